@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Exit codes, decided here and nowhere else.
+//
+//	0  success; with --detailed-exitcode: success and no changes
+//	1  error
+//	2  with --detailed-exitcode: success and the plan has changes
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+)
+
+// errChangesPresent is returned by plan --detailed-exitcode when the plan is
+// not empty. It is not an error for the user: nothing is printed.
+var errChangesPresent = errors.New("changes present")
+
+// usageError is a mistake in the command line; usage is printed with it.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// silentError has already been reported to the user.
+type silentError struct{ err error }
+
+func (e *silentError) Error() string { return e.err.Error() }
+func (e *silentError) Unwrap() error { return e.err }
+
+// exitCode maps the error a command returned to the process exit code and
+// prints it to errOut when the user has not seen it yet.
+func exitCode(err error, errOut io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errChangesPresent) {
+		return exitChanges
+	}
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return exitError
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(errOut, "Error: interrupted")
+		return exitError
+	}
+	fmt.Fprintf(errOut, "Error: %s\n", err)
+	return exitError
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the streams a command reads and writes. Only main builds the
+// real ones; tests pass buffers. Commands never touch os.Stdout directly.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// StdinTTY and StdoutTTY say whether the streams are terminals: a prompt
+	// needs the first, colour the second.
+	StdinTTY  bool
+	StdoutTTY bool
+	// Getenv reads the environment (os.Getenv in production).
+	Getenv func(string) string
+}
+
+func systemIO() IOStreams {
+	return IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		Getenv:    os.Getenv,
+	}
+}
+
+// colorEnabled reports whether output may carry ANSI colour: only on a
+// terminal, and never when NO_COLOR is set (https://no-color.org).
+func (s IOStreams) colorEnabled() bool {
+	return s.StdoutTTY && s.Getenv("NO_COLOR") == ""
+}

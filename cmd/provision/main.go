@@ -1,0 +1,16 @@
+// Command provision makes an authentik identity provider declarative.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], systemIO())
+	stop()
+	os.Exit(code)
+}

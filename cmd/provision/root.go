@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, streams IOStreams) int {
+	root := newRootCmd(streams)
+	root.SetArgs(args)
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, streams.ErrOut)
+}
+
+func newRootCmd(streams IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "provision",
+		Short: "Make an authentik identity provider declarative",
+		Long: `provision reads a YAML manifest of applications, providers, outposts and
+groups, shows what would change in authentik (plan) and makes it so (apply).
+It also writes the client application's settings, such as LibreChat's .env.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+	})
+	for _, sub := range []*cobra.Command{
+		newSandboxCmd(streams),
+	} {
+		root.AddCommand(sub)
+	}
+	return root
+}

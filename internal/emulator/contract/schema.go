@@ -1,0 +1,263 @@
+// Package contract checks HTTP traffic against authentik's OpenAPI contract,
+// the schema.yml that ships inside the Go module goauthentik.io/api/v3.
+//
+// The emulator wraps its handler in [Validator.Middleware] during tests, so
+// any request it accepts or response it sends that the real authentik API
+// would not is reported as a [Violation].
+package contract
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// APIModule is the Go module whose root holds schema.yml.
+const APIModule = "goauthentik.io/api/v3"
+
+// SchemaEnv, when set, names the schema.yml to use instead of the one in
+// the module cache.
+const SchemaEnv = "PROVISION_AUTHENTIK_SCHEMA"
+
+// BasePath is the server URL the schema declares; only requests below it
+// are checked.
+const BasePath = "/api/v3"
+
+// Validator checks requests and responses against a loaded OpenAPI document.
+// It is immutable after loading and safe for concurrent use.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+	// formats are passed to every schema validation.
+	formats []openapi3.SchemaValidationOption
+	// LoadTime is how long parsing and validating the document took.
+	LoadTime time.Duration
+}
+
+var (
+	loadOnce = sync.OnceValues(func() (*Validator, error) {
+		path, err := SchemaPath()
+		if err != nil {
+			return nil, err
+		}
+		return LoadFile(path)
+	})
+	fileCache sync.Map // cleaned path -> func() (*Validator, error)
+)
+
+// Load returns the validator for authentik's schema.yml, located with
+// [SchemaPath]. The document is parsed and validated once per process.
+func Load() (*Validator, error) { return loadOnce() }
+
+// LoadFile returns the validator for the OpenAPI document at path. Each
+// distinct path is parsed and validated once per process.
+func LoadFile(path string) (*Validator, error) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	f, _ := fileCache.LoadOrStore(path, sync.OnceValues(func() (*Validator, error) {
+		return loadFile(path)
+	}))
+	return f.(func() (*Validator, error))()
+}
+
+func loadFile(path string) (*Validator, error) {
+	start := time.Now()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("contract: loading %s: %w", path, err)
+	}
+	// Requests are routed on the path below BasePath (see Middleware), so the
+	// router must not try to match the relative server URL itself.
+	doc.Servers = nil
+	// legacy.NewRouter validates the document. The gorillamux router would
+	// need github.com/gorilla/mux, which this module does not require.
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("contract: %s: %w", path, err)
+	}
+	return &Validator{doc: doc, router: router, formats: formatOptions(), LoadTime: time.Since(start)}, nil
+}
+
+// SchemaPath finds schema.yml of [APIModule]: $PROVISION_AUTHENTIK_SCHEMA if
+// set, else <module cache>/goauthentik.io/api/v3@<version>/schema.yml, with
+// the version taken from the running binary's build info or, failing that,
+// from the nearest go.mod above the working directory.
+func SchemaPath() (string, error) {
+	if p := os.Getenv(SchemaEnv); p != "" {
+		return p, nil
+	}
+	version, err := moduleVersion()
+	if err != nil {
+		return "", err
+	}
+	cache, err := modCache()
+	if err != nil {
+		return "", err
+	}
+	escaped, err := escapeModulePath(APIModule)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(cache, filepath.FromSlash(escaped)+"@"+version, "schema.yml")
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("contract: schema of %s %s: %w (run `go mod download %s`)", APIModule, version, err, APIModule)
+	}
+	return p, nil
+}
+
+// moduleVersion returns the version of APIModule this program was built
+// with. Binaries that do not link the module (e.g. this package's tests) fall
+// back to the requirement in the enclosing go.mod.
+func moduleVersion() (string, error) {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path != APIModule {
+				continue
+			}
+			if m.Replace != nil {
+				m = m.Replace
+			}
+			if m.Version != "" {
+				return m.Version, nil
+			}
+		}
+	}
+	gomod, err := findGoMod()
+	if err != nil {
+		return "", fmt.Errorf("contract: version of %s: not in build info and %w", APIModule, err)
+	}
+	v, err := requiredVersion(gomod, APIModule)
+	if err != nil {
+		return "", fmt.Errorf("contract: version of %s: %w", APIModule, err)
+	}
+	return v, nil
+}
+
+func findGoMod() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("no working directory: %w", err)
+	}
+	for {
+		p := filepath.Join(dir, "go.mod")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// requiredVersion scans go.mod for "<module> <version>" in a require line
+// or block. It is deliberately simple: replace directives are not honoured.
+func requiredVersion(gomod, module string) (string, error) {
+	f, err := os.Open(gomod)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) > 0 && fields[0] == "require" {
+			fields = fields[1:]
+		}
+		if len(fields) >= 2 && fields[0] == module {
+			return fields[1], nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return "", fmt.Errorf("reading %s: %w", gomod, err)
+	}
+	return "", fmt.Errorf("%s does not require it", gomod)
+}
+
+// modCache returns the module cache: $GOMODCACHE, `go env GOMODCACHE`,
+// $GOPATH/pkg/mod or ~/go/pkg/mod, in that order.
+func modCache() (string, error) {
+	if d := os.Getenv("GOMODCACHE"); d != "" {
+		return d, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "go", "env", "GOMODCACHE").Output(); err == nil {
+		if d := strings.TrimSpace(string(out)); d != "" {
+			return d, nil
+		}
+	}
+	if gp := os.Getenv("GOPATH"); gp != "" {
+		return filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("contract: no module cache: %w", err)
+	}
+	return filepath.Join(home, "go", "pkg", "mod"), nil
+}
+
+// escapeModulePath applies the module cache's case encoding ("A" -> "!a").
+func escapeModulePath(p string) (string, error) {
+	var b strings.Builder
+	for _, r := range p {
+		if r >= 0x80 {
+			return "", fmt.Errorf("contract: module path %q is not ASCII", p)
+		}
+		if unicode.IsUpper(r) {
+			b.WriteByte('!')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), nil
+}
+
+// formatOptions check the string formats authentik's schema uses beyond the
+// ones kin-openapi knows (date, date-time, byte). authentik (Django) sends ""
+// for blank email and URL fields, so those accept the empty string.
+func formatOptions() []openapi3.SchemaValidationOption {
+	uuidRE := regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	emailRE := regexp.MustCompile(openapi3.FormatOfStringForEmail)
+	return []openapi3.SchemaValidationOption{
+		openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(s string) error {
+			if !uuidRE.MatchString(s) {
+				return errors.New("not a UUID")
+			}
+			return nil
+		})),
+		openapi3.WithStringFormatValidator("email", openapi3.NewCallbackValidator(func(s string) error {
+			if s != "" && !emailRE.MatchString(s) {
+				return errors.New("not an email address")
+			}
+			return nil
+		})),
+		openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
+			if s == "" {
+				return nil
+			}
+			if u, err := url.Parse(s); err != nil || u.Scheme == "" {
+				return errors.New("not an absolute URI")
+			}
+			return nil
+		})),
+	}
+}

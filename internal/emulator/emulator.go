@@ -1,0 +1,197 @@
+package emulator
+
+import (
+	"fmt"
+	"math/rand"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Emulator is an in-memory authentik 2026.2. Create it with New; use it as an
+// http.Handler. All methods are safe for concurrent use.
+type Emulator struct {
+	token string
+	seed  int64
+
+	mu        sync.Mutex // guards everything below
+	rnd       *rand.Rand
+	latency   time.Duration
+	faults    []*faultState
+	log       []RequestRecord
+	logger    func(RequestRecord)
+	overrides map[string]map[string]map[string]any // kind -> key -> field -> value
+	st        *state
+}
+
+// state is the object store. Every access happens under Emulator.mu.
+type state struct {
+	apps      []*application
+	providers []*provider
+	outposts  []*outpost
+	flows     []*flow
+	mappings  []*scopeMapping
+	keypairs  []*keypair
+	groups    []*group
+	users     []*user
+	bindings  []*binding
+
+	nextProviderPK int32
+	nextGroupNumPK int32
+	nextUserPK     int32
+	adminPK        int32
+}
+
+// New returns an emulator seeded like a freshly installed authentik.
+func New(opts Options) *Emulator {
+	e := &Emulator{
+		token:     opts.Token,
+		seed:      opts.Seed,
+		latency:   opts.Latency,
+		overrides: map[string]map[string]map[string]any{},
+	}
+	if e.token == "" {
+		e.token = "test-token"
+	}
+	if e.seed == 0 {
+		e.seed = 1
+	}
+	e.rnd = rand.New(rand.NewSource(e.seed))
+	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
+	e.seedDefaults()
+	return e
+}
+
+// Token is the API token the emulator accepts.
+func (e *Emulator) Token() string { return e.token }
+
+// SetLatency changes the delay added before every request.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.latency = d
+}
+
+// AdminUserPK is the pk of the akadmin user (the token's user).
+func (e *Emulator) AdminUserPK() int32 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.adminPK
+}
+
+// AddUser creates a plain (non-superuser) internal user and returns its pk.
+func (e *Emulator) AddUser(username string) int32 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.addUser(username, username, false).PK
+}
+
+// AppPK returns the pk (uuid) of the application with this slug, or "".
+func (e *Emulator) AppPK(slug string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a := e.st.appBySlug(slug); a != nil {
+		return a.PK
+	}
+	return ""
+}
+
+// ProviderPK returns the pk of the provider with this name, or 0.
+func (e *Emulator) ProviderPK(name string) int32 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.st.providers {
+		if p.Name == name {
+			return p.PK
+		}
+	}
+	return 0
+}
+
+// FlowPK returns the pk of the flow with this slug, or "".
+func (e *Emulator) FlowPK(slug string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f := e.st.flowBySlug(slug); f != nil {
+		return f.PK
+	}
+	return ""
+}
+
+// GroupPK returns the pk of the group with this name, or "".
+func (e *Emulator) GroupPK(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range e.st.groups {
+		if g.Name == name {
+			return g.PK
+		}
+	}
+	return ""
+}
+
+// DeleteFlow deletes a flow by slug with authentik's cascades (providers
+// using it as authorization flow are deleted; invalidation/authentication
+// references are set to null). It reports whether the flow existed.
+func (e *Emulator) DeleteFlow(slug string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.st.flowBySlug(slug)
+	if f == nil {
+		return false
+	}
+	e.st.deleteFlow(f)
+	return true
+}
+
+// Counts returns the number of stored objects per kind, for assertions.
+func (e *Emulator) Counts() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return map[string]int{
+		"application": len(e.st.apps), "provider": len(e.st.providers), "outpost": len(e.st.outposts),
+		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
+		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
+	}
+}
+
+var overrideKinds = map[string]bool{
+	"application": true, "oauth2provider": true, "proxyprovider": true, "outpost": true,
+	"group": true, "flow": true, "scopemapping": true, "certificatekeypair": true,
+}
+
+// OverrideField makes every response that renders the object of this kind
+// with this key (application and flow: slug; others: name) carry field=value,
+// replacing or adding the field. It simulates a newer server (unknown enum
+// values, extra fields) and so deliberately breaks the schema contract.
+func (e *Emulator) OverrideField(kind, key, field string, value any) error {
+	if !overrideKinds[kind] {
+		return fmt.Errorf("override field %q: unknown kind %q", field, kind)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.overrides[kind] == nil {
+		e.overrides[kind] = map[string]map[string]any{}
+	}
+	if e.overrides[kind][key] == nil {
+		e.overrides[kind][key] = map[string]any{}
+	}
+	e.overrides[kind][key][field] = value
+	return nil
+}
+
+// applyOverrides patches a rendered object. Called with e.mu held.
+func (e *Emulator) applyOverrides(kind, key string, m map[string]any) {
+	for f, v := range e.overrides[kind][key] {
+		m[f] = v
+	}
+}
+
+// SetRequestLogger registers a function called after each request.
+func (e *Emulator) SetRequestLogger(fn func(RequestRecord)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.logger = fn
+}
+
+var _ http.Handler = (*Emulator)(nil)

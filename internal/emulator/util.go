@@ -1,0 +1,100 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// newUUID returns a random (version 4) uuid from the seeded source.
+func (e *Emulator) newUUID() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(e.rnd.Intn(256))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// randomString returns n alphanumeric characters from the seeded source,
+// like authentik's generate_id / generate_key.
+func (e *Emulator) randomString(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alnum[e.rnd.Intn(len(alnum))]
+	}
+	return string(b)
+}
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+
+func isUUID(s string) bool { return uuidRe.MatchString(s) }
+
+// scramble returns a copy of vals in a deterministic order that depends on the
+// seed and the values but never on the order they were sent in, so that no
+// client can rely on the order of many-to-many lists.
+func scramble[T any](seed int64, vals []T) []T {
+	out := make([]T, len(vals))
+	copy(out, vals)
+	key := func(v T) uint64 {
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%d/%v", seed, v)
+		return h.Sum64()
+	}
+	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
+	return out
+}
+
+// toMap renders a response struct as a generic JSON object.
+func toMap(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Errorf("emulator: render %T: %w", v, err))
+	}
+	var m map[string]any
+	d := json.NewDecoder(bytesReader(b))
+	d.UseNumber()
+	if err := d.Decode(&m); err != nil {
+		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))
+	}
+	return m
+}
+
+func containsStr(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func removeStr(list []string, s string) []string {
+	out := list[:0:0]
+	for _, v := range list {
+		if v != s {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func removeInt(list []int32, n int32) []int32 {
+	out := list[:0:0]
+	for _, v := range list {
+		if v != n {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func itoa(n int32) string { return strconv.Itoa(int(n)) }
+
+func strPtr(s string) *string { return &s }

@@ -1,0 +1,295 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/provision/provision/internal/suggest"
+)
+
+// LookupEnv reads a variable for ${VAR} substitution (os.LookupEnv in production).
+type LookupEnv func(string) (string, bool)
+
+// Load reads a manifest file, or every *.yaml/*.yml file of a directory
+// (in name order, merged). Decoding is strict: unknown keys, wrong types,
+// undefined ${VAR}s are all reported, each with file:line:column, in one
+// Diagnostics error. Load does not run the semantic checks of Validate.
+func Load(path string, env LookupEnv) (*Manifest, error) {
+	files, err := manifestFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	merged := &Manifest{Version: Version}
+	var diags Diagnostics
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read manifest: %w", err)
+		}
+		m, ds := Parse(f, data, env)
+		diags = append(diags, ds...)
+		if m == nil {
+			continue
+		}
+		merged.Groups = append(merged.Groups, m.Groups...)
+		merged.Providers = append(merged.Providers, m.Providers...)
+		merged.Applications = append(merged.Applications, m.Applications...)
+		merged.Outposts = append(merged.Outposts, m.Outposts...)
+	}
+	if err := diags.err(); err != nil {
+		return nil, err
+	}
+	return merged, nil
+}
+
+func manifestFiles(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	for _, pattern := range []string{"*.yaml", "*.yml"} {
+		m, err := filepath.Glob(filepath.Join(path, pattern))
+		if err != nil {
+			return nil, fmt.Errorf("list manifests in %s: %w", path, err)
+		}
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no *.yaml or *.yml manifest files in directory %s", path)
+	}
+	return files, nil
+}
+
+// Parse decodes one manifest document. It returns the manifest (nil when it
+// could not be decoded at all) and every problem found.
+func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
+	var diags Diagnostics
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		diags.add(Position{File: file}, yamlMessage(err))
+		return nil, diags
+	}
+	if len(doc.Content) == 0 {
+		diags.add(Position{File: file, Line: 1, Column: 1}, "empty manifest: expected \"version: 1\"")
+		return nil, diags
+	}
+	root := doc.Content[0]
+	substituteEnv(file, root, env, &diags)
+	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
+
+	var m Manifest
+	if err := root.Decode(&m); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, msg := range te.Errors {
+				diags = append(diags, typeDiagnostic(file, msg))
+			}
+		} else {
+			diags.add(pos(file, root), yamlMessage(err))
+		}
+		return nil, diags
+	}
+	switch {
+	case !hasKey(root, "version"):
+		diags.add(pos(file, root), "missing \"version: 1\"")
+	case m.Version != Version:
+		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
+	}
+	recordSources(file, root, &m)
+	return &m, diags
+}
+
+// envRef matches ${NAME}; $${ is an escaped literal "${".
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
+
+// substituteEnv replaces ${VAR} in every scalar value. An undefined or
+// malformed variable is an error at the scalar's position.
+func substituteEnv(file string, n *yaml.Node, env LookupEnv, diags *Diagnostics) {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			if ref == "$${" {
+				return "${"
+			}
+			name := ref[2 : len(ref)-1]
+			if !validEnvName(name) {
+				diags.add(pos(file, n), fmt.Sprintf("invalid variable reference %q: use ${NAME} with letters, digits and _", ref))
+				return ref
+			}
+			v, ok := env(name)
+			if !ok {
+				diags.add(pos(file, n), fmt.Sprintf("environment variable %s is not set", name))
+				return ref
+			}
+			return v
+		})
+		if n.Tag == "!!str" || n.Style != 0 {
+			return
+		}
+		// A substituted plain scalar is a string, whatever it looks like.
+		n.Tag = "!!str"
+		return
+	}
+	for _, c := range n.Content {
+		substituteEnv(file, c, env, diags)
+	}
+}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func validEnvName(s string) bool { return envName.MatchString(s) }
+
+// checkKeys reports keys that the Go type t does not know, with a suggestion.
+func checkKeys(file string, n *yaml.Node, t reflect.Type, where string, diags *Diagnostics) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return // a type error, reported by Decode
+		}
+		known := yamlFields(t)
+		names := make([]string, 0, len(known))
+		for k := range known {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i], n.Content[i+1]
+			ft, ok := known[key.Value]
+			if !ok {
+				msg := fmt.Sprintf("unknown field %q%s", key.Value, where)
+				if s := suggest.Closest(key.Value, names); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				diags.add(pos(file, key), msg)
+				continue
+			}
+			checkKeys(file, val, ft, " in "+key.Value, diags)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return
+		}
+		for _, c := range n.Content {
+			checkKeys(file, c, t.Elem(), where, diags)
+		}
+	}
+}
+
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+// recordSources sets each entry's Src from the nodes it was decoded from.
+func recordSources(file string, root *yaml.Node, m *Manifest) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, seq := root.Content[i].Value, root.Content[i+1]
+		if seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, item := range seq.Content {
+			src := sourceOf(file, item)
+			switch {
+			case key == "groups" && j < len(m.Groups):
+				m.Groups[j].Src = src
+			case key == "providers" && j < len(m.Providers):
+				m.Providers[j].Src = src
+			case key == "applications" && j < len(m.Applications):
+				m.Applications[j].Src = src
+			case key == "outposts" && j < len(m.Outposts):
+				m.Outposts[j].Src = src
+			}
+		}
+	}
+}
+
+func sourceOf(file string, n *yaml.Node) Source {
+	s := Source{Pos: pos(file, n), fields: map[string]Position{}}
+	recordFields(file, n, "", s.fields, 0)
+	return s
+}
+
+func recordFields(file string, n *yaml.Node, prefix string, into map[string]Position, depth int) {
+	if depth > 4 {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := prefix + n.Content[i].Value
+			into[k] = pos(file, n.Content[i])
+			recordFields(file, n.Content[i+1], k+".", into, depth+1)
+		}
+	case yaml.SequenceNode:
+		base := strings.TrimSuffix(prefix, ".")
+		for i, c := range n.Content {
+			k := base + "[" + strconv.Itoa(i) + "]"
+			into[k] = pos(file, c)
+			recordFields(file, c, k+".", into, depth+1)
+		}
+	}
+}
+
+func pos(file string, n *yaml.Node) Position {
+	return Position{File: file, Line: n.Line, Column: n.Column}
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func keyPos(file string, n *yaml.Node, key string) Position {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return pos(file, n.Content[i+1])
+		}
+	}
+	return pos(file, n)
+}
+
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+func typeDiagnostic(file, msg string) Diagnostic {
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Diagnostic{Pos: Position{File: file, Line: line, Column: 1}, Msg: m[2]}
+	}
+	return Diagnostic{Pos: Position{File: file}, Msg: msg}
+}
+
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	return "invalid YAML: " + msg
+}
