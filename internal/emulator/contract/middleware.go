@@ -65,7 +65,11 @@ func (v *Validator) check(r *http.Request, reqBody []byte, rec *recorder) []Viol
 	status := rec.statusCode()
 	base := Violation{Method: r.Method, Path: r.URL.Path, Status: status}
 
-	route, params, err := v.router.FindRoute(routingRequest(r))
+	rr := routingRequest(r)
+	route, params, err := v.router.FindRoute(rr)
+	if err == nil && !exactMatch(route.Path, rr.URL.Path) {
+		err = errors.New("no such operation (path differs from " + BasePath + route.Path + ")")
+	}
 	if err != nil {
 		if status >= 400 {
 			return nil
@@ -155,6 +159,28 @@ func routingRequest(r *http.Request) *http.Request {
 	rr := *r
 	rr.URL = &u
 	return &rr
+}
+
+// exactMatch reports whether path matches the template segment by segment,
+// every {param} matching one non-empty segment. The legacy router is lenient
+// about trailing and empty segments ("/core/applications" finds the list
+// operation, PUT "/core/applications/" finds the update of {slug} ""), which
+// authentik is not.
+func exactMatch(template, path string) bool {
+	ts, ps := strings.Split(template, "/"), strings.Split(path, "/")
+	if len(ts) != len(ps) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if ps[i] == "" {
+				return false
+			}
+		} else if t != ps[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // recorder buffers a response so it can be checked before it is sent.

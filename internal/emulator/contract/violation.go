@@ -72,15 +72,15 @@ func collect(err error, prefix string, parts *[]string) {
 			collect(sub, prefix, parts)
 		}
 	case *openapi3filter.RequestError:
+		if e.Err == nil || !hasSchemaError(e.Err) {
+			*parts = append(*parts, prefix+e.Error()) // names the parameter or body itself
+			return
+		}
 		switch {
 		case e.Parameter != nil:
-			prefix = fmt.Sprintf("parameter %q in %s: ", e.Parameter.Name, e.Parameter.In)
+			prefix += fmt.Sprintf("parameter %q in %s: ", e.Parameter.Name, e.Parameter.In)
 		case e.RequestBody != nil:
-			prefix = "body: "
-		}
-		if e.Err == nil || !hasSchemaError(e.Err) {
-			*parts = append(*parts, prefix+e.Error())
-			return
+			prefix += "body: "
 		}
 		collect(e.Err, prefix, parts)
 	case *openapi3filter.ResponseError:
@@ -90,10 +90,18 @@ func collect(err error, prefix string, parts *[]string) {
 		}
 		collect(e.Err, prefix, parts)
 	case *openapi3.SchemaError:
-		// oneOf/anyOf/allOf failures carry the failures of their branches.
+		// allOf/oneOf/anyOf failures carry the failures of their branches.
+		// drf-spectacular wraps every $ref'd enum in a one-branch allOf, so
+		// an allOf failure is just its branches' failures; for oneOf/anyOf
+		// each branch's failures are listed in brackets.
 		if e.Origin != nil && hasSchemaError(e.Origin) {
-			*parts = append(*parts, prefix+schemaProblem(e))
-			collect(e.Origin, prefix+"  ", parts)
+			if e.SchemaField == "allOf" {
+				collect(e.Origin, prefix, parts)
+				return
+			}
+			var branches []string
+			collect(e.Origin, "", &branches)
+			*parts = append(*parts, prefix+schemaProblem(e)+" ["+strings.Join(branches, " | ")+"]")
 			return
 		}
 		*parts = append(*parts, prefix+schemaProblem(e))
