@@ -1,0 +1,106 @@
+// Package authentik is provision's only door to authentik's REST API: it
+// reads live state into a plan.Live snapshot and executes plan changes,
+// always through the generated client goauthentik.io/api/v3.
+package authentik
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	api "goauthentik.io/api/v3"
+)
+
+// Config says how to reach authentik.
+type Config struct {
+	// URL is authentik's base URL, e.g. https://auth.example.com; a trailing
+	// /api/v3 is accepted too.
+	URL string
+	// Token is an API token (intent "api"). It is sent as a bearer token and
+	// never appears in errors or logs.
+	Token string
+	// HTTPClient defaults to a client with a 30s timeout.
+	HTTPClient *http.Client
+	// UserAgent defaults to "provision".
+	UserAgent string
+}
+
+// Client talks to one authentik.
+type Client struct {
+	api     *api.APIClient
+	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
+	http    *http.Client
+	token   string
+}
+
+// New checks the configuration and returns a client. It makes no request.
+func New(cfg Config) (*Client, error) {
+	base, err := normalizeURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, fmt.Errorf("no authentik API token: set AUTHENTIK_TOKEN or use --token-file")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = "provision"
+	}
+	ac := api.NewConfiguration()
+	ac.Servers = api.ServerConfigurations{{URL: base + "/api/v3"}}
+	ac.HTTPClient = hc
+	ac.UserAgent = ua
+	ac.Debug = false // the generated client would dump the bearer token
+	ac.AddDefaultHeader("Authorization", "Bearer "+strings.TrimSpace(cfg.Token))
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token)}, nil
+}
+
+// BaseURL is authentik's URL without /api/v3 and without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+func normalizeURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", fmt.Errorf("no authentik URL: set AUTHENTIK_URL or use --url")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	path := strings.TrimRight(u.Path, "/")
+	path = strings.TrimSuffix(path, "/api/v3")
+	u.Path = strings.TrimRight(path, "/")
+	return u.String(), nil
+}
+
+// Me is the identity behind the token.
+type Me struct {
+	Username    string
+	IsSuperuser bool
+}
+
+// Whoami reads the token's user: the cheapest authenticated probe.
+func (c *Client) Whoami(ctx context.Context) (Me, error) {
+	me, resp, err := c.api.CoreApi.CoreUsersMeRetrieve(ctx).Execute()
+	if err != nil {
+		return Me{}, c.wrap("read the token's user", resp, err)
+	}
+	return Me{Username: me.User.Username, IsSuperuser: me.User.IsSuperuser}, nil
+}
+
+// Version returns the server version (admin/version/).
+func (c *Client) Version(ctx context.Context) (string, error) {
+	v, resp, err := c.api.AdminApi.AdminVersionRetrieve(ctx).Execute()
+	if err != nil {
+		return "", c.wrap("read authentik's version", resp, err)
+	}
+	return v.VersionCurrent, nil
+}

@@ -1,0 +1,387 @@
+package authentik
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// Executor performs plan changes against authentik. Each write sends only
+// the fields the change owns (PATCH for updates), so values others set by
+// hand on fields the manifest does not declare are kept.
+type Executor struct{ c *Client }
+
+var _ plan.Executor = (*Executor)(nil)
+
+// Executor returns the client's plan executor.
+func (c *Client) Executor() *Executor { return &Executor{c: c} }
+
+// Execute performs one change and records created pks in ids.
+func (e *Executor) Execute(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	switch ch.Kind {
+	case plan.KindGroup:
+		return e.group(ctx, ch, ids)
+	case plan.KindProvider:
+		return e.provider(ctx, ch, ids)
+	case plan.KindApplication:
+		return e.application(ctx, ch, ids)
+	case plan.KindAccess:
+		return e.access(ctx, ch, ids)
+	case plan.KindOutpost:
+		return e.outpost(ctx, ch, ids)
+	}
+	return fmt.Errorf("unknown change kind %q", ch.Kind)
+}
+
+func doing(ch *plan.Change) string {
+	return fmt.Sprintf("%s %s %q", ch.Action, ch.Kind, ch.Key)
+}
+
+// gone treats a 404 on delete as done: the object is already absent.
+func gone(resp *http.Response, err error) bool {
+	return err != nil && resp != nil && resp.StatusCode == http.StatusNotFound
+}
+
+func (e *Executor) group(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	c := e.c
+	if ch.Action == plan.Delete {
+		resp, err := c.api.CoreApi.CoreGroupsDestroy(ctx, ch.ID).Execute()
+		if err != nil && !gone(resp, err) {
+			return c.wrap(doing(ch), resp, err)
+		}
+		return nil
+	}
+	s := ch.Spec.(*plan.GroupSpec)
+	if ch.Action == plan.Create {
+		req := api.NewGroupRequest(s.Name)
+		req.IsSuperuser = s.IsSuperuser
+		req.Attributes = s.Attributes
+		g, resp, err := c.api.CoreApi.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		ids.Set(plan.KindGroup, s.Name, g.Pk)
+		return nil
+	}
+	// PATCH, never PUT: a group PUT without users drops every member.
+	req := api.PatchedGroupRequest{IsSuperuser: s.IsSuperuser, Attributes: s.Attributes}
+	_, resp, err := c.api.CoreApi.CoreGroupsPartialUpdate(ctx, ch.ID).PatchedGroupRequest(req).Execute()
+	if err != nil {
+		return c.wrap(doing(ch), resp, err)
+	}
+	return nil
+}
+
+func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	c := e.c
+	if ch.Action == plan.Delete {
+		pk, err := strconv.Atoi(ch.ID)
+		if err != nil {
+			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+		}
+		// The OAuth2 endpoint deletes proxy providers too (same table).
+		resp, err := c.api.ProvidersApi.ProvidersOauth2Destroy(ctx, int32(pk)).Execute()
+		if err != nil && !gone(resp, err) {
+			return c.wrap(doing(ch), resp, err)
+		}
+		return nil
+	}
+	s := ch.Spec.(*plan.ProviderSpec)
+	if s.Type == "proxy" {
+		return e.proxyProvider(ctx, ch, s, ids)
+	}
+	var pk int32
+	if ch.Action == plan.Create {
+		req := api.OAuth2ProviderRequest{
+			Name:              s.Name,
+			AuthorizationFlow: deref(s.AuthorizationFlow),
+			InvalidationFlow:  deref(s.InvalidationFlow),
+			RedirectUris:      []api.RedirectURIRequest{}, // required; nil would send null
+		}
+		fillOAuth2(s, &req.AuthenticationFlow, &req.PropertyMappings, &req.ClientType, &req.ClientId, &req.ClientSecret,
+			&req.SigningKey, &req.SubMode, &req.IssuerMode, &req.IncludeClaimsInIdToken, &req.AccessCodeValidity,
+			&req.AccessTokenValidity, &req.RefreshTokenValidity, &req.LogoutUri, &req.LogoutMethod)
+		if s.RedirectURIs != nil {
+			req.RedirectUris = redirectRequests(s.RedirectURIs)
+		}
+		p, resp, err := c.api.ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		pk = p.Pk
+	} else {
+		id, err := strconv.Atoi(ch.ID)
+		if err != nil {
+			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+		}
+		req := api.PatchedOAuth2ProviderRequest{AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow}
+		fillOAuth2(s, &req.AuthenticationFlow, &req.PropertyMappings, &req.ClientType, &req.ClientId, &req.ClientSecret,
+			&req.SigningKey, &req.SubMode, &req.IssuerMode, &req.IncludeClaimsInIdToken, &req.AccessCodeValidity,
+			&req.AccessTokenValidity, &req.RefreshTokenValidity, &req.LogoutUri, &req.LogoutMethod)
+		if s.RedirectURIs != nil {
+			req.RedirectUris = redirectRequests(s.RedirectURIs)
+		}
+		p, resp, err := c.api.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, int32(id)).PatchedOAuth2ProviderRequest(req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		pk = p.Pk
+	}
+	ids.Set(plan.KindProvider, s.Name, strconv.Itoa(int(pk)))
+	return nil
+}
+
+// fillOAuth2 copies the optional OAuth2 fields of a spec into a create or
+// patch request (both have the same field types).
+func fillOAuth2(s *plan.ProviderSpec, authn *api.NullableString, mappings *[]string, clientType **api.ClientTypeEnum,
+	clientID, clientSecret **string, signingKey *api.NullableString, subMode **api.SubModeEnum, issuerMode **api.IssuerModeEnum,
+	includeClaims **bool, codeValidity, accessValidity, refreshValidity, logoutURI **string, logoutMethod **api.OAuth2ProviderLogoutMethodEnum) {
+	if s.AuthenticationFlow != nil {
+		authn.Set(s.AuthenticationFlow)
+	}
+	*mappings = s.PropertyMappings
+	if s.ClientType != nil {
+		*clientType = (*api.ClientTypeEnum)(s.ClientType)
+	}
+	*clientID, *clientSecret = s.ClientID, s.ClientSecret
+	if s.SigningKey != nil {
+		if *s.SigningKey == "" {
+			signingKey.Set(nil)
+		} else {
+			signingKey.Set(s.SigningKey)
+		}
+	}
+	if s.SubMode != nil {
+		*subMode = (*api.SubModeEnum)(s.SubMode)
+	}
+	if s.IssuerMode != nil {
+		*issuerMode = (*api.IssuerModeEnum)(s.IssuerMode)
+	}
+	*includeClaims = s.IncludeClaimsInIDToken
+	*codeValidity, *accessValidity, *refreshValidity, *logoutURI = s.AccessCodeValidity, s.AccessTokenValidity, s.RefreshTokenValidity, s.LogoutURI
+	if s.LogoutMethod != nil {
+		*logoutMethod = (*api.OAuth2ProviderLogoutMethodEnum)(s.LogoutMethod)
+	}
+}
+
+func redirectRequests(rs []plan.RedirectURI) []api.RedirectURIRequest {
+	out := make([]api.RedirectURIRequest, len(rs))
+	for i, r := range rs {
+		out[i] = api.RedirectURIRequest{MatchingMode: api.MatchingModeEnum(r.MatchingMode), Url: r.URL}
+	}
+	return out
+}
+
+func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.ProviderSpec, ids *plan.IDs) error {
+	c := e.c
+	var pk int32
+	if ch.Action == plan.Create {
+		req := api.NewProxyProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(s.ExternalHost))
+		if s.AuthenticationFlow != nil {
+			req.AuthenticationFlow.Set(s.AuthenticationFlow)
+		}
+		req.PropertyMappings = s.PropertyMappings
+		req.InternalHost, req.InternalHostSslValidation, req.SkipPathRegex = s.InternalHost, s.InternalHostSSLValidation, s.SkipPathRegex
+		req.CookieDomain, req.InterceptHeaderAuth = s.CookieDomain, s.InterceptHeaderAuth
+		req.AccessTokenValidity, req.RefreshTokenValidity = s.AccessTokenValidity, s.RefreshTokenValidity
+		if s.Mode != nil {
+			req.Mode = (*api.ProxyMode)(s.Mode)
+		}
+		p, resp, err := c.api.ProvidersApi.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		pk = p.Pk
+	} else {
+		id, err := strconv.Atoi(ch.ID)
+		if err != nil {
+			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+		}
+		// A proxy PATCH without mode is validated as mode=proxy and then
+		// needs internal_host: read the current values to send them along.
+		cur, resp, err := c.api.ProvidersApi.ProvidersProxyRetrieve(ctx, int32(id)).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		req := api.PatchedProxyProviderRequest{
+			AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow, PropertyMappings: s.PropertyMappings,
+			ExternalHost: s.ExternalHost, InternalHost: s.InternalHost, InternalHostSslValidation: s.InternalHostSSLValidation,
+			SkipPathRegex: s.SkipPathRegex, CookieDomain: s.CookieDomain, InterceptHeaderAuth: s.InterceptHeaderAuth,
+			AccessTokenValidity: s.AccessTokenValidity, RefreshTokenValidity: s.RefreshTokenValidity,
+		}
+		if s.AuthenticationFlow != nil {
+			req.AuthenticationFlow.Set(s.AuthenticationFlow)
+		}
+		req.Mode = cur.Mode
+		if s.Mode != nil {
+			req.Mode = (*api.ProxyMode)(s.Mode)
+		}
+		if req.InternalHost == nil {
+			req.InternalHost = cur.InternalHost
+		}
+		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, int32(id)).PatchedProxyProviderRequest(req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		pk = p.Pk
+	}
+	ids.Set(plan.KindProvider, s.Name, strconv.Itoa(int(pk)))
+	return nil
+}
+
+func (e *Executor) application(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	c := e.c
+	if ch.Action == plan.Delete {
+		resp, err := c.api.CoreApi.CoreApplicationsDestroy(ctx, ch.ID).Execute()
+		if err != nil && !gone(resp, err) {
+			return c.wrap(doing(ch), resp, err)
+		}
+		return nil
+	}
+	s := ch.Spec.(*plan.ApplicationSpec)
+	var provider api.NullableInt32
+	if s.Provider != nil {
+		if *s.Provider == "" {
+			provider.Set(nil)
+		} else {
+			id, err := ids.Get(plan.KindProvider, *s.Provider)
+			if err != nil {
+				return fmt.Errorf("%s: %w", doing(ch), err)
+			}
+			pk, err := strconv.Atoi(id)
+			if err != nil {
+				return fmt.Errorf("%s: bad provider id %q", doing(ch), id)
+			}
+			v := int32(pk)
+			provider.Set(&v)
+		}
+	}
+	var mode *api.PolicyEngineMode
+	if s.PolicyEngineMode != nil {
+		mode = (*api.PolicyEngineMode)(s.PolicyEngineMode)
+	}
+	if ch.Action == plan.Create {
+		req := api.ApplicationRequest{
+			Name: deref(s.Name), Slug: s.Slug, Provider: provider, OpenInNewTab: s.OpenInNewTab,
+			MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
+			MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+		}
+		a, resp, err := c.api.CoreApi.CoreApplicationsCreate(ctx).ApplicationRequest(req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		ids.Set(plan.KindApplication, s.Slug, a.Pk)
+		return nil
+	}
+	req := api.PatchedApplicationRequest{
+		Name: s.Name, Provider: provider, OpenInNewTab: s.OpenInNewTab,
+		MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
+		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+	}
+	_, resp, err := c.api.CoreApi.CoreApplicationsPartialUpdate(ctx, ch.ID).PatchedApplicationRequest(req).Execute()
+	if err != nil {
+		return c.wrap(doing(ch), resp, err)
+	}
+	return nil
+}
+
+// access creates the missing group bindings (whole bodies, never PATCH: a
+// binding PATCH without target crashes authentik) and deletes extra ones.
+func (e *Executor) access(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	c := e.c
+	s := ch.Spec.(*plan.AccessSpec)
+	appPK, err := ids.Get(plan.KindApplication, s.AppSlug)
+	if err != nil {
+		return fmt.Errorf("%s: %w", doing(ch), err)
+	}
+	for i, group := range s.AddGroups {
+		groupPK, err := ids.Get(plan.KindGroup, group)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+		req := api.NewPolicyBindingRequest(appPK, s.FirstOrder+int32(i))
+		req.Group.Set(&groupPK)
+		enabled := true
+		req.Enabled = &enabled
+		if _, resp, err := c.api.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*req).Execute(); err != nil {
+			return c.wrap(fmt.Sprintf("%s: bind group %q", doing(ch), group), resp, err)
+		}
+	}
+	for _, pk := range s.RemoveBindings {
+		resp, err := c.api.PoliciesApi.PoliciesBindingsDestroy(ctx, pk).Execute()
+		if err != nil && !gone(resp, err) {
+			return c.wrap(fmt.Sprintf("%s: remove binding %s", doing(ch), pk), resp, err)
+		}
+	}
+	return nil
+}
+
+// outpost creates an outpost, or attaches providers to one. Attaching
+// re-reads the outpost right before writing and merges, so providers that
+// others attached since the plan was made are kept; type is always sent
+// with providers so authentik checks their compatibility.
+func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	c := e.c
+	if ch.Action == plan.Delete {
+		resp, err := c.api.OutpostsApi.OutpostsInstancesDestroy(ctx, ch.ID).Execute()
+		if err != nil && !gone(resp, err) {
+			return c.wrap(doing(ch), resp, err)
+		}
+		return nil
+	}
+	s := ch.Spec.(*plan.OutpostSpec)
+	var add []int32
+	for _, name := range s.AddProviders {
+		id, err := ids.Get(plan.KindProvider, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+		pk, err := strconv.Atoi(id)
+		if err != nil {
+			return fmt.Errorf("%s: bad provider id %q", doing(ch), id)
+		}
+		add = append(add, int32(pk))
+	}
+	if ch.Action == plan.Create {
+		cfg := s.Config
+		if cfg == nil {
+			cfg = map[string]any{}
+		}
+		req := api.NewOutpostRequest(s.Name, api.OutpostTypeEnum(s.Type), add, cfg)
+		o, resp, err := c.api.OutpostsApi.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
+		if err != nil {
+			return c.wrap(doing(ch), resp, err)
+		}
+		ids.Set(plan.KindOutpost, s.Name, o.Pk)
+		return nil
+	}
+	cur, resp, err := c.api.OutpostsApi.OutpostsInstancesRetrieve(ctx, ch.ID).Execute()
+	if err != nil {
+		return c.wrap(doing(ch), resp, err)
+	}
+	providers := slices.Clone(cur.Providers)
+	for _, pk := range add {
+		if !slices.Contains(providers, pk) {
+			providers = append(providers, pk)
+		}
+	}
+	typ := cur.Type
+	if s.Type != "" {
+		typ = api.OutpostTypeEnum(s.Type)
+	}
+	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config}
+	if _, resp, err := c.api.OutpostsApi.OutpostsInstancesPartialUpdate(ctx, ch.ID).PatchedOutpostRequest(req).Execute(); err != nil {
+		return c.wrap(doing(ch), resp, err)
+	}
+	return nil
+}
+
+// IsNotFound reports whether err says an object does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

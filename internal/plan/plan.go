@@ -1,0 +1,95 @@
+// Package plan computes what must change in authentik to match a manifest:
+// desired (manifest) against live (a snapshot read by internal/authentik),
+// giving an ordered list of changes, and runs those changes through an
+// Executor in a safe order. It does no HTTP itself.
+package plan
+
+// FormatVersion is the version of the plan's JSON form; it changes on any
+// incompatible edit of that form.
+const FormatVersion = "1.0"
+
+// Action is what a change does to one object.
+type Action string
+
+const (
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+)
+
+// Kind is a kind of authentik object the manifest manages.
+type Kind string
+
+const (
+	KindGroup       Kind = "group"
+	KindProvider    Kind = "provider"
+	KindApplication Kind = "application"
+	// KindAccess is the set of group bindings that says who may use an
+	// application; its key is the application's slug.
+	KindAccess  Kind = "access"
+	KindOutpost Kind = "outpost"
+	// Kinds only read, never changed.
+	KindFlow         Kind = "flow"
+	KindScopeMapping Kind = "scope mapping"
+	KindKeyPair      Kind = "key pair"
+	KindBinding      Kind = "binding"
+)
+
+// applyOrder is the order of stages for creates and updates; deletes run in
+// reverse. Each kind only references kinds before it.
+var applyOrder = []Kind{KindGroup, KindProvider, KindApplication, KindAccess, KindOutpost}
+
+// Plan is the ordered change set. It is plain data.
+type Plan struct {
+	// Changes in apply order: creates and updates by stage (groups,
+	// providers, applications, access, outposts), then deletes in reverse.
+	// Objects that need no change are absent.
+	Changes []Change
+}
+
+// Change is one create, update or delete of one object.
+type Change struct {
+	Kind   Kind
+	Key    string // name, or slug for applications and access
+	Action Action
+	// ID is the live object's pk; empty for Create.
+	ID string
+	// Fields lists what changes. For Create: every value the tool sets
+	// (Before nil). For Update: only fields that differ. For Delete: none.
+	Fields []FieldChange
+	// Source is the manifest position ("file:line:col") of the entry.
+	Source string
+	// Spec is what the executor sends: one of *GroupSpec, *ProviderSpec,
+	// *ApplicationSpec, *AccessSpec, *OutpostSpec (nil for Delete).
+	Spec any
+}
+
+// FieldChange is one field of a change. Before and After are display
+// values (strings, bools, string lists), references shown by human key.
+type FieldChange struct {
+	Field     string
+	Before    any
+	After     any
+	Sensitive bool
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+
+// Summary counts the changes by action.
+func (p *Plan) Summary() (add, change, destroy int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			add++
+		case Update:
+			change++
+		case Delete:
+			destroy++
+		}
+	}
+	return add, change, destroy
+}
+
+// Ref names an object by kind and human key.
+func Ref(kind Kind, key string) string { return string(kind) + " " + key }
