@@ -55,6 +55,10 @@ func app(field, value string) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
+func transactional(provider string) string {
+	return `{"app":{"name":"A","slug":"a"},"provider_model":"authentik_providers_oauth2.oauth2provider","provider":` + provider + `}`
+}
+
 func page(results ...string) string {
 	return `{"pagination":{"next":0,"previous":0,"count":1,"current":1,"total_pages":1,"start_index":1,"end_index":1},` +
 		`"results":[` + strings.Join(results, ",") + `],"autocomplete":{}}`
@@ -104,6 +108,7 @@ func TestLoadOnce(t *testing.T) {
 	v2, err := LoadFile(p)
 	require.NoError(t, err)
 	assert.Same(t, v1, v2, "Load and LoadFile of the same path share one document")
+	assert.Equal(t, []string{"modelRequest"}, v1.Relaxed)
 	t.Logf("%s: %d paths, loaded and validated in %v", p, v1.doc.Paths.Len(), v1.LoadTime)
 }
 
@@ -174,6 +179,16 @@ func TestMiddleware(t *testing.T) {
 		{name: "good request accepted", method: "POST", path: "/api/v3/core/applications/",
 			reqBody: `{"name":"App","slug":"app"}`,
 			handler: fixed(201, app("", ""))},
+		// modelRequest's discriminator names a sibling field; see relaxExternalDiscriminators.
+		{name: "transactional application accepted", method: "PUT", path: "/api/v3/core/transactional/applications/",
+			reqBody: transactional(`{"name":"p","authorization_flow":"6f3c3d5e-1c1b-4b6a-9a43-1b2c3d4e5f60",` +
+				`"invalidation_flow":"6f3c3d5e-1c1b-4b6a-9a43-1b2c3d4e5f61","redirect_uris":[{"matching_mode":"strict","url":"https://x/cb"}]}`),
+			handler: fixed(200, `{"applied":true,"logs":[]}`)},
+		{name: "transactional application with bad provider accepted", method: "PUT", path: "/api/v3/core/transactional/applications/",
+			reqBody:  transactional(`{"name":"p"}`),
+			handler:  fixed(200, `{"applied":true,"logs":[]}`),
+			want:     []string{"core_transactional_applications_update request 200", `body: field "provider": doesn't match any schema from "anyOf"`},
+			wantKind: KindRequest},
 		{name: "unknown route 404", method: "GET", path: "/api/v3/core/nonsense/",
 			handler: fixed(404, `{"detail":"Not found."}`)},
 		{name: "unknown route 200", method: "GET", path: "/api/v3/core/nonsense/",

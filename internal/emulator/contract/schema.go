@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,9 @@ type Validator struct {
 	router routers.Router
 	// formats are passed to every schema validation.
 	formats []openapi3.SchemaValidationOption
+	// Relaxed names the component schemas whose oneOf was relaxed to anyOf
+	// (see relaxExternalDiscriminators).
+	Relaxed []string
 	// LoadTime is how long parsing and validating the document took.
 	LoadTime time.Duration
 }
@@ -86,13 +90,45 @@ func loadFile(path string) (*Validator, error) {
 	// Requests are routed on the path below BasePath (see Middleware), so the
 	// router must not try to match the relative server URL itself.
 	doc.Servers = nil
+	patched := relaxExternalDiscriminators(doc)
 	// legacy.NewRouter validates the document. The gorillamux router would
 	// need github.com/gorilla/mux, which this module does not require.
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", path, err)
 	}
-	return &Validator{doc: doc, router: router, formats: formatOptions(), LoadTime: time.Since(start)}, nil
+	return &Validator{doc: doc, router: router, formats: formatOptions(), Relaxed: patched, LoadTime: time.Since(start)}, nil
+}
+
+// relaxExternalDiscriminators works around a drf-spectacular construct
+// kin-openapi cannot validate: a oneOf whose discriminator property lives on
+// the enclosing object rather than in the branches. authentik's
+// `modelRequest` (TransactionApplicationRequest.provider) is one: it is
+// discriminated by the sibling field provider_model, so kin-openapi rejects
+// every valid body with "input does not contain the discriminator property".
+// Such schemas lose their discriminator and become anyOf (without it, the
+// overlapping provider branches would match more than one oneOf branch): a
+// value must still match one of the branches. It returns the schemas changed.
+func relaxExternalDiscriminators(doc *openapi3.T) []string {
+	var changed []string
+	for name, ref := range doc.Components.Schemas {
+		s := ref.Value
+		if s == nil || s.Discriminator == nil || len(s.OneOf) == 0 {
+			continue
+		}
+		external := false
+		for _, branch := range s.OneOf {
+			if branch.Value == nil || branch.Value.Properties[s.Discriminator.PropertyName] == nil {
+				external = true
+			}
+		}
+		if external {
+			s.AnyOf, s.OneOf, s.Discriminator = s.OneOf, nil, nil
+			changed = append(changed, name)
+		}
+	}
+	sort.Strings(changed)
+	return changed
 }
 
 // SchemaPath finds schema.yml of [APIModule]: $PROVISION_AUTHENTIK_SCHEMA if

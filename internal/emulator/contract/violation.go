@@ -143,7 +143,9 @@ func schemaProblem(e *openapi3.SchemaError) string {
 	case bool, float64, int, int64:
 		value = fmt.Sprintf(" (got %v)", x)
 	case nil:
-		value = " (got null)"
+		if e.SchemaField == "nullable" {
+			value = " (got null)"
+		}
 	}
 	if e.SchemaField == "required" {
 		value = "" // the value is the parent object
