@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -58,7 +59,7 @@ func toMap(v any) map[string]any {
 		panic(fmt.Errorf("emulator: render %T: %w", v, err))
 	}
 	var m map[string]any
-	d := json.NewDecoder(bytesReader(b))
+	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
 		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))

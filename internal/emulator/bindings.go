@@ -1,0 +1,219 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// binding is a policies.PolicyBinding. Only group and user bindings can be
+// made: the emulator has no policies.
+type binding struct {
+	PK            string
+	Target        string // pbm uuid of an application or flow
+	Policy        *string
+	Group         *string
+	User          *int32
+	Order         int
+	Enabled       bool
+	Negate        bool
+	Timeout       int
+	FailureResult bool
+}
+
+type partialGroupOut struct {
+	PK          string `json:"pk"`
+	NumPK       int32  `json:"num_pk"`
+	Name        string `json:"name"`
+	IsSuperuser bool   `json:"is_superuser"`
+	Attributes  any    `json:"attributes"`
+}
+
+type bindingOut struct {
+	PK            string           `json:"pk"`
+	Policy        *string          `json:"policy"`
+	Group         *string          `json:"group"`
+	User          *int32           `json:"user"`
+	PolicyObj     map[string]any   `json:"policy_obj"`
+	GroupObj      *partialGroupOut `json:"group_obj"`
+	UserObj       *partialUserOut  `json:"user_obj"`
+	Target        string           `json:"target"`
+	Negate        bool             `json:"negate"`
+	Enabled       bool             `json:"enabled"`
+	Order         int              `json:"order"`
+	Timeout       int              `json:"timeout"`
+	FailureResult bool             `json:"failure_result"`
+}
+
+func (e *Emulator) renderBinding(b *binding) map[string]any {
+	out := bindingOut{PK: b.PK, Policy: b.Policy, Group: b.Group, User: b.User, Target: b.Target,
+		Negate: b.Negate, Enabled: b.Enabled, Order: b.Order, Timeout: b.Timeout, FailureResult: b.FailureResult}
+	if b.Group != nil {
+		if g := e.st.groupByPK(*b.Group); g != nil {
+			out.GroupObj = &partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.Name, IsSuperuser: g.IsSuperuser, Attributes: g.Attributes}
+		}
+	}
+	if b.User != nil {
+		if u := e.st.userByPK(*b.User); u != nil {
+			pu := renderPartialUser(u)
+			out.UserObj = &pu
+		}
+	}
+	return toMap(out)
+}
+
+// targetRef resolves a binding target: an application pk, or a flow's pk or
+// policybindingmodel_ptr_id. It returns the canonical pbm uuid.
+func (s *state) targetRef(pk string) string {
+	if a := s.appByPK(pk); a != nil {
+		return a.PK
+	}
+	for _, f := range s.flows {
+		if strings.EqualFold(f.PK, pk) || strings.EqualFold(f.PBMUUID, pk) {
+			return f.PBMUUID
+		}
+	}
+	return ""
+}
+
+func (s *state) deleteBindingsFor(target string) {
+	out := s.bindings[:0]
+	for _, b := range s.bindings {
+		if !strings.EqualFold(b.Target, target) {
+			out = append(out, b)
+		}
+	}
+	s.bindings = out
+}
+
+func (e *Emulator) listBindings(c *call) resp {
+	if r := e.checkRefFilters(c, map[string]func(string) bool{
+		"target": func(v string) bool { return isUUID(v) && e.st.targetRef(strings.ToLower(v)) != "" },
+		"policy": func(string) bool { return false },
+	}, map[string]func(string) bool{
+		"target_in": func(v string) bool { return isUUID(v) && e.st.targetRef(strings.ToLower(v)) != "" },
+	}); r != nil {
+		return *r
+	}
+	objs := []map[string]any{}
+	for _, b := range e.st.bindings {
+		objs = append(objs, e.renderBinding(b))
+	}
+	return e.list(c, objs, listSpec{
+		filters: []filterSpec{iexact("target", "target"), {"target_in", func(o map[string]any, v []string) bool {
+			for _, t := range v {
+				if strings.EqualFold(t, fmtVal(o["target"])) {
+					return true
+				}
+			}
+			return false
+		}}, isNull("policy__isnull", "policy"), boolExact("enabled", "enabled"), exact("order", "order"),
+			exact("timeout", "timeout")},
+		searchFields: []string{"_policy_name"},
+		order:        []string{"order", "pk"},
+		orderFields:  []string{"order", "target", "pk"},
+	})
+}
+
+func (e *Emulator) bindingFromURL(c *call) (*binding, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return nil, &r
+	}
+	for _, b := range e.st.bindings {
+		if strings.EqualFold(b.PK, c.id) {
+			return b, nil
+		}
+	}
+	r := noMatch("PolicyBinding")
+	return nil, &r
+}
+
+func (e *Emulator) getBinding(c *call) resp {
+	b, r := e.bindingFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return resp{status: 200, body: e.renderBinding(b)}
+}
+
+func (e *Emulator) createBinding(c *call) resp {
+	b := &binding{Enabled: true, Timeout: 30}
+	if r := e.writeBinding(c, b, false); r.status != 0 {
+		return r
+	}
+	b.PK = e.newUUID()
+	e.st.bindings = append(e.st.bindings, b)
+	return resp{status: http.StatusCreated, body: e.renderBinding(b)}
+}
+
+func (e *Emulator) putBinding(c *call) resp   { return e.updateBinding(c, false) }
+func (e *Emulator) patchBinding(c *call) resp { return e.updateBinding(c, true) }
+
+func (e *Emulator) updateBinding(c *call, partial bool) resp {
+	b, r := e.bindingFromURL(c)
+	if r != nil {
+		return *r
+	}
+	next := *b
+	if r := e.writeBinding(c, &next, partial); r.status != 0 {
+		return r
+	}
+	*b = next
+	return resp{status: 200, body: e.renderBinding(b)}
+}
+
+// writeBinding validates a binding body into b (PolicyBindingSerializer).
+func (e *Emulator) writeBinding(c *call, b *binding, partial bool) resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return *perr
+	}
+	var target *string
+	if f.uuidRef("target", true, false, e.st.targetRef, &target) {
+		b.Target = *target
+	}
+	f.uuidRef("policy", false, true, func(string) string { return "" }, &b.Policy)
+	f.uuidRef("group", false, true, e.st.groupRef, &b.Group)
+	f.intRef("user", false, true, e.st.userExists, &b.User)
+	f.integer("order", true, -2147483648, 2147483647, &b.Order)
+	f.boolean("enabled", &b.Enabled)
+	f.boolean("negate", &b.Negate)
+	f.integer("timeout", false, 0, 2147483647, &b.Timeout)
+	f.boolean("failure_result", &b.FailureResult)
+	if !f.ok() {
+		return f.result()
+	}
+	// validate() reads the target from the body; without it authentik
+	// dereferences None and answers 500.
+	if !f.has("target") {
+		return serverError()
+	}
+	set := 0
+	for _, k := range []string{"group", "policy", "user"} {
+		if f.has(k) && !f.isNull(k) {
+			set++
+		}
+	}
+	switch {
+	case set > 1:
+		return nonFieldError("Only one of 'group', 'policy', 'user' can be set.")
+	case set == 0:
+		return nonFieldError("One of 'group', 'policy', 'user' must be set.")
+	}
+	return resp{}
+}
+
+func (e *Emulator) deleteBinding(c *call) resp {
+	b, r := e.bindingFromURL(c)
+	if r != nil {
+		return *r
+	}
+	out := e.st.bindings[:0]
+	for _, x := range e.st.bindings {
+		if x != b {
+			out = append(out, x)
+		}
+	}
+	e.st.bindings = out
+	return resp{status: http.StatusNoContent}
+}

@@ -1,0 +1,177 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// scopeMapping is an OAuth2 ScopeMapping (a PropertyMapping subclass).
+type scopeMapping struct {
+	PK          string
+	Managed     *string
+	Name        string
+	Expression  string
+	ScopeName   string
+	Description string
+}
+
+type scopeMappingOut struct {
+	PK                string  `json:"pk"`
+	Managed           *string `json:"managed"`
+	Name              string  `json:"name"`
+	Expression        string  `json:"expression"`
+	Component         string  `json:"component"`
+	VerboseName       string  `json:"verbose_name"`
+	VerboseNamePlural string  `json:"verbose_name_plural"`
+	MetaModelName     string  `json:"meta_model_name"`
+	ScopeName         string  `json:"scope_name"`
+	Description       string  `json:"description"`
+}
+
+func (e *Emulator) renderMapping(m *scopeMapping) map[string]any {
+	out := toMap(scopeMappingOut{
+		PK: m.PK, Managed: m.Managed, Name: m.Name, Expression: m.Expression,
+		Component: "ak-property-mapping-provider-scope-form", VerboseName: "Scope Mapping",
+		VerboseNamePlural: "Scope Mappings", MetaModelName: "authentik_providers_oauth2.scopemapping",
+		ScopeName: m.ScopeName, Description: m.Description,
+	})
+	e.applyOverrides("scopemapping", m.Name, out)
+	return out
+}
+
+func (s *state) mappingByPK(pk string) *scopeMapping {
+	for _, m := range s.mappings {
+		if strings.EqualFold(m.PK, pk) {
+			return m
+		}
+	}
+	return nil
+}
+
+func (s *state) mappingRef(pk string) string {
+	if m := s.mappingByPK(pk); m != nil {
+		return m.PK
+	}
+	return ""
+}
+
+func (s *state) mappingByManaged(managed string) *scopeMapping {
+	for _, m := range s.mappings {
+		if m.Managed != nil && *m.Managed == managed {
+			return m
+		}
+	}
+	return nil
+}
+
+func (e *Emulator) listMappings(c *call) resp {
+	objs := make([]map[string]any, 0, len(e.st.mappings))
+	for _, m := range e.st.mappings {
+		objs = append(objs, e.renderMapping(m))
+	}
+	return e.list(c, objs, listSpec{
+		filters: []filterSpec{exact("name", "name"), exact("scope_name", "scope_name"),
+			inList("managed", "managed"), isNull("managed__isnull", "managed")},
+		searchFields: []string{"name", "scope_name"},
+		order:        []string{"scope_name", "name"},
+	})
+}
+
+func (e *Emulator) mappingFromURL(c *call) (*scopeMapping, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return nil, &r
+	}
+	m := e.st.mappingByPK(c.id)
+	if m == nil {
+		r := noMatch("ScopeMapping")
+		return nil, &r
+	}
+	return m, nil
+}
+
+func (e *Emulator) getMapping(c *call) resp {
+	m, errResp := e.mappingFromURL(c)
+	if errResp != nil {
+		return *errResp
+	}
+	return resp{status: 200, body: e.renderMapping(m)}
+}
+
+func (e *Emulator) createMapping(c *call) resp {
+	m := &scopeMapping{}
+	if r := e.writeMapping(c, m, false, true); r.status != 0 {
+		return r
+	}
+	m.PK = e.newUUID()
+	e.st.mappings = append(e.st.mappings, m)
+	return resp{status: http.StatusCreated, body: e.renderMapping(m)}
+}
+
+func (e *Emulator) putMapping(c *call) resp   { return e.updateMapping(c, false) }
+func (e *Emulator) patchMapping(c *call) resp { return e.updateMapping(c, true) }
+
+func (e *Emulator) updateMapping(c *call, partial bool) resp {
+	m, errResp := e.mappingFromURL(c)
+	if errResp != nil {
+		return *errResp
+	}
+	next := *m
+	if r := e.writeMapping(c, &next, partial, false); r.status != 0 {
+		return r
+	}
+	*m = next
+	return resp{status: 200, body: e.renderMapping(m)}
+}
+
+// writeMapping validates the body into m. A zero resp means success.
+func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial, creating bool) resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return *perr
+	}
+	self := m.PK
+	if f.str("name", true, false, &m.Name) {
+		for _, o := range e.st.mappings {
+			if o.Name == m.Name && o.PK != self {
+				f.fail("name", "Property Mapping with this name already exists.")
+			}
+		}
+	}
+	f.str("expression", true, false, &m.Expression)
+	if f.str("scope_name", true, false, &m.ScopeName) && strings.ContainsAny(m.ScopeName, " \t") {
+		f.fail("scope_name", "Value must not contain spaces.")
+	}
+	f.str("description", false, true, &m.Description)
+	if f.nullStr("managed", &m.Managed) && m.Managed != nil {
+		for _, o := range e.st.mappings {
+			if o.Managed != nil && *o.Managed == *m.Managed && o.PK != self {
+				f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+			}
+		}
+	}
+	if !f.ok() {
+		return f.result()
+	}
+	_ = creating
+	return resp{}
+}
+
+// deleteMapping removes a mapping and drops it from every provider.
+func (e *Emulator) deleteMapping(c *call) resp {
+	m, errResp := e.mappingFromURL(c)
+	if errResp != nil {
+		return *errResp
+	}
+	for _, p := range e.st.providers {
+		p.PropertyMappings = removeStr(p.PropertyMappings, m.PK)
+	}
+	out := e.st.mappings[:0]
+	for _, x := range e.st.mappings {
+		if x != m {
+			out = append(out, x)
+		}
+	}
+	e.st.mappings = out
+	return resp{status: 204}
+}

@@ -1,0 +1,256 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+const embeddedManaged = "goauthentik.io/outposts/embedded"
+
+// outpost is an outposts.Outpost. config is kept verbatim as sent.
+type outpost struct {
+	PK                string
+	Name              string
+	Type              string
+	Providers         []int32
+	ServiceConnection *string
+	Config            json.RawMessage
+	Managed           *string
+}
+
+type outpostOut struct {
+	PK                   string           `json:"pk"`
+	Name                 string           `json:"name"`
+	Type                 string           `json:"type"`
+	Providers            []int32          `json:"providers"`
+	ProvidersObj         []map[string]any `json:"providers_obj"`
+	ServiceConnection    *string          `json:"service_connection"`
+	ServiceConnectionObj map[string]any   `json:"service_connection_obj"`
+	RefreshIntervalS     int              `json:"refresh_interval_s"`
+	TokenIdentifier      string           `json:"token_identifier"`
+	Config               json.RawMessage  `json:"config"`
+	Managed              *string          `json:"managed"`
+}
+
+var outpostTypes = []string{"proxy", "ldap", "radius", "rac"}
+
+// outpostProviderClass is the Python class each outpost type accepts.
+var outpostProviderClass = map[string]string{
+	"proxy": "ProxyProvider", "ldap": "LDAPProvider", "radius": "RadiusProvider", "rac": "RACProvider",
+}
+
+func (o *outpost) embedded() bool { return o.Managed != nil && *o.Managed == embeddedManaged }
+
+// refreshInterval derives refresh_interval_s from config.refresh_interval
+// (default minutes=5).
+func refreshInterval(config json.RawMessage) int {
+	var cfg map[string]any
+	_ = json.Unmarshal(config, &cfg)
+	s, ok := cfg["refresh_interval"].(string)
+	if !ok || !validDuration(s) {
+		s = "minutes=5"
+	}
+	mult := map[string]float64{"microseconds": 1e-6, "milliseconds": 1e-3, "seconds": 1, "minutes": 60,
+		"hours": 3600, "days": 86400, "weeks": 604800}
+	total := 0.0
+	for _, part := range strings.Split(s, ";") {
+		k, v, _ := strings.Cut(part, "=")
+		n, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		total += n * mult[strings.TrimSpace(k)]
+	}
+	return int(total)
+}
+
+func (e *Emulator) renderOutpost(o *outpost) map[string]any {
+	out := outpostOut{
+		PK: o.PK, Name: o.Name, Type: o.Type, Providers: scramble(e.seed, o.Providers),
+		ProvidersObj: []map[string]any{}, ServiceConnection: o.ServiceConnection,
+		RefreshIntervalS: refreshInterval(o.Config), Config: o.Config, Managed: o.Managed,
+	}
+	for _, pk := range out.Providers {
+		if p := e.st.providerByPK(pk); p != nil {
+			out.ProvidersObj = append(out.ProvidersObj, e.renderProviderAs(p, classBase))
+		}
+	}
+	out.TokenIdentifier = fmt.Sprintf("ak-outpost-%s-api", o.PK)
+	m := toMap(out)
+	e.applyOverrides("outpost", o.Name, m)
+	return m
+}
+
+func (s *state) outpostByPK(pk string) *outpost {
+	for _, o := range s.outposts {
+		if strings.EqualFold(o.PK, pk) {
+			return o
+		}
+	}
+	return nil
+}
+
+func (e *Emulator) listOutposts(c *call) resp {
+	if r := e.checkRefFilters(c, nil, map[string]func(string) bool{
+		"providers_by_pk": func(v string) bool {
+			n, err := strconv.ParseInt(v, 10, 32)
+			return err == nil && e.st.providerExists(int32(n))
+		},
+	}); r != nil {
+		return *r
+	}
+	objs := []map[string]any{}
+	for _, o := range e.st.outposts {
+		m := e.renderOutpost(o)
+		var names []string
+		for _, pk := range o.Providers {
+			if p := e.st.providerByPK(pk); p != nil {
+				names = append(names, p.Name)
+			}
+		}
+		m["_providers_names"] = strings.Join(names, "\n")
+		objs = append(objs, m)
+	}
+	res := e.list(c, objs, listSpec{
+		filters: []filterSpec{iexact("name__iexact", "name"), icontains("name__icontains", "name"),
+			iexact("managed__iexact", "managed"), icontains("managed__icontains", "managed"),
+			isNullList("providers__isnull", "providers"), listContains("providers_by_pk", "providers")},
+		searchFields: []string{"name", "_providers_names"},
+		order:        []string{"name"},
+	})
+	stripPrivate(res)
+	return res
+}
+
+// isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
+func isNullList(param, field string) filterSpec {
+	return filterSpec{param, func(o map[string]any, v []string) bool {
+		b, err := parseBool(v[0])
+		if err != nil {
+			return true
+		}
+		items, _ := o[field].([]any)
+		return (len(items) == 0) == b
+	}}
+}
+
+func (e *Emulator) outpostFromURL(c *call) (*outpost, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return nil, &r
+	}
+	o := e.st.outpostByPK(c.id)
+	if o == nil {
+		r := noMatch("Outpost")
+		return nil, &r
+	}
+	return o, nil
+}
+
+func (e *Emulator) getOutpost(c *call) resp {
+	o, r := e.outpostFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return resp{status: 200, body: e.renderOutpost(o)}
+}
+
+func (e *Emulator) createOutpost(c *call) resp {
+	o := &outpost{Type: "proxy"}
+	if r := e.writeOutpost(c, o, false); r.status != 0 {
+		return r
+	}
+	o.PK = e.newUUID()
+	e.st.outposts = append(e.st.outposts, o)
+	return resp{status: http.StatusCreated, body: e.renderOutpost(o)}
+}
+
+func (e *Emulator) putOutpost(c *call) resp   { return e.updateOutpost(c, false) }
+func (e *Emulator) patchOutpost(c *call) resp { return e.updateOutpost(c, true) }
+
+func (e *Emulator) updateOutpost(c *call, partial bool) resp {
+	o, r := e.outpostFromURL(c)
+	if r != nil {
+		return *r
+	}
+	next := *o
+	if r := e.writeOutpost(c, &next, partial); r.status != 0 {
+		return r
+	}
+	*o = next
+	return resp{status: 200, body: e.renderOutpost(o)}
+}
+
+// writeOutpost validates an outpost body into o (OutpostSerializer).
+func (e *Emulator) writeOutpost(c *call, o *outpost, partial bool) resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return *perr
+	}
+	wasEmbedded := o.PK != "" && o.embedded()
+	var name string
+	if f.str("name", true, false, &name) {
+		if wasEmbedded && name != o.Name {
+			f.fail("name", "Embedded outpost's name cannot be changed")
+		}
+		for _, x := range e.st.outposts {
+			if x.Name == name && x.PK != o.PK {
+				f.fail("name", "Outpost with this name already exists.")
+			}
+		}
+		o.Name = name
+	}
+	f.choice("type", true, outpostTypes, &o.Type)
+	f.nullStr("managed", &o.Managed)
+	if f.has("managed") && o.Managed != nil {
+		for _, x := range e.st.outposts {
+			if x.Managed != nil && *x.Managed == *o.Managed && x.PK != o.PK {
+				f.fail("managed", "Outpost with this Managed by authentik already exists.")
+			}
+		}
+	}
+	embedded := wasEmbedded || o.embedded()
+	var providers []int32
+	if f.intList("providers", true, embedded, e.st.providerExists, &providers) {
+		// The type comes from the raw body; without it every provider passes.
+		if rawType, ok := f.raw["type"]; ok {
+			t, _ := scalarString(rawType)
+			want, known := outpostProviderClass[t]
+			if !known {
+				// authentik indexes its type map with the raw value: KeyError.
+				return serverError()
+			}
+			{
+				for _, pk := range providers {
+					p := e.st.providerByPK(pk)
+					if got := p.concreteClass().pyName; got != want {
+						f.fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
+						break
+					}
+				}
+			}
+		}
+		o.Providers = providers
+	}
+	f.uuidRef("service_connection", false, true, func(string) string { return "" }, &o.ServiceConnection)
+	f.object("config", true, &o.Config)
+	if !f.ok() {
+		return f.result()
+	}
+	return resp{}
+}
+
+func (e *Emulator) deleteOutpost(c *call) resp {
+	o, r := e.outpostFromURL(c)
+	if r != nil {
+		return *r
+	}
+	out := e.st.outposts[:0]
+	for _, x := range e.st.outposts {
+		if x != o {
+			out = append(out, x)
+		}
+	}
+	e.st.outposts = out
+	return resp{status: http.StatusNoContent}
+}

@@ -1,0 +1,237 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+const apiPrefix = "/api/v3/"
+
+// call is one API request as seen by a handler.
+type call struct {
+	r    *http.Request
+	body []byte
+	q    url.Values
+	id   string // detail id from the URL, "" on collections
+}
+
+type handler func(c *call) resp
+
+// route serves one collection path and its detail path.
+type route struct {
+	prefix     string // path below /api/v3/, with trailing slash
+	collection map[string]handler
+	detail     map[string]handler
+	anonymous  bool // AllowAny (authentication still runs)
+	noDetail   bool
+}
+
+func (e *Emulator) routes() []route {
+	return []route{
+		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
+			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
+		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
+			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider", false))},
+		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
+			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider", true))},
+		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
+			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider", false)}},
+		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
+			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost)},
+		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
+			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
+		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
+			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
+		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
+			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair}},
+		{prefix: "core/groups/", collection: methods(e.listGroups, e.createGroup),
+			detail: detailMethods(e.getGroup, e.putGroup, e.patchGroup, e.deleteGroup)},
+		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
+			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
+		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
+		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
+		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
+	}
+}
+
+func methods(list, create handler) map[string]handler {
+	m := map[string]handler{http.MethodGet: list}
+	if create != nil {
+		m[http.MethodPost] = create
+	}
+	return m
+}
+
+func detailMethods(get, put, patch, del handler) map[string]handler {
+	return map[string]handler{http.MethodGet: get, http.MethodPut: put, http.MethodPatch: patch, http.MethodDelete: del}
+}
+
+// ServeHTTP handles one request: latency, faults, then the emulated API.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	defer func() {
+		rec.Duration = time.Since(start)
+		e.record(rec)
+	}()
+
+	e.mu.Lock()
+	latency := e.latency
+	e.mu.Unlock()
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			rec.Status = 499 // client went away, as nginx logs it
+			return
+		}
+	}
+
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		rec.Status = http.StatusBadRequest
+		http.Error(w, fmt.Sprintf("read body: %v", err), http.StatusBadRequest)
+		return
+	}
+
+	truncate := false
+	if f := e.pickFault(r.Method, r.URL.Path); f != nil {
+		switch f.Kind {
+		case FaultDrop:
+			rec.Status = 0
+			dropConnection(w)
+			return
+		case FaultTruncate:
+			truncate = true
+		default:
+			st := f.Status
+			if st == 0 {
+				st = http.StatusInternalServerError
+			}
+			rec.Status = st
+			writeResp(w, detail(st, "injected fault"), false)
+			return
+		}
+	}
+
+	e.mu.Lock()
+	res := e.dispatch(r, body)
+	e.mu.Unlock()
+	rec.Status = res.status
+	writeResp(w, res, truncate)
+}
+
+// dropConnection closes the client connection without any response.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+func writeResp(w http.ResponseWriter, res resp, truncate bool) {
+	for k, vs := range res.hdr {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	var data []byte
+	switch b := res.body.(type) {
+	case nil:
+	case rawBody:
+		data = b
+	default:
+		var err error
+		data, err = json.Marshal(b)
+		if err != nil {
+			res.status = http.StatusInternalServerError
+			data = []byte(fmt.Sprintf(`{"detail":%q}`, "emulator: encode response: "+err.Error()))
+		}
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+	}
+	if data == nil {
+		w.WriteHeader(res.status)
+		return
+	}
+	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.WriteHeader(res.status)
+	if truncate {
+		data = data[:len(data)/2]
+	}
+	_, _ = w.Write(data)
+}
+
+// rawBody is a response body written as-is.
+type rawBody []byte
+
+// dispatch routes a request; it runs with e.mu held.
+func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
+	p := r.URL.Path
+	if !strings.HasPrefix(p, apiPrefix) {
+		return e.serveOIDC(r)
+	}
+	rest := strings.TrimPrefix(p, apiPrefix)
+	if !strings.HasSuffix(rest, "/") {
+		return notFound()
+	}
+	var rt *route
+	id := ""
+	for _, cand := range e.routes() {
+		if rest == cand.prefix {
+			rt = &cand
+			break
+		}
+		if tail, ok := strings.CutPrefix(rest, cand.prefix); ok && !cand.noDetail {
+			tail = strings.TrimSuffix(tail, "/")
+			if tail != "" && !strings.Contains(tail, "/") {
+				rt, id = &cand, tail
+				break
+			}
+		}
+	}
+	if rt == nil {
+		return notFound()
+	}
+	handlers := rt.collection
+	if id != "" {
+		handlers = rt.detail
+	}
+	switch e.authenticate(r) {
+	case authInvalid:
+		return detail(http.StatusForbidden, msgTokenInvalid)
+	case authNone:
+		if !rt.anonymous {
+			if id != "" {
+				return detail(http.StatusForbidden, msgNoPermission)
+			}
+			return detail(http.StatusForbidden, msgNoCredentials)
+		}
+	}
+	h := handlers[r.Method]
+	if h == nil {
+		allowed := make([]string, 0, len(handlers))
+		for m := range handlers {
+			allowed = append(allowed, m)
+		}
+		sort.Strings(allowed)
+		res := detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", r.Method))
+		res.hdr = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+		return res
+	}
+	return h(&call{r: r, body: body, q: r.URL.Query(), id: id})
+}

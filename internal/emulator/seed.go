@@ -1,0 +1,73 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// seedDefaults creates what a fresh authentik 2026.2 has after its default
+// and system blueprints ran. Called from New, before the emulator is shared.
+func (e *Emulator) seedDefaults() {
+	for _, f := range []struct{ slug, name, title, designation, auth string }{
+		{"default-authentication-flow", "Welcome to authentik!", "Welcome to authentik!", "authentication", "none"},
+		{"default-invalidation-flow", "Logout", "Default Invalidation Flow", "invalidation", "none"},
+		{"default-provider-authorization-explicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
+		{"default-provider-authorization-implicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
+		{"default-provider-invalidation-flow", "Logged out of application", "You've logged out of %(app)s.", "invalidation", "none"},
+	} {
+		e.st.flows = append(e.st.flows, &flow{PK: e.newUUID(), PBMUUID: e.newUUID(), Slug: f.slug, Name: f.name,
+			Title: f.title, Designation: f.designation, Authentication: f.auth, PolicyEngineMode: "any",
+			Layout: "stacked", DeniedAction: "message_continue"})
+	}
+	for _, m := range []struct{ managed, scope, name, desc, expr string }{
+		{"goauthentik.io/providers/oauth2/scope-openid", "openid", "authentik default OAuth Mapping: OpenID 'openid'", "",
+			"# This scope is required by the OpenID Connect spec.\nreturn {}"},
+		{"goauthentik.io/providers/oauth2/scope-profile", "profile", "authentik default OAuth Mapping: OpenID 'profile'",
+			"General Profile Information", `return {"name": request.user.name, "given_name": request.user.name, "preferred_username": request.user.username, "nickname": request.user.username, "groups": [group.name for group in request.user.ak_groups.all()]}`},
+		{"goauthentik.io/providers/oauth2/scope-email", "email", "authentik default OAuth Mapping: OpenID 'email'",
+			"Email address", `return {"email": request.user.email, "email_verified": False}`},
+		{"goauthentik.io/providers/oauth2/scope-entitlements", "entitlements", "authentik default OAuth Mapping: Application Entitlements",
+			"Application entitlements", `return {"entitlements": [e.name for e in request.user.app_entitlements(provider.application)]}`},
+		{"goauthentik.io/providers/oauth2/scope-offline_access", "offline_access", "authentik default OAuth Mapping: OpenID 'offline_access'",
+			"Access to request new tokens without interaction", "# This scope grants the application a refresh token.\nreturn {}"},
+		{"goauthentik.io/providers/oauth2/scope-authentik_api", "goauthentik.io/api", "authentik default OAuth Mapping: authentik API access",
+			"authentik API Access on behalf of your user", `return {}`},
+		{"goauthentik.io/providers/proxy/scope-proxy", "ak_proxy", "authentik default OAuth Mapping: Proxy outpost", "",
+			`return {"ak_proxy": {"user_attributes": request.user.group_attributes(request)}}`},
+	} {
+		e.st.mappings = append(e.st.mappings, &scopeMapping{PK: e.newUUID(), Managed: strPtr(m.managed),
+			Name: m.name, ScopeName: m.scope, Description: m.desc, Expression: m.expr})
+	}
+	e.addKeypair("authentik Self-signed Certificate", "rsa", true)
+	jwt := e.addKeypair("authentik Internal JWT Certificate", "rsa", true)
+	jwt.Managed, jwt.internal = strPtr("goauthentik.io/crypto/jwt-managed"), true
+
+	admin := e.addUser("akadmin", "authentik Default Admin", true)
+	e.st.adminPK = admin.PK
+	e.addGroup("authentik Admins", true, admin.PK)
+
+	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
+		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),
+		Config: json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)})
+}
+
+// SeedSynthetic adds n applications "app-0001".. each with an OAuth2
+// provider "provider-0001".., and n groups "group-0001"...
+func (e *Emulator) SeedSynthetic(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	authz := e.st.flowBySlug("default-provider-authorization-implicit-consent")
+	inval := e.st.flowBySlug("default-provider-invalidation-flow")
+	for i := 1; i <= n; i++ {
+		p := e.newOAuth2Defaults()
+		p.Name = fmt.Sprintf("provider-%04d", i)
+		p.AuthorizationFlow = authz.PK
+		p.InvalidationFlow = strPtr(inval.PK)
+		p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: fmt.Sprintf("https://app-%04d.example.com/callback", i)}}
+		e.insertProvider(p)
+		pk := p.PK
+		e.st.apps = append(e.st.apps, &application{PK: e.newUUID(), Name: fmt.Sprintf("app-%04d", i),
+			Slug: fmt.Sprintf("app-%04d", i), Provider: &pk, PolicyEngineMode: "any"})
+		e.addGroup(fmt.Sprintf("group-%04d", i), false)
+	}
+}
