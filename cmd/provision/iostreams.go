@@ -17,8 +17,14 @@ type IOStreams struct {
 	// needs the first, colour the second.
 	StdinTTY  bool
 	StdoutTTY bool
-	// Getenv reads the environment (os.Getenv in production).
-	Getenv func(string) string
+	// LookupEnv reads the environment (os.LookupEnv in production).
+	LookupEnv func(string) (string, bool)
+}
+
+// Getenv returns an environment variable, "" when unset.
+func (s IOStreams) Getenv(key string) string {
+	v, _ := s.LookupEnv(key)
+	return v
 }
 
 func systemIO() IOStreams {
@@ -28,7 +34,7 @@ func systemIO() IOStreams {
 		ErrOut:    os.Stderr,
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		Getenv:    os.Getenv,
+		LookupEnv: os.LookupEnv,
 	}
 }
 

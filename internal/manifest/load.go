@@ -80,8 +80,9 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	var diags Diagnostics
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		diags.add(Position{File: file}, yamlMessage(err))
-		return nil, diags
+		d := typeDiagnostic(file, err.Error())
+		d.Msg = "invalid YAML: " + d.Msg
+		return nil, append(diags, d)
 	}
 	if len(doc.Content) == 0 {
 		diags.add(Position{File: file, Line: 1, Column: 1}, "empty manifest: expected \"version: 1\"")

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
+)
+
+// connFlags say how to reach authentik: flags first, then the environment.
+type connFlags struct {
+	URL       string
+	TokenFile string
+}
+
+func (f *connFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.URL, "url", "", "authentik URL (default $AUTHENTIK_URL)")
+	cmd.Flags().StringVar(&f.TokenFile, "token-file", "", "file holding the API token (default: $AUTHENTIK_TOKEN)")
+}
+
+// client builds the API client. The token is read from --token-file or
+// AUTHENTIK_TOKEN; it is never a flag value, so it stays out of shell
+// history and process lists.
+func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
+	url := f.URL
+	if url == "" {
+		url = streams.Getenv("AUTHENTIK_URL")
+	}
+	token := streams.Getenv("AUTHENTIK_TOKEN")
+	if f.TokenFile != "" {
+		b, err := os.ReadFile(f.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("read token file: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+		if token == "" {
+			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
+		}
+	}
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+}
+
+// manifestFlag is -f/--file, required by every command that reads a manifest.
+func manifestFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVarP(path, "file", "f", "", "manifest file or directory of *.yaml files (required)")
+	_ = cmd.MarkFlagRequired("file")
+}
+
+// loadManifest loads, then validates a manifest; all problems come back
+// in one error, one per line with file:line:column.
+func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
+	m, err := manifest.Load(path, manifest.LookupEnv(streams.LookupEnv))
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(validateOutputs); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// state is everything plan and apply need: the manifest, the client, the
+// live snapshot and the computed plan.
+type state struct {
+	manifest *manifest.Manifest
+	client   *authentik.Client
+	live     *plan.Live
+	plan     *plan.Plan
+}
+
+// computePlan reads live state and computes the plan.
+func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client) (*state, error) {
+	live, err := c.Snapshot(ctx, plan.KindsFor(m))
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Compute(m, live)
+	if err != nil {
+		return nil, err
+	}
+	return &state{manifest: m, client: c, live: live, plan: p}, nil
+}

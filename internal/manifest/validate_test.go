@@ -1,0 +1,143 @@
+package manifest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const validBase = `version: 1
+groups:
+  - name: users
+providers:
+  - name: chat
+    type: oauth2
+    sub_mode: user_email
+    redirect_uris:
+      - url: https://chat.example.com/oauth/openid/callback
+  - name: wiki
+    type: proxy
+    external_host: https://wiki.example.com
+    internal_host: http://wiki:8080
+applications:
+  - name: Chat
+    slug: chat
+    provider: chat
+    access:
+      groups: [users, authentik Admins]
+  - name: Wiki
+    slug: wiki
+    provider: wiki
+outposts:
+  - name: authentik Embedded Outpost
+    type: proxy
+    providers: [wiki]
+`
+
+func TestValidateAcceptsAGoodManifest(t *testing.T) {
+	m, ds := Parse("m.yaml", []byte(validBase), env(nil))
+	require.Empty(t, ds)
+	assert.NoError(t, m.Validate(nil))
+}
+
+func TestValidateFindsSemanticProblems(t *testing.T) {
+	cases := map[string]struct {
+		yaml string
+		want []string
+	}{
+		"reserved slug": {
+			yaml: "version: 1\napplications:\n  - name: A\n    slug: authorize\n",
+			want: []string{`m.yaml:4:5: application slug "authorize" is reserved`},
+		},
+		"bad slug": {
+			yaml: "version: 1\napplications:\n  - name: A\n    slug: my app\n",
+			want: []string{`may contain only letters, digits`},
+		},
+		"duplicate slug": {
+			yaml: "version: 1\napplications:\n  - {name: A, slug: a}\n  - {name: B, slug: a}\n",
+			want: []string{`m.yaml:4:5: duplicate application slug "a" (first declared at m.yaml:3:5)`},
+		},
+		"provider shared by two applications": {
+			yaml: "version: 1\nproviders:\n  - {name: p, type: oauth2}\napplications:\n  - {name: A, slug: a, provider: p}\n  - {name: B, slug: b, provider: p}\n",
+			want: []string{`provider "p" is already used by application "a"`},
+		},
+		"undeclared provider and group": {
+			yaml: "version: 1\napplications:\n  - name: A\n    slug: a\n    provider: ghost\n    access:\n      groups: [nobody]\n",
+			want: []string{`uses provider "ghost", which is not declared`, `m.yaml:7:16: application "a" allows group "nobody", which is not declared`},
+		},
+		"bad regex redirect": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    redirect_uris:\n      - {matching_mode: regex, url: 'https://(a'}\n",
+			want: []string{`m.yaml:6:9: provider "p": redirect URI regex "https://(a" does not compile`},
+		},
+		"relative strict redirect": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    redirect_uris:\n      - url: /callback\n",
+			want: []string{`redirect URI "/callback" is not an absolute URL`},
+		},
+		"bad duration": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    access_token_validity: 1h\n",
+			want: []string{`access_token_validity "1h" is not in authentik's duration format`},
+		},
+		"bad enum": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    sub_mode: email\n",
+			want: []string{`sub_mode "email" is not one of hashed_user_id, user_id`},
+		},
+		"missing type": {
+			yaml: "version: 1\nproviders:\n  - name: p\n",
+			want: []string{`provider "p": type is required (oauth2 or proxy)`},
+		},
+		"proxy needs hosts": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n",
+			want: []string{`external_host is required`, `internal_host is required when mode is proxy`},
+		},
+		"oauth2 field on proxy": {
+			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n    external_host: https://a\n    mode: forward_single\n    sub_mode: user_email\n",
+			want: []string{`sub_mode cannot be set on a proxy provider`},
+		},
+		"oauth2 provider in an outpost": {
+			yaml: "version: 1\nproviders:\n  - {name: chat, type: oauth2}\noutposts:\n  - name: authentik Embedded Outpost\n    type: proxy\n    providers: [chat]\n",
+			want: []string{`m.yaml:7:17: outpost "authentik Embedded Outpost" lists OAuth2 provider "chat": outposts serve only proxy, LDAP, RADIUS and RAC providers, while OAuth2/OIDC is served by authentik itself`},
+		},
+		"bad URL": {
+			yaml: "version: 1\napplications:\n  - {name: A, slug: a, meta_launch_url: 'chat.example.com'}\n",
+			want: []string{`meta_launch_url "chat.example.com" is not an absolute http(s) URL`},
+		},
+		"bad state": {
+			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
+			want: []string{`state "gone" is not one of present, absent`},
+		},
+		"app uses provider marked absent": {
+			yaml: "version: 1\nproviders:\n  - {name: p, type: oauth2, state: absent}\napplications:\n  - {name: A, slug: a, provider: p}\n",
+			want: []string{`which the manifest marks state: absent`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m, ds := Parse("m.yaml", []byte(tc.yaml), env(nil))
+			require.Empty(t, ds)
+			err := m.Validate(nil)
+			require.Error(t, err)
+			var got Diagnostics
+			require.ErrorAs(t, err, &got)
+			assert.Len(t, got, len(tc.want), "%v", err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestWithDefaultsMatchesTheWizard(t *testing.T) {
+	m, ds := Parse("m.yaml", []byte("version: 1\nproviders:\n  - {name: p, type: oauth2}\n  - {name: q, type: oauth2, signing_key: null, scopes: [openid]}\n"), env(nil))
+	require.Empty(t, ds)
+	p := m.Providers[0].WithDefaults()
+	assert.Equal(t, DefaultAuthorizationFlow, *p.AuthorizationFlow)
+	assert.Equal(t, DefaultInvalidationFlow, *p.InvalidationFlow)
+	assert.Equal(t, DefaultSigningKey, *p.SigningKey)
+	assert.Equal(t, "confidential", *p.ClientType)
+	assert.Equal(t, []string{"openid", "profile", "email"}, p.Scopes)
+	q := m.Providers[1].WithDefaults()
+	assert.Nil(t, q.SigningKey, "explicit null means HS256, not the default key")
+	assert.True(t, q.OwnsSigningKey())
+	assert.Equal(t, []string{"openid"}, q.Scopes)
+}

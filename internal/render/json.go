@@ -1,0 +1,59 @@
+package render
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// jsonPlan is the stable machine-readable form of a plan. Its shape changes
+// only together with plan.FormatVersion.
+type jsonPlan struct {
+	FormatVersion string       `json:"format_version"`
+	Changes       []jsonChange `json:"changes"`
+	Summary       jsonSummary  `json:"summary"`
+}
+
+type jsonChange struct {
+	Kind   string      `json:"kind"`
+	Key    string      `json:"key"`
+	Action string      `json:"action"`
+	ID     string      `json:"id,omitempty"`
+	Source string      `json:"source,omitempty"`
+	Fields []jsonField `json:"fields"`
+}
+
+// jsonField leaves Before/After out for sensitive fields.
+type jsonField struct {
+	Field     string `json:"field"`
+	Before    any    `json:"before,omitempty"`
+	After     any    `json:"after,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+type jsonSummary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+}
+
+// JSON writes the plan as indented JSON with a format_version.
+func JSON(w io.Writer, p *plan.Plan) error {
+	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
+	for _, c := range p.Changes {
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}}
+		for _, f := range c.Fields {
+			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive}
+			if !f.Sensitive {
+				jf.Before, jf.After = f.Before, f.After
+			}
+			jc.Fields = append(jc.Fields, jf)
+		}
+		out.Changes = append(out.Changes, jc)
+	}
+	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

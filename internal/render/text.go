@@ -1,0 +1,131 @@
+// Package render formats what provision shows and writes: plans as text or
+// JSON, apply progress. It makes no decisions and does no network I/O.
+package render
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// Sensitive is printed instead of a secret value.
+const Sensitive = "(sensitive)"
+
+// TextOptions control the human plan output.
+type TextOptions struct {
+	// Color adds ANSI colours to the action symbols.
+	Color bool
+}
+
+const (
+	green  = "\x1b[32m"
+	yellow = "\x1b[33m"
+	red    = "\x1b[31m"
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+)
+
+// Text writes a plan the way Terraform does: one block per change with
+// "+" create, "~" update (before -> after) and "-" delete, then a summary.
+func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
+	tw := &textWriter{w: w, color: o.Color}
+	if !p.HasChanges() {
+		tw.printf("%sNo changes.%s authentik matches the manifest.\n", tw.c(bold), tw.c(reset))
+		return tw.err
+	}
+	tw.printf("provision will perform the following actions:\n")
+	for _, c := range p.Changes {
+		tw.printf("\n")
+		sym, col, verb := symbol(c.Action)
+		tw.printf("  %s# %s %q will be %s%s", tw.c(bold), c.Kind, c.Key, verb, tw.c(reset))
+		if c.Source != "" {
+			tw.printf(" (%s)", c.Source)
+		}
+		tw.printf("\n")
+		if c.Action == plan.Delete {
+			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+			continue
+		}
+		tw.printf("  %s%s%s %s %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+		width := 0
+		for _, f := range c.Fields {
+			width = max(width, len(f.Field))
+		}
+		for _, f := range c.Fields {
+			fsym, fcol := "~", yellow
+			if c.Action == plan.Create || f.Before == nil {
+				fsym, fcol = "+", green
+			}
+			tw.printf("      %s%s%s %-*s = %s\n", tw.c(fcol), fsym, tw.c(reset), width, f.Field, fieldValue(f, c.Action == plan.Create))
+		}
+		tw.printf("    }\n")
+	}
+	add, change, destroy := p.Summary()
+	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
+	return tw.err
+}
+
+func symbol(a plan.Action) (sym, color, verb string) {
+	switch a {
+	case plan.Create:
+		return "+", green, "created"
+	case plan.Delete:
+		return "-", red, "destroyed"
+	}
+	return "~", yellow, "updated in place"
+}
+
+func fieldValue(f plan.FieldChange, create bool) string {
+	if f.Sensitive {
+		if create || f.Before == nil {
+			return Sensitive
+		}
+		return Sensitive + " -> " + Sensitive
+	}
+	if create || f.Before == nil {
+		return Value(f.After)
+	}
+	return Value(f.Before) + " -> " + Value(f.After)
+}
+
+// Value formats a display value: strings quoted, lists in brackets.
+func Value(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return strconv.Quote(t)
+	case bool:
+		return strconv.FormatBool(t)
+	case []string:
+		q := make([]string, len(t))
+		for i, s := range t {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+type textWriter struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (t *textWriter) c(code string) string {
+	if !t.color {
+		return ""
+	}
+	return code
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err != nil {
+		return
+	}
+	_, t.err = fmt.Fprintf(t.w, format, args...)
+}
