@@ -1,0 +1,356 @@
+package plan
+
+import (
+	"errors"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+const (
+	flowImplicit   = "11111111-0000-0000-0000-000000000001"
+	flowExplicit   = "11111111-0000-0000-0000-000000000002"
+	flowInvalidate = "11111111-0000-0000-0000-000000000003"
+	scopeOpenID    = "22222222-0000-0000-0000-000000000001"
+	scopeProfile   = "22222222-0000-0000-0000-000000000002"
+	scopeEmail     = "22222222-0000-0000-0000-000000000003"
+	scopeProxy     = "22222222-0000-0000-0000-000000000004"
+	keySelfSigned  = "33333333-0000-0000-0000-000000000001"
+	keyNoPrivate   = "33333333-0000-0000-0000-000000000002"
+	groupUsers     = "44444444-0000-0000-0000-000000000001"
+	groupOther     = "44444444-0000-0000-0000-000000000002"
+	appChat        = "55555555-0000-0000-0000-000000000001"
+	outpostEmbed   = "66666666-0000-0000-0000-000000000001"
+)
+
+// freshLive is what a fresh authentik holds that the manifests reference.
+func freshLive() *Live {
+	return &Live{
+		Flows: []Flow{
+			{PK: flowImplicit, Slug: manifest.DefaultAuthorizationFlow, Designation: "authorization"},
+			{PK: flowExplicit, Slug: "default-provider-authorization-explicit-consent", Designation: "authorization"},
+			{PK: flowInvalidate, Slug: manifest.DefaultInvalidationFlow, Designation: "invalidation"},
+		},
+		ScopeMappings: []ScopeMapping{
+			{PK: scopeOpenID, ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
+			{PK: scopeProfile, ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
+			{PK: scopeEmail, ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
+			{PK: scopeProxy, ScopeName: "ak_proxy", Managed: "goauthentik.io/providers/proxy/scope-proxy"},
+		},
+		KeyPairs: []KeyPair{
+			{PK: keySelfSigned, Name: manifest.DefaultSigningKey, PrivateKey: true},
+			{PK: keyNoPrivate, Name: "public only"},
+		},
+		Outposts: []Outpost{{PK: outpostEmbed, Name: manifest.EmbeddedOutpostName, Type: "proxy", Managed: "goauthentik.io/outposts/embedded", Config: map[string]any{"log_level": "info"}}},
+	}
+}
+
+const chatManifest = `version: 1
+groups:
+  - name: users
+providers:
+  - name: chat
+    type: oauth2
+    sub_mode: user_email
+    client_secret: s3cret
+    redirect_uris:
+      - url: https://chat.example.com/oauth/openid/callback
+applications:
+  - name: Chat
+    slug: chat
+    provider: chat
+    access:
+      groups: [users]
+`
+
+// convergedLive is freshLive after chatManifest was applied.
+func convergedLive() *Live {
+	l := freshLive()
+	l.Groups = []Group{{PK: groupUsers, Name: "users"}, {PK: groupOther, Name: "other"}}
+	l.Providers = []Provider{{
+		PK: 7, Name: "chat", Type: "oauth2",
+		AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
+		PropertyMappings: []string{scopeEmail, scopeOpenID, scopeProfile}, // server order
+		ClientType:       "confidential", ClientID: "abc", ClientSecret: "s3cret",
+		RedirectURIs: []RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}},
+		SigningKey:   keySelfSigned, SubMode: "user_email", IssuerMode: "per_provider",
+	}}
+	l.Applications = []Application{{PK: appChat, Slug: "chat", Name: "Chat", Provider: 7, PolicyEngineMode: "any"}}
+	l.Bindings = []Binding{{PK: "b1", Target: appChat, Group: groupUsers, Order: 0}}
+	return l
+}
+
+func load(t *testing.T, y string) *manifest.Manifest {
+	t.Helper()
+	m, ds := manifest.Parse("m.yaml", []byte(y), func(string) (string, bool) { return "", false })
+	require.Empty(t, ds)
+	require.NoError(t, m.Validate(nil))
+	return m
+}
+
+// summary renders a plan compactly: "action kind key: field before->after".
+func summary(p *Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		line := string(c.Action) + " " + string(c.Kind) + " " + c.Key
+		for _, f := range c.Fields {
+			if c.Action == Update {
+				line += " | " + f.Field
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func TestCompute(t *testing.T) {
+	cases := map[string]struct {
+		reason   string
+		manifest string
+		live     func() *Live
+		want     []string
+	}{
+		"Fresh": {
+			reason:   "on a fresh authentik everything is created, in apply order",
+			manifest: chatManifest, live: freshLive,
+			want: []string{"create group users", "create provider chat", "create application chat", "create access chat"},
+		},
+		"Converged": {
+			reason:   "right after convergence the plan is empty, whatever order the server lists mappings in",
+			manifest: chatManifest, live: convergedLive,
+			want: nil,
+		},
+		"OneFieldDrifted": {
+			reason:   "a field changed by hand is the only change",
+			manifest: chatManifest,
+			live: func() *Live {
+				l := convergedLive()
+				l.Providers[0].SubMode = "hashed_user_id"
+				return l
+			},
+			want: []string{"update provider chat | sub_mode"},
+		},
+		"ServerDefaults": {
+			reason:   "a provider created with the API's defaults differs in exactly the wizard defaults the tool owns",
+			manifest: chatManifest,
+			live: func() *Live {
+				l := convergedLive()
+				l.Providers[0].PropertyMappings = nil
+				l.Providers[0].SigningKey = ""
+				return l
+			},
+			want: []string{"update provider chat | scopes | signing_key"},
+		},
+		"UndeclaredFieldsLeftAlone": {
+			reason:   "values of fields the manifest does not declare and the tool does not own never show",
+			manifest: chatManifest,
+			live: func() *Live {
+				l := convergedLive()
+				l.Providers[0].AccessTokenValidity = "hours=5"
+				l.Providers[0].ClientID = "changed-by-hand"
+				l.Applications[0].MetaDescription = "hand-written"
+				return l
+			},
+			want: nil,
+		},
+		"RedirectOrderMatters": {
+			reason: "redirect_uris are compared in order: the first drives the launch URL",
+			manifest: `version: 1
+providers:
+  - name: chat
+    type: oauth2
+    redirect_uris:
+      - url: https://a/cb
+      - url: https://b/cb
+`,
+			live: func() *Live {
+				l := convergedLive()
+				l.Providers[0].RedirectURIs = []RedirectURI{{"strict", "https://b/cb"}, {"strict", "https://a/cb"}}
+				return l
+			},
+			want: []string{"update provider chat | redirect_uris"},
+		},
+		"AccessIsAuthoritativeForGroups": {
+			reason:   "a group binding not in the manifest is removed; policy bindings are left alone",
+			manifest: chatManifest,
+			live: func() *Live {
+				l := convergedLive()
+				l.Bindings = append(l.Bindings,
+					Binding{PK: "b2", Target: appChat, Group: groupOther, Order: 1},
+					Binding{PK: "b3", Target: appChat, Policy: "some-policy", Order: 2})
+				return l
+			},
+			want: []string{"update access chat | groups"},
+		},
+		"AbsentDeletesInReverseOrder": {
+			reason: "state: absent deletes what exists, applications before providers before groups",
+			manifest: `version: 1
+groups:
+  - {name: users, state: absent}
+  - {name: never-existed, state: absent}
+providers:
+  - {name: chat, type: oauth2, state: absent}
+applications:
+  - {name: Chat, slug: chat, state: absent}
+`,
+			live: convergedLive,
+			want: []string{"delete application chat", "delete provider chat", "delete group users"},
+		},
+		"OutpostAttachMerges": {
+			reason: "attaching to the embedded outpost only adds; once attached nothing changes",
+			manifest: `version: 1
+providers:
+  - {name: wiki, type: proxy, external_host: "https://wiki", internal_host: "http://wiki:80"}
+outposts:
+  - name: authentik Embedded Outpost
+    type: proxy
+    providers: [wiki]
+`,
+			live: func() *Live {
+				l := freshLive()
+				l.Providers = []Provider{
+					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, ExternalHost: "https://wiki", InternalHost: "http://wiki:80"},
+					{PK: 10, Name: "someone-elses", Type: "proxy"},
+				}
+				l.Outposts[0].Providers = []int32{10}
+				return l
+			},
+			want: []string{"update outpost authentik Embedded Outpost | providers"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, err := Compute(load(t, tc.manifest), tc.live())
+			require.NoError(t, err, tc.reason)
+			assert.Equal(t, tc.want, summary(p), tc.reason)
+		})
+	}
+}
+
+func TestComputeSpecSendsOnlyWhatChanged(t *testing.T) {
+	l := convergedLive()
+	l.Providers[0].SubMode = "hashed_user_id"
+	p, err := Compute(load(t, chatManifest), l)
+	require.NoError(t, err)
+	require.Len(t, p.Changes, 1)
+	spec := p.Changes[0].Spec.(*ProviderSpec)
+	assert.Equal(t, "user_email", *spec.SubMode)
+	assert.Nil(t, spec.ClientSecret)
+	assert.Nil(t, spec.PropertyMappings)
+	assert.Nil(t, spec.SigningKey)
+	assert.Equal(t, "7", p.Changes[0].ID)
+}
+
+func TestComputeMarksSecretsSensitive(t *testing.T) {
+	p, err := Compute(load(t, chatManifest), freshLive())
+	require.NoError(t, err)
+	var found bool
+	for _, c := range p.Changes {
+		for _, f := range c.Fields {
+			if f.Field == "client_secret" {
+				found = true
+				assert.True(t, f.Sensitive)
+			}
+		}
+	}
+	assert.True(t, found)
+}
+
+func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
+	cases := map[string]struct {
+		manifest string
+		live     func() *Live
+		want     []string
+	}{
+		"UnknownFlow": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    authorization_flow: nope\n",
+			live:     freshLive,
+			want:     []string{`m.yaml:5:5: flow "nope": not found in authentik`},
+		},
+		"AmbiguousScope": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    scopes: [custom]\n",
+			live: func() *Live {
+				l := freshLive()
+				l.ScopeMappings = append(l.ScopeMappings, ScopeMapping{PK: "x1", Name: "A", ScopeName: "custom"}, ScopeMapping{PK: "x2", Name: "B", ScopeName: "custom"})
+				return l
+			},
+			want: []string{`m.yaml:5:14: scope "custom": 2 scope mappings have this scope name ("A", "B")`},
+		},
+		"KeyWithoutPrivateKey": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    signing_key: public only\n",
+			live:     freshLive,
+			want:     []string{`m.yaml:5:5: signing key "public only" has no private key`},
+		},
+		"TypeMismatch": {
+			manifest: "version: 1\nproviders:\n  - name: chat\n    type: proxy\n    external_host: https://x\n    internal_host: http://y\n",
+			live:     convergedLive,
+			want:     []string{`provider "chat" exists in authentik as a oauth2 provider, not proxy`},
+		},
+		"DuplicateLiveGroups": {
+			manifest: "version: 1\ngroups:\n  - name: users\n",
+			live: func() *Live {
+				l := freshLive()
+				l.Groups = []Group{{PK: "a", Name: "users"}, {PK: "b", Name: "users"}}
+				return l
+			},
+			want: []string{`m.yaml:3:5: group "users": 2 objects match; expected exactly one`},
+		},
+		"UnreadableTouched": {
+			manifest: chatManifest,
+			live: func() *Live {
+				l := convergedLive()
+				l.Providers = nil
+				l.Unreadable = []Unreadable{{Kind: KindProvider, Key: "chat", Field: "sub_mode", Err: errors.New("user_future is not a valid SubModeEnum")}}
+				return l
+			},
+			want: []string{`m.yaml:5:5: provider "chat": authentik returned a value this version of provision cannot read in field "sub_mode"`},
+		},
+		"SeveralAtOnce": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    authorization_flow: nope\n    invalidation_flow: gone\n",
+			live:     freshLive,
+			want:     []string{`flow "nope"`, `flow "gone"`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Compute(load(t, tc.manifest), tc.live())
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestComputeIgnoresUnreadableObjectsItDoesNotTouch(t *testing.T) {
+	l := convergedLive()
+	l.Unreadable = []Unreadable{{Kind: KindProvider, Key: "someone-elses", Field: "sub_mode", Err: errors.New("bad enum")}}
+	p, err := Compute(load(t, chatManifest), l)
+	require.NoError(t, err)
+	assert.False(t, p.HasChanges())
+}
+
+func TestComputeIsDeterministic(t *testing.T) {
+	m := load(t, chatManifest)
+	want, err := Compute(m, freshLive())
+	require.NoError(t, err)
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 20; i++ {
+		l := freshLive()
+		rng.Shuffle(len(l.Flows), func(a, b int) { l.Flows[a], l.Flows[b] = l.Flows[b], l.Flows[a] })
+		rng.Shuffle(len(l.ScopeMappings), func(a, b int) { l.ScopeMappings[a], l.ScopeMappings[b] = l.ScopeMappings[b], l.ScopeMappings[a] })
+		got, err := Compute(m, l)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	p := &Plan{Changes: []Change{{Action: Create}, {Action: Create}, {Action: Update}, {Action: Delete}}}
+	add, change, destroy := p.Summary()
+	assert.Equal(t, []int{2, 1, 1}, []int{add, change, destroy})
+}
