@@ -108,7 +108,8 @@ func TestLoadOnce(t *testing.T) {
 	v2, err := LoadFile(p)
 	require.NoError(t, err)
 	assert.Same(t, v1, v2, "Load and LoadFile of the same path share one document")
-	assert.Equal(t, []string{"modelRequest"}, v1.Relaxed)
+	assert.Contains(t, v1.Relaxed, "modelRequest: oneOf with sibling discriminator relaxed to anyOf")
+	t.Logf("relaxed: %q", v1.Relaxed)
 	t.Logf("%s: %d paths, loaded and validated in %v", p, v1.doc.Paths.Len(), v1.LoadTime)
 }
 
@@ -151,6 +152,8 @@ func TestMiddleware(t *testing.T) {
 			handler:  fixed(403, `{"error":"nope"}`),
 			want:     []string{"core_applications_retrieve response 403", `field "detail": property "detail" is missing`},
 			wantKind: KindResponse},
+		{name: "null nested read-only object", method: "GET", path: "/api/v3/core/applications/app/",
+			handler: fixed(200, app("provider_obj", `null`))},
 		{name: "undeclared 404 on known path", method: "GET", path: "/api/v3/core/applications/nope/",
 			handler: fixed(404, `{"detail":"No Application matches the given query."}`)},
 		{name: "204 empty", method: "DELETE", path: "/api/v3/core/applications/app/",

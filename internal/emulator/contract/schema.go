@@ -46,8 +46,9 @@ type Validator struct {
 	router routers.Router
 	// formats are passed to every schema validation.
 	formats []openapi3.SchemaValidationOption
-	// Relaxed names the component schemas whose oneOf was relaxed to anyOf
-	// (see relaxExternalDiscriminators).
+	// Relaxed lists the workarounds applied to the document for constructs
+	// kin-openapi reads more strictly than authentik behaves (see
+	// relaxExternalDiscriminators and relaxNulls).
 	Relaxed []string
 	// LoadTime is how long parsing and validating the document took.
 	LoadTime time.Duration
@@ -91,6 +92,7 @@ func loadFile(path string) (*Validator, error) {
 	// router must not try to match the relative server URL itself.
 	doc.Servers = nil
 	patched := relaxExternalDiscriminators(doc)
+	patched = append(patched, relaxNulls(doc)...)
 	// legacy.NewRouter validates the document. The gorillamux router would
 	// need github.com/gorilla/mux, which this module does not require.
 	router, err := legacy.NewRouter(doc)
@@ -124,11 +126,87 @@ func relaxExternalDiscriminators(doc *openapi3.T) []string {
 		}
 		if external {
 			s.AnyOf, s.OneOf, s.Discriminator = s.OneOf, nil, nil
-			changed = append(changed, name)
+			changed = append(changed, name+": oneOf with sibling discriminator relaxed to anyOf")
 		}
 	}
 	sort.Strings(changed)
 	return changed
+}
+
+// relaxNulls lets null through where authentik sends it although a strict
+// reading of the schema forbids it:
+//   - free-form schemas ({}, e.g. additionalProperties: {} of Outpost.config):
+//     OpenAPI 3.0.3 applies "nullable" only to typed schemas, so {} accepts
+//     null, but kin-openapi rejects null there; authentik's outpost config
+//     holds nulls (docker_labels, container_image, ...);
+//   - read-only nested objects (drf-spectacular's `allOf: [$ref], readOnly`,
+//     e.g. Outpost.service_connection_obj, Application.provider_obj): DRF
+//     renders a nested serializer of an empty relation as null whether or not
+//     it says allow_null, so authentik sends null where the schema does not
+//     declare it nullable.
+//
+// It returns a summary of what it changed.
+func relaxNulls(doc *openapi3.T) []string {
+	var freeForm, nested int
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.IsEmpty() && !s.Nullable {
+			s.Nullable = true
+			freeForm++
+		}
+		for _, p := range s.Properties {
+			if v := p.Value; p.Ref == "" && v != nil && v.ReadOnly && len(v.AllOf) == 1 &&
+				(v.Type == nil || len(*v.Type) == 0) && !v.Nullable {
+				v.Nullable = true
+				nested++
+			}
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		walk(s.Not)
+		for _, l := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, x := range l {
+				walk(x)
+			}
+		}
+	}
+	for _, ref := range doc.Components.Schemas {
+		walk(ref)
+	}
+	for _, ref := range doc.Components.Responses {
+		if ref.Value != nil {
+			for _, mt := range ref.Value.Content {
+				walk(mt.Schema)
+			}
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value != nil {
+					for _, mt := range r.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+		}
+	}
+	return []string{
+		fmt.Sprintf("%d free-form ({}) schemas accept null", freeForm),
+		fmt.Sprintf("%d read-only nested objects (allOf wrappers) accept null", nested),
+	}
 }
 
 // SchemaPath finds schema.yml of [APIModule]: $PROVISION_AUTHENTIK_SCHEMA if

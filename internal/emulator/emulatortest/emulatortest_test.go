@@ -80,10 +80,18 @@ func TestNewServer(t *testing.T) {
 	require.NotNil(t, emu)
 	for _, path := range []string{
 		"/api/v3/core/applications/",
-		"/api/v3/core/users/",
-		"/api/v3/core/groups/",
-		"/api/v3/flows/instances/",
 		"/api/v3/providers/oauth2/",
+		"/api/v3/providers/proxy/",
+		"/api/v3/providers/all/",
+		"/api/v3/outposts/instances/",
+		"/api/v3/flows/instances/",
+		"/api/v3/propertymappings/provider/scope/",
+		"/api/v3/crypto/certificatekeypairs/",
+		"/api/v3/core/groups/",
+		"/api/v3/policies/bindings/",
+		"/api/v3/core/users/me/",
+		"/api/v3/admin/version/",
+		"/api/v3/root/config/",
 	} {
 		status, body := get(t, srv.URL+path, "secret")
 		assert.Equal(t, 200, status, "%s: %s", path, body)
