@@ -84,4 +84,3 @@ func TestRoutingAndGenericErrors(t *testing.T) {
 		})
 	}
 }
-
