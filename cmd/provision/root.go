@@ -36,6 +36,9 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	for _, sub := range []*cobra.Command{
+		newValidateCmd(streams),
+		newPlanCmd(streams),
+		newApplyCmd(streams),
 		newSandboxCmd(streams),
 	} {
 		root.AddCommand(sub)
