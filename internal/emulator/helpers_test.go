@@ -52,6 +52,14 @@ func newEnv(t *testing.T) *env {
 	return &env{t: t, srv: srv, emu: emu, c: newClient(srv, emu.Token()), ctx: context.Background()}
 }
 
+// newUncheckedEnv is newEnv without the contract check, for requests that
+// break the contract on purpose although authentik accepts them.
+func newUncheckedEnv(t *testing.T) *env {
+	t.Helper()
+	srv, emu := newUncheckedServer(t, emulator.Options{})
+	return &env{t: t, srv: srv, emu: emu, c: newClient(srv, emu.Token()), ctx: context.Background()}
+}
+
 // raw sends a request with the emulator token and returns status and body.
 func (e *env) raw(method, path, body string) (int, string) {
 	e.t.Helper()
