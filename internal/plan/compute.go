@@ -408,6 +408,9 @@ func (c *computer) group(g *manifest.Group) *Change {
 		return ch
 	}
 	f := &fields{create: live == nil}
+	if f.create {
+		f.add("name", nil, g.Name, false)
+	}
 	spec := &GroupSpec{Name: g.Name}
 	var liveSuper bool
 	var liveAttrs map[string]any
@@ -484,6 +487,10 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		l = *live
 	}
 	f := &fields{create: live == nil}
+	if f.create {
+		f.add("name", nil, p.Name, false)
+		f.add("type", nil, p.Type, false)
+	}
 	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
 
 	flowField := func(name string, slug *string, livePK string) *string {
@@ -704,6 +711,9 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 		l = *live
 	}
 	f := &fields{create: live == nil}
+	if f.create {
+		f.add("name", nil, o.Name, false)
+	}
 	spec := &OutpostSpec{Name: o.Name, Type: o.Type}
 	if f.create || (o.Type != "" && o.Type != l.Type) {
 		f.add("type", l.Type, o.Type, false)
