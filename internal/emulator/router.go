@@ -91,7 +91,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			t.Stop()
 			rec.Status = 499 // client went away, as nginx logs it
-			return
+			panic(http.ErrAbortHandler)
 		}
 	}
 
