@@ -157,7 +157,9 @@ func (s *state) canAccess(a *application, userPK int32) bool {
 		var pass bool
 		switch {
 		case b.Group != nil:
-			for _, g := range s.userGroupsWithDescendantsOf(userPK) {
+			// The user's groups plus their ancestors: a binding to a parent
+			// group passes for members of its child groups.
+			for _, g := range s.userGroups(userPK) {
 				pass = pass || g.PK == *b.Group
 			}
 		case b.User != nil:
@@ -188,11 +190,6 @@ func (s *state) canAccess(a *application, userPK int32) bool {
 	}
 	return false
 }
-
-// userGroupsWithDescendantsOf returns the groups a group binding accepts for
-// this user: groups the user is in, plus their ancestors (a binding to a
-// parent group passes for members of a child group).
-func (s *state) userGroupsWithDescendantsOf(userPK int32) []*group { return s.userGroups(userPK) }
 
 func (e *Emulator) listApplications(c *call) resp {
 	full := strings.EqualFold(c.q.Get("superuser_full_list"), "true") && e.st.isSuperuser(e.st.adminPK)

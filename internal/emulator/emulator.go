@@ -83,7 +83,7 @@ func (e *Emulator) AdminUserPK() int32 {
 func (e *Emulator) AddUser(username string) int32 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.addUser(username, username, false).PK
+	return e.addUser(username, username).PK
 }
 
 // AppPK returns the pk (uuid) of the application with this slug, or "".

@@ -100,7 +100,7 @@ func (e *Emulator) getMapping(c *call) resp {
 
 func (e *Emulator) createMapping(c *call) resp {
 	m := &scopeMapping{}
-	if r := e.writeMapping(c, m, false, true); r.status != 0 {
+	if r := e.writeMapping(c, m, false); r.status != 0 {
 		return r
 	}
 	m.PK = e.newUUID()
@@ -117,7 +117,7 @@ func (e *Emulator) updateMapping(c *call, partial bool) resp {
 		return *errResp
 	}
 	next := *m
-	if r := e.writeMapping(c, &next, partial, false); r.status != 0 {
+	if r := e.writeMapping(c, &next, partial); r.status != 0 {
 		return r
 	}
 	*m = next
@@ -125,7 +125,7 @@ func (e *Emulator) updateMapping(c *call, partial bool) resp {
 }
 
 // writeMapping validates the body into m. A zero resp means success.
-func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial, creating bool) resp {
+func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 	f, perr := parseForm(c.body, partial)
 	if perr != nil {
 		return *perr
@@ -153,7 +153,6 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial, creating bool
 	if !f.ok() {
 		return f.result()
 	}
-	_ = creating
 	return resp{}
 }
 

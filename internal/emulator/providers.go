@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -724,5 +723,3 @@ func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string
 	}
 	return &resp{status: http.StatusBadRequest, body: errs}
 }
-
-var _ = json.Marshal

@@ -42,7 +42,7 @@ func (e *Emulator) seedDefaults() {
 	jwt := e.addKeypair("authentik Internal JWT Certificate", "rsa", true)
 	jwt.Managed, jwt.internal = strPtr("goauthentik.io/crypto/jwt-managed"), true
 
-	admin := e.addUser("akadmin", "authentik Default Admin", true)
+	admin := e.addUser("akadmin", "authentik Default Admin")
 	e.st.adminPK = admin.PK
 	e.addGroup("authentik Admins", true, admin.PK)
 

@@ -18,7 +18,7 @@ func (u *user) uid() string {
 	return hex.EncodeToString(h[:])
 }
 
-func (e *Emulator) addUser(username, name string, _ bool) *user {
+func (e *Emulator) addUser(username, name string) *user {
 	u := &user{PK: e.st.nextUserPK, Username: username, Name: name, Email: username + "@example.com"}
 	e.st.nextUserPK++
 	e.st.users = append(e.st.users, u)

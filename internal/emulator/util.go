@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"regexp"
 	"sort"
-	"strconv"
 )
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -95,7 +94,5 @@ func removeInt(list []int32, n int32) []int32 {
 	}
 	return out
 }
-
-func itoa(n int32) string { return strconv.Itoa(int(n)) }
 
 func strPtr(s string) *string { return &s }
