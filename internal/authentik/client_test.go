@@ -18,7 +18,9 @@ import (
 
 var allKinds = []plan.Kind{plan.KindFlow, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindProvider, plan.KindApplication, plan.KindBinding, plan.KindOutpost}
 
-func newClient(t *testing.T, url, token string) *authentik.Client {
+func newClient(t *testing.T, url, token string) *authentik.Client { return newClientB(t, url, token) }
+
+func newClientB(t testing.TB, url, token string) *authentik.Client {
 	t.Helper()
 	c, err := authentik.New(authentik.Config{URL: url, Token: token})
 	require.NoError(t, err)

@@ -18,7 +18,11 @@ func scopeMappingFromAPI(s *api.ScopeMapping) plan.ScopeMapping {
 }
 
 func keyPairFromAPI(k *api.CertificateKeyPair) plan.KeyPair {
-	return plan.KeyPair{PK: k.Pk, Name: k.Name, PrivateKey: k.PrivateKeyAvailable}
+	out := plan.KeyPair{PK: k.Pk, Name: k.Name, PrivateKey: k.PrivateKeyAvailable}
+	if t := k.KeyType.Get(); t != nil {
+		out.KeyType = string(*t)
+	}
+	return out
 }
 
 func groupFromAPI(g *api.Group) plan.Group {

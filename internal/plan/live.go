@@ -47,6 +47,7 @@ type KeyPair struct {
 	PK         string
 	Name       string
 	PrivateKey bool
+	KeyType    string // rsa, ec, ...; "" when unknown
 }
 
 // Group is a group. Members are never read or written.
