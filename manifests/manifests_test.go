@@ -1,5 +1,3 @@
-// Package manifests holds the example manifests; this test keeps every one
-// of them loadable and valid.
 package manifests
 
 import (

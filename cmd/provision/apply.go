@@ -83,7 +83,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return writeOutputs(ctx, o.io, o.Path, st.manifest, c)
+	return writeOutputs(ctx, o.io, st.manifest, c)
 }
 
 // confirm asks on a terminal; without one, --auto-approve is required.

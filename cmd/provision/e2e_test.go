@@ -46,11 +46,18 @@ type result struct {
 
 func (c *cli) run(args ...string) result {
 	c.t.Helper()
+	return c.runWith(func(*IOStreams) {}, args...)
+}
+
+// runWith runs with streams adjusted by tweak (terminal flags, input).
+func (c *cli) runWith(tweak func(*IOStreams), args ...string) result {
+	c.t.Helper()
 	var out, errOut bytes.Buffer
 	streams := IOStreams{
 		In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
 	}
+	tweak(&streams)
 	code := run(context.Background(), args, streams)
 	return result{out: out.String(), err: errOut.String(), code: code}
 }

@@ -2,15 +2,91 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/dotenv"
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
+	"github.com/provision/provision/internal/plan"
 )
 
-// validateOutputs checks applications' outputs (TODO: LibreChat).
-func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.Diagnostic { return nil }
+// validateOutputs is manifest.Validate's hook for application outputs.
+func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.Diagnostic {
+	return outputs.Validate(a, p)
+}
 
-// writeOutputs writes applications' outputs after apply (TODO: LibreChat).
-func writeOutputs(ctx context.Context, streams IOStreams, manifestPath string, m *manifest.Manifest, c *authentik.Client) error {
+// randomness is the source of new session secrets (tests replace it).
+var randomness io.Reader = rand.Reader
+
+// writeOutputs writes every application output that names a file, from a
+// fresh read of authentik. Unchanged files are not rewritten.
+func writeOutputs(ctx context.Context, streams IOStreams, m *manifest.Manifest, c *authentik.Client) error {
+	var apps []*manifest.Application
+	for i := range m.Applications {
+		if outputs.EnvFile(&m.Applications[i]) != "" && !m.Applications[i].State.IsAbsent() {
+			apps = append(apps, &m.Applications[i])
+		}
+	}
+	if len(apps) == 0 {
+		return nil
+	}
+	live, err := c.Snapshot(ctx, []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping})
+	if err != nil {
+		return fmt.Errorf("read authentik for outputs: %w", err)
+	}
+	for _, a := range apps {
+		path := outputs.EnvFile(a)
+		vars, err := envVars(c, a, live, path)
+		if err != nil {
+			return err
+		}
+		changed, err := dotenv.UpdateFile(path, vars)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		state := "unchanged"
+		if changed {
+			state = "updated"
+		}
+		fmt.Fprintf(streams.Out, "%s: %s (%d LibreChat settings for %q, mode 0600)\n", path, state, len(vars), a.Slug)
+	}
 	return nil
+}
+
+// envVars computes an application's LibreChat settings, keeping the session
+// secret already in existingFile (if any).
+func envVars(c *authentik.Client, a *manifest.Application, live *plan.Live, existingFile string) ([]dotenv.Var, error) {
+	var existing []byte
+	if existingFile != "" {
+		b, err := os.ReadFile(existingFile)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read %s: %w", existingFile, err)
+		}
+		existing = b
+	}
+	secret, err := outputs.SessionSecret(existing, randomness)
+	if err != nil {
+		return nil, fmt.Errorf("session secret: %w", err)
+	}
+	return outputs.LibreChatVars(c.BaseURL(), a, live, secret)
+}
+
+// findApp returns the manifest application with the slug.
+func findApp(m *manifest.Manifest, slug string) (*manifest.Application, error) {
+	for i := range m.Applications {
+		if m.Applications[i].Slug == slug {
+			a := &m.Applications[i]
+			if a.Outputs == nil || a.Outputs.LibreChat == nil {
+				return nil, fmt.Errorf("application %q (%s) declares no librechat output", slug, a.Src.Pos)
+			}
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("the manifest has no application with slug %q", slug)
 }

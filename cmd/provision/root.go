@@ -39,6 +39,9 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newValidateCmd(streams),
 		newPlanCmd(streams),
 		newApplyCmd(streams),
+		newEnvCmd(streams),
+		newCheckCmd(streams),
+		newDemoCmd(streams),
 		newSandboxCmd(streams),
 	} {
 		root.AddCommand(sub)

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provision/provision/internal/check"
+	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
+	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/render"
+)
+
+type checkOptions struct {
+	io      IOStreams
+	conn    connFlags
+	Path    string
+	App     string
+	EnvFile string
+}
+
+func newCheckCmd(streams IOStreams) *cobra.Command {
+	o := &checkOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "check -f PATH --app SLUG [--env FILE]",
+		Short: "Verify a LibreChat application end to end and print a checklist",
+		Long: `check automates the walkthrough's last step: it fetches the discovery
+document at OPENID_ISSUER and checks the issuer, https, that the authorization
+endpoint answers, the signing algorithm, the redirect URI, that the .env's
+client id and secret match authentik's and that the access groups are bound.
+The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	manifestFlag(cmd, &o.Path)
+	o.conn.register(cmd)
+	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
+	cmd.Flags().StringVar(&o.EnvFile, "env", "", "LibreChat .env file to check (default: the manifest output's file)")
+	_ = cmd.MarkFlagRequired("app")
+	return cmd
+}
+
+func (o *checkOptions) run(ctx context.Context) error {
+	m, err := loadManifest(o.Path, o.io)
+	if err != nil {
+		return err
+	}
+	a, err := findApp(m, o.App)
+	if err != nil {
+		return err
+	}
+	c, err := o.conn.client(o.io)
+	if err != nil {
+		return err
+	}
+	live, err := c.Snapshot(ctx, []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding})
+	if err != nil {
+		return err
+	}
+	env, source, err := o.env(c, a, live)
+	if err != nil {
+		return err
+	}
+	var groups []string
+	if a.Access != nil {
+		groups = a.Access.Groups
+	}
+	items := check.LibreChat(ctx, c, check.Input{Env: env, Slug: a.Slug, Groups: groups, Live: live})
+	fmt.Fprintf(o.io.Out, "Checking %q against %s (settings from %s):\n", a.Slug, c.BaseURL(), source)
+	if err := render.Checklist(o.io.Out, items, o.io.colorEnabled()); err != nil {
+		return err
+	}
+	if check.Failed(items) {
+		return &silentError{errors.New("check failed")}
+	}
+	return nil
+}
+
+// env returns LibreChat's settings from the .env file, or computed from
+// authentik when there is no file yet.
+func (o *checkOptions) env(c interface{ BaseURL() string }, a *manifest.Application, live *plan.Live) (map[string]string, string, error) {
+	path := o.EnvFile
+	if path == "" {
+		path = outputs.EnvFile(a)
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			vars, err := dotenv.Parse(data)
+			if err != nil {
+				return nil, "", fmt.Errorf("read %s: %w", path, err)
+			}
+			return vars, path, nil
+		case o.EnvFile != "" || !errors.Is(err, fs.ErrNotExist):
+			return nil, "", fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	vars, err := outputs.LibreChatVars(c.BaseURL(), a, live, "")
+	if err != nil {
+		return nil, "", err
+	}
+	env := map[string]string{}
+	for _, v := range vars {
+		env[v.Key] = v.Value
+	}
+	return env, "authentik (no .env file yet)", nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
+)
+
+func TestApplyAsksOnATerminal(t *testing.T) {
+	for _, tc := range []struct {
+		answer string
+		code   int
+		writes bool
+	}{
+		{"yes\n", exitOK, true},
+		{"no\n", exitError, false},
+		{"y\n", exitError, false},
+	} {
+		t.Run(strings.TrimSpace(tc.answer), func(t *testing.T) {
+			c := newCLI(t)
+			r := c.runWith(func(s *IOStreams) { s.StdinTTY, s.In = true, strings.NewReader(tc.answer) }, "apply", "-f", seedManifest)
+			assert.Equal(t, tc.code, r.code, r.err)
+			assert.Contains(t, r.out, "Only 'yes' will be accepted")
+			assert.Equal(t, tc.writes, c.emu.Writes() > 0)
+		})
+	}
+}
+
+func TestOutpostAttachKeepsProvidersOthersAttached(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	flow := c.emu.FlowPK("default-provider-authorization-implicit-consent")
+	inval := c.emu.FlowPK("default-provider-invalidation-flow")
+	// Someone else's proxy provider, already on the embedded outpost.
+	req := api.NewProxyProviderRequest("someone-elses", flow, inval, "https://other.example.com")
+	mode := api.PROXYMODE_FORWARD_SINGLE
+	req.Mode = &mode
+	other, _, err := c.api().ProvidersApi.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute()
+	require.NoError(t, err)
+	outposts, _, err := c.api().OutpostsApi.OutpostsInstancesList(ctx).ManagedIexact("goauthentik.io/outposts/embedded").Execute()
+	require.NoError(t, err)
+	embedded := outposts.Results[0]
+	typ := api.OUTPOSTTYPEENUM_PROXY
+	_, _, err = c.api().OutpostsApi.OutpostsInstancesPartialUpdate(ctx, embedded.Pk).
+		PatchedOutpostRequest(api.PatchedOutpostRequest{Type: &typ, Providers: []int32{other.Pk}}).Execute()
+	require.NoError(t, err)
+
+	path := filepath.Join(t.TempDir(), "wiki.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`version: 1
+providers:
+  - name: wiki
+    type: proxy
+    external_host: https://wiki.example.com
+    mode: forward_single
+applications:
+  - {name: Wiki, slug: wiki, provider: wiki}
+outposts:
+  - name: authentik Embedded Outpost
+    type: proxy
+    providers: [wiki]
+`), 0o644))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	after, _, err := c.api().OutpostsApi.OutpostsInstancesRetrieve(ctx, embedded.Pk).Execute()
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []int32{other.Pk, c.emu.ProviderPK("wiki")}, after.Providers)
+	c.emu.ResetLog()
+	assert.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	assert.Equal(t, 0, c.emu.Writes())
+}
+
+func TestUserErrorsAreOneSentence(t *testing.T) {
+	c := newCLI(t)
+	c.env["AUTHENTIK_TOKEN"] = "definitely-wrong-token"
+	r := c.run("plan", "-f", seedManifest)
+	assert.Equal(t, exitError, r.code)
+	assert.Regexp(t, `^Error: list [a-zA-Z0-9 ]+ \(page 1\): authentik refused the token: Token invalid/expired\n$`, r.err)
+	assert.NotContains(t, r.err+r.out, "definitely-wrong-token")
+
+	delete(c.env, "AUTHENTIK_URL")
+	r = c.run("plan", "-f", seedManifest)
+	assert.Equal(t, "Error: no authentik URL: set AUTHENTIK_URL or use --url\n", r.err)
+
+	r = c.run("plan", "-f", seedManifest, "-o", "yaml")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `unknown output format "yaml"`)
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`version: 1
+providers:
+  - name: chat
+    type: oauth2
+    sub_mode: email
+    scope: [openid]
+applications:
+  - name: Chat
+    slug: token
+    provider: chat
+outposts:
+  - name: authentik Embedded Outpost
+    type: proxy
+    providers: [chat]
+`), 0o644))
+	r := c.run("validate", "-f", path)
+	assert.Equal(t, exitError, r.code)
+	// Strict decoding fails first, so only the unknown key is reported;
+	// fix it and the semantic problems all come at once.
+	assert.Contains(t, r.err, path+`:6:5: unknown field "scope" in providers; did you mean "scopes"?`)
+
+	data, _ := os.ReadFile(path)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), "scope:", "scopes:", 1)), 0o644))
+	r = c.run("validate", "-f", path)
+	assert.Equal(t, exitError, r.code)
+	lines := strings.Split(strings.TrimSpace(r.err), "\n")
+	assert.Len(t, lines, 3, r.err)
+	assert.Contains(t, r.err, path+`:5:5: sub_mode "email" is not one of`)
+	assert.Contains(t, r.err, path+`:9:5: application slug "token" is reserved`)
+	assert.Contains(t, r.err, path+`:14:17: outpost "authentik Embedded Outpost" lists OAuth2 provider "chat"`)
+	assert.Equal(t, 0, len(c.emu.Requests()), "validate is offline")
+}
+
+func TestColourOnlyOnATerminalWithoutNoColor(t *testing.T) {
+	c := newCLI(t)
+	tty := func(s *IOStreams) { s.StdoutTTY = true }
+	assert.Contains(t, c.runWith(tty, "plan", "-f", seedManifest).out, "\x1b[32m+")
+	c.env["NO_COLOR"] = "1"
+	assert.NotContains(t, c.runWith(tty, "plan", "-f", seedManifest).out, "\x1b[")
+	delete(c.env, "NO_COLOR")
+	assert.NotContains(t, c.run("plan", "-f", seedManifest).out, "\x1b[")
+}

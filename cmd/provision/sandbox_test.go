@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSandboxServesUntilInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests"}, streams) }()
+
+	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n\s+export AUTHENTIK_TOKEN=(\S+)`)
+	var m []string
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	url, token := m[1], m[2]
+	assert.Len(t, token, 48, "a random token when none is given")
+
+	get := func(auth string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, url+"/api/v3/core/users/me/", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	status, body := get("Bearer " + token)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, `"username":"akadmin"`)
+	status, body = get("Bearer nope")
+	assert.Equal(t, 403, status)
+	assert.JSONEq(t, `{"detail":"Token invalid/expired"}`, body)
+
+	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "GET /api/v3/core/users/me/ 403") }, 2*time.Second, 10*time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code)
+	case <-time.After(5 * time.Second):
+		t.Fatal("sandbox did not stop on interrupt")
+	}
+}

@@ -1,0 +1,236 @@
+// Package check verifies a finished LibreChat-behind-authentik setup the
+// way the walkthrough's last step does by hand: discovery, issuer, https,
+// authorization endpoint, signing algorithm, redirect URI, credentials and
+// access groups. It reports a checklist; it changes nothing.
+package check
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/librechat"
+	"github.com/provision/provision/internal/plan"
+)
+
+// Status of one checklist item.
+type Status string
+
+const (
+	Pass Status = "ok"
+	Warn Status = "warn"
+	Fail Status = "FAIL"
+)
+
+// Item is one line of the checklist.
+type Item struct {
+	Name   string
+	Status Status
+	Detail string
+}
+
+// OIDC fetches what lives outside the REST API (authentik.Client does it).
+type OIDC interface {
+	FetchDiscovery(ctx context.Context, url string) (*authentik.Discovery, error)
+	Probe(ctx context.Context, url string) (int, error)
+}
+
+// Input is what the check compares.
+type Input struct {
+	// Env is LibreChat's settings (from the .env or computed).
+	Env map[string]string
+	// Slug is the application; Groups the access groups the manifest declares.
+	Slug   string
+	Groups []string
+	Live   *plan.Live
+}
+
+// LibreChat runs every check and returns the checklist; it never stops at
+// the first failure.
+func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
+	var items []Item
+	add := func(name string, st Status, format string, args ...any) {
+		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
+	}
+
+	app, prov := lookup(in.Live, in.Slug)
+	if app == nil || prov == nil {
+		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", in.Slug)
+		return items
+	}
+	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
+
+	issuerURL := in.Env["OPENID_ISSUER"]
+	doc, err := oidc.FetchDiscovery(ctx, discoveryURL(issuerURL))
+	if err != nil {
+		add("discovery document", Fail, "%v", err)
+	} else {
+		add("discovery document", Pass, "%s", discoveryURL(issuerURL))
+		want := strings.TrimSuffix(issuerURL, ".well-known/openid-configuration")
+		if doc.Issuer == want {
+			add("issuer", Pass, "%s", doc.Issuer)
+		} else {
+			add("issuer", Fail, "discovery says %q, expected %q (the application's per-provider issuer)", doc.Issuer, want)
+		}
+		checkHTTPS(add, doc.Issuer)
+		if status, err := oidc.Probe(ctx, doc.AuthorizationEndpoint); err != nil {
+			add("authorization endpoint answers", Fail, "%v", err)
+		} else if status >= 500 || status == 404 {
+			add("authorization endpoint answers", Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
+		} else {
+			add("authorization endpoint answers", Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
+		}
+		alg := signingAlg(in.Live, prov.SigningKey)
+		if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
+			add("signing algorithm advertised", Pass, "%s", alg)
+		} else {
+			add("signing algorithm advertised", Fail, "provider signs with %s, discovery lists %v", alg, doc.IDTokenSigningAlgValuesSupported)
+		}
+	}
+
+	if server := in.Env["DOMAIN_SERVER"]; server != "" {
+		callback := server + in.Env["OPENID_CALLBACK_URL"]
+		if redirectAllowed(prov.RedirectURIs, callback) {
+			add("redirect URI allows LibreChat's callback", Pass, "%s", callback)
+		} else {
+			add("redirect URI allows LibreChat's callback", Fail, "%s is not in the provider's redirect_uris", callback)
+		}
+	} else if in.Env["OPENID_CALLBACK_URL"] != librechat.CallbackPath() {
+		add("callback path", Fail, "OPENID_CALLBACK_URL must be %s", librechat.CallbackPath())
+	}
+
+	if in.Env["OPENID_CLIENT_ID"] == prov.ClientID {
+		add("client id matches", Pass, "%s", prov.ClientID)
+	} else {
+		add("client id matches", Fail, "the .env's OPENID_CLIENT_ID differs from authentik's")
+	}
+	if in.Env["OPENID_CLIENT_SECRET"] == prov.ClientSecret {
+		add("client secret matches", Pass, "(sensitive)")
+	} else {
+		add("client secret matches", Fail, "the .env's OPENID_CLIENT_SECRET differs from authentik's")
+	}
+	if len(in.Env["OPENID_SESSION_SECRET"]) >= 32 {
+		add("session secret set", Pass, "(sensitive)")
+	} else {
+		add("session secret set", Fail, "OPENID_SESSION_SECRET is missing or shorter than 32 characters; LibreChat hides the button without it")
+	}
+	if strings.EqualFold(strings.TrimSpace(in.Env["ALLOW_SOCIAL_LOGIN"]), "true") {
+		add("social login allowed", Pass, "ALLOW_SOCIAL_LOGIN=true")
+	} else {
+		add("social login allowed", Fail, "ALLOW_SOCIAL_LOGIN must be true or LibreChat shows no OpenID button")
+	}
+
+	for _, g := range in.Groups {
+		if group := findGroup(in.Live, g); group == nil {
+			add("access group exists", Fail, "group %q not found", g)
+		} else if !bound(in.Live, app.PK, group.PK) {
+			add("access group bound", Fail, "group %q exists but is not bound to %q", g, app.Slug)
+		} else {
+			add("access group bound", Pass, "%s", g)
+		}
+	}
+	return items
+}
+
+// Failed reports whether any item failed.
+func Failed(items []Item) bool {
+	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
+}
+
+func discoveryURL(issuer string) string {
+	if strings.Contains(issuer, "/.well-known/") {
+		return issuer
+	}
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// checkHTTPS fails plain http (LibreChat refuses it), but only warns for a
+// loopback host: that is a local sandbox, not a deployment.
+func checkHTTPS(add func(string, Status, string, ...any), issuer string) {
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil:
+		add("issuer is https", Fail, "issuer %q is not a URL", issuer)
+	case u.Scheme == "https":
+		add("issuer is https", Pass, "%s", u.Host)
+	case isLoopback(u.Hostname()):
+		add("issuer is https", Warn, "%s is plain http: fine for a local sandbox, but LibreChat refuses non-https issuers", u.Host)
+	default:
+		add("issuer is https", Fail, "%s is plain http; LibreChat's openid-client refuses non-https issuers", u.Host)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func signingAlg(live *plan.Live, keyPK string) string {
+	if keyPK == "" {
+		return "HS256"
+	}
+	for _, k := range live.KeyPairs {
+		if k.PK == keyPK && k.KeyType == "ec" {
+			return "ES256"
+		}
+	}
+	return "RS256"
+}
+
+func redirectAllowed(rs []plan.RedirectURI, uri string) bool {
+	for _, r := range rs {
+		switch r.MatchingMode {
+		case "strict":
+			if r.URL == uri {
+				return true
+			}
+		case "regex":
+			if re, err := regexp.Compile("^(?:" + r.URL + ")$"); err == nil && re.MatchString(uri) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func lookup(live *plan.Live, slug string) (*plan.Application, *plan.Provider) {
+	for i := range live.Applications {
+		a := &live.Applications[i]
+		if a.Slug != slug {
+			continue
+		}
+		for j := range live.Providers {
+			if live.Providers[j].PK == a.Provider && live.Providers[j].Type == "oauth2" {
+				return a, &live.Providers[j]
+			}
+		}
+		return a, nil
+	}
+	return nil, nil
+}
+
+func findGroup(live *plan.Live, name string) *plan.Group {
+	for i := range live.Groups {
+		if live.Groups[i].Name == name {
+			return &live.Groups[i]
+		}
+	}
+	return nil
+}
+
+func bound(live *plan.Live, appPK, groupPK string) bool {
+	for _, b := range live.Bindings {
+		if b.Target == appPK && b.Group == groupPK {
+			return true
+		}
+	}
+	return false
+}
