@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"context"
 	"fmt"
 	"os"
@@ -71,6 +72,21 @@ func (c *cli) api() *api.APIClient {
 }
 
 const seedManifest = "../../manifests/librechat.yaml"
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// goldenFile compares got with testdata/name (-update rewrites it).
+func goldenFile(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "go test ./cmd/provision -update creates %s", path)
+	assert.Equal(t, string(want), got, "golden file %s (-update to rewrite)", path)
+}
 
 func TestSeedWalkthroughEndToEnd(t *testing.T) {
 	c := newCLI(t)

@@ -78,9 +78,10 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 			add("issuer", Fail, "discovery says %q, expected %q (the application's per-provider issuer)", doc.Issuer, want)
 		}
 		checkHTTPS(add, doc.Issuer)
-		if status, err := oidc.Probe(ctx, doc.AuthorizationEndpoint); err != nil {
+		authorize := authorizeURL(doc.AuthorizationEndpoint, in.Env)
+		if status, err := oidc.Probe(ctx, authorize); err != nil {
 			add("authorization endpoint answers", Fail, "%v", err)
-		} else if status >= 500 || status == 404 {
+		} else if status >= 400 {
 			add("authorization endpoint answers", Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
 		} else {
 			add("authorization endpoint answers", Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
@@ -140,6 +141,20 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 // Failed reports whether any item failed.
 func Failed(items []Item) bool {
 	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
+}
+
+// authorizeURL is the authorization request LibreChat's login button sends
+// (without PKCE and nonce, which do not change whether it is accepted).
+func authorizeURL(endpoint string, env map[string]string) string {
+	q := url.Values{}
+	q.Set("client_id", env["OPENID_CLIENT_ID"])
+	q.Set("response_type", "code")
+	q.Set("scope", env["OPENID_SCOPE"])
+	q.Set("state", "provision-check")
+	if server := env["DOMAIN_SERVER"]; server != "" {
+		q.Set("redirect_uri", server+env["OPENID_CALLBACK_URL"])
+	}
+	return endpoint + "?" + q.Encode()
 }
 
 func discoveryURL(issuer string) string {
