@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
 )
 
 // exampleEnv gives the variables the examples document in their headers.
@@ -22,7 +23,7 @@ func TestEveryExampleLoadsAndValidates(t *testing.T) {
 		t.Run(f, func(t *testing.T) {
 			m, err := manifest.Load(f, func(k string) (string, bool) { v, ok := exampleEnv[k]; return v, ok })
 			require.NoError(t, err)
-			require.NoError(t, m.Validate(nil))
+			require.NoError(t, m.Validate(outputs.Validate))
 		})
 	}
 }
