@@ -49,7 +49,7 @@ func TestApplyWritesLibreChatEnv(t *testing.T) {
 	require.NoError(t, err)
 	// The golden file has placeholders for what the emulator generates.
 	got := strings.NewReplacer(c.url, "AUTHENTIK_URL", *prov.ClientId, "CLIENT_ID", *prov.ClientSecret, "CLIENT_SECRET").Replace(string(data))
-	goldenFile(t, "librechat.env", got)
+	goldenFile(t, "librechat.env.golden", got)
 	assert.Len(t, *prov.ClientSecret, 128)
 
 	// A second apply changes nothing, not even the file.
