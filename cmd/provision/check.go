@@ -47,22 +47,12 @@ The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
-	m, err := loadManifest(o.Path, o.io)
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App,
+		plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding)
 	if err != nil {
 		return err
 	}
-	a, err := findApp(m, o.App)
-	if err != nil {
-		return err
-	}
-	c, err := o.conn.client(o.io)
-	if err != nil {
-		return err
-	}
-	live, err := c.Snapshot(ctx, []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding})
-	if err != nil {
-		return err
-	}
+	a, c, live := st.app, st.client, st.live
 	env, source, err := o.env(c, a, live)
 	if err != nil {
 		return err

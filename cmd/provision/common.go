@@ -86,3 +86,32 @@ func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client)
 	}
 	return &state{manifest: m, client: c, live: live, plan: p}, nil
 }
+
+// appState is one application with a LibreChat output, and live state.
+type appState struct {
+	app    *manifest.Application
+	client *authentik.Client
+	live   *plan.Live
+}
+
+// loadApp loads the manifest, finds the application by slug and reads the
+// live kinds its command needs.
+func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, kinds ...plan.Kind) (*appState, error) {
+	m, err := loadManifest(path, streams)
+	if err != nil {
+		return nil, err
+	}
+	a, err := findApp(m, slug)
+	if err != nil {
+		return nil, err
+	}
+	c, err := conn.client(streams)
+	if err != nil {
+		return nil, err
+	}
+	live, err := c.Snapshot(ctx, kinds)
+	if err != nil {
+		return nil, err
+	}
+	return &appState{app: a, client: c, live: live}, nil
+}

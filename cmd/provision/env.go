@@ -40,22 +40,11 @@ file, keeping every other line, and keeps its OPENID_SESSION_SECRET.`,
 }
 
 func (o *envOptions) run(ctx context.Context) error {
-	m, err := loadManifest(o.Path, o.io)
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.KindApplication, plan.KindProvider, plan.KindScopeMapping)
 	if err != nil {
 		return err
 	}
-	a, err := findApp(m, o.App)
-	if err != nil {
-		return err
-	}
-	c, err := o.conn.client(o.io)
-	if err != nil {
-		return err
-	}
-	live, err := c.Snapshot(ctx, []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping})
-	if err != nil {
-		return err
-	}
+	a, c, live := st.app, st.client, st.live
 	keepFrom := o.Out
 	if keepFrom == "" {
 		keepFrom = outputs.EnvFile(a)

@@ -82,12 +82,12 @@ func (e *Executor) group(ctx context.Context, ch *plan.Change, ids *plan.IDs) er
 func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
 	c := e.c
 	if ch.Action == plan.Delete {
-		pk, err := strconv.Atoi(ch.ID)
+		pk, err := providerPK(ch.ID)
 		if err != nil {
-			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
 		// The OAuth2 endpoint deletes proxy providers too (same table).
-		resp, err := c.api.ProvidersApi.ProvidersOauth2Destroy(ctx, int32(pk)).Execute()
+		resp, err := c.api.ProvidersApi.ProvidersOauth2Destroy(ctx, pk).Execute()
 		if err != nil && !gone(resp, err) {
 			return c.wrap(doing(ch), resp, err)
 		}
@@ -117,9 +117,9 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 		}
 		pk = p.Pk
 	} else {
-		id, err := strconv.Atoi(ch.ID)
+		id, err := providerPK(ch.ID)
 		if err != nil {
-			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
 		req := api.PatchedOAuth2ProviderRequest{AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow}
 		fillOAuth2(s, &req.AuthenticationFlow, &req.PropertyMappings, &req.ClientType, &req.ClientId, &req.ClientSecret,
@@ -128,7 +128,7 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 		if s.RedirectURIs != nil {
 			req.RedirectUris = redirectRequests(s.RedirectURIs)
 		}
-		p, resp, err := c.api.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, int32(id)).PatchedOAuth2ProviderRequest(req).Execute()
+		p, resp, err := c.api.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, id).PatchedOAuth2ProviderRequest(req).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
 		}
@@ -200,13 +200,13 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 		}
 		pk = p.Pk
 	} else {
-		id, err := strconv.Atoi(ch.ID)
+		id, err := providerPK(ch.ID)
 		if err != nil {
-			return fmt.Errorf("%s: bad provider id %q", doing(ch), ch.ID)
+			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
 		// A proxy PATCH without mode is validated as mode=proxy and then
 		// needs internal_host: read the current values to send them along.
-		cur, resp, err := c.api.ProvidersApi.ProvidersProxyRetrieve(ctx, int32(id)).Execute()
+		cur, resp, err := c.api.ProvidersApi.ProvidersProxyRetrieve(ctx, id).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
 		}
@@ -226,7 +226,7 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 		if req.InternalHost == nil {
 			req.InternalHost = cur.InternalHost
 		}
-		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, int32(id)).PatchedProxyProviderRequest(req).Execute()
+		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, id).PatchedProxyProviderRequest(req).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
 		}
@@ -255,12 +255,11 @@ func (e *Executor) application(ctx context.Context, ch *plan.Change, ids *plan.I
 			if err != nil {
 				return fmt.Errorf("%s: %w", doing(ch), err)
 			}
-			pk, err := strconv.Atoi(id)
+			pk, err := providerPK(id)
 			if err != nil {
-				return fmt.Errorf("%s: bad provider id %q", doing(ch), id)
+				return fmt.Errorf("%s: %w", doing(ch), err)
 			}
-			v := int32(pk)
-			provider.Set(&v)
+			provider.Set(&pk)
 		}
 	}
 	var mode *api.PolicyEngineMode
@@ -343,11 +342,11 @@ func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) 
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		pk, err := strconv.Atoi(id)
+		pk, err := providerPK(id)
 		if err != nil {
-			return fmt.Errorf("%s: bad provider id %q", doing(ch), id)
+			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		add = append(add, int32(pk))
+		add = append(add, pk)
 	}
 	if ch.Action == plan.Create {
 		cfg := s.Config
@@ -381,6 +380,15 @@ func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) 
 		return c.wrap(doing(ch), resp, err)
 	}
 	return nil
+}
+
+// providerPK parses a provider pk kept as a string in plans and IDs.
+func providerPK(id string) (int32, error) {
+	pk, err := strconv.ParseInt(id, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("bad provider id %q", id)
+	}
+	return int32(pk), nil
 }
 
 // IsNotFound reports whether err says an object does not exist.

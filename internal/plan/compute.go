@@ -161,38 +161,67 @@ func (c *computer) readable(kind Kind, key string, pos manifest.Position) bool {
 	return false
 }
 
-// --- lookups by human key, exactly one match ---
+// --- lookups by human key ---
 
-func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {
-	var found []Flow
-	for _, f := range c.live.Flows {
-		if f.Slug == slug {
-			found = append(found, f)
+// matching returns pointers to the items whose key is want.
+func matching[T any](items []T, key func(*T) string, want string) []*T {
+	var found []*T
+	for i := range items {
+		if key(&items[i]) == want {
+			found = append(found, &items[i])
 		}
 	}
+	return found
+}
+
+// exactlyOne resolves a reference that must match one live object.
+func exactlyOne[T any](c *computer, what string, items []T, key func(*T) string, want string, pos manifest.Position) (*T, bool) {
+	found := matching(items, key, want)
 	if len(found) != 1 {
-		c.fail(pos, "flow %q: %s", slug, matches(len(found)))
-		return Flow{}, false
+		c.fail(pos, "%s %q: %s", what, want, matches(len(found)))
+		return nil, false
 	}
 	return found[0], true
 }
 
-func (c *computer) keyPair(name string, pos manifest.Position) (KeyPair, bool) {
-	var found []KeyPair
-	for _, k := range c.live.KeyPairs {
-		if k.Name == name {
-			found = append(found, k)
-		}
+// atMostOne finds the live object an entry manages: nil when it does not
+// exist yet, an error when the key is ambiguous.
+func atMostOne[T any](c *computer, kind Kind, items []T, key func(*T) string, want string, pos manifest.Position) (*T, bool) {
+	found := matching(items, key, want)
+	if len(found) > 1 {
+		c.fail(pos, "%s %q: %s", kind, want, matches(len(found)))
+		return nil, false
 	}
-	if len(found) != 1 {
-		c.fail(pos, "signing key %q: %s", name, matches(len(found)))
+	if len(found) == 0 {
+		return nil, true
+	}
+	return found[0], true
+}
+
+func flowSlug(f *Flow) string         { return f.Slug }
+func keyPairName(k *KeyPair) string   { return k.Name }
+func groupName(g *Group) string       { return g.Name }
+func providerName(p *Provider) string { return p.Name }
+func outpostName(o *Outpost) string   { return o.Name }
+
+func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {
+	f, ok := exactlyOne(c, "flow", c.live.Flows, flowSlug, slug, pos)
+	if !ok {
+		return Flow{}, false
+	}
+	return *f, true
+}
+
+func (c *computer) keyPair(name string, pos manifest.Position) (KeyPair, bool) {
+	k, ok := exactlyOne(c, "signing key", c.live.KeyPairs, keyPairName, name, pos)
+	if !ok {
 		return KeyPair{}, false
 	}
-	if !found[0].PrivateKey {
+	if !k.PrivateKey {
 		c.fail(pos, "signing key %q has no private key, so authentik cannot sign tokens with it", name)
 		return KeyPair{}, false
 	}
-	return found[0], true
+	return *k, true
 }
 
 // scopeMapping resolves a scope name: authentik's managed default mapping
@@ -228,40 +257,6 @@ func (c *computer) scopeMapping(scope string, pos manifest.Position) (ScopeMappi
 	return ScopeMapping{}, false
 }
 
-func (c *computer) liveGroup(name string, pos manifest.Position) (*Group, bool) {
-	var found []*Group
-	for i := range c.live.Groups {
-		if c.live.Groups[i].Name == name {
-			found = append(found, &c.live.Groups[i])
-		}
-	}
-	if len(found) > 1 {
-		c.fail(pos, "group %q: %s", name, matches(len(found)))
-		return nil, false
-	}
-	if len(found) == 0 {
-		return nil, true
-	}
-	return found[0], true
-}
-
-func (c *computer) liveProvider(name string, pos manifest.Position) (*Provider, bool) {
-	var found []*Provider
-	for i := range c.live.Providers {
-		if c.live.Providers[i].Name == name {
-			found = append(found, &c.live.Providers[i])
-		}
-	}
-	if len(found) > 1 {
-		c.fail(pos, "provider %q: %s", name, matches(len(found)))
-		return nil, false
-	}
-	if len(found) == 0 {
-		return nil, true
-	}
-	return found[0], true
-}
-
 func (c *computer) liveApp(slug string) *Application {
 	for i := range c.live.Applications {
 		if c.live.Applications[i].Slug == slug {
@@ -269,23 +264,6 @@ func (c *computer) liveApp(slug string) *Application {
 		}
 	}
 	return nil
-}
-
-func (c *computer) liveOutpost(name string, pos manifest.Position) (*Outpost, bool) {
-	var found []*Outpost
-	for i := range c.live.Outposts {
-		if c.live.Outposts[i].Name == name {
-			found = append(found, &c.live.Outposts[i])
-		}
-	}
-	if len(found) > 1 {
-		c.fail(pos, "outpost %q: %s", name, matches(len(found)))
-		return nil, false
-	}
-	if len(found) == 0 {
-		return nil, true
-	}
-	return found[0], true
 }
 
 func matches(n int) string {
@@ -395,7 +373,7 @@ func (c *computer) group(g *manifest.Group) *Change {
 	if !c.readable(KindGroup, g.Name, g.Src.Pos) {
 		return nil
 	}
-	live, ok := c.liveGroup(g.Name, g.Src.Pos)
+	live, ok := atMostOne(c, KindGroup, c.live.Groups, groupName, g.Name, g.Src.Pos)
 	if !ok {
 		return nil
 	}
@@ -465,7 +443,7 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 	if !c.readable(KindProvider, mp.Name, mp.Src.Pos) {
 		return nil
 	}
-	live, ok := c.liveProvider(mp.Name, mp.Src.Pos)
+	live, ok := atMostOne(c, KindProvider, c.live.Providers, providerName, mp.Name, mp.Src.Pos)
 	if !ok {
 		return nil
 	}
@@ -690,7 +668,7 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	if !c.readable(KindOutpost, o.Name, o.Src.Pos) {
 		return nil
 	}
-	live, ok := c.liveOutpost(o.Name, o.Src.Pos)
+	live, ok := atMostOne(c, KindOutpost, c.live.Outposts, outpostName, o.Name, o.Src.Pos)
 	if !ok {
 		return nil
 	}
