@@ -41,15 +41,21 @@ func TestValidate(t *testing.T) {
 	}{
 		"Good": {edit: func(s string) string { return s }},
 		"TrailingSlash": {
-			edit: func(s string) string { return strings.Replace(s, "url: https://chat.example.com\n", "url: https://chat.example.com/\n", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "url: https://chat.example.com\n", "url: https://chat.example.com/\n", 1)
+			},
 			want: []string{"m.yaml:13:9:", "DOMAIN_SERVER must not end with '/'"},
 		},
 		"RedirectMismatch": {
-			edit: func(s string) string { return strings.Replace(s, "https://chat.example.com/oauth", "https://other.example.com/oauth", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "https://chat.example.com/oauth", "https://other.example.com/oauth", 1)
+			},
 			want: []string{`m.yaml:5:5: provider "chat" must allow LibreChat's callback https://chat.example.com/oauth/openid/callback`},
 		},
 		"NoOpenIDScope": {
-			edit: func(s string) string { return strings.Replace(s, "    type: oauth2\n", "    type: oauth2\n    scopes: [profile, email]\n", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "    type: oauth2\n", "    type: oauth2\n    scopes: [profile, email]\n", 1)
+			},
 			want: []string{`LibreChat needs the openid scope`},
 		},
 		"UnknownEnvName": {
