@@ -137,3 +137,26 @@ func TestColourOnlyOnATerminalWithoutNoColor(t *testing.T) {
 	delete(c.env, "NO_COLOR")
 	assert.NotContains(t, c.run("plan", "-f", seedManifest).out, "\x1b[")
 }
+
+func TestGroupUpdateKeepsMembers(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	alice := c.emu.AddUser("alice")
+	req := api.NewGroupRequest("LibreChat Users")
+	req.Users = []int32{alice}
+	req.Attributes = map[string]any{"team": "chat", "kept": true}
+	g, _, err := c.api().CoreApi.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
+	require.NoError(t, err)
+
+	path := filepath.Join(t.TempDir(), "g.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\ngroups:\n  - name: LibreChat Users\n    attributes: {team: llm}\n"), 0o644))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ attributes.team = "chat" -> "llm"`)
+	assert.Equal(t, 0, c.emu.Count("PUT", "/api/v3/core/groups/"), "never PUT a group: it would drop its members")
+
+	after, _, err := c.api().CoreApi.CoreGroupsRetrieve(ctx, g.Pk).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, []int32{alice}, after.Users)
+	assert.Equal(t, map[string]any{"team": "llm", "kept": true}, after.Attributes, "undeclared attributes are kept")
+}

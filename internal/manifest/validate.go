@@ -224,6 +224,12 @@ func validateProvider(ds *Diagnostics, p *Provider) {
 			ds.add(p.Src.At(key), fmt.Sprintf("provider %q: %s applies to proxy providers only", p.Name, key))
 		}
 	}
+	if p.Scopes != nil && len(p.Scopes) == 0 {
+		ds.add(p.Src.At("scopes"), fmt.Sprintf("provider %q: scopes is empty; an OAuth2 provider needs at least openid (leave scopes out for openid, profile, email)", p.Name))
+	}
+	if p.Src.Has("redirect_uris") && len(p.RedirectURIs) == 0 {
+		ds.add(p.Src.At("redirect_uris"), fmt.Sprintf("provider %q: redirect_uris is empty, so authentik would trust the first redirect URI it sees; list the allowed URIs", p.Name))
+	}
 	checkEnum(ds, "client_type", p.ClientType, p.Src)
 	checkEnum(ds, "sub_mode", p.SubMode, p.Src)
 	checkEnum(ds, "issuer_mode", p.IssuerMode, p.Src)
