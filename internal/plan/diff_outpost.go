@@ -1,0 +1,77 @@
+package plan
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// outpost diffs one manifest outpost; providers are only ever attached.
+
+func (c *computer) outpost(o *manifest.Outpost) *Change {
+	if !c.readable(KindOutpost, o.Name, o.Src.Pos) {
+		return nil
+	}
+	live, ok := atMostOne(c, KindOutpost, c.live.Outposts, outpostName, o.Name, o.Src.Pos)
+	if !ok {
+		return nil
+	}
+	ch := &Change{Kind: KindOutpost, Key: o.Name, Source: o.Src.Pos.String()}
+	if o.State.IsAbsent() {
+		if live == nil {
+			return nil
+		}
+		if live.Managed != "" {
+			c.fail(o.Src.At("state"), "outpost %q is managed by authentik (%s) and cannot be deleted", o.Name, live.Managed)
+			return nil
+		}
+		ch.Action, ch.ID = Delete, live.PK
+		return ch
+	}
+	var l Outpost
+	if live != nil {
+		l = *live
+	}
+	f := &fields{create: live == nil}
+	if f.create {
+		f.add("name", nil, o.Name, false)
+	}
+	spec := &OutpostSpec{Name: o.Name, Type: o.Type}
+	if f.create || (o.Type != "" && o.Type != l.Type) {
+		f.add("type", l.Type, o.Type, false)
+	}
+	var have []string
+	for _, pk := range l.Providers {
+		have = append(have, c.providerLabel(pk))
+	}
+	have = uniqueSorted(have)
+	for _, name := range uniqueSorted(o.Providers) {
+		if !slices.Contains(have, name) {
+			spec.AddProviders = append(spec.AddProviders, name)
+		}
+	}
+	if f.create || len(spec.AddProviders) > 0 {
+		f.add("providers", have, uniqueSorted(append(append([]string(nil), have...), spec.AddProviders...)), false)
+	}
+	if len(o.Config) > 0 {
+		merged := map[string]any{}
+		for k, v := range l.Config {
+			merged[k] = v
+		}
+		changed := false
+		for _, k := range sortedKeys(o.Config) {
+			want := normalizeJSON(o.Config[k])
+			have, exists := l.Config[k]
+			if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
+				f.add("config."+k, displayJSON(have, exists), displayJSON(want, true), false)
+				changed = true
+			}
+			merged[k] = want
+		}
+		if changed {
+			spec.Config = merged
+		}
+	}
+	return finish(ch, f, live == nil, l.PK, spec)
+}

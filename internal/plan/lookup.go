@@ -1,0 +1,175 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// Resolving manifest references (human keys) to live objects, and labels to display them.
+
+// matching returns pointers to the items whose key is want.
+func matching[T any](items []T, key func(*T) string, want string) []*T {
+	var found []*T
+	for i := range items {
+		if key(&items[i]) == want {
+			found = append(found, &items[i])
+		}
+	}
+	return found
+}
+
+// exactlyOne resolves a reference that must match one live object.
+func exactlyOne[T any](c *computer, what string, items []T, key func(*T) string, want string, pos manifest.Position) (*T, bool) {
+	found := matching(items, key, want)
+	if len(found) != 1 {
+		c.fail(pos, "%s %q: %s", what, want, matches(len(found)))
+		return nil, false
+	}
+	return found[0], true
+}
+
+// atMostOne finds the live object an entry manages: nil when it does not
+// exist yet, an error when the key is ambiguous.
+func atMostOne[T any](c *computer, kind Kind, items []T, key func(*T) string, want string, pos manifest.Position) (*T, bool) {
+	found := matching(items, key, want)
+	if len(found) > 1 {
+		c.fail(pos, "%s %q: %s", kind, want, matches(len(found)))
+		return nil, false
+	}
+	if len(found) == 0 {
+		return nil, true
+	}
+	return found[0], true
+}
+
+func flowSlug(f *Flow) string         { return f.Slug }
+func keyPairName(k *KeyPair) string   { return k.Name }
+func groupName(g *Group) string       { return g.Name }
+func providerName(p *Provider) string { return p.Name }
+func outpostName(o *Outpost) string   { return o.Name }
+
+func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {
+	f, ok := exactlyOne(c, "flow", c.live.Flows, flowSlug, slug, pos)
+	if !ok {
+		return Flow{}, false
+	}
+	return *f, true
+}
+
+func (c *computer) keyPair(name string, pos manifest.Position) (KeyPair, bool) {
+	k, ok := exactlyOne(c, "signing key", c.live.KeyPairs, keyPairName, name, pos)
+	if !ok {
+		return KeyPair{}, false
+	}
+	if !k.PrivateKey {
+		c.fail(pos, "signing key %q has no private key, so authentik cannot sign tokens with it", name)
+		return KeyPair{}, false
+	}
+	return *k, true
+}
+
+// scopeMapping resolves a scope name: authentik's managed default mapping
+// first, otherwise exactly one custom mapping with that scope name.
+func (c *computer) scopeMapping(scope string, pos manifest.Position) (ScopeMapping, bool) {
+	var managed, custom []ScopeMapping
+	for _, s := range c.live.ScopeMappings {
+		if s.ScopeName != scope {
+			continue
+		}
+		if strings.HasPrefix(s.Managed, "goauthentik.io/providers/oauth2/scope-") {
+			managed = append(managed, s)
+		} else {
+			custom = append(custom, s)
+		}
+	}
+	if len(managed) == 1 {
+		return managed[0], true
+	}
+	if len(managed) == 0 && len(custom) == 1 {
+		return custom[0], true
+	}
+	all := append(managed, custom...)
+	if len(all) == 0 {
+		c.fail(pos, "scope %q: no scope mapping has this scope name", scope)
+		return ScopeMapping{}, false
+	}
+	names := make([]string, len(all))
+	for i, s := range all {
+		names[i] = strconv.Quote(s.Name)
+	}
+	c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(all), strings.Join(names, ", "))
+	return ScopeMapping{}, false
+}
+
+func (c *computer) liveApp(slug string) *Application {
+	for i := range c.live.Applications {
+		if c.live.Applications[i].Slug == slug {
+			return &c.live.Applications[i]
+		}
+	}
+	return nil
+}
+
+func matches(n int) string {
+	if n == 0 {
+		return "not found in authentik"
+	}
+	return fmt.Sprintf("%d objects match; expected exactly one", n)
+}
+
+// --- display helpers ---
+
+func (c *computer) flowLabel(pk string) string {
+	if pk == "" {
+		return ""
+	}
+	if f, ok := c.flowsByPK[pk]; ok {
+		return f.Slug
+	}
+	return pk
+}
+
+func (c *computer) keyLabel(pk string) string {
+	if pk == "" {
+		return "(none: HS256)"
+	}
+	if k, ok := c.keysByPK[pk]; ok {
+		return k.Name
+	}
+	return pk
+}
+
+func (c *computer) scopeLabels(pks []string) []string {
+	out := make([]string, 0, len(pks))
+	for _, pk := range pks {
+		if s, ok := c.mappingsByPK[pk]; ok {
+			out = append(out, s.ScopeName)
+		} else {
+			out = append(out, pk)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *computer) providerLabel(pk int32) string {
+	if pk == 0 {
+		return ""
+	}
+	if p, ok := c.providersByPK[pk]; ok {
+		return p.Name
+	}
+	return strconv.Itoa(int(pk))
+}
+
+func redirectLabels(rs []RedirectURI) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.MatchingMode + " " + r.URL
+	}
+	return out
+}
