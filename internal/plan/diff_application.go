@@ -8,7 +8,6 @@ import (
 )
 
 // application diffs one manifest application; access diffs its group bindings.
-
 func (c *computer) application(a *manifest.Application) *Change {
 	if !c.readable(KindApplication, a.Slug, a.Src.Pos) {
 		return nil

@@ -7,7 +7,6 @@ import (
 )
 
 // group diffs one manifest group against live state.
-
 func (c *computer) group(g *manifest.Group) *Change {
 	if !c.readable(KindGroup, g.Name, g.Src.Pos) {
 		return nil

@@ -8,7 +8,6 @@ import (
 )
 
 // outpost diffs one manifest outpost; providers are only ever attached.
-
 func (c *computer) outpost(o *manifest.Outpost) *Change {
 	if !c.readable(KindOutpost, o.Name, o.Src.Pos) {
 		return nil

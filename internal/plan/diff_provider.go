@@ -9,7 +9,6 @@ import (
 )
 
 // provider diffs one manifest provider (OAuth2 or proxy) against live state.
-
 func (c *computer) provider(mp *manifest.Provider) *Change {
 	if !c.readable(KindProvider, mp.Name, mp.Src.Pos) {
 		return nil
