@@ -79,11 +79,12 @@ func (o *applyOptions) run(ctx context.Context) error {
 		if err := o.confirm(); err != nil {
 			return err
 		}
-		if err := o.apply(ctx, st); err != nil {
+		if st, err = o.apply(ctx, st); err != nil {
 			return err
 		}
 	}
-	return writeOutputs(ctx, o.io, st.manifest, c)
+	// st.live is now the freshest read: outputs need no other request.
+	return writeOutputs(o.io, st.manifest, st.client, st.live)
 }
 
 // confirm asks on a terminal; without one, --auto-approve is required.
@@ -105,7 +106,9 @@ func (o *applyOptions) confirm() error {
 	return nil
 }
 
-func (o *applyOptions) apply(ctx context.Context, st *state) error {
+// apply performs the plan, then re-reads authentik and returns that state,
+// which must have an empty plan.
+func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	fmt.Fprintln(o.io.Out)
 	ids := plan.NewIDs(st.live)
 	res := plan.Apply(ctx, st.plan, st.client.Executor(), ids, render.NewProgress(o.io.Out), o.Parallelism)
@@ -118,13 +121,13 @@ func (o *applyOptions) apply(ctx context.Context, st *state) error {
 			fmt.Fprintf(o.io.ErrOut, "  not attempted: %s %s %q\n", s.Action, s.Kind, s.Key)
 		}
 		fmt.Fprintln(o.io.ErrOut, "Fix the cause and run apply again: it adopts what was created and does the rest.")
-		return &silentError{errors.New("apply failed")}
+		return nil, &silentError{errors.New("apply failed")}
 	}
 	add, change, destroy := st.plan.Summary()
 	// Prove convergence: a fresh read must give an empty plan.
 	after, err := computePlan(ctx, st.manifest, st.client)
 	if err != nil {
-		return fmt.Errorf("re-read after apply: %w", err)
+		return nil, fmt.Errorf("re-read after apply: %w", err)
 	}
 	if after.plan.HasChanges() {
 		var lines []string
@@ -136,8 +139,8 @@ func (o *applyOptions) apply(ctx context.Context, st *state) error {
 				lines = append(lines, fmt.Sprintf("%s %q (%s)", c.Kind, c.Key, c.Action))
 			}
 		}
-		return fmt.Errorf("apply finished but authentik did not keep: %s", strings.Join(lines, "; "))
+		return nil, fmt.Errorf("apply finished but authentik did not keep: %s", strings.Join(lines, "; "))
 	}
 	fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed. A fresh plan is empty.\n", add, change, destroy)
-	return nil
+	return after, nil
 }

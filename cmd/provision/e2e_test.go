@@ -258,6 +258,7 @@ func TestPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
 		return len(c.emu.Requests())
 	}
 	one, fifty := count(1), count(50)
+	t.Logf("plan requests: 1 app: %d, 50 apps: %d", one, fifty)
 	assert.Equal(t, one, fifty, "plan requests: 1 app=%d, 50 apps=%d", one, fifty)
 }
 

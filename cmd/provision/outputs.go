@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -24,9 +23,9 @@ func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.D
 // randomness is the source of new session secrets (tests replace it).
 var randomness io.Reader = rand.Reader
 
-// writeOutputs writes every application output that names a file, from a
-// fresh read of authentik. Unchanged files are not rewritten.
-func writeOutputs(ctx context.Context, streams IOStreams, m *manifest.Manifest, c *authentik.Client) error {
+// writeOutputs writes every application output that names a file, from
+// live state read after apply. Unchanged files are not rewritten.
+func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, live *plan.Live) error {
 	var apps []*manifest.Application
 	for i := range m.Applications {
 		if outputs.EnvFile(&m.Applications[i]) != "" && !m.Applications[i].State.IsAbsent() {
@@ -35,10 +34,6 @@ func writeOutputs(ctx context.Context, streams IOStreams, m *manifest.Manifest, 
 	}
 	if len(apps) == 0 {
 		return nil
-	}
-	live, err := c.Snapshot(ctx, []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping})
-	if err != nil {
-		return fmt.Errorf("read authentik for outputs: %w", err)
 	}
 	for _, a := range apps {
 		path := outputs.EnvFile(a)
