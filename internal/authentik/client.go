@@ -45,10 +45,12 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, fmt.Errorf("no authentik API token: set AUTHENTIK_TOKEN or use --token-file")
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
 	}
+	hc.Transport = newRetryTransport(hc.Transport)
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"
