@@ -160,3 +160,36 @@ func TestGroupUpdateKeepsMembers(t *testing.T) {
 	assert.Equal(t, []int32{alice}, after.Users)
 	assert.Equal(t, map[string]any{"team": "llm", "kept": true}, after.Attributes, "undeclared attributes are kept")
 }
+
+func TestAbsentDeletesInReverseOrder(t *testing.T) {
+	c := newCLI(t)
+	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
+	path := filepath.Join(t.TempDir(), "gone.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`version: 1
+groups:
+  - {name: LibreChat Users, state: absent}
+providers:
+  - {name: LibreChat, type: oauth2, state: absent}
+applications:
+  - {name: LibreChat, slug: librechat, state: absent}
+`), 0o644))
+	c.emu.ResetLog()
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "Plan: 0 to add, 0 to change, 3 to destroy.")
+	var deletes []string
+	for _, req := range c.emu.Requests() {
+		if req.Method == "DELETE" {
+			deletes = append(deletes, strings.Split(strings.TrimPrefix(req.Path, "/api/v3/"), "/")[1])
+		}
+	}
+	assert.Equal(t, []string{"applications", "oauth2", "groups"}, deletes, "applications before providers before groups")
+	assert.Equal(t, "", c.emu.AppPK("librechat"))
+	assert.Equal(t, int32(0), c.emu.ProviderPK("LibreChat"))
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "No changes.")
+	assert.Equal(t, 0, c.emu.Writes())
+}

@@ -49,14 +49,21 @@ func gone(resp *http.Response, err error) bool {
 	return err != nil && resp != nil && resp.StatusCode == http.StatusNotFound
 }
 
+// deleted returns a function that turns a delete's outcome into the
+// change's error: nil when done or already gone.
+func (e *Executor) deleted(ch *plan.Change) func(*http.Response, error) error {
+	return func(resp *http.Response, err error) error {
+		if err != nil && !gone(resp, err) {
+			return e.c.wrap(doing(ch), resp, err)
+		}
+		return nil
+	}
+}
+
 func (e *Executor) group(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
 	c := e.c
 	if ch.Action == plan.Delete {
-		resp, err := c.api.CoreApi.CoreGroupsDestroy(ctx, ch.ID).Execute()
-		if err != nil && !gone(resp, err) {
-			return c.wrap(doing(ch), resp, err)
-		}
-		return nil
+		return e.deleted(ch)(c.api.CoreApi.CoreGroupsDestroy(ctx, ch.ID).Execute())
 	}
 	s := ch.Spec.(*plan.GroupSpec)
 	if ch.Action == plan.Create {
@@ -87,11 +94,7 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
 		// The OAuth2 endpoint deletes proxy providers too (same table).
-		resp, err := c.api.ProvidersApi.ProvidersOauth2Destroy(ctx, pk).Execute()
-		if err != nil && !gone(resp, err) {
-			return c.wrap(doing(ch), resp, err)
-		}
-		return nil
+		return e.deleted(ch)(c.api.ProvidersApi.ProvidersOauth2Destroy(ctx, pk).Execute())
 	}
 	s := ch.Spec.(*plan.ProviderSpec)
 	if s.Type == "proxy" {
@@ -239,11 +242,7 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 func (e *Executor) application(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
 	c := e.c
 	if ch.Action == plan.Delete {
-		resp, err := c.api.CoreApi.CoreApplicationsDestroy(ctx, ch.ID).Execute()
-		if err != nil && !gone(resp, err) {
-			return c.wrap(doing(ch), resp, err)
-		}
-		return nil
+		return e.deleted(ch)(c.api.CoreApi.CoreApplicationsDestroy(ctx, ch.ID).Execute())
 	}
 	s := ch.Spec.(*plan.ApplicationSpec)
 	var provider api.NullableInt32
@@ -329,11 +328,7 @@ func (e *Executor) access(ctx context.Context, ch *plan.Change, ids *plan.IDs) e
 func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
 	c := e.c
 	if ch.Action == plan.Delete {
-		resp, err := c.api.OutpostsApi.OutpostsInstancesDestroy(ctx, ch.ID).Execute()
-		if err != nil && !gone(resp, err) {
-			return c.wrap(doing(ch), resp, err)
-		}
-		return nil
+		return e.deleted(ch)(c.api.OutpostsApi.OutpostsInstancesDestroy(ctx, ch.ID).Execute())
 	}
 	s := ch.Spec.(*plan.OutpostSpec)
 	var add []int32
