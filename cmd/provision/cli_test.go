@@ -193,3 +193,17 @@ applications:
 	assert.Contains(t, r.out, "No changes.")
 	assert.Equal(t, 0, c.emu.Writes())
 }
+
+func TestProviderNullDetaches(t *testing.T) {
+	c := newCLI(t)
+	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
+	path := filepath.Join(t.TempDir(), "detach.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\napplications:\n  - {name: LibreChat, slug: librechat, provider: null}\n"), 0o644))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ provider = "LibreChat" -> null`)
+	app, _, err := c.api().CoreApi.CoreApplicationsRetrieve(context.Background(), "librechat").Execute()
+	require.NoError(t, err)
+	assert.Nil(t, app.Provider.Get())
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}

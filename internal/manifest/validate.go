@@ -145,6 +145,9 @@ func (m *Manifest) Validate(extra func(*Application, *Provider) []Diagnostic) er
 		} else {
 			checkEnum(&ds, "outpost type", &o.Type, o.Src)
 		}
+		if len(o.Providers) == 0 && o.Name != EmbeddedOutpostName {
+			ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: list at least one provider (authentik refuses an outpost without providers, except the embedded one)", o.Name))
+		}
 		for j, name := range o.Providers {
 			at := o.Src.At(fmt.Sprintf("providers[%d]", j))
 			p := providers[name]

@@ -106,6 +106,10 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    scopes: []\n    redirect_uris: []\n",
 			want: []string{`m.yaml:5:5: provider "p": scopes is empty`, `m.yaml:6:5: provider "p": redirect_uris is empty, so authentik would trust the first redirect URI it sees`},
 		},
+		"outpost without providers": {
+			yaml: "version: 1\noutposts:\n  - {name: ldap, type: ldap}\n  - {name: authentik Embedded Outpost, type: proxy}\n",
+			want: []string{`m.yaml:3:5: outpost "ldap": list at least one provider`},
+		},
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
 			want: []string{`state "gone" is not one of present, absent`},

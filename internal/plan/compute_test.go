@@ -174,6 +174,18 @@ providers:
 			},
 			want: []string{"update provider chat | redirect_uris"},
 		},
+		"ProviderNullDetaches": {
+			reason:   "provider: null detaches the provider; an absent key leaves it",
+			manifest: "version: 1\napplications:\n  - {name: Chat, slug: chat, provider: null}\n",
+			live:     convergedLive,
+			want:     []string{"update application chat | provider"},
+		},
+		"ProviderKeyAbsentLeavesIt": {
+			reason:   "an application without a provider key does not own it",
+			manifest: "version: 1\napplications:\n  - {name: Chat, slug: chat}\n",
+			live:     convergedLive,
+			want:     nil,
+		},
 		"AccessIsAuthoritativeForGroups": {
 			reason:   "a group binding not in the manifest is removed; policy bindings are left alone",
 			manifest: chatManifest,

@@ -28,10 +28,15 @@ func (c *computer) application(a *manifest.Application) *Change {
 	f := &fields{create: live == nil}
 	spec := &ApplicationSpec{Slug: a.Slug}
 	spec.Name = f.str("name", &a.Name, l.Name)
-	if a.Provider != nil {
-		if f.create || *a.Provider != c.providerLabel(l.Provider) {
-			f.add("provider", c.providerLabel(l.Provider), *a.Provider, false)
-			spec.Provider = a.Provider
+	// provider: null detaches the provider; leaving the key out leaves it.
+	if a.Provider != nil || a.Src.Has("provider") {
+		want := ""
+		if a.Provider != nil {
+			want = *a.Provider
+		}
+		if (f.create && want != "") || (!f.create && want != c.providerLabel(l.Provider)) {
+			f.add("provider", nullIfEmpty(c.providerLabel(l.Provider)), nullIfEmpty(want), false)
+			spec.Provider = &want
 		}
 	}
 	spec.MetaLaunchURL = f.str("meta_launch_url", a.MetaLaunchURL, l.MetaLaunchURL)

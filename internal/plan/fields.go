@@ -102,3 +102,11 @@ func displayJSON(v any, exists bool) any {
 	}
 	return string(b)
 }
+
+// nullIfEmpty shows an empty reference as null.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
