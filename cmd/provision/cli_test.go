@@ -207,3 +207,19 @@ func TestProviderNullDetaches(t *testing.T) {
 	assert.Nil(t, app.Provider.Get())
 	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
 }
+
+func TestConnectionFlagsOverrideTheEnvironment(t *testing.T) {
+	c := newCLI(t)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(c.emu.Token()+"\n"), 0o600))
+	url := c.env["AUTHENTIK_URL"]
+	c.env["AUTHENTIK_URL"] = "http://127.0.0.1:1"
+	c.env["AUTHENTIK_TOKEN"] = "stale-token"
+	r := c.run("plan", "-f", seedManifest, "--url", url+"/api/v3/", "--token-file", tokenFile)
+	assert.Equal(t, exitOK, r.code, r.err)
+
+	empty := filepath.Join(t.TempDir(), "empty")
+	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
+	r = c.run("plan", "-f", seedManifest, "--url", url, "--token-file", empty)
+	assert.Equal(t, "Error: token file "+empty+" is empty\n", r.err)
+}
