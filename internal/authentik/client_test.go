@@ -49,8 +49,10 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 	assert.Equal(t, "goauthentik.io/outposts/embedded", live.Outposts[0].Managed)
 	assert.Empty(t, live.Unreadable)
 
-	// One list request per kind (providers: OAuth2 and proxy lists), no more.
-	assert.Equal(t, len(allKinds)+1, emu.Count("GET", "/api/v3/"))
+	// One list request per kind (providers: OAuth2 and proxy lists), plus
+	// users/me to check the token may see every application; no more.
+	assert.Equal(t, len(allKinds)+2, emu.Count("GET", "/api/v3/"))
+	assert.Equal(t, 1, emu.Count("GET", "/api/v3/core/users/me/"))
 }
 
 func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
@@ -63,6 +65,9 @@ func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
 	assert.GreaterOrEqual(t, len(live.Groups), 250)
 	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/applications/"), "250 apps at page_size=100")
 	for _, r := range emu.Requests() {
+		if r.Path == "/api/v3/core/users/me/" {
+			continue
+		}
 		assert.Contains(t, r.Query, "page_size=100")
 		if strings.HasPrefix(r.Path, "/api/v3/core/applications/") {
 			assert.Contains(t, r.Query, "superuser_full_list=true", "the plain application list is filtered and cached per user")
@@ -131,4 +136,14 @@ func TestConfigErrors(t *testing.T) {
 	c, err := authentik.New(authentik.Config{URL: "https://auth.example.com/api/v3/", Token: "t"})
 	require.NoError(t, err)
 	assert.Equal(t, "https://auth.example.com", c.BaseURL())
+}
+
+func TestReadingApplicationsNeedsASuperuser(t *testing.T) {
+	srv, emu := emulatortest.NewServer(t, emulator.Options{})
+	token := emu.AddUserToken("deployer")
+	_, err := newClient(t, srv.URL, token).Snapshot(context.Background(), []plan.Kind{plan.KindApplication})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `the API token belongs to "deployer", who is not a superuser`)
+	_, err = newClient(t, srv.URL, token).Snapshot(context.Background(), []plan.Kind{plan.KindGroup})
+	assert.NoError(t, err, "other kinds do not depend on it")
 }

@@ -106,6 +106,7 @@ func (c *Client) Snapshot(ctx context.Context, kinds []plan.Kind) (*plan.Live, e
 		})
 	}
 	if want(plan.KindApplication) {
+		g.Go(func() error { return c.requireSuperuser(ctx) })
 		g.Go(func() error {
 			items, bad, err := listAll(ctx, c, "list applications", plan.KindApplication, "slug", func(ctx context.Context, page int32) ([]api.Application, *http.Response, error) {
 				// superuser_full_list: the plain list is filtered by the
@@ -145,6 +146,21 @@ func (c *Client) Snapshot(ctx context.Context, kinds []plan.Kind) (*plan.Live, e
 	}
 	live.Providers = mergeProviders(oauth2, proxies)
 	return live, nil
+}
+
+// requireSuperuser fails unless the token's user is a superuser: for anyone
+// else authentik ignores superuser_full_list and lists only the
+// applications that user may access (cached per user), so existing
+// applications would look absent and be created twice.
+func (c *Client) requireSuperuser(ctx context.Context) error {
+	me, err := c.Whoami(ctx)
+	if err != nil {
+		return err
+	}
+	if !me.IsSuperuser {
+		return fmt.Errorf("the API token belongs to %q, who is not a superuser: authentik then lists only the applications that user may access, so provision cannot see which exist; use a superuser's token", me.Username)
+	}
+	return nil
 }
 
 func results[L any, T any](list *L, get func(*L) []T) []T {

@@ -192,10 +192,10 @@ func (s *state) canAccess(a *application, userPK int32) bool {
 }
 
 func (e *Emulator) listApplications(c *call) resp {
-	full := strings.EqualFold(c.q.Get("superuser_full_list"), "true") && e.st.isSuperuser(e.st.adminPK)
+	full := strings.EqualFold(c.q.Get("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
 	objs := []map[string]any{}
 	for _, a := range e.st.apps {
-		if !full && !e.st.canAccess(a, e.st.adminPK) {
+		if !full && !e.st.canAccess(a, c.user) {
 			continue
 		}
 		if b, err := parseBool(c.q.Get("only_with_launch_url")); err == nil && b && e.st.launchURL(a) == nil {

@@ -14,14 +14,15 @@ type Emulator struct {
 	token string
 	seed  int64
 
-	mu        sync.Mutex // guards everything below
-	rnd       *rand.Rand
-	latency   time.Duration
-	faults    []*faultState
-	log       []RequestRecord
-	logger    func(RequestRecord)
-	overrides map[string]map[string]map[string]any // kind -> key -> field -> value
-	st        *state
+	mu         sync.Mutex // guards everything below
+	rnd        *rand.Rand
+	latency    time.Duration
+	faults     []*faultState
+	log        []RequestRecord
+	logger     func(RequestRecord)
+	overrides  map[string]map[string]map[string]any // kind -> key -> field -> value
+	userTokens map[string]int32                     // extra API tokens -> user pk
+	st         *state
 }
 
 // state is the object store. Every access happens under Emulator.mu.
@@ -45,10 +46,11 @@ type state struct {
 // New returns an emulator seeded like a freshly installed authentik.
 func New(opts Options) *Emulator {
 	e := &Emulator{
-		token:     opts.Token,
-		seed:      opts.Seed,
-		latency:   opts.Latency,
-		overrides: map[string]map[string]map[string]any{},
+		token:      opts.Token,
+		seed:       opts.Seed,
+		latency:    opts.Latency,
+		overrides:  map[string]map[string]map[string]any{},
+		userTokens: map[string]int32{},
 	}
 	if e.token == "" {
 		e.token = "test-token"

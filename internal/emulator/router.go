@@ -19,6 +19,7 @@ type call struct {
 	body []byte
 	q    url.Values
 	id   string // detail id from the URL, "" on collections
+	user int32  // the token's user; 0 on anonymous requests
 }
 
 type handler func(c *call) resp
@@ -211,7 +212,8 @@ func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 	if id != "" {
 		handlers = rt.detail
 	}
-	switch e.authenticate(r) {
+	auth, user := e.authenticate(r)
+	switch auth {
 	case authInvalid:
 		return detail(http.StatusForbidden, msgTokenInvalid)
 	case authNone:
@@ -233,5 +235,5 @@ func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 		res.hdr = http.Header{"Allow": {strings.Join(allowed, ", ")}}
 		return res
 	}
-	return h(&call{r: r, body: body, q: r.URL.Query(), id: id})
+	return h(&call{r: r, body: body, q: r.URL.Query(), id: id, user: user})
 }

@@ -86,7 +86,7 @@ func renderPartialUser(u *user) partialUserOut {
 }
 
 func (e *Emulator) me(c *call) resp {
-	u := e.st.userByPK(e.st.adminPK)
+	u := e.st.userByPK(c.user)
 	groups := []map[string]any{}
 	for _, g := range e.st.groups {
 		for _, m := range g.Users {
