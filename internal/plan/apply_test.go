@@ -48,7 +48,7 @@ func TestApplyRunsStagesInOrderAndBoundsParallelism(t *testing.T) {
 		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create})
 	}
 	cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create}, Change{Kind: KindApplication, Key: "a", Action: Create})
-	rec := &recorder{delay: 5 * time.Millisecond}
+	rec := &recorder{delay: 20 * time.Millisecond}
 	ids := NewIDs(&Live{})
 	res := Apply(context.Background(), &Plan{Changes: cs}, rec, ids, nil, 2)
 	require.Empty(t, res.Failed)
