@@ -223,3 +223,30 @@ func TestConnectionFlagsOverrideTheEnvironment(t *testing.T) {
 	r = c.run("plan", "-f", seedManifest, "--url", url, "--token-file", empty)
 	assert.Equal(t, "Error: token file "+empty+" is empty\n", r.err)
 }
+
+func TestExclusiveOutpostDetachesProvidersNotListed(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	write := func(providers string) string {
+		path := filepath.Join(dir, "o.yaml")
+		require.NoError(t, os.WriteFile(path, []byte(`version: 1
+providers:
+  - {name: wiki, type: proxy, external_host: "https://wiki.example.com", mode: forward_single}
+  - {name: docs, type: proxy, external_host: "https://docs.example.com", mode: forward_single}
+outposts:
+  - name: dedicated
+    type: proxy
+    exclusive: true
+    providers: `+providers+"\n"), 0o644))
+		return path
+	}
+	require.Equal(t, exitOK, c.run("apply", "-f", write("[wiki, docs]"), "--auto-approve").code)
+	r := c.run("apply", "-f", write("[wiki]"), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ providers = ["docs", "wiki"] -> ["wiki"]`)
+	list, _, err := c.api().OutpostsApi.OutpostsInstancesList(context.Background()).NameIexact("dedicated").Execute()
+	require.NoError(t, err)
+	require.Len(t, list.Results, 1)
+	assert.Equal(t, []int32{c.emu.ProviderPK("wiki")}, list.Results[0].Providers)
+	assert.Equal(t, exitOK, c.run("plan", "-f", write("[wiki]"), "--detailed-exitcode").code)
+}

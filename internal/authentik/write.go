@@ -321,10 +321,11 @@ func (e *Executor) access(ctx context.Context, ch *plan.Change, ids *plan.IDs) e
 	return nil
 }
 
-// outpost creates an outpost, or attaches providers to one. Attaching
-// re-reads the outpost right before writing and merges, so providers that
-// others attached since the plan was made are kept; type is always sent
-// with providers so authentik checks their compatibility.
+// outpost creates an outpost, or changes its providers. It re-reads the
+// outpost right before writing and applies the change to what is attached
+// then, so providers others attached since the plan was made are kept
+// (unless listed for removal); type is always sent with providers so
+// authentik checks their compatibility.
 func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
 	c := e.c
 	if ch.Action == plan.Delete {
@@ -360,7 +361,12 @@ func (e *Executor) outpost(ctx context.Context, ch *plan.Change, ids *plan.IDs) 
 	if err != nil {
 		return c.wrap(doing(ch), resp, err)
 	}
-	providers := slices.Clone(cur.Providers)
+	var providers []int32
+	for _, pk := range cur.Providers {
+		if !slices.Contains(s.RemoveProviders, pk) {
+			providers = append(providers, pk)
+		}
+	}
 	for _, pk := range add {
 		if !slices.Contains(providers, pk) {
 			providers = append(providers, pk)

@@ -134,14 +134,17 @@ type LibreChatOutput struct {
 	File string `yaml:"file"`
 }
 
-// Outpost is an authentik outpost. Its providers are attached, never
-// detached: shared outposts (the embedded one above all) keep the providers
-// others attached.
+// Outpost is an authentik outpost. Its providers are attached and, unless
+// Exclusive, never detached: shared outposts (the embedded one above all)
+// keep the providers others attached.
 type Outpost struct {
-	Name      string         `yaml:"name"`
-	Type      string         `yaml:"type"`
-	State     State          `yaml:"state"`
-	Providers []string       `yaml:"providers"`
+	Name      string   `yaml:"name"`
+	Type      string   `yaml:"type"`
+	State     State    `yaml:"state"`
+	Providers []string `yaml:"providers"`
+	// Exclusive makes Providers the complete list: providers attached by
+	// anyone else are detached. Refused on the embedded outpost.
+	Exclusive bool           `yaml:"exclusive"`
 	Config    map[string]any `yaml:"config"`
 	Src       Source         `yaml:"-"`
 }

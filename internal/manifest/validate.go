@@ -145,6 +145,9 @@ func (m *Manifest) Validate(extra func(*Application, *Provider) []Diagnostic) er
 		} else {
 			checkEnum(&ds, "outpost type", &o.Type, o.Src)
 		}
+		if o.Exclusive && o.Name == EmbeddedOutpostName {
+			ds.add(o.Src.At("exclusive"), fmt.Sprintf("outpost %q is shared: exclusive would detach the providers others attached; list only the providers to attach", o.Name))
+		}
 		if len(o.Providers) == 0 && o.Name != EmbeddedOutpostName {
 			ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: list at least one provider (authentik refuses an outpost without providers, except the embedded one)", o.Name))
 		}

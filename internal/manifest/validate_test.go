@@ -110,6 +110,10 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 			yaml: "version: 1\noutposts:\n  - {name: ldap, type: ldap}\n  - {name: authentik Embedded Outpost, type: proxy}\n",
 			want: []string{`m.yaml:3:5: outpost "ldap": list at least one provider`},
 		},
+		"exclusive embedded outpost": {
+			yaml: "version: 1\noutposts:\n  - {name: authentik Embedded Outpost, type: proxy, exclusive: true}\n",
+			want: []string{`outpost "authentik Embedded Outpost" is shared: exclusive would detach`},
+		},
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
 			want: []string{`state "gone" is not one of present, absent`},

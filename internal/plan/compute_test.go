@@ -233,6 +233,25 @@ outposts:
 			},
 			want: []string{"update outpost authentik Embedded Outpost | providers"},
 		},
+		"ExclusiveOutpostDetaches": {
+			reason: "an exclusive outpost's list is complete: others are detached",
+			manifest: `version: 1
+providers:
+  - {name: wiki, type: proxy, external_host: "https://wiki", internal_host: "http://wiki:80"}
+outposts:
+  - {name: dedicated, type: proxy, providers: [wiki], exclusive: true}
+`,
+			live: func() *Live {
+				l := freshLive()
+				l.Providers = []Provider{
+					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, ExternalHost: "https://wiki", InternalHost: "http://wiki:80"},
+					{PK: 10, Name: "stray", Type: "proxy"},
+				}
+				l.Outposts = append(l.Outposts, Outpost{PK: "o2", Name: "dedicated", Type: "proxy", Providers: []int32{9, 10}})
+				return l
+			},
+			want: []string{"update outpost dedicated | providers"},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -7,7 +7,8 @@ import (
 	"github.com/provision/provision/internal/manifest"
 )
 
-// outpost diffs one manifest outpost; providers are only ever attached.
+// outpost diffs one manifest outpost; providers are only detached from an
+// exclusive one.
 func (c *computer) outpost(o *manifest.Outpost) *Change {
 	if !c.readable(KindOutpost, o.Name, o.Src.Pos) {
 		return nil
@@ -40,18 +41,25 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	if f.create || (o.Type != "" && o.Type != l.Type) {
 		f.add("type", l.Type, o.Type, false)
 	}
-	var have []string
+	want := uniqueSorted(o.Providers)
+	var have, after []string
 	for _, pk := range l.Providers {
-		have = append(have, c.providerLabel(pk))
+		name := c.providerLabel(pk)
+		have = append(have, name)
+		if o.Exclusive && !slices.Contains(want, name) {
+			spec.RemoveProviders = append(spec.RemoveProviders, pk)
+			continue
+		}
+		after = append(after, name)
 	}
 	have = uniqueSorted(have)
-	for _, name := range uniqueSorted(o.Providers) {
+	for _, name := range want {
 		if !slices.Contains(have, name) {
 			spec.AddProviders = append(spec.AddProviders, name)
 		}
 	}
-	if f.create || len(spec.AddProviders) > 0 {
-		f.add("providers", have, uniqueSorted(append(append([]string(nil), have...), spec.AddProviders...)), false)
+	if f.create || len(spec.AddProviders) > 0 || len(spec.RemoveProviders) > 0 {
+		f.add("providers", have, uniqueSorted(append(after, spec.AddProviders...)), false)
 	}
 	if len(o.Config) > 0 {
 		merged := map[string]any{}

@@ -74,14 +74,17 @@ type AccessSpec struct {
 	FirstOrder int32
 }
 
-// OutpostSpec creates an outpost or attaches providers to it. Attaching
-// merges with the providers attached when the change runs, so providers
-// others attached are kept.
+// OutpostSpec creates an outpost or changes its providers. The change is
+// applied to the providers attached when it runs (add, then remove), so
+// providers others attached meanwhile are kept unless the outpost is
+// exclusive.
 type OutpostSpec struct {
 	Name string
 	Type string
 	// AddProviders are provider names to attach.
 	AddProviders []string
+	// RemoveProviders are pks of providers to detach (exclusive outposts).
+	RemoveProviders []int32
 	// Config is the whole config to store (live config merged with the
 	// declared keys); nil leaves it alone.
 	Config map[string]any
