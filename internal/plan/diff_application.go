@@ -46,7 +46,8 @@ func (c *computer) application(a *manifest.Application) *Change {
 	spec.Group = f.str("group", a.Group, l.Group)
 	spec.OpenInNewTab = f.boolean("open_in_new_tab", a.OpenInNewTab, l.OpenInNewTab)
 	spec.PolicyEngineMode = f.str("policy_engine_mode", a.PolicyEngineMode, l.PolicyEngineMode)
-	return finish(ch, f, live == nil, l.Slug, spec)
+	ch.ID = l.Slug
+	return finish(ch, f, spec)
 }
 
 // access diffs the group bindings of an application that declares access.

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"reflect"
 	"slices"
 
 	"github.com/provision/provision/internal/manifest"
@@ -61,24 +60,7 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	if f.create || len(spec.AddProviders) > 0 || len(spec.RemoveProviders) > 0 {
 		f.add("providers", have, uniqueSorted(append(after, spec.AddProviders...)), false)
 	}
-	if len(o.Config) > 0 {
-		merged := map[string]any{}
-		for k, v := range l.Config {
-			merged[k] = v
-		}
-		changed := false
-		for _, k := range sortedKeys(o.Config) {
-			want := normalizeJSON(o.Config[k])
-			have, exists := l.Config[k]
-			if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
-				f.add("config."+k, displayJSON(have, exists), displayJSON(want, true), false)
-				changed = true
-			}
-			merged[k] = want
-		}
-		if changed {
-			spec.Config = merged
-		}
-	}
-	return finish(ch, f, live == nil, l.PK, spec)
+	spec.Config = f.object("config", o.Config, l.Config)
+	ch.ID = l.PK
+	return finish(ch, f, spec)
 }

@@ -129,5 +129,8 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 	}
 	spec.AccessTokenValidity = f.str("access_token_validity", p.AccessTokenValidity, l.AccessTokenValidity)
 	spec.RefreshTokenValidity = f.str("refresh_token_validity", p.RefreshTokenValidity, l.RefreshTokenValidity)
-	return finish(ch, f, live == nil, idOf(live != nil, func() string { return strconv.Itoa(int(live.PK)) }), spec)
+	if live != nil {
+		ch.ID = strconv.Itoa(int(live.PK))
+	}
+	return finish(ch, f, spec)
 }

@@ -3,6 +3,8 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"sort"
 )
@@ -23,29 +25,68 @@ func (f *fields) add(name string, before, after any, sensitive bool) {
 	f.list = append(f.list, FieldChange{Field: name, Before: before, After: after, Sensitive: sensitive})
 }
 
-// str diffs an optional string field; it returns the value to send, or nil.
-func (f *fields) str(name string, desired *string, live string) *string {
+// scalar diffs an optional field: nil desired means "not declared". It
+// returns the value to send, or nil when there is nothing to send.
+func scalar[T comparable](f *fields, name string, desired *T, live T, sensitive bool) *T {
 	if desired == nil || (!f.create && *desired == live) {
 		return nil
 	}
-	f.add(name, live, *desired, false)
+	f.add(name, live, *desired, sensitive)
 	return desired
+}
+
+func (f *fields) str(name string, desired *string, live string) *string {
+	return scalar(f, name, desired, live, false)
 }
 
 func (f *fields) secret(name string, desired *string, live string) *string {
-	if desired == nil || (!f.create && *desired == live) {
-		return nil
-	}
-	f.add(name, live, *desired, true)
-	return desired
+	return scalar(f, name, desired, live, true)
 }
 
 func (f *fields) boolean(name string, desired *bool, live bool) *bool {
-	if desired == nil || (!f.create && *desired == live) {
+	return scalar(f, name, desired, live, false)
+}
+
+// object diffs the declared keys of a free-form JSON object (group
+// attributes, outpost config), compared as JSON values; keys the manifest
+// does not declare are kept. It returns the whole object to store, or nil
+// when no declared key differs.
+func (f *fields) object(prefix string, declared, live map[string]any) map[string]any {
+	if len(declared) == 0 {
 		return nil
 	}
-	f.add(name, live, *desired, false)
-	return desired
+	merged := maps.Clone(live)
+	if merged == nil {
+		merged = map[string]any{}
+	}
+	changed := false
+	for _, k := range sortedKeys(declared) {
+		want := normalizeJSON(declared[k])
+		have, exists := live[k]
+		if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
+			f.add(prefix+"."+k, displayJSON(have, exists), displayJSON(want, true), false)
+			changed = true
+		}
+		merged[k] = want
+	}
+	if !changed {
+		return nil
+	}
+	return merged
+}
+
+// finish turns the collected fields into the change: Create always, Update
+// only when a field differs (nil otherwise). The caller sets ch.ID.
+func finish(ch *Change, f *fields, spec any) *Change {
+	if !f.create && len(f.list) == 0 {
+		return nil
+	}
+	ch.Action = Update
+	if f.create {
+		ch.Action = Create
+	}
+	ch.Fields, ch.Spec = f.list, spec
+	return ch
 }
 
 // --- small helpers ---
