@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,4 +250,21 @@ outposts:
 	require.Len(t, list.Results, 1)
 	assert.Equal(t, []int32{c.emu.ProviderPK("wiki")}, list.Results[0].Providers)
 	assert.Equal(t, exitOK, c.run("plan", "-f", write("[wiki]"), "--detailed-exitcode").code)
+}
+
+func TestProxyProviderUpdateIsOnePatch(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "p.yaml")
+	write := func(host string) {
+		require.NoError(t, os.WriteFile(path, []byte("version: 1\nproviders:\n  - {name: wiki, type: proxy, mode: forward_single, external_host: '"+host+"'}\n"), 0o644))
+	}
+	write("https://wiki.example.com")
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	write("https://wiki2.example.com")
+	c.emu.ResetLog()
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, 1, c.emu.Writes())
+	assert.Equal(t, 1, c.emu.Count("PATCH", "/api/v3/providers/proxy/"))
+	assert.Equal(t, 0, c.emu.Count("GET", fmt.Sprintf("/api/v3/providers/proxy/%d/", c.emu.ProviderPK("wiki"))), "the plan's read is enough")
 }

@@ -207,12 +207,6 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		// A proxy PATCH without mode is validated as mode=proxy and then
-		// needs internal_host: read the current values to send them along.
-		cur, resp, err := c.api.ProvidersApi.ProvidersProxyRetrieve(ctx, id).Execute()
-		if err != nil {
-			return c.wrap(doing(ch), resp, err)
-		}
 		req := api.PatchedProxyProviderRequest{
 			AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow, PropertyMappings: s.PropertyMappings,
 			ExternalHost: s.ExternalHost, InternalHost: s.InternalHost, InternalHostSslValidation: s.InternalHostSSLValidation,
@@ -222,12 +216,10 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 		if s.AuthenticationFlow != nil {
 			req.AuthenticationFlow.Set(s.AuthenticationFlow)
 		}
-		req.Mode = cur.Mode
+		// The plan sends mode and internal_host along: a PATCH without mode
+		// is validated as mode=proxy.
 		if s.Mode != nil {
 			req.Mode = (*api.ProxyMode)(s.Mode)
-		}
-		if req.InternalHost == nil {
-			req.InternalHost = cur.InternalHost
 		}
 		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, id).PatchedProxyProviderRequest(req).Execute()
 		if err != nil {

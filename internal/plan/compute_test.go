@@ -385,3 +385,17 @@ func TestSummary(t *testing.T) {
 	add, change, destroy := p.Summary()
 	assert.Equal(t, []int{2, 1, 1}, []int{add, change, destroy})
 }
+
+func TestProxyUpdateCarriesLiveModeAndInternalHost(t *testing.T) {
+	l := freshLive()
+	l.Providers = []Provider{{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
+		ExternalHost: "https://old", Mode: "forward_single", InternalHost: "http://kept:80"}}
+	m := load(t, "version: 1\nproviders:\n  - {name: wiki, type: proxy, external_host: 'https://new', mode: forward_single}\n")
+	p, err := Compute(m, l)
+	require.NoError(t, err)
+	require.Equal(t, []string{"update provider wiki | external_host"}, summary(p), "mode and internal_host are sent, not shown")
+	spec := p.Changes[0].Spec.(*ProviderSpec)
+	assert.Equal(t, "forward_single", *spec.Mode)
+	assert.Equal(t, "http://kept:80", *spec.InternalHost)
+	assert.Equal(t, "https://new", *spec.ExternalHost)
+}

@@ -129,6 +129,16 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 	}
 	spec.AccessTokenValidity = f.str("access_token_validity", p.AccessTokenValidity, l.AccessTokenValidity)
 	spec.RefreshTokenValidity = f.str("refresh_token_validity", p.RefreshTokenValidity, l.RefreshTokenValidity)
+	if p.Type == manifest.TypeProxy && !f.create {
+		// authentik validates a proxy PATCH without mode as mode=proxy, which
+		// then needs internal_host: send the live values along (unshown).
+		if spec.Mode == nil && l.Mode != "" {
+			spec.Mode = &l.Mode
+		}
+		if spec.InternalHost == nil && l.InternalHost != "" {
+			spec.InternalHost = &l.InternalHost
+		}
+	}
 	if live != nil {
 		ch.ID = strconv.Itoa(int(live.PK))
 	}
