@@ -100,19 +100,31 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 	if s.Type == "proxy" {
 		return e.proxyProvider(ctx, ch, s, ids)
 	}
+	patch := oauth2Patch(s)
 	var pk int32
 	if ch.Action == plan.Create {
 		req := api.OAuth2ProviderRequest{
-			Name:              s.Name,
-			AuthorizationFlow: deref(s.AuthorizationFlow),
-			InvalidationFlow:  deref(s.InvalidationFlow),
-			RedirectUris:      []api.RedirectURIRequest{}, // required; nil would send null
+			Name:                   s.Name,
+			AuthorizationFlow:      deref(patch.AuthorizationFlow),
+			InvalidationFlow:       deref(patch.InvalidationFlow),
+			AuthenticationFlow:     patch.AuthenticationFlow,
+			PropertyMappings:       patch.PropertyMappings,
+			ClientType:             patch.ClientType,
+			ClientId:               patch.ClientId,
+			ClientSecret:           patch.ClientSecret,
+			SigningKey:             patch.SigningKey,
+			SubMode:                patch.SubMode,
+			IssuerMode:             patch.IssuerMode,
+			IncludeClaimsInIdToken: patch.IncludeClaimsInIdToken,
+			AccessCodeValidity:     patch.AccessCodeValidity,
+			AccessTokenValidity:    patch.AccessTokenValidity,
+			RefreshTokenValidity:   patch.RefreshTokenValidity,
+			LogoutUri:              patch.LogoutUri,
+			LogoutMethod:           patch.LogoutMethod,
+			RedirectUris:           patch.RedirectUris,
 		}
-		fillOAuth2(s, &req.AuthenticationFlow, &req.PropertyMappings, &req.ClientType, &req.ClientId, &req.ClientSecret,
-			&req.SigningKey, &req.SubMode, &req.IssuerMode, &req.IncludeClaimsInIdToken, &req.AccessCodeValidity,
-			&req.AccessTokenValidity, &req.RefreshTokenValidity, &req.LogoutUri, &req.LogoutMethod)
-		if s.RedirectURIs != nil {
-			req.RedirectUris = redirectRequests(s.RedirectURIs)
+		if req.RedirectUris == nil {
+			req.RedirectUris = []api.RedirectURIRequest{} // required: nil would send null
 		}
 		p, resp, err := c.api.ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(req).Execute()
 		if err != nil {
@@ -124,14 +136,7 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		req := api.PatchedOAuth2ProviderRequest{AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow}
-		fillOAuth2(s, &req.AuthenticationFlow, &req.PropertyMappings, &req.ClientType, &req.ClientId, &req.ClientSecret,
-			&req.SigningKey, &req.SubMode, &req.IssuerMode, &req.IncludeClaimsInIdToken, &req.AccessCodeValidity,
-			&req.AccessTokenValidity, &req.RefreshTokenValidity, &req.LogoutUri, &req.LogoutMethod)
-		if s.RedirectURIs != nil {
-			req.RedirectUris = redirectRequests(s.RedirectURIs)
-		}
-		p, resp, err := c.api.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, id).PatchedOAuth2ProviderRequest(req).Execute()
+		p, resp, err := c.api.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, id).PatchedOAuth2ProviderRequest(patch).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
 		}
@@ -141,37 +146,39 @@ func (e *Executor) provider(ctx context.Context, ch *plan.Change, ids *plan.IDs)
 	return nil
 }
 
-// fillOAuth2 copies the optional OAuth2 fields of a spec into a create or
-// patch request (both have the same field types).
-func fillOAuth2(s *plan.ProviderSpec, authn *api.NullableString, mappings *[]string, clientType **api.ClientTypeEnum,
-	clientID, clientSecret **string, signingKey *api.NullableString, subMode **api.SubModeEnum, issuerMode **api.IssuerModeEnum,
-	includeClaims **bool, codeValidity, accessValidity, refreshValidity, logoutURI **string, logoutMethod **api.OAuth2ProviderLogoutMethodEnum) {
+// oauth2Patch holds the fields of an OAuth2 provider spec as authentik's
+// PATCH body; a create copies it into the create body.
+func oauth2Patch(s *plan.ProviderSpec) api.PatchedOAuth2ProviderRequest {
+	req := api.PatchedOAuth2ProviderRequest{
+		AuthorizationFlow:      s.AuthorizationFlow,
+		InvalidationFlow:       s.InvalidationFlow,
+		PropertyMappings:       s.PropertyMappings,
+		ClientType:             (*api.ClientTypeEnum)(s.ClientType),
+		ClientId:               s.ClientID,
+		ClientSecret:           s.ClientSecret,
+		SubMode:                (*api.SubModeEnum)(s.SubMode),
+		IssuerMode:             (*api.IssuerModeEnum)(s.IssuerMode),
+		IncludeClaimsInIdToken: s.IncludeClaimsInIDToken,
+		AccessCodeValidity:     s.AccessCodeValidity,
+		AccessTokenValidity:    s.AccessTokenValidity,
+		RefreshTokenValidity:   s.RefreshTokenValidity,
+		LogoutUri:              s.LogoutURI,
+		LogoutMethod:           (*api.OAuth2ProviderLogoutMethodEnum)(s.LogoutMethod),
+	}
 	if s.AuthenticationFlow != nil {
-		authn.Set(s.AuthenticationFlow)
+		req.AuthenticationFlow.Set(s.AuthenticationFlow)
 	}
-	*mappings = s.PropertyMappings
-	if s.ClientType != nil {
-		*clientType = (*api.ClientTypeEnum)(s.ClientType)
-	}
-	*clientID, *clientSecret = s.ClientID, s.ClientSecret
 	if s.SigningKey != nil {
 		if *s.SigningKey == "" {
-			signingKey.Set(nil)
+			req.SigningKey.Set(nil) // null: tokens signed with HS256
 		} else {
-			signingKey.Set(s.SigningKey)
+			req.SigningKey.Set(s.SigningKey)
 		}
 	}
-	if s.SubMode != nil {
-		*subMode = (*api.SubModeEnum)(s.SubMode)
+	if s.RedirectURIs != nil {
+		req.RedirectUris = redirectRequests(s.RedirectURIs)
 	}
-	if s.IssuerMode != nil {
-		*issuerMode = (*api.IssuerModeEnum)(s.IssuerMode)
-	}
-	*includeClaims = s.IncludeClaimsInIDToken
-	*codeValidity, *accessValidity, *refreshValidity, *logoutURI = s.AccessCodeValidity, s.AccessTokenValidity, s.RefreshTokenValidity, s.LogoutURI
-	if s.LogoutMethod != nil {
-		*logoutMethod = (*api.OAuth2ProviderLogoutMethodEnum)(s.LogoutMethod)
-	}
+	return req
 }
 
 func redirectRequests(rs []plan.RedirectURI) []api.RedirectURIRequest {
