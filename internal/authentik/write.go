@@ -191,19 +191,24 @@ func redirectRequests(rs []plan.RedirectURI) []api.RedirectURIRequest {
 
 func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.ProviderSpec, ids *plan.IDs) error {
 	c := e.c
+	// The plan sends mode and internal_host along on updates: a PATCH
+	// without mode is validated as mode=proxy.
+	patch := api.PatchedProxyProviderRequest{
+		AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow, PropertyMappings: s.PropertyMappings,
+		ExternalHost: s.ExternalHost, InternalHost: s.InternalHost, InternalHostSslValidation: s.InternalHostSSLValidation,
+		SkipPathRegex: s.SkipPathRegex, CookieDomain: s.CookieDomain, InterceptHeaderAuth: s.InterceptHeaderAuth,
+		AccessTokenValidity: s.AccessTokenValidity, RefreshTokenValidity: s.RefreshTokenValidity, Mode: (*api.ProxyMode)(s.Mode),
+	}
+	if s.AuthenticationFlow != nil {
+		patch.AuthenticationFlow.Set(s.AuthenticationFlow)
+	}
 	var pk int32
 	if ch.Action == plan.Create {
 		req := api.NewProxyProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(s.ExternalHost))
-		if s.AuthenticationFlow != nil {
-			req.AuthenticationFlow.Set(s.AuthenticationFlow)
-		}
-		req.PropertyMappings = s.PropertyMappings
-		req.InternalHost, req.InternalHostSslValidation, req.SkipPathRegex = s.InternalHost, s.InternalHostSSLValidation, s.SkipPathRegex
-		req.CookieDomain, req.InterceptHeaderAuth = s.CookieDomain, s.InterceptHeaderAuth
-		req.AccessTokenValidity, req.RefreshTokenValidity = s.AccessTokenValidity, s.RefreshTokenValidity
-		if s.Mode != nil {
-			req.Mode = (*api.ProxyMode)(s.Mode)
-		}
+		req.AuthenticationFlow, req.PropertyMappings, req.Mode = patch.AuthenticationFlow, patch.PropertyMappings, patch.Mode
+		req.InternalHost, req.InternalHostSslValidation, req.SkipPathRegex = patch.InternalHost, patch.InternalHostSslValidation, patch.SkipPathRegex
+		req.CookieDomain, req.InterceptHeaderAuth = patch.CookieDomain, patch.InterceptHeaderAuth
+		req.AccessTokenValidity, req.RefreshTokenValidity = patch.AccessTokenValidity, patch.RefreshTokenValidity
 		p, resp, err := c.api.ProvidersApi.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
@@ -214,21 +219,7 @@ func (e *Executor) proxyProvider(ctx context.Context, ch *plan.Change, s *plan.P
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		req := api.PatchedProxyProviderRequest{
-			AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow, PropertyMappings: s.PropertyMappings,
-			ExternalHost: s.ExternalHost, InternalHost: s.InternalHost, InternalHostSslValidation: s.InternalHostSSLValidation,
-			SkipPathRegex: s.SkipPathRegex, CookieDomain: s.CookieDomain, InterceptHeaderAuth: s.InterceptHeaderAuth,
-			AccessTokenValidity: s.AccessTokenValidity, RefreshTokenValidity: s.RefreshTokenValidity,
-		}
-		if s.AuthenticationFlow != nil {
-			req.AuthenticationFlow.Set(s.AuthenticationFlow)
-		}
-		// The plan sends mode and internal_host along: a PATCH without mode
-		// is validated as mode=proxy.
-		if s.Mode != nil {
-			req.Mode = (*api.ProxyMode)(s.Mode)
-		}
-		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, id).PatchedProxyProviderRequest(req).Execute()
+		p, resp, err := c.api.ProvidersApi.ProvidersProxyPartialUpdate(ctx, id).PatchedProxyProviderRequest(patch).Execute()
 		if err != nil {
 			return c.wrap(doing(ch), resp, err)
 		}
