@@ -29,117 +29,68 @@ const pageSize = 100
 // in Live.Unreadable instead of failing the read.
 func (c *Client) Snapshot(ctx context.Context, kinds []plan.Kind) (*plan.Live, error) {
 	live := &plan.Live{}
+	var oauth2 []plan.Provider
+	var proxies []api.ProxyProvider
 	var mu sync.Mutex // guards live.Unreadable
 	g, ctx := errgroup.WithContext(ctx)
-	want := func(k plan.Kind) bool { return slices.Contains(kinds, k) }
-	collect := func(u []plan.Unreadable) {
+	r := reader{c: c, g: g, ctx: ctx, unreadable: func(u []plan.Unreadable) {
 		mu.Lock()
 		live.Unreadable = append(live.Unreadable, u...)
 		mu.Unlock()
-	}
-
-	if want(plan.KindFlow) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list flows", plan.KindFlow, "slug", func(ctx context.Context, page int32) ([]api.Flow, *http.Response, error) {
-				r, resp, err := c.api.FlowsApi.FlowsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedFlowList) []api.Flow { return r.Results }), resp, err
+	}}
+	for _, k := range kinds {
+		switch k {
+		case plan.KindFlow:
+			read(r, "list flows", k, "slug", flowFromAPI, &live.Flows, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.FlowsApi.FlowsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.Flows = convertAll(items, flowFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindScopeMapping) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list scope mappings", plan.KindScopeMapping, "name", func(ctx context.Context, page int32) ([]api.ScopeMapping, *http.Response, error) {
-				r, resp, err := c.api.PropertymappingsApi.PropertymappingsProviderScopeList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedScopeMappingList) []api.ScopeMapping { return r.Results }), resp, err
+		case plan.KindScopeMapping:
+			read(r, "list scope mappings", k, "name", scopeMappingFromAPI, &live.ScopeMappings, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.PropertymappingsApi.PropertymappingsProviderScopeList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.ScopeMappings = convertAll(items, scopeMappingFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindKeyPair) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list certificate key pairs", plan.KindKeyPair, "name", func(ctx context.Context, page int32) ([]api.CertificateKeyPair, *http.Response, error) {
-				r, resp, err := c.api.CryptoApi.CryptoCertificatekeypairsList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedCertificateKeyPairList) []api.CertificateKeyPair { return r.Results }), resp, err
+		case plan.KindKeyPair:
+			read(r, "list certificate key pairs", k, "name", keyPairFromAPI, &live.KeyPairs, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.CryptoApi.CryptoCertificatekeypairsList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.KeyPairs = convertAll(items, keyPairFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindGroup) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list groups", plan.KindGroup, "name", func(ctx context.Context, page int32) ([]api.Group, *http.Response, error) {
+		case plan.KindGroup:
+			read(r, "list groups", k, "name", groupFromAPI, &live.Groups, func(ctx context.Context, page int32) (*http.Response, error) {
 				// Members are never needed: don't make authentik serialise them.
-				r, resp, err := c.api.CoreApi.CoreGroupsList(ctx).IncludeUsers(false).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedGroupList) []api.Group { return r.Results }), resp, err
+				_, resp, err := c.api.CoreApi.CoreGroupsList(ctx).IncludeUsers(false).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.Groups = convertAll(items, groupFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	var oauth2 []api.OAuth2Provider
-	var proxies []api.ProxyProvider
-	if want(plan.KindProvider) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list OAuth2 providers", plan.KindProvider, "name", func(ctx context.Context, page int32) ([]api.OAuth2Provider, *http.Response, error) {
-				r, resp, err := c.api.ProvidersApi.ProvidersOauth2List(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedOAuth2ProviderList) []api.OAuth2Provider { return r.Results }), resp, err
+		case plan.KindProvider:
+			// The OAuth2 list holds proxy providers too (in OAuth2 shape);
+			// the proxy list tells them apart and has their proxy fields.
+			read(r, "list OAuth2 providers", k, "name", providerFromAPI, &oauth2, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.ProvidersApi.ProvidersOauth2List(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			oauth2 = items
-			collect(bad)
-			return err
-		})
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list proxy providers", plan.KindProvider, "name", func(ctx context.Context, page int32) ([]api.ProxyProvider, *http.Response, error) {
-				r, resp, err := c.api.ProvidersApi.ProvidersProxyList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedProxyProviderList) []api.ProxyProvider { return r.Results }), resp, err
+			read(r, "list proxy providers", k, "name", identity[api.ProxyProvider], &proxies, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.ProvidersApi.ProvidersProxyList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			proxies = items
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindApplication) {
-		g.Go(func() error { return c.requireSuperuser(ctx) })
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list applications", plan.KindApplication, "slug", func(ctx context.Context, page int32) ([]api.Application, *http.Response, error) {
+		case plan.KindApplication:
+			g.Go(func() error { return c.requireSuperuser(ctx) })
+			read(r, "list applications", k, "slug", applicationFromAPI, &live.Applications, func(ctx context.Context, page int32) (*http.Response, error) {
 				// superuser_full_list: the plain list is filtered by the
 				// token user's access and cached per user for 24h.
-				r, resp, err := c.api.CoreApi.CoreApplicationsList(ctx).SuperuserFullList(true).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedApplicationList) []api.Application { return r.Results }), resp, err
+				_, resp, err := c.api.CoreApi.CoreApplicationsList(ctx).SuperuserFullList(true).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.Applications = convertAll(items, applicationFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindBinding) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list policy bindings", plan.KindBinding, "pk", func(ctx context.Context, page int32) ([]api.PolicyBinding, *http.Response, error) {
-				r, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedPolicyBindingList) []api.PolicyBinding { return r.Results }), resp, err
+		case plan.KindBinding:
+			read(r, "list policy bindings", k, "pk", bindingFromAPI, &live.Bindings, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.Bindings = convertAll(items, bindingFromAPI)
-			collect(bad)
-			return err
-		})
-	}
-	if want(plan.KindOutpost) {
-		g.Go(func() error {
-			items, bad, err := listAll(ctx, c, "list outposts", plan.KindOutpost, "name", func(ctx context.Context, page int32) ([]api.Outpost, *http.Response, error) {
-				r, resp, err := c.api.OutpostsApi.OutpostsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
-				return results(r, func(r *api.PaginatedOutpostList) []api.Outpost { return r.Results }), resp, err
+		case plan.KindOutpost:
+			read(r, "list outposts", k, "name", outpostFromAPI, &live.Outposts, func(ctx context.Context, page int32) (*http.Response, error) {
+				_, resp, err := c.api.OutpostsApi.OutpostsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
+				return resp, err
 			})
-			live.Outposts = convertAll(items, outpostFromAPI)
-			collect(bad)
-			return err
-		})
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -147,6 +98,31 @@ func (c *Client) Snapshot(ctx context.Context, kinds []plan.Kind) (*plan.Live, e
 	live.Providers = mergeProviders(oauth2, proxies)
 	return live, nil
 }
+
+// reader runs the list reads of one snapshot in parallel.
+type reader struct {
+	c          *Client
+	g          *errgroup.Group
+	ctx        context.Context
+	unreadable func([]plan.Unreadable)
+}
+
+// read lists every page of one kind in the background, decoding each item
+// as the API model A and storing it converted into dst.
+func read[A, P any](r reader, doing string, kind plan.Kind, keyField string, conv func(*A) P, dst *[]P, fetch fetchFunc) {
+	r.g.Go(func() error {
+		items, bad, err := listAll[A](r.ctx, r.c, doing, kind, keyField, fetch)
+		out := make([]P, len(items))
+		for i := range items {
+			out[i] = conv(&items[i])
+		}
+		*dst = out
+		r.unreadable(bad)
+		return err
+	})
+}
+
+func identity[T any](v *T) T { return *v }
 
 // requireSuperuser fails unless the token's user is a superuser: for anyone
 // else authentik ignores superuser_full_list and lists only the
@@ -163,27 +139,15 @@ func (c *Client) requireSuperuser(ctx context.Context) error {
 	return nil
 }
 
-func results[L any, T any](list *L, get func(*L) []T) []T {
-	if list == nil {
-		return nil
-	}
-	return get(list)
-}
-
-func convertAll[A any, P any](items []A, conv func(*A) P) []P {
-	out := make([]P, len(items))
-	for i := range items {
-		out[i] = conv(&items[i])
-	}
-	return out
-}
-
-// fetchFunc fetches one page of a list through the generated client.
-type fetchFunc[T any] func(ctx context.Context, page int32) ([]T, *http.Response, error)
+// fetchFunc fetches one page of a list through the generated client. Its
+// decoded result is not used: the client leaves the body readable, and
+// fetchPage decodes it item by item so one unreadable object does not fail
+// the whole list.
+type fetchFunc func(ctx context.Context, page int32) (*http.Response, error)
 
 // listAll reads every page of a list: the first, then the rest in parallel.
-func listAll[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc[T]) ([]T, []plan.Unreadable, error) {
-	first, err := fetchPage(ctx, c, doing, kind, keyField, fetch, 1)
+func listAll[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc) ([]T, []plan.Unreadable, error) {
+	first, err := fetchPage[T](ctx, c, doing, kind, keyField, fetch, 1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,7 +157,7 @@ func listAll[T any](ctx context.Context, c *Client, doing string, kind plan.Kind
 		g, gctx := errgroup.WithContext(ctx)
 		for i := range rest {
 			g.Go(func() error {
-				p, err := fetchPage(gctx, c, doing, kind, keyField, fetch, int32(i+2))
+				p, err := fetchPage[T](gctx, c, doing, kind, keyField, fetch, int32(i+2))
 				rest[i] = p
 				return err
 			})
@@ -226,11 +190,11 @@ type envelope struct {
 	Results []json.RawMessage `json:"results"`
 }
 
-func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc[T], page int32) (pageOf[T], error) {
+func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc, page int32) (pageOf[T], error) {
 	if err := ctx.Err(); err != nil {
 		return pageOf[T]{}, fmt.Errorf("%s page %d: %w", doing, page, err)
 	}
-	_, resp, err := fetch(ctx, page)
+	resp, err := fetch(ctx, page)
 	if err != nil && (resp == nil || resp.StatusCode >= 300) {
 		return pageOf[T]{}, c.wrap(fmt.Sprintf("%s (page %d)", doing, page), resp, err)
 	}
@@ -290,15 +254,14 @@ func unreadable[T any](kind plan.Kind, keyField string, raw json.RawMessage, err
 
 // mergeProviders joins the OAuth2 list (which also holds proxy providers,
 // in OAuth2 shape) with the proxy list, typing each provider.
-func mergeProviders(oauth2 []api.OAuth2Provider, proxies []api.ProxyProvider) []plan.Provider {
+func mergeProviders(oauth2 []plan.Provider, proxies []api.ProxyProvider) []plan.Provider {
 	proxyByPK := map[int32]*api.ProxyProvider{}
 	for i := range proxies {
 		proxyByPK[proxies[i].Pk] = &proxies[i]
 	}
 	var out []plan.Provider
 	seen := map[int32]bool{}
-	for i := range oauth2 {
-		p := providerFromAPI(&oauth2[i])
+	for _, p := range oauth2 {
 		if px, ok := proxyByPK[p.PK]; ok {
 			withProxy(&p, px)
 		}
