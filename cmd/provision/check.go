@@ -53,7 +53,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		return err
 	}
 	a, c, live := st.app, st.client, st.live
-	env, source, err := o.env(c, a, live)
+	env, source, err := o.env(c.BaseURL(), a, live)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 
 // env returns LibreChat's settings from the .env file, or computed from
 // authentik when there is no file yet.
-func (o *checkOptions) env(c interface{ BaseURL() string }, a *manifest.Application, live *plan.Live) (map[string]string, string, error) {
+func (o *checkOptions) env(authentikURL string, a *manifest.Application, live *plan.Live) (map[string]string, string, error) {
 	path := o.EnvFile
 	if path == "" {
 		path = outputs.EnvFile(a)
@@ -92,7 +92,7 @@ func (o *checkOptions) env(c interface{ BaseURL() string }, a *manifest.Applicat
 			return nil, "", fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	vars, err := outputs.LibreChatVars(c.BaseURL(), a, live, "")
+	vars, err := outputs.LibreChatVars(authentikURL, a, live, "")
 	if err != nil {
 		return nil, "", err
 	}

@@ -268,3 +268,16 @@ func TestProxyProviderUpdateIsOnePatch(t *testing.T) {
 	assert.Equal(t, 1, c.emu.Count("PATCH", "/api/v3/providers/proxy/"))
 	assert.Equal(t, 0, c.emu.Count("GET", fmt.Sprintf("/api/v3/providers/proxy/%d/", c.emu.ProviderPK("wiki"))), "the plan's read is enough")
 }
+
+func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("demo", "--dir", t.TempDir())
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "Plan: 4 to add, 0 to change, 0 to destroy.")
+	assert.Contains(t, r.out, "No changes. authentik matches the manifest.")
+	assert.Regexp(t, `OPENID_CLIENT_SECRET=\w{4}…\(sensitive, 128 chars\)`, r.out)
+	assert.Regexp(t, `OPENID_SESSION_SECRET=\w{4}…\(sensitive, 64 chars\)`, r.out)
+	assert.NotRegexp(t, `SECRET=\w{5}`, r.out, "no secret printed whole")
+	assert.Contains(t, r.out, "OPENID_CLIENT_ID=", "non-secret values are shown")
+	assert.NotContains(t, r.out, "✗")
+}

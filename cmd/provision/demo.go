@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/manifests"
 )
 
@@ -103,7 +104,8 @@ func (o *demoOptions) run(ctx context.Context) error {
 	return nil
 }
 
-// printMasked shows a .env with secret values cut to a short prefix.
+// printMasked shows a .env with the values LibreChat's catalog marks secret
+// cut to a short prefix.
 func printMasked(streams IOStreams, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -113,7 +115,7 @@ func printMasked(streams IOStreams, path string) error {
 	for sc.Scan() {
 		line := sc.Text()
 		key, value, ok := strings.Cut(line, "=")
-		if ok && strings.Contains(key, "SECRET") && len(value) > 4 {
+		if setting, known := librechat.Lookup(key); ok && known && setting.Secret && len(value) > 4 {
 			line = key + "=" + value[:4] + "…(sensitive, " + fmt.Sprint(len(value)) + " chars)"
 		}
 		fmt.Fprintln(streams.Out, "  "+line)
