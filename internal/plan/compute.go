@@ -104,6 +104,7 @@ type computer struct {
 	keysByPK      map[string]KeyPair
 	providersByPK map[int32]Provider
 	groupsByPK    map[string]Group
+	bindingsByApp map[string][]Binding // by target
 	unreadable    map[string]Unreadable
 }
 
@@ -115,6 +116,7 @@ func newComputer(live *Live) *computer {
 		keysByPK:      map[string]KeyPair{},
 		providersByPK: map[int32]Provider{},
 		groupsByPK:    map[string]Group{},
+		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
 	}
 	for _, f := range live.Flows {
@@ -131,6 +133,9 @@ func newComputer(live *Live) *computer {
 	}
 	for _, g := range live.Groups {
 		c.groupsByPK[g.PK] = g
+	}
+	for _, b := range live.Bindings {
+		c.bindingsByApp[b.Target] = append(c.bindingsByApp[b.Target], b)
 	}
 	for _, u := range live.Unreadable {
 		c.unreadable[Ref(u.Kind, u.Key)] = u

@@ -60,10 +60,7 @@ func (c *computer) access(a *manifest.Application) *Change {
 	byGroup := map[string][]Binding{}
 	var maxOrder int32 = -1
 	if live != nil {
-		for _, b := range c.live.Bindings {
-			if b.Target != live.PK {
-				continue
-			}
+		for _, b := range c.bindingsByApp[live.PK] {
 			maxOrder = max(maxOrder, b.Order)
 			if b.Group == "" {
 				continue
