@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"os"
@@ -57,6 +58,7 @@ func (c *cli) runWith(tweak func(*IOStreams), args ...string) result {
 	streams := IOStreams{
 		In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
+		Random:    rand.Reader,
 	}
 	tweak(&streams)
 	code := run(context.Background(), args, streams)

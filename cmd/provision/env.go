@@ -49,7 +49,7 @@ func (o *envOptions) run(ctx context.Context) error {
 	if keepFrom == "" {
 		keepFrom = outputs.EnvFile(a)
 	}
-	vars, err := envVars(c, a, live, keepFrom)
+	vars, err := envVars(o.io.Random, c, a, live, keepFrom)
 	if err != nil {
 		return err
 	}

@@ -25,18 +25,13 @@ func seedInDir(t *testing.T) (string, string) {
 	return path, filepath.Join(dir, "librechat.env")
 }
 
-// fixedRandomness makes session secrets deterministic for the test.
-func fixedRandomness(t *testing.T) {
-	old := randomness
-	randomness = bytes.NewReader(bytes.Repeat([]byte{0xab}, 1024))
-	t.Cleanup(func() { randomness = old })
-}
+// fixedRandom makes session secrets deterministic.
+func fixedRandom(s *IOStreams) { s.Random = bytes.NewReader(bytes.Repeat([]byte{0xab}, 1024)) }
 
 func TestApplyWritesLibreChatEnv(t *testing.T) {
-	fixedRandomness(t)
 	c := newCLI(t)
 	path, envPath := seedInDir(t)
-	r := c.run("apply", "-f", path, "--auto-approve")
+	r := c.runWith(fixedRandom, "apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Contains(t, r.out, envPath+": updated (11 LibreChat settings")
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"io"
 	"os"
 
@@ -19,6 +20,8 @@ type IOStreams struct {
 	StdoutTTY bool
 	// LookupEnv reads the environment (os.LookupEnv in production).
 	LookupEnv func(string) (string, bool)
+	// Random is the source of new secrets (crypto/rand.Reader in production).
+	Random io.Reader
 }
 
 // Getenv returns an environment variable, "" when unset.
@@ -35,6 +38,7 @@ func systemIO() IOStreams {
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		LookupEnv: os.LookupEnv,
+		Random:    rand.Reader,
 	}
 }
 

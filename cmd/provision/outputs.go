@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -20,9 +19,6 @@ func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.D
 	return outputs.Validate(a, p)
 }
 
-// randomness is the source of new session secrets (tests replace it).
-var randomness io.Reader = rand.Reader
-
 // writeOutputs writes every application output that names a file, from
 // live state read after apply. Unchanged files are not rewritten.
 func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, live *plan.Live) error {
@@ -37,7 +33,7 @@ func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, 
 	}
 	for _, a := range apps {
 		path := outputs.EnvFile(a)
-		vars, err := envVars(c, a, live, path)
+		vars, err := envVars(streams.Random, c, a, live, path)
 		if err != nil {
 			return err
 		}
@@ -56,7 +52,7 @@ func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, 
 
 // envVars computes an application's LibreChat settings, keeping the session
 // secret already in existingFile (if any).
-func envVars(c *authentik.Client, a *manifest.Application, live *plan.Live, existingFile string) ([]dotenv.Var, error) {
+func envVars(random io.Reader, c *authentik.Client, a *manifest.Application, live *plan.Live, existingFile string) ([]dotenv.Var, error) {
 	var existing []byte
 	if existingFile != "" {
 		b, err := os.ReadFile(existingFile)
@@ -65,7 +61,7 @@ func envVars(c *authentik.Client, a *manifest.Application, live *plan.Live, exis
 		}
 		existing = b
 	}
-	secret, err := outputs.SessionSecret(existing, randomness)
+	secret, err := outputs.SessionSecret(existing, random)
 	if err != nil {
 		return nil, fmt.Errorf("session secret: %w", err)
 	}

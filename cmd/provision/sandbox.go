@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -52,7 +52,7 @@ func (o *sandboxOptions) complete() error {
 		return nil
 	}
 	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
+	if _, err := io.ReadFull(o.io.Random, b); err != nil {
 		return fmt.Errorf("generate sandbox token: %w", err)
 	}
 	o.Token = hex.EncodeToString(b)

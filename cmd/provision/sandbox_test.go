@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"regexp"
@@ -37,7 +38,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests"}, streams) }()
 
