@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -40,10 +41,7 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 		if m == nil {
 			continue
 		}
-		merged.Groups = append(merged.Groups, m.Groups...)
-		merged.Providers = append(merged.Providers, m.Providers...)
-		merged.Applications = append(merged.Applications, m.Applications...)
-		merged.Outposts = append(merged.Outposts, m.Outposts...)
+		mergeSections(merged, m)
 	}
 	if err := diags.err(); err != nil {
 		return nil, err
@@ -196,8 +194,12 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if opts == "inline" {
+			maps.Copy(fields, yamlFields(f.Type))
 			continue
 		}
 		if name == "" {
@@ -208,24 +210,44 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
+// sections lists the manifest's sections: every slice field, by YAML key.
+func sections(m *Manifest) map[string]reflect.Value {
+	out := map[string]reflect.Value{}
+	v := reflect.ValueOf(m).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if f.Type.Kind() != reflect.Slice {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		out[name] = v.Field(i)
+	}
+	return out
+}
+
+// mergeSections appends every section of m to merged.
+func mergeSections(merged, m *Manifest) {
+	into := sections(merged)
+	for key, from := range sections(m) {
+		into[key].Set(reflect.AppendSlice(into[key], from))
+	}
+}
+
 // recordSources sets each entry's Src from the nodes it was decoded from.
 func recordSources(file string, root *yaml.Node, m *Manifest) {
+	secs := sections(m)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, seq := root.Content[i].Value, root.Content[i+1]
-		if seq.Kind != yaml.SequenceNode {
+		sec, ok := secs[key]
+		if !ok || seq.Kind != yaml.SequenceNode {
 			continue
 		}
 		for j, item := range seq.Content {
-			src := sourceOf(file, item)
-			switch {
-			case key == "groups" && j < len(m.Groups):
-				m.Groups[j].Src = src
-			case key == "providers" && j < len(m.Providers):
-				m.Providers[j].Src = src
-			case key == "applications" && j < len(m.Applications):
-				m.Applications[j].Src = src
-			case key == "outposts" && j < len(m.Outposts):
-				m.Outposts[j].Src = src
+			if j >= sec.Len() {
+				break
+			}
+			if src := sec.Index(j).FieldByName("Src"); src.IsValid() {
+				src.Set(reflect.ValueOf(sourceOf(file, item)))
 			}
 		}
 	}

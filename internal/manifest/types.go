@@ -12,12 +12,17 @@ const Version = 1
 // Related objects are referenced by human keys: providers and outposts by
 // name, applications by slug, flows by slug, key pairs by name, scope
 // mappings by scope name, groups by name.
+//
+// Each section is a slice of one entry type with a Src field; loading,
+// merging and position recording walk the sections by reflection, so a new
+// kind is a new field here plus its entry type in its own file.
 type Manifest struct {
-	Version      int           `yaml:"version"`
-	Groups       []Group       `yaml:"groups"`
-	Providers    []Provider    `yaml:"providers"`
-	Applications []Application `yaml:"applications"`
-	Outposts     []Outpost     `yaml:"outposts"`
+	Version       int            `yaml:"version"`
+	Groups        []Group        `yaml:"groups"`
+	ScopeMappings []ScopeMapping `yaml:"scope_mappings"`
+	Providers     []Provider     `yaml:"providers"`
+	Applications  []Application  `yaml:"applications"`
+	Outposts      []Outpost      `yaml:"outposts"`
 }
 
 // State says whether the object an entry names should exist.
@@ -28,12 +33,6 @@ const (
 	Absent  State = "absent"
 )
 
-// Provider types.
-const (
-	TypeOAuth2 = "oauth2"
-	TypeProxy  = "proxy"
-)
-
 // Group is an authentik group. provision never touches its members.
 type Group struct {
 	Name        string         `yaml:"name"`
@@ -41,53 +40,6 @@ type Group struct {
 	IsSuperuser *bool          `yaml:"is_superuser"`
 	Attributes  map[string]any `yaml:"attributes"`
 	Src         Source         `yaml:"-"`
-}
-
-// RedirectURI is one allowed redirect of an OAuth2 provider.
-type RedirectURI struct {
-	MatchingMode string `yaml:"matching_mode"`
-	URL          string `yaml:"url"`
-}
-
-// Provider is an OAuth2/OIDC or proxy provider. Pointer fields are optional:
-// nil means "not declared", and the tool then leaves the live value alone
-// unless it owns a default for it (see Defaults).
-type Provider struct {
-	Name  string `yaml:"name"`
-	Type  string `yaml:"type"`
-	State State  `yaml:"state"`
-
-	AuthorizationFlow  *string `yaml:"authorization_flow"`
-	InvalidationFlow   *string `yaml:"invalidation_flow"`
-	AuthenticationFlow *string `yaml:"authentication_flow"`
-	// Scopes are resolved to scope mappings by scope name, managed defaults first.
-	Scopes []string `yaml:"scopes"`
-
-	// OAuth2 (and, where authentik allows, proxy) fields.
-	ClientType             *string       `yaml:"client_type"`
-	ClientID               *string       `yaml:"client_id"`
-	ClientSecret           *string       `yaml:"client_secret"`
-	RedirectURIs           []RedirectURI `yaml:"redirect_uris"`
-	SigningKey             *string       `yaml:"signing_key"`
-	SubMode                *string       `yaml:"sub_mode"`
-	IssuerMode             *string       `yaml:"issuer_mode"`
-	IncludeClaimsInIDToken *bool         `yaml:"include_claims_in_id_token"`
-	AccessCodeValidity     *string       `yaml:"access_code_validity"`
-	AccessTokenValidity    *string       `yaml:"access_token_validity"`
-	RefreshTokenValidity   *string       `yaml:"refresh_token_validity"`
-	LogoutURI              *string       `yaml:"logout_uri"`
-	LogoutMethod           *string       `yaml:"logout_method"`
-
-	// Proxy fields.
-	ExternalHost              *string `yaml:"external_host"`
-	InternalHost              *string `yaml:"internal_host"`
-	Mode                      *string `yaml:"mode"`
-	InternalHostSSLValidation *bool   `yaml:"internal_host_ssl_validation"`
-	SkipPathRegex             *string `yaml:"skip_path_regex"`
-	CookieDomain              *string `yaml:"cookie_domain"`
-	InterceptHeaderAuth       *bool   `yaml:"intercept_header_auth"`
-
-	Src Source `yaml:"-"`
 }
 
 // Application is an authentik application.

@@ -84,7 +84,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		},
 		"missing type": {
 			yaml: "version: 1\nproviders:\n  - name: p\n",
-			want: []string{`provider "p": type is required (oauth2 or proxy)`},
+			want: []string{`provider "p": type is required (oauth2, proxy, saml, ldap)`},
 		},
 		"proxy needs hosts": {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n",
@@ -92,7 +92,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		},
 		"oauth2 field on proxy": {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n    external_host: https://a\n    mode: forward_single\n    sub_mode: user_email\n",
-			want: []string{`sub_mode cannot be set on a proxy provider`},
+			want: []string{`m.yaml:7:5: provider "p": sub_mode is not a field of proxy providers; it applies to OAuth2 providers only`},
 		},
 		"oauth2 provider in an outpost": {
 			yaml: "version: 1\nproviders:\n  - {name: chat, type: oauth2}\noutposts:\n  - name: authentik Embedded Outpost\n    type: proxy\n    providers: [chat]\n",
@@ -113,6 +113,26 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		"exclusive embedded outpost": {
 			yaml: "version: 1\noutposts:\n  - {name: authentik Embedded Outpost, type: proxy, exclusive: true}\n",
 			want: []string{`outpost "authentik Embedded Outpost" is shared: exclusive would detach`},
+		},
+		"saml needs an acs_url, ldap field on saml": {
+			yaml: "version: 1\nproviders:\n  - name: s\n    type: saml\n    base_dn: DC=x\n    sp_binding: artifact\n",
+			want: []string{`m.yaml:3:5: provider "s": acs_url is required for a SAML provider`, `m.yaml:5:5: provider "s": base_dn is not a field of SAML providers; it applies to LDAP providers only`, `m.yaml:6:5: sp_binding "artifact" is not one of redirect, post`},
+		},
+		"saml field on oauth2 and shared field on ldap": {
+			yaml: "version: 1\nproviders:\n  - {name: o, type: oauth2, acs_url: 'https://sp/acs'}\n  - {name: l, type: ldap, scopes: [openid]}\n",
+			want: []string{`provider "o": acs_url is not a field of OAuth2 providers; it applies to SAML providers only`, `provider "l": scopes is not a field of LDAP providers; it applies to OAuth2 and proxy providers only`},
+		},
+		"ldap bind flow spelt twice, bad dn": {
+			yaml: "version: 1\nproviders:\n  - name: l\n    type: ldap\n    bind_flow: a\n    authorization_flow: b\n    base_dn: goauthentik.io\n",
+			want: []string{`m.yaml:5:5: provider "l": bind_flow and authorization_flow are the same field`, `base_dn "goauthentik.io" is not a distinguished name`},
+		},
+		"ldap provider in a proxy outpost, saml in any outpost": {
+			yaml: "version: 1\nproviders:\n  - {name: l, type: ldap}\n  - {name: s, type: saml, acs_url: 'https://sp/acs'}\noutposts:\n  - {name: o, type: proxy, providers: [l, s]}\n",
+			want: []string{`outpost "o" of type proxy cannot serve LDAP provider "l": LDAP providers need an outpost of type ldap`, `outpost "o" lists SAML provider "s": outposts serve only proxy, LDAP, RADIUS and RAC providers, while SAML is served by authentik itself`},
+		},
+		"scope mappings": {
+			yaml: "version: 1\nscope_mappings:\n  - {name: 'authentik default OAuth Mapping: mine', scope_name: x, expression: 'return {}'}\n  - {name: a, scope_name: 'has space', expression: 'return {}'}\n  - {name: b, scope_name: roles}\n  - {name: c, scope_name: roles, expression: 'return {}'}\n  - {name: d, scope_name: email, expression: 'return {}'}\n",
+			want: []string{`are authentik's own managed mappings`, `scope_name "has space" cannot contain spaces`, `scope mapping "b": expression is required`, `scope mapping "c": scope "roles" is already declared by scope mapping "b"`, `scope "email" is served by authentik's managed mapping`},
 		},
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",

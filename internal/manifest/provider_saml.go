@@ -1,0 +1,71 @@
+package manifest
+
+import "fmt"
+
+// TypeSAML is a SAML 2.0 identity provider for one service provider,
+// served by authentik itself.
+const TypeSAML = "saml"
+
+// SAMLFields are the SAML provider's own fields, by authentik's API names.
+// Key pairs and property mappings are referenced by name.
+type SAMLFields struct {
+	ACSURL   *string `yaml:"acs_url"`
+	Audience *string `yaml:"audience"`
+	// Issuer is the IdP's entity ID.
+	Issuer         *string `yaml:"issuer"`
+	SPBinding      *string `yaml:"sp_binding"`
+	SigningKP      *string `yaml:"signing_kp"`
+	VerificationKP *string `yaml:"verification_kp"`
+	NameIDMapping  *string `yaml:"name_id_mapping"`
+	// PropertyMappings are SAML property mappings, by name.
+	PropertyMappings           []string `yaml:"property_mappings"`
+	DigestAlgorithm            *string  `yaml:"digest_algorithm"`
+	SignatureAlgorithm         *string  `yaml:"signature_algorithm"`
+	AssertionValidNotBefore    *string  `yaml:"assertion_valid_not_before"`
+	AssertionValidNotOnOrAfter *string  `yaml:"assertion_valid_not_on_or_after"`
+	SessionValidNotOnOrAfter   *string  `yaml:"session_valid_not_on_or_after"`
+}
+
+// DefaultSAMLMappings are the property mappings authentik's SAML provider
+// wizard selects: every managed SAML mapping of a fresh install.
+var DefaultSAMLMappings = []string{
+	"authentik default SAML Mapping: Email",
+	"authentik default SAML Mapping: Groups",
+	"authentik default SAML Mapping: Name",
+	"authentik default SAML Mapping: UPN",
+	"authentik default SAML Mapping: User ID",
+	"authentik default SAML Mapping: Username",
+}
+
+var samlType = &ProviderType{
+	Name:   TypeSAML,
+	Label:  "SAML",
+	Fields: []any{SAMLFields{}},
+	Defaults: func(p *Provider) {
+		defaultFlows(p, DefaultAuthorizationFlow, DefaultInvalidationFlow)
+		if p.PropertyMappings == nil && !p.Src.Has("property_mappings") {
+			p.PropertyMappings = append([]string(nil), DefaultSAMLMappings...)
+		}
+		if p.SigningKP == nil && !p.Src.Has("signing_kp") {
+			p.SigningKP = ptr(DefaultSigningKey)
+		}
+	},
+	Validate: func(ds *Diagnostics, p *Provider) {
+		if p.ACSURL == nil || *p.ACSURL == "" {
+			ds.add(p.Src.Pos, fmt.Sprintf("provider %q: acs_url is required for a SAML provider (the service provider's assertion consumer service URL)", p.Name))
+		} else {
+			checkURL(ds, p.Src.At("acs_url"), "acs_url", *p.ACSURL)
+		}
+		checkEnum(ds, "sp_binding", p.SPBinding, p.Src)
+		checkEnum(ds, "digest_algorithm", p.DigestAlgorithm, p.Src)
+		checkEnum(ds, "signature_algorithm", p.SignatureAlgorithm, p.Src)
+		checkDuration(ds, p, "assertion_valid_not_before", p.AssertionValidNotBefore)
+		checkDuration(ds, p, "assertion_valid_not_on_or_after", p.AssertionValidNotOnOrAfter)
+		checkDuration(ds, p, "session_valid_not_on_or_after", p.SessionValidNotOnOrAfter)
+		for j, name := range p.PropertyMappings {
+			if name == "" {
+				ds.add(p.Src.At(fmt.Sprintf("property_mappings[%d]", j)), fmt.Sprintf("provider %q: property mapping names cannot be empty", p.Name))
+			}
+		}
+	},
+}

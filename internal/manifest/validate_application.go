@@ -1,0 +1,70 @@
+package manifest
+
+import (
+	"fmt"
+	"slices"
+)
+
+func validateApplications(v *validation) {
+	seen := map[string]Position{}
+	usedProvider := map[string]*Application{}
+	for i := range v.m.Applications {
+		a := &v.m.Applications[i]
+		if a.Slug == "" {
+			v.ds.add(a.Src.Pos, "application: slug is required")
+			continue
+		}
+		dup(&v.ds, seen, a.Slug, a.Src.Pos, "application slug")
+		checkState(&v.ds, a.State, a.Src)
+		switch {
+		case !slugRE.MatchString(a.Slug):
+			v.ds.add(a.Src.At("slug"), fmt.Sprintf("application slug %q may contain only letters, digits, '-' and '_'", a.Slug))
+		case slices.Contains(ReservedSlugs, a.Slug):
+			v.ds.add(a.Src.At("slug"), fmt.Sprintf("application slug %q is reserved by authentik for its OAuth2 endpoints", a.Slug))
+		}
+		if a.State.IsAbsent() {
+			continue
+		}
+		if a.Name == "" {
+			v.ds.add(a.Src.Pos, fmt.Sprintf("application %q: name is required", a.Slug))
+		}
+		checkEnum(&v.ds, "policy_engine_mode", a.PolicyEngineMode, a.Src)
+		if a.MetaLaunchURL != nil && *a.MetaLaunchURL != "" {
+			checkURL(&v.ds, a.Src.At("meta_launch_url"), "meta_launch_url", *a.MetaLaunchURL)
+		}
+		var prov *Provider
+		if a.Provider != nil {
+			name := *a.Provider
+			prov = v.providers[name]
+			switch {
+			case prov == nil:
+				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which is not declared in the manifest", a.Slug, name))
+			case prov.State.IsAbsent():
+				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which the manifest marks state: absent", a.Slug, name))
+			}
+			if other, ok := usedProvider[name]; ok {
+				v.ds.add(a.Src.At("provider"), fmt.Sprintf("provider %q is already used by application %q (%s); authentik allows one application per provider", name, other.Slug, other.Src.At("provider")))
+			} else {
+				usedProvider[name] = a
+			}
+		}
+		if a.Access != nil {
+			for j, g := range a.Access.Groups {
+				if !v.groups[g] {
+					v.ds.add(a.Src.At(fmt.Sprintf("access.groups[%d]", j)), fmt.Sprintf("application %q allows group %q, which is not declared in the manifest", a.Slug, g))
+				}
+			}
+		}
+		if a.Outputs != nil && a.Outputs.LibreChat != nil {
+			if prov != nil && prov.Type != TypeOAuth2 {
+				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider, but %q is %s", a.Slug, prov.Name, prov.Type))
+			}
+			if a.Provider == nil {
+				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider", a.Slug))
+			}
+			if v.extra != nil {
+				v.ds = append(v.ds, v.extra(a, prov)...)
+			}
+		}
+	}
+}

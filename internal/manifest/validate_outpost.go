@@ -1,0 +1,60 @@
+package manifest
+
+import (
+	"fmt"
+	"strings"
+)
+
+func validateOutposts(v *validation) {
+	seen := map[string]Position{}
+	for i := range v.m.Outposts {
+		o := &v.m.Outposts[i]
+		if o.Name == "" {
+			v.ds.add(o.Src.Pos, "outpost: name is required")
+			continue
+		}
+		dup(&v.ds, seen, o.Name, o.Src.Pos, "outpost")
+		checkState(&v.ds, o.State, o.Src)
+		if o.State.IsAbsent() {
+			continue
+		}
+		if o.Type == "" {
+			v.ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: type is required (proxy, ldap, radius or rac)", o.Name))
+		} else {
+			checkEnum(&v.ds, "outpost type", &o.Type, o.Src)
+		}
+		if o.Exclusive && o.Name == EmbeddedOutpostName {
+			v.ds.add(o.Src.At("exclusive"), fmt.Sprintf("outpost %q is shared: exclusive would detach the providers others attached; list only the providers to attach", o.Name))
+		}
+		if o.Name == EmbeddedOutpostName && o.Type != "" && o.Type != "proxy" {
+			v.ds.add(o.Src.At("type"), fmt.Sprintf("outpost %q is authentik's embedded outpost, which is a proxy outpost; declare a separate %s outpost", o.Name, o.Type))
+		}
+		if len(o.Providers) == 0 && o.Name != EmbeddedOutpostName {
+			v.ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: list at least one provider (authentik refuses an outpost without providers, except the embedded one)", o.Name))
+		}
+		for j, name := range o.Providers {
+			at := o.Src.At(fmt.Sprintf("providers[%d]", j))
+			p := v.providers[name]
+			if p == nil {
+				v.ds.add(at, fmt.Sprintf("outpost %q lists provider %q, which is not declared in the manifest", o.Name, name))
+				continue
+			}
+			t := ProviderTypeOf(p.Type)
+			switch {
+			case t == nil:
+				// reported on the provider
+			case t.Outpost == "":
+				v.ds.add(at, fmt.Sprintf("outpost %q lists %s provider %q: outposts serve only proxy, LDAP, RADIUS and RAC providers, while %s is served by authentik itself, so remove it from the outpost (the application needs no outpost)", o.Name, t.Label, name, servedBy(t)))
+			case o.Type != "" && o.Type != t.Outpost:
+				v.ds.add(at, fmt.Sprintf("outpost %q of type %s cannot serve %s provider %q: %s providers need an outpost of type %s", o.Name, o.Type, t.Label, name, t.Label, t.Outpost))
+			}
+		}
+	}
+}
+
+func servedBy(t *ProviderType) string {
+	if t.Name == TypeOAuth2 {
+		return "OAuth2/OIDC"
+	}
+	return strings.TrimSpace(t.Label)
+}
