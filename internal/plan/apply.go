@@ -3,7 +3,6 @@ package plan
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -31,22 +30,27 @@ type IDs struct {
 	m  map[string]string
 }
 
-// NewIDs returns the registry filled from a live snapshot.
+// NewIDs returns the registry filled from a live snapshot, for every
+// managed kind that has objects of its own.
 func NewIDs(live *Live) *IDs {
 	ids := &IDs{m: map[string]string{}}
-	for _, g := range live.Groups {
-		ids.m[Ref(KindGroup, g.Name)] = g.PK
-	}
-	for _, p := range live.Providers {
-		ids.m[Ref(KindProvider, p.Name)] = strconv.Itoa(int(p.PK))
-	}
-	for _, a := range live.Applications {
-		ids.m[Ref(KindApplication, a.Slug)] = a.PK
-	}
-	for _, o := range live.Outposts {
-		ids.m[Ref(KindOutpost, o.Name)] = o.PK
+	for _, k := range registry {
+		if k.IDs == nil {
+			continue
+		}
+		for key, pk := range k.IDs(live) {
+			ids.m[Ref(k.Kind, key)] = pk
+		}
 	}
 	return ids
+}
+
+// Resolve returns the pk a reference points at.
+func (ids *IDs) Resolve(r Reference) (string, error) {
+	if r.PK != "" {
+		return r.PK, nil
+	}
+	return ids.Get(r.Kind, r.Key)
 }
 
 // Get returns the pk of an object, or an error naming it.
@@ -84,8 +88,8 @@ func (e ChangeError) Error() string {
 	return fmt.Sprintf("%s %s %q: %v", e.Change.Action, e.Change.Kind, e.Change.Key, e.Err)
 }
 
-// Apply runs the plan's changes stage by stage (groups, providers,
-// applications, access, outposts; then deletes in reverse). Changes within a
+// Apply runs the plan's changes stage by stage (the registry's kinds in
+// order, then deletes in reverse). Changes within a
 // stage run concurrently, at most parallelism at a time. After a stage with
 // a failure, later stages are skipped: they may depend on it.
 func Apply(ctx context.Context, p *Plan, exec Executor, ids *IDs, obs Observer, parallelism int) Result {

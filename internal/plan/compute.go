@@ -17,75 +17,34 @@ type ResolveError struct {
 
 func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// KindsFor returns the kinds of live objects a manifest needs read.
-func KindsFor(m *manifest.Manifest) []Kind {
-	set := map[Kind]bool{}
-	if len(m.Groups) > 0 {
-		set[KindGroup] = true
-	}
-	if len(m.Providers) > 0 {
-		set[KindProvider], set[KindFlow], set[KindScopeMapping], set[KindKeyPair] = true, true, true, true
-	}
-	if len(m.Applications) > 0 {
-		set[KindApplication], set[KindProvider] = true, true
-		for _, a := range m.Applications {
-			if a.Access != nil {
-				set[KindGroup], set[KindBinding] = true, true
-			}
-		}
-	}
-	if len(m.Outposts) > 0 {
-		set[KindOutpost], set[KindProvider] = true, true
-	}
-	var kinds []Kind
-	for _, k := range []Kind{KindFlow, KindScopeMapping, KindKeyPair, KindGroup, KindProvider, KindApplication, KindBinding, KindOutpost} {
-		if set[k] {
-			kinds = append(kinds, k)
-		}
-	}
-	return kinds
-}
-
 // Compute returns the changes that make live match the manifest. It is
 // pure and deterministic. Every unresolvable reference is reported (joined),
 // each naming its manifest position.
 func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
-	c := newComputer(live)
-	var stages = map[Kind][]Change{}
-	var deletes = map[Kind][]Change{}
-	add := func(ch *Change) {
-		if ch == nil {
-			return
+	c := newComputer(m, live)
+	stages := make([][]Change, len(registry))
+	deletes := make([][]Change, len(registry))
+	for i, k := range registry {
+		for _, ch := range k.Diff(c, m) {
+			if ch == nil {
+				continue
+			}
+			if ch.Action == Delete {
+				deletes[i] = append(deletes[i], *ch)
+			} else {
+				stages[i] = append(stages[i], *ch)
+			}
 		}
-		if ch.Action == Delete {
-			deletes[ch.Kind] = append(deletes[ch.Kind], *ch)
-			return
-		}
-		stages[ch.Kind] = append(stages[ch.Kind], *ch)
-	}
-	for i := range m.Groups {
-		add(c.group(&m.Groups[i]))
-	}
-	for i := range m.Providers {
-		add(c.provider(&m.Providers[i]))
-	}
-	for i := range m.Applications {
-		a := &m.Applications[i]
-		add(c.application(a))
-		add(c.access(a))
-	}
-	for i := range m.Outposts {
-		add(c.outpost(&m.Outposts[i]))
 	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
 	p := &Plan{}
-	for _, k := range applyOrder {
-		p.Changes = append(p.Changes, sortedByKey(stages[k])...)
+	for i := range registry {
+		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
-	for i := len(applyOrder) - 1; i >= 0; i-- {
-		p.Changes = append(p.Changes, sortedByKey(deletes[applyOrder[i]])...)
+	for i := len(registry) - 1; i >= 0; i-- {
+		p.Changes = append(p.Changes, sortedByKey(deletes[i])...)
 	}
 	return p, nil
 }
@@ -95,12 +54,16 @@ func sortedByKey(cs []Change) []Change {
 	return cs
 }
 
+// computer holds one Compute run: the manifest, the live state with its
+// lookups, and the errors found.
 type computer struct {
+	m    *manifest.Manifest
 	live *Live
 	errs []error
 	// lookups
 	flowsByPK     map[string]Flow
 	mappingsByPK  map[string]ScopeMapping
+	samlByPK      map[string]PropertyMapping
 	keysByPK      map[string]KeyPair
 	providersByPK map[int32]Provider
 	groupsByPK    map[string]Group
@@ -108,31 +71,18 @@ type computer struct {
 	unreadable    map[string]Unreadable
 }
 
-func newComputer(live *Live) *computer {
+func newComputer(m *manifest.Manifest, live *Live) *computer {
 	c := &computer{
+		m:             m,
 		live:          live,
-		flowsByPK:     map[string]Flow{},
-		mappingsByPK:  map[string]ScopeMapping{},
-		keysByPK:      map[string]KeyPair{},
-		providersByPK: map[int32]Provider{},
-		groupsByPK:    map[string]Group{},
+		flowsByPK:     byKey(live.Flows, func(f *Flow) string { return f.PK }),
+		mappingsByPK:  byKey(live.ScopeMappings, func(s *ScopeMapping) string { return s.PK }),
+		samlByPK:      byKey(live.SAMLMappings, func(s *PropertyMapping) string { return s.PK }),
+		keysByPK:      byKey(live.KeyPairs, func(k *KeyPair) string { return k.PK }),
+		providersByPK: byKey(live.Providers, func(p *Provider) int32 { return p.PK }),
+		groupsByPK:    byKey(live.Groups, func(g *Group) string { return g.PK }),
 		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
-	}
-	for _, f := range live.Flows {
-		c.flowsByPK[f.PK] = f
-	}
-	for _, s := range live.ScopeMappings {
-		c.mappingsByPK[s.PK] = s
-	}
-	for _, k := range live.KeyPairs {
-		c.keysByPK[k.PK] = k
-	}
-	for _, p := range live.Providers {
-		c.providersByPK[p.PK] = p
-	}
-	for _, g := range live.Groups {
-		c.groupsByPK[g.PK] = g
 	}
 	for _, b := range live.Bindings {
 		c.bindingsByApp[b.Target] = append(c.bindingsByApp[b.Target], b)
@@ -141,6 +91,58 @@ func newComputer(live *Live) *computer {
 		c.unreadable[Ref(u.Kind, u.Key)] = u
 	}
 	return c
+}
+
+func byKey[K comparable, T any](items []T, key func(*T) K) map[K]T {
+	m := make(map[K]T, len(items))
+	for i := range items {
+		m[key(&items[i])] = items[i]
+	}
+	return m
+}
+
+// keyed maps each live object's key to its pk (for IDs).
+func keyed[T any](items []T, kv func(*T) (key, pk string)) map[string]string {
+	m := make(map[string]string, len(items))
+	for i := range items {
+		k, pk := kv(&items[i])
+		m[k] = pk
+	}
+	return m
+}
+
+// each diffs every entry of a manifest section.
+func each[E any](entries []E, diff func(*E) *Change) []*Change {
+	out := make([]*Change, 0, len(entries))
+	for i := range entries {
+		out = append(out, diff(&entries[i]))
+	}
+	return out
+}
+
+// lookup opens every diff: the live object the entry names must be
+// readable and unambiguous. It returns that object (nil when it does not
+// exist yet) and the change to fill in; ok is false when an error was
+// recorded.
+func lookup[T any](c *computer, kind Kind, items []T, key func(*T) string, want string, pos manifest.Position) (*T, *Change, bool) {
+	if !c.readable(kind, want, pos) {
+		return nil, nil, false
+	}
+	live, ok := atMostOne(c, kind, items, key, want, pos)
+	if !ok {
+		return nil, nil, false
+	}
+	return live, &Change{Kind: kind, Key: want, Source: pos.String()}, true
+}
+
+// deletion is the change of an entry marked absent: nil when the object is
+// already gone.
+func deletion[T any](ch *Change, live *T, pk func(*T) string) *Change {
+	if live == nil {
+		return nil
+	}
+	ch.Action, ch.ID = Delete, pk(live)
+	return ch
 }
 
 func (c *computer) fail(pos manifest.Position, format string, args ...any) {

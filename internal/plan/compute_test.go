@@ -75,9 +75,11 @@ func convergedLive() *Live {
 		PK: 7, Name: "chat", Type: "oauth2",
 		AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
 		PropertyMappings: []string{scopeEmail, scopeOpenID, scopeProfile}, // server order
-		ClientType:       "confidential", ClientID: "abc", ClientSecret: "s3cret",
-		RedirectURIs: []RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}},
-		SigningKey:   keySelfSigned, SubMode: "user_email", IssuerMode: "per_provider",
+		Detail: &OAuth2Detail{
+			ClientType: "confidential", ClientID: "abc", ClientSecret: "s3cret",
+			RedirectURIs: []RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}},
+			SigningKey:   keySelfSigned, SubMode: "user_email", IssuerMode: "per_provider",
+		},
 	}}
 	l.Applications = []Application{{PK: appChat, Slug: "chat", Name: "Chat", Provider: 7, PolicyEngineMode: "any"}}
 	l.Bindings = []Binding{{PK: "b1", Target: appChat, Group: groupUsers, Order: 0}}
@@ -129,7 +131,7 @@ func TestCompute(t *testing.T) {
 			manifest: chatManifest,
 			live: func() *Live {
 				l := convergedLive()
-				l.Providers[0].SubMode = "hashed_user_id"
+				l.Providers[0].OAuth2().SubMode = "hashed_user_id"
 				return l
 			},
 			want: []string{"update provider chat | sub_mode"},
@@ -140,7 +142,7 @@ func TestCompute(t *testing.T) {
 			live: func() *Live {
 				l := convergedLive()
 				l.Providers[0].PropertyMappings = nil
-				l.Providers[0].SigningKey = ""
+				l.Providers[0].OAuth2().SigningKey = ""
 				return l
 			},
 			want: []string{"update provider chat | scopes | signing_key"},
@@ -150,8 +152,8 @@ func TestCompute(t *testing.T) {
 			manifest: chatManifest,
 			live: func() *Live {
 				l := convergedLive()
-				l.Providers[0].AccessTokenValidity = "hours=5"
-				l.Providers[0].ClientID = "changed-by-hand"
+				l.Providers[0].OAuth2().AccessTokenValidity = "hours=5"
+				l.Providers[0].OAuth2().ClientID = "changed-by-hand"
 				l.Applications[0].MetaDescription = "hand-written"
 				return l
 			},
@@ -169,7 +171,7 @@ providers:
 `,
 			live: func() *Live {
 				l := convergedLive()
-				l.Providers[0].RedirectURIs = []RedirectURI{{"strict", "https://b/cb"}, {"strict", "https://a/cb"}}
+				l.Providers[0].OAuth2().RedirectURIs = []RedirectURI{{"strict", "https://b/cb"}, {"strict", "https://a/cb"}}
 				return l
 			},
 			want: []string{"update provider chat | redirect_uris"},
@@ -225,7 +227,7 @@ outposts:
 			live: func() *Live {
 				l := freshLive()
 				l.Providers = []Provider{
-					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, ExternalHost: "https://wiki", InternalHost: "http://wiki:80"},
+					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, Detail: &ProxyDetail{ExternalHost: "https://wiki", InternalHost: "http://wiki:80"}},
 					{PK: 10, Name: "someone-elses", Type: "proxy"},
 				}
 				l.Outposts[0].Providers = []int32{10}
@@ -244,7 +246,7 @@ outposts:
 			live: func() *Live {
 				l := freshLive()
 				l.Providers = []Provider{
-					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, ExternalHost: "https://wiki", InternalHost: "http://wiki:80"},
+					{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate, Detail: &ProxyDetail{ExternalHost: "https://wiki", InternalHost: "http://wiki:80"}},
 					{PK: 10, Name: "stray", Type: "proxy"},
 				}
 				l.Outposts = append(l.Outposts, Outpost{PK: "o2", Name: "dedicated", Type: "proxy", Providers: []int32{9, 10}})
@@ -264,14 +266,15 @@ outposts:
 
 func TestComputeSpecSendsOnlyWhatChanged(t *testing.T) {
 	l := convergedLive()
-	l.Providers[0].SubMode = "hashed_user_id"
+	l.Providers[0].OAuth2().SubMode = "hashed_user_id"
 	p, err := Compute(load(t, chatManifest), l)
 	require.NoError(t, err)
 	require.Len(t, p.Changes, 1)
-	spec := p.Changes[0].Spec.(*ProviderSpec)
+	ps := p.Changes[0].Spec.(*ProviderSpec)
+	spec := ps.Detail.(*OAuth2Spec)
 	assert.Equal(t, "user_email", *spec.SubMode)
 	assert.Nil(t, spec.ClientSecret)
-	assert.Nil(t, spec.PropertyMappings)
+	assert.Nil(t, ps.PropertyMappings)
 	assert.Nil(t, spec.SigningKey)
 	assert.Equal(t, "7", p.Changes[0].ID)
 }
@@ -319,7 +322,7 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 		"TypeMismatch": {
 			manifest: "version: 1\nproviders:\n  - name: chat\n    type: proxy\n    external_host: https://x\n    internal_host: http://y\n",
 			live:     convergedLive,
-			want:     []string{`provider "chat" exists in authentik as a oauth2 provider, not proxy`},
+			want:     []string{`provider "chat" exists in authentik as a oauth2 provider, not a proxy provider`},
 		},
 		"DuplicateLiveGroups": {
 			manifest: "version: 1\ngroups:\n  - name: users\n",
@@ -389,12 +392,12 @@ func TestSummary(t *testing.T) {
 func TestProxyUpdateCarriesLiveModeAndInternalHost(t *testing.T) {
 	l := freshLive()
 	l.Providers = []Provider{{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
-		ExternalHost: "https://old", Mode: "forward_single", InternalHost: "http://kept:80"}}
+		Detail: &ProxyDetail{ExternalHost: "https://old", Mode: "forward_single", InternalHost: "http://kept:80"}}}
 	m := load(t, "version: 1\nproviders:\n  - {name: wiki, type: proxy, external_host: 'https://new', mode: forward_single}\n")
 	p, err := Compute(m, l)
 	require.NoError(t, err)
 	require.Equal(t, []string{"update provider wiki | external_host"}, summary(p), "mode and internal_host are sent, not shown")
-	spec := p.Changes[0].Spec.(*ProviderSpec)
+	spec := p.Changes[0].Spec.(*ProviderSpec).Detail.(*ProxySpec)
 	assert.Equal(t, "forward_single", *spec.Mode)
 	assert.Equal(t, "http://kept:80", *spec.InternalHost)
 	assert.Equal(t, "https://new", *spec.ExternalHost)

@@ -1,12 +1,14 @@
 package plan
 
 // Live is a snapshot of the authentik objects a manifest touches, as read
-// from the API. Only the kinds the manifest needs are filled in (see
-// KindsFor). Values are in API terms: pks, uuids, enum strings.
+// from the API. Only what the manifest needs is filled in (see ReadsFor).
+// Values are in API terms: pks, uuids, enum strings. It has one field per
+// kind; the managed kinds' types are defined in their kind_*.go files.
 type Live struct {
 	Flows         []Flow
-	ScopeMappings []ScopeMapping
 	KeyPairs      []KeyPair
+	SAMLMappings  []PropertyMapping
+	ScopeMappings []ScopeMapping
 	Groups        []Group
 	Providers     []Provider
 	Applications  []Application
@@ -34,15 +36,7 @@ type Flow struct {
 	Designation string
 }
 
-// ScopeMapping is an OAuth2 scope mapping.
-type ScopeMapping struct {
-	PK        string
-	Name      string
-	ScopeName string
-	Managed   string // "" when not managed
-}
-
-// KeyPair is a certificate-key pair.
+// KeyPair is a certificate-key pair (only read: referenced by name).
 type KeyPair struct {
 	PK         string
 	Name       string
@@ -50,65 +44,11 @@ type KeyPair struct {
 	KeyType    string // rsa, ec, ...; "" when unknown
 }
 
-// Group is a group. Members are never read or written.
-type Group struct {
-	PK          string
-	Name        string
-	IsSuperuser bool
-	Attributes  map[string]any
-}
-
-// RedirectURI is one entry of a provider's redirect_uris.
-type RedirectURI struct {
-	MatchingMode string `json:"matching_mode"`
-	URL          string `json:"url"`
-}
-
-// Provider is an OAuth2 or proxy provider. Type is "oauth2" or "proxy".
-type Provider struct {
-	PK                     int32
-	Name                   string
-	Type                   string
-	AuthorizationFlow      string
-	InvalidationFlow       string
-	AuthenticationFlow     string // "" when null
-	PropertyMappings       []string
-	ClientType             string
-	ClientID               string
-	ClientSecret           string
-	RedirectURIs           []RedirectURI
-	SigningKey             string // "" when null
-	SubMode                string
-	IssuerMode             string
-	IncludeClaimsInIDToken bool
-	AccessCodeValidity     string
-	AccessTokenValidity    string
-	RefreshTokenValidity   string
-	LogoutURI              string
-	LogoutMethod           string
-	// Proxy only.
-	ExternalHost              string
-	InternalHost              string
-	Mode                      string
-	InternalHostSSLValidation bool
-	SkipPathRegex             string
-	CookieDomain              string
-	InterceptHeaderAuth       bool
-}
-
-// Application is an application. Provider is 0 when it has none.
-type Application struct {
-	PK               string
-	Slug             string
-	Name             string
-	Provider         int32
-	MetaLaunchURL    string
-	MetaDescription  string
-	MetaPublisher    string
-	MetaIcon         string
-	Group            string
-	OpenInNewTab     bool
-	PolicyEngineMode string
+// PropertyMapping is a property mapping only referenced by name (SAML).
+type PropertyMapping struct {
+	PK      string
+	Name    string
+	Managed string // "" when not managed
 }
 
 // Binding is a policy binding. Exactly one of Group, Policy, User is set.
@@ -121,12 +61,17 @@ type Binding struct {
 	Order  int32
 }
 
-// Outpost is an outpost.
-type Outpost struct {
-	PK        string
-	Name      string
-	Type      string
-	Providers []int32
-	Config    map[string]any
-	Managed   string
+// Reference points at an object a spec needs: by pk when it existed at plan
+// time, otherwise by kind and key, resolved through IDs when the change
+// runs (the object is created earlier in the same apply).
+type Reference struct {
+	Kind Kind
+	Key  string
+	PK   string
 }
+
+// Known is a reference to an object that exists.
+func Known(pk string) Reference { return Reference{PK: pk} }
+
+// Later is a reference to an object created in the same apply.
+func Later(kind Kind, key string) Reference { return Reference{Kind: kind, Key: key} }

@@ -49,7 +49,6 @@ func atMostOne[T any](c *computer, kind Kind, items []T, key func(*T) string, wa
 func flowSlug(f *Flow) string         { return f.Slug }
 func keyPairName(k *KeyPair) string   { return k.Name }
 func groupName(g *Group) string       { return g.Name }
-func providerName(p *Provider) string { return p.Name }
 func outpostName(o *Outpost) string   { return o.Name }
 
 func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {
@@ -60,49 +59,68 @@ func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {
 	return *f, true
 }
 
-func (c *computer) keyPair(name string, pos manifest.Position) (KeyPair, bool) {
-	k, ok := exactlyOne(c, "signing key", c.live.KeyPairs, keyPairName, name, pos)
+func (c *computer) keyPair(name string, pos manifest.Position, needPrivate bool) (KeyPair, bool) {
+	k, ok := exactlyOne(c, "key pair", c.live.KeyPairs, keyPairName, name, pos)
 	if !ok {
 		return KeyPair{}, false
 	}
-	if !k.PrivateKey {
+	if needPrivate && !k.PrivateKey {
 		c.fail(pos, "signing key %q has no private key, so authentik cannot sign tokens with it", name)
 		return KeyPair{}, false
 	}
 	return *k, true
 }
 
-// scopeMapping resolves a scope name: authentik's managed default mapping
-// first, otherwise exactly one custom mapping with that scope name.
-func (c *computer) scopeMapping(scope string, pos manifest.Position) (ScopeMapping, bool) {
+// scopeRef resolves a provider's scope name to a scope mapping:
+// authentik's managed default mapping first; otherwise exactly one custom
+// mapping with that scope name, either declared in the manifest (created
+// in the same apply if need be) or live and not declared.
+func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, bool) {
 	var managed, custom []ScopeMapping
+	declared := map[string]bool{}
+	for _, d := range c.m.ScopeMappings {
+		declared[d.Name] = true
+	}
 	for _, s := range c.live.ScopeMappings {
-		if s.ScopeName != scope {
+		if s.ScopeName != scope || declared[s.Name] {
 			continue
 		}
-		if strings.HasPrefix(s.Managed, "goauthentik.io/providers/oauth2/scope-") {
+		if strings.HasPrefix(s.Managed, "goauthentik.io/providers/") {
 			managed = append(managed, s)
 		} else {
 			custom = append(custom, s)
 		}
 	}
+	var names []string
+	var ref Reference
 	if len(managed) == 1 {
-		return managed[0], true
+		return Known(managed[0].PK), true
 	}
-	if len(managed) == 0 && len(custom) == 1 {
-		return custom[0], true
+	for _, s := range append(managed, custom...) {
+		names = append(names, strconv.Quote(s.Name))
+		ref = Known(s.PK)
 	}
-	all := append(managed, custom...)
-	if len(all) == 0 {
-		c.fail(pos, "scope %q: no scope mapping has this scope name", scope)
-		return ScopeMapping{}, false
+	for _, d := range c.m.ScopeMappings {
+		if d.ScopeName != scope || d.State.IsAbsent() {
+			continue
+		}
+		names = append(names, strconv.Quote(d.Name))
+		ref = Later(KindScopeMapping, d.Name)
+		for _, s := range c.live.ScopeMappings {
+			if s.Name == d.Name {
+				ref = Known(s.PK)
+			}
+		}
 	}
-	names := make([]string, len(all))
-	for i, s := range all {
-		names[i] = strconv.Quote(s.Name)
+	switch len(names) {
+	case 1:
+		return ref, true
+	case 0:
+		c.fail(pos, "scope %q: no scope mapping has this scope name; declare one under scope_mappings", scope)
+	default:
+		c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(names), strings.Join(names, ", "))
 	}
-	c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(all), strings.Join(names, ", "))
-	return ScopeMapping{}, false
+	return Reference{}, false
 }
 
 func (c *computer) liveApp(slug string) *Application {
@@ -133,9 +151,9 @@ func (c *computer) flowLabel(pk string) string {
 	return pk
 }
 
-func (c *computer) keyLabel(pk string) string {
+func (c *computer) keyLabel(pk, none string) string {
 	if pk == "" {
-		return "(none: HS256)"
+		return none
 	}
 	if k, ok := c.keysByPK[pk]; ok {
 		return k.Name

@@ -17,32 +17,32 @@ const (
 	Delete Action = "delete"
 )
 
-// Kind is a kind of authentik object the manifest manages.
+// Kind is a kind of authentik object the manifest manages or references.
+// Each managed kind is described once, by a KindSpec in the registry
+// (kinds.go); the constants name them.
 type Kind string
 
 const (
-	KindGroup       Kind = "group"
-	KindProvider    Kind = "provider"
-	KindApplication Kind = "application"
+	KindGroup        Kind = "group"
+	KindScopeMapping Kind = "scope mapping"
+	KindProvider     Kind = "provider"
+	KindApplication  Kind = "application"
 	// KindAccess is the set of group bindings that says who may use an
 	// application; its key is the application's slug.
 	KindAccess  Kind = "access"
 	KindOutpost Kind = "outpost"
 	// Kinds only read, never changed.
-	KindFlow         Kind = "flow"
-	KindScopeMapping Kind = "scope mapping"
-	KindKeyPair      Kind = "key pair"
-	KindBinding      Kind = "binding"
+	KindFlow        Kind = "flow"
+	KindKeyPair     Kind = "key pair"
+	KindBinding     Kind = "binding"
+	KindSAMLMapping Kind = "SAML property mapping"
 )
-
-// applyOrder is the order of stages for creates and updates; deletes run in
-// reverse. Each kind only references kinds before it.
-var applyOrder = []Kind{KindGroup, KindProvider, KindApplication, KindAccess, KindOutpost}
 
 // Plan is the ordered change set. It is plain data.
 type Plan struct {
-	// Changes in apply order: creates and updates by stage (groups,
-	// providers, applications, access, outposts), then deletes in reverse.
+	// Changes in apply order: creates and updates by stage, in registry
+	// order (groups, scope mappings, providers, applications, access,
+	// outposts), then deletes in reverse.
 	// Objects that need no change are absent.
 	Changes []Change
 }
@@ -59,8 +59,8 @@ type Change struct {
 	Fields []FieldChange
 	// Source is the manifest position ("file:line:col") of the entry.
 	Source string
-	// Spec is what the executor sends: one of *GroupSpec, *ProviderSpec,
-	// *ApplicationSpec, *AccessSpec, *OutpostSpec (nil for Delete).
+	// Spec is what the executor sends: the kind's own spec type (GroupSpec
+	// for groups, ...), nil for Delete. See SpecOf.
 	Spec any
 }
 

@@ -6,27 +6,62 @@ import (
 	"github.com/provision/provision/internal/manifest"
 )
 
+// Outpost is a live outpost.
+type Outpost struct {
+	PK        string
+	Name      string
+	Type      string
+	Providers []int32
+	Config    map[string]any
+	Managed   string
+}
+
+// OutpostSpec creates an outpost or changes its providers. The change is
+// applied to the providers attached when it runs (add, then remove), so
+// providers others attached meanwhile are kept unless the outpost is
+// exclusive.
+type OutpostSpec struct {
+	Name string
+	Type string
+	// AddProviders are provider names to attach.
+	AddProviders []string
+	// RemoveProviders are pks of providers to detach (exclusive outposts).
+	RemoveProviders []int32
+	// Config is the whole config to store (live config merged with the
+	// declared keys); nil leaves it alone.
+	Config map[string]any
+}
+
+var outpostKind = &KindSpec{
+	Kind: KindOutpost,
+	Refs: []Kind{KindProvider},
+	Reads: func(m *manifest.Manifest) Reads {
+		if len(m.Outposts) == 0 {
+			return Reads{}
+		}
+		return Reads{Kinds: []Kind{KindOutpost, KindProvider}}
+	},
+	Diff: func(c *computer, m *manifest.Manifest) []*Change {
+		return each(m.Outposts, c.outpost)
+	},
+	IDs: func(l *Live) map[string]string {
+		return keyed(l.Outposts, func(o *Outpost) (string, string) { return o.Name, o.PK })
+	},
+}
+
 // outpost diffs one manifest outpost; providers are only detached from an
 // exclusive one.
 func (c *computer) outpost(o *manifest.Outpost) *Change {
-	if !c.readable(KindOutpost, o.Name, o.Src.Pos) {
-		return nil
-	}
-	live, ok := atMostOne(c, KindOutpost, c.live.Outposts, outpostName, o.Name, o.Src.Pos)
+	live, ch, ok := lookup(c, KindOutpost, c.live.Outposts, outpostName, o.Name, o.Src.Pos)
 	if !ok {
 		return nil
 	}
-	ch := &Change{Kind: KindOutpost, Key: o.Name, Source: o.Src.Pos.String()}
 	if o.State.IsAbsent() {
-		if live == nil {
-			return nil
-		}
-		if live.Managed != "" {
+		if live != nil && live.Managed != "" {
 			c.fail(o.Src.At("state"), "outpost %q is managed by authentik (%s) and cannot be deleted", o.Name, live.Managed)
 			return nil
 		}
-		ch.Action, ch.ID = Delete, live.PK
-		return ch
+		return deletion(ch, live, func(l *Outpost) string { return l.PK })
 	}
 	var l Outpost
 	if live != nil {

@@ -7,47 +7,31 @@ import (
 	"github.com/provision/provision/internal/manifest"
 )
 
-// application diffs one manifest application; access diffs its group bindings.
-func (c *computer) application(a *manifest.Application) *Change {
-	if !c.readable(KindApplication, a.Slug, a.Src.Pos) {
-		return nil
-	}
-	live := c.liveApp(a.Slug)
-	ch := &Change{Kind: KindApplication, Key: a.Slug, Source: a.Src.Pos.String()}
-	if a.State.IsAbsent() {
-		if live == nil {
-			return nil
+// AccessSpec adds and removes the group bindings of one application.
+type AccessSpec struct {
+	AppSlug string
+	// AddGroups are group names to bind (resolved through IDs at apply time).
+	AddGroups []string
+	// RemoveBindings are the pks of group bindings to delete.
+	RemoveBindings []string
+	// FirstOrder is the order given to the first added binding.
+	FirstOrder int32
+}
+
+var accessKind = &KindSpec{
+	Kind: KindAccess,
+	Refs: []Kind{KindApplication, KindGroup},
+	Reads: func(m *manifest.Manifest) Reads {
+		for _, a := range m.Applications {
+			if a.Access != nil {
+				return Reads{Kinds: []Kind{KindApplication, KindGroup, KindBinding}}
+			}
 		}
-		ch.Action, ch.ID = Delete, live.Slug
-		return ch
-	}
-	var l Application
-	if live != nil {
-		l = *live
-	}
-	f := &fields{create: live == nil}
-	spec := &ApplicationSpec{Slug: a.Slug}
-	spec.Name = f.str("name", &a.Name, l.Name)
-	// provider: null detaches the provider; leaving the key out leaves it.
-	if a.Provider != nil || a.Src.Has("provider") {
-		want := ""
-		if a.Provider != nil {
-			want = *a.Provider
-		}
-		if (f.create && want != "") || (!f.create && want != c.providerLabel(l.Provider)) {
-			f.add("provider", nullIfEmpty(c.providerLabel(l.Provider)), nullIfEmpty(want), false)
-			spec.Provider = &want
-		}
-	}
-	spec.MetaLaunchURL = f.str("meta_launch_url", a.MetaLaunchURL, l.MetaLaunchURL)
-	spec.MetaDescription = f.str("meta_description", a.MetaDescription, l.MetaDescription)
-	spec.MetaPublisher = f.str("meta_publisher", a.MetaPublisher, l.MetaPublisher)
-	spec.MetaIcon = f.str("meta_icon", a.MetaIcon, l.MetaIcon)
-	spec.Group = f.str("group", a.Group, l.Group)
-	spec.OpenInNewTab = f.boolean("open_in_new_tab", a.OpenInNewTab, l.OpenInNewTab)
-	spec.PolicyEngineMode = f.str("policy_engine_mode", a.PolicyEngineMode, l.PolicyEngineMode)
-	ch.ID = l.Slug
-	return finish(ch, f, spec)
+		return Reads{}
+	},
+	Diff: func(c *computer, m *manifest.Manifest) []*Change {
+		return each(m.Applications, c.access)
+	},
 }
 
 // access diffs the group bindings of an application that declares access.

@@ -1,0 +1,92 @@
+package plan
+
+import "github.com/provision/provision/internal/manifest"
+
+// Application is a live application. Provider is 0 when it has none.
+type Application struct {
+	PK               string
+	Slug             string
+	Name             string
+	Provider         int32
+	MetaLaunchURL    string
+	MetaDescription  string
+	MetaPublisher    string
+	MetaIcon         string
+	Group            string
+	OpenInNewTab     bool
+	PolicyEngineMode string
+}
+
+// ApplicationSpec creates or updates an application.
+type ApplicationSpec struct {
+	Slug string
+	Name *string
+	// Provider is the provider's name, resolved through IDs at apply time;
+	// nil = not sent, "" = no provider.
+	Provider         *string
+	MetaLaunchURL    *string
+	MetaDescription  *string
+	MetaPublisher    *string
+	MetaIcon         *string
+	Group            *string
+	OpenInNewTab     *bool
+	PolicyEngineMode *string
+}
+
+var applicationKind = &KindSpec{
+	Kind: KindApplication,
+	Refs: []Kind{KindProvider},
+	Reads: func(m *manifest.Manifest) Reads {
+		if len(m.Applications) == 0 {
+			return Reads{}
+		}
+		return Reads{Kinds: []Kind{KindApplication, KindProvider}}
+	},
+	Diff: func(c *computer, m *manifest.Manifest) []*Change {
+		return each(m.Applications, c.application)
+	},
+	IDs: func(l *Live) map[string]string {
+		return keyed(l.Applications, func(a *Application) (string, string) { return a.Slug, a.PK })
+	},
+}
+
+func appSlug(a *Application) string { return a.Slug }
+
+// application diffs one manifest application; access diffs its group bindings.
+func (c *computer) application(a *manifest.Application) *Change {
+	live, ch, ok := lookup(c, KindApplication, c.live.Applications, appSlug, a.Slug, a.Src.Pos)
+	if !ok {
+		return nil
+	}
+	if a.State.IsAbsent() {
+		return deletion(ch, live, appSlug)
+	}
+	var l Application
+	if live != nil {
+		l = *live
+	}
+	f := &fields{create: live == nil}
+	spec := &ApplicationSpec{Slug: a.Slug}
+	spec.Name = f.str("name", &a.Name, l.Name)
+	// provider: null detaches the provider; leaving the key out leaves it.
+	if a.Provider != nil || a.Src.Has("provider") {
+		want := ""
+		if a.Provider != nil {
+			want = *a.Provider
+		}
+		if (f.create && want != "") || (!f.create && want != c.providerLabel(l.Provider)) {
+			f.add("provider", nullIfEmpty(c.providerLabel(l.Provider)), nullIfEmpty(want), false)
+			spec.Provider = &want
+		}
+	}
+	spec.MetaLaunchURL = f.str("meta_launch_url", a.MetaLaunchURL, l.MetaLaunchURL)
+	spec.MetaDescription = f.str("meta_description", a.MetaDescription, l.MetaDescription)
+	spec.MetaPublisher = f.str("meta_publisher", a.MetaPublisher, l.MetaPublisher)
+	spec.MetaIcon = f.str("meta_icon", a.MetaIcon, l.MetaIcon)
+	spec.Group = f.str("group", a.Group, l.Group)
+	spec.OpenInNewTab = f.boolean("open_in_new_tab", a.OpenInNewTab, l.OpenInNewTab)
+	spec.PolicyEngineMode = f.str("policy_engine_mode", a.PolicyEngineMode, l.PolicyEngineMode)
+	ch.ID = l.Slug
+	return finish(ch, f, spec)
+}
+

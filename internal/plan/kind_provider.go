@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"strconv"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// Provider is a live provider of any type. Every provider is read with its
+// base fields and type (authentik's providers/all); Detail holds its type's
+// own fields when the manifest manages providers of that type.
+type Provider struct {
+	PK   int32
+	Name string
+	// Type is the manifest's type name (oauth2, proxy, saml, ldap) or, for
+	// types provision does not manage, authentik's model name
+	// (radiusprovider, scimprovider, ...).
+	Type string
+	// TypeLabel is authentik's name for the type ("RADIUS Provider").
+	TypeLabel          string
+	AuthorizationFlow  string
+	InvalidationFlow   string
+	AuthenticationFlow string // "" when null
+	PropertyMappings   []string
+	// Detail is *OAuth2Detail, *ProxyDetail, *SAMLDetail or *LDAPDetail;
+	// nil when the type's own list was not read.
+	Detail any
+}
+
+// ProviderSpec creates or updates a provider. A nil field is not sent.
+type ProviderSpec struct {
+	Type string
+	Name string
+
+	AuthorizationFlow  *string // flow uuid
+	InvalidationFlow   *string
+	AuthenticationFlow *string
+	// PropertyMappings are the whole mapping list to store; nil = not sent.
+	PropertyMappings []Reference
+	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
+	// or *LDAPSpec (never nil).
+	Detail any
+}
+
+// providerType is the plan's part of a provider type: how its own fields
+// are diffed. One file per type (provider_<type>.go); providerTypes lists
+// them, keyed like manifest's provider types.
+type providerType struct {
+	// diff compares the type's own fields (and property mappings), adding
+	// field changes to f and filling spec.Detail and spec.PropertyMappings.
+	diff func(c *computer, f *fields, p *manifest.Provider, l *Provider, spec *ProviderSpec)
+	// reads are the live kinds diff needs beyond flows.
+	reads []Kind
+}
+
+var providerTypes = map[string]*providerType{
+	manifest.TypeOAuth2: oauth2Type,
+	manifest.TypeProxy:  proxyType,
+	manifest.TypeSAML:   samlType,
+	manifest.TypeLDAP:   ldapType,
+}
+
+var providerKind = &KindSpec{
+	Kind: KindProvider,
+	Refs: []Kind{KindScopeMapping},
+	Reads: func(m *manifest.Manifest) Reads {
+		if len(m.Providers) == 0 {
+			return Reads{}
+		}
+		r := Reads{Kinds: []Kind{KindProvider, KindFlow}}
+		for _, p := range m.Providers {
+			if t := providerTypes[p.Type]; t != nil {
+				r = r.Add(Reads{Kinds: t.reads, ProviderTypes: []string{p.Type}})
+			}
+		}
+		if len(m.ScopeMappings) > 0 {
+			r = r.Add(Reads{Kinds: []Kind{KindScopeMapping}})
+		}
+		return r
+	},
+	Diff: func(c *computer, m *manifest.Manifest) []*Change {
+		return each(m.Providers, c.provider)
+	},
+	IDs: func(l *Live) map[string]string {
+		return keyed(l.Providers, func(p *Provider) (string, string) { return p.Name, strconv.Itoa(int(p.PK)) })
+	},
+}
+
+func providerName(p *Provider) string { return p.Name }
+
+// detail returns a live provider's type fields, or the zero value when
+// they were not read (a create compares against nothing).
+func detail[T any](l *Provider) *T {
+	if d, ok := l.Detail.(*T); ok && d != nil {
+		return d
+	}
+	return new(T)
+}
+
+// provider diffs one manifest provider: the fields every type has here,
+// the type's own through its providerType.
+func (c *computer) provider(mp *manifest.Provider) *Change {
+	live, ch, ok := lookup(c, KindProvider, c.live.Providers, providerName, mp.Name, mp.Src.Pos)
+	if !ok {
+		return nil
+	}
+	if mp.State.IsAbsent() {
+		return deletion(ch, live, func(l *Provider) string { return strconv.Itoa(int(l.PK)) })
+	}
+	t := providerTypes[mp.Type]
+	if live != nil && live.Type != mp.Type {
+		label := live.TypeLabel
+		if label == "" {
+			label = live.Type + " provider"
+		}
+		c.fail(mp.Src.At("type"), "provider %q exists in authentik as a %s, not a %s provider; provision does not change a provider's type (rename the entry, or delete the other provider first)", mp.Name, label, mp.Type)
+		return nil
+	}
+	if t == nil {
+		return nil // refused by validation
+	}
+	if live != nil && live.Detail == nil {
+		c.fail(mp.Src.Pos, "provider %q: its %s fields were not read from authentik", mp.Name, mp.Type)
+		return nil
+	}
+	p := mp.WithDefaults()
+	var l Provider
+	if live != nil {
+		l = *live
+	}
+	f := &fields{create: live == nil}
+	if f.create {
+		f.add("name", nil, p.Name, false)
+		f.add("type", nil, p.Type, false)
+	}
+	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
+	spec.AuthorizationFlow = c.flowField(f, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
+	spec.InvalidationFlow = c.flowField(f, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
+	spec.AuthenticationFlow = c.flowField(f, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)
+	t.diff(c, f, &p, &l, spec)
+	if live != nil {
+		ch.ID = strconv.Itoa(int(live.PK))
+	}
+	return finish(ch, f, spec)
+}
+
+// flowField diffs a flow reference (by slug); it returns the flow uuid to send.
+func (c *computer) flowField(f *fields, name string, slug *string, livePK string, src manifest.Source) *string {
+	if slug == nil {
+		return nil
+	}
+	at := src.At(name)
+	if name == "authorization_flow" && src.Has("bind_flow") {
+		at = src.At("bind_flow")
+	} else if name == "invalidation_flow" && src.Has("unbind_flow") {
+		at = src.At("unbind_flow")
+	}
+	fl, ok := c.flow(*slug, at)
+	if !ok || (!f.create && fl.PK == livePK) {
+		return nil
+	}
+	f.add(name, c.flowLabel(livePK), fl.Slug, false)
+	return &fl.PK
+}
+
+// keyPairField diffs a key pair reference by name; a nil name with owned
+// set means none (shown as none). It returns the pk to send ("" sends
+// null), or nil when nothing is sent.
+func (c *computer) keyPairField(f *fields, name string, want *string, owned bool, livePK string, src manifest.Source, needPrivate bool, none string) *string {
+	if want == nil && !owned {
+		return nil
+	}
+	wantPK := ""
+	if want != nil && *want != "" {
+		k, ok := c.keyPair(*want, src.At(name), needPrivate)
+		if !ok {
+			return nil // reported
+		}
+		wantPK = k.PK
+	}
+	if !f.create && wantPK == livePK {
+		return nil
+	}
+	f.add(name, c.keyLabel(livePK, none), c.keyLabel(wantPK, none), false)
+	return &wantPK
+}

@@ -1,0 +1,99 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// KindSpec describes one managed kind to the plan: what it references, what
+// it needs read, how its entries are diffed and how its live objects are
+// named. One file per kind (kind_<name>.go) defines its KindSpec, live type,
+// spec type and diff; registry lists them.
+type KindSpec struct {
+	Kind Kind
+	// Refs are the managed kinds this kind's changes reference by key.
+	// Their creates and updates run in earlier stages, their deletes later.
+	Refs []Kind
+	// Reads says what live state the diff needs for this manifest; the
+	// zero Reads when the manifest declares nothing of this kind.
+	Reads func(m *manifest.Manifest) Reads
+	// Diff returns the kind's changes (nil entries are skipped).
+	Diff func(c *computer, m *manifest.Manifest) []*Change
+	// IDs returns the live objects' pks by key, for changes that reference
+	// them at apply time; nil for kinds with no objects of their own.
+	IDs func(l *Live) map[string]string
+}
+
+// registry is every managed kind, in apply order: each kind comes after the
+// kinds it references (TestRegistryOrder checks it). Deletes run in reverse.
+var registry = []*KindSpec{
+	groupKind,
+	scopeMappingKind,
+	providerKind,
+	applicationKind,
+	accessKind,
+	outpostKind,
+}
+
+// Registry returns the managed kinds in apply order.
+func Registry() []*KindSpec { return slices.Clone(registry) }
+
+// Reads is what a plan needs read from authentik.
+type Reads struct {
+	// Kinds are the live kinds to list.
+	Kinds []Kind
+	// ProviderTypes are the provider types whose own fields are needed
+	// (their per-type lists); every provider's base fields and type are
+	// read whenever KindProvider is.
+	ProviderTypes []string
+}
+
+// Add merges other into r, keeping each kind and type once, in a stable order.
+func (r Reads) Add(other Reads) Reads {
+	for _, k := range other.Kinds {
+		if !slices.Contains(r.Kinds, k) {
+			r.Kinds = append(r.Kinds, k)
+		}
+	}
+	for _, t := range other.ProviderTypes {
+		if !slices.Contains(r.ProviderTypes, t) {
+			r.ProviderTypes = append(r.ProviderTypes, t)
+		}
+	}
+	slices.Sort(r.Kinds)
+	slices.Sort(r.ProviderTypes)
+	return r
+}
+
+// ReadsFor returns what a plan of this manifest needs read. It depends on
+// which kinds and provider types the manifest declares, never on how many
+// entries it has.
+func ReadsFor(m *manifest.Manifest) Reads {
+	var r Reads
+	for _, k := range registry {
+		r = r.Add(k.Reads(m))
+	}
+	return r
+}
+
+func kindSpec(k Kind) *KindSpec {
+	for _, s := range registry {
+		if s.Kind == k {
+			return s
+		}
+	}
+	return nil
+}
+
+// SpecOf returns a change's spec as the kind's spec type, or an error that
+// names the change (a plan built by another version, or a bug).
+func SpecOf[T any](c *Change) (*T, error) {
+	s, ok := c.Spec.(*T)
+	if !ok || s == nil {
+		var want *T
+		return nil, fmt.Errorf("%s %s %q: the plan carries %T, not %T", c.Action, c.Kind, c.Key, c.Spec, want)
+	}
+	return s, nil
+}
