@@ -89,4 +89,3 @@ func (c *computer) application(a *manifest.Application) *Change {
 	ch.ID = l.Slug
 	return finish(ch, f, spec)
 }
-
