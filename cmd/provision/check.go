@@ -47,8 +47,10 @@ The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
-	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App,
-		plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding)
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.Reads{
+		Kinds:         []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding},
+		ProviderTypes: []string{"oauth2"},
+	})
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ type state struct {
 
 // computePlan reads live state and computes the plan.
 func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client) (*state, error) {
-	live, err := c.Snapshot(ctx, plan.KindsFor(m))
+	live, err := c.Snapshot(ctx, plan.ReadsFor(m))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ type appState struct {
 
 // loadApp loads the manifest, finds the application by slug and reads the
 // live kinds its command needs.
-func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, kinds ...plan.Kind) (*appState, error) {
+func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, reads plan.Reads) (*appState, error) {
 	m, err := loadManifest(path, streams)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug
 	if err != nil {
 		return nil, err
 	}
-	live, err := c.Snapshot(ctx, kinds)
+	live, err := c.Snapshot(ctx, reads)
 	if err != nil {
 		return nil, err
 	}

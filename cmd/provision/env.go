@@ -40,7 +40,7 @@ file, keeping every other line, and keeps its OPENID_SESSION_SECRET.`,
 }
 
 func (o *envOptions) run(ctx context.Context) error {
-	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.KindApplication, plan.KindProvider, plan.KindScopeMapping)
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping}, ProviderTypes: []string{"oauth2"}})
 	if err != nil {
 		return err
 	}

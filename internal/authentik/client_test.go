@@ -16,7 +16,10 @@ import (
 	"github.com/provision/provision/internal/plan"
 )
 
-var allKinds = []plan.Kind{plan.KindFlow, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindProvider, plan.KindApplication, plan.KindBinding, plan.KindOutpost}
+var allKinds = plan.Reads{
+	Kinds:         []plan.Kind{plan.KindFlow, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindProvider, plan.KindApplication, plan.KindBinding, plan.KindOutpost},
+	ProviderTypes: []string{"oauth2", "proxy"},
+}
 
 func newClient(t *testing.T, url, token string) *authentik.Client { return newClientB(t, url, token) }
 
@@ -49,9 +52,9 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 	assert.Equal(t, "goauthentik.io/outposts/embedded", live.Outposts[0].Managed)
 	assert.Empty(t, live.Unreadable)
 
-	// One list request per kind (providers: OAuth2 and proxy lists), plus
+	// One list request per kind, plus one per provider type read, plus
 	// users/me to check the token may see every application; no more.
-	assert.Equal(t, len(allKinds)+2, emu.Count("GET", "/api/v3/"))
+	assert.Equal(t, len(allKinds.Kinds)+len(allKinds.ProviderTypes)+1, emu.Count("GET", "/api/v3/"))
 	assert.Equal(t, 1, emu.Count("GET", "/api/v3/core/users/me/"))
 }
 
@@ -59,7 +62,7 @@ func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.SeedSynthetic(250)
 	emu.ResetLog()
-	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), []plan.Kind{plan.KindApplication, plan.KindGroup})
+	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindGroup}})
 	require.NoError(t, err)
 	assert.Len(t, live.Applications, 250)
 	assert.GreaterOrEqual(t, len(live.Groups), 250)
@@ -87,12 +90,14 @@ func TestSnapshotToleratesANewerAuthentik(t *testing.T) {
 	assert.Equal(t, plan.KindProvider, u.Kind)
 	assert.Equal(t, "provider-0002", u.Key)
 	assert.Equal(t, "sub_mode", u.Field)
-	var names []string
+	details := map[string]bool{}
 	for _, p := range live.Providers {
-		names = append(names, p.Name)
+		details[p.Name] = p.Detail != nil
 	}
-	assert.Contains(t, names, "provider-0001", "an extra field does not make an object unreadable")
-	assert.NotContains(t, names, "provider-0002")
+	assert.True(t, details["provider-0001"], "an extra field does not make an object unreadable")
+	readable, listed := details["provider-0002"]
+	assert.True(t, listed, "providers/all still lists it, with its base fields")
+	assert.False(t, readable, "its OAuth2 fields are unreadable")
 }
 
 func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
@@ -107,15 +112,15 @@ func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
 		url, token string
 		want       string
 	}{
-		"RefusedToken":  {srv.URL, "wrong-token-value", "authentik refused the token: Token invalid/expired"},
+		"RefusedToken":  {srv.URL, "wrong-token-value", "authentik refused the API token (AUTHENTIK_TOKEN, or the file given with --token-file): Token invalid/expired"},
 		"Unreachable":   {closedURL, "wrong-token-value", "cannot reach authentik at " + closedURL},
 		"UntrustedTLS":  {tlsSrv.URL, "wrong-token-value", "TLS verification of " + tlsSrv.URL + " failed (certificate signed by an unknown authority)"},
 		"UnknownHost":   {"http://authentik.invalid", "wrong-token-value", `cannot resolve authentik's host "authentik.invalid"`},
-		"PathPrefixURL": {srv.URL + "/api/v3/", "wrong-token-value", "authentik refused the token"},
+		"PathPrefixURL": {srv.URL + "/api/v3/", "wrong-token-value", "authentik refused the API token"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := newClient(t, tc.url, tc.token).Snapshot(context.Background(), []plan.Kind{plan.KindGroup})
+			_, err := newClient(t, tc.url, tc.token).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), tc.token)
@@ -141,9 +146,9 @@ func TestConfigErrors(t *testing.T) {
 func TestReadingApplicationsNeedsASuperuser(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	token := emu.AddUserToken("deployer")
-	_, err := newClient(t, srv.URL, token).Snapshot(context.Background(), []plan.Kind{plan.KindApplication})
+	_, err := newClient(t, srv.URL, token).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindApplication}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `the API token belongs to "deployer", who is not a superuser`)
-	_, err = newClient(t, srv.URL, token).Snapshot(context.Background(), []plan.Kind{plan.KindGroup})
+	_, err = newClient(t, srv.URL, token).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 	assert.NoError(t, err, "other kinds do not depend on it")
 }

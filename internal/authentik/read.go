@@ -8,9 +8,9 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
-	api "goauthentik.io/api/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/provision/provision/internal/plan"
@@ -19,83 +19,37 @@ import (
 // pageSize is authentik's maximum page size.
 const pageSize = 100
 
-// Snapshot reads the live objects of the given kinds. Every kind is listed
+// Snapshot reads the live objects a plan needs. Every kind is listed
 // (never fetched one by one) at the maximum page size; all lists run in
 // parallel, and once a list's first page gives its page count the other
 // pages are fetched in parallel too. So the number of requests depends on
-// the kinds and the size of authentik, not on the manifest.
+// the kinds and provider types, and the size of authentik, never on the
+// manifest's size.
 //
 // Objects that do not decode (a newer authentik's enum values) are recorded
 // in Live.Unreadable instead of failing the read.
-func (c *Client) Snapshot(ctx context.Context, kinds []plan.Kind) (*plan.Live, error) {
+func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, error) {
 	live := &plan.Live{}
-	var oauth2 []plan.Provider
-	var proxies []api.ProxyProvider
 	var mu sync.Mutex // guards live.Unreadable
 	g, ctx := errgroup.WithContext(ctx)
-	r := reader{c: c, g: g, ctx: ctx, unreadable: func(u []plan.Unreadable) {
+	r := &reader{c: c, g: g, ctx: ctx, reads: reads, unreadable: func(u []plan.Unreadable) {
 		mu.Lock()
 		live.Unreadable = append(live.Unreadable, u...)
 		mu.Unlock()
 	}}
-	for _, k := range kinds {
-		switch k {
-		case plan.KindFlow:
-			read(r, "list flows", k, "slug", flowFromAPI, &live.Flows, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.FlowsApi.FlowsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindScopeMapping:
-			read(r, "list scope mappings", k, "name", scopeMappingFromAPI, &live.ScopeMappings, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.PropertymappingsApi.PropertymappingsProviderScopeList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindKeyPair:
-			read(r, "list certificate key pairs", k, "name", keyPairFromAPI, &live.KeyPairs, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.CryptoApi.CryptoCertificatekeypairsList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindGroup:
-			read(r, "list groups", k, "name", groupFromAPI, &live.Groups, func(ctx context.Context, page int32) (*http.Response, error) {
-				// Members are never needed: don't make authentik serialise them.
-				_, resp, err := c.api.CoreApi.CoreGroupsList(ctx).IncludeUsers(false).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindProvider:
-			// The OAuth2 list holds proxy providers too (in OAuth2 shape);
-			// the proxy list tells them apart and has their proxy fields.
-			read(r, "list OAuth2 providers", k, "name", providerFromAPI, &oauth2, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.ProvidersApi.ProvidersOauth2List(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-			read(r, "list proxy providers", k, "name", identity[api.ProxyProvider], &proxies, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.ProvidersApi.ProvidersProxyList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindApplication:
-			g.Go(func() error { return c.requireSuperuser(ctx) })
-			read(r, "list applications", k, "slug", applicationFromAPI, &live.Applications, func(ctx context.Context, page int32) (*http.Response, error) {
-				// superuser_full_list: the plain list is filtered by the
-				// token user's access and cached per user for 24h.
-				_, resp, err := c.api.CoreApi.CoreApplicationsList(ctx).SuperuserFullList(true).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindBinding:
-			read(r, "list policy bindings", k, "pk", bindingFromAPI, &live.Bindings, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
-		case plan.KindOutpost:
-			read(r, "list outposts", k, "name", outpostFromAPI, &live.Outposts, func(ctx context.Context, page int32) (*http.Response, error) {
-				_, resp, err := c.api.OutpostsApi.OutpostsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
-				return resp, err
-			})
+	for _, k := range reads.Kinds {
+		io, ok := kinds[k]
+		if !ok || io.read == nil {
+			return nil, fmt.Errorf("internal error: no reader for kind %q", k)
 		}
+		io.read(r, live)
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, tokenRefused(err)
 	}
-	live.Providers = mergeProviders(oauth2, proxies)
+	for _, fn := range r.after {
+		fn()
+	}
 	return live, nil
 }
 
@@ -104,12 +58,16 @@ type reader struct {
 	c          *Client
 	g          *errgroup.Group
 	ctx        context.Context
+	reads      plan.Reads
 	unreadable func([]plan.Unreadable)
+	// after runs once every list is read (joining lists, e.g. provider
+	// details onto providers); only from the goroutine calling Snapshot.
+	after []func()
 }
 
 // read lists every page of one kind in the background, decoding each item
 // as the API model A and storing it converted into dst.
-func read[A, P any](r reader, doing string, kind plan.Kind, keyField string, conv func(*A) P, dst *[]P, fetch fetchFunc) {
+func read[A, P any](r *reader, doing string, kind plan.Kind, keyField string, conv func(*A) P, dst *[]P, fetch fetchFunc) {
 	r.g.Go(func() error {
 		items, bad, err := listAll[A](r.ctx, r.c, doing, kind, keyField, fetch)
 		out := make([]P, len(items))
@@ -252,29 +210,28 @@ func unreadable[T any](kind plan.Kind, keyField string, raw json.RawMessage, err
 	return u
 }
 
-// mergeProviders joins the OAuth2 list (which also holds proxy providers,
-// in OAuth2 shape) with the proxy list, typing each provider.
-func mergeProviders(oauth2 []plan.Provider, proxies []api.ProxyProvider) []plan.Provider {
-	proxyByPK := map[int32]*api.ProxyProvider{}
-	for i := range proxies {
-		proxyByPK[proxies[i].Pk] = &proxies[i]
+func nullString(n interface{ Get() *string }) string {
+	if v := n.Get(); v != nil {
+		return *v
 	}
-	var out []plan.Provider
-	seen := map[int32]bool{}
-	for _, p := range oauth2 {
-		if px, ok := proxyByPK[p.PK]; ok {
-			withProxy(&p, px)
-		}
-		seen[p.PK] = true
-		out = append(out, p)
+	return ""
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	for _, px := range proxies {
-		if seen[px.Pk] {
-			continue
-		}
-		p := plan.Provider{PK: px.Pk, Name: px.Name}
-		withProxy(&p, &px)
-		out = append(out, p)
+	return *p
+}
+
+// tokenRefused gives a refused token one sentence, whichever of the
+// parallel reads happened to fail first, so the message does not change
+// from run to run.
+func tokenRefused(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
+		return fmt.Errorf("authentik refused the API token (AUTHENTIK_TOKEN, or the file given with --token-file): %s", strings.Join(ae.Messages, "; "))
 	}
-	return out
+	return err
 }

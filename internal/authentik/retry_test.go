@@ -23,7 +23,7 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv, emu := emulatortest.NewServer(t, emulator.Options{})
 			emu.InjectFault(f)
-			_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), []plan.Kind{plan.KindGroup})
+			_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 			require.NoError(t, err)
 			assert.Equal(t, f.Times+1, emu.Count("GET", "/api/v3/core/groups/"))
 		})
@@ -33,7 +33,7 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 func TestReadsGiveUpAfterThreeTries(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, Every: 1})
-	_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), []plan.Kind{plan.KindGroup})
+	_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "authentik answered HTTP 503")
 	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/groups/"))

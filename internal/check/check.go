@@ -86,7 +86,7 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 		} else {
 			add("authorization endpoint answers", Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
 		}
-		alg := signingAlg(in.Live, prov.SigningKey)
+		alg := signingAlg(in.Live, prov.OAuth2().SigningKey)
 		if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
 			add("signing algorithm advertised", Pass, "%s", alg)
 		} else {
@@ -96,7 +96,7 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 
 	if server := in.Env["DOMAIN_SERVER"]; server != "" {
 		callback := server + in.Env["OPENID_CALLBACK_URL"]
-		if redirectAllowed(prov.RedirectURIs, callback) {
+		if redirectAllowed(prov.OAuth2().RedirectURIs, callback) {
 			add("redirect URI allows LibreChat's callback", Pass, "%s", callback)
 		} else {
 			add("redirect URI allows LibreChat's callback", Fail, "%s is not in the provider's redirect_uris", callback)
@@ -105,12 +105,12 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 		add("callback path", Fail, "OPENID_CALLBACK_URL must be %s", librechat.CallbackPath())
 	}
 
-	if in.Env["OPENID_CLIENT_ID"] == prov.ClientID {
-		add("client id matches", Pass, "%s", prov.ClientID)
+	if in.Env["OPENID_CLIENT_ID"] == prov.OAuth2().ClientID {
+		add("client id matches", Pass, "%s", prov.OAuth2().ClientID)
 	} else {
 		add("client id matches", Fail, "the .env's OPENID_CLIENT_ID differs from authentik's")
 	}
-	if in.Env["OPENID_CLIENT_SECRET"] == prov.ClientSecret {
+	if in.Env["OPENID_CLIENT_SECRET"] == prov.OAuth2().ClientSecret {
 		add("client secret matches", Pass, "(sensitive)")
 	} else {
 		add("client secret matches", Fail, "the .env's OPENID_CLIENT_SECRET differs from authentik's")

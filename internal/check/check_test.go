@@ -30,7 +30,7 @@ func good() (fakeOIDC, Input) {
 	}
 	live := &plan.Live{
 		KeyPairs:     []plan.KeyPair{{PK: "k", KeyType: "rsa"}},
-		Providers:    []plan.Provider{{PK: 1, Name: "chat", Type: "oauth2", ClientID: "id", ClientSecret: "secret", SigningKey: "k", RedirectURIs: []plan.RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}}}},
+		Providers:    []plan.Provider{{PK: 1, Name: "chat", Type: "oauth2", Detail: &plan.OAuth2Detail{ClientID: "id", ClientSecret: "secret", SigningKey: "k", RedirectURIs: []plan.RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}}}}},
 		Applications: []plan.Application{{PK: "app", Slug: "chat", Provider: 1}},
 		Groups:       []plan.Group{{PK: "g", Name: "users"}},
 		Bindings:     []plan.Binding{{Target: "app", Group: "g"}},
@@ -77,9 +77,9 @@ func TestLibreChat(t *testing.T) {
 		"NoSocialLogin":   {func(_ *fakeOIDC, in *Input) { delete(in.Env, "ALLOW_SOCIAL_LOGIN") }, "social login allowed", Fail},
 		"ShortSession":    {func(_ *fakeOIDC, in *Input) { in.Env["OPENID_SESSION_SECRET"] = "x" }, "session secret set", Fail},
 		"RegexRedirectOK": {func(_ *fakeOIDC, in *Input) {
-			in.Live.Providers[0].RedirectURIs = []plan.RedirectURI{{MatchingMode: "regex", URL: `https://chat\.example\.com/.*`}}
+			in.Live.Providers[0].OAuth2().RedirectURIs = []plan.RedirectURI{{MatchingMode: "regex", URL: `https://chat\.example\.com/.*`}}
 		}, "redirect URI allows LibreChat's callback", Pass},
-		"RedirectMissing": {func(_ *fakeOIDC, in *Input) { in.Live.Providers[0].RedirectURIs = nil }, "redirect URI allows LibreChat's callback", Fail},
+		"RedirectMissing": {func(_ *fakeOIDC, in *Input) { in.Live.Providers[0].OAuth2().RedirectURIs = nil }, "redirect URI allows LibreChat's callback", Fail},
 		"GroupMissing":    {func(_ *fakeOIDC, in *Input) { in.Live.Groups = nil }, "access group exists", Fail},
 		"GroupNotBound":   {func(_ *fakeOIDC, in *Input) { in.Live.Bindings = nil }, "access group bound", Fail},
 		"NoApplication":   {func(_ *fakeOIDC, in *Input) { in.Live.Applications = nil }, "application and provider exist", Fail},

@@ -120,8 +120,8 @@ func LibreChatVars(authentikURL string, a *manifest.Application, live *plan.Live
 	in := librechat.Input{
 		AuthentikURL:  authentikURL,
 		Slug:          a.Slug,
-		ClientID:      prov.ClientID,
-		ClientSecret:  prov.ClientSecret,
+		ClientID:      prov.OAuth2().ClientID,
+		ClientSecret:  prov.OAuth2().ClientSecret,
 		SessionSecret: sessionSecret,
 		Scopes:        scopeNames(live, prov.PropertyMappings),
 		ButtonLabel:   lc.ButtonLabel,

@@ -87,7 +87,7 @@ func TestLibreChatVarsFromLiveState(t *testing.T) {
 	m := parse(t, base)
 	live := &plan.Live{
 		ScopeMappings: []plan.ScopeMapping{{PK: "e", ScopeName: "email"}, {PK: "o", ScopeName: "openid"}, {PK: "p", ScopeName: "profile"}, {PK: "x", ScopeName: "custom"}},
-		Providers:     []plan.Provider{{PK: 3, Name: "chat", Type: "oauth2", ClientID: "id123", ClientSecret: "sec456", PropertyMappings: []string{"x", "e", "p", "o"}}},
+		Providers:     []plan.Provider{{PK: 3, Name: "chat", Type: "oauth2", PropertyMappings: []string{"x", "e", "p", "o"}, Detail: &plan.OAuth2Detail{ClientID: "id123", ClientSecret: "sec456"}}},
 		Applications:  []plan.Application{{Slug: "chat", Provider: 3}},
 	}
 	vars, err := LibreChatVars("https://auth.example.com/", &m.Applications[0], live, "s3ss10n")

@@ -1,0 +1,93 @@
+package authentik
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+var applicationIO = kindIO{
+	read: func(r *reader, live *plan.Live) {
+		r.g.Go(func() error { return r.c.requireSuperuser(r.ctx) })
+		read(r, "list applications", plan.KindApplication, "slug", applicationFromAPI, &live.Applications, func(ctx context.Context, page int32) (*http.Response, error) {
+			// superuser_full_list: the plain list is filtered by the
+			// token user's access and cached per user for 24h.
+			_, resp, err := r.c.api.CoreApi.CoreApplicationsList(ctx).SuperuserFullList(true).Page(page).PageSize(pageSize).Execute()
+			return resp, err
+		})
+	},
+	exec: execApplication,
+}
+
+func applicationFromAPI(a *api.Application) plan.Application {
+	out := plan.Application{
+		PK:              a.Pk,
+		Slug:            a.Slug,
+		Name:            a.Name,
+		MetaLaunchURL:   deref(a.MetaLaunchUrl),
+		MetaDescription: deref(a.MetaDescription),
+		MetaPublisher:   deref(a.MetaPublisher),
+		MetaIcon:        deref(a.MetaIcon),
+		Group:           deref(a.Group),
+		OpenInNewTab:    deref(a.OpenInNewTab),
+	}
+	if v := a.Provider.Get(); v != nil {
+		out.Provider = *v
+	}
+	if a.PolicyEngineMode != nil {
+		out.PolicyEngineMode = string(*a.PolicyEngineMode)
+	}
+	return out
+}
+
+func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
+	apps := e.c.api.CoreApi
+	if ch.Action == plan.Delete {
+		return e.deleted(ch)(apps.CoreApplicationsDestroy(ctx, ch.ID).Execute())
+	}
+	s, err := spec[plan.ApplicationSpec](ch)
+	if err != nil {
+		return err
+	}
+	var provider api.NullableInt32
+	if s.Provider != nil {
+		if *s.Provider == "" {
+			provider.Set(nil)
+		} else {
+			id, err := ids.Get(plan.KindProvider, *s.Provider)
+			if err != nil {
+				return fmt.Errorf("%s: %w", doing(ch), err)
+			}
+			pk, err := providerPK(id)
+			if err != nil {
+				return fmt.Errorf("%s: %w", doing(ch), err)
+			}
+			provider.Set(&pk)
+		}
+	}
+	mode := (*api.PolicyEngineMode)(s.PolicyEngineMode)
+	if ch.Action == plan.Create {
+		req := api.ApplicationRequest{
+			Name: deref(s.Name), Slug: s.Slug, Provider: provider, OpenInNewTab: s.OpenInNewTab,
+			MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
+			MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+		}
+		a, resp, err := apps.CoreApplicationsCreate(ctx).ApplicationRequest(req).Execute()
+		if err != nil {
+			return e.written(ch, resp, err)
+		}
+		ids.Set(plan.KindApplication, s.Slug, a.Pk)
+		return nil
+	}
+	req := api.PatchedApplicationRequest{
+		Name: s.Name, Provider: provider, OpenInNewTab: s.OpenInNewTab,
+		MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
+		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+	}
+	_, resp, err := apps.CoreApplicationsPartialUpdate(ctx, ch.ID).PatchedApplicationRequest(req).Execute()
+	return e.written(ch, resp, err)
+}

@@ -1,0 +1,47 @@
+package authentik
+
+import (
+	"context"
+	"net/http"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+var groupIO = kindIO{
+	read: func(r *reader, live *plan.Live) {
+		read(r, "list groups", plan.KindGroup, "name", func(g *api.Group) plan.Group {
+			return plan.Group{PK: g.Pk, Name: g.Name, IsSuperuser: deref(g.IsSuperuser), Attributes: g.Attributes}
+		}, &live.Groups, func(ctx context.Context, page int32) (*http.Response, error) {
+			// Members are never needed: don't make authentik serialise them.
+			_, resp, err := r.c.api.CoreApi.CoreGroupsList(ctx).IncludeUsers(false).Page(page).PageSize(pageSize).Execute()
+			return resp, err
+		})
+	},
+	exec: func(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
+		groups := e.c.api.CoreApi
+		if ch.Action == plan.Delete {
+			return e.deleted(ch)(groups.CoreGroupsDestroy(ctx, ch.ID).Execute())
+		}
+		s, err := spec[plan.GroupSpec](ch)
+		if err != nil {
+			return err
+		}
+		if ch.Action == plan.Create {
+			req := api.NewGroupRequest(s.Name)
+			req.IsSuperuser = s.IsSuperuser
+			req.Attributes = s.Attributes
+			g, resp, err := groups.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
+			if err != nil {
+				return e.written(ch, resp, err)
+			}
+			ids.Set(plan.KindGroup, s.Name, g.Pk)
+			return nil
+		}
+		// PATCH, never PUT: a group PUT without users drops every member.
+		req := api.PatchedGroupRequest{IsSuperuser: s.IsSuperuser, Attributes: s.Attributes}
+		_, resp, err := groups.CoreGroupsPartialUpdate(ctx, ch.ID).PatchedGroupRequest(req).Execute()
+		return e.written(ch, resp, err)
+	},
+}

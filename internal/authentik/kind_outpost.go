@@ -1,0 +1,87 @@
+package authentik
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+var outpostIO = kindIO{
+	read: func(r *reader, live *plan.Live) {
+		read(r, "list outposts", plan.KindOutpost, "name", func(o *api.Outpost) plan.Outpost {
+			return plan.Outpost{PK: o.Pk, Name: o.Name, Type: string(o.Type), Providers: o.Providers, Config: o.Config, Managed: nullString(o.Managed)}
+		}, &live.Outposts, func(ctx context.Context, page int32) (*http.Response, error) {
+			_, resp, err := r.c.api.OutpostsApi.OutpostsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
+			return resp, err
+		})
+	},
+	exec: execOutpost,
+}
+
+// execOutpost creates an outpost, or changes its providers. It re-reads the
+// outpost right before writing and applies the change to what is attached
+// then, so providers others attached since the plan was made are kept
+// (unless listed for removal); type is always sent with providers so
+// authentik checks their compatibility.
+func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
+	outposts := e.c.api.OutpostsApi
+	if ch.Action == plan.Delete {
+		return e.deleted(ch)(outposts.OutpostsInstancesDestroy(ctx, ch.ID).Execute())
+	}
+	s, err := spec[plan.OutpostSpec](ch)
+	if err != nil {
+		return err
+	}
+	var add []int32
+	for _, name := range s.AddProviders {
+		id, err := ids.Get(plan.KindProvider, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+		pk, err := providerPK(id)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+		add = append(add, pk)
+	}
+	if ch.Action == plan.Create {
+		cfg := s.Config
+		if cfg == nil {
+			cfg = map[string]any{}
+		}
+		req := api.NewOutpostRequest(s.Name, api.OutpostTypeEnum(s.Type), add, cfg)
+		o, resp, err := outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
+		if err != nil {
+			return e.written(ch, resp, err)
+		}
+		ids.Set(plan.KindOutpost, s.Name, o.Pk)
+		return nil
+	}
+	cur, resp, err := outposts.OutpostsInstancesRetrieve(ctx, ch.ID).Execute()
+	if err != nil {
+		return e.written(ch, resp, err)
+	}
+	var providers []int32
+	for _, pk := range cur.Providers {
+		if !slices.Contains(s.RemoveProviders, pk) {
+			providers = append(providers, pk)
+		}
+	}
+	for _, pk := range add {
+		if !slices.Contains(providers, pk) {
+			providers = append(providers, pk)
+		}
+	}
+	typ := cur.Type
+	if s.Type != "" {
+		typ = api.OutpostTypeEnum(s.Type)
+	}
+	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config}
+	_, resp, err = outposts.OutpostsInstancesPartialUpdate(ctx, ch.ID).PatchedOutpostRequest(req).Execute()
+	return e.written(ch, resp, err)
+}

@@ -1,0 +1,161 @@
+package authentik
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// providerTypeIO is the API layer's part of a provider type: its own list
+// (read only when the manifest manages providers of the type) and its
+// create/update. One file per type (provider_<type>.go).
+type providerTypeIO struct {
+	// model is authentik's meta_model_name for the type.
+	model string
+	// read lists the type's providers into dst as their details.
+	read func(r *reader, dst *[]typedDetail)
+	// write creates the provider (ch.Action Create) or PATCHes it, sending
+	// mappings (nil = not sent) and returns its pk.
+	write func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.ProviderSpec, mappings []string) (int32, error)
+}
+
+// typedDetail is one provider's own fields, from its type's list.
+type typedDetail struct {
+	pk     int32
+	detail any
+}
+
+var providerTypeIOs = map[string]providerTypeIO{
+	"oauth2": oauth2IO,
+	"proxy":  proxyIO,
+	"saml":   samlIO,
+	"ldap":   ldapIO,
+}
+
+// providerIO reads every provider, of any type, through providers/all, plus
+// the own list of each type the manifest manages; it deletes through the
+// type-agnostic endpoint.
+var providerIO = kindIO{
+	read: func(r *reader, live *plan.Live) {
+		read(r, "list providers", plan.KindProvider, "name", providerFromAPI, &live.Providers, func(ctx context.Context, page int32) (*http.Response, error) {
+			_, resp, err := r.c.api.ProvidersApi.ProvidersAllList(ctx).Page(page).PageSize(pageSize).Execute()
+			return resp, err
+		})
+		details := map[string]*[]typedDetail{}
+		for _, t := range r.reads.ProviderTypes {
+			io, ok := providerTypeIOs[t]
+			if !ok {
+				continue
+			}
+			dst := &[]typedDetail{}
+			details[t] = dst
+			io.read(r, dst)
+		}
+		r.after = append(r.after, func() { attachDetails(live.Providers, details) })
+	},
+	exec: execProvider,
+}
+
+// attachDetails joins each provider with its type's own fields.
+func attachDetails(providers []plan.Provider, details map[string]*[]typedDetail) {
+	for t, list := range details {
+		byPK := map[int32]any{}
+		for _, d := range *list {
+			byPK[d.pk] = d.detail
+		}
+		for i := range providers {
+			if providers[i].Type == t {
+				providers[i].Detail = byPK[providers[i].PK]
+			}
+		}
+	}
+}
+
+func providerFromAPI(p *api.Provider) plan.Provider {
+	return plan.Provider{
+		PK: p.Pk, Name: p.Name, Type: providerType(p.MetaModelName), TypeLabel: p.VerboseName,
+		AuthorizationFlow: p.AuthorizationFlow, InvalidationFlow: p.InvalidationFlow,
+		AuthenticationFlow: nullString(p.AuthenticationFlow), PropertyMappings: p.PropertyMappings,
+	}
+}
+
+// providerType names a provider's type from authentik's model name:
+// "authentik_providers_saml.samlprovider" is saml; types provision does not
+// manage keep their model's name ("radius", "scim", ...).
+func providerType(model string) string {
+	for name, io := range providerTypeIOs {
+		if io.model == model {
+			return name
+		}
+	}
+	_, m, _ := strings.Cut(model, ".")
+	return strings.TrimSuffix(m, "provider")
+}
+
+func execProvider(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
+	if ch.Action == plan.Delete {
+		pk, err := providerPK(ch.ID)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+		return e.deleted(ch)(e.c.api.ProvidersApi.ProvidersAllDestroy(ctx, pk).Execute())
+	}
+	s, err := spec[plan.ProviderSpec](ch)
+	if err != nil {
+		return err
+	}
+	io, ok := providerTypeIOs[s.Type]
+	if !ok {
+		return fmt.Errorf("%s: provider type %q cannot be written", doing(ch), s.Type)
+	}
+	mappings, err := resolve(ch, ids, s.PropertyMappings)
+	if err != nil {
+		return err
+	}
+	pk, err := io.write(ctx, e, ch, s, mappings)
+	if err != nil {
+		return err
+	}
+	ids.Set(plan.KindProvider, s.Name, strconv.Itoa(int(pk)))
+	return nil
+}
+
+// nullableRef turns a reference field of a spec into the API's nullable
+// string: nil is not sent, "" sends null.
+func nullableRef(v *string) api.NullableString {
+	var n api.NullableString
+	if v == nil {
+		return n
+	}
+	if *v == "" {
+		n.Set(nil)
+	} else {
+		n.Set(v)
+	}
+	return n
+}
+
+// detailOf returns the spec's type fields as T, or an error naming the change.
+func detailOf[T any](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
+	d, ok := s.Detail.(*T)
+	if !ok || d == nil {
+		var want *T
+		return nil, fmt.Errorf("%s: the plan carries %T, not %T", doing(ch), s.Detail, want)
+	}
+	return d, nil
+}
+
+// updatePK is the pk of the provider an update changes.
+func updatePK(ch *plan.Change) (int32, error) {
+	pk, err := providerPK(ch.ID)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", doing(ch), err)
+	}
+	return pk, nil
+}

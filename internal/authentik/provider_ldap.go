@@ -1,0 +1,60 @@
+package authentik
+
+import (
+	"context"
+	"net/http"
+
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+var ldapIO = providerTypeIO{
+	model: "authentik_providers_ldap.ldapprovider",
+	read: func(r *reader, dst *[]typedDetail) {
+		read(r, "list LDAP providers", plan.KindProvider, "name", func(p *api.LDAPProvider) typedDetail {
+			d := &plan.LDAPDetail{
+				BaseDN:         deref(p.BaseDn),
+				SearchMode:     string(deref(p.SearchMode)),
+				BindMode:       string(deref(p.BindMode)),
+				MFASupport:     deref(p.MfaSupport),
+				UIDStartNumber: deref(p.UidStartNumber),
+				GIDStartNumber: deref(p.GidStartNumber),
+			}
+			return typedDetail{pk: p.Pk, detail: d}
+		}, dst, func(ctx context.Context, page int32) (*http.Response, error) {
+			_, resp, err := r.c.api.ProvidersApi.ProvidersLdapList(ctx).Page(page).PageSize(pageSize).Execute()
+			return resp, err
+		})
+	},
+	write: func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.ProviderSpec, mappings []string) (int32, error) {
+		d, err := detailOf[plan.LDAPSpec](ch, s)
+		if err != nil {
+			return 0, err
+		}
+		providers := e.c.api.ProvidersApi
+		patch := api.PatchedLDAPProviderRequest{
+			AuthorizationFlow: s.AuthorizationFlow, InvalidationFlow: s.InvalidationFlow,
+			AuthenticationFlow: nullableRef(s.AuthenticationFlow), PropertyMappings: mappings,
+			BaseDn: d.BaseDN, SearchMode: (*api.LDAPAPIAccessMode)(d.SearchMode), BindMode: (*api.LDAPAPIAccessMode)(d.BindMode),
+			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
+		}
+		if ch.Action == plan.Create {
+			req := api.NewLDAPProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow))
+			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
+			req.BaseDn, req.SearchMode, req.BindMode = patch.BaseDn, patch.SearchMode, patch.BindMode
+			req.MfaSupport, req.UidStartNumber, req.GidStartNumber = patch.MfaSupport, patch.UidStartNumber, patch.GidStartNumber
+			p, resp, err := providers.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute()
+			if err != nil {
+				return 0, e.written(ch, resp, err)
+			}
+			return p.Pk, nil
+		}
+		pk, err := updatePK(ch)
+		if err != nil {
+			return 0, err
+		}
+		_, resp, err := providers.ProvidersLdapPartialUpdate(ctx, pk).PatchedLDAPProviderRequest(patch).Execute()
+		return pk, e.written(ch, resp, err)
+	},
+}
