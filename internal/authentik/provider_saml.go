@@ -26,6 +26,8 @@ var samlIO = providerTypeIO{
 				AssertionValidNotBefore:    deref(p.AssertionValidNotBefore),
 				AssertionValidNotOnOrAfter: deref(p.AssertionValidNotOnOrAfter),
 				SessionValidNotOnOrAfter:   deref(p.SessionValidNotOnOrAfter),
+				SignAssertion:              deref(p.SignAssertion),
+				SignResponse:               deref(p.SignResponse),
 				MetadataURL:                p.UrlDownloadMetadata,
 				SSOPostURL:                 p.UrlSsoPost,
 				SSORedirectURL:             p.UrlSsoRedirect,
@@ -56,6 +58,7 @@ var samlIO = providerTypeIO{
 			DigestAlgorithm: (*api.DigestAlgorithmEnum)(d.DigestAlgorithm), SignatureAlgorithm: (*api.SignatureAlgorithmEnum)(d.SignatureAlgorithm),
 			AssertionValidNotBefore: d.AssertionValidNotBefore, AssertionValidNotOnOrAfter: d.AssertionValidNotOnOrAfter,
 			SessionValidNotOnOrAfter: d.SessionValidNotOnOrAfter,
+			SignAssertion:            d.SignAssertion, SignResponse: d.SignResponse,
 		}
 		if ch.Action == plan.Create {
 			req := api.NewSAMLProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ACSURL))
@@ -65,6 +68,7 @@ var samlIO = providerTypeIO{
 			req.DigestAlgorithm, req.SignatureAlgorithm = patch.DigestAlgorithm, patch.SignatureAlgorithm
 			req.AssertionValidNotBefore, req.AssertionValidNotOnOrAfter = patch.AssertionValidNotBefore, patch.AssertionValidNotOnOrAfter
 			req.SessionValidNotOnOrAfter = patch.SessionValidNotOnOrAfter
+			req.SignAssertion, req.SignResponse = patch.SignAssertion, patch.SignResponse
 			p, resp, err := providers.ProvidersSamlCreate(ctx).SAMLProviderRequest(*req).Execute()
 			if err != nil {
 				return 0, e.written(ch, resp, err)

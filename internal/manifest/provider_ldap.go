@@ -23,6 +23,7 @@ type LDAPFields struct {
 const (
 	DefaultLDAPBindFlow   = "default-authentication-flow"
 	DefaultLDAPUnbindFlow = "default-invalidation-flow"
+	DefaultLDAPMode       = "cached"
 )
 
 var ldapType = &ProviderType{
@@ -39,6 +40,14 @@ var ldapType = &ProviderType{
 			p.InvalidationFlow, p.UnbindFlow = p.UnbindFlow, nil
 		}
 		defaultFlows(p, DefaultLDAPBindFlow, DefaultLDAPUnbindFlow)
+		// The form's radio buttons default to cached search and bind
+		// (the model's default is direct).
+		if p.SearchMode == nil {
+			p.SearchMode = ptr(DefaultLDAPMode)
+		}
+		if p.BindMode == nil {
+			p.BindMode = ptr(DefaultLDAPMode)
+		}
 	},
 	Validate: func(ds *Diagnostics, p *Provider) {
 		for _, pair := range [][2]string{{"bind_flow", "authorization_flow"}, {"unbind_flow", "invalidation_flow"}} {

@@ -24,18 +24,15 @@ type SAMLFields struct {
 	AssertionValidNotBefore    *string  `yaml:"assertion_valid_not_before"`
 	AssertionValidNotOnOrAfter *string  `yaml:"assertion_valid_not_on_or_after"`
 	SessionValidNotOnOrAfter   *string  `yaml:"session_valid_not_on_or_after"`
+	SignAssertion              *bool    `yaml:"sign_assertion"`
+	SignResponse               *bool    `yaml:"sign_response"`
 }
 
-// DefaultSAMLMappings are the property mappings authentik's SAML provider
-// wizard selects: every managed SAML mapping of a fresh install.
-var DefaultSAMLMappings = []string{
-	"authentik default SAML Mapping: Email",
-	"authentik default SAML Mapping: Groups",
-	"authentik default SAML Mapping: Name",
-	"authentik default SAML Mapping: UPN",
-	"authentik default SAML Mapping: User ID",
-	"authentik default SAML Mapping: Username",
-}
+// Defaults authentik's SAML provider form pre-fills (web/src/admin/
+// providers/saml/SAMLProviderFormForm.ts): POST binding, the self-signed key
+// pair signing assertions, and (resolved at plan time, since it depends on
+// the server) every managed SAML property mapping.
+const DefaultSPBinding = "post"
 
 var samlType = &ProviderType{
 	Name:   TypeSAML,
@@ -43,11 +40,17 @@ var samlType = &ProviderType{
 	Fields: []any{SAMLFields{}},
 	Defaults: func(p *Provider) {
 		defaultFlows(p, DefaultAuthorizationFlow, DefaultInvalidationFlow)
-		if p.PropertyMappings == nil && !p.Src.Has("property_mappings") {
-			p.PropertyMappings = append([]string(nil), DefaultSAMLMappings...)
+		if p.SPBinding == nil {
+			p.SPBinding = ptr(DefaultSPBinding)
 		}
 		if p.SigningKP == nil && !p.Src.Has("signing_kp") {
 			p.SigningKP = ptr(DefaultSigningKey)
+		}
+		// authentik refuses a signing key pair unless the same request
+		// asks to sign the assertion or the response; the form ticks
+		// "sign assertion".
+		if p.SigningKP != nil && p.SignAssertion == nil && p.SignResponse == nil {
+			p.SignAssertion = ptr(true)
 		}
 	},
 	Validate: func(ds *Diagnostics, p *Provider) {
@@ -62,6 +65,9 @@ var samlType = &ProviderType{
 		checkDuration(ds, p, "assertion_valid_not_before", p.AssertionValidNotBefore)
 		checkDuration(ds, p, "assertion_valid_not_on_or_after", p.AssertionValidNotOnOrAfter)
 		checkDuration(ds, p, "session_valid_not_on_or_after", p.SessionValidNotOnOrAfter)
+		if p.SigningKP != nil && *p.SigningKP != "" && p.SignAssertion != nil && !*p.SignAssertion && (p.SignResponse == nil || !*p.SignResponse) {
+			ds.add(p.Src.At("sign_assertion"), fmt.Sprintf("provider %q: with a signing key pair, authentik needs sign_assertion or sign_response to be true", p.Name))
+		}
 		for j, name := range p.PropertyMappings {
 			if name == "" {
 				ds.add(p.Src.At(fmt.Sprintf("property_mappings[%d]", j)), fmt.Sprintf("provider %q: property mapping names cannot be empty", p.Name))

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/provision/provision/internal/manifest"
 )
@@ -22,6 +23,8 @@ type SAMLDetail struct {
 	AssertionValidNotBefore    string
 	AssertionValidNotOnOrAfter string
 	SessionValidNotOnOrAfter   string
+	SignAssertion              bool
+	SignResponse               bool
 
 	// Read-only: what the service provider needs.
 	MetadataURL    string
@@ -46,6 +49,8 @@ type SAMLSpec struct {
 	AssertionValidNotBefore    *string
 	AssertionValidNotOnOrAfter *string
 	SessionValidNotOnOrAfter   *string
+	SignAssertion              *bool
+	SignResponse               *bool
 }
 
 // SAML returns the provider's SAML fields (zero when not read or not SAML).
@@ -77,11 +82,19 @@ var samlType = &providerType{
 				s.NameIDMapping = &wantPK
 			}
 		}
-		if p.PropertyMappings != nil {
+		if p.PropertyMappings != nil || !p.Src.Has("property_mappings") {
 			var want []string
 			for j, name := range p.PropertyMappings {
 				if m, ok := c.samlMapping(name, p.Src.At(fmt.Sprintf("property_mappings[%d]", j))); ok {
 					want = append(want, m.PK)
+				}
+			}
+			if !p.Src.Has("property_mappings") {
+				// The form's default: every managed SAML mapping.
+				for _, m := range c.live.SAMLMappings {
+					if strings.HasPrefix(m.Managed, "goauthentik.io/providers/saml") {
+						want = append(want, m.PK)
+					}
 				}
 			}
 			want = uniqueSorted(want)
@@ -99,6 +112,13 @@ var samlType = &providerType{
 		s.AssertionValidNotBefore = f.str("assertion_valid_not_before", p.AssertionValidNotBefore, d.AssertionValidNotBefore)
 		s.AssertionValidNotOnOrAfter = f.str("assertion_valid_not_on_or_after", p.AssertionValidNotOnOrAfter, d.AssertionValidNotOnOrAfter)
 		s.SessionValidNotOnOrAfter = f.str("session_valid_not_on_or_after", p.SessionValidNotOnOrAfter, d.SessionValidNotOnOrAfter)
+		s.SignAssertion = f.boolean("sign_assertion", p.SignAssertion, d.SignAssertion)
+		s.SignResponse = f.boolean("sign_response", p.SignResponse, d.SignResponse)
+		if s.SigningKP != nil && *s.SigningKP != "" && s.SignAssertion == nil && s.SignResponse == nil {
+			// authentik checks the signing flags of the request body
+			// only: send the live ones along (unshown).
+			s.SignAssertion, s.SignResponse = &d.SignAssertion, &d.SignResponse
+		}
 	},
 }
 
