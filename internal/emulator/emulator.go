@@ -27,15 +27,16 @@ type Emulator struct {
 
 // state is the object store. Every access happens under Emulator.mu.
 type state struct {
-	apps      []*application
-	providers []*provider
-	outposts  []*outpost
-	flows     []*flow
-	mappings  []*scopeMapping
-	keypairs  []*keypair
-	groups    []*group
-	users     []*user
-	bindings  []*binding
+	apps         []*application
+	providers    []*provider
+	outposts     []*outpost
+	flows        []*flow
+	mappings     []*scopeMapping
+	samlMappings []*object
+	keypairs     []*keypair
+	groups       []*group
+	users        []*user
+	bindings     []*binding
 
 	nextProviderPK int32
 	nextGroupNumPK int32
