@@ -155,12 +155,14 @@ func (e *Emulator) Counts() map[string]int {
 		"application": len(e.st.apps), "provider": len(e.st.providers), "outpost": len(e.st.outposts),
 		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
 		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
+		"samlpropertymapping": len(e.st.samlMappings),
 	}
 }
 
 var overrideKinds = map[string]bool{
 	"application": true, "oauth2provider": true, "proxyprovider": true, "outpost": true,
 	"group": true, "flow": true, "scopemapping": true, "certificatekeypair": true,
+	"samlprovider": true, "ldapprovider": true, "samlpropertymapping": true,
 }
 
 // OverrideField makes every response that renders the object of this kind

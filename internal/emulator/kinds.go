@@ -416,7 +416,10 @@ func providerRefFilters(e *Emulator) (map[string]func(string) bool, map[string]f
 type genericKind interface {
 	route(e *Emulator) route
 	setField(e *Emulator, key string) (id string, ok bool)
+	kindName() string
 }
+
+func (k *kindDef[T]) kindName() string { return k.kind }
 
 // setField resolves an object by its key for SetField.
 func (k *kindDef[T]) setField(e *Emulator, key string) (string, bool) {
