@@ -102,8 +102,14 @@ func (s *state) launchURL(a *application) *string {
 	if p == nil {
 		return nil
 	}
-	if p.Proxy {
+	switch p.Kind {
+	case kindProxy:
 		return strPtr(p.ExternalHost)
+	case kindSAML:
+		// SAMLProvider.launch_url: reverse() of the IdP-initiated view, a path.
+		return strPtr("/application/saml/" + a.Slug + "/sso/binding/init/")
+	case kindLDAP:
+		return nil
 	}
 	if len(p.RedirectURIs) == 0 {
 		return nil

@@ -1,23 +1,39 @@
 package emulator
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	crand "crypto/rand"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
-// keypair is a crypto.CertificateKeyPair. The emulator keeps no real PEM:
-// fingerprints and subject are synthesized.
+// keypair is a crypto.CertificateKeyPair with a real X.509 certificate and
+// (optionally) its private key, built like authentik/crypto/builder.py. The
+// read-only fields (fingerprints, expiry, subject, key type) are derived from
+// the certificate as authentik/crypto/signals.py does.
 type keypair struct {
 	PK       string
 	Name     string
-	KeyType  string // rsa, ec, ...
-	HasKey   bool
+	KeyType  string // rsa, ec, ed25519
 	Managed  *string
-	Expiry   time.Time
-	Subject  string
+	CertPEM  string
+	KeyPEM   string // "" without a private key
+	cert     *x509.Certificate
 	internal bool // hidden from the API, like the internal JWT certificate
 }
 
@@ -35,8 +51,9 @@ type keypairOut struct {
 	Managed                *string `json:"managed"`
 }
 
-func fingerprint(name string, sum func([]byte) []byte) *string {
-	h := hex.EncodeToString(sum([]byte("cert:" + name)))
+// fingerprint is hexlify(cert.fingerprint(h), ":").
+func fingerprint(sum []byte) *string {
+	h := hex.EncodeToString(sum)
 	var parts []string
 	for i := 0; i < len(h); i += 2 {
 		parts = append(parts, h[i:i+2])
@@ -45,16 +62,28 @@ func fingerprint(name string, sum func([]byte) []byte) *string {
 	return &s
 }
 
+// rfc4514 is cryptography's Name.rfc4514_string(): the RDNs of the raw
+// subject, last first.
+func rfc4514(raw []byte) string {
+	var seq pkix.RDNSequence
+	if _, err := asn1.Unmarshal(raw, &seq); err != nil {
+		return ""
+	}
+	return seq.String()
+}
+
 func (e *Emulator) renderKeypair(k *keypair) map[string]any {
-	exp := k.Expiry.UTC().Format(time.RFC3339)
+	exp := k.cert.NotAfter.UTC().Format(time.RFC3339)
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
+	s256 := sha256.Sum256(k.cert.Raw)
+	s1 := sha1.Sum(k.cert.Raw)
 	m := toMap(keypairOut{
 		PK: k.PK, Name: k.Name,
-		FingerprintSHA256:      fingerprint(k.Name, func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
-		FingerprintSHA1:        fingerprint(k.Name, func(b []byte) []byte { s := sha1.Sum(b); return s[:] }),
+		FingerprintSHA256:      fingerprint(s256[:]),
+		FingerprintSHA1:        fingerprint(s1[:]),
 		CertExpiry:             &exp,
-		CertSubject:            strPtr(k.Subject),
-		PrivateKeyAvailable:    k.HasKey,
+		CertSubject:            strPtr(rfc4514(k.cert.RawSubject)),
+		PrivateKeyAvailable:    k.KeyPEM != "",
 		KeyType:                strPtr(k.KeyType),
 		CertificateDownloadURL: base + "/view_certificate/?download",
 		PrivateKeyDownloadURL:  base + "/view_private_key/?download",
@@ -64,18 +93,90 @@ func (e *Emulator) renderKeypair(k *keypair) map[string]any {
 	return m
 }
 
-// AddKeypair stores a key pair (keyType "rsa" or "ec", with or without a
-// private key) and returns its pk.
+// AddKeypair stores a key pair named name with a self-signed certificate
+// (keyType "rsa", "ec" or "ed25519"), with or without its private key, and
+// returns its pk.
 func (e *Emulator) AddKeypair(name, keyType string, hasKey bool) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.addKeypair(name, keyType, hasKey).PK
+	return e.addKeypair(name, keyType, hasKey, 365, nil).PK
 }
 
-func (e *Emulator) addKeypair(name, keyType string, hasKey bool) *keypair {
-	k := &keypair{PK: e.newUUID(), Name: name, KeyType: keyType, HasKey: hasKey,
-		Expiry:  time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
-		Subject: "CN=" + name}
+var fixtureKey = sync.OnceValue(func() *rsa.PrivateKey {
+	block, _ := pem.Decode([]byte(fixtureRSAKey))
+	k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		panic(fmt.Errorf("emulator: fixture key: %w", err))
+	}
+	return k
+})
+
+// authentikVersion is what the emulated server reports (issuer of its certificates).
+const authentikVersion = "2026.2.2"
+
+// addKeypair is CertificateBuilder(name).build(validity_days, sans).save().
+func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays int, sans []string) *keypair {
+	var signer crypto.Signer
+	var keyPEM string
+	switch keyType {
+	case "ec":
+		k, err := ecdsa.GenerateKey(elliptic.P256(), crand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		der, _ := x509.MarshalECPrivateKey(k)
+		signer, keyPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
+	case "ed25519":
+		_, k, err := ed25519.GenerateKey(crand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		der, _ := x509.MarshalPKCS8PrivateKey(k)
+		signer, keyPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	default:
+		keyType = "rsa"
+		signer, keyPEM = fixtureKey(), fixtureRSAKey
+	}
+	cn := name
+	if len(cn) > 64 {
+		cn = cn[:64]
+	}
+	attr := func(oid asn1.ObjectIdentifier, v string) pkix.AttributeTypeAndValue {
+		return pkix.AttributeTypeAndValue{Type: oid, Value: v}
+	}
+	serial := new(big.Int).SetBytes([]byte(strings.ReplaceAll(e.newUUID(), "-", "")))
+	now := time.Now().UTC().Truncate(time.Second)
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
+			attr(asn1.ObjectIdentifier{2, 5, 4, 3}, cn), attr(asn1.ObjectIdentifier{2, 5, 4, 10}, "authentik"),
+			attr(asn1.ObjectIdentifier{2, 5, 4, 11}, "Self-signed")}},
+		NotBefore: now.AddDate(0, 0, -1),
+		NotAfter:  now.AddDate(0, 0, validityDays),
+	}
+	if len(sans) > 0 {
+		var names []asn1.RawValue
+		for _, s := range sans {
+			names = append(names, asn1.RawValue{Tag: 2, Class: asn1.ClassContextSpecific, Bytes: []byte(s)})
+		}
+		val, _ := asn1.Marshal(names)
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Critical: true, Value: val}}
+	}
+	issuer := &x509.Certificate{Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
+		attr(asn1.ObjectIdentifier{2, 5, 4, 3}, "authentik "+authentikVersion)}}}
+	der, err := x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+	if err != nil {
+		panic(fmt.Errorf("emulator: build certificate: %w", err))
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic(fmt.Errorf("emulator: parse certificate: %w", err))
+	}
+	if !hasKey {
+		keyPEM = ""
+	}
+	k := &keypair{PK: e.newUUID(), Name: name, KeyType: keyType, cert: cert, KeyPEM: keyPEM,
+		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
 	e.st.keypairs = append(e.st.keypairs, k)
 	return k
 }
@@ -102,7 +203,7 @@ func (e *Emulator) listKeypairs(c *call) resp {
 		if k.internal {
 			continue
 		}
-		if b, err := parseBool(c.q.Get("has_key")); err == nil && b && !k.HasKey {
+		if b, err := parseBool(c.q.Get("has_key")); err == nil && b && k.KeyPEM == "" {
 			continue
 		}
 		objs = append(objs, e.renderKeypair(k))
@@ -141,6 +242,12 @@ func (e *Emulator) deleteKeypair(c *call) resp {
 				*ref = nil
 			}
 		}
+		// SAML signing/verification/encryption_kp, LDAP certificate: SET_NULL.
+		for f, v := range p.Attrs {
+			if v == k.PK {
+				p.Attrs[f] = nil
+			}
+		}
 	}
 	out := e.st.keypairs[:0]
 	for _, x := range e.st.keypairs {
@@ -150,4 +257,39 @@ func (e *Emulator) deleteKeypair(c *call) resp {
 	}
 	e.st.keypairs = out
 	return resp{status: 204}
+}
+
+func (e *Emulator) keypairFromURL(c *call) (*keypair, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return nil, &r
+	}
+	k := e.st.keypairByPK(c.id)
+	if k == nil {
+		r := noMatch("CertificateKeyPair")
+		return nil, &r
+	}
+	return k, nil
+}
+
+// viewKeypairData is CertificateKeyPairViewSet.view_certificate /
+// view_private_key: {"data": <PEM>}, or the PEM file with ?download.
+func (e *Emulator) viewKeypairData(private bool) handler {
+	return func(c *call) resp {
+		k, r := e.keypairFromURL(c)
+		if r != nil {
+			return *r
+		}
+		data, suffix := k.CertPEM, "certificate"
+		if private {
+			data, suffix = k.KeyPEM, "private_key"
+		}
+		if _, ok := c.q["download"]; ok {
+			return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
+				"Content-Type":        {"application/x-pem-file"},
+				"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
+			}}
+		}
+		return resp{status: http.StatusOK, body: map[string]any{"data": data}}
+	}
 }

@@ -45,7 +45,11 @@ func (e *Emulator) oidcProvider(slug string) (*application, *provider) {
 	if a == nil || a.Provider == nil {
 		return nil, nil
 	}
-	return a, e.st.providerByPK(*a.Provider)
+	p := e.st.providerByPK(*a.Provider)
+	if p == nil || !p.isOAuth2() {
+		return nil, nil // SAML and LDAP applications have no OIDC endpoints
+	}
+	return a, p
 }
 
 // baseURL is the request's origin; X-Forwarded-Proto decides the scheme.

@@ -27,15 +27,16 @@ type Emulator struct {
 
 // state is the object store. Every access happens under Emulator.mu.
 type state struct {
-	apps      []*application
-	providers []*provider
-	outposts  []*outpost
-	flows     []*flow
-	mappings  []*scopeMapping
-	keypairs  []*keypair
-	groups    []*group
-	users     []*user
-	bindings  []*binding
+	apps         []*application
+	providers    []*provider
+	outposts     []*outpost
+	flows        []*flow
+	mappings     []*scopeMapping
+	samlMappings []*object
+	keypairs     []*keypair
+	groups       []*group
+	users        []*user
+	bindings     []*binding
 
 	nextProviderPK int32
 	nextGroupNumPK int32
@@ -154,12 +155,14 @@ func (e *Emulator) Counts() map[string]int {
 		"application": len(e.st.apps), "provider": len(e.st.providers), "outpost": len(e.st.outposts),
 		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
 		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
+		"samlpropertymapping": len(e.st.samlMappings),
 	}
 }
 
 var overrideKinds = map[string]bool{
 	"application": true, "oauth2provider": true, "proxyprovider": true, "outpost": true,
 	"group": true, "flow": true, "scopemapping": true, "certificatekeypair": true,
+	"samlprovider": true, "ldapprovider": true, "samlpropertymapping": true,
 }
 
 // OverrideField makes every response that renders the object of this kind

@@ -48,11 +48,12 @@ func (s *state) mappingByPK(pk string) *scopeMapping {
 	return nil
 }
 
+// mappingRef resolves a PropertyMapping of any subclass (scope or SAML).
 func (s *state) mappingRef(pk string) string {
 	if m := s.mappingByPK(pk); m != nil {
 		return m.PK
 	}
-	return ""
+	return s.samlMappingRef(pk)
 }
 
 func (s *state) mappingByManaged(managed string) *scopeMapping {
@@ -132,10 +133,8 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 	}
 	self := m.PK
 	if f.str("name", true, false, &m.Name) {
-		for _, o := range e.st.mappings {
-			if o.Name == m.Name && o.PK != self {
-				f.fail("name", "Property Mapping with this name already exists.")
-			}
+		if e.st.mappingNameTaken(m.Name, self) {
+			f.fail("name", "Property Mapping with this name already exists.")
 		}
 	}
 	f.str("expression", true, false, &m.Expression)
@@ -144,10 +143,8 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 	}
 	f.str("description", false, true, &m.Description)
 	if f.nullStr("managed", &m.Managed) && m.Managed != nil {
-		for _, o := range e.st.mappings {
-			if o.Managed != nil && *o.Managed == *m.Managed && o.PK != self {
-				f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
-			}
+		if e.st.mappingManagedTaken(*m.Managed, self) {
+			f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
 		}
 	}
 	if !f.ok() {

@@ -254,3 +254,26 @@ func (e *Emulator) deleteOutpost(c *call) resp {
 	e.st.outposts = out
 	return resp{status: http.StatusNoContent}
 }
+
+// defaultOutpostConfig is asdict(OutpostConfig(authentik_host=host))
+// (authentik/outposts/models.py), with log_level "info" and the namespace
+// "default" of a server outside Kubernetes.
+func defaultOutpostConfig(host string) map[string]any {
+	return map[string]any{
+		"authentik_host": host, "authentik_host_insecure": false, "authentik_host_browser": "",
+		"log_level": "info", "object_naming_template": "ak-outpost-%(name)s", "refresh_interval": "minutes=5",
+		"container_image": nil, "docker_network": nil, "docker_map_ports": true, "docker_labels": nil,
+		"kubernetes_replicas": 1, "kubernetes_namespace": "default", "kubernetes_ingress_annotations": map[string]any{},
+		"kubernetes_ingress_secret_name": "authentik-outpost-tls", "kubernetes_ingress_class_name": nil,
+		"kubernetes_ingress_path_type": nil, "kubernetes_httproute_annotations": map[string]any{},
+		"kubernetes_httproute_parent_refs": []any{}, "kubernetes_service_type": "ClusterIP",
+		"kubernetes_disabled_components": []any{}, "kubernetes_image_pull_secrets": []any{},
+		"kubernetes_json_patches": nil,
+	}
+}
+
+// outpostDefaultSettings is OutpostViewSet.default_settings: the default
+// config with authentik_host = request.build_absolute_uri("/").
+func (e *Emulator) outpostDefaultSettings(c *call) resp {
+	return resp{status: http.StatusOK, body: map[string]any{"config": defaultOutpostConfig(baseURL(c.r) + "/")}}
+}

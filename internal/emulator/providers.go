@@ -10,10 +10,12 @@ import (
 )
 
 // provider is one row of authentik's shared Provider table: an
-// OAuth2Provider, or a ProxyProvider (which is an OAuth2Provider subclass).
+// OAuth2Provider, a ProxyProvider (an OAuth2Provider subclass), or a kind
+// served by the generic layer (SAML, LDAP), whose own fields live in Attrs.
 type provider struct {
 	PK                 int32
-	Proxy              bool
+	Kind               string         // kindOAuth2, kindProxy, kindSAML, kindLDAP
+	Attrs              map[string]any // fields of generic kinds (see kinds.go)
 	Name               string
 	AuthorizationFlow  string
 	InvalidationFlow   *string // nullable in the database (flow deletion sets null)
@@ -80,14 +82,36 @@ var (
 		"authentik_providers_oauth2.oauth2provider", "OAuth2Provider"}
 	classProxy = providerClass{"ak-provider-proxy-form", "Proxy Provider", "Proxy Providers",
 		"authentik_providers_proxy.proxyprovider", "ProxyProvider"}
+	classSAML = providerClass{"ak-provider-saml-form", "SAML Provider", "SAML Providers",
+		"authentik_providers_saml.samlprovider", "SAMLProvider"}
+	classLDAP = providerClass{"ak-provider-ldap-form", "LDAP Provider", "LDAP Providers",
+		"authentik_providers_ldap.ldapprovider", "LDAPProvider"}
 )
 
+const (
+	kindOAuth2 = "oauth2"
+	kindProxy  = "proxy"
+	kindSAML   = "saml"
+	kindLDAP   = "ldap"
+)
+
+// isOAuth2 says whether the row is an OAuth2Provider (proxy providers are one).
+func (p *provider) isOAuth2() bool { return p.Kind == kindOAuth2 || p.Kind == kindProxy }
+
 func (p *provider) concreteClass() providerClass {
-	if p.Proxy {
+	switch p.Kind {
+	case kindProxy:
 		return classProxy
+	case kindSAML:
+		return classSAML
+	case kindLDAP:
+		return classLDAP
 	}
 	return classOAuth2
 }
+
+// overrideKind is the OverrideField/SetField kind of a provider.
+func (p *provider) overrideKind() string { return p.Kind + "provider" }
 
 type providerOut struct {
 	PK                                 int32    `json:"pk"`
@@ -170,11 +194,7 @@ func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
 
 func (e *Emulator) renderProviderAs(p *provider, cls providerClass) map[string]any {
 	m := toMap(e.baseOut(p, cls))
-	kind := "oauth2provider"
-	if p.Proxy {
-		kind = "proxyprovider"
-	}
-	e.applyOverrides(kind, p.Name, m)
+	e.applyOverrides(p.overrideKind(), p.Name, m)
 	return m
 }
 
@@ -228,25 +248,38 @@ func (s *state) providerByPK(pk int32) *provider {
 
 func (s *state) providerExists(pk int32) bool { return s.providerByPK(pk) != nil }
 
-// providerFromURL resolves the {id} of a provider detail URL. proxyOnly
-// restricts the lookup to ProxyProviders.
-func (e *Emulator) providerFromURL(c *call, model string, proxyOnly bool) (*provider, *resp) {
+// providerFromURL resolves the {id} of a provider detail URL. The model
+// (OAuth2Provider, ProxyProvider, ... or Provider for any) restricts the
+// lookup to that class and its subclasses, like the viewset's queryset.
+func (e *Emulator) providerFromURL(c *call, model string) (*provider, *resp) {
 	n, err := strconv.ParseInt(c.id, 10, 32)
 	if err != nil {
 		r := notFound()
 		return nil, &r
 	}
 	p := e.st.providerByPK(int32(n))
-	if p == nil || (proxyOnly && !p.Proxy) {
+	if p == nil || !p.isA(model) {
 		r := noMatch(model)
 		return nil, &r
 	}
 	return p, nil
 }
 
+// isA is Python's isinstance against a provider class name.
+func (p *provider) isA(model string) bool {
+	switch model {
+	case "Provider":
+		return true
+	case "OAuth2Provider":
+		return p.isOAuth2()
+	}
+	return p.concreteClass().pyName == model
+}
+
 // newOAuth2Defaults is an OAuth2Provider with the model defaults.
 func (e *Emulator) newOAuth2Defaults() *provider {
 	return &provider{
+		Kind:       kindOAuth2,
 		ClientType: "confidential", ClientID: e.randomString(40), ClientSecret: e.randomString(128),
 		AccessCodeValidity: "minutes=1", AccessTokenValidity: "hours=1", RefreshTokenValidity: "days=30",
 		RefreshTokenThreshold: "seconds=0", IncludeClaimsInIDToken: true, RedirectURIs: []redirectURI{},
@@ -270,6 +303,9 @@ func (e *Emulator) listOAuth2(c *call) resp {
 	}
 	objs := make([]map[string]any, 0, len(e.st.providers))
 	for _, p := range e.st.providers {
+		if !p.isOAuth2() {
+			continue
+		}
 		if app := c.q.Get("application"); app != "" {
 			if a := e.st.appUsingProvider(p.PK); a == nil || !strings.EqualFold(a.PK, app) {
 				continue
@@ -290,7 +326,7 @@ func (e *Emulator) listOAuth2(c *call) resp {
 }
 
 func (e *Emulator) getOAuth2(c *call) resp {
-	p, r := e.providerFromURL(c, "OAuth2Provider", false)
+	p, r := e.providerFromURL(c, "OAuth2Provider")
 	if r != nil {
 		return *r
 	}
@@ -310,7 +346,7 @@ func (e *Emulator) putOAuth2(c *call) resp   { return e.updateOAuth2(c, false) }
 func (e *Emulator) patchOAuth2(c *call) resp { return e.updateOAuth2(c, true) }
 
 func (e *Emulator) updateOAuth2(c *call, partial bool) resp {
-	p, r := e.providerFromURL(c, "OAuth2Provider", false)
+	p, r := e.providerFromURL(c, "OAuth2Provider")
 	if r != nil {
 		return *r
 	}
@@ -327,7 +363,7 @@ func (e *Emulator) updateOAuth2(c *call, partial bool) resp {
 func (e *Emulator) listProxy(c *call) resp {
 	objs := []map[string]any{}
 	for _, p := range e.st.providers {
-		if p.Proxy {
+		if p.Kind == kindProxy {
 			m := e.renderProxy(p)
 			if p.Certificate != nil {
 				if k := e.st.keypairByPK(*p.Certificate); k != nil {
@@ -379,7 +415,7 @@ func stripPrivate(r resp) {
 }
 
 func (e *Emulator) getProxy(c *call) resp {
-	p, r := e.providerFromURL(c, "ProxyProvider", true)
+	p, r := e.providerFromURL(c, "ProxyProvider")
 	if r != nil {
 		return *r
 	}
@@ -388,7 +424,7 @@ func (e *Emulator) getProxy(c *call) resp {
 
 func (e *Emulator) createProxy(c *call) resp {
 	p := e.newOAuth2Defaults()
-	p.Proxy = true
+	p.Kind = kindProxy
 	if r := e.writeProvider(c, p, false, true); r.status != 0 {
 		return r
 	}
@@ -401,7 +437,7 @@ func (e *Emulator) putProxy(c *call) resp   { return e.updateProxy(c, false) }
 func (e *Emulator) patchProxy(c *call) resp { return e.updateProxy(c, true) }
 
 func (e *Emulator) updateProxy(c *call, partial bool) resp {
-	p, r := e.providerFromURL(c, "ProxyProvider", true)
+	p, r := e.providerFromURL(c, "ProxyProvider")
 	if r != nil {
 		return *r
 	}
@@ -450,9 +486,20 @@ func (e *Emulator) insertProvider(p *provider) {
 
 func (e *Emulator) listAllProviders(c *call) resp {
 	objs := []map[string]any{}
+	backchannel, bcErr := parseBool(c.q.Get("backchannel"))
+	appNull, appErr := parseBool(c.q.Get("application__isnull"))
 	for _, p := range e.st.providers {
-		if b, err := parseBool(c.q.Get("backchannel")); err == nil && b {
-			continue // neither OAuth2 nor Proxy providers are backchannel providers
+		if bcErr == nil && backchannel != p.isBackchannel() {
+			continue // ProviderFilter.filter_backchannel: is_backchannel=value
+		}
+		if appErr == nil {
+			// ProviderFilter.filter_application__isnull:
+			// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v)
+			noApp := e.st.appUsingProvider(p.PK) == nil
+			noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
+			if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
+				continue
+			}
 		}
 		m := e.renderProviderAs(p, p.concreteClass())
 		if a := e.st.appUsingProvider(p.PK); a != nil {
@@ -461,7 +508,6 @@ func (e *Emulator) listAllProviders(c *call) resp {
 		objs = append(objs, m)
 	}
 	res := e.list(c, objs, listSpec{
-		filters:      []filterSpec{isNull("application__isnull", "assigned_application_slug")},
 		searchFields: []string{"name", "_application_name"},
 		order:        []string{"pk"},
 	})
@@ -469,17 +515,21 @@ func (e *Emulator) listAllProviders(c *call) resp {
 	return res
 }
 
+// isBackchannel is Provider.is_backchannel: true for BackchannelProvider
+// subclasses (LDAP here).
+func (p *provider) isBackchannel() bool { return p.Kind == kindLDAP }
+
 func (e *Emulator) getAnyProvider(c *call) resp {
-	p, r := e.providerFromURL(c, "Provider", false)
+	p, r := e.providerFromURL(c, "Provider")
 	if r != nil {
 		return *r
 	}
 	return resp{status: 200, body: e.renderProviderAs(p, p.concreteClass())}
 }
 
-func (e *Emulator) deleteProvider(model string, proxyOnly bool) handler {
+func (e *Emulator) deleteProvider(model string) handler {
 	return func(c *call) resp {
-		p, r := e.providerFromURL(c, model, proxyOnly)
+		p, r := e.providerFromURL(c, model)
 		if r != nil {
 			return *r
 		}

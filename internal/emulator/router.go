@@ -31,26 +31,43 @@ type route struct {
 	detail     map[string]handler
 	anonymous  bool // AllowAny (authentication still runs)
 	noDetail   bool
+	// actions are DRF @action routes: detail ones at "{id}/<name>/",
+	// collection ones at "<name>/" (matched before a detail id).
+	detailActions     map[string]action
+	collectionActions map[string]action
+}
+
+// action is one extra viewset route.
+type action struct {
+	methods   map[string]handler
+	anonymous bool // permission_classes=[AllowAny]
 }
 
 func (e *Emulator) routes() []route {
-	return []route{
+	return append([]route{
 		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
 			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
 		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
-			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider", false))},
+			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider"))},
 		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
-			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider", true))},
+			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider"))},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
-			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider", false)}},
+			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
-			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost)},
+			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
+			collectionActions: map[string]action{
+				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
+			}},
 		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
 			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
 			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
 		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
-			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair}},
+			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair},
+			detailActions: map[string]action{
+				"view_certificate": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(false)}},
+				"view_private_key": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(true)}},
+			}},
 		{prefix: "core/groups/", collection: methods(e.listGroups, e.createGroup),
 			detail: detailMethods(e.getGroup, e.putGroup, e.patchGroup, e.deleteGroup)},
 		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
@@ -58,7 +75,18 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
+	}, e.genericRoutes()...)
+}
+
+// genericKinds are the kinds served by the generic CRUD layer (kinds.go).
+var genericKinds = []genericKind{samlProviderKind, ldapProviderKind, samlMappingKind}
+
+func (e *Emulator) genericRoutes() []route {
+	out := make([]route, 0, len(genericKinds))
+	for _, k := range genericKinds {
+		out = append(out, k.route(e))
 	}
+	return out
 }
 
 func methods(list, create handler) map[string]handler {
@@ -192,32 +220,43 @@ func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 	}
 	var rt *route
 	id := ""
+	var handlers map[string]handler
+	anonymous := false
 	for _, cand := range e.routes() {
 		if rest == cand.prefix {
-			rt = &cand
+			rt, handlers, anonymous = &cand, cand.collection, cand.anonymous
 			break
 		}
-		if tail, ok := strings.CutPrefix(rest, cand.prefix); ok && !cand.noDetail {
-			tail = strings.TrimSuffix(tail, "/")
-			if tail != "" && !strings.Contains(tail, "/") {
-				rt, id = &cand, tail
-				break
+		tail, ok := strings.CutPrefix(rest, cand.prefix)
+		if !ok || cand.noDetail {
+			continue
+		}
+		parts := strings.Split(strings.TrimSuffix(tail, "/"), "/")
+		switch {
+		case len(parts) == 1 && parts[0] != "":
+			if a, ok := cand.collectionActions[parts[0]]; ok {
+				rt, handlers, anonymous = &cand, a.methods, a.anonymous
+			} else {
+				rt, id, handlers, anonymous = &cand, parts[0], cand.detail, cand.anonymous
 			}
+		case len(parts) == 2 && parts[0] != "":
+			if a, ok := cand.detailActions[parts[1]]; ok {
+				rt, id, handlers, anonymous = &cand, parts[0], a.methods, a.anonymous
+			}
+		}
+		if rt != nil {
+			break
 		}
 	}
 	if rt == nil {
 		return notFound()
-	}
-	handlers := rt.collection
-	if id != "" {
-		handlers = rt.detail
 	}
 	auth, user := e.authenticate(r)
 	switch auth {
 	case authInvalid:
 		return detail(http.StatusForbidden, msgTokenInvalid)
 	case authNone:
-		if !rt.anonymous {
+		if !anonymous {
 			if id != "" {
 				return detail(http.StatusForbidden, msgNoPermission)
 			}

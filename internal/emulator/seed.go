@@ -38,14 +38,18 @@ func (e *Emulator) seedDefaults() {
 		e.st.mappings = append(e.st.mappings, &scopeMapping{PK: e.newUUID(), Managed: strPtr(m.managed),
 			Name: m.name, ScopeName: m.scope, Description: m.desc, Expression: m.expr})
 	}
-	e.addKeypair("authentik Self-signed Certificate", "rsa", true)
-	jwt := e.addKeypair("authentik Internal JWT Certificate", "rsa", true)
+	// authentik/crypto/apps.py: self_signed (365 days, a random SAN) and
+	// managed_jwt_cert (360 days, SAN goauthentik.io).
+	e.addKeypair("authentik Self-signed Certificate", "rsa", true, 365,
+		[]string{e.randomString(40) + ".self-signed.goauthentik.io"})
+	jwt := e.addKeypair("authentik Internal JWT Certificate", "rsa", true, 360, []string{"goauthentik.io"})
 	jwt.Managed, jwt.internal = strPtr("goauthentik.io/crypto/jwt-managed"), true
 
 	admin := e.addUser("akadmin", "authentik Default Admin")
 	e.st.adminPK = admin.PK
 	e.addGroup("authentik Admins", true, admin.PK)
 
+	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
 	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
 		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),
 		Config: json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)})

@@ -116,6 +116,10 @@ func (v *Validator) check(r *http.Request, reqBody []byte, rec *recorder) []Viol
 		Options: &openapi3filter.Options{
 			MultiError:              true,
 			SchemaValidationOptions: v.formats,
+			// kin-openapi decodes only JSON-like bodies; a file the schema
+			// declares (application/xml metadata, PEM downloads) is checked
+			// for its Content-Type only.
+			ExcludeResponseBody: !isJSON(rec.header.Get("Content-Type")),
 		},
 	}
 	respInput.SetBodyBytes(rec.body.Bytes())
@@ -269,4 +273,11 @@ func (rec *recorder) flush() {
 	}
 	rec.w.WriteHeader(rec.status)
 	_, _ = rec.w.Write(rec.body.Bytes())
+}
+
+// isJSON says whether a Content-Type is JSON (or absent, as for 204).
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(mt)
+	return mt == "" || mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

@@ -1,0 +1,432 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The generic CRUD layer: a kind is described by a kindDef (URL prefix,
+// store access, the fields of its own serializer as data, hooks for what is
+// special) and served by the shared list/create/retrieve/put/patch/delete
+// handlers below. The field tables mirror the request schemas of authentik's
+// schema.yml (required, enums, nullability, minLength); kinds_test.go checks
+// them against the schema through the contract package.
+
+// fieldType is how a generic field is read from a request body.
+type fieldType int
+
+const (
+	ftString      fieldType = iota // CharField (whitespace trimmed)
+	ftURL                          // DomainlessURLValidator(schemes=("http", "https"))
+	ftDuration                     // timedelta_string_validator
+	ftChoice                       // ChoiceField
+	ftBool                         // BooleanField
+	ftInt32                        // IntegerField within int32
+	ftNullString                   // CharField(allow_null=True)
+	ftKeypair                      // nullable FK to CertificateKeyPair
+	ftSAMLMapping                  // nullable FK to SAMLPropertyMapping
+)
+
+// fieldDef is one writable field of a kind's serializer. Stored values are
+// string, bool, int64, or nil (null).
+type fieldDef struct {
+	name     string
+	typ      fieldType
+	required bool // required on create and PUT
+	blank    bool // "" allowed
+	def      any  // model default on create
+	choices  []string
+	filter   string // list filter: "exact" (param = name), "iexact" (param = name+"__iexact"), "" none
+}
+
+// kindDef describes one kind served by the generic handlers. T is the
+// stored object type.
+type kindDef[T any] struct {
+	kind   string // OverrideField/SetField kind, e.g. "samlprovider"
+	model  string // Python class, for "No <model> matches the given query."
+	prefix string // below /api/v3/
+	intPK  bool   // integer pk in the URL (else uuid)
+	fields []fieldDef
+	list   listSpec // extra filters, search, order; field filters are added from fields
+
+	all    func(e *Emulator) []T
+	byID   func(e *Emulator, id string) (T, bool)
+	fresh  func(e *Emulator) T           // a new object before the body is applied
+	clone  func(T) T                     // a copy to validate into
+	commit func(e *Emulator, dst, src T) // store the validated copy
+	insert func(e *Emulator, obj T)
+	remove func(e *Emulator, obj T)
+	attrs  func(T) map[string]any
+	key    func(T) string // OverrideField/SetField key (the name)
+
+	// readBase reads fields kept outside attrs (e.g. the Provider base).
+	readBase func(e *Emulator, f *form, obj T)
+	// validate is the serializer's validate(); it sees only the body's
+	// attributes (f.has) and runs when every field was valid.
+	validate func(e *Emulator, f *form, obj T) *resp
+	// render renders everything but attrs: base and computed fields.
+	render func(e *Emulator, c *call, obj T) map[string]any
+	// refFilters are model-choice filters: unknown values give a 400.
+	refFilters func(e *Emulator) (single, multi map[string]func(string) bool)
+	// listExtra adds private "_..." keys used by filters; removed after listing.
+	listExtra func(e *Emulator, obj T, m map[string]any)
+
+	pk func(T) string
+
+	detailActions     map[string]kindAction[T]
+	collectionActions map[string]action
+}
+
+// kindAction is a detail @action of a generic kind.
+type kindAction[T any] struct {
+	anonymous bool
+	fn        func(e *Emulator, c *call, obj T) resp
+}
+
+func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
+	m := k.render(e, c, obj)
+	a := k.attrs(obj)
+	for _, fd := range k.fields {
+		v := a[fd.name]
+		if n, ok := v.(int64); ok {
+			v = json.Number(strconv.FormatInt(n, 10))
+		}
+		m[fd.name] = v
+	}
+	e.applyOverrides(k.kind, k.key(obj), m)
+	return m
+}
+
+func (k *kindDef[T]) lookup(e *Emulator, c *call) (T, *resp) {
+	var zero T
+	if k.intPK {
+		if _, err := strconv.ParseInt(c.id, 10, 32); err != nil {
+			r := notFound()
+			return zero, &r
+		}
+	} else if !isUUID(c.id) {
+		r := notFound()
+		return zero, &r
+	}
+	obj, ok := k.byID(e, c.id)
+	if !ok {
+		r := noMatch(k.model)
+		return zero, &r
+	}
+	return obj, nil
+}
+
+// route builds the kind's routes on the shared handlers.
+func (k *kindDef[T]) route(e *Emulator) route {
+	rt := route{
+		prefix:     k.prefix,
+		collection: methods(func(c *call) resp { return k.listH(e, c) }, func(c *call) resp { return k.createH(e, c) }),
+		detail: detailMethods(
+			func(c *call) resp {
+				obj, r := k.lookup(e, c)
+				if r != nil {
+					return *r
+				}
+				return resp{status: http.StatusOK, body: k.renderObj(e, c, obj)}
+			},
+			func(c *call) resp { return k.updateH(e, c, false) },
+			func(c *call) resp { return k.updateH(e, c, true) },
+			func(c *call) resp {
+				obj, r := k.lookup(e, c)
+				if r != nil {
+					return *r
+				}
+				k.remove(e, obj)
+				return resp{status: http.StatusNoContent}
+			}),
+		collectionActions: k.collectionActions,
+		detailActions:     map[string]action{},
+	}
+	for name, a := range k.detailActions {
+		rt.detailActions[name] = action{anonymous: a.anonymous, methods: map[string]handler{http.MethodGet: func(c *call) resp {
+			obj, r := k.lookup(e, c)
+			if r != nil {
+				return *r
+			}
+			return a.fn(e, c, obj)
+		}}}
+	}
+	return rt
+}
+
+func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
+	if k.refFilters != nil {
+		single, multi := k.refFilters(e)
+		if r := e.checkRefFilters(c, single, multi); r != nil {
+			return *r
+		}
+	}
+	objs := []map[string]any{}
+	for _, obj := range k.all(e) {
+		m := k.renderObj(e, c, obj)
+		if k.listExtra != nil {
+			k.listExtra(e, obj, m)
+		}
+		objs = append(objs, m)
+	}
+	spec := k.list
+	spec.filters = append([]filterSpec(nil), spec.filters...)
+	for _, fd := range k.fields {
+		switch {
+		case fd.filter == "exact" && fd.typ == ftBool:
+			spec.filters = append(spec.filters, boolExact(fd.name, fd.name))
+		case fd.filter == "exact" && (fd.typ == ftKeypair || fd.typ == ftSAMLMapping):
+			spec.filters = append(spec.filters, iexact(fd.name, fd.name))
+		case fd.filter == "exact":
+			spec.filters = append(spec.filters, exact(fd.name, fd.name))
+		case fd.filter == "iexact":
+			spec.filters = append(spec.filters, iexact(fd.name+"__iexact", fd.name))
+		}
+	}
+	res := e.list(c, objs, spec)
+	stripPrivate(res)
+	return res
+}
+
+func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
+	obj := k.fresh(e)
+	a := k.attrs(obj)
+	for _, fd := range k.fields {
+		a[fd.name] = fd.def
+	}
+	if r := k.write(e, c, obj, false); r != nil {
+		return *r
+	}
+	k.insert(e, obj)
+	return resp{status: http.StatusCreated, body: k.renderObj(e, c, obj)}
+}
+
+func (k *kindDef[T]) updateH(e *Emulator, c *call, partial bool) resp {
+	obj, r := k.lookup(e, c)
+	if r != nil {
+		return *r
+	}
+	next := k.clone(obj)
+	if r := k.write(e, c, next, partial); r != nil {
+		return *r
+	}
+	k.commit(e, obj, next)
+	return resp{status: http.StatusOK, body: k.renderObj(e, c, obj)}
+}
+
+// write validates a body into obj; nil means success.
+func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return perr
+	}
+	if k.readBase != nil {
+		k.readBase(e, f, obj)
+	}
+	a := k.attrs(obj)
+	for _, fd := range k.fields {
+		e.readField(f, fd, a)
+	}
+	if !f.ok() {
+		r := f.result()
+		return &r
+	}
+	if k.validate != nil {
+		return k.validate(e, f, obj)
+	}
+	return nil
+}
+
+// readField reads one field of a body into a.
+func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
+	k := fd.name
+	switch fd.typ {
+	case ftString:
+		var s string
+		if f.str(k, fd.required, fd.blank, &s) {
+			a[k] = s
+		}
+	case ftURL:
+		var s string
+		if f.str(k, fd.required, fd.blank, &s) {
+			if s != "" && !validDomainlessURL(s) {
+				f.fail(k, "Enter a valid URL.")
+				return
+			}
+			a[k] = s
+		}
+	case ftDuration:
+		var s string
+		if f.str(k, fd.required, false, &s) {
+			if !validDuration(s) {
+				f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", s))
+				return
+			}
+			a[k] = s
+		}
+	case ftChoice:
+		var s string
+		if f.choice(k, fd.required, fd.choices, &s) {
+			a[k] = s
+		}
+	case ftBool:
+		var b bool
+		if f.boolean(k, &b) {
+			a[k] = b
+		}
+	case ftInt32:
+		var n int
+		if f.integer(k, fd.required, -2147483648, 2147483647, &n) {
+			a[k] = int64(n)
+		}
+	case ftNullString:
+		var p *string
+		if f.has(k) && f.nullStr(k, &p) {
+			if p == nil {
+				a[k] = nil
+			} else {
+				a[k] = *p
+			}
+		}
+	case ftKeypair, ftSAMLMapping:
+		exists := e.st.keypairRef
+		if fd.typ == ftSAMLMapping {
+			exists = e.st.samlMappingRef
+		}
+		var p *string
+		if f.has(k) && f.uuidRef(k, fd.required, true, exists, &p) {
+			if p == nil {
+				a[k] = nil
+			} else {
+				a[k] = *p
+			}
+		}
+	}
+}
+
+// domainlessURLRe is Django's URLValidator regex as DomainlessURLValidator
+// relaxes it (any host name, no TLD needed), in a simplified form.
+var domainlessURLRe = regexp.MustCompile(`(?i)^[a-z0-9.+-]*://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:[a-z0-9\x{00a1}-\x{ffff}](?:[a-z0-9\x{00a1}-\x{ffff}-]{0,61}[a-z0-9\x{00a1}-\x{ffff}])?(?:\.[a-z0-9\x{00a1}-\x{ffff}-]+)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:[/?#][^\s]*)?$`)
+
+// validDomainlessURL is DomainlessURLValidator(schemes=("http", "https")).
+func validDomainlessURL(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https":
+	default:
+		return false
+	}
+	if !domainlessURLRe.MatchString(s) {
+		return false
+	}
+	_, err := url.Parse(s)
+	return err == nil
+}
+
+func cloneAttrs(a map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	return out
+}
+
+// ---- providers on the generic layer ----
+
+// providerKind wires a generic provider kind to the shared Provider table.
+func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provider] {
+	pkind := strings.TrimSuffix(kind, "provider")
+	return &kindDef[*provider]{
+		kind: kind, model: model, prefix: prefix, intPK: true, fields: fields,
+		all: func(e *Emulator) []*provider {
+			var out []*provider
+			for _, p := range e.st.providers {
+				if p.Kind == pkind {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+		byID: func(e *Emulator, id string) (*provider, bool) {
+			n, _ := strconv.ParseInt(id, 10, 32)
+			p := e.st.providerByPK(int32(n))
+			return p, p != nil && p.Kind == pkind
+		},
+		fresh: func(e *Emulator) *provider {
+			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{},
+				JWTFederationSources: []string{}, JWTFederationProviders: []int32{}}
+		},
+		clone: func(p *provider) *provider {
+			n := *p
+			n.Attrs = cloneAttrs(p.Attrs)
+			return &n
+		},
+		commit:   func(_ *Emulator, dst, src *provider) { *dst = *src },
+		insert:   func(e *Emulator, p *provider) { e.insertProvider(p) },
+		remove:   func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
+		attrs:    func(p *provider) map[string]any { return p.Attrs },
+		key:      func(p *provider) string { return p.Name },
+		pk:       func(p *provider) string { return strconv.Itoa(int(p.PK)) },
+		readBase: func(e *Emulator, f *form, p *provider) { e.readProviderBase(f, p) },
+		render: func(e *Emulator, _ *call, p *provider) map[string]any {
+			return toMap(e.baseOut(p, p.concreteClass()))
+		},
+	}
+}
+
+// readProviderBase reads ProviderSerializer's fields (authentik/core/api/providers.py).
+func (e *Emulator) readProviderBase(f *form, p *provider) {
+	if f.str("name", true, false, &p.Name) {
+		for _, o := range e.st.providers {
+			if o.Name == p.Name && o.PK != p.PK {
+				f.fail("name", "provider with this name already exists.")
+			}
+		}
+	}
+	var flowPK *string
+	if f.uuidRef("authorization_flow", true, false, e.st.flowRef, &flowPK) {
+		p.AuthorizationFlow = *flowPK
+	}
+	if f.uuidRef("invalidation_flow", true, false, e.st.flowRef, &flowPK) {
+		p.InvalidationFlow = flowPK
+	}
+	f.uuidRef("authentication_flow", false, true, e.st.flowRef, &p.AuthenticationFlow)
+	f.uuidList("property_mappings", false, e.st.mappingRef, &p.PropertyMappings)
+}
+
+// providerRefFilters are the model-choice filters every provider list has.
+func providerRefFilters(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
+	flow := func(v string) bool { return e.st.flowRef(v) != "" }
+	return map[string]func(string) bool{
+			"authorization_flow": flow, "authentication_flow": flow, "invalidation_flow": flow,
+		}, map[string]func(string) bool{
+			"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
+		}
+}
+
+// kindRegistry lists the generic kinds, for routing and SetField.
+type genericKind interface {
+	route(e *Emulator) route
+	setField(e *Emulator, key string) (id string, ok bool)
+	kindName() string
+}
+
+func (k *kindDef[T]) kindName() string { return k.kind }
+
+// setField resolves an object by its key for SetField.
+func (k *kindDef[T]) setField(e *Emulator, key string) (string, bool) {
+	for _, obj := range k.all(e) {
+		if k.key(obj) == key {
+			return k.pk(obj), true
+		}
+	}
+	return "", false
+}

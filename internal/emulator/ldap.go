@@ -1,0 +1,77 @@
+package emulator
+
+// LDAP provider, as authentik/providers/ldap/{models.py,api.py}. An
+// LDAPProvider is a BackchannelProvider (is_backchannel=True).
+
+var ldapAccessModes = []string{"direct", "cached"}
+
+// ldapProviderFields are LDAPProviderSerializer's own fields with the model
+// defaults; filters as LDAPProviderFilter.Meta.fields.
+var ldapProviderFields = []fieldDef{
+	{name: "base_dn", typ: ftString, def: "DC=ldap,DC=goauthentik,DC=io", filter: "iexact"},
+	{name: "certificate", typ: ftKeypair},
+	{name: "tls_server_name", typ: ftString, blank: true, def: "", filter: "iexact"},
+	{name: "uid_start_number", typ: ftInt32, def: int64(2000), filter: "iexact"},
+	{name: "gid_start_number", typ: ftInt32, def: int64(4000), filter: "iexact"},
+	{name: "search_mode", typ: ftChoice, choices: ldapAccessModes, def: "direct"},
+	{name: "bind_mode", typ: ftChoice, choices: ldapAccessModes, def: "direct"},
+	{name: "mfa_support", typ: ftBool, def: true},
+}
+
+var ldapProviderKind = newLDAPProviderKind()
+
+func newLDAPProviderKind() *kindDef[*provider] {
+	k := providerKind("ldapprovider", "LDAPProvider", "providers/ldap/", ldapProviderFields)
+	base := k.render
+	k.render = func(e *Emulator, c *call, p *provider) map[string]any {
+		m := base(e, c, p)
+		m["outpost_set"] = e.st.outpostSet(p.PK)
+		return m
+	}
+	k.list = listSpec{
+		filters: []filterSpec{
+			iexact("name__iexact", "name"),
+			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			iexact("certificate__kp_uuid__iexact", "certificate"),
+			iexact("certificate__name__iexact", "_certificate_name"),
+			// LDAPProviderFilter.filter_application__isnull:
+			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
+			{"application__isnull", func(o map[string]any, v []string) bool {
+				b, err := parseBool(v[0])
+				if err != nil {
+					return true
+				}
+				return (o["assigned_application_slug"] == "") == b || (o["assigned_backchannel_application_slug"] == "") == b
+			}},
+		},
+		searchFields: []string{"name"},
+		order:        []string{"name"},
+	}
+	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
+		for _, f := range e.st.flows {
+			if f.PK == p.AuthorizationFlow {
+				m["_authorization_flow_slug"] = f.Slug
+			}
+		}
+		if kp, _ := p.Attrs["certificate"].(string); kp != "" {
+			if c := e.st.keypairByPK(kp); c != nil {
+				m["_certificate_name"] = c.Name
+			}
+		}
+	}
+	return k
+}
+
+// outpostSet is the read-only outpost_set of outpost-backed providers:
+// str(outpost) of every outpost holding the provider.
+func (s *state) outpostSet(pk int32) []string {
+	out := []string{}
+	for _, o := range s.outposts {
+		for _, x := range o.Providers {
+			if x == pk {
+				out = append(out, "Outpost "+o.Name)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// SetField changes one field of a stored object the way an admin editing it
+// in authentik's web UI would (to simulate drift): it runs the kind's PATCH
+// with {field: value}, so authentik's validation, normalisation and side
+// effects apply, and returns an error carrying the 400 body if the value is
+// refused. kind is one of samlprovider, ldapprovider, samlpropertymapping,
+// oauth2provider, proxyprovider, scopemapping, outpost, group (key: the
+// name) or application (key: the slug).
+func (e *Emulator) SetField(kind, key, field string, value any) error {
+	body, err := json.Marshal(map[string]any{field: value})
+	if err != nil {
+		return fmt.Errorf("set field %s.%s: %w", kind, field, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id, prefix, ok := e.resolveKey(kind, key)
+	if !ok {
+		return fmt.Errorf("set field %s.%s: no %s %q", kind, field, kind, key)
+	}
+	path := apiPrefix + prefix + id + "/"
+	r := &http.Request{Method: http.MethodPatch, Host: "emulator", URL: &url.URL{Path: path}, Header: http.Header{}}
+	var h handler
+	for _, rt := range e.routes() {
+		if rt.prefix == prefix {
+			h = rt.detail[http.MethodPatch]
+		}
+	}
+	if h == nil {
+		return fmt.Errorf("set field %s.%s: kind %q cannot be edited", kind, field, kind)
+	}
+	res := h(&call{r: r, body: body, q: url.Values{}, id: id, user: e.st.adminPK})
+	if res.status != http.StatusOK {
+		b, _ := json.Marshal(res.body)
+		return fmt.Errorf("set field %s.%s: %d %s", kind, field, res.status, b)
+	}
+	return nil
+}
+
+// resolveKey finds the URL id and route prefix of an object by its key.
+// Called with e.mu held.
+func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
+	for _, k := range genericKinds {
+		rt := k.route(e)
+		if k.kindName() == kind {
+			id, ok := k.setField(e, key)
+			return id, rt.prefix, ok
+		}
+	}
+	switch kind {
+	case "application":
+		if a := e.st.appBySlug(key); a != nil {
+			return a.Slug, "core/applications/", true
+		}
+	case "oauth2provider", "proxyprovider":
+		for _, p := range e.st.providers {
+			if p.Name == key && p.overrideKind() == kind {
+				prefix := "providers/oauth2/"
+				if p.Kind == kindProxy {
+					prefix = "providers/proxy/"
+				}
+				return strconv.Itoa(int(p.PK)), prefix, true
+			}
+		}
+	case "scopemapping":
+		for _, m := range e.st.mappings {
+			if m.Name == key {
+				return m.PK, "propertymappings/provider/scope/", true
+			}
+		}
+	case "outpost":
+		for _, o := range e.st.outposts {
+			if o.Name == key {
+				return o.PK, "outposts/instances/", true
+			}
+		}
+	case "group":
+		for _, g := range e.st.groups {
+			if g.Name == key {
+				return g.PK, "core/groups/", true
+			}
+		}
+	}
+	return "", "", false
+}
