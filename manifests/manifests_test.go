@@ -12,7 +12,9 @@ import (
 
 // exampleEnv gives the variables the examples document in their headers.
 var exampleEnv = map[string]string{
-	"LIBRECHAT_URL": "https://chat.example.com",
+	"LIBRECHAT_URL":  "https://chat.example.com",
+	"WIKI_URL":       "https://wiki.example.com",
+	"DASHBOARDS_URL": "https://dashboards.example.com",
 }
 
 func TestEveryExampleLoadsAndValidates(t *testing.T) {

@@ -55,7 +55,7 @@ func validateScopeMappings(v *validation) {
 			seenScope[s.ScopeName] = s
 		}
 		if strings.TrimSpace(s.Expression) == "" {
-			v.ds.add(s.Src.Pos, fmt.Sprintf("scope mapping %q: expression is required (Python returning a dict of claims, e.g. return {\"roles\": [g.name for g in request.user.ak_groups.all()]})", s.Name))
+			v.ds.add(s.Src.Pos, fmt.Sprintf("scope mapping %q: expression is required (Python returning a dict of claims, e.g. return {\"roles\": [group.name for group in request.user.groups.all()]})", s.Name))
 		}
 		v.scopes[s.ScopeName] = true
 	}
