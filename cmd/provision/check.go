@@ -47,10 +47,7 @@ The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
-	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.Reads{
-		Kinds:         []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping, plan.KindKeyPair, plan.KindGroup, plan.KindBinding},
-		ProviderTypes: []string{"oauth2"},
-	})
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, libreChatReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding))
 	if err != nil {
 		return err
 	}

@@ -94,14 +94,21 @@ type appState struct {
 	live   *plan.Live
 }
 
+// appReads is what a command about one application needs read.
+type appReads func(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error)
+
 // loadApp loads the manifest, finds the application by slug and reads the
 // live kinds its command needs.
-func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, reads plan.Reads) (*appState, error) {
+func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, needs appReads) (*appState, error) {
 	m, err := loadManifest(path, streams)
 	if err != nil {
 		return nil, err
 	}
 	a, err := findApp(m, slug)
+	if err != nil {
+		return nil, err
+	}
+	reads, err := needs(m, a)
 	if err != nil {
 		return nil, err
 	}
@@ -114,4 +121,37 @@ func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug
 		return nil, err
 	}
 	return &appState{app: a, client: c, live: live}, nil
+}
+
+// libreChatReads is what the LibreChat output needs: the application, its
+// OAuth2 provider and the scope mappings (checks need more, see check.go).
+func libreChatReads(extra ...plan.Kind) appReads {
+	return func(_ *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+		if err := requireLibreChat(a); err != nil {
+			return plan.Reads{}, err
+		}
+		kinds := append([]plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping}, extra...)
+		return plan.Reads{Kinds: kinds, ProviderTypes: []string{manifest.TypeOAuth2}}, nil
+	}
+}
+
+// providerReads is what describing an application's provider needs: the
+// application and its provider with its type's own fields.
+func providerReads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+	if a.Provider == nil {
+		return plan.Reads{}, fmt.Errorf("application %q (%s) declares no provider", a.Slug, a.Src.Pos)
+	}
+	r := plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider}}
+	for _, p := range m.Providers {
+		if p.Name == *a.Provider {
+			r.ProviderTypes = []string{p.Type}
+			switch p.Type {
+			case manifest.TypeOAuth2:
+				r.Kinds = append(r.Kinds, plan.KindScopeMapping)
+			case manifest.TypeLDAP:
+				r.Kinds = append(r.Kinds, plan.KindOutpost)
+			}
+		}
+	}
+	return r, nil
 }

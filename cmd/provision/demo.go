@@ -21,22 +21,36 @@ import (
 )
 
 type demoOptions struct {
-	io   IOStreams
-	Keep string
+	io       IOStreams
+	Keep     string
+	Manifest string
+}
+
+// demoEnv are example values for the variables the example manifests
+// document; the caller's environment wins.
+var demoEnv = map[string]string{
+	"LIBRECHAT_URL":  "https://chat.example.com",
+	"WIKI_URL":       "https://wiki.example.com",
+	"DASHBOARDS_URL": "https://dashboards.example.com",
 }
 
 func newDemoCmd(streams IOStreams) *cobra.Command {
 	o := &demoOptions{io: streams}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the LibreChat walkthrough against the built-in emulator",
+		Short: "Run the LibreChat walkthrough (or any manifest) against the built-in emulator",
 		Long: `demo starts the authentik emulator in-process and runs the whole LibreChat
 setup on it with the real commands: plan, apply, a second plan (no changes),
-the resulting .env (secrets masked) and the check. No authentik needed.`,
+the resulting .env (secrets masked) and the check. No authentik needed.
+
+With --manifest it runs any manifest the same way (a copy of it, so outputs
+are written beside the copy), then shows what each application's client
+needs. Variables the examples use get example values unless set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&o.Keep, "dir", "", "write the manifest and .env here instead of a temporary directory")
+	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "run this manifest file instead of the LibreChat walkthrough")
 	return cmd
 }
 
@@ -50,8 +64,16 @@ func (o *demoOptions) run(ctx context.Context) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	manifestPath := filepath.Join(dir, "librechat.yaml")
-	if err := os.WriteFile(manifestPath, manifests.LibreChat, 0o644); err != nil {
+	content, name := manifests.LibreChat, "librechat.yaml"
+	if o.Manifest != "" {
+		b, err := os.ReadFile(o.Manifest)
+		if err != nil {
+			return fmt.Errorf("read manifest: %w", err)
+		}
+		content, name = b, filepath.Base(o.Manifest)
+	}
+	manifestPath := filepath.Join(dir, name)
+	if err := os.WriteFile(manifestPath, content, 0o644); err != nil {
 		return fmt.Errorf("write demo manifest: %w", err)
 	}
 
@@ -67,7 +89,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 
 	// The demo runs the real commands, with the emulator's address and token
 	// in their environment.
-	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": emu.Token(), "LIBRECHAT_URL": "https://chat.example.com"}
+	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
@@ -75,14 +97,22 @@ func (o *demoOptions) run(ctx context.Context) error {
 		if v, ok := env[k]; ok {
 			return v, true
 		}
-		return o.io.LookupEnv(k)
+		if v, ok := o.io.LookupEnv(k); ok {
+			return v, true
+		}
+		v, ok := demoEnv[k]
+		return v, ok
 	}
 	step := func(title string, args ...string) int {
 		fmt.Fprintf(o.io.Out, "\n━━ %s\n$ provision %s\n\n", title, strings.Join(args, " "))
 		return run(ctx, args, sub)
 	}
 
-	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) at %s; LibreChat at %s\nmanifest: %s\n", url, env["LIBRECHAT_URL"], manifestPath)
+	if o.Manifest != "" {
+		return o.runManifest(ctx, step, sub, url, manifestPath, emu)
+	}
+	lc, _ := sub.LookupEnv("LIBRECHAT_URL")
+	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) at %s; LibreChat at %s\nmanifest: %s\n", url, lc, manifestPath)
 	if code := step("1. What would change on a fresh authentik", "plan", "-f", manifestPath); code != exitOK {
 		return &silentError{errors.New("demo: plan failed")}
 	}
@@ -99,6 +129,41 @@ func (o *demoOptions) run(ctx context.Context) error {
 	}
 	if code := step("5. Check the result", "check", "-f", manifestPath, "--app", "librechat"); code != exitOK {
 		return &silentError{errors.New("demo: check failed")}
+	}
+	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
+	return nil
+}
+
+// runManifest runs any manifest: plan, apply, a second plan that must be
+// empty, then what each application's client needs.
+func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...string) int, sub IOStreams, url, manifestPath string, emu *emulator.Emulator) error {
+	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) at %s\nmanifest: %s (a copy of %s)\n", url, manifestPath, o.Manifest)
+	if code := step("1. What would change on a fresh authentik", "plan", "-f", manifestPath); code != exitOK {
+		return &silentError{errors.New("demo: plan failed")}
+	}
+	if code := step("2. Apply it", "apply", "-f", manifestPath, "--auto-approve"); code != exitOK {
+		return &silentError{errors.New("demo: apply failed")}
+	}
+	if code := step("3. Plan again: nothing left to do", "plan", "-f", manifestPath, "--detailed-exitcode"); code != exitOK {
+		return &silentError{errors.New("demo: the second plan is not empty")}
+	}
+	m, err := loadManifest(manifestPath, sub)
+	if err != nil {
+		return err
+	}
+	n := 4
+	for _, a := range m.Applications {
+		if a.State.IsAbsent() || a.Provider == nil {
+			continue
+		}
+		if a.Outputs != nil && a.Outputs.LibreChat != nil {
+			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug); code != exitOK {
+				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
+			}
+		} else if code := step(fmt.Sprintf("%d. What %s's client needs", n, a.Slug), "show", "-f", manifestPath, "--app", a.Slug); code != exitOK {
+			return &silentError{fmt.Errorf("demo: show %s failed", a.Slug)}
+		}
+		n++
 	}
 	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
 	return nil

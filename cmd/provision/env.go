@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
@@ -23,11 +24,19 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 	o := &envOptions{io: streams}
 	cmd := &cobra.Command{
 		Use:   "env -f PATH --app SLUG [--out FILE]",
-		Short: "Print (or write) an application's LibreChat .env settings from authentik",
-		Long: `env reads authentik and prints the application's LibreChat settings
-(OPENID_*, ALLOW_SOCIAL_LOGIN, DOMAIN_*), unquoted as LibreChat needs them.
-It changes nothing in authentik. With --out it updates only those keys in the
-file, keeping every other line, and keeps its OPENID_SESSION_SECRET.`,
+		Short: "Print (or write) the settings an application's client needs, from authentik",
+		Long: `env reads authentik and prints the settings the application's client needs,
+as KEY=VALUE lines. It changes nothing in authentik.
+
+For an application with a librechat output: LibreChat's settings (OPENID_*,
+ALLOW_SOCIAL_LOGIN, DOMAIN_*), unquoted as LibreChat needs them. With --out it
+updates only those keys in the file, keeping every other line, and keeps its
+OPENID_SESSION_SECRET.
+
+For any other application, what its provider's client needs: for SAML the
+IdP metadata URL, SSO URLs and issuer (SAML_*); for OAuth2 the issuer, client
+ID and secret and endpoints (OIDC_*); for LDAP the base DN (LDAP_*).
+"provision show" prints the same as a readable list.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -40,11 +49,32 @@ file, keeping every other line, and keeps its OPENID_SESSION_SECRET.`,
 }
 
 func (o *envOptions) run(ctx context.Context) error {
-	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping}, ProviderTypes: []string{"oauth2"}})
+	libreChat := true
+	needs := func(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+		if requireLibreChat(a) != nil {
+			libreChat = false
+			return providerReads(m, a)
+		}
+		return libreChatReads()(m, a)
+	}
+	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, needs)
 	if err != nil {
 		return err
 	}
 	a, c, live := st.app, st.client, st.live
+	if !libreChat {
+		if o.Out != "" {
+			return fmt.Errorf("application %q has no librechat output; --out writes LibreChat's .env only (print the settings without --out)", a.Slug)
+		}
+		facts, err := outputs.Facts(c.BaseURL(), live, a.Slug)
+		if err != nil {
+			return err
+		}
+		for _, f := range facts {
+			fmt.Fprintf(o.io.Out, "%s=%s\n", f.Key, f.Value)
+		}
+		return nil
+	}
 	keepFrom := o.Out
 	if keepFrom == "" {
 		keepFrom = outputs.EnvFile(a)

@@ -12,6 +12,7 @@ import (
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/suggest"
 )
 
 // validateOutputs is manifest.Validate's hook for application outputs.
@@ -70,14 +71,24 @@ func envVars(random io.Reader, c *authentik.Client, a *manifest.Application, liv
 
 // findApp returns the manifest application with the slug.
 func findApp(m *manifest.Manifest, slug string) (*manifest.Application, error) {
+	var slugs []string
 	for i := range m.Applications {
 		if m.Applications[i].Slug == slug {
-			a := &m.Applications[i]
-			if a.Outputs == nil || a.Outputs.LibreChat == nil {
-				return nil, fmt.Errorf("application %q (%s) declares no librechat output", slug, a.Src.Pos)
-			}
-			return a, nil
+			return &m.Applications[i], nil
 		}
+		slugs = append(slugs, m.Applications[i].Slug)
 	}
-	return nil, fmt.Errorf("the manifest has no application with slug %q", slug)
+	msg := fmt.Sprintf("the manifest has no application with slug %q", slug)
+	if s := suggest.Closest(slug, slugs); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return nil, errors.New(msg)
+}
+
+// requireLibreChat fails unless the application declares a LibreChat output.
+func requireLibreChat(a *manifest.Application) error {
+	if a.Outputs == nil || a.Outputs.LibreChat == nil {
+		return fmt.Errorf("application %q (%s) declares no librechat output", a.Slug, a.Src.Pos)
+	}
+	return nil
 }
