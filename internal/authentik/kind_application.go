@@ -25,15 +25,16 @@ var applicationIO = kindIO{
 
 func applicationFromAPI(a *api.Application) plan.Application {
 	out := plan.Application{
-		PK:              a.Pk,
-		Slug:            a.Slug,
-		Name:            a.Name,
-		MetaLaunchURL:   deref(a.MetaLaunchUrl),
-		MetaDescription: deref(a.MetaDescription),
-		MetaPublisher:   deref(a.MetaPublisher),
-		MetaIcon:        deref(a.MetaIcon),
-		Group:           deref(a.Group),
-		OpenInNewTab:    deref(a.OpenInNewTab),
+		PK:                   a.Pk,
+		Slug:                 a.Slug,
+		Name:                 a.Name,
+		MetaLaunchURL:        deref(a.MetaLaunchUrl),
+		MetaDescription:      deref(a.MetaDescription),
+		MetaPublisher:        deref(a.MetaPublisher),
+		MetaIcon:             deref(a.MetaIcon),
+		Group:                deref(a.Group),
+		OpenInNewTab:         deref(a.OpenInNewTab),
+		BackchannelProviders: a.BackchannelProviders,
 	}
 	if v := a.Provider.Get(); v != nil {
 		out.Provider = *v

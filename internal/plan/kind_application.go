@@ -1,20 +1,27 @@
 package plan
 
-import "github.com/provision/provision/internal/manifest"
+import (
+	"fmt"
+
+	"github.com/provision/provision/internal/manifest"
+)
 
 // Application is a live application. Provider is 0 when it has none.
 type Application struct {
-	PK               string
-	Slug             string
-	Name             string
-	Provider         int32
-	MetaLaunchURL    string
-	MetaDescription  string
-	MetaPublisher    string
-	MetaIcon         string
-	Group            string
-	OpenInNewTab     bool
-	PolicyEngineMode string
+	PK       string
+	Slug     string
+	Name     string
+	Provider int32
+	// BackchannelProviders are deleted with the application (authentik's
+	// foreign key cascades).
+	BackchannelProviders []int32
+	MetaLaunchURL        string
+	MetaDescription      string
+	MetaPublisher        string
+	MetaIcon             string
+	Group                string
+	OpenInNewTab         bool
+	PolicyEngineMode     string
 }
 
 // ApplicationSpec creates or updates an application.
@@ -59,7 +66,20 @@ func (c *computer) application(a *manifest.Application) *Change {
 		return nil
 	}
 	if a.State.IsAbsent() {
-		return deletion(ch, live, appSlug)
+		ch = deletion(ch, live, appSlug)
+		if ch != nil {
+			for _, pk := range live.BackchannelProviders {
+				name := c.providerLabel(pk)
+				for _, p := range c.m.Providers {
+					if p.Name == name && !p.State.IsAbsent() {
+						c.fail(a.Src.At("state"), "deleting application %q also deletes its backchannel provider %q (authentik cascades the delete), which the manifest declares at %s; detach the provider from the application in authentik first, or mark it state: absent too", a.Slug, name, p.Src.Pos)
+						return nil
+					}
+				}
+				ch.Notes = append(ch.Notes, fmt.Sprintf("authentik also deletes its backchannel provider %q", name))
+			}
+		}
+		return ch
 	}
 	var l Application
 	if live != nil {

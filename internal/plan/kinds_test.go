@@ -47,3 +47,19 @@ func TestReadsForDependsOnKindsNotSize(t *testing.T) {
 	assert.Equal(t, []string{"ldap"}, ldap.ProviderTypes)
 	require.True(t, slices.Contains(ldap.Kinds, KindOutpost))
 }
+
+// authentik deletes an application's backchannel providers with it
+// (authentik/core/models.py: Provider.backchannel_application, CASCADE).
+func TestDeletingAnApplicationShowsItsBackchannelProviders(t *testing.T) {
+	l := convergedLive()
+	l.Providers = append(l.Providers, Provider{PK: 11, Name: "directory", Type: "ldap", TypeLabel: "LDAP Provider", Detail: &LDAPDetail{}})
+	l.Applications[0].BackchannelProviders = []int32{11}
+	p, err := Compute(load(t, "version: 1\napplications:\n  - {name: Chat, slug: chat, state: absent}\n"), l)
+	require.NoError(t, err)
+	require.Len(t, p.Changes, 1)
+	assert.Equal(t, []string{`authentik also deletes its backchannel provider "directory"`}, p.Changes[0].Notes)
+
+	_, err = Compute(load(t, "version: 1\nproviders:\n  - {name: directory, type: ldap, bind_flow: default-provider-authorization-implicit-consent, unbind_flow: default-provider-invalidation-flow}\napplications:\n  - {name: Chat, slug: chat, state: absent}\n"), l)
+	require.Error(t, err)
+	assert.Equal(t, err.Error(), `m.yaml:5:30: deleting application "chat" also deletes its backchannel provider "directory" (authentik cascades the delete), which the manifest declares at m.yaml:3:5; detach the provider from the application in authentik first, or mark it state: absent too`)
+}

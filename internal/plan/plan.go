@@ -59,6 +59,10 @@ type Change struct {
 	Fields []FieldChange
 	// Source is the manifest position ("file:line:col") of the entry.
 	Source string
+	// Notes are consequences authentik adds to the change that the plan
+	// shows but does not perform (display only: never drives apply), e.g.
+	// providers deleted with their application.
+	Notes []string
 	// Spec is what the executor sends: the kind's own spec type (GroupSpec
 	// for groups, ...), nil for Delete. See SpecOf.
 	Spec any

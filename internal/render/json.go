@@ -22,6 +22,7 @@ type jsonChange struct {
 	ID     string      `json:"id,omitempty"`
 	Source string      `json:"source,omitempty"`
 	Fields []jsonField `json:"fields"`
+	Notes  []string    `json:"notes,omitempty"`
 }
 
 // jsonField leaves Before/After out for sensitive fields.
@@ -42,7 +43,7 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes}
 		for _, f := range c.Fields {
 			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive}
 			if !f.Sensitive {

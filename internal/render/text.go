@@ -45,6 +45,9 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 			tw.printf(" (%s)", c.Source)
 		}
 		tw.printf("\n")
+		for _, n := range c.Notes {
+			tw.printf("  # (%s)\n", n)
+		}
 		if c.Action == plan.Delete {
 			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
 			continue
