@@ -54,6 +54,7 @@ type form struct {
 	raw     map[string]json.RawMessage
 	partial bool // PATCH: nothing is required
 	errs    map[string]any
+	crashed bool // a validator raised an uncaught exception: authentik answers 500
 }
 
 // parseForm decodes a request body as a JSON object. An empty body is an
@@ -81,7 +82,19 @@ func parseForm(body []byte, partial bool) (*form, *resp) {
 
 func (f *form) ok() bool { return len(f.errs) == 0 }
 
-func (f *form) result() resp { return resp{status: 400, body: f.errs} }
+func (f *form) result() resp {
+	if f.crashed {
+		return serverError()
+	}
+	return resp{status: 400, body: f.errs}
+}
+
+// crash records that validating k raised an exception DRF does not turn
+// into a 400 (e.g. OverflowError), so the request ends in a 500.
+func (f *form) crash(k string) {
+	f.crashed = true
+	f.errs[k] = []string{"server error"}
+}
 
 func (f *form) fail(k, msg string) {
 	if _, seen := f.errs[k]; !seen {
@@ -380,13 +393,14 @@ func (f *form) intList(k string, required, allowEmpty bool, exists func(int32) b
 	return true
 }
 
-// object reads a JSONField that must hold an object; it is kept verbatim.
+// object reads a JSONDictField (authentik/core/api/utils.py: a JSONField
+// with the is_dict validator); the value is kept verbatim.
 func (f *form) object(k string, required bool, dst *json.RawMessage) bool {
 	if !f.take(k, required, false) {
 		return false
 	}
 	if pyType(f.raw[k]) != "dict" {
-		f.fail(k, fmt.Sprintf("Expected a dictionary of items but got type %q.", pyType(f.raw[k])))
+		f.fail(k, "Value must be a dictionary, and not have any duplicate keys.")
 		return false
 	}
 	*dst = append(json.RawMessage(nil), f.raw[k]...)

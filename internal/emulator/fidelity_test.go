@@ -38,3 +38,84 @@ func TestDeleteApplicationCascadesBackchannelProviders(t *testing.T) {
 		t.Errorf("outpost still lists the deleted provider: %v", o.Providers)
 	}
 }
+
+// authentik/outposts/api/outposts.py (validate_config: dacite.from_dict into
+// OutpostConfig, then timedelta_string_validator on refresh_interval) and
+// authentik/core/api/utils.py (JSONDictField's is_dict message).
+func TestOutpostConfigValidated(t *testing.T) {
+	e := newEnv(t)
+	px := e.proxy("cfg-px")
+	body := func(cfg string) string {
+		return `{"name":"cfg","type":"proxy","providers":[` + itoa(px.Pk) + `],"config":` + cfg + `}`
+	}
+	for _, tc := range []struct {
+		name, cfg string
+		status    int
+		want      string
+	}{
+		{"not a dict", `"x"`, 400, `{"config":["Value must be a dictionary, and not have any duplicate keys."]}`},
+		{"list", `[1]`, 400, `{"config":["Value must be a dictionary, and not have any duplicate keys."]}`},
+		{"int for str", `{"refresh_interval":5}`, 400,
+			`{"config":["Failed to validate config: wrong value type for field \"refresh_interval\" - should be \"str\" instead of value \"5\" of type \"int\""]}`},
+		{"str for int", `{"kubernetes_replicas":"2"}`, 400,
+			`{"config":["Failed to validate config: wrong value type for field \"kubernetes_replicas\" - should be \"int\" instead of value \"2\" of type \"str\""]}`},
+		{"first field in dataclass order wins", `{"kubernetes_replicas":"2","log_level":null}`, 400,
+			`{"config":["Failed to validate config: wrong value type for field \"log_level\" - should be \"str\" instead of value \"None\" of type \"NoneType\""]}`},
+		{"dict values are checked", `{"docker_labels":{"a":1,"b":"x"}}`, 400,
+			`{"config":["Failed to validate config: wrong value type for field \"docker_labels\" - should be \"dict[str, str] | None\" instead of value \"{'a': 1, 'b': 'x'}\" of type \"dict\""]}`},
+		{"float", `{"authentik_host_insecure":1.0}`, 400,
+			`{"config":["Failed to validate config: wrong value type for field \"authentik_host_insecure\" - should be \"bool\" instead of value \"1.0\" of type \"float\""]}`},
+		{"bad interval", `{"refresh_interval":"5m"}`, 400,
+			`{"config":["5m is not in the correct format of 'hours=3;minutes=1'."]}`},
+		// Keys are lower-cased but not stripped (authentik/lib/utils/time.py).
+		{"leading space in key", `{"refresh_interval":" hours=1"}`, 400,
+			`{"config":[" hours=1 is not in the correct format of 'hours=3;minutes=1'."]}`},
+		{"timedelta overflow is an uncaught OverflowError", `{"refresh_interval":"days=inf"}`, 500, ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, b := e.raw("POST", "/api/v3/outposts/instances/", body(tc.cfg))
+			if st != tc.status || (tc.want != "" && b != tc.want) {
+				t.Errorf("got %d %s\nwant %d %s", st, b, tc.status, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		cfg  string
+		secs float64
+	}{
+		{`{}`, 300},
+		{`{"refresh_interval":"Hours=1","unknown_key":[1]}`, 3600},
+		{`{"refresh_interval":"hours=1;bogus=x;Minutes=1.5","kubernetes_replicas":true,"docker_labels":null}`, 3690},
+	} {
+		st, m := e.rawJSON("POST", "/api/v3/outposts/instances/", body(tc.cfg))
+		if st != 201 {
+			t.Errorf("%s: %d %v", tc.cfg, st, m)
+			continue
+		}
+		if m["refresh_interval_s"] != tc.secs {
+			t.Errorf("%s: refresh_interval_s = %v, want %v", tc.cfg, m["refresh_interval_s"], tc.secs)
+		}
+		e.raw("DELETE", "/api/v3/outposts/instances/"+m["pk"].(string)+"/", "")
+	}
+}
+
+// authentik/lib/utils/time.py: keys are lower-cased, so provider durations
+// accept "Hours=1"; parts with unknown keys are skipped unparsed.
+func TestProviderDurationsFollowTimedeltaFromString(t *testing.T) {
+	e := newEnv(t)
+	p := e.oauth2("dur")
+	path := "/api/v3/providers/oauth2/" + itoa(p.Pk) + "/"
+	for _, tc := range []struct {
+		val    string
+		status int
+	}{
+		{"Hours=1", 200}, {"hours=1;foo=bar", 200}, {"hours=1_000", 200}, {"hours=-1.5e1", 200},
+		{"hours", 400}, {"hours=1=2", 400}, {"foo=1", 400}, {"hours=nan", 400}, {"hours=0x10", 400},
+		{"weeks=1e20", 500},
+	} {
+		st, b := e.raw("PATCH", path, `{"access_token_validity":"`+tc.val+`"}`)
+		if st != tc.status {
+			t.Errorf("%q: %d %s, want %d", tc.val, st, b, tc.status)
+		}
+	}
+}

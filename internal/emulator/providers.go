@@ -511,35 +511,16 @@ func (s *state) deleteProvider(p *provider) {
 
 // ---- validation ----
 
-var durationUnits = map[string]bool{"microseconds": true, "milliseconds": true, "seconds": true,
-	"minutes": true, "hours": true, "days": true, "weeks": true}
-
-// validDuration mirrors authentik's timedelta_string_validator.
-func validDuration(s string) bool {
-	valid := 0
-	for _, part := range strings.Split(s, ";") {
-		k, v, ok := strings.Cut(part, "=")
-		if !ok {
-			return false
-		}
-		if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-			return false
-		}
-		if durationUnits[strings.TrimSpace(k)] {
-			valid++
-		}
-	}
-	return valid > 0
-}
-
 func (f *form) duration(k string, dst *string) {
 	var v string
 	if f.str(k, false, false, &v) {
-		if !validDuration(v) {
-			f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", v))
-			return
+		if msg, crash := durationError(v); crash {
+			f.crash(k)
+		} else if msg != "" {
+			f.fail(k, msg)
+		} else {
+			*dst = v
 		}
-		*dst = v
 	}
 }
 
