@@ -119,3 +119,40 @@ func TestProviderDurationsFollowTimedeltaFromString(t *testing.T) {
 		}
 	}
 }
+
+// authentik/core/api/property_mappings.py (validate_expression) with
+// authentik/lib/expression/evaluator.py (wrap_expression, validate): the
+// expression is compiled inside a function body; the file name is the
+// stored mapping's name, or "None" on create.
+func TestScopeMappingExpressionSyntaxChecked(t *testing.T) {
+	e := newEnv(t)
+	st, b := e.raw("POST", "/api/v3/propertymappings/provider/scope/",
+		`{"name":"bad","scope_name":"bad","expression":"return {\"a\": 1"}`)
+	if want := `{"expression":["Expression Syntax Error: '{' was never closed (None, line 2)"]}`; st != 400 || b != want {
+		t.Errorf("create: %d %s, want 400 %s", st, b, want)
+	}
+	// A body without return, or with a bare return, is valid Python.
+	st, m := e.rawJSON("POST", "/api/v3/propertymappings/provider/scope/",
+		`{"name":"ok","scope_name":"ok","expression":"x = {\"a\": 1}\nif x:\n    return x\nreturn"}`)
+	if st != 201 {
+		t.Fatalf("valid expression: %d %v", st, m)
+	}
+	path := "/api/v3/propertymappings/provider/scope/" + m["pk"].(string) + "/"
+	st, b = e.raw("PATCH", path, `{"name":"renamed","expression":"if True:\nreturn 1"}`)
+	if want := `{"expression":["Expression Syntax Error: expected an indented block after 'if' statement on line 2 (ok, line 3)"]}`; st != 400 || b != want {
+		t.Errorf("update: %d %s, want 400 %s", st, b, want)
+	}
+}
+
+// authentik/providers/oauth2/api/scopes.py: no_space rejects " " only.
+func TestScopeNameRejectsSpacesOnly(t *testing.T) {
+	e := newEnv(t)
+	st, b := e.raw("POST", "/api/v3/propertymappings/provider/scope/", `{"name":"tab","scope_name":"a\tb","expression":"return {}"}`)
+	if st != 201 {
+		t.Errorf("tab in scope_name: %d %s", st, b)
+	}
+	st, b = e.raw("POST", "/api/v3/propertymappings/provider/scope/", `{"name":"sp","scope_name":"a b","expression":"return {}"}`)
+	if st != 400 || b != `{"scope_name":["Value must not contain spaces."]}` {
+		t.Errorf("space in scope_name: %d %s", st, b)
+	}
+}

@@ -3,6 +3,8 @@ package emulator
 import (
 	"net/http"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/pysyntax"
 )
 
 // scopeMapping is an OAuth2 ScopeMapping (a PropertyMapping subclass).
@@ -131,6 +133,11 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 		return *perr
 	}
 	self := m.PK
+	// PropertyMappingEvaluator's file name: the stored name, or str(None) on create.
+	filename := "None"
+	if self != "" {
+		filename = m.Name
+	}
 	if f.str("name", true, false, &m.Name) {
 		for _, o := range e.st.mappings {
 			if o.Name == m.Name && o.PK != self {
@@ -138,8 +145,15 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 			}
 		}
 	}
-	f.str("expression", true, false, &m.Expression)
-	if f.str("scope_name", true, false, &m.ScopeName) && strings.ContainsAny(m.ScopeName, " \t") {
+	// PropertyMappingSerializer.validate_expression compiles the expression
+	// (authentik/core/api/property_mappings.py, lib/expression/evaluator.py).
+	if f.str("expression", true, false, &m.Expression) {
+		if err := pysyntax.CheckExpression(m.Expression); err != nil {
+			f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+		}
+	}
+	if f.str("scope_name", true, false, &m.ScopeName) && strings.Contains(m.ScopeName, " ") {
+		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
 		f.fail("scope_name", "Value must not contain spaces.")
 	}
 	f.str("description", false, true, &m.Description)
