@@ -287,19 +287,43 @@ func (f *form) uuidRef(k string, required, nullable bool, exists func(string) st
 }
 
 // uuidItem resolves one related uuid; on failure it returns the message.
+// PrimaryKeyRelatedField does queryset.get(pk=value): a string that Django's
+// UUIDField cannot parse raises its ValidationError ("“abc” is not a valid
+// UUID."), an integer is read as UUID(int=n) and so is simply not found.
 func (f *form) uuidItem(raw json.RawMessage, exists func(string) string) (string, bool) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
+		if pyType(raw) == "int" {
+			return invalidPK(string(raw)), false
+		}
 		return incorrectType(raw), false
 	}
-	pk := ""
-	if isUUID(s) {
-		pk = exists(strings.ToLower(s))
+	canon, ok := pyUUID(s)
+	if !ok {
+		return fmt.Sprintf("“%s” is not a valid UUID.", s), false
 	}
+	pk := exists(canon)
 	if pk == "" {
 		return invalidPK(s), false
 	}
 	return pk, true
+}
+
+// pyUUID parses s as Python's uuid.UUID(hex=s) does (optional "urn:" and
+// "uuid:", braces, hyphens anywhere) and returns the canonical form.
+func pyUUID(s string) (string, bool) {
+	h := strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	h = strings.ReplaceAll(strings.Trim(h, "{}"), "-", "")
+	if len(h) != 32 {
+		return "", false
+	}
+	for _, c := range h {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return "", false
+		}
+	}
+	h = strings.ToLower(h)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
 
 // intItem resolves one related integer pk; on failure it returns the message.

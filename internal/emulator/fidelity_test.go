@@ -156,3 +156,54 @@ func TestScopeNameRejectsSpacesOnly(t *testing.T) {
 		t.Errorf("space in scope_name: %d %s", st, b)
 	}
 }
+
+// django-filter ChoiceFilter/MultipleChoiceFilter/AllValuesMultipleFilter as
+// declared in authentik/flows/api/flows.py (filterset_fields designation,
+// denied_action), authentik/providers/oauth2/api/providers.py (client_type,
+// sub_mode, issuer_mode), authentik/core/api/property_mappings.py (managed)
+// and authentik/crypto/api.py (key_type): an unknown value is a 400.
+func TestUnknownChoiceFilterValuesAre400(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ path, param, value string }{
+		{"/api/v3/flows/instances/", "designation", "nope"},
+		{"/api/v3/flows/instances/", "denied_action", "nope"},
+		{"/api/v3/providers/oauth2/", "client_type", "secret"},
+		{"/api/v3/providers/oauth2/", "sub_mode", "email"},
+		{"/api/v3/providers/oauth2/", "issuer_mode", "local"},
+		{"/api/v3/propertymappings/provider/scope/", "managed", "goauthentik.io/nope"},
+		{"/api/v3/crypto/certificatekeypairs/", "key_type", "dsa2"},
+	} {
+		st, b := e.raw("GET", tc.path+"?"+tc.param+"="+tc.value, "")
+		want := `{"` + tc.param + `":["Select a valid choice. ` + tc.value + ` is not one of the available choices."]}`
+		if st != 400 || b != want {
+			t.Errorf("%s?%s=%s: %d %s, want 400 %s", tc.path, tc.param, tc.value, st, b, want)
+		}
+	}
+	for _, path := range []string{
+		"/api/v3/flows/instances/?designation=invalidation",
+		"/api/v3/providers/oauth2/?client_type=public&sub_mode=user_email&issuer_mode=global",
+		"/api/v3/propertymappings/provider/scope/?managed=goauthentik.io/providers/oauth2/scope-email",
+		"/api/v3/crypto/certificatekeypairs/?key_type=ec",
+	} {
+		if st, b := e.raw("GET", path, ""); st != 200 {
+			t.Errorf("%s: %d %s", path, st, b)
+		}
+	}
+	// Filter errors of one filterset come back together.
+	st, m := e.rawJSON("GET", "/api/v3/providers/oauth2/?client_type=x&signing_key=00000000-0000-4000-8000-000000000000", "")
+	if st != 400 || m["client_type"] == nil || m["signing_key"] == nil {
+		t.Errorf("combined filter errors: %d %v", st, m)
+	}
+}
+
+// Django's UUIDField.to_python message reaches the body through
+// PrimaryKeyRelatedField (queryset.get raises django ValidationError, which
+// DRF's Serializer.to_internal_value reports on the field).
+func TestMalformedUUIDInBody(t *testing.T) {
+	e := newEnv(t)
+	st, b := e.raw("POST", "/api/v3/providers/oauth2/", `{"name":"u","authorization_flow":"abc","invalidation_flow":"`+
+		e.flow("default-provider-invalidation-flow")+`","redirect_uris":[]}`)
+	if want := `{"authorization_flow":["“abc” is not a valid UUID."]}`; st != 400 || b != want {
+		t.Errorf("got %d %s, want 400 %s", st, b, want)
+	}
+}

@@ -67,6 +67,17 @@ func (s *state) mappingByManaged(managed string) *scopeMapping {
 }
 
 func (e *Emulator) listMappings(c *call) resp {
+	// managed is an AllValuesMultipleFilter: its choices are the managed
+	// values present in the (base) PropertyMapping table.
+	var managed []string
+	for _, m := range e.st.mappings {
+		if m.Managed != nil {
+			managed = append(managed, *m.Managed)
+		}
+	}
+	if r := checkChoiceFilters(c, nil, map[string][]string{"managed": managed}, nil); r != nil {
+		return *r
+	}
 	objs := make([]map[string]any, 0, len(e.st.mappings))
 	for _, m := range e.st.mappings {
 		objs = append(objs, e.renderMapping(m))

@@ -259,13 +259,15 @@ func (e *Emulator) newOAuth2Defaults() *provider {
 // ---- OAuth2 endpoints ----
 
 func (e *Emulator) listOAuth2(c *call) resp {
-	if r := e.checkRefFilters(c, map[string]func(string) bool{
+	r := e.checkRefFilters(c, map[string]func(string) bool{
 		"application":        func(v string) bool { return e.st.appByPK(v) != nil },
 		"authorization_flow": func(v string) bool { return e.st.flowRef(v) != "" },
 		"signing_key":        func(v string) bool { return e.st.keypairRef(v) != "" },
 	}, map[string]func(string) bool{
 		"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
-	}); r != nil {
+	})
+	if r = checkChoiceFilters(c, map[string][]string{"client_type": clientTypes, "sub_mode": subModes,
+		"issuer_mode": issuerModes}, nil, r); r != nil {
 		return *r
 	}
 	objs := make([]map[string]any, 0, len(e.st.providers))
