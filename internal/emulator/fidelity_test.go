@@ -4,6 +4,9 @@ package emulator_test
 // authentik source file (tag version/2026.2.2) whose behaviour it pins.
 
 import (
+	"fmt"
+	"math/big"
+	"strings"
 	"testing"
 
 	api "goauthentik.io/api/v3"
@@ -205,5 +208,105 @@ func TestMalformedUUIDInBody(t *testing.T) {
 		e.flow("default-provider-invalidation-flow")+`","redirect_uris":[]}`)
 	if want := `{"authorization_flow":["“abc” is not a valid UUID."]}`; st != 400 || b != want {
 		t.Errorf("got %d %s, want 400 %s", st, b, want)
+	}
+}
+
+// authentik/providers/proxy/api.py: validate_basic_auth_enabled is a field
+// validator over initial_data, so its error is keyed basic_auth_enabled and
+// the object-level validate() (internal_host) does not run.
+func TestProxyBasicAuthErrorIsAFieldError(t *testing.T) {
+	e := newEnv(t)
+	body := `{"name":"ba","authorization_flow":"` + e.flow("default-provider-authorization-implicit-consent") +
+		`","invalidation_flow":"` + e.flow("default-provider-invalidation-flow") +
+		`","external_host":"https://ba.example.com","basic_auth_enabled":true,"basic_auth_user_attribute":"u"}`
+	st, b := e.raw("POST", "/api/v3/providers/proxy/", body)
+	if want := `{"basic_auth_enabled":["User and password attributes must be set when basic auth is enabled."]}`; st != 400 || b != want {
+		t.Errorf("got %d %s, want 400 %s", st, b, want)
+	}
+}
+
+// authentik/providers/proxy/api.py: filterset_fields has
+// internal_host_ssl_validation: ["iexact"].
+func TestProxyListInternalHostSSLValidationFilter(t *testing.T) {
+	e := newEnv(t)
+	e.proxy("ssl-on")
+	st, m := e.rawJSON("GET", "/api/v3/providers/proxy/?internal_host_ssl_validation__iexact=false", "")
+	if st != 200 || len(m["results"].([]any)) != 0 {
+		t.Errorf("filter false: %d %v", st, m)
+	}
+	st, m = e.rawJSON("GET", "/api/v3/providers/proxy/?internal_host_ssl_validation__iexact=true", "")
+	if st != 200 || len(m["results"].([]any)) != 1 {
+		t.Errorf("filter true: %d %v", st, m)
+	}
+}
+
+// authentik/core/api/groups.py: parents is declared on GroupSerializer, so
+// a PUT without it keeps the parents; users has extra_kwargs default=list.
+func TestGroupPutKeepsParentsClearsUsers(t *testing.T) {
+	e := newEnv(t)
+	_, parent := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"parent"}`)
+	_, child := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"child","parents":["`+parent["pk"].(string)+`"],"users":[`+itoa(e.emu.AdminUserPK())+`]}`)
+	st, m := e.rawJSON("PUT", "/api/v3/core/groups/"+child["pk"].(string)+"/", `{"name":"child"}`)
+	if st != 200 {
+		t.Fatalf("put: %d %v", st, m)
+	}
+	if ps := m["parents"].([]any); len(ps) != 1 || ps[0] != parent["pk"] {
+		t.Errorf("parents after PUT = %v, want kept", ps)
+	}
+	if us := m["users"].([]any); len(us) != 0 {
+		t.Errorf("users after PUT = %v, want cleared", us)
+	}
+}
+
+// authentik/core/models.py: Group.num_pk is int(str(self.pk.int)[:5]).
+func TestGroupNumPKFromUUID(t *testing.T) {
+	e := newEnv(t)
+	st, m := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"n"}`)
+	if st != 201 {
+		t.Fatalf("%d %v", st, m)
+	}
+	n, ok := new(big.Int).SetString(strings.ReplaceAll(m["pk"].(string), "-", ""), 16)
+	if !ok {
+		t.Fatal("bad uuid")
+	}
+	want := n.String()[:5]
+	if got := fmt.Sprint(m["num_pk"]); got != strings.TrimLeft(want, "0") {
+		t.Errorf("num_pk = %s, want %s", got, want)
+	}
+}
+
+// authentik/core/api/users.py: UserSelfSerializer.get_groups iterates
+// all_groups().order_by("name"), so ancestor groups are listed.
+func TestUsersMeListsAncestorGroups(t *testing.T) {
+	e := newEnv(t)
+	_, top := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"a-top"}`)
+	e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"b-leaf","parents":["`+top["pk"].(string)+`"],"users":[`+itoa(e.emu.AdminUserPK())+`]}`)
+	_, me := e.rawJSON("GET", "/api/v3/core/users/me/", "")
+	var names []string
+	for _, g := range me["user"].(map[string]any)["groups"].([]any) {
+		names = append(names, g.(map[string]any)["name"].(string))
+	}
+	if got := strings.Join(names, ","); got != "a-top,authentik Admins,b-leaf" {
+		t.Errorf("groups = %s", got)
+	}
+}
+
+// authentik/policies/api/bindings.py: PolicyBindingModelForeignKey
+// represents the target as the subclass pk (a flow's flow_uuid), while the
+// target filter is a model choice filter on pbm_uuid.
+func TestFlowBindingEchoesFlowUUID(t *testing.T) {
+	e := newEnv(t)
+	_, flow := e.rawJSON("GET", "/api/v3/flows/instances/default-authentication-flow/", "")
+	flowUUID, pbm := flow["pk"].(string), flow["policybindingmodel_ptr_id"].(string)
+	st, b := e.rawJSON("POST", "/api/v3/policies/bindings/", `{"target":"`+pbm+`","user":`+itoa(e.emu.AdminUserPK())+`,"order":0}`)
+	if st != 201 || b["target"] != flowUUID {
+		t.Errorf("create: %d target=%v, want %s", st, b["target"], flowUUID)
+	}
+	st, l := e.rawJSON("GET", "/api/v3/policies/bindings/?target="+pbm, "")
+	if st != 200 || len(l["results"].([]any)) != 1 {
+		t.Errorf("filter by pbm_uuid: %d %v", st, l)
+	}
+	if st, _ := e.raw("GET", "/api/v3/policies/bindings/?target="+flowUUID, ""); st != 400 {
+		t.Errorf("filter by flow_uuid: %d, want 400 (not a PolicyBindingModel pk)", st)
 	}
 }

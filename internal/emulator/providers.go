@@ -349,6 +349,7 @@ func (e *Emulator) listProxy(c *call) resp {
 	res := e.list(c, objs, listSpec{
 		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
 			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
+			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
 			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
 			iexact("certificate__kp_uuid__iexact", "certificate"), iexact("certificate__name__iexact", "_certificate_name"),
 			iexact("cookie_domain__iexact", "cookie_domain"), iexact("skip_path_regex__iexact", "skip_path_regex"),
@@ -613,6 +614,14 @@ func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp
 	f.duration("refresh_token_validity", &p.RefreshTokenValidity)
 	if proxy {
 		e.proxyFields(f, p)
+		// validate_basic_auth_enabled is a field validator reading
+		// initial_data (authentik/providers/proxy/api.py): its error is keyed
+		// basic_auth_enabled, and validate() then does not run.
+		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
+		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") && p.BasicAuthEnabled &&
+			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
+			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
+		}
 	} else {
 		e.oauth2Fields(f, p)
 	}
@@ -631,11 +640,6 @@ func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp
 		}
 		if internal == "" && mode == "proxy" {
 			return fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
-		}
-		if f.has("basic_auth_enabled") && p.BasicAuthEnabled &&
-			(!f.has("basic_auth_user_attribute") || p.BasicAuthUserAttribute == "" ||
-				!f.has("basic_auth_password_attribute") || p.BasicAuthPasswordAttribute == "") {
-			return nonFieldError("User and password attributes must be set when basic auth is enabled.")
 		}
 	}
 	return resp{}
