@@ -350,16 +350,16 @@ func (e *Emulator) writeApp(c *call, a *application, partial bool) (*[]int32, re
 }
 
 // deleteApplication removes the application; its provider stays (orphaned),
-// backchannel providers are released, bindings targeting it are deleted.
+// bindings targeting it are deleted, and its backchannel providers are
+// deleted with it: Provider.backchannel_application is a ForeignKey with
+// on_delete=CASCADE (authentik/core/models.py).
 func (e *Emulator) deleteApplication(c *call) resp {
 	a, r := e.appFromURL(c)
 	if r != nil {
 		return *r
 	}
-	for _, p := range e.st.providers {
-		if p.BackchannelApp == a.PK {
-			p.BackchannelApp = ""
-		}
+	for _, p := range e.st.backchannelOf(a) {
+		e.st.deleteProvider(p)
 	}
 	e.st.deleteBindingsFor(a.PK)
 	out := e.st.apps[:0]

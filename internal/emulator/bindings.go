@@ -45,7 +45,7 @@ type bindingOut struct {
 }
 
 func (e *Emulator) renderBinding(b *binding) map[string]any {
-	out := bindingOut{PK: b.PK, Policy: b.Policy, Group: b.Group, User: b.User, Target: b.Target,
+	out := bindingOut{PK: b.PK, Policy: b.Policy, Group: b.Group, User: b.User, Target: e.st.targetRepr(b.Target),
 		Negate: b.Negate, Enabled: b.Enabled, Order: b.Order, Timeout: b.Timeout, FailureResult: b.FailureResult}
 	if b.Group != nil {
 		if g := e.st.groupByPK(*b.Group); g != nil {
@@ -75,6 +75,34 @@ func (s *state) targetRef(pk string) string {
 	return ""
 }
 
+// targetRepr is PolicyBindingModelForeignKey.to_representation
+// (authentik/policies/api/bindings.py): the pk of the subclass, so a flow
+// target shows its flow_uuid, not its policybindingmodel_ptr_id.
+func (s *state) targetRepr(pbm string) string {
+	for _, f := range s.flows {
+		if strings.EqualFold(f.PBMUUID, pbm) {
+			return f.PK
+		}
+	}
+	return pbm
+}
+
+// pbmRef resolves a filter value against PolicyBindingModel's own pk
+// (pbm_uuid): an application pk or a flow's policybindingmodel_ptr_id. The
+// target/target_in filters are model choice filters on that pk, so a
+// flow_uuid is not a valid choice there.
+func (s *state) pbmRef(pk string) string {
+	if a := s.appByPK(pk); a != nil {
+		return a.PK
+	}
+	for _, f := range s.flows {
+		if strings.EqualFold(f.PBMUUID, pk) {
+			return f.PBMUUID
+		}
+	}
+	return ""
+}
+
 func (s *state) deleteBindingsFor(target string) {
 	out := s.bindings[:0]
 	for _, b := range s.bindings {
@@ -87,21 +115,23 @@ func (s *state) deleteBindingsFor(target string) {
 
 func (e *Emulator) listBindings(c *call) resp {
 	if r := e.checkRefFilters(c, map[string]func(string) bool{
-		"target": func(v string) bool { return isUUID(v) && e.st.targetRef(strings.ToLower(v)) != "" },
+		"target": func(v string) bool { return isUUID(v) && e.st.pbmRef(strings.ToLower(v)) != "" },
 		"policy": func(string) bool { return false },
 	}, map[string]func(string) bool{
-		"target_in": func(v string) bool { return isUUID(v) && e.st.targetRef(strings.ToLower(v)) != "" },
+		"target_in": func(v string) bool { return isUUID(v) && e.st.pbmRef(strings.ToLower(v)) != "" },
 	}); r != nil {
 		return *r
 	}
 	objs := []map[string]any{}
 	for _, b := range e.st.bindings {
-		objs = append(objs, e.renderBinding(b))
+		m := e.renderBinding(b)
+		m["_target"] = b.Target // filters compare the stored pbm_uuid
+		objs = append(objs, m)
 	}
-	return e.list(c, objs, listSpec{
-		filters: []filterSpec{iexact("target", "target"), {"target_in", func(o map[string]any, v []string) bool {
+	res := e.list(c, objs, listSpec{
+		filters: []filterSpec{iexact("target", "_target"), {"target_in", func(o map[string]any, v []string) bool {
 			for _, t := range v {
-				if strings.EqualFold(t, fmtVal(o["target"])) {
+				if strings.EqualFold(t, fmtVal(o["_target"])) {
 					return true
 				}
 			}
@@ -112,6 +142,8 @@ func (e *Emulator) listBindings(c *call) resp {
 		order:        []string{"order", "pk"},
 		orderFields:  []string{"order", "target", "pk"},
 	})
+	stripPrivate(res)
+	return res
 }
 
 func (e *Emulator) bindingFromURL(c *call) (*binding, *resp) {

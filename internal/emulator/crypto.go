@@ -198,6 +198,9 @@ func (s *state) keypairRef(pk string) string {
 }
 
 func (e *Emulator) listKeypairs(c *call) resp {
+	if r := checkChoiceFilters(c, nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}, nil); r != nil {
+		return *r
+	}
 	objs := []map[string]any{}
 	for _, k := range e.st.keypairs {
 		if k.internal {

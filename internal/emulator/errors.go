@@ -54,6 +54,7 @@ type form struct {
 	raw     map[string]json.RawMessage
 	partial bool // PATCH: nothing is required
 	errs    map[string]any
+	crashed bool // a validator raised an uncaught exception: authentik answers 500
 }
 
 // parseForm decodes a request body as a JSON object. An empty body is an
@@ -81,7 +82,19 @@ func parseForm(body []byte, partial bool) (*form, *resp) {
 
 func (f *form) ok() bool { return len(f.errs) == 0 }
 
-func (f *form) result() resp { return resp{status: 400, body: f.errs} }
+func (f *form) result() resp {
+	if f.crashed {
+		return serverError()
+	}
+	return resp{status: 400, body: f.errs}
+}
+
+// crash records that validating k raised an exception DRF does not turn
+// into a 400 (e.g. OverflowError), so the request ends in a 500.
+func (f *form) crash(k string) {
+	f.crashed = true
+	f.errs[k] = []string{"server error"}
+}
 
 func (f *form) fail(k, msg string) {
 	if _, seen := f.errs[k]; !seen {
@@ -274,19 +287,43 @@ func (f *form) uuidRef(k string, required, nullable bool, exists func(string) st
 }
 
 // uuidItem resolves one related uuid; on failure it returns the message.
+// PrimaryKeyRelatedField does queryset.get(pk=value): a string that Django's
+// UUIDField cannot parse raises its ValidationError ("“abc” is not a valid
+// UUID."), an integer is read as UUID(int=n) and so is simply not found.
 func (f *form) uuidItem(raw json.RawMessage, exists func(string) string) (string, bool) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
+		if pyType(raw) == "int" {
+			return invalidPK(string(raw)), false
+		}
 		return incorrectType(raw), false
 	}
-	pk := ""
-	if isUUID(s) {
-		pk = exists(strings.ToLower(s))
+	canon, ok := pyUUID(s)
+	if !ok {
+		return fmt.Sprintf("“%s” is not a valid UUID.", s), false
 	}
+	pk := exists(canon)
 	if pk == "" {
 		return invalidPK(s), false
 	}
 	return pk, true
+}
+
+// pyUUID parses s as Python's uuid.UUID(hex=s) does (optional "urn:" and
+// "uuid:", braces, hyphens anywhere) and returns the canonical form.
+func pyUUID(s string) (string, bool) {
+	h := strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	h = strings.ReplaceAll(strings.Trim(h, "{}"), "-", "")
+	if len(h) != 32 {
+		return "", false
+	}
+	for _, c := range h {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return "", false
+		}
+	}
+	h = strings.ToLower(h)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
 
 // intItem resolves one related integer pk; on failure it returns the message.
@@ -380,13 +417,14 @@ func (f *form) intList(k string, required, allowEmpty bool, exists func(int32) b
 	return true
 }
 
-// object reads a JSONField that must hold an object; it is kept verbatim.
+// object reads a JSONDictField (authentik/core/api/utils.py: a JSONField
+// with the is_dict validator); the value is kept verbatim.
 func (f *form) object(k string, required bool, dst *json.RawMessage) bool {
 	if !f.take(k, required, false) {
 		return false
 	}
 	if pyType(f.raw[k]) != "dict" {
-		f.fail(k, fmt.Sprintf("Expected a dictionary of items but got type %q.", pyType(f.raw[k])))
+		f.fail(k, "Value must be a dictionary, and not have any duplicate keys.")
 		return false
 	}
 	*dst = append(json.RawMessage(nil), f.raw[k]...)

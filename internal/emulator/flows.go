@@ -48,6 +48,9 @@ func (e *Emulator) renderFlow(f *flow) map[string]any {
 	return m
 }
 
+var flowDesignations = []string{"authentication", "authorization", "invalidation", "enrollment",
+	"unenrollment", "recovery", "stage_configuration"}
+
 func (s *state) flowBySlug(slug string) *flow {
 	for _, f := range s.flows {
 		if f.Slug == slug {
@@ -68,6 +71,10 @@ func (s *state) flowRef(pk string) string {
 }
 
 func (e *Emulator) listFlows(c *call) resp {
+	if r := checkChoiceFilters(c, map[string][]string{"designation": flowDesignations,
+		"denied_action": {"message_continue", "message", "continue"}}, nil, nil); r != nil {
+		return *r
+	}
 	objs := make([]map[string]any, 0, len(e.st.flows))
 	for _, f := range e.st.flows {
 		objs = append(objs, e.renderFlow(f))

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
@@ -103,6 +104,22 @@ func (e *Emulator) renderGroup(g *group, fl groupFlags) map[string]any {
 	return m
 }
 
+// numPK is Group.num_pk (authentik/core/models.py):
+// int(str(self.pk.int)[:5]), the first five decimal digits of the uuid's
+// integer value.
+func numPK(uuid string) int32 {
+	n, ok := new(big.Int).SetString(strings.ReplaceAll(uuid, "-", ""), 16)
+	if !ok {
+		return 0
+	}
+	d := n.String()
+	if len(d) > 5 {
+		d = d[:5]
+	}
+	v, _ := strconv.ParseInt(d, 10, 32)
+	return int32(v)
+}
+
 func (s *state) groupByPK(pk string) *group {
 	for _, g := range s.groups {
 		if strings.EqualFold(g.PK, pk) {
@@ -122,9 +139,9 @@ func (s *state) groupRef(pk string) string {
 func (s *state) userExists(pk int32) bool { return s.userByPK(pk) != nil }
 
 func (e *Emulator) addGroup(name string, superuser bool, users ...int32) *group {
-	g := &group{PK: e.newUUID(), NumPK: e.st.nextGroupNumPK, Name: name, IsSuperuser: superuser,
+	g := &group{PK: e.newUUID(), Name: name, IsSuperuser: superuser,
 		Parents: []string{}, Users: append([]int32{}, users...), Attributes: json.RawMessage(`{}`), Roles: []string{}}
-	e.st.nextGroupNumPK++
+	g.NumPK = numPK(g.PK)
 	e.st.groups = append(e.st.groups, g)
 	return g
 }
@@ -229,8 +246,7 @@ func (e *Emulator) createGroup(c *call) resp {
 		return r
 	}
 	g.PK = e.newUUID()
-	g.NumPK = e.st.nextGroupNumPK
-	e.st.nextGroupNumPK++
+	g.NumPK = numPK(g.PK)
 	e.st.groups = append(e.st.groups, g)
 	return resp{status: http.StatusCreated, body: e.renderGroup(g, flagsFrom(c))}
 }
@@ -251,8 +267,11 @@ func (e *Emulator) updateGroup(c *call, partial bool) resp {
 	return resp{status: 200, body: e.renderGroup(g, flagsFrom(c))}
 }
 
-// writeGroup validates a group body into g. users and parents default to []
-// on create and PUT (serializer defaults), so a PUT without them clears them.
+// writeGroup validates a group body into g. users defaults to [] on create
+// and PUT (extra_kwargs default=list), so a PUT without it clears it;
+// parents is declared explicitly on GroupSerializer (authentik/core/api/
+// groups.py), so its extra_kwargs default does not apply and a PUT without
+// it keeps the parents.
 func (e *Emulator) writeGroup(c *call, g *group, partial bool) resp {
 	f, perr := parseForm(c.body, partial)
 	if perr != nil {
@@ -267,7 +286,7 @@ func (e *Emulator) writeGroup(c *call, g *group, partial bool) resp {
 	}
 	f.boolean("is_superuser", &g.IsSuperuser)
 	if !partial {
-		g.Parents, g.Users = []string{}, []int32{}
+		g.Users = []int32{}
 	}
 	if f.uuidList("parents", false, e.st.groupRef, &g.Parents) && g.PK != "" && containsStr(g.Parents, g.PK) {
 		f.fail("parents", "Cannot set group as parent of itself.")

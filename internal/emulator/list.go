@@ -261,3 +261,35 @@ func paginate(c *call, objs []map[string]any) resp {
 		"autocomplete": map[string]any{},
 	}}
 }
+
+// checkChoiceFilters adds the errors of django-filter's ChoiceFilter (single:
+// the last value counts, as QueryDict.get) and MultipleChoiceFilter /
+// AllValuesMultipleFilter (multi: every value counts) to r, the result of
+// other filter checks (nil when they passed). A value outside the choices is
+// a 400, not an empty list.
+func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *resp {
+	errs := map[string]any{}
+	if r != nil {
+		errs = r.body.(map[string]any)
+	}
+	bad := func(param, v string) {
+		errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
+	}
+	for param, allowed := range single {
+		if vs := c.q[param]; len(vs) > 0 && vs[len(vs)-1] != "" && !containsStr(allowed, vs[len(vs)-1]) {
+			bad(param, vs[len(vs)-1])
+		}
+	}
+	for param, allowed := range multi {
+		for _, v := range c.queryValues(param) {
+			if !containsStr(allowed, v) {
+				bad(param, v)
+				break
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &resp{status: 400, body: errs}
+}

@@ -3,6 +3,8 @@ package emulator
 import (
 	"net/http"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/pysyntax"
 )
 
 // scopeMapping is an OAuth2 ScopeMapping (a PropertyMapping subclass).
@@ -66,6 +68,17 @@ func (s *state) mappingByManaged(managed string) *scopeMapping {
 }
 
 func (e *Emulator) listMappings(c *call) resp {
+	// managed is an AllValuesMultipleFilter: its choices are the managed
+	// values present in the (base) PropertyMapping table.
+	var managed []string
+	for _, m := range e.st.mappings {
+		if m.Managed != nil {
+			managed = append(managed, *m.Managed)
+		}
+	}
+	if r := checkChoiceFilters(c, nil, map[string][]string{"managed": managed}, nil); r != nil {
+		return *r
+	}
 	objs := make([]map[string]any, 0, len(e.st.mappings))
 	for _, m := range e.st.mappings {
 		objs = append(objs, e.renderMapping(m))
@@ -132,13 +145,25 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 		return *perr
 	}
 	self := m.PK
+	// PropertyMappingEvaluator's file name: the stored name, or str(None) on create.
+	filename := "None"
+	if self != "" {
+		filename = m.Name
+	}
 	if f.str("name", true, false, &m.Name) {
 		if e.st.mappingNameTaken(m.Name, self) {
 			f.fail("name", "Property Mapping with this name already exists.")
 		}
 	}
-	f.str("expression", true, false, &m.Expression)
-	if f.str("scope_name", true, false, &m.ScopeName) && strings.ContainsAny(m.ScopeName, " \t") {
+	// PropertyMappingSerializer.validate_expression compiles the expression
+	// (authentik/core/api/property_mappings.py, lib/expression/evaluator.py).
+	if f.str("expression", true, false, &m.Expression) {
+		if err := pysyntax.CheckExpression(m.Expression); err != nil {
+			f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+		}
+	}
+	if f.str("scope_name", true, false, &m.ScopeName) && strings.Contains(m.ScopeName, " ") {
+		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
 		f.fail("scope_name", "Value must not contain spaces.")
 	}
 	f.str("description", false, true, &m.Description)

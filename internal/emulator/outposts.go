@@ -44,24 +44,21 @@ var outpostProviderClass = map[string]string{
 
 func (o *outpost) embedded() bool { return o.Managed != nil && *o.Managed == embeddedManaged }
 
-// refreshInterval derives refresh_interval_s from config.refresh_interval
-// (default minutes=5).
+// refreshInterval is OutpostSerializer.get_refresh_interval_s:
+// int(timedelta_from_string(config.refresh_interval).total_seconds()), with
+// the dataclass default minutes=5 when the key is absent.
 func refreshInterval(config json.RawMessage) int {
 	var cfg map[string]any
 	_ = json.Unmarshal(config, &cfg)
 	s, ok := cfg["refresh_interval"].(string)
-	if !ok || !validDuration(s) {
+	if !ok {
 		s = "minutes=5"
 	}
-	mult := map[string]float64{"microseconds": 1e-6, "milliseconds": 1e-3, "seconds": 1, "minutes": 60,
-		"hours": 3600, "days": 86400, "weeks": 604800}
-	total := 0.0
-	for _, part := range strings.Split(s, ";") {
-		k, v, _ := strings.Cut(part, "=")
-		n, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		total += n * mult[strings.TrimSpace(k)]
+	secs, err := durationSeconds(s)
+	if err != nil {
+		secs, _ = durationSeconds("minutes=5")
 	}
-	return int(total)
+	return int(secs)
 }
 
 func (e *Emulator) renderOutpost(o *outpost) map[string]any {
@@ -233,7 +230,9 @@ func (e *Emulator) writeOutpost(c *call, o *outpost, partial bool) resp {
 		o.Providers = providers
 	}
 	f.uuidRef("service_connection", false, true, func(string) string { return "" }, &o.ServiceConnection)
-	f.object("config", true, &o.Config)
+	if f.object("config", true, &o.Config) {
+		checkOutpostConfig(f, o.Config)
+	}
 	if !f.ok() {
 		return f.result()
 	}

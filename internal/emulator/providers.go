@@ -292,13 +292,15 @@ func (e *Emulator) newOAuth2Defaults() *provider {
 // ---- OAuth2 endpoints ----
 
 func (e *Emulator) listOAuth2(c *call) resp {
-	if r := e.checkRefFilters(c, map[string]func(string) bool{
+	r := e.checkRefFilters(c, map[string]func(string) bool{
 		"application":        func(v string) bool { return e.st.appByPK(v) != nil },
 		"authorization_flow": func(v string) bool { return e.st.flowRef(v) != "" },
 		"signing_key":        func(v string) bool { return e.st.keypairRef(v) != "" },
 	}, map[string]func(string) bool{
 		"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
-	}); r != nil {
+	})
+	if r = checkChoiceFilters(c, map[string][]string{"client_type": clientTypes, "sub_mode": subModes,
+		"issuer_mode": issuerModes}, nil, r); r != nil {
 		return *r
 	}
 	objs := make([]map[string]any, 0, len(e.st.providers))
@@ -383,6 +385,7 @@ func (e *Emulator) listProxy(c *call) resp {
 	res := e.list(c, objs, listSpec{
 		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
 			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
+			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
 			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
 			iexact("certificate__kp_uuid__iexact", "certificate"), iexact("certificate__name__iexact", "_certificate_name"),
 			iexact("cookie_domain__iexact", "cookie_domain"), iexact("skip_path_regex__iexact", "skip_path_regex"),
@@ -561,35 +564,16 @@ func (s *state) deleteProvider(p *provider) {
 
 // ---- validation ----
 
-var durationUnits = map[string]bool{"microseconds": true, "milliseconds": true, "seconds": true,
-	"minutes": true, "hours": true, "days": true, "weeks": true}
-
-// validDuration mirrors authentik's timedelta_string_validator.
-func validDuration(s string) bool {
-	valid := 0
-	for _, part := range strings.Split(s, ";") {
-		k, v, ok := strings.Cut(part, "=")
-		if !ok {
-			return false
-		}
-		if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-			return false
-		}
-		if durationUnits[strings.TrimSpace(k)] {
-			valid++
-		}
-	}
-	return valid > 0
-}
-
 func (f *form) duration(k string, dst *string) {
 	var v string
 	if f.str(k, false, false, &v) {
-		if !validDuration(v) {
-			f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", v))
-			return
+		if msg, crash := durationError(v); crash {
+			f.crash(k)
+		} else if msg != "" {
+			f.fail(k, msg)
+		} else {
+			*dst = v
 		}
-		*dst = v
 	}
 }
 
@@ -680,6 +664,14 @@ func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp
 	f.duration("refresh_token_validity", &p.RefreshTokenValidity)
 	if proxy {
 		e.proxyFields(f, p)
+		// validate_basic_auth_enabled is a field validator reading
+		// initial_data (authentik/providers/proxy/api.py): its error is keyed
+		// basic_auth_enabled, and validate() then does not run.
+		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
+		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") && p.BasicAuthEnabled &&
+			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
+			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
+		}
 	} else {
 		e.oauth2Fields(f, p)
 	}
@@ -698,11 +690,6 @@ func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp
 		}
 		if internal == "" && mode == "proxy" {
 			return fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
-		}
-		if f.has("basic_auth_enabled") && p.BasicAuthEnabled &&
-			(!f.has("basic_auth_user_attribute") || p.BasicAuthUserAttribute == "" ||
-				!f.has("basic_auth_password_attribute") || p.BasicAuthPasswordAttribute == "") {
-			return nonFieldError("User and password attributes must be set when basic auth is enabled.")
 		}
 	}
 	return resp{}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sort"
 )
 
 // user is a core.User. Only akadmin exists after seeding; AddUser adds more.
@@ -87,13 +88,13 @@ func renderPartialUser(u *user) partialUserOut {
 
 func (e *Emulator) me(c *call) resp {
 	u := e.st.userByPK(c.user)
+	// UserSelfSerializer.get_groups (authentik/core/api/users.py):
+	// all_groups() (ancestors included), ordered by name.
+	all := e.st.userGroups(u.PK)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	groups := []map[string]any{}
-	for _, g := range e.st.groups {
-		for _, m := range g.Users {
-			if m == u.PK {
-				groups = append(groups, map[string]any{"name": g.Name, "pk": g.PK})
-			}
-		}
+	for _, g := range all {
+		groups = append(groups, map[string]any{"name": g.Name, "pk": g.PK})
 	}
 	return resp{status: 200, body: map[string]any{"user": map[string]any{
 		"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true,
