@@ -263,7 +263,9 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 	case ftDuration:
 		var s string
 		if f.str(k, fd.required, false, &s) {
-			if !validDuration(s) {
+			if msg, crash := durationError(s); msg != "" || crash {
+				// An overflow is an uncaught 500 on the server; the
+				// generic layer reports it as the format error.
 				f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", s))
 				return
 			}
