@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/provision/provision/internal/emulator/pysyntax"
+	"github.com/provision/provision/internal/pyexpr"
 )
 
 // scopeMapping is an OAuth2 ScopeMapping (a PropertyMapping subclass).
@@ -158,7 +158,7 @@ func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
 	// PropertyMappingSerializer.validate_expression compiles the expression
 	// (authentik/core/api/property_mappings.py, lib/expression/evaluator.py).
 	if f.str("expression", true, false, &m.Expression) {
-		if err := pysyntax.CheckExpression(m.Expression); err != nil {
+		if err := pyexpr.CheckExpression(m.Expression); err != nil {
 			f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
 		}
 	}

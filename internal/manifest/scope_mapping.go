@@ -3,6 +3,8 @@ package manifest
 import (
 	"fmt"
 	"strings"
+
+	"github.com/provision/provision/internal/pyexpr"
 )
 
 // ScopeMapping is a custom OAuth2 scope mapping: a Python expression whose
@@ -56,6 +58,14 @@ func validateScopeMappings(v *validation) {
 		}
 		if strings.TrimSpace(s.Expression) == "" {
 			v.ds.add(s.Src.Pos, fmt.Sprintf("scope mapping %q: expression is required (Python returning a dict of claims, e.g. return {\"roles\": [group.name for group in request.user.groups.all()]})", s.Name))
+		} else if err := pyexpr.CheckExpression(strings.TrimSpace(s.Expression)); err != nil {
+			// authentik compiles expressions on save; the same checks
+			// here refuse the common syntax errors before any write.
+			where := ""
+			if err.Line > 1 {
+				where = fmt.Sprintf(" (line %d of the expression)", err.Line-1)
+			}
+			v.ds.add(s.Src.At("expression"), fmt.Sprintf("scope mapping %q: expression does not compile, so authentik would refuse it: %s%s", s.Name, err.Msg, where))
 		}
 		v.scopes[s.ScopeName] = true
 	}

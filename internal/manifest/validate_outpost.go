@@ -29,6 +29,7 @@ func validateOutposts(v *validation) {
 		if o.Name == EmbeddedOutpostName && o.Type != "" && o.Type != "proxy" {
 			v.ds.add(o.Src.At("type"), fmt.Sprintf("outpost %q is authentik's embedded outpost, which is a proxy outpost; declare a separate %s outpost", o.Name, o.Type))
 		}
+		checkOutpostConfig(&v.ds, o)
 		if len(o.Providers) == 0 && o.Name != EmbeddedOutpostName {
 			v.ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: list at least one provider (authentik refuses an outpost without providers, except the embedded one)", o.Name))
 		}

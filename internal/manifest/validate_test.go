@@ -134,6 +134,14 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 			yaml: "version: 1\nscope_mappings:\n  - {name: 'authentik default OAuth Mapping: mine', scope_name: x, expression: 'return {}'}\n  - {name: a, scope_name: 'has space', expression: 'return {}'}\n  - {name: b, scope_name: roles}\n  - {name: c, scope_name: roles, expression: 'return {}'}\n  - {name: d, scope_name: email, expression: 'return {}'}\n",
 			want: []string{`are authentik's own managed mappings`, `scope_name "has space" cannot contain spaces`, `scope mapping "b": expression is required`, `scope mapping "c": scope "roles" is already declared by scope mapping "b"`, `scope "email" is served by authentik's managed mapping`},
 		},
+		"expression syntax": {
+			yaml: "version: 1\nscope_mappings:\n  - name: r\n    scope_name: roles\n    expression: |\n      x = [1, 2\n      return {\"roles\": x}\n",
+			want: []string{`m.yaml:5:5: scope mapping "r": expression does not compile, so authentik would refuse it: '[' was never closed (line 1 of the expression)`},
+		},
+		"outpost config": {
+			yaml: "version: 1\nproviders:\n  - {name: l, type: ldap}\noutposts:\n  - name: o\n    type: ldap\n    providers: [l]\n    config:\n      refresh_interval: 5m\n      kubernetes_replicas: two\n      log_levle: debug\n",
+			want: []string{`m.yaml:9:7: outpost "o": config refresh_interval must be a duration such as "minutes=5", got "5m"`, `m.yaml:10:7: outpost "o": config kubernetes_replicas must be an integer, got "two"`, `m.yaml:11:7: outpost "o": config key "log_levle" is not one authentik reads; did you mean "log_level"?`},
+		},
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
 			want: []string{`state "gone" is not one of present, absent`},

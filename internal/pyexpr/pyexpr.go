@@ -1,4 +1,4 @@
-// Package pysyntax finds the common syntax errors CPython's compile() reports
+// Package pyexpr finds the common syntax errors CPython's compile() reports
 // for authentik expressions (property mappings, expression policies), with
 // CPython's messages and line numbers.
 //
@@ -25,7 +25,7 @@
 // reports, CPython (checked with 3.11; authentik 2026.2 runs 3.14) reports
 // too, with the same message. It has no dependencies, so the client side can
 // use the same rules.
-package pysyntax
+package pyexpr
 
 import (
 	"fmt"

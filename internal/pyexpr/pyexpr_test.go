@@ -1,4 +1,4 @@
-package pysyntax
+package pyexpr
 
 import "testing"
 
