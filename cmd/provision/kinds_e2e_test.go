@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
+)
+
+// writeManifest writes body to a fresh temporary directory and returns its path.
+func writeManifest(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	return path
+}
+
+// posts counts the POSTs per path in the request log.
+func posts(c *cli) map[string]int {
+	out := map[string]int{}
+	for _, r := range c.emu.Requests() {
+		if r.Method == "POST" {
+			out[r.Path]++
+		}
+	}
+	return out
+}
+
+// writeLog lists the log's writes as "METHOD path".
+func writeLog(c *cli) []string {
+	var out []string
+	for _, r := range c.emu.Requests() {
+		switch r.Method {
+		case "POST", "PUT", "PATCH", "DELETE":
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+// planChange is one change of `plan -o json`.
+type planChange struct {
+	Kind   string `json:"kind"`
+	Key    string `json:"key"`
+	Action string `json:"action"`
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	Fields []struct {
+		Field  string `json:"field"`
+		Before any    `json:"before"`
+		After  any    `json:"after"`
+	} `json:"fields"`
+}
+
+func planJSON(t *testing.T, out string) []planChange {
+	t.Helper()
+	var p struct {
+		Changes []planChange `json:"changes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &p), out)
+	return p.Changes
+}
+
+func selfSignedPK(t *testing.T, c *cli) string {
+	t.Helper()
+	keys, _, err := c.api().CryptoApi.CryptoCertificatekeypairsList(context.Background()).Name("authentik Self-signed Certificate").Execute()
+	require.NoError(t, err)
+	require.Len(t, keys.Results, 1)
+	return keys.Results[0].Pk
+}
+
+// managedSAMLMappingPKs are the pks of every SAML mapping authentik ships.
+func managedSAMLMappingPKs(t *testing.T, c *cli) []string {
+	t.Helper()
+	list, _, err := c.api().PropertymappingsApi.PropertymappingsProviderSamlList(context.Background()).PageSize(100).Execute()
+	require.NoError(t, err)
+	var out []string
+	for _, m := range list.Results {
+		if m.Managed.Get() != nil && strings.HasPrefix(*m.Managed.Get(), "goauthentik.io/providers/saml") {
+			out = append(out, m.Pk)
+		}
+	}
+	require.Len(t, out, 7, "a fresh install ships 7 managed SAML mappings")
+	sort.Strings(out)
+	return out
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+const samlManifest = `version: 1
+groups:
+  - name: Wiki Users
+providers:
+  - name: Wiki
+    type: saml
+    acs_url: https://wiki.example.com/saml2/acs
+    audience: https://wiki.example.com/saml2/metadata
+applications:
+  - name: Wiki
+    slug: wiki
+    provider: Wiki
+    access:
+      groups: [Wiki Users]
+`
+
+func TestSAMLProviderLifecycle(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	path := writeManifest(t, samlManifest)
+
+	// Create: exactly one group, one SAML provider, one application, one binding.
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, map[string]int{
+		"/api/v3/core/groups/":       1,
+		"/api/v3/providers/saml/":    1,
+		"/api/v3/core/applications/": 1,
+		"/api/v3/policies/bindings/": 1,
+	}, posts(c))
+	assert.Equal(t, 4, c.emu.Writes())
+
+	pk := c.emu.SAMLProviderPK("Wiki")
+	require.NotZero(t, pk)
+	p, _, err := c.api().ProvidersApi.ProvidersSamlRetrieve(ctx, pk).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, "https://wiki.example.com/saml2/acs", p.AcsUrl)
+	assert.Equal(t, "https://wiki.example.com/saml2/metadata", *p.Audience)
+	assert.Equal(t, api.SAMLBINDINGSENUM_POST, *p.SpBinding, "the form's POST binding, not the model's redirect")
+	require.NotNil(t, p.SigningKp.Get())
+	assert.Equal(t, selfSignedPK(t, c), *p.SigningKp.Get())
+	assert.True(t, *p.SignAssertion)
+	assert.Equal(t, managedSAMLMappingPKs(t, c), sorted(p.PropertyMappings), "undeclared property_mappings: every managed SAML mapping")
+	assert.Equal(t, c.emu.FlowPK("default-provider-authorization-implicit-consent"), p.AuthorizationFlow)
+	assert.Equal(t, c.emu.FlowPK("default-provider-invalidation-flow"), p.InvalidationFlow)
+	app, _, err := c.api().CoreApi.CoreApplicationsRetrieve(ctx, "wiki").Execute()
+	require.NoError(t, err)
+	require.NotNil(t, app.Provider.Get())
+	assert.Equal(t, pk, *app.Provider.Get())
+	bindings, _, err := c.api().PoliciesApi.PoliciesBindingsList(ctx).Target(app.Pk).Execute()
+	require.NoError(t, err)
+	require.Len(t, bindings.Results, 1)
+	assert.Equal(t, c.emu.GroupPK("Wiki Users"), *bindings.Results[0].Group.Get())
+
+	// Converged.
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, 0, c.emu.Writes(), "a second apply must not write: %v", writeLog(c))
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, r.out+r.err)
+
+	// Drift: an admin switches the binding to redirect.
+	require.NoError(t, c.emu.SetField("samlprovider", "Wiki", "sp_binding", "redirect"))
+	r = c.run("plan", "-f", path, "--detailed-exitcode", "-o", "json")
+	require.Equal(t, exitChanges, r.code, r.out+r.err)
+	changes := planJSON(t, r.out)
+	require.Len(t, changes, 1, r.out)
+	assert.Equal(t, "provider", changes[0].Kind)
+	assert.Equal(t, "Wiki", changes[0].Key)
+	assert.Equal(t, "update", changes[0].Action)
+	require.Len(t, changes[0].Fields, 1, r.out)
+	assert.Equal(t, "sp_binding", changes[0].Fields[0].Field)
+	assert.Equal(t, "redirect", changes[0].Fields[0].Before)
+	assert.Equal(t, "post", changes[0].Fields[0].After)
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, []string{"PATCH /api/v3/providers/saml/" + itoa(pk) + "/"}, writeLog(c))
+	p, _, err = c.api().ProvidersApi.ProvidersSamlRetrieve(ctx, pk).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, api.SAMLBINDINGSENUM_POST, *p.SpBinding)
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}
+
+func itoa(pk int32) string { return strconv.Itoa(int(pk)) }
+
+const ldapManifest = `version: 1
+groups:
+  - name: Directory Users
+providers:
+  - name: Directory
+    type: ldap
+    base_dn: DC=ldap,DC=example,DC=com
+applications:
+  - name: Directory
+    slug: directory
+    provider: Directory
+    access:
+      groups: [Directory Users]
+outposts:
+  - name: LDAP
+    type: ldap
+    providers: [Directory]
+`
+
+func TestLDAPProviderInAnLDAPOutpost(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	path := writeManifest(t, ldapManifest)
+
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, map[string]int{
+		"/api/v3/core/groups/":        1,
+		"/api/v3/providers/ldap/":     1,
+		"/api/v3/core/applications/":  1,
+		"/api/v3/policies/bindings/":  1,
+		"/api/v3/outposts/instances/": 1,
+	}, posts(c))
+	assert.Equal(t, 5, c.emu.Writes(), "%v", writeLog(c))
+
+	pk := c.emu.LDAPProviderPK("Directory")
+	require.NotZero(t, pk)
+	p, _, err := c.api().ProvidersApi.ProvidersLdapRetrieve(ctx, pk).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, c.emu.FlowPK("default-authentication-flow"), p.AuthorizationFlow, "bind flow: the wizard's default-authentication-flow")
+	assert.Equal(t, c.emu.FlowPK("default-invalidation-flow"), p.InvalidationFlow)
+	assert.Equal(t, "DC=ldap,DC=example,DC=com", *p.BaseDn)
+	assert.Equal(t, api.LDAPAPIACCESSMODE_CACHED, *p.SearchMode, "the form's cached, not the model's direct")
+	assert.Equal(t, api.LDAPAPIACCESSMODE_CACHED, *p.BindMode)
+	app, _, err := c.api().CoreApi.CoreApplicationsRetrieve(ctx, "directory").Execute()
+	require.NoError(t, err)
+	assert.Equal(t, pk, *app.Provider.Get())
+
+	outposts, _, err := c.api().OutpostsApi.OutpostsInstancesList(ctx).NameIexact("LDAP").Execute()
+	require.NoError(t, err)
+	require.Len(t, outposts.Results, 1)
+	assert.Equal(t, api.OUTPOSTTYPEENUM_LDAP, outposts.Results[0].Type)
+	assert.Equal(t, []int32{pk}, outposts.Results[0].Providers)
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, 0, c.emu.Writes(), "a second apply must not write: %v", writeLog(c))
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+
+	// A field the manifest does not declare is the admin's.
+	require.NoError(t, c.emu.SetField("ldapprovider", "Directory", "mfa_support", false))
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, r.out+r.err)
+}
+
+const scopeManifest = `version: 1
+scope_mappings:
+  - name: "roles: group names"
+    scope_name: roles
+    description: The names of the user's groups
+    expression: |
+      return {"roles": [group.name for group in request.user.groups.all()]}
+providers:
+  - name: Dashboards
+    type: oauth2
+    scopes: [openid, profile, email, roles]
+    redirect_uris:
+      - url: https://dashboards.example.com/login/generic_oauth
+`
+
+func TestScopeMappingUsedByAnOAuth2Provider(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	path := writeManifest(t, scopeManifest)
+
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, map[string]int{
+		"/api/v3/propertymappings/provider/scope/": 1,
+		"/api/v3/providers/oauth2/":                1,
+	}, posts(c))
+	assert.Equal(t, 2, c.emu.Writes(), "%v", writeLog(c))
+	assert.Equal(t, []string{"POST /api/v3/propertymappings/provider/scope/", "POST /api/v3/providers/oauth2/"}, writeLog(c), "the mapping first: the provider refers to it")
+
+	list, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeList(ctx).Name("roles: group names").Execute()
+	require.NoError(t, err)
+	require.Len(t, list.Results, 1)
+	m := list.Results[0]
+	assert.Equal(t, "roles", m.ScopeName)
+	assert.Equal(t, "The names of the user's groups", *m.Description)
+	assert.Equal(t, `return {"roles": [group.name for group in request.user.groups.all()]}`, m.Expression, "stored trimmed")
+	assert.Nil(t, m.Managed.Get())
+
+	// The provider's mappings: the three managed defaults and the custom one.
+	want := []string{m.Pk}
+	for _, scope := range []string{"openid", "profile", "email"} {
+		managed, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeList(ctx).
+			Managed([]string{"goauthentik.io/providers/oauth2/scope-" + scope}).Execute()
+		require.NoError(t, err)
+		require.Len(t, managed.Results, 1)
+		want = append(want, managed.Results[0].Pk)
+	}
+	p, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(ctx, c.emu.ProviderPK("Dashboards")).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, sorted(want), sorted(p.PropertyMappings))
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, 0, c.emu.Writes(), "a second apply must not write: %v", writeLog(c))
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}
