@@ -310,3 +310,149 @@ func TestScopeMappingUsedByAnOAuth2Provider(t *testing.T) {
 	assert.Equal(t, 0, c.emu.Writes(), "a second apply must not write: %v", writeLog(c))
 	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
 }
+
+// kindsManifest has one of each new kind: a SAML provider and an LDAP
+// provider (in an LDAP outpost) with their applications, and a custom scope
+// mapping an OAuth2 provider's scopes name.
+const kindsManifest = `version: 1
+groups:
+  - name: Wiki Users
+scope_mappings:
+  - name: "roles: group names"
+    scope_name: roles
+    description: The names of the user's groups
+    expression: |
+      return {"roles": [group.name for group in request.user.groups.all()]}
+providers:
+  - name: Wiki
+    type: saml
+    acs_url: https://wiki.example.com/saml2/acs
+    issuer: https://auth.example.com
+  - name: Directory
+    type: ldap
+    base_dn: DC=ldap,DC=example,DC=com
+  - name: Dashboards
+    type: oauth2
+    scopes: [openid, profile, email, roles]
+    redirect_uris:
+      - url: https://dashboards.example.com/login/generic_oauth
+applications:
+  - name: Wiki
+    slug: wiki
+    provider: Wiki
+    access:
+      groups: [Wiki Users]
+  - name: Directory
+    slug: directory
+    provider: Directory
+  - name: Dashboards
+    slug: dashboards
+    provider: Dashboards
+outposts:
+  - name: LDAP
+    type: ldap
+    providers: [Directory]
+`
+
+func scopeMappingPK(t *testing.T, c *cli, name string) string {
+	t.Helper()
+	list, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeList(context.Background()).Name(name).Execute()
+	require.NoError(t, err)
+	require.Len(t, list.Results, 1)
+	return list.Results[0].Pk
+}
+
+func TestKindsDriftIsRepairedByOnePatch(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		kind, key   string
+		field       string
+		value       func(c *cli) any
+		wantField   string
+		before      any
+		after       any
+		patchPrefix func(c *cli) string // the PATCHed object's path
+	}{
+		{
+			name: "saml sp_binding", kind: "samlprovider", key: "Wiki", field: "sp_binding",
+			value: func(*cli) any { return "redirect" }, wantField: "sp_binding", before: "redirect", after: "post",
+			patchPrefix: func(c *cli) string { return "/api/v3/providers/saml/" + itoa(c.emu.SAMLProviderPK("Wiki")) + "/" },
+		},
+		{
+			name: "saml issuer", kind: "samlprovider", key: "Wiki", field: "issuer",
+			value: func(*cli) any { return "authentik" }, wantField: "issuer", before: "authentik", after: "https://auth.example.com",
+			patchPrefix: func(c *cli) string { return "/api/v3/providers/saml/" + itoa(c.emu.SAMLProviderPK("Wiki")) + "/" },
+		},
+		{
+			name: "ldap search_mode", kind: "ldapprovider", key: "Directory", field: "search_mode",
+			value: func(*cli) any { return "direct" }, wantField: "search_mode", before: "direct", after: "cached",
+			patchPrefix: func(c *cli) string { return "/api/v3/providers/ldap/" + itoa(c.emu.LDAPProviderPK("Directory")) + "/" },
+		},
+		{
+			name: "ldap base_dn", kind: "ldapprovider", key: "Directory", field: "base_dn",
+			value: func(*cli) any { return "DC=other,DC=io" }, wantField: "base_dn", before: "DC=other,DC=io", after: "DC=ldap,DC=example,DC=com",
+			patchPrefix: func(c *cli) string { return "/api/v3/providers/ldap/" + itoa(c.emu.LDAPProviderPK("Directory")) + "/" },
+		},
+		{
+			name: "scope mapping expression", kind: "scopemapping", key: "roles: group names", field: "expression",
+			value: func(*cli) any { return "return {}" }, wantField: "expression",
+			before: "return {}", after: `return {"roles": [group.name for group in request.user.groups.all()]}`,
+			patchPrefix: func(c *cli) string {
+				return "/api/v3/propertymappings/provider/scope/" + scopeMappingPK(t, c, "roles: group names") + "/"
+			},
+		},
+		{
+			name: "oauth2 scopes lose the custom mapping", kind: "oauth2provider", key: "Dashboards", field: "property_mappings",
+			value: func(c *cli) any {
+				p, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(context.Background(), c.emu.ProviderPK("Dashboards")).Execute()
+				require.NoError(t, err)
+				custom := scopeMappingPK(t, c, "roles: group names")
+				var keep []string
+				for _, pk := range p.PropertyMappings {
+					if pk != custom {
+						keep = append(keep, pk)
+					}
+				}
+				require.Len(t, keep, 3)
+				return keep
+			},
+			wantField: "scopes",
+			before:    []any{"email", "openid", "profile"},
+			after:     []any{"email", "openid", "profile", "roles"},
+			patchPrefix: func(c *cli) string {
+				return "/api/v3/providers/oauth2/" + itoa(c.emu.ProviderPK("Dashboards")) + "/"
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			path := writeManifest(t, kindsManifest)
+			r := c.run("apply", "-f", path, "--auto-approve")
+			require.Equal(t, exitOK, r.code, r.out+r.err)
+
+			require.NoError(t, c.emu.SetField(tc.kind, tc.key, tc.field, tc.value(c)))
+			r = c.run("plan", "-f", path, "--detailed-exitcode", "-o", "json")
+			require.Equal(t, exitChanges, r.code, r.out+r.err)
+			changes := planJSON(t, r.out)
+			require.Len(t, changes, 1, r.out)
+			assert.Equal(t, "update", changes[0].Action)
+			assert.Equal(t, tc.key, changes[0].Key)
+			require.Len(t, changes[0].Fields, 1, r.out)
+			assert.Equal(t, tc.wantField, changes[0].Fields[0].Field)
+			assert.Equal(t, tc.before, changes[0].Fields[0].Before)
+			assert.Equal(t, tc.after, changes[0].Fields[0].After)
+
+			c.emu.ResetLog()
+			r = c.run("apply", "-f", path, "--auto-approve")
+			require.Equal(t, exitOK, r.code, r.out+r.err)
+			assert.Equal(t, []string{"PATCH " + tc.patchPrefix(c)}, writeLog(c))
+			assert.Equal(t, 1, c.emu.Writes())
+
+			r = c.run("plan", "-f", path, "--detailed-exitcode")
+			assert.Equal(t, exitOK, r.code, r.out+r.err)
+			c.emu.ResetLog()
+			require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+			assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+		})
+	}
+}
