@@ -13,6 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
 // writeManifest writes body to a fresh temporary directory and returns its path.
@@ -453,6 +456,147 @@ func TestKindsDriftIsRepairedByOnePatch(t *testing.T) {
 			c.emu.ResetLog()
 			require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
 			assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+		})
+	}
+}
+
+const kindsAbsentManifest = `version: 1
+groups:
+  - {name: Wiki Users, state: absent}
+scope_mappings:
+  - {name: "roles: group names", state: absent}
+providers:
+  - {name: Wiki, type: saml, state: absent}
+  - {name: Directory, type: ldap, state: absent}
+  - {name: Dashboards, type: oauth2, state: absent}
+applications:
+  - {name: Wiki, slug: wiki, state: absent}
+  - {name: Directory, slug: directory, state: absent}
+  - {name: Dashboards, slug: dashboards, state: absent}
+outposts:
+  - {name: LDAP, type: ldap, state: absent}
+`
+
+func TestKindsAbsentDeletesInReverseOrder(t *testing.T) {
+	c := newCLI(t)
+	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, kindsManifest), "--auto-approve").code)
+	saml, ldap, oauth2 := c.emu.SAMLProviderPK("Wiki"), c.emu.LDAPProviderPK("Directory"), c.emu.ProviderPK("Dashboards")
+	require.NotZero(t, saml)
+	require.NotZero(t, ldap)
+	require.NotZero(t, oauth2)
+	mapping := scopeMappingPK(t, c, "roles: group names")
+	outposts, _, err := c.api().OutpostsApi.OutpostsInstancesList(context.Background()).NameIexact("LDAP").Execute()
+	require.NoError(t, err)
+	require.Len(t, outposts.Results, 1)
+	group := c.emu.GroupPK("Wiki Users")
+	require.NotEmpty(t, group)
+	before := c.emu.Counts()
+
+	path := writeManifest(t, kindsAbsentManifest)
+	c.emu.ResetLog()
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "Plan: 0 to add, 0 to change, 9 to destroy.")
+	deletes := writeLog(c)
+	require.Len(t, deletes, 9, "%v", deletes)
+	// Outpost, then applications, then providers through the type-agnostic
+	// endpoint, then the scope mapping and the group.
+	assert.Equal(t, "DELETE /api/v3/outposts/instances/"+outposts.Results[0].Pk+"/", deletes[0])
+	assert.ElementsMatch(t, []string{
+		"DELETE /api/v3/core/applications/wiki/",
+		"DELETE /api/v3/core/applications/directory/",
+		"DELETE /api/v3/core/applications/dashboards/",
+	}, deletes[1:4])
+	assert.ElementsMatch(t, []string{
+		"DELETE /api/v3/providers/all/" + itoa(saml) + "/",
+		"DELETE /api/v3/providers/all/" + itoa(ldap) + "/",
+		"DELETE /api/v3/providers/all/" + itoa(oauth2) + "/",
+	}, deletes[4:7])
+	assert.ElementsMatch(t, []string{
+		"DELETE /api/v3/propertymappings/provider/scope/" + mapping + "/",
+		"DELETE /api/v3/core/groups/" + group + "/",
+	}, deletes[7:], "scope mappings and groups last")
+
+	after := c.emu.Counts()
+	for kind, n := range map[string]int{"application": 3, "provider": 3, "outpost": 1, "scopemapping": 1, "group": 1} {
+		assert.Equal(t, before[kind]-n, after[kind], kind)
+	}
+	assert.Zero(t, c.emu.SAMLProviderPK("Wiki"))
+	assert.Zero(t, c.emu.LDAPProviderPK("Directory"))
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "No changes.")
+	assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}
+
+// createByHand makes a provider of typ through the raw API, as an admin
+// clicking in the UI would.
+func createByHand(t *testing.T, c *cli, typ, name string) int32 {
+	t.Helper()
+	ctx := context.Background()
+	flow := c.emu.FlowPK("default-provider-authorization-implicit-consent")
+	inval := c.emu.FlowPK("default-provider-invalidation-flow")
+	switch typ {
+	case "saml":
+		p, _, err := c.api().ProvidersApi.ProvidersSamlCreate(ctx).
+			SAMLProviderRequest(*api.NewSAMLProviderRequest(name, flow, inval, "https://sp.example.com/acs")).Execute()
+		require.NoError(t, err)
+		return p.Pk
+	case "ldap":
+		p, _, err := c.api().ProvidersApi.ProvidersLdapCreate(ctx).
+			LDAPProviderRequest(*api.NewLDAPProviderRequest(name, flow, inval)).Execute()
+		require.NoError(t, err)
+		return p.Pk
+	case "oauth2":
+		req := api.NewOAuth2ProviderRequest(name, flow, inval, []api.RedirectURIRequest{{MatchingMode: api.MATCHINGMODEENUM_STRICT, Url: "https://x.example.com/cb"}})
+		p, _, err := c.api().ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(*req).Execute()
+		require.NoError(t, err)
+		return p.Pk
+	}
+	t.Fatalf("no provider type %q", typ)
+	return 0
+}
+
+func TestKindsVersionSkew(t *testing.T) {
+	for _, tc := range []struct {
+		typ, kind, field, value string
+		key, at                 string
+	}{
+		{"saml", "samlprovider", "sp_binding", "artifact", "Wiki", "m.yaml:11:5"},
+		{"ldap", "ldapprovider", "search_mode", "future", "Directory", "m.yaml:15:5"},
+		{"ldap", "ldapprovider", "bind_mode", "future", "Directory", "m.yaml:15:5"},
+	} {
+		t.Run(tc.kind+" "+tc.field, func(t *testing.T) {
+			srv, emu := emulatortest.NewServerUnchecked(t, emulator.Options{})
+			c := newCLIFor(t, srv.URL, emu)
+			path := writeManifest(t, kindsManifest)
+			require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+
+			// A provider of the same type the manifest does not touch,
+			// from a newer server: the plan still works.
+			createByHand(t, c, tc.typ, "someone else's")
+			require.NoError(t, emu.OverrideField(tc.kind, "someone else's", tc.field, tc.value))
+			r := c.run("plan", "-f", path, "--detailed-exitcode")
+			assert.Equal(t, exitOK, r.code, r.out+r.err)
+
+			// The one it touches: one sentence naming the line and the field.
+			require.NoError(t, emu.OverrideField(tc.kind, tc.key, tc.field, tc.value))
+			c.emu.ResetLog()
+			r = c.run("plan", "-f", path)
+			assert.Equal(t, exitError, r.code, r.out)
+			assert.Contains(t, r.err, tc.at+`: provider "`+tc.key+`": authentik returned a value this version of provision cannot read in field "`+tc.field+`"`)
+			assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.err), "\n")+1, "one line: %s", r.err)
+			r = c.run("apply", "-f", path, "--auto-approve")
+			assert.Equal(t, exitError, r.code)
+			assert.Equal(t, 0, c.emu.Writes())
+
+			// A manifest without that provider plans fine.
+			other := writeManifest(t, scopeManifest)
+			r = c.run("plan", "-f", other)
+			assert.Equal(t, exitOK, r.code, r.out+r.err)
 		})
 	}
 }
