@@ -600,3 +600,111 @@ func TestKindsVersionSkew(t *testing.T) {
 		})
 	}
 }
+
+func TestProviderNameTakenByAnotherType(t *testing.T) {
+	for _, tc := range []struct {
+		byHand, label string
+		declared      string
+		fields        string
+	}{
+		{"saml", "SAML Provider", "oauth2", "redirect_uris: [{url: 'https://x.example.com/cb'}]"},
+		{"ldap", "LDAP Provider", "saml", "acs_url: https://sp.example.com/acs"},
+		{"oauth2", "OAuth2/OpenID Provider", "ldap", "base_dn: DC=ldap,DC=example,DC=com"},
+	} {
+		t.Run(tc.byHand+" declared "+tc.declared, func(t *testing.T) {
+			c := newCLI(t)
+			createByHand(t, c, tc.byHand, "Shared")
+			path := writeManifest(t, "version: 1\nproviders:\n  - name: Shared\n    type: "+tc.declared+"\n    "+tc.fields+"\n")
+			c.emu.ResetLog()
+			r := c.run("plan", "-f", path)
+			assert.Equal(t, exitError, r.code, r.out)
+			assert.Equal(t, "Error: "+path+`:4:5: provider "Shared" exists in authentik as a `+tc.label+`, not a `+tc.declared+
+				` provider; provision does not change a provider's type (rename the entry, or delete the other provider first)`+"\n", r.err)
+			r = c.run("apply", "-f", path, "--auto-approve")
+			assert.Equal(t, exitError, r.code, r.out)
+			assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+		})
+	}
+}
+
+func TestManagedScopeMappingsAreRefused(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	list, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeList(ctx).
+		Managed([]string{"goauthentik.io/providers/oauth2/scope-openid"}).Execute()
+	require.NoError(t, err)
+	require.Len(t, list.Results, 1)
+	openid := list.Results[0]
+
+	for _, state := range []string{"", "\n    state: absent"} {
+		path := writeManifest(t, `version: 1
+scope_mappings:
+  - name: "`+openid.Name+`"`+state+`
+    scope_name: openid_custom
+    expression: return {}
+`)
+		c.emu.ResetLog()
+		r := c.run("plan", "-f", path)
+		assert.Equal(t, exitError, r.code, r.out)
+		assert.Contains(t, r.err, path+`:3:5: scope mapping "`+openid.Name+`": names starting with "authentik default OAuth Mapping" are authentik's own managed mappings, which provision never modifies or deletes`)
+		r = c.run("apply", "-f", path, "--auto-approve")
+		assert.Equal(t, exitError, r.code, r.out)
+		assert.Equal(t, 0, c.emu.Writes())
+	}
+
+	// A managed mapping an admin renamed is still authentik's: refused
+	// once the plan sees it is managed.
+	require.NoError(t, c.emu.SetField("scopemapping", openid.Name, "name", "openid claims"))
+	for _, state := range []string{"", "\n    state: absent"} {
+		path := writeManifest(t, `version: 1
+scope_mappings:
+  - name: openid claims`+state+`
+    scope_name: openid_custom
+    expression: return {}
+`)
+		c.emu.ResetLog()
+		r := c.run("plan", "-f", path)
+		assert.Equal(t, exitError, r.code, r.out)
+		assert.Equal(t, "Error: "+path+`:3:5: scope mapping "openid claims" is authentik's own managed mapping (goauthentik.io/providers/oauth2/scope-openid); provision never modifies or deletes managed mappings, so give yours another name`+"\n", r.err)
+		r = c.run("apply", "-f", path, "--auto-approve")
+		assert.Equal(t, exitError, r.code, r.out)
+		assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+	}
+	after, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeRetrieve(ctx, openid.Pk).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, openid.Expression, after.Expression)
+	assert.Equal(t, openid.ScopeName, after.ScopeName)
+}
+
+func TestValidateRefusesProvidersInTheWrongOutpost(t *testing.T) {
+	const providers = `version: 1
+providers:
+  - {name: Wiki, type: saml, acs_url: "https://wiki.example.com/acs"}
+  - {name: Directory, type: ldap}
+  - {name: Web, type: proxy, mode: forward_single, external_host: "https://web.example.com"}
+outposts:
+  - name: Outpost
+`
+	for _, tc := range []struct {
+		name, outpost, want string
+	}{
+		{"ldap in proxy outpost", "type: proxy\n    providers: [Directory]",
+			`:9:17: outpost "Outpost" of type proxy cannot serve LDAP provider "Directory": LDAP providers need an outpost of type ldap`},
+		{"proxy in ldap outpost", "type: ldap\n    providers: [Web]",
+			`:9:17: outpost "Outpost" of type ldap cannot serve proxy provider "Web": proxy providers need an outpost of type proxy`},
+		{"saml in ldap outpost", "type: ldap\n    providers: [Wiki]",
+			`:9:17: outpost "Outpost" lists SAML provider "Wiki": outposts serve only proxy, LDAP, RADIUS and RAC providers, while SAML is served by authentik itself`},
+		{"saml in proxy outpost", "type: proxy\n    providers: [Wiki]",
+			`:9:17: outpost "Outpost" lists SAML provider "Wiki": outposts serve only proxy, LDAP, RADIUS and RAC providers, while SAML is served by authentik itself`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			path := writeManifest(t, providers+"    "+tc.outpost+"\n")
+			r := c.run("validate", "-f", path)
+			assert.Equal(t, exitError, r.code, r.out)
+			assert.Contains(t, r.err, path+tc.want)
+			assert.Equal(t, 1, len(strings.Split(strings.TrimSpace(r.err), "\n")), r.err)
+			assert.Empty(t, c.emu.Requests(), "validate is offline")
+		})
+	}
+}
