@@ -708,3 +708,116 @@ outposts:
 		})
 	}
 }
+
+// copyManifest copies an example into a fresh directory, so that files it
+// writes next to itself stay out of the repository.
+func copyManifest(t *testing.T, src string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), filepath.Base(src))
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+func TestKindsExamplesEndToEnd(t *testing.T) {
+	for _, tc := range []struct {
+		manifest  string
+		env       map[string]string
+		posts     map[string]int
+		providers map[string]string // name: type
+	}{
+		{
+			manifest: "../../manifests/directory-and-saml.yaml",
+			env:      map[string]string{"WIKI_URL": "https://wiki.example.com", "DASHBOARDS_URL": "https://dashboards.example.com"},
+			posts: map[string]int{
+				"/api/v3/core/groups/":                     3,
+				"/api/v3/propertymappings/provider/scope/": 1,
+				"/api/v3/providers/saml/":                  1,
+				"/api/v3/providers/ldap/":                  1,
+				"/api/v3/providers/oauth2/":                1,
+				"/api/v3/core/applications/":               3,
+				"/api/v3/policies/bindings/":               3,
+				"/api/v3/outposts/instances/":              1,
+			},
+			providers: map[string]string{"Wiki": "authentik_providers_saml.samlprovider", "Directory": "authentik_providers_ldap.ldapprovider", "Dashboards": "authentik_providers_oauth2.oauth2provider"},
+		},
+		{
+			manifest: "../../manifests/librechat-roles.yaml",
+			posts: map[string]int{
+				"/api/v3/core/groups/":                     2,
+				"/api/v3/propertymappings/provider/scope/": 1,
+				"/api/v3/providers/oauth2/":                1,
+				"/api/v3/core/applications/":               1,
+				"/api/v3/policies/bindings/":               2,
+			},
+			providers: map[string]string{"LibreChat": "authentik_providers_oauth2.oauth2provider"},
+		},
+	} {
+		t.Run(filepath.Base(tc.manifest), func(t *testing.T) {
+			c := newCLI(t)
+			for k, v := range tc.env {
+				c.env[k] = v
+			}
+			path := copyManifest(t, tc.manifest)
+			before := c.emu.Counts()
+			r := c.run("apply", "-f", path, "--auto-approve")
+			require.Equal(t, exitOK, r.code, r.out+r.err)
+			assert.Equal(t, tc.posts, posts(c))
+			total := 0
+			for _, n := range tc.posts {
+				total += n
+			}
+			assert.Equal(t, total, c.emu.Writes(), "%v", writeLog(c))
+
+			after := c.emu.Counts()
+			assert.Equal(t, tc.posts["/api/v3/core/groups/"], after["group"]-before["group"])
+			assert.Equal(t, 1, after["scopemapping"]-before["scopemapping"])
+			assert.Equal(t, len(tc.providers), after["provider"]-before["provider"])
+			assert.Equal(t, len(tc.providers), after["application"]-before["application"])
+			assert.Equal(t, tc.posts["/api/v3/policies/bindings/"], after["binding"]-before["binding"])
+			assert.Equal(t, tc.posts["/api/v3/outposts/instances/"], after["outpost"]-before["outpost"])
+			all, _, err := c.api().ProvidersApi.ProvidersAllList(context.Background()).Execute()
+			require.NoError(t, err)
+			got := map[string]string{}
+			for _, p := range all.Results {
+				got[p.Name] = p.MetaModelName
+			}
+			assert.Equal(t, tc.providers, got)
+
+			c.emu.ResetLog()
+			r = c.run("apply", "-f", path, "--auto-approve")
+			require.Equal(t, exitOK, r.code, r.out+r.err)
+			assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+			r = c.run("plan", "-f", path, "--detailed-exitcode")
+			assert.Equal(t, exitOK, r.code, r.out+r.err)
+		})
+	}
+}
+
+func TestLibreChatRolesWritesTheRolesEnv(t *testing.T) {
+	c := newCLI(t)
+	path := copyManifest(t, "../../manifests/librechat-roles.yaml")
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(path), "librechat-roles.env"))
+	require.NoError(t, err, r.out)
+	lines := strings.Split(string(data), "\n")
+	for _, want := range []string{
+		"OPENID_SCOPE=openid profile email roles",
+		"OPENID_REQUIRED_ROLE=LibreChat Users,LibreChat Admins",
+		"OPENID_REQUIRED_ROLE_TOKEN_KIND=id",
+		"OPENID_REQUIRED_ROLE_PARAMETER_PATH=roles",
+		"OPENID_ADMIN_ROLE=LibreChat Admins",
+		"OPENID_ADMIN_ROLE_TOKEN_KIND=id",
+		"OPENID_ADMIN_ROLE_PARAMETER_PATH=roles",
+		"DOMAIN_CLIENT=https://chat.example.com",
+	} {
+		assert.Contains(t, lines, want, string(data))
+	}
+	// The scope the .env asks for is served by the manifest's mapping.
+	p, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(context.Background(), c.emu.ProviderPK("LibreChat")).Execute()
+	require.NoError(t, err)
+	assert.Contains(t, p.PropertyMappings, scopeMappingPK(t, c, "roles: group names"))
+	assert.True(t, *p.IncludeClaimsInIdToken)
+}
