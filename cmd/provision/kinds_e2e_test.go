@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -820,4 +821,62 @@ func TestLibreChatRolesWritesTheRolesEnv(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, p.PropertyMappings, scopeMappingPK(t, c, "roles: group names"))
 	assert.True(t, *p.IncludeClaimsInIdToken)
+}
+
+func TestKindsPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		mapping  string // a scope_mappings entry (%[1]d: index), or ""
+		provider string // a providers entry (%[1]d: index)
+		outpost  string // an outpost holding every provider, or ""
+	}{
+		{name: "saml", provider: "{name: p%[1]d, type: saml, acs_url: 'https://sp%[1]d.example.com/acs'}"},
+		{name: "ldap in an outpost", provider: "{name: p%[1]d, type: ldap, base_dn: 'DC=d%[1]d,DC=example,DC=com'}", outpost: "ldap"},
+		{
+			name:     "scope mapping",
+			mapping:  "{name: m%[1]d, scope_name: s%[1]d, expression: 'return {}'}",
+			provider: "{name: p%[1]d, type: oauth2, scopes: [openid, s%[1]d], redirect_uris: [{url: 'https://app%[1]d.example.com/cb'}]}",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			count := func(n int) int {
+				c := newCLI(t)
+				var b strings.Builder
+				b.WriteString("version: 1\ngroups:\n  - name: users\n")
+				if tc.mapping != "" {
+					b.WriteString("scope_mappings:\n")
+					for i := 0; i < n; i++ {
+						fmt.Fprintf(&b, "  - "+tc.mapping+"\n", i)
+					}
+				}
+				b.WriteString("providers:\n")
+				for i := 0; i < n; i++ {
+					fmt.Fprintf(&b, "  - "+tc.provider+"\n", i)
+				}
+				b.WriteString("applications:\n")
+				for i := 0; i < n; i++ {
+					fmt.Fprintf(&b, "  - {name: App %d, slug: app%d, provider: p%d, access: {groups: [users]}}\n", i, i, i)
+				}
+				if tc.outpost != "" {
+					b.WriteString("outposts:\n  - name: Outpost\n    type: " + tc.outpost + "\n    providers:\n")
+					for i := 0; i < n; i++ {
+						fmt.Fprintf(&b, "      - p%d\n", i)
+					}
+				}
+				path := writeManifest(t, b.String())
+				r := c.run("apply", "-f", path, "--auto-approve")
+				require.Equal(t, exitOK, r.code, r.out+r.err)
+				c.emu.ResetLog()
+				r = c.run("plan", "-f", path, "--detailed-exitcode")
+				require.Equal(t, exitOK, r.code, r.out+r.err)
+				for _, req := range c.emu.Requests() {
+					require.Equal(t, "GET", req.Method, req.Path)
+				}
+				return len(c.emu.Requests())
+			}
+			one, twenty := count(1), count(20)
+			t.Logf("plan requests: 1 entry: %d, 20 entries: %d", one, twenty)
+			assert.Equal(t, one, twenty, "plan GETs: 1 entry=%d, 20 entries=%d", one, twenty)
+		})
+	}
 }
