@@ -388,6 +388,13 @@ func TestKindsDriftIsRepairedByOnePatch(t *testing.T) {
 			patchPrefix: func(c *cli) string { return "/api/v3/providers/saml/" + itoa(c.emu.SAMLProviderPK("Wiki")) + "/" },
 		},
 		{
+			// The PATCH must carry sign_assertion too: authentik refuses a
+			// signing key pair without a signing flag in the same body.
+			name: "saml signing_kp cleared", kind: "samlprovider", key: "Wiki", field: "signing_kp",
+			value: func(*cli) any { return nil }, wantField: "signing_kp", before: "(none: unsigned)", after: "authentik Self-signed Certificate",
+			patchPrefix: func(c *cli) string { return "/api/v3/providers/saml/" + itoa(c.emu.SAMLProviderPK("Wiki")) + "/" },
+		},
+		{
 			name: "ldap search_mode", kind: "ldapprovider", key: "Directory", field: "search_mode",
 			value: func(*cli) any { return "direct" }, wantField: "search_mode", before: "direct", after: "cached",
 			patchPrefix: func(c *cli) string { return "/api/v3/providers/ldap/" + itoa(c.emu.LDAPProviderPK("Directory")) + "/" },
@@ -879,4 +886,52 @@ func TestKindsPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
 			assert.Equal(t, one, twenty, "plan GETs: 1 entry=%d, 20 entries=%d", one, twenty)
 		})
 	}
+}
+
+func TestAdoptsSAMLAndLDAPProvidersCreatedByHand(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	// Created through the raw API: the model's defaults (redirect binding,
+	// unsigned, no mappings; direct search and bind, the OAuth2 flows).
+	saml := createByHand(t, c, "saml", "Wiki")
+	ldap := createByHand(t, c, "ldap", "Directory")
+	path := writeManifest(t, `version: 1
+providers:
+  - name: Wiki
+    type: saml
+    acs_url: https://sp.example.com/acs
+  - name: Directory
+    type: ldap
+`)
+	r := c.run("plan", "-f", path, "--detailed-exitcode", "-o", "json")
+	require.Equal(t, exitChanges, r.code, r.out+r.err)
+	fields := map[string][]string{}
+	for _, ch := range planJSON(t, r.out) {
+		assert.Equal(t, "update", ch.Action, ch.Key)
+		for _, f := range ch.Fields {
+			fields[ch.Key] = append(fields[ch.Key], f.Field)
+		}
+	}
+	assert.Equal(t, map[string][]string{
+		"Wiki":      {"sp_binding", "signing_kp", "property_mappings"},
+		"Directory": {"authorization_flow", "invalidation_flow", "search_mode", "bind_mode"},
+	}, fields)
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.ElementsMatch(t, []string{
+		"PATCH /api/v3/providers/saml/" + itoa(saml) + "/",
+		"PATCH /api/v3/providers/ldap/" + itoa(ldap) + "/",
+	}, writeLog(c), "adopted, not recreated")
+	p, _, err := c.api().ProvidersApi.ProvidersSamlRetrieve(ctx, saml).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, selfSignedPK(t, c), *p.SigningKp.Get())
+	assert.True(t, *p.SignAssertion)
+	assert.Equal(t, managedSAMLMappingPKs(t, c), sorted(p.PropertyMappings))
+	l, _, err := c.api().ProvidersApi.ProvidersLdapRetrieve(ctx, ldap).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, c.emu.FlowPK("default-authentication-flow"), l.AuthorizationFlow)
+	assert.Equal(t, api.LDAPAPIACCESSMODE_CACHED, *l.BindMode)
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
 }
