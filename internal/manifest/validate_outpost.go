@@ -42,6 +42,8 @@ func validateOutposts(v *validation) {
 			}
 			t := ProviderTypeOf(p.Type)
 			switch {
+			case p.State.IsAbsent():
+				v.ds.add(at, fmt.Sprintf("outpost %q lists provider %q, which the manifest marks state: absent", o.Name, name))
 			case t == nil:
 				// reported on the provider
 			case t.Outpost == "":

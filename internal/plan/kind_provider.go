@@ -104,11 +104,9 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 	if !ok {
 		return nil
 	}
-	if mp.State.IsAbsent() {
-		return deletion(ch, live, func(l *Provider) string { return strconv.Itoa(int(l.PK)) })
-	}
-	t := providerTypes[mp.Type]
 	if live != nil && live.Type != mp.Type {
+		// Refused for deletes too: an entry never touches a provider of
+		// another type that happens to have its name.
 		label := live.TypeLabel
 		if label == "" {
 			label = live.Type + " provider"
@@ -116,6 +114,10 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		c.fail(mp.Src.At("type"), "provider %q exists in authentik as a %s, not a %s provider; provision does not change a provider's type (rename the entry, or delete the other provider first)", mp.Name, label, mp.Type)
 		return nil
 	}
+	if mp.State.IsAbsent() {
+		return deletion(ch, live, func(l *Provider) string { return strconv.Itoa(int(l.PK)) })
+	}
+	t := providerTypes[mp.Type]
 	if t == nil {
 		return nil // refused by validation
 	}

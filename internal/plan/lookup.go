@@ -116,6 +116,12 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 	case 1:
 		return ref, true
 	case 0:
+		for _, d := range c.m.ScopeMappings {
+			if d.ScopeName == scope && d.State.IsAbsent() {
+				c.fail(pos, "scope %q: its scope mapping %q is marked state: absent in the manifest (%s); remove the scope from the provider, or keep the mapping", scope, d.Name, d.Src.Pos)
+				return Reference{}, false
+			}
+		}
 		c.fail(pos, "scope %q: no scope mapping has this scope name; declare one under scope_mappings", scope)
 	default:
 		c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(names), strings.Join(names, ", "))

@@ -9,11 +9,10 @@ import (
 	api "goauthentik.io/api/v3"
 )
 
-// Failing tests for bugs found while testing the new kinds; each is skipped
-// until the bug is fixed (remove the t.Skip to see it fail).
+// Regression tests for bugs found while testing the new kinds: each failed
+// before its fix.
 
-func TestBugScopeMappingNameTakenByASAMLMapping(t *testing.T) {
-	t.Skip("bug: plan does not see that a scope mapping's name is taken by a SAML property mapping (names are unique across all property mappings), so apply fails with HTTP 400 instead of plan refusing")
+func TestScopeMappingNameTakenByASAMLMappingIsRefused(t *testing.T) {
 	c := newCLI(t)
 	// An admin made a SAML mapping with the name the manifest's scope mapping uses.
 	_, _, err := c.api().PropertymappingsApi.PropertymappingsProviderSamlCreate(context.Background()).
@@ -31,8 +30,7 @@ func TestBugScopeMappingNameTakenByASAMLMapping(t *testing.T) {
 	assert.Equal(t, 0, c.emu.Writes(), "no write: %v", writeLog(c))
 }
 
-func TestBugOutpostListingAnAbsentProviderIsValid(t *testing.T) {
-	t.Skip("bug: validate accepts an outpost that lists a provider the manifest marks state: absent (applications are checked for this, outposts are not); apply then deletes the provider and fails with \"authentik did not keep: outpost ... field providers\", and every later plan wants to re-attach the deleted provider")
+func TestOutpostListingAnAbsentProviderIsRefused(t *testing.T) {
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, ldapManifest), "--auto-approve").code)
 	path := writeManifest(t, `version: 1
@@ -47,14 +45,12 @@ outposts:
 	assert.Equal(t, exitError, r.code, r.out)
 	assert.Contains(t, r.err, path+`:7:17: outpost "LDAP" lists provider "Directory", which the manifest marks state: absent`)
 
-	// What happens today: a failed apply that can never converge.
 	r = c.run("apply", "-f", path, "--auto-approve")
 	assert.Equal(t, exitError, r.code, r.out+r.err)
 	assert.NotEqual(t, int32(0), c.emu.LDAPProviderPK("Directory"), "nothing deleted")
 }
 
-func TestBugAbsentEntryDeletesAProviderOfAnotherType(t *testing.T) {
-	t.Skip("bug: a state: absent provider entry deletes the live provider of that name whatever its type (here a SAML provider for an entry of type oauth2), while a present entry of the wrong type is refused at plan time")
+func TestAbsentEntryNeverDeletesAProviderOfAnotherType(t *testing.T) {
 	c := newCLI(t)
 	pk := createByHand(t, c, "saml", "Wiki")
 	path := writeManifest(t, "version: 1\nproviders:\n  - {name: Wiki, type: oauth2, state: absent}\n")
