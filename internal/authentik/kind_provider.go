@@ -151,11 +151,28 @@ func detailOf[T any](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
 	return d, nil
 }
 
-// updatePK is the pk of the provider an update changes.
-func updatePK(ch *plan.Change) (int32, error) {
+// createOrPatch runs a provider type's create (for a Create change) or its
+// PATCH of the provider the change names, and returns the provider's pk.
+func (e *Executor) createOrPatch(ch *plan.Change, create func() (int32, *http.Response, error), patch func(pk int32) (*http.Response, error)) (int32, error) {
+	if ch.Action == plan.Create {
+		pk, resp, err := create()
+		return pk, e.written(ch, resp, err)
+	}
 	pk, err := providerPK(ch.ID)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", doing(ch), err)
 	}
-	return pk, nil
+	resp, err := patch(pk)
+	return pk, e.written(ch, resp, err)
 }
+
+// pkOf is a created object's pk, or 0 when the create failed.
+func pkOf[T interface{ GetPk() int32 }](obj T, resp *http.Response, err error) (int32, *http.Response, error) {
+	if err != nil {
+		return 0, resp, err
+	}
+	return obj.GetPk(), resp, nil
+}
+
+// respOf drops an update's decoded result.
+func respOf[T any](_ T, resp *http.Response, err error) (*http.Response, error) { return resp, err }

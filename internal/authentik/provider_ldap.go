@@ -39,22 +39,14 @@ var ldapIO = providerTypeIO{
 			BaseDn: d.BaseDN, SearchMode: (*api.LDAPAPIAccessMode)(d.SearchMode), BindMode: (*api.LDAPAPIAccessMode)(d.BindMode),
 			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
 		}
-		if ch.Action == plan.Create {
+		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
 			req := api.NewLDAPProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
 			req.BaseDn, req.SearchMode, req.BindMode = patch.BaseDn, patch.SearchMode, patch.BindMode
 			req.MfaSupport, req.UidStartNumber, req.GidStartNumber = patch.MfaSupport, patch.UidStartNumber, patch.GidStartNumber
-			p, resp, err := providers.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute()
-			if err != nil {
-				return 0, e.written(ch, resp, err)
-			}
-			return p.Pk, nil
-		}
-		pk, err := updatePK(ch)
-		if err != nil {
-			return 0, err
-		}
-		_, resp, err := providers.ProvidersLdapPartialUpdate(ctx, pk).PatchedLDAPProviderRequest(patch).Execute()
-		return pk, e.written(ch, resp, err)
+			return pkOf(providers.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute())
+		}, func(pk int32) (*http.Response, error) {
+			return respOf(providers.ProvidersLdapPartialUpdate(ctx, pk).PatchedLDAPProviderRequest(patch).Execute())
+		})
 	},
 }

@@ -44,7 +44,7 @@ var oauth2IO = providerTypeIO{
 		if d.RedirectURIs != nil {
 			patch.RedirectUris = redirectRequests(d.RedirectURIs)
 		}
-		if ch.Action == plan.Create {
+		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
 			req := api.OAuth2ProviderRequest{
 				Name:                   s.Name,
 				AuthorizationFlow:      deref(patch.AuthorizationFlow),
@@ -68,18 +68,10 @@ var oauth2IO = providerTypeIO{
 			if req.RedirectUris == nil {
 				req.RedirectUris = []api.RedirectURIRequest{} // required: nil would send null
 			}
-			p, resp, err := providers.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(req).Execute()
-			if err != nil {
-				return 0, e.written(ch, resp, err)
-			}
-			return p.Pk, nil
-		}
-		pk, err := updatePK(ch)
-		if err != nil {
-			return 0, err
-		}
-		_, resp, err := providers.ProvidersOauth2PartialUpdate(ctx, pk).PatchedOAuth2ProviderRequest(patch).Execute()
-		return pk, e.written(ch, resp, err)
+			return pkOf(providers.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(req).Execute())
+		}, func(pk int32) (*http.Response, error) {
+			return respOf(providers.ProvidersOauth2PartialUpdate(ctx, pk).PatchedOAuth2ProviderRequest(patch).Execute())
+		})
 	},
 }
 

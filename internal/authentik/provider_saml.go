@@ -60,7 +60,7 @@ var samlIO = providerTypeIO{
 			SessionValidNotOnOrAfter: d.SessionValidNotOnOrAfter,
 			SignAssertion:            d.SignAssertion, SignResponse: d.SignResponse,
 		}
-		if ch.Action == plan.Create {
+		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
 			req := api.NewSAMLProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ACSURL))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
 			req.Audience, req.Issuer, req.SpBinding = patch.Audience, patch.Issuer, patch.SpBinding
@@ -69,17 +69,9 @@ var samlIO = providerTypeIO{
 			req.AssertionValidNotBefore, req.AssertionValidNotOnOrAfter = patch.AssertionValidNotBefore, patch.AssertionValidNotOnOrAfter
 			req.SessionValidNotOnOrAfter = patch.SessionValidNotOnOrAfter
 			req.SignAssertion, req.SignResponse = patch.SignAssertion, patch.SignResponse
-			p, resp, err := providers.ProvidersSamlCreate(ctx).SAMLProviderRequest(*req).Execute()
-			if err != nil {
-				return 0, e.written(ch, resp, err)
-			}
-			return p.Pk, nil
-		}
-		pk, err := updatePK(ch)
-		if err != nil {
-			return 0, err
-		}
-		_, resp, err := providers.ProvidersSamlPartialUpdate(ctx, pk).PatchedSAMLProviderRequest(patch).Execute()
-		return pk, e.written(ch, resp, err)
+			return pkOf(providers.ProvidersSamlCreate(ctx).SAMLProviderRequest(*req).Execute())
+		}, func(pk int32) (*http.Response, error) {
+			return respOf(providers.ProvidersSamlPartialUpdate(ctx, pk).PatchedSAMLProviderRequest(patch).Execute())
+		})
 	},
 }
