@@ -642,22 +642,7 @@ func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp
 	if perr != nil {
 		return *perr
 	}
-	if f.str("name", true, false, &p.Name) {
-		for _, o := range e.st.providers {
-			if o.Name == p.Name && o.PK != p.PK {
-				f.fail("name", "provider with this name already exists.")
-			}
-		}
-	}
-	var flowPK *string
-	if f.uuidRef("authorization_flow", true, false, e.st.flowRef, &flowPK) {
-		p.AuthorizationFlow = *flowPK
-	}
-	if f.uuidRef("invalidation_flow", true, false, e.st.flowRef, &flowPK) {
-		p.InvalidationFlow = flowPK
-	}
-	f.uuidRef("authentication_flow", false, true, e.st.flowRef, &p.AuthenticationFlow)
-	f.uuidList("property_mappings", false, e.st.mappingRef, &p.PropertyMappings)
+	e.readProviderBase(f, p)
 	f.uuidList("jwt_federation_sources", false, func(string) string { return "" }, &p.JWTFederationSources)
 	f.intList("jwt_federation_providers", false, true, e.st.providerExists, &p.JWTFederationProviders)
 	f.duration("access_token_validity", &p.AccessTokenValidity)
