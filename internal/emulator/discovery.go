@@ -1,11 +1,15 @@
 package emulator
 
 import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
-	"encoding/hex"
+	"math/big"
 	"net/http"
-	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -13,13 +17,24 @@ const oauthPrefix = "/application/o/"
 
 // serveOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
 // It runs with e.mu held.
-func (e *Emulator) serveOIDC(r *http.Request) resp {
+func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
 	rest, ok := strings.CutPrefix(r.URL.Path, oauthPrefix)
 	if !ok {
 		return htmlNotFound()
 	}
-	if rest == "authorize/" {
+	switch rest {
+	case "authorize/":
 		return e.authorize(r)
+	case "token/":
+		return e.tokenEndpoint(r, body)
+	case "userinfo/":
+		return e.userinfo(r)
+	case "introspect/":
+		return e.introspect(r)
+	case "revoke/":
+		return e.revoke(r, body)
+	case "device/":
+		return e.device(r, body)
 	}
 	slug, tail, _ := strings.Cut(rest, "/")
 	switch tail {
@@ -30,6 +45,8 @@ func (e *Emulator) serveOIDC(r *http.Request) resp {
 		return e.discovery(r, slug)
 	case "jwks/":
 		return e.jwks(slug)
+	case "end-session/":
+		return e.endSession(r, slug)
 	}
 	return htmlNotFound()
 }
@@ -64,16 +81,32 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (e *Emulator) signingAlg(p *provider) string {
-	if p.SigningKey == nil {
-		return "HS256"
-	}
-	if k := e.st.keypairByPK(*p.SigningKey); k != nil && k.KeyType == "ec" {
+// jwtAlg is JWTAlgorithms.from_private_key (providers/oauth2/models.py):
+// "" (a ValueError, so a 500) for a key pair without a private key or an
+// Ed25519 key. The emulator's EC keys are all P-256.
+func jwtAlg(k *keypair) string {
+	switch {
+	case k == nil || k.KeyPEM == "":
+		return ""
+	case k.KeyType == "rsa":
+		return "RS256"
+	case k.KeyType == "ec":
 		return "ES256"
 	}
-	return "RS256"
+	return ""
 }
 
+// signingAlg is OAuth2Provider.jwt_key's algorithm; ok is false where
+// authentik raises.
+func (e *Emulator) signingAlg(p *provider) (string, bool) {
+	if p.SigningKey == nil {
+		return "HS256", true
+	}
+	alg := jwtAlg(e.st.keypairByPK(*p.SigningKey))
+	return alg, alg != ""
+}
+
+// discovery is ProviderInfoView (providers/oauth2/views/provider.py).
 func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	a, p := e.oidcProvider(slug)
 	if p == nil {
@@ -85,25 +118,30 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		issuer = base + "/"
 	}
 	scopes := []string{}
-	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
+	var mine []*scopeMapping
 	for _, m := range e.st.mappings {
 		if !containsStr(p.PropertyMappings, m.PK) {
 			continue
 		}
 		scopes = append(scopes, m.ScopeName)
-		switch m.ScopeName {
-		case "profile":
-			claims = append(claims, "name", "given_name", "preferred_username", "nickname", "groups")
-		case "email":
-			claims = append(claims, "email", "email_verified")
-		case "entitlements":
-			claims = append(claims, "entitlements")
-		}
+		mine = append(mine, m)
 	}
 	if !containsStr(scopes, "openid") {
 		scopes = append(scopes, "openid")
 	}
-	return resp{status: 200, body: map[string]any{
+	alg, ok := e.signingAlg(p)
+	if !ok {
+		return serverError()
+	}
+	// get_claims: the default claims, then the keys each mapping returns
+	// for the anonymous user, mappings ordered by scope_name.
+	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
+	sort.SliceStable(mine, func(i, j int) bool { return mine[i].ScopeName < mine[j].ScopeName })
+	for _, m := range mine {
+		keys, _ := dictLiteralKeys(m.Expression)
+		claims = append(claims, keys...)
+	}
+	doc := map[string]any{
 		"issuer":                                issuer,
 		"authorization_endpoint":                base + oauthPrefix + "authorize/",
 		"token_endpoint":                        base + oauthPrefix + "token/",
@@ -112,11 +150,13 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"introspection_endpoint":                base + oauthPrefix + "introspect/",
 		"revocation_endpoint":                   base + oauthPrefix + "revoke/",
 		"device_authorization_endpoint":         base + oauthPrefix + "device/",
+		"backchannel_logout_supported":          true,
+		"backchannel_logout_session_supported":  true,
 		"response_types_supported":              []string{"code", "id_token", "id_token token", "code token", "code id_token", "code id_token token"},
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
 		"jwks_uri":                              base + oauthPrefix + a.Slug + "/jwks/",
 		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "implicit", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"},
-		"id_token_signing_alg_values_supported": []string{e.signingAlg(p)},
+		"id_token_signing_alg_values_supported": []string{alg},
 		"subject_types_supported":               []string{"public"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
 		"acr_values_supported":                  []string{"goauthentik.io/providers/oauth2/default"},
@@ -125,36 +165,78 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"claims_supported":                      claims,
 		"claims_parameter_supported":            false,
 		"code_challenge_methods_supported":      []string{"plain", "S256"},
-	}}
+	}
+	if p.EncryptionKey != nil {
+		doc["id_token_encryption_alg_values_supported"] = []string{"RSA-OAEP-256"}
+		doc["id_token_encryption_enc_values_supported"] = []string{"A256CBC-HS512"}
+	}
+	return resp{status: 200, body: doc}
 }
 
-// jwks serves a synthetic key set: empty for HS256 providers, one
-// RSA or EC public key (shape only, not a usable key) otherwise.
+// jwks is JWKSView (providers/oauth2/views/jwks.py): {} when no key
+// yields a JWK, else {"keys": [sig, enc]}; keys carry the certificate as
+// x5c, x5t and x5t#S256; kid is generate_key_id(key_data).
 func (e *Emulator) jwks(slug string) resp {
 	_, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
 	}
-	keys := []map[string]any{}
-	if p.SigningKey != nil {
-		if k := e.st.keypairByPK(*p.SigningKey); k != nil {
-			sum := sha256.Sum256([]byte("jwk:" + k.PK))
-			kid := hex.EncodeToString(sum[:16])
-			b64 := base64.RawURLEncoding.EncodeToString
-			if k.KeyType == "ec" {
-				keys = append(keys, map[string]any{"kty": "EC", "alg": "ES256", "use": "sig", "kid": kid,
-					"crv": "P-256", "x": b64(sum[:]), "y": b64(sum[:])})
-			} else {
-				n := make([]byte, 0, 256)
-				for len(n) < 256 {
-					n = append(n, sum[:]...)
-				}
-				keys = append(keys, map[string]any{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-					"n": b64(n), "e": "AQAB"})
-			}
+	out := map[string]any{}
+	var keys []map[string]any
+	for _, use := range []struct {
+		pk  *string
+		use string
+	}{{p.SigningKey, "sig"}, {p.EncryptionKey, "enc"}} {
+		if use.pk == nil {
+			continue
+		}
+		jwk, ok := jwkFor(e.st.keypairByPK(*use.pk), use.use)
+		if !ok {
+			return serverError()
+		}
+		if jwk != nil {
+			keys = append(keys, jwk)
 		}
 	}
-	return resp{status: 200, body: map[string]any{"keys": keys}}
+	if len(keys) > 0 {
+		out["keys"] = keys
+	}
+	return resp{status: 200, body: out, hdr: http.Header{"Access-Control-Allow-Origin": {"*"}}}
+}
+
+// jwkFor is JWKSView.get_jwk_for_key. ok is false where authentik raises
+// (an Ed25519 key used for signing).
+func jwkFor(k *keypair, use string) (map[string]any, bool) {
+	if k == nil || k.KeyPEM == "" {
+		return nil, true
+	}
+	jwk := map[string]any{}
+	if use == "sig" {
+		alg := jwtAlg(k)
+		if alg == "" {
+			return nil, false
+		}
+		jwk["alg"] = alg
+	} else {
+		jwk["alg"], jwk["enc"] = "RSA-OAEP-256", "A256CBC-HS512"
+	}
+	b64u := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+	switch pub := k.cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		jwk["kty"], jwk["n"], jwk["e"] = "RSA", b64u(pub.N.Bytes()), b64u(big.NewInt(int64(pub.E)).Bytes())
+	case *ecdsa.PublicKey:
+		size := (pub.Curve.Params().BitSize + 7) / 8
+		jwk["kty"], jwk["crv"] = "EC", pub.Curve.Params().Name
+		jwk["x"], jwk["y"] = b64u(pub.X.FillBytes(make([]byte, size))), b64u(pub.Y.FillBytes(make([]byte, size)))
+	default:
+		return jwk, true // no kid, kty or x5c: the early return in get_jwk_for_key
+	}
+	sum := sha512.Sum512([]byte(k.KeyPEM))
+	jwk["kid"], jwk["use"] = b64u(sum[:]), use
+	jwk["x5c"] = []string{base64.StdEncoding.EncodeToString(k.cert.Raw)}
+	s1, s256 := sha1.Sum(k.cert.Raw), sha256.Sum256(k.cert.Raw)
+	jwk["x5t"], jwk["x5t#S256"] = b64u(s1[:]), b64u(s256[:])
+	return jwk, true
 }
 
 // authorize is the start of the authorization code flow for a visitor
@@ -170,7 +252,12 @@ func (e *Emulator) authorize(r *http.Request) resp {
 		return resp{status: http.StatusBadRequest, body: rawBody("<h1>Bad Request</h1><p>Invalid client identifier (client_id).</p>"),
 			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}
-	next := url.QueryEscape(r.URL.RequestURI())
-	return resp{status: http.StatusFound, hdr: http.Header{
-		"Location": {"/if/flow/default-authentication-flow/?next=" + next}}}
+	var authFlow *string
+	for _, p := range e.st.providers {
+		if p.isOAuth2() && p.ClientID == clientID {
+			authFlow = p.AuthenticationFlow
+			break
+		}
+	}
+	return e.toLogin(r, authFlow)
 }

@@ -14,15 +14,17 @@ type Emulator struct {
 	token string
 	seed  int64
 
-	mu         sync.Mutex // guards everything below
-	rnd        *rand.Rand
-	latency    time.Duration
-	faults     []*faultState
-	log        []RequestRecord
-	logger     func(RequestRecord)
-	overrides  map[string]map[string]map[string]any // kind -> key -> field -> value
-	userTokens map[string]int32                     // extra API tokens -> user pk
-	st         *state
+	mu          sync.Mutex // guards everything below
+	rnd         *rand.Rand
+	latency     time.Duration
+	faults      []*faultState
+	log         []RequestRecord
+	logger      func(RequestRecord)
+	overrides   map[string]map[string]map[string]any // kind -> key -> field -> value
+	userTokens  map[string]int32                     // extra API tokens -> user pk
+	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
+	deviceHits  map[string][]time.Time               // device/ throttle per client ident
+	st          *state
 }
 
 // state is the object store. Every access happens under Emulator.mu.
@@ -47,11 +49,13 @@ type state struct {
 // New returns an emulator seeded like a freshly installed authentik.
 func New(opts Options) *Emulator {
 	e := &Emulator{
-		token:      opts.Token,
-		seed:       opts.Seed,
-		latency:    opts.Latency,
-		overrides:  map[string]map[string]map[string]any{},
-		userTokens: map[string]int32{},
+		token:       opts.Token,
+		seed:        opts.Seed,
+		latency:     opts.Latency,
+		overrides:   map[string]map[string]map[string]any{},
+		userTokens:  map[string]int32{},
+		deviceCodes: map[string]*deviceCode{},
+		deviceHits:  map[string][]time.Time{},
 	}
 	if e.token == "" {
 		e.token = "test-token"

@@ -212,7 +212,7 @@ type rawBody []byte
 func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 	p := r.URL.Path
 	if !strings.HasPrefix(p, apiPrefix) {
-		return e.serveOIDC(r)
+		return e.serveOIDC(r, body)
 	}
 	rest := strings.TrimPrefix(p, apiPrefix)
 	if !strings.HasSuffix(rest, "/") {

@@ -27,7 +27,7 @@ func (e *Emulator) seedDefaults() {
 		{"goauthentik.io/providers/oauth2/scope-email", "email", "authentik default OAuth Mapping: OpenID 'email'",
 			"Email address", `return {"email": request.user.email, "email_verified": False}`},
 		{"goauthentik.io/providers/oauth2/scope-entitlements", "entitlements", "authentik default OAuth Mapping: Application Entitlements",
-			"Application entitlements", `return {"entitlements": [e.name for e in request.user.app_entitlements(provider.application)]}`},
+			"Application entitlements", "entitlements = [entitlement.name for entitlement in request.user.app_entitlements(provider.application)]\nreturn {\n    \"entitlements\": entitlements,\n    \"roles\": entitlements,\n}"},
 		{"goauthentik.io/providers/oauth2/scope-offline_access", "offline_access", "authentik default OAuth Mapping: OpenID 'offline_access'",
 			"Access to request new tokens without interaction", "# This scope grants the application a refresh token.\nreturn {}"},
 		{"goauthentik.io/providers/oauth2/scope-authentik_api", "goauthentik.io/api", "authentik default OAuth Mapping: authentik API access",
