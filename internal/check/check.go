@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/pyregex"
 )
 
 // Status of one checklist item.
@@ -208,7 +208,7 @@ func redirectAllowed(rs []plan.RedirectURI, uri string) bool {
 				return true
 			}
 		case "regex":
-			if re, err := regexp.Compile("^(?:" + r.URL + ")$"); err == nil && re.MatchString(uri) {
+			if ok, err := pyregex.FullMatch(r.URL, uri); err == nil && ok {
 				return true
 			}
 		}

@@ -310,3 +310,24 @@ func TestFlowBindingEchoesFlowUUID(t *testing.T) {
 		t.Errorf("filter by flow_uuid: %d, want 400 (not a PolicyBindingModel pk)", st)
 	}
 }
+
+// Regex redirect URIs are compiled with Python's re
+// (authentik/providers/oauth2/api/providers.py, RedirectURISerializer /
+// validate_redirect_uris), which accepts lookarounds and backreferences that
+// Go's RE2 refuses (issue 15, #12).
+func TestRegexRedirectURIsFollowPythonRe(t *testing.T) {
+	e := newEnv(t)
+	authz, inval := e.flow("default-provider-authorization-implicit-consent"), e.flow("default-provider-invalidation-flow")
+	for i, pattern := range []string{`https://(?!evil\\.)\\w+\\.example\\.com/cb`, `https://(?P<a>[a-z]+)\\.example\\.com/(?P=a)`} {
+		body := `{"name":"re` + string(rune('a'+i)) + `","authorization_flow":"` + authz + `","invalidation_flow":"` + inval +
+			`","redirect_uris":[{"matching_mode":"regex","url":"` + pattern + `"}]}`
+		status, out := e.raw("POST", "/api/v3/providers/oauth2/", body)
+		if status != 201 {
+			t.Errorf("%s: status %d: %s", pattern, status, out)
+		}
+	}
+	status, out := e.raw("POST", "/api/v3/providers/oauth2/", `{"name":"bad","authorization_flow":"`+authz+`","invalidation_flow":"`+inval+`","redirect_uris":[{"matching_mode":"regex","url":"https://(a"}]}`)
+	if status != 400 || out != `{"redirect_uris":["Invalid Regex Pattern: https://(a"]}` {
+		t.Errorf("unbalanced pattern: %d %s", status, out)
+	}
+}

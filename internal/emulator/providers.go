@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/pyregex"
 )
 
 // provider is one row of authentik's shared Provider table: an
@@ -625,7 +626,7 @@ func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
 	}
 	for _, r := range out {
 		if r.MatchingMode == "regex" {
-			if _, err := regexp.Compile(r.URL); err != nil {
+			if _, err := pyregex.Compile(r.URL); err != nil {
 				f.fail(k, "Invalid Regex Pattern: "+r.URL)
 				return
 			}

@@ -3,7 +3,8 @@ package manifest
 import (
 	"fmt"
 	"net/url"
-	"regexp"
+
+	"github.com/provision/provision/internal/pyregex"
 )
 
 // TypeOAuth2 is an OAuth2/OpenID Connect provider, served by authentik itself.
@@ -103,8 +104,10 @@ func validateOAuth2(ds *Diagnostics, p *Provider) {
 				ds.add(at, fmt.Sprintf("provider %q: redirect URI %q is not an absolute URL", p.Name, r.URL))
 			}
 		case "regex":
-			if _, err := regexp.Compile(r.URL); err != nil {
-				ds.add(at, fmt.Sprintf("provider %q: redirect URI regex %q does not compile: %v", p.Name, r.URL, regexErr(err)))
+			// authentik compiles it with Python's re, which takes
+			// lookarounds RE2 refuses.
+			if _, err := pyregex.Compile(r.URL); err != nil {
+				ds.add(at, fmt.Sprintf("provider %q: redirect URI regex %q does not compile: %v", p.Name, r.URL, err))
 			}
 		default:
 			ds.add(at, fmt.Sprintf("provider %q: matching_mode %q is not one of strict, regex", p.Name, r.MatchingMode))

@@ -103,11 +103,6 @@ func validateGroups(v *validation) {
 	}
 }
 
-func regexErr(err error) string {
-	var msg = err.Error()
-	return strings.TrimPrefix(msg, "error parsing regexp: ")
-}
-
 func containsSpace(s string) bool { return strings.ContainsAny(s, " \t\n") }
 
 // validDuration checks authentik's timedelta_string_validator format:

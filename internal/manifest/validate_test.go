@@ -16,6 +16,8 @@ providers:
     sub_mode: user_email
     redirect_uris:
       - url: https://chat.example.com/oauth/openid/callback
+      # Python's re (authentik's) takes lookaheads; RE2 would not.
+      - {matching_mode: regex, url: 'https://(?!evil\.)\w+\.example\.com/cb'}
   - name: wiki
     type: proxy
     external_host: https://wiki.example.com

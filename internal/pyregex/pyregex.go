@@ -1,0 +1,53 @@
+// Package pyregex compiles regular expressions the way Python's re module
+// accepts them, as far as authentik's regex redirect URIs need: authentik
+// validates and matches them with re (authentik/providers/oauth2/api/
+// providers.py), which allows lookarounds and backreferences that Go's RE2
+// refuses. It uses github.com/dlclark/regexp2 (a backtracking engine) and
+// first rewrites Python's named-group spellings, (?P<name>...) and
+// (?P=name), into the ones regexp2 reads.
+//
+// Known gaps: regexp2 follows .NET syntax, so a few constructs differ from
+// re (e.g. possessive quantifiers and atomic groups are accepted here, and
+// re rejects some .NET-only escapes); patterns authentik users write for
+// redirect URIs (anchors, classes, groups, lookarounds) behave alike.
+package pyregex
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/dlclark/regexp2"
+)
+
+var (
+	namedGroup = regexp.MustCompile(`\(\?P<`)
+	namedRef   = regexp.MustCompile(`\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)`)
+)
+
+// Compile returns the compiled pattern, or re's refusal as an error.
+func Compile(pattern string) (*regexp2.Regexp, error) {
+	p := namedGroup.ReplaceAllString(pattern, "(?<")
+	p = namedRef.ReplaceAllString(p, `\k<$1>`)
+	re, err := regexp2.Compile(p, regexp2.None)
+	if err != nil {
+		return nil, &Error{Pattern: pattern, msg: strings.TrimPrefix(err.Error(), "error parsing regexp: ")}
+	}
+	return re, nil
+}
+
+// FullMatch reports whether the whole of s matches (re.fullmatch).
+func FullMatch(pattern, s string) (bool, error) {
+	re, err := Compile(`^(?:` + pattern + `)$`)
+	if err != nil {
+		return false, err
+	}
+	return re.MatchString(s)
+}
+
+// Error is a pattern re would not compile.
+type Error struct {
+	Pattern string
+	msg     string
+}
+
+func (e *Error) Error() string { return e.msg }
