@@ -144,9 +144,7 @@ func (e *Emulator) renderApp(a *application) map[string]any {
 		p := e.st.providerByPK(pk)
 		out.BackchannelProvidersObj = append(out.BackchannelProvidersObj, e.renderProviderAs(p, p.concreteClass()))
 	}
-	if a.MetaIcon != "" {
-		out.MetaIconURL = strPtr(a.MetaIcon)
-	}
+	out.MetaIconURL = e.icons.metaIconURL(a.MetaIcon)
 	m := toMap(out)
 	e.applyOverrides("application", a.Slug, m)
 	return m
@@ -335,7 +333,11 @@ func (e *Emulator) writeApp(c *call, a *application, partial bool) (*[]int32, re
 		}
 		a.MetaLaunchURL = launch
 	}
-	f.str("meta_icon", false, true, &a.MetaIcon)
+	if f.str("meta_icon", false, true, &a.MetaIcon) && a.MetaIcon != "" {
+		if msg := validateIconName(a.MetaIcon); msg != "" {
+			f.fail("meta_icon", msg)
+		}
+	}
 	f.str("meta_description", false, true, &a.MetaDescription)
 	f.str("meta_publisher", false, true, &a.MetaPublisher)
 	f.str("group", false, true, &a.Group)

@@ -1,7 +1,9 @@
 package emulator_test
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	api "goauthentik.io/api/v3"
@@ -124,3 +126,73 @@ func TestApplicationListPolicyFilter(t *testing.T) {
 }
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }
+
+// TestApplicationMetaIconValidatedAndURLDerived: meta_icon is a FileField
+// validated by validate_file_name (authentik/admin/files/validation.py,
+// authentik/admin/files/fields.py); fa://, http:, https:// and /static names
+// pass untouched (authentik/admin/files/backends/passthrough.py, static.py).
+// meta_icon_url is Application.get_meta_icon (authentik/core/models.py,
+// authentik/core/api/applications.py): null for "", the name itself for
+// passthrough/static names, otherwise FileBackend.file_url
+// (authentik/admin/files/backends/file.py, manager.py):
+// /files/media/public/<name>?token=<jwt>.
+func TestApplicationMetaIconValidatedAndURLDerived(t *testing.T) {
+	e := newEnv(t)
+	const themed = "File name can only contain letters (a-z, A-Z), numbers (0-9), dots (.), hyphens (-), underscores (_), forward slashes (/), and the placeholder %(theme)s for theme-specific files"
+	bad := []struct{ icon, want string }{
+		{"my icon.png", themed},
+		{"ftp://x/icon.png", themed},
+		{"a//b.png", "File name cannot contain duplicate /"},
+		{"/icons/a.png", "Absolute paths are not allowed"},
+		{"a/../b.png", "Parent directory references ('..') are not allowed"},
+		{".hidden.png", "Paths cannot start with '.'"},
+		{strings.Repeat("a", 256), "Path component too long (max 255 characters)"},
+		{strings.Repeat("abcdefgh/", 114) + "x.png", "File name too long (max 1024 characters)"},
+	}
+	for _, tc := range bad {
+		body, _ := json.Marshal(map[string]string{"name": "a", "slug": "a", "meta_icon": tc.icon})
+		want, _ := json.Marshal(map[string][]string{"meta_icon": {tc.want}})
+		if st, got := e.raw("POST", "/api/v3/core/applications/", string(body)); st != 400 || got != string(want) {
+			t.Errorf("meta_icon %.40q: got %d %s, want 400 %s", tc.icon, st, got, want)
+		}
+	}
+	if st, got := e.raw("POST", "/api/v3/core/applications/", `{"name":"a","slug":"a","meta_icon":null}`); st != 400 || got != `{"meta_icon":["This field may not be null."]}` {
+		t.Errorf("null meta_icon: %d %s", st, got)
+	}
+
+	same := func(s string) any { return s }
+	good := []struct {
+		icon string
+		url  func(string) any
+	}{
+		{"", func(string) any { return nil }},
+		{"https://cdn.example.com/a b.png", same},
+		{"http:icon", same},
+		{"fa://fa-key", same},
+		{"/static/dist/assets/icons/icon.svg", same},
+	}
+	for i, tc := range good {
+		slug := "ok" + strconv.Itoa(i)
+		body, _ := json.Marshal(map[string]string{"name": "a", "slug": slug, "meta_icon": tc.icon})
+		st, m := e.rawJSON("POST", "/api/v3/core/applications/", string(body))
+		if st != 201 || m["meta_icon"] != tc.icon || m["meta_icon_url"] != tc.url(tc.icon) {
+			t.Errorf("meta_icon %q: %d icon=%v url=%v", tc.icon, st, m["meta_icon"], m["meta_icon_url"])
+		}
+	}
+
+	// A stored file name (the theme placeholder and "./" are allowed).
+	for _, icon := range []string{"icons/logo-%(theme)s.png", "./logo.png"} {
+		body, _ := json.Marshal(map[string]string{"name": "f", "slug": "f", "meta_icon": icon})
+		st, m := e.rawJSON("POST", "/api/v3/core/applications/", string(body))
+		url, _ := m["meta_icon_url"].(string)
+		prefix := "/files/media/public/" + icon + "?token="
+		if st != 201 || !strings.HasPrefix(url, prefix) || strings.Count(strings.TrimPrefix(url, prefix), ".") != 2 {
+			t.Errorf("meta_icon %q: %d url=%q, want %s<jwt>", icon, st, url, prefix)
+		}
+		// Cached like authentik's file URL cache: the same URL on re-read.
+		if _, again := e.rawJSON("GET", "/api/v3/core/applications/f/", ""); again["meta_icon_url"] != url {
+			t.Errorf("re-read url = %v, want %q", again["meta_icon_url"], url)
+		}
+		e.raw("DELETE", "/api/v3/core/applications/f/", "")
+	}
+}

@@ -25,6 +25,7 @@ type Emulator struct {
 	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
 	deviceHits  map[string][]time.Time               // device/ throttle per client ident
 	st          *state
+	icons       *iconURLs // meta_icon_url (icon.go)
 }
 
 // state is the object store. Every access happens under Emulator.mu.
@@ -56,6 +57,7 @@ func New(opts Options) *Emulator {
 		userTokens:  map[string]int32{},
 		deviceCodes: map[string]*deviceCode{},
 		deviceHits:  map[string][]time.Time{},
+		icons:       newIconURLs(),
 	}
 	if e.token == "" {
 		e.token = "test-token"
