@@ -2,7 +2,10 @@ package manifest
 
 import (
 	"fmt"
+	"path"
+	"regexp"
 	"slices"
+	"strings"
 )
 
 func validateApplications(v *validation) {
@@ -31,6 +34,11 @@ func validateApplications(v *validation) {
 		checkEnum(&v.ds, "policy_engine_mode", a.PolicyEngineMode, a.Src)
 		if a.MetaLaunchURL != nil && *a.MetaLaunchURL != "" {
 			checkURL(&v.ds, a.Src.At("meta_launch_url"), "meta_launch_url", *a.MetaLaunchURL)
+		}
+		if a.MetaIcon != nil && *a.MetaIcon != "" {
+			if msg := iconProblem(*a.MetaIcon); msg != "" {
+				v.ds.add(a.Src.At("meta_icon"), fmt.Sprintf("application %q: meta_icon %q: %s", a.Slug, *a.MetaIcon, msg))
+			}
 		}
 		var prov *Provider
 		if a.Provider != nil {
@@ -67,4 +75,31 @@ func validateApplications(v *validation) {
 			}
 		}
 	}
+}
+
+var iconNameRE = regexp.MustCompile(`^[a-zA-Z0-9._/-]+$`)
+
+// iconProblem checks meta_icon as authentik's validate_file_name does
+// (authentik/admin/files/validation.py at 2026.2): URLs, fa:// icons and
+// /static paths pass; anything else is a file name in authentik's storage.
+func iconProblem(name string) string {
+	for _, prefix := range []string{"fa://", "http:", "https://", "/static"} {
+		if strings.HasPrefix(name, prefix) {
+			return ""
+		}
+	}
+	clean := path.Clean(name)
+	switch {
+	case !iconNameRE.MatchString(strings.ReplaceAll(name, "%(theme)s", "theme")):
+		return "a file name may contain only letters, digits, '.', '-', '_', '/' and %(theme)s (or give an http(s) URL)"
+	case strings.Contains(name, "//"):
+		return "a file name cannot contain //"
+	case strings.HasPrefix(name, "/"):
+		return "absolute paths are not allowed (or give an http(s) URL)"
+	case slices.Contains(strings.Split(name, "/"), ".."):
+		return "parent directory references ('..') are not allowed"
+	case strings.HasPrefix(clean, "."):
+		return "a file name cannot start with '.'"
+	}
+	return ""
 }

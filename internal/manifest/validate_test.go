@@ -144,6 +144,10 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 			yaml: "version: 1\nproviders:\n  - {name: l, type: ldap}\noutposts:\n  - name: o\n    type: ldap\n    providers: [l]\n    config:\n      refresh_interval: 5m\n      kubernetes_replicas: two\n      log_levle: debug\n",
 			want: []string{`m.yaml:9:7: outpost "o": config refresh_interval must be a duration such as "minutes=5", got "5m"`, `m.yaml:10:7: outpost "o": config kubernetes_replicas must be an integer, got "two"`, `m.yaml:11:7: outpost "o": config key "log_levle" is not one authentik reads; did you mean "log_level"?`},
 		},
+		"meta_icon as authentik checks it": {
+			yaml: "version: 1\napplications:\n  - {name: A, slug: a, meta_icon: 'my icon.png'}\n  - {name: B, slug: b, meta_icon: '../x.png'}\n  - {name: C, slug: c, meta_icon: 'https://cdn.example.com/c.png'}\n  - {name: D, slug: d, meta_icon: 'icons/%(theme)s/d.svg'}\n",
+			want: []string{`m.yaml:3:24: application "a": meta_icon "my icon.png": a file name may contain only letters`, `m.yaml:4:24: application "b": meta_icon "../x.png": parent directory references`},
+		},
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
 			want: []string{`state "gone" is not one of present, absent`},
