@@ -2,7 +2,6 @@ package authentik
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -107,6 +106,3 @@ func providerPK(id string) (int32, error) {
 	}
 	return int32(pk), nil
 }
-
-// IsNotFound reports whether err says an object does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

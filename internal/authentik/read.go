@@ -80,8 +80,6 @@ func read[A, P any](r *reader, doing string, kind plan.Kind, keyField string, co
 	})
 }
 
-func identity[T any](v *T) T { return *v }
-
 // requireSuperuser fails unless the token's user is a superuser: for anyone
 // else authentik ignores superuser_full_list and lists only the
 // applications that user may access (cached per user), so existing

@@ -82,7 +82,3 @@ func dictLiteralKeys(expr string) (keys []string, ok bool) {
 	}
 	return nil, false
 }
-
-func isIdent(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}

@@ -108,8 +108,6 @@ func (f postForm) get(k string) string {
 	return vs[len(vs)-1]
 }
 
-func (f postForm) has(k string) bool { _, ok := f[k]; return ok }
-
 // extractClientAuth is authentik/providers/oauth2/utils.py extract_client_auth.
 func extractClientAuth(r *http.Request, form postForm) (string, string) {
 	h := r.Header.Get("Authorization")

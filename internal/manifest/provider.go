@@ -24,9 +24,6 @@ type Provider struct {
 	Src Source `yaml:"-"`
 }
 
-// commonProviderKeys are the keys every provider type accepts.
-var commonProviderKeys = []string{"name", "type", "state", "authorization_flow", "invalidation_flow", "authentication_flow"}
-
 // ProviderType describes one provider type: the fields it accepts, its
 // defaults, its offline checks and which outpost type serves it. One file
 // per type (provider_<type>.go) defines it; providerTypes lists them.

@@ -65,7 +65,7 @@ var ldapType = &ProviderType{
 		}
 		checkEnum(ds, "search_mode", p.SearchMode, p.Src)
 		checkEnum(ds, "bind_mode", p.BindMode, p.Src)
-		if p.BaseDN != nil && !validDN(*p.BaseDN) {
+		if p.BaseDN != nil && !dnRE.MatchString(*p.BaseDN) {
 			ds.add(p.Src.At("base_dn"), fmt.Sprintf("provider %q: base_dn %q is not a distinguished name, e.g. \"DC=ldap,DC=goauthentik,DC=io\"", p.Name, *p.BaseDN))
 		}
 		for _, f := range []struct {
@@ -77,10 +77,4 @@ var ldapType = &ProviderType{
 			}
 		}
 	},
-}
-
-// validDN accepts attr=value pairs separated by commas (RFC 4514's shape,
-// without its escapes).
-func validDN(s string) bool {
-	return dnRE.MatchString(s)
 }

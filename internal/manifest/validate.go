@@ -21,7 +21,9 @@ const (
 var DefaultGroups = []string{"authentik Admins"}
 
 var (
-	slugRE       = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+	slugRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+	// dnRE accepts attr=value pairs separated by commas (RFC 4514's
+	// shape, without its escapes).
 	dnRE         = regexp.MustCompile(`^\s*[A-Za-z][A-Za-z0-9-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9-]*=[^,]+)*$`)
 	durationPart = regexp.MustCompile(`^(microseconds|milliseconds|seconds|minutes|hours|days|weeks)=-?\d+(\.\d+)?$`)
 	enumValues   = map[string][]string{

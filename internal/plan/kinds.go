@@ -37,9 +37,6 @@ var registry = []*KindSpec{
 	outpostKind,
 }
 
-// Registry returns the managed kinds in apply order.
-func Registry() []*KindSpec { return slices.Clone(registry) }
-
 // Reads is what a plan needs read from authentik.
 type Reads struct {
 	// Kinds are the live kinds to list.
@@ -76,15 +73,6 @@ func ReadsFor(m *manifest.Manifest) Reads {
 		r = r.Add(k.Reads(m))
 	}
 	return r
-}
-
-func kindSpec(k Kind) *KindSpec {
-	for _, s := range registry {
-		if s.Kind == k {
-			return s
-		}
-	}
-	return nil
 }
 
 // SpecOf returns a change's spec as the kind's spec type, or an error that
