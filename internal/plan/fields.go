@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Field-level diffing: each helper compares a declared value with the live one.
@@ -35,12 +36,26 @@ func scalar[T comparable](f *fields, name string, desired *T, live T, sensitive 
 	return desired
 }
 
+// str diffs a text field. authentik's serializers trim text (DRF
+// CharField's trim_whitespace), so the declared value is compared and sent
+// as authentik will store it: a YAML block's final newline never becomes a
+// permanent diff.
 func (f *fields) str(name string, desired *string, live string) *string {
-	return scalar(f, name, desired, live, false)
+	return scalar(f, name, trimmed(desired), live, false)
 }
 
 func (f *fields) secret(name string, desired *string, live string) *string {
-	return scalar(f, name, desired, live, true)
+	return scalar(f, name, trimmed(desired), live, true)
+}
+
+// trimmed returns the value as authentik stores it: without surrounding
+// white space.
+func trimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	return &t
 }
 
 func (f *fields) boolean(name string, desired *bool, live bool) *bool {

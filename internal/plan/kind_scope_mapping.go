@@ -1,10 +1,6 @@
 package plan
 
-import (
-	"strings"
-
-	"github.com/provision/provision/internal/manifest"
-)
+import "github.com/provision/provision/internal/manifest"
 
 // ScopeMapping is a live OAuth2 scope mapping.
 type ScopeMapping struct {
@@ -75,21 +71,9 @@ func (c *computer) scopeMappingChange(s *manifest.ScopeMapping) *Change {
 		f.add("name", nil, s.Name, false)
 	}
 	spec := &ScopeMappingSpec{Name: s.Name}
-	// authentik's serializer trims text fields (DRF CharField's
-	// trim_whitespace), so a YAML block's final newline is never stored.
-	spec.ScopeName = f.str("scope_name", trimmed(&s.ScopeName), l.ScopeName)
-	spec.Description = f.str("description", trimmed(s.Description), l.Description)
-	spec.Expression = f.str("expression", trimmed(&s.Expression), l.Expression)
+	spec.ScopeName = f.str("scope_name", &s.ScopeName, l.ScopeName)
+	spec.Description = f.str("description", s.Description, l.Description)
+	spec.Expression = f.str("expression", &s.Expression, l.Expression)
 	ch.ID = l.PK
 	return finish(ch, f, spec)
-}
-
-// trimmed returns the value as authentik stores it: without surrounding
-// white space.
-func trimmed(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	t := strings.TrimSpace(*s)
-	return &t
 }

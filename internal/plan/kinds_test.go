@@ -63,3 +63,21 @@ func TestDeletingAnApplicationShowsItsBackchannelProviders(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, err.Error(), `m.yaml:5:30: deleting application "chat" also deletes its backchannel provider "directory" (authentik cascades the delete), which the manifest declares at m.yaml:3:5; detach the provider from the application in authentik first, or mark it state: absent too`)
 }
+
+// authentik trims text fields on save; a declared value with surrounding
+// white space (a YAML block's final newline) is no diff against the trimmed
+// live value, on any text field.
+func TestTextFieldsCompareAsAuthentikStoresThem(t *testing.T) {
+	l := convergedLive()
+	l.Applications[0].MetaDescription = "Chat with models"
+	m := load(t, chatManifest+"    meta_description: |\n      Chat with models\n")
+	p, err := Compute(m, l)
+	require.NoError(t, err)
+	assert.Empty(t, summary(p))
+
+	l.Applications[0].MetaDescription = "old"
+	p, err = Compute(m, l)
+	require.NoError(t, err)
+	require.Equal(t, []string{"update application chat | meta_description"}, summary(p))
+	assert.Equal(t, "Chat with models", *p.Changes[0].Spec.(*ApplicationSpec).MetaDescription, "sent trimmed")
+}
