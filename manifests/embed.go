@@ -4,6 +4,15 @@ package manifests
 
 import _ "embed"
 
+// ExampleEnv gives example values for the variables the example manifests
+// document in their headers (demo uses them unless they are set; the tests
+// load the examples with them).
+var ExampleEnv = map[string]string{
+	"LIBRECHAT_URL":  "https://chat.example.com",
+	"WIKI_URL":       "https://wiki.example.com",
+	"DASHBOARDS_URL": "https://dashboards.example.com",
+}
+
 // LibreChat is manifests/librechat.yaml.
 //
 //go:embed librechat.yaml

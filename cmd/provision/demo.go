@@ -26,14 +26,6 @@ type demoOptions struct {
 	Manifest string
 }
 
-// demoEnv are example values for the variables the example manifests
-// document; the caller's environment wins.
-var demoEnv = map[string]string{
-	"LIBRECHAT_URL":  "https://chat.example.com",
-	"WIKI_URL":       "https://wiki.example.com",
-	"DASHBOARDS_URL": "https://dashboards.example.com",
-}
-
 func newDemoCmd(streams IOStreams) *cobra.Command {
 	o := &demoOptions{io: streams}
 	cmd := &cobra.Command{
@@ -100,7 +92,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 		if v, ok := o.io.LookupEnv(k); ok {
 			return v, true
 		}
-		v, ok := demoEnv[k]
+		v, ok := manifests.ExampleEnv[k]
 		return v, ok
 	}
 	step := func(title string, args ...string) int {

@@ -49,20 +49,18 @@ ID and secret and endpoints (OIDC_*); for LDAP the base DN (LDAP_*).
 }
 
 func (o *envOptions) run(ctx context.Context) error {
-	libreChat := true
 	needs := func(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
-		if requireLibreChat(a) != nil {
-			libreChat = false
-			return providerReads(m, a)
+		if hasLibreChat(a) {
+			return libreChatReads()(m, a)
 		}
-		return libreChatReads()(m, a)
+		return providerReads(m, a)
 	}
 	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, needs)
 	if err != nil {
 		return err
 	}
 	a, c, live := st.app, st.client, st.live
-	if !libreChat {
+	if !hasLibreChat(a) {
 		if o.Out != "" {
 			return fmt.Errorf("application %q has no librechat output; --out writes LibreChat's .env only (print the settings without --out)", a.Slug)
 		}

@@ -85,9 +85,14 @@ func findApp(m *manifest.Manifest, slug string) (*manifest.Application, error) {
 	return nil, errors.New(msg)
 }
 
+// hasLibreChat reports whether the application declares a LibreChat output.
+func hasLibreChat(a *manifest.Application) bool {
+	return a.Outputs != nil && a.Outputs.LibreChat != nil
+}
+
 // requireLibreChat fails unless the application declares a LibreChat output.
 func requireLibreChat(a *manifest.Application) error {
-	if a.Outputs == nil || a.Outputs.LibreChat == nil {
+	if !hasLibreChat(a) {
 		return fmt.Errorf("application %q (%s) declares no librechat output", a.Slug, a.Src.Pos)
 	}
 	return nil

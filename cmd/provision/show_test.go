@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,13 +10,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/manifests"
 )
 
 const showManifest = "../../manifests/directory-and-saml.yaml"
 
 func withExampleURLs(c *cli) *cli {
-	c.env["WIKI_URL"] = "https://wiki.example.com"
-	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
+	maps.Copy(c.env, manifests.ExampleEnv)
 	return c
 }
 

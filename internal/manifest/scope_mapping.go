@@ -44,7 +44,9 @@ func validateScopeMappings(v *validation) {
 		switch {
 		case s.ScopeName == "":
 			v.ds.add(s.Src.Pos, fmt.Sprintf("scope mapping %q: scope_name is required (the scope clients ask for)", s.Name))
-		case strings.ContainsAny(s.ScopeName, " \t\n"):
+		case strings.Contains(s.ScopeName, " "):
+			// authentik's no_space validator (providers/oauth2/api/scopes.py)
+			// rejects spaces only.
 			v.ds.add(s.Src.At("scope_name"), fmt.Sprintf("scope mapping %q: scope_name %q cannot contain spaces", s.Name, s.ScopeName))
 		case s.ScopeName == "openid" || s.ScopeName == "profile" || s.ScopeName == "email" || s.ScopeName == "offline_access" || s.ScopeName == "entitlements":
 			// authentik's managed mapping wins the scope name; this one
