@@ -225,23 +225,29 @@ func (e *Emulator) userinfo(r *http.Request) resp {
 // introspect is TokenIntrospectionView (views/introspection.py): every
 // failure, including an unauthenticated client, is {"active": false}.
 func (e *Emulator) introspect(r *http.Request) resp {
+	if res, ok := postOnly(r); !ok {
+		return res
+	}
+	return tokenResponse(200, map[string]any{"active": false})
+}
+
+// postOnly answers what a Django view with only post() answers for any
+// other method: OPTIONS lists the methods, the rest is a 405. ok is true
+// for a POST.
+func postOnly(r *http.Request) (res resp, ok bool) {
 	switch r.Method {
 	case http.MethodPost:
-		return tokenResponse(200, map[string]any{"active": false})
+		return resp{}, true
 	case http.MethodOptions:
-		return djangoOptions("POST, OPTIONS")
+		return djangoOptions("POST, OPTIONS"), false
 	}
-	return methodNotAllowed("POST, OPTIONS")
+	return methodNotAllowed("POST, OPTIONS"), false
 }
 
 // revoke is TokenRevokeView (views/token_revoke.py).
 func (e *Emulator) revoke(r *http.Request, body []byte) resp {
-	switch r.Method {
-	case http.MethodPost:
-	case http.MethodOptions:
-		return djangoOptions("POST, OPTIONS")
-	default:
-		return methodNotAllowed("POST, OPTIONS")
+	if res, ok := postOnly(r); !ok {
+		return res
 	}
 	form := parsePost(r, body)
 	id, secret := extractClientAuth(r, form)
@@ -276,9 +282,9 @@ func (e *Emulator) device(r *http.Request, body []byte) resp {
 	if ident != "" {
 		ident = strings.Join(strings.Fields(ident), "")
 	} else {
-		ident, _, _ = strings.Cut(r.RemoteAddr, ":")
-		if i := strings.LastIndex(r.RemoteAddr, ":"); i >= 0 {
-			ident = r.RemoteAddr[:i]
+		ident = r.RemoteAddr
+		if i := strings.LastIndex(ident, ":"); i >= 0 {
+			ident = ident[:i] // host without the port
 		}
 	}
 	now := time.Now()
@@ -291,12 +297,8 @@ func (e *Emulator) device(r *http.Request, body []byte) resp {
 		return tokenResponse(429, oauthError("slow_down"))
 	}
 	e.deviceHits[ident] = append(hist, now)
-	switch r.Method {
-	case http.MethodPost:
-	case http.MethodOptions:
-		return djangoOptions("POST, OPTIONS")
-	default:
-		return methodNotAllowed("POST, OPTIONS")
+	if res, ok := postOnly(r); !ok {
+		return res
 	}
 	form := parsePost(r, body)
 	id, _ := extractClientAuth(r, form)

@@ -150,3 +150,18 @@ func rawLocation(t *testing.T, e *env, path string) string {
 	}
 	return res.Header.Get("Location")
 }
+
+// The token-side views define only post() (authentik/providers/oauth2/views/
+// introspection.py, token_revoke.py, device_backchannel.py): Django answers
+// OPTIONS with the allowed methods and any other method with a 405.
+func TestOIDCPostOnlyViews(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/application/o/introspect/", "/application/o/revoke/", "/application/o/device/"} {
+		if st, _ := rawReq(t, e.srv, "GET", path, "", nil); st != 405 {
+			t.Errorf("GET %s: %d, want 405", path, st)
+		}
+		if st, _ := rawReq(t, e.srv, "OPTIONS", path, "", nil); st != 200 {
+			t.Errorf("OPTIONS %s: %d, want 200", path, st)
+		}
+	}
+}
