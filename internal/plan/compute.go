@@ -61,14 +61,17 @@ type computer struct {
 	live *Live
 	errs []error
 	// lookups
-	flowsByPK     map[string]Flow
-	mappingsByPK  map[string]ScopeMapping
-	samlByPK      map[string]PropertyMapping
-	keysByPK      map[string]KeyPair
-	providersByPK map[int32]Provider
-	groupsByPK    map[string]Group
-	bindingsByApp map[string][]Binding // by target
-	unreadable    map[string]Unreadable
+	flowsByPK    map[string]Flow
+	mappingsByPK map[string]ScopeMapping
+	// mappingsByName has every scope mapping the manifest declares, with
+	// its live pk ("" when it does not exist yet).
+	mappingsByName map[string]string
+	samlByPK       map[string]PropertyMapping
+	keysByPK       map[string]KeyPair
+	providersByPK  map[int32]Provider
+	groupsByPK     map[string]Group
+	bindingsByApp  map[string][]Binding // by target
+	unreadable     map[string]Unreadable
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {
@@ -83,6 +86,15 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 		groupsByPK:    byKey(live.Groups, func(g *Group) string { return g.PK }),
 		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
+	}
+	c.mappingsByName = map[string]string{}
+	for _, d := range m.ScopeMappings {
+		c.mappingsByName[d.Name] = ""
+	}
+	for _, s := range live.ScopeMappings {
+		if _, declared := c.mappingsByName[s.Name]; declared {
+			c.mappingsByName[s.Name] = s.PK
+		}
 	}
 	for _, b := range live.Bindings {
 		c.bindingsByApp[b.Target] = append(c.bindingsByApp[b.Target], b)

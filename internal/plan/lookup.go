@@ -77,12 +77,8 @@ func (c *computer) keyPair(name string, pos manifest.Position, needPrivate bool)
 // in the same apply if need be) or live and not declared.
 func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, bool) {
 	var managed, custom []ScopeMapping
-	declared := map[string]bool{}
-	for _, d := range c.m.ScopeMappings {
-		declared[d.Name] = true
-	}
 	for _, s := range c.live.ScopeMappings {
-		if s.ScopeName != scope || declared[s.Name] {
+		if _, declared := c.mappingsByName[s.Name]; s.ScopeName != scope || declared {
 			continue
 		}
 		if strings.HasPrefix(s.Managed, "goauthentik.io/providers/") {
@@ -106,10 +102,8 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 		}
 		names = append(names, strconv.Quote(d.Name))
 		ref = Later(KindScopeMapping, d.Name)
-		for _, s := range c.live.ScopeMappings {
-			if s.Name == d.Name {
-				ref = Known(s.PK)
-			}
+		if pk := c.mappingsByName[d.Name]; pk != "" {
+			ref = Known(pk)
 		}
 	}
 	switch len(names) {
