@@ -280,5 +280,5 @@ func TestVersionSkew(t *testing.T) {
 	require.NoError(t, emu.OverrideField("oauth2provider", "LibreChat", "issuer_mode", "per_tenant"))
 	r = c.run("plan", "-f", seedManifest)
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, `librechat.yaml:14:5: provider "LibreChat": authentik returned a value this version of provision cannot read in field "issuer_mode"`)
+	assert.Contains(t, r.err, `librechat.yaml:15:5: provider "LibreChat": authentik returned a value this version of provision cannot read in field "issuer_mode"`)
 }

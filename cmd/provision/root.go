@@ -45,6 +45,7 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newCheckCmd(streams),
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
+		newSchemaCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}
