@@ -101,6 +101,7 @@ func (o *applyOptions) confirm() error {
 		return fmt.Errorf("read confirmation: %w", err)
 	}
 	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintln(o.io.Out, "Apply cancelled.")
 		return &silentError{errors.New("apply cancelled")}
 	}
 	return nil

@@ -49,5 +49,6 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 	} {
 		root.AddCommand(sub)
 	}
+	decorateHelp(root, streams)
 	return root
 }
