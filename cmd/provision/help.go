@@ -130,3 +130,12 @@ func appSlugCompletion(streams IOStreams) cobra.CompletionFunc {
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// manifestHint turns cobra's "unknown command" for a manifest path given
+// as the command (provision my.yaml) into how to plan it.
+func manifestHint(err error, args []string) error {
+	if err == nil || len(args) == 0 || !strings.HasPrefix(err.Error(), "unknown command ") || !looksLikeManifest(args[0]) {
+		return err
+	}
+	return &usageError{fmt.Errorf("%q is not a command; to see what a manifest would change: provision plan -f %s", args[0], args[0])}
+}

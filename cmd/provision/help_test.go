@@ -41,7 +41,9 @@ func TestPositionalManifestSuggestsFile(t *testing.T) {
 		assert.Equal(t, exitError, r.code)
 		assert.Equal(t, "Error: "+cmd+" takes the manifest with -f: provision "+cmd+" -f my.yaml\n", r.err, cmd)
 	}
-	r := c.run("plan", "extra")
+	r := c.run("my.yaml")
+	assert.Equal(t, "Error: \"my.yaml\" is not a command; to see what a manifest would change: provision plan -f my.yaml\n", r.err)
+	r = c.run("plan", "extra")
 	assert.Equal(t, "Error: unexpected argument \"extra\" (see provision plan --help)\n", r.err)
 }
 

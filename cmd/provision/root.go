@@ -19,7 +19,7 @@ func run(ctx context.Context, args []string, streams IOStreams) int {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, streams.ErrOut)
+	return exitCode(manifestHint(err, args), streams.ErrOut)
 }
 
 func newRootCmd(streams IOStreams) *cobra.Command {
