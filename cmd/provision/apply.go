@@ -58,7 +58,7 @@ func (o *applyOptions) validate() error {
 func (o *applyOptions) run(ctx context.Context) error {
 	m, err := loadManifest(o.Path, o.io)
 	if err != nil {
-		return err
+		return liveHints(ctx, err, &o.conn, o.io)
 	}
 	c, err := o.conn.client(o.io)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
 )
 
 func TestAReferenceTypoGetsDidYouMean(t *testing.T) {
@@ -48,4 +50,32 @@ func TestHTTPSToAPlainServerSaysUseHTTP(t *testing.T) {
 	r := c.run("plan", "-f", seedManifest)
 	assert.Equal(t, exitError, r.code)
 	assert.Equal(t, "Error: cannot talk to authentik at "+c.env["AUTHENTIK_URL"]+": the server speaks http; use "+plain+"\n", r.err)
+}
+
+// plan and apply read authentik to complete "not declared" problems: a
+// group that exists only there is adopted by declaring it, and a typo may
+// be closest to a live name. validate, offline, says what it can.
+func TestUndeclaredReferencesAreCheckedAgainstAuthentik(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	_, _, err := c.api().CoreApi.CoreGroupsCreate(ctx).GroupRequest(api.GroupRequest{Name: "Engineering"}).Execute()
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\napplications:\n  - name: A\n    slug: a\n    access:\n      groups: [Engineering, Enginering, Marketing]\n"), 0o644))
+
+	for _, cmd := range []string{"plan", "apply"} {
+		c.emu.ResetLog()
+		args := []string{cmd, "-f", path}
+		if cmd == "apply" {
+			args = append(args, "--auto-approve")
+		}
+		r := c.run(args...)
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.err, path+`:6:16: application "a" allows group "Engineering", which exists in authentik but is not declared in the manifest; declare it under groups to adopt it (its members untouched)`, cmd)
+		assert.Contains(t, r.err, `application "a" allows group "Enginering", which is not declared in the manifest; did you mean "Engineering"? It exists in authentik: declare it under groups to adopt it (its members untouched)`, cmd)
+		assert.Contains(t, r.err, `application "a" allows group "Marketing", which is not declared in the manifest; declare it under groups (if it already exists in authentik, declaring it adopts it, its members untouched)`, cmd)
+		assert.Equal(t, 0, c.emu.Writes())
+	}
+	r := c.run("validate", "-f", path)
+	assert.Contains(t, r.err, `application "a" allows group "Engineering", which is not declared in the manifest; declare it under groups (if it already exists in authentik, declaring it adopts it, its members untouched)`)
 }

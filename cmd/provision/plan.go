@@ -33,7 +33,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			}
 			m, err := loadManifest(o.Path, o.io)
 			if err != nil {
-				return err
+				return liveHints(cmd.Context(), err, &o.conn, o.io)
 			}
 			c, err := o.conn.client(o.io)
 			if err != nil {

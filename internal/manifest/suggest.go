@@ -11,6 +11,14 @@ import (
 // manifest does not declare: "did you mean" a declared one when one is
 // close, else how to declare it. References resolve only to declared
 // objects; declaring one that already exists in authentik adopts it.
+func (v *validation) undeclared(at Position, subject, kind, name string, declared []string) {
+	v.ds = append(v.ds, Diagnostic{
+		Pos: at,
+		Msg: subject + ", which is not declared in the manifest" + v.undeclaredHint(kind, name, declared),
+		Ref: &Reference{Kind: kind, Name: name, Subject: subject},
+	})
+}
+
 func (v *validation) undeclaredHint(kind, name string, declared []string) string {
 	if s := suggest.Closest(name, declared); s != "" && s != name {
 		return fmt.Sprintf("; did you mean %q?", s)
