@@ -33,6 +33,11 @@ func versionFromBuildInfo(info *debug.BuildInfo) string {
 		}
 	}
 	if rev == "" {
+		if v == "dev" {
+			// go run, or a git worktree (the go command stamps only
+			// a checkout whose .git is a directory).
+			return "dev (built without version control information)"
+		}
 		return v
 	}
 	extra := "revision " + rev

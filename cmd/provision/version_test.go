@@ -26,7 +26,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		{"checkout, clean", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("abc123", "false")}, "dev (revision abc123)"},
 		{"checkout, dirty", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("abc123", "true")}, "dev (revision abc123, dirty)"},
 		{"pseudo-version with revision", debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129002915-ff44760cc122+dirty"}, Settings: vcs("ff44760cc122", "true")}, "v0.0.0-20261129002915-ff44760cc122+dirty (revision ff44760cc122, dirty)"},
-		{"no information", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+		{"no information", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev (built without version control information)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, versionFromBuildInfo(&tc.info))
