@@ -17,6 +17,8 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	// countRequests counts each change's requests (apply -o json).
+	countRequests bool
 }
 
 func (f *connFlags) register(cmd *cobra.Command) {
@@ -43,7 +45,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, HTTPClient: f.httpClient()})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
