@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -160,10 +161,14 @@ func (o *applyOptions) savedPlan(args []string) (*planfile.File, error) {
 	if o.report != nil {
 		o.report.SavedPlan = args[0]
 	}
-	if o.Path == "" {
+	fromPlan := o.Path == ""
+	if fromPlan {
 		o.Path = filepath.FromSlash(saved.Manifest.Path)
 	}
 	digest, err := manifest.Digest(o.Path)
+	if fromPlan && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the plan's manifest %s is not here: run apply from the directory plan ran in, or give the manifest with -f", o.Path)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -129,6 +129,20 @@ func TestApplyRefusesWhatIsNotASavedPlan(t *testing.T) {
 	assert.Contains(t, r.err, "apply needs a manifest (-f PATH) or a saved plan")
 }
 
+func TestSavedPlanFromAnotherDirectoryNeedsTheManifest(t *testing.T) {
+	c, m, out := savedPlanCLI(t)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	moved := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, os.WriteFile(moved, []byte(strings.Replace(string(data), filepath.ToSlash(m), "elsewhere/librechat.yaml", 1)), 0o644))
+	r := c.run("apply", moved)
+	assert.Equal(t, exitError, r.code)
+	assert.Equal(t, "Error: the plan's manifest "+filepath.FromSlash("elsewhere/librechat.yaml")+" is not here: run apply from the directory plan ran in, or give the manifest with -f\n", r.err)
+	// With -f the same files are found, digest-checked and applied.
+	r = c.run("apply", moved, "-f", m)
+	assert.Equal(t, exitOK, r.code, r.err)
+}
+
 func TestSavedPlanAgainstAnotherServerIsRefused(t *testing.T) {
 	c, _, out := savedPlanCLI(t)
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
