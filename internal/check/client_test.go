@@ -126,8 +126,10 @@ func TestLibreChatProbes(t *testing.T) {
 			fails: map[string]string{"LibreChat: login redirects to authentik": "OPENID_SCOPE is missing"},
 		},
 		"OtherAuthentik": {
-			boot:  true,
-			setup: func(l *clientdouble.LibreChat) { l.AuthorizationEndpoint = "https://old.example.com/application/o/authorize/" },
+			boot: true,
+			setup: func(l *clientdouble.LibreChat) {
+				l.AuthorizationEndpoint = "https://old.example.com/application/o/authorize/"
+			},
 			fails: map[string]string{"LibreChat: login redirects to authentik": "not authentik's " + authorize},
 		},
 	}
