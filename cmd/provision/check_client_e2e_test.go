@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,6 +103,23 @@ func TestCheckProbesLibreChat(t *testing.T) {
 		assert.Contains(t, r.out, "✗ LibreChat: answers")
 	})
 
+	t.Run("WaitsForTheAppAfterARestart", func(t *testing.T) {
+		url := libreChatDouble(t, envPath, nil)
+		var calls atomic.Int32
+		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 { // the reverse proxy, while LibreChat restarts
+				w.WriteHeader(http.StatusBadGateway)
+				return
+			}
+			httputil.NewSingleHostReverseProxy(mustParse(t, url)).ServeHTTP(w, r)
+		}))
+		t.Cleanup(proxy.Close)
+		r := c.run("check", "-f", path, "--app", "librechat", "--client-url", proxy.URL, "--wait", "30s")
+		assert.Equal(t, exitOK, r.code, r.out+r.err)
+		assert.Contains(t, r.out, "✓ LibreChat: client id sent")
+		assert.EqualValues(t, 4, calls.Load(), "a 502, /api/config answering (ready), then the probes: /api/config and /oauth/openid")
+	})
+
 	t.Run("JSONListsEveryItem", func(t *testing.T) {
 		url := libreChatDouble(t, envPath, func(l *clientdouble.LibreChat) { l.SocialLogins = []string{"github"} })
 		text := c.run("check", "-f", path, "--app", "librechat", "--client-url", url)
@@ -128,4 +149,10 @@ func TestCheckProbesLibreChat(t *testing.T) {
 		assert.Equal(t, exitError, r.code)
 		assert.Contains(t, r.err, `unknown output format "yaml"`)
 	})
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
 }
