@@ -57,10 +57,15 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 		libreChatButton(add, cfg, t)
 	}
 
+	// Without these the strategy is never registered: the 500 below then
+	// has that cause, already named on the button item.
+	varsMissing := cfg.SocialLoginEnabled != nil && cfg.OpenIDLoginEnabled != nil && (!*cfg.SocialLoginEnabled || !*cfg.OpenIDLoginEnabled)
 	resp, err = p.Get(ctx, "/oauth/openid")
 	switch {
 	case err != nil:
 		add("login redirects to authentik", Fail, "GET /oauth/openid: %s", shortErr(err))
+	case resp.Status >= 500 && varsMissing:
+		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"), for the reason the login button item gives", resp.Status)
 	case resp.Status >= 500:
 		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"). "+
 			"Discovery failed at boot (authentik unreachable then, or OPENID_ISSUER wrong, quoted or not https) or OPENID_SCOPE is missing: "+

@@ -95,7 +95,7 @@ func TestLibreChatProbes(t *testing.T) {
 			setup: func(l *clientdouble.LibreChat) { l.Env["ALLOW_SOCIAL_LOGIN"] = "false" },
 			fails: map[string]string{
 				"LibreChat: login button shown":           "ALLOW_SOCIAL_LOGIN is not true",
-				"LibreChat: login redirects to authentik": "Unknown authentication strategy",
+				"LibreChat: login redirects to authentik": "for the reason the login button item gives",
 			},
 		},
 		"StaleClientIDNotRestarted": {
@@ -329,4 +329,17 @@ func checkItems(t *testing.T, items []Item, fails map[string]string) {
 	for name := range fails {
 		assert.NotEmpty(t, item(items, name).Name, "no item %q in %v", name, items)
 	}
+}
+
+func TestPartialStartupConfig(t *testing.T) {
+	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/config" {
+			_, _ = w.Write([]byte(`{"socialLoginEnabled":true}`))
+			return
+		}
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	items := Client(context.Background(), ClientOptions{}, libreChatTarget(url))
+	assert.Equal(t, Fail, item(items, "LibreChat: startup config").Status)
+	assert.Contains(t, item(items, "LibreChat: login redirects to authentik").Detail, "Discovery failed at boot")
 }
