@@ -89,6 +89,8 @@ type ClientOptions struct {
 type Prober struct {
 	http *http.Client
 	base string
+	// App names the app probed ("LibreChat").
+	App string
 }
 
 // Response is what a probe looks at.
@@ -126,7 +128,7 @@ func Client(ctx context.Context, opts ClientOptions, t ClientTarget) []Item {
 	if !ok {
 		return []Item{{Name: "client app", Status: Info, Detail: fmt.Sprintf("no client probes for preset %q (probes exist for %s)", t.Preset, strings.Join(ClientPresets(), ", "))}}
 	}
-	p := &Prober{http: noRedirects(opts.HTTP), base: strings.TrimSuffix(t.URL, "/")}
+	p := &Prober{http: noRedirects(opts.HTTP), base: strings.TrimSuffix(t.URL, "/"), App: probe.App}
 	name := func(s string) string { return probe.App + ": " + s }
 	if err := waitReady(ctx, p, probe.ReadyPath, opts); err != nil {
 		st := Warn
@@ -204,7 +206,7 @@ type redirectCauses struct {
 	elsewhere, clientID, redirectURI, scope string
 }
 
-func checkAuthorizeRedirect(loc string, t ClientTarget, c redirectCauses) (items []Item, q url.Values) {
+func checkAuthorizeRedirect(app, loc string, t ClientTarget, c redirectCauses) (items []Item, q url.Values) {
 	add := func(name string, st Status, format string, args ...any) {
 		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
 	}
@@ -223,19 +225,19 @@ func checkAuthorizeRedirect(loc string, t ClientTarget, c redirectCauses) (items
 	if got := q.Get("client_id"); got == t.ClientID {
 		add("client id sent", Pass, "%s", got)
 	} else {
-		add("client id sent", Fail, "the app sends client_id %q, authentik's is %q: %s", got, t.ClientID, c.clientID)
+		add("client id sent", Fail, "%s sends client_id %q, authentik's is %q: %s", app, got, t.ClientID, c.clientID)
 	}
 	if got := q.Get("redirect_uri"); got == t.RedirectURI {
 		add("redirect URI sent", Pass, "%s", got)
 	} else {
-		add("redirect URI sent", Fail, "the app sends redirect_uri %q, expected %q: %s", got, t.RedirectURI, c.redirectURI)
+		add("redirect URI sent", Fail, "%s sends redirect_uri %q, expected %q: %s", app, got, t.RedirectURI, c.redirectURI)
 	}
 	if len(t.Scopes) > 0 {
 		got := strings.Fields(q.Get("scope"))
 		if sameSet(got, t.Scopes) {
 			add("scope sent", Pass, "%s", strings.Join(got, " "))
 		} else {
-			add("scope sent", Fail, "the app asks for scope %q, the provider declares %q: %s", strings.Join(got, " "), strings.Join(t.Scopes, " "), c.scope)
+			add("scope sent", Fail, "%s asks for scope %q, the provider declares %q: %s", app, strings.Join(got, " "), strings.Join(t.Scopes, " "), c.scope)
 		}
 	}
 	return items, q

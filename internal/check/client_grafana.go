@@ -35,7 +35,7 @@ func probeGrafana(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	case !isRedirect(resp.Status) || resp.Location == "":
 		add("login redirects to authentik", Fail, "GET /login/generic_oauth answered HTTP %d, not a redirect to authentik; is %s Grafana's root_url?", resp.Status, t.URL)
 	default:
-		got, _ := checkAuthorizeRedirect(resp.Location, t, redirectCauses{
+		got, _ := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "GF_AUTH_GENERIC_OAUTH_AUTH_URL names another endpoint; " + grafanaRestart,
 			clientID:    "GF_AUTH_GENERIC_OAUTH_CLIENT_ID is stale; " + grafanaRestart,
 			redirectURI: "Grafana builds it from root_url: set GF_SERVER_ROOT_URL to the public URL; " + grafanaRestart,

@@ -75,7 +75,7 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	case !isRedirect(resp.Status) || resp.Location == "":
 		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d, not a redirect to authentik", resp.Status)
 	default:
-		got, q := checkAuthorizeRedirect(resp.Location, t, redirectCauses{
+		got, q := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "OPENID_ISSUER names another server, or " + restartHint + " (it discovers authentik's endpoints once, at boot)",
 			clientID:    libreChatClientIDCause(t),
 			redirectURI: libreChatRedirectCause(t),
@@ -115,9 +115,12 @@ func libreChatButton(add func(string, Status, string, ...any), cfg libreChatConf
 		}
 	}
 	if t.ServerDomain != "" {
-		if cfg.ServerDomain == t.ServerDomain {
+		switch cfg.ServerDomain {
+		case t.ServerDomain:
 			add("DOMAIN_SERVER", Pass, "%s", cfg.ServerDomain)
-		} else {
+		case t.ServerDomain + "/":
+			add("DOMAIN_SERVER", Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, ending with '/', so it sends //oauth/openid/callback, which authentik's strict redirect URI refuses; drop the slash and restart LibreChat", cfg.ServerDomain)
+		default:
 			add("DOMAIN_SERVER", Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, the manifest's is %s, so its callback is not the redirect URI authentik allows; %s", cfg.ServerDomain, t.ServerDomain, restartHint)
 		}
 	}

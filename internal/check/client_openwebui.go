@@ -65,7 +65,7 @@ func probeOpenWebUI(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	case !isRedirect(resp.Status) || resp.Location == "":
 		add("login redirects to authentik", Fail, "GET /oauth/oidc/login answered HTTP %d, not a redirect to authentik", resp.Status)
 	default:
-		got, _ := checkAuthorizeRedirect(resp.Location, t, redirectCauses{
+		got, _ := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "OPENID_PROVIDER_URL names another server; " + openWebUIRestart,
 			clientID:    "OAUTH_CLIENT_ID is stale; " + openWebUIRestart,
 			redirectURI: "set OPENID_REDIRECT_URI to it (without it Open WebUI builds the URI from the request's Host, wrong behind a proxy)",
