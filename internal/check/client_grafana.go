@@ -7,13 +7,14 @@ import (
 	"strings"
 )
 
-// Grafana's public login endpoint (grafana/grafana pkg/api/login_oauth.go and
-// pkg/services/authn/clients/oauth.go, see ../shared/docs/presets.md §5):
+// Grafana's public login endpoint (grafana/grafana pkg/api/login_oauth.go,
+// pkg/api/login.go and pkg/services/authn/clients/oauth.go, see
+// ../shared/docs/presets.md §5):
 // GET /login/generic_oauth answers 302 to [auth.generic_oauth] auth_url with
 // client_id, redirect_uri = <root_url>/login/generic_oauth, response_type,
 // scope and state (plus code_challenge with use_pkce). When the provider is
 // disabled the login fails with "OAuth client is disabled" and Grafana
-// redirects back to its /login page with the error. /api/frontend/settings
+// redirects back to its own /login page (a path: AppSubURL + "/login"). /api/frontend/settings
 // needs a session, so there is no anonymous config to read.
 func init() {
 	RegisterClientProbe("grafana", ClientProbe{App: "Grafana", ReadyPath: "/login/generic_oauth", Run: probeGrafana})

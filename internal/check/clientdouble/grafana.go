@@ -14,8 +14,10 @@ import (
 // GF_SERVER_ROOT_URL + /login/generic_oauth, response_type=code, scope
 // (GF_AUTH_GENERIC_OAUTH_SCOPES split on commas or spaces, joined with a
 // space), state and, with USE_PKCE, an S256 code_challenge; it sets the
-// oauth_state cookie. Disabled ("OAuth client is disabled"), a 302 back to
-// <root_url>/login with the error in the redirect_error cookie.
+// oauth_state cookie. Disabled, RedirectURL fails with errOAuthClientDisabled
+// ("OAuth client is disabled", authn/clients/oauth.go) and pkg/api/login.go
+// redirectWithError answers a 302 to AppSubURL + "/login" (the path of
+// root_url), the error in an encrypted cookie.
 type Grafana struct {
 	Env map[string]string
 }
@@ -28,8 +30,13 @@ func (g *Grafana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := g.Env
 	root := strings.TrimSuffix(e["GF_SERVER_ROOT_URL"], "/")
 	if !strings.EqualFold(e["GF_AUTH_GENERIC_OAUTH_ENABLED"], "true") {
-		http.SetCookie(w, &http.Cookie{Name: "redirect_error", Value: "OAuth client is disabled", Path: "/", HttpOnly: true})
-		http.Redirect(w, r, root+"/login", http.StatusFound)
+		sub := ""
+		if u, err := url.Parse(root); err == nil {
+			sub = u.Path
+		}
+		http.SetCookie(w, &http.Cookie{Name: "redirect_error", Value: "656e63727970746564", Path: sub + "/", HttpOnly: true, MaxAge: 60})
+		w.Header().Set("Location", sub+"/login")
+		w.WriteHeader(http.StatusFound)
 		return
 	}
 	scopes := strings.FieldsFunc(e["GF_AUTH_GENERIC_OAUTH_SCOPES"], func(r rune) bool { return r == ',' || r == ' ' })
