@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// LibreChat's public endpoints, as its source answers them (v0.8.6; the
-// field names are unchanged in the newest stored main, 00450b59):
+// LibreChat's public endpoints, as its source answers them (v0.8.6 per
+// ../shared/docs/librechat.md; config.js re-read at 00450b59, oauth.js at
+// 00710016; clientdouble.LibreChat is the double the tests run against):
 //   - GET /api/config (api/server/routes/config.js, buildPreLoginPayload):
 //     openidLoginEnabled needs OPENID_CLIENT_ID, OPENID_CLIENT_SECRET (or
 //     OPENID_USE_PKCE), OPENID_ISSUER and OPENID_SESSION_SECRET, but not

@@ -21,11 +21,13 @@ import (
 // registration.socialLogins.
 var DefaultSocialLogins = []string{"google", "facebook", "openid", "github", "discord", "saml"}
 
-// LibreChat answers like LibreChat v0.8.6 (danny-avila/LibreChat, release
-// commit 566e20b61; field names re-read in main @00450b59):
-//   - GET /api/config: api/server/routes/config.js buildPreLoginPayload, the
-//     anonymous branch (socialLogins from librechat.yaml or the default).
-//   - GET /oauth/openid: api/server/routes/oauth.js passport.authenticate
+// LibreChat answers like LibreChat v0.8.6 (danny-avila/LibreChat; v0.8.6's
+// behaviour as ../shared/docs/librechat.md read it at release commit
+// 566e20b61, the files below re-read at the stored commits named):
+//   - GET /api/config: api/server/routes/config.js @00450b59
+//     buildPreLoginPayload, the anonymous branch (socialLogins from
+//     librechat.yaml or the default).
+//   - GET /oauth/openid: api/server/routes/oauth.js @00710016 passport.authenticate
 //     ('openid', {state}); the openid-client v6 passport Strategy redirects
 //     to the discovered authorization_endpoint with client_id,
 //     redirect_uri = DOMAIN_SERVER + OPENID_CALLBACK_URL
@@ -33,8 +35,8 @@ var DefaultSocialLogins = []string{"google", "facebook", "openid", "github", "di
 //     OPENID_SCOPE, an S256 code_challenge, state, and a nonce with
 //     OPENID_GENERATE_NONCE. Without a registered strategy passport throws
 //     "Unknown authentication strategy" and the ErrorController
-//     (packages/api/src/middleware/error.ts) answers 500 "An unknown error
-//     occurred.".
+//     (packages/api/src/middleware/error.ts @00b3bc32) answers 500 "An
+//     unknown error occurred.".
 //
 // The strategy is registered at boot only when ALLOW_SOCIAL_LOGIN is true
 // (api/server/index.js), OPENID_CLIENT_ID, the secret (or OPENID_USE_PKCE),
