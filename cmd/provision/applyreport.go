@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/plan"
 )
@@ -186,4 +189,30 @@ func (f *connFlags) httpClient() *http.Client {
 		return nil
 	}
 	return &http.Client{Timeout: 30 * time.Second, Transport: countingTransport{}}
+}
+
+// jsonErrors makes a command that prints JSON with -o json print its
+// errors as JSON on stdout too ({"format_version", "error"}); the exit
+// code is the error's, and the error is not printed again on stderr.
+func jsonErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "json" || errors.Is(err, errChangesPresent) {
+			return err
+		}
+		var silent *silentError
+		if errors.As(err, &silent) {
+			return err
+		}
+		out := struct {
+			FormatVersion string `json:"format_version"`
+			Error         string `json:"error"`
+		}{plan.FormatVersion, err.Error()}
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if enc.Encode(out) != nil {
+			return err
+		}
+		return &silentError{err}
+	}
 }

@@ -262,3 +262,23 @@ func TestNoColorFlagAndDumbTerminal(t *testing.T) {
 	c.env["TERM"] = "dumb"
 	assert.NotContains(t, c.runWith(tty, "plan", "-f", seedManifest).out, "\x1b[")
 }
+
+func TestPlanJSONErrorsAreJSONOnStdout(t *testing.T) {
+	c := newCLI(t)
+	c.env["AUTHENTIK_TOKEN"] = "wrong"
+	r := c.run("plan", "-f", seedManifest, "-o", "json")
+	assert.Equal(t, exitError, r.code)
+	assert.Empty(t, r.err)
+	var out struct {
+		FormatVersion string `json:"format_version"`
+		Error         string `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &out), r.out)
+	assert.NotEmpty(t, out.Error)
+	assert.NotContains(t, r.out, "wrong\"", "the token is not echoed")
+	// Text output keeps errors on stderr.
+	r = c.run("plan", "-f", seedManifest)
+	assert.Equal(t, exitError, r.code)
+	assert.Empty(t, r.out)
+	assert.Contains(t, r.err, "Error: ")
+}
