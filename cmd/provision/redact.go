@@ -1,0 +1,48 @@
+package main
+
+import (
+	"net/url"
+
+	"github.com/provision/provision/internal/redact"
+)
+
+// bypassRedaction is a test hook: when set, the streams are not masked, so
+// the secret-hygiene test can prove that its leak detector catches a leak.
+var bypassRedaction bool
+
+// redacted wraps the output streams with one Redactor: every byte a command
+// prints (stdout, stderr, errors, JSON, the sandbox's request log) passes
+// through it. Commands register the secrets they learn with
+// streams.secret(...). The returned flush writes any held-back tail.
+func redacted(s IOStreams) (IOStreams, func()) {
+	r := redact.New()
+	if bypassRedaction {
+		r.Disable()
+	}
+	out, errOut := redact.NewWriter(s.Out, r), redact.NewWriter(s.ErrOut, r)
+	s.Out, s.ErrOut, s.Redactor = out, errOut, r
+	return s, func() {
+		_ = out.Flush()
+		_ = errOut.Flush()
+	}
+}
+
+// secret registers values to mask in every output of this run.
+func (s IOStreams) secret(values ...string) {
+	if s.Redactor != nil {
+		s.Redactor.Add(values...)
+	}
+}
+
+// secretURL registers the password of a URL's userinfo.
+func (s IOStreams) secretURL(raw string) {
+	if s.Redactor == nil {
+		return
+	}
+	s.Redactor.AddURL(raw)
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			s.Redactor.Add(pw, url.QueryEscape(pw))
+		}
+	}
+}
