@@ -46,3 +46,12 @@ func (s IOStreams) secretURL(raw string) {
 		}
 	}
 }
+
+// allowPrinted exempts values a command prints on purpose: env's output is
+// the client's configuration, secrets included (like the .env file). The
+// token and URL userinfo are never exempted.
+func (s IOStreams) allowPrinted(values ...string) {
+	if s.Redactor != nil {
+		s.Redactor.Allow(values...)
+	}
+}

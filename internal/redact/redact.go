@@ -26,6 +26,7 @@ type Redactor struct {
 	mu       sync.RWMutex
 	secrets  []string // longest first, so a secret containing another masks whole
 	replacer *strings.Replacer
+	allowed  []string
 	disabled bool
 }
 
@@ -39,13 +40,44 @@ func (r *Redactor) Add(values ...string) {
 	changed := false
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) < minLen || contains(r.secrets, v) {
+		if len(v) < minLen || contains(r.secrets, v) || contains(r.allowed, v) {
 			continue
 		}
 		r.secrets = append(r.secrets, v)
 		changed = true
 	}
-	if !changed {
+	if changed {
+		r.rebuild()
+	}
+}
+
+// Allow exempts values from masking for the rest of the run, even when
+// registered: a command whose output IS a secret (env printing a client's
+// settings, the file meant to hold them) allows exactly the values it
+// prints, and nothing else.
+func (r *Redactor) Allow(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" || contains(r.allowed, v) {
+			continue
+		}
+		r.allowed = append(r.allowed, v)
+		for i, s := range r.secrets {
+			if s == v {
+				r.secrets = append(r.secrets[:i], r.secrets[i+1:]...)
+				break
+			}
+		}
+	}
+	r.rebuild()
+}
+
+// rebuild makes the replacer from r.secrets; r.mu is held.
+func (r *Redactor) rebuild() {
+	if len(r.secrets) == 0 {
+		r.replacer = nil
 		return
 	}
 	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
