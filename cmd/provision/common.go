@@ -62,6 +62,7 @@ func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	streams.secret(m.SensitiveValues()...)
 	if err := m.Validate(validateOutputs); err != nil {
 		return nil, err
 	}
