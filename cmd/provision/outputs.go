@@ -38,6 +38,7 @@ func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, 
 		if err != nil {
 			return err
 		}
+		registerSecretVars(streams, vars)
 		changed, err := dotenv.UpdateFile(path, vars)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", path, err)

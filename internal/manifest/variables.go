@@ -50,6 +50,8 @@ var userVisibleKeys = map[string]bool{
 	"external_host": true, "title": true,
 }
 
+// (Any meta_* key is user-visible too.)
+
 // scope is what substitution in one file may read.
 type scope struct {
 	file     string
@@ -123,7 +125,7 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		diags.add(at, msg)
 		return "", false
 	}
-	if v.Sensitive && userVisibleKeys[key] {
+	if v.Sensitive && (userVisibleKeys[key] || strings.HasPrefix(key, "meta_")) {
 		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: authentik shows %s to end users; use it only in fields such as client_secret", name, key, key))
 		return "", false
 	}
