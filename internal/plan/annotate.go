@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -37,7 +38,7 @@ func annotate(p *Plan, m *manifest.Manifest) {
 					f.RunsOnServer = true
 				}
 			}
-			if !f.Sensitive && (secretKey(f.Field) || showsAny(f.Before, values) || showsAny(f.After, values)) {
+			if !f.Sensitive && (secretKey(f.Field, f.Before, f.After) || showsAny(f.Before, values) || showsAny(f.After, values)) {
 				f.Sensitive = true
 			}
 		}
@@ -45,11 +46,42 @@ func annotate(p *Plan, m *manifest.Manifest) {
 }
 
 // secretKey reports whether a free-form field (attributes.x, config.x)
-// names a key that looks secret.
-func secretKey(field string) bool {
+// names a key that looks secret, or holds an object with such a key at any
+// depth (values are JSON text for objects and lists).
+func secretKey(field string, values ...any) bool {
 	for _, prefix := range freeFormPrefixes {
 		if rest, ok := strings.CutPrefix(field, prefix); ok {
-			return looksSecret(rest)
+			if looksSecret(rest) {
+				return true
+			}
+			for _, v := range values {
+				s, ok := v.(string)
+				if !ok || !(strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+					continue
+				}
+				var decoded any
+				if json.Unmarshal([]byte(s), &decoded) == nil && nestedSecretKey(decoded) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func nestedSecretKey(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if looksSecret(k) || nestedSecretKey(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if nestedSecretKey(x) {
+				return true
+			}
 		}
 	}
 	return false

@@ -65,3 +65,23 @@ providers:
 		assert.Equal(t, c.Kind == KindScopeMapping, c.RunsOnServer(), c.Key)
 	}
 }
+
+func TestSecretKey(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		value any
+		want  bool
+	}{
+		{"attributes.api_password", "x", true},
+		{"attributes.Slack_Token", "x", true},
+		{"config.kubernetes_ingress_secret_name", "x", true},
+		{"config.log_level", "info", false},
+		{"attributes.color", "blue", false},
+		{"attributes.smtp", `{"host":"mail","auth":{"password":"p"}}`, true},
+		{"attributes.list", `[{"name":"a"},{"private_key":"k"}]`, true},
+		{"attributes.smtp", `{"host":"mail"}`, false},
+		{"name", "password", false}, // only free-form keys
+	} {
+		assert.Equal(t, tc.want, secretKey(tc.field, nil, tc.value), tc.field)
+	}
+}
