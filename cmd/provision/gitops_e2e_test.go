@@ -235,7 +235,7 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 func TestPlanMarkdownMasksSecrets(t *testing.T) {
 	c := newCLI(t)
 	m := filepath.Join(t.TempDir(), "m.yaml")
-	require.NoError(t, os.WriteFile(m, []byte("version: 1\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${SECRET}\n    redirect_uris: [{url: 'https://a.example.com/cb'}]\n"), 0o644))
+	require.NoError(t, os.WriteFile(m, []byte("version: 1\nvariables: {SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${SECRET}\n    redirect_uris: [{url: 'https://a.example.com/cb'}]\n"), 0o644))
 	c.env["SECRET"] = "do-not-print-me-0123456789"
 	out := filepath.Join(t.TempDir(), "plan.json")
 	r := c.run("plan", "-f", m, "-o", "markdown", "--out", out)

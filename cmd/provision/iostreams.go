@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/provision/provision/internal/redact"
 )
 
 // IOStreams are the streams a command reads and writes. Only main builds the
@@ -24,6 +26,8 @@ type IOStreams struct {
 	Random io.Reader
 	// noColor is the root's --no-color flag, shared by every command.
 	noColor *bool
+	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
+	Redactor *redact.Redactor
 }
 
 // Getenv returns an environment variable, "" when unset.

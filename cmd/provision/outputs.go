@@ -53,6 +53,7 @@ func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, c *a
 		if err != nil {
 			return written, err
 		}
+		registerSecretVars(streams, vars)
 		changed, err := dotenv.UpdateFile(path, vars)
 		if err != nil {
 			return written, fmt.Errorf("write %s: %w", path, err)
