@@ -21,16 +21,18 @@ var examples = map[string]string{
   provision validate -f manifests/      # every *.yaml in the directory, merged`,
 	"plan": `  provision plan -f manifests/librechat.yaml
   provision plan -f manifests/librechat.yaml -o json > plan.json
-  provision plan -f manifests/ --detailed-exitcode   # exit 2 when there are changes`,
+  provision plan -f manifests/ --detailed-exitcode   # exit 2 when there are changes
+  provision plan -f manifests/ --out stack.plan -o markdown > comment.md   # review, then: provision apply stack.plan`,
 	"apply": `  provision apply -f manifests/librechat.yaml              # shows the plan, asks for "yes"
   provision apply -f manifests/librechat.yaml --auto-approve   # in a pipeline
+  provision apply stack.plan -o json                       # exactly the plan saved by plan --out
   provision apply -f manifests/librechat.yaml --dry-run`,
 	"env": `  provision env -f manifests/librechat.yaml --app librechat
   provision env -f manifests/librechat.yaml --app librechat --out /srv/librechat/.env`,
 	"show": `  provision show -f manifests/directory-and-saml.yaml --app wiki
   provision show -f manifests/directory-and-saml.yaml --app wiki -o json`,
 	"check": `  provision check -f manifests/librechat.yaml --app librechat
-  provision check -f manifests/librechat.yaml --app librechat --env /srv/librechat/.env`,
+  provision check -f manifests/librechat.yaml --app librechat --env /srv/librechat/.env --wait 60s -o json`,
 	"demo": `  provision demo
   provision demo --manifest manifests/directory-and-saml.yaml --dir ./demo-out`,
 	"sandbox": `  provision sandbox &
@@ -55,8 +57,10 @@ Exit codes:
 
 // outputFormats are the -o values each command takes, for completion.
 var outputFormats = map[string][]string{
-	"plan": {"text", "json"},
-	"show": {"text", "json"},
+	"plan":  {"text", "json", "markdown"},
+	"apply": {"text", "json"},
+	"show":  {"text", "json"},
+	"check": {"text", "json"},
 }
 
 // decorateHelp adds what spans commands to the tree under root. It runs

@@ -23,6 +23,9 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 	root := testRoot()
 	for _, cmd := range append(root.Commands(), root) {
 		assert.NotEmpty(t, cmd.Example, "command %q has no Example: add one to examples in help.go", cmd.Name())
+		if cmd.Flags().Lookup("output") != nil {
+			assert.NotEmpty(t, outputFormats[cmd.Name()], "command %q has -o: list its formats in outputFormats in help.go, for completion", cmd.Name())
+		}
 	}
 }
 
@@ -60,9 +63,11 @@ func TestCompletion(t *testing.T) {
 		return got
 	}
 	r := c.run("__complete", "plan", "-o", "")
-	assert.Equal(t, []string{"json", "text"}, lines(r.out))
-	r = c.run("__complete", "show", "-o", "")
-	assert.Equal(t, []string{"json", "text"}, lines(r.out))
+	assert.Equal(t, []string{"json", "markdown", "text"}, lines(r.out))
+	for _, cmd := range []string{"apply", "show", "check"} {
+		r = c.run("__complete", cmd, "-o", "")
+		assert.Equal(t, []string{"json", "text"}, lines(r.out), cmd)
+	}
 
 	// --app: the slugs of the manifest given with -f, even with its
 	// variables unset (c.env has none of the example's).

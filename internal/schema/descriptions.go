@@ -11,6 +11,11 @@ var descriptions = map[string]string{
 	"Manifest.providers":      "Providers: oauth2, proxy, saml or ldap.",
 	"Manifest.applications":   "Applications, each with its provider, who may use it and its client outputs.",
 	"Manifest.outposts":       "Outposts and the providers attached to them.",
+	"Manifest.variables":      "The environment variables this file reads with ${NAME}, by name; only declared ones are substituted, and never AUTHENTIK_* or PROVISION_*.",
+
+	"Variable.description": "Documents the variable (shown in errors about it).",
+	"Variable.sensitive":   "The value is a secret: shown as (sensitive) in plans, masked in outputs, refused in fields authentik shows to end users.",
+	"Variable.default":     "Used when the variable is not set. Not allowed with sensitive.",
 
 	"Group.name":         "Group name, its key: an existing group of that name is adopted.",
 	"Group.state":        "present (default) or absent to delete it.",
