@@ -20,6 +20,7 @@ type applyOptions struct {
 	AutoApprove bool
 	DryRun      bool
 	Parallelism int
+	OutputDir   string
 }
 
 func newApplyCmd(streams IOStreams) *cobra.Command {
@@ -45,6 +46,7 @@ authentik to prove the plan is empty, and writes each application's outputs
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
@@ -56,7 +58,7 @@ func (o *applyOptions) validate() error {
 }
 
 func (o *applyOptions) run(ctx context.Context) error {
-	m, err := loadManifest(o.Path, o.io)
+	m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 	if err != nil {
 		return err
 	}
@@ -66,6 +68,10 @@ func (o *applyOptions) run(ctx context.Context) error {
 	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
+		return err
+	}
+	// Every output is checked with authentik's values before any write.
+	if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 		return err
 	}
 	color := o.io.colorEnabled()
@@ -84,7 +90,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 		}
 	}
 	// st.live is now the freshest read: outputs need no other request.
-	return writeOutputs(o.io, st.manifest, st.client, st.live)
+	return writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
 }
 
 // confirm asks on a terminal; without one, --auto-approve is required.

@@ -81,7 +81,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 
 	// The demo runs the real commands, with the emulator's address and token
 	// in their environment.
-	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
+	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_PUBLIC_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
@@ -148,7 +148,7 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 		if a.State.IsAbsent() || a.Provider == nil {
 			continue
 		}
-		if a.Outputs != nil && a.Outputs.LibreChat != nil {
+		if len(a.Outputs) > 0 {
 			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug); code != exitOK {
 				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
 			}

@@ -14,6 +14,7 @@ type planOptions struct {
 	Path             string
 	Output           string
 	DetailedExitCode bool
+	OutputDir        string
 }
 
 func newPlanCmd(streams IOStreams) *cobra.Command {
@@ -31,7 +32,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			m, err := loadManifest(o.Path, o.io)
+			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 			if err != nil {
 				return err
 			}
@@ -41,6 +42,9 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			}
 			st, err := computePlan(cmd.Context(), m, c)
 			if err != nil {
+				return err
+			}
+			if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 				return err
 			}
 			if err := o.print(st); err != nil {
@@ -56,6 +60,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 	o.conn.register(cmd)
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
