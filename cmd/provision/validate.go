@@ -7,7 +7,7 @@ import (
 )
 
 type validateOptions struct {
-	io   IOStreams
+	io        IOStreams
 	Path      string
 	OutputDir string
 }

@@ -55,20 +55,20 @@ type Group struct {
 
 // Application is an authentik application.
 type Application struct {
-	Name             string   `yaml:"name"`
-	Slug             string   `yaml:"slug"`
-	State            State    `yaml:"state"`
-	Provider         *string  `yaml:"provider"`
-	MetaLaunchURL    *string  `yaml:"meta_launch_url"`
-	MetaDescription  *string  `yaml:"meta_description"`
-	MetaPublisher    *string  `yaml:"meta_publisher"`
-	MetaIcon         *string  `yaml:"meta_icon"`
-	Group            *string  `yaml:"group"`
-	OpenInNewTab     *bool    `yaml:"open_in_new_tab"`
-	PolicyEngineMode *string  `yaml:"policy_engine_mode"`
-	Access           *Access  `yaml:"access"`
-	Outputs          Outputs  `yaml:"outputs"`
-	Src              Source   `yaml:"-"`
+	Name             string  `yaml:"name"`
+	Slug             string  `yaml:"slug"`
+	State            State   `yaml:"state"`
+	Provider         *string `yaml:"provider"`
+	MetaLaunchURL    *string `yaml:"meta_launch_url"`
+	MetaDescription  *string `yaml:"meta_description"`
+	MetaPublisher    *string `yaml:"meta_publisher"`
+	MetaIcon         *string `yaml:"meta_icon"`
+	Group            *string `yaml:"group"`
+	OpenInNewTab     *bool   `yaml:"open_in_new_tab"`
+	PolicyEngineMode *string `yaml:"policy_engine_mode"`
+	Access           *Access `yaml:"access"`
+	Outputs          Outputs `yaml:"outputs"`
+	Src              Source  `yaml:"-"`
 }
 
 // Access says who may use an application. When declared, its group list is
