@@ -107,10 +107,14 @@ func (grafana) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 }
 
 // roleAttributePath maps authentik group names (the groups claim of the
-// profile scope) to Grafana roles.
+// profile scope) to Grafana roles; "" when the output maps none (Grafana
+// then gives [users] auto_assign_org_role, Viewer by default).
 func roleAttributePath(o *manifest.Output) (string, string) {
 	if p := o.Options["role_attribute_path"]; p != "" {
 		return p, "role_attribute_path"
+	}
+	if o.Options["admin_group"] == "" && o.Options["editor_group"] == "" {
+		return "", ""
 	}
 	var b strings.Builder
 	if g := o.Options["admin_group"]; g != "" {
@@ -144,10 +148,12 @@ func (g grafana) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		{Key: gfo + "SCOPES", Value: strings.Join(v.Scopes, " ")},
 		{Key: gfo + "USE_PKCE", Value: "true"},
 		{Key: gfo + "LOGIN_ATTRIBUTE_PATH", Value: "preferred_username"},
-		{Key: gfo + "ROLE_ATTRIBUTE_PATH", Value: role, From: roleFrom},
 		// Grafana adds id_token_hint only when the URL already carries
 		// post_logout_redirect_uri (pkg/services/authn/clients/oauth.go).
 		{Key: gfo + "SIGNOUT_REDIRECT_URL", Value: v.EndSessionURL() + "?post_logout_redirect_uri=" + o.URL + "/login"},
+	}
+	if role != "" {
+		vars = append(vars, Var{Key: gfo + "ROLE_ATTRIBUTE_PATH", Value: role, From: roleFrom})
 	}
 	return append(vars, envVars(o.Env, grafanaCatalogue)...), nil
 }

@@ -254,6 +254,8 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 		if err := r.Format.CheckValue(v.Key, v.Value); err != nil {
 			msg := err.Error()
 			switch {
+			case v.From == "provider.client_secret" && p.ClientSecret == nil:
+				msg = fmt.Sprintf("provider %q: authentik's client secret cannot be written for output %s of application %q: %v; set a new client_secret in the manifest (or remove the provider's secret in authentik so it is generated again), or write the output with format: json or kubernetes-secret", p.Name, name, r.App.Slug, err)
 			case v.From == "provider.client_secret" && r.Format.Name() == "dotenv":
 				msg = fmt.Sprintf("provider %q: %v (output %s of application %q); remove client_secret so that authentik generates one, or choose one without such characters", p.Name, err, name, r.App.Slug)
 			case strings.HasPrefix(v.From, "provider."):

@@ -23,6 +23,8 @@ type jsonChange struct {
 	Source string      `json:"source,omitempty"`
 	Fields []jsonField `json:"fields"`
 	Notes  []string    `json:"notes,omitempty"`
+	// Warnings: see plan.Change.Warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // jsonField leaves Before/After out for sensitive fields.
@@ -43,7 +45,7 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
 			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive}
 			if !f.Sensitive {
