@@ -61,9 +61,9 @@ func TestThreeAppsWriteThreeFiles(t *testing.T) {
 	require.Equal(t, exitOK, r.code, "derived redirect URIs converge: %s%s", r.out, r.err)
 
 	want := map[string][]string{
-		"librechat.env": {"ALLOW_SOCIAL_LOGIN", "DOMAIN_CLIENT", "DOMAIN_SERVER", "OPENID_BUTTON_LABEL", "OPENID_CALLBACK_URL", "OPENID_CLIENT_ID", "OPENID_CLIENT_SECRET", "OPENID_IMAGE_URL", "OPENID_ISSUER", "OPENID_SCOPE", "OPENID_SESSION_SECRET"},
+		"librechat.env":  {"ALLOW_SOCIAL_LOGIN", "DOMAIN_CLIENT", "DOMAIN_SERVER", "OPENID_BUTTON_LABEL", "OPENID_CALLBACK_URL", "OPENID_CLIENT_ID", "OPENID_CLIENT_SECRET", "OPENID_IMAGE_URL", "OPENID_ISSUER", "OPENID_SCOPE", "OPENID_SESSION_SECRET"},
 		"open-webui.env": {"DEFAULT_USER_ROLE", "ENABLE_LOGIN_FORM", "ENABLE_OAUTH_SIGNUP", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OAUTH_PROVIDER_NAME", "OAUTH_SCOPES", "OPENID_PROVIDER_URL", "OPENID_REDIRECT_URI", "WEBUI_URL"},
-		"grafana.env": {"GF_AUTH_GENERIC_OAUTH_API_URL", "GF_AUTH_GENERIC_OAUTH_AUTH_URL", "GF_AUTH_GENERIC_OAUTH_CLIENT_ID", "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "GF_AUTH_GENERIC_OAUTH_ENABLED", "GF_AUTH_GENERIC_OAUTH_LOGIN_ATTRIBUTE_PATH", "GF_AUTH_GENERIC_OAUTH_NAME", "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", "GF_AUTH_GENERIC_OAUTH_SCOPES", "GF_AUTH_GENERIC_OAUTH_SIGNOUT_REDIRECT_URL", "GF_AUTH_GENERIC_OAUTH_TOKEN_URL", "GF_AUTH_GENERIC_OAUTH_USE_PKCE", "GF_AUTH_GENERIC_OAUTH_USE_REFRESH_TOKEN", "GF_SERVER_ROOT_URL"},
+		"grafana.env":    {"GF_AUTH_GENERIC_OAUTH_API_URL", "GF_AUTH_GENERIC_OAUTH_AUTH_URL", "GF_AUTH_GENERIC_OAUTH_CLIENT_ID", "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "GF_AUTH_GENERIC_OAUTH_ENABLED", "GF_AUTH_GENERIC_OAUTH_LOGIN_ATTRIBUTE_PATH", "GF_AUTH_GENERIC_OAUTH_NAME", "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", "GF_AUTH_GENERIC_OAUTH_SCOPES", "GF_AUTH_GENERIC_OAUTH_SIGNOUT_REDIRECT_URL", "GF_AUTH_GENERIC_OAUTH_TOKEN_URL", "GF_AUTH_GENERIC_OAUTH_USE_PKCE", "GF_AUTH_GENERIC_OAUTH_USE_REFRESH_TOKEN", "GF_SERVER_ROOT_URL"},
 	}
 	creds := map[string][2]string{
 		"librechat.env":  {"OPENID_CLIENT_ID", "OPENID_CLIENT_SECRET"},
@@ -357,3 +357,27 @@ func TestSubModeChangeWarns(t *testing.T) {
 }
 
 var _ = manifests.ExampleEnv
+
+// check runs each preset's checklist; it says when the API answers but
+// authentik's public URL does not.
+func TestCheckPerPreset(t *testing.T) {
+	c := newCLI(t)
+	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
+	c.env["GRAFANA_URL"] = "https://grafana.example.com"
+	c.env["AUTHENTIK_PUBLIC_URL"] = c.url
+	_, path := writeOutputsManifest(t, string(readExample(t, "three-apps.yaml")))
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	for _, app := range []string{"librechat", "open-webui", "grafana"} {
+		r := c.run("check", "-f", path, "--app", app)
+		assert.Equal(t, exitOK, r.code, "%s: %s%s", app, r.out, r.err)
+	}
+	r := c.run("check", "-f", path, "--app", "grafana")
+	assert.Contains(t, r.out, "redirect URI allows Grafana's callback")
+	assert.Contains(t, r.out, "settings match authentik")
+
+	c.env["AUTHENTIK_PUBLIC_URL"] = "http://127.0.0.1:1"
+	r = c.run("check", "-f", path, "--app", "open-webui")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.out, "provision reaches authentik's API at "+c.url+", but not its public URL")
+	assert.Contains(t, r.out, "settings do not match authentik: OPENID_PROVIDER_URL;", "the discovery URL written before no longer matches the public URL")
+}

@@ -80,7 +80,7 @@ func Client(ctx context.Context, oidc OIDC, in ClientInput) []Item {
 		if len(differ) == 0 {
 			add("settings match authentik", Pass, "%d settings", len(in.Expected))
 		} else {
-			add("settings match authentik", Fail, "%s differ from what authentik holds; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
+			add("settings match authentik", Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
 		}
 	}
 	for _, g := range in.Groups {
