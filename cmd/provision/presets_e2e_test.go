@@ -381,3 +381,27 @@ func TestCheckPerPreset(t *testing.T) {
 	assert.Contains(t, r.out, "provision reaches authentik's API at "+c.url+", but not its public URL")
 	assert.Contains(t, r.out, "settings do not match authentik: OPENID_PROVIDER_URL;", "the discovery URL written before no longer matches the public URL")
 }
+
+// file "-" writes to standard output; env prints every output of the
+// application, each under a header, or only the one --output names.
+func TestStdoutAndSeveralOutputs(t *testing.T) {
+	c := newCLI(t)
+	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
+	m = strings.Replace(m, "        file: chat.env\n", "        file: \"-\"\n      ids:\n        preset: oidc\n        format: json\n        vars:\n          ID: client_id\n", 1)
+	_, path := writeOutputsManifest(t, m)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "# provision: managed below\nALLOW_SOCIAL_LOGIN=true\n")
+	assert.Contains(t, r.out, "OPENID_ISSUER="+c.url+"/application/o/chat/.well-known/openid-configuration\n")
+
+	r = c.run("env", "-f", path, "--app", "chat")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "# output ids (oidc, json)\n{\n  \"ID\": \"")
+	assert.Contains(t, r.out, "# output librechat (librechat, dotenv)\nALLOW_SOCIAL_LOGIN=true\n")
+	r = c.run("env", "-f", path, "--app", "chat", "--output", "ids")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.True(t, strings.HasPrefix(r.out, "{\n  \"ID\": \""), r.out)
+	r = c.run("env", "-f", path, "--app", "chat", "--out", filepath.Join(t.TempDir(), "x"))
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "choose the one --out writes with --output NAME")
+}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/provision/provision/internal/dotenv"
 	"github.com/provision/provision/internal/suggest"
@@ -51,6 +52,9 @@ func checkURL(name, value string) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("%s must not contain credentials", name)
+	}
+	if strings.ContainsFunc(value, unicode.IsSpace) {
+		return fmt.Errorf("%s must not contain spaces: write them as %%20", name)
 	}
 	return nil
 }

@@ -63,6 +63,10 @@ func TestValidate(t *testing.T) {
 			edit: func(s string) string { return s + "        env:\n          OPENID_SCOPES: openid\n" },
 			want: []string{`OPENID_SCOPE`},
 		},
+		"ImageURLWithSpace": {
+			edit: func(s string) string { return s + "        image_url: https://x.example.com/a b.png\n" },
+			want: []string{"m.yaml:14:9:", "OPENID_IMAGE_URL must not contain spaces"},
+		},
 		"ButtonLabelWithHash": {
 			edit: func(s string) string { return s + "        button_label: \"Log in #1\"\n" },
 			want: []string{`OPENID_BUTTON_LABEL`},

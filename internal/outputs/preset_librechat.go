@@ -41,7 +41,12 @@ func (l libreChat) Validate(o *manifest.Output, p *manifest.Provider) []Problem 
 	if p != nil && p.Type == manifest.TypeOAuth2 && !slices.Contains(p.WithDefaults().Scopes, "openid") {
 		ps = append(ps, problem("provider.scopes", "provider %q: LibreChat needs the openid scope", p.Name))
 	}
-	// button_label and image_url are checked as the format writes them.
+	if img := o.Options["image_url"]; img != "" {
+		if err := checkURL("OPENID_IMAGE_URL", img); err != nil {
+			ps = append(ps, Problem{Key: "image_url", Msg: err.Error()})
+		}
+	}
+	// button_label and image_url are also checked as the format writes them.
 	for _, err := range librechat.ValidateExtra(o.Env) {
 		ps = append(ps, Problem{Key: "env", Msg: err.Error()})
 	}

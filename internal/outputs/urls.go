@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // checkURL checks an absolute http(s) URL with a host and no credentials.
@@ -15,6 +16,9 @@ func checkURL(name, value string) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("%s must not contain credentials", name)
+	}
+	if strings.ContainsFunc(value, unicode.IsSpace) {
+		return fmt.Errorf("%s must not contain spaces: write them as %%20", name)
 	}
 	return nil
 }
