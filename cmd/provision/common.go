@@ -33,18 +33,21 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 	if url == "" {
 		url = streams.Getenv("AUTHENTIK_URL")
 	}
+	streams.secretURL(url)
 	token := streams.Getenv("AUTHENTIK_TOKEN")
+	streams.secret(token)
 	if f.TokenFile != "" {
 		b, err := os.ReadFile(f.TokenFile)
 		if err != nil {
 			return nil, fmt.Errorf("read token file: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
+		streams.secret(token)
 		if token == "" {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, OnSecret: streams.secret})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
@@ -67,6 +70,7 @@ func loadManifestIn(path string, streams IOStreams, outputDir string) (*manifest
 	if err != nil {
 		return nil, err
 	}
+	streams.secret(m.SensitiveValues()...)
 	outputs.DeriveRedirects(m)
 	if err := m.Validate(outputs.Validator(outputOptions(m, streams, outputDir, ""))); err != nil {
 		return nil, err

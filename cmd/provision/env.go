@@ -79,6 +79,9 @@ func (o *envOptions) run(ctx context.Context) error {
 			return err
 		}
 		for _, f := range facts {
+			if f.Sensitive {
+				o.io.allowPrinted(f.Value) // env's output is the client's configuration
+			}
 			fmt.Fprintf(o.io.Out, "%s=%s\n", f.Key, f.Value)
 		}
 		return nil
@@ -125,6 +128,9 @@ func (o *envOptions) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// env's output is the client's configuration, secrets included;
+		// written to --out, they stay out of what is printed.
+		secretHook(o.io)(o.Out == "", outputs.Secrets(vars)...)
 		if o.Out != "" {
 			changed, err := outputs.WriteTarget(r, *keep, vars)
 			if err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/provision/provision/internal/redact"
 )
 
 // IOStreams are the streams a command reads and writes. Only main builds the
@@ -22,6 +24,8 @@ type IOStreams struct {
 	LookupEnv func(string) (string, bool)
 	// Random is the source of new secrets (crypto/rand.Reader in production).
 	Random io.Reader
+	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
+	Redactor *redact.Redactor
 }
 
 // Getenv returns an environment variable, "" when unset.

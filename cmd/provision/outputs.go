@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/spf13/cobra"
 
@@ -20,7 +21,12 @@ func outputDirFlag(cmd *cobra.Command, dir *string) {
 // outputOptions are the output options for offline checks and writes.
 func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) outputs.Options {
 	if apiURL == "" {
+		// Offline: the API address without userinfo, as the client uses it.
 		apiURL = streams.Getenv("AUTHENTIK_URL")
+		if u, err := url.Parse(apiURL); err == nil && u.User != nil {
+			u.User = nil
+			apiURL = u.String()
+		}
 	}
 	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
 }
@@ -42,7 +48,19 @@ func checkOutputsLive(m *manifest.Manifest, streams IOStreams, dir, apiURL strin
 // writeOutputs writes every application output that names a file, from
 // live state read after apply. Unchanged files are not rewritten.
 func writeOutputs(streams IOStreams, m *manifest.Manifest, dir, apiURL string, live *plan.Live) error {
-	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, streams.Out)
+	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, streams.Out, secretHook(streams))
+}
+
+// secretHook registers the secrets outputs handle with the redactor; those
+// an output prints on purpose (file "-") are exempted, as env's are.
+func secretHook(streams IOStreams) outputs.SecretHook {
+	return func(printed bool, values ...string) {
+		if printed {
+			streams.allowPrinted(values...)
+		} else {
+			streams.secret(values...)
+		}
+	}
 }
 
 // findApp returns the manifest application with the slug.

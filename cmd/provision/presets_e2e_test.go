@@ -50,7 +50,7 @@ func keys(m map[string]string) []string {
 func TestThreeAppsWriteThreeFiles(t *testing.T) {
 	c := newCLI(t)
 	const public = "https://auth.example.com"
-	c.env["AUTHENTIK_PUBLIC_URL"] = public
+	c.env["AUTH_PUBLIC_URL"] = public
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"
 	dir, path := writeOutputsManifest(t, string(readExample(t, "three-apps.yaml")))
@@ -364,7 +364,7 @@ func TestCheckPerPreset(t *testing.T) {
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"
-	c.env["AUTHENTIK_PUBLIC_URL"] = c.url
+	c.env["AUTH_PUBLIC_URL"] = c.url
 	_, path := writeOutputsManifest(t, string(readExample(t, "three-apps.yaml")))
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
 	for _, app := range []string{"librechat", "open-webui", "grafana"} {
@@ -375,7 +375,7 @@ func TestCheckPerPreset(t *testing.T) {
 	assert.Contains(t, r.out, "redirect URI allows Grafana's callback")
 	assert.Contains(t, r.out, "settings match authentik")
 
-	c.env["AUTHENTIK_PUBLIC_URL"] = "http://127.0.0.1:1"
+	c.env["AUTH_PUBLIC_URL"] = "http://127.0.0.1:1"
 	r = c.run("check", "-f", path, "--app", "open-webui")
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.out, "provision reaches authentik's API at "+c.url+", but not its public URL")

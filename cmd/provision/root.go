@@ -12,6 +12,8 @@ var version = "dev"
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, streams IOStreams) int {
+	streams, flush := redacted(streams)
+	defer flush()
 	root := newRootCmd(streams)
 	root.SetArgs(args)
 	root.SetIn(streams.In)

@@ -10,9 +10,9 @@ import (
 	"github.com/provision/provision/internal/plan"
 )
 
-// ClientInput is what Client compares for one output of a preset other
+// OutputInput is what Output compares for one output of a preset other
 // than LibreChat (which has its own LibreChat checklist).
-type ClientInput struct {
+type OutputInput struct {
 	// Label names the client application ("Grafana").
 	Label string
 	// DiscoveryURL is the discovery document at authentik's public URL;
@@ -30,11 +30,11 @@ type ClientInput struct {
 	Live             *plan.Live
 }
 
-// Client checks an output of a preset: the application and provider, the
+// Output checks an output of a preset: the application and provider, the
 // discovery document at authentik's public URL and its issuer, the
 // redirect URI, that the file holds what authentik says, and the access
 // groups. It never stops at the first failure.
-func Client(ctx context.Context, oidc OIDC, in ClientInput) []Item {
+func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 	var items []Item
 	add := func(name string, st Status, format string, args ...any) {
 		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})

@@ -23,6 +23,11 @@ type Manifest struct {
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Variables are the environment variables the manifest reads with
+	// ${NAME} (variables.go); each file declares those it uses.
+	Variables map[string]Variable `yaml:"variables"`
+	// sensitive holds the values of sensitive variables substituted.
+	sensitive map[string]bool
 	// Authentik holds settings about the authentik server itself.
 	Authentik *AuthentikSettings `yaml:"authentik"`
 }

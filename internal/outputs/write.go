@@ -85,10 +85,29 @@ func WriteTarget(r *Resolved, t Target, vars []Var) (bool, error) {
 	return true, nil
 }
 
+// SecretHook receives the secret values an output handles (client and
+// session secrets), to keep them out of logs; printed is true when they are
+// printed on purpose (file "-").
+type SecretHook func(printed bool, values ...string)
+
+// Secrets returns the values of vars marked secret.
+func Secrets(vars []Var) []string {
+	var out []string
+	for _, v := range vars {
+		if v.Secret && v.Value != "" {
+			out = append(out, v.Value)
+		}
+	}
+	return out
+}
+
 // Write writes every output of m's present applications that names a
 // file, from live state read after apply: outputs sharing a file are
 // written together; "-" goes to stdout. It reports one line per file.
-func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader, stdout io.Writer) error {
+func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader, stdout io.Writer, hook SecretHook) error {
+	if hook == nil {
+		hook = func(bool, ...string) {}
+	}
 	type group struct {
 		first *Resolved
 		vars  []Var
@@ -122,6 +141,7 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 			if err != nil {
 				return err
 			}
+			hook(r.Target.Stdout, Secrets(vars)...)
 			if r.Target.Stdout {
 				b, err := Render(r, vars)
 				if err != nil {

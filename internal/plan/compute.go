@@ -47,6 +47,7 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 		p.Changes = append(p.Changes, sortedByKey(deletes[i])...)
 	}
 	addWarnings(p)
+	annotate(p, m)
 	return p, nil
 }
 
