@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/manifests"
 )
 
@@ -404,4 +405,34 @@ func TestStdoutAndSeveralOutputs(t *testing.T) {
 	r = c.run("env", "-f", path, "--app", "chat", "--out", filepath.Join(t.TempDir(), "x"))
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "choose the one --out writes with --output NAME")
+}
+
+// Each preset lists the checklist items check reports for it.
+func TestCheckItemsAreThePresetsOwn(t *testing.T) {
+	c := newCLI(t)
+	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
+	c.env["GRAFANA_URL"] = "https://grafana.example.com"
+	c.env["AUTH_PUBLIC_URL"] = c.url
+	_, path := writeOutputsManifest(t, string(readExample(t, "three-apps.yaml")))
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	for _, app := range []string{"librechat", "open-webui", "grafana"} {
+		r := c.run("check", "-f", path, "--app", app, "-o", "json")
+		var doc struct {
+			Items []struct {
+				Side string `json:"side"`
+				Name string `json:"name"`
+			} `json:"items"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.out), &doc), r.out)
+		p, ok := outputs.Lookup(app)
+		require.True(t, ok)
+		n := 0
+		for _, it := range doc.Items {
+			if it.Side == "authentik" {
+				assert.Contains(t, p.CheckItems(), it.Name, app)
+				n++
+			}
+		}
+		assert.NotZero(t, n, app)
+	}
 }

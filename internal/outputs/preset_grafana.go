@@ -159,5 +159,5 @@ func (g grafana) Vars(o *manifest.Output, v Values) ([]Var, error) {
 }
 
 func (grafana) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Grafana's callback", "client id matches", "client secret matches"}
+	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Grafana's callback", "settings match authentik", "access group bound"}
 }

@@ -112,5 +112,5 @@ func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
 }
 
 func (genericOIDC) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allowed", "client id matches", "client secret matches"}
+	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows the client's callback", "settings match authentik", "access group bound"}
 }

@@ -139,5 +139,5 @@ func envVars(env map[string]string, c catalogue) []Var {
 }
 
 func (openWebUI) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Open WebUI's callback", "client id matches", "client secret matches"}
+	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Open WebUI's callback", "settings match authentik", "access group bound"}
 }
