@@ -18,6 +18,8 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	// countRequests counts each change's requests (apply -o json).
+	countRequests bool
 }
 
 func (f *connFlags) register(cmd *cobra.Command) {
@@ -47,7 +49,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, OnSecret: streams.secret})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, OnSecret: streams.secret, HTTPClient: f.httpClient()})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.

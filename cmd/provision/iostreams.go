@@ -24,6 +24,8 @@ type IOStreams struct {
 	LookupEnv func(string) (string, bool)
 	// Random is the source of new secrets (crypto/rand.Reader in production).
 	Random io.Reader
+	// noColor is the root's --no-color flag, shared by every command.
+	noColor *bool
 	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
 	Redactor *redact.Redactor
 }
@@ -47,7 +49,11 @@ func systemIO() IOStreams {
 }
 
 // colorEnabled reports whether output may carry ANSI colour: only on a
-// terminal, and never when NO_COLOR is set (https://no-color.org).
+// terminal, and never with --no-color, when NO_COLOR is set
+// (https://no-color.org) or when TERM is dumb.
 func (s IOStreams) colorEnabled() bool {
-	return s.StdoutTTY && s.Getenv("NO_COLOR") == ""
+	if s.noColor != nil && *s.noColor {
+		return false
+	}
+	return s.StdoutTTY && s.Getenv("NO_COLOR") == "" && s.Getenv("TERM") != "dumb"
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,17 @@ func checkOutputsLive(m *manifest.Manifest, streams IOStreams, dir, apiURL strin
 // writeOutputs writes every application output that names a file, from
 // live state read after apply. Unchanged files are not rewritten.
 func writeOutputs(streams IOStreams, m *manifest.Manifest, dir, apiURL string, live *plan.Live) error {
-	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, streams.Out, secretHook(streams))
+	_, err := writeOutputFiles(streams, streams.Out, m, dir, apiURL, live)
+	return err
+}
+
+// writtenOutput is one output file apply wrote or found current.
+type writtenOutput = outputs.Written
+
+// writeOutputFiles is writeOutputs reporting to w (which also receives the
+// outputs with file "-") and returning what it wrote.
+func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, dir, apiURL string, live *plan.Live) ([]writtenOutput, error) {
+	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, secretHook(streams))
 }
 
 // secretHook registers the secrets outputs handle with the redactor; those

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/provision/provision/internal/manifest"
@@ -101,10 +102,20 @@ func Secrets(vars []Var) []string {
 	return out
 }
 
+// Written is one output file Write wrote or found current.
+type Written struct {
+	// Application is the slug (slugs, comma-separated, when outputs of
+	// several applications share the file).
+	Application string `json:"application"`
+	File        string `json:"file"`
+	State       string `json:"state"` // updated or unchanged
+	Settings    int    `json:"settings"`
+}
+
 // Write writes every output of m's present applications that names a
 // file, from live state read after apply: outputs sharing a file are
 // written together; "-" goes to stdout. It reports one line per file.
-func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader, stdout io.Writer, hook SecretHook) error {
+func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader, stdout io.Writer, hook SecretHook) ([]Written, error) {
 	if hook == nil {
 		hook = func(bool, ...string) {}
 	}
@@ -112,6 +123,7 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 		first *Resolved
 		vars  []Var
 		what  []string
+		apps  []string
 	}
 	var order []string
 	groups := map[string]*group{}
@@ -123,7 +135,7 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 		}
 		rs, err := Resolve(a, opts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var values *Values
 		for _, r := range rs {
@@ -133,19 +145,19 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 			if values == nil {
 				v, err := LiveValues(opts.PublicURL, a, live)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				values = &v
 			}
 			vars, err := VarsFor(r, *values, nil, random)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			hook(r.Target.Stdout, Secrets(vars)...)
 			if r.Target.Stdout {
 				b, err := Render(r, vars)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				stdoutParts = append(stdoutParts, b)
 				continue
@@ -159,9 +171,13 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 			}
 			g.vars = append(g.vars, vars...)
 			g.what = append(g.what, fmt.Sprintf("%d %s settings for %q", len(vars), r.Preset.Label(), a.Slug))
+			if !slices.Contains(g.apps, a.Slug) {
+				g.apps = append(g.apps, a.Slug)
+			}
 		}
 	}
 	var errs []error
+	var written []Written
 	for _, path := range order {
 		g := groups[path]
 		changed, err := WriteTarget(g.first, g.first.Target, g.vars)
@@ -174,11 +190,12 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 			state = "updated"
 		}
 		fmt.Fprintf(stdout, "%s: %s (%s, mode 0600)\n", path, state, strings.Join(g.what, ", "))
+		written = append(written, Written{Application: strings.Join(g.apps, ","), File: path, State: state, Settings: len(g.vars)})
 	}
 	for _, b := range stdoutParts {
 		_, _ = stdout.Write(b)
 	}
-	return errors.Join(errs...)
+	return written, errors.Join(errs...)
 }
 
 // EnvFile is the path of the first output of a that names a file,
