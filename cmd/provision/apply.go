@@ -26,6 +26,7 @@ type applyOptions struct {
 	DryRun      bool
 	Parallelism int
 	Output      string
+	OutputDir   string
 	// report collects the -o json result; nil for text output.
 	report *applyReport
 }
@@ -68,6 +69,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
@@ -86,7 +88,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadManifest(o.Path, o.io)
+	m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 	if err != nil {
 		return liveHints(ctx, err, &o.conn, o.io)
 	}
@@ -96,6 +98,10 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
+		return err
+	}
+	// Every output is checked with authentik's values before any write.
+	if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 		return err
 	}
 	if saved != nil {
@@ -131,9 +137,9 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	// st.live is now the freshest read: outputs need no other request.
 	if o.report == nil {
-		return writeOutputs(o.io, st.manifest, st.client, st.live)
+		return writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
 	}
-	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, st.client, st.live)
+	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
 	o.report.Outputs = append(o.report.Outputs, written...)
 	if err != nil {
 		return err

@@ -41,6 +41,13 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 		if m == nil {
 			continue
 		}
+		if m.Authentik != nil {
+			if merged.Authentik != nil {
+				diags.add(m.Authentik.Src.Pos, fmt.Sprintf("authentik: is already declared at %s; declare it in one manifest file", merged.Authentik.Src.Pos))
+			} else {
+				merged.Authentik = m.Authentik
+			}
+		}
 		mergeSections(merged, m)
 		mergeVariables(merged, m)
 	}
@@ -111,6 +118,13 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	if m.Authentik != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "authentik" {
+				m.Authentik.Src = sourceOf(file, root.Content[i+1])
+			}
+		}
+	}
 	m.sensitive = sc.sensitive
 	return &m, diags
 }
@@ -223,6 +237,9 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 			continue
 		}
 		if opts == "inline" {
+			if f.Type.Kind() != reflect.Struct {
+				continue
+			}
 			maps.Copy(fields, yamlFields(f.Type))
 			continue
 		}

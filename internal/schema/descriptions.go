@@ -11,6 +11,7 @@ var descriptions = map[string]string{
 	"Manifest.providers":      "Providers: oauth2, proxy, saml or ldap.",
 	"Manifest.applications":   "Applications, each with its provider, who may use it and its client outputs.",
 	"Manifest.outposts":       "Outposts and the providers attached to them.",
+	"Manifest.authentik":      "Settings about the authentik server itself.",
 	"Manifest.variables":      "The environment variables this file reads with ${NAME}, by name; only declared ones are substituted, and never AUTHENTIK_* or PROVISION_*.",
 
 	"Variable.description": "Documents the variable (shown in errors about it).",
@@ -99,18 +100,20 @@ var descriptions = map[string]string{
 	"Application.open_in_new_tab":    "Open the launch URL in a new browser tab.",
 	"Application.policy_engine_mode": "all or any: how the application's bindings combine.",
 	"Application.access":             "Who may use the application. When declared, its group list is authoritative.",
-	"Application.outputs":            "Client settings written after apply.",
+	"Application.outputs":            "Client settings written after apply, by output name (the preset's name unless preset says otherwise).",
 
 	"Access.groups": "Group names bound to the application; group bindings not listed are removed. Policy and user bindings are left alone.",
 
-	"Outputs.librechat": "Write LibreChat's OPENID_* settings to its .env (needs an oauth2 provider).",
+	"AuthentikSettings.public_url": "authentik's address as browsers and client apps reach it, used in every issuer, discovery and endpoint URL written for clients; default the API address (AUTHENTIK_URL).",
 
-	"LibreChatOutput.url":           "LibreChat's public URL: DOMAIN_CLIENT and DOMAIN_SERVER.",
-	"LibreChatOutput.domain_server": "Overrides DOMAIN_SERVER when LibreChat's API is served elsewhere.",
-	"LibreChatOutput.button_label":  "Login button label (default \"Login with Authentik\").",
-	"LibreChatOutput.image_url":     "Login button icon URL (default authentik's logo).",
-	"LibreChatOutput.env":           "Further OPENID_* settings LibreChat reads (PKCE, nonce, roles...).",
-	"LibreChatOutput.file":          "The .env file apply updates, relative to the manifest file.",
+	"Output.preset":      "The client application's preset; default: the output's name.",
+	"Output.format":      "File format: dotenv (default), json or kubernetes-secret.",
+	"Output.file":        "Where apply writes the settings, relative to the manifest file (or --output-dir); \"-\" is standard output; empty writes nothing.",
+	"Output.url":         "The client application's public URL; redirect URIs derive from it.",
+	"Output.env":         "Further settings of the preset's catalogue (for oidc: literals).",
+	"Output.vars":        "Maps your variable names to provision's values (oidc preset).",
+	"Output.secret_name": "Name of the Secret (kubernetes-secret format).",
+	"Output.namespace":   "Namespace of the Secret (kubernetes-secret format).",
 
 	"Outpost.name":      "Outpost name, its key: an existing outpost of that name is adopted.",
 	"Outpost.type":      "Outpost type; must match its providers' (proxy for proxy providers, ldap for LDAP).",

@@ -93,6 +93,12 @@ func (g *generator) table(b *bytes.Buffer, t reflect.Type, nested *[]reflect.Typ
 		}
 		fmt.Fprintf(b, "| `%s` | %s | %s |\n", f.Key, typ, doc)
 	}
+	if t == reflect.TypeOf(manifest.Output{}) {
+		opts := presetOptions()
+		for _, k := range sortedKeys(opts) {
+			fmt.Fprintf(b, "| `%s` | string (or a boolean or number, read as text) | %s |\n", k, escape(opts[k]))
+		}
+	}
 	b.WriteString("\n")
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
 )
 
 // ID is the schema's $id, where editors can fetch it from.
@@ -40,7 +41,11 @@ func fields(t reflect.Type) []field {
 			continue
 		}
 		if opts == "inline" {
-			out = append(out, fields(f.Type)...)
+			if f.Type.Kind() == reflect.Struct {
+				out = append(out, fields(f.Type)...)
+			}
+			// An inline map (an output's preset options) holds keys
+			// another registry defines; see presetOptions.
 			continue
 		}
 		if name == "" {
@@ -99,6 +104,11 @@ func (g *generator) object(t reflect.Type) map[string]any {
 			s["description"] = f.Doc
 		}
 		props[f.Key] = s
+	}
+	if t == reflect.TypeOf(manifest.Output{}) {
+		for key, doc := range presetOptions() {
+			props[key] = map[string]any{"type": []string{"string", "boolean", "number"}, "description": doc}
+		}
 	}
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if t == reflect.TypeOf(manifest.Provider{}) {
@@ -186,6 +196,10 @@ func (g *generator) enumOf(owner reflect.Type, f field) []any {
 		vals = manifest.ProviderTypeNames()
 	case owner == reflect.TypeOf(manifest.Outpost{}) && f.Key == "type":
 		vals = g.enums["outpost type"]
+	case owner == reflect.TypeOf(manifest.Output{}) && f.Key == "preset":
+		for _, p := range outputs.Presets() {
+			vals = append(vals, p.Name())
+		}
 	default:
 		vals = g.enums[f.Key]
 	}
@@ -289,5 +303,21 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// presetOptions are the keys presets add to an output, each described by
+// the presets that take it.
+func presetOptions() map[string]string {
+	takers := map[string][]string{}
+	for _, p := range outputs.Presets() {
+		for _, k := range p.Options() {
+			takers[k] = append(takers[k], p.Name())
+		}
+	}
+	out := map[string]string{}
+	for k, labels := range takers {
+		out[k] = "Option of the " + strings.Join(labels, ", ") + " preset."
+	}
 	return out
 }
