@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,7 @@ type applyOptions struct {
 	AutoApprove bool
 	DryRun      bool
 	Parallelism int
+	LockTimeout time.Duration
 }
 
 func newApplyCmd(streams IOStreams) *cobra.Command {
@@ -45,6 +47,7 @@ authentik to prove the plan is empty, and writes each application's outputs
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	return cmd
 }
 
@@ -60,9 +63,17 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	noStackNote(o.io, m)
 	c, err := o.conn.client(o.io)
 	if err != nil {
 		return err
+	}
+	if m.Stack != "" && !o.DryRun {
+		unlock, err := lockStack(ctx, c, m.Stack, o.LockTimeout)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
@@ -111,6 +122,10 @@ func (o *applyOptions) confirm() error {
 func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	fmt.Fprintln(o.io.Out)
 	ids := plan.NewIDs(st.live)
+	rec, err := writeAhead(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	res := plan.Apply(ctx, st.plan, st.client.Executor(), ids, render.NewProgress(o.io.Out), o.Parallelism)
 	if len(res.Failed) > 0 || len(res.Skipped) > 0 {
 		fmt.Fprintf(o.io.ErrOut, "\nApply failed: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
@@ -128,6 +143,9 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	after, err := computePlan(ctx, st.manifest, st.client)
 	if err != nil {
 		return nil, fmt.Errorf("re-read after apply: %w", err)
+	}
+	if err := rec.finish(ctx, after); err != nil {
+		return nil, err
 	}
 	if after.plan.HasChanges() {
 		var lines []string

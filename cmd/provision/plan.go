@@ -35,6 +35,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			if err != nil {
 				return err
 			}
+			noStackNote(o.io, m)
 			c, err := o.conn.client(o.io)
 			if err != nil {
 				return err

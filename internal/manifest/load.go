@@ -42,6 +42,7 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 			continue
 		}
 		mergeSections(merged, m)
+		mergeStack(merged, m, &diags)
 	}
 	if err := diags.err(); err != nil {
 		return nil, err
@@ -109,6 +110,9 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	if hasKey(root, "stack") {
+		m.StackPos = keyPos(file, root, "stack")
+	}
 	return &m, diags
 }
 

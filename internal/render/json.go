@@ -13,6 +13,8 @@ type jsonPlan struct {
 	FormatVersion string       `json:"format_version"`
 	Changes       []jsonChange `json:"changes"`
 	Summary       jsonSummary  `json:"summary"`
+	// Ownership is present when the manifest names a stack (ownership.go).
+	Ownership *jsonOwnership `json:"ownership,omitempty"`
 }
 
 type jsonChange struct {
@@ -54,6 +56,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 		out.Changes = append(out.Changes, jc)
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
+	out.Ownership = ownershipJSON(p.Ownership)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
