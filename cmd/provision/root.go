@@ -44,6 +44,7 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newCheckCmd(streams),
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
+		newStateCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}

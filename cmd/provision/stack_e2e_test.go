@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
 
+	"github.com/provision/provision/internal/emulator"
+
 )
 
 // stackManifest is a manifest of stack with one OAuth2 application per
@@ -105,13 +107,127 @@ func TestStackPrunesWhatTheManifestDropped(t *testing.T) {
 	assert.Equal(t, exitOK, c.run("plan", "-f", two, "--detailed-exitcode").code)
 }
 
-func TestDebugPrint(t *testing.T) {
+func TestTwoStacksOnOneAuthentik(t *testing.T) {
 	c := newCLI(t)
-	three := writeManifest(t, stackManifest("prod", "alpha", "beta"))
-	c.run("apply", "-f", three, "--auto-approve")
-	two := writeManifest(t, stackManifest("prod", "alpha"))
-	r := c.run("plan", "-f", two)
-	t.Log(r.out, r.err)
-	r = c.run("apply", "-f", two, "--auto-approve")
-	t.Log(r.out, r.err)
+	a := writeManifest(t, stackManifest("team-a", "a1", "a2"))
+	b := writeManifest(t, stackManifest("team-b", "b1"))
+	require.Equal(t, exitOK, c.run("apply", "-f", a, "--auto-approve").code)
+	require.Equal(t, exitOK, c.run("apply", "-f", b, "--auto-approve").code)
+
+	// Stack A drops a2: only a2 goes; B's objects are not A's to prune.
+	a = writeManifest(t, stackManifest("team-a", "a1"))
+	r := c.run("plan", "-f", a, "-o", "json", "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	var deleted []string
+	for _, ch := range planJSON(t, r.out) {
+		assert.Equal(t, "delete", ch.Action)
+		deleted = append(deleted, ch.Kind+" "+ch.Key)
+	}
+	assert.ElementsMatch(t, []string{"access a2", "application a2", "provider a2", "group a2 users"}, deleted)
+	require.Equal(t, exitOK, c.run("apply", "-f", a, "--auto-approve").code)
+	assert.ElementsMatch(t, []string{"a1", "b1"}, appSlugs(t, c))
+	assert.Equal(t, exitOK, c.run("plan", "-f", b, "--detailed-exitcode").code)
+
+	// B declaring A's application is refused, naming both stacks.
+	both := writeManifest(t, stackManifest("team-b", "b1", "a1"))
+	r = c.run("plan", "-f", both)
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `application "a1" is owned by stack "team-a", and this manifest's stack "team-b" declares it too`)
+	assert.Contains(t, r.err, "provision state release --stack team-a")
+
+	// Released from A (and dropped from A's manifest), B adopts it.
+	for _, o := range [][]string{{"application", "a1"}, {"provider", "a1"}, {"group", "a1 users"}} {
+		r = c.run("state", "release", "--stack", "team-a", "--kind", o[0], "--key", o[1])
+		require.Equal(t, exitOK, r.code, r.err)
+	}
+	r = c.run("state", "release", "--stack", "team-a", "--kind", "access", "--key", "a1", "--group", "a1 users")
+	require.Equal(t, exitOK, r.code, r.err)
+	r = c.run("plan", "-f", both, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	assert.Contains(t, r.out, `application "a1" will be adopted by stack "team-b"`)
+	require.Equal(t, exitOK, c.run("apply", "-f", both, "--auto-approve").code)
+	assert.Contains(t, record(t, c, "team-b"), "application a1")
+	assert.NotContains(t, record(t, c, "team-a"), "application a1")
+}
+
+func TestAdoptionIsShownThenOwned(t *testing.T) {
+	c := newCLI(t)
+	three := writeManifest(t, stackManifest("", "x", "y"))
+	require.Equal(t, exitOK, c.run("apply", "-f", three, "--auto-approve").code)
+
+	m := writeManifest(t, stackManifest("prod", "x", "y"))
+	r := c.run("plan", "-f", m, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	for _, want := range []string{`application "x" will be adopted by stack "prod"`, `provider "y" will be adopted`, `group "x users" will be adopted`, `access binding of group "y users" to application "y" will be adopted`, "Stack \"prod\": 8 to adopt, 0 to release."} {
+		assert.Contains(t, r.out, want)
+	}
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	assert.Len(t, record(t, c, "prod"), 8)
+	assert.Equal(t, exitOK, c.run("plan", "-f", m, "--detailed-exitcode").code)
+
+	// Adopted, not created: y's group is released, not deleted, when y goes.
+	m = writeManifest(t, stackManifest("prod", "x"))
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `group "y users" will be released from stack "prod"'s record (no longer in the manifest; adopted, not created by this stack, so left in authentik)`)
+	groups, _, err := c.api().CoreApi.CoreGroupsList(context.Background()).Name("y users").Execute()
+	require.NoError(t, err)
+	assert.Len(t, groups.Results, 1)
+	assert.ElementsMatch(t, []string{"x"}, appSlugs(t, c))
+}
+
+func TestWithoutStackNothingIsPrunedAndStderrSaysSo(t *testing.T) {
+	c := newCLI(t)
+	two := writeManifest(t, stackManifest("", "x", "y"))
+	r := c.run("apply", "-f", two, "--auto-approve")
+	require.Equal(t, exitOK, r.code)
+	assert.Equal(t, 1, strings.Count(r.err, "nothing will be pruned"), r.err)
+	one := writeManifest(t, stackManifest("", "x"))
+	r = c.run("plan", "-f", one, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code)
+	assert.Equal(t, 1, strings.Count(r.err, "nothing will be pruned"))
+	assert.NotContains(t, posts(c), "/api/v3/managed/blueprints/", "no record without a stack")
+}
+
+func TestObjectsDeletedByHandAreDroppedFromTheRecord(t *testing.T) {
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("prod", "x", "y"))
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	_, err := c.api().CoreApi.CoreApplicationsDestroy(context.Background(), "y").Execute()
+	require.NoError(t, err)
+	m = writeManifest(t, stackManifest("prod", "x"))
+	r := c.run("plan", "-f", m, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code)
+	assert.Contains(t, r.out, `application "y" will be released from stack "prod"'s record (deleted outside provision)`)
+	assert.Contains(t, r.out, `provider "y" will be destroyed`)
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	assert.NotContains(t, strings.Join(record(t, c, "prod"), "\n"), " y")
+	assert.Equal(t, exitOK, c.run("plan", "-f", m, "--detailed-exitcode").code)
+}
+
+// A crash between a create and the record: the create's answer is lost
+// (the request was handled), then the record itself is lost. Each rerun
+// converges on exactly one of each object.
+func TestCrashBetweenCreateAndRecordConverges(t *testing.T) {
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("prod", "x", "y"))
+	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/applications/", Kind: emulator.FaultTruncate, Nth: 1, Times: 1})
+	r := c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, record(t, c, "prod"), "application x", "written ahead of the walk")
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.ElementsMatch(t, []string{"x", "y"}, appSlugs(t, c))
+
+	// The record is lost (deleted by hand): the next apply adopts by key.
+	list, _, err := c.api().ManagedApi.ManagedBlueprintsList(context.Background()).Name("provision-stack-prod").Execute()
+	require.NoError(t, err)
+	_, err = c.api().ManagedApi.ManagedBlueprintsDestroy(context.Background(), list.Results[0].Pk).Execute()
+	require.NoError(t, err)
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `application "x" will be adopted`)
+	assert.ElementsMatch(t, []string{"x", "y"}, appSlugs(t, c))
+	assert.Len(t, record(t, c, "prod"), 8)
+	assert.Equal(t, exitOK, c.run("plan", "-f", m, "--detailed-exitcode").code)
 }
