@@ -12,7 +12,6 @@ import (
 	api "goauthentik.io/api/v3"
 
 	"github.com/provision/provision/internal/emulator"
-
 )
 
 // stackManifest is a manifest of stack with one OAuth2 application per

@@ -54,7 +54,9 @@ type Owned struct {
 	Created bool `json:"created,omitempty"`
 }
 
-func (o Owned) ident() string { return string(o.Kind) + "\x00" + o.Key + "\x00" + o.Group + "\x00" + o.Provider }
+func (o Owned) ident() string {
+	return string(o.Kind) + "\x00" + o.Key + "\x00" + o.Group + "\x00" + o.Provider
+}
 
 // String names the object for people.
 func (o Owned) String() string {
