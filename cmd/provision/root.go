@@ -45,6 +45,7 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
 		newStateCmd(streams),
+		newExportCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}
