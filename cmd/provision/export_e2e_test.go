@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,4 +94,88 @@ func TestExportOfHandMadeObjectsRoundTrips(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Contains(t, r.err, `not exported: provider "Bare": it has no scopes, which a manifest cannot express`)
 	assert.Contains(t, r.out, "name: Bare")
+}
+
+// An instance seeded with synthetic objects (seeded random): providers of
+// every type with random non-default values, applications, groups with
+// attributes and bindings. export --all, then plan: no changes.
+func TestExportOfSyntheticObjectsRoundTrips(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	ak := c.api()
+	rnd := rand.New(rand.NewPCG(8, 8))
+	flow := func(slug string) string {
+		l, _, err := ak.FlowsApi.FlowsInstancesList(ctx).Slug(slug).Execute()
+		require.NoError(t, err)
+		return l.Results[0].Pk
+	}
+	authz, inval := flow("default-provider-authorization-implicit-consent"), flow("default-provider-invalidation-flow")
+	pick := func(xs ...string) string { return xs[rnd.IntN(len(xs))] }
+	for i := range 12 {
+		name := fmt.Sprintf("syn-%02d", i)
+		var pk int32
+		switch i % 4 {
+		case 0:
+			req := api.NewOAuth2ProviderRequest(name, authz, inval, []api.RedirectURIRequest{*api.NewRedirectURIRequest(api.MATCHINGMODEENUM_STRICT, "https://"+name+".example.com/cb")})
+			sub := api.SubModeEnum(pick("hashed_user_id", "user_email", "user_uuid"))
+			issuer := api.IssuerModeEnum(pick("global", "per_provider"))
+			claims := rnd.IntN(2) == 0
+			req.SubMode, req.IssuerMode, req.IncludeClaimsInIdToken = &sub, &issuer, &claims
+			scopes, _, err := ak.PropertymappingsApi.PropertymappingsProviderScopeList(ctx).Execute()
+			require.NoError(t, err)
+			for _, s := range scopes.Results {
+				if s.ScopeName == "openid" || rnd.IntN(2) == 0 {
+					req.PropertyMappings = append(req.PropertyMappings, s.Pk)
+				}
+			}
+			p, _, err := ak.ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(*req).Execute()
+			require.NoError(t, err)
+			pk = p.Pk
+		case 1:
+			req := api.NewProxyProviderRequest(name, authz, inval, "https://"+name+".example.com")
+			mode := api.ProxyMode(pick("forward_single", "forward_domain"))
+			intercept := rnd.IntN(2) == 0
+			req.Mode, req.InterceptHeaderAuth = &mode, &intercept
+			p, _, err := ak.ProvidersApi.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute()
+			require.NoError(t, err)
+			pk = p.Pk
+		case 2:
+			req := api.NewSAMLProviderRequest(name, authz, inval, "https://"+name+".example.com/acs")
+			binding := api.SAMLBindingsEnum(pick("post", "redirect"))
+			issuer := "https://idp-" + name + ".example.com"
+			req.SpBinding, req.Issuer = &binding, &issuer
+			p, _, err := ak.ProvidersApi.ProvidersSamlCreate(ctx).SAMLProviderRequest(*req).Execute()
+			require.NoError(t, err)
+			pk = p.Pk
+		case 3:
+			req := api.NewLDAPProviderRequest(name, authz, inval)
+			base, uid := "DC="+name+",DC=example", int32(3000+rnd.IntN(100))
+			mode := api.LDAPAPIAccessMode(pick("direct", "cached"))
+			req.BaseDn, req.UidStartNumber, req.SearchMode = &base, &uid, &mode
+			p, _, err := ak.ProvidersApi.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute()
+			require.NoError(t, err)
+			pk = p.Pk
+		}
+		app := api.NewApplicationRequest("Synthetic "+name, name)
+		app.Provider.Set(&pk)
+		if rnd.IntN(2) == 0 {
+			pub := "Synthetic Corp"
+			app.MetaPublisher = &pub
+		}
+		a, _, err := ak.CoreApi.CoreApplicationsCreate(ctx).ApplicationRequest(*app).Execute()
+		require.NoError(t, err)
+		g := api.NewGroupRequest("group " + name)
+		if rnd.IntN(2) == 0 {
+			g.Attributes = map[string]any{"team": pick("a", "b"), "level": rnd.IntN(5)}
+		}
+		grp, _, err := ak.CoreApi.CoreGroupsCreate(ctx).GroupRequest(*g).Execute()
+		require.NoError(t, err)
+		b := api.NewPolicyBindingRequest(a.Pk, 0)
+		b.Group.Set(&grp.Pk)
+		_, _, err = ak.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*b).Execute()
+		require.NoError(t, err)
+	}
+	body := exportRoundTrip(t, c, "--all")
+	assert.Contains(t, body, "name: syn-11")
+	assert.Contains(t, body, "slug: syn-00")
 }
