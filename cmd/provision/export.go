@@ -63,4 +63,3 @@ to supply them; their absence is not a change. What a manifest cannot express
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "write to this file instead of stdout")
 	return cmd
 }
-

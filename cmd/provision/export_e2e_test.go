@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
