@@ -230,3 +230,45 @@ func TestCrashBetweenCreateAndRecordConverges(t *testing.T) {
 	assert.Len(t, record(t, c, "prod"), 8)
 	assert.Equal(t, exitOK, c.run("plan", "-f", m, "--detailed-exitcode").code)
 }
+
+// Outpost attachments a stack made are detached when the manifest drops
+// them; providers others attached to the shared embedded outpost stay.
+func TestStackDetachesOnlyItsOwnOutpostAttachments(t *testing.T) {
+	c := newCLI(t)
+	manifestWith := func(outposts string, providers ...string) string {
+		var b strings.Builder
+		b.WriteString("version: 1\nstack: edge\nproviders:\n")
+		for _, p := range providers {
+			fmt.Fprintf(&b, "  - name: %s\n    type: proxy\n    mode: forward_single\n    external_host: https://%s.example.com\n", p, p)
+		}
+		b.WriteString(outposts)
+		return writeManifest(t, b.String())
+	}
+	// Another team's provider, attached to the embedded outpost by hand.
+	other := writeManifest(t, "version: 1\nproviders:\n  - name: theirs\n    type: proxy\n    mode: forward_single\n    external_host: https://theirs.example.com\noutposts:\n  - name: authentik Embedded Outpost\n    type: proxy\n    providers: [theirs]\n")
+	require.Equal(t, exitOK, c.run("apply", "-f", other, "--auto-approve").code)
+
+	both := manifestWith("outposts:\n  - name: authentik Embedded Outpost\n    type: proxy\n    providers: [one, two]\n", "one", "two")
+	r := c.run("apply", "-f", both, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, record(t, c, "edge"), "outpost attachment authentik Embedded Outpost/two")
+	assert.NotContains(t, strings.Join(record(t, c, "edge"), "\n"), "outpost authentik Embedded Outpost\n", "a managed outpost is never owned")
+
+	// two stays a provider but leaves the outpost: detached.
+	one := manifestWith("outposts:\n  - name: authentik Embedded Outpost\n    type: proxy\n    providers: [one]\n", "one", "two")
+	r = c.run("apply", "-f", one, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ providers = ["one", "theirs", "two"] -> ["one", "theirs"]`)
+
+	// The outpost entry goes: one is detached too, theirs stays.
+	none := manifestWith("", "one", "two")
+	r = c.run("apply", "-f", none, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "providers this stack attached are no longer in the manifest")
+	outposts, _, err := c.api().OutpostsApi.OutpostsInstancesList(context.Background()).NameIexact("authentik Embedded Outpost").Execute()
+	require.NoError(t, err)
+	require.Len(t, outposts.Results, 1)
+	assert.Len(t, outposts.Results[0].Providers, 1, "only theirs")
+	assert.Equal(t, exitOK, c.run("plan", "-f", none, "--detailed-exitcode").code)
+	assert.Equal(t, exitOK, c.run("plan", "-f", other, "--detailed-exitcode").code)
+}
