@@ -63,7 +63,6 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	noStackNote(o.io, m)
 	c, err := o.conn.client(o.io)
 	if err != nil {
 		return err
@@ -83,6 +82,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if err := render.Text(o.io.Out, st.plan, render.TextOptions{Color: color}); err != nil {
 		return err
 	}
+	noStackNote(o.io, m)
 	if o.DryRun {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
 
+	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/emulator/emulatortest"
 	"github.com/provision/provision/manifests"
 )
 
@@ -185,7 +188,10 @@ func TestExportOfSyntheticObjectsRoundTrips(t *testing.T) {
 
 	// The export holds every value: applied to a fresh authentik, it
 	// exports the same again.
-	fresh := newCLI(t)
+	// (Another seed: two emulators with one seed generate the same client
+	// ids, which a real authentik never would.)
+	srv, emu := emulatortest.NewServer(t, emulator.Options{Seed: 99})
+	fresh := newCLIFor(t, srv.URL, emu)
 	path := writeManifest(t, body)
 	r := fresh.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
@@ -203,16 +209,16 @@ func TestExportOfSyntheticObjectsRoundTrips(t *testing.T) {
 // exports), the server's own URL).
 func comparable(t *testing.T, c *cli, list string) map[string]string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.url+"/api/v3/"+list, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+c.emu.Token())
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var page struct{ Results []map[string]any }
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	// uuids of seeded objects (flows, mappings, key pairs) differ between
+	// instances: they are replaced by their names.
+	names := map[string]string{}
+	for _, l := range []struct{ path, key string }{{"flows/instances/", "slug"}, {"propertymappings/provider/scope/", "name"}, {"propertymappings/provider/saml/", "name"}, {"crypto/certificatekeypairs/", "name"}, {"core/groups/", "name"}} {
+		for _, o := range apiList(t, c, l.path+"?page_size=100") {
+			names[fmt.Sprint(o["pk"])] = "<" + fmt.Sprint(o[l.key]) + ">"
+		}
+	}
 	out := map[string]string{}
-	for _, o := range page.Results {
+	for _, o := range apiList(t, c, list) {
 		if o["managed"] != nil {
 			continue
 		}
@@ -222,7 +228,32 @@ func comparable(t *testing.T, c *cli, list string) map[string]string {
 		}
 		b, err := json.Marshal(o)
 		require.NoError(t, err)
-		out[key] = strings.ReplaceAll(string(b), c.url, "SERVER")
+		js := strings.ReplaceAll(string(b), c.url, "SERVER")
+		for pk, name := range names {
+			js = strings.ReplaceAll(js, pk, name)
+		}
+		// A many-to-many list has no order.
+		var norm map[string]any
+		require.NoError(t, json.Unmarshal([]byte(js), &norm))
+		if l, ok := norm["property_mappings"].([]any); ok {
+			slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		}
+		b, err = json.Marshal(norm)
+		require.NoError(t, err)
+		out[key] = string(b)
 	}
 	return out
+}
+
+func apiList(t *testing.T, c *cli, path string) []map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.url+"/api/v3/"+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+c.emu.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var page struct{ Results []map[string]any }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	return page.Results
 }

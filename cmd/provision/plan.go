@@ -35,7 +35,6 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			if err != nil {
 				return err
 			}
-			noStackNote(o.io, m)
 			c, err := o.conn.client(o.io)
 			if err != nil {
 				return err
@@ -47,6 +46,7 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			if err := o.print(st); err != nil {
 				return err
 			}
+			noStackNote(o.io, m)
 			if o.DetailedExitCode && st.plan.HasChanges() {
 				return errChangesPresent
 			}
