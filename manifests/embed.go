@@ -5,7 +5,7 @@ package manifests
 import _ "embed"
 
 // ExampleEnv gives example values for the variables the example manifests
-// document in their headers (demo uses them unless they are set; the tests
+// declare in their variables: sections (demo uses them unless they are set; the tests
 // load the examples with them).
 var ExampleEnv = map[string]string{
 	"LIBRECHAT_URL":  "https://chat.example.com",

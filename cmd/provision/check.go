@@ -14,7 +14,6 @@ import (
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
-	"github.com/provision/provision/internal/render"
 )
 
 type checkOptions struct {
@@ -23,6 +22,7 @@ type checkOptions struct {
 	Path    string
 	App     string
 	EnvFile string
+	client  clientCheckFlags
 }
 
 func newCheckCmd(streams IOStreams) *cobra.Command {
@@ -34,7 +34,16 @@ func newCheckCmd(streams IOStreams) *cobra.Command {
 document at OPENID_ISSUER and checks the issuer, https, that the authorization
 endpoint answers, the signing algorithm, the redirect URI, that the .env's
 client id and secret match authentik's and that the access groups are bound.
-The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`,
+The .env is --env FILE, else the manifest output's file.
+
+Then it probes the client app itself at the output's url (--client-url to
+probe another address), without credentials: for LibreChat, that /api/config
+shows the login button with the manifest's label, and that /oauth/openid
+sends the browser to authentik with this client's id, redirect URI, scope
+and PKCE. Each failure names its likely cause. An app that does not answer
+is a warning (--require-client: a failure); --wait 60s waits for it after a
+restart. -o json lists every item with its status.
+Exit 1 on any failure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -42,11 +51,15 @@ The .env is --env FILE, else the manifest output's file. Exit 1 on any failure.`
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
 	cmd.Flags().StringVar(&o.EnvFile, "env", "", "LibreChat .env file to check (default: the manifest output's file)")
+	o.client.register(cmd)
 	_ = cmd.MarkFlagRequired("app")
 	return cmd
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
+	if err := o.client.validate(); err != nil {
+		return err
+	}
 	st, err := loadApp(ctx, o.io, &o.conn, o.Path, o.App, libreChatReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding))
 	if err != nil {
 		return err
@@ -61,15 +74,23 @@ func (o *checkOptions) run(ctx context.Context) error {
 		groups = a.Access.Groups
 	}
 	items := check.LibreChat(ctx, c, check.Input{Env: env, Slug: a.Slug, Groups: groups, Live: live})
-	fmt.Fprintf(o.io.Out, "Checking %q against %s (settings from %s):\n", a.Slug, c.BaseURL(), source)
-	if err := render.Checklist(o.io.Out, items, o.io.colorEnabled()); err != nil {
+	var fileEnv map[string]string
+	if source != envFromAuthentik {
+		fileEnv = env
+	}
+	targets, clientItems := o.client.clientTargets(c.BaseURL(), a, live, fileEnv)
+	clientItems = append(clientItems, o.client.clientItems(ctx, targets)...)
+	header := fmt.Sprintf("Checking %q against %s (settings from %s):", a.Slug, c.BaseURL(), source)
+	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, clientItems, targets); err != nil {
 		return err
 	}
-	if check.Failed(items) {
+	if check.Failed(items) || check.Failed(clientItems) {
 		return &silentError{errors.New("check failed")}
 	}
 	return nil
 }
+
+const envFromAuthentik = "authentik (no .env file yet)"
 
 // env returns LibreChat's settings from the .env file, or computed from
 // authentik when there is no file yet.
@@ -99,5 +120,5 @@ func (o *checkOptions) env(authentikURL string, a *manifest.Application, live *p
 	for _, v := range vars {
 		env[v.Key] = v.Value
 	}
-	return env, "authentik (no .env file yet)", nil
+	return env, envFromAuthentik, nil
 }

@@ -17,6 +17,8 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	// countRequests counts each change's requests (apply -o json).
+	countRequests bool
 }
 
 func (f *connFlags) register(cmd *cobra.Command) {
@@ -32,18 +34,21 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 	if url == "" {
 		url = streams.Getenv("AUTHENTIK_URL")
 	}
+	streams.secretURL(url)
 	token := streams.Getenv("AUTHENTIK_TOKEN")
+	streams.secret(token)
 	if f.TokenFile != "" {
 		b, err := os.ReadFile(f.TokenFile)
 		if err != nil {
 			return nil, fmt.Errorf("read token file: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
+		streams.secret(token)
 		if token == "" {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, OnSecret: streams.secret, HTTPClient: f.httpClient()})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
@@ -59,6 +64,7 @@ func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	streams.secret(m.SensitiveValues()...)
 	if err := m.Validate(validateOutputs); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/librechat"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/manifests"
 )
 
@@ -119,7 +120,13 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err := printMasked(o.io, envPath); err != nil {
 		return err
 	}
-	if code := step("5. Check the result", "check", "-f", manifestPath, "--app", "librechat"); code != exitOK {
+	standIn, stop, err := startLibreChatStandIn(ctx, envPath)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
+	if code := step("5. Check the result: authentik, then the LibreChat stand-in", "check", "-f", manifestPath, "--app", "librechat", "--client-url", standIn); code != exitOK {
 		return &silentError{errors.New("demo: check failed")}
 	}
 	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
@@ -149,7 +156,13 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 			continue
 		}
 		if a.Outputs != nil && a.Outputs.LibreChat != nil {
-			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug); code != exitOK {
+			standIn, stop, err := startLibreChatStandIn(ctx, outputs.EnvFile(&a))
+			if err != nil {
+				return err
+			}
+			defer stop()
+			fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
+			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", standIn); code != exitOK {
 				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
 			}
 		} else if code := step(fmt.Sprintf("%d. What %s's client needs", n, a.Slug), "show", "-f", manifestPath, "--app", a.Slug); code != exitOK {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
@@ -69,6 +70,9 @@ func (o *envOptions) run(ctx context.Context) error {
 			return err
 		}
 		for _, f := range facts {
+			if f.Sensitive {
+				o.io.allowPrinted(f.Value) // env's output is the client's configuration
+			}
 			fmt.Fprintf(o.io.Out, "%s=%s\n", f.Key, f.Value)
 		}
 		return nil
@@ -83,6 +87,9 @@ func (o *envOptions) run(ctx context.Context) error {
 	}
 	if o.Out == "" {
 		for _, v := range vars {
+			if setting, known := librechat.Lookup(v.Key); known && setting.Secret {
+				o.io.allowPrinted(v.Value) // env's output is LibreChat's configuration
+			}
 			fmt.Fprintf(o.io.Out, "%s=%s\n", v.Key, v.Value)
 		}
 		return nil

@@ -23,6 +23,21 @@ func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.D
 // writeOutputs writes every application output that names a file, from
 // live state read after apply. Unchanged files are not rewritten.
 func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, live *plan.Live) error {
+	_, err := writeOutputFiles(streams, streams.Out, m, c, live)
+	return err
+}
+
+// writtenOutput is one output file apply wrote or found current.
+type writtenOutput struct {
+	Application string `json:"application"`
+	File        string `json:"file"`
+	State       string `json:"state"` // updated or unchanged
+	Settings    int    `json:"settings"`
+}
+
+// writeOutputFiles is writeOutputs reporting to w and returning what it wrote.
+func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, c *authentik.Client, live *plan.Live) ([]writtenOutput, error) {
+	var written []writtenOutput
 	var apps []*manifest.Application
 	for i := range m.Applications {
 		if outputs.EnvFile(&m.Applications[i]) != "" && !m.Applications[i].State.IsAbsent() {
@@ -30,25 +45,27 @@ func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, 
 		}
 	}
 	if len(apps) == 0 {
-		return nil
+		return nil, nil
 	}
 	for _, a := range apps {
 		path := outputs.EnvFile(a)
 		vars, err := envVars(streams.Random, c, a, live, path)
 		if err != nil {
-			return err
+			return written, err
 		}
+		registerSecretVars(streams, vars)
 		changed, err := dotenv.UpdateFile(path, vars)
 		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+			return written, fmt.Errorf("write %s: %w", path, err)
 		}
 		state := "unchanged"
 		if changed {
 			state = "updated"
 		}
-		fmt.Fprintf(streams.Out, "%s: %s (%d LibreChat settings for %q, mode 0600)\n", path, state, len(vars), a.Slug)
+		fmt.Fprintf(w, "%s: %s (%d LibreChat settings for %q, mode 0600)\n", path, state, len(vars), a.Slug)
+		written = append(written, writtenOutput{Application: a.Slug, File: path, State: state, Settings: len(vars)})
 	}
-	return nil
+	return written, nil
 }
 
 // envVars computes an application's LibreChat settings, keeping the session

@@ -27,6 +27,11 @@ type Manifest struct {
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Variables are the environment variables the manifest reads with
+	// ${NAME} (variables.go); each file declares those it uses.
+	Variables map[string]Variable `yaml:"variables"`
+	// sensitive holds the values of sensitive variables substituted.
+	sensitive map[string]bool
 }
 
 // State says whether the object an entry names should exist.

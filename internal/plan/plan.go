@@ -78,6 +78,9 @@ type FieldChange struct {
 	Before    any
 	After     any
 	Sensitive bool
+	// RunsOnServer marks code that authentik executes (a Python
+	// expression): plans show it whole, flagged for review (annotate.go).
+	RunsOnServer bool
 }
 
 // HasChanges reports whether applying the plan would change anything.

@@ -62,6 +62,10 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 			if c.Action == plan.Create || f.Before == nil {
 				fsym, fcol = "+", green
 			}
+			if f.RunsOnServer && !f.Sensitive {
+				tw.codeField(fsym, fcol, f.Field, width, f)
+				continue
+			}
 			tw.printf("      %s%s%s %-*s = %s\n", tw.c(fcol), fsym, tw.c(reset), width, f.Field, fieldValue(f, c.Action == plan.Create))
 		}
 		tw.printf("    }\n")
