@@ -272,3 +272,19 @@ func TestStackDetachesOnlyItsOwnOutpostAttachments(t *testing.T) {
 	assert.Equal(t, exitOK, c.run("plan", "-f", none, "--detailed-exitcode").code)
 	assert.Equal(t, exitOK, c.run("plan", "-f", other, "--detailed-exitcode").code)
 }
+
+// A record an admin broke by hand stops the plan with how to repair it.
+func TestUnreadableRecordIsAPlanError(t *testing.T) {
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("prod", "x"))
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	list, _, err := c.api().ManagedApi.ManagedBlueprintsList(context.Background()).Name("provision-stack-prod").Execute()
+	require.NoError(t, err)
+	content := "version: 1\nentries: []\n"
+	req := api.PatchedBlueprintInstanceRequest{Context: map[string]any{"format": 1, "objects": []any{map[string]any{"kind": "widget", "key": "x"}}}, Content: &content}
+	_, _, err = c.api().ManagedApi.ManagedBlueprintsPartialUpdate(context.Background(), list.Results[0].Pk).PatchedBlueprintInstanceRequest(req).Execute()
+	require.NoError(t, err)
+	r := c.run("plan", "-f", m)
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `the ownership record of stack "prod" (blueprint instance "provision-stack-prod" in authentik) cannot be read: unknown entry widget "x"; repair its context`)
+}
