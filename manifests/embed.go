@@ -11,6 +11,10 @@ var ExampleEnv = map[string]string{
 	"LIBRECHAT_URL":  "https://chat.example.com",
 	"WIKI_URL":       "https://wiki.example.com",
 	"DASHBOARDS_URL": "https://dashboards.example.com",
+	// three-apps.yaml
+	"AUTH_PUBLIC_URL": "https://auth.example.com",
+	"OPENWEBUI_URL":   "https://webui.example.com",
+	"GRAFANA_URL":     "https://grafana.example.com",
 }
 
 // LibreChat is manifests/librechat.yaml.

@@ -18,7 +18,8 @@ func TestEveryExampleLoadsAndValidates(t *testing.T) {
 		t.Run(f, func(t *testing.T) {
 			m, err := manifest.Load(f, func(k string) (string, bool) { v, ok := ExampleEnv[k]; return v, ok })
 			require.NoError(t, err)
-			require.NoError(t, m.Validate(outputs.Validate))
+			outputs.DeriveRedirects(m)
+			require.NoError(t, m.Validate(outputs.Validator(outputs.Options{})))
 		})
 	}
 }

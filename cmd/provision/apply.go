@@ -28,6 +28,7 @@ type applyOptions struct {
 	Parallelism int
 	LockTimeout time.Duration
 	Output      string
+	OutputDir   string
 	// report collects the -o json result; nil for text output.
 	report *applyReport
 }
@@ -71,6 +72,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
@@ -89,7 +91,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadManifest(o.Path, o.io)
+	m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 	if err != nil {
 		return err
 	}
@@ -106,6 +108,10 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
+		return err
+	}
+	// Every output is checked with authentik's values before any write.
+	if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 		return err
 	}
 	if saved != nil {
@@ -143,9 +149,9 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	// st.live is now the freshest read: outputs need no other request.
 	if o.report == nil {
-		return writeOutputs(o.io, st.manifest, st.client, st.live)
+		return writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
 	}
-	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, st.client, st.live)
+	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
 	o.report.Outputs = append(o.report.Outputs, written...)
 	if err != nil {
 		return err

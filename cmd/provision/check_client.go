@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,6 @@ import (
 
 	"github.com/provision/provision/internal/check"
 	"github.com/provision/provision/internal/librechat"
-	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
@@ -43,34 +43,46 @@ func (f *clientCheckFlags) validate() error {
 	return nil
 }
 
-// clientTargets says what each client output of application a should look
-// like from outside, computed from authentik's live state. fileEnv is the
-// LibreChat .env read from disk (nil when there is none). A new preset adds
-// its case here and registers its probe in internal/check.
-func (f *clientCheckFlags) clientTargets(authentikURL string, a *manifest.Application, live *plan.Live, fileEnv map[string]string) ([]check.ClientTarget, []check.Item) {
+// clientTargets says what each client output should look like from
+// outside, computed from authentik's live state (URLs on authentik's
+// public URL). fileEnv holds each output's file as read from disk, by
+// output name (absent when there is none). Outputs whose preset has no
+// probe registered in internal/check are left out.
+func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, live *plan.Live, fileEnv map[string]map[string]string) ([]check.ClientTarget, []check.Item) {
 	var targets []check.ClientTarget
 	var skipped []check.Item
-	authorize := strings.TrimSuffix(authentikURL, "/") + "/application/o/authorize/"
-	if a.Outputs != nil && a.Outputs.LibreChat != nil {
-		vars, err := outputs.LibreChatVars(authentikURL, a, live, "")
-		if err != nil {
-			skipped = append(skipped, check.Item{Name: "LibreChat: probes", Status: check.Info, Detail: fmt.Sprintf("skipped: %v", err)})
-		} else {
-			v := map[string]string{}
-			for _, kv := range vars {
-				v[kv.Key] = kv.Value
-			}
-			t := check.ClientTarget{
-				Preset: "librechat", URL: a.Outputs.LibreChat.URL,
-				ClientID: v["OPENID_CLIENT_ID"], Scopes: strings.Fields(v["OPENID_SCOPE"]),
-				AuthorizeURL: authorize, ButtonLabel: v["OPENID_BUTTON_LABEL"], ImageURL: v["OPENID_IMAGE_URL"],
-				ServerDomain: v["DOMAIN_SERVER"], RedirectURI: librechat.RedirectURI(v["DOMAIN_SERVER"]),
-			}
-			if fileEnv != nil {
-				t.FileClientID = fileEnv["OPENID_CLIENT_ID"]
-			}
-			targets = append(targets, t)
+	for _, r := range rs {
+		if !slices.Contains(check.ClientPresets(), r.Preset.Name()) {
+			continue
 		}
+		vars, err := expected(r, public, live)
+		if err != nil {
+			skipped = append(skipped, check.Item{Name: r.Preset.Label() + ": probes", Status: check.Info, Detail: fmt.Sprintf("skipped: %v", err)})
+			continue
+		}
+		v, _ := outputs.LiveValues(public, r.App, live)
+		t := check.ClientTarget{
+			Preset: r.Preset.Name(), URL: r.Out.URL, Scopes: v.Scopes,
+			AuthorizeURL: v.AuthorizeURL(), RedirectURI: r.Preset.RedirectURI(r.Out),
+		}
+		for _, x := range vars {
+			switch x.From {
+			case "provider.client_id":
+				t.ClientID = x.Value
+				t.FileClientID = fileEnv[r.Name][x.Key]
+			case "button_label", "provider_name":
+				t.ButtonLabel = x.Value
+			case "image_url":
+				t.ImageURL = x.Value
+			}
+			if r.Preset.Name() == "librechat" && x.Key == "DOMAIN_SERVER" {
+				t.ServerDomain = x.Value
+			}
+		}
+		if r.Preset.Name() == "librechat" {
+			t.RedirectURI = librechat.RedirectURI(t.ServerDomain)
+		}
+		targets = append(targets, t)
 	}
 	if f.URL != "" {
 		for i := range targets {

@@ -82,7 +82,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 
 	// The demo runs the real commands, with the emulator's address and token
 	// in their environment.
-	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
+	env := map[string]string{"AUTHENTIK_URL": url, "AUTH_PUBLIC_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
@@ -155,7 +155,7 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 		if a.State.IsAbsent() || a.Provider == nil {
 			continue
 		}
-		if a.Outputs != nil && a.Outputs.LibreChat != nil {
+		if _, ok := a.Outputs["librechat"]; ok {
 			standIn, stop, err := startLibreChatStandIn(ctx, outputs.EnvFile(&a))
 			if err != nil {
 				return err
@@ -163,6 +163,10 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 			defer stop()
 			fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
 			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", standIn); code != exitOK {
+				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
+			}
+		} else if len(a.Outputs) > 0 {
+			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug); code != exitOK {
 				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
 			}
 		} else if code := step(fmt.Sprintf("%d. What %s's client needs", n, a.Slug), "show", "-f", manifestPath, "--app", a.Slug); code != exitOK {

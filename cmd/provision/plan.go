@@ -14,6 +14,7 @@ type planOptions struct {
 	Path             string
 	Output           string
 	DetailedExitCode bool
+	OutputDir        string
 	// Out is where --out saves the plan for apply.
 	Out string
 }
@@ -37,7 +38,7 @@ then performs exactly it, or refuses it as stale.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			m, err := loadManifest(o.Path, o.io)
+			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 			if err != nil {
 				return err
 			}
@@ -47,6 +48,9 @@ then performs exactly it, or refuses it as stale.`,
 			}
 			st, err := computePlan(cmd.Context(), m, c)
 			if err != nil {
+				return err
+			}
+			if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 				return err
 			}
 			if err := o.print(st); err != nil {
@@ -70,6 +74,7 @@ then performs exactly it, or refuses it as stale.`,
 	cmd.Flags().StringVar(&o.Out, "out", "", "also save the plan to this file, for provision apply FILE (holds no secrets)")
 	cmd.RunE = jsonErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 

@@ -41,6 +41,13 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 		if m == nil {
 			continue
 		}
+		if m.Authentik != nil {
+			if merged.Authentik != nil {
+				diags.add(m.Authentik.Src.Pos, fmt.Sprintf("authentik: is already declared at %s; declare it in one manifest file", merged.Authentik.Src.Pos))
+			} else {
+				merged.Authentik = m.Authentik
+			}
+		}
 		mergeSections(merged, m)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
@@ -114,6 +121,13 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	recordSources(file, root, &m)
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
+	}
+	if m.Authentik != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "authentik" {
+				m.Authentik.Src = sourceOf(file, root.Content[i+1])
+			}
+		}
 	}
 	m.sensitive = sc.sensitive
 	return &m, diags
@@ -227,6 +241,9 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 			continue
 		}
 		if opts == "inline" {
+			if f.Type.Kind() != reflect.Struct {
+				continue
+			}
 			maps.Copy(fields, yamlFields(f.Type))
 			continue
 		}

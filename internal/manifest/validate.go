@@ -73,6 +73,7 @@ var validators = []func(*validation){
 	validateProviders,
 	validateApplications,
 	validateOutposts,
+	validateAuthentik,
 }
 
 // Validate runs the semantic checks authentik would otherwise make late (or

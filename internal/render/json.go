@@ -30,6 +30,8 @@ type jsonChange struct {
 	Notes  []string    `json:"notes,omitempty"`
 	// RunsOnServer: a field of this change is code authentik executes.
 	RunsOnServer bool `json:"runs_on_server,omitempty"`
+	// Warnings: see plan.Change.Warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // jsonField leaves Before/After out for sensitive fields.
@@ -52,7 +54,7 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
 			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive, RunsOnServer: f.RunsOnServer}
 			if f.RunsOnServer {

@@ -34,10 +34,17 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		for _, n := range c.Notes {
 			lines = append(lines, "# "+n)
 		}
+		for _, w := range c.Warnings {
+			lines = append(lines, "! warning: "+w)
+		}
 		if c.Action == plan.Delete {
 			lines = append(lines, fmt.Sprintf("- %s %q", c.Kind, c.Key))
 		}
 		for _, f := range c.Fields {
+			if f.RunsOnServer && !f.Sensitive {
+				lines = append(lines, codeDiffLines(f)...)
+				continue
+			}
 			lines = append(lines, diffLines(f, c.Action == plan.Create)...)
 		}
 		body := strings.Join(lines, "\n")
@@ -63,6 +70,17 @@ func diffLines(f plan.FieldChange, create bool) []string {
 		fmt.Sprintf("- %s = %s", f.Field, show(f.Before)),
 		fmt.Sprintf("+ %s = %s", f.Field, show(f.After)),
 	}
+}
+
+// codeDiffLines is a code field shown whole, as in the text plan: a
+// comment marking it as code that runs on the server, then every line of
+// it prefixed "+", "-" or " " as a line diff.
+func codeDiffLines(f plan.FieldChange) []string {
+	lines := []string{fmt.Sprintf("# %s: %s", f.Field, ServerCodeNote)}
+	for _, l := range CodeDiff(f.Before, f.After) {
+		lines = append(lines, string(l.Op)+" "+l.Text)
+	}
+	return lines
 }
 
 // cell escapes text for a table cell: no pipes, newlines or HTML.

@@ -51,3 +51,21 @@ func TestMarkdownEscapesHostileValues(t *testing.T) {
 	// The value holds a ``` run: the fence must be longer, so it cannot close early.
 	assert.Contains(t, out, "````diff\n")
 }
+
+func TestMarkdownShowsServerCodeWholeAndWarnings(t *testing.T) {
+	before := "return {\n    \"a\": 1,\n    \"b\": 2,\n}"
+	after := "return {\n    \"a\": 1,\n    \"b\": request.user.email,\n}"
+	p := &plan.Plan{Changes: []plan.Change{{
+		Kind: plan.KindScopeMapping, Key: "roles", Action: plan.Update,
+		Warnings: []string{"users will look new"},
+		Fields:   []plan.FieldChange{{Field: "expression", Before: before, After: after, RunsOnServer: true}},
+	}}}
+	var b bytes.Buffer
+	require.NoError(t, Markdown(&b, p))
+	out := b.String()
+	assert.Contains(t, out, "# expression: "+ServerCodeNote)
+	// Unchanged lines are shown with a space, changed ones as -/+ lines, one per source line.
+	assert.Contains(t, out, "      \"a\": 1,\n-     \"b\": 2,\n+     \"b\": request.user.email,\n  }")
+	assert.NotContains(t, out, `\n`, "code is not shown as one quoted line")
+	assert.Contains(t, out, "! warning: users will look new")
+}

@@ -48,6 +48,9 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		for _, n := range c.Notes {
 			tw.printf("  # (%s)\n", n)
 		}
+		for _, w := range c.Warnings {
+			tw.printf("  %s# warning: %s%s\n", tw.c(bold), w, tw.c(reset))
+		}
 		if c.Action == plan.Delete {
 			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
 			continue
