@@ -17,6 +17,20 @@ func ownershipText(tw *textWriter, o *plan.Ownership) {
 	tw.printf("\nStack %q: %d to adopt, %d to release.\n", o.Stack, len(o.Adopt), len(o.Release))
 }
 
+// ownershipMarkdown lists adoptions and releases after the changes.
+func ownershipMarkdown(tw *textWriter, o *plan.Ownership) {
+	if !o.Changes() {
+		return
+	}
+	tw.printf("\n**Stack %s**: %d to adopt, %d to release.\n\n", cell(o.Stack), len(o.Adopt), len(o.Release))
+	for _, a := range o.Adopt {
+		tw.printf("- %s will be adopted\n", cell(a.String()))
+	}
+	for _, r := range o.Release {
+		tw.printf("- %s will be released from the record (%s)\n", cell(r.Owned.String()), cell(r.Reason))
+	}
+}
+
 type jsonOwnership struct {
 	Stack   string        `json:"stack"`
 	Adopt   []plan.Owned  `json:"adopt"`
