@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +26,7 @@ type applyOptions struct {
 	AutoApprove bool
 	DryRun      bool
 	Parallelism int
+	LockTimeout time.Duration
 	Output      string
 	OutputDir   string
 	// report collects the -o json result; nil for text output.
@@ -68,6 +70,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
@@ -96,6 +99,13 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.Stack != "" && !o.DryRun {
+		unlock, err := lockStack(ctx, c, m.Stack, o.LockTimeout)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
 		return err
@@ -116,6 +126,8 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		if err := render.Text(o.io.Out, st.plan, render.TextOptions{Color: color}); err != nil {
 			return err
 		}
+		// (-o json: the report is the whole output, stderr stays empty.)
+		noStackNote(o.io, m)
 	}
 	if o.DryRun {
 		if o.report != nil {
@@ -232,6 +244,10 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		fmt.Fprintln(o.io.Out)
 	}
 	ids := plan.NewIDs(st.live)
+	rec, err := writeAhead(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	var exec plan.Executor = st.client.Executor()
 	var obs plan.Observer = render.NewProgress(o.io.Out)
 	counts := &writeCounts{}
@@ -263,6 +279,9 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	after, err := computePlan(ctx, st.manifest, st.client)
 	if err != nil {
 		return nil, fmt.Errorf("re-read after apply: %w", err)
+	}
+	if err := rec.finish(ctx, after); err != nil {
+		return nil, err
 	}
 	if after.plan.HasChanges() {
 		var lines []string

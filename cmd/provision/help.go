@@ -41,6 +41,12 @@ var examples = map[string]string{
 	"schema": `  provision schema > manifest.schema.json
   # then, on the manifest's first line:
   # yaml-language-server: $schema=manifest.schema.json`,
+	"export": `  provision export --app librechat > librechat.yaml
+  provision export --all -o everything.yaml
+  provision plan -f librechat.yaml --detailed-exitcode   # exits 0: nothing to change`,
+	"state": `  provision state list --stack team-a
+  provision state release --stack team-a --kind application --key wiki   # then apply team-b, which adopts it
+  provision state unlock --stack team-a                                  # after a crashed apply`,
 	"completion": `  source <(provision completion bash)
   provision completion zsh > "${fpath[1]}/_provision"
   provision completion fish > ~/.config/fish/completions/provision.fish`,

@@ -56,6 +56,7 @@ then performs exactly it, or refuses it as stale.`,
 			if err := o.print(st); err != nil {
 				return err
 			}
+			noStackNote(o.io, m)
 			if o.Out != "" {
 				if err := savePlan(o.io, st, o.Path, o.Out); err != nil {
 					return err

@@ -50,6 +50,8 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
 		newSchemaCmd(streams),
+		newStateCmd(streams),
+		newExportCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}

@@ -64,6 +64,8 @@ type reader struct {
 	// after runs once every list is read (joining lists, e.g. provider
 	// details onto providers); only from the goroutine calling Snapshot.
 	after []func()
+	// blueprints holds the stack records' instances until after runs.
+	blueprints []blueprint
 }
 
 // read lists every page of one kind in the background, decoding each item

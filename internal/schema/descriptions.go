@@ -6,6 +6,7 @@ package schema
 // fails for a field with neither.
 var descriptions = map[string]string{
 	"Manifest.version":        "Manifest format version; must be 1.",
+	"Manifest.stack":          "The stack this manifest is: objects it creates or adopts are recorded as owned in authentik, and owned objects no longer in the manifest are deleted. Without it nothing is pruned.",
 	"Manifest.groups":         "authentik groups. provision never touches their members.",
 	"Manifest.scope_mappings": "Custom OAuth2 scope mappings that providers' scopes may name.",
 	"Manifest.providers":      "Providers: oauth2, proxy, saml or ldap.",
