@@ -153,12 +153,16 @@ func TestOwnership(t *testing.T) {
 		"OwnedAndConverged": {
 			reason:   "a record matching the manifest gives an empty plan",
 			manifest: teamManifest,
-			live:     func() *Live { return withRecords(convergedLive(), StackRecord{PK: "r1", Stack: "team", Objects: chatOwned()}) },
+			live: func() *Live {
+				return withRecords(convergedLive(), StackRecord{PK: "r1", Stack: "team", Objects: chatOwned()})
+			},
 		},
 		"PrunesEveryKind": {
 			reason:   "what the stack owns and no longer declares is deleted, in reverse registry order",
 			manifest: teamManifest,
-			live:     func() *Live { return withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()}) },
+			live: func() *Live {
+				return withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()})
+			},
 			changes: []string{
 				// the attachments go with the provider (authentik drops a deleted provider from its outposts)
 				"delete outpost wiki outpost" + prune,
@@ -277,7 +281,9 @@ func TestOwnership(t *testing.T) {
 		"NoStackPrunesNothing": {
 			reason:   "without stack: records are not read into the plan and nothing is pruned",
 			manifest: chatManifest,
-			live:     func() *Live { return withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()}) },
+			live: func() *Live {
+				return withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()})
+			},
 		},
 	}
 	for name, tc := range cases {
