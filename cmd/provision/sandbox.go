@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ type sandboxOptions struct {
 	Token       string
 	Latency     time.Duration
 	LogRequests bool
+	FaultRate   float64
+	FaultSeed   int64
 }
 
 func newSandboxCmd(streams IOStreams) *cobra.Command {
@@ -44,10 +47,22 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 	cmd.Flags().StringVar(&o.Token, "token", "", "API token to accept (default: a random one, printed)")
 	cmd.Flags().DurationVar(&o.Latency, "latency", 0, "latency to add to every request, e.g. 50ms")
 	cmd.Flags().BoolVar(&o.LogRequests, "log-requests", false, "log one line per request to stderr")
+	cmd.Flags().Float64Var(&o.FaultRate, "fault-rate", 0, "fraction (0..1) of API requests that fail: 5xx, or a connection reset before or after the request is processed (requests with header X-Provision-No-Fault: 1 are exempt)")
+	cmd.Flags().Int64Var(&o.FaultSeed, "fault-seed", 0, "seed of the fault sequence, to reproduce a run (default: random)")
 	return cmd
 }
 
 func (o *sandboxOptions) complete() error {
+	if o.FaultRate < 0 || o.FaultRate > 1 {
+		return &usageError{fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
+	}
+	if o.FaultRate > 0 && o.FaultSeed == 0 {
+		b := make([]byte, 8)
+		if _, err := io.ReadFull(o.io.Random, b); err != nil {
+			return fmt.Errorf("generate fault seed: %w", err)
+		}
+		o.FaultSeed = int64(binary.BigEndian.Uint64(b) >> 1)
+	}
 	if o.Token != "" {
 		return nil
 	}
@@ -70,10 +85,22 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.Addr, err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = emu
+	if o.FaultRate > 0 {
+		handler = emulator.Chaos(emu, emulator.ChaosOptions{Rate: o.FaultRate, Seed: o.FaultSeed, OnFault: func(method, path string, f emulator.ChaosFault) {
+			if o.LogRequests {
+				fmt.Fprintf(o.io.ErrOut, "%s %s fault: %s\n", method, path, f)
+			}
+		}})
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\nPress Ctrl-C to stop.\n", url, o.Token)
+	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\n", url, o.Token)
+	if o.FaultRate > 0 {
+		fmt.Fprintf(o.io.Out, "Chaos: %g of API requests fail (--fault-seed %d); send header %s: 1 to be exempt.\n\n", o.FaultRate, o.FaultSeed, emulator.NoFaultHeader)
+	}
+	fmt.Fprintf(o.io.Out, "Press Ctrl-C to stop.\n")
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
