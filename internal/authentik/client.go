@@ -26,6 +26,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// UserAgent defaults to "provision".
 	UserAgent string
+	// RetryBackoff is the first wait before a retry, doubled after each
+	// (a Retry-After answer overrides it). Zero means 200ms.
+	RetryBackoff time.Duration
 }
 
 // Client talks to one authentik.
@@ -34,6 +37,9 @@ type Client struct {
 	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
 	http    *http.Client
 	token   string
+	stats   *retryStats
+	backoff time.Duration
+	sleep   func(context.Context, time.Duration) error // between write attempts
 }
 
 // New checks the configuration and returns a client. It makes no request.
@@ -50,7 +56,12 @@ func New(cfg Config) (*Client, error) {
 		copied := *cfg.HTTPClient
 		hc = &copied
 	}
-	hc.Transport = newRetryTransport(hc.Transport)
+	backoff := cfg.RetryBackoff
+	if backoff <= 0 {
+		backoff = 200 * time.Millisecond
+	}
+	stats := &retryStats{}
+	hc.Transport = newRetryTransport(hc.Transport, stats, backoff)
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"
@@ -61,7 +72,7 @@ func New(cfg Config) (*Client, error) {
 	ac.UserAgent = ua
 	ac.Debug = false // the generated client would dump the bearer token
 	ac.AddDefaultHeader("Authorization", "Bearer "+strings.TrimSpace(cfg.Token))
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token)}, nil
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), stats: stats, backoff: backoff, sleep: sleepFor}, nil
 }
 
 // BaseURL is authentik's URL without /api/v3 and without a trailing slash.

@@ -44,7 +44,7 @@ var oauth2IO = providerTypeIO{
 		if d.RedirectURIs != nil {
 			patch.RedirectUris = redirectRequests(d.RedirectURIs)
 		}
-		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
+		return e.createOrPatch(ctx, ch, func() (int32, *http.Response, error) {
 			req := api.OAuth2ProviderRequest{
 				Name:                   s.Name,
 				AuthorizationFlow:      deref(patch.AuthorizationFlow),

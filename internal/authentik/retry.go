@@ -16,16 +16,17 @@ import (
 // next plan adopts it instead.
 type retryTransport struct {
 	next     http.RoundTripper
+	stats    *retryStats
 	attempts int
 	backoff  time.Duration // doubled after each try
 	sleep    func(*http.Request, time.Duration) error
 }
 
-func newRetryTransport(next http.RoundTripper) *retryTransport {
+func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.Duration) *retryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &retryTransport{next: next, attempts: 3, backoff: 200 * time.Millisecond, sleep: sleepCtx}
+	return &retryTransport{next: next, stats: stats, attempts: 3, backoff: backoff, sleep: sleepCtx}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -46,6 +47,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if err := t.sleep(req, wait); err != nil {
 			return nil, err
+		}
+		if t.stats != nil {
+			t.stats.reads.Add(1)
 		}
 		wait *= 2
 	}

@@ -39,9 +39,9 @@ func TestReadsGiveUpAfterThreeTries(t *testing.T) {
 	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/groups/"))
 }
 
-func TestWritesAreNeverRetried(t *testing.T) {
+func TestRefusedWritesAreNotRetried(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
-	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1})
+	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 400, Nth: 1, Times: 1})
 	c := newClient(t, srv.URL, emu.Token())
 	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
 	err := c.Executor().Execute(context.Background(), ch, plan.NewIDs(&plan.Live{}))
