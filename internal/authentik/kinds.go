@@ -75,7 +75,6 @@ func (e *Executor) patched(ctx context.Context, ch *plan.Change, send func(ctx c
 	return e.perform(ctx, write{what: doing(ch), send: send})
 }
 
-
 // spec returns the change's spec as T, or an error naming the change.
 func spec[T any](ch *plan.Change) (*T, error) { return plan.SpecOf[T](ch) }
 
