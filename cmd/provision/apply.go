@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
 )
@@ -111,15 +112,20 @@ func (o *applyOptions) confirm() error {
 func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	fmt.Fprintln(o.io.Out)
 	ids := plan.NewIDs(st.live)
-	res := plan.Apply(ctx, st.plan, st.client.Executor(), ids, render.NewProgress(o.io.Out), o.Parallelism)
+	exec := st.client.Executor()
+	// An interrupt stops new changes; those in flight finish (finishing.go).
+	res := plan.Apply(ctx, st.plan, finishInFlight{exec}, ids, render.NewProgress(o.io.Out), o.Parallelism)
+	// Retries since the client was made: the plan's reads count too.
+	o.reportRetries(st.client.Stats(), authentik.RetryStats{}, exec.Notes())
+	if ctx.Err() != nil {
+		res = notStarted(res)
+		fmt.Fprintf(o.io.ErrOut, "\nInterrupted: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
+		o.listUnfinished(res)
+		return nil, errInterrupted
+	}
 	if len(res.Failed) > 0 || len(res.Skipped) > 0 {
 		fmt.Fprintf(o.io.ErrOut, "\nApply failed: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
-		for _, f := range res.Failed {
-			fmt.Fprintf(o.io.ErrOut, "  failed:        %s\n", f.Error())
-		}
-		for _, s := range res.Skipped {
-			fmt.Fprintf(o.io.ErrOut, "  not attempted: %s %s %q\n", s.Action, s.Kind, s.Key)
-		}
+		o.listUnfinished(res)
 		fmt.Fprintln(o.io.ErrOut, "Fix the cause and run apply again: it adopts what was created and does the rest.")
 		return nil, &silentError{errors.New("apply failed")}
 	}
@@ -143,4 +149,14 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	}
 	fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed. A fresh plan is empty.\n", add, change, destroy)
 	return after, nil
+}
+
+// listUnfinished lists the failed and not attempted changes on stderr.
+func (o *applyOptions) listUnfinished(res plan.Result) {
+	for _, f := range res.Failed {
+		fmt.Fprintf(o.io.ErrOut, "  failed:        %s\n", f.Error())
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(o.io.ErrOut, "  not attempted: %s %s %q\n", s.Action, s.Kind, s.Key)
+	}
 }

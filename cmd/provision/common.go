@@ -43,7 +43,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, RetryBackoff: retryBackoff})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
