@@ -11,9 +11,11 @@ import (
 )
 
 // retryTransport retries safe requests (GET, HEAD) that failed in a way a
-// second try can fix: a dropped connection, 429, 502, 503 or 504. Writes are
-// never retried here: a POST that timed out may have been applied, and the
-// next plan adopts it instead.
+// second try can fix: a dropped connection, 429, 500, 502, 503 or 504
+// (a GET changes nothing, so a 500 from a worker that was restarting is
+// worth a second try). Writes are not retried here: a POST whose answer
+// was lost may have been applied; the executor retries them after checking
+// (ambiguous.go).
 type retryTransport struct {
 	next     http.RoundTripper
 	stats    *retryStats
@@ -60,7 +62,7 @@ func retryable(resp *http.Response, err error) bool {
 		return !permanent(err)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false

@@ -17,6 +17,7 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 		"503":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1},
 		"429":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 429, Nth: 1, Times: 1},
 		"DroppedConn": {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultDrop, Nth: 1, Times: 1},
+		"500":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 500, Nth: 1, Times: 1},
 		"TwoInARow":   {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 502, Every: 1, Times: 2},
 	}
 	for name, f := range cases {
