@@ -26,15 +26,15 @@ func init() {
 	retryBackoff = time.Millisecond
 }
 
-// campaignSeeds is how many fault sequences each manifest is applied under;
-// PROVISION_CAMPAIGN_SEEDS raises it for a longer campaign.
-func campaignSeeds(t *testing.T) int {
+// campaignSeeds is how many fault sequences a manifest is applied under:
+// def by default (CI), PROVISION_CAMPAIGN_SEEDS for a longer campaign.
+func campaignSeeds(t *testing.T, def int) int {
 	if s := os.Getenv("PROVISION_CAMPAIGN_SEEDS"); s != "" {
 		n, err := strconv.Atoi(s)
 		require.NoError(t, err, "PROVISION_CAMPAIGN_SEEDS")
 		return n
 	}
-	return 20
+	return def
 }
 
 // manyAppsManifest declares n groups, OAuth2 providers and applications,
@@ -147,14 +147,15 @@ func TestFaultCampaignConverges(t *testing.T) {
 		group    string // declared group the admin edits first
 		app      string // declared application the admin made first
 		counts   map[string]int
+		seeds    int // in CI; 20 apps x 20 seeds takes ~50s with -race
 	}
 	for _, cp := range []campaign{
 		{name: "librechat", manifest: func(t *testing.T) string { return copyManifest(t, seedManifest) },
 			group: "LibreChat Users", app: "",
-			counts: map[string]int{"application": 1, "binding": 1}},
+			counts: map[string]int{"application": 1, "binding": 1}, seeds: 20},
 		{name: "20 apps", manifest: func(t *testing.T) string { return manyAppsManifest(t, 20) },
 			group: "team00", app: "app00",
-			counts: map[string]int{"application": 20, "binding": 20}},
+			counts: map[string]int{"application": 20, "binding": 20}, seeds: 4},
 	} {
 		t.Run(cp.name, func(t *testing.T) {
 			path := cp.manifest(t)
@@ -168,7 +169,7 @@ func TestFaultCampaignConverges(t *testing.T) {
 
 			var runs []int
 			var retries []string
-			for seed := int64(1); seed <= int64(campaignSeeds(t)); seed++ {
+			for seed := int64(1); seed <= int64(campaignSeeds(t, cp.seeds)); seed++ {
 				srv, emu, chaos := emulatortest.NewChaosServer(t, emulator.Options{}, emulator.ChaosOptions{Rate: 0.2, Seed: seed})
 				exempt := exemptAPI(srv.URL, emu.Token())
 				adminEdits(t, emu, exempt, cp.group, cp.app)
