@@ -17,11 +17,13 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	tlsWait   // --ca-file, --timeout, --wait (conn.go)
 }
 
 func (f *connFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.URL, "url", "", "authentik URL (default $AUTHENTIK_URL)")
 	cmd.Flags().StringVar(&f.TokenFile, "token-file", "", "file holding the API token (default: $AUTHENTIK_TOKEN)")
+	f.tlsWait.register(cmd)
 }
 
 // client builds the API client. The token is read from --token-file or
@@ -43,7 +45,15 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, RetryBackoff: retryBackoff})
+	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, RetryBackoff: retryBackoff}
+	if err := f.tlsWait.configure(&cfg, streams); err != nil {
+		return nil, err
+	}
+	c, err := authentik.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, f.tlsWait.wait(c, streams)
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.

@@ -22,8 +22,15 @@ type Config struct {
 	// Token is an API token (intent "api"). It is sent as a bearer token and
 	// never appears in errors or logs.
 	Token string
-	// HTTPClient defaults to a client with a 30s timeout.
+	// HTTPClient defaults to a client with Timeout, trusting the system's
+	// CAs plus CAPEM, or any certificate with Insecure (tls.go).
 	HTTPClient *http.Client
+	// Timeout bounds each request; zero means DefaultTimeout.
+	Timeout time.Duration
+	// CAPEM is a PEM bundle of CAs to trust besides the system's.
+	CAPEM []byte
+	// Insecure skips TLS verification (AUTHENTIK_INSECURE).
+	Insecure bool
 	// UserAgent defaults to "provision".
 	UserAgent string
 	// RetryBackoff is the first wait before a retry, doubled after each
@@ -51,7 +58,10 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, fmt.Errorf("no authentik API token: set AUTHENTIK_TOKEN or use --token-file")
 	}
-	hc := &http.Client{Timeout: 30 * time.Second}
+	hc, err := defaultHTTPClient(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient
 		hc = &copied
