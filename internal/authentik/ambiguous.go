@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/plan"
 )
 
 // maxWriteAttempts bounds how often one write is sent.
@@ -182,7 +185,18 @@ type notes struct {
 func (n *notes) add(format string, args ...any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.list = append(n.list, fmt.Sprintf(format, args...))
+	s := fmt.Sprintf(format, args...)
+	if !slices.Contains(n.list, s) { // a retried write notes once
+		n.list = append(n.list, s)
+	}
+}
+
+// noteOverridden says which declared keys of a merged object were edited
+// after the plan and overwritten with the manifest's value.
+func (e *Executor) noteOverridden(ch *plan.Change, field string, keys []string) {
+	for _, k := range keys {
+		e.notes.add("%s %q: %s.%s was edited in authentik after the plan; the manifest's value was written", ch.Kind, ch.Key, field, k)
+	}
 }
 
 // Notes returns what the executor had to decide on its own so far, such

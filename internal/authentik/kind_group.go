@@ -57,6 +57,16 @@ var groupIO = kindIO{
 		// PATCH, never PUT: a group PUT without users drops every member.
 		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
 			req := api.PatchedGroupRequest{IsSuperuser: s.IsSuperuser, Attributes: s.Attributes}
+			if s.AttributesMerge != nil {
+				// Merge with the attributes as they are now, not as planned.
+				cur, resp, err := groups.CoreGroupsRetrieve(ctx, ch.ID).IncludeUsers(false).Execute()
+				if err != nil {
+					return resp, err
+				}
+				merged, overridden := s.AttributesMerge.Remerge(cur.Attributes)
+				req.Attributes = merged
+				e.noteOverridden(ch, "attributes", overridden)
+			}
 			_, resp, err := groups.CoreGroupsPartialUpdate(ctx, ch.ID).PatchedGroupRequest(req).Execute()
 			return resp, err
 		})

@@ -106,6 +106,11 @@ func (e *Executor) patchOutpost(ctx context.Context, ch *plan.Change, s *plan.Ou
 		typ = api.OutpostTypeEnum(s.Type)
 	}
 	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config}
+	if s.ConfigMerge != nil {
+		merged, overridden := s.ConfigMerge.Remerge(cur.Config)
+		req.Config = merged
+		e.noteOverridden(ch, "config", overridden)
+	}
 	_, resp, err = outposts.OutpostsInstancesPartialUpdate(ctx, ch.ID).PatchedOutpostRequest(req).Execute()
 	return resp, err
 }
