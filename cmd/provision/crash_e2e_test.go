@@ -156,6 +156,7 @@ func assertOldOrNewEnv(t *testing.T, path, old string, k int) {
 		assert.NotEmpty(t, vals[key], "k=%d: a new .env is whole: %s", k, key)
 	}
 	assert.NotEqual(t, "old", vals["OPENID_CLIENT_ID"], "k=%d: not a mix", k)
+}
 
 func TestCrashAtEveryWriteConverges(t *testing.T) {
 	if testing.Short() {
