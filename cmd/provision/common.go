@@ -65,14 +65,7 @@ func manifestFlag(cmd *cobra.Command, path *string) {
 // loadManifest loads, then validates a manifest; all problems come back
 // in one error, one per line with file:line:column.
 func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
-	m, err := manifest.Load(path, manifest.LookupEnv(streams.LookupEnv))
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Validate(validateOutputs); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return manifest.LoadAndValidate(path, manifest.LookupEnv(streams.LookupEnv), validateOutputs)
 }
 
 // state is everything plan and apply need: the manifest, the client, the
