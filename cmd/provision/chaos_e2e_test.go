@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,10 +153,10 @@ func TestFaultCampaignConverges(t *testing.T) {
 	for _, cp := range []campaign{
 		{name: "librechat", manifest: func(t *testing.T) string { return copyManifest(t, seedManifest) },
 			group: "LibreChat Users", app: "",
-			counts: map[string]int{"application": 1, "binding": 1}, seeds: 20},
+			counts: map[string]int{"application": 1, "provider": 1, "binding": 1}, seeds: 20},
 		{name: "20 apps", manifest: func(t *testing.T) string { return manyAppsManifest(t, 20) },
 			group: "team00", app: "app00",
-			counts: map[string]int{"application": 20, "binding": 20}, seeds: 4},
+			counts: map[string]int{"application": 20, "provider": 20, "binding": 20}, seeds: 4},
 	} {
 		t.Run(cp.name, func(t *testing.T) {
 			path := cp.manifest(t)
@@ -215,6 +216,16 @@ func TestFaultCampaignConverges(t *testing.T) {
 					seed, n, counts[emulator.ChaosStatusBefore], counts[emulator.ChaosResetBefore], counts[emulator.ChaosResetAfter], counts[emulator.ChaosStatusAfter])
 			}
 			t.Logf("runs to converge per seed: %v", runs)
+			var total [4]int
+			for _, l := range retries {
+				m := retryNumbers.FindStringSubmatch(l)
+				require.NotNil(t, m, l)
+				for i := range total {
+					n, _ := strconv.Atoi(m[i+1])
+					total[i] += n
+				}
+			}
+			t.Logf("retries over all runs: %d reads and %d writes sent again, %d writes re-read by key, %d of them found done", total[0], total[1], total[2], total[3])
 			require.NotEmpty(t, retries, "faults at 20%% must cause retries")
 		})
 	}
@@ -234,3 +245,5 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+var retryNumbers = regexp.MustCompile(`Retries: (\d+) reads and (\d+) writes sent again; (\d+) writes with an unknown outcome re-read by key \((\d+) found already done\)`)

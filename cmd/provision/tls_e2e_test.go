@@ -13,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
 // sandboxProc is a `provision sandbox` run in process.
@@ -127,4 +130,15 @@ func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
 	r = (&sandboxProc{url: "https://127.0.0.1:1", token: "x"}).cli(t, nil).run("plan", "-f", path)
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "cannot reach authentik")
+}
+
+func TestTimeoutBoundsEachRequest(t *testing.T) {
+	srv, emu := emulatortest.NewServer(t, emulator.Options{Latency: 300 * time.Millisecond})
+	c := newCLIFor(t, srv.URL, emu)
+	r := c.run("plan", "-f", seedManifest, "--timeout", "50ms")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "did not answer in time")
+	r = c.run("plan", "-f", seedManifest, "--timeout", "0s")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "--timeout must be positive")
 }
