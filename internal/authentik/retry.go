@@ -28,7 +28,7 @@ func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.D
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &retryTransport{next: next, stats: stats, attempts: 3, backoff: backoff, sleep: sleepCtx}
+	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleepCtx}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {

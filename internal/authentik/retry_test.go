@@ -31,13 +31,13 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 	}
 }
 
-func TestReadsGiveUpAfterThreeTries(t *testing.T) {
+func TestReadsGiveUpAfterFourTries(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, Every: 1})
 	_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "authentik answered HTTP 503")
-	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/groups/"))
+	assert.Equal(t, 4, emu.Count("GET", "/api/v3/core/groups/"))
 }
 
 func TestRefusedWritesAreNotRetried(t *testing.T) {

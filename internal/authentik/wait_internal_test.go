@@ -22,8 +22,8 @@ func TestWaitReadyWaitsForTheServerThenTheToken(t *testing.T) {
 	var configs, mes atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == "/api/v3/root/config/" && configs.Add(1) <= 6:
-			w.WriteHeader(http.StatusServiceUnavailable) // starting: 2 probes of 3 tries
+		case r.URL.Path == "/api/v3/root/config/" && configs.Add(1) <= 8:
+			w.WriteHeader(http.StatusServiceUnavailable) // starting: 2 probes of 4 tries
 			return
 		case r.URL.Path == "/api/v3/core/users/me/" && mes.Add(1) <= 2:
 			w.WriteHeader(http.StatusForbidden) // the bootstrap token not yet created
