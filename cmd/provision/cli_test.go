@@ -280,4 +280,6 @@ func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
 	assert.NotRegexp(t, `SECRET=\w{5}`, r.out, "no secret printed whole")
 	assert.Contains(t, r.out, "OPENID_CLIENT_ID=", "non-secret values are shown")
 	assert.NotContains(t, r.out, "✗")
+	assert.Contains(t, r.out, "LibreChat stand-in at http://127.0.0.1:", "the client half is checked, and labelled as a stand-in")
+	assert.Contains(t, r.out, "✓ LibreChat: client id sent")
 }

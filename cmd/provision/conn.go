@@ -25,6 +25,9 @@ func (f *tlsWait) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	cmd.Flags().StringVar(&f.CAFile, "ca-file", "", "PEM bundle of CAs to trust besides the system's (default $AUTHENTIK_CA_FILE)")
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", authentik.DefaultTimeout, "time limit of each request to authentik")
+	if cmd.Name() == "check" {
+		return // check's --wait waits for the client app (check_client.go)
+	}
 	cmd.Flags().DurationVar(&f.Wait, "wait", 0, "wait up to this long for authentik to answer (root config, then the token accepted), e.g. 2m")
 }
 

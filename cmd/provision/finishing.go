@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/provision/provision/internal/authentik"
@@ -26,17 +27,17 @@ func (f finishInFlight) Execute(ctx context.Context, c *plan.Change, ids *plan.I
 
 // reportRetries adds the retries of this apply (after - before) and the
 // executor's notes to the summary.
-func (o *applyOptions) reportRetries(after, before authentik.RetryStats, notes []string) {
+func (o *applyOptions) reportRetries(w io.Writer, after, before authentik.RetryStats, notes []string) {
 	d := authentik.RetryStats{
 		Reads: after.Reads - before.Reads, Writes: after.Writes - before.Writes,
 		ReReads: after.ReReads - before.ReReads, Settled: after.Settled - before.Settled,
 	}
 	if d.Total() > 0 {
-		fmt.Fprintf(o.io.Out, "\nRetries: %d reads and %d writes sent again; %d writes with an unknown outcome re-read by key (%d found already done).\n",
+		fmt.Fprintf(w, "\nRetries: %d reads and %d writes sent again; %d writes with an unknown outcome re-read by key (%d found already done).\n",
 			d.Reads, d.Writes, d.ReReads, d.Settled)
 	}
 	for _, n := range notes {
-		fmt.Fprintf(o.io.Out, "Note: %s\n", n)
+		fmt.Fprintf(w, "Note: %s\n", n)
 	}
 }
 

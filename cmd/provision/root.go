@@ -12,6 +12,8 @@ var version = "dev"
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, streams IOStreams) int {
+	streams, flush := redacted(streams)
+	defer flush()
 	root := newRootCmd(streams)
 	root.SetArgs(args)
 	root.SetIn(streams.In)
@@ -22,6 +24,7 @@ func run(ctx context.Context, args []string, streams IOStreams) int {
 }
 
 func newRootCmd(streams IOStreams) *cobra.Command {
+	streams.noColor = new(bool)
 	root := &cobra.Command{
 		Use:   "provision",
 		Short: "Make an authentik identity provider declarative",
@@ -32,6 +35,7 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().BoolVar(streams.noColor, "no-color", false, "no ANSI colour in output (also: NO_COLOR set, TERM=dumb)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})

@@ -27,6 +27,8 @@ type sandboxOptions struct {
 	CAOut       string
 	FaultRate   float64
 	FaultSeed   int64
+	// tokenGiven says --token was set: the banner does not echo it.
+	tokenGiven bool
 }
 
 func newSandboxCmd(streams IOStreams) *cobra.Command {
@@ -68,7 +70,12 @@ func (o *sandboxOptions) complete() error {
 		}
 		o.FaultSeed = int64(binary.BigEndian.Uint64(b) >> 1)
 	}
+	if err := sandboxAddrAllowed(o.Addr, o.Token != ""); err != nil {
+		return err
+	}
 	if o.Token != "" {
+		o.tokenGiven = true
+		o.io.secret(o.Token)
 		return nil
 	}
 	b := make([]byte, 24)
@@ -83,7 +90,7 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency})
 	if o.LogRequests {
 		emu.SetRequestLogger(func(r emulator.RequestRecord) {
-			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond))
+			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, logPath(r.Path, r.Query), r.Status, r.Duration.Round(time.Microsecond))
 		})
 	}
 	ln, err := net.Listen("tcp", o.Addr)
@@ -100,6 +107,10 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()
+	shown := o.Token
+	if o.tokenGiven {
+		shown = "<the --token value>"
+	}
 	if o.TLS {
 		caPath, tlsLn, err := o.serveTLS(ln)
 		if err != nil {
@@ -112,15 +123,18 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 			defer os.Remove(caPath)
 		}
 		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n  export AUTHENTIK_CA_FILE=%s\n\n", url, o.Token, caPath)
+		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n  export AUTHENTIK_CA_FILE=%s\n\n", url, shown, caPath)
 	} else {
 		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\n", url, o.Token)
+		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\n", url, shown)
 	}
 	if o.FaultRate > 0 {
 		fmt.Fprintf(o.io.Out, "Chaos: %g of API requests fail (--fault-seed %d); send header %s: 1 to be exempt.\n\n", o.FaultRate, o.FaultSeed, emulator.NoFaultHeader)
 	}
 	fmt.Fprintf(o.io.Out, "Press Ctrl-C to stop.\n")
+	// The random token is printed once, above, for the user to export;
+	// from here on (the request log above all) it is masked.
+	o.io.secret(o.Token)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

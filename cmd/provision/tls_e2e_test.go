@@ -46,7 +46,7 @@ func startSandbox(t *testing.T, wait bool, args ...string) *sandboxProc {
 	if !wait {
 		return p
 	}
-	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n\s+export AUTHENTIK_TOKEN=(\S+)\n(?:\s+export AUTHENTIK_CA_FILE=(\S+))?`)
+	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n\s+export AUTHENTIK_TOKEN=([^\n]+)\n(?:\s+export AUTHENTIK_CA_FILE=(\S+))?`)
 	var m []string
 	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
 	p.url, p.token, p.ca = m[1], m[2], m[3]

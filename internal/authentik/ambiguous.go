@@ -52,6 +52,15 @@ func (c *Client) Stats() RetryStats {
 		ReReads: c.stats.rereads.Load(), Settled: c.stats.settled.Load()}
 }
 
+type retryKey struct{}
+
+// IsRetry reports whether a request's context marks it as a write sent
+// again after a failure, for transports that count requests.
+func IsRetry(ctx context.Context) bool {
+	v, _ := ctx.Value(retryKey{}).(bool)
+	return v
+}
+
 // write is one write request whose outcome may be unknown.
 type write struct {
 	// what names the write in errors, e.g. `create group "staff"`.
@@ -123,10 +132,12 @@ func (e *Executor) perform(ctx context.Context, w write) error {
 				continue
 			}
 		}
+		sendCtx := ctx
 		if attempt > 1 {
 			st.writes.Add(1)
+			sendCtx = context.WithValue(ctx, retryKey{}, true)
 		}
-		resp, err = w.send(ctx)
+		resp, err = w.send(sendCtx)
 		if err == nil {
 			return nil
 		}

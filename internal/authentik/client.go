@@ -12,6 +12,8 @@ import (
 	"time"
 
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/redact"
 )
 
 // Config says how to reach authentik.
@@ -36,6 +38,9 @@ type Config struct {
 	// RetryBackoff is the first wait before a retry, doubled after each
 	// (a Retry-After answer overrides it). Zero means 200ms.
 	RetryBackoff time.Duration
+	// OnSecret, when set, is told every secret value a read returns (OAuth2
+	// client secrets), so the caller can mask it in all output.
+	OnSecret func(...string)
 }
 
 // Client talks to one authentik.
@@ -47,6 +52,8 @@ type Client struct {
 	stats   *retryStats
 	backoff time.Duration
 	sleep   func(context.Context, time.Duration) error // between write attempts
+	// onSecret is Config.OnSecret (never nil).
+	onSecret func(...string)
 }
 
 // New checks the configuration and returns a client. It makes no request.
@@ -58,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, fmt.Errorf("no authentik API token: set AUTHENTIK_TOKEN or use --token-file")
 	}
-	hc, err := defaultHTTPClient(cfg)
+	hc, err := DefaultHTTPClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +89,12 @@ func New(cfg Config) (*Client, error) {
 	ac.UserAgent = ua
 	ac.Debug = false // the generated client would dump the bearer token
 	ac.AddDefaultHeader("Authorization", "Bearer "+strings.TrimSpace(cfg.Token))
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), stats: stats, backoff: backoff, sleep: sleepFor}, nil
+	onSecret := cfg.OnSecret
+	if onSecret == nil {
+		onSecret = func(...string) {}
+	}
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret,
+		stats: stats, backoff: backoff, sleep: sleepFor}, nil
 }
 
 // BaseURL is authentik's URL without /api/v3 and without a trailing slash.
@@ -95,8 +107,11 @@ func normalizeURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", raw)
+		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", redact.URL(raw))
 	}
+	// Userinfo is never sent (the token authenticates) and must never reach
+	// an output such as OPENID_ISSUER or an error.
+	u.User = nil
 	u.RawQuery, u.Fragment = "", ""
 	path := strings.TrimRight(u.Path, "/")
 	path = strings.TrimSuffix(path, "/api/v3")

@@ -157,11 +157,11 @@ func detailOf[T any](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
 // PATCH of the provider the change names, and returns the provider's pk.
 // Both are retried as ambiguous.go says; after a create whose outcome is
 // unknown the provider is looked up by name (names are unique).
-func (e *Executor) createOrPatch(ctx context.Context, ch *plan.Change, create func() (int32, *http.Response, error), patch func(pk int32) (*http.Response, error)) (int32, error) {
+func (e *Executor) createOrPatch(ctx context.Context, ch *plan.Change, create func(context.Context) (int32, *http.Response, error), patch func(ctx context.Context, pk int32) (*http.Response, error)) (int32, error) {
 	if ch.Action == plan.Create {
 		var pk int32
-		err := e.created(ctx, doing(ch), func(context.Context) (*http.Response, error) {
-			got, resp, err := create()
+		err := e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+			got, resp, err := create(ctx)
 			if err == nil {
 				pk = got
 			}
@@ -180,7 +180,7 @@ func (e *Executor) createOrPatch(ctx context.Context, ch *plan.Change, create fu
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", doing(ch), err)
 	}
-	return pk, e.patched(ctx, ch, func(context.Context) (*http.Response, error) { return patch(pk) })
+	return pk, e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) { return patch(ctx, pk) })
 }
 
 // findProvider returns the pk of the provider named by a create change, 0

@@ -50,6 +50,7 @@ func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, er
 	for _, fn := range r.after {
 		fn()
 	}
+	c.reportSecrets(live)
 	return live, nil
 }
 

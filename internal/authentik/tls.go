@@ -17,8 +17,10 @@ var waitPoll = time.Second
 // DefaultTimeout bounds each request unless Config.Timeout says otherwise.
 const DefaultTimeout = 30 * time.Second
 
-// defaultHTTPClient builds the client New uses when none is given.
-func defaultHTTPClient(cfg Config) (*http.Client, error) {
+// DefaultHTTPClient builds the client New uses when Config.HTTPClient is
+// nil: Timeout, and the CAs of CAPEM or Insecure. A caller wrapping the
+// transport (to count requests) starts from it.
+func DefaultHTTPClient(cfg Config) (*http.Client, error) {
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout

@@ -16,17 +16,17 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 	return m, nil
 }
 
-// LoadAndValidate loads and validates a manifest and reports every problem
-// at once: an unknown field does not hide a duplicate slug. Semantic checks
-// are skipped only when a file could not be decoded at all (a YAML syntax
-// or type error).
-func LoadAndValidate(path string, env LookupEnv, extra func(*Application, *Provider) []Diagnostic) (*Manifest, error) {
+// LoadAndCheck loads a manifest, runs check (its validation) and reports
+// every problem at once: an unknown field does not hide a duplicate slug.
+// check is skipped only when a file could not be decoded at all (a YAML
+// syntax or type error). Diagnostics check returns are merged, in order.
+func LoadAndCheck(path string, env LookupEnv, check func(*Manifest) error) (*Manifest, error) {
 	m, diags, err := LoadAll(path, env)
 	if err != nil {
 		return nil, err
 	}
 	if m != nil {
-		if verr := m.Validate(extra); verr != nil {
+		if verr := check(m); verr != nil {
 			var vds Diagnostics
 			if !errors.As(verr, &vds) {
 				return nil, verr

@@ -28,7 +28,7 @@ outposts:
     type: proxy
     providers: [chat]
 `), 0o644))
-	_, err := LoadAndValidate(path, env(nil), nil)
+	_, err := LoadAndCheck(path, env(nil), func(m *Manifest) error { return m.Validate(nil) })
 	require.Error(t, err)
 	msg := err.Error()
 	assert.Contains(t, msg, path+`:5:5: unknown field "redirect_uri"`, "the typo")

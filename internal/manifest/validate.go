@@ -72,6 +72,7 @@ var validators = []func(*validation){
 	validateProviders,
 	validateApplications,
 	validateOutposts,
+	validateAuthentik,
 }
 
 // Validate runs the semantic checks authentik would otherwise make late (or

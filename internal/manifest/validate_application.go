@@ -63,16 +63,8 @@ func validateApplications(v *validation) {
 				}
 			}
 		}
-		if a.Outputs != nil && a.Outputs.LibreChat != nil {
-			if prov != nil && prov.Type != TypeOAuth2 {
-				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider, but %q is %s", a.Slug, prov.Name, prov.Type))
-			}
-			if a.Provider == nil {
-				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider", a.Slug))
-			}
-			if v.extra != nil {
-				v.ds = append(v.ds, v.extra(a, prov)...)
-			}
+		if len(a.Outputs) > 0 && v.extra != nil {
+			v.ds = append(v.ds, v.extra(a, prov)...)
 		}
 	}
 }

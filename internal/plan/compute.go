@@ -46,6 +46,8 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	for i := len(registry) - 1; i >= 0; i-- {
 		p.Changes = append(p.Changes, sortedByKey(deletes[i])...)
 	}
+	addWarnings(p)
+	annotate(p, m)
 	return p, nil
 }
 

@@ -63,6 +63,10 @@ type Change struct {
 	// shows but does not perform (display only: never drives apply), e.g.
 	// providers deleted with their application.
 	Notes []string
+	// Warnings are consequences for the client applications that the plan
+	// points out (display only; exit codes are unaffected), e.g. a changed
+	// sub_mode, after which existing users are seen as new users.
+	Warnings []string
 	// Spec is what the executor sends: the kind's own spec type (GroupSpec
 	// for groups, ...), nil for Delete. See SpecOf.
 	Spec any
@@ -75,6 +79,9 @@ type FieldChange struct {
 	Before    any
 	After     any
 	Sensitive bool
+	// RunsOnServer marks code that authentik executes (a Python
+	// expression): plans show it whole, flagged for review (annotate.go).
+	RunsOnServer bool
 }
 
 // HasChanges reports whether applying the plan would change anything.

@@ -10,9 +10,12 @@ import (
 // jsonPlan is the stable machine-readable form of a plan. Its shape changes
 // only together with plan.FormatVersion.
 type jsonPlan struct {
-	FormatVersion string       `json:"format_version"`
-	Changes       []jsonChange `json:"changes"`
-	Summary       jsonSummary  `json:"summary"`
+	FormatVersion string `json:"format_version"`
+	// RunsOnServer says some change sets code that authentik executes, so
+	// a pipeline can require a second reviewer. Absent when false.
+	RunsOnServer bool         `json:"runs_on_server,omitempty"`
+	Changes      []jsonChange `json:"changes"`
+	Summary      jsonSummary  `json:"summary"`
 }
 
 type jsonChange struct {
@@ -23,6 +26,10 @@ type jsonChange struct {
 	Source string      `json:"source,omitempty"`
 	Fields []jsonField `json:"fields"`
 	Notes  []string    `json:"notes,omitempty"`
+	// RunsOnServer: a field of this change is code authentik executes.
+	RunsOnServer bool `json:"runs_on_server,omitempty"`
+	// Warnings: see plan.Change.Warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // jsonField leaves Before/After out for sensitive fields.
@@ -31,6 +38,8 @@ type jsonField struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// RunsOnServer: the value is code authentik executes, shown whole.
+	RunsOnServer bool `json:"runs_on_server,omitempty"`
 }
 
 type jsonSummary struct {
@@ -43,9 +52,12 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
-			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive}
+			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive, RunsOnServer: f.RunsOnServer}
+			if f.RunsOnServer {
+				jc.RunsOnServer, out.RunsOnServer = true, true
+			}
 			if !f.Sensitive {
 				jf.Before, jf.After = f.Before, f.After
 			}
