@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ type applyOptions struct {
 	AutoApprove bool
 	DryRun      bool
 	Parallelism int
+	LockTimeout time.Duration
 	Output      string
 	OutputDir   string
 	// report collects the -o json result; nil for text output.
@@ -69,6 +71,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
@@ -91,11 +94,18 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 	if err != nil {
-		return err
+		return liveHints(ctx, err, &o.conn, o.io)
 	}
 	c, err := o.conn.client(o.io)
 	if err != nil {
 		return err
+	}
+	if m.Stack != "" && !o.DryRun {
+		unlock, err := lockStack(ctx, c, m.Stack, o.LockTimeout)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	st, err := computePlan(ctx, m, c)
 	if err != nil {
@@ -117,6 +127,8 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		if err := render.Text(o.io.Out, st.plan, render.TextOptions{Color: color}); err != nil {
 			return err
 		}
+		// (-o json: the report is the whole output, stderr stays empty.)
+		noStackNote(o.io, m)
 	}
 	if o.DryRun {
 		if o.report != nil {
@@ -220,6 +232,7 @@ func (o *applyOptions) confirm() error {
 		return fmt.Errorf("read confirmation: %w", err)
 	}
 	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintln(o.io.Out, "Apply cancelled.")
 		return &silentError{errors.New("apply cancelled")}
 	}
 	return nil
@@ -232,6 +245,10 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		fmt.Fprintln(o.io.Out)
 	}
 	ids := plan.NewIDs(st.live)
+	rec, err := writeAhead(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	exec := st.client.Executor()
 	// An interrupt stops new changes; those in flight finish (finishing.go).
 	var run plan.Executor = finishInFlight{exec}
@@ -278,6 +295,9 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	after, err := computePlan(ctx, st.manifest, st.client)
 	if err != nil {
 		return nil, fmt.Errorf("re-read after apply: %w", err)
+	}
+	if err := rec.finish(ctx, after); err != nil {
+		return nil, err
 	}
 	if after.plan.HasChanges() {
 		var lines []string

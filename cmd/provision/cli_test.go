@@ -29,6 +29,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 			assert.Equal(t, tc.code, r.code, r.err)
 			assert.Contains(t, r.out, "Only 'yes' will be accepted")
 			assert.Equal(t, tc.writes, c.emu.Writes() > 0)
+			assert.Equal(t, !tc.writes, strings.HasSuffix(r.out, "Apply cancelled.\n"), r.out)
 		})
 	}
 }

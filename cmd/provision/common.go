@@ -51,7 +51,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version, OnSecret: streams.secret, RetryBackoff: retryBackoff}
+	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret, RetryBackoff: retryBackoff}
 	if err := f.tlsWait.configure(&cfg, streams); err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ then performs exactly it, or refuses it as stale.`,
 			}
 			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 			if err != nil {
-				return err
+				return liveHints(cmd.Context(), err, &o.conn, o.io)
 			}
 			c, err := o.conn.client(o.io)
 			if err != nil {
@@ -56,6 +56,7 @@ then performs exactly it, or refuses it as stale.`,
 			if err := o.print(st); err != nil {
 				return err
 			}
+			noStackNote(o.io, m)
 			if o.Out != "" {
 				if err := savePlan(o.io, st, o.Path, o.Out); err != nil {
 					return err

@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; see
+// buildVersion for what is printed without it.
 var version = "dev"
 
 // run executes the command line and returns the process exit code.
@@ -20,7 +21,7 @@ func run(ctx context.Context, args []string, streams IOStreams) int {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, streams.ErrOut)
+	return exitCode(manifestHint(err, args), streams.ErrOut)
 }
 
 func newRootCmd(streams IOStreams) *cobra.Command {
@@ -31,7 +32,7 @@ func newRootCmd(streams IOStreams) *cobra.Command {
 		Long: `provision reads a YAML manifest of applications, providers, outposts and
 groups, shows what would change in authentik (plan) and makes it so (apply).
 It also writes the client application's settings, such as LibreChat's .env.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -48,8 +49,12 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newCheckCmd(streams),
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
+		newSchemaCmd(streams),
+		newStateCmd(streams),
+		newExportCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}
+	decorateHelp(root, streams)
 	return root
 }

@@ -25,8 +25,8 @@ type sandboxProc struct {
 	stop           func()
 }
 
-// startSandbox runs the sandbox command with args until the test ends.
-func startSandbox(t *testing.T, wait bool, args ...string) *sandboxProc {
+// runSandboxCmd runs the sandbox command with args until the test ends.
+func runSandboxCmd(t *testing.T, wait bool, args ...string) *sandboxProc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
@@ -64,7 +64,7 @@ func (p *sandboxProc) cli(t *testing.T, env map[string]string) *cli {
 }
 
 func TestTLSSandboxTrustedThroughCAFile(t *testing.T) {
-	sb := startSandbox(t, true, "--addr", "127.0.0.1:0", "--tls")
+	sb := runSandboxCmd(t, true, "--addr", "127.0.0.1:0", "--tls")
 	require.True(t, strings.HasPrefix(sb.url, "https://"), sb.url)
 	require.NotEmpty(t, sb.ca)
 	pem, err := os.ReadFile(sb.ca)
@@ -114,7 +114,7 @@ func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
 	res := make(chan result, 1)
 	go func() { res <- c.run("plan", "-f", path, "--wait", "20s") }()
 	time.Sleep(1500 * time.Millisecond)
-	startSandbox(t, true, "--addr", addr, "--tls", "--token", "wait-token", "--ca-out", caPath)
+	runSandboxCmd(t, true, "--addr", addr, "--tls", "--token", "wait-token", "--ca-out", caPath)
 	var r result
 	select {
 	case r = <-res:

@@ -40,6 +40,7 @@ type state struct {
 	groups       []*group
 	users        []*user
 	bindings     []*binding
+	blueprints   []*object // blueprint instances (blueprints.go)
 
 	nextProviderPK int32
 	nextGroupNumPK int32

@@ -53,6 +53,7 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 			}
 		}
 		mergeSections(merged, m)
+		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 	}
 	if !decoded {
@@ -120,6 +121,9 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	if hasKey(root, "stack") {
+		m.StackPos = keyPos(file, root, "stack")
+	}
 	if m.Authentik != nil {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			if root.Content[i].Value == "authentik" {

@@ -17,7 +17,11 @@ const Version = 1
 // merging and position recording walk the sections by reflection, so a new
 // kind is a new field here plus its entry type in its own file.
 type Manifest struct {
-	Version       int            `yaml:"version"`
+	Version int `yaml:"version"`
+	// Stack names the set of objects this manifest owns in authentik
+	// (stack.go); "" keeps the behaviour without ownership: nothing pruned.
+	Stack         string         `yaml:"stack"`
+	StackPos      Position       `yaml:"-"`
 	Groups        []Group        `yaml:"groups"`
 	ScopeMappings []ScopeMapping `yaml:"scope_mappings"`
 	Providers     []Provider     `yaml:"providers"`

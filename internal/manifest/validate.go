@@ -67,6 +67,7 @@ type validation struct {
 
 // validators check one manifest section each, in reference order.
 var validators = []func(*validation){
+	validateStack,
 	validateGroups,
 	validateScopeMappings,
 	validateProviders,

@@ -46,7 +46,7 @@ func validateApplications(v *validation) {
 			prov = v.providers[name]
 			switch {
 			case prov == nil:
-				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which is not declared in the manifest", a.Slug, name))
+				v.undeclared(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q", a.Slug, name), "provider", name, v.providerNames())
 			case prov.State.IsAbsent():
 				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which the manifest marks state: absent", a.Slug, name))
 			}
@@ -59,7 +59,7 @@ func validateApplications(v *validation) {
 		if a.Access != nil {
 			for j, g := range a.Access.Groups {
 				if !v.groups[g] {
-					v.ds.add(a.Src.At(fmt.Sprintf("access.groups[%d]", j)), fmt.Sprintf("application %q allows group %q, which is not declared in the manifest", a.Slug, g))
+					v.undeclared(a.Src.At(fmt.Sprintf("access.groups[%d]", j)), fmt.Sprintf("application %q allows group %q", a.Slug, g), "group", g, v.groupNames())
 				}
 			}
 		}

@@ -22,6 +22,7 @@ func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // each naming its manifest position.
 func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	c := newComputer(m, live)
+	c.stack = c.newStack()
 	stages := make([][]Change, len(registry))
 	deletes := make([][]Change, len(registry))
 	for i, k := range registry {
@@ -36,10 +37,19 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 			}
 		}
 	}
+	prune, own := c.ownership(declaredOutposts(m))
+	for _, ch := range prune {
+		i := registryIndex(ch.Kind)
+		if ch.Action == Delete {
+			deletes[i] = append(deletes[i], *ch)
+		} else {
+			stages[i] = append(stages[i], *ch)
+		}
+	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{}
+	p := &Plan{Ownership: own}
 	for i := range registry {
 		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
@@ -74,6 +84,8 @@ type computer struct {
 	groupsByPK     map[string]Group
 	bindingsByApp  map[string][]Binding // by target
 	unreadable     map[string]Unreadable
+	// stack is the manifest's stack ownership (ownership.go); nil without.
+	stack *stack
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {

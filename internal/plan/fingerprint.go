@@ -30,6 +30,7 @@ var liveKinds = map[string]Kind{
 	"Applications":  KindApplication,
 	"Bindings":      KindBinding,
 	"Outposts":      KindOutpost,
+	"Stacks":        KindStack,
 }
 
 // Fingerprints returns a fingerprint of every object in the snapshot, sorted

@@ -45,6 +45,9 @@ type Plan struct {
 	// outposts), then deletes in reverse.
 	// Objects that need no change are absent.
 	Changes []Change
+	// Ownership is what the stack's ownership record becomes (adoptions,
+	// entries released); nil when the manifest names no stack.
+	Ownership *Ownership
 }
 
 // Change is one create, update or delete of one object.
@@ -85,7 +88,7 @@ type FieldChange struct {
 }
 
 // HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 || p.Ownership.Changes() }
 
 // Summary counts the changes by action.
 func (p *Plan) Summary() (add, change, destroy int) {

@@ -16,6 +16,8 @@ type jsonPlan struct {
 	RunsOnServer bool         `json:"runs_on_server,omitempty"`
 	Changes      []jsonChange `json:"changes"`
 	Summary      jsonSummary  `json:"summary"`
+	// Ownership is present when the manifest names a stack (ownership.go).
+	Ownership *jsonOwnership `json:"ownership,omitempty"`
 }
 
 type jsonChange struct {
@@ -66,6 +68,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 		out.Changes = append(out.Changes, jc)
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
+	out.Ownership = ownershipJSON(p.Ownership)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

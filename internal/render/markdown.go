@@ -51,6 +51,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		fence := codeFence(body)
 		tw.printf("%sdiff\n%s\n%s\n\n</details>\n", fence, body, fence)
 	}
+	ownershipMarkdown(tw, p.Ownership)
 	return tw.err
 }
 

@@ -73,6 +73,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		}
 		tw.printf("    }\n")
 	}
+	ownershipText(tw, p.Ownership)
 	add, change, destroy := p.Summary()
 	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
 	return tw.err
