@@ -2,24 +2,26 @@ package export
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sort"
 
 	"github.com/provision/provision/internal/plan"
 )
 
-// bindingFlags reports what a group binding holds beyond "this group may
-// use the application", which a manifest's access list cannot say.
+// bindingFlags reports whether a group binding is an ordinary one, which
+// an access list expresses; a negated or disabled binding is reported on
+// stderr instead and left out of the export.
 //
 // Of a binding's own fields, only negate and enabled change who passes:
 // authentik's policy engine evaluates group bindings statically
 // (compute_static_bindings in authentik/policies/engine.py counts enabled
 // bindings, with negate inverting membership), so order, timeout and
 // failure_result have no effect on a group binding and are not reported.
-// The group is still listed, so a plan of the export leaves the binding as
-// it is; a comment on access and a line on stderr say what it really does.
-func (x *exporter) bindingFlags(e *entry, slug, group string, b plan.Binding) {
+// A manifest's access list means "these groups may use it"; listing the
+// group of a negated binding would say the opposite of what it does, so the
+// plan replaces such a binding (plan/kind_access.go) and the export leaves
+// it out, saying so.
+func (x *exporter) bindingFlags(slug, group string, b plan.Binding) bool {
 	var what string
 	switch {
 	case b.Disabled && b.Negate:
@@ -29,14 +31,29 @@ func (x *exporter) bindingFlags(e *entry, slug, group string, b plan.Binding) {
 	case b.Negate:
 		what = "is negated: it lets in everyone outside the group"
 	default:
-		return
+		return true
 	}
-	msg := fmt.Sprintf("the binding of group %q %s, which a manifest cannot express", group, what)
-	x.skip("application %q: %s; the export lists the group, so a plan leaves the binding as it is, but a new authentik would get an ordinary binding", slug, msg)
-	if e.notes == nil {
-		e.notes = map[string][]string{}
+	if x.unexported == nil {
+		x.unexported = map[string]bool{}
 	}
-	e.notes["access"] = append(e.notes["access"], "In authentik, "+msg+"; here it reads as an ordinary binding.")
+	x.unexported[b.PK] = true
+	x.skip("application %q: the binding of group %q %s, which a manifest cannot express; the export leaves it out, so applying the export deletes that binding", slug, group, what)
+	return false
+}
+
+// removesOnlyUnexported reports whether c is an access change that only
+// removes bindings bindingFlags left out.
+func (x *exporter) removesOnlyUnexported(c plan.Change) bool {
+	spec, ok := c.Spec.(*plan.AccessSpec)
+	if !ok || len(spec.AddGroups) > 0 || len(spec.RemoveBindings) == 0 {
+		return false
+	}
+	for _, pk := range spec.RemoveBindings {
+		if !x.unexported[pk] {
+			return false
+		}
+	}
+	return true
 }
 
 // outpostConfigDefaults is authentik's OutpostConfig dataclass with its

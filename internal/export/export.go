@@ -62,6 +62,9 @@ type exporter struct {
 	scopes    map[string]plan.ScopeMapping
 	provByPK  map[int32]*plan.Provider
 	groupByPK map[string]plan.Group
+	// unexported holds the pks of negated or disabled group bindings: the
+	// export leaves them out of access, so its plan removes them.
+	unexported map[string]bool
 }
 
 // Export builds the manifest.
@@ -187,9 +190,11 @@ func (x *exporter) app(a *plan.Application) int32 {
 			if !ok {
 				continue
 			}
-			groups = append(groups, g.Name)
+			if !x.bindingFlags(a.Slug, g.Name, b) {
+				continue
+			}
 			x.group(g)
-			x.bindingFlags(e, a.Slug, g.Name, b)
+			groups = append(groups, g.Name)
 		case b.Policy != "":
 			x.skip("application %q: a policy binding (policy %s) cannot be expressed in a manifest; left as it is", a.Slug, b.Policy)
 		case b.User != 0:
@@ -385,6 +390,9 @@ func (x *exporter) converge() error {
 		}
 		changed := false
 		for _, c := range p.Changes {
+			if x.removesOnlyUnexported(c) {
+				continue // reported on stderr by bindingFlags
+			}
 			e := x.byKey[ref(c.Kind, c.Key)]
 			if e == nil || c.Action != plan.Update {
 				return fmt.Errorf("internal error: the export plans %s %s %q", c.Action, c.Kind, c.Key)

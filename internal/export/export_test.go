@@ -54,17 +54,17 @@ func TestExportDetails(t *testing.T) {
 	y := string(res.YAML)
 	// An OAuth2 provider without scope mappings: scopes: [].
 	assert.Contains(t, y, "scopes: []")
-	// Every group listed; the negated and disabled ones with a comment.
-	assert.Contains(t, y, "groups:\n            - negated\n            - \"off\"\n            - plain")
-	assert.Contains(t, y, `# In authentik, the binding of group "negated" is negated`)
-	assert.Contains(t, y, `# In authentik, the binding of group "off" is disabled`)
+	// Only the ordinary binding is an access entry: listing the group of a
+	// negated binding would say the opposite of what it does.
+	assert.Contains(t, y, "access:\n        groups:\n            - plain\n")
+	assert.NotContains(t, y, "name: negated", "a group only a left-out binding names is not exported")
 	assert.NotContains(t, y, "order")
 	// The embedded outpost serves nothing exported, so it is not listed; the
 	// RADIUS outpost cannot be written.
 	assert.NotContains(t, y, "outposts:")
 	assert.ElementsMatch(t, []string{
-		`application "chat": the binding of group "negated" is negated: it lets in everyone outside the group, which a manifest cannot express; the export lists the group, so a plan leaves the binding as it is, but a new authentik would get an ordinary binding`,
-		`application "chat": the binding of group "off" is disabled, so authentik ignores it, which a manifest cannot express; the export lists the group, so a plan leaves the binding as it is, but a new authentik would get an ordinary binding`,
+		`application "chat": the binding of group "negated" is negated: it lets in everyone outside the group, which a manifest cannot express; the export leaves it out, so applying the export deletes that binding`,
+		`application "chat": the binding of group "off" is disabled, so authentik ignores it, which a manifest cannot express; the export leaves it out, so applying the export deletes that binding`,
 		`provider "rad" is a RADIUS Provider, which the manifest cannot express; left out`,
 		`outpost "radius" serves no provider the manifest can express, and a manifest outpost lists at least one; left out`,
 	}, res.Skipped)
