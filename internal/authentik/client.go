@@ -6,6 +6,7 @@ package authentik
 import (
 	"context"
 	"fmt"
+	"github.com/provision/provision/internal/plan"
 	"net/http"
 	"net/url"
 	"strings"
@@ -142,3 +143,8 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	}
 	return v.VersionCurrent, nil
 }
+
+// TokenFields names the fields of p that would write this client's API
+// token into authentik (see plan.FieldsContaining). The token itself stays
+// inside the client.
+func (c *Client) TokenFields(p *plan.Plan) []string { return p.FieldsContaining(c.token) }
