@@ -364,3 +364,16 @@ func apiList(t *testing.T, c *cli, path string) []map[string]any {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
 	return page.Results
 }
+
+func TestExportUsageMistakes(t *testing.T) {
+	c := newCLI(t)
+	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
+	r := c.run("export", "--app", "librechat", "-o", "json")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "export writes YAML only, and -o names the file to write: -o json.yaml")
+	_, err := os.Stat("json")
+	assert.True(t, os.IsNotExist(err), "no file named json")
+	r = c.run("export", "--app", "librechta")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `authentik has no application with slug "librechta"; did you mean "librechat"?`)
+}

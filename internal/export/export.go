@@ -8,6 +8,7 @@ package export
 
 import (
 	"fmt"
+	"github.com/provision/provision/internal/suggest"
 	"slices"
 	"sort"
 	"strings"
@@ -143,6 +144,13 @@ func (x *exporter) selectApps(o Options) ([]*plan.Application, error) {
 	for _, slug := range o.Apps {
 		i := slices.IndexFunc(x.live.Applications, func(a plan.Application) bool { return a.Slug == slug })
 		if i < 0 {
+			var slugs []string
+			for _, a := range x.live.Applications {
+				slugs = append(slugs, a.Slug)
+			}
+			if near := suggest.Closest(slug, slugs); near != "" {
+				return nil, fmt.Errorf("authentik has no application with slug %q; did you mean %q?", slug, near)
+			}
 			return nil, fmt.Errorf("authentik has no application with slug %q", slug)
 		}
 		if !slices.ContainsFunc(out, func(a *plan.Application) bool { return a.Slug == slug }) {
