@@ -288,7 +288,7 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		setIf(e, "logout_uri", d.LogoutURI, "")
 		setIf(e, "logout_method", d.LogoutMethod, "backchannel")
 		if d.ClientType == "confidential" {
-			e.comment = "client_secret is not exported (secrets never are), and its absence is not a change: authentik keeps the current one. To set it from the manifest, add client_secret: ${SOME_VARIABLE}."
+			e.comment = "client_secret is not exported (secrets never are), and its absence is not a change: authentik keeps the current one. To set it from the manifest, declare a sensitive variable (variables: {CLIENT_SECRET: {sensitive: true}}) and add client_secret: ${CLIENT_SECRET}."
 		}
 	case *plan.ProxyDetail:
 		e.set("external_host", d.ExternalHost)
