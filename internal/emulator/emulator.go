@@ -41,6 +41,8 @@ type state struct {
 	users        []*user
 	bindings     []*binding
 
+	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
+
 	nextProviderPK int32
 	nextGroupNumPK int32
 	nextUserPK     int32

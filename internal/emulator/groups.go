@@ -121,6 +121,9 @@ func numPK(uuid string) int32 {
 }
 
 func (s *state) groupByPK(pk string) *group {
+	if s.idx != nil {
+		return s.groupIndex()[lowerKey(pk)]
+	}
 	for _, g := range s.groups {
 		if strings.EqualFold(g.PK, pk) {
 			return g
@@ -162,14 +165,26 @@ func (e *Emulator) listGroups(c *call) resp {
 			return fieldError("attributes", "filter: failed to parse JSON")
 		}
 	}
-	objs := []map[string]any{}
+	var gs []*group
 	for _, g := range e.st.groups {
 		if !groupMatchesMembers(e.st, g, c) || !groupMatchesAttributes(g, attrFilter) {
 			continue
 		}
-		objs = append(objs, e.renderGroup(g, fl))
+		gs = append(gs, g)
 	}
-	return e.list(c, objs, listSpec{
+	l := lazyList{n: len(gs), render: func(i int) map[string]any { return e.renderGroup(gs[i], fl) }}
+	if len(e.overrides["group"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			switch name {
+			case "name":
+				return gs[i].Name, true
+			case "is_superuser":
+				return gs[i].IsSuperuser, true
+			}
+			return nil, false
+		}
+	}
+	return e.listLazy(c, l, listSpec{
 		filters:      []filterSpec{exact("name", "name"), boolExact("is_superuser", "is_superuser")},
 		searchFields: []string{"name", "is_superuser"},
 		order:        []string{"name"},

@@ -152,7 +152,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		e.st.idx = &readIndex{} // reads only: see index.go
+	}
 	res := e.dispatch(r, body)
+	e.st.idx = nil
 	e.mu.Unlock()
 	rec.Status = res.status
 	writeResp(w, res, truncate)
