@@ -21,6 +21,9 @@ type sandboxOptions struct {
 	Token       string
 	Latency     time.Duration
 	LogRequests bool
+	// SyntheticApps seeds that many applications, each with an OAuth2
+	// provider, a group and a binding (4 objects each), for scale tests.
+	SyntheticApps int
 }
 
 func newSandboxCmd(streams IOStreams) *cobra.Command {
@@ -44,23 +47,34 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 	cmd.Flags().StringVar(&o.Token, "token", "", "API token to accept (default: a random one, printed)")
 	cmd.Flags().DurationVar(&o.Latency, "latency", 0, "latency to add to every request, e.g. 50ms")
 	cmd.Flags().BoolVar(&o.LogRequests, "log-requests", false, "log one line per request to stderr")
+	cmd.Flags().IntVar(&o.SyntheticApps, "synthetic-apps", 0, "seed N applications app-00001.., each with an OAuth2 provider, a group and a binding (2500 gives 10,000 objects)")
 	return cmd
 }
 
 func (o *sandboxOptions) complete() error {
 	if o.Token != "" {
-		return nil
+		return o.validate()
 	}
 	b := make([]byte, 24)
 	if _, err := io.ReadFull(o.io.Random, b); err != nil {
 		return fmt.Errorf("generate sandbox token: %w", err)
 	}
 	o.Token = hex.EncodeToString(b)
+	return o.validate()
+}
+
+func (o *sandboxOptions) validate() error {
+	if o.SyntheticApps < 0 {
+		return fmt.Errorf("--synthetic-apps is %d; give 0 or more applications", o.SyntheticApps)
+	}
 	return nil
 }
 
 func (o *sandboxOptions) run(ctx context.Context) error {
 	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency})
+	if o.SyntheticApps > 0 {
+		emu.SeedScale(o.SyntheticApps)
+	}
 	if o.LogRequests {
 		emu.SetRequestLogger(func(r emulator.RequestRecord) {
 			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond))
