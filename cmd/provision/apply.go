@@ -44,7 +44,7 @@ authentik to prove the plan is empty, and writes each application's outputs
 	o.conn.register(cmd)
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
-	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (authentik serialises writes on its database: more buys little; see README, Performance)")
 	return cmd
 }
 

@@ -24,6 +24,10 @@ type KindSpec struct {
 	// IDs returns the live objects' pks by key, for changes that reference
 	// them at apply time; nil for kinds with no objects of their own.
 	IDs func(l *Live) map[string]string
+	// Needs returns the objects (Ref(kind, key)) a create or update of this
+	// kind refers to by key, read from its Spec, so that apply starts it as
+	// soon as those exist. Nil: it waits for every create of the Refs kinds.
+	Needs func(c *Change) []string
 }
 
 // registry is every managed kind, in apply order: each kind comes after the
