@@ -192,16 +192,25 @@ func Apply(ctx context.Context, p *Plan, exec Executor, ids *IDs, obs Observer, 
 //   - a create or update waits for the creates of the objects it refers to
 //     (KindSpec.Needs), or, for a kind without Needs, for every create of
 //     its Refs kinds;
-//   - a delete runs in reverse dependency order: it waits for every change
-//     of the kinds that refer to its kind, directly or not (an update may
-//     move the last reference away; their deletes go first), and for any
-//     create or update of the same object.
+//   - deletes run in reverse dependency order: a delete waits for the
+//     deletes of the kinds after its own in the registry (which lists each
+//     kind after those it refers to: an application's delete, taking its
+//     bindings with it, goes before its group's), for every create and
+//     update of the kinds that refer to its kind, directly or not (an
+//     update may move the last reference away), and for any create or
+//     update of the same object.
 func Dependencies(cs []Change) [][]int {
 	specs := map[Kind]*KindSpec{}
 	for _, k := range registry {
 		specs[k.Kind] = k
 	}
 	referrers := referrerKinds()
+	later := map[Kind][]Kind{} // the kinds after each in the registry
+	for i, k := range registry {
+		for _, l := range registry[i+1:] {
+			later[k.Kind] = append(later[k.Kind], l.Kind)
+		}
+	}
 	created := map[string]int{}
 	byKind := map[Kind][]int{}    // creates and updates
 	deletesOf := map[Kind][]int{} // deletes
@@ -235,7 +244,9 @@ func Dependencies(cs []Change) [][]int {
 				for _, j := range byKind[r] {
 					add(j)
 				}
-				for _, j := range deletesOf[r] {
+			}
+			for _, l := range later[c.Kind] {
+				for _, j := range deletesOf[l] {
 					add(j)
 				}
 			}
