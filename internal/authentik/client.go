@@ -50,7 +50,7 @@ func New(cfg Config) (*Client, error) {
 		copied := *cfg.HTTPClient
 		hc = &copied
 	}
-	hc.Transport = newRetryTransport(hc.Transport)
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport)}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"

@@ -150,19 +150,33 @@ func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Ki
 	if err := ctx.Err(); err != nil {
 		return pageOf[T]{}, fmt.Errorf("%s page %d: %w", doing, page, err)
 	}
-	resp, err := fetch(ctx, page)
+	held := &pageBody{}
+	resp, err := fetch(context.WithValue(ctx, pageBodyKey{}, held), page)
 	if err != nil && (resp == nil || resp.StatusCode >= 300) {
 		return pageOf[T]{}, c.wrap(fmt.Sprintf("%s (page %d)", doing, page), resp, err)
 	}
 	if resp == nil {
 		return pageOf[T]{}, fmt.Errorf("%s (page %d): no response", doing, page)
 	}
-	// Decode ourselves, item by item, so one object a newer authentik
-	// serves with an unknown enum value does not fail the whole read. The
-	// generated client leaves the body readable after Execute.
-	body, rerr := io.ReadAll(resp.Body)
-	if rerr != nil {
-		return pageOf[T]{}, fmt.Errorf("%s (page %d): read body: %w", doing, page, rerr)
+	// Decode ourselves, so one object a newer authentik serves with an
+	// unknown enum value does not fail the whole read. pageBodyTransport
+	// kept the body from the generated client, which would decode it too.
+	body := held.body
+	if !held.taken {
+		var rerr error
+		if body, rerr = io.ReadAll(resp.Body); rerr != nil {
+			return pageOf[T]{}, fmt.Errorf("%s (page %d): read body: %w", doing, page, rerr)
+		}
+	}
+	// The whole page in one pass; item by item only when an item fails.
+	var typed struct {
+		Pagination struct {
+			TotalPages float64 `json:"total_pages"`
+		} `json:"pagination"`
+		Results []T `json:"results"`
+	}
+	if json.Unmarshal(body, &typed) == nil {
+		return pageOf[T]{items: typed.Results, totalPages: int(typed.Pagination.TotalPages)}, nil
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {

@@ -71,12 +71,9 @@ func (e *Emulator) renderGroup(g *group, fl groupFlags) map[string]any {
 		Parents: scramble(e.seed, g.Parents), Users: scramble(e.seed, g.Users), Attributes: g.Attributes,
 		Roles: scramble(e.seed, g.Roles), RolesObj: []any{}, Children: []string{},
 	}
-	var children []*group
-	for _, x := range e.st.groups {
-		if containsStr(x.Parents, g.PK) {
-			children = append(children, x)
-			out.Children = append(out.Children, x.PK)
-		}
+	children := e.st.childrenOf(g)
+	for _, x := range children {
+		out.Children = append(out.Children, x.PK)
 	}
 	out.Children = scramble(e.seed, out.Children)
 	if fl.users {
@@ -118,6 +115,20 @@ func numPK(uuid string) int32 {
 	}
 	v, _ := strconv.ParseInt(d, 10, 32)
 	return int32(v)
+}
+
+// childrenOf lists the groups that have g as a parent, in store order.
+func (s *state) childrenOf(g *group) []*group {
+	if s.idx != nil {
+		return s.childIndex()[g.PK]
+	}
+	var out []*group
+	for _, x := range s.groups {
+		if containsStr(x.Parents, g.PK) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (s *state) groupByPK(pk string) *group {

@@ -15,6 +15,7 @@ type readIndex struct {
 	appByProvider map[int32]*application
 	backchannel   map[string][]*provider // application pk -> providers, in store order
 	groups        map[string]*group      // lower-case pk
+	children      map[string][]*group    // parent pk (as stored) -> children, in store order
 }
 
 func (s *state) providerIndex() map[int32]*provider {
@@ -77,4 +78,19 @@ func lowerKey(s string) string {
 		}
 	}
 	return s
+}
+
+func (s *state) childIndex() map[string][]*group {
+	x := s.idx
+	if x.children == nil {
+		x.children = map[string][]*group{}
+		for _, g := range s.groups {
+			for i, p := range g.Parents {
+				if !containsStr(g.Parents[:i], p) { // once per child
+					x.children[p] = append(x.children[p], g)
+				}
+			}
+		}
+	}
+	return x.children
 }

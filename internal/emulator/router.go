@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -188,7 +187,7 @@ func writeResp(w http.ResponseWriter, res resp, truncate bool) {
 		data = b
 	default:
 		var err error
-		data, err = json.Marshal(b)
+		data, err = encodeJSON(b)
 		if err != nil {
 			res.status = http.StatusInternalServerError
 			data = []byte(fmt.Sprintf(`{"detail":%q}`, "emulator: encode response: "+err.Error()))

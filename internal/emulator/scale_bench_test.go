@@ -4,13 +4,26 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // BenchmarkListPage serves one page of 100 objects of each list provision
 // reads from an emulator holding 10,000 objects (SeedScale(2500): 2,500
 // applications, OAuth2 providers, groups and bindings). ns/op is the
-// emulator's CPU per page, JSON encoding included; the target is < 5 ms.
+// emulator's time per page, JSON encoding included; cpu-ms/op is the
+// process's CPU time per page (user + system, garbage collection
+// included), which a busy machine inflates less. The target is < 5 ms.
 //
 //	go test ./internal/emulator -run '^$' -bench ListPage
 func BenchmarkListPage(b *testing.B) {
@@ -31,6 +44,7 @@ func BenchmarkListPage(b *testing.B) {
 		b.Run(path, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/api/v3/"+path, nil)
 			req.Header.Set("Authorization", "Bearer "+emu.Token())
+			before := cpuTime()
 			for i := 0; i < b.N; i++ {
 				w := httptest.NewRecorder()
 				emu.ServeHTTP(w, req)
@@ -38,6 +52,7 @@ func BenchmarkListPage(b *testing.B) {
 					b.Fatal(fmt.Sprint(w.Code, w.Body.String()))
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-before)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
