@@ -28,8 +28,9 @@ func newApplyCmd(streams IOStreams) *cobra.Command {
 		Use:   "apply -f PATH",
 		Short: "Make authentik match the manifest, then write the applications' outputs",
 		Long: `apply computes the plan, shows it, asks for confirmation (unless
---auto-approve) and performs it: groups, then providers, then applications,
-then access bindings, then outposts; deletes in reverse. It then re-reads
+--auto-approve) and performs it, each change as soon as the objects it
+references exist (a group and a provider before the application and access
+that use them), --parallelism at a time; deletes in reverse. It then re-reads
 authentik to prove the plan is empty, and writes each application's outputs
 (such as LibreChat's .env). Running it again changes nothing.`,
 		Args: cobra.NoArgs,

@@ -14,7 +14,7 @@ import (
 type KindSpec struct {
 	Kind Kind
 	// Refs are the managed kinds this kind's changes reference by key.
-	// Their creates and updates run in earlier stages, their deletes later.
+	// Their creates run first, their deletes later (see Dependencies).
 	Refs []Kind
 	// Reads says what live state the diff needs for this manifest; the
 	// zero Reads when the manifest declares nothing of this kind.
