@@ -39,8 +39,8 @@ type depthServer struct {
 	writeLock *sync.Mutex
 	writeHold time.Duration
 	mu        sync.Mutex
-	finished int // deepest finished request
-	deepest  int
+	finished  int // deepest finished request
+	deepest   int
 }
 
 func (d *depthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -297,12 +297,15 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 // scale, counted (requests, writes, sequential round trips), never timed.
 func TestPerformanceRatios(t *testing.T) {
 	const apps = 40
-	const latency = 30 * time.Millisecond // keeps parallel requests overlapping
+	// Latencies long enough that a slow machine (-race, a loaded CI
+	// runner) still starts one wave of parallel requests before any of
+	// them finishes.
+	const applyLatency, planLatency = 50 * time.Millisecond, 100 * time.Millisecond
 	path := scaleManifest(t, apps)
 
 	t.Run("apply", func(t *testing.T) {
 		p := newPerfEnv(t, 0)
-		p.emu.SetLatency(latency)
+		p.emu.SetLatency(applyLatency)
 		p.run("apply", "-f", path, "--auto-approve")
 		writes := p.emu.Writes()
 		require.Equal(t, 4*apps, writes, "a group, a provider, an application and a binding each")
@@ -320,7 +323,7 @@ func TestPerformanceRatios(t *testing.T) {
 	t.Run("plan", func(t *testing.T) {
 		const live = 250 // 1,000 objects: 3 pages of each big list
 		p := newPerfEnv(t, live)
-		p.emu.SetLatency(latency)
+		p.emu.SetLatency(planLatency)
 		p.run("plan", "-f", path)
 		lists := map[string]bool{}
 		for _, r := range p.emu.Requests() {
