@@ -387,26 +387,41 @@ func (e *Emulator) updateOAuth2(c *call, partial bool) resp {
 // ---- Proxy endpoints ----
 
 func (e *Emulator) listProxy(c *call) resp {
-	objs := []map[string]any{}
+	var ps []*provider
 	for _, p := range e.st.providers {
 		if p.Kind == kindProxy {
-			m := e.renderProxy(p)
-			if p.Certificate != nil {
-				if k := e.st.keypairByPK(*p.Certificate); k != nil {
-					m["_certificate_name"] = k.Name
-				}
-			}
-			if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
-				for _, fl := range e.st.flows {
-					if fl.PK == f {
-						m["_authorization_flow_slug"] = fl.Slug
-					}
-				}
-			}
-			objs = append(objs, m)
+			ps = append(ps, p)
 		}
 	}
-	res := e.list(c, objs, listSpec{
+	l := lazyList{n: len(ps), render: func(i int) map[string]any {
+		p := ps[i]
+		m := e.renderProxy(p)
+		if p.Certificate != nil {
+			if k := e.st.keypairByPK(*p.Certificate); k != nil {
+				m["_certificate_name"] = k.Name
+			}
+		}
+		if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
+			for _, fl := range e.st.flows {
+				if fl.PK == f {
+					m["_authorization_flow_slug"] = fl.Slug
+				}
+			}
+		}
+		return m
+	}}
+	if len(e.overrides["proxyprovider"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			switch name {
+			case "name":
+				return ps[i].Name, true
+			case "external_host":
+				return ps[i].ExternalHost, true
+			}
+			return nil, false
+		}
+	}
+	res := e.listLazy(c, l, listSpec{
 		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
 			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
 			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
