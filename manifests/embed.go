@@ -5,12 +5,16 @@ package manifests
 import _ "embed"
 
 // ExampleEnv gives example values for the variables the example manifests
-// document in their headers (demo uses them unless they are set; the tests
+// declare in their variables: sections (demo uses them unless they are set; the tests
 // load the examples with them).
 var ExampleEnv = map[string]string{
 	"LIBRECHAT_URL":  "https://chat.example.com",
 	"WIKI_URL":       "https://wiki.example.com",
 	"DASHBOARDS_URL": "https://dashboards.example.com",
+	// three-apps.yaml
+	"AUTH_PUBLIC_URL": "https://auth.example.com",
+	"OPENWEBUI_URL":   "https://webui.example.com",
+	"GRAFANA_URL":     "https://grafana.example.com",
 }
 
 // LibreChat is manifests/librechat.yaml.

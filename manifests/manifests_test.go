@@ -18,7 +18,27 @@ func TestEveryExampleLoadsAndValidates(t *testing.T) {
 		t.Run(f, func(t *testing.T) {
 			m, err := manifest.Load(f, func(k string) (string, bool) { v, ok := ExampleEnv[k]; return v, ok })
 			require.NoError(t, err)
-			require.NoError(t, m.Validate(outputs.Validate))
+			outputs.DeriveRedirects(m)
+			require.NoError(t, m.Validate(outputs.Validator(outputs.Options{})))
 		})
+	}
+}
+
+// ExampleEnv and the examples' variables: sections agree: every declared
+// variable has an example value, and every example value is declared.
+func TestExampleEnvMatchesDeclarations(t *testing.T) {
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	declared := map[string]bool{}
+	for _, f := range files {
+		m, err := manifest.Load(f, func(k string) (string, bool) { v, ok := ExampleEnv[k]; return v, ok })
+		require.NoError(t, err)
+		for name := range m.Variables {
+			declared[name] = true
+			require.Contains(t, ExampleEnv, name, "%s declares %s", f, name)
+		}
+	}
+	for name := range ExampleEnv {
+		require.True(t, declared[name], "ExampleEnv has %s, which no example declares", name)
 	}
 }

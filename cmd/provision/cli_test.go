@@ -29,6 +29,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 			assert.Equal(t, tc.code, r.code, r.err)
 			assert.Contains(t, r.out, "Only 'yes' will be accepted")
 			assert.Equal(t, tc.writes, c.emu.Writes() > 0)
+			assert.Equal(t, !tc.writes, strings.HasSuffix(r.out, "Apply cancelled.\n"), r.out)
 		})
 	}
 }
@@ -280,4 +281,6 @@ func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
 	assert.NotRegexp(t, `SECRET=\w{5}`, r.out, "no secret printed whole")
 	assert.Contains(t, r.out, "OPENID_CLIENT_ID=", "non-secret values are shown")
 	assert.NotContains(t, r.out, "✗")
+	assert.Contains(t, r.out, "LibreChat stand-in at http://127.0.0.1:", "the client half is checked, and labelled as a stand-in")
+	assert.Contains(t, r.out, "✓ LibreChat: client id sent")
 }

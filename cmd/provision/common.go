@@ -10,6 +10,7 @@ import (
 
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -17,6 +18,8 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	// countRequests counts each change's requests (apply -o json).
+	countRequests bool
 }
 
 func (f *connFlags) register(cmd *cobra.Command) {
@@ -32,18 +35,21 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 	if url == "" {
 		url = streams.Getenv("AUTHENTIK_URL")
 	}
+	streams.secretURL(url)
 	token := streams.Getenv("AUTHENTIK_TOKEN")
+	streams.secret(token)
 	if f.TokenFile != "" {
 		b, err := os.ReadFile(f.TokenFile)
 		if err != nil {
 			return nil, fmt.Errorf("read token file: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
+		streams.secret(token)
 		if token == "" {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + version})
+	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret, HTTPClient: f.httpClient()})
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
@@ -55,11 +61,20 @@ func manifestFlag(cmd *cobra.Command, path *string) {
 // loadManifest loads, then validates a manifest; all problems come back
 // in one error, one per line with file:line:column.
 func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
+	return loadManifestIn(path, streams, "")
+}
+
+// loadManifestIn is loadManifest with outputs confined to outputDir (when
+// not empty). Redirect URIs a provider does not declare are derived from
+// its application's outputs first.
+func loadManifestIn(path string, streams IOStreams, outputDir string) (*manifest.Manifest, error) {
 	m, err := manifest.Load(path, manifest.LookupEnv(streams.LookupEnv))
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Validate(validateOutputs); err != nil {
+	streams.secret(m.SensitiveValues()...)
+	outputs.DeriveRedirects(m)
+	if err := m.Validate(outputs.Validator(outputOptions(m, streams, outputDir, ""))); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -87,11 +102,12 @@ func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client)
 	return &state{manifest: m, client: c, live: live, plan: p}, nil
 }
 
-// appState is one application with a LibreChat output, and live state.
+// appState is one application, and live state.
 type appState struct {
-	app    *manifest.Application
-	client *authentik.Client
-	live   *plan.Live
+	manifest *manifest.Manifest
+	app      *manifest.Application
+	client   *authentik.Client
+	live     *plan.Live
 }
 
 // appReads is what a command about one application needs read.
@@ -100,7 +116,12 @@ type appReads func(m *manifest.Manifest, a *manifest.Application) (plan.Reads, e
 // loadApp loads the manifest, finds the application by slug and reads the
 // live kinds its command needs.
 func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug string, needs appReads) (*appState, error) {
-	m, err := loadManifest(path, streams)
+	return loadAppIn(ctx, streams, conn, path, "", slug, needs)
+}
+
+// loadAppIn is loadApp with outputs confined to outputDir (when not empty).
+func loadAppIn(ctx context.Context, streams IOStreams, conn *connFlags, path, outputDir, slug string, needs appReads) (*appState, error) {
+	m, err := loadManifestIn(path, streams, outputDir)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +141,14 @@ func loadApp(ctx context.Context, streams IOStreams, conn *connFlags, path, slug
 	if err != nil {
 		return nil, err
 	}
-	return &appState{app: a, client: c, live: live}, nil
+	return &appState{manifest: m, app: a, client: c, live: live}, nil
 }
 
-// libreChatReads is what the LibreChat output needs: the application, its
+// outputReads is what an application's outputs need: the application, its
 // OAuth2 provider and the scope mappings (checks need more, see check.go).
-func libreChatReads(extra ...plan.Kind) appReads {
+func outputReads(extra ...plan.Kind) appReads {
 	return func(_ *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
-		if err := requireLibreChat(a); err != nil {
+		if err := requireOutputs(a); err != nil {
 			return plan.Reads{}, err
 		}
 		kinds := append([]plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindScopeMapping}, extra...)
@@ -155,3 +176,6 @@ func providerReads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, e
 	}
 	return r, nil
 }
+
+// libreChatReads is outputReads under its former name.
+var libreChatReads = outputReads

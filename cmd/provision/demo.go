@@ -17,6 +17,7 @@ import (
 
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/librechat"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/manifests"
 )
 
@@ -81,7 +82,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 
 	// The demo runs the real commands, with the emulator's address and token
 	// in their environment.
-	env := map[string]string{"AUTHENTIK_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
+	env := map[string]string{"AUTHENTIK_URL": url, "AUTH_PUBLIC_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
@@ -119,7 +120,13 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err := printMasked(o.io, envPath); err != nil {
 		return err
 	}
-	if code := step("5. Check the result", "check", "-f", manifestPath, "--app", "librechat"); code != exitOK {
+	standIn, stop, err := startLibreChatStandIn(ctx, envPath)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
+	if code := step("5. Check the result: authentik, then the LibreChat stand-in", "check", "-f", manifestPath, "--app", "librechat", "--client-url", standIn); code != exitOK {
 		return &silentError{errors.New("demo: check failed")}
 	}
 	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
@@ -148,7 +155,17 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 		if a.State.IsAbsent() || a.Provider == nil {
 			continue
 		}
-		if a.Outputs != nil && a.Outputs.LibreChat != nil {
+		if _, ok := a.Outputs["librechat"]; ok {
+			standIn, stop, err := startLibreChatStandIn(ctx, outputs.EnvFile(&a))
+			if err != nil {
+				return err
+			}
+			defer stop()
+			fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
+			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", standIn); code != exitOK {
+				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
+			}
+		} else if len(a.Outputs) > 0 {
 			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug); code != exitOK {
 				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
 			}

@@ -158,7 +158,8 @@ func TestDriftIsExactlyTheChangedField(t *testing.T) {
 	r := c.run("plan", "-f", seedManifest, "--detailed-exitcode", "-o", "json")
 	require.Equal(t, exitChanges, r.code, r.err)
 	assert.JSONEq(t, `{"format_version":"1.0","changes":[{"kind":"provider","key":"LibreChat","action":"update","id":"`+fmt.Sprint(pk)+`",
-		"source":"`+seedManifest+`:14:5","fields":[{"field":"sub_mode","before":"hashed_user_id","after":"user_email"}]}],
+		"source":"`+seedManifest+`:15:5","fields":[{"field":"sub_mode","before":"hashed_user_id","after":"user_email"}],
+		"warnings":["sub_mode changes from hashed_user_id to user_email: the subject (sub) of every user changes, so client applications that key accounts on it (LibreChat, Open WebUI, Grafana...) will see existing users as new users"]}],
 		"summary":{"add":0,"change":1,"destroy":0}}`, r.out)
 
 	c.emu.ResetLog()
@@ -280,5 +281,5 @@ func TestVersionSkew(t *testing.T) {
 	require.NoError(t, emu.OverrideField("oauth2provider", "LibreChat", "issuer_mode", "per_tenant"))
 	r = c.run("plan", "-f", seedManifest)
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, `librechat.yaml:14:5: provider "LibreChat": authentik returned a value this version of provision cannot read in field "issuer_mode"`)
+	assert.Contains(t, r.err, `librechat.yaml:15:5: provider "LibreChat": authentik returned a value this version of provision cannot read in field "issuer_mode"`)
 }

@@ -173,7 +173,8 @@ func TestCheck(t *testing.T) {
 	c := newCLI(t)
 	path, _ := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
-	r := c.run("check", "-f", path, "--app", "librechat")
+	noApp := []string{"--client-url", closedAddr(t)} // the client half: check_client_e2e_test.go
+	r := c.run(append([]string{"check", "-f", path, "--app", "librechat"}, noApp...)...)
 	require.Equal(t, exitOK, r.code, r.out+r.err)
 	assert.NotContains(t, r.out, "✗")
 	assert.Contains(t, r.out, "! issuer is https", "plain http on the loopback sandbox is a warning")
@@ -213,7 +214,7 @@ func TestCheck(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			tc.breakIt()
-			r := c.run("check", "-f", path, "--app", "librechat")
+			r := c.run(append([]string{"check", "-f", path, "--app", "librechat"}, noApp...)...)
 			assert.Contains(t, r.out, tc.want)
 			if strings.HasPrefix(tc.want, "✗") {
 				assert.Equal(t, exitError, r.code)

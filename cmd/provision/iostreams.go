@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/provision/provision/internal/redact"
 )
 
 // IOStreams are the streams a command reads and writes. Only main builds the
@@ -22,6 +24,10 @@ type IOStreams struct {
 	LookupEnv func(string) (string, bool)
 	// Random is the source of new secrets (crypto/rand.Reader in production).
 	Random io.Reader
+	// noColor is the root's --no-color flag, shared by every command.
+	noColor *bool
+	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
+	Redactor *redact.Redactor
 }
 
 // Getenv returns an environment variable, "" when unset.
@@ -43,7 +49,11 @@ func systemIO() IOStreams {
 }
 
 // colorEnabled reports whether output may carry ANSI colour: only on a
-// terminal, and never when NO_COLOR is set (https://no-color.org).
+// terminal, and never with --no-color, when NO_COLOR is set
+// (https://no-color.org) or when TERM is dumb.
 func (s IOStreams) colorEnabled() bool {
-	return s.StdoutTTY && s.Getenv("NO_COLOR") == ""
+	if s.noColor != nil && *s.noColor {
+		return false
+	}
+	return s.StdoutTTY && s.Getenv("NO_COLOR") == "" && s.Getenv("TERM") != "dumb"
 }

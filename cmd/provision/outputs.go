@@ -4,69 +4,74 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"net/url"
 
-	"github.com/provision/provision/internal/authentik"
-	"github.com/provision/provision/internal/dotenv"
+	"github.com/spf13/cobra"
+
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/suggest"
 )
 
-// validateOutputs is manifest.Validate's hook for application outputs.
+// outputDirFlag is --output-dir, for the commands that read or write outputs.
+func outputDirFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "output-dir", "", "directory output files are relative to and confined to (default: the manifest's directory); absolute output paths are allowed inside it")
+}
+
+// outputOptions are the output options for offline checks and writes.
+func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) outputs.Options {
+	if apiURL == "" {
+		// Offline: the API address without userinfo, as the client uses it.
+		apiURL = streams.Getenv("AUTHENTIK_URL")
+		if u, err := url.Parse(apiURL); err == nil && u.User != nil {
+			u.User = nil
+			apiURL = u.String()
+		}
+	}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
+}
+
+// validateOutputs is manifest.Validate's hook for application outputs,
+// with the default options (no --output-dir, placeholder values).
 func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.Diagnostic {
-	return outputs.Validate(a, p)
+	return outputs.Validator(outputs.Options{})(a, p)
+}
+
+// checkOutputsLive checks every output with the values authentik holds
+// (an existing client secret...), before apply writes anything.
+func checkOutputsLive(m *manifest.Manifest, streams IOStreams, dir, apiURL string, live *plan.Live) error {
+	opts := outputOptions(m, streams, dir, apiURL)
+	opts.Live = live
+	return outputs.CheckManifest(m, opts)
 }
 
 // writeOutputs writes every application output that names a file, from
 // live state read after apply. Unchanged files are not rewritten.
-func writeOutputs(streams IOStreams, m *manifest.Manifest, c *authentik.Client, live *plan.Live) error {
-	var apps []*manifest.Application
-	for i := range m.Applications {
-		if outputs.EnvFile(&m.Applications[i]) != "" && !m.Applications[i].State.IsAbsent() {
-			apps = append(apps, &m.Applications[i])
-		}
-	}
-	if len(apps) == 0 {
-		return nil
-	}
-	for _, a := range apps {
-		path := outputs.EnvFile(a)
-		vars, err := envVars(streams.Random, c, a, live, path)
-		if err != nil {
-			return err
-		}
-		changed, err := dotenv.UpdateFile(path, vars)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		state := "unchanged"
-		if changed {
-			state = "updated"
-		}
-		fmt.Fprintf(streams.Out, "%s: %s (%d LibreChat settings for %q, mode 0600)\n", path, state, len(vars), a.Slug)
-	}
-	return nil
+func writeOutputs(streams IOStreams, m *manifest.Manifest, dir, apiURL string, live *plan.Live) error {
+	_, err := writeOutputFiles(streams, streams.Out, m, dir, apiURL, live)
+	return err
 }
 
-// envVars computes an application's LibreChat settings, keeping the session
-// secret already in existingFile (if any).
-func envVars(random io.Reader, c *authentik.Client, a *manifest.Application, live *plan.Live, existingFile string) ([]dotenv.Var, error) {
-	var existing []byte
-	if existingFile != "" {
-		b, err := os.ReadFile(existingFile)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read %s: %w", existingFile, err)
+// writtenOutput is one output file apply wrote or found current.
+type writtenOutput = outputs.Written
+
+// writeOutputFiles is writeOutputs reporting to w (which also receives the
+// outputs with file "-") and returning what it wrote.
+func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, dir, apiURL string, live *plan.Live) ([]writtenOutput, error) {
+	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, secretHook(streams))
+}
+
+// secretHook registers the secrets outputs handle with the redactor; those
+// an output prints on purpose (file "-") are exempted, as env's are.
+func secretHook(streams IOStreams) outputs.SecretHook {
+	return func(printed bool, values ...string) {
+		if printed {
+			streams.allowPrinted(values...)
+		} else {
+			streams.secret(values...)
 		}
-		existing = b
 	}
-	secret, err := outputs.SessionSecret(existing, random)
-	if err != nil {
-		return nil, fmt.Errorf("session secret: %w", err)
-	}
-	return outputs.LibreChatVars(c.BaseURL(), a, live, secret)
 }
 
 // findApp returns the manifest application with the slug.
@@ -85,15 +90,13 @@ func findApp(m *manifest.Manifest, slug string) (*manifest.Application, error) {
 	return nil, errors.New(msg)
 }
 
-// hasLibreChat reports whether the application declares a LibreChat output.
-func hasLibreChat(a *manifest.Application) bool {
-	return a.Outputs != nil && a.Outputs.LibreChat != nil
-}
+// hasOutputs reports whether the application declares outputs.
+func hasOutputs(a *manifest.Application) bool { return len(a.Outputs) > 0 }
 
-// requireLibreChat fails unless the application declares a LibreChat output.
-func requireLibreChat(a *manifest.Application) error {
-	if !hasLibreChat(a) {
-		return fmt.Errorf("application %q (%s) declares no librechat output", a.Slug, a.Src.Pos)
+// requireOutputs fails unless the application declares an output.
+func requireOutputs(a *manifest.Application) error {
+	if !hasOutputs(a) {
+		return fmt.Errorf("application %q (%s) declares no outputs", a.Slug, a.Src.Pos)
 	}
 	return nil
 }

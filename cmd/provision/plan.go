@@ -14,6 +14,9 @@ type planOptions struct {
 	Path             string
 	Output           string
 	DetailedExitCode bool
+	OutputDir        string
+	// Out is where --out saves the plan for apply.
+	Out string
 }
 
 func newPlanCmd(streams IOStreams) *cobra.Command {
@@ -25,15 +28,19 @@ func newPlanCmd(streams IOStreams) *cobra.Command {
 what apply would create, update and delete. It changes nothing.
 
 Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
-2 with --detailed-exitcode: there are changes.`,
+2 with --detailed-exitcode: there are changes.
+
+--out FILE also saves the plan (no secrets: the manifest's digest, the
+changes and a fingerprint of every live object read); provision apply FILE
+then performs exactly it, or refuses it as stale.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			m, err := loadManifest(o.Path, o.io)
+			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 			if err != nil {
-				return err
+				return liveHints(cmd.Context(), err, &o.conn, o.io)
 			}
 			c, err := o.conn.client(o.io)
 			if err != nil {
@@ -43,8 +50,17 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 			if err != nil {
 				return err
 			}
+			if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
+				return err
+			}
 			if err := o.print(st); err != nil {
 				return err
+			}
+			noStackNote(o.io, m)
+			if o.Out != "" {
+				if err := savePlan(o.io, st, o.Path, o.Out); err != nil {
+					return err
+				}
 			}
 			if o.DetailedExitCode && st.plan.HasChanges() {
 				return errChangesPresent
@@ -54,14 +70,17 @@ Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
 	}
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text, json or markdown (a pull-request comment)")
+	cmd.Flags().StringVar(&o.Out, "out", "", "also save the plan to this file, for provision apply FILE (holds no secrets)")
+	cmd.RunE = jsonErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
 func (o *planOptions) validate() error {
-	if o.Output != "text" && o.Output != "json" {
-		return &usageError{fmt.Errorf("unknown output format %q: use text or json", o.Output)}
+	if o.Output != "text" && o.Output != "json" && o.Output != "markdown" {
+		return &usageError{fmt.Errorf("unknown output format %q: use text, json or markdown", o.Output)}
 	}
 	return nil
 }
@@ -69,6 +88,9 @@ func (o *planOptions) validate() error {
 func (o *planOptions) print(st *state) error {
 	if o.Output == "json" {
 		return render.JSON(o.io.Out, st.plan)
+	}
+	if o.Output == "markdown" {
+		return render.Markdown(o.io.Out, st.plan)
 	}
 	return render.Text(o.io.Out, st.plan, render.TextOptions{Color: o.io.colorEnabled()})
 }

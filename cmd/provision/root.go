@@ -7,31 +7,36 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; see
+// buildVersion for what is printed without it.
 var version = "dev"
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, streams IOStreams) int {
+	streams, flush := redacted(streams)
+	defer flush()
 	root := newRootCmd(streams)
 	root.SetArgs(args)
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, streams.ErrOut)
+	return exitCode(manifestHint(err, args), streams.ErrOut)
 }
 
 func newRootCmd(streams IOStreams) *cobra.Command {
+	streams.noColor = new(bool)
 	root := &cobra.Command{
 		Use:   "provision",
 		Short: "Make an authentik identity provider declarative",
 		Long: `provision reads a YAML manifest of applications, providers, outposts and
 groups, shows what would change in authentik (plan) and makes it so (apply).
 It also writes the client application's settings, such as LibreChat's .env.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().BoolVar(streams.noColor, "no-color", false, "no ANSI colour in output (also: NO_COLOR set, TERM=dumb)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
@@ -44,8 +49,12 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		newCheckCmd(streams),
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
+		newSchemaCmd(streams),
+		newStateCmd(streams),
+		newExportCmd(streams),
 	} {
 		root.AddCommand(sub)
 	}
+	decorateHelp(root, streams)
 	return root
 }

@@ -24,6 +24,8 @@ type sandboxOptions struct {
 	// SyntheticApps seeds that many applications, each with an OAuth2
 	// provider, a group and a binding (4 objects each), for scale tests.
 	SyntheticApps int
+	// tokenGiven says --token was set: the banner does not echo it.
+	tokenGiven bool
 }
 
 func newSandboxCmd(streams IOStreams) *cobra.Command {
@@ -52,7 +54,12 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 }
 
 func (o *sandboxOptions) complete() error {
+	if err := sandboxAddrAllowed(o.Addr, o.Token != ""); err != nil {
+		return err
+	}
 	if o.Token != "" {
+		o.tokenGiven = true
+		o.io.secret(o.Token)
 		return o.validate()
 	}
 	b := make([]byte, 24)
@@ -77,7 +84,7 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	}
 	if o.LogRequests {
 		emu.SetRequestLogger(func(r emulator.RequestRecord) {
-			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond))
+			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, logPath(r.Path, r.Query), r.Status, r.Duration.Round(time.Microsecond))
 		})
 	}
 	ln, err := net.Listen("tcp", o.Addr)
@@ -87,7 +94,14 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\nPress Ctrl-C to stop.\n", url, o.Token)
+	shown := o.Token
+	if o.tokenGiven {
+		shown = "<the --token value>"
+	}
+	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\nPress Ctrl-C to stop.\n", url, shown)
+	// The random token is printed once, above, for the user to export;
+	// from here on (the request log above all) it is masked.
+	o.io.secret(o.Token)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -112,3 +112,40 @@ func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
 	assert.NotEqual(t, exitOK, code)
 	assert.Contains(t, errOut.String(), "--synthetic-apps is -1")
 }
+
+// A random token on a public interface is easy to miss: a non-loopback
+// --addr needs --token.
+func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
+	for _, tc := range []struct {
+		addr  string
+		token bool
+		ok    bool
+	}{
+		{"127.0.0.1:9000", false, true},
+		{"[::1]:9000", false, true},
+		{"localhost:9000", false, true},
+		{"0.0.0.0:9000", false, false},
+		{":9000", false, false},
+		{"192.0.2.10:9000", false, false},
+		{"0.0.0.0:9000", true, true},
+	} {
+		err := sandboxAddrAllowed(tc.addr, tc.token)
+		if tc.ok {
+			assert.NoError(t, err, tc.addr)
+		} else {
+			assert.ErrorContains(t, err, "pass --token explicitly", tc.addr)
+		}
+	}
+	var out, errOut bytes.Buffer
+	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	code := run(context.Background(), []string{"sandbox", "--addr", "0.0.0.0:0"}, streams)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut.String(), "is not a loopback address")
+	assert.Empty(t, out.String(), "nothing served, no token printed")
+}
+
+func TestLogPathMasksSecretQueryValues(t *testing.T) {
+	assert.Equal(t, "/a/", logPath("/a/", ""))
+	assert.Equal(t, "/a/?access_token=(sensitive)&page=2&search=x+y", logPath("/a/", "search=x+y&access_token=abc&page=2"))
+	assert.Equal(t, "/o/token/?client_secret=(sensitive)&code=(sensitive)", logPath("/o/token/", "code=c0de&client_secret=s3"))
+}

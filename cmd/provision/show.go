@@ -48,7 +48,7 @@ func (o *showOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	facts, err := outputs.Facts(st.client.BaseURL(), st.live, st.app.Slug)
+	facts, err := outputs.Facts(outputs.PublicURL(st.manifest, st.client.BaseURL()), st.live, st.app.Slug)
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func TestShowRefusals(t *testing.T) {
 
 	r = c.run("env", "-f", showManifest, "--app", "wiki", "--out", filepath.Join(t.TempDir(), "x.env"))
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, "has no librechat output; --out writes LibreChat's .env only")
+	assert.Contains(t, r.err, "has no outputs; --out writes an output's file only")
 }
 
 func TestDemoRunsAnyManifest(t *testing.T) {

@@ -7,8 +7,9 @@ import (
 )
 
 type validateOptions struct {
-	io   IOStreams
-	Path string
+	io        IOStreams
+	Path      string
+	OutputDir string
 }
 
 func newValidateCmd(streams IOStreams) *cobra.Command {
@@ -18,7 +19,7 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 		Short: "Check a manifest offline, reporting every problem with its file:line",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := loadManifest(o.Path, o.io)
+			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
 			if err != nil {
 				return err
 			}
@@ -28,5 +29,6 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 		},
 	}
 	manifestFlag(cmd, &o.Path)
+	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }

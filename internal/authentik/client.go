@@ -12,6 +12,8 @@ import (
 	"time"
 
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/redact"
 )
 
 // Config says how to reach authentik.
@@ -26,6 +28,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// UserAgent defaults to "provision".
 	UserAgent string
+	// OnSecret, when set, is told every secret value a read returns (OAuth2
+	// client secrets), so the caller can mask it in all output.
+	OnSecret func(...string)
 }
 
 // Client talks to one authentik.
@@ -34,6 +39,8 @@ type Client struct {
 	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
 	http    *http.Client
 	token   string
+	// onSecret is Config.OnSecret (never nil).
+	onSecret func(...string)
 }
 
 // New checks the configuration and returns a client. It makes no request.
@@ -61,7 +68,11 @@ func New(cfg Config) (*Client, error) {
 	ac.UserAgent = ua
 	ac.Debug = false // the generated client would dump the bearer token
 	ac.AddDefaultHeader("Authorization", "Bearer "+strings.TrimSpace(cfg.Token))
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token)}, nil
+	onSecret := cfg.OnSecret
+	if onSecret == nil {
+		onSecret = func(...string) {}
+	}
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret}, nil
 }
 
 // BaseURL is authentik's URL without /api/v3 and without a trailing slash.
@@ -74,8 +85,11 @@ func normalizeURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", raw)
+		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", redact.URL(raw))
 	}
+	// Userinfo is never sent (the token authenticates) and must never reach
+	// an output such as OPENID_ISSUER or an error.
+	u.User = nil
 	u.RawQuery, u.Fragment = "", ""
 	path := strings.TrimRight(u.Path, "/")
 	path = strings.TrimSuffix(path, "/api/v3")

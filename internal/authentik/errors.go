@@ -50,6 +50,13 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		return fmt.Errorf("%s: %w", doing, err)
 	}
 	var apiErr *api.GenericOpenAPIError
+	var body []byte
+	if errors.As(err, &apiErr) {
+		body = apiErr.Body()
+	}
+	if se := c.schemeMismatch(resp, err, body); se != nil {
+		return se
+	}
 	if resp != nil && resp.StatusCode >= 300 && errors.As(err, &apiErr) {
 		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(apiErr.Body())})
 	}

@@ -30,6 +30,7 @@ var kinds = map[plan.Kind]kindIO{
 	plan.KindApplication:  applicationIO,
 	plan.KindAccess:       accessIO,
 	plan.KindOutpost:      outpostIO,
+	plan.KindStack:        stackIO,
 }
 
 // Executor performs plan changes against authentik. Each write sends only

@@ -50,6 +50,7 @@ func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, er
 	for _, fn := range r.after {
 		fn()
 	}
+	c.reportSecrets(live)
 	return live, nil
 }
 
@@ -63,6 +64,8 @@ type reader struct {
 	// after runs once every list is read (joining lists, e.g. provider
 	// details onto providers); only from the goroutine calling Snapshot.
 	after []func()
+	// blueprints holds the stack records' instances until after runs.
+	blueprints []blueprint
 }
 
 // read lists every page of one kind in the background, decoding each item
@@ -250,6 +253,10 @@ func deref[T any](p *T) T {
 // parallel reads happened to fail first, so the message does not change
 // from run to run.
 func tokenRefused(err error) error {
+	var se *SchemeMismatchError
+	if errors.As(err, &se) {
+		return se
+	}
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
 		return fmt.Errorf("authentik refused the API token (AUTHENTIK_TOKEN, or the file given with --token-file): %s", strings.Join(ae.Messages, "; "))

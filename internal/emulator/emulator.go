@@ -40,6 +40,7 @@ type state struct {
 	groups       []*group
 	users        []*user
 	bindings     []*binding
+	blueprints   []*object // blueprint instances (blueprints.go)
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 

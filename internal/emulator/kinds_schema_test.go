@@ -25,6 +25,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
+		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 	} {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := v.Schema(tc.schema)

@@ -78,7 +78,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = []genericKind{samlProviderKind, ldapProviderKind, samlMappingKind}
+var genericKinds = []genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind}
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

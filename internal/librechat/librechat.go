@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/provision/provision/internal/dotenv"
 	"github.com/provision/provision/internal/suggest"
@@ -51,6 +52,9 @@ func checkURL(name, value string) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("%s must not contain credentials", name)
+	}
+	if strings.ContainsFunc(value, unicode.IsSpace) {
+		return fmt.Errorf("%s must not contain spaces: write them as %%20", name)
 	}
 	return nil
 }
@@ -101,6 +105,17 @@ var slugRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 // _SCOPE, _BUTTON_LABEL, _IMAGE_URL, then in.Extra by name. Every value can
 // be written unquoted (dotenv.CheckValue). All problems are reported at once.
 func Vars(in Input) ([]dotenv.Var, error) {
+	return build(in, true)
+}
+
+// Settings is Vars without the check that every value can be written to a
+// .env file unquoted: for formats that can hold any value (JSON, a
+// Kubernetes Secret), which check values themselves.
+func Settings(in Input) ([]dotenv.Var, error) {
+	return build(in, false)
+}
+
+func build(in Input, dotenvValues bool) ([]dotenv.Var, error) {
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -173,7 +188,7 @@ func Vars(in Input) ([]dotenv.Var, error) {
 	}
 	// Extra values were checked by ValidateExtra; check the others here.
 	for _, v := range vars {
-		if _, extra := in.Extra[v.Key]; !extra {
+		if _, extra := in.Extra[v.Key]; !extra && dotenvValues {
 			add(dotenv.CheckValue(v.Key, v.Value))
 		}
 	}

@@ -9,6 +9,19 @@ import (
 type Diagnostic struct {
 	Pos Position
 	Msg string
+	// Ref is set when the problem is a reference to an object the
+	// manifest does not declare, so a command that can read authentik
+	// may say whether it exists there (see cmd/provision/hints.go).
+	Ref *Reference
+}
+
+// Reference names an undeclared object a manifest entry refers to.
+type Reference struct {
+	Kind string // "group" or "provider"
+	Name string
+	// Subject is the message up to the reference, e.g.
+	// `application "chat" allows group "Users"`.
+	Subject string
 }
 
 func (d Diagnostic) Error() string { return d.Pos.String() + ": " + d.Msg }

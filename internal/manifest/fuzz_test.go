@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nproviders:\n  - {name: p, type: oauth2, redirect_uris: [{matching_mode: regex, url: '('}]}\n"))
 	f.Add([]byte("version: 1\napplications: {a: b}\n"))
 	f.Add([]byte("- a\n- b\n"))
-	f.Add([]byte("version: 1\ngroups:\n  - name: ${X}\n    attributes: {a: [1, {b: c}]}\n"))
+	f.Add([]byte("version: 1\nvariables: {X: {}}\ngroups:\n  - name: ${X}\n    attributes: {a: [1, {b: c}]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, ds := Parse("f.yaml", data, func(k string) (string, bool) { return "v", k == "X" })
 		for _, d := range ds {

@@ -41,7 +41,16 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 		if m == nil {
 			continue
 		}
+		if m.Authentik != nil {
+			if merged.Authentik != nil {
+				diags.add(m.Authentik.Src.Pos, fmt.Sprintf("authentik: is already declared at %s; declare it in one manifest file", merged.Authentik.Src.Pos))
+			} else {
+				merged.Authentik = m.Authentik
+			}
+		}
 		mergeSections(merged, m)
+		mergeStack(merged, m, &diags)
+		mergeVariables(merged, m)
 	}
 	if err := diags.err(); err != nil {
 		return nil, err
@@ -87,7 +96,8 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		return nil, diags
 	}
 	root := doc.Content[0]
-	substituteEnv(file, root, env, &diags)
+	sc := declaredVariables(file, root, env, &diags)
+	substituteVariables(sc, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 
 	var m Manifest
@@ -109,15 +119,42 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	if hasKey(root, "stack") {
+		m.StackPos = keyPos(file, root, "stack")
+	}
+	if m.Authentik != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "authentik" {
+				m.Authentik.Src = sourceOf(file, root.Content[i+1])
+			}
+		}
+	}
+	m.sensitive = sc.sensitive
 	return &m, diags
 }
 
 // envRef matches ${NAME}; $${ is an escaped literal "${".
 var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
 
-// substituteEnv replaces ${VAR} in every scalar value. An undefined or
-// malformed variable is an error at the scalar's position.
-func substituteEnv(file string, n *yaml.Node, env LookupEnv, diags *Diagnostics) {
+// substituteVariables replaces ${NAME} in every scalar value outside the
+// variables: section with the declared variable's value. Each problem (a
+// malformed reference, an undeclared or reserved variable, one unset, a
+// sensitive one in a user-visible field) is an error at the scalar.
+func substituteVariables(sc *scope, root *yaml.Node, diags *Diagnostics) {
+	if root.Kind != yaml.MappingNode {
+		substituteEnv(sc, root, "", diags)
+		return
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "variables" {
+			continue
+		}
+		substituteEnv(sc, root.Content[i+1], root.Content[i].Value, diags)
+	}
+}
+
+// substituteEnv substitutes in n, the value (or part of the value) of key.
+func substituteEnv(sc *scope, n *yaml.Node, key string, diags *Diagnostics) {
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
 			if ref == "$${" {
@@ -125,12 +162,11 @@ func substituteEnv(file string, n *yaml.Node, env LookupEnv, diags *Diagnostics)
 			}
 			name := ref[2 : len(ref)-1]
 			if !validEnvName(name) {
-				diags.add(pos(file, n), fmt.Sprintf("invalid variable reference %q: use ${NAME} with letters, digits and _", ref))
+				diags.add(pos(sc.file, n), fmt.Sprintf("invalid variable reference %q: use ${NAME} with letters, digits and _", ref))
 				return ref
 			}
-			v, ok := env(name)
+			v, ok := sc.lookup(name, key, n, diags)
 			if !ok {
-				diags.add(pos(file, n), fmt.Sprintf("environment variable %s is not set", name))
 				return ref
 			}
 			return v
@@ -142,8 +178,14 @@ func substituteEnv(file string, n *yaml.Node, env LookupEnv, diags *Diagnostics)
 		n.Tag = "!!str"
 		return
 	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			substituteEnv(sc, n.Content[i+1], n.Content[i].Value, diags)
+		}
+		return
+	}
 	for _, c := range n.Content {
-		substituteEnv(file, c, env, diags)
+		substituteEnv(sc, c, key, diags)
 	}
 }
 
@@ -199,6 +241,9 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 			continue
 		}
 		if opts == "inline" {
+			if f.Type.Kind() != reflect.Struct {
+				continue
+			}
 			maps.Copy(fields, yamlFields(f.Type))
 			continue
 		}

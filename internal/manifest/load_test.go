@@ -36,8 +36,8 @@ func TestParseReportsEveryProblemWithPosition(t *testing.T) {
 			want: []string{`x.yaml:3:5: unknown field "nme"`, `x.yaml:5:5: unknown field "superuser"`},
 		},
 		"undefined variable": {
-			yaml: "version: 1\ngroups:\n  - name: ${NOPE}\n",
-			want: []string{`x.yaml:3:11: environment variable NOPE is not set`},
+			yaml: "version: 1\nvariables: {NOPE: {}}\ngroups:\n  - name: ${NOPE}\n",
+			want: []string{`x.yaml:4:11: environment variable NOPE is not set`},
 		},
 		"wrong type": {
 			yaml: "version: 1\ngroups:\n  - name: a\n    is_superuser: maybe\n",
@@ -69,7 +69,7 @@ func TestParseReportsEveryProblemWithPosition(t *testing.T) {
 }
 
 func TestParseSubstitutesEnvironment(t *testing.T) {
-	y := "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    client_id: ${ID}\n    client_secret: \"$${literal}\"\n"
+	y := "version: 1\nvariables: {ID: {}}\nproviders:\n  - name: p\n    type: oauth2\n    client_id: ${ID}\n    client_secret: \"$${literal}\"\n"
 	m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"ID": "12345"}))
 	require.Empty(t, ds)
 	require.Len(t, m.Providers, 1)

@@ -17,12 +17,32 @@ const Version = 1
 // merging and position recording walk the sections by reflection, so a new
 // kind is a new field here plus its entry type in its own file.
 type Manifest struct {
-	Version       int            `yaml:"version"`
+	Version int `yaml:"version"`
+	// Stack names the set of objects this manifest owns in authentik
+	// (stack.go); "" keeps the behaviour without ownership: nothing pruned.
+	Stack         string         `yaml:"stack"`
+	StackPos      Position       `yaml:"-"`
 	Groups        []Group        `yaml:"groups"`
 	ScopeMappings []ScopeMapping `yaml:"scope_mappings"`
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Variables are the environment variables the manifest reads with
+	// ${NAME} (variables.go); each file declares those it uses.
+	Variables map[string]Variable `yaml:"variables"`
+	// sensitive holds the values of sensitive variables substituted.
+	sensitive map[string]bool
+	// Authentik holds settings about the authentik server itself.
+	Authentik *AuthentikSettings `yaml:"authentik"`
+}
+
+// AuthentikSettings are manifest-level settings about authentik.
+type AuthentikSettings struct {
+	// PublicURL is authentik's address as browsers and client apps reach it:
+	// every issuer, discovery and endpoint URL written for clients uses it.
+	// Empty means the API address (AUTHENTIK_URL).
+	PublicURL string `yaml:"public_url"`
+	Src       Source `yaml:"-"`
 }
 
 // State says whether the object an entry names should exist.
@@ -44,20 +64,20 @@ type Group struct {
 
 // Application is an authentik application.
 type Application struct {
-	Name             string   `yaml:"name"`
-	Slug             string   `yaml:"slug"`
-	State            State    `yaml:"state"`
-	Provider         *string  `yaml:"provider"`
-	MetaLaunchURL    *string  `yaml:"meta_launch_url"`
-	MetaDescription  *string  `yaml:"meta_description"`
-	MetaPublisher    *string  `yaml:"meta_publisher"`
-	MetaIcon         *string  `yaml:"meta_icon"`
-	Group            *string  `yaml:"group"`
-	OpenInNewTab     *bool    `yaml:"open_in_new_tab"`
-	PolicyEngineMode *string  `yaml:"policy_engine_mode"`
-	Access           *Access  `yaml:"access"`
-	Outputs          *Outputs `yaml:"outputs"`
-	Src              Source   `yaml:"-"`
+	Name             string  `yaml:"name"`
+	Slug             string  `yaml:"slug"`
+	State            State   `yaml:"state"`
+	Provider         *string `yaml:"provider"`
+	MetaLaunchURL    *string `yaml:"meta_launch_url"`
+	MetaDescription  *string `yaml:"meta_description"`
+	MetaPublisher    *string `yaml:"meta_publisher"`
+	MetaIcon         *string `yaml:"meta_icon"`
+	Group            *string `yaml:"group"`
+	OpenInNewTab     *bool   `yaml:"open_in_new_tab"`
+	PolicyEngineMode *string `yaml:"policy_engine_mode"`
+	Access           *Access `yaml:"access"`
+	Outputs          Outputs `yaml:"outputs"`
+	Src              Source  `yaml:"-"`
 }
 
 // Access says who may use an application. When declared, its group list is
@@ -67,23 +87,33 @@ type Access struct {
 	Groups []string `yaml:"groups"`
 }
 
-// Outputs are client settings derived from live state after apply.
-type Outputs struct {
-	LibreChat *LibreChatOutput `yaml:"librechat"`
-}
+// Outputs are client settings derived from live state after apply, by
+// output name. The name is the preset (librechat, open-webui, grafana, oidc)
+// unless the output sets preset: itself.
+type Outputs map[string]*Output
 
-// LibreChatOutput asks for LibreChat's OpenID .env settings.
-type LibreChatOutput struct {
-	// URL is LibreChat's public URL: DOMAIN_CLIENT and DOMAIN_SERVER.
-	URL string `yaml:"url"`
-	// DomainServer overrides DOMAIN_SERVER when the API is served elsewhere.
-	DomainServer string `yaml:"domain_server"`
-	ButtonLabel  string `yaml:"button_label"`
-	ImageURL     string `yaml:"image_url"`
-	// Env holds optional OPENID_* settings LibreChat reads (PKCE, nonce, roles...).
-	Env map[string]string `yaml:"env"`
-	// File is the .env file apply updates, relative to the manifest file.
+// Output asks for one client application's settings (internal/outputs has
+// the presets and formats). Keys a preset adds of its own (LibreChat's
+// domain_server, button_label...) land in Options and are checked by it.
+type Output struct {
+	// Preset names the client application; default: the output's name.
+	Preset string `yaml:"preset"`
+	// Format is dotenv (default), json or kubernetes-secret.
+	Format string `yaml:"format"`
+	// File is where apply writes the settings, relative to the manifest
+	// file (or --output-dir); "-" is standard output; empty writes nothing.
 	File string `yaml:"file"`
+	// URL is the client application's public URL (redirect URIs derive from it).
+	URL string `yaml:"url"`
+	// Env holds further settings of the preset's catalogue (for oidc: literals).
+	Env map[string]string `yaml:"env"`
+	// Vars maps the admin's variable names to provision's values (oidc preset).
+	Vars map[string]string `yaml:"vars"`
+	// SecretName and Namespace name the kubernetes-secret format's Secret.
+	SecretName string `yaml:"secret_name"`
+	Namespace  string `yaml:"namespace"`
+	// Options are the preset's own keys.
+	Options map[string]string `yaml:",inline"`
 }
 
 // Outpost is an authentik outpost. Its providers are attached and, unless

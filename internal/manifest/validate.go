@@ -67,11 +67,13 @@ type validation struct {
 
 // validators check one manifest section each, in reference order.
 var validators = []func(*validation){
+	validateStack,
 	validateGroups,
 	validateScopeMappings,
 	validateProviders,
 	validateApplications,
 	validateOutposts,
+	validateAuthentik,
 }
 
 // Validate runs the semantic checks authentik would otherwise make late (or

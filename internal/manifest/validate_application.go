@@ -46,7 +46,7 @@ func validateApplications(v *validation) {
 			prov = v.providers[name]
 			switch {
 			case prov == nil:
-				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which is not declared in the manifest", a.Slug, name))
+				v.undeclared(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q", a.Slug, name), "provider", name, v.providerNames())
 			case prov.State.IsAbsent():
 				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which the manifest marks state: absent", a.Slug, name))
 			}
@@ -59,20 +59,12 @@ func validateApplications(v *validation) {
 		if a.Access != nil {
 			for j, g := range a.Access.Groups {
 				if !v.groups[g] {
-					v.ds.add(a.Src.At(fmt.Sprintf("access.groups[%d]", j)), fmt.Sprintf("application %q allows group %q, which is not declared in the manifest", a.Slug, g))
+					v.undeclared(a.Src.At(fmt.Sprintf("access.groups[%d]", j)), fmt.Sprintf("application %q allows group %q", a.Slug, g), "group", g, v.groupNames())
 				}
 			}
 		}
-		if a.Outputs != nil && a.Outputs.LibreChat != nil {
-			if prov != nil && prov.Type != TypeOAuth2 {
-				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider, but %q is %s", a.Slug, prov.Name, prov.Type))
-			}
-			if a.Provider == nil {
-				v.ds.add(a.Src.At("outputs.librechat"), fmt.Sprintf("application %q: librechat output needs an oauth2 provider", a.Slug))
-			}
-			if v.extra != nil {
-				v.ds = append(v.ds, v.extra(a, prov)...)
-			}
+		if len(a.Outputs) > 0 && v.extra != nil {
+			v.ds = append(v.ds, v.extra(a, prov)...)
 		}
 	}
 }

@@ -37,7 +37,7 @@ func validateOutposts(v *validation) {
 			at := o.Src.At(fmt.Sprintf("providers[%d]", j))
 			p := v.providers[name]
 			if p == nil {
-				v.ds.add(at, fmt.Sprintf("outpost %q lists provider %q, which is not declared in the manifest", o.Name, name))
+				v.undeclared(at, fmt.Sprintf("outpost %q lists provider %q", o.Name, name), "provider", name, v.providerNames())
 				continue
 			}
 			t := ProviderTypeOf(p.Type)

@@ -48,6 +48,22 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		yaml string
 		want []string
 	}{
+		"misspelt provider reference": {
+			yaml: "version: 1\nproviders:\n  - {name: chat, type: oauth2}\napplications:\n  - {name: A, slug: a, provider: caht}\n",
+			want: []string{`m.yaml:5:24: application "a" uses provider "caht", which is not declared in the manifest; did you mean "chat"?`},
+		},
+		"misspelt outpost provider": {
+			yaml: "version: 1\nproviders:\n  - {name: wiki, type: proxy, external_host: 'https://w', internal_host: 'http://w'}\noutposts:\n  - {name: o, type: proxy, providers: [wikki]}\n",
+			want: []string{`outpost "o" lists provider "wikki", which is not declared in the manifest; did you mean "wiki"?`},
+		},
+		"misspelt group": {
+			yaml: "version: 1\ngroups:\n  - name: LibreChat Users\napplications:\n  - {name: A, slug: a, access: {groups: [LibreChat User]}}\n",
+			want: []string{`application "a" allows group "LibreChat User", which is not declared in the manifest; did you mean "LibreChat Users"?`},
+		},
+		"undeclared group: declaring adopts it": {
+			yaml: "version: 1\napplications:\n  - {name: A, slug: a, access: {groups: [Engineering]}}\n",
+			want: []string{`application "a" allows group "Engineering", which is not declared in the manifest; declare it under groups (if it already exists in authentik, declaring it adopts it, its members untouched)`},
+		},
 		"reserved slug": {
 			yaml: "version: 1\napplications:\n  - name: A\n    slug: authorize\n",
 			want: []string{`m.yaml:4:5: application slug "authorize" is reserved`},

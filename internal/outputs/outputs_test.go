@@ -2,6 +2,7 @@ package outputs
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,6 +63,10 @@ func TestValidate(t *testing.T) {
 			edit: func(s string) string { return s + "        env:\n          OPENID_SCOPES: openid\n" },
 			want: []string{`OPENID_SCOPE`},
 		},
+		"ImageURLWithSpace": {
+			edit: func(s string) string { return s + "        image_url: https://x.example.com/a b.png\n" },
+			want: []string{"m.yaml:14:9:", "OPENID_IMAGE_URL must not contain spaces"},
+		},
 		"ButtonLabelWithHash": {
 			edit: func(s string) string { return s + "        button_label: \"Log in #1\"\n" },
 			want: []string{`OPENID_BUTTON_LABEL`},
@@ -70,7 +75,7 @@ func TestValidate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			m := parse(t, tc.edit(base))
-			err := m.Validate(Validate)
+			err := m.Validate(Validator(Options{}))
 			if len(tc.want) == 0 {
 				assert.NoError(t, err)
 				return
@@ -90,7 +95,7 @@ func TestLibreChatVarsFromLiveState(t *testing.T) {
 		Providers:     []plan.Provider{{PK: 3, Name: "chat", Type: "oauth2", PropertyMappings: []string{"x", "e", "p", "o"}, Detail: &plan.OAuth2Detail{ClientID: "id123", ClientSecret: "sec456"}}},
 		Applications:  []plan.Application{{Slug: "chat", Provider: 3}},
 	}
-	vars, err := LibreChatVars("https://auth.example.com/", &m.Applications[0], live, "s3ss10n")
+	vars, err := libreChatVars("https://auth.example.com/", &m.Applications[0], live, "s3ss10n")
 	require.NoError(t, err)
 	got := map[string]string{}
 	for _, v := range vars {
@@ -104,8 +109,23 @@ func TestLibreChatVarsFromLiveState(t *testing.T) {
 	assert.Equal(t, "https://chat.example.com", got["DOMAIN_SERVER"])
 
 	live.Applications = nil
-	_, err = LibreChatVars("https://auth.example.com", &m.Applications[0], live, "s")
+	_, err = libreChatVars("https://auth.example.com", &m.Applications[0], live, "s")
 	assert.ErrorContains(t, err, "run apply first")
+}
+
+// libreChatVars computes the librechat output's settings from live state,
+// with the session secret given.
+func libreChatVars(public string, a *manifest.Application, live *plan.Live, session string) ([]Var, error) {
+	v, err := LiveValues(public, a, live)
+	if err != nil {
+		return nil, err
+	}
+	v.Existing = map[string]string{"OPENID_SESSION_SECRET": session}
+	rs, err := Resolve(a, Options{})
+	if err != nil {
+		return nil, err
+	}
+	return VarsFor(rs[0], v, nil, nil)
 }
 
 func TestSessionSecretIsKept(t *testing.T) {
@@ -118,7 +138,14 @@ func TestSessionSecretIsKept(t *testing.T) {
 }
 
 func TestEnvFileIsRelativeToTheManifest(t *testing.T) {
-	m, ds := manifest.Parse("/etc/provision/m.yaml", []byte(base+"        file: ../librechat/.env\n"), func(string) (string, bool) { return "", false })
+	dir := t.TempDir()
+	m, ds := manifest.Parse(filepath.Join(dir, "m.yaml"), []byte(base+"        file: librechat.env\n"), func(string) (string, bool) { return "", false })
 	require.Empty(t, ds)
-	assert.Equal(t, "/etc/librechat/.env", EnvFile(&m.Applications[0]))
+	assert.Equal(t, filepath.Join(dir, "librechat.env"), EnvFile(&m.Applications[0]))
+
+	m, ds = manifest.Parse("/etc/provision/m.yaml", []byte(base+"        file: ../librechat/.env\n"), func(string) (string, bool) { return "", false })
+	require.Empty(t, ds)
+	assert.Equal(t, "", EnvFile(&m.Applications[0]), "a file outside the manifest's directory is refused")
+	_, err := Resolve(&m.Applications[0], Options{})
+	assert.ErrorContains(t, err, "m.yaml:14:9: application \"chat\", output librechat: file ../librechat/.env leaves the directory /etc/provision")
 }

@@ -22,6 +22,7 @@ func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // each naming its manifest position.
 func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	c := newComputer(m, live)
+	c.stack = c.newStack()
 	stages := make([][]Change, len(registry))
 	deletes := make([][]Change, len(registry))
 	for i, k := range registry {
@@ -36,16 +37,27 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 			}
 		}
 	}
+	prune, own := c.ownership(declaredOutposts(m))
+	for _, ch := range prune {
+		i := registryIndex(ch.Kind)
+		if ch.Action == Delete {
+			deletes[i] = append(deletes[i], *ch)
+		} else {
+			stages[i] = append(stages[i], *ch)
+		}
+	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{}
+	p := &Plan{Ownership: own}
 	for i := range registry {
 		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
 	for i := len(registry) - 1; i >= 0; i-- {
 		p.Changes = append(p.Changes, sortedByKey(deletes[i])...)
 	}
+	addWarnings(p)
+	annotate(p, m)
 	return p, nil
 }
 
@@ -73,6 +85,8 @@ type computer struct {
 	groupsByPK     map[string]*Group
 	bindingsByApp  map[string][]Binding // by target
 	unreadable     map[string]Unreadable
+	// stack is the manifest's stack ownership (ownership.go); nil without.
+	stack *stack
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {
@@ -110,6 +124,15 @@ func byKey[K comparable, T any](items []T, key func(*T) K) map[K]*T {
 	m := make(map[K]*T, len(items))
 	for i := range items {
 		m[key(&items[i])] = &items[i]
+	}
+	return m
+}
+
+// byValue is byKey with copies, for indexes read by value.
+func byValue[K comparable, T any](items []T, key func(*T) K) map[K]T {
+	m := make(map[K]T, len(items))
+	for i := range items {
+		m[key(&items[i])] = items[i]
 	}
 	return m
 }

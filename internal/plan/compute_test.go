@@ -305,6 +305,22 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 			live:     freshLive,
 			want:     []string{`m.yaml:5:5: flow "nope": not found in authentik`},
 		},
+		"MisspeltFlow": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    invalidation_flow: default-provider-invalidaton-flow\n",
+			live:     freshLive,
+			want:     []string{`m.yaml:5:5: flow "default-provider-invalidaton-flow": not found in authentik; did you mean "default-provider-invalidation-flow"?`},
+		},
+		"MisspeltSigningKey": {
+			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    signing_key: authentik Self-signed Certficate\n",
+			live:     freshLive,
+			want:     []string{`key pair "authentik Self-signed Certficate": not found in authentik; did you mean "authentik Self-signed Certificate"?`},
+		},
+		"MisspeltScopeAgainstManifestAndLive": {
+			manifest: "version: 1\nscope_mappings:\n  - {name: Roles, scope_name: roles, expression: 'return {}'}\nproviders:\n  - name: p\n    type: oauth2\n    scopes: [openid, rolse, emial]\n",
+			live:     freshLive,
+			want: []string{`scope "rolse": no scope mapping has this scope name; did you mean "roles"?`,
+				`scope "emial": no scope mapping has this scope name; did you mean "email"?`},
+		},
 		"AmbiguousScope": {
 			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    scopes: [custom]\n",
 			live: func() *Live {

@@ -91,7 +91,7 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	for _, pk := range l.Providers {
 		name := c.providerLabel(pk)
 		have = append(have, name)
-		if o.Exclusive && !slices.Contains(want, name) {
+		if (o.Exclusive || c.prunesAttachment(o.Name, name)) && !slices.Contains(want, name) {
 			spec.RemoveProviders = append(spec.RemoveProviders, pk)
 			continue
 		}

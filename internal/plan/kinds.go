@@ -76,7 +76,7 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
 	}
-	return r
+	return r.Add(ownershipReads(m))
 }
 
 // SpecOf returns a change's spec as the kind's spec type, or an error that

@@ -14,6 +14,9 @@ type Live struct {
 	Applications  []Application
 	Bindings      []Binding
 	Outposts      []Outpost
+	// Stacks are the stacks' ownership records (ownership.go), read when
+	// the manifest names a stack.
+	Stacks []StackRecord
 	// Unreadable lists objects the client could not decode (e.g. an enum
 	// value newer than this build knows). They break the plan only when the
 	// manifest touches them.

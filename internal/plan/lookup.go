@@ -26,7 +26,11 @@ func matching[T any](items []T, key func(*T) string, want string) []*T {
 func exactlyOne[T any](c *computer, what string, items []T, key func(*T) string, want string, pos manifest.Position) (*T, bool) {
 	found := matching(items, key, want)
 	if len(found) != 1 {
-		c.fail(pos, "%s %q: %s", what, want, matches(len(found)))
+		msg := matches(len(found))
+		if len(found) == 0 {
+			msg += didYouMean(want, keysOf(items, key))
+		}
+		c.fail(pos, "%s %q: %s", what, want, msg)
 		return nil, false
 	}
 	return found[0], true
@@ -116,7 +120,7 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 				return Reference{}, false
 			}
 		}
-		c.fail(pos, "scope %q: no scope mapping has this scope name; declare one under scope_mappings", scope)
+		c.fail(pos, "scope %q: no scope mapping has this scope name%s; declare one under scope_mappings", scope, didYouMean(scope, c.scopeNames()))
 	default:
 		c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(names), strings.Join(names, ", "))
 	}

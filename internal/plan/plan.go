@@ -46,6 +46,9 @@ type Plan struct {
 	// outposts), then deletes in reverse.
 	// Objects that need no change are absent.
 	Changes []Change
+	// Ownership is what the stack's ownership record becomes (adoptions,
+	// entries released); nil when the manifest names no stack.
+	Ownership *Ownership
 }
 
 // Change is one create, update or delete of one object.
@@ -64,6 +67,10 @@ type Change struct {
 	// shows but does not perform (display only: never drives apply), e.g.
 	// providers deleted with their application.
 	Notes []string
+	// Warnings are consequences for the client applications that the plan
+	// points out (display only; exit codes are unaffected), e.g. a changed
+	// sub_mode, after which existing users are seen as new users.
+	Warnings []string
 	// Spec is what the executor sends: the kind's own spec type (GroupSpec
 	// for groups, ...), nil for Delete. See SpecOf.
 	Spec any
@@ -76,10 +83,13 @@ type FieldChange struct {
 	Before    any
 	After     any
 	Sensitive bool
+	// RunsOnServer marks code that authentik executes (a Python
+	// expression): plans show it whole, flagged for review (annotate.go).
+	RunsOnServer bool
 }
 
 // HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 || p.Ownership.Changes() }
 
 // Summary counts the changes by action.
 func (p *Plan) Summary() (add, change, destroy int) {

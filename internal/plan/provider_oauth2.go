@@ -60,7 +60,8 @@ var oauth2Type = &providerType{
 		s.ClientType = f.str("client_type", p.ClientType, d.ClientType)
 		s.ClientID = f.str("client_id", p.ClientID, d.ClientID)
 		s.ClientSecret = f.secret("client_secret", p.ClientSecret, d.ClientSecret)
-		if p.Src.Has("redirect_uris") {
+		// Declared, or derived from the application's outputs.
+		if p.Src.Has("redirect_uris") || len(p.RedirectURIs) > 0 {
 			want := make([]RedirectURI, 0, len(p.RedirectURIs))
 			for _, r := range p.RedirectURIs {
 				mode := r.MatchingMode

@@ -16,6 +16,8 @@ func Checklist(w io.Writer, items []check.Item, color bool) error {
 			mark, col = "!", yellow
 		case check.Fail:
 			mark, col = "✗", red
+		case check.Info:
+			mark, col = "·", bold
 		}
 		tw.printf("  %s%s%s %-42s %s\n", tw.c(col), mark, tw.c(reset), it.Name, it.Detail)
 	}

@@ -10,9 +10,14 @@ import (
 // jsonPlan is the stable machine-readable form of a plan. Its shape changes
 // only together with plan.FormatVersion.
 type jsonPlan struct {
-	FormatVersion string       `json:"format_version"`
-	Changes       []jsonChange `json:"changes"`
-	Summary       jsonSummary  `json:"summary"`
+	FormatVersion string `json:"format_version"`
+	// RunsOnServer says some change sets code that authentik executes, so
+	// a pipeline can require a second reviewer. Absent when false.
+	RunsOnServer bool         `json:"runs_on_server,omitempty"`
+	Changes      []jsonChange `json:"changes"`
+	Summary      jsonSummary  `json:"summary"`
+	// Ownership is present when the manifest names a stack (ownership.go).
+	Ownership *jsonOwnership `json:"ownership,omitempty"`
 }
 
 type jsonChange struct {
@@ -23,6 +28,10 @@ type jsonChange struct {
 	Source string      `json:"source,omitempty"`
 	Fields []jsonField `json:"fields"`
 	Notes  []string    `json:"notes,omitempty"`
+	// RunsOnServer: a field of this change is code authentik executes.
+	RunsOnServer bool `json:"runs_on_server,omitempty"`
+	// Warnings: see plan.Change.Warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // jsonField leaves Before/After out for sensitive fields.
@@ -31,6 +40,8 @@ type jsonField struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// RunsOnServer: the value is code authentik executes, shown whole.
+	RunsOnServer bool `json:"runs_on_server,omitempty"`
 }
 
 type jsonSummary struct {
@@ -43,9 +54,12 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
-			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive}
+			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive, RunsOnServer: f.RunsOnServer}
+			if f.RunsOnServer {
+				jc.RunsOnServer, out.RunsOnServer = true, true
+			}
 			if !f.Sensitive {
 				jf.Before, jf.After = f.Before, f.After
 			}
@@ -54,6 +68,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 		out.Changes = append(out.Changes, jc)
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
+	out.Ownership = ownershipJSON(p.Ownership)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

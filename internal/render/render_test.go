@@ -104,3 +104,16 @@ func TestProgress(t *testing.T) {
 		`provider "LibreChat": created [1.5s]`,
 		`group "g": update failed after 1.5s`, ""}, "\n"), b.String())
 }
+
+func TestOwnershipLinesInTextAndMarkdown(t *testing.T) {
+	p := &plan.Plan{Ownership: &plan.Ownership{Stack: "prod",
+		Adopt:   []plan.Owned{{Kind: plan.KindApplication, Key: "wiki"}},
+		Release: []plan.Released{{Owned: plan.Owned{Kind: plan.KindGroup, Key: "Staff"}, Reason: "deleted outside provision"}}}}
+	var text, md strings.Builder
+	require.NoError(t, Text(&text, p, TextOptions{}))
+	assert.Contains(t, text.String(), `# application "wiki" will be adopted by stack "prod"`)
+	assert.Contains(t, text.String(), `# group "Staff" will be released from stack "prod"'s record (deleted outside provision)`)
+	require.NoError(t, Markdown(&md, p))
+	assert.Contains(t, md.String(), "**Stack prod**: 1 to adopt, 1 to release.")
+	assert.Contains(t, md.String(), "- application &#34;wiki&#34; will be adopted")
+}

@@ -48,6 +48,9 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		for _, n := range c.Notes {
 			tw.printf("  # (%s)\n", n)
 		}
+		for _, w := range c.Warnings {
+			tw.printf("  %s# warning: %s%s\n", tw.c(bold), w, tw.c(reset))
+		}
 		if c.Action == plan.Delete {
 			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
 			continue
@@ -62,10 +65,15 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 			if c.Action == plan.Create || f.Before == nil {
 				fsym, fcol = "+", green
 			}
+			if f.RunsOnServer && !f.Sensitive {
+				tw.codeField(fsym, fcol, f.Field, width, f)
+				continue
+			}
 			tw.printf("      %s%s%s %-*s = %s\n", tw.c(fcol), fsym, tw.c(reset), width, f.Field, fieldValue(f, c.Action == plan.Create))
 		}
 		tw.printf("    }\n")
 	}
+	ownershipText(tw, p.Ownership)
 	add, change, destroy := p.Summary()
 	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
 	return tw.err

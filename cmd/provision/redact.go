@@ -1,0 +1,70 @@
+package main
+
+import (
+	"net/url"
+
+	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/librechat"
+
+	"github.com/provision/provision/internal/redact"
+)
+
+// bypassRedaction is a test hook: when set, the streams are not masked, so
+// the secret-hygiene test can prove that its leak detector catches a leak.
+var bypassRedaction bool
+
+// redacted wraps the output streams with one Redactor: every byte a command
+// prints (stdout, stderr, errors, JSON, the sandbox's request log) passes
+// through it. Commands register the secrets they learn with
+// streams.secret(...). The returned flush writes any held-back tail.
+func redacted(s IOStreams) (IOStreams, func()) {
+	r := redact.New()
+	if bypassRedaction {
+		r.Disable()
+	}
+	out, errOut := redact.NewWriter(s.Out, r), redact.NewWriter(s.ErrOut, r)
+	s.Out, s.ErrOut, s.Redactor = out, errOut, r
+	return s, func() {
+		_ = out.Flush()
+		_ = errOut.Flush()
+	}
+}
+
+// secret registers values to mask in every output of this run.
+func (s IOStreams) secret(values ...string) {
+	if s.Redactor != nil {
+		s.Redactor.Add(values...)
+	}
+}
+
+// secretURL registers the password of a URL's userinfo.
+func (s IOStreams) secretURL(raw string) {
+	if s.Redactor == nil {
+		return
+	}
+	s.Redactor.AddURL(raw)
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			s.Redactor.Add(pw, url.QueryEscape(pw))
+		}
+	}
+}
+
+// allowPrinted exempts values a command prints on purpose: env's output is
+// the client's configuration, secrets included (like the .env file). The
+// token and URL userinfo are never exempted.
+func (s IOStreams) allowPrinted(values ...string) {
+	if s.Redactor != nil {
+		s.Redactor.Allow(values...)
+	}
+}
+
+// registerSecretVars masks the values LibreChat's catalog marks secret
+// (the client and session secrets) that a command writes to a file.
+func registerSecretVars(s IOStreams, vars []dotenv.Var) {
+	for _, v := range vars {
+		if setting, known := librechat.Lookup(v.Key); known && setting.Secret {
+			s.secret(v.Value)
+		}
+	}
+}

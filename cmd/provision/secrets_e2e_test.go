@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/emulator/emulatortest"
+)
+
+// Secrets the hygiene test feeds in. None may appear in any output: not the
+// token, not the URL's userinfo password, not a sensitive variable's value,
+// not a client secret the run read. The .env file (and env's stdout, which
+// is that file's content) is meant to hold its client's secrets and nothing
+// else of these.
+const (
+	hygieneToken     = "tok-HYGIENE-0123456789abcdef"
+	hygienePassword  = "hunter2-HYGIENE"
+	hygieneSensitive = "grafana-SENSITIVE-value-42"
+)
+
+const hygieneManifest = `version: 1
+variables:
+  LIBRECHAT_URL: {}
+  GRAFANA_SECRET: {sensitive: true}
+groups:
+  - name: LibreChat Users
+    attributes:
+      webhook: "https://hooks.example.com/${GRAFANA_SECRET}"
+      api_password: literal-password-value
+scope_mappings:
+  - name: "roles: group names"
+    scope_name: roles
+    expression: |
+      groups = [g.name for g in request.user.groups.all()]
+      return {"roles": groups}
+providers:
+  - name: LibreChat
+    type: oauth2
+    scopes: [openid, profile, email, roles]
+    redirect_uris:
+      - url: ${LIBRECHAT_URL}/oauth/openid/callback
+  - name: Grafana
+    type: oauth2
+    client_secret: ${GRAFANA_SECRET}
+    redirect_uris:
+      - url: https://grafana.example.com/login/generic_oauth
+applications:
+  - name: LibreChat
+    slug: librechat
+    provider: LibreChat
+    meta_launch_url: ${LIBRECHAT_URL}
+    access:
+      groups: [LibreChat Users]
+    outputs:
+      librechat:
+        url: ${LIBRECHAT_URL}
+        file: librechat.env
+  - name: Grafana
+    slug: grafana
+    provider: Grafana
+`
+
+// leak is one secret found where it must not be.
+type leak struct{ where, secret string }
+
+// hygieneRun runs every command and output mode with the secrets above and
+// returns every place one of them appeared. It asserts the exit codes, so
+// a run that fails early cannot pass by printing nothing.
+func hygieneRun(t *testing.T) []leak {
+	srv, emu := emulatortest.NewServer(t, emulator.Options{Token: hygieneToken})
+	dir := t.TempDir()
+	mf := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(mf, []byte(hygieneManifest), 0o644))
+	withUserinfo := strings.Replace(srv.URL, "http://", "http://admin:"+hygienePassword+"@", 1)
+	c := &cli{t: t, url: srv.URL, emu: emu, env: map[string]string{
+		"AUTHENTIK_URL":   withUserinfo,
+		"AUTHENTIK_TOKEN": hygieneToken,
+		"LIBRECHAT_URL":   "https://chat.example.com",
+		"GRAFANA_SECRET":  hygieneSensitive,
+	}}
+
+	var leaks []leak
+	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive}
+	scan := func(where, text string, allowed ...string) {
+		for name, s := range secrets {
+			if strings.Contains(text, s) && !contains(allowed, name) {
+				leaks = append(leaks, leak{where, name})
+			}
+		}
+		if m := regexp.MustCompile(`://[^/\s"]*@`).FindString(text); m != "" && !strings.Contains(m, "(sensitive)") {
+			leaks = append(leaks, leak{where, "URL userinfo " + m})
+		}
+	}
+	step := func(want int, args ...string) result {
+		t.Helper()
+		r := c.run(args...)
+		require.Equal(t, want, r.code, "%v\nstdout:\n%s\nstderr:\n%s", args, r.out, r.err)
+		scan(strings.Join(args, " ")+" (stdout)", r.out)
+		scan(strings.Join(args, " ")+" (stderr)", r.err)
+		return r
+	}
+
+	step(exitOK, "validate", "-f", mf)
+	plan := step(exitOK, "plan", "-f", mf)
+	require.Contains(t, plan.out, "attributes.webhook")
+	step(exitOK, "plan", "-f", mf, "-o", "json")
+	step(exitOK, "apply", "-f", mf, "--auto-approve")
+
+	// From here the run reads client secrets from authentik: they too.
+	lc, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(t.Context(), emu.ProviderPK("LibreChat")).Execute()
+	require.NoError(t, err)
+	secrets["client secret"] = lc.GetClientSecret()
+	require.NotEmpty(t, secrets["client secret"])
+
+	// Drift on every sensitive field, so the plans show before and after.
+	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
+		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
+	require.NoError(t, err)
+	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode")
+	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "json")
+	step(exitOK, "apply", "-f", mf, "--auto-approve")
+	step(exitOK, "plan", "-f", mf)
+
+	// env prints the client's configuration: its client secret is the point.
+	r := c.run("env", "-f", mf, "--app", "librechat")
+	require.Equal(t, exitOK, r.code, r.err)
+	require.Contains(t, r.out, "OPENID_CLIENT_SECRET="+secrets["client secret"])
+	scan("env (stdout)", r.out, "client secret")
+	scan("env (stderr)", r.err)
+	step(exitOK, "env", "-f", mf, "--app", "librechat", "--out", filepath.Join(dir, "out.env"))
+	step(exitOK, "show", "-f", mf, "--app", "librechat")
+	step(exitOK, "show", "-f", mf, "--app", "grafana")
+	step(exitOK, "check", "-f", mf, "--app", "librechat")
+
+	// Errors: a sensitive value in a field whose error quotes it; the token
+	// asked for by a manifest; an unreachable URL with userinfo.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nproviders:\n  - name: x\n    type: oauth2\n    redirect_uris:\n      - url: \"${GRAFANA_SECRET}\"\n"), 0o644))
+	step(exitError, "validate", "-f", bad)
+	step(exitError, "plan", "-f", bad)
+	steal := filepath.Join(dir, "steal.yaml")
+	require.NoError(t, os.WriteFile(steal, []byte("version: 1\napplications:\n  - name: x\n    slug: x\n    meta_launch_url: https://x.example.com/${AUTHENTIK_TOKEN}\n"), 0o644))
+	for _, args := range [][]string{{"validate"}, {"plan"}, {"plan", "-o", "json"}, {"apply", "--auto-approve"}} {
+		step(exitError, append(args, "-f", steal)...)
+	}
+	c.env["AUTHENTIK_URL"] = "http://admin:" + hygienePassword + "@127.0.0.1:1"
+	step(exitError, "plan", "-f", mf)
+	c.env["AUTHENTIK_URL"] = "ftp://admin:" + hygienePassword + "@host"
+	step(exitError, "plan", "-f", mf)
+	c.env["AUTHENTIK_URL"] = withUserinfo
+	c.env["AUTHENTIK_TOKEN"] = hygieneToken + "-wrong"
+	step(exitError, "plan", "-f", mf)
+	c.env["AUTHENTIK_TOKEN"] = hygieneToken
+
+	// Files: the .env holds its client secret, and never the others.
+	for _, f := range []string{"librechat.env", "out.env"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		scan(f, string(b), "client secret")
+	}
+
+	// The sandbox's request log, with the token in a header and a query.
+	leaks = append(leaks, sandboxLeaks(t)...)
+	return leaks
+}
+
+// sandboxLeaks runs the sandbox with --log-requests and an explicit token,
+// sends requests bearing it, and reports where it appeared.
+func sandboxLeaks(t *testing.T) []leak {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests", "--token", hygieneToken}, streams)
+	}()
+	var url string
+	re := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)`)
+	require.Eventually(t, func() bool {
+		m := re.FindStringSubmatch(out.String())
+		if m != nil {
+			url = m[1]
+		}
+		return m != nil
+	}, 5*time.Second, 10*time.Millisecond)
+	for _, path := range []string{"/api/v3/core/users/me/", "/api/v3/core/users/me/?token=" + hygieneToken + "&page=1", "/application/o/token/?client_secret=" + hygieneToken, "/api/v3/core/groups/?search=" + hygieneToken} {
+		req, _ := http.NewRequest(http.MethodGet, url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+hygieneToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	require.Eventually(t, func() bool { return strings.Count(errOut.String(), "\n") >= 4 }, 2*time.Second, 10*time.Millisecond)
+	cancel()
+	require.Equal(t, exitOK, <-done)
+	require.Contains(t, errOut.String(), "GET /api/v3/core/users/me/ 200")
+	var leaks []leak
+	if strings.Contains(out.String(), hygieneToken) {
+		leaks = append(leaks, leak{"sandbox (stdout)", "token"})
+	}
+	if strings.Contains(errOut.String(), hygieneToken) {
+		leaks = append(leaks, leak{"sandbox --log-requests (stderr)", "token"})
+	}
+	return leaks
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSecretHygiene: no secret appears in any output of any command.
+func TestSecretHygiene(t *testing.T) {
+	leaks := hygieneRun(t)
+	for _, l := range leaks {
+		t.Errorf("%s leaked in %s", l.secret, l.where)
+	}
+}
+
+// The hygiene test can fail: with the redactor bypassed, it finds leaks
+// (a validation error quoting a sensitive value, the sandbox's request log
+// printing the token in a search query), so the redactor is what stops them.
+func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
+	bypassRedaction = true
+	t.Cleanup(func() { bypassRedaction = false })
+	leaks := hygieneRun(t)
+	require.NotEmpty(t, leaks)
+	found := map[string]bool{}
+	for _, l := range leaks {
+		found[l.secret] = true
+	}
+	assert.True(t, found["sensitive variable"], "leaks: %v", leaks)
+	assert.True(t, found["token"], "leaks: %v", leaks)
+	t.Logf("with the redactor bypassed, %d leaks: %v", len(leaks), fmt.Sprint(leaks))
+}

@@ -1,0 +1,106 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// OutputInput is what Output compares for one output of a preset other
+// than LibreChat (which has its own LibreChat checklist).
+type OutputInput struct {
+	// Label names the client application ("Grafana").
+	Label string
+	// DiscoveryURL is the discovery document at authentik's public URL;
+	// APIURL is the address provision reaches the API at.
+	DiscoveryURL, APIURL string
+	// RedirectURI is the preset's callback ("" when it has none).
+	RedirectURI string
+	// Expected is what the output should hold, computed from authentik;
+	// Actual what its file holds (nil: computed, no file yet). Secret
+	// names the keys whose values are never shown.
+	Expected, Actual map[string]string
+	Secret           map[string]bool
+	Slug             string
+	Groups           []string
+	Live             *plan.Live
+}
+
+// Output checks an output of a preset: the application and provider, the
+// discovery document at authentik's public URL and its issuer, the
+// redirect URI, that the file holds what authentik says, and the access
+// groups. It never stops at the first failure.
+func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
+	var items []Item
+	add := func(name string, st Status, format string, args ...any) {
+		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
+	}
+	app, prov := lookup(in.Live, in.Slug)
+	if app == nil || prov == nil {
+		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", in.Slug)
+		return items
+	}
+	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
+
+	doc, err := oidc.FetchDiscovery(ctx, in.DiscoveryURL)
+	switch {
+	case err != nil && !sameHost(in.DiscoveryURL, in.APIURL):
+		add("discovery document", Fail, "provision reaches authentik's API at %s, but not its public URL: %v; check authentik.public_url and that %s can be reached from here", in.APIURL, err, host(in.DiscoveryURL))
+	case err != nil:
+		add("discovery document", Fail, "%v", err)
+	default:
+		add("discovery document", Pass, "%s", in.DiscoveryURL)
+		want := strings.TrimSuffix(in.DiscoveryURL, ".well-known/openid-configuration")
+		if doc.Issuer == want {
+			add("issuer", Pass, "%s", doc.Issuer)
+		} else {
+			add("issuer", Fail, "discovery says %q, expected %q", doc.Issuer, want)
+		}
+	}
+	if in.RedirectURI != "" {
+		name := "redirect URI allows " + in.Label + "'s callback"
+		if redirectAllowed(prov.OAuth2().RedirectURIs, in.RedirectURI) {
+			add(name, Pass, "%s", in.RedirectURI)
+		} else {
+			add(name, Fail, "%s is not in the provider's redirect_uris", in.RedirectURI)
+		}
+	}
+	if in.Actual != nil {
+		var differ []string
+		for k, v := range in.Expected {
+			if in.Actual[k] != v {
+				differ = append(differ, k)
+			}
+		}
+		slices.Sort(differ)
+		if len(differ) == 0 {
+			add("settings match authentik", Pass, "%d settings", len(in.Expected))
+		} else {
+			add("settings match authentik", Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
+		}
+	}
+	for _, g := range in.Groups {
+		if group := findGroup(in.Live, g); group == nil {
+			add("access group exists", Fail, "group %q not found", g)
+		} else if !bound(in.Live, app.PK, group.PK) {
+			add("access group bound", Fail, "group %q exists but is not bound to %q", g, app.Slug)
+		} else {
+			add("access group bound", Pass, "%s", g)
+		}
+	}
+	return items
+}
+
+func host(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
+}
+
+func sameHost(a, b string) bool { return host(a) == host(b) }

@@ -1,0 +1,65 @@
+package emulator_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Blueprint instances as authentik/blueprints/api.py serves them: the
+// record and lock provision keeps in disabled instances.
+func TestBlueprintInstances(t *testing.T) {
+	e := newEnv(t)
+	const col = "/api/v3/managed/blueprints/"
+	body := `{"name":"provision-stack-a","enabled":false,"content":"version: 1\nentries: []\n","context":{"format":1,"objects":[{"kind":"group","key":"g"}]}}`
+	st, m := e.rawJSON(http.MethodPost, col, body)
+	require.Equal(t, http.StatusCreated, st, m)
+	pk := m["pk"].(string)
+	assert.Equal(t, false, m["enabled"])
+	assert.Equal(t, "unknown", m["status"])
+	assert.Equal(t, "", m["last_applied_hash"])
+	assert.Equal(t, "", m["path"])
+	assert.Equal(t, map[string]any{"format": float64(1), "objects": []any{map[string]any{"kind": "group", "key": "g"}}}, m["context"])
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		want                     map[string]any
+	}{
+		{"name taken (the lock's atomicity)", http.MethodPost, col, body,
+			map[string]any{"name": []any{"Blueprint Instance with this name already exists."}}},
+		{"neither path nor content", http.MethodPost, col, `{"name":"b"}`,
+			map[string]any{"non_field_errors": []any{"Either path or content must be set."}}},
+		{"PATCH of context alone", http.MethodPatch, col + pk + "/", `{"context":{}}`,
+			map[string]any{"non_field_errors": []any{"Either path or content must be set."}}},
+		{"unknown file", http.MethodPost, col, `{"name":"b","path":"mine.yaml"}`,
+			map[string]any{"path": []any{"Blueprint file does not exist"}}},
+		{"bad version", http.MethodPost, col, `{"name":"b","content":"version: 2\n"}`,
+			map[string]any{"content": []any{"Failed to validate blueprint", "- Invalid blueprint version"}}},
+		{"null context", http.MethodPost, col, `{"name":"b","content":"version: 1\n","context":null}`,
+			map[string]any{"context": []any{"This field may not be null."}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, m := e.rawJSON(tc.method, tc.path, tc.body)
+			assert.Equal(t, 400, st)
+			assert.Equal(t, tc.want, m)
+		})
+	}
+
+	st, m = e.rawJSON(http.MethodPatch, col+pk+"/", `{"context":{"format":1,"objects":[]},"content":"version: 1\nentries: []\n"}`)
+	require.Equal(t, http.StatusOK, st, m)
+	assert.Equal(t, map[string]any{"format": float64(1), "objects": []any{}}, m["context"])
+	st, m = e.rawJSON(http.MethodPost, col, `{"name":"with-file","path":"system/bootstrap.yaml"}`)
+	require.Equal(t, http.StatusCreated, st, m)
+	assert.Equal(t, true, m["enabled"])
+
+	st, m = e.rawJSON(http.MethodGet, col+"?search=provision-stack-", "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Len(t, m["results"], 1)
+	st, m = e.rawJSON(http.MethodGet, col+"?name=with-file", "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Len(t, m["results"], 1)
+	st, _ = e.raw(http.MethodDelete, col+pk+"/", "")
+	assert.Equal(t, http.StatusNoContent, st)
+}

@@ -1,0 +1,521 @@
+// Package export writes a manifest of live authentik objects, in the
+// manifest's own conventions: references by name or slug, no pks, defaults
+// left out, secrets left out (with a comment saying how to supply them).
+// What a manifest cannot express is reported, never dropped silently. It
+// does no HTTP: it works on a plan.Live snapshot, and proves its output by
+// planning it against that same snapshot.
+package export
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
+)
+
+// Options select what to export.
+type Options struct {
+	// Apps are application slugs; each comes with its provider, access
+	// groups, outpost attachments and custom scope mappings.
+	Apps []string
+	// All exports every application, provider, custom scope mapping and
+	// outpost of a type the manifest can express.
+	All bool
+	// Source names where the objects were read (for the header comment).
+	Source string
+}
+
+// Result is an export.
+type Result struct {
+	YAML []byte
+	// Skipped lists what the manifest cannot express, one sentence each.
+	Skipped []string
+}
+
+// Reads is what an export needs read.
+func Reads() plan.Reads {
+	return plan.Reads{
+		Kinds: []plan.Kind{plan.KindFlow, plan.KindKeyPair, plan.KindSAMLMapping, plan.KindBinding, plan.KindGroup,
+			plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost},
+		ProviderTypes: manifest.ProviderTypeNames(),
+	}
+}
+
+type exporter struct {
+	live      *plan.Live
+	skipped   []string
+	groups    []*entry
+	mappings  []*entry
+	providers []*entry
+	apps      []*entry
+	outposts  []*entry
+	byKey     map[string]*entry // "kind key"
+	// lookups
+	flows     map[string]string // pk -> slug
+	keys      map[string]string // pk -> name
+	saml      map[string]string // pk -> name
+	scopes    map[string]plan.ScopeMapping
+	provByPK  map[int32]*plan.Provider
+	groupByPK map[string]plan.Group
+}
+
+// Export builds the manifest.
+func Export(live *plan.Live, o Options) (*Result, error) {
+	x := &exporter{live: live, byKey: map[string]*entry{}, flows: map[string]string{}, keys: map[string]string{},
+		saml: map[string]string{}, scopes: map[string]plan.ScopeMapping{}, provByPK: map[int32]*plan.Provider{}, groupByPK: map[string]plan.Group{}}
+	for _, f := range live.Flows {
+		x.flows[f.PK] = f.Slug
+	}
+	for _, k := range live.KeyPairs {
+		x.keys[k.PK] = k.Name
+	}
+	for _, m := range live.SAMLMappings {
+		x.saml[m.PK] = m.Name
+	}
+	for _, s := range live.ScopeMappings {
+		x.scopes[s.PK] = s
+	}
+	for i := range live.Providers {
+		x.provByPK[live.Providers[i].PK] = &live.Providers[i]
+	}
+	for _, g := range live.Groups {
+		x.groupByPK[g.PK] = g
+	}
+	for _, u := range live.Unreadable {
+		x.skip("%s %q: authentik returned a value this version of provision cannot read (%v); left out", u.Kind, u.Key, u.Err)
+	}
+	apps, err := x.selectApps(o)
+	if err != nil {
+		return nil, err
+	}
+	selected := map[int32]bool{}
+	for _, a := range apps {
+		if p := x.app(a); p != 0 {
+			selected[p] = true
+		}
+	}
+	if o.All {
+		for i := range live.Providers {
+			p := &live.Providers[i]
+			if !selected[p.PK] {
+				if x.provider(p) {
+					selected[p.PK] = true
+				}
+			}
+		}
+		for _, s := range live.ScopeMappings {
+			if s.Managed == "" {
+				x.scopeMapping(s)
+			}
+		}
+	}
+	x.outpostsFor(selected, o.All)
+	if err := x.converge(); err != nil {
+		return nil, err
+	}
+	doc, err := x.render(o)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{YAML: doc, Skipped: x.skipped}, nil
+}
+
+func (x *exporter) skip(format string, args ...any) {
+	x.skipped = append(x.skipped, fmt.Sprintf(format, args...))
+}
+
+func (x *exporter) selectApps(o Options) ([]*plan.Application, error) {
+	var out []*plan.Application
+	if o.All {
+		for i := range x.live.Applications {
+			out = append(out, &x.live.Applications[i])
+		}
+		return out, nil
+	}
+	for _, slug := range o.Apps {
+		i := slices.IndexFunc(x.live.Applications, func(a plan.Application) bool { return a.Slug == slug })
+		if i < 0 {
+			return nil, fmt.Errorf("authentik has no application with slug %q", slug)
+		}
+		if !slices.ContainsFunc(out, func(a *plan.Application) bool { return a.Slug == slug }) {
+			out = append(out, &x.live.Applications[i])
+		}
+	}
+	return out, nil
+}
+
+// app adds an application and what comes with it; it returns its provider's
+// pk when the provider is exported, else 0.
+func (x *exporter) app(a *plan.Application) int32 {
+	e := newEntry(plan.KindApplication, a.Slug)
+	e.set("name", a.Name)
+	e.set("slug", a.Slug)
+	var exported int32
+	if a.Provider != 0 {
+		if p := x.provByPK[a.Provider]; p != nil && x.provider(p) {
+			e.set("provider", p.Name)
+			exported = p.PK
+		}
+	}
+	for _, pk := range a.BackchannelProviders {
+		if p := x.provByPK[pk]; p != nil {
+			x.skip("application %q: backchannel provider %q (%s) cannot be expressed in a manifest; left as it is", a.Slug, p.Name, p.TypeLabel)
+		}
+	}
+	setIf(e, "meta_launch_url", a.MetaLaunchURL, "")
+	setIf(e, "meta_description", a.MetaDescription, "")
+	setIf(e, "meta_publisher", a.MetaPublisher, "")
+	setIf(e, "meta_icon", a.MetaIcon, "")
+	setIf(e, "group", a.Group, "")
+	if a.OpenInNewTab {
+		e.set("open_in_new_tab", true)
+	}
+	setIf(e, "policy_engine_mode", a.PolicyEngineMode, "any")
+	var groups []string
+	for _, b := range x.live.Bindings {
+		if b.Target != a.PK {
+			continue
+		}
+		switch {
+		case b.Group != "":
+			g, ok := x.groupByPK[b.Group]
+			if !ok {
+				continue
+			}
+			groups = append(groups, g.Name)
+			x.group(g)
+		case b.Policy != "":
+			x.skip("application %q: a policy binding (policy %s) cannot be expressed in a manifest; left as it is", a.Slug, b.Policy)
+		case b.User != 0:
+			x.skip("application %q: a binding of user %d cannot be expressed in a manifest; left as it is", a.Slug, b.User)
+		}
+	}
+	if len(groups) > 0 {
+		e.set("access", map[string]any{"groups": uniqueSorted(groups)})
+	}
+	x.add(e, &x.apps)
+	return exported
+}
+
+func (x *exporter) group(g plan.Group) {
+	if slices.Contains(manifest.DefaultGroups, g.Name) || x.byKey[ref(plan.KindGroup, g.Name)] != nil {
+		return
+	}
+	e := newEntry(plan.KindGroup, g.Name)
+	e.set("name", g.Name)
+	if g.IsSuperuser {
+		e.set("is_superuser", true)
+	}
+	if len(g.Attributes) > 0 {
+		e.set("attributes", g.Attributes)
+	}
+	x.add(e, &x.groups)
+}
+
+func (x *exporter) scopeMapping(s plan.ScopeMapping) {
+	if x.byKey[ref(plan.KindScopeMapping, s.Name)] != nil {
+		return
+	}
+	e := newEntry(plan.KindScopeMapping, s.Name)
+	e.set("name", s.Name)
+	e.set("scope_name", s.ScopeName)
+	setIf(e, "description", s.Description, "")
+	e.set("expression", s.Expression)
+	x.add(e, &x.mappings)
+}
+
+// provider adds a provider of a type the manifest expresses; false for
+// another type (reported).
+func (x *exporter) provider(p *plan.Provider) bool {
+	if x.byKey[ref(plan.KindProvider, p.Name)] != nil {
+		return true
+	}
+	if manifest.ProviderTypeOf(p.Type) == nil {
+		label := p.TypeLabel
+		if label == "" {
+			label = p.Type
+		}
+		x.skip("provider %q is a %s, which the manifest cannot express; left out", p.Name, label)
+		return false
+	}
+	if p.Detail == nil {
+		x.skip("provider %q: its %s fields were not read; left out", p.Name, p.Type)
+		return false
+	}
+	e := newEntry(plan.KindProvider, p.Name)
+	e.set("name", p.Name)
+	e.set("type", p.Type)
+	switch d := p.Detail.(type) {
+	case *plan.OAuth2Detail:
+		e.set("client_id", d.ClientID)
+		uris := make([]any, 0, len(d.RedirectURIs))
+		for _, r := range d.RedirectURIs {
+			u := map[string]any{"url": r.URL}
+			if r.MatchingMode != "strict" {
+				u["matching_mode"] = r.MatchingMode
+			}
+			uris = append(uris, u)
+		}
+		e.set("redirect_uris", uris)
+		// Fields the manifest has no default for are compared only when
+		// declared: each is exported when it is not authentik's model
+		// default (authentik/providers/oauth2/models.py).
+		setIf(e, "sub_mode", d.SubMode, "hashed_user_id")
+		setIf(e, "issuer_mode", d.IssuerMode, "per_provider")
+		setBool(e, "include_claims_in_id_token", d.IncludeClaimsInIDToken, true)
+		setIf(e, "access_code_validity", d.AccessCodeValidity, "minutes=1")
+		setIf(e, "access_token_validity", d.AccessTokenValidity, "hours=1")
+		setIf(e, "refresh_token_validity", d.RefreshTokenValidity, "days=30")
+		setIf(e, "logout_uri", d.LogoutURI, "")
+		setIf(e, "logout_method", d.LogoutMethod, "backchannel")
+		if d.ClientType == "confidential" {
+			e.comment = "client_secret is not exported (secrets never are), and its absence is not a change: authentik keeps the current one. To set it from the manifest, add client_secret: ${SOME_VARIABLE}."
+		}
+	case *plan.ProxyDetail:
+		e.set("external_host", d.ExternalHost)
+		setIf(e, "internal_host", d.InternalHost, "")
+		setIf(e, "mode", d.Mode, "proxy")
+		setBool(e, "internal_host_ssl_validation", d.InternalHostSSLValidation, true)
+		setIf(e, "skip_path_regex", d.SkipPathRegex, "")
+		setIf(e, "cookie_domain", d.CookieDomain, "")
+		setBool(e, "intercept_header_auth", d.InterceptHeaderAuth, true)
+		setIf(e, "access_token_validity", d.AccessTokenValidity, "hours=1")
+		setIf(e, "refresh_token_validity", d.RefreshTokenValidity, "days=30")
+	case *plan.SAMLDetail:
+		e.set("acs_url", d.ACSURL)
+		setIf(e, "audience", d.Audience, "")
+		setIf(e, "issuer", d.Issuer, "authentik")
+		if d.VerificationKP != "" {
+			e.set("verification_kp", x.keys[d.VerificationKP])
+		}
+		if d.NameIDMapping != "" {
+			e.set("name_id_mapping", x.saml[d.NameIDMapping])
+		}
+		setIf(e, "digest_algorithm", d.DigestAlgorithm, "http://www.w3.org/2001/04/xmlenc#sha256")
+		setIf(e, "signature_algorithm", d.SignatureAlgorithm, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+		setIf(e, "assertion_valid_not_before", d.AssertionValidNotBefore, "minutes=-5")
+		setIf(e, "assertion_valid_not_on_or_after", d.AssertionValidNotOnOrAfter, "minutes=5")
+		setIf(e, "session_valid_not_on_or_after", d.SessionValidNotOnOrAfter, "minutes=86400")
+		setBool(e, "sign_response", d.SignResponse, false)
+	case *plan.LDAPDetail:
+		e.set("base_dn", d.BaseDN)
+		setBool(e, "mfa_support", d.MFASupport, true)
+		if d.UIDStartNumber != 2000 {
+			e.set("uid_start_number", d.UIDStartNumber)
+		}
+		if d.GIDStartNumber != 4000 {
+			e.set("gid_start_number", d.GIDStartNumber)
+		}
+	}
+	if p.Type == manifest.TypeOAuth2 || p.Type == manifest.TypeProxy {
+		for _, pk := range p.PropertyMappings {
+			if s, ok := x.scopes[pk]; ok && s.Managed == "" {
+				x.scopeMapping(s)
+			}
+		}
+	}
+	x.add(e, &x.providers)
+	return true
+}
+
+// outpostsFor adds the outposts serving exported providers, each listing
+// those providers (others attached stay attached: a manifest outpost is
+// not exclusive).
+func (x *exporter) outpostsFor(selected map[int32]bool, all bool) {
+	for _, o := range x.live.Outposts {
+		var names []string
+		for _, pk := range o.Providers {
+			if selected[pk] {
+				names = append(names, x.provByPK[pk].Name)
+			}
+		}
+		if len(names) == 0 && !(all && o.Managed == "") {
+			continue
+		}
+		e := newEntry(plan.KindOutpost, o.Name)
+		e.set("name", o.Name)
+		e.set("type", o.Type)
+		e.set("providers", uniqueSorted(names))
+		if o.Managed == "" && len(o.Config) > 0 {
+			x.skip("outpost %q: its config is not exported (it holds the connection settings of where it runs); it is left as it is", o.Name)
+		}
+		x.add(e, &x.outposts)
+	}
+}
+
+func (x *exporter) add(e *entry, list *[]*entry) {
+	x.byKey[ref(e.kind, e.key)] = e
+	*list = append(*list, e)
+}
+
+func ref(k plan.Kind, key string) string { return plan.Ref(k, key) }
+
+// converge plans the export against the snapshot it came from, and writes
+// every field the plan would change (a default that differs from the live
+// value) into its entry, until the plan is empty. A live value the
+// manifest cannot hold is reported instead (the plan of the export then
+// proposes that change).
+func (x *exporter) converge() error {
+	residual := map[string]bool{}
+	for range 5 {
+		doc, err := x.render(Options{})
+		if err != nil {
+			return err
+		}
+		m, diags := manifest.Parse("export.yaml", doc, func(string) (string, bool) { return "", false })
+		if len(diags) > 0 {
+			return fmt.Errorf("internal error: the export does not load: %v", diags)
+		}
+		if err := m.Validate(nil); err != nil {
+			return fmt.Errorf("the exported manifest does not validate (a live value provision refuses): %v", err)
+		}
+		p, err := plan.Compute(m, x.live)
+		if err != nil {
+			return fmt.Errorf("the exported manifest does not plan: %v", err)
+		}
+		changed := false
+		for _, c := range p.Changes {
+			e := x.byKey[ref(c.Kind, c.Key)]
+			if e == nil || c.Action != plan.Update {
+				return fmt.Errorf("internal error: the export plans %s %s %q", c.Action, c.Kind, c.Key)
+			}
+			for _, f := range c.Fields {
+				id := ref(c.Kind, c.Key) + "\x00" + f.Field
+				if f.Sensitive || residual[id] {
+					continue
+				}
+				if why := inexpressible(c.Kind, f); why != "" {
+					residual[id] = true
+					x.skip("%s %q: %s", c.Kind, c.Key, why)
+					continue
+				}
+				e.set(f.Field, manifestValue(f.Before))
+				changed = true
+			}
+		}
+		if !changed {
+			return nil
+		}
+	}
+	return fmt.Errorf("internal error: the export does not converge")
+}
+
+// inexpressible says why a live value cannot be written in a manifest, or "".
+func inexpressible(k plan.Kind, f plan.FieldChange) string {
+	if k == plan.KindProvider && f.Field == "scopes" {
+		if l, ok := f.Before.([]string); ok && len(l) == 0 {
+			return "it has no scopes, which a manifest cannot express (an OAuth2 provider needs at least openid); the export leaves scopes out, so a plan of it proposes the default scopes"
+		}
+	}
+	return ""
+}
+
+// manifestValue turns a plan display value back into a manifest value.
+func manifestValue(v any) any {
+	if s, ok := v.(string); ok && strings.HasPrefix(s, "(none") {
+		return nil
+	}
+	return v
+}
+
+func setIf(e *entry, k, v, def string) {
+	if v != def {
+		e.set(k, v)
+	}
+}
+
+func setBool(e *entry, k string, v, def bool) {
+	if v != def {
+		e.set(k, v)
+	}
+}
+
+func uniqueSorted(xs []string) []string {
+	out := slices.Clone(xs)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// entry is one manifest entry with its keys in order.
+type entry struct {
+	kind    plan.Kind
+	key     string
+	keys    []string
+	vals    map[string]any
+	comment string
+}
+
+func newEntry(k plan.Kind, key string) *entry {
+	return &entry{kind: k, key: key, vals: map[string]any{}}
+}
+
+func (e *entry) set(k string, v any) {
+	if _, ok := e.vals[k]; !ok {
+		e.keys = append(e.keys, k)
+	}
+	e.vals[k] = v
+}
+
+func (x *exporter) render(o Options) ([]byte, error) {
+	root := &yaml.Node{Kind: yaml.MappingNode}
+	if o.Source != "" {
+		root.HeadComment = "Exported by provision export from " + o.Source + ".\n" +
+			"Add \"stack: NAME\" to let provision own (and prune) these objects."
+	}
+	addKV(root, "version", &yaml.Node{Kind: yaml.ScalarNode, Value: "1", Tag: "!!int"})
+	for _, sec := range []struct {
+		name    string
+		entries []*entry
+	}{{"groups", x.groups}, {"scope_mappings", x.mappings}, {"providers", x.providers}, {"applications", x.apps}, {"outposts", x.outposts}} {
+		if len(sec.entries) == 0 {
+			continue
+		}
+		seq := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range sorted(sec.entries) {
+			n := &yaml.Node{Kind: yaml.MappingNode}
+			for i, k := range e.keys {
+				v := &yaml.Node{}
+				if err := v.Encode(e.vals[k]); err != nil {
+					return nil, err
+				}
+				escape(v)
+				addKV(n, k, v)
+				if i == 0 && e.comment != "" {
+					n.Content[0].HeadComment = e.comment
+				}
+			}
+			seq.Content = append(seq.Content, n)
+		}
+		addKV(root, sec.name, seq)
+	}
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func sorted(es []*entry) []*entry {
+	out := slices.Clone(es)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+func addKV(m *yaml.Node, k string, v *yaml.Node) {
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, v)
+}
+
+// escape keeps literal "${" from being read as a variable.
+func escape(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		n.Value = strings.ReplaceAll(n.Value, "${", "$${")
+	}
+	for _, c := range n.Content {
+		escape(c)
+	}
+}

@@ -1,0 +1,187 @@
+package manifest
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/provision/provision/internal/suggest"
+)
+
+// Variable declares an environment variable a manifest file reads with
+// ${NAME}. Substitution is declared, not ambient: a manifest from a pull
+// request can read only what it lists, and never the connection settings.
+//
+//	variables:
+//	  LIBRECHAT_URL: {description: "LibreChat's public URL"}
+//	  GRAFANA_SECRET: {sensitive: true}
+//	  REGION: {default: eu}
+type Variable struct {
+	// Description documents the variable (shown in errors about it).
+	Description string `yaml:"description"`
+	// Sensitive values are shown as (sensitive) in every plan and masked in
+	// every output, and are refused in fields authentik shows to end users.
+	Sensitive bool `yaml:"sensitive"`
+	// Default is used when the variable is not set. Not allowed with
+	// Sensitive: a secret's value does not belong in the manifest.
+	Default *string `yaml:"default"`
+}
+
+// reservedPrefix marks the connection variables (AUTHENTIK_TOKEN,
+// AUTHENTIK_URL, AUTHENTIK_CA_FILE, AUTHENTIK_INSECURE, ...): they are
+// provision's own credentials and settings and can never be substituted.
+const reservedPrefix = "AUTHENTIK_"
+
+// reserved reports whether a variable name is one that can never be
+// substituted.
+func reserved(name string) bool {
+	return strings.HasPrefix(strings.ToUpper(name), reservedPrefix) || strings.HasPrefix(strings.ToUpper(name), "PROVISION_")
+}
+
+// userVisibleKeys are fields authentik shows to end users (the application
+// library, the login and consent pages): a sensitive variable is refused
+// there, since plans could mask it but authentik would show it to everyone.
+var userVisibleKeys = map[string]bool{
+	"name": true, "slug": true, "description": true, "group": true,
+	"meta_launch_url": true, "meta_description": true, "meta_publisher": true, "meta_icon": true,
+	"external_host": true, "title": true,
+}
+
+// (Any meta_* key is user-visible too.)
+
+// scope is what substitution in one file may read.
+type scope struct {
+	file     string
+	env      LookupEnv
+	declared map[string]Variable
+	// sensitive collects the values of sensitive variables substituted.
+	sensitive map[string]bool
+}
+
+// declaredVariables reads and checks the file's variables: section. It is
+// read before any substitution, and is not itself substituted.
+func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagnostics) *scope {
+	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}}
+	if root.Kind != yaml.MappingNode {
+		return sc
+	}
+	var node *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "variables" {
+			node = root.Content[i+1]
+		}
+	}
+	if node == nil || (node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
+		return sc
+	}
+	if node.Kind != yaml.MappingNode {
+		diags.add(pos(file, node), "variables must be a map of NAME: {sensitive: true|false, default: ..., description: ...}")
+		return sc
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		key, val := node.Content[i], node.Content[i+1]
+		name := key.Value
+		switch {
+		case !validEnvName(name):
+			diags.add(pos(file, key), fmt.Sprintf("invalid variable name %q: use letters, digits and _", name))
+			continue
+		case reserved(name):
+			diags.add(pos(file, key), fmt.Sprintf("variable %s cannot be declared: AUTHENTIK_* and PROVISION_* variables are provision's connection settings and credentials, never manifest values", name))
+			continue
+		}
+		var v Variable
+		if !(val.Kind == yaml.ScalarNode && val.Tag == "!!null") {
+			checkKeys(file, val, reflect.TypeOf(Variable{}), " in variable "+name, diags)
+			if err := val.Decode(&v); err != nil {
+				diags.add(pos(file, val), fmt.Sprintf("variable %s: expected {sensitive: true|false, default: \"...\", description: \"...\"}", name))
+				continue
+			}
+		}
+		if v.Sensitive && v.Default != nil {
+			diags.add(pos(file, val), fmt.Sprintf("variable %s is sensitive and has a default: a secret's value does not belong in the manifest; remove the default and set %s in the environment", name, name))
+		}
+		sc.declared[name] = v
+	}
+	return sc
+}
+
+// lookup resolves one ${NAME} at node n (the value of key). It returns the
+// value, or false after reporting why not.
+func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (string, bool) {
+	at := pos(sc.file, n)
+	if reserved(name) {
+		diags.add(at, fmt.Sprintf("${%s} cannot be used: AUTHENTIK_* and PROVISION_* variables are provision's connection settings and credentials, never manifest values", name))
+		return "", false
+	}
+	v, ok := sc.declared[name]
+	if !ok {
+		msg := fmt.Sprintf("variable %s is not declared; declare it at the top of the file: \"variables: {%s: {}}\" (or {sensitive: true} for a secret)", name, name)
+		if s := suggest.Closest(name, sortedNames(sc.declared)); s != "" {
+			msg = fmt.Sprintf("variable %s is not declared; did you mean %s? Otherwise declare it: \"variables: {%s: {}}\"", name, s, name)
+		}
+		diags.add(at, msg)
+		return "", false
+	}
+	if v.Sensitive && (userVisibleKeys[key] || strings.HasPrefix(key, "meta_")) {
+		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: authentik shows %s to end users; use it only in fields such as client_secret", name, key, key))
+		return "", false
+	}
+	val, set := sc.env(name)
+	if !set {
+		if v.Default != nil {
+			return *v.Default, true
+		}
+		msg := fmt.Sprintf("environment variable %s is not set", name)
+		if v.Description != "" {
+			msg += " (" + v.Description + ")"
+		}
+		diags.add(at, msg)
+		return "", false
+	}
+	if v.Sensitive {
+		sc.sensitive[val] = true
+	}
+	return val, true
+}
+
+func sortedNames(m map[string]Variable) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// SensitiveValues returns the values of the sensitive variables the
+// manifest substituted, for the caller to mask in every output.
+func (m *Manifest) SensitiveValues() []string {
+	out := make([]string, 0, len(m.sensitive))
+	for v := range m.sensitive {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mergeVariables adds m's declarations and sensitive values to merged.
+func mergeVariables(merged, m *Manifest) {
+	for k, v := range m.Variables {
+		if merged.Variables == nil {
+			merged.Variables = map[string]Variable{}
+		}
+		if old, ok := merged.Variables[k]; ok && old.Sensitive {
+			v.Sensitive = true
+		}
+		merged.Variables[k] = v
+	}
+	for v := range m.sensitive {
+		if merged.sensitive == nil {
+			merged.sensitive = map[string]bool{}
+		}
+		merged.sensitive[v] = true
+	}
+}

@@ -1,0 +1,95 @@
+package manifest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestVariablesAreDeclared(t *testing.T) {
+	vars := env(map[string]string{
+		"APP_URL": "https://app.example.com", "CLIENT_SECRET": "s3cret-from-env",
+		"AUTHENTIK_TOKEN": "the-token", "AUTHENTIK_URL": "http://admin:hunter2@auth",
+	})
+	cases := map[string]struct {
+		yaml string
+		want []string // "line:col: message substring"; none = loads
+	}{
+		"declared": {
+			yaml: "version: 1\nvariables: {APP_URL: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_URL}/x\n",
+		},
+		"undeclared, with the declaration to add": {
+			yaml: "version: 1\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_URL}\n",
+			want: []string{`x.yaml:5:22: variable APP_URL is not declared; declare it at the top of the file: "variables: {APP_URL: {}}"`},
+		},
+		"misspelt": {
+			yaml: "version: 1\nvariables: {APP_URL: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_UR}\n",
+			want: []string{`x.yaml:6:22: variable APP_UR is not declared; did you mean APP_URL?`},
+		},
+		"the token, undeclared": {
+			yaml: "version: 1\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: https://x.example.com/${AUTHENTIK_TOKEN}\n",
+			want: []string{`x.yaml:5:22: ${AUTHENTIK_TOKEN} cannot be used`},
+		},
+		"the token, declared": {
+			yaml: "version: 1\nvariables: {AUTHENTIK_TOKEN: {sensitive: true}, AUTHENTIK_URL: {}}\ngroups:\n  - name: g\n    attributes: {t: \"${AUTHENTIK_TOKEN}\", u: \"${AUTHENTIK_URL}\"}\n",
+			want: []string{
+				`x.yaml:2:13: variable AUTHENTIK_TOKEN cannot be declared`,
+				`x.yaml:2:49: variable AUTHENTIK_URL cannot be declared`,
+				`x.yaml:5:21: ${AUTHENTIK_TOKEN} cannot be used`,
+				`x.yaml:5:46: ${AUTHENTIK_URL} cannot be used`,
+			},
+		},
+		"any AUTHENTIK_ variable": {
+			yaml: "version: 1\ngroups:\n  - name: g\n    attributes: {t: \"${AUTHENTIK_CA_FILE}\"}\n",
+			want: []string{`${AUTHENTIK_CA_FILE} cannot be used`},
+		},
+		"sensitive in a secret field": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${CLIENT_SECRET}\n",
+		},
+		"sensitive where end users see it": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\napplications:\n  - name: ${CLIENT_SECRET}\n    slug: a\n    meta_description: x ${CLIENT_SECRET}\n    meta_launch_url: https://x/${CLIENT_SECRET}\n",
+			want: []string{
+				`x.yaml:4:11: sensitive variable CLIENT_SECRET cannot be used in name`,
+				`x.yaml:6:23: sensitive variable CLIENT_SECRET cannot be used in meta_description`,
+				`x.yaml:7:22: sensitive variable CLIENT_SECRET cannot be used in meta_launch_url`,
+			},
+		},
+		"default": {
+			yaml: "version: 1\nvariables: {REGION: {default: eu}}\ngroups:\n  - name: g-${REGION}\n",
+		},
+		"sensitive default": {
+			yaml: "version: 1\nvariables: {PW: {sensitive: true, default: hunter2}}\n",
+			want: []string{`x.yaml:2:17: variable PW is sensitive and has a default`},
+		},
+		"unknown declaration key": {
+			yaml: "version: 1\nvariables: {X: {secret: true}}\n",
+			want: []string{`x.yaml:2:17: unknown field "secret" in variable X`},
+		},
+		"the variables section is not substituted": {
+			yaml: "version: 1\nvariables: {X: {description: \"${Y}\"}}\n",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, ds := Parse("x.yaml", []byte(tc.yaml), vars)
+			require.Len(t, ds, len(tc.want), "diagnostics: %v", ds)
+			if len(tc.want) == 0 {
+				return
+			}
+			got := ds.err().Error()
+			for _, w := range tc.want {
+				assert.Contains(t, got, w)
+			}
+		})
+	}
+}
+
+func TestSensitiveValuesAreCollected(t *testing.T) {
+	y := "version: 1\nvariables: {S: {sensitive: true}, P: {}}\nproviders:\n  - name: p-${P}\n    type: oauth2\n    client_secret: ${S}\n"
+	m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"S": "s3cret-value", "P": "plain"}))
+	require.Empty(t, ds)
+	assert.Equal(t, []string{"s3cret-value"}, m.SensitiveValues())
+	assert.Equal(t, "p-plain", m.Providers[0].Name)
+	assert.True(t, m.Variables["S"].Sensitive)
+}

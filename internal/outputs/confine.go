@@ -1,0 +1,152 @@
+package outputs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Target is an output file confined to a base directory: the manifest's
+// directory, or --output-dir. Files are opened through os.Root, so nothing
+// outside Base is read or written, and no symbolic link is followed.
+type Target struct {
+	// Base is the directory the file is confined to; Rel the file inside it.
+	Base, Rel string
+	// Stdout is file "-".
+	Stdout bool
+}
+
+// Path is the file's path for messages.
+func (t Target) Path() string {
+	if t.Stdout {
+		return "-"
+	}
+	return filepath.Join(t.Base, t.Rel)
+}
+
+// Confine confines file to base. A relative file must stay inside base (no
+// ".." escape); an absolute one is refused unless allowAbs (given
+// --output-dir), and must then lie inside base too. No component of the
+// path below base, the file itself included, may be a symbolic link, and
+// every parent directory must exist.
+func Confine(base, file string, allowAbs bool) (Target, error) {
+	if file == "-" {
+		return Target{Stdout: true}, nil
+	}
+	if file == "" {
+		return Target{}, errors.New("file is empty")
+	}
+	base = filepath.Clean(base)
+	rel := file
+	if filepath.IsAbs(file) {
+		if !allowAbs {
+			return Target{}, fmt.Errorf("file %s is an absolute path: give a path relative to the manifest's directory, or pass --output-dir to allow absolute paths inside it", file)
+		}
+		r, err := filepath.Rel(base, filepath.Clean(file))
+		if err != nil || !filepath.IsLocal(r) {
+			return Target{}, fmt.Errorf("file %s is outside the output directory %s", file, base)
+		}
+		rel = r
+	}
+	if !filepath.IsLocal(rel) {
+		return Target{}, fmt.Errorf("file %s leaves the directory %s: outputs must stay inside it (no '..')", file, base)
+	}
+	rel = filepath.Clean(rel)
+	parts := strings.Split(rel, string(filepath.Separator))
+	at := base
+	for i, p := range parts {
+		at = filepath.Join(at, p)
+		info, err := os.Lstat(at)
+		last := i == len(parts)-1
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && last:
+			// a new file
+		case errors.Is(err, fs.ErrNotExist):
+			return Target{}, fmt.Errorf("file %s: directory %s does not exist", file, at)
+		case err != nil:
+			return Target{}, fmt.Errorf("file %s: %w", file, err)
+		case info.Mode()&fs.ModeSymlink != 0:
+			return Target{}, fmt.Errorf("file %s: %s is a symbolic link, which provision does not follow for outputs; name the real file", file, at)
+		case last && !info.Mode().IsRegular():
+			return Target{}, fmt.Errorf("file %s is not a regular file", file)
+		case !last && !info.IsDir():
+			return Target{}, fmt.Errorf("file %s: %s is not a directory", file, at)
+		}
+	}
+	return Target{Base: base, Rel: rel}, nil
+}
+
+// read returns the target's content, nil when it does not exist.
+func (t Target) read() ([]byte, error) {
+	if t.Stdout {
+		return nil, nil
+	}
+	if _, err := Confine(t.Base, t.Rel, false); err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(t.Base)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := r.ReadFile(t.Rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// write replaces the target atomically (a temporary file in the same
+// directory, synced, mode 0600, renamed over it), inside its base.
+func (t Target) write(data []byte) (err error) {
+	if _, err := Confine(t.Base, t.Rel, false); err != nil {
+		return err
+	}
+	r, err := os.OpenRoot(t.Base)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	dir, name := filepath.Split(t.Rel)
+	var f *os.File
+	var tmp string
+	for i := 0; ; i++ {
+		tmp = filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d-%d", name, os.Getpid(), i))
+		f, err = r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil || !errors.Is(err, fs.ErrExist) || i > 100 {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("create temporary file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			_ = r.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o600); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = r.Rename(tmp, t.Rel); err != nil {
+		return fmt.Errorf("replace %s: %w", t.Path(), err)
+	}
+	if d, err := r.Open(dir + "."); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package outputs
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfine(t *testing.T) {
+	base := t.TempDir()
+	outside := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(base, "sub"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(base, "sub", "ok.env"), nil, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "victim"), []byte("x"), 0o600))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "victim"), filepath.Join(base, "link.env")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(base, "linkdir")))
+	require.NoError(t, os.Symlink("sub", filepath.Join(base, "inner")))
+	require.NoError(t, os.Mkdir(filepath.Join(base, "adir"), 0o755))
+
+	cases := []struct {
+		name, file string
+		allowAbs   bool
+		rel        string // "" when refused
+		stdout     bool
+		err        string
+	}{
+		{name: "Plain", file: "app.env", rel: "app.env"},
+		{name: "Subdir", file: "sub/ok.env", rel: filepath.Join("sub", "ok.env")},
+		{name: "DotSegmentsInside", file: "sub/../app.env", rel: "app.env"},
+		{name: "Stdout", file: "-", stdout: true},
+		{name: "DotDotEscape", file: "../x.env", err: "leaves the directory"},
+		{name: "DeepEscape", file: "sub/../../x.env", err: "leaves the directory"},
+		{name: "AbsoluteRefused", file: filepath.Join(base, "a.env"), err: "absolute path"},
+		{name: "AbsoluteInsideOutputDir", file: filepath.Join(base, "a.env"), allowAbs: true, rel: "a.env"},
+		{name: "AbsoluteOutsideOutputDir", file: filepath.Join(outside, "a.env"), allowAbs: true, err: "outside the output directory"},
+		{name: "SymlinkFinal", file: "link.env", err: "symbolic link"},
+		{name: "SymlinkParentEscape", file: "linkdir/victim", err: "symbolic link"},
+		{name: "SymlinkParentInside", file: "inner/ok.env", err: "symbolic link"},
+		{name: "MissingDirectory", file: "nope/app.env", err: "does not exist"},
+		{name: "Directory", file: "adir", err: "not a regular file"},
+		{name: "FileAsDirectory", file: "sub/ok.env/x", err: "not a directory"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Confine(base, tc.file, tc.allowAbs)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.stdout, got.Stdout)
+			assert.Equal(t, tc.rel, got.Rel)
+		})
+	}
+}
+
+// A symlink swapped in after the check is still not followed: writes go
+// through os.Root, which refuses to leave the base directory.
+func TestWriteDoesNotEscapeThroughASymlink(t *testing.T) {
+	base, outside := t.TempDir(), t.TempDir()
+	tgt, err := Confine(base, "sub/app.env", false)
+	require.Error(t, err, "sub does not exist yet")
+	require.NoError(t, os.Symlink(outside, filepath.Join(base, "sub")))
+	tgt = Target{Base: base, Rel: filepath.Join("sub", "app.env")}
+	err = tgt.write([]byte("A=1\n"))
+	require.Error(t, err)
+	_, statErr := os.Stat(filepath.Join(outside, "app.env"))
+	assert.True(t, os.IsNotExist(statErr), "nothing written outside the base")
+
+	ok := Target{Base: base, Rel: "app.env"}
+	require.NoError(t, ok.write([]byte("A=1\n")))
+	info, err := os.Stat(filepath.Join(base, "app.env"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	entries, _ := os.ReadDir(base)
+	assert.Len(t, entries, 2, "no temporary file left behind")
+}

@@ -1,0 +1,251 @@
+package outputs
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/suggest"
+)
+
+// Preset is one client application provision writes settings for. A
+// preset is one file (preset_<name>.go) plus a line in presets below; it
+// knows its variable catalogue, defaults, validation, redirect path and
+// check items.
+type Preset interface {
+	// Name is the key in the manifest's outputs (librechat, grafana...).
+	Name() string
+	// Label is the application's name in messages ("LibreChat").
+	Label() string
+	// Follows names the application version the catalogue follows.
+	Follows() string
+	// Options lists the preset's own keys in an output, besides the common
+	// ones (preset, format, file, url, env, vars, secret_name, namespace).
+	Options() []string
+	// RedirectURI is the callback the application sends, derived from the
+	// output; "" when it cannot be derived (no url).
+	RedirectURI(o *manifest.Output) string
+	// Validate checks the output offline, without values from authentik.
+	Validate(o *manifest.Output, p *manifest.Provider) []Problem
+	// Vars computes the settings to write, in the order they are written.
+	Vars(o *manifest.Output, v Values) ([]Var, error)
+	// CheckItems names the checklist items `provision check` reports for it.
+	CheckItems() []string
+}
+
+// presets is the registry: one line per preset.
+var presets = []Preset{
+	libreChat{},
+	openWebUI{},
+	grafana{},
+	genericOIDC{},
+}
+
+// Lookup returns the preset with the name.
+func Lookup(name string) (Preset, bool) {
+	for _, p := range presets {
+		if p.Name() == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Presets lists every preset, by name.
+func Presets() []Preset {
+	out := slices.Clone(presets)
+	slices.SortFunc(out, func(a, b Preset) int { return strings.Compare(a.Name(), b.Name()) })
+	return out
+}
+
+func presetNames() []string {
+	var names []string
+	for _, p := range Presets() {
+		names = append(names, p.Name())
+	}
+	return names
+}
+
+// PresetOf returns the preset an output names (its preset: key, else the
+// output's name), or an error with a suggestion.
+func PresetOf(name string, o *manifest.Output) (Preset, error) {
+	n := name
+	if o != nil && o.Preset != "" {
+		n = o.Preset
+	}
+	if p, ok := Lookup(n); ok {
+		return p, nil
+	}
+	msg := fmt.Sprintf("%q is not an output preset (presets: %s)", n, strings.Join(presetNames(), ", "))
+	if s := suggest.Closest(n, presetNames()); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	if o == nil || o.Preset == "" {
+		msg += "; name the preset with preset: when the output has a name of its own"
+	}
+	return nil, fmt.Errorf("%s", msg)
+}
+
+// Values are what a preset computes its settings from: authentik's public
+// URL and the provider's credentials and scopes.
+type Values struct {
+	// PublicURL is authentik's public base URL, without a trailing slash.
+	PublicURL    string
+	Slug         string
+	ClientID     string
+	ClientSecret string
+	Scopes       []string
+	// Existing holds what the output's target holds now, so that secrets
+	// provision generated once (LibreChat's session secret) are kept.
+	Existing map[string]string
+	// Random is where new secrets come from (crypto/rand in production);
+	// nil means a preview: such secrets are left empty.
+	Random io.Reader
+}
+
+// Issuer is the application's OpenID issuer, with its trailing slash.
+func (v Values) Issuer() string { return v.PublicURL + "/application/o/" + v.Slug + "/" }
+
+// DiscoveryURL is the issuer's discovery document.
+func (v Values) DiscoveryURL() string { return v.Issuer() + ".well-known/openid-configuration" }
+
+// AuthorizeURL, TokenURL and UserinfoURL are authentik's shared endpoints.
+func (v Values) AuthorizeURL() string { return v.PublicURL + "/application/o/authorize/" }
+func (v Values) TokenURL() string     { return v.PublicURL + "/application/o/token/" }
+func (v Values) UserinfoURL() string  { return v.PublicURL + "/application/o/userinfo/" }
+
+// EndSessionURL and JWKSURL are per application.
+func (v Values) EndSessionURL() string { return v.Issuer() + "end-session/" }
+func (v Values) JWKSURL() string       { return v.Issuer() + "jwks/" }
+
+// Var is one setting an output writes.
+type Var struct {
+	Key    string
+	Value  string
+	Secret bool
+	// From is the manifest key the value comes from, for error positions:
+	// a key of the output ("url", "env.NAME"), or "provider.<key>" for the
+	// provider's (client_secret); "" when provision computes it.
+	From string
+}
+
+// Problem is one thing wrong with an output. Key is where: a key of the
+// output ("url", "env.NAME"), "provider.<key>" for the provider's, or ""
+// for the output itself.
+type Problem struct {
+	Key string
+	Msg string
+}
+
+func problem(key, format string, args ...any) Problem {
+	return Problem{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// kind is how an application reads a catalogue setting's value.
+type kind int
+
+const (
+	kString kind = iota
+	kBool
+	kInt
+	kURL
+	kEnum
+	kJSON
+)
+
+// setting is one variable of a preset's catalogue that the manifest may set
+// through env (computed ones are written by provision and refused there).
+type setting struct {
+	Name     string
+	Kind     kind
+	Values   []string
+	Secret   bool
+	Computed bool // written by provision: refused in env
+	Hint     string
+}
+
+type catalogue []setting
+
+func (c catalogue) lookup(name string) (setting, bool) {
+	for _, s := range c {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return setting{}, false
+}
+
+func (c catalogue) secret(name string) bool {
+	s, ok := c.lookup(name)
+	return ok && s.Secret
+}
+
+// checkEnv checks the env settings against the catalogue.
+func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) []Problem {
+	var ps []Problem
+	var names []string
+	for _, s := range c {
+		if !s.Computed {
+			names = append(names, s.Name)
+		}
+	}
+	for _, name := range sortedKeys(env) {
+		value := env[name]
+		key := "env." + name
+		s, ok := c.lookup(name)
+		switch {
+		case !ok:
+			msg := fmt.Sprintf("%s is not a setting %s reads", name, app)
+			if h := suggest.Closest(name, names); h != "" {
+				msg += fmt.Sprintf("; did you mean %s?", h)
+			}
+			ps = append(ps, Problem{Key: key, Msg: msg})
+		case s.Computed:
+			ps = append(ps, problem(key, "%s cannot be set here: provision writes it (%s)", name, s.Hint))
+		case value == "" && !allowEmpty:
+			ps = append(ps, problem(key, "%s is empty: %s ignores an empty value, so remove the line instead", name, app))
+		case value == "":
+		default:
+			if err := checkKind(s, value); err != nil {
+				ps = append(ps, Problem{Key: key, Msg: err.Error()})
+			}
+		}
+	}
+	return ps
+}
+
+func checkKind(s setting, value string) error {
+	switch s.Kind {
+	case kBool:
+		if value != "true" && value != "false" {
+			return fmt.Errorf("%s must be true or false", s.Name)
+		}
+	case kInt:
+		if _, err := strconv.ParseUint(value, 10, 31); err != nil {
+			return fmt.Errorf("%s must be a non-negative whole number", s.Name)
+		}
+	case kURL:
+		return checkURL(s.Name, value)
+	case kEnum:
+		if !slices.Contains(s.Values, value) {
+			return fmt.Errorf("%s must be one of %s", s.Name, strings.Join(s.Values, ", "))
+		}
+	case kJSON:
+		if !jsonValid(value) {
+			return fmt.Errorf("%s must be valid JSON", s.Name)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,116 @@
+package outputs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/suggest"
+)
+
+// genericOIDC is any OpenID Connect client: the admin maps their own
+// variable names to provision's values (vars) and adds literals (env).
+type genericOIDC struct{}
+
+// oidcValues are the values vars may name.
+var oidcValues = []string{
+	"issuer", "discovery_url", "client_id", "client_secret", "authorize_url", "token_url",
+	"userinfo_url", "jwks_url", "end_session_url", "slug", "redirect_uri", "scopes",
+}
+
+func (genericOIDC) Name() string      { return "oidc" }
+func (genericOIDC) Label() string     { return "the client" }
+func (genericOIDC) Follows() string   { return "OpenID Connect Core 1.0 / Discovery 1.0" }
+func (genericOIDC) Options() []string { return []string{"callback_path"} }
+
+func (genericOIDC) RedirectURI(o *manifest.Output) string {
+	cb := o.Options["callback_path"]
+	if o.URL == "" || cb == "" || checkBaseURL("url", o.URL) != nil || !strings.HasPrefix(cb, "/") {
+		return ""
+	}
+	return o.URL + cb
+}
+
+func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem {
+	var ps []Problem
+	if o.URL != "" {
+		if err := checkBaseURL("url", o.URL); err != nil {
+			ps = append(ps, Problem{Key: "url", Msg: err.Error()})
+		}
+	}
+	cb, hasCB := o.Options["callback_path"]
+	if hasCB && !strings.HasPrefix(cb, "/") {
+		ps = append(ps, problem("callback_path", "callback_path must be a path starting with /, such as /auth/oidc/callback"))
+	}
+	if len(o.Vars) == 0 && len(o.Env) == 0 {
+		ps = append(ps, problem("", "oidc output needs vars: map your variable names to provision's values (%s)", strings.Join(oidcValues, ", ")))
+	}
+	for _, name := range sortedKeys(o.Vars) {
+		what := o.Vars[name]
+		if err := dotenv.CheckKey(name); err != nil {
+			ps = append(ps, problem("vars."+name, "%v", err))
+		}
+		if _, dup := o.Env[name]; dup {
+			ps = append(ps, problem("vars."+name, "%s is in both vars and env; keep one", name))
+		}
+		switch {
+		case !contains(oidcValues, what):
+			msg := fmt.Sprintf("%s: %q is not a value provision knows (%s)", name, what, strings.Join(oidcValues, ", "))
+			if s := suggest.Closest(what, oidcValues); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			ps = append(ps, Problem{Key: "vars." + name, Msg: msg})
+		case what == "redirect_uri" && (o.URL == "" || !hasCB):
+			ps = append(ps, problem("vars."+name, "%s: redirect_uri needs url and callback_path in the output", name))
+		}
+	}
+	for _, name := range sortedKeys(o.Env) {
+		if err := dotenv.CheckKey(name); err != nil {
+			ps = append(ps, problem("env."+name, "%v", err))
+		}
+	}
+	return ps
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
+	value := map[string]string{
+		"issuer": v.Issuer(), "discovery_url": v.DiscoveryURL(), "client_id": v.ClientID,
+		"client_secret": v.ClientSecret, "authorize_url": v.AuthorizeURL(), "token_url": v.TokenURL(),
+		"userinfo_url": v.UserinfoURL(), "jwks_url": v.JWKSURL(), "end_session_url": v.EndSessionURL(),
+		"slug": v.Slug, "redirect_uri": g.RedirectURI(o), "scopes": strings.Join(v.Scopes, " "),
+	}
+	var out []Var
+	for _, name := range sortedKeys(o.Vars) {
+		what := o.Vars[name]
+		val, ok := value[what]
+		if !ok {
+			return nil, fmt.Errorf("%s: %q is not a value provision knows", name, what)
+		}
+		from := "vars." + name
+		switch what {
+		case "client_secret":
+			from = "provider.client_secret"
+		case "client_id":
+			from = "provider.client_id"
+		}
+		out = append(out, Var{Key: name, Value: val, Secret: what == "client_secret", From: from})
+	}
+	for _, name := range sortedKeys(o.Env) {
+		out = append(out, Var{Key: name, Value: o.Env[name], From: "env." + name})
+	}
+	return out, nil
+}
+
+func (genericOIDC) CheckItems() []string {
+	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows the client's callback", "settings match authentik", "access group bound"}
+}

@@ -1,0 +1,123 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// serverCode lists, per kind, the fields whose value is code that runs on
+// the authentik server (Python expressions). Plans show them whole and flag
+// them, so a pipeline can require a second reviewer. A new kind with an
+// expression (policies, property mappings) adds a line.
+var serverCode = map[Kind][]string{
+	KindScopeMapping: {"expression"},
+}
+
+// secretKeyWords mark a free-form key (group attributes, outpost config)
+// whose value is shown as (sensitive): password, token, secret, key.
+var secretKeyWords = []string{"password", "passwd", "token", "secret", "key", "credential"}
+
+// freeFormPrefixes are the fields whose sub-keys the manifest author names.
+var freeFormPrefixes = []string{"attributes.", "config."}
+
+// annotate marks the plan's fields after they are computed: code that runs
+// on the server, and sensitive values, which are (a) any value that shows a
+// sensitive variable's value, whatever field it landed in, and (b) the
+// values of free-form keys that look secret.
+func annotate(p *Plan, m *manifest.Manifest) {
+	values := m.SensitiveValues()
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		for j := range c.Fields {
+			f := &c.Fields[j]
+			for _, name := range serverCode[c.Kind] {
+				if f.Field == name {
+					f.RunsOnServer = true
+				}
+			}
+			if !f.Sensitive && (secretKey(f.Field, f.Before, f.After) || showsAny(f.Before, values) || showsAny(f.After, values)) {
+				f.Sensitive = true
+			}
+		}
+	}
+}
+
+// secretKey reports whether a free-form field (attributes.x, config.x)
+// names a key that looks secret, or holds an object with such a key at any
+// depth (values are JSON text for objects and lists).
+func secretKey(field string, values ...any) bool {
+	for _, prefix := range freeFormPrefixes {
+		if rest, ok := strings.CutPrefix(field, prefix); ok {
+			if looksSecret(rest) {
+				return true
+			}
+			for _, v := range values {
+				s, ok := v.(string)
+				if !ok || !(strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+					continue
+				}
+				var decoded any
+				if json.Unmarshal([]byte(s), &decoded) == nil && nestedSecretKey(decoded) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func nestedSecretKey(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if looksSecret(k) || nestedSecretKey(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if nestedSecretKey(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func looksSecret(key string) bool {
+	k := strings.ToLower(key)
+	for _, w := range secretKeyWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// showsAny reports whether a display value contains one of the values.
+func showsAny(v any, values []string) bool {
+	if v == nil || len(values) == 0 {
+		return false
+	}
+	s := fmt.Sprint(v)
+	for _, x := range values {
+		if x != "" && strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// RunsOnServer reports whether the change sets code that runs on the
+// authentik server.
+func (c *Change) RunsOnServer() bool {
+	for _, f := range c.Fields {
+		if f.RunsOnServer {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,644 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// Stacks and ownership. A manifest that names a stack owns the objects it
+// created or adopted; their keys are kept in authentik itself, in the
+// context of a disabled blueprint instance per stack (see README, "Stacks").
+// The plan adopts what the manifest declares and the record does not hold,
+// prunes what the record holds and the manifest no longer declares, and
+// refuses objects another stack owns. Everything here is pure: the record is
+// read with the snapshot (Live.Stacks) and written by the caller
+// (WriteAhead before the walk, RecordAfter after it).
+
+const (
+	// KindStack is the stacks' ownership records (read with the snapshot).
+	KindStack Kind = "stack record"
+	// KindAttachment is a provider attached to an outpost by a stack; its
+	// key is the outpost's name.
+	KindAttachment Kind = "outpost attachment"
+)
+
+// RecordFormat is the version of the record's layout in the blueprint
+// instance's context.
+const RecordFormat = 1
+
+// RecordPrefix and LockPrefix start the names of the blueprint instances
+// holding a stack's record and lock.
+const (
+	RecordPrefix = "provision-stack-"
+	LockPrefix   = "provision-lock-"
+)
+
+// Owned is one object a stack owns, by natural key (never a pk, so a record
+// can be read and repaired by an admin and adoption by key works).
+type Owned struct {
+	Kind Kind   `json:"kind"`
+	Key  string `json:"key"`
+	// Group is the bound group's name (Kind access; Key is the slug).
+	Group string `json:"group,omitempty"`
+	// Provider is the attached provider's name (Kind outpost attachment;
+	// Key is the outpost's name).
+	Provider string `json:"provider,omitempty"`
+	// Created says the stack created the object rather than adopting it;
+	// a group is pruned only then.
+	Created bool `json:"created,omitempty"`
+}
+
+func (o Owned) ident() string {
+	return string(o.Kind) + "\x00" + o.Key + "\x00" + o.Group + "\x00" + o.Provider
+}
+
+// String names the object for people.
+func (o Owned) String() string {
+	switch o.Kind {
+	case KindAccess:
+		return fmt.Sprintf("access binding of group %q to application %q", o.Group, o.Key)
+	case KindAttachment:
+		return fmt.Sprintf("provider %q attached to outpost %q", o.Provider, o.Key)
+	}
+	return fmt.Sprintf("%s %q", o.Kind, o.Key)
+}
+
+// StackRecord is one stack's ownership record as read from authentik.
+type StackRecord struct {
+	PK      string // the blueprint instance's pk
+	Stack   string
+	Objects []Owned
+	// Err is set when the record does not decode (edited by hand badly).
+	Err error
+}
+
+// RecordName is the name of the blueprint instance holding a stack's record.
+func RecordName(stack string) string { return RecordPrefix + stack }
+
+// LockName is the name of the blueprint instance holding a stack's lock.
+func LockName(stack string) string { return LockPrefix + stack }
+
+// RecordContent is the blueprint body stored with a record or lock:
+// authentik requires a path or a content, and validates the content as a
+// blueprint. An empty blueprint applies nothing, and the instance is
+// disabled anyway.
+func RecordContent(stack string) string {
+	return "# provision: ownership record and lock of stack " + strconv.Quote(stack) + ".\n" +
+		"# Disabled on purpose: authentik never applies it; provision reads its context.\n" +
+		"version: 1\nentries: []\n"
+}
+
+// RecordContext is the blueprint instance context holding objects.
+func RecordContext(stack string, objects []Owned) map[string]any {
+	objs := make([]any, 0, len(objects))
+	for _, o := range sortedOwned(objects) {
+		m := map[string]any{"kind": string(o.Kind), "key": o.Key}
+		if o.Group != "" {
+			m["group"] = o.Group
+		}
+		if o.Provider != "" {
+			m["provider"] = o.Provider
+		}
+		if o.Created {
+			m["created"] = true
+		}
+		objs = append(objs, m)
+	}
+	return map[string]any{
+		"format":     RecordFormat,
+		"stack":      stack,
+		"managed_by": "provision: the objects this stack owns. Edit with care: an object removed here is no longer pruned; one added here is pruned once no manifest of the stack declares it.",
+		"objects":    objs,
+	}
+}
+
+// ParseRecord decodes a record from a blueprint instance's name and context.
+func ParseRecord(pk, name string, context map[string]any) StackRecord {
+	r := StackRecord{PK: pk, Stack: strings.TrimPrefix(name, RecordPrefix)}
+	raw, err := json.Marshal(context)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	var body struct {
+		Format  int     `json:"format"`
+		Objects []Owned `json:"objects"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		r.Err = err
+		return r
+	}
+	if body.Format != RecordFormat {
+		r.Err = fmt.Errorf("format %d, this build reads format %d", body.Format, RecordFormat)
+		return r
+	}
+	for _, o := range body.Objects {
+		if !slices.Contains(ownedKinds, o.Kind) || o.Key == "" {
+			r.Err = fmt.Errorf("unknown entry %s", o)
+			return r
+		}
+	}
+	r.Objects = body.Objects
+	return r
+}
+
+var ownedKinds = []Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindAccess, KindOutpost, KindAttachment}
+
+func sortedOwned(objs []Owned) []Owned {
+	out := slices.Clone(objs)
+	sort.Slice(out, func(i, j int) bool { return out[i].ident() < out[j].ident() })
+	return out
+}
+
+// Ownership is the record part of a plan: what the stack's record becomes.
+type Ownership struct {
+	Stack string
+	// RecordPK is the pk of the stack's record; "" when there is none yet.
+	RecordPK string
+	// Previous is the record as read.
+	Previous []Owned
+	// Adopt are existing objects the manifest declares that the record
+	// does not hold yet: apply records them.
+	Adopt []Owned
+	// Release are record entries dropped without touching authentik.
+	Release []Released
+}
+
+// Released is a record entry dropped, with the reason.
+type Released struct {
+	Owned
+	Reason string
+}
+
+// Changes reports whether the record changes.
+func (o *Ownership) Changes() bool { return o != nil && len(o.Adopt)+len(o.Release) > 0 }
+
+// PruneNote marks the deletes of owned objects the manifest dropped.
+const PruneNote = "no longer in the manifest"
+
+// ownershipReads is what a stack's plan reads besides the manifest's kinds:
+// the records, and every kind a record may hold, to prune it.
+func ownershipReads(m *manifest.Manifest) Reads {
+	if m.Stack == "" {
+		return Reads{}
+	}
+	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}}
+}
+
+// declared is one object the manifest declares (present), with where.
+type declared struct {
+	Owned
+	pos manifest.Position
+}
+
+// declaredObjects lists what a manifest declares present, as owned keys.
+func declaredObjects(m *manifest.Manifest, live *Live) []declared {
+	var out []declared
+	add := func(o Owned, pos manifest.Position) { out = append(out, declared{o, pos}) }
+	for _, g := range m.Groups {
+		if !g.State.IsAbsent() {
+			add(Owned{Kind: KindGroup, Key: g.Name}, g.Src.Pos)
+		}
+	}
+	for _, s := range m.ScopeMappings {
+		if !s.State.IsAbsent() {
+			add(Owned{Kind: KindScopeMapping, Key: s.Name}, s.Src.Pos)
+		}
+	}
+	for _, p := range m.Providers {
+		if !p.State.IsAbsent() {
+			add(Owned{Kind: KindProvider, Key: p.Name}, p.Src.Pos)
+		}
+	}
+	for _, a := range m.Applications {
+		if a.State.IsAbsent() {
+			continue
+		}
+		add(Owned{Kind: KindApplication, Key: a.Slug}, a.Src.Pos)
+		if a.Access != nil {
+			for _, g := range uniqueSorted(a.Access.Groups) {
+				add(Owned{Kind: KindAccess, Key: a.Slug, Group: g}, a.Src.At("access"))
+			}
+		}
+	}
+	for _, o := range m.Outposts {
+		if o.State.IsAbsent() {
+			continue
+		}
+		managed := false
+		for _, l := range live.Outposts {
+			if l.Name == o.Name && l.Managed != "" {
+				managed = true
+			}
+		}
+		if !managed {
+			add(Owned{Kind: KindOutpost, Key: o.Name}, o.Src.Pos)
+		}
+		for _, p := range uniqueSorted(o.Providers) {
+			add(Owned{Kind: KindAttachment, Key: o.Name, Provider: p}, o.Src.At("providers"))
+		}
+	}
+	return out
+}
+
+// absentObjects are the keys the manifest marks state: absent (deleted by
+// the kinds' own diffs, never pruned twice).
+func absentObjects(m *manifest.Manifest) map[string]bool {
+	out := map[string]bool{}
+	mark := func(k Kind, key string) { out[Owned{Kind: k, Key: key}.ident()] = true }
+	for _, g := range m.Groups {
+		if g.State.IsAbsent() {
+			mark(KindGroup, g.Name)
+		}
+	}
+	for _, s := range m.ScopeMappings {
+		if s.State.IsAbsent() {
+			mark(KindScopeMapping, s.Name)
+		}
+	}
+	for _, p := range m.Providers {
+		if p.State.IsAbsent() {
+			mark(KindProvider, p.Name)
+		}
+	}
+	for _, a := range m.Applications {
+		if a.State.IsAbsent() {
+			mark(KindApplication, a.Slug)
+		}
+	}
+	for _, o := range m.Outposts {
+		if o.State.IsAbsent() {
+			mark(KindOutpost, o.Name)
+		}
+	}
+	return out
+}
+
+// liveIndex finds live objects by owned key.
+type liveIndex struct {
+	groups    map[string]Group
+	mappings  map[string]ScopeMapping
+	providers map[string]Provider
+	apps      map[string]Application
+	outposts  map[string]Outpost
+	// bindings: app slug -> group name -> binding pks
+	bindings map[string]map[string][]string
+}
+
+func indexLive(live *Live) *liveIndex {
+	x := &liveIndex{
+		groups:    byValue(live.Groups, groupName),
+		mappings:  byValue(live.ScopeMappings, func(s *ScopeMapping) string { return s.Name }),
+		providers: byValue(live.Providers, providerName),
+		apps:      byValue(live.Applications, appSlug),
+		outposts:  byValue(live.Outposts, outpostName),
+		bindings:  map[string]map[string][]string{},
+	}
+	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })
+	groupByPK := byKey(live.Groups, func(g *Group) string { return g.PK })
+	for _, b := range live.Bindings {
+		a, ok := appByPK[b.Target]
+		g, gok := groupByPK[b.Group]
+		if !ok || b.Group == "" || !gok {
+			continue
+		}
+		if x.bindings[a.Slug] == nil {
+			x.bindings[a.Slug] = map[string][]string{}
+		}
+		x.bindings[a.Slug][g.Name] = append(x.bindings[a.Slug][g.Name], b.PK)
+	}
+	return x
+}
+
+// exists reports whether the object an owned key names is in authentik.
+func (x *liveIndex) exists(o Owned) bool {
+	switch o.Kind {
+	case KindGroup:
+		_, ok := x.groups[o.Key]
+		return ok
+	case KindScopeMapping:
+		_, ok := x.mappings[o.Key]
+		return ok
+	case KindProvider:
+		_, ok := x.providers[o.Key]
+		return ok
+	case KindApplication:
+		_, ok := x.apps[o.Key]
+		return ok
+	case KindOutpost:
+		_, ok := x.outposts[o.Key]
+		return ok
+	case KindAccess:
+		return len(x.bindings[o.Key][o.Group]) > 0
+	case KindAttachment:
+		op, ok := x.outposts[o.Key]
+		p, pok := x.providers[o.Provider]
+		return ok && pok && slices.Contains(op.Providers, p.PK)
+	}
+	return false
+}
+
+// stack is the ownership state of one Compute run (nil without a stack).
+type stack struct {
+	name    string
+	record  *StackRecord
+	owned   map[string]Owned // own record, by ident
+	others  map[string]string
+	decl    map[string]declared
+	absent  map[string]bool
+	idx     *liveIndex
+	pruneAt map[string]bool // attachments the outpost diff detaches
+}
+
+// newStack prepares ownership for a manifest with a stack.
+func (c *computer) newStack() *stack {
+	if c.m.Stack == "" {
+		return nil
+	}
+	s := &stack{name: c.m.Stack, owned: map[string]Owned{}, others: map[string]string{},
+		decl: map[string]declared{}, absent: absentObjects(c.m), idx: indexLive(c.live), pruneAt: map[string]bool{}}
+	for i := range c.live.Stacks {
+		r := &c.live.Stacks[i]
+		if r.Err != nil {
+			if r.Stack == s.name {
+				c.fail(c.m.StackPos, "the ownership record of stack %q (blueprint instance %q in authentik) cannot be read: %v; repair its context in authentik (System > Blueprints) or delete it, then plan again", r.Stack, RecordName(r.Stack), r.Err)
+			}
+			continue
+		}
+		for _, o := range r.Objects {
+			if r.Stack == s.name {
+				s.owned[o.ident()] = o
+			} else {
+				s.others[o.ident()] = r.Stack
+			}
+		}
+		if r.Stack == s.name {
+			s.record = r
+		}
+	}
+	for _, d := range declaredObjects(c.m, c.live) {
+		s.decl[d.ident()] = d
+	}
+	// Attachments owned and no longer declared on an outpost the manifest
+	// still declares are detached by the outpost's own diff.
+	for id, o := range s.owned {
+		if o.Kind == KindAttachment && s.decl[id].Kind == "" && s.idx.exists(o) {
+			s.pruneAt[id] = true
+		}
+	}
+	return s
+}
+
+// prunesAttachment reports whether the outpost diff must detach a provider
+// the stack attached and no longer declares.
+func (c *computer) prunesAttachment(outpost, provider string) bool {
+	return c.stack != nil && c.stack.pruneAt[Owned{Kind: KindAttachment, Key: outpost, Provider: provider}.ident()]
+}
+
+// ownership checks conflicts, and returns the prune changes and the record
+// plan.
+func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Ownership) {
+	s := c.stack
+	if s == nil {
+		return nil, nil
+	}
+	own := &Ownership{Stack: s.name}
+	if s.record != nil {
+		own.RecordPK = s.record.PK
+		own.Previous = sortedOwned(s.record.Objects)
+	}
+	var ids []string
+	for id := range s.decl {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		d := s.decl[id]
+		if other, ok := s.others[id]; ok {
+			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (provision state release --stack %s --kind %q --key %q), or remove it from one of the manifests", d.Owned, other, s.name, other, other, string(d.Kind), d.Key)
+			continue
+		}
+		if _, ok := s.owned[id]; !ok && s.idx.exists(d.Owned) {
+			own.Adopt = append(own.Adopt, d.Owned)
+		}
+	}
+	var changes []*Change
+	access := map[string]*AccessSpec{}
+	accessGroups := map[string][]string{}
+	detach := map[string]*OutpostSpec{}
+	for _, o := range sortedOwned(mapValues(s.owned)) {
+		id := o.ident()
+		if _, ok := s.decl[id]; ok || s.absent[id] {
+			continue
+		}
+		if !s.idx.exists(o) {
+			own.Release = append(own.Release, Released{o, "deleted outside provision"})
+			continue
+		}
+		note := []string{PruneNote}
+		switch o.Kind {
+		case KindGroup:
+			if !o.Created {
+				own.Release = append(own.Release, Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"})
+				continue
+			}
+			changes = append(changes, &Change{Kind: KindGroup, Key: o.Key, Action: Delete, ID: s.idx.groups[o.Key].PK, Notes: note})
+		case KindScopeMapping:
+			changes = append(changes, &Change{Kind: KindScopeMapping, Key: o.Key, Action: Delete, ID: s.idx.mappings[o.Key].PK, Notes: note})
+		case KindProvider:
+			changes = append(changes, &Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(s.idx.providers[o.Key].PK)), Notes: note})
+		case KindApplication:
+			a := s.idx.apps[o.Key]
+			for _, pk := range a.BackchannelProviders {
+				note = append(note, fmt.Sprintf("authentik also deletes its backchannel provider %q", c.providerLabel(pk)))
+			}
+			changes = append(changes, &Change{Kind: KindApplication, Key: o.Key, Action: Delete, ID: a.Slug, Notes: note})
+		case KindOutpost:
+			if s.idx.outposts[o.Key].Managed != "" {
+				own.Release = append(own.Release, Released{o, "managed by authentik, never deleted"})
+				continue
+			}
+			changes = append(changes, &Change{Kind: KindOutpost, Key: o.Key, Action: Delete, ID: s.idx.outposts[o.Key].PK, Notes: note})
+		case KindAccess:
+			if declaresAccess(c.m, o.Key) {
+				// The application's declared access list is authoritative:
+				// its own diff removes the binding.
+				continue
+			}
+			sp := access[o.Key]
+			if sp == nil {
+				sp = &AccessSpec{AppSlug: o.Key}
+				access[o.Key] = sp
+			}
+			sp.RemoveBindings = append(sp.RemoveBindings, s.idx.bindings[o.Key][o.Group]...)
+			accessGroups[o.Key] = append(accessGroups[o.Key], o.Group)
+		case KindAttachment:
+			if declaredOutposts[o.Key] || s.prunedWith(o) {
+				continue // detached by the outpost's diff, or with the provider/outpost
+			}
+			sp := detach[o.Key]
+			if sp == nil {
+				sp = &OutpostSpec{Name: o.Key}
+				detach[o.Key] = sp
+			}
+			sp.RemoveProviders = append(sp.RemoveProviders, s.idx.providers[o.Provider].PK)
+		}
+	}
+	for slug, sp := range access {
+		sort.Strings(sp.RemoveBindings)
+		changes = append(changes, &Change{Kind: KindAccess, Key: slug, Action: Delete, Notes: []string{PruneNote},
+			Fields: []FieldChange{{Field: "groups", Before: uniqueSorted(accessGroups[slug]), After: nil}}, Spec: sp})
+	}
+	for name, sp := range detach {
+		op := s.idx.outposts[name]
+		var before, after []string
+		for _, pk := range op.Providers {
+			label := c.providerLabel(pk)
+			before = append(before, label)
+			if !slices.Contains(sp.RemoveProviders, pk) {
+				after = append(after, label)
+			}
+		}
+		changes = append(changes, &Change{Kind: KindOutpost, Key: name, Action: Update, ID: op.PK, Notes: []string{"providers this stack attached are " + PruneNote},
+			Fields: []FieldChange{{Field: "providers", Before: uniqueSorted(before), After: uniqueSorted(after)}}, Spec: sp})
+	}
+	return changes, own
+}
+
+// prunedWith reports whether an attachment goes with its provider or
+// outpost, which this plan prunes.
+func (s *stack) prunedWith(o Owned) bool {
+	for _, k := range []Owned{{Kind: KindProvider, Key: o.Provider}, {Kind: KindOutpost, Key: o.Key}} {
+		id := k.ident()
+		if s.absent[id] {
+			return true
+		}
+		_, owned := s.owned[id]
+		_, decl := s.decl[id]
+		if owned && !decl && (k.Kind != KindOutpost || s.idx.outposts[o.Key].Managed == "") {
+			return true
+		}
+	}
+	return false
+}
+
+func declaresAccess(m *manifest.Manifest, slug string) bool {
+	for _, a := range m.Applications {
+		if a.Slug == slug && !a.State.IsAbsent() && a.Access != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func mapValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// WriteAhead is the record to store before the walk: the previous record,
+// the adoptions, and every object the plan creates, marked created. So a
+// crash between a create and the final record leaves the object owned
+// (with its origin); entries for objects never created are dropped by the
+// next apply as deleted outside provision.
+func WriteAhead(p *Plan) []Owned {
+	o := p.Ownership
+	if o == nil {
+		return nil
+	}
+	set := map[string]Owned{}
+	put := func(x Owned) {
+		if prev, ok := set[x.ident()]; ok && prev.Created {
+			x.Created = true
+		}
+		set[x.ident()] = x
+	}
+	for _, x := range o.Previous {
+		put(x)
+	}
+	for _, x := range o.Adopt {
+		put(x)
+	}
+	for _, c := range p.Changes {
+		switch {
+		case c.Action == Create && slices.Contains([]Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindOutpost}, c.Kind):
+			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
+		case c.Kind == KindAccess && c.Action != Delete:
+			if sp, ok := c.Spec.(*AccessSpec); ok {
+				for _, g := range sp.AddGroups {
+					put(Owned{Kind: KindAccess, Key: c.Key, Group: g, Created: true})
+				}
+			}
+		case c.Kind == KindOutpost && c.Action != Delete:
+			if sp, ok := c.Spec.(*OutpostSpec); ok {
+				for _, prov := range sp.AddProviders {
+					put(Owned{Kind: KindAttachment, Key: c.Key, Provider: prov, Created: true})
+				}
+			}
+		}
+	}
+	return sortedOwned(mapValues(set))
+}
+
+// RecordAfter is the record once a walk succeeded: every object the
+// manifest declares that exists, keeping whether the stack created it.
+func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
+	created := map[string]bool{}
+	for _, o := range ahead {
+		if o.Created {
+			created[o.ident()] = true
+		}
+	}
+	idx := indexLive(live)
+	var out []Owned
+	for _, d := range declaredObjects(m, live) {
+		if idx.exists(d.Owned) {
+			o := d.Owned
+			o.Created = created[o.ident()]
+			out = append(out, o)
+		}
+	}
+	return sortedOwned(out)
+}
+
+// WithRecord returns live with the stack's record replaced by objects (for
+// the plan that proves an apply converged, without reading it again).
+func WithRecord(live *Live, stack, pk string, objects []Owned) *Live {
+	l := *live
+	l.Stacks = nil
+	for _, r := range live.Stacks {
+		if r.Stack != stack {
+			l.Stacks = append(l.Stacks, r)
+		}
+	}
+	l.Stacks = append(l.Stacks, StackRecord{PK: pk, Stack: stack, Objects: objects})
+	return &l
+}
+
+func registryIndex(k Kind) int {
+	for i, s := range registry {
+		if s.Kind == k {
+			return i
+		}
+	}
+	panic("plan: kind not in the registry: " + string(k))
+}
+
+func declaredOutposts(m *manifest.Manifest) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range m.Outposts {
+		if !o.State.IsAbsent() {
+			out[o.Name] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,42 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/provision/provision/internal/suggest"
+)
+
+// "Did you mean" hints for references that resolve to nothing.
+
+// didYouMean is "; did you mean %q?" for the candidate closest to want,
+// or "" when none is a plausible typo.
+func didYouMean(want string, candidates []string) string {
+	if s := suggest.Closest(want, candidates); s != "" && s != want {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+// keysOf lists the keys of live objects.
+func keysOf[T any](items []T, key func(*T) string) []string {
+	out := make([]string, 0, len(items))
+	for i := range items {
+		out = append(out, key(&items[i]))
+	}
+	return out
+}
+
+// scopeNames are the scope names a provider's scopes may use: live scope
+// mappings' and the manifest's present ones.
+func (c *computer) scopeNames() []string {
+	var out []string
+	for _, s := range c.live.ScopeMappings {
+		out = append(out, s.ScopeName)
+	}
+	for _, d := range c.m.ScopeMappings {
+		if !d.State.IsAbsent() {
+			out = append(out, d.ScopeName)
+		}
+	}
+	return out
+}

@@ -1,0 +1,261 @@
+// Package planfile is the saved plan of `provision plan --out FILE`: the
+// plan as data, the manifest's digest and a fingerprint of every live
+// object the plan read. It holds no secret: apply takes secret values from
+// the manifest and environment again, after checking the manifest's digest
+// and that re-computing the plan against authentik gives the same plan.
+package planfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/provision/provision/internal/plan"
+)
+
+// Type marks a file as a saved plan.
+const Type = "provision saved plan"
+
+// FormatVersion is the saved plan's format; a file of another version is
+// refused.
+const FormatVersion = "1"
+
+// File is a saved plan.
+type File struct {
+	Type          string `json:"type"`
+	FormatVersion string `json:"format_version"`
+	// HowToApply is the command that applies this plan.
+	HowToApply string `json:"how_to_apply"`
+	CreatedBy  string `json:"created_by"`
+	// Server is the authentik the plan was computed against.
+	Server   string   `json:"authentik_url"`
+	Manifest Manifest `json:"manifest"`
+	Summary  Summary  `json:"summary"`
+	// Changes is the plan; sensitive values are left out.
+	Changes []Change `json:"changes"`
+	// Live is a fingerprint of every live object the plan read.
+	Live []plan.ObjectPrint `json:"live_objects"`
+}
+
+// Manifest names the manifest and its digest (plan's -f, manifest.Digest).
+type Manifest struct {
+	Path   string `json:"path"`
+	Digest string `json:"digest"`
+}
+
+// Summary counts the changes.
+type Summary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+}
+
+// Change is one change of the saved plan.
+type Change struct {
+	Kind   string   `json:"kind"`
+	Key    string   `json:"key"`
+	Action string   `json:"action"`
+	ID     string   `json:"id,omitempty"`
+	Fields []Field  `json:"fields"`
+	Notes  []string `json:"notes,omitempty"`
+	// Touches are the live objects (kind and key, see plan.Touched) the
+	// change writes to; apply refuses the plan if any of them changed.
+	Touches []string `json:"touches,omitempty"`
+}
+
+// Field is one field of a change; a sensitive field has no values.
+type Field struct {
+	Field     string `json:"field"`
+	Before    any    `json:"before,omitempty"`
+	After     any    `json:"after,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+// Inputs is what a saved plan is made from, and what apply compares it with.
+type Inputs struct {
+	Plan           *plan.Plan
+	Live           *plan.Live
+	ManifestPath   string
+	ManifestDigest string
+	Server         string
+}
+
+// New builds the saved plan; file is where it will be written (for
+// HowToApply), createdBy the tool and version.
+func New(in Inputs, file, createdBy string) *File {
+	f := &File{
+		Type:          Type,
+		FormatVersion: FormatVersion,
+		HowToApply:    "provision apply " + file + "  (from the directory plan ran in, with the same AUTHENTIK_URL and the manifest's variables set)",
+		CreatedBy:     createdBy,
+		Server:        in.Server,
+		Manifest:      Manifest{Path: filepath.ToSlash(in.ManifestPath), Digest: in.ManifestDigest},
+		Changes:       changes(in.Plan, in.Live),
+		Live:          plan.Fingerprints(in.Live),
+	}
+	f.Summary.Add, f.Summary.Change, f.Summary.Destroy = in.Plan.Summary()
+	return f
+}
+
+func changes(p *plan.Plan, live *plan.Live) []Change {
+	out := []Change{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		sc := Change{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Fields: []Field{}, Notes: c.Notes, Touches: plan.Touched(c, live)}
+		for _, f := range c.Fields {
+			sf := Field{Field: f.Field, Sensitive: f.Sensitive}
+			if !f.Sensitive {
+				sf.Before, sf.After = f.Before, f.After
+			}
+			sc.Fields = append(sc.Fields, sf)
+		}
+		out = append(out, sc)
+	}
+	return normalize(out)
+}
+
+// normalize passes changes through JSON, so display values compare the
+// same whether built now or read from a file ([]string vs []any, ...).
+func normalize(cs []Change) []Change {
+	b, _ := json.Marshal(cs)
+	var out []Change
+	_ = json.Unmarshal(b, &out)
+	if out == nil {
+		out = []Change{}
+	}
+	return out
+}
+
+// Write writes the file atomically (a temporary file renamed into place).
+func (f *File) Write(path string) error {
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*")
+	if err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
+
+// ErrNotPlan says a file is not a saved plan (it may be a manifest).
+var ErrNotPlan = errors.New("not a saved plan")
+
+// Read reads a saved plan. A file that is not one gives an error wrapping
+// ErrNotPlan.
+func Read(path string) (*File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read saved plan: %w", err)
+	}
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&f); err != nil || f.Type != Type {
+		return nil, fmt.Errorf("%s is %w (write one with provision plan -f MANIFEST --out %s)", path, ErrNotPlan, path)
+	}
+	if f.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("%s is a saved plan of format %q; this provision reads format %q: run plan again with this version", path, f.FormatVersion, FormatVersion)
+	}
+	return &f, nil
+}
+
+// StaleError says a saved plan no longer matches authentik or the manifest.
+type StaleError struct{ Reason string }
+
+func (e *StaleError) Error() string {
+	return "the plan is stale: " + e.Reason + "; run plan again"
+}
+
+// Check compares the saved plan with one computed now. It refuses (a
+// *StaleError) when the manifest's files changed, when any live object a
+// change touches changed or disappeared, or when the plan computed now
+// differs from the saved one (which catches everything else the plan
+// depends on: a referenced flow renamed, a variable changed, an object
+// created by hand where the plan creates one).
+func (f *File) Check(now Inputs) error {
+	if f.Server != now.Server {
+		return fmt.Errorf("the plan was made against %s, not %s: apply it with the same AUTHENTIK_URL", f.Server, now.Server)
+	}
+	if f.Manifest.Digest != now.ManifestDigest {
+		return &StaleError{Reason: fmt.Sprintf("the manifest %s changed since the plan was made", now.ManifestPath)}
+	}
+	then := map[string][]string{}
+	for _, p := range f.Live {
+		r := plan.Ref(p.Kind, p.Key)
+		then[r] = append(then[r], p.PK+"="+p.Digest)
+	}
+	cur := map[string][]string{}
+	for _, p := range plan.Fingerprints(now.Live) {
+		r := plan.Ref(p.Kind, p.Key)
+		cur[r] = append(cur[r], p.PK+"="+p.Digest)
+	}
+	for _, c := range f.Changes {
+		for _, t := range c.Touches {
+			if !reflect.DeepEqual(then[t], cur[t]) {
+				what := fmt.Sprintf("%s %q", c.Kind, c.Key)
+				if len(cur[t]) == 0 && len(then[t]) > 0 {
+					return &StaleError{Reason: what + " was deleted in authentik since the plan was made"}
+				}
+				if strings.HasPrefix(t, string(plan.KindBinding)+" ") {
+					return &StaleError{Reason: "the policy bindings of application " + fmt.Sprintf("%q", c.Key) + " changed in authentik since the plan was made"}
+				}
+				return &StaleError{Reason: what + " changed in authentik since the plan was made"}
+			}
+		}
+	}
+	got := changes(now.Plan, now.Live)
+	if d := firstDifference(f.Changes, got); d != "" {
+		return &StaleError{Reason: "computed now, the plan differs (" + d + ")"}
+	}
+	return nil
+}
+
+// firstDifference names the first change that differs, in plan order.
+func firstDifference(saved, now []Change) string {
+	ref := func(c Change) string { return c.Kind + " " + fmt.Sprintf("%q", c.Key) }
+	byRef := func(cs []Change) map[string]Change {
+		m := map[string]Change{}
+		for _, c := range cs {
+			m[ref(c)] = c
+		}
+		return m
+	}
+	nowBy, savedBy := byRef(now), byRef(saved)
+	for _, a := range saved {
+		b, ok := nowBy[ref(a)]
+		switch {
+		case !ok:
+			return "the " + a.Action + " of " + ref(a) + " is no longer needed"
+		case a.Action != b.Action:
+			return ref(a) + " is now to " + b.Action + ", not " + a.Action
+		case !reflect.DeepEqual(a, b):
+			return "the " + a.Action + " of " + ref(a) + " has other values now"
+		}
+	}
+	for _, b := range now {
+		if _, ok := savedBy[ref(b)]; !ok {
+			return "it now also has to " + b.Action + " " + ref(b)
+		}
+	}
+	return ""
+}
