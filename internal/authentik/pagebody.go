@@ -31,12 +31,16 @@ func (t *pageBodyTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if err != nil || held == nil || resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return resp, err
 	}
-	body, rerr := io.ReadAll(resp.Body)
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n < 64<<20 {
+		buf.Grow(int(n) + bytes.MinRead) // one allocation, not io.ReadAll's doublings
+	}
+	_, rerr := buf.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if rerr != nil {
 		return nil, rerr
 	}
-	held.body, held.taken = body, true
+	held.body, held.taken = buf.Bytes(), true
 	resp.Body = io.NopCloser(bytes.NewReader([]byte(emptyPage)))
 	resp.ContentLength = int64(len(emptyPage))
 	resp.Header.Del("Content-Length")
