@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/planfile"
@@ -249,13 +250,33 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	var exec plan.Executor = st.client.Executor()
+	exec := st.client.Executor()
+	// An interrupt stops new changes; those in flight finish (finishing.go).
+	var run plan.Executor = finishInFlight{exec}
 	var obs plan.Observer = render.NewProgress(o.io.Out)
 	counts := &writeCounts{}
 	if o.report != nil {
-		exec, obs = countingExecutor{next: exec, counts: counts}, nil
+		run, obs = countingExecutor{next: run, counts: counts}, nil
 	}
-	res := plan.Apply(ctx, st.plan, exec, ids, obs, o.Parallelism)
+	res := plan.Apply(ctx, st.plan, run, ids, obs, o.Parallelism)
+	// Retries since the client was made: the plan's reads count too.
+	if o.report == nil {
+		o.reportRetries(o.io.Out, st.client.Stats(), authentik.RetryStats{}, exec.Notes())
+	} else {
+		// stdout is the JSON report, which counts retries per change.
+		o.reportRetries(o.io.ErrOut, authentik.RetryStats{}, authentik.RetryStats{}, exec.Notes())
+	}
+	if ctx.Err() != nil {
+		res = notStarted(res)
+		fmt.Fprintf(o.io.ErrOut, "\nInterrupted: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
+		o.listUnfinished(res)
+		if o.report != nil {
+			o.report.record(res, counts)
+			o.report.Status = "failed"
+			_ = o.report.write(o.io.Out)
+		}
+		return nil, errInterrupted
+	}
 	if o.report != nil {
 		o.report.record(res, counts)
 		if len(res.Failed) > 0 || len(res.Skipped) > 0 {
@@ -266,12 +287,7 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	}
 	if len(res.Failed) > 0 || len(res.Skipped) > 0 {
 		fmt.Fprintf(o.io.ErrOut, "\nApply failed: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
-		for _, f := range res.Failed {
-			fmt.Fprintf(o.io.ErrOut, "  failed:        %s\n", f.Error())
-		}
-		for _, s := range res.Skipped {
-			fmt.Fprintf(o.io.ErrOut, "  not attempted: %s %s %q\n", s.Action, s.Kind, s.Key)
-		}
+		o.listUnfinished(res)
 		fmt.Fprintln(o.io.ErrOut, "Fix the cause and run apply again: it adopts what was created and does the rest.")
 		return nil, &silentError{errors.New("apply failed")}
 	}
@@ -302,4 +318,14 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed. A fresh plan is empty.\n", add, change, destroy)
 	}
 	return after, nil
+}
+
+// listUnfinished lists the failed and not attempted changes on stderr.
+func (o *applyOptions) listUnfinished(res plan.Result) {
+	for _, f := range res.Failed {
+		fmt.Fprintf(o.io.ErrOut, "  failed:        %s\n", f.Error())
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(o.io.ErrOut, "  not attempted: %s %s %q\n", s.Action, s.Kind, s.Key)
+	}
 }

@@ -7,10 +7,10 @@ import (
 	"io"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -167,7 +167,7 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if n, ok := req.Context().Value(countKey{}).(*requestCount); ok {
 		n.mu.Lock()
 		switch {
-		case n.seen[req]:
+		case n.seen[req] || authentik.IsRetry(req.Context()):
 			n.retries++
 		case req.Method != http.MethodGet && req.Method != http.MethodHead:
 			n.writes++
@@ -184,11 +184,17 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 
 // httpClient is the HTTP client for authentik.Config: nil (the client's
 // default) unless requests are counted for apply -o json.
-func (f *connFlags) httpClient() *http.Client {
+func (f *connFlags) httpClient(cfg authentik.Config) *http.Client {
 	if !f.countRequests {
 		return nil
 	}
-	return &http.Client{Timeout: 30 * time.Second, Transport: countingTransport{}}
+	// The client authentik.New would build (timeout, CAs), counting.
+	hc, err := authentik.DefaultHTTPClient(cfg)
+	if err != nil {
+		return nil // New reports the same error
+	}
+	hc.Transport = countingTransport{next: hc.Transport}
+	return hc
 }
 
 // jsonErrors makes a command that prints JSON with -o json print its

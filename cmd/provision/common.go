@@ -18,6 +18,7 @@ import (
 type connFlags struct {
 	URL       string
 	TokenFile string
+	tlsWait   // --ca-file, --timeout, --wait (conn.go)
 	// countRequests counts each change's requests (apply -o json).
 	countRequests bool
 }
@@ -25,6 +26,7 @@ type connFlags struct {
 func (f *connFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.URL, "url", "", "authentik URL (default $AUTHENTIK_URL)")
 	cmd.Flags().StringVar(&f.TokenFile, "token-file", "", "file holding the API token (default: $AUTHENTIK_TOKEN)")
+	f.tlsWait.register(cmd)
 }
 
 // client builds the API client. The token is read from --token-file or
@@ -49,7 +51,16 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	return authentik.New(authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret, HTTPClient: f.httpClient()})
+	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret, RetryBackoff: retryBackoff}
+	if err := f.tlsWait.configure(&cfg, streams); err != nil {
+		return nil, err
+	}
+	cfg.HTTPClient = f.httpClient(cfg)
+	c, err := authentik.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, f.tlsWait.wait(c, streams)
 }
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
@@ -67,17 +78,14 @@ func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
 // loadManifestIn is loadManifest with outputs confined to outputDir (when
 // not empty). Redirect URIs a provider does not declare are derived from
 // its application's outputs first.
+// Load problems (an unknown field) do not hide validation's: every
+// problem is reported at once.
 func loadManifestIn(path string, streams IOStreams, outputDir string) (*manifest.Manifest, error) {
-	m, err := manifest.Load(path, manifest.LookupEnv(streams.LookupEnv))
-	if err != nil {
-		return nil, err
-	}
-	streams.secret(m.SensitiveValues()...)
-	outputs.DeriveRedirects(m)
-	if err := m.Validate(outputs.Validator(outputOptions(m, streams, outputDir, ""))); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return manifest.LoadAndCheck(path, manifest.LookupEnv(streams.LookupEnv), func(m *manifest.Manifest) error {
+		streams.secret(m.SensitiveValues()...)
+		outputs.DeriveRedirects(m)
+		return m.Validate(outputs.Validator(outputOptions(m, streams, outputDir, "")))
+	})
 }
 
 // state is everything plan and apply need: the manifest, the client, the

@@ -205,7 +205,8 @@ func TestAdoptsObjectsCreatedByHandWithServerDefaults(t *testing.T) {
 
 func TestPartialFailureThenRerunConverges(t *testing.T) {
 	c := newCLI(t)
-	c.emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 503, Nth: 2, Times: 1})
+	// Five 503s in a row exhaust a write's attempts.
+	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/providers/", Kind: emulator.FaultStatus, Status: 503, Every: 1, Times: 5})
 	r := c.run("apply", "-f", seedManifest, "--auto-approve")
 	require.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "Apply failed: 1 done, 1 failed, 2 not attempted.")
@@ -221,13 +222,15 @@ func TestPartialFailureThenRerunConverges(t *testing.T) {
 	assert.Equal(t, exitOK, c.run("plan", "-f", seedManifest, "--detailed-exitcode").code)
 }
 
-func TestDroppedConnectionMidApplyThenRerunConverges(t *testing.T) {
+func TestDroppedConnectionMidApplyIsRetried(t *testing.T) {
 	c := newCLI(t)
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/applications/", Kind: emulator.FaultDrop, Nth: 1, Times: 1})
+	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/policies/bindings/", Kind: emulator.FaultTruncate, Nth: 1, Times: 1})
 	r := c.run("apply", "-f", seedManifest, "--auto-approve")
-	require.Equal(t, exitError, r.code)
-	r = c.run("apply", "-f", seedManifest, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "Retries: 0 reads and 1 writes sent again; 2 writes with an unknown outcome re-read by key (1 found already done).")
+	assert.Equal(t, 1, c.emu.Counts()["application"])
+	assert.Equal(t, 1, c.emu.Count("POST", "/api/v3/policies/bindings/"), "the binding whose answer was cut is found, not posted again")
 	assert.Equal(t, exitOK, c.run("plan", "-f", seedManifest, "--detailed-exitcode").code)
 }
 

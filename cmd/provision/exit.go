@@ -16,7 +16,13 @@ const (
 	exitOK      = 0
 	exitError   = 1
 	exitChanges = 2
+	// exitInterrupted is 128+SIGINT, as shells report a process ended by Ctrl-C.
+	exitInterrupted = 130
 )
+
+// errInterrupted is an apply stopped by an interrupt after it reported
+// what was done.
+var errInterrupted = &silentError{errors.New("interrupted")}
 
 // errChangesPresent is returned by plan --detailed-exitcode when the plan is
 // not empty. It is not an error for the user: nothing is printed.
@@ -42,6 +48,9 @@ func exitCode(err error, errOut io.Writer) int {
 	}
 	if errors.Is(err, errChangesPresent) {
 		return exitChanges
+	}
+	if errors.Is(err, errInterrupted) {
+		return exitInterrupted
 	}
 	var silent *silentError
 	if errors.As(err, &silent) {

@@ -190,7 +190,8 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 		m := copyManifest(t, seedManifest)
 		// The provider create fails: the application and access after it
 		// are not attempted.
-		c.emu.InjectFault(emulator.Fault{Kind: emulator.FaultStatus, Status: 500, Method: "POST", PathPrefix: "/api/v3/providers/oauth2/", Times: 1})
+		// (five 500s in a row: a write gets five attempts.)
+		c.emu.InjectFault(emulator.Fault{Kind: emulator.FaultStatus, Status: 500, Method: "POST", PathPrefix: "/api/v3/providers/oauth2/", Every: 1, Times: 5})
 		r := c.run("apply", "-f", m, "--auto-approve", "-o", "json")
 		assert.Equal(t, exitError, r.code)
 		assert.Empty(t, r.err)
@@ -203,6 +204,7 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 			if ch.Result == resultFailed {
 				assert.Contains(t, ch.Error, "500")
 				assert.Equal(t, 1, ch.Writes)
+				assert.Equal(t, 4, ch.Retries, "a 500 may have been processed: re-read, then sent again")
 			}
 		}
 		assert.Equal(t, map[string]string{

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +26,10 @@ type sandboxOptions struct {
 	// SyntheticApps seeds that many applications, each with an OAuth2
 	// provider, a group and a binding (4 objects each), for scale tests.
 	SyntheticApps int
+	TLS           bool
+	CAOut         string
+	FaultRate     float64
+	FaultSeed     int64
 	// tokenGiven says --token was set: the banner does not echo it.
 	tokenGiven bool
 }
@@ -50,10 +56,24 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 	cmd.Flags().DurationVar(&o.Latency, "latency", 0, "latency to add to every request, e.g. 50ms")
 	cmd.Flags().BoolVar(&o.LogRequests, "log-requests", false, "log one line per request to stderr")
 	cmd.Flags().IntVar(&o.SyntheticApps, "synthetic-apps", 0, "seed N applications app-00001.., each with an OAuth2 provider, a group and a binding (2500 gives 10,000 objects)")
+	cmd.Flags().BoolVar(&o.TLS, "tls", false, "serve https with a certificate from a CA generated for this run")
+	cmd.Flags().StringVar(&o.CAOut, "ca-out", "", "with --tls: where to write the CA certificate (default: a new file in the temporary directory)")
+	cmd.Flags().Float64Var(&o.FaultRate, "fault-rate", 0, "fraction (0..1) of API requests that fail: 5xx, or a connection reset before or after the request is processed (requests with header X-Provision-No-Fault: 1 are exempt)")
+	cmd.Flags().Int64Var(&o.FaultSeed, "fault-seed", 0, "seed of the fault sequence, to reproduce a run (default: random)")
 	return cmd
 }
 
 func (o *sandboxOptions) complete() error {
+	if o.FaultRate < 0 || o.FaultRate > 1 {
+		return &usageError{fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
+	}
+	if o.FaultRate > 0 && o.FaultSeed == 0 {
+		b := make([]byte, 8)
+		if _, err := io.ReadFull(o.io.Random, b); err != nil {
+			return fmt.Errorf("generate fault seed: %w", err)
+		}
+		o.FaultSeed = int64(binary.BigEndian.Uint64(b) >> 1)
+	}
 	if err := sandboxAddrAllowed(o.Addr, o.Token != ""); err != nil {
 		return err
 	}
@@ -91,14 +111,41 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.Addr, err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = emu
+	if o.FaultRate > 0 {
+		handler = emulator.Chaos(emu, emulator.ChaosOptions{Rate: o.FaultRate, Seed: o.FaultSeed, OnFault: func(method, path string, f emulator.ChaosFault) {
+			if o.LogRequests {
+				fmt.Fprintf(o.io.ErrOut, "%s %s fault: %s\n", method, path, f)
+			}
+		}})
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
 	shown := o.Token
 	if o.tokenGiven {
 		shown = "<the --token value>"
 	}
-	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\nPress Ctrl-C to stop.\n", url, shown)
+	if o.TLS {
+		caPath, tlsLn, err := o.serveTLS(ln)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		ln = tlsLn
+		url = "https://" + ln.Addr().String()
+		if o.CAOut == "" {
+			defer os.Remove(caPath)
+		}
+		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
+		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n  export AUTHENTIK_CA_FILE=%s\n\n", url, shown, caPath)
+	} else {
+		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
+		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\n", url, shown)
+	}
+	if o.FaultRate > 0 {
+		fmt.Fprintf(o.io.Out, "Chaos: %g of API requests fail (--fault-seed %d); send header %s: 1 to be exempt.\n\n", o.FaultRate, o.FaultSeed, emulator.NoFaultHeader)
+	}
+	fmt.Fprintf(o.io.Out, "Press Ctrl-C to stop.\n")
 	// The random token is printed once, above, for the user to export;
 	// from here on (the request log above all) it is masked.
 	o.io.secret(o.Token)
@@ -110,9 +157,15 @@ func (o *sandboxOptions) run(ctx context.Context) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Connections opened but never used (a TLS handshake not yet
+		// started) count as busy for 5s: an in-memory sandbox just closes.
+		err = srv.Close()
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil

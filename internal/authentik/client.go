@@ -24,10 +24,20 @@ type Config struct {
 	// Token is an API token (intent "api"). It is sent as a bearer token and
 	// never appears in errors or logs.
 	Token string
-	// HTTPClient defaults to a client with a 30s timeout.
+	// HTTPClient defaults to a client with Timeout, trusting the system's
+	// CAs plus CAPEM, or any certificate with Insecure (tls.go).
 	HTTPClient *http.Client
+	// Timeout bounds each request; zero means DefaultTimeout.
+	Timeout time.Duration
+	// CAPEM is a PEM bundle of CAs to trust besides the system's.
+	CAPEM []byte
+	// Insecure skips TLS verification (AUTHENTIK_INSECURE).
+	Insecure bool
 	// UserAgent defaults to "provision".
 	UserAgent string
+	// RetryBackoff is the first wait before a retry, doubled after each
+	// (a Retry-After answer overrides it). Zero means 200ms.
+	RetryBackoff time.Duration
 	// OnSecret, when set, is told every secret value a read returns (OAuth2
 	// client secrets), so the caller can mask it in all output.
 	OnSecret func(...string)
@@ -39,6 +49,9 @@ type Client struct {
 	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
 	http    *http.Client
 	token   string
+	stats   *retryStats
+	backoff time.Duration
+	sleep   func(context.Context, time.Duration) error // between write attempts
 	// onSecret is Config.OnSecret (never nil).
 	onSecret func(...string)
 }
@@ -52,12 +65,20 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, fmt.Errorf("no authentik API token: set AUTHENTIK_TOKEN or use --token-file")
 	}
-	hc := &http.Client{Timeout: 30 * time.Second}
+	hc, err := DefaultHTTPClient(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient
 		hc = &copied
 	}
-	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport)}
+	backoff := cfg.RetryBackoff
+	if backoff <= 0 {
+		backoff = 200 * time.Millisecond
+	}
+	stats := &retryStats{}
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport, stats, backoff)}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"
@@ -72,7 +93,8 @@ func New(cfg Config) (*Client, error) {
 	if onSecret == nil {
 		onSecret = func(...string) {}
 	}
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret}, nil
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret,
+		stats: stats, backoff: backoff, sleep: sleepFor}, nil
 }
 
 // BaseURL is authentik's URL without /api/v3 and without a trailing slash.

@@ -46,8 +46,13 @@ func (e *APIError) Unwrap() error {
 // wrap turns a generated-client error into one sentence that says what was
 // being done, and never includes the token or a raw dump.
 func (c *Client) wrap(doing string, resp *http.Response, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", doing, err)
+	}
+	if resp == nil && isTimeout(err) {
+		// A request over --timeout (http.Client's timeout wraps
+		// context.DeadlineExceeded since Go 1.23): one sentence, no URL dump.
+		return fmt.Errorf("%s: %s", doing, c.transportMessage(err))
 	}
 	var apiErr *api.GenericOpenAPIError
 	var body []byte
@@ -85,7 +90,7 @@ func (c *Client) transportMessage(err error) string {
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return fmt.Sprintf("cannot reach authentik at %s (%s)", c.baseURL, causeText(opErr.Err))
 	case isTimeout(err):
-		return fmt.Sprintf("authentik at %s did not answer in time", c.baseURL)
+		return fmt.Sprintf("authentik at %s did not answer in time (each request may take up to --timeout, default %s)", c.baseURL, DefaultTimeout)
 	}
 	return fmt.Sprintf("request to authentik at %s failed: %s", c.baseURL, c.redact(causeText(err)))
 }

@@ -3,6 +3,7 @@ package authentik
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	api "goauthentik.io/api/v3"
 
@@ -28,18 +29,38 @@ var accessIO = kindIO{exec: func(ctx context.Context, e *Executor, ch *plan.Chan
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		req := api.NewPolicyBindingRequest(appPK, s.FirstOrder+int32(i))
+		order := s.FirstOrder + int32(i)
+		req := api.NewPolicyBindingRequest(appPK, order)
 		req.Group.Set(&groupPK)
 		enabled := true
 		req.Enabled = &enabled
-		if _, resp, err := c.api.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*req).Execute(); err != nil {
-			return c.wrap(fmt.Sprintf("%s: bind group %q", doing(ch), group), resp, err)
+		// Bindings have no unique key: after a lost answer, the binding is
+		// looked up by (target, group, order) before it is posted again.
+		err = e.created(ctx, fmt.Sprintf("%s: bind group %q", doing(ch), group), func(ctx context.Context) (*http.Response, error) {
+			_, resp, err := c.api.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*req).Execute()
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			list, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Target(appPK).PageSize(pageSize).Execute()
+			if err != nil {
+				return false, c.wrap("find the bindings of application "+s.AppSlug, resp, err)
+			}
+			for _, b := range list.Results {
+				if g := b.Group.Get(); g != nil && *g == groupPK && b.Order == order {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	for _, pk := range s.RemoveBindings {
-		resp, err := c.api.PoliciesApi.PoliciesBindingsDestroy(ctx, pk).Execute()
-		if err != nil && !gone(resp, err) {
-			return c.wrap(fmt.Sprintf("%s: remove binding %s", doing(ch), pk), resp, err)
+		err := e.del(ctx, fmt.Sprintf("%s: remove binding %s", doing(ch), pk), func(ctx context.Context) (*http.Response, error) {
+			return c.api.PoliciesApi.PoliciesBindingsDestroy(ctx, pk).Execute()
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

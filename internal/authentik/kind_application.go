@@ -48,7 +48,9 @@ func applicationFromAPI(a *api.Application) plan.Application {
 func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
 	apps := e.c.api.CoreApi
 	if ch.Action == plan.Delete {
-		return e.deleted(ch)(apps.CoreApplicationsDestroy(ctx, ch.ID).Execute())
+		return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			return apps.CoreApplicationsDestroy(ctx, ch.ID).Execute()
+		})
 	}
 	s, err := spec[plan.ApplicationSpec](ch)
 	if err != nil {
@@ -77,18 +79,31 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 			MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
 			MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
 		}
-		a, resp, err := apps.CoreApplicationsCreate(ctx).ApplicationRequest(req).Execute()
-		if err != nil {
-			return e.written(ch, resp, err)
-		}
-		ids.Set(plan.KindApplication, s.Slug, a.Pk)
-		return nil
+		return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+			a, resp, err := apps.CoreApplicationsCreate(ctx).ApplicationRequest(req).Execute()
+			if err == nil {
+				ids.Set(plan.KindApplication, s.Slug, a.Pk)
+			}
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			a, resp, err := apps.CoreApplicationsRetrieve(ctx, s.Slug).Execute()
+			if notFound(resp, err) {
+				return false, nil
+			}
+			if err != nil {
+				return false, e.c.wrap("find application "+s.Slug, resp, err)
+			}
+			ids.Set(plan.KindApplication, s.Slug, a.Pk)
+			return true, nil
+		})
 	}
 	req := api.PatchedApplicationRequest{
 		Name: s.Name, Provider: provider, OpenInNewTab: s.OpenInNewTab,
 		MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
 		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
 	}
-	_, resp, err := apps.CoreApplicationsPartialUpdate(ctx, ch.ID).PatchedApplicationRequest(req).Execute()
-	return e.written(ch, resp, err)
+	return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := apps.CoreApplicationsPartialUpdate(ctx, ch.ID).PatchedApplicationRequest(req).Execute()
+		return resp, err
+	})
 }

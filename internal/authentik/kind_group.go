@@ -22,7 +22,9 @@ var groupIO = kindIO{
 	exec: func(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
 		groups := e.c.api.CoreApi
 		if ch.Action == plan.Delete {
-			return e.deleted(ch)(groups.CoreGroupsDestroy(ctx, ch.ID).Execute())
+			return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+				return groups.CoreGroupsDestroy(ctx, ch.ID).Execute()
+			})
 		}
 		s, err := spec[plan.GroupSpec](ch)
 		if err != nil {
@@ -32,16 +34,41 @@ var groupIO = kindIO{
 			req := api.NewGroupRequest(s.Name)
 			req.IsSuperuser = s.IsSuperuser
 			req.Attributes = s.Attributes
-			g, resp, err := groups.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
-			if err != nil {
-				return e.written(ch, resp, err)
-			}
-			ids.Set(plan.KindGroup, s.Name, g.Pk)
-			return nil
+			return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+				g, resp, err := groups.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
+				if err == nil {
+					ids.Set(plan.KindGroup, s.Name, g.Pk)
+				}
+				return resp, err
+			}, func(ctx context.Context) (bool, error) {
+				list, resp, err := groups.CoreGroupsList(ctx).Name(s.Name).IncludeUsers(false).Execute()
+				if err != nil {
+					return false, e.c.wrap("find group "+s.Name, resp, err)
+				}
+				for _, g := range list.Results {
+					if g.Name == s.Name {
+						ids.Set(plan.KindGroup, s.Name, g.Pk)
+						return true, nil
+					}
+				}
+				return false, nil
+			})
 		}
 		// PATCH, never PUT: a group PUT without users drops every member.
-		req := api.PatchedGroupRequest{IsSuperuser: s.IsSuperuser, Attributes: s.Attributes}
-		_, resp, err := groups.CoreGroupsPartialUpdate(ctx, ch.ID).PatchedGroupRequest(req).Execute()
-		return e.written(ch, resp, err)
+		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			req := api.PatchedGroupRequest{IsSuperuser: s.IsSuperuser, Attributes: s.Attributes}
+			if s.AttributesMerge != nil {
+				// Merge with the attributes as they are now, not as planned.
+				cur, resp, err := groups.CoreGroupsRetrieve(ctx, ch.ID).IncludeUsers(false).Execute()
+				if err != nil {
+					return resp, err
+				}
+				merged, overridden := s.AttributesMerge.Remerge(cur.Attributes)
+				req.Attributes = merged
+				e.noteOverridden(ch, "attributes", overridden)
+			}
+			_, resp, err := groups.CoreGroupsPartialUpdate(ctx, ch.ID).PatchedGroupRequest(req).Execute()
+			return resp, err
+		})
 	},
 }

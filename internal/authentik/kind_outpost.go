@@ -31,7 +31,9 @@ var outpostIO = kindIO{
 func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
 	outposts := e.c.api.OutpostsApi
 	if ch.Action == plan.Delete {
-		return e.deleted(ch)(outposts.OutpostsInstancesDestroy(ctx, ch.ID).Execute())
+		return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			return outposts.OutpostsInstancesDestroy(ctx, ch.ID).Execute()
+		})
 	}
 	s, err := spec[plan.OutpostSpec](ch)
 	if err != nil {
@@ -55,16 +57,38 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 			cfg = map[string]any{}
 		}
 		req := api.NewOutpostRequest(s.Name, api.OutpostTypeEnum(s.Type), add, cfg)
-		o, resp, err := outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
-		if err != nil {
-			return e.written(ch, resp, err)
-		}
-		ids.Set(plan.KindOutpost, s.Name, o.Pk)
-		return nil
+		return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+			o, resp, err := outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
+			if err == nil {
+				ids.Set(plan.KindOutpost, s.Name, o.Pk)
+			}
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			list, resp, err := outposts.OutpostsInstancesList(ctx).NameIexact(s.Name).Execute()
+			if err != nil {
+				return false, e.c.wrap("find outpost "+s.Name, resp, err)
+			}
+			for _, o := range list.Results {
+				if o.Name == s.Name {
+					ids.Set(plan.KindOutpost, s.Name, o.Pk)
+					return true, nil
+				}
+			}
+			return false, nil
+		})
 	}
+	// Providers (and config, outpost_merge.go) are merged with the outpost
+	// as read just before each PATCH attempt, not as planned.
+	return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+		return e.patchOutpost(ctx, ch, s, add)
+	})
+}
+
+func (e *Executor) patchOutpost(ctx context.Context, ch *plan.Change, s *plan.OutpostSpec, add []int32) (*http.Response, error) {
+	outposts := e.c.api.OutpostsApi
 	cur, resp, err := outposts.OutpostsInstancesRetrieve(ctx, ch.ID).Execute()
 	if err != nil {
-		return e.written(ch, resp, err)
+		return resp, err
 	}
 	var providers []int32
 	for _, pk := range cur.Providers {
@@ -82,6 +106,11 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 		typ = api.OutpostTypeEnum(s.Type)
 	}
 	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config}
+	if s.ConfigMerge != nil {
+		merged, overridden := s.ConfigMerge.Remerge(cur.Config)
+		req.Config = merged
+		e.noteOverridden(ch, "config", overridden)
+	}
 	_, resp, err = outposts.OutpostsInstancesPartialUpdate(ctx, ch.ID).PatchedOutpostRequest(req).Execute()
-	return e.written(ch, resp, err)
+	return resp, err
 }

@@ -104,7 +104,9 @@ func execProvider(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.I
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
-		return e.deleted(ch)(e.c.api.ProvidersApi.ProvidersAllDestroy(ctx, pk).Execute())
+		return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			return e.c.api.ProvidersApi.ProvidersAllDestroy(ctx, pk).Execute()
+		})
 	}
 	s, err := spec[plan.ProviderSpec](ch)
 	if err != nil {
@@ -153,17 +155,53 @@ func detailOf[T any](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
 
 // createOrPatch runs a provider type's create (for a Create change) or its
 // PATCH of the provider the change names, and returns the provider's pk.
-func (e *Executor) createOrPatch(ch *plan.Change, create func() (int32, *http.Response, error), patch func(pk int32) (*http.Response, error)) (int32, error) {
+// Both are retried as ambiguous.go says; after a create whose outcome is
+// unknown the provider is looked up by name (names are unique).
+func (e *Executor) createOrPatch(ctx context.Context, ch *plan.Change, create func(context.Context) (int32, *http.Response, error), patch func(ctx context.Context, pk int32) (*http.Response, error)) (int32, error) {
 	if ch.Action == plan.Create {
-		pk, resp, err := create()
-		return pk, e.written(ch, resp, err)
+		var pk int32
+		err := e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+			got, resp, err := create(ctx)
+			if err == nil {
+				pk = got
+			}
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			found, err := e.findProvider(ctx, ch)
+			if err != nil || found == 0 {
+				return false, err
+			}
+			pk = found
+			return true, nil
+		})
+		return pk, err
 	}
 	pk, err := providerPK(ch.ID)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", doing(ch), err)
 	}
-	resp, err := patch(pk)
-	return pk, e.written(ch, resp, err)
+	return pk, e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) { return patch(ctx, pk) })
+}
+
+// findProvider returns the pk of the provider named by a create change, 0
+// when there is none.
+func (e *Executor) findProvider(ctx context.Context, ch *plan.Change) (int32, error) {
+	s, err := spec[plan.ProviderSpec](ch)
+	if err != nil {
+		return 0, err
+	}
+	list, resp, err := e.c.api.ProvidersApi.ProvidersAllList(ctx).Search(s.Name).PageSize(pageSize).Execute()
+	if err != nil {
+		return 0, e.c.wrap("find provider "+s.Name, resp, err)
+	}
+	for _, p := range list.Results {
+		// The plan refused a name held by another type, and names are
+		// unique: this is the one the lost create made.
+		if p.Name == s.Name {
+			return p.Pk, nil
+		}
+	}
+	return 0, nil
 }
 
 // pkOf is a created object's pk, or 0 when the create failed.

@@ -22,7 +22,9 @@ var scopeMappingIO = kindIO{
 	exec: func(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
 		mappings := e.c.api.PropertymappingsApi
 		if ch.Action == plan.Delete {
-			return e.deleted(ch)(mappings.PropertymappingsProviderScopeDestroy(ctx, ch.ID).Execute())
+			return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+				return mappings.PropertymappingsProviderScopeDestroy(ctx, ch.ID).Execute()
+			})
 		}
 		s, err := spec[plan.ScopeMappingSpec](ch)
 		if err != nil {
@@ -31,15 +33,30 @@ var scopeMappingIO = kindIO{
 		if ch.Action == plan.Create {
 			req := api.NewScopeMappingRequest(s.Name, deref(s.Expression), deref(s.ScopeName))
 			req.Description = s.Description
-			m, resp, err := mappings.PropertymappingsProviderScopeCreate(ctx).ScopeMappingRequest(*req).Execute()
-			if err != nil {
-				return e.written(ch, resp, err)
-			}
-			ids.Set(plan.KindScopeMapping, s.Name, m.Pk)
-			return nil
+			return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+				m, resp, err := mappings.PropertymappingsProviderScopeCreate(ctx).ScopeMappingRequest(*req).Execute()
+				if err == nil {
+					ids.Set(plan.KindScopeMapping, s.Name, m.Pk)
+				}
+				return resp, err
+			}, func(ctx context.Context) (bool, error) {
+				list, resp, err := mappings.PropertymappingsProviderScopeList(ctx).Name(s.Name).Execute()
+				if err != nil {
+					return false, e.c.wrap("find scope mapping "+s.Name, resp, err)
+				}
+				for _, m := range list.Results {
+					if m.Name == s.Name {
+						ids.Set(plan.KindScopeMapping, s.Name, m.Pk)
+						return true, nil
+					}
+				}
+				return false, nil
+			})
 		}
-		req := api.PatchedScopeMappingRequest{ScopeName: s.ScopeName, Description: s.Description, Expression: s.Expression}
-		_, resp, err := mappings.PropertymappingsProviderScopePartialUpdate(ctx, ch.ID).PatchedScopeMappingRequest(req).Execute()
-		return e.written(ch, resp, err)
+		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			req := api.PatchedScopeMappingRequest{ScopeName: s.ScopeName, Description: s.Description, Expression: s.Expression}
+			_, resp, err := mappings.PropertymappingsProviderScopePartialUpdate(ctx, ch.ID).PatchedScopeMappingRequest(req).Execute()
+			return resp, err
+		})
 	},
 }

@@ -36,7 +36,10 @@ var kinds = map[plan.Kind]kindIO{
 // Executor performs plan changes against authentik. Each write sends only
 // the fields the change owns (PATCH for updates), so values others set by
 // hand on fields the manifest does not declare are kept.
-type Executor struct{ c *Client }
+type Executor struct {
+	c     *Client
+	notes notes
+}
 
 var _ plan.Executor = (*Executor)(nil)
 
@@ -61,23 +64,16 @@ func gone(resp *http.Response, err error) bool {
 	return err != nil && resp != nil && resp.StatusCode == http.StatusNotFound
 }
 
-// deleted returns a function that turns a delete's outcome into the
-// change's error: nil when done or already gone.
-func (e *Executor) deleted(ch *plan.Change) func(*http.Response, error) error {
-	return func(resp *http.Response, err error) error {
-		if err != nil && !gone(resp, err) {
-			return e.c.wrap(doing(ch), resp, err)
-		}
-		return nil
-	}
+// deleted performs a change's DELETE (send): nil when done or already
+// gone; retried after a failure whose outcome is unknown (ambiguous.go).
+func (e *Executor) deleted(ctx context.Context, ch *plan.Change, send func(ctx context.Context) (*http.Response, error)) error {
+	return e.del(ctx, doing(ch), send)
 }
 
-// written turns a create's or update's outcome into the change's error.
-func (e *Executor) written(ch *plan.Change, resp *http.Response, err error) error {
-	if err != nil {
-		return e.c.wrap(doing(ch), resp, err)
-	}
-	return nil
+// patched performs a change's PATCH (send), retried after a failure: a
+// PATCH of the same fields is harmless to send again.
+func (e *Executor) patched(ctx context.Context, ch *plan.Change, send func(ctx context.Context) (*http.Response, error)) error {
+	return e.perform(ctx, write{what: doing(ch), send: send})
 }
 
 // spec returns the change's spec as T, or an error naming the change.

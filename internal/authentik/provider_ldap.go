@@ -39,13 +39,13 @@ var ldapIO = providerTypeIO{
 			BaseDn: d.BaseDN, SearchMode: (*api.LDAPAPIAccessMode)(d.SearchMode), BindMode: (*api.LDAPAPIAccessMode)(d.BindMode),
 			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
 		}
-		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
+		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewLDAPProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
 			req.BaseDn, req.SearchMode, req.BindMode = patch.BaseDn, patch.SearchMode, patch.BindMode
 			req.MfaSupport, req.UidStartNumber, req.GidStartNumber = patch.MfaSupport, patch.UidStartNumber, patch.GidStartNumber
 			return pkOf(providers.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute())
-		}, func(pk int32) (*http.Response, error) {
+		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersLdapPartialUpdate(ctx, pk).PatchedLDAPProviderRequest(patch).Execute())
 		})
 	},

@@ -44,7 +44,7 @@ var oauth2IO = providerTypeIO{
 		if d.RedirectURIs != nil {
 			patch.RedirectUris = redirectRequests(d.RedirectURIs)
 		}
-		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
+		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.OAuth2ProviderRequest{
 				Name:                   s.Name,
 				AuthorizationFlow:      deref(patch.AuthorizationFlow),
@@ -69,7 +69,7 @@ var oauth2IO = providerTypeIO{
 				req.RedirectUris = []api.RedirectURIRequest{} // required: nil would send null
 			}
 			return pkOf(providers.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(req).Execute())
-		}, func(pk int32) (*http.Response, error) {
+		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersOauth2PartialUpdate(ctx, pk).PatchedOAuth2ProviderRequest(patch).Execute())
 		})
 	},

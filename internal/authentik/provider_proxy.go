@@ -45,14 +45,14 @@ var proxyIO = providerTypeIO{
 			SkipPathRegex: d.SkipPathRegex, CookieDomain: d.CookieDomain, InterceptHeaderAuth: d.InterceptHeaderAuth,
 			AccessTokenValidity: d.AccessTokenValidity, RefreshTokenValidity: d.RefreshTokenValidity, Mode: (*api.ProxyMode)(d.Mode),
 		}
-		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
+		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewProxyProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ExternalHost))
 			req.AuthenticationFlow, req.PropertyMappings, req.Mode = patch.AuthenticationFlow, patch.PropertyMappings, patch.Mode
 			req.InternalHost, req.InternalHostSslValidation, req.SkipPathRegex = patch.InternalHost, patch.InternalHostSslValidation, patch.SkipPathRegex
 			req.CookieDomain, req.InterceptHeaderAuth = patch.CookieDomain, patch.InterceptHeaderAuth
 			req.AccessTokenValidity, req.RefreshTokenValidity = patch.AccessTokenValidity, patch.RefreshTokenValidity
 			return pkOf(providers.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute())
-		}, func(pk int32) (*http.Response, error) {
+		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersProxyPartialUpdate(ctx, pk).PatchedProxyProviderRequest(patch).Execute())
 		})
 	},

@@ -60,7 +60,7 @@ var samlIO = providerTypeIO{
 			SessionValidNotOnOrAfter: d.SessionValidNotOnOrAfter,
 			SignAssertion:            d.SignAssertion, SignResponse: d.SignResponse,
 		}
-		return e.createOrPatch(ch, func() (int32, *http.Response, error) {
+		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewSAMLProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ACSURL))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
 			req.Audience, req.Issuer, req.SpBinding = patch.Audience, patch.Issuer, patch.SpBinding
@@ -70,7 +70,7 @@ var samlIO = providerTypeIO{
 			req.SessionValidNotOnOrAfter = patch.SessionValidNotOnOrAfter
 			req.SignAssertion, req.SignResponse = patch.SignAssertion, patch.SignResponse
 			return pkOf(providers.ProvidersSamlCreate(ctx).SAMLProviderRequest(*req).Execute())
-		}, func(pk int32) (*http.Response, error) {
+		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersSamlPartialUpdate(ctx, pk).PatchedSAMLProviderRequest(patch).Execute())
 		})
 	},

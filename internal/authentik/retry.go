@@ -11,21 +11,24 @@ import (
 )
 
 // retryTransport retries safe requests (GET, HEAD) that failed in a way a
-// second try can fix: a dropped connection, 429, 502, 503 or 504. Writes are
-// never retried here: a POST that timed out may have been applied, and the
-// next plan adopts it instead.
+// second try can fix: a dropped connection, 429, 500, 502, 503 or 504
+// (a GET changes nothing, so a 500 from a worker that was restarting is
+// worth a second try). Writes are not retried here: a POST whose answer
+// was lost may have been applied; the executor retries them after checking
+// (ambiguous.go).
 type retryTransport struct {
 	next     http.RoundTripper
+	stats    *retryStats
 	attempts int
 	backoff  time.Duration // doubled after each try
 	sleep    func(*http.Request, time.Duration) error
 }
 
-func newRetryTransport(next http.RoundTripper) *retryTransport {
+func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.Duration) *retryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &retryTransport{next: next, attempts: 3, backoff: 200 * time.Millisecond, sleep: sleepCtx}
+	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleepCtx}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -47,6 +50,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.sleep(req, wait); err != nil {
 			return nil, err
 		}
+		if t.stats != nil {
+			t.stats.reads.Add(1)
+		}
 		wait *= 2
 	}
 }
@@ -56,7 +62,7 @@ func retryable(resp *http.Response, err error) bool {
 		return !permanent(err)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false

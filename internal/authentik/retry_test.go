@@ -17,6 +17,7 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 		"503":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1},
 		"429":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 429, Nth: 1, Times: 1},
 		"DroppedConn": {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultDrop, Nth: 1, Times: 1},
+		"500":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 500, Nth: 1, Times: 1},
 		"TwoInARow":   {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 502, Every: 1, Times: 2},
 	}
 	for name, f := range cases {
@@ -30,18 +31,18 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 	}
 }
 
-func TestReadsGiveUpAfterThreeTries(t *testing.T) {
+func TestReadsGiveUpAfterFourTries(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, Every: 1})
 	_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "authentik answered HTTP 503")
-	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/groups/"))
+	assert.Equal(t, 4, emu.Count("GET", "/api/v3/core/groups/"))
 }
 
-func TestWritesAreNeverRetried(t *testing.T) {
+func TestRefusedWritesAreNotRetried(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
-	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1})
+	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 400, Nth: 1, Times: 1})
 	c := newClient(t, srv.URL, emu.Token())
 	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
 	err := c.Executor().Execute(context.Background(), ch, plan.NewIDs(&plan.Live{}))

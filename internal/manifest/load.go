@@ -20,25 +20,29 @@ import (
 // LookupEnv reads a variable for ${VAR} substitution (os.LookupEnv in production).
 type LookupEnv func(string) (string, bool)
 
-// Load reads a manifest file, or every *.yaml/*.yml file of a directory
+// LoadAll reads a manifest file, or every *.yaml/*.yml file of a directory
 // (in name order, merged). Decoding is strict: unknown keys, wrong types,
-// undefined ${VAR}s are all reported, each with file:line:column, in one
-// Diagnostics error. Load does not run the semantic checks of Validate.
-func Load(path string, env LookupEnv) (*Manifest, error) {
+// undefined ${VAR}s are all reported, each with file:line:column, in the
+// diagnostics. The manifest is returned despite them (unknown keys
+// ignored) so Validate can report its own problems too; it is nil when a
+// file could not be decoded at all. err is for unreadable files.
+func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 	files, err := manifestFiles(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	decoded := true
 	merged := &Manifest{Version: Version}
 	var diags Diagnostics
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read manifest: %w", err)
+			return nil, nil, fmt.Errorf("read manifest: %w", err)
 		}
 		m, ds := Parse(f, data, env)
 		diags = append(diags, ds...)
 		if m == nil {
+			decoded = false
 			continue
 		}
 		if m.Authentik != nil {
@@ -52,10 +56,10 @@ func Load(path string, env LookupEnv) (*Manifest, error) {
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 	}
-	if err := diags.err(); err != nil {
-		return nil, err
+	if !decoded {
+		return nil, diags, nil
 	}
-	return merged, nil
+	return merged, diags, nil
 }
 
 func manifestFiles(path string) ([]string, error) {
@@ -87,9 +91,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	var diags Diagnostics
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d := typeDiagnostic(file, err.Error())
-		d.Msg = "invalid YAML: " + d.Msg
-		return nil, append(diags, d)
+		return nil, append(diags, syntaxDiagnostic(file, data, err)) // yamlhint.go
 	}
 	if len(doc.Content) == 0 {
 		diags.add(Position{File: file, Line: 1, Column: 1}, "empty manifest: expected \"version: 1\"")

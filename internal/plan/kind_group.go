@@ -17,6 +17,8 @@ type GroupSpec struct {
 	// Attributes is the whole attribute object to store (live attributes
 	// merged with the declared keys); nil leaves them alone.
 	Attributes map[string]any
+	// AttributesMerge, with Attributes, redoes the merge at write time.
+	AttributesMerge *ObjectMerge
 }
 
 var groupKind = &KindSpec{
@@ -55,6 +57,7 @@ func (c *computer) group(g *manifest.Group) *Change {
 	}
 	spec.IsSuperuser = f.boolean("is_superuser", g.IsSuperuser, l.IsSuperuser)
 	spec.Attributes = f.object("attributes", g.Attributes, l.Attributes)
+	spec.AttributesMerge = newObjectMerge(spec.Attributes, g.Attributes, l.Attributes)
 	ch.ID = l.PK
 	return finish(ch, f, spec)
 }

@@ -30,6 +30,8 @@ type OutpostSpec struct {
 	// Config is the whole config to store (live config merged with the
 	// declared keys); nil leaves it alone.
 	Config map[string]any
+	// ConfigMerge, with Config, redoes the merge at write time.
+	ConfigMerge *ObjectMerge
 }
 
 var outpostKind = &KindSpec{
@@ -107,6 +109,7 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 		f.add("providers", have, uniqueSorted(append(after, spec.AddProviders...)), false)
 	}
 	spec.Config = f.object("config", o.Config, l.Config)
+	spec.ConfigMerge = newObjectMerge(spec.Config, o.Config, l.Config)
 	ch.ID = l.PK
 	return finish(ch, f, spec)
 }

@@ -54,3 +54,22 @@ func serve(t testing.TB, h http.Handler, checked bool) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// NewChaosServer is NewServer with emulator.Chaos in front of the
+// contract-checked emulator: faulted requests never reach the check, the
+// ones that do are checked as usual.
+func NewChaosServer(t testing.TB, opts emulator.Options, chaos emulator.ChaosOptions) (*httptest.Server, *emulator.Emulator, *emulator.ChaosHandler) {
+	t.Helper()
+	emu := emulator.New(opts)
+	v, err := contract.Load()
+	if err != nil {
+		t.Fatalf("emulatortest: loading the authentik API contract: %v", err)
+	}
+	checked := v.Middleware(emu, func(viol contract.Violation) {
+		t.Errorf("authentik API contract violation: %v", viol)
+	})
+	ch := emulator.Chaos(checked, chaos)
+	srv := httptest.NewServer(ch)
+	t.Cleanup(srv.Close)
+	return srv, emu, ch
+}

@@ -1,0 +1,142 @@
+package emulator
+
+import (
+	"math/rand"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// NoFaultHeader exempts a request from chaos: tests and pipelines send it
+// to inspect the state without faults.
+const NoFaultHeader = "X-Provision-No-Fault"
+
+// ChaosFault is one kind of failure the chaos middleware injects.
+type ChaosFault int
+
+const (
+	// ChaosStatusBefore answers 500, 502, 503 or 504 without handling the request.
+	ChaosStatusBefore ChaosFault = iota + 1
+	// ChaosResetBefore closes the connection without handling the request.
+	ChaosResetBefore
+	// ChaosResetAfter handles the request (a write happens), then closes the
+	// connection without answering: the response is lost.
+	ChaosResetAfter
+	// ChaosStatusAfter handles the request, then answers 502 instead of its
+	// response, as a proxy in front of authentik does when authentik answers
+	// too late.
+	ChaosStatusAfter
+)
+
+func (f ChaosFault) String() string {
+	switch f {
+	case ChaosStatusBefore:
+		return "5xx before processing"
+	case ChaosResetBefore:
+		return "reset before processing"
+	case ChaosResetAfter:
+		return "reset after processing"
+	case ChaosStatusAfter:
+		return "502 after processing"
+	}
+	return "none"
+}
+
+// ChaosOptions configure Chaos.
+type ChaosOptions struct {
+	// Rate is the fraction (0..1) of API requests that fail.
+	Rate float64
+	// Seed makes the sequence of faults reproducible (for the same sequence
+	// of requests). Zero picks 1.
+	Seed int64
+	// OnFault, if set, is called for each injected fault.
+	OnFault func(method, path string, f ChaosFault)
+}
+
+// ChaosHandler injects random faults in front of a handler; see Chaos.
+type ChaosHandler struct {
+	next http.Handler
+	opts ChaosOptions
+
+	mu     sync.Mutex
+	rnd    *rand.Rand
+	counts map[ChaosFault]int
+}
+
+// Chaos wraps next (normally an Emulator) so that a fraction opts.Rate of
+// the requests under /api/v3/ fail, each with one of the ChaosFault kinds
+// chosen uniformly: the failures a pipeline meets in front of a real
+// authentik (a restarting pod, a proxy timing out, a dropped connection).
+// Requests carrying "X-Provision-No-Fault: 1" are never faulted.
+func Chaos(next http.Handler, opts ChaosOptions) *ChaosHandler {
+	seed := opts.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	return &ChaosHandler{next: next, opts: opts, rnd: rand.New(rand.NewSource(seed)), counts: map[ChaosFault]int{}}
+}
+
+// Counts returns how many faults of each kind were injected so far.
+func (h *ChaosHandler) Counts() map[ChaosFault]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[ChaosFault]int, len(h.counts))
+	for k, v := range h.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// SetRate changes the fault rate (0 turns chaos off).
+func (h *ChaosHandler) SetRate(rate float64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.opts.Rate = rate
+}
+
+func (h *ChaosHandler) pick(r *http.Request) ChaosFault {
+	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, apiPrefix) {
+		return 0
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.opts.Rate <= 0 || h.rnd.Float64() >= h.opts.Rate {
+		return 0
+	}
+	f := ChaosFault(1 + h.rnd.Intn(4))
+	h.counts[f]++
+	return f
+}
+
+var chaosStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+
+func (h *ChaosHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := h.pick(r)
+	if f != 0 && h.opts.OnFault != nil {
+		h.opts.OnFault(r.Method, r.URL.Path, f)
+	}
+	switch f {
+	case ChaosStatusBefore:
+		h.mu.Lock()
+		st := chaosStatuses[h.rnd.Intn(len(chaosStatuses))]
+		h.mu.Unlock()
+		writeResp(w, detail(st, "injected fault (chaos)"), false)
+	case ChaosResetBefore:
+		dropConnection(w)
+	case ChaosResetAfter:
+		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+		dropConnection(w)
+	case ChaosStatusAfter:
+		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+		writeResp(w, detail(http.StatusBadGateway, "injected fault (chaos): the answer was lost"), false)
+	default:
+		h.next.ServeHTTP(w, r)
+	}
+}
+
+// discardWriter swallows a response whose delivery a fault prevents.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}
