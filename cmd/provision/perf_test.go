@@ -211,6 +211,33 @@ func BenchmarkPlanScale(b *testing.B) {
 	}
 }
 
+// BenchmarkExportScale exports every application of an authentik of
+// 10,000 objects (2,500 applications with their providers and access).
+//
+//	go test ./cmd/provision -run '^$' -bench ExportScale -benchtime 3x
+func BenchmarkExportScale(b *testing.B) {
+	p := newPerfEnv(b, 2500)
+	out := filepath.Join(b.TempDir(), "all.yaml")
+	args := []string{"export", "--all", "--out", out}
+	p.run(args...) // warm up
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		p.run(args...)
+	}
+	base := time.Since(start) / time.Duration(b.N)
+	p.emu.SetLatency(benchLatency)
+	p.srv.reset()
+	var peak uint64
+	b.ResetTimer()
+	start = time.Now()
+	for i := 0; i < b.N; i++ {
+		peak = max(peak, peakHeap(func() { p.run(args...) }))
+	}
+	wall := time.Since(start) / time.Duration(b.N)
+	b.StopTimer()
+	report(b, p, wall, base, peak, args...)
+}
+
 // BenchmarkApplyScale applies 200 applications (800 objects) to a fresh
 // authentik with the default parallelism, then re-applies (0 writes).
 //
