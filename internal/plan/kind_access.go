@@ -64,6 +64,15 @@ func (c *computer) access(a *manifest.Application) *Change {
 			if g, ok := c.groupsByPK[b.Group]; ok {
 				name = g.Name
 			}
+			// A negated or disabled binding does not let the group in (a
+			// negated one keeps it out), so it never satisfies the
+			// manifest: it is shown by what it does, replaced and removed.
+			switch {
+			case b.Negate:
+				name += " (negated)"
+			case b.Disabled:
+				name += " (disabled)"
+			}
 			byGroup[name] = append(byGroup[name], b)
 		}
 	}
