@@ -79,7 +79,7 @@ func New(cfg Config) (*Client, error) {
 		backoff = 200 * time.Millisecond
 	}
 	stats := &retryStats{}
-	hc.Transport = newRetryTransport(hc.Transport, stats, backoff)
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport, stats, backoff)}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"

@@ -32,6 +32,17 @@ var accessKind = &KindSpec{
 	Diff: func(c *computer, m *manifest.Manifest) []*Change {
 		return each(m.Applications, c.access)
 	},
+	Needs: func(c *Change) []string {
+		s, ok := c.Spec.(*AccessSpec)
+		if !ok {
+			return nil
+		}
+		out := []string{Ref(KindApplication, s.AppSlug)}
+		for _, g := range s.AddGroups {
+			out = append(out, Ref(KindGroup, g))
+		}
+		return out
+	},
 }
 
 // access diffs the group bindings of an application that declares access.
