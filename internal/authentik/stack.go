@@ -360,3 +360,7 @@ func (c *Client) BreakLock(ctx context.Context, stack string) (Holder, error) {
 
 // ErrNotLocked is BreakLock on a stack nobody holds.
 var ErrNotLocked = errors.New("not locked")
+
+// LockNode is the node this process's locks name (Holder.Node): its kernel
+// boot and PID namespace on Linux, "" elsewhere.
+func LockNode() string { return localNode() }
