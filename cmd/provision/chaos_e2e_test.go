@@ -148,7 +148,7 @@ func TestFaultCampaignConverges(t *testing.T) {
 		group    string // declared group the admin edits first
 		app      string // declared application the admin made first
 		counts   map[string]int
-		seeds    int // in CI; 20 apps x 20 seeds takes ~50s with -race
+		seeds    int    // in CI; 20 apps x 20 seeds takes ~50s with -race
 		stack    string // the manifest names it: its record and lock are checked too
 	}
 	for _, cp := range []campaign{
