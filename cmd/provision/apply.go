@@ -40,8 +40,9 @@ func newApplyCmd(streams IOStreams) *cobra.Command {
 		Use:   "apply -f PATH | apply SAVED-PLAN",
 		Short: "Make authentik match the manifest, then write the applications' outputs",
 		Long: `apply computes the plan, shows it, asks for confirmation (unless
---auto-approve) and performs it: groups, then providers, then applications,
-then access bindings, then outposts; deletes in reverse. It then re-reads
+--auto-approve) and performs it, each change as soon as the objects it
+references exist (a group and a provider before the application and access
+that use them), --parallelism at a time; deletes in reverse. It then re-reads
 authentik to prove the plan is empty, and writes each application's outputs
 (such as LibreChat's .env). Running it again changes nothing.
 
@@ -70,7 +71,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	o.conn.register(cmd)
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
-	cmd.Flags().IntVar(&o.Parallelism, "parallelism", 4, "maximum concurrent changes within a stage")
+	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see README, Performance)")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
 	outputDirFlag(cmd, &o.OutputDir)

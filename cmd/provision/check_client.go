@@ -46,13 +46,15 @@ func (f *clientCheckFlags) validate() error {
 // clientTargets says what each client output should look like from
 // outside, computed from authentik's live state (URLs on authentik's
 // public URL). fileEnv holds each output's file as read from disk, by
-// output name (absent when there is none). Outputs whose preset has no
-// probe registered in internal/check are left out.
+// output name (absent when there is none). An output whose preset has no
+// probe registered in internal/check gets a bare target, for which
+// check.Client reports an informational item rather than nothing.
 func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, live *plan.Live, fileEnv map[string]map[string]string) ([]check.ClientTarget, []check.Item) {
 	var targets []check.ClientTarget
 	var skipped []check.Item
 	for _, r := range rs {
 		if !slices.Contains(check.ClientPresets(), r.Preset.Name()) {
+			targets = append(targets, check.ClientTarget{Preset: r.Preset.Name(), URL: r.Out.URL})
 			continue
 		}
 		vars, err := expected(r, public, live)

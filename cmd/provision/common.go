@@ -108,6 +108,9 @@ func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client)
 	if err != nil {
 		return nil, err
 	}
+	if where := c.TokenFields(p); len(where) > 0 {
+		return nil, fmt.Errorf("the plan would write the authentik API token into %s: a variable holds the token; never pass it to a manifest", strings.Join(where, ", "))
+	}
 	return &state{manifest: m, client: c, live: live, plan: p}, nil
 }
 

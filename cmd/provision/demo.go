@@ -56,6 +56,8 @@ func (o *demoOptions) run(ctx context.Context) error {
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create demo directory: %w", err)
 	}
 	content, name := manifests.LibreChat, "librechat.yaml"
 	if o.Manifest != "" {

@@ -33,7 +33,7 @@ func TestApplyWritesLibreChatEnv(t *testing.T) {
 	path, envPath := seedInDir(t)
 	r := c.runWith(fixedRandom, "apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
-	assert.Contains(t, r.out, envPath+": updated (11 LibreChat settings")
+	assert.Contains(t, r.out, envPath+": created (11 LibreChat settings")
 
 	info, err := os.Stat(envPath)
 	require.NoError(t, err)

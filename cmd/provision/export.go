@@ -32,6 +32,10 @@ to supply them; their absence is not a change. What a manifest cannot express
 "provision plan" of the result shows no changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch o.Output {
+			case "json", "yaml", "text", "markdown":
+				return &usageError{fmt.Errorf("export writes YAML only, and -o names the file to write: -o %s.yaml", o.Output)}
+			}
 			if o.All == (len(o.Apps) > 0) {
 				return &usageError{fmt.Errorf("give --app SLUG (repeatable) or --all")}
 			}

@@ -93,14 +93,121 @@ func TestExportOfHandMadeObjectsRoundTrips(t *testing.T) {
 	assert.NotContains(t, body, "- profile")
 	assert.NotContains(t, body, "client_secret is not exported", "a public client has no secret")
 
-	// A provider without scopes cannot be written in a manifest: said on stderr.
-	bare := api.NewOAuth2ProviderRequest("Bare", flows.Results[0].Pk, inval.Results[0].Pk, []api.RedirectURIRequest{*api.NewRedirectURIRequest(api.MATCHINGMODEENUM_STRICT, "https://bare.example.com/cb")})
-	_, _, err = ak.ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(*bare).Execute()
+}
+
+// Hand-made details a first export left out: an OAuth2 provider with no
+// scope mappings, group bindings with non-default order, timeout, negate
+// and enabled, and an outpost's config.
+func TestExportOfHandMadeDetailsRoundTrips(t *testing.T) {
+	c := newCLI(t)
+	ctx := context.Background()
+	ak := c.api()
+	flow := func(slug string) string {
+		l, _, err := ak.FlowsApi.FlowsInstancesList(ctx).Slug(slug).Execute()
+		require.NoError(t, err)
+		return l.Results[0].Pk
+	}
+	authz, inval := flow("default-provider-authorization-explicit-consent"), flow("default-provider-invalidation-flow")
+	bare := api.NewOAuth2ProviderRequest("Bare", authz, inval, []api.RedirectURIRequest{*api.NewRedirectURIRequest(api.MATCHINGMODEENUM_STRICT, "https://bare.example.com/cb")})
+	bp, _, err := ak.ProvidersApi.ProvidersOauth2Create(ctx).OAuth2ProviderRequest(*bare).Execute()
 	require.NoError(t, err)
-	r := c.run("export", "--all")
+	require.Empty(t, bp.PropertyMappings, "the API's default: no scope mappings")
+	app := api.NewApplicationRequest("Bare App", "bare-app")
+	app.Provider.Set(&bp.Pk)
+	a, _, err := ak.CoreApi.CoreApplicationsCreate(ctx).ApplicationRequest(*app).Execute()
+	require.NoError(t, err)
+	bind := func(group string, order, timeout int32, negate, enabled bool) {
+		g, _, err := ak.CoreApi.CoreGroupsCreate(ctx).GroupRequest(*api.NewGroupRequest(group)).Execute()
+		require.NoError(t, err)
+		b := api.NewPolicyBindingRequest(a.Pk, order)
+		b.Group.Set(&g.Pk)
+		b.Timeout, b.Negate, b.Enabled = &timeout, &negate, &enabled
+		_, _, err = ak.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*b).Execute()
+		require.NoError(t, err)
+	}
+	bind("plain", 7, 5, false, true)
+	bind("negated", 3, 30, true, true)
+	bind("switched off", 0, 30, false, false)
+
+	proxy := api.NewProxyProviderRequest("Hand Proxy", authz, inval, "https://proxied.example.com")
+	mode := api.PROXYMODE_FORWARD_SINGLE
+	proxy.Mode = &mode
+	pp, _, err := ak.ProvidersApi.ProvidersProxyCreate(ctx).ProxyProviderRequest(*proxy).Execute()
+	require.NoError(t, err)
+	papp := api.NewApplicationRequest("Proxied", "proxied")
+	papp.Provider.Set(&pp.Pk)
+	_, _, err = ak.CoreApi.CoreApplicationsCreate(ctx).ApplicationRequest(*papp).Execute()
+	require.NoError(t, err)
+	_, _, err = ak.OutpostsApi.OutpostsInstancesCreate(ctx).OutpostRequest(*api.NewOutpostRequest("hand outpost", api.OUTPOSTTYPEENUM_PROXY, []int32{pp.Pk}, map[string]any{
+		"authentik_host": "https://auth.example.com", "log_level": "debug", "kubernetes_replicas": 3,
+		"docker_labels": map[string]any{"team": "web"}, "refresh_interval": "minutes=5",
+	})).Execute()
+	require.NoError(t, err)
+
+	out := filepath.Join(t.TempDir(), "export.yaml")
+	r := c.run("export", "-o", out, "--app", "bare-app", "--app", "proxied")
 	require.Equal(t, exitOK, r.code, r.err)
-	assert.Contains(t, r.err, `not exported: provider "Bare": it has no scopes, which a manifest cannot express`)
-	assert.Contains(t, r.out, "name: Bare")
+	body, err := os.ReadFile(out)
+	require.NoError(t, err)
+	for _, want := range []string{"scopes: []", "- plain", "name: hand outpost",
+		"authentik_host: https://auth.example.com", "log_level: debug", "kubernetes_replicas: 3", "team: web"} {
+		assert.Contains(t, string(body), want)
+	}
+	// A negated or disabled binding is not an access entry: listed, it
+	// would say the opposite of what it does.
+	assert.NotContains(t, string(body), "- negated")
+	assert.NotContains(t, string(body), "- switched off")
+	assert.NotContains(t, string(body), "refresh_interval", "a default is left out")
+	assert.NotContains(t, string(body), "kubernetes_service_type", "a default is left out")
+	assert.Contains(t, r.err, `not exported: application "bare-app": the binding of group "negated" is negated`)
+	assert.Contains(t, r.err, `not exported: application "bare-app": the binding of group "switched off" is disabled`)
+	assert.NotContains(t, r.err, `"plain"`, "order and timeout do nothing on a group binding")
+	assert.NotContains(t, r.err, "outpost", "the outpost's config is exported")
+	// The only difference a plan of the export finds is the two bindings it
+	// said it leaves out; applying it removes them.
+	r = c.run("plan", "-f", out, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, "export:\n%s\nplan:\n%s%s", body, r.out, r.err)
+	assert.Contains(t, r.out, `"negated (negated)"`)
+	assert.Contains(t, r.out, `"switched off (disabled)"`)
+	assert.Contains(t, r.out, "Plan: 0 to add, 1 to change, 0 to destroy.")
+	require.Equal(t, exitOK, c.run("apply", "-f", out, "--auto-approve").code)
+	r = c.run("plan", "-f", out, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "export:\n%s\nplan:\n%s%s", body, r.out, r.err)
+
+	// scopes: [] is enforced: a mapping added by hand is planned away.
+	var openid string
+	scopes, _, err := ak.PropertymappingsApi.PropertymappingsProviderScopeList(ctx).ScopeName("openid").Execute()
+	require.NoError(t, err)
+	openid = scopes.Results[0].Pk
+	_, _, err = ak.ProvidersApi.ProvidersOauth2PartialUpdate(ctx, bp.Pk).PatchedOAuth2ProviderRequest(api.PatchedOAuth2ProviderRequest{PropertyMappings: []string{openid}}).Execute()
+	require.NoError(t, err)
+	r = c.run("plan", "-f", out, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "scopes")
+	r = c.run("apply", "-f", out, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	got, _, err := ak.ProvidersApi.ProvidersOauth2Retrieve(ctx, bp.Pk).Execute()
+	require.NoError(t, err)
+	assert.Empty(t, got.PropertyMappings)
+	require.Equal(t, exitOK, c.run("plan", "-f", out, "--detailed-exitcode").code)
+
+	// On a fresh authentik the export creates the same provider and outpost.
+	srv, emu := emulatortest.NewServer(t, emulator.Options{Seed: 99})
+	fresh := newCLIFor(t, srv.URL, emu)
+	r = fresh.run("apply", "-f", out, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	bareList := apiList(t, fresh, "providers/oauth2/?name=Bare")
+	require.Len(t, bareList, 1)
+	assert.Equal(t, []any{}, bareList[0]["property_mappings"])
+	var cfg map[string]any
+	for _, o := range apiList(t, fresh, "outposts/instances/") {
+		if o["name"] == "hand outpost" {
+			cfg = o["config"].(map[string]any)
+		}
+	}
+	require.NotNil(t, cfg, "the outpost is created")
+	assert.Equal(t, "debug", cfg["log_level"])
+	assert.EqualValues(t, 3, cfg["kubernetes_replicas"])
 }
 
 // An instance seeded with synthetic objects (seeded random): providers of
@@ -256,4 +363,17 @@ func apiList(t *testing.T, c *cli, path string) []map[string]any {
 	var page struct{ Results []map[string]any }
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
 	return page.Results
+}
+
+func TestExportUsageMistakes(t *testing.T) {
+	c := newCLI(t)
+	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
+	r := c.run("export", "--app", "librechat", "-o", "json")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "export writes YAML only, and -o names the file to write: -o json.yaml")
+	_, err := os.Stat("json")
+	assert.True(t, os.IsNotExist(err), "no file named json")
+	r = c.run("export", "--app", "librechta")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `authentik has no application with slug "librechta"; did you mean "librechat"?`)
 }

@@ -173,7 +173,7 @@ func TestApplyJSONReportsEveryChange(t *testing.T) {
 	assert.Equal(t, c.emu.Writes(), total, "every write is counted against its change")
 	assert.Equal(t, reportSummary{Done: 4}, rep.Summary)
 	require.Len(t, rep.Outputs, 1)
-	assert.Equal(t, writtenOutput{Application: "librechat", File: filepath.Join(filepath.Dir(m), "librechat.env"), State: "updated", Settings: rep.Outputs[0].Settings}, rep.Outputs[0])
+	assert.Equal(t, writtenOutput{Application: "librechat", File: filepath.Join(filepath.Dir(m), "librechat.env"), State: "created", Settings: rep.Outputs[0].Settings}, rep.Outputs[0])
 
 	// Converged: no changes, the output file unchanged.
 	r = c.run("apply", "-f", m, "--auto-approve", "-o", "json")

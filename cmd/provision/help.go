@@ -47,6 +47,12 @@ var examples = map[string]string{
 	"state": `  provision state list --stack team-a
   provision state release --stack team-a --kind application --key wiki   # then apply team-b, which adopts it
   provision state unlock --stack team-a                                  # after a crashed apply`,
+	"state list": `  provision state list                 # every stack's record
+  provision state list --stack team-a`,
+	"state release": `  provision state release --stack team-a --kind application --key wiki
+  provision state release --stack team-a --kind access --key wiki --group "Wiki Users"
+  provision state release --stack team-a --kind "outpost attachment" --key "authentik Embedded Outpost" --provider "Wiki Proxy"`,
+	"state unlock": `  provision state unlock --stack team-a   # only when the apply holding the lock is dead`,
 	"completion": `  source <(provision completion bash)
   provision completion zsh > "${fpath[1]}/_provision"
   provision completion fish > ~/.config/fish/completions/provision.fish`,
@@ -82,6 +88,11 @@ func decorateHelp(root *cobra.Command, streams IOStreams) {
 	for _, cmd := range root.Commands() {
 		if cmd.Example == "" {
 			cmd.Example = examples[cmd.Name()]
+		}
+		for _, sub := range cmd.Commands() {
+			if sub.Example == "" {
+				sub.Example = examples[cmd.Name()+" "+sub.Name()]
+			}
 		}
 		if cmd.Flags().Lookup("file") != nil && cmd.Args != nil && reflect.ValueOf(cmd.Args).Pointer() == noArgs {
 			cmd.Args = manifestNoArgs

@@ -29,6 +29,19 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 	}
 }
 
+// Subcommands (state list, release, unlock) are commands too; cobra's own
+// completion subcommands are left out.
+func TestEverySubcommandHasAnExample(t *testing.T) {
+	for _, cmd := range testRoot().Commands() {
+		if cmd.Name() == "completion" {
+			continue
+		}
+		for _, sub := range cmd.Commands() {
+			assert.NotEmpty(t, sub.Example, "command %q has no Example: add one to examples in help.go", sub.CommandPath())
+		}
+	}
+}
+
 func TestRootHelpListsExitCodes(t *testing.T) {
 	r := offlineCLI(t).run("--help")
 	require.Equal(t, exitOK, r.code)

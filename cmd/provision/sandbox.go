@@ -23,10 +23,13 @@ type sandboxOptions struct {
 	Token       string
 	Latency     time.Duration
 	LogRequests bool
-	TLS         bool
-	CAOut       string
-	FaultRate   float64
-	FaultSeed   int64
+	// SyntheticApps seeds that many applications, each with an OAuth2
+	// provider, a group and a binding (4 objects each), for scale tests.
+	SyntheticApps int
+	TLS           bool
+	CAOut         string
+	FaultRate     float64
+	FaultSeed     int64
 	// tokenGiven says --token was set: the banner does not echo it.
 	tokenGiven bool
 }
@@ -52,6 +55,7 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 	cmd.Flags().StringVar(&o.Token, "token", "", "API token to accept (default: a random one, printed)")
 	cmd.Flags().DurationVar(&o.Latency, "latency", 0, "latency to add to every request, e.g. 50ms")
 	cmd.Flags().BoolVar(&o.LogRequests, "log-requests", false, "log one line per request to stderr")
+	cmd.Flags().IntVar(&o.SyntheticApps, "synthetic-apps", 0, "seed N applications app-00001.., each with an OAuth2 provider, a group and a binding (2500 gives 10,000 objects)")
 	cmd.Flags().BoolVar(&o.TLS, "tls", false, "serve https with a certificate from a CA generated for this run")
 	cmd.Flags().StringVar(&o.CAOut, "ca-out", "", "with --tls: where to write the CA certificate (default: a new file in the temporary directory)")
 	cmd.Flags().Float64Var(&o.FaultRate, "fault-rate", 0, "fraction (0..1) of API requests that fail: 5xx, or a connection reset before or after the request is processed (requests with header X-Provision-No-Fault: 1 are exempt)")
@@ -76,18 +80,28 @@ func (o *sandboxOptions) complete() error {
 	if o.Token != "" {
 		o.tokenGiven = true
 		o.io.secret(o.Token)
-		return nil
+		return o.validate()
 	}
 	b := make([]byte, 24)
 	if _, err := io.ReadFull(o.io.Random, b); err != nil {
 		return fmt.Errorf("generate sandbox token: %w", err)
 	}
 	o.Token = hex.EncodeToString(b)
+	return o.validate()
+}
+
+func (o *sandboxOptions) validate() error {
+	if o.SyntheticApps < 0 {
+		return fmt.Errorf("--synthetic-apps is %d; give 0 or more applications", o.SyntheticApps)
+	}
 	return nil
 }
 
 func (o *sandboxOptions) run(ctx context.Context) error {
 	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency})
+	if o.SyntheticApps > 0 {
+		emu.SeedScale(o.SyntheticApps)
+	}
 	if o.LogRequests {
 		emu.SetRequestLogger(func(r emulator.RequestRecord) {
 			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, logPath(r.Path, r.Query), r.Status, r.Duration.Round(time.Microsecond))

@@ -76,6 +76,43 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 	}
 }
 
+func TestSandboxSeedsSyntheticApps(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--token", "tok", "--synthetic-apps", "3"}, streams)
+	}()
+	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n`)
+	var m []string
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	count := func(path string) string {
+		req, _ := http.NewRequest(http.MethodGet, m[1]+"/api/v3/"+path, nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`"count":(\d+)`).FindStringSubmatch(string(body))[1]
+	}
+	assert.Equal(t, "3", count("core/applications/?superuser_full_list=true"))
+	assert.Equal(t, "3", count("providers/oauth2/"))
+	assert.Equal(t, "4", count("core/groups/"), "3 and authentik Admins")
+	assert.Equal(t, "3", count("policies/bindings/"))
+	cancel()
+	<-done
+}
+
+func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
+	errOut := &syncBuffer{}
+	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	code := run(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0", "--synthetic-apps", "-1"}, streams)
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, errOut.String(), "--synthetic-apps is -1")
+}
+
 // A random token on a public interface is easy to miss: a non-loopback
 // --addr needs --token.
 func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {

@@ -107,6 +107,17 @@ func TestShowRefusals(t *testing.T) {
 	assert.Contains(t, r.err, "has no outputs; --out writes an output's file only")
 }
 
+// --dir names a directory to keep the demo's files in; like any output
+// directory, it is created when it does not exist yet.
+func TestDemoCreatesItsDir(t *testing.T) {
+	c := newCLI(t)
+	dir := filepath.Join(t.TempDir(), "demo-out")
+	r := c.run("demo", "--dir", dir, "--manifest", showManifest)
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	_, err := os.Stat(filepath.Join(dir, "directory-and-saml.yaml"))
+	assert.NoError(t, err)
+}
+
 func TestDemoRunsAnyManifest(t *testing.T) {
 	c := newCLI(t)
 	dir := t.TempDir()

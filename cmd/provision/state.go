@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/suggest"
 )
 
 // provision state: read and repair the stacks' ownership records and locks
@@ -97,6 +99,9 @@ application, outpost, access (with --group), outpost attachment (with
 then apply B, which adopts it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkReleaseKind(kind); err != nil {
+				return err
+			}
 			c, err := conn.client(streams)
 			if err != nil {
 				return err
@@ -114,6 +119,24 @@ then apply B, which adopts it.`,
 		_ = cmd.MarkFlagRequired(f)
 	}
 	return cmd
+}
+
+// releaseKinds are the kinds a stack's record holds, as --kind spells them.
+var releaseKinds = []plan.Kind{plan.KindGroup, plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost, plan.KindAccess, plan.KindAttachment}
+
+// checkReleaseKind refuses a --kind no record can hold, before any request.
+func checkReleaseKind(kind string) error {
+	var names []string
+	for _, k := range releaseKinds {
+		if string(k) == kind {
+			return nil
+		}
+		names = append(names, string(k))
+	}
+	if s := suggest.Closest(kind, names); s != "" {
+		return fmt.Errorf("unknown --kind %q; did you mean %q?", kind, s)
+	}
+	return fmt.Errorf("unknown --kind %q: use one of %s", kind, strings.Join(names, ", "))
 }
 
 func releaseOwned(ctx context.Context, streams IOStreams, c *authentik.Client, stack string, o plan.Owned) error {
@@ -137,6 +160,15 @@ func releaseOwned(ctx context.Context, streams IOStreams, c *authentik.Client, s
 			return x.Kind == o.Kind && x.Key == o.Key && x.Group == o.Group && x.Provider == o.Provider
 		})
 		if len(kept) == len(r.Objects) {
+			var keys []string
+			for _, x := range r.Objects {
+				if x.Kind == o.Kind {
+					keys = append(keys, x.Key)
+				}
+			}
+			if s := suggest.Closest(o.Key, keys); s != "" && s != o.Key {
+				return fmt.Errorf("stack %q does not own %s; did you mean %q? (provision state list --stack %s shows what it owns)", stack, o, s, stack)
+			}
 			return fmt.Errorf("stack %q does not own %s; provision state list --stack %s shows what it owns", stack, o, stack)
 		}
 		if _, err := c.WriteRecord(ctx, stack, r.PK, kept); err != nil {

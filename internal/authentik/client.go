@@ -6,6 +6,7 @@ package authentik
 import (
 	"context"
 	"fmt"
+	"github.com/provision/provision/internal/plan"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,7 +79,7 @@ func New(cfg Config) (*Client, error) {
 		backoff = 200 * time.Millisecond
 	}
 	stats := &retryStats{}
-	hc.Transport = newRetryTransport(hc.Transport, stats, backoff)
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport, stats, backoff)}
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"
@@ -142,3 +143,8 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	}
 	return v.VersionCurrent, nil
 }
+
+// TokenFields names the fields of p that would write this client's API
+// token into authentik (see plan.FieldsContaining). The token itself stays
+// inside the client.
+func (c *Client) TokenFields(p *plan.Plan) []string { return p.FieldsContaining(c.token) }

@@ -45,7 +45,8 @@ var samlMappingIO = kindIO{read: func(r *reader, live *plan.Live) {
 
 var bindingIO = kindIO{read: func(r *reader, live *plan.Live) {
 	read(r, "list policy bindings", plan.KindBinding, "pk", func(b *api.PolicyBinding) plan.Binding {
-		out := plan.Binding{PK: b.Pk, Target: b.Target, Group: nullString(b.Group), Policy: nullString(b.Policy), Order: b.Order}
+		out := plan.Binding{PK: b.Pk, Target: b.Target, Group: nullString(b.Group), Policy: nullString(b.Policy), Order: b.Order,
+			Negate: b.GetNegate(), Disabled: b.Enabled != nil && !*b.Enabled}
 		if v := b.User.Get(); v != nil {
 			out.User = *v
 		}

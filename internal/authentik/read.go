@@ -69,18 +69,58 @@ type reader struct {
 }
 
 // read lists every page of one kind in the background, decoding each item
-// as the API model A and storing it converted into dst.
+// as the API model A and storing it converted into dst. Each page is
+// converted as soon as it is decoded, so the API models of a whole list
+// never live at once: the snapshot is the one decoded copy of live state.
 func read[A, P any](r *reader, doing string, kind plan.Kind, keyField string, conv func(*A) P, dst *[]P, fetch fetchFunc) {
 	r.g.Go(func() error {
-		items, bad, err := listAll[A](r.ctx, r.c, doing, kind, keyField, fetch)
-		out := make([]P, len(items))
-		for i := range items {
-			out[i] = conv(&items[i])
+		pages, bad, err := listPages(r.ctx, r.c, doing, kind, keyField, fetch, func(items []A) []P {
+			out := make([]P, len(items))
+			for i := range items {
+				out[i] = conv(&items[i])
+			}
+			return out
+		})
+		n := 0
+		for _, p := range pages {
+			n += len(p)
+		}
+		out := make([]P, 0, n)
+		for _, p := range pages {
+			out = append(out, p...)
 		}
 		*dst = out
 		r.unreadable(bad)
 		return err
 	})
+}
+
+// listPages reads every page of a list, the first then the rest in
+// parallel, converting each page's items with conv as it arrives.
+func listPages[A, P any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc, conv func([]A) []P) ([][]P, []plan.Unreadable, error) {
+	first, err := fetchPage[A](ctx, c, doing, kind, keyField, fetch, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages := make([][]P, max(1, first.totalPages))
+	bad := make([][]plan.Unreadable, len(pages))
+	pages[0], bad[0] = conv(first.items), first.unreadable
+	g, gctx := errgroup.WithContext(ctx)
+	for i := 1; i < len(pages); i++ {
+		g.Go(func() error {
+			p, err := fetchPage[A](gctx, c, doing, kind, keyField, fetch, int32(i+1))
+			pages[i], bad[i] = conv(p.items), p.unreadable
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	var allBad []plan.Unreadable
+	for _, b := range bad {
+		allBad = append(allBad, b...)
+	}
+	return pages, allBad, nil
 }
 
 // requireSuperuser fails unless the token's user is a superuser: for anyone
@@ -104,37 +144,6 @@ func (c *Client) requireSuperuser(ctx context.Context) error {
 // the whole list.
 type fetchFunc func(ctx context.Context, page int32) (*http.Response, error)
 
-// listAll reads every page of a list: the first, then the rest in parallel.
-func listAll[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc) ([]T, []plan.Unreadable, error) {
-	first, err := fetchPage[T](ctx, c, doing, kind, keyField, fetch, 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	pages := []pageOf[T]{first}
-	if first.totalPages > 1 {
-		rest := make([]pageOf[T], first.totalPages-1)
-		g, gctx := errgroup.WithContext(ctx)
-		for i := range rest {
-			g.Go(func() error {
-				p, err := fetchPage[T](gctx, c, doing, kind, keyField, fetch, int32(i+2))
-				rest[i] = p
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
-			return nil, nil, err
-		}
-		pages = append(pages, rest...)
-	}
-	var items []T
-	var bad []plan.Unreadable
-	for _, p := range pages {
-		items = append(items, p.items...)
-		bad = append(bad, p.unreadable...)
-	}
-	return items, bad, nil
-}
-
 type pageOf[T any] struct {
 	items      []T
 	unreadable []plan.Unreadable
@@ -153,19 +162,33 @@ func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Ki
 	if err := ctx.Err(); err != nil {
 		return pageOf[T]{}, fmt.Errorf("%s page %d: %w", doing, page, err)
 	}
-	resp, err := fetch(ctx, page)
+	held := &pageBody{}
+	resp, err := fetch(context.WithValue(ctx, pageBodyKey{}, held), page)
 	if err != nil && (resp == nil || resp.StatusCode >= 300) {
 		return pageOf[T]{}, c.wrap(fmt.Sprintf("%s (page %d)", doing, page), resp, err)
 	}
 	if resp == nil {
 		return pageOf[T]{}, fmt.Errorf("%s (page %d): no response", doing, page)
 	}
-	// Decode ourselves, item by item, so one object a newer authentik
-	// serves with an unknown enum value does not fail the whole read. The
-	// generated client leaves the body readable after Execute.
-	body, rerr := io.ReadAll(resp.Body)
-	if rerr != nil {
-		return pageOf[T]{}, fmt.Errorf("%s (page %d): read body: %w", doing, page, rerr)
+	// Decode ourselves, so one object a newer authentik serves with an
+	// unknown enum value does not fail the whole read. pageBodyTransport
+	// kept the body from the generated client, which would decode it too.
+	body := held.body
+	if !held.taken {
+		var rerr error
+		if body, rerr = io.ReadAll(resp.Body); rerr != nil {
+			return pageOf[T]{}, fmt.Errorf("%s (page %d): read body: %w", doing, page, rerr)
+		}
+	}
+	// The whole page in one pass; item by item only when an item fails.
+	var typed struct {
+		Pagination struct {
+			TotalPages float64 `json:"total_pages"`
+		} `json:"pagination"`
+		Results []T `json:"results"`
+	}
+	if json.Unmarshal(body, &typed) == nil {
+		return pageOf[T]{items: typed.Results, totalPages: int(typed.Pagination.TotalPages)}, nil
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {

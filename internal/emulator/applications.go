@@ -50,6 +50,9 @@ var slugRe = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 const msgSlug = "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
 
 func (s *state) appBySlug(slug string) *application {
+	if s.idx != nil {
+		return s.appIndex().appsBySlug[slug]
+	}
 	for _, a := range s.apps {
 		if a.Slug == slug {
 			return a
@@ -62,6 +65,9 @@ func (s *state) appByPK(pk string) *application {
 	if pk == "" {
 		return nil
 	}
+	if s.idx != nil {
+		return s.appIndex().appsByPK[lowerKey(pk)]
+	}
 	for _, a := range s.apps {
 		if strings.EqualFold(a.PK, pk) {
 			return a
@@ -71,6 +77,9 @@ func (s *state) appByPK(pk string) *application {
 }
 
 func (s *state) appUsingProvider(pk int32) *application {
+	if s.idx != nil {
+		return s.appIndex().appByProvider[pk]
+	}
 	for _, a := range s.apps {
 		if a.Provider != nil && *a.Provider == pk {
 			return a
@@ -80,6 +89,10 @@ func (s *state) appUsingProvider(pk int32) *application {
 }
 
 func (s *state) backchannelOf(a *application) []*provider {
+	if s.idx != nil {
+		s.providerIndex()
+		return s.idx.backchannel[a.PK]
+	}
 	var out []*provider
 	for _, p := range s.providers {
 		if p.BackchannelApp == a.PK {
@@ -153,9 +166,33 @@ func (e *Emulator) renderApp(a *application) map[string]any {
 // canAccess evaluates the application's policy bindings for a user, as
 // authentik's PolicyEngine does for group and user bindings.
 func (s *state) canAccess(a *application, userPK int32) bool {
-	var results []bool
+	return s.accessChecker(userPK)(a)
+}
+
+// accessChecker returns canAccess for one user, with the user's groups and
+// the bindings by target looked up once for a whole list.
+func (s *state) accessChecker(userPK int32) func(a *application) bool {
+	byTarget := map[string][]*binding{}
 	for _, b := range s.bindings {
-		if !strings.EqualFold(b.Target, a.PK) || !b.Enabled {
+		t := lowerKey(b.Target)
+		byTarget[t] = append(byTarget[t], b)
+	}
+	var groups []*group
+	groupsRead := false
+	return func(a *application) bool {
+		return s.evalBindings(a, userPK, byTarget[lowerKey(a.PK)], func() []*group {
+			if !groupsRead {
+				groups, groupsRead = s.userGroups(userPK), true
+			}
+			return groups
+		})
+	}
+}
+
+func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, userGroups func() []*group) bool {
+	var results []bool
+	for _, b := range bindings {
+		if !b.Enabled {
 			continue
 		}
 		var pass bool
@@ -163,7 +200,7 @@ func (s *state) canAccess(a *application, userPK int32) bool {
 		case b.Group != nil:
 			// The user's groups plus their ancestors: a binding to a parent
 			// group passes for members of its child groups.
-			for _, g := range s.userGroups(userPK) {
+			for _, g := range userGroups() {
 				pass = pass || g.PK == *b.Group
 			}
 		case b.User != nil:
@@ -197,17 +234,38 @@ func (s *state) canAccess(a *application, userPK int32) bool {
 
 func (e *Emulator) listApplications(c *call) resp {
 	full := strings.EqualFold(c.q.Get("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
-	objs := []map[string]any{}
-	for _, a := range e.st.apps {
-		if !full && !e.st.canAccess(a, c.user) {
-			continue
-		}
-		if b, err := parseBool(c.q.Get("only_with_launch_url")); err == nil && b && e.st.launchURL(a) == nil {
-			continue
-		}
-		objs = append(objs, e.renderApp(a))
+	var access func(a *application) bool
+	if !full {
+		access = e.st.accessChecker(c.user)
 	}
-	return e.list(c, objs, listSpec{
+	onlyLaunch, err := parseBool(c.q.Get("only_with_launch_url"))
+	onlyLaunch = onlyLaunch && err == nil
+	apps := e.st.apps
+	l := lazyList{n: len(apps), render: func(i int) map[string]any { return e.renderApp(apps[i]) },
+		keep: func(i int) bool {
+			return (access == nil || access(apps[i])) && (!onlyLaunch || e.st.launchURL(apps[i]) != nil)
+		}}
+	if len(e.overrides["application"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			a := apps[i]
+			switch name {
+			case "name":
+				return a.Name, true
+			case "slug":
+				return a.Slug, true
+			case "group":
+				return a.Group, true
+			case "meta_launch_url":
+				return a.MetaLaunchURL, true
+			case "meta_description":
+				return a.MetaDescription, true
+			case "meta_publisher":
+				return a.MetaPublisher, true
+			}
+			return nil, false
+		}
+	}
+	return e.listLazy(c, l, listSpec{
 		filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("group", "group"),
 			exact("meta_launch_url", "meta_launch_url"), exact("meta_description", "meta_description"),
 			exact("meta_publisher", "meta_publisher")},

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -122,16 +124,31 @@ func (e *Emulator) listBindings(c *call) resp {
 	}); r != nil {
 		return *r
 	}
-	objs := []map[string]any{}
-	for _, b := range e.st.bindings {
-		m := e.renderBinding(b)
-		m["_target"] = b.Target // filters compare the stored pbm_uuid
-		objs = append(objs, m)
-	}
-	res := e.list(c, objs, listSpec{
-		filters: []filterSpec{iexact("target", "_target"), {"target_in", func(o map[string]any, v []string) bool {
+	bs := e.st.bindings
+	l := lazyList{n: len(bs), render: func(i int) map[string]any {
+		m := e.renderBinding(bs[i])
+		m["_target"] = bs[i].Target // filters compare the stored pbm_uuid
+		return m
+	}, fast: func(i int, name string) (any, bool) {
+		b := bs[i]
+		switch name {
+		case "_target":
+			return b.Target, true
+		case "pk":
+			return b.PK, true
+		case "order":
+			return json.Number(strconv.Itoa(b.Order)), true
+		case "timeout":
+			return json.Number(strconv.Itoa(b.Timeout)), true
+		case "enabled":
+			return b.Enabled, true
+		}
+		return nil, false
+	}}
+	res := e.listLazy(c, l, listSpec{
+		filters: []filterSpec{iexact("target", "_target"), {"target_in", func(o getter, v []string) bool {
 			for _, t := range v {
-				if strings.EqualFold(t, fmtVal(o["_target"])) {
+				if strings.EqualFold(t, fmtVal(o("_target"))) {
 					return true
 				}
 			}

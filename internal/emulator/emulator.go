@@ -42,6 +42,8 @@ type state struct {
 	bindings     []*binding
 	blueprints   []*object // blueprint instances (blueprints.go)
 
+	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
+
 	nextProviderPK int32
 	nextGroupNumPK int32
 	nextUserPK     int32

@@ -71,12 +71,9 @@ func (e *Emulator) renderGroup(g *group, fl groupFlags) map[string]any {
 		Parents: scramble(e.seed, g.Parents), Users: scramble(e.seed, g.Users), Attributes: g.Attributes,
 		Roles: scramble(e.seed, g.Roles), RolesObj: []any{}, Children: []string{},
 	}
-	var children []*group
-	for _, x := range e.st.groups {
-		if containsStr(x.Parents, g.PK) {
-			children = append(children, x)
-			out.Children = append(out.Children, x.PK)
-		}
+	children := e.st.childrenOf(g)
+	for _, x := range children {
+		out.Children = append(out.Children, x.PK)
 	}
 	out.Children = scramble(e.seed, out.Children)
 	if fl.users {
@@ -120,7 +117,24 @@ func numPK(uuid string) int32 {
 	return int32(v)
 }
 
+// childrenOf lists the groups that have g as a parent, in store order.
+func (s *state) childrenOf(g *group) []*group {
+	if s.idx != nil {
+		return s.childIndex()[g.PK]
+	}
+	var out []*group
+	for _, x := range s.groups {
+		if containsStr(x.Parents, g.PK) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func (s *state) groupByPK(pk string) *group {
+	if s.idx != nil {
+		return s.groupIndex()[lowerKey(pk)]
+	}
 	for _, g := range s.groups {
 		if strings.EqualFold(g.PK, pk) {
 			return g
@@ -162,14 +176,26 @@ func (e *Emulator) listGroups(c *call) resp {
 			return fieldError("attributes", "filter: failed to parse JSON")
 		}
 	}
-	objs := []map[string]any{}
+	var gs []*group
 	for _, g := range e.st.groups {
 		if !groupMatchesMembers(e.st, g, c) || !groupMatchesAttributes(g, attrFilter) {
 			continue
 		}
-		objs = append(objs, e.renderGroup(g, fl))
+		gs = append(gs, g)
 	}
-	return e.list(c, objs, listSpec{
+	l := lazyList{n: len(gs), render: func(i int) map[string]any { return e.renderGroup(gs[i], fl) }}
+	if len(e.overrides["group"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			switch name {
+			case "name":
+				return gs[i].Name, true
+			case "is_superuser":
+				return gs[i].IsSuperuser, true
+			}
+			return nil, false
+		}
+	}
+	return e.listLazy(c, l, listSpec{
 		filters:      []filterSpec{exact("name", "name"), boolExact("is_superuser", "is_superuser")},
 		searchFields: []string{"name", "is_superuser"},
 		order:        []string{"name"},

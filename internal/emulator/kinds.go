@@ -166,13 +166,30 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 			return *r
 		}
 	}
-	objs := []map[string]any{}
-	for _, obj := range k.all(e) {
-		m := k.renderObj(e, c, obj)
+	all := k.all(e)
+	l := lazyList{n: len(all), render: func(i int) map[string]any {
+		m := k.renderObj(e, c, all[i])
 		if k.listExtra != nil {
-			k.listExtra(e, obj, m)
+			k.listExtra(e, all[i], m)
 		}
-		objs = append(objs, m)
+		return m
+	}}
+	if len(e.overrides[k.kind]) == 0 {
+		// The own fields render from attrs (renderObj sets them last).
+		own := map[string]bool{}
+		for _, fd := range k.fields {
+			own[fd.name] = true
+		}
+		l.fast = func(i int, name string) (any, bool) {
+			if !own[name] {
+				return nil, false
+			}
+			v := k.attrs(all[i])[name]
+			if n, ok := v.(int64); ok {
+				v = json.Number(strconv.FormatInt(n, 10))
+			}
+			return v, true
+		}
 	}
 	spec := k.list
 	spec.filters = append([]filterSpec(nil), spec.filters...)
@@ -188,7 +205,7 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 			spec.filters = append(spec.filters, iexact(fd.name+"__iexact", fd.name))
 		}
 	}
-	res := e.list(c, objs, spec)
+	res := e.listLazy(c, l, spec)
 	stripPrivate(res)
 	return res
 }

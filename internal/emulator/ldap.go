@@ -36,12 +36,12 @@ func newLDAPProviderKind() *kindDef[*provider] {
 			iexact("certificate__name__iexact", "_certificate_name"),
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
-			{"application__isnull", func(o map[string]any, v []string) bool {
+			{"application__isnull", func(o getter, v []string) bool {
 				b, err := parseBool(v[0])
 				if err != nil {
 					return true
 				}
-				return (o["assigned_application_slug"] == "") == b || (o["assigned_backchannel_application_slug"] == "") == b
+				return (o("assigned_application_slug") == "") == b || (o("assigned_backchannel_application_slug") == "") == b
 			}},
 		},
 		searchFields: []string{"name"},

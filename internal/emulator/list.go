@@ -13,11 +13,16 @@ const (
 	maxPageSize     = 100
 )
 
+// getter reads one rendered field of a listed object. A list renders an
+// object only when a filter, search or ordering needs a field it has no
+// fast accessor for, or when the object is on the page (lazyList).
+type getter func(name string) any
+
 // filterSpec is one django-filter query parameter. match is called only when
 // the parameter is present with a non-empty value.
 type filterSpec struct {
 	param string
-	match func(obj map[string]any, vals []string) bool
+	match func(o getter, vals []string) bool
 }
 
 // listSpec describes a list endpoint.
@@ -44,52 +49,52 @@ func fmtVal(v any) string {
 }
 
 func exact(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool { return o[field] != nil && fmtVal(o[field]) == v[0] }}
+	return filterSpec{param, func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[0] }}
 }
 
 func iexact(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
-		return o[field] != nil && strings.EqualFold(fmtVal(o[field]), v[0])
+	return filterSpec{param, func(o getter, v []string) bool {
+		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[0])
 	}}
 }
 
 func icontains(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
-		return o[field] != nil && strings.Contains(strings.ToLower(fmtVal(o[field])), strings.ToLower(v[0]))
+	return filterSpec{param, func(o getter, v []string) bool {
+		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[0]))
 	}}
 }
 
 // boolExact is a BooleanFilter; an unparsable value does not filter.
 func boolExact(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
+	return filterSpec{param, func(o getter, v []string) bool {
 		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}
-		return o[field] == b
+		return o(field) == b
 	}}
 }
 
 // isNull is a `<field>__isnull` filter on a rendered field that is null or "" when unset.
 func isNull(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
+	return filterSpec{param, func(o getter, v []string) bool {
 		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}
-		return (o[field] == nil || o[field] == "") == b
+		return (o(field) == nil || o(field) == "") == b
 	}}
 }
 
 // inList is a multi-value filter matching when the object's field equals any value.
 func inList(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool { return containsStr(v, fmtVal(o[field])) }}
+	return filterSpec{param, func(o getter, v []string) bool { return containsStr(v, fmtVal(o(field))) }}
 }
 
 // listContains matches when the rendered list field contains the value (case-insensitive).
 func listContains(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
-		items, _ := o[field].([]any)
+	return filterSpec{param, func(o getter, v []string) bool {
+		items, _ := o(field).([]any)
 		for _, it := range items {
 			for _, want := range v {
 				if strings.EqualFold(fmtVal(it), want) {
@@ -124,23 +129,78 @@ func (c *call) queryValues(param string) []string {
 
 // list filters, searches, orders and paginates rendered objects.
 func (e *Emulator) list(c *call, objs []map[string]any, spec listSpec) resp {
-	out := objs[:0:0]
-	for _, o := range objs {
+	return e.listLazy(c, lazyList{n: len(objs), render: func(i int) map[string]any { return objs[i] }}, spec)
+}
+
+// lazyList is a list endpoint's objects, rendered on demand: a page costs
+// the renders of its own objects plus, for the whole list, only the fast
+// field reads its filters and ordering need.
+type lazyList struct {
+	n int
+	// render renders object i as the list shows it, including any private
+	// "_..." keys filters use.
+	render func(i int) map[string]any
+	// fast returns a rendered field of object i without rendering it, when
+	// that is cheap; ok=false falls back to render. Its values must equal
+	// the rendered ones (same Go types: strings, bools, json.Number, nil).
+	fast func(i int, name string) (v any, ok bool)
+	// keep, when not nil, is a further condition on object i (a
+	// permission check), tested after the cheaper query filters.
+	keep func(i int) bool
+}
+
+// noFastFields makes lists render every object they filter or order (a
+// test's reference for the fast field reads).
+var noFastFields bool
+
+// listLazy filters, searches, orders and paginates a lazyList.
+func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
+	rendered := make(map[int]map[string]any)
+	get := func(i int, name string) any {
+		if m, ok := rendered[i]; ok {
+			return m[name]
+		}
+		if l.fast != nil && !noFastFields {
+			if v, ok := l.fast(i, name); ok {
+				return v
+			}
+		}
+		m := l.render(i)
+		rendered[i] = m
+		return m[name]
+	}
+	var active []filterSpec
+	var activeVals [][]string
+	for _, f := range spec.filters {
+		if vals := c.queryValues(f.param); len(vals) > 0 {
+			active, activeVals = append(active, f), append(activeVals, vals)
+		}
+	}
+	search := ""
+	if len(spec.searchFields) > 0 {
+		search = c.q.Get("search")
+	}
+	var out []int
+	for i := 0; i < l.n; i++ {
+		o := func(name string) any { return get(i, name) }
 		keep := true
-		for _, f := range spec.filters {
-			if vals := c.queryValues(f.param); len(vals) > 0 && !f.match(o, vals) {
+		for fi, f := range active {
+			if !f.match(o, activeVals[fi]) {
 				keep = false
 				break
 			}
 		}
-		if keep && len(spec.searchFields) > 0 {
-			keep = searchMatches(o, c.q.Get("search"), spec.searchFields)
+		if keep && search != "" {
+			keep = searchMatches(o, search, spec.searchFields)
+		}
+		if keep && l.keep != nil {
+			keep = l.keep(i)
 		}
 		if keep {
-			out = append(out, o)
+			out = append(out, i)
 		}
 	}
-	orderObjects(out, spec.order)
+	orderRows(out, spec.order, get)
 	if ord := c.q.Get("ordering"); ord != "" {
 		var keys []string
 		for _, k := range strings.Split(ord, ",") {
@@ -150,27 +210,38 @@ func (e *Emulator) list(c *call, objs []map[string]any, spec listSpec) resp {
 				continue
 			}
 			if spec.orderFields == nil && len(out) > 0 {
-				if _, ok := out[0][name]; !ok {
+				get(out[0], "") // render it: presence is a property of the rendering
+				if _, ok := rendered[out[0]][name]; !ok {
 					continue
 				}
 			}
 			keys = append(keys, k)
 		}
 		if len(keys) > 0 {
-			orderObjects(out, keys)
+			orderRows(out, keys, get)
 		}
 	}
-	return paginate(c, out)
+	return paginate(c, len(out), func(lo, hi int) []map[string]any {
+		results := make([]map[string]any, 0, hi-lo)
+		for _, i := range out[lo:hi] {
+			m, ok := rendered[i]
+			if !ok {
+				m = l.render(i)
+			}
+			results = append(results, m)
+		}
+		return results
+	})
 }
 
 // searchMatches implements DRF SearchFilter: every term must be a
 // case-insensitive substring of at least one search field.
-func searchMatches(o map[string]any, search string, fields []string) bool {
+func searchMatches(o getter, search string, fields []string) bool {
 	for _, term := range strings.Fields(strings.ReplaceAll(search, ",", " ")) {
 		term = strings.ToLower(term)
 		found := false
 		for _, f := range fields {
-			if strings.Contains(strings.ToLower(fmtVal(o[f])), term) {
+			if strings.Contains(strings.ToLower(fmtVal(o(f))), term) {
 				found = true
 				break
 			}
@@ -182,22 +253,66 @@ func searchMatches(o map[string]any, search string, fields []string) bool {
 	return true
 }
 
-func orderObjects(objs []map[string]any, keys []string) {
-	sort.SliceStable(objs, func(i, j int) bool {
-		for _, k := range keys {
-			desc := strings.HasPrefix(k, "-")
-			name := strings.TrimPrefix(k, "-")
-			c := compareVals(objs[i][name], objs[j][name])
+// orderRows sorts object indexes by the rendered fields named by keys
+// ("-name" descending), stably, reading each key once per object.
+func orderRows(rows []int, keys []string, get func(i int, name string) any) {
+	if len(rows) < 2 || len(keys) == 0 {
+		return
+	}
+	type sortKey struct {
+		num bool // a json.Number: compared as a number with other numbers
+		f   float64
+		s   string
+	}
+	vals := make([][]sortKey, len(keys))
+	for ki, k := range keys {
+		name := strings.TrimPrefix(k, "-")
+		vals[ki] = make([]sortKey, len(rows))
+		for r, i := range rows {
+			v := get(i, name)
+			sk := sortKey{s: fmtVal(v)}
+			if n, ok := v.(json.Number); ok {
+				sk.num = true
+				sk.f, _ = n.Float64()
+			}
+			vals[ki][r] = sk
+		}
+	}
+	// Sort a permutation of positions; ties keep their position (stable).
+	perm := make([]int, len(rows))
+	for r := range perm {
+		perm[r] = r
+	}
+	sort.Slice(perm, func(a, b int) bool {
+		pa, pb := perm[a], perm[b]
+		for ki, k := range keys {
+			x, y := vals[ki][pa], vals[ki][pb]
+			var c int
+			if x.num && y.num {
+				switch {
+				case x.f < y.f:
+					c = -1
+				case x.f > y.f:
+					c = 1
+				}
+			} else {
+				c = strings.Compare(x.s, y.s)
+			}
 			if c == 0 {
 				continue
 			}
-			if desc {
+			if strings.HasPrefix(k, "-") {
 				return c > 0
 			}
 			return c < 0
 		}
-		return false
+		return pa < pb
 	})
+	sorted := make([]int, len(rows))
+	for r, p := range perm {
+		sorted[r] = rows[p]
+	}
+	copy(rows, sorted)
 }
 
 func compareVals(a, b any) int {
@@ -214,39 +329,43 @@ func compareVals(a, b any) int {
 		}
 		return 0
 	}
+	sa, aStr := a.(string)
+	sb, bStr := b.(string)
+	if aStr && bStr {
+		return strings.Compare(sa, sb)
+	}
 	return strings.Compare(fmtVal(a), fmtVal(b))
 }
 
-// paginate builds authentik's AutocompletePagination envelope.
-func paginate(c *call, objs []map[string]any) resp {
+// paginate builds authentik's AutocompletePagination envelope over count
+// objects; page renders the objects [lo, hi).
+func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
 	size := defaultPageSize
 	if s, err := strconv.Atoi(c.q.Get("page_size")); err == nil && s > 0 {
 		size = min(s, maxPageSize)
 	}
-	count := len(objs)
 	pages := max(1, (count+size-1)/size)
-	page := 1
+	n := 1
 	if ps := c.q.Get("page"); ps != "" {
 		if ps == "last" {
-			page = pages
+			n = pages
 		} else {
-			n, err := strconv.Atoi(ps)
-			if err != nil || n < 1 || n > pages {
+			v, err := strconv.Atoi(ps)
+			if err != nil || v < 1 || v > pages {
 				return detail(404, "Invalid page.")
 			}
-			page = n
+			n = v
 		}
 	}
-	lo := (page - 1) * size
+	lo := (n - 1) * size
 	hi := min(lo+size, count)
-	results := make([]map[string]any, 0, hi-lo)
-	results = append(results, objs[lo:hi]...)
+	results := page(lo, hi)
 	next, prev := 0, 0
-	if page < pages {
-		next = page + 1
+	if n < pages {
+		next = n + 1
 	}
-	if page > 1 {
-		prev = page - 1
+	if n > 1 {
+		prev = n - 1
 	}
 	start, end := 0, 0
 	if count > 0 {
@@ -254,7 +373,7 @@ func paginate(c *call, objs []map[string]any) resp {
 	}
 	return resp{status: 200, body: map[string]any{
 		"pagination": map[string]any{
-			"next": next, "previous": prev, "count": count, "current": page,
+			"next": next, "previous": prev, "count": count, "current": n,
 			"total_pages": pages, "start_index": start, "end_index": end,
 		},
 		"results":      results,

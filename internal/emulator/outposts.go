@@ -121,12 +121,12 @@ func (e *Emulator) listOutposts(c *call) resp {
 
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
 func isNullList(param, field string) filterSpec {
-	return filterSpec{param, func(o map[string]any, v []string) bool {
+	return filterSpec{param, func(o getter, v []string) bool {
 		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}
-		items, _ := o[field].([]any)
+		items, _ := o(field).([]any)
 		return (len(items) == 0) == b
 	}}
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -239,6 +240,9 @@ func (e *Emulator) renderProxy(p *provider) map[string]any {
 }
 
 func (s *state) providerByPK(pk int32) *provider {
+	if s.idx != nil {
+		return s.providerIndex()[pk]
+	}
 	for _, p := range s.providers {
 		if p.PK == pk {
 			return p
@@ -304,7 +308,7 @@ func (e *Emulator) listOAuth2(c *call) resp {
 		"issuer_mode": issuerModes}, nil, r); r != nil {
 		return *r
 	}
-	objs := make([]map[string]any, 0, len(e.st.providers))
+	var ps []*provider
 	for _, p := range e.st.providers {
 		if !p.isOAuth2() {
 			continue
@@ -314,9 +318,28 @@ func (e *Emulator) listOAuth2(c *call) resp {
 				continue
 			}
 		}
-		objs = append(objs, e.renderOAuth2(p))
+		ps = append(ps, p)
 	}
-	return e.list(c, objs, listSpec{
+	l := lazyList{n: len(ps), render: func(i int) map[string]any { return e.renderOAuth2(ps[i]) }}
+	if len(e.overrides["oauth2provider"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			p := ps[i]
+			switch name {
+			case "name":
+				return p.Name, true
+			case "client_id":
+				return p.ClientID, true
+			case "client_type":
+				return p.ClientType, true
+			case "sub_mode":
+				return p.SubMode, true
+			case "issuer_mode":
+				return p.IssuerMode, true
+			}
+			return nil, false
+		}
+	}
+	return e.listLazy(c, l, listSpec{
 		filters: []filterSpec{exact("name", "name"), exact("client_id", "client_id"), exact("client_type", "client_type"),
 			iexact("authorization_flow", "authorization_flow"), listContains("property_mappings", "property_mappings"),
 			iexact("signing_key", "signing_key"), exact("sub_mode", "sub_mode"), exact("issuer_mode", "issuer_mode"),
@@ -364,26 +387,41 @@ func (e *Emulator) updateOAuth2(c *call, partial bool) resp {
 // ---- Proxy endpoints ----
 
 func (e *Emulator) listProxy(c *call) resp {
-	objs := []map[string]any{}
+	var ps []*provider
 	for _, p := range e.st.providers {
 		if p.Kind == kindProxy {
-			m := e.renderProxy(p)
-			if p.Certificate != nil {
-				if k := e.st.keypairByPK(*p.Certificate); k != nil {
-					m["_certificate_name"] = k.Name
-				}
-			}
-			if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
-				for _, fl := range e.st.flows {
-					if fl.PK == f {
-						m["_authorization_flow_slug"] = fl.Slug
-					}
-				}
-			}
-			objs = append(objs, m)
+			ps = append(ps, p)
 		}
 	}
-	res := e.list(c, objs, listSpec{
+	l := lazyList{n: len(ps), render: func(i int) map[string]any {
+		p := ps[i]
+		m := e.renderProxy(p)
+		if p.Certificate != nil {
+			if k := e.st.keypairByPK(*p.Certificate); k != nil {
+				m["_certificate_name"] = k.Name
+			}
+		}
+		if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
+			for _, fl := range e.st.flows {
+				if fl.PK == f {
+					m["_authorization_flow_slug"] = fl.Slug
+				}
+			}
+		}
+		return m
+	}}
+	if len(e.overrides["proxyprovider"]) == 0 {
+		l.fast = func(i int, name string) (any, bool) {
+			switch name {
+			case "name":
+				return ps[i].Name, true
+			case "external_host":
+				return ps[i].ExternalHost, true
+			}
+			return nil, false
+		}
+	}
+	res := e.listLazy(c, l, listSpec{
 		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
 			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
 			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
@@ -489,7 +527,7 @@ func (e *Emulator) insertProvider(p *provider) {
 // ---- all providers ----
 
 func (e *Emulator) listAllProviders(c *call) resp {
-	objs := []map[string]any{}
+	var ps []*provider
 	backchannel, bcErr := parseBool(c.q.Get("backchannel"))
 	appNull, appErr := parseBool(c.q.Get("application__isnull"))
 	for _, p := range e.st.providers {
@@ -505,13 +543,32 @@ func (e *Emulator) listAllProviders(c *call) resp {
 				continue
 			}
 		}
+		ps = append(ps, p)
+	}
+	l := lazyList{n: len(ps), render: func(i int) map[string]any {
+		p := ps[i]
 		m := e.renderProviderAs(p, p.concreteClass())
 		if a := e.st.appUsingProvider(p.PK); a != nil {
 			m["_application_name"] = a.Name
 		}
-		objs = append(objs, m)
+		return m
+	}}
+	overridden := false
+	for _, k := range []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"} {
+		overridden = overridden || len(e.overrides[k]) > 0
 	}
-	res := e.list(c, objs, listSpec{
+	if !overridden {
+		l.fast = func(i int, name string) (any, bool) {
+			switch name {
+			case "pk":
+				return json.Number(strconv.Itoa(int(ps[i].PK))), true
+			case "name":
+				return ps[i].Name, true
+			}
+			return nil, false
+		}
+	}
+	res := e.listLazy(c, l, listSpec{
 		searchFields: []string{"name", "_application_name"},
 		order:        []string{"pk"},
 	})

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -152,7 +151,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	e.mu.Lock()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		e.st.idx = &readIndex{} // reads only: see index.go
+	}
 	res := e.dispatch(r, body)
+	e.st.idx = nil
 	e.mu.Unlock()
 	rec.Status = res.status
 	writeResp(w, res, truncate)
@@ -184,7 +187,7 @@ func writeResp(w http.ResponseWriter, res resp, truncate bool) {
 		data = b
 	default:
 		var err error
-		data, err = json.Marshal(b)
+		data, err = encodeJSON(b)
 		if err != nil {
 			res.status = http.StatusInternalServerError
 			data = []byte(fmt.Sprintf(`{"detail":%q}`, "emulator: encode response: "+err.Error()))

@@ -75,3 +75,47 @@ func (e *Emulator) SeedSynthetic(n int) {
 		e.addGroup(fmt.Sprintf("group-%04d", i), false)
 	}
 }
+
+// SeedScale adds n applications, each with what provision would create for
+// it: an OAuth2 provider, a group and a policy binding of that group to the
+// application (4n objects; n=2500 makes a 10,000-object instance). Names are
+// "app-00001", "provider-00001", "group-00001". The providers carry what
+// provision sets by default (the openid, email and profile scopes, signed
+// with the self-signed key pair), so a manifest declaring them plans no
+// change.
+func (e *Emulator) SeedScale(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	authz := e.st.flowBySlug("default-provider-authorization-implicit-consent")
+	inval := e.st.flowBySlug("default-provider-invalidation-flow")
+	var scopes []string
+	for _, m := range e.st.mappings {
+		if m.Managed != nil && (m.ScopeName == "openid" || m.ScopeName == "email" || m.ScopeName == "profile") {
+			scopes = append(scopes, m.PK)
+		}
+	}
+	var signing *string
+	for _, k := range e.st.keypairs {
+		if k.Name == "authentik Self-signed Certificate" {
+			signing = strPtr(k.PK)
+		}
+	}
+	for i := 1; i <= n; i++ {
+		p := e.newOAuth2Defaults()
+		p.PropertyMappings = append([]string(nil), scopes...)
+		p.SigningKey = signing
+		p.Name = fmt.Sprintf("provider-%05d", i)
+		p.AuthorizationFlow = authz.PK
+		p.InvalidationFlow = strPtr(inval.PK)
+		p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: fmt.Sprintf("https://app-%05d.example.com/callback", i)}}
+		e.insertProvider(p)
+		pk := p.PK
+		a := &application{PK: e.newUUID(), Name: fmt.Sprintf("app-%05d", i),
+			Slug: fmt.Sprintf("app-%05d", i), Provider: &pk, PolicyEngineMode: "any"}
+		e.st.apps = append(e.st.apps, a)
+		g := e.addGroup(fmt.Sprintf("group-%05d", i), false)
+		gpk := g.PK
+		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Group: &gpk,
+			Enabled: true, Timeout: 30})
+	}
+}

@@ -51,8 +51,9 @@ func scramble[T any](seed int64, vals []T) []T {
 	return out
 }
 
-// toMap renders a response struct as a generic JSON object.
-func toMap(v any) map[string]any {
+// toMapJSON renders a response struct as a generic JSON object by a JSON
+// round trip; toMap (tomap.go) gives the same result without one.
+func toMapJSON(v any) map[string]any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Errorf("emulator: render %T: %w", v, err))

@@ -8,6 +8,7 @@ package export
 
 import (
 	"fmt"
+	"github.com/provision/provision/internal/suggest"
 	"slices"
 	"sort"
 	"strings"
@@ -62,6 +63,9 @@ type exporter struct {
 	scopes    map[string]plan.ScopeMapping
 	provByPK  map[int32]*plan.Provider
 	groupByPK map[string]plan.Group
+	// unexported holds the pks of negated or disabled group bindings: the
+	// export leaves them out of access, so its plan removes them.
+	unexported map[string]bool
 }
 
 // Export builds the manifest.
@@ -140,6 +144,13 @@ func (x *exporter) selectApps(o Options) ([]*plan.Application, error) {
 	for _, slug := range o.Apps {
 		i := slices.IndexFunc(x.live.Applications, func(a plan.Application) bool { return a.Slug == slug })
 		if i < 0 {
+			var slugs []string
+			for _, a := range x.live.Applications {
+				slugs = append(slugs, a.Slug)
+			}
+			if near := suggest.Closest(slug, slugs); near != "" {
+				return nil, fmt.Errorf("authentik has no application with slug %q; did you mean %q?", slug, near)
+			}
 			return nil, fmt.Errorf("authentik has no application with slug %q", slug)
 		}
 		if !slices.ContainsFunc(out, func(a *plan.Application) bool { return a.Slug == slug }) {
@@ -187,8 +198,11 @@ func (x *exporter) app(a *plan.Application) int32 {
 			if !ok {
 				continue
 			}
-			groups = append(groups, g.Name)
+			if !x.bindingFlags(a.Slug, g.Name, b) {
+				continue
+			}
 			x.group(g)
+			groups = append(groups, g.Name)
 		case b.Policy != "":
 			x.skip("application %q: a policy binding (policy %s) cannot be expressed in a manifest; left as it is", a.Slug, b.Policy)
 		case b.User != 0:
@@ -274,7 +288,7 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		setIf(e, "logout_uri", d.LogoutURI, "")
 		setIf(e, "logout_method", d.LogoutMethod, "backchannel")
 		if d.ClientType == "confidential" {
-			e.comment = "client_secret is not exported (secrets never are), and its absence is not a change: authentik keeps the current one. To set it from the manifest, add client_secret: ${SOME_VARIABLE}."
+			e.comment = "client_secret is not exported (secrets never are), and its absence is not a change: authentik keeps the current one. To set it from the manifest, declare a sensitive variable (variables: {CLIENT_SECRET: {sensitive: true}}) and add client_secret: ${CLIENT_SECRET}."
 		}
 	case *plan.ProxyDetail:
 		e.set("external_host", d.ExternalHost)
@@ -340,9 +354,13 @@ func (x *exporter) outpostsFor(selected map[int32]bool, all bool) {
 		e := newEntry(plan.KindOutpost, o.Name)
 		e.set("name", o.Name)
 		e.set("type", o.Type)
+		if len(names) == 0 && o.Managed == "" {
+			x.skip("outpost %q serves no provider the manifest can express, and a manifest outpost lists at least one; left out", o.Name)
+			continue
+		}
 		e.set("providers", uniqueSorted(names))
-		if o.Managed == "" && len(o.Config) > 0 {
-			x.skip("outpost %q: its config is not exported (it holds the connection settings of where it runs); it is left as it is", o.Name)
+		if c := x.outpostConfig(o.Name, o.Config); len(c) > 0 {
+			e.set("config", c)
 		}
 		x.add(e, &x.outposts)
 	}
@@ -380,6 +398,9 @@ func (x *exporter) converge() error {
 		}
 		changed := false
 		for _, c := range p.Changes {
+			if x.removesOnlyUnexported(c) {
+				continue // reported on stderr by bindingFlags
+			}
 			e := x.byKey[ref(c.Kind, c.Key)]
 			if e == nil || c.Action != plan.Update {
 				return fmt.Errorf("internal error: the export plans %s %s %q", c.Action, c.Kind, c.Key)
@@ -405,15 +426,11 @@ func (x *exporter) converge() error {
 	return fmt.Errorf("internal error: the export does not converge")
 }
 
-// inexpressible says why a live value cannot be written in a manifest, or "".
-func inexpressible(k plan.Kind, f plan.FieldChange) string {
-	if k == plan.KindProvider && f.Field == "scopes" {
-		if l, ok := f.Before.([]string); ok && len(l) == 0 {
-			return "it has no scopes, which a manifest cannot express (an OAuth2 provider needs at least openid); the export leaves scopes out, so a plan of it proposes the default scopes"
-		}
-	}
-	return ""
-}
+// inexpressible says why a live value cannot be written in a manifest, or
+// "". Every field a plan diffs is expressible today (an OAuth2 provider
+// without scope mappings is scopes: []); this stays the one place to say
+// otherwise.
+func inexpressible(plan.Kind, plan.FieldChange) string { return "" }
 
 // manifestValue turns a plan display value back into a manifest value.
 func manifestValue(v any) any {
@@ -448,6 +465,8 @@ type entry struct {
 	keys    []string
 	vals    map[string]any
 	comment string
+	// notes are comments written above a key, by key.
+	notes map[string][]string
 }
 
 func newEntry(k plan.Kind, key string) *entry {
@@ -485,8 +504,13 @@ func (x *exporter) render(o Options) ([]byte, error) {
 				}
 				escape(v)
 				addKV(n, k, v)
+				var head []string
 				if i == 0 && e.comment != "" {
-					n.Content[0].HeadComment = e.comment
+					head = append(head, e.comment)
+				}
+				head = append(head, e.notes[k]...)
+				if len(head) > 0 {
+					n.Content[len(n.Content)-2].HeadComment = strings.Join(head, "\n")
 				}
 			}
 			seq.Content = append(seq.Content, n)

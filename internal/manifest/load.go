@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -64,6 +65,9 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 
 func manifestFiles(path string) ([]string, error) {
 	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, missingManifest(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
@@ -363,3 +367,10 @@ func yamlMessage(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	return "invalid YAML: " + msg
 }
+
+// missingManifest is the one-sentence error for a manifest path that does
+// not exist; it still matches fs.ErrNotExist.
+type missingManifest string
+
+func (m missingManifest) Error() string { return fmt.Sprintf("manifest %s does not exist", string(m)) }
+func (m missingManifest) Unwrap() error { return fs.ErrNotExist }

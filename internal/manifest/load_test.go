@@ -118,3 +118,9 @@ func TestLoadEmptyDirectory(t *testing.T) {
 	_, err := Load(t.TempDir(), env(nil))
 	assert.ErrorContains(t, err, "no *.yaml")
 }
+
+func TestMissingManifestIsOneSentence(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), func(string) (string, bool) { return "", false })
+	require.Error(t, err)
+	assert.Regexp(t, `^manifest .*nope\.yaml does not exist$`, err.Error())
+}

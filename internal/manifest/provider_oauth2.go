@@ -52,7 +52,8 @@ const (
 	DefaultClientType        = "confidential"
 )
 
-// DefaultScopes are the scopes an OAuth2 provider gets when none are declared.
+// DefaultScopes are the scopes an OAuth2 provider gets when scopes is left
+// out; scopes: [] declares none.
 var DefaultScopes = []string{"openid", "profile", "email"}
 
 var oauth2Type = &ProviderType{
@@ -78,9 +79,9 @@ var oauth2Type = &ProviderType{
 
 func validateOAuth2(ds *Diagnostics, p *Provider) {
 	validateOAuth2Base(ds, p)
-	if p.Scopes != nil && len(p.Scopes) == 0 {
-		ds.add(p.Src.At("scopes"), fmt.Sprintf("provider %q: scopes is empty; an OAuth2 provider needs at least openid (leave scopes out for openid, profile, email)", p.Name))
-	}
+	// scopes: [] is allowed: no scope mappings, a plain OAuth2 provider
+	// (authentik's API default; its authorize view refuses only ID-token
+	// flows without openid). Client presets that need openid say so.
 	if p.Src.Has("redirect_uris") && len(p.RedirectURIs) == 0 {
 		ds.add(p.Src.At("redirect_uris"), fmt.Sprintf("provider %q: redirect_uris is empty, so authentik would trust the first redirect URI it sees; list the allowed URIs", p.Name))
 	}

@@ -120,9 +120,10 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 			yaml: "version: 1\napplications:\n  - {name: A, slug: a, meta_launch_url: 'chat.example.com'}\n",
 			want: []string{`meta_launch_url "chat.example.com" is not an absolute http(s) URL`},
 		},
+		// scopes: [] is a plain OAuth2 provider (no scope mappings), not an error.
 		"empty scopes and redirects": {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    scopes: []\n    redirect_uris: []\n",
-			want: []string{`m.yaml:5:5: provider "p": scopes is empty`, `m.yaml:6:5: provider "p": redirect_uris is empty, so authentik would trust the first redirect URI it sees`},
+			want: []string{`m.yaml:6:5: provider "p": redirect_uris is empty, so authentik would trust the first redirect URI it sees`},
 		},
 		"outpost without providers": {
 			yaml: "version: 1\noutposts:\n  - {name: ldap, type: ldap}\n  - {name: authentik Embedded Outpost, type: proxy}\n",

@@ -52,7 +52,11 @@ func Confine(base, file string, allowAbs bool) (Target, error) {
 		rel = r
 	}
 	if !filepath.IsLocal(rel) {
-		return Target{}, fmt.Errorf("file %s leaves the directory %s: outputs must stay inside it (no '..')", file, base)
+		shown := base
+		if abs, err := filepath.Abs(base); err == nil {
+			shown = abs
+		}
+		return Target{}, fmt.Errorf("file %s leaves the directory %s: outputs must stay inside it (no '..')", file, shown)
 	}
 	rel = filepath.Clean(rel)
 	parts := strings.Split(rel, string(filepath.Separator))
@@ -97,6 +101,20 @@ func (t Target) read() ([]byte, error) {
 		return nil, nil
 	}
 	return b, err
+}
+
+// exists reports whether the target file is there (stdout never is).
+func (t Target) exists() bool {
+	if t.Stdout {
+		return false
+	}
+	r, err := os.OpenRoot(t.Base)
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	_, err = r.Lstat(t.Rel)
+	return err == nil
 }
 
 // write replaces the target atomically (a temporary file in the same

@@ -180,13 +180,17 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 	var written []Written
 	for _, path := range order {
 		g := groups[path]
+		existed := g.first.Target.exists()
 		changed, err := WriteTarget(g.first, g.first.Target, g.vars)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		state := "unchanged"
-		if changed {
+		switch {
+		case changed && !existed:
+			state = "created"
+		case changed:
 			state = "updated"
 		}
 		fmt.Fprintf(stdout, "%s: %s (%s, mode 0600)\n", path, state, strings.Join(g.what, ", "))

@@ -42,40 +42,134 @@ func (r *recorder) Execute(ctx context.Context, c *Change, ids *IDs) error {
 	return nil
 }
 
-func TestApplyRunsStagesInOrderAndBoundsParallelism(t *testing.T) {
+func strp(s string) *string { return &s }
+
+func appCreate(slug, provider string) Change {
+	return Change{Kind: KindApplication, Key: slug, Action: Create, Spec: &ApplicationSpec{Slug: slug, Provider: strp(provider)}}
+}
+
+func accessCreate(slug string, groups ...string) Change {
+	return Change{Kind: KindAccess, Key: slug, Action: Update, Spec: &AccessSpec{AppSlug: slug, AddGroups: groups}}
+}
+
+func TestApplyRunsDependenciesFirstAndBoundsParallelism(t *testing.T) {
 	var cs []Change
 	for _, k := range []string{"g1", "g2", "g3", "g4", "g5", "g6"} {
-		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create})
+		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create, Spec: &GroupSpec{Name: k}})
 	}
-	cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create}, Change{Kind: KindApplication, Key: "a", Action: Create})
+	cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
+		appCreate("a", "p"), accessCreate("a", "g6"))
 	rec := &recorder{delay: 20 * time.Millisecond}
 	ids := NewIDs(&Live{})
 	res := Apply(context.Background(), &Plan{Changes: cs}, rec, ids, nil, 2)
 	require.Empty(t, res.Failed)
-	assert.Len(t, res.Done, 8)
-	assert.LessOrEqual(t, rec.maxSeen.Load(), int32(2))
-	assert.Equal(t, int32(2), rec.maxSeen.Load(), "independent changes of a stage run concurrently")
-	assert.Equal(t, "provider p", rec.order[6])
-	assert.Equal(t, "application a", rec.order[7])
+	assert.Len(t, res.Done, 9)
+	assert.Equal(t, int32(2), rec.maxSeen.Load(), "at most parallelism, and that many when enough is ready")
+	pos := map[string]int{}
+	for i, k := range rec.order {
+		pos[k] = i
+	}
+	assert.Less(t, pos["provider p"], pos["application a"])
+	assert.Less(t, pos["application a"], pos["access a"])
+	assert.Less(t, pos["group g6"], pos["access a"])
 	id, err := ids.Get(KindProvider, "p")
 	require.NoError(t, err)
 	assert.Equal(t, "id-p", id)
 }
 
-func TestApplyStopsAfterAFailedStage(t *testing.T) {
+// slowKeys is an executor whose chosen keys take long; it records when each
+// change finished.
+type slowKeys struct {
+	recorder
+	slow map[string]bool
+}
+
+func (s *slowKeys) Execute(ctx context.Context, c *Change, ids *IDs) error {
+	if s.slow[c.Key] {
+		time.Sleep(150 * time.Millisecond)
+	}
+	return s.recorder.Execute(ctx, c, ids)
+}
+
+func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
 	cs := []Change{
-		{Kind: KindGroup, Key: "g1", Action: Create},
-		{Kind: KindGroup, Key: "bad", Action: Create},
-		{Kind: KindProvider, Key: "p", Action: Create},
-		{Kind: KindApplication, Key: "a", Action: Create},
+		{Kind: KindGroup, Key: "g1", Action: Create, Spec: &GroupSpec{Name: "g1"}},
+		{Kind: KindGroup, Key: "g2", Action: Create, Spec: &GroupSpec{Name: "g2"}},
+		{Kind: KindProvider, Key: "p1", Action: Create, Spec: &ProviderSpec{Name: "p1"}},
+		{Kind: KindProvider, Key: "p2", Action: Create, Spec: &ProviderSpec{Name: "p2"}},
+		appCreate("a1", "p1"), appCreate("a2", "p2"),
+		accessCreate("a1", "g1"), accessCreate("a2", "g2"),
+	}
+	ex := &slowKeys{slow: map[string]bool{"p2": true}}
+	res := Apply(context.Background(), &Plan{Changes: cs}, ex, NewIDs(&Live{}), nil, 4)
+	require.Empty(t, res.Failed)
+	pos := map[string]int{}
+	for i, k := range ex.order {
+		pos[k] = i
+	}
+	assert.Less(t, pos["access a1"], pos["provider p2"], "application 1 and its access do not wait for provider 2")
+	assert.Less(t, pos["application a1"], pos["access a1"])
+	assert.Less(t, pos["provider p2"], pos["application a2"])
+}
+
+func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
+	cs := []Change{
+		{Kind: KindGroup, Key: "g1", Action: Create, Spec: &GroupSpec{Name: "g1"}},
+		{Kind: KindGroup, Key: "bad", Action: Create, Spec: &GroupSpec{Name: "bad"}},
+		{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
+		appCreate("a", "p"), appCreate("b", "p"),
+		accessCreate("a", "g1"), accessCreate("b", "bad"),
+		{Kind: KindGroup, Key: "old", Action: Delete},
 	}
 	rec := &recorder{fail: map[string]bool{"bad": true}}
 	res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 4)
 	require.Len(t, res.Failed, 1)
 	assert.Equal(t, "bad", res.Failed[0].Change.Key)
-	assert.Len(t, res.Done, 1)
-	assert.Len(t, res.Skipped, 2)
 	assert.Contains(t, res.Failed[0].Error(), `create group "bad": boom`)
+	var done, skipped []string
+	for _, c := range res.Done {
+		done = append(done, string(c.Kind)+" "+c.Key)
+	}
+	for _, c := range res.Skipped {
+		skipped = append(skipped, string(c.Action)+" "+string(c.Kind)+" "+c.Key)
+	}
+	assert.Equal(t, []string{"group g1", "provider p", "application a", "application b", "access a"}, done, "in plan order")
+	assert.Equal(t, []string{"update access b", "delete group old"}, skipped,
+		"the access that binds the failed group, and the group delete that waits for every access change")
+}
+
+func TestApplyDeletesInReverseDependencyOrder(t *testing.T) {
+	cs := []Change{
+		{Kind: KindProvider, Key: "p-new", Action: Create, Spec: &ProviderSpec{Name: "p-new"}},
+		{Kind: KindApplication, Key: "keep", Action: Update, Spec: &ApplicationSpec{Slug: "keep", Provider: strp("p-new")}},
+		{Kind: KindApplication, Key: "gone", Action: Delete},
+		{Kind: KindProvider, Key: "p-old", Action: Delete},
+		{Kind: KindScopeMapping, Key: "m", Action: Delete},
+		{Kind: KindGroup, Key: "unrelated", Action: Delete},
+	}
+	rec := &recorder{delay: 10 * time.Millisecond}
+	res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
+	require.Empty(t, res.Failed)
+	pos := map[string]int{}
+	for i, k := range rec.order {
+		pos[k] = i
+	}
+	assert.Less(t, pos["application keep"], pos["provider p-old"], "the update moving the reference away comes first")
+	assert.Less(t, pos["application gone"], pos["provider p-old"])
+	assert.Less(t, pos["provider p-old"], pos["scope mapping m"])
+	assert.Less(t, pos["scope mapping m"], pos["group unrelated"], "registry order, reversed: groups last")
+}
+
+func TestDependenciesWithoutSpecsFallBackToKinds(t *testing.T) {
+	cs := []Change{
+		{Kind: KindGroup, Key: "g", Action: Create},
+		{Kind: KindProvider, Key: "p", Action: Create},
+		{Kind: KindProvider, Key: "q", Action: Update},
+		{Kind: KindApplication, Key: "a", Action: Create},
+		{Kind: KindAccess, Key: "a", Action: Update},
+	}
+	assert.Equal(t, [][]int{nil, nil, nil, {1}, {0, 3}}, Dependencies(cs),
+		"every create of the kinds it refers to")
 }
 
 func TestApplyHonoursCancellation(t *testing.T) {

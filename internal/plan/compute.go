@@ -73,15 +73,16 @@ type computer struct {
 	live *Live
 	errs []error
 	// lookups
-	flowsByPK    map[string]Flow
-	mappingsByPK map[string]ScopeMapping
+	// The lookups point into live: the plan keeps one copy of live state.
+	flowsByPK    map[string]*Flow
+	mappingsByPK map[string]*ScopeMapping
 	// mappingsByName has every scope mapping the manifest declares, with
 	// its live pk ("" when it does not exist yet).
 	mappingsByName map[string]string
-	samlByPK       map[string]PropertyMapping
-	keysByPK       map[string]KeyPair
-	providersByPK  map[int32]Provider
-	groupsByPK     map[string]Group
+	samlByPK       map[string]*PropertyMapping
+	keysByPK       map[string]*KeyPair
+	providersByPK  map[int32]*Provider
+	groupsByPK     map[string]*Group
 	bindingsByApp  map[string][]Binding // by target
 	unreadable     map[string]Unreadable
 	// stack is the manifest's stack ownership (ownership.go); nil without.
@@ -119,7 +120,16 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 	return c
 }
 
-func byKey[K comparable, T any](items []T, key func(*T) K) map[K]T {
+func byKey[K comparable, T any](items []T, key func(*T) K) map[K]*T {
+	m := make(map[K]*T, len(items))
+	for i := range items {
+		m[key(&items[i])] = &items[i]
+	}
+	return m
+}
+
+// byValue is byKey with copies, for indexes read by value.
+func byValue[K comparable, T any](items []T, key func(*T) K) map[K]T {
 	m := make(map[K]T, len(items))
 	for i := range items {
 		m[key(&items[i])] = items[i]

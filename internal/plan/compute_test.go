@@ -418,3 +418,26 @@ func TestProxyUpdateCarriesLiveModeAndInternalHost(t *testing.T) {
 	assert.Equal(t, "http://kept:80", *spec.InternalHost)
 	assert.Equal(t, "https://new", *spec.ExternalHost)
 }
+
+func TestNegatedOrDisabledBindingDoesNotGrantAccess(t *testing.T) {
+	for name, b := range map[string]Binding{
+		"negated":  {PK: "b1", Target: appChat, Group: groupUsers, Order: 0, Negate: true},
+		"disabled": {PK: "b1", Target: appChat, Group: groupUsers, Order: 0, Disabled: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			l := convergedLive()
+			l.Bindings = []Binding{b}
+			p, err := Compute(load(t, chatManifest), l)
+			require.NoError(t, err)
+			require.Len(t, p.Changes, 1, "a %s binding of the declared group must not satisfy the manifest", name)
+			c := p.Changes[0]
+			assert.Equal(t, Update, c.Action)
+			assert.Equal(t, []string{"users (" + name + ")"}, c.Fields[0].Before)
+			assert.Equal(t, []string{"users"}, c.Fields[0].After)
+			spec := c.Spec.(*AccessSpec)
+			assert.Equal(t, []string{"users"}, spec.AddGroups, "an ordinary binding is added")
+			assert.Equal(t, []string{"b1"}, spec.RemoveBindings, "the %s one is removed", name)
+			assert.Equal(t, int32(1), spec.FirstOrder)
+		})
+	}
+}

@@ -32,6 +32,17 @@ var accessKind = &KindSpec{
 	Diff: func(c *computer, m *manifest.Manifest) []*Change {
 		return each(m.Applications, c.access)
 	},
+	Needs: func(c *Change) []string {
+		s, ok := c.Spec.(*AccessSpec)
+		if !ok {
+			return nil
+		}
+		out := []string{Ref(KindApplication, s.AppSlug)}
+		for _, g := range s.AddGroups {
+			out = append(out, Ref(KindGroup, g))
+		}
+		return out
+	},
 }
 
 // access diffs the group bindings of an application that declares access.
@@ -52,6 +63,15 @@ func (c *computer) access(a *manifest.Application) *Change {
 			name := b.Group
 			if g, ok := c.groupsByPK[b.Group]; ok {
 				name = g.Name
+			}
+			// A negated or disabled binding does not let the group in (a
+			// negated one keeps it out), so it never satisfies the
+			// manifest: it is shown by what it does, replaced and removed.
+			switch {
+			case b.Negate:
+				name += " (negated)"
+			case b.Disabled:
+				name += " (disabled)"
 			}
 			byGroup[name] = append(byGroup[name], b)
 		}

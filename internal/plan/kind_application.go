@@ -55,6 +55,12 @@ var applicationKind = &KindSpec{
 	IDs: func(l *Live) map[string]string {
 		return keyed(l.Applications, func(a *Application) (string, string) { return a.Slug, a.PK })
 	},
+	Needs: func(c *Change) []string {
+		if s, ok := c.Spec.(*ApplicationSpec); ok && s.Provider != nil && *s.Provider != "" {
+			return []string{Ref(KindProvider, *s.Provider)}
+		}
+		return nil
+	},
 }
 
 func appSlug(a *Application) string { return a.Slug }

@@ -49,6 +49,17 @@ var outpostKind = &KindSpec{
 	IDs: func(l *Live) map[string]string {
 		return keyed(l.Outposts, func(o *Outpost) (string, string) { return o.Name, o.PK })
 	},
+	Needs: func(c *Change) []string {
+		s, ok := c.Spec.(*OutpostSpec)
+		if !ok {
+			return nil
+		}
+		var out []string
+		for _, p := range s.AddProviders {
+			out = append(out, Ref(KindProvider, p))
+		}
+		return out
+	},
 }
 
 // outpost diffs one manifest outpost; providers are only detached from an

@@ -84,6 +84,19 @@ var providerKind = &KindSpec{
 	IDs: func(l *Live) map[string]string {
 		return keyed(l.Providers, func(p *Provider) (string, string) { return p.Name, strconv.Itoa(int(p.PK)) })
 	},
+	Needs: func(c *Change) []string {
+		s, ok := c.Spec.(*ProviderSpec)
+		if !ok {
+			return nil
+		}
+		var out []string
+		for _, r := range s.PropertyMappings {
+			if r.PK == "" {
+				out = append(out, Ref(r.Kind, r.Key))
+			}
+		}
+		return out
+	},
 }
 
 func providerName(p *Provider) string { return p.Name }

@@ -14,7 +14,7 @@ import (
 type KindSpec struct {
 	Kind Kind
 	// Refs are the managed kinds this kind's changes reference by key.
-	// Their creates and updates run in earlier stages, their deletes later.
+	// Their creates run first, their deletes later (see Dependencies).
 	Refs []Kind
 	// Reads says what live state the diff needs for this manifest; the
 	// zero Reads when the manifest declares nothing of this kind.
@@ -24,6 +24,10 @@ type KindSpec struct {
 	// IDs returns the live objects' pks by key, for changes that reference
 	// them at apply time; nil for kinds with no objects of their own.
 	IDs func(l *Live) map[string]string
+	// Needs returns the objects (Ref(kind, key)) a create or update of this
+	// kind refers to by key, read from its Spec, so that apply starts it as
+	// soon as those exist. Nil: it waits for every create of the Refs kinds.
+	Needs func(c *Change) []string
 }
 
 // registry is every managed kind, in apply order: each kind comes after the

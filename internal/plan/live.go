@@ -62,6 +62,11 @@ type Binding struct {
 	Policy string
 	User   int32
 	Order  int32
+	// Negate and Disabled change who passes a group binding (authentik's
+	// policy engine counts only enabled bindings, negate inverts
+	// membership); a manifest's access list cannot say either.
+	Negate   bool
+	Disabled bool
 }
 
 // Reference points at an object a spec needs: by pk when it existed at plan

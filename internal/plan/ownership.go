@@ -293,11 +293,11 @@ type liveIndex struct {
 
 func indexLive(live *Live) *liveIndex {
 	x := &liveIndex{
-		groups:    byKey(live.Groups, groupName),
-		mappings:  byKey(live.ScopeMappings, func(s *ScopeMapping) string { return s.Name }),
-		providers: byKey(live.Providers, providerName),
-		apps:      byKey(live.Applications, appSlug),
-		outposts:  byKey(live.Outposts, outpostName),
+		groups:    byValue(live.Groups, groupName),
+		mappings:  byValue(live.ScopeMappings, func(s *ScopeMapping) string { return s.Name }),
+		providers: byValue(live.Providers, providerName),
+		apps:      byValue(live.Applications, appSlug),
+		outposts:  byValue(live.Outposts, outpostName),
 		bindings:  map[string]map[string][]string{},
 	}
 	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })

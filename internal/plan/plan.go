@@ -40,7 +40,8 @@ const (
 
 // Plan is the ordered change set. It is plain data.
 type Plan struct {
-	// Changes in apply order: creates and updates by stage, in registry
+	// Changes in display order (apply follows it where dependencies leave
+	// a choice, see Dependencies): creates and updates by kind, in registry
 	// order (groups, scope mappings, providers, applications, access,
 	// outposts), then deletes in reverse.
 	// Objects that need no change are absent.

@@ -130,6 +130,9 @@ func (c *computer) scopesField(f *fields, p *manifest.Provider, l *Provider, sub
 		return nil
 	}
 	f.add("scopes", c.scopeLabels(have), uniqueSorted(wantLabels), false)
+	if len(want) == 0 {
+		return []Reference{} // scopes: []: send an empty list (nil sends nothing)
+	}
 	return dedupe(want)
 }
 

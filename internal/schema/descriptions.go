@@ -37,7 +37,7 @@ var descriptions = map[string]string{
 	"Provider.invalidation_flow":   "Invalidation (logout) flow slug (default default-provider-invalidation-flow; LDAP: the unbind flow, default default-invalidation-flow).",
 	"Provider.authentication_flow": "Authentication flow slug used when the user is not logged in; null for authentik's default.",
 
-	"OAuth2Base.scopes":                 "Scope names, resolved to scope mappings: authentik's managed ones first, then the manifest's scope_mappings, then custom live ones. Default openid, profile, email (oauth2).",
+	"OAuth2Base.scopes":                 "Scope names, resolved to scope mappings: authentik's managed ones first, then the manifest's scope_mappings, then custom live ones. Default openid, profile, email (oauth2); scopes: [] means none (plain OAuth2, no OpenID Connect).",
 	"OAuth2Base.access_token_validity":  "Access token lifetime in authentik's duration format, e.g. \"minutes=5\".",
 	"OAuth2Base.refresh_token_validity": "Refresh token lifetime in authentik's duration format, e.g. \"days=30\".",
 

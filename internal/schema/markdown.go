@@ -35,13 +35,20 @@ manifest with a modeline naming it by path or URL, as the examples in manifests/
 	seen := map[reflect.Type]bool{}
 	b.WriteString("## Top level\n\n")
 	g.table(&b, m, &nested, seen)
+	// The top-level table queued its sections' types; they are written
+	// here, with what each section is, and not again below.
+	nested = nested[:0]
 	for _, f := range fields(m) {
 		t := elem(f.Type)
 		if t.Kind() != reflect.Struct {
 			continue
 		}
 		seen[t] = true
-		fmt.Fprintf(&b, "## %s\n\nEach entry of `%s`. %s\n\n", t.Name(), f.Key, f.Doc)
+		what := fmt.Sprintf("Each entry of `%s`.", f.Key)
+		if k := f.Type.Kind(); k != reflect.Slice && k != reflect.Map {
+			what = fmt.Sprintf("The `%s` section.", f.Key)
+		}
+		fmt.Fprintf(&b, "## %s\n\n%s %s\n\n", t.Name(), what, f.Doc)
 		g.table(&b, t, &nested, seen)
 	}
 	for len(nested) > 0 {

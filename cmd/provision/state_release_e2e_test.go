@@ -1,0 +1,30 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// state release with a kind it does not know says so and lists the kinds,
+// rather than "stack does not own app ..." (issue 8's release interface,
+// issue 11's errors); a misspelt key gets a "did you mean" from the record.
+func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("team-a", "a1"))
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+
+	r := c.run("state", "release", "--stack", "team-a", "--kind", "app", "--key", "a1")
+	require.Equal(t, exitError, r.code)
+	assert.Equal(t, "Error: unknown --kind \"app\": use one of group, scope mapping, provider, application, outpost, access, outpost attachment\n", r.err)
+
+	r = c.run("state", "release", "--stack", "team-a", "--kind", "aplication", "--key", "a1")
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `unknown --kind "aplication"; did you mean "application"?`)
+
+	r = c.run("state", "release", "--stack", "team-a", "--kind", "group", "--key", "a1 user")
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `stack "team-a" does not own group "a1 user"; did you mean "a1 users"?`)
+	assert.Contains(t, record(t, c, "team-a"), "group a1 users", "nothing released")
+}
