@@ -148,7 +148,8 @@ func TestFaultCampaignConverges(t *testing.T) {
 		group    string // declared group the admin edits first
 		app      string // declared application the admin made first
 		counts   map[string]int
-		seeds    int // in CI; 20 apps x 20 seeds takes ~50s with -race
+		seeds    int    // in CI; 20 apps x 20 seeds takes ~50s with -race
+		stack    string // the manifest names it: its record and lock are checked too
 	}
 	for _, cp := range []campaign{
 		{name: "librechat", manifest: func(t *testing.T) string { return copyManifest(t, seedManifest) },
@@ -157,6 +158,12 @@ func TestFaultCampaignConverges(t *testing.T) {
 		{name: "20 apps", manifest: func(t *testing.T) string { return manyAppsManifest(t, 20) },
 			group: "team00", app: "app00",
 			counts: map[string]int{"application": 20, "provider": 20, "binding": 20}, seeds: 4},
+		{name: "librechat stack", manifest: func(t *testing.T) string { return withStack(t, seedManifest, "librechat") },
+			group: "LibreChat Users", app: "", stack: "librechat",
+			counts: map[string]int{"application": 1, "provider": 1, "binding": 1}, seeds: 20},
+		{name: "20 apps stack", manifest: func(t *testing.T) string { return withStack(t, manyAppsManifest(t, 20), "many") },
+			group: "team00", app: "app00", stack: "many",
+			counts: map[string]int{"application": 20, "provider": 20, "binding": 20}, seeds: 3},
 	} {
 		t.Run(cp.name, func(t *testing.T) {
 			path := cp.manifest(t)
@@ -166,6 +173,10 @@ func TestFaultCampaignConverges(t *testing.T) {
 			ref := newCLIFor(t, srv.URL, emu)
 			require.Equal(t, exitOK, ref.run("apply", "-f", path, "--auto-approve").code)
 			want := fingerprint(t, exemptAPI(srv.URL, emu.Token()))
+			wantRecord, _, _ := stackState(t, exemptAPI(srv.URL, emu.Token()))
+			if cp.stack != "" {
+				require.NotEmpty(t, wantRecord)
+			}
 			groupsBefore := emu.Counts()["group"]
 
 			var runs []int
@@ -199,6 +210,12 @@ func TestFaultCampaignConverges(t *testing.T) {
 					assert.Equal(t, count, emu.Counts()[kind], "seed %d: exactly %d %s", seed, count, kind)
 				}
 				assert.Equal(t, groupsBefore, emu.Counts()["group"], "seed %d: no duplicate group", seed)
+				records, instances, locks := stackState(t, exempt)
+				assert.Equal(t, wantRecord, records, "seed %d: the record of a fault-free apply", seed)
+				if cp.stack != "" {
+					assert.Equal(t, map[string]int{cp.stack: 1}, instances, "seed %d: one record instance", seed)
+				}
+				assert.Empty(t, locks, "seed %d: no lock left behind", seed)
 				chaos.SetRate(0)
 				assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code, "seed %d: a fresh plan is empty", seed)
 				if cp.name == "librechat" {

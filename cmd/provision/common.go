@@ -56,6 +56,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 		return nil, err
 	}
 	cfg.HTTPClient = f.httpClient(cfg)
+	cfg.HTTPClient = debugClient(cfg, streams)
 	c, err := authentik.New(cfg)
 	if err != nil {
 		return nil, err

@@ -89,7 +89,11 @@ func killAfterWrites(emu *emulator.Emulator, k int, sig os.Signal, target func()
 // crashCampaign kills apply with SIGKILL after the k-th write for every k,
 // then re-runs it: each re-run must exit 0 with no duplicates and an empty
 // fresh plan, and the .env must be the old file or the new one throughout.
-func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, envFile string) {
+//
+// With a stack, the record after each re-run must be a clean apply's, and
+// no lock may be left: a lock whose holder was killed is broken by the
+// re-run (its process is gone on this node), which says so.
+func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, envFile string, stack string) {
 	// How many writes a clean apply makes.
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	r := startBinary(t, srv.URL, emu.Token(), "apply", "-f", manifest, "--auto-approve")
@@ -97,6 +101,11 @@ func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, env
 	writes := emu.Writes()
 	require.Positive(t, writes)
 	t.Logf("a clean apply makes %d writes", writes)
+	wantRecord, _, _ := stackState(t, apiFor(srv.URL, emu.Token()))
+	if stack != "" {
+		require.NotEmpty(t, wantRecord)
+	}
+	brokenLocks := 0
 
 	const oldEnv = "# written by hand before provision\nOPENID_CLIENT_ID=old\n"
 	for k := 1; k <= writes; k++ {
@@ -126,8 +135,19 @@ func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, env
 			assertOldOrNewEnv(t, envPath, oldEnv, k)
 		}
 
+		_, _, leftLocks := stackState(t, apiFor(srv.URL, emu.Token()))
 		rerun := startBinary(t, srv.URL, emu.Token(), "apply", "-f", path, "--auto-approve")
 		require.Equal(t, 0, rerun.wait(), "k=%d: re-run after the kill\n%s", k, rerun.stderr.String())
+		if len(leftLocks) > 0 {
+			brokenLocks++
+			assert.Contains(t, rerun.stderr.String(), "its process is gone", "k=%d: the killed holder's lock is broken", k)
+		}
+		records, instances, locks := stackState(t, apiFor(srv.URL, emu.Token()))
+		assert.Equal(t, wantRecord, records, "k=%d: the record of a clean apply", k)
+		if stack != "" {
+			assert.Equal(t, map[string]int{stack: 1}, instances, "k=%d: one record instance", k)
+		}
+		assert.Empty(t, locks, "k=%d: no lock left behind", k)
 		for kind, n := range wantCounts {
 			assert.Equal(t, n, emu.Counts()[kind], "k=%d: %s count (no duplicates)", k, kind)
 		}
@@ -138,6 +158,10 @@ func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, env
 			require.NoError(t, err)
 			assert.NotContains(t, string(got), "OPENID_CLIENT_ID=old", "k=%d: the re-run wrote the new .env", k)
 		}
+	}
+	if stack != "" {
+		t.Logf("%d of %d kills left the lock, each broken by the re-run", brokenLocks, writes)
+		assert.Positive(t, brokenLocks, "some kill happens while the lock is held")
 	}
 }
 
@@ -163,14 +187,17 @@ func TestCrashAtEveryWriteConverges(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	t.Run("librechat", func(t *testing.T) {
-		crashCampaign(t, seedManifest, map[string]int{"application": 1, "binding": 1, "provider": 1}, "librechat.env")
+		crashCampaign(t, seedManifest, map[string]int{"application": 1, "binding": 1, "provider": 1}, "librechat.env", "")
+	})
+	t.Run("librechat stack", func(t *testing.T) {
+		crashCampaign(t, withStack(t, seedManifest, "librechat"), map[string]int{"application": 1, "binding": 1, "provider": 1}, "librechat.env", "librechat")
 	})
 	if os.Getenv("PROVISION_CRASH_20") == "" {
 		t.Log("PROVISION_CRASH_20=1 also kills a 20-application apply at each of its writes")
 		return
 	}
 	t.Run("20 apps", func(t *testing.T) {
-		crashCampaign(t, manyAppsManifest(t, 20), map[string]int{"application": 20, "binding": 20}, "")
+		crashCampaign(t, manyAppsManifest(t, 20), map[string]int{"application": 20, "binding": 20}, "", "")
 	})
 }
 

@@ -26,6 +26,8 @@ type IOStreams struct {
 	Random io.Reader
 	// noColor is the root's --no-color flag, shared by every command.
 	noColor *bool
+	// debug is the root's --debug flag (debug.go).
+	debug *bool
 	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
 	Redactor *redact.Redactor
 }

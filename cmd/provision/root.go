@@ -26,6 +26,7 @@ func run(ctx context.Context, args []string, streams IOStreams) int {
 
 func newRootCmd(streams IOStreams) *cobra.Command {
 	streams.noColor = new(bool)
+	streams.debug = new(bool)
 	root := &cobra.Command{
 		Use:   "provision",
 		Short: "Make an authentik identity provider declarative",
@@ -37,6 +38,7 @@ It also writes the client application's settings, such as LibreChat's .env.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVar(streams.noColor, "no-color", false, "no ANSI colour in output (also: NO_COLOR set, TERM=dumb)")
+	root.PersistentFlags().BoolVar(streams.debug, "debug", false, "log each request to authentik on stderr: method, path, status, time, retries; never bodies or the token (also: PROVISION_DEBUG=1)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})

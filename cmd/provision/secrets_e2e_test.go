@@ -132,7 +132,14 @@ func hygieneRun(t *testing.T) []leak {
 	require.NoError(t, err)
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode")
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "json")
-	step(exitOK, "apply", "-f", mf, "--auto-approve")
+	// The HTTP debug log, by flag and by environment: every request of an
+	// apply that reads the client secrets and writes the sensitive value.
+	c.env["PROVISION_DEBUG"] = "1"
+	applied := step(exitOK, "apply", "-f", mf, "--auto-approve")
+	delete(c.env, "PROVISION_DEBUG")
+	require.Contains(t, applied.err, "debug: PATCH /api/v3/core/groups/")
+	debugged := step(exitOK, "plan", "-f", mf, "--debug", "-o", "json")
+	require.Contains(t, debugged.err, "debug: GET /api/v3/providers/oauth2/")
 	step(exitOK, "plan", "-f", mf)
 
 	// env prints the client's configuration: its client secret is the point.

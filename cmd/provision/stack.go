@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -20,8 +21,11 @@ func noStackNote(streams IOStreams, m *manifest.Manifest) {
 }
 
 // lockStack takes the stack's lock for an apply and returns its release.
-func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout time.Duration) (func(), error) {
-	l, err := c.AcquireLock(ctx, stack, authentik.LockOptions{Timeout: timeout, Poll: lockPoll})
+// Notes (a dead holder's lock broken, a release that failed) go to errOut.
+func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout time.Duration, errOut io.Writer) (func(), error) {
+	l, err := c.AcquireLock(ctx, stack, authentik.LockOptions{Timeout: timeout, Poll: lockPoll, OnBreak: func(h authentik.Holder, why string) {
+		fmt.Fprintf(errOut, "Note: broke the lock of stack %q held by host %s, pid %d since %s: %s.\n", stack, h.Host, h.PID, h.Since.UTC().Format(time.RFC3339), why)
+	}})
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +33,9 @@ func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout t
 		// Released even when the apply's context is cancelled.
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_ = l.Release(rctx)
+		if err := l.Release(rctx); err != nil {
+			fmt.Fprintf(errOut, "Warning: %v; its lease expires on its own, or run provision state unlock --stack %s.\n", err, stack)
+		}
 	}, nil
 }
 

@@ -47,22 +47,44 @@ type blueprint struct {
 }
 
 // WriteRecord stores a stack's record: a new blueprint instance when pk is
-// "", else a PATCH of it. It returns the record's pk.
+// "", else a PATCH of it. It returns the record's pk. Like every write of
+// an apply, a failure whose outcome is unknown is settled before sending
+// again (ambiguous.go): a create re-reads the record by name (the apply
+// holds the stack's lock, so an instance of that name is the one it made),
+// and a PATCH of the same values is sent again.
 func (c *Client) WriteRecord(ctx context.Context, stack, pk string, objects []plan.Owned) (string, error) {
 	ctxJSON := plan.RecordContext(stack, objects)
 	content := plan.RecordContent(stack)
 	doing := fmt.Sprintf("write the ownership record of stack %q", stack)
+	e := c.Executor()
 	if pk == "" {
-		b, resp, err := c.createBlueprint(ctx, plan.RecordName(stack), ctxJSON)
+		name := plan.RecordName(stack)
+		err := e.created(ctx, doing, func(ctx context.Context) (*http.Response, error) {
+			b, resp, err := c.createBlueprint(ctx, name, ctxJSON)
+			if err == nil {
+				pk = b.Pk
+			}
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			b, err := c.findBlueprint(ctx, name)
+			if err != nil || b == nil {
+				return false, err
+			}
+			pk = b.Pk
+			return true, nil
+		})
 		if err != nil {
-			return "", c.wrap(doing, resp, err)
+			return "", err
 		}
-		return b.Pk, nil
+		return pk, nil
 	}
 	req := api.PatchedBlueprintInstanceRequest{Context: ctxJSON, Content: &content}
-	_, resp, err := c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, pk).PatchedBlueprintInstanceRequest(req).Execute()
+	err := e.perform(ctx, write{what: doing, send: func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, pk).PatchedBlueprintInstanceRequest(req).Execute()
+		return resp, err
+	}})
 	if err != nil {
-		return "", c.wrap(doing, resp, err)
+		return "", err
 	}
 	return pk, nil
 }
@@ -117,18 +139,26 @@ type Holder struct {
 	PID     int       `json:"pid"`
 	Since   time.Time `json:"since"`
 	Expires time.Time `json:"expires"`
+	// Node names the kernel boot and PID namespace the holder runs in
+	// (Linux; "" elsewhere): a holder of this node whose pid is gone died.
+	Node string `json:"node,omitempty"`
 }
 
 func (h Holder) context() map[string]any {
-	return map[string]any{"format": plan.RecordFormat, "holder": h.ID, "host": h.Host, "pid": h.PID,
+	ctx := map[string]any{"format": plan.RecordFormat, "holder": h.ID, "host": h.Host, "pid": h.PID,
 		"since": h.Since.UTC().Format(time.RFC3339), "expires": h.Expires.UTC().Format(time.RFC3339),
 		"managed_by": "provision: the lock of a stack while an apply runs. Delete it (or run provision state unlock) only if that apply is dead."}
+	if h.Node != "" {
+		ctx["node"] = h.Node
+	}
+	return ctx
 }
 
 func holderOf(ctx map[string]any) Holder {
 	var h Holder
 	h.ID, _ = ctx["holder"].(string)
 	h.Host, _ = ctx["host"].(string)
+	h.Node, _ = ctx["node"].(string)
 	if pid, ok := ctx["pid"].(float64); ok {
 		h.PID = int(pid)
 	}
@@ -139,6 +169,19 @@ func holderOf(ctx map[string]any) Holder {
 		h.Expires, _ = time.Parse(time.RFC3339, s)
 	}
 	return h
+}
+
+// dead says why a holder is known to be dead, or "" when it may be alive:
+// its lease expired, or it ran on this very node (same boot, same PID
+// namespace) and its process is gone.
+func (h Holder) dead(now time.Time) string {
+	if !h.Expires.IsZero() && now.After(h.Expires) {
+		return "its lease expired"
+	}
+	if h.Node != "" && h.PID > 0 && h.Node == localNode() && !processAlive(h.PID) {
+		return "its process is gone"
+	}
+	return ""
 }
 
 // LockHeldError is a lock another apply holds.
@@ -161,12 +204,19 @@ type LockOptions struct {
 	Lease time.Duration
 	// Poll is the wait between attempts (default 1 s).
 	Poll time.Duration
+	// OnBreak, when set, is told of each dead holder's lock broken, and why.
+	OnBreak func(h Holder, why string)
 }
 
 // AcquireLock takes a stack's lock: it creates the lock's blueprint
 // instance, which fails when it exists (the name is unique), so two
-// applies cannot both hold it. An expired lock is broken. The lease is
-// renewed in the background until Release.
+// applies cannot both hold it. The lock of a dead holder is broken. The
+// lease is renewed in the background until Release.
+//
+// The create is never sent blind a second time: after a failure whose
+// outcome is unknown (a lost answer, a 5xx), the lock is re-read by name,
+// and an instance naming this call's holder id is ours: the lock is held.
+// Another holder's instance is a held lock, as after a 400.
 func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (*Lock, error) {
 	if o.Lease <= 0 {
 		o.Lease = 2 * time.Minute
@@ -175,37 +225,72 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 		o.Poll = time.Second
 	}
 	host, _ := os.Hostname()
-	deadline := time.Now().Add(o.Timeout)
+	start := time.Now()
+	id := fmt.Sprintf("%s/%d/%d", host, os.Getpid(), start.UnixNano())
+	deadline := start.Add(o.Timeout)
 	name := plan.LockName(stack)
+	doing := fmt.Sprintf("take the lock of stack %q", stack)
+	e := c.Executor()
 	vanished := 0
 	for {
 		now := time.Now()
-		h := Holder{ID: fmt.Sprintf("%s/%d/%d", host, os.Getpid(), now.UnixNano()), Host: host, PID: os.Getpid(), Since: now, Expires: now.Add(o.Lease)}
-		b, resp, err := c.createBlueprint(ctx, name, h.context())
-		if err == nil {
-			l := &Lock{c: c, stack: stack, pk: b.Pk, holder: h, lease: o.Lease, stop: make(chan struct{}), done: make(chan struct{})}
+		h := Holder{ID: id, Host: host, PID: os.Getpid(), Since: now, Expires: now.Add(o.Lease), Node: localNode()}
+		var mine, found *api.BlueprintInstance
+		status := 0
+		err := e.created(ctx, doing, func(ctx context.Context) (*http.Response, error) {
+			b, resp, err := c.createBlueprint(ctx, name, h.context())
+			status = 0
+			if resp != nil {
+				status = resp.StatusCode
+			}
+			if err == nil {
+				mine = b
+			}
+			return resp, err
+		}, func(ctx context.Context) (bool, error) {
+			// The outcome is settled once a lock exists, ours or not.
+			cur, err := c.findBlueprint(ctx, name)
+			if err != nil || cur == nil {
+				return false, err
+			}
+			found = cur
+			return true, nil
+		})
+		if mine == nil && found == nil && err != nil {
+			if status != http.StatusBadRequest {
+				return nil, err
+			}
+			// Taken (the name is unique): by whom?
+			cur, ferr := c.findBlueprint(ctx, name)
+			if ferr != nil {
+				return nil, ferr
+			}
+			if cur == nil {
+				if vanished++; vanished > 3 {
+					return nil, err
+				}
+				continue // released meanwhile
+			}
+			found = cur
+		}
+		if mine == nil && found != nil && holderOf(found.Context).ID == id {
+			mine = found // our own create, whose answer was lost
+		}
+		if mine != nil {
+			l := &Lock{c: c, stack: stack, pk: mine.Pk, holder: h, lease: o.Lease, stop: make(chan struct{}), done: make(chan struct{})}
 			go l.renew()
 			return l, nil
 		}
-		if resp == nil || resp.StatusCode != http.StatusBadRequest {
-			return nil, c.wrap(fmt.Sprintf("take the lock of stack %q", stack), resp, err)
-		}
-		// Taken (the name is unique): by whom, and is it expired?
-		cur, ferr := c.findBlueprint(ctx, name)
-		if ferr != nil {
-			return nil, ferr
-		}
-		if cur == nil {
-			if vanished++; vanished > 3 {
-				return nil, c.wrap(fmt.Sprintf("take the lock of stack %q", stack), resp, err)
+		held := holderOf(found.Context)
+		if why := held.dead(time.Now()); why != "" {
+			// The holder died: break its lock and try again.
+			if err := e.del(ctx, fmt.Sprintf("break the dead lock of stack %q", stack), func(ctx context.Context) (*http.Response, error) {
+				return c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, found.Pk).Execute()
+			}); err != nil {
+				return nil, err
 			}
-			continue // released meanwhile
-		}
-		held := holderOf(cur.Context)
-		if !held.Expires.IsZero() && time.Now().After(held.Expires) {
-			// The holder died: break the lease and try again.
-			if r, derr := c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, cur.Pk).Execute(); derr != nil && !gone(r, derr) {
-				return nil, c.wrap(fmt.Sprintf("break the expired lock of stack %q", stack), r, derr)
+			if o.OnBreak != nil {
+				o.OnBreak(held, why)
 			}
 			continue
 		}
@@ -220,10 +305,13 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 	}
 }
 
+// renew extends the lease every third of it; a PATCH of the same lease is
+// harmless, so a failed renewal is sent again (ambiguous.go).
 func (l *Lock) renew() {
 	defer close(l.done)
 	t := time.NewTicker(l.lease / 3)
 	defer t.Stop()
+	e := l.c.Executor()
 	for {
 		select {
 		case <-l.stop:
@@ -233,21 +321,23 @@ func (l *Lock) renew() {
 			content := plan.RecordContent(l.stack)
 			req := api.PatchedBlueprintInstanceRequest{Context: l.holder.context(), Content: &content}
 			ctx, cancel := context.WithTimeout(context.Background(), l.lease/3)
-			_, _, _ = l.c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, l.pk).PatchedBlueprintInstanceRequest(req).Execute()
+			_ = e.perform(ctx, write{what: "renew the lock", send: func(ctx context.Context) (*http.Response, error) {
+				_, resp, err := l.c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, l.pk).PatchedBlueprintInstanceRequest(req).Execute()
+				return resp, err
+			}})
 			cancel()
 		}
 	}
 }
 
-// Release stops renewing and deletes the lock.
+// Release stops renewing and deletes the lock; a DELETE whose outcome is
+// unknown is sent again (a 404 says it is gone).
 func (l *Lock) Release(ctx context.Context) error {
 	close(l.stop)
 	<-l.done
-	resp, err := l.c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, l.pk).Execute()
-	if err != nil && !gone(resp, err) {
-		return l.c.wrap(fmt.Sprintf("release the lock of stack %q", l.stack), resp, err)
-	}
-	return nil
+	return l.c.Executor().del(ctx, fmt.Sprintf("release the lock of stack %q", l.stack), func(ctx context.Context) (*http.Response, error) {
+		return l.c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, l.pk).Execute()
+	})
 }
 
 // BreakLock deletes a stack's lock whoever holds it; it returns the holder
@@ -260,12 +350,17 @@ func (c *Client) BreakLock(ctx context.Context, stack string) (Holder, error) {
 	if cur == nil {
 		return Holder{}, ErrNotLocked
 	}
-	resp, err := c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, cur.Pk).Execute()
-	if err != nil && !gone(resp, err) {
-		return Holder{}, c.wrap(fmt.Sprintf("break the lock of stack %q", stack), resp, err)
+	if err := c.Executor().del(ctx, fmt.Sprintf("break the lock of stack %q", stack), func(ctx context.Context) (*http.Response, error) {
+		return c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, cur.Pk).Execute()
+	}); err != nil {
+		return Holder{}, err
 	}
 	return holderOf(cur.Context), nil
 }
 
 // ErrNotLocked is BreakLock on a stack nobody holds.
 var ErrNotLocked = errors.New("not locked")
+
+// LockNode is the node this process's locks name (Holder.Node): its kernel
+// boot and PID namespace on Linux, "" elsewhere.
+func LockNode() string { return localNode() }

@@ -34,7 +34,7 @@ func RedirectURI(domainServer string) string { return domainServer + CallbackPat
 // CheckDomainServer checks DOMAIN_SERVER: an absolute http(s) URL without a
 // trailing slash, query or fragment, writable to a .env file.
 func CheckDomainServer(domainServer string) error {
-	if err := checkBaseURL("DOMAIN_SERVER", domainServer); err != nil {
+	if err := CheckBaseURL("DOMAIN_SERVER", domainServer); err != nil {
 		return err
 	}
 	if strings.HasSuffix(domainServer, "/") {
@@ -43,9 +43,9 @@ func CheckDomainServer(domainServer string) error {
 	return dotenv.CheckValue("DOMAIN_SERVER", domainServer)
 }
 
-// checkURL checks that value is an absolute http(s) URL with a host and no
-// credentials.
-func checkURL(name, value string) error {
+// CheckURL checks that value is an absolute http(s) URL with a host and no
+// credentials. Other presets (internal/outputs) use it too.
+func CheckURL(name, value string) error {
 	u, err := url.Parse(value)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
 		return fmt.Errorf("%s must be an absolute http(s) URL such as https://example.com/...", name)
@@ -59,10 +59,10 @@ func checkURL(name, value string) error {
 	return nil
 }
 
-// checkBaseURL is checkURL without a query or fragment: a URL others append
+// CheckBaseURL is CheckURL without a query or fragment: a URL others append
 // paths to.
-func checkBaseURL(name, value string) error {
-	if err := checkURL(name, value); err != nil {
+func CheckBaseURL(name, value string) error {
+	if err := CheckURL(name, value); err != nil {
 		return err
 	}
 	if strings.ContainsAny(value, "?#") {
@@ -122,7 +122,7 @@ func build(in Input, dotenvValues bool) ([]dotenv.Var, error) {
 			errs = append(errs, err)
 		}
 	}
-	add(checkBaseURL("the authentik URL", in.AuthentikURL))
+	add(CheckBaseURL("the authentik URL", in.AuthentikURL))
 	if !slugRE.MatchString(in.Slug) {
 		add(fmt.Errorf("the application slug must be letters, digits, '-' and '_'"))
 	}
@@ -144,7 +144,7 @@ func build(in Input, dotenvValues bool) ([]dotenv.Var, error) {
 		add(errors.New("OPENID_REUSE_TOKENS=true needs the offline_access scope on the provider"))
 	}
 	if in.DomainClient != "" {
-		add(checkBaseURL("DOMAIN_CLIENT", in.DomainClient))
+		add(CheckBaseURL("DOMAIN_CLIENT", in.DomainClient))
 	}
 	if in.DomainServer != "" {
 		add(CheckDomainServer(in.DomainServer))
@@ -158,7 +158,7 @@ func build(in Input, dotenvValues bool) ([]dotenv.Var, error) {
 	if image == "" {
 		image = DefaultImageURL
 	} else {
-		add(checkURL("OPENID_IMAGE_URL", image))
+		add(CheckURL("OPENID_IMAGE_URL", image))
 	}
 
 	vars := []dotenv.Var{{Key: "ALLOW_SOCIAL_LOGIN", Value: "true"}}
@@ -312,7 +312,7 @@ func checkKind(s Setting, value string) error {
 			return fmt.Errorf("%s must be one of %s", s.Name, strings.Join(s.Values, ", "))
 		}
 	case URL:
-		return checkURL(s.Name, value)
+		return CheckURL(s.Name, value)
 	case Path:
 		if !strings.HasPrefix(value, "/") {
 			return fmt.Errorf("%s must be a path starting with /", s.Name)

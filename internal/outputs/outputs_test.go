@@ -149,3 +149,15 @@ func TestEnvFileIsRelativeToTheManifest(t *testing.T) {
 	_, err := Resolve(&m.Applications[0], Options{})
 	assert.ErrorContains(t, err, "m.yaml:14:9: application \"chat\", output librechat: file ../librechat/.env leaves the directory /etc/provision")
 }
+
+// An output of an application whose provider reference does not resolve
+// adds nothing to the reference error: "needs an oauth2 provider (none)"
+// would only restate it, wrongly.
+func TestUnresolvedProviderIsReportedOnce(t *testing.T) {
+	m := parse(t, strings.Replace(base, "    provider: chat\n", "    provider: chta\n", 1))
+	err := m.Validate(Validator(Options{}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `uses provider "chta"`)
+	assert.NotContains(t, err.Error(), "needs an oauth2 provider")
+	assert.Equal(t, 1, strings.Count(err.Error(), "m.yaml:"), err.Error())
+}

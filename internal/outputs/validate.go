@@ -154,6 +154,9 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 		if a.State.IsAbsent() {
 			return nil
 		}
+		if p == nil && a.Provider != nil && *a.Provider != "" {
+			return nil // an unresolved provider reference is reported on its own
+		}
 		var ds []manifest.Diagnostic
 		add := func(name, key, msg string) {
 			pos := at(a, p, name, key)
