@@ -37,8 +37,11 @@ setup on it with the real commands: plan, apply, a second plan (no changes),
 the resulting .env (secrets masked) and the check. No authentik needed.
 
 With --manifest it runs any manifest the same way (a copy of it, so outputs
-are written beside the copy), then shows what each application's client
-needs. Variables the examples use get example values unless set.`,
+are written beside the copy), then checks each application with outputs or
+shows what its client needs. The client half of each check probes a labelled
+stand-in (LibreChat, Open WebUI, Grafana), started from the settings file
+apply wrote for it, not the real app. Variables the examples use get example
+values unless set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -122,13 +125,14 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err := printMasked(o.io, envPath); err != nil {
 		return err
 	}
-	standIn, stop, err := startLibreChatStandIn(ctx, envPath)
+	dotenvFormat, _ := outputs.FormatOf("")
+	lcStandIn, _, err := startStandIn(ctx, "librechat", envPath, dotenvFormat)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
-	if code := step("5. Check the result: authentik, then the LibreChat stand-in", "check", "-f", manifestPath, "--app", "librechat", "--client-url", standIn); code != exitOK {
+	defer lcStandIn.stop()
+	fmt.Fprintf(o.io.Out, "\n%s", standInNote(lcStandIn))
+	if code := step("5. Check the result: authentik, then the LibreChat stand-in", "check", "-f", manifestPath, "--app", "librechat", "--client-url", lcStandIn.URL); code != exitOK {
 		return &silentError{errors.New("demo: check failed")}
 	}
 	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
@@ -157,14 +161,14 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 		if a.State.IsAbsent() || a.Provider == nil {
 			continue
 		}
-		if _, ok := a.Outputs["librechat"]; ok {
-			standIn, stop, err := startLibreChatStandIn(ctx, outputs.EnvFile(&a))
+		if r := standInOutput(&a); r != nil {
+			s, _, err := startStandIn(ctx, r.Preset.Name(), r.Target.Path(), r.Format)
 			if err != nil {
 				return err
 			}
-			defer stop()
-			fmt.Fprintf(o.io.Out, "\n%s", standInNote(standIn))
-			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", standIn); code != exitOK {
+			defer s.stop()
+			fmt.Fprintf(o.io.Out, "\n%s", standInNote(s))
+			if code := step(fmt.Sprintf("%d. Check %s", n, a.Slug), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", s.URL); code != exitOK {
 				return &silentError{fmt.Errorf("demo: check of %s failed", a.Slug)}
 			}
 		} else if len(a.Outputs) > 0 {

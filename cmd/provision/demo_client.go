@@ -9,38 +9,75 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/check/clientdouble"
-	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/outputs"
 )
 
-// startLibreChatStandIn serves a double of LibreChat started with the .env
-// at envPath, so the demo's check shows the client half too. It boots as
-// LibreChat does (discovery against the issuer in the .env, here the
-// emulator) and answers /api/config and /oauth/openid; it is not LibreChat.
-func startLibreChatStandIn(ctx context.Context, envPath string) (string, func(), error) {
-	data, err := os.ReadFile(envPath)
-	if err != nil {
-		return "", nil, fmt.Errorf("LibreChat stand-in: read %s: %w", envPath, err)
+// standIn is a running double of a client app.
+type standIn struct {
+	clientdouble.Double
+	URL      string
+	Settings string // the file it was started with
+	stop     func()
+}
+
+// startStandIn serves the double of an output preset's app, started with
+// the settings file at path (in format f) that apply just wrote for it, so
+// the demo's check shows the client half too. The double knows only what
+// the app would read from that file; its issuer and endpoints point at the
+// emulator. ok is false when the preset has no double.
+func startStandIn(ctx context.Context, preset, path string, f outputs.Format) (s *standIn, ok bool, err error) {
+	d, ok := clientdouble.For(preset)
+	if !ok {
+		return nil, false, nil
 	}
-	env, err := dotenv.Parse(data)
-	if err != nil {
-		return "", nil, fmt.Errorf("LibreChat stand-in: %s: %w", envPath, err)
+	fail := func(err error) (*standIn, bool, error) {
+		return nil, true, fmt.Errorf("%s stand-in: %w", d.App, err)
 	}
-	lc := clientdouble.NewLibreChat(env)
-	if err := lc.Boot(ctx, &http.Client{Timeout: 10 * time.Second}); err != nil {
-		return "", nil, fmt.Errorf("LibreChat stand-in: %w", err)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fail(err)
+	}
+	env, err := f.Parse(data)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", path, err))
+	}
+	h, err := d.Start(ctx, env, &http.Client{Timeout: 10 * time.Second})
+	if err != nil {
+		return fail(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, fmt.Errorf("LibreChat stand-in: %w", err)
+		return fail(err)
 	}
-	srv := &http.Server{Handler: lc, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+	return &standIn{Double: d, URL: "http://" + ln.Addr().String(), Settings: path, stop: func() { _ = srv.Close() }}, true, nil
 }
 
-// standInNote labels the stand-in wherever the demo uses it.
-func standInNote(url string) string {
-	return fmt.Sprintf("LibreChat stand-in at %s: a double of LibreChat v0.8.6's /api/config and /oauth/openid,\n"+
-		"started with the .env above and booted against the emulator. It is not LibreChat; against\n"+
-		"a real deployment, check probes LibreChat at the output's url.\n", url)
+// standInNote labels a stand-in wherever the demo uses it: it is not the
+// app.
+func standInNote(s *standIn) string {
+	return fmt.Sprintf("%s stand-in at %s: a double of %s,\n"+
+		"started with the settings in %s, which point it at the emulator. It is not %s;\n"+
+		"against a real deployment, check probes %s at the output's url.\n", s.App, s.URL, s.Of, s.Settings, s.App, s.App)
+}
+
+// standInOutput returns the output of a whose app the demo can stand in
+// for: one written to a file, whose preset has a double. nil when there is
+// none, or more than one: check's --client-url points every client probe
+// of the application at one address, so one stand-in per check.
+func standInOutput(a *manifest.Application) *outputs.Resolved {
+	rs, _ := outputs.Resolve(a, outputs.Options{})
+	var found *outputs.Resolved
+	for _, r := range rs {
+		if _, ok := clientdouble.For(r.Preset.Name()); !ok || !r.HasFile || r.Target.Stdout {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = r
+	}
+	return found
 }

@@ -22,6 +22,13 @@ type Grafana struct {
 	Env map[string]string
 }
 
+// NewGrafana is Grafana started with env: the GF_* variables it reads at
+// start (pkg/setting/setting.go applyEnvVariableOverrides), e.g. from the
+// .env apply wrote. Generic OAuth has no discovery, so nothing is fetched.
+func NewGrafana(env map[string]string) *Grafana {
+	return &Grafana{Env: copyEnv(env)}
+}
+
 func (g *Grafana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/login/generic_oauth" {
 		http.NotFound(w, r)

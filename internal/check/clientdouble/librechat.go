@@ -56,11 +56,7 @@ type LibreChat struct {
 
 // NewLibreChat is LibreChat started with env; call Boot to run discovery.
 func NewLibreChat(env map[string]string) *LibreChat {
-	cp := map[string]string{}
-	for k, v := range env {
-		cp[k] = v
-	}
-	return &LibreChat{Env: cp}
+	return &LibreChat{Env: copyEnv(env)}
 }
 
 // Boot fetches OPENID_ISSUER's discovery document once, as LibreChat's

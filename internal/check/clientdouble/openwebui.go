@@ -2,9 +2,11 @@ package clientdouble
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // OpenWebUI answers like Open WebUI (open-webui/open-webui
@@ -20,10 +22,63 @@ import (
 //     authorize_redirect: 302 to the metadata's authorization_endpoint with
 //     response_type=code, client_id, redirect_uri (OPENID_REDIRECT_URI),
 //     scope (OAUTH_SCOPES, default "openid email profile"), state and nonce.
+//     authlib reads the metadata lazily (authlib/authlib
+//     integrations/base_client/async_app.py AsyncOAuth2Mixin
+//     create_authorization_url -> load_server_metadata, GET
+//     OPENID_PROVIDER_URL with raise_for_status, kept once loaded): the
+//     first login fetches it, and a failed fetch is an unhandled exception,
+//     a 500 "Internal Server Error", tried again on the next login.
 type OpenWebUI struct {
 	Env map[string]string
-	// AuthorizationEndpoint is what authlib reads from OPENID_PROVIDER_URL.
+	// AuthorizationEndpoint is what authlib reads from OPENID_PROVIDER_URL;
+	// "" means not loaded yet: the first login fetches it with HTTP.
 	AuthorizationEndpoint string
+	// HTTP fetches OPENID_PROVIDER_URL (nil: http.DefaultClient).
+	HTTP *http.Client
+
+	mu sync.Mutex
+}
+
+// NewOpenWebUI is Open WebUI started with env (its environment, e.g. the
+// .env apply wrote), reading OPENID_PROVIDER_URL with c at the first login
+// as authlib does. Unlike authlib, it accepts a plain-http metadata URL
+// served on loopback: the local sandbox.
+func NewOpenWebUI(env map[string]string, c *http.Client) *OpenWebUI {
+	return &OpenWebUI{Env: copyEnv(env), HTTP: c}
+}
+
+// authorizationEndpoint is authlib's load_server_metadata: the cached
+// endpoint, or OPENID_PROVIDER_URL fetched now.
+func (o *OpenWebUI) authorizationEndpoint(r *http.Request) (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.AuthorizationEndpoint != "" {
+		return o.AuthorizationEndpoint, nil
+	}
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, o.Env["OPENID_PROVIDER_URL"], nil)
+	if err != nil {
+		return "", err
+	}
+	c := o.HTTP
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return "", fmt.Errorf("metadata answered HTTP %d", resp.StatusCode)
+	}
+	var d struct {
+		AuthorizationEndpoint string `json:"authorization_endpoint"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || d.AuthorizationEndpoint == "" {
+		return "", fmt.Errorf("metadata has no authorization_endpoint")
+	}
+	o.AuthorizationEndpoint = d.AuthorizationEndpoint
+	return d.AuthorizationEndpoint, nil
 }
 
 func (o *OpenWebUI) registered() bool {
@@ -58,6 +113,13 @@ func (o *OpenWebUI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
 			return
 		}
+		endpoint, err := o.authorizationEndpoint(r)
+		if err != nil {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte("Internal Server Error"))
+			return
+		}
 		scope := o.Env["OAUTH_SCOPES"]
 		if scope == "" {
 			scope = "openid email profile"
@@ -69,7 +131,7 @@ func (o *OpenWebUI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		q.Set("scope", scope)
 		q.Set("state", random())
 		q.Set("nonce", random())
-		http.Redirect(w, r, o.AuthorizationEndpoint+"?"+q.Encode(), http.StatusFound)
+		http.Redirect(w, r, endpoint+"?"+q.Encode(), http.StatusFound)
 	default:
 		http.NotFound(w, r)
 	}
