@@ -249,3 +249,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// fixedVars refuses vars on a preset whose settings are fixed (every
+// preset but oidc).
+func fixedVars(o *manifest.Output, label string) []Problem {
+	if len(o.Vars) == 0 {
+		return nil
+	}
+	return []Problem{problem("vars", "vars is for the oidc preset; %s's settings are fixed (add optional ones under env)", label)}
+}
