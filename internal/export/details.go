@@ -2,8 +2,9 @@ package export
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 
 	"github.com/provision/provision/internal/plan"
 )
@@ -84,7 +85,7 @@ var outpostConfigDefaults = func() map[string]any {
 // is refused by manifest validation, so it is reported, not written.
 func (x *exporter) outpostConfig(name string, live map[string]any) map[string]any {
 	out := map[string]any{}
-	for _, k := range sortedKeys(live) {
+	for _, k := range slices.Sorted(maps.Keys(live)) {
 		v := live[k]
 		def, known := outpostConfigDefaults[k]
 		switch {
@@ -108,14 +109,5 @@ func normalize(v any) any {
 	if json.Unmarshal(b, &out) != nil {
 		return v
 	}
-	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -2,6 +2,7 @@ package outputs
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -122,7 +123,7 @@ func (w openWebUI) Vars(o *manifest.Output, v Values) ([]Var, error) {
 // envVars are the optional settings, by name.
 func envVars(env map[string]string, c catalogue) []Var {
 	var out []Var
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		out = append(out, Var{Key: k, Value: env[k], Secret: c.secret(k), From: "env." + k})
 	}
 	return out

@@ -75,7 +75,7 @@ func (f *fields) object(prefix string, declared, live map[string]any) map[string
 		merged = map[string]any{}
 	}
 	changed := false
-	for _, k := range sortedKeys(declared) {
+	for _, k := range slices.Sorted(maps.Keys(declared)) {
 		want := normalizeJSON(declared[k])
 		have, exists := live[k]
 		if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
@@ -119,15 +119,6 @@ func isSubset(sub, set []string) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // normalizeJSON gives a value the shape encoding/json would decode it to,

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/provision/provision/internal/authentik"
@@ -294,16 +293,6 @@ func outpostConfig() map[string]any {
 		props[k] = s
 	}
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // presetOptions are the keys presets add to an output, each described by
