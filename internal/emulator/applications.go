@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -367,7 +368,7 @@ func (e *Emulator) writeApp(c *call, a *application, partial bool) (*[]int32, re
 		switch {
 		case !slugRe.MatchString(slug):
 			f.fail("slug", msgSlug)
-		case containsStr(reservedSlugs, slug):
+		case slices.Contains(reservedSlugs, slug):
 			f.fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
 		default:
 			if o := e.st.appBySlug(slug); o != nil && o.PK != a.PK {

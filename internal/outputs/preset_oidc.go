@@ -57,7 +57,7 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 			ps = append(ps, problem("vars."+name, "%s is in both vars and env; keep one", name))
 		}
 		switch {
-		case !contains(oidcValues, what):
+		case !slices.Contains(oidcValues, what):
 			msg := fmt.Sprintf("%s: %q is not a value provision knows (%s)", name, what, strings.Join(oidcValues, ", "))
 			if s := suggest.Closest(what, oidcValues); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
@@ -73,15 +73,6 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 		}
 	}
 	return ps
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
