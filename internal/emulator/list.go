@@ -316,28 +316,6 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 	copy(rows, sorted)
 }
 
-func compareVals(a, b any) int {
-	na, aNum := a.(json.Number)
-	nb, bNum := b.(json.Number)
-	if aNum && bNum {
-		fa, _ := na.Float64()
-		fb, _ := nb.Float64()
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
-	}
-	sa, aStr := a.(string)
-	sb, bStr := b.(string)
-	if aStr && bStr {
-		return strings.Compare(sa, sb)
-	}
-	return strings.Compare(fmtVal(a), fmtVal(b))
-}
-
 // paginate builds authentik's AutocompletePagination envelope over count
 // objects; page renders the objects [lo, hi).
 func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
