@@ -91,23 +91,9 @@ func (x *exporter) outpostConfig(name string, live map[string]any) map[string]an
 		switch {
 		case !known:
 			x.skip("outpost %q: config key %q is not one outposts read, and a manifest refuses it; left as it is", name, k)
-		case !reflect.DeepEqual(normalize(v), def):
+		case !reflect.DeepEqual(plan.NormalizeJSON(v), def):
 			out[k] = v
 		}
-	}
-	return out
-}
-
-// normalize gives a value the shape json.Unmarshal gives it (numbers as
-// float64, maps as map[string]any), so it compares with the defaults.
-func normalize(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return v
-	}
-	var out any
-	if json.Unmarshal(b, &out) != nil {
-		return v
 	}
 	return out
 }

@@ -76,9 +76,9 @@ func (f *fields) object(prefix string, declared, live map[string]any) map[string
 	}
 	changed := false
 	for _, k := range slices.Sorted(maps.Keys(declared)) {
-		want := normalizeJSON(declared[k])
+		want := NormalizeJSON(declared[k])
 		have, exists := live[k]
-		if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
+		if f.create || !exists || !reflect.DeepEqual(NormalizeJSON(have), want) {
 			f.add(prefix+"."+k, displayJSON(have, exists), displayJSON(want, true), false)
 			changed = true
 		}
@@ -121,9 +121,10 @@ func isSubset(sub, set []string) bool {
 	return true
 }
 
-// normalizeJSON gives a value the shape encoding/json would decode it to,
-// so YAML ints and JSON float64s compare equal.
-func normalizeJSON(v any) any {
+// NormalizeJSON gives a value the shape encoding/json would decode it to
+// (numbers as float64, maps as map[string]any), so YAML ints and JSON
+// float64s compare equal.
+func NormalizeJSON(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return v
