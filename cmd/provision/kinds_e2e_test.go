@@ -734,6 +734,9 @@ func TestKindsExamplesEndToEnd(t *testing.T) {
 		env       map[string]string
 		posts     map[string]int
 		providers map[string]string // name: type
+		// stack: the manifest names one, so apply also writes its record
+		// and takes its lock (both blueprint instances).
+		stack bool
 	}{
 		{
 			manifest: "../../manifests/directory-and-saml.yaml",
@@ -747,8 +750,10 @@ func TestKindsExamplesEndToEnd(t *testing.T) {
 				"/api/v3/core/applications/":               3,
 				"/api/v3/policies/bindings/":               3,
 				"/api/v3/outposts/instances/":              1,
+				"/api/v3/managed/blueprints/":              2, // the stack's record and its lock
 			},
 			providers: map[string]string{"Wiki": "authentik_providers_saml.samlprovider", "Directory": "authentik_providers_ldap.ldapprovider", "Dashboards": "authentik_providers_oauth2.oauth2provider"},
+			stack:     true,
 		},
 		{
 			manifest: "../../manifests/librechat-roles.yaml",
@@ -776,6 +781,9 @@ func TestKindsExamplesEndToEnd(t *testing.T) {
 			for _, n := range tc.posts {
 				total += n
 			}
+			if tc.stack {
+				total += 2 // the record's final PATCH, the lock's DELETE
+			}
 			assert.Equal(t, total, c.emu.Writes(), "%v", writeLog(c))
 
 			after := c.emu.Counts()
@@ -796,7 +804,22 @@ func TestKindsExamplesEndToEnd(t *testing.T) {
 			c.emu.ResetLog()
 			r = c.run("apply", "-f", path, "--auto-approve")
 			require.Equal(t, exitOK, r.code, r.out+r.err)
-			assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))
+			var objectWrites, lockWrites []string
+			for _, w := range writeLog(c) {
+				if strings.Contains(w, "/api/v3/managed/blueprints/") {
+					lockWrites = append(lockWrites, w)
+				} else {
+					objectWrites = append(objectWrites, w)
+				}
+			}
+			assert.Empty(t, objectWrites)
+			if tc.stack { // the lock is taken and released; the record is unchanged
+				require.Len(t, lockWrites, 2, "%v", lockWrites)
+				assert.True(t, strings.HasPrefix(lockWrites[0], "POST "), "%v", lockWrites)
+				assert.True(t, strings.HasPrefix(lockWrites[1], "DELETE "), "%v", lockWrites)
+			} else {
+				assert.Empty(t, lockWrites)
+			}
 			r = c.run("plan", "-f", path, "--detailed-exitcode")
 			assert.Equal(t, exitOK, r.code, r.out+r.err)
 		})

@@ -569,9 +569,12 @@ func WriteAhead(p *Plan) []Owned {
 		put(x)
 	}
 	for _, c := range p.Changes {
-		switch {
-		case c.Action == Create && slices.Contains([]Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindOutpost}, c.Kind):
+		if c.Action == Create && slices.Contains([]Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindOutpost}, c.Kind) {
 			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
+		}
+		// Not an else: an outpost created with its providers made their
+		// attachments too.
+		switch {
 		case c.Kind == KindAccess && c.Action != Delete:
 			if sp, ok := c.Spec.(*AccessSpec); ok {
 				for _, g := range sp.AddGroups {

@@ -373,3 +373,20 @@ func TestParseRecord(t *testing.T) {
 		assert.Error(t, ParseRecord("pk", RecordName("team"), ctx).Err, name)
 	}
 }
+
+// An outpost the stack creates with its providers made their attachments
+// too: they are recorded as created, not adopted.
+func TestWriteAheadMarksAttachmentsOfACreatedOutpostCreated(t *testing.T) {
+	p := &Plan{Ownership: &Ownership{Stack: "team"}, Changes: []Change{
+		{Kind: KindOutpost, Key: "ldap", Action: Create, Spec: &OutpostSpec{AddProviders: []string{"directory"}}},
+		{Kind: KindOutpost, Key: "proxy", Action: Update, Spec: &OutpostSpec{AddProviders: []string{"web"}}},
+	}}
+	got := map[string]bool{}
+	for _, o := range WriteAhead(p) {
+		got[o.String()] = o.Created
+	}
+	assert.Len(t, got, 3)
+	for line, created := range got {
+		assert.True(t, created, line)
+	}
+}
