@@ -60,11 +60,24 @@ func manyAppsManifest(t *testing.T, n int) string {
 // exemptAPI is the generated client with faults switched off, to inspect
 // the state as a pipeline would with X-Provision-No-Fault.
 func exemptAPI(url, token string) *api.APIClient {
-	cfg := api.NewConfiguration()
-	cfg.Servers = api.ServerConfigurations{{URL: url + "/api/v3"}}
-	cfg.AddDefaultHeader("Authorization", "Bearer "+token)
-	cfg.AddDefaultHeader(emulator.NoFaultHeader, "1")
-	return api.NewAPIClient(cfg)
+	c := apiFor(url, token)
+	c.GetConfig().AddDefaultHeader(emulator.NoFaultHeader, "1")
+	return c
+}
+
+// logRetries sums the apply summaries' retry lines and logs the totals.
+func logRetries(t *testing.T, retries []string) {
+	t.Helper()
+	var total [4]int
+	for _, l := range retries {
+		m := retryNumbers.FindStringSubmatch(l)
+		require.NotNil(t, m, l)
+		for i := range total {
+			n, _ := strconv.Atoi(m[i+1])
+			total[i] += n
+		}
+	}
+	t.Logf("retries over all runs: %d reads and %d writes sent again, %d writes re-read by key, %d of them found done", total[0], total[1], total[2], total[3])
 }
 
 // fingerprint is the state the manifests manage, without pks and generated
@@ -233,16 +246,7 @@ func TestFaultCampaignConverges(t *testing.T) {
 					seed, n, counts[emulator.ChaosStatusBefore], counts[emulator.ChaosResetBefore], counts[emulator.ChaosResetAfter], counts[emulator.ChaosStatusAfter])
 			}
 			t.Logf("runs to converge per seed: %v", runs)
-			var total [4]int
-			for _, l := range retries {
-				m := retryNumbers.FindStringSubmatch(l)
-				require.NotNil(t, m, l)
-				for i := range total {
-					n, _ := strconv.Atoi(m[i+1])
-					total[i] += n
-				}
-			}
-			t.Logf("retries over all runs: %d reads and %d writes sent again, %d writes re-read by key, %d of them found done", total[0], total[1], total[2], total[3])
+			logRetries(t, retries)
 			require.NotEmpty(t, retries, "faults at 20%% must cause retries")
 		})
 	}

@@ -32,12 +32,6 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
 }
 
-// validateOutputs is manifest.Validate's hook for application outputs,
-// with the default options (no --output-dir, placeholder values).
-func validateOutputs(a *manifest.Application, p *manifest.Provider) []manifest.Diagnostic {
-	return outputs.Validator(outputs.Options{})(a, p)
-}
-
 // checkOutputsLive checks every output with the values authentik holds
 // (an existing client secret...), before apply writes anything.
 func checkOutputsLive(m *manifest.Manifest, streams IOStreams, dir, apiURL string, live *plan.Live) error {

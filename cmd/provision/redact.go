@@ -3,9 +3,6 @@ package main
 import (
 	"net/url"
 
-	"github.com/provision/provision/internal/dotenv"
-	"github.com/provision/provision/internal/librechat"
-
 	"github.com/provision/provision/internal/redact"
 )
 
@@ -56,15 +53,5 @@ func (s IOStreams) secretURL(raw string) {
 func (s IOStreams) allowPrinted(values ...string) {
 	if s.Redactor != nil {
 		s.Redactor.Allow(values...)
-	}
-}
-
-// registerSecretVars masks the values LibreChat's catalog marks secret
-// (the client and session secrets) that a command writes to a file.
-func registerSecretVars(s IOStreams, vars []dotenv.Var) {
-	for _, v := range vars {
-		if setting, known := librechat.Lookup(v.Key); known && setting.Secret {
-			s.secret(v.Value)
-		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +98,7 @@ func hygieneRun(t *testing.T) []leak {
 	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive}
 	scan := func(where, text string, allowed ...string) {
 		for name, s := range secrets {
-			if strings.Contains(text, s) && !contains(allowed, name) {
+			if strings.Contains(text, s) && !slices.Contains(allowed, name) {
 				leaks = append(leaks, leak{where, name})
 			}
 		}
@@ -225,15 +226,6 @@ func sandboxLeaks(t *testing.T) []leak {
 		leaks = append(leaks, leak{"sandbox --log-requests (stderr)", "token"})
 	}
 	return leaks
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSecretHygiene: no secret appears in any output of any command.

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -235,14 +234,5 @@ func TestConcurrentAppliesUnderFaults(t *testing.T) {
 	}
 	t.Logf("runs to exit 0 per seed (pipeline 1 + pipeline 2): %v; lock creates refused as held: %d", runs, contended)
 	assert.Positive(t, contended, "the applies ran at once and met the lock")
-	var total [4]int
-	for _, l := range retries {
-		m := retryNumbers.FindStringSubmatch(l)
-		require.NotNil(t, m, l)
-		for i := range total {
-			v, _ := strconv.Atoi(m[i+1])
-			total[i] += v
-		}
-	}
-	t.Logf("retries over all runs: %d reads and %d writes sent again, %d writes re-read by key, %d of them found done", total[0], total[1], total[2], total[3])
+	logRetries(t, retries)
 }

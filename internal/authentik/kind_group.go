@@ -34,25 +34,16 @@ var groupIO = kindIO{
 			req := api.NewGroupRequest(s.Name)
 			req.IsSuperuser = s.IsSuperuser
 			req.Attributes = s.Attributes
-			return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
-				g, resp, err := groups.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
-				if err == nil {
-					ids.Set(plan.KindGroup, s.Name, g.Pk)
-				}
-				return resp, err
-			}, func(ctx context.Context) (bool, error) {
-				list, resp, err := groups.CoreGroupsList(ctx).Name(s.Name).IncludeUsers(false).Execute()
-				if err != nil {
-					return false, e.c.wrap("find group "+s.Name, resp, err)
-				}
-				for _, g := range list.Results {
-					if g.Name == s.Name {
-						ids.Set(plan.KindGroup, s.Name, g.Pk)
-						return true, nil
+			return createdNamed(ctx, e, ch, ids, plan.KindGroup, s.Name, "group",
+				func(ctx context.Context) (*api.Group, *http.Response, error) {
+					return groups.CoreGroupsCreate(ctx).GroupRequest(*req).Execute()
+				}, func(ctx context.Context) ([]api.Group, *http.Response, error) {
+					list, resp, err := groups.CoreGroupsList(ctx).Name(s.Name).IncludeUsers(false).Execute()
+					if err != nil {
+						return nil, resp, err
 					}
-				}
-				return false, nil
-			})
+					return list.Results, resp, nil
+				}, func(g *api.Group) (string, string) { return g.Name, g.Pk })
 		}
 		// PATCH, never PUT: a group PUT without users drops every member.
 		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {

@@ -57,25 +57,16 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 			cfg = map[string]any{}
 		}
 		req := api.NewOutpostRequest(s.Name, api.OutpostTypeEnum(s.Type), add, cfg)
-		return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
-			o, resp, err := outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
-			if err == nil {
-				ids.Set(plan.KindOutpost, s.Name, o.Pk)
-			}
-			return resp, err
-		}, func(ctx context.Context) (bool, error) {
-			list, resp, err := outposts.OutpostsInstancesList(ctx).NameIexact(s.Name).Execute()
-			if err != nil {
-				return false, e.c.wrap("find outpost "+s.Name, resp, err)
-			}
-			for _, o := range list.Results {
-				if o.Name == s.Name {
-					ids.Set(plan.KindOutpost, s.Name, o.Pk)
-					return true, nil
+		return createdNamed(ctx, e, ch, ids, plan.KindOutpost, s.Name, "outpost",
+			func(ctx context.Context) (*api.Outpost, *http.Response, error) {
+				return outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
+			}, func(ctx context.Context) ([]api.Outpost, *http.Response, error) {
+				list, resp, err := outposts.OutpostsInstancesList(ctx).NameIexact(s.Name).Execute()
+				if err != nil {
+					return nil, resp, err
 				}
-			}
-			return false, nil
-		})
+				return list.Results, resp, nil
+			}, func(o *api.Outpost) (string, string) { return o.Name, o.Pk })
 	}
 	// Providers (and config, outpost_merge.go) are merged with the outpost
 	// as read just before each PATCH attempt, not as planned.

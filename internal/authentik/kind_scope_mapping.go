@@ -33,25 +33,16 @@ var scopeMappingIO = kindIO{
 		if ch.Action == plan.Create {
 			req := api.NewScopeMappingRequest(s.Name, deref(s.Expression), deref(s.ScopeName))
 			req.Description = s.Description
-			return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
-				m, resp, err := mappings.PropertymappingsProviderScopeCreate(ctx).ScopeMappingRequest(*req).Execute()
-				if err == nil {
-					ids.Set(plan.KindScopeMapping, s.Name, m.Pk)
-				}
-				return resp, err
-			}, func(ctx context.Context) (bool, error) {
-				list, resp, err := mappings.PropertymappingsProviderScopeList(ctx).Name(s.Name).Execute()
-				if err != nil {
-					return false, e.c.wrap("find scope mapping "+s.Name, resp, err)
-				}
-				for _, m := range list.Results {
-					if m.Name == s.Name {
-						ids.Set(plan.KindScopeMapping, s.Name, m.Pk)
-						return true, nil
+			return createdNamed(ctx, e, ch, ids, plan.KindScopeMapping, s.Name, "scope mapping",
+				func(ctx context.Context) (*api.ScopeMapping, *http.Response, error) {
+					return mappings.PropertymappingsProviderScopeCreate(ctx).ScopeMappingRequest(*req).Execute()
+				}, func(ctx context.Context) ([]api.ScopeMapping, *http.Response, error) {
+					list, resp, err := mappings.PropertymappingsProviderScopeList(ctx).Name(s.Name).Execute()
+					if err != nil {
+						return nil, resp, err
 					}
-				}
-				return false, nil
-			})
+					return list.Results, resp, nil
+				}, func(m *api.ScopeMapping) (string, string) { return m.Name, m.Pk })
 		}
 		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
 			req := api.PatchedScopeMappingRequest{ScopeName: s.ScopeName, Description: s.Description, Expression: s.Expression}

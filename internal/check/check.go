@@ -54,16 +54,12 @@ type Input struct {
 // the first failure.
 func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 	var items []Item
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
+	add := adderFor(&items)
 
-	app, prov := lookup(in.Live, in.Slug)
-	if app == nil || prov == nil {
-		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", in.Slug)
+	app, prov := appAndProvider(add, in.Live, in.Slug)
+	if app == nil {
 		return items
 	}
-	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
 
 	issuerURL := in.Env["OPENID_ISSUER"]
 	doc, err := oidc.FetchDiscovery(ctx, discoveryURL(issuerURL))
@@ -96,11 +92,7 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 
 	if server := in.Env["DOMAIN_SERVER"]; server != "" {
 		callback := server + in.Env["OPENID_CALLBACK_URL"]
-		if redirectAllowed(prov.OAuth2().RedirectURIs, callback) {
-			add("redirect URI allows LibreChat's callback", Pass, "%s", callback)
-		} else {
-			add("redirect URI allows LibreChat's callback", Fail, "%s is not in the provider's redirect_uris", callback)
-		}
+		redirectItem(add, "LibreChat", prov, callback)
 	} else if in.Env["OPENID_CALLBACK_URL"] != librechat.CallbackPath() {
 		add("callback path", Fail, "OPENID_CALLBACK_URL must be %s", librechat.CallbackPath())
 	}
@@ -126,16 +118,51 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 		add("social login allowed", Fail, "ALLOW_SOCIAL_LOGIN must be true or LibreChat shows no OpenID button")
 	}
 
-	for _, g := range in.Groups {
-		if group := findGroup(in.Live, g); group == nil {
+	groupItems(add, in.Live, app, in.Groups)
+	return items
+}
+
+// adderFor returns the function that adds a formatted item to *items.
+func adderFor(items *[]Item) func(name string, st Status, format string, args ...any) {
+	return func(name string, st Status, format string, args ...any) {
+		*items = append(*items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
+	}
+}
+
+// appAndProvider adds the first item of a checklist: the application and
+// its OAuth2 provider exist in authentik. Both are nil when they do not.
+func appAndProvider(add func(string, Status, string, ...any), live *plan.Live, slug string) (*plan.Application, *plan.Provider) {
+	app, prov := lookup(live, slug)
+	if app == nil || prov == nil {
+		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", slug)
+		return nil, nil
+	}
+	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
+	return app, prov
+}
+
+// redirectItem checks that the provider's redirect_uris allow the client's
+// callback.
+func redirectItem(add func(string, Status, string, ...any), client string, prov *plan.Provider, callback string) {
+	name := "redirect URI allows " + client + "'s callback"
+	if redirectAllowed(prov.OAuth2().RedirectURIs, callback) {
+		add(name, Pass, "%s", callback)
+	} else {
+		add(name, Fail, "%s is not in the provider's redirect_uris", callback)
+	}
+}
+
+// groupItems checks that each access group exists and is bound to app.
+func groupItems(add func(string, Status, string, ...any), live *plan.Live, app *plan.Application, groups []string) {
+	for _, g := range groups {
+		if group := findGroup(live, g); group == nil {
 			add("access group exists", Fail, "group %q not found", g)
-		} else if !bound(in.Live, app.PK, group.PK) {
+		} else if !bound(live, app.PK, group.PK) {
 			add("access group bound", Fail, "group %q exists but is not bound to %q", g, app.Slug)
 		} else {
 			add("access group bound", Pass, "%s", g)
 		}
 	}
-	return items
 }
 
 // Failed reports whether any item failed.

@@ -207,9 +207,7 @@ type redirectCauses struct {
 }
 
 func checkAuthorizeRedirect(app, loc string, t ClientTarget, c redirectCauses) (items []Item, q url.Values) {
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
+	add := adderFor(&items)
 	u, err := url.Parse(loc)
 	if err != nil || !u.IsAbs() {
 		add("login redirects to authentik", Fail, "the redirect %q is not an absolute URL", loc)

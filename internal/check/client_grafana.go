@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 )
@@ -24,9 +23,7 @@ const grafanaRestart = "Grafana reads GF_* variables at start: restart it after 
 
 func probeGrafana(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	var items []Item
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
+	add := adderFor(&items)
 	resp, err := p.Get(ctx, "/login/generic_oauth")
 	switch {
 	case err != nil:

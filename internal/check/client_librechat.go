@@ -41,9 +41,7 @@ const restartHint = "LibreChat reads its .env only at start: it was not restarte
 
 func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	var items []Item
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
+	add := adderFor(&items)
 
 	resp, err := p.Get(ctx, "/api/config")
 	var cfg libreChatConfig

@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 )
 
@@ -32,9 +31,7 @@ const openWebUIRestart = "Open WebUI reads these settings at start: restart it a
 
 func probeOpenWebUI(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	var items []Item
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
+	add := adderFor(&items)
 	resp, err := p.Get(ctx, "/api/config")
 	var cfg openWebUIConfig
 	switch {

@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -36,15 +35,11 @@ type OutputInput struct {
 // groups. It never stops at the first failure.
 func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 	var items []Item
-	add := func(name string, st Status, format string, args ...any) {
-		items = append(items, Item{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
-	}
-	app, prov := lookup(in.Live, in.Slug)
-	if app == nil || prov == nil {
-		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", in.Slug)
+	add := adderFor(&items)
+	app, prov := appAndProvider(add, in.Live, in.Slug)
+	if app == nil {
 		return items
 	}
-	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
 
 	doc, err := oidc.FetchDiscovery(ctx, in.DiscoveryURL)
 	switch {
@@ -62,12 +57,7 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		}
 	}
 	if in.RedirectURI != "" {
-		name := "redirect URI allows " + in.Label + "'s callback"
-		if redirectAllowed(prov.OAuth2().RedirectURIs, in.RedirectURI) {
-			add(name, Pass, "%s", in.RedirectURI)
-		} else {
-			add(name, Fail, "%s is not in the provider's redirect_uris", in.RedirectURI)
-		}
+		redirectItem(add, in.Label, prov, in.RedirectURI)
 	}
 	if in.Actual != nil {
 		var differ []string
@@ -83,15 +73,7 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 			add("settings match authentik", Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
 		}
 	}
-	for _, g := range in.Groups {
-		if group := findGroup(in.Live, g); group == nil {
-			add("access group exists", Fail, "group %q not found", g)
-		} else if !bound(in.Live, app.PK, group.PK) {
-			add("access group bound", Fail, "group %q exists but is not bound to %q", g, app.Slug)
-		} else {
-			add("access group bound", Pass, "%s", g)
-		}
-	}
+	groupItems(add, in.Live, app, in.Groups)
 	return items
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -163,14 +164,9 @@ func (e *Emulator) renderApp(a *application) map[string]any {
 	return m
 }
 
-// canAccess evaluates the application's policy bindings for a user, as
-// authentik's PolicyEngine does for group and user bindings.
-func (s *state) canAccess(a *application, userPK int32) bool {
-	return s.accessChecker(userPK)(a)
-}
-
-// accessChecker returns canAccess for one user, with the user's groups and
-// the bindings by target looked up once for a whole list.
+// accessChecker evaluates applications' policy bindings for one user, as
+// authentik's PolicyEngine does for group and user bindings, with the
+// user's groups and the bindings by target looked up once for a whole list.
 func (s *state) accessChecker(userPK int32) func(a *application) bool {
 	byTarget := map[string][]*binding{}
 	for _, b := range s.bindings {
@@ -367,7 +363,7 @@ func (e *Emulator) writeApp(c *call, a *application, partial bool) (*[]int32, re
 		switch {
 		case !slugRe.MatchString(slug):
 			f.fail("slug", msgSlug)
-		case containsStr(reservedSlugs, slug):
+		case slices.Contains(reservedSlugs, slug):
 			f.fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
 		default:
 			if o := e.st.appBySlug(slug); o != nil && o.PK != a.PK {

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"math/big"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -120,13 +121,13 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	scopes := []string{}
 	var mine []*scopeMapping
 	for _, m := range e.st.mappings {
-		if !containsStr(p.PropertyMappings, m.PK) {
+		if !slices.Contains(p.PropertyMappings, m.PK) {
 			continue
 		}
 		scopes = append(scopes, m.ScopeName)
 		mine = append(mine, m)
 	}
-	if !containsStr(scopes, "openid") {
+	if !slices.Contains(scopes, "openid") {
 		scopes = append(scopes, "openid")
 	}
 	alg, ok := e.signingAlg(p)

@@ -73,38 +73,31 @@ func appendJSON(buf *bytes.Buffer, v any) error {
 		}
 		buf.WriteByte('}')
 	case []any:
-		if x == nil {
-			buf.WriteString("null")
-			return nil
-		}
-		buf.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := appendJSON(buf, e); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
+		return appendArray(buf, x)
 	case []map[string]any:
-		if x == nil {
-			buf.WriteString("null")
-			return nil
-		}
-		buf.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := appendJSON(buf, e); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
+		return appendArray(buf, x)
 	default:
 		return marshalInto(buf, v)
 	}
+	return nil
+}
+
+// appendArray writes a slice as a JSON array (null when nil).
+func appendArray[T any](buf *bytes.Buffer, xs []T) error {
+	if xs == nil {
+		buf.WriteString("null")
+		return nil
+	}
+	buf.WriteByte('[')
+	for i, e := range xs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := appendJSON(buf, e); err != nil {
+			return err
+		}
+	}
+	buf.WriteByte(']')
 	return nil
 }
 

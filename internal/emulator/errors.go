@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -246,7 +247,7 @@ func (f *form) choice(k string, required bool, choices []string, dst *string) bo
 		return false
 	}
 	s, ok := scalarString(f.raw[k])
-	if !ok || !containsStr(choices, s) {
+	if !ok || !slices.Contains(choices, s) {
 		f.fail(k, fmt.Sprintf("%q is not a valid choice.", displayValue(f.raw[k])))
 		return false
 	}
@@ -385,7 +386,7 @@ func (f *form) uuidList(k string, required bool, exists func(string) string, dst
 			f.errs[k] = []string{v}
 			return false
 		}
-		if !containsStr(out, v) {
+		if !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}

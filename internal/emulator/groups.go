@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -124,7 +125,7 @@ func (s *state) childrenOf(g *group) []*group {
 	}
 	var out []*group
 	for _, x := range s.groups {
-		if containsStr(x.Parents, g.PK) {
+		if slices.Contains(x.Parents, g.PK) {
 			out = append(out, x)
 		}
 	}
@@ -218,7 +219,7 @@ func groupMatchesMembers(s *state, g *group, c *call) bool {
 	if names := c.queryValues("members_by_username"); len(names) > 0 {
 		ok := false
 		for _, m := range g.Users {
-			if u := s.userByPK(m); u != nil && containsStr(names, u.Username) {
+			if u := s.userByPK(m); u != nil && slices.Contains(names, u.Username) {
 				ok = true
 			}
 		}
@@ -314,7 +315,7 @@ func (e *Emulator) writeGroup(c *call, g *group, partial bool) resp {
 	if !partial {
 		g.Users = []int32{}
 	}
-	if f.uuidList("parents", false, e.st.groupRef, &g.Parents) && g.PK != "" && containsStr(g.Parents, g.PK) {
+	if f.uuidList("parents", false, e.st.groupRef, &g.Parents) && g.PK != "" && slices.Contains(g.Parents, g.PK) {
 		f.fail("parents", "Cannot set group as parent of itself.")
 	}
 	f.intList("users", false, true, e.st.userExists, &g.Users)

@@ -1,6 +1,9 @@
 package emulator
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // readIndex holds lookups by key over the store, built lazily during one
 // read-only request and dropped after it (dispatch sets and clears
@@ -86,7 +89,7 @@ func (s *state) childIndex() map[string][]*group {
 		x.children = map[string][]*group{}
 		for _, g := range s.groups {
 			for i, p := range g.Parents {
-				if !containsStr(g.Parents[:i], p) { // once per child
+				if !slices.Contains(g.Parents[:i], p) { // once per child
 					x.children[p] = append(x.children[p], g)
 				}
 			}

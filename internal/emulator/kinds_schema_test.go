@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"sort"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 			assert.Equal(t, want, got, "request fields")
 			for _, fd := range tc.fields {
 				p := s.Properties[fd.name].Value
-				assert.Equal(t, contains(s.Required, fd.name), fd.required, "%s required", fd.name)
+				assert.Equal(t, slices.Contains(s.Required, fd.name), fd.required, "%s required", fd.name)
 				if fd.typ == ftChoice {
 					var enum []string
 					for _, e := range p.Enum {
@@ -64,13 +65,4 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,7 +89,7 @@ func isNull(param, field string) filterSpec {
 
 // inList is a multi-value filter matching when the object's field equals any value.
 func inList(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool { return containsStr(v, fmtVal(o(field))) }}
+	return filterSpec{param, func(o getter, v []string) bool { return slices.Contains(v, fmtVal(o(field))) }}
 }
 
 // listContains matches when the rendered list field contains the value (case-insensitive).
@@ -206,7 +207,7 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 		for _, k := range strings.Split(ord, ",") {
 			k = strings.TrimSpace(k)
 			name := strings.TrimPrefix(k, "-")
-			if spec.orderFields != nil && !containsStr(spec.orderFields, name) {
+			if spec.orderFields != nil && !slices.Contains(spec.orderFields, name) {
 				continue
 			}
 			if spec.orderFields == nil && len(out) > 0 {
@@ -315,28 +316,6 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 	copy(rows, sorted)
 }
 
-func compareVals(a, b any) int {
-	na, aNum := a.(json.Number)
-	nb, bNum := b.(json.Number)
-	if aNum && bNum {
-		fa, _ := na.Float64()
-		fb, _ := nb.Float64()
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
-	}
-	sa, aStr := a.(string)
-	sb, bStr := b.(string)
-	if aStr && bStr {
-		return strings.Compare(sa, sb)
-	}
-	return strings.Compare(fmtVal(a), fmtVal(b))
-}
-
 // paginate builds authentik's AutocompletePagination envelope over count
 // objects; page renders the objects [lo, hi).
 func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
@@ -395,13 +374,13 @@ func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *re
 		errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 	}
 	for param, allowed := range single {
-		if vs := c.q[param]; len(vs) > 0 && vs[len(vs)-1] != "" && !containsStr(allowed, vs[len(vs)-1]) {
+		if vs := c.q[param]; len(vs) > 0 && vs[len(vs)-1] != "" && !slices.Contains(allowed, vs[len(vs)-1]) {
 			bad(param, vs[len(vs)-1])
 		}
 	}
 	for param, allowed := range multi {
 		for _, v := range c.queryValues(param) {
-			if !containsStr(allowed, v) {
+			if !slices.Contains(allowed, v) {
 				bad(param, v)
 				break
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -502,7 +503,7 @@ func (e *Emulator) setOAuthDefaults(p *provider) {
 		"goauthentik.io/providers/oauth2/scope-email", "goauthentik.io/providers/oauth2/scope-entitlements",
 		"goauthentik.io/providers/proxy/scope-proxy",
 	} {
-		if m := e.st.mappingByManaged(managed); m != nil && !containsStr(p.PropertyMappings, m.PK) {
+		if m := e.st.mappingByManaged(managed); m != nil && !slices.Contains(p.PropertyMappings, m.PK) {
 			p.PropertyMappings = append(p.PropertyMappings, m.PK)
 		}
 	}

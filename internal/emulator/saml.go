@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -118,7 +119,7 @@ func validateSAMLProvider(e *Emulator, f *form, p *provider) *resp {
 				"and 'Sign Response' must be selected.")
 			return &r
 		}
-		if k := e.st.keypairByPK(kp); k != nil && k.KeyType != "" && !containsStr([]string{"rsa", "ec", "dsa"}, k.KeyType) {
+		if k := e.st.keypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
 			r := fieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
 			return &r
 		}

@@ -67,15 +67,6 @@ func toMapJSON(v any) map[string]any {
 	return m
 }
 
-func containsStr(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func removeStr(list []string, s string) []string {
 	out := list[:0:0]
 	for _, v := range list {

@@ -2,8 +2,9 @@ package export
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 
 	"github.com/provision/provision/internal/plan"
 )
@@ -84,38 +85,15 @@ var outpostConfigDefaults = func() map[string]any {
 // is refused by manifest validation, so it is reported, not written.
 func (x *exporter) outpostConfig(name string, live map[string]any) map[string]any {
 	out := map[string]any{}
-	for _, k := range sortedKeys(live) {
+	for _, k := range slices.Sorted(maps.Keys(live)) {
 		v := live[k]
 		def, known := outpostConfigDefaults[k]
 		switch {
 		case !known:
 			x.skip("outpost %q: config key %q is not one outposts read, and a manifest refuses it; left as it is", name, k)
-		case !reflect.DeepEqual(normalize(v), def):
+		case !reflect.DeepEqual(plan.NormalizeJSON(v), def):
 			out[k] = v
 		}
 	}
-	return out
-}
-
-// normalize gives a value the shape json.Unmarshal gives it (numbers as
-// float64, maps as map[string]any), so it compares with the defaults.
-func normalize(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return v
-	}
-	var out any
-	if json.Unmarshal(b, &out) != nil {
-		return v
-	}
-	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -240,23 +239,8 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, where string, diags *D
 
 func yamlFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if opts == "inline" {
-			if f.Type.Kind() != reflect.Struct {
-				continue
-			}
-			maps.Copy(fields, yamlFields(f.Type))
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		fields[name] = f.Type
+	for _, k := range YAMLKeys(t) {
+		fields[k.Key] = k.Field.Type
 	}
 	return fields
 }

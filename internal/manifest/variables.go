@@ -2,7 +2,9 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -119,7 +121,7 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 	v, ok := sc.declared[name]
 	if !ok {
 		msg := fmt.Sprintf("variable %s is not declared; declare it at the top of the file: \"variables: {%s: {}}\" (or {sensitive: true} for a secret)", name, name)
-		if s := suggest.Closest(name, sortedNames(sc.declared)); s != "" {
+		if s := suggest.Closest(name, slices.Sorted(maps.Keys(sc.declared))); s != "" {
 			msg = fmt.Sprintf("variable %s is not declared; did you mean %s? Otherwise declare it: \"variables: {%s: {}}\"", name, s, name)
 		}
 		diags.add(at, msg)
@@ -145,15 +147,6 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		sc.sensitive[val] = true
 	}
 	return val, true
-}
-
-func sortedNames(m map[string]Variable) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // SensitiveValues returns the values of the sensitive variables the

@@ -3,6 +3,7 @@ package outputs
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,7 +193,7 @@ func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) 
 			names = append(names, s.Name)
 		}
 	}
-	for _, name := range sortedKeys(env) {
+	for _, name := range slices.Sorted(maps.Keys(env)) {
 		value := env[name]
 		key := "env." + name
 		s, ok := c.lookup(name)
@@ -241,11 +242,11 @@ func checkKind(s setting, value string) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// fixedVars refuses vars on a preset whose settings are fixed (every
+// preset but oidc).
+func fixedVars(o *manifest.Output, label string) []Problem {
+	if len(o.Vars) == 0 {
+		return nil
 	}
-	slices.Sort(keys)
-	return keys
+	return []Problem{problem("vars", "vars is for the oidc preset; %s's settings are fixed (add optional ones under env)", label)}
 }

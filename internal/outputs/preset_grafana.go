@@ -67,19 +67,11 @@ func (grafana) Options() []string {
 }
 
 func (grafana) RedirectURI(o *manifest.Output) string {
-	if o.URL == "" || checkBaseURL("url", o.URL) != nil {
-		return ""
-	}
-	return o.URL + grafanaCallback
+	return callbackOn(o.URL, grafanaCallback)
 }
 
 func (grafana) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
-	var ps []Problem
-	if o.URL == "" {
-		ps = append(ps, problem("", "grafana output needs url: Grafana's public URL (GF_SERVER_ROOT_URL, the base of its callback %s)", grafanaCallback))
-	} else if err := checkBaseURL("url", o.URL); err != nil {
-		ps = append(ps, Problem{Key: "url", Msg: err.Error()})
-	}
+	ps := baseURLProblems(o.URL, "grafana output needs url: Grafana's public URL (GF_SERVER_ROOT_URL, the base of its callback %s)", grafanaCallback)
 	if o.Options["role_attribute_path"] != "" && (o.Options["admin_group"] != "" || o.Options["editor_group"] != "") {
 		ps = append(ps, problem("role_attribute_path", "give role_attribute_path or admin_group/editor_group, not both"))
 	}
@@ -100,9 +92,7 @@ func (grafana) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 		}
 	}
 	ps = append(ps, grafanaCatalogue.checkEnv("Grafana", o.Env, false)...)
-	if len(o.Vars) > 0 {
-		ps = append(ps, problem("vars", "vars is for the oidc preset; Grafana's settings are fixed (add optional ones under env)"))
-	}
+	ps = append(ps, fixedVars(o, "Grafana")...)
 	return ps
 }
 

@@ -50,9 +50,7 @@ func (l libreChat) Validate(o *manifest.Output, p *manifest.Provider) []Problem 
 	for _, err := range librechat.ValidateExtra(o.Env) {
 		ps = append(ps, Problem{Key: "env", Msg: err.Error()})
 	}
-	if len(o.Vars) > 0 {
-		ps = append(ps, problem("vars", "vars is for the oidc preset; LibreChat's settings are fixed (add optional ones under env)"))
-	}
+	ps = append(ps, fixedVars(o, "LibreChat")...)
 	return ps
 }
 

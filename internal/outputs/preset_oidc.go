@@ -2,6 +2,8 @@ package outputs
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/provision/provision/internal/dotenv"
@@ -46,7 +48,7 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 	if len(o.Vars) == 0 && len(o.Env) == 0 {
 		ps = append(ps, problem("", "oidc output needs vars: map your variable names to provision's values (%s)", strings.Join(oidcValues, ", ")))
 	}
-	for _, name := range sortedKeys(o.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(o.Vars)) {
 		what := o.Vars[name]
 		if err := dotenv.CheckKey(name); err != nil {
 			ps = append(ps, problem("vars."+name, "%v", err))
@@ -55,7 +57,7 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 			ps = append(ps, problem("vars."+name, "%s is in both vars and env; keep one", name))
 		}
 		switch {
-		case !contains(oidcValues, what):
+		case !slices.Contains(oidcValues, what):
 			msg := fmt.Sprintf("%s: %q is not a value provision knows (%s)", name, what, strings.Join(oidcValues, ", "))
 			if s := suggest.Closest(what, oidcValues); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
@@ -65,21 +67,12 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 			ps = append(ps, problem("vars."+name, "%s: redirect_uri needs url and callback_path in the output", name))
 		}
 	}
-	for _, name := range sortedKeys(o.Env) {
+	for _, name := range slices.Sorted(maps.Keys(o.Env)) {
 		if err := dotenv.CheckKey(name); err != nil {
 			ps = append(ps, problem("env."+name, "%v", err))
 		}
 	}
 	return ps
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
@@ -90,7 +83,7 @@ func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		"slug": v.Slug, "redirect_uri": g.RedirectURI(o), "scopes": strings.Join(v.Scopes, " "),
 	}
 	var out []Var
-	for _, name := range sortedKeys(o.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(o.Vars)) {
 		what := o.Vars[name]
 		val, ok := value[what]
 		if !ok {
@@ -105,7 +98,7 @@ func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		}
 		out = append(out, Var{Key: name, Value: val, Secret: what == "client_secret", From: from})
 	}
-	for _, name := range sortedKeys(o.Env) {
+	for _, name := range slices.Sorted(maps.Keys(o.Env)) {
 		out = append(out, Var{Key: name, Value: o.Env[name], From: "env." + name})
 	}
 	return out, nil

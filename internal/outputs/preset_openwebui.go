@@ -2,6 +2,7 @@ package outputs
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -70,19 +71,11 @@ func (openWebUI) Follows() string   { return "Open WebUI v0.11" }
 func (openWebUI) Options() []string { return []string{"provider_name", "signup"} }
 
 func (openWebUI) RedirectURI(o *manifest.Output) string {
-	if o.URL == "" || checkBaseURL("url", o.URL) != nil {
-		return ""
-	}
-	return o.URL + openWebUICallback
+	return callbackOn(o.URL, openWebUICallback)
 }
 
 func (openWebUI) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
-	var ps []Problem
-	if o.URL == "" {
-		ps = append(ps, problem("", "open-webui output needs url: Open WebUI's public URL (WEBUI_URL, and the base of its callback %s)", openWebUICallback))
-	} else if err := checkBaseURL("url", o.URL); err != nil {
-		ps = append(ps, Problem{Key: "url", Msg: err.Error()})
-	}
+	ps := baseURLProblems(o.URL, "open-webui output needs url: Open WebUI's public URL (WEBUI_URL, and the base of its callback %s)", openWebUICallback)
 	if s, ok := o.Options["signup"]; ok && s != "true" && s != "false" {
 		ps = append(ps, problem("signup", "signup must be true or false (ENABLE_OAUTH_SIGNUP; false refuses users Open WebUI does not know yet)"))
 	}
@@ -98,9 +91,7 @@ func (openWebUI) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 		}
 	}
 	ps = append(ps, openWebUICatalogue.checkEnv("Open WebUI", o.Env, true)...)
-	if len(o.Vars) > 0 {
-		ps = append(ps, problem("vars", "vars is for the oidc preset; Open WebUI's settings are fixed (add optional ones under env)"))
-	}
+	ps = append(ps, fixedVars(o, "Open WebUI")...)
 	return ps
 }
 
@@ -132,7 +123,7 @@ func (w openWebUI) Vars(o *manifest.Output, v Values) ([]Var, error) {
 // envVars are the optional settings, by name.
 func envVars(env map[string]string, c catalogue) []Var {
 	var out []Var
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		out = append(out, Var{Key: k, Value: env[k], Secret: c.secret(k), From: "env." + k})
 	}
 	return out

@@ -24,4 +24,25 @@ func checkBaseURL(name, value string) error {
 	return nil
 }
 
+// callbackOn is the redirect URI of a client that appends its callback
+// path to its base URL; "" while that URL is missing or invalid.
+func callbackOn(base, path string) string {
+	if base == "" || checkBaseURL("url", base) != nil {
+		return ""
+	}
+	return base + path
+}
+
+// baseURLProblems checks a preset's required base url: the missing
+// problem (format and args) when there is none, the URL's own when invalid.
+func baseURLProblems(base string, missing string, args ...any) []Problem {
+	if base == "" {
+		return []Problem{problem("", missing, args...)}
+	}
+	if err := checkBaseURL("url", base); err != nil {
+		return []Problem{{Key: "url", Msg: err.Error()}}
+	}
+	return nil
+}
+
 func jsonValid(s string) bool { return json.Valid([]byte(s)) }

@@ -3,6 +3,7 @@ package outputs
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,7 +72,7 @@ func (o Options) base(a *manifest.Application) string {
 func Resolve(a *manifest.Application, opts Options) ([]*Resolved, error) {
 	var out []*Resolved
 	var errs []error
-	for _, name := range sortedKeys(a.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
 		r, ps := opts.resolve(a, name)
 		for _, p := range ps {
 			errs = append(errs, fmt.Errorf("%s: %s", at(a, nil, name, p.Key), message(a, name, p.Msg)))
@@ -166,7 +167,7 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 			}
 			ds = append(ds, manifest.Diagnostic{Pos: pos, Msg: message(a, name, msg)})
 		}
-		for _, name := range sortedKeys(a.Outputs) {
+		for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
 			r, ps := opts.resolve(a, name)
 			for _, pr := range ps {
 				add(name, pr.Key, pr.Msg)
@@ -208,7 +209,7 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 // check runs one output's checks, reporting each problem with add.
 func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key, msg string)) {
 	name, o := r.Name, r.Out
-	for _, k := range sortedKeys(o.Options) {
+	for _, k := range slices.Sorted(maps.Keys(o.Options)) {
 		if !slices.Contains(r.Preset.Options(), k) {
 			known := append([]string{"preset", "format", "file", "url", "env", "vars", "secret_name", "namespace"}, r.Preset.Options()...)
 			msg := fmt.Sprintf("unknown field %q for the %s preset", k, r.Preset.Name())
@@ -347,7 +348,7 @@ func DeriveRedirects(m *manifest.Manifest) {
 			if p.Name != *a.Provider || p.Type != manifest.TypeOAuth2 || p.Src.Has("redirect_uris") {
 				continue
 			}
-			for _, name := range sortedKeys(a.Outputs) {
+			for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
 				preset, err := PresetOf(name, a.Outputs[name])
 				if err != nil || a.Outputs[name] == nil {
 					continue

@@ -75,10 +75,10 @@ func (f *fields) object(prefix string, declared, live map[string]any) map[string
 		merged = map[string]any{}
 	}
 	changed := false
-	for _, k := range sortedKeys(declared) {
-		want := normalizeJSON(declared[k])
+	for _, k := range slices.Sorted(maps.Keys(declared)) {
+		want := NormalizeJSON(declared[k])
 		have, exists := live[k]
-		if f.create || !exists || !reflect.DeepEqual(normalizeJSON(have), want) {
+		if f.create || !exists || !reflect.DeepEqual(NormalizeJSON(have), want) {
 			f.add(prefix+"."+k, displayJSON(have, exists), displayJSON(want, true), false)
 			changed = true
 		}
@@ -121,18 +121,10 @@ func isSubset(sub, set []string) bool {
 	return true
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// normalizeJSON gives a value the shape encoding/json would decode it to,
-// so YAML ints and JSON float64s compare equal.
-func normalizeJSON(v any) any {
+// NormalizeJSON gives a value the shape encoding/json would decode it to
+// (numbers as float64, maps as map[string]any), so YAML ints and JSON
+// float64s compare equal.
+func NormalizeJSON(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return v

@@ -197,84 +197,84 @@ type declared struct {
 	pos manifest.Position
 }
 
+// topObject is one object of a manifest's top-level sections, present or
+// absent, by owned key.
+type topObject struct {
+	declared
+	absent bool
+}
+
+// topObjects lists the groups, scope mappings, providers, applications and
+// outposts a manifest declares, in that order.
+func topObjects(m *manifest.Manifest) []topObject {
+	var out []topObject
+	add := func(k Kind, key string, st manifest.State, pos manifest.Position) {
+		out = append(out, topObject{declared{Owned{Kind: k, Key: key}, pos}, st.IsAbsent()})
+	}
+	for _, g := range m.Groups {
+		add(KindGroup, g.Name, g.State, g.Src.Pos)
+	}
+	for _, s := range m.ScopeMappings {
+		add(KindScopeMapping, s.Name, s.State, s.Src.Pos)
+	}
+	for _, p := range m.Providers {
+		add(KindProvider, p.Name, p.State, p.Src.Pos)
+	}
+	for _, a := range m.Applications {
+		add(KindApplication, a.Slug, a.State, a.Src.Pos)
+	}
+	for _, o := range m.Outposts {
+		add(KindOutpost, o.Name, o.State, o.Src.Pos)
+	}
+	return out
+}
+
 // declaredObjects lists what a manifest declares present, as owned keys.
 func declaredObjects(m *manifest.Manifest, live *Live) []declared {
 	var out []declared
-	add := func(o Owned, pos manifest.Position) { out = append(out, declared{o, pos}) }
-	for _, g := range m.Groups {
-		if !g.State.IsAbsent() {
-			add(Owned{Kind: KindGroup, Key: g.Name}, g.Src.Pos)
-		}
-	}
-	for _, s := range m.ScopeMappings {
-		if !s.State.IsAbsent() {
-			add(Owned{Kind: KindScopeMapping, Key: s.Name}, s.Src.Pos)
-		}
-	}
-	for _, p := range m.Providers {
-		if !p.State.IsAbsent() {
-			add(Owned{Kind: KindProvider, Key: p.Name}, p.Src.Pos)
-		}
-	}
-	for _, a := range m.Applications {
-		if a.State.IsAbsent() {
+	for _, t := range topObjects(m) {
+		if t.absent || t.Kind == KindOutpost && managedOutpost(live, t.Key) {
 			continue
 		}
-		add(Owned{Kind: KindApplication, Key: a.Slug}, a.Src.Pos)
-		if a.Access != nil {
-			for _, g := range uniqueSorted(a.Access.Groups) {
-				add(Owned{Kind: KindAccess, Key: a.Slug, Group: g}, a.Src.At("access"))
-			}
+		out = append(out, t.declared)
+	}
+	for _, a := range m.Applications {
+		if a.State.IsAbsent() || a.Access == nil {
+			continue
+		}
+		for _, g := range uniqueSorted(a.Access.Groups) {
+			out = append(out, declared{Owned{Kind: KindAccess, Key: a.Slug, Group: g}, a.Src.At("access")})
 		}
 	}
 	for _, o := range m.Outposts {
 		if o.State.IsAbsent() {
 			continue
 		}
-		managed := false
-		for _, l := range live.Outposts {
-			if l.Name == o.Name && l.Managed != "" {
-				managed = true
-			}
-		}
-		if !managed {
-			add(Owned{Kind: KindOutpost, Key: o.Name}, o.Src.Pos)
-		}
 		for _, p := range uniqueSorted(o.Providers) {
-			add(Owned{Kind: KindAttachment, Key: o.Name, Provider: p}, o.Src.At("providers"))
+			out = append(out, declared{Owned{Kind: KindAttachment, Key: o.Name, Provider: p}, o.Src.At("providers")})
 		}
 	}
 	return out
+}
+
+// managedOutpost reports whether authentik manages the live outpost of
+// that name (never owned by a stack).
+func managedOutpost(live *Live, name string) bool {
+	for _, l := range live.Outposts {
+		if l.Name == name && l.Managed != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // absentObjects are the keys the manifest marks state: absent (deleted by
 // the kinds' own diffs, never pruned twice).
 func absentObjects(m *manifest.Manifest) map[string]bool {
 	out := map[string]bool{}
-	mark := func(k Kind, key string) { out[Owned{Kind: k, Key: key}.ident()] = true }
-	for _, g := range m.Groups {
-		if g.State.IsAbsent() {
-			mark(KindGroup, g.Name)
-		}
-	}
-	for _, s := range m.ScopeMappings {
-		if s.State.IsAbsent() {
-			mark(KindScopeMapping, s.Name)
-		}
-	}
-	for _, p := range m.Providers {
-		if p.State.IsAbsent() {
-			mark(KindProvider, p.Name)
-		}
-	}
-	for _, a := range m.Applications {
-		if a.State.IsAbsent() {
-			mark(KindApplication, a.Slug)
-		}
-	}
-	for _, o := range m.Outposts {
-		if o.State.IsAbsent() {
-			mark(KindOutpost, o.Name)
+	for _, t := range topObjects(m) {
+		if t.absent {
+			out[t.ident()] = true
 		}
 	}
 	return out

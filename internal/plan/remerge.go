@@ -23,7 +23,7 @@ func newObjectMerge(merged, declared, live map[string]any) *ObjectMerge {
 	}
 	d := make(map[string]any, len(declared))
 	for k, v := range declared {
-		d[k] = normalizeJSON(v)
+		d[k] = NormalizeJSON(v)
 	}
 	return &ObjectMerge{Declared: d, Planned: maps.Clone(live)}
 }
@@ -40,8 +40,8 @@ func (m *ObjectMerge) Remerge(fresh map[string]any) (merged map[string]any, over
 	for k, want := range m.Declared {
 		now, exists := fresh[k]
 		before, existed := m.Planned[k]
-		edited := exists != existed || !reflect.DeepEqual(normalizeJSON(now), normalizeJSON(before))
-		if edited && exists && !reflect.DeepEqual(normalizeJSON(now), want) {
+		edited := exists != existed || !reflect.DeepEqual(NormalizeJSON(now), NormalizeJSON(before))
+		if edited && exists && !reflect.DeepEqual(NormalizeJSON(now), want) {
 			overridden = append(overridden, k)
 		}
 		merged[k] = want

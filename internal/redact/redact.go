@@ -9,6 +9,7 @@ package redact
 import (
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,7 +41,7 @@ func (r *Redactor) Add(values ...string) {
 	changed := false
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) < minLen || contains(r.secrets, v) || contains(r.allowed, v) {
+		if len(v) < minLen || slices.Contains(r.secrets, v) || slices.Contains(r.allowed, v) {
 			continue
 		}
 		r.secrets = append(r.secrets, v)
@@ -60,7 +61,7 @@ func (r *Redactor) Allow(values ...string) {
 	defer r.mu.Unlock()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if v == "" || contains(r.allowed, v) {
+		if v == "" || slices.Contains(r.allowed, v) {
 			continue
 		}
 		r.allowed = append(r.allowed, v)
@@ -154,15 +155,6 @@ func (r *Redactor) heldTail(s string) int {
 		}
 	}
 	return hold
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Writer masks secrets in what is written to w. A write that ends with the

@@ -3,7 +3,9 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/provision/provision/internal/manifest"
@@ -59,7 +61,7 @@ manifest with a modeline naming it by path or URL, as the examples in manifests/
 	}
 	b.WriteString("## Outpost config\n\nThe keys of an outpost's `config` that authentik reads; any other key is refused.\n\n| key | type |\n|---|---|\n")
 	kinds := manifest.OutpostConfigKinds()
-	for _, k := range sortedKeys(kinds) {
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", k, kinds[k])
 	}
 	return b.Bytes()
@@ -102,7 +104,7 @@ func (g *generator) table(b *bytes.Buffer, t reflect.Type, nested *[]reflect.Typ
 	}
 	if t == reflect.TypeOf(manifest.Output{}) {
 		opts := presetOptions()
-		for _, k := range sortedKeys(opts) {
+		for _, k := range slices.Sorted(maps.Keys(opts)) {
 			fmt.Fprintf(b, "| `%s` | string (or a boolean or number, read as text) | %s |\n", k, escape(opts[k]))
 		}
 	}

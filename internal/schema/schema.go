@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/provision/provision/internal/authentik"
@@ -34,28 +33,14 @@ type field struct {
 // flattened, as the loader reads them.
 func fields(t reflect.Type) []field {
 	var out []field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if opts == "inline" {
-			if f.Type.Kind() == reflect.Struct {
-				out = append(out, fields(f.Type)...)
-			}
-			// An inline map (an output's preset options) holds keys
-			// another registry defines; see presetOptions.
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		doc := f.Tag.Get("doc")
+	// An inline map (an output's preset options) holds keys another
+	// registry defines; see presetOptions.
+	for _, k := range manifest.YAMLKeys(t) {
+		doc := k.Field.Tag.Get("doc")
 		if doc == "" {
-			doc = descriptions[t.Name()+"."+name]
+			doc = descriptions[k.Owner.Name()+"."+k.Key]
 		}
-		out = append(out, field{Key: name, Type: f.Type, Owner: t, Doc: doc})
+		out = append(out, field{Key: k.Key, Type: k.Field.Type, Owner: k.Owner, Doc: doc})
 	}
 	return out
 }
@@ -294,16 +279,6 @@ func outpostConfig() map[string]any {
 		props[k] = s
 	}
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // presetOptions are the keys presets add to an output, each described by
