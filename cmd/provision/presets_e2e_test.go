@@ -217,7 +217,9 @@ func TestSharedFiles(t *testing.T) {
 	_, path := writeOutputsManifest(t, strings.Replace(sharedFileManifest, "OTHER:", "librechat:", 1))
 	r := c.run("validate", "-f", path)
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, ":21:9: application \"b\", output librechat: ALLOW_SOCIAL_LOGIN in shared.env is also written by application \"a\" output librechat")
+	assert.Contains(t, r.err, ":21:9: application \"b\", output librechat: 11 keys (ALLOW_SOCIAL_LOGIN, ")
+	assert.Contains(t, r.err, ") in shared.env are also written by application \"a\" output librechat")
+	assert.Equal(t, 1, strings.Count(r.err, "also written by"), "one problem per clash, not one per key:\n%s", r.err)
 
 	// Open WebUI and Grafana share a file: no key in common.
 	dir, path := writeOutputsManifest(t, strings.NewReplacer("OTHER:", "grafana:", "librechat:", "open-webui:").Replace(sharedFileManifest))

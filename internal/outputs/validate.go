@@ -194,12 +194,26 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 			if claims[path] == nil {
 				claims[path] = map[string]claim{}
 			}
+			// One problem per other output, naming every key both write.
+			clash := map[claim][]string{}
+			var clashOrder []claim
 			for _, v := range vars {
 				if prev, ok := claims[path][v.Key]; ok && (prev.app != a.Slug || prev.output != name) {
-					add(name, "file", fmt.Sprintf("%s in %s is also written by application %q output %s (%s); give one of them another file", v.Key, r.Out.File, prev.app, prev.output, prev.pos))
+					if clash[prev] == nil {
+						clashOrder = append(clashOrder, prev)
+					}
+					clash[prev] = append(clash[prev], v.Key)
 					continue
 				}
 				claims[path][v.Key] = claim{a.Slug, name, at(a, p, name, "file")}
+			}
+			for _, prev := range clashOrder {
+				keys := clash[prev]
+				what, verb := keys[0], "is"
+				if len(keys) > 1 {
+					what, verb = fmt.Sprintf("%d keys (%s)", len(keys), strings.Join(keys, ", ")), "are"
+				}
+				add(name, "file", fmt.Sprintf("%s in %s %s also written by application %q output %s (%s); give one of them another file", what, r.Out.File, verb, prev.app, prev.output, prev.pos))
 			}
 		}
 		return ds
