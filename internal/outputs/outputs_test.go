@@ -161,3 +161,11 @@ func TestUnresolvedProviderIsReportedOnce(t *testing.T) {
 	assert.NotContains(t, err.Error(), "needs an oauth2 provider")
 	assert.Equal(t, 1, strings.Count(err.Error(), "m.yaml:"), err.Error())
 }
+
+func TestPublicURLIgnoresAnInvalidOneReportedElsewhere(t *testing.T) {
+	m := &manifest.Manifest{Authentik: &manifest.AuthentikSettings{PublicURL: "https://auth.example.com/"}}
+	assert.Equal(t, "https://auth.example.com", PublicURL(m, "http://authentik:9000"))
+	m.Authentik.PublicURL = "auth.example.com"
+	assert.Equal(t, "http://authentik:9000", PublicURL(m, "http://authentik:9000/"), "validation reports it at its line; outputs do not repeat it")
+	assert.Equal(t, "http://authentik:9000", PublicURL(&manifest.Manifest{}, "http://authentik:9000"))
+}

@@ -30,7 +30,10 @@ type Options struct {
 // PublicURL is authentik's URL as clients reach it: the manifest's
 // authentik.public_url when set, else apiURL, without a trailing slash.
 func PublicURL(m *manifest.Manifest, apiURL string) string {
-	if m.Authentik != nil && m.Authentik.PublicURL != "" {
+	// A public_url that is not an absolute http(s) URL is reported once,
+	// at its own line, by the manifest's validation; outputs then check
+	// against the API address rather than repeat that problem.
+	if m.Authentik != nil && m.Authentik.PublicURL != "" && checkURL("public_url", m.Authentik.PublicURL) == nil {
 		return strings.TrimRight(m.Authentik.PublicURL, "/")
 	}
 	return strings.TrimRight(apiURL, "/")
