@@ -117,7 +117,7 @@ var descriptions = map[string]string{
 	"Output.namespace":   "Namespace of the Secret (kubernetes-secret format).",
 
 	"Outpost.name":      "Outpost name, its key: an existing outpost of that name is adopted.",
-	"Outpost.type":      "Outpost type; must match its providers' (proxy for proxy providers, ldap for LDAP).",
+	"Outpost.type":      "Outpost type; must match its providers' (proxy for proxy providers, ldap for LDAP). Required for the existing embedded outpost too (type: proxy).",
 	"Outpost.state":     "present (default) or absent to delete it.",
 	"Outpost.providers": "Provider names attached to the outpost; others' attachments stay unless exclusive.",
 	"Outpost.exclusive": "Make providers the complete list: providers attached by anyone else are detached. Refused on the embedded outpost.",
