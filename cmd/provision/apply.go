@@ -141,7 +141,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	if st.plan.HasChanges() {
 		if saved == nil {
-			if err := o.confirm(); err != nil {
+			if err := o.confirm(ctx); err != nil {
 				return err
 			}
 		}
@@ -216,8 +216,10 @@ func (o *applyOptions) reportErrors(err error) error {
 	return &silentError{err}
 }
 
-// confirm asks on a terminal; without one, --auto-approve is required.
-func (o *applyOptions) confirm() error {
+// confirm asks on a terminal; without one, --auto-approve is required. An
+// interrupt while it waits for the answer ends apply at once (exit 130):
+// the read of the terminal cannot be cancelled, so it is not waited for.
+func (o *applyOptions) confirm(ctx context.Context) error {
 	if o.AutoApprove {
 		return nil
 	}
@@ -228,9 +230,25 @@ func (o *applyOptions) confirm() error {
 		return errors.New("refusing to apply without confirmation: no terminal to ask on; review the plan and pass --auto-approve")
 	}
 	fmt.Fprint(o.io.Out, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
-	line, err := bufio.NewReader(o.io.In).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("read confirmation: %w", err)
+	type answer struct {
+		line string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(o.io.In).ReadString('\n')
+		answered <- answer{line, err}
+	}()
+	var line string
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(o.io.Out, "\nInterrupted: nothing was changed.")
+		return errInterrupted
+	case a := <-answered:
+		if a.err != nil && a.line == "" {
+			return fmt.Errorf("read confirmation: %w", a.err)
+		}
+		line = a.line
 	}
 	if strings.TrimSpace(line) != "yes" {
 		fmt.Fprintln(o.io.Out, "Apply cancelled.")
