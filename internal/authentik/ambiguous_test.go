@@ -158,3 +158,33 @@ func TestAmbiguousDeleteIsDone(t *testing.T) {
 	assert.Equal(t, groups-1, emu.Counts()["group"])
 	assert.Equal(t, int64(1), c.Stats().Writes, "sent again; its 404 says it is gone")
 }
+
+// The re-read of a binding whose answer was lost finds it past the first
+// page: an application with more bindings than a page holds gets no
+// duplicate (the new binding has the highest order, so it is listed last).
+func TestAmbiguousBindingIsFoundBeyondTheFirstPage(t *testing.T) {
+	emu := emulator.New(emulator.Options{})
+	lose := &loseAnswers{next: emu, method: http.MethodPost, path: "/api/v3/policies/bindings/"}
+	srv := httptest.NewServer(lose)
+	t.Cleanup(srv.Close)
+	c := fastClient(t, srv.URL, emu.Token())
+	ids := plan.NewIDs(&plan.Live{})
+	ex := c.Executor()
+	ctx := context.Background()
+	n := "App"
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}, ids))
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindApplication, Key: "app", Action: plan.Create, Spec: &plan.ApplicationSpec{Slug: "app", Name: &n}}, ids))
+	groups := make([]string, 100)
+	for i := range groups {
+		groups[i] = "g"
+	}
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindAccess, Key: "app", Action: plan.Update, Spec: &plan.AccessSpec{AppSlug: "app", AddGroups: groups}}, ids))
+	require.Equal(t, 100, emu.Counts()["binding"])
+
+	lose.mu.Lock()
+	lose.n = 1
+	lose.mu.Unlock()
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindAccess, Key: "app", Action: plan.Update, Spec: &plan.AccessSpec{AppSlug: "app", AddGroups: []string{"g"}, FirstOrder: 100}}, ids))
+	assert.Equal(t, 101, emu.Counts()["binding"], "exactly one new binding, though its answer was lost")
+	assert.Equal(t, int64(1), c.Stats().Settled)
+}

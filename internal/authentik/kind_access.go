@@ -36,11 +36,14 @@ var accessIO = kindIO{exec: func(ctx context.Context, e *Executor, ch *plan.Chan
 		req.Enabled = &enabled
 		// Bindings have no unique key: after a lost answer, the binding is
 		// looked up by (target, group, order) before it is posted again.
+		// The list is filtered by order too: the new binding has the
+		// highest order, so unfiltered it would be listed last, past the
+		// first page of an application with many bindings.
 		err = e.created(ctx, fmt.Sprintf("%s: bind group %q", doing(ch), group), func(ctx context.Context) (*http.Response, error) {
 			_, resp, err := c.api.PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*req).Execute()
 			return resp, err
 		}, func(ctx context.Context) (bool, error) {
-			list, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Target(appPK).PageSize(pageSize).Execute()
+			list, resp, err := c.api.PoliciesApi.PoliciesBindingsList(ctx).Target(appPK).Order(order).PageSize(pageSize).Execute()
 			if err != nil {
 				return false, c.wrap("find the bindings of application "+s.AppSlug, resp, err)
 			}
