@@ -191,14 +191,16 @@ func Apply(ctx context.Context, p *Plan, exec Executor, ids *IDs, obs Observer, 
 // must finish before it starts:
 //   - a create or update waits for the creates of the objects it refers to
 //     (KindSpec.Needs), or, for a kind without Needs, for every create of
-//     its Refs kinds;
+//     its Refs kinds; one that may take what a delete of its own kind
+//     frees (KindSpec.TakesFromDeletes) also waits for those deletes;
 //   - deletes run in reverse dependency order: a delete waits for the
 //     deletes of the kinds after its own in the registry (which lists each
 //     kind after those it refers to: an application's delete, taking its
 //     bindings with it, goes before its group's), for every create and
 //     update of the kinds that refer to its kind, directly or not (an
-//     update may move the last reference away), and for any create or
-//     update of the same object.
+//     update may move the last reference away; a change PartOf its kind
+//     only when it has the same key), and for any create or update of the
+//     same object.
 func Dependencies(cs []Change) [][]int {
 	specs := map[Kind]*KindSpec{}
 	for _, k := range registry {
@@ -242,6 +244,9 @@ func Dependencies(cs []Change) [][]int {
 		case c.Action == Delete:
 			for _, r := range referrers[c.Kind] {
 				for _, j := range byKind[r] {
+					if specs[r].PartOf == c.Kind && cs[j].Key != c.Key {
+						continue // part of another object of this kind
+					}
 					add(j)
 				}
 			}
@@ -256,6 +261,11 @@ func Dependencies(cs []Change) [][]int {
 		case k != nil && k.Needs != nil && c.Spec != nil:
 			for _, ref := range k.Needs(&cs[i]) {
 				if j, ok := created[ref]; ok {
+					add(j)
+				}
+			}
+			if k.TakesFromDeletes != nil && k.TakesFromDeletes(&cs[i]) {
+				for _, j := range deletesOf[c.Kind] {
 					add(j)
 				}
 			}

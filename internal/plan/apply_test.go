@@ -185,3 +185,29 @@ func TestIDsUnknown(t *testing.T) {
 	_, err := NewIDs(&Live{}).Get(KindGroup, "x")
 	assert.EqualError(t, err, `group "x" does not exist in authentik`)
 }
+
+// An application's provider is one-to-one in authentik: a new application
+// taking the provider of one being deleted (a slug renamed in a stack)
+// is created after that delete, or authentik refuses it ("Application with
+// this provider already exists"). The delete does not wait for the new
+// application's access in turn (no cycle: everything runs).
+func TestApplicationTakingAProviderWaitsForApplicationDeletes(t *testing.T) {
+	cs := []Change{
+		appCreate("new", "p"),
+		accessCreate("new", "g"),
+		{Kind: KindApplication, Key: "old", Action: Delete},
+		{Kind: KindAccess, Key: "old", Action: Delete},
+	}
+	deps := Dependencies(cs)
+	assert.Contains(t, deps[0], 2, "the create waits for the delete that frees the provider")
+	assert.NotContains(t, deps[2], 1, "deleting application old waits for no other application's access")
+	rec := &recorder{delay: 5 * time.Millisecond}
+	res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
+	require.Empty(t, res.Failed)
+	require.Empty(t, res.Skipped, "no dependency cycle")
+	pos := map[string]int{}
+	for i, k := range rec.order {
+		pos[k] = i
+	}
+	assert.Less(t, pos["application old"], pos["application new"])
+}

@@ -21,6 +21,8 @@ type AccessSpec struct {
 var accessKind = &KindSpec{
 	Kind: KindAccess,
 	Refs: []Kind{KindApplication, KindGroup},
+	// An access change binds groups to the application of its own key.
+	PartOf: KindApplication,
 	Reads: func(m *manifest.Manifest) Reads {
 		for _, a := range m.Applications {
 			if a.Access != nil {

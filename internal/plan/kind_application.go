@@ -61,6 +61,13 @@ var applicationKind = &KindSpec{
 		}
 		return nil
 	},
+	// authentik keeps one application per provider: an application set to
+	// a provider waits for the applications being deleted, one of which
+	// may hold it (a slug renamed in a stack).
+	TakesFromDeletes: func(c *Change) bool {
+		s, ok := c.Spec.(*ApplicationSpec)
+		return ok && s.Provider != nil && *s.Provider != ""
+	},
 }
 
 func appSlug(a *Application) string { return a.Slug }

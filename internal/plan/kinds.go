@@ -28,6 +28,16 @@ type KindSpec struct {
 	// kind refers to by key, read from its Spec, so that apply starts it as
 	// soon as those exist. Nil: it waits for every create of the Refs kinds.
 	Needs func(c *Change) []string
+	// PartOf, when set, says each change of this kind belongs to the
+	// object of that kind with the same key (an application's access) and
+	// refers to no other object of it: a delete of another object of that
+	// kind does not wait for it.
+	PartOf Kind
+	// TakesFromDeletes reports whether a create or update of this kind may
+	// take something only a delete of its own kind frees, so it waits for
+	// every such delete (an application's provider is one-to-one: a new
+	// application takes it from one being deleted). Nil: never.
+	TakesFromDeletes func(c *Change) bool
 }
 
 // registry is every managed kind, in apply order: each kind comes after the
