@@ -211,3 +211,38 @@ func TestApplicationTakingAProviderWaitsForApplicationDeletes(t *testing.T) {
 	}
 	assert.Less(t, pos["application old"], pos["application new"])
 }
+
+// A dependency cycle would leave its changes "not attempted" with no
+// failure to explain why: a plan with every kind created, updated and
+// deleted (two objects each, every reference between them) has none.
+func TestDependenciesHaveNoCycle(t *testing.T) {
+	specs := func(k Kind, key, other string) any {
+		switch k {
+		case KindGroup:
+			return &GroupSpec{Name: key}
+		case KindScopeMapping:
+			return &ScopeMappingSpec{Name: key}
+		case KindProvider:
+			return &ProviderSpec{Name: key, PropertyMappings: []Reference{Later(KindScopeMapping, other)}}
+		case KindApplication:
+			return &ApplicationSpec{Slug: key, Provider: strp(other)}
+		case KindAccess:
+			return &AccessSpec{AppSlug: key, AddGroups: []string{key, other}}
+		case KindOutpost:
+			return &OutpostSpec{Name: key, AddProviders: []string{key, other}}
+		}
+		return nil
+	}
+	var cs []Change
+	for _, k := range registry {
+		for _, key := range []string{"a", "b"} {
+			other := map[string]string{"a": "b", "b": "a"}[key]
+			cs = append(cs, Change{Kind: k.Kind, Key: key + "-new", Action: Create, Spec: specs(k.Kind, key+"-new", other+"-new")},
+				Change{Kind: k.Kind, Key: key, Action: Update, Spec: specs(k.Kind, key, other+"-new")},
+				Change{Kind: k.Kind, Key: key + "-old", Action: Delete})
+		}
+	}
+	res := Apply(context.Background(), &Plan{Changes: cs}, &recorder{}, NewIDs(&Live{}), nil, 4)
+	assert.Empty(t, res.Skipped)
+	assert.Len(t, res.Done, len(cs))
+}
