@@ -183,6 +183,10 @@ func substituteEnv(sc *scope, n *yaml.Node, key string, diags *Diagnostics) {
 		n.Tag = "!!str"
 		return
 	}
+	if n.Kind == yaml.AliasNode {
+		sc.checkAlias(n, key, diags)
+		return
+	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			substituteEnv(sc, n.Content[i+1], n.Content[i].Value, diags)

@@ -61,12 +61,17 @@ type scope struct {
 	declared map[string]Variable
 	// sensitive collects the values of sensitive variables substituted.
 	sensitive map[string]bool
+	// sensitiveNodes are the scalars a sensitive variable was substituted
+	// into, by variable name: an alias of one elsewhere is checked there.
+	sensitiveNodes map[*yaml.Node]string
+	// aliasSeen memoizes sensitiveUnder.
+	aliasSeen map[aliasVisit]string
 }
 
 // declaredVariables reads and checks the file's variables: section. It is
 // read before any substitution, and is not itself substituted.
 func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagnostics) *scope {
-	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}}
+	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}, sensitiveNodes: map[*yaml.Node]string{}}
 	if root.Kind != yaml.MappingNode {
 		return sc
 	}
@@ -127,7 +132,7 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		diags.add(at, msg)
 		return "", false
 	}
-	if v.Sensitive && (userVisibleKeys[key] || strings.HasPrefix(key, "meta_")) {
+	if v.Sensitive && userVisible(key) {
 		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: authentik shows %s to end users; use it only in fields such as client_secret", name, key, key))
 		return "", false
 	}
@@ -145,8 +150,68 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 	}
 	if v.Sensitive {
 		sc.sensitive[val] = true
+		sc.sensitiveNodes[n] = name
 	}
 	return val, true
+}
+
+// userVisible reports whether authentik shows the field key to end users.
+func userVisible(key string) bool {
+	return userVisibleKeys[key] || strings.HasPrefix(key, "meta_")
+}
+
+// checkAlias reports a sensitive value that an alias (*name) places in a
+// user-visible field: the value was substituted where its anchor (&name)
+// stands, under another key, so lookup's check did not see this one.
+func (sc *scope) checkAlias(alias *yaml.Node, key string, diags *Diagnostics) {
+	if name := sc.sensitiveUnder(alias.Alias, key); name != "" {
+		diags.add(pos(sc.file, alias), fmt.Sprintf("sensitive variable %s cannot be used in %s (through the alias *%s): authentik shows %s to end users; use it only in fields such as client_secret", name, key, alias.Value, key))
+	}
+}
+
+// aliasVisit is one node reached under one key.
+type aliasVisit struct {
+	n   *yaml.Node
+	key string
+}
+
+// sensitiveUnder returns the name of a sensitive variable that n, read as
+// the value of key, puts in a user-visible field ("" for none). Results are
+// kept, so a nest of aliases (a billion laughs) costs no more than the
+// document's size.
+func (sc *scope) sensitiveUnder(n *yaml.Node, key string) string {
+	if n == nil {
+		return ""
+	}
+	if sc.aliasSeen == nil {
+		sc.aliasSeen = map[aliasVisit]string{}
+	}
+	v := aliasVisit{n, key}
+	if name, ok := sc.aliasSeen[v]; ok {
+		return name
+	}
+	sc.aliasSeen[v] = "" // in progress: a cycle finds nothing more
+	name := ""
+	switch n.Kind {
+	case yaml.AliasNode:
+		name = sc.sensitiveUnder(n.Alias, key)
+	case yaml.ScalarNode:
+		if userVisible(key) {
+			name = sc.sensitiveNodes[n]
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content) && name == ""; i += 2 {
+			name = sc.sensitiveUnder(n.Content[i+1], n.Content[i].Value)
+		}
+	default:
+		for _, c := range n.Content {
+			if name = sc.sensitiveUnder(c, key); name != "" {
+				break
+			}
+		}
+	}
+	sc.aliasSeen[v] = name
+	return name
 }
 
 // SensitiveValues returns the values of the sensitive variables the

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,6 +68,13 @@ func TestVariablesAreDeclared(t *testing.T) {
 			yaml: "version: 1\nvariables: {X: {secret: true}}\n",
 			want: []string{`x.yaml:2:17: unknown field "secret" in variable X`},
 		},
+		"sensitive smuggled into a user-visible field by an alias": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &s ${CLIENT_SECRET}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: *s\n",
+			want: []string{`x.yaml:10:22: sensitive variable CLIENT_SECRET cannot be used in meta_launch_url (through the alias *s)`},
+		},
+		"an alias of a sensitive value in a secret field is fine": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &s ${CLIENT_SECRET}\n  - name: q\n    type: oauth2\n    client_secret: *s\n",
+		},
 		"the variables section is not substituted": {
 			yaml: "version: 1\nvariables: {X: {description: \"${Y}\"}}\n",
 		},
@@ -92,4 +101,21 @@ func TestSensitiveValuesAreCollected(t *testing.T) {
 	assert.Equal(t, []string{"s3cret-value"}, m.SensitiveValues())
 	assert.Equal(t, "p-plain", m.Providers[0].Name)
 	assert.True(t, m.Variables["S"].Sensitive)
+}
+
+// TestAliasBombIsRefused feeds a billion laughs (ten levels of nine
+// aliases, 9^10 scalars expanded) whose innermost value is sensitive:
+// the alias check must not expand it, and decoding refuses it.
+func TestAliasBombIsRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nvariables: {S: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &a0 ${S}\ngroups:\n")
+	for i := 1; i <= 10; i++ {
+		refs := strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", ")
+		fmt.Fprintf(&b, "  - name: g%d\n    attributes: {l: &a%d [%s]}\n", i, i, refs)
+	}
+	b.WriteString("applications:\n  - name: a\n    slug: a\n    meta_launch_url: *a10\n")
+	_, ds := Parse("x.yaml", []byte(b.String()), env(map[string]string{"S": "s3cret-value"}))
+	got := ds.err().Error()
+	assert.Contains(t, got, "sensitive variable S cannot be used in meta_launch_url (through the alias *a10)")
+	assert.Contains(t, got, "excessive aliasing")
 }
