@@ -110,7 +110,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
-				diags = append(diags, typeDiagnostic(file, msg))
+				diags = append(diags, sc.hideValue(typeDiagnostic(file, msg)))
 			}
 		} else {
 			diags.add(pos(file, root), yamlMessage(err))

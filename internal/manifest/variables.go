@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -153,6 +154,23 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		sc.sensitiveNodes[n] = name
 	}
 	return val, true
+}
+
+// quotedValue is the value the YAML decoder quotes in a type error
+// ("cannot unmarshal !!str `abc...` into bool").
+var quotedValue = regexp.MustCompile("`[^`]*`")
+
+// hideValue drops the quoted value from a type error on a line where a
+// sensitive variable was substituted: the error is reported before the
+// manifest exists, so before its sensitive values are known to be masked.
+func (sc *scope) hideValue(d Diagnostic) Diagnostic {
+	for n := range sc.sensitiveNodes {
+		if n.Line == d.Pos.Line {
+			d.Msg = quotedValue.ReplaceAllString(d.Msg, "(sensitive)")
+			break
+		}
+	}
+	return d
 }
 
 // userVisible reports whether authentik shows the field key to end users.

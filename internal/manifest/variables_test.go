@@ -119,3 +119,18 @@ func TestAliasBombIsRefused(t *testing.T) {
 	assert.Contains(t, got, "sensitive variable S cannot be used in meta_launch_url (through the alias *a10)")
 	assert.Contains(t, got, "excessive aliasing")
 }
+
+// A sensitive value of the wrong type is reported without its value: the
+// YAML decoder quotes up to 10 bytes of it, and its error comes before the
+// manifest exists (so before its sensitive values can be masked).
+func TestTypeErrorHidesSensitiveValue(t *testing.T) {
+	for _, secret := range []string{"s3cret-value-long", "short-pw"} {
+		y := "version: 1\nvariables: {S: {sensitive: true}, P: {}}\noutposts:\n  - name: o\n    type: proxy\n    exclusive: ${S}\n  - name: p\n    type: proxy\n    exclusive: ${P}\n"
+		m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"S": secret, "P": "plainword"}))
+		require.Nil(t, m)
+		got := ds.err().Error()
+		assert.Contains(t, got, "x.yaml:6:")
+		assert.NotContains(t, got, secret[:7], got)
+		assert.Contains(t, got, "plainword", "a plain value is still quoted")
+	}
+}
