@@ -44,6 +44,62 @@ func reserved(name string) bool {
 	return strings.HasPrefix(strings.ToUpper(name), reservedPrefix) || strings.HasPrefix(strings.ToUpper(name), "PROVISION_")
 }
 
+// The pipeline, not the manifest, may set which variables a manifest can
+// read at all. A manifest from a pull request declares its own variables,
+// so a declaration alone cannot keep it from reading, say, GITHUB_TOKEN
+// and printing it in a plan; these two settings, read from the environment
+// provision runs in (never substitutable themselves), can:
+//
+//   - AllowVarsEnv, when set (even empty), is the complete list of
+//     variables a manifest may declare, besides SensitiveVarsEnv's.
+//   - SensitiveVarsEnv lists variables that are sensitive whatever the
+//     manifest declares (and are allowed).
+//
+// Names are separated by commas or spaces.
+const (
+	AllowVarsEnv     = "PROVISION_ALLOW_VARS"
+	SensitiveVarsEnv = "PROVISION_SENSITIVE_VARS"
+)
+
+// varPolicy is the pipeline's AllowVarsEnv/SensitiveVarsEnv.
+type varPolicy struct {
+	restricted bool
+	allowed    map[string]bool
+	sensitive  map[string]bool
+}
+
+func readVarPolicy(env LookupEnv) varPolicy {
+	list := func(name string) (map[string]bool, bool) {
+		v, ok := env(name)
+		out := map[string]bool{}
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
+			out[f] = true
+		}
+		return out, ok
+	}
+	p := varPolicy{}
+	p.allowed, p.restricted = list(AllowVarsEnv)
+	p.sensitive, _ = list(SensitiveVarsEnv)
+	return p
+}
+
+// check reports why the pipeline does not let a manifest declare name, or "".
+func (p varPolicy) check(name string) string {
+	if !p.restricted || p.allowed[name] || p.sensitive[name] {
+		return ""
+	}
+	allowed := slices.Sorted(maps.Keys(p.allowed))
+	for k := range p.sensitive {
+		allowed = append(allowed, k)
+	}
+	sort.Strings(allowed)
+	list := "none"
+	if len(allowed) > 0 {
+		list = strings.Join(allowed, ", ")
+	}
+	return fmt.Sprintf("variable %s is not allowed here: %s lets a manifest read only %s; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv, list)
+}
+
 // userVisibleKeys are fields authentik shows to end users (the application
 // library, the login and consent pages): a sensitive variable is refused
 // there, since plans could mask it but authentik would show it to everyone.
@@ -73,6 +129,7 @@ type scope struct {
 // read before any substitution, and is not itself substituted.
 func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagnostics) *scope {
 	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}, sensitiveNodes: map[*yaml.Node]string{}}
+	policy := readVarPolicy(env)
 	if root.Kind != yaml.MappingNode {
 		return sc
 	}
@@ -107,6 +164,13 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 				diags.add(pos(file, val), fmt.Sprintf("variable %s: expected {sensitive: true|false, default: \"...\", description: \"...\"}", name))
 				continue
 			}
+		}
+		if why := policy.check(name); why != "" {
+			diags.add(pos(file, key), why)
+			continue
+		}
+		if policy.sensitive[name] {
+			v.Sensitive = true // the pipeline says so, whatever the manifest declares
 		}
 		if v.Sensitive && v.Default != nil {
 			diags.add(pos(file, val), fmt.Sprintf("variable %s is sensitive and has a default: a secret's value does not belong in the manifest; remove the default and set %s in the environment", name, name))

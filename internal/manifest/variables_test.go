@@ -134,3 +134,50 @@ func TestTypeErrorHidesSensitiveValue(t *testing.T) {
 		assert.Contains(t, got, "plainword", "a plain value is still quoted")
 	}
 }
+
+// The pipeline decides what a manifest may read: a manifest from a pull
+// request declares its own variables, so only PROVISION_ALLOW_VARS (set by
+// the pipeline) keeps it from declaring GITHUB_TOKEN and printing it.
+func TestPipelineAllowListAndSensitiveList(t *testing.T) {
+	base := map[string]string{"APP_URL": "https://app.example.com", "GITHUB_TOKEN": "ghp-secret-value", "CLIENT_SECRET": "s3cret-from-env"}
+	leak := "version: 1\nvariables: {APP_URL: {}, GITHUB_TOKEN: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_URL}/${GITHUB_TOKEN}\n"
+	withEnv := func(extra map[string]string) LookupEnv {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return env(m)
+	}
+
+	// Without a list, any declared variable is read (local use).
+	m, ds := Parse("x.yaml", []byte(leak), withEnv(nil))
+	require.Empty(t, ds)
+	assert.Contains(t, *m.Applications[0].MetaLaunchURL, "ghp-secret-value")
+
+	// With one, a variable outside it cannot even be declared.
+	_, ds = Parse("x.yaml", []byte(leak), withEnv(map[string]string{AllowVarsEnv: "APP_URL, WIKI_URL"}))
+	require.Len(t, ds, 2, "%v", ds) // the declaration, then the use of the undeclared variable
+	assert.Equal(t, "x.yaml:2:26: variable GITHUB_TOKEN is not allowed here: PROVISION_ALLOW_VARS lets a manifest read only APP_URL, WIKI_URL; if the manifest should read it, add it there (in the pipeline, not in the manifest)", ds[0].Error())
+	for _, d := range ds {
+		assert.NotContains(t, d.Error(), "ghp-secret-value")
+	}
+
+	// An empty list allows nothing.
+	_, ds = Parse("x.yaml", []byte(leak), withEnv(map[string]string{AllowVarsEnv: ""}))
+	require.NotEmpty(t, ds)
+	assert.Contains(t, ds[0].Error(), "lets a manifest read only none")
+
+	// The sensitive list is allowed, and sensitive whatever the manifest says:
+	// declared plain, it is still refused in a user-visible field and masked.
+	plain := "version: 1\nvariables: {CLIENT_SECRET: {}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${CLIENT_SECRET}\n"
+	m, ds = Parse("x.yaml", []byte(plain), withEnv(map[string]string{AllowVarsEnv: "APP_URL", SensitiveVarsEnv: "CLIENT_SECRET"}))
+	require.Empty(t, ds)
+	assert.Equal(t, []string{"s3cret-from-env"}, m.SensitiveValues())
+	visible := "version: 1\nvariables: {CLIENT_SECRET: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: https://x.example.com/${CLIENT_SECRET}\n"
+	_, ds = Parse("x.yaml", []byte(visible), withEnv(map[string]string{SensitiveVarsEnv: "CLIENT_SECRET"}))
+	require.NotEmpty(t, ds)
+	assert.Contains(t, ds[0].Error(), "sensitive variable CLIENT_SECRET cannot be used in meta_launch_url")
+}
