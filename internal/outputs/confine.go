@@ -60,6 +60,13 @@ func Confine(base, file string, allowAbs bool) (Target, error) {
 	}
 	rel = filepath.Clean(rel)
 	parts := strings.Split(rel, string(filepath.Separator))
+	for _, p := range parts {
+		// A manifest at a repository's root would otherwise reach the
+		// repository's own configuration (hooks, remotes) with its outputs.
+		if strings.EqualFold(p, ".git") {
+			return Target{}, fmt.Errorf("file %s is inside .git: outputs never write into a repository's metadata", file)
+		}
+	}
 	at := base
 	for i, p := range parts {
 		at = filepath.Join(at, p)

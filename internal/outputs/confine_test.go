@@ -36,6 +36,8 @@ func TestConfine(t *testing.T) {
 		{name: "AbsoluteRefused", file: filepath.Join(base, "a.env"), err: "absolute path"},
 		{name: "AbsoluteInsideOutputDir", file: filepath.Join(base, "a.env"), allowAbs: true, rel: "a.env"},
 		{name: "AbsoluteOutsideOutputDir", file: filepath.Join(outside, "a.env"), allowAbs: true, err: "outside the output directory"},
+		{name: "GitConfig", file: ".git/config", err: "inside .git"},
+		{name: "GitHook", file: "sub/.GIT/hooks/pre-commit", err: "inside .git"},
 		{name: "SymlinkFinal", file: "link.env", err: "symbolic link"},
 		{name: "SymlinkParentEscape", file: "linkdir/victim", err: "symbolic link"},
 		{name: "SymlinkParentInside", file: "inner/ok.env", err: "symbolic link"},
