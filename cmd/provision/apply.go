@@ -117,7 +117,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	if saved != nil {
-		if err := checkSavedPlan(saved, st, o.Path); err != nil {
+		if err := checkSavedPlan(o.io, saved, st, o.Path); err != nil {
 			return err
 		}
 	}

@@ -55,6 +55,9 @@ ID and secret and endpoints (OIDC_*); for LDAP the base DN (LDAP_*).
 }
 
 func (o *envOptions) run(ctx context.Context) error {
+	if o.Out == "-" {
+		o.Out = "" // standard output, as without --out
+	}
 	needs := func(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
 		if hasOutputs(a) {
 			return outputReads()(m, a)
@@ -118,7 +121,8 @@ func (o *envOptions) run(ctx context.Context) error {
 	for i, r := range rs {
 		var keep *outputs.Target
 		if o.Out != "" {
-			t, err := outputs.Confine(filepath.Dir(o.Out), filepath.Base(o.Out), false)
+			// "./-": a file named "-" (Confine reads a bare "-" as stdout).
+			t, err := outputs.Confine(filepath.Dir(o.Out), "."+string(filepath.Separator)+filepath.Base(o.Out), false)
 			if err != nil {
 				return err
 			}

@@ -165,6 +165,17 @@ func TestEnvCommand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
+	// A file named "-" is a file; --out - alone is standard output.
+	dash := filepath.Join(t.TempDir(), "-")
+	r = c.run("env", "-f", path, "--app", "librechat", "--out", dash)
+	require.Equal(t, exitOK, r.code, r.err)
+	info, err = os.Stat(dash)
+	require.NoError(t, err, "the file named - is written")
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	r = c.run("env", "-f", path, "--app", "librechat", "--out", "-")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "OPENID_CALLBACK_URL=/oauth/openid/callback\n")
+
 	r = c.run("env", "-f", path, "--app", "nope")
 	assert.Contains(t, r.err, `no application with slug "nope"`)
 }

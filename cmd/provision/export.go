@@ -58,7 +58,8 @@ to supply them; their absence is not a change. What a manifest cannot express
 				_, err := o.io.Out.Write(res.YAML)
 				return err
 			}
-			return dotenv.WriteFileAtomic(o.Output, res.YAML, 0o644)
+			// The file gets what stdout would: masked by the run's redactor.
+			return dotenv.WriteFileAtomic(o.Output, []byte(mask(o.io)(string(res.YAML))), 0o644)
 		},
 	}
 	o.conn.register(cmd)

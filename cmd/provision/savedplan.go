@@ -16,7 +16,7 @@ func savePlan(streams IOStreams, st *state, manifestPath, out string) error {
 		return err
 	}
 	f := planfile.New(planfile.Inputs{
-		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(),
+		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(), Mask: mask(streams),
 	}, out, "provision/"+version)
 	if err := f.Write(out); err != nil {
 		return err
@@ -37,12 +37,19 @@ func readSavedPlan(path string) (*planfile.File, error) {
 
 // checkSavedPlan refuses a saved plan that no longer matches the manifest
 // or authentik (see planfile.File.Check).
-func checkSavedPlan(f *planfile.File, st *state, manifestPath string) error {
+func checkSavedPlan(streams IOStreams, f *planfile.File, st *state, manifestPath string) error {
 	digest, err := manifest.Digest(manifestPath)
 	if err != nil {
 		return err
 	}
 	return f.Check(planfile.Inputs{
-		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(),
+		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(), Mask: mask(streams),
 	})
+}
+
+// mask is the run's redactor as a function, for what is written to files
+// rather than printed (URL userinfo, the token, sensitive values, client
+// secrets read).
+func mask(streams IOStreams) func(string) string {
+	return streams.Redactor.String // a nil Redactor still masks URL userinfo
 }

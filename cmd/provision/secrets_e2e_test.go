@@ -42,6 +42,7 @@ groups:
     attributes:
       webhook: "https://hooks.example.com/${GRAFANA_SECRET}"
       api_password: literal-password-value
+      homepage: https://chat.example.com/home
 scope_mappings:
   - name: "roles: group names"
     scope_name: roles
@@ -131,8 +132,21 @@ func hygieneRun(t *testing.T) []leak {
 	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
 		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
 	require.NoError(t, err)
+	// A credential in a URL that authentik holds (an admin's), shown as the
+	// value before the change.
+	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
+		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old", "homepage": "https://viewer:" + hygienePassword + "@chat.example.com/home"}}).Execute()
+	require.NoError(t, err)
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode")
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "json")
+	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "markdown")
+	savedPlan := filepath.Join(dir, "saved.plan")
+	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "--out", savedPlan)
+	step(exitOK, "export", "--all", "--out", filepath.Join(dir, "export.yaml"))
+	step(exitOK, "apply", savedPlan, "-o", "json")
+	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
+		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
+	require.NoError(t, err)
 	// The HTTP debug log, by flag and by environment: every request of an
 	// apply that reads the client secrets and writes the sensitive value.
 	c.env["PROVISION_DEBUG"] = "1"
@@ -169,12 +183,25 @@ func hygieneRun(t *testing.T) []leak {
 	step(exitError, "plan", "-f", mf)
 	c.env["AUTHENTIK_URL"] = "ftp://admin:" + hygienePassword + "@host"
 	step(exitError, "plan", "-f", mf)
+	c.env["AUTHENTIK_URL"] = "http://admin:" + hygienePassword + " x@host"
+	step(exitError, "plan", "-f", mf)
+	c.env["AUTHENTIK_URL"] = "http://admin:" + hygienePassword + "@@127.0.0.1:1"
+	step(exitError, "plan", "-f", mf)
 	c.env["AUTHENTIK_URL"] = withUserinfo
 	c.env["AUTHENTIK_TOKEN"] = hygieneToken + "-wrong"
 	step(exitError, "plan", "-f", mf)
 	c.env["AUTHENTIK_TOKEN"] = hygieneToken
 
 	// Files: the .env holds its client secret, and never the others.
+	b, err := os.ReadFile(savedPlan)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "attributes.homepage")
+	scan("saved.plan", string(b))
+	// export writes what authentik holds: a value that a manifest declared
+	// sensitive is, to export, an attribute like any other.
+	b, err = os.ReadFile(filepath.Join(dir, "export.yaml"))
+	require.NoError(t, err)
+	scan("export.yaml", string(b), "sensitive variable")
 	for _, f := range []string{"librechat.env", "out.env"} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		require.NoError(t, err)

@@ -39,3 +39,27 @@ applications:
 	assert.Zero(t, c.emu.Writes(), "nothing was written")
 	assert.Empty(t, apiList(t, c, "core/applications/?slug=leaky&superuser_full_list=true"), "nothing was written")
 }
+
+// With the pipeline's allow-list set, a pull request's manifest cannot
+// declare another runner variable to print it.
+func TestPipelineAllowListStopsOtherVariables(t *testing.T) {
+	c := newCLI(t)
+	c.env["GITHUB_TOKEN"] = "ghp-runner-secret-value"
+	c.env["PROVISION_ALLOW_VARS"] = "LIBRECHAT_URL"
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`version: 1
+variables:
+  GITHUB_TOKEN: {}
+applications:
+  - name: Leaky
+    slug: leaky
+    meta_description: ${GITHUB_TOKEN}
+`), 0o600))
+	for _, args := range [][]string{{"validate", "-f", path}, {"plan", "-f", path, "-o", "markdown"}} {
+		r := c.run(args...)
+		assert.Equal(t, exitError, r.code, "%v", args)
+		assert.Contains(t, r.out+r.err, "variable GITHUB_TOKEN is not allowed here: PROVISION_ALLOW_VARS lets a manifest read only LIBRECHAT_URL", "%v", args)
+		assert.NotContains(t, r.out+r.err, "ghp-runner-secret-value", "%v", args)
+	}
+	assert.Zero(t, c.emu.Writes())
+}

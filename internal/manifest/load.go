@@ -110,7 +110,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
-				diags = append(diags, typeDiagnostic(file, msg))
+				diags = append(diags, sc.hideValue(typeDiagnostic(file, msg)))
 			}
 		} else {
 			diags.add(pos(file, root), yamlMessage(err))
@@ -181,6 +181,10 @@ func substituteEnv(sc *scope, n *yaml.Node, key string, diags *Diagnostics) {
 		}
 		// A substituted plain scalar is a string, whatever it looks like.
 		n.Tag = "!!str"
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		sc.checkAlias(n, key, diags)
 		return
 	}
 	if n.Kind == yaml.MappingNode {

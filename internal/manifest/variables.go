@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -43,6 +44,62 @@ func reserved(name string) bool {
 	return strings.HasPrefix(strings.ToUpper(name), reservedPrefix) || strings.HasPrefix(strings.ToUpper(name), "PROVISION_")
 }
 
+// The pipeline, not the manifest, may set which variables a manifest can
+// read at all. A manifest from a pull request declares its own variables,
+// so a declaration alone cannot keep it from reading, say, GITHUB_TOKEN
+// and printing it in a plan; these two settings, read from the environment
+// provision runs in (never substitutable themselves), can:
+//
+//   - AllowVarsEnv, when set (even empty), is the complete list of
+//     variables a manifest may declare, besides SensitiveVarsEnv's.
+//   - SensitiveVarsEnv lists variables that are sensitive whatever the
+//     manifest declares (and are allowed).
+//
+// Names are separated by commas or spaces.
+const (
+	AllowVarsEnv     = "PROVISION_ALLOW_VARS"
+	SensitiveVarsEnv = "PROVISION_SENSITIVE_VARS"
+)
+
+// varPolicy is the pipeline's AllowVarsEnv/SensitiveVarsEnv.
+type varPolicy struct {
+	restricted bool
+	allowed    map[string]bool
+	sensitive  map[string]bool
+}
+
+func readVarPolicy(env LookupEnv) varPolicy {
+	list := func(name string) (map[string]bool, bool) {
+		v, ok := env(name)
+		out := map[string]bool{}
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
+			out[f] = true
+		}
+		return out, ok
+	}
+	p := varPolicy{}
+	p.allowed, p.restricted = list(AllowVarsEnv)
+	p.sensitive, _ = list(SensitiveVarsEnv)
+	return p
+}
+
+// check reports why the pipeline does not let a manifest declare name, or "".
+func (p varPolicy) check(name string) string {
+	if !p.restricted || p.allowed[name] || p.sensitive[name] {
+		return ""
+	}
+	allowed := slices.Sorted(maps.Keys(p.allowed))
+	for k := range p.sensitive {
+		allowed = append(allowed, k)
+	}
+	sort.Strings(allowed)
+	list := "none"
+	if len(allowed) > 0 {
+		list = strings.Join(allowed, ", ")
+	}
+	return fmt.Sprintf("variable %s is not allowed here: %s lets a manifest read only %s; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv, list)
+}
+
 // userVisibleKeys are fields authentik shows to end users (the application
 // library, the login and consent pages): a sensitive variable is refused
 // there, since plans could mask it but authentik would show it to everyone.
@@ -61,12 +118,18 @@ type scope struct {
 	declared map[string]Variable
 	// sensitive collects the values of sensitive variables substituted.
 	sensitive map[string]bool
+	// sensitiveNodes are the scalars a sensitive variable was substituted
+	// into, by variable name: an alias of one elsewhere is checked there.
+	sensitiveNodes map[*yaml.Node]string
+	// aliasSeen memoizes sensitiveUnder.
+	aliasSeen map[aliasVisit]string
 }
 
 // declaredVariables reads and checks the file's variables: section. It is
 // read before any substitution, and is not itself substituted.
 func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagnostics) *scope {
-	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}}
+	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}, sensitiveNodes: map[*yaml.Node]string{}}
+	policy := readVarPolicy(env)
 	if root.Kind != yaml.MappingNode {
 		return sc
 	}
@@ -102,6 +165,13 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 				continue
 			}
 		}
+		if why := policy.check(name); why != "" {
+			diags.add(pos(file, key), why)
+			continue
+		}
+		if policy.sensitive[name] {
+			v.Sensitive = true // the pipeline says so, whatever the manifest declares
+		}
 		if v.Sensitive && v.Default != nil {
 			diags.add(pos(file, val), fmt.Sprintf("variable %s is sensitive and has a default: a secret's value does not belong in the manifest; remove the default and set %s in the environment", name, name))
 		}
@@ -127,7 +197,7 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		diags.add(at, msg)
 		return "", false
 	}
-	if v.Sensitive && (userVisibleKeys[key] || strings.HasPrefix(key, "meta_")) {
+	if v.Sensitive && userVisible(key) {
 		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: authentik shows %s to end users; use it only in fields such as client_secret", name, key, key))
 		return "", false
 	}
@@ -145,8 +215,85 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 	}
 	if v.Sensitive {
 		sc.sensitive[val] = true
+		sc.sensitiveNodes[n] = name
 	}
 	return val, true
+}
+
+// quotedValue is the value the YAML decoder quotes in a type error
+// ("cannot unmarshal !!str `abc...` into bool").
+var quotedValue = regexp.MustCompile("`[^`]*`")
+
+// hideValue drops the quoted value from a type error on a line where a
+// sensitive variable was substituted: the error is reported before the
+// manifest exists, so before its sensitive values are known to be masked.
+func (sc *scope) hideValue(d Diagnostic) Diagnostic {
+	for n := range sc.sensitiveNodes {
+		if n.Line == d.Pos.Line {
+			d.Msg = quotedValue.ReplaceAllString(d.Msg, "(sensitive)")
+			break
+		}
+	}
+	return d
+}
+
+// userVisible reports whether authentik shows the field key to end users.
+func userVisible(key string) bool {
+	return userVisibleKeys[key] || strings.HasPrefix(key, "meta_")
+}
+
+// checkAlias reports a sensitive value that an alias (*name) places in a
+// user-visible field: the value was substituted where its anchor (&name)
+// stands, under another key, so lookup's check did not see this one.
+func (sc *scope) checkAlias(alias *yaml.Node, key string, diags *Diagnostics) {
+	if name := sc.sensitiveUnder(alias.Alias, key); name != "" {
+		diags.add(pos(sc.file, alias), fmt.Sprintf("sensitive variable %s cannot be used in %s (through the alias *%s): authentik shows %s to end users; use it only in fields such as client_secret", name, key, alias.Value, key))
+	}
+}
+
+// aliasVisit is one node reached under one key.
+type aliasVisit struct {
+	n   *yaml.Node
+	key string
+}
+
+// sensitiveUnder returns the name of a sensitive variable that n, read as
+// the value of key, puts in a user-visible field ("" for none). Results are
+// kept, so a nest of aliases (a billion laughs) costs no more than the
+// document's size.
+func (sc *scope) sensitiveUnder(n *yaml.Node, key string) string {
+	if n == nil {
+		return ""
+	}
+	if sc.aliasSeen == nil {
+		sc.aliasSeen = map[aliasVisit]string{}
+	}
+	v := aliasVisit{n, key}
+	if name, ok := sc.aliasSeen[v]; ok {
+		return name
+	}
+	sc.aliasSeen[v] = "" // in progress: a cycle finds nothing more
+	name := ""
+	switch n.Kind {
+	case yaml.AliasNode:
+		name = sc.sensitiveUnder(n.Alias, key)
+	case yaml.ScalarNode:
+		if userVisible(key) {
+			name = sc.sensitiveNodes[n]
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content) && name == ""; i += 2 {
+			name = sc.sensitiveUnder(n.Content[i+1], n.Content[i].Value)
+		}
+	default:
+		for _, c := range n.Content {
+			if name = sc.sensitiveUnder(c, key); name != "" {
+				break
+			}
+		}
+	}
+	sc.aliasSeen[v] = name
+	return name
 }
 
 // SensitiveValues returns the values of the sensitive variables the

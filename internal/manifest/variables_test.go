@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,6 +68,13 @@ func TestVariablesAreDeclared(t *testing.T) {
 			yaml: "version: 1\nvariables: {X: {secret: true}}\n",
 			want: []string{`x.yaml:2:17: unknown field "secret" in variable X`},
 		},
+		"sensitive smuggled into a user-visible field by an alias": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &s ${CLIENT_SECRET}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: *s\n",
+			want: []string{`x.yaml:10:22: sensitive variable CLIENT_SECRET cannot be used in meta_launch_url (through the alias *s)`},
+		},
+		"an alias of a sensitive value in a secret field is fine": {
+			yaml: "version: 1\nvariables: {CLIENT_SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &s ${CLIENT_SECRET}\n  - name: q\n    type: oauth2\n    client_secret: *s\n",
+		},
 		"the variables section is not substituted": {
 			yaml: "version: 1\nvariables: {X: {description: \"${Y}\"}}\n",
 		},
@@ -92,4 +101,83 @@ func TestSensitiveValuesAreCollected(t *testing.T) {
 	assert.Equal(t, []string{"s3cret-value"}, m.SensitiveValues())
 	assert.Equal(t, "p-plain", m.Providers[0].Name)
 	assert.True(t, m.Variables["S"].Sensitive)
+}
+
+// TestAliasBombIsRefused feeds a billion laughs (ten levels of nine
+// aliases, 9^10 scalars expanded) whose innermost value is sensitive:
+// the alias check must not expand it, and decoding refuses it.
+func TestAliasBombIsRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nvariables: {S: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &a0 ${S}\ngroups:\n")
+	for i := 1; i <= 10; i++ {
+		refs := strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", ")
+		fmt.Fprintf(&b, "  - name: g%d\n    attributes: {l: &a%d [%s]}\n", i, i, refs)
+	}
+	b.WriteString("applications:\n  - name: a\n    slug: a\n    meta_launch_url: *a10\n")
+	_, ds := Parse("x.yaml", []byte(b.String()), env(map[string]string{"S": "s3cret-value"}))
+	got := ds.err().Error()
+	assert.Contains(t, got, "sensitive variable S cannot be used in meta_launch_url (through the alias *a10)")
+	assert.Contains(t, got, "excessive aliasing")
+}
+
+// A sensitive value of the wrong type is reported without its value: the
+// YAML decoder quotes up to 10 bytes of it, and its error comes before the
+// manifest exists (so before its sensitive values can be masked).
+func TestTypeErrorHidesSensitiveValue(t *testing.T) {
+	for _, secret := range []string{"s3cret-value-long", "short-pw"} {
+		y := "version: 1\nvariables: {S: {sensitive: true}, P: {}}\noutposts:\n  - name: o\n    type: proxy\n    exclusive: ${S}\n  - name: p\n    type: proxy\n    exclusive: ${P}\n"
+		m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"S": secret, "P": "plainword"}))
+		require.Nil(t, m)
+		got := ds.err().Error()
+		assert.Contains(t, got, "x.yaml:6:")
+		assert.NotContains(t, got, secret[:7], got)
+		assert.Contains(t, got, "plainword", "a plain value is still quoted")
+	}
+}
+
+// The pipeline decides what a manifest may read: a manifest from a pull
+// request declares its own variables, so only PROVISION_ALLOW_VARS (set by
+// the pipeline) keeps it from declaring GITHUB_TOKEN and printing it.
+func TestPipelineAllowListAndSensitiveList(t *testing.T) {
+	base := map[string]string{"APP_URL": "https://app.example.com", "GITHUB_TOKEN": "ghp-secret-value", "CLIENT_SECRET": "s3cret-from-env"}
+	leak := "version: 1\nvariables: {APP_URL: {}, GITHUB_TOKEN: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_URL}/${GITHUB_TOKEN}\n"
+	withEnv := func(extra map[string]string) LookupEnv {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return env(m)
+	}
+
+	// Without a list, any declared variable is read (local use).
+	m, ds := Parse("x.yaml", []byte(leak), withEnv(nil))
+	require.Empty(t, ds)
+	assert.Contains(t, *m.Applications[0].MetaLaunchURL, "ghp-secret-value")
+
+	// With one, a variable outside it cannot even be declared.
+	_, ds = Parse("x.yaml", []byte(leak), withEnv(map[string]string{AllowVarsEnv: "APP_URL, WIKI_URL"}))
+	require.Len(t, ds, 2, "%v", ds) // the declaration, then the use of the undeclared variable
+	assert.Equal(t, "x.yaml:2:26: variable GITHUB_TOKEN is not allowed here: PROVISION_ALLOW_VARS lets a manifest read only APP_URL, WIKI_URL; if the manifest should read it, add it there (in the pipeline, not in the manifest)", ds[0].Error())
+	for _, d := range ds {
+		assert.NotContains(t, d.Error(), "ghp-secret-value")
+	}
+
+	// An empty list allows nothing.
+	_, ds = Parse("x.yaml", []byte(leak), withEnv(map[string]string{AllowVarsEnv: ""}))
+	require.NotEmpty(t, ds)
+	assert.Contains(t, ds[0].Error(), "lets a manifest read only none")
+
+	// The sensitive list is allowed, and sensitive whatever the manifest says:
+	// declared plain, it is still refused in a user-visible field and masked.
+	plain := "version: 1\nvariables: {CLIENT_SECRET: {}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${CLIENT_SECRET}\n"
+	m, ds = Parse("x.yaml", []byte(plain), withEnv(map[string]string{AllowVarsEnv: "APP_URL", SensitiveVarsEnv: "CLIENT_SECRET"}))
+	require.Empty(t, ds)
+	assert.Equal(t, []string{"s3cret-from-env"}, m.SensitiveValues())
+	visible := "version: 1\nvariables: {CLIENT_SECRET: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: https://x.example.com/${CLIENT_SECRET}\n"
+	_, ds = Parse("x.yaml", []byte(visible), withEnv(map[string]string{SensitiveVarsEnv: "CLIENT_SECRET"}))
+	require.NotEmpty(t, ds)
+	assert.Contains(t, ds[0].Error(), "sensitive variable CLIENT_SECRET cannot be used in meta_launch_url")
 }

@@ -60,6 +60,13 @@ func Confine(base, file string, allowAbs bool) (Target, error) {
 	}
 	rel = filepath.Clean(rel)
 	parts := strings.Split(rel, string(filepath.Separator))
+	for _, p := range parts {
+		// A manifest at a repository's root would otherwise reach the
+		// repository's own configuration (hooks, remotes) with its outputs.
+		if strings.EqualFold(p, ".git") {
+			return Target{}, fmt.Errorf("file %s is inside .git: outputs never write into a repository's metadata", file)
+		}
+	}
 	at := base
 	for i, p := range parts {
 		at = filepath.Join(at, p)
@@ -83,12 +90,20 @@ func Confine(base, file string, allowAbs bool) (Target, error) {
 	return Target{Base: base, Rel: rel}, nil
 }
 
+// recheck confines the target again just before it is used. Rel is given
+// as "./Rel", so a file named "-" is checked as a file, not taken for
+// standard output.
+func (t Target) recheck() error {
+	_, err := Confine(t.Base, "."+string(filepath.Separator)+t.Rel, false)
+	return err
+}
+
 // read returns the target's content, nil when it does not exist.
 func (t Target) read() ([]byte, error) {
 	if t.Stdout {
 		return nil, nil
 	}
-	if _, err := Confine(t.Base, t.Rel, false); err != nil {
+	if err := t.recheck(); err != nil {
 		return nil, err
 	}
 	r, err := os.OpenRoot(t.Base)
@@ -120,7 +135,7 @@ func (t Target) exists() bool {
 // write replaces the target atomically (a temporary file in the same
 // directory, synced, mode 0600, renamed over it), inside its base.
 func (t Target) write(data []byte) (err error) {
-	if _, err := Confine(t.Base, t.Rel, false); err != nil {
+	if err := t.recheck(); err != nil {
 		return err
 	}
 	r, err := os.OpenRoot(t.Base)

@@ -36,6 +36,8 @@ func TestConfine(t *testing.T) {
 		{name: "AbsoluteRefused", file: filepath.Join(base, "a.env"), err: "absolute path"},
 		{name: "AbsoluteInsideOutputDir", file: filepath.Join(base, "a.env"), allowAbs: true, rel: "a.env"},
 		{name: "AbsoluteOutsideOutputDir", file: filepath.Join(outside, "a.env"), allowAbs: true, err: "outside the output directory"},
+		{name: "GitConfig", file: ".git/config", err: "inside .git"},
+		{name: "GitHook", file: "sub/.GIT/hooks/pre-commit", err: "inside .git"},
 		{name: "SymlinkFinal", file: "link.env", err: "symbolic link"},
 		{name: "SymlinkParentEscape", file: "linkdir/victim", err: "symbolic link"},
 		{name: "SymlinkParentInside", file: "inner/ok.env", err: "symbolic link"},
@@ -78,4 +80,24 @@ func TestWriteDoesNotEscapeThroughASymlink(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 	entries, _ := os.ReadDir(base)
 	assert.Len(t, entries, 2, "no temporary file left behind")
+}
+
+// A file named "-" (given as ./-) is a file, and is checked as one when it
+// is read and written: a symbolic link there is refused.
+func TestDashFileIsAFile(t *testing.T) {
+	base, outside := t.TempDir(), t.TempDir()
+	tgt, err := Confine(base, "./-", false)
+	require.NoError(t, err)
+	require.False(t, tgt.Stdout)
+	require.NoError(t, tgt.write([]byte("A=1\n")))
+	b, err := os.ReadFile(filepath.Join(base, "-"))
+	require.NoError(t, err)
+	assert.Equal(t, "A=1\n", string(b))
+
+	require.NoError(t, os.Remove(filepath.Join(base, "-")))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "victim"), []byte("x"), 0o600))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "victim"), filepath.Join(base, "-")))
+	_, err = tgt.read()
+	require.ErrorContains(t, err, "symbolic link")
+	require.ErrorContains(t, tgt.write([]byte("A=2\n")), "symbolic link")
 }

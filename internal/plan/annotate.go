@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -104,11 +105,30 @@ func showsAny(v any, values []string) bool {
 	}
 	s := fmt.Sprint(v)
 	for _, x := range values {
-		if x != "" && strings.Contains(s, x) {
-			return true
+		if x == "" {
+			continue
+		}
+		// Objects and lists are shown as JSON text, where the value
+		// appears escaped ("\"", "\\", "\u003c").
+		for _, form := range []string{x, jsonEscaped(x, true), jsonEscaped(x, false)} {
+			if strings.Contains(s, form) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// jsonEscaped is s as it appears inside a JSON string.
+func jsonEscaped(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	if enc.Encode(s) != nil {
+		return s
+	}
+	out := bytes.TrimSpace(b.Bytes())
+	return string(out[1 : len(out)-1])
 }
 
 // RunsOnServer reports whether the change sets code that runs on the

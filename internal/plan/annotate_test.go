@@ -13,13 +13,14 @@ import (
 // secret-looking free-form keys are sensitive; expressions run on the server.
 func TestAnnotate(t *testing.T) {
 	y := `version: 1
-variables: {HOOK_SECRET: {sensitive: true}, PLAIN: {}}
+variables: {HOOK_SECRET: {sensitive: true}, PLAIN: {}, QUOTED: {sensitive: true}}
 groups:
   - name: users
     attributes:
       api_password: hunter2-literal
       color: ${PLAIN}
       webhook: "https://hooks.example.com/${HOOK_SECRET}"
+      nested: {note: "${QUOTED}"}
 scope_mappings:
   - name: roles
     scope_name: roles
@@ -33,7 +34,7 @@ providers:
       - url: https://chat.example.com/cb?k=${HOOK_SECRET}
 `
 	m, ds := manifest.Parse("m.yaml", []byte(y), func(k string) (string, bool) {
-		return map[string]string{"HOOK_SECRET": "hook-s3cret", "PLAIN": "blue"}[k], true
+		return map[string]string{"HOOK_SECRET": "hook-s3cret", "PLAIN": "blue", "QUOTED": `say "hi" <s3cret>`}[k], true
 	})
 	require.Empty(t, ds)
 	require.NoError(t, m.Validate(nil))
@@ -51,6 +52,7 @@ providers:
 		"group attributes.api_password": true,  // key looks secret
 		"group attributes.webhook":      true,  // holds a sensitive variable
 		"group attributes.color":        false, // plain variable
+		"group attributes.nested":       true,  // a sensitive variable JSON-escaped inside an object
 		"provider redirect_uris":        true,  // sensitive variable inside a list
 		"provider client_id":            false,
 		"scope mapping expression":      false,

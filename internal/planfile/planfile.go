@@ -83,6 +83,10 @@ type Inputs struct {
 	ManifestPath   string
 	ManifestDigest string
 	Server         string
+	// Mask, when set, masks secrets in display values (the run's
+	// redactor: the file is written beside, not through, its streams).
+	// Apply masks the plan it computes the same way before comparing.
+	Mask func(string) string
 }
 
 // New builds the saved plan; file is where it will be written (for
@@ -95,14 +99,14 @@ func New(in Inputs, file, createdBy string) *File {
 		CreatedBy:     createdBy,
 		Server:        in.Server,
 		Manifest:      Manifest{Path: filepath.ToSlash(in.ManifestPath), Digest: in.ManifestDigest},
-		Changes:       changes(in.Plan, in.Live),
+		Changes:       changes(in.Plan, in.Live, in.Mask),
 		Live:          plan.Fingerprints(in.Live),
 	}
 	f.Summary.Add, f.Summary.Change, f.Summary.Destroy = in.Plan.Summary()
 	return f
 }
 
-func changes(p *plan.Plan, live *plan.Live) []Change {
+func changes(p *plan.Plan, live *plan.Live, mask func(string) string) []Change {
 	out := []Change{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
@@ -116,7 +120,34 @@ func changes(p *plan.Plan, live *plan.Live) []Change {
 		}
 		out = append(out, sc)
 	}
-	return normalize(out)
+	out = normalize(out)
+	if mask != nil {
+		for i := range out {
+			for j := range out[i].Fields {
+				f := &out[i].Fields[j]
+				f.Before, f.After = maskAny(f.Before, mask), maskAny(f.After, mask)
+			}
+		}
+	}
+	return out
+}
+
+// maskAny masks every string in a display value (normalized JSON: string,
+// []any, map[string]any, numbers, bools).
+func maskAny(v any, mask func(string) string) any {
+	switch t := v.(type) {
+	case string:
+		return mask(t)
+	case []any:
+		for i := range t {
+			t[i] = maskAny(t[i], mask)
+		}
+	case map[string]any:
+		for k, x := range t {
+			t[k] = maskAny(x, mask)
+		}
+	}
+	return v
 }
 
 // normalize passes changes through JSON, so display values compare the
@@ -223,7 +254,7 @@ func (f *File) Check(now Inputs) error {
 			}
 		}
 	}
-	got := changes(now.Plan, now.Live)
+	got := changes(now.Plan, now.Live, now.Mask)
 	if d := firstDifference(f.Changes, got); d != "" {
 		return &StaleError{Reason: "computed now, the plan differs (" + d + ")"}
 	}

@@ -63,3 +63,21 @@ func TestReadRefusesOtherFiles(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), `format "0"`), err)
 }
+
+// Display values are masked in the file the way the run's output is (URL
+// userinfo here), and apply, masking its plan the same way, still finds
+// the saved plan current.
+func TestMaskedValues(t *testing.T) {
+	in := inputs("new-secret", "https://x")
+	in.Plan.Changes[0].Fields = append(in.Plan.Changes[0].Fields, plan.FieldChange{Field: "attributes.hook", Before: "https://u:pw-in-url@old", After: []string{"smtp://u:pw-in-url@new"}})
+	in.Mask = func(s string) string { return strings.ReplaceAll(s, "u:pw-in-url@", "(sensitive)@") }
+	path := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, New(in, path, "provision/test").Write(path))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "pw-in-url")
+	assert.Contains(t, string(data), "smtp://(sensitive)@new")
+	f, err := Read(path)
+	require.NoError(t, err)
+	assert.NoError(t, f.Check(in))
+}

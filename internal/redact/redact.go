@@ -7,10 +7,14 @@
 package redact
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -41,15 +45,55 @@ func (r *Redactor) Add(values ...string) {
 	changed := false
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) < minLen || slices.Contains(r.secrets, v) || slices.Contains(r.allowed, v) {
+		if len(v) < minLen || slices.Contains(r.allowed, v) {
 			continue
 		}
-		r.secrets = append(r.secrets, v)
-		changed = true
+		for _, form := range forms(v) {
+			if len(form) < minLen || slices.Contains(r.secrets, form) || slices.Contains(r.allowed, form) {
+				continue
+			}
+			r.secrets = append(r.secrets, form)
+			changed = true
+		}
 	}
 	if changed {
 		r.rebuild()
 	}
+}
+
+// forms returns v and the forms output gives it: JSON-escaped (with and
+// without HTML escaping), Go-quoted, percent-encoded (query and path), and
+// each line of a multi-line value (printed on lines of their own, such as
+// a plan's multi-line diff).
+func forms(v string) []string {
+	out := []string{v}
+	add := func(f string) {
+		if f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if b, err := json.Marshal(v); err == nil {
+		add(string(b[1 : len(b)-1]))
+	}
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) == nil {
+		b := bytes.TrimSpace(plain.Bytes())
+		add(string(b[1 : len(b)-1]))
+	}
+	q := strconv.Quote(v)
+	add(q[1 : len(q)-1])
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
+	if strings.Contains(v, "\n") {
+		for _, line := range strings.Split(v, "\n") {
+			if line = strings.TrimSpace(line); len(line) >= minLen && !strings.HasPrefix(line, "-----") {
+				add(line)
+			}
+		}
+	}
+	return out
 }
 
 // Allow exempts values from masking for the rest of the run, even when
@@ -65,12 +109,7 @@ func (r *Redactor) Allow(values ...string) {
 			continue
 		}
 		r.allowed = append(r.allowed, v)
-		for i, s := range r.secrets {
-			if s == v {
-				r.secrets = append(r.secrets[:i], r.secrets[i+1:]...)
-				break
-			}
-		}
+		r.secrets = slices.DeleteFunc(r.secrets, func(s string) bool { return s == v })
 	}
 	r.rebuild()
 }
@@ -107,9 +146,22 @@ func (r *Redactor) Disable() {
 	r.mu.Unlock()
 }
 
-// userinfoRE matches scheme://userinfo@ in a URL. Userinfo cannot hold
-// "/", "@", white space or quotes.
-var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/@\s"'<>]+)@`)
+// userinfoRE matches scheme://userinfo@ in a URL. The authority ends at
+// "/", "?", "#", white space or quotes; within it, the userinfo runs to the
+// last "@" (as net/url reads it), so a password with an unencoded "@" is
+// masked whole.
+var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]+)@`)
+
+// authorityEnd are the bytes that end a URL's authority (see userinfoRE).
+const authorityEnd = "/?#\"'<> \t\r\n\v\f"
+
+// schemeTailRE matches the start of a URL cut after its first slash.
+var schemeTailRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*:/$`)
+
+// maxHeldURL bounds the bytes held back for a URL's authority that has not
+// ended yet: an authority is never this long, and output is not delayed
+// without end.
+const maxHeldURL = 1024
 
 // String returns s with every registered secret and URL userinfo masked.
 func (r *Redactor) String(s string) string {
@@ -137,7 +189,11 @@ func URL(s string) string {
 	return userinfoRE.ReplaceAllString(s, "${1}"+Mask+"@")
 }
 
-// longestPrefixTail returns how many trailing bytes of s could be the start
+func isSchemeByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
+}
+
+// heldTail returns how many trailing bytes of s could be the start
 // of a registered secret (or of a URL's userinfo still to come).
 func (r *Redactor) heldTail(s string) int {
 	r.mu.RLock()
@@ -146,6 +202,19 @@ func (r *Redactor) heldTail(s string) int {
 		return 0
 	}
 	hold := 0
+	// A URL whose authority has not ended may still turn out to hold
+	// userinfo: hold it from its scheme.
+	if i := strings.LastIndex(s, "://"); i >= 0 && !strings.ContainsAny(s[i+3:], authorityEnd) {
+		start := i
+		for start > 0 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		if n := len(s) - start; n <= maxHeldURL {
+			hold = n
+		}
+	} else if m := schemeTailRE.FindString(s); m != "" {
+		hold = len(m) // "http:/" may be followed by "/user:pw@"
+	}
 	for _, sec := range r.secrets {
 		for n := min(len(sec)-1, len(s)); n > hold; n-- {
 			if strings.HasSuffix(s, sec[:n]) {

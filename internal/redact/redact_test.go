@@ -2,6 +2,9 @@ package redact
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,4 +63,46 @@ func TestDisable(t *testing.T) {
 	r.Add("tok-abcdef")
 	r.Disable()
 	assert.Equal(t, "tok-abcdef http://u:p@h", r.String("tok-abcdef http://u:p@h"))
+}
+
+// A secret is masked in the forms output gives it: JSON-escaped (with or
+// without HTML escaping), Go-quoted, percent-encoded, and each line of a
+// multi-line secret printed on lines of its own.
+func TestEncodedForms(t *testing.T) {
+	secret := "pa\"ss\\w<o>rd&x y/z@"
+	r := New()
+	r.Add(secret)
+	js, err := json.Marshal(map[string]string{"v": secret})
+	require.NoError(t, err)
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(secret))
+	for _, in := range []string{string(js), plain.String(), fmt.Sprintf("%q", secret), url.QueryEscape(secret), url.PathEscape(secret)} {
+		got := r.String(in)
+		assert.Contains(t, got, Mask, in)
+		assert.NotContains(t, got, "w<o>rd", in)
+		assert.NotContains(t, got, `w\u003co\u003erd`, in)
+		assert.NotContains(t, got, "w%3Co%3Erd", in)
+	}
+	pem := "-----BEGIN KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END KEY-----"
+	r.Add(pem)
+	assert.Equal(t, "  + -----BEGIN KEY-----\n  + (sensitive)\n", r.String("  + -----BEGIN KEY-----\n  + MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n"))
+}
+
+// URL userinfo that holds an unencoded "@" is masked whole (net/url takes
+// the last "@" as the end of the userinfo), and so is userinfo split across
+// writes when its password was never registered.
+func TestURLUserinfoWhole(t *testing.T) {
+	assert.Equal(t, "GET http://(sensitive)@host/x", URL("GET http://admin:p@ss@host/x"))
+	assert.Equal(t, "http://host?q=a@b", URL("http://host?q=a@b"))
+	r := New()
+	var buf bytes.Buffer
+	w := NewWriter(&buf, r)
+	for _, part := range []string{"open http://admin:hun", "ter2@host/ now\n", "see https://", "x.example/\n", "and http:/", "/u:pw@h/\n"} {
+		_, err := w.Write([]byte(part))
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Flush())
+	assert.Equal(t, "open http://(sensitive)@host/ now\nsee https://x.example/\nand http://(sensitive)@h/\n", buf.String())
 }
