@@ -137,7 +137,10 @@ func appSlugCompletion(streams IOStreams) cobra.CompletionFunc {
 			if v, ok := streams.LookupEnv(k); ok {
 				return v, true
 			}
-			return "", true
+			// provision's own settings keep their meaning (an allow-list
+			// that is set, even empty, restricts); other variables only
+			// need a value for the slugs to load.
+			return "", !strings.HasPrefix(k, "PROVISION_")
 		})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp

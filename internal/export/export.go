@@ -225,8 +225,21 @@ func (x *exporter) group(g plan.Group) {
 	if g.IsSuperuser {
 		e.set("is_superuser", true)
 	}
-	if len(g.Attributes) > 0 {
-		e.set("attributes", g.Attributes)
+	attrs := map[string]any{}
+	var secret []string
+	for k, v := range g.Attributes {
+		if plan.SecretLooking(k, v) {
+			secret = append(secret, k)
+			continue
+		}
+		attrs[k] = v
+	}
+	if len(attrs) > 0 {
+		e.set("attributes", attrs)
+	}
+	if len(secret) > 0 {
+		sort.Strings(secret)
+		e.comment = fmt.Sprintf("attributes %s not exported: they look secret (secrets never are), and leaving them out is not a change, as attributes are merged key by key. To set them from the manifest, use a sensitive variable.", strings.Join(secret, ", "))
 	}
 	x.add(e, &x.groups)
 }

@@ -86,3 +86,22 @@ func TestExportOutpostConfig(t *testing.T) {
 	assert.Contains(t, res.Skipped, `outpost "authentik Embedded Outpost": config key "legacy_key" is not one outposts read, and a manifest refuses it; left as it is`)
 	assert.True(t, strings.Contains(y, "- web"), y)
 }
+
+// Attribute keys that look secret, at any depth, are left out with a
+// comment, as client secrets are; the plan of the export is still empty
+// because attributes are merged key by key.
+func TestExportLeavesSecretLookingAttributesOut(t *testing.T) {
+	l := live()
+	l.Groups[0].Attributes = map[string]any{
+		"team":         "web",
+		"api_password": "p4ssw0rd-value",
+		"nested":       map[string]any{"deploy_token": "t0ken-value"},
+	}
+	res, err := Export(l, Options{All: true})
+	require.NoError(t, err)
+	y := string(res.YAML)
+	assert.Contains(t, y, "team: web")
+	assert.NotContains(t, y, "p4ssw0rd-value")
+	assert.NotContains(t, y, "t0ken-value")
+	assert.Contains(t, y, "# attributes api_password, nested not exported: they look secret")
+}

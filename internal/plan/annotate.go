@@ -88,6 +88,14 @@ func nestedSecretKey(v any) bool {
 	return false
 }
 
+// SecretLooking reports whether a free-form key, or any key inside its
+// value, looks like it holds a secret (password, token, secret, key,
+// credential): plans show such a field as (sensitive), and export leaves it
+// out.
+func SecretLooking(key string, value any) bool {
+	return looksSecret(key) || nestedSecretKey(NormalizeJSON(value))
+}
+
 func looksSecret(key string) bool {
 	k := strings.ToLower(key)
 	for _, w := range secretKeyWords {

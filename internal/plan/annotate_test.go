@@ -34,7 +34,8 @@ providers:
       - url: https://chat.example.com/cb?k=${HOOK_SECRET}
 `
 	m, ds := manifest.Parse("m.yaml", []byte(y), func(k string) (string, bool) {
-		return map[string]string{"HOOK_SECRET": "hook-s3cret", "PLAIN": "blue", "QUOTED": `say "hi" <s3cret>`}[k], true
+		v, ok := map[string]string{"HOOK_SECRET": "hook-s3cret", "PLAIN": "blue", "QUOTED": `say "hi" <s3cret>`}[k]
+		return v, ok
 	})
 	require.Empty(t, ds)
 	require.NoError(t, m.Validate(nil))
