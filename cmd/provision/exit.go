@@ -12,6 +12,7 @@ import (
 //	0  success; with --detailed-exitcode: success and no changes
 //	1  error
 //	2  with --detailed-exitcode: success and the plan has changes
+//	130 interrupted (SIGINT or SIGTERM)
 const (
 	exitOK      = 0
 	exitError   = 1
@@ -57,8 +58,11 @@ func exitCode(err error, errOut io.Writer) int {
 		return exitError
 	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(errOut, "Error: interrupted")
-		return exitError
+		// The command's context ends only on SIGINT/SIGTERM: one rule for
+		// every interrupt, wherever it lands (waiting for the lock,
+		// planning, writing), as for an interrupted apply walk.
+		fmt.Fprintln(errOut, "Interrupted.")
+		return exitInterrupted
 	}
 	fmt.Fprintf(errOut, "Error: %s\n", err)
 	return exitError

@@ -65,7 +65,8 @@ const exitCodesHelp = `
 Exit codes:
   0  success; with plan --detailed-exitcode: no changes
   1  error (including a declined apply prompt)
-  2  plan --detailed-exitcode only: there are changes`
+  2  plan --detailed-exitcode only: there are changes
+  130  interrupted (Ctrl-C, SIGTERM); apply first finishes what is in flight`
 
 // outputFormats are the -o values each command takes, for completion.
 var outputFormats = map[string][]string{
