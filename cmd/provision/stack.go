@@ -25,6 +25,8 @@ func noStackNote(streams IOStreams, m *manifest.Manifest) {
 func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout time.Duration, errOut io.Writer) (func(), error) {
 	l, err := c.AcquireLock(ctx, stack, authentik.LockOptions{Timeout: timeout, Poll: lockPoll, OnBreak: func(h authentik.Holder, why string) {
 		fmt.Fprintf(errOut, "Note: broke the lock of stack %q held by host %s, pid %d since %s: %s.\n", stack, h.Host, h.PID, h.Since.UTC().Format(time.RFC3339), why)
+	}, OnLost: func(err error) {
+		fmt.Fprintf(errOut, "Warning: could not renew the lock of stack %q (%v); once its lease ends, another apply of the stack may start before this one finishes: run plan again afterwards.\n", stack, err)
 	}})
 	if err != nil {
 		return nil, err

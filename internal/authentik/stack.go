@@ -130,6 +130,7 @@ type Lock struct {
 	lease  time.Duration
 	stop   chan struct{}
 	done   chan struct{}
+	onLost func(error)
 }
 
 // Holder says who holds a lock.
@@ -206,6 +207,10 @@ type LockOptions struct {
 	Poll time.Duration
 	// OnBreak, when set, is told of each dead holder's lock broken, and why.
 	OnBreak func(h Holder, why string)
+	// OnLost, when set, is told once when renewing the lease failed (the
+	// lock was broken by hand, or authentik was unreachable for a third of
+	// the lease): past its expiry another apply may take the lock.
+	OnLost func(error)
 }
 
 // AcquireLock takes a stack's lock: it creates the lock's blueprint
@@ -277,7 +282,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 			mine = found // our own create, whose answer was lost
 		}
 		if mine != nil {
-			l := &Lock{c: c, stack: stack, pk: mine.Pk, holder: h, lease: o.Lease, stop: make(chan struct{}), done: make(chan struct{})}
+			l := &Lock{c: c, stack: stack, pk: mine.Pk, holder: h, lease: o.Lease, stop: make(chan struct{}), done: make(chan struct{}), onLost: o.OnLost}
 			go l.renew()
 			return l, nil
 		}
@@ -309,9 +314,10 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 // harmless, so a failed renewal is sent again (ambiguous.go).
 func (l *Lock) renew() {
 	defer close(l.done)
-	t := time.NewTicker(l.lease / 3)
+	t := time.NewTicker(max(l.lease/3, time.Millisecond))
 	defer t.Stop()
 	e := l.c.Executor()
+	lost := false
 	for {
 		select {
 		case <-l.stop:
@@ -321,11 +327,15 @@ func (l *Lock) renew() {
 			content := plan.RecordContent(l.stack)
 			req := api.PatchedBlueprintInstanceRequest{Context: l.holder.context(), Content: &content}
 			ctx, cancel := context.WithTimeout(context.Background(), l.lease/3)
-			_ = e.perform(ctx, write{what: "renew the lock", send: func(ctx context.Context) (*http.Response, error) {
+			err := e.perform(ctx, write{what: "renew the lock", send: func(ctx context.Context) (*http.Response, error) {
 				_, resp, err := l.c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, l.pk).PatchedBlueprintInstanceRequest(req).Execute()
 				return resp, err
 			}})
 			cancel()
+			if err != nil && !lost && l.onLost != nil {
+				lost = true
+				l.onLost(err)
+			}
 		}
 	}
 }
