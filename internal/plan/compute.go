@@ -46,6 +46,7 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 			stages[i] = append(stages[i], *ch)
 		}
 	}
+	c.checkProviderHolders(m, append(stages, deletes...))
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}

@@ -441,3 +441,37 @@ func TestNegatedOrDisabledBindingDoesNotGrantAccess(t *testing.T) {
 		})
 	}
 }
+
+// authentik keeps one application per provider: taking a provider another
+// application keeps is a plan error, unless the plan frees it.
+func TestProviderHeldByAnotherApplication(t *testing.T) {
+	other := func() *Live {
+		l := convergedLive()
+		l.Applications = []Application{{PK: "other-pk", Slug: "other", Name: "Other", Provider: 7}}
+		l.Bindings = nil
+		return l
+	}
+	cases := map[string]struct {
+		extra string // more manifest applications
+		err   string
+	}{
+		"kept by an application the manifest does not declare": {
+			err: `m.yaml:14:5: provider "chat" is already used by application "other", and authentik allows one application per provider; give "other" another provider (or declare it state: absent), or use another provider here`,
+		},
+		"the holder is deleted in the same plan": {extra: "  - {name: Other, slug: other, state: absent}\n"},
+		"the manifest moves the holder off it":  {extra: "  - {name: Other, slug: other, provider: null}\n"},
+		// Two manifest applications with one provider: validate refuses it.
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, err := Compute(load(t, chatManifest+tc.extra), other())
+			if tc.err == "" {
+				require.NoError(t, err)
+				require.NotNil(t, p)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+		})
+	}
+}
