@@ -459,7 +459,7 @@ func TestProviderHeldByAnotherApplication(t *testing.T) {
 			err: `m.yaml:14:5: provider "chat" is already used by application "other", and authentik allows one application per provider; give "other" another provider (or declare it state: absent), or use another provider here`,
 		},
 		"the holder is deleted in the same plan": {extra: "  - {name: Other, slug: other, state: absent}\n"},
-		"the manifest moves the holder off it":  {extra: "  - {name: Other, slug: other, provider: null}\n"},
+		"the manifest moves the holder off it":   {extra: "  - {name: Other, slug: other, provider: null}\n"},
 		// Two manifest applications with one provider: validate refuses it.
 	}
 	for name, tc := range cases {
