@@ -200,7 +200,8 @@ func Apply(ctx context.Context, p *Plan, exec Executor, ids *IDs, obs Observer, 
 //     update of the kinds that refer to its kind, directly or not (an
 //     update may move the last reference away; a change PartOf its kind
 //     only when it has the same key), and for any create or update of the
-//     same object.
+//     same object;
+//   - any change also waits for the creates and updates its After names.
 func Dependencies(cs []Change) [][]int {
 	specs := map[Kind]*KindSpec{}
 	for _, k := range registry {
@@ -237,6 +238,11 @@ func Dependencies(cs []Change) [][]int {
 			if !seen[j] {
 				seen[j] = true
 				deps[i] = append(deps[i], j)
+			}
+		}
+		for _, ref := range c.After {
+			for _, j := range changed[ref] {
+				add(j)
 			}
 		}
 		k := specs[c.Kind]

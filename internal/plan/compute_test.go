@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -474,4 +475,35 @@ func TestProviderHeldByAnotherApplication(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.err)
 		})
 	}
+}
+
+// An application taking the provider another one moves off waits for that
+// move; two applications swapping providers is refused.
+func TestProviderMovedOffIsTakenAfterTheMove(t *testing.T) {
+	l := convergedLive()
+	l.Applications = []Application{{PK: "other-pk", Slug: "other", Name: "Other", Provider: 7}}
+	l.Bindings = nil
+	p, err := Compute(load(t, chatManifest+"  - {name: Other, slug: other, provider: null}\n"), l)
+	require.NoError(t, err)
+	var taker, mover = -1, -1
+	for i, c := range p.Changes {
+		if c.Kind == KindApplication && c.Key == "chat" {
+			taker = i
+		}
+		if c.Kind == KindApplication && c.Key == "other" {
+			mover = i
+		}
+	}
+	require.True(t, taker >= 0 && mover >= 0, "%v", summary(p))
+	assert.Equal(t, []string{"application other"}, p.Changes[taker].After)
+	assert.Contains(t, Dependencies(p.Changes)[taker], mover, "the taker starts after the move")
+
+	// A swap cannot be ordered.
+	l.Providers = append(l.Providers, Provider{PK: 8, Name: "second", Type: "oauth2", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate})
+	l.Applications = append(l.Applications, Application{PK: appChat, Slug: "chat", Name: "Chat", Provider: 8})
+	swap := strings.Replace(chatManifest, "providers:\n", "providers:\n  - {name: second, type: oauth2, redirect_uris: [{url: 'https://x.example.com/cb'}]}\n", 1) +
+		"  - {name: Other, slug: other, provider: second}\n"
+	_, err = Compute(load(t, swap), l)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `applications "chat" and "other" swap providers`)
 }

@@ -74,6 +74,11 @@ type Change struct {
 	// Spec is what the executor sends: the kind's own spec type (GroupSpec
 	// for groups, ...), nil for Delete. See SpecOf.
 	Spec any
+	// After names (as Ref) other changes of the plan that must finish
+	// before this one starts, beyond what its kind's references imply:
+	// e.g. an application taking a provider waits for the application the
+	// manifest moves off it (provider_holder.go).
+	After []string
 }
 
 // FieldChange is one field of a change. Before and After are display

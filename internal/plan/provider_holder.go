@@ -32,7 +32,8 @@ func (c *computer) checkProviderHolders(m *manifest.Manifest, changes [][]Change
 		}
 	}
 	for _, stage := range changes {
-		for _, ch := range stage {
+		for i := range stage {
+			ch := &stage[i]
 			s, ok := ch.Spec.(*ApplicationSpec)
 			if !ok || ch.Action == Delete || s.Provider == nil || *s.Provider == "" {
 				continue
@@ -42,7 +43,15 @@ func (c *computer) checkProviderHolders(m *manifest.Manifest, changes [][]Change
 				continue
 			}
 			if d := declared[holder]; d != nil && (d.Provider == nil && d.Src.Has("provider") || d.Provider != nil && *d.Provider != *s.Provider) {
-				continue // the manifest moves the holder off it
+				// The manifest moves the holder off it: take it after that
+				// update. A swap (the holder taking this one's provider)
+				// would wait on itself: authentik cannot do it in one step.
+				if d.Provider != nil && holders[*d.Provider] == s.Slug {
+					c.fail(d.Src.At("provider"), "applications %q and %q swap providers, which authentik (one application per provider) cannot do in one apply: first detach one of them (provider: null), apply, then set both", s.Slug, holder)
+					continue
+				}
+				ch.After = append(ch.After, Ref(KindApplication, holder))
+				continue
 			}
 			pos := manifest.Position{}
 			if a := declared[s.Slug]; a != nil {
