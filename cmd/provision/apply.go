@@ -67,7 +67,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 			return o.run(cmd.Context(), args)
 		},
 	}
-	cmd.Flags().StringVarP(&o.Path, "file", "f", "", "manifest file or directory of *.yaml files (required unless a saved plan is given)")
+	cmd.Flags().StringVarP(&o.Path, "file", "f", "", "manifest file or directory of *.yaml/*.yml files (required unless a saved plan is given)")
 	o.conn.register(cmd)
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")

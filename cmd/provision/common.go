@@ -66,7 +66,7 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 
 // manifestFlag is -f/--file, required by every command that reads a manifest.
 func manifestFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVarP(path, "file", "f", "", "manifest file or directory of *.yaml files (required)")
+	cmd.Flags().StringVarP(path, "file", "f", "", "manifest file or directory of *.yaml/*.yml files (required)")
 	_ = cmd.MarkFlagRequired("file")
 }
 

@@ -18,7 +18,7 @@ import (
 // fails for a command without one.
 var examples = map[string]string{
 	"validate": `  provision validate -f manifests/librechat.yaml
-  provision validate -f manifests/      # every *.yaml in the directory, merged`,
+  provision validate -f manifests/      # every *.yaml/*.yml in the directory, merged`,
 	"plan": `  provision plan -f manifests/librechat.yaml
   provision plan -f manifests/librechat.yaml -o json > plan.json
   provision plan -f manifests/ --detailed-exitcode   # exit 2 when there are changes
