@@ -18,11 +18,11 @@ import (
 // fails for a command without one.
 var examples = map[string]string{
 	"validate": `  provision validate -f manifests/librechat.yaml
-  provision validate -f manifests/      # every *.yaml/*.yml in the directory, merged`,
+  provision validate -f prod/           # every *.yaml/*.yml in the directory, merged into one manifest`,
 	"plan": `  provision plan -f manifests/librechat.yaml
   provision plan -f manifests/librechat.yaml -o json > plan.json
-  provision plan -f manifests/ --detailed-exitcode   # exit 2 when there are changes
-  provision plan -f manifests/ --out stack.plan -o markdown > comment.md   # review, then: provision apply stack.plan`,
+  provision plan -f prod/ --detailed-exitcode   # exit 2 when there are changes
+  provision plan -f prod/ --out stack.plan -o markdown > comment.md   # review, then: provision apply stack.plan`,
 	"apply": `  provision apply -f manifests/librechat.yaml              # shows the plan, asks for "yes"
   provision apply -f manifests/librechat.yaml --auto-approve   # in a pipeline
   provision apply stack.plan -o json                       # exactly the plan saved by plan --out
