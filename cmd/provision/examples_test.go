@@ -30,6 +30,15 @@ func TestGitHubActionsExamples(t *testing.T) {
 			assert.Contains(t, string(data), n, name)
 		}
 	}
+	// apply.yml finds plan.yml's runs by the workflow's name, which survives
+	// the renaming on copy (provision-plan.yml) that a file name does not.
+	var plan struct{ Name string }
+	data, err := os.ReadFile(filepath.Join(dir, "plan.yml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &plan))
+	apply, err := os.ReadFile(filepath.Join(dir, "apply.yml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(apply), `gh run list --workflow "`+plan.Name+`"`)
 	// The flags the workflows pass exist.
 	root := newRootCmd(IOStreams{})
 	for _, path := range [][]string{{"plan", "out"}, {"plan", "no-color"}, {"apply", "output"}} {
