@@ -75,7 +75,7 @@ func TestTLSSandboxTrustedThroughCAFile(t *testing.T) {
 	// Not trusted by default: one clear sentence with the fix.
 	r := sb.cli(t, nil).run("plan", "-f", path)
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, "TLS verification of "+sb.url+" failed (certificate signed by an unknown authority); install the CA")
+	assert.Contains(t, r.err, "TLS verification of "+sb.url+" failed (certificate signed by an unknown authority); trust the CA that signed its certificate with --ca-file PATH (or AUTHENTIK_CA_FILE)")
 
 	// AUTHENTIK_CA_FILE, then --ca-file.
 	r = sb.cli(t, map[string]string{"AUTHENTIK_CA_FILE": sb.ca}).run("apply", "-f", path, "--auto-approve")

@@ -84,7 +84,7 @@ func (c *Client) transportMessage(err error) string {
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("cannot resolve authentik's host %q (check the URL)", dnsErr.Name)
 	case errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &certErr):
-		return fmt.Sprintf("TLS verification of %s failed (%s); install the CA that signed its certificate, or fix the URL", c.baseURL, tlsReason(err))
+		return fmt.Sprintf("TLS verification of %s failed (%s); trust the CA that signed its certificate with --ca-file PATH (or AUTHENTIK_CA_FILE), or fix the URL", c.baseURL, tlsReason(err))
 	case errors.As(err, &recordErr):
 		return fmt.Sprintf("%s did not answer TLS; is it plain http?", c.baseURL)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
