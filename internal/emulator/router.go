@@ -71,6 +71,8 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getGroup, e.putGroup, e.patchGroup, e.deleteGroup)},
 		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
 			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
+		{prefix: "core/transactional/applications/", noDetail: true,
+			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},

@@ -1,0 +1,271 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// PUT /core/transactional/applications/, as authentik 2026.2.2's
+// TransactionalApplicationView (authentik/core/api/transactional_applications.py).
+//
+// The server turns the body into an in-memory blueprint of MUST_CREATED
+// entries (the provider, identified by name; the application, by slug,
+// its provider a KeyOf the provider entry; one policy binding per item of
+// policy_bindings, targeting the application) and runs the blueprint
+// importer twice: Importer.validate inside the serializer's validate(),
+// which applies every entry in a transaction it rolls back, then
+// Importer.apply in a transaction it commits. The answer is
+// {"applied": <bool>, "logs": []}: logs is never filled and no pk is
+// returned.
+//
+// The emulator does the same: it validates the body as the outer
+// serializer does, applies the entries through the ordinary create
+// handlers, restores the store (a provider pk the dry run drew stays
+// drawn, as a Postgres sequence does), then applies them again. Nothing is
+// kept unless every entry is valid.
+
+// transactionalProviders are the provider_model choices the emulator
+// serves, with the collection their create handler lives under. authentik
+// offers every Provider subclass; models the emulator does not serve are
+// refused as invalid choices (FIDELITY.md).
+var transactionalProviders = map[string]string{
+	"authentik_providers_oauth2.oauth2provider": "providers/oauth2/",
+	"authentik_providers_proxy.proxyprovider":   "providers/proxy/",
+	"authentik_providers_saml.samlprovider":     "providers/saml/",
+	"authentik_providers_ldap.ldapprovider":     "providers/ldap/",
+}
+
+// msgMustCreated is the importer's error for a MUST_CREATED entry whose
+// identifiers match an existing object.
+const msgMustCreated = "State is set to must_created and object exists already"
+
+// txnSnapshot is what the create handlers change: the lists they append
+// to, and the backchannel links an application create may move.
+type txnSnapshot struct {
+	apps        []*application
+	providers   []*provider
+	bindings    []*binding
+	backchannel map[*provider]string
+}
+
+func (s *state) txnSnapshot() txnSnapshot {
+	bc := make(map[*provider]string, len(s.providers))
+	for _, p := range s.providers {
+		bc[p] = p.BackchannelApp
+	}
+	return txnSnapshot{apps: slices.Clone(s.apps), providers: slices.Clone(s.providers),
+		bindings: slices.Clone(s.bindings), backchannel: bc}
+}
+
+// rollback restores the lists; sequence counters (nextProviderPK) stay
+// advanced, as Postgres sequences do across a rollback.
+func (s *state) rollback(t txnSnapshot) {
+	s.apps, s.providers, s.bindings = t.apps, t.providers, t.bindings
+	for p, app := range t.backchannel {
+		p.BackchannelApp = app
+	}
+}
+
+func (e *Emulator) putTransactionalApplication(c *call) resp {
+	snap := e.st.txnSnapshot()
+	// Serializer validation, including Importer.validate's dry run.
+	r := e.applyTransactional(c)
+	e.st.rollback(snap)
+	if r.status != 0 {
+		return r
+	}
+	// Importer.apply: the same entries again, committed.
+	if r := e.applyTransactional(c); r.status != 0 {
+		// Cannot happen under the emulator's one lock; authentik answers
+		// applied=false when apply hits an IntegrityError (a race).
+		e.st.rollback(snap)
+		return resp{status: http.StatusOK, body: map[string]any{"applied": false, "logs": []any{}}}
+	}
+	return resp{status: http.StatusOK, body: map[string]any{"applied": true, "logs": []any{}}}
+}
+
+// applyTransactional validates the body and creates its entries in order;
+// it returns a zero resp on success, the error answer otherwise. The
+// caller restores the store.
+func (e *Emulator) applyTransactional(c *call) resp {
+	f, perr := parseForm(c.body, false)
+	if perr != nil {
+		return *perr
+	}
+	errs := map[string]any{}
+	objectOf := func(k string) (map[string]json.RawMessage, bool) {
+		raw, ok := f.raw[k]
+		if !ok {
+			errs[k] = []string{msgRequired}
+			return nil, false
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil || m == nil {
+			errs[k] = map[string]any{"non_field_errors": []string{fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", jsonTypeName(raw))}}
+			return nil, false
+		}
+		return m, true
+	}
+	// app: ApplicationSerializer (its UniqueValidator refuses a taken slug
+	// here, before the blueprint's must_created check could).
+	appBody, appOK := objectOf("app")
+	if appOK {
+		if _, r := e.writeApp(&call{r: c.r, body: mustJSON(appBody), user: c.user}, &application{PolicyEngineMode: "any"}, false); r.status != 0 {
+			errs["app"] = r.body
+		}
+	}
+	// provider_model: a ChoiceField.
+	var model string
+	if raw, ok := f.raw["provider_model"]; !ok {
+		errs["provider_model"] = []string{msgRequired}
+	} else if json.Unmarshal(raw, &model) != nil || transactionalProviders[model] == "" {
+		errs["provider_model"] = []string{fmt.Sprintf("%q is not a valid choice.", trimJSON(raw))}
+	}
+	// provider: a DictField, validated only by the blueprint.
+	var providerBody map[string]json.RawMessage
+	if raw, ok := f.raw["provider"]; !ok {
+		errs["provider"] = []string{msgRequired}
+	} else if json.Unmarshal(raw, &providerBody) != nil || providerBody == nil {
+		errs["provider"] = []string{fmt.Sprintf("Expected a dictionary of items but got type %q.", jsonTypeName(raw))}
+	}
+	// policy_bindings: TransactionPolicyBindingSerializer(many=True), which
+	// validates against an unsaved Application as the target.
+	var bindings []map[string]json.RawMessage
+	if raw, ok := f.raw["policy_bindings"]; ok {
+		if json.Unmarshal(raw, &bindings) != nil {
+			errs["policy_bindings"] = map[string]any{"non_field_errors": []string{fmt.Sprintf("Expected a list of items but got type %q.", jsonTypeName(raw))}}
+			bindings = nil
+		} else if bErrs := e.validateTxnBindings(c, bindings); bErrs != nil {
+			errs["policy_bindings"] = bErrs
+		}
+	}
+	if len(errs) > 0 {
+		return resp{status: http.StatusBadRequest, body: errs}
+	}
+
+	// The blueprint. Its provider entry is identified by provider["name"]:
+	// without one, validate() raises KeyError and authentik answers 500.
+	var name string
+	if raw, ok := providerBody["name"]; !ok || json.Unmarshal(raw, &name) != nil {
+		return serverError()
+	}
+	for _, p := range e.st.providers {
+		if p.Name == name {
+			return resp{status: http.StatusBadRequest, body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
+		}
+	}
+	pr := e.createVia(transactionalProviders[model], c, providerBody)
+	if pr.status >= 300 {
+		return entryError("provider", pr)
+	}
+	pk := e.st.providers[len(e.st.providers)-1].PK
+	appBody["provider"] = mustJSON(pk)
+	ar := e.createApplication(&call{r: c.r, body: mustJSON(appBody), user: c.user})
+	if ar.status >= 300 {
+		return entryError("app", ar)
+	}
+	target := e.st.apps[len(e.st.apps)-1].PK
+	for _, b := range bindings {
+		b["target"] = mustJSON(target)
+		if br := e.createBinding(&call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
+			// Binding entries have no id: the importer names them "None".
+			return entryError("None", br)
+		}
+	}
+	return resp{}
+}
+
+// validateTxnBindings runs each binding through the binding serializer
+// with a placeholder application as target. It returns DRF's list of
+// per-item errors ({} for valid items), or nil when all are valid.
+func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMessage) []any {
+	if len(bindings) == 0 {
+		return nil
+	}
+	placeholder := &application{PK: e.newUUID()}
+	e.st.apps = append(e.st.apps, placeholder)
+	defer func() {
+		e.st.apps = slices.DeleteFunc(e.st.apps, func(a *application) bool { return a == placeholder })
+	}()
+	out := make([]any, len(bindings))
+	bad := false
+	for i, b := range bindings {
+		body := map[string]json.RawMessage{}
+		for k, v := range b {
+			if k != "target" { // not a field of the serializer: ignored
+				body[k] = v
+			}
+		}
+		body["target"] = mustJSON(placeholder.PK)
+		r := e.writeBinding(&call{r: c.r, body: mustJSON(body), user: c.user}, &binding{Enabled: true, Timeout: 30}, false)
+		if r.status != 0 {
+			out[i], bad = r.body, true
+		} else {
+			out[i] = map[string]any{}
+		}
+	}
+	if !bad {
+		return nil
+	}
+	return out
+}
+
+// createVia runs the create handler of the collection at prefix.
+func (e *Emulator) createVia(prefix string, c *call, body map[string]json.RawMessage) resp {
+	for _, rt := range e.routes() {
+		if rt.prefix == prefix {
+			return rt.collection[http.MethodPost](&call{r: c.r, body: mustJSON(body), user: c.user})
+		}
+	}
+	return serverError()
+}
+
+// entryError is the serializer's answer to an invalid blueprint entry:
+// {entry id: the entry serializer's errors}. A crash stays a crash.
+func entryError(id string, r resp) resp {
+	if r.status != http.StatusBadRequest {
+		return r
+	}
+	return resp{status: http.StatusBadRequest, body: map[string]any{id: r.body}}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// jsonTypeName names a JSON value's Python type as DRF's messages do.
+func jsonTypeName(raw json.RawMessage) string {
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	switch v.(type) {
+	case string:
+		return "str"
+	case float64:
+		if strings.ContainsAny(string(raw), ".eE") {
+			return "float"
+		}
+		return "int"
+	case bool:
+		return "bool"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "dict"
+	}
+	return "NoneType"
+}
+
+func trimJSON(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
