@@ -284,3 +284,9 @@ func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
 	assert.Contains(t, r.out, "LibreChat stand-in at http://127.0.0.1:", "the client half is checked, and labelled as a stand-in")
 	assert.Contains(t, r.out, "✓ LibreChat: client id sent")
 }
+
+func TestValidateCountsInWords(t *testing.T) {
+	assert.Equal(t, "1 group", count(1, "group"))
+	assert.Equal(t, "0 outposts", count(0, "outpost"))
+	assert.Equal(t, "3 applications", count(3, "application"))
+}

@@ -136,12 +136,17 @@ func (o *envOptions) run(ctx context.Context) error {
 		// written to --out, they stay out of what is printed.
 		secretHook(o.io)(o.Out == "", outputs.Secrets(vars)...)
 		if o.Out != "" {
+			existed := keep.Exists()
 			changed, err := outputs.WriteTarget(r, *keep, vars)
 			if err != nil {
 				return err
 			}
 			if changed {
-				fmt.Fprintf(o.io.Out, "%s: updated %d settings\n", o.Out, len(vars))
+				verb := "updated"
+				if !existed {
+					verb = "created"
+				}
+				fmt.Fprintf(o.io.Out, "%s: %s (%d settings)\n", o.Out, verb, len(vars))
 			} else {
 				fmt.Fprintf(o.io.Out, "%s: unchanged\n", o.Out)
 			}

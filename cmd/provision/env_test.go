@@ -161,9 +161,13 @@ func TestEnvCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "other.env")
 	r = c.run("env", "-f", path, "--app", "librechat", "--out", out)
 	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, out+": created (11 settings)\n", r.out)
 	info, err := os.Stat(out)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	r = c.run("env", "-f", path, "--app", "librechat", "--out", out)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, out+": unchanged\n", r.out)
 
 	// A file named "-" is a file; --out - alone is standard output.
 	dash := filepath.Join(t.TempDir(), "-")

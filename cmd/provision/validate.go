@@ -23,12 +23,21 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(o.io.Out, "%s is valid: %d groups, %d providers, %d applications, %d outposts.\n",
-				o.Path, len(m.Groups), len(m.Providers), len(m.Applications), len(m.Outposts))
+			fmt.Fprintf(o.io.Out, "%s is valid: %s, %s, %s, %s.\n", o.Path,
+				count(len(m.Groups), "group"), count(len(m.Providers), "provider"),
+				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost"))
 			return nil
 		},
 	}
 	manifestFlag(cmd, &o.Path)
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
+}
+
+// count is "1 group", "2 groups".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

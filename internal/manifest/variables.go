@@ -93,11 +93,10 @@ func (p varPolicy) check(name string) string {
 		allowed = append(allowed, k)
 	}
 	sort.Strings(allowed)
-	list := "none"
-	if len(allowed) > 0 {
-		list = strings.Join(allowed, ", ")
+	if len(allowed) == 0 {
+		return fmt.Sprintf("variable %s is not allowed here: %s is set but empty, so a manifest may read no variable; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv)
 	}
-	return fmt.Sprintf("variable %s is not allowed here: %s lets a manifest read only %s; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv, list)
+	return fmt.Sprintf("variable %s is not allowed here: %s lets a manifest read only %s; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv, strings.Join(allowed, ", "))
 }
 
 // userVisibleKeys are fields authentik shows to end users (the application

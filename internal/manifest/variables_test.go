@@ -168,7 +168,7 @@ func TestPipelineAllowListAndSensitiveList(t *testing.T) {
 	// An empty list allows nothing.
 	_, ds = Parse("x.yaml", []byte(leak), withEnv(map[string]string{AllowVarsEnv: ""}))
 	require.NotEmpty(t, ds)
-	assert.Contains(t, ds[0].Error(), "lets a manifest read only none")
+	assert.Contains(t, ds[0].Error(), "PROVISION_ALLOW_VARS is set but empty, so a manifest may read no variable")
 
 	// The sensitive list is allowed, and sensitive whatever the manifest says:
 	// declared plain, it is still refused in a user-visible field and masked.

@@ -118,6 +118,9 @@ func (t Target) read() ([]byte, error) {
 	return b, err
 }
 
+// Exists reports whether the target file is there (stdout never is).
+func (t Target) Exists() bool { return t.exists() }
+
 // exists reports whether the target file is there (stdout never is).
 func (t Target) exists() bool {
 	if t.Stdout {
