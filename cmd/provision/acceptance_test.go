@@ -4,9 +4,10 @@ package main
 
 // The acceptance suite: the end-to-end flow of the README against a real
 // authentik (or `provision sandbox`), given by AUTHENTIK_URL and
-// AUTHENTIK_TOKEN. It skips itself when they are unset. Run it with
+// AUTHENTIK_TOKEN. It skips itself when they are unset, and unless
+// PROVISION_ACCEPTANCE=1 says the instance is disposable. Run it with
 //
-//	go test -tags acceptance -run Acceptance ./cmd/provision/
+//	PROVISION_ACCEPTANCE=1 go test -tags acceptance -run Acceptance ./cmd/provision/
 //
 // It creates the LibreChat example's objects (group, provider, application,
 // binding) and deletes them again, before and after.
@@ -29,6 +30,11 @@ func acceptanceCLI(t *testing.T) *cli {
 	url, token := os.Getenv("AUTHENTIK_URL"), os.Getenv("AUTHENTIK_TOKEN")
 	if url == "" || token == "" {
 		t.Skip("AUTHENTIK_URL and AUTHENTIK_TOKEN are not set: no authentik to run the acceptance suite against")
+	}
+	// It deletes objects named as the LibreChat example's: never in an
+	// authentik someone merely has credentials for in their shell.
+	if os.Getenv("PROVISION_ACCEPTANCE") != "1" {
+		t.Skip("PROVISION_ACCEPTANCE=1 is not set: the suite creates and deletes the LibreChat example's objects (group, provider, application) in the authentik at AUTHENTIK_URL; set it only for a disposable instance")
 	}
 	return &cli{t: t, url: strings.TrimSuffix(url, "/"), env: map[string]string{
 		"AUTHENTIK_URL":   url,
