@@ -49,6 +49,17 @@ func newStateListCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if stack != "" && !slices.ContainsFunc(recs, func(r plan.StackRecord) bool { return r.Stack == stack }) {
+				var names []string
+				for _, r := range recs {
+					names = append(names, r.Stack)
+				}
+				msg := fmt.Sprintf("authentik holds no record of stack %q: no apply of it has run", stack)
+				if near := suggest.Closest(stack, names); near != "" {
+					msg += fmt.Sprintf("; did you mean %q?", near)
+				}
+				return errors.New(msg)
+			}
 			tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "STACK\tKIND\tOBJECT\tORIGIN")
 			for _, r := range recs {

@@ -28,3 +28,16 @@ func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
 	assert.Contains(t, r.err, `stack "team-a" does not own group "a1 user"; did you mean "a1 users"?`)
 	assert.Contains(t, record(t, c, "team-a"), "group a1 users", "nothing released")
 }
+
+func TestStateListOfAnUnknownStack(t *testing.T) {
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("team-a", "a1"))
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+
+	r := c.run("state", "list", "--stack", "team-a")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "team-a")
+	r = c.run("state", "list", "--stack", "team-b")
+	require.Equal(t, exitError, r.code)
+	assert.Equal(t, "Error: authentik holds no record of stack \"team-b\": no apply of it has run; did you mean \"team-a\"?\n", r.err)
+}
