@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,7 +102,9 @@ var blueprintKind = &kindDef[*object]{
 		}
 		if f.has("content") {
 			if c := fmtVal(o.Attrs["content"]); c != "" {
-				if msg := blueprintInvalid(c); msg != "" {
+				if msg, crash := blueprintInvalid(c); crash {
+					f.crash("content")
+				} else if msg != "" {
 					f.errs["content"] = []string{"Failed to validate blueprint", "- " + msg}
 				}
 			}
@@ -136,23 +139,239 @@ func bodyStr(f *form, k string) any {
 	return strings.TrimSpace(s)
 }
 
-// blueprintInvalid is what the importer's validate() says of a content
-// that is not a version 1 blueprint ("" when it is). The emulator checks
-// the envelope only; entries are not validated against the models.
-func blueprintInvalid(content string) string {
-	var doc struct {
-		Version *int `yaml:"version"`
-		Entries any  `yaml:"entries"`
+// blueprintInvalid is what validate_content says of a content ("" when
+// it is valid); crash means authentik answers 500 instead of a 400:
+// Importer.from_string (authentik/blueprints/v1/importer.py) lets YAML
+// errors through and turns dacite's type errors into EntryInvalidError,
+// neither of which DRF catches. Only version != 1 is a 400 before the
+// entries are applied in a rolled-back transaction; the emulator checks the
+// envelope and the entries' shape (common.py Blueprint, BlueprintEntry,
+// BlueprintMetadata, BlueprintEntryPermission), not the entries against
+// the models.
+func blueprintInvalid(content string) (msg string, crash bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(content), &doc); err != nil || len(doc.Content) == 0 {
+		return "", true // YAMLError, or load() gave None ("in None" raises)
 	}
-	if err := yaml.Unmarshal([]byte(content), &doc); err != nil {
-		return "Invalid blueprint: " + err.Error()
+	if !blueprintTagsKnown(&doc) {
+		return "", true // ConstructorError: a tag BlueprintLoader does not register
 	}
-	if doc.Version != nil && *doc.Version != 1 {
-		return "Invalid blueprint version"
+	root := doc.Content[0]
+	names := []string{"version", "entries", "context", "metadata"}
+	switch {
+	case root.Kind == yaml.ScalarNode && pyTag(root) == "str":
+		// dacite tests `name in data`: on a str that is a substring test,
+		// and data["version"] on a str raises TypeError.
+		for _, n := range names {
+			if strings.Contains(root.Value, n) {
+				return "", true
+			}
+		}
+		return "", false
+	case root.Kind == yaml.SequenceNode:
+		for _, it := range root.Content {
+			if it.Kind == yaml.ScalarNode && pyTag(it) == "str" && slices.Contains(names, it.Value) {
+				return "", true
+			}
+		}
+		return "", false
+	case root.Kind != yaml.MappingNode:
+		return "", true
 	}
-	switch doc.Entries.(type) {
-	case nil, []any, map[string]any:
-		return ""
+	get := mappingGetter(root)
+	version := 1
+	if v := get("version"); v != nil {
+		switch pyTag(v) {
+		case "int":
+			n, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 0, 64)
+			if err != nil || n != 1 {
+				version = 0 // a big int is still an int, just not 1
+			}
+		case "bool": // isinstance(True, int); True == 1
+			if yaml11True(v.Value) {
+				version = 1
+			} else {
+				version = 0
+			}
+		default:
+			return "", true
+		}
 	}
-	return "Invalid blueprint entries"
+	if c := get("context"); c != nil && pyTag(c) != "map" {
+		return "", true
+	}
+	if m := get("metadata"); m != nil && pyTag(m) != "null" {
+		if pyTag(m) != "map" {
+			return "", true
+		}
+		mg := mappingGetter(m)
+		if n := mg("name"); n == nil || pyTag(n) != "str" {
+			return "", true
+		}
+		if l := mg("labels"); l != nil {
+			if pyTag(l) != "map" {
+				return "", true
+			}
+			for _, x := range l.Content {
+				if pyTag(x) != "str" {
+					return "", true
+				}
+			}
+		}
+	}
+	if en := get("entries"); en != nil {
+		ok := pyTag(en) == "seq" && blueprintEntriesOK(en)
+		if !ok && pyTag(en) == "map" {
+			ok = true
+			for i := 1; i < len(en.Content); i += 2 {
+				ok = ok && pyTag(en.Content[i-1]) == "str" && pyTag(en.Content[i]) == "seq" && blueprintEntriesOK(en.Content[i])
+			}
+		}
+		if !ok {
+			return "", true // UnionMatchError
+		}
+	}
+	if version != 1 {
+		return "Invalid blueprint version", false
+	}
+	return "", false
+}
+
+// blueprintEntriesOK says whether every item of seq is a BlueprintEntry
+// dacite accepts (cast=[BlueprintEntryDesiredState]).
+func blueprintEntriesOK(seq *yaml.Node) bool {
+	tagOr := func(n *yaml.Node, types ...string) bool {
+		return n == nil || pyTag(n) == "tag" || slices.Contains(types, pyTag(n))
+	}
+	for _, it := range seq.Content {
+		if pyTag(it) != "map" {
+			return false
+		}
+		g := mappingGetter(it)
+		m := g("model")
+		if m == nil || !tagOr(m, "str") {
+			return false
+		}
+		if st := g("state"); st != nil && pyTag(st) != "tag" &&
+			(pyTag(st) != "str" || !slices.Contains([]string{"absent", "present", "created", "must_created"}, st.Value)) {
+			return false
+		}
+		if c := g("conditions"); c != nil && pyTag(c) != "seq" {
+			return false
+		}
+		if c := g("identifiers"); c != nil && pyTag(c) != "map" {
+			return false
+		}
+		if c := g("attrs"); c != nil && pyTag(c) != "map" && pyTag(c) != "null" {
+			return false
+		}
+		if c := g("id"); c != nil && pyTag(c) != "str" && pyTag(c) != "null" {
+			return false
+		}
+		if ps := g("permissions"); ps != nil {
+			if pyTag(ps) != "seq" {
+				return false
+			}
+			for _, p := range ps.Content {
+				if pyTag(p) != "map" {
+					return false
+				}
+				pg := mappingGetter(p)
+				if x := pg("permission"); x == nil || !tagOr(x, "str") {
+					return false
+				}
+				if !tagOr(pg("user"), "int", "bool", "null") || !tagOr(pg("role"), "str", "null") {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// pyTag is the Python type PyYAML's BlueprintLoader (a SafeLoader, YAML
+// 1.1) builds for n: str, int, float, bool, null, seq, map, or tag (one of
+// authentik's YAMLTag constructors).
+func pyTag(n *yaml.Node) string {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return pyTag(n.Alias)
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+			return "tag"
+		}
+		return "seq"
+	case yaml.MappingNode:
+		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+			return "tag"
+		}
+		return "map"
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return "tag"
+	}
+	if n.Style == 0 && n.Tag == "!!str" {
+		switch strings.ToLower(n.Value) {
+		case "yes", "no", "on", "off":
+			if n.Value == strings.ToLower(n.Value) || n.Value == strings.ToUpper(n.Value) || n.Value == strings.ToUpper(n.Value[:1])+strings.ToLower(n.Value[1:]) {
+				return "bool"
+			}
+		}
+	}
+	switch n.Tag {
+	case "!!int":
+		return "int"
+	case "!!float":
+		return "float"
+	case "!!bool":
+		return "bool"
+	case "!!null":
+		return "null"
+	}
+	return "str"
+}
+
+func yaml11True(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// mappingGetter looks a string key up in a mapping node (the last of
+// duplicate keys wins, as in PyYAML).
+func mappingGetter(m *yaml.Node) func(string) *yaml.Node {
+	if m.Kind == yaml.AliasNode && m.Alias != nil {
+		m = m.Alias
+	}
+	return func(k string) *yaml.Node {
+		var found *yaml.Node
+		for i := 1; i < len(m.Content); i += 2 {
+			if key := m.Content[i-1]; pyTag(key) == "str" && key.Value == k {
+				found = m.Content[i]
+			}
+		}
+		if found != nil && found.Kind == yaml.AliasNode && found.Alias != nil {
+			return found.Alias
+		}
+		return found
+	}
+}
+
+// blueprintTagsKnown says whether every local tag in the document is one
+// BlueprintLoader registers (common.py).
+func blueprintTagsKnown(n *yaml.Node) bool {
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") && !slices.Contains([]string{
+		"!KeyOf", "!Find", "!FindObject", "!Context", "!Format", "!Condition", "!If", "!Env",
+		"!File", "!Enumerate", "!Value", "!Index", "!AtIndex", "!ParseJSON"}, n.Tag) {
+		return false
+	}
+	for _, c := range n.Content {
+		if !blueprintTagsKnown(c) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,8 @@
 package emulator_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -62,4 +64,44 @@ func TestBlueprintInstances(t *testing.T) {
 	assert.Len(t, m["results"], 1)
 	st, _ = e.raw(http.MethodDelete, col+pk+"/", "")
 	assert.Equal(t, http.StatusNoContent, st)
+}
+
+// A content Importer.from_string cannot build crashes authentik: YAML
+// errors and dacite's type errors (EntryInvalidError) are not DRF
+// ValidationErrors, so validate_content ends in a 500
+// (authentik/blueprints/api.py, v1/importer.py, v1/common.py). Only a
+// version other than 1 is a 400 before the entries are applied.
+func TestBlueprintContentCrashesLikeTheImporter(t *testing.T) {
+	e := newEnv(t)
+	const col = "/api/v3/managed/blueprints/"
+	for i, tc := range []struct {
+		content string
+		status  int
+	}{
+		{"version: 1\nentries: []\n", 201},
+		{"entries: {}\n", 201},
+		{"version: 1\nentries:\n- model: authentik_core.group\n  state: present\n  identifiers: {name: x}\n", 201},
+		{"entries:\n- model: !Find [a, b]\n  attrs: {parent: !KeyOf x}\n", 201},
+		{"hello", 201},           // "version" in "hello" is False: every field defaults
+		{"version: true\n", 201}, // isinstance(True, int) and True == 1
+		{"metadata: {name: m, labels: {a: b}}\n", 201},
+		{"version: 2\n", 400},
+		{"version: [1\n", 500},    // YAMLError
+		{"~\n", 500},              // load() is None
+		{"42\n", 500},             // "in" on an int
+		{"version\n", 500},        // data["version"] on a str
+		{"version: \"1\"\n", 500}, // WrongTypeError
+		{"version: 1.0\n", 500},
+		{"version: 2\nentries: [1]\n", 500}, // the types fail before the version is checked
+		{"entries: [{state: present}]\n", 500},
+		{"entries: [{model: m, state: gone}]\n", 500},
+		{"entries: [{model: m, attrs: [1]}]\n", 500},
+		{"context: []\n", 500},
+		{"metadata: {labels: {}}\n", 500},
+		{"entries: !Nope x\n", 500}, // ConstructorError
+	} {
+		body, _ := json.Marshal(map[string]any{"name": fmt.Sprintf("b%d", i), "content": tc.content})
+		st, _ := e.raw(http.MethodPost, col, string(body))
+		assert.Equal(t, tc.status, st, "%q", tc.content)
+	}
 }
