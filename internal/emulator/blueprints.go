@@ -89,6 +89,13 @@ var blueprintKind = &kindDef[*object]{
 		}
 	},
 	validate: func(e *Emulator, f *form, o *object) *resp {
+		// path is in the model's unique_together with name and has a model
+		// default, so DRF's ModelSerializer gives the serializer field
+		// default="" (get_uniqueness_extra_kwargs): a PUT without path
+		// clears it (a PATCH skips defaults).
+		if !f.partial && !f.has("path") {
+			o.Attrs["path"] = ""
+		}
 		name := fmtVal(o.Attrs["name"])
 		for _, b := range e.st.blueprints {
 			if b.PK != o.PK && b.Attrs["name"] == name {

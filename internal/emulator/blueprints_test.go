@@ -105,3 +105,23 @@ func TestBlueprintContentCrashesLikeTheImporter(t *testing.T) {
 		assert.Equal(t, tc.status, st, "%q", tc.content)
 	}
 }
+
+// path has the serializer default "" (unique_together with name, a model
+// default: DRF's get_uniqueness_extra_kwargs), so a PUT without it clears
+// the path; content alone then satisfies validate(). A PATCH keeps it.
+func TestBlueprintPutWithoutPathClearsIt(t *testing.T) {
+	e := newEnv(t)
+	const col = "/api/v3/managed/blueprints/"
+	st, m := e.rawJSON(http.MethodPost, col, `{"name":"f","path":"system/bootstrap.yaml"}`)
+	require.Equal(t, http.StatusCreated, st, m)
+	pk := m["pk"].(string)
+	st, m = e.rawJSON(http.MethodPatch, col+pk+"/", `{"path":"system/bootstrap.yaml","enabled":false}`)
+	require.Equal(t, http.StatusOK, st, m)
+	assert.Equal(t, "system/bootstrap.yaml", m["path"])
+	st, m = e.rawJSON(http.MethodPut, col+pk+"/", `{"name":"f"}`)
+	assert.Equal(t, 400, st)
+	assert.Equal(t, map[string]any{"non_field_errors": []any{"Either path or content must be set."}}, m)
+	st, m = e.rawJSON(http.MethodPut, col+pk+"/", `{"name":"f","content":"version: 1\n"}`)
+	require.Equal(t, http.StatusOK, st, m)
+	assert.Equal(t, "", m["path"])
+}
