@@ -31,6 +31,17 @@ import (
 // serves, with the collection their create handler lives under. authentik
 // offers every Provider subclass; models the emulator does not serve are
 // refused as invalid choices (FIDELITY.md).
+// transactionalKinds are the emulator's provider kinds of those models:
+// the importer's must_created query runs on the entry's model
+// (OAuth2Provider.objects.filter(name=…)), so another provider type of
+// that name is found by the serializer's UniqueValidator instead.
+var transactionalKinds = map[string]string{
+	"authentik_providers_oauth2.oauth2provider": kindOAuth2,
+	"authentik_providers_proxy.proxyprovider":   kindProxy,
+	"authentik_providers_saml.samlprovider":     kindSAML,
+	"authentik_providers_ldap.ldapprovider":     kindLDAP,
+}
+
 var transactionalProviders = map[string]string{
 	"authentik_providers_oauth2.oauth2provider": "providers/oauth2/",
 	"authentik_providers_proxy.proxyprovider":   "providers/proxy/",
@@ -102,6 +113,10 @@ func (e *Emulator) applyTransactional(c *call) resp {
 			errs[k] = []string{msgRequired}
 			return nil, false
 		}
+		if isJSONNull(raw) {
+			errs[k] = []string{msgNull}
+			return nil, false
+		}
 		var m map[string]json.RawMessage
 		if json.Unmarshal(raw, &m) != nil || m == nil {
 			errs[k] = map[string]any{"non_field_errors": []string{fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", jsonTypeName(raw))}}
@@ -121,6 +136,8 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	var model string
 	if raw, ok := f.raw["provider_model"]; !ok {
 		errs["provider_model"] = []string{msgRequired}
+	} else if isJSONNull(raw) {
+		errs["provider_model"] = []string{msgNull}
 	} else if json.Unmarshal(raw, &model) != nil || transactionalProviders[model] == "" {
 		errs["provider_model"] = []string{fmt.Sprintf("%q is not a valid choice.", trimJSON(raw))}
 	}
@@ -128,6 +145,8 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	var providerBody map[string]json.RawMessage
 	if raw, ok := f.raw["provider"]; !ok {
 		errs["provider"] = []string{msgRequired}
+	} else if isJSONNull(raw) {
+		errs["provider"] = []string{msgNull}
 	} else if json.Unmarshal(raw, &providerBody) != nil || providerBody == nil {
 		errs["provider"] = []string{fmt.Sprintf("Expected a dictionary of items but got type %q.", jsonTypeName(raw))}
 	}
@@ -135,11 +154,36 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	// validates against an unsaved Application as the target.
 	var bindings []map[string]json.RawMessage
 	if raw, ok := f.raw["policy_bindings"]; ok {
-		if json.Unmarshal(raw, &bindings) != nil {
+		var items []json.RawMessage
+		switch {
+		case isJSONNull(raw):
+			errs["policy_bindings"] = []string{msgNull}
+		case json.Unmarshal(raw, &items) != nil:
 			errs["policy_bindings"] = map[string]any{"non_field_errors": []string{fmt.Sprintf("Expected a list of items but got type %q.", jsonTypeName(raw))}}
-			bindings = nil
-		} else if bErrs := e.validateTxnBindings(c, bindings); bErrs != nil {
-			errs["policy_bindings"] = bErrs
+		default:
+			// ListSerializer: each item goes through the child serializer,
+			// which wants a dictionary.
+			itemErrs := make([]any, len(items))
+			var at []int // the index of each dictionary item
+			badItem := false
+			for i, it := range items {
+				var b map[string]json.RawMessage
+				if json.Unmarshal(it, &b) != nil || b == nil {
+					itemErrs[i], badItem = map[string]any{"non_field_errors": []string{fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", jsonTypeName(it))}}, true
+					continue
+				}
+				itemErrs[i] = map[string]any{}
+				bindings, at = append(bindings, b), append(at, i)
+			}
+			if bErrs := e.validateTxnBindings(c, bindings); bErrs != nil {
+				for j, be := range bErrs {
+					itemErrs[at[j]] = be
+				}
+				badItem = true
+			}
+			if badItem {
+				errs["policy_bindings"] = itemErrs
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -153,7 +197,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 		return serverError()
 	}
 	for _, p := range e.st.providers {
-		if p.Name == name {
+		if p.Name == name && p.Kind == transactionalKinds[model] {
 			return resp{status: http.StatusBadRequest, body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
 		}
 	}
@@ -170,6 +214,16 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	target := e.st.apps[len(e.st.apps)-1].PK
 	for _, b := range bindings {
 		b["target"] = mustJSON(target)
+		if keys := e.txnBindingExists(b); keys != nil {
+			// The entry's identifiers are the binding's validated fields
+			// and target (an AND query): an identical binding earlier in
+			// the same request is found, and must_created refuses it.
+			errs := map[string]any{}
+			for _, k := range keys {
+				errs[k] = []string{msgMustCreated}
+			}
+			return resp{status: http.StatusBadRequest, body: map[string]any{"None": errs}}
+		}
 		if br := e.createBinding(&call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
 			// Binding entries have no id: the importer names them "None".
 			return entryError("None", br)
@@ -268,4 +322,44 @@ func trimJSON(raw json.RawMessage) string {
 		return s
 	}
 	return string(raw)
+}
+
+func isJSONNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
+
+// txnBindingFields are TransactionPolicyBindingSerializer's writable fields.
+var txnBindingFields = []string{"policy", "group", "user", "negate", "enabled", "order", "timeout", "failure_result"}
+
+// txnBindingExists returns the identifier keys of a binding entry when a
+// binding with all those values exists (the importer's must_created
+// check), nil otherwise.
+func (e *Emulator) txnBindingExists(b map[string]json.RawMessage) []string {
+	keys := []string{"target"}
+	for _, k := range txnBindingFields {
+		if _, ok := b[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	norm := func(v any) any {
+		var x any
+		_ = json.Unmarshal(mustJSON(v), &x)
+		if s, ok := x.(string); ok {
+			return strings.ToLower(s)
+		}
+		return x
+	}
+	for _, old := range e.st.bindings {
+		m := e.renderBinding(old)
+		m["target"] = old.Target
+		same := true
+		for _, k := range keys {
+			if string(mustJSON(norm(m[k]))) != string(mustJSON(norm(b[k]))) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return keys
+		}
+	}
+	return nil
 }

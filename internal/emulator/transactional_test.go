@@ -1,6 +1,9 @@
 package emulator_test
 
 import (
+	"encoding/json"
+	"github.com/stretchr/testify/assert"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -132,4 +135,54 @@ func TestTransactionalRawErrors(t *testing.T) {
 	if n := e.emu.Counts(); n["application"] != 0 {
 		t.Errorf("counts = %v", n)
 	}
+}
+
+// The importer's must_created query runs on the entry's own model and ANDs
+// the identifiers (authentik/blueprints/v1/importer.py _validate_single,
+// __query_from_identifier): a proxy provider of the same name is found by
+// the provider serializer's UniqueValidator instead, and a binding
+// identical to one earlier in the request is refused under the id "None".
+func TestTransactionalMustCreatedPerModel(t *testing.T) {
+	e := newEnv(t)
+	e.proxy("taken")
+	g := res(e.c.CoreApi.CoreGroupsCreate(e.ctx).GroupRequest(*api.NewGroupRequest("users")).Execute()).must(t)
+	put := func(req api.TransactionApplicationRequest) (int, map[string]any) {
+		b, _ := json.Marshal(req)
+		return e.rawJSON(http.MethodPut, "/api/v3/core/transactional/applications/", string(b))
+	}
+	st, m := put(e.txnRequest("taken", "s1", ""))
+	assert.Equal(t, 400, st)
+	assert.Equal(t, map[string]any{"provider": map[string]any{"name": []any{"provider with this name already exists."}}}, m)
+	e.oauth2("mine")
+	st, m = put(e.txnRequest("mine", "s1", ""))
+	assert.Equal(t, 400, st)
+	assert.Equal(t, map[string]any{"provider": map[string]any{"name": []any{"State is set to must_created and object exists already"}}}, m)
+
+	req := e.txnRequest("fresh", "s2", g.Pk)
+	req.PolicyBindings = append(req.PolicyBindings, req.PolicyBindings[0])
+	st, m = put(req)
+	assert.Equal(t, 400, st)
+	must := []any{"State is set to must_created and object exists already"}
+	assert.Equal(t, map[string]any{"None": map[string]any{"group": must, "order": must, "target": must}}, m)
+	req.PolicyBindings[1].SetOrder(1)
+	st, m = put(req)
+	assert.Equal(t, 200, st, m)
+}
+
+// Null for a field of the outer serializer is DRF's "may not be null"; a
+// policy_bindings item that is not an object is its child serializer's
+// error at that index (authentik/core/api/transactional_applications.py).
+func TestTransactionalOuterFieldErrors(t *testing.T) {
+	e := newEnv(t)
+	const path = "/api/v3/core/transactional/applications/"
+	null := []any{"This field may not be null."}
+	st, m := e.rawJSON(http.MethodPut, path, `{"app":null,"provider_model":null,"provider":null,"policy_bindings":null}`)
+	assert.Equal(t, 400, st)
+	assert.Equal(t, map[string]any{"app": null, "provider_model": null, "provider": null, "policy_bindings": null}, m)
+	st, m = e.rawJSON(http.MethodPut, path, `{"app":{"name":"a","slug":"a"},"provider_model":"authentik_providers_oauth2.oauth2provider","provider":{},"policy_bindings":[1,{"order":0}]}`)
+	assert.Equal(t, 400, st)
+	assert.Equal(t, map[string]any{"policy_bindings": []any{
+		map[string]any{"non_field_errors": []any{"Invalid data. Expected a dictionary, but got int."}},
+		map[string]any{"non_field_errors": []any{"One of 'group', 'policy', 'user' must be set."}},
+	}}, m)
 }
