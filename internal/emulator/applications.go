@@ -229,12 +229,12 @@ func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, 
 }
 
 func (e *Emulator) listApplications(c *call) resp {
-	full := strings.EqualFold(c.q.Get("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
+	full := strings.EqualFold(c.last("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
 	var access func(a *application) bool
 	if !full {
 		access = e.st.accessChecker(c.user)
 	}
-	onlyLaunch, err := parseBool(c.q.Get("only_with_launch_url"))
+	onlyLaunch, err := parseBool(c.last("only_with_launch_url"))
 	onlyLaunch = onlyLaunch && err == nil
 	apps := e.st.apps
 	l := lazyList{n: len(apps), render: func(i int) map[string]any { return e.renderApp(apps[i]) },

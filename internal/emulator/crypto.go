@@ -206,7 +206,7 @@ func (e *Emulator) listKeypairs(c *call) resp {
 		if k.internal {
 			continue
 		}
-		if b, err := parseBool(c.q.Get("has_key")); err == nil && b && k.KeyPEM == "" {
+		if b, err := parseBool(c.last("has_key")); err == nil && b && k.KeyPEM == "" {
 			continue
 		}
 		objs = append(objs, e.renderKeypair(k))

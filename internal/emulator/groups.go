@@ -54,13 +54,13 @@ type groupFlags struct{ users, children, parents bool }
 
 func flagsFrom(c *call) groupFlags {
 	fl := groupFlags{users: true}
-	if b, err := parseBool(c.q.Get("include_users")); err == nil {
+	if b, err := parseBool(c.last("include_users")); err == nil {
 		fl.users = b
 	}
-	if b, err := parseBool(c.q.Get("include_children")); err == nil {
+	if b, err := parseBool(c.last("include_children")); err == nil {
 		fl.children = b
 	}
-	if b, err := parseBool(c.q.Get("include_parents")); err == nil {
+	if b, err := parseBool(c.last("include_parents")); err == nil {
 		fl.parents = b
 	}
 	return fl
@@ -172,7 +172,7 @@ func (e *Emulator) listGroups(c *call) resp {
 	}
 	fl := flagsFrom(c)
 	var attrFilter map[string]any
-	if a := c.q.Get("attributes"); a != "" {
+	if a := c.last("attributes"); a != "" {
 		if err := json.Unmarshal([]byte(a), &attrFilter); err != nil {
 			return fieldError("attributes", "filter: failed to parse JSON")
 		}

@@ -37,7 +37,7 @@ func newLDAPProviderKind() *kindDef[*provider] {
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
 			{"application__isnull", func(o getter, v []string) bool {
-				b, err := parseBool(v[0])
+				b, err := parseBool(v[len(v)-1])
 				if err != nil {
 					return true
 				}

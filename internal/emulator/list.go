@@ -50,25 +50,25 @@ func fmtVal(v any) string {
 }
 
 func exact(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[0] }}
+	return filterSpec{param, func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[len(v)-1] }}
 }
 
 func iexact(param, field string) filterSpec {
 	return filterSpec{param, func(o getter, v []string) bool {
-		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[0])
+		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[len(v)-1])
 	}}
 }
 
 func icontains(param, field string) filterSpec {
 	return filterSpec{param, func(o getter, v []string) bool {
-		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[0]))
+		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[len(v)-1]))
 	}}
 }
 
 // boolExact is a BooleanFilter; an unparsable value does not filter.
 func boolExact(param, field string) filterSpec {
 	return filterSpec{param, func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+		b, err := parseBool(v[len(v)-1])
 		if err != nil {
 			return true
 		}
@@ -79,7 +79,7 @@ func boolExact(param, field string) filterSpec {
 // isNull is a `<field>__isnull` filter on a rendered field that is null or "" when unset.
 func isNull(param, field string) filterSpec {
 	return filterSpec{param, func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+		b, err := parseBool(v[len(v)-1])
 		if err != nil {
 			return true
 		}
@@ -118,6 +118,16 @@ func parseBool(s string) (bool, error) {
 }
 
 // queryValues returns the non-empty values of a query parameter.
+// last is a query parameter as Django's QueryDict.get and [] read it: the
+// last value when it is repeated (url.Values.Get gives the first). Single-
+// value filters, search, ordering and pagination read it so.
+func (c *call) last(param string) string {
+	if vs := c.q[param]; len(vs) > 0 {
+		return vs[len(vs)-1]
+	}
+	return ""
+}
+
 func (c *call) queryValues(param string) []string {
 	var out []string
 	for _, v := range c.q[param] {
@@ -179,7 +189,7 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 	}
 	search := ""
 	if len(spec.searchFields) > 0 {
-		search = c.q.Get("search")
+		search = c.last("search")
 	}
 	var out []int
 	for i := 0; i < l.n; i++ {
@@ -202,7 +212,7 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 		}
 	}
 	orderRows(out, spec.order, get)
-	if ord := c.q.Get("ordering"); ord != "" {
+	if ord := c.last("ordering"); ord != "" {
 		var keys []string
 		for _, k := range strings.Split(ord, ",") {
 			k = strings.TrimSpace(k)
@@ -320,12 +330,12 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 // objects; page renders the objects [lo, hi).
 func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
 	size := defaultPageSize
-	if s, err := strconv.Atoi(c.q.Get("page_size")); err == nil && s > 0 {
+	if s, err := strconv.Atoi(c.last("page_size")); err == nil && s > 0 {
 		size = min(s, maxPageSize)
 	}
 	pages := max(1, (count+size-1)/size)
 	n := 1
-	if ps := c.q.Get("page"); ps != "" {
+	if ps := c.last("page"); ps != "" {
 		if ps == "last" {
 			n = pages
 		} else {

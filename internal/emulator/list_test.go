@@ -1,6 +1,9 @@
 package emulator_test
 
 import (
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"net/http"
 	"testing"
 )
 
@@ -102,4 +105,28 @@ func TestOrderingAndSearch(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tc.query, got, tc.want)
 		}
 	}
+}
+
+// A repeated single-value parameter counts by its last value, as Django's
+// QueryDict.get (django-filter's widgets, DRF's SearchFilter, OrderingFilter
+// and PageNumberPagination) reads it; url.Values.Get reads the first.
+func TestRepeatedQueryParameterLastValueWins(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"zz-alpha", "zz-beta"} {
+		st, m := e.rawJSON(http.MethodPost, "/api/v3/core/groups/", `{"name":"`+n+`"}`)
+		require.Equal(t, http.StatusCreated, st, m)
+	}
+	names := func(q string) []any {
+		st, m := e.rawJSON(http.MethodGet, "/api/v3/core/groups/?"+q, "")
+		require.Equal(t, http.StatusOK, st, m)
+		var out []any
+		for _, r := range m["results"].([]any) {
+			out = append(out, r.(map[string]any)["name"])
+		}
+		return out
+	}
+	assert.Equal(t, []any{"zz-beta"}, names("name=zz-alpha&name=zz-beta"))
+	assert.Equal(t, []any{"zz-beta"}, names("search=alp&search=bet"))
+	assert.Equal(t, []any{"zz-beta", "zz-alpha"}, names("ordering=name&ordering=-name&search=zz-"))
+	assert.Equal(t, []any{"zz-beta"}, names("search=zz-&page_size=2&page_size=1&page=1&page=2&ordering=name"))
 }

@@ -314,7 +314,7 @@ func (e *Emulator) listOAuth2(c *call) resp {
 		if !p.isOAuth2() {
 			continue
 		}
-		if app := c.q.Get("application"); app != "" {
+		if app := c.last("application"); app != "" {
 			if a := e.st.appUsingProvider(p.PK); a == nil || !strings.EqualFold(a.PK, app) {
 				continue
 			}
@@ -529,8 +529,8 @@ func (e *Emulator) insertProvider(p *provider) {
 
 func (e *Emulator) listAllProviders(c *call) resp {
 	var ps []*provider
-	backchannel, bcErr := parseBool(c.q.Get("backchannel"))
-	appNull, appErr := parseBool(c.q.Get("application__isnull"))
+	backchannel, bcErr := parseBool(c.last("backchannel"))
+	appNull, appErr := parseBool(c.last("application__isnull"))
 	for _, p := range e.st.providers {
 		if bcErr == nil && backchannel != p.isBackchannel() {
 			continue // ProviderFilter.filter_backchannel: is_backchannel=value
@@ -787,7 +787,7 @@ func (e *Emulator) proxyFields(f *form, p *provider) {
 func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string) bool) *resp {
 	errs := map[string]any{}
 	for param, exists := range single {
-		if v := c.q.Get(param); v != "" && !exists(v) {
+		if v := c.last(param); v != "" && !exists(v) {
 			errs[param] = []string{"Select a valid choice. That choice is not one of the available choices."}
 		}
 	}

@@ -166,7 +166,7 @@ func (e *Emulator) samlMetadata(c *call, p *provider) resp {
 		// build_entity_descriptor dereferences provider.application.
 		return resp{status: http.StatusOK, body: map[string]any{"metadata": ""}}
 	}
-	xml := e.samlEntityDescriptor(c, p, c.q.Get("force_binding"))
+	xml := e.samlEntityDescriptor(c, p, c.last("force_binding"))
 	if _, ok := c.q["download"]; ok {
 		return resp{status: http.StatusOK, body: rawBody(xml), hdr: http.Header{
 			"Content-Type":        {"application/xml"},
