@@ -94,3 +94,15 @@ func TestLibreChat(t *testing.T) {
 		})
 	}
 }
+
+// With issuer_mode global authentik's discovery names its root URL as the
+// issuer (providers/oauth2/models.py get_issuer, 2026.2.2): the output
+// check expects what the caller computed, not the application's base.
+func TestOutputIssuerGlobal(t *testing.T) {
+	f, in := good()
+	f.doc.Issuer = "https://auth.example.com/"
+	out := OutputInput{Label: "Grafana", DiscoveryURL: "https://auth.example.com/application/o/chat/.well-known/openid-configuration", Slug: "chat", Live: in.Live}
+	assert.Equal(t, Fail, statusOf(Output(context.Background(), f, out), "issuer"), "per-provider expectation")
+	out.Issuer = "https://auth.example.com/"
+	assert.Equal(t, Pass, statusOf(Output(context.Background(), f, out), "issuer"))
+}
