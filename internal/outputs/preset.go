@@ -94,8 +94,8 @@ func PresetOf(name string, o *manifest.Output) (Preset, error) {
 // URL and the provider's credentials and scopes.
 type Values struct {
 	// PublicURL is authentik's public base URL, without a trailing slash.
-	PublicURL    string
-	Slug         string
+	PublicURL string
+	Slug      string
 	// IssuerMode is the provider's issuer_mode: "global" makes the issuer
 	// authentik's root URL for every provider; anything else (per_provider,
 	// authentik's default) the application's own.
