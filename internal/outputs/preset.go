@@ -172,6 +172,7 @@ const (
 	kURL
 	kEnum
 	kJSON
+	kJSONObject
 )
 
 // setting is one variable of a preset's catalogue that the manifest may set
@@ -254,6 +255,10 @@ func checkKind(s setting, value string) error {
 	case kJSON:
 		if !jsonValid(value) {
 			return fmt.Errorf("%s must be valid JSON", s.Name)
+		}
+	case kJSONObject:
+		if !jsonObject(value) {
+			return fmt.Errorf("%s must be a JSON object, such as {\"prompt\":\"login\"}", s.Name)
 		}
 	}
 	return nil
