@@ -106,3 +106,15 @@ func TestOutputIssuerGlobal(t *testing.T) {
 	out.Issuer = "https://auth.example.com/"
 	assert.Equal(t, Pass, statusOf(Output(context.Background(), f, out), "issuer"))
 }
+
+// LibreChat with issuer_mode global: discovery names authentik's root URL,
+// which is right when OPENID_ISSUER is the .well-known URL.
+func TestLibreChatIssuerGlobal(t *testing.T) {
+	f, in := good()
+	f.doc.Issuer = "https://auth.example.com/"
+	assert.Equal(t, Fail, statusOf(LibreChat(context.Background(), f, in), "issuer"))
+	in.Live.Providers[0].OAuth2().IssuerMode = "global"
+	assert.Equal(t, Pass, statusOf(LibreChat(context.Background(), f, in), "issuer"))
+	in.Env["OPENID_ISSUER"] = "https://auth.example.com/application/o/chat/"
+	assert.Equal(t, Fail, statusOf(LibreChat(context.Background(), f, in), "issuer"), "an issuer base does not match the global issuer")
+}
