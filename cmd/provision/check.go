@@ -206,7 +206,7 @@ func (o *checkOptions) outputInput(r *outputs.Resolved, public, apiURL string, l
 	}
 	v, _ := outputs.LiveValues(public, r.App, live)
 	in := check.OutputInput{
-		Label: r.Preset.Label(), DiscoveryURL: v.DiscoveryURL(), APIURL: apiURL,
+		Label: r.Preset.Label(), DiscoveryURL: v.DiscoveryURL(), Issuer: v.Issuer(), APIURL: apiURL,
 		RedirectURI: r.Preset.RedirectURI(r.Out), Expected: map[string]string{}, Secret: map[string]bool{},
 		Slug: r.App.Slug, Live: live,
 	}

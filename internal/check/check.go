@@ -68,6 +68,14 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 	} else {
 		add("discovery document", Pass, "%s", discoveryURL(issuerURL))
 		want := strings.TrimSuffix(issuerURL, ".well-known/openid-configuration")
+		// issuer_mode global: authentik names its root URL as the issuer
+		// (providers/oauth2/models.py get_issuer). openid-client does not
+		// compare it when OPENID_ISSUER is the .well-known URL, as
+		// provision writes it; an issuer base would not match.
+		global := prov.OAuth2().IssuerMode == "global" && strings.Contains(issuerURL, "/.well-known/")
+		if u, err := url.Parse(issuerURL); err == nil && global {
+			want = u.Scheme + "://" + u.Host + "/"
+		}
 		if doc.Issuer == want {
 			add("issuer", Pass, "%s", doc.Issuer)
 		} else {

@@ -94,3 +94,27 @@ func TestLibreChat(t *testing.T) {
 		})
 	}
 }
+
+// With issuer_mode global authentik's discovery names its root URL as the
+// issuer (providers/oauth2/models.py get_issuer, 2026.2.2): the output
+// check expects what the caller computed, not the application's base.
+func TestOutputIssuerGlobal(t *testing.T) {
+	f, in := good()
+	f.doc.Issuer = "https://auth.example.com/"
+	out := OutputInput{Label: "Grafana", DiscoveryURL: "https://auth.example.com/application/o/chat/.well-known/openid-configuration", Slug: "chat", Live: in.Live}
+	assert.Equal(t, Fail, statusOf(Output(context.Background(), f, out), "issuer"), "per-provider expectation")
+	out.Issuer = "https://auth.example.com/"
+	assert.Equal(t, Pass, statusOf(Output(context.Background(), f, out), "issuer"))
+}
+
+// LibreChat with issuer_mode global: discovery names authentik's root URL,
+// which is right when OPENID_ISSUER is the .well-known URL.
+func TestLibreChatIssuerGlobal(t *testing.T) {
+	f, in := good()
+	f.doc.Issuer = "https://auth.example.com/"
+	assert.Equal(t, Fail, statusOf(LibreChat(context.Background(), f, in), "issuer"))
+	in.Live.Providers[0].OAuth2().IssuerMode = "global"
+	assert.Equal(t, Pass, statusOf(LibreChat(context.Background(), f, in), "issuer"))
+	in.Env["OPENID_ISSUER"] = "https://auth.example.com/application/o/chat/"
+	assert.Equal(t, Fail, statusOf(LibreChat(context.Background(), f, in), "issuer"), "an issuer base does not match the global issuer")
+}

@@ -17,6 +17,10 @@ type OutputInput struct {
 	// DiscoveryURL is the discovery document at authentik's public URL;
 	// APIURL is the address provision reaches the API at.
 	DiscoveryURL, APIURL string
+	// Issuer is the issuer the discovery document should name ("" means
+	// the application's base, the discovery URL without its suffix;
+	// issuer_mode global makes it authentik's root URL).
+	Issuer string
 	// RedirectURI is the preset's callback ("" when it has none).
 	RedirectURI string
 	// Expected is what the output should hold, computed from authentik;
@@ -49,7 +53,10 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		add("discovery document", Fail, "%v", err)
 	default:
 		add("discovery document", Pass, "%s", in.DiscoveryURL)
-		want := strings.TrimSuffix(in.DiscoveryURL, ".well-known/openid-configuration")
+		want := in.Issuer
+		if want == "" {
+			want = strings.TrimSuffix(in.DiscoveryURL, ".well-known/openid-configuration")
+		}
 		if doc.Issuer == want {
 			add("issuer", Pass, "%s", doc.Issuer)
 		} else {

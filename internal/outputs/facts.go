@@ -47,10 +47,10 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 		}, nil
 	case "oauth2":
 		d := prov.OAuth2()
-		issuer := base + "/application/o/" + slug + "/"
+		v := Values{PublicURL: base, Slug: slug, IssuerMode: d.IssuerMode}
 		return []Fact{
-			{Key: "OIDC_ISSUER", Label: "issuer", Value: issuer},
-			{Key: "OIDC_DISCOVERY_URL", Label: "discovery URL", Value: issuer + ".well-known/openid-configuration"},
+			{Key: "OIDC_ISSUER", Label: "issuer", Value: v.Issuer()},
+			{Key: "OIDC_DISCOVERY_URL", Label: "discovery URL", Value: v.DiscoveryURL()},
 			{Key: "OIDC_CLIENT_ID", Label: "client ID", Value: d.ClientID},
 			{Key: "OIDC_CLIENT_SECRET", Label: "client secret", Value: d.ClientSecret, Sensitive: true},
 			{Key: "OIDC_AUTHORIZE_URL", Label: "authorization endpoint", Value: base + "/application/o/authorize/"},

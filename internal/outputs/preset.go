@@ -94,8 +94,12 @@ func PresetOf(name string, o *manifest.Output) (Preset, error) {
 // URL and the provider's credentials and scopes.
 type Values struct {
 	// PublicURL is authentik's public base URL, without a trailing slash.
-	PublicURL    string
-	Slug         string
+	PublicURL string
+	Slug      string
+	// IssuerMode is the provider's issuer_mode: "global" makes the issuer
+	// authentik's root URL for every provider; anything else (per_provider,
+	// authentik's default) the application's own.
+	IssuerMode   string
 	ClientID     string
 	ClientSecret string
 	Scopes       []string
@@ -107,11 +111,24 @@ type Values struct {
 	Random io.Reader
 }
 
-// Issuer is the application's OpenID issuer, with its trailing slash.
-func (v Values) Issuer() string { return v.PublicURL + "/application/o/" + v.Slug + "/" }
+// Issuer is the application's OpenID issuer, with its trailing slash, as
+// authentik's OAuth2Provider.get_issuer builds it (providers/oauth2/
+// models.py, 2026.2.2): the root URL with issuer_mode global, else the
+// application's base.
+func (v Values) Issuer() string {
+	if v.IssuerMode == "global" {
+		return v.PublicURL + "/"
+	}
+	return v.appBase()
+}
 
-// DiscoveryURL is the issuer's discovery document.
-func (v Values) DiscoveryURL() string { return v.Issuer() + ".well-known/openid-configuration" }
+// appBase is the application's base under /application/o/, where its
+// discovery document, end-session and JWKS endpoints are whatever the
+// issuer mode (providers/oauth2/urls.py).
+func (v Values) appBase() string { return v.PublicURL + "/application/o/" + v.Slug + "/" }
+
+// DiscoveryURL is the application's discovery document.
+func (v Values) DiscoveryURL() string { return v.appBase() + ".well-known/openid-configuration" }
 
 // AuthorizeURL, TokenURL and UserinfoURL are authentik's shared endpoints.
 func (v Values) AuthorizeURL() string { return v.PublicURL + "/application/o/authorize/" }
@@ -119,8 +136,8 @@ func (v Values) TokenURL() string     { return v.PublicURL + "/application/o/tok
 func (v Values) UserinfoURL() string  { return v.PublicURL + "/application/o/userinfo/" }
 
 // EndSessionURL and JWKSURL are per application.
-func (v Values) EndSessionURL() string { return v.Issuer() + "end-session/" }
-func (v Values) JWKSURL() string       { return v.Issuer() + "jwks/" }
+func (v Values) EndSessionURL() string { return v.appBase() + "end-session/" }
+func (v Values) JWKSURL() string       { return v.appBase() + "jwks/" }
 
 // Var is one setting an output writes.
 type Var struct {
@@ -155,6 +172,7 @@ const (
 	kURL
 	kEnum
 	kJSON
+	kJSONObject
 )
 
 // setting is one variable of a preset's catalogue that the manifest may set
@@ -237,6 +255,10 @@ func checkKind(s setting, value string) error {
 	case kJSON:
 		if !jsonValid(value) {
 			return fmt.Errorf("%s must be valid JSON", s.Name)
+		}
+	case kJSONObject:
+		if !jsonObject(value) {
+			return fmt.Errorf("%s must be a JSON object, such as {\"prompt\":\"login\"}", s.Name)
 		}
 	}
 	return nil

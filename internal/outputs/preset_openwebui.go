@@ -62,7 +62,8 @@ var openWebUICatalogue = catalogue{
 	{Name: "ENABLE_OAUTH_GROUP_CREATION", Kind: kBool},
 	{Name: "OAUTH_GROUP_DEFAULT_SHARE", Kind: kEnum, Values: []string{"true", "members", "false"}},
 	{Name: "OAUTH_BLOCKED_GROUPS", Kind: kJSON},
-	{Name: "OAUTH_AUTHORIZE_PARAMS", Kind: kJSON},
+	// config.py @00b1c6bc keeps it only when it parses to a dict.
+	{Name: "OAUTH_AUTHORIZE_PARAMS", Kind: kJSONObject},
 }
 
 func (openWebUI) Name() string      { return "open-webui" }

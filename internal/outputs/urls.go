@@ -46,3 +46,10 @@ func baseURLProblems(base string, missing string, args ...any) []Problem {
 }
 
 func jsonValid(s string) bool { return json.Valid([]byte(s)) }
+
+// jsonObject reports a JSON object: what Open WebUI keeps of a JSON
+// setting that must be a dict (anything else is ignored with a warning).
+func jsonObject(s string) bool {
+	var m map[string]any
+	return json.Unmarshal([]byte(s), &m) == nil && m != nil
+}

@@ -297,6 +297,9 @@ const placeholder = "generatedbyauthentik"
 // else authentik's (opts.Live), else placeholders.
 func (opts Options) vars(r *Resolved, p *manifest.Provider) ([]Var, error) {
 	v := Values{PublicURL: opts.PublicURL, Slug: r.App.Slug, Scopes: p.WithDefaults().Scopes}
+	if p.IssuerMode != nil {
+		v.IssuerMode = *p.IssuerMode
+	}
 	if v.PublicURL == "" {
 		v.PublicURL = "https://authentik.invalid"
 	}

@@ -25,6 +25,7 @@ func LiveValues(publicURL string, a *manifest.Application, live *plan.Live) (Val
 	return Values{
 		PublicURL:    strings.TrimRight(publicURL, "/"),
 		Slug:         a.Slug,
+		IssuerMode:   prov.OAuth2().IssuerMode,
 		ClientID:     prov.OAuth2().ClientID,
 		ClientSecret: prov.OAuth2().ClientSecret,
 		Scopes:       scopeNames(live, prov.PropertyMappings),
