@@ -87,6 +87,13 @@ func (grafana) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 				ps = append(ps, problem("provider.scopes", "provider %q: Grafana needs the %s scope (it refuses a login without an email)", p.Name, s))
 			}
 		}
+		// Grafana evaluates role_attribute_path against the ID token
+		// first and asks userinfo only when that finds no role; the path
+		// admin_group/editor_group build ends in 'Viewer', which the ID
+		// token always yields when the groups are not in it.
+		if _, from := roleAttributePath(o); from == "admin_group" && p.IncludeClaimsInIDToken != nil && !*p.IncludeClaimsInIDToken {
+			ps = append(ps, problem("provider.include_claims_in_id_token", "provider %q: Grafana maps roles from the ID token first, and with include_claims_in_id_token: false the groups are not in it, so every user would be a Viewer; leave include_claims_in_id_token out (authentik's default is true)", p.Name))
+		}
 		if o.Env[gfo+"USE_REFRESH_TOKEN"] == "true" && !slices.Contains(scopes, "offline_access") {
 			ps = append(ps, problem("env."+gfo+"USE_REFRESH_TOKEN", "%sUSE_REFRESH_TOKEN=true needs the offline_access scope on provider %q", gfo, p.Name))
 		}

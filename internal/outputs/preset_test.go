@@ -128,3 +128,16 @@ func TestEveryPresetIsComplete(t *testing.T) {
 		assert.NotEmpty(t, p.CheckItems(), p.Name())
 	}
 }
+
+// Grafana maps roles from the ID token first: with the claims left out of
+// it, the admin_group/editor_group path yields its 'Viewer' default there
+// and userinfo is never asked.
+func TestGrafanaRolesNeedClaimsInTheIDToken(t *testing.T) {
+	noClaims := strings.Replace(presetBase, "    type: oauth2\n", "    type: oauth2\n    include_claims_in_id_token: false\n", 1)
+	err := validate(t, noClaims+"      grafana:\n        url: https://g.example.com\n        admin_group: Admins\n", Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `provider "p": Grafana maps roles from the ID token first, and with include_claims_in_id_token: false the groups are not in it, so every user would be a Viewer`)
+	// Without a role mapping, or with the claims in the ID token, nothing to say.
+	assert.NoError(t, validate(t, noClaims+"      grafana:\n        url: https://g.example.com\n", Options{}))
+	assert.NoError(t, validate(t, presetBase+"      grafana:\n        url: https://g.example.com\n        admin_group: Admins\n", Options{}))
+}
