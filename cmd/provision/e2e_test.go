@@ -21,7 +21,7 @@ import (
 
 // cli runs provision in-process against an emulator.
 type cli struct {
-	t   *testing.T
+	t   testing.TB
 	url string
 	emu *emulator.Emulator
 	env map[string]string
@@ -33,7 +33,7 @@ func newCLI(t *testing.T) *cli {
 	return newCLIFor(t, srv.URL, emu)
 }
 
-func newCLIFor(t *testing.T, url string, emu *emulator.Emulator) *cli {
+func newCLIFor(t testing.TB, url string, emu *emulator.Emulator) *cli {
 	return &cli{t: t, url: url, emu: emu, env: map[string]string{
 		"AUTHENTIK_URL":   url,
 		"AUTHENTIK_TOKEN": emu.Token(),

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
 	"fmt"
 	"math"
 	"net/http"
@@ -76,7 +73,7 @@ type perfEnv struct {
 	tb  testing.TB
 	emu *emulator.Emulator
 	srv *depthServer
-	url string
+	cli *cli
 }
 
 func newPerfEnv(tb testing.TB, syntheticApps int) *perfEnv {
@@ -87,17 +84,14 @@ func newPerfEnv(tb testing.TB, syntheticApps int) *perfEnv {
 	d := &depthServer{emu: emu}
 	hs := httptest.NewServer(d)
 	tb.Cleanup(hs.Close)
-	return &perfEnv{tb: tb, emu: emu, srv: d, url: hs.URL}
+	return &perfEnv{tb: tb, emu: emu, srv: d, cli: newCLIFor(tb, hs.URL, emu)}
 }
 
+// run runs the CLI and fails unless it exits 0 or 2 (changes).
 func (p *perfEnv) run(args ...string) {
 	p.tb.Helper()
-	var out, errOut bytes.Buffer
-	env := map[string]string{"AUTHENTIK_URL": p.url, "AUTHENTIK_TOKEN": p.emu.Token()}
-	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Random: rand.Reader,
-		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
-	if code := run(context.Background(), args, streams); code != exitOK && code != 2 {
-		p.tb.Fatalf("provision %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	if r := p.cli.run(args...); r.code != exitOK && r.code != exitChanges {
+		p.tb.Fatalf("provision %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.out, r.err)
 	}
 }
 
@@ -166,11 +160,28 @@ const benchLatency = 20 * time.Millisecond
 // 130 pages take about 0.3 s of it).
 const depthLatency = 250 * time.Millisecond
 
-// report adds the benchmark's metrics: requests, writes and sequential
-// round trips per op (counted, see depthServer), and round trips measured
-// from wall time (wall time with latency minus wall time without, over
-// the latency: noisy on a busy machine).
-func report(b *testing.B, p *perfEnv, wall, base time.Duration, peak uint64, args ...string) {
+// measure runs args b.N times without latency (the CPU of client and
+// emulator), then b.N times, timed, with benchLatency, and reports
+// requests, writes and sequential round trips per op (counted, see
+// depthServer), round trips measured from wall time (wall time with
+// latency minus wall time without, over the latency: noisy on a busy
+// machine) and the peak heap.
+func measure(b *testing.B, p *perfEnv, args ...string) {
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		p.run(args...)
+	}
+	base := time.Since(start) / time.Duration(b.N)
+	p.emu.SetLatency(benchLatency)
+	p.srv.reset()
+	var peak uint64
+	b.ResetTimer()
+	start = time.Now()
+	for i := 0; i < b.N; i++ {
+		peak = max(peak, peakHeap(func() { p.run(args...) }))
+	}
+	wall := time.Since(start) / time.Duration(b.N)
+	b.StopTimer()
 	b.ReportMetric(float64(len(p.emu.Requests()))/float64(b.N), "requests/op")
 	b.ReportMetric(float64(p.emu.Writes())/float64(b.N), "writes/op")
 	b.ReportMetric(float64(wall-base)/float64(benchLatency), "wall-roundtrips")
@@ -191,22 +202,7 @@ func BenchmarkPlanScale(b *testing.B) {
 			p := newPerfEnv(b, 2500)
 			path := scaleManifest(b, n)
 			p.run("plan", "-f", path) // warm up
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				p.run("plan", "-f", path)
-			}
-			base := time.Since(start) / time.Duration(b.N) // CPU of client and emulator, no latency
-			p.emu.SetLatency(benchLatency)
-			p.srv.reset()
-			var peak uint64
-			b.ResetTimer()
-			start = time.Now()
-			for i := 0; i < b.N; i++ {
-				peak = max(peak, peakHeap(func() { p.run("plan", "-f", path) }))
-			}
-			wall := time.Since(start) / time.Duration(b.N)
-			b.StopTimer()
-			report(b, p, wall, base, peak, "plan", "-f", path)
+			measure(b, p, "plan", "-f", path)
 		})
 	}
 }
@@ -220,22 +216,7 @@ func BenchmarkExportScale(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "all.yaml")
 	args := []string{"export", "--all", "--out", out}
 	p.run(args...) // warm up
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		p.run(args...)
-	}
-	base := time.Since(start) / time.Duration(b.N)
-	p.emu.SetLatency(benchLatency)
-	p.srv.reset()
-	var peak uint64
-	b.ResetTimer()
-	start = time.Now()
-	for i := 0; i < b.N; i++ {
-		peak = max(peak, peakHeap(func() { p.run(args...) }))
-	}
-	wall := time.Since(start) / time.Duration(b.N)
-	b.StopTimer()
-	report(b, p, wall, base, peak, args...)
+	measure(b, p, args...)
 }
 
 // BenchmarkApplyScale applies 200 applications (800 objects) to a fresh
@@ -271,23 +252,8 @@ func BenchmarkApplyScale(b *testing.B) {
 		b.ReportMetric(float64(last.emu.Writes())/float64(plan.DefaultParallelism), "writes/parallelism")
 	})
 	b.Run("re-apply", func(b *testing.B) {
-		p, _, _ := applyOnce(0)
-		start := time.Now()
-		for i := 0; i < b.N; i++ {
-			p.run("apply", "-f", path, "--auto-approve")
-		}
-		base := time.Since(start) / time.Duration(b.N)
-		p.emu.SetLatency(benchLatency)
-		p.srv.reset()
-		var peak uint64
-		b.ResetTimer()
-		start = time.Now()
-		for i := 0; i < b.N; i++ {
-			peak = max(peak, peakHeap(func() { p.run("apply", "-f", path, "--auto-approve") }))
-		}
-		wall := time.Since(start) / time.Duration(b.N)
-		b.StopTimer()
-		report(b, p, wall, base, peak, "apply", "-f", path, "--auto-approve")
+		p, _, _ := applyOnce(0) // and warm up
+		measure(b, p, "apply", "-f", path, "--auto-approve")
 	})
 }
 
