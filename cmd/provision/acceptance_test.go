@@ -43,14 +43,6 @@ func acceptanceCLI(t *testing.T) *cli {
 	}}
 }
 
-// adminAPI is the generated client, playing the admin clicking in the UI.
-func (c *cli) adminAPI() *api.APIClient {
-	cfg := api.NewConfiguration()
-	cfg.Servers = api.ServerConfigurations{{URL: c.url + "/api/v3"}}
-	cfg.AddDefaultHeader("Authorization", "Bearer "+c.env["AUTHENTIK_TOKEN"])
-	return api.NewAPIClient(cfg)
-}
-
 const acceptanceCleanup = `version: 1
 groups:
   - {name: LibreChat Users, state: absent}
@@ -124,7 +116,7 @@ func TestAcceptanceLibreChatFlow(t *testing.T) {
 	r = c.run("plan", "-f", m, "--out", saved)
 	require.Equal(t, exitOK, r.code, r.err)
 	desc := "edited by hand"
-	_, _, err = c.adminAPI().CoreApi.CoreApplicationsPartialUpdate(context.Background(), "librechat").
+	_, _, err = apiFor(c.url, c.env["AUTHENTIK_TOKEN"]).CoreApi.CoreApplicationsPartialUpdate(context.Background(), "librechat").
 		PatchedApplicationRequest(api.PatchedApplicationRequest{MetaDescription: &desc}).Execute()
 	require.NoError(t, err)
 	r = c.run("apply", saved)

@@ -66,12 +66,7 @@ func (c *cli) runWith(tweak func(*IOStreams), args ...string) result {
 }
 
 // api returns the generated client, to play the admin clicking in the UI.
-func (c *cli) api() *api.APIClient {
-	cfg := api.NewConfiguration()
-	cfg.Servers = api.ServerConfigurations{{URL: c.url + "/api/v3"}}
-	cfg.AddDefaultHeader("Authorization", "Bearer "+c.emu.Token())
-	return api.NewAPIClient(cfg)
-}
+func (c *cli) api() *api.APIClient { return apiFor(c.url, c.emu.Token()) }
 
 const seedManifest = "../../manifests/librechat.yaml"
 
