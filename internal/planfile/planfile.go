@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/provision/provision/internal/dotenv"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -162,28 +163,13 @@ func normalize(cs []Change) []Change {
 	return out
 }
 
-// Write writes the file atomically (a temporary file renamed into place).
+// Write writes the file atomically (dotenv.WriteFileAtomic).
 func (f *File) Write(path string) error {
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*")
-	if err != nil {
-		return fmt.Errorf("write plan: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write plan: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write plan: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write plan: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	return nil
