@@ -216,16 +216,7 @@ func (f *File) Check(now Inputs) error {
 	if f.Manifest.Digest != now.ManifestDigest {
 		return &StaleError{Reason: fmt.Sprintf("the manifest %s changed since the plan was made", now.ManifestPath)}
 	}
-	then := map[string][]string{}
-	for _, p := range f.Live {
-		r := plan.Ref(p.Kind, p.Key)
-		then[r] = append(then[r], p.PK+"="+p.Digest)
-	}
-	cur := map[string][]string{}
-	for _, p := range plan.Fingerprints(now.Live) {
-		r := plan.Ref(p.Kind, p.Key)
-		cur[r] = append(cur[r], p.PK+"="+p.Digest)
-	}
+	then, cur := printsByRef(f.Live), printsByRef(plan.Fingerprints(now.Live))
 	for _, c := range f.Changes {
 		for _, t := range c.Touches {
 			if !reflect.DeepEqual(then[t], cur[t]) {
@@ -245,6 +236,16 @@ func (f *File) Check(now Inputs) error {
 		return &StaleError{Reason: "computed now, the plan differs (" + d + ")"}
 	}
 	return nil
+}
+
+// printsByRef groups fingerprints by object (plan.Ref) as "pk=digest".
+func printsByRef(prints []plan.ObjectPrint) map[string][]string {
+	m := map[string][]string{}
+	for _, p := range prints {
+		r := plan.Ref(p.Kind, p.Key)
+		m[r] = append(m[r], p.PK+"="+p.Digest)
+	}
+	return m
 }
 
 // firstDifference names the first change that differs, in plan order.
