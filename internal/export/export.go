@@ -388,11 +388,10 @@ func ref(k plan.Kind, key string) string { return plan.Ref(k, key) }
 
 // converge plans the export against the snapshot it came from, and writes
 // every field the plan would change (a default that differs from the live
-// value) into its entry, until the plan is empty. A live value the
-// manifest cannot hold is reported instead (the plan of the export then
-// proposes that change).
+// value) into its entry, until the plan is empty. Every field a plan diffs
+// is expressible in a manifest (an OAuth2 provider without scope mappings
+// is scopes: []).
 func (x *exporter) converge() error {
-	residual := map[string]bool{}
 	for range 5 {
 		doc, err := x.render(Options{})
 		if err != nil {
@@ -419,13 +418,7 @@ func (x *exporter) converge() error {
 				return fmt.Errorf("internal error: the export plans %s %s %q", c.Action, c.Kind, c.Key)
 			}
 			for _, f := range c.Fields {
-				id := ref(c.Kind, c.Key) + "\x00" + f.Field
-				if f.Sensitive || residual[id] {
-					continue
-				}
-				if why := inexpressible(c.Kind, f); why != "" {
-					residual[id] = true
-					x.skip("%s %q: %s", c.Kind, c.Key, why)
+				if f.Sensitive {
 					continue
 				}
 				e.set(f.Field, manifestValue(f.Before))
@@ -438,12 +431,6 @@ func (x *exporter) converge() error {
 	}
 	return fmt.Errorf("internal error: the export does not converge")
 }
-
-// inexpressible says why a live value cannot be written in a manifest, or
-// "". Every field a plan diffs is expressible today (an OAuth2 provider
-// without scope mappings is scopes: []); this stays the one place to say
-// otherwise.
-func inexpressible(plan.Kind, plan.FieldChange) string { return "" }
 
 // manifestValue turns a plan display value back into a manifest value.
 func manifestValue(v any) any {
