@@ -8,7 +8,6 @@ package export
 
 import (
 	"fmt"
-	"github.com/provision/provision/internal/suggest"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/suggest"
 )
 
 // Options select what to export.
@@ -294,7 +294,7 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		// default (authentik/providers/oauth2/models.py).
 		setIf(e, "sub_mode", d.SubMode, "hashed_user_id")
 		setIf(e, "issuer_mode", d.IssuerMode, "per_provider")
-		setBool(e, "include_claims_in_id_token", d.IncludeClaimsInIDToken, true)
+		setIf(e, "include_claims_in_id_token", d.IncludeClaimsInIDToken, true)
 		setIf(e, "access_code_validity", d.AccessCodeValidity, "minutes=1")
 		setIf(e, "access_token_validity", d.AccessTokenValidity, "hours=1")
 		setIf(e, "refresh_token_validity", d.RefreshTokenValidity, "days=30")
@@ -307,10 +307,10 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		e.set("external_host", d.ExternalHost)
 		setIf(e, "internal_host", d.InternalHost, "")
 		setIf(e, "mode", d.Mode, "proxy")
-		setBool(e, "internal_host_ssl_validation", d.InternalHostSSLValidation, true)
+		setIf(e, "internal_host_ssl_validation", d.InternalHostSSLValidation, true)
 		setIf(e, "skip_path_regex", d.SkipPathRegex, "")
 		setIf(e, "cookie_domain", d.CookieDomain, "")
-		setBool(e, "intercept_header_auth", d.InterceptHeaderAuth, true)
+		setIf(e, "intercept_header_auth", d.InterceptHeaderAuth, true)
 		setIf(e, "access_token_validity", d.AccessTokenValidity, "hours=1")
 		setIf(e, "refresh_token_validity", d.RefreshTokenValidity, "days=30")
 	case *plan.SAMLDetail:
@@ -328,10 +328,10 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		setIf(e, "assertion_valid_not_before", d.AssertionValidNotBefore, "minutes=-5")
 		setIf(e, "assertion_valid_not_on_or_after", d.AssertionValidNotOnOrAfter, "minutes=5")
 		setIf(e, "session_valid_not_on_or_after", d.SessionValidNotOnOrAfter, "minutes=86400")
-		setBool(e, "sign_response", d.SignResponse, false)
+		setIf(e, "sign_response", d.SignResponse, false)
 	case *plan.LDAPDetail:
 		e.set("base_dn", d.BaseDN)
-		setBool(e, "mfa_support", d.MFASupport, true)
+		setIf(e, "mfa_support", d.MFASupport, true)
 		if d.UIDStartNumber != 2000 {
 			e.set("uid_start_number", d.UIDStartNumber)
 		}
@@ -364,13 +364,13 @@ func (x *exporter) outpostsFor(selected map[int32]bool, all bool) {
 		if len(names) == 0 && !(all && o.Managed == "") {
 			continue
 		}
-		e := newEntry(plan.KindOutpost, o.Name)
-		e.set("name", o.Name)
-		e.set("type", o.Type)
-		if len(names) == 0 && o.Managed == "" {
+		if len(names) == 0 { // all, and not managed
 			x.skip("outpost %q serves no provider the manifest can express, and a manifest outpost lists at least one; left out", o.Name)
 			continue
 		}
+		e := newEntry(plan.KindOutpost, o.Name)
+		e.set("name", o.Name)
+		e.set("type", o.Type)
 		e.set("providers", uniqueSorted(names))
 		if c := x.outpostConfig(o.Name, o.Config); len(c) > 0 {
 			e.set("config", c)
@@ -440,13 +440,8 @@ func manifestValue(v any) any {
 	return v
 }
 
-func setIf(e *entry, k, v, def string) {
-	if v != def {
-		e.set(k, v)
-	}
-}
-
-func setBool(e *entry, k string, v, def bool) {
+// setIf sets k unless v is its default.
+func setIf[T comparable](e *entry, k string, v, def T) {
 	if v != def {
 		e.set(k, v)
 	}
