@@ -188,6 +188,3 @@ func providerReads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, e
 	}
 	return r, nil
 }
-
-// libreChatReads is outputReads under its former name.
-var libreChatReads = outputReads
