@@ -11,13 +11,11 @@ import (
 // savePlan writes the saved plan of `plan --out`. It says on stderr how
 // to apply it, so stdout stays the plan itself (text, JSON or markdown).
 func savePlan(streams IOStreams, st *state, manifestPath, out string) error {
-	digest, err := manifest.Digest(manifestPath)
+	in, err := planInputs(streams, st, manifestPath)
 	if err != nil {
 		return err
 	}
-	f := planfile.New(planfile.Inputs{
-		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(), Mask: mask(streams),
-	}, out, "provision/"+version)
+	f := planfile.New(in, out, "provision/"+version)
 	if err := f.Write(out); err != nil {
 		return err
 	}
@@ -38,13 +36,23 @@ func readSavedPlan(path string) (*planfile.File, error) {
 // checkSavedPlan refuses a saved plan that no longer matches the manifest
 // or authentik (see planfile.File.Check).
 func checkSavedPlan(streams IOStreams, f *planfile.File, st *state, manifestPath string) error {
-	digest, err := manifest.Digest(manifestPath)
+	now, err := planInputs(streams, st, manifestPath)
 	if err != nil {
 		return err
 	}
-	return f.Check(planfile.Inputs{
+	return f.Check(now)
+}
+
+// planInputs is what a saved plan is made from and checked against: the
+// plan computed now, the manifest's digest and the run's redactor.
+func planInputs(streams IOStreams, st *state, manifestPath string) (planfile.Inputs, error) {
+	digest, err := manifest.Digest(manifestPath)
+	if err != nil {
+		return planfile.Inputs{}, err
+	}
+	return planfile.Inputs{
 		Plan: st.plan, Live: st.live, ManifestPath: manifestPath, ManifestDigest: digest, Server: st.client.BaseURL(), Mask: mask(streams),
-	})
+	}, nil
 }
 
 // mask is the run's redactor as a function, for what is written to files
