@@ -166,11 +166,11 @@ func TestOutputPathEscapesAreRefusedBeforeAnyWrite(t *testing.T) {
 	outside := t.TempDir()
 	victim := filepath.Join(outside, "victim.env")
 	require.NoError(t, os.WriteFile(victim, []byte("KEEP=1\n"), 0o600))
+	noSecret := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
 	for name, file := range map[string]string{"Symlink": "link.env", "DotDot": "../x.env", "Absolute": victim} {
 		t.Run(name, func(t *testing.T) {
-			dir, path := writeOutputsManifest(t, strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1))
+			dir, path := writeOutputsManifest(t, strings.Replace(noSecret, "file: chat.env", "file: "+file, 1))
 			require.NoError(t, os.Symlink(victim, filepath.Join(dir, "link.env")))
-			require.NoError(t, os.WriteFile(path, []byte(strings.Replace(strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1), "file: chat.env", "file: "+file, 1)), 0o644))
 			r := c.run("validate", "-f", path)
 			assert.Equal(t, exitError, r.code)
 			assert.Contains(t, r.err, path+":12:9: application \"chat\", output librechat: file ")
@@ -182,8 +182,7 @@ func TestOutputPathEscapesAreRefusedBeforeAnyWrite(t *testing.T) {
 		})
 	}
 	// --output-dir allows an absolute path inside it.
-	dir, path := writeOutputsManifest(t, strings.Replace(strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1), "file: chat.env", "file: "+filepath.Join(outside, "new.env"), 1))
-	_ = dir
+	_, path := writeOutputsManifest(t, strings.Replace(noSecret, "file: chat.env", "file: "+filepath.Join(outside, "new.env"), 1))
 	r := c.run("validate", "-f", path, "--output-dir", outside)
 	assert.Equal(t, exitOK, r.code, r.err)
 }
