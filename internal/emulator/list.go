@@ -117,7 +117,6 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("parse bool %q", s)
 }
 
-// queryValues returns the non-empty values of a query parameter.
 // last is a query parameter as Django's QueryDict.get and [] read it: the
 // last value when it is repeated (url.Values.Get gives the first). Single-
 // value filters, search, ordering and pagination read it so.
@@ -128,6 +127,7 @@ func (c *call) last(param string) string {
 	return ""
 }
 
+// queryValues returns the non-empty values of a query parameter.
 func (c *call) queryValues(param string) []string {
 	var out []string
 	for _, v := range c.q[param] {
@@ -384,8 +384,8 @@ func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *re
 		errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 	}
 	for param, allowed := range single {
-		if vs := c.q[param]; len(vs) > 0 && vs[len(vs)-1] != "" && !slices.Contains(allowed, vs[len(vs)-1]) {
-			bad(param, vs[len(vs)-1])
+		if v := c.last(param); v != "" && !slices.Contains(allowed, v) {
+			bad(param, v)
 		}
 	}
 	for param, allowed := range multi {
