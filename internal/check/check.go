@@ -76,11 +76,7 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 		if u, err := url.Parse(issuerURL); err == nil && global {
 			want = u.Scheme + "://" + u.Host + "/"
 		}
-		if doc.Issuer == want {
-			add("issuer", Pass, "%s", doc.Issuer)
-		} else {
-			add("issuer", Fail, "discovery says %q, expected %q (the application's per-provider issuer)", doc.Issuer, want)
-		}
+		issuerItem(add, doc.Issuer, want)
 		checkHTTPS(add, doc.Issuer)
 		authorize := authorizeURL(doc.AuthorizationEndpoint, in.Env)
 		if status, err := oidc.Probe(ctx, authorize); err != nil {
@@ -147,6 +143,16 @@ func appAndProvider(add func(string, Status, string, ...any), live *plan.Live, s
 	}
 	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
 	return app, prov
+}
+
+// issuerItem checks that the discovery document names the issuer the
+// client expects.
+func issuerItem(add func(string, Status, string, ...any), got, want string) {
+	if got == want {
+		add("issuer", Pass, "%s", got)
+	} else {
+		add("issuer", Fail, "discovery says %q, expected %q", got, want)
+	}
 }
 
 // redirectItem checks that the provider's redirect_uris allow the client's

@@ -199,13 +199,14 @@ func shortErr(err error) string {
 	return err.Error()
 }
 
-// authorizeRedirect checks a login redirect against the target: where it
-// goes and the client_id, redirect_uri and scope it carries. causes name
-// the likely cause of each mismatch in the app's own terms.
+// redirectCauses name the likely cause of each mismatch of a login
+// redirect, in the app's own terms.
 type redirectCauses struct {
 	elsewhere, clientID, redirectURI, scope string
 }
 
+// checkAuthorizeRedirect checks a login redirect against the target: where
+// it goes and the client_id, redirect_uri and scope it carries.
 func checkAuthorizeRedirect(app, loc string, t ClientTarget, c redirectCauses) (items []Item, q url.Values) {
 	add := adderFor(&items)
 	u, err := url.Parse(loc)

@@ -57,11 +57,7 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		if want == "" {
 			want = strings.TrimSuffix(in.DiscoveryURL, ".well-known/openid-configuration")
 		}
-		if doc.Issuer == want {
-			add("issuer", Pass, "%s", doc.Issuer)
-		} else {
-			add("issuer", Fail, "discovery says %q, expected %q", doc.Issuer, want)
-		}
+		issuerItem(add, doc.Issuer, want)
 	}
 	if in.RedirectURI != "" {
 		redirectItem(add, in.Label, prov, in.RedirectURI)

@@ -21,7 +21,8 @@ func Render(existing []byte, vars []Var, prune bool) (out []byte, changed bool, 
 	if len(errs) > 0 {
 		return nil, false, errors.Join(errs...)
 	}
-	if _, err := Parse(existing); err != nil {
+	before, err := Parse(existing)
+	if err != nil {
 		return nil, false, err
 	}
 	base := existing
@@ -31,10 +32,9 @@ func Render(existing []byte, vars []Var, prune bool) (out []byte, changed bool, 
 			keep[v.Key] = true
 		}
 		base = Prune(existing, func(k string) bool { return keep[k] })
-	}
-	before, err := Parse(base)
-	if err != nil {
-		return nil, false, err
+		if before, err = Parse(base); err != nil {
+			return nil, false, err
+		}
 	}
 	out, _ = Merge(base, vars)
 	if err := verify(before, out, vars); err != nil {

@@ -65,29 +65,16 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 // key as before; otherwise nothing is written either. An unchanged file is
 // not rewritten; a changed one is replaced atomically with mode 0600.
 func UpdateFile(path string, vars []Var) (changed bool, err error) {
-	var errs []error
-	for _, v := range vars {
-		if err := CheckValue(v.Key, v.Value); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(errs) > 0 {
-		return false, errors.Join(errs...)
-	}
 	existing, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("read .env file: %w", err)
 	}
-	before, err := Parse(existing)
+	out, changed, err := Render(existing, vars, false)
 	if err != nil {
-		return false, fmt.Errorf("read .env file %s: %w", path, err)
+		return false, fmt.Errorf("update %s: %w", path, err)
 	}
-	out, changed := Merge(existing, vars)
 	if !changed {
 		return false, nil
-	}
-	if err := verify(before, out, vars); err != nil {
-		return false, fmt.Errorf("update %s: %w; fix the file by hand", path, err)
 	}
 	if err := WriteFileAtomic(path, out, 0o600); err != nil {
 		return false, err

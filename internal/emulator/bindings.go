@@ -146,7 +146,7 @@ func (e *Emulator) listBindings(c *call) resp {
 		return nil, false
 	}}
 	res := e.listLazy(c, l, listSpec{
-		filters: []filterSpec{iexact("target", "_target"), {"target_in", func(o getter, v []string) bool {
+		filters: []filterSpec{iexact("target", "_target"), {param: "target_in", multi: true, match: func(o getter, v []string) bool {
 			for _, t := range v {
 				if strings.EqualFold(t, fmtVal(o("_target"))) {
 					return true

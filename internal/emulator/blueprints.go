@@ -121,7 +121,7 @@ var blueprintKind = &kindDef[*object]{
 			return &r
 		}
 		// validate() sees only the attributes sent, even on PATCH.
-		if fmtVal(bodyStr(f, "path")) == "" && fmtVal(bodyStr(f, "content")) == "" {
+		if bodyStr(f, "path") == "" && bodyStr(f, "content") == "" {
 			r := nonFieldError("Either path or content must be set.")
 			return &r
 		}
@@ -137,7 +137,7 @@ var blueprintKind = &kindDef[*object]{
 }
 
 // bodyStr is a string attribute as sent in the body ("" when absent).
-func bodyStr(f *form, k string) any {
+func bodyStr(f *form, k string) string {
 	if !f.has(k) {
 		return ""
 	}
@@ -303,20 +303,13 @@ func pyTag(n *yaml.Node) string {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		return pyTag(n.Alias)
 	}
-	switch n.Kind {
-	case yaml.SequenceNode:
-		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-			return "tag"
-		}
-		return "seq"
-	case yaml.MappingNode:
-		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-			return "tag"
-		}
-		return "map"
-	}
-	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+	switch {
+	case localTag(n.Tag):
 		return "tag"
+	case n.Kind == yaml.SequenceNode:
+		return "seq"
+	case n.Kind == yaml.MappingNode:
+		return "map"
 	}
 	if n.Style == 0 && n.Tag == "!!str" {
 		switch strings.ToLower(n.Value) {
@@ -337,6 +330,11 @@ func pyTag(n *yaml.Node) string {
 		return "null"
 	}
 	return "str"
+}
+
+// localTag says whether tag is a local "!Name" tag (not a "!!" core one).
+func localTag(tag string) bool {
+	return strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!")
 }
 
 func yaml11True(v string) bool {
@@ -370,7 +368,7 @@ func mappingGetter(m *yaml.Node) func(string) *yaml.Node {
 // blueprintTagsKnown says whether every local tag in the document is one
 // BlueprintLoader registers (common.py).
 func blueprintTagsKnown(n *yaml.Node) bool {
-	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") && !slices.Contains([]string{
+	if localTag(n.Tag) && !slices.Contains([]string{
 		"!KeyOf", "!Find", "!FindObject", "!Context", "!Format", "!Condition", "!If", "!Env",
 		"!File", "!Enumerate", "!Value", "!Index", "!AtIndex", "!ParseJSON"}, n.Tag) {
 		return false

@@ -94,33 +94,35 @@ func (h *ChaosHandler) SetRate(rate float64) {
 	h.opts.Rate = rate
 }
 
-func (h *ChaosHandler) pick(r *http.Request) ChaosFault {
+// pick draws the request's fault and, for ChaosStatusBefore, its status,
+// in one hold of the lock so that the sequence stays the seed's.
+func (h *ChaosHandler) pick(r *http.Request) (f ChaosFault, status int) {
 	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, apiPrefix) {
-		return 0
+		return 0, 0
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.opts.Rate <= 0 || h.rnd.Float64() >= h.opts.Rate {
-		return 0
+		return 0, 0
 	}
-	f := ChaosFault(1 + h.rnd.Intn(4))
+	f = ChaosFault(1 + h.rnd.Intn(4))
 	h.counts[f]++
-	return f
+	if f == ChaosStatusBefore {
+		status = chaosStatuses[h.rnd.Intn(len(chaosStatuses))]
+	}
+	return f, status
 }
 
 var chaosStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
 func (h *ChaosHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f := h.pick(r)
+	f, status := h.pick(r)
 	if f != 0 && h.opts.OnFault != nil {
 		h.opts.OnFault(r.Method, r.URL.Path, f)
 	}
 	switch f {
 	case ChaosStatusBefore:
-		h.mu.Lock()
-		st := chaosStatuses[h.rnd.Intn(len(chaosStatuses))]
-		h.mu.Unlock()
-		writeResp(w, detail(st, "injected fault (chaos)"), false)
+		writeResp(w, detail(status, "injected fault (chaos)"), false)
 	case ChaosResetBefore:
 		dropConnection(w)
 	case ChaosResetAfter:

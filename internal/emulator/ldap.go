@@ -36,8 +36,8 @@ func newLDAPProviderKind() *kindDef[*provider] {
 			iexact("certificate__name__iexact", "_certificate_name"),
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
-			{"application__isnull", func(o getter, v []string) bool {
-				b, err := parseBool(v[len(v)-1])
+			{param: "application__isnull", match: func(o getter, v []string) bool {
+				b, err := parseBool(v[0])
 				if err != nil {
 					return true
 				}

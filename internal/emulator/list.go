@@ -20,10 +20,13 @@ const (
 type getter func(name string) any
 
 // filterSpec is one django-filter query parameter. match is called only when
-// the parameter is present with a non-empty value.
+// the parameter has a value: a single-value filter gets the last value
+// (QueryDict.get; an empty one filters nothing), a multi-value filter
+// (multi) every non-empty one (QueryDict.getlist).
 type filterSpec struct {
 	param string
 	match func(o getter, vals []string) bool
+	multi bool
 }
 
 // listSpec describes a list endpoint.
@@ -50,25 +53,25 @@ func fmtVal(v any) string {
 }
 
 func exact(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[len(v)-1] }}
+	return filterSpec{param: param, match: func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[0] }}
 }
 
 func iexact(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
-		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[len(v)-1])
+	return filterSpec{param: param, match: func(o getter, v []string) bool {
+		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[0])
 	}}
 }
 
 func icontains(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
-		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[len(v)-1]))
+	return filterSpec{param: param, match: func(o getter, v []string) bool {
+		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[0]))
 	}}
 }
 
 // boolExact is a BooleanFilter; an unparsable value does not filter.
 func boolExact(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
-		b, err := parseBool(v[len(v)-1])
+	return filterSpec{param: param, match: func(o getter, v []string) bool {
+		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -78,8 +81,8 @@ func boolExact(param, field string) filterSpec {
 
 // isNull is a `<field>__isnull` filter on a rendered field that is null or "" when unset.
 func isNull(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
-		b, err := parseBool(v[len(v)-1])
+	return filterSpec{param: param, match: func(o getter, v []string) bool {
+		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -89,12 +92,12 @@ func isNull(param, field string) filterSpec {
 
 // inList is a multi-value filter matching when the object's field equals any value.
 func inList(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool { return slices.Contains(v, fmtVal(o(field))) }}
+	return filterSpec{param: param, multi: true, match: func(o getter, v []string) bool { return slices.Contains(v, fmtVal(o(field))) }}
 }
 
 // listContains matches when the rendered list field contains the value (case-insensitive).
 func listContains(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
+	return filterSpec{param: param, multi: true, match: func(o getter, v []string) bool {
 		items, _ := o(field).([]any)
 		for _, it := range items {
 			for _, want := range v {
@@ -117,7 +120,6 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("parse bool %q", s)
 }
 
-// queryValues returns the non-empty values of a query parameter.
 // last is a query parameter as Django's QueryDict.get and [] read it: the
 // last value when it is repeated (url.Values.Get gives the first). Single-
 // value filters, search, ordering and pagination read it so.
@@ -128,6 +130,7 @@ func (c *call) last(param string) string {
 	return ""
 }
 
+// queryValues returns the non-empty values of a query parameter.
 func (c *call) queryValues(param string) []string {
 	var out []string
 	for _, v := range c.q[param] {
@@ -183,7 +186,13 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 	var active []filterSpec
 	var activeVals [][]string
 	for _, f := range spec.filters {
-		if vals := c.queryValues(f.param); len(vals) > 0 {
+		var vals []string
+		if f.multi {
+			vals = c.queryValues(f.param)
+		} else if v := c.last(f.param); v != "" {
+			vals = []string{v}
+		}
+		if len(vals) > 0 {
 			active, activeVals = append(active, f), append(activeVals, vals)
 		}
 	}
@@ -384,8 +393,8 @@ func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *re
 		errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 	}
 	for param, allowed := range single {
-		if vs := c.q[param]; len(vs) > 0 && vs[len(vs)-1] != "" && !slices.Contains(allowed, vs[len(vs)-1]) {
-			bad(param, vs[len(vs)-1])
+		if v := c.last(param); v != "" && !slices.Contains(allowed, v) {
+			bad(param, v)
 		}
 	}
 	for param, allowed := range multi {

@@ -129,4 +129,7 @@ func TestRepeatedQueryParameterLastValueWins(t *testing.T) {
 	assert.Equal(t, []any{"zz-beta"}, names("search=alp&search=bet"))
 	assert.Equal(t, []any{"zz-beta", "zz-alpha"}, names("ordering=name&ordering=-name&search=zz-"))
 	assert.Equal(t, []any{"zz-beta"}, names("search=zz-&page_size=2&page_size=1&page=1&page=2&ordering=name"))
+	// An empty last value is no filter (django-filter skips empty values),
+	// not the earlier non-empty one.
+	assert.Equal(t, []any{"zz-alpha", "zz-beta"}, names("name=zz-alpha&name=&search=zz-&ordering=name"))
 }

@@ -121,8 +121,8 @@ func (e *Emulator) listOutposts(c *call) resp {
 
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
 func isNullList(param, field string) filterSpec {
-	return filterSpec{param, func(o getter, v []string) bool {
-		b, err := parseBool(v[len(v)-1])
+	return filterSpec{param: param, match: func(o getter, v []string) bool {
+		b, err := parseBool(v[0])
 		if err != nil {
 			return true
 		}

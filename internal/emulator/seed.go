@@ -60,19 +60,8 @@ func (e *Emulator) seedDefaults() {
 func (e *Emulator) SeedSynthetic(n int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	authz := e.st.flowBySlug("default-provider-authorization-implicit-consent")
-	inval := e.st.flowBySlug("default-provider-invalidation-flow")
 	for i := 1; i <= n; i++ {
-		p := e.newOAuth2Defaults()
-		p.Name = fmt.Sprintf("provider-%04d", i)
-		p.AuthorizationFlow = authz.PK
-		p.InvalidationFlow = strPtr(inval.PK)
-		p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: fmt.Sprintf("https://app-%04d.example.com/callback", i)}}
-		e.insertProvider(p)
-		pk := p.PK
-		e.st.apps = append(e.st.apps, &application{PK: e.newUUID(), Name: fmt.Sprintf("app-%04d", i),
-			Slug: fmt.Sprintf("app-%04d", i), Provider: &pk, PolicyEngineMode: "any"})
-		e.addGroup(fmt.Sprintf("group-%04d", i), false)
+		e.seedApp(fmt.Sprintf("%04d", i), nil, nil)
 	}
 }
 
@@ -86,8 +75,6 @@ func (e *Emulator) SeedSynthetic(n int) {
 func (e *Emulator) SeedScale(n int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	authz := e.st.flowBySlug("default-provider-authorization-implicit-consent")
-	inval := e.st.flowBySlug("default-provider-invalidation-flow")
 	var scopes []string
 	for _, m := range e.st.mappings {
 		if m.Managed != nil && (m.ScopeName == "openid" || m.ScopeName == "email" || m.ScopeName == "profile") {
@@ -101,21 +88,28 @@ func (e *Emulator) SeedScale(n int) {
 		}
 	}
 	for i := 1; i <= n; i++ {
-		p := e.newOAuth2Defaults()
-		p.PropertyMappings = append([]string(nil), scopes...)
-		p.SigningKey = signing
-		p.Name = fmt.Sprintf("provider-%05d", i)
-		p.AuthorizationFlow = authz.PK
-		p.InvalidationFlow = strPtr(inval.PK)
-		p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: fmt.Sprintf("https://app-%05d.example.com/callback", i)}}
-		e.insertProvider(p)
-		pk := p.PK
-		a := &application{PK: e.newUUID(), Name: fmt.Sprintf("app-%05d", i),
-			Slug: fmt.Sprintf("app-%05d", i), Provider: &pk, PolicyEngineMode: "any"}
-		e.st.apps = append(e.st.apps, a)
-		g := e.addGroup(fmt.Sprintf("group-%05d", i), false)
+		a, g := e.seedApp(fmt.Sprintf("%05d", i), scopes, signing)
 		gpk := g.PK
 		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Group: &gpk,
 			Enabled: true, Timeout: 30})
 	}
+}
+
+// seedApp adds application "app-<num>" with OAuth2 provider
+// "provider-<num>" (the default flows, redirect URI
+// https://app-<num>.example.com/callback, the given scope mappings and
+// signing key) and group "group-<num>".
+func (e *Emulator) seedApp(num string, scopes []string, signing *string) (*application, *group) {
+	p := e.newOAuth2Defaults()
+	p.PropertyMappings = append(p.PropertyMappings, scopes...)
+	p.SigningKey = signing
+	p.Name = "provider-" + num
+	p.AuthorizationFlow = e.st.flowBySlug("default-provider-authorization-implicit-consent").PK
+	p.InvalidationFlow = strPtr(e.st.flowBySlug("default-provider-invalidation-flow").PK)
+	p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
+	e.insertProvider(p)
+	pk := p.PK
+	a := &application{PK: e.newUUID(), Name: "app-" + num, Slug: "app-" + num, Provider: &pk, PolicyEngineMode: "any"}
+	e.st.apps = append(e.st.apps, a)
+	return a, e.addGroup("group-"+num, false)
 }

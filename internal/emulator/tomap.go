@@ -58,9 +58,9 @@ func fieldsOf(t reflect.Type) []jsonField {
 	}
 	var out []jsonField
 	seen := map[string]bool{}
-	var walk func(t reflect.Type, index []int, depth int)
+	var walk func(t reflect.Type, index []int)
 	var embedded []func()
-	walk = func(t reflect.Type, index []int, depth int) {
+	walk = func(t reflect.Type, index []int) {
 		for i := 0; i < t.NumField(); i++ {
 			sf := t.Field(i)
 			tag := sf.Tag.Get("json")
@@ -70,7 +70,7 @@ func fieldsOf(t reflect.Type) []jsonField {
 			name, opts, _ := strings.Cut(tag, ",")
 			idx := append(append([]int(nil), index...), i)
 			if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
-				embedded = append(embedded, func() { walk(sf.Type, idx, depth+1) })
+				embedded = append(embedded, func() { walk(sf.Type, idx) })
 				continue
 			}
 			if !sf.IsExported() {
@@ -86,7 +86,7 @@ func fieldsOf(t reflect.Type) []jsonField {
 			out = append(out, jsonField{index: idx, name: name, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
 		}
 	}
-	walk(t, nil, 0)
+	walk(t, nil)
 	for len(embedded) > 0 {
 		next := embedded
 		embedded = nil

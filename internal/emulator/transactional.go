@@ -28,25 +28,17 @@ import (
 // kept unless every entry is valid.
 
 // transactionalProviders are the provider_model choices the emulator
-// serves, with the collection their create handler lives under. authentik
-// offers every Provider subclass; models the emulator does not serve are
-// refused as invalid choices (FIDELITY.md).
-// transactionalKinds are the emulator's provider kinds of those models:
-// the importer's must_created query runs on the entry's model
-// (OAuth2Provider.objects.filter(name=…)), so another provider type of
-// that name is found by the serializer's UniqueValidator instead.
-var transactionalKinds = map[string]string{
-	"authentik_providers_oauth2.oauth2provider": kindOAuth2,
-	"authentik_providers_proxy.proxyprovider":   kindProxy,
-	"authentik_providers_saml.samlprovider":     kindSAML,
-	"authentik_providers_ldap.ldapprovider":     kindLDAP,
-}
-
-var transactionalProviders = map[string]string{
-	"authentik_providers_oauth2.oauth2provider": "providers/oauth2/",
-	"authentik_providers_proxy.proxyprovider":   "providers/proxy/",
-	"authentik_providers_saml.samlprovider":     "providers/saml/",
-	"authentik_providers_ldap.ldapprovider":     "providers/ldap/",
+// serves: the emulator's provider kind of the model and the collection its
+// create handler lives under. authentik offers every Provider subclass;
+// models the emulator does not serve are refused as invalid choices
+// (FIDELITY.md). The importer's must_created query runs on the entry's
+// model (OAuth2Provider.objects.filter(name=…)), so another provider type
+// of that name is found by the serializer's UniqueValidator instead.
+var transactionalProviders = map[string]struct{ kind, collection string }{
+	"authentik_providers_oauth2.oauth2provider": {kindOAuth2, "providers/oauth2/"},
+	"authentik_providers_proxy.proxyprovider":   {kindProxy, "providers/proxy/"},
+	"authentik_providers_saml.samlprovider":     {kindSAML, "providers/saml/"},
+	"authentik_providers_ldap.ldapprovider":     {kindLDAP, "providers/ldap/"},
 }
 
 // msgMustCreated is the importer's error for a MUST_CREATED entry whose
@@ -138,7 +130,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 		errs["provider_model"] = []string{msgRequired}
 	} else if isJSONNull(raw) {
 		errs["provider_model"] = []string{msgNull}
-	} else if json.Unmarshal(raw, &model) != nil || transactionalProviders[model] == "" {
+	} else if json.Unmarshal(raw, &model) != nil || transactionalProviders[model].collection == "" {
 		errs["provider_model"] = []string{fmt.Sprintf("%q is not a valid choice.", trimJSON(raw))}
 	}
 	// provider: a DictField, validated only by the blueprint.
@@ -197,11 +189,11 @@ func (e *Emulator) applyTransactional(c *call) resp {
 		return serverError()
 	}
 	for _, p := range e.st.providers {
-		if p.Name == name && p.Kind == transactionalKinds[model] {
+		if p.Name == name && p.Kind == transactionalProviders[model].kind {
 			return resp{status: http.StatusBadRequest, body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
 		}
 	}
-	pr := e.createVia(transactionalProviders[model], c, providerBody)
+	pr := e.createVia(transactionalProviders[model].collection, c, providerBody)
 	if pr.status >= 300 {
 		return entryError("provider", pr)
 	}

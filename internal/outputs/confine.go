@@ -119,10 +119,7 @@ func (t Target) read() ([]byte, error) {
 }
 
 // Exists reports whether the target file is there (stdout never is).
-func (t Target) Exists() bool { return t.exists() }
-
-// exists reports whether the target file is there (stdout never is).
-func (t Target) exists() bool {
+func (t Target) Exists() bool {
 	if t.Stdout {
 		return false
 	}

@@ -179,7 +179,7 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 				continue
 			}
 			n := len(ds)
-			opts.check(r, p, add)
+			vars := opts.check(r, p, add)
 			if len(ds) > n || !r.HasFile || r.Target.Stdout {
 				continue
 			}
@@ -193,7 +193,6 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 				add(name, "file", fmt.Sprintf("file %s is a Secret another output writes whole; give each kubernetes-secret output its own file", r.Out.File))
 				continue
 			}
-			vars, _ := opts.vars(r, p)
 			if claims[path] == nil {
 				claims[path] = map[string]claim{}
 			}
@@ -223,8 +222,10 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 	}
 }
 
-// check runs one output's checks, reporting each problem with add.
-func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key, msg string)) {
+// check runs one output's checks, reporting each problem with add. It
+// returns the settings the output writes, computed once its other checks
+// passed (nil otherwise).
+func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key, msg string)) []Var {
 	name, o := r.Name, r.Out
 	for _, k := range slices.Sorted(maps.Keys(o.Options)) {
 		if !slices.Contains(r.Preset.Options(), k) {
@@ -242,16 +243,17 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 			what = fmt.Sprintf("%q is %s", p.Name, p.Type)
 		}
 		add(name, "", fmt.Sprintf("%s output needs an oauth2 provider (%s)", r.Preset.Name(), what))
-		return
+		return nil
 	}
 	for _, pr := range r.Format.Check(o.SecretName, o.Namespace) {
 		add(name, pr.Key, pr.Msg)
 	}
+	var existing map[string]string
 	if r.HasFile && !r.Target.Stdout {
 		if data, err := r.Target.read(); err != nil {
 			add(name, "file", err.Error())
 		} else if data != nil {
-			if _, err := r.Format.Parse(data); err != nil {
+			if existing, err = r.Format.Parse(data); err != nil {
 				add(name, "file", fmt.Sprintf("%s exists but cannot be read as %s (%v); provision does not merge into it: move it away or pick another file", o.File, r.Format.Name(), err))
 			}
 		}
@@ -264,12 +266,12 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 		add(name, "provider.redirect_uris", fmt.Sprintf("provider %q must allow %s's callback %s in redirect_uris, as a strict entry (or leave redirect_uris out: provision then derives it from the outputs)", p.Name, r.Preset.Label(), uri))
 	}
 	if len(ps) > 0 {
-		return
+		return nil
 	}
-	vars, err := opts.vars(r, p)
+	vars, err := opts.vars(r, p, existing)
 	if err != nil {
 		add(name, "", err.Error())
-		return
+		return nil
 	}
 	for _, v := range vars {
 		if err := r.Format.CheckValue(v.Key, v.Value); err != nil {
@@ -287,6 +289,7 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 			add(name, v.From, msg)
 		}
 	}
+	return vars
 }
 
 // placeholder stands for a value authentik generates (letters and digits,
@@ -294,8 +297,9 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 const placeholder = "generatedbyauthentik"
 
 // vars computes an output's settings for a check: the manifest's values,
-// else authentik's (opts.Live), else placeholders.
-func (opts Options) vars(r *Resolved, p *manifest.Provider) ([]Var, error) {
+// else authentik's (opts.Live), else placeholders; existing is what the
+// target holds (nil when absent or unreadable).
+func (opts Options) vars(r *Resolved, p *manifest.Provider, existing map[string]string) ([]Var, error) {
 	v := Values{PublicURL: opts.PublicURL, Slug: r.App.Slug, Scopes: p.WithDefaults().Scopes}
 	if p.IssuerMode != nil {
 		v.IssuerMode = *p.IssuerMode
@@ -329,11 +333,7 @@ func (opts Options) vars(r *Resolved, p *manifest.Provider) ([]Var, error) {
 	default:
 		v.ClientSecret = placeholder
 	}
-	if r.HasFile && !r.Target.Stdout {
-		if data, err := r.Target.read(); err == nil && data != nil {
-			v.Existing, _ = r.Format.Parse(data)
-		}
-	}
+	v.Existing = existing
 	return r.Preset.Vars(r.Out, v)
 }
 

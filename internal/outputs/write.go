@@ -181,7 +181,7 @@ func Write(m *manifest.Manifest, opts Options, live *plan.Live, random io.Reader
 	var written []Written
 	for _, path := range order {
 		g := groups[path]
-		existed := g.first.Target.exists()
+		existed := g.first.Target.Exists()
 		changed, err := WriteTarget(g.first, g.first.Target, g.vars)
 		if err != nil {
 			errs = append(errs, err)

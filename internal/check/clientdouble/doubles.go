@@ -2,6 +2,7 @@ package clientdouble
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -51,4 +52,28 @@ func copyEnv(env map[string]string) map[string]string {
 		cp[k] = v
 	}
 	return cp
+}
+
+// fetchAuthorizationEndpoint GETs a discovery document with c (nil:
+// http.DefaultClient), as an app reads authentik's metadata: status is the
+// answer's HTTP status, endpoint its authorization_endpoint ("" when the
+// body has none). err is a request that got no answer.
+func fetchAuthorizationEndpoint(ctx context.Context, c *http.Client, url string) (endpoint string, status int, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", 0, err
+	}
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer resp.Body.Close()
+	var d struct {
+		AuthorizationEndpoint string `json:"authorization_endpoint"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&d)
+	return d.AuthorizationEndpoint, resp.StatusCode, nil
 }

@@ -73,28 +73,16 @@ func (l *LibreChat) Boot(ctx context.Context, c *http.Client) error {
 	if !strings.Contains(issuer, "/.well-known/") {
 		doc = strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, doc, nil)
-	if err != nil {
+	endpoint, status, err := fetchAuthorizationEndpoint(ctx, c, doc)
+	switch {
+	case err != nil:
 		return fmt.Errorf("[openidStrategy] %w", err)
-	}
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return fmt.Errorf("[openidStrategy] %w", err)
-	}
-	defer resp.Body.Close()
-	var d struct {
-		AuthorizationEndpoint string `json:"authorization_endpoint"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("[openidStrategy] discovery answered HTTP %d", resp.StatusCode)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || d.AuthorizationEndpoint == "" {
+	case status != http.StatusOK:
+		return fmt.Errorf("[openidStrategy] discovery answered HTTP %d", status)
+	case endpoint == "":
 		return fmt.Errorf("[openidStrategy] discovery document unreadable")
 	}
-	l.AuthorizationEndpoint = d.AuthorizationEndpoint
+	l.AuthorizationEndpoint = endpoint
 	return nil
 }
 

@@ -55,30 +55,17 @@ func (o *OpenWebUI) authorizationEndpoint(r *http.Request) (string, error) {
 	if o.AuthorizationEndpoint != "" {
 		return o.AuthorizationEndpoint, nil
 	}
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, o.Env["OPENID_PROVIDER_URL"], nil)
-	if err != nil {
+	endpoint, status, err := fetchAuthorizationEndpoint(r.Context(), o.HTTP, o.Env["OPENID_PROVIDER_URL"])
+	switch {
+	case err != nil:
 		return "", err
-	}
-	c := o.HTTP
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 400 {
-		return "", fmt.Errorf("metadata answered HTTP %d", resp.StatusCode)
-	}
-	var d struct {
-		AuthorizationEndpoint string `json:"authorization_endpoint"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || d.AuthorizationEndpoint == "" {
+	case status >= 400:
+		return "", fmt.Errorf("metadata answered HTTP %d", status)
+	case endpoint == "":
 		return "", fmt.Errorf("metadata has no authorization_endpoint")
 	}
-	o.AuthorizationEndpoint = d.AuthorizationEndpoint
-	return d.AuthorizationEndpoint, nil
+	o.AuthorizationEndpoint = endpoint
+	return endpoint, nil
 }
 
 func (o *OpenWebUI) registered() bool {
