@@ -207,12 +207,11 @@ func (o *checkOptions) outputInput(r *outputs.Resolved, public, apiURL string, l
 	v, _ := outputs.LiveValues(public, r.App, live)
 	in := check.OutputInput{
 		Label: r.Preset.Label(), DiscoveryURL: v.DiscoveryURL(), Issuer: v.Issuer(), APIURL: apiURL,
-		RedirectURI: r.Preset.RedirectURI(r.Out), Expected: map[string]string{}, Secret: map[string]bool{},
+		RedirectURI: r.Preset.RedirectURI(r.Out), Expected: map[string]string{},
 		Slug: r.App.Slug, Live: live,
 	}
 	for _, x := range vars {
 		in.Expected[x.Key] = x.Value
-		in.Secret[x.Key] = x.Secret
 	}
 	env, ok, err := readTarget(r)
 	if err != nil {

@@ -24,10 +24,9 @@ type OutputInput struct {
 	// RedirectURI is the preset's callback ("" when it has none).
 	RedirectURI string
 	// Expected is what the output should hold, computed from authentik;
-	// Actual what its file holds (nil: computed, no file yet). Secret
-	// names the keys whose values are never shown.
+	// Actual what its file holds (nil: computed, no file yet). Only the
+	// keys that differ are named, never a value, so secrets need no flag.
 	Expected, Actual map[string]string
-	Secret           map[string]bool
 	Slug             string
 	Groups           []string
 	Live             *plan.Live
