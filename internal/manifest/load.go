@@ -341,6 +341,7 @@ func keyPos(file string, n *yaml.Node, key string) Position {
 	return pos(file, n)
 }
 
+// lineRE splits yaml.v3's "yaml: line N: msg" (type and syntax errors).
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 func typeDiagnostic(file, msg string) Diagnostic {
