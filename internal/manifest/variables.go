@@ -132,12 +132,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 	if root.Kind != yaml.MappingNode {
 		return sc
 	}
-	var node *yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "variables" {
-			node = root.Content[i+1]
-		}
-	}
+	node := valueOf(root, "variables")
 	if node == nil || (node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
 		return sc
 	}
