@@ -88,11 +88,9 @@ func (p varPolicy) check(name string) string {
 	if !p.restricted || p.allowed[name] || p.sensitive[name] {
 		return ""
 	}
-	allowed := slices.Sorted(maps.Keys(p.allowed))
-	for k := range p.sensitive {
-		allowed = append(allowed, k)
-	}
-	sort.Strings(allowed)
+	allowed := append(slices.Collect(maps.Keys(p.allowed)), slices.Collect(maps.Keys(p.sensitive))...)
+	slices.Sort(allowed)
+	allowed = slices.Compact(allowed)
 	if len(allowed) == 0 {
 		return fmt.Sprintf("variable %s is not allowed here: %s is set but empty, so a manifest may read no variable; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv)
 	}
