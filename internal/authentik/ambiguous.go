@@ -2,15 +2,12 @@ package authentik
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	api "goauthentik.io/api/v3"
 
 	"github.com/provision/provision/internal/plan"
 )
@@ -216,10 +213,4 @@ func (e *Executor) Notes() []string {
 	e.notes.mu.Lock()
 	defer e.notes.mu.Unlock()
 	return append([]string(nil), e.notes.list...)
-}
-
-// notFound reports a 404 answer.
-func notFound(resp *http.Response, err error) bool {
-	var apiErr *api.GenericOpenAPIError
-	return err != nil && resp != nil && resp.StatusCode == http.StatusNotFound && errors.As(err, &apiErr)
 }

@@ -188,3 +188,38 @@ func TestAmbiguousBindingIsFoundBeyondTheFirstPage(t *testing.T) {
 	assert.Equal(t, 101, emu.Counts()["binding"], "exactly one new binding, though its answer was lost")
 	assert.Equal(t, int64(1), c.Stats().Settled)
 }
+
+// Providers have no name filter, only search (name or application name
+// contains): the re-read of a provider whose answer was lost finds it past
+// the first page of matches (it is the newest, so listed last) and the
+// create is not sent again.
+func TestAmbiguousProviderIsFoundBeyondTheFirstPage(t *testing.T) {
+	emu := emulator.New(emulator.Options{})
+	emu.SeedSynthetic(150) // provider-0000 … provider-0149: all contain "provider"
+	lose := &loseAnswers{next: emu, method: http.MethodPost, path: "/api/v3/providers/oauth2/", n: 1}
+	srv := httptest.NewServer(lose)
+	t.Cleanup(srv.Close)
+	c := fastClient(t, srv.URL, emu.Token())
+	ctx := context.Background()
+	live, err := c.Snapshot(ctx, plan.Reads{Kinds: []plan.Kind{plan.KindFlow}})
+	require.NoError(t, err)
+	flow := func(slug string) *string {
+		for _, f := range live.Flows {
+			if f.Slug == slug {
+				return &f.PK
+			}
+		}
+		t.Fatalf("no flow %s", slug)
+		return nil
+	}
+	ids := plan.NewIDs(&plan.Live{})
+	before := emu.Counts()["provider"]
+	ch := &plan.Change{Kind: plan.KindProvider, Key: "provider", Action: plan.Create, Spec: &plan.ProviderSpec{Type: "oauth2", Name: "provider",
+		AuthorizationFlow: flow("default-provider-authorization-implicit-consent"), InvalidationFlow: flow("default-provider-invalidation-flow"),
+		Detail: &plan.OAuth2Spec{}}}
+	require.NoError(t, c.Executor().Execute(ctx, ch, ids))
+	assert.Equal(t, before+1, emu.Counts()["provider"], "exactly one provider, though its answer was lost")
+	assert.Equal(t, int64(1), c.Stats().Settled)
+	_, err = ids.Get(plan.KindProvider, "provider")
+	assert.NoError(t, err, "the pk found by the re-read is recorded")
+}

@@ -6,7 +6,6 @@ package authentik
 import (
 	"context"
 	"fmt"
-	"github.com/provision/provision/internal/plan"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	api "goauthentik.io/api/v3"
 
+	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/redact"
 )
 

@@ -87,7 +87,7 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 			return resp, err
 		}, func(ctx context.Context) (bool, error) {
 			a, resp, err := apps.CoreApplicationsRetrieve(ctx, s.Slug).Execute()
-			if notFound(resp, err) {
+			if gone(resp, err) {
 				return false, nil
 			}
 			if err != nil {

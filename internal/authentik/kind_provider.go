@@ -184,24 +184,30 @@ func (e *Executor) createOrPatch(ctx context.Context, ch *plan.Change, create fu
 }
 
 // findProvider returns the pk of the provider named by a create change, 0
-// when there is none.
+// when there is none. Providers have no name filter, only a search (name
+// or application name contains), so every page of matches is looked at:
+// the provider a lost create made is the newest, listed last.
 func (e *Executor) findProvider(ctx context.Context, ch *plan.Change) (int32, error) {
 	s, err := spec[plan.ProviderSpec](ch)
 	if err != nil {
 		return 0, err
 	}
-	list, resp, err := e.c.api.ProvidersApi.ProvidersAllList(ctx).Search(s.Name).PageSize(pageSize).Execute()
-	if err != nil {
-		return 0, e.c.wrap("find provider "+s.Name, resp, err)
-	}
-	for _, p := range list.Results {
-		// The plan refused a name held by another type, and names are
-		// unique: this is the one the lost create made.
-		if p.Name == s.Name {
-			return p.Pk, nil
+	for page := int32(1); ; page++ {
+		list, resp, err := e.c.api.ProvidersApi.ProvidersAllList(ctx).Search(s.Name).Page(page).PageSize(pageSize).Execute()
+		if err != nil {
+			return 0, e.c.wrap("find provider "+s.Name, resp, err)
+		}
+		for _, p := range list.Results {
+			// The plan refused a name held by another type, and names are
+			// unique: this is the one the lost create made.
+			if p.Name == s.Name {
+				return p.Pk, nil
+			}
+		}
+		if float32(page) >= list.Pagination.TotalPages {
+			return 0, nil
 		}
 	}
-	return 0, nil
 }
 
 // pkOf is a created object's pk, or 0 when the create failed.

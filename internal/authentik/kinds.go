@@ -59,7 +59,8 @@ func doing(ch *plan.Change) string {
 	return fmt.Sprintf("%s %s %q", ch.Action, ch.Kind, ch.Key)
 }
 
-// gone treats a 404 on delete as done: the object is already absent.
+// gone reports a 404 answer: the object is absent (a delete of it is
+// done; a find did not find it).
 func gone(resp *http.Response, err error) bool {
 	return err != nil && resp != nil && resp.StatusCode == http.StatusNotFound
 }

@@ -150,12 +150,12 @@ type pageOf[T any] struct {
 	totalPages int
 }
 
-// envelope is authentik's list envelope, with results left undecoded.
-type envelope struct {
+// listPage is authentik's list envelope with results of type R.
+type listPage[R any] struct {
 	Pagination struct {
 		TotalPages float64 `json:"total_pages"`
 	} `json:"pagination"`
-	Results []json.RawMessage `json:"results"`
+	Results []R `json:"results"`
 }
 
 func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Kind, keyField string, fetch fetchFunc, page int32) (pageOf[T], error) {
@@ -181,16 +181,11 @@ func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Ki
 		}
 	}
 	// The whole page in one pass; item by item only when an item fails.
-	var typed struct {
-		Pagination struct {
-			TotalPages float64 `json:"total_pages"`
-		} `json:"pagination"`
-		Results []T `json:"results"`
-	}
+	var typed listPage[T]
 	if json.Unmarshal(body, &typed) == nil {
 		return pageOf[T]{items: typed.Results, totalPages: int(typed.Pagination.TotalPages)}, nil
 	}
-	var env envelope
+	var env listPage[json.RawMessage] // results left undecoded
 	if err := json.Unmarshal(body, &env); err != nil {
 		return pageOf[T]{}, fmt.Errorf("%s (page %d): authentik's answer is not a list: %w", doing, page, err)
 	}

@@ -1,6 +1,7 @@
 package authentik
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -21,14 +22,14 @@ type retryTransport struct {
 	stats    *retryStats
 	attempts int
 	backoff  time.Duration // doubled after each try
-	sleep    func(*http.Request, time.Duration) error
+	sleep    func(context.Context, time.Duration) error
 }
 
 func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.Duration) *retryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleepCtx}
+	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleepFor}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -47,7 +48,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			resp.Body.Close()
 		}
-		if err := t.sleep(req, wait); err != nil {
+		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 		if t.stats != nil {
@@ -86,15 +87,4 @@ func retryAfter(resp *http.Response) time.Duration {
 		return 0
 	}
 	return min(time.Duration(s)*time.Second, 10*time.Second)
-}
-
-func sleepCtx(req *http.Request, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-req.Context().Done():
-		return req.Context().Err()
-	}
 }

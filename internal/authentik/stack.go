@@ -54,13 +54,12 @@ type blueprint struct {
 // and a PATCH of the same values is sent again.
 func (c *Client) WriteRecord(ctx context.Context, stack, pk string, objects []plan.Owned) (string, error) {
 	ctxJSON := plan.RecordContext(stack, objects)
-	content := plan.RecordContent(stack)
 	doing := fmt.Sprintf("write the ownership record of stack %q", stack)
 	e := c.Executor()
 	if pk == "" {
 		name := plan.RecordName(stack)
 		err := e.created(ctx, doing, func(ctx context.Context) (*http.Response, error) {
-			b, resp, err := c.createBlueprint(ctx, name, ctxJSON)
+			b, resp, err := c.createBlueprint(ctx, name, stack, ctxJSON)
 			if err == nil {
 				pk = b.Pk
 			}
@@ -78,23 +77,38 @@ func (c *Client) WriteRecord(ctx context.Context, stack, pk string, objects []pl
 		}
 		return pk, nil
 	}
-	req := api.PatchedBlueprintInstanceRequest{Context: ctxJSON, Content: &content}
-	err := e.perform(ctx, write{what: doing, send: func(ctx context.Context) (*http.Response, error) {
-		_, resp, err := c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, pk).PatchedBlueprintInstanceRequest(req).Execute()
-		return resp, err
-	}})
-	if err != nil {
+	if err := e.perform(ctx, c.patchBlueprint(doing, pk, stack, ctxJSON)); err != nil {
 		return "", err
 	}
 	return pk, nil
 }
 
-func (c *Client) createBlueprint(ctx context.Context, name string, context map[string]any) (*api.BlueprintInstance, *http.Response, error) {
+// createBlueprint creates the disabled blueprint instance holding a
+// stack's record or lock.
+func (c *Client) createBlueprint(ctx context.Context, name, stack string, context map[string]any) (*api.BlueprintInstance, *http.Response, error) {
 	req := api.NewBlueprintInstanceRequest(name)
 	disabled := false
-	content := plan.RecordContent(strings.TrimPrefix(strings.TrimPrefix(name, plan.RecordPrefix), plan.LockPrefix))
+	content := plan.RecordContent(stack)
 	req.Enabled, req.Content, req.Context = &disabled, &content, context
 	return c.api.ManagedApi.ManagedBlueprintsCreate(ctx).BlueprintInstanceRequest(*req).Execute()
+}
+
+// patchBlueprint is the write of a record's or lock's new context; the
+// content goes along, as the serializer validates only the fields sent.
+func (c *Client) patchBlueprint(what, pk, stack string, body map[string]any) write {
+	content := plan.RecordContent(stack)
+	req := api.PatchedBlueprintInstanceRequest{Context: body, Content: &content}
+	return write{what: what, send: func(ctx context.Context) (*http.Response, error) {
+		_, resp, err := c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, pk).PatchedBlueprintInstanceRequest(req).Execute()
+		return resp, err
+	}}
+}
+
+// destroyBlueprint sends the DELETE of a record's or lock's instance.
+func (c *Client) destroyBlueprint(pk string) func(context.Context) (*http.Response, error) {
+	return func(ctx context.Context) (*http.Response, error) {
+		return c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, pk).Execute()
+	}
 }
 
 // findBlueprint returns the blueprint instance of that exact name, or nil.
@@ -243,7 +257,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 		var mine, found *api.BlueprintInstance
 		status := 0
 		err := e.created(ctx, doing, func(ctx context.Context) (*http.Response, error) {
-			b, resp, err := c.createBlueprint(ctx, name, h.context())
+			b, resp, err := c.createBlueprint(ctx, name, stack, h.context())
 			status = 0
 			if resp != nil {
 				status = resp.StatusCode
@@ -289,9 +303,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 		held := holderOf(found.Context)
 		if why := held.dead(time.Now()); why != "" {
 			// The holder died: break its lock and try again.
-			if err := e.del(ctx, fmt.Sprintf("break the dead lock of stack %q", stack), func(ctx context.Context) (*http.Response, error) {
-				return c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, found.Pk).Execute()
-			}); err != nil {
+			if err := e.del(ctx, fmt.Sprintf("break the dead lock of stack %q", stack), c.destroyBlueprint(found.Pk)); err != nil {
 				return nil, err
 			}
 			if o.OnBreak != nil {
@@ -324,13 +336,8 @@ func (l *Lock) renew() {
 			return
 		case <-t.C:
 			l.holder.Expires = time.Now().Add(l.lease)
-			content := plan.RecordContent(l.stack)
-			req := api.PatchedBlueprintInstanceRequest{Context: l.holder.context(), Content: &content}
 			ctx, cancel := context.WithTimeout(context.Background(), l.lease/3)
-			err := e.perform(ctx, write{what: "renew the lock", send: func(ctx context.Context) (*http.Response, error) {
-				_, resp, err := l.c.api.ManagedApi.ManagedBlueprintsPartialUpdate(ctx, l.pk).PatchedBlueprintInstanceRequest(req).Execute()
-				return resp, err
-			}})
+			err := e.perform(ctx, l.c.patchBlueprint("renew the lock", l.pk, l.stack, l.holder.context()))
 			cancel()
 			if err != nil && !lost && l.onLost != nil {
 				lost = true
@@ -345,9 +352,7 @@ func (l *Lock) renew() {
 func (l *Lock) Release(ctx context.Context) error {
 	close(l.stop)
 	<-l.done
-	return l.c.Executor().del(ctx, fmt.Sprintf("release the lock of stack %q", l.stack), func(ctx context.Context) (*http.Response, error) {
-		return l.c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, l.pk).Execute()
-	})
+	return l.c.Executor().del(ctx, fmt.Sprintf("release the lock of stack %q", l.stack), l.c.destroyBlueprint(l.pk))
 }
 
 // BreakLock deletes a stack's lock whoever holds it; it returns the holder
@@ -360,9 +365,7 @@ func (c *Client) BreakLock(ctx context.Context, stack string) (Holder, error) {
 	if cur == nil {
 		return Holder{}, ErrNotLocked
 	}
-	if err := c.Executor().del(ctx, fmt.Sprintf("break the lock of stack %q", stack), func(ctx context.Context) (*http.Response, error) {
-		return c.api.ManagedApi.ManagedBlueprintsDestroy(ctx, cur.Pk).Execute()
-	}); err != nil {
+	if err := c.Executor().del(ctx, fmt.Sprintf("break the lock of stack %q", stack), c.destroyBlueprint(cur.Pk)); err != nil {
 		return Holder{}, err
 	}
 	return holderOf(cur.Context), nil

@@ -128,11 +128,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		m.StackPos = keyPos(file, root, "stack")
 	}
 	if m.Authentik != nil {
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if root.Content[i].Value == "authentik" {
-				m.Authentik.Src = sourceOf(file, root.Content[i+1])
-			}
-		}
+		m.Authentik.Src = sourceOf(file, valueOf(root, "authentik"))
 	}
 	m.sensitive = sc.sensitive
 	return &m, diags
@@ -323,24 +319,26 @@ func pos(file string, n *yaml.Node) Position {
 	return Position{File: file, Line: n.Line, Column: n.Column}
 }
 
-func hasKey(n *yaml.Node, key string) bool {
+// valueOf returns the value of key in mapping n, or nil.
+func valueOf(n *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return true
+			return n.Content[i+1]
 		}
 	}
-	return false
+	return nil
 }
 
+func hasKey(n *yaml.Node, key string) bool { return valueOf(n, key) != nil }
+
 func keyPos(file string, n *yaml.Node, key string) Position {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return pos(file, n.Content[i+1])
-		}
+	if v := valueOf(n, key); v != nil {
+		return pos(file, v)
 	}
 	return pos(file, n)
 }
 
+// lineRE splits yaml.v3's "yaml: line N: msg" (type and syntax errors).
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 func typeDiagnostic(file, msg string) Diagnostic {

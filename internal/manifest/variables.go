@@ -41,8 +41,12 @@ const reservedPrefix = "AUTHENTIK_"
 // reserved reports whether a variable name is one that can never be
 // substituted.
 func reserved(name string) bool {
-	return strings.HasPrefix(strings.ToUpper(name), reservedPrefix) || strings.HasPrefix(strings.ToUpper(name), "PROVISION_")
+	upper := strings.ToUpper(name)
+	return strings.HasPrefix(upper, reservedPrefix) || strings.HasPrefix(upper, "PROVISION_")
 }
+
+// reservedWhy ends the errors about a reserved variable.
+const reservedWhy = "AUTHENTIK_* and PROVISION_* variables are provision's connection settings and credentials, never manifest values"
 
 // The pipeline, not the manifest, may set which variables a manifest can
 // read at all. A manifest from a pull request declares its own variables,
@@ -88,11 +92,9 @@ func (p varPolicy) check(name string) string {
 	if !p.restricted || p.allowed[name] || p.sensitive[name] {
 		return ""
 	}
-	allowed := slices.Sorted(maps.Keys(p.allowed))
-	for k := range p.sensitive {
-		allowed = append(allowed, k)
-	}
-	sort.Strings(allowed)
+	allowed := append(slices.Collect(maps.Keys(p.allowed)), slices.Collect(maps.Keys(p.sensitive))...)
+	slices.Sort(allowed)
+	allowed = slices.Compact(allowed)
 	if len(allowed) == 0 {
 		return fmt.Sprintf("variable %s is not allowed here: %s is set but empty, so a manifest may read no variable; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv)
 	}
@@ -132,12 +134,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 	if root.Kind != yaml.MappingNode {
 		return sc
 	}
-	var node *yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "variables" {
-			node = root.Content[i+1]
-		}
-	}
+	node := valueOf(root, "variables")
 	if node == nil || (node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
 		return sc
 	}
@@ -153,7 +150,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 			diags.add(pos(file, key), fmt.Sprintf("invalid variable name %q: use letters, digits and _", name))
 			continue
 		case reserved(name):
-			diags.add(pos(file, key), fmt.Sprintf("variable %s cannot be declared: AUTHENTIK_* and PROVISION_* variables are provision's connection settings and credentials, never manifest values", name))
+			diags.add(pos(file, key), fmt.Sprintf("variable %s cannot be declared: %s", name, reservedWhy))
 			continue
 		}
 		var v Variable
@@ -184,7 +181,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (string, bool) {
 	at := pos(sc.file, n)
 	if reserved(name) {
-		diags.add(at, fmt.Sprintf("${%s} cannot be used: AUTHENTIK_* and PROVISION_* variables are provision's connection settings and credentials, never manifest values", name))
+		diags.add(at, fmt.Sprintf("${%s} cannot be used: %s", name, reservedWhy))
 		return "", false
 	}
 	v, ok := sc.declared[name]

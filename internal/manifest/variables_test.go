@@ -181,3 +181,11 @@ func TestPipelineAllowListAndSensitiveList(t *testing.T) {
 	require.NotEmpty(t, ds)
 	assert.Contains(t, ds[0].Error(), "sensitive variable CLIENT_SECRET cannot be used in meta_launch_url")
 }
+
+// A name on both pipeline lists is named once in the refusal.
+func TestPipelineAllowListNamesEachVariableOnce(t *testing.T) {
+	doc := "version: 1\nvariables: {GITHUB_TOKEN: {}}\n"
+	_, ds := Parse("x.yaml", []byte(doc), env(map[string]string{AllowVarsEnv: "APP_URL CLIENT_SECRET", SensitiveVarsEnv: "CLIENT_SECRET"}))
+	require.Len(t, ds, 1, "%v", ds)
+	assert.Contains(t, ds[0].Error(), "lets a manifest read only APP_URL, CLIENT_SECRET; ")
+}

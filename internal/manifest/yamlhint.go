@@ -1,13 +1,9 @@
 package manifest
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
-
-// syntaxLineRE splits yaml.v3's "yaml: line N: msg".
-var syntaxLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // syntaxDiagnostic turns a YAML syntax error into a diagnostic at the line
 // and column of the mistake, with a hint for the common ones: a tab, a bad
@@ -16,7 +12,7 @@ var syntaxLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 func syntaxDiagnostic(file string, data []byte, err error) Diagnostic {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
-	if m := syntaxLineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}

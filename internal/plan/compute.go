@@ -25,26 +25,23 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	c.stack = c.newStack()
 	stages := make([][]Change, len(registry))
 	deletes := make([][]Change, len(registry))
-	for i, k := range registry {
-		for _, ch := range k.Diff(c, m) {
-			if ch == nil {
-				continue
-			}
-			if ch.Action == Delete {
-				deletes[i] = append(deletes[i], *ch)
-			} else {
-				stages[i] = append(stages[i], *ch)
-			}
-		}
-	}
-	prune, own := c.ownership(declaredOutposts(m))
-	for _, ch := range prune {
-		i := registryIndex(ch.Kind)
+	place := func(i int, ch *Change) {
 		if ch.Action == Delete {
 			deletes[i] = append(deletes[i], *ch)
 		} else {
 			stages[i] = append(stages[i], *ch)
 		}
+	}
+	for i, k := range registry {
+		for _, ch := range k.Diff(c, m) {
+			if ch != nil {
+				place(i, ch)
+			}
+		}
+	}
+	prune, own := c.ownership(declaredOutposts(m))
+	for _, ch := range prune {
+		place(registryIndex(ch.Kind), ch)
 	}
 	c.checkProviderHolders(m, append(stages, deletes...))
 	if len(c.errs) > 0 {

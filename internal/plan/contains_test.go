@@ -26,3 +26,15 @@ func TestFieldsContaining(t *testing.T) {
 	assert.Empty(t, p.FieldsContaining(""))
 	assert.Empty(t, p.FieldsContaining("absent-value"))
 }
+
+// An object field is shown as JSON text, where encoding/json escapes
+// <, >, & and quotes: the value is found in its escaped form too.
+func TestFieldsContainingEscapedInJSONText(t *testing.T) {
+	const tok = `tok<&>"1`
+	p := &Plan{Changes: []Change{
+		{Kind: KindGroup, Key: "g", Action: Update, Fields: []FieldChange{
+			{Field: "attributes.cfg", Before: nil, After: displayJSON(map[string]any{"k": "pre" + tok}, true)},
+		}},
+	}}
+	assert.Equal(t, []string{`group "g": attributes.cfg`}, p.FieldsContaining(tok))
+}

@@ -229,11 +229,12 @@ func topObjects(m *manifest.Manifest) []topObject {
 	return out
 }
 
-// declaredObjects lists what a manifest declares present, as owned keys.
-func declaredObjects(m *manifest.Manifest, live *Live) []declared {
+// declaredObjects lists what a manifest declares present, as owned keys
+// (an outpost authentik manages is never owned by a stack).
+func declaredObjects(m *manifest.Manifest, idx *liveIndex) []declared {
 	var out []declared
 	for _, t := range topObjects(m) {
-		if t.absent || t.Kind == KindOutpost && managedOutpost(live, t.Key) {
+		if t.absent || t.Kind == KindOutpost && idx.outposts[t.Key].Managed != "" {
 			continue
 		}
 		out = append(out, t.declared)
@@ -255,17 +256,6 @@ func declaredObjects(m *manifest.Manifest, live *Live) []declared {
 		}
 	}
 	return out
-}
-
-// managedOutpost reports whether authentik manages the live outpost of
-// that name (never owned by a stack).
-func managedOutpost(live *Live, name string) bool {
-	for _, l := range live.Outposts {
-		if l.Name == name && l.Managed != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // absentObjects are the keys the manifest marks state: absent (deleted by
@@ -382,7 +372,7 @@ func (c *computer) newStack() *stack {
 			s.record = r
 		}
 	}
-	for _, d := range declaredObjects(c.m, c.live) {
+	for _, d := range declaredObjects(c.m, s.idx) {
 		s.decl[d.ident()] = d
 	}
 	// Attachments owned and no longer declared on an outpost the manifest
@@ -603,7 +593,7 @@ func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
 	}
 	idx := indexLive(live)
 	var out []Owned
-	for _, d := range declaredObjects(m, live) {
+	for _, d := range declaredObjects(m, idx) {
 		if idx.exists(d.Owned) {
 			o := d.Owned
 			o.Created = created[o.ident()]

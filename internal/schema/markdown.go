@@ -76,9 +76,6 @@ func (g *generator) table(b *bytes.Buffer, t reflect.Type, nested *[]reflect.Typ
 		b.WriteString("| field | type | description |\n|---|---|---|\n")
 	}
 	req := required[t.Name()]
-	if isProvider {
-		req = []string{"name", "type"}
-	}
 	for _, f := range fields(t) {
 		typ := g.typeName(t, f)
 		if e := elem(f.Type); e.Kind() == reflect.Struct && !seen[e] {

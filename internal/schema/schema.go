@@ -97,10 +97,9 @@ func (g *generator) object(t reflect.Type) map[string]any {
 	}
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if t == reflect.TypeOf(manifest.Provider{}) {
-		out["required"] = []string{"name", "type"}
 		out["allOf"] = providerTypeRules()
 	}
-	if req := required[t.Name()]; len(req) > 0 && out["required"] == nil {
+	if req := required[t.Name()]; len(req) > 0 {
 		out["required"] = req
 	}
 	return out
@@ -109,6 +108,7 @@ func (g *generator) object(t reflect.Type) map[string]any {
 // required lists the keys an entry cannot leave out (the loader and
 // validators refuse their absence).
 var required = map[string][]string{
+	"Provider":     {"name", "type"},
 	"Group":        {"name"},
 	"ScopeMapping": {"name"},
 	"Application":  {"slug"},
