@@ -2,9 +2,9 @@ package emulator
 
 import (
 	"fmt"
-	"strings"
 	"math/rand"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )

@@ -52,7 +52,12 @@ func Generate(dir string) ([]byte, error) {
 	b.WriteString("// Files are the blueprint files, sorted by path.\nvar Files = []File{\n")
 	b.Write(body.Bytes())
 	b.WriteString("}\n")
-	return format.Source(b.Bytes())
+	// gofmt's alignment may need a second pass to settle.
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return format.Source(src)
 }
 
 func blobID(data []byte) string {
@@ -63,7 +68,7 @@ func blobID(data []byte) string {
 }
 
 type entry struct {
-	model, id, state        string
+	model, id, state         string
 	identifiers, attrs, cond *yaml.Node
 }
 
