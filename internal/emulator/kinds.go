@@ -56,9 +56,9 @@ type fieldDef struct {
 	// "stage", "stage:<type>", "group", "prompt", or a model the emulator
 	// has no objects of ("policy", "source", "webauthndevicetype").
 	ref        string
-	writeOnly  bool  // extra_kwargs write_only: never rendered
-	allowEmpty bool  // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
-	max        int64 // ftInt32/ftUint: MaxValueValidator, 0 when none
+	writeOnly  bool   // extra_kwargs write_only: never rendered
+	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
+	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
 	unique     string // the model's unique message, "" when not unique
 }
 
@@ -73,8 +73,8 @@ type kindDef[T any] struct {
 	// metaModel is app_label.model_name, as meta_model_name and blueprints
 	// name the model (seeding from akblueprints finds kinds by it).
 	metaModel string
-	fields []fieldDef
-	list   listSpec // extra filters, search, order; field filters are added from fields
+	fields    []fieldDef
+	list      listSpec // extra filters, search, order; field filters are added from fields
 
 	all    func(e *Emulator) []T
 	byID   func(e *Emulator, id string) (T, bool)
