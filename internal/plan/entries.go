@@ -229,6 +229,10 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 	if spec == nil {
 		return nil
 	}
+	if live == nil && k.Type != "" {
+		// Shown, not sent: the collection says the type.
+		f.list = append([]FieldChange{{Field: "type", After: k.Type}}, f.list...)
+	}
 	if k.URLKey && live != nil {
 		spec.URLKey = live.Key
 	}
@@ -343,7 +347,10 @@ func displayValue(v any) any {
 	case nil, string, bool, []string:
 		return t
 	case float64:
-		return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%f", t), "000000"), ".")
+		if t == float64(int64(t)) {
+			return int64(t)
+		}
+		return t
 	}
 	return displayJSON(v, true)
 }
