@@ -236,7 +236,11 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 	if k.URLKey && live != nil {
 		spec.URLKey = live.Key
 	}
-	return finish(ch, f, spec)
+	out := finish(ch, f, spec)
+	if out != nil && out.Action == Update {
+		out.Warnings = append(out.Warnings, revertWarnings(out)...)
+	}
+	return out
 }
 
 // entryFields diffs an entry's declared fields against live ones (nil on
@@ -520,15 +524,6 @@ func (c *computer) wholeTruth(e *manifest.Entry) bool {
 	return ok && o.Created
 }
 
-// builtin reports whether authentik's own blueprints create the object.
-func (c *computer) builtin(kind, key string) bool {
-	return Builtin != nil && Builtin(kind, key)
-}
-
-// Builtin, when set, reports whether an object of a descriptor kind is one
-// authentik's own blueprints create (default flows and stages): never
-// deleted by provision, released instead.
-var Builtin func(kind, key string) bool
 
 // entryObjects lists the manifest's descriptor entries for ownership.
 func entryObjects(m *manifest.Manifest) []topObject {
