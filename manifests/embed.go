@@ -17,7 +17,11 @@ var ExampleEnv = map[string]string{
 	"GRAFANA_URL":     "https://grafana.example.com",
 }
 
-// LibreChat is manifests/librechat.yaml.
+// Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough
+// "provision demo" runs unless given another manifest.
 //
 //go:embed librechat.yaml
-var LibreChat []byte
+var Demo []byte
+
+// DemoName is Demo's file name.
+const DemoName = "librechat.yaml"
