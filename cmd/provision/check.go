@@ -34,20 +34,22 @@ func newCheckCmd(streams IOStreams) *cobra.Command {
 		Use:   "check -f PATH --app SLUG [--output-name NAME] [--env FILE]",
 		Short: "Verify an application's outputs end to end and print a checklist",
 		Long: `check automates the walkthrough's last step for each output of the
-application (or only --output-name NAME). For LibreChat it fetches the
-discovery document at OPENID_ISSUER and checks the issuer, https, that the
-authorization endpoint answers, the signing algorithm, the redirect URI, that
-the .env's client id and secret match authentik's and that the access groups
-are bound. The .env is --env FILE, else the output's file. For the other
-presets it fetches discovery at authentik's public URL (saying so when the API
-answers but the public URL does not) and checks the issuer, the redirect URI,
-that the output's file holds what authentik says, and the access groups.
+application (or only --output-name NAME). It fetches the discovery document
+at authentik's public URL (saying so when the API answers but the public URL
+does not) and checks the issuer, the redirect URI, that the output's file
+holds what authentik says, and the access groups. For a preset whose app
+reads authentik's endpoints from its own settings (` + strings.Join(appCheckPresets(), ", ") + `), check
+tests those settings instead: discovery at the issuer they name, https, that
+the authorization endpoint answers the app's request, the signing algorithm,
+the redirect URI, that the client id and secret match authentik's, and the
+preset's own items. --env FILE replaces the file of an output written as a
+.env file.
 
 Then it probes the client app itself at the output's url (--client-url to
-probe another address), without credentials: for LibreChat, that /api/config
-shows the login button with the manifest's label, and that /oauth/openid
-sends the browser to authentik with this client's id, redirect URI, scope
-and PKCE; Open WebUI and Grafana likewise. Each failure names its likely
+probe another address), without credentials, for the presets with probes
+(` + strings.Join(check.ClientPresets(), ", ") + `): that the login page shows the button with the
+manifest's label, and that the login sends the browser to authentik with
+this client's id, redirect URI and scope. Each failure names its likely
 cause. An app that does not answer is a warning (--require-client: a
 failure); --wait 60s waits for it after a restart. -o json lists every item
 with its status.
@@ -58,7 +60,7 @@ Exit 1 on any failure.`,
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
-	cmd.Flags().StringVar(&o.EnvFile, "env", "", "LibreChat .env file to check (default: the manifest output's file)")
+	cmd.Flags().StringVar(&o.EnvFile, "env", "", ".env file to check in place of the file of each output written as dotenv (default: the output's file)")
 	cmd.Flags().StringVar(&o.OutputName, "output-name", "", "check only this output of the application (its name under outputs:)")
 	outputDirFlag(cmd, &o.OutputDir)
 	o.client.register(cmd)
