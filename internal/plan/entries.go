@@ -45,7 +45,7 @@ type EntrySpec struct {
 
 // entryKinds returns one KindSpec per descriptor kind name, each after the
 // kinds it references (a family's members reference their own family, as
-// an identification stage names a password stage: Needs orders those).
+// a stage may name another stage: Needs orders those).
 func entryKinds() []*KindSpec {
 	refs := map[string][]string{}
 	var names []string
