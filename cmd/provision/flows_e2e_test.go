@@ -33,7 +33,7 @@ func TestCorpLoginFlowEndToEnd(t *testing.T) {
 
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
-	assert.Contains(t, r.out, "state: present), so this edit will not last", "the default flow's title is re-applied by authentik's blueprint: the plan says so")
+	assert.Contains(t, r.out, "(state: present): the next time authentik applies it", "the default flow's title is re-applied by authentik's blueprint: the plan says so")
 	r = c.run("plan", "-f", path, "--detailed-exitcode")
 	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
 
@@ -181,4 +181,35 @@ func TestExportedFlowPlansEmpty(t *testing.T) {
 	r = c.run("export", "--flow", "corp-authentcation")
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `did you mean "corp-authentication"?`)
+}
+
+// authentik's validate() reads some fields from the request body only: an
+// update of an identification stage carries its user_fields, and a
+// binding's two evaluation switches go together, whatever changed.
+func TestUpdatesCarryWhatValidateReadsFromTheBody(t *testing.T) {
+	c := newCLI(t)
+	m := func(extra, binding string) string {
+		return `version: 1
+stages:
+  - {name: s-id, type: identification, user_fields: [username]` + extra + `}
+flows:
+  - slug: s-flow
+    name: S
+    title: S
+    designation: authentication
+    stages:
+      - {stage: s-id, order: 10, evaluate_on_plan: true` + binding + `}
+`
+	}
+	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, m("", "")), "--auto-approve").code)
+	next := writeManifest(t, m(", pretend_user_exists: false", ", re_evaluate_policies: false"))
+	r := c.run("apply", "-f", next, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	_, fields, _ := c.emu.StageFields("s-id")
+	assert.Equal(t, false, fields["pretend_user_exists"])
+	b := c.emu.FlowBindings("s-flow")
+	require.Len(t, b, 1)
+	assert.True(t, b[0].EvaluateOnPlan)
+	assert.False(t, b[0].ReEvaluatePolicies)
+	assert.Equal(t, exitOK, c.run("plan", "-f", next, "--detailed-exitcode").code)
 }

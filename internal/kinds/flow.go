@@ -13,6 +13,9 @@ var flowStageBinding = &Kind{
 	Refs:   map[string]string{"target": "flow", "stage": "stage"},
 	Defaults: map[string]any{"evaluate_on_plan": false, "re_evaluate_policies": true,
 		"policy_engine_mode": "any", "invalid_response_action": "retry"},
+	// FlowStageBindingSerializer.validate: one of the two must be true, read
+	// from the body.
+	SendTogether: [][]string{{"evaluate_on_plan", "re_evaluate_policies"}},
 	Doc: "A stage bound to a flow at an order.",
 }
 

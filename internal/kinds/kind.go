@@ -71,6 +71,14 @@ type Kind struct {
 	// Defaults are the model's defaults for fields a create may omit:
 	// export leaves a field out when its value is the default.
 	Defaults map[string]any
+	// SendAlways are fields an update (PATCH) must carry whatever changed,
+	// because the serializer's validate() reads them from the request body
+	// only (an identification stage's user_fields); the declared value, or
+	// the live one.
+	SendAlways []string
+	// SendTogether are groups of fields validate() checks together from the
+	// body: an update sending one sends the others.
+	SendTogether [][]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
 	// Doc is one sentence for the reference.

@@ -47,7 +47,7 @@ func revertWarnings(ch *Change) []string {
 			if !ok {
 				continue
 			}
-			out = append(out, fmt.Sprintf("authentik's blueprint %s sets %s to %s and applies it again (state: present), so this edit will not last; change it in a blueprint of your own, or leave the field to authentik", e.File, f.Field, blueprintValue(v)))
+			out = append(out, fmt.Sprintf("authentik's blueprint %s sets %s to %s (state: present): the next time authentik applies it (an upgrade that changes the file, or an admin applying it) it is set back, and the next plan shows this change again", e.File, f.Field, blueprintValue(v)))
 		}
 	}
 	sort.Strings(out)

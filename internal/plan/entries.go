@@ -306,7 +306,44 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 	if !ok {
 		return nil, nil
 	}
+	if !create && len(f.list) > 0 {
+		sendAlso(e, fds, live, spec)
+	}
 	return spec, f
+}
+
+// sendAlso adds to an update the fields authentik's validate() needs in
+// the body with those that changed (kinds.Kind.SendAlways, SendTogether):
+// the declared value, else the live one. They are sent, not shown.
+func sendAlso(e *manifest.Entry, fds []kinds.Field, live map[string]any, spec *EntrySpec) {
+	add := func(name string) {
+		if _, sent := spec.Body[name]; sent {
+			return
+		}
+		for _, fd := range fds {
+			if fd.Name != name || fd.Type == kinds.Ref || fd.Type == kinds.RefList {
+				continue
+			}
+			if v, ok := e.Fields[name]; ok {
+				spec.Body[name] = sendValue(fd, v)
+			} else if v, ok := live[name]; ok {
+				spec.Body[name] = v
+			}
+		}
+	}
+	for _, name := range e.Kind.SendAlways {
+		add(name)
+	}
+	for _, group := range e.Kind.SendTogether {
+		for _, name := range group {
+			if _, sent := spec.Body[name]; sent {
+				for _, other := range group {
+					add(other)
+				}
+				break
+			}
+		}
+	}
 }
 
 func beforeOf(f *fields, v any) any {
