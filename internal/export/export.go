@@ -60,7 +60,7 @@ type exporter struct {
 	providers []*entry
 	apps      []*entry
 	outposts  []*entry
-	entries   []*entry // descriptor kinds' (entries.go)
+	entries   []*entry          // descriptor kinds' (entries.go)
 	byKey     map[string]*entry // "kind key"
 	// lookups
 	flows     map[string]string // pk -> slug

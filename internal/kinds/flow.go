@@ -16,7 +16,7 @@ var flowStageBinding = &Kind{
 	// FlowStageBindingSerializer.validate: one of the two must be true, read
 	// from the body.
 	SendTogether: [][]string{{"evaluate_on_plan", "re_evaluate_policies"}},
-	Doc: "A stage bound to a flow at an order.",
+	Doc:          "A stage bound to a flow at an order.",
 }
 
 var flow = &Kind{

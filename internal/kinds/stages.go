@@ -13,10 +13,10 @@ var configureFlow = map[string]string{"configure_flow": "flow"}
 
 func init() {
 	identification := stage("identification", "stages/identification/", "authentik_stages_identification.identificationstage", "IdentificationStageRequest",
-			map[string]string{"password_stage": "stage", "captcha_stage": "stage", "webauthn_stage": "stage",
-				"enrollment_flow": "flow", "recovery_flow": "flow", "passwordless_flow": "flow"},
-			map[string]any{"case_insensitive_matching": true, "show_matched_user": true, "show_source_labels": false,
-				"pretend_user_exists": true, "enable_remember_me": false})
+		map[string]string{"password_stage": "stage", "captcha_stage": "stage", "webauthn_stage": "stage",
+			"enrollment_flow": "flow", "recovery_flow": "flow", "passwordless_flow": "flow"},
+		map[string]any{"case_insensitive_matching": true, "show_matched_user": true, "show_source_labels": false,
+			"pretend_user_exists": true, "enable_remember_me": false})
 	// IdentificationStageSerializer.validate reads user_fields from the
 	// body only: a PATCH without it is refused.
 	identification.SendAlways = []string{"user_fields"}
