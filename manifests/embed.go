@@ -15,6 +15,8 @@ var ExampleEnv = map[string]string{
 	"AUTH_PUBLIC_URL": "https://auth.example.com",
 	"OPENWEBUI_URL":   "https://webui.example.com",
 	"GRAFANA_URL":     "https://grafana.example.com",
+	// corp-login.yaml
+	"PORTAL_URL": "https://portal.example.com",
 }
 
 // LibreChat is manifests/librechat.yaml.

@@ -27,6 +27,9 @@ type Manifest struct {
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Entries are the objects of the descriptor kinds (internal/kinds:
+	// flows, stages, prompts...), from their sections, in manifest order.
+	Entries []*Entry `yaml:"-"`
 	// Variables are the environment variables the manifest reads with
 	// ${NAME} (variables.go); each file declares those it uses.
 	Variables map[string]Variable `yaml:"variables"`

@@ -68,6 +68,7 @@ type validation struct {
 // validators check one manifest section each, in reference order.
 var validators = []func(*validation){
 	validateStack,
+	validateEntries,
 	validateGroups,
 	validateScopeMappings,
 	validateProviders,
