@@ -19,7 +19,11 @@ var ExampleEnv = map[string]string{
 	"PORTAL_URL": "https://portal.example.com",
 }
 
-// LibreChat is manifests/librechat.yaml.
+// Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough
+// "provision demo" runs unless given another manifest.
 //
 //go:embed librechat.yaml
-var LibreChat []byte
+var Demo []byte
+
+// DemoName is Demo's file name.
+const DemoName = "librechat.yaml"

@@ -159,3 +159,26 @@ flow: []
 	}
 	assert.Zero(t, c.emu.Writes())
 }
+
+// An export of a flow round-trips: planning it against the same authentik
+// changes nothing, and it names authentik's own stages without exporting
+// them.
+func TestExportedFlowPlansEmpty(t *testing.T) {
+	c := newCLI(t)
+	path := writeManifest(t, corpLogin(t, c))
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+
+	r := c.run("export", "--flow", "corp-authentication")
+	require.Equal(t, exitOK, r.code, r.err)
+	for _, want := range []string{"slug: corp-authentication", "stage: corp-password", "order: 100", "type: identification", "stage: default-authentication-login"} {
+		assert.Contains(t, r.out, want)
+	}
+	assert.NotContains(t, r.out, "name: default-authentication-login", "authentik's own stage is named, not exported")
+	exported := writeManifest(t, r.out)
+	r = c.run("plan", "-f", exported, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)
+
+	r = c.run("export", "--flow", "corp-authentcation")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `did you mean "corp-authentication"?`)
+}

@@ -6,11 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
 
-// OutputInput is what Output compares for one output of a preset other
-// than LibreChat (which has its own LibreChat checklist).
+// OutputInput is what Output compares for one output of a preset.
 type OutputInput struct {
 	// Label names the client application ("Grafana").
 	Label string
@@ -27,15 +28,21 @@ type OutputInput struct {
 	// Actual what its file holds (nil: computed, no file yet). Only the
 	// keys that differ are named, never a value, so secrets need no flag.
 	Expected, Actual map[string]string
-	Slug             string
-	Groups           []string
-	Live             *plan.Live
+	// App, for a preset that implements outputs.AppChecker, is what the
+	// application runs with, from its settings: Output then tests those
+	// (discovery at their issuer, https, the authorization request, the
+	// signing algorithm, their redirect URI and App.Items) in place of
+	// DiscoveryURL, Issuer, RedirectURI and Expected.
+	App    *outputs.AppCheck
+	Slug   string
+	Groups []string
+	Live   *plan.Live
 }
 
 // Output checks an output of a preset: the application and provider, the
-// discovery document at authentik's public URL and its issuer, the
-// redirect URI, that the file holds what authentik says, and the access
-// groups. It never stops at the first failure.
+// discovery document and its issuer, the redirect URI, the settings (that
+// the file holds what authentik says, or an AppChecker's own items), and
+// the access groups. It never stops at the first failure.
 func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 	var items []Item
 	add := adderFor(&items)
@@ -44,24 +51,38 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		return items
 	}
 
-	doc, err := oidc.FetchDiscovery(ctx, in.DiscoveryURL)
+	discovery, issuer, redirect := in.DiscoveryURL, in.Issuer, in.RedirectURI
+	if in.App != nil {
+		discovery, issuer, redirect = in.App.DiscoveryURL, in.App.Issuer, in.App.RedirectURI
+	} else if issuer == "" {
+		issuer = strings.TrimSuffix(discovery, ".well-known/openid-configuration")
+	}
+	doc, err := oidc.FetchDiscovery(ctx, discovery)
 	switch {
-	case err != nil && !sameHost(in.DiscoveryURL, in.APIURL):
-		add("discovery document", Fail, "provision reaches authentik's API at %s, but not its public URL: %v; check authentik.public_url and that %s can be reached from here", in.APIURL, err, host(in.DiscoveryURL))
+	case err != nil && in.App == nil && !sameHost(discovery, in.APIURL):
+		add(ItemDiscovery, Fail, "provision reaches authentik's API at %s, but not its public URL: %v; check authentik.public_url and that %s can be reached from here", in.APIURL, err, host(discovery))
 	case err != nil:
-		add("discovery document", Fail, "%v", err)
+		add(ItemDiscovery, Fail, "%v", err)
 	default:
-		add("discovery document", Pass, "%s", in.DiscoveryURL)
-		want := in.Issuer
-		if want == "" {
-			want = strings.TrimSuffix(in.DiscoveryURL, ".well-known/openid-configuration")
+		add(ItemDiscovery, Pass, "%s", discovery)
+		issuerItem(add, doc.Issuer, issuer)
+		if in.App != nil {
+			appDiscoveryItems(ctx, add, oidc, in, prov, doc)
 		}
-		issuerItem(add, doc.Issuer, want)
 	}
-	if in.RedirectURI != "" {
-		redirectItem(add, in.Label, prov, in.RedirectURI)
+	if redirect != "" {
+		redirectItem(add, in.Label, prov, redirect)
 	}
-	if in.Actual != nil {
+	switch {
+	case in.App != nil:
+		for _, it := range in.App.Items {
+			st := Fail
+			if it.OK {
+				st = Pass
+			}
+			add(it.Name, st, "%s", it.Detail)
+		}
+	case in.Actual != nil:
 		var differ []string
 		for k, v := range in.Expected {
 			if in.Actual[k] != v {
@@ -70,13 +91,37 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		}
 		slices.Sort(differ)
 		if len(differ) == 0 {
-			add("settings match authentik", Pass, "%d settings", len(in.Expected))
+			add(ItemSettingsMatch, Pass, "%d settings", len(in.Expected))
 		} else {
-			add("settings match authentik", Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
+			add(ItemSettingsMatch, Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
 		}
 	}
 	groupItems(add, in.Live, app, in.Groups)
 	return items
+}
+
+// appDiscoveryItems checks, for an application that reads discovery
+// itself, what it does with the document: the issuer's scheme, its
+// authorization request, and the provider's signing algorithm.
+func appDiscoveryItems(ctx context.Context, add func(string, Status, string, ...any), oidc OIDC, in OutputInput, prov *plan.Provider, doc *authentik.Discovery) {
+	if in.App.HTTPSRequiredBy != "" {
+		checkHTTPS(add, doc.Issuer, in.Label, in.App.HTTPSRequiredBy)
+	}
+	if in.App.Authorize != nil {
+		if status, err := oidc.Probe(ctx, authorizeURL(doc.AuthorizationEndpoint, in.App.Authorize)); err != nil {
+			add(ItemAuthorize, Fail, "%v", err)
+		} else if status >= 400 {
+			add(ItemAuthorize, Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
+		} else {
+			add(ItemAuthorize, Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
+		}
+	}
+	alg := signingAlg(in.Live, prov.OAuth2().SigningKey)
+	if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
+		add(ItemSigningAlg, Pass, "%s", alg)
+	} else {
+		add(ItemSigningAlg, Fail, "provider signs with %s, discovery lists %v", alg, doc.IDTokenSigningAlgValuesSupported)
+	}
 }
 
 func host(raw string) string {

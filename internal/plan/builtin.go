@@ -28,8 +28,11 @@ func blueprintEntries(kind, key string) []akblueprints.Entry {
 	return out
 }
 
-// builtin reports whether authentik's blueprints create the object.
-func (c *computer) builtin(kind, key string) bool { return len(blueprintEntries(kind, key)) > 0 }
+// IsBuiltin reports whether authentik's blueprints create the object of a
+// descriptor kind with this key.
+func IsBuiltin(kind, key string) bool { return len(blueprintEntries(kind, key)) > 0 }
+
+func (c *computer) builtin(kind, key string) bool { return IsBuiltin(kind, key) }
 
 // revertWarnings says, for each changed field a state: present blueprint
 // entry sets, that authentik will set it back.

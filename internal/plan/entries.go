@@ -524,7 +524,6 @@ func (c *computer) wholeTruth(e *manifest.Entry) bool {
 	return ok && o.Created
 }
 
-
 // entryObjects lists the manifest's descriptor entries for ownership.
 func entryObjects(m *manifest.Manifest) []topObject {
 	var out []topObject
