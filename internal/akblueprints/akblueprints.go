@@ -3,8 +3,8 @@
 // blueprints/default/ and blueprints/system/ at tag version/2026.2.2 of
 // authentik (read from the SAY-5/authentik mirror). The data (files.go) is
 // generated from verbatim copies of those files in testdata/blueprints by
-// ./gen; `go generate ./internal/akblueprints` rewrites it and the package
-// test fails when it is stale.
+// gen_test.go; `go generate ./internal/akblueprints` (the package test with
+// -update) rewrites it, and the test fails when it is stale.
 //
 // It is a leaf: it imports nothing from the project, so both the emulator
 // (which seeds a fresh install from it) and the client (which warns when a
@@ -21,7 +21,7 @@
 // (DRF CharField trim_whitespace).
 package akblueprints
 
-//go:generate go run ./gen/cmd testdata/blueprints files.go
+//go:generate go test -run TestGeneratedFileIsCurrent -update .
 
 // State is an entry's desired state (authentik/blueprints/v1/common.py,
 // BlueprintEntryDesiredState).

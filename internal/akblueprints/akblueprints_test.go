@@ -1,6 +1,7 @@
 package akblueprints_test
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -8,13 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/akblueprints"
-	"github.com/provision/provision/internal/akblueprints/gen"
 )
+
+var update = flag.Bool("update", false, "rewrite files.go from testdata/blueprints")
 
 // files.go must be what the generator makes of the copied blueprints.
 func TestGeneratedFileIsCurrent(t *testing.T) {
-	want, err := gen.Generate("testdata/blueprints")
+	want, err := generate("testdata/blueprints")
 	require.NoError(t, err)
+	if *update {
+		require.NoError(t, os.WriteFile("files.go", want, 0o644))
+	}
 	got, err := os.ReadFile("files.go")
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got), "run go generate ./internal/akblueprints")
