@@ -35,9 +35,11 @@ func newCheckCmd(streams IOStreams) *cobra.Command {
 		Long: `check automates the walkthrough's last step for each output of the
 application (or only --output-name NAME). For LibreChat it fetches the
 discovery document at OPENID_ISSUER and checks the issuer, https, that the
-authorization endpoint answers, the signing algorithm, the redirect URI, that
-the .env's client id and secret match authentik's and that the access groups
-are bound. The .env is --env FILE, else the output's file. For the other
+authorization endpoint accepts LibreChat's own callback as redirect_uri, the
+signing algorithm, the redirect URI, that the .env's client id and secret
+match authentik's and that the access groups are bound. A provider with no
+redirect URIs gets no authorization request (authentik would save the
+first redirect_uri it is sent): that item fails unprobed. The .env is --env FILE, else the output's file. For the other
 presets it fetches discovery at authentik's public URL (saying so when the API
 answers but the public URL does not) and checks the issuer, the redirect URI,
 that the output's file holds what authentik says, and the access groups.

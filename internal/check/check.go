@@ -78,14 +78,7 @@ func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
 		}
 		issuerItem(add, doc.Issuer, want)
 		checkHTTPS(add, doc.Issuer)
-		authorize := authorizeURL(doc.AuthorizationEndpoint, in.Env)
-		if status, err := oidc.Probe(ctx, authorize); err != nil {
-			add("authorization endpoint answers", Fail, "%v", err)
-		} else if status >= 400 {
-			add("authorization endpoint answers", Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
-		} else {
-			add("authorization endpoint answers", Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
-		}
+		authorizeItem(ctx, add, oidc, doc.AuthorizationEndpoint, in.Env, prov)
 		alg := signingAlg(in.Live, prov.OAuth2().SigningKey)
 		if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
 			add("signing algorithm advertised", Pass, "%s", alg)
@@ -184,17 +177,49 @@ func Failed(items []Item) bool {
 	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
 }
 
+// authorizeItem sends the authorization request LibreChat's login button
+// sends, with LibreChat's own callback as redirect_uri, and passes when
+// authentik accepts it (a redirect to log in). authentik refuses a
+// redirect_uri that none of the provider's redirect URIs allows with a 400
+// (providers/oauth2/views/authorize.py, check_redirect_uri), so the item
+// fails then. A provider with no redirect URIs is never probed: authentik
+// would save the probe's redirect_uri as its only allowed one, and check
+// changes nothing.
+func authorizeItem(ctx context.Context, add func(string, Status, string, ...any), oidc OIDC, endpoint string, env map[string]string, prov *plan.Provider) {
+	const name = "authorization endpoint answers"
+	allowed := prov.OAuth2().RedirectURIs
+	server := env["DOMAIN_SERVER"]
+	callback := server + env["OPENID_CALLBACK_URL"]
+	switch {
+	case len(allowed) == 0:
+		add(name, Fail, "not probed: provider %q has no redirect URIs, and authentik saves the first redirect_uri an authorization request carries as its only allowed one (a probe would change the provider); declare LibreChat's callback in redirect_uris", prov.Name)
+		return
+	case server == "":
+		add(name, Fail, "not probed: DOMAIN_SERVER is not set, so LibreChat's callback is unknown (authentik refuses an authorization request without redirect_uri)")
+		return
+	}
+	status, err := oidc.Probe(ctx, authorizeURL(endpoint, env, callback))
+	switch {
+	case err != nil:
+		add(name, Fail, "%v", err)
+	case status >= 400 && !redirectAllowed(allowed, callback):
+		add(name, Fail, "%s refused LibreChat's authorization request (HTTP %d): its callback %s is not among the provider's redirect URIs", endpoint, status, callback)
+	case status >= 400:
+		add(name, Fail, "%s refused LibreChat's authorization request (HTTP %d)", endpoint, status)
+	default:
+		add(name, Pass, "%s accepts %s (HTTP %d)", endpoint, callback, status)
+	}
+}
+
 // authorizeURL is the authorization request LibreChat's login button sends
 // (without PKCE and nonce, which do not change whether it is accepted).
-func authorizeURL(endpoint string, env map[string]string) string {
+func authorizeURL(endpoint string, env map[string]string, callback string) string {
 	q := url.Values{}
 	q.Set("client_id", env["OPENID_CLIENT_ID"])
 	q.Set("response_type", "code")
 	q.Set("scope", env["OPENID_SCOPE"])
 	q.Set("state", "provision-check")
-	if server := env["DOMAIN_SERVER"]; server != "" {
-		q.Set("redirect_uri", server+env["OPENID_CALLBACK_URL"])
-	}
+	q.Set("redirect_uri", callback)
 	return endpoint + "?" + q.Encode()
 }
 
