@@ -73,6 +73,9 @@ type kindDef[T any] struct {
 	render func(e *Emulator, c *call, obj T) map[string]any
 	// refFilters are model-choice filters: unknown values give a 400.
 	refFilters func(e *Emulator) (single, multi map[string]func(string) bool)
+	// choiceFilters are value filters with choices: an unknown value is a
+	// 400 "Select a valid choice. …".
+	choiceFilters func(e *Emulator) (single, multi map[string][]string)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
@@ -160,6 +163,12 @@ func (k *kindDef[T]) route(e *Emulator) route {
 }
 
 func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
+	if k.choiceFilters != nil {
+		single, multi := k.choiceFilters(e)
+		if r := checkChoiceFilters(c, single, multi, nil); r != nil {
+			return *r
+		}
+	}
 	if k.refFilters != nil {
 		single, multi := k.refFilters(e)
 		if r := e.checkRefFilters(c, single, multi); r != nil {

@@ -59,6 +59,8 @@ func (e *Emulator) routes() []route {
 			}},
 		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
 			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
+		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
+			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
 			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
 		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
