@@ -47,13 +47,19 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
 			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
 		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
-			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider"))},
+			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider")),
+			detailActions: map[string]action{
+				"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}},
+			}},
 		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
 			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider"))},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
 			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
+			detailActions: map[string]action{
+				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
+			},
 			collectionActions: map[string]action{
 				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
 			}},
