@@ -7,9 +7,10 @@
 // (?P=name), into the ones regexp2 reads.
 //
 // Known gaps: regexp2 follows .NET syntax, so a few constructs differ from
-// re (e.g. possessive quantifiers and atomic groups are accepted here, and
-// re rejects some .NET-only escapes); patterns authentik users write for
-// redirect URIs (anchors, classes, groups, lookarounds) behave alike.
+// re: possessive quantifiers (a*+, a++; re has them since Python 3.11) are
+// refused here, and re rejects some .NET-only escapes accepted here. Atomic
+// groups (?>…) behave alike. Patterns authentik users write for redirect
+// URIs (anchors, classes, groups, lookarounds) behave alike.
 package pyregex
 
 import (
