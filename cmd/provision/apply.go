@@ -44,7 +44,7 @@ func newApplyCmd(streams IOStreams) *cobra.Command {
 references exist (a group and a provider before the application and access
 that use them), --parallelism at a time; deletes in reverse. It then re-reads
 authentik to prove the plan is empty, and writes each application's outputs
-(such as LibreChat's .env). Running it again changes nothing.
+(such as a .env file). Running it again changes nothing.
 
 Given a plan saved by plan --out, apply performs exactly that plan without
 asking: it re-reads the manifest (whose files must be unchanged) and

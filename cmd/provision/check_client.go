@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/check"
-	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
@@ -77,13 +76,8 @@ func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, 
 			case "image_url":
 				t.ImageURL = x.Value
 			}
-			if r.Preset.Name() == "librechat" && x.Key == "DOMAIN_SERVER" {
-				t.ServerDomain = x.Value
-			}
 		}
-		if r.Preset.Name() == "librechat" {
-			t.RedirectURI = librechat.RedirectURI(t.ServerDomain)
-		}
+		t.Settings = varsByKey(vars)
 		targets = append(targets, t)
 	}
 	if f.URL != "" {

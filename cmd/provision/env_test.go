@@ -21,7 +21,7 @@ import (
 func seedInDir(t *testing.T) (string, string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "librechat.yaml")
-	require.NoError(t, os.WriteFile(path, manifests.LibreChat, 0o644))
+	require.NoError(t, os.WriteFile(path, manifests.Demo, 0o644))
 	return path, filepath.Join(dir, "librechat.env")
 }
 

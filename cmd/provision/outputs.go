@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,6 +67,27 @@ func secretHook(streams IOStreams) outputs.SecretHook {
 			streams.secret(values...)
 		}
 	}
+}
+
+// presetList names every output preset.
+func presetList() string {
+	var names []string
+	for _, p := range outputs.Presets() {
+		names = append(names, p.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// appCheckPresets names the presets whose check tests the settings their
+// app runs with (outputs.AppChecker).
+func appCheckPresets() []string {
+	var names []string
+	for _, p := range outputs.Presets() {
+		if _, ok := p.(outputs.AppChecker); ok {
+			names = append(names, p.Name())
+		}
+	}
+	return names
 }
 
 // findApp returns the manifest application with the slug.

@@ -50,9 +50,11 @@ type Client struct {
 	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
 	http    *http.Client
 	token   string
-	stats   *retryStats
-	backoff time.Duration
-	sleep   func(context.Context, time.Duration) error // between write attempts
+	// userAgent is sent with raw requests too (entries.go).
+	userAgent string
+	stats     *retryStats
+	backoff   time.Duration
+	sleep     func(context.Context, time.Duration) error // between write attempts
 	// onSecret is Config.OnSecret (never nil).
 	onSecret func(...string)
 }
@@ -94,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 	if onSecret == nil {
 		onSecret = func(...string) {}
 	}
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret,
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), userAgent: ua, onSecret: onSecret,
 		stats: stats, backoff: backoff, sleep: sleepFor}, nil
 }
 

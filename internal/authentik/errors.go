@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-
-	api "goauthentik.io/api/v3"
 )
 
 // ErrNotFound is wrapped by errors for objects authentik does not have.
@@ -54,7 +52,9 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		// context.DeadlineExceeded since Go 1.23): one sentence, no URL dump.
 		return fmt.Errorf("%s: %s", doing, c.transportMessage(err))
 	}
-	var apiErr *api.GenericOpenAPIError
+	// The generated client's errors and raw requests' (entries.go) both
+	// carry authentik's answer.
+	var apiErr interface{ Body() []byte }
 	var body []byte
 	if errors.As(err, &apiErr) {
 		body = apiErr.Body()
@@ -63,7 +63,7 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		return se
 	}
 	if resp != nil && resp.StatusCode >= 300 && errors.As(err, &apiErr) {
-		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(apiErr.Body())})
+		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(body)})
 	}
 	if resp != nil && resp.StatusCode < 300 {
 		// The request worked but the body did not decode.

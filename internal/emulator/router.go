@@ -63,8 +63,6 @@ func (e *Emulator) routes() []route {
 			collectionActions: map[string]action{
 				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
 			}},
-		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
-			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
@@ -84,11 +82,13 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
+		e.allStagesRoute(),
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = []genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind}
+var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
+	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -8,17 +8,7 @@ import (
 // seedDefaults creates what a fresh authentik 2026.2 has after its default
 // and system blueprints ran. Called from New, before the emulator is shared.
 func (e *Emulator) seedDefaults() {
-	for _, f := range []struct{ slug, name, title, designation, auth string }{
-		{"default-authentication-flow", "Welcome to authentik!", "Welcome to authentik!", "authentication", "none"},
-		{"default-invalidation-flow", "Logout", "Default Invalidation Flow", "invalidation", "none"},
-		{"default-provider-authorization-explicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
-		{"default-provider-authorization-implicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
-		{"default-provider-invalidation-flow", "Logged out of application", "You've logged out of %(app)s.", "invalidation", "none"},
-	} {
-		e.st.flows = append(e.st.flows, &flow{PK: e.newUUID(), PBMUUID: e.newUUID(), Slug: f.slug, Name: f.name,
-			Title: f.title, Designation: f.designation, Authentication: f.auth, PolicyEngineMode: "any",
-			Layout: "stacked", DeniedAction: "message_continue"})
-	}
+	e.seedLegacyFlows()
 	// blueprints/system/providers-oauth2.yaml and providers-proxy.yaml; the
 	// serializer trims the block scalars' trailing newline.
 	for _, m := range []struct{ managed, scope, name, desc, expr string }{
@@ -58,6 +48,7 @@ func (e *Emulator) seedDefaults() {
 	e.st.adminPK = admin.PK
 	e.addGroup("authentik Admins", true, admin.PK)
 
+	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
 	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
 		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),

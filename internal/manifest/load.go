@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/suggest"
 )
 
@@ -53,6 +54,7 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 			}
 		}
 		mergeSections(merged, m)
+		merged.Entries = append(merged.Entries, m.Entries...)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 	}
@@ -103,6 +105,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	root := doc.Content[0]
 	sc := declaredVariables(file, root, env, &diags)
 	substituteVariables(sc, root, &diags)
+	entries := takeEntrySections(file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 
 	var m Manifest
@@ -124,6 +127,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	m.Entries = entries
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
 	}
@@ -132,6 +136,26 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	}
 	m.sensitive = sc.sensitive
 	return &m, diags
+}
+
+// takeEntrySections decodes the descriptor kinds' sections and removes
+// them from root, which is then decoded into the typed sections.
+func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*Entry
+	kept := root.Content[:0:0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		if !isEntrySection(key.Value) {
+			kept = append(kept, key, val)
+			continue
+		}
+		out = append(out, decodeEntries(file, key.Value, val, diags)...)
+	}
+	root.Content = kept
+	return out
 }
 
 // envRef matches ${NAME}; $${ is an escaped literal "${".
@@ -213,6 +237,9 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, where string, diags *D
 		for k := range known {
 			names = append(names, k)
 		}
+		if where == "" && t == reflect.TypeOf(Manifest{}) {
+			names = append(names, kinds.Sections()...)
+		}
 		sort.Strings(names)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i], n.Content[i+1]
@@ -255,6 +282,9 @@ func sections(m *Manifest) map[string]reflect.Value {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
 		out[name] = v.Field(i)
 	}
 	return out

@@ -27,6 +27,9 @@ type Manifest struct {
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Entries are the objects of the descriptor kinds (internal/kinds:
+	// flows, stages, prompts...), from their sections, in manifest order.
+	Entries []*Entry `yaml:"-"`
 	// Variables are the environment variables the manifest reads with
 	// ${NAME} (variables.go); each file declares those it uses.
 	Variables map[string]Variable `yaml:"variables"`
@@ -88,13 +91,13 @@ type Access struct {
 }
 
 // Outputs are client settings derived from live state after apply, by
-// output name. The name is the preset (librechat, open-webui, grafana, oidc)
+// output name. The name is the preset (internal/outputs: grafana, oidc...)
 // unless the output sets preset: itself.
 type Outputs map[string]*Output
 
 // Output asks for one client application's settings (internal/outputs has
-// the presets and formats). Keys a preset adds of its own (LibreChat's
-// domain_server, button_label...) land in Options and are checked by it.
+// the presets and formats). Keys a preset adds of its own (Grafana's
+// admin_group, Open WebUI's signup...) land in Options and are checked by it.
 type Output struct {
 	// Preset names the client application; default: the output's name.
 	Preset string `yaml:"preset"`

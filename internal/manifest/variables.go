@@ -19,7 +19,7 @@ import (
 // request can read only what it lists, and never the connection settings.
 //
 //	variables:
-//	  LIBRECHAT_URL: {description: "LibreChat's public URL"}
+//	  GRAFANA_URL: {description: "Grafana's public URL"}
 //	  GRAFANA_SECRET: {sensitive: true}
 //	  REGION: {default: eu}
 type Variable struct {

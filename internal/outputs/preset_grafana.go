@@ -18,6 +18,8 @@ import (
 // database (Admin UI, SSO settings API) win over env.
 type grafana struct{}
 
+func init() { register(grafana{}) }
+
 const grafanaCallback = "/login/generic_oauth"
 
 const gfo = "GF_AUTH_GENERIC_OAUTH_"
@@ -153,8 +155,4 @@ func (g grafana) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		vars = append(vars, Var{Key: gfo + "ROLE_ATTRIBUTE_PATH", Value: role, From: roleFrom})
 	}
 	return append(vars, envVars(o.Env, grafanaCatalogue)...), nil
-}
-
-func (grafana) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Grafana's callback", "settings match authentik", "access group bound"}
 }

@@ -16,6 +16,8 @@ type Live struct {
 	Applications []Application
 	Bindings     []Binding
 	Outposts     []Outpost
+	// Objects are the descriptor kinds' objects (entries.go), by kind.
+	Objects map[Kind][]Object
 	// Stacks are the stacks' ownership records (ownership.go), read when
 	// the manifest names a stack.
 	Stacks []StackRecord

@@ -139,7 +139,7 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 		return r
 	}
 	for _, o := range body.Objects {
-		if !slices.Contains(ownedKinds, o.Kind) || o.Key == "" {
+		if !slices.Contains(OwnedKinds(), o.Kind) || o.Key == "" {
 			r.Err = fmt.Errorf("unknown entry %s", o)
 			return r
 		}
@@ -148,7 +148,18 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 	return r
 }
 
-var ownedKinds = []Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindAccess, KindOutpost, KindAttachment}
+// OwnedKinds are the kinds a stack's record may hold: the registry's kinds
+// with objects of their own (children are owned with their parent), and
+// the attachments of providers to outposts.
+func OwnedKinds() []Kind {
+	var out []Kind
+	for _, k := range registry {
+		if k.IDs != nil && !isChildKind(k.Kind) || k.Kind == KindAccess {
+			out = append(out, k.Kind)
+		}
+	}
+	return append(out, KindAttachment)
+}
 
 func sortedOwned(objs []Owned) []Owned {
 	out := slices.Clone(objs)
@@ -188,7 +199,27 @@ func ownershipReads(m *manifest.Manifest) Reads {
 	if m.Stack == "" {
 		return Reads{}
 	}
-	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}}
+	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}, Stack: m.Stack}
+}
+
+// RecordReads is what a stack plan must read besides reads, once the
+// stack's record is read: the descriptor kinds the record holds objects of
+// that the manifest no longer declares (so not read), which prune needs.
+// Empty in the usual case, so a plan's reads follow what the manifest
+// declares and a second round is only taken after a kind left it.
+func RecordReads(live *Live, reads Reads) Reads {
+	var extra Reads
+	for _, r := range live.Stacks {
+		if r.Stack != reads.Stack {
+			continue
+		}
+		for _, o := range r.Objects {
+			if isEntryKind(o.Kind) && !slices.Contains(reads.Kinds, o.Kind) {
+				extra = extra.Add(Reads{Kinds: []Kind{o.Kind}})
+			}
+		}
+	}
+	return extra
 }
 
 // declared is one object the manifest declares (present), with where.
@@ -226,7 +257,7 @@ func topObjects(m *manifest.Manifest) []topObject {
 	for _, o := range m.Outposts {
 		add(KindOutpost, o.Name, o.State, o.Src.Pos)
 	}
-	return out
+	return append(out, entryObjects(m)...)
 }
 
 // declaredObjects lists what a manifest declares present, as owned keys
@@ -279,6 +310,7 @@ type liveIndex struct {
 	outposts  map[string]Outpost
 	// bindings: app slug -> group name -> binding pks
 	bindings map[string]map[string][]string
+	live     *Live
 }
 
 func indexLive(live *Live) *liveIndex {
@@ -289,6 +321,7 @@ func indexLive(live *Live) *liveIndex {
 		apps:      byValue(live.Applications, appSlug),
 		outposts:  byValue(live.Outposts, outpostName),
 		bindings:  map[string]map[string][]string{},
+		live:      live,
 	}
 	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })
 	groupByPK := byKey(live.Groups, func(g *Group) string { return g.PK })
@@ -331,7 +364,7 @@ func (x *liveIndex) exists(o Owned) bool {
 		p, pok := x.providers[o.Provider]
 		return ok && pok && slices.Contains(op.Providers, p.PK)
 	}
-	return false
+	return entryExists(x.live, o)
 }
 
 // stack is the ownership state of one Compute run (nil without a stack).
@@ -432,6 +465,15 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			continue
 		}
 		note := []string{PruneNote}
+		if isEntryKind(o.Kind) {
+			ch, rel := c.entryPrune(o)
+			if rel != nil {
+				own.Release = append(own.Release, *rel)
+			} else {
+				changes = append(changes, ch)
+			}
+			continue
+		}
 		switch o.Kind {
 		case KindGroup:
 			if !o.Created {
@@ -559,7 +601,7 @@ func WriteAhead(p *Plan) []Owned {
 		put(x)
 	}
 	for _, c := range p.Changes {
-		if c.Action == Create && slices.Contains([]Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindOutpost}, c.Kind) {
+		if c.Action == Create && c.Kind != KindAccess && !isChildKind(c.Kind) && slices.Contains(OwnedKinds(), c.Kind) {
 			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
 		}
 		// Not an else: an outpost created with its providers made their

@@ -12,7 +12,7 @@ func addWarnings(p *Plan) {
 		for _, f := range c.Fields {
 			if f.Field == "sub_mode" {
 				c.Warnings = append(c.Warnings, fmt.Sprintf(
-					"sub_mode changes from %v to %v: the subject (sub) of every user changes, so client applications that key accounts on it (LibreChat, Open WebUI, Grafana...) will see existing users as new users", f.Before, f.After))
+					"sub_mode changes from %v to %v: the subject (sub) of every user changes, so client applications that key accounts on it will see existing users as new users", f.Before, f.After))
 			}
 		}
 	}
