@@ -153,3 +153,18 @@ func rawReqLocation(t *testing.T, e *env, method, path string) (int, string, str
 	}
 	return res.StatusCode, res.Header.Get("Location"), string(b)
 }
+
+// A possessive regex redirect URI matches at authorize as re.fullmatch does.
+func TestAuthorizePossessiveRegexRedirect(t *testing.T) {
+	e := newEnv(t)
+	p := e.oauth2("px", func(r *api.OAuth2ProviderRequest) {
+		r.SetRedirectUris([]api.RedirectURIRequest{*api.NewRedirectURIRequest(api.MATCHINGMODEENUM_REGEX, `https://[a-z]++\.example\.com/cb`)})
+	})
+	e.app("px", p.Pk)
+	for uri, want := range map[string]int{"https://app.example.com/cb": 302, "https://app.example.org/cb": 400} {
+		q := url.Values{"client_id": {p.GetClientId()}, "response_type": {"code"}, "redirect_uri": {uri}}
+		if st, _, _ := rawReqLocation(t, e, "GET", "/application/o/authorize/?"+q.Encode()); st != want {
+			t.Errorf("%s: %d, want %d", uri, st, want)
+		}
+	}
+}
