@@ -40,10 +40,12 @@ does not) and checks the issuer, the redirect URI, that the output's file
 holds what authentik says, and the access groups. For a preset whose app
 reads authentik's endpoints from its own settings (` + strings.Join(appCheckPresets(), ", ") + `), check
 tests those settings instead: discovery at the issuer they name, https, that
-the authorization endpoint answers the app's request, the signing algorithm,
-the redirect URI, that the client id and secret match authentik's, and the
-preset's own items. --env FILE replaces the file of an output written as a
-.env file.
+the authorization endpoint accepts the app's request with its own callback as
+redirect_uri, the signing algorithm, the redirect URI, that the client id and
+secret match authentik's, and the preset's own items. A provider with no
+redirect URIs gets no authorization request (authentik would save the first
+redirect_uri it is sent): that item fails unprobed. --env FILE replaces the
+file of an output written as a .env file.
 
 Then it probes the client app itself at the output's url (--client-url to
 probe another address), without credentials, for the presets with probes

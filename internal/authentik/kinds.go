@@ -23,6 +23,7 @@ var kinds = map[plan.Kind]kindIO{
 	plan.KindFlow:         flowIO,
 	plan.KindKeyPair:      keyPairIO,
 	plan.KindSAMLMapping:  samlMappingIO,
+	plan.KindAnyMapping:   anyMappingIO,
 	plan.KindBinding:      bindingIO,
 	plan.KindGroup:        groupIO,
 	plan.KindScopeMapping: scopeMappingIO,

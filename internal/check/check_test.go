@@ -17,12 +17,18 @@ type fakeOIDC struct {
 	doc    *authentik.Discovery
 	docErr error
 	status int
+	probes *[]string // URLs probed, when set
 }
 
 func (f fakeOIDC) FetchDiscovery(context.Context, string) (*authentik.Discovery, error) {
 	return f.doc, f.docErr
 }
-func (f fakeOIDC) Probe(context.Context, string) (int, error) { return f.status, nil }
+func (f fakeOIDC) Probe(_ context.Context, u string) (int, error) {
+	if f.probes != nil {
+		*f.probes = append(*f.probes, u)
+	}
+	return f.status, nil
+}
 
 // libreChatIn is what TestLibreChat breaks: the .env and authentik's state.
 type libreChatIn struct {
@@ -143,4 +149,51 @@ func TestLibreChatIssuerGlobal(t *testing.T) {
 	assert.Equal(t, Pass, statusOf(libreChat(t, f, in), "issuer"))
 	in.Env["OPENID_ISSUER"] = "https://auth.example.com/application/o/chat/"
 	assert.Equal(t, Fail, statusOf(libreChat(t, f, in), "issuer"), "an issuer base does not match the global issuer")
+}
+
+// The authorization probe carries LibreChat's own callback, and is never
+// sent to a provider without redirect URIs: authentik would save the
+// probe's redirect_uri on it (authorize.py check_redirect_uri).
+func TestLibreChatAuthorizeProbe(t *testing.T) {
+	const item = "authorization endpoint answers"
+	t.Run("sends the callback", func(t *testing.T) {
+		o, in := good()
+		o.probes = &[]string{}
+		items := libreChat(t, o, in)
+		assert.Equal(t, Pass, statusOf(items, item))
+		if assert.Len(t, *o.probes, 1) {
+			assert.Contains(t, (*o.probes)[0], "redirect_uri=https%3A%2F%2Fchat.example.com%2Foauth%2Fopenid%2Fcallback")
+		}
+	})
+	t.Run("refused callback names it", func(t *testing.T) {
+		o, in := good()
+		o.status = 400
+		in.Live.Providers[0].OAuth2().RedirectURIs = []plan.RedirectURI{{MatchingMode: "strict", URL: "https://other.example.com/cb"}}
+		items := libreChat(t, o, in)
+		assert.Equal(t, Fail, statusOf(items, item))
+		assert.Contains(t, detailOf(items, item), "https://chat.example.com/oauth/openid/callback is not among the provider's redirect URIs")
+	})
+	for name, breakIt := range map[string]func(*libreChatIn){
+		"no redirect URIs": func(in *libreChatIn) { in.Live.Providers[0].OAuth2().RedirectURIs = nil },
+		"no DOMAIN_SERVER": func(in *libreChatIn) { delete(in.Env, "DOMAIN_SERVER") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			o, in := good()
+			o.probes = &[]string{}
+			breakIt(&in)
+			items := libreChat(t, o, in)
+			assert.Equal(t, Fail, statusOf(items, item))
+			assert.Contains(t, detailOf(items, item), "not probed")
+			assert.Empty(t, *o.probes, "no authorization request may be sent")
+		})
+	}
+}
+
+func detailOf(items []Item, name string) string {
+	for _, it := range items {
+		if it.Name == name {
+			return it.Detail
+		}
+	}
+	return ""
 }

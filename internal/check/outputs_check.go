@@ -108,13 +108,7 @@ func appDiscoveryItems(ctx context.Context, add func(string, Status, string, ...
 		checkHTTPS(add, doc.Issuer, in.Label, in.App.HTTPSRequiredBy)
 	}
 	if in.App.Authorize != nil {
-		if status, err := oidc.Probe(ctx, authorizeURL(doc.AuthorizationEndpoint, in.App.Authorize)); err != nil {
-			add(ItemAuthorize, Fail, "%v", err)
-		} else if status >= 400 {
-			add(ItemAuthorize, Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
-		} else {
-			add(ItemAuthorize, Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
-		}
+		authorizeItem(ctx, add, oidc, doc.AuthorizationEndpoint, in.Label, in.App.Authorize, prov)
 	}
 	alg := signingAlg(in.Live, prov.OAuth2().SigningKey)
 	if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
@@ -133,3 +127,35 @@ func host(raw string) string {
 }
 
 func sameHost(a, b string) bool { return host(a) == host(b) }
+
+// authorizeItem sends the application's authorization request (q: its
+// client_id, scope and redirect_uri) and passes when authentik accepts it
+// (a redirect to log in). authentik refuses a redirect_uri that none of the
+// provider's redirect URIs allows with a 400 (providers/oauth2/views/
+// authorize.py, check_redirect_uri), so the item fails then. A provider
+// with no redirect URIs is never probed: authentik would save the probe's
+// redirect_uri as its only allowed one, and check changes nothing. Without
+// a redirect_uri authentik always answers 400, so that is not probed either.
+func authorizeItem(ctx context.Context, add func(string, Status, string, ...any), oidc OIDC, endpoint, label string, q url.Values, prov *plan.Provider) {
+	allowed := prov.OAuth2().RedirectURIs
+	callback := q.Get("redirect_uri")
+	switch {
+	case len(allowed) == 0:
+		add(ItemAuthorize, Fail, "not probed: provider %q has no redirect URIs, and authentik saves the first redirect_uri an authorization request carries as its only allowed one (a probe would change the provider); declare %s's callback in redirect_uris", prov.Name, label)
+		return
+	case callback == "":
+		add(ItemAuthorize, Fail, "not probed: %s's settings give no callback URL (LibreChat: DOMAIN_SERVER), and authentik refuses an authorization request without redirect_uri", label)
+		return
+	}
+	status, err := oidc.Probe(ctx, authorizeURL(endpoint, q))
+	switch {
+	case err != nil:
+		add(ItemAuthorize, Fail, "%v", err)
+	case status >= 400 && !redirectAllowed(allowed, callback):
+		add(ItemAuthorize, Fail, "%s refused %s's authorization request (HTTP %d): its callback %s is not among the provider's redirect URIs", endpoint, label, status, callback)
+	case status >= 400:
+		add(ItemAuthorize, Fail, "%s refused %s's authorization request (HTTP %d)", endpoint, label, status)
+	default:
+		add(ItemAuthorize, Pass, "%s accepts %s (HTTP %d)", endpoint, callback, status)
+	}
+}

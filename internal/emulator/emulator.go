@@ -37,14 +37,16 @@ type state struct {
 	flows        []*flow
 	mappings     []*scopeMapping
 	samlMappings []*object
-	keypairs     []*keypair
-	groups       []*group
-	users        []*user
-	bindings     []*binding
-	blueprints   []*object // blueprint instances (blueprints.go)
-	stages       []*stage  // every stage type (stages.go)
-	prompts      []*object // prompt fields (prompts.go)
-	flowBindings []*flowBinding
+	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
+	otherMappings []*otherMapping
+	keypairs      []*keypair
+	groups        []*group
+	users         []*user
+	bindings      []*binding
+	blueprints    []*object // blueprint instances (blueprints.go)
+	stages        []*stage  // every stage type (stages.go)
+	prompts       []*object // prompt fields (prompts.go)
+	flowBindings  []*flowBinding
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 
@@ -75,6 +77,7 @@ func New(opts Options) *Emulator {
 	e.rnd = rand.New(rand.NewSource(e.seed))
 	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
 	e.seedDefaults()
+	e.seedOtherMappings()
 	return e
 }
 

@@ -98,6 +98,9 @@ type kindDef[T any] struct {
 	render func(e *Emulator, c *call, obj T) map[string]any
 	// refFilters are model-choice filters: unknown values give a 400.
 	refFilters func(e *Emulator) (single, multi map[string]func(string) bool)
+	// choiceFilters are value filters with choices: an unknown value is a
+	// 400 "Select a valid choice. …".
+	choiceFilters func(e *Emulator) (single, multi map[string][]string)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
@@ -239,8 +242,16 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 			choices[fd.name] = fd.choices
 		}
 	}
+	var choiceMulti map[string][]string
+	if k.choiceFilters != nil {
+		var cs map[string][]string
+		cs, choiceMulti = k.choiceFilters(e)
+		for name, v := range cs {
+			choices[name] = v
+		}
+	}
 	r := e.checkRefFilters(c, single, multi)
-	if r := checkChoiceFilters(c, choices, nil, r); r != nil {
+	if r := checkChoiceFilters(c, choices, choiceMulti, r); r != nil {
 		return *r
 	}
 	all := k.all(e)

@@ -25,6 +25,7 @@ var liveKinds = map[string]Kind{
 	"KeyPairs":      KindKeyPair,
 	"SAMLMappings":  KindSAMLMapping,
 	"ScopeMappings": KindScopeMapping,
+	"AnyMappings":   KindAnyMapping,
 	"Groups":        KindGroup,
 	"Providers":     KindProvider,
 	"Applications":  KindApplication,
