@@ -122,6 +122,8 @@ type scope struct {
 	// sensitiveNodes are the scalars a sensitive variable was substituted
 	// into, by variable name: an alias of one elsewhere is checked there.
 	sensitiveNodes map[*yaml.Node]string
+	// shapeVisits counts the values checkShapes looked at (shape.go).
+	shapeVisits int
 	// aliasSeen memoizes sensitiveUnder.
 	aliasSeen map[aliasVisit]string
 }
