@@ -73,7 +73,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
 	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see README, Performance)")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
+	formatFlag(cmd, &o.Output, "text", "output format: text or json (a JSON report on stdout)", streams)
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }

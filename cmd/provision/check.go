@@ -30,10 +30,10 @@ type checkOptions struct {
 func newCheckCmd(streams IOStreams) *cobra.Command {
 	o := &checkOptions{io: streams}
 	cmd := &cobra.Command{
-		Use:   "check -f PATH --app SLUG [--output-name NAME] [--env FILE]",
+		Use:   "check -f PATH --app SLUG [--output NAME] [--env FILE]",
 		Short: "Verify an application's outputs end to end and print a checklist",
 		Long: `check automates the walkthrough's last step for each output of the
-application (or only --output-name NAME). For LibreChat it fetches the
+application (or only --output NAME). For LibreChat it fetches the
 discovery document at OPENID_ISSUER and checks the issuer, https, that the
 authorization endpoint answers, the signing algorithm, the redirect URI, that
 the .env's client id and secret match authentik's and that the access groups
@@ -58,7 +58,8 @@ Exit 1 on any failure.`,
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
 	cmd.Flags().StringVar(&o.EnvFile, "env", "", "LibreChat .env file to check (default: the manifest output's file)")
-	cmd.Flags().StringVar(&o.OutputName, "output-name", "", "check only this output of the application (its name under outputs:)")
+	cmd.Flags().StringVar(&o.OutputName, "output", "", "check only this output of the application (its name under outputs:)")
+	oldSpelling(cmd, "output-name", "--output", &o.OutputName, streams)
 	outputDirFlag(cmd, &o.OutputDir)
 	o.client.register(cmd)
 	_ = cmd.MarkFlagRequired("app")
@@ -79,6 +80,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	o.oldFormatSpelling(all)
 	var rs []*outputs.Resolved
 	for _, r := range all {
 		if o.OutputName == "" || r.Name == o.OutputName {
@@ -222,4 +224,20 @@ func (o *checkOptions) outputInput(r *outputs.Resolved, public, apiURL string, l
 	}
 	in.Actual = env
 	return in, r.Target.Path(), nil
+}
+
+// oldFormatSpelling takes --output text|json, check's format flag before
+// --output named an output, as the format when the application has no
+// output of that name, with a warning.
+func (o *checkOptions) oldFormatSpelling(all []*outputs.Resolved) {
+	if o.OutputName != "text" && o.OutputName != "json" {
+		return
+	}
+	for _, r := range all {
+		if r.Name == o.OutputName {
+			return
+		}
+	}
+	fmt.Fprintf(o.io.ErrOut, "Warning: --output %s as a format is the old spelling of -o/--format %s, and goes away in the next release (--output now names an output).\n", o.OutputName, o.OutputName)
+	o.client.Output, o.OutputName = o.OutputName, ""
 }

@@ -30,7 +30,7 @@ func (f *clientCheckFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.URL, "client-url", "", "probe the client app at this URL instead of the output's url (e.g. from inside its network)")
 	cmd.Flags().DurationVar(&f.Wait, "wait", 0, "wait up to this long for the client app to answer (after a restart), e.g. 60s")
 	cmd.Flags().BoolVar(&f.Require, "require-client", false, "fail when the client app does not answer (default: a warning)")
-	cmd.Flags().StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&f.Output, "format", "o", "text", "output format: text or json")
 }
 
 func (f *clientCheckFlags) validate() error {
