@@ -42,7 +42,7 @@ var examples = map[string]string{
   # then, on the manifest's first line:
   # yaml-language-server: $schema=manifest.schema.json`,
 	"export": `  provision export --app librechat > librechat.yaml
-  provision export --all -o everything.yaml
+  provision export --all --out everything.yaml
   provision plan -f librechat.yaml --detailed-exitcode   # exits 0: nothing to change`,
 	"state": `  provision state list --stack team-a
   provision state release --stack team-a --kind application --key wiki   # then apply team-b, which adopts it
