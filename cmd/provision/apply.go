@@ -71,7 +71,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	o.conn.register(cmd)
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
-	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see README, Performance)")
+	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see docs/performance.md)")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	formatFlag(cmd, &o.Output, "text", "output format: text or json (a JSON report on stdout)", streams)
 	outputDirFlag(cmd, &o.OutputDir)

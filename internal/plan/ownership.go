@@ -13,7 +13,7 @@ import (
 
 // Stacks and ownership. A manifest that names a stack owns the objects it
 // created or adopted; their keys are kept in authentik itself, in the
-// context of a disabled blueprint instance per stack (see README, "Stacks").
+// context of a disabled blueprint instance per stack (see docs/reference.md, "Stacks").
 // The plan adopts what the manifest declares and the record does not hold,
 // prunes what the record holds and the manifest no longer declares, and
 // refuses objects another stack owns. Everything here is pure: the record is
