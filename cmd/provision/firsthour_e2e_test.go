@@ -5,8 +5,11 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,4 +84,67 @@ func TestFirstHourFlagsMeanOneThing(t *testing.T) {
 	r = c.run("check", "-f", seedManifest, "--app", "librechat", "--output", "nope")
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `application "librechat" has no output "nope"`)
+}
+
+// Point 3: one mistake, one error. Each case was the root cause followed
+// by errors derived from it, or the blame put on a manifest line.
+func TestFirstHourOneMistakeOneError(t *testing.T) {
+	c := newCLI(t)
+	wiki := writeManifest(t, `version: 1
+variables:
+  WIKI_URL: {}
+providers:
+  - name: Wiki
+    type: saml
+    acs_url: ${WIKI_URL}/saml/acs
+`)
+	// An unset variable: not also "acs_url ... is not an absolute URL".
+	r := c.run("validate", "-f", wiki)
+	assert.Equal(t, "Error: "+wiki+":7:14: environment variable WIKI_URL is not set\n", r.err)
+
+	// A variable PROVISION_ALLOW_VARS leaves out: not also "not declared".
+	c.env["WIKI_URL"] = "https://wiki.example.com"
+	c.env["PROVISION_ALLOW_VARS"] = "OTHER"
+	r = c.run("validate", "-f", wiki)
+	assert.Equal(t, "Error: "+wiki+":3:3: variable WIKI_URL is not allowed here: PROVISION_ALLOW_VARS lets a manifest read only OTHER; if the manifest should read it, add it there (in the pipeline, not in the manifest)\n", r.err)
+	delete(c.env, "PROVISION_ALLOW_VARS")
+
+	// AUTHENTIK_URL without a scheme: the connection's fault, not line 42's.
+	c.env["AUTHENTIK_URL"] = "127.0.0.1:9000"
+	r = c.run("plan", "-f", seedManifest)
+	assert.Equal(t, "Error: authentik URL \"127.0.0.1:9000\" (AUTHENTIK_URL or --url) has no scheme: use https://127.0.0.1:9000, or http://127.0.0.1:9000 for a local test instance\n", r.err)
+
+	// A web server that is not authentik: one sentence, not its HTML page.
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<!DOCTYPE HTML>\n<html><body><h1>Not Found</h1>\n<p>nginx</p></body></html>\n"))
+	}))
+	defer html.Close()
+	c.env["AUTHENTIK_URL"] = html.URL
+	r = c.run("plan", "-f", seedManifest)
+	assert.Equal(t, exitError, r.code)
+	assert.Regexp(t, `^Error: [a-z ]+ \(page 1\): the server answered HTTP 404 with text/html, not authentik's JSON API: check that AUTHENTIK_URL is authentik's address\n$`, r.err)
+}
+
+// Point 3: every hint printed is a command that works. The stack-conflict
+// hint named state release without the --group an access binding needs.
+func TestFirstHourHintsAreCommandsThatWork(t *testing.T) {
+	c := newCLI(t)
+	a := writeManifest(t, stackManifest("team-a", "a1"))
+	require.Equal(t, exitOK, c.run("apply", "-f", a, "--auto-approve").code)
+	b := writeManifest(t, stackManifest("team-b", "a1"))
+	r := c.run("plan", "-f", b)
+	require.Equal(t, exitError, r.code)
+	hints := regexp.MustCompile(`\((provision state release [^)]*)\)`).FindAllStringSubmatch(r.err, -1)
+	require.Len(t, hints, 4, r.err) // the application, its provider, its group, its access binding
+	for _, h := range hints {
+		words := shellWords(t, h[1])
+		rr := c.run(words[1:]...)
+		require.Equal(t, exitOK, rr.code, "the hint %q: %s", h[1], rr.err)
+	}
+	r = c.run("plan", "-f", b, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	assert.Contains(t, r.out, `application "a1" will be adopted by stack "team-b"`)
+	assert.Contains(t, r.out, `access binding of group "a1 users" to application "a1" will be adopted`)
 }

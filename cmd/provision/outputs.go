@@ -24,7 +24,13 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 	if apiURL == "" {
 		// Offline: the API address without userinfo, as the client uses it.
 		apiURL = streams.Getenv("AUTHENTIK_URL")
-		if u, err := url.Parse(apiURL); err == nil && u.User != nil {
+		u, err := url.Parse(apiURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			// Not the manifest's mistake: the connection reports it,
+			// once, naming AUTHENTIK_URL (authentik.New).
+			apiURL = ""
+		case u.User != nil:
 			u.User = nil
 			apiURL = u.String()
 		}

@@ -106,9 +106,12 @@ func normalizeURL(raw string) (string, error) {
 	if raw == "" {
 		return "", fmt.Errorf("no authentik URL: set AUTHENTIK_URL or use --url")
 	}
+	if !strings.Contains(raw, "://") {
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) has no scheme: use https://%s, or http://%s for a local test instance", redact.URL(raw), redact.URL(raw), redact.URL(raw))
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", redact.URL(raw))
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com", redact.URL(raw))
 	}
 	// Userinfo is never sent (the token authenticates) and must never reach
 	// an output such as OPENID_ISSUER or an error.

@@ -55,6 +55,12 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		mergeSections(merged, m)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
+		for l := range m.unresolved {
+			if merged.unresolved == nil {
+				merged.unresolved = map[lineOf]bool{}
+			}
+			merged.unresolved[l] = true
+		}
 	}
 	if !decoded {
 		return nil, diags, nil
@@ -142,6 +148,12 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		m.Authentik.Src = sourceOf(file, valueOf(root, "authentik"))
 	}
 	m.sensitive = sc.sensitive
+	for n := range sc.unresolved {
+		if m.unresolved == nil {
+			m.unresolved = map[lineOf]bool{}
+		}
+		m.unresolved[lineOf{file, n.Line}] = true
+	}
 	return &m, diags
 }
 
@@ -175,10 +187,12 @@ func substituteEnv(sc *scope, n *yaml.Node, key string, diags *Diagnostics) {
 			name := ref[2 : len(ref)-1]
 			if !validEnvName(name) {
 				diags.add(pos(sc.file, n), fmt.Sprintf("invalid variable reference %q: use ${NAME} with letters, digits and _", ref))
+				sc.unresolved[n] = true
 				return ref
 			}
 			v, ok := sc.lookup(name, key, n, diags)
 			if !ok {
+				sc.unresolved[n] = true
 				return ref
 			}
 			return v

@@ -202,7 +202,7 @@ func (sc *scope) checkShapes(n *yaml.Node, t reflect.Type, path, key string, dia
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || sc.unresolved[n]) {
 		return false
 	}
 	want := shapeOf(t)

@@ -32,6 +32,9 @@ type Manifest struct {
 	Variables map[string]Variable `yaml:"variables"`
 	// sensitive holds the values of sensitive variables substituted.
 	sensitive map[string]bool
+	// unresolved are the lines holding a ${NAME} that could not be
+	// substituted (its error reported): checks of values there are not.
+	unresolved map[lineOf]bool
 	// Authentik holds settings about the authentik server itself.
 	Authentik *AuthentikSettings `yaml:"authentik"`
 }
@@ -170,3 +173,25 @@ func (s Source) At(key string) Position {
 
 // IsAbsent reports whether the entry asks for deletion.
 func (s State) IsAbsent() bool { return s == Absent }
+
+// lineOf is one line of one manifest file.
+type lineOf struct {
+	file string
+	line int
+}
+
+// Derived drops, of checks' diagnostics, those about values on a line whose ${NAME} could
+// not be substituted: an unset variable makes "${WIKI_URL}/saml/acs" no
+// absolute URL, and the unset variable is the one mistake to report.
+func (m *Manifest) Derived(ds Diagnostics) Diagnostics {
+	if m == nil || len(m.unresolved) == 0 {
+		return ds
+	}
+	out := ds[:0:0]
+	for _, d := range ds {
+		if !m.unresolved[lineOf{d.Pos.File, d.Pos.Line}] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
