@@ -130,6 +130,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		}
 		// (-o json: the report is the whole output, stderr stays empty.)
 		noStackNote(o.io, m)
+		openAppNotes(o.io, m, st.live)
 	}
 	if o.DryRun {
 		if o.report != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
 )
 
 // Point 1: a shape mistake is the field, what it takes and the fix, at the
@@ -147,4 +148,73 @@ func TestFirstHourHintsAreCommandsThatWork(t *testing.T) {
 	require.Equal(t, exitChanges, r.code, r.err)
 	assert.Contains(t, r.out, `application "a1" will be adopted by stack "team-b"`)
 	assert.Contains(t, r.out, `access binding of group "a1 users" to application "a1" will be adopted`)
+}
+
+// Point 2: silent mistakes. admin_group naming a group that does not exist
+// passed validate, plan, apply and check; an application without access
+// was open to every user without a word.
+func TestFirstHourCrossReferencesAreChecked(t *testing.T) {
+	c := newCLI(t)
+	grafana := func(admin string) string {
+		return `version: 1
+groups:
+  - name: Grafana Admins
+  - name: Grafana Users
+providers:
+  - name: Grafana
+    type: oauth2
+applications:
+  - name: Grafana
+    slug: grafana
+    provider: Grafana
+    access:
+      groups: [Grafana Users]
+    outputs:
+      grafana:
+        url: https://grafana.example.com
+        file: grafana.env
+        admin_group: ` + admin + "\n"
+	}
+	path := writeManifest(t, grafana("Grafana Admin"))
+	want := path + `:18:9: application "grafana", output grafana: admin_group names group "Grafana Admin", which is not declared in the manifest; did you mean "Grafana Admins"?`
+	for _, cmd := range []string{"validate", "plan", "apply"} {
+		r := c.run(cmd, "-f", path, "--auto-approve")
+		if cmd != "apply" {
+			r = c.run(cmd, "-f", path)
+		}
+		assert.Equal(t, exitError, r.code, cmd)
+		assert.Equal(t, "Error: "+want+"\n", r.err, cmd)
+	}
+	assert.Zero(t, c.emu.Writes(), "nothing written for an invalid manifest")
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(path), "grafana.env"))
+
+	// A group that exists only in authentik: plan says so, and how to adopt it.
+	g := writeManifest(t, "version: 1\ngroups:\n  - name: Ops Admins\n")
+	require.Equal(t, exitOK, c.run("apply", "-f", g, "--auto-approve").code)
+	path = writeManifest(t, grafana("Ops Admins"))
+	r := c.run("plan", "-f", path)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `admin_group names group "Ops Admins", which exists in authentik but is not declared in the manifest; declare it under groups to adopt it (its members untouched)`)
+
+	// An application without access: a warning, once, with the fix.
+	open := writeManifest(t, "version: 1\napplications:\n  - name: Open\n    slug: open\n")
+	for _, cmd := range [][]string{{"validate"}, {"plan"}, {"apply", "--auto-approve"}} {
+		r := c.run(append(cmd, "-f", open)...)
+		require.Equal(t, exitOK, r.code, r.err)
+		assert.Contains(t, r.err, open+`:3:5: application "open" declares no access, so it is open to every user; add "access: {groups: [...]}" to say who may use it.`, cmd)
+	}
+	// A policy binding made by hand restricts it: no warning then.
+	ctx := t.Context()
+	apps, _, err := c.api().CoreApi.CoreApplicationsList(ctx).Slug("open").Execute()
+	require.NoError(t, err)
+	require.Len(t, apps.Results, 1)
+	me, _, err := c.api().CoreApi.CoreUsersMeRetrieve(ctx).Execute()
+	require.NoError(t, err)
+	b := api.NewPolicyBindingRequest(apps.Results[0].Pk, 0)
+	b.User.Set(&me.User.Pk)
+	_, _, err = c.api().PoliciesApi.PoliciesBindingsCreate(ctx).PolicyBindingRequest(*b).Execute()
+	require.NoError(t, err)
+	r = c.run("plan", "-f", open)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.NotContains(t, r.err, "open to every user")
 }

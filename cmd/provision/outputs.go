@@ -35,7 +35,13 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 			apiURL = u.String()
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
+	groups := []string{}
+	for _, g := range m.Groups {
+		if !g.State.IsAbsent() {
+			groups = append(groups, g.Name)
+		}
+	}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
 }
 
 // checkOutputsLive checks every output with the values authentik holds

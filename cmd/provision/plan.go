@@ -57,6 +57,7 @@ then performs exactly it, or refuses it as stale.`,
 				return err
 			}
 			noStackNote(o.io, m)
+			openAppNotes(o.io, m, st.live)
 			if o.Out != "" {
 				if err := savePlan(o.io, st, o.Path, o.Out); err != nil {
 					return err

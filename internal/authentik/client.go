@@ -106,6 +106,13 @@ func normalizeURL(raw string) (string, error) {
 	if raw == "" {
 		return "", fmt.Errorf("no authentik URL: set AUTHENTIK_URL or use --url")
 	}
+	if strings.ContainsAny(raw, "@ ") {
+		// Userinfo that does not parse could not be redacted: the value
+		// is not echoed.
+		if u, err := url.Parse(raw); err != nil || !strings.Contains(raw, "://") || u.Host == "" {
+			return "", fmt.Errorf("authentik URL (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com")
+		}
+	}
 	if !strings.Contains(raw, "://") {
 		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) has no scheme: use https://%s, or http://%s for a local test instance", redact.URL(raw), redact.URL(raw), redact.URL(raw))
 	}
