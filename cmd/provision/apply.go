@@ -289,6 +289,7 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		res = notStarted(res)
 		fmt.Fprintf(o.io.ErrOut, "\nInterrupted: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
 		o.listUnfinished(res)
+		fmt.Fprintln(o.io.ErrOut, "Run apply again to finish: it adopts what was created and does the rest.")
 		if o.report != nil {
 			o.report.record(res, counts)
 			o.report.Status = "failed"
@@ -334,7 +335,11 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	if o.report != nil {
 		o.report.Status = "applied"
 	} else {
-		fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed. A fresh plan is empty.\n", add, change, destroy)
+		adopted := ""
+		if st.plan.Ownership != nil && len(st.plan.Ownership.Adopt) > 0 {
+			adopted = fmt.Sprintf(", %d adopted", len(st.plan.Ownership.Adopt))
+		}
+		fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed%s. A fresh plan is empty.\n", add, change, destroy, adopted)
 	}
 	return after, nil
 }

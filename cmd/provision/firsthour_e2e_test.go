@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -217,4 +218,56 @@ applications:
 	r = c.run("plan", "-f", open)
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.NotContains(t, r.err, "open to every user")
+}
+
+// Point 7: the small things.
+func TestFirstHourSmallThings(t *testing.T) {
+	c := newCLI(t)
+	// Two objects made by hand, then adopted: the summary counted nothing.
+	plain := writeManifest(t, stackManifest("", "x"))
+	require.Equal(t, exitOK, c.run("apply", "-f", plain, "--auto-approve").code)
+	one := writeManifest(t, "version: 1\nstack: s\ngroups:\n  - name: x users\n")
+	r := c.run("apply", "-f", one, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "Apply complete: 0 added, 0 changed, 0 destroyed, 1 adopted.")
+
+	// Output directories are created (they were "directory ... does not exist").
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(m, []byte(`version: 1
+providers:
+  - name: Chat
+    type: oauth2
+applications:
+  - name: Chat
+    slug: chat
+    provider: Chat
+    access: {groups: [x users]}
+    outputs:
+      oidc:
+        url: https://chat.example.com
+        file: deploy/chat/oidc.env
+        vars: {CLIENT_ID: client_id}
+groups:
+  - name: x users
+`), 0o644))
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.FileExists(t, filepath.Join(dir, "deploy", "chat", "oidc.env"))
+
+	// plan --out records the version the binary reports, not "dev".
+	saved := filepath.Join(dir, "plan.json")
+	require.Equal(t, exitOK, c.run("plan", "-f", m, "--out", saved).code)
+	var pf struct {
+		CreatedBy string `json:"created_by"`
+	}
+	b, err := os.ReadFile(saved)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &pf))
+	assert.Equal(t, "provision/"+buildVersion(), pf.CreatedBy)
+
+	// The demo says the "names no stack" note once, not once per step.
+	r = c.run("demo")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, 1, strings.Count(r.out+r.err, "names no stack"), r.err)
 }

@@ -15,7 +15,7 @@ import (
 // noStackNote says once, on stderr, that a manifest without a stack prunes
 // nothing.
 func noStackNote(streams IOStreams, m *manifest.Manifest) {
-	if m.Stack == "" {
+	if m.Stack == "" && streams.once("no stack") {
 		fmt.Fprintln(streams.ErrOut, "Note: the manifest names no stack, so nothing will be pruned: objects removed from it stay in authentik. Add \"stack: NAME\" to let provision own and prune what it manages.")
 	}
 }
