@@ -12,6 +12,7 @@ import (
 
 	"github.com/provision/provision/internal/check"
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
@@ -50,6 +51,12 @@ and PKCE; Open WebUI and Grafana likewise. Each failure names its likely
 cause. An app that does not answer is a warning (--require-client: a
 failure); --wait 60s waits for it after a restart. -o json lists every item
 with its status.
+
+An application without outputs is checked by its provider: SAML (the
+metadata is served and names the issuer, the ACS URL, the signing
+certificate, the access groups) or LDAP (the base DN, an LDAP outpost serves
+it and has connected, the access groups); provision show lists what its
+client needs.
 Exit 1 on any failure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
@@ -70,9 +77,12 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err := o.client.validate(); err != nil {
 		return err
 	}
-	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding))
+	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, o.reads)
 	if err != nil {
 		return err
+	}
+	if !hasOutputs(st.app) {
+		return o.runProvider(ctx, st)
 	}
 	a, c, live := st.app, st.client, st.live
 	public := outputs.PublicURL(st.manifest, c.BaseURL())
@@ -240,4 +250,68 @@ func (o *checkOptions) oldFormatSpelling(all []*outputs.Resolved) {
 	}
 	fmt.Fprintf(o.io.ErrOut, "Warning: --output %s as a format is the old spelling of -o/--format %s, and goes away in the next release (--output now names an output).\n", o.OutputName, o.OutputName)
 	o.client.Output, o.OutputName = o.OutputName, ""
+}
+
+// reads is what check needs of authentik: an application's outputs' reads,
+// or for one without outputs (SAML, LDAP: configured by hand from show)
+// its provider of that type, key pairs, outposts and access.
+func (o *checkOptions) reads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+	if hasOutputs(a) {
+		return outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding)(m, a)
+	}
+	switch typ := manifestProviderType(m, a); typ {
+	case manifest.TypeSAML, manifest.TypeLDAP:
+		return plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindKeyPair, plan.KindGroup, plan.KindBinding, plan.KindOutpost}, ProviderTypes: []string{typ}}, nil
+	}
+	return plan.Reads{}, fmt.Errorf("application %q (%s) declares no outputs, so check has no client settings to test; provision show -f %s --app %s lists what its client needs", a.Slug, a.Src.Pos, o.Path, a.Slug)
+}
+
+// manifestProviderType is the type of the provider the application names
+// in the manifest, "" when it names none the manifest declares.
+func manifestProviderType(m *manifest.Manifest, a *manifest.Application) string {
+	if a.Provider == nil {
+		return ""
+	}
+	for _, p := range m.Providers {
+		if p.Name == *a.Provider {
+			return p.Type
+		}
+	}
+	return ""
+}
+
+// runProvider checks a SAML or LDAP application, which has no outputs: its
+// client (a wiki, a directory consumer) is configured from provision show.
+func (o *checkOptions) runProvider(ctx context.Context, st *appState) error {
+	a, c := st.app, st.client
+	in := check.ProviderInput{Slug: a.Slug, Live: st.live, Show: "provision show -f " + o.Path + " --app " + a.Slug}
+	if a.Access != nil {
+		in.Groups = a.Access.Groups
+	}
+	var items []check.Item
+	for _, p := range st.manifest.Providers {
+		if a.Provider == nil || p.Name != *a.Provider {
+			continue
+		}
+		switch p.Type {
+		case manifest.TypeSAML:
+			if p.ACSURL != nil {
+				in.ACSURL = *p.ACSURL
+			}
+			items = check.SAML(ctx, c, in)
+		case manifest.TypeLDAP:
+			if p.BaseDN != nil {
+				in.BaseDN = *p.BaseDN
+			}
+			items = check.LDAP(ctx, c, in)
+		}
+	}
+	header := fmt.Sprintf("Checking %q against %s (its client is configured by hand: %s lists what it needs):", a.Slug, c.BaseURL(), in.Show)
+	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, nil, nil); err != nil {
+		return err
+	}
+	if check.Failed(items) {
+		return &silentError{errors.New("check failed")}
+	}
+	return nil
 }

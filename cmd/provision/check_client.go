@@ -106,11 +106,18 @@ func (f *clientCheckFlags) clientItems(ctx context.Context, targets []check.Clie
 // report writes both halves of the check, as text or JSON.
 func (f *clientCheckFlags) report(w io.Writer, color bool, slug, header string, authentikItems, clientItems []check.Item, targets []check.ClientTarget) error {
 	if f.Output == "json" {
-		return render.ChecklistJSON(w, slug, []render.ChecklistSide{{Side: "authentik", Items: authentikItems}, {Side: "client", Items: clientItems}})
+		sides := []render.ChecklistSide{{Side: "authentik", Items: authentikItems}}
+		if clientItems != nil || targets != nil {
+			sides = append(sides, render.ChecklistSide{Side: "client", Items: clientItems})
+		}
+		return render.ChecklistJSON(w, slug, sides)
 	}
 	fmt.Fprintln(w, header)
 	if err := render.Checklist(w, authentikItems, color); err != nil {
 		return err
+	}
+	if clientItems == nil && targets == nil {
+		return nil // no client side to probe (SAML, LDAP: configured by hand)
 	}
 	var where []string
 	for _, t := range targets {

@@ -271,3 +271,47 @@ groups:
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Equal(t, 1, strings.Count(r.out+r.err, "names no stack"), r.err)
 }
+
+// Point 6: check --app wiki on a SAML application was an error with no
+// pointer to show; an LDAP application could not be checked either.
+func TestFirstHourCheckSAMLAndLDAP(t *testing.T) {
+	c := newCLI(t)
+	c.env["WIKI_URL"] = "https://wiki.example.com"
+	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
+	const m = "../../manifests/directory-and-saml.yaml"
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+
+	r := c.run("check", "-f", m, "--app", "wiki")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	for _, item := range []string{"application and provider exist", "metadata", "IdP entity ID (issuer)", "ACS URL", "signing certificate", "access group bound"} {
+		assert.Regexp(t, `(?m)^\s*✓ `+regexp.QuoteMeta(item)+` `, r.out, item)
+	}
+	assert.Contains(t, r.out, "provision show -f "+m+" --app wiki lists what it needs")
+	r = c.run("check", "-f", m, "--app", "wiki", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.True(t, json.Valid([]byte(r.out)))
+
+	// Drift on the ACS URL fails the check, naming both values.
+	pk := c.emu.ProviderPK("Wiki")
+	acs := "https://elsewhere.example.com/acs"
+	_, _, err := c.api().ProvidersApi.ProvidersSamlPartialUpdate(t.Context(), pk).PatchedSAMLProviderRequest(api.PatchedSAMLProviderRequest{AcsUrl: &acs}).Execute()
+	require.NoError(t, err)
+	r = c.run("check", "-f", m, "--app", "wiki")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.out, `authentik has "https://elsewhere.example.com/acs", the manifest "https://wiki.example.com/saml2/acs"; run apply`)
+
+	// LDAP: the outpost was never deployed, then it connects.
+	r = c.run("check", "-f", m, "--app", "directory")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.out, `outpost "LDAP" has never connected to authentik: deploy it with its token`)
+	assert.Contains(t, r.out, "DC=ldap,DC=example,DC=com")
+	c.emu.ConnectOutpost("LDAP", "ldap-0")
+	r = c.run("check", "-f", m, "--app", "directory")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "LDAP: ldap-0 2026.2.2")
+
+	// An OAuth2 application without outputs points at show.
+	r = c.run("check", "-f", m, "--app", "dashboards")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "declares no outputs, so check has no client settings to test; provision show -f "+m+" --app dashboards lists what its client needs")
+}

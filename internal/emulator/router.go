@@ -56,6 +56,9 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
 			collectionActions: map[string]action{
 				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
+			},
+			detailActions: map[string]action{
+				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
 			}},
 		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
 			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
