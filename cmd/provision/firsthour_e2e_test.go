@@ -315,3 +315,29 @@ func TestFirstHourCheckSAMLAndLDAP(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "declares no outputs, so check has no client settings to test; provision show -f "+m+" --app dashboards lists what its client needs")
 }
+
+// Point 6: an outpost deleted by hand was recreated, with a new token,
+// without a word. The plan now calls it out (text and JSON).
+func TestFirstHourRecreatedOutpostIsCalledOut(t *testing.T) {
+	c := newCLI(t)
+	c.env["WIKI_URL"] = "https://wiki.example.com"
+	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
+	const m = "../../manifests/directory-and-saml.yaml"
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	r := c.run("plan", "-f", m)
+	assert.NotContains(t, r.out, "created again")
+
+	list, _, err := c.api().OutpostsApi.OutpostsInstancesList(t.Context()).NameIexact("LDAP").Execute()
+	require.NoError(t, err)
+	require.Len(t, list.Results, 1)
+	_, err = c.api().OutpostsApi.OutpostsInstancesDestroy(t.Context(), list.Results[0].Pk).Execute()
+	require.NoError(t, err)
+
+	want := `outpost "LDAP" is in stack "directory-and-saml"'s record but no longer in authentik (deleted by hand?): it is created again, with a new token, so a deployed outpost stops working until it is redeployed with the new token`
+	r = c.run("plan", "-f", m)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, want)
+	r = c.run("plan", "-f", m, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, strings.ReplaceAll(want, `"`, `\"`))
+}
