@@ -152,9 +152,18 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	// st.live is now the freshest read: outputs need no other request.
 	if o.report == nil {
-		return writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
+		if err := writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live); err != nil {
+			return err
+		}
+		_, err := writeOutpostTokens(ctx, o.io, o.io.Out, st.manifest, o.OutputDir, st.client, st.live)
+		return err
 	}
 	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
+	o.report.Outputs = append(o.report.Outputs, written...)
+	if err != nil {
+		return err
+	}
+	written, err = writeOutpostTokens(ctx, o.io, io.Discard, st.manifest, o.OutputDir, st.client, st.live)
 	o.report.Outputs = append(o.report.Outputs, written...)
 	if err != nil {
 		return err

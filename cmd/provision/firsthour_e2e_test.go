@@ -303,7 +303,7 @@ func TestFirstHourCheckSAMLAndLDAP(t *testing.T) {
 	// LDAP: the outpost was never deployed, then it connects.
 	r = c.run("check", "-f", m, "--app", "directory")
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.out, `outpost "LDAP" has never connected to authentik: deploy it with its token`)
+	assert.Contains(t, r.out, `outpost "LDAP" has never connected to authentik: deploy it with its token (an outpost's outputs: {token: {file: …}} writes it)`)
 	assert.Contains(t, r.out, "DC=ldap,DC=example,DC=com")
 	c.emu.ConnectOutpost("LDAP", "ldap-0")
 	r = c.run("check", "-f", m, "--app", "directory")
@@ -340,4 +340,85 @@ func TestFirstHourRecreatedOutpostIsCalledOut(t *testing.T) {
 	r = c.run("plan", "-f", m, "-o", "json")
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Contains(t, r.out, strings.ReplaceAll(want, `"`, `\"`))
+}
+
+// Point 6: there was no way to get an outpost's deployment token, so a
+// declared LDAP outpost still needed the UI. Its token output writes it,
+// as a .env or a Kubernetes Secret, and the token appears nowhere else.
+func TestFirstHourOutpostTokenOutput(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.yaml")
+	require.NoError(t, os.WriteFile(m, []byte(`version: 1
+providers:
+  - name: Directory
+    type: ldap
+    base_dn: DC=ldap,DC=example,DC=com
+applications:
+  - name: Directory
+    slug: directory
+    provider: Directory
+    access: {groups: [Directory Users]}
+groups:
+  - name: Directory Users
+outposts:
+  - name: LDAP
+    type: ldap
+    providers: [Directory]
+    outputs:
+      token: {file: deploy/ldap.env}
+  - name: LDAP k8s
+    type: ldap
+    providers: [Directory]
+    outputs:
+      token: {format: kubernetes-secret, file: ldap-secret.yaml, namespace: auth}
+`), 0o644))
+	r := c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	env, err := os.ReadFile(filepath.Join(dir, "deploy", "ldap.env"))
+	require.NoError(t, err)
+	info, err := os.Stat(filepath.Join(dir, "deploy", "ldap.env"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	list, _, err := c.api().OutpostsApi.OutpostsInstancesList(t.Context()).NameIexact("LDAP").Execute()
+	require.NoError(t, err)
+	key, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), list.Results[0].TokenIdentifier).Execute()
+	require.NoError(t, err)
+	assert.Contains(t, string(env), "AUTHENTIK_HOST="+c.url+"\n")
+	assert.Contains(t, string(env), "AUTHENTIK_TOKEN="+key.Key+"\n")
+	assert.Contains(t, string(env), "AUTHENTIK_INSECURE=false\n")
+	assert.NotContains(t, r.out+r.err, key.Key, "the token is in the file only")
+
+	secret, err := os.ReadFile(filepath.Join(dir, "ldap-secret.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(secret), "kind: Secret")
+	assert.Contains(t, string(secret), "name: authentik-outpost-ldap-k8s")
+	assert.Contains(t, string(secret), "namespace: auth")
+	assert.Contains(t, string(secret), "AUTHENTIK_TOKEN:")
+
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "ldap.env: unchanged")
+
+	// Offline checks: one output, token; not the embedded outpost.
+	bad := writeManifest(t, `version: 1
+outposts:
+  - name: authentik Embedded Outpost
+    type: proxy
+    outputs:
+      token: {file: x.env}
+  - name: LDAP
+    type: ldap
+    providers: [Directory]
+    outputs:
+      tokn: {file: y.env}
+providers:
+  - name: Directory
+    type: ldap
+`)
+	r = c.run("validate", "-f", bad)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `outpost "authentik Embedded Outpost" runs inside authentik and is never deployed: it has no token to write`)
+	assert.Contains(t, r.err, `outpost "LDAP": unknown output "tokn"; an outpost has one output, token (its deployment token)`)
 }

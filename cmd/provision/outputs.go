@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
@@ -66,6 +68,13 @@ type writtenOutput = outputs.Written
 // outputs with file "-") and returning what it wrote.
 func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, dir, apiURL string, live *plan.Live) ([]writtenOutput, error) {
 	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, secretHook(streams))
+}
+
+// writeOutpostTokens writes the outposts' token outputs (AUTHENTIK_HOST,
+// AUTHENTIK_TOKEN for the outpost's deployment), reading each token's key.
+func writeOutpostTokens(ctx context.Context, streams IOStreams, w io.Writer, m *manifest.Manifest, dir string, c *authentik.Client, live *plan.Live) ([]writtenOutput, error) {
+	token := func(uuid string) (string, error) { return c.OutpostToken(ctx, uuid) }
+	return outputs.WriteOutpostTokens(m, outputOptions(m, streams, dir, c.BaseURL()), live, token, w, secretHook(streams))
 }
 
 // secretHook registers the secrets outputs handle with the redactor; those

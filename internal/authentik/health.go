@@ -39,3 +39,15 @@ func (c *Client) SAMLMetadata(ctx context.Context, pk int32) (string, error) {
 	}
 	return m.GetMetadata(), nil
 }
+
+// OutpostToken returns the key of the API token authentik created for the
+// outpost with this uuid (identifier ak-outpost-<uuid>-api): what its
+// deployment sets as AUTHENTIK_TOKEN. The key is reported to OnSecret.
+func (c *Client) OutpostToken(ctx context.Context, uuid string) (string, error) {
+	v, resp, err := c.api.CoreApi.CoreTokensViewKeyRetrieve(ctx, "ak-outpost-"+uuid+"-api").Execute()
+	if err != nil {
+		return "", c.wrap("read the token of outpost "+uuid, resp, err)
+	}
+	c.onSecret(v.GetKey())
+	return v.GetKey(), nil
+}

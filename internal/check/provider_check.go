@@ -117,7 +117,7 @@ func LDAP(ctx context.Context, s Server, in ProviderInput) []Item {
 		case err != nil:
 			add("outpost health", Fail, "%v", err)
 		case len(insts) == 0:
-			add("outpost health", Fail, "outpost %q has never connected to authentik: deploy it with its token", o.Name)
+			add("outpost health", Fail, "outpost %q has never connected to authentik: deploy it with its token (an outpost's outputs: {token: {file: …}} writes it)", o.Name)
 		default:
 			var hosts []string
 			for _, i := range insts {

@@ -23,6 +23,10 @@ type outpost struct {
 	// Health are the states its running instances report (ConnectOutpost):
 	// none, as no outpost process connects to the emulator.
 	Health []map[string]any
+	// TokenKey is the key of the outpost's API token (ak-outpost-<pk>-api),
+	// which authentik creates with the outpost (outpost_post_save); drawn
+	// when first viewed, so the seeded pks stay as they were.
+	TokenKey string
 }
 
 type outpostOut struct {
@@ -318,4 +322,21 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 			o.Health = append(o.Health, outpostState(hostname))
 		}
 	}
+}
+
+// viewTokenKey is TokenViewSet.view_key (authentik/core/api/tokens.py) for
+// the tokens the emulator has: each outpost's, identifier
+// ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
+// and deleted with it. The key is default_token_key's 60 characters.
+func (e *Emulator) viewTokenKey(c *call) resp {
+	for _, o := range e.st.outposts {
+		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.id {
+			continue
+		}
+		if o.TokenKey == "" {
+			o.TokenKey = e.randomString(60)
+		}
+		return resp{status: http.StatusOK, body: map[string]any{"key": o.TokenKey}}
+	}
+	return noMatch("Token")
 }

@@ -76,6 +76,10 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
+		{prefix: "core/tokens/", collection: map[string]handler{},
+			detailActions: map[string]action{
+				"view_key": {methods: map[string]handler{http.MethodGet: e.viewTokenKey}},
+			}},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},

@@ -131,8 +131,29 @@ type Outpost struct {
 	// anyone else are detached. Refused on the embedded outpost.
 	Exclusive bool           `yaml:"exclusive"`
 	Config    map[string]any `yaml:"config"`
-	Src       Source         `yaml:"-"`
+	// Outputs are what the outpost's deployment needs, by output name;
+	// the one output an outpost has is token.
+	Outputs map[string]*OutpostOutput `yaml:"outputs"`
+	Src     Source                    `yaml:"-"`
 }
+
+// OutpostOutput writes what an outpost's deployment reads: AUTHENTIK_HOST
+// (authentik's public URL), AUTHENTIK_TOKEN (the token authentik made for
+// the outpost) and AUTHENTIK_INSECURE, after apply.
+type OutpostOutput struct {
+	// Format is dotenv (default) or kubernetes-secret.
+	Format string `yaml:"format"`
+	// File is where apply writes it, relative to the manifest file (or
+	// --output-dir).
+	File string `yaml:"file"`
+	// SecretName and Namespace name the kubernetes-secret format's Secret
+	// (default name: authentik-outpost-<name>).
+	SecretName string `yaml:"secret_name"`
+	Namespace  string `yaml:"namespace"`
+}
+
+// OutpostTokenOutput is the name of an outpost's token output.
+const OutpostTokenOutput = "token"
 
 // Position is a place in a manifest file.
 type Position struct {
