@@ -13,6 +13,7 @@ import (
 
 	"github.com/provision/provision/internal/check"
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
@@ -31,10 +32,10 @@ type checkOptions struct {
 func newCheckCmd(streams IOStreams) *cobra.Command {
 	o := &checkOptions{io: streams}
 	cmd := &cobra.Command{
-		Use:   "check -f PATH --app SLUG [--output-name NAME] [--env FILE]",
+		Use:   "check -f PATH --app SLUG [--output NAME] [--env FILE]",
 		Short: "Verify an application's outputs end to end and print a checklist",
 		Long: `check automates the walkthrough's last step for each output of the
-application (or only --output-name NAME). It fetches the discovery document
+application (or only --output NAME). It fetches the discovery document
 at authentik's public URL (saying so when the API answers but the public URL
 does not) and checks the issuer, the redirect URI, that the output's file
 holds what authentik says, and the access groups. For a preset whose app
@@ -55,6 +56,12 @@ this client's id, redirect URI and scope. Each failure names its likely
 cause. An app that does not answer is a warning (--require-client: a
 failure); --wait 60s waits for it after a restart. -o json lists every item
 with its status.
+
+An application without outputs is checked by its provider: SAML (the
+metadata is served and names the issuer, the ACS URL, the signing
+certificate, the access groups) or LDAP (the base DN, an LDAP outpost serves
+it and has connected, the access groups); provision show lists what its
+client needs.
 Exit 1 on any failure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
@@ -63,7 +70,8 @@ Exit 1 on any failure.`,
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
 	cmd.Flags().StringVar(&o.EnvFile, "env", "", ".env file to check in place of the file of each output written as dotenv (default: the output's file)")
-	cmd.Flags().StringVar(&o.OutputName, "output-name", "", "check only this output of the application (its name under outputs:)")
+	cmd.Flags().StringVar(&o.OutputName, "output", "", "check only this output of the application (its name under outputs:)")
+	oldSpelling(cmd, "output-name", "--output", &o.OutputName, streams)
 	outputDirFlag(cmd, &o.OutputDir)
 	o.client.register(cmd)
 	_ = cmd.MarkFlagRequired("app")
@@ -74,9 +82,12 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err := o.client.validate(); err != nil {
 		return err
 	}
-	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding))
+	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, o.reads)
 	if err != nil {
 		return err
+	}
+	if !hasOutputs(st.app) {
+		return o.runProvider(ctx, st)
 	}
 	a, c, live := st.app, st.client, st.live
 	public := outputs.PublicURL(st.manifest, c.BaseURL())
@@ -84,6 +95,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	o.oldFormatSpelling(all)
 	var rs []*outputs.Resolved
 	for _, r := range all {
 		if o.OutputName == "" || r.Name == o.OutputName {
@@ -242,4 +254,84 @@ func varsByKey(vars []outputs.Var) map[string]string {
 		m[x.Key] = x.Value
 	}
 	return m
+}
+
+// oldFormatSpelling takes --output text|json, check's format flag before
+// --output named an output, as the format when the application has no
+// output of that name, with a warning.
+func (o *checkOptions) oldFormatSpelling(all []*outputs.Resolved) {
+	if o.OutputName != "text" && o.OutputName != "json" {
+		return
+	}
+	for _, r := range all {
+		if r.Name == o.OutputName {
+			return
+		}
+	}
+	fmt.Fprintf(o.io.ErrOut, "Warning: --output %s as a format is the old spelling of -o/--format %s, and goes away in the next release (--output now names an output).\n", o.OutputName, o.OutputName)
+	o.client.Output, o.OutputName = o.OutputName, ""
+}
+
+// reads is what check needs of authentik: an application's outputs' reads,
+// or for one without outputs (SAML, LDAP: configured by hand from show)
+// its provider of that type, key pairs, outposts and access.
+func (o *checkOptions) reads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+	if hasOutputs(a) {
+		return outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding)(m, a)
+	}
+	switch typ := manifestProviderType(m, a); typ {
+	case manifest.TypeSAML, manifest.TypeLDAP:
+		return plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindKeyPair, plan.KindGroup, plan.KindBinding, plan.KindOutpost}, ProviderTypes: []string{typ}}, nil
+	}
+	return plan.Reads{}, fmt.Errorf("application %q (%s) declares no outputs, so check has no client settings to test; provision show -f %s --app %s lists what its client needs", a.Slug, a.Src.Pos, o.Path, a.Slug)
+}
+
+// manifestProviderType is the type of the provider the application names
+// in the manifest, "" when it names none the manifest declares.
+func manifestProviderType(m *manifest.Manifest, a *manifest.Application) string {
+	if a.Provider == nil {
+		return ""
+	}
+	for _, p := range m.Providers {
+		if p.Name == *a.Provider {
+			return p.Type
+		}
+	}
+	return ""
+}
+
+// runProvider checks a SAML or LDAP application, which has no outputs: its
+// client (a wiki, a directory consumer) is configured from provision show.
+func (o *checkOptions) runProvider(ctx context.Context, st *appState) error {
+	a, c := st.app, st.client
+	in := check.ProviderInput{Slug: a.Slug, Live: st.live, Show: "provision show -f " + o.Path + " --app " + a.Slug}
+	if a.Access != nil {
+		in.Groups = a.Access.Groups
+	}
+	var items []check.Item
+	for _, p := range st.manifest.Providers {
+		if a.Provider == nil || p.Name != *a.Provider {
+			continue
+		}
+		switch p.Type {
+		case manifest.TypeSAML:
+			if p.ACSURL != nil {
+				in.ACSURL = *p.ACSURL
+			}
+			items = check.SAML(ctx, c, in)
+		case manifest.TypeLDAP:
+			if p.BaseDN != nil {
+				in.BaseDN = *p.BaseDN
+			}
+			items = check.LDAP(ctx, c, in)
+		}
+	}
+	header := fmt.Sprintf("Checking %q against %s (its client is configured by hand: %s lists what it needs):", a.Slug, c.BaseURL(), in.Show)
+	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, nil, nil); err != nil {
+		return err
+	}
+	if check.Failed(items) {
+		return &silentError{errors.New("check failed")}
+	}
+	return nil
 }

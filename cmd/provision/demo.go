@@ -91,6 +91,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 	// in their environment.
 	env := map[string]string{"AUTHENTIK_URL": url, "AUTH_PUBLIC_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
+	sub.said = map[string]bool{} // each note once, not once per step
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
 	sub.LookupEnv = func(k string) (string, bool) {

@@ -15,7 +15,8 @@ type exportOptions struct {
 	Apps   []string
 	Flows  []string
 	All    bool
-	Output string
+	Output string // --out FILE
+	Format string // -o/--format
 }
 
 func newExportCmd(streams IOStreams) *cobra.Command {
@@ -35,9 +36,17 @@ to supply them; their absence is not a change. What a manifest cannot express
 "provision plan" of the result shows no changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch o.Output {
-			case "json", "yaml", "text", "markdown":
-				return &usageError{fmt.Errorf("export writes YAML only, and -o names the file to write: -o %s.yaml", o.Output)}
+			switch o.Format {
+			case "yaml":
+			case "json", "text", "markdown":
+				return &usageError{fmt.Errorf("unknown output format %q: export writes a manifest, in YAML (-o yaml, the default)", o.Format)}
+			default:
+				// -o FILE, the old spelling of --out FILE.
+				if o.Output != "" {
+					return &usageError{fmt.Errorf("unknown output format %q: use -o yaml, and --out for the file", o.Format)}
+				}
+				fmt.Fprintf(o.io.ErrOut, "Warning: -o %s as a file is the old spelling of --out %s, and goes away in the next release (-o now names a format).\n", o.Format, o.Format)
+				o.Output = o.Format
 			}
 			if o.All == (len(o.Apps)+len(o.Flows) > 0) {
 				return &usageError{fmt.Errorf("give --app SLUG or --flow SLUG (each repeatable), or --all")}
@@ -69,6 +78,7 @@ to supply them; their absence is not a change. What a manifest cannot express
 	cmd.Flags().StringArrayVar(&o.Apps, "app", nil, "application slug to export (repeatable)")
 	cmd.Flags().StringArrayVar(&o.Flows, "flow", nil, "flow slug to export, with its stage bindings, stages and prompts (repeatable)")
 	cmd.Flags().BoolVar(&o.All, "all", false, "export every application, provider, custom scope mapping and outpost")
-	cmd.Flags().StringVarP(&o.Output, "out", "o", "", "write to this file instead of stdout (-o is short for --out here: export has one format, YAML)")
+	cmd.Flags().StringVar(&o.Output, "out", "", "write to this file instead of stdout")
+	cmd.Flags().StringVarP(&o.Format, "format", "o", "yaml", "output format: yaml (the only one: a manifest)")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
@@ -25,12 +27,24 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 	if apiURL == "" {
 		// Offline: the API address without userinfo, as the client uses it.
 		apiURL = streams.Getenv("AUTHENTIK_URL")
-		if u, err := url.Parse(apiURL); err == nil && u.User != nil {
+		u, err := url.Parse(apiURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			// Not the manifest's mistake: the connection reports it,
+			// once, naming AUTHENTIK_URL (authentik.New).
+			apiURL = ""
+		case u.User != nil:
 			u.User = nil
 			apiURL = u.String()
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
+	groups := []string{}
+	for _, g := range m.Groups {
+		if !g.State.IsAbsent() {
+			groups = append(groups, g.Name)
+		}
+	}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
 }
 
 // checkOutputsLive checks every output with the values authentik holds
@@ -55,6 +69,13 @@ type writtenOutput = outputs.Written
 // outputs with file "-") and returning what it wrote.
 func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, dir, apiURL string, live *plan.Live) ([]writtenOutput, error) {
 	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, secretHook(streams))
+}
+
+// writeOutpostTokens writes the outposts' token outputs (AUTHENTIK_HOST,
+// AUTHENTIK_TOKEN for the outpost's deployment), reading each token's key.
+func writeOutpostTokens(ctx context.Context, streams IOStreams, w io.Writer, m *manifest.Manifest, dir string, c *authentik.Client, live *plan.Live) ([]writtenOutput, error) {
+	token := func(uuid string) (string, error) { return c.OutpostToken(ctx, uuid) }
+	return outputs.WriteOutpostTokens(m, outputOptions(m, streams, dir, c.BaseURL()), live, token, w, secretHook(streams))
 }
 
 // secretHook registers the secrets outputs handle with the redactor; those

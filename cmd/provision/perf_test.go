@@ -22,7 +22,7 @@ import (
 	"github.com/provision/provision/internal/plan"
 )
 
-// The performance benchmarks and the ratios they hold (README, Performance).
+// The performance benchmarks and the ratios they hold (docs/performance.md).
 // Each runs the real CLI against the in-process emulator behind a depth
 // counter: a request's depth is 1 + the deepest request that had finished
 // when it started, so the deepest request is the number of sequential round
@@ -286,7 +286,7 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 	}
 }
 
-// TestPerformanceRatios holds the README's targets as ratios at a small
+// TestPerformanceRatios holds docs/performance.md's targets as ratios at a small
 // scale, counted (requests, writes, sequential round trips), never timed.
 func TestPerformanceRatios(t *testing.T) {
 	const apps = 40

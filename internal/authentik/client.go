@@ -108,9 +108,19 @@ func normalizeURL(raw string) (string, error) {
 	if raw == "" {
 		return "", fmt.Errorf("no authentik URL: set AUTHENTIK_URL or use --url")
 	}
+	if strings.ContainsAny(raw, "@ ") {
+		// Userinfo that does not parse could not be redacted: the value
+		// is not echoed.
+		if u, err := url.Parse(raw); err != nil || !strings.Contains(raw, "://") || u.Host == "" {
+			return "", fmt.Errorf("authentik URL (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com")
+		}
+	}
+	if !strings.Contains(raw, "://") {
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) has no scheme: use https://%s, or http://%s for a local test instance", redact.URL(raw), redact.URL(raw), redact.URL(raw))
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", redact.URL(raw))
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com", redact.URL(raw))
 	}
 	// Userinfo is never sent (the token authenticates) and must never reach
 	// an output such as OPENID_ISSUER or an error.

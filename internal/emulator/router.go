@@ -57,11 +57,11 @@ func (e *Emulator) routes() []route {
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
 			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
-			detailActions: map[string]action{
-				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
-			},
 			collectionActions: map[string]action{
 				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
+			},
+			detailActions: map[string]action{
+				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
 			}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
@@ -79,6 +79,10 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
+		{prefix: "core/tokens/", collection: map[string]handler{},
+			detailActions: map[string]action{
+				"view_key": {methods: map[string]handler{http.MethodGet: e.viewTokenKey}},
+			}},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},

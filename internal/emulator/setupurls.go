@@ -48,14 +48,3 @@ func (e *Emulator) setupURLs(c *call) resp {
 	}
 	return resp{status: http.StatusOK, body: out}
 }
-
-// outpostHealth is OutpostViewSet.health (authentik/outposts/api/
-// outposts.py): one entry per connected outpost instance, from the cache.
-// No outpost ever connects to the emulator, so the list is empty (on a
-// running authentik the embedded outpost has one entry).
-func (e *Emulator) outpostHealth(c *call) resp {
-	if _, r := e.outpostFromURL(c); r != nil {
-		return *r
-	}
-	return resp{status: http.StatusOK, body: []any{}}
-}

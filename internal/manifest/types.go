@@ -35,6 +35,9 @@ type Manifest struct {
 	Variables map[string]Variable `yaml:"variables"`
 	// sensitive holds the values of sensitive variables substituted.
 	sensitive map[string]bool
+	// unresolved are the lines holding a ${NAME} that could not be
+	// substituted (its error reported): checks of values there are not.
+	unresolved map[lineOf]bool
 	// Authentik holds settings about the authentik server itself.
 	Authentik *AuthentikSettings `yaml:"authentik"`
 }
@@ -131,8 +134,29 @@ type Outpost struct {
 	// anyone else are detached. Refused on the embedded outpost.
 	Exclusive bool           `yaml:"exclusive"`
 	Config    map[string]any `yaml:"config"`
-	Src       Source         `yaml:"-"`
+	// Outputs are what the outpost's deployment needs, by output name;
+	// the one output an outpost has is token.
+	Outputs map[string]*OutpostOutput `yaml:"outputs"`
+	Src     Source                    `yaml:"-"`
 }
+
+// OutpostOutput writes what an outpost's deployment reads: AUTHENTIK_HOST
+// (authentik's public URL), AUTHENTIK_TOKEN (the token authentik made for
+// the outpost) and AUTHENTIK_INSECURE, after apply.
+type OutpostOutput struct {
+	// Format is dotenv (default) or kubernetes-secret.
+	Format string `yaml:"format"`
+	// File is where apply writes it, relative to the manifest file (or
+	// --output-dir).
+	File string `yaml:"file"`
+	// SecretName and Namespace name the kubernetes-secret format's Secret
+	// (default name: authentik-outpost-<name>).
+	SecretName string `yaml:"secret_name"`
+	Namespace  string `yaml:"namespace"`
+}
+
+// OutpostTokenOutput is the name of an outpost's token output.
+const OutpostTokenOutput = "token"
 
 // Position is a place in a manifest file.
 type Position struct {
@@ -173,3 +197,25 @@ func (s Source) At(key string) Position {
 
 // IsAbsent reports whether the entry asks for deletion.
 func (s State) IsAbsent() bool { return s == Absent }
+
+// lineOf is one line of one manifest file.
+type lineOf struct {
+	file string
+	line int
+}
+
+// Derived drops, of checks' diagnostics, those about values on a line whose ${NAME} could
+// not be substituted: an unset variable makes "${WIKI_URL}/saml/acs" no
+// absolute URL, and the unset variable is the one mistake to report.
+func (m *Manifest) Derived(ds Diagnostics) Diagnostics {
+	if m == nil || len(m.unresolved) == 0 {
+		return ds
+	}
+	out := ds[:0:0]
+	for _, d := range ds {
+		if !m.unresolved[lineOf{d.Pos.File, d.Pos.Line}] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -68,6 +68,9 @@ func (grafana) Options() []string {
 	return []string{"name", "role_attribute_path", "admin_group", "editor_group"}
 }
 
+// GroupOptions: admin_group and editor_group name authentik groups.
+func (grafana) GroupOptions() []string { return []string{"admin_group", "editor_group"} }
+
 func (grafana) RedirectURI(o *manifest.Output) string {
 	return callbackOn(o.URL, grafanaCallback)
 }

@@ -13,7 +13,7 @@ import (
 
 // Stacks and ownership. A manifest that names a stack owns the objects it
 // created or adopted; their keys are kept in authentik itself, in the
-// context of a disabled blueprint instance per stack (see README, "Stacks").
+// context of a disabled blueprint instance per stack (see docs/reference.md, "Stacks").
 // The plan adopts what the manifest declares and the record does not hold,
 // prunes what the record holds and the manifest no longer declares, and
 // refuses objects another stack owns. Everything here is pure: the record is
@@ -444,7 +444,7 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 	for _, id := range ids {
 		d := s.decl[id]
 		if other, ok := s.others[id]; ok {
-			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (provision state release --stack %s --kind %q --key %q), or remove it from one of the manifests", d.Owned, other, s.name, other, other, string(d.Kind), d.Key)
+			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (%s), or remove it from one of the manifests", d.Owned, other, s.name, other, ReleaseCommand(other, d.Owned))
 			continue
 		}
 		if _, ok := s.owned[id]; !ok && s.idx.exists(d.Owned) {
@@ -676,4 +676,18 @@ func declaredOutposts(m *manifest.Manifest) map[string]bool {
 		}
 	}
 	return out
+}
+
+// ReleaseCommand is the state release command that drops o from stack's
+// record, with the flag its kind needs (--group for access, --provider for
+// an outpost attachment): a hint printed must be a command that works.
+func ReleaseCommand(stack string, o Owned) string {
+	cmd := fmt.Sprintf("provision state release --stack %s --kind %q --key %q", stack, string(o.Kind), o.Key)
+	if o.Group != "" {
+		cmd += fmt.Sprintf(" --group %q", o.Group)
+	}
+	if o.Provider != "" {
+		cmd += fmt.Sprintf(" --provider %q", o.Provider)
+	}
+	return cmd
 }
