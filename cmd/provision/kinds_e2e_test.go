@@ -673,7 +673,7 @@ scope_mappings:
 		c.emu.ResetLog()
 		r := c.run("plan", "-f", path)
 		assert.Equal(t, exitError, r.code, r.out)
-		assert.Equal(t, "Error: "+path+`:3:5: scope mapping "openid claims" is authentik's own managed mapping (goauthentik.io/providers/oauth2/scope-openid); provision never modifies or deletes managed mappings, so give yours another name`+"\n", r.err)
+		assert.Equal(t, "Error: "+path+`:3:5: scope mapping "openid claims" is managed by authentik (goauthentik.io/providers/oauth2/scope-openid); provision never modifies or deletes authentik's managed objects, so give yours another name`+"\n", r.err)
 		r = c.run("apply", "-f", path, "--auto-approve")
 		assert.Equal(t, exitError, r.code, r.out)
 		assert.Equal(t, 0, c.emu.Writes(), "%v", writeLog(c))

@@ -13,9 +13,7 @@ import (
 // the authentik server (Python expressions). Plans show them whole and flag
 // them, so a pipeline can require a second reviewer. A new kind with an
 // expression (policies, property mappings) adds a line.
-var serverCode = map[Kind][]string{
-	KindScopeMapping: {"expression"},
-}
+var serverCode = map[Kind][]string{}
 
 // secretKeyWords mark a free-form key (group attributes, outpost config)
 // whose value is shown as (sensitive): password, token, secret, key.

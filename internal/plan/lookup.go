@@ -81,7 +81,7 @@ func (c *computer) keyPair(name string, pos manifest.Position, needPrivate bool)
 // in the same apply if need be) or live and not declared.
 func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, bool) {
 	var managed, custom []ScopeMapping
-	for _, s := range c.live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		if _, declared := c.mappingsByName[s.Name]; s.ScopeName != scope || declared {
 			continue
 		}
@@ -100,13 +100,13 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 		names = append(names, strconv.Quote(s.Name))
 		ref = Known(s.PK)
 	}
-	for _, d := range c.m.ScopeMappings {
-		if d.ScopeName != scope || d.State.IsAbsent() {
+	for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
+		if str(d.Fields["scope_name"]) != scope || d.State.IsAbsent() {
 			continue
 		}
-		names = append(names, strconv.Quote(d.Name))
-		ref = Later(KindScopeMapping, d.Name)
-		if pk := c.mappingsByName[d.Name]; pk != "" {
+		names = append(names, strconv.Quote(d.Key))
+		ref = Later(KindScopeMapping, d.Key)
+		if pk := c.mappingsByName[d.Key]; pk != "" {
 			ref = Known(pk)
 		}
 	}
@@ -114,9 +114,9 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 	case 1:
 		return ref, true
 	case 0:
-		for _, d := range c.m.ScopeMappings {
-			if d.ScopeName == scope && d.State.IsAbsent() {
-				c.fail(pos, "scope %q: its scope mapping %q is marked state: absent in the manifest (%s); remove the scope from the provider, or keep the mapping", scope, d.Name, d.Src.Pos)
+		for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
+			if str(d.Fields["scope_name"]) == scope && d.State.IsAbsent() {
+				c.fail(pos, "scope %q: its scope mapping %q is marked state: absent in the manifest (%s); remove the scope from the provider, or keep the mapping", scope, d.Key, d.Src.Pos)
 				return Reference{}, false
 			}
 		}

@@ -245,9 +245,6 @@ func topObjects(m *manifest.Manifest) []topObject {
 	for _, g := range m.Groups {
 		add(KindGroup, g.Name, g.State, g.Src.Pos)
 	}
-	for _, s := range m.ScopeMappings {
-		add(KindScopeMapping, s.Name, s.State, s.Src.Pos)
-	}
 	for _, p := range m.Providers {
 		add(KindProvider, p.Name, p.State, p.Src.Pos)
 	}
@@ -304,7 +301,6 @@ func absentObjects(m *manifest.Manifest) map[string]bool {
 // liveIndex finds live objects by owned key.
 type liveIndex struct {
 	groups    map[string]Group
-	mappings  map[string]ScopeMapping
 	providers map[string]Provider
 	apps      map[string]Application
 	outposts  map[string]Outpost
@@ -316,7 +312,6 @@ type liveIndex struct {
 func indexLive(live *Live) *liveIndex {
 	x := &liveIndex{
 		groups:    byValue(live.Groups, groupName),
-		mappings:  byValue(live.ScopeMappings, func(s *ScopeMapping) string { return s.Name }),
 		providers: byValue(live.Providers, providerName),
 		apps:      byValue(live.Applications, appSlug),
 		outposts:  byValue(live.Outposts, outpostName),
@@ -344,9 +339,6 @@ func (x *liveIndex) exists(o Owned) bool {
 	switch o.Kind {
 	case KindGroup:
 		_, ok := x.groups[o.Key]
-		return ok
-	case KindScopeMapping:
-		_, ok := x.mappings[o.Key]
 		return ok
 	case KindProvider:
 		_, ok := x.providers[o.Key]
@@ -481,8 +473,6 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 				continue
 			}
 			changes = append(changes, &Change{Kind: KindGroup, Key: o.Key, Action: Delete, ID: s.idx.groups[o.Key].PK, Notes: note})
-		case KindScopeMapping:
-			changes = append(changes, &Change{Kind: KindScopeMapping, Key: o.Key, Action: Delete, ID: s.idx.mappings[o.Key].PK, Notes: note})
 		case KindProvider:
 			changes = append(changes, &Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(s.idx.providers[o.Key].PK)), Notes: note})
 		case KindApplication:

@@ -41,7 +41,7 @@ func chatOwned() []Owned {
 func wikiLive() *Live {
 	l := convergedLive()
 	l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
-	l.ScopeMappings = append(l.ScopeMappings, ScopeMapping{PK: mappingMine, Name: "wiki roles", ScopeName: "roles", Expression: "return {}"})
+	l.Objects[KindScopeMapping] = append(l.Objects[KindScopeMapping], ScopeMappingObject(ScopeMapping{PK: mappingMine, Name: "wiki roles", ScopeName: "roles", Expression: "return {}"}))
 	l.Providers = append(l.Providers, Provider{PK: 9, Name: "wiki", Type: "proxy", Detail: &ProxyDetail{ExternalHost: "https://wiki.example.com", Mode: "forward_single"}})
 	l.Applications = append(l.Applications, Application{PK: appWiki, Slug: "wiki", Name: "Wiki", Provider: 9, PolicyEngineMode: "any"})
 	l.Bindings = append(l.Bindings,

@@ -30,12 +30,12 @@ func keysOf[T any](items []T, key func(*T) string) []string {
 // mappings' and the manifest's present ones.
 func (c *computer) scopeNames() []string {
 	var out []string
-	for _, s := range c.live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		out = append(out, s.ScopeName)
 	}
-	for _, d := range c.m.ScopeMappings {
+	for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
 		if !d.State.IsAbsent() {
-			out = append(out, d.ScopeName)
+			out = append(out, str(d.Fields["scope_name"]))
 		}
 	}
 	return out

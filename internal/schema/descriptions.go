@@ -24,12 +24,6 @@ var descriptions = map[string]string{
 	"Group.is_superuser": "Whether members are authentik superusers; left alone when not declared.",
 	"Group.attributes":   "Group attributes (a map); left alone when not declared.",
 
-	"ScopeMapping.name":        "Mapping name, its key. Names starting with \"authentik default OAuth Mapping\" are reserved.",
-	"ScopeMapping.state":       "present (default) or absent to delete it.",
-	"ScopeMapping.scope_name":  "The scope clients ask for (one word, no spaces); providers' scopes name it.",
-	"ScopeMapping.description": "Shown to the user on the consent screen.",
-	"ScopeMapping.expression":  "Python expression returning a dict of claims, e.g. return {\"roles\": [g.name for g in request.user.groups.all()]}.",
-
 	"Provider.name":                "Provider name, its key: an existing provider of that name is adopted.",
 	"Provider.type":                "Provider type: oauth2, proxy, saml or ldap. Fixes which other fields it takes.",
 	"Provider.state":               "present (default) or absent to delete it.",
