@@ -8,15 +8,16 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Mask replaces a secret value.
@@ -27,37 +28,47 @@ const Mask = "(sensitive)"
 const minLen = 4
 
 // Redactor holds the secrets of one run. It is safe for concurrent use.
+//
+// Masking costs the same per byte whatever the number of secrets: the
+// secrets' forms make one Aho-Corasick automaton (automaton.go), built
+// again on the first use after the secrets change, and one pass of it
+// over a text finds every form in it and how much of its end could be the
+// start of one.
 type Redactor struct {
 	mu       sync.RWMutex
-	secrets  []string // longest first, so a secret containing another masks whole
-	replacer *strings.Replacer
-	allowed  []string
+	secrets  []string        // the forms to mask, in the order registered
+	known    map[string]bool // the members of secrets
+	allowed  map[string]bool
+	auto     *automaton // of secrets; nil when there are none
+	stale    bool       // secrets changed since auto was built
 	disabled bool
+	// steps counts the automaton's steps over every text masked: the
+	// measure of masking's cost that tests hold (not wall time).
+	steps atomic.Int64
 }
 
 // New returns a Redactor that knows no secret yet (it masks URL userinfo).
-func New() *Redactor { return &Redactor{} }
+func New() *Redactor {
+	return &Redactor{known: map[string]bool{}, allowed: map[string]bool{}}
+}
 
 // Add registers secret values; empty, short and known values are ignored.
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	changed := false
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) < minLen || slices.Contains(r.allowed, v) {
+		if len(v) < minLen || r.allowed[v] {
 			continue
 		}
 		for _, form := range forms(v) {
-			if len(form) < minLen || slices.Contains(r.secrets, form) || slices.Contains(r.allowed, form) {
+			if len(form) < minLen || r.known[form] || r.allowed[form] {
 				continue
 			}
 			r.secrets = append(r.secrets, form)
-			changed = true
+			r.known[form] = true
+			r.stale = true
 		}
-	}
-	if changed {
-		r.rebuild()
 	}
 }
 
@@ -105,27 +116,37 @@ func (r *Redactor) Allow(values ...string) {
 	defer r.mu.Unlock()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if v == "" || slices.Contains(r.allowed, v) {
+		if v == "" || r.allowed[v] {
 			continue
 		}
-		r.allowed = append(r.allowed, v)
-		r.secrets = slices.DeleteFunc(r.secrets, func(s string) bool { return s == v })
+		r.allowed[v] = true
+		if r.known[v] {
+			delete(r.known, v)
+			r.secrets = slices.DeleteFunc(r.secrets, func(s string) bool { return s == v })
+			r.stale = true
+		}
 	}
-	r.rebuild()
 }
 
-// rebuild makes the replacer from r.secrets; r.mu is held.
-func (r *Redactor) rebuild() {
-	if len(r.secrets) == 0 {
-		r.replacer = nil
-		return
+// current returns the automaton of the secrets (nil when there are none),
+// building it if the secrets changed, and whether masking is disabled.
+func (r *Redactor) current() (*automaton, bool) {
+	r.mu.RLock()
+	a, stale, disabled := r.auto, r.stale, r.disabled
+	r.mu.RUnlock()
+	if !stale {
+		return a, disabled
 	}
-	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-	pairs := make([]string, 0, 2*len(r.secrets))
-	for _, s := range r.secrets {
-		pairs = append(pairs, s, Mask)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stale {
+		r.auto = nil
+		if len(r.secrets) > 0 {
+			r.auto = build(r.secrets)
+		}
+		r.stale = false
 	}
-	r.replacer = strings.NewReplacer(pairs...)
+	return r.auto, r.disabled
 }
 
 // AddURL registers the password of a URL's userinfo (URLs are masked by
@@ -155,9 +176,6 @@ var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]+
 // authorityEnd are the bytes that end a URL's authority (see userinfoRE).
 const authorityEnd = "/?#\"'<> \t\r\n\v\f"
 
-// schemeTailRE matches the start of a URL cut after its first slash.
-var schemeTailRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*:/$`)
-
 // maxHeldURL bounds the bytes held back for a URL's authority that has not
 // ended yet: an authority is never this long, and output is not delayed
 // without end.
@@ -168,16 +186,66 @@ func (r *Redactor) String(s string) string {
 	if r == nil {
 		return URL(s)
 	}
-	r.mu.RLock()
-	rep, disabled := r.replacer, r.disabled
-	r.mu.RUnlock()
+	out, _ := r.mask(s, false)
+	return out
+}
+
+// mask returns s with every registered secret and URL userinfo masked,
+// and how much of s that covers: all of it, unless hold is set and s ends
+// with what could be the beginning of a secret (or of a URL's userinfo)
+// that the text to follow may complete. That tail is left for the caller
+// to mask with what follows.
+//
+// Where forms overlap, the one starting first is masked, the longest of
+// those starting there (as strings.Replacer with the longest first).
+func (r *Redactor) mask(s string, hold bool) (string, int) {
+	a, disabled := r.current()
 	if disabled {
-		return s
+		return s, len(s)
 	}
-	if rep != nil {
-		s = rep.Replace(s)
+	cut := len(s)
+	if hold {
+		cut -= urlTail(s)
 	}
-	return URL(s)
+	if a == nil {
+		return URL(s[:cut]), cut
+	}
+	ms, end, steps := a.scan(s, nil)
+	if hold {
+		// Every form starting before the tail ends within s: the tail
+		// is the longest suffix that could begin one.
+		tail, k := a.open(end)
+		cut = min(cut, len(s)-tail)
+		steps += k
+	}
+	r.steps.Add(int64(steps))
+	if len(ms) == 0 {
+		return URL(s[:cut]), cut
+	}
+	slices.SortFunc(ms, func(x, y match) int {
+		if x.start != y.start {
+			return cmp.Compare(x.start, y.start)
+		}
+		return cmp.Compare(y.n, x.n)
+	})
+	var b strings.Builder
+	at := 0
+	for _, m := range ms {
+		if m.start < at {
+			continue
+		}
+		if m.start >= cut {
+			break
+		}
+		b.WriteString(s[at:m.start])
+		b.WriteString(Mask)
+		at = m.start + m.n
+	}
+	// A form masked across the cut ends within s (above): what is left
+	// of a URL it began is no URL any more.
+	cut = max(cut, at)
+	b.WriteString(s[at:cut])
+	return URL(b.String()), cut
 }
 
 // URL masks the userinfo of every URL in s: http://admin:pw@host becomes
@@ -193,15 +261,9 @@ func isSchemeByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
 }
 
-// heldTail returns how many trailing bytes of s could be the start
-// of a registered secret (or of a URL's userinfo still to come).
-func (r *Redactor) heldTail(s string) int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.disabled {
-		return 0
-	}
-	hold := 0
+// urlTail returns how many trailing bytes of s could be a URL whose
+// userinfo is still to come.
+func urlTail(s string) int {
 	// A URL whose authority has not ended may still turn out to hold
 	// userinfo: hold it from its scheme.
 	if i := strings.LastIndex(s, "://"); i >= 0 && !strings.ContainsAny(s[i+3:], authorityEnd) {
@@ -210,26 +272,34 @@ func (r *Redactor) heldTail(s string) int {
 			start--
 		}
 		if n := len(s) - start; n <= maxHeldURL {
-			hold = n
+			return n
 		}
-	} else if m := schemeTailRE.FindString(s); m != "" {
-		hold = len(m) // "http:/" may be followed by "/user:pw@"
+		return 0
 	}
-	for _, sec := range r.secrets {
-		for n := min(len(sec)-1, len(s)); n > hold; n-- {
-			if strings.HasSuffix(s, sec[:n]) {
-				hold = n
-				break
-			}
+	// A scheme cut before its "//" ("http", "http:", "http:/") may be
+	// followed by "//user:pw@": hold it (it starts with a letter).
+	end := len(s)
+	if strings.HasSuffix(s, ":/") {
+		end -= 2
+	} else if strings.HasSuffix(s, ":") {
+		end--
+	}
+	start, hold := end, 0
+	for start > 0 && isSchemeByte(s[start-1]) && len(s)-start < maxHeldURL {
+		start--
+		if isLetter(s[start]) {
+			hold = len(s) - start
 		}
 	}
 	return hold
 }
 
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 // Writer masks secrets in what is written to w. A write that ends with the
-// beginning of a registered secret holds those bytes back until the next
-// write (or Flush) shows whether the secret follows, so a secret split
-// across writes is masked too.
+// beginning of a registered secret (or of a URL, whose userinfo may follow)
+// holds those bytes back until the next write (or Flush) shows whether the
+// secret follows, so a secret split across writes is masked too.
 type Writer struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -246,9 +316,8 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.pending + string(p)
-	hold := w.r.heldTail(s)
-	w.pending = s[len(s)-hold:]
-	out := w.r.String(s[:len(s)-hold])
+	out, n := w.r.mask(s, true)
+	w.pending = s[n:]
 	if out == "" {
 		return len(p), nil
 	}
