@@ -14,7 +14,8 @@ import (
 // The cost of masking, per byte, does not grow with the number of
 // secrets: the plan-like text below (with a secret in some of its lines)
 // is written line by line through a writer knowing 10, 1,000 and 10,000
-// secrets, and the automaton's steps are counted.
+// secrets, and the index's steps are counted (filter look-ups and trie
+// children).
 
 // secretsFor returns n random secrets, as authentik's client secrets and
 // tokens look (letters and digits), every fourth with characters that
@@ -80,14 +81,14 @@ func TestCostIndependentOfSecretCount(t *testing.T) {
 		for _, s := range all[:10] {
 			assert.NotContains(t, out, s[:20])
 		}
-		// One step forward a byte, and on average at most one back.
-		assert.LessOrEqual(t, perByte[n], 2.0, "%d secrets: steps per byte", n)
 	}
-	// With more secrets more of the text is a prefix of one (every letter
-	// begins a secret from a few hundred on), so a few more bytes take a
-	// step back; from 1,000 on, nothing grows.
-	assert.LessOrEqual(t, perByte[10_000], 2*perByte[10], "10,000 secrets against 10")
-	assert.LessOrEqual(t, perByte[10_000], 1.05*perByte[1_000], "10,000 secrets against 1,000")
+	// Each byte is one look-up in the filter; a position that passes it
+	// by chance (about 1 in 16 at most, whatever the number of secrets:
+	// the filter grows with them) costs at most 4 more steps, since no form
+	// begins with its 4 bytes.
+	for _, n := range []int{1_000, 10_000} {
+		assert.LessOrEqual(t, perByte[n], perByte[10]+4.0/16, "%d secrets against 10", n)
+	}
 }
 
 // BenchmarkRedactWriter writes the text of planText line by line through a
@@ -106,12 +107,16 @@ func BenchmarkRedactWriter(b *testing.B) {
 			r.Add(all[:n]...)
 			r.String("build the automaton")
 			w := NewWriter(discard{}, r)
+			bs := make([][]byte, len(lines))
+			for i, l := range lines {
+				bs[i] = []byte(l)
+			}
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				for _, l := range lines {
-					_, _ = w.Write([]byte(l))
+				for _, l := range bs {
+					_, _ = w.Write(l)
 				}
 			}
 			_ = w.Flush()

@@ -8,7 +8,6 @@ package redact
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -30,19 +29,18 @@ const minLen = 4
 // Redactor holds the secrets of one run. It is safe for concurrent use.
 //
 // Masking costs the same per byte whatever the number of secrets: the
-// secrets' forms make one Aho-Corasick automaton (automaton.go), built
-// again on the first use after the secrets change, and one pass of it
-// over a text finds every form in it and how much of its end could be the
-// start of one.
+// secrets' forms make one index (trie.go), built again on the first use
+// after the secrets change, that rules out almost every position of a
+// text with one look-up and finds the forms at the others.
 type Redactor struct {
 	mu       sync.RWMutex
 	secrets  []string        // the forms to mask, in the order registered
 	known    map[string]bool // the members of secrets
 	allowed  map[string]bool
-	auto     *automaton // of secrets; nil when there are none
-	stale    bool       // secrets changed since auto was built
+	index    *index // of secrets; nil when there are none
+	stale    bool   // secrets changed since index was built
 	disabled bool
-	// steps counts the automaton's steps over every text masked: the
+	// steps counts the index's steps over every text masked: the
 	// measure of masking's cost that tests hold (not wall time).
 	steps atomic.Int64
 }
@@ -128,25 +126,25 @@ func (r *Redactor) Allow(values ...string) {
 	}
 }
 
-// current returns the automaton of the secrets (nil when there are none),
+// current returns the index of the secrets (nil when there are none),
 // building it if the secrets changed, and whether masking is disabled.
-func (r *Redactor) current() (*automaton, bool) {
+func (r *Redactor) current() (*index, bool) {
 	r.mu.RLock()
-	a, stale, disabled := r.auto, r.stale, r.disabled
+	x, stale, disabled := r.index, r.stale, r.disabled
 	r.mu.RUnlock()
 	if !stale {
-		return a, disabled
+		return x, disabled
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stale {
-		r.auto = nil
+		r.index = nil
 		if len(r.secrets) > 0 {
-			r.auto = build(r.secrets)
+			r.index = build(r.secrets)
 		}
 		r.stale = false
 	}
-	return r.auto, r.disabled
+	return r.index, r.disabled
 }
 
 // AddURL registers the password of a URL's userinfo (URLs are masked by
@@ -199,7 +197,7 @@ func (r *Redactor) String(s string) string {
 // Where forms overlap, the one starting first is masked, the longest of
 // those starting there (as strings.Replacer with the longest first).
 func (r *Redactor) mask(s string, hold bool) (string, int) {
-	a, disabled := r.current()
+	x, disabled := r.current()
 	if disabled {
 		return s, len(s)
 	}
@@ -207,43 +205,40 @@ func (r *Redactor) mask(s string, hold bool) (string, int) {
 	if hold {
 		cut -= urlTail(s)
 	}
-	if a == nil {
+	if x == nil {
 		return URL(s[:cut]), cut
 	}
-	ms, end, steps := a.scan(s, nil)
-	if hold {
-		// Every form starting before the tail ends within s: the tail
-		// is the longest suffix that could begin one.
-		tail, k := a.open(end)
-		cut = min(cut, len(s)-tail)
-		steps += k
-	}
-	r.steps.Add(int64(steps))
-	if len(ms) == 0 {
-		return URL(s[:cut]), cut
-	}
-	slices.SortFunc(ms, func(x, y match) int {
-		if x.start != y.start {
-			return cmp.Compare(x.start, y.start)
-		}
-		return cmp.Compare(y.n, x.n)
-	})
 	var b strings.Builder
-	at := 0
-	for _, m := range ms {
-		if m.start < at {
-			continue
-		}
-		if m.start >= cut {
+	at, steps := 0, 0 // s[:at] is masked into b
+	for i := 0; i < cut; {
+		var k int
+		i, k = x.next(s, i, cut)
+		steps += k
+		if i == cut {
 			break
 		}
-		b.WriteString(s[at:m.start])
+		n, open, k2 := x.longest(s[i:])
+		steps += k2
+		if open && hold {
+			cut = i // what follows may complete a secret
+			break
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		b.WriteString(s[at:i])
 		b.WriteString(Mask)
-		at = m.start + m.n
+		i += n
+		at = i
 	}
-	// A form masked across the cut ends within s (above): what is left
-	// of a URL it began is no URL any more.
+	r.steps.Add(int64(steps))
+	// A form that began before the URL tail was masked whole: what is
+	// left of a URL it began is no URL any more.
 	cut = max(cut, at)
+	if at == 0 {
+		return URL(s[:cut]), cut
+	}
 	b.WriteString(s[at:cut])
 	return URL(b.String()), cut
 }
@@ -265,8 +260,9 @@ func isSchemeByte(c byte) bool {
 // userinfo is still to come.
 func urlTail(s string) int {
 	// A URL whose authority has not ended may still turn out to hold
-	// userinfo: hold it from its scheme.
-	if i := strings.LastIndex(s, "://"); i >= 0 && !strings.ContainsAny(s[i+3:], authorityEnd) {
+	// userinfo: hold it from its scheme. Its "://" is then the last byte
+	// that ends an authority (a line's end usually is, found at once).
+	if i := strings.LastIndexAny(s, authorityEnd) - 2; i >= 0 && s[i:i+3] == "://" {
 		start := i
 		for start > 0 && isSchemeByte(s[start-1]) {
 			start--
