@@ -147,6 +147,12 @@ func (r *Redactor) current() (*index, bool) {
 	return r.index, r.disabled
 }
 
+// Steps returns the work masking has done so far: look-ups in the index
+// of the secrets, summed over every text masked. It grows with the bytes
+// masked, not with the number of secrets; tests hold that (cost_test.go,
+// and cmd/provision's performance test of a text plan).
+func (r *Redactor) Steps() int64 { return r.steps.Load() }
+
 // AddURL registers the password of a URL's userinfo (URLs are masked by
 // String anyway; this also catches the password printed on its own).
 func (r *Redactor) AddURL(raw string) {
