@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -106,7 +107,7 @@ func BenchmarkRedactWriter(b *testing.B) {
 			r := New()
 			r.Add(all[:n]...)
 			r.String("build the automaton")
-			w := NewWriter(discard{}, r)
+			w := NewWriter(io.Discard, r)
 			bs := make([][]byte, len(lines))
 			for i, l := range lines {
 				bs[i] = []byte(l)
@@ -124,7 +125,3 @@ func BenchmarkRedactWriter(b *testing.B) {
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
