@@ -9,22 +9,22 @@ import (
 // that does not grow with their number. Every form is at least minLen (4)
 // bytes long, so a form can only start where the text's next 4 bytes are
 // the first 4 of some form: a bitmap of those (hashed, with at least 16
-// bits per form, so at most one position in 16 passes by chance) rules out
-// almost every position with one look-up, and a trie of the forms is
-// walked only from the positions it lets through, and from the last 3
-// bytes, where a form may begin that the text to follow completes.
+// bits per form, so about one position in 16 at most passes by chance)
+// rules out almost every position with one look-up, and a trie of the
+// forms is walked only from the positions it lets through, and from the
+// last 3 bytes, where a form may begin that the text to follow completes.
 //
 // The trie has nodes only where forms part: below the depth where a form
 // parts from its neighbours (in sorted order), the rest of it is the tail
 // of its last node, compared byte by byte. So 2,500 client secrets of 128
-// bytes make about 10,000 nodes, not 320,000. Nodes are numbered breadth
-// first (node 0 is the empty prefix), so the shallow nodes most walks
-// visit lie together in memory. A node's
-// children are edges[nodes[n].edges:nodes[n+1].edges], sorted by byte; a
-// node with more than denseAt children (the root, and the first levels
-// when there are thousands of secrets) has a table indexed by the byte's
-// place in the forms' alphabet instead, so finding a child is never more
-// than denseAt comparisons.
+// random letters and digits make 3,100 nodes, not 320,000. Nodes are
+// numbered breadth first (node 0 is the empty prefix), so the shallow
+// nodes most walks visit lie together in memory. A node's children are
+// edges[nodes[n].edges:nodes[n+1].edges], sorted by byte; a node with more
+// than denseAt children (the root, and the first levels when there are
+// thousands of secrets) has a table indexed by the byte's place in the
+// forms' alphabet instead, so finding a child is never more than denseAt
+// comparisons.
 //
 // An index is immutable once built: the Redactor builds a new one after
 // the secrets change, and scans share it without locking.
