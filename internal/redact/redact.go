@@ -46,14 +46,21 @@ type Redactor struct {
 }
 
 // New returns a Redactor that knows no secret yet (it masks URL userinfo).
-func New() *Redactor {
-	return &Redactor{known: map[string]bool{}, allowed: map[string]bool{}}
+// The zero Redactor is one too.
+func New() *Redactor { return &Redactor{} }
+
+// init makes the maps; r.mu is held.
+func (r *Redactor) init() {
+	if r.known == nil {
+		r.known, r.allowed = map[string]bool{}, map[string]bool{}
+	}
 }
 
 // Add registers secret values; empty, short and known values are ignored.
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.init()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
 		if len(v) < minLen || r.allowed[v] {
@@ -112,6 +119,7 @@ func forms(v string) []string {
 func (r *Redactor) Allow(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.init()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
 		if v == "" || r.allowed[v] {

@@ -199,3 +199,11 @@ func reference(secrets []string, s string) string {
 	}
 	return URL(strings.NewReplacer(pairs...).Replace(s))
 }
+
+// The zero Redactor is ready to use, as New's.
+func TestZeroRedactor(t *testing.T) {
+	var r Redactor
+	r.Allow("printed-value")
+	r.Add("tok-abcdef", "printed-value")
+	assert.Equal(t, "(sensitive) printed-value", r.String("tok-abcdef printed-value"))
+}
