@@ -171,7 +171,7 @@ func hygieneRun(t *testing.T) []leak {
 	// Errors: a sensitive value in a field whose error quotes it; the token
 	// asked for by a manifest; an unreachable URL with userinfo.
 	bad := filepath.Join(dir, "bad.yaml")
-	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nproviders:\n  - name: x\n    type: oauth2\n    redirect_uris:\n      - url: \"${GRAFANA_SECRET}\"\n"), 0o644))
+	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nproviders:\n  - name: x\n    type: oauth2\n    access_code_validity: \"${GRAFANA_SECRET}\"\n    redirect_uris:\n      - url: \"${GRAFANA_SECRET}\"\n"), 0o644))
 	step(exitError, "validate", "-f", bad)
 	step(exitError, "plan", "-f", bad)
 	steal := filepath.Join(dir, "steal.yaml")

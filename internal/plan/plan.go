@@ -88,6 +88,11 @@ type FieldChange struct {
 	Before    any
 	After     any
 	Sensitive bool
+	// BeforeSensitive hides Before only: the live value of a free-form key
+	// that looks secret (a hand-set password among group attributes) is
+	// treated as a secret read from authentik, while After, the manifest's
+	// own value, is shown for review (annotate.go).
+	BeforeSensitive bool
 	// RunsOnServer marks code that authentik executes (a Python
 	// expression): plans show it whole, flagged for review (annotate.go).
 	RunsOnServer bool

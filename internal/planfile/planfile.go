@@ -75,6 +75,8 @@ type Field struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// BeforeSensitive: Before is left out (see plan.FieldChange).
+	BeforeSensitive bool `json:"before_sensitive,omitempty"`
 }
 
 // Inputs is what a saved plan is made from, and what apply compares it with.
@@ -116,6 +118,9 @@ func changes(p *plan.Plan, live *plan.Live, mask func(string) string) []Change {
 			sf := Field{Field: f.Field, Sensitive: f.Sensitive}
 			if !f.Sensitive {
 				sf.Before, sf.After = f.Before, f.After
+			}
+			if f.BeforeSensitive {
+				sf.Before, sf.BeforeSensitive = nil, true
 			}
 			sc.Fields = append(sc.Fields, sf)
 		}

@@ -40,6 +40,9 @@ type jsonField struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// BeforeSensitive: before is left out (a live value under a key that
+	// looks secret); after is shown.
+	BeforeSensitive bool `json:"before_sensitive,omitempty"`
 	// RunsOnServer: the value is code authentik executes, shown whole.
 	RunsOnServer bool `json:"runs_on_server,omitempty"`
 }
@@ -62,6 +65,9 @@ func JSON(w io.Writer, p *plan.Plan) error {
 			}
 			if !f.Sensitive {
 				jf.Before, jf.After = f.Before, f.After
+			}
+			if f.BeforeSensitive {
+				jf.Before, jf.BeforeSensitive = nil, true
 			}
 			jc.Fields = append(jc.Fields, jf)
 		}

@@ -67,8 +67,12 @@ func diffLines(f plan.FieldChange, create bool) []string {
 	if create || f.Before == nil {
 		return []string{fmt.Sprintf("+ %s = %s", f.Field, show(f.After))}
 	}
+	before := show(f.Before)
+	if f.BeforeSensitive {
+		before = Sensitive
+	}
 	return []string{
-		fmt.Sprintf("- %s = %s", f.Field, show(f.Before)),
+		fmt.Sprintf("- %s = %s", f.Field, before),
 		fmt.Sprintf("+ %s = %s", f.Field, show(f.After)),
 	}
 }

@@ -99,6 +99,9 @@ func fieldValue(f plan.FieldChange, create bool) string {
 	if create || f.Before == nil {
 		return Value(f.After)
 	}
+	if f.BeforeSensitive {
+		return Sensitive + " -> " + Value(f.After)
+	}
 	return Value(f.Before) + " -> " + Value(f.After)
 }
 
