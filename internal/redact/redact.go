@@ -226,7 +226,8 @@ func (r *Redactor) heldTail(s string) int {
 	return hold
 }
 
-// Writer masks secrets in what is written to w. A write that ends with the
+// Writer masks secrets in what is written to w, and escapes control and
+// bidirectional characters (controls.go). A write that ends with the
 // beginning of a registered secret holds those bytes back until the next
 // write (or Flush) shows whether the secret follows, so a secret split
 // across writes is masked too.
@@ -246,9 +247,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.pending + string(p)
-	hold := w.r.heldTail(s)
+	hold := max(w.r.heldTail(s), controlTail(s))
 	w.pending = s[len(s)-hold:]
-	out := w.r.String(s[:len(s)-hold])
+	out := EscapeControls(w.r.String(s[:len(s)-hold]))
 	if out == "" {
 		return len(p), nil
 	}
@@ -265,7 +266,7 @@ func (w *Writer) Flush() error {
 	if w.pending == "" {
 		return nil
 	}
-	out := w.r.String(w.pending)
+	out := EscapeControls(w.r.String(w.pending))
 	w.pending = ""
 	_, err := io.WriteString(w.w, out)
 	return err
