@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -51,4 +54,61 @@ scope_mappings:
 			require.NoError(t, json.Unmarshal([]byte(r.out), &v), "the JSON plan stays valid")
 		}
 	}
+}
+
+// Finding 9: a hostile server makes plan fail with one sentence and exit 1
+// (never a panic's exit 2, which --detailed-exitcode reads as "changes"),
+// and its error bodies' escape codes are escaped.
+func TestHostileServerIsExitOne(t *testing.T) {
+	for name, tc := range map[string]struct {
+		groups func(w http.ResponseWriter)
+		want   string
+	}{
+		"1e18 pages": {
+			groups: func(w http.ResponseWriter) {
+				fmt.Fprint(w, `{"pagination":{"total_pages":1e18},"results":[]}`)
+			},
+			want: "more than the 1000 provision reads",
+		},
+		"an error body with escape codes": {
+			groups: func(w http.ResponseWriter) {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"detail":"\u001b[2K\u001b[1Afine"}`)
+			},
+			want: `\u001b[2K`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch r.URL.Path {
+				case "/api/v3/core/users/me/":
+					fmt.Fprint(w, `{"user":{"username":"admin","is_superuser":true}}`)
+				case "/api/v3/core/groups/":
+					tc.groups(w)
+				default:
+					fmt.Fprint(w, `{"pagination":{"total_pages":1},"results":[]}`)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			c := &cli{t: t, env: map[string]string{"AUTHENTIK_URL": srv.URL, "AUTHENTIK_TOKEN": "tok"}}
+			path := writeManifest(t, "version: 1\ngroups:\n  - name: g\n")
+			r := c.run("plan", "-f", path, "--detailed-exitcode")
+			assert.Equal(t, exitError, r.code, r.err)
+			assert.Contains(t, r.err, tc.want)
+			assert.NotContains(t, r.err, "\x1b")
+			assert.NotContains(t, r.err, "panic")
+		})
+	}
+}
+
+// Finding 10: plain http to a host other than this machine is warned about.
+func TestPlainHTTPToARemoteHostWarns(t *testing.T) {
+	c := &cli{t: t, env: map[string]string{"AUTHENTIK_URL": "http://auth.invalid:1", "AUTHENTIK_TOKEN": "tok"}}
+	path := writeManifest(t, "version: 1\ngroups:\n  - name: g\n")
+	r := c.run("plan", "-f", path)
+	assert.Contains(t, r.err, "Warning: AUTHENTIK_URL is plain http to a host other than this machine")
+	local := newCLI(t) // the emulator, on 127.0.0.1
+	r = local.run("plan", "-f", path)
+	assert.NotContains(t, r.err, "plain http")
 }
