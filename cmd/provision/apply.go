@@ -284,6 +284,9 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		// stdout is the JSON report, which counts retries per change.
 		o.reportRetries(o.io.ErrOut, authentik.RetryStats{}, authentik.RetryStats{}, exec.Notes())
 	}
+	if len(res.Failed) > 0 || len(res.Skipped) > 0 || ctx.Err() != nil {
+		rec.settle(ctx, st, res.Done, o.io.ErrOut)
+	}
 	if ctx.Err() != nil {
 		res = notStarted(res)
 		fmt.Fprintf(o.io.ErrOut, "\nInterrupted: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))

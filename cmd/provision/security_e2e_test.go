@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/emulator"
 )
 
 // Issue 25's attacks against the real CLI and the emulator, one test per
@@ -111,4 +116,54 @@ func TestPlainHTTPToARemoteHostWarns(t *testing.T) {
 	local := newCLI(t) // the emulator, on 127.0.0.1
 	r = local.run("plan", "-f", path)
 	assert.NotContains(t, r.err, "plain http")
+}
+
+// Finding 7: a create that fails (authentik's 400, as when someone made
+// the object by hand meanwhile) is not left marked "created" in the
+// stack's record, so removing the entry later does not delete the
+// hand-made object.
+func TestFailedCreateIsNotOwned(t *testing.T) {
+	c := newCLI(t)
+	path := writeManifest(t, "version: 1\nstack: s\ngroups:\n  - name: keep\n  - name: handmade\n")
+	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 400, Nth: 2, Times: 1})
+	r := c.run("apply", "-f", path, "--auto-approve", "--parallelism", "1")
+	require.Equal(t, exitError, r.code, r.out+r.err)
+	c.emu.ClearFaults()
+
+	created := func() map[string]bool {
+		list, _, err := c.api().ManagedApi.ManagedBlueprintsList(context.Background()).Name("provision-stack-s").Execute()
+		require.NoError(t, err)
+		require.Len(t, list.Results, 1)
+		raw, _ := json.Marshal(list.Results[0].Context["objects"])
+		var objs []struct {
+			Key     string
+			Created bool
+		}
+		require.NoError(t, json.Unmarshal(raw, &objs))
+		out := map[string]bool{}
+		for _, o := range objs {
+			out[o.Key] = o.Created
+		}
+		return out
+	}
+	failed := "keep"
+	if created()["keep"] {
+		failed = "handmade"
+	}
+	assert.NotContains(t, created(), failed, "the failed create is not in the record")
+
+	// Someone makes it by hand; the next apply adopts it (not "created"),
+	// and removing it from the manifest releases it, never deletes it.
+	_, _, err := c.api().CoreApi.CoreGroupsCreate(context.Background()).GroupRequest(*api.NewGroupRequest(failed)).Execute()
+	require.NoError(t, err)
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.False(t, created()[failed], "adopted, not created")
+	other := map[string]string{"keep": "handmade", "handmade": "keep"}[failed]
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\nstack: s\ngroups:\n  - name: "+other+"\n"), 0o644))
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	list, _, err := c.api().CoreApi.CoreGroupsList(context.Background()).Name(failed).Execute()
+	require.NoError(t, err)
+	assert.Len(t, list.Results, 1, "the hand-made group is still there")
 }

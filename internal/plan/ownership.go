@@ -582,6 +582,16 @@ func WriteAhead(p *Plan) []Owned {
 	return sortedOwned(mapValues(set))
 }
 
+// Settled is the record after a walk that did not finish (a change failed,
+// or the walk was interrupted): the write-ahead record of the changes that
+// were done only. A create that failed, say because someone made the
+// object by hand meanwhile (authentik's 400 "already exists"), or that
+// never ran, is not left marked "created": otherwise the stack would own
+// the hand-made object, and removing its entry later would delete it.
+func Settled(p *Plan, done []Change) []Owned {
+	return WriteAhead(&Plan{Changes: done, Ownership: p.Ownership})
+}
+
 // RecordAfter is the record once a walk succeeded: every object the
 // manifest declares that exists, keeping whether the stack created it.
 func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
