@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -166,4 +167,39 @@ func TestFailedCreateIsNotOwned(t *testing.T) {
 	list, _, err := c.api().CoreApi.CoreGroupsList(context.Background()).Name(failed).Execute()
 	require.NoError(t, err)
 	assert.Len(t, list.Results, 1, "the hand-made group is still there")
+}
+
+// Finding 6: plan --out and export -o refuse a symbolic link the pull
+// request committed (its target keeps its content and mode), and write
+// their files with mode 0600.
+func TestOutAndExportRefuseSymlinks(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	require.NoError(t, os.WriteFile(victim, []byte("keep\n"), 0o600))
+	link := filepath.Join(dir, "plan.json")
+	require.NoError(t, os.Symlink(victim, link))
+	r := c.run("plan", "-f", seedManifest, "--out", link)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "is a symbolic link, which provision does not follow")
+	r = c.run("export", "--all", "-o", link)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "is a symbolic link, which provision does not follow")
+	b, err := os.ReadFile(victim)
+	require.NoError(t, err)
+	assert.Equal(t, "keep\n", string(b))
+	info, err := os.Stat(victim)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	for _, args := range [][]string{
+		{"plan", "-f", seedManifest, "--out", filepath.Join(dir, "saved.json")},
+		{"export", "--all", "-o", filepath.Join(dir, "export.yaml")},
+	} {
+		r := c.run(args...)
+		require.Equal(t, exitOK, r.code, r.err)
+		info, err := os.Stat(args[len(args)-1])
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), args)
+	}
 }

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +105,35 @@ func TestNoSuggestionLeaksASensitiveValue(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "did you mean", err.Error())
 	assert.Contains(t, err.Error(), "not declared in the manifest")
+}
+
+// Finding 12 of issue 25: a second YAML document is refused, not ignored.
+func TestSecondDocumentIsRefused(t *testing.T) {
+	_, ds := Parse("x.yaml", []byte("version: 1\ngroups: [{name: a}]\n---\ngroups: [{name: admins, is_superuser: true}]\n"), env(nil))
+	require.Len(t, ds, 1)
+	assert.Contains(t, ds[0].Error(), "x.yaml:")
+	assert.Contains(t, ds[0].Error(), "a second YAML document (after ---)")
+	for _, ok := range []string{"---\nversion: 1\n", "version: 1\n...\n", "version: 1\n"} {
+		_, ds := Parse("x.yaml", []byte(ok), env(nil))
+		assert.Empty(t, ds, "%q", ok)
+	}
+}
+
+// Finding 12: a directory's file that is a symbolic link out of it is
+// refused; one inside it is read.
+func TestManifestDirectoryStaysInside(t *testing.T) {
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte("version: 1\ngroups: [{name: outside}]\n"), 0o644))
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("version: 1\ngroups: [{name: a}]\n"), 0o644))
+	require.NoError(t, os.Symlink("a.yaml", filepath.Join(dir, "b.yaml")))
+	m, err := Load(dir, env(nil))
+	require.NoError(t, err)
+	assert.Len(t, m.Groups, 2, "a link inside the directory is read")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "b.yaml")))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "secret.yaml"), filepath.Join(dir, "b.yaml")))
+	_, err = Load(dir, env(nil))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is a symbolic link that leads out of the directory")
 }

@@ -174,7 +174,7 @@ func (f *File) Write(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o644); err != nil {
+	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	return nil
