@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
 
 	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/pyregex"
 )
 
 // Issue 25's attacks against the real CLI and the emulator, one test per
@@ -202,4 +204,32 @@ func TestOutAndExportRefuseSymlinks(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), args)
 	}
+}
+
+// Finding 11: a redirect URI regex with catastrophic backtracking (55 s at
+// 28 characters before) stops at pyregex.MatchTimeout, and validate reports
+// it at its line.
+func TestHostileRegexIsTimeBounded(t *testing.T) {
+	defer func(d time.Duration) { pyregex.MatchTimeout = d }(pyregex.MatchTimeout)
+	pyregex.MatchTimeout = 50 * time.Millisecond
+	c := newCLI(t)
+	path := writeManifest(t, `version: 1
+providers:
+  - name: chat
+    type: oauth2
+    redirect_uris:
+      - url: 'https://(a+)+\.example/oauth/openid/callback'
+        matching_mode: regex
+applications:
+  - name: chat
+    slug: chat
+    provider: chat
+    outputs:
+      librechat: {url: "https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+`)
+	r := c.run("validate", "-f", path)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "m.yaml:6:")
+	assert.Contains(t, r.err, `redirect URI regex "https://(a+)+\\.example/oauth/openid/callback": matching`)
+	assert.Contains(t, r.err, "catastrophic backtracking")
 }

@@ -13,8 +13,11 @@
 package pyregex
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/dlclark/regexp2"
 )
@@ -24,7 +27,17 @@ var (
 	namedRef   = regexp.MustCompile(`\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)`)
 )
 
-// Compile returns the compiled pattern, or re's refusal as an error.
+// MatchTimeout bounds one match: a backtracking engine takes exponential
+// time on a pattern such as (a+)+$ (catastrophic backtracking), and a
+// manifest's redirect URI regex is matched offline, by validate. Tests
+// shorten it.
+var MatchTimeout = time.Second
+
+// ErrTimeout is wrapped by a match that ran past MatchTimeout.
+var ErrTimeout = errors.New("regex match timed out")
+
+// Compile returns the compiled pattern, or re's refusal as an error. Its
+// matches stop after MatchTimeout.
 func Compile(pattern string) (*regexp2.Regexp, error) {
 	p := namedGroup.ReplaceAllString(pattern, "(?<")
 	p = namedRef.ReplaceAllString(p, `\k<$1>`)
@@ -32,16 +45,22 @@ func Compile(pattern string) (*regexp2.Regexp, error) {
 	if err != nil {
 		return nil, &Error{Pattern: pattern, msg: strings.TrimPrefix(err.Error(), "error parsing regexp: ")}
 	}
+	re.MatchTimeout = MatchTimeout
 	return re, nil
 }
 
-// FullMatch reports whether the whole of s matches (re.fullmatch).
+// FullMatch reports whether the whole of s matches (re.fullmatch). A match
+// past MatchTimeout is an error wrapping ErrTimeout.
 func FullMatch(pattern, s string) (bool, error) {
 	re, err := Compile(`^(?:` + pattern + `)$`)
 	if err != nil {
 		return false, err
 	}
-	return re.MatchString(s)
+	ok, err := re.MatchString(s)
+	if err != nil {
+		return false, fmt.Errorf("matching %q took over %s (catastrophic backtracking, as with nested quantifiers like (a+)+); simplify the pattern: %w", s, MatchTimeout, ErrTimeout)
+	}
+	return ok, nil
 }
 
 // Error is a pattern re would not compile.
