@@ -116,6 +116,9 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 		return err
 	}
+	if err := previewOutputs(st, o.io, o.OutputDir, c.BaseURL()); err != nil {
+		return err
+	}
 	if saved != nil {
 		if err := checkSavedPlan(o.io, saved, st, o.Path); err != nil {
 			return err

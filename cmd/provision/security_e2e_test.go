@@ -233,3 +233,67 @@ applications:
 	assert.Contains(t, r.err, `redirect URI regex "https://(a+)+\\.example/oauth/openid/callback": matching`)
 	assert.Contains(t, r.err, "catastrophic backtracking")
 }
+
+// Finding 3: client settings are part of the plan. A public_url pointing
+// at an attacker (an issuer that would send LibreChat's client secret
+// there) plans as an OPENID_ISSUER change in every format, counts for
+// --detailed-exitcode, and makes a saved plan stale when it changes after
+// review; an output with file "-" prints its secrets masked in apply.
+func TestClientSettingsArePartOfThePlan(t *testing.T) {
+	c := newCLI(t)
+	m := copyManifest(t, seedManifest)
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	r := c.run("plan", "-f", m, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "applied: no changes, outputs included: %s", r.out)
+
+	body, err := os.ReadFile(m)
+	require.NoError(t, err)
+	hostile := strings.Replace(string(body), "version: 1\n", "version: 1\nauthentik: {public_url: https://auth.attacker.example}\n", 1)
+	require.NoError(t, os.WriteFile(m, []byte(hostile), 0o644))
+	r = c.run("plan", "-f", m, "--detailed-exitcode")
+	assert.Equal(t, exitChanges, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "librechat.env")
+	assert.Contains(t, r.out, `~ OPENID_ISSUER = "http://127.0.0.1`)
+	assert.Contains(t, r.out, `-> "https://auth.attacker.example/application/o/librechat/.well-known/openid-configuration"`)
+	r = c.run("plan", "-f", m, "-o", "markdown")
+	assert.Contains(t, r.out, "https://auth.attacker.example/application/o/librechat/")
+	r = c.run("plan", "-f", m, "-o", "json")
+	var jp struct {
+		Outputs []struct {
+			Destination string
+			Settings    []struct{ Key, Action, Before, After string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &jp))
+	require.Len(t, jp.Outputs, 1)
+	assert.Contains(t, jp.Outputs[0].Destination, "librechat.env")
+	var keys []string
+	for _, s := range jp.Outputs[0].Settings {
+		keys = append(keys, s.Key)
+	}
+	assert.Contains(t, keys, "OPENID_ISSUER")
+
+	// Reviewed with one public URL, applied with another: stale.
+	variable := strings.Replace(string(body), "version: 1\n", "version: 1\nauthentik: {public_url: \"${AUTH_PUBLIC_URL}\"}\n", 1)
+	variable = strings.Replace(variable, "variables:", "variables:\n  AUTH_PUBLIC_URL: {}", 1)
+	require.NoError(t, os.WriteFile(m, []byte(variable), 0o644))
+	c.env["AUTH_PUBLIC_URL"] = "https://auth.example.com"
+	saved := filepath.Join(t.TempDir(), "plan.json")
+	require.Equal(t, exitOK, c.run("plan", "-f", m, "--out", saved).code)
+	c.env["AUTH_PUBLIC_URL"] = "https://auth.attacker.example"
+	r = c.run("apply", saved)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "the plan is stale: computed now, the client settings it writes differ")
+
+	// file "-": apply prints the settings, the client secret masked.
+	printed := strings.Replace(string(body), "file: librechat.env", "file: \"-\"", 1)
+	require.NoError(t, os.WriteFile(m, []byte(printed), 0o644))
+	prov, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(context.Background(), c.emu.ProviderPK("LibreChat")).Execute()
+	require.NoError(t, err)
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "OPENID_CLIENT_SECRET=(sensitive)")
+	assert.NotContains(t, r.out, *prov.ClientSecret)
+	r = c.run("env", "-f", m, "--app", "librechat")
+	assert.Contains(t, r.out, "OPENID_CLIENT_SECRET="+*prov.ClientSecret, "env's job is to print it")
+}

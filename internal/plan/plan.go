@@ -49,6 +49,10 @@ type Plan struct {
 	// Ownership is what the stack's ownership record becomes (adoptions,
 	// entries released); nil when the manifest names no stack.
 	Ownership *Ownership
+	// Outputs are the client-settings files (and standard output) the
+	// apply would write, with what changes in each (outputs.go); nil until
+	// the caller previews them. Only differing files are listed.
+	Outputs []OutputChange
 }
 
 // Change is one create, update or delete of one object.
@@ -99,7 +103,10 @@ type FieldChange struct {
 }
 
 // HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 || p.Ownership.Changes() }
+// Output files count (OutputsChange); standard output does not.
+func (p *Plan) HasChanges() bool {
+	return len(p.Changes) > 0 || p.Ownership.Changes() || p.OutputsChange()
+}
 
 // Summary counts the changes by action.
 func (p *Plan) Summary() (add, change, destroy int) {

@@ -41,6 +41,44 @@ type File struct {
 	Changes []Change `json:"changes"`
 	// Live is a fingerprint of every live object the plan read.
 	Live []plan.ObjectPrint `json:"live_objects"`
+	// Outputs are the client settings the plan writes (plan.OutputChange),
+	// secrets left out: apply refuses the plan when they differ now (a
+	// changed public_url, output or existing file).
+	Outputs []Output `json:"outputs,omitempty"`
+}
+
+// Output is one client-settings destination of the saved plan.
+type Output struct {
+	Destination string    `json:"destination"`
+	Format      string    `json:"format"`
+	Outputs     []string  `json:"outputs"`
+	Action      string    `json:"action"`
+	Settings    []Setting `json:"settings"`
+}
+
+// Setting is one key of an Output; a sensitive one has no values.
+type Setting struct {
+	Key       string `json:"key"`
+	Action    string `json:"action"`
+	Before    string `json:"before,omitempty"`
+	After     string `json:"after,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+// outputs is the saved form of p's outputs, masked.
+func outputs(p *plan.Plan, mask func(string) string) []Output {
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	var out []Output
+	for _, o := range p.Outputs {
+		so := Output{Destination: o.Destination, Format: o.Format, Outputs: o.Outputs, Action: string(o.Action), Settings: []Setting{}}
+		for _, s := range o.Settings {
+			so.Settings = append(so.Settings, Setting{Key: s.Key, Action: string(s.Action), Before: mask(s.Before), After: mask(s.After), Sensitive: s.Sensitive})
+		}
+		out = append(out, so)
+	}
+	return out
 }
 
 // Manifest names the manifest and its digest (plan's -f, manifest.Digest).
@@ -104,6 +142,7 @@ func New(in Inputs, file, createdBy string) *File {
 		Manifest:      Manifest{Path: filepath.ToSlash(in.ManifestPath), Digest: in.ManifestDigest},
 		Changes:       changes(in.Plan, in.Live, in.Mask),
 		Live:          plan.Fingerprints(in.Live),
+		Outputs:       outputs(in.Plan, in.Mask),
 	}
 	f.Summary.Add, f.Summary.Change, f.Summary.Destroy = in.Plan.Summary()
 	return f
@@ -240,6 +279,9 @@ func (f *File) Check(now Inputs) error {
 	if d := firstDifference(f.Changes, got); d != "" {
 		return &StaleError{Reason: "computed now, the plan differs (" + d + ")"}
 	}
+	if nowOut := outputs(now.Plan, now.Mask); !reflect.DeepEqual(f.Outputs, nowOut) {
+		return &StaleError{Reason: "computed now, the client settings it writes differ (" + outputDifference(f.Outputs, nowOut) + ")"}
+	}
 	return nil
 }
 
@@ -281,4 +323,26 @@ func firstDifference(saved, now []Change) string {
 		}
 	}
 	return ""
+}
+
+// outputDifference names the first destination whose settings differ.
+func outputDifference(saved, now []Output) string {
+	byDest := map[string]Output{}
+	for _, o := range now {
+		byDest[o.Destination] = o
+	}
+	for _, a := range saved {
+		b, ok := byDest[a.Destination]
+		if !ok {
+			return a.Destination + " no longer needs writing"
+		}
+		if !reflect.DeepEqual(a, b) {
+			return a.Destination + " gets other settings now"
+		}
+		delete(byDest, a.Destination)
+	}
+	for d := range byDest {
+		return "it now also writes " + d
+	}
+	return "they differ"
 }

@@ -18,6 +18,9 @@ type jsonPlan struct {
 	Summary      jsonSummary  `json:"summary"`
 	// Ownership is present when the manifest names a stack (ownership.go).
 	Ownership *jsonOwnership `json:"ownership,omitempty"`
+	// Outputs are the client-settings destinations apply would write
+	// (plan.OutputChange); absent when none.
+	Outputs []jsonOutput `json:"outputs,omitempty"`
 }
 
 type jsonChange struct {
@@ -75,6 +78,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
 	out.Ownership = ownershipJSON(p.Ownership)
+	out.Outputs = outputsJSON(p)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
