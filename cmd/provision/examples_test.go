@@ -16,8 +16,8 @@ import (
 func TestGitHubActionsExamples(t *testing.T) {
 	dir := "../../examples/github-actions"
 	want := map[string][]string{
-		"plan.yml":       {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.AUTHENTIK_PLAN_TOKEN", "cmd/provision@${PROVISION_VERSION}"},
-		"apply.yml":      {"provision plan -f", "provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]", "ref: ${{ github.sha }}", "cmd/provision@${PROVISION_VERSION}"},
+		"plan.yml":       {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},
+		"apply.yml":      {"provision plan -f", "provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]", "ref: ${{ github.sha }}", "cmd/provision@${TOOL_VERSION}"},
 		"acceptance.yml": {"go test -tags acceptance", "AUTHENTIK_BOOTSTRAP_TOKEN", "lifecycle/container/compose.yml", `AUTHENTIK_VERSION: "2026.2.`},
 	}
 	for name, needles := range want {
