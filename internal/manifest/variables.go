@@ -26,7 +26,8 @@ type Variable struct {
 	// Description documents the variable (shown in errors about it).
 	Description string `yaml:"description"`
 	// Sensitive values are shown as (sensitive) in every plan and masked in
-	// every output, and are refused in fields authentik shows to end users.
+	// every output, and are refused in server code and public fields
+	// (fieldrules.go).
 	Sensitive bool `yaml:"sensitive"`
 	// Default is used when the variable is not set. Not allowed with
 	// Sensitive: a secret's value does not belong in the manifest.
