@@ -58,10 +58,16 @@ func FullMatch(pattern, s string) (bool, error) {
 	}
 	ok, err := re.MatchString(s)
 	if err != nil {
-		return false, fmt.Errorf("matching %q took over %s (catastrophic backtracking, as with nested quantifiers like (a+)+); simplify the pattern: %w", s, MatchTimeout, ErrTimeout)
+		return false, timeoutError(fmt.Sprintf("matching %q took over %s (catastrophic backtracking, as with nested quantifiers like (a+)+); simplify the pattern", s, MatchTimeout))
 	}
 	return ok, nil
 }
+
+// timeoutError is a match past MatchTimeout, in one sentence.
+type timeoutError string
+
+func (e timeoutError) Error() string        { return string(e) }
+func (e timeoutError) Is(target error) bool { return target == ErrTimeout }
 
 // Error is a pattern re would not compile.
 type Error struct {
