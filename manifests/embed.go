@@ -15,9 +15,15 @@ var ExampleEnv = map[string]string{
 	"AUTH_PUBLIC_URL": "https://auth.example.com",
 	"OPENWEBUI_URL":   "https://webui.example.com",
 	"GRAFANA_URL":     "https://grafana.example.com",
+	// corp-login.yaml
+	"PORTAL_URL": "https://portal.example.com",
 }
 
-// LibreChat is manifests/librechat.yaml.
+// Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough
+// "provision demo" runs unless given another manifest.
 //
 //go:embed librechat.yaml
-var LibreChat []byte
+var Demo []byte
+
+// DemoName is Demo's file name.
+const DemoName = "librechat.yaml"

@@ -44,7 +44,7 @@ func newApplyCmd(streams IOStreams) *cobra.Command {
 references exist (a group and a provider before the application and access
 that use them), --parallelism at a time; deletes in reverse. It then re-reads
 authentik to prove the plan is empty, and writes each application's outputs
-(such as LibreChat's .env). Running it again changes nothing.
+(such as a .env file). Running it again changes nothing.
 
 Given a plan saved by plan --out, apply performs exactly that plan without
 asking: it re-reads the manifest (whose files must be unchanged) and
@@ -71,9 +71,9 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	o.conn.register(cmd)
 	cmd.Flags().BoolVar(&o.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan and stop (same as plan)")
-	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see README, Performance)")
+	cmd.Flags().IntVar(&o.Parallelism, "parallelism", plan.DefaultParallelism, "maximum concurrent changes (a default authentik serves 8 requests at once; see docs/performance.md)")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json (a JSON report on stdout)")
+	formatFlag(cmd, &o.Output, "text", "output format: text or json (a JSON report on stdout)", streams)
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
@@ -133,6 +133,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		}
 		// (-o json: the report is the whole output, stderr stays empty.)
 		noStackNote(o.io, m)
+		openAppNotes(o.io, m, st.live)
 	}
 	if o.DryRun {
 		if o.report != nil {
@@ -154,9 +155,18 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	// st.live is now the freshest read: outputs need no other request.
 	if o.report == nil {
-		return writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
+		if err := writeOutputs(o.io, st.manifest, o.OutputDir, st.client.BaseURL(), st.live); err != nil {
+			return err
+		}
+		_, err := writeOutpostTokens(ctx, o.io, o.io.Out, st.manifest, o.OutputDir, st.client, st.live)
+		return err
 	}
 	written, err := writeOutputFiles(o.io, io.Discard, st.manifest, o.OutputDir, st.client.BaseURL(), st.live)
+	o.report.Outputs = append(o.report.Outputs, written...)
+	if err != nil {
+		return err
+	}
+	written, err = writeOutpostTokens(ctx, o.io, io.Discard, st.manifest, o.OutputDir, st.client, st.live)
 	o.report.Outputs = append(o.report.Outputs, written...)
 	if err != nil {
 		return err
@@ -294,6 +304,7 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 		res = notStarted(res)
 		fmt.Fprintf(o.io.ErrOut, "\nInterrupted: %d done, %d failed, %d not attempted.\n", len(res.Done), len(res.Failed), len(res.Skipped))
 		o.listUnfinished(res)
+		fmt.Fprintln(o.io.ErrOut, "Run apply again to finish: it adopts what was created and does the rest.")
 		if o.report != nil {
 			o.report.record(res, counts)
 			o.report.Status = "failed"
@@ -339,7 +350,11 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	if o.report != nil {
 		o.report.Status = "applied"
 	} else {
-		fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed. A fresh plan is empty.\n", add, change, destroy)
+		adopted := ""
+		if st.plan.Ownership != nil && len(st.plan.Ownership.Adopt) > 0 {
+			adopted = fmt.Sprintf(", %d adopted", len(st.plan.Ownership.Adopt))
+		}
+		fmt.Fprintf(o.io.Out, "\nApply complete: %d added, %d changed, %d destroyed%s. A fresh plan is empty.\n", add, change, destroy, adopted)
 	}
 	return after, nil
 }

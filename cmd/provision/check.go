@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/check"
 	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 )
@@ -30,26 +32,36 @@ type checkOptions struct {
 func newCheckCmd(streams IOStreams) *cobra.Command {
 	o := &checkOptions{io: streams}
 	cmd := &cobra.Command{
-		Use:   "check -f PATH --app SLUG [--output-name NAME] [--env FILE]",
+		Use:   "check -f PATH --app SLUG [--output NAME] [--env FILE]",
 		Short: "Verify an application's outputs end to end and print a checklist",
 		Long: `check automates the walkthrough's last step for each output of the
-application (or only --output-name NAME). For LibreChat it fetches the
-discovery document at OPENID_ISSUER and checks the issuer, https, that the
-authorization endpoint answers, the signing algorithm, the redirect URI, that
-the .env's client id and secret match authentik's and that the access groups
-are bound. The .env is --env FILE, else the output's file. For the other
-presets it fetches discovery at authentik's public URL (saying so when the API
-answers but the public URL does not) and checks the issuer, the redirect URI,
-that the output's file holds what authentik says, and the access groups.
+application (or only --output NAME). It fetches the discovery document
+at authentik's public URL (saying so when the API answers but the public URL
+does not) and checks the issuer, the redirect URI, that the output's file
+holds what authentik says, and the access groups. For a preset whose app
+reads authentik's endpoints from its own settings (` + strings.Join(appCheckPresets(), ", ") + `), check
+tests those settings instead: discovery at the issuer they name, https, that
+the authorization endpoint accepts the app's request with its own callback as
+redirect_uri, the signing algorithm, the redirect URI, that the client id and
+secret match authentik's, and the preset's own items. A provider with no
+redirect URIs gets no authorization request (authentik would save the first
+redirect_uri it is sent): that item fails unprobed. --env FILE replaces the
+file of an output written as a .env file.
 
 Then it probes the client app itself at the output's url (--client-url to
-probe another address), without credentials: for LibreChat, that /api/config
-shows the login button with the manifest's label, and that /oauth/openid
-sends the browser to authentik with this client's id, redirect URI, scope
-and PKCE; Open WebUI and Grafana likewise. Each failure names its likely
+probe another address), without credentials, for the presets with probes
+(` + strings.Join(check.ClientPresets(), ", ") + `): that the login page shows the button with the
+manifest's label, and that the login sends the browser to authentik with
+this client's id, redirect URI and scope. Each failure names its likely
 cause. An app that does not answer is a warning (--require-client: a
 failure); --wait 60s waits for it after a restart. -o json lists every item
 with its status.
+
+An application without outputs is checked by its provider: SAML (the
+metadata is served and names the issuer, the ACS URL, the signing
+certificate, the access groups) or LDAP (the base DN, an LDAP outpost serves
+it and has connected, the access groups); provision show lists what its
+client needs.
 Exit 1 on any failure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
@@ -57,8 +69,9 @@ Exit 1 on any failure.`,
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
-	cmd.Flags().StringVar(&o.EnvFile, "env", "", "LibreChat .env file to check (default: the manifest output's file)")
-	cmd.Flags().StringVar(&o.OutputName, "output-name", "", "check only this output of the application (its name under outputs:)")
+	cmd.Flags().StringVar(&o.EnvFile, "env", "", ".env file to check in place of the file of each output written as dotenv (default: the output's file)")
+	cmd.Flags().StringVar(&o.OutputName, "output", "", "check only this output of the application (its name under outputs:)")
+	oldSpelling(cmd, "output-name", "--output", &o.OutputName, streams)
 	outputDirFlag(cmd, &o.OutputDir)
 	o.client.register(cmd)
 	_ = cmd.MarkFlagRequired("app")
@@ -69,9 +82,12 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err := o.client.validate(); err != nil {
 		return err
 	}
-	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding))
+	st, err := loadAppIn(ctx, o.io, &o.conn, o.Path, o.OutputDir, o.App, o.reads)
 	if err != nil {
 		return err
+	}
+	if !hasOutputs(st.app) {
+		return o.runProvider(ctx, st)
 	}
 	a, c, live := st.app, st.client, st.live
 	public := outputs.PublicURL(st.manifest, c.BaseURL())
@@ -79,6 +95,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	o.oldFormatSpelling(all)
 	var rs []*outputs.Resolved
 	for _, r := range all {
 		if o.OutputName == "" || r.Name == o.OutputName {
@@ -88,6 +105,9 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("application %q has no output %q", a.Slug, o.OutputName)
 	}
+	if o.EnvFile != "" && !slices.ContainsFunc(rs, func(r *outputs.Resolved) bool { return r.Format.Name() == dotenvFormat }) {
+		return fmt.Errorf("--env replaces the file of an output written as a .env file (format: dotenv), and application %q has no such output to check", a.Slug)
+	}
 	var groups []string
 	if a.Access != nil {
 		groups = a.Access.Groups
@@ -96,28 +116,13 @@ func (o *checkOptions) run(ctx context.Context) error {
 	var sources []string
 	fileEnv := map[string]map[string]string{}
 	for _, r := range rs {
-		var its []check.Item
-		var source string
-		if r.Preset.Name() == "librechat" {
-			env, src, err := o.libreChatEnv(r, public, live)
-			if err != nil {
-				return err
-			}
-			source = src
-			if src != envFromAuthentik {
-				fileEnv[r.Name] = env
-			}
-			its = check.LibreChat(ctx, c, check.Input{Env: env, Slug: a.Slug, Groups: groups, Live: live})
-		} else {
-			in, src, err := o.outputInput(r, public, c.BaseURL(), live)
-			if err != nil {
-				return err
-			}
-			source = src
-			fileEnv[r.Name] = in.Actual
-			in.Groups = groups
-			its = check.Output(ctx, c, in)
+		in, source, err := o.outputInput(r, public, c.BaseURL(), live)
+		if err != nil {
+			return err
 		}
+		fileEnv[r.Name] = in.Actual
+		in.Groups = groups
+		its := check.Output(ctx, c, in)
 		if len(rs) > 1 {
 			for i := range its {
 				its[i].Name = r.Name + ": " + its[i].Name
@@ -150,10 +155,11 @@ func expected(r *outputs.Resolved, public string, live *plan.Live) ([]outputs.Va
 	return outputs.VarsFor(r, v, nil, nil)
 }
 
-// libreChatEnv returns LibreChat's settings from the .env file, or computed
-// from authentik when there is no file yet.
-func (o *checkOptions) libreChatEnv(r *outputs.Resolved, public string, live *plan.Live) (map[string]string, string, error) {
-	if o.EnvFile != "" {
+// settingsFile reads the settings an output's application runs with: --env
+// FILE for an output written as a .env file, else the output's file. It
+// returns nil, and no source, when there is no file yet.
+func (o *checkOptions) settingsFile(r *outputs.Resolved) (map[string]string, string, error) {
+	if o.EnvFile != "" && r.Format.Name() == dotenvFormat {
 		data, err := os.ReadFile(o.EnvFile)
 		if err != nil {
 			return nil, "", fmt.Errorf("read %s: %w", o.EnvFile, err)
@@ -164,19 +170,15 @@ func (o *checkOptions) libreChatEnv(r *outputs.Resolved, public string, live *pl
 		}
 		return vars, o.EnvFile, nil
 	}
-	if env, ok, err := readTarget(r); err != nil || ok {
-		return env, r.Target.Path(), err
-	}
-	vars, err := expected(r, public, live)
-	if err != nil {
+	env, ok, err := readTarget(r)
+	if err != nil || !ok {
 		return nil, "", err
 	}
-	env := map[string]string{}
-	for _, v := range vars {
-		env[v.Key] = v.Value
-	}
-	return env, envFromAuthentik, nil
+	return env, r.Target.Path(), nil
 }
+
+// dotenvFormat is the name of the .env format, the one --env reads.
+const dotenvFormat = "dotenv"
 
 // readTarget reads an output's file in its format; ok is false when the
 // output names no file or it does not exist yet.
@@ -198,28 +200,138 @@ func readTarget(r *outputs.Resolved) (map[string]string, bool, error) {
 	return env, true, nil
 }
 
-// outputInput gathers what check.Output compares for a preset's output.
+// outputInput gathers what check.Output compares for a preset's output,
+// and says where the settings come from.
 func (o *checkOptions) outputInput(r *outputs.Resolved, public, apiURL string, live *plan.Live) (check.OutputInput, string, error) {
+	in := check.OutputInput{Label: r.Preset.Label(), APIURL: apiURL, Slug: r.App.Slug, Live: live}
+	if app, ok := r.Preset.(outputs.AppChecker); ok {
+		return o.appInput(in, app, r, public, live)
+	}
 	vars, err := expected(r, public, live)
-	if err != nil {
-		return check.OutputInput{}, "", err
-	}
-	v, _ := outputs.LiveValues(public, r.App, live)
-	in := check.OutputInput{
-		Label: r.Preset.Label(), DiscoveryURL: v.DiscoveryURL(), Issuer: v.Issuer(), APIURL: apiURL,
-		RedirectURI: r.Preset.RedirectURI(r.Out), Expected: map[string]string{},
-		Slug: r.App.Slug, Live: live,
-	}
-	for _, x := range vars {
-		in.Expected[x.Key] = x.Value
-	}
-	env, ok, err := readTarget(r)
 	if err != nil {
 		return in, "", err
 	}
-	if !ok {
+	v, _ := outputs.LiveValues(public, r.App, live)
+	in.DiscoveryURL, in.Issuer, in.RedirectURI = v.DiscoveryURL(), v.Issuer(), r.Preset.RedirectURI(r.Out)
+	in.Expected = varsByKey(vars)
+	env, source, err := o.settingsFile(r)
+	if err != nil {
+		return in, "", err
+	}
+	if env == nil {
 		return in, "authentik (no file yet)", nil
 	}
 	in.Actual = env
-	return in, r.Target.Path(), nil
+	return in, source, nil
+}
+
+// appInput is outputInput for a preset that checks the settings its
+// application runs with: those of its file, else computed from authentik.
+func (o *checkOptions) appInput(in check.OutputInput, app outputs.AppChecker, r *outputs.Resolved, public string, live *plan.Live) (check.OutputInput, string, error) {
+	env, source, err := o.settingsFile(r)
+	if err != nil {
+		return in, "", err
+	}
+	in.Actual = env
+	if env == nil {
+		vars, err := expected(r, public, live)
+		if err != nil {
+			return in, "", err
+		}
+		env, source = varsByKey(vars), envFromAuthentik
+	}
+	// Without the application in authentik, check.Output reports that
+	// first and stops: the zero values are not compared.
+	v, _ := outputs.LiveValues(public, r.App, live)
+	c := app.AppCheck(env, v)
+	in.App = &c
+	return in, source, nil
+}
+
+func varsByKey(vars []outputs.Var) map[string]string {
+	m := make(map[string]string, len(vars))
+	for _, x := range vars {
+		m[x.Key] = x.Value
+	}
+	return m
+}
+
+// oldFormatSpelling takes --output text|json, check's format flag before
+// --output named an output, as the format when the application has no
+// output of that name, with a warning.
+func (o *checkOptions) oldFormatSpelling(all []*outputs.Resolved) {
+	if o.OutputName != "text" && o.OutputName != "json" {
+		return
+	}
+	for _, r := range all {
+		if r.Name == o.OutputName {
+			return
+		}
+	}
+	fmt.Fprintf(o.io.ErrOut, "Warning: --output %s as a format is the old spelling of -o/--format %s, and goes away in the next release (--output now names an output).\n", o.OutputName, o.OutputName)
+	o.client.Output, o.OutputName = o.OutputName, ""
+}
+
+// reads is what check needs of authentik: an application's outputs' reads,
+// or for one without outputs (SAML, LDAP: configured by hand from show)
+// its provider of that type, key pairs, outposts and access.
+func (o *checkOptions) reads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, error) {
+	if hasOutputs(a) {
+		return outputReads(plan.KindKeyPair, plan.KindGroup, plan.KindBinding)(m, a)
+	}
+	switch typ := manifestProviderType(m, a); typ {
+	case manifest.TypeSAML, manifest.TypeLDAP:
+		return plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindProvider, plan.KindKeyPair, plan.KindGroup, plan.KindBinding, plan.KindOutpost}, ProviderTypes: []string{typ}}, nil
+	}
+	return plan.Reads{}, fmt.Errorf("application %q (%s) declares no outputs, so check has no client settings to test; provision show -f %s --app %s lists what its client needs", a.Slug, a.Src.Pos, o.Path, a.Slug)
+}
+
+// manifestProviderType is the type of the provider the application names
+// in the manifest, "" when it names none the manifest declares.
+func manifestProviderType(m *manifest.Manifest, a *manifest.Application) string {
+	if a.Provider == nil {
+		return ""
+	}
+	for _, p := range m.Providers {
+		if p.Name == *a.Provider {
+			return p.Type
+		}
+	}
+	return ""
+}
+
+// runProvider checks a SAML or LDAP application, which has no outputs: its
+// client (a wiki, a directory consumer) is configured from provision show.
+func (o *checkOptions) runProvider(ctx context.Context, st *appState) error {
+	a, c := st.app, st.client
+	in := check.ProviderInput{Slug: a.Slug, Live: st.live, Show: "provision show -f " + o.Path + " --app " + a.Slug}
+	if a.Access != nil {
+		in.Groups = a.Access.Groups
+	}
+	var items []check.Item
+	for _, p := range st.manifest.Providers {
+		if a.Provider == nil || p.Name != *a.Provider {
+			continue
+		}
+		switch p.Type {
+		case manifest.TypeSAML:
+			if p.ACSURL != nil {
+				in.ACSURL = *p.ACSURL
+			}
+			items = check.SAML(ctx, c, in)
+		case manifest.TypeLDAP:
+			if p.BaseDN != nil {
+				in.BaseDN = *p.BaseDN
+			}
+			items = check.LDAP(ctx, c, in)
+		}
+	}
+	header := fmt.Sprintf("Checking %q against %s (its client is configured by hand: %s lists what it needs):", a.Slug, c.BaseURL(), in.Show)
+	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, nil, nil); err != nil {
+		return err
+	}
+	if check.Failed(items) {
+		return &silentError{errors.New("check failed")}
+	}
+	return nil
 }

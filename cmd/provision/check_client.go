@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/check"
-	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
@@ -30,7 +29,7 @@ func (f *clientCheckFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.URL, "client-url", "", "probe the client app at this URL instead of the output's url (e.g. from inside its network)")
 	cmd.Flags().DurationVar(&f.Wait, "wait", 0, "wait up to this long for the client app to answer (after a restart), e.g. 60s")
 	cmd.Flags().BoolVar(&f.Require, "require-client", false, "fail when the client app does not answer (default: a warning)")
-	cmd.Flags().StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&f.Output, "format", "o", "text", "output format: text or json")
 }
 
 func (f *clientCheckFlags) validate() error {
@@ -77,13 +76,8 @@ func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, 
 			case "image_url":
 				t.ImageURL = x.Value
 			}
-			if r.Preset.Name() == "librechat" && x.Key == "DOMAIN_SERVER" {
-				t.ServerDomain = x.Value
-			}
 		}
-		if r.Preset.Name() == "librechat" {
-			t.RedirectURI = librechat.RedirectURI(t.ServerDomain)
-		}
+		t.Settings = varsByKey(vars)
 		targets = append(targets, t)
 	}
 	if f.URL != "" {
@@ -106,11 +100,18 @@ func (f *clientCheckFlags) clientItems(ctx context.Context, targets []check.Clie
 // report writes both halves of the check, as text or JSON.
 func (f *clientCheckFlags) report(w io.Writer, color bool, slug, header string, authentikItems, clientItems []check.Item, targets []check.ClientTarget) error {
 	if f.Output == "json" {
-		return render.ChecklistJSON(w, slug, []render.ChecklistSide{{Side: "authentik", Items: authentikItems}, {Side: "client", Items: clientItems}})
+		sides := []render.ChecklistSide{{Side: "authentik", Items: authentikItems}}
+		if clientItems != nil || targets != nil {
+			sides = append(sides, render.ChecklistSide{Side: "client", Items: clientItems})
+		}
+		return render.ChecklistJSON(w, slug, sides)
 	}
 	fmt.Fprintln(w, header)
 	if err := render.Checklist(w, authentikItems, color); err != nil {
 		return err
+	}
+	if clientItems == nil && targets == nil {
+		return nil // no client side to probe (SAML, LDAP: configured by hand)
 	}
 	var where []string
 	for _, t := range targets {

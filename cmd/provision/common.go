@@ -103,7 +103,13 @@ type state struct {
 
 // computePlan reads live state and computes the plan.
 func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client) (*state, error) {
-	live, err := c.Snapshot(ctx, plan.ReadsFor(m))
+	reads := plan.ReadsFor(m)
+	if len(openApps(m)) > 0 {
+		// Whether a binding made in authentik restricts an application
+		// the manifest leaves open (openAppNotes): same wave of lists.
+		reads = reads.Add(plan.Reads{Kinds: []plan.Kind{plan.KindBinding}})
+	}
+	live, err := c.Snapshot(ctx, reads)
 	if err != nil {
 		return nil, err
 	}

@@ -218,6 +218,8 @@ func TestInterruptFinishesInFlightAndExits130(t *testing.T) {
 	require.Equal(t, exitInterrupted, code, run.stderr.String())
 	assert.Regexp(t, `Interrupted: \d+ done, 0 failed, \d+ not attempted\.`, run.stderr.String())
 	assert.Contains(t, run.stderr.String(), "not attempted: ")
+	// The summary says what to do next (issue 32, point 7).
+	assert.Contains(t, run.stderr.String(), "Run apply again to finish: it adopts what was created and does the rest.")
 	for _, rec := range emu.Requests() {
 		assert.NotEqual(t, 499, rec.Status, "%s %s was cut off, not finished", rec.Method, rec.Path)
 	}

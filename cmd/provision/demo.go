@@ -15,8 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/check/clientdouble"
 	"github.com/provision/provision/internal/emulator"
-	"github.com/provision/provision/internal/librechat"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/manifests"
 )
@@ -31,22 +32,23 @@ func newDemoCmd(streams IOStreams) *cobra.Command {
 	o := &demoOptions{io: streams}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the LibreChat walkthrough (or any manifest) against the built-in emulator",
-		Long: `demo starts the authentik emulator in-process and runs the whole LibreChat
-setup on it with the real commands: plan, apply, a second plan (no changes),
-the resulting .env (secrets masked) and the check. No authentik needed.
+		Short: "Run the walkthrough of " + manifests.DemoName + " (or any manifest) against the built-in emulator",
+		Long: `demo starts the authentik emulator in-process and runs the whole setup of
+manifests/` + manifests.DemoName + ` on it with the real commands: plan, apply, a second
+plan (no changes), the resulting .env (secrets masked) and the check. No
+authentik needed.
 
 With --manifest it runs any manifest the same way (a copy of it, so outputs
 are written beside the copy), then checks each application with outputs or
 shows what its client needs. The client half of each check probes a labelled
-stand-in (LibreChat, Open WebUI, Grafana), started from the settings file
+stand-in (` + strings.Join(clientdouble.Apps(), ", ") + `), started from the settings file
 apply wrote for it, not the real app. Variables the examples use get example
 values unless set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&o.Keep, "dir", "", "write the manifest and .env here instead of a temporary directory")
-	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "run this manifest file instead of the LibreChat walkthrough")
+	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "run this manifest file instead of the walkthrough of "+manifests.DemoName)
 	return cmd
 }
 
@@ -62,7 +64,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create demo directory: %w", err)
 	}
-	content, name := manifests.LibreChat, "librechat.yaml"
+	content, name := manifests.Demo, manifests.DemoName
 	if o.Manifest != "" {
 		b, err := os.ReadFile(o.Manifest)
 		if err != nil {
@@ -89,6 +91,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 	// in their environment.
 	env := map[string]string{"AUTHENTIK_URL": url, "AUTH_PUBLIC_URL": url, "AUTHENTIK_TOKEN": emu.Token()}
 	sub := o.io
+	sub.said = map[string]bool{} // each note once, not once per step
 	sub.In = strings.NewReader("")
 	sub.StdinTTY = false
 	sub.LookupEnv = func(k string) (string, bool) {
@@ -109,8 +112,24 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if o.Manifest != "" {
 		return o.runManifest(ctx, step, sub, url, manifestPath, emu)
 	}
-	lc, _ := sub.LookupEnv("LIBRECHAT_URL")
-	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) at %s; LibreChat at %s\nmanifest: %s\n", url, lc, manifestPath)
+	return o.runWalkthrough(ctx, step, sub, url, manifestPath, emu)
+}
+
+// runWalkthrough runs the built-in manifest: plan, apply, a second plan
+// that must be empty, the settings file of its application's output
+// (secrets masked), then the check, whose client half probes a stand-in
+// started from that file.
+func (o *demoOptions) runWalkthrough(ctx context.Context, step func(string, ...string) int, sub IOStreams, url, manifestPath string, emu *emulator.Emulator) error {
+	m, err := loadManifest(manifestPath, sub)
+	if err != nil {
+		return err
+	}
+	a, r := walkthroughOutput(m)
+	if r == nil {
+		return fmt.Errorf("demo: %s has no output written to a file whose app has a stand-in", manifestPath)
+	}
+	label := r.Preset.Label()
+	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) at %s; %s at %s\nmanifest: %s\n", url, label, r.Out.URL, manifestPath)
 	if code := step("1. What would change on a fresh authentik", "plan", "-f", manifestPath); code != exitOK {
 		return &silentError{errors.New("demo: plan failed")}
 	}
@@ -120,22 +139,54 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if code := step("3. Plan again: nothing left to do", "plan", "-f", manifestPath, "--detailed-exitcode"); code != exitOK {
 		return &silentError{errors.New("demo: the second plan is not empty")}
 	}
-	envPath := filepath.Join(dir, "librechat.env")
-	fmt.Fprintf(o.io.Out, "\n━━ 4. LibreChat's .env (%s, secrets masked here)\n\n", envPath)
-	if err := printMasked(o.io, envPath); err != nil {
-		return err
+	envPath := r.Target.Path()
+	fmt.Fprintf(o.io.Out, "\n━━ 4. %s's .env (%s, secrets masked here)\n\n", label, envPath)
+	p := providerOf(m, a)
+	if p == nil {
+		return fmt.Errorf("demo: application %q has no provider in %s", a.Slug, manifestPath)
 	}
-	dotenvFormat, _ := outputs.FormatOf("")
-	lcStandIn, _, err := startStandIn(ctx, "librechat", envPath, dotenvFormat)
+	secret, err := outputs.SecretKeys(r, p)
 	if err != nil {
 		return err
 	}
-	defer lcStandIn.stop()
-	fmt.Fprintf(o.io.Out, "\n%s", standInNote(lcStandIn))
-	if code := step("5. Check the result: authentik, then the LibreChat stand-in", "check", "-f", manifestPath, "--app", "librechat", "--client-url", lcStandIn.URL); code != exitOK {
+	if err := printMasked(o.io, envPath, secret); err != nil {
+		return err
+	}
+	s, _, err := startStandIn(ctx, r.Preset.Name(), envPath, r.Format)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	fmt.Fprintf(o.io.Out, "\n%s", standInNote(s))
+	if code := step(fmt.Sprintf("5. Check the result: authentik, then the %s stand-in", label), "check", "-f", manifestPath, "--app", a.Slug, "--client-url", s.URL); code != exitOK {
 		return &silentError{errors.New("demo: check failed")}
 	}
 	fmt.Fprintf(o.io.Out, "\nDone. %d requests served, %d of them writes.\n", len(emu.Requests()), emu.Writes())
+	return nil
+}
+
+// walkthroughOutput returns the first application of m whose output the
+// demo can stand in for, and that output.
+func walkthroughOutput(m *manifest.Manifest) (*manifest.Application, *outputs.Resolved) {
+	for i := range m.Applications {
+		a := &m.Applications[i]
+		if a.State.IsAbsent() || a.Provider == nil {
+			continue
+		}
+		if r := standInOutput(a); r != nil {
+			return a, r
+		}
+	}
+	return nil, nil
+}
+
+// providerOf returns the manifest provider of application a.
+func providerOf(m *manifest.Manifest, a *manifest.Application) *manifest.Provider {
+	for i := range m.Providers {
+		if a.Provider != nil && m.Providers[i].Name == *a.Provider {
+			return &m.Providers[i]
+		}
+	}
 	return nil
 }
 
@@ -184,9 +235,9 @@ func (o *demoOptions) runManifest(ctx context.Context, step func(string, ...stri
 	return nil
 }
 
-// printMasked shows a .env with the values LibreChat's catalog marks secret
-// cut to a short prefix.
-func printMasked(streams IOStreams, path string) error {
+// printMasked shows a .env with the values of the secret keys cut to a
+// short prefix.
+func printMasked(streams IOStreams, path string, secret map[string]bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -195,7 +246,7 @@ func printMasked(streams IOStreams, path string) error {
 	for sc.Scan() {
 		line := sc.Text()
 		key, value, ok := strings.Cut(line, "=")
-		if setting, known := librechat.Lookup(key); ok && known && setting.Secret && len(value) > 4 {
+		if ok && secret[key] && len(value) > 4 {
 			line = key + "=" + value[:4] + "…(sensitive, " + fmt.Sprint(len(value)) + " chars)"
 		}
 		fmt.Fprintln(streams.Out, "  "+line)

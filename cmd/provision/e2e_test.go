@@ -154,7 +154,7 @@ func TestDriftIsExactlyTheChangedField(t *testing.T) {
 	require.Equal(t, exitChanges, r.code, r.err)
 	assert.JSONEq(t, `{"format_version":"1.0","changes":[{"kind":"provider","key":"LibreChat","action":"update","id":"`+fmt.Sprint(pk)+`",
 		"source":"`+seedManifest+`:15:5","fields":[{"field":"sub_mode","before":"hashed_user_id","after":"user_email"}],
-		"warnings":["sub_mode changes from hashed_user_id to user_email: the subject (sub) of every user changes, so client applications that key accounts on it (LibreChat, Open WebUI, Grafana...) will see existing users as new users"]}],
+		"warnings":["sub_mode changes from hashed_user_id to user_email: the subject (sub) of every user changes, so client applications that key accounts on it will see existing users as new users"]}],
 		"summary":{"add":0,"change":1,"destroy":0}}`, r.out)
 
 	c.emu.ResetLog()

@@ -31,11 +31,11 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 		Long: `env reads authentik and prints the settings the application's client needs.
 It changes nothing in authentik.
 
-For an application with outputs (librechat, open-webui, grafana, oidc): each
+For an application with outputs (presets: ` + presetList() + `): each
 output's settings in its format (dotenv as KEY=VALUE lines, unquoted), or only
 the output named by --output. With --out it updates that file instead (one
 output), keeping every other line and the secrets provision generated before
-(LibreChat's OPENID_SESSION_SECRET).
+(such as a session secret).
 
 For any other application, what its provider's client needs: for SAML the
 IdP metadata URL, SSO URLs and issuer (SAML_*); for OAuth2 the issuer, client

@@ -21,7 +21,7 @@ import (
 func seedInDir(t *testing.T) (string, string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "librechat.yaml")
-	require.NoError(t, os.WriteFile(path, manifests.LibreChat, 0o644))
+	require.NoError(t, os.WriteFile(path, manifests.Demo, 0o644))
 	return path, filepath.Join(dir, "librechat.env")
 }
 
@@ -197,6 +197,7 @@ func TestCheck(t *testing.T) {
 	cases := map[string]struct {
 		breakIt func()
 		want    string
+		after   func(t *testing.T) // checks what check left behind
 	}{
 		"SecretRotatedInAuthentik": {
 			breakIt: func() {
@@ -214,6 +215,33 @@ func TestCheck(t *testing.T) {
 				require.NoError(t, err)
 			},
 			want: "✗ redirect URI allows LibreChat's callback",
+		},
+		// authentik answers 400 to an authorization request whose
+		// redirect_uri the provider does not allow (authorize.py).
+		"RedirectURIRemovedFailsAuthorize": {
+			breakIt: func() {
+				_, _, err := c.api().ProvidersApi.ProvidersOauth2PartialUpdate(context.Background(), c.emu.ProviderPK("LibreChat")).
+					PatchedOAuth2ProviderRequest(api.PatchedOAuth2ProviderRequest{RedirectUris: []api.RedirectURIRequest{{MatchingMode: "strict", Url: "https://elsewhere/cb"}}}).Execute()
+				require.NoError(t, err)
+			},
+			want: "✗ authorization endpoint answers",
+		},
+		// No redirect URIs: authentik would save the first redirect_uri it
+		// is sent, so check sends no authorization request at all.
+		"NoRedirectURIsNotProbed": {
+			breakIt: func() {
+				_, _, err := c.api().ProvidersApi.ProvidersOauth2PartialUpdate(context.Background(), c.emu.ProviderPK("LibreChat")).
+					PatchedOAuth2ProviderRequest(api.PatchedOAuth2ProviderRequest{RedirectUris: []api.RedirectURIRequest{}}).Execute()
+				require.NoError(t, err)
+				c.emu.ResetLog()
+			},
+			want: "✗ authorization endpoint answers",
+			after: func(t *testing.T) {
+				p, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(context.Background(), c.emu.ProviderPK("LibreChat")).Execute()
+				require.NoError(t, err)
+				assert.Empty(t, p.RedirectUris, "check must not change the provider")
+				assert.Zero(t, c.emu.Count("", "/application/o/authorize/"), "no authorization request")
+			},
 		},
 		"SigningKeyRemoved": {
 			breakIt: func() {
@@ -233,6 +261,9 @@ func TestCheck(t *testing.T) {
 			assert.Contains(t, r.out, tc.want)
 			if strings.HasPrefix(tc.want, "✗") {
 				assert.Equal(t, exitError, r.code)
+			}
+			if tc.after != nil {
+				tc.after(t)
 			}
 			require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code, "apply repairs it")
 		})

@@ -79,3 +79,25 @@ func TestUndeclaredReferencesAreCheckedAgainstAuthentik(t *testing.T) {
 	r := c.run("validate", "-f", path)
 	assert.Contains(t, r.err, `application "a" allows group "Engineering", which is not declared in the manifest; declare it under groups (if it already exists in authentik, declaring it adopts it, its members untouched)`)
 }
+
+// A scope mapping named like one of a fresh install's LDAP-source mappings
+// is refused at plan time, naming that mapping and its type: names are
+// unique across every mapping type, and authentik would answer the create
+// with a 400. Nothing is written.
+func TestScopeMappingNamedLikeAnLDAPSourceMappingIsRefusedAtPlan(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\nscope_mappings:\n  - name: 'authentik default LDAP Mapping: Name'\n    scope_name: ldapname\n    expression: return {}\n"), 0o644))
+	for _, cmd := range []string{"plan", "apply"} {
+		c.emu.ResetLog()
+		args := []string{cmd, "-f", path}
+		if cmd == "apply" {
+			args = append(args, "--auto-approve")
+		}
+		r := c.run(args...)
+		assert.Equal(t, exitError, r.code, cmd)
+		assert.Contains(t, r.err, path+`:3:5: scope mapping "authentik default LDAP Mapping: Name": authentik already has a LDAP Source Property Mapping named "authentik default LDAP Mapping: Name", managed by authentik as goauthentik.io/sources/ldap/default-name, and property mapping names are unique across every mapping type; rename the entry`, cmd)
+		assert.Equal(t, 0, c.emu.Writes(), cmd)
+		assert.Equal(t, 1, c.emu.Count("GET", "/api/v3/propertymappings/all/"), "one read of every mapping's name")
+	}
+}

@@ -13,31 +13,43 @@ type exportOptions struct {
 	io     IOStreams
 	conn   connFlags
 	Apps   []string
+	Flows  []string
 	All    bool
-	Output string
+	Output string // --out FILE
+	Format string // -o/--format
 }
 
 func newExportCmd(streams IOStreams) *cobra.Command {
 	o := &exportOptions{io: streams}
 	cmd := &cobra.Command{
-		Use:   "export (--app SLUG ... | --all) [--out FILE]",
+		Use:   "export (--app SLUG ... | --flow SLUG ... | --all) [--out FILE]",
 		Short: "Write a manifest of what exists in authentik",
 		Long: `export reads authentik and writes a manifest (YAML) of live objects: with
 --app, each application with its provider, access groups, outpost attachments
-and custom scope mappings; with --all, every application, provider, custom
-scope mapping and outpost. It uses the manifest's conventions: names and
+and custom scope mappings; with --flow, each flow with its stage bindings and
+the stages and prompts they use (authentik's own are named, not exported);
+with --all, every application, provider, custom scope mapping and outpost,
+and every flow, stage and prompt authentik's blueprints did not create. It uses the manifest's conventions: names and
 slugs, no pks, defaults left out. Secrets are left out, with a comment on how
 to supply them; their absence is not a change. What a manifest cannot express
 (other provider types, policy and user bindings, ...) is listed on stderr.
 "provision plan" of the result shows no changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch o.Output {
-			case "json", "yaml", "text", "markdown":
-				return &usageError{fmt.Errorf("export writes YAML only, and -o names the file to write: -o %s.yaml", o.Output)}
+			switch o.Format {
+			case "yaml":
+			case "json", "text", "markdown":
+				return &usageError{fmt.Errorf("unknown output format %q: export writes a manifest, in YAML (-o yaml, the default)", o.Format)}
+			default:
+				// -o FILE, the old spelling of --out FILE.
+				if o.Output != "" {
+					return &usageError{fmt.Errorf("unknown output format %q: use -o yaml, and --out for the file", o.Format)}
+				}
+				fmt.Fprintf(o.io.ErrOut, "Warning: -o %s as a file is the old spelling of --out %s, and goes away in the next release (-o now names a format).\n", o.Format, o.Format)
+				o.Output = o.Format
 			}
-			if o.All == (len(o.Apps) > 0) {
-				return &usageError{fmt.Errorf("give --app SLUG (repeatable) or --all")}
+			if o.All == (len(o.Apps)+len(o.Flows) > 0) {
+				return &usageError{fmt.Errorf("give --app SLUG or --flow SLUG (each repeatable), or --all")}
 			}
 			c, err := o.conn.client(o.io)
 			if err != nil {
@@ -47,7 +59,7 @@ to supply them; their absence is not a change. What a manifest cannot express
 			if err != nil {
 				return err
 			}
-			res, err := export.Export(live, export.Options{Apps: o.Apps, All: o.All, Source: c.BaseURL()})
+			res, err := export.Export(live, export.Options{Apps: o.Apps, Flows: o.Flows, All: o.All, Source: c.BaseURL()})
 			if err != nil {
 				return err
 			}
@@ -64,7 +76,9 @@ to supply them; their absence is not a change. What a manifest cannot express
 	}
 	o.conn.register(cmd)
 	cmd.Flags().StringArrayVar(&o.Apps, "app", nil, "application slug to export (repeatable)")
+	cmd.Flags().StringArrayVar(&o.Flows, "flow", nil, "flow slug to export, with its stage bindings, stages and prompts (repeatable)")
 	cmd.Flags().BoolVar(&o.All, "all", false, "export every application, provider, custom scope mapping and outpost")
-	cmd.Flags().StringVarP(&o.Output, "out", "o", "", "write to this file instead of stdout (-o is short for --out here: export has one format, YAML)")
+	cmd.Flags().StringVar(&o.Output, "out", "", "write to this file instead of stdout")
+	cmd.Flags().StringVarP(&o.Format, "format", "o", "yaml", "output format: yaml (the only one: a manifest)")
 	return cmd
 }

@@ -26,7 +26,7 @@ import (
 func exportRoundTrip(t *testing.T, c *cli, args ...string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "export.yaml")
-	r := c.run(append([]string{"export", "-o", out}, args...)...)
+	r := c.run(append([]string{"export", "--out", out}, args...)...)
 	require.Equal(t, exitOK, r.code, r.err)
 	body, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -145,7 +145,7 @@ func TestExportOfHandMadeDetailsRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 
 	out := filepath.Join(t.TempDir(), "export.yaml")
-	r := c.run("export", "-o", out, "--app", "bare-app", "--app", "proxied")
+	r := c.run("export", "--out", out, "--app", "bare-app", "--app", "proxied")
 	require.Equal(t, exitOK, r.code, r.err)
 	body, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -370,7 +370,7 @@ func TestExportUsageMistakes(t *testing.T) {
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	r := c.run("export", "--app", "librechat", "-o", "json")
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, "export writes YAML only, and -o names the file to write: -o json.yaml")
+	assert.Contains(t, r.err, `unknown output format "json": export writes a manifest, in YAML (-o yaml, the default)`)
 	_, err := os.Stat("json")
 	assert.True(t, os.IsNotExist(err), "no file named json")
 	r = c.run("export", "--app", "librechta")

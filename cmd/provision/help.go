@@ -42,7 +42,7 @@ var examples = map[string]string{
   # then, on the manifest's first line:
   # yaml-language-server: $schema=manifest.schema.json`,
 	"export": `  provision export --app librechat > librechat.yaml
-  provision export --all -o everything.yaml
+  provision export --all --out everything.yaml
   provision plan -f librechat.yaml --detailed-exitcode   # exits 0: nothing to change`,
 	"state": `  provision state list --stack team-a
   provision state release --stack team-a --kind application --key wiki   # then apply team-b, which adopts it
@@ -70,10 +70,11 @@ Exit codes:
 
 // outputFormats are the -o values each command takes, for completion.
 var outputFormats = map[string][]string{
-	"plan":  {"text", "json", "markdown"},
-	"apply": {"text", "json"},
-	"show":  {"text", "json"},
-	"check": {"text", "json"},
+	"plan":   {"text", "json", "markdown"},
+	"apply":  {"text", "json"},
+	"show":   {"text", "json"},
+	"check":  {"text", "json"},
+	"export": {"yaml"},
 }
 
 // decorateHelp adds what spans commands to the tree under root. It runs
@@ -98,8 +99,8 @@ func decorateHelp(root *cobra.Command, streams IOStreams) {
 		if cmd.Flags().Lookup("file") != nil && cmd.Args != nil && reflect.ValueOf(cmd.Args).Pointer() == noArgs {
 			cmd.Args = manifestNoArgs
 		}
-		if formats, ok := outputFormats[cmd.Name()]; ok && cmd.Flags().Lookup("output") != nil {
-			_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+		if formats, ok := outputFormats[cmd.Name()]; ok && cmd.Flags().Lookup("format") != nil {
+			_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 		}
 		if cmd.Flags().Lookup("app") != nil {
 			_ = cmd.RegisterFlagCompletionFunc("app", appSlugCompletion(streams))

@@ -81,6 +81,11 @@ func TestCompletion(t *testing.T) {
 		r = c.run("__complete", cmd, "-o", "")
 		assert.Equal(t, []string{"json", "text"}, lines(r.out), cmd)
 	}
+	r = c.run("__complete", "export", "--format", "")
+	assert.Equal(t, []string{"yaml"}, lines(r.out))
+	// state release --kind had no completion (issue 32, point 7).
+	r = c.run("__complete", "state", "release", "--kind", "")
+	assert.Equal(t, []string{"access", "application", "group", "outpost", "outpost attachment", "provider", "scope mapping"}, lines(r.out))
 
 	// --app: the slugs of the manifest given with -f, even with its
 	// variables unset (c.env has none of the example's).

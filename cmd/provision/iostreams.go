@@ -30,6 +30,22 @@ type IOStreams struct {
 	debug *bool
 	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
 	Redactor *redact.Redactor
+	// said, when set, remembers the notes already printed, so a run of
+	// several commands (the demo) says each once; nil says them every time.
+	said map[string]bool
+}
+
+// once reports whether the note keyed by what is still to be said, and
+// marks it said.
+func (s IOStreams) once(what string) bool {
+	if s.said == nil {
+		return true
+	}
+	if s.said[what] {
+		return false
+	}
+	s.said[what] = true
+	return true
 }
 
 // Getenv returns an environment variable, "" when unset.

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
@@ -24,12 +27,24 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 	if apiURL == "" {
 		// Offline: the API address without userinfo, as the client uses it.
 		apiURL = streams.Getenv("AUTHENTIK_URL")
-		if u, err := url.Parse(apiURL); err == nil && u.User != nil {
+		u, err := url.Parse(apiURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			// Not the manifest's mistake: the connection reports it,
+			// once, naming AUTHENTIK_URL (authentik.New).
+			apiURL = ""
+		case u.User != nil:
 			u.User = nil
 			apiURL = u.String()
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL)}
+	groups := []string{}
+	for _, g := range m.Groups {
+		if !g.State.IsAbsent() {
+			groups = append(groups, g.Name)
+		}
+	}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
 }
 
 // checkOutputsLive checks every output with the values authentik holds
@@ -77,6 +92,13 @@ func maskedHook(streams IOStreams) outputs.SecretHook {
 	return func(_ bool, values ...string) { streams.secret(values...) }
 }
 
+// writeOutpostTokens writes the outposts' token outputs (AUTHENTIK_HOST,
+// AUTHENTIK_TOKEN for the outpost's deployment), reading each token's key.
+func writeOutpostTokens(ctx context.Context, streams IOStreams, w io.Writer, m *manifest.Manifest, dir string, c *authentik.Client, live *plan.Live) ([]writtenOutput, error) {
+	token := func(uuid string) (string, error) { return c.OutpostToken(ctx, uuid) }
+	return outputs.WriteOutpostTokens(m, outputOptions(m, streams, dir, c.BaseURL()), live, token, w, secretHook(streams))
+}
+
 // secretHook registers the secrets outputs handle with the redactor; those
 // an output prints on purpose (file "-") are exempted, as env's are.
 func secretHook(streams IOStreams) outputs.SecretHook {
@@ -87,6 +109,27 @@ func secretHook(streams IOStreams) outputs.SecretHook {
 			streams.secret(values...)
 		}
 	}
+}
+
+// presetList names every output preset.
+func presetList() string {
+	var names []string
+	for _, p := range outputs.Presets() {
+		names = append(names, p.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// appCheckPresets names the presets whose check tests the settings their
+// app runs with (outputs.AppChecker).
+func appCheckPresets() []string {
+	var names []string
+	for _, p := range outputs.Presets() {
+		if _, ok := p.(outputs.AppChecker); ok {
+			names = append(names, p.Name())
+		}
+	}
+	return names
 }
 
 // findApp returns the manifest application with the slug.

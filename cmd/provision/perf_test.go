@@ -22,7 +22,7 @@ import (
 	"github.com/provision/provision/internal/plan"
 )
 
-// The performance benchmarks and the ratios they hold (README, Performance).
+// The performance benchmarks and the ratios they hold (docs/performance.md).
 // Each runs the real CLI against the in-process emulator behind a depth
 // counter: a request's depth is 1 + the deepest request that had finished
 // when it started, so the deepest request is the number of sequential round
@@ -286,7 +286,7 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 	}
 }
 
-// TestPerformanceRatios holds the README's targets as ratios at a small
+// TestPerformanceRatios holds docs/performance.md's targets as ratios at a small
 // scale, counted (requests, writes, sequential round trips), never timed.
 func TestPerformanceRatios(t *testing.T) {
 	const apps = 40
@@ -327,4 +327,56 @@ func TestPerformanceRatios(t *testing.T) {
 		assert.LessOrEqual(t, len(p.emu.Requests()), len(lists)*pages+1, "plan requests ≤ kinds × pages + 1")
 		assert.LessOrEqual(t, p.srv.depth(), 3, "plan's critical path")
 	})
+}
+
+// flowsManifest declares n flows, each with 5 stages of its own bound at
+// orders 10..50: 6n creates and 5n bindings.
+func flowsManifest(tb testing.TB, n int) string {
+	var b strings.Builder
+	b.WriteString("version: 1\nstages:\n")
+	for i := 1; i <= n; i++ {
+		for s := 1; s <= 5; s++ {
+			fmt.Fprintf(&b, "  - {name: stage-%03d-%d, type: deny, deny_message: \"no %d\"}\n", i, s, s)
+		}
+	}
+	b.WriteString("flows:\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "  - slug: flow-%03d\n    name: Flow %d\n    title: Flow %d\n    designation: authentication\n    stages:\n", i, i, i)
+		for s := 1; s <= 5; s++ {
+			fmt.Fprintf(&b, "      - {stage: stage-%03d-%d, order: %d}\n", i, s, s*10)
+		}
+	}
+	path := filepath.Join(tb.TempDir(), "flows.yaml")
+	require.NoError(tb, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// BenchmarkApplyFlows applies 50 flows with 5 stage bindings each (550
+// writes) at benchLatency: binding order within a flow never serialises
+// the flows, so wall time stays near writes / parallelism round trips.
+//
+//	go test ./cmd/provision -run '^$' -bench ApplyFlows -benchtime 1x
+func BenchmarkApplyFlows(b *testing.B) {
+	path := flowsManifest(b, 50)
+	applyOnce := func(latency time.Duration) (*perfEnv, time.Duration) {
+		p := newPerfEnv(b, 0)
+		p.emu.SetLatency(latency)
+		p.srv.reset()
+		start := time.Now()
+		p.run("apply", "-f", path, "--auto-approve")
+		return p, time.Since(start)
+	}
+	_, base := applyOnce(0) // the CPU time of client and emulator, no latency
+	var wall time.Duration
+	var last *perfEnv
+	for i := 0; i < b.N; i++ {
+		p, w := applyOnce(benchLatency)
+		wall, last = wall+w, p
+	}
+	wall = wall/time.Duration(b.N) - base
+	writes := float64(last.emu.Writes())
+	b.ReportMetric(writes, "writes/op")
+	b.ReportMetric(float64(wall)/float64(benchLatency), "wall-roundtrips")
+	b.ReportMetric(writes/float64(plan.DefaultParallelism), "writes/parallelism")
+	b.ReportMetric(float64(wall)/float64(benchLatency)/(writes/float64(plan.DefaultParallelism)), "ratio-to-floor")
 }

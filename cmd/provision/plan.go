@@ -60,6 +60,7 @@ then performs exactly it, or refuses it as stale.`,
 				return err
 			}
 			noStackNote(o.io, m)
+			openAppNotes(o.io, m, st.live)
 			if o.Out != "" {
 				if err := savePlan(o.io, st, o.Path, o.Out); err != nil {
 					return err
@@ -73,7 +74,7 @@ then performs exactly it, or refuses it as stale.`,
 	}
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text, json or markdown (a pull-request comment)")
+	formatFlag(cmd, &o.Output, "text", "output format: text, json or markdown (a pull-request comment)", streams)
 	cmd.Flags().StringVar(&o.Out, "out", "", "also save the plan to this file, for provision apply FILE (holds no secrets)")
 	cmd.RunE = jsonErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/provision/provision/internal/check"
 	"github.com/provision/provision/internal/dotenv"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/manifests"
@@ -408,7 +410,8 @@ func TestStdoutAndSeveralOutputs(t *testing.T) {
 	assert.Contains(t, r.err, "choose the one --out writes with --output NAME")
 }
 
-// Each preset lists the checklist items check reports for it.
+// check reports, for each preset, only the items check.ItemNames lists for
+// it (the names are constants: scripts match on them).
 func TestCheckItemsAreThePresetsOwn(t *testing.T) {
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
@@ -430,10 +433,41 @@ func TestCheckItemsAreThePresetsOwn(t *testing.T) {
 		n := 0
 		for _, it := range doc.Items {
 			if it.Side == "authentik" {
-				assert.Contains(t, p.CheckItems(), it.Name, app)
+				assert.Contains(t, check.ItemNames(p), it.Name, app)
 				n++
 			}
 		}
 		assert.NotZero(t, n, app)
 	}
+}
+
+// --env FILE replaces the file of each output written as dotenv, whatever
+// its preset (it was read for librechat outputs only, and silently ignored
+// for the others); an application with no such output refuses it.
+func TestCheckEnvFlagReplacesEachDotenvFile(t *testing.T) {
+	c := newCLI(t)
+	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
+	c.env["GRAFANA_URL"] = "https://grafana.example.com"
+	c.env["AUTH_PUBLIC_URL"] = c.url
+	dir, path := writeOutputsManifest(t, string(readExample(t, "three-apps.yaml")))
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	r := c.run("check", "-f", path, "--app", "open-webui", "--client-url", closedAddr(t))
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+
+	data, err := os.ReadFile(filepath.Join(dir, "open-webui.env"))
+	require.NoError(t, err)
+	other := filepath.Join(dir, "other.env")
+	require.NoError(t, os.WriteFile(other, regexp.MustCompile(`(?m)^OAUTH_CLIENT_ID=.*$`).ReplaceAll(data, []byte("OAUTH_CLIENT_ID=stale")), 0o600))
+	r = c.run("check", "-f", path, "--app", "open-webui", "--env", other, "--client-url", closedAddr(t))
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.out, "(settings from "+other+")")
+	assert.Contains(t, r.out, "settings do not match authentik: OAUTH_CLIENT_ID;")
+
+	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
+	m = strings.Replace(m, "      librechat:\n        url: https://chat.example.com\n        file: chat.env\n", "      ids:\n        preset: oidc\n        format: json\n        file: ids.json\n        vars:\n          ID: client_id\n", 1)
+	_, path = writeOutputsManifest(t, m)
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	r = c.run("check", "-f", path, "--app", "chat", "--env", other)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `--env replaces the file of an output written as a .env file (format: dotenv), and application "chat" has no such output to check`)
 }

@@ -32,7 +32,7 @@ func newRootCmd(streams IOStreams) *cobra.Command {
 		Short: "Make an authentik identity provider declarative",
 		Long: `provision reads a YAML manifest of applications, providers, outposts and
 groups, shows what would change in authentik (plan) and makes it so (apply).
-It also writes the client application's settings, such as LibreChat's .env.`,
+It also writes the client application's settings, such as its .env file.`,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -15,7 +15,7 @@ func savePlan(streams IOStreams, st *state, manifestPath, out string) error {
 	if err != nil {
 		return err
 	}
-	f := planfile.New(in, out, "provision/"+version)
+	f := planfile.New(in, out, "provision/"+buildVersion())
 	if err := f.Write(out); err != nil {
 		return err
 	}

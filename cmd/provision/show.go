@@ -35,7 +35,7 @@ LDAP the base DN and the DNs under it. It changes nothing in authentik.`,
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
 	cmd.Flags().StringVar(&o.App, "app", "", "application slug (required)")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: text or json")
+	formatFlag(cmd, &o.Output, "text", "output format: text or json", streams)
 	_ = cmd.MarkFlagRequired("app")
 	return cmd
 }

@@ -15,9 +15,39 @@ import (
 // noStackNote says once, on stderr, that a manifest without a stack prunes
 // nothing.
 func noStackNote(streams IOStreams, m *manifest.Manifest) {
-	if m.Stack == "" {
+	if m.Stack == "" && streams.once("no stack") {
 		fmt.Fprintln(streams.ErrOut, "Note: the manifest names no stack, so nothing will be pruned: objects removed from it stay in authentik. Add \"stack: NAME\" to let provision own and prune what it manages.")
 	}
+}
+
+// openAppNotes warns, on stderr, of each application the manifest declares
+// without access: authentik lets every user log in to an application no
+// binding restricts. With live state (plan, apply) an application bound in
+// authentik (a policy or user binding made by hand) is left out.
+func openAppNotes(streams IOStreams, m *manifest.Manifest, live *plan.Live) {
+	bound := map[string]bool{}
+	if live != nil {
+		for _, b := range live.Bindings {
+			bound[b.Target] = true
+		}
+	}
+	for _, a := range openApps(m) {
+		if live != nil && slices.ContainsFunc(live.Applications, func(la plan.Application) bool { return la.Slug == a.Slug && bound[la.PK] }) {
+			continue
+		}
+		fmt.Fprintf(streams.ErrOut, "Warning: %s: application %q declares no access, so it is open to every user; add \"access: {groups: [...]}\" to say who may use it.\n", a.Src.Pos, a.Slug)
+	}
+}
+
+// openApps are the applications the manifest declares without access groups.
+func openApps(m *manifest.Manifest) []manifest.Application {
+	var out []manifest.Application
+	for _, a := range m.Applications {
+		if !a.State.IsAbsent() && (a.Access == nil || len(a.Access.Groups) == 0) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // lockStack takes the stack's lock for an apply and returns its release.

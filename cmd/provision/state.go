@@ -129,6 +129,11 @@ then apply B, which adopts it.`,
 	for _, f := range []string{"stack", "kind", "key"} {
 		_ = cmd.MarkFlagRequired(f)
 	}
+	kinds := make([]cobra.Completion, len(releaseKinds))
+	for i, k := range releaseKinds {
+		kinds[i] = string(k)
+	}
+	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

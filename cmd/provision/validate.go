@@ -26,6 +26,7 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 			fmt.Fprintf(o.io.Out, "%s is valid: %s, %s, %s, %s.\n", o.Path,
 				count(len(m.Groups), "group"), count(len(m.Providers), "provider"),
 				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost"))
+			openAppNotes(o.io, m, nil)
 			return nil
 		},
 	}

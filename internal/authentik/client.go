@@ -50,9 +50,11 @@ type Client struct {
 	baseURL string // scheme://host[/prefix], no trailing slash, without /api/v3
 	http    *http.Client
 	token   string
-	stats   *retryStats
-	backoff time.Duration
-	sleep   func(context.Context, time.Duration) error // between write attempts
+	// userAgent is sent with raw requests too (entries.go).
+	userAgent string
+	stats     *retryStats
+	backoff   time.Duration
+	sleep     func(context.Context, time.Duration) error // between write attempts
 	// onSecret is Config.OnSecret (never nil).
 	onSecret func(...string)
 }
@@ -95,7 +97,7 @@ func New(cfg Config) (*Client, error) {
 	if onSecret == nil {
 		onSecret = func(...string) {}
 	}
-	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), onSecret: onSecret,
+	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), userAgent: ua, onSecret: onSecret,
 		stats: stats, backoff: backoff, sleep: sleepFor}, nil
 }
 
@@ -107,9 +109,19 @@ func normalizeURL(raw string) (string, error) {
 	if raw == "" {
 		return "", fmt.Errorf("no authentik URL: set AUTHENTIK_URL or use --url")
 	}
+	if strings.ContainsAny(raw, "@ ") {
+		// Userinfo that does not parse could not be redacted: the value
+		// is not echoed.
+		if u, err := url.Parse(raw); err != nil || !strings.Contains(raw, "://") || u.Host == "" {
+			return "", fmt.Errorf("authentik URL (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com")
+		}
+	}
+	if !strings.Contains(raw, "://") {
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) has no scheme: use https://%s, or http://%s for a local test instance", redact.URL(raw), redact.URL(raw), redact.URL(raw))
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("authentik URL %q is not an absolute http(s) URL", redact.URL(raw))
+		return "", fmt.Errorf("authentik URL %q (AUTHENTIK_URL or --url) is not an absolute http(s) URL such as https://auth.example.com", redact.URL(raw))
 	}
 	// Userinfo is never sent (the token authenticates) and must never reach
 	// an output such as OPENID_ISSUER or an error.

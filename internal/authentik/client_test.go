@@ -132,7 +132,7 @@ func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	for _, tc := range []struct{ url, token, want string }{
 		{"", "t", "no authentik URL"},
-		{"auth.example.com", "t", "is not an absolute http(s) URL"},
+		{"auth.example.com", "t", `authentik URL "auth.example.com" (AUTHENTIK_URL or --url) has no scheme: use https://auth.example.com`},
 		{"https://auth.example.com", " ", "no authentik API token"},
 	} {
 		_, err := authentik.New(authentik.Config{URL: tc.url, Token: tc.token})

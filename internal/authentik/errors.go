@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-
-	api "goauthentik.io/api/v3"
 )
 
 // ErrNotFound is wrapped by errors for objects authentik does not have.
@@ -23,10 +21,16 @@ var ErrNotFound = errors.New("not found")
 type APIError struct {
 	Status   int
 	Messages []string
+	// NotAPI is the content type of an answer that is not authentik's
+	// JSON (a web server's HTML error page): the URL is wrong, and the
+	// page itself says nothing useful.
+	NotAPI string
 }
 
 func (e *APIError) Error() string {
 	switch {
+	case e.NotAPI != "":
+		return fmt.Sprintf("the server answered HTTP %d with %s, not authentik's JSON API: check that AUTHENTIK_URL is authentik's address", e.Status, e.NotAPI)
 	case e.Status == http.StatusForbidden:
 		return "authentik refused the token: " + strings.Join(e.Messages, "; ")
 	case len(e.Messages) == 0:
@@ -58,7 +62,9 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		// context.DeadlineExceeded since Go 1.23): one sentence, no URL dump.
 		return fmt.Errorf("%s: %s", doing, c.transportMessage(err))
 	}
-	var apiErr *api.GenericOpenAPIError
+	// The generated client's errors and raw requests' (entries.go) both
+	// carry authentik's answer.
+	var apiErr interface{ Body() []byte }
 	var body []byte
 	if errors.As(err, &apiErr) {
 		body = apiErr.Body()
@@ -67,7 +73,10 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		return se
 	}
 	if resp != nil && resp.StatusCode >= 300 && errors.As(err, &apiErr) {
-		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(apiErr.Body())})
+		if ct := notJSON(resp, body); ct != "" {
+			return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, NotAPI: ct})
+		}
+		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(body)})
 	}
 	if resp != nil && resp.StatusCode < 300 {
 		// The request worked but the body did not decode.
@@ -181,4 +190,32 @@ func flatten(prefix string, v any, out *[]string) {
 			*out = append(*out, prefix+": "+t)
 		}
 	}
+}
+
+// notJSON returns the content type of an answer that is neither declared
+// nor shaped as JSON ("text/html"), or "" for a JSON one or an empty body.
+func notJSON(resp *http.Response, body []byte) string {
+	ct := resp.Header.Get("Content-Type")
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	if strings.HasSuffix(mt, "json") || len(strings.TrimSpace(string(body))) == 0 || json.Valid(body) {
+		return ""
+	}
+	if mt == "" {
+		return "a body that is not JSON"
+	}
+	return sanitizeType(mt)
+}
+
+// sanitizeType keeps a media type printable: it comes from the server.
+func sanitizeType(mt string) string {
+	if len(mt) > 60 {
+		mt = mt[:60]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r > 0x7e {
+			return '?'
+		}
+		return r
+	}, mt)
 }

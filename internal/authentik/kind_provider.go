@@ -120,12 +120,39 @@ func execProvider(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.I
 	if err != nil {
 		return err
 	}
+	if s, err = withLaterFlows(ch, s, ids); err != nil {
+		return err
+	}
 	pk, err := io.write(ctx, e, ch, s, mappings)
 	if err != nil {
 		return err
 	}
 	ids.Set(plan.KindProvider, s.Name, strconv.Itoa(int(pk)))
 	return nil
+}
+
+// withLaterFlows returns the spec with the flows created earlier in this
+// apply set by uuid.
+func withLaterFlows(ch *plan.Change, s *plan.ProviderSpec, ids *plan.IDs) (*plan.ProviderSpec, error) {
+	if len(s.LaterFlows) == 0 {
+		return s, nil
+	}
+	out := *s
+	for field, slug := range s.LaterFlows {
+		pk, err := ids.Get(plan.KindFlow, slug)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", doing(ch), field, err)
+		}
+		switch field {
+		case "authorization_flow":
+			out.AuthorizationFlow = &pk
+		case "invalidation_flow":
+			out.InvalidationFlow = &pk
+		case "authentication_flow":
+			out.AuthenticationFlow = &pk
+		}
+	}
+	return &out, nil
 }
 
 // nullableRef turns a reference field of a spec into the API's nullable

@@ -12,14 +12,21 @@ import (
 // Kinds provision only reads: flows, key pairs, SAML property mappings and
 // policy bindings (bindings are written through access, kind_access.go).
 
-var flowIO = kindIO{read: func(r *reader, live *plan.Live) {
-	read(r, "list flows", plan.KindFlow, "slug", func(f *api.Flow) plan.Flow {
-		return plan.Flow{PK: f.Pk, Slug: f.Slug, Name: f.Name, Designation: string(f.Designation)}
-	}, &live.Flows, func(ctx context.Context, page int32) (*http.Response, error) {
-		_, resp, err := r.c.api.FlowsApi.FlowsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
-		return resp, err
-	})
-}}
+// flowIO is the flow descriptor's engine IO (flows are managed by the kind
+// engine), plus the typed view providers resolve their flows in.
+var flowIO = kindIO{
+	read: func(r *reader, live *plan.Live) {
+		entryIO(string(plan.KindFlow)).read(r, live)
+		r.after = append(r.after, func() {
+			for _, o := range live.Objects[plan.KindFlow] {
+				des, _ := o.Fields["designation"].(string)
+				name, _ := o.Fields["name"].(string)
+				live.Flows = append(live.Flows, plan.Flow{PK: o.PK, Slug: o.Key, Name: name, Designation: des})
+			}
+		})
+	},
+	exec: entryIO(string(plan.KindFlow)).exec,
+}
 
 var keyPairIO = kindIO{read: func(r *reader, live *plan.Live) {
 	read(r, "list certificate key pairs", plan.KindKeyPair, "name", func(k *api.CertificateKeyPair) plan.KeyPair {

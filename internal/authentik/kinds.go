@@ -23,6 +23,7 @@ var kinds = map[plan.Kind]kindIO{
 	plan.KindFlow:         flowIO,
 	plan.KindKeyPair:      keyPairIO,
 	plan.KindSAMLMapping:  samlMappingIO,
+	plan.KindAnyMapping:   anyMappingIO,
 	plan.KindBinding:      bindingIO,
 	plan.KindGroup:        groupIO,
 	plan.KindScopeMapping: scopeMappingIO,
@@ -48,7 +49,7 @@ func (c *Client) Executor() *Executor { return &Executor{c: c} }
 
 // Execute performs one change and records created pks in ids.
 func (e *Executor) Execute(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
-	io, ok := kinds[ch.Kind]
+	io, ok := kindIOFor(ch.Kind)
 	if !ok || io.exec == nil {
 		return fmt.Errorf("unknown change kind %q", ch.Kind)
 	}

@@ -22,8 +22,8 @@ type Discovery struct {
 }
 
 // FetchDiscovery reads an OpenID configuration document (outside the REST
-// API, so not through the generated client). Like LibreChat's openid-client
-// it does not follow redirects.
+// API, so not through the generated client). Like the openid-client
+// library of Node.js clients it does not follow redirects.
 func (c *Client) FetchDiscovery(ctx context.Context, url string) (*Discovery, error) {
 	resp, err := c.get(ctx, url)
 	if err != nil {

@@ -30,6 +30,21 @@ const pageSize = 100
 // in Live.Unreadable instead of failing the read.
 func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, error) {
 	live := &plan.Live{}
+	if err := c.readInto(ctx, live, reads); err != nil {
+		return nil, err
+	}
+	if extra := plan.RecordReads(live, reads); len(extra.Kinds) > 0 {
+		if err := c.readInto(ctx, live, extra); err != nil {
+			return nil, err
+		}
+	}
+	plan.KeyChildren(live)
+	c.reportSecrets(live)
+	return live, nil
+}
+
+// readInto runs one round of parallel list reads into live.
+func (c *Client) readInto(ctx context.Context, live *plan.Live, reads plan.Reads) error {
 	var mu sync.Mutex // guards live.Unreadable
 	g, ctx := errgroup.WithContext(ctx)
 	r := &reader{c: c, g: g, ctx: ctx, reads: reads, unreadable: func(u []plan.Unreadable) {
@@ -38,20 +53,19 @@ func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, er
 		mu.Unlock()
 	}}
 	for _, k := range reads.Kinds {
-		io, ok := kinds[k]
+		io, ok := kindIOFor(k)
 		if !ok || io.read == nil {
-			return nil, fmt.Errorf("internal error: no reader for kind %q", k)
+			return fmt.Errorf("internal error: no reader for kind %q", k)
 		}
 		io.read(r, live)
 	}
 	if err := g.Wait(); err != nil {
-		return nil, tokenRefused(err)
+		return tokenRefused(err)
 	}
 	for _, fn := range r.after {
 		fn()
 	}
-	c.reportSecrets(live)
-	return live, nil
+	return nil
 }
 
 // reader runs the list reads of one snapshot in parallel.

@@ -16,7 +16,7 @@ import (
 	"github.com/provision/provision/internal/plan"
 )
 
-// The measurement behind README, Performance, "Transactional creates":
+// The measurement behind docs/performance.md, "Not used: PUT /core/transactional/applications/":
 // creating n applications from empty (each with an OAuth2 provider, a group
 // and a binding of the group to the application) the way apply does today
 // (four writes: group, provider, then application, then binding) against

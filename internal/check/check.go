@@ -1,7 +1,8 @@
-// Package check verifies a finished LibreChat-behind-authentik setup the
-// way the walkthrough's last step does by hand: discovery, issuer, https,
-// authorization endpoint, signing algorithm, redirect URI, credentials and
-// access groups. It reports a checklist; it changes nothing.
+// Package check verifies a finished client-behind-authentik setup the way
+// a walkthrough's last step does by hand, for each output of an
+// application: authentik's half (Output: discovery, issuer, redirect URI,
+// the settings, access groups) and the client app's (Client: probes of its
+// public endpoints). It reports a checklist; it changes nothing.
 package check
 
 import (
@@ -10,10 +11,8 @@ import (
 	"net"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/provision/provision/internal/authentik"
-	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/pyregex"
 )
@@ -40,92 +39,6 @@ type OIDC interface {
 	Probe(ctx context.Context, url string) (int, error)
 }
 
-// Input is what the check compares.
-type Input struct {
-	// Env is LibreChat's settings (from the .env or computed).
-	Env map[string]string
-	// Slug is the application; Groups the access groups the manifest declares.
-	Slug   string
-	Groups []string
-	Live   *plan.Live
-}
-
-// LibreChat runs every check and returns the checklist; it never stops at
-// the first failure.
-func LibreChat(ctx context.Context, oidc OIDC, in Input) []Item {
-	var items []Item
-	add := adderFor(&items)
-
-	app, prov := appAndProvider(add, in.Live, in.Slug)
-	if app == nil {
-		return items
-	}
-
-	issuerURL := in.Env["OPENID_ISSUER"]
-	doc, err := oidc.FetchDiscovery(ctx, discoveryURL(issuerURL))
-	if err != nil {
-		add("discovery document", Fail, "%v", err)
-	} else {
-		add("discovery document", Pass, "%s", discoveryURL(issuerURL))
-		want := strings.TrimSuffix(issuerURL, ".well-known/openid-configuration")
-		// issuer_mode global: authentik names its root URL as the issuer
-		// (providers/oauth2/models.py get_issuer). openid-client does not
-		// compare it when OPENID_ISSUER is the .well-known URL, as
-		// provision writes it; an issuer base would not match.
-		global := prov.OAuth2().IssuerMode == "global" && strings.Contains(issuerURL, "/.well-known/")
-		if u, err := url.Parse(issuerURL); err == nil && global {
-			want = u.Scheme + "://" + u.Host + "/"
-		}
-		issuerItem(add, doc.Issuer, want)
-		checkHTTPS(add, doc.Issuer)
-		authorize := authorizeURL(doc.AuthorizationEndpoint, in.Env)
-		if status, err := oidc.Probe(ctx, authorize); err != nil {
-			add("authorization endpoint answers", Fail, "%v", err)
-		} else if status >= 400 {
-			add("authorization endpoint answers", Fail, "%s answered HTTP %d", doc.AuthorizationEndpoint, status)
-		} else {
-			add("authorization endpoint answers", Pass, "%s (HTTP %d)", doc.AuthorizationEndpoint, status)
-		}
-		alg := signingAlg(in.Live, prov.OAuth2().SigningKey)
-		if slices.Contains(doc.IDTokenSigningAlgValuesSupported, alg) {
-			add("signing algorithm advertised", Pass, "%s", alg)
-		} else {
-			add("signing algorithm advertised", Fail, "provider signs with %s, discovery lists %v", alg, doc.IDTokenSigningAlgValuesSupported)
-		}
-	}
-
-	if server := in.Env["DOMAIN_SERVER"]; server != "" {
-		callback := server + in.Env["OPENID_CALLBACK_URL"]
-		redirectItem(add, "LibreChat", prov, callback)
-	} else if in.Env["OPENID_CALLBACK_URL"] != librechat.CallbackPath() {
-		add("callback path", Fail, "OPENID_CALLBACK_URL must be %s", librechat.CallbackPath())
-	}
-
-	if in.Env["OPENID_CLIENT_ID"] == prov.OAuth2().ClientID {
-		add("client id matches", Pass, "%s", prov.OAuth2().ClientID)
-	} else {
-		add("client id matches", Fail, "the .env's OPENID_CLIENT_ID differs from authentik's")
-	}
-	if in.Env["OPENID_CLIENT_SECRET"] == prov.OAuth2().ClientSecret {
-		add("client secret matches", Pass, "(sensitive)")
-	} else {
-		add("client secret matches", Fail, "the .env's OPENID_CLIENT_SECRET differs from authentik's")
-	}
-	if len(in.Env["OPENID_SESSION_SECRET"]) >= 32 {
-		add("session secret set", Pass, "(sensitive)")
-	} else {
-		add("session secret set", Fail, "OPENID_SESSION_SECRET is missing or shorter than 32 characters; LibreChat hides the button without it")
-	}
-	if strings.EqualFold(strings.TrimSpace(in.Env["ALLOW_SOCIAL_LOGIN"]), "true") {
-		add("social login allowed", Pass, "ALLOW_SOCIAL_LOGIN=true")
-	} else {
-		add("social login allowed", Fail, "ALLOW_SOCIAL_LOGIN must be true or LibreChat shows no OpenID button")
-	}
-
-	groupItems(add, in.Live, app, in.Groups)
-	return items
-}
-
 // adderFor returns the function that adds a formatted item to *items.
 func adderFor(items *[]Item) func(name string, st Status, format string, args ...any) {
 	return func(name string, st Status, format string, args ...any) {
@@ -138,10 +51,10 @@ func adderFor(items *[]Item) func(name string, st Status, format string, args ..
 func appAndProvider(add func(string, Status, string, ...any), live *plan.Live, slug string) (*plan.Application, *plan.Provider) {
 	app, prov := lookup(live, slug)
 	if app == nil || prov == nil {
-		add("application and provider exist", Fail, "application %q with an OAuth2 provider not found in authentik", slug)
+		add(ItemAppAndProvider, Fail, "application %q with an OAuth2 provider not found in authentik", slug)
 		return nil, nil
 	}
-	add("application and provider exist", Pass, "application %q, provider %q", app.Slug, prov.Name)
+	add(ItemAppAndProvider, Pass, "application %q, provider %q", app.Slug, prov.Name)
 	return app, prov
 }
 
@@ -149,16 +62,16 @@ func appAndProvider(add func(string, Status, string, ...any), live *plan.Live, s
 // client expects.
 func issuerItem(add func(string, Status, string, ...any), got, want string) {
 	if got == want {
-		add("issuer", Pass, "%s", got)
+		add(ItemIssuer, Pass, "%s", got)
 	} else {
-		add("issuer", Fail, "discovery says %q, expected %q", got, want)
+		add(ItemIssuer, Fail, "discovery says %q, expected %q", got, want)
 	}
 }
 
 // redirectItem checks that the provider's redirect_uris allow the client's
 // callback.
 func redirectItem(add func(string, Status, string, ...any), client string, prov *plan.Provider, callback string) {
-	name := "redirect URI allows " + client + "'s callback"
+	name := ItemRedirect(client)
 	if redirectAllowed(prov.OAuth2().RedirectURIs, callback) {
 		add(name, Pass, "%s", callback)
 	} else {
@@ -170,11 +83,11 @@ func redirectItem(add func(string, Status, string, ...any), client string, prov 
 func groupItems(add func(string, Status, string, ...any), live *plan.Live, app *plan.Application, groups []string) {
 	for _, g := range groups {
 		if group := findGroup(live, g); group == nil {
-			add("access group exists", Fail, "group %q not found", g)
+			add(ItemGroupExists, Fail, "group %q not found", g)
 		} else if !bound(live, app.PK, group.PK) {
-			add("access group bound", Fail, "group %q exists but is not bound to %q", g, app.Slug)
+			add(ItemGroupBound, Fail, "group %q exists but is not bound to %q", g, app.Slug)
 		} else {
-			add("access group bound", Pass, "%s", g)
+			add(ItemGroupBound, Pass, "%s", g)
 		}
 	}
 }
@@ -184,40 +97,33 @@ func Failed(items []Item) bool {
 	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
 }
 
-// authorizeURL is the authorization request LibreChat's login button sends
-// (without PKCE and nonce, which do not change whether it is accepted).
-func authorizeURL(endpoint string, env map[string]string) string {
-	q := url.Values{}
-	q.Set("client_id", env["OPENID_CLIENT_ID"])
-	q.Set("response_type", "code")
-	q.Set("scope", env["OPENID_SCOPE"])
-	q.Set("state", "provision-check")
-	if server := env["DOMAIN_SERVER"]; server != "" {
-		q.Set("redirect_uri", server+env["OPENID_CALLBACK_URL"])
+// authorizeURL is an application's authorization request, q (its
+// client_id, scope and redirect_uri) plus response_type and state; PKCE
+// and nonce do not change whether it is accepted.
+func authorizeURL(endpoint string, q url.Values) string {
+	req := url.Values{}
+	for k, v := range q {
+		req[k] = v
 	}
-	return endpoint + "?" + q.Encode()
+	req.Set("response_type", "code")
+	req.Set("state", "provision-check")
+	return endpoint + "?" + req.Encode()
 }
 
-func discoveryURL(issuer string) string {
-	if strings.Contains(issuer, "/.well-known/") {
-		return issuer
-	}
-	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-}
-
-// checkHTTPS fails plain http (LibreChat refuses it), but only warns for a
-// loopback host: that is a local sandbox, not a deployment.
-func checkHTTPS(add func(string, Status, string, ...any), issuer string) {
+// checkHTTPS fails plain http (refusedBy, the app's OIDC library, refuses
+// it), but only warns for a loopback host: that is a local sandbox, not a
+// deployment.
+func checkHTTPS(add func(string, Status, string, ...any), issuer, app, refusedBy string) {
 	u, err := url.Parse(issuer)
 	switch {
 	case err != nil:
-		add("issuer is https", Fail, "issuer %q is not a URL", issuer)
+		add(ItemIssuerHTTPS, Fail, "issuer %q is not a URL", issuer)
 	case u.Scheme == "https":
-		add("issuer is https", Pass, "%s", u.Host)
+		add(ItemIssuerHTTPS, Pass, "%s", u.Host)
 	case isLoopback(u.Hostname()):
-		add("issuer is https", Warn, "%s is plain http: fine for a local sandbox, but LibreChat refuses non-https issuers", u.Host)
+		add(ItemIssuerHTTPS, Warn, "%s is plain http: fine for a local sandbox, but %s refuses non-https issuers", u.Host, app)
 	default:
-		add("issuer is https", Fail, "%s is plain http; LibreChat's openid-client refuses non-https issuers", u.Host)
+		add(ItemIssuerHTTPS, Fail, "%s is plain http; %s refuses non-https issuers", u.Host, refusedBy)
 	}
 }
 

@@ -20,7 +20,7 @@ const Info Status = "info"
 // ClientTarget is what a client probe compares the running app against:
 // plain values, so a preset's probe needs nothing from the manifest model.
 type ClientTarget struct {
-	// Preset is the output preset ("librechat", "open-webui", "grafana").
+	// Preset is the output preset ("open-webui", "grafana"...).
 	Preset string
 	// URL is the app's public URL, probed without credentials.
 	URL string
@@ -33,12 +33,13 @@ type ClientTarget struct {
 	// (<public url>/application/o/authorize/).
 	AuthorizeURL string
 	// ButtonLabel and ImageURL are the login button the app should show
-	// (LibreChat's OPENID_BUTTON_LABEL/OPENID_IMAGE_URL; Open WebUI's
-	// OAUTH_PROVIDER_NAME in ButtonLabel). Empty: not compared.
+	// (the output's button_label or provider_name, and image_url). Empty:
+	// not compared.
 	ButtonLabel string
 	ImageURL    string
-	// ServerDomain is LibreChat's DOMAIN_SERVER (empty: not compared).
-	ServerDomain string
+	// Settings are the output's settings as authentik's state makes them,
+	// by key, for what a probe compares beyond the fields above.
+	Settings map[string]string
 	// FileClientID is the client id the app's settings file holds on disk
 	// ("" when unknown). When it is right but the app sends another one,
 	// the app was not restarted since the file changed.
@@ -47,7 +48,7 @@ type ClientTarget struct {
 
 // ClientProbe probes one kind of client app.
 type ClientProbe struct {
-	// App names the app in items and messages ("LibreChat").
+	// App names the app in items and messages ("Grafana").
 	App string
 	// ReadyPath answers once the app is up; --wait polls it.
 	ReadyPath string
@@ -89,7 +90,7 @@ type ClientOptions struct {
 type Prober struct {
 	http *http.Client
 	base string
-	// App names the app probed ("LibreChat").
+	// App names the app probed ("Grafana").
 	App string
 }
 
@@ -126,7 +127,7 @@ func (p *Prober) Get(ctx context.Context, path string) (*Response, error) {
 func Client(ctx context.Context, opts ClientOptions, t ClientTarget) []Item {
 	probe, ok := clientProbes[t.Preset]
 	if !ok {
-		return []Item{{Name: "client app", Status: Info, Detail: fmt.Sprintf("no client probes for preset %q (probes exist for %s)", t.Preset, strings.Join(ClientPresets(), ", "))}}
+		return []Item{{Name: ItemClientApp, Status: Info, Detail: fmt.Sprintf("no client probes for preset %q (probes exist for %s)", t.Preset, strings.Join(ClientPresets(), ", "))}}
 	}
 	p := &Prober{http: noRedirects(opts.HTTP), base: strings.TrimSuffix(t.URL, "/"), App: probe.App}
 	name := func(s string) string { return probe.App + ": " + s }
@@ -135,9 +136,9 @@ func Client(ctx context.Context, opts ClientOptions, t ClientTarget) []Item {
 		if opts.RequireClient {
 			st = Fail
 		}
-		return []Item{{Name: name("answers"), Status: st, Detail: fmt.Sprintf("%s at %s did not answer: %v; is it running, and reachable from here?", probe.App, t.URL, err)}}
+		return []Item{{Name: name(ItemAnswers), Status: st, Detail: fmt.Sprintf("%s at %s did not answer: %v; is it running, and reachable from here?", probe.App, t.URL, err)}}
 	}
-	items := []Item{{Name: name("answers"), Status: Pass, Detail: t.URL}}
+	items := []Item{{Name: name(ItemAnswers), Status: Pass, Detail: t.URL}}
 	for _, it := range probe.Run(ctx, p, t) {
 		it.Name = name(it.Name)
 		items = append(items, it)
@@ -211,32 +212,32 @@ func checkAuthorizeRedirect(app, loc string, t ClientTarget, c redirectCauses) (
 	add := adderFor(&items)
 	u, err := url.Parse(loc)
 	if err != nil || !u.IsAbs() {
-		add("login redirects to authentik", Fail, "the redirect %q is not an absolute URL", loc)
+		add(ItemLoginRedirect, Fail, "the redirect %q is not an absolute URL", loc)
 		return items, nil
 	}
 	q = u.Query()
 	endpoint := u.Scheme + "://" + u.Host + u.Path
 	if t.AuthorizeURL != "" && endpoint != t.AuthorizeURL {
-		add("login redirects to authentik", Fail, "the login goes to %s, not authentik's %s: %s", endpoint, t.AuthorizeURL, c.elsewhere)
+		add(ItemLoginRedirect, Fail, "the login goes to %s, not authentik's %s: %s", endpoint, t.AuthorizeURL, c.elsewhere)
 		return items, q
 	}
-	add("login redirects to authentik", Pass, "%s", endpoint)
+	add(ItemLoginRedirect, Pass, "%s", endpoint)
 	if got := q.Get("client_id"); got == t.ClientID {
-		add("client id sent", Pass, "%s", got)
+		add(ItemClientIDSent, Pass, "%s", got)
 	} else {
-		add("client id sent", Fail, "%s sends client_id %q, authentik's is %q: %s", app, got, t.ClientID, c.clientID)
+		add(ItemClientIDSent, Fail, "%s sends client_id %q, authentik's is %q: %s", app, got, t.ClientID, c.clientID)
 	}
 	if got := q.Get("redirect_uri"); got == t.RedirectURI {
-		add("redirect URI sent", Pass, "%s", got)
+		add(ItemRedirectSent, Pass, "%s", got)
 	} else {
-		add("redirect URI sent", Fail, "%s sends redirect_uri %q, expected %q: %s", app, got, t.RedirectURI, c.redirectURI)
+		add(ItemRedirectSent, Fail, "%s sends redirect_uri %q, expected %q: %s", app, got, t.RedirectURI, c.redirectURI)
 	}
 	if len(t.Scopes) > 0 {
 		got := strings.Fields(q.Get("scope"))
 		if sameSet(got, t.Scopes) {
-			add("scope sent", Pass, "%s", strings.Join(got, " "))
+			add(ItemScopeSent, Pass, "%s", strings.Join(got, " "))
 		} else {
-			add("scope sent", Fail, "%s asks for scope %q, the provider declares %q: %s", app, strings.Join(got, " "), strings.Join(t.Scopes, " "), c.scope)
+			add(ItemScopeSent, Fail, "%s asks for scope %q, the provider declares %q: %s", app, strings.Join(got, " "), strings.Join(t.Scopes, " "), c.scope)
 		}
 	}
 	return items, q

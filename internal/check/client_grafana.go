@@ -27,11 +27,11 @@ func probeGrafana(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	resp, err := p.Get(ctx, "/login/generic_oauth")
 	switch {
 	case err != nil:
-		add("login redirects to authentik", Fail, "GET /login/generic_oauth: %s", shortErr(err))
+		add(ItemLoginRedirect, Fail, "GET /login/generic_oauth: %s", shortErr(err))
 	case isRedirect(resp.Status) && isGrafanaLoginPage(resp.Location):
-		add("login redirects to authentik", Fail, "Grafana sent the login back to its own login page: generic OAuth is disabled (GF_AUTH_GENERIC_OAUTH_ENABLED is not true) or misconfigured; %s", grafanaRestart)
+		add(ItemLoginRedirect, Fail, "Grafana sent the login back to its own login page: generic OAuth is disabled (GF_AUTH_GENERIC_OAUTH_ENABLED is not true) or misconfigured; %s", grafanaRestart)
 	case !isRedirect(resp.Status) || resp.Location == "":
-		add("login redirects to authentik", Fail, "GET /login/generic_oauth answered HTTP %d, not a redirect to authentik; is %s Grafana's root_url?", resp.Status, t.URL)
+		add(ItemLoginRedirect, Fail, "GET /login/generic_oauth answered HTTP %d, not a redirect to authentik; is %s Grafana's root_url?", resp.Status, t.URL)
 	default:
 		got, _ := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "GF_AUTH_GENERIC_OAUTH_AUTH_URL names another endpoint; " + grafanaRestart,

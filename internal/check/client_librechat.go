@@ -27,6 +27,14 @@ func init() {
 	RegisterClientProbe("librechat", ClientProbe{App: "LibreChat", ReadyPath: "/api/config", Run: probeLibreChat})
 }
 
+// The items of LibreChat's own probes.
+const (
+	lcItemStartup      = "startup config"
+	lcItemButton       = "button label and image"
+	lcItemServerDomain = "DOMAIN_SERVER"
+	lcItemPKCE         = "PKCE"
+)
+
 // libreChatConfig is the part of /api/config the probe reads.
 type libreChatConfig struct {
 	OpenIDLoginEnabled *bool    `json:"openidLoginEnabled"`
@@ -47,11 +55,11 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	var cfg libreChatConfig
 	switch {
 	case err != nil:
-		add("startup config", Fail, "GET /api/config: %s", shortErr(err))
+		add(lcItemStartup, Fail, "GET /api/config: %s", shortErr(err))
 	case resp.Status != http.StatusOK:
-		add("startup config", Fail, "GET /api/config answered HTTP %d; is %s LibreChat's public URL?", resp.Status, t.URL)
+		add(lcItemStartup, Fail, "GET /api/config answered HTTP %d; is %s LibreChat's public URL?", resp.Status, t.URL)
 	case json.Unmarshal(resp.Body, &cfg) != nil || cfg.OpenIDLoginEnabled == nil || cfg.SocialLoginEnabled == nil:
-		add("startup config", Fail, "GET /api/config did not answer LibreChat's startup config; is %s LibreChat's public URL?", t.URL)
+		add(lcItemStartup, Fail, "GET /api/config did not answer LibreChat's startup config; is %s LibreChat's public URL?", t.URL)
 	default:
 		libreChatButton(add, cfg, t)
 	}
@@ -62,17 +70,17 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	resp, err = p.Get(ctx, "/oauth/openid")
 	switch {
 	case err != nil:
-		add("login redirects to authentik", Fail, "GET /oauth/openid: %s", shortErr(err))
+		add(ItemLoginRedirect, Fail, "GET /oauth/openid: %s", shortErr(err))
 	case resp.Status >= 500 && varsMissing:
-		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"), for the reason the login button item gives", resp.Status)
+		add(ItemLoginRedirect, Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"), for the reason the login button item gives", resp.Status)
 	case resp.Status >= 500:
-		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"). "+
+		add(ItemLoginRedirect, Fail, "GET /oauth/openid answered HTTP %d: LibreChat has no openid strategy (\"Unknown authentication strategy\"). "+
 			"Discovery failed at boot (authentik unreachable then, or OPENID_ISSUER wrong, quoted or not https) or OPENID_SCOPE is missing: "+
 			"restart LibreChat once authentik is up, and read its log for \"[openidStrategy]\"", resp.Status)
 	case resp.Status == http.StatusNotFound:
-		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP 404; is %s LibreChat's public URL (DOMAIN_SERVER)?", t.URL)
+		add(ItemLoginRedirect, Fail, "GET /oauth/openid answered HTTP 404; is %s LibreChat's public URL (DOMAIN_SERVER)?", t.URL)
 	case !isRedirect(resp.Status) || resp.Location == "":
-		add("login redirects to authentik", Fail, "GET /oauth/openid answered HTTP %d, not a redirect to authentik", resp.Status)
+		add(ItemLoginRedirect, Fail, "GET /oauth/openid answered HTTP %d, not a redirect to authentik", resp.Status)
 	default:
 		got, q := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "OPENID_ISSUER names another server, or " + restartHint + " (it discovers authentik's endpoints once, at boot)",
@@ -83,9 +91,9 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 		items = append(items, got...)
 		if q != nil {
 			if q.Get("code_challenge") != "" && q.Get("code_challenge_method") == "S256" {
-				add("PKCE", Pass, "code_challenge (S256)")
+				add(lcItemPKCE, Pass, "code_challenge (S256)")
 			} else {
-				add("PKCE", Warn, "no S256 code_challenge: LibreChat v0.8 (openid-client v6) always sends one; an older LibreChat or something in front of it answered")
+				add(lcItemPKCE, Warn, "no S256 code_challenge: LibreChat v0.8 (openid-client v6) always sends one; an older LibreChat or something in front of it answered")
 			}
 		}
 	}
@@ -95,35 +103,39 @@ func probeLibreChat(ctx context.Context, p *Prober, t ClientTarget) []Item {
 func libreChatButton(add func(string, Status, string, ...any), cfg libreChatConfig, t ClientTarget) {
 	switch {
 	case !*cfg.SocialLoginEnabled:
-		add("login button shown", Fail, "socialLoginEnabled is false: ALLOW_SOCIAL_LOGIN is not true where LibreChat runs, so it hides every social button; %s", restartHint)
+		add(ItemLoginButton, Fail, "socialLoginEnabled is false: ALLOW_SOCIAL_LOGIN is not true where LibreChat runs, so it hides every social button; %s", restartHint)
 	case !*cfg.OpenIDLoginEnabled:
-		add("login button shown", Fail, "openidLoginEnabled is false: LibreChat does not see OPENID_CLIENT_ID, OPENID_CLIENT_SECRET, OPENID_ISSUER and OPENID_SESSION_SECRET all set; %s", restartHint)
+		add(ItemLoginButton, Fail, "openidLoginEnabled is false: LibreChat does not see OPENID_CLIENT_ID, OPENID_CLIENT_SECRET, OPENID_ISSUER and OPENID_SESSION_SECRET all set; %s", restartHint)
 	case !slices.Contains(cfg.SocialLogins, "openid"):
-		add("login button shown", Fail, "the button is hidden by librechat.yaml: registration.socialLogins is [%s] without openid; add openid and restart LibreChat", strings.Join(cfg.SocialLogins, ", "))
+		add(ItemLoginButton, Fail, "the button is hidden by librechat.yaml: registration.socialLogins is [%s] without openid; add openid and restart LibreChat", strings.Join(cfg.SocialLogins, ", "))
 	default:
-		add("login button shown", Pass, "openid among [%s]", strings.Join(cfg.SocialLogins, ", "))
+		add(ItemLoginButton, Pass, "openid among [%s]", strings.Join(cfg.SocialLogins, ", "))
 	}
 	if t.ButtonLabel != "" || t.ImageURL != "" {
 		switch {
 		case t.ButtonLabel != "" && cfg.OpenIDLabel != t.ButtonLabel:
-			add("button label and image", Fail, "LibreChat shows %q, the manifest says %q: %s", cfg.OpenIDLabel, t.ButtonLabel, restartHint)
+			add(lcItemButton, Fail, "LibreChat shows %q, the manifest says %q: %s", cfg.OpenIDLabel, t.ButtonLabel, restartHint)
 		case t.ImageURL != "" && cfg.OpenIDImageURL != t.ImageURL:
-			add("button label and image", Fail, "LibreChat's button image is %q, the manifest's %q: %s", cfg.OpenIDImageURL, t.ImageURL, restartHint)
+			add(lcItemButton, Fail, "LibreChat's button image is %q, the manifest's %q: %s", cfg.OpenIDImageURL, t.ImageURL, restartHint)
 		default:
-			add("button label and image", Pass, "%q", cfg.OpenIDLabel)
+			add(lcItemButton, Pass, "%q", cfg.OpenIDLabel)
 		}
 	}
-	if t.ServerDomain != "" {
+	if serverDomain(t) != "" {
 		switch cfg.ServerDomain {
-		case t.ServerDomain:
-			add("DOMAIN_SERVER", Pass, "%s", cfg.ServerDomain)
-		case t.ServerDomain + "/":
-			add("DOMAIN_SERVER", Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, ending with '/', so it sends //oauth/openid/callback, which authentik's strict redirect URI refuses; drop the slash and restart LibreChat", cfg.ServerDomain)
+		case serverDomain(t):
+			add(lcItemServerDomain, Pass, "%s", cfg.ServerDomain)
+		case serverDomain(t) + "/":
+			add(lcItemServerDomain, Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, ending with '/', so it sends //oauth/openid/callback, which authentik's strict redirect URI refuses; drop the slash and restart LibreChat", cfg.ServerDomain)
 		default:
-			add("DOMAIN_SERVER", Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, the manifest's is %s, so its callback is not the redirect URI authentik allows; %s", cfg.ServerDomain, t.ServerDomain, restartHint)
+			add(lcItemServerDomain, Fail, "DOMAIN_SERVER mismatch: LibreChat runs with %s, the manifest's is %s, so its callback is not the redirect URI authentik allows; %s", cfg.ServerDomain, serverDomain(t), restartHint)
 		}
 	}
 }
+
+// serverDomain is the DOMAIN_SERVER the output's settings hold ("" when
+// they hold none: not compared).
+func serverDomain(t ClientTarget) string { return t.Settings["DOMAIN_SERVER"] }
 
 func libreChatClientIDCause(t ClientTarget) string {
 	switch {
@@ -137,8 +149,8 @@ func libreChatClientIDCause(t ClientTarget) string {
 }
 
 func libreChatRedirectCause(t ClientTarget) string {
-	if t.ServerDomain == "" {
+	if serverDomain(t) == "" {
 		return "DOMAIN_SERVER mismatch: LibreChat sends DOMAIN_SERVER + /oauth/openid/callback"
 	}
-	return fmt.Sprintf("DOMAIN_SERVER mismatch: LibreChat sends DOMAIN_SERVER + /oauth/openid/callback, so DOMAIN_SERVER must be %s (no trailing slash); %s", t.ServerDomain, restartHint)
+	return fmt.Sprintf("DOMAIN_SERVER mismatch: LibreChat sends DOMAIN_SERVER + /oauth/openid/callback, so DOMAIN_SERVER must be %s (no trailing slash); %s", serverDomain(t), restartHint)
 }

@@ -36,31 +36,31 @@ func probeOpenWebUI(ctx context.Context, p *Prober, t ClientTarget) []Item {
 	var cfg openWebUIConfig
 	switch {
 	case err != nil:
-		add("login button shown", Fail, "GET /api/config: %s", shortErr(err))
+		add(ItemLoginButton, Fail, "GET /api/config: %s", shortErr(err))
 	case resp.Status != http.StatusOK || json.Unmarshal(resp.Body, &cfg) != nil || cfg.OAuth == nil:
-		add("login button shown", Fail, "GET /api/config (HTTP %d) is not Open WebUI's config; is %s Open WebUI's public URL?", resp.Status, t.URL)
+		add(ItemLoginButton, Fail, "GET /api/config (HTTP %d) is not Open WebUI's config; is %s Open WebUI's public URL?", resp.Status, t.URL)
 	default:
 		name, ok := cfg.OAuth.Providers["oidc"]
 		switch {
 		case !ok:
-			add("login button shown", Fail, "Open WebUI registered no oidc provider: OAUTH_CLIENT_ID, OPENID_PROVIDER_URL and OAUTH_CLIENT_SECRET must all be set where it runs; %s", openWebUIRestart)
+			add(ItemLoginButton, Fail, "Open WebUI registered no oidc provider: OAUTH_CLIENT_ID, OPENID_PROVIDER_URL and OAUTH_CLIENT_SECRET must all be set where it runs; %s", openWebUIRestart)
 		case t.ButtonLabel != "" && name != t.ButtonLabel:
-			add("login button shown", Fail, "the button says %q, the manifest's OAUTH_PROVIDER_NAME is %q: %s", name, t.ButtonLabel, openWebUIRestart)
+			add(ItemLoginButton, Fail, "the button says %q, the manifest's OAUTH_PROVIDER_NAME is %q: %s", name, t.ButtonLabel, openWebUIRestart)
 		default:
-			add("login button shown", Pass, "oidc (%q)", name)
+			add(ItemLoginButton, Pass, "oidc (%q)", name)
 		}
 	}
 
 	resp, err = p.Get(ctx, "/oauth/oidc/login")
 	switch {
 	case err != nil:
-		add("login redirects to authentik", Fail, "GET /oauth/oidc/login: %s", shortErr(err))
+		add(ItemLoginRedirect, Fail, "GET /oauth/oidc/login: %s", shortErr(err))
 	case resp.Status == http.StatusNotFound:
-		add("login redirects to authentik", Fail, "GET /oauth/oidc/login answered 404: no oidc provider registered, or ENABLE_OAUTH=false; %s", openWebUIRestart)
+		add(ItemLoginRedirect, Fail, "GET /oauth/oidc/login answered 404: no oidc provider registered, or ENABLE_OAUTH=false; %s", openWebUIRestart)
 	case resp.Status >= 500:
-		add("login redirects to authentik", Fail, "GET /oauth/oidc/login answered HTTP %d: Open WebUI could not read OPENID_PROVIDER_URL (authentik unreachable from it, or not the .well-known URL)", resp.Status)
+		add(ItemLoginRedirect, Fail, "GET /oauth/oidc/login answered HTTP %d: Open WebUI could not read OPENID_PROVIDER_URL (authentik unreachable from it, or not the .well-known URL)", resp.Status)
 	case !isRedirect(resp.Status) || resp.Location == "":
-		add("login redirects to authentik", Fail, "GET /oauth/oidc/login answered HTTP %d, not a redirect to authentik", resp.Status)
+		add(ItemLoginRedirect, Fail, "GET /oauth/oidc/login answered HTTP %d, not a redirect to authentik", resp.Status)
 	default:
 		got, _ := checkAuthorizeRedirect(p.App, resp.Location, t, redirectCauses{
 			elsewhere:   "OPENID_PROVIDER_URL names another server; " + openWebUIRestart,

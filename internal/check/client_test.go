@@ -49,7 +49,7 @@ func libreChatTarget(url string) ClientTarget {
 		RedirectURI:  "https://chat.example.com/oauth/openid/callback",
 		Scopes:       []string{"openid", "email", "profile"},
 		AuthorizeURL: authorize, ButtonLabel: "Login with Authentik", ImageURL: "https://example.com/a.png",
-		ServerDomain: "https://chat.example.com",
+		Settings: map[string]string{"DOMAIN_SERVER": "https://chat.example.com"},
 	}
 }
 

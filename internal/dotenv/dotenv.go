@@ -1,9 +1,9 @@
 // Package dotenv reads, merges and atomically writes .env files the way
-// LibreChat reads them: with dotenv 16.4.7's parser (Parse, Lookup). It checks
-// that a value can be written unquoted and read back exactly (CheckValue),
-// updates the keys provision owns in place while keeping every other byte
-// (Merge), and replaces the file atomically with mode 0600 (WriteFileAtomic,
-// UpdateFile).
+// Node.js applications read them: with dotenv 16.4.7's parser (Parse,
+// Lookup). It checks that a value can be written unquoted and read back
+// exactly (CheckValue), updates the keys provision owns in place while
+// keeping every other byte (Merge), and replaces the file atomically with
+// mode 0600 (WriteFileAtomic, UpdateFile).
 package dotenv
 
 import (
@@ -44,7 +44,7 @@ func CheckKey(key string) error {
 }
 
 // CheckValue reports whether KEY=value can be written unquoted so that
-// dotenv 16 (LibreChat), docker --env-file and Compose's env_file all read
+// dotenv 16 (Node.js apps), docker --env-file and Compose's env_file all read
 // back exactly value. The empty value is fine. The error names the key and
 // the reason, never the value, which may be a secret.
 func CheckValue(key, value string) error {

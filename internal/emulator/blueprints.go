@@ -82,10 +82,12 @@ var blueprintKind = &kindDef[*object]{
 	attrs: func(o *object) map[string]any { return o.Attrs },
 	key:   func(o *object) string { return fmtVal(o.Attrs["name"]) },
 	pk:    func(o *object) string { return o.PK },
-	// context is a models.JSONField: any JSON value but null.
+	// context is a models.JSONField, which authentik's ModelSerializer maps
+	// to JSONDictField (core/api/utils.py): a JSON object, not null.
 	readBase: func(e *Emulator, f *form, o *object) {
-		if f.take("context", false, false) {
-			o.Attrs["context"] = append(json.RawMessage(nil), f.raw["context"]...)
+		var ctx json.RawMessage
+		if f.object("context", false, &ctx) {
+			o.Attrs["context"] = ctx
 		}
 	},
 	validate: func(e *Emulator, f *form, o *object) *resp {

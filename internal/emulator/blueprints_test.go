@@ -41,6 +41,14 @@ func TestBlueprintInstances(t *testing.T) {
 			map[string]any{"content": []any{"Failed to validate blueprint", "- Invalid blueprint version"}}},
 		{"null context", http.MethodPost, col, `{"name":"b","content":"version: 1\n","context":null}`,
 			map[string]any{"context": []any{"This field may not be null."}}},
+		// context is a JSONDictField (authentik's ModelSerializer maps every
+		// models.JSONField to it, core/api/utils.py).
+		{"list context", http.MethodPost, col, `{"name":"b","content":"version: 1\n","context":[1]}`,
+			map[string]any{"context": []any{"Value must be a dictionary, and not have any duplicate keys."}}},
+		{"string context", http.MethodPost, col, `{"name":"b","content":"version: 1\n","context":"x"}`,
+			map[string]any{"context": []any{"Value must be a dictionary, and not have any duplicate keys."}}},
+		{"number context", http.MethodPatch, col + pk + "/", `{"content":"version: 1\n","context":3}`,
+			map[string]any{"context": []any{"Value must be a dictionary, and not have any duplicate keys."}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, m := e.rawJSON(tc.method, tc.path, tc.body)

@@ -239,26 +239,3 @@ func jwkFor(k *keypair, use string) (map[string]any, bool) {
 	jwk["x5t"], jwk["x5t#S256"] = b64u(s1[:]), b64u(s256[:])
 	return jwk, true
 }
-
-// authorize is the start of the authorization code flow for a visitor
-// without a session: unknown or missing client_id is a 400, otherwise the
-// user is sent to log in first.
-func (e *Emulator) authorize(r *http.Request) resp {
-	clientID := r.URL.Query().Get("client_id")
-	found := false
-	for _, p := range e.st.providers {
-		found = found || (clientID != "" && p.ClientID == clientID)
-	}
-	if !found {
-		return resp{status: http.StatusBadRequest, body: rawBody("<h1>Bad Request</h1><p>Invalid client identifier (client_id).</p>"),
-			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
-	}
-	var authFlow *string
-	for _, p := range e.st.providers {
-		if p.isOAuth2() && p.ClientID == clientID {
-			authFlow = p.AuthenticationFlow
-			break
-		}
-	}
-	return e.toLogin(r, authFlow)
-}

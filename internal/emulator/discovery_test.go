@@ -104,7 +104,8 @@ func TestOIDCDiscovery(t *testing.T) {
 		}
 	}
 
-	// Authorize: 400 without a known client_id, else a redirect to log in.
+	// Authorize: 400 without a known client_id, else a redirect to log in
+	// (authorize_test.go has the rest).
 	if st, _ := rawReq(t, e.srv, "GET", "/application/o/authorize/?response_type=code", "", nil); st != 400 {
 		t.Errorf("authorize without client_id: %d", st)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -36,11 +37,16 @@ type state struct {
 	flows        []*flow
 	mappings     []*scopeMapping
 	samlMappings []*object
-	keypairs     []*keypair
-	groups       []*group
-	users        []*user
-	bindings     []*binding
-	blueprints   []*object // blueprint instances (blueprints.go)
+	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
+	otherMappings []*otherMapping
+	keypairs      []*keypair
+	groups        []*group
+	users         []*user
+	bindings      []*binding
+	blueprints    []*object // blueprint instances (blueprints.go)
+	stages        []*stage  // every stage type (stages.go)
+	prompts       []*object // prompt fields (prompts.go)
+	flowBindings  []*flowBinding
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 
@@ -71,6 +77,7 @@ func New(opts Options) *Emulator {
 	e.rnd = rand.New(rand.NewSource(e.seed))
 	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
 	e.seedDefaults()
+	e.seedOtherMappings()
 	return e
 }
 
@@ -164,14 +171,21 @@ func (e *Emulator) Counts() map[string]int {
 		"application": len(e.st.apps), "provider": len(e.st.providers), "outpost": len(e.st.outposts),
 		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
 		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
-		"samlpropertymapping": len(e.st.samlMappings),
+		"samlpropertymapping": len(e.st.samlMappings), "stage": len(e.st.stages), "prompt": len(e.st.prompts),
+		"flowstagebinding": len(e.st.flowBindings),
 	}
 }
 
 var overrideKinds = map[string]bool{
 	"application": true, "oauth2provider": true, "proxyprovider": true, "outpost": true,
 	"group": true, "flow": true, "scopemapping": true, "certificatekeypair": true,
-	"samlprovider": true, "ldapprovider": true, "samlpropertymapping": true,
+	"samlprovider": true, "ldapprovider": true, "samlpropertymapping": true, "prompt": true,
+}
+
+func init() {
+	for _, t := range stageTypes {
+		overrideKinds[strings.ToLower(t.model)] = true // e.g. "identificationstage", keyed by name
+	}
 }
 
 // OverrideField makes every response that renders the object of this kind

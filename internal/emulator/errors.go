@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
 	"slices"
 	"strconv"
@@ -224,21 +225,20 @@ func (f *form) integer(k string, required bool, min, max int64, dst *int) bool {
 	if !f.take(k, required, false) {
 		return false
 	}
-	s, ok := scalarString(f.raw[k])
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if !ok || err != nil {
-		f.fail(k, "A valid integer is required.")
+	n, msg := drfInteger(f.raw[k])
+	if msg != "" {
+		f.fail(k, msg)
 		return false
 	}
-	if n < min {
+	if n.Cmp(big.NewInt(min)) < 0 {
 		f.fail(k, fmt.Sprintf("Ensure this value is greater than or equal to %d.", min))
 		return false
 	}
-	if n > max {
+	if n.Cmp(big.NewInt(max)) > 0 {
 		f.fail(k, fmt.Sprintf("Ensure this value is less than or equal to %d.", max))
 		return false
 	}
-	*dst = int(n)
+	*dst = int(n.Int64())
 	return true
 }
 

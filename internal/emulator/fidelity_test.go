@@ -318,7 +318,10 @@ func TestFlowBindingEchoesFlowUUID(t *testing.T) {
 func TestRegexRedirectURIsFollowPythonRe(t *testing.T) {
 	e := newEnv(t)
 	authz, inval := e.flow("default-provider-authorization-implicit-consent"), e.flow("default-provider-invalidation-flow")
-	for i, pattern := range []string{`https://(?!evil\\.)\\w+\\.example\\.com/cb`, `https://(?P<a>[a-z]+)\\.example\\.com/(?P=a)`} {
+	// Possessive quantifiers and atomic groups: re has both since 3.11
+	// (issue 28's correction of #12).
+	for i, pattern := range []string{`https://(?!evil\\.)\\w+\\.example\\.com/cb`, `https://(?P<a>[a-z]+)\\.example\\.com/(?P=a)`,
+		`https://[a-z]++\\.example\\.com/cb`, `https://(?>app|web)\\.example\\.com/cb`} {
 		body := `{"name":"re` + string(rune('a'+i)) + `","authorization_flow":"` + authz + `","invalidation_flow":"` + inval +
 			`","redirect_uris":[{"matching_mode":"regex","url":"` + pattern + `"}]}`
 		status, out := e.raw("POST", "/api/v3/providers/oauth2/", body)

@@ -343,6 +343,7 @@ func (e *Emulator) deleteGroup(c *call) resp {
 		}
 	}
 	e.st.bindings = bs
+	e.st.clearStageRefs("group", g.PK) // user_write create_users_group: SET_DEFAULT None
 	out := e.st.groups[:0]
 	for _, x := range e.st.groups {
 		if x != g {

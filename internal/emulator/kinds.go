@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,15 @@ const (
 	ftNullString                   // CharField(allow_null=True)
 	ftKeypair                      // nullable FK to CertificateKeyPair
 	ftSAMLMapping                  // nullable FK to SAMLPropertyMapping
+	ftRef                          // FK by uuid to the kind named by fieldDef.ref (nullable unless required)
+	ftRefList                      // ManyToManyField: a list of uuids of fieldDef.ref
+	ftChoiceList                   // ArrayField of a ChoiceField (ListField)
+	ftFloat                        // FloatField
+	ftEmail                        // EmailField
+	ftFile                         // authentik.admin.files FileField (validate_file_name)
+	ftChoiceNull                   // ChoiceField(allow_null=True)
+	ftSlug                         // SlugField (validate_slug)
+	ftUint                         // PositiveIntegerField (0 .. 2147483647)
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -42,6 +52,14 @@ type fieldDef struct {
 	def      any  // model default on create
 	choices  []string
 	filter   string // list filter: "exact" (param = name), "iexact" (param = name+"__iexact"), "" none
+	// ref names what ftRef/ftRefList point at (see refExists): "flow",
+	// "stage", "stage:<type>", "group", "prompt", or a model the emulator
+	// has no objects of ("policy", "source", "webauthndevicetype").
+	ref        string
+	writeOnly  bool   // extra_kwargs write_only: never rendered
+	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
+	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
+	unique     string // the model's unique message, "" when not unique
 }
 
 // kindDef describes one kind served by the generic handlers. T is the
@@ -51,8 +69,12 @@ type kindDef[T any] struct {
 	model  string // Python class, for "No <model> matches the given query."
 	prefix string // below /api/v3/
 	intPK  bool   // integer pk in the URL (else uuid)
-	fields []fieldDef
-	list   listSpec // extra filters, search, order; field filters are added from fields
+	keyID  bool   // the URL id is the key (lookup_field, e.g. a flow's slug), any string
+	// metaModel is app_label.model_name, as meta_model_name and blueprints
+	// name the model (seeding from akblueprints finds kinds by it).
+	metaModel string
+	fields    []fieldDef
+	list      listSpec // extra filters, search, order; field filters are added from fields
 
 	all    func(e *Emulator) []T
 	byID   func(e *Emulator, id string) (T, bool)
@@ -66,6 +88,9 @@ type kindDef[T any] struct {
 
 	// readBase reads fields kept outside attrs (e.g. the Provider base).
 	readBase func(e *Emulator, f *form, obj T)
+	// fieldChecks are the serializer's validate_<field>() methods: they run
+	// with the field errors, before validate().
+	fieldChecks func(e *Emulator, f *form, obj T)
 	// validate is the serializer's validate(); it sees only the body's
 	// attributes (f.has) and runs when every field was valid.
 	validate func(e *Emulator, f *form, obj T) *resp
@@ -73,10 +98,16 @@ type kindDef[T any] struct {
 	render func(e *Emulator, c *call, obj T) map[string]any
 	// refFilters are model-choice filters: unknown values give a 400.
 	refFilters func(e *Emulator) (single, multi map[string]func(string) bool)
+	// choiceFilters are value filters with choices: an unknown value is a
+	// 400 "Select a valid choice. …".
+	choiceFilters func(e *Emulator) (single, multi map[string][]string)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
 	pk func(T) string
+	// urlID is the object's id in its detail URL when that is not the pk
+	// (lookup_field); nil means pk.
+	urlID func(T) string
 
 	detailActions     map[string]kindAction[T]
 	collectionActions map[string]action
@@ -92,19 +123,42 @@ func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
 	m := k.render(e, c, obj)
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
-		v := a[fd.name]
-		if n, ok := v.(int64); ok {
-			v = json.Number(strconv.FormatInt(n, 10))
+		if fd.writeOnly {
+			continue
 		}
-		m[fd.name] = v
+		m[fd.name] = renderValue(a[fd.name])
 	}
 	e.applyOverrides(k.kind, k.key(obj), m)
 	return m
 }
 
+// renderValue is a stored field value as a response carries it: integers
+// and floats as json.Number (a float as Python's repr writes it: 1.0).
+func renderValue(v any) any {
+	switch n := v.(type) {
+	case []string:
+		out := make([]any, len(n))
+		for i, x := range n {
+			out[i] = x
+		}
+		return out
+	case int64:
+		return json.Number(strconv.FormatInt(n, 10))
+	case float64:
+		s := strconv.FormatFloat(n, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return json.Number(s)
+	}
+	return v
+}
+
 func (k *kindDef[T]) lookup(e *Emulator, c *call) (T, *resp) {
 	var zero T
-	if k.intPK {
+	if k.keyID {
+		// any string: the lookup is a plain equality
+	} else if k.intPK {
 		if _, err := strconv.ParseInt(c.id, 10, 32); err != nil {
 			r := notFound()
 			return zero, &r
@@ -160,11 +214,45 @@ func (k *kindDef[T]) route(e *Emulator) route {
 }
 
 func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
+	single, multi := map[string]func(string) bool{}, map[string]func(string) bool{}
 	if k.refFilters != nil {
-		single, multi := k.refFilters(e)
-		if r := e.checkRefFilters(c, single, multi); r != nil {
-			return *r
+		single, multi = k.refFilters(e)
+	}
+	// django-filter builds a ModelChoiceFilter for a FK and a
+	// ModelMultipleChoiceFilter for a M2M field: an unknown pk is a 400.
+	choices := map[string][]string{}
+	for _, fd := range k.fields {
+		if fd.filter != "exact" {
+			continue
 		}
+		ref := fd.ref
+		switch fd.typ {
+		case ftRef:
+			if single == nil {
+				single = map[string]func(string) bool{}
+			}
+			single[fd.name] = func(v string) bool { return e.refExists(ref, v) != "" }
+		case ftRefList:
+			if multi == nil {
+				multi = map[string]func(string) bool{}
+			}
+			multi[fd.name] = func(v string) bool { return e.refExists(ref, v) != "" }
+		case ftChoice, ftChoiceNull:
+			// A model field with choices gets a ChoiceFilter.
+			choices[fd.name] = fd.choices
+		}
+	}
+	var choiceMulti map[string][]string
+	if k.choiceFilters != nil {
+		var cs map[string][]string
+		cs, choiceMulti = k.choiceFilters(e)
+		for name, v := range cs {
+			choices[name] = v
+		}
+	}
+	r := e.checkRefFilters(c, single, multi)
+	if r := checkChoiceFilters(c, choices, choiceMulti, r); r != nil {
+		return *r
 	}
 	all := k.all(e)
 	l := lazyList{n: len(all), render: func(i int) map[string]any {
@@ -178,17 +266,13 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		// The own fields render from attrs (renderObj sets them last).
 		own := map[string]bool{}
 		for _, fd := range k.fields {
-			own[fd.name] = true
+			own[fd.name] = !fd.writeOnly
 		}
 		l.fast = func(i int, name string) (any, bool) {
 			if !own[name] {
 				return nil, false
 			}
-			v := k.attrs(all[i])[name]
-			if n, ok := v.(int64); ok {
-				v = json.Number(strconv.FormatInt(n, 10))
-			}
-			return v, true
+			return renderValue(k.attrs(all[i])[name]), true
 		}
 	}
 	spec := k.list
@@ -197,8 +281,10 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		switch {
 		case fd.filter == "exact" && fd.typ == ftBool:
 			spec.filters = append(spec.filters, boolExact(fd.name, fd.name))
-		case fd.filter == "exact" && (fd.typ == ftKeypair || fd.typ == ftSAMLMapping):
+		case fd.filter == "exact" && (fd.typ == ftKeypair || fd.typ == ftSAMLMapping || fd.typ == ftRef):
 			spec.filters = append(spec.filters, iexact(fd.name, fd.name))
+		case fd.filter == "exact" && fd.typ == ftRefList:
+			spec.filters = append(spec.filters, listContains(fd.name, fd.name))
 		case fd.filter == "exact":
 			spec.filters = append(spec.filters, exact(fd.name, fd.name))
 		case fd.filter == "iexact":
@@ -248,6 +334,16 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
 		e.readField(f, fd, a)
+		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil {
+			for _, o := range k.all(e) {
+				if k.pk(o) != k.pk(obj) && k.attrs(o)[fd.name] == a[fd.name] {
+					f.fail(fd.name, fd.unique)
+				}
+			}
+		}
+	}
+	if k.fieldChecks != nil {
+		k.fieldChecks(e, f, obj)
 	}
 	if !f.ok() {
 		r := f.result()
@@ -298,11 +394,114 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		if f.boolean(k, &b) {
 			a[k] = b
 		}
-	case ftInt32:
+	case ftInt32, ftUint:
+		lo, hi := int64(-2147483648), int64(2147483647)
+		if fd.typ == ftUint {
+			lo = 0
+		}
+		if fd.max != 0 {
+			hi = fd.max
+		}
 		var n int
-		if f.integer(k, fd.required, -2147483648, 2147483647, &n) {
+		if f.integer(k, fd.required, lo, hi, &n) {
 			a[k] = int64(n)
 		}
+	case ftFloat:
+		if f.take(k, fd.required, false) {
+			s, ok := scalarString(f.raw[k])
+			x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if !ok || err != nil {
+				f.fail(k, "A valid number is required.")
+				return
+			}
+			a[k] = x
+		}
+	case ftEmail:
+		var s string
+		if f.str(k, fd.required, fd.blank, &s) {
+			if s != "" && !emailRe.MatchString(s) {
+				f.fail(k, "Enter a valid email address.")
+				return
+			}
+			a[k] = s
+		}
+	case ftFile:
+		var s string
+		if f.str(k, fd.required, true, &s) {
+			if s != "" {
+				if msg := validateIconName(s); msg != "" {
+					f.fail(k, msg)
+					return
+				}
+			}
+			a[k] = s
+		}
+	case ftSlug:
+		var s string
+		if f.str(k, fd.required, false, &s) {
+			if !slugRe.MatchString(s) {
+				f.fail(k, msgSlug)
+				return
+			}
+			a[k] = s
+		}
+	case ftChoiceNull:
+		if f.isNull(k) {
+			a[k] = nil
+			return
+		}
+		var s string
+		if f.choice(k, fd.required, fd.choices, &s) {
+			a[k] = s
+		}
+	case ftChoiceList:
+		items, ok := f.list(k, fd.required, true)
+		if !ok {
+			return
+		}
+		out := []string{}
+		errs := map[string]any{}
+		for i, it := range items {
+			s, ok := scalarString(it)
+			if !ok || !slices.Contains(fd.choices, s) {
+				errs[strconv.Itoa(i)] = []string{fmt.Sprintf("%q is not a valid choice.", displayValue(it))}
+				continue
+			}
+			out = append(out, s)
+		}
+		if len(errs) > 0 {
+			f.errs[k] = errs
+			return
+		}
+		a[k] = out
+	case ftRef:
+		var p *string
+		if f.has(k) || (fd.required && !f.partial) {
+			if f.uuidRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
+				if p == nil {
+					a[k] = nil
+				} else {
+					a[k] = *p
+				}
+			}
+		}
+	case ftRefList:
+		items, ok := f.list(k, fd.required, fd.allowEmpty)
+		if !ok {
+			return
+		}
+		out := []string{}
+		for _, it := range items {
+			v, ok := f.uuidItem(it, func(v string) string { return e.refExists(fd.ref, v) })
+			if !ok {
+				f.errs[k] = []string{v}
+				return
+			}
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		a[k] = out
 	case ftNullString:
 		var p *string
 		if f.has(k) && f.nullStr(k, &p) {
@@ -327,6 +526,10 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		}
 	}
 }
+
+// emailRe approximates Django's EmailValidator: a user part, then
+// "localhost" (the allowlist) or a dotted domain with a TLD.
+var emailRe = regexp.MustCompile(`^[^\s@]+@(localhost|([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?)$`)
 
 // domainlessURLRe is Django's URLValidator regex as DomainlessURLValidator
 // relaxes it (any host name, no TLD needed), in a simplified form.
@@ -444,6 +647,9 @@ func (k *kindDef[T]) kindName() string { return k.kind }
 func (k *kindDef[T]) setField(e *Emulator, key string) (string, bool) {
 	for _, obj := range k.all(e) {
 		if k.key(obj) == key {
+			if k.urlID != nil {
+				return k.urlID(obj), true
+			}
 			return k.pk(obj), true
 		}
 	}

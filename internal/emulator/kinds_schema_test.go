@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
 	"sort"
 	"testing"
 
@@ -18,16 +20,24 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 	v, err := contract.Load()
 	require.NoError(t, err)
 	providerBase := []string{"name", "authentication_flow", "authorization_flow", "invalidation_flow", "property_mappings"}
-	for _, tc := range []struct {
+	type table struct {
 		schema string
 		fields []fieldDef
 		base   []string // fields read by readBase
-	}{
+	}
+	tables := []table{
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
-	} {
+		{"FlowRequest", flowFields, nil},
+		{"FlowStageBindingRequest", flowBindingFields, nil},
+		{"PromptRequest", promptFields, nil},
+	}
+	for _, st := range stageTypes {
+		tables = append(tables, table{st.model + "Request", st.fields, []string{"name"}})
+	}
+	for _, tc := range tables {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := v.Schema(tc.schema)
 			require.NotNil(t, s)
@@ -45,19 +55,49 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 			for _, fd := range tc.fields {
 				p := s.Properties[fd.name].Value
 				assert.Equal(t, slices.Contains(s.Required, fd.name), fd.required, "%s required", fd.name)
-				if fd.typ == ftChoice {
+				enumOf := func(p *openapi3.Schema) []string {
 					var enum []string
 					for _, e := range p.Enum {
-						enum = append(enum, e.(string))
-					}
-					for _, sub := range append(p.AllOf, p.OneOf...) {
-						for _, e := range sub.Value.Enum {
+						if e != nil {
 							enum = append(enum, e.(string))
 						}
 					}
-					assert.ElementsMatch(t, enum, fd.choices, "%s enum", fd.name)
+					for _, sub := range append(p.AllOf, p.OneOf...) {
+						for _, e := range sub.Value.Enum {
+							if e != nil {
+								enum = append(enum, e.(string))
+							}
+						}
+					}
+					return enum
 				}
-				nullable := fd.typ == ftNullString || fd.typ == ftKeypair || fd.typ == ftSAMLMapping
+				switch fd.typ {
+				case ftChoice, ftChoiceNull:
+					assert.ElementsMatch(t, enumOf(p), fd.choices, "%s enum", fd.name)
+				case ftChoiceList:
+					require.True(t, p.Type.Is("array"), "%s is a list", fd.name)
+					assert.ElementsMatch(t, enumOf(p.Items.Value), fd.choices, "%s item enum", fd.name)
+				case ftRefList:
+					require.True(t, p.Type.Is("array"), "%s is a list", fd.name)
+					assert.Equal(t, "uuid", p.Items.Value.Format, "%s items", fd.name)
+				case ftRef:
+					assert.Equal(t, "uuid", p.Format, "%s", fd.name)
+				case ftFloat:
+					assert.True(t, p.Type.Is("number"), "%s is a number", fd.name)
+				case ftInt32, ftUint:
+					assert.True(t, p.Type.Is("integer"), "%s is an integer", fd.name)
+					want := -2147483648.0
+					if fd.typ == ftUint {
+						want = 0
+					}
+					if assert.NotNil(t, p.Min, "%s minimum", fd.name) {
+						assert.Equal(t, want, *p.Min, "%s minimum", fd.name)
+					}
+				case ftBool:
+					assert.True(t, p.Type.Is("boolean"), "%s is a boolean", fd.name)
+				}
+				nullable := fd.typ == ftNullString || fd.typ == ftKeypair || fd.typ == ftSAMLMapping ||
+					fd.typ == ftChoiceNull || (fd.typ == ftRef && !fd.required)
 				assert.Equal(t, p.Nullable, nullable, "%s nullable", fd.name)
 				if p.Type.Is("string") && p.Enum == nil && p.Format != "uuid" && !nullable {
 					assert.Equal(t, p.MinLength == 1, !fd.blank, "%s minLength", fd.name)

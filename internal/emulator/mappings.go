@@ -50,12 +50,15 @@ func (s *state) mappingByPK(pk string) *scopeMapping {
 	return nil
 }
 
-// mappingRef resolves a PropertyMapping of any subclass (scope or SAML).
+// mappingRef resolves a PropertyMapping of any subclass.
 func (s *state) mappingRef(pk string) string {
 	if m := s.mappingByPK(pk); m != nil {
 		return m.PK
 	}
-	return s.samlMappingRef(pk)
+	if ref := s.samlMappingRef(pk); ref != "" {
+		return ref
+	}
+	return s.otherMappingRef(pk)
 }
 
 func (s *state) mappingByManaged(managed string) *scopeMapping {
@@ -69,7 +72,8 @@ func (s *state) mappingByManaged(managed string) *scopeMapping {
 
 func (e *Emulator) listMappings(c *call) resp {
 	// managed is an AllValuesMultipleFilter: its choices are the managed
-	// values present in the (base) PropertyMapping table.
+	// values of the list's own model (django-filter sets filter.model to
+	// the viewset queryset's model), here ScopeMapping.
 	var managed []string
 	for _, m := range e.st.mappings {
 		if m.Managed != nil {
@@ -184,15 +188,19 @@ func (e *Emulator) deleteMapping(c *call) resp {
 	if errResp != nil {
 		return *errResp
 	}
-	for _, p := range e.st.providers {
+	e.st.deleteScopeMapping(m)
+	return resp{status: 204}
+}
+
+func (s *state) deleteScopeMapping(m *scopeMapping) {
+	for _, p := range s.providers {
 		p.PropertyMappings = removeStr(p.PropertyMappings, m.PK)
 	}
-	out := e.st.mappings[:0]
-	for _, x := range e.st.mappings {
+	out := s.mappings[:0]
+	for _, x := range s.mappings {
 		if x != m {
 			out = append(out, x)
 		}
 	}
-	e.st.mappings = out
-	return resp{status: 204}
+	s.mappings = out
 }

@@ -259,10 +259,9 @@ func (e *Emulator) revoke(r *http.Request, body []byte) resp {
 		p = nil
 	}
 	if p == nil {
-		// TokenRevocationError.__init__ sets only .error; create_dict then
-		// reads .description, which OAuth2Error only annotates: the
-		// AttributeError escapes the view and Django answers 500.
-		return serverError()
+		// TokenRevocationError("invalid_client"): TokenRevokeView.post
+		// answers exc.create_dict with status 401.
+		return tokenResponse(http.StatusUnauthorized, oauthError("invalid_client"))
 	}
 	// No token exists: RFC 7009 says 200 anyway.
 	return tokenResponse(200, map[string]any{})

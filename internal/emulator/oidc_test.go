@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -65,13 +66,21 @@ func TestOIDCEndpoints(t *testing.T) {
 	if st, m := post("/application/o/introspect/", url.Values{"token": {"x"}}); st != 200 || m["active"] != false {
 		t.Errorf("introspect: %d %v", st, m)
 	}
-	// token_revoke.py: unknown token -> 200 {}; invalid client -> the
-	// AttributeError of TokenRevocationError.create_dict, a 500.
+	// token_revoke.py: unknown token -> 200 {}; invalid client ->
+	// TokenRevocationError, a 401 invalid_client with its description.
 	if st, _ := post("/application/o/revoke/", url.Values{"client_id": {conf.GetClientId()}, "client_secret": {conf.GetClientSecret()}, "token": {"x"}}); st != 200 {
 		t.Errorf("revoke: %d", st)
 	}
-	if st, _ := post("/application/o/revoke/", url.Values{"client_id": {"nope"}, "token": {"x"}}); st != 500 {
-		t.Errorf("revoke unknown client: %d, want 500", st)
+	for name, v := range map[string]url.Values{
+		"unknown client": {"client_id": {"nope"}, "token": {"x"}},
+		"wrong secret":   {"client_id": {conf.GetClientId()}, "client_secret": {"x"}, "token": {"x"}},
+		"no client":      {"token": {"x"}},
+	} {
+		st, m := post("/application/o/revoke/", v)
+		if st != 401 || m["error"] != "invalid_client" || m["request_id"] == nil ||
+			!strings.HasPrefix(fmt.Sprint(m["error_description"]), "Client authentication failed") {
+			t.Errorf("revoke %s: %d %v, want 401 invalid_client", name, st, m)
+		}
 	}
 	// device_backchannel.py: a provider without application is invalid_client.
 	if st, m := post("/application/o/device/", url.Values{"client_id": {orphan.GetClientId()}}); st != 400 || m["error"] != "invalid_client" {

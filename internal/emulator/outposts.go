@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const embeddedManaged = "goauthentik.io/outposts/embedded"
@@ -19,6 +20,13 @@ type outpost struct {
 	ServiceConnection *string
 	Config            json.RawMessage
 	Managed           *string
+	// Health are the states its running instances report (ConnectOutpost):
+	// none, as no outpost process connects to the emulator.
+	Health []map[string]any
+	// TokenKey is the key of the outpost's API token (ak-outpost-<pk>-api),
+	// which authentik creates with the outpost (outpost_post_save); drawn
+	// when first viewed, so the seeded pks stay as they were.
+	TokenKey string
 }
 
 type outpostOut struct {
@@ -275,4 +283,60 @@ func defaultOutpostConfig(host string) map[string]any {
 // config with authentik_host = request.build_absolute_uri("/").
 func (e *Emulator) outpostDefaultSettings(c *call) resp {
 	return resp{status: http.StatusOK, body: map[string]any{"config": defaultOutpostConfig(baseURL(c.r) + "/")}}
+}
+
+// outpostHealth is OutpostViewSet.health (authentik/outposts/api/outposts.py):
+// the state each connected instance last reported, unpaginated; [] when
+// none ever connected. The embedded outpost runs inside the server, so it
+// has one instance whenever authentik answers.
+func (e *Emulator) outpostHealth(c *call) resp {
+	o, r := e.outpostFromURL(c)
+	if r != nil {
+		return *r
+	}
+	states := append([]map[string]any{}, o.Health...)
+	if o.Managed != nil && *o.Managed == embeddedManaged && len(states) == 0 {
+		states = append(states, outpostState("authentik-server"))
+	}
+	return resp{status: http.StatusOK, body: states}
+}
+
+// outpostState is one OutpostHealthSerializer entry of an instance of the
+// emulated version.
+func outpostState(hostname string) map[string]any {
+	return map[string]any{
+		"uid": hostname, "last_seen": time.Now().UTC().Format(time.RFC3339), "version": "2026.2.2",
+		"version_should": "2026.2.2", "version_outdated": false, "build_hash": "", "build_hash_should": "",
+		"golang_version": "go1.25", "openssl_enabled": false, "openssl_version": "", "fips_enabled": nil,
+		"hostname": hostname,
+	}
+}
+
+// ConnectOutpost makes the named outpost report one running instance, as
+// a deployed outpost does once it connects with its token.
+func (e *Emulator) ConnectOutpost(name, hostname string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, o := range e.st.outposts {
+		if o.Name == name {
+			o.Health = append(o.Health, outpostState(hostname))
+		}
+	}
+}
+
+// viewTokenKey is TokenViewSet.view_key (authentik/core/api/tokens.py) for
+// the tokens the emulator has: each outpost's, identifier
+// ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
+// and deleted with it. The key is default_token_key's 60 characters.
+func (e *Emulator) viewTokenKey(c *call) resp {
+	for _, o := range e.st.outposts {
+		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.id {
+			continue
+		}
+		if o.TokenKey == "" {
+			o.TokenKey = e.randomString(60)
+		}
+		return resp{status: http.StatusOK, body: map[string]any{"key": o.TokenKey}}
+	}
+	return noMatch("Token")
 }

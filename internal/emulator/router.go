@@ -47,7 +47,10 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
 			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
 		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
-			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider"))},
+			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider")),
+			detailActions: map[string]action{
+				"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}},
+			}},
 		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
 			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider"))},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
@@ -56,9 +59,12 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
 			collectionActions: map[string]action{
 				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
+			},
+			detailActions: map[string]action{
+				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
 			}},
-		{prefix: "flows/instances/", collection: methods(e.listFlows, nil),
-			detail: map[string]handler{http.MethodGet: e.getFlow, http.MethodDelete: e.deleteFlowAPI}},
+		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
+			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
 			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
 		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
@@ -73,14 +79,20 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
+		{prefix: "core/tokens/", collection: map[string]handler{},
+			detailActions: map[string]action{
+				"view_key": {methods: map[string]handler{http.MethodGet: e.viewTokenKey}},
+			}},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
+		e.allStagesRoute(),
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = []genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind}
+var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
+	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -27,6 +27,17 @@ var samlMappingKind = &kindDef[*object]{
 		searchFields: []string{"name"},
 		order:        []string{"name"},
 	},
+	// managed is PropertyMappingFilterSet's AllValuesMultipleFilter; its
+	// choices come from the list's model, SAMLPropertyMapping.
+	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
+		var managed []string
+		for _, m := range e.st.samlMappings {
+			if s, ok := m.Attrs["managed"].(string); ok {
+				managed = append(managed, s)
+			}
+		}
+		return nil, map[string][]string{"managed": managed}
+	},
 	all: func(e *Emulator) []*object { return e.st.samlMappings },
 	byID: func(e *Emulator, id string) (*object, bool) {
 		m := e.st.samlMappingByPK(id)
@@ -103,6 +114,11 @@ func (s *state) mappingNameTaken(name, self string) bool {
 			return true
 		}
 	}
+	for _, m := range s.otherMappings {
+		if m.Name == name && m.PK != self {
+			return true
+		}
+	}
 	return false
 }
 
@@ -115,6 +131,11 @@ func (s *state) mappingManagedTaken(managed, self string) bool {
 	}
 	for _, m := range s.samlMappings {
 		if m.Attrs["managed"] == managed && m.PK != self {
+			return true
+		}
+	}
+	for _, m := range s.otherMappings {
+		if m.Managed != nil && *m.Managed == managed && m.PK != self {
 			return true
 		}
 	}

@@ -8,32 +8,31 @@ import (
 // seedDefaults creates what a fresh authentik 2026.2 has after its default
 // and system blueprints ran. Called from New, before the emulator is shared.
 func (e *Emulator) seedDefaults() {
-	for _, f := range []struct{ slug, name, title, designation, auth string }{
-		{"default-authentication-flow", "Welcome to authentik!", "Welcome to authentik!", "authentication", "none"},
-		{"default-invalidation-flow", "Logout", "Default Invalidation Flow", "invalidation", "none"},
-		{"default-provider-authorization-explicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
-		{"default-provider-authorization-implicit-consent", "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"},
-		{"default-provider-invalidation-flow", "Logged out of application", "You've logged out of %(app)s.", "invalidation", "none"},
-	} {
-		e.st.flows = append(e.st.flows, &flow{PK: e.newUUID(), PBMUUID: e.newUUID(), Slug: f.slug, Name: f.name,
-			Title: f.title, Designation: f.designation, Authentication: f.auth, PolicyEngineMode: "any",
-			Layout: "stacked", DeniedAction: "message_continue"})
-	}
+	e.seedLegacyFlows()
+	// blueprints/system/providers-oauth2.yaml and providers-proxy.yaml; the
+	// serializer trims the block scalars' trailing newline.
 	for _, m := range []struct{ managed, scope, name, desc, expr string }{
-		{"goauthentik.io/providers/oauth2/scope-openid", "openid", "authentik default OAuth Mapping: OpenID 'openid'", "",
-			"# This scope is required by the OpenID Connect spec.\nreturn {}"},
+		{"goauthentik.io/providers/oauth2/scope-openid", "openid", "authentik default OAuth Mapping: OpenID 'openid'",
+			"",
+			"# This scope is required by the OpenID-spec, and must as such exist in authentik.\n# The scope by itself does not grant any information\nreturn {}"},
 		{"goauthentik.io/providers/oauth2/scope-profile", "profile", "authentik default OAuth Mapping: OpenID 'profile'",
-			"General Profile Information", `return {"name": request.user.name, "given_name": request.user.name, "preferred_username": request.user.username, "nickname": request.user.username, "groups": [group.name for group in request.user.ak_groups.all()]}`},
+			"General Profile Information",
+			"return {\n    # Because authentik only saves the user's full name, and has no concept of first and last names,\n    # the full name is used as given name.\n    # You can override this behaviour in custom mappings, i.e. `request.user.name.split(\" \")`\n    \"name\": request.user.name,\n    \"given_name\": request.user.name,\n    \"preferred_username\": request.user.username,\n    \"nickname\": request.user.username,\n    \"groups\": [group.name for group in request.user.groups.all()],\n}"},
 		{"goauthentik.io/providers/oauth2/scope-email", "email", "authentik default OAuth Mapping: OpenID 'email'",
-			"Email address", `return {"email": request.user.email, "email_verified": False}`},
+			"Email address",
+			"return {\n    \"email\": request.user.email,\n    \"email_verified\": False\n}"},
 		{"goauthentik.io/providers/oauth2/scope-entitlements", "entitlements", "authentik default OAuth Mapping: Application Entitlements",
-			"Application entitlements", "entitlements = [entitlement.name for entitlement in request.user.app_entitlements(provider.application)]\nreturn {\n    \"entitlements\": entitlements,\n    \"roles\": entitlements,\n}"},
+			"Application entitlements",
+			"entitlements = [entitlement.name for entitlement in request.user.app_entitlements(provider.application)]\nreturn {\n    \"entitlements\": entitlements,\n    \"roles\": entitlements,\n}"},
 		{"goauthentik.io/providers/oauth2/scope-offline_access", "offline_access", "authentik default OAuth Mapping: OpenID 'offline_access'",
-			"Access to request new tokens without interaction", "# This scope grants the application a refresh token.\nreturn {}"},
+			"Access to request new tokens without interaction",
+			"# This scope grants the application a refresh token that can be used to refresh user data\n# and let the application access authentik without the users interaction\nreturn {}"},
 		{"goauthentik.io/providers/oauth2/scope-authentik_api", "goauthentik.io/api", "authentik default OAuth Mapping: authentik API access",
-			"authentik API Access on behalf of your user", `return {}`},
-		{"goauthentik.io/providers/proxy/scope-proxy", "ak_proxy", "authentik default OAuth Mapping: Proxy outpost", "",
-			`return {"ak_proxy": {"user_attributes": request.user.group_attributes(request)}}`},
+			"authentik API Access on behalf of your user",
+			"# This scope grants the application the ability to access the authentik API\n# on behalf of the authorizing user\nreturn {}"},
+		{"goauthentik.io/providers/proxy/scope-proxy", "ak_proxy", "authentik default OAuth Mapping: Proxy outpost",
+			"authentik Proxy - User information",
+			"# This mapping is used by the authentik proxy. It passes extra user attributes,\n# which are used for example for the HTTP-Basic Authentication mapping.\nreturn {\n    \"ak_proxy\": {\n        \"user_attributes\": request.user.group_attributes(request),\n        \"is_superuser\": request.user.is_superuser,\n    }\n}"},
 	} {
 		e.st.mappings = append(e.st.mappings, &scopeMapping{PK: e.newUUID(), Managed: strPtr(m.managed),
 			Name: m.name, ScopeName: m.scope, Description: m.desc, Expression: m.expr})
@@ -49,6 +48,7 @@ func (e *Emulator) seedDefaults() {
 	e.st.adminPK = admin.PK
 	e.addGroup("authentik Admins", true, admin.PK)
 
+	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
 	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
 		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),

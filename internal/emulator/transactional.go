@@ -198,6 +198,15 @@ func (e *Emulator) applyTransactional(c *call) resp {
 		return entryError("provider", pr)
 	}
 	pk := e.st.providers[len(e.st.providers)-1].PK
+	// The app entry's attrs are the outer ApplicationSerializer's
+	// validated data, where backchannel_providers already holds Provider
+	// objects (only policy bindings get their models turned back into
+	// pks); the entry's own ApplicationSerializer then refuses them.
+	var backchannel []json.RawMessage
+	if json.Unmarshal(appBody["backchannel_providers"], &backchannel) == nil && len(backchannel) > 0 {
+		return resp{status: http.StatusBadRequest, body: map[string]any{"app": map[string]any{
+			"backchannel_providers": []string{"Incorrect type. Expected pk value, received Provider."}}}}
+	}
 	appBody["provider"] = mustJSON(pk)
 	ar := e.createApplication(&call{r: c.r, body: mustJSON(appBody), user: c.user})
 	if ar.status >= 300 {

@@ -93,6 +93,14 @@ func TestTransactionalAllOrNothing(t *testing.T) {
 		{"binding with nothing bound", func(e *env, req *api.TransactionApplicationRequest) {
 			req.SetPolicyBindings([]api.TransactionPolicyBindingRequest{*api.NewTransactionPolicyBindingRequest(0)})
 		}, `{"policy_bindings":[{"non_field_errors":["One of 'group', 'policy', 'user' must be set."]}]}`},
+		// The app entry carries the outer serializer's validated data:
+		// Provider objects, which the entry's own serializer refuses
+		// (core/api/transactional_applications.py validate).
+		{"backchannel providers", func(e *env, req *api.TransactionApplicationRequest) {
+			l := res(e.c.ProvidersApi.ProvidersLdapCreate(e.ctx).LDAPProviderRequest(*api.NewLDAPProviderRequest("dir",
+				e.flow("default-authentication-flow"), e.flow("default-invalidation-flow"))).Execute()).must(e.t)
+			req.App.BackchannelProviders = []int32{l.Pk}
+		}, `{"app":{"backchannel_providers":["Incorrect type. Expected pk value, received Provider."]}}`},
 		{"provider invalid", func(e *env, req *api.TransactionApplicationRequest) {
 			req.Provider.OAuth2ProviderRequest.AuthorizationFlow = "0f0f0f0f-0000-4000-8000-000000000000"
 		}, `{"provider":{"authorization_flow":["Invalid pk \"0f0f0f0f-0000-4000-8000-000000000000\" - object does not exist."]}}`},
@@ -185,4 +193,16 @@ func TestTransactionalOuterFieldErrors(t *testing.T) {
 		map[string]any{"non_field_errors": []any{"Invalid data. Expected a dictionary, but got int."}},
 		map[string]any{"non_field_errors": []any{"One of 'group', 'policy', 'user' must be set."}},
 	}}, m)
+}
+
+// An empty backchannel_providers list holds no Provider objects: the app
+// entry accepts it.
+func TestTransactionalEmptyBackchannelAccepted(t *testing.T) {
+	e := newUncheckedEnv(t)
+	body := `{"app":{"name":"A","slug":"a","backchannel_providers":[]},"provider_model":"authentik_providers_oauth2.oauth2provider",` +
+		`"provider":{"name":"p","authorization_flow":"` + e.flow("default-provider-authorization-implicit-consent") +
+		`","invalidation_flow":"` + e.flow("default-provider-invalidation-flow") + `","redirect_uris":[]}}`
+	if st, got := e.raw("PUT", "/api/v3/core/transactional/applications/", body); st != 200 {
+		t.Errorf("empty backchannel_providers: %d %s", st, got)
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/suggest"
@@ -24,8 +25,12 @@ type Options struct {
 	// Apps are application slugs; each comes with its provider, access
 	// groups, outpost attachments and custom scope mappings.
 	Apps []string
+	// Flows are flow slugs; each comes with its stage bindings and the
+	// stages and prompts they use (authentik's own are named only).
+	Flows []string
 	// All exports every application, provider, custom scope mapping and
-	// outpost of a type the manifest can express.
+	// outpost of a type the manifest can express, and every flow, stage
+	// and prompt authentik's blueprints did not create.
 	All bool
 	// Source names where the objects were read (for the header comment).
 	Source string
@@ -44,7 +49,7 @@ func Reads() plan.Reads {
 		Kinds: []plan.Kind{plan.KindFlow, plan.KindKeyPair, plan.KindSAMLMapping, plan.KindBinding, plan.KindGroup,
 			plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost},
 		ProviderTypes: manifest.ProviderTypeNames(),
-	}
+	}.Add(entryReads())
 }
 
 type exporter struct {
@@ -55,6 +60,7 @@ type exporter struct {
 	providers []*entry
 	apps      []*entry
 	outposts  []*entry
+	entries   []*entry          // descriptor kinds' (entries.go)
 	byKey     map[string]*entry // "kind key"
 	// lookups
 	flows     map[string]string // pk -> slug
@@ -115,6 +121,16 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 		for _, s := range live.ScopeMappings {
 			if s.Managed == "" {
 				x.scopeMapping(s)
+			}
+		}
+	}
+	if err := x.selectFlows(o.Flows); err != nil {
+		return nil, err
+	}
+	if o.All {
+		for _, name := range kinds.Names() {
+			for i := range live.Objects[plan.Kind(name)] {
+				x.entryObject(name, &live.Objects[plan.Kind(name)][i], false)
 			}
 		}
 	}
@@ -456,6 +472,7 @@ func uniqueSorted(xs []string) []string {
 // entry is one manifest entry with its keys in order.
 type entry struct {
 	kind    plan.Kind
+	section string // a descriptor kind's section
 	key     string
 	keys    []string
 	vals    map[string]any
@@ -482,10 +499,22 @@ func (x *exporter) render(o Options) ([]byte, error) {
 			"Add \"stack: NAME\" to let provision own (and prune) these objects."
 	}
 	addKV(root, "version", &yaml.Node{Kind: yaml.ScalarNode, Value: "1", Tag: "!!int"})
-	for _, sec := range []struct {
+	type section struct {
 		name    string
 		entries []*entry
-	}{{"groups", x.groups}, {"scope_mappings", x.mappings}, {"providers", x.providers}, {"applications", x.apps}, {"outposts", x.outposts}} {
+	}
+	secs := []section{{"groups", x.groups}, {"scope_mappings", x.mappings}}
+	for _, name := range kinds.Sections() {
+		var es []*entry
+		for _, e := range x.entries {
+			if e.section == name {
+				es = append(es, e)
+			}
+		}
+		secs = append(secs, section{name, es})
+	}
+	secs = append(secs, section{"providers", x.providers}, section{"applications", x.apps}, section{"outposts", x.outposts})
+	for _, sec := range secs {
 		if len(sec.entries) == 0 {
 			continue
 		}

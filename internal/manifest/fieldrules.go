@@ -1,6 +1,11 @@
 package manifest
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/provision/provision/internal/kinds"
+)
 
 // The one table of how a field's value may be filled and shown, by field
 // name. Kinds mark their fields by name here (and a kind descriptor's field
@@ -45,15 +50,32 @@ var publicKeys = map[string]bool{
 // publicSuffixes mark URLs, hosts, flows and group references by name.
 var publicSuffixes = []string{"_url", "_uri", "_uris", "_host", "_flow", "_group"}
 
-// serverCodeKeys are the ServerCode fields by name.
-var serverCodeKeys = map[string]bool{"expression": true}
+// serverCodeKeys are the ServerCode fields by name: expressions, and
+// every field a kind descriptor flags as code (kinds.Kind.Code: a prompt's
+// placeholder and initial_value), so a new kind needs no line here.
+var serverCodeKeys = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{"expression": true}
+	var add func(k *kinds.Kind)
+	add = func(k *kinds.Kind) {
+		for _, f := range k.Code {
+			out[f] = true
+		}
+		for _, c := range k.Children {
+			add(c.Kind)
+		}
+	}
+	for _, k := range kinds.All() {
+		add(k)
+	}
+	return out
+})
 
 // ClassOf returns the class of a field, named by its key (the last
 // component of a plan field path such as "attributes.x" is not a key of
 // the kind: free-form keys are Ordinary).
 func ClassOf(key string) FieldClass {
 	switch {
-	case serverCodeKeys[key]:
+	case serverCodeKeys()[key]:
 		return ServerCode
 	case publicKeys[key] || strings.HasPrefix(key, "meta_"):
 		return Public

@@ -33,6 +33,10 @@ func TestSensitiveRefusedInCodeAndPublicFields(t *testing.T) {
 			yaml:  "providers:\n  - name: p\n    type: oauth2\n    redirect_uris: [\"${CHAT_URL}/cb\"]\n",
 			field: "redirect_uris",
 		},
+		"a descriptor kind's code field (a prompt's placeholder)": {
+			yaml:  "prompts:\n  - name: p\n    field_key: p\n    type: text\n    placeholder_expression: true\n    placeholder: \"return '${CHAT_URL}'\"\n",
+			field: "placeholder",
+		},
 		"client_id": {
 			yaml:  "providers:\n  - name: p\n    type: oauth2\n    client_id: ${CHAT_URL}\n",
 			field: "client_id",
@@ -73,7 +77,7 @@ func TestSensitiveRefusedInCodeAndPublicFields(t *testing.T) {
 
 func TestFieldClasses(t *testing.T) {
 	for key, want := range map[string]FieldClass{
-		"expression": ServerCode, "client_id": Public, "issuer": Public, "audience": Public,
+		"expression": ServerCode, "placeholder": ServerCode, "initial_value": ServerCode, "client_id": Public, "issuer": Public, "audience": Public,
 		"redirect_uris": Public, "meta_launch_url": Public, "external_host": Public,
 		"authorization_flow": Public, "admin_group": Public, "public_url": Public,
 		"client_secret": Ordinary, "webhook": Ordinary, "attributes.name": Ordinary,

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/suggest"
 )
 
@@ -55,8 +56,15 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 			}
 		}
 		mergeSections(merged, m)
+		merged.Entries = append(merged.Entries, m.Entries...)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
+		for l := range m.unresolved {
+			if merged.unresolved == nil {
+				merged.unresolved = map[lineOf]bool{}
+			}
+			merged.unresolved[l] = true
+		}
 	}
 	if !decoded {
 		return nil, diags, nil
@@ -139,16 +147,28 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	root := doc.Content[0]
 	sc := declaredVariables(file, root, env, &diags)
 	substituteVariables(sc, root, &diags)
+	if root.Kind != yaml.MappingNode {
+		diags.add(pos(file, root), "a manifest is a mapping of sections (version: 1, groups:, providers:, applications:, …), not "+gotOf(root, len(sc.sensitiveNodes) > 0))
+		return nil, diags
+	}
+	entries := takeEntrySections(file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
+	// Shape errors in manifest terms (shape.go); when there are any, the
+	// decode's type errors would only repeat them in Go terms.
+	shapeErrors := sc.checkShapes(root, reflect.TypeOf(Manifest{}), "", "", &diags)
 
 	var m Manifest
-	if err := root.Decode(&m); err != nil {
+	if err := root.Decode(&m); err != nil || shapeErrors {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
+		switch {
+		case err == nil:
+		case errors.As(err, &te) && shapeErrors:
+			// said already, in manifest terms
+		case errors.As(err, &te):
 			for _, msg := range te.Errors {
 				diags = append(diags, sc.hideValue(typeDiagnostic(file, msg)))
 			}
-		} else {
+		default:
 			diags.add(pos(file, root), yamlMessage(err))
 		}
 		return nil, diags
@@ -160,6 +180,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(keyPos(file, root, "version"), fmt.Sprintf("unsupported version %d: this build reads version %d", m.Version, Version))
 	}
 	recordSources(file, root, &m)
+	m.Entries = entries
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
 	}
@@ -167,7 +188,33 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		m.Authentik.Src = sourceOf(file, valueOf(root, "authentik"))
 	}
 	m.sensitive = sc.sensitive
+	for n := range sc.unresolved {
+		if m.unresolved == nil {
+			m.unresolved = map[lineOf]bool{}
+		}
+		m.unresolved[lineOf{file, n.Line}] = true
+	}
 	return &m, diags
+}
+
+// takeEntrySections decodes the descriptor kinds' sections and removes
+// them from root, which is then decoded into the typed sections.
+func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*Entry
+	kept := root.Content[:0:0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		if !isEntrySection(key.Value) {
+			kept = append(kept, key, val)
+			continue
+		}
+		out = append(out, decodeEntries(file, key.Value, val, diags)...)
+	}
+	root.Content = kept
+	return out
 }
 
 // envRef matches ${NAME}; $${ is an escaped literal "${".
@@ -200,10 +247,12 @@ func substituteEnv(sc *scope, n *yaml.Node, key string, diags *Diagnostics) {
 			name := ref[2 : len(ref)-1]
 			if !validEnvName(name) {
 				diags.add(pos(sc.file, n), fmt.Sprintf("invalid variable reference %q: use ${NAME} with letters, digits and _", ref))
+				sc.unresolved[n] = true
 				return ref
 			}
 			v, ok := sc.lookup(name, key, n, diags)
 			if !ok {
+				sc.unresolved[n] = true
 				return ref
 			}
 			return v
@@ -249,13 +298,18 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, where string, diags *D
 		for k := range known {
 			names = append(names, k)
 		}
+		if where == "" && t == reflect.TypeOf(Manifest{}) {
+			names = append(names, kinds.Sections()...)
+		}
 		sort.Strings(names)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i], n.Content[i+1]
 			ft, ok := known[key.Value]
 			if !ok {
 				msg := fmt.Sprintf("unknown field %q%s", key.Value, where)
-				if s := suggest.Closest(key.Value, names); s != "" {
+				if hint := nestedFieldHint(n, t, key.Value); hint != "" {
+					msg += "; " + hint
+				} else if s := suggest.Closest(key.Value, names); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
 				diags.add(pos(file, key), msg)
@@ -271,6 +325,47 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, where string, diags *D
 			checkKeys(file, c, t.Elem(), where, diags)
 		}
 	}
+}
+
+// nestedFieldHint explains an unknown key of struct t that is a field of
+// one of t's own fields: a key indented one level too shallow ("groups:"
+// beside "access:" instead of under it). A near-miss of t's own field names
+// ("group") would be the wrong suggestion then.
+func nestedFieldHint(n *yaml.Node, t reflect.Type, key string) string {
+	fields := yamlFields(t)
+	holds := func(ft reflect.Type) bool {
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() != reflect.Struct {
+			return false
+		}
+		_, ok := yamlFields(ft)[key]
+		return ok
+	}
+	// A field declared in this mapping first, the nearest one above.
+	at := -1
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			at = i
+		}
+	}
+	for i := at - 2; i >= 0; i -= 2 {
+		k := n.Content[i]
+		if ft, ok := fields[k.Value]; ok && holds(ft) {
+			return fmt.Sprintf("%q is a field of %s: indent it under %q (line %d)", key, k.Value, k.Value+":", k.Line)
+		}
+	}
+	var owners []string
+	for _, k := range YAMLKeys(t) {
+		if holds(k.Field.Type) {
+			owners = append(owners, k.Key)
+		}
+	}
+	if len(owners) == 1 {
+		return fmt.Sprintf("%q is a field of %s: write it indented under %q", key, owners[0], owners[0]+":")
+	}
+	return ""
 }
 
 func yamlFields(t reflect.Type) map[string]reflect.Type {
@@ -291,6 +386,9 @@ func sections(m *Manifest) map[string]reflect.Value {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
 		out[name] = v.Field(i)
 	}
 	return out
@@ -377,12 +475,21 @@ func keyPos(file string, n *yaml.Node, key string) Position {
 // lineRE splits yaml.v3's "yaml: line N: msg" (type and syntax errors).
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// typeDiagnostic is the fallback for a decode type error checkShapes did
+// not foresee: yaml.v3's message names Go types ("into manifest.Output"),
+// so only its line and the value given are kept.
 func typeDiagnostic(file, msg string) Diagnostic {
+	d := Diagnostic{Pos: Position{File: file}}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Diagnostic{Pos: Position{File: file, Line: line, Column: 1}, Msg: m[2]}
+		d.Pos.Line, d.Pos.Column = line, 1
+		msg = m[2]
 	}
-	return Diagnostic{Pos: Position{File: file}, Msg: msg}
+	d.Msg = "this value has the wrong shape for its field"
+	if v := quotedValue.FindString(msg); v != "" {
+		d.Msg += " (" + v + ")"
+	}
+	return d
 }
 
 func yamlMessage(err error) string {

@@ -41,7 +41,7 @@ func TestParseReportsEveryProblemWithPosition(t *testing.T) {
 		},
 		"wrong type": {
 			yaml: "version: 1\ngroups:\n  - name: a\n    is_superuser: maybe\n",
-			want: []string{`x.yaml:4:1: cannot unmarshal`},
+			want: []string{`x.yaml:4:19: is_superuser: expected true or false, not "maybe"`},
 		},
 		"missing version": {
 			yaml: "groups: []\n",

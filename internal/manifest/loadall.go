@@ -31,7 +31,7 @@ func LoadAndCheck(path string, env LookupEnv, check func(*Manifest) error) (*Man
 			if !errors.As(verr, &vds) {
 				return nil, verr
 			}
-			diags = append(diags, vds...)
+			diags = append(diags, m.Derived(vds)...)
 		}
 	}
 	if err := diags.err(); err != nil {

@@ -27,11 +27,17 @@ type Manifest struct {
 	Providers     []Provider     `yaml:"providers"`
 	Applications  []Application  `yaml:"applications"`
 	Outposts      []Outpost      `yaml:"outposts"`
+	// Entries are the objects of the descriptor kinds (internal/kinds:
+	// flows, stages, prompts...), from their sections, in manifest order.
+	Entries []*Entry `yaml:"-"`
 	// Variables are the environment variables the manifest reads with
 	// ${NAME} (variables.go); each file declares those it uses.
 	Variables map[string]Variable `yaml:"variables"`
 	// sensitive holds the values of sensitive variables substituted.
 	sensitive map[string]bool
+	// unresolved are the lines holding a ${NAME} that could not be
+	// substituted (its error reported): checks of values there are not.
+	unresolved map[lineOf]bool
 	// Authentik holds settings about the authentik server itself.
 	Authentik *AuthentikSettings `yaml:"authentik"`
 }
@@ -88,13 +94,13 @@ type Access struct {
 }
 
 // Outputs are client settings derived from live state after apply, by
-// output name. The name is the preset (librechat, open-webui, grafana, oidc)
+// output name. The name is the preset (internal/outputs: grafana, oidc...)
 // unless the output sets preset: itself.
 type Outputs map[string]*Output
 
 // Output asks for one client application's settings (internal/outputs has
-// the presets and formats). Keys a preset adds of its own (LibreChat's
-// domain_server, button_label...) land in Options and are checked by it.
+// the presets and formats). Keys a preset adds of its own (Grafana's
+// admin_group, Open WebUI's signup...) land in Options and are checked by it.
 type Output struct {
 	// Preset names the client application; default: the output's name.
 	Preset string `yaml:"preset"`
@@ -128,8 +134,29 @@ type Outpost struct {
 	// anyone else are detached. Refused on the embedded outpost.
 	Exclusive bool           `yaml:"exclusive"`
 	Config    map[string]any `yaml:"config"`
-	Src       Source         `yaml:"-"`
+	// Outputs are what the outpost's deployment needs, by output name;
+	// the one output an outpost has is token.
+	Outputs map[string]*OutpostOutput `yaml:"outputs"`
+	Src     Source                    `yaml:"-"`
 }
+
+// OutpostOutput writes what an outpost's deployment reads: AUTHENTIK_HOST
+// (authentik's public URL), AUTHENTIK_TOKEN (the token authentik made for
+// the outpost) and AUTHENTIK_INSECURE, after apply.
+type OutpostOutput struct {
+	// Format is dotenv (default) or kubernetes-secret.
+	Format string `yaml:"format"`
+	// File is where apply writes it, relative to the manifest file (or
+	// --output-dir).
+	File string `yaml:"file"`
+	// SecretName and Namespace name the kubernetes-secret format's Secret
+	// (default name: authentik-outpost-<name>).
+	SecretName string `yaml:"secret_name"`
+	Namespace  string `yaml:"namespace"`
+}
+
+// OutpostTokenOutput is the name of an outpost's token output.
+const OutpostTokenOutput = "token"
 
 // Position is a place in a manifest file.
 type Position struct {
@@ -170,3 +197,25 @@ func (s Source) At(key string) Position {
 
 // IsAbsent reports whether the entry asks for deletion.
 func (s State) IsAbsent() bool { return s == Absent }
+
+// lineOf is one line of one manifest file.
+type lineOf struct {
+	file string
+	line int
+}
+
+// Derived drops, of checks' diagnostics, those about values on a line whose ${NAME} could
+// not be substituted: an unset variable makes "${WIKI_URL}/saml/acs" no
+// absolute URL, and the unset variable is the one mistake to report.
+func (m *Manifest) Derived(ds Diagnostics) Diagnostics {
+	if m == nil || len(m.unresolved) == 0 {
+		return ds
+	}
+	out := ds[:0:0]
+	for _, d := range ds {
+		if !m.unresolved[lineOf{d.Pos.File, d.Pos.Line}] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

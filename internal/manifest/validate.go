@@ -68,6 +68,7 @@ type validation struct {
 // validators check one manifest section each, in reference order.
 var validators = []func(*validation){
 	validateStack,
+	validateEntries,
 	validateGroups,
 	validateScopeMappings,
 	validateProviders,
@@ -78,7 +79,7 @@ var validators = []func(*validation){
 
 // Validate runs the semantic checks authentik would otherwise make late (or
 // not at all), offline. extra is called for each application output so that
-// client-specific rules (e.g. LibreChat's) can add problems; it may be nil.
+// client-specific rules (an output preset's) can add problems; it may be nil.
 // Every problem is reported, sorted by position.
 func (m *Manifest) Validate(extra func(*Application, *Provider) []Diagnostic) error {
 	v := &validation{m: m, extra: extra, groups: map[string]bool{}, scopes: map[string]bool{}, providers: map[string]*Provider{}}

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -30,6 +31,7 @@ func validateOutposts(v *validation) {
 			v.ds.add(o.Src.At("type"), fmt.Sprintf("outpost %q is authentik's embedded outpost, which is a proxy outpost; declare a separate %s outpost", o.Name, o.Type))
 		}
 		checkOutpostConfig(&v.ds, o)
+		checkOutpostOutputs(&v.ds, o)
 		if len(o.Providers) == 0 && o.Name != EmbeddedOutpostName {
 			v.ds.add(o.Src.Pos, fmt.Sprintf("outpost %q: list at least one provider (authentik refuses an outpost without providers, except the embedded one)", o.Name))
 		}
@@ -60,4 +62,39 @@ func servedBy(t *ProviderType) string {
 		return "OAuth2/OIDC"
 	}
 	return strings.TrimSpace(t.Label)
+}
+
+// checkOutpostOutputs checks an outpost's outputs: token only, to a file,
+// in a format that holds it; not for the embedded outpost, which runs
+// inside authentik and is never deployed.
+func checkOutpostOutputs(ds *Diagnostics, o *Outpost) {
+	for _, name := range sortedKeys(o.Outputs) {
+		out := o.Outputs[name]
+		at := o.Src.At("outputs." + name)
+		switch {
+		case name != OutpostTokenOutput:
+			ds.add(at, fmt.Sprintf("outpost %q: unknown output %q; an outpost has one output, token (its deployment token)", o.Name, name))
+			continue
+		case o.Name == EmbeddedOutpostName:
+			ds.add(at, fmt.Sprintf("outpost %q runs inside authentik and is never deployed: it has no token to write", o.Name))
+			continue
+		case out == nil || out.File == "":
+			ds.add(at, fmt.Sprintf("outpost %q, output token: file is required (where apply writes AUTHENTIK_HOST and AUTHENTIK_TOKEN)", o.Name))
+			continue
+		case out.File == "-":
+			ds.add(o.Src.At("outputs."+name+".file"), fmt.Sprintf("outpost %q, output token: a token is not printed; give a file", o.Name))
+		}
+		if f := out.Format; f != "" && f != "dotenv" && f != "kubernetes-secret" {
+			ds.add(o.Src.At("outputs."+name+".format"), fmt.Sprintf("outpost %q, output token: format %q is not one of dotenv, kubernetes-secret", o.Name, f))
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -19,7 +19,7 @@ import (
 // request can read only what it lists, and never the connection settings.
 //
 //	variables:
-//	  LIBRECHAT_URL: {description: "LibreChat's public URL"}
+//	  GRAFANA_URL: {description: "Grafana's public URL"}
 //	  GRAFANA_SECRET: {sensitive: true}
 //	  REGION: {default: eu}
 type Variable struct {
@@ -112,6 +112,15 @@ type scope struct {
 	// sensitiveNodes are the scalars a sensitive variable was substituted
 	// into, by variable name: an alias of one elsewhere is checked there.
 	sensitiveNodes map[*yaml.Node]string
+	// shapeVisits counts the values checkShapes looked at (shape.go).
+	shapeVisits int
+	// refused are the variables whose declaration was refused: a use of
+	// one is not reported again as undeclared.
+	refused map[string]bool
+	// unresolved are the scalars holding a ${NAME} that could not be
+	// substituted: what is wrong with their value follows from that, and
+	// is not reported again (one mistake, one error).
+	unresolved map[*yaml.Node]bool
 	// aliasSeen memoizes sensitiveUnder.
 	aliasSeen map[aliasVisit]string
 }
@@ -119,7 +128,7 @@ type scope struct {
 // declaredVariables reads and checks the file's variables: section. It is
 // read before any substitution, and is not itself substituted.
 func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagnostics) *scope {
-	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}, sensitiveNodes: map[*yaml.Node]string{}}
+	sc := &scope{file: file, env: env, declared: map[string]Variable{}, sensitive: map[string]bool{}, sensitiveNodes: map[*yaml.Node]string{}, refused: map[string]bool{}, unresolved: map[*yaml.Node]bool{}}
 	policy := readVarPolicy(env)
 	if root.Kind != yaml.MappingNode {
 		return sc
@@ -143,6 +152,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 			diags.add(pos(file, key), fmt.Sprintf("variable %s cannot be declared: %s", name, reservedWhy))
 			continue
 		}
+		sc.refused[name] = true // until the declaration is accepted below
 		var v Variable
 		if !(val.Kind == yaml.ScalarNode && val.Tag == "!!null") {
 			checkKeys(file, val, reflect.TypeOf(Variable{}), " in variable "+name, diags)
@@ -162,6 +172,7 @@ func declaredVariables(file string, root *yaml.Node, env LookupEnv, diags *Diagn
 			diags.add(pos(file, val), fmt.Sprintf("variable %s is sensitive and has a default: a secret's value does not belong in the manifest; remove the default and set %s in the environment", name, name))
 		}
 		sc.declared[name] = v
+		delete(sc.refused, name)
 	}
 	return sc
 }
@@ -175,6 +186,9 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		return "", false
 	}
 	v, ok := sc.declared[name]
+	if !ok && sc.refused[name] {
+		return "", false // its declaration's error says why
+	}
 	if !ok {
 		msg := fmt.Sprintf("variable %s is not declared; declare it at the top of the file: \"variables: {%s: {}}\" (or {sensitive: true} for a secret)", name, name)
 		if s := suggest.Closest(name, slices.Sorted(maps.Keys(sc.declared))); s != "" {

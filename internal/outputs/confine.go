@@ -73,10 +73,10 @@ func Confine(base, file string, allowAbs bool) (Target, error) {
 		info, err := os.Lstat(at)
 		last := i == len(parts)-1
 		switch {
-		case errors.Is(err, fs.ErrNotExist) && last:
-			// a new file
 		case errors.Is(err, fs.ErrNotExist):
-			return Target{}, fmt.Errorf("file %s: directory %s does not exist", file, at)
+			// a new file, or new directories that write creates (inside
+			// base: nothing below a missing directory can be a link)
+			return Target{Base: base, Rel: rel}, nil
 		case err != nil:
 			return Target{}, fmt.Errorf("file %s: %w", file, err)
 		case info.Mode()&fs.ModeSymlink != 0:
@@ -144,6 +144,13 @@ func (t Target) write(data []byte) (err error) {
 	}
 	defer r.Close()
 	dir, name := filepath.Split(t.Rel)
+	if dir != "" {
+		// Missing directories are created inside the root, which refuses
+		// to follow a link out of it.
+		if err := r.MkdirAll(filepath.Clean(dir), 0o755); err != nil {
+			return fmt.Errorf("create directory %s: %w", filepath.Clean(dir), err)
+		}
+	}
 	var f *os.File
 	var tmp string
 	for i := 0; ; i++ {

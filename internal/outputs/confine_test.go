@@ -41,7 +41,8 @@ func TestConfine(t *testing.T) {
 		{name: "SymlinkFinal", file: "link.env", err: "symbolic link"},
 		{name: "SymlinkParentEscape", file: "linkdir/victim", err: "symbolic link"},
 		{name: "SymlinkParentInside", file: "inner/ok.env", err: "symbolic link"},
-		{name: "MissingDirectory", file: "nope/app.env", err: "does not exist"},
+		// A missing directory is created by write (issue 32, point 7).
+		{name: "MissingDirectory", file: "nope/deeper/app.env", rel: filepath.Join("nope", "deeper", "app.env")},
 		{name: "Directory", file: "adir", err: "not a regular file"},
 		{name: "FileAsDirectory", file: "sub/ok.env/x", err: "not a directory"},
 	}
@@ -65,7 +66,7 @@ func TestConfine(t *testing.T) {
 func TestWriteDoesNotEscapeThroughASymlink(t *testing.T) {
 	base, outside := t.TempDir(), t.TempDir()
 	tgt, err := Confine(base, "sub/app.env", false)
-	require.Error(t, err, "sub does not exist yet")
+	require.NoError(t, err, "sub does not exist yet: write creates it")
 	require.NoError(t, os.Symlink(outside, filepath.Join(base, "sub")))
 	tgt = Target{Base: base, Rel: filepath.Join("sub", "app.env")}
 	err = tgt.write([]byte("A=1\n"))
@@ -100,4 +101,16 @@ func TestDashFileIsAFile(t *testing.T) {
 	_, err = tgt.read()
 	require.ErrorContains(t, err, "symbolic link")
 	require.ErrorContains(t, tgt.write([]byte("A=2\n")), "symbolic link")
+}
+
+// Output directories that do not exist are created, inside the base
+// (they were an error: "directory ... does not exist").
+func TestWriteCreatesMissingDirectories(t *testing.T) {
+	base := t.TempDir()
+	tgt, err := Confine(base, "deploy/chat/app.env", false)
+	require.NoError(t, err)
+	require.NoError(t, tgt.write([]byte("A=1\n")))
+	b, err := os.ReadFile(filepath.Join(base, "deploy", "chat", "app.env"))
+	require.NoError(t, err)
+	assert.Equal(t, "A=1\n", string(b))
 }

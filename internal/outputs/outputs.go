@@ -1,28 +1,15 @@
 // Package outputs derives client application settings from a manifest and
-// live authentik state, through presets (preset_<app>.go: LibreChat, Open
-// WebUI, Grafana, generic OIDC), writes them in a format (dotenv, json,
+// live authentik state, through presets (preset_<app>.go: one per client
+// application, and generic OIDC), writes them in a format (dotenv, json,
 // kubernetes-secret) to files confined to the manifest's directory, and
 // checks every value before anything is written to authentik.
 package outputs
 
 import (
-	"io"
 	"sort"
-	"strings"
 
-	"github.com/provision/provision/internal/dotenv"
-	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/plan"
 )
-
-// SessionSecret keeps the OPENID_SESSION_SECRET an existing .env holds, or
-// generates a new one from rnd (crypto/rand in production).
-func SessionSecret(existing []byte, rnd io.Reader) (string, error) {
-	if v, ok := dotenv.Lookup(existing, "OPENID_SESSION_SECRET"); ok && strings.TrimSpace(v) != "" {
-		return v, nil
-	}
-	return librechat.NewSessionSecret(rnd)
-}
 
 func findApp(live *plan.Live, slug string) *plan.Application {
 	for i := range live.Applications {
@@ -42,7 +29,8 @@ func findProvider(live *plan.Live, pk int32) *plan.Provider {
 	return nil
 }
 
-// scopeOrder is how LibreChat's docs and authentik's walkthrough write scopes.
+// scopeOrder is how client applications' docs and authentik's walkthroughs
+// write scopes.
 var scopeOrder = []string{"openid", "profile", "email", "offline_access"}
 
 // scopeNames lists the provider's scopes: the usual ones in their usual

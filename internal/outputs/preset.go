@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,13 +14,13 @@ import (
 )
 
 // Preset is one client application provision writes settings for. A
-// preset is one file (preset_<name>.go) plus a line in presets below; it
-// knows its variable catalogue, defaults, validation, redirect path and
-// check items.
+// preset is one file (preset_<name>.go) registered from its init; it knows
+// its variable catalogue, defaults, validation and redirect path. A preset
+// may also implement AppChecker.
 type Preset interface {
-	// Name is the key in the manifest's outputs (librechat, grafana...).
+	// Name is the key in the manifest's outputs (grafana, open-webui...).
 	Name() string
-	// Label is the application's name in messages ("LibreChat").
+	// Label is the application's name in messages ("Grafana").
 	Label() string
 	// Follows names the application version the catalogue follows.
 	Follows() string
@@ -33,17 +34,56 @@ type Preset interface {
 	Validate(o *manifest.Output, p *manifest.Provider) []Problem
 	// Vars computes the settings to write, in the order they are written.
 	Vars(o *manifest.Output, v Values) ([]Var, error)
-	// CheckItems names the checklist items `provision check` reports for it.
-	CheckItems() []string
 }
 
-// presets is the registry: one line per preset.
-var presets = []Preset{
-	libreChat{},
-	openWebUI{},
-	grafana{},
-	genericOIDC{},
+// AppChecker is implemented by a preset whose application reads
+// authentik's endpoints from its own settings when it starts, and refuses
+// some of them. `provision check` then tests the settings the application
+// runs with one by one (discovery at the issuer they name, https, the
+// authorization request it sends, the signing algorithm, its redirect URI,
+// the settings' own items) instead of comparing them with authentik's as a
+// whole.
+type AppChecker interface {
+	// AppCheck says what to test of settings (the output's file, or the
+	// settings computed from authentik when there is none yet); v holds
+	// authentik's values for the application.
+	AppCheck(settings map[string]string, v Values) AppCheck
+	// AppCheckItems names the items AppCheck.Items may hold, in order.
+	AppCheckItems() []string
 }
+
+// AppCheck is what an AppChecker's application runs with, read from its
+// settings, and the checks of those settings that need no request.
+type AppCheck struct {
+	// DiscoveryURL is where the application reads authentik's discovery
+	// document; Issuer is the issuer it expects the document to name.
+	DiscoveryURL, Issuer string
+	// HTTPSRequiredBy names what refuses an issuer that is not https
+	// ("the app's OIDC library"); "" when nothing does.
+	HTTPSRequiredBy string
+	// Authorize is the query of the authorization request the application
+	// sends (client_id, scope, redirect_uri); nil when it is not probed.
+	// check adds response_type and state.
+	Authorize url.Values
+	// RedirectURI is the callback the application sends; "" when its
+	// settings do not say.
+	RedirectURI string
+	// Items are the checks of the settings themselves, in order.
+	Items []SettingItem
+}
+
+// SettingItem is one check of an application's settings: its name (one
+// of AppCheckItems), whether it passed, and the detail to show.
+type SettingItem struct {
+	Name   string
+	OK     bool
+	Detail string
+}
+
+// presets is the registry: each preset file adds its preset from init.
+var presets []Preset
+
+func register(p Preset) { presets = append(presets, p) }
 
 // Lookup returns the preset with the name.
 func Lookup(name string) (Preset, bool) {
@@ -104,7 +144,7 @@ type Values struct {
 	ClientSecret string
 	Scopes       []string
 	// Existing holds what the output's target holds now, so that secrets
-	// provision generated once (LibreChat's session secret) are kept.
+	// provision generated once (a session secret) are kept.
 	Existing map[string]string
 	// Random is where new secrets come from (crypto/rand in production);
 	// nil means a preview: such secrets are left empty.

@@ -18,6 +18,8 @@ import (
 // database (Admin UI, SSO settings API) win over env.
 type grafana struct{}
 
+func init() { register(grafana{}) }
+
 const grafanaCallback = "/login/generic_oauth"
 
 const gfo = "GF_AUTH_GENERIC_OAUTH_"
@@ -65,6 +67,9 @@ func (grafana) Follows() string { return "Grafana 12" }
 func (grafana) Options() []string {
 	return []string{"name", "role_attribute_path", "admin_group", "editor_group"}
 }
+
+// GroupOptions: admin_group and editor_group name authentik groups.
+func (grafana) GroupOptions() []string { return []string{"admin_group", "editor_group"} }
 
 func (grafana) RedirectURI(o *manifest.Output) string {
 	return callbackOn(o.URL, grafanaCallback)
@@ -153,8 +158,4 @@ func (g grafana) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		vars = append(vars, Var{Key: gfo + "ROLE_ATTRIBUTE_PATH", Value: role, From: roleFrom})
 	}
 	return append(vars, envVars(o.Env, grafanaCatalogue)...), nil
-}
-
-func (grafana) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Grafana's callback", "settings match authentik", "access group bound"}
 }

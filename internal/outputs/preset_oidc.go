@@ -15,6 +15,8 @@ import (
 // variable names to provision's values (vars) and adds literals (env).
 type genericOIDC struct{}
 
+func init() { register(genericOIDC{}) }
+
 // oidcValues are the values vars may name.
 var oidcValues = []string{
 	"issuer", "discovery_url", "client_id", "client_secret", "authorize_url", "token_url",
@@ -102,8 +104,4 @@ func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		out = append(out, Var{Key: name, Value: o.Env[name], From: "env." + name})
 	}
 	return out, nil
-}
-
-func (genericOIDC) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows the client's callback", "settings match authentik", "access group bound"}
 }

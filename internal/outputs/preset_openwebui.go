@@ -19,6 +19,8 @@ import (
 // "true".
 type openWebUI struct{}
 
+func init() { register(openWebUI{}) }
+
 const openWebUICallback = "/oauth/oidc/callback"
 
 var openWebUICatalogue = catalogue{
@@ -128,8 +130,4 @@ func envVars(env map[string]string, c catalogue) []Var {
 		out = append(out, Var{Key: k, Value: env[k], Secret: c.secret(k), From: "env." + k})
 	}
 	return out
-}
-
-func (openWebUI) CheckItems() []string {
-	return []string{"application and provider exist", "discovery document", "issuer", "redirect URI allows Open WebUI's callback", "settings match authentik", "access group bound"}
 }

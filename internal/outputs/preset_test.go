@@ -122,11 +122,16 @@ func TestPublicURL(t *testing.T) {
 }
 
 func TestEveryPresetIsComplete(t *testing.T) {
+	var names []string
 	for _, p := range Presets() {
+		names = append(names, p.Name())
 		assert.NotEmpty(t, p.Label(), p.Name())
 		assert.NotEmpty(t, p.Follows(), p.Name())
-		assert.NotEmpty(t, p.CheckItems(), p.Name())
+		if c, ok := p.(AppChecker); ok {
+			assert.NotEmpty(t, c.AppCheckItems(), p.Name())
+		}
 	}
+	assert.Equal(t, []string{"grafana", "librechat", "oidc", "open-webui"}, names, "each preset file registers its preset")
 }
 
 // Grafana maps roles from the ID token first: with the claims left out of

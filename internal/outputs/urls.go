@@ -1,21 +1,45 @@
 package outputs
 
 import (
-	"github.com/provision/provision/internal/librechat"
-
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
+	"unicode"
 )
 
-// checkURL checks an absolute http(s) URL with a host, no credentials and
-// no spaces (the same rule as LibreChat's own values).
-func checkURL(name, value string) error { return librechat.CheckURL(name, value) }
+// checkURL checks that value is an absolute http(s) URL with a host, no
+// credentials and no spaces.
+func checkURL(name, value string) error {
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		return fmt.Errorf("%s must be an absolute http(s) URL such as https://example.com/...", name)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s must not contain credentials", name)
+	}
+	if strings.ContainsFunc(value, unicode.IsSpace) {
+		return fmt.Errorf("%s must not contain spaces: write them as %%20", name)
+	}
+	return nil
+}
+
+// checkURLNoQuery is checkURL without a query or fragment: a URL others
+// append paths to.
+func checkURLNoQuery(name, value string) error {
+	if err := checkURL(name, value); err != nil {
+		return err
+	}
+	if strings.ContainsAny(value, "?#") {
+		return fmt.Errorf("%s must not have a query or fragment", name)
+	}
+	return nil
+}
 
 // checkBaseURL is checkURL for a URL paths are appended to: no query,
 // fragment or trailing slash.
 func checkBaseURL(name, value string) error {
-	if err := librechat.CheckBaseURL(name, value); err != nil {
+	if err := checkURLNoQuery(name, value); err != nil {
 		return err
 	}
 	if strings.HasSuffix(value, "/") {

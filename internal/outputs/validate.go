@@ -25,6 +25,15 @@ type Options struct {
 	// Live is authentik's state (plan, apply): checks then use the values
 	// authentik holds, such as an existing client secret. nil offline.
 	Live *plan.Live
+	// Groups are the groups the manifest declares (present): a group an
+	// output option names (Grafana's admin_group) must be one of them, as
+	// an access group must. nil skips the check.
+	Groups []string
+}
+
+// GroupOptions is a preset whose options name authentik groups.
+type GroupOptions interface {
+	GroupOptions() []string
 }
 
 // PublicURL is authentik's URL as clients reach it: the manifest's
@@ -178,6 +187,7 @@ func Validator(opts Options) func(*manifest.Application, *manifest.Provider) []m
 			if r == nil {
 				continue
 			}
+			ds = append(ds, opts.groupRefs(a, p, r)...)
 			n := len(ds)
 			vars := opts.check(r, p, add)
 			if len(ds) > n || !r.HasFile || r.Target.Stdout {
@@ -416,5 +426,33 @@ func CheckManifest(m *manifest.Manifest, opts Options) error {
 		}
 		return x.Pos.Line - y.Pos.Line
 	})
+	return ds
+}
+
+// groupRefs reports the groups an output's options name that the manifest
+// does not declare, as references (cmd/provision's liveHints then says
+// whether authentik has them), with a did-you-mean among the declared ones.
+func (opts Options) groupRefs(a *manifest.Application, p *manifest.Provider, r *Resolved) []manifest.Diagnostic {
+	gp, ok := r.Preset.(GroupOptions)
+	if !ok || opts.Groups == nil {
+		return nil
+	}
+	var ds []manifest.Diagnostic
+	for _, k := range gp.GroupOptions() {
+		g := r.Out.Options[k]
+		if g == "" || slices.Contains(opts.Groups, g) {
+			continue
+		}
+		subject := message(a, r.Name, fmt.Sprintf("%s names group %q", k, g))
+		hint := "; declare it under groups (if it already exists in authentik, declaring it adopts it, its members untouched)"
+		if s := suggest.Closest(g, opts.Groups); s != "" {
+			hint = fmt.Sprintf("; did you mean %q?", s)
+		}
+		ds = append(ds, manifest.Diagnostic{
+			Pos: at(a, p, r.Name, k),
+			Msg: subject + ", which is not declared in the manifest" + hint,
+			Ref: &manifest.Reference{Kind: "group", Name: g, Subject: subject},
+		})
+	}
 	return ds
 }

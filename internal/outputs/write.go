@@ -61,6 +61,23 @@ func VarsFor(r *Resolved, v Values, keepFrom *Target, random io.Reader) ([]Var, 
 	return vars, nil
 }
 
+// SecretKeys names the settings of output r, of provider p, that hold
+// secrets (a client secret, a generated session secret). It needs the
+// manifest only: authentik's values are placeholders, as offline.
+func SecretKeys(r *Resolved, p *manifest.Provider) (map[string]bool, error) {
+	vars, err := Options{}.vars(r, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]bool{}
+	for _, v := range vars {
+		if v.Secret {
+			keys[v.Key] = true
+		}
+	}
+	return keys, nil
+}
+
 // Render returns the content of one output on its own (for stdout).
 func Render(r *Resolved, vars []Var) ([]byte, error) {
 	out, _, err := r.Format.Render(nil, vars, r.Meta())

@@ -91,7 +91,7 @@ func (e ChangeError) Error() string {
 // DefaultParallelism is how many changes apply runs at once unless told
 // otherwise. authentik serialises writes on its database, so past a few
 // concurrent writes more concurrency buys little and loads the server; the
-// README's performance section has the measurement behind the figure.
+// docs/performance.md has the measurement behind the figure.
 const DefaultParallelism = 8
 
 // Apply runs the plan's changes, at most parallelism at a time, each as

@@ -331,6 +331,27 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 			},
 			want: []string{`m.yaml:5:14: scope "custom": 2 scope mappings have this scope name ("A", "B")`},
 		},
+		// Property mapping names are unique across every mapping type
+		// (mapping_names.go); a fresh install has LDAP-source mappings.
+		"ScopeMappingNamedLikeAnLDAPSourceMapping": {
+			manifest: "version: 1\nscope_mappings:\n  - {name: 'authentik default LDAP Mapping: Name', scope_name: n, expression: 'return {}'}\n",
+			live: func() *Live {
+				l := freshLive()
+				l.AnyMappings = append(l.AnyMappings, AnyMapping{PK: "m1", Name: "authentik default LDAP Mapping: Name",
+					Type: "LDAP Source Property Mapping", Managed: "goauthentik.io/sources/ldap/default-name"})
+				return l
+			},
+			want: []string{`m.yaml:3:6: scope mapping "authentik default LDAP Mapping: Name": authentik already has a LDAP Source Property Mapping named "authentik default LDAP Mapping: Name", managed by authentik as goauthentik.io/sources/ldap/default-name, and property mapping names are unique across every mapping type; rename the entry`},
+		},
+		"ScopeMappingNamedLikeASAMLMapping": {
+			manifest: "version: 1\nscope_mappings:\n  - {name: mine, scope_name: n, expression: 'return {}'}\n",
+			live: func() *Live {
+				l := freshLive()
+				l.AnyMappings = append(l.AnyMappings, AnyMapping{PK: "m2", Name: "mine", Type: "SAML Provider\nProperty Mapping"})
+				return l
+			},
+			want: []string{`scope mapping "mine": authentik already has a "SAML Provider\nProperty Mapping" named "mine", and property`},
+		},
 		"KeyWithoutPrivateKey": {
 			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    signing_key: public only\n",
 			live:     freshLive,

@@ -25,12 +25,14 @@ var liveKinds = map[string]Kind{
 	"KeyPairs":      KindKeyPair,
 	"SAMLMappings":  KindSAMLMapping,
 	"ScopeMappings": KindScopeMapping,
+	"AnyMappings":   KindAnyMapping,
 	"Groups":        KindGroup,
 	"Providers":     KindProvider,
 	"Applications":  KindApplication,
 	"Bindings":      KindBinding,
 	"Outposts":      KindOutpost,
 	"Stacks":        KindStack,
+	"Objects":       "", // by each object's own kind (entries.go)
 }
 
 // Fingerprints returns a fingerprint of every object in the snapshot, sorted
@@ -46,6 +48,16 @@ func Fingerprints(l *Live) []ObjectPrint {
 	v := reflect.ValueOf(l).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
+		if f.Name == "Objects" {
+			for kind, objs := range l.Objects {
+				for _, o := range objs {
+					p := fingerprint(kind, o.Fields)
+					p.Key, p.PK = o.Key, o.PK
+					out = append(out, p)
+				}
+			}
+			continue
+		}
 		if f.Name == "Unreadable" || v.Field(i).Kind() != reflect.Slice {
 			continue
 		}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/provision/provision/internal/manifest"
@@ -35,6 +36,10 @@ type ProviderSpec struct {
 	AuthorizationFlow  *string // flow uuid
 	InvalidationFlow   *string
 	AuthenticationFlow *string
+	// LaterFlows are flow fields naming a flow the manifest declares and
+	// the same apply creates, by slug; apply sets their uuid when the
+	// flow exists (the *Flow field above is nil until then).
+	LaterFlows map[string]string
 	// PropertyMappings are the whole mapping list to store; nil = not sent.
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
@@ -62,7 +67,7 @@ var providerTypes = map[string]*providerType{
 
 var providerKind = &KindSpec{
 	Kind: KindProvider,
-	Refs: []Kind{KindScopeMapping},
+	Refs: []Kind{KindScopeMapping, KindFlow},
 	Reads: func(m *manifest.Manifest) Reads {
 		if len(m.Providers) == 0 {
 			return Reads{}
@@ -95,6 +100,10 @@ var providerKind = &KindSpec{
 				out = append(out, Ref(r.Kind, r.Key))
 			}
 		}
+		for _, slug := range s.LaterFlows {
+			out = append(out, Ref(KindFlow, slug))
+		}
+		slices.Sort(out)
 		return out
 	},
 }
@@ -149,9 +158,9 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		f.add("type", nil, p.Type, false)
 	}
 	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
-	spec.AuthorizationFlow = c.flowField(f, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
-	spec.InvalidationFlow = c.flowField(f, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
-	spec.AuthenticationFlow = c.flowField(f, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)
+	spec.AuthorizationFlow = c.flowField(f, spec, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
+	spec.InvalidationFlow = c.flowField(f, spec, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
+	spec.AuthenticationFlow = c.flowField(f, spec, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)
 	t.diff(c, f, &p, &l, spec)
 	if live != nil {
 		ch.ID = strconv.Itoa(int(live.PK))
@@ -160,7 +169,7 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 }
 
 // flowField diffs a flow reference (by slug); it returns the flow uuid to send.
-func (c *computer) flowField(f *fields, name string, slug *string, livePK string, src manifest.Source) *string {
+func (c *computer) flowField(f *fields, spec *ProviderSpec, name string, slug *string, livePK string, src manifest.Source) *string {
 	if slug == nil {
 		return nil
 	}
@@ -170,12 +179,36 @@ func (c *computer) flowField(f *fields, name string, slug *string, livePK string
 	} else if name == "invalidation_flow" && src.Has("unbind_flow") {
 		at = src.At("unbind_flow")
 	}
+	if c.createsFlow(*slug) {
+		f.add(name, c.flowLabel(livePK), *slug, false)
+		if spec.LaterFlows == nil {
+			spec.LaterFlows = map[string]string{}
+		}
+		spec.LaterFlows[name] = *slug
+		return nil
+	}
 	fl, ok := c.flow(*slug, at)
 	if !ok || (!f.create && fl.PK == livePK) {
 		return nil
 	}
 	f.add(name, c.flowLabel(livePK), fl.Slug, false)
 	return &fl.PK
+}
+
+// createsFlow reports whether the manifest declares a flow that does not
+// exist yet: the same apply creates it before the providers naming it.
+func (c *computer) createsFlow(slug string) bool {
+	for _, f := range c.live.Flows {
+		if f.Slug == slug {
+			return false
+		}
+	}
+	for _, e := range c.m.EntriesOf(string(KindFlow)) {
+		if e.Key == slug && !e.State.IsAbsent() {
+			return true
+		}
+	}
+	return false
 }
 
 // keyPairField diffs a key pair reference by name; a nil name with owned

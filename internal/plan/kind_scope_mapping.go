@@ -26,9 +26,9 @@ var scopeMappingKind = &KindSpec{
 		if len(m.ScopeMappings) == 0 {
 			return Reads{}
 		}
-		// SAML mappings too: property mapping names are unique across
-		// every mapping type.
-		return Reads{Kinds: []Kind{KindScopeMapping, KindSAMLMapping}}
+		// Every mapping type's names: they are unique across types
+		// (mapping_names.go).
+		return Reads{Kinds: []Kind{KindScopeMapping, KindAnyMapping}}
 	},
 	Diff: func(c *computer, m *manifest.Manifest) []*Change {
 		return each(m.ScopeMappings, c.scopeMappingChange)
@@ -51,13 +51,8 @@ func (c *computer) scopeMappingChange(s *manifest.ScopeMapping) *Change {
 		c.fail(s.Src.At("name"), "scope mapping %q is authentik's own managed mapping (%s); provision never modifies or deletes managed mappings, so give yours another name", s.Name, live.Managed)
 		return nil
 	}
-	if live == nil && !s.State.IsAbsent() {
-		for _, other := range c.live.SAMLMappings {
-			if other.Name == s.Name {
-				c.fail(s.Src.At("name"), "scope mapping %q: a SAML property mapping already has this name, and authentik requires property mapping names to be unique across every type; rename the entry", s.Name)
-				return nil
-			}
-		}
+	if live == nil && !s.State.IsAbsent() && c.mappingNameTaken("scope mapping", s.Name, s.Src.At("name")) {
+		return nil
 	}
 	if s.State.IsAbsent() {
 		return deletion(ch, live, func(l *ScopeMapping) string { return l.PK })

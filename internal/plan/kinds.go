@@ -42,14 +42,11 @@ type KindSpec struct {
 
 // registry is every managed kind, in apply order: each kind comes after the
 // kinds it references (TestRegistryOrder checks it). Deletes run in reverse.
-var registry = []*KindSpec{
-	groupKind,
-	scopeMappingKind,
-	providerKind,
-	applicationKind,
-	accessKind,
-	outpostKind,
-}
+var registry = slices.Concat(
+	[]*KindSpec{groupKind, scopeMappingKind},
+	entryKinds(), // flows, stages, prompts... (entries.go)
+	[]*KindSpec{providerKind, applicationKind, accessKind, outpostKind},
+)
 
 // Reads is what a plan needs read from authentik.
 type Reads struct {
@@ -59,6 +56,13 @@ type Reads struct {
 	// (their per-type lists); every provider's base fields and type are
 	// read whenever KindProvider is.
 	ProviderTypes []string
+	// Types are the family members whose own lists are read in full
+	// (TypeRead: "stage/password"); the family's list of every member is
+	// read whenever its kind is.
+	Types []string
+	// Stack is the manifest's stack, whose record may call for a second
+	// round of reads (RecordReads).
+	Stack string
 }
 
 // Add merges other into r, keeping each kind and type once, in a stable order.
@@ -73,8 +77,17 @@ func (r Reads) Add(other Reads) Reads {
 			r.ProviderTypes = append(r.ProviderTypes, t)
 		}
 	}
+	for _, t := range other.Types {
+		if !slices.Contains(r.Types, t) {
+			r.Types = append(r.Types, t)
+		}
+	}
+	if other.Stack != "" {
+		r.Stack = other.Stack
+	}
 	slices.Sort(r.Kinds)
 	slices.Sort(r.ProviderTypes)
+	slices.Sort(r.Types)
 	return r
 }
 

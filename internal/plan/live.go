@@ -9,11 +9,15 @@ type Live struct {
 	KeyPairs      []KeyPair
 	SAMLMappings  []PropertyMapping
 	ScopeMappings []ScopeMapping
-	Groups        []Group
-	Providers     []Provider
-	Applications  []Application
-	Bindings      []Binding
-	Outposts      []Outpost
+	// AnyMappings are the property mappings of every type (mapping_names.go).
+	AnyMappings  []AnyMapping
+	Groups       []Group
+	Providers    []Provider
+	Applications []Application
+	Bindings     []Binding
+	Outposts     []Outpost
+	// Objects are the descriptor kinds' objects (entries.go), by kind.
+	Objects map[Kind][]Object
 	// Stacks are the stacks' ownership records (ownership.go), read when
 	// the manifest names a stack.
 	Stacks []StackRecord

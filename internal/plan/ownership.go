@@ -13,7 +13,7 @@ import (
 
 // Stacks and ownership. A manifest that names a stack owns the objects it
 // created or adopted; their keys are kept in authentik itself, in the
-// context of a disabled blueprint instance per stack (see README, "Stacks").
+// context of a disabled blueprint instance per stack (see docs/reference.md, "Stacks").
 // The plan adopts what the manifest declares and the record does not hold,
 // prunes what the record holds and the manifest no longer declares, and
 // refuses objects another stack owns. Everything here is pure: the record is
@@ -147,7 +147,7 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 		return r
 	}
 	for _, o := range body.Objects {
-		if !slices.Contains(ownedKinds, o.Kind) || o.Key == "" {
+		if !slices.Contains(OwnedKinds(), o.Kind) || o.Key == "" {
 			r.Err = fmt.Errorf("unknown entry %s", o)
 			return r
 		}
@@ -156,7 +156,18 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 	return r
 }
 
-var ownedKinds = []Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindAccess, KindOutpost, KindAttachment}
+// OwnedKinds are the kinds a stack's record may hold: the registry's kinds
+// with objects of their own (children are owned with their parent), and
+// the attachments of providers to outposts.
+func OwnedKinds() []Kind {
+	var out []Kind
+	for _, k := range registry {
+		if k.IDs != nil && !isChildKind(k.Kind) || k.Kind == KindAccess {
+			out = append(out, k.Kind)
+		}
+	}
+	return append(out, KindAttachment)
+}
 
 func sortedOwned(objs []Owned) []Owned {
 	out := slices.Clone(objs)
@@ -196,7 +207,27 @@ func ownershipReads(m *manifest.Manifest) Reads {
 	if m.Stack == "" {
 		return Reads{}
 	}
-	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}}
+	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}, Stack: m.Stack}
+}
+
+// RecordReads is what a stack plan must read besides reads, once the
+// stack's record is read: the descriptor kinds the record holds objects of
+// that the manifest no longer declares (so not read), which prune needs.
+// Empty in the usual case, so a plan's reads follow what the manifest
+// declares and a second round is only taken after a kind left it.
+func RecordReads(live *Live, reads Reads) Reads {
+	var extra Reads
+	for _, r := range live.Stacks {
+		if r.Stack != reads.Stack {
+			continue
+		}
+		for _, o := range r.Objects {
+			if isEntryKind(o.Kind) && !slices.Contains(reads.Kinds, o.Kind) {
+				extra = extra.Add(Reads{Kinds: []Kind{o.Kind}})
+			}
+		}
+	}
+	return extra
 }
 
 // declared is one object the manifest declares (present), with where.
@@ -234,7 +265,7 @@ func topObjects(m *manifest.Manifest) []topObject {
 	for _, o := range m.Outposts {
 		add(KindOutpost, o.Name, o.State, o.Src.Pos)
 	}
-	return out
+	return append(out, entryObjects(m)...)
 }
 
 // declaredObjects lists what a manifest declares present, as owned keys
@@ -287,6 +318,7 @@ type liveIndex struct {
 	outposts  map[string]Outpost
 	// bindings: app slug -> group name -> binding pks
 	bindings map[string]map[string][]string
+	live     *Live
 }
 
 func indexLive(live *Live) *liveIndex {
@@ -297,6 +329,7 @@ func indexLive(live *Live) *liveIndex {
 		apps:      byValue(live.Applications, appSlug),
 		outposts:  byValue(live.Outposts, outpostName),
 		bindings:  map[string]map[string][]string{},
+		live:      live,
 	}
 	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })
 	groupByPK := byKey(live.Groups, func(g *Group) string { return g.PK })
@@ -359,7 +392,7 @@ func (x *liveIndex) exists(o Owned) bool {
 		p, pok := x.providers[o.Provider]
 		return ok && pok && slices.Contains(op.Providers, p.PK)
 	}
-	return false
+	return entryExists(x.live, o)
 }
 
 // stack is the ownership state of one Compute run (nil without a stack).
@@ -439,7 +472,7 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 	for _, id := range ids {
 		d := s.decl[id]
 		if other, ok := s.others[id]; ok {
-			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (provision state release --stack %s --kind %q --key %q), or remove it from one of the manifests", d.Owned, other, s.name, other, other, string(d.Kind), d.Key)
+			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (%s), or remove it from one of the manifests", d.Owned, other, s.name, other, ReleaseCommand(other, d.Owned))
 			continue
 		}
 		if _, ok := s.owned[id]; !ok && s.idx.exists(d.Owned) {
@@ -464,6 +497,15 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			continue
 		}
 		note := []string{PruneNote}
+		if isEntryKind(o.Kind) {
+			ch, rel := c.entryPrune(o)
+			if rel != nil {
+				own.Release = append(own.Release, *rel)
+			} else {
+				changes = append(changes, ch)
+			}
+			continue
+		}
 		switch o.Kind {
 		case KindGroup:
 			if !o.Created {
@@ -591,7 +633,7 @@ func WriteAhead(p *Plan) []Owned {
 		put(x)
 	}
 	for _, c := range p.Changes {
-		if c.Action == Create && slices.Contains([]Kind{KindGroup, KindScopeMapping, KindProvider, KindApplication, KindOutpost}, c.Kind) {
+		if c.Action == Create && c.Kind != KindAccess && !isChildKind(c.Kind) && slices.Contains(OwnedKinds(), c.Kind) {
 			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
 		}
 		// Not an else: an outpost created with its providers made their
@@ -681,4 +723,18 @@ func declaredOutposts(m *manifest.Manifest) map[string]bool {
 		}
 	}
 	return out
+}
+
+// ReleaseCommand is the state release command that drops o from stack's
+// record, with the flag its kind needs (--group for access, --provider for
+// an outpost attachment): a hint printed must be a command that works.
+func ReleaseCommand(stack string, o Owned) string {
+	cmd := fmt.Sprintf("provision state release --stack %s --kind %q --key %q", stack, string(o.Kind), o.Key)
+	if o.Group != "" {
+		cmd += fmt.Sprintf(" --group %q", o.Group)
+	}
+	if o.Provider != "" {
+		cmd += fmt.Sprintf(" --provider %q", o.Provider)
+	}
+	return cmd
 }

@@ -6,10 +6,13 @@
 // first rewrites Python's named-group spellings, (?P<name>...) and
 // (?P=name), into the ones regexp2 reads.
 //
-// Known gaps: regexp2 follows .NET syntax, so a few constructs differ from
-// re (e.g. possessive quantifiers and atomic groups are accepted here, and
-// re rejects some .NET-only escapes); patterns authentik users write for
-// redirect URIs (anchors, classes, groups, lookarounds) behave alike.
+// Possessive quantifiers (a*+, a++, a{1,2}+; re has them since Python
+// 3.11), which regexp2 refuses, are rewritten into the atomic groups they
+// mean (possessive.go); atomic groups (?>…) behave alike in both.
+//
+// Known gaps: regexp2 follows .NET syntax, so re rejects some .NET-only
+// escapes accepted here. Patterns authentik users write for redirect URIs
+// (anchors, classes, groups, lookarounds) behave alike.
 package pyregex
 
 import (
@@ -39,7 +42,7 @@ var ErrTimeout = errors.New("regex match timed out")
 // Compile returns the compiled pattern, or re's refusal as an error. Its
 // matches stop after MatchTimeout.
 func Compile(pattern string) (*regexp2.Regexp, error) {
-	p := namedGroup.ReplaceAllString(pattern, "(?<")
+	p := namedGroup.ReplaceAllString(possessive(pattern), "(?<")
 	p = namedRef.ReplaceAllString(p, `\k<$1>`)
 	re, err := regexp2.Compile(p, regexp2.None)
 	if err != nil {

@@ -45,3 +45,37 @@ func TestFullMatch(t *testing.T) {
 		assert.Equal(t, c.want, got, "%s ~ %s", c.pattern, c.s)
 	}
 }
+
+// Python 3.11+ re has possessive quantifiers and atomic groups; authentik
+// 2026.2 runs 3.14. A possessive quantifier never gives back what it took.
+func TestPossessiveQuantifiersAndAtomicGroups(t *testing.T) {
+	cases := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{`a*+b`, "aab", true},
+		{`a*+a`, "aa", false}, // a*+ keeps both a's
+		{`a*a`, "aa", true},
+		{`a++`, "aaa", true},
+		{`x?+x`, "x", false},
+		{`\d{2,3}+\d`, "1234", true},
+		{`\d{2,3}+\d`, "123", false},
+		{`(ab)++c`, "ababc", true},
+		{`[a+]++x`, "a+ax", true},
+		{`\++`, "++", true},         // one or more "+": not possessive
+		{`\+++\+`, "+++", false},    // possessive run of "+" leaves none
+		{`a{x}+`, "a{x}}", true},    // a literal brace: "+" quantifies "}"
+		{`(?>ab|a)c`, "ac", true},   // atomic group: "a" branch
+		{`(?>a|ab)c`, "abc", false}, // atomic: "a" taken, no backtrack into "ab"
+		{`https://[a-z]++\.example\.com/cb`, "https://app.example.com/cb", true},
+	}
+	for _, c := range cases {
+		got, err := FullMatch(c.pattern, c.s)
+		assert.NoError(t, err, c.pattern)
+		assert.Equal(t, c.want, got, "%s ~ %s", c.pattern, c.s)
+	}
+	for _, p := range []string{`a**`, `*+`} {
+		_, err := Compile(p)
+		assert.Error(t, err, p)
+	}
+}

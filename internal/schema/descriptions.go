@@ -122,4 +122,10 @@ var descriptions = map[string]string{
 	"Outpost.providers": "Provider names attached to the outpost; others' attachments stay unless exclusive.",
 	"Outpost.exclusive": "Make providers the complete list: providers attached by anyone else are detached. Refused on the embedded outpost.",
 	"Outpost.config":    "Outpost configuration keys authentik reads (authentik_host, log_level, kubernetes_*...); type-checked offline.",
+	"Outpost.outputs":   "What the outpost's deployment needs, written by apply; the one output is token: AUTHENTIK_HOST, AUTHENTIK_TOKEN (the token authentik made for the outpost) and AUTHENTIK_INSECURE. Not for the embedded outpost.",
+
+	"OutpostOutput.format":      "File format: dotenv (default) or kubernetes-secret.",
+	"OutpostOutput.file":        "Where apply writes it (0600), relative to the manifest file (or --output-dir); required.",
+	"OutpostOutput.secret_name": "kubernetes-secret: the Secret's name (default authentik-outpost-<outpost name>).",
+	"OutpostOutput.namespace":   "kubernetes-secret: the Secret's namespace (default: none).",
 }

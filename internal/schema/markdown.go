@@ -59,6 +59,7 @@ manifest with a modeline naming it by path or URL, as the examples in manifests/
 		fmt.Fprintf(&b, "## %s\n\n", t.Name())
 		g.table(&b, t, &nested, seen)
 	}
+	entryMarkdown(&b)
 	b.WriteString("## Outpost config\n\nThe keys of an outpost's `config` that authentik reads; any other key is refused.\n\n| key | type |\n|---|---|\n")
 	kinds := manifest.OutpostConfigKinds()
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {

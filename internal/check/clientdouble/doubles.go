@@ -1,9 +1,15 @@
+// Package clientdouble holds stand-ins for the client apps check probes:
+// HTTP handlers that answer the probed endpoints as each app's source does
+// for the settings it was started with. They are doubles for tests and for
+// provision demo, not the apps: nothing here logs anyone in.
 package clientdouble
 
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 )
 
 // Double describes the stand-in of an output preset's app, for provision
@@ -20,30 +26,25 @@ type Double struct {
 	Start func(ctx context.Context, env map[string]string, c *http.Client) (http.Handler, error)
 }
 
-// doubles is the registry, by output preset name: a new double is a new
-// file and a line here.
-var doubles = map[string]Double{
-	"librechat": {App: "LibreChat", Of: "LibreChat v0.8.6's /api/config and /oauth/openid", Start: startLibreChat},
-	"open-webui": {App: "Open WebUI", Of: "Open WebUI v0.11's /api/config and /oauth/oidc/login", Start: func(_ context.Context, env map[string]string, c *http.Client) (http.Handler, error) {
-		return NewOpenWebUI(env, c), nil
-	}},
-	"grafana": {App: "Grafana", Of: "Grafana 12's /login/generic_oauth", Start: func(_ context.Context, env map[string]string, _ *http.Client) (http.Handler, error) {
-		return NewGrafana(env), nil
-	}},
+// doubles is the registry, by output preset name: each double's file adds
+// it from init with register.
+var doubles = map[string]Double{}
+
+func register(preset string, d Double) { doubles[preset] = d }
+
+// Apps names the apps that have doubles, by preset name.
+func Apps() []string {
+	var apps []string
+	for _, p := range slices.Sorted(maps.Keys(doubles)) {
+		apps = append(apps, doubles[p].App)
+	}
+	return apps
 }
 
 // For returns the double of an output preset, if there is one.
 func For(preset string) (Double, bool) {
 	d, ok := doubles[preset]
 	return d, ok
-}
-
-func startLibreChat(ctx context.Context, env map[string]string, c *http.Client) (http.Handler, error) {
-	lc := NewLibreChat(env)
-	if err := lc.Boot(ctx, c); err != nil {
-		return nil, err
-	}
-	return lc, nil
 }
 
 func copyEnv(env map[string]string) map[string]string {

@@ -1,10 +1,17 @@
 package clientdouble
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 )
+
+func init() {
+	register("grafana", Double{App: "Grafana", Of: "Grafana 12's /login/generic_oauth", Start: func(_ context.Context, env map[string]string, _ *http.Client) (http.Handler, error) {
+		return NewGrafana(env), nil
+	}})
+}
 
 // Grafana answers GET /login/generic_oauth like Grafana 12
 // (grafana/grafana pkg/api/login_oauth.go, pkg/services/authn/clients/

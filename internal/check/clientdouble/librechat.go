@@ -1,7 +1,3 @@
-// Package clientdouble holds stand-ins for the client apps check probes:
-// HTTP handlers that answer the probed endpoints as each app's source does
-// for the settings it was started with. They are doubles for tests and for
-// provision demo, not the apps: nothing here logs anyone in.
 package clientdouble
 
 import (
@@ -15,6 +11,18 @@ import (
 	"net/url"
 	"strings"
 )
+
+func init() {
+	register("librechat", Double{App: "LibreChat", Of: "LibreChat v0.8.6's /api/config and /oauth/openid", Start: startLibreChat})
+}
+
+func startLibreChat(ctx context.Context, env map[string]string, c *http.Client) (http.Handler, error) {
+	lc := NewLibreChat(env)
+	if err := lc.Boot(ctx, c); err != nil {
+		return nil, err
+	}
+	return lc, nil
+}
 
 // DefaultSocialLogins is librechat-data-provider's defaultSocialLogins, the
 // list /api/config answers when librechat.yaml sets no

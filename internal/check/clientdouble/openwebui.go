@@ -1,6 +1,7 @@
 package clientdouble
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,12 @@ import (
 	"strings"
 	"sync"
 )
+
+func init() {
+	register("open-webui", Double{App: "Open WebUI", Of: "Open WebUI v0.11's /api/config and /oauth/oidc/login", Start: func(_ context.Context, env map[string]string, c *http.Client) (http.Handler, error) {
+		return NewOpenWebUI(env, c), nil
+	}})
+}
 
 // OpenWebUI answers like Open WebUI (open-webui/open-webui
 // backend/open_webui, v0.10-v0.11-era main @00b1c6bc):

@@ -215,6 +215,10 @@ func relaxNulls(doc *openapi3.T) []string {
 //   - SAMLMetadata.download_url is declared required, but
 //     SAMLProviderViewSet.metadata (authentik/providers/saml/api/providers.py)
 //     only ever returns {"metadata": ...};
+//   - OAuth2ProviderSetupURLs declares every URL a required string, but
+//     OAuth2ProviderViewSet.setup_urls (authentik/providers/oauth2/api/
+//     providers.py) sends issuer, provider_info and logout as null and
+//     leaves jwks out for a provider without an application;
 //   - view_certificate / view_private_key with ?download return the PEM file
 //     as application/x-pem-file (authentik/crypto/api.py), a media type the
 //     schema does not list.
@@ -231,6 +235,21 @@ func relaxServedFiles(doc *openapi3.T) []string {
 		}
 		ref.Value.Required = req
 		changed = append(changed, "SAMLMetadata.download_url is optional")
+	}
+	if ref := doc.Components.Schemas["OAuth2ProviderSetupURLs"]; ref != nil && ref.Value != nil {
+		var req []string
+		for _, r := range ref.Value.Required {
+			if r != "jwks" {
+				req = append(req, r)
+			}
+		}
+		ref.Value.Required = req
+		for _, f := range []string{"issuer", "provider_info", "logout"} {
+			if p := ref.Value.Properties[f]; p != nil && p.Value != nil {
+				p.Value.Nullable = true
+			}
+		}
+		changed = append(changed, "OAuth2ProviderSetupURLs.jwks is optional; issuer, provider_info, logout nullable")
 	}
 	for _, path := range []string{"/crypto/certificatekeypairs/{kp_uuid}/view_certificate/",
 		"/crypto/certificatekeypairs/{kp_uuid}/view_private_key/"} {

@@ -1,4 +1,4 @@
-package librechat
+package outputs
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"github.com/provision/provision/internal/dotenv"
 )
 
-func baseInput() Input {
-	return Input{
+func lcBaseInput() lcInput {
+	return lcInput{
 		AuthentikURL:  "https://auth.example.com/",
 		Slug:          "librechat",
 		ClientID:      "cid",
@@ -23,10 +23,10 @@ func baseInput() Input {
 	}
 }
 
-func TestVars(t *testing.T) {
-	in := baseInput()
+func TestLibreChatVars(t *testing.T) {
+	in := lcBaseInput()
 	in.Extra = map[string]string{"OPENID_USE_END_SESSION_ENDPOINT": "true", "OPENID_GENERATE_NONCE": "true"}
-	vars, err := Vars(in)
+	vars, err := lcVars(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +40,8 @@ func TestVars(t *testing.T) {
 		{Key: "OPENID_SESSION_SECRET", Value: strings.Repeat("ab", 32), Secret: true},
 		{Key: "OPENID_CALLBACK_URL", Value: "/oauth/openid/callback"},
 		{Key: "OPENID_SCOPE", Value: "openid profile email"},
-		{Key: "OPENID_BUTTON_LABEL", Value: DefaultButtonLabel},
-		{Key: "OPENID_IMAGE_URL", Value: DefaultImageURL},
+		{Key: "OPENID_BUTTON_LABEL", Value: lcDefaultButtonLabel},
+		{Key: "OPENID_IMAGE_URL", Value: lcDefaultImageURL},
 		{Key: "OPENID_GENERATE_NONCE", Value: "true"},
 		{Key: "OPENID_USE_END_SESSION_ENDPOINT", Value: "true"},
 	}
@@ -58,14 +58,14 @@ func TestVars(t *testing.T) {
 	}
 }
 
-func TestVarsOptionalFields(t *testing.T) {
-	in := baseInput()
+func TestLibreChatVarsOptionalFields(t *testing.T) {
+	in := lcBaseInput()
 	in.DomainClient, in.DomainServer = "", ""
 	in.ButtonLabel, in.ImageURL = "Sign in", "https://example.com/i.png?v=2"
 	in.AuthentikURL = "https://example.com/auth"
 	in.ClientSecret = ""
 	in.Extra = map[string]string{"OPENID_USE_PKCE": "true"}
-	vars, err := Vars(in)
+	vars, err := lcVars(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,31 +91,31 @@ func TestVarsOptionalFields(t *testing.T) {
 	}
 }
 
-func TestVarsErrors(t *testing.T) {
+func TestLibreChatVarsErrors(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(*Input)
+		change func(*lcInput)
 		want   string
 	}{
-		{"no client id", func(in *Input) { in.ClientID = "" }, "OPENID_CLIENT_ID is empty"},
-		{"no secret without PKCE", func(in *Input) { in.ClientSecret = "" }, "OPENID_USE_PKCE=true"},
-		{"secret with #", func(in *Input) { in.ClientSecret = "a#b" }, "OPENID_CLIENT_SECRET"},
-		{"no openid scope", func(in *Input) { in.Scopes = []string{"profile"} }, "must contain openid"},
-		{"scope with space", func(in *Input) { in.Scopes = []string{"openid", "a b"} }, "whitespace"},
-		{"reuse without offline_access", func(in *Input) { in.Extra = map[string]string{"OPENID_REUSE_TOKENS": "true"} }, "offline_access"},
-		{"bad slug", func(in *Input) { in.Slug = "a/b" }, "slug"},
-		{"http-less authentik URL", func(in *Input) { in.AuthentikURL = "auth.example.com" }, "authentik URL"},
-		{"domain server slash", func(in *Input) { in.DomainServer = "https://chat.example.com/" }, "//oauth"},
-		{"domain client relative", func(in *Input) { in.DomainClient = "/chat" }, "DOMAIN_CLIENT"},
-		{"label with quote", func(in *Input) { in.ButtonLabel = `"Login"` }, "OPENID_BUTTON_LABEL"},
-		{"image not a URL", func(in *Input) { in.ImageURL = "icon.png" }, "OPENID_IMAGE_URL"},
-		{"bad extra", func(in *Input) { in.Extra = map[string]string{"OPENID_SCOPES": "x"} }, "did you mean OPENID_SCOPE?"},
+		{"no client id", func(in *lcInput) { in.ClientID = "" }, "OPENID_CLIENT_ID is empty"},
+		{"no secret without PKCE", func(in *lcInput) { in.ClientSecret = "" }, "OPENID_USE_PKCE=true"},
+		{"secret with #", func(in *lcInput) { in.ClientSecret = "a#b" }, "OPENID_CLIENT_SECRET"},
+		{"no openid scope", func(in *lcInput) { in.Scopes = []string{"profile"} }, "must contain openid"},
+		{"scope with space", func(in *lcInput) { in.Scopes = []string{"openid", "a b"} }, "whitespace"},
+		{"reuse without offline_access", func(in *lcInput) { in.Extra = map[string]string{"OPENID_REUSE_TOKENS": "true"} }, "offline_access"},
+		{"bad slug", func(in *lcInput) { in.Slug = "a/b" }, "slug"},
+		{"http-less authentik URL", func(in *lcInput) { in.AuthentikURL = "auth.example.com" }, "authentik URL"},
+		{"domain server slash", func(in *lcInput) { in.DomainServer = "https://chat.example.com/" }, "//oauth"},
+		{"domain client relative", func(in *lcInput) { in.DomainClient = "/chat" }, "DOMAIN_CLIENT"},
+		{"label with quote", func(in *lcInput) { in.ButtonLabel = `"Login"` }, "OPENID_BUTTON_LABEL"},
+		{"image not a URL", func(in *lcInput) { in.ImageURL = "icon.png" }, "OPENID_IMAGE_URL"},
+		{"bad extra", func(in *lcInput) { in.Extra = map[string]string{"OPENID_SCOPES": "x"} }, "did you mean OPENID_SCOPE?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := baseInput()
+			in := lcBaseInput()
 			tt.change(&in)
-			vars, err := Vars(in)
+			vars, err := lcVars(in)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Vars = %v, %v; want an error containing %q", vars, err, tt.want)
 			}
@@ -126,7 +126,7 @@ func TestVarsErrors(t *testing.T) {
 	}
 }
 
-func TestValidateExtra(t *testing.T) {
+func TestLibreChatValidateExtra(t *testing.T) {
 	tests := []struct {
 		name  string
 		extra map[string]string
@@ -166,9 +166,9 @@ func TestValidateExtra(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := ValidateExtra(tt.extra)
+			errs := lcValidateExtra(tt.extra)
 			if len(errs) != len(tt.want) {
-				t.Fatalf("ValidateExtra = %v, want %d errors", errs, len(tt.want))
+				t.Fatalf("lcValidateExtra = %v, want %d errors", errs, len(tt.want))
 			}
 			for i, err := range errs {
 				if !strings.Contains(err.Error(), tt.want[i]) {
@@ -183,39 +183,39 @@ func TestValidateExtra(t *testing.T) {
 }
 
 // validValue returns a value of s's kind that ValidateExtra accepts.
-func validValue(s Setting) string {
+func validValue(s lcSetting) string {
 	switch s.Kind {
-	case Bool:
+	case lcBool:
 		return "true"
-	case Int:
+	case lcInt:
 		return "5"
-	case URL:
+	case lcURL:
 		return "https://example.com/x"
-	case Path:
+	case lcPath:
 		return "/x"
-	case Enum:
+	case lcEnum:
 		return s.Values[0]
 	}
 	return "value"
 }
 
-func TestCatalog(t *testing.T) {
+func TestLibreChatCatalog(t *testing.T) {
 	seen := map[string]bool{}
-	for i, s := range Catalog {
+	for i, s := range lcCatalog {
 		if seen[s.Name] {
 			t.Errorf("%s listed twice", s.Name)
 		}
 		seen[s.Name] = true
-		if i > 0 && Catalog[i-1].Name >= s.Name {
+		if i > 0 && lcCatalog[i-1].Name >= s.Name {
 			t.Errorf("catalog not sorted at %s", s.Name)
 		}
 		if s.Description == "" || strings.Contains(s.Description, "\n") {
 			t.Errorf("%s: description must be one line", s.Name)
 		}
-		if (s.Kind == Enum) != (len(s.Values) > 0) {
+		if (s.Kind == lcEnum) != (len(s.Values) > 0) {
 			t.Errorf("%s: values belong to enums only", s.Name)
 		}
-		if got, ok := Lookup(s.Name); !ok || got.Name != s.Name {
+		if got, ok := lcLookup(s.Name); !ok || got.Name != s.Name {
 			t.Errorf("Lookup(%s) failed", s.Name)
 		}
 		extra := map[string]string{s.Name: validValue(s)}
@@ -226,13 +226,13 @@ func TestCatalog(t *testing.T) {
 		case strings.HasPrefix(s.Name, "OPENID_REQUIRED_ROLE"):
 			extra = map[string]string{"OPENID_REQUIRED_ROLE": "a", "OPENID_REQUIRED_ROLE_TOKEN_KIND": "id", "OPENID_REQUIRED_ROLE_PARAMETER_PATH": "groups"}
 		}
-		errs := ValidateExtra(extra)
+		errs := lcValidateExtra(extra)
 		switch s.Source {
-		case Optional:
+		case lcOptional:
 			if len(errs) != 0 {
 				t.Errorf("%s: released optional setting refused: %v", s.Name, errs)
 			}
-		case NotReleased:
+		case lcNotReleased:
 			if len(errs) != 1 || !strings.Contains(errs[0].Error(), "not in LibreChat v0.8.6") {
 				t.Errorf("%s: not-released setting: %v", s.Name, errs)
 			}
@@ -244,18 +244,18 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, name := range []string{"OPENID_ROLE_SYNC_ENABLED", "OPENID_DISCOVERY_RETRY_ATTEMPTS", "OPENID_TOKEN_ENDPOINT_AUTH_METHOD",
 		"OPENID_EXPOSE_SUB_COOKIE", "OPENID_OPTIONAL_EMAIL", "OPENID_REUSE_MAX_SESSION_AGE_MS"} {
-		if s, ok := Lookup(name); !ok || s.Source != NotReleased {
+		if s, ok := lcLookup(name); !ok || s.Source != lcNotReleased {
 			t.Errorf("%s must be in the catalog as not released", name)
 		}
 	}
-	if _, ok := Lookup("OPENID_NOPE"); ok {
+	if _, ok := lcLookup("OPENID_NOPE"); ok {
 		t.Error("Lookup found an unknown name")
 	}
 }
 
-func TestDomainServer(t *testing.T) {
+func TestLibreChatDomainServer(t *testing.T) {
 	for _, ok := range []string{"https://chat.example.com", "http://localhost:3080", "https://example.com/chat"} {
-		if err := CheckDomainServer(ok); err != nil {
+		if err := lcCheckDomainServer(ok); err != nil {
 			t.Errorf("CheckDomainServer(%q) = %v", ok, err)
 		}
 	}
@@ -267,28 +267,28 @@ func TestDomainServer(t *testing.T) {
 		"https://u:p@chat.example":   "credentials",
 		"":                           "absolute http(s) URL",
 	} {
-		if err := CheckDomainServer(bad); err == nil || !strings.Contains(err.Error(), want) {
+		if err := lcCheckDomainServer(bad); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("CheckDomainServer(%q) = %v, want %q", bad, err, want)
 		}
 	}
-	if got := RedirectURI("https://chat.example.com"); got != "https://chat.example.com/oauth/openid/callback" {
+	if got := lcRedirectURI("https://chat.example.com"); got != "https://chat.example.com/oauth/openid/callback" {
 		t.Errorf("RedirectURI = %q", got)
 	}
-	if CallbackPath() != "/oauth/openid/callback" {
+	if lcCallbackPath != "/oauth/openid/callback" {
 		t.Error("CallbackPath")
 	}
 }
 
-func TestNewSessionSecret(t *testing.T) {
-	s, err := NewSessionSecret(bytes.NewReader(bytes.Repeat([]byte{0xab}, 40)))
+func TestLibreChatNewSessionSecret(t *testing.T) {
+	s, err := newSessionSecret(bytes.NewReader(bytes.Repeat([]byte{0xab}, 40)))
 	if err != nil || s != strings.Repeat("ab", 32) {
 		t.Errorf("NewSessionSecret = %q, %v", s, err)
 	}
-	if _, err := NewSessionSecret(bytes.NewReader(make([]byte, 31))); err == nil {
+	if _, err := newSessionSecret(bytes.NewReader(make([]byte, 31))); err == nil {
 		t.Error("want an error for a short read")
 	}
 	boom := errors.New("boom")
-	if _, err := NewSessionSecret(iotest.ErrReader(boom)); !errors.Is(err, boom) {
+	if _, err := newSessionSecret(iotest.ErrReader(boom)); !errors.Is(err, boom) {
 		t.Errorf("err = %v, want it to wrap the reader's error", err)
 	}
 }

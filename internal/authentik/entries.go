@@ -1,0 +1,334 @@
+package authentik
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	desc "github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/plan"
+)
+
+// The kind engine's API part: every descriptor kind (internal/kinds) is
+// listed, created, patched and deleted through its collection as JSON,
+// with no code of its own. Request bodies carry authentik's field names,
+// which the descriptors take from schema.yml, the document the generated
+// client is built from.
+
+// rawError is a refused raw request, with authentik's answer (wrap reads
+// it as it reads the generated client's errors).
+type rawError struct {
+	status int
+	body   []byte
+}
+
+func (e *rawError) Error() string { return fmt.Sprintf("HTTP %d", e.status) }
+func (e *rawError) Body() []byte  { return e.body }
+
+// raw sends one request below /api/v3/ with the client's token and
+// transport (retries of reads included). A 2xx answer's body is returned
+// unread when ctx marks a page (pageBodyTransport took it); otherwise read.
+func (c *Client) raw(ctx context.Context, method, path string, query url.Values, body any) (*http.Response, []byte, error) {
+	u := c.baseURL + "/api/v3/" + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return resp, nil, err
+	}
+	defer resp.Body.Close()
+	data, rerr := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return resp, data, &rawError{status: resp.StatusCode, body: data}
+	}
+	if rerr != nil {
+		return resp, nil, rerr
+	}
+	return resp, data, nil
+}
+
+// entryIO reads and writes one descriptor kind (a family: every member).
+func entryIO(name string) kindIO {
+	return kindIO{
+		read: func(r *reader, live *plan.Live) { r.readEntries(name, live) },
+		exec: func(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.IDs) error {
+			return e.execEntry(ctx, ch, ids)
+		},
+	}
+}
+
+// kindIOFor returns the IO of a kind: its own file's, else the engine's
+// for a descriptor kind.
+func kindIOFor(k plan.Kind) (kindIO, bool) {
+	if io, ok := kinds[k]; ok {
+		return io, true
+	}
+	if isEntryKind(string(k)) {
+		return entryIO(string(k)), true
+	}
+	return kindIO{}, false
+}
+
+func isEntryKind(name string) bool {
+	for _, n := range entryKindNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// entryKindNames are the descriptor kinds with their children.
+func entryKindNames() []string {
+	var out []string
+	for _, n := range desc.Names() {
+		out = append(out, n)
+		for _, d := range desc.Family(n) {
+			for _, c := range d.Children {
+				out = append(out, c.Kind.Name)
+			}
+		}
+	}
+	return out
+}
+
+// descriptorsOf returns the descriptor(s) of a kind name: a family's
+// members, or the one child kind.
+func descriptorsOf(name string) []*desc.Kind {
+	if fam := desc.Family(name); len(fam) > 0 {
+		return fam
+	}
+	for _, n := range desc.Names() {
+		for _, d := range desc.Family(n) {
+			for _, c := range d.Children {
+				if c.Kind.Name == name {
+					return []*desc.Kind{c.Kind}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// readEntries lists a kind: a family's list of every member, then the
+// lists of the members the plan reads in full, merged by pk once all are
+// read; a single kind's own list.
+func (r *reader) readEntries(name string, live *plan.Live) {
+	ds := descriptorsOf(name)
+	if len(ds) == 0 {
+		return
+	}
+	var mu sync.Mutex
+	lists := map[string][]plan.Object{}
+	list := func(path, typ string, k *desc.Kind) {
+		r.g.Go(func() error {
+			pages, bad, err := listPages(r.ctx, r.c, "list "+path, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
+				q := url.Values{"page": {strconv.Itoa(int(page))}, "page_size": {strconv.Itoa(pageSize)}}
+				resp, _, err := r.c.raw(ctx, http.MethodGet, path, q, nil)
+				return resp, err
+			}, func(items []map[string]any) []plan.Object {
+				out := make([]plan.Object, 0, len(items))
+				for _, it := range items {
+					o := plan.Object{Type: typ, PK: fmt.Sprint(it[k.PK]), Fields: it}
+					if k.Key != "" {
+						o.Key, _ = it[k.Key].(string)
+					}
+					if typ == "" && k.AllPath != "" {
+						if m := desc.ByModel(name, fmt.Sprint(it["meta_model_name"])); m != nil {
+							o.Type = m.Type
+						}
+					}
+					out = append(out, o)
+				}
+				return out
+			})
+			if err != nil {
+				return err
+			}
+			r.unreadable(bad)
+			var all []plan.Object
+			for _, p := range pages {
+				all = append(all, p...)
+			}
+			mu.Lock()
+			lists[typ] = all
+			mu.Unlock()
+			return nil
+		})
+	}
+	first := ds[0]
+	if first.AllPath == "" {
+		list(first.Path, "", first)
+	} else {
+		list(first.AllPath, "", first)
+		for _, d := range ds {
+			for _, t := range r.reads.Types {
+				if t == plan.TypeRead(d) {
+					list(d.Path, d.Type, d)
+				}
+			}
+		}
+	}
+	r.after = append(r.after, func() {
+		objs := lists[""]
+		byPK := map[string]int{}
+		for i, o := range objs {
+			byPK[o.PK] = i
+		}
+		for typ, full := range lists {
+			if typ == "" {
+				continue
+			}
+			for _, o := range full {
+				if i, ok := byPK[o.PK]; ok {
+					objs[i] = o
+				} else {
+					objs = append(objs, o)
+				}
+			}
+		}
+		if live.Objects == nil {
+			live.Objects = map[plan.Kind][]plan.Object{}
+		}
+		live.Objects[plan.Kind(name)] = objs
+	})
+}
+
+// execEntry performs one change of a descriptor kind.
+func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs) error {
+	ds := descriptorsOf(string(ch.Kind))
+	if len(ds) == 0 {
+		return fmt.Errorf("unknown change kind %q", ch.Kind)
+	}
+	if ch.Action == plan.Delete {
+		k := ds[0]
+		id := ch.ID
+		if k.URLKey {
+			id = ch.Key
+		}
+		path := k.Path
+		if k.AllPath != "" {
+			path = k.AllPath // deletes any member
+		}
+		return e.deleted(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			resp, _, err := e.c.raw(ctx, http.MethodDelete, path+url.PathEscape(id)+"/", nil, nil)
+			return resp, err
+		})
+	}
+	s, err := spec[plan.EntrySpec](ch)
+	if err != nil {
+		return err
+	}
+	k := s.Kind
+	body, err := entryBody(ch, s, ids)
+	if err != nil {
+		return err
+	}
+	if ch.Action == plan.Update {
+		id := ch.ID
+		if k.URLKey {
+			id = s.URLKey
+		}
+		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			resp, data, err := e.c.raw(ctx, http.MethodPatch, k.Path+url.PathEscape(id)+"/", nil, body)
+			if err == nil && k.Key != "" {
+				e.setID(ids, ch, k, data)
+			}
+			return resp, err
+		})
+	}
+	return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+		resp, data, err := e.c.raw(ctx, http.MethodPost, k.Path, nil, body)
+		if err == nil {
+			e.setID(ids, ch, k, data)
+		}
+		return resp, err
+	}, func(ctx context.Context) (bool, error) {
+		// The create's answer was lost: find the object by what identifies
+		// it (its key; a child by its parent, object and fields).
+		q := url.Values{}
+		if k.Key != "" {
+			q.Set(k.Key, ch.Key)
+		} else {
+			for _, f := range []string{"target", "stage", "order"} {
+				if v, ok := body[f]; ok && v != nil {
+					q.Set(f, fmt.Sprint(v))
+				}
+			}
+		}
+		resp, data, err := e.c.raw(ctx, http.MethodGet, k.Path, q, nil)
+		if err != nil {
+			return false, e.c.wrap(fmt.Sprintf("find %s %q", ch.Kind, ch.Key), resp, err)
+		}
+		var page listPage[map[string]any]
+		if err := json.Unmarshal(data, &page); err != nil {
+			return false, fmt.Errorf("find %s %q: authentik's answer is not a list", ch.Kind, ch.Key)
+		}
+		for _, it := range page.Results {
+			if k.Key == "" || it[k.Key] == ch.Key {
+				ids.Set(ch.Kind, ch.Key, fmt.Sprint(it[k.PK]))
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+}
+
+func (e *Executor) setID(ids *plan.IDs, ch *plan.Change, k *desc.Kind, data []byte) {
+	var got map[string]any
+	if json.Unmarshal(data, &got) == nil {
+		ids.Set(ch.Kind, ch.Key, fmt.Sprint(got[k.PK]))
+	}
+}
+
+// entryBody is the request body: the literal values, and every reference
+// resolved to the pk it names now.
+func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]any, error) {
+	body := make(map[string]any, len(s.Body)+len(s.Refs)+len(s.RefLists))
+	for k, v := range s.Body {
+		body[k] = v
+	}
+	for f, r := range s.Refs {
+		pk, err := ids.Resolve(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", doing(ch), f, err)
+		}
+		body[f] = pk
+	}
+	for f, rs := range s.RefLists {
+		pks, err := resolve(ch, ids, rs)
+		if err != nil {
+			return nil, err
+		}
+		if pks == nil {
+			pks = []string{}
+		}
+		body[f] = pks
+	}
+	return body, nil
+}

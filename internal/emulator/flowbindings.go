@@ -1,0 +1,121 @@
+package emulator
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Flow-stage bindings, as authentik/flows/api/bindings.py
+// (FlowStageBindingSerializer, FlowStageBindingViewSet) on
+// authentik/flows/models.py (FlowStageBinding, unique_together
+// target+stage+order). A binding is a PolicyBindingModel too.
+
+type flowBinding struct {
+	PK      string // fsb_uuid
+	PBMUUID string // policybindingmodel_ptr_id
+	Attrs   map[string]any
+}
+
+var flowBindingFields = []fieldDef{
+	{name: "target", typ: ftRef, ref: "flow", required: true, filter: "exact"},
+	{name: "stage", typ: ftRef, ref: "stage", required: true, filter: "exact"},
+	{name: "evaluate_on_plan", typ: ftBool, def: false, filter: "exact"},
+	{name: "re_evaluate_policies", typ: ftBool, def: true, filter: "exact"},
+	{name: "order", typ: ftInt32, required: true, filter: "exact"},
+	{name: "policy_engine_mode", typ: ftChoice, choices: []string{"all", "any"}, def: "any", filter: "exact"},
+	{name: "invalid_response_action", typ: ftChoice, choices: []string{"retry", "restart", "restart_with_context"},
+		def: "retry", filter: "exact"},
+}
+
+var flowBindingKind = &kindDef[*flowBinding]{
+	kind: "flowstagebinding", model: "FlowStageBinding", metaModel: "authentik_flows.flowstagebinding",
+	prefix: "flows/bindings/", fields: flowBindingFields,
+	list: listSpec{
+		filters:      []filterSpec{iexact("fsb_uuid", "pk"), iexact("pbm_uuid", "policybindingmodel_ptr_id")},
+		searchFields: []string{"_stage_name"},
+		order:        []string{"order", "pk"},
+		// ordering_fields also names stage__name and target__uuid, which
+		// the emulator ignores (see FIDELITY.md).
+		orderFields: []string{"order", "pk"},
+	},
+	all: func(e *Emulator) []*flowBinding { return e.st.flowBindings },
+	byID: func(e *Emulator, id string) (*flowBinding, bool) {
+		for _, b := range e.st.flowBindings {
+			if strings.EqualFold(b.PK, id) {
+				return b, true
+			}
+		}
+		return nil, false
+	},
+	fresh:  func(e *Emulator) *flowBinding { return &flowBinding{Attrs: map[string]any{}} },
+	clone:  func(b *flowBinding) *flowBinding { n := *b; n.Attrs = cloneAttrs(b.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *flowBinding) { *dst = *src },
+	insert: func(e *Emulator, b *flowBinding) {
+		b.PK, b.PBMUUID = e.newUUID(), e.newUUID()
+		e.st.flowBindings = append(e.st.flowBindings, b)
+	},
+	remove: func(e *Emulator, b *flowBinding) { e.st.deleteFlowBinding(b) },
+	attrs:  func(b *flowBinding) map[string]any { return b.Attrs },
+	key:    func(b *flowBinding) string { return b.PK },
+	pk:     func(b *flowBinding) string { return b.PK },
+	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
+		// policies: a ModelMultipleChoiceFilter on Policy; there are none.
+		return nil, map[string]func(string) bool{"policies": func(string) bool { return false }}
+	},
+	listExtra: func(e *Emulator, b *flowBinding, m map[string]any) {
+		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+			m["_stage_name"] = s.Attrs["name"]
+		}
+	},
+	validate: func(e *Emulator, f *form, b *flowBinding) *resp {
+		// UniqueTogetherValidator (the model's unique_together) runs
+		// before validate().
+		for _, o := range e.st.flowBindings {
+			if o.PK != b.PK && o.Attrs["target"] == b.Attrs["target"] && o.Attrs["stage"] == b.Attrs["stage"] &&
+				o.Attrs["order"] == b.Attrs["order"] {
+				r := nonFieldError("The fields target, stage, order must make a unique set.")
+				return &r
+			}
+		}
+		// validate() reads the body's attributes with the model defaults,
+		// so a PATCH of re_evaluate_policies=false alone fails even when
+		// the binding evaluates on plan.
+		onPlan, onRun := false, true
+		f.boolean("evaluate_on_plan", &onPlan)
+		f.boolean("re_evaluate_policies", &onRun)
+		if !onPlan && !onRun {
+			r := nonFieldError("Either evaluation on plan or evaluation on run must be enabled")
+			return &r
+		}
+		return nil
+	},
+	render: func(e *Emulator, _ *call, b *flowBinding) map[string]any {
+		m := map[string]any{"pk": b.PK, "policybindingmodel_ptr_id": b.PBMUUID, "stage_obj": nil}
+		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+			m["stage_obj"] = e.renderStageBase(s)
+		}
+		return m
+	},
+}
+
+// flowBindingsOf returns a flow's stage bindings ordered by order (the
+// model's Meta ordering: target, order).
+func (s *state) flowBindingsOf(flowPK string) []*flowBinding {
+	var out []*flowBinding
+	for _, b := range s.flowBindings {
+		if b.Attrs["target"] == flowPK {
+			out = append(out, b)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Attrs["order"].(int64) < out[j].Attrs["order"].(int64)
+	})
+	return out
+}
+
+// deleteFlowBinding removes a binding and the policy bindings on it.
+func (s *state) deleteFlowBinding(b *flowBinding) {
+	s.deleteBindingsFor(b.PBMUUID)
+	s.flowBindings = slices.DeleteFunc(s.flowBindings, func(x *flowBinding) bool { return x == b })
+}

@@ -1,0 +1,150 @@
+package emulator
+
+// Test API for flows, stages, prompts and flow-stage bindings: what a test
+// asserts on the wire, with references shown by natural key (a flow by
+// slug, a stage, prompt or group by name).
+
+// FlowBinding is one flow-stage binding.
+type FlowBinding struct {
+	Stage                 string // the stage's name
+	StageType             string // e.g. "identification" (authentik/stages/<type>/)
+	Order                 int
+	EvaluateOnPlan        bool
+	ReEvaluatePolicies    bool
+	PolicyEngineMode      string
+	InvalidResponseAction string
+}
+
+// FlowBindings returns the stage bindings of the flow with this slug,
+// ordered by order; nil when there is no such flow.
+func (e *Emulator) FlowBindings(slug string) []FlowBinding {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.st.flowBySlug(slug)
+	if f == nil {
+		return nil
+	}
+	out := []FlowBinding{}
+	for _, b := range e.st.flowBindingsOf(f.PK) {
+		fb := FlowBinding{Order: int(b.Attrs["order"].(int64)), EvaluateOnPlan: b.Attrs["evaluate_on_plan"] == true,
+			ReEvaluatePolicies: b.Attrs["re_evaluate_policies"] == true,
+			PolicyEngineMode:   fmtVal(b.Attrs["policy_engine_mode"]), InvalidResponseAction: fmtVal(b.Attrs["invalid_response_action"])}
+		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+			fb.Stage, fb.StageType = fmtVal(s.Attrs["name"]), s.Type
+		}
+		out = append(out, fb)
+	}
+	return out
+}
+
+// FlowFields returns the writable fields of the flow with this slug, or nil.
+func (e *Emulator) FlowFields(slug string) map[string]any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.st.flowBySlug(slug)
+	if f == nil {
+		return nil
+	}
+	return e.naturalFields(flowFields, f.Attrs)
+}
+
+// StageFields returns the type (e.g. "prompt") and writable fields of the
+// stage with this name (a write-only field too), references by natural
+// key; ok is false when there is no such stage.
+func (e *Emulator) StageFields(name string) (typ string, fields map[string]any, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range e.st.stages {
+		if s.Attrs["name"] == name {
+			m := e.naturalFields(stageTypeByName[s.Type].fields, s.Attrs)
+			m["name"] = name
+			return s.Type, m, true
+		}
+	}
+	return "", nil, false
+}
+
+// PromptFields returns the writable fields of the prompt with this name, or nil.
+func (e *Emulator) PromptFields(name string) map[string]any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.st.prompts {
+		if p.Attrs["name"] == name {
+			return e.naturalFields(promptFields, p.Attrs)
+		}
+	}
+	return nil
+}
+
+// StagePK returns the pk of the stage with this name, or "".
+func (e *Emulator) StagePK(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range e.st.stages {
+		if s.Attrs["name"] == name {
+			return s.PK
+		}
+	}
+	return ""
+}
+
+// PromptPK returns the pk of the prompt with this name, or "".
+func (e *Emulator) PromptPK(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.st.prompts {
+		if p.Attrs["name"] == name {
+			return p.PK
+		}
+	}
+	return ""
+}
+
+// naturalFields copies attrs: integers as int, references by natural key.
+func (e *Emulator) naturalFields(fields []fieldDef, attrs map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, fd := range fields {
+		v := attrs[fd.name]
+		switch x := v.(type) {
+		case int64:
+			v = int(x)
+		case string:
+			if fd.typ == ftRef {
+				v = e.naturalKey(fd.ref, x)
+			}
+		case []string:
+			l := make([]string, len(x))
+			for i, pk := range x {
+				l[i] = pk
+				if fd.typ == ftRefList {
+					l[i] = e.naturalKey(fd.ref, pk)
+				}
+			}
+			v = l
+		}
+		out[fd.name] = v
+	}
+	return out
+}
+
+func (e *Emulator) naturalKey(ref, pk string) string {
+	switch {
+	case ref == "flow":
+		if f := e.st.flowByPK(pk); f != nil {
+			return f.Slug
+		}
+	case ref == "group":
+		if g := e.st.groupByPK(pk); g != nil {
+			return g.Name
+		}
+	case ref == "prompt":
+		if p := e.st.promptByPK(pk); p != nil {
+			return fmtVal(p.Attrs["name"])
+		}
+	default: // stage, stage:<type>
+		if s := e.st.stageByPK(pk); s != nil {
+			return fmtVal(s.Attrs["name"])
+		}
+	}
+	return pk
+}

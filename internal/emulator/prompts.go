@@ -1,0 +1,79 @@
+package emulator
+
+import (
+	"slices"
+	"strings"
+)
+
+// Prompts (prompt fields), as authentik/stages/prompt/api.py
+// (PromptSerializer, PromptViewSet) on authentik/stages/prompt/models.py
+// (Prompt: name unique, verbose name "Prompt").
+
+var promptFieldTypes = []string{"text", "text_area", "text_read_only", "text_area_read_only", "username", "email",
+	"password", "number", "checkbox", "radio-button-group", "dropdown", "date", "date-time", "file", "separator",
+	"hidden", "static", "ak-locale"}
+
+var promptFields = []fieldDef{
+	{name: "name", typ: ftString, required: true, filter: "exact", unique: "Prompt with this name already exists."},
+	{name: "field_key", typ: ftString, required: true, filter: "exact"},
+	{name: "label", typ: ftString, required: true, filter: "exact"},
+	{name: "type", typ: ftChoice, required: true, choices: promptFieldTypes, filter: "exact"},
+	{name: "required", typ: ftBool, def: true},
+	{name: "placeholder", typ: ftString, blank: true, def: "", filter: "exact"},
+	{name: "initial_value", typ: ftString, blank: true, def: ""},
+	{name: "order", typ: ftInt32, def: int64(0)},
+	{name: "sub_text", typ: ftString, blank: true, def: ""},
+	{name: "placeholder_expression", typ: ftBool, def: false},
+	{name: "initial_value_expression", typ: ftBool, def: false},
+}
+
+var promptKind = &kindDef[*object]{
+	kind: "prompt", model: "Prompt", metaModel: "authentik_stages_prompt.prompt", prefix: "stages/prompt/prompts/",
+	fields: promptFields,
+	list: listSpec{
+		searchFields: []string{"field_key", "name", "label", "type", "placeholder"},
+		order:        []string{"field_key"},
+	},
+	all: func(e *Emulator) []*object { return e.st.prompts },
+	byID: func(e *Emulator, id string) (*object, bool) {
+		p := e.st.promptByPK(id)
+		return p, p != nil
+	},
+	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{}} },
+	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *object) {
+		o.PK = e.newUUID()
+		e.st.prompts = append(e.st.prompts, o)
+	},
+	remove: func(e *Emulator, o *object) {
+		e.st.prompts = slices.DeleteFunc(e.st.prompts, func(x *object) bool { return x == o })
+		e.st.clearStageRefs("prompt", o.PK)
+	},
+	attrs: func(o *object) map[string]any { return o.Attrs },
+	key:   func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	pk:    func(o *object) string { return o.PK },
+	render: func(e *Emulator, _ *call, o *object) map[string]any {
+		// prompt_stages_obj: PromptStageSerializer of each prompt stage
+		// holding this prompt.
+		stages := []any{}
+		for _, s := range e.st.stages {
+			if fields, ok := s.Attrs["fields"].([]string); ok && s.Type == "prompt" && slices.Contains(fields, o.PK) {
+				m := e.renderStageBase(s)
+				m["fields"] = renderValue(fields)
+				m["validation_policies"] = renderValue(s.Attrs["validation_policies"])
+				stages = append(stages, m)
+			}
+		}
+		return map[string]any{"pk": o.PK, "prompt_stages_obj": stages}
+	},
+}
+
+func (s *state) promptByPK(pk string) *object {
+	for _, p := range s.prompts {
+		if strings.EqualFold(p.PK, pk) {
+			return p
+		}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// propertymappings/all/: authentik/core/api/property_mappings.py
+// PropertyMappingViewSet (list, retrieve, destroy) over
+// PropertyMapping.objects.select_subclasses(): every mapping of every type,
+// rendered by the base PropertyMappingSerializer (the subclass's component,
+// verbose names and meta_model_name). The types/, used_by/ and test/
+// actions are not served (FIDELITY.md).
+
+// anyMapping is one row of the PropertyMapping table.
+type anyMapping struct {
+	pk, name, expression string
+	managed              *string
+	typ                  *mappingType
+	remove               func()
+}
+
+// allMappings lists every property mapping, in store order: scope, SAML,
+// then the other seeded types.
+func (e *Emulator) allMappings() []anyMapping {
+	var out []anyMapping
+	for _, m := range e.st.mappings {
+		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
+			typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(m) }})
+	}
+	for _, o := range e.st.samlMappings {
+		var managed *string
+		if s, ok := o.Attrs["managed"].(string); ok {
+			managed = &s
+		}
+		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
+			managed: managed, typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
+	}
+	for _, m := range e.st.otherMappings {
+		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
+			typ: m.typ, remove: func() { e.st.deleteOtherMapping(m) }})
+	}
+	return out
+}
+
+// managedValues are the managed keys of the PropertyMapping table: the
+// choices of propertymappings/all/'s managed filter.
+func (e *Emulator) managedValues() []string {
+	var out []string
+	for _, m := range e.allMappings() {
+		if m.managed != nil {
+			out = append(out, *m.managed)
+		}
+	}
+	return out
+}
+
+func renderAnyMapping(m anyMapping) map[string]any {
+	var managed any
+	if m.managed != nil {
+		managed = *m.managed
+	}
+	return map[string]any{
+		"pk": m.pk, "managed": managed, "name": m.name, "expression": m.expression,
+		"component": m.typ.component, "verbose_name": m.typ.verbose, "verbose_name_plural": m.typ.verbosePlural,
+		"meta_model_name": m.typ.model,
+	}
+}
+
+func (e *Emulator) listAllMappings(c *call) resp {
+	if r := checkChoiceFilters(c, nil, map[string][]string{"managed": e.managedValues()}, nil); r != nil {
+		return *r
+	}
+	all := e.allMappings()
+	objs := make([]map[string]any, 0, len(all))
+	for _, m := range all {
+		objs = append(objs, renderAnyMapping(m))
+	}
+	return e.list(c, objs, listSpec{
+		filters: []filterSpec{exact("name", "name"), inList("managed", "managed"),
+			isNull("managed__isnull", "managed")},
+		searchFields: []string{"name"},
+		order:        []string{"name"},
+	})
+}
+
+func (e *Emulator) anyMappingFromURL(c *call) (anyMapping, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return anyMapping{}, &r
+	}
+	for _, m := range e.allMappings() {
+		if strings.EqualFold(m.pk, c.id) {
+			return m, nil
+		}
+	}
+	r := noMatch("PropertyMapping")
+	return anyMapping{}, &r
+}
+
+func (e *Emulator) getAnyMapping(c *call) resp {
+	m, r := e.anyMappingFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return resp{status: http.StatusOK, body: renderAnyMapping(m)}
+}
+
+func (e *Emulator) deleteAnyMapping(c *call) resp {
+	m, r := e.anyMappingFromURL(c)
+	if r != nil {
+		return *r
+	}
+	m.remove()
+	return resp{status: http.StatusNoContent}
+}
+
+// deleteOtherMapping removes a seeded mapping of another type; providers
+// drop it from property_mappings.
+func (s *state) deleteOtherMapping(o *otherMapping) {
+	for _, p := range s.providers {
+		p.PropertyMappings = removeStr(p.PropertyMappings, o.PK)
+	}
+	out := s.otherMappings[:0]
+	for _, x := range s.otherMappings {
+		if x != o {
+			out = append(out, x)
+		}
+	}
+	s.otherMappings = out
+}
+
+func (s *state) otherMappingRef(pk string) string {
+	for _, m := range s.otherMappings {
+		if strings.EqualFold(m.PK, pk) {
+			return m.PK
+		}
+	}
+	return ""
+}

@@ -1,0 +1,50 @@
+package emulator
+
+import (
+	"math/big"
+	"net/http"
+)
+
+// setupURLs is OAuth2ProviderViewSet.setup_urls
+// (authentik/providers/oauth2/api/providers.py, version/2026.2.2):
+// get_object_or_404(OAuth2Provider, pk=pk), so a proxy provider's pk
+// answers too and no object permission is checked. Without an application
+// the issuer (per-provider mode), provider_info and logout are null and
+// jwks is left out, a 200 (the schema's 404 "Provider has no application
+// assigned" is never sent).
+func (e *Emulator) setupURLs(c *call) resp {
+	n, ok := new(big.Int).SetString(c.id, 10)
+	if !ok {
+		// IntegerField.get_prep_value raises ValueError ("Field 'id'
+		// expected a number"), which get_object_or_404 does not catch.
+		return serverError()
+	}
+	var p *provider
+	if n.IsInt64() && n.Int64() >= -1<<31 && n.Int64() < 1<<31 {
+		p = e.st.providerByPK(int32(n.Int64()))
+	}
+	if p == nil || !p.isOAuth2() {
+		return noMatch("OAuth2Provider")
+	}
+	base := baseURL(c.r)
+	out := map[string]any{
+		"issuer":        nil,
+		"authorize":     base + oauthPrefix + "authorize/",
+		"token":         base + oauthPrefix + "token/",
+		"user_info":     base + oauthPrefix + "userinfo/",
+		"provider_info": nil,
+		"logout":        nil,
+	}
+	a := e.st.appUsingProvider(p.PK)
+	if p.IssuerMode == "global" {
+		out["issuer"] = base + "/"
+	} else if a != nil {
+		out["issuer"] = base + oauthPrefix + a.Slug + "/"
+	}
+	if a != nil {
+		out["provider_info"] = base + oauthPrefix + a.Slug + "/.well-known/openid-configuration"
+		out["logout"] = base + oauthPrefix + a.Slug + "/end-session/"
+		out["jwks"] = base + oauthPrefix + a.Slug + "/jwks/"
+	}
+	return resp{status: http.StatusOK, body: out}
+}

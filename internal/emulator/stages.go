@@ -1,0 +1,503 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Stages: one Stage table (authentik/flows/models.py, Stage.name unique
+// across every type) with a subclass per type. Each type is served by the
+// generic layer from its serializer's fields (authentik/stages/<type>/api.py,
+// defaults from authentik/stages/<type>/models.py); /stages/all/ is
+// authentik/flows/api/stages.py (StageViewSet: list, retrieve, delete).
+
+type stage struct {
+	PK    string // stage_uuid
+	Type  string // the stageTypes key, e.g. "identification"
+	Attrs map[string]any
+}
+
+// stageType describes one Stage subclass.
+type stageType struct {
+	typ       string // authentik/stages/<typ>/
+	prefix    string
+	model     string // Python class
+	component string
+	verbose   string
+	plural    string
+	fields    []fieldDef
+	filters   []filterSpec // besides name and the fields' own
+	// fieldChecks / validate as in kindDef.
+	fieldChecks func(e *Emulator, f *form, s *stage)
+	validate    func(e *Emulator, f *form, s *stage) *resp
+	// extra renders computed fields (the *_obj lists).
+	extra func(e *Emulator, s *stage, m map[string]any)
+}
+
+func (t *stageType) metaModel() string {
+	return "authentik_stages_" + t.typ + "." + strings.ToLower(t.model)
+}
+
+var stageUUIDFilter = iexact("stage_uuid", "pk")
+
+// Durations use timedelta_string_validator (authentik/lib/utils/time.py).
+var stageTypes = []*stageType{
+	{typ: "identification", prefix: "stages/identification/", model: "IdentificationStage",
+		component: "ak-stage-identification-form", verbose: "Identification Stage", plural: "Identification Stages",
+		fields: []fieldDef{
+			{name: "user_fields", typ: ftChoiceList, choices: []string{"email", "username", "upn"}, def: []string{}},
+			{name: "password_stage", typ: ftRef, ref: "stage:password", filter: "exact"},
+			{name: "captcha_stage", typ: ftRef, ref: "stage:captcha", filter: "exact"},
+			{name: "case_insensitive_matching", typ: ftBool, def: true, filter: "exact"},
+			{name: "show_matched_user", typ: ftBool, def: true, filter: "exact"},
+			{name: "enrollment_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "recovery_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "passwordless_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "sources", typ: ftRefList, ref: "source", allowEmpty: true, def: []string{}},
+			{name: "show_source_labels", typ: ftBool, def: false, filter: "exact"},
+			{name: "pretend_user_exists", typ: ftBool, def: true},
+			{name: "enable_remember_me", typ: ftBool, def: false},
+			{name: "webauthn_stage", typ: ftRef, ref: "stage:authenticator_validate", filter: "exact"},
+		},
+		// IdentificationStageSerializer.validate reads the body only: a
+		// PATCH without user_fields and sources fails.
+		validate: func(e *Emulator, f *form, s *stage) *resp {
+			var uf, src []any
+			_ = decodeRaw(f, "user_fields", &uf)
+			_ = decodeRaw(f, "sources", &src)
+			if len(uf) < 1 && len(src) < 1 {
+				r := nonFieldError("When no user fields are selected, at least one source must be selected")
+				return &r
+			}
+			return nil
+		}},
+	{typ: "password", prefix: "stages/password/", model: "PasswordStage",
+		component: "ak-stage-password-form", verbose: "Password Stage", plural: "Password Stages",
+		fields: []fieldDef{
+			{name: "backends", typ: ftChoiceList, required: true, choices: []string{"authentik.core.auth.InbuiltBackend",
+				"authentik.core.auth.TokenBackend", "authentik.sources.ldap.auth.LDAPBackend",
+				"authentik.sources.kerberos.auth.KerberosBackend"}},
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "failed_attempts_before_cancel", typ: ftInt32, def: int64(5), filter: "exact"},
+			{name: "allow_show_password", typ: ftBool, def: false, filter: "exact"},
+		}},
+	{typ: "user_login", prefix: "stages/user_login/", model: "UserLoginStage",
+		component: "ak-stage-user-login-form", verbose: "User Login Stage", plural: "User Login Stages",
+		filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "session_duration", typ: ftDuration, def: "seconds=0", filter: "exact"},
+			{name: "terminate_other_sessions", typ: ftBool, def: false, filter: "exact"},
+			{name: "remember_me_offset", typ: ftDuration, def: "seconds=0", filter: "exact"},
+			{name: "network_binding", typ: ftChoice, choices: []string{"no_binding", "bind_asn", "bind_asn_network",
+				"bind_asn_network_ip"}, def: "no_binding", filter: "exact"},
+			{name: "geoip_binding", typ: ftChoice, choices: []string{"no_binding", "bind_continent",
+				"bind_continent_country", "bind_continent_country_city"}, def: "no_binding", filter: "exact"},
+			{name: "remember_device", typ: ftDuration, def: "days=30", filter: "exact"},
+		}},
+	{typ: "user_logout", prefix: "stages/user_logout/", model: "UserLogoutStage",
+		component: "ak-stage-user-logout-form", verbose: "User Logout Stage", plural: "User Logout Stages",
+		filters: []filterSpec{stageUUIDFilter}},
+	{typ: "user_write", prefix: "stages/user_write/", model: "UserWriteStage",
+		component: "ak-stage-user-write-form", verbose: "User Write Stage", plural: "User Write Stages",
+		filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "user_creation_mode", typ: ftChoice, choices: []string{"never_create", "create_when_required",
+				"always_create"}, def: "create_when_required", filter: "exact"},
+			{name: "create_users_as_inactive", typ: ftBool, def: false, filter: "exact"},
+			{name: "create_users_group", typ: ftRef, ref: "group", filter: "exact"},
+			{name: "user_type", typ: ftChoice, choices: []string{"internal", "external", "service_account",
+				"internal_service_account"}, def: "external", filter: "exact"},
+			{name: "user_path_template", typ: ftString, blank: true, def: "", filter: "exact"},
+		}},
+	{typ: "prompt", prefix: "stages/prompt/stages/", model: "PromptStage",
+		component: "ak-stage-prompt-form", verbose: "Prompt Stage", plural: "Prompt Stages",
+		filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "fields", typ: ftRefList, ref: "prompt", required: true, filter: "exact"},
+			{name: "validation_policies", typ: ftRefList, ref: "policy", allowEmpty: true, def: []string{}, filter: "exact"},
+		}},
+	{typ: "consent", prefix: "stages/consent/", model: "ConsentStage",
+		component: "ak-stage-consent-form", verbose: "Consent Stage", plural: "Consent Stages",
+		filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "mode", typ: ftChoice, choices: []string{"always_require", "permanent", "expiring"}, def: "expiring", filter: "exact"},
+			{name: "consent_expire_in", typ: ftDuration, def: "weeks=4", filter: "exact"},
+		}},
+	{typ: "deny", prefix: "stages/deny/", model: "DenyStage",
+		component: "ak-stage-deny-form", verbose: "Deny Stage", plural: "Deny Stages",
+		filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "deny_message", typ: ftString, blank: true, def: "", filter: "exact"},
+		}},
+	{typ: "redirect", prefix: "stages/redirect/", model: "RedirectStage",
+		component: "ak-stage-redirect-form", verbose: "Redirect Stage", plural: "Redirect Stages",
+		fields: []fieldDef{
+			{name: "keep_context", typ: ftBool, def: true},
+			{name: "mode", typ: ftChoice, required: true, choices: []string{"static", "flow"}},
+			{name: "target_static", typ: ftString, blank: true, def: ""},
+			{name: "target_flow", typ: ftRef, ref: "flow"},
+		},
+		// RedirectStageSerializer.validate, on the body's attributes.
+		validate: func(e *Emulator, f *form, s *stage) *resp {
+			var mode string
+			if !f.has("mode") || !f.str("mode", false, true, &mode) {
+				return nil
+			}
+			if mode == "static" && (!f.has("target_static") || fmtVal(s.Attrs["target_static"]) == "") {
+				r := nonFieldError("Target URL should be present when mode is Static.")
+				return &r
+			}
+			if mode == "flow" && (!f.has("target_flow") || s.Attrs["target_flow"] == nil) {
+				r := nonFieldError("Target Flow should be present when mode is Flow.")
+				return &r
+			}
+			return nil
+		}},
+	{typ: "email", prefix: "stages/email/", model: "EmailStage",
+		component: "ak-stage-email-form", verbose: "Email Stage", plural: "Email Stages",
+		fields: []fieldDef{
+			{name: "use_global_settings", typ: ftBool, def: false, filter: "exact"},
+			{name: "host", typ: ftString, def: "localhost", filter: "exact"},
+			{name: "port", typ: ftInt32, def: int64(25), filter: "exact"},
+			{name: "username", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "password", typ: ftString, blank: true, def: "", writeOnly: true},
+			{name: "use_tls", typ: ftBool, def: false, filter: "exact"},
+			{name: "use_ssl", typ: ftBool, def: false, filter: "exact"},
+			{name: "timeout", typ: ftInt32, def: int64(10), filter: "exact"},
+			{name: "from_address", typ: ftEmail, def: "system@authentik.local", filter: "exact"},
+			{name: "token_expiry", typ: ftDuration, def: "minutes=30", filter: "exact"},
+			{name: "subject", typ: ftString, def: "authentik", filter: "exact"},
+			{name: "template", typ: ftString, def: "email/password_reset.html", filter: "exact"},
+			{name: "activate_user_on_success", typ: ftBool, def: false, filter: "exact"},
+			{name: "recovery_max_attempts", typ: ftUint, def: int64(5)},
+			{name: "recovery_cache_timeout", typ: ftDuration, def: "minutes=5"},
+		},
+		// EmailStageSerializer.validate_template: the built-in templates
+		// (EmailTemplates); a fresh install has no custom ones.
+		fieldChecks: func(e *Emulator, f *form, s *stage) {
+			if t, ok := s.Attrs["template"].(string); ok && f.has("template") && f.errs["template"] == nil &&
+				!slices.Contains(emailTemplates, t) {
+				f.fail("template", fmt.Sprintf("Invalid template '%s' specified.", t))
+			}
+		}},
+	{typ: "invitation", prefix: "stages/invitation/stages/", model: "InvitationStage",
+		component: "ak-stage-invitation-form", verbose: "Invitation Stage", plural: "Invitation Stages",
+		filters: []filterSpec{stageUUIDFilter, {param: "no_flows", match: func(o getter, v []string) bool {
+			b, err := parseBool(v[0])
+			if err != nil {
+				return true
+			}
+			items, _ := o("flow_set").([]any)
+			return (len(items) == 0) == b
+		}}},
+		fields: []fieldDef{
+			{name: "continue_flow_without_invitation", typ: ftBool, def: false, filter: "exact"},
+		}},
+	{typ: "captcha", prefix: "stages/captcha/", model: "CaptchaStage",
+		component: "ak-stage-captcha-form", verbose: "Captcha Stage", plural: "Captcha Stages",
+		fields: []fieldDef{
+			{name: "public_key", typ: ftString, required: true, filter: "exact"},
+			{name: "private_key", typ: ftString, required: true, writeOnly: true},
+			{name: "js_url", typ: ftString, def: "https://www.recaptcha.net/recaptcha/api.js"},
+			{name: "api_url", typ: ftString, def: "https://www.recaptcha.net/recaptcha/api/siteverify"},
+			{name: "interactive", typ: ftBool, def: false},
+			{name: "score_min_threshold", typ: ftFloat, def: 0.5},
+			{name: "score_max_threshold", typ: ftFloat, def: 1.0},
+			{name: "error_on_invalid_score", typ: ftBool, def: true},
+		}},
+	{typ: "authenticator_validate", prefix: "stages/authenticator/validate/", model: "AuthenticatorValidateStage",
+		component: "ak-stage-authenticator-validate-form", verbose: "Authenticator Validation Stage",
+		plural: "Authenticator Validation Stages",
+		fields: []fieldDef{
+			{name: "not_configured_action", typ: ftChoice, choices: []string{"skip", "deny", "configure"}, def: "skip", filter: "exact"},
+			{name: "device_classes", typ: ftChoiceList, choices: []string{"static", "totp", "webauthn", "duo", "sms", "email"},
+				def: []string{"static", "totp", "webauthn", "duo", "sms", "email"}},
+			{name: "configuration_stages", typ: ftRefList, ref: "stage", allowEmpty: true, def: []string{}, filter: "exact"},
+			{name: "last_auth_threshold", typ: ftDuration, def: "seconds=0"},
+			{name: "webauthn_user_verification", typ: ftChoice, choices: []string{"required", "preferred", "discouraged"}, def: "preferred"},
+			{name: "webauthn_allowed_device_types", typ: ftRefList, ref: "webauthndevicetype", allowEmpty: true, def: []string{}},
+		},
+		// validate_not_configured_action reads configuration_stages from
+		// initial_data (the body).
+		fieldChecks: func(e *Emulator, f *form, s *stage) {
+			if s.Attrs["not_configured_action"] != "configure" || !f.has("not_configured_action") ||
+				f.errs["not_configured_action"] != nil {
+				return
+			}
+			var cs []any
+			_ = decodeRaw(f, "configuration_stages", &cs)
+			if len(cs) < 1 {
+				f.fail("not_configured_action", `When "Not configured action" is set to "Configure", you must set a configuration stage.`)
+			}
+		},
+		extra: func(e *Emulator, s *stage, m map[string]any) { m["webauthn_allowed_device_types_obj"] = []any{} }},
+	{typ: "authenticator_totp", prefix: "stages/authenticator/totp/", model: "AuthenticatorTOTPStage",
+		component: "ak-stage-authenticator-totp-form", verbose: "TOTP Authenticator Setup Stage",
+		plural: "TOTP Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "digits", typ: ftChoice, required: true, choices: []string{"6", "8"}, filter: "exact"},
+		}},
+	{typ: "authenticator_webauthn", prefix: "stages/authenticator/webauthn/", model: "AuthenticatorWebAuthnStage",
+		component: "ak-stage-authenticator-webauthn-form", verbose: "WebAuthn Authenticator Setup Stage",
+		plural: "WebAuthn Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "user_verification", typ: ftChoice, choices: []string{"required", "preferred", "discouraged"}, def: "preferred", filter: "exact"},
+			{name: "authenticator_attachment", typ: ftChoiceNull, choices: []string{"platform", "cross-platform"}, filter: "exact"},
+			{name: "resident_key_requirement", typ: ftChoice, choices: []string{"discouraged", "preferred", "required"}, def: "preferred", filter: "exact"},
+			{name: "device_type_restrictions", typ: ftRefList, ref: "webauthndevicetype", allowEmpty: true, def: []string{}, filter: "exact"},
+			{name: "max_attempts", typ: ftUint, def: int64(0), filter: "exact"},
+		},
+		extra: func(e *Emulator, s *stage, m map[string]any) { m["device_type_restrictions_obj"] = []any{} }},
+	{typ: "authenticator_static", prefix: "stages/authenticator/static/", model: "AuthenticatorStaticStage",
+		component: "ak-stage-authenticator-static-form", verbose: "Static Authenticator Setup Stage",
+		plural: "Static Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "token_count", typ: ftUint, def: int64(6), filter: "exact"},
+			{name: "token_length", typ: ftUint, def: int64(12), max: 100, filter: "exact"},
+		}},
+}
+
+// emailTemplates are authentik/stages/email/models.py's EmailTemplates.
+var emailTemplates = []string{"email/password_reset.html", "email/account_confirmation.html",
+	"email/email_otp.html", "email/event_notification.html"}
+
+// stageTypeByName indexes stageTypes; stageKinds are their generic kinds.
+var (
+	stageTypeByName = func() map[string]*stageType {
+		m := map[string]*stageType{}
+		for _, t := range stageTypes {
+			m[t.typ] = t
+		}
+		return m
+	}()
+	stageKinds = func() []genericKind {
+		var out []genericKind
+		for _, t := range stageTypes {
+			out = append(out, t.kind())
+		}
+		return out
+	}()
+)
+
+// decodeRaw decodes a body attribute as JSON; false when absent or invalid.
+func decodeRaw(f *form, k string, dst any) bool {
+	if !f.has(k) {
+		return false
+	}
+	return json.Unmarshal(f.raw[k], dst) == nil
+}
+
+// kind builds the generic kind of a stage type.
+func (t *stageType) kind() *kindDef[*stage] {
+	k := &kindDef[*stage]{
+		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix,
+		fields: t.fields,
+		list: listSpec{
+			filters:      append([]filterSpec{exact("name", "name")}, t.filters...),
+			searchFields: []string{"name"},
+			order:        []string{"name"},
+		},
+		all: func(e *Emulator) []*stage {
+			var out []*stage
+			for _, s := range e.st.stages {
+				if s.Type == t.typ {
+					out = append(out, s)
+				}
+			}
+			return out
+		},
+		byID: func(e *Emulator, id string) (*stage, bool) {
+			s := e.st.stageByPK(id)
+			return s, s != nil && s.Type == t.typ
+		},
+		fresh:  func(e *Emulator) *stage { return &stage{Type: t.typ, Attrs: map[string]any{}} },
+		clone:  func(s *stage) *stage { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *stage) { *dst = *src },
+		insert: func(e *Emulator, s *stage) {
+			s.PK = e.newUUID()
+			e.st.stages = append(e.st.stages, s)
+		},
+		remove:      func(e *Emulator, s *stage) { e.st.deleteStage(s) },
+		attrs:       func(s *stage) map[string]any { return s.Attrs },
+		key:         func(s *stage) string { return fmtVal(s.Attrs["name"]) },
+		pk:          func(s *stage) string { return s.PK },
+		readBase:    func(e *Emulator, f *form, s *stage) { e.readStageName(f, s) },
+		fieldChecks: t.fieldChecks,
+		validate:    t.validate,
+		render: func(e *Emulator, _ *call, s *stage) map[string]any {
+			m := e.renderStageBase(s)
+			if t.extra != nil {
+				t.extra(e, s, m)
+			}
+			return m
+		},
+	}
+	return k
+}
+
+// readStageName reads StageSerializer's name: unique over every stage type
+// ("stage with this name already exists."). PromptStageSerializer declares
+// its own name field with a UniqueValidator over prompt stages only, so a
+// prompt stage named like a stage of another type passes validation and
+// fails in the database: authentik answers 500.
+func (e *Emulator) readStageName(f *form, s *stage) {
+	var name string
+	if !f.str("name", true, false, &name) {
+		return
+	}
+	s.Attrs["name"] = name
+	for _, o := range e.st.stages {
+		if o.PK == s.PK || o.Attrs["name"] != name {
+			continue
+		}
+		switch {
+		case s.Type != "prompt":
+			f.fail("name", "stage with this name already exists.")
+		case o.Type == "prompt":
+			f.fail("name", "This field must be unique.")
+		default:
+			f.crash("name")
+		}
+	}
+}
+
+// renderStageBase is StageSerializer: the base fields, with the concrete
+// type's component and names, and flow_set.
+func (e *Emulator) renderStageBase(s *stage) map[string]any {
+	t := stageTypeByName[s.Type]
+	flows := []any{}
+	for _, b := range e.st.flowBindings {
+		if b.Attrs["stage"] == s.PK {
+			if f := e.st.flowByPK(fmtVal(b.Attrs["target"])); f != nil {
+				flows = append(flows, e.renderFlowSet(f))
+			}
+		}
+	}
+	return map[string]any{
+		"pk": s.PK, "name": s.Attrs["name"], "component": t.component, "verbose_name": t.verbose,
+		"verbose_name_plural": t.plural, "meta_model_name": t.metaModel(), "flow_set": flows,
+	}
+}
+
+func (s *state) stageByPK(pk string) *stage {
+	for _, x := range s.stages {
+		if strings.EqualFold(x.PK, pk) {
+			return x
+		}
+	}
+	return nil
+}
+
+func (s *state) flowByPK(pk string) *flow {
+	for _, f := range s.flows {
+		if strings.EqualFold(f.PK, pk) {
+			return f
+		}
+	}
+	return nil
+}
+
+// deleteStage removes a stage with its cascades: its flow bindings go,
+// references from other stages become null or leave their lists.
+func (s *state) deleteStage(x *stage) {
+	for _, b := range append([]*flowBinding(nil), s.flowBindings...) {
+		if b.Attrs["stage"] == x.PK {
+			s.deleteFlowBinding(b)
+		}
+	}
+	s.stages = slices.DeleteFunc(s.stages, func(o *stage) bool { return o == x })
+	s.clearStageRefs("stage", x.PK)
+}
+
+// clearStageRefs applies on_delete for a deleted object of kind ref
+// ("flow", "stage", "group", "prompt"): FKs become null (SET_NULL,
+// SET_DEFAULT None), M2M lists drop it.
+func (s *state) clearStageRefs(ref, pk string) {
+	for _, x := range s.stages {
+		for _, fd := range stageTypeByName[x.Type].fields {
+			if fd.ref != ref && !strings.HasPrefix(fd.ref, ref+":") {
+				continue
+			}
+			switch v := x.Attrs[fd.name].(type) {
+			case string:
+				if v == pk {
+					x.Attrs[fd.name] = nil
+				}
+			case []string:
+				x.Attrs[fd.name] = slices.DeleteFunc(slices.Clone(v), func(p string) bool { return p == pk })
+			}
+		}
+	}
+}
+
+// refExists resolves a related pk for a field of the generic layer (ref
+// as in fieldDef.ref) and returns its canonical form, or "".
+func (e *Emulator) refExists(ref, pk string) string {
+	kind, typ, _ := strings.Cut(ref, ":")
+	switch kind {
+	case "flow":
+		return e.st.flowRef(pk)
+	case "stage":
+		if s := e.st.stageByPK(pk); s != nil && (typ == "" || s.Type == typ) {
+			return s.PK
+		}
+	case "group":
+		return e.st.groupRef(pk)
+	case "prompt":
+		if p := e.st.promptByPK(pk); p != nil {
+			return p.PK
+		}
+	}
+	// policy, source, webauthndevicetype: the emulator has none.
+	return ""
+}
+
+// ---- /stages/all/ ----
+
+func (e *Emulator) allStagesRoute() route {
+	find := func(c *call) (*stage, *resp) {
+		if !isUUID(c.id) {
+			r := notFound()
+			return nil, &r
+		}
+		s := e.st.stageByPK(c.id)
+		if s == nil {
+			r := noMatch("Stage")
+			return nil, &r
+		}
+		return s, nil
+	}
+	return route{prefix: "stages/all/",
+		collection: methods(func(c *call) resp {
+			all := e.st.stages
+			return e.listLazy(c, lazyList{n: len(all), render: func(i int) map[string]any {
+				return e.renderStageBase(all[i])
+			}}, listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}})
+		}, nil),
+		detail: map[string]handler{
+			http.MethodGet: func(c *call) resp {
+				s, r := find(c)
+				if r != nil {
+					return *r
+				}
+				return resp{status: http.StatusOK, body: e.renderStageBase(s)}
+			},
+			http.MethodDelete: func(c *call) resp {
+				s, r := find(c)
+				if r != nil {
+					return *r
+				}
+				e.st.deleteStage(s)
+				return resp{status: http.StatusNoContent}
+			},
+		}}
+}

@@ -1,0 +1,212 @@
+package export
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/suggest"
+)
+
+// The kind engine's export part: any descriptor kind's live object becomes
+// an entry of its section, with references by key, defaults and secrets
+// left out, and its children (a flow's stage bindings) listed under it.
+// Objects it references come along, except authentik's own (named only).
+
+// entryReads are the descriptor kinds an export reads: every kind, every
+// family member in full.
+func entryReads() plan.Reads {
+	var r plan.Reads
+	for _, name := range kinds.Names() {
+		r.Kinds = append(r.Kinds, plan.Kind(name))
+		for _, d := range kinds.Family(name) {
+			if d.Type != "" {
+				r.Types = append(r.Types, plan.TypeRead(d))
+			}
+			for _, c := range d.Children {
+				r.Kinds = append(r.Kinds, plan.Kind(c.Kind.Name))
+			}
+		}
+	}
+	return r
+}
+
+// selectFlows exports the flows with these slugs.
+func (x *exporter) selectFlows(slugs []string) error {
+	for _, slug := range slugs {
+		o := x.object("flow", slug)
+		if o == nil {
+			var keys []string
+			for _, f := range x.live.Objects["flow"] {
+				keys = append(keys, f.Key)
+			}
+			msg := fmt.Sprintf("authentik has no flow with slug %q", slug)
+			if near := suggest.Closest(slug, keys); near != "" {
+				msg += fmt.Sprintf("; did you mean %q?", near)
+			}
+			return fmt.Errorf("%s", msg)
+		}
+		x.entryObject("flow", o, true)
+	}
+	return nil
+}
+
+func (x *exporter) object(kind, key string) *plan.Object {
+	objs := x.live.Objects[plan.Kind(kind)]
+	for i := range objs {
+		if objs[i].Key == key {
+			return &objs[i]
+		}
+	}
+	return nil
+}
+
+func (x *exporter) objectByPK(kind, pk string) *plan.Object {
+	objs := x.live.Objects[plan.Kind(kind)]
+	for i := range objs {
+		if strings.EqualFold(objs[i].PK, pk) {
+			return &objs[i]
+		}
+	}
+	return nil
+}
+
+// entryObject adds a live object of a descriptor kind. asked is set for
+// an object the command named: authentik's own are exported then too.
+func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
+	if x.byKey[ref(plan.Kind(kind), o.Key)] != nil || (!asked && plan.IsBuiltin(kind, o.Key)) {
+		return
+	}
+	d := descriptor(kind, o.Type)
+	if d == nil {
+		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
+		return
+	}
+	e := newEntry(plan.Kind(kind), o.Key)
+	e.section = d.Section
+	e.set(d.Key, o.Key)
+	if d.Type != "" {
+		e.set("type", d.Type)
+	}
+	x.add(e, &x.entries)
+	x.entryFields(e, d.Fields(), o.Fields, d.Key, "")
+	for _, c := range d.Children {
+		var kids []map[string]any
+		for _, k := range x.live.Objects[plan.Kind(c.Kind.Name)] {
+			if !strings.EqualFold(fmt.Sprint(k.Fields[c.Parent]), o.PK) {
+				continue
+			}
+			ce := newEntry(plan.Kind(c.Kind.Name), k.Key)
+			x.entryFields(ce, c.Fields(), k.Fields, "", c.By)
+			m := map[string]any{}
+			for _, key := range ce.keys {
+				m[key] = ce.vals[key]
+			}
+			kids = append(kids, m)
+		}
+		sort.SliceStable(kids, func(i, j int) bool { return toFloat(kids[i]["order"]) < toFloat(kids[j]["order"]) })
+		if kids == nil {
+			kids = []map[string]any{}
+		}
+		e.set(c.Field, kids)
+	}
+}
+
+func toFloat(v any) float64 {
+	switch t := v.(type) {
+	case float64:
+		return t
+	case int64:
+		return float64(t)
+	case int:
+		return float64(t)
+	}
+	return 0
+}
+
+// entryFields sets an entry's fields from live values: references by key
+// (bringing the objects along), defaults and secrets left out. first is a
+// field to set first (a child's By).
+func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]any, skip, first string) {
+	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Name == first && fields[j].Name != first })
+	for _, f := range fields {
+		v, ok := live[f.Name]
+		if f.Name == skip || !ok || f.Secret {
+			continue
+		}
+		switch f.Type {
+		case kinds.Ref:
+			if v == nil {
+				if f.HasDefault || f.Nullable {
+					continue
+				}
+			}
+			r := x.objectByPK(f.Ref, fmt.Sprint(v))
+			if r == nil {
+				if v != nil {
+					x.skip("%s %q: %s names an object provision cannot find; left out", e.kind, e.key, f.Name)
+				}
+				continue
+			}
+			x.entryObject(f.Ref, r, false)
+			e.set(f.Name, r.Key)
+		case kinds.RefList:
+			var keys []string
+			for _, pk := range anyList(v) {
+				if r := x.objectByPK(f.Ref, fmt.Sprint(pk)); r != nil {
+					x.entryObject(f.Ref, r, false)
+					keys = append(keys, r.Key)
+				}
+			}
+			if len(keys) == 0 && !f.Required {
+				continue
+			}
+			sort.Strings(keys)
+			if keys == nil {
+				keys = []string{}
+			}
+			e.set(f.Name, keys)
+		default:
+			if f.HasDefault && reflect.DeepEqual(plan.NormalizeJSON(f.Default), plan.NormalizeJSON(v)) {
+				continue
+			}
+			if v == nil && !f.Required {
+				continue
+			}
+			if l := anyList(v); f.Type == kinds.StringList && l != nil {
+				s := make([]string, 0, len(l))
+				for _, x := range l {
+					s = append(s, fmt.Sprint(x))
+				}
+				if !f.Ordered {
+					slices.Sort(s)
+				}
+				e.set(f.Name, s)
+				continue
+			}
+			if n, ok := v.(float64); ok && f.Type == kinds.Int {
+				e.set(f.Name, int64(n))
+				continue
+			}
+			e.set(f.Name, v)
+		}
+	}
+}
+
+func anyList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func descriptor(kind, typ string) *kinds.Kind {
+	for _, d := range kinds.Family(kind) {
+		if d.Type == typ {
+			return d
+		}
+	}
+	return nil
+}

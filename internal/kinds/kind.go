@@ -1,0 +1,317 @@
+// Package kinds holds the kind descriptors: everything provision knows
+// about one kind of authentik object that the engine manages with no code
+// of its own. A descriptor names the manifest section (and the type: value
+// where a family of kinds shares one section), the API collection, the
+// request schema in authentik's schema.yml (whose writable fields, types
+// and enums the engine takes from internal/apischema, so manifest fields
+// are authentik's own field names), the natural key, which fields are
+// references to other kinds, secrets, server-side code or immutable, the
+// server's defaults, and nested children (a flow's stage bindings).
+//
+// One file per kind or family (flow.go, stages.go, prompt.go) registers its
+// descriptors; loading, validation, the JSON Schema and docs, the diff, the
+// apply order, stacks, export, fingerprints and redaction work for every
+// descriptor with no per-kind code. docs/kinds.md says how to add one.
+package kinds
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/provision/provision/internal/apischema"
+)
+
+// Kind describes one kind of authentik object.
+type Kind struct {
+	// Name is the plan's kind ("flow", "stage", "prompt"). Kinds of one
+	// family share it and their keys are unique across the family (every
+	// stage type is a "stage": authentik keeps stage names unique across
+	// types), so references name the family.
+	Name string
+	// Section is the manifest section ("flows"); "" for a kind only
+	// declared nested in another (a flow's stage bindings).
+	Section string
+	// Type is the value of type: that selects this kind in a section a
+	// family shares ("" when the section holds one kind).
+	Type string
+	// Path is the API collection below /api/v3/, with its trailing slash.
+	Path string
+	// AllPath lists every member of the family with its model (for a
+	// family: "stages/all/"), so references resolve across types.
+	AllPath string
+	// Model is authentik's model ("authentik_flows.flow"), as list answers
+	// give it in meta_model_name and blueprints name it.
+	Model string
+	// Schema is the request body's component in schema.yml.
+	Schema string
+	// Key is the natural key field ("slug", "name"); "" for a child, which
+	// its parent and its By field identify.
+	Key string
+	// PK is the field answers carry the primary key in ("pk").
+	PK string
+	// URLKey says detail URLs use the key rather than the pk (flows are
+	// addressed by slug).
+	URLKey bool
+	// Refs maps reference fields to the kind they name by its key:
+	// "password_stage": "stage". A uuid field not listed here is not
+	// settable from a manifest (its kind is not managed yet).
+	Refs map[string]string
+	// Secret fields are write-only (authentik never returns them): sent on
+	// create, masked in every output, never compared.
+	Secret []string
+	// Code fields hold what authentik runs on the server; plans show them
+	// whole.
+	Code []string
+	// Immutable fields cannot change after create: a change replaces the
+	// object, and the plan says so.
+	Immutable []string
+	// Ordered list fields compare in order; other lists compare as sets.
+	Ordered []string
+	// Defaults are the model's defaults for fields a create may omit:
+	// export leaves a field out when its value is the default.
+	Defaults map[string]any
+	// SendAlways are fields an update (PATCH) must carry whatever changed,
+	// because the serializer's validate() reads them from the request body
+	// only (an identification stage's user_fields); the declared value, or
+	// the live one.
+	SendAlways []string
+	// SendTogether are groups of fields validate() checks together from the
+	// body: an update sending one sends the others.
+	SendTogether [][]string
+	// Children are lists of other objects declared inside an entry.
+	Children []Child
+	// Doc is one sentence for the reference.
+	Doc string
+}
+
+// Child is a list of objects declared inside a parent entry: a flow's
+// stages: are its stage bindings.
+type Child struct {
+	// Field is the parent entry's key holding the list ("stages").
+	Field string
+	// Kind is the children's descriptor.
+	Kind *Kind
+	// Parent is the child's field holding the parent's pk ("target").
+	Parent string
+	// By is the child's reference field that identifies it within its
+	// parent ("stage"): one child per referenced object.
+	By string
+}
+
+// FieldType is how a manifest writes a field.
+type FieldType int
+
+const (
+	String FieldType = iota
+	Bool
+	Int
+	Number
+	StringList
+	Object // free-form JSON
+	Ref
+	RefList
+)
+
+// Field is one manifest field of a kind: a writable field of its request
+// schema, with what the descriptor adds.
+type Field struct {
+	Name       string
+	Type       FieldType
+	Enum       []string
+	Ref        string // the kind named, for Ref and RefList
+	Nullable   bool
+	Required   bool // a create must set it
+	Secret     bool
+	Code       bool
+	Immutable  bool
+	Ordered    bool
+	MinLength  int
+	Default    any // nil when the model has none (or it is null)
+	HasDefault bool
+	Doc        string
+}
+
+var registry []*Kind
+
+// Register adds descriptors; each kind file calls it from init.
+func Register(ks ...*Kind) { registry = append(registry, ks...) }
+
+// All returns every registered descriptor with a section, sorted by
+// section then type.
+func All() []*Kind {
+	out := slices.Clone(registry)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Section != out[j].Section {
+			return out[i].Section < out[j].Section
+		}
+		return out[i].Type < out[j].Type
+	})
+	return out
+}
+
+// Sections returns the manifest sections descriptors own, sorted.
+func Sections() []string {
+	var out []string
+	for _, k := range All() {
+		if !slices.Contains(out, k.Section) {
+			out = append(out, k.Section)
+		}
+	}
+	return out
+}
+
+// InSection returns the descriptors of a section.
+func InSection(section string) []*Kind {
+	var out []*Kind
+	for _, k := range All() {
+		if k.Section == section {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Family returns the descriptors sharing a plan kind name.
+func Family(name string) []*Kind {
+	var out []*Kind
+	for _, k := range All() {
+		if k.Name == name {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Names returns every plan kind name descriptors define (families once),
+// in registration order.
+func Names() []string {
+	var out []string
+	for _, k := range registry {
+		if !slices.Contains(out, k.Name) {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
+// ByModel returns the family member whose model is model.
+func ByModel(name, model string) *Kind {
+	for _, k := range Family(name) {
+		if k.Model == model {
+			return k
+		}
+	}
+	return nil
+}
+
+// Label names the kind for people: "flow", "password stage".
+func (k *Kind) Label() string {
+	if k.Type == "" {
+		return k.Name
+	}
+	return k.Type + " " + k.Name
+}
+
+// Fields returns the kind's manifest fields: every writable field of its
+// request schema (in schema order) except the parent field of a child and
+// uuid fields that are not references, with the descriptor's flags.
+func (k *Kind) Fields() []Field {
+	c, ok := apischema.Lookup(k.Schema)
+	if !ok {
+		panic(fmt.Sprintf("kinds: %s: schema component %q is not in schema.yml", k.Label(), k.Schema))
+	}
+	var out []Field
+	for _, sf := range c.Fields {
+		f, ok := k.field(sf)
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Field returns one manifest field by name.
+func (k *Kind) Field(name string) (Field, bool) {
+	for _, f := range k.Fields() {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+func (k *Kind) field(sf apischema.Field) (Field, bool) {
+	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
+		Secret: sf.WriteOnly || slices.Contains(k.Secret, sf.Name), Code: slices.Contains(k.Code, sf.Name),
+		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
+	if d, ok := k.Defaults[sf.Name]; ok {
+		f.Default, f.HasDefault = d, true
+	}
+	ref, isRef := k.Refs[sf.Name]
+	uuid := sf.Format == "uuid" || sf.ItemFormat == "uuid"
+	switch {
+	case isRef && sf.Type == "array":
+		f.Type, f.Ref = RefList, ref
+	case isRef:
+		f.Type, f.Ref = Ref, ref
+	case uuid:
+		return Field{}, false // a reference to a kind not managed yet
+	case sf.Type == "boolean":
+		f.Type = Bool
+	case sf.Type == "integer":
+		f.Type = Int
+	case sf.Type == "number":
+		f.Type = Number
+	case sf.Type == "array" && (sf.ItemType == "string" || sf.ItemType == ""):
+		f.Type = StringList
+	case sf.Type == "object", sf.Type == "", sf.Type == "array":
+		f.Type = Object
+	default:
+		f.Type = String
+	}
+	return f, true
+}
+
+// ChildOf returns the child list declared under field, if any.
+func (k *Kind) ChildOf(field string) (Child, bool) {
+	for _, c := range k.Children {
+		if c.Field == field {
+			return c, true
+		}
+	}
+	return Child{}, false
+}
+
+// ChildFields returns a child kind's manifest fields: those of its kind
+// without the parent field.
+func (c Child) Fields() []Field {
+	var out []Field
+	for _, f := range c.Kind.Fields() {
+		if f.Name != c.Parent {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TypeName spells a field type for messages and docs.
+func (t FieldType) String() string {
+	switch t {
+	case Bool:
+		return "true or false"
+	case Int:
+		return "a whole number"
+	case Number:
+		return "a number"
+	case StringList:
+		return "a list of strings"
+	case Object:
+		return "a mapping"
+	case Ref:
+		return "a name"
+	case RefList:
+		return "a list of names"
+	}
+	return "a string"
+}

@@ -1,0 +1,85 @@
+package kinds_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/apischema"
+	"github.com/provision/provision/internal/kinds"
+)
+
+// Every descriptor's schema component exists, its key and references are
+// fields of it, and each reference names a registered kind.
+func TestDescriptorsMatchSchema(t *testing.T) {
+	names := kinds.Names()
+	var all []*kinds.Kind
+	for _, k := range kinds.All() {
+		all = append(all, k)
+		for _, c := range k.Children {
+			all = append(all, c.Kind)
+		}
+	}
+	for _, k := range all {
+		c, ok := apischema.Lookup(k.Schema)
+		require.True(t, ok, "%s: %s is not in schema.yml", k.Label(), k.Schema)
+		if k.Key != "" {
+			_, ok := c.Field(k.Key)
+			assert.True(t, ok, "%s: key %q is not a field", k.Label(), k.Key)
+		}
+		for f, to := range k.Refs {
+			_, ok := c.Field(f)
+			assert.True(t, ok, "%s: reference %q is not a field", k.Label(), f)
+			assert.Contains(t, names, to, "%s: %s names kind %q, which no descriptor defines", k.Label(), f, to)
+		}
+		for f := range k.Defaults {
+			_, ok := k.Field(f)
+			assert.True(t, ok, "%s: default for %q, not a manifest field", k.Label(), f)
+		}
+		assert.True(t, strings.HasSuffix(k.Path, "/"), "%s: path %q needs its trailing slash", k.Label(), k.Path)
+	}
+}
+
+// A new kind costs its descriptor, its emulator entry and at most one
+// seed: at most 4 non-test, non-generated Go files name a stage type
+// (its model's class name, its collection, or a type value such as
+// "user_logout").
+func TestAKindCostsFewFiles(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	out, err := exec.Command("git", "-C", root, "ls-files", "*.go").Output()
+	if err != nil {
+		t.Skip("not a git checkout")
+	}
+	var files []string
+	for _, f := range strings.Fields(string(out)) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(root, f))
+		require.NoError(t, err)
+		if strings.Contains(string(data), "Code generated") && strings.Contains(string(data), "DO NOT EDIT") {
+			continue
+		}
+		files = append(files, string(data))
+	}
+	for _, k := range kinds.InSection("stages") {
+		class := strings.TrimSuffix(k.Schema, "Request")
+		n := 0
+		for _, src := range files {
+			// A one-word type ("password") is an ordinary word elsewhere:
+			// its class name and collection identify it.
+			named := strings.Contains(src, class) || strings.Contains(src, k.Path) ||
+				strings.Contains(k.Type, "_") && strings.Contains(src, `"`+k.Type+`"`)
+			if named {
+				n++
+			}
+		}
+		assert.LessOrEqual(t, n, 4, "the %s stage is named in %d non-test Go files", k.Type, n)
+	}
+}

@@ -1,0 +1,96 @@
+package outputs
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
+)
+
+// TokenFunc reads the key of the token authentik made for the outpost with
+// this uuid.
+type TokenFunc func(uuid string) (string, error)
+
+// WriteOutpostTokens writes every present outpost's token output from live
+// state read after apply: AUTHENTIK_HOST (authentik's public URL),
+// AUTHENTIK_TOKEN and AUTHENTIK_INSECURE, what an outpost container reads,
+// as a .env merged in place or a Kubernetes Secret. Files are confined,
+// atomic and 0600, as application outputs are.
+func WriteOutpostTokens(m *manifest.Manifest, opts Options, live *plan.Live, token TokenFunc, stdout interface{ Write([]byte) (int, error) }, hook SecretHook) ([]Written, error) {
+	if hook == nil {
+		hook = func(bool, ...string) {}
+	}
+	var written []Written
+	for i := range m.Outposts {
+		o := &m.Outposts[i]
+		out := o.Outputs[manifest.OutpostTokenOutput]
+		if o.State.IsAbsent() || out == nil || out.File == "" {
+			continue
+		}
+		var uuid string
+		for _, lo := range live.Outposts {
+			if lo.Name == o.Name {
+				uuid = lo.PK
+			}
+		}
+		if uuid == "" {
+			return written, fmt.Errorf("%s: outpost %q, output token: the outpost is not in authentik; run apply", o.Src.At("outputs.token"), o.Name)
+		}
+		key, err := token(uuid)
+		if err != nil {
+			return written, err
+		}
+		vars := []Var{
+			{Key: "AUTHENTIK_HOST", Value: opts.PublicURL},
+			{Key: "AUTHENTIK_TOKEN", Value: key, Secret: true},
+			{Key: "AUTHENTIK_INSECURE", Value: "false"},
+		}
+		hook(false, key)
+		base := opts.OutputDir
+		if base == "" {
+			base = filepath.Dir(o.Src.Pos.File)
+		}
+		t, err := Confine(base, out.File, opts.OutputDir != "")
+		if err != nil {
+			return written, fmt.Errorf("%s: outpost %q, output token: %w", o.Src.At("outputs.token.file"), o.Name, err)
+		}
+		format, err := FormatOf(out.Format)
+		if err != nil {
+			return written, fmt.Errorf("%s: outpost %q, output token: %w", o.Src.At("outputs.token.format"), o.Name, err)
+		}
+		secret := out.SecretName
+		if secret == "" {
+			secret = "authentik-outpost-" + dnsLabel(o.Name)
+		}
+		r := &Resolved{Name: manifest.OutpostTokenOutput, Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
+		existed := t.Exists()
+		changed, err := WriteTarget(r, t, vars)
+		if err != nil {
+			return written, err
+		}
+		state := "unchanged"
+		switch {
+		case changed && !existed:
+			state = "created"
+		case changed:
+			state = "updated"
+		}
+		fmt.Fprintf(stdout, "%s: %s (the deployment token of outpost %q, mode 0600)\n", t.Path(), state, o.Name)
+		written = append(written, Written{Application: "outpost " + o.Name, File: t.Path(), State: state, Settings: len(vars)})
+	}
+	return written, nil
+}
+
+var notLabel = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// dnsLabel turns an outpost's name into a Kubernetes object name.
+func dnsLabel(s string) string {
+	s = strings.Trim(notLabel.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		return "outpost"
+	}
+	return s
+}

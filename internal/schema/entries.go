@@ -1,0 +1,163 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/provision/provision/internal/kinds"
+)
+
+// The descriptor kinds' sections (internal/kinds): their schema and
+// reference come from the descriptors, as their loading does.
+
+// entrySections adds each descriptor section to the top-level properties:
+// a list of entries, one schema per member type in a family.
+func entrySections(props map[string]any) {
+	for _, sec := range kinds.Sections() {
+		members := kinds.InSection(sec)
+		var item map[string]any
+		if len(members) == 1 && members[0].Type == "" {
+			item = entrySchema(members[0], nil)
+		} else {
+			var types []any
+			var alts []any
+			for _, k := range members {
+				types = append(types, k.Type)
+				alts = append(alts, map[string]any{
+					"if":   map[string]any{"properties": map[string]any{"type": map[string]any{"const": k.Type}}, "required": []string{"type"}},
+					"then": entrySchema(k, nil),
+				})
+			}
+			item = map[string]any{"type": "object", "required": []string{"type", members[0].Key},
+				"properties": map[string]any{"type": map[string]any{"enum": types, "description": "The " + members[0].Name + "'s type."}},
+				"allOf":      alts}
+		}
+		props[sec] = map[string]any{"type": "array", "items": item,
+			"description": fmt.Sprintf("%s entries: %s", kinds.InSection(sec)[0].Name, members[0].Doc)}
+	}
+}
+
+// entrySchema is the schema of one kind's entry (or a child's, without
+// its parent field).
+func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
+	props := map[string]any{}
+	fields := k.Fields()
+	if child != nil {
+		fields = child.Fields()
+	} else {
+		props["state"] = map[string]any{"enum": []any{"present", "absent"}, "description": "absent deletes the object."}
+	}
+	if k.Type != "" {
+		props["type"] = map[string]any{"const": k.Type}
+	}
+	for _, f := range fields {
+		props[f.Name] = fieldSchema(f)
+	}
+	for _, c := range k.Children {
+		props[c.Field] = map[string]any{"type": "array", "items": entrySchema(c.Kind, &c),
+			"description": fmt.Sprintf("%s, each naming a %s by its key: %s", c.Kind.Name+"s", c.By, c.Kind.Doc)}
+	}
+	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if child != nil {
+		out["required"] = []string{child.By}
+	} else if k.Key != "" {
+		out["required"] = []string{k.Key}
+	}
+	return out
+}
+
+func fieldSchema(f kinds.Field) map[string]any {
+	s := map[string]any{}
+	switch f.Type {
+	case kinds.Bool:
+		s["type"] = "boolean"
+	case kinds.Int:
+		s["type"] = "integer"
+	case kinds.Number:
+		s["type"] = "number"
+	case kinds.StringList, kinds.RefList:
+		item := map[string]any{"type": "string"}
+		if len(f.Enum) > 0 {
+			item["enum"] = anyStrings(f.Enum)
+		}
+		s["type"], s["items"] = "array", item
+	case kinds.Object:
+	default:
+		s["type"] = "string"
+		if len(f.Enum) > 0 {
+			s["enum"] = anyStrings(f.Enum)
+		}
+	}
+	if f.Nullable && s["type"] != nil {
+		s["type"] = []any{s["type"], "null"}
+		if e, ok := s["enum"].([]any); ok {
+			s["enum"] = append(e, nil)
+		}
+	}
+	if d := fieldDoc(f); d != "" {
+		s["description"] = d
+	}
+	return s
+}
+
+func fieldDoc(f kinds.Field) string {
+	var parts []string
+	if f.Doc != "" {
+		parts = append(parts, f.Doc)
+	}
+	if f.Ref != "" {
+		parts = append(parts, fmt.Sprintf("A %s, by its key.", f.Ref))
+	}
+	if f.Secret {
+		parts = append(parts, "Secret: write-only, from a sensitive variable.")
+	}
+	if f.Code {
+		parts = append(parts, "Runs on the server: plans show it whole.")
+	}
+	if f.Required {
+		parts = append(parts, "Required to create.")
+	}
+	if f.HasDefault {
+		parts = append(parts, fmt.Sprintf("Default: %v.", f.Default))
+	}
+	return strings.Join(parts, " ")
+}
+
+func anyStrings(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// entryMarkdown writes the descriptor sections' reference.
+func entryMarkdown(b *bytes.Buffer) {
+	for _, sec := range kinds.Sections() {
+		for _, k := range kinds.InSection(sec) {
+			title := fmt.Sprintf("`%s`", sec)
+			if k.Type != "" {
+				title = fmt.Sprintf("`%s` of type `%s`", sec, k.Type)
+			}
+			fmt.Fprintf(b, "## %s\n\n%s A %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Label(), k.Model, k.Path, k.Key)
+			entryTable(b, k.Fields())
+			for _, c := range k.Children {
+				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names a %s by key (`%s`); on a %s this stack created the list is the whole truth, otherwise it adds and updates only.\n\n", c.Field, c.Kind.Name, c.Kind.Doc, c.By, c.By, k.Name)
+				entryTable(b, c.Fields())
+			}
+		}
+	}
+}
+
+func entryTable(b *bytes.Buffer, fields []kinds.Field) {
+	b.WriteString("| key | type | description |\n|---|---|---|\n")
+	for _, f := range fields {
+		typ := f.Type.String()
+		if len(f.Enum) > 0 {
+			typ = "one of " + strings.Join(f.Enum, ", ")
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", f.Name, escape(typ), escape(fieldDoc(f)))
+	}
+	b.WriteString("\n")
+}
