@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
 )
 
@@ -47,13 +48,14 @@ func TestOAuth2SetupURLs(t *testing.T) {
 	assert.Equal(t, 403, st, "anonymous")
 }
 
-// TestOutpostHealth: OutpostViewSet.health lists connected instances; none
-// connect to the emulator.
+// TestOutpostHealth: OutpostViewSet.health lists connected instances: the
+// embedded outpost runs inside the server, so it has one (outposts.go).
 func TestOutpostHealth(t *testing.T) {
 	e := newEnv(t)
 	o := res(e.c.OutpostsApi.OutpostsInstancesList(e.ctx).Execute()).must(t).Results[0]
 	got := res(e.c.OutpostsApi.OutpostsInstancesHealthList(e.ctx, o.Pk).Execute()).must(t)
-	assert.Empty(t, got)
+	require.Len(t, got, 1)
+	assert.Equal(t, "authentik-server", got[0].Hostname)
 	st, _ := e.raw("GET", "/api/v3/outposts/instances/0f0f0f0f-0000-4000-8000-000000000000/health/", "")
 	assert.Equal(t, 404, st)
 }
