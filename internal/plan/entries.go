@@ -454,7 +454,7 @@ func (c *computer) entryRef(kind, key string, pos manifest.Position) (Reference,
 	for _, o := range c.live.Objects[Kind(kind)] {
 		keys = append(keys, o.Key)
 	}
-	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), didYouMean(key, keys))
+	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), c.didYouMean(key, keys))
 	return Reference{}, false
 }
 
@@ -680,4 +680,15 @@ func KeyChildren(l *Live) {
 			}
 		}
 	}
+}
+
+// entryPK is the pk of the live object an owned key of a descriptor kind
+// names ("" when there is none).
+func entryPK(live *Live, o Owned) string {
+	for _, x := range live.Objects[o.Kind] {
+		if x.Key == o.Key {
+			return x.PK
+		}
+	}
+	return ""
 }

@@ -28,7 +28,7 @@ func exactlyOne[T any](c *computer, what string, items []T, key func(*T) string,
 	if len(found) != 1 {
 		msg := matches(len(found))
 		if len(found) == 0 {
-			msg += didYouMean(want, keysOf(items, key))
+			msg += c.didYouMean(want, keysOf(items, key))
 		}
 		c.fail(pos, "%s %q: %s", what, want, msg)
 		return nil, false
@@ -120,7 +120,7 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 				return Reference{}, false
 			}
 		}
-		c.fail(pos, "scope %q: no scope mapping has this scope name%s; declare one under scope_mappings", scope, didYouMean(scope, c.scopeNames()))
+		c.fail(pos, "scope %q: no scope mapping has this scope name%s; declare one under scope_mappings", scope, c.didYouMean(scope, c.scopeNames()))
 	default:
 		c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(names), strings.Join(names, ", "))
 	}

@@ -52,6 +52,11 @@ type Owned struct {
 	// Created says the stack created the object rather than adopting it;
 	// a group is pruned only then.
 	Created bool `json:"created,omitempty"`
+	// PK is the pk of the object the stack created, once an apply saw it
+	// (not part of the identity). Prune deletes a created object only while
+	// the object with its key is still that one: one deleted and remade by
+	// hand under the same key is released instead.
+	PK string `json:"pk,omitempty"`
 }
 
 func (o Owned) ident() string {
@@ -107,6 +112,9 @@ func RecordContext(stack string, objects []Owned) map[string]any {
 		}
 		if o.Created {
 			m["created"] = true
+		}
+		if o.PK != "" {
+			m["pk"] = o.PK
 		}
 		objs = append(objs, m)
 	}
@@ -334,6 +342,24 @@ func indexLive(live *Live) *liveIndex {
 	return x
 }
 
+// pkOf returns the pk of the live object an owned key names ("" for kinds
+// without one of their own: access bindings, attachments).
+func (x *liveIndex) pkOf(o Owned) string {
+	switch o.Kind {
+	case KindGroup:
+		return x.groups[o.Key].PK
+	case KindProvider:
+		if p, ok := x.providers[o.Key]; ok {
+			return strconv.Itoa(int(p.PK))
+		}
+	case KindApplication:
+		return x.apps[o.Key].PK
+	case KindOutpost:
+		return x.outposts[o.Key].PK
+	}
+	return entryPK(x.live, o)
+}
+
 // exists reports whether the object an owned key names is in authentik.
 func (x *liveIndex) exists(o Owned) bool {
 	switch o.Kind {
@@ -454,6 +480,10 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 		}
 		if !s.idx.exists(o) {
 			own.Release = append(own.Release, Released{o, "deleted outside provision"})
+			continue
+		}
+		if o.Created && o.PK != "" && s.idx.pkOf(o) != "" && s.idx.pkOf(o) != o.PK {
+			own.Release = append(own.Release, Released{o, PruneNote + "; the stack created another object of this key (pk " + o.PK + "), this one was made outside provision, so it is left in authentik"})
 			continue
 		}
 		note := []string{PruneNote}
@@ -614,13 +644,23 @@ func WriteAhead(p *Plan) []Owned {
 	return sortedOwned(mapValues(set))
 }
 
+// Settled is the record after a walk that did not finish (a change failed,
+// or the walk was interrupted): the write-ahead record of the changes that
+// were done only. A create that failed, say because someone made the
+// object by hand meanwhile (authentik's 400 "already exists"), or that
+// never ran, is not left marked "created": otherwise the stack would own
+// the hand-made object, and removing its entry later would delete it.
+func Settled(p *Plan, done []Change) []Owned {
+	return WriteAhead(&Plan{Changes: done, Ownership: p.Ownership})
+}
+
 // RecordAfter is the record once a walk succeeded: every object the
 // manifest declares that exists, keeping whether the stack created it.
 func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
-	created := map[string]bool{}
+	created := map[string]Owned{}
 	for _, o := range ahead {
 		if o.Created {
-			created[o.ident()] = true
+			created[o.ident()] = o
 		}
 	}
 	idx := indexLive(live)
@@ -628,7 +668,12 @@ func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
 	for _, d := range declaredObjects(m, idx) {
 		if idx.exists(d.Owned) {
 			o := d.Owned
-			o.Created = created[o.ident()]
+			if c, ok := created[o.ident()]; ok {
+				o.Created, o.PK = true, c.PK
+				if o.PK == "" {
+					o.PK = idx.pkOf(o) // just created: the one it made
+				}
+			}
 			out = append(out, o)
 		}
 	}

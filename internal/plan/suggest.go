@@ -9,8 +9,12 @@ import (
 // "Did you mean" hints for references that resolve to nothing.
 
 // didYouMean is "; did you mean %q?" for the candidate closest to want,
-// or "" when none is a plausible typo.
-func didYouMean(want string, candidates []string) string {
+// or "" when none is a plausible typo, or when want shows a sensitive
+// value (manifest.ShowsSensitive).
+func (c *computer) didYouMean(want string, candidates []string) string {
+	if c.m.ShowsSensitive(want) {
+		return ""
+	}
 	if s := suggest.Closest(want, candidates); s != "" && s != want {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}

@@ -306,10 +306,11 @@ func urlTail(s string) int {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// Writer masks secrets in what is written to w. A write that ends with the
-// beginning of a registered secret (or of a URL, whose userinfo may follow)
-// holds those bytes back until the next write (or Flush) shows whether the
-// secret follows, so a secret split across writes is masked too.
+// Writer masks secrets in what is written to w, and escapes control and
+// bidirectional characters (controls.go). A write that ends with the
+// beginning of a registered secret holds those bytes back until the next
+// write (or Flush) shows whether the secret follows, so a secret split
+// across writes is masked too.
 type Writer struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -326,8 +327,16 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.pending + string(p)
-	out, n := w.r.mask(s, true)
+	// Masked first, then control characters escaped; a tail that may
+	// begin a secret or an escape sequence waits for the next write.
+	out, n := w.r.mask(s[:len(s)-controlTail(s)], true)
+	for ct := controlTail(s[:n]); ct > 0; ct = controlTail(s[:n]) {
+		// The part the mask let through ends inside an escape or a
+		// character: hold that back too.
+		out, n = w.r.mask(s[:n-ct], true)
+	}
 	w.pending = s[n:]
+	out = EscapeControls(out)
 	if out == "" {
 		return len(p), nil
 	}
@@ -344,7 +353,7 @@ func (w *Writer) Flush() error {
 	if w.pending == "" {
 		return nil
 	}
-	out := w.r.String(w.pending)
+	out := EscapeControls(w.r.String(w.pending))
 	w.pending = ""
 	_, err := io.WriteString(w.w, out)
 	return err

@@ -207,3 +207,41 @@ func TestZeroRedactor(t *testing.T) {
 	r.Add("tok-abcdef", "printed-value")
 	assert.Equal(t, "(sensitive) printed-value", r.String("tok-abcdef printed-value"))
 }
+
+// Finding 4 of issue 25: control and bidirectional characters from a
+// manifest or a server answer are escaped in every output stream;
+// provision's own colours pass.
+func TestWriterEscapesControls(t *testing.T) {
+	cases := map[string]struct{ in, want string }{
+		"erase line, cursor up":   {"a\x1b[2K\x1b[1Ab", `a\u001b[2K\u001b[1Ab`},
+		"carriage return":         {"x = 1\rx = 2", `x = 1\u000dx = 2`},
+		"own colours pass":        {"\x1b[32m+\x1b[0m \x1b[1mbold\x1b[0m", "\x1b[32m+\x1b[0m \x1b[1mbold\x1b[0m"},
+		"concealed is not ours":   {"\x1b[8mhidden", `\u001b[8mhidden`},
+		"bidi override":           {"ok\u202etxt.exe", `ok\u202etxt.exe`},
+		"isolate and C1 CSI":      {"\u2066x\u2069\u009b2K", `\u2066x\u2069\u009b2K`},
+		"newline and tab stay":    {"a\n\tb", "a\n\tb"},
+		"not UTF-8":               {"a\xffb", `a\xffb`},
+		"plain unicode untouched": {"héllo ✓", "héllo ✓"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			// Written whole and byte by byte (an escape or a rune split
+			// across writes).
+			for _, chunked := range []bool{false, true} {
+				var buf bytes.Buffer
+				w := NewWriter(&buf, New())
+				if chunked {
+					for i := 0; i < len(tc.in); i++ {
+						_, err := w.Write([]byte{tc.in[i]})
+						require.NoError(t, err)
+					}
+				} else {
+					_, err := w.Write([]byte(tc.in))
+					require.NoError(t, err)
+				}
+				require.NoError(t, w.Flush())
+				assert.Equal(t, tc.want, buf.String(), "chunked=%v", chunked)
+			}
+		})
+	}
+}

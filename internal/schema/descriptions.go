@@ -16,7 +16,7 @@ var descriptions = map[string]string{
 	"Manifest.variables":      "The environment variables this file reads with ${NAME}, by name; only declared ones are substituted, and never AUTHENTIK_* or PROVISION_*.",
 
 	"Variable.description": "Documents the variable (shown in errors about it).",
-	"Variable.sensitive":   "The value is a secret: shown as (sensitive) in plans, masked in outputs, refused in fields authentik shows to end users.",
+	"Variable.sensitive":   "The value is a secret: masked in plans and every output, refused in server code and in public fields (names, slugs, URLs, redirect URIs, client_id, SAML issuer and audience, references; docs/security.md).",
 	"Variable.default":     "Used when the variable is not set. Not allowed with sensitive.",
 
 	"Group.name":         "Group name, its key: an existing group of that name is adopted.",
