@@ -39,9 +39,9 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 		}
 	}
 	groups := []string{}
-	for _, g := range m.Groups {
+	for _, g := range m.EntriesOf(string(plan.KindGroup)) {
 		if !g.State.IsAbsent() {
-			groups = append(groups, g.Name)
+			groups = append(groups, g.Key)
 		}
 	}
 	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}

@@ -153,6 +153,9 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			}
 			pages, bad, err := listPages(r.ctx, r.c, doing, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
 				q := url.Values{"page": {strconv.Itoa(int(page))}, "page_size": {strconv.Itoa(pageSize)}}
+				for qk, qv := range k.ListQuery {
+					q.Set(qk, qv)
+				}
 				resp, _, err := r.c.raw(ctx, http.MethodGet, path, q, nil)
 				return resp, err
 			}, func(items []map[string]any) []plan.Object {
@@ -259,6 +262,27 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 			id = s.URLKey
 		}
 		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			if len(s.Merges) > 0 {
+				// Merge with the object as it is now, not as planned.
+				q := url.Values{}
+				for qk, qv := range k.ListQuery {
+					q.Set(qk, qv)
+				}
+				resp, data, err := e.c.raw(ctx, http.MethodGet, k.Path+url.PathEscape(id)+"/", q, nil)
+				if err != nil {
+					return resp, err
+				}
+				var cur map[string]any
+				if err := json.Unmarshal(data, &cur); err != nil {
+					return resp, fmt.Errorf("authentik's answer could not be read: %w", err)
+				}
+				for field, m := range s.Merges {
+					fresh, _ := cur[field].(map[string]any)
+					merged, overridden := m.Remerge(fresh)
+					body[field] = merged
+					e.noteOverridden(ch, field, overridden)
+				}
+			}
 			resp, data, err := e.c.raw(ctx, http.MethodPatch, k.Path+url.PathEscape(id)+"/", nil, body)
 			if err == nil && k.Key != "" {
 				e.setID(ids, ch, k, data)

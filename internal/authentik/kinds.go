@@ -25,7 +25,6 @@ var kinds = map[plan.Kind]kindIO{
 	plan.KindSAMLMapping: samlMappingIO,
 	plan.KindAnyMapping:  anyMappingIO,
 	plan.KindBinding:     bindingIO,
-	plan.KindGroup:       groupIO,
 	plan.KindProvider:    providerIO,
 	plan.KindApplication: applicationIO,
 	plan.KindAccess:      accessIO,

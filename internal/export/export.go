@@ -55,7 +55,6 @@ func Reads() plan.Reads {
 type exporter struct {
 	live      *plan.Live
 	skipped   []string
-	groups    []*entry
 	providers []*entry
 	apps      []*entry
 	outposts  []*entry
@@ -92,7 +91,7 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 	for i := range live.Providers {
 		x.provByPK[live.Providers[i].PK] = &live.Providers[i]
 	}
-	for _, g := range live.Groups {
+	for _, g := range live.Groups() {
 		x.groupByPK[g.PK] = g
 	}
 	for _, u := range live.Unreadable {
@@ -125,6 +124,9 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 	}
 	if o.All {
 		for _, name := range kinds.Names() {
+			if kinds.Family(name)[0].ExportWhenNamed {
+				continue
+			}
 			for i := range live.Objects[plan.Kind(name)] {
 				x.entryObject(name, &live.Objects[plan.Kind(name)][i], false)
 			}
@@ -229,31 +231,12 @@ func (x *exporter) app(a *plan.Application) int32 {
 }
 
 func (x *exporter) group(g plan.Group) {
-	if slices.Contains(manifest.DefaultGroups, g.Name) || x.byKey[ref(plan.KindGroup, g.Name)] != nil {
+	if slices.Contains(manifest.DefaultGroups, g.Name) {
 		return
 	}
-	e := newEntry(plan.KindGroup, g.Name)
-	e.set("name", g.Name)
-	if g.IsSuperuser {
-		e.set("is_superuser", true)
+	if o := x.object(string(plan.KindGroup), g.Name); o != nil {
+		x.entryObject(string(plan.KindGroup), o, false)
 	}
-	attrs := map[string]any{}
-	var secret []string
-	for k, v := range g.Attributes {
-		if plan.SecretLooking(k, v) {
-			secret = append(secret, k)
-			continue
-		}
-		attrs[k] = v
-	}
-	if len(attrs) > 0 {
-		e.set("attributes", attrs)
-	}
-	if len(secret) > 0 {
-		sort.Strings(secret)
-		e.comment = fmt.Sprintf("attributes %s not exported: they look secret (secrets never are), and leaving them out is not a change, as attributes are merged key by key. To set them from the manifest, use a sensitive variable.", strings.Join(secret, ", "))
-	}
-	x.add(e, &x.groups)
 }
 
 // provider adds a provider of a type the manifest expresses; false for
@@ -489,7 +472,7 @@ func (x *exporter) render(o Options) ([]byte, error) {
 		name    string
 		entries []*entry
 	}
-	secs := []section{{"groups", x.groups}}
+	var secs []section
 	for _, name := range kinds.Sections() {
 		var es []*entry
 		for _, e := range x.entries {

@@ -96,6 +96,16 @@ type Kind struct {
 	// SendTogether are groups of fields validate() checks together from the
 	// body: an update sending one sends the others.
 	SendTogether [][]string
+	// ListQuery are query parameters of the kind's list reads (groups:
+	// include_users=false, members are never needed).
+	ListQuery map[string]string
+	// Merge are free-form object fields managed key by key: the declared
+	// keys are set, others kept, and the merge is redone against the object
+	// as it is just before the write.
+	Merge []string
+	// ExportWhenNamed kinds are exported only with what names them (a group
+	// with the applications whose access lists it), never alone by --all.
+	ExportWhenNamed bool
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.

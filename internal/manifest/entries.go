@@ -55,7 +55,7 @@ func (m *Manifest) EntriesOf(name string) []*Entry {
 func isEntrySection(key string) bool { return slices.Contains(kinds.Sections(), key) }
 
 // decodeEntries decodes one descriptor section (a sequence of mappings).
-func decodeEntries(file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
+func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
 	if seq.Kind != yaml.SequenceNode {
 		if seq.Tag == "!!null" {
 			return nil
@@ -78,7 +78,7 @@ func decodeEntries(file, section string, seq *yaml.Node, diags *Diagnostics) []*
 				continue
 			}
 		}
-		if e := decodeEntry(file, where, item, k, nil, diags); e != nil {
+		if e := decodeEntry(sc, file, where, item, k, nil, diags); e != nil {
 			out = append(out, e)
 		}
 	}
@@ -101,7 +101,7 @@ func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *
 			return k
 		}
 	}
-	msg := fmt.Sprintf("%s: unknown %s type %q", where, family[0].Name, tn.Value)
+	msg := fmt.Sprintf("%s: unknown %s type %q", where, family[0].Name, shorten(tn.Value))
 	if s := suggest.Closest(tn.Value, types); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	} else {
@@ -113,7 +113,7 @@ func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *
 
 // decodeEntry decodes one entry of kind k; child is set for a nested entry
 // (its parent field is implied).
-func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kinds.Child, diags *Diagnostics) *Entry {
+func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, child *kinds.Child, diags *Diagnostics) *Entry {
 	e := &Entry{Kind: k, Fields: map[string]any{}, Src: sourceOf(file, item)}
 	fields := k.Fields()
 	if child != nil {
@@ -134,38 +134,37 @@ func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kind
 	for _, c := range k.Children {
 		names = append(names, c.Field)
 	}
-	ok := true
+	ok, unknown := true, false
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, val := item.Content[i], item.Content[i+1]
 		switch {
 		case key.Value == "type" && k.Type != "":
 			continue
 		case key.Value == "state" && child == nil:
-			st := State(val.Value)
-			if val.Kind != yaml.ScalarNode || (st != Present && st != Absent) {
-				diags.add(pos(file, val), fmt.Sprintf("%s: state must be present or absent", where))
+			if val.Kind != yaml.ScalarNode {
+				diags.add(pos(file, val), fmt.Sprintf("state: expected present or absent, not %s", gotOf(val, sc.isSensitive(val))))
 				ok = false
 			}
-			e.State = st
+			e.State = State(val.Value) // checked by Validate
 			continue
 		}
 		if c, isChild := k.ChildOf(key.Value); isChild && child == nil {
-			e.Children = childEntries(e.Children, file, where+"."+key.Value, val, c, diags)
+			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
 			continue
 		}
 		f, known := byName[key.Value]
 		if !known {
-			msg := fmt.Sprintf("%s: unknown field %q for a %s", where, key.Value, k.Label())
+			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
 			if s := suggest.Closest(key.Value, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			diags.add(pos(file, key), msg)
-			ok = false
+			ok, unknown = false, true
 			continue
 		}
-		v, err := fieldValue(f, val)
+		v, err := fieldValue(f, val, sc.isSensitive(val))
 		if err != "" {
-			diags.add(pos(file, val), fmt.Sprintf("%s: %s %s", where, f.Name, err))
+			diags.add(pos(file, val), fmt.Sprintf("%s: %s", f.Name, err))
 			ok = false
 			continue
 		}
@@ -174,15 +173,19 @@ func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kind
 	if child != nil {
 		if by, has := e.Fields[child.By].(string); has {
 			e.Key = by
-		} else {
+		} else if !unknown {
 			diags.add(pos(file, item), fmt.Sprintf("%s: %s is required (the %s to bind)", where, child.By, byName[child.By].Ref))
+			ok = false
+		} else {
 			ok = false
 		}
 	} else if key, has := e.Fields[k.Key].(string); has && key != "" {
 		e.Key = key
-	} else {
+	} else if !unknown {
 		diags.add(pos(file, item), fmt.Sprintf("%s: %s is required (the %s's key)", where, k.Key, k.Label()))
 		ok = false
+	} else {
+		ok = false // reported: an unknown field, the key's misspelling most likely
 	}
 	if !ok {
 		return nil
@@ -190,7 +193,7 @@ func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kind
 	return e
 }
 
-func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, c kinds.Child, diags *Diagnostics) map[string][]*Entry {
+func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *yaml.Node, c kinds.Child, diags *Diagnostics) map[string][]*Entry {
 	if into == nil {
 		into = map[string][]*Entry{}
 	}
@@ -208,7 +211,7 @@ func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, 
 			diags.add(pos(file, item), fmt.Sprintf("%s: expected a mapping, e.g. - {%s: name, order: 10}", w, c.By))
 			continue
 		}
-		e := decodeEntry(file, w, item, c.Kind, &c, diags)
+		e := decodeEntry(sc, file, w, item, c.Kind, &c, diags)
 		if e == nil {
 			continue
 		}
@@ -225,57 +228,66 @@ func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, 
 
 // fieldValue reads a field's YAML value as its type wants; the error is the
 // rest of a sentence ("must be true or false").
-func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
+func fieldValue(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	v, err := fieldValueOf(f, n, sensitive)
+	if strings.HasPrefix(err, "expected") {
+		err += ", not " + gotOf(n, sensitive)
+	}
+	return v, err
+}
+
+func fieldValueOf(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 	if n.Tag == "!!null" {
 		if f.Nullable {
 			return nil, ""
 		}
-		return nil, "cannot be empty (null)"
+		return nil, "expected a value"
 	}
 	scalar := func() (string, string) {
 		if n.Kind != yaml.ScalarNode {
-			return "", "must be " + f.Type.String()
+			return "", "expected " + f.Type.String()
 		}
 		return n.Value, ""
 	}
 	switch f.Type {
 	case kinds.Bool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			return nil, "must be true or false"
+		// A ${VAR} substituted is a string: its text decides.
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" && !(n.Tag == "!!str" && (n.Value == "true" || n.Value == "false")) {
+			return nil, "expected true or false"
 		}
 		return n.Value == "true", ""
 	case kinds.Int:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			return nil, fmt.Sprintf("must be a whole number, e.g. %s: 10", f.Name)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" && n.Tag != "!!str" {
+			return nil, "expected a whole number"
 		}
 		i, err := strconv.ParseInt(n.Value, 0, 64)
 		if err != nil {
-			return nil, fmt.Sprintf("must be a whole number, e.g. %s: 10", f.Name)
+			return nil, "expected a whole number"
 		}
 		return i, ""
 	case kinds.Number:
-		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-			return nil, "must be a number"
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!str") {
+			return nil, "expected a number"
 		}
 		x, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			return nil, "must be a number"
+			return nil, "expected a number"
 		}
 		return x, ""
 	case kinds.StringList, kinds.RefList:
 		if n.Kind != yaml.SequenceNode {
-			return nil, fmt.Sprintf("must be a list, e.g. %s: [a, b]", f.Name)
+			return nil, fmt.Sprintf("expected a list, e.g. %s: [a, b]", f.Name)
 		}
 		out := make([]string, 0, len(n.Content))
 		for _, c := range n.Content {
 			if c.Kind != yaml.ScalarNode {
-				return nil, fmt.Sprintf("must be a list of strings, e.g. %s: [a, b]", f.Name)
+				return nil, fmt.Sprintf("expected a list of strings, e.g. %s: [a, b]", f.Name)
 			}
 			if len(f.Enum) > 0 && !slices.Contains(f.Enum, c.Value) {
-				return nil, enumMsg(c.Value, f.Enum)
+				return nil, enumMsg(c.Value, f.Enum, sensitive)
 			}
 			out = append(out, c.Value)
 		}
@@ -283,7 +295,7 @@ func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
 	case kinds.Object:
 		var v any
 		if err := n.Decode(&v); err != nil {
-			return nil, "must be a mapping"
+			return nil, "expected a value YAML can read (" + strings.TrimPrefix(err.Error(), "yaml: ") + ")"
 		}
 		return v, ""
 	}
@@ -292,12 +304,17 @@ func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
 		return nil, err
 	}
 	if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
-		return nil, enumMsg(s, f.Enum)
+		return nil, enumMsg(s, f.Enum, sensitive)
 	}
 	return s, ""
 }
 
-func enumMsg(v string, enum []string) string {
+// enumMsg refuses a value not in enum; a sensitive value is neither
+// quoted nor used for a suggestion (which would hint at it).
+func enumMsg(v string, enum []string, sensitive bool) string {
+	if sensitive {
+		return fmt.Sprintf("(sensitive) is not one of %s", strings.Join(enum, ", "))
+	}
 	msg := fmt.Sprintf("%q is not one of %s", v, strings.Join(enum, ", "))
 	if s := suggest.Closest(v, enum); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
@@ -317,6 +334,7 @@ func validateEntries(v *validation) {
 			continue
 		}
 		seen[id] = e
+		checkState(&v.ds, e.State, e.Src)
 		if e.Kind.Check != nil {
 			for _, p := range e.Kind.Check(e.Key, e.Fields, e.State.IsAbsent()) {
 				at := e.Src.Pos
@@ -357,4 +375,14 @@ func validateEntries(v *validation) {
 			unique[uid] = e
 		}
 	}
+}
+
+// isSensitive reports whether a sensitive variable's value was substituted
+// into n (its value is then never printed).
+func (sc *scope) isSensitive(n *yaml.Node) bool {
+	if sc == nil {
+		return false
+	}
+	_, ok := sc.sensitiveNodes[n]
+	return ok
 }

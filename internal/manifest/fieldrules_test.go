@@ -133,7 +133,7 @@ func TestManifestDirectoryStaysInside(t *testing.T) {
 	require.NoError(t, os.Symlink("a.yaml", filepath.Join(dir, "b.yaml")))
 	m, err := Load(dir, env(nil))
 	require.NoError(t, err)
-	assert.Len(t, m.Groups, 2, "a link inside the directory is read")
+	assert.Len(t, m.EntriesOf("group"), 2, "a link inside the directory is read")
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "b.yaml")))
 	require.NoError(t, os.Symlink(filepath.Join(outside, "secret.yaml"), filepath.Join(dir, "b.yaml")))

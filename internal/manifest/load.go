@@ -151,7 +151,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(pos(file, root), "a manifest is a mapping of sections (version: 1, groups:, providers:, applications:, …), not "+gotOf(root, len(sc.sensitiveNodes) > 0))
 		return nil, diags
 	}
-	entries := takeEntrySections(file, root, &diags)
+	entries := takeEntrySections(sc, file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 	// Shape errors in manifest terms (shape.go); when there are any, the
 	// decode's type errors would only repeat them in Go terms.
@@ -199,7 +199,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 
 // takeEntrySections decodes the descriptor kinds' sections and removes
 // them from root, which is then decoded into the typed sections.
-func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+func takeEntrySections(sc *scope, file string, root *yaml.Node, diags *Diagnostics) []*Entry {
 	if root.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -211,7 +211,7 @@ func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entr
 			kept = append(kept, key, val)
 			continue
 		}
-		out = append(out, decodeEntries(file, key.Value, val, diags)...)
+		out = append(out, decodeEntries(sc, file, key.Value, val, diags)...)
 	}
 	root.Content = kept
 	return out

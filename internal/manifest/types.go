@@ -22,7 +22,6 @@ type Manifest struct {
 	// (stack.go); "" keeps the behaviour without ownership: nothing pruned.
 	Stack        string        `yaml:"stack"`
 	StackPos     Position      `yaml:"-"`
-	Groups       []Group       `yaml:"groups"`
 	Providers    []Provider    `yaml:"providers"`
 	Applications []Application `yaml:"applications"`
 	Outposts     []Outpost     `yaml:"outposts"`
@@ -57,15 +56,6 @@ const (
 	Present State = "present"
 	Absent  State = "absent"
 )
-
-// Group is an authentik group. provision never touches its members.
-type Group struct {
-	Name        string         `yaml:"name"`
-	State       State          `yaml:"state"`
-	IsSuperuser *bool          `yaml:"is_superuser"`
-	Attributes  map[string]any `yaml:"attributes"`
-	Src         Source         `yaml:"-"`
-}
 
 // Application is an authentik application.
 type Application struct {

@@ -124,7 +124,7 @@ groups:
       api_key: swapped-by-the-pull-request
 `
 	live := freshLive()
-	live.Groups = append(live.Groups, Group{PK: "g1", Name: "users", Attributes: map[string]any{"api_key": "hand-set-live-secret"}})
+	live.Put(KindGroup, GroupObjects(Group{PK: "g1", Name: "users", Attributes: map[string]any{"api_key": "hand-set-live-secret"}})...)
 	p := annotated(t, y, nil, live)
 	require.Len(t, p.Changes, 1)
 	require.Len(t, p.Changes[0].Fields, 1)

@@ -75,7 +75,9 @@ type computer struct {
 	flowsByPK map[string]*Flow
 	// scopeMappings is the typed view of the live scope mappings.
 	scopeMappings []ScopeMapping
-	mappingsByPK  map[string]*ScopeMapping
+	// groups is the typed view of the live groups.
+	groups       []Group
+	mappingsByPK map[string]*ScopeMapping
 	// mappingsByName has every scope mapping the manifest declares, with
 	// its live pk ("" when it does not exist yet).
 	mappingsByName map[string]string
@@ -98,11 +100,12 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 		samlByPK:      byKey(live.SAMLMappings, func(s *PropertyMapping) string { return s.PK }),
 		keysByPK:      byKey(live.KeyPairs, func(k *KeyPair) string { return k.PK }),
 		providersByPK: byKey(live.Providers, func(p *Provider) int32 { return p.PK }),
-		groupsByPK:    byKey(live.Groups, func(g *Group) string { return g.PK }),
+		groups:        live.Groups(),
 		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
 	}
 	c.mappingsByPK = byKey(c.scopeMappings, func(s *ScopeMapping) string { return s.PK })
+	c.groupsByPK = byKey(c.groups, func(g *Group) string { return g.PK })
 	c.mappingsByName = map[string]string{}
 	for _, d := range m.EntriesOf(string(KindScopeMapping)) {
 		c.mappingsByName[d.Key] = ""

@@ -71,7 +71,7 @@ applications:
 // convergedLive is freshLive after chatManifest was applied.
 func convergedLive() *Live {
 	l := freshLive()
-	l.Groups = []Group{{PK: groupUsers, Name: "users"}, {PK: groupOther, Name: "other"}}
+	l.Put(KindGroup, GroupObjects(Group{PK: groupUsers, Name: "users"}, Group{PK: groupOther, Name: "other"})...)
 	l.Providers = []Provider{{
 		PK: 7, Name: "chat", Type: "oauth2",
 		AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
@@ -366,7 +366,7 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 			manifest: "version: 1\ngroups:\n  - name: users\n",
 			live: func() *Live {
 				l := freshLive()
-				l.Groups = []Group{{PK: "a", Name: "users"}, {PK: "b", Name: "users"}}
+				l.Put(KindGroup, GroupObjects(Group{PK: "a", Name: "users"}, Group{PK: "b", Name: "users"})...)
 				return l
 			},
 			want: []string{`m.yaml:3:5: group "users": 2 objects match; expected exactly one`},

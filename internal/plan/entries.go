@@ -41,6 +41,9 @@ type EntrySpec struct {
 	// URLKey is the key in the detail URL when the kind is addressed by
 	// key (flows: the slug before an update changes it).
 	URLKey string
+	// Merges redo the key-by-key merge of free-form object fields
+	// (kinds.Kind.Merge) against the object as read just before the write.
+	Merges map[string]*ObjectMerge
 }
 
 // entryHook is what the plan adds to a descriptor kind, in the kind's own
@@ -279,6 +282,20 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 		}
 		if fd.Secret && !create {
 			continue // write-only: authentik never shows it, so never compared
+		}
+		if slices.Contains(e.Kind.Merge, fd.Name) {
+			declaredObj, _ := want.(map[string]any)
+			liveObj, _ := live[fd.Name].(map[string]any)
+			if merged := f.object(fd.Name, declaredObj, liveObj); merged != nil {
+				spec.Body[fd.Name] = merged
+				if !create {
+					if spec.Merges == nil {
+						spec.Merges = map[string]*ObjectMerge{}
+					}
+					spec.Merges[fd.Name] = newObjectMerge(merged, declaredObj, liveObj)
+				}
+			}
+			continue
 		}
 		switch fd.Type {
 		case kinds.Ref:
@@ -691,4 +708,18 @@ func entryPK(live *Live, o Owned) string {
 		}
 	}
 	return ""
+}
+
+// NewEntrySpec is the spec of a change of a descriptor kind sending body
+// (for tests and callers building changes by hand).
+func NewEntrySpec(kind string, body map[string]any) *EntrySpec {
+	return &EntrySpec{Kind: kinds.Family(kind)[0], Body: body}
+}
+
+// Put adds live objects of a kind (for building live state in tests).
+func (l *Live) Put(kind Kind, objs ...Object) {
+	if l.Objects == nil {
+		l.Objects = map[Kind][]Object{}
+	}
+	l.Objects[kind] = append(l.Objects[kind], objs...)
 }

@@ -25,7 +25,6 @@ var liveKinds = map[string]Kind{
 	"KeyPairs":     KindKeyPair,
 	"SAMLMappings": KindSAMLMapping,
 	"AnyMappings":  KindAnyMapping,
-	"Groups":       KindGroup,
 	"Providers":    KindProvider,
 	"Applications": KindApplication,
 	"Bindings":     KindBinding,

@@ -10,7 +10,6 @@ type Live struct {
 	SAMLMappings []PropertyMapping
 	// AnyMappings are the property mappings of every type (mapping_names.go).
 	AnyMappings  []AnyMapping
-	Groups       []Group
 	Providers    []Provider
 	Applications []Application
 	Bindings     []Binding

@@ -250,9 +250,6 @@ func topObjects(m *manifest.Manifest) []topObject {
 	add := func(k Kind, key string, st manifest.State, pos manifest.Position) {
 		out = append(out, topObject{declared{Owned{Kind: k, Key: key}, pos}, st.IsAbsent()})
 	}
-	for _, g := range m.Groups {
-		add(KindGroup, g.Name, g.State, g.Src.Pos)
-	}
 	for _, p := range m.Providers {
 		add(KindProvider, p.Name, p.State, p.Src.Pos)
 	}
@@ -308,7 +305,6 @@ func absentObjects(m *manifest.Manifest) map[string]bool {
 
 // liveIndex finds live objects by owned key.
 type liveIndex struct {
-	groups    map[string]Group
 	providers map[string]Provider
 	apps      map[string]Application
 	outposts  map[string]Outpost
@@ -319,7 +315,6 @@ type liveIndex struct {
 
 func indexLive(live *Live) *liveIndex {
 	x := &liveIndex{
-		groups:    byValue(live.Groups, groupName),
 		providers: byValue(live.Providers, providerName),
 		apps:      byValue(live.Applications, appSlug),
 		outposts:  byValue(live.Outposts, outpostName),
@@ -327,7 +322,8 @@ func indexLive(live *Live) *liveIndex {
 		live:      live,
 	}
 	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })
-	groupByPK := byKey(live.Groups, func(g *Group) string { return g.PK })
+	groups := live.Groups()
+	groupByPK := byKey(groups, func(g *Group) string { return g.PK })
 	for _, b := range live.Bindings {
 		a, ok := appByPK[b.Target]
 		g, gok := groupByPK[b.Group]
@@ -346,8 +342,6 @@ func indexLive(live *Live) *liveIndex {
 // without one of their own: access bindings, attachments).
 func (x *liveIndex) pkOf(o Owned) string {
 	switch o.Kind {
-	case KindGroup:
-		return x.groups[o.Key].PK
 	case KindProvider:
 		if p, ok := x.providers[o.Key]; ok {
 			return strconv.Itoa(int(p.PK))
@@ -363,9 +357,6 @@ func (x *liveIndex) pkOf(o Owned) string {
 // exists reports whether the object an owned key names is in authentik.
 func (x *liveIndex) exists(o Owned) bool {
 	switch o.Kind {
-	case KindGroup:
-		_, ok := x.groups[o.Key]
-		return ok
 	case KindProvider:
 		_, ok := x.providers[o.Key]
 		return ok
@@ -497,12 +488,6 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			continue
 		}
 		switch o.Kind {
-		case KindGroup:
-			if !o.Created {
-				own.Release = append(own.Release, Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"})
-				continue
-			}
-			changes = append(changes, &Change{Kind: KindGroup, Key: o.Key, Action: Delete, ID: s.idx.groups[o.Key].PK, Notes: note})
 		case KindProvider:
 			changes = append(changes, &Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(s.idx.providers[o.Key].PK)), Notes: note})
 		case KindApplication:

@@ -40,7 +40,7 @@ func chatOwned() []Owned {
 // embedded one, an application bound to both groups, a scope mapping.
 func wikiLive() *Live {
 	l := convergedLive()
-	l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
+	l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
 	l.Objects[KindScopeMapping] = append(l.Objects[KindScopeMapping], ScopeMappingObject(ScopeMapping{PK: mappingMine, Name: "wiki roles", ScopeName: "roles", Expression: "return {}"}))
 	l.Providers = append(l.Providers, Provider{PK: 9, Name: "wiki", Type: "proxy", Detail: &ProxyDetail{ExternalHost: "https://wiki.example.com", Mode: "forward_single"}})
 	l.Applications = append(l.Applications, Application{PK: appWiki, Slug: "wiki", Name: "Wiki", Provider: 9, PolicyEngineMode: "any"})
@@ -178,7 +178,7 @@ func TestOwnership(t *testing.T) {
 			manifest: teamManifest,
 			live: func() *Live {
 				l := convergedLive()
-				l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
+				l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
 				return withRecords(l, StackRecord{PK: "r1", Stack: "team", Objects: append(chatOwned(), Owned{Kind: KindGroup, Key: "wiki-editors"})})
 			},
 			release: []string{`group "wiki-editors": ` + PruneNote + "; adopted, not created by this stack, so left in authentik"},
@@ -399,7 +399,7 @@ func TestPruneOnlyTheObjectTheStackCreated(t *testing.T) {
 		return append(chatOwned(), Owned{Kind: KindGroup, Key: "wiki-editors", Created: true, PK: groupPK})
 	}
 	l := convergedLive()
-	l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
+	l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
 
 	p, err := Compute(load(t, teamManifest), withRecords(l, StackRecord{PK: "r1", Stack: "team", Objects: owned(groupWiki)}))
 	require.NoError(t, err)

@@ -19,11 +19,6 @@ var descriptions = map[string]string{
 	"Variable.sensitive":   "The value is a secret: masked in plans and every output, refused in server code and in public fields (names, slugs, URLs, redirect URIs, client_id, SAML issuer and audience, references; docs/security.md).",
 	"Variable.default":     "Used when the variable is not set. Not allowed with sensitive.",
 
-	"Group.name":         "Group name, its key: an existing group of that name is adopted.",
-	"Group.state":        "present (default) or absent to delete it.",
-	"Group.is_superuser": "Whether members are authentik superusers; left alone when not declared.",
-	"Group.attributes":   "Group attributes (a map); left alone when not declared.",
-
 	"Provider.name":                "Provider name, its key: an existing provider of that name is adopted.",
 	"Provider.type":                "Provider type: oauth2, proxy, saml or ldap. Fixes which other fields it takes.",
 	"Provider.state":               "present (default) or absent to delete it.",

@@ -71,11 +71,11 @@ func fieldSchema(f kinds.Field) map[string]any {
 	s := map[string]any{}
 	switch f.Type {
 	case kinds.Bool:
-		s["type"] = "boolean"
+		s["anyOf"] = []any{map[string]any{"type": "boolean"}, varRef}
 	case kinds.Int:
-		s["type"] = "integer"
+		s["anyOf"] = []any{map[string]any{"type": "integer"}, varRef}
 	case kinds.Number:
-		s["type"] = "number"
+		s["anyOf"] = []any{map[string]any{"type": "number"}, varRef}
 	case kinds.StringList, kinds.RefList:
 		item := map[string]any{"type": "string"}
 		if len(f.Enum) > 0 {
@@ -88,6 +88,9 @@ func fieldSchema(f kinds.Field) map[string]any {
 		if len(f.Enum) > 0 {
 			s["enum"] = anyStrings(f.Enum)
 		}
+	}
+	if alts, ok := s["anyOf"].([]any); ok && f.Nullable {
+		s["anyOf"] = append(alts, map[string]any{"type": "null"})
 	}
 	if f.Nullable && s["type"] != nil {
 		s["type"] = []any{s["type"], "null"}

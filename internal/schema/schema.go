@@ -110,7 +110,6 @@ func (g *generator) object(t reflect.Type) map[string]any {
 // validators refuse their absence).
 var required = map[string][]string{
 	"Provider":    {"name", "type"},
-	"Group":       {"name"},
 	"Application": {"slug"},
 	"Outpost":     {"name"},
 	"RedirectURI": {"url"},
