@@ -64,8 +64,8 @@ var user = &Kind{Name: "user", Path: "core/users/", Model: "authentik_core.user"
 
 // application is written by hand (internal/plan/kind_application.go); the
 // engine diffs its policies: (its pk is its PolicyBindingModel's).
-var application = &Kind{Name: "application", Path: "core/applications/", Model: "authentik_core.application", PK: "pk",
-	Children: []Child{policies}}
+var application = &Kind{Name: "application", Section: "applications", Path: "core/applications/", Model: "authentik_core.application",
+	Key: "slug", PK: "pk", Children: []Child{policies}}
 
 func init() {
 	expression := policy("expression", "policies/expression/", "authentik_policies_expression.expressionpolicy", "ExpressionPolicyRequest", nil)

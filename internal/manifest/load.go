@@ -55,6 +55,7 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		}
 		mergeSections(merged, m)
 		merged.Entries = append(merged.Entries, m.Entries...)
+		merged.Hosted = append(merged.Hosted, m.Hosted...)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 		for l := range m.unresolved {
@@ -116,6 +117,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		return nil, diags
 	}
 	entries := takeEntrySections(file, root, &diags)
+	hosted := takeHostedChildren(file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 	// Shape errors in manifest terms (shape.go); when there are any, the
 	// decode's type errors would only repeat them in Go terms.
@@ -145,6 +147,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	}
 	recordSources(file, root, &m)
 	m.Entries = entries
+	m.Hosted = hosted
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
 	}
