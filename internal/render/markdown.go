@@ -17,6 +17,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	tw := &textWriter{w: w}
 	if !p.HasChanges() {
 		tw.printf("### provision plan: no changes\n\nauthentik matches the manifest.\n")
+		keptMarkdown(tw, p.Kept)
 		return tw.err
 	}
 	add, change, destroy := p.Summary()
@@ -52,6 +53,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		tw.printf("%sdiff\n%s\n%s\n\n</details>\n", fence, body, fence)
 	}
 	ownershipMarkdown(tw, p.Ownership)
+	keptMarkdown(tw, p.Kept)
 	return tw.err
 }
 
