@@ -74,9 +74,14 @@ func init() {
 	eventMatcher := policy("event_matcher", "policies/event_matcher/", "authentik_policies_event_matcher.eventmatcherpolicy", "EventMatcherPolicyRequest",
 		map[string]any{"action": nil, "client_ip": nil, "app": nil, "model": nil})
 	// EventMatcherPolicySerializer.validate reads attrs["action"],
-	// ["client_ip"], ["app"] and ["model"]: a body without one is a
-	// KeyError (a 500), so every write carries all four.
+	// ["client_ip"], ["app"] and ["model"]: every write carries all four,
+	// so it never depends on how the server fills an omitted one.
 	eventMatcher.SendAlways = []string{"action", "client_ip", "app", "model"}
+	reputation := policy("reputation", "policies/reputation/", "authentik_policies_reputation.reputationpolicy", "ReputationPolicyRequest",
+		map[string]any{"check_ip": true, "check_username": true, "threshold": -5})
+	// ReputationPolicySerializer.validate reads attrs.get("check_ip",
+	// False) and check_username: the body only, so every write carries both.
+	reputation.SendAlways = []string{"check_ip", "check_username"}
 	Register(
 		// policies/expression/models.py
 		expression,
@@ -88,8 +93,7 @@ func init() {
 				"length_min": 0, "symbol_charset": `!\"#$%&'()*+,-./:;<=>?@[\]^_` + "`{|}~ ", "error_message": "",
 				"hibp_allowed_count": 0, "zxcvbn_score_threshold": 2}),
 		// policies/reputation/models.py
-		policy("reputation", "policies/reputation/", "authentik_policies_reputation.reputationpolicy", "ReputationPolicyRequest",
-			map[string]any{"check_ip": true, "check_username": true, "threshold": -5}),
+		reputation,
 		// policies/event_matcher/models.py
 		eventMatcher,
 		// policies/expiry/models.py

@@ -189,7 +189,7 @@ func (c *computer) entryChanges(name string) []*Change {
 		}
 	}
 	for _, ch := range c.allChildChanges() {
-		if string(ch.Kind) == name {
+		if ch != nil && string(ch.Kind) == name {
 			out = append(out, ch)
 		}
 	}
