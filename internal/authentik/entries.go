@@ -323,6 +323,13 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 			return nil, fmt.Errorf("%s: %s: %w", doing(ch), f, err)
 		}
 		body[f] = pk
+		if fd, ok := s.Kind.Field(f); ok && fd.IntRef {
+			n, err := strconv.ParseInt(pk, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: pk %q is not a number", doing(ch), f, pk)
+			}
+			body[f] = n
+		}
 	}
 	for f, rs := range s.RefLists {
 		pks, err := resolve(ch, ids, rs)

@@ -162,6 +162,7 @@ type Field struct {
 	Type       FieldType
 	Enum       []string
 	Ref        string // the kind named, for Ref and RefList
+	IntRef     bool   // a Ref the API takes as an integer pk (a user)
 	Nullable   bool
 	Required   bool // a create must set it
 	Secret     bool
@@ -346,7 +347,7 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	case isRef && sf.Type == "array":
 		f.Type, f.Ref = RefList, ref
 	case isRef:
-		f.Type, f.Ref = Ref, ref
+		f.Type, f.Ref, f.IntRef = Ref, ref, sf.Type == "integer"
 	case uuid:
 		return Field{}, false // a reference to a kind not managed yet
 	case sf.Type == "boolean":

@@ -160,7 +160,14 @@ func entryReads(m *manifest.Manifest, name string) Reads {
 		for field, list := range e.Children {
 			c, _ := e.Kind.ChildOf(field)
 			if c.Kind.Name == name {
+				// Every kind a child may name: live children are named by
+				// it, declared or not.
 				r = r.Add(Reads{Kinds: []Kind{Kind(name), Kind(e.Kind.Name)}})
+				for _, f := range c.Fields() {
+					if f.Ref != "" {
+						r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
+					}
+				}
 			}
 			for _, ce := range list {
 				visit(ce, c.Fields(), false)
