@@ -162,8 +162,15 @@ func init() {
 // kind builds the generic kind of a policy type.
 func (t *policyType) kind() *kindDef[*policy] {
 	fields := append([]fieldDef{{name: "execution_logging", typ: ftBool, def: false, filter: "exact"}}, t.fields...)
+	meta := t.metaModel()
+	if t.typ == "event_matcher" {
+		// Not seeded: the default blueprint's event matchers serve
+		// notification rules (not emulated), and one matches
+		// configuration_warning, which schema.yml's enum lacks.
+		meta = ""
+	}
 	return &kindDef[*policy]{
-		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix, fields: fields,
+		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
 		list: listSpec{filters: []filterSpec{exact("name", "name"), iexact("policy_uuid", "pk")}, searchFields: []string{"name"}, order: []string{"name"}},
 		all: func(e *Emulator) []*policy {
 			var out []*policy

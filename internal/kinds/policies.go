@@ -1,12 +1,5 @@
 package kinds
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/provision/provision/internal/pyexpr"
-)
-
 // Policies: one policies: section, type: picks the policy type. Policy
 // names are unique across every type (one Policy table, name unique:
 // authentik/policies/models.py Policy), so references name a "policy".
@@ -19,20 +12,6 @@ func policy(typ, path, model, schema string, defaults map[string]any) *Kind {
 	}
 	return &Kind{Name: "policy", Section: "policies", Type: typ, Path: path, AllPath: "policies/all/", Model: model,
 		Schema: schema, Key: "name", PK: "pk", Defaults: d}
-}
-
-// checkExpression is authentik's compile on save (ExpressionPolicySerializer
-// .validate_expression, authentik/policies/expression/api.py), offline.
-func checkExpression(expr string) string {
-	err := pyexpr.CheckExpression(strings.TrimSpace(expr))
-	if err == nil {
-		return ""
-	}
-	where := ""
-	if err.Line > 1 {
-		where = fmt.Sprintf(" (line %d of the expression)", err.Line-1)
-	}
-	return "does not compile, so authentik would refuse it: " + err.Msg + where
 }
 
 // policyBinding binds a policy, a group or a user to a target: an
@@ -70,7 +49,8 @@ var application = &Kind{Name: "application", Section: "applications", Path: "cor
 func init() {
 	expression := policy("expression", "policies/expression/", "authentik_policies_expression.expressionpolicy", "ExpressionPolicyRequest", nil)
 	expression.Code = []string{"expression"}
-	expression.Check = map[string]func(string) string{"expression": checkExpression}
+	// ExpressionPolicySerializer.validate_expression compiles it.
+	expression.Python = []string{"expression"}
 	eventMatcher := policy("event_matcher", "policies/event_matcher/", "authentik_policies_event_matcher.eventmatcherpolicy", "EventMatcherPolicyRequest",
 		map[string]any{"action": nil, "client_ip": nil, "app": nil, "model": nil})
 	// EventMatcherPolicySerializer.validate reads attrs["action"],

@@ -48,7 +48,7 @@ type KindSpec struct {
 // registry is every managed kind, in apply order: each kind comes after the
 // kinds it references (TestRegistryOrder checks it). Deletes run in reverse.
 var registry = referencedFirst(slices.Concat(
-	[]*KindSpec{groupKind, scopeMappingKind},
+	[]*KindSpec{groupKind},
 	entryKinds(), // flows, stages, prompts... (entries.go)
 	[]*KindSpec{providerKind, applicationKind, accessKind, outpostKind},
 ))

@@ -18,6 +18,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	if !p.HasChanges() {
 		tw.printf("### provision plan: no changes\n\nauthentik matches the manifest.\n")
 		keptMarkdown(tw, p.Kept)
+		outputsMarkdown(tw, p)
 		return tw.err
 	}
 	add, change, destroy := p.Summary()
@@ -54,6 +55,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	}
 	ownershipMarkdown(tw, p.Ownership)
 	keptMarkdown(tw, p.Kept)
+	outputsMarkdown(tw, p)
 	return tw.err
 }
 
@@ -69,8 +71,12 @@ func diffLines(f plan.FieldChange, create bool) []string {
 	if create || f.Before == nil {
 		return []string{fmt.Sprintf("+ %s = %s", f.Field, show(f.After))}
 	}
+	before := show(f.Before)
+	if f.BeforeSensitive {
+		before = Sensitive
+	}
 	return []string{
-		fmt.Sprintf("- %s = %s", f.Field, show(f.Before)),
+		fmt.Sprintf("- %s = %s", f.Field, before),
 		fmt.Sprintf("+ %s = %s", f.Field, show(f.After)),
 	}
 }

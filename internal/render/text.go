@@ -35,6 +35,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	if !p.HasChanges() {
 		tw.printf("%sNo changes.%s authentik matches the manifest.\n", tw.c(bold), tw.c(reset))
 		keptText(tw, p.Kept)
+		outputsText(tw, p) // standard output is printed at each apply
 		return tw.err
 	}
 	tw.printf("provision will perform the following actions:\n")
@@ -76,6 +77,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	}
 	ownershipText(tw, p.Ownership)
 	keptText(tw, p.Kept)
+	outputsText(tw, p)
 	add, change, destroy := p.Summary()
 	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
 	return tw.err
@@ -100,6 +102,9 @@ func fieldValue(f plan.FieldChange, create bool) string {
 	}
 	if create || f.Before == nil {
 		return Value(f.After)
+	}
+	if f.BeforeSensitive {
+		return Sensitive + " -> " + Value(f.After)
 	}
 	return Value(f.Before) + " -> " + Value(f.After)
 }
