@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// binding is a policies.PolicyBinding. Only group and user bindings can be
-// made: the emulator has no policies.
+// binding is a policies.PolicyBinding of a policy, a group or a user, on
+// an application, a flow or a flow-stage binding.
 type binding struct {
 	PK            string
 	Target        string // pbm uuid of an application or flow
@@ -74,6 +74,11 @@ func (s *state) targetRef(pk string) string {
 			return f.PBMUUID
 		}
 	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PK, pk) || strings.EqualFold(b.PBMUUID, pk) {
+			return b.PBMUUID
+		}
+	}
 	return ""
 }
 
@@ -84,6 +89,11 @@ func (s *state) targetRepr(pbm string) string {
 	for _, f := range s.flows {
 		if strings.EqualFold(f.PBMUUID, pbm) {
 			return f.PK
+		}
+	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PBMUUID, pbm) {
+			return b.PK
 		}
 	}
 	return pbm
@@ -102,6 +112,11 @@ func (s *state) pbmRef(pk string) string {
 			return f.PBMUUID
 		}
 	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PBMUUID, pk) {
+			return b.PBMUUID
+		}
+	}
 	return ""
 }
 
@@ -118,7 +133,7 @@ func (s *state) deleteBindingsFor(target string) {
 func (e *Emulator) listBindings(c *call) resp {
 	if r := e.checkRefFilters(c, map[string]func(string) bool{
 		"target": func(v string) bool { return isUUID(v) && e.st.pbmRef(strings.ToLower(v)) != "" },
-		"policy": func(string) bool { return false },
+		"policy": func(v string) bool { return isUUID(v) && e.st.policyRef(v) != "" },
 	}, map[string]func(string) bool{
 		"target_in": func(v string) bool { return isUUID(v) && e.st.pbmRef(strings.ToLower(v)) != "" },
 	}); r != nil {
@@ -221,7 +236,7 @@ func (e *Emulator) writeBinding(c *call, b *binding, partial bool) resp {
 	if f.uuidRef("target", true, false, e.st.targetRef, &target) {
 		b.Target = *target
 	}
-	f.uuidRef("policy", false, true, func(string) string { return "" }, &b.Policy)
+	f.uuidRef("policy", false, true, e.st.policyRef, &b.Policy)
 	f.uuidRef("group", false, true, e.st.groupRef, &b.Group)
 	f.intRef("user", false, true, e.st.userExists, &b.User)
 	f.integer("order", true, -2147483648, 2147483647, &b.Order)
@@ -231,6 +246,16 @@ func (e *Emulator) writeBinding(c *call, b *binding, partial bool) resp {
 	f.boolean("failure_result", &b.FailureResult)
 	if !f.ok() {
 		return f.result()
+	}
+	// The model's unique_together (policy, target, order): DRF's
+	// UniqueTogetherValidator skips it when policy is null.
+	if b.Policy != nil {
+		for _, o := range e.st.bindings {
+			if o.PK != b.PK && o.Policy != nil && strings.EqualFold(*o.Policy, *b.Policy) &&
+				strings.EqualFold(o.Target, b.Target) && o.Order == b.Order {
+				return nonFieldError("The fields policy, target, order must make a unique set.")
+			}
+		}
 	}
 	// validate() reads the target from the body; without it authentik
 	// dereferences None and answers 500.

@@ -40,6 +40,8 @@ const (
 	ftChoiceNull                   // ChoiceField(allow_null=True)
 	ftSlug                         // SlugField (validate_slug)
 	ftUint                         // PositiveIntegerField (0 .. 2147483647)
+	ftIntList                      // ArrayField(IntegerField) (ListField of integers)
+	ftStrList                      // a list of strings not checked against choices (CountryField(multiple=True))
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -136,6 +138,12 @@ func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
 // and floats as json.Number (a float as Python's repr writes it: 1.0).
 func renderValue(v any) any {
 	switch n := v.(type) {
+	case []int64:
+		out := make([]any, len(n))
+		for i, x := range n {
+			out[i] = json.Number(strconv.FormatInt(x, 10))
+		}
+		return out
 	case []string:
 		out := make([]any, len(n))
 		for i, x := range n {
@@ -474,6 +482,30 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			return
 		}
 		a[k] = out
+	case ftIntList, ftStrList:
+		items, ok := f.list(k, fd.required, true)
+		if !ok {
+			return
+		}
+		ints, strs := []int64{}, []string{}
+		for i, it := range items {
+			sv, isScalar := scalarString(it)
+			n, err := strconv.ParseInt(strings.TrimSpace(sv), 10, 64)
+			switch {
+			case !isScalar:
+				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"Not a valid string."}}
+				return
+			case fd.typ == ftIntList && (err != nil || pyType(it) == "float"):
+				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"A valid integer is required."}}
+				return
+			}
+			ints, strs = append(ints, n), append(strs, sv)
+		}
+		if fd.typ == ftIntList {
+			a[k] = ints
+		} else {
+			a[k] = strs
+		}
 	case ftRef:
 		var p *string
 		if f.has(k) || (fd.required && !f.partial) {

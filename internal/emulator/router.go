@@ -87,12 +87,14 @@ func (e *Emulator) routes() []route {
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
 		e.allStagesRoute(),
+		e.allPoliciesRoute(),
+		{prefix: "core/users/", collection: methods(e.listUsers, nil), noDetail: true},
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
 var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind}, stageKinds...)
+	flowKind, flowBindingKind, promptKind}, append(stageKinds, policyKinds...)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -126,6 +126,44 @@ type Child struct {
 	// By is the child's reference field that identifies it within its
 	// parent ("stage"): one child per referenced object.
 	By string
+	// OneOf, when set instead of By, are reference fields of which each
+	// child names exactly one, which identifies it (a policy binding's
+	// policy, group or user).
+	OneOf []string
+}
+
+// ByFields are the fields that may identify a child.
+func (c Child) ByFields() []string {
+	if len(c.OneOf) > 0 {
+		return c.OneOf
+	}
+	return []string{c.By}
+}
+
+// Ident returns the field identifying a child with these fields and the
+// key it names ("" when none is set): a live object's first non-null one.
+func (c Child) Ident(fields map[string]any) (field, key string) {
+	for _, f := range c.ByFields() {
+		switch v := fields[f].(type) {
+		case nil:
+		case string:
+			if v != "" {
+				return f, v
+			}
+		default:
+			return f, fmt.Sprint(v)
+		}
+	}
+	return "", ""
+}
+
+// Name spells a child's identity in plans and keys: the key, prefixed by
+// its field when several fields may identify it ("user:akadmin").
+func (c Child) Name(field, key string) string {
+	if len(c.OneOf) == 0 {
+		return key
+	}
+	return field + ":" + key
 }
 
 // Problem is one offline validation problem of an entry, at a field ("" for
@@ -156,6 +194,7 @@ type Field struct {
 	Type       FieldType
 	Enum       []string
 	Ref        string // the kind named, for Ref and RefList
+	IntRef     bool   // a Ref the API takes as an integer pk (a user)
 	Nullable   bool
 	Required   bool // a create must set it
 	Secret     bool
@@ -170,8 +209,58 @@ type Field struct {
 
 var registry []*Kind
 
-// Register adds descriptors; each kind file calls it from init.
+// Register adds descriptors; each kind file calls it from init. A kind
+// with no Section is only named by references (users, by username): read,
+// never declared or exported.
 func Register(ks ...*Kind) { registry = append(registry, ks...) }
+
+// Hosts are kinds written by hand (applications) whose entries carry
+// children the engine diffs: their descriptor gives Name, PK and Children
+// only.
+var Hosts []*Kind
+
+// ChildKinds returns every child descriptor, of registered kinds (nested
+// children included) and of hosts, each once, parents first.
+func ChildKinds() []*Kind {
+	var out []*Kind
+	var walk func(k *Kind)
+	walk = func(k *Kind) {
+		for _, c := range k.Children {
+			if !slices.Contains(out, c.Kind) {
+				out = append(out, c.Kind)
+			}
+			walk(c.Kind)
+		}
+	}
+	for _, k := range registry {
+		walk(k)
+	}
+	for _, k := range Hosts {
+		walk(k)
+	}
+	return out
+}
+
+// Parents returns the kinds (registered, children or hosts) that list a
+// child of kind name, with that child list.
+func Parents(name string) []Parent {
+	var out []Parent
+	all := append(append(slices.Clone(registry), ChildKinds()...), Hosts...)
+	for _, k := range all {
+		for _, c := range k.Children {
+			if c.Kind.Name == name {
+				out = append(out, Parent{k, c})
+			}
+		}
+	}
+	return out
+}
+
+// Parent is a kind that lists children, with the list.
+type Parent struct {
+	Kind  *Kind
+	Child Child
+}
 
 // All returns every registered descriptor with a section, sorted by
 // section then type.
@@ -190,7 +279,7 @@ func All() []*Kind {
 func Sections() []string {
 	var out []string
 	for _, k := range All() {
-		if !slices.Contains(out, k.Section) {
+		if k.Section != "" && !slices.Contains(out, k.Section) {
 			out = append(out, k.Section)
 		}
 	}
@@ -296,7 +385,7 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	case isRef && sf.Type == "array":
 		f.Type, f.Ref = RefList, ref
 	case isRef:
-		f.Type, f.Ref = Ref, ref
+		f.Type, f.Ref, f.IntRef = Ref, ref, sf.Type == "integer"
 	case uuid:
 		return Field{}, false // a reference to a kind not managed yet
 	case sf.Type == "boolean":

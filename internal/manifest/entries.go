@@ -148,7 +148,7 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			e.State = State(val.Value) // checked by Validate
 			continue
 		}
-		if c, isChild := k.ChildOf(key.Value); isChild && child == nil {
+		if c, isChild := k.ChildOf(key.Value); isChild {
 			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
 			continue
 		}
@@ -171,12 +171,25 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		e.Fields[f.Name] = v
 	}
 	if child != nil {
-		if by, has := e.Fields[child.By].(string); has {
-			e.Key = by
-		} else if !unknown {
+		var set []string
+		for _, by := range child.ByFields() {
+			if v, has := e.Fields[by].(string); has && v != "" {
+				set = append(set, by)
+				e.Key = child.Name(by, v)
+			}
+		}
+		switch {
+		case len(set) == 1:
+		case unknown:
+			ok = false // reported: an unknown field, most likely the misspelt reference
+		case len(child.OneOf) == 0:
 			diags.add(pos(file, item), fmt.Sprintf("%s: %s is required (the %s to bind)", where, child.By, byName[child.By].Ref))
 			ok = false
-		} else {
+		case len(set) == 0:
+			diags.add(pos(file, item), fmt.Sprintf("%s: name what to bind: one of %s", where, strings.Join(child.OneOf, ", ")))
+			ok = false
+		default:
+			diags.add(pos(file, item), fmt.Sprintf("%s: binds both %s; a binding names exactly one of %s, so split it in two", where, strings.Join(set, " and "), strings.Join(child.OneOf, ", ")))
 			ok = false
 		}
 	} else if key, has := e.Fields[k.Key].(string); has && key != "" {
@@ -200,7 +213,7 @@ func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *
 	list := []*Entry{}
 	if val.Kind != yaml.SequenceNode {
 		if val.Tag != "!!null" {
-			diags.add(pos(file, val), fmt.Sprintf("%s: expected a list, e.g. - {%s: name, order: 10}", where, c.By))
+			diags.add(pos(file, val), fmt.Sprintf("%s: expected a list, e.g. - {%s: name, order: 10}", where, c.ByFields()[0]))
 			return into
 		}
 	}
@@ -208,7 +221,7 @@ func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *
 	for i, item := range val.Content {
 		w := fmt.Sprintf("%s[%d]", where, i)
 		if item.Kind != yaml.MappingNode {
-			diags.add(pos(file, item), fmt.Sprintf("%s: expected a mapping, e.g. - {%s: name, order: 10}", w, c.By))
+			diags.add(pos(file, item), fmt.Sprintf("%s: expected a mapping, e.g. - {%s: name, order: 10}", w, c.ByFields()[0]))
 			continue
 		}
 		e := decodeEntry(sc, file, w, item, c.Kind, &c, diags)
@@ -216,7 +229,8 @@ func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *
 			continue
 		}
 		if p, dup := seen[e.Key]; dup {
-			diags.add(e.Src.Pos, fmt.Sprintf("%s: %s %q is already listed at %s; list each once", w, c.By, e.Key, p))
+			by, key := c.Ident(e.Fields)
+			diags.add(e.Src.Pos, fmt.Sprintf("%s: %s %q is already listed at %s; list each once", w, by, key, p))
 			continue
 		}
 		seen[e.Key] = e.Src.Pos
@@ -385,4 +399,62 @@ func (sc *scope) isSensitive(n *yaml.Node) bool {
 	}
 	_, ok := sc.sensitiveNodes[n]
 	return ok
+}
+
+// takeHostedChildren decodes the engine's child lists declared on entries
+// of hand-written kinds (kinds.Hosts: an application's policies:) and
+// removes them from root, which is then decoded into the typed sections.
+func takeHostedChildren(sc *scope, file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*Entry
+	for _, h := range kinds.Hosts {
+		seq := valueOf(root, h.Section)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, item := range seq.Content {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			where := fmt.Sprintf("%s[%d]", h.Section, i)
+			var e *Entry
+			kept := item.Content[:0:0]
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				key, val := item.Content[j], item.Content[j+1]
+				c, isChild := h.ChildOf(key.Value)
+				if !isChild {
+					kept = append(kept, key, val)
+					continue
+				}
+				if e == nil {
+					e = &Entry{Kind: h, Fields: map[string]any{}, Src: sourceOf(file, item)}
+					if k := valueOf(item, h.Key); k != nil && k.Kind == yaml.ScalarNode {
+						e.Key = k.Value
+					}
+					if st := valueOf(item, "state"); st != nil {
+						e.State = State(st.Value)
+					}
+				}
+				e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
+			}
+			item.Content = kept
+			if e != nil {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// HostedOf returns the engine children declared on a hand-written kind's
+// entry (an application's policies:), nil when it declares none.
+func (m *Manifest) HostedOf(kind, key string) *Entry {
+	for _, e := range m.Hosted {
+		if e.Kind.Name == kind && e.Key == key {
+			return e
+		}
+	}
+	return nil
 }

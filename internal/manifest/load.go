@@ -57,6 +57,7 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		}
 		mergeSections(merged, m)
 		merged.Entries = append(merged.Entries, m.Entries...)
+		merged.Hosted = append(merged.Hosted, m.Hosted...)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 		for l := range m.unresolved {
@@ -152,6 +153,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		return nil, diags
 	}
 	entries := takeEntrySections(sc, file, root, &diags)
+	hosted := takeHostedChildren(sc, file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 	// Shape errors in manifest terms (shape.go); when there are any, the
 	// decode's type errors would only repeat them in Go terms.
@@ -181,6 +183,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	}
 	recordSources(file, root, &m)
 	m.Entries = entries
+	m.Hosted = hosted
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
 	}

@@ -28,6 +28,10 @@ type Manifest struct {
 	// Entries are the objects of the descriptor kinds (internal/kinds:
 	// flows, stages, prompts...), from their sections, in manifest order.
 	Entries []*Entry `yaml:"-"`
+	// Hosted are the engine's children declared on entries of hand-written
+	// kinds (kinds.Hosts: an application's policies:), one Entry per
+	// entry that declares any, keyed like it.
+	Hosted []*Entry `yaml:"-"`
 	// Variables are the environment variables the manifest reads with
 	// ${NAME} (variables.go); each file declares those it uses.
 	Variables map[string]Variable `yaml:"variables"`

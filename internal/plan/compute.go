@@ -47,7 +47,7 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{Ownership: own}
+	p := &Plan{Ownership: own, Kept: c.kept}
 	for i := range registry {
 		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
@@ -89,6 +89,10 @@ type computer struct {
 	unreadable     map[string]Unreadable
 	// stack is the manifest's stack ownership (ownership.go); nil without.
 	stack *stack
+	// kids are the child lists' changes, diffed once (entries.go).
+	kids *[]*Change
+	// kept are live children the plan leaves alone (entries.go).
+	kept []Kept
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {

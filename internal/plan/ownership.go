@@ -162,7 +162,7 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 func OwnedKinds() []Kind {
 	var out []Kind
 	for _, k := range registry {
-		if k.IDs != nil && !isChildKind(k.Kind) || k.Kind == KindAccess {
+		if k.IDs != nil && !isChildKind(k.Kind) && !namedOnly(k.Kind) || k.Kind == KindAccess {
 			out = append(out, k.Kind)
 		}
 	}

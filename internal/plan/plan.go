@@ -49,6 +49,10 @@ type Plan struct {
 	// Ownership is what the stack's ownership record becomes (adoptions,
 	// entries released); nil when the manifest names no stack.
 	Ownership *Ownership
+	// Kept are objects on targets the manifest manages that it does not
+	// list, left alone because the stack did not create the target (a
+	// binding made by hand): shown, never changed.
+	Kept []Kept
 	// Outputs are the client-settings files (and standard output) the
 	// apply would write, with what changes in each (outputs.go); nil until
 	// the caller previews them. Only differing files are listed.

@@ -18,6 +18,8 @@ type jsonPlan struct {
 	Summary      jsonSummary  `json:"summary"`
 	// Ownership is present when the manifest names a stack (ownership.go).
 	Ownership *jsonOwnership `json:"ownership,omitempty"`
+	// Kept: see plan.Plan.Kept. Absent when empty.
+	Kept []jsonKept `json:"kept,omitempty"`
 	// Outputs are the client-settings destinations apply would write
 	// (plan.OutputChange); absent when none.
 	Outputs []jsonOutput `json:"outputs,omitempty"`
@@ -78,6 +80,9 @@ func JSON(w io.Writer, p *plan.Plan) error {
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
 	out.Ownership = ownershipJSON(p.Ownership)
+	for _, k := range p.Kept {
+		out.Kept = append(out.Kept, jsonKept{Kind: string(k.Kind), Key: k.Key, Source: k.Source, Reason: k.Reason})
+	}
 	out.Outputs = outputsJSON(p)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -17,6 +17,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	tw := &textWriter{w: w}
 	if !p.HasChanges() {
 		tw.printf("### provision plan: no changes\n\nauthentik matches the manifest.\n")
+		keptMarkdown(tw, p.Kept)
 		outputsMarkdown(tw, p)
 		return tw.err
 	}
@@ -53,6 +54,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		tw.printf("%sdiff\n%s\n%s\n\n</details>\n", fence, body, fence)
 	}
 	ownershipMarkdown(tw, p.Ownership)
+	keptMarkdown(tw, p.Kept)
 	outputsMarkdown(tw, p)
 	return tw.err
 }

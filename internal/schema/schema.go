@@ -59,7 +59,7 @@ func newGenerator() *generator {
 func Build() map[string]any {
 	g := newGenerator()
 	root := g.object(reflect.TypeOf(manifest.Manifest{}))
-	entrySections(root["properties"].(map[string]any))
+	entrySections(root["properties"].(map[string]any), g.defs)
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = ID
 	root["title"] = "provision manifest"
