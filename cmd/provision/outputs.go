@@ -44,7 +44,13 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 			groups = append(groups, g.Name)
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
+	var mappings []outputs.ScopeMapping
+	for _, s := range m.ScopeMappings {
+		if !s.State.IsAbsent() {
+			mappings = append(mappings, outputs.ScopeMapping{Name: s.Name, ScopeName: s.ScopeName, Expression: s.Expression})
+		}
+	}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups, ScopeMappings: mappings}
 }
 
 // checkOutputsLive checks every output with the values authentik holds

@@ -36,6 +36,13 @@ type Preset interface {
 	Vars(o *manifest.Output, v Values) ([]Var, error)
 }
 
+// MoreRedirects is a preset whose application sends more than one
+// redirect URI (Immich's web pages and mobile app): a provider without
+// redirect_uris gets them all.
+type MoreRedirects interface {
+	MoreRedirectURIs(o *manifest.Output) []string
+}
+
 // AppChecker is implemented by a preset whose application reads
 // authentik's endpoints from its own settings when it starts, and refuses
 // some of them. `provision check` then tests the settings the application
@@ -184,6 +191,9 @@ type Var struct {
 	Key    string
 	Value  string
 	Secret bool
+	// Literal marks a JSON literal (true, 30000, null): format json-config
+	// writes it as such, the others as its text.
+	Literal bool
 	// From is the manifest key the value comes from, for error positions:
 	// a key of the output ("url", "env.NAME"), or "provider.<key>" for the
 	// provider's (client_secret); "" when provision computes it.
