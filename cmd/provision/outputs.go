@@ -44,13 +44,7 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 			groups = append(groups, g.Name)
 		}
 	}
-	var mappings []outputs.ScopeMapping
-	for _, s := range m.ScopeMappings {
-		if !s.State.IsAbsent() {
-			mappings = append(mappings, outputs.ScopeMapping{Name: s.Name, ScopeName: s.ScopeName, Expression: s.Expression})
-		}
-	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups, ScopeMappings: mappings}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups, ScopeMappings: outputs.ManifestScopeMappings(m)}
 }
 
 // checkOutputsLive checks every output with the values authentik holds

@@ -61,7 +61,7 @@ func (scriptFormat) Check(secretName, namespace string) []Problem {
 	return metaOnlyForSecret(secretName, namespace)
 }
 
-// shellQuote quotes s for bash: single quotes, each ' written as '\''.
+// shellQuote quotes s for bash: single quotes, each ' written as '\”.
 // Nothing inside single quotes is expanded, newlines included.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

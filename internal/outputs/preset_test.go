@@ -1,6 +1,7 @@
 package outputs
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -131,7 +132,18 @@ func TestEveryPresetIsComplete(t *testing.T) {
 			assert.NotEmpty(t, c.AppCheckItems(), p.Name())
 		}
 	}
-	assert.Equal(t, []string{"grafana", "librechat", "oidc", "open-webui"}, names, "each preset file registers its preset")
+	assert.Equal(t, []string{"grafana", "immich", "librechat", "mealie", "nextcloud", "oidc", "open-webui", "vaultwarden"}, names, "each preset file registers its preset")
+}
+
+// Each preset of issue 29 names the release and the source file its
+// catalogue follows.
+func TestPresetsCiteSourceAndRelease(t *testing.T) {
+	cites := regexp.MustCompile(`^[A-Za-z_ -]+ v?\d+(\.\d+)+ \([^ ]+/[^ ]+\.[a-z]+[,)]`)
+	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud"} {
+		p, ok := Lookup(name)
+		require.True(t, ok, name)
+		assert.Regexp(t, cites, p.Follows(), name)
+	}
 }
 
 // Grafana maps roles from the ID token first: with the claims left out of

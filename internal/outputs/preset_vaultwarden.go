@@ -41,7 +41,7 @@ var vaultwardenCatalogue = catalogue{
 	{Name: "SSO_DEBUG_TOKENS", Kind: kBool},
 }
 
-func (vaultwarden) Name() string { return "vaultwarden" }
+func (vaultwarden) Name() string  { return "vaultwarden" }
 func (vaultwarden) Label() string { return "Vaultwarden" }
 func (vaultwarden) Follows() string {
 	return "Vaultwarden 1.37.2 (src/config.rs, sso section)"

@@ -24,6 +24,18 @@ type ScopeMapping struct {
 	Managed bool
 }
 
+// ManifestScopeMappings are m's scope mappings (present), for
+// Options.ScopeMappings.
+func ManifestScopeMappings(m *manifest.Manifest) []ScopeMapping {
+	out := []ScopeMapping{}
+	for _, s := range m.ScopeMappings {
+		if !s.State.IsAbsent() {
+			out = append(out, ScopeMapping{Name: s.Name, ScopeName: s.ScopeName, Expression: s.Expression})
+		}
+	}
+	return out
+}
+
 // ScopeClaims tells what the scope mappings of a provider's scopes send.
 type ScopeClaims struct {
 	// Mappings are the manifest's scope mappings and authentik's (live,
