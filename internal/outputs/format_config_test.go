@@ -147,3 +147,50 @@ func TestScriptRefuses(t *testing.T) {
 	assert.Error(t, f.CheckValue("X", "nul\x00"))
 	assert.NoError(t, f.CheckValue("CLIENT_ID", "any'thing\n"))
 }
+
+// The gitea script updates the source of its name when gitea admin auth
+// list shows one, and adds it otherwise.
+func TestGiteaScriptUpdatesOrAdds(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	p, _ := Lookup("gitea")
+	vars := []Var{
+		{Key: "NAME", Value: "authentik"},
+		{Key: "CLIENT_ID", Value: "id'$(x)"},
+		{Key: "CLIENT_SECRET", Value: "s", Secret: true},
+		{Key: "DISCOVERY_URL", Value: "https://a.example.com/application/o/git/.well-known/openid-configuration"},
+		{Key: "SCOPES", Value: "profile email"},
+		{Key: "ADMIN_GROUP", Value: "Git Admins"},
+		{Key: "GROUP_CLAIM_NAME", Value: "groups"},
+	}
+	out, _, err := scriptFormat{}.Render(nil, vars, Meta{Scripter: p.(Scripter)})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "gitea.sh")
+	require.NoError(t, os.WriteFile(script, out, 0o600))
+	syntax, err := exec.Command("bash", "-n", script).CombinedOutput()
+	require.NoError(t, err, "bash -n: %s", syntax)
+	args := []string{"--name=authentik", "--provider=openidConnect", "--key=id'$(x)", "--secret=s",
+		"--auto-discover-url=https://a.example.com/application/o/git/.well-known/openid-configuration",
+		"--scopes=profile", "--scopes=email", "--admin-group=Git Admins", "--group-claim-name=groups"}
+	for name, tc := range map[string]struct {
+		list string
+		want []string
+	}{
+		"absent":  {"ID\tName\tType\tEnabled\n1\tGitHub\t\tOAuth2\ttrue\n", append([]string{"admin", "auth", "add-oauth"}, args...)},
+		"present": {"ID\tName\t\tType\tEnabled\n1\tGitHub\t\tOAuth2\ttrue\n7\tauthentik\tOAuth2\ttrue\n", append([]string{"admin", "auth", "update-oauth", "--id=7"}, args...)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			list := filepath.Join(dir, name+".txt")
+			require.NoError(t, os.WriteFile(list, []byte(tc.list), 0o600))
+			stub := filepath.Join(dir, "gitea-"+name)
+			require.NoError(t, os.WriteFile(stub, []byte("#!/usr/bin/env bash\nif [ \"$3\" = list ]; then cat "+list+"; exit; fi\nprintf '%s\\0' \"$@\"\n"), 0o700))
+			cmd := exec.Command("bash", script)
+			cmd.Env = append(os.Environ(), "GITEA="+stub)
+			res, err := cmd.Output()
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, strings.Split(strings.TrimSuffix(string(res), "\x00"), "\x00"))
+		})
+	}
+}

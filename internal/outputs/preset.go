@@ -234,6 +234,9 @@ type setting struct {
 	Secret   bool
 	Computed bool // written by provision: refused in env
 	Hint     string
+	// NotRead names the release the catalogue follows, for a variable it
+	// does not read (one docs name, or a later release adds): refused.
+	NotRead string
 }
 
 type catalogue []setting
@@ -257,7 +260,7 @@ func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) 
 	var ps []Problem
 	var names []string
 	for _, s := range c {
-		if !s.Computed {
+		if !s.Computed && s.NotRead == "" {
 			names = append(names, s.Name)
 		}
 	}
@@ -272,6 +275,8 @@ func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) 
 				msg += fmt.Sprintf("; did you mean %s?", h)
 			}
 			ps = append(ps, Problem{Key: key, Msg: msg})
+		case s.NotRead != "":
+			ps = append(ps, problem(key, "%s is not read by %s: %s", name, s.NotRead, s.Hint))
 		case s.Computed:
 			ps = append(ps, problem(key, "%s cannot be set here: provision writes it (%s)", name, s.Hint))
 		case value == "" && !allowEmpty:
