@@ -151,3 +151,93 @@ func TestHomelabVaultwardenNeedsEmailVerified(t *testing.T) {
 	require.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `provider "Vaultwarden": Vaultwarden needs the offline_access scope (without a refresh token the session ends with the access token; or set SSO_AUTH_ONLY_NOT_SESSION: "true" under env); add offline_access to the provider's scopes`)
 }
+
+// Issue 29's third "done when": check --app passes for each app with a
+// probe, against its stand-in started from the file apply wrote; a stale
+// stand-in fails.
+func TestHomelabCheckAgainstStandIns(t *testing.T) {
+	c := homelabCLI(t)
+	c.env["AUTH_PUBLIC_URL"] = c.url // the stand-ins read discovery from it
+	dir, path := writeOutputsManifest(t, string(readExample(t, "homelab.yaml")))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	cases := map[string]struct {
+		file, format string
+		want         []string
+	}{
+		"vaultwarden": {"vaultwarden.env", "dotenv", []string{"✓ Vaultwarden: login button shown", "✓ Vaultwarden: login redirects to authentik", "✓ Vaultwarden: client id sent", "✓ Vaultwarden: redirect URI sent", "✓ Vaultwarden: scope sent"}},
+		"mealie":      {"mealie.env", "dotenv", []string{"✓ Mealie: login button shown", "✓ Mealie: client id sent", "✓ Mealie: redirect URI sent", "✓ Mealie: scope sent"}},
+		"immich":      {"immich.json", "json-config", []string{"✓ Immich: login button shown", "Immich: login redirects to authentik"}},
+	}
+	for app, tc := range cases {
+		t.Run(app, func(t *testing.T) {
+			f, err := outputs.FormatOf(tc.format)
+			require.NoError(t, err)
+			s, ok, err := startStandIn(context.Background(), app, filepath.Join(dir, tc.file), f)
+			require.NoError(t, err)
+			require.True(t, ok)
+			defer s.stop()
+			r := c.run("check", "-f", path, "--app", app, "--client-url", s.URL, "--require-client")
+			assert.Equal(t, exitOK, r.code, r.out+r.err)
+			for _, w := range tc.want {
+				assert.Contains(t, r.out, w)
+			}
+			assert.NotContains(t, r.out, "✗")
+		})
+	}
+
+	// A Vaultwarden still running with the settings from before apply.
+	data, err := os.ReadFile(filepath.Join(dir, "vaultwarden.env"))
+	require.NoError(t, err)
+	stale := filepath.Join(dir, "stale.env")
+	require.NoError(t, os.WriteFile(stale, []byte(strings.Replace(string(data), "SSO_CLIENT_ID=", "SSO_CLIENT_ID=old", 1)), 0o600))
+	f, _ := outputs.FormatOf("dotenv")
+	s, _, err := startStandIn(context.Background(), "vaultwarden", stale, f)
+	require.NoError(t, err)
+	defer s.stop()
+	r = c.run("check", "-f", path, "--app", "vaultwarden", "--client-url", s.URL)
+	assert.Equal(t, exitError, r.code, r.out)
+	assert.Contains(t, r.out, "✗ Vaultwarden: client id sent")
+	assert.Contains(t, r.out, "SSO_CLIENT_ID is stale")
+}
+
+const outlineManifest = `version: 1
+scope_mappings:
+  - name: email verified
+    scope_name: email_verified
+    expression: 'return {"email_verified": True}'
+providers:
+  - name: Outline
+    type: oauth2
+    scopes: [openid, profile, email, email_verified]
+applications:
+  - name: Outline
+    slug: outline
+    provider: Outline
+    outputs:
+      outline:
+        url: https://docs.example.com
+        file: outline.env
+`
+
+func TestOutlineCheckAgainstItsStandIn(t *testing.T) {
+	c := newCLI(t)
+	dir, path := writeOutputsManifest(t, outlineManifest)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	f, _ := outputs.FormatOf("dotenv")
+	s, ok, err := startStandIn(context.Background(), "outline", filepath.Join(dir, "outline.env"), f)
+	require.NoError(t, err)
+	require.True(t, ok)
+	defer s.stop()
+	r = c.run("check", "-f", path, "--app", "outline", "--client-url", s.URL, "--require-client")
+	assert.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "✓ Outline: login redirects to authentik")
+	assert.Contains(t, r.out, "✓ Outline: redirect URI sent")
+
+	// Without the email_verified scope, plan names the fix.
+	_, path = writeOutputsManifest(t, strings.Replace(outlineManifest, ", email_verified]", "]", 1))
+	r = c.run("plan", "-f", path)
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "Outline refuses a login whose email_verified claim is False")
+}
