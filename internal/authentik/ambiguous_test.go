@@ -14,6 +14,7 @@ import (
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
+	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -62,8 +63,8 @@ func TestAmbiguousCreatesAreReReadNeverDuplicated(t *testing.T) {
 			}},
 		{name: "scope mapping", path: "/api/v3/propertymappings/provider/scope/", count: "scopemapping",
 			change: func(*plan.IDs) *plan.Change {
-				e, sn := "return {}", "roles"
-				return &plan.Change{Kind: plan.KindScopeMapping, Key: "m", Action: plan.Create, Spec: &plan.ScopeMappingSpec{Name: "m", Expression: &e, ScopeName: &sn}}
+				return &plan.Change{Kind: plan.KindScopeMapping, Key: "m", Action: plan.Create, Spec: &plan.EntrySpec{Kind: desc.Family("scope mapping")[0],
+					Body: map[string]any{"name": "m", "expression": "return {}", "scope_name": "roles"}}}
 			}},
 		{name: "application", path: "/api/v3/core/applications/", count: "application",
 			change: func(*plan.IDs) *plan.Change {

@@ -42,7 +42,7 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 	assert.Contains(t, slugs, "default-provider-authorization-implicit-consent")
 	assert.Contains(t, slugs, "default-provider-invalidation-flow")
 	var scopes []string
-	for _, s := range live.ScopeMappings {
+	for _, s := range live.ScopeMappings() {
 		scopes = append(scopes, s.ScopeName)
 	}
 	assert.Subset(t, scopes, []string{"openid", "profile", "email", "offline_access"})

@@ -147,7 +147,11 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	lists := map[string][]plan.Object{}
 	list := func(path, typ string, k *desc.Kind) {
 		r.g.Go(func() error {
-			pages, bad, err := listPages(r.ctx, r.c, "list "+path, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
+			doing := "list " + name + "s"
+			if typ != "" {
+				doing = "list " + k.Label() + "s"
+			}
+			pages, bad, err := listPages(r.ctx, r.c, doing, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
 				q := url.Values{"page": {strconv.Itoa(int(page))}, "page_size": {strconv.Itoa(pageSize)}}
 				resp, _, err := r.c.raw(ctx, http.MethodGet, path, q, nil)
 				return resp, err

@@ -86,6 +86,9 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
 		return
 	}
+	if d.Managed != "" && o.Fields[d.Managed] != nil && o.Fields[d.Managed] != "" {
+		return // authentik's own: named, never exported
+	}
 	e := newEntry(plan.Kind(kind), o.Key)
 	e.section = d.Section
 	e.set(d.Key, o.Key)

@@ -56,7 +56,6 @@ type exporter struct {
 	live      *plan.Live
 	skipped   []string
 	groups    []*entry
-	mappings  []*entry
 	providers []*entry
 	apps      []*entry
 	outposts  []*entry
@@ -87,7 +86,7 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 	for _, m := range live.SAMLMappings {
 		x.saml[m.PK] = m.Name
 	}
-	for _, s := range live.ScopeMappings {
+	for _, s := range live.ScopeMappings() {
 		x.scopes[s.PK] = s
 	}
 	for i := range live.Providers {
@@ -118,11 +117,8 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 				}
 			}
 		}
-		for _, s := range live.ScopeMappings {
-			if s.Managed == "" {
-				x.scopeMapping(s)
-			}
-		}
+		// custom scope mappings come with the descriptor kinds below
+
 	}
 	if err := x.selectFlows(o.Flows); err != nil {
 		return nil, err
@@ -260,18 +256,6 @@ func (x *exporter) group(g plan.Group) {
 	x.add(e, &x.groups)
 }
 
-func (x *exporter) scopeMapping(s plan.ScopeMapping) {
-	if x.byKey[ref(plan.KindScopeMapping, s.Name)] != nil {
-		return
-	}
-	e := newEntry(plan.KindScopeMapping, s.Name)
-	e.set("name", s.Name)
-	e.set("scope_name", s.ScopeName)
-	setIf(e, "description", s.Description, "")
-	e.set("expression", s.Expression)
-	x.add(e, &x.mappings)
-}
-
 // provider adds a provider of a type the manifest expresses; false for
 // another type (reported).
 func (x *exporter) provider(p *plan.Provider) bool {
@@ -358,7 +342,9 @@ func (x *exporter) provider(p *plan.Provider) bool {
 	if p.Type == manifest.TypeOAuth2 || p.Type == manifest.TypeProxy {
 		for _, pk := range p.PropertyMappings {
 			if s, ok := x.scopes[pk]; ok && s.Managed == "" {
-				x.scopeMapping(s)
+				if o := x.object(string(plan.KindScopeMapping), s.Name); o != nil {
+					x.entryObject(string(plan.KindScopeMapping), o, false)
+				}
 			}
 		}
 	}
@@ -503,7 +489,7 @@ func (x *exporter) render(o Options) ([]byte, error) {
 		name    string
 		entries []*entry
 	}
-	secs := []section{{"groups", x.groups}, {"scope_mappings", x.mappings}}
+	secs := []section{{"groups", x.groups}}
 	for _, name := range kinds.Sections() {
 		var es []*entry
 		for _, e := range x.entries {

@@ -20,11 +20,11 @@ func live() *plan.Live {
 			{PK: "f1", Slug: manifest.DefaultAuthorizationFlow, Designation: "authorization"},
 			{PK: "f2", Slug: manifest.DefaultInvalidationFlow, Designation: "invalidation"},
 		},
-		ScopeMappings: []plan.ScopeMapping{
-			{PK: "s1", ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
-			{PK: "s2", ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
-			{PK: "s3", ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
-		},
+		Objects: plan.ScopeMappingObjects(
+			plan.ScopeMapping{PK: "s1", Name: "openid", ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
+			plan.ScopeMapping{PK: "s2", Name: "profile", ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
+			plan.ScopeMapping{PK: "s3", Name: "email", ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
+		),
 		KeyPairs: []plan.KeyPair{{PK: "k1", Name: manifest.DefaultSigningKey, PrivateKey: true}},
 		Groups:   []plan.Group{{PK: "g1", Name: "plain"}, {PK: "g2", Name: "negated"}, {PK: "g3", Name: "off"}},
 		Providers: []plan.Provider{

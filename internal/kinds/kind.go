@@ -71,6 +71,23 @@ type Kind struct {
 	// Defaults are the model's defaults for fields a create may omit:
 	// export leaves a field out when its value is the default.
 	Defaults map[string]any
+	// Omit are request fields a manifest never sets (managed: only
+	// authentik's own objects carry it).
+	Omit []string
+	// Managed names the field that marks an object authentik manages
+	// itself ("managed"): such an object is never modified or deleted, and
+	// an entry naming one is refused.
+	Managed string
+	// Python fields hold Python that authentik compiles on save: checked
+	// offline with the same syntax checks.
+	Python []string
+	// Unique fields must differ between the manifest's entries of the kind
+	// (two scope mappings for one scope could not be told apart).
+	Unique []string
+	// Check is the kind's own offline validation of an entry's declared
+	// fields (nil: none), absent when the entry asks for deletion; each
+	// problem names its field.
+	Check func(key string, fields map[string]any, absent bool) []Problem
 	// SendAlways are fields an update (PATCH) must carry whatever changed,
 	// because the serializer's validate() reads them from the request body
 	// only (an identification stage's user_fields); the declared value, or
@@ -79,6 +96,8 @@ type Kind struct {
 	// SendTogether are groups of fields validate() checks together from the
 	// body: an update sending one sends the others.
 	SendTogether [][]string
+	// Docs describe fields where schema.yml says nothing useful, by field.
+	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
 	// Doc is one sentence for the reference.
@@ -97,6 +116,13 @@ type Child struct {
 	// By is the child's reference field that identifies it within its
 	// parent ("stage"): one child per referenced object.
 	By string
+}
+
+// Problem is one offline validation problem of an entry, at a field ("" for
+// the entry).
+type Problem struct {
+	Field string
+	Msg   string
 }
 
 // FieldType is how a manifest writes a field.
@@ -242,9 +268,15 @@ func (k *Kind) Field(name string) (Field, bool) {
 }
 
 func (k *Kind) field(sf apischema.Field) (Field, bool) {
+	if slices.Contains(k.Omit, sf.Name) {
+		return Field{}, false
+	}
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
 		Secret: sf.WriteOnly || slices.Contains(k.Secret, sf.Name), Code: slices.Contains(k.Code, sf.Name),
 		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
+	if d, ok := k.Docs[sf.Name]; ok {
+		f.Doc = d
+	}
 	if d, ok := k.Defaults[sf.Name]; ok {
 		f.Default, f.HasDefault = d, true
 	}

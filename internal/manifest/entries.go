@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/pyexpr"
 	"github.com/provision/provision/internal/suggest"
 )
 
@@ -308,6 +309,7 @@ func enumMsg(v string, enum []string) string {
 // and references to descriptor kinds the manifest declares absent.
 func validateEntries(v *validation) {
 	seen := map[string]*Entry{}
+	unique := map[string]*Entry{} // kind, field, value
 	for _, e := range v.m.Entries {
 		id := e.Kind.Name + "\x00" + e.Key
 		if prev, ok := seen[id]; ok {
@@ -315,5 +317,44 @@ func validateEntries(v *validation) {
 			continue
 		}
 		seen[id] = e
+		if e.Kind.Check != nil {
+			for _, p := range e.Kind.Check(e.Key, e.Fields, e.State.IsAbsent()) {
+				at := e.Src.Pos
+				if p.Field != "" {
+					at = e.Src.At(p.Field)
+				}
+				v.ds.add(at, fmt.Sprintf("%s: %s", e.Label(), p.Msg))
+			}
+		}
+		if e.State.IsAbsent() {
+			continue
+		}
+		for _, f := range e.Kind.Python {
+			code, _ := e.Fields[f].(string)
+			if strings.TrimSpace(code) == "" {
+				continue
+			}
+			if err := pyexpr.CheckExpression(strings.TrimSpace(code)); err != nil {
+				// authentik compiles expressions on save; the same checks
+				// here refuse the common syntax errors before any write.
+				where := ""
+				if err.Line > 1 {
+					where = fmt.Sprintf(" (line %d of the expression)", err.Line-1)
+				}
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s does not compile, so authentik would refuse it: %s%s", e.Label(), f, err.Msg, where))
+			}
+		}
+		for _, f := range e.Kind.Unique {
+			val, ok := e.Fields[f].(string)
+			if !ok || val == "" {
+				continue
+			}
+			uid := e.Kind.Name + "\x00" + f + "\x00" + val
+			if prev, dup := unique[uid]; dup {
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), e.Kind.Name))
+				continue
+			}
+			unique[uid] = e
+		}
 	}
 }

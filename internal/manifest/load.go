@@ -1,8 +1,10 @@
 package manifest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,9 +38,9 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 	merged := &Manifest{Version: Version}
 	var diags Diagnostics
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readManifestFile(path, f)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read manifest: %w", err)
+			return nil, nil, err
 		}
 		m, ds := Parse(f, data, env)
 		diags = append(diags, ds...)
@@ -68,6 +70,32 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		return nil, diags, nil
 	}
 	return merged, diags, nil
+}
+
+// readManifestFile reads file, one of manifestFiles(path). A file of a
+// directory is read inside it (os.Root): a symbolic link that leads out of
+// the directory (a pull request's link to a runner's file) is refused.
+func readManifestFile(path, file string) ([]byte, error) {
+	if file == path {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("read manifest: %w", err)
+		}
+		return data, nil
+	}
+	root, err := os.OpenRoot(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	defer root.Close()
+	data, err := root.ReadFile(filepath.Base(file))
+	if err != nil {
+		if info, lerr := os.Lstat(file); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("manifest file %s is a symbolic link that leads out of the directory %s; provision reads only the directory's own files", file, path)
+		}
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return data, nil
 }
 
 func manifestFiles(path string) ([]string, error) {
@@ -101,8 +129,16 @@ func manifestFiles(path string) ([]string, error) {
 func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	var diags Diagnostics
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, append(diags, syntaxDiagnostic(file, data, err)) // yamlhint.go
+	}
+	// A second document would be ignored by the decoder: refuse it, rather
+	// than apply half of what the file says.
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		diags.add(Position{File: file, Line: max(next.Line-1, 1), Column: 1}, "a second YAML document (after ---): a manifest file holds one; split it into two files of a directory, or remove the ---")
+		return nil, diags
 	}
 	if len(doc.Content) == 0 {
 		diags.add(Position{File: file, Line: 1, Column: 1}, "empty manifest: expected \"version: 1\"")

@@ -20,13 +20,12 @@ type Manifest struct {
 	Version int `yaml:"version"`
 	// Stack names the set of objects this manifest owns in authentik
 	// (stack.go); "" keeps the behaviour without ownership: nothing pruned.
-	Stack         string         `yaml:"stack"`
-	StackPos      Position       `yaml:"-"`
-	Groups        []Group        `yaml:"groups"`
-	ScopeMappings []ScopeMapping `yaml:"scope_mappings"`
-	Providers     []Provider     `yaml:"providers"`
-	Applications  []Application  `yaml:"applications"`
-	Outposts      []Outpost      `yaml:"outposts"`
+	Stack        string        `yaml:"stack"`
+	StackPos     Position      `yaml:"-"`
+	Groups       []Group       `yaml:"groups"`
+	Providers    []Provider    `yaml:"providers"`
+	Applications []Application `yaml:"applications"`
+	Outposts     []Outpost     `yaml:"outposts"`
 	// Entries are the objects of the descriptor kinds (internal/kinds:
 	// flows, stages, prompts...), from their sections, in manifest order.
 	Entries []*Entry `yaml:"-"`

@@ -70,7 +70,6 @@ var validators = []func(*validation){
 	validateStack,
 	validateEntries,
 	validateGroups,
-	validateScopeMappings,
 	validateProviders,
 	validateApplications,
 	validateOutposts,

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
 )
 
 // Requirer is a preset whose application needs something of authentik
@@ -28,9 +29,11 @@ type ScopeMapping struct {
 // Options.ScopeMappings.
 func ManifestScopeMappings(m *manifest.Manifest) []ScopeMapping {
 	out := []ScopeMapping{}
-	for _, s := range m.ScopeMappings {
-		if !s.State.IsAbsent() {
-			out = append(out, ScopeMapping{Name: s.Name, ScopeName: s.ScopeName, Expression: s.Expression})
+	for _, e := range m.EntriesOf(string(plan.KindScopeMapping)) {
+		if !e.State.IsAbsent() {
+			scope, _ := e.Fields["scope_name"].(string)
+			expr, _ := e.Fields["expression"].(string)
+			out = append(out, ScopeMapping{Name: e.Key, ScopeName: scope, Expression: expr})
 		}
 	}
 	return out

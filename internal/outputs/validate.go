@@ -38,7 +38,7 @@ type Options struct {
 func (o Options) scopeClaims() ScopeClaims {
 	s := ScopeClaims{Mappings: slices.Clone(o.ScopeMappings)}
 	if o.Live != nil {
-		for _, m := range o.Live.ScopeMappings {
+		for _, m := range o.Live.ScopeMappings() {
 			s.Mappings = append(s.Mappings, ScopeMapping{Name: m.Name, ScopeName: m.ScopeName, Expression: m.Expression, Managed: strings.HasPrefix(m.Managed, "goauthentik.io/providers/")})
 		}
 	}
@@ -299,7 +299,9 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 	for _, pr := range ps {
 		add(name, pr.Key, pr.Msg)
 	}
-	if uri := r.Preset.RedirectURI(o); uri != "" && !redirectAllowed(p.RedirectURIs, uri) {
+	if uri := r.Preset.RedirectURI(o); uri != "" && !redirectAllowed(p.RedirectURIs, uri, func(i int, err error) {
+		add(name, fmt.Sprintf("provider.redirect_uris[%d]", i), fmt.Sprintf("provider %q: redirect URI regex %q: %v", p.Name, p.RedirectURIs[i].URL, err))
+	}) {
 		add(name, "provider.redirect_uris", fmt.Sprintf("provider %q must allow %s's callback %s in redirect_uris, as a strict entry (or leave redirect_uris out: provision then derives it from the outputs)", p.Name, r.Preset.Label(), uri))
 	}
 	if len(ps) > 0 {
@@ -374,16 +376,22 @@ func (opts Options) vars(r *Resolved, p *manifest.Provider, existing map[string]
 	return r.Preset.Vars(r.Out, v)
 }
 
-// redirectAllowed reports whether a provider's redirect_uris let uri through.
-func redirectAllowed(rs []manifest.RedirectURI, uri string) bool {
-	for _, r := range rs {
+// redirectAllowed reports whether a provider's redirect_uris let uri
+// through. A regex that times out (pyregex.MatchTimeout) lets nothing
+// through and is told to timedOut with its index, when given.
+func redirectAllowed(rs []manifest.RedirectURI, uri string, timedOut func(int, error)) bool {
+	for i, r := range rs {
 		switch r.MatchingMode {
 		case "", "strict":
 			if r.URL == uri {
 				return true
 			}
 		case "regex":
-			if ok, err := pyregex.FullMatch(r.URL, uri); err == nil && ok {
+			ok, err := pyregex.FullMatch(r.URL, uri)
+			if errors.Is(err, pyregex.ErrTimeout) && timedOut != nil {
+				timedOut(i, err)
+			}
+			if err == nil && ok {
 				return true
 			}
 		}
@@ -415,7 +423,7 @@ func DeriveRedirects(m *manifest.Manifest) {
 					uris = append(uris, mr.MoreRedirectURIs(a.Outputs[name])...)
 				}
 				for _, uri := range uris {
-					if uri != "" && !redirectAllowed(p.RedirectURIs, uri) {
+					if uri != "" && !redirectAllowed(p.RedirectURIs, uri, nil) {
 						p.RedirectURIs = append(p.RedirectURIs, manifest.RedirectURI{MatchingMode: "strict", URL: uri})
 					}
 				}

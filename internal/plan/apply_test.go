@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/kinds"
 )
 
 // recorder is an Executor that records calls and fails chosen keys.
@@ -221,7 +223,7 @@ func TestDependenciesHaveNoCycle(t *testing.T) {
 		case KindGroup:
 			return &GroupSpec{Name: key}
 		case KindScopeMapping:
-			return &ScopeMappingSpec{Name: key}
+			return &EntrySpec{Kind: kinds.Family("scope mapping")[0], Body: map[string]any{"name": key}}
 		case KindProvider:
 			return &ProviderSpec{Name: key, PropertyMappings: []Reference{Later(KindScopeMapping, other)}}
 		case KindApplication:

@@ -72,8 +72,10 @@ type computer struct {
 	errs []error
 	// lookups
 	// The lookups point into live: the plan keeps one copy of live state.
-	flowsByPK    map[string]*Flow
-	mappingsByPK map[string]*ScopeMapping
+	flowsByPK map[string]*Flow
+	// scopeMappings is the typed view of the live scope mappings.
+	scopeMappings []ScopeMapping
+	mappingsByPK  map[string]*ScopeMapping
 	// mappingsByName has every scope mapping the manifest declares, with
 	// its live pk ("" when it does not exist yet).
 	mappingsByName map[string]string
@@ -92,7 +94,7 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 		m:             m,
 		live:          live,
 		flowsByPK:     byKey(live.Flows, func(f *Flow) string { return f.PK }),
-		mappingsByPK:  byKey(live.ScopeMappings, func(s *ScopeMapping) string { return s.PK }),
+		scopeMappings: live.ScopeMappings(),
 		samlByPK:      byKey(live.SAMLMappings, func(s *PropertyMapping) string { return s.PK }),
 		keysByPK:      byKey(live.KeyPairs, func(k *KeyPair) string { return k.PK }),
 		providersByPK: byKey(live.Providers, func(p *Provider) int32 { return p.PK }),
@@ -100,11 +102,12 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
 	}
+	c.mappingsByPK = byKey(c.scopeMappings, func(s *ScopeMapping) string { return s.PK })
 	c.mappingsByName = map[string]string{}
-	for _, d := range m.ScopeMappings {
-		c.mappingsByName[d.Name] = ""
+	for _, d := range m.EntriesOf(string(KindScopeMapping)) {
+		c.mappingsByName[d.Key] = ""
 	}
-	for _, s := range live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		if _, declared := c.mappingsByName[s.Name]; declared {
 			c.mappingsByName[s.Name] = s.PK
 		}

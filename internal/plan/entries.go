@@ -43,6 +43,16 @@ type EntrySpec struct {
 	URLKey string
 }
 
+// entryHook is what the plan adds to a descriptor kind, in the kind's own
+// plan file (kind_<kind>.go): further reads, and a check of a create.
+type entryHook struct {
+	reads  []Kind
+	create func(c *computer, key string, at manifest.Position) bool
+}
+
+// entryHooks are the descriptor kinds' plan hooks, by kind.
+var entryHooks = map[Kind]entryHook{}
+
 // entryKinds returns one KindSpec per descriptor kind name, each after the
 // kinds it references (a family's members reference their own family, as
 // a stage may name another stage: Needs orders those).
@@ -137,7 +147,7 @@ func entryReads(m *manifest.Manifest, name string) Reads {
 				continue
 			}
 		}
-		r = r.Add(Reads{Kinds: []Kind{Kind(name)}})
+		r = r.Add(Reads{Kinds: append([]Kind{Kind(name)}, entryHooks[Kind(name)].reads...)})
 		if e.Kind.Name == name && e.Kind.Type != "" {
 			r = r.Add(Reads{Types: []string{TypeRead(e.Kind)}})
 		}
@@ -212,6 +222,15 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		}
 		c.fail(e.Src.Pos, "%s: authentik already has a %s named %q that is %s; a %s's type cannot change, so rename the entry or delete the other %s first", e.Label(), k.Name, e.Key, what, k.Name, k.Name)
 		return nil
+	}
+	if live != nil && k.Managed != "" && str(live.Fields[k.Managed]) != "" {
+		c.fail(e.Src.At(k.Key), "%s is managed by authentik (%s); provision never modifies or deletes authentik's managed objects, so give yours another name", e.Label(), str(live.Fields[k.Managed]))
+		return nil
+	}
+	if live == nil && !e.State.IsAbsent() {
+		if h := entryHooks[Kind(k.Name)].create; h != nil && !h(c, e.Key, e.Src.At(k.Key)) {
+			return nil
+		}
 	}
 	if e.State.IsAbsent() {
 		if live != nil && c.builtin(k.Name, e.Key) {
@@ -435,7 +454,7 @@ func (c *computer) entryRef(kind, key string, pos manifest.Position) (Reference,
 	for _, o := range c.live.Objects[Kind(kind)] {
 		keys = append(keys, o.Key)
 	}
-	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), didYouMean(key, keys))
+	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), c.didYouMean(key, keys))
 	return Reference{}, false
 }
 
@@ -585,12 +604,23 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 	switch {
 	case live == nil:
 		return nil, &Released{o, "deleted outside provision"}
-	case c.builtin(string(o.Kind), o.Key):
+	case c.builtin(string(o.Kind), o.Key) || managedObject(live):
 		return nil, &Released{o, PruneNote + "; one of authentik's own objects, so left in authentik"}
 	case !o.Created:
 		return nil, &Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"}
 	}
 	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: []string{PruneNote}}, nil
+}
+
+// managedObject reports whether authentik manages the object itself (its
+// descriptor's Managed field is set).
+func managedObject(o *Object) bool {
+	for _, d := range kinds.All() {
+		if d.Managed != "" && str(o.Fields[d.Managed]) != "" && (d.Type == "" || d.Type == o.Type) && o.Fields[d.Key] == o.Key {
+			return true
+		}
+	}
+	return false
 }
 
 // entryExists reports whether the object an owned key of a descriptor
@@ -650,4 +680,15 @@ func KeyChildren(l *Live) {
 			}
 		}
 	}
+}
+
+// entryPK is the pk of the live object an owned key of a descriptor kind
+// names ("" when there is none).
+func entryPK(live *Live, o Owned) string {
+	for _, x := range live.Objects[o.Kind] {
+		if x.Key == o.Key {
+			return x.PK
+		}
+	}
+	return ""
 }

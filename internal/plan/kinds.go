@@ -43,7 +43,7 @@ type KindSpec struct {
 // registry is every managed kind, in apply order: each kind comes after the
 // kinds it references (TestRegistryOrder checks it). Deletes run in reverse.
 var registry = slices.Concat(
-	[]*KindSpec{groupKind, scopeMappingKind},
+	[]*KindSpec{groupKind},
 	entryKinds(), // flows, stages, prompts... (entries.go)
 	[]*KindSpec{providerKind, applicationKind, accessKind, outpostKind},
 )

@@ -109,12 +109,11 @@ func (g *generator) object(t reflect.Type) map[string]any {
 // required lists the keys an entry cannot leave out (the loader and
 // validators refuse their absence).
 var required = map[string][]string{
-	"Provider":     {"name", "type"},
-	"Group":        {"name"},
-	"ScopeMapping": {"name"},
-	"Application":  {"slug"},
-	"Outpost":      {"name"},
-	"RedirectURI":  {"url"},
+	"Provider":    {"name", "type"},
+	"Group":       {"name"},
+	"Application": {"slug"},
+	"Outpost":     {"name"},
+	"RedirectURI": {"url"},
 }
 
 // providerTypeRules restrict a provider's keys to those its type takes.
