@@ -44,7 +44,7 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 			groups = append(groups, g.Key)
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups, ScopeMappings: outputs.ManifestScopeMappings(m)}
 }
 
 // checkOutputsLive checks every output with the values authentik holds

@@ -29,6 +29,20 @@ type Options struct {
 	// output option names (Grafana's admin_group) must be one of them, as
 	// an access group must. nil skips the check.
 	Groups []string
+	// ScopeMappings are the manifest's scope mappings (present), for the
+	// presets' requirements (Requirer); authentik's are added from Live.
+	ScopeMappings []ScopeMapping
+}
+
+// scopeClaims are the scope mappings a provider's scopes can resolve to.
+func (o Options) scopeClaims() ScopeClaims {
+	s := ScopeClaims{Mappings: slices.Clone(o.ScopeMappings)}
+	if o.Live != nil {
+		for _, m := range o.Live.ScopeMappings() {
+			s.Mappings = append(s.Mappings, ScopeMapping{Name: m.Name, ScopeName: m.ScopeName, Expression: m.Expression, Managed: strings.HasPrefix(m.Managed, "goauthentik.io/providers/")})
+		}
+	}
+	return s
 }
 
 // GroupOptions is a preset whose options name authentik groups.
@@ -66,7 +80,9 @@ func (r *Resolved) Meta() Meta {
 	if name == "" {
 		name = strings.ToLower(r.App.Slug) + "-oidc"
 	}
-	return Meta{SecretName: name, Namespace: r.Out.Namespace}
+	m := Meta{SecretName: name, Namespace: r.Out.Namespace}
+	m.Scripter, _ = r.Preset.(Scripter)
+	return m
 }
 
 func (o Options) base(a *manifest.Application) string {
@@ -110,9 +126,17 @@ func (o Options) resolve(a *manifest.Application, name string) (*Resolved, []Pro
 		}
 		return nil, []Problem{{Key: key, Msg: err.Error()}}
 	}
-	format, err := FormatOf(out.Format)
+	allowed := formatsOf(preset)
+	fname := out.Format
+	if fname == "" {
+		fname = allowed[0]
+	}
+	format, err := FormatOf(fname)
 	if err != nil {
 		return nil, []Problem{{Key: "format", Msg: err.Error()}}
+	}
+	if !slices.Contains(allowed, fname) {
+		return nil, []Problem{{Key: "format", Msg: fmt.Sprintf("the %s preset is written as %s, not %s", preset.Name(), strings.Join(allowed, " or "), fname)}}
 	}
 	r := &Resolved{App: a, Name: name, Out: out, Preset: preset, Format: format}
 	if out.File != "" {
@@ -269,6 +293,9 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 		}
 	}
 	ps := r.Preset.Validate(o, p)
+	if rq, ok := r.Preset.(Requirer); ok {
+		ps = append(ps, rq.Requirements(o, p, opts.scopeClaims())...)
+	}
 	for _, pr := range ps {
 		add(name, pr.Key, pr.Msg)
 	}
@@ -391,8 +418,14 @@ func DeriveRedirects(m *manifest.Manifest) {
 				if err != nil || a.Outputs[name] == nil {
 					continue
 				}
-				if uri := preset.RedirectURI(a.Outputs[name]); uri != "" && !redirectAllowed(p.RedirectURIs, uri, nil) {
-					p.RedirectURIs = append(p.RedirectURIs, manifest.RedirectURI{MatchingMode: "strict", URL: uri})
+				uris := []string{preset.RedirectURI(a.Outputs[name])}
+				if mr, ok := preset.(MoreRedirects); ok && uris[0] != "" {
+					uris = append(uris, mr.MoreRedirectURIs(a.Outputs[name])...)
+				}
+				for _, uri := range uris {
+					if uri != "" && !redirectAllowed(p.RedirectURIs, uri, nil) {
+						p.RedirectURIs = append(p.RedirectURIs, manifest.RedirectURI{MatchingMode: "strict", URL: uri})
+					}
 				}
 			}
 		}

@@ -97,7 +97,7 @@ var descriptions = map[string]string{
 	"AuthentikSettings.public_url": "authentik's address as browsers and client apps reach it, used in every issuer, discovery and endpoint URL written for clients; default the API address (AUTHENTIK_URL).",
 
 	"Output.preset":      "The client application's preset; default: the output's name.",
-	"Output.format":      "File format: dotenv (default), json or kubernetes-secret.",
+	"Output.format":      "File format: dotenv (default), json or kubernetes-secret; json-config (immich) and script (nextcloud, gitea) for the presets that take them.",
 	"Output.file":        "Where apply writes the settings, relative to the manifest file (or --output-dir); \"-\" is standard output; empty writes nothing.",
 	"Output.url":         "The client application's public URL; redirect URIs derive from it.",
 	"Output.env":         "Further settings of the preset's catalogue (for oidc: literals).",
