@@ -12,8 +12,8 @@ var group = &Kind{
 	Schema:    "GroupRequest",
 	Key:       "name",
 	PK:        "pk",
-	Omit:      []string{"users", "roles"},
-	Refs:      map[string]string{"parents": "group"},
+	Omit:      []string{"users"},
+	Refs:      map[string]string{"parents": "group", "roles": "role"},
 	Merge:     []string{"attributes"},
 	// Exported with the applications whose access names them.
 	ExportWhenNamed: true,
@@ -23,6 +23,7 @@ var group = &Kind{
 		"is_superuser": "Whether members are authentik superusers; left alone when not declared.",
 		"attributes":   "Group attributes (a map), managed key by key: keys not declared are kept.",
 		"parents":      "Parent groups, by name.",
+		"roles":        "The roles the group holds, by name: exactly these.",
 	},
 	Doc: "A group; provision never reads or writes its members.",
 }

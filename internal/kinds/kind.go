@@ -110,6 +110,13 @@ type Kind struct {
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
+	// Extra are manifest fields outside the request schema, which authentik
+	// writes through an action of the object after its create or update (a
+	// user's password: set_password/; a role's permissions: assign/ and
+	// unassign/). The API layer reads and writes them per kind.
+	Extra []Field
+	// Outputs are the output names an entry may declare (a token's token:).
+	Outputs []string
 	// Doc is one sentence for the reference.
 	Doc string
 }
@@ -205,6 +212,12 @@ type Field struct {
 	Default    any // nil when the model has none (or it is null)
 	HasDefault bool
 	Doc        string
+	// Extra: outside the request body (Kind.Extra).
+	Extra bool
+	// Once: set when the object is created, never compared or rewritten.
+	Once bool
+	// FromSensitive: only from a sensitive variable, never a literal.
+	FromSensitive bool
 }
 
 var registry []*Kind
@@ -352,6 +365,10 @@ func (k *Kind) Fields() []Field {
 		if ok {
 			out = append(out, f)
 		}
+	}
+	for _, f := range k.Extra {
+		f.Extra = true
+		out = append(out, f)
 	}
 	return out
 }

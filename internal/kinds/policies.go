@@ -36,11 +36,6 @@ var policyBinding = &Kind{
 // binding declares: each item binds exactly one of policy:, group:, user:.
 var policies = Child{Field: "policies", Kind: policyBinding, Parent: "target", OneOf: []string{"policy", "group", "user"}}
 
-// user is only named (a user binding's user:, by username): read, never
-// declared (authentik/core/models.py User, api/users.py).
-var user = &Kind{Name: "user", Path: "core/users/", Model: "authentik_core.user", Schema: "UserRequest", Key: "username", PK: "pk",
-	Doc: "A user, named by username."}
-
 // application is written by hand (internal/plan/kind_application.go); the
 // engine diffs its policies: (its pk is its PolicyBindingModel's).
 var application = &Kind{Name: "application", Section: "applications", Path: "core/applications/", Model: "authentik_core.application",
@@ -89,7 +84,6 @@ func init() {
 		// enterprise/policies/unique_password/models.py
 		policy("unique_password", "policies/unique_password/", "authentik_policies_unique_password.uniquepasswordpolicy", "UniquePasswordPolicyRequest",
 			map[string]any{"password_field": "password", "num_historical_passwords": 1}),
-		user,
 	)
 	Hosts = append(Hosts, application)
 }

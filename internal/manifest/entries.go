@@ -27,6 +27,9 @@ type Entry struct {
 	// Children are the nested lists declared, by the parent's field
 	// ("stages"); a list not declared is absent (nil), not empty.
 	Children map[string][]*Entry
+	// Outputs are the files apply writes from the object (a token's
+	// token:), by output name (kinds.Kind.Outputs).
+	Outputs map[string]*OutpostOutput
 	Src      Source
 }
 
@@ -134,6 +137,9 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 	for _, c := range k.Children {
 		names = append(names, c.Field)
 	}
+	if len(k.Outputs) > 0 {
+		names = append(names, "outputs")
+	}
 	ok, unknown := true, false
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, val := item.Content[i], item.Content[i+1]
@@ -148,6 +154,12 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			e.State = State(val.Value) // checked by Validate
 			continue
 		}
+		if key.Value == "outputs" && len(k.Outputs) > 0 {
+			n := len(*diags)
+			e.Outputs = entryOutputs(file, k, val, diags)
+			ok = ok && len(*diags) == n
+			continue
+		}
 		if c, isChild := k.ChildOf(key.Value); isChild {
 			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
 			continue
@@ -160,6 +172,11 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			}
 			diags.add(pos(file, key), msg)
 			ok, unknown = false, true
+			continue
+		}
+		if f.FromSensitive && !sc.isSensitive(val) {
+			diags.add(pos(file, val), fmt.Sprintf("%s: set it from a sensitive variable, never a literal: %s: ${NAME} with NAME: {sensitive: true} under variables:", f.Name, f.Name))
+			ok = false
 			continue
 		}
 		v, err := fieldValue(f, val, sc.isSensitive(val))
@@ -204,6 +221,55 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		return nil
 	}
 	return e
+}
+
+// entryOutputs decodes an entry's outputs: (a token's token:): each a
+// mapping of format, file, secret_name and namespace.
+func entryOutputs(file string, k *kinds.Kind, val *yaml.Node, diags *Diagnostics) map[string]*OutpostOutput {
+	if val.Kind != yaml.MappingNode {
+		diags.add(pos(file, val), fmt.Sprintf("outputs: expected a mapping of outputs, e.g. %s: {file: out.env}", k.Outputs[0]))
+		return nil
+	}
+	out := map[string]*OutpostOutput{}
+	keys := []string{"format", "file", "secret_name", "namespace"}
+	for i := 0; i+1 < len(val.Content); i += 2 {
+		name, body := val.Content[i], val.Content[i+1]
+		if !slices.Contains(k.Outputs, name.Value) {
+			msg := fmt.Sprintf("outputs: unknown output %q for a %s; the outputs are %s", name.Value, k.Label(), strings.Join(k.Outputs, ", "))
+			diags.add(pos(file, name), msg)
+			continue
+		}
+		o := &OutpostOutput{}
+		if body.Kind != yaml.MappingNode {
+			diags.add(pos(file, body), fmt.Sprintf("outputs.%s: expected a mapping, e.g. {file: out.env}", name.Value))
+			continue
+		}
+		for j := 0; j+1 < len(body.Content); j += 2 {
+			fk, fv := body.Content[j], body.Content[j+1]
+			if fv.Kind != yaml.ScalarNode {
+				diags.add(pos(file, fv), fmt.Sprintf("outputs.%s.%s: expected a string", name.Value, fk.Value))
+				continue
+			}
+			switch fk.Value {
+			case "format":
+				o.Format = fv.Value
+			case "file":
+				o.File = fv.Value
+			case "secret_name":
+				o.SecretName = fv.Value
+			case "namespace":
+				o.Namespace = fv.Value
+			default:
+				msg := fmt.Sprintf("outputs.%s: unknown field %q", name.Value, fk.Value)
+				if s := suggest.Closest(fk.Value, keys); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				diags.add(pos(file, fk), msg)
+			}
+		}
+		out[name.Value] = o
+	}
+	return out
 }
 
 func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *yaml.Node, c kinds.Child, diags *Diagnostics) map[string][]*Entry {

@@ -44,6 +44,25 @@ type EntrySpec struct {
 	// Merges redo the key-by-key merge of free-form object fields
 	// (kinds.Kind.Merge) against the object as read just before the write.
 	Merges map[string]*ObjectMerge
+	// Extra are the kind's fields outside the body (kinds.Kind.Extra) to
+	// write after the create or update, by field: the value wanted; Before
+	// the live one (a role's permissions, to assign and unassign).
+	Extra, Before map[string]any
+}
+
+// Body is empty and only extras change: the object itself is not written.
+func (s *EntrySpec) OnlyExtra() bool {
+	return len(s.Body) == 0 && len(s.Refs) == 0 && len(s.RefLists) == 0 && len(s.Extra) > 0
+}
+
+// deleteNotes say what authentik deletes with an object, by kind.
+var deleteNotes = map[string]string{
+	"user": "authentik deletes the user's sessions and tokens with it",
+}
+
+// onceNote says a set-once field is not reset.
+func onceNote(field string) string {
+	return fmt.Sprintf("%s: set once, when provision created it; never reset (a reset would trip password history and undo the user's own change)", field)
 }
 
 // entryHook is what the plan adds to a descriptor kind, in the kind's own
@@ -253,7 +272,11 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 			c.fail(e.Src.At("state"), "%s is one of authentik's own objects (its blueprints create it), which provision never deletes; remove the entry to stop managing it", e.Label())
 			return nil
 		}
-		return deletion(ch, live, func(o *Object) string { return o.PK })
+		out := deletion(ch, live, func(o *Object) string { return o.PK })
+		if out != nil && deleteNotes[k.Name] != "" {
+			out.Notes = append(out.Notes, deleteNotes[k.Name])
+		}
+		return out
 	}
 	var lf map[string]any
 	if live != nil {
@@ -274,6 +297,15 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 	out := finish(ch, f, spec)
 	if out != nil && out.Action == Update {
 		out.Warnings = append(out.Warnings, revertWarnings(out)...)
+	}
+	for _, fd := range k.Extra {
+		if out != nil && fd.Once && e.Declares(fd.Name) {
+			if live == nil {
+				out.Notes = append(out.Notes, fd.Name+": set now, once; later runs never reset it")
+			} else {
+				out.Notes = append(out.Notes, onceNote(fd.Name))
+			}
+		}
 	}
 	return out
 }
@@ -300,6 +332,23 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 		}
 		if fd.Secret && !create {
 			continue // write-only: authentik never shows it, so never compared
+		}
+		if fd.Extra {
+			if spec.Extra == nil {
+				spec.Extra, spec.Before = map[string]any{}, map[string]any{}
+			}
+			if fd.Once {
+				f.list = append(f.list, FieldChange{Field: fd.Name, After: want, Sensitive: fd.Secret})
+				spec.Extra[fd.Name] = want
+				continue
+			}
+			w, h := canonical(fd, want), canonical(fd, live[fd.Name])
+			if !create && reflect.DeepEqual(w, h) {
+				continue
+			}
+			f.add(fd.Name, h, w, fd.Secret)
+			spec.Extra[fd.Name], spec.Before[fd.Name] = w, h
+			continue
 		}
 		if slices.Contains(e.Kind.Merge, fd.Name) {
 			declaredObj, _ := want.(map[string]any)
@@ -784,7 +833,11 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 	case !o.Created:
 		return nil, &Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"}
 	}
-	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: []string{PruneNote}}, nil
+	notes := []string{PruneNote}
+	if n := deleteNotes[string(o.Kind)]; n != "" {
+		notes = append(notes, n)
+	}
+	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: notes}, nil
 }
 
 // managedObject reports whether authentik manages the object itself (its

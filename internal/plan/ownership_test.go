@@ -366,7 +366,7 @@ func TestParseRecord(t *testing.T) {
 	assert.ElementsMatch(t, chatOwned(), r.Objects)
 	for name, ctx := range map[string]map[string]any{
 		"other format": {"format": 2, "objects": []any{}},
-		"unknown kind": {"format": 1, "objects": []any{map[string]any{"kind": "user", "key": "x"}}},
+		"unknown kind": {"format": 1, "objects": []any{map[string]any{"kind": "policy binding", "key": "x"}}},
 		"empty key":    {"format": 1, "objects": []any{map[string]any{"kind": "group", "key": ""}}},
 		"not a list":   {"format": 1, "objects": "everything"},
 	} {

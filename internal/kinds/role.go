@@ -1,0 +1,89 @@
+package kinds
+
+import (
+	_ "embed"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/provision/provision/internal/suggest"
+)
+
+// Roles (authentik/rbac/models.py Role, api/rbac_roles.py RoleSerializer:
+// name only). Global permissions are not a field of the role: they are
+// read from /rbac/permissions/?role= and written through
+// /rbac/permissions/assigned_by_roles/<uuid>/assign/ and unassign/
+// (authentik/rbac/api/rbac_assigned_by_roles.py). Groups hold roles
+// (a group's roles:).
+var role = &Kind{
+	Name:    "role",
+	Section: "roles",
+	Path:    "rbac/roles/",
+	Model:   "authentik_rbac.role",
+	Schema:  "RoleRequest",
+	Key:     "name",
+	PK:      "pk",
+	Managed: "managed",
+	Extra: []Field{{Name: "permissions", Type: StringList,
+		Doc: "Global permissions by codename (authentik_core.view_user): exactly these."}},
+	Check: checkPermissions,
+	Doc:   "An RBAC role with global permissions; groups hold roles.",
+}
+
+//go:embed permissions.txt
+var permissionsTxt string
+
+// Permissions are authentik 2026.2.2's permission codenames
+// (app_label.codename), generated from its source by permgen.
+var Permissions = func() []string {
+	var out []string
+	for _, l := range strings.Split(permissionsTxt, "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}()
+
+// KnownPermission reports whether authentik 2026.2.2 defines the codename.
+func KnownPermission(p string) bool {
+	i, ok := slicesBinarySearch(Permissions, p)
+	return ok && Permissions[i] == p
+}
+
+func checkPermissions(key string, fields map[string]any, absent bool) []Problem {
+	ps, _ := fields["permissions"].([]string)
+	var out []Problem
+	for _, p := range ps {
+		if KnownPermission(p) {
+			continue
+		}
+		msg := "unknown permission " + quote(p) + " (authentik 2026.2.2 has no such codename)"
+		if !strings.Contains(p, ".") {
+			msg = "permission " + quote(p) + " needs its app label (app_label.codename)"
+		}
+		if s := closestPermission(p); s != "" {
+			msg += "; did you mean " + quote(s) + "?"
+		}
+		out = append(out, Problem{Field: "permissions", Msg: msg})
+	}
+	return out
+}
+
+func slicesBinarySearch(s []string, x string) (int, bool) { return slices.BinarySearch(s, x) }
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// closestPermission is the nearest known codename: the full name, or a
+// codename without its app label completed.
+func closestPermission(p string) string {
+	if !strings.Contains(p, ".") {
+		for _, k := range Permissions {
+			if strings.HasSuffix(k, "."+p) {
+				return k
+			}
+		}
+	}
+	return suggest.Closest(p, Permissions)
+}
+func init() { Register(role) }

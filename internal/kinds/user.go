@@ -1,0 +1,31 @@
+package kinds
+
+// Users (authentik/core/models.py User, api/users.py UserSerializer),
+// keyed by username. groups: is the user's membership, exactly the groups
+// listed; roles are assigned to groups, not users. The password is not a
+// field of UserSerializer outside blueprints: provision sets it once,
+// through set_password/, when it creates the user, and never again (a
+// reset would trip password history and undo the user's own change).
+var user = &Kind{
+	Name:     "user",
+	Section:  "users",
+	Path:     "core/users/",
+	Model:    "authentik_core.user",
+	Schema:   "UserRequest",
+	Key:      "username",
+	PK:       "pk",
+	Omit:     []string{"last_login", "roles"},
+	Refs:     map[string]string{"groups": "group"},
+	Merge:    []string{"attributes"},
+	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
+	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, FromSensitive: true,
+		Doc: "The password, from a sensitive variable only: set once, when provision creates the user; later runs never reset it."}},
+	Docs: map[string]string{
+		"username":   "Username, the user's key: an existing user of that name is adopted.",
+		"groups":     "The groups the user is a direct member of, by name: exactly these (others are left).",
+		"attributes": "User attributes (a map), managed key by key: keys not declared are kept.",
+	},
+	Doc: "A user or service account; its password is set once, at create.",
+}
+
+func init() { Register(user) }
