@@ -30,7 +30,7 @@ type Entry struct {
 	// Outputs are the files apply writes from the object (a token's
 	// token:), by output name (kinds.Kind.Outputs).
 	Outputs map[string]*OutpostOutput
-	Src      Source
+	Src     Source
 }
 
 // Declares reports whether the entry declared the field.
