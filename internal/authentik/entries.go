@@ -174,6 +174,11 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			for _, p := range pages {
 				all = append(all, p...)
 			}
+			if x := extraReads[name]; x != nil && typ == "" {
+				if err := x(r.ctx, r.c, all); err != nil {
+					return err
+				}
+			}
 			mu.Lock()
 			lists[typ] = all
 			mu.Unlock()
@@ -248,12 +253,15 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 	if err != nil {
 		return err
 	}
+	if ch.Action == plan.Update && s.OnlyExtra() {
+		return e.execExtra(ctx, ch, s, ids)
+	}
 	if ch.Action == plan.Update {
 		id := ch.ID
 		if k.URLKey {
 			id = s.URLKey
 		}
-		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+		if err := e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
 			if len(s.Merges) > 0 {
 				// Merge with the object as it is now, not as planned.
 				q := url.Values{}
@@ -280,9 +288,12 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 				e.setID(ids, ch, k, data)
 			}
 			return resp, err
-		})
+		}); err != nil {
+			return err
+		}
+		return e.execExtra(ctx, ch, s, ids)
 	}
-	return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+	if err := e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
 		resp, data, err := e.c.raw(ctx, http.MethodPost, k.Path, nil, body)
 		if err == nil {
 			e.setID(ids, ch, k, data)
@@ -328,7 +339,10 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 			}
 		}
 		return false, nil
-	})
+	}); err != nil {
+		return err
+	}
+	return e.execExtra(ctx, ch, s, ids)
 }
 
 func (e *Executor) setID(ids *plan.IDs, ch *plan.Change, k *desc.Kind, data []byte) {

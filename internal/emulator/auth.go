@@ -34,6 +34,9 @@ func (e *Emulator) authenticate(r *http.Request) (authResult, int32) {
 	if pk, ok := e.userTokens[key]; ok {
 		return authOK, pk
 	}
+	if pk, ok := e.st.tokenUser(key); ok {
+		return authOK, pk
+	}
 	return authInvalid, 0
 }
 
@@ -49,6 +52,10 @@ func (e *Emulator) AddUserToken(username string) string {
 	u := e.addUser(username, username)
 	token := fmt.Sprintf("token-%s-%d", username, u.PK)
 	e.userTokens[token] = u.PK
+	if e.st.allPerms == nil {
+		e.st.allPerms = map[int32]bool{}
+	}
+	e.st.allPerms[u.PK] = true
 	return token
 }
 

@@ -48,6 +48,10 @@ type state struct {
 	policies      []*policy // every policy type (policies.go)
 	prompts       []*object // prompt fields (prompts.go)
 	flowBindings  []*flowBinding
+	roles         []*role     // RBAC roles (identity.go)
+	tokens        []*apiToken // tokens made through the API (identity.go)
+	// allPerms are users holding every permission (AddUserToken's).
+	allPerms map[int32]bool
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 

@@ -72,6 +72,11 @@ func (e *Emulator) renderGroup(g *group, fl groupFlags) map[string]any {
 		Parents: scramble(e.seed, g.Parents), Users: scramble(e.seed, g.Users), Attributes: g.Attributes,
 		Roles: scramble(e.seed, g.Roles), RolesObj: []any{}, Children: []string{},
 	}
+	for _, pk := range out.Roles {
+		if r := e.st.roleByPK(pk); r != nil {
+			out.RolesObj = append(out.RolesObj, renderRole(r))
+		}
+	}
 	children := e.st.childrenOf(g)
 	for _, x := range children {
 		out.Children = append(out.Children, x.PK)
@@ -320,7 +325,7 @@ func (e *Emulator) writeGroup(c *call, g *group, partial bool) resp {
 	}
 	f.intList("users", false, true, e.st.userExists, &g.Users)
 	f.object("attributes", false, &g.Attributes)
-	f.uuidList("roles", false, func(string) string { return "" }, &g.Roles)
+	f.uuidList("roles", false, e.st.roleRef, &g.Roles)
 	if !f.ok() {
 		return f.result()
 	}

@@ -79,16 +79,30 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
-		{prefix: "core/tokens/", collection: map[string]handler{},
+		{prefix: "core/tokens/", collection: methods(e.listTokens, e.createToken),
+			detail: detailMethods(e.getToken, e.putToken, e.patchToken, e.deleteToken),
 			detailActions: map[string]action{
-				"view_key": {methods: map[string]handler{http.MethodGet: e.viewTokenKey}},
+				"view_key": {methods: map[string]handler{http.MethodGet: e.viewKey}},
+				"set_key":  {methods: map[string]handler{http.MethodPost: e.setKey}},
 			}},
+		{prefix: "rbac/roles/", collection: methods(e.listRoles, e.createRole),
+			detail: detailMethods(e.getRole, e.putRole, e.patchRole, e.deleteRole)},
+		{prefix: "rbac/permissions/assigned_by_roles/", collection: map[string]handler{},
+			detailActions: map[string]action{
+				"assign":   {methods: map[string]handler{http.MethodPost: e.assignPermissions}},
+				"unassign": {methods: map[string]handler{http.MethodPatch: e.unassignPermissions}},
+			}},
+		{prefix: "rbac/permissions/", collection: methods(e.listPermissions, nil), noDetail: true},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
 		e.allStagesRoute(),
 		e.allPoliciesRoute(),
-		{prefix: "core/users/", collection: methods(e.listUsers, nil), noDetail: true},
+		{prefix: "core/users/", collection: methods(e.listUsers, e.createUser),
+			detail: detailMethods(e.getUser, e.putUser, e.patchUser, e.deleteUser),
+			detailActions: map[string]action{
+				"set_password": {methods: map[string]handler{http.MethodPost: e.setPassword}},
+			}},
 	}, e.genericRoutes()...)
 }
 

@@ -2,18 +2,28 @@ package emulator
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"sort"
 )
 
 // user is a core.User. Only akadmin exists after seeding; AddUser adds more.
 type user struct {
-	PK       int32
-	Username string
-	Name     string
-	Email    string
+	PK         int32
+	Username   string
+	Name       string
+	Email      string
+	IsActive   bool
+	Path       string
+	Type       string
+	Attributes json.RawMessage
+	Roles      []string
+	// Password is the raw password set through set_password/ (the
+	// emulator keeps no hash); "" is unusable. Never rendered.
+	Password string
+	// PasswordChanges counts set_password/ calls (tests read it).
+	PasswordChanges int
 }
 
 func (u *user) uid() string {
@@ -22,7 +32,8 @@ func (u *user) uid() string {
 }
 
 func (e *Emulator) addUser(username, name string) *user {
-	u := &user{PK: e.st.nextUserPK, Username: username, Name: name, Email: username + "@example.com"}
+	u := &user{PK: e.st.nextUserPK, Username: username, Name: name, Email: username + "@example.com",
+		IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
 	e.st.nextUserPK++
 	e.st.users = append(e.st.users, u)
 	return u
@@ -122,30 +133,6 @@ func (e *Emulator) rootConfig(c *call) resp {
 		"cache_timeout_flows":    300,
 		"cache_timeout_policies": 300,
 	}}
-}
-
-// listUsers is UserViewSet's list (authentik/core/api/users.py): the
-// fields policy bindings and checks read, filtered by username.
-func (e *Emulator) listUsers(c *call) resp {
-	us := e.st.users
-	return e.listLazy(c, lazyList{n: len(us), render: func(i int) map[string]any {
-		u := us[i]
-		groups, groupsObj := []any{}, []any{}
-		for _, g := range e.st.groups {
-			if slices.Contains(g.Users, u.PK) {
-				groups = append(groups, g.PK)
-				groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name,
-					"is_superuser": g.IsSuperuser, "parents": g.Parents, "attributes": g.Attributes})
-			}
-		}
-		return map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true, "last_login": nil,
-			"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.isSuperuser(u.PK), "groups": groups,
-			"groups_obj": groupsObj, "roles": []any{}, "roles_obj": []any{}, "email": u.Email,
-			"avatar": "/static/dist/assets/images/user_default.png", "attributes": map[string]any{}, "uid": u.uid(),
-			"path": "users", "type": "internal", "uuid": u.uuid(), "password_change_date": "2026-01-01T00:00:00Z",
-			"last_updated": "2026-01-01T00:00:00Z"}
-	}}, listSpec{filters: []filterSpec{exact("username", "username"), exact("email", "email")},
-		searchFields: []string{"username", "name", "email"}, order: []string{"username"}})
 }
 
 // uuid is the user's uuid, derived from its username.

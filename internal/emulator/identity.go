@@ -1,0 +1,732 @@
+package emulator
+
+import (
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Users, roles, global permissions and API tokens as authentik 2026.2.2
+// serves them: authentik/core/api/users.py (UserViewSet, UserSerializer,
+// set_password), authentik/rbac/api/rbac_roles.py (RoleViewSet),
+// authentik/rbac/api/rbac.py (RBACPermissionViewSet, PermissionFilter),
+// authentik/rbac/api/rbac_assigned_by_roles.py (assign, unassign) and
+// authentik/core/api/tokens.py (TokenViewSet, TokenSerializer). A token's
+// key is never in its list or detail answers, only in view_key/.
+
+//go:embed permissions.txt
+var permissionsTxt string
+
+// permissionCatalogue is authentik 2026.2.2's permissions, app_label.codename
+// (the list internal/kinds/permgen generates), in id order.
+var permissionCatalogue = func() []string {
+	var out []string
+	for _, l := range strings.Split(permissionsTxt, "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}()
+
+// role is an rbac.Role with its global permissions (app_label.codename).
+type role struct {
+	PK      string
+	Name    string
+	Managed *string
+	Perms   []string
+}
+
+// apiToken is a core.Token made through the API.
+type apiToken struct {
+	PK          string
+	Identifier  string
+	Key         string
+	Intent      string
+	User        int32
+	Description string
+	Expires     *string
+	Expiring    bool
+	Managed     *string
+}
+
+func (s *state) roleByPK(pk string) *role {
+	for _, r := range s.roles {
+		if strings.EqualFold(r.PK, pk) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *state) roleRef(pk string) string {
+	if r := s.roleByPK(pk); r != nil {
+		return r.PK
+	}
+	return ""
+}
+
+// --- users ---
+
+func (e *Emulator) renderUser(c *call, u *user) map[string]any {
+	groups, groupsObj := []any{}, []any{}
+	for _, g := range e.st.groups {
+		if slices.Contains(g.Users, u.PK) {
+			groups = append(groups, g.PK)
+			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name,
+				"is_superuser": g.IsSuperuser, "parents": g.Parents, "attributes": g.Attributes})
+		}
+	}
+	roles, rolesObj := []any{}, []any{}
+	for _, pk := range u.Roles {
+		if r := e.st.roleByPK(pk); r != nil {
+			roles = append(roles, r.PK)
+			rolesObj = append(rolesObj, map[string]any{"pk": r.PK, "name": r.Name})
+		}
+	}
+	m := map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": u.IsActive, "last_login": nil,
+		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.isSuperuser(u.PK), "groups": groups,
+		"groups_obj": groupsObj, "roles": roles, "roles_obj": rolesObj, "email": u.Email,
+		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.uid(),
+		"path": u.Path, "type": u.Type, "uuid": u.uuid(), "password_change_date": "2026-01-01T00:00:00Z",
+		"last_updated": "2026-01-01T00:00:00Z"}
+	if c != nil && strings.ToLower(c.last("include_groups")) == "false" {
+		m["groups_obj"] = nil
+	}
+	if c != nil && strings.ToLower(c.last("include_roles")) == "false" {
+		m["roles_obj"] = nil
+	}
+	return m
+}
+
+// listUsers is UserViewSet's list, filtered by username, email, type,
+// path and is_active.
+func (e *Emulator) listUsers(c *call) resp {
+	us := e.visibleUsers(c)
+	return e.listLazy(c, lazyList{n: len(us), render: func(i int) map[string]any { return e.renderUser(c, us[i]) }},
+		listSpec{filters: []filterSpec{exact("username", "username"), exact("email", "email"), exact("type", "type"),
+			exact("path", "path"), boolExact("is_active", "is_active")},
+			searchFields: []string{"username", "name", "email"}, order: []string{"username"}})
+}
+
+func (e *Emulator) userFromURL(c *call) (*user, *resp) {
+	n, err := strconv.ParseInt(c.id, 10, 32)
+	if err != nil {
+		r := notFound()
+		return nil, &r
+	}
+	u := e.st.userByPK(int32(n))
+	if u == nil || !e.mayView(c, "authentik_core.view_user") {
+		r := noMatch("User")
+		return nil, &r
+	}
+	return u, nil
+}
+
+func (e *Emulator) getUser(c *call) resp {
+	u, r := e.userFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return resp{status: 200, body: e.renderUser(c, u)}
+}
+
+func (e *Emulator) createUser(c *call) resp {
+	u := &user{IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
+	groups, r := e.writeUser(c, u, false, true)
+	if r.status != 0 {
+		return r
+	}
+	u.PK = e.st.nextUserPK
+	e.st.nextUserPK++
+	e.st.users = append(e.st.users, u)
+	e.setUserGroups(u, groups)
+	return resp{status: http.StatusCreated, body: e.renderUser(c, u)}
+}
+
+func (e *Emulator) putUser(c *call) resp   { return e.updateUser(c, false) }
+func (e *Emulator) patchUser(c *call) resp { return e.updateUser(c, true) }
+
+func (e *Emulator) updateUser(c *call, partial bool) resp {
+	u, r := e.userFromURL(c)
+	if r != nil {
+		return *r
+	}
+	next := *u
+	groups, rr := e.writeUser(c, &next, partial, false)
+	if rr.status != 0 {
+		return rr
+	}
+	*u = next
+	e.setUserGroups(u, groups)
+	return resp{status: 200, body: e.renderUser(c, u)}
+}
+
+// writeUser validates a UserSerializer body into u; groups is nil when
+// the body leaves membership alone (a PATCH without groups; groups has
+// default=list, so a create or PUT without it clears it).
+func (e *Emulator) writeUser(c *call, u *user, partial, create bool) ([]string, resp) {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return nil, *perr
+	}
+	if f.str("username", true, false, &u.Username) {
+		if len(u.Username) > 150 {
+			f.fail("username", "Ensure this field has no more than 150 characters.")
+		}
+		for _, x := range e.st.users {
+			if x.Username == u.Username && x != u && x.PK != u.PK {
+				f.fail("username", "This field must be unique.")
+			}
+		}
+	}
+	f.str("name", true, true, &u.Name) // extra_kwargs allow_blank
+	f.boolean("is_active", &u.IsActive)
+	if f.has("email") {
+		f.str("email", false, true, &u.Email)
+		if u.Email != "" && !strings.Contains(u.Email, "@") {
+			f.fail("email", "Enter a valid email address.")
+		}
+	}
+	if f.str("path", false, false, &u.Path) {
+		// UserSerializer.validate_path
+		if strings.HasPrefix(u.Path, "/") || strings.HasSuffix(u.Path, "/") {
+			f.fail("path", "No leading or trailing slashes allowed.")
+		} else if slices.Contains(strings.Split(u.Path, "/"), "") {
+			f.fail("path", "No empty segments in user path allowed.")
+		}
+	}
+	was := u.Type
+	if f.choice("type", false, []string{"internal", "external", "service_account", "internal_service_account"}, &u.Type) {
+		// UserSerializer.validate_type
+		switch {
+		case create && u.Type == "internal_service_account":
+			f.fail("type", "Setting a user to internal service account is not allowed.")
+		case !create && was == "internal_service_account" && u.Type != was:
+			f.fail("type", "Can't change internal service account to other user type.")
+		}
+	}
+	f.object("attributes", false, &u.Attributes)
+	var groups []string
+	if f.has("groups") || !partial {
+		groups = []string{}
+		f.uuidList("groups", false, e.st.groupRef, &groups)
+	}
+	if f.has("roles") || !partial {
+		u.Roles = []string{}
+		f.uuidList("roles", false, e.st.roleRef, &u.Roles)
+	}
+	if !f.ok() {
+		return nil, f.result()
+	}
+	if !create && was == "internal_service_account" {
+		return nil, nonFieldError("Can't modify internal service account users")
+	}
+	return groups, resp{}
+}
+
+// setUserGroups makes groups (pks) the user's direct groups; nil keeps them.
+func (e *Emulator) setUserGroups(u *user, groups []string) {
+	if groups == nil {
+		return
+	}
+	for _, g := range e.st.groups {
+		in := slices.ContainsFunc(groups, func(pk string) bool { return strings.EqualFold(pk, g.PK) })
+		has := slices.Contains(g.Users, u.PK)
+		switch {
+		case in && !has:
+			g.Users = append(g.Users, u.PK)
+		case !in && has:
+			g.Users = slices.DeleteFunc(g.Users, func(pk int32) bool { return pk == u.PK })
+		}
+	}
+}
+
+// deleteUser removes the user, its memberships, its tokens and its
+// bindings (the tokens' user FK is CASCADE).
+func (e *Emulator) deleteUser(c *call) resp {
+	u, r := e.userFromURL(c)
+	if r != nil {
+		return *r
+	}
+	for _, g := range e.st.groups {
+		g.Users = slices.DeleteFunc(g.Users, func(pk int32) bool { return pk == u.PK })
+	}
+	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(t *apiToken) bool { return t.User == u.PK })
+	for k, pk := range e.userTokens {
+		if pk == u.PK {
+			delete(e.userTokens, k)
+		}
+	}
+	e.st.users = slices.DeleteFunc(e.st.users, func(x *user) bool { return x == u })
+	return resp{status: http.StatusNoContent}
+}
+
+// setPassword is UserViewSet.set_password: {"password": ...} (required),
+// 204; needs authentik_core.reset_user_password.
+func (e *Emulator) setPassword(c *call) resp {
+	if !e.hasPerm(c.user, "authentik_core.reset_user_password") {
+		return detail(403, msgNoPermission)
+	}
+	u, r := e.userFromURL(c)
+	if r != nil {
+		return *r
+	}
+	f, perr := parseForm(c.body, false)
+	if perr != nil {
+		return *perr
+	}
+	var pw string
+	if !f.str("password", true, false, &pw) || !f.ok() {
+		return f.result()
+	}
+	u.Password = pw
+	u.PasswordChanges++
+	return resp{status: http.StatusNoContent}
+}
+
+// --- roles ---
+
+func renderRole(r *role) map[string]any {
+	var managed any
+	if r.Managed != nil {
+		managed = *r.Managed
+	}
+	return map[string]any{"pk": r.PK, "name": r.Name, "managed": managed}
+}
+
+func (e *Emulator) listRoles(c *call) resp {
+	rs := e.st.roles
+	if !e.hasPerm(c.user, "authentik_rbac.view_role") {
+		rs = nil
+	}
+	return e.listLazy(c, lazyList{n: len(rs), render: func(i int) map[string]any { return renderRole(rs[i]) }},
+		listSpec{filters: []filterSpec{exact("name", "name"), exact("managed", "managed")}, searchFields: []string{"name"}, order: []string{"name"}})
+}
+
+func (e *Emulator) roleFromURL(c *call) (*role, *resp) {
+	if !isUUID(c.id) {
+		r := notFound()
+		return nil, &r
+	}
+	r := e.st.roleByPK(c.id)
+	if r == nil || !e.mayView(c, "authentik_rbac.view_role") {
+		x := noMatch("Role")
+		return nil, &x
+	}
+	return r, nil
+}
+
+func (e *Emulator) getRole(c *call) resp {
+	r, x := e.roleFromURL(c)
+	if x != nil {
+		return *x
+	}
+	return resp{status: 200, body: renderRole(r)}
+}
+
+func (e *Emulator) writeRole(c *call, r *role, partial bool) resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return *perr
+	}
+	if f.str("name", true, false, &r.Name) {
+		if len(r.Name) > 150 {
+			f.fail("name", "Ensure this field has no more than 150 characters.")
+		}
+		for _, x := range e.st.roles {
+			if x.Name == r.Name && x.PK != r.PK {
+				f.fail("name", "role with this name already exists.")
+			}
+		}
+	}
+	if !f.ok() {
+		return f.result()
+	}
+	return resp{}
+}
+
+func (e *Emulator) createRole(c *call) resp {
+	r := &role{Perms: []string{}}
+	if x := e.writeRole(c, r, false); x.status != 0 {
+		return x
+	}
+	r.PK = e.newUUID()
+	e.st.roles = append(e.st.roles, r)
+	return resp{status: http.StatusCreated, body: renderRole(r)}
+}
+
+func (e *Emulator) putRole(c *call) resp   { return e.updateRole(c, false) }
+func (e *Emulator) patchRole(c *call) resp { return e.updateRole(c, true) }
+
+func (e *Emulator) updateRole(c *call, partial bool) resp {
+	r, x := e.roleFromURL(c)
+	if x != nil {
+		return *x
+	}
+	next := *r
+	if x := e.writeRole(c, &next, partial); x.status != 0 {
+		return x
+	}
+	*r = next
+	return resp{status: 200, body: renderRole(r)}
+}
+
+// deleteRole removes the role and its holdings (groups' and users' roles).
+func (e *Emulator) deleteRole(c *call) resp {
+	r, x := e.roleFromURL(c)
+	if x != nil {
+		return *x
+	}
+	for _, g := range e.st.groups {
+		g.Roles = removeStr(g.Roles, r.PK)
+	}
+	for _, u := range e.st.users {
+		u.Roles = removeStr(u.Roles, r.PK)
+	}
+	e.st.roles = slices.DeleteFunc(e.st.roles, func(y *role) bool { return y == r })
+	return resp{status: http.StatusNoContent}
+}
+
+// --- permissions ---
+
+func renderPermission(id int, p string) map[string]any {
+	app, code, _ := strings.Cut(p, ".")
+	model := ""
+	for _, verb := range []string{"add_", "change_", "delete_", "view_"} {
+		if strings.HasPrefix(code, verb) {
+			model = strings.TrimPrefix(code, verb)
+		}
+	}
+	return map[string]any{"id": id, "name": code, "codename": code, "model": model, "app_label": app,
+		"app_label_verbose": app, "model_verbose": model}
+}
+
+// listPermissions is RBACPermissionViewSet's list (IsAuthenticated only):
+// filters codename, content_type__app_label, content_type__model and
+// role (a role's global permissions; an unknown role is a 400).
+func (e *Emulator) listPermissions(c *call) resp {
+	ids := make([]int, 0, len(permissionCatalogue))
+	if rpk := c.last("role"); rpk != "" {
+		r := e.st.roleByPK(rpk)
+		if r == nil || !isUUID(rpk) {
+			return fieldError("role", "Select a valid choice. That choice is not one of the available choices.")
+		}
+		for i, p := range permissionCatalogue {
+			if slices.Contains(r.Perms, p) {
+				ids = append(ids, i)
+			}
+		}
+	} else {
+		for i := range permissionCatalogue {
+			ids = append(ids, i)
+		}
+	}
+	return e.listLazy(c, lazyList{n: len(ids), render: func(i int) map[string]any {
+		return renderPermission(ids[i]+1, permissionCatalogue[ids[i]])
+	}}, listSpec{filters: []filterSpec{exact("codename", "codename"), exact("content_type__app_label", "app_label"),
+		exact("content_type__model", "model")}, searchFields: []string{"name", "codename", "model", "app_label"}, order: []string{"name"}})
+}
+
+// assignPermissions and unassignPermissions are
+// RoleAssignedPermissionViewSet's assign (POST, 200 with the ids) and
+// unassign (PATCH, 204), global permissions only: an object_pk needs
+// model too (RequiredTogetherValidator); the emulator keeps no object
+// permissions and refuses them. Global codenames must be
+// app_label.codename; an unknown one raises Permission.DoesNotExist (500).
+func (e *Emulator) assignPermissions(c *call) resp   { return e.rolePerms(c, true) }
+func (e *Emulator) unassignPermissions(c *call) resp { return e.rolePerms(c, false) }
+
+func (e *Emulator) rolePerms(c *call, assign bool) resp {
+	need := "authentik_rbac.assign_role_permissions"
+	if !assign {
+		need = "authentik_rbac.unassign_role_permissions"
+	}
+	if !e.hasPerm(c.user, need) {
+		return detail(403, msgNoPermission)
+	}
+	r, x := e.roleFromURL(c)
+	if x != nil {
+		return *x
+	}
+	var body struct {
+		Permissions []string `json:"permissions"`
+		Model       string   `json:"model"`
+		ObjectPK    string   `json:"object_pk"`
+	}
+	if err := json.Unmarshal(c.body, &body); err != nil || body.Permissions == nil {
+		return fieldError("permissions", msgRequired)
+	}
+	if body.Model != "" || body.ObjectPK != "" {
+		return detail(501, "object permissions are not emulated")
+	}
+	for _, p := range body.Permissions {
+		if !strings.Contains(p, ".") {
+			return fieldError("permissions", "When assigning global permissions, codename must be given as app_label.codename")
+		}
+		if !slices.Contains(permissionCatalogue, p) {
+			return serverError()
+		}
+	}
+	var out []any
+	for _, p := range body.Permissions {
+		has := slices.Contains(r.Perms, p)
+		switch {
+		case assign && !has:
+			r.Perms = append(r.Perms, p)
+		case !assign && has:
+			r.Perms = removeStr(r.Perms, p)
+		}
+		out = append(out, map[string]any{"id": strconv.Itoa(slices.Index(permissionCatalogue, p) + 1)})
+	}
+	sort.Strings(r.Perms)
+	if !assign {
+		return resp{status: http.StatusNoContent}
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return resp{status: 200, body: out}
+}
+
+// --- tokens ---
+
+func (e *Emulator) renderToken(t *apiToken) map[string]any {
+	var managed, expires any
+	if t.Managed != nil {
+		managed = *t.Managed
+	}
+	if t.Expires != nil {
+		expires = *t.Expires
+	}
+	var userObj any
+	if u := e.st.userByPK(t.User); u != nil {
+		userObj = e.renderUser(nil, u)
+	}
+	return map[string]any{"pk": t.PK, "managed": managed, "identifier": t.Identifier, "intent": t.Intent,
+		"user": t.User, "user_obj": userObj, "description": t.Description, "expires": expires, "expiring": t.Expiring}
+}
+
+// visibleTokens are the tokens a caller may list: every one for a
+// superuser or a holder of view_token; else only the caller's own
+// (TokenViewSet.owner_field = "user": ObjectFilter keeps objects with a
+// per-object permission, which authentik grants the owner).
+func (e *Emulator) visibleTokens(c *call) []*apiToken {
+	if e.hasPerm(c.user, "authentik_core.view_token") {
+		return e.st.tokens
+	}
+	var out []*apiToken
+	for _, t := range e.st.tokens {
+		if t.User == c.user {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (e *Emulator) listTokens(c *call) resp {
+	ts := e.visibleTokens(c)
+	return e.listLazy(c, lazyList{n: len(ts), render: func(i int) map[string]any {
+		m := e.renderToken(ts[i])
+		m["_username"] = fmtVal(m["user_obj"].(map[string]any)["username"])
+		return m
+	}}, listSpec{filters: []filterSpec{exact("identifier", "identifier"), exact("intent", "intent"),
+		exact("user__username", "_username"), exact("description", "description"), boolExact("expiring", "expiring"),
+		exact("managed", "managed")}, searchFields: []string{"identifier", "intent", "description"}, order: []string{"identifier", "expires"}})
+}
+
+func (e *Emulator) tokenFromURL(c *call) (*apiToken, *resp) {
+	for _, t := range e.visibleTokens(c) {
+		if t.Identifier == c.id {
+			return t, nil
+		}
+	}
+	r := noMatch("Token")
+	return nil, &r
+}
+
+func (e *Emulator) getToken(c *call) resp {
+	t, r := e.tokenFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return resp{status: 200, body: e.renderToken(t)}
+}
+
+// writeToken validates a TokenSerializer body. validate() sets an API
+// token's expires to default_token_duration() (now + 30 minutes) on every
+// write; only api and app_password intents are allowed.
+func (e *Emulator) writeToken(c *call, t *apiToken, partial, create bool) resp {
+	f, perr := parseForm(c.body, partial)
+	if perr != nil {
+		return *perr
+	}
+	if f.str("identifier", true, false, &t.Identifier) {
+		if !slugRe.MatchString(t.Identifier) {
+			f.fail("identifier", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.")
+		}
+		for _, x := range e.st.tokens {
+			if x.Identifier == t.Identifier && x != t && x.PK != t.PK {
+				f.fail("identifier", "Token with this identifier already exists.")
+			}
+		}
+	}
+	intentSet := f.choice("intent", false, []string{"verification", "api", "recovery", "app_password"}, &t.Intent)
+	var upk *int32
+	if f.intRef("user", false, false, e.st.userExists, &upk) && upk != nil {
+		if !create && t.User != 0 && *upk != t.User {
+			f.fail("user", "User cannot be changed")
+		}
+		t.User = *upk
+	}
+	f.str("description", false, true, &t.Description)
+	f.nullStr("expires", &t.Expires)
+	f.boolean("expiring", &t.Expiring)
+	if !f.ok() {
+		return f.result()
+	}
+	if create && upk == nil {
+		t.User = c.user // attrs.setdefault("user", request.user)
+	}
+	if create && !intentSet {
+		t.Intent = "api"
+	}
+	if t.Intent != "api" && t.Intent != "app_password" {
+		return fieldError("intent", "Invalid intent "+t.Intent)
+	}
+	if t.Intent == "api" {
+		exp := "2026-01-01T00:30:00Z" // default_token_duration(): the emulator's clock is fixed
+		t.Expires = &exp
+	}
+	return resp{}
+}
+
+func (e *Emulator) createToken(c *call) resp {
+	t := &apiToken{Intent: "verification", Expiring: true}
+	if r := e.writeToken(c, t, false, true); r.status != 0 {
+		return r
+	}
+	if !e.st.isSuperuser(c.user) {
+		// perform_create: a non-superuser's token is its own.
+		t.User = c.user
+	}
+	t.PK = e.newUUID()
+	t.Key = e.randomString(60) // default_token_key
+	e.st.tokens = append(e.st.tokens, t)
+	return resp{status: http.StatusCreated, body: e.renderToken(t)}
+}
+
+func (e *Emulator) putToken(c *call) resp   { return e.updateToken(c, false) }
+func (e *Emulator) patchToken(c *call) resp { return e.updateToken(c, true) }
+
+func (e *Emulator) updateToken(c *call, partial bool) resp {
+	t, r := e.tokenFromURL(c)
+	if r != nil {
+		return *r
+	}
+	next := *t
+	if r := e.writeToken(c, &next, partial, false); r.status != 0 {
+		return r
+	}
+	*t = next
+	return resp{status: 200, body: e.renderToken(t)}
+}
+
+func (e *Emulator) deleteToken(c *call) resp {
+	t, r := e.tokenFromURL(c)
+	if r != nil {
+		return *r
+	}
+	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(x *apiToken) bool { return x == t })
+	return resp{status: http.StatusNoContent}
+}
+
+// viewKey is TokenViewSet.view_key (authentik_core.view_token_key): a
+// token made through the API, else an outpost's.
+func (e *Emulator) viewKey(c *call) resp {
+	if !e.hasPerm(c.user, "authentik_core.view_token_key") {
+		return detail(403, msgNoPermission)
+	}
+	for _, t := range e.st.tokens {
+		if t.Identifier == c.id {
+			return resp{status: http.StatusOK, body: map[string]any{"key": t.Key}}
+		}
+	}
+	return e.viewTokenKey(c)
+}
+
+// setKey is TokenViewSet.set_key (authentik_core.set_token_key).
+func (e *Emulator) setKey(c *call) resp {
+	if !e.hasPerm(c.user, "authentik_core.set_token_key") {
+		return detail(403, msgNoPermission)
+	}
+	t, r := e.tokenFromURL(c)
+	if r != nil {
+		return *r
+	}
+	var body struct {
+		Key string `json:"key"`
+	}
+	if json.Unmarshal(c.body, &body) != nil || body.Key == "" {
+		return resp{status: 400}
+	}
+	t.Key = body.Key
+	return resp{status: http.StatusNoContent}
+}
+
+// tokenUser is the user an API token made through the API authenticates
+// (intent api, not expired: the emulator's tokens never expire).
+func (s *state) tokenUser(key string) (int32, bool) {
+	for _, t := range s.tokens {
+		if t.Key == key && t.Intent == "api" {
+			return t.User, true
+		}
+	}
+	return 0, false
+}
+
+// --- permissions of the caller ---
+
+// hasPerm reports whether the user holds a global permission: a
+// superuser holds every one; otherwise through the roles of the user and
+// of its groups (ancestors included). Users made by AddUserToken hold
+// every permission (see there).
+func (e *Emulator) hasPerm(pk int32, perm string) bool {
+	if pk == 0 || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
+		return true
+	}
+	u := e.st.userByPK(pk)
+	if u == nil {
+		return false
+	}
+	roles := slices.Clone(u.Roles)
+	for _, g := range e.st.userGroups(pk) {
+		roles = append(roles, g.Roles...)
+	}
+	for _, rpk := range roles {
+		if r := e.st.roleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayView reports whether the caller may see an object of a model it
+// needs perm for (list filtering by view permission: ObjectFilter).
+func (e *Emulator) mayView(c *call, perm string) bool { return e.hasPerm(c.user, perm) }
+
+// visibleUsers are the users the caller may list: all with view_user,
+// else only itself.
+func (e *Emulator) visibleUsers(c *call) []*user {
+	if e.hasPerm(c.user, "authentik_core.view_user") {
+		return e.st.users
+	}
+	if u := e.st.userByPK(c.user); u != nil {
+		return []*user{u}
+	}
+	return nil
+}
