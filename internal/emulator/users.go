@@ -2,8 +2,8 @@ package emulator
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 )
