@@ -96,7 +96,14 @@ func maskedHook(streams IOStreams) outputs.SecretHook {
 // AUTHENTIK_TOKEN for the outpost's deployment), reading each token's key.
 func writeOutpostTokens(ctx context.Context, streams IOStreams, w io.Writer, m *manifest.Manifest, dir string, c *authentik.Client, live *plan.Live) ([]writtenOutput, error) {
 	token := func(uuid string) (string, error) { return c.OutpostToken(ctx, uuid) }
-	return outputs.WriteOutpostTokens(m, outputOptions(m, streams, dir, c.BaseURL()), live, token, w, secretHook(streams))
+	written, err := outputs.WriteOutpostTokens(m, outputOptions(m, streams, dir, c.BaseURL()), live, token, w, secretHook(streams))
+	if err != nil {
+		return written, err
+	}
+	// Token entries' token outputs (AUTHENTIK_TOKEN, AUTHENTIK_URL).
+	key := func(identifier string) (string, error) { return c.TokenKey(ctx, identifier) }
+	more, err := outputs.WriteTokenOutputs(m, outputOptions(m, streams, dir, c.BaseURL()), c.BaseURL(), key, w, secretHook(streams))
+	return append(written, more...), err
 }
 
 // secretHook registers the secrets outputs handle with the redactor; those

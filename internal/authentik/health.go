@@ -2,6 +2,7 @@ package authentik
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -47,6 +48,18 @@ func (c *Client) OutpostToken(ctx context.Context, uuid string) (string, error) 
 	v, resp, err := c.api.CoreApi.CoreTokensViewKeyRetrieve(ctx, "ak-outpost-"+uuid+"-api").Execute()
 	if err != nil {
 		return "", c.wrap("read the token of outpost "+uuid, resp, err)
+	}
+	c.onSecret(v.GetKey())
+	return v.GetKey(), nil
+}
+
+// TokenKey reads the key of the token with this identifier (view_key/,
+// authentik_core.view_token_key): apply does, for token outputs; a plan
+// never does.
+func (c *Client) TokenKey(ctx context.Context, identifier string) (string, error) {
+	v, resp, err := c.api.CoreApi.CoreTokensViewKeyRetrieve(ctx, identifier).Execute()
+	if err != nil {
+		return "", c.wrap(fmt.Sprintf("read the key of token %q", identifier), resp, err)
 	}
 	c.onSecret(v.GetKey())
 	return v.GetKey(), nil

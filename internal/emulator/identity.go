@@ -730,3 +730,68 @@ func (e *Emulator) visibleUsers(c *call) []*user {
 	}
 	return nil
 }
+
+// --- for tests ---
+
+// UserGroups names the groups the user is a direct member of, sorted.
+func (e *Emulator) UserGroups(username string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []string{}
+	for _, u := range e.st.users {
+		if u.Username != username {
+			continue
+		}
+		for _, g := range e.st.groups {
+			if slices.Contains(g.Users, u.PK) {
+				out = append(out, g.Name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// UserPassword returns the user's password and how many times
+// set_password/ set it.
+func (e *Emulator) UserPassword(username string) (string, int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, u := range e.st.users {
+		if u.Username == username {
+			return u.Password, u.PasswordChanges
+		}
+	}
+	return "", 0
+}
+
+// RolePermissions are the role's global permissions, sorted.
+func (e *Emulator) RolePermissions(name string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range e.st.roles {
+		if r.Name == name {
+			return slices.Sorted(slices.Values(r.Perms))
+		}
+	}
+	return nil
+}
+
+// GroupRoles names the roles the group holds, sorted.
+func (e *Emulator) GroupRoles(name string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []string{}
+	for _, g := range e.st.groups {
+		if g.Name != name {
+			continue
+		}
+		for _, pk := range g.Roles {
+			if r := e.st.roleByPK(pk); r != nil {
+				out = append(out, r.Name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

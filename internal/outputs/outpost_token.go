@@ -94,3 +94,64 @@ func dnsLabel(s string) string {
 	}
 	return s
 }
+
+// KeyFunc reads the key of the token with this identifier.
+type KeyFunc func(identifier string) (string, error)
+
+// WriteTokenOutputs writes every present token entry's token output:
+// AUTHENTIK_TOKEN (the key, read now: plans never read a key) and
+// AUTHENTIK_URL (the API URL provision used), as a .env merged in place,
+// JSON or a Kubernetes Secret. Files are confined, atomic and 0600.
+func WriteTokenOutputs(m *manifest.Manifest, opts Options, apiURL string, key KeyFunc, stdout interface{ Write([]byte) (int, error) }, hook SecretHook) ([]Written, error) {
+	if hook == nil {
+		hook = func(bool, ...string) {}
+	}
+	var written []Written
+	for _, e := range m.EntriesOf("token") {
+		out := e.Outputs["token"]
+		if e.State.IsAbsent() || out == nil || out.File == "" {
+			continue
+		}
+		k, err := key(e.Key)
+		if err != nil {
+			return written, err
+		}
+		hook(false, k)
+		vars := []Var{
+			{Key: "AUTHENTIK_TOKEN", Value: k, Secret: true},
+			{Key: "AUTHENTIK_URL", Value: strings.TrimSuffix(apiURL, "/")},
+		}
+		base := opts.OutputDir
+		if base == "" {
+			base = filepath.Dir(e.Src.Pos.File)
+		}
+		t, err := Confine(base, out.File, opts.OutputDir != "")
+		if err != nil {
+			return written, fmt.Errorf("%s: token %q, output token: %w", e.Src.At("outputs"), e.Key, err)
+		}
+		format, err := FormatOf(out.Format)
+		if err != nil {
+			return written, fmt.Errorf("%s: token %q, output token: %w", e.Src.At("outputs"), e.Key, err)
+		}
+		secret := out.SecretName
+		if secret == "" {
+			secret = "authentik-token-" + dnsLabel(e.Key)
+		}
+		r := &Resolved{Name: "token", Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
+		existed := t.Exists()
+		changed, err := WriteTarget(r, t, vars)
+		if err != nil {
+			return written, err
+		}
+		state := "unchanged"
+		switch {
+		case changed && !existed:
+			state = "created"
+		case changed:
+			state = "updated"
+		}
+		fmt.Fprintf(stdout, "%s: %s (the key of token %q, mode 0600)\n", t.Path(), state, e.Key)
+		written = append(written, Written{Application: "token " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
+	}
+	return written, nil
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
+)
+
+func corpIdentity(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../manifests/corp-identity.yaml")
+	require.NoError(t, err)
+	return string(data)
+}
+
+const alicePassword = "Alice-Secret-Pw-7731"
+
+// Issue 21's proof: a user in a group with a password from a sensitive
+// variable, a service account with an API token written to ci.env, and a
+// role with two permissions held by the group apply, and a second plan is
+// empty; on the wire, exactly that.
+func TestCorpIdentityEndToEnd(t *testing.T) {
+	c := newCLI(t)
+	c.env["ALICE_PASSWORD"] = alicePassword
+	path := writeManifest(t, corpIdentity(t))
+
+	r := c.run("plan", "-f", path)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "password: set now, once; later runs never reset it")
+	assert.NotContains(t, r.out+r.err, alicePassword)
+	assert.Zero(t, c.emu.Writes(), "plan writes nothing")
+
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.NotContains(t, r.out+r.err, alicePassword)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+
+	// On the wire: alice in the group, her password set once.
+	assert.Equal(t, []string{"Corp Staff"}, c.emu.UserGroups("alice"))
+	pw, sets := c.emu.UserPassword("alice")
+	assert.Equal(t, alicePassword, pw)
+	assert.Equal(t, 1, sets)
+	// The role holds exactly the two permissions; the group holds it.
+	assert.Equal(t, []string{"authentik_core.reset_user_password", "authentik_core.view_user"}, c.emu.RolePermissions("corp-helpdesk"))
+	assert.Equal(t, []string{"corp-helpdesk"}, c.emu.GroupRoles("Corp Staff"))
+	// The token file's key is the key authentik reports for ci-bot's token.
+	tok, _, err := c.api().CoreApi.CoreTokensRetrieve(t.Context(), "ci-bot-token").Execute()
+	require.NoError(t, err)
+	assert.Equal(t, "ci-bot", tok.UserObj.Username)
+	key, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), "ci-bot-token").Execute()
+	require.NoError(t, err)
+	env, err := os.ReadFile(filepath.Join(filepath.Dir(path), "ci.env"))
+	require.NoError(t, err)
+	assert.Contains(t, string(env), "AUTHENTIK_TOKEN="+key.Key+"\n")
+	assert.Contains(t, string(env), "AUTHENTIK_URL="+c.url+"\n")
+	assert.NotContains(t, r.out+r.err, key.Key)
+	st, err := os.Stat(filepath.Join(filepath.Dir(path), "ci.env"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+
+	// The token list never carries a key.
+	list, _, err := c.api().CoreApi.CoreTokensList(t.Context()).Execute()
+	require.NoError(t, err)
+	listJSON, err := json.Marshal(list)
+	require.NoError(t, err)
+	assert.NotContains(t, string(listJSON), key.Key)
+
+	// Alice changes her password through the API; re-applying writes nothing.
+	users, _, err := c.api().CoreApi.CoreUsersList(t.Context()).Username("alice").Execute()
+	require.NoError(t, err)
+	require.Len(t, users.Results, 1)
+	_, err = c.api().CoreApi.CoreUsersSetPasswordCreate(t.Context(), users.Results[0].Pk).
+		UserPasswordSetRequest(*api.NewUserPasswordSetRequest("her-own-choice")).Execute()
+	require.NoError(t, err)
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	var writes []string
+	for _, q := range c.emu.Requests() {
+		if q.Method != http.MethodGet && !strings.HasPrefix(q.Path, "/api/v3/managed/blueprints/") {
+			writes = append(writes, q.Method+" "+q.Path)
+		}
+	}
+	assert.Empty(t, writes, "re-apply makes 0 writes (the stack lock's own aside)")
+	assert.Equal(t, 2, c.emu.Writes(), "take and release the lock")
+	pw, _ = c.emu.UserPassword("alice")
+	assert.Equal(t, "her-own-choice", pw)
+}
+
+// A literal password is refused at its line; an unknown permission gets a
+// did-you-mean; nothing is written.
+func TestIdentityManifestRefusals(t *testing.T) {
+	c := newCLI(t)
+	c.env["ALICE_PASSWORD"] = alicePassword
+	literal := strings.Replace(corpIdentity(t), "password: ${ALICE_PASSWORD}", "password: hunter2hunter2", 1)
+	r := c.run("validate", "-f", writeManifest(t, literal))
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, ":19:15: password: set it from a sensitive variable, never a literal")
+	assert.NotContains(t, r.err, "hunter2hunter2")
+
+	typo := strings.Replace(corpIdentity(t), "authentik_core.view_user,", "authentik_core.view_usr,", 1)
+	r = c.run("plan", "-f", writeManifest(t, typo))
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `unknown permission "authentik_core.view_usr"`)
+	assert.Contains(t, r.err, `did you mean "authentik_core.view_user"?`)
+	assert.Zero(t, c.emu.Writes())
+}
