@@ -113,3 +113,34 @@ func TestIdentityManifestRefusals(t *testing.T) {
 	assert.Contains(t, r.err, `did you mean "authentik_core.view_user"?`)
 	assert.Zero(t, c.emu.Writes())
 }
+
+// Export round-trips users, tokens and roles: the exported manifest plans
+// empty; the password is left out with a comment naming the variable to
+// declare, and no token key is exported.
+func TestIdentityExportRoundTrips(t *testing.T) {
+	c := newCLI(t)
+	c.env["ALICE_PASSWORD"] = alicePassword
+	path := writeManifest(t, corpIdentity(t))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	key, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), "ci-bot-token").Execute()
+	require.NoError(t, err)
+
+	out := filepath.Join(t.TempDir(), "export.yaml")
+	r = c.run("export", "--all", "--out", out)
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	exported := string(b)
+	assert.NotContains(t, exported, "akadmin", "authentik's own (system/bootstrap.yaml) is not exported")
+	assert.Contains(t, exported, "username: alice")
+	assert.Contains(t, exported, "identifier: ci-bot-token")
+	assert.Contains(t, exported, "- authentik_core.reset_user_password")
+	assert.Contains(t, exported, "variables: {ALICE_PASSWORD: {sensitive: true}}")
+	assert.NotContains(t, exported, alicePassword)
+	assert.NotContains(t, exported, key.Key)
+	assert.NotContains(t, exported, "expires:", "an api token's expiry is authentik's")
+
+	r = c.run("plan", "-f", out, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, "the export plans empty:\n%s\n%s\n%s", exported, r.out, r.err)
+}

@@ -31,12 +31,28 @@ const (
 	hygieneToken     = "tok-HYGIENE-0123456789abcdef"
 	hygienePassword  = "hunter2-HYGIENE"
 	hygieneSensitive = "grafana-SENSITIVE-value-42"
+	// hygieneUserPassword is a user's password, from a sensitive variable.
+	hygieneUserPassword = "alice-PASSWORD-HYGIENE-9"
 )
 
 const hygieneManifest = `version: 1
 variables:
   LIBRECHAT_URL: {}
   GRAFANA_SECRET: {sensitive: true}
+  ALICE_PASSWORD: {sensitive: true}
+users:
+  - username: alice
+    name: Alice
+    password: ${ALICE_PASSWORD}
+  - username: ci-bot
+    name: CI bot
+    type: service_account
+tokens:
+  - identifier: ci-bot-token
+    user: ci-bot
+    expiring: false
+    outputs:
+      token: {file: ci.env}
 groups:
   - name: LibreChat Users
     attributes:
@@ -93,10 +109,12 @@ func hygieneRun(t *testing.T) []leak {
 		"AUTHENTIK_TOKEN": hygieneToken,
 		"LIBRECHAT_URL":   "https://chat.example.com",
 		"GRAFANA_SECRET":  hygieneSensitive,
+		"ALICE_PASSWORD":  hygieneUserPassword,
 	}}
 
 	var leaks []leak
-	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive}
+	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive,
+		"user password": hygieneUserPassword}
 	scan := func(where, text string, allowed ...string) {
 		for name, s := range secrets {
 			if strings.Contains(text, s) && !slices.Contains(allowed, name) {
@@ -120,7 +138,22 @@ func hygieneRun(t *testing.T) []leak {
 	plan := step(exitOK, "plan", "-f", mf)
 	require.Contains(t, plan.out, "attributes.webhook")
 	step(exitOK, "plan", "-f", mf, "-o", "json")
-	step(exitOK, "apply", "-f", mf, "--auto-approve")
+	// The first apply sets alice's password and writes ci-bot's token: its
+	// debug log has every request.
+	c.env["PROVISION_DEBUG"] = "1"
+	first := step(exitOK, "apply", "-f", mf, "--auto-approve")
+	delete(c.env, "PROVISION_DEBUG")
+	require.Contains(t, first.err, "/set_password/")
+	require.Contains(t, first.err, "/view_key/")
+	if pw, _ := emu.UserPassword("alice"); pw != hygieneUserPassword {
+		t.Fatalf("alice's password was not set")
+	}
+	key, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), "ci-bot-token").Execute()
+	require.NoError(t, err)
+	secrets["token key"] = key.Key
+	// The key only now joins the secrets: scan the first apply again.
+	scan("apply (stdout)", first.out)
+	scan("apply (stderr)", first.err)
 
 	// From here the run reads client secrets from authentik: they too.
 	lc, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(t.Context(), emu.ProviderPK("LibreChat")).Execute()
@@ -237,6 +270,10 @@ func hygieneRun(t *testing.T) []leak {
 		require.NoError(t, err)
 		scan(f, string(b), "client secret")
 	}
+	b, err = os.ReadFile(filepath.Join(dir, "ci.env"))
+	require.NoError(t, err)
+	require.Contains(t, string(b), "AUTHENTIK_TOKEN="+secrets["token key"])
+	scan("ci.env", string(b), "token key")
 
 	// The sandbox's request log, with the token in a header and a query.
 	leaks = append(leaks, sandboxLeaks(t)...)

@@ -21,6 +21,8 @@
 // (DRF CharField trim_whitespace).
 package akblueprints
 
+import "fmt"
+
 //go:generate go test -run TestGeneratedFileIsCurrent -update .
 
 // State is an entry's desired state (authentik/blueprints/v1/common.py,
@@ -93,7 +95,7 @@ func Lookup(model string, key map[string]any) []Entry {
 	for _, e := range Entries(model) {
 		ok := true
 		for k, v := range key {
-			if !Equal(e.Identifiers[k], v) {
+			if !Equal(contextValue(e.File, e.Identifiers[k]), v) {
 				ok = false
 				break
 			}
@@ -103,6 +105,25 @@ func Lookup(model string, key map[string]any) []Entry {
 		}
 	}
 	return out
+}
+
+// contextValue resolves a !Context tag to its file's context value when
+// that is a plain string (system/bootstrap.yaml's username: akadmin, the
+// value of a fresh install); any other value is returned as is.
+func contextValue(file string, v any) any {
+	t, ok := v.(Tag)
+	if !ok || t.Name != "!Context" || len(t.Args) != 1 {
+		return v
+	}
+	for _, f := range Files {
+		if f.Path != file {
+			continue
+		}
+		if s, ok := f.Context[fmt.Sprint(t.Args[0])].(string); ok {
+			return s
+		}
+	}
+	return v
 }
 
 // Equal compares two values of this package (numbers of different Go types

@@ -96,7 +96,18 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		e.set("type", d.Type)
 	}
 	x.add(e, &x.entries)
-	x.entryFields(e, d.Fields(), o.Fields, d.Key, "")
+	fields := d.Fields()
+	if d.ExportOmit != nil {
+		omit := d.ExportOmit(o.Fields)
+		fields = slices.DeleteFunc(fields, func(f kinds.Field) bool { return slices.Contains(omit, f.Name) })
+	}
+	x.entryFields(e, fields, o.Fields, d.Key, "")
+	for _, f := range d.Extra {
+		if f.Secret && f.FromSensitive {
+			v := variableName(o.Key, f.Name)
+			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
+		}
+	}
 	for _, c := range d.Children {
 		var kids []map[string]any
 		for _, k := range x.live.Objects[plan.Kind(c.Kind.Name)] {
@@ -117,6 +128,20 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		}
 		e.set(c.Field, kids)
 	}
+}
+
+// variableName suggests a variable for an object's secret field:
+// ALICE_PASSWORD for alice's password.
+func variableName(key, field string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(key + "_" + field) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 func toFloat(v any) float64 {

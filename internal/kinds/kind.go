@@ -117,6 +117,9 @@ type Kind struct {
 	Extra []Field
 	// Outputs are the output names an entry may declare (a token's token:).
 	Outputs []string
+	// ExportOmit names fields export leaves out of a live object (a value
+	// the server sets itself that a manifest may not declare); nil: none.
+	ExportOmit func(fields map[string]any) []string
 	// Doc is one sentence for the reference.
 	Doc string
 }

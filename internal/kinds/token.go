@@ -23,6 +23,12 @@ var token = &Kind{
 	// api when omitted.
 	Defaults: map[string]any{"intent": "api", "description": "", "expiring": true},
 	Outputs:  []string{"token"},
+	ExportOmit: func(fields map[string]any) []string {
+		if fields["intent"] == "api" {
+			return []string{"expires"}
+		}
+		return nil
+	},
 	Check: func(key string, fields map[string]any, absent bool) []Problem {
 		if _, ok := fields["expires"]; ok && (fields["intent"] == nil || fields["intent"] == "api") {
 			return []Problem{{Field: "expires", Msg: "authentik sets an api token's expiry itself on every write (TokenSerializer.validate), so expires cannot be declared; use expiring: false for a token that never expires"}}
