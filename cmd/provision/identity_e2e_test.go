@@ -5,12 +5,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/provision/provision/internal/kinds"
 )
 
 func corpIdentity(t *testing.T) string {
@@ -103,7 +107,7 @@ func TestIdentityManifestRefusals(t *testing.T) {
 	literal := strings.Replace(corpIdentity(t), "password: ${ALICE_PASSWORD}", "password: hunter2hunter2", 1)
 	r := c.run("validate", "-f", writeManifest(t, literal))
 	require.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, ":19:15: password: set it from a sensitive variable, never a literal")
+	assert.Contains(t, r.err, ":20:15: password: set it from a sensitive variable, never a literal")
 	assert.NotContains(t, r.err, "hunter2hunter2")
 
 	typo := strings.Replace(corpIdentity(t), "authentik_core.view_user,", "authentik_core.view_usr,", 1)
@@ -111,7 +115,14 @@ func TestIdentityManifestRefusals(t *testing.T) {
 	require.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `unknown permission "authentik_core.view_usr"`)
 	assert.Contains(t, r.err, `did you mean "authentik_core.view_user"?`)
-	assert.Zero(t, c.emu.Writes())
+	t.Log(r.err)
+	var done []string
+	for _, q := range c.emu.Requests() {
+		if q.Method != http.MethodGet && q.Status < 300 {
+			done = append(done, q.Method+" "+q.Path)
+		}
+	}
+	assert.Empty(t, done, "apply with the read-only token changes nothing")
 }
 
 // Export round-trips users, tokens and roles: the exported manifest plans
@@ -143,4 +154,76 @@ func TestIdentityExportRoundTrips(t *testing.T) {
 
 	r = c.run("plan", "-f", out, "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, "the export plans empty:\n%s\n%s\n%s", exported, r.out, r.err)
+}
+
+// The pipeline identity example (issue 21, point 4): applied by an admin,
+// its token plans with no write and cannot apply, the error naming the
+// permission it lacks.
+func TestPipelineIdentity(t *testing.T) {
+	c := newCLI(t)
+	data, err := os.ReadFile("../../manifests/pipeline-identity.yaml")
+	require.NoError(t, err)
+	path := writeManifest(t, string(data))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+
+	dir := filepath.Dir(path)
+	env, err := os.ReadFile(filepath.Join(dir, "pipeline.env"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^AUTHENTIK_TOKEN=(\S+)$`).FindStringSubmatch(string(env))
+	require.NotNil(t, m, string(env))
+	token := m[1]
+	secret, err := os.ReadFile(filepath.Join(dir, "pipeline-secret.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(secret), "kind: Secret")
+	assert.Contains(t, string(secret), "name: provision-plan-token")
+
+	pipeline := newCLIFor(t, c.url, c.emu)
+	pipeline.env["AUTHENTIK_TOKEN"] = token
+	pipeline.env["ALICE_PASSWORD"] = alicePassword
+	corp := writeManifest(t, corpIdentity(t))
+	c.emu.ResetLog()
+	for _, mf := range []string{path, corp} {
+		r = pipeline.run("plan", "-f", mf)
+		assert.Equal(t, exitOK, r.code, "%s: %s%s", mf, r.out, r.err)
+	}
+	assert.Contains(t, r.out, `+ user "alice" {`)
+	assert.Zero(t, c.emu.Writes(), "plan with the read-only token writes nothing")
+	// Applications: authentik lists a non-superuser only those it may
+	// access, so a plan managing applications is refused with that token.
+	r = pipeline.run("plan", "-f", writeManifest(t, corpPolicies(t)))
+	assert.Equal(t, exitError, r.code, r.out+r.err)
+	assert.Contains(t, r.err, "the API token's user is not a superuser")
+	assert.Zero(t, c.emu.Writes())
+
+	r = pipeline.run("apply", "-f", corp, "--auto-approve")
+	assert.Equal(t, exitError, r.code, r.out+r.err)
+	assert.Contains(t, r.err, "lacks the permission authentik_blueprints.add_blueprintinstance")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.err), "\n")+1, "one sentence: %s", r.err)
+	t.Log(r.err)
+	var done []string
+	for _, q := range c.emu.Requests() {
+		if q.Method != http.MethodGet && q.Status < 300 {
+			done = append(done, q.Method+" "+q.Path)
+		}
+	}
+	assert.Empty(t, done, "apply with the read-only token changes nothing")
+}
+
+// The example's role holds exactly kinds.ReadPermissions(): the view
+// permissions a plan of any manifest needs, derived from the kind registry.
+func TestPipelineIdentityRoleIsReadPermissions(t *testing.T) {
+	data, err := os.ReadFile("../../manifests/pipeline-identity.yaml")
+	require.NoError(t, err)
+	var m struct {
+		Roles []struct {
+			Name        string   `yaml:"name"`
+			Permissions []string `yaml:"permissions"`
+		} `yaml:"roles"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &m))
+	require.Len(t, m.Roles, 1)
+	assert.Equal(t, kinds.ReadPermissions(), m.Roles[0].Permissions, "regenerate the list in manifests/pipeline-identity.yaml from kinds.ReadPermissions()")
 }

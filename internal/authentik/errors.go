@@ -21,6 +21,9 @@ var ErrNotFound = errors.New("not found")
 type APIError struct {
 	Status   int
 	Messages []string
+	// Needs is the permission the refused request needed (a 403), when
+	// known.
+	Needs string
 	// NotAPI is the content type of an answer that is not authentik's
 	// JSON (a web server's HTML error page): the URL is wrong, and the
 	// page itself says nothing useful.
@@ -31,6 +34,8 @@ func (e *APIError) Error() string {
 	switch {
 	case e.NotAPI != "":
 		return fmt.Sprintf("the server answered HTTP %d with %s, not authentik's JSON API: check that AUTHENTIK_URL is authentik's address", e.Status, e.NotAPI)
+	case e.Status == http.StatusForbidden && e.Needs != "":
+		return "authentik refused the token: its user lacks the permission " + e.Needs + "; give that user a role holding it, or use another token"
 	case e.Status == http.StatusForbidden:
 		return "authentik refused the token: " + strings.Join(e.Messages, "; ")
 	case len(e.Messages) == 0:
@@ -76,7 +81,11 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 		if ct := notJSON(resp, body); ct != "" {
 			return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, NotAPI: ct})
 		}
-		return fmt.Errorf("%s: %w", doing, &APIError{Status: resp.StatusCode, Messages: bodyMessages(body)})
+		ae := &APIError{Status: resp.StatusCode, Messages: bodyMessages(body)}
+		if resp.StatusCode == http.StatusForbidden && !strings.Contains(strings.Join(ae.Messages, " "), "Token invalid") {
+			ae.Needs = neededPermission(resp.Request)
+		}
+		return fmt.Errorf("%s: %w", doing, ae)
 	}
 	if resp != nil && resp.StatusCode < 300 {
 		// The request worked but the body did not decode.

@@ -12,13 +12,23 @@ import (
 
 var applicationIO = kindIO{
 	read: func(r *reader, live *plan.Live) {
-		r.g.Go(func() error { return r.c.requireSuperuser(r.ctx) })
+		// superuser_full_list: the plain list is filtered by the token
+		// user's access and cached per user for 24h. authentik ignores it
+		// for anyone else: the list is then partial, which the plan
+		// refuses when the manifest manages applications
+		// (plan.PartialApplicationsMsg); a read-only pipeline identity can
+		// still plan the rest.
+		var super bool
+		r.g.Go(func() error {
+			me, err := r.c.Whoami(r.ctx)
+			super = err == nil && me.IsSuperuser
+			return err
+		})
 		read(r, "list applications", plan.KindApplication, "slug", applicationFromAPI, &live.Applications, func(ctx context.Context, page int32) (*http.Response, error) {
-			// superuser_full_list: the plain list is filtered by the
-			// token user's access and cached per user for 24h.
 			_, resp, err := r.c.api.CoreApi.CoreApplicationsList(ctx).SuperuserFullList(true).Page(page).PageSize(pageSize).Execute()
 			return resp, err
 		})
+		r.after = append(r.after, func() { live.ApplicationsPartial = !super })
 	},
 	exec: execApplication,
 }

@@ -138,21 +138,6 @@ func listPages[A, P any](ctx context.Context, c *Client, doing string, kind plan
 	return pages, allBad, nil
 }
 
-// requireSuperuser fails unless the token's user is a superuser: for anyone
-// else authentik ignores superuser_full_list and lists only the
-// applications that user may access (cached per user), so existing
-// applications would look absent and be created twice.
-func (c *Client) requireSuperuser(ctx context.Context) error {
-	me, err := c.Whoami(ctx)
-	if err != nil {
-		return err
-	}
-	if !me.IsSuperuser {
-		return fmt.Errorf("the API token belongs to %q, who is not a superuser: authentik then lists only the applications that user may access, so provision cannot see which exist; use a superuser's token", me.Username)
-	}
-	return nil
-}
-
 // fetchFunc fetches one page of a list through the generated client. Its
 // decoded result is not used: the client leaves the body readable, and
 // fetchPage decodes it item by item so one unreadable object does not fail

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -794,4 +795,89 @@ func (e *Emulator) GroupRoles(name string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// handModels are the models of the routes written by hand, by prefix.
+var handModels = map[string]string{
+	"managed/blueprints/":              "authentik_blueprints.blueprintinstance",
+	"core/applications/":               "authentik_core.application",
+	"providers/oauth2/":                "authentik_providers_oauth2.oauth2provider",
+	"providers/proxy/":                 "authentik_providers_proxy.proxyprovider",
+	"providers/all/":                   "authentik_core.provider",
+	"outposts/instances/":              "authentik_outposts.outpost",
+	"propertymappings/all/":            "authentik_core.propertymapping",
+	"propertymappings/provider/scope/": "authentik_providers_oauth2.scopemapping",
+	"crypto/certificatekeypairs/":      "authentik_crypto.certificatekeypair",
+	"core/groups/":                     "authentik_core.group",
+	"policies/bindings/":               "authentik_policies.policybinding",
+	"core/tokens/":                     "authentik_core.token",
+	"rbac/roles/":                      "authentik_rbac.role",
+	"core/users/":                      "authentik_core.user",
+	"stages/all/":                      "authentik_flows.stage",
+	"policies/all/":                    "authentik_policies.policy",
+}
+
+// enforce applies a non-superuser's permissions to the model routes
+// (authentik's ObjectPermissions and ObjectFilter, authentik/rbac/
+// permissions.py and filters.py): a list holds only what the user may
+// view (none without the model's view_ permission: the emulator keeps no
+// object permissions); a detail read without it is a 404; a create needs
+// add_, an update change_ and a delete delete_ (403). Detail actions check
+// their own permission; applications list by policy access
+// (listApplications); a token may be created without add_token
+// (rbac_allow_create_without_perm).
+func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[string]handler, pk int32) (resp, bool) {
+	model := rt.model
+	if model == "" {
+		model = handModels[rt.prefix]
+	}
+	if model == "" || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
+		return resp{}, false
+	}
+	app, name, _ := strings.Cut(model, ".")
+	perm := func(verb string) string { return app + "." + verb + "_" + name }
+	isCollection := id == "" && sameHandlers(handlers, rt.collection)
+	isDetail := id != "" && sameHandlers(handlers, rt.detail)
+	switch {
+	case isCollection && r.Method == http.MethodGet:
+		if rt.prefix == "core/applications/" || rt.prefix == "core/tokens/" || rt.prefix == "core/users/" || e.hasPerm(pk, perm("view")) {
+			return resp{}, false // those filter by their own rules
+		}
+		c := &call{r: r, q: r.URL.Query(), user: pk}
+		return e.listLazy(c, lazyList{}, listSpec{}), true
+	case isCollection && r.Method == http.MethodPost:
+		if rt.prefix == "core/tokens/" || e.hasPerm(pk, perm("add")) {
+			return resp{}, false
+		}
+	case isDetail && r.Method == http.MethodGet:
+		if rt.prefix == "core/tokens/" || rt.prefix == "core/users/" || e.hasPerm(pk, perm("view")) {
+			return resp{}, false
+		}
+		return notFound(), true
+	case isDetail && (r.Method == http.MethodPut || r.Method == http.MethodPatch):
+		if e.hasPerm(pk, perm("change")) || rt.prefix == "core/tokens/" && e.ownsToken(pk, id) {
+			return resp{}, false
+		}
+	case isDetail && r.Method == http.MethodDelete:
+		if e.hasPerm(pk, perm("delete")) || rt.prefix == "core/tokens/" && e.ownsToken(pk, id) {
+			return resp{}, false
+		}
+	default:
+		return resp{}, false
+	}
+	return detail(http.StatusForbidden, msgNoPermission), true
+}
+
+func (e *Emulator) ownsToken(pk int32, identifier string) bool {
+	for _, t := range e.st.tokens {
+		if t.Identifier == identifier {
+			return t.User == pk
+		}
+	}
+	return false
+}
+
+// sameHandlers reports whether two handler maps are the same map.
+func sameHandlers(a, b map[string]handler) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
 }

@@ -186,6 +186,7 @@ func (k *kindDef[T]) lookup(e *Emulator, c *call) (T, *resp) {
 // route builds the kind's routes on the shared handlers.
 func (k *kindDef[T]) route(e *Emulator) route {
 	rt := route{
+		model:      k.metaModel,
 		prefix:     k.prefix,
 		collection: methods(func(c *call) resp { return k.listH(e, c) }, func(c *call) resp { return k.createH(e, c) }),
 		detail: detailMethods(

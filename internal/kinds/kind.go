@@ -40,6 +40,9 @@ type Kind struct {
 	// AllPath lists every member of the family with its model (for a
 	// family: "stages/all/"), so references resolve across types.
 	AllPath string
+	// AllModel is the model of a family's list of every member
+	// ("authentik_flows.stage"): its view permission reads AllPath.
+	AllModel string
 	// Model is authentik's model ("authentik_flows.flow"), as list answers
 	// give it in meta_model_name and blueprints name it.
 	Model string

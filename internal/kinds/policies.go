@@ -10,7 +10,7 @@ func policy(typ, path, model, schema string, defaults map[string]any) *Kind {
 	for k, v := range defaults {
 		d[k] = v
 	}
-	return &Kind{Name: "policy", Section: "policies", Type: typ, Path: path, AllPath: "policies/all/", Model: model,
+	return &Kind{Name: "policy", Section: "policies", Type: typ, Path: path, AllPath: "policies/all/", AllModel: "authentik_policies.policy", Model: model,
 		Schema: schema, Key: "name", PK: "pk", Defaults: d}
 }
 

@@ -5,7 +5,7 @@ package kinds
 // so references name a "stage". Each descriptor cites its model's module
 // under authentik/stages/; defaults are the model's field defaults.
 func stage(typ, path, model, schema string, refs map[string]string, defaults map[string]any) *Kind {
-	return &Kind{Name: "stage", Section: "stages", Type: typ, Path: path, AllPath: "stages/all/", Model: model,
+	return &Kind{Name: "stage", Section: "stages", Type: typ, Path: path, AllPath: "stages/all/", AllModel: "authentik_flows.stage", Model: model,
 		Schema: schema, Key: "name", PK: "pk", Refs: refs, Defaults: defaults}
 }
 

@@ -223,8 +223,9 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 	return e
 }
 
-// entryOutputs decodes an entry's outputs: (a token's token:): each a
-// mapping of format, file, secret_name and namespace.
+// entryOutputs decodes an entry's outputs: (a token's), by a name of the
+// admin's choice: each a mapping of format, file, secret_name and
+// namespace, and each writes the kind's one output (kinds.Kind.Outputs).
 func entryOutputs(file string, k *kinds.Kind, val *yaml.Node, diags *Diagnostics) map[string]*OutpostOutput {
 	if val.Kind != yaml.MappingNode {
 		diags.add(pos(file, val), fmt.Sprintf("outputs: expected a mapping of outputs, e.g. %s: {file: out.env}", k.Outputs[0]))
@@ -234,11 +235,6 @@ func entryOutputs(file string, k *kinds.Kind, val *yaml.Node, diags *Diagnostics
 	keys := []string{"format", "file", "secret_name", "namespace"}
 	for i := 0; i+1 < len(val.Content); i += 2 {
 		name, body := val.Content[i], val.Content[i+1]
-		if !slices.Contains(k.Outputs, name.Value) {
-			msg := fmt.Sprintf("outputs: unknown output %q for a %s; the outputs are %s", name.Value, k.Label(), strings.Join(k.Outputs, ", "))
-			diags.add(pos(file, name), msg)
-			continue
-		}
 		o := &OutpostOutput{}
 		if body.Kind != yaml.MappingNode {
 			diags.add(pos(file, body), fmt.Sprintf("outputs.%s: expected a mapping, e.g. {file: out.env}", name.Value))
@@ -266,6 +262,15 @@ func entryOutputs(file string, k *kinds.Kind, val *yaml.Node, diags *Diagnostics
 				}
 				diags.add(pos(file, fk), msg)
 			}
+		}
+		switch {
+		case o.File == "":
+			diags.add(pos(file, name), fmt.Sprintf("outputs.%s: file is required (where apply writes it)", name.Value))
+		case o.File == "-":
+			diags.add(pos(file, name), fmt.Sprintf("outputs.%s: a %s's output is secret and never printed; give a file", name.Value, k.Label()))
+		}
+		if o.Format != "" && o.Format != "dotenv" && o.Format != "json" && o.Format != "kubernetes-secret" {
+			diags.add(pos(file, name), fmt.Sprintf("outputs.%s: format %q is not one of dotenv, json, kubernetes-secret", name.Value, o.Format))
 		}
 		out[name.Value] = o
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/provision/provision/internal/manifest"
@@ -108,50 +109,60 @@ func WriteTokenOutputs(m *manifest.Manifest, opts Options, apiURL string, key Ke
 	}
 	var written []Written
 	for _, e := range m.EntriesOf("token") {
-		out := e.Outputs["token"]
-		if e.State.IsAbsent() || out == nil || out.File == "" {
+		if e.State.IsAbsent() || len(e.Outputs) == 0 {
 			continue
 		}
 		k, err := key(e.Key)
 		if err != nil {
 			return written, err
 		}
-		hook(false, k)
-		vars := []Var{
-			{Key: "AUTHENTIK_TOKEN", Value: k, Secret: true},
-			{Key: "AUTHENTIK_URL", Value: strings.TrimSuffix(apiURL, "/")},
+		names := make([]string, 0, len(e.Outputs))
+		for name := range e.Outputs {
+			names = append(names, name)
 		}
-		base := opts.OutputDir
-		if base == "" {
-			base = filepath.Dir(e.Src.Pos.File)
+		sort.Strings(names)
+		for _, name := range names {
+			out := e.Outputs[name]
+			if out == nil || out.File == "" {
+				continue
+			}
+			hook(false, k)
+			vars := []Var{
+				{Key: "AUTHENTIK_TOKEN", Value: k, Secret: true},
+				{Key: "AUTHENTIK_URL", Value: strings.TrimSuffix(apiURL, "/")},
+			}
+			base := opts.OutputDir
+			if base == "" {
+				base = filepath.Dir(e.Src.Pos.File)
+			}
+			t, err := Confine(base, out.File, opts.OutputDir != "")
+			if err != nil {
+				return written, fmt.Errorf("%s: token %q, output %s: %w", e.Src.At("outputs."+name), e.Key, name, err)
+			}
+			format, err := FormatOf(out.Format)
+			if err != nil {
+				return written, fmt.Errorf("%s: token %q, output %s: %w", e.Src.At("outputs."+name), e.Key, name, err)
+			}
+			secret := out.SecretName
+			if secret == "" {
+				secret = "authentik-token-" + dnsLabel(e.Key)
+			}
+			r := &Resolved{Name: "token", Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
+			existed := t.Exists()
+			changed, err := WriteTarget(r, t, vars)
+			if err != nil {
+				return written, err
+			}
+			state := "unchanged"
+			switch {
+			case changed && !existed:
+				state = "created"
+			case changed:
+				state = "updated"
+			}
+			fmt.Fprintf(stdout, "%s: %s (the key of token %q, mode 0600)\n", t.Path(), state, e.Key)
+			written = append(written, Written{Application: "token " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
 		}
-		t, err := Confine(base, out.File, opts.OutputDir != "")
-		if err != nil {
-			return written, fmt.Errorf("%s: token %q, output token: %w", e.Src.At("outputs"), e.Key, err)
-		}
-		format, err := FormatOf(out.Format)
-		if err != nil {
-			return written, fmt.Errorf("%s: token %q, output token: %w", e.Src.At("outputs"), e.Key, err)
-		}
-		secret := out.SecretName
-		if secret == "" {
-			secret = "authentik-token-" + dnsLabel(e.Key)
-		}
-		r := &Resolved{Name: "token", Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
-		existed := t.Exists()
-		changed, err := WriteTarget(r, t, vars)
-		if err != nil {
-			return written, err
-		}
-		state := "unchanged"
-		switch {
-		case changed && !existed:
-			state = "created"
-		case changed:
-			state = "updated"
-		}
-		fmt.Fprintf(stdout, "%s: %s (the key of token %q, mode 0600)\n", t.Path(), state, e.Key)
-		written = append(written, Written{Application: "token " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
 	}
 	return written, nil
 }

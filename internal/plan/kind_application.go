@@ -50,6 +50,10 @@ var applicationKind = &KindSpec{
 		return Reads{Kinds: []Kind{KindApplication, KindProvider}}
 	},
 	Diff: func(c *computer, m *manifest.Manifest) []*Change {
+		if c.live.ApplicationsPartial && len(m.Applications) > 0 {
+			c.fail(m.Applications[0].Src.Pos, "%s", PartialApplicationsMsg)
+			return nil
+		}
 		return each(m.Applications, c.application)
 	},
 	IDs: func(l *Live) map[string]string {
@@ -71,6 +75,10 @@ var applicationKind = &KindSpec{
 }
 
 func appSlug(a *Application) string { return a.Slug }
+
+// PartialApplicationsMsg refuses to plan applications with a token whose
+// user is not a superuser.
+const PartialApplicationsMsg = "the API token's user is not a superuser: authentik then lists only the applications that user may access (superuser_full_list is ignored), so provision cannot see which exist; plan applications with a superuser's token"
 
 // application diffs one manifest application; access diffs its group bindings.
 func (c *computer) application(a *manifest.Application) *Change {

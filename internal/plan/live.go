@@ -12,8 +12,13 @@ type Live struct {
 	AnyMappings  []AnyMapping
 	Providers    []Provider
 	Applications []Application
-	Bindings     []Binding
-	Outposts     []Outpost
+	// ApplicationsPartial: the token's user is not a superuser, so
+	// authentik listed only the applications that user may access
+	// (superuser_full_list is ignored): a plan that manages applications
+	// cannot tell which exist.
+	ApplicationsPartial bool
+	Bindings            []Binding
+	Outposts            []Outpost
 	// Objects are the descriptor kinds' objects (entries.go), by kind.
 	Objects map[Kind][]Object
 	// Stacks are the stacks' ownership records (ownership.go), read when

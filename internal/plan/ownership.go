@@ -469,6 +469,10 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 		if _, ok := s.decl[id]; ok || s.absent[id] {
 			continue
 		}
+		if (o.Kind == KindApplication || o.Kind == KindAccess) && c.live.ApplicationsPartial {
+			c.fail(c.m.StackPos, "stack %q owns %s, and %s", s.name, o, PartialApplicationsMsg)
+			continue
+		}
 		if !s.idx.exists(o) {
 			own.Release = append(own.Release, Released{o, "deleted outside provision"})
 			continue

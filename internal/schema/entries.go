@@ -75,6 +75,13 @@ func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
 		props[c.Field] = map[string]any{"type": "array", "items": entrySchema(c.Kind, &c),
 			"description": fmt.Sprintf("%s, each naming a %s by its key: %s", c.Kind.Name+"s", c.By, c.Kind.Doc)}
 	}
+	if len(k.Outputs) > 0 && child == nil {
+		str := map[string]any{"type": "string"}
+		props["outputs"] = map[string]any{"type": "object", "description": entryOutputsDoc(k),
+			"additionalProperties": map[string]any{"type": "object", "additionalProperties": false, "required": []string{"file"},
+				"properties": map[string]any{"file": str, "secret_name": str, "namespace": str,
+					"format": map[string]any{"enum": []any{"dotenv", "json", "kubernetes-secret"}}}}}
+	}
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if child != nil && len(child.OneOf) == 0 {
 		out["required"] = []string{child.By}
@@ -168,6 +175,9 @@ func entryMarkdown(b *bytes.Buffer) {
 			}
 			fmt.Fprintf(b, "## %s\n\n%s A %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Label(), k.Model, k.Path, k.Key)
 			entryTable(b, k.Fields())
+			if len(k.Outputs) > 0 {
+				fmt.Fprintf(b, "### `outputs`\n\n%s\n\n", entryOutputsDoc(k))
+			}
 			for _, c := range k.Children {
 				by := fmt.Sprintf("a %s by key (`%s`)", c.By, c.By)
 				if len(c.OneOf) > 0 {
@@ -178,6 +188,11 @@ func entryMarkdown(b *bytes.Buffer) {
 			}
 		}
 	}
+}
+
+// entryOutputsDoc describes a kind's outputs: (a token's).
+func entryOutputsDoc(k *kinds.Kind) string {
+	return fmt.Sprintf("Files apply writes from the %s, by a name of your choice: each has file (required, 0600, relative to the manifest), format (dotenv, json or kubernetes-secret), secret_name and namespace. A token's output holds AUTHENTIK_TOKEN (its key, read by apply through view_key; plans never read it) and AUTHENTIK_URL (the API URL provision used).", k.Label())
 }
 
 func entryTable(b *bytes.Buffer, fields []kinds.Field) {

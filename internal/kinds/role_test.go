@@ -1,0 +1,36 @@
+package kinds
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every read permission is one authentik 2026.2.2 defines, and none lets
+// a plan read a secret.
+func TestReadPermissionsAreKnown(t *testing.T) {
+	ps := ReadPermissions()
+	require.NotEmpty(t, ps)
+	for _, p := range ps {
+		assert.True(t, KnownPermission(p), "%s is not in permissions.txt", p)
+		assert.True(t, strings.Contains(p, ".view_"), p)
+	}
+	assert.NotContains(t, ps, "authentik_core.view_token_key")
+	assert.Contains(t, ps, "authentik_core.view_token")
+	assert.Contains(t, ps, "authentik_blueprints.view_blueprintinstance")
+}
+
+// Unknown codenames are refused with the nearest known one.
+func TestUnknownPermissionDidYouMean(t *testing.T) {
+	for in, want := range map[string]string{
+		"authentik_core.view_usr": `unknown permission "authentik_core.view_usr" (authentik 2026.2.2 has no such codename); did you mean "authentik_core.view_user"?`,
+		"view_application":        `permission "view_application" needs its app label (app_label.codename); did you mean "authentik_core.view_application"?`,
+	} {
+		ps := checkPermissions("r", map[string]any{"permissions": []string{in}}, false)
+		require.Len(t, ps, 1, in)
+		assert.Equal(t, want, ps[0].Msg)
+	}
+	assert.Empty(t, checkPermissions("r", map[string]any{"permissions": []string{"authentik_core.view_user"}}, false))
+}
