@@ -135,6 +135,14 @@ func init() {
 			return fmt.Sprintf("access binding of group %q to application %q", o.Group, o.Key)
 		},
 		exists: func(x *liveIndex, o Owned) bool { return len(x.bindings[o.Key][o.Group]) > 0 },
+		makes: func(c *Change) []Owned {
+			sp, _ := c.Spec.(*AccessSpec)
+			var out []Owned
+			for _, g := range sp.addGroups() {
+				out = append(out, Owned{Kind: KindAccess, Key: c.Key, Group: g, Created: true})
+			}
+			return out
+		},
 		prune: func(p *pruning, o Owned) {
 			if declaresAccess(p.c.m, o.Key) {
 				// The application's declared access list is authoritative:
@@ -167,4 +175,12 @@ func init() {
 			}
 		},
 	}
+}
+
+// addGroups are the groups the spec binds (none for a nil spec).
+func (s *AccessSpec) addGroups() []string {
+	if s == nil {
+		return nil
+	}
+	return s.AddGroups
 }

@@ -120,6 +120,14 @@ func init() {
 	owners[KindOutpost] = &owner{
 		exists: func(x *liveIndex, o Owned) bool { _, ok := x.outposts[o.Key]; return ok },
 		pk:     func(x *liveIndex, o Owned) string { return x.outposts[o.Key].PK },
+		makes: func(c *Change) []Owned {
+			sp, _ := c.Spec.(*OutpostSpec)
+			var out []Owned
+			for _, prov := range sp.addProviders() {
+				out = append(out, Owned{Kind: KindAttachment, Key: c.Key, Provider: prov, Created: true})
+			}
+			return out
+		},
 		prune: func(p *pruning, o Owned) {
 			if p.s.idx.outposts[o.Key].Managed != "" {
 				p.release(o, "managed by authentik, never deleted")
@@ -171,4 +179,12 @@ func init() {
 			}
 		},
 	}
+}
+
+// addProviders are the providers the spec attaches (none for a nil spec).
+func (s *OutpostSpec) addProviders() []string {
+	if s == nil {
+		return nil
+	}
+	return s.AddProviders
 }

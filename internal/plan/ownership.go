@@ -361,7 +361,10 @@ func (x *liveIndex) exists(o Owned) bool {
 // (entries.go).
 type owner struct {
 	// label names the object for people when "kind key" does not.
-	label  func(o Owned) string
+	label func(o Owned) string
+	// makes lists the owned parts a create or update of the kind makes
+	// (the group bindings access adds, the attachments an outpost adds).
+	makes  func(c *Change) []Owned
 	exists func(x *liveIndex, o Owned) bool
 	// pk is the live object's pk; nil for kinds without one of their own.
 	pk func(x *liveIndex, o Owned) string
@@ -571,18 +574,9 @@ func WriteAhead(p *Plan) []Owned {
 		}
 		// Not an else: an outpost created with its providers made their
 		// attachments too.
-		switch {
-		case c.Kind == KindAccess && c.Action != Delete:
-			if sp, ok := c.Spec.(*AccessSpec); ok {
-				for _, g := range sp.AddGroups {
-					put(Owned{Kind: KindAccess, Key: c.Key, Group: g, Created: true})
-				}
-			}
-		case c.Kind == KindOutpost && c.Action != Delete:
-			if sp, ok := c.Spec.(*OutpostSpec); ok {
-				for _, prov := range sp.AddProviders {
-					put(Owned{Kind: KindAttachment, Key: c.Key, Provider: prov, Created: true})
-				}
+		if h := owners[c.Kind]; h != nil && h.makes != nil && c.Action != Delete {
+			for _, x := range h.makes(&c) {
+				put(x)
 			}
 		}
 	}
