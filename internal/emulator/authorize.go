@@ -164,7 +164,7 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	allowed := map[string]bool{}
 	for _, pk := range p.PropertyMappings {
 		if m := e.st.mappingByPK(pk); m != nil {
-			allowed[m.ScopeName] = true
+			allowed[fmtVal(m.Attrs["scope_name"])] = true
 		}
 	}
 	if len(scopes) == 0 {

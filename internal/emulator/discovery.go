@@ -119,12 +119,12 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		issuer = base + "/"
 	}
 	scopes := []string{}
-	var mine []*scopeMapping
+	var mine []*object
 	for _, m := range e.st.mappings {
 		if !slices.Contains(p.PropertyMappings, m.PK) {
 			continue
 		}
-		scopes = append(scopes, m.ScopeName)
+		scopes = append(scopes, fmtVal(m.Attrs["scope_name"]))
 		mine = append(mine, m)
 	}
 	if !slices.Contains(scopes, "openid") {
@@ -137,9 +137,9 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	// get_claims: the default claims, then the keys each mapping returns
 	// for the anonymous user, mappings ordered by scope_name.
 	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
-	sort.SliceStable(mine, func(i, j int) bool { return mine[i].ScopeName < mine[j].ScopeName })
+	sort.SliceStable(mine, func(i, j int) bool { return fmtVal(mine[i].Attrs["scope_name"]) < fmtVal(mine[j].Attrs["scope_name"]) })
 	for _, m := range mine {
-		keys, _ := dictLiteralKeys(m.Expression)
+		keys, _ := dictLiteralKeys(fmtVal(m.Attrs["expression"]))
 		claims = append(claims, keys...)
 	}
 	doc := map[string]any{

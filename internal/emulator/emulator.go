@@ -35,7 +35,7 @@ type state struct {
 	providers    []*provider
 	outposts     []*outpost
 	flows        []*flow
-	mappings     []*scopeMapping
+	mappings     []*object // scope mappings (mappings.go)
 	samlMappings []*object
 	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
 	otherMappings []*otherMapping

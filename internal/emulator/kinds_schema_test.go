@@ -29,6 +29,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
+		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},

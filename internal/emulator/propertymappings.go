@@ -24,17 +24,13 @@ type anyMapping struct {
 // then the other seeded types.
 func (e *Emulator) allMappings() []anyMapping {
 	var out []anyMapping
-	for _, m := range e.st.mappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
-			typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(m) }})
+	for _, o := range e.st.mappings {
+		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
+			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(o) }})
 	}
 	for _, o := range e.st.samlMappings {
-		var managed *string
-		if s, ok := o.Attrs["managed"].(string); ok {
-			managed = &s
-		}
 		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
-			managed: managed, typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
+			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
 	}
 	for _, m := range e.st.otherMappings {
 		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
@@ -137,4 +133,12 @@ func (s *state) otherMappingRef(pk string) string {
 		}
 	}
 	return ""
+}
+
+// managedPtr is a mapping's managed key, nil when null.
+func managedPtr(o *object) *string {
+	if s, ok := o.Attrs["managed"].(string); ok {
+		return &s
+	}
+	return nil
 }

@@ -65,8 +65,6 @@ func (e *Emulator) routes() []route {
 			}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
-		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
-			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
 		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
 			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair},
 			detailActions: map[string]action{
@@ -91,7 +89,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
+var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {

@@ -34,8 +34,8 @@ func (e *Emulator) seedDefaults() {
 			"authentik Proxy - User information",
 			"# This mapping is used by the authentik proxy. It passes extra user attributes,\n# which are used for example for the HTTP-Basic Authentication mapping.\nreturn {\n    \"ak_proxy\": {\n        \"user_attributes\": request.user.group_attributes(request),\n        \"is_superuser\": request.user.is_superuser,\n    }\n}"},
 	} {
-		e.st.mappings = append(e.st.mappings, &scopeMapping{PK: e.newUUID(), Managed: strPtr(m.managed),
-			Name: m.name, ScopeName: m.scope, Description: m.desc, Expression: m.expr})
+		e.st.mappings = append(e.st.mappings, &object{PK: e.newUUID(), Attrs: map[string]any{"managed": m.managed,
+			"name": m.name, "scope_name": m.scope, "description": m.desc, "expression": m.expr}})
 	}
 	// authentik/crypto/apps.py: self_signed (365 days, a random SAN) and
 	// managed_jwt_cert (360 days, SAN goauthentik.io).
@@ -77,7 +77,7 @@ func (e *Emulator) SeedScale(n int) {
 	defer e.mu.Unlock()
 	var scopes []string
 	for _, m := range e.st.mappings {
-		if m.Managed != nil && (m.ScopeName == "openid" || m.ScopeName == "email" || m.ScopeName == "profile") {
+		if sn := m.Attrs["scope_name"]; m.Attrs["managed"] != nil && (sn == "openid" || sn == "email" || sn == "profile") {
 			scopes = append(scopes, m.PK)
 		}
 	}

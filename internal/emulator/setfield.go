@@ -70,12 +70,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 				return strconv.Itoa(int(p.PK)), prefix, true
 			}
 		}
-	case "scopemapping":
-		for _, m := range e.st.mappings {
-			if m.Name == key {
-				return m.PK, "propertymappings/provider/scope/", true
-			}
-		}
 	case "outpost":
 		for _, o := range e.st.outposts {
 			if o.Name == key {
