@@ -51,7 +51,7 @@ func (e *Emulator) renderBinding(b *binding) map[string]any {
 		Negate: b.Negate, Enabled: b.Enabled, Order: b.Order, Timeout: b.Timeout, FailureResult: b.FailureResult}
 	if b.Group != nil {
 		if g := e.st.groupByPK(*b.Group); g != nil {
-			out.GroupObj = &partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.Name, IsSuperuser: g.IsSuperuser, Attributes: g.Attributes}
+			out.GroupObj = &partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.name(), IsSuperuser: g.isSuperuser(), Attributes: g.attributes()}
 		}
 	}
 	if b.User != nil {

@@ -142,7 +142,7 @@ func (e *Emulator) GroupPK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, g := range e.st.groups {
-		if g.Name == name {
+		if g.name() == name {
 			return g.PK
 		}
 	}

@@ -88,8 +88,9 @@ func (s *state) childIndex() map[string][]*group {
 	if x.children == nil {
 		x.children = map[string][]*group{}
 		for _, g := range s.groups {
-			for i, p := range g.Parents {
-				if !slices.Contains(g.Parents[:i], p) { // once per child
+			parents := g.parents()
+			for i, p := range parents {
+				if !slices.Contains(parents[:i], p) { // once per child
 					x.children[p] = append(x.children[p], g)
 				}
 			}

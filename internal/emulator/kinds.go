@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -40,6 +41,8 @@ const (
 	ftChoiceNull                   // ChoiceField(allow_null=True)
 	ftSlug                         // SlugField (validate_slug)
 	ftUint                         // PositiveIntegerField (0 .. 2147483647)
+	ftObject                       // JSONDictField (authentik/core/api/utils.py), kept verbatim
+	ftIntRefList                   // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -60,6 +63,12 @@ type fieldDef struct {
 	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
 	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
 	unique     string // the model's unique message, "" when not unique
+	// putDefault: the serializer declares default= (extra_kwargs), so a
+	// PUT without the field writes def; a model default alone does not.
+	putDefault bool
+	// unordered: a M2M the server returns in database order, not the
+	// order written; rendered scrambled so clients cannot depend on it.
+	unordered bool
 }
 
 // kindDef describes one kind served by the generic handlers. T is the
@@ -101,6 +110,9 @@ type kindDef[T any] struct {
 	// choiceFilters are value filters with choices: an unknown value is a
 	// 400 "Select a valid choice. …".
 	choiceFilters func(e *Emulator) (single, multi map[string][]string)
+	// listFilter is a filterset's method filters (those that are not a
+	// field lookup): keep says which objects stay; r is a 400.
+	listFilter func(e *Emulator, c *call) (keep func(T) bool, r *resp)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
@@ -126,10 +138,24 @@ func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
 		if fd.writeOnly {
 			continue
 		}
-		m[fd.name] = renderValue(a[fd.name])
+		m[fd.name] = e.fieldValue(fd, a)
 	}
 	e.applyOverrides(k.kind, k.key(obj), m)
 	return m
+}
+
+// fieldValue is a field as a response carries it.
+func (e *Emulator) fieldValue(fd fieldDef, a map[string]any) any {
+	v := a[fd.name]
+	if fd.unordered {
+		switch l := v.(type) {
+		case []string:
+			v = scramble(e.seed, l)
+		case []int32:
+			v = scramble(e.seed, l)
+		}
+	}
+	return renderValue(v)
 }
 
 // renderValue is a stored field value as a response carries it: integers
@@ -142,6 +168,20 @@ func renderValue(v any) any {
 			out[i] = x
 		}
 		return out
+	case []int32:
+		out := make([]any, len(n))
+		for i, x := range n {
+			out[i] = json.Number(strconv.Itoa(int(x)))
+		}
+		return out
+	case json.RawMessage:
+		var x any
+		d := json.NewDecoder(bytes.NewReader(n))
+		d.UseNumber()
+		if d.Decode(&x) != nil {
+			return nil
+		}
+		return x
 	case int64:
 		return json.Number(strconv.FormatInt(n, 10))
 	case float64:
@@ -255,6 +295,19 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		return *r
 	}
 	all := k.all(e)
+	if k.listFilter != nil {
+		keep, r := k.listFilter(e, c)
+		if r != nil {
+			return *r
+		}
+		var kept []T
+		for _, obj := range all {
+			if keep(obj) {
+				kept = append(kept, obj)
+			}
+		}
+		all = kept
+	}
 	l := lazyList{n: len(all), render: func(i int) map[string]any {
 		m := k.renderObj(e, c, all[i])
 		if k.listExtra != nil {
@@ -264,15 +317,18 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 	}}
 	if len(e.overrides[k.kind]) == 0 {
 		// The own fields render from attrs (renderObj sets them last).
-		own := map[string]bool{}
+		own := map[string]fieldDef{}
 		for _, fd := range k.fields {
-			own[fd.name] = !fd.writeOnly
+			if !fd.writeOnly {
+				own[fd.name] = fd
+			}
 		}
 		l.fast = func(i int, name string) (any, bool) {
-			if !own[name] {
+			fd, ok := own[name]
+			if !ok {
 				return nil, false
 			}
-			return renderValue(k.attrs(all[i])[name]), true
+			return e.fieldValue(fd, k.attrs(all[i])), true
 		}
 	}
 	spec := k.list
@@ -333,6 +389,9 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 	}
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
+		if fd.putDefault && !partial && !f.has(fd.name) {
+			a[fd.name] = fd.def
+		}
 		e.readField(f, fd, a)
 		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil {
 			for _, o := range k.all(e) {
@@ -502,6 +561,16 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			}
 		}
 		a[k] = out
+	case ftObject:
+		var raw json.RawMessage
+		if f.object(k, fd.required, &raw) {
+			a[k] = raw
+		}
+	case ftIntRefList:
+		var out []int32
+		if f.intList(k, fd.required, true, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &out) {
+			a[k] = out
+		}
 	case ftNullString:
 		var p *string
 		if f.has(k) && f.nullStr(k, &p) {

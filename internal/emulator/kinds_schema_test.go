@@ -30,6 +30,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
 		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
+		{"GroupRequest", groupFields, nil},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},

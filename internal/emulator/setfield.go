@@ -76,12 +76,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 				return o.PK, "outposts/instances/", true
 			}
 		}
-	case "group":
-		for _, g := range e.st.groups {
-			if g.Name == key {
-				return g.PK, "core/groups/", true
-			}
-		}
 	}
 	return "", "", false
 }

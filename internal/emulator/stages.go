@@ -461,6 +461,17 @@ func (e *Emulator) refExists(ref, pk string) string {
 	return ""
 }
 
+// intRefExists resolves an integer-pk reference of an ftIntRefList field.
+func (e *Emulator) intRefExists(ref string, pk int32) bool {
+	switch ref {
+	case "user":
+		return e.st.userExists(pk)
+	case "provider":
+		return e.st.providerExists(pk)
+	}
+	return false
+}
+
 // ---- /stages/all/ ----
 
 func (e *Emulator) allStagesRoute() route {
