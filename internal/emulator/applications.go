@@ -188,23 +188,23 @@ func (s *state) accessChecker(userPK int32) func(a *application) bool {
 func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, userGroups func() []*group) bool {
 	var results []bool
 	for _, b := range bindings {
-		if !b.Enabled {
+		if b.Attrs["enabled"] != true {
 			continue
 		}
 		var pass bool
 		switch {
-		case b.Group != nil:
+		case b.Attrs["group"] != nil:
 			// The user's groups plus their ancestors: a binding to a parent
 			// group passes for members of its child groups.
 			for _, g := range userGroups() {
-				pass = pass || g.PK == *b.Group
+				pass = pass || g.PK == b.Attrs["group"]
 			}
-		case b.User != nil:
-			pass = *b.User == userPK
+		case b.Attrs["user"] != nil:
+			pass = b.Attrs["user"] == int64(userPK)
 		default:
-			pass = b.FailureResult // no policies exist in the emulator
+			pass = b.Attrs["failure_result"] == true // no policies exist in the emulator
 		}
-		if b.Negate {
+		if b.Attrs["negate"] == true {
 			pass = !pass
 		}
 		results = append(results, pass)

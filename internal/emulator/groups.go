@@ -286,7 +286,7 @@ func (s *state) deleteGroup(g *group) {
 	}
 	bs := s.bindings[:0]
 	for _, b := range s.bindings {
-		if b.Group == nil || *b.Group != g.PK {
+		if b.Attrs["group"] != g.PK {
 			bs = append(bs, b)
 		}
 	}

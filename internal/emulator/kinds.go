@@ -43,6 +43,7 @@ const (
 	ftUint                         // PositiveIntegerField (0 .. 2147483647)
 	ftObject                       // JSONDictField (authentik/core/api/utils.py), kept verbatim
 	ftIntRefList                   // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
+	ftIntRef                       // FK by integer pk (fieldDef.ref: "user"), nullable unless required; stored int64
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -365,6 +366,17 @@ func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
 	return resp{status: http.StatusCreated, body: k.renderObj(e, c, obj)}
 }
 
+// validateNew validates a create body without storing anything (the
+// transactional application endpoint checks nested bodies this way).
+func (k *kindDef[T]) validateNew(e *Emulator, c *call) *resp {
+	obj := k.fresh(e)
+	a := k.attrs(obj)
+	for _, fd := range k.fields {
+		a[fd.name] = fd.def
+	}
+	return k.write(e, c, obj, false)
+}
+
 func (k *kindDef[T]) updateH(e *Emulator, c *call, partial bool) resp {
 	obj, r := k.lookup(e, c)
 	if r != nil {
@@ -565,6 +577,17 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		var raw json.RawMessage
 		if f.object(k, fd.required, &raw) {
 			a[k] = raw
+		}
+	case ftIntRef:
+		var p *int32
+		if f.has(k) || (fd.required && !f.partial) {
+			if f.intRef(k, fd.required, !fd.required, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &p) {
+				if p == nil {
+					a[k] = nil
+				} else {
+					a[k] = int64(*p)
+				}
+			}
 		}
 	case ftIntRefList:
 		var out []int32

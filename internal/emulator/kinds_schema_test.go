@@ -31,6 +31,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
 		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
 		{"GroupRequest", groupFields, nil},
+		{"PolicyBindingRequest", bindingFields, []string{"target"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},
@@ -99,7 +100,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 					assert.True(t, p.Type.Is("boolean"), "%s is a boolean", fd.name)
 				}
 				nullable := fd.typ == ftNullString || fd.typ == ftKeypair || fd.typ == ftSAMLMapping ||
-					fd.typ == ftChoiceNull || (fd.typ == ftRef && !fd.required)
+					fd.typ == ftChoiceNull || ((fd.typ == ftRef || fd.typ == ftIntRef) && !fd.required)
 				assert.Equal(t, p.Nullable, nullable, "%s nullable", fd.name)
 				if p.Type.Is("string") && p.Enum == nil && p.Format != "uuid" && !nullable {
 					assert.Equal(t, p.MinLength == 1, !fd.blank, "%s minLength", fd.name)

@@ -71,8 +71,6 @@ func (e *Emulator) routes() []route {
 				"view_certificate": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(false)}},
 				"view_private_key": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(true)}},
 			}},
-		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
-			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
 		{prefix: "core/tokens/", collection: map[string]handler{},
@@ -87,7 +85,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, blueprintKind,
+var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {

@@ -89,9 +89,9 @@ func (e *Emulator) SeedScale(n int) {
 	}
 	for i := 1; i <= n; i++ {
 		a, g := e.seedApp(fmt.Sprintf("%05d", i), scopes, signing)
-		gpk := g.PK
-		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Group: &gpk,
-			Enabled: true, Timeout: 30})
+		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Attrs: map[string]any{
+			"policy": nil, "group": g.PK, "user": nil, "negate": false, "enabled": true, "order": int64(0),
+			"timeout": int64(30), "failure_result": false}})
 	}
 }
 

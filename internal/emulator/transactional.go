@@ -225,7 +225,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 			}
 			return resp{status: http.StatusBadRequest, body: map[string]any{"None": errs}}
 		}
-		if br := e.createBinding(&call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
+		if br := bindingKind.createH(e, &call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
 			// Binding entries have no id: the importer names them "None".
 			return entryError("None", br)
 		}
@@ -255,8 +255,7 @@ func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMe
 			}
 		}
 		body["target"] = mustJSON(placeholder.PK)
-		r := e.writeBinding(&call{r: c.r, body: mustJSON(body), user: c.user}, &binding{Enabled: true, Timeout: 30}, false)
-		if r.status != 0 {
+		if r := bindingKind.validateNew(e, &call{r: c.r, body: mustJSON(body), user: c.user}); r != nil {
 			out[i], bad = r.body, true
 		} else {
 			out[i] = map[string]any{}
@@ -349,7 +348,7 @@ func (e *Emulator) txnBindingExists(b map[string]json.RawMessage) []string {
 		return x
 	}
 	for _, old := range e.st.bindings {
-		m := e.renderBinding(old)
+		m := bindingKind.renderObj(e, nil, old)
 		m["target"] = old.Target
 		same := true
 		for _, k := range keys {
