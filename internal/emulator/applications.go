@@ -118,17 +118,18 @@ func (s *state) launchURL(a *application) *string {
 	}
 	switch p.Kind {
 	case kindProxy:
-		return strPtr(p.ExternalHost)
+		return strPtr(p.attr("external_host"))
 	case kindSAML:
 		// SAMLProvider.launch_url: reverse() of the IdP-initiated view, a path.
 		return strPtr("/application/saml/" + a.Slug + "/sso/binding/init/")
 	case kindLDAP:
 		return nil
 	}
-	if len(p.RedirectURIs) == 0 {
+	uris := p.redirectURIs()
+	if len(uris) == 0 {
 		return nil
 	}
-	u, err := url.Parse(p.RedirectURIs[0].URL)
+	u, err := url.Parse(uris[0].URL)
 	if err != nil {
 		return nil
 	}

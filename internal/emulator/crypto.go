@@ -240,12 +240,8 @@ func (e *Emulator) deleteKeypair(c *call) resp {
 		return noMatch("CertificateKeyPair")
 	}
 	for _, p := range e.st.providers {
-		for _, ref := range []**string{&p.SigningKey, &p.EncryptionKey, &p.Certificate} {
-			if *ref != nil && **ref == k.PK {
-				*ref = nil
-			}
-		}
-		// SAML signing/verification/encryption_kp, LDAP certificate: SET_NULL.
+		// OAuth2 signing/encryption_key, proxy and LDAP certificate, SAML
+		// signing/verification/encryption_kp: SET_NULL.
 		for f, v := range p.Attrs {
 			if v == k.PK {
 				p.Attrs[f] = nil

@@ -100,10 +100,10 @@ func jwtAlg(k *keypair) string {
 // signingAlg is OAuth2Provider.jwt_key's algorithm; ok is false where
 // authentik raises.
 func (e *Emulator) signingAlg(p *provider) (string, bool) {
-	if p.SigningKey == nil {
+	if p.ref("signing_key") == nil {
 		return "HS256", true
 	}
-	alg := jwtAlg(e.st.keypairByPK(*p.SigningKey))
+	alg := jwtAlg(e.st.keypairByPK(*p.ref("signing_key")))
 	return alg, alg != ""
 }
 
@@ -115,7 +115,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	}
 	base := baseURL(r)
 	issuer := base + oauthPrefix + a.Slug + "/"
-	if p.IssuerMode == "global" {
+	if p.attr("issuer_mode") == "global" {
 		issuer = base + "/"
 	}
 	scopes := []string{}
@@ -167,7 +167,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"claims_parameter_supported":            false,
 		"code_challenge_methods_supported":      []string{"plain", "S256"},
 	}
-	if p.EncryptionKey != nil {
+	if p.ref("encryption_key") != nil {
 		doc["id_token_encryption_alg_values_supported"] = []string{"RSA-OAEP-256"}
 		doc["id_token_encryption_enc_values_supported"] = []string{"A256CBC-HS512"}
 	}
@@ -187,7 +187,7 @@ func (e *Emulator) jwks(slug string) resp {
 	for _, use := range []struct {
 		pk  *string
 		use string
-	}{{p.SigningKey, "sig"}, {p.EncryptionKey, "enc"}} {
+	}{{p.ref("signing_key"), "sig"}, {p.ref("encryption_key"), "enc"}} {
 		if use.pk == nil {
 			continue
 		}

@@ -23,27 +23,28 @@ import (
 type fieldType int
 
 const (
-	ftString      fieldType = iota // CharField (whitespace trimmed)
-	ftURL                          // DomainlessURLValidator(schemes=("http", "https"))
-	ftDuration                     // timedelta_string_validator
-	ftChoice                       // ChoiceField
-	ftBool                         // BooleanField
-	ftInt32                        // IntegerField within int32
-	ftNullString                   // CharField(allow_null=True)
-	ftKeypair                      // nullable FK to CertificateKeyPair
-	ftSAMLMapping                  // nullable FK to SAMLPropertyMapping
-	ftRef                          // FK by uuid to the kind named by fieldDef.ref (nullable unless required)
-	ftRefList                      // ManyToManyField: a list of uuids of fieldDef.ref
-	ftChoiceList                   // ArrayField of a ChoiceField (ListField)
-	ftFloat                        // FloatField
-	ftEmail                        // EmailField
-	ftFile                         // authentik.admin.files FileField (validate_file_name)
-	ftChoiceNull                   // ChoiceField(allow_null=True)
-	ftSlug                         // SlugField (validate_slug)
-	ftUint                         // PositiveIntegerField (0 .. 2147483647)
-	ftObject                       // JSONDictField (authentik/core/api/utils.py), kept verbatim
-	ftIntRefList                   // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
-	ftIntRef                       // FK by integer pk (fieldDef.ref: "user"), nullable unless required; stored int64
+	ftString       fieldType = iota // CharField (whitespace trimmed)
+	ftURL                           // DomainlessURLValidator(schemes=("http", "https"))
+	ftDuration                      // timedelta_string_validator
+	ftChoice                        // ChoiceField
+	ftBool                          // BooleanField
+	ftInt32                         // IntegerField within int32
+	ftNullString                    // CharField(allow_null=True)
+	ftKeypair                       // nullable FK to CertificateKeyPair
+	ftSAMLMapping                   // nullable FK to SAMLPropertyMapping
+	ftRef                           // FK by uuid to the kind named by fieldDef.ref (nullable unless required)
+	ftRefList                       // ManyToManyField: a list of uuids of fieldDef.ref
+	ftChoiceList                    // ArrayField of a ChoiceField (ListField)
+	ftFloat                         // FloatField
+	ftEmail                         // EmailField
+	ftFile                          // authentik.admin.files FileField (validate_file_name)
+	ftChoiceNull                    // ChoiceField(allow_null=True)
+	ftSlug                          // SlugField (validate_slug)
+	ftUint                          // PositiveIntegerField (0 .. 2147483647)
+	ftObject                        // JSONDictField (authentik/core/api/utils.py), kept verbatim
+	ftIntRefList                    // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
+	ftRedirectURIs                  // OAuth2 redirect_uris: a list of {matching_mode, url} (RedirectURISerializer)
+	ftIntRef                        // FK by integer pk (fieldDef.ref: "user"), nullable unless required; stored int64
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -64,6 +65,7 @@ type fieldDef struct {
 	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
 	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
 	unique     string // the model's unique message, "" when not unique
+	maxLength  int    // CharField max_length, 0 when none
 	// putDefault: the serializer declares default= (extra_kwargs), so a
 	// PUT without the field writes def; a model default alone does not.
 	putDefault bool
@@ -124,6 +126,12 @@ type kindDef[T any] struct {
 
 	detailActions     map[string]kindAction[T]
 	collectionActions map[string]action
+	// rawDetailActions are detail actions that look the object up
+	// themselves (their lookup differs from the viewset's).
+	rawDetailActions func(e *Emulator) map[string]action
+	// fast reads fields kept outside attrs for list filters and ordering
+	// without rendering (see lazyList); nil when there are none.
+	fast func(obj T, name string) (any, bool)
 }
 
 // kindAction is a detail @action of a generic kind.
@@ -175,6 +183,8 @@ func renderValue(v any) any {
 			out[i] = json.Number(strconv.Itoa(int(x)))
 		}
 		return out
+	case []redirectURI:
+		return toMapList(n)
 	case json.RawMessage:
 		var x any
 		d := json.NewDecoder(bytes.NewReader(n))
@@ -241,6 +251,11 @@ func (k *kindDef[T]) route(e *Emulator) route {
 			}),
 		collectionActions: k.collectionActions,
 		detailActions:     map[string]action{},
+	}
+	if k.rawDetailActions != nil {
+		for name, a := range k.rawDetailActions(e) {
+			rt.detailActions[name] = a
+		}
 	}
 	for name, a := range k.detailActions {
 		rt.detailActions[name] = action{anonymous: a.anonymous, methods: map[string]handler{http.MethodGet: func(c *call) resp {
@@ -325,6 +340,11 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 			}
 		}
 		l.fast = func(i int, name string) (any, bool) {
+			if k.fast != nil {
+				if v, ok := k.fast(all[i], name); ok {
+					return v, true
+				}
+			}
 			fd, ok := own[name]
 			if !ok {
 				return nil, false
@@ -354,11 +374,7 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 }
 
 func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
-	obj := k.fresh(e)
-	a := k.attrs(obj)
-	for _, fd := range k.fields {
-		a[fd.name] = fd.def
-	}
+	obj := k.newObj(e)
 	if r := k.write(e, c, obj, false); r != nil {
 		return *r
 	}
@@ -366,14 +382,24 @@ func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
 	return resp{status: http.StatusCreated, body: k.renderObj(e, c, obj)}
 }
 
-// validateNew validates a create body without storing anything (the
-// transactional application endpoint checks nested bodies this way).
-func (k *kindDef[T]) validateNew(e *Emulator, c *call) *resp {
+// newObj is a new object with the model defaults: fresh's, then each
+// field's def where fresh left it unset (fresh sets the generated ones,
+// such as an OAuth2 client_id).
+func (k *kindDef[T]) newObj(e *Emulator) T {
 	obj := k.fresh(e)
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
-		a[fd.name] = fd.def
+		if _, set := a[fd.name]; !set {
+			a[fd.name] = fd.def
+		}
 	}
+	return obj
+}
+
+// validateNew validates a create body without storing anything (the
+// transactional application endpoint checks nested bodies this way).
+func (k *kindDef[T]) validateNew(e *Emulator, c *call) *resp {
+	obj := k.newObj(e)
 	return k.write(e, c, obj, false)
 }
 
@@ -433,6 +459,10 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 	case ftString:
 		var s string
 		if f.str(k, fd.required, fd.blank, &s) {
+			if fd.maxLength > 0 && len([]rune(s)) > fd.maxLength {
+				f.fail(k, fmt.Sprintf("Ensure this field has no more than %d characters.", fd.maxLength))
+				return
+			}
 			a[k] = s
 		}
 	case ftURL:
@@ -447,10 +477,12 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 	case ftDuration:
 		var s string
 		if f.str(k, fd.required, false, &s) {
-			if msg, crash := durationError(s); msg != "" || crash {
-				// An overflow is an uncaught 500 on the server; the
-				// generic layer reports it as the format error.
-				f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", s))
+			if msg, crash := durationError(s); crash {
+				// An overflow is an uncaught OverflowError: a 500.
+				f.crash(k)
+				return
+			} else if msg != "" {
+				f.fail(k, msg)
 				return
 			}
 			a[k] = s
@@ -578,6 +610,14 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		if f.object(k, fd.required, &raw) {
 			a[k] = raw
 		}
+	case ftRedirectURIs:
+		var l []redirectURI
+		if f.has(k) || (fd.required && !f.partial) {
+			f.redirectURIs(k, fd.required, &l)
+			if l != nil {
+				a[k] = l
+			}
+		}
 	case ftIntRef:
 		var p *int32
 		if f.has(k) || (fd.required && !f.partial) {
@@ -675,8 +715,7 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 			return p, p != nil && p.Kind == pkind
 		},
 		fresh: func(e *Emulator) *provider {
-			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{},
-				JWTFederationSources: []string{}, JWTFederationProviders: []int32{}}
+			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
 		},
 		clone: func(p *provider) *provider {
 			n := *p
@@ -692,6 +731,12 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 		readBase: func(e *Emulator, f *form, p *provider) { e.readProviderBase(f, p) },
 		render: func(e *Emulator, _ *call, p *provider) map[string]any {
 			return toMap(e.baseOut(p, p.concreteClass()))
+		},
+		fast: func(p *provider, name string) (any, bool) {
+			if name == "name" {
+				return p.Name, true
+			}
+			return nil, false
 		},
 	}
 }

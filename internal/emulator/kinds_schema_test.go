@@ -26,6 +26,8 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		base   []string // fields read by readBase
 	}
 	tables := []table{
+		{"OAuth2ProviderRequest", oauth2ProviderFields, providerBase},
+		{"ProxyProviderRequest", proxyProviderFields, providerBase},
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},

@@ -46,13 +46,6 @@ func (e *Emulator) routes() []route {
 	return append([]route{
 		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
 			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
-		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
-			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider")),
-			detailActions: map[string]action{
-				"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}},
-			}},
-		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
-			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider"))},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
@@ -85,7 +78,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, blueprintKind,
+var genericKinds = append([]genericKind{oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {

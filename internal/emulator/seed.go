@@ -102,11 +102,13 @@ func (e *Emulator) SeedScale(n int) {
 func (e *Emulator) seedApp(num string, scopes []string, signing *string) (*application, *group) {
 	p := e.newOAuth2Defaults()
 	p.PropertyMappings = append(p.PropertyMappings, scopes...)
-	p.SigningKey = signing
+	if signing != nil {
+		p.Attrs["signing_key"] = *signing
+	}
 	p.Name = "provider-" + num
 	p.AuthorizationFlow = e.st.flowBySlug("default-provider-authorization-implicit-consent").PK
 	p.InvalidationFlow = strPtr(e.st.flowBySlug("default-provider-invalidation-flow").PK)
-	p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
+	p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
 	e.insertProvider(p)
 	pk := p.PK
 	a := &application{PK: e.newUUID(), Name: "app-" + num, Slug: "app-" + num, Provider: &pk, PolicyEngineMode: "any"}

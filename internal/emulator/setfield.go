@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // SetField changes one field of a stored object the way an admin editing it
@@ -59,16 +58,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 	case "application":
 		if a := e.st.appBySlug(key); a != nil {
 			return a.Slug, "core/applications/", true
-		}
-	case "oauth2provider", "proxyprovider":
-		for _, p := range e.st.providers {
-			if p.Name == key && p.overrideKind() == kind {
-				prefix := "providers/oauth2/"
-				if p.Kind == kindProxy {
-					prefix = "providers/proxy/"
-				}
-				return strconv.Itoa(int(p.PK)), prefix, true
-			}
 		}
 	case "outpost":
 		for _, o := range e.st.outposts {

@@ -36,7 +36,7 @@ func (e *Emulator) setupURLs(c *call) resp {
 		"logout":        nil,
 	}
 	a := e.st.appUsingProvider(p.PK)
-	if p.IssuerMode == "global" {
+	if p.attr("issuer_mode") == "global" {
 		out["issuer"] = base + "/"
 	} else if a != nil {
 		out["issuer"] = base + oauthPrefix + a.Slug + "/"
