@@ -431,7 +431,8 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 			a[fd.name] = fd.def
 		}
 		e.readField(f, fd, a)
-		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil {
+		// A unique column holds any number of NULLs.
+		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil && a[fd.name] != nil {
 			for _, o := range k.all(e) {
 				if k.pk(o) != k.pk(obj) && k.attrs(o)[fd.name] == a[fd.name] {
 					f.fail(fd.name, fd.unique)

@@ -34,6 +34,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
 		{"GroupRequest", groupFields, nil},
 		{"PolicyBindingRequest", bindingFields, []string{"target"}},
+		{"OutpostRequest", outpostFields, nil},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},

@@ -336,9 +336,9 @@ var proxyProviderKind = func() *kindDef[*provider] {
 		m := toMap(e.baseOut(p, classProxy))
 		outposts := []any{}
 		for _, o := range e.st.outposts {
-			for _, pk := range o.Providers {
+			for _, pk := range o.providers() {
 				if pk == p.PK {
-					outposts = append(outposts, "Outpost "+o.Name)
+					outposts = append(outposts, "Outpost "+o.name())
 				}
 			}
 		}
@@ -539,7 +539,7 @@ func (s *state) deleteProvider(p *provider) {
 		}
 	}
 	for _, o := range s.outposts {
-		o.Providers = removeInt(o.Providers, p.PK)
+		o.setProviders(removeInt(o.providers(), p.PK))
 	}
 	out := s.providers[:0]
 	for _, x := range s.providers {

@@ -48,14 +48,6 @@ func (e *Emulator) routes() []route {
 			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
-		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
-			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
-			collectionActions: map[string]action{
-				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
-			},
-			detailActions: map[string]action{
-				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
-			}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
@@ -78,7 +70,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, blueprintKind,
+var genericKinds = append([]genericKind{oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {

@@ -50,9 +50,9 @@ func (e *Emulator) seedDefaults() {
 
 	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
-	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
-		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),
-		Config: json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)})
+	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Attrs: map[string]any{
+		"name": "authentik Embedded Outpost", "type": "proxy", "providers": []int32{}, "service_connection": nil,
+		"managed": embeddedManaged, "config": json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)}})
 }
 
 // SeedSynthetic adds n applications "app-0001".. each with an OAuth2

@@ -59,12 +59,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 		if a := e.st.appBySlug(key); a != nil {
 			return a.Slug, "core/applications/", true
 		}
-	case "outpost":
-		for _, o := range e.st.outposts {
-			if o.Name == key {
-				return o.PK, "outposts/instances/", true
-			}
-		}
 	}
 	return "", "", false
 }
