@@ -60,10 +60,10 @@ func htmlNotFound() resp {
 // oidcProvider finds the OAuth2 provider (or proxy provider) of an application.
 func (e *Emulator) oidcProvider(slug string) (*application, *provider) {
 	a := e.st.appBySlug(slug)
-	if a == nil || a.Provider == nil {
+	if a == nil || a.provider() == nil {
 		return nil, nil
 	}
-	p := e.st.providerByPK(*a.Provider)
+	p := e.st.providerByPK(*a.provider())
 	if p == nil || !p.isOAuth2() {
 		return nil, nil // SAML and LDAP applications have no OIDC endpoints
 	}
@@ -114,7 +114,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		return htmlNotFound()
 	}
 	base := baseURL(r)
-	issuer := base + oauthPrefix + a.Slug + "/"
+	issuer := base + oauthPrefix + a.slug() + "/"
 	if p.attr("issuer_mode") == "global" {
 		issuer = base + "/"
 	}
@@ -147,7 +147,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"authorization_endpoint":                base + oauthPrefix + "authorize/",
 		"token_endpoint":                        base + oauthPrefix + "token/",
 		"userinfo_endpoint":                     base + oauthPrefix + "userinfo/",
-		"end_session_endpoint":                  base + oauthPrefix + a.Slug + "/end-session/",
+		"end_session_endpoint":                  base + oauthPrefix + a.slug() + "/end-session/",
 		"introspection_endpoint":                base + oauthPrefix + "introspect/",
 		"revocation_endpoint":                   base + oauthPrefix + "revoke/",
 		"device_authorization_endpoint":         base + oauthPrefix + "device/",
@@ -155,7 +155,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"backchannel_logout_session_supported":  true,
 		"response_types_supported":              []string{"code", "id_token", "id_token token", "code token", "code id_token", "code id_token token"},
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
-		"jwks_uri":                              base + oauthPrefix + a.Slug + "/jwks/",
+		"jwks_uri":                              base + oauthPrefix + a.slug() + "/jwks/",
 		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "implicit", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"},
 		"id_token_signing_alg_values_supported": []string{alg},
 		"subject_types_supported":               []string{"public"},

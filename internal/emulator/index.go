@@ -48,11 +48,11 @@ func (s *state) appIndex() *readIndex {
 			if k := lowerKey(a.PK); x.appsByPK[k] == nil {
 				x.appsByPK[k] = a
 			}
-			if x.appsBySlug[a.Slug] == nil {
-				x.appsBySlug[a.Slug] = a
+			if x.appsBySlug[a.slug()] == nil {
+				x.appsBySlug[a.slug()] = a
 			}
-			if a.Provider != nil && x.appByProvider[*a.Provider] == nil {
-				x.appByProvider[*a.Provider] = a
+			if pk := a.provider(); pk != nil && x.appByProvider[*pk] == nil {
+				x.appByProvider[*pk] = a
 			}
 		}
 	}

@@ -35,6 +35,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"GroupRequest", groupFields, nil},
 		{"PolicyBindingRequest", bindingFields, []string{"target"}},
 		{"OutpostRequest", outpostFields, nil},
+		{"ApplicationRequest", applicationFields, []string{"backchannel_providers"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},

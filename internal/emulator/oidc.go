@@ -362,10 +362,10 @@ func itoa(i int) string {
 // with this URL as next (PolicyAccessView.handle_no_permission).
 func (e *Emulator) endSession(r *http.Request, slug string) resp {
 	a := e.st.appBySlug(slug)
-	if a == nil || a.Provider == nil {
+	if a == nil || a.provider() == nil {
 		return htmlNotFound()
 	}
-	p := e.st.providerByPK(*a.Provider)
+	p := e.st.providerByPK(*a.provider())
 	if p == nil {
 		return htmlNotFound()
 	}

@@ -131,10 +131,10 @@ func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
 		MetaModelName: cls.modelName,
 	}
 	if a := e.st.appUsingProvider(p.PK); a != nil {
-		out.AssignedApplicationSlug, out.AssignedApplicationName = a.Slug, a.Name
+		out.AssignedApplicationSlug, out.AssignedApplicationName = a.slug(), a.name()
 	}
 	if a := e.st.appByPK(p.BackchannelApp); a != nil {
-		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.Slug, a.Name
+		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.slug(), a.name()
 	}
 	return out
 }
@@ -480,7 +480,7 @@ func (e *Emulator) listAllProviders(c *call) resp {
 		p := ps[i]
 		m := e.renderProviderAs(p, p.concreteClass())
 		if a := e.st.appUsingProvider(p.PK); a != nil {
-			m["_application_name"] = a.Name
+			m["_application_name"] = a.name()
 		}
 		return m
 	}}
@@ -534,8 +534,8 @@ func (e *Emulator) deleteProvider(model string) handler {
 // outposts drop it, federation lists drop it.
 func (s *state) deleteProvider(p *provider) {
 	for _, a := range s.apps {
-		if a.Provider != nil && *a.Provider == p.PK {
-			a.Provider = nil
+		if pk := a.provider(); pk != nil && *pk == p.PK {
+			a.Attrs["provider"] = nil
 		}
 	}
 	for _, o := range s.outposts {

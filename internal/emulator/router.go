@@ -44,8 +44,6 @@ type action struct {
 
 func (e *Emulator) routes() []route {
 	return append([]route{
-		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
-			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
 		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
@@ -70,7 +68,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
+var genericKinds = append([]genericKind{applicationKind, oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {

@@ -111,7 +111,9 @@ func (e *Emulator) seedApp(num string, scopes []string, signing *string) (*appli
 	p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
 	e.insertProvider(p)
 	pk := p.PK
-	a := &application{PK: e.newUUID(), Name: "app-" + num, Slug: "app-" + num, Provider: &pk, PolicyEngineMode: "any"}
+	a := &application{PK: e.newUUID(), Attrs: map[string]any{"name": "app-" + num, "slug": "app-" + num,
+		"provider": int64(pk), "open_in_new_tab": false, "meta_launch_url": "", "meta_icon": "",
+		"meta_description": "", "meta_publisher": "", "policy_engine_mode": "any", "group": ""}}
 	e.st.apps = append(e.st.apps, a)
 	return a, e.addGroup("group-"+num, false)
 }

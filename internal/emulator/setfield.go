@@ -57,7 +57,7 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 	switch kind {
 	case "application":
 		if a := e.st.appBySlug(key); a != nil {
-			return a.Slug, "core/applications/", true
+			return a.slug(), "core/applications/", true
 		}
 	}
 	return "", "", false
