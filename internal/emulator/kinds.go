@@ -129,6 +129,9 @@ type kindDef[T any] struct {
 	// rawDetailActions are detail actions that look the object up
 	// themselves (their lookup differs from the viewset's).
 	rawDetailActions func(e *Emulator) map[string]action
+	// noWrite serves list, retrieve and delete only (the emulator cannot
+	// create or edit objects of the kind; FIDELITY.md).
+	noWrite bool
 	// fast reads fields kept outside attrs for list filters and ordering
 	// without rendering (see lazyList); nil when there are none.
 	fast func(obj T, name string) (any, bool)
@@ -251,6 +254,11 @@ func (k *kindDef[T]) route(e *Emulator) route {
 			}),
 		collectionActions: k.collectionActions,
 		detailActions:     map[string]action{},
+	}
+	if k.noWrite {
+		delete(rt.collection, http.MethodPost)
+		delete(rt.detail, http.MethodPut)
+		delete(rt.detail, http.MethodPatch)
 	}
 	if k.rawDetailActions != nil {
 		for name, a := range k.rawDetailActions(e) {

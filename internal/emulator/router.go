@@ -48,12 +48,6 @@ func (e *Emulator) routes() []route {
 			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
 		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
-		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
-			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair},
-			detailActions: map[string]action{
-				"view_certificate": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(false)}},
-				"view_private_key": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(true)}},
-			}},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
 		{prefix: "core/tokens/", collection: map[string]handler{},
@@ -68,7 +62,7 @@ func (e *Emulator) routes() []route {
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{applicationKind, oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
+var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
 	flowKind, flowBindingKind, promptKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {
