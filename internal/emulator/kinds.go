@@ -129,6 +129,9 @@ type kindDef[T any] struct {
 	// rawDetailActions are detail actions that look the object up
 	// themselves (their lookup differs from the viewset's).
 	rawDetailActions func(e *Emulator) map[string]action
+	// overrideKinds are other OverrideField kinds whose overrides reach
+	// this kind's rendering (a union view's concrete kinds).
+	overrideKinds []string
 	// noWrite serves list, retrieve and delete only (the emulator cannot
 	// create or edit objects of the kind; FIDELITY.md).
 	noWrite bool
@@ -339,7 +342,11 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		}
 		return m
 	}}
-	if len(e.overrides[k.kind]) == 0 {
+	overridden := len(e.overrides[k.kind]) > 0
+	for _, o := range k.overrideKinds {
+		overridden = overridden || len(e.overrides[o]) > 0
+	}
+	if !overridden {
 		// The own fields render from attrs (renderObj sets them last).
 		own := map[string]fieldDef{}
 		for _, fd := range k.fields {

@@ -159,34 +159,6 @@ func (s *state) providerByPK(pk int32) *provider {
 
 func (s *state) providerExists(pk int32) bool { return s.providerByPK(pk) != nil }
 
-// providerFromURL resolves the {id} of a provider detail URL. The model
-// (OAuth2Provider, ProxyProvider, ... or Provider for any) restricts the
-// lookup to that class and its subclasses, like the viewset's queryset.
-func (e *Emulator) providerFromURL(c *call, model string) (*provider, *resp) {
-	n, err := strconv.ParseInt(c.id, 10, 32)
-	if err != nil {
-		r := notFound()
-		return nil, &r
-	}
-	p := e.st.providerByPK(int32(n))
-	if p == nil || !p.isA(model) {
-		r := noMatch(model)
-		return nil, &r
-	}
-	return p, nil
-}
-
-// isA is Python's isinstance against a provider class name.
-func (p *provider) isA(model string) bool {
-	switch model {
-	case "Provider":
-		return true
-	case "OAuth2Provider":
-		return p.isOAuth2()
-	}
-	return p.concreteClass().pyName == model
-}
-
 // newOAuth2Defaults is an OAuth2Provider with the model defaults
 // (authentik/providers/oauth2/models.py; client_id and client_secret are
 // generate_id / generate_client_secret) and, for a proxy provider, the
@@ -457,78 +429,69 @@ func (e *Emulator) insertProvider(p *provider) {
 
 // ---- all providers ----
 
-func (e *Emulator) listAllProviders(c *call) resp {
-	var ps []*provider
-	backchannel, bcErr := parseBool(c.last("backchannel"))
-	appNull, appErr := parseBool(c.last("application__isnull"))
-	for _, p := range e.st.providers {
-		if bcErr == nil && backchannel != p.isBackchannel() {
-			continue // ProviderFilter.filter_backchannel: is_backchannel=value
-		}
-		if appErr == nil {
-			// ProviderFilter.filter_application__isnull:
-			// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v)
-			noApp := e.st.appUsingProvider(p.PK) == nil
-			noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
-			if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
-				continue
+// allProvidersKind is providers/all/ (authentik/core/api/providers.py,
+// ProviderViewSet: list, retrieve, delete over every Provider subclass,
+// each rendered with its own class's component and names).
+var allProvidersKind = &kindDef[*provider]{
+	kind: "provider", model: "Provider", prefix: "providers/all/", intPK: true, noWrite: true,
+	// Overrides of the concrete kinds change what renders.
+	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"},
+	list: listSpec{
+		searchFields: []string{"name", "_application_name"},
+		order:        []string{"pk"},
+	},
+	// ProviderFilter.filter_backchannel: is_backchannel=value;
+	// filter_application__isnull:
+	// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v).
+	listFilter: func(e *Emulator, c *call) (func(*provider) bool, *resp) {
+		backchannel, bcErr := parseBool(c.last("backchannel"))
+		appNull, appErr := parseBool(c.last("application__isnull"))
+		return func(p *provider) bool {
+			if bcErr == nil && backchannel != p.isBackchannel() {
+				return false
 			}
-		}
-		ps = append(ps, p)
-	}
-	l := lazyList{n: len(ps), render: func(i int) map[string]any {
-		p := ps[i]
-		m := e.renderProviderAs(p, p.concreteClass())
+			if appErr == nil {
+				noApp := e.st.appUsingProvider(p.PK) == nil
+				noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
+				if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
+					return false
+				}
+			}
+			return true
+		}, nil
+	},
+	listExtra: func(e *Emulator, p *provider, m map[string]any) {
 		if a := e.st.appUsingProvider(p.PK); a != nil {
 			m["_application_name"] = a.name()
 		}
-		return m
-	}}
-	overridden := false
-	for _, k := range []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"} {
-		overridden = overridden || len(e.overrides[k]) > 0
-	}
-	if !overridden {
-		l.fast = func(i int, name string) (any, bool) {
-			switch name {
-			case "pk":
-				return json.Number(strconv.Itoa(int(ps[i].PK))), true
-			case "name":
-				return ps[i].Name, true
-			}
-			return nil, false
+	},
+	all: func(e *Emulator) []*provider { return e.st.providers },
+	byID: func(e *Emulator, id string) (*provider, bool) {
+		n, _ := strconv.ParseInt(id, 10, 32)
+		p := e.st.providerByPK(int32(n))
+		return p, p != nil
+	},
+	remove: func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
+	attrs:  func(*provider) map[string]any { return map[string]any{} },
+	key:    func(p *provider) string { return p.Name },
+	pk:     func(p *provider) string { return strconv.Itoa(int(p.PK)) },
+	render: func(e *Emulator, _ *call, p *provider) map[string]any {
+		return e.renderProviderAs(p, p.concreteClass())
+	},
+	fast: func(p *provider, name string) (any, bool) {
+		switch name {
+		case "pk":
+			return json.Number(strconv.Itoa(int(p.PK))), true
+		case "name":
+			return p.Name, true
 		}
-	}
-	res := e.listLazy(c, l, listSpec{
-		searchFields: []string{"name", "_application_name"},
-		order:        []string{"pk"},
-	})
-	stripPrivate(res)
-	return res
+		return nil, false
+	},
 }
 
 // isBackchannel is Provider.is_backchannel: true for BackchannelProvider
 // subclasses (LDAP here).
 func (p *provider) isBackchannel() bool { return p.Kind == kindLDAP }
-
-func (e *Emulator) getAnyProvider(c *call) resp {
-	p, r := e.providerFromURL(c, "Provider")
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderProviderAs(p, p.concreteClass())}
-}
-
-func (e *Emulator) deleteProvider(model string) handler {
-	return func(c *call) resp {
-		p, r := e.providerFromURL(c, model)
-		if r != nil {
-			return *r
-		}
-		e.st.deleteProvider(p)
-		return resp{status: http.StatusNoContent}
-	}
-}
 
 // deleteProvider removes a provider: applications lose it (provider=null),
 // outposts drop it, federation lists drop it.

@@ -44,10 +44,6 @@ type action struct {
 
 func (e *Emulator) routes() []route {
 	return append([]route{
-		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
-			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
-		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
-			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
 		{prefix: "core/tokens/", collection: map[string]handler{},
@@ -57,13 +53,12 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
-		e.allStagesRoute(),
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
 var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind}, stageKinds...)
+	flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind}, stageKinds...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))
