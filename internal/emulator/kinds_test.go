@@ -568,3 +568,14 @@ func TestKeypairListFilterAndDelete(t *testing.T) {
 	st, _ = e.raw(http.MethodGet, pkPath(col, signer), "")
 	assert.Equal(t, http.StatusNotFound, st)
 }
+
+// timedelta_string_validator's OverflowError is uncaught on every kind
+// (authentik/lib/utils/time.py): a 500, also on the generic SAML provider.
+func TestDurationOverflowIsAServerErrorOnGenericKinds(t *testing.T) {
+	e := newEnv(t)
+	m := e.mustCreate("/api/v3/providers/saml/", e.samlBody("overflow", ""))
+	st, _ := e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks=1e20"}`)
+	assert.Equal(t, http.StatusInternalServerError, st)
+	st, _ = e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
+}

@@ -11,9 +11,11 @@ import (
 // in authentik's web UI would (to simulate drift): it runs the kind's PATCH
 // with {field: value}, so authentik's validation, normalisation and side
 // effects apply, and returns an error carrying the 400 body if the value is
-// refused. kind is one of samlprovider, ldapprovider, samlpropertymapping,
-// oauth2provider, proxyprovider, scopemapping, outpost, group (key: the
-// name) or application (key: the slug).
+// refused. kind is the kind name of any kind on the generic layer that
+// serves PATCH (kinds.go; e.g. application, oauth2provider, proxyprovider,
+// samlprovider, ldapprovider, scopemapping, samlpropertymapping, outpost,
+// group, flow, prompt, identificationstage); key is the kind's key: the
+// slug for applications and flows, the name for the others.
 func (e *Emulator) SetField(kind, key, field string, value any) error {
 	body, err := json.Marshal(map[string]any{field: value})
 	if err != nil {
@@ -52,12 +54,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 		if k.kindName() == kind {
 			id, ok := k.setField(e, key)
 			return id, rt.prefix, ok
-		}
-	}
-	switch kind {
-	case "application":
-		if a := e.st.appBySlug(key); a != nil {
-			return a.slug(), "core/applications/", true
 		}
 	}
 	return "", "", false
