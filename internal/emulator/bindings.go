@@ -54,6 +54,12 @@ var bindingKind = &kindDef[*binding]{
 	listExtra: func(e *Emulator, b *binding, m map[string]any) {
 		m["_target"] = b.Target // filters compare the stored pbm_uuid
 	},
+	fast: func(b *binding, name string) (any, bool) {
+		if name == "_target" {
+			return b.Target, true
+		}
+		return nil, false
+	},
 	all: func(e *Emulator) []*binding { return e.st.bindings },
 	byID: func(e *Emulator, id string) (*binding, bool) {
 		for _, b := range e.st.bindings {

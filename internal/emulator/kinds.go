@@ -355,6 +355,12 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 			}
 		}
 		l.fast = func(i int, name string) (any, bool) {
+			if name == "pk" {
+				if k.intPK {
+					return json.Number(k.pk(all[i])), true
+				}
+				return k.pk(all[i]), true
+			}
 			if k.fast != nil {
 				if v, ok := k.fast(all[i], name); ok {
 					return v, true

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -479,10 +478,7 @@ var allProvidersKind = &kindDef[*provider]{
 		return e.renderProviderAs(p, p.concreteClass())
 	},
 	fast: func(p *provider, name string) (any, bool) {
-		switch name {
-		case "pk":
-			return json.Number(strconv.Itoa(int(p.PK))), true
-		case "name":
+		if name == "name" {
 			return p.Name, true
 		}
 		return nil, false
