@@ -15,6 +15,11 @@ var ExampleEnv = map[string]string{
 	"AUTH_PUBLIC_URL": "https://auth.example.com",
 	"OPENWEBUI_URL":   "https://webui.example.com",
 	"GRAFANA_URL":     "https://grafana.example.com",
+	// homelab.yaml
+	"VAULTWARDEN_URL": "https://vault.example.com",
+	"MEALIE_URL":      "https://recipes.example.com",
+	"IMMICH_URL":      "https://photos.example.com",
+	"NEXTCLOUD_URL":   "https://cloud.example.com",
 	// corp-login.yaml
 	"PORTAL_URL": "https://portal.example.com",
 }

@@ -19,7 +19,7 @@ func TestEveryExampleLoadsAndValidates(t *testing.T) {
 			m, err := manifest.Load(f, func(k string) (string, bool) { v, ok := ExampleEnv[k]; return v, ok })
 			require.NoError(t, err)
 			outputs.DeriveRedirects(m)
-			require.NoError(t, m.Validate(outputs.Validator(outputs.Options{})))
+			require.NoError(t, m.Validate(outputs.Validator(outputs.Options{ScopeMappings: outputs.ManifestScopeMappings(m)})))
 		})
 	}
 }

@@ -116,6 +116,9 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 		return err
 	}
+	if err := previewOutputs(st, o.io, o.OutputDir, c.BaseURL()); err != nil {
+		return err
+	}
 	if saved != nil {
 		if err := checkSavedPlan(o.io, saved, st, o.Path); err != nil {
 			return err
@@ -293,6 +296,9 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	} else {
 		// stdout is the JSON report, which counts retries per change.
 		o.reportRetries(o.io.ErrOut, authentik.RetryStats{}, authentik.RetryStats{}, exec.Notes())
+	}
+	if len(res.Failed) > 0 || len(res.Skipped) > 0 || ctx.Err() != nil {
+		rec.settle(ctx, st, res.Done, o.io.ErrOut)
 	}
 	if ctx.Err() != nil {
 		res = notStarted(res)

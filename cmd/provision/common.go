@@ -38,6 +38,9 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 		url = streams.Getenv("AUTHENTIK_URL")
 	}
 	streams.secretURL(url)
+	if authentik.PlainHTTPRemote(url) {
+		fmt.Fprintln(streams.ErrOut, "Warning: AUTHENTIK_URL is plain http to a host other than this machine: the API token crosses the network unencrypted; use https.")
+	}
 	token := streams.Getenv("AUTHENTIK_TOKEN")
 	streams.secret(token)
 	if f.TokenFile != "" {

@@ -42,3 +42,20 @@ func TestDemoStandsInForEveryAppWithADouble(t *testing.T) {
 	}
 	assert.Equal(t, 3, strings.Count(r.out, " stand-in at "), "one stand-in per app")
 }
+
+// demo --manifest manifests/homelab.yaml stands in for Vaultwarden, Mealie
+// and Immich (Nextcloud, configured by a script, has no probe).
+func TestDemoHomelab(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	r := c.run("demo", "--dir", dir, "--manifest", "../../manifests/homelab.yaml")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.NotContains(t, r.out, "✗")
+	assert.NotContains(t, r.out, "did not answer")
+	for _, app := range []struct{ name, file string }{{"Vaultwarden", "vaultwarden.env"}, {"Mealie", "mealie.env"}, {"Immich", "immich.json"}} {
+		assert.Regexp(t, regexp.QuoteMeta(app.name)+` stand-in at http://127\.0\.0\.1:\d+: a double of `+regexp.QuoteMeta(app.name)+` [^\n]*,\nstarted with the settings in `+regexp.QuoteMeta(dir+"/"+app.file), r.out)
+		assert.Contains(t, r.out, "✓ "+app.name+": login button shown")
+	}
+	assert.Equal(t, 3, strings.Count(r.out, " stand-in at "), "one stand-in per app with a double")
+	assert.Contains(t, r.out, `no client probes for preset "nextcloud"`)
+}

@@ -16,8 +16,8 @@ import (
 func TestGitHubActionsExamples(t *testing.T) {
 	dir := "../../examples/github-actions"
 	want := map[string][]string{
-		"plan.yml":       {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.AUTHENTIK_TOKEN"},
-		"apply.yml":      {"provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]"},
+		"plan.yml":       {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},
+		"apply.yml":      {"provision plan -f", "provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]", "ref: ${{ github.sha }}", "cmd/provision@${TOOL_VERSION}"},
 		"acceptance.yml": {"go test -tags acceptance", "AUTHENTIK_BOOTSTRAP_TOKEN", "lifecycle/container/compose.yml", `AUTHENTIK_VERSION: "2026.2.`},
 	}
 	for name, needles := range want {
@@ -30,15 +30,34 @@ func TestGitHubActionsExamples(t *testing.T) {
 			assert.Contains(t, string(data), n, name)
 		}
 	}
-	// apply.yml finds plan.yml's runs by the workflow's name, which survives
-	// the renaming on copy (provision-plan.yml) that a file name does not.
-	var plan struct{ Name string }
+	// What the pipeline must keep (issue 25, docs/security.md): provision
+	// is never built from the pull request's tree, and is installed before
+	// the checkout; the plan job holds no write token and no GitHub write
+	// permission; apply trusts no artifact of the pull request's workflow.
+	for _, name := range []string{"plan.yml", "apply.yml"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		text := string(data)
+		assert.NotContains(t, text, "go install ./", name)
+		assert.NotContains(t, text, "go-version-file", name)
+		install, checkout := strings.Index(text, "go install "), strings.Index(text, "actions/checkout")
+		assert.True(t, install >= 0 && install < checkout, "%s: the tool is installed before the pull request is checked out", name)
+	}
+	var plan struct {
+		Jobs map[string]struct {
+			Permissions map[string]string
+			Env         map[string]string
+		}
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "plan.yml"))
 	require.NoError(t, err)
 	require.NoError(t, yaml.Unmarshal(data, &plan))
+	assert.Equal(t, map[string]string{"contents": "read"}, plan.Jobs["plan"].Permissions, "the plan job writes nothing on GitHub")
+	assert.NotContains(t, plan.Jobs["comment"].Env, "AUTHENTIK_TOKEN")
 	apply, err := os.ReadFile(filepath.Join(dir, "apply.yml"))
 	require.NoError(t, err)
-	assert.Contains(t, string(apply), `gh run list --workflow "`+plan.Name+`"`)
+	assert.NotContains(t, string(apply), "download-artifact", "apply plans again from the merged commit")
+	assert.NotContains(t, string(apply), "gh run download")
 	// The flags the workflows pass exist.
 	root := newRootCmd(IOStreams{})
 	for _, path := range [][]string{{"plan", "out"}, {"plan", "no-color"}, {"apply", "output"}} {

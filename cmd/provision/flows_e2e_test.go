@@ -151,8 +151,8 @@ flow: []
 	require.Equal(t, exitError, r.code)
 	for _, want := range []string{
 		`:3:21: stages[0]: unknown stage type "pasword"; did you mean "password"?`,
-		`:4:29: stages[1]: unknown field "feilds" for a prompt stage; did you mean "fields"?`,
-		`flows[0].stages[0]: order must be a whole number`,
+		`:4:29: unknown field "feilds" for a prompt stage; did you mean "fields"?`,
+		`order: expected a whole number, not "ten"`,
 		`unknown field "flow"; did you mean "flows"?`,
 	} {
 		assert.Contains(t, r.err, want)

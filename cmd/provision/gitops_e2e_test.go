@@ -32,7 +32,7 @@ func savedPlanCLI(t *testing.T) (*cli, string, string) {
 }
 
 func TestSavedPlanAppliesExactlyAndHoldsNoSecret(t *testing.T) {
-	c, _, out := savedPlanCLI(t)
+	c, m, out := savedPlanCLI(t)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
 	prov, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(context.Background(), c.emu.ProviderPK("LibreChat")).Execute()
@@ -56,7 +56,8 @@ func TestSavedPlanAppliesExactlyAndHoldsNoSecret(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.out+r.err)
 	assert.Contains(t, r.out, "Apply complete: 0 added, 2 changed, 0 destroyed.")
 	assert.Equal(t, 2, c.emu.Writes())
-	r = c.run("plan", "-f", seedManifest, "--detailed-exitcode")
+	r = c.run("plan", "-f", m, "--detailed-exitcode") // the manifest's own .env, written by that apply
+
 	assert.Equal(t, exitOK, r.code, r.out)
 }
 

@@ -47,7 +47,7 @@ func liveHints(ctx context.Context, err error, conn *connFlags, streams IOStream
 		return err
 	}
 	names := map[string][]string{}
-	for _, g := range live.Groups {
+	for _, g := range live.Groups() {
 		names["group"] = append(names["group"], g.Name)
 	}
 	for _, p := range live.Providers {

@@ -39,12 +39,12 @@ func outputOptions(m *manifest.Manifest, streams IOStreams, dir, apiURL string) 
 		}
 	}
 	groups := []string{}
-	for _, g := range m.Groups {
+	for _, g := range m.EntriesOf(string(plan.KindGroup)) {
 		if !g.State.IsAbsent() {
-			groups = append(groups, g.Name)
+			groups = append(groups, g.Key)
 		}
 	}
-	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups}
+	return outputs.Options{OutputDir: dir, PublicURL: outputs.PublicURL(m, apiURL), Groups: groups, ScopeMappings: outputs.ManifestScopeMappings(m)}
 }
 
 // checkOutputsLive checks every output with the values authentik holds
@@ -53,6 +53,20 @@ func checkOutputsLive(m *manifest.Manifest, streams IOStreams, dir, apiURL strin
 	opts := outputOptions(m, streams, dir, apiURL)
 	opts.Live = live
 	return outputs.CheckManifest(m, opts)
+}
+
+// previewOutputs adds to st's plan the client settings apply would write
+// (outputs.Preview): a plan shows them, --detailed-exitcode counts them
+// and a saved plan fingerprints them.
+func previewOutputs(st *state, streams IOStreams, dir, apiURL string) error {
+	opts := outputOptions(st.manifest, streams, dir, apiURL)
+	opts.Live = st.live
+	out, err := outputs.Preview(st.manifest, opts)
+	if err != nil {
+		return err
+	}
+	st.plan.Outputs = out
+	return nil
 }
 
 // writeOutputs writes every application output that names a file, from
@@ -68,7 +82,14 @@ type writtenOutput = outputs.Written
 // writeOutputFiles is writeOutputs reporting to w (which also receives the
 // outputs with file "-") and returning what it wrote.
 func writeOutputFiles(streams IOStreams, w io.Writer, m *manifest.Manifest, dir, apiURL string, live *plan.Live) ([]writtenOutput, error) {
-	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, secretHook(streams))
+	return outputs.Write(m, outputOptions(m, streams, dir, apiURL), live, streams.Random, w, maskedHook(streams))
+}
+
+// maskedHook registers every secret an output handles with the redactor,
+// printed or not: apply's job is to write files, so an output with file "-"
+// prints its secrets masked in the job's log (env prints them: secretHook).
+func maskedHook(streams IOStreams) outputs.SecretHook {
+	return func(_ bool, values ...string) { streams.secret(values...) }
 }
 
 // writeOutpostTokens writes the outposts' token outputs (AUTHENTIK_HOST,

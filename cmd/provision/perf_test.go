@@ -20,6 +20,7 @@ import (
 
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/redact"
 )
 
 // The performance benchmarks and the ratios they hold (docs/performance.md).
@@ -98,17 +99,23 @@ func (p *perfEnv) run(args ...string) {
 // scaleManifest declares n applications as SeedScale names them: each with
 // an OAuth2 provider and a group that may use it.
 func scaleManifest(tb testing.TB, n int) string {
+	return scaleManifestFrom(tb, 1, n)
+}
+
+// scaleManifestFrom is scaleManifest of the n applications numbered from
+// first: past the seeded ones, a plan creates them (4 objects each).
+func scaleManifestFrom(tb testing.TB, first, n int) string {
 	var b strings.Builder
 	b.WriteString("version: 1\ngroups:\n")
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		fmt.Fprintf(&b, "  - name: group-%05d\n", i)
 	}
 	b.WriteString("providers:\n")
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		fmt.Fprintf(&b, "  - {name: provider-%05d, type: oauth2, redirect_uris: [{url: 'https://app-%05d.example.com/callback'}]}\n", i, i)
 	}
 	b.WriteString("applications:\n")
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		fmt.Fprintf(&b, "  - {name: app-%05d, slug: app-%05d, provider: provider-%05d, access: {groups: [group-%05d]}}\n", i, i, i, i)
 	}
 	path := filepath.Join(tb.TempDir(), "scale.yaml")
@@ -205,6 +212,44 @@ func BenchmarkPlanScale(b *testing.B) {
 			measure(b, p, "plan", "-f", path)
 		})
 	}
+}
+
+// BenchmarkPlanText plans 1,000 applications authentik does not have yet
+// (4,000 creates, about 1 MB of text) against an authentik of 10,000
+// objects, whose 2,500 client secrets the run registers with its
+// redactor, with the text renderer and with -o json, at 20 ms of latency.
+// It reports each one's wall time, their ratio, and the redactor's steps
+// per byte it masked. (BenchmarkPlanScale's plans change nothing: their
+// text is one line, which is how the redactor's cost went unseen.)
+//
+//	go test ./cmd/provision -run '^$' -bench PlanText -benchtime 3x
+func BenchmarkPlanText(b *testing.B) {
+	const n = 1000
+	p := newPerfEnv(b, 2500)
+	path := scaleManifestFrom(b, 2501, n)
+	p.run("plan", "-f", path) // warm up
+	p.emu.SetLatency(benchLatency)
+	wall := map[string]time.Duration{}
+	var steps, masked int64
+	b.ResetTimer()
+	for range b.N {
+		for _, format := range []string{"text", "json"} {
+			r := redact.New()
+			start := time.Now()
+			res := p.cli.runWith(func(s *IOStreams) { s.Redactor = r }, "plan", "-f", path, "-o", format)
+			wall[format] += time.Since(start)
+			require.Equal(b, exitOK, res.code, res.err)
+			if format == "text" {
+				require.Equal(b, 4*n, strings.Count(res.out, " will be created"))
+				steps, masked = steps+r.Steps(), masked+int64(len(res.out)+len(res.err))
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(wall["text"].Milliseconds())/float64(b.N), "text-ms")
+	b.ReportMetric(float64(wall["json"].Milliseconds())/float64(b.N), "json-ms")
+	b.ReportMetric(float64(wall["text"])/float64(wall["json"]), "text/json")
+	b.ReportMetric(float64(steps)/float64(masked), "redact-steps/byte")
 }
 
 // BenchmarkExportScale exports every application of an authentik of
@@ -311,6 +356,27 @@ func TestPerformanceRatios(t *testing.T) {
 		p.srv.reset()
 		p.run("apply", "-f", path, "--auto-approve")
 		assert.Zero(t, p.emu.Writes(), "re-apply writes nothing")
+	})
+
+	// The text renderer's output passes through the redactor, which knows
+	// every client secret authentik returned: masking it costs a few
+	// look-ups per byte, whatever the number of secrets (the redactor
+	// once looked at every secret on every write).
+	t.Run("text plan", func(t *testing.T) {
+		const live = 250
+		p := newPerfEnv(t, live)
+		r := redact.New()
+		res := p.cli.runWith(func(s *IOStreams) { s.Redactor = r }, "plan", "-f", scaleManifestFrom(t, live+1, apps))
+		require.Equal(t, exitOK, res.code, res.err)
+		require.Equal(t, 4*apps, strings.Count(res.out, " will be created"))
+		live1, _, err := p.cli.api().ProvidersApi.ProvidersOauth2Retrieve(t.Context(), p.emu.ProviderPK("provider-00001")).Execute()
+		require.NoError(t, err)
+		secret := live1.GetClientSecret()
+		require.Len(t, secret, 128)
+		assert.Equal(t, redact.Mask, r.String(secret), "the live client secrets are registered")
+		perByte := float64(r.Steps()) / float64(len(res.out)+len(res.err))
+		t.Logf("text plan: %d bytes, %d redactor steps, %.2f a byte", len(res.out)+len(res.err), r.Steps(), perByte)
+		assert.LessOrEqual(t, perByte, 1.5, "redactor steps per byte of a text plan")
 	})
 
 	t.Run("plan", func(t *testing.T) {

@@ -53,6 +53,9 @@ then performs exactly it, or refuses it as stale.`,
 			if err := checkOutputsLive(m, o.io, o.OutputDir, c.BaseURL(), st.live); err != nil {
 				return err
 			}
+			if err := previewOutputs(st, o.io, o.OutputDir, c.BaseURL()); err != nil {
+				return err
+			}
 			if err := o.print(st); err != nil {
 				return err
 			}

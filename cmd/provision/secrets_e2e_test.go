@@ -171,7 +171,7 @@ func hygieneRun(t *testing.T) []leak {
 	// Errors: a sensitive value in a field whose error quotes it; the token
 	// asked for by a manifest; an unreachable URL with userinfo.
 	bad := filepath.Join(dir, "bad.yaml")
-	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nproviders:\n  - name: x\n    type: oauth2\n    redirect_uris:\n      - url: \"${GRAFANA_SECRET}\"\n"), 0o644))
+	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nproviders:\n  - name: x\n    type: oauth2\n    access_code_validity: \"${GRAFANA_SECRET}\"\n    redirect_uris:\n      - url: \"${GRAFANA_SECRET}\"\n"), 0o644))
 	step(exitError, "validate", "-f", bad)
 	step(exitError, "plan", "-f", bad)
 	steal := filepath.Join(dir, "steal.yaml")
@@ -179,6 +179,36 @@ func hygieneRun(t *testing.T) []leak {
 	for _, args := range [][]string{{"validate"}, {"plan"}, {"plan", "-o", "json"}, {"apply", "--auto-approve"}} {
 		step(exitError, append(args, "-f", steal)...)
 	}
+	// Issue 25's forms. A sensitive value in server code is refused (the
+	// plan could only hide the code or show the secret).
+	code := filepath.Join(dir, "code.yaml")
+	require.NoError(t, os.WriteFile(code, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\nscope_mappings:\n  - name: m\n    scope_name: m\n    expression: \"return {'k': '${GRAFANA_SECRET}'}\"\n"), 0o644))
+	step(exitError, "validate", "-f", code)
+	step(exitError, "plan", "-f", code, "-o", "json")
+	// did-you-mean as an oracle: groups one character off the secret, and
+	// a reference holding it. No hint may be printed.
+	near := hygieneSensitive[:len(hygieneSensitive)-1]
+	oracle := filepath.Join(dir, "oracle.yaml")
+	require.NoError(t, os.WriteFile(oracle, []byte("version: 1\nvariables: {GRAFANA_SECRET: {sensitive: true}}\ngroups:\n  - name: X"+near+"a\n  - name: X"+near+"b\napplications:\n  - name: o\n    slug: o\n    access: {groups: [\"X${GRAFANA_SECRET}\"]}\n"), 0o644))
+	for _, args := range [][]string{{"validate"}, {"plan"}} {
+		r := step(exitError, append(args, "-f", oracle)...)
+		if strings.Contains(r.err+r.out, "did you mean") {
+			leaks = append(leaks, leak{args[0] + " -f oracle.yaml", "did-you-mean near the sensitive variable"})
+		}
+	}
+	// Outputs in plans, and file "-" in apply: the client secrets (one
+	// read from authentik, one a sensitive variable) stay masked.
+	stdout := strings.Replace(hygieneManifest, "file: librechat.env", "file: \"-\"", 1)
+	stdout = strings.Replace(stdout, "    provider: Grafana\n", "    provider: Grafana\n    outputs:\n      grafana: {url: \"https://grafana.example.com\", file: grafana.env}\n", 1)
+	outs := filepath.Join(dir, "stdout.yaml")
+	require.NoError(t, os.WriteFile(outs, []byte(stdout), 0o644))
+	for _, format := range []string{"text", "json", "markdown"} {
+		r := step(exitChanges, "plan", "-f", outs, "--detailed-exitcode", "-o", format)
+		require.Contains(t, r.out, "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", "the plan shows the output's keys")
+	}
+	printed := step(exitOK, "apply", "-f", outs, "--auto-approve")
+	require.Contains(t, printed.out, "OPENID_CLIENT_SECRET=", "file \"-\" is printed")
+
 	c.env["AUTHENTIK_URL"] = "http://admin:" + hygienePassword + "@127.0.0.1:1"
 	step(exitError, "plan", "-f", mf)
 	c.env["AUTHENTIK_URL"] = "ftp://admin:" + hygienePassword + "@host"

@@ -105,6 +105,27 @@ func writeAhead(ctx context.Context, st *state) (*recordWrite, error) {
 	return rec, nil
 }
 
+// settle stores the record after a walk that did not finish: only what
+// was done stays marked created (plan.Settled). A failure here is a
+// warning: the walk's own failure is the error to report.
+func (r *recordWrite) settle(ctx context.Context, st *state, done []plan.Change, errOut io.Writer) {
+	if r == nil || r.pk == "" {
+		return
+	}
+	settled := plan.Settled(st.plan, done)
+	if slices.Equal(settled, r.ahead) {
+		return
+	}
+	// Written even when the apply's context is cancelled (an interrupt).
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, err := st.client.WriteRecord(wctx, r.stack, r.pk, settled); err != nil {
+		fmt.Fprintf(errOut, "Warning: could not correct stack %q's record after the failed apply (%v); the next apply corrects it.\n", r.stack, err)
+		return
+	}
+	r.ahead = settled
+}
+
 // finish stores the record once the walk succeeded (what the manifest
 // declares and exists) and recomputes after's plan with it.
 func (r *recordWrite) finish(ctx context.Context, after *state) error {

@@ -138,7 +138,7 @@ then apply B, which adopts it.`,
 }
 
 // releaseKinds are the kinds a stack's record holds, as --kind spells them.
-var releaseKinds = []plan.Kind{plan.KindGroup, plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost, plan.KindAccess, plan.KindAttachment}
+var releaseKinds = plan.OwnedKinds()
 
 // checkReleaseKind refuses a --kind no record can hold, before any request.
 func checkReleaseKind(kind string) error {

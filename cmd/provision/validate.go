@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/plan"
 )
 
 type validateOptions struct {
@@ -23,9 +27,14 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(o.io.Out, "%s is valid: %s, %s, %s, %s.\n", o.Path,
-				count(len(m.Groups), "group"), count(len(m.Providers), "provider"),
-				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost"))
+			counts := []string{count(len(m.EntriesOf(string(plan.KindGroup))), "group"), count(len(m.Providers), "provider"),
+				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost")}
+			for _, k := range kinds.Names() {
+				if n := len(m.EntriesOf(k)); n > 0 && k != string(plan.KindGroup) {
+					counts = append(counts, count(n, k))
+				}
+			}
+			fmt.Fprintf(o.io.Out, "%s is valid: %s.\n", o.Path, strings.Join(counts, ", "))
 			openAppNotes(o.io, m, nil)
 			return nil
 		},

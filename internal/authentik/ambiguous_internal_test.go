@@ -37,7 +37,7 @@ func TestWriteRetriesHonourRetryAfterAndBackOff(t *testing.T) {
 	require.NoError(t, err)
 	var waits []time.Duration
 	c.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
-	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
+	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}
 	require.NoError(t, c.Executor().Execute(context.Background(), ch, plan.NewIDs(&plan.Live{})))
 	assert.Equal(t, []time.Duration{3 * time.Second, 6 * time.Second, 10 * time.Second}, waits,
 		"Retry-After sets the wait, which then doubles, up to 10s")

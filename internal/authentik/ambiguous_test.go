@@ -14,6 +14,7 @@ import (
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
+	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -58,12 +59,12 @@ func TestAmbiguousCreatesAreReReadNeverDuplicated(t *testing.T) {
 	}{
 		{name: "group", path: "/api/v3/core/groups/", count: "group",
 			change: func(*plan.IDs) *plan.Change {
-				return &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
+				return &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}
 			}},
 		{name: "scope mapping", path: "/api/v3/propertymappings/provider/scope/", count: "scopemapping",
 			change: func(*plan.IDs) *plan.Change {
-				e, sn := "return {}", "roles"
-				return &plan.Change{Kind: plan.KindScopeMapping, Key: "m", Action: plan.Create, Spec: &plan.ScopeMappingSpec{Name: "m", Expression: &e, ScopeName: &sn}}
+				return &plan.Change{Kind: plan.KindScopeMapping, Key: "m", Action: plan.Create, Spec: &plan.EntrySpec{Kind: desc.Family("scope mapping")[0],
+					Body: map[string]any{"name": "m", "expression": "return {}", "scope_name": "roles"}}}
 			}},
 		{name: "application", path: "/api/v3/core/applications/", count: "application",
 			change: func(*plan.IDs) *plan.Change {
@@ -88,7 +89,7 @@ func TestAmbiguousCreatesAreReReadNeverDuplicated(t *testing.T) {
 			} else {
 				// A binding needs an application and a group.
 				n := "App"
-				require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}, ids))
+				require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}, ids))
 				require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindApplication, Key: "app", Action: plan.Create, Spec: &plan.ApplicationSpec{Slug: "app", Name: &n}}, ids))
 				ch = &plan.Change{Kind: plan.KindAccess, Key: "app", Action: plan.Update, Spec: &plan.AccessSpec{AppSlug: "app", AddGroups: []string{"g"}, FirstOrder: 0}}
 			}
@@ -114,7 +115,7 @@ func TestCreateNotProcessedIsSentAgain(t *testing.T) {
 	c := fastClient(t, srv.URL, emu.Token())
 	ids := plan.NewIDs(&plan.Live{})
 	groups := emu.Counts()["group"]
-	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
+	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}
 	require.NoError(t, c.Executor().Execute(context.Background(), ch, ids))
 	assert.Equal(t, groups+1, emu.Counts()["group"])
 	assert.Equal(t, 3, emu.Count("POST", "/api/v3/core/groups/"))
@@ -131,10 +132,10 @@ func TestWritesGiveUpAfterFiveAttempts(t *testing.T) {
 	ids := plan.NewIDs(&plan.Live{})
 	ex := c.Executor()
 	ctx := context.Background()
-	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}, ids))
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}, ids))
 	pk, _ := ids.Get(plan.KindGroup, "g")
 	yes := true
-	err := ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", ID: pk, Action: plan.Update, Spec: &plan.GroupSpec{Name: "g", IsSuperuser: &yes}}, ids)
+	err := ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", ID: pk, Action: plan.Update, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g", "is_superuser": yes})}, ids)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "authentik answered HTTP 500")
 	assert.Equal(t, 5, emu.Count("PATCH", "/api/v3/core/groups/"))
@@ -150,7 +151,7 @@ func TestAmbiguousDeleteIsDone(t *testing.T) {
 	ids := plan.NewIDs(&plan.Live{})
 	ex := c.Executor()
 	ctx := context.Background()
-	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}, ids))
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}, ids))
 	pk, _ := ids.Get(plan.KindGroup, "g")
 	lose.path = "/api/v3/core/groups/" + pk + "/"
 	groups := emu.Counts()["group"]
@@ -172,7 +173,7 @@ func TestAmbiguousBindingIsFoundBeyondTheFirstPage(t *testing.T) {
 	ex := c.Executor()
 	ctx := context.Background()
 	n := "App"
-	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}, ids))
+	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}, ids))
 	require.NoError(t, ex.Execute(ctx, &plan.Change{Kind: plan.KindApplication, Key: "app", Action: plan.Create, Spec: &plan.ApplicationSpec{Slug: "app", Name: &n}}, ids))
 	groups := make([]string, 100)
 	for i := range groups {

@@ -81,7 +81,8 @@ func New(cfg Config) (*Client, error) {
 		backoff = 200 * time.Millisecond
 	}
 	stats := &retryStats{}
-	hc.Transport = &pageBodyTransport{next: newRetryTransport(hc.Transport, stats, backoff)}
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(newBoundTransport(hc.Transport), stats, backoff)}
+	hc.CheckRedirect = keepTokenInOrigin
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = "provision"

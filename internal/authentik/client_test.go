@@ -42,7 +42,7 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 	assert.Contains(t, slugs, "default-provider-authorization-implicit-consent")
 	assert.Contains(t, slugs, "default-provider-invalidation-flow")
 	var scopes []string
-	for _, s := range live.ScopeMappings {
+	for _, s := range live.ScopeMappings() {
 		scopes = append(scopes, s.ScopeName)
 	}
 	assert.Subset(t, scopes, []string{"openid", "profile", "email", "offline_access"})
@@ -65,7 +65,7 @@ func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
 	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindApplication, plan.KindGroup}})
 	require.NoError(t, err)
 	assert.Len(t, live.Applications, 250)
-	assert.GreaterOrEqual(t, len(live.Groups), 250)
+	assert.GreaterOrEqual(t, len(live.Groups()), 250)
 	assert.Equal(t, 3, emu.Count("GET", "/api/v3/core/applications/"), "250 apps at page_size=100")
 	for _, r := range emu.Requests() {
 		if r.Path == "/api/v3/core/users/me/" {

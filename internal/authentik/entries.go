@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	desc "github.com/provision/provision/internal/kinds"
@@ -105,14 +106,9 @@ func isEntryKind(name string) bool {
 
 // entryKindNames are the descriptor kinds with their children.
 func entryKindNames() []string {
-	var out []string
-	for _, n := range desc.Names() {
-		out = append(out, n)
-		for _, d := range desc.Family(n) {
-			for _, c := range d.Children {
-				out = append(out, c.Kind.Name)
-			}
-		}
+	out := desc.Names()
+	for _, c := range desc.ChildKinds() {
+		out = append(out, c.Name)
 	}
 	return out
 }
@@ -123,13 +119,9 @@ func descriptorsOf(name string) []*desc.Kind {
 	if fam := desc.Family(name); len(fam) > 0 {
 		return fam
 	}
-	for _, n := range desc.Names() {
-		for _, d := range desc.Family(n) {
-			for _, c := range d.Children {
-				if c.Kind.Name == name {
-					return []*desc.Kind{c.Kind}
-				}
-			}
+	for _, c := range desc.ChildKinds() {
+		if c.Name == name {
+			return []*desc.Kind{c}
 		}
 	}
 	return nil
@@ -147,8 +139,15 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	lists := map[string][]plan.Object{}
 	list := func(path, typ string, k *desc.Kind) {
 		r.g.Go(func() error {
-			pages, bad, err := listPages(r.ctx, r.c, "list "+path, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
+			doing := "list " + name + "s"
+			if typ != "" {
+				doing = "list " + k.Label() + "s"
+			}
+			pages, bad, err := listPages(r.ctx, r.c, doing, plan.Kind(name), k.Key, func(ctx context.Context, page int32) (*http.Response, error) {
 				q := url.Values{"page": {strconv.Itoa(int(page))}, "page_size": {strconv.Itoa(pageSize)}}
+				for qk, qv := range k.ListQuery {
+					q.Set(qk, qv)
+				}
 				resp, _, err := r.c.raw(ctx, http.MethodGet, path, q, nil)
 				return resp, err
 			}, func(items []map[string]any) []plan.Object {
@@ -255,6 +254,27 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 			id = s.URLKey
 		}
 		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			if len(s.Merges) > 0 {
+				// Merge with the object as it is now, not as planned.
+				q := url.Values{}
+				for qk, qv := range k.ListQuery {
+					q.Set(qk, qv)
+				}
+				resp, data, err := e.c.raw(ctx, http.MethodGet, k.Path+url.PathEscape(id)+"/", q, nil)
+				if err != nil {
+					return resp, err
+				}
+				var cur map[string]any
+				if err := json.Unmarshal(data, &cur); err != nil {
+					return resp, fmt.Errorf("authentik's answer could not be read: %w", err)
+				}
+				for field, m := range s.Merges {
+					fresh, _ := cur[field].(map[string]any)
+					merged, overridden := m.Remerge(fresh)
+					body[field] = merged
+					e.noteOverridden(ch, field, overridden)
+				}
+			}
 			resp, data, err := e.c.raw(ctx, http.MethodPatch, k.Path+url.PathEscape(id)+"/", nil, body)
 			if err == nil && k.Key != "" {
 				e.setID(ids, ch, k, data)
@@ -271,14 +291,20 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 	}, func(ctx context.Context) (bool, error) {
 		// The create's answer was lost: find the object by what identifies
 		// it (its key; a child by its parent, object and fields).
+		// A child is found by its order and matched by its parent and what
+		// it names (a policy binding's target filter takes another pk than
+		// the one the body carries).
 		q := url.Values{}
+		var same []string
 		if k.Key != "" {
 			q.Set(k.Key, ch.Key)
 		} else {
-			for _, f := range []string{"target", "stage", "order"} {
-				if v, ok := body[f]; ok && v != nil {
-					q.Set(f, fmt.Sprint(v))
-				}
+			if v, ok := body["order"]; ok && v != nil {
+				q.Set("order", fmt.Sprint(v))
+			}
+			for _, p := range desc.Parents(k.Name) {
+				same = append(append(same, p.Child.Parent), p.Child.ByFields()...)
+				break
 			}
 		}
 		resp, data, err := e.c.raw(ctx, http.MethodGet, k.Path, q, nil)
@@ -290,7 +316,13 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 			return false, fmt.Errorf("find %s %q: authentik's answer is not a list", ch.Kind, ch.Key)
 		}
 		for _, it := range page.Results {
-			if k.Key == "" || it[k.Key] == ch.Key {
+			match := k.Key == "" || it[k.Key] == ch.Key
+			for _, f := range same {
+				if v, ok := body[f]; ok && v != nil && !strings.EqualFold(fmt.Sprint(it[f]), fmt.Sprint(v)) {
+					match = false
+				}
+			}
+			if match {
 				ids.Set(ch.Kind, ch.Key, fmt.Sprint(it[k.PK]))
 				return true, nil
 			}
@@ -319,6 +351,13 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 			return nil, fmt.Errorf("%s: %s: %w", doing(ch), f, err)
 		}
 		body[f] = pk
+		if fd, ok := s.Kind.Field(f); ok && fd.IntRef {
+			n, err := strconv.ParseInt(pk, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: pk %q is not a number", doing(ch), f, pk)
+			}
+			body[f] = n
+		}
 	}
 	for f, rs := range s.RefLists {
 		pks, err := resolve(ch, ids, rs)

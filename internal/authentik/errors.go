@@ -53,6 +53,10 @@ func (c *Client) wrap(doing string, resp *http.Response, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", doing, err)
 	}
+	var tooLarge *bodyTooLarge
+	if errors.As(err, &tooLarge) {
+		return fmt.Errorf("%s: %s", doing, tooLarge.Error())
+	}
 	if resp == nil && isTimeout(err) {
 		// A request over --timeout (http.Client's timeout wraps
 		// context.DeadlineExceeded since Go 1.23): one sentence, no URL dump.

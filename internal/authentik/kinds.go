@@ -20,18 +20,16 @@ type kindIO struct {
 
 // kinds is the registry of every kind the API layer reads or writes.
 var kinds = map[plan.Kind]kindIO{
-	plan.KindFlow:         flowIO,
-	plan.KindKeyPair:      keyPairIO,
-	plan.KindSAMLMapping:  samlMappingIO,
-	plan.KindAnyMapping:   anyMappingIO,
-	plan.KindBinding:      bindingIO,
-	plan.KindGroup:        groupIO,
-	plan.KindScopeMapping: scopeMappingIO,
-	plan.KindProvider:     providerIO,
-	plan.KindApplication:  applicationIO,
-	plan.KindAccess:       accessIO,
-	plan.KindOutpost:      outpostIO,
-	plan.KindStack:        stackIO,
+	plan.KindFlow:        flowIO,
+	plan.KindKeyPair:     keyPairIO,
+	plan.KindSAMLMapping: samlMappingIO,
+	plan.KindAnyMapping:  anyMappingIO,
+	plan.KindBinding:     bindingIO,
+	plan.KindProvider:    providerIO,
+	plan.KindApplication: applicationIO,
+	plan.KindAccess:      accessIO,
+	plan.KindOutpost:     outpostIO,
+	plan.KindStack:       stackIO,
 }
 
 // Executor performs plan changes against authentik. Each write sends only

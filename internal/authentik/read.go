@@ -120,6 +120,7 @@ func listPages[A, P any](ctx context.Context, c *Client, doing string, kind plan
 	bad := make([][]plan.Unreadable, len(pages))
 	pages[0], bad[0] = conv(first.items), first.unreadable
 	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pagesInFlight)
 	for i := 1; i < len(pages); i++ {
 		g.Go(func() error {
 			p, err := fetchPage[A](gctx, c, doing, kind, keyField, fetch, int32(i+1))
@@ -191,19 +192,24 @@ func fetchPage[T any](ctx context.Context, c *Client, doing string, kind plan.Ki
 	if !held.taken {
 		var rerr error
 		if body, rerr = io.ReadAll(resp.Body); rerr != nil {
-			return pageOf[T]{}, fmt.Errorf("%s (page %d): read body: %w", doing, page, rerr)
+			return pageOf[T]{}, c.wrap(fmt.Sprintf("%s (page %d)", doing, page), nil, rerr)
 		}
 	}
 	// The whole page in one pass; item by item only when an item fails.
 	var typed listPage[T]
 	if json.Unmarshal(body, &typed) == nil {
-		return pageOf[T]{items: typed.Results, totalPages: int(typed.Pagination.TotalPages)}, nil
+		total, err := pageCount(typed.Pagination.TotalPages, fmt.Sprintf("%s (page %d)", doing, page))
+		return pageOf[T]{items: typed.Results, totalPages: total}, err
 	}
 	var env listPage[json.RawMessage] // results left undecoded
 	if err := json.Unmarshal(body, &env); err != nil {
-		return pageOf[T]{}, fmt.Errorf("%s (page %d): authentik's answer is not a list: %w", doing, page, err)
+		return pageOf[T]{}, fmt.Errorf("%s (page %d): authentik's answer is not a list (%s)", doing, page, jsonReason(err))
 	}
-	p := pageOf[T]{totalPages: int(env.Pagination.TotalPages)}
+	total, err := pageCount(env.Pagination.TotalPages, fmt.Sprintf("%s (page %d)", doing, page))
+	if err != nil {
+		return pageOf[T]{}, err
+	}
+	p := pageOf[T]{totalPages: total}
 	for _, raw := range env.Results {
 		var item T
 		if err := json.Unmarshal(raw, &item); err != nil {

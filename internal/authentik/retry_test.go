@@ -44,7 +44,7 @@ func TestRefusedWritesAreNotRetried(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 400, Nth: 1, Times: 1})
 	c := newClient(t, srv.URL, emu.Token())
-	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: &plan.GroupSpec{Name: "g"}}
+	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}
 	err := c.Executor().Execute(context.Background(), ch, plan.NewIDs(&plan.Live{}))
 	require.Error(t, err)
 	assert.Equal(t, 1, emu.Count("POST", "/api/v3/core/groups/"))

@@ -30,7 +30,7 @@ func TestExecutorErrorsNameTheObjectAndAuthentiksMessage(t *testing.T) {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	c := newClient(t, srv.URL, emu.Token())
 	ids := plan.NewIDs(&plan.Live{})
-	create := &plan.Change{Kind: plan.KindGroup, Key: "dup", Action: plan.Create, Spec: &plan.GroupSpec{Name: "dup"}}
+	create := &plan.Change{Kind: plan.KindGroup, Key: "dup", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "dup"})}
 	require.NoError(t, c.Executor().Execute(context.Background(), create, ids))
 	err := c.Executor().Execute(context.Background(), create, ids)
 	require.Error(t, err)

@@ -180,9 +180,10 @@ func lookup(live *plan.Live, slug string) (*plan.Application, *plan.Provider) {
 }
 
 func findGroup(live *plan.Live, name string) *plan.Group {
-	for i := range live.Groups {
-		if live.Groups[i].Name == name {
-			return &live.Groups[i]
+	groups := live.Groups()
+	for i := range groups {
+		if groups[i].Name == name {
+			return &groups[i]
 		}
 	}
 	return nil

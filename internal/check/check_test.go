@@ -64,7 +64,7 @@ func good() (fakeOIDC, libreChatIn) {
 		KeyPairs:     []plan.KeyPair{{PK: "k", KeyType: "rsa"}},
 		Providers:    []plan.Provider{{PK: 1, Name: "chat", Type: "oauth2", Detail: &plan.OAuth2Detail{ClientID: "id", ClientSecret: "secret", SigningKey: "k", RedirectURIs: []plan.RedirectURI{{MatchingMode: "strict", URL: "https://chat.example.com/oauth/openid/callback"}}}}},
 		Applications: []plan.Application{{PK: "app", Slug: "chat", Provider: 1}},
-		Groups:       []plan.Group{{PK: "g", Name: "users"}},
+		Objects:      map[plan.Kind][]plan.Object{plan.KindGroup: plan.GroupObjects(plan.Group{PK: "g", Name: "users"})},
 		Bindings:     []plan.Binding{{Target: "app", Group: "g"}},
 	}
 	env := map[string]string{
@@ -112,7 +112,7 @@ func TestLibreChat(t *testing.T) {
 			in.Live.Providers[0].OAuth2().RedirectURIs = []plan.RedirectURI{{MatchingMode: "regex", URL: `https://chat\.example\.com/.*`}}
 		}, "redirect URI allows LibreChat's callback", Pass},
 		"RedirectMissing": {func(_ *fakeOIDC, in *libreChatIn) { in.Live.Providers[0].OAuth2().RedirectURIs = nil }, "redirect URI allows LibreChat's callback", Fail},
-		"GroupMissing":    {func(_ *fakeOIDC, in *libreChatIn) { in.Live.Groups = nil }, "access group exists", Fail},
+		"GroupMissing":    {func(_ *fakeOIDC, in *libreChatIn) { delete(in.Live.Objects, plan.KindGroup) }, "access group exists", Fail},
 		"GroupNotBound":   {func(_ *fakeOIDC, in *libreChatIn) { in.Live.Bindings = nil }, "access group bound", Fail},
 		"NoApplication":   {func(_ *fakeOIDC, in *libreChatIn) { in.Live.Applications = nil }, "application and provider exist", Fail},
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // rename is os.Rename; tests replace it to simulate a failure.
@@ -14,10 +15,11 @@ var rename = os.Rename
 // WriteFileAtomic replaces path with data: it writes a temporary file in the
 // same directory, fsyncs it, sets perm, renames it over path and fsyncs the
 // directory. On any failure the temporary file is removed and path is left
-// as it was. A symbolic link at path is followed, so the link stays.
+// as it was. A symbolic link at path, or in a relative path's directories,
+// is refused (NoSymlinks): a repository can commit one pointing anywhere.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
+	if err := NoSymlinks(path); err != nil {
+		return err
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -54,6 +56,39 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 		// file itself is already in place, so a failure here is ignored.
 		_ = d.Sync()
 		d.Close()
+	}
+	return nil
+}
+
+// NoSymlinks refuses a path that is a symbolic link, or, for a relative
+// path, one that goes through one: a file a command writes (a saved plan,
+// an export) is named in a pipeline, inside a checkout that a pull request
+// may have filled with links to the runner's files. Outputs refuse them the
+// same way (outputs.Confine).
+func NoSymlinks(path string) error {
+	clean := filepath.Clean(path)
+	check := []string{clean}
+	if !filepath.IsAbs(clean) {
+		check = check[:0]
+		at := ""
+		for _, part := range strings.Split(clean, string(filepath.Separator)) {
+			at = filepath.Join(at, part)
+			if part != ".." && part != "." {
+				check = append(check, at)
+			}
+		}
+	}
+	for _, at := range check {
+		info, err := os.Lstat(at)
+		if err != nil {
+			continue // a file still to be made (a missing directory fails later)
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link, which provision does not follow for a file it writes; name the real file", at)
+		}
+	}
+	if info, err := os.Lstat(clean); err == nil && !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", path)
 	}
 	return nil
 }

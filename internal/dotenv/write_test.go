@@ -61,24 +61,34 @@ func TestWriteFileAtomic(t *testing.T) {
 	onlyFiles(t, dir, ".env")
 }
 
-func TestWriteFileAtomicFollowsSymlink(t *testing.T) {
+// Finding 6 of issue 25: a symbolic link a pull request committed where a
+// saved plan or an export is written is refused; its target is untouched
+// (content and mode).
+func TestWriteFileAtomicRefusesSymlinks(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "real.env")
-	link := filepath.Join(dir, ".env")
 	if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	link := filepath.Join(dir, ".env")
 	if err := os.Symlink("real.env", link); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	if err := WriteFileAtomic(link, []byte("new\n"), 0o600); err != nil {
+	if err := os.Symlink(".", filepath.Join(dir, "sub")); err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("the link was replaced: %v", err)
+	t.Chdir(dir)
+	for _, path := range []string{link, ".env", "sub/real.env"} {
+		err := WriteFileAtomic(path, []byte("new\n"), 0o644)
+		if err == nil || !strings.Contains(err.Error(), "is a symbolic link, which provision does not follow") {
+			t.Errorf("%s: err = %v", path, err)
+		}
 	}
-	if got := readFile(t, target); got != "new\n" {
+	if got := readFile(t, target); got != "old\n" {
 		t.Errorf("target content = %q", got)
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
+		t.Errorf("target mode = %v", fi.Mode().Perm())
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // in Attrs.
 type binding struct {
 	PK     string
-	Target string // pbm uuid of an application or flow
+	Target string // pbm uuid of an application, a flow or a flow-stage binding
 	Attrs  map[string]any
 }
 
@@ -88,6 +88,17 @@ var bindingKind = &kindDef[*binding]{
 	},
 	// PolicyBindingSerializer.validate.
 	validate: func(e *Emulator, f *form, b *binding) *resp {
+		// The model's unique_together (policy, target, order): DRF's
+		// UniqueTogetherValidator skips it when policy is null.
+		if p, ok := b.Attrs["policy"].(string); ok {
+			for _, o := range e.st.bindings {
+				if op, ok := o.Attrs["policy"].(string); ok && o.PK != b.PK && strings.EqualFold(op, p) &&
+					strings.EqualFold(o.Target, b.Target) && o.Attrs["order"] == b.Attrs["order"] {
+					r := nonFieldError("The fields policy, target, order must make a unique set.")
+					return &r
+				}
+			}
+		}
 		// It reads the target from the body; without it authentik
 		// dereferences None and answers 500.
 		if !f.has("target") {
@@ -149,6 +160,11 @@ func (s *state) targetRef(pk string) string {
 			return f.PBMUUID
 		}
 	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PK, pk) || strings.EqualFold(b.PBMUUID, pk) {
+			return b.PBMUUID
+		}
+	}
 	return ""
 }
 
@@ -159,6 +175,11 @@ func (s *state) targetRepr(pbm string) string {
 	for _, f := range s.flows {
 		if strings.EqualFold(f.PBMUUID, pbm) {
 			return f.PK
+		}
+	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PBMUUID, pbm) {
+			return b.PK
 		}
 	}
 	return pbm
@@ -175,6 +196,11 @@ func (s *state) pbmRef(pk string) string {
 	for _, f := range s.flows {
 		if strings.EqualFold(f.PBMUUID, pk) {
 			return f.PBMUUID
+		}
+	}
+	for _, b := range s.flowBindings {
+		if strings.EqualFold(b.PBMUUID, pk) {
+			return b.PBMUUID
 		}
 	}
 	return ""

@@ -45,6 +45,7 @@ type state struct {
 	bindings      []*binding
 	blueprints    []*object // blueprint instances (blueprints.go)
 	stages        []*stage  // every stage type (stages.go)
+	policies      []*policy // every policy type (policies.go)
 	prompts       []*object // prompt fields (prompts.go)
 	flowBindings  []*flowBinding
 
@@ -172,7 +173,7 @@ func (e *Emulator) Counts() map[string]int {
 		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
 		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
 		"samlpropertymapping": len(e.st.samlMappings), "stage": len(e.st.stages), "prompt": len(e.st.prompts),
-		"flowstagebinding": len(e.st.flowBindings),
+		"flowstagebinding": len(e.st.flowBindings), "policy": len(e.st.policies),
 	}
 }
 

@@ -60,8 +60,8 @@ var flowBindingKind = &kindDef[*flowBinding]{
 	key:    func(b *flowBinding) string { return b.PK },
 	pk:     func(b *flowBinding) string { return b.PK },
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
-		// policies: a ModelMultipleChoiceFilter on Policy; there are none.
-		return nil, map[string]func(string) bool{"policies": func(string) bool { return false }}
+		// policies: a ModelMultipleChoiceFilter on Policy.
+		return nil, map[string]func(string) bool{"policies": func(v string) bool { return e.st.policyRef(v) != "" }}
 	},
 	listExtra: func(e *Emulator, b *flowBinding, m map[string]any) {
 		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {

@@ -42,7 +42,7 @@ func TestSeededBlueprintFlowsStagesAndBindings(t *testing.T) {
 	_, us, _ := e.emu.StageFields("default-user-settings")
 	assert.Equal(t, []string{"default-user-settings-field-username", "default-user-settings-field-name",
 		"default-user-settings-field-email", "default-user-settings-field-locale"}, us["fields"])
-	assert.Equal(t, []string{}, us["validation_policies"], "the emulator has no policies")
+	assert.Equal(t, []string{"default-user-settings-authorization"}, us["validation_policies"], "the blueprint's expression policy is seeded")
 
 	// Block scalars lose their final newline through the serializer.
 	p := e.emu.PromptFields("default-user-settings-field-email")

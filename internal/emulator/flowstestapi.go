@@ -141,6 +141,10 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		if p := e.st.promptByPK(pk); p != nil {
 			return fmtVal(p.Attrs["name"])
 		}
+	case ref == "policy":
+		if p := e.st.policyByPK(pk); p != nil {
+			return fmtVal(p.Attrs["name"])
+		}
 	default: // stage, stage:<type>
 		if s := e.st.stageByPK(pk); s != nil {
 			return fmtVal(s.Attrs["name"])

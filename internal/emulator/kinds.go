@@ -45,6 +45,8 @@ const (
 	ftIntRefList                    // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
 	ftRedirectURIs                  // OAuth2 redirect_uris: a list of {matching_mode, url} (RedirectURISerializer)
 	ftIntRef                        // FK by integer pk (fieldDef.ref: "user"), nullable unless required; stored int64
+	ftIntList                       // ArrayField(IntegerField) (ListField of integers)
+	ftStrList                       // a list of strings not checked against choices (CountryField(multiple=True))
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -177,6 +179,12 @@ func (e *Emulator) fieldValue(fd fieldDef, a map[string]any) any {
 // and floats as json.Number (a float as Python's repr writes it: 1.0).
 func renderValue(v any) any {
 	switch n := v.(type) {
+	case []int64:
+		out := make([]any, len(n))
+		for i, x := range n {
+			out[i] = json.Number(strconv.FormatInt(x, 10))
+		}
+		return out
 	case []string:
 		out := make([]any, len(n))
 		for i, x := range n {
@@ -599,6 +607,30 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			return
 		}
 		a[k] = out
+	case ftIntList, ftStrList:
+		items, ok := f.list(k, fd.required, true)
+		if !ok {
+			return
+		}
+		ints, strs := []int64{}, []string{}
+		for i, it := range items {
+			sv, isScalar := scalarString(it)
+			n, err := strconv.ParseInt(strings.TrimSpace(sv), 10, 64)
+			switch {
+			case !isScalar:
+				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"Not a valid string."}}
+				return
+			case fd.typ == ftIntList && (err != nil || pyType(it) == "float"):
+				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"A valid integer is required."}}
+				return
+			}
+			ints, strs = append(ints, n), append(strs, sv)
+		}
+		if fd.typ == ftIntList {
+			a[k] = ints
+		} else {
+			a[k] = strs
+		}
 	case ftRef:
 		var p *string
 		if f.has(k) || (fd.required && !f.partial) {

@@ -53,12 +53,16 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
+		{prefix: "core/users/", collection: methods(e.listUsers, nil), noDetail: true},
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind, samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind}, stageKinds...)
+var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind,
+	samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind,
+	blueprintKind, flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind,
+	allPoliciesKind},
+	append(stageKinds, policyKinds...)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -455,8 +455,10 @@ func (e *Emulator) refExists(ref, pk string) string {
 		if p := e.st.promptByPK(pk); p != nil {
 			return p.PK
 		}
+	case "policy":
+		return e.st.policyRef(pk)
 	}
-	// policy, source, webauthndevicetype: the emulator has none.
+	// source, webauthndevicetype: the emulator has none.
 	return ""
 }
 

@@ -3,6 +3,8 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -120,4 +122,35 @@ func (e *Emulator) rootConfig(c *call) resp {
 		"cache_timeout_flows":    300,
 		"cache_timeout_policies": 300,
 	}}
+}
+
+// listUsers is UserViewSet's list (authentik/core/api/users.py): the
+// fields policy bindings and checks read, filtered by username.
+func (e *Emulator) listUsers(c *call) resp {
+	us := e.st.users
+	return e.listLazy(c, lazyList{n: len(us), render: func(i int) map[string]any {
+		u := us[i]
+		groups, groupsObj := []any{}, []any{}
+		for _, g := range e.st.groups {
+			if slices.Contains(g.users(), u.PK) {
+				groups = append(groups, g.PK)
+				groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.name(),
+					"is_superuser": g.isSuperuser(), "parents": g.parents(), "attributes": g.attributes()})
+			}
+		}
+		return map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true, "last_login": nil,
+			"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.isSuperuser(u.PK), "groups": groups,
+			"groups_obj": groupsObj, "roles": []any{}, "roles_obj": []any{}, "email": u.Email,
+			"avatar": "/static/dist/assets/images/user_default.png", "attributes": map[string]any{}, "uid": u.uid(),
+			"path": "users", "type": "internal", "uuid": u.uuid(), "password_change_date": "2026-01-01T00:00:00Z",
+			"last_updated": "2026-01-01T00:00:00Z"}
+	}}, listSpec{filters: []filterSpec{exact("username", "username"), exact("email", "email")},
+		searchFields: []string{"username", "name", "email"}, order: []string{"username"}})
+}
+
+// uuid is the user's uuid, derived from its username.
+func (u *user) uuid() string {
+	h := sha256.Sum256([]byte("user-uuid:" + u.Username))
+	b := h[:16]
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

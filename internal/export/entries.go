@@ -86,6 +86,9 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
 		return
 	}
+	if d.Managed != "" && o.Fields[d.Managed] != nil && o.Fields[d.Managed] != "" {
+		return // authentik's own: named, never exported
+	}
 	e := newEntry(plan.Kind(kind), o.Key)
 	e.section = d.Section
 	e.set(d.Key, o.Key)
@@ -171,6 +174,9 @@ func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]a
 			}
 			e.set(f.Name, keys)
 		default:
+			if obj, ok := v.(map[string]any); ok && merged(string(e.kind), f.Name) {
+				v = x.withoutSecretKeys(e, f.Name, obj)
+			}
 			if f.HasDefault && reflect.DeepEqual(plan.NormalizeJSON(f.Default), plan.NormalizeJSON(v)) {
 				continue
 			}
@@ -195,6 +201,36 @@ func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]a
 			e.set(f.Name, v)
 		}
 	}
+}
+
+// withoutSecretKeys leaves out of a key-by-key object the keys that look
+// secret (secrets are never exported), saying so on the entry: leaving
+// them out is not a change, as the object is merged key by key.
+func (x *exporter) withoutSecretKeys(e *entry, field string, obj map[string]any) map[string]any {
+	out := map[string]any{}
+	var secret []string
+	for k, v := range obj {
+		if plan.SecretLooking(k, v) {
+			secret = append(secret, k)
+			continue
+		}
+		out[k] = v
+	}
+	if len(secret) > 0 {
+		sort.Strings(secret)
+		e.comment = fmt.Sprintf("%s %s not exported: they look secret (secrets never are), and leaving them out is not a change, as %s are merged key by key. To set them from the manifest, use a sensitive variable.", field, strings.Join(secret, ", "), field)
+	}
+	return out
+}
+
+// merged reports whether a kind manages the field key by key.
+func merged(kind, field string) bool {
+	for _, d := range kinds.Family(kind) {
+		if slices.Contains(d.Merge, field) {
+			return true
+		}
+	}
+	return false
 }
 
 func anyList(v any) []any {

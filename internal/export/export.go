@@ -55,8 +55,6 @@ func Reads() plan.Reads {
 type exporter struct {
 	live      *plan.Live
 	skipped   []string
-	groups    []*entry
-	mappings  []*entry
 	providers []*entry
 	apps      []*entry
 	outposts  []*entry
@@ -87,13 +85,13 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 	for _, m := range live.SAMLMappings {
 		x.saml[m.PK] = m.Name
 	}
-	for _, s := range live.ScopeMappings {
+	for _, s := range live.ScopeMappings() {
 		x.scopes[s.PK] = s
 	}
 	for i := range live.Providers {
 		x.provByPK[live.Providers[i].PK] = &live.Providers[i]
 	}
-	for _, g := range live.Groups {
+	for _, g := range live.Groups() {
 		x.groupByPK[g.PK] = g
 	}
 	for _, u := range live.Unreadable {
@@ -118,17 +116,17 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 				}
 			}
 		}
-		for _, s := range live.ScopeMappings {
-			if s.Managed == "" {
-				x.scopeMapping(s)
-			}
-		}
+		// custom scope mappings come with the descriptor kinds below
+
 	}
 	if err := x.selectFlows(o.Flows); err != nil {
 		return nil, err
 	}
 	if o.All {
 		for _, name := range kinds.Names() {
+			if kinds.Family(name)[0].ExportWhenNamed {
+				continue
+			}
 			for i := range live.Objects[plan.Kind(name)] {
 				x.entryObject(name, &live.Objects[plan.Kind(name)][i], false)
 			}
@@ -233,43 +231,12 @@ func (x *exporter) app(a *plan.Application) int32 {
 }
 
 func (x *exporter) group(g plan.Group) {
-	if slices.Contains(manifest.DefaultGroups, g.Name) || x.byKey[ref(plan.KindGroup, g.Name)] != nil {
+	if slices.Contains(manifest.DefaultGroups, g.Name) {
 		return
 	}
-	e := newEntry(plan.KindGroup, g.Name)
-	e.set("name", g.Name)
-	if g.IsSuperuser {
-		e.set("is_superuser", true)
+	if o := x.object(string(plan.KindGroup), g.Name); o != nil {
+		x.entryObject(string(plan.KindGroup), o, false)
 	}
-	attrs := map[string]any{}
-	var secret []string
-	for k, v := range g.Attributes {
-		if plan.SecretLooking(k, v) {
-			secret = append(secret, k)
-			continue
-		}
-		attrs[k] = v
-	}
-	if len(attrs) > 0 {
-		e.set("attributes", attrs)
-	}
-	if len(secret) > 0 {
-		sort.Strings(secret)
-		e.comment = fmt.Sprintf("attributes %s not exported: they look secret (secrets never are), and leaving them out is not a change, as attributes are merged key by key. To set them from the manifest, use a sensitive variable.", strings.Join(secret, ", "))
-	}
-	x.add(e, &x.groups)
-}
-
-func (x *exporter) scopeMapping(s plan.ScopeMapping) {
-	if x.byKey[ref(plan.KindScopeMapping, s.Name)] != nil {
-		return
-	}
-	e := newEntry(plan.KindScopeMapping, s.Name)
-	e.set("name", s.Name)
-	e.set("scope_name", s.ScopeName)
-	setIf(e, "description", s.Description, "")
-	e.set("expression", s.Expression)
-	x.add(e, &x.mappings)
 }
 
 // provider adds a provider of a type the manifest expresses; false for
@@ -358,7 +325,9 @@ func (x *exporter) provider(p *plan.Provider) bool {
 	if p.Type == manifest.TypeOAuth2 || p.Type == manifest.TypeProxy {
 		for _, pk := range p.PropertyMappings {
 			if s, ok := x.scopes[pk]; ok && s.Managed == "" {
-				x.scopeMapping(s)
+				if o := x.object(string(plan.KindScopeMapping), s.Name); o != nil {
+					x.entryObject(string(plan.KindScopeMapping), o, false)
+				}
 			}
 		}
 	}
@@ -503,7 +472,7 @@ func (x *exporter) render(o Options) ([]byte, error) {
 		name    string
 		entries []*entry
 	}
-	secs := []section{{"groups", x.groups}, {"scope_mappings", x.mappings}}
+	var secs []section
 	for _, name := range kinds.Sections() {
 		var es []*entry
 		for _, e := range x.entries {

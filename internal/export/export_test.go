@@ -20,13 +20,15 @@ func live() *plan.Live {
 			{PK: "f1", Slug: manifest.DefaultAuthorizationFlow, Designation: "authorization"},
 			{PK: "f2", Slug: manifest.DefaultInvalidationFlow, Designation: "invalidation"},
 		},
-		ScopeMappings: []plan.ScopeMapping{
-			{PK: "s1", ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
-			{PK: "s2", ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
-			{PK: "s3", ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
+		Objects: map[plan.Kind][]plan.Object{
+			plan.KindScopeMapping: plan.ScopeMappingObjects(
+				plan.ScopeMapping{PK: "s1", Name: "openid", ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
+				plan.ScopeMapping{PK: "s2", Name: "profile", ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
+				plan.ScopeMapping{PK: "s3", Name: "email", ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
+			)[plan.KindScopeMapping],
+			plan.KindGroup: plan.GroupObjects(plan.Group{PK: "g1", Name: "plain"}, plan.Group{PK: "g2", Name: "negated"}, plan.Group{PK: "g3", Name: "off"}),
 		},
 		KeyPairs: []plan.KeyPair{{PK: "k1", Name: manifest.DefaultSigningKey, PrivateKey: true}},
-		Groups:   []plan.Group{{PK: "g1", Name: "plain"}, {PK: "g2", Name: "negated"}, {PK: "g3", Name: "off"}},
 		Providers: []plan.Provider{
 			{PK: 1, Name: "chat", Type: manifest.TypeOAuth2, AuthorizationFlow: "f1", InvalidationFlow: "f2", Detail: &plan.OAuth2Detail{
 				ClientType: "public", ClientID: "id", SigningKey: "k1", SubMode: "hashed_user_id", IssuerMode: "per_provider",
@@ -92,7 +94,7 @@ func TestExportOutpostConfig(t *testing.T) {
 // because attributes are merged key by key.
 func TestExportLeavesSecretLookingAttributesOut(t *testing.T) {
 	l := live()
-	l.Groups[0].Attributes = map[string]any{
+	l.Objects[plan.KindGroup][0].Fields["attributes"] = map[string]any{
 		"team":         "web",
 		"api_password": "p4ssw0rd-value",
 		"nested":       map[string]any{"deploy_token": "t0ken-value"},

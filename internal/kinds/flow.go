@@ -16,7 +16,10 @@ var flowStageBinding = &Kind{
 	// FlowStageBindingSerializer.validate: one of the two must be true, read
 	// from the body.
 	SendTogether: [][]string{{"evaluate_on_plan", "re_evaluate_policies"}},
-	Doc:          "A stage bound to a flow at an order.",
+	// A binding is a PolicyBindingModel: policies: decides whether the
+	// stage runs (policies.go).
+	Children: []Child{policies},
+	Doc:      "A stage bound to a flow at an order.",
 }
 
 var flow = &Kind{
@@ -30,7 +33,7 @@ var flow = &Kind{
 	URLKey:  true,
 	Defaults: map[string]any{"policy_engine_mode": "any", "compatibility_mode": false, "layout": "stacked",
 		"denied_action": "message_continue", "authentication": "none", "background": ""},
-	Children: []Child{{Field: "stages", Kind: flowStageBinding, Parent: "target", By: "stage"}},
+	Children: []Child{{Field: "stages", Kind: flowStageBinding, Parent: "target", By: "stage"}, policies},
 	Doc:      "A flow: the stages a user goes through, bound in order.",
 }
 

@@ -71,6 +71,23 @@ type Kind struct {
 	// Defaults are the model's defaults for fields a create may omit:
 	// export leaves a field out when its value is the default.
 	Defaults map[string]any
+	// Omit are request fields a manifest never sets (managed: only
+	// authentik's own objects carry it).
+	Omit []string
+	// Managed names the field that marks an object authentik manages
+	// itself ("managed"): such an object is never modified or deleted, and
+	// an entry naming one is refused.
+	Managed string
+	// Python fields hold Python that authentik compiles on save: checked
+	// offline with the same syntax checks.
+	Python []string
+	// Unique fields must differ between the manifest's entries of the kind
+	// (two scope mappings for one scope could not be told apart).
+	Unique []string
+	// Check is the kind's own offline validation of an entry's declared
+	// fields (nil: none), absent when the entry asks for deletion; each
+	// problem names its field.
+	Check func(key string, fields map[string]any, absent bool) []Problem
 	// SendAlways are fields an update (PATCH) must carry whatever changed,
 	// because the serializer's validate() reads them from the request body
 	// only (an identification stage's user_fields); the declared value, or
@@ -79,6 +96,18 @@ type Kind struct {
 	// SendTogether are groups of fields validate() checks together from the
 	// body: an update sending one sends the others.
 	SendTogether [][]string
+	// ListQuery are query parameters of the kind's list reads (groups:
+	// include_users=false, members are never needed).
+	ListQuery map[string]string
+	// Merge are free-form object fields managed key by key: the declared
+	// keys are set, others kept, and the merge is redone against the object
+	// as it is just before the write.
+	Merge []string
+	// ExportWhenNamed kinds are exported only with what names them (a group
+	// with the applications whose access lists it), never alone by --all.
+	ExportWhenNamed bool
+	// Docs describe fields where schema.yml says nothing useful, by field.
+	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
 	// Doc is one sentence for the reference.
@@ -97,6 +126,51 @@ type Child struct {
 	// By is the child's reference field that identifies it within its
 	// parent ("stage"): one child per referenced object.
 	By string
+	// OneOf, when set instead of By, are reference fields of which each
+	// child names exactly one, which identifies it (a policy binding's
+	// policy, group or user).
+	OneOf []string
+}
+
+// ByFields are the fields that may identify a child.
+func (c Child) ByFields() []string {
+	if len(c.OneOf) > 0 {
+		return c.OneOf
+	}
+	return []string{c.By}
+}
+
+// Ident returns the field identifying a child with these fields and the
+// key it names ("" when none is set): a live object's first non-null one.
+func (c Child) Ident(fields map[string]any) (field, key string) {
+	for _, f := range c.ByFields() {
+		switch v := fields[f].(type) {
+		case nil:
+		case string:
+			if v != "" {
+				return f, v
+			}
+		default:
+			return f, fmt.Sprint(v)
+		}
+	}
+	return "", ""
+}
+
+// Name spells a child's identity in plans and keys: the key, prefixed by
+// its field when several fields may identify it ("user:akadmin").
+func (c Child) Name(field, key string) string {
+	if len(c.OneOf) == 0 {
+		return key
+	}
+	return field + ":" + key
+}
+
+// Problem is one offline validation problem of an entry, at a field ("" for
+// the entry).
+type Problem struct {
+	Field string
+	Msg   string
 }
 
 // FieldType is how a manifest writes a field.
@@ -120,6 +194,7 @@ type Field struct {
 	Type       FieldType
 	Enum       []string
 	Ref        string // the kind named, for Ref and RefList
+	IntRef     bool   // a Ref the API takes as an integer pk (a user)
 	Nullable   bool
 	Required   bool // a create must set it
 	Secret     bool
@@ -134,8 +209,58 @@ type Field struct {
 
 var registry []*Kind
 
-// Register adds descriptors; each kind file calls it from init.
+// Register adds descriptors; each kind file calls it from init. A kind
+// with no Section is only named by references (users, by username): read,
+// never declared or exported.
 func Register(ks ...*Kind) { registry = append(registry, ks...) }
+
+// Hosts are kinds written by hand (applications) whose entries carry
+// children the engine diffs: their descriptor gives Name, PK and Children
+// only.
+var Hosts []*Kind
+
+// ChildKinds returns every child descriptor, of registered kinds (nested
+// children included) and of hosts, each once, parents first.
+func ChildKinds() []*Kind {
+	var out []*Kind
+	var walk func(k *Kind)
+	walk = func(k *Kind) {
+		for _, c := range k.Children {
+			if !slices.Contains(out, c.Kind) {
+				out = append(out, c.Kind)
+			}
+			walk(c.Kind)
+		}
+	}
+	for _, k := range registry {
+		walk(k)
+	}
+	for _, k := range Hosts {
+		walk(k)
+	}
+	return out
+}
+
+// Parents returns the kinds (registered, children or hosts) that list a
+// child of kind name, with that child list.
+func Parents(name string) []Parent {
+	var out []Parent
+	all := append(append(slices.Clone(registry), ChildKinds()...), Hosts...)
+	for _, k := range all {
+		for _, c := range k.Children {
+			if c.Kind.Name == name {
+				out = append(out, Parent{k, c})
+			}
+		}
+	}
+	return out
+}
+
+// Parent is a kind that lists children, with the list.
+type Parent struct {
+	Kind  *Kind
+	Child Child
+}
 
 // All returns every registered descriptor with a section, sorted by
 // section then type.
@@ -154,7 +279,7 @@ func All() []*Kind {
 func Sections() []string {
 	var out []string
 	for _, k := range All() {
-		if !slices.Contains(out, k.Section) {
+		if k.Section != "" && !slices.Contains(out, k.Section) {
 			out = append(out, k.Section)
 		}
 	}
@@ -242,9 +367,15 @@ func (k *Kind) Field(name string) (Field, bool) {
 }
 
 func (k *Kind) field(sf apischema.Field) (Field, bool) {
+	if slices.Contains(k.Omit, sf.Name) {
+		return Field{}, false
+	}
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
 		Secret: sf.WriteOnly || slices.Contains(k.Secret, sf.Name), Code: slices.Contains(k.Code, sf.Name),
 		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
+	if d, ok := k.Docs[sf.Name]; ok {
+		f.Doc = d
+	}
 	if d, ok := k.Defaults[sf.Name]; ok {
 		f.Default, f.HasDefault = d, true
 	}
@@ -254,7 +385,7 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	case isRef && sf.Type == "array":
 		f.Type, f.Ref = RefList, ref
 	case isRef:
-		f.Type, f.Ref = Ref, ref
+		f.Type, f.Ref, f.IntRef = Ref, ref, sf.Type == "integer"
 	case uuid:
 		return Field{}, false // a reference to a kind not managed yet
 	case sf.Type == "boolean":

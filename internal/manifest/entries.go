@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/pyexpr"
 	"github.com/provision/provision/internal/suggest"
 )
 
@@ -54,7 +55,7 @@ func (m *Manifest) EntriesOf(name string) []*Entry {
 func isEntrySection(key string) bool { return slices.Contains(kinds.Sections(), key) }
 
 // decodeEntries decodes one descriptor section (a sequence of mappings).
-func decodeEntries(file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
+func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
 	if seq.Kind != yaml.SequenceNode {
 		if seq.Tag == "!!null" {
 			return nil
@@ -77,7 +78,7 @@ func decodeEntries(file, section string, seq *yaml.Node, diags *Diagnostics) []*
 				continue
 			}
 		}
-		if e := decodeEntry(file, where, item, k, nil, diags); e != nil {
+		if e := decodeEntry(sc, file, where, item, k, nil, diags); e != nil {
 			out = append(out, e)
 		}
 	}
@@ -100,7 +101,7 @@ func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *
 			return k
 		}
 	}
-	msg := fmt.Sprintf("%s: unknown %s type %q", where, family[0].Name, tn.Value)
+	msg := fmt.Sprintf("%s: unknown %s type %q", where, family[0].Name, shorten(tn.Value))
 	if s := suggest.Closest(tn.Value, types); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	} else {
@@ -112,7 +113,7 @@ func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *
 
 // decodeEntry decodes one entry of kind k; child is set for a nested entry
 // (its parent field is implied).
-func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kinds.Child, diags *Diagnostics) *Entry {
+func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, child *kinds.Child, diags *Diagnostics) *Entry {
 	e := &Entry{Kind: k, Fields: map[string]any{}, Src: sourceOf(file, item)}
 	fields := k.Fields()
 	if child != nil {
@@ -133,55 +134,71 @@ func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kind
 	for _, c := range k.Children {
 		names = append(names, c.Field)
 	}
-	ok := true
+	ok, unknown := true, false
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, val := item.Content[i], item.Content[i+1]
 		switch {
 		case key.Value == "type" && k.Type != "":
 			continue
 		case key.Value == "state" && child == nil:
-			st := State(val.Value)
-			if val.Kind != yaml.ScalarNode || (st != Present && st != Absent) {
-				diags.add(pos(file, val), fmt.Sprintf("%s: state must be present or absent", where))
+			if val.Kind != yaml.ScalarNode {
+				diags.add(pos(file, val), fmt.Sprintf("state: expected present or absent, not %s", gotOf(val, sc.isSensitive(val))))
 				ok = false
 			}
-			e.State = st
+			e.State = State(val.Value) // checked by Validate
 			continue
 		}
-		if c, isChild := k.ChildOf(key.Value); isChild && child == nil {
-			e.Children = childEntries(e.Children, file, where+"."+key.Value, val, c, diags)
+		if c, isChild := k.ChildOf(key.Value); isChild {
+			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
 			continue
 		}
 		f, known := byName[key.Value]
 		if !known {
-			msg := fmt.Sprintf("%s: unknown field %q for a %s", where, key.Value, k.Label())
+			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
 			if s := suggest.Closest(key.Value, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			diags.add(pos(file, key), msg)
-			ok = false
+			ok, unknown = false, true
 			continue
 		}
-		v, err := fieldValue(f, val)
+		v, err := fieldValue(f, val, sc.isSensitive(val))
 		if err != "" {
-			diags.add(pos(file, val), fmt.Sprintf("%s: %s %s", where, f.Name, err))
+			diags.add(pos(file, val), fmt.Sprintf("%s: %s", f.Name, err))
 			ok = false
 			continue
 		}
 		e.Fields[f.Name] = v
 	}
 	if child != nil {
-		if by, has := e.Fields[child.By].(string); has {
-			e.Key = by
-		} else {
+		var set []string
+		for _, by := range child.ByFields() {
+			if v, has := e.Fields[by].(string); has && v != "" {
+				set = append(set, by)
+				e.Key = child.Name(by, v)
+			}
+		}
+		switch {
+		case len(set) == 1:
+		case unknown:
+			ok = false // reported: an unknown field, most likely the misspelt reference
+		case len(child.OneOf) == 0:
 			diags.add(pos(file, item), fmt.Sprintf("%s: %s is required (the %s to bind)", where, child.By, byName[child.By].Ref))
+			ok = false
+		case len(set) == 0:
+			diags.add(pos(file, item), fmt.Sprintf("%s: name what to bind: one of %s", where, strings.Join(child.OneOf, ", ")))
+			ok = false
+		default:
+			diags.add(pos(file, item), fmt.Sprintf("%s: binds both %s; a binding names exactly one of %s, so split it in two", where, strings.Join(set, " and "), strings.Join(child.OneOf, ", ")))
 			ok = false
 		}
 	} else if key, has := e.Fields[k.Key].(string); has && key != "" {
 		e.Key = key
-	} else {
+	} else if !unknown {
 		diags.add(pos(file, item), fmt.Sprintf("%s: %s is required (the %s's key)", where, k.Key, k.Label()))
 		ok = false
+	} else {
+		ok = false // reported: an unknown field, the key's misspelling most likely
 	}
 	if !ok {
 		return nil
@@ -189,14 +206,14 @@ func decodeEntry(file, where string, item *yaml.Node, k *kinds.Kind, child *kind
 	return e
 }
 
-func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, c kinds.Child, diags *Diagnostics) map[string][]*Entry {
+func childEntries(sc *scope, into map[string][]*Entry, file, where string, val *yaml.Node, c kinds.Child, diags *Diagnostics) map[string][]*Entry {
 	if into == nil {
 		into = map[string][]*Entry{}
 	}
 	list := []*Entry{}
 	if val.Kind != yaml.SequenceNode {
 		if val.Tag != "!!null" {
-			diags.add(pos(file, val), fmt.Sprintf("%s: expected a list, e.g. - {%s: name, order: 10}", where, c.By))
+			diags.add(pos(file, val), fmt.Sprintf("%s: expected a list, e.g. - {%s: name, order: 10}", where, c.ByFields()[0]))
 			return into
 		}
 	}
@@ -204,15 +221,16 @@ func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, 
 	for i, item := range val.Content {
 		w := fmt.Sprintf("%s[%d]", where, i)
 		if item.Kind != yaml.MappingNode {
-			diags.add(pos(file, item), fmt.Sprintf("%s: expected a mapping, e.g. - {%s: name, order: 10}", w, c.By))
+			diags.add(pos(file, item), fmt.Sprintf("%s: expected a mapping, e.g. - {%s: name, order: 10}", w, c.ByFields()[0]))
 			continue
 		}
-		e := decodeEntry(file, w, item, c.Kind, &c, diags)
+		e := decodeEntry(sc, file, w, item, c.Kind, &c, diags)
 		if e == nil {
 			continue
 		}
 		if p, dup := seen[e.Key]; dup {
-			diags.add(e.Src.Pos, fmt.Sprintf("%s: %s %q is already listed at %s; list each once", w, c.By, e.Key, p))
+			by, key := c.Ident(e.Fields)
+			diags.add(e.Src.Pos, fmt.Sprintf("%s: %s %q is already listed at %s; list each once", w, by, key, p))
 			continue
 		}
 		seen[e.Key] = e.Src.Pos
@@ -224,57 +242,66 @@ func childEntries(into map[string][]*Entry, file, where string, val *yaml.Node, 
 
 // fieldValue reads a field's YAML value as its type wants; the error is the
 // rest of a sentence ("must be true or false").
-func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
+func fieldValue(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	v, err := fieldValueOf(f, n, sensitive)
+	if strings.HasPrefix(err, "expected") {
+		err += ", not " + gotOf(n, sensitive)
+	}
+	return v, err
+}
+
+func fieldValueOf(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 	if n.Tag == "!!null" {
 		if f.Nullable {
 			return nil, ""
 		}
-		return nil, "cannot be empty (null)"
+		return nil, "expected a value"
 	}
 	scalar := func() (string, string) {
 		if n.Kind != yaml.ScalarNode {
-			return "", "must be " + f.Type.String()
+			return "", "expected " + f.Type.String()
 		}
 		return n.Value, ""
 	}
 	switch f.Type {
 	case kinds.Bool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			return nil, "must be true or false"
+		// A ${VAR} substituted is a string: its text decides.
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" && !(n.Tag == "!!str" && (n.Value == "true" || n.Value == "false")) {
+			return nil, "expected true or false"
 		}
 		return n.Value == "true", ""
 	case kinds.Int:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			return nil, fmt.Sprintf("must be a whole number, e.g. %s: 10", f.Name)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" && n.Tag != "!!str" {
+			return nil, "expected a whole number"
 		}
 		i, err := strconv.ParseInt(n.Value, 0, 64)
 		if err != nil {
-			return nil, fmt.Sprintf("must be a whole number, e.g. %s: 10", f.Name)
+			return nil, "expected a whole number"
 		}
 		return i, ""
 	case kinds.Number:
-		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-			return nil, "must be a number"
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!str") {
+			return nil, "expected a number"
 		}
 		x, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			return nil, "must be a number"
+			return nil, "expected a number"
 		}
 		return x, ""
 	case kinds.StringList, kinds.RefList:
 		if n.Kind != yaml.SequenceNode {
-			return nil, fmt.Sprintf("must be a list, e.g. %s: [a, b]", f.Name)
+			return nil, fmt.Sprintf("expected a list, e.g. %s: [a, b]", f.Name)
 		}
 		out := make([]string, 0, len(n.Content))
 		for _, c := range n.Content {
 			if c.Kind != yaml.ScalarNode {
-				return nil, fmt.Sprintf("must be a list of strings, e.g. %s: [a, b]", f.Name)
+				return nil, fmt.Sprintf("expected a list of strings, e.g. %s: [a, b]", f.Name)
 			}
 			if len(f.Enum) > 0 && !slices.Contains(f.Enum, c.Value) {
-				return nil, enumMsg(c.Value, f.Enum)
+				return nil, enumMsg(c.Value, f.Enum, sensitive)
 			}
 			out = append(out, c.Value)
 		}
@@ -282,7 +309,7 @@ func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
 	case kinds.Object:
 		var v any
 		if err := n.Decode(&v); err != nil {
-			return nil, "must be a mapping"
+			return nil, "expected a value YAML can read (" + strings.TrimPrefix(err.Error(), "yaml: ") + ")"
 		}
 		return v, ""
 	}
@@ -291,12 +318,17 @@ func fieldValue(f kinds.Field, n *yaml.Node) (any, string) {
 		return nil, err
 	}
 	if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
-		return nil, enumMsg(s, f.Enum)
+		return nil, enumMsg(s, f.Enum, sensitive)
 	}
 	return s, ""
 }
 
-func enumMsg(v string, enum []string) string {
+// enumMsg refuses a value not in enum; a sensitive value is neither
+// quoted nor used for a suggestion (which would hint at it).
+func enumMsg(v string, enum []string, sensitive bool) string {
+	if sensitive {
+		return fmt.Sprintf("(sensitive) is not one of %s", strings.Join(enum, ", "))
+	}
 	msg := fmt.Sprintf("%q is not one of %s", v, strings.Join(enum, ", "))
 	if s := suggest.Closest(v, enum); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
@@ -308,6 +340,7 @@ func enumMsg(v string, enum []string) string {
 // and references to descriptor kinds the manifest declares absent.
 func validateEntries(v *validation) {
 	seen := map[string]*Entry{}
+	unique := map[string]*Entry{} // kind, field, value
 	for _, e := range v.m.Entries {
 		id := e.Kind.Name + "\x00" + e.Key
 		if prev, ok := seen[id]; ok {
@@ -315,5 +348,113 @@ func validateEntries(v *validation) {
 			continue
 		}
 		seen[id] = e
+		checkState(&v.ds, e.State, e.Src)
+		if e.Kind.Check != nil {
+			for _, p := range e.Kind.Check(e.Key, e.Fields, e.State.IsAbsent()) {
+				at := e.Src.Pos
+				if p.Field != "" {
+					at = e.Src.At(p.Field)
+				}
+				v.ds.add(at, fmt.Sprintf("%s: %s", e.Label(), p.Msg))
+			}
+		}
+		if e.State.IsAbsent() {
+			continue
+		}
+		for _, f := range e.Kind.Python {
+			code, _ := e.Fields[f].(string)
+			if strings.TrimSpace(code) == "" {
+				continue
+			}
+			if err := pyexpr.CheckExpression(strings.TrimSpace(code)); err != nil {
+				// authentik compiles expressions on save; the same checks
+				// here refuse the common syntax errors before any write.
+				where := ""
+				if err.Line > 1 {
+					where = fmt.Sprintf(" (line %d of the expression)", err.Line-1)
+				}
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s does not compile, so authentik would refuse it: %s%s", e.Label(), f, err.Msg, where))
+			}
+		}
+		for _, f := range e.Kind.Unique {
+			val, ok := e.Fields[f].(string)
+			if !ok || val == "" {
+				continue
+			}
+			uid := e.Kind.Name + "\x00" + f + "\x00" + val
+			if prev, dup := unique[uid]; dup {
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), e.Kind.Name))
+				continue
+			}
+			unique[uid] = e
+		}
 	}
+}
+
+// isSensitive reports whether a sensitive variable's value was substituted
+// into n (its value is then never printed).
+func (sc *scope) isSensitive(n *yaml.Node) bool {
+	if sc == nil {
+		return false
+	}
+	_, ok := sc.sensitiveNodes[n]
+	return ok
+}
+
+// takeHostedChildren decodes the engine's child lists declared on entries
+// of hand-written kinds (kinds.Hosts: an application's policies:) and
+// removes them from root, which is then decoded into the typed sections.
+func takeHostedChildren(sc *scope, file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*Entry
+	for _, h := range kinds.Hosts {
+		seq := valueOf(root, h.Section)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, item := range seq.Content {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			where := fmt.Sprintf("%s[%d]", h.Section, i)
+			var e *Entry
+			kept := item.Content[:0:0]
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				key, val := item.Content[j], item.Content[j+1]
+				c, isChild := h.ChildOf(key.Value)
+				if !isChild {
+					kept = append(kept, key, val)
+					continue
+				}
+				if e == nil {
+					e = &Entry{Kind: h, Fields: map[string]any{}, Src: sourceOf(file, item)}
+					if k := valueOf(item, h.Key); k != nil && k.Kind == yaml.ScalarNode {
+						e.Key = k.Value
+					}
+					if st := valueOf(item, "state"); st != nil {
+						e.State = State(st.Value)
+					}
+				}
+				e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
+			}
+			item.Content = kept
+			if e != nil {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// HostedOf returns the engine children declared on a hand-written kind's
+// entry (an application's policies:), nil when it declares none.
+func (m *Manifest) HostedOf(kind, key string) *Entry {
+	for _, e := range m.Hosted {
+		if e.Kind.Name == kind && e.Key == key {
+			return e
+		}
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package manifest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,9 +38,9 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 	merged := &Manifest{Version: Version}
 	var diags Diagnostics
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readManifestFile(path, f)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read manifest: %w", err)
+			return nil, nil, err
 		}
 		m, ds := Parse(f, data, env)
 		diags = append(diags, ds...)
@@ -55,6 +57,7 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		}
 		mergeSections(merged, m)
 		merged.Entries = append(merged.Entries, m.Entries...)
+		merged.Hosted = append(merged.Hosted, m.Hosted...)
 		mergeStack(merged, m, &diags)
 		mergeVariables(merged, m)
 		for l := range m.unresolved {
@@ -68,6 +71,32 @@ func LoadAll(path string, env LookupEnv) (*Manifest, Diagnostics, error) {
 		return nil, diags, nil
 	}
 	return merged, diags, nil
+}
+
+// readManifestFile reads file, one of manifestFiles(path). A file of a
+// directory is read inside it (os.Root): a symbolic link that leads out of
+// the directory (a pull request's link to a runner's file) is refused.
+func readManifestFile(path, file string) ([]byte, error) {
+	if file == path {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("read manifest: %w", err)
+		}
+		return data, nil
+	}
+	root, err := os.OpenRoot(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	defer root.Close()
+	data, err := root.ReadFile(filepath.Base(file))
+	if err != nil {
+		if info, lerr := os.Lstat(file); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("manifest file %s is a symbolic link that leads out of the directory %s; provision reads only the directory's own files", file, path)
+		}
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return data, nil
 }
 
 func manifestFiles(path string) ([]string, error) {
@@ -101,8 +130,16 @@ func manifestFiles(path string) ([]string, error) {
 func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	var diags Diagnostics
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, append(diags, syntaxDiagnostic(file, data, err)) // yamlhint.go
+	}
+	// A second document would be ignored by the decoder: refuse it, rather
+	// than apply half of what the file says.
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		diags.add(Position{File: file, Line: max(next.Line-1, 1), Column: 1}, "a second YAML document (after ---): a manifest file holds one; split it into two files of a directory, or remove the ---")
+		return nil, diags
 	}
 	if len(doc.Content) == 0 {
 		diags.add(Position{File: file, Line: 1, Column: 1}, "empty manifest: expected \"version: 1\"")
@@ -115,7 +152,8 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 		diags.add(pos(file, root), "a manifest is a mapping of sections (version: 1, groups:, providers:, applications:, …), not "+gotOf(root, len(sc.sensitiveNodes) > 0))
 		return nil, diags
 	}
-	entries := takeEntrySections(file, root, &diags)
+	entries := takeEntrySections(sc, file, root, &diags)
+	hosted := takeHostedChildren(sc, file, root, &diags)
 	checkKeys(file, root, reflect.TypeOf(Manifest{}), "", &diags)
 	// Shape errors in manifest terms (shape.go); when there are any, the
 	// decode's type errors would only repeat them in Go terms.
@@ -145,6 +183,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 	}
 	recordSources(file, root, &m)
 	m.Entries = entries
+	m.Hosted = hosted
 	if hasKey(root, "stack") {
 		m.StackPos = keyPos(file, root, "stack")
 	}
@@ -163,7 +202,7 @@ func Parse(file string, data []byte, env LookupEnv) (*Manifest, Diagnostics) {
 
 // takeEntrySections decodes the descriptor kinds' sections and removes
 // them from root, which is then decoded into the typed sections.
-func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entry {
+func takeEntrySections(sc *scope, file string, root *yaml.Node, diags *Diagnostics) []*Entry {
 	if root.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -175,7 +214,7 @@ func takeEntrySections(file string, root *yaml.Node, diags *Diagnostics) []*Entr
 			kept = append(kept, key, val)
 			continue
 		}
-		out = append(out, decodeEntries(file, key.Value, val, diags)...)
+		out = append(out, decodeEntries(sc, file, key.Value, val, diags)...)
 	}
 	root.Content = kept
 	return out

@@ -98,10 +98,11 @@ func TestLoadDirectoryMergesFilesInOrder(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644))
 	m, err := Load(dir, env(nil))
 	require.NoError(t, err)
-	require.Len(t, m.Groups, 2)
-	assert.Equal(t, "from-a", m.Groups[0].Name)
-	assert.Equal(t, "from-b", m.Groups[1].Name)
-	assert.True(t, strings.HasSuffix(m.Groups[1].Src.Pos.File, "b.yaml"))
+	groups := m.EntriesOf("group")
+	require.Len(t, groups, 2)
+	assert.Equal(t, "from-a", groups[0].Key)
+	assert.Equal(t, "from-b", groups[1].Key)
+	assert.True(t, strings.HasSuffix(groups[1].Src.Pos.File, "b.yaml"))
 }
 
 func TestLoadCollectsErrorsAcrossFiles(t *testing.T) {

@@ -20,7 +20,7 @@ func (v *validation) undeclared(at Position, subject, kind, name string, declare
 }
 
 func (v *validation) undeclaredHint(kind, name string, declared []string) string {
-	if s := suggest.Closest(name, declared); s != "" && s != name {
+	if s := suggest.Closest(name, declared); s != "" && s != name && !v.m.ShowsSensitive(name) {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
 	section := map[string]string{"group": "groups", "provider": "providers"}[kind]

@@ -20,16 +20,18 @@ type Manifest struct {
 	Version int `yaml:"version"`
 	// Stack names the set of objects this manifest owns in authentik
 	// (stack.go); "" keeps the behaviour without ownership: nothing pruned.
-	Stack         string         `yaml:"stack"`
-	StackPos      Position       `yaml:"-"`
-	Groups        []Group        `yaml:"groups"`
-	ScopeMappings []ScopeMapping `yaml:"scope_mappings"`
-	Providers     []Provider     `yaml:"providers"`
-	Applications  []Application  `yaml:"applications"`
-	Outposts      []Outpost      `yaml:"outposts"`
+	Stack        string        `yaml:"stack"`
+	StackPos     Position      `yaml:"-"`
+	Providers    []Provider    `yaml:"providers"`
+	Applications []Application `yaml:"applications"`
+	Outposts     []Outpost     `yaml:"outposts"`
 	// Entries are the objects of the descriptor kinds (internal/kinds:
 	// flows, stages, prompts...), from their sections, in manifest order.
 	Entries []*Entry `yaml:"-"`
+	// Hosted are the engine's children declared on entries of hand-written
+	// kinds (kinds.Hosts: an application's policies:), one Entry per
+	// entry that declares any, keyed like it.
+	Hosted []*Entry `yaml:"-"`
 	// Variables are the environment variables the manifest reads with
 	// ${NAME} (variables.go); each file declares those it uses.
 	Variables map[string]Variable `yaml:"variables"`
@@ -58,15 +60,6 @@ const (
 	Present State = "present"
 	Absent  State = "absent"
 )
-
-// Group is an authentik group. provision never touches its members.
-type Group struct {
-	Name        string         `yaml:"name"`
-	State       State          `yaml:"state"`
-	IsSuperuser *bool          `yaml:"is_superuser"`
-	Attributes  map[string]any `yaml:"attributes"`
-	Src         Source         `yaml:"-"`
-}
 
 // Application is an authentik application.
 type Application struct {

@@ -70,7 +70,6 @@ var validators = []func(*validation){
 	validateStack,
 	validateEntries,
 	validateGroups,
-	validateScopeMappings,
 	validateProviders,
 	validateApplications,
 	validateOutposts,
@@ -92,18 +91,13 @@ func (m *Manifest) Validate(extra func(*Application, *Provider) []Diagnostic) er
 	return v.ds.err()
 }
 
+// validateGroups records the groups declared present (groups are a kind
+// engine kind: their entries are checked by validateEntries), for the
+// references to them.
 func validateGroups(v *validation) {
-	seen := map[string]Position{}
-	for i := range v.m.Groups {
-		g := &v.m.Groups[i]
-		if g.Name == "" {
-			v.ds.add(g.Src.Pos, "group: name is required")
-			continue
-		}
-		dup(&v.ds, seen, g.Name, g.Src.Pos, "group")
-		checkState(&v.ds, g.State, g.Src)
+	for _, g := range v.m.EntriesOf("group") {
 		if !g.State.IsAbsent() {
-			v.groups[g.Name] = true
+			v.groups[g.Key] = true
 		}
 	}
 }

@@ -63,6 +63,16 @@ func validateApplications(v *validation) {
 				}
 			}
 		}
+		// access.groups is the short form of group bindings: a group is
+		// bound once, by one of the two.
+		if h := v.m.HostedOf("application", a.Slug); h != nil && a.Access != nil {
+			for _, b := range h.Children["policies"] {
+				if g, ok := b.Fields["group"].(string); ok && slices.Contains(a.Access.Groups, g) {
+					v.ds.add(b.Src.At("group"), fmt.Sprintf("application %q: group %q is bound both by access.groups (%s) and by policies:; keep one (access.groups binds it at the next free order, policies: with its own fields)",
+						a.Slug, g, a.Src.At(fmt.Sprintf("access.groups[%d]", slices.Index(a.Access.Groups, g)))))
+				}
+			}
+		}
 		if len(a.Outputs) > 0 && v.extra != nil {
 			v.ds = append(v.ds, v.extra(a, prov)...)
 		}

@@ -151,7 +151,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		},
 		"scope mappings": {
 			yaml: "version: 1\nscope_mappings:\n  - {name: 'authentik default OAuth Mapping: mine', scope_name: x, expression: 'return {}'}\n  - {name: a, scope_name: 'has space', expression: 'return {}'}\n  - {name: b, scope_name: roles}\n  - {name: c, scope_name: roles, expression: 'return {}'}\n  - {name: d, scope_name: email, expression: 'return {}'}\n",
-			want: []string{`are authentik's own managed mappings`, `scope_name "has space" cannot contain spaces`, `scope mapping "b": expression is required`, `scope mapping "c": scope "roles" is already declared by scope mapping "b"`, `scope "email" is served by authentik's managed mapping`},
+			want: []string{`are authentik's own managed mappings`, `scope_name "has space" cannot contain spaces`, `scope mapping "b": expression is required`, `scope mapping "c": scope_name "roles" is already declared by scope mapping "b"`, `scope "email" is served by authentik's managed mapping`},
 		},
 		"expression syntax": {
 			yaml: "version: 1\nscope_mappings:\n  - name: r\n    scope_name: roles\n    expression: |\n      x = [1, 2\n      return {\"roles\": x}\n",

@@ -26,7 +26,8 @@ type Variable struct {
 	// Description documents the variable (shown in errors about it).
 	Description string `yaml:"description"`
 	// Sensitive values are shown as (sensitive) in every plan and masked in
-	// every output, and are refused in fields authentik shows to end users.
+	// every output, and are refused in server code and public fields
+	// (fieldrules.go).
 	Sensitive bool `yaml:"sensitive"`
 	// Default is used when the variable is not set. Not allowed with
 	// Sensitive: a secret's value does not belong in the manifest.
@@ -100,17 +101,6 @@ func (p varPolicy) check(name string) string {
 	}
 	return fmt.Sprintf("variable %s is not allowed here: %s lets a manifest read only %s; if the manifest should read it, add it there (in the pipeline, not in the manifest)", name, AllowVarsEnv, strings.Join(allowed, ", "))
 }
-
-// userVisibleKeys are fields authentik shows to end users (the application
-// library, the login and consent pages): a sensitive variable is refused
-// there, since plans could mask it but authentik would show it to everyone.
-var userVisibleKeys = map[string]bool{
-	"name": true, "slug": true, "description": true, "group": true,
-	"meta_launch_url": true, "meta_description": true, "meta_publisher": true, "meta_icon": true,
-	"external_host": true, "title": true,
-}
-
-// (Any meta_* key is user-visible too.)
 
 // scope is what substitution in one file may read.
 type scope struct {
@@ -207,8 +197,8 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		diags.add(at, msg)
 		return "", false
 	}
-	if v.Sensitive && userVisible(key) {
-		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: authentik shows %s to end users; use it only in fields such as client_secret", name, key, key))
+	if why := sensitiveRefusal(key); v.Sensitive && why != "" {
+		diags.add(at, fmt.Sprintf("sensitive variable %s cannot be used in %s: %s", name, key, why))
 		return "", false
 	}
 	val, set := sc.env(name)
@@ -247,17 +237,12 @@ func (sc *scope) hideValue(d Diagnostic) Diagnostic {
 	return d
 }
 
-// userVisible reports whether authentik shows the field key to end users.
-func userVisible(key string) bool {
-	return userVisibleKeys[key] || strings.HasPrefix(key, "meta_")
-}
-
 // checkAlias reports a sensitive value that an alias (*name) places in a
 // user-visible field: the value was substituted where its anchor (&name)
 // stands, under another key, so lookup's check did not see this one.
 func (sc *scope) checkAlias(alias *yaml.Node, key string, diags *Diagnostics) {
 	if name := sc.sensitiveUnder(alias.Alias, key); name != "" {
-		diags.add(pos(sc.file, alias), fmt.Sprintf("sensitive variable %s cannot be used in %s (through the alias *%s): authentik shows %s to end users; use it only in fields such as client_secret", name, key, alias.Value, key))
+		diags.add(pos(sc.file, alias), fmt.Sprintf("sensitive variable %s cannot be used in %s (through the alias *%s): %s", name, key, alias.Value, sensitiveRefusal(key)))
 	}
 }
 
@@ -288,7 +273,7 @@ func (sc *scope) sensitiveUnder(n *yaml.Node, key string) string {
 	case yaml.AliasNode:
 		name = sc.sensitiveUnder(n.Alias, key)
 	case yaml.ScalarNode:
-		if userVisible(key) {
+		if sensitiveRefusal(key) != "" {
 			name = sc.sensitiveNodes[n]
 		}
 	case yaml.MappingNode:

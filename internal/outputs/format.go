@@ -32,10 +32,31 @@ type Format interface {
 // Meta names what a format needs beyond the settings.
 type Meta struct {
 	SecretName, Namespace string
+	// Scripter writes the commands of format script (the output's
+	// preset, when it is one).
+	Scripter Scripter
 }
 
 // formats is the registry of formats.
-var formats = []Format{dotenvFormat{}, jsonFormat{}, k8sSecretFormat{}}
+var formats = []Format{dotenvFormat{}, jsonFormat{}, k8sSecretFormat{}, jsonConfigFormat{}, scriptFormat{}}
+
+// Formatter is a preset that is written in formats of its own (Immich's
+// config file, Nextcloud's admin command): the first is its default, and
+// no other format is allowed. Other presets take dotenv (default), json and
+// kubernetes-secret.
+type Formatter interface {
+	Formats() []string
+}
+
+var commonFormats = []string{"dotenv", "json", "kubernetes-secret"}
+
+// formatsOf lists the formats a preset may be written in, default first.
+func formatsOf(p Preset) []string {
+	if f, ok := p.(Formatter); ok {
+		return f.Formats()
+	}
+	return commonFormats
+}
 
 // FormatOf returns the format named (default dotenv).
 func FormatOf(name string) (Format, error) {

@@ -38,7 +38,7 @@ var scopeOrder = []string{"openid", "profile", "email", "offline_access"}
 func scopeNames(live *plan.Live, mappings []string) []string {
 	names := map[string]bool{}
 	for _, pk := range mappings {
-		for _, s := range live.ScopeMappings {
+		for _, s := range live.ScopeMappings() {
 			if s.PK == pk {
 				names[s.ScopeName] = true
 			}

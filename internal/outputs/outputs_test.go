@@ -91,9 +91,9 @@ func TestValidate(t *testing.T) {
 func TestLibreChatVarsFromLiveState(t *testing.T) {
 	m := parse(t, base)
 	live := &plan.Live{
-		ScopeMappings: []plan.ScopeMapping{{PK: "e", ScopeName: "email"}, {PK: "o", ScopeName: "openid"}, {PK: "p", ScopeName: "profile"}, {PK: "x", ScopeName: "custom"}},
-		Providers:     []plan.Provider{{PK: 3, Name: "chat", Type: "oauth2", PropertyMappings: []string{"x", "e", "p", "o"}, Detail: &plan.OAuth2Detail{ClientID: "id123", ClientSecret: "sec456"}}},
-		Applications:  []plan.Application{{Slug: "chat", Provider: 3}},
+		Objects:      plan.ScopeMappingObjects(plan.ScopeMapping{PK: "e", Name: "e", ScopeName: "email"}, plan.ScopeMapping{PK: "o", Name: "o", ScopeName: "openid"}, plan.ScopeMapping{PK: "p", Name: "p", ScopeName: "profile"}, plan.ScopeMapping{PK: "x", Name: "x", ScopeName: "custom"}),
+		Providers:    []plan.Provider{{PK: 3, Name: "chat", Type: "oauth2", PropertyMappings: []string{"x", "e", "p", "o"}, Detail: &plan.OAuth2Detail{ClientID: "id123", ClientSecret: "sec456"}}},
+		Applications: []plan.Application{{Slug: "chat", Provider: 3}},
 	}
 	vars, err := libreChatVars("https://auth.example.com/", &m.Applications[0], live, "s3ss10n")
 	require.NoError(t, err)

@@ -36,6 +36,13 @@ type Preset interface {
 	Vars(o *manifest.Output, v Values) ([]Var, error)
 }
 
+// MoreRedirects is a preset whose application sends more than one
+// redirect URI (Immich's web pages and mobile app): a provider without
+// redirect_uris gets them all.
+type MoreRedirects interface {
+	MoreRedirectURIs(o *manifest.Output) []string
+}
+
 // AppChecker is implemented by a preset whose application reads
 // authentik's endpoints from its own settings when it starts, and refuses
 // some of them. `provision check` then tests the settings the application
@@ -184,6 +191,9 @@ type Var struct {
 	Key    string
 	Value  string
 	Secret bool
+	// Literal marks a JSON literal (true, 30000, null): format json-config
+	// writes it as such, the others as its text.
+	Literal bool
 	// From is the manifest key the value comes from, for error positions:
 	// a key of the output ("url", "env.NAME"), or "provider.<key>" for the
 	// provider's (client_secret); "" when provision computes it.
@@ -224,6 +234,9 @@ type setting struct {
 	Secret   bool
 	Computed bool // written by provision: refused in env
 	Hint     string
+	// NotRead names the release the catalogue follows, for a variable it
+	// does not read (one docs name, or a later release adds): refused.
+	NotRead string
 }
 
 type catalogue []setting
@@ -247,7 +260,7 @@ func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) 
 	var ps []Problem
 	var names []string
 	for _, s := range c {
-		if !s.Computed {
+		if !s.Computed && s.NotRead == "" {
 			names = append(names, s.Name)
 		}
 	}
@@ -262,6 +275,8 @@ func (c catalogue) checkEnv(app string, env map[string]string, allowEmpty bool) 
 				msg += fmt.Sprintf("; did you mean %s?", h)
 			}
 			ps = append(ps, Problem{Key: key, Msg: msg})
+		case s.NotRead != "":
+			ps = append(ps, problem(key, "%s is not read by %s: %s", name, s.NotRead, s.Hint))
 		case s.Computed:
 			ps = append(ps, problem(key, "%s cannot be set here: provision writes it (%s)", name, s.Hint))
 		case value == "" && !allowEmpty:

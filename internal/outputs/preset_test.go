@@ -1,6 +1,7 @@
 package outputs
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestPresetValidation(t *testing.T) {
 		"UnknownOption":                     {outputs: "      grafana:\n        url: https://g.example.com\n        button_label: x\n", want: []string{"m.yaml:12:9:", `unknown field "button_label" for the grafana preset`}},
 		"UnknownPreset":                     {outputs: "      grafna:\n        url: https://g.example.com\n", want: []string{"m.yaml:10:7:", `"grafna" is not an output preset`, `did you mean "grafana"?`}},
 		"NamedOutput":                       {outputs: "      secret:\n        preset: grafana\n        url: https://g.example.com\n        format: kubernetes-secret\n        secret_name: Bad_Name\n", want: []string{"m.yaml:14:9:", "secret_name \"Bad_Name\" is not a valid Kubernetes name"}},
-		"UnknownFormat":                     {outputs: "      grafana:\n        url: https://g.example.com\n        format: toml\n", want: []string{`format "toml" is not one of dotenv, json, kubernetes-secret`}},
+		"UnknownFormat":                     {outputs: "      grafana:\n        url: https://g.example.com\n        format: toml\n", want: []string{`format "toml" is not one of dotenv, json, kubernetes-secret, json-config, script`}},
 		"SecretNameOnDotenv":                {outputs: "      grafana:\n        url: https://g.example.com\n        namespace: x\n", want: []string{"namespace is for format: kubernetes-secret"}},
 		"OIDCGood":                          {outputs: "      oidc:\n        url: https://o.example.com\n        callback_path: /cb\n        vars:\n          MY_ISSUER: issuer\n          MY_CB: redirect_uri\n"},
 		"OIDCUnknownValue":                  {outputs: "      oidc:\n        vars:\n          MY_ISSUER: isuer\n", want: []string{"m.yaml:12:11:", `"isuer" is not a value provision knows`, `did you mean "issuer"?`}},
@@ -131,7 +132,19 @@ func TestEveryPresetIsComplete(t *testing.T) {
 			assert.NotEmpty(t, c.AppCheckItems(), p.Name())
 		}
 	}
-	assert.Equal(t, []string{"grafana", "librechat", "oidc", "open-webui"}, names, "each preset file registers its preset")
+	assert.Equal(t, []string{"actual", "gitea", "grafana", "immich", "librechat", "mealie", "nextcloud", "oidc", "open-webui", "outline", "paperless-ngx", "vaultwarden"}, names, "each preset file registers its preset")
+}
+
+// Each preset of issue 29 names the release and the source file its
+// catalogue follows.
+func TestPresetsCiteSourceAndRelease(t *testing.T) {
+	// A release (v1.2.3), or for Gitea the commit of the stored source.
+	cites := regexp.MustCompile(`^[A-Za-z_ -]+ (v?\d+(\.\d+)+|@[0-9a-f]{7}) \([^ ]+/[^ ]+\.[a-z]+[,)]`)
+	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud", "outline", "actual", "paperless-ngx", "gitea"} {
+		p, ok := Lookup(name)
+		require.True(t, ok, name)
+		assert.Regexp(t, cites, p.Follows(), name)
+	}
 }
 
 // Grafana maps roles from the ID token first: with the claims left out of

@@ -29,6 +29,20 @@ type Options struct {
 	// output option names (Grafana's admin_group) must be one of them, as
 	// an access group must. nil skips the check.
 	Groups []string
+	// ScopeMappings are the manifest's scope mappings (present), for the
+	// presets' requirements (Requirer); authentik's are added from Live.
+	ScopeMappings []ScopeMapping
+}
+
+// scopeClaims are the scope mappings a provider's scopes can resolve to.
+func (o Options) scopeClaims() ScopeClaims {
+	s := ScopeClaims{Mappings: slices.Clone(o.ScopeMappings)}
+	if o.Live != nil {
+		for _, m := range o.Live.ScopeMappings() {
+			s.Mappings = append(s.Mappings, ScopeMapping{Name: m.Name, ScopeName: m.ScopeName, Expression: m.Expression, Managed: strings.HasPrefix(m.Managed, "goauthentik.io/providers/")})
+		}
+	}
+	return s
 }
 
 // GroupOptions is a preset whose options name authentik groups.
@@ -66,7 +80,9 @@ func (r *Resolved) Meta() Meta {
 	if name == "" {
 		name = strings.ToLower(r.App.Slug) + "-oidc"
 	}
-	return Meta{SecretName: name, Namespace: r.Out.Namespace}
+	m := Meta{SecretName: name, Namespace: r.Out.Namespace}
+	m.Scripter, _ = r.Preset.(Scripter)
+	return m
 }
 
 func (o Options) base(a *manifest.Application) string {
@@ -110,9 +126,17 @@ func (o Options) resolve(a *manifest.Application, name string) (*Resolved, []Pro
 		}
 		return nil, []Problem{{Key: key, Msg: err.Error()}}
 	}
-	format, err := FormatOf(out.Format)
+	allowed := formatsOf(preset)
+	fname := out.Format
+	if fname == "" {
+		fname = allowed[0]
+	}
+	format, err := FormatOf(fname)
 	if err != nil {
 		return nil, []Problem{{Key: "format", Msg: err.Error()}}
+	}
+	if !slices.Contains(allowed, fname) {
+		return nil, []Problem{{Key: "format", Msg: fmt.Sprintf("the %s preset is written as %s, not %s", preset.Name(), strings.Join(allowed, " or "), fname)}}
 	}
 	r := &Resolved{App: a, Name: name, Out: out, Preset: preset, Format: format}
 	if out.File != "" {
@@ -269,10 +293,15 @@ func (opts Options) check(r *Resolved, p *manifest.Provider, add func(name, key,
 		}
 	}
 	ps := r.Preset.Validate(o, p)
+	if rq, ok := r.Preset.(Requirer); ok {
+		ps = append(ps, rq.Requirements(o, p, opts.scopeClaims())...)
+	}
 	for _, pr := range ps {
 		add(name, pr.Key, pr.Msg)
 	}
-	if uri := r.Preset.RedirectURI(o); uri != "" && !redirectAllowed(p.RedirectURIs, uri) {
+	if uri := r.Preset.RedirectURI(o); uri != "" && !redirectAllowed(p.RedirectURIs, uri, func(i int, err error) {
+		add(name, fmt.Sprintf("provider.redirect_uris[%d]", i), fmt.Sprintf("provider %q: redirect URI regex %q: %v", p.Name, p.RedirectURIs[i].URL, err))
+	}) {
 		add(name, "provider.redirect_uris", fmt.Sprintf("provider %q must allow %s's callback %s in redirect_uris, as a strict entry (or leave redirect_uris out: provision then derives it from the outputs)", p.Name, r.Preset.Label(), uri))
 	}
 	if len(ps) > 0 {
@@ -347,16 +376,22 @@ func (opts Options) vars(r *Resolved, p *manifest.Provider, existing map[string]
 	return r.Preset.Vars(r.Out, v)
 }
 
-// redirectAllowed reports whether a provider's redirect_uris let uri through.
-func redirectAllowed(rs []manifest.RedirectURI, uri string) bool {
-	for _, r := range rs {
+// redirectAllowed reports whether a provider's redirect_uris let uri
+// through. A regex that times out (pyregex.MatchTimeout) lets nothing
+// through and is told to timedOut with its index, when given.
+func redirectAllowed(rs []manifest.RedirectURI, uri string, timedOut func(int, error)) bool {
+	for i, r := range rs {
 		switch r.MatchingMode {
 		case "", "strict":
 			if r.URL == uri {
 				return true
 			}
 		case "regex":
-			if ok, err := pyregex.FullMatch(r.URL, uri); err == nil && ok {
+			ok, err := pyregex.FullMatch(r.URL, uri)
+			if errors.Is(err, pyregex.ErrTimeout) && timedOut != nil {
+				timedOut(i, err)
+			}
+			if err == nil && ok {
 				return true
 			}
 		}
@@ -383,8 +418,14 @@ func DeriveRedirects(m *manifest.Manifest) {
 				if err != nil || a.Outputs[name] == nil {
 					continue
 				}
-				if uri := preset.RedirectURI(a.Outputs[name]); uri != "" && !redirectAllowed(p.RedirectURIs, uri) {
-					p.RedirectURIs = append(p.RedirectURIs, manifest.RedirectURI{MatchingMode: "strict", URL: uri})
+				uris := []string{preset.RedirectURI(a.Outputs[name])}
+				if mr, ok := preset.(MoreRedirects); ok && uris[0] != "" {
+					uris = append(uris, mr.MoreRedirectURIs(a.Outputs[name])...)
+				}
+				for _, uri := range uris {
+					if uri != "" && !redirectAllowed(p.RedirectURIs, uri, nil) {
+						p.RedirectURIs = append(p.RedirectURIs, manifest.RedirectURI{MatchingMode: "strict", URL: uri})
+					}
 				}
 			}
 		}

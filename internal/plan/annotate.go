@@ -9,38 +9,45 @@ import (
 	"github.com/provision/provision/internal/manifest"
 )
 
-// serverCode lists, per kind, the fields whose value is code that runs on
-// the authentik server (Python expressions). Plans show them whole and flag
-// them, so a pipeline can require a second reviewer. A new kind with an
-// expression (policies, property mappings) adds a line.
-var serverCode = map[Kind][]string{
-	KindScopeMapping: {"expression"},
-}
-
 // secretKeyWords mark a free-form key (group attributes, outpost config)
-// whose value is shown as (sensitive): password, token, secret, key.
+// whose live value, read from authentik, is treated as a secret read from
+// authentik: password, token, secret, key. What the manifest writes there
+// is shown (the pull request shows it anyway); masking a literal by its
+// key's name would only hide it from the reviewer.
 var secretKeyWords = []string{"password", "passwd", "token", "secret", "key", "credential"}
 
 // freeFormPrefixes are the fields whose sub-keys the manifest author names.
 var freeFormPrefixes = []string{"attributes.", "config."}
 
-// annotate marks the plan's fields after they are computed: code that runs
-// on the server, and sensitive values, which are (a) any value that shows a
-// sensitive variable's value, whatever field it landed in, and (b) the
-// values of free-form keys that look secret.
+// annotate marks the plan's fields after they are computed, by the field
+// classes of manifest.ClassOf (the one table, for every kind):
+//   - server code (an expression) runs on the server: flagged, shown whole;
+//   - a value showing a sensitive variable's value is masked as a field,
+//     except in fields shown whole (server code, public fields such as
+//     redirect URIs), where a manifest cannot put one (substitution refuses
+//     it) and only the real secret's text is masked where it appears, by
+//     value (the redactor), never the field;
+//   - the live value of a free-form key that looks secret is hidden
+//     (BeforeSensitive); the manifest's own value is shown.
 func annotate(p *Plan, m *manifest.Manifest) {
 	values := m.SensitiveValues()
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		for j := range c.Fields {
 			f := &c.Fields[j]
-			for _, name := range serverCode[c.Kind] {
-				if f.Field == name {
-					f.RunsOnServer = true
-				}
+			class := manifest.ClassOf(f.Field)
+			if class == manifest.ServerCode {
+				f.RunsOnServer = true
 			}
-			if !f.Sensitive && (secretKey(f.Field, f.Before, f.After) || showsAny(f.Before, values) || showsAny(f.After, values)) {
+			if f.Sensitive || class != manifest.Ordinary {
+				continue
+			}
+			if showsAny(f.Before, values) || showsAny(f.After, values) {
 				f.Sensitive = true
+				continue
+			}
+			if f.Before != nil && secretKey(f.Field, f.Before) {
+				f.BeforeSensitive = true
 			}
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -252,6 +254,9 @@ func Dependencies(cs []Change) [][]int {
 				for _, j := range byKind[r] {
 					if specs[r].PartOf == c.Kind && cs[j].Key != c.Key {
 						continue // part of another object of this kind
+					}
+					if slices.Contains(specs[r].Parents, c.Kind) && !strings.HasPrefix(cs[j].Key, c.Key+"/") {
+						continue // a child of another object of this kind
 					}
 					add(j)
 				}

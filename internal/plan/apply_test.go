@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/kinds"
 )
 
 // recorder is an Executor that records calls and fails chosen keys.
@@ -55,7 +57,7 @@ func accessCreate(slug string, groups ...string) Change {
 func TestApplyRunsDependenciesFirstAndBoundsParallelism(t *testing.T) {
 	var cs []Change
 	for _, k := range []string{"g1", "g2", "g3", "g4", "g5", "g6"} {
-		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create, Spec: &GroupSpec{Name: k}})
+		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": k})})
 	}
 	cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
 		appCreate("a", "p"), accessCreate("a", "g6"))
@@ -93,8 +95,8 @@ func (s *slowKeys) Execute(ctx context.Context, c *Change, ids *IDs) error {
 
 func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
 	cs := []Change{
-		{Kind: KindGroup, Key: "g1", Action: Create, Spec: &GroupSpec{Name: "g1"}},
-		{Kind: KindGroup, Key: "g2", Action: Create, Spec: &GroupSpec{Name: "g2"}},
+		{Kind: KindGroup, Key: "g1", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g1"})},
+		{Kind: KindGroup, Key: "g2", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g2"})},
 		{Kind: KindProvider, Key: "p1", Action: Create, Spec: &ProviderSpec{Name: "p1"}},
 		{Kind: KindProvider, Key: "p2", Action: Create, Spec: &ProviderSpec{Name: "p2"}},
 		appCreate("a1", "p1"), appCreate("a2", "p2"),
@@ -114,8 +116,8 @@ func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
 
 func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
 	cs := []Change{
-		{Kind: KindGroup, Key: "g1", Action: Create, Spec: &GroupSpec{Name: "g1"}},
-		{Kind: KindGroup, Key: "bad", Action: Create, Spec: &GroupSpec{Name: "bad"}},
+		{Kind: KindGroup, Key: "g1", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g1"})},
+		{Kind: KindGroup, Key: "bad", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "bad"})},
 		{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
 		appCreate("a", "p"), appCreate("b", "p"),
 		accessCreate("a", "g1"), accessCreate("b", "bad"),
@@ -219,9 +221,9 @@ func TestDependenciesHaveNoCycle(t *testing.T) {
 	specs := func(k Kind, key, other string) any {
 		switch k {
 		case KindGroup:
-			return &GroupSpec{Name: key}
+			return NewEntrySpec("group", map[string]any{"name": key})
 		case KindScopeMapping:
-			return &ScopeMappingSpec{Name: key}
+			return &EntrySpec{Kind: kinds.Family("scope mapping")[0], Body: map[string]any{"name": key}}
 		case KindProvider:
 			return &ProviderSpec{Name: key, PropertyMappings: []Reference{Later(KindScopeMapping, other)}}
 		case KindApplication:

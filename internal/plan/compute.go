@@ -47,7 +47,7 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{Ownership: own}
+	p := &Plan{Ownership: own, Kept: c.kept}
 	for i := range registry {
 		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
@@ -72,7 +72,11 @@ type computer struct {
 	errs []error
 	// lookups
 	// The lookups point into live: the plan keeps one copy of live state.
-	flowsByPK    map[string]*Flow
+	flowsByPK map[string]*Flow
+	// scopeMappings is the typed view of the live scope mappings.
+	scopeMappings []ScopeMapping
+	// groups is the typed view of the live groups.
+	groups       []Group
 	mappingsByPK map[string]*ScopeMapping
 	// mappingsByName has every scope mapping the manifest declares, with
 	// its live pk ("" when it does not exist yet).
@@ -85,6 +89,10 @@ type computer struct {
 	unreadable     map[string]Unreadable
 	// stack is the manifest's stack ownership (ownership.go); nil without.
 	stack *stack
+	// kids are the child lists' changes, diffed once (entries.go).
+	kids *[]*Change
+	// kept are live children the plan leaves alone (entries.go).
+	kept []Kept
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {
@@ -92,19 +100,21 @@ func newComputer(m *manifest.Manifest, live *Live) *computer {
 		m:             m,
 		live:          live,
 		flowsByPK:     byKey(live.Flows, func(f *Flow) string { return f.PK }),
-		mappingsByPK:  byKey(live.ScopeMappings, func(s *ScopeMapping) string { return s.PK }),
+		scopeMappings: live.ScopeMappings(),
 		samlByPK:      byKey(live.SAMLMappings, func(s *PropertyMapping) string { return s.PK }),
 		keysByPK:      byKey(live.KeyPairs, func(k *KeyPair) string { return k.PK }),
 		providersByPK: byKey(live.Providers, func(p *Provider) int32 { return p.PK }),
-		groupsByPK:    byKey(live.Groups, func(g *Group) string { return g.PK }),
+		groups:        live.Groups(),
 		bindingsByApp: map[string][]Binding{},
 		unreadable:    map[string]Unreadable{},
 	}
+	c.mappingsByPK = byKey(c.scopeMappings, func(s *ScopeMapping) string { return s.PK })
+	c.groupsByPK = byKey(c.groups, func(g *Group) string { return g.PK })
 	c.mappingsByName = map[string]string{}
-	for _, d := range m.ScopeMappings {
-		c.mappingsByName[d.Name] = ""
+	for _, d := range m.EntriesOf(string(KindScopeMapping)) {
+		c.mappingsByName[d.Key] = ""
 	}
-	for _, s := range live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		if _, declared := c.mappingsByName[s.Name]; declared {
 			c.mappingsByName[s.Name] = s.PK
 		}

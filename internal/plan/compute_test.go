@@ -36,12 +36,12 @@ func freshLive() *Live {
 			{PK: flowExplicit, Slug: "default-provider-authorization-explicit-consent", Designation: "authorization"},
 			{PK: flowInvalidate, Slug: manifest.DefaultInvalidationFlow, Designation: "invalidation"},
 		},
-		ScopeMappings: []ScopeMapping{
-			{PK: scopeOpenID, ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
-			{PK: scopeProfile, ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
-			{PK: scopeEmail, ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
-			{PK: scopeProxy, ScopeName: "ak_proxy", Managed: "goauthentik.io/providers/proxy/scope-proxy"},
-		},
+		Objects: ScopeMappingObjects(
+			ScopeMapping{PK: scopeOpenID, Name: "authentik default OAuth Mapping: OpenID 'openid'", ScopeName: "openid", Managed: "goauthentik.io/providers/oauth2/scope-openid"},
+			ScopeMapping{PK: scopeProfile, Name: "authentik default OAuth Mapping: OpenID 'profile'", ScopeName: "profile", Managed: "goauthentik.io/providers/oauth2/scope-profile"},
+			ScopeMapping{PK: scopeEmail, Name: "authentik default OAuth Mapping: OpenID 'email'", ScopeName: "email", Managed: "goauthentik.io/providers/oauth2/scope-email"},
+			ScopeMapping{PK: scopeProxy, Name: "authentik default OAuth Mapping: Proxy outpost", ScopeName: "ak_proxy", Managed: "goauthentik.io/providers/proxy/scope-proxy"},
+		),
 		KeyPairs: []KeyPair{
 			{PK: keySelfSigned, Name: manifest.DefaultSigningKey, PrivateKey: true},
 			{PK: keyNoPrivate, Name: "public only"},
@@ -71,7 +71,7 @@ applications:
 // convergedLive is freshLive after chatManifest was applied.
 func convergedLive() *Live {
 	l := freshLive()
-	l.Groups = []Group{{PK: groupUsers, Name: "users"}, {PK: groupOther, Name: "other"}}
+	l.Put(KindGroup, GroupObjects(Group{PK: groupUsers, Name: "users"}, Group{PK: groupOther, Name: "other"})...)
 	l.Providers = []Provider{{
 		PK: 7, Name: "chat", Type: "oauth2",
 		AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
@@ -326,7 +326,7 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 			manifest: "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    scopes: [custom]\n",
 			live: func() *Live {
 				l := freshLive()
-				l.ScopeMappings = append(l.ScopeMappings, ScopeMapping{PK: "x1", Name: "A", ScopeName: "custom"}, ScopeMapping{PK: "x2", Name: "B", ScopeName: "custom"})
+				l.Objects[KindScopeMapping] = append(l.Objects[KindScopeMapping], ScopeMappingObject(ScopeMapping{PK: "x1", Name: "A", ScopeName: "custom"}), ScopeMappingObject(ScopeMapping{PK: "x2", Name: "B", ScopeName: "custom"}))
 				return l
 			},
 			want: []string{`m.yaml:5:14: scope "custom": 2 scope mappings have this scope name ("A", "B")`},
@@ -366,7 +366,7 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 			manifest: "version: 1\ngroups:\n  - name: users\n",
 			live: func() *Live {
 				l := freshLive()
-				l.Groups = []Group{{PK: "a", Name: "users"}, {PK: "b", Name: "users"}}
+				l.Put(KindGroup, GroupObjects(Group{PK: "a", Name: "users"}, Group{PK: "b", Name: "users"})...)
 				return l
 			},
 			want: []string{`m.yaml:3:5: group "users": 2 objects match; expected exactly one`},
@@ -414,7 +414,8 @@ func TestComputeIsDeterministic(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		l := freshLive()
 		rng.Shuffle(len(l.Flows), func(a, b int) { l.Flows[a], l.Flows[b] = l.Flows[b], l.Flows[a] })
-		rng.Shuffle(len(l.ScopeMappings), func(a, b int) { l.ScopeMappings[a], l.ScopeMappings[b] = l.ScopeMappings[b], l.ScopeMappings[a] })
+		sm := l.Objects[KindScopeMapping]
+		rng.Shuffle(len(sm), func(a, b int) { sm[a], sm[b] = sm[b], sm[a] })
 		got, err := Compute(m, l)
 		require.NoError(t, err)
 		assert.Equal(t, want, got)

@@ -41,7 +41,20 @@ type EntrySpec struct {
 	// URLKey is the key in the detail URL when the kind is addressed by
 	// key (flows: the slug before an update changes it).
 	URLKey string
+	// Merges redo the key-by-key merge of free-form object fields
+	// (kinds.Kind.Merge) against the object as read just before the write.
+	Merges map[string]*ObjectMerge
 }
+
+// entryHook is what the plan adds to a descriptor kind, in the kind's own
+// plan file (kind_<kind>.go): further reads, and a check of a create.
+type entryHook struct {
+	reads  []Kind
+	create func(c *computer, key string, at manifest.Position) bool
+}
+
+// entryHooks are the descriptor kinds' plan hooks, by kind.
+var entryHooks = map[Kind]entryHook{}
 
 // entryKinds returns one KindSpec per descriptor kind name, each after the
 // kinds it references (a family's members reference their own family, as
@@ -49,23 +62,32 @@ type EntrySpec struct {
 func entryKinds() []*KindSpec {
 	refs := map[string][]string{}
 	var names []string
+	addRef := func(name, to string) {
+		if to != "" && !slices.Contains(refs[name], to) {
+			refs[name] = append(refs[name], to)
+		}
+	}
 	for _, name := range kinds.Names() {
 		names = append(names, name)
 		for _, k := range kinds.Family(name) {
 			for _, f := range k.Fields() {
-				if f.Ref != "" && f.Ref != name && !slices.Contains(refs[name], f.Ref) {
-					refs[name] = append(refs[name], f.Ref)
-				}
-			}
-			for _, c := range k.Children {
-				names = append(names, c.Kind.Name)
-				for _, f := range c.Kind.Fields() {
-					if f.Ref != "" && !slices.Contains(refs[c.Kind.Name], f.Ref) {
-						refs[c.Kind.Name] = append(refs[c.Kind.Name], f.Ref)
-					}
+				if f.Ref != name {
+					addRef(name, f.Ref)
 				}
 			}
 		}
+	}
+	// Children (nested ones and those of hand-written kinds' entries)
+	// reference what they name and their parents.
+	for _, ck := range kinds.ChildKinds() {
+		names = append(names, ck.Name)
+		for _, f := range ck.Fields() {
+			addRef(ck.Name, f.Ref)
+		}
+		for _, p := range kinds.Parents(ck.Name) {
+			addRef(ck.Name, p.Kind.Name)
+		}
+		slices.Sort(refs[ck.Name])
 	}
 	// Topological order, stable in registration order.
 	var out []*KindSpec
@@ -93,6 +115,9 @@ func entryKindSpec(name string, refs []string) *KindSpec {
 	ks := &KindSpec{Kind: Kind(name)}
 	for _, r := range refs {
 		ks.Refs = append(ks.Refs, Kind(r))
+	}
+	for _, p := range kinds.Parents(name) {
+		ks.Parents = append(ks.Parents, Kind(p.Kind.Name))
 	}
 	ks.Reads = func(m *manifest.Manifest) Reads { return entryReads(m, name) }
 	ks.Diff = func(c *computer, m *manifest.Manifest) []*Change { return c.entryChanges(name) }
@@ -128,63 +153,64 @@ func entryKindSpec(name string, refs []string) *KindSpec {
 }
 
 // entryReads is what a manifest's entries of one kind need read: the kind
-// (its declared types in full), and every kind their references name.
+// (its declared types in full), and every kind their references name; for
+// a child kind, its parents too.
 func entryReads(m *manifest.Manifest, name string) Reads {
 	var r Reads
-	for _, e := range m.Entries {
-		if e.Kind.Name != name {
-			if child := childNamed(e, name); !child {
-				continue
+	var visit func(e *manifest.Entry, fields []kinds.Field, top bool)
+	visit = func(e *manifest.Entry, fields []kinds.Field, top bool) {
+		if e.Kind.Name == name {
+			r = r.Add(Reads{Kinds: append([]Kind{Kind(name)}, entryHooks[Kind(name)].reads...)})
+			if top && e.Kind.Type != "" {
+				r = r.Add(Reads{Types: []string{TypeRead(e.Kind)}})
 			}
-		}
-		r = r.Add(Reads{Kinds: []Kind{Kind(name)}})
-		if e.Kind.Name == name && e.Kind.Type != "" {
-			r = r.Add(Reads{Types: []string{TypeRead(e.Kind)}})
-		}
-		for _, f := range e.Kind.Fields() {
-			if f.Ref != "" && e.Declares(f.Name) {
-				r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
+			for _, f := range fields {
+				if f.Ref != "" && e.Declares(f.Name) {
+					r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
+				}
 			}
 		}
 		for field, list := range e.Children {
 			c, _ := e.Kind.ChildOf(field)
-			r = r.Add(Reads{Kinds: []Kind{Kind(c.Kind.Name)}})
-			for _, ce := range list {
+			if c.Kind.Name == name {
+				// Every kind a child may name: live children are named by
+				// it, declared or not.
+				r = r.Add(Reads{Kinds: []Kind{Kind(name), Kind(e.Kind.Name)}})
 				for _, f := range c.Fields() {
-					if f.Ref != "" && ce.Declares(f.Name) {
+					if f.Ref != "" {
 						r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
 					}
 				}
 			}
+			for _, ce := range list {
+				visit(ce, c.Fields(), false)
+			}
 		}
+	}
+	for _, e := range m.Entries {
+		visit(e, e.Kind.Fields(), true)
+	}
+	for _, e := range m.Hosted {
+		visit(e, nil, false)
 	}
 	return r
-}
-
-func childNamed(e *manifest.Entry, name string) bool {
-	for _, c := range e.Kind.Children {
-		if c.Kind.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // TypeRead names a family member whose own list a plan reads in full.
 func TypeRead(k *kinds.Kind) string { return k.Name + "/" + k.Type }
 
 // entryChanges diffs every entry of one kind name: the family's own
-// entries, or the children of the kind's parents.
+// entries, or the children of that kind wherever they are declared.
 func (c *computer) entryChanges(name string) []*Change {
 	var out []*Change
 	for _, e := range c.m.Entries {
 		if e.Kind.Name == name {
 			out = append(out, c.entryChange(e))
 		}
-		for _, ch := range e.Kind.Children {
-			if ch.Kind.Name == name && !e.State.IsAbsent() {
-				out = append(out, c.childChanges(e, ch)...)
-			}
+	}
+	for _, ch := range c.allChildChanges() {
+		if ch != nil && string(ch.Kind) == name {
+			out = append(out, ch)
 		}
 	}
 	return out
@@ -212,6 +238,15 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		}
 		c.fail(e.Src.Pos, "%s: authentik already has a %s named %q that is %s; a %s's type cannot change, so rename the entry or delete the other %s first", e.Label(), k.Name, e.Key, what, k.Name, k.Name)
 		return nil
+	}
+	if live != nil && k.Managed != "" && str(live.Fields[k.Managed]) != "" {
+		c.fail(e.Src.At(k.Key), "%s is managed by authentik (%s); provision never modifies or deletes authentik's managed objects, so give yours another name", e.Label(), str(live.Fields[k.Managed]))
+		return nil
+	}
+	if live == nil && !e.State.IsAbsent() {
+		if h := entryHooks[Kind(k.Name)].create; h != nil && !h(c, e.Key, e.Src.At(k.Key)) {
+			return nil
+		}
 	}
 	if e.State.IsAbsent() {
 		if live != nil && c.builtin(k.Name, e.Key) {
@@ -256,10 +291,29 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 				c.fail(e.Src.Pos, "%s: %s is required to create it", e.Label(), fd.Name)
 				ok = false
 			}
+			if create && fd.HasDefault && (fd.Required || slices.Contains(e.Kind.SendAlways, fd.Name)) {
+				// Sent, not shown: the server needs it in the body (an
+				// omitted binding order is 0).
+				spec.Body[fd.Name] = fd.Default
+			}
 			continue
 		}
 		if fd.Secret && !create {
 			continue // write-only: authentik never shows it, so never compared
+		}
+		if slices.Contains(e.Kind.Merge, fd.Name) {
+			declaredObj, _ := want.(map[string]any)
+			liveObj, _ := live[fd.Name].(map[string]any)
+			if merged := f.object(fd.Name, declaredObj, liveObj); merged != nil {
+				spec.Body[fd.Name] = merged
+				if !create {
+					if spec.Merges == nil {
+						spec.Merges = map[string]*ObjectMerge{}
+					}
+					spec.Merges[fd.Name] = newObjectMerge(merged, declaredObj, liveObj)
+				}
+			}
+			continue
 		}
 		switch fd.Type {
 		case kinds.Ref:
@@ -416,27 +470,60 @@ func (c *computer) entryRef(kind, key string, pos manifest.Position) (Reference,
 	if key == "" {
 		return Reference{}, true
 	}
-	for _, o := range c.live.Objects[Kind(kind)] {
-		if o.Key == key {
-			return Known(o.PK), true
-		}
+	live := c.liveKeys(kind)
+	if pk, ok := live[key]; ok {
+		return Known(pk), true
 	}
 	var keys []string
-	for _, e := range c.m.EntriesOf(kind) {
-		if e.Key == key {
-			if e.State.IsAbsent() {
-				c.fail(pos, "%s %q is marked state: absent in the manifest (%s); remove the reference, or keep it", kind, key, e.Src.Pos)
+	declared := declaredKeys(c.m, kind)
+	for _, d := range declared {
+		if d.key == key {
+			if d.absent {
+				c.fail(pos, "%s %q is marked state: absent in the manifest (%s); remove the reference, or keep it", kind, key, d.pos)
 				return Reference{}, false
 			}
 			return Later(Kind(kind), key), true
 		}
-		keys = append(keys, e.Key)
+		keys = append(keys, d.key)
+	}
+	for k := range live {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), c.didYouMean(key, keys))
+	return Reference{}, false
+}
+
+// liveKeys are a kind's live pks by key: a descriptor kind's objects, or
+// a hand-written kind's (its KindSpec's IDs).
+func (c *computer) liveKeys(kind string) map[string]string {
+	out := map[string]string{}
+	if ids := liveIDs[Kind(kind)]; ids != nil && !isEntryKind(Kind(kind)) {
+		return ids(c.live)
 	}
 	for _, o := range c.live.Objects[Kind(kind)] {
-		keys = append(keys, o.Key)
+		if _, dup := out[o.Key]; !dup {
+			out[o.Key] = o.PK
+		}
 	}
-	c.fail(pos, "%s %q: not declared in the manifest and %s%s", kind, key, matches(0), didYouMean(key, keys))
-	return Reference{}, false
+	return out
+}
+
+// declaredKey is an object the manifest declares, by key.
+type declaredKey struct {
+	key    string
+	absent bool
+	pos    manifest.Position
+}
+
+// declaredKeys lists the objects of a descriptor kind the manifest
+// declares.
+func declaredKeys(m *manifest.Manifest, kind string) []declaredKey {
+	var out []declaredKey
+	for _, e := range m.EntriesOf(kind) {
+		out = append(out, declaredKey{e.Key, e.State.IsAbsent(), e.Src.Pos})
+	}
+	return out
 }
 
 // keyOfPK names a live object of a kind by its pk (the pk itself when
@@ -445,34 +532,89 @@ func (c *computer) keyOfPK(kind, pk string) string {
 	if pk == "" {
 		return ""
 	}
-	for _, o := range c.live.Objects[Kind(kind)] {
-		if strings.EqualFold(o.PK, pk) {
-			return o.Key
+	for key, p := range c.liveKeys(kind) {
+		if strings.EqualFold(p, pk) {
+			return key
 		}
 	}
 	return pk
 }
 
-// childChanges diffs the children an entry lists (a flow's stages:). The
+// parentNode is an entry that lists children: a descriptor entry, a child
+// (a flow's stage binding, under its policies:) or a hand-written kind's
+// entry (an application's policies:).
+type parentNode struct {
+	e   *manifest.Entry
+	key string // its key in plans ("corp-login/corp-password" for a child)
+	// pk is the live object's ("" when the plan creates it).
+	pk string
+	// whole says the lists are the whole truth: the stack created the
+	// entry (for a child, its top-level entry).
+	whole bool
+}
+
+// allChildChanges diffs every child list once (the kinds' Diff each take
+// their own): descriptor entries' lists, their children's, and those of
+// hand-written kinds' entries.
+func (c *computer) allChildChanges() []*Change {
+	if c.kids != nil {
+		return *c.kids
+	}
+	out := []*Change{}
+	c.kids = &out
+	for _, e := range c.m.Entries {
+		if e.State.IsAbsent() || len(e.Children) == 0 {
+			continue
+		}
+		pl, ok := c.liveObject(e.Kind.Name, e.Key, e.Src.Pos)
+		if !ok {
+			continue
+		}
+		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e)}
+		if pl != nil {
+			p.pk = pl.PK
+		}
+		out = append(out, c.childLists(p)...)
+	}
+	for _, e := range c.m.Hosted {
+		if e.State.IsAbsent() {
+			continue
+		}
+		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e)}
+		if ids := hostIDs[Kind(e.Kind.Name)]; ids != nil {
+			p.pk = ids(c.live)[e.Key]
+		}
+		out = append(out, c.childLists(p)...)
+	}
+	*c.kids = out
+	return out
+}
+
+// childLists diffs the lists a parent declares, in its kind's order.
+func (c *computer) childLists(p parentNode) []*Change {
+	var out []*Change
+	for _, child := range p.e.Kind.Children {
+		if _, declared := p.e.Children[child.Field]; declared {
+			out = append(out, c.childChanges(p, child)...)
+		}
+	}
+	return out
+}
+
+// childChanges diffs the children a parent lists (a flow's stages:). The
 // list adds and updates; it is the whole truth (deleting what it does not
 // list) only on an object this plan creates or this stack created, so a
-// flow authentik or someone else made keeps the bindings others added.
-func (c *computer) childChanges(parent *manifest.Entry, child kinds.Child) []*Change {
-	list, declared := parent.Children[child.Field]
-	if !declared {
-		return nil
-	}
-	pl, ok := c.liveObject(parent.Kind.Name, parent.Key, parent.Src.Pos)
-	if !ok {
-		return nil
-	}
-	parentRef := Later(Kind(parent.Kind.Name), parent.Key)
+// flow authentik or someone else made keeps the bindings others added
+// (shown in the plan as kept).
+func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
+	list := p.e.Children[child.Field]
+	parentRef := Later(Kind(p.e.Kind.Name), p.key)
 	var liveKids []*Object
-	if pl != nil {
-		parentRef = Known(pl.PK)
+	if p.pk != "" {
+		parentRef = Known(p.pk)
 		kids := c.live.Objects[Kind(child.Kind.Name)]
 		for i := range kids {
-			if strings.EqualFold(str(kids[i].Fields[child.Parent]), pl.PK) {
+			if strings.EqualFold(str(kids[i].Fields[child.Parent]), p.pk) {
 				liveKids = append(liveKids, &kids[i])
 			}
 		}
@@ -481,10 +623,12 @@ func (c *computer) childChanges(parent *manifest.Entry, child kinds.Child) []*Ch
 	var out []*Change
 	fields := child.Fields()
 	for _, ce := range list {
-		key := childKey(parent.Key, ce.Key)
+		key := childKey(p.key, ce.Key)
+		by, byKey := child.Ident(ce.Fields)
 		var lk *Object
-		if ref, good := c.entryRef(fieldRef(fields, child.By), ce.Key, ce.Src.At(child.By)); good && ref.PK != "" {
-			lk = matchChild(liveKids, used, child.By, ref.PK, ce.Fields)
+		ref, good := c.entryRef(fieldRef(fields, by), byKey, ce.Src.At(by))
+		if good && ref.PK != "" {
+			lk = matchChild(liveKids, used, by, ref.PK, ce.Fields)
 		}
 		ch := &Change{Kind: Kind(child.Kind.Name), Key: key, Source: ce.Src.Pos.String()}
 		var lf map[string]any
@@ -498,20 +642,70 @@ func (c *computer) childChanges(parent *manifest.Entry, child kinds.Child) []*Ch
 			continue
 		}
 		spec.Refs[child.Parent] = parentRef
+		if good {
+			// What identifies the child goes with every write: a policy
+			// binding's validate() counts policy, group and user in the
+			// body.
+			spec.Refs[by] = ref
+		}
 		out = append(out, finish(ch, f, spec))
+		if len(ce.Children) > 0 {
+			cp := parentNode{e: ce, key: key, whole: p.whole}
+			if lk != nil {
+				cp.pk = lk.PK
+			}
+			out = append(out, c.childLists(cp)...)
+		}
 	}
-	if pl == nil || !c.wholeTruth(parent) {
+	if p.pk == "" {
 		return out
 	}
+	claims := childClaims[p.e.Kind.Name]
 	for _, lk := range liveKids {
-		if used[lk] {
+		if used[lk] || (claims != nil && claims(c, p.e, lk)) {
 			continue
 		}
-		by := c.keyOfPK(fieldRef(fields, child.By), str(lk.Fields[child.By]))
-		out = append(out, &Change{Kind: Kind(child.Kind.Name), Key: childKey(parent.Key, by), Action: Delete, ID: lk.PK,
-			Source: parent.Src.At(child.Field).String(), Notes: []string{fmt.Sprintf("not listed in %s's %s:", parent.Label(), child.Field)}})
+		by, pk := child.Ident(lk.Fields)
+		name := childKey(p.key, child.Name(by, c.keyOfPK(fieldRef(fields, by), pk)))
+		if !p.whole {
+			c.kept = append(c.kept, Kept{Kind: Kind(child.Kind.Name), Key: name, Source: p.e.Src.At(child.Field).String(),
+				Reason: fmt.Sprintf("not listed in %s's %s:, and the stack did not create it, so left in authentik", p.e.Label(), child.Field)})
+			continue
+		}
+		out = append(out, &Change{Kind: Kind(child.Kind.Name), Key: name, Action: Delete, ID: lk.PK,
+			Source: p.e.Src.At(child.Field).String(), Notes: []string{fmt.Sprintf("not listed in %s's %s:", p.e.Label(), child.Field)}})
 	}
 	return out
+}
+
+// childClaims are, by parent kind, the live children another part of the
+// plan manages (an application's group bindings that access.groups
+// lists), which a child list neither deletes nor shows as kept.
+var childClaims = map[string]func(c *computer, parent *manifest.Entry, o *Object) bool{}
+
+// hostIDs are the live pks by key of the hand-written kinds whose entries
+// carry children (kinds.Hosts), from their KindSpec (set in init: the
+// registry refers to this file).
+var hostIDs = map[Kind]func(*Live) map[string]string{}
+
+func init() {
+	for _, h := range kinds.Hosts {
+		for _, k := range registry {
+			if string(k.Kind) == h.Name {
+				hostIDs[k.Kind] = k.IDs
+			}
+		}
+	}
+}
+
+// Kept is a live object on a target the manifest manages that the
+// manifest does not list and the plan leaves alone (a binding made by
+// hand on authentik's own flow); shown so nothing is hidden.
+type Kept struct {
+	Kind   Kind
+	Key    string
+	Source string
+	Reason string
 }
 
 // matchChild picks the live child for a declared one: the one naming the
@@ -554,7 +748,7 @@ func childKey(parent, child string) string { return parent + "/" + child }
 // wholeTruth reports whether an entry's child lists are the complete set:
 // when this manifest's stack created the object.
 func (c *computer) wholeTruth(e *manifest.Entry) bool {
-	if c.stack == nil {
+	if c.stack == nil || e.Key == "" {
 		return false
 	}
 	o, ok := c.stack.owned[Owned{Kind: Kind(e.Kind.Name), Key: e.Key}.ident()]
@@ -585,12 +779,23 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 	switch {
 	case live == nil:
 		return nil, &Released{o, "deleted outside provision"}
-	case c.builtin(string(o.Kind), o.Key):
+	case c.builtin(string(o.Kind), o.Key) || managedObject(live):
 		return nil, &Released{o, PruneNote + "; one of authentik's own objects, so left in authentik"}
 	case !o.Created:
 		return nil, &Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"}
 	}
 	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: []string{PruneNote}}, nil
+}
+
+// managedObject reports whether authentik manages the object itself (its
+// descriptor's Managed field is set).
+func managedObject(o *Object) bool {
+	for _, d := range kinds.All() {
+		if d.Managed != "" && str(o.Fields[d.Managed]) != "" && (d.Type == "" || d.Type == o.Type) && o.Fields[d.Key] == o.Key {
+			return true
+		}
+	}
+	return false
 }
 
 // entryExists reports whether the object an owned key of a descriptor
@@ -607,47 +812,102 @@ func entryExists(live *Live, o Owned) bool {
 // isChildKind reports whether k is only declared inside another kind's
 // entries (a flow's stage bindings).
 func isChildKind(k Kind) bool {
-	for _, name := range kinds.Names() {
-		for _, d := range kinds.Family(name) {
-			for _, c := range d.Children {
-				if c.Kind.Name == string(k) {
-					return true
-				}
-			}
+	for _, ck := range kinds.ChildKinds() {
+		if ck.Name == string(k) {
+			return true
 		}
 	}
 	return false
 }
 
+// namedOnly reports whether k is a descriptor kind only named by
+// references (users): never declared, so never owned.
+func namedOnly(k Kind) bool {
+	fam := kinds.Family(string(k))
+	return len(fam) > 0 && fam[0].Section == ""
+}
+
 // KeyChildren names the live children of descriptor kinds by their
-// parent's key and the object they name ("corp-login/corp-password"), as
-// plans key their changes. The snapshot calls it once every list is read.
+// parent's key and the object they name ("corp-login/corp-password",
+// "corp-app/policy:corp-email"), as plans key their changes. The snapshot
+// calls it once every list is read. Parents are keyed first (a flow's
+// stage bindings before the policy bindings on them).
 func KeyChildren(l *Live) {
-	for _, name := range kinds.Names() {
-		for _, d := range kinds.Family(name) {
-			for _, c := range d.Children {
-				parents := map[string]string{}
-				for _, p := range l.Objects[Kind(d.Name)] {
-					parents[strings.ToLower(p.PK)] = p.Key
+	keyOf := func(kind string) map[string]string {
+		out := map[string]string{}
+		ids := hostIDs[Kind(kind)]
+		if ids == nil {
+			ids = liveIDs[Kind(kind)]
+		}
+		if ids == nil {
+			for _, o := range l.Objects[Kind(kind)] {
+				if o.Key != "" {
+					out[strings.ToLower(o.PK)] = o.Key
 				}
-				byKind := fieldRef(c.Kind.Fields(), c.By)
-				byKey := map[string]string{}
-				for _, o := range l.Objects[Kind(byKind)] {
-					byKey[strings.ToLower(o.PK)] = o.Key
+			}
+			return out
+		}
+		for key, pk := range ids(l) {
+			out[strings.ToLower(pk)] = key
+		}
+		return out
+	}
+	for _, ck := range kinds.ChildKinds() {
+		kids := l.Objects[Kind(ck.Name)]
+		for _, p := range kinds.Parents(ck.Name) {
+			parents := keyOf(p.Kind.Name)
+			c := p.Child
+			byKey := map[string]map[string]string{}
+			for _, by := range c.ByFields() {
+				byKey[by] = keyOf(fieldRef(c.Kind.Fields(), by))
+			}
+			for i := range kids {
+				pk, ok := parents[strings.ToLower(str(kids[i].Fields[c.Parent]))]
+				if !ok {
+					continue
 				}
-				kids := l.Objects[Kind(c.Kind.Name)]
-				for i := range kids {
-					p, ok := parents[strings.ToLower(str(kids[i].Fields[c.Parent]))]
-					if !ok {
-						continue
-					}
-					by := str(kids[i].Fields[c.By])
-					if k, ok := byKey[strings.ToLower(by)]; ok {
-						by = k
-					}
-					kids[i].Key = childKey(p, by)
+				by, v := c.Ident(kids[i].Fields)
+				if k, ok := byKey[by][strings.ToLower(v)]; ok {
+					v = k
 				}
+				kids[i].Key = childKey(pk, c.Name(by, v))
 			}
 		}
 	}
+}
+
+// liveIDs are every registry kind's live pks by key (set in init).
+var liveIDs = map[Kind]func(*Live) map[string]string{}
+
+func init() {
+	for _, k := range registry {
+		if k.IDs != nil {
+			liveIDs[k.Kind] = k.IDs
+		}
+	}
+}
+
+// entryPK is the pk of the live object an owned key of a descriptor kind
+// names ("" when there is none).
+func entryPK(live *Live, o Owned) string {
+	for _, x := range live.Objects[o.Kind] {
+		if x.Key == o.Key {
+			return x.PK
+		}
+	}
+	return ""
+}
+
+// NewEntrySpec is the spec of a change of a descriptor kind sending body
+// (for tests and callers building changes by hand).
+func NewEntrySpec(kind string, body map[string]any) *EntrySpec {
+	return &EntrySpec{Kind: kinds.Family(kind)[0], Body: body}
+}
+
+// Put adds live objects of a kind (for building live state in tests).
+func (l *Live) Put(kind Kind, objs ...Object) {
+	if l.Objects == nil {
+		l.Objects = map[Kind][]Object{}
+	}
+	l.Objects[kind] = append(l.Objects[kind], objs...)
 }

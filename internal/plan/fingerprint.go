@@ -21,18 +21,16 @@ type ObjectPrint struct {
 // liveKinds names the kind of each Live field; a field missing here is
 // fingerprinted under its Go field name (TestFingerprintsCoverLive).
 var liveKinds = map[string]Kind{
-	"Flows":         KindFlow,
-	"KeyPairs":      KindKeyPair,
-	"SAMLMappings":  KindSAMLMapping,
-	"ScopeMappings": KindScopeMapping,
-	"AnyMappings":   KindAnyMapping,
-	"Groups":        KindGroup,
-	"Providers":     KindProvider,
-	"Applications":  KindApplication,
-	"Bindings":      KindBinding,
-	"Outposts":      KindOutpost,
-	"Stacks":        KindStack,
-	"Objects":       "", // by each object's own kind (entries.go)
+	"Flows":        KindFlow,
+	"KeyPairs":     KindKeyPair,
+	"SAMLMappings": KindSAMLMapping,
+	"AnyMappings":  KindAnyMapping,
+	"Providers":    KindProvider,
+	"Applications": KindApplication,
+	"Bindings":     KindBinding,
+	"Outposts":     KindOutpost,
+	"Stacks":       KindStack,
+	"Objects":      "", // by each object's own kind (entries.go)
 }
 
 // Fingerprints returns a fingerprint of every object in the snapshot, sorted

@@ -56,6 +56,8 @@ func (c *computer) access(a *manifest.Application) *Change {
 	var haveGroups []string
 	byGroup := map[string][]Binding{}
 	var maxOrder int32 = -1
+	// Groups the application's policies: binds are that list's.
+	theirs := policyGroups(c.m.HostedOf(string(KindApplication), a.Slug))
 	if live != nil {
 		for _, b := range c.bindingsByApp[live.PK] {
 			maxOrder = max(maxOrder, b.Order)
@@ -65,6 +67,9 @@ func (c *computer) access(a *manifest.Application) *Change {
 			name := b.Group
 			if g, ok := c.groupsByPK[b.Group]; ok {
 				name = g.Name
+			}
+			if theirs[name] {
+				continue
 			}
 			// A negated or disabled binding does not let the group in (a
 			// negated one keeps it out), so it never satisfies the

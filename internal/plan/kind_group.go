@@ -1,6 +1,8 @@
 package plan
 
-import "github.com/provision/provision/internal/manifest"
+// Groups are a descriptor kind (internal/kinds/group.go), diffed, applied
+// and owned by the engine; this file holds the typed view access bindings,
+// outputs and check read them in.
 
 // Group is a live group. Members are never read or written.
 type Group struct {
@@ -10,54 +12,31 @@ type Group struct {
 	Attributes  map[string]any
 }
 
-// GroupSpec creates or updates a group. Members are never sent.
-type GroupSpec struct {
-	Name        string
-	IsSuperuser *bool
-	// Attributes is the whole attribute object to store (live attributes
-	// merged with the declared keys); nil leaves them alone.
-	Attributes map[string]any
-	// AttributesMerge, with Attributes, redoes the merge at write time.
-	AttributesMerge *ObjectMerge
+// Groups returns the live groups read (the engine's objects of kind
+// group, typed).
+func (l *Live) Groups() []Group {
+	objs := l.Objects[KindGroup]
+	out := make([]Group, 0, len(objs))
+	for _, o := range objs {
+		g := Group{PK: o.PK, Name: o.Key}
+		g.IsSuperuser, _ = o.Fields["is_superuser"].(bool)
+		g.Attributes, _ = o.Fields["attributes"].(map[string]any)
+		out = append(out, g)
+	}
+	return out
 }
 
-var groupKind = &KindSpec{
-	Kind: KindGroup,
-	Reads: func(m *manifest.Manifest) Reads {
-		if len(m.Groups) == 0 {
-			return Reads{}
+// GroupObjects is live objects holding these groups (for building live
+// state in tests).
+func GroupObjects(gs ...Group) []Object {
+	out := make([]Object, 0, len(gs))
+	for _, g := range gs {
+		attrs := g.Attributes
+		if attrs == nil {
+			attrs = map[string]any{}
 		}
-		return Reads{Kinds: []Kind{KindGroup}}
-	},
-	Diff: func(c *computer, m *manifest.Manifest) []*Change {
-		return each(m.Groups, c.group)
-	},
-	IDs: func(l *Live) map[string]string {
-		return keyed(l.Groups, func(g *Group) (string, string) { return g.Name, g.PK })
-	},
-}
-
-// group diffs one manifest group against live state.
-func (c *computer) group(g *manifest.Group) *Change {
-	live, ch, ok := lookup(c, KindGroup, c.live.Groups, groupName, g.Name, g.Src.Pos)
-	if !ok {
-		return nil
+		out = append(out, Object{PK: g.PK, Key: g.Name, Fields: map[string]any{"pk": g.PK, "name": g.Name,
+			"is_superuser": g.IsSuperuser, "attributes": attrs, "parents": []any{}}})
 	}
-	if g.State.IsAbsent() {
-		return deletion(ch, live, func(l *Group) string { return l.PK })
-	}
-	f := &fields{create: live == nil}
-	if f.create {
-		f.add("name", nil, g.Name, false)
-	}
-	spec := &GroupSpec{Name: g.Name}
-	var l Group
-	if live != nil {
-		l = *live
-	}
-	spec.IsSuperuser = f.boolean("is_superuser", g.IsSuperuser, l.IsSuperuser)
-	spec.Attributes = f.object("attributes", g.Attributes, l.Attributes)
-	spec.AttributesMerge = newObjectMerge(spec.Attributes, g.Attributes, l.Attributes)
-	ch.ID = l.PK
-	return finish(ch, f, spec)
+	return out
 }

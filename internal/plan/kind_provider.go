@@ -78,7 +78,7 @@ var providerKind = &KindSpec{
 				r = r.Add(Reads{Kinds: t.reads, ProviderTypes: []string{p.Type}})
 			}
 		}
-		if len(m.ScopeMappings) > 0 {
+		if len(m.EntriesOf(string(KindScopeMapping))) > 0 {
 			r = r.Add(Reads{Kinds: []Kind{KindScopeMapping}})
 		}
 		return r

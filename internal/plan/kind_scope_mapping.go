@@ -2,7 +2,13 @@ package plan
 
 import "github.com/provision/provision/internal/manifest"
 
-// ScopeMapping is a live OAuth2 scope mapping.
+// Scope mappings are a descriptor kind (internal/kinds/scope_mapping.go),
+// diffed, applied and owned by the engine. This file holds what the plan
+// adds: the typed view the OAuth2 providers resolve their scopes in, and
+// the check that a new mapping's name is free across every mapping type.
+
+// ScopeMapping is a live OAuth2 scope mapping, as providers and outputs
+// read it.
 type ScopeMapping struct {
 	PK          string
 	Name        string
@@ -12,63 +18,47 @@ type ScopeMapping struct {
 	Managed     string // "" when not managed
 }
 
-// ScopeMappingSpec creates or updates a custom scope mapping.
-type ScopeMappingSpec struct {
-	Name        string
-	ScopeName   *string
-	Description *string
-	Expression  *string
+// ScopeMappings returns the live scope mappings read (the engine's objects
+// of kind scope mapping, typed).
+func (l *Live) ScopeMappings() []ScopeMapping {
+	objs := l.Objects[KindScopeMapping]
+	out := make([]ScopeMapping, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, ScopeMapping{PK: o.PK, Name: o.Key, ScopeName: str(o.Fields["scope_name"]),
+			Description: str(o.Fields["description"]), Expression: str(o.Fields["expression"]), Managed: str(o.Fields["managed"])})
+	}
+	return out
 }
 
-var scopeMappingKind = &KindSpec{
-	Kind: KindScopeMapping,
-	Reads: func(m *manifest.Manifest) Reads {
-		if len(m.ScopeMappings) == 0 {
-			return Reads{}
-		}
-		// Every mapping type's names: they are unique across types
-		// (mapping_names.go).
-		return Reads{Kinds: []Kind{KindScopeMapping, KindAnyMapping}}
-	},
-	Diff: func(c *computer, m *manifest.Manifest) []*Change {
-		return each(m.ScopeMappings, c.scopeMappingChange)
-	},
-	IDs: func(l *Live) map[string]string {
-		return keyed(l.ScopeMappings, func(s *ScopeMapping) (string, string) { return s.Name, s.PK })
-	},
+// ScopeMappingObject is a scope mapping as the engine holds it (for
+// building live state in tests).
+func ScopeMappingObject(s ScopeMapping) Object {
+	f := map[string]any{"pk": s.PK, "name": s.Name, "scope_name": s.ScopeName, "description": s.Description,
+		"expression": s.Expression, "managed": nil}
+	if s.Managed != "" {
+		f["managed"] = s.Managed
+	}
+	return Object{PK: s.PK, Key: s.Name, Fields: f}
 }
 
-func scopeMappingName(s *ScopeMapping) string { return s.Name }
+func init() {
+	// Property mapping names are unique across every mapping type
+	// (mapping_names.go): a new scope mapping's name is checked against
+	// them all.
+	entryHooks[KindScopeMapping] = entryHook{
+		reads: []Kind{KindAnyMapping},
+		create: func(c *computer, key string, at manifest.Position) bool {
+			return !c.mappingNameTaken("scope mapping", key, at)
+		},
+	}
+}
 
-// scopeMappingChange diffs one custom scope mapping. authentik's managed
-// mappings are never changed or deleted.
-func (c *computer) scopeMappingChange(s *manifest.ScopeMapping) *Change {
-	live, ch, ok := lookup(c, KindScopeMapping, c.live.ScopeMappings, scopeMappingName, s.Name, s.Src.Pos)
-	if !ok {
-		return nil
+// ScopeMappingObjects is live objects holding these scope mappings (for
+// building live state in tests).
+func ScopeMappingObjects(ms ...ScopeMapping) map[Kind][]Object {
+	objs := make([]Object, 0, len(ms))
+	for _, m := range ms {
+		objs = append(objs, ScopeMappingObject(m))
 	}
-	if live != nil && live.Managed != "" {
-		c.fail(s.Src.At("name"), "scope mapping %q is authentik's own managed mapping (%s); provision never modifies or deletes managed mappings, so give yours another name", s.Name, live.Managed)
-		return nil
-	}
-	if live == nil && !s.State.IsAbsent() && c.mappingNameTaken("scope mapping", s.Name, s.Src.At("name")) {
-		return nil
-	}
-	if s.State.IsAbsent() {
-		return deletion(ch, live, func(l *ScopeMapping) string { return l.PK })
-	}
-	var l ScopeMapping
-	if live != nil {
-		l = *live
-	}
-	f := &fields{create: live == nil}
-	if f.create {
-		f.add("name", nil, s.Name, false)
-	}
-	spec := &ScopeMappingSpec{Name: s.Name}
-	spec.ScopeName = f.str("scope_name", &s.ScopeName, l.ScopeName)
-	spec.Description = f.str("description", s.Description, l.Description)
-	spec.Expression = f.str("expression", &s.Expression, l.Expression)
-	ch.ID = l.PK
-	return finish(ch, f, spec)
+	return map[Kind][]Object{KindScopeMapping: objs}
 }

@@ -33,6 +33,11 @@ type KindSpec struct {
 	// refers to no other object of it: a delete of another object of that
 	// kind does not wait for it.
 	PartOf Kind
+	// Parents, for a child kind, are the kinds of the objects that list
+	// it: each change refers to one object of those kinds, its parent,
+	// whose key starts its own ("corp-app/policy:p" is corp-app's), so a
+	// delete of another object of them does not wait for it.
+	Parents []Kind
 	// TakesFromDeletes reports whether a create or update of this kind may
 	// take something only a delete of its own kind frees, so it waits for
 	// every such delete (an application's provider is one-to-one: a new
@@ -42,11 +47,39 @@ type KindSpec struct {
 
 // registry is every managed kind, in apply order: each kind comes after the
 // kinds it references (TestRegistryOrder checks it). Deletes run in reverse.
-var registry = slices.Concat(
-	[]*KindSpec{groupKind, scopeMappingKind},
-	entryKinds(), // flows, stages, prompts... (entries.go)
+var registry = referencedFirst(slices.Concat(
+	entryKinds(), // groups, scope mappings, flows, stages, prompts, policies... (entries.go)
 	[]*KindSpec{providerKind, applicationKind, accessKind, outpostKind},
-)
+))
+
+// referencedFirst orders kinds after those they reference, otherwise as
+// given (a policy binding, which may bind to an application, moves after
+// applications).
+func referencedFirst(ks []*KindSpec) []*KindSpec {
+	byKind := map[Kind]*KindSpec{}
+	for _, k := range ks {
+		byKind[k.Kind] = k
+	}
+	var out []*KindSpec
+	done := map[Kind]bool{}
+	var visit func(k *KindSpec)
+	visit = func(k *KindSpec) {
+		if done[k.Kind] {
+			return
+		}
+		done[k.Kind] = true
+		for _, r := range k.Refs {
+			if d, ok := byKind[r]; ok {
+				visit(d)
+			}
+		}
+		out = append(out, k)
+	}
+	for _, k := range ks {
+		visit(k)
+	}
+	return out
+}
 
 // Reads is what a plan needs read from authentik.
 type Reads struct {

@@ -5,13 +5,11 @@ package plan
 // Values are in API terms: pks, uuids, enum strings. It has one field per
 // kind; the managed kinds' types are defined in their kind_*.go files.
 type Live struct {
-	Flows         []Flow
-	KeyPairs      []KeyPair
-	SAMLMappings  []PropertyMapping
-	ScopeMappings []ScopeMapping
+	Flows        []Flow
+	KeyPairs     []KeyPair
+	SAMLMappings []PropertyMapping
 	// AnyMappings are the property mappings of every type (mapping_names.go).
 	AnyMappings  []AnyMapping
-	Groups       []Group
 	Providers    []Provider
 	Applications []Application
 	Bindings     []Binding

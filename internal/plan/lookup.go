@@ -28,7 +28,7 @@ func exactlyOne[T any](c *computer, what string, items []T, key func(*T) string,
 	if len(found) != 1 {
 		msg := matches(len(found))
 		if len(found) == 0 {
-			msg += didYouMean(want, keysOf(items, key))
+			msg += c.didYouMean(want, keysOf(items, key))
 		}
 		c.fail(pos, "%s %q: %s", what, want, msg)
 		return nil, false
@@ -81,7 +81,7 @@ func (c *computer) keyPair(name string, pos manifest.Position, needPrivate bool)
 // in the same apply if need be) or live and not declared.
 func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, bool) {
 	var managed, custom []ScopeMapping
-	for _, s := range c.live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		if _, declared := c.mappingsByName[s.Name]; s.ScopeName != scope || declared {
 			continue
 		}
@@ -100,13 +100,13 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 		names = append(names, strconv.Quote(s.Name))
 		ref = Known(s.PK)
 	}
-	for _, d := range c.m.ScopeMappings {
-		if d.ScopeName != scope || d.State.IsAbsent() {
+	for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
+		if str(d.Fields["scope_name"]) != scope || d.State.IsAbsent() {
 			continue
 		}
-		names = append(names, strconv.Quote(d.Name))
-		ref = Later(KindScopeMapping, d.Name)
-		if pk := c.mappingsByName[d.Name]; pk != "" {
+		names = append(names, strconv.Quote(d.Key))
+		ref = Later(KindScopeMapping, d.Key)
+		if pk := c.mappingsByName[d.Key]; pk != "" {
 			ref = Known(pk)
 		}
 	}
@@ -114,13 +114,13 @@ func (c *computer) scopeRef(scope string, pos manifest.Position) (Reference, boo
 	case 1:
 		return ref, true
 	case 0:
-		for _, d := range c.m.ScopeMappings {
-			if d.ScopeName == scope && d.State.IsAbsent() {
-				c.fail(pos, "scope %q: its scope mapping %q is marked state: absent in the manifest (%s); remove the scope from the provider, or keep the mapping", scope, d.Name, d.Src.Pos)
+		for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
+			if str(d.Fields["scope_name"]) == scope && d.State.IsAbsent() {
+				c.fail(pos, "scope %q: its scope mapping %q is marked state: absent in the manifest (%s); remove the scope from the provider, or keep the mapping", scope, d.Key, d.Src.Pos)
 				return Reference{}, false
 			}
 		}
-		c.fail(pos, "scope %q: no scope mapping has this scope name%s; declare one under scope_mappings", scope, didYouMean(scope, c.scopeNames()))
+		c.fail(pos, "scope %q: no scope mapping has this scope name%s; declare one under scope_mappings", scope, c.didYouMean(scope, c.scopeNames()))
 	default:
 		c.fail(pos, "scope %q: %d scope mappings have this scope name (%s); rename all but one", scope, len(names), strings.Join(names, ", "))
 	}

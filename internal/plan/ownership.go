@@ -52,6 +52,11 @@ type Owned struct {
 	// Created says the stack created the object rather than adopting it;
 	// a group is pruned only then.
 	Created bool `json:"created,omitempty"`
+	// PK is the pk of the object the stack created, once an apply saw it
+	// (not part of the identity). Prune deletes a created object only while
+	// the object with its key is still that one: one deleted and remade by
+	// hand under the same key is released instead.
+	PK string `json:"pk,omitempty"`
 }
 
 func (o Owned) ident() string {
@@ -108,6 +113,9 @@ func RecordContext(stack string, objects []Owned) map[string]any {
 		if o.Created {
 			m["created"] = true
 		}
+		if o.PK != "" {
+			m["pk"] = o.PK
+		}
 		objs = append(objs, m)
 	}
 	return map[string]any{
@@ -154,7 +162,7 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 func OwnedKinds() []Kind {
 	var out []Kind
 	for _, k := range registry {
-		if k.IDs != nil && !isChildKind(k.Kind) || k.Kind == KindAccess {
+		if k.IDs != nil && !isChildKind(k.Kind) && !namedOnly(k.Kind) || k.Kind == KindAccess {
 			out = append(out, k.Kind)
 		}
 	}
@@ -242,12 +250,6 @@ func topObjects(m *manifest.Manifest) []topObject {
 	add := func(k Kind, key string, st manifest.State, pos manifest.Position) {
 		out = append(out, topObject{declared{Owned{Kind: k, Key: key}, pos}, st.IsAbsent()})
 	}
-	for _, g := range m.Groups {
-		add(KindGroup, g.Name, g.State, g.Src.Pos)
-	}
-	for _, s := range m.ScopeMappings {
-		add(KindScopeMapping, s.Name, s.State, s.Src.Pos)
-	}
 	for _, p := range m.Providers {
 		add(KindProvider, p.Name, p.State, p.Src.Pos)
 	}
@@ -303,8 +305,6 @@ func absentObjects(m *manifest.Manifest) map[string]bool {
 
 // liveIndex finds live objects by owned key.
 type liveIndex struct {
-	groups    map[string]Group
-	mappings  map[string]ScopeMapping
 	providers map[string]Provider
 	apps      map[string]Application
 	outposts  map[string]Outpost
@@ -315,8 +315,6 @@ type liveIndex struct {
 
 func indexLive(live *Live) *liveIndex {
 	x := &liveIndex{
-		groups:    byValue(live.Groups, groupName),
-		mappings:  byValue(live.ScopeMappings, func(s *ScopeMapping) string { return s.Name }),
 		providers: byValue(live.Providers, providerName),
 		apps:      byValue(live.Applications, appSlug),
 		outposts:  byValue(live.Outposts, outpostName),
@@ -324,7 +322,8 @@ func indexLive(live *Live) *liveIndex {
 		live:      live,
 	}
 	appByPK := byKey(live.Applications, func(a *Application) string { return a.PK })
-	groupByPK := byKey(live.Groups, func(g *Group) string { return g.PK })
+	groups := live.Groups()
+	groupByPK := byKey(groups, func(g *Group) string { return g.PK })
 	for _, b := range live.Bindings {
 		a, ok := appByPK[b.Target]
 		g, gok := groupByPK[b.Group]
@@ -339,15 +338,25 @@ func indexLive(live *Live) *liveIndex {
 	return x
 }
 
+// pkOf returns the pk of the live object an owned key names ("" for kinds
+// without one of their own: access bindings, attachments).
+func (x *liveIndex) pkOf(o Owned) string {
+	switch o.Kind {
+	case KindProvider:
+		if p, ok := x.providers[o.Key]; ok {
+			return strconv.Itoa(int(p.PK))
+		}
+	case KindApplication:
+		return x.apps[o.Key].PK
+	case KindOutpost:
+		return x.outposts[o.Key].PK
+	}
+	return entryPK(x.live, o)
+}
+
 // exists reports whether the object an owned key names is in authentik.
 func (x *liveIndex) exists(o Owned) bool {
 	switch o.Kind {
-	case KindGroup:
-		_, ok := x.groups[o.Key]
-		return ok
-	case KindScopeMapping:
-		_, ok := x.mappings[o.Key]
-		return ok
 	case KindProvider:
 		_, ok := x.providers[o.Key]
 		return ok
@@ -464,6 +473,10 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			own.Release = append(own.Release, Released{o, "deleted outside provision"})
 			continue
 		}
+		if o.Created && o.PK != "" && s.idx.pkOf(o) != "" && s.idx.pkOf(o) != o.PK {
+			own.Release = append(own.Release, Released{o, PruneNote + "; the stack created another object of this key (pk " + o.PK + "), this one was made outside provision, so it is left in authentik"})
+			continue
+		}
 		note := []string{PruneNote}
 		if isEntryKind(o.Kind) {
 			ch, rel := c.entryPrune(o)
@@ -475,14 +488,6 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			continue
 		}
 		switch o.Kind {
-		case KindGroup:
-			if !o.Created {
-				own.Release = append(own.Release, Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"})
-				continue
-			}
-			changes = append(changes, &Change{Kind: KindGroup, Key: o.Key, Action: Delete, ID: s.idx.groups[o.Key].PK, Notes: note})
-		case KindScopeMapping:
-			changes = append(changes, &Change{Kind: KindScopeMapping, Key: o.Key, Action: Delete, ID: s.idx.mappings[o.Key].PK, Notes: note})
 		case KindProvider:
 			changes = append(changes, &Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(s.idx.providers[o.Key].PK)), Notes: note})
 		case KindApplication:
@@ -624,13 +629,23 @@ func WriteAhead(p *Plan) []Owned {
 	return sortedOwned(mapValues(set))
 }
 
+// Settled is the record after a walk that did not finish (a change failed,
+// or the walk was interrupted): the write-ahead record of the changes that
+// were done only. A create that failed, say because someone made the
+// object by hand meanwhile (authentik's 400 "already exists"), or that
+// never ran, is not left marked "created": otherwise the stack would own
+// the hand-made object, and removing its entry later would delete it.
+func Settled(p *Plan, done []Change) []Owned {
+	return WriteAhead(&Plan{Changes: done, Ownership: p.Ownership})
+}
+
 // RecordAfter is the record once a walk succeeded: every object the
 // manifest declares that exists, keeping whether the stack created it.
 func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
-	created := map[string]bool{}
+	created := map[string]Owned{}
 	for _, o := range ahead {
 		if o.Created {
-			created[o.ident()] = true
+			created[o.ident()] = o
 		}
 	}
 	idx := indexLive(live)
@@ -638,7 +653,12 @@ func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
 	for _, d := range declaredObjects(m, idx) {
 		if idx.exists(d.Owned) {
 			o := d.Owned
-			o.Created = created[o.ident()]
+			if c, ok := created[o.ident()]; ok {
+				o.Created, o.PK = true, c.PK
+				if o.PK == "" {
+					o.PK = idx.pkOf(o) // just created: the one it made
+				}
+			}
 			out = append(out, o)
 		}
 	}

@@ -40,8 +40,8 @@ func chatOwned() []Owned {
 // embedded one, an application bound to both groups, a scope mapping.
 func wikiLive() *Live {
 	l := convergedLive()
-	l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
-	l.ScopeMappings = append(l.ScopeMappings, ScopeMapping{PK: mappingMine, Name: "wiki roles", ScopeName: "roles", Expression: "return {}"})
+	l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
+	l.Objects[KindScopeMapping] = append(l.Objects[KindScopeMapping], ScopeMappingObject(ScopeMapping{PK: mappingMine, Name: "wiki roles", ScopeName: "roles", Expression: "return {}"}))
 	l.Providers = append(l.Providers, Provider{PK: 9, Name: "wiki", Type: "proxy", Detail: &ProxyDetail{ExternalHost: "https://wiki.example.com", Mode: "forward_single"}})
 	l.Applications = append(l.Applications, Application{PK: appWiki, Slug: "wiki", Name: "Wiki", Provider: 9, PolicyEngineMode: "any"})
 	l.Bindings = append(l.Bindings,
@@ -178,7 +178,7 @@ func TestOwnership(t *testing.T) {
 			manifest: teamManifest,
 			live: func() *Live {
 				l := convergedLive()
-				l.Groups = append(l.Groups, Group{PK: groupWiki, Name: "wiki-editors"})
+				l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
 				return withRecords(l, StackRecord{PK: "r1", Stack: "team", Objects: append(chatOwned(), Owned{Kind: KindGroup, Key: "wiki-editors"})})
 			},
 			release: []string{`group "wiki-editors": ` + PruneNote + "; adopted, not created by this stack, so left in authentik"},
@@ -388,5 +388,33 @@ func TestWriteAheadMarksAttachmentsOfACreatedOutpostCreated(t *testing.T) {
 	assert.Len(t, got, 3)
 	for line, created := range got {
 		assert.True(t, created, line)
+	}
+}
+
+// Finding 7 of issue 25: prune deletes a created object only while it is
+// the one the stack created (pk and key); one remade by hand under the
+// same key is released, never deleted. RecordAfter records the pk.
+func TestPruneOnlyTheObjectTheStackCreated(t *testing.T) {
+	owned := func(groupPK string) []Owned {
+		return append(chatOwned(), Owned{Kind: KindGroup, Key: "wiki-editors", Created: true, PK: groupPK})
+	}
+	l := convergedLive()
+	l.Put(KindGroup, GroupObjects(Group{PK: groupWiki, Name: "wiki-editors"})...)
+
+	p, err := Compute(load(t, teamManifest), withRecords(l, StackRecord{PK: "r1", Stack: "team", Objects: owned(groupWiki)}))
+	require.NoError(t, err)
+	assert.Contains(t, changeLines(p), "delete group wiki-editors [no longer in the manifest]", "the one it created")
+
+	p, err = Compute(load(t, teamManifest), withRecords(l, StackRecord{PK: "r1", Stack: "team", Objects: owned("an-older-pk")}))
+	require.NoError(t, err)
+	assert.Empty(t, changeLines(p), "remade by hand")
+	require.Len(t, p.Ownership.Release, 1)
+	assert.Contains(t, p.Ownership.Release[0].Reason, "made outside provision, so it is left in authentik")
+
+	rec := RecordAfter(load(t, teamManifest), convergedLive(), chatOwned())
+	for _, o := range rec {
+		if o.Kind == KindGroup {
+			assert.Equal(t, groupUsers, o.PK, "the pk of the group it created")
+		}
 	}
 }

@@ -49,6 +49,14 @@ type Plan struct {
 	// Ownership is what the stack's ownership record becomes (adoptions,
 	// entries released); nil when the manifest names no stack.
 	Ownership *Ownership
+	// Kept are objects on targets the manifest manages that it does not
+	// list, left alone because the stack did not create the target (a
+	// binding made by hand): shown, never changed.
+	Kept []Kept
+	// Outputs are the client-settings files (and standard output) the
+	// apply would write, with what changes in each (outputs.go); nil until
+	// the caller previews them. Only differing files are listed.
+	Outputs []OutputChange
 }
 
 // Change is one create, update or delete of one object.
@@ -88,13 +96,21 @@ type FieldChange struct {
 	Before    any
 	After     any
 	Sensitive bool
+	// BeforeSensitive hides Before only: the live value of a free-form key
+	// that looks secret (a hand-set password among group attributes) is
+	// treated as a secret read from authentik, while After, the manifest's
+	// own value, is shown for review (annotate.go).
+	BeforeSensitive bool
 	// RunsOnServer marks code that authentik executes (a Python
 	// expression): plans show it whole, flagged for review (annotate.go).
 	RunsOnServer bool
 }
 
 // HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 || p.Ownership.Changes() }
+// Output files count (OutputsChange); standard output does not.
+func (p *Plan) HasChanges() bool {
+	return len(p.Changes) > 0 || p.Ownership.Changes() || p.OutputsChange()
+}
 
 // Summary counts the changes by action.
 func (p *Plan) Summary() (add, change, destroy int) {

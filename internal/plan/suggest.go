@@ -9,8 +9,12 @@ import (
 // "Did you mean" hints for references that resolve to nothing.
 
 // didYouMean is "; did you mean %q?" for the candidate closest to want,
-// or "" when none is a plausible typo.
-func didYouMean(want string, candidates []string) string {
+// or "" when none is a plausible typo, or when want shows a sensitive
+// value (manifest.ShowsSensitive).
+func (c *computer) didYouMean(want string, candidates []string) string {
+	if c.m.ShowsSensitive(want) {
+		return ""
+	}
 	if s := suggest.Closest(want, candidates); s != "" && s != want {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
@@ -30,12 +34,12 @@ func keysOf[T any](items []T, key func(*T) string) []string {
 // mappings' and the manifest's present ones.
 func (c *computer) scopeNames() []string {
 	var out []string
-	for _, s := range c.live.ScopeMappings {
+	for _, s := range c.scopeMappings {
 		out = append(out, s.ScopeName)
 	}
-	for _, d := range c.m.ScopeMappings {
+	for _, d := range c.m.EntriesOf(string(KindScopeMapping)) {
 		if !d.State.IsAbsent() {
-			out = append(out, d.ScopeName)
+			out = append(out, str(d.Fields["scope_name"]))
 		}
 	}
 	return out

@@ -41,6 +41,44 @@ type File struct {
 	Changes []Change `json:"changes"`
 	// Live is a fingerprint of every live object the plan read.
 	Live []plan.ObjectPrint `json:"live_objects"`
+	// Outputs are the client settings the plan writes (plan.OutputChange),
+	// secrets left out: apply refuses the plan when they differ now (a
+	// changed public_url, output or existing file).
+	Outputs []Output `json:"outputs,omitempty"`
+}
+
+// Output is one client-settings destination of the saved plan.
+type Output struct {
+	Destination string    `json:"destination"`
+	Format      string    `json:"format"`
+	Outputs     []string  `json:"outputs"`
+	Action      string    `json:"action"`
+	Settings    []Setting `json:"settings"`
+}
+
+// Setting is one key of an Output; a sensitive one has no values.
+type Setting struct {
+	Key       string `json:"key"`
+	Action    string `json:"action"`
+	Before    string `json:"before,omitempty"`
+	After     string `json:"after,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+// outputs is the saved form of p's outputs, masked.
+func outputs(p *plan.Plan, mask func(string) string) []Output {
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	var out []Output
+	for _, o := range p.Outputs {
+		so := Output{Destination: o.Destination, Format: o.Format, Outputs: o.Outputs, Action: string(o.Action), Settings: []Setting{}}
+		for _, s := range o.Settings {
+			so.Settings = append(so.Settings, Setting{Key: s.Key, Action: string(s.Action), Before: mask(s.Before), After: mask(s.After), Sensitive: s.Sensitive})
+		}
+		out = append(out, so)
+	}
+	return out
 }
 
 // Manifest names the manifest and its digest (plan's -f, manifest.Digest).
@@ -75,6 +113,8 @@ type Field struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// BeforeSensitive: Before is left out (see plan.FieldChange).
+	BeforeSensitive bool `json:"before_sensitive,omitempty"`
 }
 
 // Inputs is what a saved plan is made from, and what apply compares it with.
@@ -102,6 +142,7 @@ func New(in Inputs, file, createdBy string) *File {
 		Manifest:      Manifest{Path: filepath.ToSlash(in.ManifestPath), Digest: in.ManifestDigest},
 		Changes:       changes(in.Plan, in.Live, in.Mask),
 		Live:          plan.Fingerprints(in.Live),
+		Outputs:       outputs(in.Plan, in.Mask),
 	}
 	f.Summary.Add, f.Summary.Change, f.Summary.Destroy = in.Plan.Summary()
 	return f
@@ -116,6 +157,9 @@ func changes(p *plan.Plan, live *plan.Live, mask func(string) string) []Change {
 			sf := Field{Field: f.Field, Sensitive: f.Sensitive}
 			if !f.Sensitive {
 				sf.Before, sf.After = f.Before, f.After
+			}
+			if f.BeforeSensitive {
+				sf.Before, sf.BeforeSensitive = nil, true
 			}
 			sc.Fields = append(sc.Fields, sf)
 		}
@@ -169,7 +213,7 @@ func (f *File) Write(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o644); err != nil {
+	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	return nil
@@ -235,6 +279,9 @@ func (f *File) Check(now Inputs) error {
 	if d := firstDifference(f.Changes, got); d != "" {
 		return &StaleError{Reason: "computed now, the plan differs (" + d + ")"}
 	}
+	if nowOut := outputs(now.Plan, now.Mask); !reflect.DeepEqual(f.Outputs, nowOut) {
+		return &StaleError{Reason: "computed now, the client settings it writes differ (" + outputDifference(f.Outputs, nowOut) + ")"}
+	}
 	return nil
 }
 
@@ -276,4 +323,26 @@ func firstDifference(saved, now []Change) string {
 		}
 	}
 	return ""
+}
+
+// outputDifference names the first destination whose settings differ.
+func outputDifference(saved, now []Output) string {
+	byDest := map[string]Output{}
+	for _, o := range now {
+		byDest[o.Destination] = o
+	}
+	for _, a := range saved {
+		b, ok := byDest[a.Destination]
+		if !ok {
+			return a.Destination + " no longer needs writing"
+		}
+		if !reflect.DeepEqual(a, b) {
+			return a.Destination + " gets other settings now"
+		}
+		delete(byDest, a.Destination)
+	}
+	for d := range byDest {
+		return "it now also writes " + d
+	}
+	return "they differ"
 }

@@ -16,8 +16,11 @@
 package pyregex
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/dlclark/regexp2"
 )
@@ -27,7 +30,17 @@ var (
 	namedRef   = regexp.MustCompile(`\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)`)
 )
 
-// Compile returns the compiled pattern, or re's refusal as an error.
+// MatchTimeout bounds one match: a backtracking engine takes exponential
+// time on a pattern such as (a+)+$ (catastrophic backtracking), and a
+// manifest's redirect URI regex is matched offline, by validate. Tests
+// shorten it.
+var MatchTimeout = time.Second
+
+// ErrTimeout is wrapped by a match that ran past MatchTimeout.
+var ErrTimeout = errors.New("regex match timed out")
+
+// Compile returns the compiled pattern, or re's refusal as an error. Its
+// matches stop after MatchTimeout.
 func Compile(pattern string) (*regexp2.Regexp, error) {
 	p := namedGroup.ReplaceAllString(possessive(pattern), "(?<")
 	p = namedRef.ReplaceAllString(p, `\k<$1>`)
@@ -35,17 +48,29 @@ func Compile(pattern string) (*regexp2.Regexp, error) {
 	if err != nil {
 		return nil, &Error{Pattern: pattern, msg: strings.TrimPrefix(err.Error(), "error parsing regexp: ")}
 	}
+	re.MatchTimeout = MatchTimeout
 	return re, nil
 }
 
-// FullMatch reports whether the whole of s matches (re.fullmatch).
+// FullMatch reports whether the whole of s matches (re.fullmatch). A match
+// past MatchTimeout is an error wrapping ErrTimeout.
 func FullMatch(pattern, s string) (bool, error) {
 	re, err := Compile(`^(?:` + pattern + `)$`)
 	if err != nil {
 		return false, err
 	}
-	return re.MatchString(s)
+	ok, err := re.MatchString(s)
+	if err != nil {
+		return false, timeoutError(fmt.Sprintf("matching %q took over %s (catastrophic backtracking, as with nested quantifiers like (a+)+); simplify the pattern", s, MatchTimeout))
+	}
+	return ok, nil
 }
+
+// timeoutError is a match past MatchTimeout, in one sentence.
+type timeoutError string
+
+func (e timeoutError) Error() string        { return string(e) }
+func (e timeoutError) Is(target error) bool { return target == ErrTimeout }
 
 // Error is a pattern re would not compile.
 type Error struct {

@@ -13,10 +13,10 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Mask replaces a secret value.
@@ -27,37 +27,53 @@ const Mask = "(sensitive)"
 const minLen = 4
 
 // Redactor holds the secrets of one run. It is safe for concurrent use.
+//
+// Masking costs the same per byte whatever the number of secrets: the
+// secrets' forms make one index (trie.go), built again on the first use
+// after the secrets change, that rules out almost every position of a
+// text with one look-up and finds the forms at the others.
 type Redactor struct {
 	mu       sync.RWMutex
-	secrets  []string // longest first, so a secret containing another masks whole
-	replacer *strings.Replacer
-	allowed  []string
+	secrets  []string        // the forms to mask, in the order registered
+	known    map[string]bool // the members of secrets
+	allowed  map[string]bool
+	index    *index // of secrets; nil when there are none
+	stale    bool   // secrets changed since index was built
 	disabled bool
+	// steps counts the index's steps over every text masked: the
+	// measure of masking's cost that tests hold (not wall time).
+	steps atomic.Int64
 }
 
 // New returns a Redactor that knows no secret yet (it masks URL userinfo).
+// The zero Redactor is one too.
 func New() *Redactor { return &Redactor{} }
+
+// init makes the maps; r.mu is held.
+func (r *Redactor) init() {
+	if r.known == nil {
+		r.known, r.allowed = map[string]bool{}, map[string]bool{}
+	}
+}
 
 // Add registers secret values; empty, short and known values are ignored.
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	changed := false
+	r.init()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) < minLen || slices.Contains(r.allowed, v) {
+		if len(v) < minLen || r.allowed[v] {
 			continue
 		}
 		for _, form := range forms(v) {
-			if len(form) < minLen || slices.Contains(r.secrets, form) || slices.Contains(r.allowed, form) {
+			if len(form) < minLen || r.known[form] || r.allowed[form] {
 				continue
 			}
 			r.secrets = append(r.secrets, form)
-			changed = true
+			r.known[form] = true
+			r.stale = true
 		}
-	}
-	if changed {
-		r.rebuild()
 	}
 }
 
@@ -103,30 +119,47 @@ func forms(v string) []string {
 func (r *Redactor) Allow(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.init()
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if v == "" || slices.Contains(r.allowed, v) {
+		if v == "" || r.allowed[v] {
 			continue
 		}
-		r.allowed = append(r.allowed, v)
-		r.secrets = slices.DeleteFunc(r.secrets, func(s string) bool { return s == v })
+		r.allowed[v] = true
+		if r.known[v] {
+			delete(r.known, v)
+			r.secrets = slices.DeleteFunc(r.secrets, func(s string) bool { return s == v })
+			r.stale = true
+		}
 	}
-	r.rebuild()
 }
 
-// rebuild makes the replacer from r.secrets; r.mu is held.
-func (r *Redactor) rebuild() {
-	if len(r.secrets) == 0 {
-		r.replacer = nil
-		return
+// current returns the index of the secrets (nil when there are none),
+// building it if the secrets changed, and whether masking is disabled.
+func (r *Redactor) current() (*index, bool) {
+	r.mu.RLock()
+	x, stale, disabled := r.index, r.stale, r.disabled
+	r.mu.RUnlock()
+	if !stale {
+		return x, disabled
 	}
-	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-	pairs := make([]string, 0, 2*len(r.secrets))
-	for _, s := range r.secrets {
-		pairs = append(pairs, s, Mask)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stale {
+		r.index = nil
+		if len(r.secrets) > 0 {
+			r.index = build(r.secrets)
+		}
+		r.stale = false
 	}
-	r.replacer = strings.NewReplacer(pairs...)
+	return r.index, r.disabled
 }
+
+// Steps returns the work masking has done so far: look-ups in the index
+// of the secrets, summed over every text masked. It grows with the bytes
+// masked, not with the number of secrets; tests hold that (cost_test.go,
+// and cmd/provision's performance test of a text plan).
+func (r *Redactor) Steps() int64 { return r.steps.Load() }
 
 // AddURL registers the password of a URL's userinfo (URLs are masked by
 // String anyway; this also catches the password printed on its own).
@@ -155,9 +188,6 @@ var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]+
 // authorityEnd are the bytes that end a URL's authority (see userinfoRE).
 const authorityEnd = "/?#\"'<> \t\r\n\v\f"
 
-// schemeTailRE matches the start of a URL cut after its first slash.
-var schemeTailRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*:/$`)
-
 // maxHeldURL bounds the bytes held back for a URL's authority that has not
 // ended yet: an authority is never this long, and output is not delayed
 // without end.
@@ -168,16 +198,63 @@ func (r *Redactor) String(s string) string {
 	if r == nil {
 		return URL(s)
 	}
-	r.mu.RLock()
-	rep, disabled := r.replacer, r.disabled
-	r.mu.RUnlock()
+	out, _ := r.mask(s, false)
+	return out
+}
+
+// mask returns s with every registered secret and URL userinfo masked,
+// and how much of s that covers: all of it, unless hold is set and s ends
+// with what could be the beginning of a secret (or of a URL's userinfo)
+// that the text to follow may complete. That tail is left for the caller
+// to mask with what follows.
+//
+// Where forms overlap, the one starting first is masked, the longest of
+// those starting there (as strings.Replacer with the longest first).
+func (r *Redactor) mask(s string, hold bool) (string, int) {
+	x, disabled := r.current()
 	if disabled {
-		return s
+		return s, len(s)
 	}
-	if rep != nil {
-		s = rep.Replace(s)
+	cut := len(s)
+	if hold {
+		cut -= urlTail(s)
 	}
-	return URL(s)
+	if x == nil {
+		return URL(s[:cut]), cut
+	}
+	var b strings.Builder
+	at, steps := 0, 0 // s[:at] is masked into b
+	for i := 0; i < cut; {
+		var k int
+		i, k = x.next(s, i, cut)
+		steps += k
+		if i == cut {
+			break
+		}
+		n, open, k2 := x.longest(s[i:])
+		steps += k2
+		if open && hold {
+			cut = i // what follows may complete a secret
+			break
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		b.WriteString(s[at:i])
+		b.WriteString(Mask)
+		i += n
+		at = i
+	}
+	r.steps.Add(int64(steps))
+	// A form that began before the URL tail was masked whole: what is
+	// left of a URL it began is no URL any more.
+	cut = max(cut, at)
+	if at == 0 {
+		return URL(s[:cut]), cut
+	}
+	b.WriteString(s[at:cut])
+	return URL(b.String()), cut
 }
 
 // URL masks the userinfo of every URL in s: http://admin:pw@host becomes
@@ -193,40 +270,44 @@ func isSchemeByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
 }
 
-// heldTail returns how many trailing bytes of s could be the start
-// of a registered secret (or of a URL's userinfo still to come).
-func (r *Redactor) heldTail(s string) int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.disabled {
-		return 0
-	}
-	hold := 0
+// urlTail returns how many trailing bytes of s could be a URL whose
+// userinfo is still to come.
+func urlTail(s string) int {
 	// A URL whose authority has not ended may still turn out to hold
-	// userinfo: hold it from its scheme.
-	if i := strings.LastIndex(s, "://"); i >= 0 && !strings.ContainsAny(s[i+3:], authorityEnd) {
+	// userinfo: hold it from its scheme. Its "://" is then the last byte
+	// that ends an authority (a line's end usually is, found at once).
+	if i := strings.LastIndexAny(s, authorityEnd) - 2; i >= 0 && s[i:i+3] == "://" {
 		start := i
 		for start > 0 && isSchemeByte(s[start-1]) {
 			start--
 		}
 		if n := len(s) - start; n <= maxHeldURL {
-			hold = n
+			return n
 		}
-	} else if m := schemeTailRE.FindString(s); m != "" {
-		hold = len(m) // "http:/" may be followed by "/user:pw@"
+		return 0
 	}
-	for _, sec := range r.secrets {
-		for n := min(len(sec)-1, len(s)); n > hold; n-- {
-			if strings.HasSuffix(s, sec[:n]) {
-				hold = n
-				break
-			}
+	// A scheme cut before its "//" ("http", "http:", "http:/") may be
+	// followed by "//user:pw@": hold it (it starts with a letter).
+	end := len(s)
+	if strings.HasSuffix(s, ":/") {
+		end -= 2
+	} else if strings.HasSuffix(s, ":") {
+		end--
+	}
+	start, hold := end, 0
+	for start > 0 && isSchemeByte(s[start-1]) && len(s)-start < maxHeldURL {
+		start--
+		if isLetter(s[start]) {
+			hold = len(s) - start
 		}
 	}
 	return hold
 }
 
-// Writer masks secrets in what is written to w. A write that ends with the
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// Writer masks secrets in what is written to w, and escapes control and
+// bidirectional characters (controls.go). A write that ends with the
 // beginning of a registered secret holds those bytes back until the next
 // write (or Flush) shows whether the secret follows, so a secret split
 // across writes is masked too.
@@ -246,9 +327,16 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.pending + string(p)
-	hold := w.r.heldTail(s)
-	w.pending = s[len(s)-hold:]
-	out := w.r.String(s[:len(s)-hold])
+	// Masked first, then control characters escaped; a tail that may
+	// begin a secret or an escape sequence waits for the next write.
+	out, n := w.r.mask(s[:len(s)-controlTail(s)], true)
+	for ct := controlTail(s[:n]); ct > 0; ct = controlTail(s[:n]) {
+		// The part the mask let through ends inside an escape or a
+		// character: hold that back too.
+		out, n = w.r.mask(s[:n-ct], true)
+	}
+	w.pending = s[n:]
+	out = EscapeControls(out)
 	if out == "" {
 		return len(p), nil
 	}
@@ -265,7 +353,7 @@ func (w *Writer) Flush() error {
 	if w.pending == "" {
 		return nil
 	}
-	out := w.r.String(w.pending)
+	out := EscapeControls(w.r.String(w.pending))
 	w.pending = ""
 	_, err := io.WriteString(w.w, out)
 	return err

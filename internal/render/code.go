@@ -16,11 +16,46 @@ type CodeLine struct {
 	Text string
 }
 
+// maxDiffCells bounds the longest-common-subsequence table (lines before
+// times lines after, once common leading and trailing lines are set
+// aside): past it the differing middle is shown as all removed, then all
+// added. Every line is still shown; memory stays linear in the text (a
+// hostile expression of 100,000 lines would otherwise need 10^10 cells).
+const maxDiffCells = 1 << 20
+
 // CodeDiff diffs two versions of a code field line by line (longest common
 // subsequence), so a plan shows the whole text, every change in place.
 // before is nil on create.
 func CodeDiff(before, after any) []CodeLine {
 	a, b := codeLines(before), codeLines(after)
+	var head, tail []CodeLine
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		head = append(head, CodeLine{' ', a[0]})
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		tail = append(tail, CodeLine{' ', a[len(a)-1]})
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	out := head
+	if (len(a)+1)*(len(b)+1) > maxDiffCells {
+		for _, l := range a {
+			out = append(out, CodeLine{'-', l})
+		}
+		for _, l := range b {
+			out = append(out, CodeLine{'+', l})
+		}
+	} else {
+		out = append(out, lcsDiff(a, b)...)
+	}
+	for i := len(tail) - 1; i >= 0; i-- {
+		out = append(out, tail[i])
+	}
+	return out
+}
+
+// lcsDiff is the line diff of a and b by longest common subsequence.
+func lcsDiff(a, b []string) []CodeLine {
 	// lcs[i][j] is the LCS length of a[i:] and b[j:].
 	lcs := make([][]int, len(a)+1)
 	for i := range lcs {

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -76,4 +78,26 @@ func TestJSONFlagsServerCode(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, JSON(&buf, mixedPlan()))
 	assert.NotContains(t, buf.String(), "runs_on_server", "absent when no change runs code")
+}
+
+// Finding 12 of issue 25: the diff of a huge expression is bounded in
+// memory (the LCS table grew with the square of its length) and still
+// shows every line.
+func TestCodeDiffOfAHugeExpressionIsBounded(t *testing.T) {
+	var before, after strings.Builder
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&before, "x%d = %d\n", i, i)
+		fmt.Fprintf(&after, "y%d = %d\n", i, i)
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	startAlloc := ms.TotalAlloc
+	lines := CodeDiff(before.String(), after.String())
+	runtime.ReadMemStats(&ms)
+	assert.Len(t, lines, 10000, "every line, removed then added")
+	assert.Less(t, ms.TotalAlloc-startAlloc, uint64(64<<20), "bytes allocated (the full table: 200 MB)")
+
+	// A small edit inside is still a minimal diff.
+	got := CodeDiff("a\nb\nc\n", "a\nB\nc\n")
+	assert.Equal(t, []CodeLine{{' ', "a"}, {'-', "b"}, {'+', "B"}, {' ', "c"}}, got)
 }

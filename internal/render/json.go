@@ -18,6 +18,11 @@ type jsonPlan struct {
 	Summary      jsonSummary  `json:"summary"`
 	// Ownership is present when the manifest names a stack (ownership.go).
 	Ownership *jsonOwnership `json:"ownership,omitempty"`
+	// Kept: see plan.Plan.Kept. Absent when empty.
+	Kept []jsonKept `json:"kept,omitempty"`
+	// Outputs are the client-settings destinations apply would write
+	// (plan.OutputChange); absent when none.
+	Outputs []jsonOutput `json:"outputs,omitempty"`
 }
 
 type jsonChange struct {
@@ -40,6 +45,9 @@ type jsonField struct {
 	Before    any    `json:"before,omitempty"`
 	After     any    `json:"after,omitempty"`
 	Sensitive bool   `json:"sensitive,omitempty"`
+	// BeforeSensitive: before is left out (a live value under a key that
+	// looks secret); after is shown.
+	BeforeSensitive bool `json:"before_sensitive,omitempty"`
 	// RunsOnServer: the value is code authentik executes, shown whole.
 	RunsOnServer bool `json:"runs_on_server,omitempty"`
 }
@@ -63,12 +71,19 @@ func JSON(w io.Writer, p *plan.Plan) error {
 			if !f.Sensitive {
 				jf.Before, jf.After = f.Before, f.After
 			}
+			if f.BeforeSensitive {
+				jf.Before, jf.BeforeSensitive = nil, true
+			}
 			jc.Fields = append(jc.Fields, jf)
 		}
 		out.Changes = append(out.Changes, jc)
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
 	out.Ownership = ownershipJSON(p.Ownership)
+	for _, k := range p.Kept {
+		out.Kept = append(out.Kept, jsonKept{Kind: string(k.Kind), Key: k.Key, Source: k.Source, Reason: k.Reason})
+	}
+	out.Outputs = outputsJSON(p)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

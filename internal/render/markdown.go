@@ -17,6 +17,8 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	tw := &textWriter{w: w}
 	if !p.HasChanges() {
 		tw.printf("### provision plan: no changes\n\nauthentik matches the manifest.\n")
+		keptMarkdown(tw, p.Kept)
+		outputsMarkdown(tw, p)
 		return tw.err
 	}
 	add, change, destroy := p.Summary()
@@ -52,6 +54,8 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		tw.printf("%sdiff\n%s\n%s\n\n</details>\n", fence, body, fence)
 	}
 	ownershipMarkdown(tw, p.Ownership)
+	keptMarkdown(tw, p.Kept)
+	outputsMarkdown(tw, p)
 	return tw.err
 }
 
@@ -67,8 +71,12 @@ func diffLines(f plan.FieldChange, create bool) []string {
 	if create || f.Before == nil {
 		return []string{fmt.Sprintf("+ %s = %s", f.Field, show(f.After))}
 	}
+	before := show(f.Before)
+	if f.BeforeSensitive {
+		before = Sensitive
+	}
 	return []string{
-		fmt.Sprintf("- %s = %s", f.Field, show(f.Before)),
+		fmt.Sprintf("- %s = %s", f.Field, before),
 		fmt.Sprintf("+ %s = %s", f.Field, show(f.After)),
 	}
 }

@@ -52,3 +52,28 @@ func ownershipJSON(o *plan.Ownership) *jsonOwnership {
 	}
 	return out
 }
+
+// keptText lists what the plan leaves alone on targets the manifest
+// manages (bindings made by hand): nothing is hidden.
+func keptText(tw *textWriter, kept []plan.Kept) {
+	for _, k := range kept {
+		tw.printf("\n  %s# %s %q is kept%s: %s (%s)\n", tw.c(bold), k.Kind, k.Key, tw.c(reset), k.Reason, k.Source)
+	}
+}
+
+func keptMarkdown(tw *textWriter, kept []plan.Kept) {
+	if len(kept) == 0 {
+		return
+	}
+	tw.printf("\n**Kept** (not in the manifest, left in authentik):\n\n")
+	for _, k := range kept {
+		tw.printf("- %s %s: %s (%s)\n", cell(string(k.Kind)), cell(k.Key), cell(k.Reason), cell(k.Source))
+	}
+}
+
+type jsonKept struct {
+	Kind   string `json:"kind"`
+	Key    string `json:"key"`
+	Source string `json:"source,omitempty"`
+	Reason string `json:"reason"`
+}

@@ -34,6 +34,8 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	tw := &textWriter{w: w, color: o.Color}
 	if !p.HasChanges() {
 		tw.printf("%sNo changes.%s authentik matches the manifest.\n", tw.c(bold), tw.c(reset))
+		keptText(tw, p.Kept)
+		outputsText(tw, p) // standard output is printed at each apply
 		return tw.err
 	}
 	tw.printf("provision will perform the following actions:\n")
@@ -74,6 +76,8 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		tw.printf("    }\n")
 	}
 	ownershipText(tw, p.Ownership)
+	keptText(tw, p.Kept)
+	outputsText(tw, p)
 	add, change, destroy := p.Summary()
 	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
 	return tw.err
@@ -98,6 +102,9 @@ func fieldValue(f plan.FieldChange, create bool) string {
 	}
 	if create || f.Before == nil {
 		return Value(f.After)
+	}
+	if f.BeforeSensitive {
+		return Sensitive + " -> " + Value(f.After)
 	}
 	return Value(f.Before) + " -> " + Value(f.After)
 }

@@ -16,19 +16,8 @@ var descriptions = map[string]string{
 	"Manifest.variables":      "The environment variables this file reads with ${NAME}, by name; only declared ones are substituted, and never AUTHENTIK_* or PROVISION_*.",
 
 	"Variable.description": "Documents the variable (shown in errors about it).",
-	"Variable.sensitive":   "The value is a secret: shown as (sensitive) in plans, masked in outputs, refused in fields authentik shows to end users.",
+	"Variable.sensitive":   "The value is a secret: masked in plans and every output, refused in server code and in public fields (names, slugs, URLs, redirect URIs, client_id, SAML issuer and audience, references; docs/security.md).",
 	"Variable.default":     "Used when the variable is not set. Not allowed with sensitive.",
-
-	"Group.name":         "Group name, its key: an existing group of that name is adopted.",
-	"Group.state":        "present (default) or absent to delete it.",
-	"Group.is_superuser": "Whether members are authentik superusers; left alone when not declared.",
-	"Group.attributes":   "Group attributes (a map); left alone when not declared.",
-
-	"ScopeMapping.name":        "Mapping name, its key. Names starting with \"authentik default OAuth Mapping\" are reserved.",
-	"ScopeMapping.state":       "present (default) or absent to delete it.",
-	"ScopeMapping.scope_name":  "The scope clients ask for (one word, no spaces); providers' scopes name it.",
-	"ScopeMapping.description": "Shown to the user on the consent screen.",
-	"ScopeMapping.expression":  "Python expression returning a dict of claims, e.g. return {\"roles\": [g.name for g in request.user.groups.all()]}.",
 
 	"Provider.name":                "Provider name, its key: an existing provider of that name is adopted.",
 	"Provider.type":                "Provider type: oauth2, proxy, saml or ldap. Fixes which other fields it takes.",
@@ -108,7 +97,7 @@ var descriptions = map[string]string{
 	"AuthentikSettings.public_url": "authentik's address as browsers and client apps reach it, used in every issuer, discovery and endpoint URL written for clients; default the API address (AUTHENTIK_URL).",
 
 	"Output.preset":      "The client application's preset; default: the output's name.",
-	"Output.format":      "File format: dotenv (default), json or kubernetes-secret.",
+	"Output.format":      "File format: dotenv (default), json or kubernetes-secret; json-config (immich) and script (nextcloud, gitea) for the presets that take them.",
 	"Output.file":        "Where apply writes the settings, relative to the manifest file (or --output-dir); \"-\" is standard output; empty writes nothing.",
 	"Output.url":         "The client application's public URL; redirect URIs derive from it.",
 	"Output.env":         "Further settings of the preset's catalogue (for oidc: literals).",

@@ -13,7 +13,7 @@ import (
 
 // entrySections adds each descriptor section to the top-level properties:
 // a list of entries, one schema per member type in a family.
-func entrySections(props map[string]any) {
+func entrySections(props, defs map[string]any) {
 	for _, sec := range kinds.Sections() {
 		members := kinds.InSection(sec)
 		var item map[string]any
@@ -35,6 +35,23 @@ func entrySections(props map[string]any) {
 		}
 		props[sec] = map[string]any{"type": "array", "items": item,
 			"description": fmt.Sprintf("%s entries: %s", kinds.InSection(sec)[0].Name, members[0].Doc)}
+	}
+	// Child lists on hand-written kinds' entries (an application's
+	// policies:).
+	for _, h := range kinds.Hosts {
+		sec, _ := props[h.Section].(map[string]any)
+		item, _ := sec["items"].(map[string]any)
+		if ref, ok := item["$ref"].(string); ok {
+			item, _ = defs[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
+		}
+		ip, _ := item["properties"].(map[string]any)
+		if ip == nil {
+			continue
+		}
+		for _, c := range h.Children {
+			ip[c.Field] = map[string]any{"type": "array", "items": entrySchema(c.Kind, &c),
+				"description": fmt.Sprintf("%ss: %s", c.Kind.Name, c.Kind.Doc)}
+		}
 	}
 }
 
@@ -59,8 +76,14 @@ func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
 			"description": fmt.Sprintf("%s, each naming a %s by its key: %s", c.Kind.Name+"s", c.By, c.Kind.Doc)}
 	}
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
-	if child != nil {
+	if child != nil && len(child.OneOf) == 0 {
 		out["required"] = []string{child.By}
+	} else if child != nil {
+		var one []any
+		for _, f := range child.OneOf {
+			one = append(one, map[string]any{"required": []string{f}})
+		}
+		out["oneOf"] = one
 	} else if k.Key != "" {
 		out["required"] = []string{k.Key}
 	}
@@ -71,11 +94,11 @@ func fieldSchema(f kinds.Field) map[string]any {
 	s := map[string]any{}
 	switch f.Type {
 	case kinds.Bool:
-		s["type"] = "boolean"
+		s["anyOf"] = []any{map[string]any{"type": "boolean"}, varRef}
 	case kinds.Int:
-		s["type"] = "integer"
+		s["anyOf"] = []any{map[string]any{"type": "integer"}, varRef}
 	case kinds.Number:
-		s["type"] = "number"
+		s["anyOf"] = []any{map[string]any{"type": "number"}, varRef}
 	case kinds.StringList, kinds.RefList:
 		item := map[string]any{"type": "string"}
 		if len(f.Enum) > 0 {
@@ -88,6 +111,9 @@ func fieldSchema(f kinds.Field) map[string]any {
 		if len(f.Enum) > 0 {
 			s["enum"] = anyStrings(f.Enum)
 		}
+	}
+	if alts, ok := s["anyOf"].([]any); ok && f.Nullable {
+		s["anyOf"] = append(alts, map[string]any{"type": "null"})
 	}
 	if f.Nullable && s["type"] != nil {
 		s["type"] = []any{s["type"], "null"}
@@ -143,7 +169,11 @@ func entryMarkdown(b *bytes.Buffer) {
 			fmt.Fprintf(b, "## %s\n\n%s A %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Label(), k.Model, k.Path, k.Key)
 			entryTable(b, k.Fields())
 			for _, c := range k.Children {
-				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names a %s by key (`%s`); on a %s this stack created the list is the whole truth, otherwise it adds and updates only.\n\n", c.Field, c.Kind.Name, c.Kind.Doc, c.By, c.By, k.Name)
+				by := fmt.Sprintf("a %s by key (`%s`)", c.By, c.By)
+				if len(c.OneOf) > 0 {
+					by = "exactly one of `" + strings.Join(c.OneOf, "`, `") + "` (by name; a user by username)"
+				}
+				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names %s; on a %s this stack created the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", c.Field, c.Kind.Name, c.Kind.Doc, by, k.Name)
 				entryTable(b, c.Fields())
 			}
 		}

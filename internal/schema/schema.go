@@ -59,7 +59,7 @@ func newGenerator() *generator {
 func Build() map[string]any {
 	g := newGenerator()
 	root := g.object(reflect.TypeOf(manifest.Manifest{}))
-	entrySections(root["properties"].(map[string]any))
+	entrySections(root["properties"].(map[string]any), g.defs)
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = ID
 	root["title"] = "provision manifest"
@@ -109,12 +109,10 @@ func (g *generator) object(t reflect.Type) map[string]any {
 // required lists the keys an entry cannot leave out (the loader and
 // validators refuse their absence).
 var required = map[string][]string{
-	"Provider":     {"name", "type"},
-	"Group":        {"name"},
-	"ScopeMapping": {"name"},
-	"Application":  {"slug"},
-	"Outpost":      {"name"},
-	"RedirectURI":  {"url"},
+	"Provider":    {"name", "type"},
+	"Application": {"slug"},
+	"Outpost":     {"name"},
+	"RedirectURI": {"url"},
 }
 
 // providerTypeRules restrict a provider's keys to those its type takes.

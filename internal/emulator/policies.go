@@ -1,0 +1,373 @@
+package emulator
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/provision/provision/internal/pyexpr"
+)
+
+// Policies: one Policy table (authentik/policies/models.py, Policy.name
+// unique across every type) with a subclass per type, each served by the
+// generic layer from its serializer's fields (authentik/policies/<type>/
+// api.py, defaults from its models.py); /policies/all/ is
+// authentik/policies/api/policies.py (PolicyViewSet: list, retrieve,
+// delete). A policy binding may bind any of them (bindings.go).
+
+type policy struct {
+	PK    string // policy_uuid
+	Type  string // the policyTypes key
+	Attrs map[string]any
+}
+
+type policyType struct {
+	typ       string
+	prefix    string
+	model     string // Python class
+	app       string // the app label's suffix: authentik_policies_<app>
+	component string
+	verbose   string
+	fields    []fieldDef
+	validate  func(e *Emulator, f *form, p *policy) *resp
+}
+
+func (t *policyType) metaModel() string {
+	return "authentik_policies_" + t.app + "." + strings.ToLower(t.model)
+}
+
+var policyTypes = []*policyType{
+	// ExpressionPolicySerializer.validate_expression compiles it.
+	{typ: "expression", prefix: "policies/expression/", model: "ExpressionPolicy", app: "expression",
+		component: "ak-policy-expression-form", verbose: "Expression Policy",
+		fields: []fieldDef{{name: "expression", typ: ftString, required: true}}},
+	{typ: "password", prefix: "policies/password/", model: "PasswordPolicy", app: "password",
+		component: "ak-policy-password-form", verbose: "Password Policy",
+		fields: []fieldDef{
+			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
+			{name: "amount_digits", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "amount_uppercase", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "amount_lowercase", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "amount_symbols", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "length_min", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "symbol_charset", typ: ftString, def: `!\"#$%&'()*+,-./:;<=>?@[\]^_` + "`{|}~ ", filter: "exact"},
+			{name: "error_message", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "check_static_rules", typ: ftBool, def: true, filter: "exact"},
+			{name: "check_have_i_been_pwned", typ: ftBool, def: false, filter: "exact"},
+			{name: "check_zxcvbn", typ: ftBool, def: false, filter: "exact"},
+			{name: "hibp_allowed_count", typ: ftUint, def: int64(0), filter: "exact"},
+			{name: "zxcvbn_score_threshold", typ: ftUint, def: int64(2), filter: "exact"},
+		}},
+	// ReputationPolicySerializer.validate reads check_ip and
+	// check_username from the body (attrs.get(..., False)).
+	{typ: "reputation", prefix: "policies/reputation/", model: "ReputationPolicy", app: "reputation",
+		component: "ak-policy-reputation-form", verbose: "Reputation Policy",
+		fields: []fieldDef{
+			{name: "check_ip", typ: ftBool, def: true, filter: "exact"},
+			{name: "check_username", typ: ftBool, def: true, filter: "exact"},
+			{name: "threshold", typ: ftInt32, def: int64(-5), filter: "exact"},
+		},
+		validate: func(e *Emulator, f *form, p *policy) *resp {
+			ip, user := false, false
+			f.boolean("check_ip", &ip)
+			f.boolean("check_username", &user)
+			if !ip && !user {
+				r := nonFieldError("Either IP or Username must be checked")
+				return &r
+			}
+			return nil
+		}},
+	// EventMatcherPolicySerializer.validate: at least one criteria, when
+	// all four are "".
+	{typ: "event_matcher", prefix: "policies/event_matcher/", model: "EventMatcherPolicy", app: "event_matcher",
+		component: "ak-policy-event-matcher-form", verbose: "Event Matcher Policy",
+		fields: []fieldDef{
+			{name: "action", typ: ftChoiceNull, choices: eventActions, filter: "exact"},
+			{name: "client_ip", typ: ftNullString, filter: "exact"},
+			// ChoiceFields over the installed apps and models: any name
+			// here (see FIDELITY.md).
+			{name: "app", typ: ftNullString},
+			{name: "model", typ: ftNullString},
+		},
+		validate: func(e *Emulator, f *form, p *policy) *resp {
+			for _, k := range []string{"action", "client_ip", "app", "model"} {
+				if v, ok := p.Attrs[k].(string); !ok || v != "" {
+					return nil
+				}
+			}
+			r := nonFieldError("At least one criteria must be set.")
+			return &r
+		}},
+	{typ: "expiry", prefix: "policies/password_expiry/", model: "PasswordExpiryPolicy", app: "expiry",
+		component: "ak-policy-password-expiry-form", verbose: "Password Expiry Policy",
+		fields: []fieldDef{
+			{name: "days", typ: ftInt32, required: true, filter: "exact"},
+			{name: "deny_only", typ: ftBool, def: false, filter: "exact"},
+		}},
+	{typ: "dummy", prefix: "policies/dummy/", model: "DummyPolicy", app: "dummy",
+		component: "ak-policy-dummy-form", verbose: "Dummy Policy",
+		fields: []fieldDef{
+			{name: "result", typ: ftBool, def: false, filter: "exact"},
+			{name: "wait_min", typ: ftInt32, def: int64(5), filter: "exact"},
+			{name: "wait_max", typ: ftInt32, def: int64(30), filter: "exact"},
+		}},
+	{typ: "geoip", prefix: "policies/geoip/", model: "GeoIPPolicy", app: "geoip",
+		component: "ak-policy-geoip-form", verbose: "GeoIP Policy",
+		fields: []fieldDef{
+			{name: "asns", typ: ftIntList, allowEmpty: true, def: []int64{}},
+			{name: "countries", typ: ftStrList, required: true, allowEmpty: true, def: []string{}},
+			{name: "check_history_distance", typ: ftBool, def: false},
+			{name: "history_max_distance_km", typ: ftUint, def: int64(100), max: 9223372036854775807},
+			{name: "distance_tolerance_km", typ: ftUint, def: int64(50)},
+			{name: "history_login_count", typ: ftUint, def: int64(5)},
+			{name: "check_impossible_travel", typ: ftBool, def: false},
+			{name: "impossible_tolerance_km", typ: ftUint, def: int64(100)},
+		}},
+	// UniquePasswordPolicySerializer has EnterpriseRequiredMixin
+	// (authentik/enterprise/api.py): a fresh install has no license.
+	{typ: "unique_password", prefix: "policies/unique_password/", model: "UniquePasswordPolicy", app: "unique_password",
+		component: "ak-policy-password-uniqueness-form", verbose: "Password Uniqueness Policy",
+		fields: []fieldDef{
+			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
+			{name: "num_historical_passwords", typ: ftUint, def: int64(1), filter: "exact"},
+		},
+		validate: func(e *Emulator, f *form, p *policy) *resp {
+			r := nonFieldError("Enterprise is required to create/update this object.")
+			return &r
+		}},
+}
+
+// eventActions are EventAction's values (authentik/events/models.py).
+var eventActions = []string{"login", "login_failed", "logout", "user_write", "suspicious_request", "password_set",
+	"secret_view", "secret_rotate", "invitation_used", "authorize_application", "source_linked", "impersonation_started",
+	"impersonation_ended", "flow_execution", "policy_execution", "policy_exception", "property_mapping_exception",
+	"system_task_execution", "system_task_exception", "system_exception", "configuration_error", "model_created",
+	"model_updated", "model_deleted", "email_sent", "update_available", "export_ready", "custom_",
+	// authentik 2026.2.2's EventAction has these too (its default
+	// blueprint events-default.yaml matches configuration_warning);
+	// schema.yml of the 2026.2.0 API module does not list them.
+	"configuration_warning", "review_initiated", "review_overdue", "review_attested", "review_completed"}
+
+// eventActionsNewer are the actions schema.yml does not list yet.
+var eventActionsNewer = 5
+
+var policyTypeByName = map[string]*policyType{}
+
+func init() {
+	for _, t := range policyTypes {
+		policyTypeByName[t.typ] = t
+	}
+}
+
+// kind builds the generic kind of a policy type.
+func (t *policyType) kind() *kindDef[*policy] {
+	fields := append([]fieldDef{{name: "execution_logging", typ: ftBool, def: false, filter: "exact"}}, t.fields...)
+	meta := t.metaModel()
+	if t.typ == "event_matcher" {
+		// Not seeded: the default blueprint's event matchers serve
+		// notification rules (not emulated), and one matches
+		// configuration_warning, which schema.yml's enum lacks.
+		meta = ""
+	}
+	return &kindDef[*policy]{
+		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
+		list: listSpec{filters: []filterSpec{exact("name", "name"), iexact("policy_uuid", "pk")}, searchFields: []string{"name"}, order: []string{"name"}},
+		all: func(e *Emulator) []*policy {
+			var out []*policy
+			for _, p := range e.st.policies {
+				if p.Type == t.typ {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+		byID: func(e *Emulator, id string) (*policy, bool) {
+			p := e.st.policyByPK(id)
+			return p, p != nil && p.Type == t.typ
+		},
+		fresh:  func(e *Emulator) *policy { return &policy{Type: t.typ, Attrs: map[string]any{}} },
+		clone:  func(p *policy) *policy { n := *p; n.Attrs = cloneAttrs(p.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *policy) { *dst = *src },
+		insert: func(e *Emulator, p *policy) {
+			p.PK = e.newUUID()
+			e.st.policies = append(e.st.policies, p)
+		},
+		remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
+		attrs:  func(p *policy) map[string]any { return p.Attrs },
+		key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
+		pk:     func(p *policy) string { return p.PK },
+		readBase: func(e *Emulator, f *form, p *policy) {
+			var name string
+			if f.str("name", true, false, &name) {
+				p.Attrs["name"] = name
+				for _, o := range e.st.policies {
+					if o.PK != p.PK && o.Attrs["name"] == name {
+						f.fail("name", "policy with this name already exists.")
+					}
+				}
+			}
+		},
+		fieldChecks: func(e *Emulator, f *form, p *policy) {
+			if t.typ != "expression" || f.errs["expression"] != nil || !f.has("expression") {
+				return
+			}
+			// PolicyEvaluator(name).validate: "temp-policy" on create.
+			name := "temp-policy"
+			if p.PK != "" {
+				name = fmtVal(e.st.policyByPK(p.PK).Attrs["name"])
+			}
+			if err := pyexpr.CheckExpression(fmtVal(p.Attrs["expression"])); err != nil {
+				f.fail("expression", "Expression Syntax Error: "+err.Format(name))
+			}
+		},
+		validate: t.validate,
+		render:   func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+	}
+}
+
+// renderPolicyBase is PolicySerializer: the base fields with the concrete
+// type's component and names, and bound_to.
+func (e *Emulator) renderPolicyBase(p *policy) map[string]any {
+	t := policyTypeByName[p.Type]
+	bound := 0
+	for _, b := range e.st.bindings {
+		if pk, ok := b.Attrs["policy"].(string); ok && strings.EqualFold(pk, p.PK) {
+			bound++
+		}
+	}
+	return map[string]any{"pk": p.PK, "name": p.Attrs["name"], "execution_logging": p.Attrs["execution_logging"],
+		"component": t.component, "verbose_name": t.verbose, "verbose_name_plural": t.verbose + "s",
+		"meta_model_name": t.metaModel(), "bound_to": bound}
+}
+
+func (s *state) policyByPK(pk string) *policy {
+	for _, p := range s.policies {
+		if strings.EqualFold(p.PK, pk) {
+			return p
+		}
+	}
+	return nil
+}
+
+func (s *state) policyRef(pk string) string {
+	if p := s.policyByPK(pk); p != nil {
+		return p.PK
+	}
+	return ""
+}
+
+// deletePolicy removes a policy with its cascades: its bindings go
+// (PolicyBinding.policy CASCADE), prompt stages drop it.
+func (s *state) deletePolicy(p *policy) {
+	s.bindings = slices.DeleteFunc(s.bindings, func(b *binding) bool {
+		pk, ok := b.Attrs["policy"].(string)
+		return ok && strings.EqualFold(pk, p.PK)
+	})
+	s.policies = slices.DeleteFunc(s.policies, func(o *policy) bool { return o == p })
+	s.clearStageRefs("policy", p.PK)
+}
+
+var policyKinds = func() []genericKind {
+	var out []genericKind
+	for _, t := range policyTypes {
+		out = append(out, t.kind())
+	}
+	return out
+}()
+
+// allPoliciesKind is /policies/all/ (authentik/policies/api/policies.py,
+// PolicyViewSet): list, retrieve and delete any type.
+var allPoliciesKind = &kindDef[*policy]{
+	kind: "policy", model: "Policy", prefix: "policies/all/", noWrite: true,
+	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}, order: []string{"name"}},
+	all:    func(e *Emulator) []*policy { return e.st.policies },
+	byID:   func(e *Emulator, id string) (*policy, bool) { p := e.st.policyByPK(id); return p, p != nil },
+	remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
+	attrs:  func(*policy) map[string]any { return map[string]any{} },
+	key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
+	pk:     func(p *policy) string { return p.PK },
+	render: func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+	fast: func(p *policy, name string) (any, bool) {
+		if name == "name" {
+			return p.Attrs["name"], true
+		}
+		return nil, false
+	},
+}
+
+// PolicyFields returns the type and writable fields of the policy with
+// this name (nil when there is none), for tests.
+func (e *Emulator) PolicyFields(name string) (string, map[string]any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.st.policies {
+		if p.Attrs["name"] == name {
+			m := e.naturalFields(policyTypeByName[p.Type].fields, p.Attrs)
+			m["name"], m["execution_logging"] = name, p.Attrs["execution_logging"]
+			return p.Type, m
+		}
+	}
+	return "", nil
+}
+
+// PolicyBinding is a policy binding as tests see it: what it binds by name
+// ("policy:corp-email", "group:Staff", "user:akadmin") and its fields.
+type PolicyBinding struct {
+	Binds         string
+	Order         int
+	Enabled       bool
+	Negate        bool
+	Timeout       int
+	FailureResult bool
+}
+
+// PolicyBindingsOn returns the bindings on an application (by slug), a
+// flow (by slug) or a flow's stage binding ("flow-slug/stage-name"), in
+// order, for tests.
+func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	target := ""
+	switch kind {
+	case "application":
+		if a := e.st.appBySlug(key); a != nil {
+			target = a.PK
+		}
+	case "flow":
+		if f := e.st.flowBySlug(key); f != nil {
+			target = f.PBMUUID
+		}
+	case "flow stage binding":
+		slug, stage, _ := strings.Cut(key, "/")
+		if f := e.st.flowBySlug(slug); f != nil {
+			for _, b := range e.st.flowBindingsOf(f.PK) {
+				if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil && s.Attrs["name"] == stage {
+					target = b.PBMUUID
+				}
+			}
+		}
+	}
+	out := []PolicyBinding{}
+	for _, b := range e.st.bindings {
+		if target == "" || !strings.EqualFold(b.Target, target) {
+			continue
+		}
+		a := b.Attrs
+		order, _ := a["order"].(int64)
+		timeout, _ := a["timeout"].(int64)
+		pb := PolicyBinding{Order: int(order), Enabled: a["enabled"] == true, Negate: a["negate"] == true,
+			Timeout: int(timeout), FailureResult: a["failure_result"] == true}
+		switch {
+		case a["policy"] != nil:
+			pb.Binds = "policy:" + e.naturalKey("policy", fmtVal(a["policy"]))
+		case a["group"] != nil:
+			pb.Binds = "group:" + e.naturalKey("group", fmtVal(a["group"]))
+		case a["user"] != nil:
+			if u := e.st.userByPK(int32(a["user"].(int64))); u != nil {
+				pb.Binds = "user:" + u.Username
+			}
+		}
+		out = append(out, pb)
+	}
+	slices.SortStableFunc(out, func(a, b PolicyBinding) int { return a.Order - b.Order })
+	return out
+}
