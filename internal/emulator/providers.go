@@ -188,10 +188,20 @@ var (
 		{name: "jwt_federation_providers", typ: ftIntRefList, ref: "provider", unordered: true},
 	}
 	tokenValidityFields = []fieldDef{
-		{name: "access_token_validity", typ: ftDuration, filter: "exact"},
-		{name: "refresh_token_validity", typ: ftDuration, filter: "exact"},
+		{name: "access_token_validity", typ: ftDuration},
+		{name: "refresh_token_validity", typ: ftDuration},
 	}
 )
+
+// withFilter is fields with an exact list filter each (OAuth2ProviderFilter
+// filters on the durations; ProxyProviderFilter does not).
+func withFilter(fields []fieldDef) []fieldDef {
+	out := append([]fieldDef(nil), fields...)
+	for i := range out {
+		out[i].filter = "exact"
+	}
+	return out
+}
 
 // oauth2ProviderFields are OAuth2ProviderSerializer's own fields
 // (authentik/providers/oauth2/api/providers.py); defaults come from
@@ -211,7 +221,7 @@ var oauth2ProviderFields = append(append([]fieldDef{
 	{name: "logout_method", typ: ftChoice, choices: logoutMethods},
 	{name: "sub_mode", typ: ftChoice, choices: subModes, filter: "exact"},
 	{name: "issuer_mode", typ: ftChoice, choices: issuerModes, filter: "exact"},
-}, tokenValidityFields...), jwtFederationFields...)
+}, withFilter(tokenValidityFields)...), jwtFederationFields...)
 
 // proxyProviderFields are ProxyProviderSerializer's own fields
 // (authentik/providers/proxy/api.py). Its list filters are all
