@@ -317,3 +317,34 @@ func requireTools(t *testing.T, tools ...string) {
 		}
 	}
 }
+
+// actionlintVersion is the pinned actionlint (github.com/rhysd/actionlint,
+// served by the Go module proxy and checked against sum.golang.org).
+const actionlintVersion = "v1.7.12"
+
+// TestActionlint runs actionlint on every workflow: the examples and
+// provision's own. Not in -short: the first run downloads and builds it.
+func TestActionlint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds actionlint " + actionlintVersion + " from the module proxy")
+	}
+	files, err := filepath.Glob(filepath.Join(examplesDir, "*.yml"))
+	require.NoError(t, err)
+	own, err := filepath.Glob("../../.github/workflows/*.yml")
+	require.NoError(t, err)
+	var abs []string
+	for _, f := range append(files, own...) {
+		a, err := filepath.Abs(f)
+		require.NoError(t, err)
+		abs = append(abs, a)
+	}
+	require.GreaterOrEqual(t, len(abs), 4)
+	cmd := exec.Command("go", append([]string{"run", "github.com/rhysd/actionlint/cmd/actionlint@" + actionlintVersion, "-no-color"}, abs...)...)
+	cmd.Dir = t.TempDir() // outside this module: go run pkg@version ignores go.mod
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil && regexp.MustCompile(`dial tcp|no such host|proxy\.golang\.org.*(refused|timeout)`).Match(out) {
+		t.Skipf("the module proxy is unreachable: %s", out)
+	}
+	assert.NoError(t, err, "actionlint:\n%s", out)
+}
