@@ -344,9 +344,20 @@ func TestPlanCommentOnePerStack(t *testing.T) {
 	code, out := post("a", "<!-- provision plan: b -->\n")
 	assert.Equal(t, 1, code, out)
 
-	// The plan job writes the marker first, from env, not from ${{ }}.
-	planStep := loadWorkflow(t, filepath.Join(examplesDir, "plan.yml")).Jobs["plan"]
-	assert.Contains(t, fmt.Sprint(planStep.Steps), `echo "<!-- provision plan: $STACK -->"`)
+	// The plan job, run from a directory holding only the manifest, makes
+	// the plan.md the comment job posts: marker first.
+	srv, emu := emulatortest.NewServer(t, emulator.Options{})
+	repo := manifestsOnlyRepo(t, "")
+	planner := newStepRunner(t, wf, "plan", repo, pipelineExprs(srv.URL, emu.Token()))
+	for _, step := range []string{"Validate (offline)", "Plan"} {
+		code, out := planner.run(step)
+		require.Equal(t, 0, code, "%s: %s", step, out)
+	}
+	plan := readTrim(t, filepath.Join(repo, "plan.md"))
+	assert.True(t, strings.HasPrefix(plan, "<!-- provision plan: librechat -->\nStack **librechat**, commit 0123abc\n"), plan)
+	assert.Contains(t, plan, "LibreChat Users")
+	assert.FileExists(t, filepath.Join(repo, "plan.json"))
+	assert.Zero(t, emu.Writes(), "the plan job writes nothing to authentik")
 }
 
 // TestDriftWorkflow: the scheduled workflow plans with --detailed-exitcode;
