@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 	"github.com/provision/provision/internal/plan"
@@ -44,7 +45,7 @@ func (l *loseAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func fastClient(t *testing.T, url, token string) *authentik.Client {
 	t.Helper()
-	c, err := authentik.New(authentik.Config{URL: url, Token: token, RetryBackoff: time.Millisecond})
+	c, err := authentik.New(authentik.Config{URL: url, Token: token, Clock: clock.NewFake(time.Unix(0, 0))})
 	require.NoError(t, err)
 	return c
 }

@@ -6,11 +6,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 	"github.com/provision/provision/internal/plan"
@@ -23,9 +25,11 @@ var allKinds = plan.Reads{
 
 func newClient(t *testing.T, url, token string) *authentik.Client { return newClientB(t, url, token) }
 
+// newClientB is a client with the production backoff on a fake clock:
+// retries wait no wall-clock time.
 func newClientB(t testing.TB, url, token string) *authentik.Client {
 	t.Helper()
-	c, err := authentik.New(authentik.Config{URL: url, Token: token})
+	c, err := authentik.New(authentik.Config{URL: url, Token: token, Clock: clock.NewFake(time.Unix(0, 0))})
 	require.NoError(t, err)
 	return c
 }
