@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,12 +19,6 @@ import (
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 )
-
-func init() {
-	// Fault campaigns retry a lot: keep the waits short (the production
-	// backoff is tested in internal/authentik).
-	retryBackoff = time.Millisecond
-}
 
 // campaignSeeds is how many fault sequences a manifest is applied under:
 // def by default (CI), PROVISION_CAMPAIGN_SEEDS for a longer campaign.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,11 +22,17 @@ import (
 
 // cli runs provision in-process against an emulator.
 type cli struct {
-	t   testing.TB
-	url string
-	emu *emulator.Emulator
-	env map[string]string
+	t    testing.TB
+	url  string
+	emu  *emulator.Emulator
+	env  map[string]string
+	deps deps
 }
+
+// testDeps are the deps of a test's run: fault campaigns retry a lot, so
+// the first retry waits 1 ms (the production backoff is tested in
+// internal/authentik).
+func testDeps() deps { return deps{retryBackoff: time.Millisecond} }
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
@@ -34,7 +41,7 @@ func newCLI(t *testing.T) *cli {
 }
 
 func newCLIFor(t testing.TB, url string, emu *emulator.Emulator) *cli {
-	return &cli{t: t, url: url, emu: emu, env: map[string]string{
+	return &cli{t: t, url: url, emu: emu, deps: testDeps(), env: map[string]string{
 		"AUTHENTIK_URL":   url,
 		"AUTHENTIK_TOKEN": emu.Token(),
 		"LIBRECHAT_URL":   "https://chat.example.com",
@@ -59,6 +66,7 @@ func (c *cli) runWith(tweak func(*IOStreams), args ...string) result {
 		In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
 		Random:    rand.Reader,
+		deps:      c.deps,
 	}
 	tweak(&streams)
 	code := run(context.Background(), args, streams)

@@ -25,6 +25,7 @@ func TestInterruptAtThePromptEndsApply(t *testing.T) {
 		In: in, Out: out, ErrOut: errOut, StdinTTY: true,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
 		Random:    rand.Reader,
+		deps:      c.deps,
 	}
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()

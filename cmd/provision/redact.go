@@ -6,17 +6,13 @@ import (
 	"github.com/provision/provision/internal/redact"
 )
 
-// bypassRedaction is a test hook: when set, the streams are not masked, so
-// the secret-hygiene test can prove that its leak detector catches a leak.
-var bypassRedaction bool
-
 // redacted wraps the output streams with one Redactor: every byte a command
 // prints (stdout, stderr, errors, JSON, the sandbox's request log) passes
 // through it. Commands register the secrets they learn with
 // streams.secret(...). The returned flush writes any held-back tail.
 func redacted(s IOStreams) (IOStreams, func()) {
 	r := redact.New()
-	if bypassRedaction {
+	if s.deps.noRedaction {
 		r.Disable()
 	}
 	out, errOut := redact.NewWriter(s.Out, r), redact.NewWriter(s.ErrOut, r)

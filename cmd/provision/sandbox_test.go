@@ -38,7 +38,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests"}, streams) }()
 
@@ -80,7 +80,7 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--token", "tok", "--synthetic-apps", "3"}, streams)
@@ -107,7 +107,7 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 
 func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
 	errOut := &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	code := run(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0", "--synthetic-apps", "-1"}, streams)
 	assert.NotEqual(t, exitOK, code)
 	assert.Contains(t, errOut.String(), "--synthetic-apps is -1")
@@ -137,7 +137,7 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	code := run(context.Background(), []string{"sandbox", "--addr", "0.0.0.0:0"}, streams)
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, errOut.String(), "is not a loopback address")

@@ -82,13 +82,13 @@ type leak struct{ where, secret string }
 // hygieneRun runs every command and output mode with the secrets above and
 // returns every place one of them appeared. It asserts the exit codes, so
 // a run that fails early cannot pass by printing nothing.
-func hygieneRun(t *testing.T) []leak {
+func hygieneRun(t *testing.T, d deps) []leak {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{Token: hygieneToken})
 	dir := t.TempDir()
 	mf := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mf, []byte(hygieneManifest), 0o644))
 	withUserinfo := strings.Replace(srv.URL, "http://", "http://admin:"+hygienePassword+"@", 1)
-	c := &cli{t: t, url: srv.URL, emu: emu, env: map[string]string{
+	c := &cli{t: t, url: srv.URL, emu: emu, deps: d, env: map[string]string{
 		"AUTHENTIK_URL":   withUserinfo,
 		"AUTHENTIK_TOKEN": hygieneToken,
 		"LIBRECHAT_URL":   "https://chat.example.com",
@@ -209,17 +209,17 @@ func hygieneRun(t *testing.T) []leak {
 	}
 
 	// The sandbox's request log, with the token in a header and a query.
-	leaks = append(leaks, sandboxLeaks(t)...)
+	leaks = append(leaks, sandboxLeaks(t, d)...)
 	return leaks
 }
 
 // sandboxLeaks runs the sandbox with --log-requests and an explicit token,
 // sends requests bearing it, and reports where it appeared.
-func sandboxLeaks(t *testing.T) []leak {
+func sandboxLeaks(t *testing.T, d deps) []leak {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: d}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests", "--token", hygieneToken}, streams)
@@ -257,7 +257,7 @@ func sandboxLeaks(t *testing.T) []leak {
 
 // TestSecretHygiene: no secret appears in any output of any command.
 func TestSecretHygiene(t *testing.T) {
-	leaks := hygieneRun(t)
+	leaks := hygieneRun(t, testDeps())
 	for _, l := range leaks {
 		t.Errorf("%s leaked in %s", l.secret, l.where)
 	}
@@ -267,9 +267,9 @@ func TestSecretHygiene(t *testing.T) {
 // (a validation error quoting a sensitive value, the sandbox's request log
 // printing the token in a search query), so the redactor is what stops them.
 func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
-	bypassRedaction = true
-	t.Cleanup(func() { bypassRedaction = false })
-	leaks := hygieneRun(t)
+	d := testDeps()
+	d.noRedaction = true
+	leaks := hygieneRun(t, d)
 	require.NotEmpty(t, leaks)
 	found := map[string]bool{}
 	for _, l := range leaks {

@@ -169,9 +169,6 @@ func deadPID(t *testing.T) int {
 // state is a fault-free apply's, with no duplicate, the same record and no
 // lock left. PROVISION_CAMPAIGN_SEEDS runs more fault sequences.
 func TestConcurrentAppliesUnderFaults(t *testing.T) {
-	saved := lockPoll
-	lockPoll = 20 * time.Millisecond
-	t.Cleanup(func() { lockPoll = saved })
 	const apps = 6
 	var slugs []string
 	for i := range apps {
@@ -194,6 +191,7 @@ func TestConcurrentAppliesUnderFaults(t *testing.T) {
 		var last [2]result
 		for i := range 2 {
 			c := newCLIFor(t, srv.URL, emu)
+			c.deps.lockPoll = 20 * time.Millisecond
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

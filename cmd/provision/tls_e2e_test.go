@@ -30,7 +30,7 @@ func runSandboxCmd(t *testing.T, wait bool, args ...string) *sandboxProc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, append([]string{"sandbox"}, args...), streams) }()
 	p := &sandboxProc{out: out, errOut: errOut}
@@ -54,7 +54,7 @@ func runSandboxCmd(t *testing.T, wait bool, args ...string) *sandboxProc {
 }
 
 func (p *sandboxProc) cli(t *testing.T, env map[string]string) *cli {
-	c := &cli{t: t, url: p.url, env: map[string]string{
+	c := &cli{t: t, url: p.url, deps: testDeps(), env: map[string]string{
 		"AUTHENTIK_URL": p.url, "AUTHENTIK_TOKEN": p.token, "LIBRECHAT_URL": "https://chat.example.com",
 	}}
 	for k, v := range env {
