@@ -148,6 +148,7 @@ func adminEdits(t *testing.T, emu *emulator.Emulator, c *api.APIClient, group, a
 // exit 0 within 5 runs, with the state of a fault-free apply, no duplicate
 // and the admin's edits kept.
 func TestFaultCampaignConverges(t *testing.T) {
+	t.Parallel()
 	type campaign struct {
 		name     string
 		manifest func(t *testing.T) string

@@ -183,6 +183,7 @@ func assertOldOrNewEnv(t *testing.T, path, old string, k int) {
 }
 
 func TestCrashAtEveryWriteConverges(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -202,6 +203,7 @@ func TestCrashAtEveryWriteConverges(t *testing.T) {
 }
 
 func TestInterruptFinishesInFlightAndExits130(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

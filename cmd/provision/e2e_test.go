@@ -94,6 +94,7 @@ func goldenFile(t *testing.T, name, got string) {
 }
 
 func TestSeedWalkthroughEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 
@@ -148,6 +149,7 @@ func TestSeedWalkthroughEndToEnd(t *testing.T) {
 }
 
 func TestDriftIsExactlyTheChangedField(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 
@@ -174,6 +176,7 @@ func TestDriftIsExactlyTheChangedField(t *testing.T) {
 }
 
 func TestAdoptsObjectsCreatedByHandWithServerDefaults(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	// Created through the raw API with its defaults: no scopes, no signing
@@ -207,6 +210,7 @@ func TestAdoptsObjectsCreatedByHandWithServerDefaults(t *testing.T) {
 }
 
 func TestPartialFailureThenRerunConverges(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// Five 503s in a row exhaust a write's attempts.
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/providers/", Kind: emulator.FaultStatus, Status: 503, Every: 1, Times: 5})
@@ -226,6 +230,7 @@ func TestPartialFailureThenRerunConverges(t *testing.T) {
 }
 
 func TestDroppedConnectionMidApplyIsRetried(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/applications/", Kind: emulator.FaultDrop, Nth: 1, Times: 1})
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/policies/bindings/", Kind: emulator.FaultTruncate, Nth: 1, Times: 1})
@@ -238,6 +243,7 @@ func TestDroppedConnectionMidApplyIsRetried(t *testing.T) {
 }
 
 func TestApplyWithoutTerminalNeedsAutoApprove(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("apply", "-f", seedManifest)
 	assert.Equal(t, exitError, r.code)
@@ -246,6 +252,7 @@ func TestApplyWithoutTerminalNeedsAutoApprove(t *testing.T) {
 }
 
 func TestPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
+	t.Parallel()
 	count := func(apps int) int {
 		c := newCLI(t)
 		dir := t.TempDir()
@@ -272,6 +279,7 @@ func TestPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
 }
 
 func TestVersionSkew(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServerUnchecked(t, emulator.Options{})
 	c := newCLIFor(t, srv.URL, emu)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)

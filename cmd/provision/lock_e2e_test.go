@@ -74,6 +74,7 @@ func apiFor(url, token string) *api.APIClient {
 // with exactly one of each object. PROVISION_LONG_TESTS=1 runs the issue's
 // size (20 applications, 50 ms); the default keeps CI quick.
 func TestConcurrentAppliesOfOneStack(t *testing.T) {
+	t.Parallel()
 	apps, latency := 20, 10*time.Millisecond
 	if os.Getenv("PROVISION_LONG_TESTS") == "1" {
 		latency = 50 * time.Millisecond
@@ -148,6 +149,7 @@ func TestConcurrentAppliesOfOneStack(t *testing.T) {
 // A held lock fails a second apply at once (default --lock-timeout 0), with
 // one sentence naming the holder; plan does not take it; unlock breaks it.
 func TestLockHeldFailsAtOnceAndUnlockBreaksIt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x"))
 	// Another apply holds the lock: its instance exists.
@@ -173,6 +175,7 @@ func TestLockHeldFailsAtOnceAndUnlockBreaksIt(t *testing.T) {
 
 // A lock whose lease expired (its holder died) is broken by the next apply.
 func TestExpiredLockIsBroken(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x"))
 	req := api.NewBlueprintInstanceRequest("provision-lock-prod")

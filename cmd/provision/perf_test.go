@@ -289,6 +289,7 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 // TestPerformanceRatios holds the README's targets as ratios at a small
 // scale, counted (requests, writes, sequential round trips), never timed.
 func TestPerformanceRatios(t *testing.T) {
+	t.Parallel()
 	const apps = 40
 	// Latencies long enough that a slow machine (-race, a loaded CI
 	// runner) still starts one wave of parallel requests before any of

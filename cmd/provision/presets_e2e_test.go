@@ -49,6 +49,7 @@ func keys(m map[string]string) []string {
 // files with exactly each application's variables, credentials equal to
 // authentik's, and every authentik URL on the public address.
 func TestThreeAppsWriteThreeFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const public = "https://auth.example.com"
 	c.env["AUTH_PUBLIC_URL"] = public
@@ -138,6 +139,7 @@ applications:
 // The issue's second "done when": a secret dotenv cannot hold fails
 // validate with its line, and apply writes nothing to authentik.
 func TestSecretADotenvCannotHoldIsRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir, path := writeOutputsManifest(t, hashSecretManifest)
 	r := c.run("validate", "-f", path)
@@ -162,6 +164,7 @@ func TestSecretADotenvCannotHoldIsRefusedBeforeAnyWrite(t *testing.T) {
 // elsewhere, or a ../ path, fails validate with its line and apply writes
 // nothing to authentik.
 func TestOutputPathEscapesAreRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	outside := t.TempDir()
 	victim := filepath.Join(outside, "victim.env")
@@ -211,6 +214,7 @@ applications:
 `
 
 func TestSharedFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// Two LibreChat outputs in one file: the same keys.
 	_, path := writeOutputsManifest(t, strings.Replace(sharedFileManifest, "OTHER:", "librechat:", 1))
@@ -248,6 +252,7 @@ applications:
 // A setting removed from the manifest leaves the file; the user's lines
 // stay byte for byte.
 func TestRemovedSettingLeavesTheFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir, path := writeOutputsManifest(t, staleManifest)
 	envPath := filepath.Join(dir, "chat.env")
@@ -293,6 +298,7 @@ type secretShape struct {
 }
 
 func TestKubernetesSecretAndJSONFormats(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
 	m = strings.Replace(m, "        file: chat.env\n", "        file: chat-secret.yaml\n        format: kubernetes-secret\n        secret_name: chat-oidc\n        namespace: apps\n      k8s-json:\n        preset: oidc\n        format: json\n        file: chat.json\n        vars:\n          ISSUER: issuer\n          SECRET: client_secret\n        env:\n          LITERAL: \"a#b $c\"\n", 1)
@@ -332,6 +338,7 @@ func TestKubernetesSecretAndJSONFormats(t *testing.T) {
 }
 
 func TestSubModeChangeWarns(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, _ := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
@@ -363,6 +370,7 @@ var _ = manifests.ExampleEnv
 // check runs each preset's checklist; it says when the API answers but
 // authentik's public URL does not.
 func TestCheckPerPreset(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"
@@ -387,6 +395,7 @@ func TestCheckPerPreset(t *testing.T) {
 // file "-" writes to standard output; env prints every output of the
 // application, each under a header, or only the one --output names.
 func TestStdoutAndSeveralOutputs(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
 	m = strings.Replace(m, "        file: chat.env\n", "        file: \"-\"\n      ids:\n        preset: oidc\n        format: json\n        vars:\n          ID: client_id\n", 1)
@@ -410,6 +419,7 @@ func TestStdoutAndSeveralOutputs(t *testing.T) {
 
 // Each preset lists the checklist items check reports for it.
 func TestCheckItemsAreThePresetsOwn(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"

@@ -16,6 +16,7 @@ import (
 // nothing and releases the stack's lock: it does not wait for a line the
 // user will never type.
 func TestInterruptAtThePromptEndsApply(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := withStack(t, seedManifest, "prompt")
 	in, typing := io.Pipe() // a terminal nobody types on

@@ -35,6 +35,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestSandboxServesUntilInterrupted(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
@@ -77,6 +78,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 }
 
 func TestSandboxSeedsSyntheticApps(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &syncBuffer{}
@@ -106,6 +108,7 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 }
 
 func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
+	t.Parallel()
 	errOut := &syncBuffer{}
 	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	code := run(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0", "--synthetic-apps", "-1"}, streams)
@@ -116,6 +119,7 @@ func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
 // A random token on a public interface is easy to miss: a non-loopback
 // --addr needs --token.
 func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		addr  string
 		token bool
@@ -145,6 +149,7 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 }
 
 func TestLogPathMasksSecretQueryValues(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "/a/", logPath("/a/", ""))
 	assert.Equal(t, "/a/?access_token=(sensitive)&page=2&search=x+y", logPath("/a/", "search=x+y&access_token=abc&page=2"))
 	assert.Equal(t, "/o/token/?client_secret=(sensitive)&code=(sensitive)", logPath("/o/token/", "code=c0de&client_secret=s3"))

@@ -257,6 +257,7 @@ func sandboxLeaks(t *testing.T, d deps) []leak {
 
 // TestSecretHygiene: no secret appears in any output of any command.
 func TestSecretHygiene(t *testing.T) {
+	t.Parallel()
 	leaks := hygieneRun(t, testDeps())
 	for _, l := range leaks {
 		t.Errorf("%s leaked in %s", l.secret, l.where)
@@ -267,6 +268,7 @@ func TestSecretHygiene(t *testing.T) {
 // (a validation error quoting a sensitive value, the sandbox's request log
 // printing the token in a search query), so the redactor is what stops them.
 func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
+	t.Parallel()
 	d := testDeps()
 	d.noRedaction = true
 	leaks := hygieneRun(t, d)

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/provision/provision/internal/clock"
 )
 
 // Info is an item that neither passes nor fails: something the check could
@@ -80,6 +82,8 @@ type ClientOptions struct {
 	Wait time.Duration
 	// Poll is the pause between attempts while waiting (default 1s).
 	Poll time.Duration
+	// Clock is the time the wait reads and sleeps on; nil is the system's.
+	Clock clock.Clock
 	// RequireClient makes an app that does not answer a failure.
 	RequireClient bool
 }
@@ -164,7 +168,11 @@ func waitReady(ctx context.Context, p *Prober, path string, opts ClientOptions) 
 	if poll <= 0 {
 		poll = time.Second
 	}
-	deadline := time.Now().Add(opts.Wait)
+	clk := opts.Clock
+	if clk == nil {
+		clk = clock.System()
+	}
+	deadline := clk.Now().Add(opts.Wait)
 	for {
 		resp, err := p.Get(ctx, path)
 		if err == nil {
@@ -175,16 +183,14 @@ func waitReady(ctx context.Context, p *Prober, path string, opts ClientOptions) 
 				return nil
 			}
 		}
-		if time.Now().Add(poll).After(deadline) {
+		if clk.Now().Add(poll).After(deadline) {
 			if opts.Wait > 0 {
 				return fmt.Errorf("%s (waited %s)", shortErr(err), opts.Wait)
 			}
 			return errors.New(shortErr(err))
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(poll):
+		if err := clk.Sleep(ctx, poll); err != nil {
+			return err
 		}
 	}
 }

@@ -120,11 +120,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	latency := e.latency
 	e.mu.Unlock()
 	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if err := e.clock.Sleep(r.Context(), latency); err != nil {
 			rec.Status = 499 // client went away, as nginx logs it
 			panic(http.ErrAbortHandler)
 		}
