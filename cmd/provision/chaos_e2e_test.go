@@ -20,6 +20,15 @@ import (
 	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
+// skipCampaign skips a fault or crash campaign under -short: go test
+// -short ./... is the inner loop, and CI (.ci/run) runs the campaigns.
+func skipCampaign(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("a fault or crash campaign: it runs without -short (.ci/run)")
+	}
+}
+
 // campaignSeeds is how many fault sequences a manifest is applied under:
 // def by default (CI), PROVISION_CAMPAIGN_SEEDS for a longer campaign.
 func campaignSeeds(t *testing.T, def int) int {
@@ -149,6 +158,7 @@ func adminEdits(t *testing.T, emu *emulator.Emulator, c *api.APIClient, group, a
 // and the admin's edits kept.
 func TestFaultCampaignConverges(t *testing.T) {
 	t.Parallel()
+	skipCampaign(t)
 	type campaign struct {
 		name     string
 		manifest func(t *testing.T) string

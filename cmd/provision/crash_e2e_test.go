@@ -184,9 +184,7 @@ func assertOldOrNewEnv(t *testing.T, path, old string, k int) {
 
 func TestCrashAtEveryWriteConverges(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	skipCampaign(t)
 	t.Run("librechat", func(t *testing.T) {
 		crashCampaign(t, seedManifest, map[string]int{"application": 1, "binding": 1, "provider": 1}, "librechat.env", "")
 	})
