@@ -2,8 +2,8 @@
 // LibreChat reads them: with dotenv 16.4.7's parser (Parse, Lookup). It checks
 // that a value can be written unquoted and read back exactly (CheckValue),
 // updates the keys provision owns in place while keeping every other byte
-// (Merge), and replaces the file atomically with mode 0600 (WriteFileAtomic,
-// UpdateFile).
+// (Merge), and replaces the file atomically with mode 0600 (UpdateFile,
+// through internal/atomicfile).
 package dotenv
 
 import (
