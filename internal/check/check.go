@@ -13,26 +13,25 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/checklist"
 	"github.com/provision/provision/internal/librechat"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/pyregex"
 )
 
-// Status of one checklist item.
-type Status string
+// Status of one checklist item (internal/checklist, which render prints
+// without importing this package).
+type Status = checklist.Status
 
 const (
-	Pass Status = "ok"
-	Warn Status = "warn"
-	Fail Status = "FAIL"
+	Pass = checklist.Pass
+	Warn = checklist.Warn
+	Fail = checklist.Fail
+	Info = checklist.Info
 )
 
 // Item is one line of the checklist.
-type Item struct {
-	Name   string
-	Status Status
-	Detail string
-}
+type Item = checklist.Item
 
 // OIDC fetches what lives outside the REST API (authentik.Client does it).
 type OIDC interface {
@@ -180,9 +179,7 @@ func groupItems(add func(string, Status, string, ...any), live *plan.Live, app *
 }
 
 // Failed reports whether any item failed.
-func Failed(items []Item) bool {
-	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
-}
+func Failed(items []Item) bool { return checklist.Failed(items) }
 
 // authorizeURL is the authorization request LibreChat's login button sends
 // (without PKCE and nonce, which do not change whether it is accepted).

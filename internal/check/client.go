@@ -15,10 +15,6 @@ import (
 	"github.com/provision/provision/internal/clock"
 )
 
-// Info is an item that neither passes nor fails: something the check could
-// not look at, said out loud rather than passed over.
-const Info Status = "info"
-
 // ClientTarget is what a client probe compares the running app against:
 // plain values, so a preset's probe needs nothing from the manifest model.
 type ClientTarget struct {

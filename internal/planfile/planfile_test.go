@@ -86,15 +86,15 @@ func TestMaskedValues(t *testing.T) {
 func TestWriteRefusesASymlink(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "plan.json")
-	require.NoError(t, os.WriteFile(real, []byte("{}\n"), 0o644))
+	target, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "plan.json")
+	require.NoError(t, os.WriteFile(target, []byte("{}\n"), 0o644))
 	if err := os.Symlink("real.json", link); err != nil {
 		t.Skip("no symlinks:", err)
 	}
 	err := New(inputs("new-secret", "https://x"), link, "provision/test").Write(link)
 	require.Error(t, err)
 	assert.Equal(t, "write plan: "+link+" is a symbolic link, which provision never writes through; name the real file", err.Error())
-	data, err := os.ReadFile(real)
+	data, err := os.ReadFile(target)
 	require.NoError(t, err)
 	assert.Equal(t, "{}\n", string(data))
 }
