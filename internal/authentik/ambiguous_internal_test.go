@@ -17,6 +17,7 @@ import (
 )
 
 func TestWriteRetriesHonourRetryAfterAndBackOff(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,7 @@ func newClientB(t testing.TB, url, token string) *authentik.Client {
 }
 
 func TestSnapshotOfAFreshAuthentik(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), allKinds)
 	require.NoError(t, err)
@@ -63,6 +64,7 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 }
 
 func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.SeedSynthetic(250)
 	emu.ResetLog()
@@ -83,6 +85,7 @@ func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
 }
 
 func TestSnapshotToleratesANewerAuthentik(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServerUnchecked(t, emulator.Options{})
 	emu.SeedSynthetic(3)
 	require.NoError(t, emu.OverrideField("oauth2provider", "provider-0002", "sub_mode", "user_future_mode"))
@@ -105,6 +108,7 @@ func TestSnapshotToleratesANewerAuthentik(t *testing.T) {
 }
 
 func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
+	t.Parallel()
 	srv, _ := emulatortest.NewServer(t, emulator.Options{Token: "right-token"})
 	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
 	t.Cleanup(tlsSrv.Close)
@@ -134,6 +138,7 @@ func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ url, token, want string }{
 		{"", "t", "no authentik URL"},
 		{"auth.example.com", "t", "is not an absolute http(s) URL"},
@@ -148,6 +153,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestReadingApplicationsNeedsASuperuser(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	token := emu.AddUserToken("deployer")
 	_, err := newClient(t, srv.URL, token).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindApplication}})

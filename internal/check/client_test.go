@@ -78,6 +78,7 @@ func closedURL(t *testing.T) string {
 }
 
 func TestLibreChatProbes(t *testing.T) {
+	t.Parallel()
 	issuer := discovery(t)
 	cases := map[string]struct {
 		setup func(l *clientdouble.LibreChat)
@@ -162,6 +163,7 @@ func TestLibreChatProbes(t *testing.T) {
 }
 
 func TestLibreChatDiscoveryFailsWhenAuthentikIsDown(t *testing.T) {
+	t.Parallel()
 	l := clientdouble.NewLibreChat(libreChatEnv(closedURL(t) + "/application/o/chat/"))
 	require.Error(t, l.Boot(context.Background(), nil), "the double boots like LibreChat: discovery fails, the strategy is not registered")
 	items := Client(context.Background(), ClientOptions{}, libreChatTarget(serve(t, l)))
@@ -170,6 +172,7 @@ func TestLibreChatDiscoveryFailsWhenAuthentikIsDown(t *testing.T) {
 }
 
 func TestUnreachableAppIsAWarningUnlessRequired(t *testing.T) {
+	t.Parallel()
 	target := libreChatTarget(closedURL(t))
 	items := Client(context.Background(), ClientOptions{}, target)
 	require.Len(t, items, 1)
@@ -183,6 +186,7 @@ func TestUnreachableAppIsAWarningUnlessRequired(t *testing.T) {
 }
 
 func TestWaitForTheAppToComeUp(t *testing.T) {
+	t.Parallel()
 	l := clientdouble.NewLibreChat(libreChatEnv(discovery(t)))
 	require.NoError(t, l.Boot(context.Background(), nil))
 	var calls atomic.Int32
@@ -206,6 +210,7 @@ func TestWaitForTheAppToComeUp(t *testing.T) {
 }
 
 func TestNotLibreChat(t *testing.T) {
+	t.Parallel()
 	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) }))
 	items := Client(context.Background(), ClientOptions{}, libreChatTarget(url))
 	assert.Equal(t, Fail, item(items, "LibreChat: startup config").Status)
@@ -213,6 +218,7 @@ func TestNotLibreChat(t *testing.T) {
 }
 
 func TestPresetWithoutProbes(t *testing.T) {
+	t.Parallel()
 	items := Client(context.Background(), ClientOptions{}, ClientTarget{Preset: "wiki.js", URL: "https://wiki.example.com"})
 	require.Len(t, items, 1)
 	assert.Equal(t, Info, items[0].Status)
@@ -221,6 +227,7 @@ func TestPresetWithoutProbes(t *testing.T) {
 }
 
 func TestOpenWebUIProbes(t *testing.T) {
+	t.Parallel()
 	env := func() map[string]string {
 		return map[string]string{
 			"OAUTH_CLIENT_ID": "id-now", "OAUTH_CLIENT_SECRET": "s", "OAUTH_PROVIDER_NAME": "authentik",
@@ -273,6 +280,7 @@ func TestOpenWebUIProbes(t *testing.T) {
 }
 
 func TestGrafanaProbes(t *testing.T) {
+	t.Parallel()
 	env := func() map[string]string {
 		return map[string]string{
 			"GF_SERVER_ROOT_URL": "https://grafana.example.com", "GF_AUTH_GENERIC_OAUTH_ENABLED": "true",
@@ -332,6 +340,7 @@ func checkItems(t *testing.T, items []Item, fails map[string]string) {
 }
 
 func TestPartialStartupConfig(t *testing.T) {
+	t.Parallel()
 	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/config" {
 			_, _ = w.Write([]byte(`{"socialLoginEnabled":true}`))

@@ -50,6 +50,7 @@ var libreVars = []Var{
 }
 
 func TestUpdateFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, ".env")
 
@@ -83,6 +84,7 @@ func TestUpdateFile(t *testing.T) {
 }
 
 func TestUpdateFileTightensMode(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	if err := os.WriteFile(path, []byte("HOST=localhost\nOPENID_SCOPE=\"openid\"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -99,6 +101,7 @@ func TestUpdateFileTightensMode(t *testing.T) {
 }
 
 func TestUpdateFileRefusesBadValues(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	vars := append([]Var{{Key: "OPENID_CLIENT_SECRET", Value: "ab#cd", Secret: true}, {Key: "X", Value: " y"}}, libreVars...)
 	_, err := UpdateFile(path, vars)
@@ -115,6 +118,7 @@ func TestUpdateFileRefusesBadValues(t *testing.T) {
 }
 
 func TestUpdateFileRefusesAmbiguousResult(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	old := "K=old\n'quoted line'\n"
 	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
@@ -131,6 +135,7 @@ func TestUpdateFileRefusesAmbiguousResult(t *testing.T) {
 }
 
 func TestUpdateFileRefusesNonUTF8(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	if err := os.WriteFile(path, []byte("# caf\xe9\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -69,6 +69,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		fault emulator.Fault
@@ -105,6 +106,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestFaultStatusDoesNotTouchState(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.emu.InjectFault(emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Method: "POST", Times: 1})
 	if st, _ := e.raw("POST", "/api/v3/core/applications/", `{"name":"a","slug":"a"}`); st != 503 {
@@ -119,6 +121,7 @@ func TestFaultStatusDoesNotTouchState(t *testing.T) {
 }
 
 func TestFaultDropAndTruncate(t *testing.T) {
+	t.Parallel()
 	srv, emu := newTestServer(t, emulator.Options{})
 	get := func() (*http.Response, error) {
 		req, _ := http.NewRequest("GET", srv.URL+"/api/v3/core/applications/", nil)
@@ -155,6 +158,7 @@ func TestFaultDropAndTruncate(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var mu sync.Mutex
 	var logged []emulator.RequestRecord
@@ -202,6 +206,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
@@ -224,6 +229,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestOverrideField(t *testing.T) {
+	t.Parallel()
 	srv, emu := newUncheckedServer(t, emulator.Options{})
 	e := &env{t: t, srv: srv, emu: emu, c: newClient(srv, emu.Token()), ctx: context.Background()}
 	p := e.oauth2("LibreChat")

@@ -24,6 +24,7 @@ func baseInput() Input {
 }
 
 func TestVars(t *testing.T) {
+	t.Parallel()
 	in := baseInput()
 	in.Extra = map[string]string{"OPENID_USE_END_SESSION_ENDPOINT": "true", "OPENID_GENERATE_NONCE": "true"}
 	vars, err := Vars(in)
@@ -59,6 +60,7 @@ func TestVars(t *testing.T) {
 }
 
 func TestVarsOptionalFields(t *testing.T) {
+	t.Parallel()
 	in := baseInput()
 	in.DomainClient, in.DomainServer = "", ""
 	in.ButtonLabel, in.ImageURL = "Sign in", "https://example.com/i.png?v=2"
@@ -92,6 +94,7 @@ func TestVarsOptionalFields(t *testing.T) {
 }
 
 func TestVarsErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*Input)
@@ -127,6 +130,7 @@ func TestVarsErrors(t *testing.T) {
 }
 
 func TestValidateExtra(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		extra map[string]string
@@ -200,6 +204,7 @@ func validValue(s Setting) string {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for i, s := range Catalog {
 		if seen[s.Name] {
@@ -254,6 +259,7 @@ func TestCatalog(t *testing.T) {
 }
 
 func TestDomainServer(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"https://chat.example.com", "http://localhost:3080", "https://example.com/chat"} {
 		if err := CheckDomainServer(ok); err != nil {
 			t.Errorf("CheckDomainServer(%q) = %v", ok, err)
@@ -280,6 +286,7 @@ func TestDomainServer(t *testing.T) {
 }
 
 func TestNewSessionSecret(t *testing.T) {
+	t.Parallel()
 	s, err := NewSessionSecret(bytes.NewReader(bytes.Repeat([]byte{0xab}, 40)))
 	if err != nil || s != strings.Repeat("ab", 32) {
 		t.Errorf("NewSessionSecret = %q, %v", s, err)

@@ -12,6 +12,7 @@ import (
 // A sensitive variable's value is sensitive in whatever field it lands;
 // secret-looking free-form keys are sensitive; expressions run on the server.
 func TestAnnotate(t *testing.T) {
+	t.Parallel()
 	y := `version: 1
 variables: {HOOK_SECRET: {sensitive: true}, PLAIN: {}, QUOTED: {sensitive: true}}
 groups:
@@ -70,6 +71,7 @@ providers:
 }
 
 func TestSecretKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		field string
 		value any

@@ -54,6 +54,7 @@ func accessCreate(slug string, groups ...string) Change {
 }
 
 func TestApplyRunsDependenciesFirstAndBoundsParallelism(t *testing.T) {
+	t.Parallel()
 	// In a synctest bubble the executor's sleeps are on a fake clock that
 	// moves only once every goroutine waits: the order is deterministic.
 	synctest.Test(t, func(t *testing.T) {
@@ -97,6 +98,7 @@ func (s *slowKeys) Execute(ctx context.Context, c *Change, ids *IDs) error {
 }
 
 func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
+	t.Parallel()
 	// In a synctest bubble the executor's sleeps are on a fake clock that
 	// moves only once every goroutine waits: the order is deterministic.
 	synctest.Test(t, func(t *testing.T) {
@@ -122,6 +124,7 @@ func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
 }
 
 func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
+	t.Parallel()
 	cs := []Change{
 		{Kind: KindGroup, Key: "g1", Action: Create, Spec: &GroupSpec{Name: "g1"}},
 		{Kind: KindGroup, Key: "bad", Action: Create, Spec: &GroupSpec{Name: "bad"}},
@@ -148,6 +151,7 @@ func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
 }
 
 func TestApplyDeletesInReverseDependencyOrder(t *testing.T) {
+	t.Parallel()
 	// In a synctest bubble the executor's sleeps are on a fake clock that
 	// moves only once every goroutine waits: the order is deterministic.
 	synctest.Test(t, func(t *testing.T) {
@@ -174,6 +178,7 @@ func TestApplyDeletesInReverseDependencyOrder(t *testing.T) {
 }
 
 func TestDependenciesWithoutSpecsFallBackToKinds(t *testing.T) {
+	t.Parallel()
 	cs := []Change{
 		{Kind: KindGroup, Key: "g", Action: Create},
 		{Kind: KindProvider, Key: "p", Action: Create},
@@ -186,6 +191,7 @@ func TestDependenciesWithoutSpecsFallBackToKinds(t *testing.T) {
 }
 
 func TestApplyHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rec := &recorder{}
@@ -195,6 +201,7 @@ func TestApplyHonoursCancellation(t *testing.T) {
 }
 
 func TestIDsUnknown(t *testing.T) {
+	t.Parallel()
 	_, err := NewIDs(&Live{}).Get(KindGroup, "x")
 	assert.EqualError(t, err, `group "x" does not exist in authentik`)
 }
@@ -205,6 +212,7 @@ func TestIDsUnknown(t *testing.T) {
 // this provider already exists"). The delete does not wait for the new
 // application's access in turn (no cycle: everything runs).
 func TestApplicationTakingAProviderWaitsForApplicationDeletes(t *testing.T) {
+	t.Parallel()
 	// In a synctest bubble the executor's sleeps are on a fake clock that
 	// moves only once every goroutine waits: the order is deterministic.
 	synctest.Test(t, func(t *testing.T) {
@@ -233,6 +241,7 @@ func TestApplicationTakingAProviderWaitsForApplicationDeletes(t *testing.T) {
 // failure to explain why: a plan with every kind created, updated and
 // deleted (two objects each, every reference between them) has none.
 func TestDependenciesHaveNoCycle(t *testing.T) {
+	t.Parallel()
 	specs := func(k Kind, key, other string) any {
 		switch k {
 		case KindGroup:

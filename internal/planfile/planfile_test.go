@@ -21,6 +21,7 @@ func inputs(secret, uri string) Inputs {
 }
 
 func TestWriteReadCheckRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "plan.json")
 	require.NoError(t, New(inputs("new-secret", "https://x"), path, "provision/test").Write(path))
 	data, err := os.ReadFile(path)
@@ -51,6 +52,7 @@ func TestWriteReadCheckRoundTrip(t *testing.T) {
 }
 
 func TestReadRefusesOtherFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(m, []byte("version: 1\n"), 0o644))
@@ -68,6 +70,7 @@ func TestReadRefusesOtherFiles(t *testing.T) {
 // userinfo here), and apply, masking its plan the same way, still finds
 // the saved plan current.
 func TestMaskedValues(t *testing.T) {
+	t.Parallel()
 	in := inputs("new-secret", "https://x")
 	in.Plan.Changes[0].Fields = append(in.Plan.Changes[0].Fields, plan.FieldChange{Field: "attributes.hook", Before: "https://u:pw-in-url@old", After: []string{"smtp://u:pw-in-url@new"}})
 	in.Mask = func(s string) string { return strings.ReplaceAll(s, "u:pw-in-url@", "(sensitive)@") }

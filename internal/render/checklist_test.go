@@ -12,6 +12,7 @@ import (
 )
 
 func TestChecklistMarksEveryStatus(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	require.NoError(t, Checklist(&b, []checklist.Item{
 		{Name: "a", Status: checklist.Pass}, {Name: "b", Status: checklist.Warn}, {Name: "c", Status: checklist.Fail}, {Name: "d", Status: checklist.Info, Detail: "no client probes"},
@@ -22,6 +23,7 @@ func TestChecklistMarksEveryStatus(t *testing.T) {
 func pad(n int) string { return string(bytes.Repeat([]byte{' '}, n)) }
 
 func TestChecklistJSON(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	require.NoError(t, ChecklistJSON(&b, "chat", []ChecklistSide{
 		{Side: "authentik", Items: []checklist.Item{{Name: "issuer", Status: checklist.Pass, Detail: "x"}}},
