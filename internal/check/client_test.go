@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/check/clientdouble"
+	"github.com/provision/provision/internal/clock"
 )
 
 const authorize = "https://auth.example.com/application/o/authorize/"
@@ -201,12 +202,17 @@ func TestWaitForTheAppToComeUp(t *testing.T) {
 	assert.Equal(t, Warn, items[0].Status, "without --wait a 502 is an app not up")
 	assert.Contains(t, items[0].Detail, "HTTP 502")
 
-	items = Client(context.Background(), ClientOptions{Wait: 5 * time.Second, Poll: time.Millisecond}, libreChatTarget(url))
+	// The waits are on a fake clock: counted, not timed.
+	clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	items = Client(context.Background(), ClientOptions{Wait: 5 * time.Second, Clock: clk}, libreChatTarget(url))
 	assert.False(t, Failed(items), "%v", items)
 	assert.Equal(t, Pass, items[0].Status)
+	assert.Equal(t, []time.Duration{time.Second, time.Second}, clk.Sleeps(), "a pause after each of the two 502s left")
 
-	items = Client(context.Background(), ClientOptions{Wait: 20 * time.Millisecond, Poll: 5 * time.Millisecond}, libreChatTarget(closedURL(t)))
+	clk = clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	items = Client(context.Background(), ClientOptions{Wait: 20 * time.Millisecond, Poll: 5 * time.Millisecond, Clock: clk}, libreChatTarget(closedURL(t)))
 	assert.Contains(t, items[0].Detail, "(waited 20ms)")
+	assert.Len(t, clk.Sleeps(), 4, "tries at 0, 5, 10, 15 and 20 ms; the next pause would pass 20 ms")
 }
 
 func TestNotLibreChat(t *testing.T) {
