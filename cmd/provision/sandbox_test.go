@@ -45,7 +45,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 
 	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n\s+export AUTHENTIK_TOKEN=(\S+)`)
 	var m []string
-	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
 	url, token := m[1], m[2]
 	assert.Len(t, token, 48, "a random token when none is given")
 
@@ -67,7 +67,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 	assert.Equal(t, 403, status)
 	assert.JSONEq(t, `{"detail":"Token invalid/expired"}`, body)
 
-	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "GET /api/v3/core/users/me/ 403") }, 2*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "GET /api/v3/core/users/me/ 403") }, 10*time.Second, 10*time.Millisecond)
 	cancel()
 	select {
 	case code := <-done:
@@ -89,7 +89,7 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 	}()
 	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n`)
 	var m []string
-	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
 	count := func(path string) string {
 		req, _ := http.NewRequest(http.MethodGet, m[1]+"/api/v3/"+path, nil)
 		req.Header.Set("Authorization", "Bearer tok")

@@ -232,7 +232,7 @@ func sandboxLeaks(t *testing.T, d deps) []leak {
 			url = m[1]
 		}
 		return m != nil
-	}, 5*time.Second, 10*time.Millisecond)
+	}, 10*time.Second, 10*time.Millisecond)
 	for _, path := range []string{"/api/v3/core/users/me/", "/api/v3/core/users/me/?token=" + hygieneToken + "&page=1", "/application/o/token/?client_secret=" + hygieneToken, "/api/v3/core/groups/?search=" + hygieneToken} {
 		req, _ := http.NewRequest(http.MethodGet, url+path, nil)
 		req.Header.Set("Authorization", "Bearer "+hygieneToken)
@@ -241,7 +241,7 @@ func sandboxLeaks(t *testing.T, d deps) []leak {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	require.Eventually(t, func() bool { return strings.Count(errOut.String(), "\n") >= 4 }, 2*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Count(errOut.String(), "\n") >= 4 }, 10*time.Second, 10*time.Millisecond)
 	cancel()
 	require.Equal(t, exitOK, <-done)
 	require.Contains(t, errOut.String(), "GET /api/v3/core/users/me/ 200")
