@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,9 +24,19 @@ import (
 // asCLI makes the test binary act as the provision binary when re-executed
 // with PROVISION_AS_CLI=1: tests start real, separate processes of the CLI
 // without a separate build.
+//
+// Most end-to-end tests spend their time waiting (on a subprocess, a go
+// build, a lock), so without -parallel the tests run 4 per CPU at once
+// rather than 1.
 func TestMain(m *testing.M) {
 	if os.Getenv("PROVISION_AS_CLI") == "1" {
 		main()
+	}
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
 	}
 	os.Exit(m.Run())
 }
