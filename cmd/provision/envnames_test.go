@@ -19,6 +19,7 @@ import (
 // pipeline setting one that nothing reads. .github/workflows/acceptance.yml is left out: its
 // AUTHENTIK_* names are authentik's own settings for its compose file.
 func TestDocumentedEnvNamesExist(t *testing.T) {
+	t.Parallel()
 	const root = "../.."
 	var code strings.Builder
 	for _, dir := range []string{"cmd", "internal"} {

@@ -14,6 +14,7 @@ import (
 // TestGitHubActionsExamples keeps examples/github-actions/ in step with the
 // CLI: the files parse, and they use the flags and suite that exist.
 func TestGitHubActionsExamples(t *testing.T) {
+	t.Parallel()
 	dir := "../../examples/github-actions"
 	want := map[string][]string{
 		"plan.yml":  {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},

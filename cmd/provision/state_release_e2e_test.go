@@ -11,6 +11,7 @@ import (
 // rather than "stack does not own app ..." (issue 8's release interface,
 // issue 11's errors); a misspelt key gets a "did you mean" from the record.
 func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("team-a", "a1"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
@@ -30,6 +31,7 @@ func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
 }
 
 func TestStateListOfAnUnknownStack(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("team-a", "a1"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)

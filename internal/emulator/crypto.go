@@ -110,6 +110,14 @@ var fixtureKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return k
 })
 
+// fixtureCerts are the certificates signed with the fixture key, by
+// name, validity, SANs and serial (the emulator's seeded random numbers,
+// so every emulator of one seed asks for the same two at start-up). Each
+// is signed once per process: RSA signing was a quarter of the CPU of the
+// end-to-end tests. A reused certificate keeps the dates of its first
+// signing.
+var fixtureCerts sync.Map // string -> []byte (DER)
+
 // authentikVersion is what the emulated server reports (issuer of its certificates).
 const authentikVersion = "2026.2.2"
 
@@ -163,7 +171,20 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	}
 	issuer := &x509.Certificate{Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
 		attr(asn1.ObjectIdentifier{2, 5, 4, 3}, "authentik "+authentikVersion)}}}
-	der, err := x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+	var der []byte
+	var err error
+	memo := fmt.Sprintf("%s\x00%d\x00%q\x00%s", name, validityDays, sans, serial)
+	if keyType == "rsa" {
+		if d, ok := fixtureCerts.Load(memo); ok {
+			der = d.([]byte)
+		}
+	}
+	if der == nil {
+		der, err = x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+		if err == nil && keyType == "rsa" {
+			fixtureCerts.Store(memo, der)
+		}
+	}
 	if err != nil {
 		panic(fmt.Errorf("emulator: build certificate: %w", err))
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/provision/provision/internal/clock"
 )
 
 // Emulator is an in-memory authentik 2026.2. Create it with New; use it as an
@@ -26,7 +28,8 @@ type Emulator struct {
 	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
 	deviceHits  map[string][]time.Time               // device/ throttle per client ident
 	st          *state
-	icons       *iconURLs // meta_icon_url (icon.go)
+	icons       *iconURLs   // meta_icon_url (icon.go)
+	clock       clock.Clock // the latency's waits
 }
 
 // state is the object store. Every access happens under Emulator.mu.
@@ -63,6 +66,7 @@ func New(opts Options) *Emulator {
 		token:       opts.Token,
 		seed:        opts.Seed,
 		latency:     opts.Latency,
+		clock:       opts.Clock,
 		overrides:   map[string]map[string]map[string]any{},
 		userTokens:  map[string]int32{},
 		deviceCodes: map[string]*deviceCode{},
@@ -71,6 +75,9 @@ func New(opts Options) *Emulator {
 	}
 	if e.token == "" {
 		e.token = "test-token"
+	}
+	if e.clock == nil {
+		e.clock = clock.System()
 	}
 	if e.seed == 0 {
 		e.seed = 1

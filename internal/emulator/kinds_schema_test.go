@@ -17,6 +17,7 @@ import (
 // about each request field: present, required, enum values, nullable, and
 // whether "" is allowed (minLength: 1).
 func TestKindFieldsMatchSchema(t *testing.T) {
+	t.Parallel()
 	v, err := contract.Load()
 	require.NoError(t, err)
 	providerBase := []string{"name", "authentication_flow", "authorization_flow", "invalidation_flow", "property_mappings"}

@@ -88,20 +88,21 @@ func detailMethods(get, put, patch, del handler) map[string]handler {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
-	defer func() {
-		rec.Duration = time.Since(start)
-		e.record(rec)
-	}()
+	recorded := false
+	logIt := func() {
+		if !recorded {
+			recorded = true
+			rec.Duration = time.Since(start)
+			e.record(rec)
+		}
+	}
+	defer logIt()
 
 	e.mu.Lock()
 	latency := e.latency
 	e.mu.Unlock()
 	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if err := e.clock.Sleep(r.Context(), latency); err != nil {
 			rec.Status = 499 // client went away, as nginx logs it
 			panic(http.ErrAbortHandler)
 		}
@@ -119,6 +120,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch f.Kind {
 		case FaultDrop:
 			rec.Status = 0
+			logIt() // before the client sees the connection close and moves on
 			dropConnection(w)
 			return
 		case FaultTruncate:
