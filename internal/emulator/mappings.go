@@ -203,4 +203,5 @@ func (s *state) deleteScopeMapping(m *scopeMapping) {
 		}
 	}
 	s.mappings = out
+	s.sourcesDropMapping(m.PK)
 }

@@ -88,13 +88,14 @@ func (e *Emulator) routes() []route {
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
 		e.allStagesRoute(),
 		e.allPoliciesRoute(),
+		e.allSourcesRoute(),
 		{prefix: "core/users/", collection: methods(e.listUsers, nil), noDetail: true},
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
 var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind}, append(stageKinds, policyKinds...)...)
+	flowKind, flowBindingKind, promptKind}, append(append(stageKinds, policyKinds...), sourceKinds...)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))
