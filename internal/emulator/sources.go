@@ -61,8 +61,8 @@ var groupMatchingMode = fieldDef{name: "group_matching_mode", typ: ftChoice, cho
 // (authentik/sources/oauth/types/*.py, SourceType subclasses): its
 // built-in URLs, None ("") where the source must set them.
 type oauthSourceType struct {
-	name, verbose                                                  string
-	customizable                                                   bool
+	name, verbose                                                      string
+	customizable                                                       bool
 	requestToken, authorization, accessToken, profile, wellKnown, jwks *string
 }
 
@@ -585,7 +585,9 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 			}
 			return nil, false
 		},
-		fresh:  func(e *Emulator) *otherMapping { return &otherMapping{typ: t.typ, Attrs: map[string]any{"managed": nil}} },
+		fresh: func(e *Emulator) *otherMapping {
+			return &otherMapping{typ: t.typ, Attrs: map[string]any{"managed": nil}}
+		},
 		clone:  func(m *otherMapping) *otherMapping { n := *m; n.Attrs = cloneAttrs(m.Attrs); return &n },
 		commit: func(_ *Emulator, dst, src *otherMapping) { *dst = *src },
 		insert: func(e *Emulator, m *otherMapping) {
