@@ -44,7 +44,7 @@ func init() {
 	// carries the three.
 	oauth := source("oauth", "sources/oauth/", "authentik_sources_oauth.oauthsource", "OAuthSourceRequest", nil,
 		map[string]any{"group_matching_mode": "identifier", "additional_scopes": "", "oidc_well_known_url": "",
-			"oidc_jwks_url": "", "pkce": "none", "authorization_code_auth_method": "basic_auth",
+			"oidc_jwks_url": "", "oidc_jwks": map[string]any{}, "pkce": "none", "authorization_code_auth_method": "basic_auth",
 			"request_token_url": nil, "authorization_url": nil, "access_token_url": nil, "profile_url": nil})
 	oauth.SendAlways = []string{"authorization_url", "access_token_url", "profile_url"}
 	oauth.SensitiveOnly = []string{"consumer_secret"}
