@@ -641,3 +641,22 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 		},
 	}
 }
+
+// SourceFields returns the type and writable fields of the source with
+// this slug (write-only ones too), references by natural key, for tests;
+// ok is false when there is none.
+func (e *Emulator) SourceFields(slug string) (typ string, fields map[string]any, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.st.sourceBySlug(slug)
+	if s == nil {
+		return "", nil, false
+	}
+	var defs []fieldDef
+	if t := sourceTypeByName[s.Type]; t != nil {
+		defs = t.fields
+	}
+	m := e.naturalFields(append(slices.Clone(sourceBaseFields), defs...), s.Attrs)
+	m["name"], m["slug"] = s.Attrs["name"], slug
+	return s.Type, m, true
+}
