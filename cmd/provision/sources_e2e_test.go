@@ -143,3 +143,17 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return data
 }
+
+// Mapping names are unique across every type (one PropertyMapping table):
+// a source mapping named like a live scope mapping is refused at plan, at
+// its line, with nothing written.
+func TestSourceMappingNamedLikeAScopeMappingIsRefused(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("apply", "-f", writeManifest(t, "version: 1\nscope_mappings:\n  - name: dup\n    scope_name: dupscope\n    expression: return {}\n"), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	writes := c.emu.Writes()
+	r = c.run("plan", "-f", writeManifest(t, "version: 1\nproperty_mappings:\n  - name: dup\n    type: source_oauth\n    expression: return {}\n"))
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `:3:5: source_oauth property mapping "dup": authentik already has a property mapping named "dup" that is of another type`)
+	assert.Equal(t, writes, c.emu.Writes())
+}
