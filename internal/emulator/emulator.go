@@ -35,7 +35,7 @@ type state struct {
 	providers    []*provider
 	outposts     []*outpost
 	flows        []*flow
-	mappings     []*scopeMapping
+	mappings     []*object // scope mappings (mappings.go)
 	samlMappings []*object
 	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
 	otherMappings []*otherMapping
@@ -145,7 +145,7 @@ func (e *Emulator) GroupPK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, g := range e.st.groups {
-		if g.Name == name {
+		if g.name() == name {
 			return g.PK
 		}
 	}

@@ -147,6 +147,17 @@ func TestScopeMappingExpressionSyntaxChecked(t *testing.T) {
 	}
 }
 
+// SAMLPropertyMappingSerializer inherits PropertyMappingSerializer's
+// validate_expression (authentik/providers/saml/api/property_mappings.py).
+func TestSAMLMappingExpressionSyntaxChecked(t *testing.T) {
+	e := newEnv(t)
+	st, b := e.raw("POST", "/api/v3/propertymappings/provider/saml/",
+		`{"name":"bad","saml_name":"bad","expression":"return {\"a\": 1"}`)
+	if want := `{"expression":["Expression Syntax Error: '{' was never closed (None, line 2)"]}`; st != 400 || b != want {
+		t.Errorf("create: %d %s, want 400 %s", st, b, want)
+	}
+}
+
 // authentik/providers/oauth2/api/scopes.py: no_space rejects " " only.
 func TestScopeNameRejectsSpacesOnly(t *testing.T) {
 	e := newEnv(t)

@@ -137,7 +137,7 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		}
 	case ref == "group":
 		if g := e.st.groupByPK(pk); g != nil {
-			return g.Name
+			return g.name()
 		}
 	case ref == "prompt":
 		if p := e.st.promptByPK(pk); p != nil {

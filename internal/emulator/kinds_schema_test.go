@@ -26,9 +26,16 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		base   []string // fields read by readBase
 	}
 	tables := []table{
+		{"OAuth2ProviderRequest", oauth2ProviderFields, providerBase},
+		{"ProxyProviderRequest", proxyProviderFields, providerBase},
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
+		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
+		{"GroupRequest", groupFields, nil},
+		{"PolicyBindingRequest", bindingFields, []string{"target"}},
+		{"OutpostRequest", outpostFields, nil},
+		{"ApplicationRequest", applicationFields, []string{"backchannel_providers"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},
@@ -110,7 +117,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 					assert.True(t, p.Type.Is("boolean"), "%s is a boolean", fd.name)
 				}
 				nullable := fd.typ == ftNullString || fd.typ == ftKeypair || fd.typ == ftSAMLMapping ||
-					fd.typ == ftChoiceNull || (fd.typ == ftRef && !fd.required)
+					fd.typ == ftChoiceNull || ((fd.typ == ftRef || fd.typ == ftIntRef) && !fd.required)
 				assert.Equal(t, p.Nullable, nullable, "%s nullable", fd.name)
 				if p.Type.Is("string") && p.Enum == nil && p.Format != "uuid" && !nullable {
 					assert.Equal(t, p.MinLength == 1, !fd.blank, "%s minLength", fd.name)

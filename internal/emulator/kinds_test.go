@@ -531,3 +531,51 @@ func TestSetField(t *testing.T) {
 	o := res(e.c.ProvidersApi.ProvidersOauth2Retrieve(e.ctx, int32(e.emu.ProviderPK("o"))).Execute()).must(t)
 	assert.Equal(t, api.SUBMODEENUM_USER_EMAIL, o.GetSubMode())
 }
+
+// CertificateKeyPairViewSet (authentik/crypto/api.py): has_key=true keeps
+// the key pairs with a private key; the emulator serves no writes, and a
+// delete sets provider references to null (SET_NULL).
+func TestKeypairListFilterAndDelete(t *testing.T) {
+	e := newEnv(t)
+	nokey := e.emu.AddKeypair("cert-only", "rsa", false)
+	signer := e.emu.AddKeypair("signer2", "rsa", true)
+	const col = "/api/v3/crypto/certificatekeypairs/"
+	names := func(q string) []string {
+		st, m := e.rawJSON(http.MethodGet, col+"?page_size=100"+q, "")
+		require.Equal(t, http.StatusOK, st, "%v", m)
+		var out []string
+		for _, r := range m["results"].([]any) {
+			out = append(out, r.(map[string]any)["name"].(string))
+		}
+		return out
+	}
+	assert.Contains(t, names(""), "cert-only")
+	assert.NotContains(t, names("&has_key=true"), "cert-only")
+	assert.Contains(t, names("&has_key=true"), "signer2")
+	st, _ := e.raw(http.MethodPost, col, `{"name":"x"}`)
+	assert.Equal(t, http.StatusMethodNotAllowed, st)
+	st, _ = e.raw(http.MethodPatch, pkPath(col, nokey), `{"name":"x"}`)
+	assert.Equal(t, http.StatusMethodNotAllowed, st)
+
+	p := e.oauth2("kp-user")
+	path := pkPath("/api/v3/providers/oauth2/", p.Pk)
+	st, m := e.rawJSON(http.MethodPatch, path, fmt.Sprintf(`{"signing_key":%q}`, signer))
+	require.Equal(t, http.StatusOK, st, "%v", m)
+	st, _ = e.raw(http.MethodDelete, pkPath(col, signer), "")
+	require.Equal(t, http.StatusNoContent, st)
+	_, m = e.rawJSON(http.MethodGet, path, "")
+	assert.Nil(t, m["signing_key"])
+	st, _ = e.raw(http.MethodGet, pkPath(col, signer), "")
+	assert.Equal(t, http.StatusNotFound, st)
+}
+
+// timedelta_string_validator's OverflowError is uncaught on every kind
+// (authentik/lib/utils/time.py): a 500, also on the generic SAML provider.
+func TestDurationOverflowIsAServerErrorOnGenericKinds(t *testing.T) {
+	e := newEnv(t)
+	m := e.mustCreate("/api/v3/providers/saml/", e.samlBody("overflow", ""))
+	st, _ := e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks=1e20"}`)
+	assert.Equal(t, http.StatusInternalServerError, st)
+	st, _ = e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
+}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -135,7 +136,7 @@ var sourceTypes = []*sourceType{
 			{name: "additional_scopes", typ: ftString, blank: true, def: "", filter: "exact"},
 			{name: "oidc_well_known_url", typ: ftString, blank: true, def: ""},
 			{name: "oidc_jwks_url", typ: ftString, blank: true, def: ""},
-			{name: "oidc_jwks", typ: ftJSON, def: map[string]any{}},
+			{name: "oidc_jwks", typ: ftObject, def: json.RawMessage(`{}`)},
 			{name: "authorization_code_auth_method", typ: ftChoice, choices: []string{"basic_auth", "post_body"}, def: "basic_auth"},
 		},
 		// OAuthSourceSerializer.validate: provider_type from the body or
@@ -463,45 +464,34 @@ var sourceKinds = func() []genericKind {
 	return out
 }()
 
-// allSourcesRoute is /sources/all/ (SourceViewSet): list, retrieve and
-// delete any type by slug; the built-in source cannot be deleted.
-func (e *Emulator) allSourcesRoute() route {
-	find := func(c *call) (*source, *resp) {
-		s := e.st.sourceBySlug(c.id)
-		if s == nil {
-			r := noMatch("Source")
-			return nil, &r
+// allSourcesKind is /sources/all/ (authentik/core/api/sources.py
+// SourceViewSet): list, retrieve and delete any type by slug; destroy()
+// refuses the built-in source.
+var allSourcesKind = &kindDef[*source]{
+	kind: "source", model: "Source", prefix: "sources/all/", keyID: true, noWrite: true,
+	list: listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("managed", "managed"), iexact("pbm_uuid", "pk")},
+		searchFields: []string{"slug", "name"}, order: []string{"name"}},
+	all:    func(e *Emulator) []*source { return e.st.sources },
+	byID:   func(e *Emulator, id string) (*source, bool) { s := e.st.sourceBySlug(id); return s, s != nil },
+	remove: func(e *Emulator, s *source) { e.st.deleteSource(s) },
+	destroy: func(e *Emulator, s *source) *resp {
+		if s.Attrs["managed"] == sourceInbuilt {
+			return &resp{status: http.StatusBadRequest, body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
 		}
-		return s, nil
-	}
-	return route{prefix: "sources/all/",
-		collection: methods(func(c *call) resp {
-			all := e.st.sources
-			return e.listLazy(c, lazyList{n: len(all), render: func(i int) map[string]any {
-				return e.renderAnySource(all[i])
-			}}, listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("managed", "managed"), iexact("pbm_uuid", "pk")},
-				searchFields: []string{"slug", "name"}, order: []string{"name"}})
-		}, nil),
-		detail: map[string]handler{
-			http.MethodGet: func(c *call) resp {
-				s, r := find(c)
-				if r != nil {
-					return *r
-				}
-				return resp{status: http.StatusOK, body: e.renderAnySource(s)}
-			},
-			http.MethodDelete: func(c *call) resp {
-				s, r := find(c)
-				if r != nil {
-					return *r
-				}
-				if s.Attrs["managed"] == sourceInbuilt {
-					return resp{status: http.StatusBadRequest, body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
-				}
-				e.st.deleteSource(s)
-				return resp{status: http.StatusNoContent}
-			},
-		}}
+		return nil
+	},
+	attrs:  func(*source) map[string]any { return map[string]any{} },
+	key:    func(s *source) string { return fmtVal(s.Attrs["slug"]) },
+	pk:     func(s *source) string { return s.PK },
+	urlID:  func(s *source) string { return fmtVal(s.Attrs["slug"]) },
+	render: func(e *Emulator, _ *call, s *source) map[string]any { return e.renderAnySource(s) },
+	fast: func(s *source, name string) (any, bool) {
+		switch name {
+		case "name", "slug", "managed":
+			return s.Attrs[name], true
+		}
+		return nil, false
+	},
 }
 
 // sourceInbuilt is Source.MANAGED_INBUILT.
