@@ -155,6 +155,9 @@ func (s *state) targetRef(pk string) string {
 	if a := s.appByPK(pk); a != nil {
 		return a.PK
 	}
+	if x := s.sourceByPK(pk); x != nil {
+		return x.PK // a source's pk is its pbm_uuid
+	}
 	for _, f := range s.flows {
 		if strings.EqualFold(f.PK, pk) || strings.EqualFold(f.PBMUUID, pk) {
 			return f.PBMUUID
@@ -192,6 +195,9 @@ func (s *state) targetRepr(pbm string) string {
 func (s *state) pbmRef(pk string) string {
 	if a := s.appByPK(pk); a != nil {
 		return a.PK
+	}
+	if x := s.sourceByPK(pk); x != nil {
+		return x.PK
 	}
 	for _, f := range s.flows {
 		if strings.EqualFold(f.PBMUUID, pk) {

@@ -51,6 +51,7 @@ type state struct {
 	policies      []*policy // every policy type (policies.go)
 	prompts       []*object // prompt fields (prompts.go)
 	flowBindings  []*flowBinding
+	sources       []*source // every source type (sources.go)
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 
@@ -86,6 +87,7 @@ func New(opts Options) *Emulator {
 	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
 	e.seedDefaults()
 	e.seedOtherMappings()
+	e.seedSources()
 	return e
 }
 

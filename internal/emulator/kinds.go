@@ -134,6 +134,9 @@ type kindDef[T any] struct {
 	// overrideKinds are other OverrideField kinds whose overrides reach
 	// this kind's rendering (a union view's concrete kinds).
 	overrideKinds []string
+	// destroy is the viewset's destroy() override: a non-nil answer
+	// refuses the delete (the built-in source); nil when there is none.
+	destroy func(e *Emulator, obj T) *resp
 	// noWrite serves list, retrieve and delete only (the emulator cannot
 	// create or edit objects of the kind; FIDELITY.md).
 	noWrite bool
@@ -259,6 +262,11 @@ func (k *kindDef[T]) route(e *Emulator) route {
 				obj, r := k.lookup(e, c)
 				if r != nil {
 					return *r
+				}
+				if k.destroy != nil {
+					if r := k.destroy(e, obj); r != nil {
+						return *r
+					}
 				}
 				k.remove(e, obj)
 				return resp{status: http.StatusNoContent}

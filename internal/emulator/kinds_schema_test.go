@@ -48,6 +48,12 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 	for _, pt := range policyTypes {
 		tables = append(tables, table{pt.model + "Request", pt.kind().fields, []string{"name"}})
 	}
+	for _, st := range sourceTypes {
+		tables = append(tables, table{st.model + "Request", st.kind().fields, []string{"name", "slug"}})
+	}
+	for _, mt := range sourceMappingTypes {
+		tables = append(tables, table{mt.model + "Request", sourceMappingFields, []string{"name", "managed"}})
+	}
 	for _, tc := range tables {
 		t.Run(tc.schema, func(t *testing.T) {
 			s := v.Schema(tc.schema)

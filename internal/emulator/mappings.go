@@ -165,4 +165,5 @@ func (s *state) deleteScopeMapping(m *object) {
 		}
 	}
 	s.mappings = out
+	s.sourcesDropMapping(m.PK)
 }

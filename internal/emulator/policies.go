@@ -336,6 +336,10 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 		if f := e.st.flowBySlug(key); f != nil {
 			target = f.PBMUUID
 		}
+	case "source":
+		if s := e.st.sourceBySlug(key); s != nil {
+			target = s.PK
+		}
 	case "flow stage binding":
 		slug, stage, _ := strings.Cut(key, "/")
 		if f := e.st.flowBySlug(slug); f != nil {

@@ -30,7 +30,7 @@ func (e *Emulator) allMappings() []anyMapping {
 			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
 	}
 	for _, m := range e.st.otherMappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
+		out = append(out, anyMapping{pk: m.PK, name: m.name(), expression: m.expression(), managed: m.managed(),
 			typ: m.typ, remove: func() { e.st.deleteOtherMapping(m) }})
 	}
 	return out
@@ -94,6 +94,7 @@ func (s *state) deleteOtherMapping(o *otherMapping) {
 	for _, p := range s.providers {
 		p.PropertyMappings = removeStr(p.PropertyMappings, o.PK)
 	}
+	s.sourcesDropMapping(o.PK)
 	out := s.otherMappings[:0]
 	for _, x := range s.otherMappings {
 		if x != o {

@@ -87,7 +87,7 @@ func (s *state) mappingNameTaken(name, self string) bool {
 		}
 	}
 	for _, m := range s.otherMappings {
-		if m.Name == name && m.PK != self {
+		if m.name() == name && m.PK != self {
 			return true
 		}
 	}
@@ -102,7 +102,7 @@ func (s *state) mappingManagedTaken(managed, self string) bool {
 		}
 	}
 	for _, m := range s.otherMappings {
-		if m.Managed != nil && *m.Managed == managed && m.PK != self {
+		if m.Attrs["managed"] == managed && m.PK != self {
 			return true
 		}
 	}
@@ -128,6 +128,7 @@ func (s *state) deleteSAMLMapping(o *object) {
 		}
 	}
 	s.samlMappings = out
+	s.sourcesDropMapping(o.PK)
 }
 
 // seedSAMLMappings creates blueprints/system/providers-saml.yaml. Blueprints

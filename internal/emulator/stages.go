@@ -457,8 +457,12 @@ func (e *Emulator) refExists(ref, pk string) string {
 		}
 	case "policy":
 		return e.st.policyRef(pk)
+	case "source":
+		return e.st.sourceRef(pk)
+	case "propertymapping":
+		return e.st.mappingRef(pk)
 	}
-	// source, webauthndevicetype: the emulator has none.
+	// webauthndevicetype: the emulator has none.
 	return ""
 }
 

@@ -197,3 +197,34 @@ func TestPipelineAllowListNamesEachVariableOnce(t *testing.T) {
 	require.Len(t, ds, 1, "%v", ds)
 	assert.Contains(t, ds[0].Error(), "lets a manifest read only APP_URL, CLIENT_SECRET; ")
 }
+
+// A descriptor's SensitiveOnly field (an OAuth source's consumer_secret)
+// takes only a sensitive variable: a literal or a plain variable is refused
+// at its line without repeating the value; an unset one is reported once.
+func TestSensitiveOnlyFields(t *testing.T) {
+	head := "version: 1\nvariables: {S: {sensitive: true}, P: {}, U: {sensitive: true}}\nsources:\n  - slug: gh\n    name: GitHub\n    type: oauth\n    provider_type: github\n    consumer_key: k\n"
+	vars := env(map[string]string{"S": "s3cret-value", "P": "plain-value"})
+	cases := map[string]struct {
+		line string
+		want string // "" = loads
+	}{
+		"sensitive variable": {line: "    consumer_secret: ${S}\n"},
+		"literal":            {line: "    consumer_secret: literal-secret\n", want: "x.yaml:9:22: consumer_secret is a secret and comes only from a sensitive variable"},
+		"plain variable":     {line: "    consumer_secret: ${P}\n", want: "x.yaml:9:22: consumer_secret is a secret and comes only from a sensitive variable"},
+		"unset":              {line: "    consumer_secret: ${U}\n", want: "environment variable U is not set"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, ds := Parse("x.yaml", []byte(head+tc.line), vars)
+			if tc.want == "" {
+				require.Empty(t, ds)
+				return
+			}
+			require.Len(t, ds, 1, "one problem: %v", ds)
+			got := ds.err().Error()
+			assert.Contains(t, got, tc.want)
+			assert.NotContains(t, got, "literal-secret")
+			assert.NotContains(t, got, "plain-value")
+		})
+	}
+}
