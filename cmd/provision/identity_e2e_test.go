@@ -107,7 +107,7 @@ func TestIdentityManifestRefusals(t *testing.T) {
 	literal := strings.Replace(corpIdentity(t), "password: ${ALICE_PASSWORD}", "password: hunter2hunter2", 1)
 	r := c.run("validate", "-f", writeManifest(t, literal))
 	require.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, ":20:15: password: set it from a sensitive variable, never a literal")
+	assert.Contains(t, r.err, ":20:15: password is a secret and comes only from a sensitive variable")
 	assert.NotContains(t, r.err, "hunter2hunter2")
 
 	typo := strings.Replace(corpIdentity(t), "authentik_core.view_user,", "authentik_core.view_usr,", 1)

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,7 +78,7 @@ func (e *Emulator) renderKeypair(k *keypair) map[string]any {
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
 	s256 := sha256.Sum256(k.cert.Raw)
 	s1 := sha1.Sum(k.cert.Raw)
-	m := toMap(keypairOut{
+	return toMap(keypairOut{
 		PK: k.PK, Name: k.Name,
 		FingerprintSHA256:      fingerprint(s256[:]),
 		FingerprintSHA1:        fingerprint(s1[:]),
@@ -89,8 +90,6 @@ func (e *Emulator) renderKeypair(k *keypair) map[string]any {
 		PrivateKeyDownloadURL:  base + "/view_private_key/?download",
 		Managed:                k.Managed,
 	})
-	e.applyOverrides("certificatekeypair", k.Name, m)
-	return m
 }
 
 // AddKeypair stores a key pair named name with a self-signed certificate
@@ -110,6 +109,14 @@ var fixtureKey = sync.OnceValue(func() *rsa.PrivateKey {
 	}
 	return k
 })
+
+// fixtureCerts are the certificates signed with the fixture key, by
+// name, validity, SANs and serial (the emulator's seeded random numbers,
+// so every emulator of one seed asks for the same two at start-up). Each
+// is signed once per process: RSA signing was a quarter of the CPU of the
+// end-to-end tests. A reused certificate keeps the dates of its first
+// signing.
+var fixtureCerts sync.Map // string -> []byte (DER)
 
 // authentikVersion is what the emulated server reports (issuer of its certificates).
 const authentikVersion = "2026.2.2"
@@ -164,7 +171,20 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	}
 	issuer := &x509.Certificate{Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
 		attr(asn1.ObjectIdentifier{2, 5, 4, 3}, "authentik "+authentikVersion)}}}
-	der, err := x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+	var der []byte
+	var err error
+	memo := fmt.Sprintf("%s\x00%d\x00%q\x00%s", name, validityDays, sans, serial)
+	if keyType == "rsa" {
+		if d, ok := fixtureCerts.Load(memo); ok {
+			der = d.([]byte)
+		}
+	}
+	if der == nil {
+		der, err = x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+		if err == nil && keyType == "rsa" {
+			fixtureCerts.Store(memo, der)
+		}
+	}
 	if err != nil {
 		panic(fmt.Errorf("emulator: build certificate: %w", err))
 	}
@@ -197,102 +217,82 @@ func (s *state) keypairRef(pk string) string {
 	return ""
 }
 
-func (e *Emulator) listKeypairs(c *call) resp {
-	if r := checkChoiceFilters(c, nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}, nil); r != nil {
-		return *r
-	}
-	objs := []map[string]any{}
-	for _, k := range e.st.keypairs {
-		if k.internal {
-			continue
-		}
-		if b, err := parseBool(c.last("has_key")); err == nil && b && k.KeyPEM == "" {
-			continue
-		}
-		objs = append(objs, e.renderKeypair(k))
-	}
-	return e.list(c, objs, listSpec{
+// keypairKind serves crypto/certificatekeypairs/
+// (authentik/crypto/api.py, CertificateKeyPairViewSet,
+// CertificateKeyPairFilter). Key pairs are seeded or added by AddKeypair;
+// the emulator serves no create or update (noWrite), so the kind has no
+// field table and renders everything from the certificate.
+var keypairKind = &kindDef[*keypair]{
+	kind: "certificatekeypair", model: "CertificateKeyPair", prefix: "crypto/certificatekeypairs/", noWrite: true,
+	list: listSpec{
 		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
 		searchFields: []string{"name"},
 		order:        []string{"name"},
-	})
-}
-
-func (e *Emulator) getKeypair(c *call) resp {
-	if !isUUID(c.id) {
-		return notFound()
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		return noMatch("CertificateKeyPair")
-	}
-	return resp{status: 200, body: e.renderKeypair(k)}
-}
-
-// deleteKeypair removes a key pair; providers' signing_key/encryption_key and
-// proxy certificates pointing at it become null.
-func (e *Emulator) deleteKeypair(c *call) resp {
-	if !isUUID(c.id) {
-		return notFound()
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		return noMatch("CertificateKeyPair")
-	}
-	for _, p := range e.st.providers {
-		for _, ref := range []**string{&p.SigningKey, &p.EncryptionKey, &p.Certificate} {
-			if *ref != nil && **ref == k.PK {
-				*ref = nil
+	},
+	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
+		return nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}
+	},
+	// has_key=true keeps the key pairs with a private key.
+	listFilter: func(e *Emulator, c *call) (func(*keypair) bool, *resp) {
+		hasKey, err := parseBool(c.last("has_key"))
+		return func(k *keypair) bool { return err != nil || !hasKey || k.KeyPEM != "" }, nil
+	},
+	all: func(e *Emulator) []*keypair {
+		var out []*keypair
+		for _, k := range e.st.keypairs {
+			if !k.internal {
+				out = append(out, k)
 			}
 		}
-		// SAML signing/verification/encryption_kp, LDAP certificate: SET_NULL.
+		return out
+	},
+	byID: func(e *Emulator, id string) (*keypair, bool) {
+		k := e.st.keypairByPK(id)
+		return k, k != nil
+	},
+	remove: func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
+	attrs:  func(*keypair) map[string]any { return map[string]any{} },
+	key:    func(k *keypair) string { return k.Name },
+	pk:     func(k *keypair) string { return k.PK },
+	render: func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
+	fast: func(k *keypair, name string) (any, bool) {
+		if name == "name" {
+			return k.Name, true
+		}
+		return nil, false
+	},
+	detailActions: map[string]kindAction[*keypair]{
+		"view_certificate": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, false) }},
+		"view_private_key": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, true) }},
+	},
+}
+
+// deleteKeypair removes a key pair; provider references to it become
+// null: OAuth2 signing/encryption_key, proxy and LDAP certificate, SAML
+// signing/verification/encryption_kp (all SET_NULL).
+func (s *state) deleteKeypair(k *keypair) {
+	for _, p := range s.providers {
 		for f, v := range p.Attrs {
 			if v == k.PK {
 				p.Attrs[f] = nil
 			}
 		}
 	}
-	out := e.st.keypairs[:0]
-	for _, x := range e.st.keypairs {
-		if x != k {
-			out = append(out, x)
-		}
-	}
-	e.st.keypairs = out
-	return resp{status: 204}
-}
-
-func (e *Emulator) keypairFromURL(c *call) (*keypair, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return nil, &r
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		r := noMatch("CertificateKeyPair")
-		return nil, &r
-	}
-	return k, nil
+	s.keypairs = slices.DeleteFunc(s.keypairs, func(x *keypair) bool { return x == k })
 }
 
 // viewKeypairData is CertificateKeyPairViewSet.view_certificate /
 // view_private_key: {"data": <PEM>}, or the PEM file with ?download.
-func (e *Emulator) viewKeypairData(private bool) handler {
-	return func(c *call) resp {
-		k, r := e.keypairFromURL(c)
-		if r != nil {
-			return *r
-		}
-		data, suffix := k.CertPEM, "certificate"
-		if private {
-			data, suffix = k.KeyPEM, "private_key"
-		}
-		if _, ok := c.q["download"]; ok {
-			return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
-				"Content-Type":        {"application/x-pem-file"},
-				"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
-			}}
-		}
-		return resp{status: http.StatusOK, body: map[string]any{"data": data}}
+func viewKeypairData(c *call, k *keypair, private bool) resp {
+	data, suffix := k.CertPEM, "certificate"
+	if private {
+		data, suffix = k.KeyPEM, "private_key"
 	}
+	if _, ok := c.q["download"]; ok {
+		return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
+			"Content-Type":        {"application/x-pem-file"},
+			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
+		}}
+	}
+	return resp{status: http.StatusOK, body: map[string]any{"data": data}}
 }

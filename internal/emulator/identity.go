@@ -64,6 +64,8 @@ func (s *state) roleByPK(pk string) *role {
 	return nil
 }
 
+func (g *group) roles() []string { l, _ := g.Attrs["roles"].([]string); return l }
+
 func (s *state) roleRef(pk string) string {
 	if r := s.roleByPK(pk); r != nil {
 		return r.PK
@@ -76,10 +78,10 @@ func (s *state) roleRef(pk string) string {
 func (e *Emulator) renderUser(c *call, u *user) map[string]any {
 	groups, groupsObj := []any{}, []any{}
 	for _, g := range e.st.groups {
-		if slices.Contains(g.Users, u.PK) {
+		if slices.Contains(g.users(), u.PK) {
 			groups = append(groups, g.PK)
-			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name,
-				"is_superuser": g.IsSuperuser, "parents": g.Parents, "attributes": g.Attributes})
+			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.name(),
+				"is_superuser": g.isSuperuser(), "parents": g.parents(), "attributes": g.attributes()})
 		}
 	}
 	roles, rolesObj := []any{}, []any{}
@@ -237,12 +239,12 @@ func (e *Emulator) setUserGroups(u *user, groups []string) {
 	}
 	for _, g := range e.st.groups {
 		in := slices.ContainsFunc(groups, func(pk string) bool { return strings.EqualFold(pk, g.PK) })
-		has := slices.Contains(g.Users, u.PK)
+		has := slices.Contains(g.users(), u.PK)
 		switch {
 		case in && !has:
-			g.Users = append(g.Users, u.PK)
+			g.Attrs["users"] = append(slices.Clone(g.users()), u.PK)
 		case !in && has:
-			g.Users = slices.DeleteFunc(g.Users, func(pk int32) bool { return pk == u.PK })
+			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
 		}
 	}
 }
@@ -255,7 +257,7 @@ func (e *Emulator) deleteUser(c *call) resp {
 		return *r
 	}
 	for _, g := range e.st.groups {
-		g.Users = slices.DeleteFunc(g.Users, func(pk int32) bool { return pk == u.PK })
+		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
 	}
 	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(t *apiToken) bool { return t.User == u.PK })
 	for k, pk := range e.userTokens {
@@ -384,7 +386,7 @@ func (e *Emulator) deleteRole(c *call) resp {
 		return *x
 	}
 	for _, g := range e.st.groups {
-		g.Roles = removeStr(g.Roles, r.PK)
+		g.Attrs["roles"] = removeStr(slices.Clone(g.roles()), r.PK)
 	}
 	for _, u := range e.st.users {
 		u.Roles = removeStr(u.Roles, r.PK)
@@ -706,7 +708,7 @@ func (e *Emulator) hasPerm(pk int32, perm string) bool {
 	}
 	roles := slices.Clone(u.Roles)
 	for _, g := range e.st.userGroups(pk) {
-		roles = append(roles, g.Roles...)
+		roles = append(roles, g.roles()...)
 	}
 	for _, rpk := range roles {
 		if r := e.st.roleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
@@ -744,8 +746,8 @@ func (e *Emulator) UserGroups(username string) []string {
 			continue
 		}
 		for _, g := range e.st.groups {
-			if slices.Contains(g.Users, u.PK) {
-				out = append(out, g.Name)
+			if slices.Contains(g.users(), u.PK) {
+				out = append(out, g.name())
 			}
 		}
 	}
@@ -784,10 +786,10 @@ func (e *Emulator) GroupRoles(name string) []string {
 	defer e.mu.Unlock()
 	out := []string{}
 	for _, g := range e.st.groups {
-		if g.Name != name {
+		if g.name() != name {
 			continue
 		}
-		for _, pk := range g.Roles {
+		for _, pk := range g.roles() {
 			if r := e.st.roleByPK(pk); r != nil {
 				out = append(out, r.Name)
 			}

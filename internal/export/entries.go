@@ -81,13 +81,18 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	if x.byKey[ref(plan.Kind(kind), o.Key)] != nil || (!asked && plan.IsBuiltin(kind, o.Key)) {
 		return
 	}
+	// authentik's own (the family's managed field set, whatever the type:
+	// a managed SCIM mapping in propertymappings/all/): named, never
+	// exported, and not worth a "left out" line.
+	if fam := kinds.Family(kind); len(fam) > 0 && fam[0].Managed != "" {
+		if m := o.Fields[fam[0].Managed]; m != nil && m != "" {
+			return
+		}
+	}
 	d := descriptor(kind, o.Type)
 	if d == nil {
 		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
 		return
-	}
-	if d.Managed != "" && o.Fields[d.Managed] != nil && o.Fields[d.Managed] != "" {
-		return // authentik's own: named, never exported
 	}
 	e := newEntry(plan.Kind(kind), o.Key)
 	e.section = d.Section
@@ -103,7 +108,7 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	}
 	x.entryFields(e, fields, o.Fields, d.Key, "")
 	for _, f := range d.Extra {
-		if f.Secret && f.FromSensitive {
+		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
 			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
 		}

@@ -34,3 +34,14 @@ func TestUnknownPermissionDidYouMean(t *testing.T) {
 	}
 	assert.Empty(t, checkPermissions("r", map[string]any{"permissions": []string{"authentik_core.view_user"}}, false))
 }
+
+// A family read through its list of every member names that list's model,
+// so ReadPermissions covers it.
+func TestFamiliesNameTheirAllModel(t *testing.T) {
+	for _, k := range All() {
+		if k.AllPath != "" {
+			assert.NotEmpty(t, k.AllModel, "%s: AllPath %s without AllModel", k.Label(), k.AllPath)
+			assert.True(t, KnownPermission(strings.Replace(k.AllModel, ".", ".view_", 1)), k.AllModel)
+		}
+	}
+}

@@ -18,7 +18,7 @@ var user = &Kind{
 	Refs:     map[string]string{"groups": "group"},
 	Merge:    []string{"attributes"},
 	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
-	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, FromSensitive: true,
+	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, SensitiveOnly: true,
 		Doc: "The password, from a sensitive variable only: set once, when provision creates the user; later runs never reset it."}},
 	Docs: map[string]string{
 		"username":   "Username, the user's key: an existing user of that name is adopted.",

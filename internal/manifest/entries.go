@@ -174,14 +174,17 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			ok, unknown = false, true
 			continue
 		}
-		if f.FromSensitive && !sc.isSensitive(val) {
-			diags.add(pos(file, val), fmt.Sprintf("%s: set it from a sensitive variable, never a literal: %s: ${NAME} with NAME: {sensitive: true} under variables:", f.Name, f.Name))
-			ok = false
-			continue
-		}
 		v, err := fieldValue(f, val, sc.isSensitive(val))
 		if err != "" {
 			diags.add(pos(file, val), fmt.Sprintf("%s: %s", f.Name, err))
+			ok = false
+			continue
+		}
+		// An unset variable is left as written (and reported already).
+		if f.SensitiveOnly && !sc.isSensitive(val) && val.Value != "" && !strings.Contains(val.Value, "${") {
+			// The literal is not repeated: it is a secret all the same.
+			diags.add(pos(file, val), fmt.Sprintf("%s is a secret and comes only from a sensitive variable: declare one under variables: (e.g. %s: {sensitive: true}) and write %s: ${%s}",
+				f.Name, strings.ToUpper(f.Name), f.Name, strings.ToUpper(f.Name)))
 			ok = false
 			continue
 		}
