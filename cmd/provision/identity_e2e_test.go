@@ -97,6 +97,17 @@ func TestCorpIdentityEndToEnd(t *testing.T) {
 	assert.Equal(t, 2, c.emu.Writes(), "take and release the lock")
 	pw, _ = c.emu.UserPassword("alice")
 	assert.Equal(t, "her-own-choice", pw)
+
+	// Dropping alice from the stack deletes her; the plan says what goes
+	// with her.
+	without := strings.Replace(corpIdentity(t), "  - username: alice\n    name: Alice Example\n    email: alice@corp.example\n    groups: [Corp Staff]\n    password: ${ALICE_PASSWORD}\n", "", 1)
+	require.NotEqual(t, corpIdentity(t), without)
+	r = c.run("plan", "-f", writeManifest(t, without), "-o", "json", "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	changes := planJSON(t, r.out)
+	require.Len(t, changes, 1, r.out)
+	assert.Equal(t, []string{"delete", "user", "alice"}, []string{changes[0].Action, changes[0].Kind, changes[0].Key})
+	assert.Contains(t, r.out, "authentik deletes the user's sessions and tokens with it")
 }
 
 // A literal password is refused at its line; an unknown permission gets a
