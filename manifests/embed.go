@@ -25,6 +25,8 @@ var ExampleEnv = map[string]string{
 	// corp-sources.yaml (example secrets: the demo's sandbox only)
 	"GITHUB_SECRET":      "example-github-client-secret",
 	"LDAP_BIND_PASSWORD": "example-ldap-bind-password",
+	// corp-identity.yaml (an example password: the demo's sandbox only)
+	"ALICE_PASSWORD": "example-alice-password",
 }
 
 // Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough

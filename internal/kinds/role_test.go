@@ -1,6 +1,7 @@
 package kinds
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -44,4 +45,13 @@ func TestFamiliesNameTheirAllModel(t *testing.T) {
 			assert.True(t, KnownPermission(strings.Replace(k.AllModel, ".", ".view_", 1)), k.AllModel)
 		}
 	}
+}
+
+// The emulator's copy of the codenames is the client's (permgen writes both).
+func TestEmulatorPermissionsAreTheSame(t *testing.T) {
+	a, err := os.ReadFile("permissions.txt")
+	require.NoError(t, err)
+	b, err := os.ReadFile("../emulator/permissions.txt")
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b), "run go run ./internal/kinds/permgen")
 }
