@@ -137,6 +137,7 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	}
 	var mu sync.Mutex
 	lists := map[string][]plan.Object{}
+	extra := map[plan.Kind][]plan.Object{}
 	list := func(path, typ string, k *desc.Kind) {
 		r.g.Go(func() error {
 			doing := "list " + name + "s"
@@ -174,13 +175,17 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			for _, p := range pages {
 				all = append(all, p...)
 			}
+			var more map[plan.Kind][]plan.Object
 			if x := extraReads[name]; x != nil && typ == "" {
-				if err := x(r.ctx, r.c, all); err != nil {
+				if more, err = x(r.ctx, r.c, all); err != nil {
 					return err
 				}
 			}
 			mu.Lock()
 			lists[typ] = all
+			for k, v := range more {
+				extra[k] = v
+			}
 			mu.Unlock()
 			return nil
 		})
@@ -220,6 +225,9 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			live.Objects = map[plan.Kind][]plan.Object{}
 		}
 		live.Objects[plan.Kind(name)] = objs
+		for k, v := range extra {
+			live.Objects[k] = v
+		}
 	})
 }
 

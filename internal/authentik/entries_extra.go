@@ -16,8 +16,9 @@ import (
 // object's body, read after the kind's list and written after its create
 // or update, per kind.
 
-// extraReads fill the live objects' extra fields, by kind.
-var extraReads = map[string]func(ctx context.Context, c *Client, objs []plan.Object) error{
+// extraReads fill the live objects' extra fields, by kind, and may read
+// further lists the plan checks against (returned by kind).
+var extraReads = map[string]func(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error){
 	"role": readRolePermissions,
 }
 
@@ -30,37 +31,58 @@ var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Cha
 
 // readRolePermissions reads each role's global permissions
 // (/rbac/permissions/?role=<uuid>, authentik/rbac/api/rbac.py
-// PermissionFilter.filter_role) as app_label.codename, sorted.
-func readRolePermissions(ctx context.Context, c *Client, objs []plan.Object) error {
+// PermissionFilter.filter_role) as app_label.codename, sorted, and every
+// permission the server has (plan.KindPermission), which the plan checks
+// declared codenames against.
+func readRolePermissions(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
 	for i := range objs {
-		var perms []string
-		for page := 1; ; page++ {
-			q := url.Values{"role": {objs[i].PK}, "page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
-			resp, data, err := c.raw(ctx, http.MethodGet, "rbac/permissions/", q, nil)
-			if err != nil {
-				return c.wrap(fmt.Sprintf("list the permissions of role %q", objs[i].Key), resp, err)
-			}
-			var p listPage[struct {
-				Codename string `json:"codename"`
-				AppLabel string `json:"app_label"`
-			}]
-			if err := json.Unmarshal(data, &p); err != nil {
-				return fmt.Errorf("list the permissions of role %q: authentik's answer is not a list", objs[i].Key)
-			}
-			for _, r := range p.Results {
-				perms = append(perms, r.AppLabel+"."+r.Codename)
-			}
-			if float64(page) >= p.Pagination.TotalPages {
-				break
-			}
+		perms, err := listPermissions(ctx, c, fmt.Sprintf("list the permissions of role %q", objs[i].Key), url.Values{"role": {objs[i].PK}})
+		if err != nil {
+			return nil, err
 		}
-		slices.Sort(perms)
 		if perms == nil {
 			perms = []string{}
 		}
 		objs[i].Fields["permissions"] = perms
 	}
-	return nil
+	all, err := listPermissions(ctx, c, "list authentik's permissions", url.Values{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]plan.Object, 0, len(all))
+	for _, p := range all {
+		out = append(out, plan.Object{Key: p, PK: p, Fields: map[string]any{}})
+	}
+	return map[plan.Kind][]plan.Object{plan.KindPermission: out}, nil
+}
+
+// listPermissions reads /rbac/permissions/ (IsAuthenticated: any token
+// may) as app_label.codename, sorted.
+func listPermissions(ctx context.Context, c *Client, doing string, q url.Values) ([]string, error) {
+	var perms []string
+	for page := 1; ; page++ {
+		q.Set("page", strconv.Itoa(page))
+		q.Set("page_size", strconv.Itoa(pageSize))
+		resp, data, err := c.raw(ctx, http.MethodGet, "rbac/permissions/", q, nil)
+		if err != nil {
+			return nil, c.wrap(doing, resp, err)
+		}
+		var p listPage[struct {
+			Codename string `json:"codename"`
+			AppLabel string `json:"app_label"`
+		}]
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, fmt.Errorf("%s: authentik's answer is not a list", doing)
+		}
+		for _, r := range p.Results {
+			perms = append(perms, r.AppLabel+"."+r.Codename)
+		}
+		if float64(page) >= p.Pagination.TotalPages {
+			break
+		}
+	}
+	slices.Sort(perms)
+	return perms, nil
 }
 
 // writeUserPassword sets a created user's password through set_password/

@@ -70,6 +70,8 @@ func onceNote(field string) string {
 type entryHook struct {
 	reads  []Kind
 	create func(c *computer, key string, at manifest.Position) bool
+	// check checks a present entry against live state (false: failed).
+	check func(c *computer, e *manifest.Entry) bool
 }
 
 // entryHooks are the descriptor kinds' plan hooks, by kind.
@@ -266,6 +268,9 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		if h := entryHooks[Kind(k.Name)].create; h != nil && !h(c, e.Key, e.Src.At(k.Key)) {
 			return nil
 		}
+	}
+	if h := entryHooks[Kind(k.Name)].check; h != nil && !e.State.IsAbsent() && !h(c, e) {
+		return nil
 	}
 	if e.State.IsAbsent() {
 		if live != nil && c.builtin(k.Name, e.Key) {

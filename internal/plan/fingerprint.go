@@ -48,6 +48,9 @@ func Fingerprints(l *Live) []ObjectPrint {
 		f := v.Type().Field(i)
 		if f.Name == "Objects" {
 			for kind, objs := range l.Objects {
+				if kind == KindPermission {
+					continue // the server's catalogue, not objects a plan changes
+				}
 				for _, o := range objs {
 					p := fingerprint(kind, o.Fields)
 					p.Key, p.PK = o.Key, o.PK
