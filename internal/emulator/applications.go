@@ -417,6 +417,7 @@ func (e *Emulator) deleteApplication(c *call) resp {
 	for _, p := range e.st.backchannelOf(a) {
 		e.st.deleteProvider(p)
 	}
+	e.st.clearBrandRefs(a.PK)
 	e.st.deleteBindingsFor(a.PK)
 	out := e.st.apps[:0]
 	for _, x := range e.st.apps {

@@ -252,6 +252,7 @@ func (e *Emulator) deleteKeypair(c *call) resp {
 			}
 		}
 	}
+	e.st.clearBrandRefs(k.PK)
 	out := e.st.keypairs[:0]
 	for _, x := range e.st.keypairs {
 		if x != k {

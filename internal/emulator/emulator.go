@@ -48,6 +48,7 @@ type state struct {
 	policies      []*policy // every policy type (policies.go)
 	prompts       []*object // prompt fields (prompts.go)
 	flowBindings  []*flowBinding
+	brands        []*object // brands.go
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 

@@ -42,6 +42,7 @@ const (
 	ftUint                         // PositiveIntegerField (0 .. 2147483647)
 	ftIntList                      // ArrayField(IntegerField) (ListField of integers)
 	ftStrList                      // a list of strings not checked against choices (CountryField(multiple=True))
+	ftJSON                         // JSONField: any JSON value, stored decoded
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -534,6 +535,15 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			}
 		}
 		a[k] = out
+	case ftJSON:
+		if f.take(k, fd.required, false) {
+			var v any
+			if err := json.Unmarshal(f.raw[k], &v); err != nil {
+				f.fail(k, "Value must be valid JSON.")
+				return
+			}
+			a[k] = v
+		}
 	case ftNullString:
 		var p *string
 		if f.has(k) && f.nullStr(k, &p) {

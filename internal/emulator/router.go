@@ -94,7 +94,7 @@ func (e *Emulator) routes() []route {
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
 var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind}, append(stageKinds, policyKinds...)...)
+	flowKind, flowBindingKind, promptKind, brandKind}, append(stageKinds, policyKinds...)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -106,12 +106,73 @@ type Kind struct {
 	// ExportWhenNamed kinds are exported only with what names them (a group
 	// with the applications whose access lists it), never alone by --all.
 	ExportWhenNamed bool
+	// Files are manifest fields naming a file (relative to the manifest,
+	// confined to its directory like outputs) whose contents are the value
+	// of a request field: "certificate_file": "certificate_data".
+	Files map[string]string
+	// SensitiveOnly are fields a manifest may set only from a sensitive
+	// variable or their Files field, never as literal text (a private key).
+	SensitiveOnly []string
+	// Digests compute, from a secret field's declared value, what authentik
+	// shows of it (a certificate's fingerprint and expiry): plans compare
+	// the first digest with the live field of that name and show them all,
+	// never the value. An error is the field's offline validation problem.
+	Digests map[string]func(value string) ([]Digest, error)
+	// Expires names a digest or answer field holding when the object
+	// expires (RFC 3339): a change of it within 30 days warns.
+	Expires string
+	// CreateVia is an action endpoint that creates the object from a
+	// manifest mapping instead of the plain create (a certificate's
+	// generate:); nil when there is none.
+	CreateVia *CreateVia
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
 	// Doc is one sentence for the reference.
 	Doc string
+}
+
+// Digest is one value derived from a secret field, as the answer shows it.
+type Digest struct {
+	Field string
+	Value string
+}
+
+// CreateVia is a create-only action: the manifest's Field mapping (fields
+// of the request schema Schema) is POSTed to Path below the kind's Path,
+// once. The created object is named by the action's NameField; when that
+// differs from the entry's key, the object is renamed to it after. An
+// object that exists is never created again, whatever the mapping says.
+type CreateVia struct {
+	Field     string
+	Path      string
+	Schema    string
+	NameField string
+	// Defaults fill fields the mapping omits (the name field defaults to
+	// the entry's key).
+	Defaults map[string]any
+	Doc      string
+}
+
+// ViaFields returns the action mapping's fields.
+func (v *CreateVia) ViaFields() []Field {
+	c, ok := apischema.Lookup(v.Schema)
+	if !ok {
+		panic(fmt.Sprintf("kinds: schema component %q is not in schema.yml", v.Schema))
+	}
+	k := &Kind{Defaults: v.Defaults}
+	var out []Field
+	for _, sf := range c.Fields {
+		f, ok := k.field(sf)
+		if ok {
+			if f.Name == v.NameField {
+				f.Required = false
+			}
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Child is a list of objects declared inside a parent entry: a flow's

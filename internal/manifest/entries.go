@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,12 @@ type Entry struct {
 	// ("stages"); a list not declared is absent (nil), not empty.
 	Children map[string][]*Entry
 	Src      Source
+	// FromFile names, by request field, the manifest field whose file gave
+	// its value (kinds.Kind.Files): "certificate_data": "certificate_file".
+	FromFile map[string]string
+	// Via is the create-only action's mapping when declared
+	// (kinds.Kind.CreateVia: a certificate's generate:), else nil.
+	Via map[string]any
 }
 
 // Declares reports whether the entry declared the field.
@@ -134,6 +141,12 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 	for _, c := range k.Children {
 		names = append(names, c.Field)
 	}
+	for f := range k.Files {
+		names = append(names, f)
+	}
+	if k.CreateVia != nil {
+		names = append(names, k.CreateVia.Field)
+	}
 	ok, unknown := true, false
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, val := item.Content[i], item.Content[i+1]
@@ -152,7 +165,15 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
 			continue
 		}
+		if handled, good := decodeExtra(sc, file, e, key, val, diags); handled {
+			ok = ok && good
+			continue
+		}
 		f, known := byName[key.Value]
+		if known && !checkSensitiveOnly(sc, file, e, key, val, diags) {
+			ok = false
+			continue
+		}
 		if !known {
 			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
 			if s := suggest.Closest(key.Value, names); s != "" {
@@ -350,7 +371,12 @@ func validateEntries(v *validation) {
 		seen[id] = e
 		checkState(&v.ds, e.State, e.Src)
 		if e.Kind.Check != nil {
-			for _, p := range e.Kind.Check(e.Key, e.Fields, e.State.IsAbsent()) {
+			fields := e.Fields
+			if e.Via != nil {
+				fields = maps.Clone(e.Fields)
+				fields[e.Kind.CreateVia.Field] = e.Via
+			}
+			for _, p := range e.Kind.Check(e.Key, fields, e.State.IsAbsent()) {
 				at := e.Src.Pos
 				if p.Field != "" {
 					at = e.Src.At(p.Field)
@@ -360,6 +386,19 @@ func validateEntries(v *validation) {
 		}
 		if e.State.IsAbsent() {
 			continue
+		}
+		for f, digest := range e.Kind.Digests {
+			val, ok := e.Fields[f].(string)
+			if !ok {
+				continue
+			}
+			if _, err := digest(val); err != nil {
+				name := f
+				if ff := e.FromFile[f]; ff != "" {
+					name = ff
+				}
+				v.ds.add(e.Src.At(name), fmt.Sprintf("%s: %s %v", e.Label(), name, err))
+			}
 		}
 		for _, f := range e.Kind.Python {
 			code, _ := e.Fields[f].(string)

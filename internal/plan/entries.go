@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/manifest"
@@ -44,6 +45,10 @@ type EntrySpec struct {
 	// Merges redo the key-by-key merge of free-form object fields
 	// (kinds.Kind.Merge) against the object as read just before the write.
 	Merges map[string]*ObjectMerge
+	// Via, on a create through the kind's create-only action
+	// (kinds.Kind.CreateVia), is the action's body; Body then holds what
+	// is patched after it (the key, when the action named it otherwise).
+	Via map[string]any
 }
 
 // entryHook is what the plan adds to a descriptor kind, in the kind's own
@@ -260,9 +265,20 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		lf = live.Fields
 		ch.ID = live.PK
 	}
-	spec, f := c.entryFields(e, k.Fields(), lf, live == nil)
+	fds := k.Fields()
+	if live == nil && e.Via != nil {
+		// Created by the action: the request fields it makes are not sent.
+		fds = slices.DeleteFunc(fds, func(fd kinds.Field) bool { return fd.Name != k.Key && fd.Required && !e.Declares(fd.Name) })
+	}
+	spec, f := c.entryFields(e, fds, lf, live == nil)
 	if spec == nil {
 		return nil
+	}
+	if live == nil && e.Via != nil {
+		viaCreate(e, spec, f)
+	}
+	if w := c.expiryWarning(k, spec, f, lf); w != "" {
+		defer func() { ch.Warnings = append(ch.Warnings, w) }()
 	}
 	if live == nil && k.Type != "" {
 		// Shown, not sent: the collection says the type.
@@ -296,6 +312,21 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 				// omitted binding order is 0).
 				spec.Body[fd.Name] = fd.Default
 			}
+			continue
+		}
+		if digest := e.Kind.Digests[fd.Name]; digest != nil {
+			ds, err := digest(fmt.Sprint(want))
+			if err != nil {
+				ok = false // reported by validate
+				continue
+			}
+			if !create && strings.EqualFold(str(live[ds[0].Field]), ds[0].Value) {
+				continue
+			}
+			for _, d := range ds {
+				f.list = append(f.list, FieldChange{Field: d.Field, Before: beforeOf(f, nullIfEmpty(str(live[d.Field]))), After: d.Value})
+			}
+			spec.Body[fd.Name] = want // sent, never shown
 			continue
 		}
 		if fd.Secret && !create {
@@ -910,4 +941,63 @@ func (l *Live) Put(kind Kind, objs ...Object) {
 		l.Objects = map[Kind][]Object{}
 	}
 	l.Objects[kind] = append(l.Objects[kind], objs...)
+}
+
+// viaCreate turns a create into the kind's create-only action: its mapping
+// (the name field defaulting to the key, the action's defaults filling the
+// rest) is the action's body, shown as via.field; what else was declared
+// is patched after, with the key when the action names the object
+// otherwise.
+func viaCreate(e *manifest.Entry, spec *EntrySpec, f *fields) {
+	v := e.Kind.CreateVia
+	body := map[string]any{}
+	for k, d := range v.Defaults {
+		body[k] = d
+	}
+	body[v.NameField] = e.Key
+	for k, x := range e.Via {
+		body[k] = x
+	}
+	spec.Via = body
+	var shown []FieldChange
+	for _, fd := range v.ViaFields() {
+		if x, ok := body[fd.Name]; ok {
+			shown = append(shown, FieldChange{Field: v.Field + "." + fd.Name, After: displayValue(x)})
+		}
+	}
+	f.list = append(shown, f.list...)
+	delete(spec.Body, e.Kind.Key)
+	if body[v.NameField] != e.Key {
+		spec.Body[e.Kind.Key] = e.Key
+	}
+}
+
+// ExpiryWarningDays is how close an expiry a plan warns about.
+const ExpiryWarningDays = 30
+
+// expiryWarning warns when a change sets or keeps an object whose expiry
+// (kinds.Kind.Expires: the declared digest, else the live value) is within
+// ExpiryWarningDays of the snapshot's time, or past.
+func (c *computer) expiryWarning(k *kinds.Kind, spec *EntrySpec, f *fields, live map[string]any) string {
+	if k.Expires == "" || c.live.Now.IsZero() {
+		return ""
+	}
+	at := str(live[k.Expires])
+	for _, fc := range f.list {
+		if fc.Field == k.Expires {
+			at = str(fc.After)
+		}
+	}
+	exp, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return ""
+	}
+	left := exp.Sub(c.live.Now)
+	switch {
+	case left <= 0:
+		return fmt.Sprintf("the %s expired on %s", k.Label(), exp.UTC().Format(time.DateOnly))
+	case left < ExpiryWarningDays*24*time.Hour:
+		return fmt.Sprintf("the %s expires on %s, in %d days (less than %d)", k.Label(), exp.UTC().Format(time.DateOnly), int(left.Hours()/24), ExpiryWarningDays)
+	}
+	return ""
 }
