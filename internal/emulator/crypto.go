@@ -297,3 +297,145 @@ func (e *Emulator) viewKeypairData(private bool) handler {
 		return resp{status: http.StatusOK, body: map[string]any{"data": data}}
 	}
 }
+
+// writeKeypair is CertificateKeyPairSerializer's create and update
+// (authentik/crypto/api.py): name unique, certificate_data parsed
+// (validate_certificate_data), key_data parsed when not blank
+// (validate_key_data); key_type and the fingerprints follow from the PEM.
+func (e *Emulator) writeKeypair(c *call, k *keypair) *resp {
+	f, perr := parseForm(c.body, k != nil && c.r != nil && c.r.Method == http.MethodPatch)
+	if perr != nil {
+		return perr
+	}
+	next := keypair{}
+	if k != nil {
+		next = *k
+	}
+	if f.str("name", true, false, &next.Name) {
+		for _, o := range e.st.keypairs {
+			if o.Name == next.Name && o != k {
+				f.fail("name", "Certificate-Key Pair with this name already exists.")
+			}
+		}
+	}
+	var certPEM string
+	if f.str("certificate_data", true, false, &certPEM) {
+		block, _ := pem.Decode([]byte(certPEM))
+		var cert *x509.Certificate
+		if block != nil {
+			cert, _ = x509.ParseCertificate(block.Bytes)
+		}
+		if cert == nil {
+			f.fail("certificate_data", "Unable to load certificate.")
+		} else {
+			next.cert, next.CertPEM = cert, certPEM
+			next.KeyType = keyTypeOf(cert.PublicKey)
+		}
+	}
+	var keyPEM string
+	if f.str("key_data", false, true, &keyPEM) {
+		if keyPEM != "" && !parsesAsKey(keyPEM) {
+			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
+		} else {
+			next.KeyPEM = keyPEM
+		}
+	}
+	if !f.ok() {
+		r := f.result()
+		return &r
+	}
+	if k == nil {
+		next.PK = e.newUUID()
+		e.st.keypairs = append(e.st.keypairs, &next)
+		r := resp{status: http.StatusCreated, body: e.renderKeypair(&next)}
+		return &r
+	}
+	*k = next
+	r := resp{status: http.StatusOK, body: e.renderKeypair(k)}
+	return &r
+}
+
+func (e *Emulator) createKeypair(c *call) resp { return *e.writeKeypair(c, nil) }
+
+func (e *Emulator) updateKeypair(c *call) resp {
+	k, r := e.keypairFromURL(c)
+	if r != nil {
+		return *r
+	}
+	return *e.writeKeypair(c, k)
+}
+
+// keyTypeOf is CertificateKeyPair's key_type from the public key.
+func keyTypeOf(pub any) string {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return "rsa"
+	case *ecdsa.PublicKey:
+		return "ec"
+	case ed25519.PublicKey:
+		return "ed25519"
+	}
+	return ""
+}
+
+// parsesAsKey is load_pem_private_key(password=None) on the stripped lines.
+func parsesAsKey(s string) bool {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	block, _ := pem.Decode([]byte(strings.Join(lines, "\n")))
+	if block == nil {
+		return false
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		return true
+	}
+	if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return true
+	}
+	_, err := x509.ParseECPrivateKey(block.Bytes)
+	return err == nil
+}
+
+// generateKeypair is CertificateKeyPairViewSet.generate
+// (authentik/crypto/api.py): CertificateGenerationSerializer (common_name
+// unique as the name, subject_alt_name a comma list, validity_days, alg
+// rsa or ecdsa), CertificateBuilder(common_name).build(...).save(): the
+// pair is named by its common name, and the answer is a 200.
+func (e *Emulator) generateKeypair(c *call) resp {
+	f, perr := parseForm(c.body, false)
+	if perr != nil {
+		return *perr
+	}
+	var name, sans, alg string
+	var days int
+	if f.str("common_name", true, false, &name) {
+		for _, o := range e.st.keypairs {
+			if o.Name == name {
+				f.fail("common_name", "This field must be unique.")
+			}
+		}
+	}
+	f.str("subject_alt_name", false, true, &sans)
+	f.integer("validity_days", true, -2147483648, 2147483647, &days)
+	alg = "rsa"
+	f.choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
+	if !f.ok() {
+		return f.result()
+	}
+	var list []string
+	if sans != "" {
+		for _, s := range strings.Split(sans, ",") {
+			if strings.TrimSpace(s) != "" {
+				list = append(list, s)
+			}
+		}
+	}
+	keyType := "rsa"
+	if alg == "ecdsa" {
+		keyType = "ec"
+	}
+	k := e.addKeypair(name, keyType, true, days, list)
+	return resp{status: http.StatusOK, body: e.renderKeypair(k)}
+}

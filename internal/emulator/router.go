@@ -67,8 +67,11 @@ func (e *Emulator) routes() []route {
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
 			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
-		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, nil),
-			detail: map[string]handler{http.MethodGet: e.getKeypair, http.MethodDelete: e.deleteKeypair},
+		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, e.createKeypair),
+			detail: detailMethods(e.getKeypair, e.updateKeypair, e.updateKeypair, e.deleteKeypair),
+			collectionActions: map[string]action{
+				"generate": {methods: map[string]handler{http.MethodPost: e.generateKeypair}},
+			},
 			detailActions: map[string]action{
 				"view_certificate": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(false)}},
 				"view_private_key": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(true)}},

@@ -129,3 +129,37 @@ func checkSensitiveOnly(sc *scope, file string, e *Entry, key, val *yaml.Node, d
 	diags.add(pos(file, key), fmt.Sprintf("%s is never written in a manifest as text: give it from a sensitive variable (sensitive: true)%s", key.Value, alt))
 	return false
 }
+
+// InputFiles lists the files a manifest's entries read (kinds.Kind.Files
+// fields: a certificate's certificate_file and key_file), as written, for
+// a caller that copies the manifest elsewhere (demo --manifest). Only
+// paths inside the manifest's directory are listed.
+func InputFiles(content []byte) []string {
+	names := map[string]bool{}
+	for _, k := range kinds.All() {
+		for f := range k.Files {
+			names[f] = true
+		}
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(content, &root) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if names[k.Value] && v.Kind == yaml.ScalarNode && filepath.IsLocal(v.Value) && !slices.Contains(out, v.Value) {
+					out = append(out, v.Value)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+	return out
+}

@@ -962,7 +962,7 @@ func viaCreate(e *manifest.Entry, spec *EntrySpec, f *fields) {
 	var shown []FieldChange
 	for _, fd := range v.ViaFields() {
 		if x, ok := body[fd.Name]; ok {
-			shown = append(shown, FieldChange{Field: v.Field + "." + fd.Name, After: displayValue(x)})
+			shown = append(shown, FieldChange{Field: v.Field + "." + fd.Name, After: displayValue(NormalizeJSON(x))})
 		}
 	}
 	f.list = append(shown, f.list...)
