@@ -19,6 +19,10 @@ var brand = &Kind{
 		"default_application": "application", "web_certificate": "certificate",
 		"client_certificates": "certificate",
 	},
+	// Flows SET_NULL, default_application and web_certificate SET_DEFAULT
+	// (None); client_certificates is a many-to-many (rows removed).
+	Nulled: []string{"flow_authentication", "flow_invalidation", "flow_recovery", "flow_unenrollment",
+		"flow_user_settings", "flow_device_code", "default_application", "web_certificate", "client_certificates"},
 	Merge: []string{"attributes"},
 	// Brand's model defaults.
 	Defaults: map[string]any{"default": false, "branding_title": "authentik",

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/provision/provision/internal/apischema"
 )
@@ -57,6 +58,12 @@ type Kind struct {
 	// "password_stage": "stage". A uuid field not listed here is not
 	// settable from a manifest (its kind is not managed yet).
 	Refs map[string]string
+	// Nulled are reference fields authentik sets null when the object they
+	// name is deleted (on_delete SET_NULL or SET_DEFAULT): that delete need
+	// not wait for this kind's changes, which breaks what would otherwise be
+	// a cycle (a brand naming an application that takes a deleted one's
+	// provider).
+	Nulled []string
 	// Secret fields are write-only (authentik never returns them): sent on
 	// create, masked in every output, never compared.
 	Secret []string
@@ -506,4 +513,23 @@ func (t FieldType) String() string {
 		return "a list of names"
 	}
 	return "a string"
+}
+
+// ExtraFields are the kind's manifest fields that are not request fields:
+// its Files fields, then its CreateVia mapping (an Object), sorted.
+func (k *Kind) ExtraFields() []Field {
+	var out []Field
+	for f, target := range k.Files {
+		out = append(out, Field{Name: f, Type: String,
+			Doc: fmt.Sprintf("A file, relative to the manifest and inside its directory, whose contents are %s (give one of the two).", target)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if v := k.CreateVia; v != nil {
+		var names []string
+		for _, f := range v.ViaFields() {
+			names = append(names, f.Name)
+		}
+		out = append(out, Field{Name: v.Field, Type: Object, Doc: v.Doc + " Its fields: " + strings.Join(names, ", ") + "."})
+	}
+	return out
 }

@@ -120,6 +120,9 @@ func entryKindSpec(name string, refs []string) *KindSpec {
 	ks := &KindSpec{Kind: Kind(name)}
 	for _, r := range refs {
 		ks.Refs = append(ks.Refs, Kind(r))
+		if nulledRef(name, r) {
+			ks.Nulled = append(ks.Nulled, Kind(r))
+		}
 	}
 	for _, p := range kinds.Parents(name) {
 		ks.Parents = append(ks.Parents, Kind(p.Kind.Name))
@@ -258,7 +261,11 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 			c.fail(e.Src.At("state"), "%s is one of authentik's own objects (its blueprints create it), which provision never deletes; remove the entry to stop managing it", e.Label())
 			return nil
 		}
-		return deletion(ch, live, func(o *Object) string { return o.PK })
+		out := deletion(ch, live, func(o *Object) string { return o.PK })
+		if out != nil && live != nil {
+			out.Notes = append(out.Notes, c.usedBy(k.Name, live.PK)...)
+		}
+		return out
 	}
 	var lf map[string]any
 	if live != nil {
@@ -815,7 +822,40 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 	case !o.Created:
 		return nil, &Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"}
 	}
-	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: []string{PruneNote}}, nil
+	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: append([]string{PruneNote}, c.usedBy(string(o.Kind), live.PK)...)}, nil
+}
+
+// usedBy names the live objects of descriptor kinds whose references name
+// the object of kind with pk, and what its delete does to them: a delete
+// never goes by without the plan saying who loses what.
+func (c *computer) usedBy(kind, pk string) []string {
+	var out []string
+	for _, d := range kinds.All() {
+		for _, f := range d.Fields() {
+			if f.Ref != kind {
+				continue
+			}
+			for _, o := range c.live.Objects[Kind(d.Name)] {
+				if d.Type != "" && o.Type != d.Type {
+					continue
+				}
+				uses := strings.EqualFold(str(o.Fields[f.Name]), pk)
+				for _, x := range anyStrings(o.Fields[f.Name]) {
+					uses = uses || strings.EqualFold(x, pk)
+				}
+				if !uses {
+					continue
+				}
+				what := "authentik sets it to null"
+				if f.Type == kinds.RefList {
+					what = "authentik removes it from the list"
+				}
+				out = append(out, fmt.Sprintf("used by %s %q as %s: %s", d.Label(), o.Key, f.Name, what))
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // managedObject reports whether authentik manages the object itself (its
@@ -1000,4 +1040,23 @@ func (c *computer) expiryWarning(k *kinds.Kind, spec *EntrySpec, f *fields, live
 		return fmt.Sprintf("the %s expires on %s, in %d days (less than %d)", k.Label(), exp.UTC().Format(time.DateOnly), int(left.Hours()/24), ExpiryWarningDays)
 	}
 	return ""
+}
+
+// nulledRef reports whether every reference of kind name's descriptors to
+// kind to is one authentik nulls when its object is deleted
+// (kinds.Kind.Nulled).
+func nulledRef(name, to string) bool {
+	found := false
+	for _, k := range kinds.Family(name) {
+		for _, f := range k.Fields() {
+			if f.Ref != to {
+				continue
+			}
+			if !slices.Contains(k.Nulled, f.Name) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }
