@@ -2,11 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,4 +114,89 @@ func TestCorpBrandEndToEnd(t *testing.T) {
 		assert.NotContains(t, o, keyLine, "the private key appears in no output")
 		assert.NotContains(t, o, "PRIVATE KEY")
 	}
+}
+
+// selfSigned writes a self-signed PEM pair expiring in days (from now)
+// into dir as name.pem and name.key.
+func selfSigned(t *testing.T, dir, name string, days int) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(0, 0, days)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600))
+}
+
+// The offline and plan-time rules: files confined to the manifest's
+// directory, the key never literal, a bad PEM refused before any request,
+// the 30-day expiry warning, a changed PEM updating the certificate, and a
+// certificate in use deleted only with the plan naming its user.
+func TestCertificateRules(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	selfSigned(t, dir, "soon", 10)
+	selfSigned(t, dir, "later", 400)
+	write := func(body string) string {
+		p := filepath.Join(dir, "m.yaml")
+		require.NoError(t, os.WriteFile(p, []byte("version: 1\nstack: certs\n"+body), 0o600))
+		return p
+	}
+	refused := func(body, want string) {
+		t.Helper()
+		before := c.emu.Writes()
+		r := c.run("plan", "-f", write(body))
+		assert.Equal(t, exitError, r.code, r.out)
+		assert.Contains(t, r.err, want)
+		assert.Equal(t, before, c.emu.Writes())
+	}
+	outside := filepath.Join(t.TempDir(), "x.pem")
+	require.NoError(t, os.WriteFile(outside, []byte("x"), 0o600))
+	refused("certificates:\n  - {name: a, certificate_file: ../x.pem}\n", "leaves the manifest's directory")
+	refused("certificates:\n  - {name: a, certificate_file: "+outside+"}\n", "leaves the manifest's directory")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "soon.pem"), filepath.Join(dir, "link.pem")))
+	refused("certificates:\n  - {name: a, certificate_file: link.pem}\n", "symbolic link")
+	refused("certificates:\n  - {name: a, certificate_file: soon.key}\n", "is not a PEM certificate")
+	refused("certificates:\n  - name: a\n    certificate_file: soon.pem\n    key_data: \"-----BEGIN PRIVATE KEY-----\"\n", "key_data is never written in a manifest as text")
+	refused("certificates:\n  - {name: a, certificate_file: soon.pem, generate: {validity_days: 3}}\n", "not both")
+
+	// Within 30 days: a warning. The key comes from a sensitive variable.
+	key, err := os.ReadFile(filepath.Join(dir, "soon.key"))
+	require.NoError(t, err)
+	c.env["WEB_KEY"] = string(key)
+	body := "variables:\n  WEB_KEY: {sensitive: true}\ncertificates:\n  - name: web\n    certificate_file: soon.pem\n    key_data: ${WEB_KEY}\nbrands:\n  - {domain: corp.example.com, web_certificate: web}\n"
+	r := c.run("plan", "-f", write(body))
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "expires on")
+	assert.Contains(t, r.out, "less than 30")
+	assert.NotContains(t, r.out, "PRIVATE KEY")
+	r = c.run("apply", "-f", write(body), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, true, wireCert(t, c, "web")["key"])
+
+	// A new PEM: an update showing the fingerprints, sending the key too.
+	old := wireCert(t, c, "web")["fingerprint"].(string)
+	later := strings.Replace(body, "soon.pem", "later.pem", 1)
+	key, err = os.ReadFile(filepath.Join(dir, "later.key"))
+	require.NoError(t, err)
+	c.env["WEB_KEY"] = string(key)
+	r = c.run("plan", "-f", write(later))
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `fingerprint_sha256 = "`+old+`" -> "`)
+	assert.NotContains(t, r.out, "expires on")
+	r = c.run("apply", "-f", write(later), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.NotEqual(t, old, wireCert(t, c, "web")["fingerprint"])
+	r = c.run("plan", "-f", write(later), "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+
+	// Deleting it while the brand uses it: the plan says so.
+	gone := "certificates:\n  - {name: web, state: absent}\n"
+	r = c.run("plan", "-f", write(gone))
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `used by brand "corp.example.com" as web_certificate: authentik sets it to null`)
 }
