@@ -85,7 +85,7 @@ func TestCompletion(t *testing.T) {
 	assert.Equal(t, []string{"yaml"}, lines(r.out))
 	// state release --kind had no completion (issue 32, point 7).
 	r = c.run("__complete", "state", "release", "--kind", "")
-	assert.Equal(t, []string{"access", "application", "flow", "group", "outpost", "outpost attachment", "policy", "prompt", "provider", "scope mapping", "stage"}, lines(r.out))
+	assert.Equal(t, []string{"access", "application", "brand", "certificate", "flow", "group", "outpost", "outpost attachment", "policy", "prompt", "provider", "scope mapping", "stage"}, lines(r.out))
 
 	// --app: the slugs of the manifest given with -f, even with its
 	// variables unset (c.env has none of the example's).

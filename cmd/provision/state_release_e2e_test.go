@@ -17,7 +17,7 @@ func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
 
 	r := c.run("state", "release", "--stack", "team-a", "--kind", "app", "--key", "a1")
 	require.Equal(t, exitError, r.code)
-	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, group, policy, prompt, scope mapping, stage, provider, application, access, outpost, outpost attachment\n", r.err)
+	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, certificate, group, policy, prompt, scope mapping, stage, provider, application, brand, access, outpost, outpost attachment\n", r.err)
 
 	r = c.run("state", "release", "--stack", "team-a", "--kind", "aplication", "--key", "a1")
 	require.Equal(t, exitError, r.code)
