@@ -35,6 +35,9 @@ type keypair struct {
 	KeyPEM   string // "" without a private key
 	cert     *x509.Certificate
 	internal bool // hidden from the API, like the internal JWT certificate
+	// Attrs are the serializer's writable fields (name, certificate_data,
+	// key_data) for the generic layer; commit keeps the fields above in step.
+	Attrs map[string]any
 }
 
 type keypairOut struct {
@@ -73,6 +76,14 @@ func rfc4514(raw []byte) string {
 }
 
 func (e *Emulator) renderKeypair(k *keypair) map[string]any {
+	m := e.keypairFields(k)
+	m["name"] = k.Name
+	e.applyOverrides("certificatekeypair", k.Name, m)
+	return m
+}
+
+// keypairFields are the answer's read-only fields, computed from the PEM.
+func (e *Emulator) keypairFields(k *keypair) map[string]any {
 	exp := k.cert.NotAfter.UTC().Format(time.RFC3339)
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
 	s256 := sha256.Sum256(k.cert.Raw)
@@ -89,7 +100,6 @@ func (e *Emulator) renderKeypair(k *keypair) map[string]any {
 		PrivateKeyDownloadURL:  base + "/view_private_key/?download",
 		Managed:                k.Managed,
 	})
-	e.applyOverrides("certificatekeypair", k.Name, m)
 	return m
 }
 
@@ -177,6 +187,7 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	}
 	k := &keypair{PK: e.newUUID(), Name: name, KeyType: keyType, cert: cert, KeyPEM: keyPEM,
 		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
+	k.Attrs = map[string]any{"name": k.Name, "certificate_data": k.CertPEM, "key_data": k.KeyPEM}
 	e.st.keypairs = append(e.st.keypairs, k)
 	return k
 }
@@ -197,48 +208,10 @@ func (s *state) keypairRef(pk string) string {
 	return ""
 }
 
-func (e *Emulator) listKeypairs(c *call) resp {
-	if r := checkChoiceFilters(c, nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}, nil); r != nil {
-		return *r
-	}
-	objs := []map[string]any{}
-	for _, k := range e.st.keypairs {
-		if k.internal {
-			continue
-		}
-		if b, err := parseBool(c.last("has_key")); err == nil && b && k.KeyPEM == "" {
-			continue
-		}
-		objs = append(objs, e.renderKeypair(k))
-	}
-	return e.list(c, objs, listSpec{
-		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
-	})
-}
-
-func (e *Emulator) getKeypair(c *call) resp {
-	if !isUUID(c.id) {
-		return notFound()
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		return noMatch("CertificateKeyPair")
-	}
-	return resp{status: 200, body: e.renderKeypair(k)}
-}
-
-// deleteKeypair removes a key pair; providers' signing_key/encryption_key and
-// proxy certificates pointing at it become null.
-func (e *Emulator) deleteKeypair(c *call) resp {
-	if !isUUID(c.id) {
-		return notFound()
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		return noMatch("CertificateKeyPair")
-	}
+// removeKeypair deletes a key pair; providers' signing_key/encryption_key
+// and proxy certificates pointing at it become null, and so do brands'
+// web certificates (on_delete SET_DEFAULT).
+func (e *Emulator) removeKeypair(k *keypair) {
 	for _, p := range e.st.providers {
 		for _, ref := range []**string{&p.SigningKey, &p.EncryptionKey, &p.Certificate} {
 			if *ref != nil && **ref == k.PK {
@@ -260,30 +233,102 @@ func (e *Emulator) deleteKeypair(c *call) resp {
 		}
 	}
 	e.st.keypairs = out
-	return resp{status: 204}
 }
 
-func (e *Emulator) keypairFromURL(c *call) (*keypair, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return nil, &r
-	}
-	k := e.st.keypairByPK(c.id)
-	if k == nil {
-		r := noMatch("CertificateKeyPair")
-		return nil, &r
-	}
-	return k, nil
+// Certificate-key pairs on the generic layer: CertificateKeyPairSerializer
+// and CertificateKeyPairViewSet (authentik/crypto/api.py; the queryset
+// excludes the managed JWT certificate, ordering name, search name).
+var keypairKind = &kindDef[*keypair]{
+	kind: "certificatekeypair", model: "CertificateKeyPair", metaModel: "authentik_crypto.certificatekeypair",
+	prefix: "crypto/certificatekeypairs/",
+	fields: []fieldDef{
+		{name: "name", typ: ftString, required: true, filter: "exact", unique: "Certificate-Key Pair with this name already exists."},
+		{name: "certificate_data", typ: ftString, required: true, writeOnly: true},
+		{name: "key_data", typ: ftString, blank: true, writeOnly: true, def: ""},
+	},
+	list: listSpec{
+		filters: []filterSpec{exact("managed", "managed"), inList("key_type", "key_type"),
+			// CertificateKeyPairFilter.filter_has_key: true keeps pairs with a key; false filters nothing.
+			{param: "has_key", match: func(o getter, v []string) bool {
+				b, err := parseBool(v[0])
+				return err != nil || !b || o("private_key_available") == true
+			}}},
+		searchFields: []string{"name"},
+		order:        []string{"name"},
+	},
+	choiceFilters: func(e *Emulator) (map[string][]string, map[string][]string) {
+		return nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}
+	},
+	all: func(e *Emulator) []*keypair {
+		var out []*keypair
+		for _, k := range e.st.keypairs {
+			if !k.internal {
+				out = append(out, k)
+			}
+		}
+		return out
+	},
+	byID: func(e *Emulator, id string) (*keypair, bool) {
+		k := e.st.keypairByPK(id)
+		return k, k != nil
+	},
+	fresh: func(e *Emulator) *keypair { return &keypair{Attrs: map[string]any{}} },
+	clone: func(k *keypair) *keypair { n := *k; n.Attrs = cloneAttrs(k.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *keypair) {
+		*dst = *src
+		dst.syncAttrs()
+	},
+	insert: func(e *Emulator, k *keypair) {
+		k.PK = e.newUUID()
+		k.syncAttrs()
+		e.st.keypairs = append(e.st.keypairs, k)
+	},
+	remove: func(e *Emulator, k *keypair) { e.removeKeypair(k) },
+	attrs:  func(k *keypair) map[string]any { return k.Attrs },
+	key:    func(k *keypair) string { return k.Name },
+	pk:     func(k *keypair) string { return k.PK },
+	// validate_certificate_data, validate_key_data.
+	fieldChecks: func(e *Emulator, f *form, k *keypair) {
+		if f.has("certificate_data") && f.errs["certificate_data"] == nil && parseCert(fmtVal(k.Attrs["certificate_data"])) == nil {
+			f.fail("certificate_data", "Unable to load certificate.")
+		}
+		if key := fmtVal(k.Attrs["key_data"]); f.has("key_data") && f.errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
+			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
+		}
+	},
+	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.keypairFields(k) },
+	postActions: map[string]func(e *Emulator, c *call) resp{"generate": (*Emulator).generateKeypair},
+	detailActions: map[string]kindAction[*keypair]{
+		"view_certificate": {fn: viewKeypairData(false)},
+		"view_private_key": {fn: viewKeypairData(true)},
+	},
 }
+
+// syncAttrs sets the certificate, key and key type from the attributes.
+func (k *keypair) syncAttrs() {
+	k.Name = fmtVal(k.Attrs["name"])
+	if pemData := fmtVal(k.Attrs["certificate_data"]); pemData != k.CertPEM || k.cert == nil {
+		if cert := parseCert(pemData); cert != nil {
+			k.cert, k.CertPEM, k.KeyType = cert, pemData, keyTypeOf(cert.PublicKey)
+		}
+	}
+	k.KeyPEM = fmtVal(k.Attrs["key_data"])
+}
+
+func parseCert(s string) *x509.Certificate {
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		return nil
+	}
+	cert, _ := x509.ParseCertificate(block.Bytes)
+	return cert
+}
+
 
 // viewKeypairData is CertificateKeyPairViewSet.view_certificate /
 // view_private_key: {"data": <PEM>}, or the PEM file with ?download.
-func (e *Emulator) viewKeypairData(private bool) handler {
-	return func(c *call) resp {
-		k, r := e.keypairFromURL(c)
-		if r != nil {
-			return *r
-		}
+func viewKeypairData(private bool) func(e *Emulator, c *call, k *keypair) resp {
+	return func(e *Emulator, c *call, k *keypair) resp {
 		data, suffix := k.CertPEM, "certificate"
 		if private {
 			data, suffix = k.KeyPEM, "private_key"
@@ -296,73 +341,6 @@ func (e *Emulator) viewKeypairData(private bool) handler {
 		}
 		return resp{status: http.StatusOK, body: map[string]any{"data": data}}
 	}
-}
-
-// writeKeypair is CertificateKeyPairSerializer's create and update
-// (authentik/crypto/api.py): name unique, certificate_data parsed
-// (validate_certificate_data), key_data parsed when not blank
-// (validate_key_data); key_type and the fingerprints follow from the PEM.
-func (e *Emulator) writeKeypair(c *call, k *keypair) *resp {
-	f, perr := parseForm(c.body, k != nil && c.r != nil && c.r.Method == http.MethodPatch)
-	if perr != nil {
-		return perr
-	}
-	next := keypair{}
-	if k != nil {
-		next = *k
-	}
-	if f.str("name", true, false, &next.Name) {
-		for _, o := range e.st.keypairs {
-			if o.Name == next.Name && o != k {
-				f.fail("name", "Certificate-Key Pair with this name already exists.")
-			}
-		}
-	}
-	var certPEM string
-	if f.str("certificate_data", true, false, &certPEM) {
-		block, _ := pem.Decode([]byte(certPEM))
-		var cert *x509.Certificate
-		if block != nil {
-			cert, _ = x509.ParseCertificate(block.Bytes)
-		}
-		if cert == nil {
-			f.fail("certificate_data", "Unable to load certificate.")
-		} else {
-			next.cert, next.CertPEM = cert, certPEM
-			next.KeyType = keyTypeOf(cert.PublicKey)
-		}
-	}
-	var keyPEM string
-	if f.str("key_data", false, true, &keyPEM) {
-		if keyPEM != "" && !parsesAsKey(keyPEM) {
-			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
-		} else {
-			next.KeyPEM = keyPEM
-		}
-	}
-	if !f.ok() {
-		r := f.result()
-		return &r
-	}
-	if k == nil {
-		next.PK = e.newUUID()
-		e.st.keypairs = append(e.st.keypairs, &next)
-		r := resp{status: http.StatusCreated, body: e.renderKeypair(&next)}
-		return &r
-	}
-	*k = next
-	r := resp{status: http.StatusOK, body: e.renderKeypair(k)}
-	return &r
-}
-
-func (e *Emulator) createKeypair(c *call) resp { return *e.writeKeypair(c, nil) }
-
-func (e *Emulator) updateKeypair(c *call) resp {
-	k, r := e.keypairFromURL(c)
-	if r != nil {
-		return *r
-	}
-	return *e.writeKeypair(c, k)
 }
 
 // keyTypeOf is CertificateKeyPair's key_type from the public key.

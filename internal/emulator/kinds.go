@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -114,6 +115,9 @@ type kindDef[T any] struct {
 
 	detailActions     map[string]kindAction[T]
 	collectionActions map[string]action
+	// postActions are collection @actions taking a POST (a certificate's
+	// generate/), by name.
+	postActions map[string]func(e *Emulator, c *call) resp
 }
 
 // kindAction is a detail @action of a generic kind.
@@ -209,6 +213,15 @@ func (k *kindDef[T]) route(e *Emulator) route {
 			}),
 		collectionActions: k.collectionActions,
 		detailActions:     map[string]action{},
+	}
+	if len(k.postActions) > 0 {
+		rt.collectionActions = maps.Clone(rt.collectionActions)
+		if rt.collectionActions == nil {
+			rt.collectionActions = map[string]action{}
+		}
+		for name, fn := range k.postActions {
+			rt.collectionActions[name] = action{methods: map[string]handler{http.MethodPost: func(c *call) resp { return fn(e, c) }}}
+		}
 	}
 	for name, a := range k.detailActions {
 		rt.detailActions[name] = action{anonymous: a.anonymous, methods: map[string]handler{http.MethodGet: func(c *call) resp {

@@ -67,15 +67,6 @@ func (e *Emulator) routes() []route {
 			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
 		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
 			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
-		{prefix: "crypto/certificatekeypairs/", collection: methods(e.listKeypairs, e.createKeypair),
-			detail: detailMethods(e.getKeypair, e.updateKeypair, e.updateKeypair, e.deleteKeypair),
-			collectionActions: map[string]action{
-				"generate": {methods: map[string]handler{http.MethodPost: e.generateKeypair}},
-			},
-			detailActions: map[string]action{
-				"view_certificate": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(false)}},
-				"view_private_key": {methods: map[string]handler{http.MethodGet: e.viewKeypairData(true)}},
-			}},
 		{prefix: "core/groups/", collection: methods(e.listGroups, e.createGroup),
 			detail: detailMethods(e.getGroup, e.putGroup, e.patchGroup, e.deleteGroup)},
 		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
@@ -97,7 +88,7 @@ func (e *Emulator) routes() []route {
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
 var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind, brandKind}, append(stageKinds, policyKinds...)...)
+	flowKind, flowBindingKind, promptKind, brandKind, keypairKind}, append(stageKinds, policyKinds...)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))
