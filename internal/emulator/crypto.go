@@ -324,7 +324,6 @@ func parseCert(s string) *x509.Certificate {
 	return cert
 }
 
-
 // viewKeypairData is CertificateKeyPairViewSet.view_certificate /
 // view_private_key: {"data": <PEM>}, or the PEM file with ?download.
 func viewKeypairData(private bool) func(e *Emulator, c *call, k *keypair) resp {
