@@ -74,6 +74,12 @@ func decodeExtra(sc *scope, file string, e *Entry, key, val *yaml.Node, diags *D
 			return true, false
 		}
 		e.Fields[target] = data
+		if slices.Contains(k.SensitiveOnly, target) && sc != nil && strings.TrimSpace(data) != "" {
+			// A secret read from a file (a private key) is masked in every
+			// output, as a sensitive variable's value is.
+			sc.sensitive[data] = true
+			sc.sensitive[strings.TrimSpace(data)] = true
+		}
 		if e.FromFile == nil {
 			e.FromFile = map[string]string{}
 		}

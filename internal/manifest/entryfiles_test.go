@@ -36,6 +36,11 @@ func TestEntryFilesAndActions(t *testing.T) {
 	assert.Equal(t, "certificate_file", es[0].FromFile["certificate_data"])
 	assert.Equal(t, "secret-key", es[0].Fields["key_data"])
 	assert.Equal(t, map[string]any{"validity_days": int64(30), "alg": "ecdsa"}, es[1].Via)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "k.pem"), []byte("KEY FROM FILE\n"), 0o600))
+	m, ds = load("certificates:\n  - {name: a, certificate_file: certs/a.pem, key_file: k.pem}\n")
+	require.Empty(t, ds)
+	assert.Contains(t, m.SensitiveValues(), "KEY FROM FILE", "a secret field's file is masked like a sensitive variable")
+	assert.NotContains(t, m.SensitiveValues(), "PEM DATA", "a certificate is public")
 
 	for body, want := range map[string]string{
 		"certificates:\n  - {name: a, certificate_file: ../x.pem}\n":                         "certificate_file: file ../x.pem leaves the manifest's directory",
