@@ -22,6 +22,9 @@ var ExampleEnv = map[string]string{
 	"NEXTCLOUD_URL":   "https://cloud.example.com",
 	// corp-login.yaml
 	"PORTAL_URL": "https://portal.example.com",
+	// corp-sources.yaml (example secrets: the demo's sandbox only)
+	"GITHUB_SECRET":      "example-github-client-secret",
+	"LDAP_BIND_PASSWORD": "example-ldap-bind-password",
 }
 
 // Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough

@@ -102,7 +102,7 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		return err
 	}
 	if m.Stack != "" && !o.DryRun {
-		unlock, err := lockStack(ctx, c, m.Stack, o.LockTimeout, o.io.ErrOut)
+		unlock, err := lockStack(ctx, c, m.Stack, o.LockTimeout, o.io)
 		if err != nil {
 			return err
 		}

@@ -186,15 +186,19 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // default) unless requests are counted for apply -o json.
 func (f *connFlags) httpClient(cfg authentik.Config) *http.Client {
 	if !f.countRequests {
-		return nil
+		return cfg.HTTPClient
 	}
 	// The client authentik.New would build (timeout, CAs), counting.
-	hc, err := authentik.DefaultHTTPClient(cfg)
-	if err != nil {
-		return nil // New reports the same error
+	hc := cfg.HTTPClient
+	if hc == nil {
+		var err error
+		if hc, err = authentik.DefaultHTTPClient(cfg); err != nil {
+			return nil // New reports the same error
+		}
 	}
-	hc.Transport = countingTransport{next: hc.Transport}
-	return hc
+	copied := *hc
+	copied.Transport = countingTransport{next: hc.Transport}
+	return &copied
 }
 
 // jsonErrors makes a command that prints JSON with -o json print its

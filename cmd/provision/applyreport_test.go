@@ -17,6 +17,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestCountingTransportCountsWritesAndRetriesPerChange(t *testing.T) {
+	t.Parallel()
 	ok := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return httptest.NewRecorder().Result(), nil
 	})

@@ -161,7 +161,7 @@ func TestCertificateRules(t *testing.T) {
 	require.NoError(t, os.Symlink(filepath.Join(dir, "soon.pem"), filepath.Join(dir, "link.pem")))
 	refused("certificates:\n  - {name: a, certificate_file: link.pem}\n", "symbolic link")
 	refused("certificates:\n  - {name: a, certificate_file: soon.key}\n", "is not a PEM certificate")
-	refused("certificates:\n  - name: a\n    certificate_file: soon.pem\n    key_data: \"-----BEGIN PRIVATE KEY-----\"\n", "key_data is never written in a manifest as text")
+	refused("certificates:\n  - name: a\n    certificate_file: soon.pem\n    key_data: \"-----BEGIN PRIVATE KEY-----\"\n", "key_data is a secret and comes only from a sensitive variable")
 	refused("certificates:\n  - {name: a, certificate_file: soon.pem, generate: {validity_days: 3}}\n", "not both")
 
 	// Within 30 days: a warning. The key comes from a sensitive variable.

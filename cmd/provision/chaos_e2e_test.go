@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,10 +20,13 @@ import (
 	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
-func init() {
-	// Fault campaigns retry a lot: keep the waits short (the production
-	// backoff is tested in internal/authentik).
-	retryBackoff = time.Millisecond
+// skipCampaign skips a fault or crash campaign under -short: go test
+// -short ./... is the inner loop, and CI (.ci/run) runs the campaigns.
+func skipCampaign(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("a fault or crash campaign: it runs without -short (.ci/run)")
+	}
 }
 
 // campaignSeeds is how many fault sequences a manifest is applied under:
@@ -155,6 +157,8 @@ func adminEdits(t *testing.T, emu *emulator.Emulator, c *api.APIClient, group, a
 // exit 0 within 5 runs, with the state of a fault-free apply, no duplicate
 // and the admin's edits kept.
 func TestFaultCampaignConverges(t *testing.T) {
+	t.Parallel()
+	skipCampaign(t)
 	type campaign struct {
 		name     string
 		manifest func(t *testing.T) string

@@ -133,7 +133,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		sources = append(sources, source)
 	}
 	targets, clientItems := o.client.clientTargets(public, rs, live, fileEnv)
-	clientItems = append(clientItems, o.client.clientItems(ctx, targets)...)
+	clientItems = append(clientItems, o.client.clientItems(ctx, targets, o.io.deps.clock)...)
 	header := fmt.Sprintf("Checking %q against %s (settings from %s):", a.Slug, c.BaseURL(), strings.Join(sources, "; "))
 	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, clientItems, targets); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/check"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
@@ -88,11 +89,11 @@ func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, 
 	return targets, skipped
 }
 
-// clientItems probes every target.
-func (f *clientCheckFlags) clientItems(ctx context.Context, targets []check.ClientTarget) []check.Item {
+// clientItems probes every target; --wait waits on clk (nil: the system's).
+func (f *clientCheckFlags) clientItems(ctx context.Context, targets []check.ClientTarget, clk clock.Clock) []check.Item {
 	var items []check.Item
 	for _, t := range targets {
-		items = append(items, check.Client(ctx, check.ClientOptions{Wait: f.Wait, RequireClient: f.Require}, t)...)
+		items = append(items, check.Client(ctx, check.ClientOptions{Wait: f.Wait, RequireClient: f.Require, Clock: clk}, t)...)
 	}
 	return items
 }

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/check/clientdouble"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/dotenv"
 )
 
@@ -47,6 +49,7 @@ func closedAddr(t *testing.T) string {
 }
 
 func TestCheckProbesLibreChat(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, envPath := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
@@ -114,8 +117,12 @@ func TestCheckProbesLibreChat(t *testing.T) {
 			httputil.NewSingleHostReverseProxy(mustParse(t, url)).ServeHTTP(w, r)
 		}))
 		t.Cleanup(proxy.Close)
-		r := c.run("check", "-f", path, "--app", "librechat", "--client-url", proxy.URL, "--wait", "30s")
+		waiting := *c
+		clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+		waiting.deps.clock = clk
+		r := waiting.run("check", "-f", path, "--app", "librechat", "--client-url", proxy.URL, "--wait", "30s")
 		assert.Equal(t, exitOK, r.code, r.out+r.err)
+		assert.Equal(t, []time.Duration{time.Second}, clk.Sleeps(), "one pause, after the 502")
 		assert.Contains(t, r.out, "✓ LibreChat: client id sent")
 		assert.EqualValues(t, 4, calls.Load(), "a 502, /api/config answering (ready), then the probes: /api/config and /oauth/openid")
 	})

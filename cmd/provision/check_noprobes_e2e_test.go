@@ -11,6 +11,7 @@ import (
 // A preset without client probes (oidc) says so as an informational client
 // item (issue 14), in text and JSON, instead of an empty client section.
 func TestCheckPresetWithoutProbesSaysSo(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	_, path := writeOutputsManifest(t, `version: 1
 providers:

@@ -14,6 +14,7 @@ import (
 )
 
 func TestApplyAsksOnATerminal(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		answer string
 		code   int
@@ -35,6 +36,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 }
 
 func TestOutpostAttachKeepsProvidersOthersAttached(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	flow := c.emu.FlowPK("default-provider-authorization-implicit-consent")
@@ -78,6 +80,7 @@ outposts:
 }
 
 func TestUserErrorsAreOneSentence(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["AUTHENTIK_TOKEN"] = "definitely-wrong-token"
 	r := c.run("plan", "-f", seedManifest)
@@ -95,6 +98,7 @@ func TestUserErrorsAreOneSentence(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(`version: 1
@@ -131,6 +135,7 @@ outposts:
 }
 
 func TestColourOnlyOnATerminalWithoutNoColor(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	tty := func(s *IOStreams) { s.StdoutTTY = true }
 	assert.Contains(t, c.runWith(tty, "plan", "-f", seedManifest).out, "\x1b[32m+")
@@ -141,6 +146,7 @@ func TestColourOnlyOnATerminalWithoutNoColor(t *testing.T) {
 }
 
 func TestGroupUpdateKeepsMembers(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	alice := c.emu.AddUser("alice")
@@ -164,6 +170,7 @@ func TestGroupUpdateKeepsMembers(t *testing.T) {
 }
 
 func TestAbsentDeletesInReverseOrder(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	path := filepath.Join(t.TempDir(), "gone.yaml")
@@ -197,6 +204,7 @@ applications:
 }
 
 func TestProviderNullDetaches(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	path := filepath.Join(t.TempDir(), "detach.yaml")
@@ -211,6 +219,7 @@ func TestProviderNullDetaches(t *testing.T) {
 }
 
 func TestConnectionFlagsOverrideTheEnvironment(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	require.NoError(t, os.WriteFile(tokenFile, []byte(c.emu.Token()+"\n"), 0o600))
@@ -227,6 +236,7 @@ func TestConnectionFlagsOverrideTheEnvironment(t *testing.T) {
 }
 
 func TestExclusiveOutpostDetachesProvidersNotListed(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	write := func(providers string) string {
@@ -254,6 +264,7 @@ outposts:
 }
 
 func TestProxyProviderUpdateIsOnePatch(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(t.TempDir(), "p.yaml")
 	write := func(host string) {
@@ -271,6 +282,7 @@ func TestProxyProviderUpdateIsOnePatch(t *testing.T) {
 }
 
 func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("demo", "--dir", t.TempDir())
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -286,6 +298,7 @@ func TestDemoRunsTheWalkthroughAndMasksSecrets(t *testing.T) {
 }
 
 func TestValidateCountsInWords(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "1 group", count(1, "group"))
 	assert.Equal(t, "0 outposts", count(0, "outpost"))
 	assert.Equal(t, "3 applications", count(3, "application"))

@@ -54,9 +54,17 @@ func (f *connFlags) client(streams IOStreams) (*authentik.Client, error) {
 			return nil, fmt.Errorf("token file %s is empty", f.TokenFile)
 		}
 	}
-	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret, RetryBackoff: retryBackoff}
+	cfg := authentik.Config{URL: url, Token: token, UserAgent: "provision/" + buildVersion(), OnSecret: streams.secret,
+		RetryBackoff: streams.deps.retryBackoff, Clock: streams.deps.clock}
 	if err := f.tlsWait.configure(&cfg, streams); err != nil {
 		return nil, err
+	}
+	if streams.deps.httpClient != nil {
+		hc, err := streams.deps.httpClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		cfg.HTTPClient = hc
 	}
 	cfg.HTTPClient = f.httpClient(cfg)
 	cfg.HTTPClient = debugClient(cfg, streams)

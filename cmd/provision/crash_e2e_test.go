@@ -19,14 +19,20 @@ import (
 	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
-// buildBinary builds provision once per test binary run.
+// buildBinary builds provision once per test binary run, with -race when
+// the tests run with it: a cold CI run then compiles every package in one
+// mode only.
 var buildBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "provision-bin-")
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "provision")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		return "", errors.New(string(out))
 	}
@@ -183,9 +189,8 @@ func assertOldOrNewEnv(t *testing.T, path, old string, k int) {
 }
 
 func TestCrashAtEveryWriteConverges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	t.Parallel()
+	skipCampaign(t)
 	t.Run("librechat", func(t *testing.T) {
 		crashCampaign(t, seedManifest, map[string]int{"application": 1, "binding": 1, "provider": 1}, "librechat.env", "")
 	})
@@ -202,6 +207,7 @@ func TestCrashAtEveryWriteConverges(t *testing.T) {
 }
 
 func TestInterruptFinishesInFlightAndExits130(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -14,6 +14,7 @@ import (
 // --debug and PROVISION_DEBUG=1 log each request on stderr, each attempt
 // of a retried one marked, and never a header or a body.
 func TestDebugLogsEachRequest(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := copyManifest(t, seedManifest)
 	c.emu.InjectFault(emulator.Fault{Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1})

@@ -14,6 +14,7 @@ import (
 // and checks each app's client half against its stand-in: no check goes
 // out to the apps' real (example) hostnames.
 func TestDemoStandsInForEveryAppWithADouble(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	r := c.run("demo", "--dir", dir, "--manifest", "../../manifests/three-apps.yaml")

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,11 +23,19 @@ import (
 
 // cli runs provision in-process against an emulator.
 type cli struct {
-	t   testing.TB
-	url string
-	emu *emulator.Emulator
-	env map[string]string
+	t    testing.TB
+	url  string
+	emu  *emulator.Emulator
+	env  map[string]string
+	deps deps
+	// outDir is where commands on the seed manifest write its outputs.
+	outDir string
 }
+
+// testDeps are the deps of a test's run: fault campaigns retry a lot, so
+// the first retry waits 1 ms (the production backoff is tested in
+// internal/authentik).
+func testDeps() deps { return deps{retryBackoff: time.Millisecond} }
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
@@ -34,7 +44,7 @@ func newCLI(t *testing.T) *cli {
 }
 
 func newCLIFor(t testing.TB, url string, emu *emulator.Emulator) *cli {
-	return &cli{t: t, url: url, emu: emu, env: map[string]string{
+	return &cli{t: t, url: url, emu: emu, deps: testDeps(), env: map[string]string{
 		"AUTHENTIK_URL":   url,
 		"AUTHENTIK_TOKEN": emu.Token(),
 		"LIBRECHAT_URL":   "https://chat.example.com",
@@ -59,10 +69,29 @@ func (c *cli) runWith(tweak func(*IOStreams), args ...string) result {
 		In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
 		Random:    rand.Reader,
+		deps:      c.deps,
 	}
 	tweak(&streams)
-	code := run(context.Background(), args, streams)
+	code := run(context.Background(), c.ownOutputs(args), streams)
 	return result{out: out.String(), err: errOut.String(), code: code}
+}
+
+// ownOutputs gives a command on the shared seed manifest an output
+// directory of this test's own: tests run in parallel, and each writes
+// the manifest's librechat.env from its own emulator.
+func (c *cli) ownOutputs(args []string) []string {
+	if len(args) == 0 || !slices.Contains(args, seedManifest) || slices.Contains(args, "--output-dir") {
+		return args
+	}
+	switch args[0] {
+	case "plan", "apply", "check", "env", "validate":
+	default:
+		return args
+	}
+	if c.outDir == "" {
+		c.outDir = c.t.TempDir()
+	}
+	return append(slices.Clone(args), "--output-dir", c.outDir)
 }
 
 // api returns the generated client, to play the admin clicking in the UI.
@@ -86,6 +115,7 @@ func goldenFile(t *testing.T, name, got string) {
 }
 
 func TestSeedWalkthroughEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 
@@ -140,6 +170,7 @@ func TestSeedWalkthroughEndToEnd(t *testing.T) {
 }
 
 func TestDriftIsExactlyTheChangedField(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 
@@ -166,6 +197,7 @@ func TestDriftIsExactlyTheChangedField(t *testing.T) {
 }
 
 func TestAdoptsObjectsCreatedByHandWithServerDefaults(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	// Created through the raw API with its defaults: no scopes, no signing
@@ -199,6 +231,7 @@ func TestAdoptsObjectsCreatedByHandWithServerDefaults(t *testing.T) {
 }
 
 func TestPartialFailureThenRerunConverges(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// Five 503s in a row exhaust a write's attempts.
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/providers/", Kind: emulator.FaultStatus, Status: 503, Every: 1, Times: 5})
@@ -218,6 +251,7 @@ func TestPartialFailureThenRerunConverges(t *testing.T) {
 }
 
 func TestDroppedConnectionMidApplyIsRetried(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/applications/", Kind: emulator.FaultDrop, Nth: 1, Times: 1})
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/policies/bindings/", Kind: emulator.FaultTruncate, Nth: 1, Times: 1})
@@ -230,6 +264,7 @@ func TestDroppedConnectionMidApplyIsRetried(t *testing.T) {
 }
 
 func TestApplyWithoutTerminalNeedsAutoApprove(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("apply", "-f", seedManifest)
 	assert.Equal(t, exitError, r.code)
@@ -238,6 +273,7 @@ func TestApplyWithoutTerminalNeedsAutoApprove(t *testing.T) {
 }
 
 func TestPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
+	t.Parallel()
 	count := func(apps int) int {
 		c := newCLI(t)
 		dir := t.TempDir()
@@ -264,6 +300,7 @@ func TestPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
 }
 
 func TestVersionSkew(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServerUnchecked(t, emulator.Options{})
 	c := newCLIFor(t, srv.URL, emu)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)

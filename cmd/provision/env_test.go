@@ -29,6 +29,7 @@ func seedInDir(t *testing.T) (string, string) {
 func fixedRandom(s *IOStreams) { s.Random = bytes.NewReader(bytes.Repeat([]byte{0xab}, 1024)) }
 
 func TestApplyWritesLibreChatEnv(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, envPath := seedInDir(t)
 	r := c.runWith(fixedRandom, "apply", "-f", path, "--auto-approve")
@@ -57,6 +58,7 @@ func TestApplyWritesLibreChatEnv(t *testing.T) {
 }
 
 func TestEnvMergeKeepsTheRestOfA200LineFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, envPath := seedInDir(t)
 	var b strings.Builder
@@ -115,6 +117,7 @@ func TestEnvMergeKeepsTheRestOfA200LineFile(t *testing.T) {
 }
 
 func TestSessionSecretStableAndClientSecretFollowsAuthentik(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, envPath := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
@@ -144,6 +147,7 @@ func TestSessionSecretStableAndClientSecretFollowsAuthentik(t *testing.T) {
 }
 
 func TestEnvCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, _ := seedInDir(t)
 	r := c.run("env", "-f", path, "--app", "librechat")
@@ -185,6 +189,7 @@ func TestEnvCommand(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, _ := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)

@@ -16,9 +16,10 @@ import (
 // examples honest about provision's own environment variables: every
 // AUTHENTIK_* or PROVISION_* name they mention is read by the Go code
 // (as a string literal "NAME"), so a renamed variable cannot leave a
-// pipeline setting one that nothing reads. acceptance.yml is left out: its
+// pipeline setting one that nothing reads. .github/workflows/acceptance.yml is left out: its
 // AUTHENTIK_* names are authentik's own settings for its compose file.
 func TestDocumentedEnvNamesExist(t *testing.T) {
+	t.Parallel()
 	const root = "../.."
 	var code strings.Builder
 	for _, dir := range []string{"cmd", "internal"} {
@@ -34,7 +35,7 @@ func TestDocumentedEnvNamesExist(t *testing.T) {
 	// authentik's settings a user of the examples may meet, not provision's.
 	authentiks := map[string]bool{"AUTHENTIK_BOOTSTRAP_TOKEN": true}
 	name := regexp.MustCompile(`\b(?:AUTHENTIK|PROVISION)_[A-Z0-9_]*[A-Z0-9]\b`)
-	docs := []string{"README.md", "examples/github-actions/README.md", "examples/github-actions/plan.yml", "examples/github-actions/apply.yml"}
+	docs := []string{"README.md", "examples/github-actions/README.md", "examples/github-actions/plan.yml", "examples/github-actions/apply.yml", "examples/github-actions/drift.yml"}
 	seen := map[string]bool{}
 	for _, doc := range docs {
 		b, err := os.ReadFile(filepath.Join(root, doc))

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAReferenceTypoGetsDidYouMean(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\nproviders:\n  - name: chat\n    type: oauth2\n    authorization_flow: default-provider-authorization-implict-consent\n"), 0o644))
@@ -25,6 +26,7 @@ func TestAReferenceTypoGetsDidYouMean(t *testing.T) {
 // Whatever command, and whichever of its parallel reads fails first, a
 // refused token is one sentence naming where the token came from, once.
 func TestARefusedTokenIsNamedOnceByEveryCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["AUTHENTIK_TOKEN"] = "wrong"
 	for _, args := range [][]string{
@@ -44,6 +46,7 @@ func TestARefusedTokenIsNamedOnceByEveryCommand(t *testing.T) {
 }
 
 func TestHTTPSToAPlainServerSaysUseHTTP(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	plain := c.env["AUTHENTIK_URL"]
 	c.env["AUTHENTIK_URL"] = "https://" + strings.TrimPrefix(plain, "http://")
@@ -56,6 +59,7 @@ func TestHTTPSToAPlainServerSaysUseHTTP(t *testing.T) {
 // group that exists only there is adopted by declaring it, and a typo may
 // be closest to a live name. validate, offline, says what it can.
 func TestUndeclaredReferencesAreCheckedAgainstAuthentik(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	_, _, err := c.api().CoreApi.CoreGroupsCreate(ctx).GroupRequest(api.GroupRequest{Name: "Engineering"}).Execute()

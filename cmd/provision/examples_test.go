@@ -14,11 +14,14 @@ import (
 // TestGitHubActionsExamples keeps examples/github-actions/ in step with the
 // CLI: the files parse, and they use the flags and suite that exist.
 func TestGitHubActionsExamples(t *testing.T) {
+	t.Parallel()
 	dir := "../../examples/github-actions"
 	want := map[string][]string{
-		"plan.yml":       {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},
-		"apply.yml":      {"provision plan -f", "provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]", "ref: ${{ github.sha }}", "cmd/provision@${TOOL_VERSION}"},
-		"acceptance.yml": {"go test -tags acceptance", "AUTHENTIK_BOOTSTRAP_TOKEN", "lifecycle/container/compose.yml", `AUTHENTIK_VERSION: "2026.2.`},
+		"plan.yml":  {"-o markdown --out plan.json", "actions/upload-artifact", "gh pr comment", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},
+		"apply.yml": {"provision plan -f", "provision apply plan.json", "concurrency:", "cancel-in-progress: false", "secrets.AUTHENTIK_TOKEN", "branches: [main]", "ref: ${{ github.sha }}", "cmd/provision@${TOOL_VERSION}"},
+		"drift.yml": {"provision plan -f", "--detailed-exitcode", "schedule:", "secrets.PLAN_TOKEN", "cmd/provision@${TOOL_VERSION}"},
+		// provision's own CI, not an example: it builds this repository.
+		"../../.github/workflows/acceptance.yml": {"go test -tags acceptance", "AUTHENTIK_BOOTSTRAP_TOKEN", "lifecycle/container/compose.yml", `AUTHENTIK_VERSION: "2026.2.`},
 	}
 	for name, needles := range want {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -34,7 +37,7 @@ func TestGitHubActionsExamples(t *testing.T) {
 	// is never built from the pull request's tree, and is installed before
 	// the checkout; the plan job holds no write token and no GitHub write
 	// permission; apply trusts no artifact of the pull request's workflow.
-	for _, name := range []string{"plan.yml", "apply.yml"} {
+	for _, name := range []string{"plan.yml", "apply.yml", "drift.yml"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		require.NoError(t, err)
 		text := string(data)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/atomicfile"
 	"github.com/provision/provision/internal/export"
 )
 
@@ -71,7 +71,7 @@ to supply them; their absence is not a change. What a manifest cannot express
 				return err
 			}
 			// The file gets what stdout would: masked by the run's redactor.
-			return dotenv.WriteFileAtomic(o.Output, []byte(mask(o.io)(string(res.YAML))), 0o600)
+			return atomicfile.Write(o.Output, []byte(mask(o.io)(string(res.YAML))), 0o600)
 		},
 	}
 	o.conn.register(cmd)

@@ -36,6 +36,7 @@ func exportRoundTrip(t *testing.T, c *cli, args ...string) string {
 }
 
 func TestExportOfTheDemoRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	body := exportRoundTrip(t, c, "--app", "librechat")
@@ -45,6 +46,7 @@ func TestExportOfTheDemoRoundTrips(t *testing.T) {
 }
 
 func TestExportAllRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	maps.Copy(c.env, manifests.ExampleEnv)
 	r := c.run("apply", "-f", "../../manifests/directory-and-saml.yaml", "--auto-approve")
@@ -57,6 +59,7 @@ func TestExportAllRoundTrips(t *testing.T) {
 
 // Objects made by hand through the API with non-default values.
 func TestExportOfHandMadeObjectsRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	ak := c.api()
@@ -99,6 +102,7 @@ func TestExportOfHandMadeObjectsRoundTrips(t *testing.T) {
 // scope mappings, group bindings with non-default order, timeout, negate
 // and enabled, and an outpost's config.
 func TestExportOfHandMadeDetailsRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	ak := c.api()
@@ -214,6 +218,7 @@ func TestExportOfHandMadeDetailsRoundTrips(t *testing.T) {
 // every type with random non-default values, applications, groups with
 // attributes and bindings. export --all, then plan: no changes.
 func TestExportOfSyntheticObjectsRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	ak := c.api()
@@ -366,6 +371,7 @@ func apiList(t *testing.T, c *cli, path string) []map[string]any {
 }
 
 func TestExportUsageMistakes(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	r := c.run("export", "--app", "librechat", "-o", "json")

@@ -17,6 +17,7 @@ import (
 // (authentik/core/models.py, Provider.backchannel_application, CASCADE):
 // the plan says so before the apply does it.
 func TestPlanShowsBackchannelProvidersDeletedWithTheirApplication(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, `version: 1
@@ -61,6 +62,7 @@ applications:
 // (authentik/lib/expression/evaluator.py, authentik/outposts/api/outposts.py):
 // validate refuses the same mistakes offline, before any request.
 func TestValidateRefusesWhatAuthentikWouldOnSave(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, `version: 1
 scope_mappings:

@@ -5,15 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/plan"
 )
-
-// retryBackoff is the first wait between retries; zero is authentik's
-// default (200ms). Tests lower it to keep fault campaigns fast.
-var retryBackoff time.Duration
 
 // finishInFlight runs each change with a context an interrupt does not
 // cancel: plan.Apply stops starting changes when ctx ends, and a change

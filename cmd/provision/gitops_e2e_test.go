@@ -32,6 +32,7 @@ func savedPlanCLI(t *testing.T) (*cli, string, string) {
 }
 
 func TestSavedPlanAppliesExactlyAndHoldsNoSecret(t *testing.T) {
+	t.Parallel()
 	c, m, out := savedPlanCLI(t)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -62,6 +63,7 @@ func TestSavedPlanAppliesExactlyAndHoldsNoSecret(t *testing.T) {
 }
 
 func TestSavedPlanIsStaleAfterAHandEditOfATouchedObject(t *testing.T) {
+	t.Parallel()
 	c, _, out := savedPlanCLI(t)
 	// An admin edits a field provision does not even manage, on an object
 	// the plan updates: the plan no longer describes what it would do to it.
@@ -77,6 +79,7 @@ func TestSavedPlanIsStaleAfterAHandEditOfATouchedObject(t *testing.T) {
 }
 
 func TestSavedPlanIgnoresEditsOfObjectsItDoesNotTouch(t *testing.T) {
+	t.Parallel()
 	c, _, out := savedPlanCLI(t)
 	// The group is read but not changed by the plan.
 	_, _, err := c.api().CoreApi.CoreGroupsPartialUpdate(context.Background(), c.emu.GroupPK("LibreChat Users")).
@@ -87,6 +90,7 @@ func TestSavedPlanIgnoresEditsOfObjectsItDoesNotTouch(t *testing.T) {
 }
 
 func TestSavedPlanIsStaleWhenTheManifestOrItsVariablesChange(t *testing.T) {
+	t.Parallel()
 	t.Run("manifest file", func(t *testing.T) {
 		c, m, out := savedPlanCLI(t)
 		data, err := os.ReadFile(m)
@@ -121,6 +125,7 @@ func TestSavedPlanIsStaleWhenTheManifestOrItsVariablesChange(t *testing.T) {
 }
 
 func TestApplyRefusesWhatIsNotASavedPlan(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("apply", seedManifest)
 	assert.Equal(t, exitError, r.code)
@@ -131,6 +136,7 @@ func TestApplyRefusesWhatIsNotASavedPlan(t *testing.T) {
 }
 
 func TestSavedPlanFromAnotherDirectoryNeedsTheManifest(t *testing.T) {
+	t.Parallel()
 	c, m, out := savedPlanCLI(t)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -145,6 +151,7 @@ func TestSavedPlanFromAnotherDirectoryNeedsTheManifest(t *testing.T) {
 }
 
 func TestSavedPlanAgainstAnotherServerIsRefused(t *testing.T) {
+	t.Parallel()
 	c, _, out := savedPlanCLI(t)
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	other := newCLIFor(t, srv.URL, emu)
@@ -156,6 +163,7 @@ func TestSavedPlanAgainstAnotherServerIsRefused(t *testing.T) {
 }
 
 func TestApplyJSONReportsEveryChange(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := copyManifest(t, seedManifest)
 	r := c.run("apply", "-f", m, "--auto-approve", "-o", "json")
@@ -186,6 +194,7 @@ func TestApplyJSONReportsEveryChange(t *testing.T) {
 }
 
 func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
+	t.Parallel()
 	t.Run("a failed change", func(t *testing.T) {
 		c := newCLI(t)
 		m := copyManifest(t, seedManifest)
@@ -236,6 +245,7 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 }
 
 func TestPlanMarkdownMasksSecrets(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(m, []byte("version: 1\nvariables: {SECRET: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: ${SECRET}\n    redirect_uris: [{url: 'https://a.example.com/cb'}]\n"), 0o644))
@@ -257,6 +267,7 @@ func TestPlanMarkdownMasksSecrets(t *testing.T) {
 }
 
 func TestNoColorFlagAndDumbTerminal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	tty := func(s *IOStreams) { s.StdoutTTY = true }
 	assert.Contains(t, c.runWith(tty, "plan", "-f", seedManifest).out, "\x1b[")
@@ -267,6 +278,7 @@ func TestNoColorFlagAndDumbTerminal(t *testing.T) {
 }
 
 func TestPlanJSONErrorsAreJSONOnStdout(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["AUTHENTIK_TOKEN"] = "wrong"
 	r := c.run("plan", "-f", seedManifest, "-o", "json")

@@ -20,6 +20,7 @@ func testRoot() *cobra.Command {
 }
 
 func TestEveryCommandHasAnExample(t *testing.T) {
+	t.Parallel()
 	root := testRoot()
 	for _, cmd := range append(root.Commands(), root) {
 		assert.NotEmpty(t, cmd.Example, "command %q has no Example: add one to examples in help.go", cmd.Name())
@@ -32,6 +33,7 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 // Subcommands (state list, release, unlock) are commands too; cobra's own
 // completion subcommands are left out.
 func TestEverySubcommandHasAnExample(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range testRoot().Commands() {
 		if cmd.Name() == "completion" {
 			continue
@@ -43,6 +45,7 @@ func TestEverySubcommandHasAnExample(t *testing.T) {
 }
 
 func TestRootHelpListsExitCodes(t *testing.T) {
+	t.Parallel()
 	r := offlineCLI(t).run("--help")
 	require.Equal(t, exitOK, r.code)
 	for _, want := range []string{"Exit codes:", "0  success", "1  error", "2  plan --detailed-exitcode only"} {
@@ -51,6 +54,7 @@ func TestRootHelpListsExitCodes(t *testing.T) {
 }
 
 func TestPositionalManifestSuggestsFile(t *testing.T) {
+	t.Parallel()
 	c := offlineCLI(t)
 	for _, cmd := range []string{"validate", "plan", "env", "show", "check"} {
 		r := c.run(cmd, "my.yaml")
@@ -64,6 +68,7 @@ func TestPositionalManifestSuggestsFile(t *testing.T) {
 }
 
 func TestCompletion(t *testing.T) {
+	t.Parallel()
 	c := offlineCLI(t)
 	lines := func(out string) []string {
 		var got []string
@@ -85,7 +90,7 @@ func TestCompletion(t *testing.T) {
 	assert.Equal(t, []string{"yaml"}, lines(r.out))
 	// state release --kind had no completion (issue 32, point 7).
 	r = c.run("__complete", "state", "release", "--kind", "")
-	assert.Equal(t, []string{"access", "application", "brand", "certificate", "flow", "group", "outpost", "outpost attachment", "policy", "prompt", "provider", "scope mapping", "stage"}, lines(r.out))
+	assert.Equal(t, []string{"access", "application", "brand", "certificate", "flow", "group", "outpost", "outpost attachment", "policy", "prompt", "property mapping", "provider", "scope mapping", "source", "stage"}, lines(r.out))
 
 	// --app: the slugs of the manifest given with -f, even with its
 	// variables unset (c.env has none of the example's).
@@ -100,6 +105,7 @@ func TestCompletion(t *testing.T) {
 // TestCLIReferenceIsCurrent keeps docs/cli/ (generated with cobra's doc
 // package) in step with the commands; -update rewrites it.
 func TestCLIReferenceIsCurrent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	root := testRoot()
 	root.DisableAutoGenTag = true

@@ -30,6 +30,8 @@ type IOStreams struct {
 	debug *bool
 	// Redactor masks secrets in Out and ErrOut (set by run, see redact.go).
 	Redactor *redact.Redactor
+	// deps are the HTTP client, clock and waits (deps.go); tests set them.
+	deps deps
 	// said, when set, remembers the notes already printed, so a run of
 	// several commands (the demo) says each once; nil says them every time.
 	said map[string]bool

@@ -120,6 +120,7 @@ applications:
 `
 
 func TestSAMLProviderLifecycle(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	path := writeManifest(t, samlManifest)
@@ -211,6 +212,7 @@ outposts:
 `
 
 func TestLDAPProviderInAnLDAPOutpost(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	path := writeManifest(t, ldapManifest)
@@ -273,6 +275,7 @@ providers:
 `
 
 func TestScopeMappingUsedByAnOAuth2Provider(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	path := writeManifest(t, scopeManifest)
@@ -367,6 +370,7 @@ func scopeMappingPK(t *testing.T, c *cli, name string) string {
 }
 
 func TestKindsDriftIsRepairedByOnePatch(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name        string
 		kind, key   string
@@ -486,6 +490,7 @@ outposts:
 `
 
 func TestKindsAbsentDeletesInReverseOrder(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, kindsManifest), "--auto-approve").code)
 	saml, ldap, oauth2 := c.emu.SAMLProviderPK("Wiki"), c.emu.LDAPProviderPK("Directory"), c.emu.ProviderPK("Dashboards")
@@ -569,6 +574,7 @@ func createByHand(t *testing.T, c *cli, typ, name string) int32 {
 }
 
 func TestKindsVersionSkew(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		typ, kind, field, value string
 		key, at                 string
@@ -610,6 +616,7 @@ func TestKindsVersionSkew(t *testing.T) {
 }
 
 func TestProviderNameTakenByAnotherType(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		byHand, label string
 		declared      string
@@ -636,6 +643,7 @@ func TestProviderNameTakenByAnotherType(t *testing.T) {
 }
 
 func TestManagedScopeMappingsAreRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	list, _, err := c.api().PropertymappingsApi.PropertymappingsProviderScopeList(ctx).
@@ -685,6 +693,7 @@ scope_mappings:
 }
 
 func TestValidateRefusesProvidersInTheWrongOutpost(t *testing.T) {
+	t.Parallel()
 	const providers = `version: 1
 providers:
   - {name: Wiki, type: saml, acs_url: "https://wiki.example.com/acs"}
@@ -729,6 +738,7 @@ func copyManifest(t *testing.T, src string) string {
 }
 
 func TestKindsExamplesEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		manifest  string
 		env       map[string]string
@@ -831,6 +841,7 @@ func TestKindsExamplesEndToEnd(t *testing.T) {
 }
 
 func TestLibreChatRolesWritesTheRolesEnv(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := copyManifest(t, "../../manifests/librechat-roles.yaml")
 	r := c.run("apply", "-f", path, "--auto-approve")
@@ -858,6 +869,7 @@ func TestLibreChatRolesWritesTheRolesEnv(t *testing.T) {
 }
 
 func TestKindsPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		mapping  string // a scope_mappings entry (%[1]d: index), or ""
@@ -916,6 +928,7 @@ func TestKindsPlanRequestsDoNotGrowWithTheManifest(t *testing.T) {
 }
 
 func TestAdoptsSAMLAndLDAPProvidersCreatedByHand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	// Created through the raw API: the model's defaults (redirect binding,

@@ -13,6 +13,7 @@ import (
 // before its fix.
 
 func TestScopeMappingNameTakenByASAMLMappingIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// An admin made a SAML mapping with the name the manifest's scope mapping uses.
 	_, _, err := c.api().PropertymappingsApi.PropertymappingsProviderSamlCreate(context.Background()).
@@ -31,6 +32,7 @@ func TestScopeMappingNameTakenByASAMLMappingIsRefused(t *testing.T) {
 }
 
 func TestOutpostListingAnAbsentProviderIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", writeManifest(t, ldapManifest), "--auto-approve").code)
 	path := writeManifest(t, `version: 1
@@ -51,6 +53,7 @@ outposts:
 }
 
 func TestAbsentEntryNeverDeletesAProviderOfAnotherType(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pk := createByHand(t, c, "saml", "Wiki")
 	path := writeManifest(t, "version: 1\nproviders:\n  - {name: Wiki, type: oauth2, state: absent}\n")

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,9 +24,19 @@ import (
 // asCLI makes the test binary act as the provision binary when re-executed
 // with PROVISION_AS_CLI=1: tests start real, separate processes of the CLI
 // without a separate build.
+//
+// Most end-to-end tests spend their time waiting (on a subprocess, a go
+// build, a lock), so without -parallel the tests run 4 per CPU at once
+// rather than 1.
 func TestMain(m *testing.M) {
 	if os.Getenv("PROVISION_AS_CLI") == "1" {
 		main()
+	}
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
 	}
 	os.Exit(m.Run())
 }
@@ -74,6 +86,7 @@ func apiFor(url, token string) *api.APIClient {
 // with exactly one of each object. PROVISION_LONG_TESTS=1 runs the issue's
 // size (20 applications, 50 ms); the default keeps CI quick.
 func TestConcurrentAppliesOfOneStack(t *testing.T) {
+	t.Parallel()
 	apps, latency := 20, 10*time.Millisecond
 	if os.Getenv("PROVISION_LONG_TESTS") == "1" {
 		latency = 50 * time.Millisecond
@@ -148,6 +161,7 @@ func TestConcurrentAppliesOfOneStack(t *testing.T) {
 // A held lock fails a second apply at once (default --lock-timeout 0), with
 // one sentence naming the holder; plan does not take it; unlock breaks it.
 func TestLockHeldFailsAtOnceAndUnlockBreaksIt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x"))
 	// Another apply holds the lock: its instance exists.
@@ -173,6 +187,7 @@ func TestLockHeldFailsAtOnceAndUnlockBreaksIt(t *testing.T) {
 
 // A lock whose lease expired (its holder died) is broken by the next apply.
 func TestExpiredLockIsBroken(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x"))
 	req := api.NewBlueprintInstanceRequest("provision-lock-prod")

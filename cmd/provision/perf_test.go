@@ -333,7 +333,14 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 
 // TestPerformanceRatios holds docs/performance.md's targets as ratios at a small
 // scale, counted (requests, writes, sequential round trips), never timed.
+//
+// Not parallel: the round trips are counted under latency, and other tests
+// sharing the CPU could spread one wave of requests over the next. It
+// skips under -short for the same reason.
 func TestPerformanceRatios(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts round trips under latency, alone: it runs without -short (.ci/run)")
+	}
 	const apps = 40
 	// Latencies long enough that a slow machine (-race, a loaded CI
 	// runner) still starts one wave of parallel requests before any of

@@ -51,6 +51,7 @@ func keys(m map[string]string) []string {
 // files with exactly each application's variables, credentials equal to
 // authentik's, and every authentik URL on the public address.
 func TestThreeAppsWriteThreeFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const public = "https://auth.example.com"
 	c.env["AUTH_PUBLIC_URL"] = public
@@ -140,6 +141,7 @@ applications:
 // The issue's second "done when": a secret dotenv cannot hold fails
 // validate with its line, and apply writes nothing to authentik.
 func TestSecretADotenvCannotHoldIsRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir, path := writeOutputsManifest(t, hashSecretManifest)
 	r := c.run("validate", "-f", path)
@@ -164,6 +166,7 @@ func TestSecretADotenvCannotHoldIsRefusedBeforeAnyWrite(t *testing.T) {
 // elsewhere, or a ../ path, fails validate with its line and apply writes
 // nothing to authentik.
 func TestOutputPathEscapesAreRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	outside := t.TempDir()
 	victim := filepath.Join(outside, "victim.env")
@@ -213,6 +216,7 @@ applications:
 `
 
 func TestSharedFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// Two LibreChat outputs in one file: the same keys.
 	_, path := writeOutputsManifest(t, strings.Replace(sharedFileManifest, "OTHER:", "librechat:", 1))
@@ -250,6 +254,7 @@ applications:
 // A setting removed from the manifest leaves the file; the user's lines
 // stay byte for byte.
 func TestRemovedSettingLeavesTheFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir, path := writeOutputsManifest(t, staleManifest)
 	envPath := filepath.Join(dir, "chat.env")
@@ -295,6 +300,7 @@ type secretShape struct {
 }
 
 func TestKubernetesSecretAndJSONFormats(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
 	m = strings.Replace(m, "        file: chat.env\n", "        file: chat-secret.yaml\n        format: kubernetes-secret\n        secret_name: chat-oidc\n        namespace: apps\n      k8s-json:\n        preset: oidc\n        format: json\n        file: chat.json\n        vars:\n          ISSUER: issuer\n          SECRET: client_secret\n        env:\n          LITERAL: \"a#b $c\"\n", 1)
@@ -334,6 +340,7 @@ func TestKubernetesSecretAndJSONFormats(t *testing.T) {
 }
 
 func TestSubModeChangeWarns(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path, _ := seedInDir(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
@@ -365,6 +372,7 @@ var _ = manifests.ExampleEnv
 // check runs each preset's checklist; it says when the API answers but
 // authentik's public URL does not.
 func TestCheckPerPreset(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"
@@ -389,6 +397,7 @@ func TestCheckPerPreset(t *testing.T) {
 // file "-" writes to standard output; env prints every output of the
 // application, each under a header, or only the one --output names.
 func TestStdoutAndSeveralOutputs(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := strings.Replace(hashSecretManifest, "    client_secret: \"abc#def\"\n", "", 1)
 	m = strings.Replace(m, "        file: chat.env\n", "        file: \"-\"\n      ids:\n        preset: oidc\n        format: json\n        vars:\n          ID: client_id\n", 1)
@@ -413,6 +422,7 @@ func TestStdoutAndSeveralOutputs(t *testing.T) {
 // check reports, for each preset, only the items check.ItemNames lists for
 // it (the names are constants: scripts match on them).
 func TestCheckItemsAreThePresetsOwn(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"

@@ -16,6 +16,7 @@ import (
 // nothing and releases the stack's lock: it does not wait for a line the
 // user will never type.
 func TestInterruptAtThePromptEndsApply(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := withStack(t, seedManifest, "prompt")
 	in, typing := io.Pipe() // a terminal nobody types on
@@ -25,6 +26,7 @@ func TestInterruptAtThePromptEndsApply(t *testing.T) {
 		In: in, Out: out, ErrOut: errOut, StdinTTY: true,
 		LookupEnv: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
 		Random:    rand.Reader,
+		deps:      c.deps,
 	}
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()

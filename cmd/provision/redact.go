@@ -6,10 +6,6 @@ import (
 	"github.com/provision/provision/internal/redact"
 )
 
-// bypassRedaction is a test hook: when set, the streams are not masked, so
-// the secret-hygiene test can prove that its leak detector catches a leak.
-var bypassRedaction bool
-
 // redacted wraps the output streams with one Redactor: every byte a command
 // prints (stdout, stderr, errors, JSON, the sandbox's request log) passes
 // through it. Commands register the secrets they learn with
@@ -20,7 +16,7 @@ func redacted(s IOStreams) (IOStreams, func()) {
 	if r == nil {
 		r = redact.New()
 	}
-	if bypassRedaction {
+	if s.deps.noRedaction {
 		r.Disable()
 	}
 	out, errOut := redact.NewWriter(s.Out, r), redact.NewWriter(s.ErrOut, r)

@@ -25,6 +25,7 @@ func (r *editThenYes) Read(p []byte) (int, error) {
 }
 
 func TestAdminEditsBetweenPlanAndApplySurvive(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()
 	path := writeManifest(t, `version: 1

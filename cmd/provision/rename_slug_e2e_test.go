@@ -14,6 +14,7 @@ import (
 // creates the new one with the same provider, which authentik lets only one
 // application hold: one apply does it (the create waits for the delete).
 func TestRenamedApplicationSlugTakesItsProviderInOneApply(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	manifest := func(slug string) string {
 		return `version: 1
@@ -50,6 +51,7 @@ applications:
 // with nothing written; once the manifest moves that application off it,
 // one apply does both, the move first.
 func TestProviderKeptByAnotherApplication(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	base := `version: 1

@@ -35,16 +35,17 @@ func (s *syncBuffer) String() string {
 }
 
 func TestSandboxServesUntilInterrupted(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests"}, streams) }()
 
 	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n\s+export AUTHENTIK_TOKEN=(\S+)`)
 	var m []string
-	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
 	url, token := m[1], m[2]
 	assert.Len(t, token, 48, "a random token when none is given")
 
@@ -66,7 +67,7 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 	assert.Equal(t, 403, status)
 	assert.JSONEq(t, `{"detail":"Token invalid/expired"}`, body)
 
-	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "GET /api/v3/core/users/me/ 403") }, 2*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "GET /api/v3/core/users/me/ 403") }, 10*time.Second, 10*time.Millisecond)
 	cancel()
 	select {
 	case code := <-done:
@@ -77,17 +78,18 @@ func TestSandboxServesUntilInterrupted(t *testing.T) {
 }
 
 func TestSandboxSeedsSyntheticApps(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--token", "tok", "--synthetic-apps", "3"}, streams)
 	}()
 	exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n`)
 	var m []string
-	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
 	count := func(path string) string {
 		req, _ := http.NewRequest(http.MethodGet, m[1]+"/api/v3/"+path, nil)
 		req.Header.Set("Authorization", "Bearer tok")
@@ -106,8 +108,9 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 }
 
 func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
+	t.Parallel()
 	errOut := &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	code := run(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0", "--synthetic-apps", "-1"}, streams)
 	assert.NotEqual(t, exitOK, code)
 	assert.Contains(t, errOut.String(), "--synthetic-apps is -1")
@@ -116,6 +119,7 @@ func TestSandboxRejectsNegativeSyntheticApps(t *testing.T) {
 // A random token on a public interface is easy to miss: a non-loopback
 // --addr needs --token.
 func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		addr  string
 		token bool
@@ -137,7 +141,7 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	code := run(context.Background(), []string{"sandbox", "--addr", "0.0.0.0:0"}, streams)
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, errOut.String(), "is not a loopback address")
@@ -145,6 +149,7 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 }
 
 func TestLogPathMasksSecretQueryValues(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "/a/", logPath("/a/", ""))
 	assert.Equal(t, "/a/?access_token=(sensitive)&page=2&search=x+y", logPath("/a/", "search=x+y&access_token=abc&page=2"))
 	assert.Equal(t, "/o/token/?client_secret=(sensitive)&code=(sensitive)", logPath("/o/token/", "code=c0de&client_secret=s3"))

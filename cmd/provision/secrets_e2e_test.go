@@ -82,13 +82,13 @@ type leak struct{ where, secret string }
 // hygieneRun runs every command and output mode with the secrets above and
 // returns every place one of them appeared. It asserts the exit codes, so
 // a run that fails early cannot pass by printing nothing.
-func hygieneRun(t *testing.T) []leak {
+func hygieneRun(t *testing.T, d deps) []leak {
 	srv, emu := emulatortest.NewServer(t, emulator.Options{Token: hygieneToken})
 	dir := t.TempDir()
 	mf := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(mf, []byte(hygieneManifest), 0o644))
 	withUserinfo := strings.Replace(srv.URL, "http://", "http://admin:"+hygienePassword+"@", 1)
-	c := &cli{t: t, url: srv.URL, emu: emu, env: map[string]string{
+	c := &cli{t: t, url: srv.URL, emu: emu, deps: d, env: map[string]string{
 		"AUTHENTIK_URL":   withUserinfo,
 		"AUTHENTIK_TOKEN": hygieneToken,
 		"LIBRECHAT_URL":   "https://chat.example.com",
@@ -239,17 +239,17 @@ func hygieneRun(t *testing.T) []leak {
 	}
 
 	// The sandbox's request log, with the token in a header and a query.
-	leaks = append(leaks, sandboxLeaks(t)...)
+	leaks = append(leaks, sandboxLeaks(t, d)...)
 	return leaks
 }
 
 // sandboxLeaks runs the sandbox with --log-requests and an explicit token,
 // sends requests bearing it, and reports where it appeared.
-func sandboxLeaks(t *testing.T) []leak {
+func sandboxLeaks(t *testing.T, d deps) []leak {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: d}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--log-requests", "--token", hygieneToken}, streams)
@@ -262,7 +262,7 @@ func sandboxLeaks(t *testing.T) []leak {
 			url = m[1]
 		}
 		return m != nil
-	}, 5*time.Second, 10*time.Millisecond)
+	}, 10*time.Second, 10*time.Millisecond)
 	for _, path := range []string{"/api/v3/core/users/me/", "/api/v3/core/users/me/?token=" + hygieneToken + "&page=1", "/application/o/token/?client_secret=" + hygieneToken, "/api/v3/core/groups/?search=" + hygieneToken} {
 		req, _ := http.NewRequest(http.MethodGet, url+path, nil)
 		req.Header.Set("Authorization", "Bearer "+hygieneToken)
@@ -271,7 +271,7 @@ func sandboxLeaks(t *testing.T) []leak {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	require.Eventually(t, func() bool { return strings.Count(errOut.String(), "\n") >= 4 }, 2*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Count(errOut.String(), "\n") >= 4 }, 10*time.Second, 10*time.Millisecond)
 	cancel()
 	require.Equal(t, exitOK, <-done)
 	require.Contains(t, errOut.String(), "GET /api/v3/core/users/me/ 200")
@@ -287,7 +287,8 @@ func sandboxLeaks(t *testing.T) []leak {
 
 // TestSecretHygiene: no secret appears in any output of any command.
 func TestSecretHygiene(t *testing.T) {
-	leaks := hygieneRun(t)
+	t.Parallel()
+	leaks := hygieneRun(t, testDeps())
 	for _, l := range leaks {
 		t.Errorf("%s leaked in %s", l.secret, l.where)
 	}
@@ -297,9 +298,10 @@ func TestSecretHygiene(t *testing.T) {
 // (a validation error quoting a sensitive value, the sandbox's request log
 // printing the token in a search query), so the redactor is what stops them.
 func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
-	bypassRedaction = true
-	t.Cleanup(func() { bypassRedaction = false })
-	leaks := hygieneRun(t)
+	t.Parallel()
+	d := testDeps()
+	d.noRedaction = true
+	leaks := hygieneRun(t, d)
 	require.NotEmpty(t, leaks)
 	found := map[string]bool{}
 	for _, l := range leaks {

@@ -25,6 +25,7 @@ func withExampleURLs(c *cli) *cli {
 // metadata URL, the SSO URLs for both bindings and the issuer, as authentik
 // itself reports them.
 func TestShowAndEnvForASAMLApplication(t *testing.T) {
+	t.Parallel()
 	c := withExampleURLs(newCLI(t))
 	require.Equal(t, exitOK, c.run("apply", "-f", showManifest, "--auto-approve").code)
 	saml, _, err := c.api().ProvidersApi.ProvidersSamlRetrieve(t.Context(), c.emu.SAMLProviderPK("Wiki")).Execute()
@@ -65,6 +66,7 @@ func TestShowAndEnvForASAMLApplication(t *testing.T) {
 
 // show never prints an OAuth2 client secret; env does (it is the config).
 func TestShowMasksTheClientSecret(t *testing.T) {
+	t.Parallel()
 	c := withExampleURLs(newCLI(t))
 	require.Equal(t, exitOK, c.run("apply", "-f", showManifest, "--auto-approve").code)
 	p, _, err := c.api().ProvidersApi.ProvidersOauth2Retrieve(t.Context(), c.emu.ProviderPK("Dashboards")).Execute()
@@ -84,6 +86,7 @@ func TestShowMasksTheClientSecret(t *testing.T) {
 }
 
 func TestShowLDAPNamesItsOutpost(t *testing.T) {
+	t.Parallel()
 	c := withExampleURLs(newCLI(t))
 	require.Equal(t, exitOK, c.run("apply", "-f", showManifest, "--auto-approve").code)
 	r := c.run("show", "-f", showManifest, "--app", "directory")
@@ -93,6 +96,7 @@ func TestShowLDAPNamesItsOutpost(t *testing.T) {
 }
 
 func TestShowRefusals(t *testing.T) {
+	t.Parallel()
 	c := withExampleURLs(newCLI(t))
 	r := c.run("show", "-f", showManifest, "--app", "wikki")
 	assert.Equal(t, exitError, r.code)
@@ -110,6 +114,7 @@ func TestShowRefusals(t *testing.T) {
 // --dir names a directory to keep the demo's files in; like any output
 // directory, it is created when it does not exist yet.
 func TestDemoCreatesItsDir(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := filepath.Join(t.TempDir(), "demo-out")
 	r := c.run("demo", "--dir", dir, "--manifest", showManifest)
@@ -119,6 +124,7 @@ func TestDemoCreatesItsDir(t *testing.T) {
 }
 
 func TestDemoRunsAnyManifest(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	r := c.run("demo", "--dir", dir, "--manifest", showManifest)

@@ -51,9 +51,10 @@ func openApps(m *manifest.Manifest) []manifest.Application {
 }
 
 // lockStack takes the stack's lock for an apply and returns its release.
-// Notes (a dead holder's lock broken, a release that failed) go to errOut.
-func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout time.Duration, errOut io.Writer) (func(), error) {
-	l, err := c.AcquireLock(ctx, stack, authentik.LockOptions{Timeout: timeout, Poll: lockPoll, OnBreak: func(h authentik.Holder, why string) {
+// Notes (a dead holder's lock broken, a release that failed) go to stderr.
+func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout time.Duration, streams IOStreams) (func(), error) {
+	errOut := streams.ErrOut
+	l, err := c.AcquireLock(ctx, stack, authentik.LockOptions{Timeout: timeout, Poll: streams.deps.lockPoll, OnBreak: func(h authentik.Holder, why string) {
 		fmt.Fprintf(errOut, "Note: broke the lock of stack %q held by host %s, pid %d since %s: %s.\n", stack, h.Host, h.PID, h.Since.UTC().Format(time.RFC3339), why)
 	}, OnLost: func(err error) {
 		fmt.Fprintf(errOut, "Warning: could not renew the lock of stack %q (%v); once its lease ends, another apply of the stack may start before this one finishes: run plan again afterwards.\n", stack, err)
@@ -70,9 +71,6 @@ func lockStack(ctx context.Context, c *authentik.Client, stack string, timeout t
 		}
 	}, nil
 }
-
-// lockPoll is how often a waiting apply retries the lock.
-var lockPoll = time.Second
 
 // recordWrite keeps a stack's record in step with one apply.
 type recordWrite struct {

@@ -78,6 +78,7 @@ func appSlugs(t *testing.T, c *cli) []string {
 }
 
 func TestStackPrunesWhatTheManifestDropped(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// An application made by hand survives every step.
 	hand := api.NewApplicationRequest("Hand", "hand")
@@ -107,6 +108,7 @@ func TestStackPrunesWhatTheManifestDropped(t *testing.T) {
 }
 
 func TestTwoStacksOnOneAuthentik(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	a := writeManifest(t, stackManifest("team-a", "a1", "a2"))
 	b := writeManifest(t, stackManifest("team-b", "b1"))
@@ -150,6 +152,7 @@ func TestTwoStacksOnOneAuthentik(t *testing.T) {
 }
 
 func TestAdoptionIsShownThenOwned(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	three := writeManifest(t, stackManifest("", "x", "y"))
 	require.Equal(t, exitOK, c.run("apply", "-f", three, "--auto-approve").code)
@@ -176,6 +179,7 @@ func TestAdoptionIsShownThenOwned(t *testing.T) {
 }
 
 func TestWithoutStackNothingIsPrunedAndStderrSaysSo(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	two := writeManifest(t, stackManifest("", "x", "y"))
 	r := c.run("apply", "-f", two, "--auto-approve")
@@ -189,6 +193,7 @@ func TestWithoutStackNothingIsPrunedAndStderrSaysSo(t *testing.T) {
 }
 
 func TestObjectsDeletedByHandAreDroppedFromTheRecord(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x", "y"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
@@ -208,6 +213,7 @@ func TestObjectsDeletedByHandAreDroppedFromTheRecord(t *testing.T) {
 // (the request was handled), then the record itself is lost. Each rerun
 // converges on exactly one of each object.
 func TestCrashBetweenCreateAndRecordConverges(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x", "y"))
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/applications/", Kind: emulator.FaultTruncate, Nth: 1, Times: 1})
@@ -236,6 +242,7 @@ func TestCrashBetweenCreateAndRecordConverges(t *testing.T) {
 // Outpost attachments a stack made are detached when the manifest drops
 // them; providers others attached to the shared embedded outpost stay.
 func TestStackDetachesOnlyItsOwnOutpostAttachments(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	manifestWith := func(outposts string, providers ...string) string {
 		var b strings.Builder
@@ -277,6 +284,7 @@ func TestStackDetachesOnlyItsOwnOutpostAttachments(t *testing.T) {
 
 // A record an admin broke by hand stops the plan with how to repair it.
 func TestUnreadableRecordIsAPlanError(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("prod", "x"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)

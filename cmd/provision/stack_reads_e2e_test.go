@@ -22,6 +22,7 @@ import (
 // only what the record names would need the record first: a second
 // sequential round trip to save one parallel request.
 func TestStackPlanReads(t *testing.T) {
+	t.Parallel()
 	planReads := func(t *testing.T, stack string, others int) []emulator.RequestRecord {
 		c := newCLI(t)
 		for i := range others {

@@ -72,6 +72,7 @@ func stackState(t *testing.T, c *api.APIClient) (records []string, instances map
 // PATCH, the lock's release): apply still exits 0 at once, with the record
 // of a fault-free apply, one record instance and no lock left behind.
 func TestLockAndRecordWritesSettleUnknownOutcomes(t *testing.T) {
+	t.Parallel()
 	m := writeManifest(t, stackManifest("prod", "x", "y"))
 	ref := newCLI(t)
 	require.Equal(t, exitOK, ref.run("apply", "-f", m, "--auto-approve").code)
@@ -121,6 +122,7 @@ func TestLockAndRecordWritesSettleUnknownOutcomes(t *testing.T) {
 // namespace, its pid gone) is broken at once by the next apply, which says
 // so; a live holder's lock is not.
 func TestDeadLocalHolderLockIsBroken(t *testing.T) {
+	t.Parallel()
 	if localNodeForTest() == "" {
 		t.Skip("no boot id and PID namespace here (Linux only)")
 	}
@@ -169,9 +171,8 @@ func deadPID(t *testing.T) int {
 // state is a fault-free apply's, with no duplicate, the same record and no
 // lock left. PROVISION_CAMPAIGN_SEEDS runs more fault sequences.
 func TestConcurrentAppliesUnderFaults(t *testing.T) {
-	saved := lockPoll
-	lockPoll = 20 * time.Millisecond
-	t.Cleanup(func() { lockPoll = saved })
+	t.Parallel()
+	skipCampaign(t)
 	const apps = 6
 	var slugs []string
 	for i := range apps {
@@ -194,6 +195,7 @@ func TestConcurrentAppliesUnderFaults(t *testing.T) {
 		var last [2]result
 		for i := range 2 {
 			c := newCLIFor(t, srv.URL, emu)
+			c.deps.lockPoll = 20 * time.Millisecond
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

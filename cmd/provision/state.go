@@ -156,7 +156,7 @@ func checkReleaseKind(kind string) error {
 }
 
 func releaseOwned(ctx context.Context, streams IOStreams, c *authentik.Client, stack string, o plan.Owned) error {
-	unlock, err := lockStack(ctx, c, stack, 0, streams.ErrOut)
+	unlock, err := lockStack(ctx, c, stack, 0, streams)
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,14 @@ import (
 // rather than "stack does not own app ..." (issue 8's release interface,
 // issue 11's errors); a misspelt key gets a "did you mean" from the record.
 func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("team-a", "a1"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
 
 	r := c.run("state", "release", "--stack", "team-a", "--kind", "app", "--key", "a1")
 	require.Equal(t, exitError, r.code)
-	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, certificate, group, policy, prompt, scope mapping, stage, provider, application, brand, access, outpost, outpost attachment\n", r.err)
+	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, certificate, group, policy, prompt, scope mapping, property mapping, source, stage, provider, application, brand, access, outpost, outpost attachment\n", r.err)
 
 	r = c.run("state", "release", "--stack", "team-a", "--kind", "aplication", "--key", "a1")
 	require.Equal(t, exitError, r.code)
@@ -30,6 +31,7 @@ func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
 }
 
 func TestStateListOfAnUnknownStack(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := writeManifest(t, stackManifest("team-a", "a1"))
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)

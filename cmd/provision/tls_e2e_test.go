@@ -8,12 +8,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 )
@@ -30,7 +33,7 @@ func runSandboxCmd(t *testing.T, wait bool, args ...string) *sandboxProc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader}
+	streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, append([]string{"sandbox"}, args...), streams) }()
 	p := &sandboxProc{out: out, errOut: errOut}
@@ -54,7 +57,7 @@ func runSandboxCmd(t *testing.T, wait bool, args ...string) *sandboxProc {
 }
 
 func (p *sandboxProc) cli(t *testing.T, env map[string]string) *cli {
-	c := &cli{t: t, url: p.url, env: map[string]string{
+	c := &cli{t: t, url: p.url, deps: testDeps(), env: map[string]string{
 		"AUTHENTIK_URL": p.url, "AUTHENTIK_TOKEN": p.token, "LIBRECHAT_URL": "https://chat.example.com",
 	}}
 	for k, v := range env {
@@ -64,6 +67,7 @@ func (p *sandboxProc) cli(t *testing.T, env map[string]string) *cli {
 }
 
 func TestTLSSandboxTrustedThroughCAFile(t *testing.T) {
+	t.Parallel()
 	sb := runSandboxCmd(t, true, "--addr", "127.0.0.1:0", "--tls")
 	require.True(t, strings.HasPrefix(sb.url, "https://"), sb.url)
 	require.NotEmpty(t, sb.ca)
@@ -102,6 +106,7 @@ func TestTLSSandboxTrustedThroughCAFile(t *testing.T) {
 }
 
 func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -110,11 +115,34 @@ func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
 	// The CA exists before the server: a first run writes it, a restart on
 	// the same port keeps the path but makes a new CA, so trust it insecurely.
 	c := (&sandboxProc{url: "https://" + addr, token: "wait-token"}).cli(t, map[string]string{"AUTHENTIK_INSECURE": "true"})
+	// A fake clock: the first pause between probes (a probe failed) holds
+	// until the sandbox has started; retries wait no time.
+	clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	polling, started := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	clk.OnSleep = func(ctx context.Context, d time.Duration) error {
+		if d != authentik.WaitPoll {
+			return nil
+		}
+		once.Do(func() { close(polling) })
+		select {
+		case <-started:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	c.deps.clock = clk
 	path := copyManifest(t, seedManifest)
 	res := make(chan result, 1)
 	go func() { res <- c.run("plan", "-f", path, "--wait", "20s") }()
-	time.Sleep(1500 * time.Millisecond)
+	select {
+	case <-polling:
+	case r := <-res:
+		t.Fatalf("plan --wait returned before the server started: exit %d\n%s", r.code, r.err)
+	}
 	runSandboxCmd(t, true, "--addr", addr, "--tls", "--token", "wait-token", "--ca-out", caPath)
+	close(started)
 	var r result
 	select {
 	case r = <-res:
@@ -122,8 +150,8 @@ func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
 		t.Fatal("plan --wait did not return")
 	}
 	require.Equal(t, exitOK, r.code, r.err)
-	assert.Contains(t, r.err, "waiting for authentik at https://"+addr)
-	assert.Contains(t, r.err, "is ready")
+	assert.Contains(t, r.err, "waiting for authentik at https://"+addr+" (20s left)")
+	assert.Contains(t, r.err, "is ready (after 1s)")
 	assert.Contains(t, r.out, "Plan: 4 to add")
 
 	// Without --wait, the same start-up race is an error at once.
@@ -133,6 +161,7 @@ func TestWaitForATLSSandboxThatStartsLater(t *testing.T) {
 }
 
 func TestTimeoutBoundsEachRequest(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{Latency: 300 * time.Millisecond})
 	c := newCLIFor(t, srv.URL, emu)
 	r := c.run("plan", "-f", seedManifest, "--timeout", "50ms")

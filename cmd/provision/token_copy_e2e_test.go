@@ -13,6 +13,7 @@ import (
 // pipeline) must not carry it into authentik: the plan masks it, and plan
 // and apply refuse it before any write.
 func TestTokenCopiedIntoAVariableIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	token := c.env["AUTHENTIK_TOKEN"]
 	c.env["MYTOK"] = token
@@ -43,6 +44,7 @@ applications:
 // With the pipeline's allow-list set, a pull request's manifest cannot
 // declare another runner variable to print it.
 func TestPipelineAllowListStopsOtherVariables(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["GITHUB_TOKEN"] = "ghp-runner-secret-value"
 	c.env["PROVISION_ALLOW_VARS"] = "LIBRECHAT_URL"

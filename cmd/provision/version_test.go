@@ -14,6 +14,7 @@ import (
 )
 
 func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	vcs := func(rev, modified string) []debug.BuildSetting {
 		return []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}
 	}
@@ -43,6 +44,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 // PROVISION_BUILD_TESTS=1 it builds the whole binary from a copy of the
 // module and runs its --version (10-20 s, longer with a cold cache).
 func TestVersionOfCheckoutBuild(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}

@@ -155,17 +155,6 @@ func (e *Executor) perform(ctx context.Context, w write) error {
 	}
 }
 
-func sleepFor(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // del is the write of a DELETE: 404 counts as done (already gone), and
 // sending it again after an unknown outcome is the re-read.
 func (e *Executor) del(ctx context.Context, what string, send func(ctx context.Context) (*http.Response, error)) error {

@@ -11,11 +11,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/plan"
 )
 
 func TestWriteRetriesHonourRetryAfterAndBackOff(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,13 +35,12 @@ func TestWriteRetriesHonourRetryAfterAndBackOff(t *testing.T) {
 		emu.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{URL: srv.URL, Token: emu.Token(), RetryBackoff: 100 * time.Millisecond})
+	clk := clock.NewFake(time.Unix(0, 0))
+	c, err := New(Config{URL: srv.URL, Token: emu.Token(), RetryBackoff: 100 * time.Millisecond, Clock: clk})
 	require.NoError(t, err)
-	var waits []time.Duration
-	c.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	ch := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create, Spec: plan.NewEntrySpec("group", map[string]any{"name": "g"})}
 	require.NoError(t, c.Executor().Execute(context.Background(), ch, plan.NewIDs(&plan.Live{})))
-	assert.Equal(t, []time.Duration{3 * time.Second, 6 * time.Second, 10 * time.Second}, waits,
+	assert.Equal(t, []time.Duration{3 * time.Second, 6 * time.Second, 10 * time.Second}, clk.Sleeps(),
 		"Retry-After sets the wait, which then doubles, up to 10s")
 	assert.Equal(t, int32(4), posts.Load())
 	st := c.Stats()

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 	desc "github.com/provision/provision/internal/kinds"
@@ -45,12 +46,13 @@ func (l *loseAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func fastClient(t *testing.T, url, token string) *authentik.Client {
 	t.Helper()
-	c, err := authentik.New(authentik.Config{URL: url, Token: token, RetryBackoff: time.Millisecond})
+	c, err := authentik.New(authentik.Config{URL: url, Token: token, Clock: clock.NewFake(time.Unix(0, 0))})
 	require.NoError(t, err)
 	return c
 }
 
 func TestAmbiguousCreatesAreReReadNeverDuplicated(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		path   string
@@ -109,6 +111,7 @@ func TestAmbiguousCreatesAreReReadNeverDuplicated(t *testing.T) {
 }
 
 func TestCreateNotProcessedIsSentAgain(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1})
 	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultDrop, Nth: 2, Times: 1})
@@ -126,6 +129,7 @@ func TestCreateNotProcessedIsSentAgain(t *testing.T) {
 }
 
 func TestWritesGiveUpAfterFiveAttempts(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "PATCH", Kind: emulator.FaultStatus, Status: 500, Every: 1})
 	c := fastClient(t, srv.URL, emu.Token())
@@ -143,6 +147,7 @@ func TestWritesGiveUpAfterFiveAttempts(t *testing.T) {
 }
 
 func TestAmbiguousDeleteIsDone(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	lose := &loseAnswers{next: emu, method: http.MethodDelete, n: 1}
 	srv := httptest.NewServer(lose)
@@ -164,6 +169,7 @@ func TestAmbiguousDeleteIsDone(t *testing.T) {
 // page: an application with more bindings than a page holds gets no
 // duplicate (the new binding has the highest order, so it is listed last).
 func TestAmbiguousBindingIsFoundBeyondTheFirstPage(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	lose := &loseAnswers{next: emu, method: http.MethodPost, path: "/api/v3/policies/bindings/"}
 	srv := httptest.NewServer(lose)
@@ -195,6 +201,7 @@ func TestAmbiguousBindingIsFoundBeyondTheFirstPage(t *testing.T) {
 // the first page of matches (it is the newest, so listed last) and the
 // create is not sent again.
 func TestAmbiguousProviderIsFoundBeyondTheFirstPage(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	emu.SeedSynthetic(150) // provider-0000 … provider-0149: all contain "provider"
 	lose := &loseAnswers{next: emu, method: http.MethodPost, path: "/api/v3/providers/oauth2/", n: 1}

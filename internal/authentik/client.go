@@ -13,6 +13,7 @@ import (
 
 	api "goauthentik.io/api/v3"
 
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/redact"
 )
@@ -42,6 +43,10 @@ type Config struct {
 	// OnSecret, when set, is told every secret value a read returns (OAuth2
 	// client secrets), so the caller can mask it in all output.
 	OnSecret func(...string)
+	// Clock is the time the client reads and waits on: retry waits, lock
+	// leases, renewals and polls, and --wait's probes. Nil is the system's;
+	// tests pass a fake (internal/clock).
+	Clock clock.Clock
 }
 
 // Client talks to one authentik.
@@ -54,7 +59,8 @@ type Client struct {
 	userAgent string
 	stats     *retryStats
 	backoff   time.Duration
-	sleep     func(context.Context, time.Duration) error // between write attempts
+	clock     clock.Clock
+	sleep     func(context.Context, time.Duration) error // between write attempts (clock.Sleep)
 	// onSecret is Config.OnSecret (never nil).
 	onSecret func(...string)
 }
@@ -80,8 +86,12 @@ func New(cfg Config) (*Client, error) {
 	if backoff <= 0 {
 		backoff = 200 * time.Millisecond
 	}
+	clk := cfg.Clock
+	if clk == nil {
+		clk = clock.System()
+	}
 	stats := &retryStats{}
-	hc.Transport = &pageBodyTransport{next: newRetryTransport(newBoundTransport(hc.Transport), stats, backoff)}
+	hc.Transport = &pageBodyTransport{next: newRetryTransport(newBoundTransport(hc.Transport), stats, backoff, clk.Sleep)}
 	hc.CheckRedirect = keepTokenInOrigin
 	ua := cfg.UserAgent
 	if ua == "" {
@@ -98,7 +108,7 @@ func New(cfg Config) (*Client, error) {
 		onSecret = func(...string) {}
 	}
 	return &Client{api: api.NewAPIClient(ac), baseURL: base, http: hc, token: strings.TrimSpace(cfg.Token), userAgent: ua, onSecret: onSecret,
-		stats: stats, backoff: backoff, sleep: sleepFor}, nil
+		stats: stats, backoff: backoff, clock: clk, sleep: clk.Sleep}, nil
 }
 
 // BaseURL is authentik's URL without /api/v3 and without a trailing slash.

@@ -6,11 +6,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 	"github.com/provision/provision/internal/plan"
@@ -23,14 +25,17 @@ var allKinds = plan.Reads{
 
 func newClient(t *testing.T, url, token string) *authentik.Client { return newClientB(t, url, token) }
 
+// newClientB is a client with the production backoff on a fake clock:
+// retries wait no wall-clock time.
 func newClientB(t testing.TB, url, token string) *authentik.Client {
 	t.Helper()
-	c, err := authentik.New(authentik.Config{URL: url, Token: token})
+	c, err := authentik.New(authentik.Config{URL: url, Token: token, Clock: clock.NewFake(time.Unix(0, 0))})
 	require.NoError(t, err)
 	return c
 }
 
 func TestSnapshotOfAFreshAuthentik(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), allKinds)
 	require.NoError(t, err)
@@ -59,6 +64,7 @@ func TestSnapshotOfAFreshAuthentik(t *testing.T) {
 }
 
 func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.SeedSynthetic(250)
 	emu.ResetLog()
@@ -79,6 +85,7 @@ func TestSnapshotReadsEveryPageInParallel(t *testing.T) {
 }
 
 func TestSnapshotToleratesANewerAuthentik(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServerUnchecked(t, emulator.Options{})
 	emu.SeedSynthetic(3)
 	require.NoError(t, emu.OverrideField("oauth2provider", "provider-0002", "sub_mode", "user_future_mode"))
@@ -101,6 +108,7 @@ func TestSnapshotToleratesANewerAuthentik(t *testing.T) {
 }
 
 func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
+	t.Parallel()
 	srv, _ := emulatortest.NewServer(t, emulator.Options{Token: "right-token"})
 	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
 	t.Cleanup(tlsSrv.Close)
@@ -130,6 +138,7 @@ func TestErrorsAreOneSentenceWithoutTheToken(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ url, token, want string }{
 		{"", "t", "no authentik URL"},
 		{"auth.example.com", "t", `authentik URL "auth.example.com" (AUTHENTIK_URL or --url) has no scheme: use https://auth.example.com`},
@@ -144,6 +153,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestReadingApplicationsNeedsASuperuser(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	token := emu.AddUserToken("deployer")
 	_, err := newClient(t, srv.URL, token).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindApplication}})

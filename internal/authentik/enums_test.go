@@ -11,6 +11,7 @@ import (
 // The manifest's offline checks accept exactly what the generated client
 // (authentik's OpenAPI schema) lists, field by field and in its order.
 func TestManifestEnumsEqualClientEnums(t *testing.T) {
+	t.Parallel()
 	client := ManifestEnums()
 	own := manifest.EnumValues()
 	assert.ElementsMatch(t, keys(client), keys(own), "enum fields")

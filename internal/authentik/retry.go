@@ -25,11 +25,11 @@ type retryTransport struct {
 	sleep    func(context.Context, time.Duration) error
 }
 
-func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.Duration) *retryTransport {
+func newRetryTransport(next http.RoundTripper, stats *retryStats, backoff time.Duration, sleep func(context.Context, time.Duration) error) *retryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleepFor}
+	return &retryTransport{next: next, stats: stats, attempts: 4, backoff: backoff, sleep: sleep}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {

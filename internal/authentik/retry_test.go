@@ -13,6 +13,7 @@ import (
 )
 
 func TestReadsRetryTransientFailures(t *testing.T) {
+	t.Parallel()
 	cases := map[string]emulator.Fault{
 		"503":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 503, Nth: 1, Times: 1},
 		"429":         {Method: "GET", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 429, Nth: 1, Times: 1},
@@ -32,6 +33,7 @@ func TestReadsRetryTransientFailures(t *testing.T) {
 }
 
 func TestReadsGiveUpAfterFourTries(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, Every: 1})
 	_, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), plan.Reads{Kinds: []plan.Kind{plan.KindGroup}})
@@ -41,6 +43,7 @@ func TestReadsGiveUpAfterFourTries(t *testing.T) {
 }
 
 func TestRefusedWritesAreNotRetried(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	emu.InjectFault(emulator.Fault{Method: "POST", Kind: emulator.FaultStatus, Status: 400, Nth: 1, Times: 1})
 	c := newClient(t, srv.URL, emu.Token())

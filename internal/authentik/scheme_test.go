@@ -16,6 +16,7 @@ import (
 )
 
 func TestSchemeMismatchSaysWhichSchemeTheServerSpeaks(t *testing.T) {
+	t.Parallel()
 	handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", http.StatusTeapot) })
 	plain := httptest.NewServer(handler)
 	t.Cleanup(plain.Close)

@@ -12,6 +12,7 @@ import (
 // URL userinfo is dropped: it is never sent (the token authenticates) and
 // never reaches BaseURL, which outputs such as OPENID_ISSUER are built from.
 func TestNewDropsURLUserinfo(t *testing.T) {
+	t.Parallel()
 	c, err := New(Config{URL: "https://admin:hunter2@auth.example.com/api/v3/", Token: "t"})
 	require.NoError(t, err)
 	assert.Equal(t, "https://auth.example.com", c.BaseURL())
@@ -21,6 +22,7 @@ func TestNewDropsURLUserinfo(t *testing.T) {
 }
 
 func TestSnapshotReportsClientSecrets(t *testing.T) {
+	t.Parallel()
 	var got []string
 	c, err := New(Config{URL: "https://auth.example.com", Token: "t", OnSecret: func(v ...string) { got = append(got, v...) }})
 	require.NoError(t, err)

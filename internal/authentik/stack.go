@@ -142,7 +142,7 @@ type Lock struct {
 	pk     string
 	holder Holder
 	lease  time.Duration
-	stop   chan struct{}
+	stop   context.CancelFunc // ends renew
 	done   chan struct{}
 	onLost func(error)
 }
@@ -244,7 +244,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 		o.Poll = time.Second
 	}
 	host, _ := os.Hostname()
-	start := time.Now()
+	start := c.clock.Now()
 	id := fmt.Sprintf("%s/%d/%d", host, os.Getpid(), start.UnixNano())
 	deadline := start.Add(o.Timeout)
 	name := plan.LockName(stack)
@@ -252,7 +252,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 	e := c.Executor()
 	vanished := 0
 	for {
-		now := time.Now()
+		now := c.clock.Now()
 		h := Holder{ID: id, Host: host, PID: os.Getpid(), Since: now, Expires: now.Add(o.Lease), Node: localNode()}
 		var mine, found *api.BlueprintInstance
 		status := 0
@@ -296,12 +296,13 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 			mine = found // our own create, whose answer was lost
 		}
 		if mine != nil {
-			l := &Lock{c: c, stack: stack, pk: mine.Pk, holder: h, lease: o.Lease, stop: make(chan struct{}), done: make(chan struct{}), onLost: o.OnLost}
-			go l.renew()
+			stop, cancel := context.WithCancel(context.Background())
+			l := &Lock{c: c, stack: stack, pk: mine.Pk, holder: h, lease: o.Lease, stop: cancel, done: make(chan struct{}), onLost: o.OnLost}
+			go l.renew(stop)
 			return l, nil
 		}
 		held := holderOf(found.Context)
-		if why := held.dead(time.Now()); why != "" {
+		if why := held.dead(c.clock.Now()); why != "" {
 			// The holder died: break its lock and try again.
 			if err := e.del(ctx, fmt.Sprintf("break the dead lock of stack %q", stack), c.destroyBlueprint(found.Pk)); err != nil {
 				return nil, err
@@ -311,38 +312,37 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 			}
 			continue
 		}
-		if time.Now().Add(o.Poll).After(deadline) {
+		if c.clock.Now().Add(o.Poll).After(deadline) {
 			return nil, &LockHeldError{Stack: stack, Holder: held}
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(o.Poll):
+		if err := c.sleep(ctx, o.Poll); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// renew extends the lease every third of it; a PATCH of the same lease is
-// harmless, so a failed renewal is sent again (ambiguous.go).
-func (l *Lock) renew() {
+// renew extends the lease every third of it, until stop ends; a PATCH of
+// the same lease is harmless, so a failed renewal is sent again
+// (ambiguous.go). Renewals keep their period: a slow one shortens the wait
+// before the next.
+func (l *Lock) renew(stop context.Context) {
 	defer close(l.done)
-	t := time.NewTicker(max(l.lease/3, time.Millisecond))
-	defer t.Stop()
+	period := max(l.lease/3, time.Millisecond)
 	e := l.c.Executor()
 	lost := false
+	next := l.c.clock.Now().Add(period)
 	for {
-		select {
-		case <-l.stop:
+		if l.c.sleep(stop, max(next.Sub(l.c.clock.Now()), 0)) != nil {
 			return
-		case <-t.C:
-			l.holder.Expires = time.Now().Add(l.lease)
-			ctx, cancel := context.WithTimeout(context.Background(), l.lease/3)
-			err := e.perform(ctx, l.c.patchBlueprint("renew the lock", l.pk, l.stack, l.holder.context()))
-			cancel()
-			if err != nil && !lost && l.onLost != nil {
-				lost = true
-				l.onLost(err)
-			}
+		}
+		next = next.Add(period)
+		l.holder.Expires = l.c.clock.Now().Add(l.lease)
+		ctx, cancel := context.WithTimeout(context.Background(), period)
+		err := e.perform(ctx, l.c.patchBlueprint("renew the lock", l.pk, l.stack, l.holder.context()))
+		cancel()
+		if err != nil && !lost && l.onLost != nil {
+			lost = true
+			l.onLost(err)
 		}
 	}
 }
@@ -350,7 +350,7 @@ func (l *Lock) renew() {
 // Release stops renewing and deletes the lock; a DELETE whose outcome is
 // unknown is sent again (a 404 says it is gone).
 func (l *Lock) Release(ctx context.Context) error {
-	close(l.stop)
+	l.stop()
 	<-l.done
 	return l.c.Executor().del(ctx, fmt.Sprintf("release the lock of stack %q", l.stack), l.c.destroyBlueprint(l.pk))
 }

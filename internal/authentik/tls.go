@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// waitPoll is the pause between readiness probes (tests shorten it).
-var waitPoll = time.Second
+// WaitPoll is the pause between WaitReady's readiness probes.
+const WaitPoll = time.Second
 
 // DefaultTimeout bounds each request unless Config.Timeout says otherwise.
 const DefaultTimeout = 30 * time.Second
@@ -53,12 +53,12 @@ func DefaultHTTPClient(cfg Config) (*http.Client, error) {
 func (c *Client) WaitReady(ctx context.Context, d time.Duration, progress io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	start := time.Now()
+	start := c.clock.Now()
 	for try := 1; ; try++ {
 		err := c.ready(ctx)
 		if err == nil {
 			if try > 1 {
-				fmt.Fprintf(progress, "authentik at %s is ready (after %s).\n", c.baseURL, time.Since(start).Round(time.Second))
+				fmt.Fprintf(progress, "authentik at %s is ready (after %s).\n", c.baseURL, c.clock.Now().Sub(start).Round(time.Second))
 			}
 			return nil
 		}
@@ -66,7 +66,7 @@ func (c *Client) WaitReady(ctx context.Context, d time.Duration, progress io.Wri
 		if errors.As(err, &perm) {
 			return perm.error
 		}
-		left := time.Until(start.Add(d)).Round(time.Second)
+		left := start.Add(d).Sub(c.clock.Now()).Round(time.Second)
 		if left <= 0 || ctx.Err() != nil {
 			if parent := context.Cause(ctx); errors.Is(parent, context.Canceled) {
 				return fmt.Errorf("waiting for authentik: %w", context.Canceled)
@@ -74,12 +74,7 @@ func (c *Client) WaitReady(ctx context.Context, d time.Duration, progress io.Wri
 			return fmt.Errorf("authentik at %s was not ready within %s: %w", c.baseURL, d, err)
 		}
 		fmt.Fprintf(progress, "waiting for authentik at %s (%s left): %v\n", c.baseURL, left, err)
-		t := time.NewTimer(waitPoll)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
+		_ = c.sleep(ctx, WaitPoll) // a cancelled ctx ends the wait above
 	}
 }
 

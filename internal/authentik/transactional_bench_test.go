@@ -243,6 +243,7 @@ func BenchmarkTransactionalCreate(b *testing.B) {
 // one in half the writes plus a read of the new pks, writing 7 rows per
 // application on the server where the other writes 4.
 func TestTransactionalCreateCounts(t *testing.T) {
+	t.Parallel()
 	const n = 12
 	two := createApps(t, n, false, 0, 0)
 	txn := createApps(t, n, true, 0, 0)

@@ -12,12 +12,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 )
 
 func TestWaitReadyWaitsForTheServerThenTheToken(t *testing.T) {
-	waitPoll = 5 * time.Millisecond
-	t.Cleanup(func() { waitPoll = time.Second })
+	t.Parallel()
 	emu := emulator.New(emulator.Options{})
 	var configs, mes atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,10 +33,18 @@ func TestWaitReadyWaitsForTheServerThenTheToken(t *testing.T) {
 		emu.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{URL: srv.URL, Token: emu.Token(), RetryBackoff: time.Millisecond})
+	clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	c, err := New(Config{URL: srv.URL, Token: emu.Token(), Clock: clk})
 	require.NoError(t, err)
 	var progress strings.Builder
 	require.NoError(t, c.WaitReady(context.Background(), 10*time.Second, &progress))
+	polls := 0
+	for _, d := range clk.Sleeps() {
+		if d == WaitPoll {
+			polls++
+		}
+	}
+	assert.Equal(t, 4, polls, "one poll after each failed probe")
 	lines := strings.Split(strings.TrimSpace(progress.String()), "\n")
 	require.Len(t, lines, 5, progress.String())
 	assert.Contains(t, lines[0], "waiting for authentik at "+srv.URL)
@@ -45,10 +53,10 @@ func TestWaitReadyWaitsForTheServerThenTheToken(t *testing.T) {
 	assert.Contains(t, lines[4], "is ready")
 
 	// A token never accepted: the wait ends with the last reason.
-	bad, err := New(Config{URL: srv.URL, Token: "wrong", RetryBackoff: time.Millisecond})
+	bad, err := New(Config{URL: srv.URL, Token: "wrong", Clock: clk})
 	require.NoError(t, err)
-	err = bad.WaitReady(context.Background(), 50*time.Millisecond, &strings.Builder{})
+	err = bad.WaitReady(context.Background(), 3*time.Second, &strings.Builder{})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "was not ready within 50ms")
+	assert.Contains(t, err.Error(), "was not ready within 3s")
 	assert.Contains(t, err.Error(), "authentik refused the token")
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDeleteOfAnObjectAlreadyGoneSucceeds(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	c := newClient(t, srv.URL, emu.Token())
 	for _, ch := range []plan.Change{
@@ -27,6 +28,7 @@ func TestDeleteOfAnObjectAlreadyGoneSucceeds(t *testing.T) {
 }
 
 func TestExecutorErrorsNameTheObjectAndAuthentiksMessage(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	c := newClient(t, srv.URL, emu.Token())
 	ids := plan.NewIDs(&plan.Live{})

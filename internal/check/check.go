@@ -10,28 +10,26 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/checklist"
 	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/pyregex"
 )
 
-// Status of one checklist item.
-type Status string
+// Status of one checklist item (internal/checklist, which render prints
+// without importing this package).
+type Status = checklist.Status
 
 const (
-	Pass Status = "ok"
-	Warn Status = "warn"
-	Fail Status = "FAIL"
+	Pass = checklist.Pass
+	Warn = checklist.Warn
+	Fail = checklist.Fail
+	Info = checklist.Info
 )
 
 // Item is one line of the checklist.
-type Item struct {
-	Name   string
-	Status Status
-	Detail string
-}
+type Item = checklist.Item
 
 // OIDC fetches what lives outside the REST API (authentik.Client does it).
 type OIDC interface {
@@ -93,9 +91,7 @@ func groupItems(add func(string, Status, string, ...any), live *plan.Live, app *
 }
 
 // Failed reports whether any item failed.
-func Failed(items []Item) bool {
-	return slices.ContainsFunc(items, func(i Item) bool { return i.Status == Fail })
-}
+func Failed(items []Item) bool { return checklist.Failed(items) }
 
 // authorizeURL is an application's authorization request, q (its
 // client_id, scope and redirect_uri) plus response_type and state; PKCE

@@ -89,6 +89,7 @@ func statusOf(items []Item, name string) Status {
 }
 
 func TestLibreChat(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		breakIt func(*fakeOIDC, *libreChatIn)
 		item    string
@@ -131,6 +132,7 @@ func TestLibreChat(t *testing.T) {
 // issuer (providers/oauth2/models.py get_issuer, 2026.2.2): the output
 // check expects what the caller computed, not the application's base.
 func TestOutputIssuerGlobal(t *testing.T) {
+	t.Parallel()
 	f, in := good()
 	f.doc.Issuer = "https://auth.example.com/"
 	out := OutputInput{Label: "Grafana", DiscoveryURL: "https://auth.example.com/application/o/chat/.well-known/openid-configuration", Slug: "chat", Live: in.Live}
@@ -142,6 +144,7 @@ func TestOutputIssuerGlobal(t *testing.T) {
 // LibreChat with issuer_mode global: discovery names authentik's root URL,
 // which is right when OPENID_ISSUER is the .well-known URL.
 func TestLibreChatIssuerGlobal(t *testing.T) {
+	t.Parallel()
 	f, in := good()
 	f.doc.Issuer = "https://auth.example.com/"
 	assert.Equal(t, Fail, statusOf(libreChat(t, f, in), "issuer"))

@@ -11,11 +11,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-)
 
-// Info is an item that neither passes nor fails: something the check could
-// not look at, said out loud rather than passed over.
-const Info Status = "info"
+	"github.com/provision/provision/internal/clock"
+)
 
 // ClientTarget is what a client probe compares the running app against:
 // plain values, so a preset's probe needs nothing from the manifest model.
@@ -81,6 +79,8 @@ type ClientOptions struct {
 	Wait time.Duration
 	// Poll is the pause between attempts while waiting (default 1s).
 	Poll time.Duration
+	// Clock is the time the wait reads and sleeps on; nil is the system's.
+	Clock clock.Clock
 	// RequireClient makes an app that does not answer a failure.
 	RequireClient bool
 }
@@ -165,7 +165,11 @@ func waitReady(ctx context.Context, p *Prober, path string, opts ClientOptions) 
 	if poll <= 0 {
 		poll = time.Second
 	}
-	deadline := time.Now().Add(opts.Wait)
+	clk := opts.Clock
+	if clk == nil {
+		clk = clock.System()
+	}
+	deadline := clk.Now().Add(opts.Wait)
 	for {
 		resp, err := p.Get(ctx, path)
 		if err == nil {
@@ -176,16 +180,14 @@ func waitReady(ctx context.Context, p *Prober, path string, opts ClientOptions) 
 				return nil
 			}
 		}
-		if time.Now().Add(poll).After(deadline) {
+		if clk.Now().Add(poll).After(deadline) {
 			if opts.Wait > 0 {
 				return fmt.Errorf("%s (waited %s)", shortErr(err), opts.Wait)
 			}
 			return errors.New(shortErr(err))
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(poll):
+		if err := clk.Sleep(ctx, poll); err != nil {
+			return err
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/provision/provision/internal/check/clientdouble"
+	"github.com/provision/provision/internal/clock"
 )
 
 const authorize = "https://auth.example.com/application/o/authorize/"
@@ -78,6 +79,7 @@ func closedURL(t *testing.T) string {
 }
 
 func TestLibreChatProbes(t *testing.T) {
+	t.Parallel()
 	issuer := discovery(t)
 	cases := map[string]struct {
 		setup func(l *clientdouble.LibreChat)
@@ -162,6 +164,7 @@ func TestLibreChatProbes(t *testing.T) {
 }
 
 func TestLibreChatDiscoveryFailsWhenAuthentikIsDown(t *testing.T) {
+	t.Parallel()
 	l := clientdouble.NewLibreChat(libreChatEnv(closedURL(t) + "/application/o/chat/"))
 	require.Error(t, l.Boot(context.Background(), nil), "the double boots like LibreChat: discovery fails, the strategy is not registered")
 	items := Client(context.Background(), ClientOptions{}, libreChatTarget(serve(t, l)))
@@ -170,6 +173,7 @@ func TestLibreChatDiscoveryFailsWhenAuthentikIsDown(t *testing.T) {
 }
 
 func TestUnreachableAppIsAWarningUnlessRequired(t *testing.T) {
+	t.Parallel()
 	target := libreChatTarget(closedURL(t))
 	items := Client(context.Background(), ClientOptions{}, target)
 	require.Len(t, items, 1)
@@ -183,6 +187,7 @@ func TestUnreachableAppIsAWarningUnlessRequired(t *testing.T) {
 }
 
 func TestWaitForTheAppToComeUp(t *testing.T) {
+	t.Parallel()
 	l := clientdouble.NewLibreChat(libreChatEnv(discovery(t)))
 	require.NoError(t, l.Boot(context.Background(), nil))
 	var calls atomic.Int32
@@ -197,15 +202,21 @@ func TestWaitForTheAppToComeUp(t *testing.T) {
 	assert.Equal(t, Warn, items[0].Status, "without --wait a 502 is an app not up")
 	assert.Contains(t, items[0].Detail, "HTTP 502")
 
-	items = Client(context.Background(), ClientOptions{Wait: 5 * time.Second, Poll: time.Millisecond}, libreChatTarget(url))
+	// The waits are on a fake clock: counted, not timed.
+	clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	items = Client(context.Background(), ClientOptions{Wait: 5 * time.Second, Clock: clk}, libreChatTarget(url))
 	assert.False(t, Failed(items), "%v", items)
 	assert.Equal(t, Pass, items[0].Status)
+	assert.Equal(t, []time.Duration{time.Second, time.Second}, clk.Sleeps(), "a pause after each of the two 502s left")
 
-	items = Client(context.Background(), ClientOptions{Wait: 20 * time.Millisecond, Poll: 5 * time.Millisecond}, libreChatTarget(closedURL(t)))
+	clk = clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	items = Client(context.Background(), ClientOptions{Wait: 20 * time.Millisecond, Poll: 5 * time.Millisecond, Clock: clk}, libreChatTarget(closedURL(t)))
 	assert.Contains(t, items[0].Detail, "(waited 20ms)")
+	assert.Len(t, clk.Sleeps(), 4, "tries at 0, 5, 10, 15 and 20 ms; the next pause would pass 20 ms")
 }
 
 func TestNotLibreChat(t *testing.T) {
+	t.Parallel()
 	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) }))
 	items := Client(context.Background(), ClientOptions{}, libreChatTarget(url))
 	assert.Equal(t, Fail, item(items, "LibreChat: startup config").Status)
@@ -213,6 +224,7 @@ func TestNotLibreChat(t *testing.T) {
 }
 
 func TestPresetWithoutProbes(t *testing.T) {
+	t.Parallel()
 	items := Client(context.Background(), ClientOptions{}, ClientTarget{Preset: "wiki.js", URL: "https://wiki.example.com"})
 	require.Len(t, items, 1)
 	assert.Equal(t, Info, items[0].Status)
@@ -221,6 +233,7 @@ func TestPresetWithoutProbes(t *testing.T) {
 }
 
 func TestOpenWebUIProbes(t *testing.T) {
+	t.Parallel()
 	env := func() map[string]string {
 		return map[string]string{
 			"OAUTH_CLIENT_ID": "id-now", "OAUTH_CLIENT_SECRET": "s", "OAUTH_PROVIDER_NAME": "authentik",
@@ -273,6 +286,7 @@ func TestOpenWebUIProbes(t *testing.T) {
 }
 
 func TestGrafanaProbes(t *testing.T) {
+	t.Parallel()
 	env := func() map[string]string {
 		return map[string]string{
 			"GF_SERVER_ROOT_URL": "https://grafana.example.com", "GF_AUTH_GENERIC_OAUTH_ENABLED": "true",
@@ -332,6 +346,7 @@ func checkItems(t *testing.T, items []Item, fails map[string]string) {
 }
 
 func TestPartialStartupConfig(t *testing.T) {
+	t.Parallel()
 	url := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/config" {
 			_, _ = w.Write([]byte(`{"socialLoginEnabled":true}`))

@@ -1,9 +1,9 @@
 // Package dotenv reads, merges and atomically writes .env files the way
-// Node.js applications read them: with dotenv 16.4.7's parser (Parse,
-// Lookup). It checks that a value can be written unquoted and read back
-// exactly (CheckValue), updates the keys provision owns in place while
-// keeping every other byte (Merge), and replaces the file atomically with
-// mode 0600 (WriteFileAtomic, UpdateFile).
+// Node.js applications read them: with dotenv 16.4.7's parser (Parse, Lookup). It checks
+// that a value can be written unquoted and read back exactly (CheckValue),
+// updates the keys provision owns in place while keeping every other byte
+// (Merge), and replaces the file atomically with mode 0600 (UpdateFile,
+// through internal/atomicfile).
 package dotenv
 
 import (

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckValue(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		key, value string
 		reason     string // "" when accepted
@@ -59,6 +60,7 @@ func TestCheckValue(t *testing.T) {
 }
 
 func TestVarStringRedactsSecrets(t *testing.T) {
+	t.Parallel()
 	if s := (Var{Key: "A", Value: "v"}).String(); s != "A=v" {
 		t.Errorf("String = %q", s)
 	}

@@ -80,6 +80,7 @@ func libreChatEnv(eol string, owned map[string]string) string {
 }
 
 func TestMergeKeepsOtherLines(t *testing.T) {
+	t.Parallel()
 	old := map[string]string{
 		"DOMAIN_CLIENT":         "DOMAIN_CLIENT=http://localhost:3080",
 		"DOMAIN_SERVER":         "DOMAIN_SERVER=http://localhost:3080/ # trailing slash",
@@ -170,6 +171,7 @@ func diffLines(t *testing.T, want, got, eol string) {
 }
 
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	k := func(key, value string) Var { return Var{Key: key, Value: value} }
 	tests := []struct {
 		name    string

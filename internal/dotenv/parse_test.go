@@ -6,6 +6,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -64,6 +65,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseRefusesNonUTF8(t *testing.T) {
+	t.Parallel()
 	if _, err := Parse([]byte("A=\xe9\n")); err == nil {
 		t.Fatal("want an error for Latin-1 data")
 	}
@@ -73,6 +75,7 @@ func TestParseRefusesNonUTF8(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	data := []byte("# OPENID_SESSION_SECRET=old\nOPENID_SESSION_SECRET=abc\nOTHER=\n")
 	if v, ok := Lookup(data, "OPENID_SESSION_SECRET"); !ok || v != "abc" {
 		t.Errorf("Lookup = %q, %v", v, ok)

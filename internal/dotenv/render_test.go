@@ -8,6 +8,7 @@ import (
 )
 
 func TestPrune(t *testing.T) {
+	t.Parallel()
 	keepA := func(k string) bool { return k == "A" }
 	cases := map[string]struct{ in, want string }{
 		"NoMarker":            {in: "A=1\nB=2\n", want: "A=1\nB=2\n"},
@@ -26,6 +27,7 @@ func TestPrune(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
+	t.Parallel()
 	out, changed, err := Render([]byte("MINE=1\n# provision: managed below\nOLD=x\nA=0\n"), []Var{{Key: "A", Value: "1"}, {Key: "N", Value: "2"}}, true)
 	require.NoError(t, err)
 	assert.True(t, changed)

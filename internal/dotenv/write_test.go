@@ -43,99 +43,6 @@ func onlyFiles(t *testing.T, dir string, names ...string) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, ".env")
-	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(path, []byte("new\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if got := readFile(t, path); got != "new\n" {
-		t.Errorf("content = %q", got)
-	}
-	if m := mode(t, path); m != 0o600 {
-		t.Errorf("mode = %v, want 0600", m)
-	}
-	onlyFiles(t, dir, ".env")
-}
-
-// Finding 6 of issue 25: a symbolic link a pull request committed where a
-// saved plan or an export is written is refused; its target is untouched
-// (content and mode).
-func TestWriteFileAtomicRefusesSymlinks(t *testing.T) {
-	dir := t.TempDir()
-	target := filepath.Join(dir, "real.env")
-	if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, ".env")
-	if err := os.Symlink("real.env", link); err != nil {
-		t.Skip("no symlinks:", err)
-	}
-	if err := os.Symlink(".", filepath.Join(dir, "sub")); err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(dir)
-	for _, path := range []string{link, ".env", "sub/real.env"} {
-		err := WriteFileAtomic(path, []byte("new\n"), 0o644)
-		if err == nil || !strings.Contains(err.Error(), "is a symbolic link, which provision does not follow") {
-			t.Errorf("%s: err = %v", path, err)
-		}
-	}
-	if got := readFile(t, target); got != "old\n" {
-		t.Errorf("target content = %q", got)
-	}
-	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
-		t.Errorf("target mode = %v", fi.Mode().Perm())
-	}
-}
-
-func TestWriteFileAtomicFailures(t *testing.T) {
-	t.Run("target is a directory", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, ".env")
-		if err := os.Mkdir(path, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(path, "keep"), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := WriteFileAtomic(path, []byte("x"), 0o600); err == nil {
-			t.Fatal("want an error")
-		}
-		onlyFiles(t, dir, ".env")
-		onlyFiles(t, path, "keep")
-	})
-	t.Run("directory missing", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "missing", ".env")
-		if err := WriteFileAtomic(path, []byte("x"), 0o600); err == nil {
-			t.Fatal("want an error")
-		}
-	})
-	t.Run("rename fails", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, ".env")
-		if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		rename = func(string, string) error { return errors.New("injected") }
-		defer func() { rename = os.Rename }()
-		err := WriteFileAtomic(path, []byte("new\n"), 0o600)
-		if err == nil || !strings.Contains(err.Error(), "injected") {
-			t.Fatalf("err = %v", err)
-		}
-		if got := readFile(t, path); got != "old\n" {
-			t.Errorf("old file changed: %q", got)
-		}
-		if m := mode(t, path); m != 0o644 {
-			t.Errorf("old file mode changed: %v", m)
-		}
-		onlyFiles(t, dir, ".env")
-	})
-}
-
 var libreVars = []Var{
 	{Key: "ALLOW_SOCIAL_LOGIN", Value: "true"},
 	{Key: "OPENID_CLIENT_SECRET", Value: "s3cr3t", Secret: true},
@@ -143,6 +50,7 @@ var libreVars = []Var{
 }
 
 func TestUpdateFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, ".env")
 
@@ -176,6 +84,7 @@ func TestUpdateFile(t *testing.T) {
 }
 
 func TestUpdateFileTightensMode(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	if err := os.WriteFile(path, []byte("HOST=localhost\nOPENID_SCOPE=\"openid\"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -192,6 +101,7 @@ func TestUpdateFileTightensMode(t *testing.T) {
 }
 
 func TestUpdateFileRefusesBadValues(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	vars := append([]Var{{Key: "OPENID_CLIENT_SECRET", Value: "ab#cd", Secret: true}, {Key: "X", Value: " y"}}, libreVars...)
 	_, err := UpdateFile(path, vars)
@@ -208,6 +118,7 @@ func TestUpdateFileRefusesBadValues(t *testing.T) {
 }
 
 func TestUpdateFileRefusesAmbiguousResult(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	old := "K=old\n'quoted line'\n"
 	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
@@ -224,6 +135,7 @@ func TestUpdateFileRefusesAmbiguousResult(t *testing.T) {
 }
 
 func TestUpdateFileRefusesNonUTF8(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), ".env")
 	if err := os.WriteFile(path, []byte("# caf\xe9\n"), 0o644); err != nil {
 		t.Fatal(err)

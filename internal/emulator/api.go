@@ -5,6 +5,8 @@ package emulator
 
 import (
 	"time"
+
+	"github.com/provision/provision/internal/clock"
 )
 
 // Options configure a new Emulator. The zero value is usable: it accepts
@@ -15,6 +17,9 @@ type Options struct {
 	Token string
 	// Latency is added to every request before it is handled.
 	Latency time.Duration
+	// Clock is what the latency waits on; nil is the system's. Tests pass
+	// a fake to count the waits instead of timing requests.
+	Clock clock.Clock
 	// Seed makes the scrambled order of many-to-many lists and generated
 	// secrets deterministic. Zero picks 1.
 	Seed int64

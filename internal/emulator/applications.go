@@ -1,47 +1,120 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// application is a core.Application. Its pk is also its policy binding
-// target (pbm_uuid).
+// Applications, as authentik/core/api/applications.py
+// (ApplicationSerializer, ApplicationViewSet: lookup_field "slug") on
+// authentik/core/models.py (Application: slug and provider unique). Its pk
+// is also its policy binding target (pbm_uuid). The serializer's fields
+// live in Attrs but backchannel_providers, which is stored on the
+// providers (Provider.backchannel_application).
 type application struct {
-	PK               string
-	Name             string
-	Slug             string
-	Provider         *int32
-	OpenInNewTab     bool
-	MetaLaunchURL    string
-	MetaIcon         string
-	MetaDescription  string
-	MetaPublisher    string
-	Group            string
-	PolicyEngineMode string
+	PK    string
+	Attrs map[string]any
+	// bcRequest is the body's backchannel_providers between validation
+	// and commit; nil when the body has none.
+	bcRequest *[]int32
 }
 
-type applicationOut struct {
-	PK                      string           `json:"pk"`
-	Name                    string           `json:"name"`
-	Slug                    string           `json:"slug"`
-	Provider                *int32           `json:"provider"`
-	ProviderObj             map[string]any   `json:"provider_obj"`
-	BackchannelProviders    []int32          `json:"backchannel_providers"`
-	BackchannelProvidersObj []map[string]any `json:"backchannel_providers_obj"`
-	LaunchURL               *string          `json:"launch_url"`
-	OpenInNewTab            bool             `json:"open_in_new_tab"`
-	MetaLaunchURL           string           `json:"meta_launch_url"`
-	MetaIcon                string           `json:"meta_icon"`
-	MetaIconURL             *string          `json:"meta_icon_url"`
-	MetaDescription         string           `json:"meta_description"`
-	MetaPublisher           string           `json:"meta_publisher"`
-	PolicyEngineMode        string           `json:"policy_engine_mode"`
-	Group                   string           `json:"group"`
+func (a *application) name() string         { return fmtVal(a.Attrs["name"]) }
+func (a *application) slug() string         { return fmtVal(a.Attrs["slug"]) }
+func (a *application) attr(k string) string { return fmtVal(a.Attrs[k]) }
+
+// provider is the application's main provider pk, nil when none.
+func (a *application) provider() *int32 {
+	if n, ok := a.Attrs["provider"].(int64); ok {
+		pk := int32(n)
+		return &pk
+	}
+	return nil
+}
+
+var applicationFields = []fieldDef{
+	{name: "name", typ: ftString, required: true, filter: "exact"},
+	{name: "slug", typ: ftSlug, required: true, filter: "exact", unique: "Application with this slug already exists."},
+	{name: "provider", typ: ftIntRef, ref: "provider", unique: "Application with this provider already exists."},
+	{name: "open_in_new_tab", typ: ftBool, def: false},
+	{name: "meta_launch_url", typ: ftString, blank: true, def: "", filter: "exact"},
+	{name: "meta_icon", typ: ftFile, blank: true, def: ""},
+	{name: "meta_description", typ: ftString, blank: true, def: "", filter: "exact"},
+	{name: "meta_publisher", typ: ftString, blank: true, def: "", filter: "exact"},
+	{name: "policy_engine_mode", typ: ftChoice, choices: []string{"all", "any"}, def: "any"},
+	{name: "group", typ: ftString, blank: true, def: "", filter: "exact"},
+}
+
+var applicationKind = &kindDef[*application]{
+	kind: "application", model: "Application", metaModel: "authentik_core.application", prefix: "core/applications/",
+	keyID: true, fields: applicationFields,
+	list: listSpec{
+		searchFields: []string{"name", "slug", "meta_launch_url", "meta_description", "meta_publisher", "group"},
+		order:        []string{"name"},
+	},
+	// ApplicationViewSet.list: only the applications the user may access
+	// (the policy engine on their bindings) unless a superuser asks for
+	// superuser_full_list; only_with_launch_url drops those without one.
+	listFilter: func(e *Emulator, c *call) (func(*application) bool, *resp) {
+		full := strings.EqualFold(c.last("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
+		var access func(a *application) bool
+		if !full {
+			access = e.st.accessChecker(c.user)
+		}
+		onlyLaunch, err := parseBool(c.last("only_with_launch_url"))
+		onlyLaunch = onlyLaunch && err == nil
+		return func(a *application) bool {
+			return (access == nil || access(a)) && (!onlyLaunch || e.st.launchURL(a) != nil)
+		}, nil
+	},
+	all: func(e *Emulator) []*application { return e.st.apps },
+	byID: func(e *Emulator, id string) (*application, bool) {
+		a := e.st.appBySlug(id)
+		return a, a != nil
+	},
+	fresh: func(e *Emulator) *application { return &application{Attrs: map[string]any{"provider": nil}} },
+	clone: func(a *application) *application { n := *a; n.Attrs = cloneAttrs(a.Attrs); return &n },
+	commit: func(e *Emulator, dst, src *application) {
+		bc := src.bcRequest
+		src.bcRequest = nil
+		*dst = *src
+		e.st.setBackchannel(dst, bc)
+	},
+	insert: func(e *Emulator, a *application) {
+		a.PK = e.newUUID()
+		e.st.apps = append(e.st.apps, a)
+		bc := a.bcRequest
+		a.bcRequest = nil
+		e.st.setBackchannel(a, bc)
+	},
+	remove: func(e *Emulator, a *application) { e.st.deleteApplication(a) },
+	attrs:  func(a *application) map[string]any { return a.Attrs },
+	key:    func(a *application) string { return a.slug() },
+	pk:     func(a *application) string { return a.PK },
+	urlID:  func(a *application) string { return a.slug() },
+	readBase: func(e *Emulator, f *form, a *application) {
+		var bc []int32
+		if f.intList("backchannel_providers", false, true, e.st.providerExists, &bc) {
+			a.bcRequest = &bc
+		}
+	},
+	fieldChecks: func(e *Emulator, f *form, a *application) {
+		// validate_slug (authentik/core/api/applications.py).
+		if slug := a.slug(); f.has("slug") && f.errs["slug"] == nil && slices.Contains(reservedSlugs, slug) {
+			f.fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
+		}
+		// meta_launch_url: Application's URL validator.
+		if u := a.attr("meta_launch_url"); f.has("meta_launch_url") && f.errs["meta_launch_url"] == nil &&
+			u != "" && !validLaunchURL(u) {
+			f.fail("meta_launch_url", "Enter a valid URL.")
+		}
+	},
+	render: func(e *Emulator, _ *call, a *application) map[string]any { return e.renderAppComputed(a) },
 }
 
 var reservedSlugs = []string{"authorize", "token", "device", "userinfo", "introspect", "revoke"}
@@ -55,7 +128,7 @@ func (s *state) appBySlug(slug string) *application {
 		return s.appIndex().appsBySlug[slug]
 	}
 	for _, a := range s.apps {
-		if a.Slug == slug {
+		if a.slug() == slug {
 			return a
 		}
 	}
@@ -82,7 +155,7 @@ func (s *state) appUsingProvider(pk int32) *application {
 		return s.appIndex().appByProvider[pk]
 	}
 	for _, a := range s.apps {
-		if a.Provider != nil && *a.Provider == pk {
+		if p := a.provider(); p != nil && *p == pk {
 			return a
 		}
 	}
@@ -106,29 +179,30 @@ func (s *state) backchannelOf(a *application) []*provider {
 // launchURL is Application.get_launch_url: meta_launch_url, else the
 // provider's guess.
 func (s *state) launchURL(a *application) *string {
-	if a.MetaLaunchURL != "" {
-		return strPtr(a.MetaLaunchURL)
+	if u := a.attr("meta_launch_url"); u != "" {
+		return strPtr(u)
 	}
-	if a.Provider == nil {
+	if a.provider() == nil {
 		return nil
 	}
-	p := s.providerByPK(*a.Provider)
+	p := s.providerByPK(*a.provider())
 	if p == nil {
 		return nil
 	}
 	switch p.Kind {
 	case kindProxy:
-		return strPtr(p.ExternalHost)
+		return strPtr(p.attr("external_host"))
 	case kindSAML:
 		// SAMLProvider.launch_url: reverse() of the IdP-initiated view, a path.
-		return strPtr("/application/saml/" + a.Slug + "/sso/binding/init/")
+		return strPtr("/application/saml/" + a.slug() + "/sso/binding/init/")
 	case kindLDAP:
 		return nil
 	}
-	if len(p.RedirectURIs) == 0 {
+	uris := p.redirectURIs()
+	if len(uris) == 0 {
 		return nil
 	}
-	u, err := url.Parse(p.RedirectURIs[0].URL)
+	u, err := url.Parse(uris[0].URL)
 	if err != nil {
 		return nil
 	}
@@ -136,31 +210,31 @@ func (s *state) launchURL(a *application) *string {
 	return strPtr(u.String())
 }
 
-func (e *Emulator) renderApp(a *application) map[string]any {
-	out := applicationOut{
-		PK: a.PK, Name: a.Name, Slug: a.Slug, Provider: a.Provider, OpenInNewTab: a.OpenInNewTab,
-		MetaLaunchURL: a.MetaLaunchURL, MetaIcon: a.MetaIcon, MetaDescription: a.MetaDescription,
-		MetaPublisher: a.MetaPublisher, PolicyEngineMode: a.PolicyEngineMode, Group: a.Group,
-		LaunchURL: e.st.launchURL(a), BackchannelProviders: []int32{}, BackchannelProvidersObj: []map[string]any{},
+// renderAppComputed renders ApplicationSerializer's computed fields.
+func (e *Emulator) renderAppComputed(a *application) map[string]any {
+	m := map[string]any{"pk": a.PK, "provider_obj": nil, "launch_url": nil, "meta_icon_url": nil}
+	if u := e.st.launchURL(a); u != nil {
+		m["launch_url"] = *u
 	}
-	if a.Provider != nil {
-		if p := e.st.providerByPK(*a.Provider); p != nil {
-			out.ProviderObj = e.renderProviderAs(p, p.concreteClass())
+	if p := a.provider(); p != nil {
+		if p := e.st.providerByPK(*p); p != nil {
+			m["provider_obj"] = e.renderProviderAs(p, p.concreteClass())
 		}
 	}
-	bc := e.st.backchannelOf(a)
 	var pks []int32
-	for _, p := range bc {
+	for _, p := range e.st.backchannelOf(a) {
 		pks = append(pks, p.PK)
 	}
+	bcs, objs := []any{}, []any{}
 	for _, pk := range scramble(e.seed, pks) {
-		out.BackchannelProviders = append(out.BackchannelProviders, pk)
+		bcs = append(bcs, json.Number(strconv.Itoa(int(pk))))
 		p := e.st.providerByPK(pk)
-		out.BackchannelProvidersObj = append(out.BackchannelProvidersObj, e.renderProviderAs(p, p.concreteClass()))
+		objs = append(objs, e.renderProviderAs(p, p.concreteClass()))
 	}
-	out.MetaIconURL = e.icons.metaIconURL(a.MetaIcon)
-	m := toMap(out)
-	e.applyOverrides("application", a.Slug, m)
+	m["backchannel_providers"], m["backchannel_providers_obj"] = bcs, objs
+	if u := e.icons.metaIconURL(a.attr("meta_icon")); u != nil {
+		m["meta_icon_url"] = *u
+	}
 	return m
 }
 
@@ -188,23 +262,23 @@ func (s *state) accessChecker(userPK int32) func(a *application) bool {
 func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, userGroups func() []*group) bool {
 	var results []bool
 	for _, b := range bindings {
-		if !b.Enabled {
+		if b.Attrs["enabled"] != true {
 			continue
 		}
 		var pass bool
 		switch {
-		case b.Group != nil:
+		case b.Attrs["group"] != nil:
 			// The user's groups plus their ancestors: a binding to a parent
 			// group passes for members of its child groups.
 			for _, g := range userGroups() {
-				pass = pass || g.PK == *b.Group
+				pass = pass || g.PK == b.Attrs["group"]
 			}
-		case b.User != nil:
-			pass = *b.User == userPK
+		case b.Attrs["user"] != nil:
+			pass = b.Attrs["user"] == int64(userPK)
 		default:
-			pass = b.FailureResult // no policies exist in the emulator
+			pass = b.Attrs["failure_result"] == true // no policies exist in the emulator
 		}
-		if b.Negate {
+		if b.Attrs["negate"] == true {
 			pass = !pass
 		}
 		results = append(results, pass)
@@ -212,7 +286,7 @@ func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, 
 	if len(results) == 0 {
 		return true
 	}
-	if a.PolicyEngineMode == "all" {
+	if a.Attrs["policy_engine_mode"] == "all" {
 		for _, r := range results {
 			if !r {
 				return false
@@ -226,95 +300,6 @@ func (s *state) evalBindings(a *application, userPK int32, bindings []*binding, 
 		}
 	}
 	return false
-}
-
-func (e *Emulator) listApplications(c *call) resp {
-	full := strings.EqualFold(c.last("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
-	var access func(a *application) bool
-	if !full {
-		access = e.st.accessChecker(c.user)
-	}
-	onlyLaunch, err := parseBool(c.last("only_with_launch_url"))
-	onlyLaunch = onlyLaunch && err == nil
-	apps := e.st.apps
-	l := lazyList{n: len(apps), render: func(i int) map[string]any { return e.renderApp(apps[i]) },
-		keep: func(i int) bool {
-			return (access == nil || access(apps[i])) && (!onlyLaunch || e.st.launchURL(apps[i]) != nil)
-		}}
-	if len(e.overrides["application"]) == 0 {
-		l.fast = func(i int, name string) (any, bool) {
-			a := apps[i]
-			switch name {
-			case "name":
-				return a.Name, true
-			case "slug":
-				return a.Slug, true
-			case "group":
-				return a.Group, true
-			case "meta_launch_url":
-				return a.MetaLaunchURL, true
-			case "meta_description":
-				return a.MetaDescription, true
-			case "meta_publisher":
-				return a.MetaPublisher, true
-			}
-			return nil, false
-		}
-	}
-	return e.listLazy(c, l, listSpec{
-		filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("group", "group"),
-			exact("meta_launch_url", "meta_launch_url"), exact("meta_description", "meta_description"),
-			exact("meta_publisher", "meta_publisher")},
-		searchFields: []string{"name", "slug", "meta_launch_url", "meta_description", "meta_publisher", "group"},
-		order:        []string{"name"},
-	})
-}
-
-func (e *Emulator) appFromURL(c *call) (*application, *resp) {
-	a := e.st.appBySlug(c.id)
-	if a == nil {
-		r := noMatch("Application")
-		return nil, &r
-	}
-	return a, nil
-}
-
-func (e *Emulator) getApplication(c *call) resp {
-	a, r := e.appFromURL(c)
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderApp(a)}
-}
-
-func (e *Emulator) createApplication(c *call) resp {
-	a := &application{PolicyEngineMode: "any"}
-	bc, r := e.writeApp(c, a, false)
-	if r.status != 0 {
-		return r
-	}
-	a.PK = e.newUUID()
-	e.st.apps = append(e.st.apps, a)
-	e.st.setBackchannel(a, bc)
-	return resp{status: http.StatusCreated, body: e.renderApp(a)}
-}
-
-func (e *Emulator) putApplication(c *call) resp   { return e.updateApplication(c, false) }
-func (e *Emulator) patchApplication(c *call) resp { return e.updateApplication(c, true) }
-
-func (e *Emulator) updateApplication(c *call, partial bool) resp {
-	a, r := e.appFromURL(c)
-	if r != nil {
-		return *r
-	}
-	next := *a
-	bc, r2 := e.writeApp(c, &next, partial)
-	if r2.status != 0 {
-		return r2
-	}
-	*a = next
-	e.st.setBackchannel(a, bc)
-	return resp{status: 200, body: e.renderApp(a)}
 }
 
 // setBackchannel makes exactly these providers backchannel providers of a
@@ -350,81 +335,15 @@ func validLaunchURL(s string) bool {
 	return false
 }
 
-// writeApp validates an application body into a. It returns the requested
-// backchannel providers (nil if absent) and a zero resp on success.
-func (e *Emulator) writeApp(c *call, a *application, partial bool) (*[]int32, resp) {
-	f, perr := parseForm(c.body, partial)
-	if perr != nil {
-		return nil, *perr
-	}
-	f.str("name", true, false, &a.Name)
-	var slug string
-	if f.str("slug", true, false, &slug) {
-		switch {
-		case !slugRe.MatchString(slug):
-			f.fail("slug", msgSlug)
-		case slices.Contains(reservedSlugs, slug):
-			f.fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
-		default:
-			if o := e.st.appBySlug(slug); o != nil && o.PK != a.PK {
-				f.fail("slug", "Application with this slug already exists.")
-			}
-		}
-		a.Slug = slug
-	}
-	if f.intRef("provider", false, true, e.st.providerExists, &a.Provider) && a.Provider != nil {
-		if o := e.st.appUsingProvider(*a.Provider); o != nil && o.PK != a.PK {
-			f.fail("provider", "Application with this provider already exists.")
-		}
-	}
-	var bc []int32
-	hasBC := f.intList("backchannel_providers", false, true, e.st.providerExists, &bc)
-	f.boolean("open_in_new_tab", &a.OpenInNewTab)
-	var launch string
-	if f.str("meta_launch_url", false, true, &launch) {
-		if launch != "" && !validLaunchURL(launch) {
-			f.fail("meta_launch_url", "Enter a valid URL.")
-		}
-		a.MetaLaunchURL = launch
-	}
-	if f.str("meta_icon", false, true, &a.MetaIcon) && a.MetaIcon != "" {
-		if msg := validateIconName(a.MetaIcon); msg != "" {
-			f.fail("meta_icon", msg)
-		}
-	}
-	f.str("meta_description", false, true, &a.MetaDescription)
-	f.str("meta_publisher", false, true, &a.MetaPublisher)
-	f.str("group", false, true, &a.Group)
-	f.choice("policy_engine_mode", false, []string{"all", "any"}, &a.PolicyEngineMode)
-	if !f.ok() {
-		return nil, f.result()
-	}
-	if hasBC {
-		return &bc, resp{}
-	}
-	return nil, resp{}
-}
-
 // deleteApplication removes the application; its provider stays (orphaned),
 // bindings targeting it are deleted, and its backchannel providers are
 // deleted with it: Provider.backchannel_application is a ForeignKey with
 // on_delete=CASCADE (authentik/core/models.py).
-func (e *Emulator) deleteApplication(c *call) resp {
-	a, r := e.appFromURL(c)
-	if r != nil {
-		return *r
+func (s *state) deleteApplication(a *application) {
+	for _, p := range s.backchannelOf(a) {
+		s.deleteProvider(p)
 	}
-	for _, p := range e.st.backchannelOf(a) {
-		e.st.deleteProvider(p)
-	}
-	e.st.clearBrandRefs(a.PK)
-	e.st.deleteBindingsFor(a.PK)
-	out := e.st.apps[:0]
-	for _, x := range e.st.apps {
-		if x != a {
-			out = append(out, x)
-		}
-	}
-	e.st.apps = out
-	return resp{status: http.StatusNoContent}
+	s.clearBrandRefs(a.PK)
+	s.deleteBindingsFor(a.PK)
+	s.apps = slices.DeleteFunc(s.apps, func(x *application) bool { return x == a })
 }

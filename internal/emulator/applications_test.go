@@ -10,6 +10,7 @@ import (
 )
 
 func TestApplicationLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.oauth2("grafana")
 	a := e.app("grafana", p.Pk)
@@ -55,6 +56,7 @@ func TestApplicationLifecycle(t *testing.T) {
 }
 
 func TestApplicationValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.oauth2("used")
 	e.app("taken", p.Pk)
@@ -87,6 +89,7 @@ func TestApplicationValidation(t *testing.T) {
 }
 
 func TestApplicationListPolicyFilter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.app("open", 0)
 	hidden := e.app("hidden", 0)
@@ -137,6 +140,7 @@ func itoa(n int32) string { return strconv.Itoa(int(n)) }
 // (authentik/admin/files/backends/file.py, manager.py):
 // /files/media/public/<name>?token=<jwt>.
 func TestApplicationMetaIconValidatedAndURLDerived(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const themed = "File name can only contain letters (a-z, A-Z), numbers (0-9), dots (.), hyphens (-), underscores (_), forward slashes (/), and the placeholder %(theme)s for theme-specific files"
 	bad := []struct{ icon, want string }{

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAuthFailuresAre403(t *testing.T) {
+	t.Parallel()
 	srv, emu := newTestServer(t, emulator.Options{Token: "secret"})
 	tests := []struct {
 		name, path, header string
@@ -45,6 +46,7 @@ func TestAuthFailuresAre403(t *testing.T) {
 }
 
 func TestRoutingAndGenericErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	flow := e.flow("default-provider-authorization-implicit-consent")
 	tests := []struct {

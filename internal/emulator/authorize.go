@@ -122,14 +122,14 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	if redirectURL == "" {
 		return badRequestMessage("Redirect URI Error", msgRedirectError)
 	}
-	if len(p.RedirectURIs) < 1 {
+	if len(p.redirectURIs()) < 1 {
 		// "Setting redirect for blank redirect_uris": saved on the
 		// provider, for any visitor, before anything else is checked.
 		e.st.idx = nil // this GET writes: no read index (index.go)
-		p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: redirectURL}}
+		p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: redirectURL}}
 	}
 	match := false
-	for _, a := range p.RedirectURIs {
+	for _, a := range p.redirectURIs() {
 		if a.MatchingMode == "strict" && a.URL == redirectURL {
 			match = true
 			break
@@ -164,7 +164,7 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	allowed := map[string]bool{}
 	for _, pk := range p.PropertyMappings {
 		if m := e.st.mappingByPK(pk); m != nil {
-			allowed[m.ScopeName] = true
+			allowed[fmtVal(m.Attrs["scope_name"])] = true
 		}
 	}
 	if len(scopes) == 0 {

@@ -13,6 +13,7 @@ import (
 // Blueprint instances as authentik/blueprints/api.py serves them: the
 // record and lock provision keeps in disabled instances.
 func TestBlueprintInstances(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/managed/blueprints/"
 	body := `{"name":"provision-stack-a","enabled":false,"content":"version: 1\nentries: []\n","context":{"format":1,"objects":[{"kind":"group","key":"g"}]}}`
@@ -80,6 +81,7 @@ func TestBlueprintInstances(t *testing.T) {
 // (authentik/blueprints/api.py, v1/importer.py, v1/common.py). Only a
 // version other than 1 is a 400 before the entries are applied.
 func TestBlueprintContentCrashesLikeTheImporter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/managed/blueprints/"
 	for i, tc := range []struct {
@@ -118,6 +120,7 @@ func TestBlueprintContentCrashesLikeTheImporter(t *testing.T) {
 // default: DRF's get_uniqueness_extra_kwargs), so a PUT without it clears
 // the path; content alone then satisfies validate(). A PATCH keeps it.
 func TestBlueprintPutWithoutPathClearsIt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/managed/blueprints/"
 	st, m := e.rawJSON(http.MethodPost, col, `{"name":"f","path":"system/bootstrap.yaml"}`)

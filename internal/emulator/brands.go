@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 )
@@ -28,7 +29,7 @@ var brandFields = []fieldDef{
 	{name: "default_application", typ: ftRef, ref: "application"},
 	{name: "web_certificate", typ: ftRef, ref: "keypair", filter: "exact"},
 	{name: "client_certificates", typ: ftRefList, ref: "keypair", allowEmpty: true, def: []string{}, filter: "exact"},
-	{name: "attributes", typ: ftJSON, def: map[string]any{}},
+	{name: "attributes", typ: ftObject, def: json.RawMessage(`{}`)},
 }
 
 var brandKind = &kindDef[*object]{

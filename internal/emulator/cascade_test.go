@@ -7,6 +7,7 @@ import (
 )
 
 func TestCascades(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	t.Run("deleting a provider nulls app.provider and leaves outposts", func(t *testing.T) {

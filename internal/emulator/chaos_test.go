@@ -15,6 +15,7 @@ import (
 )
 
 func TestChaosInjectsEachFaultAndExemptsMarkedRequests(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var seen []emulator.ChaosFault
 	last := func() (emulator.ChaosFault, int) { mu.Lock(); defer mu.Unlock(); return seen[len(seen)-1], len(seen) }
@@ -71,6 +72,7 @@ func TestChaosInjectsEachFaultAndExemptsMarkedRequests(t *testing.T) {
 }
 
 func TestChaosRateIsTheFractionOfFaultedRequests(t *testing.T) {
+	t.Parallel()
 	srv, emu, chaos := emulatortest.NewChaosServer(t, emulator.Options{}, emulator.ChaosOptions{Rate: 0.2, Seed: 3})
 	const n = 500
 	for range n {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -76,19 +77,11 @@ func rfc4514(raw []byte) string {
 }
 
 func (e *Emulator) renderKeypair(k *keypair) map[string]any {
-	m := e.keypairFields(k)
-	m["name"] = k.Name
-	e.applyOverrides("certificatekeypair", k.Name, m)
-	return m
-}
-
-// keypairFields are the answer's read-only fields, computed from the PEM.
-func (e *Emulator) keypairFields(k *keypair) map[string]any {
 	exp := k.cert.NotAfter.UTC().Format(time.RFC3339)
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
 	s256 := sha256.Sum256(k.cert.Raw)
 	s1 := sha1.Sum(k.cert.Raw)
-	m := toMap(keypairOut{
+	return toMap(keypairOut{
 		PK: k.PK, Name: k.Name,
 		FingerprintSHA256:      fingerprint(s256[:]),
 		FingerprintSHA1:        fingerprint(s1[:]),
@@ -100,7 +93,6 @@ func (e *Emulator) keypairFields(k *keypair) map[string]any {
 		PrivateKeyDownloadURL:  base + "/view_private_key/?download",
 		Managed:                k.Managed,
 	})
-	return m
 }
 
 // AddKeypair stores a key pair named name with a self-signed certificate
@@ -120,6 +112,14 @@ var fixtureKey = sync.OnceValue(func() *rsa.PrivateKey {
 	}
 	return k
 })
+
+// fixtureCerts are the certificates signed with the fixture key, by
+// name, validity, SANs and serial (the emulator's seeded random numbers,
+// so every emulator of one seed asks for the same two at start-up). Each
+// is signed once per process: RSA signing was a quarter of the CPU of the
+// end-to-end tests. A reused certificate keeps the dates of its first
+// signing.
+var fixtureCerts sync.Map // string -> []byte (DER)
 
 // authentikVersion is what the emulated server reports (issuer of its certificates).
 const authentikVersion = "2026.2.2"
@@ -174,7 +174,20 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	}
 	issuer := &x509.Certificate{Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
 		attr(asn1.ObjectIdentifier{2, 5, 4, 3}, "authentik "+authentikVersion)}}}
-	der, err := x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+	var der []byte
+	var err error
+	memo := fmt.Sprintf("%s\x00%d\x00%q\x00%s", name, validityDays, sans, serial)
+	if keyType == "rsa" {
+		if d, ok := fixtureCerts.Load(memo); ok {
+			der = d.([]byte)
+		}
+	}
+	if der == nil {
+		der, err = x509.CreateCertificate(crand.Reader, tmpl, issuer, signer.Public(), signer)
+		if err == nil && keyType == "rsa" {
+			fixtureCerts.Store(memo, der)
+		}
+	}
 	if err != nil {
 		panic(fmt.Errorf("emulator: build certificate: %w", err))
 	}
@@ -208,56 +221,32 @@ func (s *state) keypairRef(pk string) string {
 	return ""
 }
 
-// removeKeypair deletes a key pair; providers' signing_key/encryption_key
-// and proxy certificates pointing at it become null, and so do brands'
-// web certificates (on_delete SET_DEFAULT).
-func (e *Emulator) removeKeypair(k *keypair) {
-	for _, p := range e.st.providers {
-		for _, ref := range []**string{&p.SigningKey, &p.EncryptionKey, &p.Certificate} {
-			if *ref != nil && **ref == k.PK {
-				*ref = nil
-			}
-		}
-		// SAML signing/verification/encryption_kp, LDAP certificate: SET_NULL.
-		for f, v := range p.Attrs {
-			if v == k.PK {
-				p.Attrs[f] = nil
-			}
-		}
-	}
-	e.st.clearBrandRefs(k.PK)
-	out := e.st.keypairs[:0]
-	for _, x := range e.st.keypairs {
-		if x != k {
-			out = append(out, x)
-		}
-	}
-	e.st.keypairs = out
-}
-
-// Certificate-key pairs on the generic layer: CertificateKeyPairSerializer
-// and CertificateKeyPairViewSet (authentik/crypto/api.py; the queryset
-// excludes the managed JWT certificate, ordering name, search name).
+// keypairKind serves crypto/certificatekeypairs/
+// (authentik/crypto/api.py, CertificateKeyPairSerializer,
+// CertificateKeyPairViewSet, CertificateKeyPairFilter): name unique,
+// certificate_data and key_data write-only and checked as PEM
+// (validate_certificate_data, validate_key_data), everything else rendered
+// from the certificate; generate/ builds a pair as CertificateBuilder does.
 var keypairKind = &kindDef[*keypair]{
 	kind: "certificatekeypair", model: "CertificateKeyPair", metaModel: "authentik_crypto.certificatekeypair",
 	prefix: "crypto/certificatekeypairs/",
 	fields: []fieldDef{
-		{name: "name", typ: ftString, required: true, filter: "exact", unique: "Certificate-Key Pair with this name already exists."},
+		{name: "name", typ: ftString, required: true, unique: "Certificate-Key Pair with this name already exists."},
 		{name: "certificate_data", typ: ftString, required: true, writeOnly: true},
 		{name: "key_data", typ: ftString, blank: true, writeOnly: true, def: ""},
 	},
 	list: listSpec{
-		filters: []filterSpec{exact("managed", "managed"), inList("key_type", "key_type"),
-			// CertificateKeyPairFilter.filter_has_key: true keeps pairs with a key; false filters nothing.
-			{param: "has_key", match: func(o getter, v []string) bool {
-				b, err := parseBool(v[0])
-				return err != nil || !b || o("private_key_available") == true
-			}}},
+		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
 		searchFields: []string{"name"},
 		order:        []string{"name"},
 	},
-	choiceFilters: func(e *Emulator) (map[string][]string, map[string][]string) {
+	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 		return nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}
+	},
+	// has_key=true keeps the key pairs with a private key.
+	listFilter: func(e *Emulator, c *call) (func(*keypair) bool, *resp) {
+		hasKey, err := parseBool(c.last("has_key"))
+		return func(k *keypair) bool { return err != nil || !hasKey || k.KeyPEM != "" }, nil
 	},
 	all: func(e *Emulator) []*keypair {
 		var out []*keypair
@@ -283,10 +272,6 @@ var keypairKind = &kindDef[*keypair]{
 		k.syncAttrs()
 		e.st.keypairs = append(e.st.keypairs, k)
 	},
-	remove: func(e *Emulator, k *keypair) { e.removeKeypair(k) },
-	attrs:  func(k *keypair) map[string]any { return k.Attrs },
-	key:    func(k *keypair) string { return k.Name },
-	pk:     func(k *keypair) string { return k.PK },
 	// validate_certificate_data, validate_key_data.
 	fieldChecks: func(e *Emulator, f *form, k *keypair) {
 		if f.has("certificate_data") && f.errs["certificate_data"] == nil && parseCert(fmtVal(k.Attrs["certificate_data"])) == nil {
@@ -296,12 +281,53 @@ var keypairKind = &kindDef[*keypair]{
 			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
 		}
 	},
-	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.keypairFields(k) },
 	postActions: map[string]func(e *Emulator, c *call) resp{"generate": (*Emulator).generateKeypair},
-	detailActions: map[string]kindAction[*keypair]{
-		"view_certificate": {fn: viewKeypairData(false)},
-		"view_private_key": {fn: viewKeypairData(true)},
+	remove:      func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
+	attrs:       func(k *keypair) map[string]any { return k.Attrs },
+	key:         func(k *keypair) string { return k.Name },
+	pk:          func(k *keypair) string { return k.PK },
+	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
+	fast: func(k *keypair, name string) (any, bool) {
+		if name == "name" {
+			return k.Name, true
+		}
+		return nil, false
 	},
+	detailActions: map[string]kindAction[*keypair]{
+		"view_certificate": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, false) }},
+		"view_private_key": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, true) }},
+	},
+}
+
+// deleteKeypair removes a key pair; provider references to it become
+// null: OAuth2 signing/encryption_key, proxy and LDAP certificate, SAML
+// signing/verification/encryption_kp (all SET_NULL).
+func (s *state) deleteKeypair(k *keypair) {
+	for _, p := range s.providers {
+		for f, v := range p.Attrs {
+			if v == k.PK {
+				p.Attrs[f] = nil
+			}
+		}
+	}
+	s.clearBrandRefs(k.PK)
+	s.keypairs = slices.DeleteFunc(s.keypairs, func(x *keypair) bool { return x == k })
+}
+
+// viewKeypairData is CertificateKeyPairViewSet.view_certificate /
+// view_private_key: {"data": <PEM>}, or the PEM file with ?download.
+func viewKeypairData(c *call, k *keypair, private bool) resp {
+	data, suffix := k.CertPEM, "certificate"
+	if private {
+		data, suffix = k.KeyPEM, "private_key"
+	}
+	if _, ok := c.q["download"]; ok {
+		return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
+			"Content-Type":        {"application/x-pem-file"},
+			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
+		}}
+	}
+	return resp{status: http.StatusOK, body: map[string]any{"data": data}}
 }
 
 // syncAttrs sets the certificate, key and key type from the attributes.
@@ -322,24 +348,6 @@ func parseCert(s string) *x509.Certificate {
 	}
 	cert, _ := x509.ParseCertificate(block.Bytes)
 	return cert
-}
-
-// viewKeypairData is CertificateKeyPairViewSet.view_certificate /
-// view_private_key: {"data": <PEM>}, or the PEM file with ?download.
-func viewKeypairData(private bool) func(e *Emulator, c *call, k *keypair) resp {
-	return func(e *Emulator, c *call, k *keypair) resp {
-		data, suffix := k.CertPEM, "certificate"
-		if private {
-			data, suffix = k.KeyPEM, "private_key"
-		}
-		if _, ok := c.q["download"]; ok {
-			return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
-				"Content-Type":        {"application/x-pem-file"},
-				"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
-			}}
-		}
-		return resp{status: http.StatusOK, body: map[string]any{"data": data}}
-	}
 }
 
 // keyTypeOf is CertificateKeyPair's key_type from the public key.

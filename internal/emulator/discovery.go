@@ -60,10 +60,10 @@ func htmlNotFound() resp {
 // oidcProvider finds the OAuth2 provider (or proxy provider) of an application.
 func (e *Emulator) oidcProvider(slug string) (*application, *provider) {
 	a := e.st.appBySlug(slug)
-	if a == nil || a.Provider == nil {
+	if a == nil || a.provider() == nil {
 		return nil, nil
 	}
-	p := e.st.providerByPK(*a.Provider)
+	p := e.st.providerByPK(*a.provider())
 	if p == nil || !p.isOAuth2() {
 		return nil, nil // SAML and LDAP applications have no OIDC endpoints
 	}
@@ -100,10 +100,10 @@ func jwtAlg(k *keypair) string {
 // signingAlg is OAuth2Provider.jwt_key's algorithm; ok is false where
 // authentik raises.
 func (e *Emulator) signingAlg(p *provider) (string, bool) {
-	if p.SigningKey == nil {
+	if p.ref("signing_key") == nil {
 		return "HS256", true
 	}
-	alg := jwtAlg(e.st.keypairByPK(*p.SigningKey))
+	alg := jwtAlg(e.st.keypairByPK(*p.ref("signing_key")))
 	return alg, alg != ""
 }
 
@@ -114,17 +114,17 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		return htmlNotFound()
 	}
 	base := baseURL(r)
-	issuer := base + oauthPrefix + a.Slug + "/"
-	if p.IssuerMode == "global" {
+	issuer := base + oauthPrefix + a.slug() + "/"
+	if p.attr("issuer_mode") == "global" {
 		issuer = base + "/"
 	}
 	scopes := []string{}
-	var mine []*scopeMapping
+	var mine []*object
 	for _, m := range e.st.mappings {
 		if !slices.Contains(p.PropertyMappings, m.PK) {
 			continue
 		}
-		scopes = append(scopes, m.ScopeName)
+		scopes = append(scopes, fmtVal(m.Attrs["scope_name"]))
 		mine = append(mine, m)
 	}
 	if !slices.Contains(scopes, "openid") {
@@ -137,9 +137,9 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	// get_claims: the default claims, then the keys each mapping returns
 	// for the anonymous user, mappings ordered by scope_name.
 	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
-	sort.SliceStable(mine, func(i, j int) bool { return mine[i].ScopeName < mine[j].ScopeName })
+	sort.SliceStable(mine, func(i, j int) bool { return fmtVal(mine[i].Attrs["scope_name"]) < fmtVal(mine[j].Attrs["scope_name"]) })
 	for _, m := range mine {
-		keys, _ := dictLiteralKeys(m.Expression)
+		keys, _ := dictLiteralKeys(fmtVal(m.Attrs["expression"]))
 		claims = append(claims, keys...)
 	}
 	doc := map[string]any{
@@ -147,7 +147,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"authorization_endpoint":                base + oauthPrefix + "authorize/",
 		"token_endpoint":                        base + oauthPrefix + "token/",
 		"userinfo_endpoint":                     base + oauthPrefix + "userinfo/",
-		"end_session_endpoint":                  base + oauthPrefix + a.Slug + "/end-session/",
+		"end_session_endpoint":                  base + oauthPrefix + a.slug() + "/end-session/",
 		"introspection_endpoint":                base + oauthPrefix + "introspect/",
 		"revocation_endpoint":                   base + oauthPrefix + "revoke/",
 		"device_authorization_endpoint":         base + oauthPrefix + "device/",
@@ -155,7 +155,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"backchannel_logout_session_supported":  true,
 		"response_types_supported":              []string{"code", "id_token", "id_token token", "code token", "code id_token", "code id_token token"},
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
-		"jwks_uri":                              base + oauthPrefix + a.Slug + "/jwks/",
+		"jwks_uri":                              base + oauthPrefix + a.slug() + "/jwks/",
 		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "implicit", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"},
 		"id_token_signing_alg_values_supported": []string{alg},
 		"subject_types_supported":               []string{"public"},
@@ -167,7 +167,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"claims_parameter_supported":            false,
 		"code_challenge_methods_supported":      []string{"plain", "S256"},
 	}
-	if p.EncryptionKey != nil {
+	if p.ref("encryption_key") != nil {
 		doc["id_token_encryption_alg_values_supported"] = []string{"RSA-OAEP-256"}
 		doc["id_token_encryption_enc_values_supported"] = []string{"A256CBC-HS512"}
 	}
@@ -187,7 +187,7 @@ func (e *Emulator) jwks(slug string) resp {
 	for _, use := range []struct {
 		pk  *string
 		use string
-	}{{p.SigningKey, "sig"}, {p.EncryptionKey, "enc"}} {
+	}{{p.ref("signing_key"), "sig"}, {p.ref("encryption_key"), "enc"}} {
 		if use.pk == nil {
 			continue
 		}

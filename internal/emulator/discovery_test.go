@@ -10,6 +10,7 @@ import (
 )
 
 func TestOIDCDiscovery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	maps := res(e.c.PropertymappingsApi.PropertymappingsProviderScopeList(e.ctx).
 		Managed([]string{"goauthentik.io/providers/oauth2/scope-email", "goauthentik.io/providers/oauth2/scope-profile"}).Execute()).must(t)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/provision/provision/internal/clock"
 )
 
 // Emulator is an in-memory authentik 2026.2. Create it with New; use it as an
@@ -26,7 +28,8 @@ type Emulator struct {
 	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
 	deviceHits  map[string][]time.Time               // device/ throttle per client ident
 	st          *state
-	icons       *iconURLs // meta_icon_url (icon.go)
+	icons       *iconURLs   // meta_icon_url (icon.go)
+	clock       clock.Clock // the latency's waits
 }
 
 // state is the object store. Every access happens under Emulator.mu.
@@ -35,7 +38,7 @@ type state struct {
 	providers    []*provider
 	outposts     []*outpost
 	flows        []*flow
-	mappings     []*scopeMapping
+	mappings     []*object // scope mappings (mappings.go)
 	samlMappings []*object
 	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
 	otherMappings []*otherMapping
@@ -48,6 +51,7 @@ type state struct {
 	policies      []*policy // every policy type (policies.go)
 	prompts       []*object // prompt fields (prompts.go)
 	flowBindings  []*flowBinding
+	sources       []*source // every source type (sources.go)
 	brands        []*object // brands.go
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
@@ -64,6 +68,7 @@ func New(opts Options) *Emulator {
 		token:       opts.Token,
 		seed:        opts.Seed,
 		latency:     opts.Latency,
+		clock:       opts.Clock,
 		overrides:   map[string]map[string]map[string]any{},
 		userTokens:  map[string]int32{},
 		deviceCodes: map[string]*deviceCode{},
@@ -73,6 +78,9 @@ func New(opts Options) *Emulator {
 	if e.token == "" {
 		e.token = "test-token"
 	}
+	if e.clock == nil {
+		e.clock = clock.System()
+	}
 	if e.seed == 0 {
 		e.seed = 1
 	}
@@ -80,6 +88,7 @@ func New(opts Options) *Emulator {
 	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
 	e.seedDefaults()
 	e.seedOtherMappings()
+	e.seedSources()
 	return e
 }
 
@@ -144,7 +153,7 @@ func (e *Emulator) GroupPK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, g := range e.st.groups {
-		if g.Name == name {
+		if g.name() == name {
 			return g.PK
 		}
 	}

@@ -16,6 +16,7 @@ import (
 // with on_delete=CASCADE, so deleting an application deletes its backchannel
 // providers (and their own cascades: outposts drop them).
 func TestDeleteApplicationCascadesBackchannelProviders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	main := e.oauth2("bc-main")
 	bc := e.proxy("bc-proxy")
@@ -46,6 +47,7 @@ func TestDeleteApplicationCascadesBackchannelProviders(t *testing.T) {
 // OutpostConfig, then timedelta_string_validator on refresh_interval) and
 // authentik/core/api/utils.py (JSONDictField's is_dict message).
 func TestOutpostConfigValidated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	px := e.proxy("cfg-px")
 	body := func(cfg string) string {
@@ -105,6 +107,7 @@ func TestOutpostConfigValidated(t *testing.T) {
 // authentik/lib/utils/time.py: keys are lower-cased, so provider durations
 // accept "Hours=1"; parts with unknown keys are skipped unparsed.
 func TestProviderDurationsFollowTimedeltaFromString(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.oauth2("dur")
 	path := "/api/v3/providers/oauth2/" + itoa(p.Pk) + "/"
@@ -128,6 +131,7 @@ func TestProviderDurationsFollowTimedeltaFromString(t *testing.T) {
 // expression is compiled inside a function body; the file name is the
 // stored mapping's name, or "None" on create.
 func TestScopeMappingExpressionSyntaxChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	st, b := e.raw("POST", "/api/v3/propertymappings/provider/scope/",
 		`{"name":"bad","scope_name":"bad","expression":"return {\"a\": 1"}`)
@@ -147,8 +151,20 @@ func TestScopeMappingExpressionSyntaxChecked(t *testing.T) {
 	}
 }
 
+// SAMLPropertyMappingSerializer inherits PropertyMappingSerializer's
+// validate_expression (authentik/providers/saml/api/property_mappings.py).
+func TestSAMLMappingExpressionSyntaxChecked(t *testing.T) {
+	e := newEnv(t)
+	st, b := e.raw("POST", "/api/v3/propertymappings/provider/saml/",
+		`{"name":"bad","saml_name":"bad","expression":"return {\"a\": 1"}`)
+	if want := `{"expression":["Expression Syntax Error: '{' was never closed (None, line 2)"]}`; st != 400 || b != want {
+		t.Errorf("create: %d %s, want 400 %s", st, b, want)
+	}
+}
+
 // authentik/providers/oauth2/api/scopes.py: no_space rejects " " only.
 func TestScopeNameRejectsSpacesOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	st, b := e.raw("POST", "/api/v3/propertymappings/provider/scope/", `{"name":"tab","scope_name":"a\tb","expression":"return {}"}`)
 	if st != 201 {
@@ -166,6 +182,7 @@ func TestScopeNameRejectsSpacesOnly(t *testing.T) {
 // sub_mode, issuer_mode), authentik/core/api/property_mappings.py (managed)
 // and authentik/crypto/api.py (key_type): an unknown value is a 400.
 func TestUnknownChoiceFilterValuesAre400(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tc := range []struct{ path, param, value string }{
 		{"/api/v3/flows/instances/", "designation", "nope"},
@@ -203,6 +220,7 @@ func TestUnknownChoiceFilterValuesAre400(t *testing.T) {
 // PrimaryKeyRelatedField (queryset.get raises django ValidationError, which
 // DRF's Serializer.to_internal_value reports on the field).
 func TestMalformedUUIDInBody(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	st, b := e.raw("POST", "/api/v3/providers/oauth2/", `{"name":"u","authorization_flow":"abc","invalidation_flow":"`+
 		e.flow("default-provider-invalidation-flow")+`","redirect_uris":[]}`)
@@ -215,6 +233,7 @@ func TestMalformedUUIDInBody(t *testing.T) {
 // validator over initial_data, so its error is keyed basic_auth_enabled and
 // the object-level validate() (internal_host) does not run.
 func TestProxyBasicAuthErrorIsAFieldError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := `{"name":"ba","authorization_flow":"` + e.flow("default-provider-authorization-implicit-consent") +
 		`","invalidation_flow":"` + e.flow("default-provider-invalidation-flow") +
@@ -228,6 +247,7 @@ func TestProxyBasicAuthErrorIsAFieldError(t *testing.T) {
 // authentik/providers/proxy/api.py: filterset_fields has
 // internal_host_ssl_validation: ["iexact"].
 func TestProxyListInternalHostSSLValidationFilter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.proxy("ssl-on")
 	st, m := e.rawJSON("GET", "/api/v3/providers/proxy/?internal_host_ssl_validation__iexact=false", "")
@@ -243,6 +263,7 @@ func TestProxyListInternalHostSSLValidationFilter(t *testing.T) {
 // authentik/core/api/groups.py: parents is declared on GroupSerializer, so
 // a PUT without it keeps the parents; users has extra_kwargs default=list.
 func TestGroupPutKeepsParentsClearsUsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, parent := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"parent"}`)
 	_, child := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"child","parents":["`+parent["pk"].(string)+`"],"users":[`+itoa(e.emu.AdminUserPK())+`]}`)
@@ -260,6 +281,7 @@ func TestGroupPutKeepsParentsClearsUsers(t *testing.T) {
 
 // authentik/core/models.py: Group.num_pk is int(str(self.pk.int)[:5]).
 func TestGroupNumPKFromUUID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	st, m := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"n"}`)
 	if st != 201 {
@@ -278,6 +300,7 @@ func TestGroupNumPKFromUUID(t *testing.T) {
 // authentik/core/api/users.py: UserSelfSerializer.get_groups iterates
 // all_groups().order_by("name"), so ancestor groups are listed.
 func TestUsersMeListsAncestorGroups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, top := e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"a-top"}`)
 	e.rawJSON("POST", "/api/v3/core/groups/", `{"name":"b-leaf","parents":["`+top["pk"].(string)+`"],"users":[`+itoa(e.emu.AdminUserPK())+`]}`)
@@ -295,6 +318,7 @@ func TestUsersMeListsAncestorGroups(t *testing.T) {
 // represents the target as the subclass pk (a flow's flow_uuid), while the
 // target filter is a model choice filter on pbm_uuid.
 func TestFlowBindingEchoesFlowUUID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, flow := e.rawJSON("GET", "/api/v3/flows/instances/default-authentication-flow/", "")
 	flowUUID, pbm := flow["pk"].(string), flow["policybindingmodel_ptr_id"].(string)
@@ -316,6 +340,7 @@ func TestFlowBindingEchoesFlowUUID(t *testing.T) {
 // validate_redirect_uris), which accepts lookarounds and backreferences that
 // Go's RE2 refuses (issue 15, #12).
 func TestRegexRedirectURIsFollowPythonRe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	authz, inval := e.flow("default-provider-authorization-implicit-consent"), e.flow("default-provider-invalidation-flow")
 	// Possessive quantifiers and atomic groups: re has both since 3.11

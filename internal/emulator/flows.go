@@ -143,5 +143,6 @@ func (s *state) deleteFlow(f *flow) {
 		s.deleteFlowBinding(b)
 	}
 	s.clearStageRefs("flow", f.PK)
+	s.sourcesOnFlowDelete(f.PK)
 	s.flows = slices.DeleteFunc(s.flows, func(x *flow) bool { return x == f })
 }

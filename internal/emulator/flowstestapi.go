@@ -4,6 +4,8 @@ package emulator
 // asserts on the wire, with references shown by natural key (a flow by
 // slug, a stage, prompt or group by name).
 
+import "strings"
+
 // FlowBinding is one flow-stage binding.
 type FlowBinding struct {
 	Stage                 string // the stage's name
@@ -135,7 +137,7 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		}
 	case ref == "group":
 		if g := e.st.groupByPK(pk); g != nil {
-			return g.Name
+			return g.name()
 		}
 	case ref == "prompt":
 		if p := e.st.promptByPK(pk); p != nil {
@@ -144,6 +146,16 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 	case ref == "policy":
 		if p := e.st.policyByPK(pk); p != nil {
 			return fmtVal(p.Attrs["name"])
+		}
+	case ref == "source":
+		if s := e.st.sourceByPK(pk); s != nil {
+			return fmtVal(s.Attrs["slug"])
+		}
+	case ref == "propertymapping":
+		for _, m := range e.allMappings() {
+			if strings.EqualFold(m.pk, pk) {
+				return m.name
+			}
 		}
 	default: // stage, stage:<type>
 		if s := e.st.stageByPK(pk); s != nil {

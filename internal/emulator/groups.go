@@ -3,22 +3,98 @@ package emulator
 import (
 	"encoding/json"
 	"math/big"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// group is a core.Group.
+// Groups, as authentik/core/api/groups.py (GroupSerializer, GroupViewSet,
+// GroupFilter) on authentik/core/models.py (Group: name unique). The
+// serializer's fields live in Attrs; num_pk, the *_obj lists and children
+// are computed.
+
 type group struct {
-	PK          string
-	NumPK       int32
-	Name        string
-	IsSuperuser bool
-	Parents     []string
-	Users       []int32
-	Attributes  json.RawMessage
-	Roles       []string
+	PK    string
+	NumPK int32
+	Attrs map[string]any // name, is_superuser, parents, users, attributes, roles
+}
+
+func (g *group) name() string      { return fmtVal(g.Attrs["name"]) }
+func (g *group) isSuperuser() bool { return g.Attrs["is_superuser"] == true }
+func (g *group) parents() []string { l, _ := g.Attrs["parents"].([]string); return l }
+func (g *group) users() []int32    { l, _ := g.Attrs["users"].([]int32); return l }
+func (g *group) attributes() json.RawMessage {
+	r, _ := g.Attrs["attributes"].(json.RawMessage)
+	return r
+}
+
+// users has extra_kwargs default=list, so a PUT without it clears the
+// members; parents is declared on GroupSerializer itself, so its default
+// does not apply and a PUT without it keeps the parents.
+var groupFields = []fieldDef{
+	{name: "name", typ: ftString, required: true, filter: "exact", unique: "Group with this name already exists."},
+	{name: "is_superuser", typ: ftBool, def: false, filter: "exact"},
+	{name: "parents", typ: ftRefList, ref: "group", allowEmpty: true, def: []string{}, unordered: true},
+	{name: "users", typ: ftIntRefList, ref: "user", def: []int32{}, putDefault: true, unordered: true},
+	{name: "attributes", typ: ftObject, def: json.RawMessage(`{}`)},
+	{name: "roles", typ: ftRefList, ref: "role", allowEmpty: true, def: []string{}, unordered: true},
+}
+
+var groupKind = &kindDef[*group]{
+	// No metaModel: blueprints do not seed groups; the one group of a
+	// fresh install, system/bootstrap.yaml's admin group (its name is a
+	// !Context value), is seeded in seed.go with the akadmin user.
+	kind: "group", model: "Group", prefix: "core/groups/", fields: groupFields,
+	list: listSpec{
+		searchFields: []string{"name", "is_superuser"},
+		order:        []string{"name"},
+	},
+	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
+		return nil, map[string]func(string) bool{
+			"members_by_pk": func(v string) bool {
+				n, err := strconv.ParseInt(v, 10, 32)
+				return err == nil && e.st.userExists(int32(n))
+			},
+		}
+	},
+	// GroupFilter: members_by_pk, members_by_username, and attributes
+	// (a JSON object matched key by key).
+	listFilter: func(e *Emulator, c *call) (func(*group) bool, *resp) {
+		var attrFilter map[string]any
+		if a := c.last("attributes"); a != "" {
+			if err := json.Unmarshal([]byte(a), &attrFilter); err != nil {
+				r := fieldError("attributes", "filter: failed to parse JSON")
+				return nil, &r
+			}
+		}
+		return func(g *group) bool {
+			return groupMatchesMembers(e.st, g, c) && groupMatchesAttributes(g, attrFilter)
+		}, nil
+	},
+	all: func(e *Emulator) []*group { return e.st.groups },
+	byID: func(e *Emulator, id string) (*group, bool) {
+		g := e.st.groupByPK(id)
+		return g, g != nil
+	},
+	fresh:  func(e *Emulator) *group { return &group{Attrs: map[string]any{}} },
+	clone:  func(g *group) *group { n := *g; n.Attrs = cloneAttrs(g.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *group) { *dst = *src },
+	insert: func(e *Emulator, g *group) {
+		g.PK = e.newUUID()
+		g.NumPK = numPK(g.PK)
+		e.st.groups = append(e.st.groups, g)
+	},
+	remove: func(e *Emulator, g *group) { e.st.deleteGroup(g) },
+	attrs:  func(g *group) map[string]any { return g.Attrs },
+	key:    func(g *group) string { return g.name() },
+	pk:     func(g *group) string { return g.PK },
+	// GroupSerializer.validate_parents.
+	fieldChecks: func(e *Emulator, f *form, g *group) {
+		if f.has("parents") && f.errs["parents"] == nil && g.PK != "" && slices.Contains(g.parents(), g.PK) {
+			f.fail("parents", "Cannot set group as parent of itself.")
+		}
+	},
+	render: func(e *Emulator, c *call, g *group) map[string]any { return e.renderGroupComputed(g, flagsFrom(c)) },
 }
 
 type relatedGroupOut struct {
@@ -29,24 +105,8 @@ type relatedGroupOut struct {
 	GroupUUID   string          `json:"group_uuid"`
 }
 
-type groupOut struct {
-	PK          string            `json:"pk"`
-	NumPK       int32             `json:"num_pk"`
-	Name        string            `json:"name"`
-	IsSuperuser bool              `json:"is_superuser"`
-	Parents     []string          `json:"parents"`
-	ParentsObj  []relatedGroupOut `json:"parents_obj"`
-	Users       []int32           `json:"users"`
-	UsersObj    []partialUserOut  `json:"users_obj"`
-	Attributes  json.RawMessage   `json:"attributes"`
-	Roles       []string          `json:"roles"`
-	RolesObj    []any             `json:"roles_obj"`
-	Children    []string          `json:"children"`
-	ChildrenObj []relatedGroupOut `json:"children_obj"`
-}
-
 func relatedGroup(g *group) relatedGroupOut {
-	return relatedGroupOut{PK: g.PK, Name: g.Name, IsSuperuser: g.IsSuperuser, Attributes: g.Attributes, GroupUUID: g.PK}
+	return relatedGroupOut{PK: g.PK, Name: g.name(), IsSuperuser: g.isSuperuser(), Attributes: g.attributes(), GroupUUID: g.PK}
 }
 
 // groupFlags are the payload-changing list/detail query flags.
@@ -54,6 +114,9 @@ type groupFlags struct{ users, children, parents bool }
 
 func flagsFrom(c *call) groupFlags {
 	fl := groupFlags{users: true}
+	if c == nil {
+		return fl
+	}
 	if b, err := parseBool(c.last("include_users")); err == nil {
 		fl.users = b
 	}
@@ -66,40 +129,51 @@ func flagsFrom(c *call) groupFlags {
 	return fl
 }
 
-func (e *Emulator) renderGroup(g *group, fl groupFlags) map[string]any {
-	out := groupOut{
-		PK: g.PK, NumPK: g.NumPK, Name: g.Name, IsSuperuser: g.IsSuperuser,
-		Parents: scramble(e.seed, g.Parents), Users: scramble(e.seed, g.Users), Attributes: g.Attributes,
-		Roles: scramble(e.seed, g.Roles), RolesObj: []any{}, Children: []string{},
-	}
+// renderGroupComputed renders GroupSerializer's read-only fields: num_pk,
+// children, roles_obj, and users_obj / parents_obj / children_obj as the
+// include_* flags ask (GroupViewSet.get_serializer).
+func (e *Emulator) renderGroupComputed(g *group, fl groupFlags) map[string]any {
+	m := map[string]any{"pk": g.PK, "num_pk": json.Number(strconv.Itoa(int(g.NumPK))), "roles_obj": []any{}}
 	children := e.st.childrenOf(g)
+	pks := []string{}
 	for _, x := range children {
-		out.Children = append(out.Children, x.PK)
+		pks = append(pks, x.PK)
 	}
-	out.Children = scramble(e.seed, out.Children)
+	m["children"] = renderValue(scramble(e.seed, pks))
+	m["users_obj"], m["parents_obj"], m["children_obj"] = nil, nil, nil
 	if fl.users {
-		out.UsersObj = []partialUserOut{}
-		for _, pk := range out.Users {
+		objs := []partialUserOut{}
+		for _, pk := range scramble(e.seed, g.users()) {
 			if u := e.st.userByPK(pk); u != nil {
-				out.UsersObj = append(out.UsersObj, renderPartialUser(u))
+				objs = append(objs, renderPartialUser(u))
 			}
 		}
+		m["users_obj"] = toMapList(objs)
 	}
 	if fl.parents {
-		out.ParentsObj = []relatedGroupOut{}
-		for _, pk := range out.Parents {
-			out.ParentsObj = append(out.ParentsObj, relatedGroup(e.st.groupByPK(pk)))
+		objs := []relatedGroupOut{}
+		for _, pk := range scramble(e.seed, g.parents()) {
+			objs = append(objs, relatedGroup(e.st.groupByPK(pk)))
 		}
+		m["parents_obj"] = toMapList(objs)
 	}
 	if fl.children {
-		out.ChildrenObj = []relatedGroupOut{}
+		objs := []relatedGroupOut{}
 		for _, x := range children {
-			out.ChildrenObj = append(out.ChildrenObj, relatedGroup(x))
+			objs = append(objs, relatedGroup(x))
 		}
+		m["children_obj"] = toMapList(objs)
 	}
-	m := toMap(out)
-	e.applyOverrides("group", g.Name, m)
 	return m
+}
+
+// toMapList renders a list of response structs.
+func toMapList[T any](objs []T) []any {
+	out := make([]any, len(objs))
+	for i, o := range objs {
+		out[i] = toMap(o)
+	}
+	return out
 }
 
 // numPK is Group.num_pk (authentik/core/models.py):
@@ -125,7 +199,7 @@ func (s *state) childrenOf(g *group) []*group {
 	}
 	var out []*group
 	for _, x := range s.groups {
-		if slices.Contains(x.Parents, g.PK) {
+		if slices.Contains(x.parents(), g.PK) {
 			out = append(out, x)
 		}
 	}
@@ -154,53 +228,12 @@ func (s *state) groupRef(pk string) string {
 func (s *state) userExists(pk int32) bool { return s.userByPK(pk) != nil }
 
 func (e *Emulator) addGroup(name string, superuser bool, users ...int32) *group {
-	g := &group{PK: e.newUUID(), Name: name, IsSuperuser: superuser,
-		Parents: []string{}, Users: append([]int32{}, users...), Attributes: json.RawMessage(`{}`), Roles: []string{}}
+	g := &group{PK: e.newUUID(), Attrs: map[string]any{"name": name, "is_superuser": superuser,
+		"parents": []string{}, "users": append([]int32{}, users...), "attributes": json.RawMessage(`{}`),
+		"roles": []string{}}}
 	g.NumPK = numPK(g.PK)
 	e.st.groups = append(e.st.groups, g)
 	return g
-}
-
-func (e *Emulator) listGroups(c *call) resp {
-	if r := e.checkRefFilters(c, nil, map[string]func(string) bool{
-		"members_by_pk": func(v string) bool {
-			n, err := strconv.ParseInt(v, 10, 32)
-			return err == nil && e.st.userExists(int32(n))
-		},
-	}); r != nil {
-		return *r
-	}
-	fl := flagsFrom(c)
-	var attrFilter map[string]any
-	if a := c.last("attributes"); a != "" {
-		if err := json.Unmarshal([]byte(a), &attrFilter); err != nil {
-			return fieldError("attributes", "filter: failed to parse JSON")
-		}
-	}
-	var gs []*group
-	for _, g := range e.st.groups {
-		if !groupMatchesMembers(e.st, g, c) || !groupMatchesAttributes(g, attrFilter) {
-			continue
-		}
-		gs = append(gs, g)
-	}
-	l := lazyList{n: len(gs), render: func(i int) map[string]any { return e.renderGroup(gs[i], fl) }}
-	if len(e.overrides["group"]) == 0 {
-		l.fast = func(i int, name string) (any, bool) {
-			switch name {
-			case "name":
-				return gs[i].Name, true
-			case "is_superuser":
-				return gs[i].IsSuperuser, true
-			}
-			return nil, false
-		}
-	}
-	return e.listLazy(c, l, listSpec{
-		filters:      []filterSpec{exact("name", "name"), boolExact("is_superuser", "is_superuser")},
-		searchFields: []string{"name", "is_superuser"},
-		order:        []string{"name"},
-	})
 }
 
 func groupMatchesMembers(s *state, g *group, c *call) bool {
@@ -208,7 +241,7 @@ func groupMatchesMembers(s *state, g *group, c *call) bool {
 		ok := false
 		for _, v := range pks {
 			n, _ := strconv.ParseInt(v, 10, 32)
-			for _, m := range g.Users {
+			for _, m := range g.users() {
 				ok = ok || m == int32(n)
 			}
 		}
@@ -218,7 +251,7 @@ func groupMatchesMembers(s *state, g *group, c *call) bool {
 	}
 	if names := c.queryValues("members_by_username"); len(names) > 0 {
 		ok := false
-		for _, m := range g.Users {
+		for _, m := range g.users() {
 			if u := s.userByPK(m); u != nil && slices.Contains(names, u.Username) {
 				ok = true
 			}
@@ -235,7 +268,7 @@ func groupMatchesAttributes(g *group, want map[string]any) bool {
 		return true
 	}
 	var have map[string]any
-	_ = json.Unmarshal(g.Attributes, &have)
+	_ = json.Unmarshal(g.attributes(), &have)
 	for k, v := range want {
 		a, _ := json.Marshal(have[k])
 		b, _ := json.Marshal(v)
@@ -246,110 +279,18 @@ func groupMatchesAttributes(g *group, want map[string]any) bool {
 	return true
 }
 
-func (e *Emulator) groupFromURL(c *call) (*group, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return nil, &r
-	}
-	g := e.st.groupByPK(c.id)
-	if g == nil {
-		r := noMatch("Group")
-		return nil, &r
-	}
-	return g, nil
-}
-
-func (e *Emulator) getGroup(c *call) resp {
-	g, r := e.groupFromURL(c)
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderGroup(g, flagsFrom(c))}
-}
-
-func (e *Emulator) createGroup(c *call) resp {
-	g := &group{Parents: []string{}, Users: []int32{}, Attributes: json.RawMessage(`{}`), Roles: []string{}}
-	if r := e.writeGroup(c, g, false); r.status != 0 {
-		return r
-	}
-	g.PK = e.newUUID()
-	g.NumPK = numPK(g.PK)
-	e.st.groups = append(e.st.groups, g)
-	return resp{status: http.StatusCreated, body: e.renderGroup(g, flagsFrom(c))}
-}
-
-func (e *Emulator) putGroup(c *call) resp   { return e.updateGroup(c, false) }
-func (e *Emulator) patchGroup(c *call) resp { return e.updateGroup(c, true) }
-
-func (e *Emulator) updateGroup(c *call, partial bool) resp {
-	g, r := e.groupFromURL(c)
-	if r != nil {
-		return *r
-	}
-	next := *g
-	if r := e.writeGroup(c, &next, partial); r.status != 0 {
-		return r
-	}
-	*g = next
-	return resp{status: 200, body: e.renderGroup(g, flagsFrom(c))}
-}
-
-// writeGroup validates a group body into g. users defaults to [] on create
-// and PUT (extra_kwargs default=list), so a PUT without it clears it;
-// parents is declared explicitly on GroupSerializer (authentik/core/api/
-// groups.py), so its extra_kwargs default does not apply and a PUT without
-// it keeps the parents.
-func (e *Emulator) writeGroup(c *call, g *group, partial bool) resp {
-	f, perr := parseForm(c.body, partial)
-	if perr != nil {
-		return *perr
-	}
-	if f.str("name", true, false, &g.Name) {
-		for _, x := range e.st.groups {
-			if x.Name == g.Name && x.PK != g.PK {
-				f.fail("name", "Group with this name already exists.")
-			}
-		}
-	}
-	f.boolean("is_superuser", &g.IsSuperuser)
-	if !partial {
-		g.Users = []int32{}
-	}
-	if f.uuidList("parents", false, e.st.groupRef, &g.Parents) && g.PK != "" && slices.Contains(g.Parents, g.PK) {
-		f.fail("parents", "Cannot set group as parent of itself.")
-	}
-	f.intList("users", false, true, e.st.userExists, &g.Users)
-	f.object("attributes", false, &g.Attributes)
-	f.uuidList("roles", false, func(string) string { return "" }, &g.Roles)
-	if !f.ok() {
-		return f.result()
-	}
-	return resp{}
-}
-
 // deleteGroup removes the group, its bindings and its parent links.
-func (e *Emulator) deleteGroup(c *call) resp {
-	g, r := e.groupFromURL(c)
-	if r != nil {
-		return *r
+func (s *state) deleteGroup(g *group) {
+	for _, x := range s.groups {
+		x.Attrs["parents"] = removeStr(x.parents(), g.PK)
 	}
-	for _, x := range e.st.groups {
-		x.Parents = removeStr(x.Parents, g.PK)
-	}
-	bs := e.st.bindings[:0]
-	for _, b := range e.st.bindings {
-		if b.Group == nil || *b.Group != g.PK {
+	bs := s.bindings[:0]
+	for _, b := range s.bindings {
+		if b.Attrs["group"] != g.PK {
 			bs = append(bs, b)
 		}
 	}
-	e.st.bindings = bs
-	e.st.clearStageRefs("group", g.PK) // user_write create_users_group: SET_DEFAULT None
-	out := e.st.groups[:0]
-	for _, x := range e.st.groups {
-		if x != g {
-			out = append(out, x)
-		}
-	}
-	e.st.groups = out
-	return resp{status: http.StatusNoContent}
+	s.bindings = bs
+	s.clearStageRefs("group", g.PK) // user_write create_users_group: SET_DEFAULT None
+	s.groups = slices.DeleteFunc(s.groups, func(x *group) bool { return x == g })
 }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestGroups(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	bob := e.emu.AddUser("bob")
 	req := api.NewGroupRequest("devs")
@@ -60,6 +61,7 @@ func TestGroups(t *testing.T) {
 }
 
 func TestBindings(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.app("bound", 0)
 	g := res(e.c.CoreApi.CoreGroupsCreate(e.ctx).GroupRequest(*api.NewGroupRequest("g")).Execute()).must(t)

@@ -48,11 +48,11 @@ func (s *state) appIndex() *readIndex {
 			if k := lowerKey(a.PK); x.appsByPK[k] == nil {
 				x.appsByPK[k] = a
 			}
-			if x.appsBySlug[a.Slug] == nil {
-				x.appsBySlug[a.Slug] = a
+			if x.appsBySlug[a.slug()] == nil {
+				x.appsBySlug[a.slug()] = a
 			}
-			if a.Provider != nil && x.appByProvider[*a.Provider] == nil {
-				x.appByProvider[*a.Provider] = a
+			if pk := a.provider(); pk != nil && x.appByProvider[*pk] == nil {
+				x.appByProvider[*pk] = a
 			}
 		}
 	}
@@ -88,8 +88,9 @@ func (s *state) childIndex() map[string][]*group {
 	if x.children == nil {
 		x.children = map[string][]*group{}
 		for _, g := range s.groups {
-			for i, p := range g.Parents {
-				if !slices.Contains(g.Parents[:i], p) { // once per child
+			parents := g.parents()
+			for i, p := range parents {
+				if !slices.Contains(parents[:i], p) { // once per child
 					x.children[p] = append(x.children[p], g)
 				}
 			}

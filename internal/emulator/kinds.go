@@ -1,9 +1,10 @@
 package emulator
 
 import (
+	"maps"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -23,27 +24,30 @@ import (
 type fieldType int
 
 const (
-	ftString      fieldType = iota // CharField (whitespace trimmed)
-	ftURL                          // DomainlessURLValidator(schemes=("http", "https"))
-	ftDuration                     // timedelta_string_validator
-	ftChoice                       // ChoiceField
-	ftBool                         // BooleanField
-	ftInt32                        // IntegerField within int32
-	ftNullString                   // CharField(allow_null=True)
-	ftKeypair                      // nullable FK to CertificateKeyPair
-	ftSAMLMapping                  // nullable FK to SAMLPropertyMapping
-	ftRef                          // FK by uuid to the kind named by fieldDef.ref (nullable unless required)
-	ftRefList                      // ManyToManyField: a list of uuids of fieldDef.ref
-	ftChoiceList                   // ArrayField of a ChoiceField (ListField)
-	ftFloat                        // FloatField
-	ftEmail                        // EmailField
-	ftFile                         // authentik.admin.files FileField (validate_file_name)
-	ftChoiceNull                   // ChoiceField(allow_null=True)
-	ftSlug                         // SlugField (validate_slug)
-	ftUint                         // PositiveIntegerField (0 .. 2147483647)
-	ftIntList                      // ArrayField(IntegerField) (ListField of integers)
-	ftStrList                      // a list of strings not checked against choices (CountryField(multiple=True))
-	ftJSON                         // JSONField: any JSON value, stored decoded
+	ftString       fieldType = iota // CharField (whitespace trimmed)
+	ftURL                           // DomainlessURLValidator(schemes=("http", "https"))
+	ftDuration                      // timedelta_string_validator
+	ftChoice                        // ChoiceField
+	ftBool                          // BooleanField
+	ftInt32                         // IntegerField within int32
+	ftNullString                    // CharField(allow_null=True)
+	ftKeypair                       // nullable FK to CertificateKeyPair
+	ftSAMLMapping                   // nullable FK to SAMLPropertyMapping
+	ftRef                           // FK by uuid to the kind named by fieldDef.ref (nullable unless required)
+	ftRefList                       // ManyToManyField: a list of uuids of fieldDef.ref
+	ftChoiceList                    // ArrayField of a ChoiceField (ListField)
+	ftFloat                         // FloatField
+	ftEmail                         // EmailField
+	ftFile                          // authentik.admin.files FileField (validate_file_name)
+	ftChoiceNull                    // ChoiceField(allow_null=True)
+	ftSlug                          // SlugField (validate_slug)
+	ftUint                          // PositiveIntegerField (0 .. 2147483647)
+	ftObject                        // JSONDictField (authentik/core/api/utils.py), kept verbatim
+	ftIntRefList                    // ManyToManyField to a model with an integer pk (fieldDef.ref: "user", "provider")
+	ftRedirectURIs                  // OAuth2 redirect_uris: a list of {matching_mode, url} (RedirectURISerializer)
+	ftIntRef                        // FK by integer pk (fieldDef.ref: "user"), nullable unless required; stored int64
+	ftIntList                       // ArrayField(IntegerField) (ListField of integers)
+	ftStrList                       // a list of strings not checked against choices (CountryField(multiple=True))
 )
 
 // fieldDef is one writable field of a kind's serializer. Stored values are
@@ -64,6 +68,13 @@ type fieldDef struct {
 	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
 	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
 	unique     string // the model's unique message, "" when not unique
+	maxLength  int    // CharField max_length, 0 when none
+	// putDefault: the serializer declares default= (extra_kwargs), so a
+	// PUT without the field writes def; a model default alone does not.
+	putDefault bool
+	// unordered: a M2M the server returns in database order, not the
+	// order written; rendered scrambled so clients cannot depend on it.
+	unordered bool
 }
 
 // kindDef describes one kind served by the generic handlers. T is the
@@ -105,6 +116,9 @@ type kindDef[T any] struct {
 	// choiceFilters are value filters with choices: an unknown value is a
 	// 400 "Select a valid choice. …".
 	choiceFilters func(e *Emulator) (single, multi map[string][]string)
+	// listFilter is a filterset's method filters (those that are not a
+	// field lookup): keep says which objects stay; r is a 400.
+	listFilter func(e *Emulator, c *call) (keep func(T) bool, r *resp)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
@@ -118,6 +132,21 @@ type kindDef[T any] struct {
 	// postActions are collection @actions taking a POST (a certificate's
 	// generate/), by name.
 	postActions map[string]func(e *Emulator, c *call) resp
+	// rawDetailActions are detail actions that look the object up
+	// themselves (their lookup differs from the viewset's).
+	rawDetailActions func(e *Emulator) map[string]action
+	// overrideKinds are other OverrideField kinds whose overrides reach
+	// this kind's rendering (a union view's concrete kinds).
+	overrideKinds []string
+	// destroy is the viewset's destroy() override: a non-nil answer
+	// refuses the delete (the built-in source); nil when there is none.
+	destroy func(e *Emulator, obj T) *resp
+	// noWrite serves list, retrieve and delete only (the emulator cannot
+	// create or edit objects of the kind; FIDELITY.md).
+	noWrite bool
+	// fast reads fields kept outside attrs for list filters and ordering
+	// without rendering (see lazyList); nil when there are none.
+	fast func(obj T, name string) (any, bool)
 }
 
 // kindAction is a detail @action of a generic kind.
@@ -133,10 +162,24 @@ func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
 		if fd.writeOnly {
 			continue
 		}
-		m[fd.name] = renderValue(a[fd.name])
+		m[fd.name] = e.fieldValue(fd, a)
 	}
 	e.applyOverrides(k.kind, k.key(obj), m)
 	return m
+}
+
+// fieldValue is a field as a response carries it.
+func (e *Emulator) fieldValue(fd fieldDef, a map[string]any) any {
+	v := a[fd.name]
+	if fd.unordered {
+		switch l := v.(type) {
+		case []string:
+			v = scramble(e.seed, l)
+		case []int32:
+			v = scramble(e.seed, l)
+		}
+	}
+	return renderValue(v)
 }
 
 // renderValue is a stored field value as a response carries it: integers
@@ -155,6 +198,22 @@ func renderValue(v any) any {
 			out[i] = x
 		}
 		return out
+	case []int32:
+		out := make([]any, len(n))
+		for i, x := range n {
+			out[i] = json.Number(strconv.Itoa(int(x)))
+		}
+		return out
+	case []redirectURI:
+		return toMapList(n)
+	case json.RawMessage:
+		var x any
+		d := json.NewDecoder(bytes.NewReader(n))
+		d.UseNumber()
+		if d.Decode(&x) != nil {
+			return nil
+		}
+		return x
 	case int64:
 		return json.Number(strconv.FormatInt(n, 10))
 	case float64:
@@ -208,11 +267,21 @@ func (k *kindDef[T]) route(e *Emulator) route {
 				if r != nil {
 					return *r
 				}
+				if k.destroy != nil {
+					if r := k.destroy(e, obj); r != nil {
+						return *r
+					}
+				}
 				k.remove(e, obj)
 				return resp{status: http.StatusNoContent}
 			}),
 		collectionActions: k.collectionActions,
 		detailActions:     map[string]action{},
+	}
+	if k.noWrite {
+		delete(rt.collection, http.MethodPost)
+		delete(rt.detail, http.MethodPut)
+		delete(rt.detail, http.MethodPatch)
 	}
 	if len(k.postActions) > 0 {
 		rt.collectionActions = maps.Clone(rt.collectionActions)
@@ -221,6 +290,11 @@ func (k *kindDef[T]) route(e *Emulator) route {
 		}
 		for name, fn := range k.postActions {
 			rt.collectionActions[name] = action{methods: map[string]handler{http.MethodPost: func(c *call) resp { return fn(e, c) }}}
+		}
+	}
+	if k.rawDetailActions != nil {
+		for name, a := range k.rawDetailActions(e) {
+			rt.detailActions[name] = a
 		}
 	}
 	for name, a := range k.detailActions {
@@ -277,6 +351,19 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		return *r
 	}
 	all := k.all(e)
+	if k.listFilter != nil {
+		keep, r := k.listFilter(e, c)
+		if r != nil {
+			return *r
+		}
+		var kept []T
+		for _, obj := range all {
+			if keep(obj) {
+				kept = append(kept, obj)
+			}
+		}
+		all = kept
+	}
 	l := lazyList{n: len(all), render: func(i int) map[string]any {
 		m := k.renderObj(e, c, all[i])
 		if k.listExtra != nil {
@@ -284,17 +371,35 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		}
 		return m
 	}}
-	if len(e.overrides[k.kind]) == 0 {
+	overridden := len(e.overrides[k.kind]) > 0
+	for _, o := range k.overrideKinds {
+		overridden = overridden || len(e.overrides[o]) > 0
+	}
+	if !overridden {
 		// The own fields render from attrs (renderObj sets them last).
-		own := map[string]bool{}
+		own := map[string]fieldDef{}
 		for _, fd := range k.fields {
-			own[fd.name] = !fd.writeOnly
+			if !fd.writeOnly {
+				own[fd.name] = fd
+			}
 		}
 		l.fast = func(i int, name string) (any, bool) {
-			if !own[name] {
+			if name == "pk" {
+				if k.intPK {
+					return json.Number(k.pk(all[i])), true
+				}
+				return k.pk(all[i]), true
+			}
+			if k.fast != nil {
+				if v, ok := k.fast(all[i], name); ok {
+					return v, true
+				}
+			}
+			fd, ok := own[name]
+			if !ok {
 				return nil, false
 			}
-			return renderValue(k.attrs(all[i])[name]), true
+			return e.fieldValue(fd, k.attrs(all[i])), true
 		}
 	}
 	spec := k.list
@@ -319,16 +424,33 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 }
 
 func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
-	obj := k.fresh(e)
-	a := k.attrs(obj)
-	for _, fd := range k.fields {
-		a[fd.name] = fd.def
-	}
+	obj := k.newObj(e)
 	if r := k.write(e, c, obj, false); r != nil {
 		return *r
 	}
 	k.insert(e, obj)
 	return resp{status: http.StatusCreated, body: k.renderObj(e, c, obj)}
+}
+
+// newObj is a new object with the model defaults: fresh's, then each
+// field's def where fresh left it unset (fresh sets the generated ones,
+// such as an OAuth2 client_id).
+func (k *kindDef[T]) newObj(e *Emulator) T {
+	obj := k.fresh(e)
+	a := k.attrs(obj)
+	for _, fd := range k.fields {
+		if _, set := a[fd.name]; !set {
+			a[fd.name] = fd.def
+		}
+	}
+	return obj
+}
+
+// validateNew validates a create body without storing anything (the
+// transactional application endpoint checks nested bodies this way).
+func (k *kindDef[T]) validateNew(e *Emulator, c *call) *resp {
+	obj := k.newObj(e)
+	return k.write(e, c, obj, false)
 }
 
 func (k *kindDef[T]) updateH(e *Emulator, c *call, partial bool) resp {
@@ -355,8 +477,12 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 	}
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
+		if fd.putDefault && !partial && !f.has(fd.name) {
+			a[fd.name] = fd.def
+		}
 		e.readField(f, fd, a)
-		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil {
+		// A unique column holds any number of NULLs.
+		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil && a[fd.name] != nil {
 			for _, o := range k.all(e) {
 				if k.pk(o) != k.pk(obj) && k.attrs(o)[fd.name] == a[fd.name] {
 					f.fail(fd.name, fd.unique)
@@ -384,6 +510,10 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 	case ftString:
 		var s string
 		if f.str(k, fd.required, fd.blank, &s) {
+			if fd.maxLength > 0 && len([]rune(s)) > fd.maxLength {
+				f.fail(k, fmt.Sprintf("Ensure this field has no more than %d characters.", fd.maxLength))
+				return
+			}
 			a[k] = s
 		}
 	case ftURL:
@@ -398,10 +528,12 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 	case ftDuration:
 		var s string
 		if f.str(k, fd.required, false, &s) {
-			if msg, crash := durationError(s); msg != "" || crash {
-				// An overflow is an uncaught 500 on the server; the
-				// generic layer reports it as the format error.
-				f.fail(k, fmt.Sprintf("%s is not in the correct format of 'hours=3;minutes=1'.", s))
+			if msg, crash := durationError(s); crash {
+				// An overflow is an uncaught OverflowError: a 500.
+				f.crash(k)
+				return
+			} else if msg != "" {
+				f.fail(k, msg)
 				return
 			}
 			a[k] = s
@@ -548,14 +680,34 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			}
 		}
 		a[k] = out
-	case ftJSON:
-		if f.take(k, fd.required, false) {
-			var v any
-			if err := json.Unmarshal(f.raw[k], &v); err != nil {
-				f.fail(k, "Value must be valid JSON.")
-				return
+	case ftObject:
+		var raw json.RawMessage
+		if f.object(k, fd.required, &raw) {
+			a[k] = raw
+		}
+	case ftRedirectURIs:
+		var l []redirectURI
+		if f.has(k) || (fd.required && !f.partial) {
+			f.redirectURIs(k, fd.required, &l)
+			if l != nil {
+				a[k] = l
 			}
-			a[k] = v
+		}
+	case ftIntRef:
+		var p *int32
+		if f.has(k) || (fd.required && !f.partial) {
+			if f.intRef(k, fd.required, !fd.required, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &p) {
+				if p == nil {
+					a[k] = nil
+				} else {
+					a[k] = int64(*p)
+				}
+			}
+		}
+	case ftIntRefList:
+		var out []int32
+		if f.intList(k, fd.required, true, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &out) {
+			a[k] = out
 		}
 	case ftNullString:
 		var p *string
@@ -638,8 +790,7 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 			return p, p != nil && p.Kind == pkind
 		},
 		fresh: func(e *Emulator) *provider {
-			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{},
-				JWTFederationSources: []string{}, JWTFederationProviders: []int32{}}
+			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
 		},
 		clone: func(p *provider) *provider {
 			n := *p
@@ -655,6 +806,12 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 		readBase: func(e *Emulator, f *form, p *provider) { e.readProviderBase(f, p) },
 		render: func(e *Emulator, _ *call, p *provider) map[string]any {
 			return toMap(e.baseOut(p, p.concreteClass()))
+		},
+		fast: func(p *provider, name string) (any, bool) {
+			if name == "name" {
+				return p.Name, true
+			}
+			return nil, false
 		},
 	}
 }

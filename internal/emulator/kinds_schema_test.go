@@ -17,6 +17,7 @@ import (
 // about each request field: present, required, enum values, nullable, and
 // whether "" is allowed (minLength: 1).
 func TestKindFieldsMatchSchema(t *testing.T) {
+	t.Parallel()
 	v, err := contract.Load()
 	require.NoError(t, err)
 	providerBase := []string{"name", "authentication_flow", "authorization_flow", "invalidation_flow", "property_mappings"}
@@ -26,9 +27,16 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		base   []string // fields read by readBase
 	}
 	tables := []table{
+		{"OAuth2ProviderRequest", oauth2ProviderFields, providerBase},
+		{"ProxyProviderRequest", proxyProviderFields, providerBase},
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
+		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
+		{"GroupRequest", groupFields, nil},
+		{"PolicyBindingRequest", bindingFields, []string{"target"}},
+		{"OutpostRequest", outpostFields, nil},
+		{"ApplicationRequest", applicationFields, []string{"backchannel_providers"}},
 		{"BlueprintInstanceRequest", blueprintFields, []string{"context"}},
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},
@@ -39,6 +47,12 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 	}
 	for _, pt := range policyTypes {
 		tables = append(tables, table{pt.model + "Request", pt.kind().fields, []string{"name"}})
+	}
+	for _, st := range sourceTypes {
+		tables = append(tables, table{st.model + "Request", st.kind().fields, []string{"name", "slug"}})
+	}
+	for _, mt := range sourceMappingTypes {
+		tables = append(tables, table{mt.model + "Request", sourceMappingFields, []string{"name", "managed"}})
 	}
 	for _, tc := range tables {
 		t.Run(tc.schema, func(t *testing.T) {
@@ -104,7 +118,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 					assert.True(t, p.Type.Is("boolean"), "%s is a boolean", fd.name)
 				}
 				nullable := fd.typ == ftNullString || fd.typ == ftKeypair || fd.typ == ftSAMLMapping ||
-					fd.typ == ftChoiceNull || (fd.typ == ftRef && !fd.required)
+					fd.typ == ftChoiceNull || ((fd.typ == ftRef || fd.typ == ftIntRef) && !fd.required)
 				assert.Equal(t, p.Nullable, nullable, "%s nullable", fd.name)
 				if p.Type.Is("string") && p.Enum == nil && p.Format != "uuid" && !nullable {
 					assert.Equal(t, p.MinLength == 1, !fd.blank, "%s minLength", fd.name)

@@ -48,6 +48,7 @@ func pkPath(prefix string, pk any) string { return fmt.Sprintf("%s%v/", prefix, 
 // Defaults and CRUD follow authentik/providers/saml/models.py (SAMLProvider
 // field defaults) and api/providers.py (SAMLProviderViewSet, ModelViewSet).
 func TestSAMLProviderCRUD(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/providers/saml/"
 	m := e.mustCreate(col, e.samlBody("sp", ""))
@@ -112,6 +113,7 @@ func TestSAMLProviderCRUD(t *testing.T) {
 // (authentik/lib/models.py), timedelta_string_validator
 // (authentik/lib/utils/time.py), SAMLProviderSerializer.validate.
 func TestSAMLProviderValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/providers/saml/"
 	kp := e.emu.AddKeypair("signer", "rsa", true)
@@ -156,6 +158,7 @@ func TestSAMLProviderValidation(t *testing.T) {
 // Metadata as authentik/providers/saml/processors/metadata.py builds it,
 // served by SAMLProviderViewSet.metadata (api/providers.py).
 func TestSAMLMetadata(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	self := e.selfSigned()
 	m := e.mustCreate("/api/v3/providers/saml/", e.samlBody("md", fmt.Sprintf(
@@ -232,6 +235,7 @@ func base64Std(s string) ([]byte, error) {
 // Defaults from authentik/providers/ldap/models.py; outpost_set from
 // LDAPProviderSerializer (authentik/providers/ldap/api.py).
 func TestLDAPProviderCRUD(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/providers/ldap/"
 	m := e.mustCreate(col, e.ldapBody("dir", ""))
@@ -275,6 +279,7 @@ func TestLDAPProviderCRUD(t *testing.T) {
 // An LDAP outpost takes LDAP providers and refuses others:
 // OutpostSerializer.validate_providers (authentik/outposts/api/outposts.py).
 func TestLDAPOutpost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ldap := e.mustCreate("/api/v3/providers/ldap/", e.ldapBody("dir", ""))
 	prx := e.proxy("web")
@@ -309,6 +314,7 @@ func TestLDAPOutpost(t *testing.T) {
 // OutpostViewSet.default_settings returns asdict(OutpostConfig(authentik_host=<base URL>))
 // (authentik/outposts/api/outposts.py, authentik/outposts/models.py).
 func TestOutpostDefaultSettings(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	got := res(e.c.OutpostsApi.OutpostsInstancesDefaultSettingsRetrieve(e.ctx).Execute()).must(t)
 	assert.Equal(t, e.srv.URL+"/", got.Config["authentik_host"])
@@ -323,6 +329,7 @@ func TestOutpostDefaultSettings(t *testing.T) {
 // PropertyMapping.name and .managed are unique across subclasses
 // (authentik/core/models.py, authentik/blueprints/models.py ManagedModel).
 func TestSAMLPropertyMappings(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/propertymappings/provider/saml/"
 	list := res(e.c.PropertymappingsApi.PropertymappingsProviderSamlList(e.ctx).
@@ -370,6 +377,7 @@ func TestSAMLPropertyMappings(t *testing.T) {
 // ScopeMappingViewSet is a plain ModelViewSet (authentik/providers/oauth2/api/scopes.py):
 // managed mappings can be edited and deleted through the API.
 func TestScopeMappingsCustomAndManaged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const col = "/api/v3/propertymappings/provider/scope/"
 	m := e.mustCreate(col, `{"name":"custom","expression":"return {}","scope_name":"custom"}`)
@@ -396,6 +404,7 @@ func TestScopeMappingsCustomAndManaged(t *testing.T) {
 // ProviderViewSet (authentik/core/api/providers.py): every subclass with the
 // base serializer, filters backchannel / application__isnull, type-agnostic delete.
 func TestProvidersAll(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	o := e.oauth2("o")
 	p := e.proxy("p")
@@ -462,6 +471,7 @@ func (e *env) selfSigned() string {
 // apps.py (self_signed); view_certificate / view_private_key as
 // authentik/crypto/api.py; derived fields as authentik/crypto/signals.py.
 func TestKeypairPEM(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pk := e.selfSigned()
 	kp := res(e.c.CryptoApi.CryptoCertificatekeypairsRetrieve(e.ctx, pk).Execute()).must(t)
@@ -511,6 +521,7 @@ func TestKeypairPEM(t *testing.T) {
 
 // SetField edits a stored object through the kind's PATCH (the UI's path).
 func TestSetField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustCreate("/api/v3/providers/saml/", e.samlBody("sp", ""))
 	require.NoError(t, e.emu.SetField("samlprovider", "sp", "issuer", "drifted"))
@@ -530,4 +541,56 @@ func TestSetField(t *testing.T) {
 	assert.Len(t, list.Results, 1)
 	o := res(e.c.ProvidersApi.ProvidersOauth2Retrieve(e.ctx, int32(e.emu.ProviderPK("o"))).Execute()).must(t)
 	assert.Equal(t, api.SUBMODEENUM_USER_EMAIL, o.GetSubMode())
+}
+
+// CertificateKeyPairViewSet (authentik/crypto/api.py): has_key=true keeps
+// the key pairs with a private key; the emulator serves no writes, and a
+// delete sets provider references to null (SET_NULL).
+func TestKeypairListFilterAndDelete(t *testing.T) {
+	e := newEnv(t)
+	nokey := e.emu.AddKeypair("cert-only", "rsa", false)
+	signer := e.emu.AddKeypair("signer2", "rsa", true)
+	const col = "/api/v3/crypto/certificatekeypairs/"
+	names := func(q string) []string {
+		st, m := e.rawJSON(http.MethodGet, col+"?page_size=100"+q, "")
+		require.Equal(t, http.StatusOK, st, "%v", m)
+		var out []string
+		for _, r := range m["results"].([]any) {
+			out = append(out, r.(map[string]any)["name"].(string))
+		}
+		return out
+	}
+	assert.Contains(t, names(""), "cert-only")
+	assert.NotContains(t, names("&has_key=true"), "cert-only")
+	assert.Contains(t, names("&has_key=true"), "signer2")
+	// CertificateKeyPairSerializer: certificate_data is required on create;
+	// a PATCH renames.
+	st, body := e.rawJSON(http.MethodPost, col, `{"name":"x"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
+	assert.Equal(t, map[string]any{"certificate_data": []any{"This field is required."}}, body)
+	st, _ = e.raw(http.MethodPatch, pkPath(col, nokey), `{"name":"x"}`)
+	assert.Equal(t, http.StatusOK, st)
+	assert.Contains(t, names(""), "x")
+
+	p := e.oauth2("kp-user")
+	path := pkPath("/api/v3/providers/oauth2/", p.Pk)
+	st, m := e.rawJSON(http.MethodPatch, path, fmt.Sprintf(`{"signing_key":%q}`, signer))
+	require.Equal(t, http.StatusOK, st, "%v", m)
+	st, _ = e.raw(http.MethodDelete, pkPath(col, signer), "")
+	require.Equal(t, http.StatusNoContent, st)
+	_, m = e.rawJSON(http.MethodGet, path, "")
+	assert.Nil(t, m["signing_key"])
+	st, _ = e.raw(http.MethodGet, pkPath(col, signer), "")
+	assert.Equal(t, http.StatusNotFound, st)
+}
+
+// timedelta_string_validator's OverflowError is uncaught on every kind
+// (authentik/lib/utils/time.py): a 500, also on the generic SAML provider.
+func TestDurationOverflowIsAServerErrorOnGenericKinds(t *testing.T) {
+	e := newEnv(t)
+	m := e.mustCreate("/api/v3/providers/saml/", e.samlBody("overflow", ""))
+	st, _ := e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks=1e20"}`)
+	assert.Equal(t, http.StatusInternalServerError, st)
+	st, _ = e.raw(http.MethodPatch, pkPath("/api/v3/providers/saml/", m["pk"]), `{"assertion_valid_not_before":"weeks"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
 }

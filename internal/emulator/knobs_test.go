@@ -5,43 +5,71 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 )
 
+// The latency knob, counted on a fake clock: each request waits the
+// latency once, none after SetLatency(0), and a request cancelled while it
+// waits stops waiting and is logged as 499.
 func TestLatency(t *testing.T) {
-	srv, emu := newTestServer(t, emulator.Options{Latency: 30 * time.Millisecond})
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC))
+	waiting := make(chan struct{}, 1)
+	clk.OnSleep = func(ctx context.Context, d time.Duration) error {
+		if d < time.Second {
+			return nil
+		}
+		waiting <- struct{}{}
+		<-ctx.Done() // a long latency lasts until the client gives up
+		return ctx.Err()
+	}
+	srv, emu := newTestServer(t, emulator.Options{Latency: 30 * time.Millisecond, Clock: clk})
 	hdr := map[string]string{"Authorization": "Bearer " + emu.Token()}
-	start := time.Now()
 	rawReq(t, srv, "GET", "/api/v3/admin/version/", "", hdr)
-	if d := time.Since(start); d < 30*time.Millisecond {
-		t.Errorf("request took %v, want >= 30ms", d)
+	if got := clk.Sleeps(); !slices.Equal(got, []time.Duration{30 * time.Millisecond}) {
+		t.Errorf("waits %v, want one of 30ms", got)
 	}
 	emu.SetLatency(0)
-	start = time.Now()
 	rawReq(t, srv, "GET", "/api/v3/admin/version/", "", hdr)
-	if d := time.Since(start); d > 25*time.Millisecond {
-		t.Errorf("latency not cleared: %v", d)
+	if got := clk.Sleeps(); len(got) != 1 {
+		t.Errorf("latency not cleared: waits %v", got)
 	}
-	// A cancelled request stops waiting.
+
 	emu.SetLatency(10 * time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() { <-waiting; cancel() }()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v3/admin/version/", nil)
-	start = time.Now()
-	if _, err := http.DefaultClient.Do(req); err == nil {
-		t.Errorf("expected a timeout")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Errorf("a cancelled request got an answer")
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("cancel took %v", d)
+	deadline := time.After(10 * time.Second)
+	for {
+		reqs := emu.Requests()
+		if len(reqs) == 3 {
+			if reqs[2].Status != 499 {
+				t.Errorf("the cancelled request is logged as %d, want 499", reqs[2].Status)
+			}
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("the cancelled request was not logged: %+v", reqs)
+		case <-time.After(time.Millisecond):
+		}
 	}
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		fault emulator.Fault
@@ -78,6 +106,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestFaultStatusDoesNotTouchState(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.emu.InjectFault(emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Method: "POST", Times: 1})
 	if st, _ := e.raw("POST", "/api/v3/core/applications/", `{"name":"a","slug":"a"}`); st != 503 {
@@ -92,6 +121,7 @@ func TestFaultStatusDoesNotTouchState(t *testing.T) {
 }
 
 func TestFaultDropAndTruncate(t *testing.T) {
+	t.Parallel()
 	srv, emu := newTestServer(t, emulator.Options{})
 	get := func() (*http.Response, error) {
 		req, _ := http.NewRequest("GET", srv.URL+"/api/v3/core/applications/", nil)
@@ -128,6 +158,7 @@ func TestFaultDropAndTruncate(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var mu sync.Mutex
 	var logged []emulator.RequestRecord
@@ -175,6 +206,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
@@ -197,6 +229,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestOverrideField(t *testing.T) {
+	t.Parallel()
 	srv, emu := newUncheckedServer(t, emulator.Options{})
 	e := &env{t: t, srv: srv, emu: emu, c: newClient(srv, emu.Token()), ctx: context.Background()}
 	p := e.oauth2("LibreChat")

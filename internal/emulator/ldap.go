@@ -67,9 +67,9 @@ func newLDAPProviderKind() *kindDef[*provider] {
 func (s *state) outpostSet(pk int32) []string {
 	out := []string{}
 	for _, o := range s.outposts {
-		for _, x := range o.Providers {
+		for _, x := range o.providers() {
 			if x == pk {
-				out = append(out, "Outpost "+o.Name)
+				out = append(out, "Outpost "+o.name())
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	// page=last and page_size=abc are off-contract (integers) but accepted.
 	e := newUncheckedEnv(t)
 	e.emu.SeedSynthetic(45)
@@ -81,6 +82,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestOrderingAndSearch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.emu.SeedSynthetic(3)
 	names := func(query string) string {
@@ -111,6 +113,7 @@ func TestOrderingAndSearch(t *testing.T) {
 // QueryDict.get (django-filter's widgets, DRF's SearchFilter, OrderingFilter
 // and PageNumberPagination) reads it; url.Values.Get reads the first.
 func TestRepeatedQueryParameterLastValueWins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, n := range []string{"zz-alpha", "zz-beta"} {
 		st, m := e.rawJSON(http.MethodPost, "/api/v3/core/groups/", `{"name":"`+n+`"}`)

@@ -1,47 +1,130 @@
 package emulator
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/provision/provision/internal/pyexpr"
 )
 
-// scopeMapping is an OAuth2 ScopeMapping (a PropertyMapping subclass).
-type scopeMapping struct {
-	PK          string
-	Managed     *string
-	Name        string
-	Expression  string
-	ScopeName   string
-	Description string
+// Scope mappings, as authentik/providers/oauth2/api/scopes.py
+// (ScopeMappingSerializer, ScopeMappingViewSet: a plain ModelViewSet) on
+// authentik/core/api/property_mappings.py (PropertyMappingSerializer:
+// name and managed, unique over every PropertyMapping subclass, and
+// validate_expression). A scope mapping is an *object: name, expression,
+// scope_name, description and managed live in Attrs.
+
+var scopeMappingFields = []fieldDef{
+	{name: "expression", typ: ftString, required: true},
+	{name: "scope_name", typ: ftString, required: true, filter: "exact"},
+	{name: "description", typ: ftString, blank: true, def: ""},
 }
 
-type scopeMappingOut struct {
-	PK                string  `json:"pk"`
-	Managed           *string `json:"managed"`
-	Name              string  `json:"name"`
-	Expression        string  `json:"expression"`
-	Component         string  `json:"component"`
-	VerboseName       string  `json:"verbose_name"`
-	VerboseNamePlural string  `json:"verbose_name_plural"`
-	MetaModelName     string  `json:"meta_model_name"`
-	ScopeName         string  `json:"scope_name"`
-	Description       string  `json:"description"`
+var scopeMappingKind = &kindDef[*object]{
+	kind: "scopemapping", model: "ScopeMapping", metaModel: "authentik_providers_oauth2.scopemapping",
+	prefix: "propertymappings/provider/scope/", fields: scopeMappingFields,
+	list: listSpec{
+		filters:      []filterSpec{exact("name", "name"), inList("managed", "managed"), isNull("managed__isnull", "managed")},
+		searchFields: []string{"name", "scope_name"},
+		order:        []string{"scope_name", "name"},
+	},
+	// managed is an AllValuesMultipleFilter: its choices are the managed
+	// values of the list's own model (django-filter sets filter.model to
+	// the viewset queryset's model), here ScopeMapping.
+	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
+		return nil, map[string][]string{"managed": managedOf(e.st.mappings)}
+	},
+	all: func(e *Emulator) []*object { return e.st.mappings },
+	byID: func(e *Emulator, id string) (*object, bool) {
+		m := e.st.mappingByPK(id)
+		return m, m != nil
+	},
+	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *object) {
+		o.PK = e.newUUID()
+		e.st.mappings = append(e.st.mappings, o)
+	},
+	remove:   func(e *Emulator, o *object) { e.st.deleteScopeMapping(o) },
+	attrs:    func(o *object) map[string]any { return o.Attrs },
+	key:      func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	pk:       func(o *object) string { return o.PK },
+	readBase: func(e *Emulator, f *form, o *object) { e.readMappingBase(f, o) },
+	fieldChecks: func(e *Emulator, f *form, o *object) {
+		e.checkMappingExpression(f, o)
+		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
+		if s, ok := o.Attrs["scope_name"].(string); ok && f.has("scope_name") && f.errs["scope_name"] == nil &&
+			strings.Contains(s, " ") {
+			f.fail("scope_name", "Value must not contain spaces.")
+		}
+	},
+	render: func(e *Emulator, _ *call, o *object) map[string]any {
+		return map[string]any{
+			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
+			"component": "ak-property-mapping-provider-scope-form", "verbose_name": "Scope Mapping",
+			"verbose_name_plural": "Scope Mappings", "meta_model_name": "authentik_providers_oauth2.scopemapping",
+		}
+	},
 }
 
-func (e *Emulator) renderMapping(m *scopeMapping) map[string]any {
-	out := toMap(scopeMappingOut{
-		PK: m.PK, Managed: m.Managed, Name: m.Name, Expression: m.Expression,
-		Component: "ak-property-mapping-provider-scope-form", VerboseName: "Scope Mapping",
-		VerboseNamePlural: "Scope Mappings", MetaModelName: "authentik_providers_oauth2.scopemapping",
-		ScopeName: m.ScopeName, Description: m.Description,
-	})
-	e.applyOverrides("scopemapping", m.Name, out)
+// readMappingBase reads PropertyMappingSerializer's name and managed
+// (authentik/core/api/property_mappings.py): both unique over the one
+// PropertyMapping table.
+func (e *Emulator) readMappingBase(f *form, o *object) {
+	var name string
+	if f.str("name", true, false, &name) {
+		if e.st.mappingNameTaken(name, o.PK) {
+			f.fail("name", "Property Mapping with this name already exists.")
+		}
+		o.Attrs["name"] = name
+	}
+	var managed *string
+	if f.has("managed") && f.nullStr("managed", &managed) {
+		if managed == nil {
+			o.Attrs["managed"] = nil
+		} else {
+			if e.st.mappingManagedTaken(*managed, o.PK) {
+				f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+			}
+			o.Attrs["managed"] = *managed
+		}
+	}
+}
+
+// checkMappingExpression is PropertyMappingSerializer.validate_expression
+// (authentik/core/api/property_mappings.py): the expression must compile
+// (lib/expression/evaluator.py). The evaluator's file name is the stored
+// mapping's name, or str(None) on create.
+func (e *Emulator) checkMappingExpression(f *form, o *object) {
+	expr, ok := o.Attrs["expression"].(string)
+	if !ok || !f.has("expression") || f.errs["expression"] != nil {
+		return
+	}
+	filename := "None"
+	if o.PK != "" {
+		for _, m := range e.allMappings() {
+			if m.pk == o.PK {
+				filename = m.name
+			}
+		}
+	}
+	if err := pyexpr.CheckExpression(expr); err != nil {
+		f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+	}
+}
+
+// managedOf lists the managed keys of a mapping table.
+func managedOf(objs []*object) []string {
+	var out []string
+	for _, m := range objs {
+		if s, ok := m.Attrs["managed"].(string); ok {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 
-func (s *state) mappingByPK(pk string) *scopeMapping {
+func (s *state) mappingByPK(pk string) *object {
 	for _, m := range s.mappings {
 		if strings.EqualFold(m.PK, pk) {
 			return m
@@ -61,138 +144,17 @@ func (s *state) mappingRef(pk string) string {
 	return s.otherMappingRef(pk)
 }
 
-func (s *state) mappingByManaged(managed string) *scopeMapping {
+func (s *state) mappingByManaged(managed string) *object {
 	for _, m := range s.mappings {
-		if m.Managed != nil && *m.Managed == managed {
+		if m.Attrs["managed"] == managed {
 			return m
 		}
 	}
 	return nil
 }
 
-func (e *Emulator) listMappings(c *call) resp {
-	// managed is an AllValuesMultipleFilter: its choices are the managed
-	// values of the list's own model (django-filter sets filter.model to
-	// the viewset queryset's model), here ScopeMapping.
-	var managed []string
-	for _, m := range e.st.mappings {
-		if m.Managed != nil {
-			managed = append(managed, *m.Managed)
-		}
-	}
-	if r := checkChoiceFilters(c, nil, map[string][]string{"managed": managed}, nil); r != nil {
-		return *r
-	}
-	objs := make([]map[string]any, 0, len(e.st.mappings))
-	for _, m := range e.st.mappings {
-		objs = append(objs, e.renderMapping(m))
-	}
-	return e.list(c, objs, listSpec{
-		filters: []filterSpec{exact("name", "name"), exact("scope_name", "scope_name"),
-			inList("managed", "managed"), isNull("managed__isnull", "managed")},
-		searchFields: []string{"name", "scope_name"},
-		order:        []string{"scope_name", "name"},
-	})
-}
-
-func (e *Emulator) mappingFromURL(c *call) (*scopeMapping, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return nil, &r
-	}
-	m := e.st.mappingByPK(c.id)
-	if m == nil {
-		r := noMatch("ScopeMapping")
-		return nil, &r
-	}
-	return m, nil
-}
-
-func (e *Emulator) getMapping(c *call) resp {
-	m, errResp := e.mappingFromURL(c)
-	if errResp != nil {
-		return *errResp
-	}
-	return resp{status: 200, body: e.renderMapping(m)}
-}
-
-func (e *Emulator) createMapping(c *call) resp {
-	m := &scopeMapping{}
-	if r := e.writeMapping(c, m, false); r.status != 0 {
-		return r
-	}
-	m.PK = e.newUUID()
-	e.st.mappings = append(e.st.mappings, m)
-	return resp{status: http.StatusCreated, body: e.renderMapping(m)}
-}
-
-func (e *Emulator) putMapping(c *call) resp   { return e.updateMapping(c, false) }
-func (e *Emulator) patchMapping(c *call) resp { return e.updateMapping(c, true) }
-
-func (e *Emulator) updateMapping(c *call, partial bool) resp {
-	m, errResp := e.mappingFromURL(c)
-	if errResp != nil {
-		return *errResp
-	}
-	next := *m
-	if r := e.writeMapping(c, &next, partial); r.status != 0 {
-		return r
-	}
-	*m = next
-	return resp{status: 200, body: e.renderMapping(m)}
-}
-
-// writeMapping validates the body into m. A zero resp means success.
-func (e *Emulator) writeMapping(c *call, m *scopeMapping, partial bool) resp {
-	f, perr := parseForm(c.body, partial)
-	if perr != nil {
-		return *perr
-	}
-	self := m.PK
-	// PropertyMappingEvaluator's file name: the stored name, or str(None) on create.
-	filename := "None"
-	if self != "" {
-		filename = m.Name
-	}
-	if f.str("name", true, false, &m.Name) {
-		if e.st.mappingNameTaken(m.Name, self) {
-			f.fail("name", "Property Mapping with this name already exists.")
-		}
-	}
-	// PropertyMappingSerializer.validate_expression compiles the expression
-	// (authentik/core/api/property_mappings.py, lib/expression/evaluator.py).
-	if f.str("expression", true, false, &m.Expression) {
-		if err := pyexpr.CheckExpression(m.Expression); err != nil {
-			f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
-		}
-	}
-	if f.str("scope_name", true, false, &m.ScopeName) && strings.Contains(m.ScopeName, " ") {
-		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
-		f.fail("scope_name", "Value must not contain spaces.")
-	}
-	f.str("description", false, true, &m.Description)
-	if f.nullStr("managed", &m.Managed) && m.Managed != nil {
-		if e.st.mappingManagedTaken(*m.Managed, self) {
-			f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
-		}
-	}
-	if !f.ok() {
-		return f.result()
-	}
-	return resp{}
-}
-
-// deleteMapping removes a mapping and drops it from every provider.
-func (e *Emulator) deleteMapping(c *call) resp {
-	m, errResp := e.mappingFromURL(c)
-	if errResp != nil {
-		return *errResp
-	}
-	e.st.deleteScopeMapping(m)
-	return resp{status: 204}
-}
-
-func (s *state) deleteScopeMapping(m *scopeMapping) {
+// deleteScopeMapping removes a mapping and drops it from every provider.
+func (s *state) deleteScopeMapping(m *object) {
 	for _, p := range s.providers {
 		p.PropertyMappings = removeStr(p.PropertyMappings, m.PK)
 	}
@@ -203,4 +165,5 @@ func (s *state) deleteScopeMapping(m *scopeMapping) {
 		}
 	}
 	s.mappings = out
+	s.sourcesDropMapping(m.PK)
 }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestScopeMappings(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	req := api.NewScopeMappingRequest("custom groups", "return {}", "groups")
 	m := res(e.c.PropertymappingsApi.PropertymappingsProviderScopeCreate(e.ctx).ScopeMappingRequest(*req).Execute()).must(t)

@@ -144,7 +144,7 @@ func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") 
 // proxy providers are OAuth2 providers too.
 func (e *Emulator) oauthProviderByClientID(id string) *provider {
 	for _, p := range e.st.providers {
-		if p.isOAuth2() && p.ClientID == id {
+		if p.isOAuth2() && p.attr("client_id") == id {
 			return p
 		}
 	}
@@ -170,7 +170,7 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
 	fail := func(code string) resp { return tokenResponse(400, oauthError(code)) }
 	switch grant {
 	case "authorization_code", "refresh_token":
-		if p.ClientType == "confidential" && p.ClientSecret != secret {
+		if p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
 			return fail("invalid_client")
 		}
 		// No login flow runs in the emulator, so no code or refresh token exists.
@@ -185,7 +185,7 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
 			// App-password tokens are not modelled: the credentials check fails.
 			return fail("invalid_grant")
 		}
-		if secret == p.ClientSecret {
+		if secret == p.attr("client_secret") {
 			if e.st.appUsingProvider(p.PK) == nil {
 				return fail("invalid_grant")
 			}
@@ -255,7 +255,7 @@ func (e *Emulator) revoke(r *http.Request, body []byte) resp {
 	if !(id == "" && secret == "") {
 		p = e.oauthProviderByClientID(id)
 	}
-	if p != nil && p.ClientType == "confidential" && p.ClientSecret != secret {
+	if p != nil && p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
 		p = nil
 	}
 	if p == nil {
@@ -308,7 +308,7 @@ func (e *Emulator) device(r *http.Request, body []byte) resp {
 	if p == nil || e.st.appUsingProvider(p.PK) == nil {
 		return tokenResponse(400, oauthError("invalid_client"))
 	}
-	secs, err := durationSeconds(p.AccessCodeValidity)
+	secs, err := durationSeconds(p.attr("access_code_validity"))
 	if err != nil {
 		return serverError()
 	}
@@ -362,10 +362,10 @@ func itoa(i int) string {
 // with this URL as next (PolicyAccessView.handle_no_permission).
 func (e *Emulator) endSession(r *http.Request, slug string) resp {
 	a := e.st.appBySlug(slug)
-	if a == nil || a.Provider == nil {
+	if a == nil || a.provider() == nil {
 		return htmlNotFound()
 	}
-	p := e.st.providerByPK(*a.Provider)
+	p := e.st.providerByPK(*a.provider())
 	if p == nil {
 		return htmlNotFound()
 	}

@@ -19,6 +19,7 @@ func form(v url.Values) (string, map[string]string) {
 // views/{token,userinfo,introspection,token_revoke,device_backchannel,
 // end_session,jwks,provider}.py at version/2026.2.2.
 func TestOIDCEndpoints(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	selfSigned := res(e.c.CryptoApi.CryptoCertificatekeypairsList(e.ctx).Name("authentik Self-signed Certificate").Execute()).must(t).Results[0].Pk
 	conf := e.oauth2("conf", func(r *api.OAuth2ProviderRequest) { r.SetSigningKey(selfSigned) })
@@ -121,6 +122,7 @@ func TestOIDCEndpoints(t *testing.T) {
 // TestClaimsSupportedFromMappings: provider.py get_claims evaluates each
 // mapping (ordered by scope_name) and adds the keys of the dict it returns.
 func TestClaimsSupportedFromMappings(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	custom := res(e.c.PropertymappingsApi.PropertymappingsProviderScopeCreate(e.ctx).ScopeMappingRequest(api.ScopeMappingRequest{
 		Name: "aaa", ScopeName: "aaa", Expression: "# custom\nreturn {\"tenant\": 1, 'dept': [1, {\"x\": 2}]}"}).Execute()).must(t)
@@ -164,6 +166,7 @@ func rawLocation(t *testing.T, e *env, path string) string {
 // introspection.py, token_revoke.py, device_backchannel.py): Django answers
 // OPTIONS with the allowed methods and any other method with a 405.
 func TestOIDCPostOnlyViews(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, path := range []string{"/application/o/introspect/", "/application/o/revoke/", "/application/o/device/"} {
 		if st, _ := rawReq(t, e.srv, "GET", path, "", nil); st != 405 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,15 +12,13 @@ import (
 
 const embeddedManaged = "goauthentik.io/outposts/embedded"
 
-// outpost is an outposts.Outpost. config is kept verbatim as sent.
+// Outposts, as authentik/outposts/api/outposts.py (OutpostSerializer,
+// OutpostViewSet, OutpostFilter) on authentik/outposts/models.py (Outpost:
+// name and managed unique). The serializer's fields live in Attrs; config
+// is kept verbatim as sent.
 type outpost struct {
-	PK                string
-	Name              string
-	Type              string
-	Providers         []int32
-	ServiceConnection *string
-	Config            json.RawMessage
-	Managed           *string
+	PK    string
+	Attrs map[string]any // name, type, providers, service_connection, config, managed
 	// Health are the states its running instances report (ConnectOutpost):
 	// none, as no outpost process connects to the emulator.
 	Health []map[string]any
@@ -29,19 +28,11 @@ type outpost struct {
 	TokenKey string
 }
 
-type outpostOut struct {
-	PK                   string           `json:"pk"`
-	Name                 string           `json:"name"`
-	Type                 string           `json:"type"`
-	Providers            []int32          `json:"providers"`
-	ProvidersObj         []map[string]any `json:"providers_obj"`
-	ServiceConnection    *string          `json:"service_connection"`
-	ServiceConnectionObj map[string]any   `json:"service_connection_obj"`
-	RefreshIntervalS     int              `json:"refresh_interval_s"`
-	TokenIdentifier      string           `json:"token_identifier"`
-	Config               json.RawMessage  `json:"config"`
-	Managed              *string          `json:"managed"`
-}
+func (o *outpost) name() string             { return fmtVal(o.Attrs["name"]) }
+func (o *outpost) providers() []int32       { l, _ := o.Attrs["providers"].([]int32); return l }
+func (o *outpost) config() json.RawMessage  { r, _ := o.Attrs["config"].(json.RawMessage); return r }
+func (o *outpost) embedded() bool           { return o.Attrs["managed"] == embeddedManaged }
+func (o *outpost) setProviders(pks []int32) { o.Attrs["providers"] = pks }
 
 var outpostTypes = []string{"proxy", "ldap", "radius", "rac"}
 
@@ -50,7 +41,114 @@ var outpostProviderClass = map[string]string{
 	"proxy": "ProxyProvider", "ldap": "LDAPProvider", "radius": "RadiusProvider", "rac": "RACProvider",
 }
 
-func (o *outpost) embedded() bool { return o.Managed != nil && *o.Managed == embeddedManaged }
+// providers may be empty only on the embedded outpost (validate_providers).
+var outpostFields = []fieldDef{
+	{name: "name", typ: ftString, required: true, unique: "Outpost with this name already exists."},
+	{name: "type", typ: ftChoice, required: true, choices: outpostTypes},
+	{name: "providers", typ: ftIntRefList, ref: "provider", required: true, allowEmpty: true, def: []int32{},
+		unordered: true},
+	{name: "service_connection", typ: ftRef, ref: "serviceconnection"},
+	{name: "config", typ: ftObject, required: true},
+	{name: "managed", typ: ftNullString, unique: "Outpost with this Managed by authentik already exists."},
+}
+
+var outpostKind = &kindDef[*outpost]{
+	kind: "outpost", model: "Outpost", prefix: "outposts/instances/", fields: outpostFields,
+	list: listSpec{
+		filters: []filterSpec{iexact("name__iexact", "name"), icontains("name__icontains", "name"),
+			iexact("managed__iexact", "managed"), icontains("managed__icontains", "managed"),
+			isNullList("providers__isnull", "providers"), listContains("providers_by_pk", "providers")},
+		searchFields: []string{"name", "_providers_names"},
+		order:        []string{"name"},
+	},
+	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
+		return nil, map[string]func(string) bool{
+			"providers_by_pk": func(v string) bool {
+				n, err := strconv.ParseInt(v, 10, 32)
+				return err == nil && e.st.providerExists(int32(n))
+			},
+		}
+	},
+	listExtra: func(e *Emulator, o *outpost, m map[string]any) {
+		var names []string
+		for _, pk := range o.providers() {
+			if p := e.st.providerByPK(pk); p != nil {
+				names = append(names, p.Name)
+			}
+		}
+		m["_providers_names"] = strings.Join(names, "\n")
+	},
+	all: func(e *Emulator) []*outpost { return e.st.outposts },
+	byID: func(e *Emulator, id string) (*outpost, bool) {
+		o := e.st.outpostByPK(id)
+		return o, o != nil
+	},
+	fresh:  func(e *Emulator) *outpost { return &outpost{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *outpost) *outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *outpost) { *dst = *src },
+	insert: func(e *Emulator, o *outpost) {
+		o.PK = e.newUUID()
+		e.st.outposts = append(e.st.outposts, o)
+	},
+	remove: func(e *Emulator, o *outpost) {
+		e.st.outposts = slices.DeleteFunc(e.st.outposts, func(x *outpost) bool { return x == o })
+	},
+	attrs: func(o *outpost) map[string]any { return o.Attrs },
+	key:   func(o *outpost) string { return o.name() },
+	pk:    func(o *outpost) string { return o.PK },
+	fieldChecks: func(e *Emulator, f *form, o *outpost) {
+		stored := e.st.outpostByPK(o.PK)
+		wasEmbedded := o.PK != "" && stored != nil && stored.embedded()
+		// OutpostSerializer.validate_name.
+		if f.has("name") && f.errs["name"] == nil && wasEmbedded && o.name() != stored.name() {
+			f.errs["name"] = []string{"Embedded outpost's name cannot be changed"}
+		}
+		// validate_providers: each provider must be of the type's class,
+		// the type read from the raw body (without it every provider
+		// passes; an unknown one is a KeyError, a 500); the list may be
+		// empty only on the embedded outpost.
+		if f.has("providers") && f.errs["providers"] == nil {
+			if rawType, ok := f.raw["type"]; ok {
+				t, _ := scalarString(rawType)
+				want, known := outpostProviderClass[t]
+				if !known {
+					f.crash("providers")
+					return
+				}
+				for _, pk := range o.providers() {
+					if got := e.st.providerByPK(pk).concreteClass().pyName; got != want {
+						f.fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
+						break
+					}
+				}
+			}
+			if len(o.providers()) == 0 && !wasEmbedded && !o.embedded() {
+				f.fail("providers", "This list may not be empty.")
+			}
+		}
+		// validate_config.
+		if f.has("config") && f.errs["config"] == nil {
+			checkOutpostConfig(f, o.config())
+		}
+	},
+	render: func(e *Emulator, _ *call, o *outpost) map[string]any {
+		objs := []any{}
+		for _, pk := range scramble(e.seed, o.providers()) {
+			if p := e.st.providerByPK(pk); p != nil {
+				objs = append(objs, e.renderProviderAs(p, classBase))
+			}
+		}
+		return map[string]any{"pk": o.PK, "providers_obj": objs, "service_connection_obj": nil,
+			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.config()))),
+			"token_identifier":   fmt.Sprintf("ak-outpost-%s-api", o.PK)}
+	},
+	collectionActions: map[string]action{
+		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *call) resp { return outpostDefaultSettings(c) }}},
+	},
+	detailActions: map[string]kindAction[*outpost]{
+		"health": {fn: func(e *Emulator, _ *call, o *outpost) resp { return outpostHealth(o) }},
+	},
+}
 
 // refreshInterval is OutpostSerializer.get_refresh_interval_s:
 // int(timedelta_from_string(config.refresh_interval).total_seconds()), with
@@ -69,23 +167,6 @@ func refreshInterval(config json.RawMessage) int {
 	return int(secs)
 }
 
-func (e *Emulator) renderOutpost(o *outpost) map[string]any {
-	out := outpostOut{
-		PK: o.PK, Name: o.Name, Type: o.Type, Providers: scramble(e.seed, o.Providers),
-		ProvidersObj: []map[string]any{}, ServiceConnection: o.ServiceConnection,
-		RefreshIntervalS: refreshInterval(o.Config), Config: o.Config, Managed: o.Managed,
-	}
-	for _, pk := range out.Providers {
-		if p := e.st.providerByPK(pk); p != nil {
-			out.ProvidersObj = append(out.ProvidersObj, e.renderProviderAs(p, classBase))
-		}
-	}
-	out.TokenIdentifier = fmt.Sprintf("ak-outpost-%s-api", o.PK)
-	m := toMap(out)
-	e.applyOverrides("outpost", o.Name, m)
-	return m
-}
-
 func (s *state) outpostByPK(pk string) *outpost {
 	for _, o := range s.outposts {
 		if strings.EqualFold(o.PK, pk) {
@@ -93,38 +174,6 @@ func (s *state) outpostByPK(pk string) *outpost {
 		}
 	}
 	return nil
-}
-
-func (e *Emulator) listOutposts(c *call) resp {
-	if r := e.checkRefFilters(c, nil, map[string]func(string) bool{
-		"providers_by_pk": func(v string) bool {
-			n, err := strconv.ParseInt(v, 10, 32)
-			return err == nil && e.st.providerExists(int32(n))
-		},
-	}); r != nil {
-		return *r
-	}
-	objs := []map[string]any{}
-	for _, o := range e.st.outposts {
-		m := e.renderOutpost(o)
-		var names []string
-		for _, pk := range o.Providers {
-			if p := e.st.providerByPK(pk); p != nil {
-				names = append(names, p.Name)
-			}
-		}
-		m["_providers_names"] = strings.Join(names, "\n")
-		objs = append(objs, m)
-	}
-	res := e.list(c, objs, listSpec{
-		filters: []filterSpec{iexact("name__iexact", "name"), icontains("name__icontains", "name"),
-			iexact("managed__iexact", "managed"), icontains("managed__icontains", "managed"),
-			isNullList("providers__isnull", "providers"), listContains("providers_by_pk", "providers")},
-		searchFields: []string{"name", "_providers_names"},
-		order:        []string{"name"},
-	})
-	stripPrivate(res)
-	return res
 }
 
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
@@ -137,129 +186,6 @@ func isNullList(param, field string) filterSpec {
 		items, _ := o(field).([]any)
 		return (len(items) == 0) == b
 	}}
-}
-
-func (e *Emulator) outpostFromURL(c *call) (*outpost, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return nil, &r
-	}
-	o := e.st.outpostByPK(c.id)
-	if o == nil {
-		r := noMatch("Outpost")
-		return nil, &r
-	}
-	return o, nil
-}
-
-func (e *Emulator) getOutpost(c *call) resp {
-	o, r := e.outpostFromURL(c)
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderOutpost(o)}
-}
-
-func (e *Emulator) createOutpost(c *call) resp {
-	o := &outpost{Type: "proxy"}
-	if r := e.writeOutpost(c, o, false); r.status != 0 {
-		return r
-	}
-	o.PK = e.newUUID()
-	e.st.outposts = append(e.st.outposts, o)
-	return resp{status: http.StatusCreated, body: e.renderOutpost(o)}
-}
-
-func (e *Emulator) putOutpost(c *call) resp   { return e.updateOutpost(c, false) }
-func (e *Emulator) patchOutpost(c *call) resp { return e.updateOutpost(c, true) }
-
-func (e *Emulator) updateOutpost(c *call, partial bool) resp {
-	o, r := e.outpostFromURL(c)
-	if r != nil {
-		return *r
-	}
-	next := *o
-	if r := e.writeOutpost(c, &next, partial); r.status != 0 {
-		return r
-	}
-	*o = next
-	return resp{status: 200, body: e.renderOutpost(o)}
-}
-
-// writeOutpost validates an outpost body into o (OutpostSerializer).
-func (e *Emulator) writeOutpost(c *call, o *outpost, partial bool) resp {
-	f, perr := parseForm(c.body, partial)
-	if perr != nil {
-		return *perr
-	}
-	wasEmbedded := o.PK != "" && o.embedded()
-	var name string
-	if f.str("name", true, false, &name) {
-		if wasEmbedded && name != o.Name {
-			f.fail("name", "Embedded outpost's name cannot be changed")
-		}
-		for _, x := range e.st.outposts {
-			if x.Name == name && x.PK != o.PK {
-				f.fail("name", "Outpost with this name already exists.")
-			}
-		}
-		o.Name = name
-	}
-	f.choice("type", true, outpostTypes, &o.Type)
-	f.nullStr("managed", &o.Managed)
-	if f.has("managed") && o.Managed != nil {
-		for _, x := range e.st.outposts {
-			if x.Managed != nil && *x.Managed == *o.Managed && x.PK != o.PK {
-				f.fail("managed", "Outpost with this Managed by authentik already exists.")
-			}
-		}
-	}
-	embedded := wasEmbedded || o.embedded()
-	var providers []int32
-	if f.intList("providers", true, embedded, e.st.providerExists, &providers) {
-		// The type comes from the raw body; without it every provider passes.
-		if rawType, ok := f.raw["type"]; ok {
-			t, _ := scalarString(rawType)
-			want, known := outpostProviderClass[t]
-			if !known {
-				// authentik indexes its type map with the raw value: KeyError.
-				return serverError()
-			}
-			{
-				for _, pk := range providers {
-					p := e.st.providerByPK(pk)
-					if got := p.concreteClass().pyName; got != want {
-						f.fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
-						break
-					}
-				}
-			}
-		}
-		o.Providers = providers
-	}
-	f.uuidRef("service_connection", false, true, func(string) string { return "" }, &o.ServiceConnection)
-	if f.object("config", true, &o.Config) {
-		checkOutpostConfig(f, o.Config)
-	}
-	if !f.ok() {
-		return f.result()
-	}
-	return resp{}
-}
-
-func (e *Emulator) deleteOutpost(c *call) resp {
-	o, r := e.outpostFromURL(c)
-	if r != nil {
-		return *r
-	}
-	out := e.st.outposts[:0]
-	for _, x := range e.st.outposts {
-		if x != o {
-			out = append(out, x)
-		}
-	}
-	e.st.outposts = out
-	return resp{status: http.StatusNoContent}
 }
 
 // defaultOutpostConfig is asdict(OutpostConfig(authentik_host=host))
@@ -281,7 +207,7 @@ func defaultOutpostConfig(host string) map[string]any {
 
 // outpostDefaultSettings is OutpostViewSet.default_settings: the default
 // config with authentik_host = request.build_absolute_uri("/").
-func (e *Emulator) outpostDefaultSettings(c *call) resp {
+func outpostDefaultSettings(c *call) resp {
 	return resp{status: http.StatusOK, body: map[string]any{"config": defaultOutpostConfig(baseURL(c.r) + "/")}}
 }
 
@@ -289,13 +215,9 @@ func (e *Emulator) outpostDefaultSettings(c *call) resp {
 // the state each connected instance last reported, unpaginated; [] when
 // none ever connected. The embedded outpost runs inside the server, so it
 // has one instance whenever authentik answers.
-func (e *Emulator) outpostHealth(c *call) resp {
-	o, r := e.outpostFromURL(c)
-	if r != nil {
-		return *r
-	}
+func outpostHealth(o *outpost) resp {
 	states := append([]map[string]any{}, o.Health...)
-	if o.Managed != nil && *o.Managed == embeddedManaged && len(states) == 0 {
+	if o.embedded() && len(states) == 0 {
 		states = append(states, outpostState("authentik-server"))
 	}
 	return resp{status: http.StatusOK, body: states}
@@ -318,7 +240,7 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, o := range e.st.outposts {
-		if o.Name == name {
+		if o.name() == name {
 			o.Health = append(o.Health, outpostState(hostname))
 		}
 	}

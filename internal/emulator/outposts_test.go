@@ -8,6 +8,7 @@ import (
 )
 
 func TestOutposts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	px := e.proxy("px")
 	oa := e.oauth2("oa")

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 
@@ -231,7 +230,7 @@ func (e *Emulator) renderPolicyBase(p *policy) map[string]any {
 	t := policyTypeByName[p.Type]
 	bound := 0
 	for _, b := range e.st.bindings {
-		if b.Policy != nil && strings.EqualFold(*b.Policy, p.PK) {
+		if pk, ok := b.Attrs["policy"].(string); ok && strings.EqualFold(pk, p.PK) {
 			bound++
 		}
 	}
@@ -259,7 +258,10 @@ func (s *state) policyRef(pk string) string {
 // deletePolicy removes a policy with its cascades: its bindings go
 // (PolicyBinding.policy CASCADE), prompt stages drop it.
 func (s *state) deletePolicy(p *policy) {
-	s.bindings = slices.DeleteFunc(s.bindings, func(b *binding) bool { return b.Policy != nil && strings.EqualFold(*b.Policy, p.PK) })
+	s.bindings = slices.DeleteFunc(s.bindings, func(b *binding) bool {
+		pk, ok := b.Attrs["policy"].(string)
+		return ok && strings.EqualFold(pk, p.PK)
+	})
 	s.policies = slices.DeleteFunc(s.policies, func(o *policy) bool { return o == p })
 	s.clearStageRefs("policy", p.PK)
 }
@@ -272,44 +274,24 @@ var policyKinds = func() []genericKind {
 	return out
 }()
 
-// allPoliciesRoute is /policies/all/: list, retrieve and delete any type.
-func (e *Emulator) allPoliciesRoute() route {
-	find := func(c *call) (*policy, *resp) {
-		if !isUUID(c.id) {
-			r := notFound()
-			return nil, &r
+// allPoliciesKind is /policies/all/ (authentik/policies/api/policies.py,
+// PolicyViewSet): list, retrieve and delete any type.
+var allPoliciesKind = &kindDef[*policy]{
+	kind: "policy", model: "Policy", prefix: "policies/all/", noWrite: true,
+	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}, order: []string{"name"}},
+	all:    func(e *Emulator) []*policy { return e.st.policies },
+	byID:   func(e *Emulator, id string) (*policy, bool) { p := e.st.policyByPK(id); return p, p != nil },
+	remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
+	attrs:  func(*policy) map[string]any { return map[string]any{} },
+	key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
+	pk:     func(p *policy) string { return p.PK },
+	render: func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+	fast: func(p *policy, name string) (any, bool) {
+		if name == "name" {
+			return p.Attrs["name"], true
 		}
-		p := e.st.policyByPK(c.id)
-		if p == nil {
-			r := noMatch("Policy")
-			return nil, &r
-		}
-		return p, nil
-	}
-	return route{prefix: "policies/all/",
-		collection: methods(func(c *call) resp {
-			all := e.st.policies
-			return e.listLazy(c, lazyList{n: len(all), render: func(i int) map[string]any {
-				return e.renderPolicyBase(all[i])
-			}}, listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}, order: []string{"name"}})
-		}, nil),
-		detail: map[string]handler{
-			http.MethodGet: func(c *call) resp {
-				p, r := find(c)
-				if r != nil {
-					return *r
-				}
-				return resp{status: http.StatusOK, body: e.renderPolicyBase(p)}
-			},
-			http.MethodDelete: func(c *call) resp {
-				p, r := find(c)
-				if r != nil {
-					return *r
-				}
-				e.st.deletePolicy(p)
-				return resp{status: http.StatusNoContent}
-			},
-		}}
+		return nil, false
+	},
 }
 
 // PolicyFields returns the type and writable fields of the policy with
@@ -354,6 +336,10 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 		if f := e.st.flowBySlug(key); f != nil {
 			target = f.PBMUUID
 		}
+	case "source":
+		if s := e.st.sourceBySlug(key); s != nil {
+			target = s.PK
+		}
 	case "flow stage binding":
 		slug, stage, _ := strings.Cut(key, "/")
 		if f := e.st.flowBySlug(slug); f != nil {
@@ -369,14 +355,18 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 		if target == "" || !strings.EqualFold(b.Target, target) {
 			continue
 		}
-		pb := PolicyBinding{Order: b.Order, Enabled: b.Enabled, Negate: b.Negate, Timeout: b.Timeout, FailureResult: b.FailureResult}
+		a := b.Attrs
+		order, _ := a["order"].(int64)
+		timeout, _ := a["timeout"].(int64)
+		pb := PolicyBinding{Order: int(order), Enabled: a["enabled"] == true, Negate: a["negate"] == true,
+			Timeout: int(timeout), FailureResult: a["failure_result"] == true}
 		switch {
-		case b.Policy != nil:
-			pb.Binds = "policy:" + e.naturalKey("policy", *b.Policy)
-		case b.Group != nil:
-			pb.Binds = "group:" + e.naturalKey("group", *b.Group)
-		case b.User != nil:
-			if u := e.st.userByPK(*b.User); u != nil {
+		case a["policy"] != nil:
+			pb.Binds = "policy:" + e.naturalKey("policy", fmtVal(a["policy"]))
+		case a["group"] != nil:
+			pb.Binds = "group:" + e.naturalKey("group", fmtVal(a["group"]))
+		case a["user"] != nil:
+			if u := e.st.userByPK(int32(a["user"].(int64))); u != nil {
 				pb.Binds = "user:" + u.Username
 			}
 		}

@@ -1,9 +1,6 @@
 package emulator
 
-import (
-	"net/http"
-	"strings"
-)
+import "strings"
 
 // propertymappings/all/: authentik/core/api/property_mappings.py
 // PropertyMappingViewSet (list, retrieve, destroy) over
@@ -24,20 +21,16 @@ type anyMapping struct {
 // then the other seeded types.
 func (e *Emulator) allMappings() []anyMapping {
 	var out []anyMapping
-	for _, m := range e.st.mappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
-			typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(m) }})
+	for _, o := range e.st.mappings {
+		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
+			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(o) }})
 	}
 	for _, o := range e.st.samlMappings {
-		var managed *string
-		if s, ok := o.Attrs["managed"].(string); ok {
-			managed = &s
-		}
 		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
-			managed: managed, typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
+			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
 	}
 	for _, m := range e.st.otherMappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.Name, expression: m.Expression, managed: m.Managed,
+		out = append(out, anyMapping{pk: m.PK, name: m.name(), expression: m.expression(), managed: m.managed(),
 			typ: m.typ, remove: func() { e.st.deleteOtherMapping(m) }})
 	}
 	return out
@@ -67,52 +60,32 @@ func renderAnyMapping(m anyMapping) map[string]any {
 	}
 }
 
-func (e *Emulator) listAllMappings(c *call) resp {
-	if r := checkChoiceFilters(c, nil, map[string][]string{"managed": e.managedValues()}, nil); r != nil {
-		return *r
-	}
-	all := e.allMappings()
-	objs := make([]map[string]any, 0, len(all))
-	for _, m := range all {
-		objs = append(objs, renderAnyMapping(m))
-	}
-	return e.list(c, objs, listSpec{
+// allMappingsKind is propertymappings/all/.
+var allMappingsKind = &kindDef[anyMapping]{
+	kind: "propertymapping", model: "PropertyMapping", prefix: "propertymappings/all/", noWrite: true,
+	list: listSpec{
 		filters: []filterSpec{exact("name", "name"), inList("managed", "managed"),
 			isNull("managed__isnull", "managed")},
 		searchFields: []string{"name"},
 		order:        []string{"name"},
-	})
-}
-
-func (e *Emulator) anyMappingFromURL(c *call) (anyMapping, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
-		return anyMapping{}, &r
-	}
-	for _, m := range e.allMappings() {
-		if strings.EqualFold(m.pk, c.id) {
-			return m, nil
+	},
+	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
+		return nil, map[string][]string{"managed": e.managedValues()}
+	},
+	all: func(e *Emulator) []anyMapping { return e.allMappings() },
+	byID: func(e *Emulator, id string) (anyMapping, bool) {
+		for _, m := range e.allMappings() {
+			if strings.EqualFold(m.pk, id) {
+				return m, true
+			}
 		}
-	}
-	r := noMatch("PropertyMapping")
-	return anyMapping{}, &r
-}
-
-func (e *Emulator) getAnyMapping(c *call) resp {
-	m, r := e.anyMappingFromURL(c)
-	if r != nil {
-		return *r
-	}
-	return resp{status: http.StatusOK, body: renderAnyMapping(m)}
-}
-
-func (e *Emulator) deleteAnyMapping(c *call) resp {
-	m, r := e.anyMappingFromURL(c)
-	if r != nil {
-		return *r
-	}
-	m.remove()
-	return resp{status: http.StatusNoContent}
+		return anyMapping{}, false
+	},
+	remove: func(_ *Emulator, m anyMapping) { m.remove() },
+	attrs:  func(anyMapping) map[string]any { return map[string]any{} },
+	key:    func(m anyMapping) string { return m.name },
+	pk:     func(m anyMapping) string { return m.pk },
+	render: func(_ *Emulator, _ *call, m anyMapping) map[string]any { return renderAnyMapping(m) },
 }
 
 // deleteOtherMapping removes a seeded mapping of another type; providers
@@ -121,6 +94,7 @@ func (s *state) deleteOtherMapping(o *otherMapping) {
 	for _, p := range s.providers {
 		p.PropertyMappings = removeStr(p.PropertyMappings, o.PK)
 	}
+	s.sourcesDropMapping(o.PK)
 	out := s.otherMappings[:0]
 	for _, x := range s.otherMappings {
 		if x != o {
@@ -137,4 +111,12 @@ func (s *state) otherMappingRef(pk string) string {
 		}
 	}
 	return ""
+}
+
+// managedPtr is a mapping's managed key, nil when null.
+func managedPtr(o *object) *string {
+	if s, ok := o.Attrs["managed"].(string); ok {
+		return &s
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,52 +11,39 @@ import (
 	"github.com/provision/provision/internal/pyregex"
 )
 
-// provider is one row of authentik's shared Provider table: an
-// OAuth2Provider, a ProxyProvider (an OAuth2Provider subclass), or a kind
-// served by the generic layer (SAML, LDAP), whose own fields live in Attrs.
+// provider is one row of authentik's shared Provider table. The Provider
+// base fields (ProviderSerializer) are typed; each type's own fields live
+// in Attrs, read and rendered by its kind's field table: OAuth2 and proxy
+// (providers.go), SAML (saml.go), LDAP (ldap.go). A proxy provider is an
+// OAuth2Provider subclass, so its Attrs carry the OAuth2 fields too.
 type provider struct {
 	PK                 int32
 	Kind               string         // kindOAuth2, kindProxy, kindSAML, kindLDAP
-	Attrs              map[string]any // fields of generic kinds (see kinds.go)
+	Attrs              map[string]any // the type's own fields (see kinds.go)
 	Name               string
 	AuthorizationFlow  string
 	InvalidationFlow   *string // nullable in the database (flow deletion sets null)
 	AuthenticationFlow *string
 	PropertyMappings   []string
 
-	// OAuth2Provider
-	ClientType             string
-	ClientID               string
-	ClientSecret           string
-	AccessCodeValidity     string
-	AccessTokenValidity    string
-	RefreshTokenValidity   string
-	RefreshTokenThreshold  string
-	IncludeClaimsInIDToken bool
-	SigningKey             *string
-	EncryptionKey          *string
-	RedirectURIs           []redirectURI
-	LogoutURI              string
-	LogoutMethod           string
-	SubMode                string
-	IssuerMode             string
-	JWTFederationSources   []string
-	JWTFederationProviders []int32
-
-	// ProxyProvider
-	InternalHost               string
-	ExternalHost               string
-	InternalHostSSLValidation  bool
-	Certificate                *string
-	SkipPathRegex              string
-	BasicAuthEnabled           bool
-	BasicAuthPasswordAttribute string
-	BasicAuthUserAttribute     string
-	Mode                       string
-	InterceptHeaderAuth        bool
-	CookieDomain               string
-
 	BackchannelApp string // pk of the application using it as backchannel provider
+}
+
+// attr is a string field of the type's own.
+func (p *provider) attr(k string) string { return fmtVal(p.Attrs[k]) }
+
+// ref is a nullable reference field of the type's own (nil when null).
+func (p *provider) ref(k string) *string {
+	if s, ok := p.Attrs[k].(string); ok {
+		return &s
+	}
+	return nil
+}
+
+// redirectURIs is an OAuth2 provider's redirect_uris.
+func (p *provider) redirectURIs() []redirectURI {
+	l, _ := p.Attrs["redirect_uris"].([]redirectURI)
+	return l
 }
 
 type redirectURI struct {
@@ -133,49 +119,6 @@ type providerOut struct {
 	MetaModelName                      string   `json:"meta_model_name"`
 }
 
-type oauth2Out struct {
-	providerOut
-	ClientType             string        `json:"client_type"`
-	ClientID               string        `json:"client_id"`
-	ClientSecret           string        `json:"client_secret"`
-	AccessCodeValidity     string        `json:"access_code_validity"`
-	AccessTokenValidity    string        `json:"access_token_validity"`
-	RefreshTokenValidity   string        `json:"refresh_token_validity"`
-	RefreshTokenThreshold  string        `json:"refresh_token_threshold"`
-	IncludeClaimsInIDToken bool          `json:"include_claims_in_id_token"`
-	SigningKey             *string       `json:"signing_key"`
-	EncryptionKey          *string       `json:"encryption_key"`
-	RedirectURIs           []redirectURI `json:"redirect_uris"`
-	LogoutURI              string        `json:"logout_uri"`
-	LogoutMethod           string        `json:"logout_method"`
-	SubMode                string        `json:"sub_mode"`
-	IssuerMode             string        `json:"issuer_mode"`
-	JWTFederationSources   []string      `json:"jwt_federation_sources"`
-	JWTFederationProviders []int32       `json:"jwt_federation_providers"`
-}
-
-type proxyOut struct {
-	providerOut
-	ClientID                   string        `json:"client_id"`
-	InternalHost               string        `json:"internal_host"`
-	ExternalHost               string        `json:"external_host"`
-	InternalHostSSLValidation  bool          `json:"internal_host_ssl_validation"`
-	Certificate                *string       `json:"certificate"`
-	SkipPathRegex              string        `json:"skip_path_regex"`
-	BasicAuthEnabled           bool          `json:"basic_auth_enabled"`
-	BasicAuthPasswordAttribute string        `json:"basic_auth_password_attribute"`
-	BasicAuthUserAttribute     string        `json:"basic_auth_user_attribute"`
-	Mode                       string        `json:"mode"`
-	InterceptHeaderAuth        bool          `json:"intercept_header_auth"`
-	RedirectURIs               []redirectURI `json:"redirect_uris"`
-	CookieDomain               string        `json:"cookie_domain"`
-	JWTFederationSources       []string      `json:"jwt_federation_sources"`
-	JWTFederationProviders     []int32       `json:"jwt_federation_providers"`
-	AccessTokenValidity        string        `json:"access_token_validity"`
-	RefreshTokenValidity       string        `json:"refresh_token_validity"`
-	OutpostSet                 []string      `json:"outpost_set"`
-}
-
 // baseOut renders the fields shared by every provider serializer. Unassigned
 // providers get "" in assigned_* (the client schema has them non-nullable;
 // the real 2026.2.2 server sends null).
@@ -187,10 +130,10 @@ func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
 		MetaModelName: cls.modelName,
 	}
 	if a := e.st.appUsingProvider(p.PK); a != nil {
-		out.AssignedApplicationSlug, out.AssignedApplicationName = a.Slug, a.Name
+		out.AssignedApplicationSlug, out.AssignedApplicationName = a.slug(), a.name()
 	}
 	if a := e.st.appByPK(p.BackchannelApp); a != nil {
-		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.Slug, a.Name
+		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.slug(), a.name()
 	}
 	return out
 }
@@ -198,45 +141,6 @@ func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
 func (e *Emulator) renderProviderAs(p *provider, cls providerClass) map[string]any {
 	m := toMap(e.baseOut(p, cls))
 	e.applyOverrides(p.overrideKind(), p.Name, m)
-	return m
-}
-
-func (e *Emulator) renderOAuth2(p *provider) map[string]any {
-	m := toMap(oauth2Out{
-		providerOut: e.baseOut(p, classOAuth2), ClientType: p.ClientType, ClientID: p.ClientID,
-		ClientSecret: p.ClientSecret, AccessCodeValidity: p.AccessCodeValidity,
-		AccessTokenValidity: p.AccessTokenValidity, RefreshTokenValidity: p.RefreshTokenValidity,
-		RefreshTokenThreshold: p.RefreshTokenThreshold, IncludeClaimsInIDToken: p.IncludeClaimsInIDToken,
-		SigningKey: p.SigningKey, EncryptionKey: p.EncryptionKey, RedirectURIs: p.RedirectURIs,
-		LogoutURI: p.LogoutURI, LogoutMethod: p.LogoutMethod, SubMode: p.SubMode, IssuerMode: p.IssuerMode,
-		JWTFederationSources:   scramble(e.seed, p.JWTFederationSources),
-		JWTFederationProviders: scramble(e.seed, p.JWTFederationProviders),
-	})
-	e.applyOverrides("oauth2provider", p.Name, m)
-	return m
-}
-
-func (e *Emulator) renderProxy(p *provider) map[string]any {
-	outposts := []string{}
-	for _, o := range e.st.outposts {
-		for _, pk := range o.Providers {
-			if pk == p.PK {
-				outposts = append(outposts, "Outpost "+o.Name)
-			}
-		}
-	}
-	m := toMap(proxyOut{
-		providerOut: e.baseOut(p, classProxy), ClientID: p.ClientID, InternalHost: p.InternalHost,
-		ExternalHost: p.ExternalHost, InternalHostSSLValidation: p.InternalHostSSLValidation,
-		Certificate: p.Certificate, SkipPathRegex: p.SkipPathRegex, BasicAuthEnabled: p.BasicAuthEnabled,
-		BasicAuthPasswordAttribute: p.BasicAuthPasswordAttribute, BasicAuthUserAttribute: p.BasicAuthUserAttribute,
-		Mode: p.Mode, InterceptHeaderAuth: p.InterceptHeaderAuth, RedirectURIs: p.RedirectURIs,
-		CookieDomain: p.CookieDomain, JWTFederationSources: scramble(e.seed, p.JWTFederationSources),
-		JWTFederationProviders: scramble(e.seed, p.JWTFederationProviders),
-		AccessTokenValidity:    p.AccessTokenValidity, RefreshTokenValidity: p.RefreshTokenValidity,
-		OutpostSet: outposts,
-	})
-	e.applyOverrides("proxyprovider", p.Name, m)
 	return m
 }
 
@@ -254,152 +158,180 @@ func (s *state) providerByPK(pk int32) *provider {
 
 func (s *state) providerExists(pk int32) bool { return s.providerByPK(pk) != nil }
 
-// providerFromURL resolves the {id} of a provider detail URL. The model
-// (OAuth2Provider, ProxyProvider, ... or Provider for any) restricts the
-// lookup to that class and its subclasses, like the viewset's queryset.
-func (e *Emulator) providerFromURL(c *call, model string) (*provider, *resp) {
-	n, err := strconv.ParseInt(c.id, 10, 32)
-	if err != nil {
-		r := notFound()
-		return nil, &r
-	}
-	p := e.st.providerByPK(int32(n))
-	if p == nil || !p.isA(model) {
-		r := noMatch(model)
-		return nil, &r
-	}
-	return p, nil
-}
-
-// isA is Python's isinstance against a provider class name.
-func (p *provider) isA(model string) bool {
-	switch model {
-	case "Provider":
-		return true
-	case "OAuth2Provider":
-		return p.isOAuth2()
-	}
-	return p.concreteClass().pyName == model
-}
-
-// newOAuth2Defaults is an OAuth2Provider with the model defaults.
+// newOAuth2Defaults is an OAuth2Provider with the model defaults
+// (authentik/providers/oauth2/models.py; client_id and client_secret are
+// generate_id / generate_client_secret) and, for a proxy provider, the
+// ProxyProvider ones (authentik/providers/proxy/models.py).
 func (e *Emulator) newOAuth2Defaults() *provider {
 	return &provider{
-		Kind:       kindOAuth2,
-		ClientType: "confidential", ClientID: e.randomString(40), ClientSecret: e.randomString(128),
-		AccessCodeValidity: "minutes=1", AccessTokenValidity: "hours=1", RefreshTokenValidity: "days=30",
-		RefreshTokenThreshold: "seconds=0", IncludeClaimsInIDToken: true, RedirectURIs: []redirectURI{},
-		LogoutMethod: "backchannel", SubMode: "hashed_user_id", IssuerMode: "per_provider",
-		PropertyMappings: []string{}, JWTFederationSources: []string{}, JWTFederationProviders: []int32{},
-		InternalHostSSLValidation: true, Mode: "proxy", InterceptHeaderAuth: true,
+		Kind: kindOAuth2, PropertyMappings: []string{},
+		Attrs: map[string]any{
+			"client_type": "confidential", "client_id": e.randomString(40), "client_secret": e.randomString(128),
+			"access_code_validity": "minutes=1", "access_token_validity": "hours=1", "refresh_token_validity": "days=30",
+			"refresh_token_threshold": "seconds=0", "include_claims_in_id_token": true, "signing_key": nil,
+			"encryption_key": nil, "redirect_uris": []redirectURI{}, "logout_uri": "", "logout_method": "backchannel",
+			"sub_mode": "hashed_user_id", "issuer_mode": "per_provider", "jwt_federation_sources": []string{},
+			"jwt_federation_providers": []int32{},
+			"internal_host":            "", "external_host": "", "internal_host_ssl_validation": true, "certificate": nil,
+			"skip_path_regex": "", "basic_auth_enabled": false, "basic_auth_password_attribute": "",
+			"basic_auth_user_attribute": "", "mode": "proxy", "intercept_header_auth": true, "cookie_domain": "",
+		},
 	}
 }
 
-// ---- OAuth2 endpoints ----
+// The JWT federation fields and the token durations, shared by
+// OAuth2ProviderSerializer and ProxyProviderSerializer. Durations use
+// timedelta_string_validator (authentik/lib/utils/time.py).
+var (
+	jwtFederationFields = []fieldDef{
+		{name: "jwt_federation_sources", typ: ftRefList, ref: "source", allowEmpty: true, unordered: true},
+		{name: "jwt_federation_providers", typ: ftIntRefList, ref: "provider", unordered: true},
+	}
+	tokenValidityFields = []fieldDef{
+		{name: "access_token_validity", typ: ftDuration},
+		{name: "refresh_token_validity", typ: ftDuration},
+	}
+)
 
-func (e *Emulator) listOAuth2(c *call) resp {
-	r := e.checkRefFilters(c, map[string]func(string) bool{
-		"application":        func(v string) bool { return e.st.appByPK(v) != nil },
-		"authorization_flow": func(v string) bool { return e.st.flowRef(v) != "" },
-		"signing_key":        func(v string) bool { return e.st.keypairRef(v) != "" },
-	}, map[string]func(string) bool{
-		"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
-	})
-	if r = checkChoiceFilters(c, map[string][]string{"client_type": clientTypes, "sub_mode": subModes,
-		"issuer_mode": issuerModes}, nil, r); r != nil {
-		return *r
+// withFilter is fields with an exact list filter each (OAuth2ProviderFilter
+// filters on the durations; ProxyProviderFilter does not).
+func withFilter(fields []fieldDef) []fieldDef {
+	out := append([]fieldDef(nil), fields...)
+	for i := range out {
+		out[i].filter = "exact"
 	}
-	var ps []*provider
-	for _, p := range e.st.providers {
-		if !p.isOAuth2() {
-			continue
-		}
-		if app := c.last("application"); app != "" {
-			if a := e.st.appUsingProvider(p.PK); a == nil || !strings.EqualFold(a.PK, app) {
-				continue
+	return out
+}
+
+// oauth2ProviderFields are OAuth2ProviderSerializer's own fields
+// (authentik/providers/oauth2/api/providers.py); defaults come from
+// newOAuth2Defaults.
+var oauth2ProviderFields = append(append([]fieldDef{
+	{name: "client_type", typ: ftChoice, choices: clientTypes, filter: "exact"},
+	{name: "client_id", typ: ftString, maxLength: 255, filter: "exact",
+		unique: "OAuth2/OpenID Provider with this Client ID already exists."},
+	{name: "client_secret", typ: ftString, blank: true, maxLength: 255},
+	{name: "access_code_validity", typ: ftDuration, filter: "exact"},
+	{name: "refresh_token_threshold", typ: ftDuration},
+	{name: "include_claims_in_id_token", typ: ftBool, filter: "exact"},
+	{name: "signing_key", typ: ftKeypair, filter: "exact"},
+	{name: "encryption_key", typ: ftKeypair},
+	{name: "redirect_uris", typ: ftRedirectURIs, required: true},
+	{name: "logout_uri", typ: ftURL, blank: true},
+	{name: "logout_method", typ: ftChoice, choices: logoutMethods},
+	{name: "sub_mode", typ: ftChoice, choices: subModes, filter: "exact"},
+	{name: "issuer_mode", typ: ftChoice, choices: issuerModes, filter: "exact"},
+}, withFilter(tokenValidityFields)...), jwtFederationFields...)
+
+// proxyProviderFields are ProxyProviderSerializer's own fields
+// (authentik/providers/proxy/api.py). Its list filters are all
+// ProxyProviderFilter lookups (name__iexact, ...), so they are listed
+// in proxyProviderKind's list spec rather than here.
+var proxyProviderFields = append(append([]fieldDef{
+	{name: "internal_host", typ: ftURL, blank: true},
+	{name: "external_host", typ: ftURL, required: true},
+	{name: "internal_host_ssl_validation", typ: ftBool},
+	{name: "certificate", typ: ftKeypair},
+	{name: "skip_path_regex", typ: ftString, blank: true},
+	{name: "basic_auth_enabled", typ: ftBool},
+	{name: "basic_auth_password_attribute", typ: ftString, blank: true},
+	{name: "basic_auth_user_attribute", typ: ftString, blank: true},
+	{name: "mode", typ: ftChoice, choices: proxyModes},
+	{name: "intercept_header_auth", typ: ftBool},
+	{name: "cookie_domain", typ: ftString, blank: true},
+}, jwtFederationFields...), tokenValidityFields...)
+
+// oauth2ProviderKind serves providers/oauth2/: every OAuth2Provider, so
+// proxy providers too (the viewset's queryset includes subclasses).
+var oauth2ProviderKind = func() *kindDef[*provider] {
+	k := providerKind("oauth2provider", "OAuth2Provider", "providers/oauth2/", oauth2ProviderFields)
+	k.metaModel = classOAuth2.modelName
+	k.all = func(e *Emulator) []*provider {
+		var out []*provider
+		for _, p := range e.st.providers {
+			if p.isOAuth2() {
+				out = append(out, p)
 			}
 		}
-		ps = append(ps, p)
+		return out
 	}
-	l := lazyList{n: len(ps), render: func(i int) map[string]any { return e.renderOAuth2(ps[i]) }}
-	if len(e.overrides["oauth2provider"]) == 0 {
-		l.fast = func(i int, name string) (any, bool) {
-			p := ps[i]
-			switch name {
-			case "name":
-				return p.Name, true
-			case "client_id":
-				return p.ClientID, true
-			case "client_type":
-				return p.ClientType, true
-			case "sub_mode":
-				return p.SubMode, true
-			case "issuer_mode":
-				return p.IssuerMode, true
-			}
-			return nil, false
-		}
+	k.byID = func(e *Emulator, id string) (*provider, bool) {
+		n, _ := strconv.ParseInt(id, 10, 32)
+		p := e.st.providerByPK(int32(n))
+		return p, p != nil && p.isOAuth2()
 	}
-	return e.listLazy(c, l, listSpec{
-		filters: []filterSpec{exact("name", "name"), exact("client_id", "client_id"), exact("client_type", "client_type"),
-			iexact("authorization_flow", "authorization_flow"), listContains("property_mappings", "property_mappings"),
-			iexact("signing_key", "signing_key"), exact("sub_mode", "sub_mode"), exact("issuer_mode", "issuer_mode"),
-			boolExact("include_claims_in_id_token", "include_claims_in_id_token"),
-			exact("access_code_validity", "access_code_validity"), exact("access_token_validity", "access_token_validity"),
-			exact("refresh_token_validity", "refresh_token_validity")},
+	k.fresh = func(e *Emulator) *provider { return e.newOAuth2Defaults() }
+	k.render = func(e *Emulator, _ *call, p *provider) map[string]any { return toMap(e.baseOut(p, classOAuth2)) }
+	k.list = listSpec{
+		filters: []filterSpec{exact("name", "name"), iexact("authorization_flow", "authorization_flow"),
+			listContains("property_mappings", "property_mappings")},
 		searchFields: []string{"name"},
 		order:        []string{"name"},
-	})
-}
-
-func (e *Emulator) getOAuth2(c *call) resp {
-	p, r := e.providerFromURL(c, "OAuth2Provider")
-	if r != nil {
-		return *r
 	}
-	return resp{status: 200, body: e.renderOAuth2(p)}
-}
-
-func (e *Emulator) createOAuth2(c *call) resp {
-	p := e.newOAuth2Defaults()
-	if r := e.writeProvider(c, p, false, false); r.status != 0 {
-		return r
+	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
+		return map[string]func(string) bool{
+				"application":        func(v string) bool { return e.st.appByPK(v) != nil },
+				"authorization_flow": func(v string) bool { return e.st.flowRef(v) != "" },
+				"signing_key":        func(v string) bool { return e.st.keypairRef(v) != "" },
+			}, map[string]func(string) bool{
+				"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
+			}
 	}
-	e.insertProvider(p)
-	return resp{status: http.StatusCreated, body: e.renderOAuth2(p)}
-}
-
-func (e *Emulator) putOAuth2(c *call) resp   { return e.updateOAuth2(c, false) }
-func (e *Emulator) patchOAuth2(c *call) resp { return e.updateOAuth2(c, true) }
-
-func (e *Emulator) updateOAuth2(c *call, partial bool) resp {
-	p, r := e.providerFromURL(c, "OAuth2Provider")
-	if r != nil {
-		return *r
+	// OAuth2ProviderFilter's application: the provider's main application.
+	k.listFilter = func(e *Emulator, c *call) (func(*provider) bool, *resp) {
+		app := c.last("application")
+		return func(p *provider) bool {
+			if app == "" {
+				return true
+			}
+			a := e.st.appUsingProvider(p.PK)
+			return a != nil && strings.EqualFold(a.PK, app)
+		}, nil
 	}
-	next := *p
-	if r := e.writeProvider(c, &next, partial, false); r.status != 0 {
-		return r
+	k.rawDetailActions = func(e *Emulator) map[string]action {
+		return map[string]action{"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}}}
 	}
-	*p = next
-	return resp{status: 200, body: e.renderOAuth2(p)}
-}
+	return k
+}()
 
-// ---- Proxy endpoints ----
-
-func (e *Emulator) listProxy(c *call) resp {
-	var ps []*provider
-	for _, p := range e.st.providers {
-		if p.Kind == kindProxy {
-			ps = append(ps, p)
+// proxyProviderKind serves providers/proxy/. Every write runs
+// ProxyProvider.set_oauth_defaults (authentik/providers/proxy/api.py,
+// ProxyProviderSerializer.create / update).
+var proxyProviderKind = func() *kindDef[*provider] {
+	k := providerKind("proxyprovider", "ProxyProvider", "providers/proxy/", proxyProviderFields)
+	k.metaModel = classProxy.modelName
+	k.fresh = func(e *Emulator) *provider {
+		p := e.newOAuth2Defaults()
+		p.Kind = kindProxy
+		return p
+	}
+	k.insert = func(e *Emulator, p *provider) {
+		e.setOAuthDefaults(p)
+		e.insertProvider(p)
+	}
+	k.commit = func(e *Emulator, dst, src *provider) {
+		e.setOAuthDefaults(src)
+		*dst = *src
+	}
+	k.render = func(e *Emulator, _ *call, p *provider) map[string]any {
+		m := toMap(e.baseOut(p, classProxy))
+		outposts := []any{}
+		for _, o := range e.st.outposts {
+			for _, pk := range o.providers() {
+				if pk == p.PK {
+					outposts = append(outposts, "Outpost "+o.name())
+				}
+			}
 		}
+		m["outpost_set"] = outposts
+		m["client_id"] = p.Attrs["client_id"]
+		m["redirect_uris"] = renderValue(p.Attrs["redirect_uris"])
+		return m
 	}
-	l := lazyList{n: len(ps), render: func(i int) map[string]any {
-		p := ps[i]
-		m := e.renderProxy(p)
-		if p.Certificate != nil {
-			if k := e.st.keypairByPK(*p.Certificate); k != nil {
-				m["_certificate_name"] = k.Name
+	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
+		if cert := p.ref("certificate"); cert != nil {
+			if kp := e.st.keypairByPK(*cert); kp != nil {
+				m["_certificate_name"] = kp.Name
 			}
 		}
 		if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
@@ -409,20 +341,8 @@ func (e *Emulator) listProxy(c *call) resp {
 				}
 			}
 		}
-		return m
-	}}
-	if len(e.overrides["proxyprovider"]) == 0 {
-		l.fast = func(i int, name string) (any, bool) {
-			switch name {
-			case "name":
-				return ps[i].Name, true
-			case "external_host":
-				return ps[i].ExternalHost, true
-			}
-			return nil, false
-		}
 	}
-	res := e.listLazy(c, l, listSpec{
+	k.list = listSpec{
 		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
 			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
 			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
@@ -436,10 +356,36 @@ func (e *Emulator) listProxy(c *call) resp {
 			isNull("application__isnull", "assigned_application_slug")},
 		searchFields: []string{"name"},
 		order:        []string{"name"},
-	})
-	stripPrivate(res)
-	return res
-}
+	}
+	k.refFilters = nil
+	// validate_basic_auth_enabled is a field validator reading initial_data
+	// (authentik/providers/proxy/api.py): its error is keyed
+	// basic_auth_enabled, and validate() then does not run.
+	k.fieldChecks = func(e *Emulator, f *form, p *provider) {
+		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
+		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") &&
+			p.Attrs["basic_auth_enabled"] == true &&
+			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
+			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
+		}
+	}
+	// ProxyProviderSerializer.validate sees only the attributes in the body.
+	k.validate = func(e *Emulator, f *form, p *provider) *resp {
+		mode, internal := "proxy", ""
+		if f.has("mode") {
+			mode = p.attr("mode")
+		}
+		if f.has("internal_host") {
+			internal = p.attr("internal_host")
+		}
+		if internal == "" && mode == "proxy" {
+			r := fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
+			return &r
+		}
+		return nil
+	}
+	return k
+}()
 
 // stripPrivate removes helper keys ("_..."), used only for filtering, from list results.
 func stripPrivate(r resp) {
@@ -457,47 +403,11 @@ func stripPrivate(r resp) {
 	}
 }
 
-func (e *Emulator) getProxy(c *call) resp {
-	p, r := e.providerFromURL(c, "ProxyProvider")
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderProxy(p)}
-}
-
-func (e *Emulator) createProxy(c *call) resp {
-	p := e.newOAuth2Defaults()
-	p.Kind = kindProxy
-	if r := e.writeProvider(c, p, false, true); r.status != 0 {
-		return r
-	}
-	e.setOAuthDefaults(p)
-	e.insertProvider(p)
-	return resp{status: http.StatusCreated, body: e.renderProxy(p)}
-}
-
-func (e *Emulator) putProxy(c *call) resp   { return e.updateProxy(c, false) }
-func (e *Emulator) patchProxy(c *call) resp { return e.updateProxy(c, true) }
-
-func (e *Emulator) updateProxy(c *call, partial bool) resp {
-	p, r := e.providerFromURL(c, "ProxyProvider")
-	if r != nil {
-		return *r
-	}
-	next := *p
-	if r := e.writeProvider(c, &next, partial, true); r.status != 0 {
-		return r
-	}
-	e.setOAuthDefaults(&next)
-	*p = next
-	return resp{status: 200, body: e.renderProxy(p)}
-}
-
 // setOAuthDefaults is ProxyProvider.set_oauth_defaults, run on every proxy write.
 func (e *Emulator) setOAuthDefaults(p *provider) {
-	p.ClientType = "confidential"
-	p.SigningKey = nil
-	p.IncludeClaimsInIDToken = true
+	p.Attrs["client_type"] = "confidential"
+	p.Attrs["signing_key"] = nil
+	p.Attrs["include_claims_in_id_token"] = true
 	for _, managed := range []string{
 		"goauthentik.io/providers/oauth2/scope-openid", "goauthentik.io/providers/oauth2/scope-profile",
 		"goauthentik.io/providers/oauth2/scope-email", "goauthentik.io/providers/oauth2/scope-entitlements",
@@ -507,15 +417,16 @@ func (e *Emulator) setOAuthDefaults(p *provider) {
 			p.PropertyMappings = append(p.PropertyMappings, m.PK)
 		}
 	}
-	callback := p.ExternalHost + "/outpost.goauthentik.io/callback"
-	if base, err := url.Parse(p.ExternalHost); err == nil {
+	external := p.attr("external_host")
+	callback := external + "/outpost.goauthentik.io/callback"
+	if base, err := url.Parse(external); err == nil {
 		if ref, err := url.Parse("outpost.goauthentik.io/callback"); err == nil {
 			callback = base.ResolveReference(ref).String()
 		}
 	}
-	p.RedirectURIs = []redirectURI{
+	p.Attrs["redirect_uris"] = []redirectURI{
 		{MatchingMode: "strict", URL: callback + "?X-authentik-auth-callback=true"},
-		{MatchingMode: "strict", URL: p.ExternalHost + "?X-authentik-auth-callback=true"},
+		{MatchingMode: "strict", URL: external + "?X-authentik-auth-callback=true"},
 	}
 }
 
@@ -527,94 +438,84 @@ func (e *Emulator) insertProvider(p *provider) {
 
 // ---- all providers ----
 
-func (e *Emulator) listAllProviders(c *call) resp {
-	var ps []*provider
-	backchannel, bcErr := parseBool(c.last("backchannel"))
-	appNull, appErr := parseBool(c.last("application__isnull"))
-	for _, p := range e.st.providers {
-		if bcErr == nil && backchannel != p.isBackchannel() {
-			continue // ProviderFilter.filter_backchannel: is_backchannel=value
-		}
-		if appErr == nil {
-			// ProviderFilter.filter_application__isnull:
-			// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v)
-			noApp := e.st.appUsingProvider(p.PK) == nil
-			noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
-			if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
-				continue
-			}
-		}
-		ps = append(ps, p)
-	}
-	l := lazyList{n: len(ps), render: func(i int) map[string]any {
-		p := ps[i]
-		m := e.renderProviderAs(p, p.concreteClass())
-		if a := e.st.appUsingProvider(p.PK); a != nil {
-			m["_application_name"] = a.Name
-		}
-		return m
-	}}
-	overridden := false
-	for _, k := range []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"} {
-		overridden = overridden || len(e.overrides[k]) > 0
-	}
-	if !overridden {
-		l.fast = func(i int, name string) (any, bool) {
-			switch name {
-			case "pk":
-				return json.Number(strconv.Itoa(int(ps[i].PK))), true
-			case "name":
-				return ps[i].Name, true
-			}
-			return nil, false
-		}
-	}
-	res := e.listLazy(c, l, listSpec{
+// allProvidersKind is providers/all/ (authentik/core/api/providers.py,
+// ProviderViewSet: list, retrieve, delete over every Provider subclass,
+// each rendered with its own class's component and names).
+var allProvidersKind = &kindDef[*provider]{
+	kind: "provider", model: "Provider", prefix: "providers/all/", intPK: true, noWrite: true,
+	// Overrides of the concrete kinds change what renders.
+	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"},
+	list: listSpec{
 		searchFields: []string{"name", "_application_name"},
 		order:        []string{"pk"},
-	})
-	stripPrivate(res)
-	return res
+	},
+	// ProviderFilter.filter_backchannel: is_backchannel=value;
+	// filter_application__isnull:
+	// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v).
+	listFilter: func(e *Emulator, c *call) (func(*provider) bool, *resp) {
+		backchannel, bcErr := parseBool(c.last("backchannel"))
+		appNull, appErr := parseBool(c.last("application__isnull"))
+		return func(p *provider) bool {
+			if bcErr == nil && backchannel != p.isBackchannel() {
+				return false
+			}
+			if appErr == nil {
+				noApp := e.st.appUsingProvider(p.PK) == nil
+				noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
+				if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
+					return false
+				}
+			}
+			return true
+		}, nil
+	},
+	listExtra: func(e *Emulator, p *provider, m map[string]any) {
+		if a := e.st.appUsingProvider(p.PK); a != nil {
+			m["_application_name"] = a.name()
+		}
+	},
+	all: func(e *Emulator) []*provider { return e.st.providers },
+	byID: func(e *Emulator, id string) (*provider, bool) {
+		n, _ := strconv.ParseInt(id, 10, 32)
+		p := e.st.providerByPK(int32(n))
+		return p, p != nil
+	},
+	remove: func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
+	attrs:  func(*provider) map[string]any { return map[string]any{} },
+	key:    func(p *provider) string { return p.Name },
+	pk:     func(p *provider) string { return strconv.Itoa(int(p.PK)) },
+	render: func(e *Emulator, _ *call, p *provider) map[string]any {
+		return e.renderProviderAs(p, p.concreteClass())
+	},
+	fast: func(p *provider, name string) (any, bool) {
+		if name == "name" {
+			return p.Name, true
+		}
+		return nil, false
+	},
 }
 
 // isBackchannel is Provider.is_backchannel: true for BackchannelProvider
 // subclasses (LDAP here).
 func (p *provider) isBackchannel() bool { return p.Kind == kindLDAP }
 
-func (e *Emulator) getAnyProvider(c *call) resp {
-	p, r := e.providerFromURL(c, "Provider")
-	if r != nil {
-		return *r
-	}
-	return resp{status: 200, body: e.renderProviderAs(p, p.concreteClass())}
-}
-
-func (e *Emulator) deleteProvider(model string) handler {
-	return func(c *call) resp {
-		p, r := e.providerFromURL(c, model)
-		if r != nil {
-			return *r
-		}
-		e.st.deleteProvider(p)
-		return resp{status: http.StatusNoContent}
-	}
-}
-
 // deleteProvider removes a provider: applications lose it (provider=null),
 // outposts drop it, federation lists drop it.
 func (s *state) deleteProvider(p *provider) {
 	for _, a := range s.apps {
-		if a.Provider != nil && *a.Provider == p.PK {
-			a.Provider = nil
+		if pk := a.provider(); pk != nil && *pk == p.PK {
+			a.Attrs["provider"] = nil
 		}
 	}
 	for _, o := range s.outposts {
-		o.Providers = removeInt(o.Providers, p.PK)
+		o.setProviders(removeInt(o.providers(), p.PK))
 	}
 	out := s.providers[:0]
 	for _, x := range s.providers {
 		if x != p {
-			x.JWTFederationProviders = removeInt(x.JWTFederationProviders, p.PK)
+			if l, ok := x.Attrs["jwt_federation_providers"].([]int32); ok {
+				x.Attrs["jwt_federation_providers"] = removeInt(l, p.PK)
+			}
 			out = append(out, x)
 		}
 	}
@@ -622,35 +523,6 @@ func (s *state) deleteProvider(p *provider) {
 }
 
 // ---- validation ----
-
-func (f *form) duration(k string, dst *string) {
-	var v string
-	if f.str(k, false, false, &v) {
-		if msg, crash := durationError(v); crash {
-			f.crash(k)
-		} else if msg != "" {
-			f.fail(k, msg)
-		} else {
-			*dst = v
-		}
-	}
-}
-
-// urlField reads an http(s) URL (Django URLValidator stand-in).
-func (f *form) urlField(k string, required, allowBlank bool, dst *string) {
-	var v string
-	if !f.str(k, required, allowBlank, &v) {
-		return
-	}
-	if v != "" {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			f.fail(k, "Enter a valid URL.")
-			return
-		}
-	}
-	*dst = v
-}
 
 // redirectURIs validates the list of {matching_mode, url} objects.
 func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
@@ -691,95 +563,6 @@ func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
 		}
 	}
 	*dst = out
-}
-
-// writeProvider validates a provider body into p (a copy of the stored
-// object, or a fresh one). proxy selects ProxyProviderSerializer.
-// A zero resp means success.
-func (e *Emulator) writeProvider(c *call, p *provider, partial, proxy bool) resp {
-	f, perr := parseForm(c.body, partial)
-	if perr != nil {
-		return *perr
-	}
-	e.readProviderBase(f, p)
-	f.uuidList("jwt_federation_sources", false, func(string) string { return "" }, &p.JWTFederationSources)
-	f.intList("jwt_federation_providers", false, true, e.st.providerExists, &p.JWTFederationProviders)
-	f.duration("access_token_validity", &p.AccessTokenValidity)
-	f.duration("refresh_token_validity", &p.RefreshTokenValidity)
-	if proxy {
-		e.proxyFields(f, p)
-		// validate_basic_auth_enabled is a field validator reading
-		// initial_data (authentik/providers/proxy/api.py): its error is keyed
-		// basic_auth_enabled, and validate() then does not run.
-		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
-		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") && p.BasicAuthEnabled &&
-			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
-			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
-		}
-	} else {
-		e.oauth2Fields(f, p)
-	}
-	if !f.ok() {
-		return f.result()
-	}
-	if proxy {
-		// ProxyProviderSerializer.validate sees only the attributes in the body.
-		var mode, internal string
-		mode = "proxy"
-		if f.has("mode") {
-			mode = p.Mode
-		}
-		if f.has("internal_host") {
-			internal = p.InternalHost
-		}
-		if internal == "" && mode == "proxy" {
-			return fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
-		}
-	}
-	return resp{}
-}
-
-func (e *Emulator) oauth2Fields(f *form, p *provider) {
-	f.choice("client_type", false, clientTypes, &p.ClientType)
-	var clientID string
-	if f.str("client_id", false, false, &clientID) {
-		if len(clientID) > 255 {
-			f.fail("client_id", "Ensure this field has no more than 255 characters.")
-		}
-		for _, o := range e.st.providers {
-			if o.ClientID == clientID && o.PK != p.PK {
-				f.fail("client_id", "OAuth2/OpenID Provider with this Client ID already exists.")
-			}
-		}
-		p.ClientID = clientID
-	}
-	if f.str("client_secret", false, true, &p.ClientSecret) && len(p.ClientSecret) > 255 {
-		f.fail("client_secret", "Ensure this field has no more than 255 characters.")
-	}
-	f.duration("access_code_validity", &p.AccessCodeValidity)
-	f.duration("refresh_token_threshold", &p.RefreshTokenThreshold)
-	f.boolean("include_claims_in_id_token", &p.IncludeClaimsInIDToken)
-	f.uuidRef("signing_key", false, true, e.st.keypairRef, &p.SigningKey)
-	f.uuidRef("encryption_key", false, true, e.st.keypairRef, &p.EncryptionKey)
-	f.redirectURIs("redirect_uris", true, &p.RedirectURIs)
-	f.urlField("logout_uri", false, true, &p.LogoutURI)
-	f.choice("logout_method", false, logoutMethods, &p.LogoutMethod)
-	f.choice("sub_mode", false, subModes, &p.SubMode)
-	f.choice("issuer_mode", false, issuerModes, &p.IssuerMode)
-}
-
-func (e *Emulator) proxyFields(f *form, p *provider) {
-	f.urlField("external_host", true, false, &p.ExternalHost)
-	f.urlField("internal_host", false, true, &p.InternalHost)
-	f.boolean("internal_host_ssl_validation", &p.InternalHostSSLValidation)
-	f.uuidRef("certificate", false, true, e.st.keypairRef, &p.Certificate)
-	f.str("skip_path_regex", false, true, &p.SkipPathRegex)
-	f.boolean("basic_auth_enabled", &p.BasicAuthEnabled)
-	f.str("basic_auth_password_attribute", false, true, &p.BasicAuthPasswordAttribute)
-	f.str("basic_auth_user_attribute", false, true, &p.BasicAuthUserAttribute)
-	f.choice("mode", false, proxyModes, &p.Mode)
-	f.boolean("intercept_header_auth", &p.InterceptHeaderAuth)
-	f.str("cookie_domain", false, true, &p.CookieDomain)
 }
 
 // checkRefFilters returns the 400 of django-filter's model choice filters

@@ -9,6 +9,7 @@ import (
 )
 
 func TestOAuth2Defaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.oauth2("defaults")
 	alnum := regexp.MustCompile(`^[A-Za-z0-9]+$`)
@@ -43,6 +44,7 @@ func TestOAuth2Defaults(t *testing.T) {
 }
 
 func TestOAuth2Validation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	existing := e.oauth2("existing")
 	e.proxy("proxied")
@@ -93,6 +95,7 @@ func TestOAuth2Validation(t *testing.T) {
 }
 
 func TestProxyProvider(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.proxy("whoami")
 	if len(p.PropertyMappings) != 5 {
@@ -143,6 +146,7 @@ func TestProxyProvider(t *testing.T) {
 }
 
 func TestManyToManyOrderIsScrambled(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	maps := res(e.c.PropertymappingsApi.PropertymappingsProviderScopeList(e.ctx).Execute()).must(t)
 	var pks []string

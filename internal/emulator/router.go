@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,33 +45,6 @@ type action struct {
 
 func (e *Emulator) routes() []route {
 	return append([]route{
-		{prefix: "core/applications/", collection: methods(e.listApplications, e.createApplication),
-			detail: detailMethods(e.getApplication, e.putApplication, e.patchApplication, e.deleteApplication)},
-		{prefix: "providers/oauth2/", collection: methods(e.listOAuth2, e.createOAuth2),
-			detail: detailMethods(e.getOAuth2, e.putOAuth2, e.patchOAuth2, e.deleteProvider("OAuth2Provider")),
-			detailActions: map[string]action{
-				"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}},
-			}},
-		{prefix: "providers/proxy/", collection: methods(e.listProxy, e.createProxy),
-			detail: detailMethods(e.getProxy, e.putProxy, e.patchProxy, e.deleteProvider("ProxyProvider"))},
-		{prefix: "providers/all/", collection: methods(e.listAllProviders, nil),
-			detail: map[string]handler{http.MethodGet: e.getAnyProvider, http.MethodDelete: e.deleteProvider("Provider")}},
-		{prefix: "outposts/instances/", collection: methods(e.listOutposts, e.createOutpost),
-			detail: detailMethods(e.getOutpost, e.putOutpost, e.patchOutpost, e.deleteOutpost),
-			collectionActions: map[string]action{
-				"default_settings": {methods: map[string]handler{http.MethodGet: e.outpostDefaultSettings}},
-			},
-			detailActions: map[string]action{
-				"health": {methods: map[string]handler{http.MethodGet: e.outpostHealth}},
-			}},
-		{prefix: "propertymappings/all/", collection: methods(e.listAllMappings, nil),
-			detail: map[string]handler{http.MethodGet: e.getAnyMapping, http.MethodDelete: e.deleteAnyMapping}},
-		{prefix: "propertymappings/provider/scope/", collection: methods(e.listMappings, e.createMapping),
-			detail: detailMethods(e.getMapping, e.putMapping, e.patchMapping, e.deleteMapping)},
-		{prefix: "core/groups/", collection: methods(e.listGroups, e.createGroup),
-			detail: detailMethods(e.getGroup, e.putGroup, e.patchGroup, e.deleteGroup)},
-		{prefix: "policies/bindings/", collection: methods(e.listBindings, e.createBinding),
-			detail: detailMethods(e.getBinding, e.putBinding, e.patchBinding, e.deleteBinding)},
 		{prefix: "core/transactional/applications/", noDetail: true,
 			collection: map[string]handler{http.MethodPut: e.putTransactionalApplication}},
 		{prefix: "core/tokens/", collection: map[string]handler{},
@@ -80,15 +54,16 @@ func (e *Emulator) routes() []route {
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
-		e.allStagesRoute(),
-		e.allPoliciesRoute(),
 		{prefix: "core/users/", collection: methods(e.listUsers, nil), noDetail: true},
 	}, e.genericRoutes()...)
 }
 
 // genericKinds are the kinds served by the generic CRUD layer (kinds.go).
-var genericKinds = append([]genericKind{samlProviderKind, ldapProviderKind, samlMappingKind, blueprintKind,
-	flowKind, flowBindingKind, promptKind, brandKind, keypairKind}, append(stageKinds, policyKinds...)...)
+var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind,
+	samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind,
+	blueprintKind, flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind,
+	allPoliciesKind, allSourcesKind, brandKind},
+	slices.Concat(stageKinds, policyKinds, sourceKinds)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))
@@ -114,20 +89,21 @@ func detailMethods(get, put, patch, del handler) map[string]handler {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
-	defer func() {
-		rec.Duration = time.Since(start)
-		e.record(rec)
-	}()
+	recorded := false
+	logIt := func() {
+		if !recorded {
+			recorded = true
+			rec.Duration = time.Since(start)
+			e.record(rec)
+		}
+	}
+	defer logIt()
 
 	e.mu.Lock()
 	latency := e.latency
 	e.mu.Unlock()
 	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if err := e.clock.Sleep(r.Context(), latency); err != nil {
 			rec.Status = 499 // client went away, as nginx logs it
 			panic(http.ErrAbortHandler)
 		}
@@ -145,6 +121,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch f.Kind {
 		case FaultDrop:
 			rec.Status = 0
+			logIt() // before the client sees the connection close and moves on
 			dropConnection(w)
 			return
 		case FaultTruncate:

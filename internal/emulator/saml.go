@@ -150,7 +150,7 @@ func (e *Emulator) samlURLs(c *call, p *provider) map[string]string {
 		}
 		return out
 	}
-	app := base + "/application/saml/" + a.Slug + "/"
+	app := base + "/application/saml/" + a.slug() + "/"
 	out["url_download_metadata"] = app + "metadata/"
 	out["url_sso_post"] = app + "sso/binding/post/"
 	out["url_sso_redirect"] = app + "sso/binding/redirect/"

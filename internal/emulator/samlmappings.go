@@ -30,13 +30,7 @@ var samlMappingKind = &kindDef[*object]{
 	// managed is PropertyMappingFilterSet's AllValuesMultipleFilter; its
 	// choices come from the list's model, SAMLPropertyMapping.
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
-		var managed []string
-		for _, m := range e.st.samlMappings {
-			if s, ok := m.Attrs["managed"].(string); ok {
-				managed = append(managed, s)
-			}
-		}
-		return nil, map[string][]string{"managed": managed}
+		return nil, map[string][]string{"managed": managedOf(e.st.samlMappings)}
 	},
 	all: func(e *Emulator) []*object { return e.st.samlMappings },
 	byID: func(e *Emulator, id string) (*object, bool) {
@@ -52,30 +46,13 @@ var samlMappingKind = &kindDef[*object]{
 		o.PK = e.newUUID()
 		e.st.samlMappings = append(e.st.samlMappings, o)
 	},
-	remove: func(e *Emulator, o *object) { e.st.deleteSAMLMapping(o) },
-	attrs:  func(o *object) map[string]any { return o.Attrs },
-	key:    func(o *object) string { return fmtVal(o.Attrs["name"]) },
-	pk:     func(o *object) string { return o.PK },
-	readBase: func(e *Emulator, f *form, o *object) {
-		var name string
-		if f.str("name", true, false, &name) {
-			if e.st.mappingNameTaken(name, o.PK) {
-				f.fail("name", "Property Mapping with this name already exists.")
-			}
-			o.Attrs["name"] = name
-		}
-		var managed *string
-		if f.has("managed") && f.nullStr("managed", &managed) {
-			if managed == nil {
-				o.Attrs["managed"] = nil
-			} else {
-				if e.st.mappingManagedTaken(*managed, o.PK) {
-					f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
-				}
-				o.Attrs["managed"] = *managed
-			}
-		}
-	},
+	remove:   func(e *Emulator, o *object) { e.st.deleteSAMLMapping(o) },
+	attrs:    func(o *object) map[string]any { return o.Attrs },
+	key:      func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	pk:       func(o *object) string { return o.PK },
+	readBase: func(e *Emulator, f *form, o *object) { e.readMappingBase(f, o) },
+	// PropertyMappingSerializer.validate_expression, inherited.
+	fieldChecks: func(e *Emulator, f *form, o *object) { e.checkMappingExpression(f, o) },
 	render: func(e *Emulator, _ *call, o *object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
@@ -104,18 +81,13 @@ func (s *state) samlMappingRef(pk string) string {
 
 // mappingNameTaken checks PropertyMapping.name uniqueness over every subclass.
 func (s *state) mappingNameTaken(name, self string) bool {
-	for _, m := range s.mappings {
-		if m.Name == name && m.PK != self {
-			return true
-		}
-	}
-	for _, m := range s.samlMappings {
+	for _, m := range append(append([]*object(nil), s.mappings...), s.samlMappings...) {
 		if m.Attrs["name"] == name && m.PK != self {
 			return true
 		}
 	}
 	for _, m := range s.otherMappings {
-		if m.Name == name && m.PK != self {
+		if m.name() == name && m.PK != self {
 			return true
 		}
 	}
@@ -124,18 +96,13 @@ func (s *state) mappingNameTaken(name, self string) bool {
 
 // mappingManagedTaken checks PropertyMapping.managed uniqueness over every subclass.
 func (s *state) mappingManagedTaken(managed, self string) bool {
-	for _, m := range s.mappings {
-		if m.Managed != nil && *m.Managed == managed && m.PK != self {
-			return true
-		}
-	}
-	for _, m := range s.samlMappings {
+	for _, m := range append(append([]*object(nil), s.mappings...), s.samlMappings...) {
 		if m.Attrs["managed"] == managed && m.PK != self {
 			return true
 		}
 	}
 	for _, m := range s.otherMappings {
-		if m.Managed != nil && *m.Managed == managed && m.PK != self {
+		if m.Attrs["managed"] == managed && m.PK != self {
 			return true
 		}
 	}
@@ -161,6 +128,7 @@ func (s *state) deleteSAMLMapping(o *object) {
 		}
 	}
 	s.samlMappings = out
+	s.sourcesDropMapping(o.PK)
 }
 
 // seedSAMLMappings creates blueprints/system/providers-saml.yaml. Blueprints

@@ -34,8 +34,8 @@ func (e *Emulator) seedDefaults() {
 			"authentik Proxy - User information",
 			"# This mapping is used by the authentik proxy. It passes extra user attributes,\n# which are used for example for the HTTP-Basic Authentication mapping.\nreturn {\n    \"ak_proxy\": {\n        \"user_attributes\": request.user.group_attributes(request),\n        \"is_superuser\": request.user.is_superuser,\n    }\n}"},
 	} {
-		e.st.mappings = append(e.st.mappings, &scopeMapping{PK: e.newUUID(), Managed: strPtr(m.managed),
-			Name: m.name, ScopeName: m.scope, Description: m.desc, Expression: m.expr})
+		e.st.mappings = append(e.st.mappings, &object{PK: e.newUUID(), Attrs: map[string]any{"managed": m.managed,
+			"name": m.name, "scope_name": m.scope, "description": m.desc, "expression": m.expr}})
 	}
 	// authentik/crypto/apps.py: self_signed (365 days, a random SAN) and
 	// managed_jwt_cert (360 days, SAN goauthentik.io).
@@ -50,9 +50,9 @@ func (e *Emulator) seedDefaults() {
 
 	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
-	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Name: "authentik Embedded Outpost",
-		Type: "proxy", Providers: []int32{}, Managed: strPtr(embeddedManaged),
-		Config: json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)})
+	e.st.outposts = append(e.st.outposts, &outpost{PK: e.newUUID(), Attrs: map[string]any{
+		"name": "authentik Embedded Outpost", "type": "proxy", "providers": []int32{}, "service_connection": nil,
+		"managed": embeddedManaged, "config": json.RawMessage(`{"authentik_host":"","authentik_host_insecure":false,"authentik_host_browser":"","log_level":"info","object_naming_template":"ak-outpost-%(name)s","refresh_interval":"minutes=5","container_image":null,"docker_network":null,"docker_map_ports":true,"docker_labels":null,"kubernetes_replicas":1,"kubernetes_namespace":"default","kubernetes_ingress_annotations":{},"kubernetes_ingress_secret_name":"authentik-outpost-tls","kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_httproute_annotations":{},"kubernetes_httproute_parent_refs":[],"kubernetes_service_type":"ClusterIP","kubernetes_disabled_components":[],"kubernetes_image_pull_secrets":[],"kubernetes_json_patches":null}`)}})
 }
 
 // SeedSynthetic adds n applications "app-0001".. each with an OAuth2
@@ -77,7 +77,7 @@ func (e *Emulator) SeedScale(n int) {
 	defer e.mu.Unlock()
 	var scopes []string
 	for _, m := range e.st.mappings {
-		if m.Managed != nil && (m.ScopeName == "openid" || m.ScopeName == "email" || m.ScopeName == "profile") {
+		if sn := m.Attrs["scope_name"]; m.Attrs["managed"] != nil && (sn == "openid" || sn == "email" || sn == "profile") {
 			scopes = append(scopes, m.PK)
 		}
 	}
@@ -89,9 +89,9 @@ func (e *Emulator) SeedScale(n int) {
 	}
 	for i := 1; i <= n; i++ {
 		a, g := e.seedApp(fmt.Sprintf("%05d", i), scopes, signing)
-		gpk := g.PK
-		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Group: &gpk,
-			Enabled: true, Timeout: 30})
+		e.st.bindings = append(e.st.bindings, &binding{PK: e.newUUID(), Target: a.PK, Attrs: map[string]any{
+			"policy": nil, "group": g.PK, "user": nil, "negate": false, "enabled": true, "order": int64(0),
+			"timeout": int64(30), "failure_result": false}})
 	}
 }
 
@@ -102,14 +102,18 @@ func (e *Emulator) SeedScale(n int) {
 func (e *Emulator) seedApp(num string, scopes []string, signing *string) (*application, *group) {
 	p := e.newOAuth2Defaults()
 	p.PropertyMappings = append(p.PropertyMappings, scopes...)
-	p.SigningKey = signing
+	if signing != nil {
+		p.Attrs["signing_key"] = *signing
+	}
 	p.Name = "provider-" + num
 	p.AuthorizationFlow = e.st.flowBySlug("default-provider-authorization-implicit-consent").PK
 	p.InvalidationFlow = strPtr(e.st.flowBySlug("default-provider-invalidation-flow").PK)
-	p.RedirectURIs = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
+	p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: "https://app-" + num + ".example.com/callback"}}
 	e.insertProvider(p)
 	pk := p.PK
-	a := &application{PK: e.newUUID(), Name: "app-" + num, Slug: "app-" + num, Provider: &pk, PolicyEngineMode: "any"}
+	a := &application{PK: e.newUUID(), Attrs: map[string]any{"name": "app-" + num, "slug": "app-" + num,
+		"provider": int64(pk), "open_in_new_tab": false, "meta_launch_url": "", "meta_icon": "",
+		"meta_description": "", "meta_publisher": "", "policy_engine_mode": "any", "group": ""}}
 	e.st.apps = append(e.st.apps, a)
 	return a, e.addGroup("group-"+num, false)
 }

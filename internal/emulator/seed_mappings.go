@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"strings"
 
 	"github.com/provision/provision/internal/akblueprints"
@@ -43,12 +41,22 @@ var (
 )
 
 // otherMapping is a stored mapping of a type only seeded and listed.
+// Source property mappings of the OAuth, SAML and LDAP types are served
+// by the generic layer over this table (sources.go): Attrs holds name,
+// expression and managed (a string or nil).
 type otherMapping struct {
-	PK         string
-	Managed    *string
-	Name       string
-	Expression string
-	typ        *mappingType
+	PK    string
+	Attrs map[string]any
+	typ   *mappingType
+}
+
+func (m *otherMapping) name() string       { return fmtVal(m.Attrs["name"]) }
+func (m *otherMapping) expression() string { return fmtVal(m.Attrs["expression"]) }
+func (m *otherMapping) managed() *string {
+	if s, ok := m.Attrs["managed"].(string); ok {
+		return &s
+	}
+	return nil
 }
 
 // otherMappingModels are the mapping models seeded here, by blueprint model.
@@ -78,12 +86,8 @@ func (e *Emulator) seedOtherMappings() {
 			managed, _ := en.Identifiers["managed"].(string)
 			name, _ := en.Attrs["name"].(string)
 			expr, _ := en.Attrs["expression"].(string)
-			sum := sha256.Sum256([]byte("emulator seed: " + managed))
-			sum[6] = sum[6]&0x0f | 0x40
-			sum[8] = sum[8]&0x3f | 0x80
-			pk := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
-			e.st.otherMappings = append(e.st.otherMappings, &otherMapping{PK: pk, Managed: strPtr(managed),
-				Name: strings.TrimSpace(name), Expression: strings.TrimSpace(expr), typ: m.typ})
+			e.st.otherMappings = append(e.st.otherMappings, &otherMapping{PK: derivedPK(managed), typ: m.typ,
+				Attrs: map[string]any{"managed": managed, "name": strings.TrimSpace(name), "expression": strings.TrimSpace(expr)}})
 		}
 	}
 }

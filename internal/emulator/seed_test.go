@@ -5,6 +5,7 @@ import (
 )
 
 func TestSeededLikeFreshAuthentik(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	flows := res(e.c.FlowsApi.FlowsInstancesList(e.ctx).PageSize(100).Execute()).must(t)

@@ -80,11 +80,7 @@ func (k *kindDef[T]) seedEntry(e *Emulator, state akblueprints.State, key, attrs
 	case exists || state == akblueprints.Absent:
 		return nil
 	}
-	obj = k.fresh(e)
-	a := k.attrs(obj)
-	for _, fd := range k.fields {
-		a[fd.name] = fd.def
-	}
+	obj = k.newObj(e)
 	if r := k.write(e, c, obj, false); r != nil {
 		return fmt.Errorf("%d %v", r.status, r.body)
 	}

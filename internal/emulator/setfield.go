@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // SetField changes one field of a stored object the way an admin editing it
 // in authentik's web UI would (to simulate drift): it runs the kind's PATCH
 // with {field: value}, so authentik's validation, normalisation and side
 // effects apply, and returns an error carrying the 400 body if the value is
-// refused. kind is one of samlprovider, ldapprovider, samlpropertymapping,
-// oauth2provider, proxyprovider, scopemapping, outpost, group (key: the
-// name) or application (key: the slug).
+// refused. kind is the kind name of any kind on the generic layer that
+// serves PATCH (kinds.go; e.g. application, oauth2provider, proxyprovider,
+// samlprovider, ldapprovider, scopemapping, samlpropertymapping, outpost,
+// group, flow, prompt, identificationstage); key is the kind's key: the
+// slug for applications and flows, the name for the others.
 func (e *Emulator) SetField(kind, key, field string, value any) error {
 	body, err := json.Marshal(map[string]any{field: value})
 	if err != nil {
@@ -53,40 +54,6 @@ func (e *Emulator) resolveKey(kind, key string) (id, prefix string, ok bool) {
 		if k.kindName() == kind {
 			id, ok := k.setField(e, key)
 			return id, rt.prefix, ok
-		}
-	}
-	switch kind {
-	case "application":
-		if a := e.st.appBySlug(key); a != nil {
-			return a.Slug, "core/applications/", true
-		}
-	case "oauth2provider", "proxyprovider":
-		for _, p := range e.st.providers {
-			if p.Name == key && p.overrideKind() == kind {
-				prefix := "providers/oauth2/"
-				if p.Kind == kindProxy {
-					prefix = "providers/proxy/"
-				}
-				return strconv.Itoa(int(p.PK)), prefix, true
-			}
-		}
-	case "scopemapping":
-		for _, m := range e.st.mappings {
-			if m.Name == key {
-				return m.PK, "propertymappings/provider/scope/", true
-			}
-		}
-	case "outpost":
-		for _, o := range e.st.outposts {
-			if o.Name == key {
-				return o.PK, "outposts/instances/", true
-			}
-		}
-	case "group":
-		for _, g := range e.st.groups {
-			if g.Name == key {
-				return g.PK, "core/groups/", true
-			}
 		}
 	}
 	return "", "", false

@@ -36,15 +36,15 @@ func (e *Emulator) setupURLs(c *call) resp {
 		"logout":        nil,
 	}
 	a := e.st.appUsingProvider(p.PK)
-	if p.IssuerMode == "global" {
+	if p.attr("issuer_mode") == "global" {
 		out["issuer"] = base + "/"
 	} else if a != nil {
-		out["issuer"] = base + oauthPrefix + a.Slug + "/"
+		out["issuer"] = base + oauthPrefix + a.slug() + "/"
 	}
 	if a != nil {
-		out["provider_info"] = base + oauthPrefix + a.Slug + "/.well-known/openid-configuration"
-		out["logout"] = base + oauthPrefix + a.Slug + "/end-session/"
-		out["jwks"] = base + oauthPrefix + a.Slug + "/jwks/"
+		out["provider_info"] = base + oauthPrefix + a.slug() + "/.well-known/openid-configuration"
+		out["logout"] = base + oauthPrefix + a.slug() + "/end-session/"
+		out["jwks"] = base + oauthPrefix + a.slug() + "/jwks/"
 	}
 	return resp{status: http.StatusOK, body: out}
 }

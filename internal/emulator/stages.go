@@ -3,7 +3,6 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -464,48 +463,39 @@ func (e *Emulator) refExists(ref, pk string) string {
 		if a := e.st.appByPK(pk); a != nil {
 			return a.PK
 		}
+	case "source":
+		return e.st.sourceRef(pk)
+	case "propertymapping":
+		return e.st.mappingRef(pk)
 	}
-	// source, webauthndevicetype: the emulator has none.
+	// webauthndevicetype: the emulator has none.
 	return ""
+}
+
+// intRefExists resolves an integer-pk reference of an ftIntRefList field.
+func (e *Emulator) intRefExists(ref string, pk int32) bool {
+	switch ref {
+	case "user":
+		return e.st.userExists(pk)
+	case "provider":
+		return e.st.providerExists(pk)
+	}
+	return false
 }
 
 // ---- /stages/all/ ----
 
-func (e *Emulator) allStagesRoute() route {
-	find := func(c *call) (*stage, *resp) {
-		if !isUUID(c.id) {
-			r := notFound()
-			return nil, &r
-		}
-		s := e.st.stageByPK(c.id)
-		if s == nil {
-			r := noMatch("Stage")
-			return nil, &r
-		}
-		return s, nil
-	}
-	return route{prefix: "stages/all/",
-		collection: methods(func(c *call) resp {
-			all := e.st.stages
-			return e.listLazy(c, lazyList{n: len(all), render: func(i int) map[string]any {
-				return e.renderStageBase(all[i])
-			}}, listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}})
-		}, nil),
-		detail: map[string]handler{
-			http.MethodGet: func(c *call) resp {
-				s, r := find(c)
-				if r != nil {
-					return *r
-				}
-				return resp{status: http.StatusOK, body: e.renderStageBase(s)}
-			},
-			http.MethodDelete: func(c *call) resp {
-				s, r := find(c)
-				if r != nil {
-					return *r
-				}
-				e.st.deleteStage(s)
-				return resp{status: http.StatusNoContent}
-			},
-		}}
+// allStagesKind is /stages/all/ (authentik/flows/api/stages.py,
+// StageViewSet: list, retrieve, delete over every Stage subclass, rendered
+// by the base StageSerializer).
+var allStagesKind = &kindDef[*stage]{
+	kind: "stage", model: "Stage", prefix: "stages/all/", noWrite: true,
+	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}},
+	all:    func(e *Emulator) []*stage { return e.st.stages },
+	byID:   func(e *Emulator, id string) (*stage, bool) { s := e.st.stageByPK(id); return s, s != nil },
+	remove: func(e *Emulator, s *stage) { e.st.deleteStage(s) },
+	attrs:  func(*stage) map[string]any { return map[string]any{} },
+	key:    func(s *stage) string { return fmtVal(s.Attrs["name"]) },
+	pk:     func(s *stage) string { return s.PK },
+	render: func(e *Emulator, _ *call, s *stage) map[string]any { return e.renderStageBase(s) },
 }

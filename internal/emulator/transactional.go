@@ -120,7 +120,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	// here, before the blueprint's must_created check could).
 	appBody, appOK := objectOf("app")
 	if appOK {
-		if _, r := e.writeApp(&call{r: c.r, body: mustJSON(appBody), user: c.user}, &application{PolicyEngineMode: "any"}, false); r.status != 0 {
+		if r := applicationKind.validateNew(e, &call{r: c.r, body: mustJSON(appBody), user: c.user}); r != nil {
 			errs["app"] = r.body
 		}
 	}
@@ -208,7 +208,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 			"backchannel_providers": []string{"Incorrect type. Expected pk value, received Provider."}}}}
 	}
 	appBody["provider"] = mustJSON(pk)
-	ar := e.createApplication(&call{r: c.r, body: mustJSON(appBody), user: c.user})
+	ar := applicationKind.createH(e, &call{r: c.r, body: mustJSON(appBody), user: c.user})
 	if ar.status >= 300 {
 		return entryError("app", ar)
 	}
@@ -225,7 +225,7 @@ func (e *Emulator) applyTransactional(c *call) resp {
 			}
 			return resp{status: http.StatusBadRequest, body: map[string]any{"None": errs}}
 		}
-		if br := e.createBinding(&call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
+		if br := bindingKind.createH(e, &call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
 			// Binding entries have no id: the importer names them "None".
 			return entryError("None", br)
 		}
@@ -240,7 +240,7 @@ func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMe
 	if len(bindings) == 0 {
 		return nil
 	}
-	placeholder := &application{PK: e.newUUID()}
+	placeholder := &application{PK: e.newUUID(), Attrs: map[string]any{}}
 	e.st.apps = append(e.st.apps, placeholder)
 	defer func() {
 		e.st.apps = slices.DeleteFunc(e.st.apps, func(a *application) bool { return a == placeholder })
@@ -255,8 +255,7 @@ func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMe
 			}
 		}
 		body["target"] = mustJSON(placeholder.PK)
-		r := e.writeBinding(&call{r: c.r, body: mustJSON(body), user: c.user}, &binding{Enabled: true, Timeout: 30}, false)
-		if r.status != 0 {
+		if r := bindingKind.validateNew(e, &call{r: c.r, body: mustJSON(body), user: c.user}); r != nil {
 			out[i], bad = r.body, true
 		} else {
 			out[i] = map[string]any{}
@@ -349,7 +348,7 @@ func (e *Emulator) txnBindingExists(b map[string]json.RawMessage) []string {
 		return x
 	}
 	for _, old := range e.st.bindings {
-		m := e.renderBinding(old)
+		m := bindingKind.renderObj(e, nil, old)
 		m["target"] = old.Target
 		same := true
 		for _, k := range keys {

@@ -42,6 +42,7 @@ func errBody(err error) string {
 }
 
 func TestTransactionalCreatesAllAndAnswersNoPks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	before := e.oauth2("earlier").Pk
 	g := res(e.c.CoreApi.CoreGroupsCreate(e.ctx).GroupRequest(*api.NewGroupRequest("users")).Execute()).must(t)
@@ -76,6 +77,7 @@ func TestTransactionalCreatesAllAndAnswersNoPks(t *testing.T) {
 // must-create: a provider or application left by an earlier run is not
 // adopted but refused.
 func TestTransactionalAllOrNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		setup func(e *env, req *api.TransactionApplicationRequest)
@@ -126,6 +128,7 @@ func TestTransactionalAllOrNothing(t *testing.T) {
 }
 
 func TestTransactionalRawErrors(t *testing.T) {
+	t.Parallel()
 	e := newUncheckedEnv(t)
 	// validate() reads provider["name"] unguarded: KeyError, a 500.
 	st, _ := e.raw("PUT", "/api/v3/core/transactional/applications/",
@@ -151,6 +154,7 @@ func TestTransactionalRawErrors(t *testing.T) {
 // the provider serializer's UniqueValidator instead, and a binding
 // identical to one earlier in the request is refused under the id "None".
 func TestTransactionalMustCreatedPerModel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.proxy("taken")
 	g := res(e.c.CoreApi.CoreGroupsCreate(e.ctx).GroupRequest(*api.NewGroupRequest("users")).Execute()).must(t)
@@ -181,6 +185,7 @@ func TestTransactionalMustCreatedPerModel(t *testing.T) {
 // policy_bindings item that is not an object is its child serializer's
 // error at that index (authentik/core/api/transactional_applications.py).
 func TestTransactionalOuterFieldErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const path = "/api/v3/core/transactional/applications/"
 	null := []any{"This field may not be null."}

@@ -49,12 +49,12 @@ func (s *state) userGroups(pk int32) []*group {
 		}
 		seen[g.PK] = true
 		out = append(out, g)
-		for _, p := range g.Parents {
+		for _, p := range g.parents() {
 			add(s.groupByPK(p))
 		}
 	}
 	for _, g := range s.groups {
-		for _, m := range g.Users {
+		for _, m := range g.users() {
 			if m == pk {
 				add(g)
 			}
@@ -65,7 +65,7 @@ func (s *state) userGroups(pk int32) []*group {
 
 func (s *state) isSuperuser(pk int32) bool {
 	for _, g := range s.userGroups(pk) {
-		if g.IsSuperuser {
+		if g.isSuperuser() {
 			return true
 		}
 	}
@@ -93,10 +93,10 @@ func (e *Emulator) me(c *call) resp {
 	// UserSelfSerializer.get_groups (authentik/core/api/users.py):
 	// all_groups() (ancestors included), ordered by name.
 	all := e.st.userGroups(u.PK)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	sort.SliceStable(all, func(i, j int) bool { return all[i].name() < all[j].name() })
 	groups := []map[string]any{}
 	for _, g := range all {
-		groups = append(groups, map[string]any{"name": g.Name, "pk": g.PK})
+		groups = append(groups, map[string]any{"name": g.name(), "pk": g.PK})
 	}
 	return resp{status: 200, body: map[string]any{"user": map[string]any{
 		"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true,
@@ -132,10 +132,10 @@ func (e *Emulator) listUsers(c *call) resp {
 		u := us[i]
 		groups, groupsObj := []any{}, []any{}
 		for _, g := range e.st.groups {
-			if slices.Contains(g.Users, u.PK) {
+			if slices.Contains(g.users(), u.PK) {
 				groups = append(groups, g.PK)
-				groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name,
-					"is_superuser": g.IsSuperuser, "parents": g.Parents, "attributes": g.Attributes})
+				groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.name(),
+					"is_superuser": g.isSuperuser(), "parents": g.parents(), "attributes": g.attributes()})
 			}
 		}
 		return map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true, "last_login": nil,

@@ -20,6 +20,7 @@ func clientFor(url, token string) *api.APIClient {
 }
 
 func TestNonSuperuserSeesOnlyApplicationsItMayAccess(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	ctx := context.Background()
 	admin := clientFor(srv.URL, emu.Token())

@@ -81,13 +81,18 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	if x.byKey[ref(plan.Kind(kind), o.Key)] != nil || (!asked && plan.IsBuiltin(kind, o.Key)) {
 		return
 	}
+	// authentik's own (the family's managed field set, whatever the type:
+	// a managed SCIM mapping in propertymappings/all/): named, never
+	// exported, and not worth a "left out" line.
+	if fam := kinds.Family(kind); len(fam) > 0 && fam[0].Managed != "" {
+		if m := o.Fields[fam[0].Managed]; m != nil && m != "" {
+			return
+		}
+	}
 	d := descriptor(kind, o.Type)
 	if d == nil {
 		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
 		return
-	}
-	if d.Managed != "" && o.Fields[d.Managed] != nil && o.Fields[d.Managed] != "" {
-		return // authentik's own: named, never exported
 	}
 	e := newEntry(plan.Kind(kind), o.Key)
 	e.section = d.Section

@@ -51,6 +51,7 @@ func live() *plan.Live {
 }
 
 func TestExportDetails(t *testing.T) {
+	t.Parallel()
 	res, err := Export(live(), Options{All: true})
 	require.NoError(t, err)
 	y := string(res.YAML)
@@ -73,6 +74,7 @@ func TestExportDetails(t *testing.T) {
 }
 
 func TestExportOutpostConfig(t *testing.T) {
+	t.Parallel()
 	l := live()
 	l.Providers[1] = plan.Provider{PK: 2, Name: "web", Type: manifest.TypeProxy, AuthorizationFlow: "f1", InvalidationFlow: "f2",
 		Detail: &plan.ProxyDetail{ExternalHost: "https://web.example.com", Mode: "forward_single", InternalHostSSLValidation: true,
@@ -93,6 +95,7 @@ func TestExportOutpostConfig(t *testing.T) {
 // comment, as client secrets are; the plan of the export is still empty
 // because attributes are merged key by key.
 func TestExportLeavesSecretLookingAttributesOut(t *testing.T) {
+	t.Parallel()
 	l := live()
 	l.Objects[plan.KindGroup][0].Fields["attributes"] = map[string]any{
 		"team":         "web",

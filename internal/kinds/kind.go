@@ -67,6 +67,10 @@ type Kind struct {
 	// Secret fields are write-only (authentik never returns them): sent on
 	// create, masked in every output, never compared.
 	Secret []string
+	// SensitiveOnly are Secret fields a manifest may fill only from a
+	// sensitive variable (${NAME} with sensitive: true), never a literal: a
+	// manifest is committed, the secret is not.
+	SensitiveOnly []string
 	// Code fields hold what authentik runs on the server; plans show them
 	// whole.
 	Code []string
@@ -117,9 +121,6 @@ type Kind struct {
 	// confined to its directory like outputs) whose contents are the value
 	// of a request field: "certificate_file": "certificate_data".
 	Files map[string]string
-	// SensitiveOnly are fields a manifest may set only from a sensitive
-	// variable or their Files field, never as literal text (a private key).
-	SensitiveOnly []string
 	// Digests compute, from a secret field's declared value, what authentik
 	// shows of it (a certificate's fingerprint and expiry): plans compare
 	// the first digest with the live field of that name and show them all,
@@ -258,21 +259,23 @@ const (
 // Field is one manifest field of a kind: a writable field of its request
 // schema, with what the descriptor adds.
 type Field struct {
-	Name       string
-	Type       FieldType
-	Enum       []string
-	Ref        string // the kind named, for Ref and RefList
-	IntRef     bool   // a Ref the API takes as an integer pk (a user)
-	Nullable   bool
-	Required   bool // a create must set it
-	Secret     bool
-	Code       bool
-	Immutable  bool
-	Ordered    bool
-	MinLength  int
-	Default    any // nil when the model has none (or it is null)
-	HasDefault bool
-	Doc        string
+	Name     string
+	Type     FieldType
+	Enum     []string
+	Ref      string // the kind named, for Ref and RefList
+	IntRef   bool   // a Ref the API takes as an integer pk (a user)
+	Nullable bool
+	Required bool // a create must set it
+	Secret   bool
+	// SensitiveOnly: a literal is refused, only a sensitive variable fills it.
+	SensitiveOnly bool
+	Code          bool
+	Immutable     bool
+	Ordered       bool
+	MinLength     int
+	Default       any // nil when the model has none (or it is null)
+	HasDefault    bool
+	Doc           string
 }
 
 var registry []*Kind
@@ -439,7 +442,8 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 		return Field{}, false
 	}
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
-		Secret: sf.WriteOnly || slices.Contains(k.Secret, sf.Name), Code: slices.Contains(k.Code, sf.Name),
+		Secret:        sf.WriteOnly || slices.Contains(k.Secret, sf.Name) || slices.Contains(k.SensitiveOnly, sf.Name),
+		SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
 		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
 	if d, ok := k.Docs[sf.Name]; ok {
 		f.Doc = d

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,7 +70,7 @@ func TestAKindCostsFewFiles(t *testing.T) {
 		}
 		files = append(files, string(data))
 	}
-	for _, k := range append(kinds.InSection("stages"), kinds.InSection("policies")...) {
+	for _, k := range slices.Concat(kinds.InSection("stages"), kinds.InSection("policies"), kinds.InSection("sources"), kinds.InSection("property_mappings")) {
 		class := strings.TrimSuffix(k.Schema, "Request")
 		n := 0
 		for _, src := range files {

@@ -14,7 +14,9 @@ var configureFlow = map[string]string{"configure_flow": "flow"}
 func init() {
 	identification := stage("identification", "stages/identification/", "authentik_stages_identification.identificationstage", "IdentificationStageRequest",
 		map[string]string{"password_stage": "stage", "captcha_stage": "stage", "webauthn_stage": "stage",
-			"enrollment_flow": "flow", "recovery_flow": "flow", "passwordless_flow": "flow"},
+			"enrollment_flow": "flow", "recovery_flow": "flow", "passwordless_flow": "flow",
+			// the sources offered beside the form, by slug (sources.go)
+			"sources": "source"},
 		map[string]any{"case_insensitive_matching": true, "show_matched_user": true, "show_source_labels": false,
 			"pretend_user_exists": true, "enable_remember_me": false})
 	// IdentificationStageSerializer.validate reads user_fields from the

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDigestFollowsContentNotLocation(t *testing.T) {
+	t.Parallel()
 	write := func(dir, name, body string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}

@@ -170,10 +170,6 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			continue
 		}
 		f, known := byName[key.Value]
-		if known && !checkSensitiveOnly(sc, file, e, key, val, diags) {
-			ok = false
-			continue
-		}
 		if !known {
 			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
 			if s := suggest.Closest(key.Value, names); s != "" {
@@ -186,6 +182,14 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		v, err := fieldValue(f, val, sc.isSensitive(val))
 		if err != "" {
 			diags.add(pos(file, val), fmt.Sprintf("%s: %s", f.Name, err))
+			ok = false
+			continue
+		}
+		// An unset variable is left as written (and reported already).
+		if f.SensitiveOnly && !sc.isSensitive(val) && val.Value != "" && !strings.Contains(val.Value, "${") {
+			// The literal is not repeated: it is a secret all the same.
+			diags.add(pos(file, val), fmt.Sprintf("%s is a secret and comes only from a sensitive variable: declare one under variables: (e.g. %s: {sensitive: true}) and write %s: ${%s}",
+				f.Name, strings.ToUpper(f.Name), f.Name, strings.ToUpper(f.Name)))
 			ok = false
 			continue
 		}

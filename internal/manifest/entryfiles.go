@@ -120,21 +120,6 @@ func decodeExtra(sc *scope, file string, e *Entry, key, val *yaml.Node, diags *D
 	return false, true
 }
 
-// checkSensitiveOnly refuses a field the kind takes only from a sensitive
-// variable or a file when the manifest writes it as literal text.
-func checkSensitiveOnly(sc *scope, file string, e *Entry, key, val *yaml.Node, diags *Diagnostics) bool {
-	if !slices.Contains(e.Kind.SensitiveOnly, key.Value) || sc.isSensitive(val) {
-		return true
-	}
-	alt := ""
-	for f, target := range e.Kind.Files {
-		if target == key.Value {
-			alt = " or " + f
-		}
-	}
-	diags.add(pos(file, key), fmt.Sprintf("%s is never written in a manifest as text: give it from a sensitive variable (sensitive: true)%s", key.Value, alt))
-	return false
-}
 
 // InputFiles lists the files a manifest's entries read (kinds.Kind.Files
 // fields: a certificate's certificate_file and key_file), as written, for

@@ -47,7 +47,7 @@ func TestEntryFilesAndActions(t *testing.T) {
 		"certificates:\n  - {name: a, certificate_file: /etc/hosts}\n":                       "leaves the manifest's directory",
 		"certificates:\n  - {name: a, certificate_file: link.pem}\n":                         "through a symbolic link",
 		"certificates:\n  - {name: a, certificate_file: none.pem}\n":                         "does not exist next to the manifest",
-		"certificates:\n  - {name: a, key_data: '${PLAIN}'}\n":                               "key_data is never written in a manifest as text",
+		"certificates:\n  - {name: a, key_data: '${PLAIN}'}\n":                               "key_data is a secret and comes only from a sensitive variable",
 		"certificates:\n  - {name: a, generate: {validity: 3}}\n":                            `generate: unknown field "validity"`,
 		"certificates:\n  - {name: a, generate: {alg: dsa}}\n":                               "generate.alg",
 		"certificates:\n  - {name: a, certificate_data: x, certificate_file: certs/a.pem}\n": "give one of certificate_file and certificate_data",

@@ -19,6 +19,7 @@ func env(vars map[string]string) LookupEnv {
 }
 
 func TestParseReportsEveryProblemWithPosition(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		yaml string
 		want []string // "line:col: message substring"
@@ -69,6 +70,7 @@ func TestParseReportsEveryProblemWithPosition(t *testing.T) {
 }
 
 func TestParseSubstitutesEnvironment(t *testing.T) {
+	t.Parallel()
 	y := "version: 1\nvariables: {ID: {}}\nproviders:\n  - name: p\n    type: oauth2\n    client_id: ${ID}\n    client_secret: \"$${literal}\"\n"
 	m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"ID": "12345"}))
 	require.Empty(t, ds)
@@ -79,6 +81,7 @@ func TestParseSubstitutesEnvironment(t *testing.T) {
 }
 
 func TestParseRecordsSources(t *testing.T) {
+	t.Parallel()
 	y := "version: 1\nproviders:\n  - name: p\n    type: oauth2\n    signing_key: null\n    redirect_uris:\n      - url: https://a/cb\n"
 	m, ds := Parse("dir/x.yaml", []byte(y), env(nil))
 	require.Empty(t, ds)
@@ -92,6 +95,7 @@ func TestParseRecordsSources(t *testing.T) {
 }
 
 func TestLoadDirectoryMergesFilesInOrder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("version: 1\ngroups:\n  - name: from-b\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yml"), []byte("version: 1\ngroups:\n  - name: from-a\n"), 0o644))
@@ -106,6 +110,7 @@ func TestLoadDirectoryMergesFilesInOrder(t *testing.T) {
 }
 
 func TestLoadCollectsErrorsAcrossFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("version: 1\ngroups:\n  - nam: x\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("version: 1\noutpost: []\n"), 0o644))
@@ -116,11 +121,13 @@ func TestLoadCollectsErrorsAcrossFiles(t *testing.T) {
 }
 
 func TestLoadEmptyDirectory(t *testing.T) {
+	t.Parallel()
 	_, err := Load(t.TempDir(), env(nil))
 	assert.ErrorContains(t, err, "no *.yaml")
 }
 
 func TestMissingManifestIsOneSentence(t *testing.T) {
+	t.Parallel()
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), func(string) (string, bool) { return "", false })
 	require.Error(t, err)
 	assert.Regexp(t, `^manifest .*nope\.yaml does not exist$`, err.Error())

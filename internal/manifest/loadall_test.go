@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoadAndValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(`version: 1
 providers:
@@ -42,6 +43,7 @@ outposts:
 }
 
 func TestYAMLSyntaxErrorsNameTheLineAndHint(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct{ doc, want string }{
 		"tab indent": {"version: 1\ngroups:\n\t- name: a\n",
 			"3:1: invalid YAML: a tab character; YAML indents with spaces only"},

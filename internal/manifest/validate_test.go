@@ -38,12 +38,14 @@ outposts:
 `
 
 func TestValidateAcceptsAGoodManifest(t *testing.T) {
+	t.Parallel()
 	m, ds := Parse("m.yaml", []byte(validBase), env(nil))
 	require.Empty(t, ds)
 	assert.NoError(t, m.Validate(nil))
 }
 
 func TestValidateFindsSemanticProblems(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		yaml string
 		want []string
@@ -191,6 +193,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 }
 
 func TestWithDefaultsMatchesTheWizard(t *testing.T) {
+	t.Parallel()
 	m, ds := Parse("m.yaml", []byte("version: 1\nproviders:\n  - {name: p, type: oauth2}\n  - {name: q, type: oauth2, signing_key: null, scopes: [openid]}\n"), env(nil))
 	require.Empty(t, ds)
 	p := m.Providers[0].WithDefaults()

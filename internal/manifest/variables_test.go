@@ -10,6 +10,7 @@ import (
 )
 
 func TestVariablesAreDeclared(t *testing.T) {
+	t.Parallel()
 	vars := env(map[string]string{
 		"APP_URL": "https://app.example.com", "CLIENT_SECRET": "s3cret-from-env",
 		"AUTHENTIK_TOKEN": "the-token", "AUTHENTIK_URL": "http://admin:hunter2@auth",
@@ -95,6 +96,7 @@ func TestVariablesAreDeclared(t *testing.T) {
 }
 
 func TestSensitiveValuesAreCollected(t *testing.T) {
+	t.Parallel()
 	y := "version: 1\nvariables: {S: {sensitive: true}, P: {}}\nproviders:\n  - name: p-${P}\n    type: oauth2\n    client_secret: ${S}\n"
 	m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"S": "s3cret-value", "P": "plain"}))
 	require.Empty(t, ds)
@@ -107,6 +109,7 @@ func TestSensitiveValuesAreCollected(t *testing.T) {
 // aliases, 9^10 scalars expanded) whose innermost value is sensitive:
 // the alias check must not expand it, and decoding refuses it.
 func TestAliasBombIsRefused(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("version: 1\nvariables: {S: {sensitive: true}}\nproviders:\n  - name: p\n    type: oauth2\n    client_secret: &a0 ${S}\ngroups:\n")
 	for i := 1; i <= 10; i++ {
@@ -124,6 +127,7 @@ func TestAliasBombIsRefused(t *testing.T) {
 // YAML decoder quotes up to 10 bytes of it, and its error comes before the
 // manifest exists (so before its sensitive values can be masked).
 func TestTypeErrorHidesSensitiveValue(t *testing.T) {
+	t.Parallel()
 	for _, secret := range []string{"s3cret-value-long", "short-pw"} {
 		y := "version: 1\nvariables: {S: {sensitive: true}, P: {}}\noutposts:\n  - name: o\n    type: proxy\n    exclusive: ${S}\n  - name: p\n    type: proxy\n    exclusive: ${P}\n"
 		m, ds := Parse("x.yaml", []byte(y), env(map[string]string{"S": secret, "P": "plainword"}))
@@ -139,6 +143,7 @@ func TestTypeErrorHidesSensitiveValue(t *testing.T) {
 // request declares its own variables, so only PROVISION_ALLOW_VARS (set by
 // the pipeline) keeps it from declaring GITHUB_TOKEN and printing it.
 func TestPipelineAllowListAndSensitiveList(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{"APP_URL": "https://app.example.com", "GITHUB_TOKEN": "ghp-secret-value", "CLIENT_SECRET": "s3cret-from-env"}
 	leak := "version: 1\nvariables: {APP_URL: {}, GITHUB_TOKEN: {}}\napplications:\n  - name: a\n    slug: a\n    meta_launch_url: ${APP_URL}/${GITHUB_TOKEN}\n"
 	withEnv := func(extra map[string]string) LookupEnv {
@@ -186,8 +191,40 @@ func TestPipelineAllowListAndSensitiveList(t *testing.T) {
 
 // A name on both pipeline lists is named once in the refusal.
 func TestPipelineAllowListNamesEachVariableOnce(t *testing.T) {
+	t.Parallel()
 	doc := "version: 1\nvariables: {GITHUB_TOKEN: {}}\n"
 	_, ds := Parse("x.yaml", []byte(doc), env(map[string]string{AllowVarsEnv: "APP_URL CLIENT_SECRET", SensitiveVarsEnv: "CLIENT_SECRET"}))
 	require.Len(t, ds, 1, "%v", ds)
 	assert.Contains(t, ds[0].Error(), "lets a manifest read only APP_URL, CLIENT_SECRET; ")
+}
+
+// A descriptor's SensitiveOnly field (an OAuth source's consumer_secret)
+// takes only a sensitive variable: a literal or a plain variable is refused
+// at its line without repeating the value; an unset one is reported once.
+func TestSensitiveOnlyFields(t *testing.T) {
+	head := "version: 1\nvariables: {S: {sensitive: true}, P: {}, U: {sensitive: true}}\nsources:\n  - slug: gh\n    name: GitHub\n    type: oauth\n    provider_type: github\n    consumer_key: k\n"
+	vars := env(map[string]string{"S": "s3cret-value", "P": "plain-value"})
+	cases := map[string]struct {
+		line string
+		want string // "" = loads
+	}{
+		"sensitive variable": {line: "    consumer_secret: ${S}\n"},
+		"literal":            {line: "    consumer_secret: literal-secret\n", want: "x.yaml:9:22: consumer_secret is a secret and comes only from a sensitive variable"},
+		"plain variable":     {line: "    consumer_secret: ${P}\n", want: "x.yaml:9:22: consumer_secret is a secret and comes only from a sensitive variable"},
+		"unset":              {line: "    consumer_secret: ${U}\n", want: "environment variable U is not set"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, ds := Parse("x.yaml", []byte(head+tc.line), vars)
+			if tc.want == "" {
+				require.Empty(t, ds)
+				return
+			}
+			require.Len(t, ds, 1, "one problem: %v", ds)
+			got := ds.err().Error()
+			assert.Contains(t, got, tc.want)
+			assert.NotContains(t, got, "literal-secret")
+			assert.NotContains(t, got, "plain-value")
+		})
+	}
 }

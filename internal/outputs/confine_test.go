@@ -10,6 +10,7 @@ import (
 )
 
 func TestConfine(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	outside := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(base, "sub"), 0o755))
@@ -64,6 +65,7 @@ func TestConfine(t *testing.T) {
 // A symlink swapped in after the check is still not followed: writes go
 // through os.Root, which refuses to leave the base directory.
 func TestWriteDoesNotEscapeThroughASymlink(t *testing.T) {
+	t.Parallel()
 	base, outside := t.TempDir(), t.TempDir()
 	tgt, err := Confine(base, "sub/app.env", false)
 	require.NoError(t, err, "sub does not exist yet: write creates it")
@@ -86,6 +88,7 @@ func TestWriteDoesNotEscapeThroughASymlink(t *testing.T) {
 // A file named "-" (given as ./-) is a file, and is checked as one when it
 // is read and written: a symbolic link there is refused.
 func TestDashFileIsAFile(t *testing.T) {
+	t.Parallel()
 	base, outside := t.TempDir(), t.TempDir()
 	tgt, err := Confine(base, "./-", false)
 	require.NoError(t, err)

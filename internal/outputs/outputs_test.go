@@ -36,6 +36,7 @@ applications:
 `
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		edit func(string) string
 		want []string
@@ -89,6 +90,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestLibreChatVarsFromLiveState(t *testing.T) {
+	t.Parallel()
 	m := parse(t, base)
 	live := &plan.Live{
 		Objects:      plan.ScopeMappingObjects(plan.ScopeMapping{PK: "e", Name: "e", ScopeName: "email"}, plan.ScopeMapping{PK: "o", Name: "o", ScopeName: "openid"}, plan.ScopeMapping{PK: "p", Name: "p", ScopeName: "profile"}, plan.ScopeMapping{PK: "x", Name: "x", ScopeName: "custom"}),
@@ -129,6 +131,7 @@ func libreChatVars(public string, a *manifest.Application, live *plan.Live, sess
 }
 
 func TestSessionSecretIsKept(t *testing.T) {
+	t.Parallel()
 	kept, err := SessionSecret([]byte("A=1\nOPENID_SESSION_SECRET=already-here\n"), bytes.NewReader(nil))
 	require.NoError(t, err)
 	assert.Equal(t, "already-here", kept)
@@ -138,6 +141,7 @@ func TestSessionSecretIsKept(t *testing.T) {
 }
 
 func TestEnvFileIsRelativeToTheManifest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m, ds := manifest.Parse(filepath.Join(dir, "m.yaml"), []byte(base+"        file: librechat.env\n"), func(string) (string, bool) { return "", false })
 	require.Empty(t, ds)
@@ -154,6 +158,7 @@ func TestEnvFileIsRelativeToTheManifest(t *testing.T) {
 // adds nothing to the reference error: "needs an oauth2 provider (none)"
 // would only restate it, wrongly.
 func TestUnresolvedProviderIsReportedOnce(t *testing.T) {
+	t.Parallel()
 	m := parse(t, strings.Replace(base, "    provider: chat\n", "    provider: chta\n", 1))
 	err := m.Validate(Validator(Options{}))
 	require.Error(t, err)
@@ -163,6 +168,7 @@ func TestUnresolvedProviderIsReportedOnce(t *testing.T) {
 }
 
 func TestPublicURLIgnoresAnInvalidOneReportedElsewhere(t *testing.T) {
+	t.Parallel()
 	m := &manifest.Manifest{Authentik: &manifest.AuthentikSettings{PublicURL: "https://auth.example.com/"}}
 	assert.Equal(t, "https://auth.example.com", PublicURL(m, "http://authentik:9000"))
 	m.Authentik.PublicURL = "auth.example.com"

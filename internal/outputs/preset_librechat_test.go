@@ -24,6 +24,7 @@ func lcBaseInput() lcInput {
 }
 
 func TestLibreChatVars(t *testing.T) {
+	t.Parallel()
 	in := lcBaseInput()
 	in.Extra = map[string]string{"OPENID_USE_END_SESSION_ENDPOINT": "true", "OPENID_GENERATE_NONCE": "true"}
 	vars, err := lcVars(in)
@@ -59,6 +60,7 @@ func TestLibreChatVars(t *testing.T) {
 }
 
 func TestLibreChatVarsOptionalFields(t *testing.T) {
+	t.Parallel()
 	in := lcBaseInput()
 	in.DomainClient, in.DomainServer = "", ""
 	in.ButtonLabel, in.ImageURL = "Sign in", "https://example.com/i.png?v=2"
@@ -92,6 +94,7 @@ func TestLibreChatVarsOptionalFields(t *testing.T) {
 }
 
 func TestLibreChatVarsErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*lcInput)
@@ -127,6 +130,7 @@ func TestLibreChatVarsErrors(t *testing.T) {
 }
 
 func TestLibreChatValidateExtra(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		extra map[string]string
@@ -200,6 +204,7 @@ func validValue(s lcSetting) string {
 }
 
 func TestLibreChatCatalog(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for i, s := range lcCatalog {
 		if seen[s.Name] {
@@ -254,6 +259,7 @@ func TestLibreChatCatalog(t *testing.T) {
 }
 
 func TestLibreChatDomainServer(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"https://chat.example.com", "http://localhost:3080", "https://example.com/chat"} {
 		if err := lcCheckDomainServer(ok); err != nil {
 			t.Errorf("CheckDomainServer(%q) = %v", ok, err)
@@ -280,6 +286,7 @@ func TestLibreChatDomainServer(t *testing.T) {
 }
 
 func TestLibreChatNewSessionSecret(t *testing.T) {
+	t.Parallel()
 	s, err := newSessionSecret(bytes.NewReader(bytes.Repeat([]byte{0xab}, 40)))
 	if err != nil || s != strings.Repeat("ab", 32) {
 		t.Errorf("NewSessionSecret = %q, %v", s, err)

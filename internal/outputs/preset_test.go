@@ -31,6 +31,7 @@ func validate(t *testing.T, y string, opts Options) error {
 }
 
 func TestPresetValidation(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		outputs string
 		want    []string
@@ -78,6 +79,7 @@ func TestPresetValidation(t *testing.T) {
 // Declared redirect URIs must allow the preset's callback; undeclared ones
 // are derived from the output.
 func TestRedirectURIs(t *testing.T) {
+	t.Parallel()
 	y := strings.Replace(presetBase, "    type: oauth2\n", "    type: oauth2\n    redirect_uris:\n      - url: https://other.example.com/login/generic_oauth\n", 1) +
 		"      grafana:\n        url: https://g.example.com\n"
 	err := validate(t, y, Options{})
@@ -97,6 +99,7 @@ func TestRedirectURIs(t *testing.T) {
 
 // plan checks the secret authentik holds when the manifest declares none.
 func TestLiveSecretIsChecked(t *testing.T) {
+	t.Parallel()
 	y := presetBase + "      librechat:\n        url: https://c.example.com\n        file: c.env\n"
 	live := &plan.Live{Providers: []plan.Provider{{PK: 1, Name: "p", Type: "oauth2", Detail: &plan.OAuth2Detail{ClientID: "id", ClientSecret: "has#hash"}}}}
 	assert.NoError(t, validate(t, y, Options{}), "offline, the secret authentik generates is safe")
@@ -109,6 +112,7 @@ func TestLiveSecretIsChecked(t *testing.T) {
 }
 
 func TestPublicURL(t *testing.T) {
+	t.Parallel()
 	m := parse(t, presetBase+"      grafana:\n        url: https://g.example.com\n")
 	assert.Equal(t, "http://api:9000", PublicURL(m, "http://api:9000/"))
 	m.Authentik = &manifest.AuthentikSettings{PublicURL: "https://auth.example.com/"}
@@ -123,6 +127,7 @@ func TestPublicURL(t *testing.T) {
 }
 
 func TestEveryPresetIsComplete(t *testing.T) {
+	t.Parallel()
 	var names []string
 	for _, p := range Presets() {
 		names = append(names, p.Name())
@@ -151,6 +156,7 @@ func TestPresetsCiteSourceAndRelease(t *testing.T) {
 // it, the admin_group/editor_group path yields its 'Viewer' default there
 // and userinfo is never asked.
 func TestGrafanaRolesNeedClaimsInTheIDToken(t *testing.T) {
+	t.Parallel()
 	noClaims := strings.Replace(presetBase, "    type: oauth2\n", "    type: oauth2\n    include_claims_in_id_token: false\n", 1)
 	err := validate(t, noClaims+"      grafana:\n        url: https://g.example.com\n        admin_group: Admins\n", Options{})
 	require.Error(t, err)

@@ -13,6 +13,7 @@ import (
 // issuer (models.py OAuth2Provider.get_issuer: the root URL with
 // issuer_mode global, else the application's base).
 func TestValuesEndpoints(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"", "per_provider", "global"} {
 		v := Values{PublicURL: "https://auth.example.com", Slug: "app", IssuerMode: mode}
 		wantIssuer := "https://auth.example.com/application/o/app/"
@@ -33,6 +34,7 @@ func TestValuesEndpoints(t *testing.T) {
 // issuer_mode read from authentik: a client comparing the token's iss with
 // the application's base would refuse every login with issuer_mode global.
 func TestGlobalIssuerFromLiveState(t *testing.T) {
+	t.Parallel()
 	m := parse(t, presetBase+"      oidc:\n        vars:\n          ISS: issuer\n          DISC: discovery_url\n")
 	live := &plan.Live{
 		Providers:    []plan.Provider{{PK: 3, Name: "p", Type: "oauth2", Detail: &plan.OAuth2Detail{ClientID: "id", ClientSecret: "s", IssuerMode: "global"}}},

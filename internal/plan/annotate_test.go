@@ -14,6 +14,7 @@ import (
 // field is shown whole; expressions run on the server; a key that looks
 // secret masks nothing the manifest writes.
 func TestAnnotate(t *testing.T) {
+	t.Parallel()
 	y := `version: 1
 variables: {HOOK_SECRET: {sensitive: true}, PLAIN: {}, QUOTED: {sensitive: true}}
 groups:
@@ -135,6 +136,7 @@ groups:
 }
 
 func TestSecretKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		field string
 		value any

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -55,28 +56,33 @@ func accessCreate(slug string, groups ...string) Change {
 }
 
 func TestApplyRunsDependenciesFirstAndBoundsParallelism(t *testing.T) {
-	var cs []Change
-	for _, k := range []string{"g1", "g2", "g3", "g4", "g5", "g6"} {
-		cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": k})})
-	}
-	cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
-		appCreate("a", "p"), accessCreate("a", "g6"))
-	rec := &recorder{delay: 20 * time.Millisecond}
-	ids := NewIDs(&Live{})
-	res := Apply(context.Background(), &Plan{Changes: cs}, rec, ids, nil, 2)
-	require.Empty(t, res.Failed)
-	assert.Len(t, res.Done, 9)
-	assert.Equal(t, int32(2), rec.maxSeen.Load(), "at most parallelism, and that many when enough is ready")
-	pos := map[string]int{}
-	for i, k := range rec.order {
-		pos[k] = i
-	}
-	assert.Less(t, pos["provider p"], pos["application a"])
-	assert.Less(t, pos["application a"], pos["access a"])
-	assert.Less(t, pos["group g6"], pos["access a"])
-	id, err := ids.Get(KindProvider, "p")
-	require.NoError(t, err)
-	assert.Equal(t, "id-p", id)
+	t.Parallel()
+	// In a synctest bubble the executor's sleeps are on a fake clock that
+	// moves only once every goroutine waits: the order is deterministic.
+	synctest.Test(t, func(t *testing.T) {
+		var cs []Change
+		for _, k := range []string{"g1", "g2", "g3", "g4", "g5", "g6"} {
+			cs = append(cs, Change{Kind: KindGroup, Key: k, Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": k})})
+		}
+		cs = append(cs, Change{Kind: KindProvider, Key: "p", Action: Create, Spec: &ProviderSpec{Name: "p"}},
+			appCreate("a", "p"), accessCreate("a", "g6"))
+		rec := &recorder{delay: 20 * time.Millisecond}
+		ids := NewIDs(&Live{})
+		res := Apply(context.Background(), &Plan{Changes: cs}, rec, ids, nil, 2)
+		require.Empty(t, res.Failed)
+		assert.Len(t, res.Done, 9)
+		assert.Equal(t, int32(2), rec.maxSeen.Load(), "at most parallelism, and that many when enough is ready")
+		pos := map[string]int{}
+		for i, k := range rec.order {
+			pos[k] = i
+		}
+		assert.Less(t, pos["provider p"], pos["application a"])
+		assert.Less(t, pos["application a"], pos["access a"])
+		assert.Less(t, pos["group g6"], pos["access a"])
+		id, err := ids.Get(KindProvider, "p")
+		require.NoError(t, err)
+		assert.Equal(t, "id-p", id)
+	})
 }
 
 // slowKeys is an executor whose chosen keys take long; it records when each
@@ -94,27 +100,33 @@ func (s *slowKeys) Execute(ctx context.Context, c *Change, ids *IDs) error {
 }
 
 func TestApplyStartsAChangeAsSoonAsWhatItReferencesExists(t *testing.T) {
-	cs := []Change{
-		{Kind: KindGroup, Key: "g1", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g1"})},
-		{Kind: KindGroup, Key: "g2", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g2"})},
-		{Kind: KindProvider, Key: "p1", Action: Create, Spec: &ProviderSpec{Name: "p1"}},
-		{Kind: KindProvider, Key: "p2", Action: Create, Spec: &ProviderSpec{Name: "p2"}},
-		appCreate("a1", "p1"), appCreate("a2", "p2"),
-		accessCreate("a1", "g1"), accessCreate("a2", "g2"),
-	}
-	ex := &slowKeys{slow: map[string]bool{"p2": true}}
-	res := Apply(context.Background(), &Plan{Changes: cs}, ex, NewIDs(&Live{}), nil, 4)
-	require.Empty(t, res.Failed)
-	pos := map[string]int{}
-	for i, k := range ex.order {
-		pos[k] = i
-	}
-	assert.Less(t, pos["access a1"], pos["provider p2"], "application 1 and its access do not wait for provider 2")
-	assert.Less(t, pos["application a1"], pos["access a1"])
-	assert.Less(t, pos["provider p2"], pos["application a2"])
+	t.Parallel()
+	// In a synctest bubble the executor's sleeps are on a fake clock that
+	// moves only once every goroutine waits: the order is deterministic.
+	synctest.Test(t, func(t *testing.T) {
+		cs := []Change{
+			{Kind: KindGroup, Key: "g1", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g1"})},
+			{Kind: KindGroup, Key: "g2", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g2"})},
+			{Kind: KindProvider, Key: "p1", Action: Create, Spec: &ProviderSpec{Name: "p1"}},
+			{Kind: KindProvider, Key: "p2", Action: Create, Spec: &ProviderSpec{Name: "p2"}},
+			appCreate("a1", "p1"), appCreate("a2", "p2"),
+			accessCreate("a1", "g1"), accessCreate("a2", "g2"),
+		}
+		ex := &slowKeys{slow: map[string]bool{"p2": true}}
+		res := Apply(context.Background(), &Plan{Changes: cs}, ex, NewIDs(&Live{}), nil, 4)
+		require.Empty(t, res.Failed)
+		pos := map[string]int{}
+		for i, k := range ex.order {
+			pos[k] = i
+		}
+		assert.Less(t, pos["access a1"], pos["provider p2"], "application 1 and its access do not wait for provider 2")
+		assert.Less(t, pos["application a1"], pos["access a1"])
+		assert.Less(t, pos["provider p2"], pos["application a2"])
+	})
 }
 
 func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
+	t.Parallel()
 	cs := []Change{
 		{Kind: KindGroup, Key: "g1", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "g1"})},
 		{Kind: KindGroup, Key: "bad", Action: Create, Spec: NewEntrySpec("group", map[string]any{"name": "bad"})},
@@ -141,28 +153,34 @@ func TestApplySkipsOnlyWhatDependsOnAFailure(t *testing.T) {
 }
 
 func TestApplyDeletesInReverseDependencyOrder(t *testing.T) {
-	cs := []Change{
-		{Kind: KindProvider, Key: "p-new", Action: Create, Spec: &ProviderSpec{Name: "p-new"}},
-		{Kind: KindApplication, Key: "keep", Action: Update, Spec: &ApplicationSpec{Slug: "keep", Provider: strp("p-new")}},
-		{Kind: KindApplication, Key: "gone", Action: Delete},
-		{Kind: KindProvider, Key: "p-old", Action: Delete},
-		{Kind: KindScopeMapping, Key: "m", Action: Delete},
-		{Kind: KindGroup, Key: "unrelated", Action: Delete},
-	}
-	rec := &recorder{delay: 10 * time.Millisecond}
-	res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
-	require.Empty(t, res.Failed)
-	pos := map[string]int{}
-	for i, k := range rec.order {
-		pos[k] = i
-	}
-	assert.Less(t, pos["application keep"], pos["provider p-old"], "the update moving the reference away comes first")
-	assert.Less(t, pos["application gone"], pos["provider p-old"])
-	assert.Less(t, pos["provider p-old"], pos["scope mapping m"])
-	assert.Less(t, pos["scope mapping m"], pos["group unrelated"], "registry order, reversed: groups last")
+	t.Parallel()
+	// In a synctest bubble the executor's sleeps are on a fake clock that
+	// moves only once every goroutine waits: the order is deterministic.
+	synctest.Test(t, func(t *testing.T) {
+		cs := []Change{
+			{Kind: KindProvider, Key: "p-new", Action: Create, Spec: &ProviderSpec{Name: "p-new"}},
+			{Kind: KindApplication, Key: "keep", Action: Update, Spec: &ApplicationSpec{Slug: "keep", Provider: strp("p-new")}},
+			{Kind: KindApplication, Key: "gone", Action: Delete},
+			{Kind: KindProvider, Key: "p-old", Action: Delete},
+			{Kind: KindScopeMapping, Key: "m", Action: Delete},
+			{Kind: KindGroup, Key: "unrelated", Action: Delete},
+		}
+		rec := &recorder{delay: 10 * time.Millisecond}
+		res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
+		require.Empty(t, res.Failed)
+		pos := map[string]int{}
+		for i, k := range rec.order {
+			pos[k] = i
+		}
+		assert.Less(t, pos["application keep"], pos["provider p-old"], "the update moving the reference away comes first")
+		assert.Less(t, pos["application gone"], pos["provider p-old"])
+		assert.Less(t, pos["provider p-old"], pos["scope mapping m"])
+		assert.Less(t, pos["scope mapping m"], pos["group unrelated"], "registry order, reversed: groups last")
+	})
 }
 
 func TestDependenciesWithoutSpecsFallBackToKinds(t *testing.T) {
+	t.Parallel()
 	cs := []Change{
 		{Kind: KindGroup, Key: "g", Action: Create},
 		{Kind: KindProvider, Key: "p", Action: Create},
@@ -175,6 +193,7 @@ func TestDependenciesWithoutSpecsFallBackToKinds(t *testing.T) {
 }
 
 func TestApplyHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rec := &recorder{}
@@ -184,6 +203,7 @@ func TestApplyHonoursCancellation(t *testing.T) {
 }
 
 func TestIDsUnknown(t *testing.T) {
+	t.Parallel()
 	_, err := NewIDs(&Live{}).Get(KindGroup, "x")
 	assert.EqualError(t, err, `group "x" does not exist in authentik`)
 }
@@ -194,30 +214,36 @@ func TestIDsUnknown(t *testing.T) {
 // this provider already exists"). The delete does not wait for the new
 // application's access in turn (no cycle: everything runs).
 func TestApplicationTakingAProviderWaitsForApplicationDeletes(t *testing.T) {
-	cs := []Change{
-		appCreate("new", "p"),
-		accessCreate("new", "g"),
-		{Kind: KindApplication, Key: "old", Action: Delete},
-		{Kind: KindAccess, Key: "old", Action: Delete},
-	}
-	deps := Dependencies(cs)
-	assert.Contains(t, deps[0], 2, "the create waits for the delete that frees the provider")
-	assert.NotContains(t, deps[2], 1, "deleting application old waits for no other application's access")
-	rec := &recorder{delay: 5 * time.Millisecond}
-	res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
-	require.Empty(t, res.Failed)
-	require.Empty(t, res.Skipped, "no dependency cycle")
-	pos := map[string]int{}
-	for i, k := range rec.order {
-		pos[k] = i
-	}
-	assert.Less(t, pos["application old"], pos["application new"])
+	t.Parallel()
+	// In a synctest bubble the executor's sleeps are on a fake clock that
+	// moves only once every goroutine waits: the order is deterministic.
+	synctest.Test(t, func(t *testing.T) {
+		cs := []Change{
+			appCreate("new", "p"),
+			accessCreate("new", "g"),
+			{Kind: KindApplication, Key: "old", Action: Delete},
+			{Kind: KindAccess, Key: "old", Action: Delete},
+		}
+		deps := Dependencies(cs)
+		assert.Contains(t, deps[0], 2, "the create waits for the delete that frees the provider")
+		assert.NotContains(t, deps[2], 1, "deleting application old waits for no other application's access")
+		rec := &recorder{delay: 5 * time.Millisecond}
+		res := Apply(context.Background(), &Plan{Changes: cs}, rec, NewIDs(&Live{}), nil, 8)
+		require.Empty(t, res.Failed)
+		require.Empty(t, res.Skipped, "no dependency cycle")
+		pos := map[string]int{}
+		for i, k := range rec.order {
+			pos[k] = i
+		}
+		assert.Less(t, pos["application old"], pos["application new"])
+	})
 }
 
 // A dependency cycle would leave its changes "not attempted" with no
 // failure to explain why: a plan with every kind created, updated and
 // deleted (two objects each, every reference between them) has none.
 func TestDependenciesHaveNoCycle(t *testing.T) {
+	t.Parallel()
 	specs := func(k Kind, key, other string) any {
 		switch k {
 		case KindGroup:

@@ -111,6 +111,7 @@ func summary(p *Plan) []string {
 }
 
 func TestCompute(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		reason   string
 		manifest string
@@ -266,6 +267,7 @@ outposts:
 }
 
 func TestComputeSpecSendsOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
 	l := convergedLive()
 	l.Providers[0].OAuth2().SubMode = "hashed_user_id"
 	p, err := Compute(load(t, chatManifest), l)
@@ -281,6 +283,7 @@ func TestComputeSpecSendsOnlyWhatChanged(t *testing.T) {
 }
 
 func TestComputeMarksSecretsSensitive(t *testing.T) {
+	t.Parallel()
 	p, err := Compute(load(t, chatManifest), freshLive())
 	require.NoError(t, err)
 	var found bool
@@ -296,6 +299,7 @@ func TestComputeMarksSecretsSensitive(t *testing.T) {
 }
 
 func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		manifest string
 		live     func() *Live
@@ -399,6 +403,7 @@ func TestComputeReferenceErrorsNameTheLine(t *testing.T) {
 }
 
 func TestComputeIgnoresUnreadableObjectsItDoesNotTouch(t *testing.T) {
+	t.Parallel()
 	l := convergedLive()
 	l.Unreadable = []Unreadable{{Kind: KindProvider, Key: "someone-elses", Field: "sub_mode", Err: errors.New("bad enum")}}
 	p, err := Compute(load(t, chatManifest), l)
@@ -407,6 +412,7 @@ func TestComputeIgnoresUnreadableObjectsItDoesNotTouch(t *testing.T) {
 }
 
 func TestComputeIsDeterministic(t *testing.T) {
+	t.Parallel()
 	m := load(t, chatManifest)
 	want, err := Compute(m, freshLive())
 	require.NoError(t, err)
@@ -423,12 +429,14 @@ func TestComputeIsDeterministic(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	p := &Plan{Changes: []Change{{Action: Create}, {Action: Create}, {Action: Update}, {Action: Delete}}}
 	add, change, destroy := p.Summary()
 	assert.Equal(t, []int{2, 1, 1}, []int{add, change, destroy})
 }
 
 func TestProxyUpdateCarriesLiveModeAndInternalHost(t *testing.T) {
+	t.Parallel()
 	l := freshLive()
 	l.Providers = []Provider{{PK: 9, Name: "wiki", Type: "proxy", AuthorizationFlow: flowImplicit, InvalidationFlow: flowInvalidate,
 		Detail: &ProxyDetail{ExternalHost: "https://old", Mode: "forward_single", InternalHost: "http://kept:80"}}}
@@ -443,6 +451,7 @@ func TestProxyUpdateCarriesLiveModeAndInternalHost(t *testing.T) {
 }
 
 func TestNegatedOrDisabledBindingDoesNotGrantAccess(t *testing.T) {
+	t.Parallel()
 	for name, b := range map[string]Binding{
 		"negated":  {PK: "b1", Target: appChat, Group: groupUsers, Order: 0, Negate: true},
 		"disabled": {PK: "b1", Target: appChat, Group: groupUsers, Order: 0, Disabled: true},
@@ -468,6 +477,7 @@ func TestNegatedOrDisabledBindingDoesNotGrantAccess(t *testing.T) {
 // authentik keeps one application per provider: taking a provider another
 // application keeps is a plan error, unless the plan frees it.
 func TestProviderHeldByAnotherApplication(t *testing.T) {
+	t.Parallel()
 	other := func() *Live {
 		l := convergedLive()
 		l.Applications = []Application{{PK: "other-pk", Slug: "other", Name: "Other", Provider: 7}}
@@ -502,6 +512,7 @@ func TestProviderHeldByAnotherApplication(t *testing.T) {
 // An application taking the provider another one moves off waits for that
 // move; two applications swapping providers is refused.
 func TestProviderMovedOffIsTakenAfterTheMove(t *testing.T) {
+	t.Parallel()
 	l := convergedLive()
 	l.Applications = []Application{{PK: "other-pk", Slug: "other", Name: "Other", Provider: 7}}
 	l.Bindings = nil

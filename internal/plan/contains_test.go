@@ -7,6 +7,7 @@ import (
 )
 
 func TestFieldsContaining(t *testing.T) {
+	t.Parallel()
 	const tok = "tok-123456"
 	p := &Plan{Changes: []Change{
 		{Kind: KindApplication, Key: "a", Action: Create, Fields: []FieldChange{
@@ -30,6 +31,7 @@ func TestFieldsContaining(t *testing.T) {
 // An object field is shown as JSON text, where encoding/json escapes
 // <, >, & and quotes: the value is found in its escaped form too.
 func TestFieldsContainingEscapedInJSONText(t *testing.T) {
+	t.Parallel()
 	const tok = `tok<&>"1`
 	p := &Plan{Changes: []Change{
 		{Kind: KindGroup, Key: "g", Action: Update, Fields: []FieldChange{

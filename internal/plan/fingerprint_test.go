@@ -10,6 +10,7 @@ import (
 )
 
 func TestFingerprintsCoverLive(t *testing.T) {
+	t.Parallel()
 	lt := reflect.TypeOf(Live{})
 	for i := 0; i < lt.NumField(); i++ {
 		f := lt.Field(i)
@@ -21,6 +22,7 @@ func TestFingerprintsCoverLive(t *testing.T) {
 }
 
 func TestFingerprintsLeaveSecretsOutButSeeEveryOtherField(t *testing.T) {
+	t.Parallel()
 	live := func(secret, uri string) *Live {
 		return &Live{Providers: []Provider{{PK: 7, Name: "p", Type: "oauth2", Detail: &OAuth2Detail{
 			ClientID: "id", ClientSecret: secret, RedirectURIs: []RedirectURI{{MatchingMode: "strict", URL: uri}},
@@ -36,6 +38,7 @@ func TestFingerprintsLeaveSecretsOutButSeeEveryOtherField(t *testing.T) {
 }
 
 func TestTouchedAccessIsTheApplicationsBindings(t *testing.T) {
+	t.Parallel()
 	live := &Live{
 		Applications: []Application{{PK: "app-uuid", Slug: "chat"}},
 		Bindings:     []Binding{{PK: "b1", Target: "app-uuid", Group: "g"}, {PK: "b2", Target: "other"}},

@@ -12,6 +12,7 @@ import (
 // TestPlanDoesNoIO keeps the plan package pure: no HTTP, no API client, no
 // dependency on the package that talks to authentik.
 func TestPlanDoesNoIO(t *testing.T) {
+	t.Parallel()
 	forbidden := []string{"net/http", "goauthentik.io/", "github.com/provision/provision/internal/authentik", "github.com/provision/provision/internal/emulator", "os/exec"}
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -118,4 +120,67 @@ func (c *computer) access(a *manifest.Application) *Change {
 		Fields: []FieldChange{{Field: "groups", Before: before, After: want}},
 		Spec:   spec,
 	}
+}
+
+// accessPrune gathers the access bindings a stack made that the manifest
+// dropped: one access change per application.
+type accessPrune struct {
+	specs  map[string]*AccessSpec
+	groups map[string][]string
+}
+
+func init() {
+	owners[KindAccess] = &owner{
+		label: func(o Owned) string {
+			return fmt.Sprintf("access binding of group %q to application %q", o.Group, o.Key)
+		},
+		exists: func(x *liveIndex, o Owned) bool { return len(x.bindings[o.Key][o.Group]) > 0 },
+		makes: func(c *Change) []Owned {
+			sp, _ := c.Spec.(*AccessSpec)
+			var out []Owned
+			for _, g := range sp.addGroups() {
+				out = append(out, Owned{Kind: KindAccess, Key: c.Key, Group: g, Created: true})
+			}
+			return out
+		},
+		prune: func(p *pruning, o Owned) {
+			if declaresAccess(p.c.m, o.Key) {
+				// The application's declared access list is authoritative:
+				// its own diff removes the binding.
+				return
+			}
+			g, _ := p.gathered[KindAccess].(*accessPrune)
+			if g == nil {
+				g = &accessPrune{specs: map[string]*AccessSpec{}, groups: map[string][]string{}}
+				p.gathered[KindAccess] = g
+			}
+			sp := g.specs[o.Key]
+			if sp == nil {
+				sp = &AccessSpec{AppSlug: o.Key}
+				g.specs[o.Key] = sp
+			}
+			sp.RemoveBindings = append(sp.RemoveBindings, p.s.idx.bindings[o.Key][o.Group]...)
+			g.groups[o.Key] = append(g.groups[o.Key], o.Group)
+		},
+		finish: func(p *pruning) {
+			g, _ := p.gathered[KindAccess].(*accessPrune)
+			if g == nil {
+				return
+			}
+			for _, slug := range slices.Sorted(maps.Keys(g.specs)) {
+				sp := g.specs[slug]
+				sort.Strings(sp.RemoveBindings)
+				p.add(&Change{Kind: KindAccess, Key: slug, Action: Delete, Notes: []string{PruneNote},
+					Fields: []FieldChange{{Field: "groups", Before: uniqueSorted(g.groups[slug]), After: nil}}, Spec: sp})
+			}
+		},
+	}
+}
+
+// addGroups are the groups the spec binds (none for a nil spec).
+func (s *AccessSpec) addGroups() []string {
+	if s == nil {
+		return nil
+	}
+	return s.AddGroups
 }

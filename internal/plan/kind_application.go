@@ -122,3 +122,18 @@ func (c *computer) application(a *manifest.Application) *Change {
 	ch.ID = l.Slug
 	return finish(ch, f, spec)
 }
+
+func init() {
+	owners[KindApplication] = &owner{
+		exists: func(x *liveIndex, o Owned) bool { _, ok := x.apps[o.Key]; return ok },
+		pk:     func(x *liveIndex, o Owned) string { return x.apps[o.Key].PK },
+		prune: func(p *pruning, o Owned) {
+			a := p.s.idx.apps[o.Key]
+			note := []string{PruneNote}
+			for _, pk := range a.BackchannelProviders {
+				note = append(note, fmt.Sprintf("authentik also deletes its backchannel provider %q", p.c.providerLabel(pk)))
+			}
+			p.add(&Change{Kind: KindApplication, Key: o.Key, Action: Delete, ID: a.Slug, Notes: note})
+		},
+	}
+}

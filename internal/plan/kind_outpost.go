@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/provision/provision/internal/manifest"
@@ -112,4 +114,77 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	spec.ConfigMerge = newObjectMerge(spec.Config, o.Config, l.Config)
 	ch.ID = l.PK
 	return finish(ch, f, spec)
+}
+
+func init() {
+	owners[KindOutpost] = &owner{
+		exists: func(x *liveIndex, o Owned) bool { _, ok := x.outposts[o.Key]; return ok },
+		pk:     func(x *liveIndex, o Owned) string { return x.outposts[o.Key].PK },
+		makes: func(c *Change) []Owned {
+			sp, _ := c.Spec.(*OutpostSpec)
+			var out []Owned
+			for _, prov := range sp.addProviders() {
+				out = append(out, Owned{Kind: KindAttachment, Key: c.Key, Provider: prov, Created: true})
+			}
+			return out
+		},
+		prune: func(p *pruning, o Owned) {
+			if p.s.idx.outposts[o.Key].Managed != "" {
+				p.release(o, "managed by authentik, never deleted")
+				return
+			}
+			p.add(&Change{Kind: KindOutpost, Key: o.Key, Action: Delete, ID: p.s.idx.outposts[o.Key].PK, Notes: []string{PruneNote}})
+		},
+	}
+	// Providers a stack attached to an outpost: detached when dropped, one
+	// outpost update each.
+	owners[KindAttachment] = &owner{
+		label: func(o Owned) string { return fmt.Sprintf("provider %q attached to outpost %q", o.Provider, o.Key) },
+		exists: func(x *liveIndex, o Owned) bool {
+			op, ok := x.outposts[o.Key]
+			p, pok := x.providers[o.Provider]
+			return ok && pok && slices.Contains(op.Providers, p.PK)
+		},
+		prune: func(p *pruning, o Owned) {
+			if p.declared[o.Key] || p.s.prunedWith(o) {
+				return // detached by the outpost's diff, or with the provider/outpost
+			}
+			detach, _ := p.gathered[KindAttachment].(map[string]*OutpostSpec)
+			if detach == nil {
+				detach = map[string]*OutpostSpec{}
+				p.gathered[KindAttachment] = detach
+			}
+			sp := detach[o.Key]
+			if sp == nil {
+				sp = &OutpostSpec{Name: o.Key}
+				detach[o.Key] = sp
+			}
+			sp.RemoveProviders = append(sp.RemoveProviders, p.s.idx.providers[o.Provider].PK)
+		},
+		finish: func(p *pruning) {
+			detach, _ := p.gathered[KindAttachment].(map[string]*OutpostSpec)
+			for _, name := range slices.Sorted(maps.Keys(detach)) {
+				sp := detach[name]
+				op := p.s.idx.outposts[name]
+				var before, after []string
+				for _, pk := range op.Providers {
+					label := p.c.providerLabel(pk)
+					before = append(before, label)
+					if !slices.Contains(sp.RemoveProviders, pk) {
+						after = append(after, label)
+					}
+				}
+				p.add(&Change{Kind: KindOutpost, Key: name, Action: Update, ID: op.PK, Notes: []string{"providers this stack attached are " + PruneNote},
+					Fields: []FieldChange{{Field: "providers", Before: uniqueSorted(before), After: uniqueSorted(after)}}, Spec: sp})
+			}
+		},
+	}
+}
+
+// addProviders are the providers the spec attaches (none for a nil spec).
+func (s *OutpostSpec) addProviders() []string {
+	if s == nil {
+		return nil
+	}
+	return s.AddProviders
 }

@@ -232,3 +232,18 @@ func (c *computer) keyPairField(f *fields, name string, want *string, owned bool
 	f.add(name, c.keyLabel(livePK, none), c.keyLabel(wantPK, none), false)
 	return &wantPK
 }
+
+func init() {
+	owners[KindProvider] = &owner{
+		exists: func(x *liveIndex, o Owned) bool { _, ok := x.providers[o.Key]; return ok },
+		pk: func(x *liveIndex, o Owned) string {
+			if p, ok := x.providers[o.Key]; ok {
+				return strconv.Itoa(int(p.PK))
+			}
+			return ""
+		},
+		prune: func(p *pruning, o Owned) {
+			p.add(&Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(p.s.idx.providers[o.Key].PK)), Notes: []string{PruneNote}})
+		},
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 // The registry is the one kind order: each kind after the kinds it references.
 func TestRegistryOrder(t *testing.T) {
+	t.Parallel()
 	var seen []Kind
 	for _, k := range registry {
 		for _, ref := range k.Refs {
@@ -26,6 +27,7 @@ func TestRegistryOrder(t *testing.T) {
 
 // Every provider type the manifest accepts has its plan part.
 func TestEveryProviderTypeHasADiff(t *testing.T) {
+	t.Parallel()
 	for _, name := range manifest.ProviderTypeNames() {
 		assert.NotNil(t, providerTypes[name], name)
 	}
@@ -35,6 +37,7 @@ func TestEveryProviderTypeHasADiff(t *testing.T) {
 // What a plan reads depends on the kinds and provider types declared, not
 // on how many entries there are.
 func TestReadsForDependsOnKindsNotSize(t *testing.T) {
+	t.Parallel()
 	one := load(t, "version: 1\nproviders:\n  - {name: a, type: saml, acs_url: 'https://sp/acs'}\n")
 	many := load(t, "version: 1\nproviders:\n  - {name: a, type: saml, acs_url: 'https://sp/acs'}\n  - {name: b, type: saml, acs_url: 'https://sp/acs'}\n  - {name: c, type: saml, acs_url: 'https://sp/acs'}\n")
 	assert.Equal(t, ReadsFor(one), ReadsFor(many))
@@ -51,6 +54,7 @@ func TestReadsForDependsOnKindsNotSize(t *testing.T) {
 // authentik deletes an application's backchannel providers with it
 // (authentik/core/models.py: Provider.backchannel_application, CASCADE).
 func TestDeletingAnApplicationShowsItsBackchannelProviders(t *testing.T) {
+	t.Parallel()
 	l := convergedLive()
 	l.Providers = append(l.Providers, Provider{PK: 11, Name: "directory", Type: "ldap", TypeLabel: "LDAP Provider", Detail: &LDAPDetail{}})
 	l.Applications[0].BackchannelProviders = []int32{11}
@@ -68,6 +72,7 @@ func TestDeletingAnApplicationShowsItsBackchannelProviders(t *testing.T) {
 // white space (a YAML block's final newline) is no diff against the trimmed
 // live value, on any text field.
 func TestTextFieldsCompareAsAuthentikStoresThem(t *testing.T) {
+	t.Parallel()
 	l := convergedLive()
 	l.Applications[0].MetaDescription = "Chat with models"
 	m := load(t, chatManifest+"    meta_description: |\n      Chat with models\n")

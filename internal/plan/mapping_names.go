@@ -16,7 +16,7 @@ import (
 
 // KindAnyMapping is every property mapping of every type, only read: its
 // names, for the uniqueness check.
-const KindAnyMapping Kind = "property mapping"
+const KindAnyMapping Kind = "any property mapping"
 
 // AnyMapping is a live property mapping of any type.
 type AnyMapping struct {

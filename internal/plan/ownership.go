@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -65,11 +66,8 @@ func (o Owned) ident() string {
 
 // String names the object for people.
 func (o Owned) String() string {
-	switch o.Kind {
-	case KindAccess:
-		return fmt.Sprintf("access binding of group %q to application %q", o.Group, o.Key)
-	case KindAttachment:
-		return fmt.Sprintf("provider %q attached to outpost %q", o.Provider, o.Key)
+	if h := owners[o.Kind]; h != nil && h.label != nil {
+		return h.label(o)
 	}
 	return fmt.Sprintf("%s %q", o.Kind, o.Key)
 }
@@ -341,40 +339,61 @@ func indexLive(live *Live) *liveIndex {
 // pkOf returns the pk of the live object an owned key names ("" for kinds
 // without one of their own: access bindings, attachments).
 func (x *liveIndex) pkOf(o Owned) string {
-	switch o.Kind {
-	case KindProvider:
-		if p, ok := x.providers[o.Key]; ok {
-			return strconv.Itoa(int(p.PK))
+	if h := owners[o.Kind]; h != nil {
+		if h.pk == nil {
+			return ""
 		}
-	case KindApplication:
-		return x.apps[o.Key].PK
-	case KindOutpost:
-		return x.outposts[o.Key].PK
+		return h.pk(x, o)
 	}
 	return entryPK(x.live, o)
 }
 
 // exists reports whether the object an owned key names is in authentik.
 func (x *liveIndex) exists(o Owned) bool {
-	switch o.Kind {
-	case KindProvider:
-		_, ok := x.providers[o.Key]
-		return ok
-	case KindApplication:
-		_, ok := x.apps[o.Key]
-		return ok
-	case KindOutpost:
-		_, ok := x.outposts[o.Key]
-		return ok
-	case KindAccess:
-		return len(x.bindings[o.Key][o.Group]) > 0
-	case KindAttachment:
-		op, ok := x.outposts[o.Key]
-		p, pok := x.providers[o.Provider]
-		return ok && pok && slices.Contains(op.Providers, p.PK)
+	if h := owners[o.Kind]; h != nil {
+		return h.exists(x, o)
 	}
 	return entryExists(x.live, o)
 }
+
+// owner is what stacks need of a hand-written kind, registered by its own
+// file (kind_<kind>.go); the descriptor kinds' is the engine's
+// (entries.go).
+type owner struct {
+	// label names the object for people when "kind key" does not.
+	label func(o Owned) string
+	// makes lists the owned parts a create or update of the kind makes
+	// (the group bindings access adds, the attachments an outpost adds).
+	makes  func(c *Change) []Owned
+	exists func(x *liveIndex, o Owned) bool
+	// pk is the live object's pk; nil for kinds without one of their own.
+	pk func(x *liveIndex, o Owned) string
+	// prune plans the removal of an owned object the manifest dropped, or
+	// releases it; finish, when set, emits what prune gathered (the
+	// bindings of one application are one access change).
+	prune  func(p *pruning, o Owned)
+	finish func(p *pruning)
+}
+
+// owners are the hand-written kinds' ownership hooks, by kind.
+var owners = map[Kind]*owner{}
+
+// pruning is one plan's prune of a stack's dropped objects.
+type pruning struct {
+	c        *computer
+	s        *stack
+	own      *Ownership
+	changes  []*Change
+	declared map[string]bool // outposts the manifest declares
+	// gathered is each kind's own state between prune and finish.
+	gathered map[Kind]any
+}
+
+func (p *pruning) release(o Owned, reason string) {
+	p.own.Release = append(p.own.Release, Released{o, reason})
+}
+
+func (p *pruning) add(ch *Change) { p.changes = append(p.changes, ch) }
 
 // stack is the ownership state of one Compute run (nil without a stack).
 type stack struct {
@@ -460,92 +479,36 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			own.Adopt = append(own.Adopt, d.Owned)
 		}
 	}
-	var changes []*Change
-	access := map[string]*AccessSpec{}
-	accessGroups := map[string][]string{}
-	detach := map[string]*OutpostSpec{}
+	p := &pruning{c: c, s: s, own: own, declared: declaredOutposts, gathered: map[Kind]any{}}
 	for _, o := range sortedOwned(mapValues(s.owned)) {
 		id := o.ident()
 		if _, ok := s.decl[id]; ok || s.absent[id] {
 			continue
 		}
 		if !s.idx.exists(o) {
-			own.Release = append(own.Release, Released{o, "deleted outside provision"})
+			p.release(o, "deleted outside provision")
 			continue
 		}
 		if o.Created && o.PK != "" && s.idx.pkOf(o) != "" && s.idx.pkOf(o) != o.PK {
-			own.Release = append(own.Release, Released{o, PruneNote + "; the stack created another object of this key (pk " + o.PK + "), this one was made outside provision, so it is left in authentik"})
+			p.release(o, PruneNote+"; the stack created another object of this key (pk "+o.PK+"), this one was made outside provision, so it is left in authentik")
 			continue
 		}
-		note := []string{PruneNote}
-		if isEntryKind(o.Kind) {
-			ch, rel := c.entryPrune(o)
-			if rel != nil {
-				own.Release = append(own.Release, *rel)
-			} else {
-				changes = append(changes, ch)
-			}
+		if h := owners[o.Kind]; h != nil {
+			h.prune(p, o)
 			continue
 		}
-		switch o.Kind {
-		case KindProvider:
-			changes = append(changes, &Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(s.idx.providers[o.Key].PK)), Notes: note})
-		case KindApplication:
-			a := s.idx.apps[o.Key]
-			for _, pk := range a.BackchannelProviders {
-				note = append(note, fmt.Sprintf("authentik also deletes its backchannel provider %q", c.providerLabel(pk)))
-			}
-			changes = append(changes, &Change{Kind: KindApplication, Key: o.Key, Action: Delete, ID: a.Slug, Notes: note})
-		case KindOutpost:
-			if s.idx.outposts[o.Key].Managed != "" {
-				own.Release = append(own.Release, Released{o, "managed by authentik, never deleted"})
-				continue
-			}
-			changes = append(changes, &Change{Kind: KindOutpost, Key: o.Key, Action: Delete, ID: s.idx.outposts[o.Key].PK, Notes: note})
-		case KindAccess:
-			if declaresAccess(c.m, o.Key) {
-				// The application's declared access list is authoritative:
-				// its own diff removes the binding.
-				continue
-			}
-			sp := access[o.Key]
-			if sp == nil {
-				sp = &AccessSpec{AppSlug: o.Key}
-				access[o.Key] = sp
-			}
-			sp.RemoveBindings = append(sp.RemoveBindings, s.idx.bindings[o.Key][o.Group]...)
-			accessGroups[o.Key] = append(accessGroups[o.Key], o.Group)
-		case KindAttachment:
-			if declaredOutposts[o.Key] || s.prunedWith(o) {
-				continue // detached by the outpost's diff, or with the provider/outpost
-			}
-			sp := detach[o.Key]
-			if sp == nil {
-				sp = &OutpostSpec{Name: o.Key}
-				detach[o.Key] = sp
-			}
-			sp.RemoveProviders = append(sp.RemoveProviders, s.idx.providers[o.Provider].PK)
+		if ch, rel := c.entryPrune(o); rel != nil {
+			p.release(rel.Owned, rel.Reason)
+		} else {
+			p.add(ch)
 		}
 	}
-	for slug, sp := range access {
-		sort.Strings(sp.RemoveBindings)
-		changes = append(changes, &Change{Kind: KindAccess, Key: slug, Action: Delete, Notes: []string{PruneNote},
-			Fields: []FieldChange{{Field: "groups", Before: uniqueSorted(accessGroups[slug]), After: nil}}, Spec: sp})
-	}
-	for name, sp := range detach {
-		op := s.idx.outposts[name]
-		var before, after []string
-		for _, pk := range op.Providers {
-			label := c.providerLabel(pk)
-			before = append(before, label)
-			if !slices.Contains(sp.RemoveProviders, pk) {
-				after = append(after, label)
-			}
+	for _, k := range slices.Sorted(maps.Keys(owners)) {
+		if h := owners[k]; h.finish != nil {
+			h.finish(p)
 		}
-		changes = append(changes, &Change{Kind: KindOutpost, Key: name, Action: Update, ID: op.PK, Notes: []string{"providers this stack attached are " + PruneNote},
-			Fields: []FieldChange{{Field: "providers", Before: uniqueSorted(before), After: uniqueSorted(after)}}, Spec: sp})
 	}
-	return changes, own
+	return p.changes, own
 }
 
 // prunedWith reports whether an attachment goes with its provider or
@@ -611,18 +574,9 @@ func WriteAhead(p *Plan) []Owned {
 		}
 		// Not an else: an outpost created with its providers made their
 		// attachments too.
-		switch {
-		case c.Kind == KindAccess && c.Action != Delete:
-			if sp, ok := c.Spec.(*AccessSpec); ok {
-				for _, g := range sp.AddGroups {
-					put(Owned{Kind: KindAccess, Key: c.Key, Group: g, Created: true})
-				}
-			}
-		case c.Kind == KindOutpost && c.Action != Delete:
-			if sp, ok := c.Spec.(*OutpostSpec); ok {
-				for _, prov := range sp.AddProviders {
-					put(Owned{Kind: KindAttachment, Key: c.Key, Provider: prov, Created: true})
-				}
+		if h := owners[c.Kind]; h != nil && h.makes != nil && c.Action != Delete {
+			for _, x := range h.makes(&c) {
+				put(x)
 			}
 		}
 	}

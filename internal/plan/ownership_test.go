@@ -130,6 +130,7 @@ func releasedLines(rs []Released) []string {
 }
 
 func TestOwnership(t *testing.T) {
+	t.Parallel()
 	prune := " [" + PruneNote + "]"
 	cases := map[string]struct {
 		reason   string
@@ -314,6 +315,7 @@ func TestOwnership(t *testing.T) {
 // The prunes carry what apply needs: the pk to delete, the bindings to
 // remove.
 func TestOwnershipPruneSpecs(t *testing.T) {
+	t.Parallel()
 	p, err := Compute(load(t, teamManifest), withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()}))
 	require.NoError(t, err)
 	ids := map[string]string{}
@@ -333,6 +335,7 @@ func TestOwnershipPruneSpecs(t *testing.T) {
 // adoptions plus creates (marked created); after it, what the manifest
 // declares and exists, keeping "created" from before.
 func TestOwnershipRecord(t *testing.T) {
+	t.Parallel()
 	m := load(t, teamManifest)
 	fresh := withRecords(freshLive(), StackRecord{PK: "r1", Stack: "team", Objects: []Owned{{Kind: KindApplication, Key: "gone", Created: true}}})
 	p, err := Compute(m, fresh)
@@ -359,6 +362,7 @@ func TestOwnershipRecord(t *testing.T) {
 }
 
 func TestParseRecord(t *testing.T) {
+	t.Parallel()
 	good := RecordContext("team", chatOwned())
 	r := ParseRecord("pk", RecordName("team"), good)
 	require.NoError(t, r.Err)
@@ -377,6 +381,7 @@ func TestParseRecord(t *testing.T) {
 // An outpost the stack creates with its providers made their attachments
 // too: they are recorded as created, not adopted.
 func TestWriteAheadMarksAttachmentsOfACreatedOutpostCreated(t *testing.T) {
+	t.Parallel()
 	p := &Plan{Ownership: &Ownership{Stack: "team"}, Changes: []Change{
 		{Kind: KindOutpost, Key: "ldap", Action: Create, Spec: &OutpostSpec{AddProviders: []string{"directory"}}},
 		{Kind: KindOutpost, Key: "proxy", Action: Update, Spec: &OutpostSpec{AddProviders: []string{"web"}}},

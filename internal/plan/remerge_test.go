@@ -7,6 +7,7 @@ import (
 )
 
 func TestRemerge(t *testing.T) {
+	t.Parallel()
 	m := newObjectMerge(map[string]any{}, map[string]any{"a": 1, "b": "x"}, map[string]any{"a": 0, "keep": true})
 	cases := []struct {
 		name       string

@@ -15,7 +15,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/provision/provision/internal/dotenv"
+	"github.com/provision/provision/internal/atomicfile"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -207,13 +207,14 @@ func normalize(cs []Change) []Change {
 	return out
 }
 
-// Write writes the file atomically (dotenv.WriteFileAtomic).
+// Write writes the file atomically, never through a symbolic link
+// (internal/atomicfile).
 func (f *File) Write(path string) error {
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := dotenv.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	return nil

@@ -21,6 +21,7 @@ func inputs(secret, uri string) Inputs {
 }
 
 func TestWriteReadCheckRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "plan.json")
 	require.NoError(t, New(inputs("new-secret", "https://x"), path, "provision/test").Write(path))
 	data, err := os.ReadFile(path)
@@ -51,6 +52,7 @@ func TestWriteReadCheckRoundTrip(t *testing.T) {
 }
 
 func TestReadRefusesOtherFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m := filepath.Join(dir, "m.yaml")
 	require.NoError(t, os.WriteFile(m, []byte("version: 1\n"), 0o644))
@@ -68,6 +70,7 @@ func TestReadRefusesOtherFiles(t *testing.T) {
 // userinfo here), and apply, masking its plan the same way, still finds
 // the saved plan current.
 func TestMaskedValues(t *testing.T) {
+	t.Parallel()
 	in := inputs("new-secret", "https://x")
 	in.Plan.Changes[0].Fields = append(in.Plan.Changes[0].Fields, plan.FieldChange{Field: "attributes.hook", Before: "https://u:pw-in-url@old", After: []string{"smtp://u:pw-in-url@new"}})
 	in.Mask = func(s string) string { return strings.ReplaceAll(s, "u:pw-in-url@", "(sensitive)@") }
@@ -80,4 +83,21 @@ func TestMaskedValues(t *testing.T) {
 	f, err := Read(path)
 	require.NoError(t, err)
 	assert.NoError(t, f.Check(in))
+}
+
+// A saved plan is never written through a symbolic link.
+func TestWriteRefusesASymlink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "plan.json")
+	require.NoError(t, os.WriteFile(target, []byte("{}\n"), 0o644))
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	err := New(inputs("new-secret", "https://x"), link, "provision/test").Write(link)
+	require.Error(t, err)
+	assert.Equal(t, "write plan: "+link+" is a symbolic link, which provision never writes through; name the real file", err.Error())
+	data, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "{}\n", string(data))
 }

@@ -8,6 +8,7 @@ import "testing"
 // "None" (PropertyMappingEvaluator on create has no model, so its file
 // name is str(None)). "" means CPython compiles it.
 func TestCheckExpressionMatchesCPython(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ expr, want string }{
 		// generated from CPython 3.11 compile() of the wrapped source
 		{"return {\"a\": 1", "'{' was never closed (None, line 2)"},
@@ -84,6 +85,7 @@ func TestCheckExpressionMatchesCPython(t *testing.T) {
 // looks at tokens and indentation, so it lets them through. The server
 // still rejects them.
 func TestCheckExpressionKnownGaps(t *testing.T) {
+	t.Parallel()
 	for _, expr := range []string{
 		"x = = 1",         // invalid syntax
 		"else:\n    pass", // else without if: invalid syntax
@@ -97,6 +99,7 @@ func TestCheckExpressionKnownGaps(t *testing.T) {
 }
 
 func TestErrorFormat(t *testing.T) {
+	t.Parallel()
 	e := &Error{Kind: "SyntaxError", Msg: "invalid syntax", Line: 3}
 	if got := e.Format("my mapping"); got != "invalid syntax (my mapping, line 3)" {
 		t.Errorf("Format = %q", got)

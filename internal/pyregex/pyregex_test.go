@@ -10,6 +10,7 @@ import (
 // write use it (authentik/providers/oauth2/api/providers.py compiles them
 // with re).
 func TestCompileAcceptsWhatPythonAccepts(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{
 		`https://(?!evil\.)\w+\.example\.com/cb`, // lookahead
 		`(?<=https://)app\.example\.com`,         // lookbehind
@@ -23,6 +24,7 @@ func TestCompileAcceptsWhatPythonAccepts(t *testing.T) {
 }
 
 func TestCompileRefusesWhatPythonRefuses(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{`https://(a`, `[`, `a)`, `*a`} {
 		_, err := Compile(p)
 		assert.Error(t, err, p)
@@ -30,6 +32,7 @@ func TestCompileRefusesWhatPythonRefuses(t *testing.T) {
 }
 
 func TestFullMatch(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		pattern, s string
 		want       bool

@@ -16,6 +16,7 @@ import (
 )
 
 func TestString(t *testing.T) {
+	t.Parallel()
 	r := New()
 	r.Add("tok-0123456789", "", "ab", "tok-0123456789abc")
 	r.AddURL("https://admin:hunter2@auth.example.com/x")
@@ -37,6 +38,7 @@ func TestString(t *testing.T) {
 // A secret split across writes is masked: the writer holds back a tail that
 // could be its beginning.
 func TestWriterSplitSecret(t *testing.T) {
+	t.Parallel()
 	r := New()
 	r.Add("s3cr3t-value")
 	var buf bytes.Buffer
@@ -53,6 +55,7 @@ func TestWriterSplitSecret(t *testing.T) {
 
 // Secrets registered after the writer was made are masked from then on.
 func TestWriterLateRegistration(t *testing.T) {
+	t.Parallel()
 	r := New()
 	var buf bytes.Buffer
 	w := NewWriter(&buf, r)
@@ -63,6 +66,7 @@ func TestWriterLateRegistration(t *testing.T) {
 }
 
 func TestDisable(t *testing.T) {
+	t.Parallel()
 	r := New()
 	r.Add("tok-abcdef")
 	r.Disable()
@@ -73,6 +77,7 @@ func TestDisable(t *testing.T) {
 // without HTML escaping), Go-quoted, percent-encoded, and each line of a
 // multi-line secret printed on lines of its own.
 func TestEncodedForms(t *testing.T) {
+	t.Parallel()
 	secret := "pa\"ss\\w<o>rd&x y/z@"
 	r := New()
 	r.Add(secret)
@@ -98,6 +103,7 @@ func TestEncodedForms(t *testing.T) {
 // the last "@" as the end of the userinfo), and so is userinfo split across
 // writes when its password was never registered.
 func TestURLUserinfoWhole(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "GET http://(sensitive)@host/x", URL("GET http://admin:p@ss@host/x"))
 	assert.Equal(t, "http://host?q=a@b", URL("http://host?q=a@b"))
 	r := New()

@@ -5,14 +5,14 @@ import (
 	"io"
 	"strings"
 
-	"github.com/provision/provision/internal/check"
+	"github.com/provision/provision/internal/checklist"
 )
 
 // ChecklistSide is one half of a check: the items of one side ("authentik"
 // or "client").
 type ChecklistSide struct {
 	Side  string
-	Items []check.Item
+	Items []checklist.Item
 }
 
 type jsonCheck struct {
@@ -36,7 +36,7 @@ func ChecklistJSON(w io.Writer, app string, sides []ChecklistSide) error {
 		for _, it := range s.Items {
 			out.Items = append(out.Items, jsonCheckItem{Side: s.Side, Name: it.Name, Status: strings.ToLower(string(it.Status)), Detail: it.Detail})
 		}
-		out.Failed = out.Failed || check.Failed(s.Items)
+		out.Failed = out.Failed || checklist.Failed(s.Items)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/provision/provision/internal/check"
+	"github.com/provision/provision/internal/checklist"
 )
 
 func TestChecklistMarksEveryStatus(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
-	require.NoError(t, Checklist(&b, []check.Item{
-		{Name: "a", Status: check.Pass}, {Name: "b", Status: check.Warn}, {Name: "c", Status: check.Fail}, {Name: "d", Status: check.Info, Detail: "no client probes"},
+	require.NoError(t, Checklist(&b, []checklist.Item{
+		{Name: "a", Status: checklist.Pass}, {Name: "b", Status: checklist.Warn}, {Name: "c", Status: checklist.Fail}, {Name: "d", Status: checklist.Info, Detail: "no client probes"},
 	}, false))
 	assert.Equal(t, "  ✓ a"+pad(41)+" \n  ! b"+pad(41)+" \n  ✗ c"+pad(41)+" \n  · d"+pad(41)+" no client probes\n", b.String())
 }
@@ -22,10 +23,11 @@ func TestChecklistMarksEveryStatus(t *testing.T) {
 func pad(n int) string { return string(bytes.Repeat([]byte{' '}, n)) }
 
 func TestChecklistJSON(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	require.NoError(t, ChecklistJSON(&b, "chat", []ChecklistSide{
-		{Side: "authentik", Items: []check.Item{{Name: "issuer", Status: check.Pass, Detail: "x"}}},
-		{Side: "client", Items: []check.Item{{Name: "LibreChat: answers", Status: check.Warn}, {Name: "LibreChat: PKCE", Status: check.Info}}},
+		{Side: "authentik", Items: []checklist.Item{{Name: "issuer", Status: checklist.Pass, Detail: "x"}}},
+		{Side: "client", Items: []checklist.Item{{Name: "LibreChat: answers", Status: checklist.Warn}, {Name: "LibreChat: PKCE", Status: checklist.Info}}},
 	}))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &got))
@@ -36,7 +38,7 @@ func TestChecklistJSON(t *testing.T) {
 	}}, got)
 
 	b.Reset()
-	require.NoError(t, ChecklistJSON(&b, "chat", []ChecklistSide{{Side: "client", Items: []check.Item{{Name: "x", Status: check.Fail}}}}))
+	require.NoError(t, ChecklistJSON(&b, "chat", []ChecklistSide{{Side: "client", Items: []checklist.Item{{Name: "x", Status: checklist.Fail}}}}))
 	assert.Contains(t, b.String(), `"failed": true`)
 	assert.Contains(t, b.String(), `"status": "fail"`)
 }

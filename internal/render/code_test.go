@@ -15,6 +15,7 @@ import (
 )
 
 func TestCodeDiff(t *testing.T) {
+	t.Parallel()
 	show := func(ls []CodeLine) string {
 		var b strings.Builder
 		for _, l := range ls {
@@ -43,6 +44,7 @@ func codePlan() *plan.Plan {
 // marker that it runs on the server: a one-line added call cannot hide in a
 // long quoted string.
 func TestTextShowsServerCodeWhole(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	require.NoError(t, Text(&buf, codePlan(), TextOptions{}))
 	got := buf.String()
@@ -55,6 +57,7 @@ func TestTextShowsServerCodeWhole(t *testing.T) {
 }
 
 func TestJSONFlagsServerCode(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	require.NoError(t, JSON(&buf, codePlan()))
 	var got struct {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMarkdownGolden(t *testing.T) {
+	t.Parallel()
 	cases := map[string]*plan.Plan{
 		"empty.md": {},
 		"mixed.md": mixedPlan(),
@@ -26,6 +27,7 @@ func TestMarkdownGolden(t *testing.T) {
 }
 
 func TestMarkdownMasksSecretsAndBalancesBlocks(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	require.NoError(t, Markdown(&b, mixedPlan()))
 	out := b.String()
@@ -39,6 +41,7 @@ func TestMarkdownMasksSecretsAndBalancesBlocks(t *testing.T) {
 }
 
 func TestMarkdownEscapesHostileValues(t *testing.T) {
+	t.Parallel()
 	p := &plan.Plan{Changes: []plan.Change{{
 		Kind: plan.KindGroup, Key: "a|b</summary><script>", Action: plan.Create,
 		Fields: []plan.FieldChange{{Field: "name", After: "x\n```\n# injected"}},
@@ -53,6 +56,7 @@ func TestMarkdownEscapesHostileValues(t *testing.T) {
 }
 
 func TestMarkdownShowsServerCodeWholeAndWarnings(t *testing.T) {
+	t.Parallel()
 	before := "return {\n    \"a\": 1,\n    \"b\": 2,\n}"
 	after := "return {\n    \"a\": 1,\n    \"b\": request.user.email,\n}"
 	p := &plan.Plan{Changes: []plan.Change{{

@@ -47,6 +47,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestTextGolden(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		plan  *plan.Plan
 		color bool
@@ -68,6 +69,7 @@ func TestTextGolden(t *testing.T) {
 }
 
 func TestJSONGolden(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	require.NoError(t, JSON(&b, mixedPlan()))
 	golden(t, "mixed.json", b.Bytes())
@@ -78,6 +80,7 @@ func TestJSONGolden(t *testing.T) {
 }
 
 func TestSecretsNeverRendered(t *testing.T) {
+	t.Parallel()
 	var text, js bytes.Buffer
 	require.NoError(t, Text(&text, mixedPlan(), TextOptions{}))
 	require.NoError(t, JSON(&js, mixedPlan()))
@@ -90,6 +93,7 @@ func TestSecretsNeverRendered(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	p := NewProgress(&b)
 	now := time.Unix(0, 0)
@@ -106,6 +110,7 @@ func TestProgress(t *testing.T) {
 }
 
 func TestOwnershipLinesInTextAndMarkdown(t *testing.T) {
+	t.Parallel()
 	p := &plan.Plan{Ownership: &plan.Ownership{Stack: "prod",
 		Adopt:   []plan.Owned{{Kind: plan.KindApplication, Key: "wiki"}},
 		Release: []plan.Released{{Owned: plan.Owned{Kind: plan.KindGroup, Key: "Staff"}, Reason: "deleted outside provision"}}}}

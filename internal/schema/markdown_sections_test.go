@@ -11,6 +11,7 @@ import (
 // Each kind's table appears once in docs/manifest.md, and only list
 // sections are described as "Each entry of" (issue 11's field reference).
 func TestMarkdownHasEachSectionOnce(t *testing.T) {
+	t.Parallel()
 	md := string(Markdown())
 	seen := map[string]int{}
 	for _, m := range regexp.MustCompile(`(?m)^## (.+)$`).FindAllStringSubmatch(md, -1) {

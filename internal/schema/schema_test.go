@@ -30,6 +30,7 @@ var generated = []struct {
 }
 
 func TestGeneratedFilesAreCurrent(t *testing.T) {
+	t.Parallel()
 	for _, g := range generated {
 		want, err := g.gen()
 		require.NoError(t, err)
@@ -49,6 +50,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 // TestEveryFieldDescribed: a new manifest field needs a line in
 // descriptions.go (or a doc tag) before it reaches the reference.
 func TestEveryFieldDescribed(t *testing.T) {
+	t.Parallel()
 	seen := map[reflect.Type]bool{}
 	var walk func(t reflect.Type)
 	walk = func(rt reflect.Type) {
@@ -95,6 +97,7 @@ func instance(t *testing.T, src []byte) any {
 }
 
 func TestExampleManifestsValidate(t *testing.T) {
+	t.Parallel()
 	s := compile(t)
 	files, err := filepath.Glob("../../manifests/*.yaml")
 	require.NoError(t, err)
@@ -111,6 +114,7 @@ func TestExampleManifestsValidate(t *testing.T) {
 }
 
 func TestSchemaRejects(t *testing.T) {
+	t.Parallel()
 	s := compile(t)
 	for _, tc := range []struct {
 		name, yaml, want string

@@ -17,6 +17,7 @@ import (
 
 // Every preset check probes has a double the demo can start.
 func TestEveryProbedPresetHasADouble(t *testing.T) {
+	t.Parallel()
 	for _, preset := range check.ClientPresets() {
 		d, ok := clientdouble.For(preset)
 		if assert.True(t, ok, preset) {
@@ -32,6 +33,7 @@ func TestEveryProbedPresetHasADouble(t *testing.T) {
 // (authlib load_server_metadata), keeps it once loaded, and answers 500
 // while it cannot be read.
 func TestOpenWebUIReadsTheProviderMetadataAtFirstLogin(t *testing.T) {
+	t.Parallel()
 	var fetches atomic.Int32
 	var up atomic.Bool
 	meta := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -71,6 +73,7 @@ func TestOpenWebUIReadsTheProviderMetadataAtFirstLogin(t *testing.T) {
 }
 
 func TestGrafanaDoubleFromSettings(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"GF_SERVER_ROOT_URL":              "https://grafana.example.com",
 		"GF_AUTH_GENERIC_OAUTH_ENABLED":   "true",

@@ -102,6 +102,7 @@ func (c *collector) all() []Violation {
 }
 
 func TestLoadOnce(t *testing.T) {
+	t.Parallel()
 	p, err := SchemaPath()
 	require.NoError(t, err)
 	v1 := load(t)
@@ -114,11 +115,13 @@ func TestLoadOnce(t *testing.T) {
 }
 
 func TestLoadFileMissing(t *testing.T) {
+	t.Parallel()
 	_, err := LoadFile(t.TempDir() + "/nope.yml")
 	assert.ErrorContains(t, err, "nope.yml")
 }
 
 func TestMiddleware(t *testing.T) {
+	t.Parallel()
 	v := load(t)
 	tests := []struct {
 		name    string
@@ -259,6 +262,7 @@ func TestMiddleware(t *testing.T) {
 
 // TestRequestBodyReachesHandler checks the handler still sees the full body.
 func TestRequestBodyReachesHandler(t *testing.T) {
+	t.Parallel()
 	v := load(t)
 	var seen string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -278,6 +282,7 @@ func TestRequestBodyReachesHandler(t *testing.T) {
 // emulator does to drop connections) works through the middleware and is
 // not checked.
 func TestHijack(t *testing.T) {
+	t.Parallel()
 	v := load(t)
 	var c collector
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -316,6 +321,7 @@ func TestHijack(t *testing.T) {
 // handler panicking with http.ErrAbortHandler, reaches the client as it
 // would without the middleware, and is not checked.
 func TestTruncatedAndAborted(t *testing.T) {
+	t.Parallel()
 	v := load(t)
 	var c collector
 	full := page(app("", ""))
@@ -353,6 +359,7 @@ func TestTruncatedAndAborted(t *testing.T) {
 
 // TestConcurrent exercises the validator from many goroutines (run with -race).
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	v := load(t)
 	var c collector
 	srv := httptest.NewServer(v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

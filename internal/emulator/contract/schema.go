@@ -251,6 +251,15 @@ func relaxServedFiles(doc *openapi3.T) []string {
 		}
 		changed = append(changed, "OAuth2ProviderSetupURLs.jwks is optional; issuer, provider_info, logout nullable")
 	}
+	// Source.icon_url is a ReadOnlyField over Source.icon_url
+	// (authentik/core/models.py), None when the source has no icon: the
+	// built-in source in sources/all/ answers null.
+	if ref := doc.Components.Schemas["Source"]; ref != nil && ref.Value != nil {
+		if p := ref.Value.Properties["icon_url"]; p != nil && p.Value != nil {
+			p.Value.Nullable = true
+			changed = append(changed, "Source.icon_url nullable")
+		}
+	}
 	for _, path := range []string{"/crypto/certificatekeypairs/{kp_uuid}/view_certificate/",
 		"/crypto/certificatekeypairs/{kp_uuid}/view_private_key/"} {
 		item := doc.Paths.Value(path)

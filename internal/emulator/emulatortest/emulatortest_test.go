@@ -55,6 +55,7 @@ var offContract = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) 
 })
 
 func TestServeChecked(t *testing.T) {
+	t.Parallel()
 	rec := &recordingTB{TB: t}
 	srv := serve(rec, offContract, true)
 	status, _ := get(t, srv.URL+"/api/v3/core/applications/", "x")
@@ -66,6 +67,7 @@ func TestServeChecked(t *testing.T) {
 }
 
 func TestServeUnchecked(t *testing.T) {
+	t.Parallel()
 	rec := &recordingTB{TB: t}
 	srv := serve(rec, offContract, false)
 	status, body := get(t, srv.URL+"/api/v3/core/applications/", "x")
@@ -76,6 +78,7 @@ func TestServeUnchecked(t *testing.T) {
 
 // TestNewServer runs the real emulator behind the contract check.
 func TestNewServer(t *testing.T) {
+	t.Parallel()
 	srv, emu := NewServer(t, emulator.Options{Token: "secret"})
 	require.NotNil(t, emu)
 	for _, path := range []string{
@@ -101,6 +104,7 @@ func TestNewServer(t *testing.T) {
 }
 
 func TestNewServerUnchecked(t *testing.T) {
+	t.Parallel()
 	srv, emu := NewServerUnchecked(t, emulator.Options{})
 	require.NotNil(t, emu)
 	status, _ := get(t, srv.URL+"/api/v3/core/applications/", "test-token")
