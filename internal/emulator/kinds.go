@@ -1,10 +1,10 @@
 package emulator
 
 import (
-	"maps"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"

@@ -120,7 +120,6 @@ func decodeExtra(sc *scope, file string, e *Entry, key, val *yaml.Node, diags *D
 	return false, true
 }
 
-
 // InputFiles lists the files a manifest's entries read (kinds.Kind.Files
 // fields: a certificate's certificate_file and key_file), as written, for
 // a caller that copies the manifest elsewhere (demo --manifest). Only
