@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -30,7 +29,7 @@ const pageSize = 100
 // Objects that do not decode (a newer authentik's enum values) are recorded
 // in Live.Unreadable instead of failing the read.
 func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, error) {
-	live := &plan.Live{Now: time.Now()}
+	live := &plan.Live{Now: c.clock.Now()}
 	if err := c.readInto(ctx, live, reads); err != nil {
 		return nil, err
 	}
