@@ -110,6 +110,9 @@ func TestCorpBrandEndToEnd(t *testing.T) {
 	outputs = append(outputs, body)
 	assert.Contains(t, body, "domain: corp.example.com")
 	assert.Contains(t, body, "web_certificate: corp-signing")
+	assert.Contains(t, body, "certificate_data is write-only (authentik never returns it), so it is not exported: add certificate_file")
+	assert.NotContains(t, body, "authentik Self-signed Certificate", "authentik's own, made at startup")
+	assert.NotContains(t, body, "authentik-default", "authentik's own, from its blueprint")
 	for _, o := range outputs {
 		assert.NotContains(t, o, keyLine, "the private key appears in no output")
 		assert.NotContains(t, o, "PRIVATE KEY")

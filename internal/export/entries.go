@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -102,6 +103,17 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	}
 	x.add(e, &x.entries)
 	x.entryFields(e, d.Fields(), o.Fields, d.Key, "")
+	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {
+		// A write-only value authentik shows only as its digests (a
+		// certificate's PEM): the export says where to put it back.
+		from := field
+		for ff, target := range d.Files {
+			if target == field {
+				from = ff
+			}
+		}
+		e.comment = fmt.Sprintf("%s is write-only (authentik never returns it), so it is not exported: add %s to create this %s on another authentik", field, from, d.Label())
+	}
 	for _, c := range d.Children {
 		var kids []map[string]any
 		for _, k := range x.live.Objects[plan.Kind(c.Kind.Name)] {

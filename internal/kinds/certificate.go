@@ -20,14 +20,17 @@ import (
 // SHA-256 fingerprint and expiry, computed from the PEM as
 // authentik/crypto/models.py (fingerprint_sha256, cert_expiry) does.
 var certificate = &Kind{
-	Name:          "certificate",
-	Section:       "certificates",
-	Path:          "crypto/certificatekeypairs/",
-	Model:         "authentik_crypto.certificatekeypair",
-	Schema:        "CertificateKeyPairRequest",
-	Key:           "name",
-	PK:            "pk",
-	Managed:       "managed",
+	Name:    "certificate",
+	Section: "certificates",
+	Path:    "crypto/certificatekeypairs/",
+	Model:   "authentik_crypto.certificatekeypair",
+	Schema:  "CertificateKeyPairRequest",
+	Key:     "name",
+	PK:      "pk",
+	Managed: "managed",
+	// authentik/crypto/apps.py AuthentikCryptoConfig.self_signed creates it
+	// at startup (no managed value, no blueprint).
+	Builtin:       []string{"authentik Self-signed Certificate"},
 	Files:         map[string]string{"certificate_file": "certificate_data", "key_file": "key_data"},
 	SensitiveOnly: []string{"key_data"},
 	Digests:       map[string]func(string) ([]Digest, error){"certificate_data": CertificateDigests},

@@ -58,6 +58,10 @@ type Kind struct {
 	// "password_stage": "stage". A uuid field not listed here is not
 	// settable from a manifest (its kind is not managed yet).
 	Refs map[string]string
+	// Builtin are keys of authentik's own objects that no blueprint
+	// creates (made at startup, in code): never deleted, exported only
+	// when asked for, like the blueprints' objects.
+	Builtin []string
 	// Nulled are reference fields authentik sets null when the object they
 	// name is deleted (on_delete SET_NULL or SET_DEFAULT): that delete need
 	// not wait for this kind's changes, which breaks what would otherwise be
