@@ -203,3 +203,36 @@ func TestCertificateRules(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Contains(t, r.out, `used by brand "corp.example.com" as web_certificate: authentik sets it to null`)
 }
+
+// A SAML provider signs with a certificate the same manifest imports: the
+// first apply creates the certificate, then the provider naming it; the
+// second plan is empty. A signing key without its private key is refused
+// offline.
+func TestSAMLProviderSignsWithADeclaredCertificate(t *testing.T) {
+	c := newCLI(t)
+	path := corpBrand(t)
+	body := "version: 1\nstack: saml-cert\ncertificates:\n  - {name: corp-signing, certificate_file: corp.pem, key_file: corp.key}\n" +
+		"  - {name: corp-verify, certificate_file: corp.pem}\n" +
+		"providers:\n  - {name: wiki, type: saml, acs_url: https://wiki.example.com/acs, signing_kp: corp-signing, verification_kp: corp-verify}\n"
+	m := filepath.Join(filepath.Dir(path), "saml.yaml")
+	require.NoError(t, os.WriteFile(m, []byte(body), 0o600))
+	r := c.run("plan", "-f", m)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `signing_kp`)
+	r = c.run("apply", "-f", m, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", m, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+	p, _, err := c.api().ProvidersApi.ProvidersSamlRetrieve(context.Background(), c.emu.SAMLProviderPK("wiki")).Execute()
+	require.NoError(t, err)
+	assert.Equal(t, wireCert(t, c, "corp-signing")["pk"], p.GetSigningKp())
+	assert.Equal(t, wireCert(t, c, "corp-verify")["pk"], p.GetVerificationKp())
+
+	bad := strings.Replace(body, "signing_kp: corp-signing", "signing_kp: corp-verify", 1)
+	bad = strings.Replace(bad, "stack: saml-cert", "stack: saml-cert2", 1)
+	bad = strings.Replace(bad, "corp-", "new-", -1)
+	require.NoError(t, os.WriteFile(m, []byte(bad), 0o600))
+	r = c.run("plan", "-f", m)
+	assert.Equal(t, exitError, r.code, r.out)
+	assert.Contains(t, r.err, `signing key "new-verify" has no private key`)
+}
