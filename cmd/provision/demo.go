@@ -76,6 +76,22 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err := os.WriteFile(manifestPath, content, 0o644); err != nil {
 		return fmt.Errorf("write demo manifest: %w", err)
 	}
+	if o.Manifest != "" {
+		// The files its entries read (a certificate's PEM) go with it.
+		for _, f := range manifest.InputFiles(content) {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(o.Manifest), f))
+			if err != nil {
+				return fmt.Errorf("read %s, which the manifest names: %w", f, err)
+			}
+			to := filepath.Join(dir, f)
+			if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+				return fmt.Errorf("copy %s: %w", f, err)
+			}
+			if err := os.WriteFile(to, b, 0o600); err != nil {
+				return fmt.Errorf("copy %s: %w", f, err)
+			}
+		}
+	}
 
 	emu := emulator.New(emulator.Options{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

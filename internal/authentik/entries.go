@@ -301,6 +301,9 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 		}
 		return e.execExtra(ctx, ch, s, ids)
 	}
+	if s.Via != nil {
+		return e.createVia(ctx, ch, s, body, ids)
+	}
 	if err := e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
 		resp, data, err := e.c.raw(ctx, http.MethodPost, k.Path, nil, body)
 		if err == nil {
@@ -392,4 +395,47 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 		body[f] = pks
 	}
 	return body, nil
+}
+
+// createVia creates through the kind's create-only action (a certificate's
+// generate/), then patches what else the change sets (the key, when the
+// action named the object otherwise). A lost answer is found by the name
+// the action gave.
+func (e *Executor) createVia(ctx context.Context, ch *plan.Change, s *plan.EntrySpec, patch map[string]any, ids *plan.IDs) error {
+	k, v := s.Kind, s.Kind.CreateVia
+	name := fmt.Sprint(s.Via[v.NameField])
+	err := e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
+		resp, data, err := e.c.raw(ctx, http.MethodPost, k.Path+v.Path, nil, s.Via)
+		if err == nil {
+			e.setID(ids, ch, k, data)
+		}
+		return resp, err
+	}, func(ctx context.Context) (bool, error) {
+		resp, data, err := e.c.raw(ctx, http.MethodGet, k.Path, url.Values{k.Key: {name}}, nil)
+		if err != nil {
+			return false, e.c.wrap(fmt.Sprintf("find %s %q", ch.Kind, name), resp, err)
+		}
+		var page listPage[map[string]any]
+		if err := json.Unmarshal(data, &page); err != nil {
+			return false, fmt.Errorf("find %s %q: authentik's answer is not a list", ch.Kind, name)
+		}
+		for _, it := range page.Results {
+			if it[k.Key] == name {
+				ids.Set(ch.Kind, ch.Key, fmt.Sprint(it[k.PK]))
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil || len(patch) == 0 {
+		return err
+	}
+	pk, err := ids.Resolve(plan.Later(ch.Kind, ch.Key))
+	if err != nil {
+		return fmt.Errorf("%s: %w", doing(ch), err)
+	}
+	return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+		resp, _, err := e.c.raw(ctx, http.MethodPatch, k.Path+url.PathEscape(pk)+"/", nil, patch)
+		return resp, err
+	})
 }

@@ -123,6 +123,20 @@ func execProvider(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.I
 	if s, err = withLaterFlows(ch, s, ids); err != nil {
 		return err
 	}
+	if len(s.LaterKeys) > 0 {
+		// Certificates created earlier in this apply, by uuid.
+		out := *s
+		for field, name := range s.LaterKeys {
+			pk, err := ids.Get(plan.KindCertificate, name)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", doing(ch), field, err)
+			}
+			if !out.SetKeyPair(field, pk) {
+				return fmt.Errorf("%s: %s cannot name a certificate", doing(ch), field)
+			}
+		}
+		s = &out
+	}
 	pk, err := io.write(ctx, e, ch, s, mappings)
 	if err != nil {
 		return err

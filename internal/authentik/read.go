@@ -29,7 +29,7 @@ const pageSize = 100
 // Objects that do not decode (a newer authentik's enum values) are recorded
 // in Live.Unreadable instead of failing the read.
 func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, error) {
-	live := &plan.Live{}
+	live := &plan.Live{Now: c.clock.Now()}
 	if err := c.readInto(ctx, live, reads); err != nil {
 		return nil, err
 	}

@@ -343,6 +343,7 @@ func (s *state) deleteApplication(a *application) {
 	for _, p := range s.backchannelOf(a) {
 		s.deleteProvider(p)
 	}
+	s.clearBrandRefs(a.PK)
 	s.deleteBindingsFor(a.PK)
 	s.apps = slices.DeleteFunc(s.apps, func(x *application) bool { return x == a })
 }

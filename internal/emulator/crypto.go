@@ -36,6 +36,9 @@ type keypair struct {
 	KeyPEM   string // "" without a private key
 	cert     *x509.Certificate
 	internal bool // hidden from the API, like the internal JWT certificate
+	// Attrs are the serializer's writable fields (name, certificate_data,
+	// key_data) for the generic layer; commit keeps the fields above in step.
+	Attrs map[string]any
 }
 
 type keypairOut struct {
@@ -197,6 +200,7 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	}
 	k := &keypair{PK: e.newUUID(), Name: name, KeyType: keyType, cert: cert, KeyPEM: keyPEM,
 		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
+	k.Attrs = map[string]any{"name": k.Name, "certificate_data": k.CertPEM, "key_data": k.KeyPEM}
 	e.st.keypairs = append(e.st.keypairs, k)
 	return k
 }
@@ -218,12 +222,19 @@ func (s *state) keypairRef(pk string) string {
 }
 
 // keypairKind serves crypto/certificatekeypairs/
-// (authentik/crypto/api.py, CertificateKeyPairViewSet,
-// CertificateKeyPairFilter). Key pairs are seeded or added by AddKeypair;
-// the emulator serves no create or update (noWrite), so the kind has no
-// field table and renders everything from the certificate.
+// (authentik/crypto/api.py, CertificateKeyPairSerializer,
+// CertificateKeyPairViewSet, CertificateKeyPairFilter): name unique,
+// certificate_data and key_data write-only and checked as PEM
+// (validate_certificate_data, validate_key_data), everything else rendered
+// from the certificate; generate/ builds a pair as CertificateBuilder does.
 var keypairKind = &kindDef[*keypair]{
-	kind: "certificatekeypair", model: "CertificateKeyPair", prefix: "crypto/certificatekeypairs/", noWrite: true,
+	kind: "certificatekeypair", model: "CertificateKeyPair", metaModel: "authentik_crypto.certificatekeypair",
+	prefix: "crypto/certificatekeypairs/",
+	fields: []fieldDef{
+		{name: "name", typ: ftString, required: true, unique: "Certificate-Key Pair with this name already exists."},
+		{name: "certificate_data", typ: ftString, required: true, writeOnly: true},
+		{name: "key_data", typ: ftString, blank: true, writeOnly: true, def: ""},
+	},
 	list: listSpec{
 		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
 		searchFields: []string{"name"},
@@ -250,11 +261,32 @@ var keypairKind = &kindDef[*keypair]{
 		k := e.st.keypairByPK(id)
 		return k, k != nil
 	},
-	remove: func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
-	attrs:  func(*keypair) map[string]any { return map[string]any{} },
-	key:    func(k *keypair) string { return k.Name },
-	pk:     func(k *keypair) string { return k.PK },
-	render: func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
+	fresh: func(e *Emulator) *keypair { return &keypair{Attrs: map[string]any{}} },
+	clone: func(k *keypair) *keypair { n := *k; n.Attrs = cloneAttrs(k.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *keypair) {
+		*dst = *src
+		dst.syncAttrs()
+	},
+	insert: func(e *Emulator, k *keypair) {
+		k.PK = e.newUUID()
+		k.syncAttrs()
+		e.st.keypairs = append(e.st.keypairs, k)
+	},
+	// validate_certificate_data, validate_key_data.
+	fieldChecks: func(e *Emulator, f *form, k *keypair) {
+		if f.has("certificate_data") && f.errs["certificate_data"] == nil && parseCert(fmtVal(k.Attrs["certificate_data"])) == nil {
+			f.fail("certificate_data", "Unable to load certificate.")
+		}
+		if key := fmtVal(k.Attrs["key_data"]); f.has("key_data") && f.errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
+			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
+		}
+	},
+	postActions: map[string]func(e *Emulator, c *call) resp{"generate": (*Emulator).generateKeypair},
+	remove:      func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
+	attrs:       func(k *keypair) map[string]any { return k.Attrs },
+	key:         func(k *keypair) string { return k.Name },
+	pk:          func(k *keypair) string { return k.PK },
+	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
 	fast: func(k *keypair, name string) (any, bool) {
 		if name == "name" {
 			return k.Name, true
@@ -278,6 +310,7 @@ func (s *state) deleteKeypair(k *keypair) {
 			}
 		}
 	}
+	s.clearBrandRefs(k.PK)
 	s.keypairs = slices.DeleteFunc(s.keypairs, func(x *keypair) bool { return x == k })
 }
 
@@ -295,4 +328,99 @@ func viewKeypairData(c *call, k *keypair, private bool) resp {
 		}}
 	}
 	return resp{status: http.StatusOK, body: map[string]any{"data": data}}
+}
+
+// syncAttrs sets the certificate, key and key type from the attributes.
+func (k *keypair) syncAttrs() {
+	k.Name = fmtVal(k.Attrs["name"])
+	if pemData := fmtVal(k.Attrs["certificate_data"]); pemData != k.CertPEM || k.cert == nil {
+		if cert := parseCert(pemData); cert != nil {
+			k.cert, k.CertPEM, k.KeyType = cert, pemData, keyTypeOf(cert.PublicKey)
+		}
+	}
+	k.KeyPEM = fmtVal(k.Attrs["key_data"])
+}
+
+func parseCert(s string) *x509.Certificate {
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		return nil
+	}
+	cert, _ := x509.ParseCertificate(block.Bytes)
+	return cert
+}
+
+// keyTypeOf is CertificateKeyPair's key_type from the public key.
+func keyTypeOf(pub any) string {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return "rsa"
+	case *ecdsa.PublicKey:
+		return "ec"
+	case ed25519.PublicKey:
+		return "ed25519"
+	}
+	return ""
+}
+
+// parsesAsKey is load_pem_private_key(password=None) on the stripped lines.
+func parsesAsKey(s string) bool {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	block, _ := pem.Decode([]byte(strings.Join(lines, "\n")))
+	if block == nil {
+		return false
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		return true
+	}
+	if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return true
+	}
+	_, err := x509.ParseECPrivateKey(block.Bytes)
+	return err == nil
+}
+
+// generateKeypair is CertificateKeyPairViewSet.generate
+// (authentik/crypto/api.py): CertificateGenerationSerializer (common_name
+// unique as the name, subject_alt_name a comma list, validity_days, alg
+// rsa or ecdsa), CertificateBuilder(common_name).build(...).save(): the
+// pair is named by its common name, and the answer is a 200.
+func (e *Emulator) generateKeypair(c *call) resp {
+	f, perr := parseForm(c.body, false)
+	if perr != nil {
+		return *perr
+	}
+	var name, sans, alg string
+	var days int
+	if f.str("common_name", true, false, &name) {
+		for _, o := range e.st.keypairs {
+			if o.Name == name {
+				f.fail("common_name", "This field must be unique.")
+			}
+		}
+	}
+	f.str("subject_alt_name", false, true, &sans)
+	f.integer("validity_days", true, -2147483648, 2147483647, &days)
+	alg = "rsa"
+	f.choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
+	if !f.ok() {
+		return f.result()
+	}
+	var list []string
+	if sans != "" {
+		for _, s := range strings.Split(sans, ",") {
+			if strings.TrimSpace(s) != "" {
+				list = append(list, s)
+			}
+		}
+	}
+	keyType := "rsa"
+	if alg == "ecdsa" {
+		keyType = "ec"
+	}
+	k := e.addKeypair(name, keyType, true, days, list)
+	return resp{status: http.StatusOK, body: e.renderKeypair(k)}
 }

@@ -56,6 +56,7 @@ type state struct {
 	tokens        []*apiToken // tokens made through the API (identity.go)
 	// allPerms are users holding every permission (AddUserToken's).
 	allPerms map[int32]bool
+	brands   []*object // brands.go
 
 	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
 

@@ -124,6 +124,7 @@ func (s *state) flowRef(pk string) string {
 // (flow-stage bindings with their own policy bindings), and stage
 // references to it become null (SET_NULL / SET_DEFAULT None).
 func (s *state) deleteFlow(f *flow) {
+	s.clearBrandRefs(f.PK)
 	for _, p := range append([]*provider(nil), s.providers...) {
 		if p.AuthorizationFlow == f.PK {
 			s.deleteProvider(p)

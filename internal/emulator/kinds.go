@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -128,6 +129,9 @@ type kindDef[T any] struct {
 
 	detailActions     map[string]kindAction[T]
 	collectionActions map[string]action
+	// postActions are collection @actions taking a POST (a certificate's
+	// generate/), by name.
+	postActions map[string]func(e *Emulator, c *call) resp
 	// rawDetailActions are detail actions that look the object up
 	// themselves (their lookup differs from the viewset's).
 	rawDetailActions func(e *Emulator) map[string]action
@@ -279,6 +283,15 @@ func (k *kindDef[T]) route(e *Emulator) route {
 		delete(rt.collection, http.MethodPost)
 		delete(rt.detail, http.MethodPut)
 		delete(rt.detail, http.MethodPatch)
+	}
+	if len(k.postActions) > 0 {
+		rt.collectionActions = maps.Clone(rt.collectionActions)
+		if rt.collectionActions == nil {
+			rt.collectionActions = map[string]action{}
+		}
+		for name, fn := range k.postActions {
+			rt.collectionActions[name] = action{methods: map[string]handler{http.MethodPost: func(c *call) resp { return fn(e, c) }}}
+		}
 	}
 	if k.rawDetailActions != nil {
 		for name, a := range k.rawDetailActions(e) {

@@ -79,7 +79,7 @@ func (e *Emulator) routes() []route {
 var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind,
 	samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind,
 	blueprintKind, flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind,
-	allPoliciesKind, allSourcesKind},
+	allPoliciesKind, allSourcesKind, brandKind},
 	slices.Concat(stageKinds, policyKinds, sourceKinds)...)
 
 func (e *Emulator) genericRoutes() []route {

@@ -143,7 +143,7 @@ func (e *Emulator) applyBlueprint(kinds map[string]seedable, f akblueprints.File
 			}
 			continue
 		}
-		if kinds[en.Model] != nil && len(en.Conditions) == 0 {
+		if kinds[en.Model] != nil && e.blueprintConditions(kinds, en.Conditions) {
 			e.mustSeed(kinds, en)
 		}
 	}
@@ -191,4 +191,55 @@ func (e *Emulator) resolveBlueprintValue(kinds map[string]seedable, v any) any {
 		return out
 	}
 	return v
+}
+
+// blueprintConditions evaluates an entry's conditions as
+// authentik/blueprints/v1/common.py (Condition) does: every condition must
+// hold; !Condition [MODE, args...] combines its arguments' truth (a !Find
+// is true when it finds an object) by AND, NAND, OR, NOR, XOR or XNOR. A
+// condition the emulator cannot evaluate (another tag) is false, so the
+// entry is skipped.
+func (e *Emulator) blueprintConditions(kinds map[string]seedable, conds []any) bool {
+	for _, c := range conds {
+		if !e.blueprintTruth(kinds, c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Emulator) blueprintTruth(kinds map[string]seedable, v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case akblueprints.Ref:
+		return e.resolveBlueprintValue(kinds, x) != nil
+	case akblueprints.Tag:
+		if x.Name != "!Condition" || len(x.Args) < 2 {
+			return false
+		}
+		mode, _ := x.Args[0].(string)
+		n := 0
+		for _, a := range x.Args[1:] {
+			if e.blueprintTruth(kinds, a) {
+				n++
+			}
+		}
+		all, some := n == len(x.Args)-1, n > 0
+		switch mode {
+		case "AND":
+			return all
+		case "NAND":
+			return !all
+		case "OR":
+			return some
+		case "NOR":
+			return !some
+		case "XOR":
+			return n%2 == 1
+		case "XNOR":
+			return n%2 == 0
+		}
+	}
+	return false
 }

@@ -457,6 +457,12 @@ func (e *Emulator) refExists(ref, pk string) string {
 		}
 	case "policy":
 		return e.st.policyRef(pk)
+	case "keypair":
+		return e.st.keypairRef(pk)
+	case "application":
+		if a := e.st.appByPK(pk); a != nil {
+			return a.PK
+		}
 	case "source":
 		return e.st.sourceRef(pk)
 	case "propertymapping":

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -112,6 +113,17 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 			v := variableName(o.Key, f.Name)
 			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
 		}
+	}
+	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {
+		// A write-only value authentik shows only as its digests (a
+		// certificate's PEM): the export says where to put it back.
+		from := field
+		for ff, target := range d.Files {
+			if target == field {
+				from = ff
+			}
+		}
+		e.comment = fmt.Sprintf("%s is write-only (authentik never returns it), so it is not exported: add %s to create this %s on another authentik", field, from, d.Label())
 	}
 	for _, c := range d.Children {
 		var kids []map[string]any

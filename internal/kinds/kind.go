@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/provision/provision/internal/apischema"
 )
@@ -60,6 +61,16 @@ type Kind struct {
 	// "password_stage": "stage". A uuid field not listed here is not
 	// settable from a manifest (its kind is not managed yet).
 	Refs map[string]string
+	// Builtin are keys of authentik's own objects that no blueprint
+	// creates (made at startup, in code): never deleted, exported only
+	// when asked for, like the blueprints' objects.
+	Builtin []string
+	// Nulled are reference fields authentik sets null when the object they
+	// name is deleted (on_delete SET_NULL or SET_DEFAULT): that delete need
+	// not wait for this kind's changes, which breaks what would otherwise be
+	// a cycle (a brand naming an application that takes a deleted one's
+	// provider).
+	Nulled []string
 	// Secret fields are write-only (authentik never returns them): sent on
 	// create, masked in every output, never compared.
 	Secret []string
@@ -113,6 +124,22 @@ type Kind struct {
 	// ExportWhenNamed kinds are exported only with what names them (a group
 	// with the applications whose access lists it), never alone by --all.
 	ExportWhenNamed bool
+	// Files are manifest fields naming a file (relative to the manifest,
+	// confined to its directory like outputs) whose contents are the value
+	// of a request field: "certificate_file": "certificate_data".
+	Files map[string]string
+	// Digests compute, from a secret field's declared value, what authentik
+	// shows of it (a certificate's fingerprint and expiry): plans compare
+	// the first digest with the live field of that name and show them all,
+	// never the value. An error is the field's offline validation problem.
+	Digests map[string]func(value string) ([]Digest, error)
+	// Expires names a digest or answer field holding when the object
+	// expires (RFC 3339): a change of it within 30 days warns.
+	Expires string
+	// CreateVia is an action endpoint that creates the object from a
+	// manifest mapping instead of the plain create (a certificate's
+	// generate:); nil when there is none.
+	CreateVia *CreateVia
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.
@@ -122,6 +149,9 @@ type Kind struct {
 	// user's password: set_password/; a role's permissions: assign/ and
 	// unassign/). The API layer reads and writes them per kind.
 	Extra []Field
+	// Cascade are reference fields whose referent's delete deletes this
+	// object too (on_delete=CASCADE: a token's user).
+	Cascade []string
 	// Outputs are the output names an entry may declare (a token's token:).
 	Outputs []string
 	// ExportOmit names fields export leaves out of a live object (a value
@@ -129,6 +159,48 @@ type Kind struct {
 	ExportOmit func(fields map[string]any) []string
 	// Doc is one sentence for the reference.
 	Doc string
+}
+
+// Digest is one value derived from a secret field, as the answer shows it.
+type Digest struct {
+	Field string
+	Value string
+}
+
+// CreateVia is a create-only action: the manifest's Field mapping (fields
+// of the request schema Schema) is POSTed to Path below the kind's Path,
+// once. The created object is named by the action's NameField; when that
+// differs from the entry's key, the object is renamed to it after. An
+// object that exists is never created again, whatever the mapping says.
+type CreateVia struct {
+	Field     string
+	Path      string
+	Schema    string
+	NameField string
+	// Defaults fill fields the mapping omits (the name field defaults to
+	// the entry's key).
+	Defaults map[string]any
+	Doc      string
+}
+
+// ViaFields returns the action mapping's fields.
+func (v *CreateVia) ViaFields() []Field {
+	c, ok := apischema.Lookup(v.Schema)
+	if !ok {
+		panic(fmt.Sprintf("kinds: schema component %q is not in schema.yml", v.Schema))
+	}
+	k := &Kind{Defaults: v.Defaults}
+	var out []Field
+	for _, sf := range c.Fields {
+		f, ok := k.field(sf)
+		if ok {
+			if f.Name == v.NameField {
+				f.Required = false
+			}
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Child is a list of objects declared inside a parent entry: a flow's
@@ -473,4 +545,23 @@ func (t FieldType) String() string {
 		return "a list of names"
 	}
 	return "a string"
+}
+
+// ExtraFields are the kind's manifest fields that are not request fields:
+// its Files fields, then its CreateVia mapping (an Object), sorted.
+func (k *Kind) ExtraFields() []Field {
+	var out []Field
+	for f, target := range k.Files {
+		out = append(out, Field{Name: f, Type: String,
+			Doc: fmt.Sprintf("A file, relative to the manifest and inside its directory, whose contents are %s (give one of the two).", target)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if v := k.CreateVia; v != nil {
+		var names []string
+		for _, f := range v.ViaFields() {
+			names = append(names, f.Name)
+		}
+		out = append(out, Field{Name: v.Field, Type: Object, Doc: v.Doc + " Its fields: " + strings.Join(names, ", ") + "."})
+	}
+	return out
 }

@@ -19,6 +19,8 @@ var token = &Kind{
 	Omit:      []string{"managed"},
 	Refs:      map[string]string{"user": "user"},
 	Immutable: []string{"user"},
+	// Token.user: ForeignKey("User", on_delete=models.CASCADE).
+	Cascade: []string{"user"},
 	// validate_user refuses another user; intent is set by validate() to
 	// api when omitted.
 	Defaults: map[string]any{"intent": "api", "description": "", "expiring": true},

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ type Entry struct {
 	// Children are the nested lists declared, by the parent's field
 	// ("stages"); a list not declared is absent (nil), not empty.
 	Children map[string][]*Entry
+	// FromFile names, by request field, the manifest field whose file gave
+	// its value (kinds.Kind.Files): "certificate_data": "certificate_file".
+	FromFile map[string]string
+	// Via is the create-only action's mapping when declared
+	// (kinds.Kind.CreateVia: a certificate's generate:), else nil.
+	Via map[string]any
 	// Outputs are the files apply writes from the object (a token's
 	// token:), by output name (kinds.Kind.Outputs).
 	Outputs map[string]*OutpostOutput
@@ -137,6 +144,12 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 	for _, c := range k.Children {
 		names = append(names, c.Field)
 	}
+	for f := range k.Files {
+		names = append(names, f)
+	}
+	if k.CreateVia != nil {
+		names = append(names, k.CreateVia.Field)
+	}
 	if len(k.Outputs) > 0 {
 		names = append(names, "outputs")
 	}
@@ -162,6 +175,10 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		}
 		if c, isChild := k.ChildOf(key.Value); isChild {
 			e.Children = childEntries(sc, e.Children, file, where+"."+key.Value, val, c, diags)
+			continue
+		}
+		if handled, good := decodeExtra(sc, file, e, key, val, diags); handled {
+			ok = ok && good
 			continue
 		}
 		f, known := byName[key.Value]
@@ -424,7 +441,12 @@ func validateEntries(v *validation) {
 		seen[id] = e
 		checkState(&v.ds, e.State, e.Src)
 		if e.Kind.Check != nil {
-			for _, p := range e.Kind.Check(e.Key, e.Fields, e.State.IsAbsent()) {
+			fields := e.Fields
+			if e.Via != nil {
+				fields = maps.Clone(e.Fields)
+				fields[e.Kind.CreateVia.Field] = e.Via
+			}
+			for _, p := range e.Kind.Check(e.Key, fields, e.State.IsAbsent()) {
 				at := e.Src.Pos
 				if p.Field != "" {
 					at = e.Src.At(p.Field)
@@ -434,6 +456,19 @@ func validateEntries(v *validation) {
 		}
 		if e.State.IsAbsent() {
 			continue
+		}
+		for f, digest := range e.Kind.Digests {
+			val, ok := e.Fields[f].(string)
+			if !ok {
+				continue
+			}
+			if _, err := digest(val); err != nil {
+				name := f
+				if ff := e.FromFile[f]; ff != "" {
+					name = ff
+				}
+				v.ds.add(e.Src.At(name), fmt.Sprintf("%s: %s %v", e.Label(), name, err))
+			}
 		}
 		for _, f := range e.Kind.Python {
 			code, _ := e.Fields[f].(string)

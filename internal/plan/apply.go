@@ -300,7 +300,9 @@ func referrerKinds() map[Kind][]Kind {
 	direct := map[Kind][]Kind{}
 	for _, k := range registry {
 		for _, r := range k.Refs {
-			direct[r] = append(direct[r], k.Kind)
+			if !slices.Contains(k.Nulled, r) {
+				direct[r] = append(direct[r], k.Kind)
+			}
 		}
 	}
 	out := map[Kind][]Kind{}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/provision/provision/internal/akblueprints"
@@ -30,7 +31,14 @@ func blueprintEntries(kind, key string) []akblueprints.Entry {
 
 // IsBuiltin reports whether authentik's blueprints create the object of a
 // descriptor kind with this key.
-func IsBuiltin(kind, key string) bool { return len(blueprintEntries(kind, key)) > 0 }
+func IsBuiltin(kind, key string) bool {
+	for _, d := range kinds.Family(kind) {
+		if slices.Contains(d.Builtin, key) {
+			return true
+		}
+	}
+	return len(blueprintEntries(kind, key)) > 0
+}
 
 func (c *computer) builtin(kind, key string) bool { return IsBuiltin(kind, key) }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/manifest"
@@ -44,6 +45,10 @@ type EntrySpec struct {
 	// Merges redo the key-by-key merge of free-form object fields
 	// (kinds.Kind.Merge) against the object as read just before the write.
 	Merges map[string]*ObjectMerge
+	// Via, on a create through the kind's create-only action
+	// (kinds.Kind.CreateVia), is the action's body; Body then holds what
+	// is patched after it (the key, when the action named it otherwise).
+	Via map[string]any
 	// Extra are the kind's fields outside the body (kinds.Kind.Extra) to
 	// write after the create or update, by field: the value wanted; Before
 	// the live one (a role's permissions, to assign and unassign).
@@ -136,6 +141,9 @@ func entryKindSpec(name string, refs []string) *KindSpec {
 	ks := &KindSpec{Kind: Kind(name)}
 	for _, r := range refs {
 		ks.Refs = append(ks.Refs, Kind(r))
+		if nulledRef(name, r) {
+			ks.Nulled = append(ks.Nulled, Kind(r))
+		}
 	}
 	for _, p := range kinds.Parents(name) {
 		ks.Parents = append(ks.Parents, Kind(p.Kind.Name))
@@ -278,6 +286,9 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 			return nil
 		}
 		out := deletion(ch, live, func(o *Object) string { return o.PK })
+		if out != nil && live != nil {
+			out.Notes = append(out.Notes, c.usedBy(k.Name, live.PK)...)
+		}
 		if out != nil && deleteNotes[k.Name] != "" {
 			out.Notes = append(out.Notes, deleteNotes[k.Name])
 		}
@@ -288,9 +299,20 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		lf = live.Fields
 		ch.ID = live.PK
 	}
-	spec, f := c.entryFields(e, k.Fields(), lf, live == nil)
+	fds := k.Fields()
+	if live == nil && e.Via != nil {
+		// Created by the action: the request fields it makes are not sent.
+		fds = slices.DeleteFunc(fds, func(fd kinds.Field) bool { return fd.Name != k.Key && fd.Required && !e.Declares(fd.Name) })
+	}
+	spec, f := c.entryFields(e, fds, lf, live == nil)
 	if spec == nil {
 		return nil
+	}
+	if live == nil && e.Via != nil {
+		viaCreate(e, spec, f)
+	}
+	if w := c.expiryWarning(k, spec, f, lf); w != "" {
+		defer func() { ch.Warnings = append(ch.Warnings, w) }()
 	}
 	if live == nil && k.Type != "" {
 		// Shown, not sent: the collection says the type.
@@ -333,6 +355,21 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 				// omitted binding order is 0).
 				spec.Body[fd.Name] = fd.Default
 			}
+			continue
+		}
+		if digest := e.Kind.Digests[fd.Name]; digest != nil {
+			ds, err := digest(fmt.Sprint(want))
+			if err != nil {
+				ok = false // reported by validate
+				continue
+			}
+			if !create && strings.EqualFold(str(live[ds[0].Field]), ds[0].Value) {
+				continue
+			}
+			for _, d := range ds {
+				f.list = append(f.list, FieldChange{Field: d.Field, Before: beforeOf(f, nullIfEmpty(str(live[d.Field]))), After: d.Value})
+			}
+			spec.Body[fd.Name] = want // sent, never shown
 			continue
 		}
 		if fd.Secret && !create {
@@ -842,7 +879,43 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 	if n := deleteNotes[string(o.Kind)]; n != "" {
 		notes = append(notes, n)
 	}
-	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: notes}, nil
+	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: append(notes, c.usedBy(string(o.Kind), live.PK)...)}, nil
+}
+
+// usedBy names the live objects of descriptor kinds whose references name
+// the object of kind with pk, and what its delete does to them: a delete
+// never goes by without the plan saying who loses what.
+func (c *computer) usedBy(kind, pk string) []string {
+	var out []string
+	for _, d := range kinds.All() {
+		for _, f := range d.Fields() {
+			if f.Ref != kind {
+				continue
+			}
+			for _, o := range c.live.Objects[Kind(d.Name)] {
+				if d.Type != "" && o.Type != d.Type {
+					continue
+				}
+				uses := strings.EqualFold(str(o.Fields[f.Name]), pk)
+				for _, x := range anyStrings(o.Fields[f.Name]) {
+					uses = uses || strings.EqualFold(x, pk)
+				}
+				if !uses {
+					continue
+				}
+				what := "authentik sets it to null"
+				switch {
+				case slices.Contains(d.Cascade, f.Name):
+					what = "authentik deletes it too"
+				case f.Type == kinds.RefList:
+					what = "authentik removes it from the list"
+				}
+				out = append(out, fmt.Sprintf("used by %s %q as %s: %s", d.Label(), o.Key, f.Name, what))
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // managedObject reports whether authentik manages the object itself (its
@@ -968,4 +1041,82 @@ func (l *Live) Put(kind Kind, objs ...Object) {
 		l.Objects = map[Kind][]Object{}
 	}
 	l.Objects[kind] = append(l.Objects[kind], objs...)
+}
+
+// viaCreate turns a create into the kind's create-only action: its mapping
+// (the name field defaulting to the key, the action's defaults filling the
+// rest) is the action's body, shown as via.field; what else was declared
+// is patched after, with the key when the action names the object
+// otherwise.
+func viaCreate(e *manifest.Entry, spec *EntrySpec, f *fields) {
+	v := e.Kind.CreateVia
+	body := map[string]any{}
+	for k, d := range v.Defaults {
+		body[k] = d
+	}
+	body[v.NameField] = e.Key
+	for k, x := range e.Via {
+		body[k] = x
+	}
+	spec.Via = body
+	var shown []FieldChange
+	for _, fd := range v.ViaFields() {
+		if x, ok := body[fd.Name]; ok {
+			shown = append(shown, FieldChange{Field: v.Field + "." + fd.Name, After: displayValue(NormalizeJSON(x))})
+		}
+	}
+	f.list = append(shown, f.list...)
+	delete(spec.Body, e.Kind.Key)
+	if body[v.NameField] != e.Key {
+		spec.Body[e.Kind.Key] = e.Key
+	}
+}
+
+// ExpiryWarningDays is how close an expiry a plan warns about.
+const ExpiryWarningDays = 30
+
+// expiryWarning warns when a change sets or keeps an object whose expiry
+// (kinds.Kind.Expires: the declared digest, else the live value) is within
+// ExpiryWarningDays of the snapshot's time, or past.
+func (c *computer) expiryWarning(k *kinds.Kind, spec *EntrySpec, f *fields, live map[string]any) string {
+	if k.Expires == "" || c.live.Now.IsZero() {
+		return ""
+	}
+	at := str(live[k.Expires])
+	for _, fc := range f.list {
+		if fc.Field == k.Expires {
+			at = str(fc.After)
+		}
+	}
+	exp, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return ""
+	}
+	left := exp.Sub(c.live.Now)
+	switch {
+	case left <= 0:
+		return fmt.Sprintf("the %s expired on %s", k.Label(), exp.UTC().Format(time.DateOnly))
+	case left < ExpiryWarningDays*24*time.Hour:
+		return fmt.Sprintf("the %s expires on %s, in %d days (less than %d)", k.Label(), exp.UTC().Format(time.DateOnly), int(left.Hours()/24), ExpiryWarningDays)
+	}
+	return ""
+}
+
+// nulledRef reports whether every reference of kind name's descriptors to
+// kind to is one authentik nulls when its object is deleted
+// (kinds.Kind.Nulled).
+func nulledRef(name, to string) bool {
+	found := false
+	for _, k := range kinds.Family(name) {
+		for _, f := range k.Fields() {
+			if f.Ref != to {
+				continue
+			}
+			if !slices.Contains(k.Nulled, f.Name) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }

@@ -31,6 +31,7 @@ var liveKinds = map[string]Kind{
 	"Outposts":     KindOutpost,
 	"Stacks":       KindStack,
 	"Objects":      "", // by each object's own kind (entries.go)
+	"Now":          "", // when the snapshot was read: no object, not fingerprinted
 }
 
 // Fingerprints returns a fingerprint of every object in the snapshot, sorted

@@ -40,6 +40,10 @@ type ProviderSpec struct {
 	// the same apply creates, by slug; apply sets their uuid when the
 	// flow exists (the *Flow field above is nil until then).
 	LaterFlows map[string]string
+	// LaterKeys are key pair fields naming a certificate the manifest
+	// declares and the same apply creates, by name; apply sets their uuid
+	// (SetKeyPair) once it exists.
+	LaterKeys map[string]string
 	// PropertyMappings are the whole mapping list to store; nil = not sent.
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
@@ -67,7 +71,7 @@ var providerTypes = map[string]*providerType{
 
 var providerKind = &KindSpec{
 	Kind: KindProvider,
-	Refs: []Kind{KindScopeMapping, KindFlow},
+	Refs: []Kind{KindScopeMapping, KindFlow, KindCertificate},
 	Reads: func(m *manifest.Manifest) Reads {
 		if len(m.Providers) == 0 {
 			return Reads{}
@@ -102,6 +106,9 @@ var providerKind = &KindSpec{
 		}
 		for _, slug := range s.LaterFlows {
 			out = append(out, Ref(KindFlow, slug))
+		}
+		for _, name := range s.LaterKeys {
+			out = append(out, Ref(KindCertificate, name))
 		}
 		slices.Sort(out)
 		return out
@@ -214,9 +221,23 @@ func (c *computer) createsFlow(slug string) bool {
 // keyPairField diffs a key pair reference by name; a nil name with owned
 // set means none (shown as none). It returns the pk to send ("" sends
 // null), or nil when nothing is sent.
-func (c *computer) keyPairField(f *fields, name string, want *string, owned bool, livePK string, src manifest.Source, needPrivate bool, none string) *string {
+func (c *computer) keyPairField(f *fields, spec *ProviderSpec, name string, want *string, owned bool, livePK string, src manifest.Source, needPrivate bool, none string) *string {
 	if want == nil && !owned {
 		return nil
+	}
+	if want != nil && *want != "" {
+		if e := c.createsCertificate(*want); e != nil {
+			if needPrivate && !e.Declares("key_data") && e.Via == nil {
+				c.fail(src.At(name), "signing key %q has no private key (its entry gives no key_file or key_data), so authentik cannot sign with it", *want)
+				return nil
+			}
+			f.add(name, c.keyLabel(livePK, none), *want, false)
+			if spec.LaterKeys == nil {
+				spec.LaterKeys = map[string]string{}
+			}
+			spec.LaterKeys[name] = *want
+			return nil
+		}
 	}
 	wantPK := ""
 	if want != nil && *want != "" {
@@ -246,4 +267,51 @@ func init() {
 			p.add(&Change{Kind: KindProvider, Key: o.Key, Action: Delete, ID: strconv.Itoa(int(p.s.idx.providers[o.Key].PK)), Notes: []string{PruneNote}})
 		},
 	}
+}
+
+// createsCertificate returns the manifest's certificate entry of that name
+// when no key pair of that name exists yet: the same apply creates it
+// before the providers naming it.
+func (c *computer) createsCertificate(name string) *manifest.Entry {
+	for _, k := range c.live.KeyPairs {
+		if k.Name == name {
+			return nil
+		}
+	}
+	for _, e := range c.m.EntriesOf(string(KindCertificate)) {
+		if e.Key == name && !e.State.IsAbsent() {
+			return e
+		}
+	}
+	return nil
+}
+
+// KindCertificate is the certificates' descriptor kind (internal/kinds).
+const KindCertificate Kind = "certificate"
+
+// SetKeyPair sets a key pair field of the spec's type fields to pk (a
+// certificate created earlier in the same apply).
+func (s *ProviderSpec) SetKeyPair(field, pk string) bool {
+	switch d := s.Detail.(type) {
+	case *OAuth2Spec:
+		if field == "signing_key" {
+			n := *d
+			n.SigningKey = &pk
+			s.Detail = &n
+			return true
+		}
+	case *SAMLSpec:
+		n := *d
+		switch field {
+		case "signing_kp":
+			n.SigningKP = &pk
+		case "verification_kp":
+			n.VerificationKP = &pk
+		default:
+			return false
+		}
+		s.Detail = &n
+		return true
+	}
+	return false
 }

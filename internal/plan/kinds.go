@@ -16,6 +16,10 @@ type KindSpec struct {
 	// Refs are the managed kinds this kind's changes reference by key.
 	// Their creates run first, their deletes later (see Dependencies).
 	Refs []Kind
+	// Nulled are those of Refs whose objects' deletes authentik answers by
+	// setting this kind's references null (on_delete SET_NULL or
+	// SET_DEFAULT): such a delete does not wait for this kind's changes.
+	Nulled []Kind
 	// Reads says what live state the diff needs for this manifest; the
 	// zero Reads when the manifest declares nothing of this kind.
 	Reads func(m *manifest.Manifest) Reads
@@ -53,30 +57,33 @@ var registry = referencedFirst(slices.Concat(
 ))
 
 // referencedFirst orders kinds after those they reference, otherwise as
-// given (a policy binding, which may bind to an application, moves after
-// applications).
+// given: each step takes the first kind whose references are all placed,
+// so a kind that references a later one (a policy binding, which may bind
+// to an application; a brand, which names its default application) moves
+// after it, and the others keep their places.
 func referencedFirst(ks []*KindSpec) []*KindSpec {
-	byKind := map[Kind]*KindSpec{}
+	present := map[Kind]bool{}
 	for _, k := range ks {
-		byKind[k.Kind] = k
+		present[k.Kind] = true
 	}
+	placed := map[Kind]bool{}
+	rest := slices.Clone(ks)
 	var out []*KindSpec
-	done := map[Kind]bool{}
-	var visit func(k *KindSpec)
-	visit = func(k *KindSpec) {
-		if done[k.Kind] {
-			return
-		}
-		done[k.Kind] = true
-		for _, r := range k.Refs {
-			if d, ok := byKind[r]; ok {
-				visit(d)
+	for len(rest) > 0 {
+		i := slices.IndexFunc(rest, func(k *KindSpec) bool {
+			for _, r := range k.Refs {
+				if present[r] && !placed[r] && r != k.Kind {
+					return false
+				}
 			}
+			return true
+		})
+		if i < 0 {
+			i = 0 // a cycle: keep the given order
 		}
-		out = append(out, k)
-	}
-	for _, k := range ks {
-		visit(k)
+		out = append(out, rest[i])
+		placed[rest[i].Kind] = true
+		rest = slices.Delete(rest, i, i+1)
 	}
 	return out
 }

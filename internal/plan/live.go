@@ -1,5 +1,7 @@
 package plan
 
+import "time"
+
 // Live is a snapshot of the authentik objects a manifest touches, as read
 // from the API. Only what the manifest needs is filled in (see ReadsFor).
 // Values are in API terms: pks, uuids, enum strings. It has one field per
@@ -21,6 +23,9 @@ type Live struct {
 	Outposts            []Outpost
 	// Objects are the descriptor kinds' objects (entries.go), by kind.
 	Objects map[Kind][]Object
+	// Now is when the snapshot was read (the zero time: unknown), for
+	// plans' expiry warnings (kinds.Kind.Expires).
+	Now time.Time
 	// Stacks are the stacks' ownership records (ownership.go), read when
 	// the manifest names a stack.
 	Stacks []StackRecord

@@ -75,7 +75,7 @@ var oauth2Type = &providerType{
 				s.RedirectURIs = want
 			}
 		}
-		s.SigningKey = c.keyPairField(f, "signing_key", p.SigningKey, p.OwnsSigningKey(), d.SigningKey, p.Src, true, "(none: HS256)")
+		s.SigningKey = c.keyPairField(f, spec, "signing_key", p.SigningKey, p.OwnsSigningKey(), d.SigningKey, p.Src, true, "(none: HS256)")
 		s.SubMode = f.str("sub_mode", p.SubMode, d.SubMode)
 		s.IssuerMode = f.str("issuer_mode", p.IssuerMode, d.IssuerMode)
 		s.IncludeClaimsInIDToken = f.boolean("include_claims_in_id_token", p.IncludeClaimsInIDToken, d.IncludeClaimsInIDToken)

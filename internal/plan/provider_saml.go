@@ -66,8 +66,8 @@ var samlType = &providerType{
 		s.Audience = f.str("audience", p.Audience, d.Audience)
 		s.Issuer = f.str("issuer", p.Issuer, d.Issuer)
 		s.SPBinding = f.str("sp_binding", p.SPBinding, d.SPBinding)
-		s.SigningKP = c.keyPairField(f, "signing_kp", p.SigningKP, p.Src.Has("signing_kp") || p.SigningKP != nil, d.SigningKP, p.Src, true, "(none: unsigned)")
-		s.VerificationKP = c.keyPairField(f, "verification_kp", p.VerificationKP, p.Src.Has("verification_kp"), d.VerificationKP, p.Src, false, "(none)")
+		s.SigningKP = c.keyPairField(f, spec, "signing_kp", p.SigningKP, p.Src.Has("signing_kp") || p.SigningKP != nil, d.SigningKP, p.Src, true, "(none: unsigned)")
+		s.VerificationKP = c.keyPairField(f, spec, "verification_kp", p.VerificationKP, p.Src.Has("verification_kp"), d.VerificationKP, p.Src, false, "(none)")
 		if p.NameIDMapping != nil || p.Src.Has("name_id_mapping") {
 			wantPK := ""
 			if p.NameIDMapping != nil && *p.NameIDMapping != "" {

@@ -71,6 +71,18 @@ func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
 	for _, f := range fields {
 		props[f.Name] = fieldSchema(f)
 	}
+	if child == nil {
+		for _, f := range k.ExtraFields() {
+			props[f.Name] = fieldSchema(f)
+		}
+		if v := k.CreateVia; v != nil {
+			via := map[string]any{}
+			for _, f := range v.ViaFields() {
+				via[f.Name] = fieldSchema(f)
+			}
+			props[v.Field] = map[string]any{"type": "object", "properties": via, "additionalProperties": false, "description": v.Doc}
+		}
+	}
 	for _, c := range k.Children {
 		props[c.Field] = map[string]any{"type": "array", "items": entrySchema(c.Kind, &c),
 			"description": fmt.Sprintf("%s, each naming a %s by its key: %s", c.Kind.Name+"s", c.By, c.Kind.Doc)}
@@ -174,7 +186,7 @@ func entryMarkdown(b *bytes.Buffer) {
 				title = fmt.Sprintf("`%s` of type `%s`", sec, k.Type)
 			}
 			fmt.Fprintf(b, "## %s\n\n%s A %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Label(), k.Model, k.Path, k.Key)
-			entryTable(b, k.Fields())
+			entryTable(b, append(k.Fields(), k.ExtraFields()...))
 			if len(k.Outputs) > 0 {
 				fmt.Fprintf(b, "### `outputs`\n\n%s\n\n", entryOutputsDoc(k))
 			}

@@ -1,0 +1,99 @@
+package emulator
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// Brands, as authentik/brands/api.py (BrandSerializer, BrandViewSet:
+// ordering domain) on authentik/brands/models.py (Brand). The default
+// brand is seeded from blueprints/default/default-brand.yaml.
+
+var brandFields = []fieldDef{
+	// BrandSerializer.Meta.extra_kwargs: domain gets a plain
+	// UniqueValidator (its default message).
+	{name: "domain", typ: ftString, required: true, filter: "exact", unique: "This field must be unique."},
+	{name: "default", typ: ftBool, def: false, filter: "exact"},
+	{name: "branding_title", typ: ftString, def: "authentik", filter: "exact"},
+	{name: "branding_logo", typ: ftFile, def: "/static/dist/assets/icons/icon_left_brand.svg", filter: "exact"},
+	{name: "branding_favicon", typ: ftFile, def: "/static/dist/assets/icons/icon.png", filter: "exact"},
+	{name: "branding_custom_css", typ: ftString, blank: true, def: ""},
+	{name: "branding_default_flow_background", typ: ftFile, def: "/static/dist/assets/images/flow_background.jpg", filter: "exact"},
+	{name: "flow_authentication", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "flow_invalidation", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "flow_recovery", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "flow_unenrollment", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "flow_user_settings", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "flow_device_code", typ: ftRef, ref: "flow", filter: "exact"},
+	{name: "default_application", typ: ftRef, ref: "application"},
+	{name: "web_certificate", typ: ftRef, ref: "keypair", filter: "exact"},
+	{name: "client_certificates", typ: ftRefList, ref: "keypair", allowEmpty: true, def: []string{}, filter: "exact"},
+	{name: "attributes", typ: ftObject, def: json.RawMessage(`{}`)},
+}
+
+var brandKind = &kindDef[*object]{
+	kind: "brand", model: "Brand", metaModel: "authentik_brands.brand", prefix: "core/brands/",
+	fields: brandFields,
+	list: listSpec{
+		filters:      []filterSpec{iexact("brand_uuid", "brand_uuid")},
+		searchFields: []string{"domain", "branding_title"},
+		order:        []string{"domain"},
+	},
+	all: func(e *Emulator) []*object { return e.st.brands },
+	byID: func(e *Emulator, id string) (*object, bool) {
+		i := slices.IndexFunc(e.st.brands, func(b *object) bool { return strings.EqualFold(b.PK, id) })
+		if i < 0 {
+			return nil, false
+		}
+		return e.st.brands[i], true
+	},
+	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{}} },
+	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *object) {
+		o.PK = e.newUUID()
+		e.st.brands = append(e.st.brands, o)
+	},
+	remove: func(e *Emulator, o *object) {
+		e.st.brands = slices.DeleteFunc(e.st.brands, func(x *object) bool { return x == o })
+	},
+	attrs: func(o *object) map[string]any { return o.Attrs },
+	key:   func(o *object) string { return fmtVal(o.Attrs["domain"]) },
+	pk:    func(o *object) string { return o.PK },
+	// BrandSerializer.validate: "Only a single brand can be set as
+	// default." when another brand is the default.
+	validate: func(e *Emulator, f *form, o *object) *resp {
+		if b, _ := o.Attrs["default"].(bool); !b || !f.has("default") {
+			return nil
+		}
+		for _, x := range e.st.brands {
+			if x.PK != o.PK && x.Attrs["default"] == true {
+				r := fieldError("default", "Only a single brand can be set as default.")
+				return &r
+			}
+		}
+		return nil
+	},
+	render: func(e *Emulator, _ *call, o *object) map[string]any {
+		return map[string]any{"brand_uuid": o.PK}
+	},
+}
+
+// clearBrandRefs is the brands' on_delete for a deleted object: flows
+// SET_NULL, default_application and web_certificate SET_DEFAULT (null),
+// client_certificates (M2M) drop it.
+func (s *state) clearBrandRefs(pk string) {
+	for _, b := range s.brands {
+		for f, v := range b.Attrs {
+			switch x := v.(type) {
+			case string:
+				if f != "domain" && strings.EqualFold(x, pk) {
+					b.Attrs[f] = nil
+				}
+			case []string:
+				b.Attrs[f] = slices.DeleteFunc(slices.Clone(x), func(y string) bool { return strings.EqualFold(y, pk) })
+			}
+		}
+	}
+}
