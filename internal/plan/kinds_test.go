@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -85,4 +86,20 @@ func TestTextFieldsCompareAsAuthentikStoresThem(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"update application chat | meta_description"}, summary(p))
 	assert.Equal(t, "Chat with models", *p.Changes[0].Spec.(*ApplicationSpec).MetaDescription, "sent trimmed")
+}
+
+// A descriptor kind's reads depend on the kinds and types declared, never
+// on how many entries there are.
+func TestEntryReadsDependOnKindsNotSize(t *testing.T) {
+	flows := func(n int) string {
+		y := "version: 1\nstages:\n  - {name: s, type: deny}\nflows:\n"
+		for i := range n {
+			y += fmt.Sprintf("  - {slug: f%d, name: F, title: F, designation: authentication, stages: [{stage: s, order: 10}]}\n", i)
+		}
+		return y
+	}
+	one, many := ReadsFor(load(t, flows(1))), ReadsFor(load(t, flows(30)))
+	assert.Equal(t, one, many)
+	assert.Contains(t, one.Kinds, Kind("flow stage binding"))
+	assert.Equal(t, []string{"stage/deny"}, one.Types, "only the declared stage type is read in full")
 }
