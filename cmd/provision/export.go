@@ -32,7 +32,7 @@ with --all, every application, provider, custom scope mapping and outpost,
 and every flow, stage and prompt authentik's blueprints did not create. It uses the manifest's conventions: names and
 slugs, no pks, defaults left out. Secrets are left out, with a comment on how
 to supply them; their absence is not a change. What a manifest cannot express
-(other provider types, policy and user bindings, ...) is listed on stderr.
+(other provider types, negated or disabled group access, ...) is listed on stderr.
 "provision plan" of the result shows no changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -117,3 +117,23 @@ func TestGroupInAccessAndPoliciesIsRefused(t *testing.T) {
 	require.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "expression does not compile")
 }
+
+// An export of the application and the default flow round-trips: its
+// policies: come back in the same shape (a policy binding and a negated
+// user binding on the application, the reputation policy on the flow and
+// the password policy on its password stage binding), and planning the
+// export against the same authentik changes nothing.
+func TestPoliciesExportRoundTrips(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := writeManifest(t, corpPolicies(t))
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+
+	r := c.run("export", "--app", "corp-app", "--flow", "default-authentication-flow")
+	require.Equal(t, exitOK, r.code, r.err)
+	for _, want := range []string{"policy: corp-email-domain", "user: akadmin", "negate: true", "policy: corp-reputation", "policy: corp-password-strength", "name: corp-email-domain"} {
+		assert.Contains(t, r.out, want)
+	}
+	r = c.run("plan", "-f", writeManifest(t, r.out), "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)
+}

@@ -126,24 +126,54 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		e.comment = fmt.Sprintf("%s is write-only (authentik never returns it), so it is not exported: add %s to create this %s on another authentik", field, from, d.Label())
 	}
 	for _, c := range d.Children {
-		var kids []map[string]any
-		for _, k := range x.live.Objects[plan.Kind(c.Kind.Name)] {
-			if !strings.EqualFold(fmt.Sprint(k.Fields[c.Parent]), o.PK) {
-				continue
-			}
-			ce := newEntry(plan.Kind(c.Kind.Name), k.Key)
-			x.entryFields(ce, c.Fields(), k.Fields, "", c.By)
-			m := map[string]any{}
-			for _, key := range ce.keys {
-				m[key] = ce.vals[key]
-			}
-			kids = append(kids, m)
-		}
-		sort.SliceStable(kids, func(i, j int) bool { return toFloat(kids[i]["order"]) < toFloat(kids[j]["order"]) })
+		kids := x.childList(c, o.PK, nil)
 		if kids == nil {
 			kids = []map[string]any{}
 		}
 		e.set(c.Field, kids)
+	}
+}
+
+// childList exports the children of the object with pk parentPK (those
+// keep accepts, when set), by order, each with its own children (the
+// policies bound to a flow's stage binding) when it has any.
+func (x *exporter) childList(c kinds.Child, parentPK string, keep func(*plan.Object) bool) []map[string]any {
+	var kids []map[string]any
+	objs := x.live.Objects[plan.Kind(c.Kind.Name)]
+	for i := range objs {
+		k := &objs[i]
+		if !strings.EqualFold(fmt.Sprint(k.Fields[c.Parent]), parentPK) || keep != nil && !keep(k) {
+			continue
+		}
+		ce := newEntry(plan.Kind(c.Kind.Name), k.Key)
+		x.entryFields(ce, c.Fields(), k.Fields, "", c.By)
+		m := map[string]any{}
+		for _, key := range ce.keys {
+			m[key] = ce.vals[key]
+		}
+		for _, gc := range c.Kind.Children {
+			if list := x.childList(gc, k.PK, nil); len(list) > 0 {
+				m[gc.Field] = list
+			}
+		}
+		kids = append(kids, m)
+	}
+	sort.SliceStable(kids, func(i, j int) bool { return toFloat(kids[i]["order"]) < toFloat(kids[j]["order"]) })
+	return kids
+}
+
+// hostedChildren exports the engine children of a hand-written kind's
+// object (an application's policies:) that keep accepts.
+func (x *exporter) hostedChildren(e *entry, kind, pk string, keep func(*plan.Object) bool) {
+	for _, h := range kinds.Hosts {
+		if h.Name != kind {
+			continue
+		}
+		for _, c := range h.Children {
+			if kids := x.childList(c, pk, keep); len(kids) > 0 {
+				e.set(c.Field, kids)
+			}
+		}
 	}
 }
 

@@ -217,12 +217,11 @@ func (x *exporter) app(a *plan.Application) int32 {
 			}
 			x.group(g)
 			groups = append(groups, g.Name)
-		case b.Policy != "":
-			x.skip("application %q: a policy binding (policy %s) cannot be expressed in a manifest; left as it is", a.Slug, b.Policy)
-		case b.User != 0:
-			x.skip("application %q: a binding of user %d cannot be expressed in a manifest; left as it is", a.Slug, b.User)
 		}
 	}
+	// Policy and user bindings are its policies: (group bindings are
+	// access, above).
+	x.hostedChildren(e, string(plan.KindApplication), a.PK, func(o *plan.Object) bool { return o.Fields["group"] == nil })
 	if len(groups) > 0 {
 		e.set("access", map[string]any{"groups": uniqueSorted(groups)})
 	}
