@@ -137,3 +137,29 @@ func TestPoliciesExportRoundTrips(t *testing.T) {
 	r = c.run("plan", "-f", writeManifest(t, r.out), "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)
 }
+
+// policy_engine_mode is declared on a flow and on one of its stage
+// bindings like any other field, and lands on the wire.
+func TestPolicyEngineModeOnFlowsAndStageBindings(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := writeManifest(t, `version: 1
+stages:
+  - {name: pem-deny, type: deny}
+flows:
+  - slug: pem-flow
+    name: PEM
+    title: PEM
+    designation: authentication
+    policy_engine_mode: all
+    stages:
+      - {stage: pem-deny, order: 10, policy_engine_mode: all}
+`)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, "all", c.emu.FlowFields("pem-flow")["policy_engine_mode"])
+	b := c.emu.FlowBindings("pem-flow")
+	require.Len(t, b, 1)
+	assert.Equal(t, "all", b[0].PolicyEngineMode)
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}
