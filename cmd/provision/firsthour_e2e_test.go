@@ -424,3 +424,48 @@ providers:
 	assert.Contains(t, r.err, `outpost "authentik Embedded Outpost" runs inside authentik and is never deployed: it has no token to write`)
 	assert.Contains(t, r.err, `outpost "LDAP": unknown output "tokn"; an outpost has one output, token (its deployment token)`)
 }
+
+// The other hints: each command the CLI suggests is run as printed and
+// works (the saved plan's apply, the manifest's apply, what a stack owns,
+// what an application's client needs).
+func TestFirstHourEveryHintRuns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	dir := t.TempDir()
+	m := writeManifest(t, stackManifest("team-h", "h1"))
+	hint := func(text, pattern string) []string {
+		t.Helper()
+		got := regexp.MustCompile(pattern).FindStringSubmatch(text)
+		require.NotNil(t, got, "no hint matching %s in %q", pattern, text)
+		return shellWords(t, got[1])[1:]
+	}
+	runHint := func(args []string) result {
+		t.Helper()
+		r := c.run(args...)
+		require.Equal(t, exitOK, r.code, "the hint %q: %s", args, r.err)
+		return r
+	}
+
+	// plan --out: "Apply exactly this plan with: provision apply FILE".
+	saved := filepath.Join(dir, "plan.json")
+	r := c.run("plan", "-f", m, "--out", saved)
+	require.Equal(t, exitOK, r.code, r.err)
+	runHint(hint(r.err, `Apply exactly this plan with:\n  (provision apply \S+)`))
+
+	// A manifest given where a saved plan goes: "to apply a manifest use:
+	// provision apply -f PATH" (here with --auto-approve, as no terminal asks).
+	r = c.run("apply", m)
+	require.Equal(t, exitError, r.code)
+	runHint(append(hint(r.err, `to apply a manifest use: (provision apply -f \S+)`), "--auto-approve"))
+
+	// A key the stack does not own: "provision state list --stack S shows
+	// what it owns".
+	r = c.run("state", "release", "--stack", "team-h", "--kind", "group", "--key", "nobody")
+	require.Equal(t, exitError, r.code)
+	runHint(hint(r.err, `(provision state list --stack \S+)`))
+
+	// check on an application without outputs names show.
+	r = c.run("check", "-f", m, "--app", "h1")
+	require.NotEqual(t, exitOK, r.code)
+	runHint(hint(r.err+r.out, `(provision show -f \S+ --app \S+)`))
+}
