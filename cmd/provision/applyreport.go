@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/render"
 )
 
 // applyReport is `apply -o json`: every change with its result, and the
@@ -221,6 +223,36 @@ func jsonErrors(run func(*cobra.Command, []string) error, output *string, stream
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
 		if enc.Encode(out) != nil {
+			return err
+		}
+		return &silentError{err}
+	}
+}
+
+// githubErrors wraps a command's RunE: with -o github, its error is
+// written to stdout as GitHub Actions annotations, one per manifest
+// problem at its file:line:column (render.GitHub), and not again on stderr.
+func githubErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "github" || errors.Is(err, errChangesPresent) {
+			return err
+		}
+		var silent *silentError
+		var usage *usageError
+		if errors.As(err, &silent) || errors.As(err, &usage) {
+			return err
+		}
+		var problems []render.Annotation
+		var ds manifest.Diagnostics
+		if errors.As(err, &ds) {
+			for _, d := range ds {
+				problems = append(problems, render.Annotation{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Column, Message: d.Msg})
+			}
+		} else {
+			problems = []render.Annotation{{Message: err.Error()}}
+		}
+		if render.GitHub(streams.Out, problems) != nil {
 			return err
 		}
 		return &silentError{err}

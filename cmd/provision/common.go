@@ -93,7 +93,13 @@ func loadManifest(path string, streams IOStreams) (*manifest.Manifest, error) {
 // Load problems (an unknown field) do not hide validation's: every
 // problem is reported at once.
 func loadManifestIn(path string, streams IOStreams, outputDir string) (*manifest.Manifest, error) {
-	return manifest.LoadAndCheck(path, manifest.LookupEnv(streams.LookupEnv), func(m *manifest.Manifest) error {
+	return loadManifestEnv(path, streams, outputDir, manifest.LookupEnv(streams.LookupEnv))
+}
+
+// loadManifestEnv is loadManifestIn with ${NAME}s read through env
+// (manifest.Offline for validate --offline).
+func loadManifestEnv(path string, streams IOStreams, outputDir string, env manifest.LookupEnv) (*manifest.Manifest, error) {
+	return manifest.LoadAndCheck(path, env, func(m *manifest.Manifest) error {
 		streams.secret(m.SensitiveValues()...)
 		outputs.DeriveRedirects(m)
 		return m.Validate(outputs.Validator(outputOptions(m, streams, outputDir, "")))

@@ -74,17 +74,18 @@ then performs exactly it, or refuses it as stale.`,
 	}
 	manifestFlag(cmd, &o.Path)
 	o.conn.register(cmd)
-	formatFlag(cmd, &o.Output, "text", "output format: text, json or markdown (a pull-request comment)", streams)
+	formatFlag(cmd, &o.Output, "text", "output format: text, json, markdown (a pull-request comment) or github (text, and each problem as a GitHub Actions annotation)", streams)
 	cmd.Flags().StringVar(&o.Out, "out", "", "also save the plan to this file, for provision apply FILE (holds no secrets)")
 	cmd.RunE = jsonErrors(cmd.RunE, &o.Output, streams)
+	cmd.RunE = githubErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
 	outputDirFlag(cmd, &o.OutputDir)
 	return cmd
 }
 
 func (o *planOptions) validate() error {
-	if o.Output != "text" && o.Output != "json" && o.Output != "markdown" {
-		return &usageError{fmt.Errorf("unknown output format %q: use text, json or markdown", o.Output)}
+	if o.Output != "text" && o.Output != "json" && o.Output != "markdown" && o.Output != "github" {
+		return &usageError{fmt.Errorf("unknown output format %q: use text, json, markdown or github", o.Output)}
 	}
 	return nil
 }

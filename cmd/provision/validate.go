@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provision/provision/internal/kinds"
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -14,6 +15,11 @@ type validateOptions struct {
 	io        IOStreams
 	Path      string
 	OutputDir string
+	// Offline leaves every ${NAME} a placeholder, type-checked but not
+	// substituted, and reads nothing from the environment.
+	Offline bool
+	// Output is text, or github: each problem a GitHub Actions annotation.
+	Output string
 }
 
 func newValidateCmd(streams IOStreams) *cobra.Command {
@@ -23,7 +29,10 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 		Short: "Check a manifest offline, reporting every problem with its file:line",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := loadManifestIn(o.Path, o.io, o.OutputDir)
+			if o.Output != "text" && o.Output != "github" {
+				return &usageError{fmt.Errorf("unknown output format %q: use text or github", o.Output)}
+			}
+			m, err := o.load()
 			if err != nil {
 				return err
 			}
@@ -41,7 +50,21 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 	}
 	manifestFlag(cmd, &o.Path)
 	outputDirFlag(cmd, &o.OutputDir)
+	formatFlag(cmd, &o.Output, "text", "output format: text, or github (each problem a GitHub Actions annotation, ::error file=…,line=…,col=…::…)", streams)
+	cmd.RunE = githubErrors(cmd.RunE, &o.Output, streams)
+	cmd.Flags().BoolVar(&o.Offline, "offline", false, "check with no variable set: each ${NAME} is type-checked, not substituted, and nothing is read from the environment")
 	return cmd
+}
+
+// load loads and validates the manifest; offline, through streams that
+// read no environment variable and manifest.Offline's placeholders.
+func (o *validateOptions) load() (*manifest.Manifest, error) {
+	if !o.Offline {
+		return loadManifestIn(o.Path, o.io, o.OutputDir)
+	}
+	streams := o.io
+	streams.LookupEnv = func(string) (string, bool) { return "", false }
+	return loadManifestEnv(o.Path, streams, o.OutputDir, manifest.Offline)
 }
 
 // count is "1 group", "2 groups".

@@ -191,7 +191,7 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			ok, unknown = false, true
 			continue
 		}
-		v, err := fieldValue(f, val, sc.isSensitive(val))
+		v, err := sc.fieldValue(f, val)
 		if err != "" {
 			diags.add(pos(file, val), fmt.Sprintf("%s: %s", f.Name, err))
 			ok = false

@@ -106,7 +106,7 @@ func decodeExtra(sc *scope, file string, e *Entry, key, val *yaml.Node, diags *D
 				good = false
 				continue
 			}
-			x, err := fieldValue(fields[i], fv, sc.isSensitive(fv))
+			x, err := sc.fieldValue(fields[i], fv)
 			if err != "" {
 				diags.add(pos(file, fv), fmt.Sprintf("%s.%s: %s", key.Value, fk.Value, err))
 				good = false

@@ -102,6 +102,9 @@ func validateOAuth2(ds *Diagnostics, p *Provider) {
 		switch mode {
 		case "strict":
 			if u, err := url.Parse(r.URL); err != nil || u.Scheme == "" {
+				if k := fmt.Sprintf("redirect_uris[%d].url", j); p.Src.Has(k) {
+					at = p.Src.At(k) // the url's own line, which may hold a ${NAME}
+				}
 				ds.add(at, fmt.Sprintf("provider %q: redirect URI %q is not an absolute URL", p.Name, r.URL))
 			}
 		case "regex":

@@ -202,14 +202,20 @@ func (sc *scope) checkShapes(n *yaml.Node, t reflect.Type, path, key string, dia
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || sc.unresolved[n]) {
-		return false
-	}
 	want := shapeOf(t)
 	bad := func() bool {
 		_, sensitive := sc.sensitiveNodes[n]
 		diags.add(pos(sc.file, n), ShapeMessage(path, key, want, n, sensitive))
 		return true
+	}
+	if n.Kind == yaml.ScalarNode && sc.placeholders[n] {
+		if want == ShapeAny || want != ShapeList && want != ShapeMapping && sc.placeholderShape(n, t) {
+			return false
+		}
+		return bad()
+	}
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || sc.unresolved[n]) {
+		return false
 	}
 	switch want {
 	case ShapeAny:

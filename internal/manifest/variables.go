@@ -123,6 +123,26 @@ type scope struct {
 	unresolved map[*yaml.Node]bool
 	// aliasSeen memoizes sensitiveUnder.
 	aliasSeen map[aliasVisit]string
+	// placeholders are the unresolved scalars that hold a declared ${NAME}
+	// left as a placeholder by Offline: checkShapes accepts one whole
+	// placeholder as a value of its field's type.
+	placeholders map[*yaml.Node]bool
+}
+
+// offlinePlaceholder is what Offline answers for every variable. No
+// environment variable can hold it (it has a NUL byte).
+const offlinePlaceholder = "\x00provision-offline-placeholder"
+
+// Offline is the LookupEnv of validate --offline: nothing is read from the
+// environment, every declared ${NAME} stays a placeholder that is
+// type-checked (a whole ${NAME} is accepted where a bool or a number goes,
+// as a value of that type given later) but not substituted, and the
+// pipeline's AllowVarsEnv/SensitiveVarsEnv read as unset.
+func Offline(name string) (string, bool) {
+	if reserved(name) {
+		return "", false
+	}
+	return offlinePlaceholder, true
 }
 
 // declaredVariables reads and checks the file's variables: section. It is
@@ -202,6 +222,16 @@ func (sc *scope) lookup(name, key string, n *yaml.Node, diags *Diagnostics) (str
 		return "", false
 	}
 	val, set := sc.env(name)
+	if set && val == offlinePlaceholder {
+		if sc.placeholders == nil {
+			sc.placeholders = map[*yaml.Node]bool{}
+		}
+		sc.placeholders[n] = true
+		if v.Sensitive {
+			sc.sensitiveNodes[n] = name
+		}
+		return "", false
+	}
 	if !set {
 		if v.Default != nil {
 			return *v.Default, true
