@@ -16,7 +16,10 @@ import (
 func runNoEnv(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	env := func(k string) (string, bool) { t.Errorf("validate --offline read the environment variable %s", k); return "", false }
+	env := func(k string) (string, bool) {
+		t.Errorf("validate --offline read the environment variable %s", k)
+		return "", false
+	}
 	if args[0] != "validate" || args[1] != "--offline" {
 		env = func(string) (string, bool) { return "", false } // an empty environment
 	}
