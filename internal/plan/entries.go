@@ -914,9 +914,17 @@ func (c *computer) usedBy(kind, pk string) []string {
 			}
 		}
 	}
+	if h := usedByHand[Kind(kind)]; h != nil {
+		out = append(out, h(c, pk)...)
+	}
 	sort.Strings(out)
 	return slices.Compact(out)
 }
+
+// usedByHand are the hand-written kinds' references to descriptor kinds'
+// objects, by the kind referenced, registered by the referring kind's own
+// file: the notes a delete of the object carries.
+var usedByHand = map[Kind]func(c *computer, pk string) []string{}
 
 // managedObject reports whether authentik manages the object itself (its
 // descriptor's Managed field is set).
