@@ -180,6 +180,19 @@ func TestCertificateRules(t *testing.T) {
 	r = c.run("apply", "-f", write(body), "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
 	assert.Equal(t, true, wireCert(t, c, "web")["key"])
+	// Nothing left to change, and the expiry is still said, on the plan
+	// itself, in every format; the exit code says no change.
+	r = c.run("plan", "-f", write(body), "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "No changes.")
+	assert.Contains(t, r.out, `# warning: certificate "web"`)
+	assert.Contains(t, r.out, "expires on")
+	r = c.run("plan", "-f", write(body), "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `"warnings": [`)
+	r = c.run("plan", "-f", write(body), "-o", "markdown")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "**Warning:** certificate")
 
 	// A new PEM: an update showing the fingerprints, sending the key too.
 	old := wireCert(t, c, "web")["fingerprint"].(string)

@@ -47,7 +47,7 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{Ownership: own, Kept: c.kept}
+	p := &Plan{Ownership: own, Kept: c.kept, Warnings: c.warnings}
 	for i := range registry {
 		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
 	}
@@ -93,6 +93,8 @@ type computer struct {
 	kids *[]*Change
 	// kept are live children the plan leaves alone (entries.go).
 	kept []Kept
+	// warnings are the plan's own (Plan.Warnings).
+	warnings []string
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {

@@ -311,9 +311,7 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 	if live == nil && e.Via != nil {
 		viaCreate(e, spec, f)
 	}
-	if w := c.expiryWarning(k, spec, f, lf); w != "" {
-		defer func() { ch.Warnings = append(ch.Warnings, w) }()
-	}
+	expiry := c.expiryWarning(k, spec, f, lf)
 	if live == nil && k.Type != "" {
 		// Shown, not sent: the collection says the type.
 		f.list = append([]FieldChange{{Field: "type", After: k.Type}}, f.list...)
@@ -324,6 +322,13 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 	out := finish(ch, f, spec)
 	if out != nil && out.Action == Update {
 		out.Warnings = append(out.Warnings, revertWarnings(out)...)
+	}
+	switch {
+	case expiry != "" && out != nil:
+		out.Warnings = append(out.Warnings, expiry)
+	case expiry != "":
+		// Nothing to change, and still worth saying: on the plan itself.
+		c.warnings = append(c.warnings, fmt.Sprintf("%s (%s): %s", e.Label(), e.Src.Pos, expiry))
 	}
 	for _, fd := range k.Extra {
 		if out != nil && fd.Once && e.Declares(fd.Name) {
@@ -914,9 +919,17 @@ func (c *computer) usedBy(kind, pk string) []string {
 			}
 		}
 	}
+	if h := usedByHand[Kind(kind)]; h != nil {
+		out = append(out, h(c, pk)...)
+	}
 	sort.Strings(out)
 	return slices.Compact(out)
 }
+
+// usedByHand are the hand-written kinds' references to descriptor kinds'
+// objects, by the kind referenced, registered by the referring kind's own
+// file: the notes a delete of the object carries.
+var usedByHand = map[Kind]func(c *computer, pk string) []string{}
 
 // managedObject reports whether authentik manages the object itself (its
 // descriptor's Managed field is set).

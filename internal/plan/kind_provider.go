@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/provision/provision/internal/manifest"
 )
@@ -314,4 +316,29 @@ func (s *ProviderSpec) SetKeyPair(field, pk string) bool {
 		return true
 	}
 	return false
+}
+
+func init() {
+	// A certificate a provider signs or verifies with: authentik sets the
+	// provider's field to null when the certificate is deleted
+	// (on_delete=SET_NULL in providers/oauth2 and providers/saml models.py).
+	usedByHand["certificate"] = func(c *computer, pk string) []string {
+		var out []string
+		note := func(p *Provider, field, ref string) {
+			if ref != "" && strings.EqualFold(ref, pk) {
+				out = append(out, fmt.Sprintf("used by provider %q as %s: authentik sets it to null", p.Name, field))
+			}
+		}
+		for i := range c.live.Providers {
+			p := &c.live.Providers[i]
+			switch p.Detail.(type) {
+			case *OAuth2Detail:
+				note(p, "signing_key", p.OAuth2().SigningKey)
+			case *SAMLDetail:
+				note(p, "signing_kp", p.SAML().SigningKP)
+				note(p, "verification_kp", p.SAML().VerificationKP)
+			}
+		}
+		return out
+	}
 }

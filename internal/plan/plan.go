@@ -53,6 +53,9 @@ type Plan struct {
 	// list, left alone because the stack did not create the target (a
 	// binding made by hand): shown, never changed.
 	Kept []Kept
+	// Warnings are about objects the plan does not change (display only):
+	// a certificate the manifest declares that expires soon.
+	Warnings []string
 	// Outputs are the client-settings files (and standard output) the
 	// apply would write, with what changes in each (outputs.go); nil until
 	// the caller previews them. Only differing files are listed.

@@ -20,6 +20,8 @@ type jsonPlan struct {
 	Ownership *jsonOwnership `json:"ownership,omitempty"`
 	// Kept: see plan.Plan.Kept. Absent when empty.
 	Kept []jsonKept `json:"kept,omitempty"`
+	// Warnings: see plan.Plan.Warnings. Absent when empty.
+	Warnings []string `json:"warnings,omitempty"`
 	// Outputs are the client-settings destinations apply would write
 	// (plan.OutputChange); absent when none.
 	Outputs []jsonOutput `json:"outputs,omitempty"`
@@ -80,6 +82,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 	}
 	out.Summary.Add, out.Summary.Change, out.Summary.Destroy = p.Summary()
 	out.Ownership = ownershipJSON(p.Ownership)
+	out.Warnings = p.Warnings
 	for _, k := range p.Kept {
 		out.Kept = append(out.Kept, jsonKept{Kind: string(k.Kind), Key: k.Key, Source: k.Source, Reason: k.Reason})
 	}

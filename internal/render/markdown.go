@@ -18,6 +18,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	if !p.HasChanges() {
 		tw.printf("### provision plan: no changes\n\nauthentik matches the manifest.\n")
 		keptMarkdown(tw, p.Kept)
+		warningsMarkdown(tw, p.Warnings)
 		outputsMarkdown(tw, p)
 		return tw.err
 	}
@@ -55,6 +56,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	}
 	ownershipMarkdown(tw, p.Ownership)
 	keptMarkdown(tw, p.Kept)
+	warningsMarkdown(tw, p.Warnings)
 	outputsMarkdown(tw, p)
 	return tw.err
 }

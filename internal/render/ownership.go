@@ -61,6 +61,19 @@ func keptText(tw *textWriter, kept []plan.Kept) {
 	}
 }
 
+// warningsText shows the plan's own warnings (plan.Plan.Warnings).
+func warningsText(tw *textWriter, ws []string) {
+	for _, w := range ws {
+		tw.printf("\n  %s# warning: %s%s\n", tw.c(bold), w, tw.c(reset))
+	}
+}
+
+func warningsMarkdown(tw *textWriter, ws []string) {
+	for _, w := range ws {
+		tw.printf("\n> **Warning:** %s\n", cell(w))
+	}
+}
+
 func keptMarkdown(tw *textWriter, kept []plan.Kept) {
 	if len(kept) == 0 {
 		return

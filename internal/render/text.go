@@ -35,6 +35,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	if !p.HasChanges() {
 		tw.printf("%sNo changes.%s authentik matches the manifest.\n", tw.c(bold), tw.c(reset))
 		keptText(tw, p.Kept)
+		warningsText(tw, p.Warnings)
 		outputsText(tw, p) // standard output is printed at each apply
 		return tw.err
 	}
@@ -77,6 +78,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	}
 	ownershipText(tw, p.Ownership)
 	keptText(tw, p.Kept)
+	warningsText(tw, p.Warnings)
 	outputsText(tw, p)
 	add, change, destroy := p.Summary()
 	tw.printf("\n%sPlan:%s %d to add, %d to change, %d to destroy.\n", tw.c(bold), tw.c(reset), add, change, destroy)
