@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/provision/provision/internal/apischema"
 )
@@ -437,6 +438,20 @@ func (k *Kind) Label() string {
 // request schema (in schema order) except the parent field of a child and
 // uuid fields that are not references, with the descriptor's flags.
 func (k *Kind) Fields() []Field {
+	if f, ok := fieldCache.Load(k); ok {
+		return slices.Clone(f.([]Field)) // callers may sort their copy
+	}
+	out := k.computeFields()
+	fieldCache.Store(k, out)
+	return slices.Clone(out)
+}
+
+// fieldCache holds each descriptor's fields once computed: descriptors
+// are complete once every init has run, and Fields is on the plan's path
+// (every entry, every reference).
+var fieldCache sync.Map // *Kind -> []Field
+
+func (k *Kind) computeFields() []Field {
 	c, ok := apischema.Lookup(k.Schema)
 	if !ok {
 		panic(fmt.Sprintf("kinds: %s: schema component %q is not in schema.yml", k.Label(), k.Schema))

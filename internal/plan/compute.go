@@ -95,6 +95,10 @@ type computer struct {
 	kept []Kept
 	// warnings are the plan's own (Plan.Warnings).
 	warnings []string
+	// indexes are the descriptor kinds' lookups (entries.go), by kind.
+	indexes map[string]*kindIndex
+	// children are the live children by parent pk (entries.go).
+	children map[string]map[string][]*Object
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {

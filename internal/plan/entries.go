@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/provision/provision/internal/kinds"
@@ -247,7 +248,84 @@ func (c *computer) entryChanges(name string) []*Change {
 
 // liveObject finds the live object of a kind by key (nil when absent).
 func (c *computer) liveObject(kind, key string, pos manifest.Position) (*Object, bool) {
-	return atMostOne(c, Kind(kind), c.live.Objects[Kind(kind)], func(o *Object) string { return o.Key }, key, pos)
+	found := c.indexOf(kind).byKey[key]
+	if len(found) > 1 {
+		c.fail(pos, "%s %q: %s", kind, key, matches(len(found)))
+		return nil, false
+	}
+	if len(found) == 0 {
+		return nil, true
+	}
+	return found[0], true
+}
+
+// kindIndex finds a kind's live objects and the manifest's entries of it
+// by key, and keys by pk: built once per plan, so a plan's lookups stay
+// linear in its size (a scan per lookup made 1,000 groups against 2,500
+// live ones 2.5 million comparisons).
+type kindIndex struct {
+	byKey    map[string][]*Object
+	pkByKey  map[string]string // the first live object's pk by key
+	keyByPK  map[string]string // lower-cased pk -> key
+	declared []declaredKey
+	declIdx  map[string]int
+}
+
+// childrenOf returns the live children of kind child whose parent is pk,
+// indexed once per plan by parent (a scan per parent was quadratic).
+func (c *computer) childrenOf(child kinds.Child, pk string) []*Object {
+	id := child.Kind.Name + "\x00" + child.Parent
+	byParent, ok := c.children[id]
+	if !ok {
+		byParent = map[string][]*Object{}
+		objs := c.live.Objects[Kind(child.Kind.Name)]
+		for i := range objs {
+			parent := strings.ToLower(str(objs[i].Fields[child.Parent]))
+			byParent[parent] = append(byParent[parent], &objs[i])
+		}
+		if c.children == nil {
+			c.children = map[string]map[string][]*Object{}
+		}
+		c.children[id] = byParent
+	}
+	return byParent[strings.ToLower(pk)]
+}
+
+func (c *computer) indexOf(kind string) *kindIndex {
+	if x, ok := c.indexes[kind]; ok {
+		return x
+	}
+	x := &kindIndex{byKey: map[string][]*Object{}, keyByPK: map[string]string{}, declIdx: map[string]int{}}
+	if ids := liveIDs[Kind(kind)]; ids != nil && !isEntryKind(Kind(kind)) {
+		x.pkByKey = ids(c.live)
+	} else {
+		x.pkByKey = map[string]string{}
+		objs := c.live.Objects[Kind(kind)]
+		for i := range objs {
+			o := &objs[i]
+			x.byKey[o.Key] = append(x.byKey[o.Key], o)
+			x.keyByPK[strings.ToLower(o.PK)] = o.Key
+			if _, dup := x.pkByKey[o.Key]; !dup {
+				x.pkByKey[o.Key] = o.PK
+			}
+		}
+	}
+	for key, pk := range x.pkByKey {
+		if _, ok := x.keyByPK[strings.ToLower(pk)]; !ok {
+			x.keyByPK[strings.ToLower(pk)] = key
+		}
+	}
+	x.declared = declaredKeys(c.m, kind)
+	for i, d := range x.declared {
+		if _, dup := x.declIdx[d.key]; !dup {
+			x.declIdx[d.key] = i
+		}
+	}
+	if c.indexes == nil {
+		c.indexes = map[string]*kindIndex{}
+	}
+	c.indexes[kind] = x
+	return x
 }
 
 func (c *computer) entryChange(e *manifest.Entry) *Change {
@@ -566,23 +644,23 @@ func (c *computer) entryRef(kind, key string, pos manifest.Position) (Reference,
 	if key == "" {
 		return Reference{}, true
 	}
-	live := c.liveKeys(kind)
-	if pk, ok := live[key]; ok {
+	x := c.indexOf(kind)
+	if pk, ok := x.pkByKey[key]; ok {
 		return Known(pk), true
 	}
-	var keys []string
-	declared := declaredKeys(c.m, kind)
-	for _, d := range declared {
-		if d.key == key {
-			if d.absent {
-				c.fail(pos, "%s %q is marked state: absent in the manifest (%s); remove the reference, or keep it", kind, key, d.pos)
-				return Reference{}, false
-			}
-			return Later(Kind(kind), key), true
+	if i, ok := x.declIdx[key]; ok {
+		d := x.declared[i]
+		if d.absent {
+			c.fail(pos, "%s %q is marked state: absent in the manifest (%s); remove the reference, or keep it", kind, key, d.pos)
+			return Reference{}, false
 		}
+		return Later(Kind(kind), key), true
+	}
+	var keys []string
+	for _, d := range x.declared {
 		keys = append(keys, d.key)
 	}
-	for k := range live {
+	for k := range x.pkByKey {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -592,18 +670,6 @@ func (c *computer) entryRef(kind, key string, pos manifest.Position) (Reference,
 
 // liveKeys are a kind's live pks by key: a descriptor kind's objects, or
 // a hand-written kind's (its KindSpec's IDs).
-func (c *computer) liveKeys(kind string) map[string]string {
-	out := map[string]string{}
-	if ids := liveIDs[Kind(kind)]; ids != nil && !isEntryKind(Kind(kind)) {
-		return ids(c.live)
-	}
-	for _, o := range c.live.Objects[Kind(kind)] {
-		if _, dup := out[o.Key]; !dup {
-			out[o.Key] = o.PK
-		}
-	}
-	return out
-}
 
 // declaredKey is an object the manifest declares, by key.
 type declaredKey struct {
@@ -628,10 +694,8 @@ func (c *computer) keyOfPK(kind, pk string) string {
 	if pk == "" {
 		return ""
 	}
-	for key, p := range c.liveKeys(kind) {
-		if strings.EqualFold(p, pk) {
-			return key
-		}
+	if key, ok := c.indexOf(kind).keyByPK[strings.ToLower(pk)]; ok {
+		return key
 	}
 	return pk
 }
@@ -708,12 +772,7 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 	var liveKids []*Object
 	if p.pk != "" {
 		parentRef = Known(p.pk)
-		kids := c.live.Objects[Kind(child.Kind.Name)]
-		for i := range kids {
-			if strings.EqualFold(str(kids[i].Fields[child.Parent]), p.pk) {
-				liveKids = append(liveKids, &kids[i])
-			}
-		}
+		liveKids = c.childrenOf(child, p.pk)
 	}
 	used := map[*Object]bool{}
 	var out []*Change
@@ -861,7 +920,26 @@ func entryObjects(m *manifest.Manifest) []topObject {
 }
 
 // isEntryKind reports whether k is a descriptor kind's name.
-func isEntryKind(k Kind) bool { return slices.Contains(kinds.Names(), string(k)) }
+func isEntryKind(k Kind) bool { return entryKindSet()[k] }
+
+// entryKindSet and childKindSet are the descriptor kinds' names, computed
+// once: they are asked per change and per owned object.
+var (
+	entryKindSet = sync.OnceValue(func() map[Kind]bool {
+		out := map[Kind]bool{}
+		for _, n := range kinds.Names() {
+			out[Kind(n)] = true
+		}
+		return out
+	})
+	childKindSet = sync.OnceValue(func() map[Kind]bool {
+		out := map[Kind]bool{}
+		for _, ck := range kinds.ChildKinds() {
+			out[Kind(ck.Name)] = true
+		}
+		return out
+	})
+)
 
 // entryPrune is the delete of an owned object of a descriptor kind that
 // left the manifest: only one the stack created, and never authentik's own.
@@ -955,14 +1033,7 @@ func entryExists(live *Live, o Owned) bool {
 
 // isChildKind reports whether k is only declared inside another kind's
 // entries (a flow's stage bindings).
-func isChildKind(k Kind) bool {
-	for _, ck := range kinds.ChildKinds() {
-		if ck.Name == string(k) {
-			return true
-		}
-	}
-	return false
-}
+func isChildKind(k Kind) bool { return childKindSet()[k] }
 
 // namedOnly reports whether k is a descriptor kind only named by
 // references (users): never declared, so never owned.

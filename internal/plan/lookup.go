@@ -52,7 +52,6 @@ func atMostOne[T any](c *computer, kind Kind, items []T, key func(*T) string, wa
 
 func flowSlug(f *Flow) string       { return f.Slug }
 func keyPairName(k *KeyPair) string { return k.Name }
-func groupName(g *Group) string     { return g.Name }
 func outpostName(o *Outpost) string { return o.Name }
 
 func (c *computer) flow(slug string, pos manifest.Position) (Flow, bool) {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/provision/provision/internal/manifest"
 )
@@ -145,7 +146,7 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 		return r
 	}
 	for _, o := range body.Objects {
-		if !slices.Contains(OwnedKinds(), o.Kind) || o.Key == "" {
+		if !slices.Contains(ownedKinds(), o.Kind) || o.Key == "" {
 			r.Err = fmt.Errorf("unknown entry %s", o)
 			return r
 		}
@@ -157,7 +158,11 @@ func ParseRecord(pk, name string, context map[string]any) StackRecord {
 // OwnedKinds are the kinds a stack's record may hold: the registry's kinds
 // with objects of their own (children are owned with their parent), and
 // the attachments of providers to outposts.
-func OwnedKinds() []Kind {
+func OwnedKinds() []Kind { return slices.Clone(ownedKinds()) }
+
+// ownedKinds is OwnedKinds computed once (the registry is fixed after
+// init; WriteAhead asks per change).
+var ownedKinds = sync.OnceValue(func() []Kind {
 	var out []Kind
 	for _, k := range registry {
 		if k.IDs != nil && !isChildKind(k.Kind) && !namedOnly(k.Kind) || k.Kind == KindAccess {
@@ -165,7 +170,7 @@ func OwnedKinds() []Kind {
 		}
 	}
 	return append(out, KindAttachment)
-}
+})
 
 func sortedOwned(objs []Owned) []Owned {
 	out := slices.Clone(objs)
@@ -573,7 +578,7 @@ func WriteAhead(p *Plan) []Owned {
 		put(x)
 	}
 	for _, c := range p.Changes {
-		if c.Action == Create && c.Kind != KindAccess && !isChildKind(c.Kind) && slices.Contains(OwnedKinds(), c.Kind) {
+		if c.Action == Create && c.Kind != KindAccess && !isChildKind(c.Kind) && slices.Contains(ownedKinds(), c.Kind) {
 			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
 		}
 		// Not an else: an outpost created with its providers made their
