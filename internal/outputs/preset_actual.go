@@ -48,9 +48,7 @@ func (actual) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 
 func (actual) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Actual sends a client secret; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Actual sends a client secret")...)
 	return append(ps, requireScope("Actual Budget", p, "openid", "it is an OpenID login")...)
 }
 

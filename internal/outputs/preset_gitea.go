@@ -74,9 +74,7 @@ func (g gitea) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 
 func (gitea) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Gitea sends a client secret; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Gitea sends a client secret")...)
 	ps = append(ps, requireScope("Gitea", p, "openid", "it is an OpenID login")...)
 	ps = append(ps, requireScope("Gitea", p, "email", "Gitea needs the user's email")...)
 	if o.Options["admin_group"] != "" {

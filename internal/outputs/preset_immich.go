@@ -73,9 +73,7 @@ func (immich) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 
 func (immich) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Immich sends a client secret (tokenEndpointAuthMethod); make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Immich sends a client secret (tokenEndpointAuthMethod)")...)
 	ps = append(ps, requireScope("Immich", p, "openid", "it is an OpenID login")...)
 	return append(ps, requireScope("Immich", p, "email", "Immich creates and matches users by email")...)
 }

@@ -67,9 +67,7 @@ func (mealie) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 // the email claim, and reads groups from the profile scope's groups claim.
 func (mealie) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Mealie does not enable OIDC without OIDC_CLIENT_SECRET; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Mealie does not enable OIDC without OIDC_CLIENT_SECRET")...)
 	ps = append(ps, requireScope("Mealie", p, "openid", "it is an OpenID login")...)
 	ps = append(ps, requireScope("Mealie", p, "email", "OIDC_USER_CLAIM is email")...)
 	if o.Options["user_group"] != "" || o.Options["admin_group"] != "" {

@@ -61,9 +61,7 @@ func (n nextcloud) Validate(o *manifest.Output, p *manifest.Provider) []Problem 
 
 func (nextcloud) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: user_oidc sends a client secret; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "user_oidc sends a client secret")...)
 	ps = append(ps, requireScope("Nextcloud", p, "openid", "it is an OpenID login")...)
 	if o.Env["mapping-groups"] != "" || o.Env["group-provisioning"] == "1" {
 		ps = append(ps, requireScope("Nextcloud", p, "profile", "authentik sends the groups claim with it")...)

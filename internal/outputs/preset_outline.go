@@ -54,9 +54,7 @@ func (outline) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 
 func (outline) Requirements(o *manifest.Output, p *manifest.Provider, s ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Outline does not enable OIDC without OIDC_CLIENT_SECRET; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Outline does not enable OIDC without OIDC_CLIENT_SECRET")...)
 	ps = append(ps, requireScope("Outline", p, "openid", "it is an OpenID login")...)
 	ps = append(ps, requireScope("Outline", p, "email", "Outline refuses a login without an email")...)
 	return append(ps, requireEmailVerified("Outline", p, s)...)

@@ -73,9 +73,7 @@ func (pl paperless) Validate(o *manifest.Output, p *manifest.Provider) []Problem
 
 func (paperless) Requirements(o *manifest.Output, p *manifest.Provider, _ ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: allauth sends a client secret; make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "allauth sends a client secret")...)
 	ps = append(ps, requireScope("Paperless-ngx", p, "openid", "it is an OpenID login")...)
 	if o.Env["PAPERLESS_SOCIAL_ACCOUNT_SYNC_GROUPS"] == "true" {
 		ps = append(ps, requireScope("Paperless-ngx", p, "profile", "authentik sends the groups claim with it")...)

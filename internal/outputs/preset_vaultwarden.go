@@ -63,9 +63,7 @@ func (vaultwarden) Validate(o *manifest.Output, p *manifest.Provider) []Problem 
 // session longer than the access token) offline_access.
 func (vaultwarden) Requirements(o *manifest.Output, p *manifest.Provider, s ScopeClaims) []Problem {
 	var ps []Problem
-	if p.ClientType != nil && *p.ClientType == "public" {
-		ps = append(ps, problem("provider.client_type", "provider %q: Vaultwarden needs a client secret (SSO_CLIENT_SECRET); make the provider client_type: confidential", p.Name))
-	}
+	ps = append(ps, requireConfidential(p, "Vaultwarden needs a client secret (SSO_CLIENT_SECRET)")...)
 	if p.IssuerMode != nil && *p.IssuerMode == "global" {
 		ps = append(ps, problem("provider.issuer_mode", "provider %q: Vaultwarden reads discovery under SSO_AUTHORITY, and with issuer_mode global authentik's issuer is its root, where there is none; use issuer_mode per_provider", p.Name))
 	}

@@ -126,3 +126,12 @@ func requireScope(app string, p *manifest.Provider, scope, why string) []Problem
 	}
 	return []Problem{problem("provider.scopes", "provider %q: %s needs the %s scope (%s); add %s to the provider's scopes", p.Name, app, scope, why, scope)}
 }
+
+// requireConfidential is the problem of a public client for an application
+// that sends a client secret (why says how the application uses it).
+func requireConfidential(p *manifest.Provider, why string) []Problem {
+	if p.ClientType == nil || *p.ClientType != "public" {
+		return nil
+	}
+	return []Problem{problem("provider.client_type", "provider %q: %s; make the provider client_type: confidential", p.Name, why)}
+}
