@@ -141,6 +141,9 @@ type Kind struct {
 	// manifest mapping instead of the plain create (a certificate's
 	// generate:); nil when there is none.
 	CreateVia *CreateVia
+	// DeleteNote says what authentik deletes with an object of the kind
+	// (a user's sessions and tokens); plans show it on a delete.
+	DeleteNote string
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.

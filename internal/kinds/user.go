@@ -7,17 +7,20 @@ package kinds
 // through set_password/, when it creates the user, and never again (a
 // reset would trip password history and undo the user's own change).
 var user = &Kind{
-	Name:     "user",
-	Section:  "users",
-	Path:     "core/users/",
-	Model:    "authentik_core.user",
-	Schema:   "UserRequest",
-	Key:      "username",
-	PK:       "pk",
-	Omit:     []string{"last_login", "roles"},
-	Refs:     map[string]string{"groups": "group"},
-	Merge:    []string{"attributes"},
-	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
+	Name: "user",
+	// authentik/core/models.py: sessions and tokens reference the user
+	// with on_delete=CASCADE.
+	DeleteNote: "authentik deletes the user's sessions and tokens with it",
+	Section:    "users",
+	Path:       "core/users/",
+	Model:      "authentik_core.user",
+	Schema:     "UserRequest",
+	Key:        "username",
+	PK:         "pk",
+	Omit:       []string{"last_login", "roles"},
+	Refs:       map[string]string{"groups": "group"},
+	Merge:      []string{"attributes"},
+	Defaults:   map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
 	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, SensitiveOnly: true,
 		Doc: "The password, from a sensitive variable only: set once, when provision creates the user; later runs never reset it."}},
 	Docs: map[string]string{

@@ -61,11 +61,6 @@ func (s *EntrySpec) OnlyExtra() bool {
 	return len(s.Body) == 0 && len(s.Refs) == 0 && len(s.RefLists) == 0 && len(s.Extra) > 0
 }
 
-// deleteNotes say what authentik deletes with an object, by kind.
-var deleteNotes = map[string]string{
-	"user": "authentik deletes the user's sessions and tokens with it",
-}
-
 // onceNote says a set-once field is not reset.
 func onceNote(field string) string {
 	return fmt.Sprintf("%s: set once, when provision created it; never reset (a reset would trip password history and undo the user's own change)", field)
@@ -367,8 +362,8 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		if out != nil && live != nil {
 			out.Notes = append(out.Notes, c.usedBy(k.Name, live.PK)...)
 		}
-		if out != nil && deleteNotes[k.Name] != "" {
-			out.Notes = append(out.Notes, deleteNotes[k.Name])
+		if out != nil && k.DeleteNote != "" {
+			out.Notes = append(out.Notes, k.DeleteNote)
 		}
 		return out
 	}
@@ -959,8 +954,8 @@ func (c *computer) entryPrune(o Owned) (*Change, *Released) {
 		return nil, &Released{o, PruneNote + "; adopted, not created by this stack, so left in authentik"}
 	}
 	notes := []string{PruneNote}
-	if n := deleteNotes[string(o.Kind)]; n != "" {
-		notes = append(notes, n)
+	if fam := kinds.Family(string(o.Kind)); len(fam) > 0 && fam[0].DeleteNote != "" {
+		notes = append(notes, fam[0].DeleteNote)
 	}
 	return &Change{Kind: o.Kind, Key: o.Key, Action: Delete, ID: live.PK, Notes: append(notes, c.usedBy(string(o.Kind), live.PK)...)}, nil
 }
