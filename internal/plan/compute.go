@@ -21,6 +21,15 @@ func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // pure and deterministic. Every unresolvable reference is reported (joined),
 // each naming its manifest position.
 func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
+	var bad []error
+	for i := range live.Providers {
+		if err := live.Providers[i].checkDetail(); err != nil {
+			bad = append(bad, err)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
+	}
 	c := newComputer(m, live)
 	c.stack = c.newStack()
 	stages := make([][]Change, len(registry))

@@ -25,14 +25,50 @@ type Provider struct {
 	InvalidationFlow   string
 	AuthenticationFlow string // "" when null
 	PropertyMappings   []string
-	// Detail is *OAuth2Detail, *ProxyDetail, *SAMLDetail or *LDAPDetail;
-	// nil when the type's own list was not read.
-	Detail any
+	// Detail is the type's own fields (*OAuth2Detail, *ProxyDetail,
+	// *SAMLDetail or *LDAPDetail), of the type Type names; nil when the
+	// type's own list was not read. Compute refuses a Live where they
+	// disagree.
+	Detail ProviderDetail
+}
+
+// ProviderDetail is a live provider's own fields: *OAuth2Detail,
+// *ProxyDetail, *SAMLDetail or *LDAPDetail. It is sealed (its method is
+// unexported), so Provider.Detail cannot hold anything else.
+type ProviderDetail interface {
+	// detailType is the manifest's name of the type the fields belong to.
+	detailType() string
+}
+
+// ProviderTypeSpec is what a provider write sends of its type's own
+// fields: *OAuth2Spec, *ProxySpec, *SAMLSpec or *LDAPSpec. Sealed like
+// ProviderDetail; the spec's type is its Detail's.
+type ProviderTypeSpec interface {
+	// specType is the manifest's name of the type the fields belong to.
+	specType() string
+}
+
+func (*OAuth2Detail) detailType() string { return manifest.TypeOAuth2 }
+func (*ProxyDetail) detailType() string  { return manifest.TypeProxy }
+func (*SAMLDetail) detailType() string   { return manifest.TypeSAML }
+func (*LDAPDetail) detailType() string   { return manifest.TypeLDAP }
+
+func (*OAuth2Spec) specType() string { return manifest.TypeOAuth2 }
+func (*ProxySpec) specType() string  { return manifest.TypeProxy }
+func (*SAMLSpec) specType() string   { return manifest.TypeSAML }
+func (*LDAPSpec) specType() string   { return manifest.TypeLDAP }
+
+// checkDetail refuses a provider whose fields are another type's than
+// its type: the accessors (OAuth2, SAML...) would read them as zero.
+func (p *Provider) checkDetail() error {
+	if p.Detail == nil || p.Detail.detailType() == p.Type {
+		return nil
+	}
+	return fmt.Errorf("provider %q is a %s provider, but the fields read for it are %s fields", p.Name, p.Type, p.Detail.detailType())
 }
 
 // ProviderSpec creates or updates a provider. A nil field is not sent.
 type ProviderSpec struct {
-	Type string
 	Name string
 
 	AuthorizationFlow  *string // flow uuid
@@ -49,8 +85,17 @@ type ProviderSpec struct {
 	// PropertyMappings are the whole mapping list to store; nil = not sent.
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
-	// or *LDAPSpec (never nil).
-	Detail any
+	// or *LDAPSpec (never nil in a plan).
+	Detail ProviderTypeSpec
+}
+
+// Type is the provider's type (oauth2, proxy, saml, ldap): its Detail's,
+// "" without one.
+func (s *ProviderSpec) Type() string {
+	if s.Detail == nil {
+		return ""
+	}
+	return s.Detail.specType()
 }
 
 // providerType is the plan's part of a provider type: how its own fields
@@ -120,9 +165,15 @@ var providerKind = &KindSpec{
 func providerName(p *Provider) string { return p.Name }
 
 // detail returns a live provider's type fields, or the zero value when
-// they were not read (a create compares against nothing).
-func detail[T any](l *Provider) *T {
-	if d, ok := l.Detail.(*T); ok && d != nil {
+// they were not read (a create compares against nothing) or the provider
+// is of another type (a SAML provider has no OAuth2 fields). Fields of
+// another type than the provider's own are refused by Compute
+// (checkDetail), so a provider's own accessor never reads them as zero.
+func detail[T any, P interface {
+	*T
+	ProviderDetail
+}](l *Provider) *T {
+	if d, ok := l.Detail.(P); ok && d != nil {
 		return d
 	}
 	return new(T)
@@ -166,7 +217,7 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		f.add("name", nil, p.Name, false)
 		f.add("type", nil, p.Type, false)
 	}
-	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
+	spec := &ProviderSpec{Name: p.Name}
 	spec.AuthorizationFlow = c.flowField(f, spec, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
 	spec.InvalidationFlow = c.flowField(f, spec, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
 	spec.AuthenticationFlow = c.flowField(f, spec, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)

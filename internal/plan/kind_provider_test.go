@@ -24,3 +24,30 @@ func TestDeletingACertificateNamesTheProvidersUsingIt(t *testing.T) {
 		`used by provider "wiki" as verification_kp: authentik sets it to null`,
 	}, p.Changes[0].Notes)
 }
+
+// A provider's own fields are its type's: fields of another type are
+// refused, never read as zero by the type's accessor (a SAML provider
+// carrying OAuth2 fields would have an empty acs_url).
+func TestAProviderWithAnotherTypesFieldsIsRefused(t *testing.T) {
+	l := freshLive()
+	l.Providers = append(l.Providers, Provider{PK: 21, Name: "wiki", Type: "saml", Detail: &OAuth2Detail{ClientID: "x"}})
+	_, err := Compute(load(t, "version: 1\n"), l)
+	require.Error(t, err)
+	assert.Equal(t, `provider "wiki" is a saml provider, but the fields read for it are oauth2 fields`, err.Error())
+
+	l.Providers[0].Detail = &SAMLDetail{ACSURL: "https://wiki/acs"}
+	_, err = Compute(load(t, "version: 1\n"), l)
+	require.NoError(t, err)
+	assert.Equal(t, "https://wiki/acs", l.Providers[0].SAML().ACSURL)
+	assert.Empty(t, l.Providers[0].OAuth2().ClientID, "a SAML provider has no OAuth2 fields")
+}
+
+// A provider write's type is its fields' type: the two cannot disagree.
+func TestAProviderSpecsTypeIsItsFields(t *testing.T) {
+	for want, d := range map[string]ProviderTypeSpec{"oauth2": &OAuth2Spec{}, "proxy": &ProxySpec{}, "saml": &SAMLSpec{}, "ldap": &LDAPSpec{}} {
+		assert.Equal(t, want, (&ProviderSpec{Detail: d}).Type())
+		_, known := providerTypes[want]
+		assert.True(t, known, "%s is a provider type of the manifest", want)
+	}
+	assert.Empty(t, (&ProviderSpec{}).Type())
+}
