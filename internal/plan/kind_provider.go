@@ -128,6 +128,9 @@ var providerKind = &KindSpec{
 			if t := providerTypes[p.Type]; t != nil {
 				r = r.Add(Reads{Kinds: t.reads, ProviderTypes: []string{p.Type}})
 			}
+			if p.Certificate != nil || p.Src.Has("certificate") {
+				r = r.Add(Reads{Kinds: []Kind{KindKeyPair}})
+			}
 		}
 		if len(m.EntriesOf(string(KindScopeMapping))) > 0 {
 			r = r.Add(Reads{Kinds: []Kind{KindScopeMapping}})
@@ -307,6 +310,13 @@ func (c *computer) keyPairField(f *fields, spec *ProviderSpec, name string, want
 	return &wantPK
 }
 
+// certificateField diffs a proxy or LDAP provider's TLS certificate, by
+// name; declared null, none. The outpost serves TLS with it, which authentik
+// does not check for a private key when it is set.
+func (c *computer) certificateField(f *fields, spec *ProviderSpec, p *manifest.Provider, livePK string) *string {
+	return c.keyPairField(f, spec, "certificate", p.Certificate, p.Src.Has("certificate"), livePK, p.Src, false, "(none)")
+}
+
 func init() {
 	owners[KindProvider] = &owner{
 		exists: func(x *liveIndex, o Owned) bool { _, ok := x.providers[o.Key]; return ok },
@@ -365,14 +375,30 @@ func (s *ProviderSpec) SetKeyPair(field, pk string) bool {
 		}
 		s.Detail = &n
 		return true
+	case *ProxySpec:
+		if field == "certificate" {
+			n := *d
+			n.Certificate = &pk
+			s.Detail = &n
+			return true
+		}
+	case *LDAPSpec:
+		if field == "certificate" {
+			n := *d
+			n.Certificate = &pk
+			s.Detail = &n
+			return true
+		}
 	}
 	return false
 }
 
 func init() {
-	// A certificate a provider signs or verifies with: authentik sets the
-	// provider's field to null when the certificate is deleted
-	// (on_delete=SET_NULL in providers/oauth2 and providers/saml models.py).
+	// A certificate a provider signs or verifies with, or its outpost serves
+	// TLS with: authentik sets the provider's field to null when the
+	// certificate is deleted (on_delete=SET_NULL in the models.py of
+	// providers/oauth2, providers/saml, providers/ldap and providers/proxy).
+	usedByReads[KindCertificate] = Reads{Kinds: []Kind{KindProvider}, ProviderTypes: []string{manifest.TypeOAuth2, manifest.TypeSAML, manifest.TypeProxy, manifest.TypeLDAP}}
 	usedByHand["certificate"] = func(c *computer, pk string) []string {
 		var out []string
 		note := func(p *Provider, field, ref string) {
@@ -382,12 +408,16 @@ func init() {
 		}
 		for i := range c.live.Providers {
 			p := &c.live.Providers[i]
-			switch p.Detail.(type) {
+			switch d := p.Detail.(type) {
 			case *OAuth2Detail:
-				note(p, "signing_key", p.OAuth2().SigningKey)
+				note(p, "signing_key", d.SigningKey)
 			case *SAMLDetail:
-				note(p, "signing_kp", p.SAML().SigningKP)
-				note(p, "verification_kp", p.SAML().VerificationKP)
+				note(p, "signing_kp", d.SigningKP)
+				note(p, "verification_kp", d.VerificationKP)
+			case *ProxyDetail:
+				note(p, "certificate", d.Certificate)
+			case *LDAPDetail:
+				note(p, "certificate", d.Certificate)
 			}
 		}
 		return out

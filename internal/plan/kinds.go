@@ -103,6 +103,10 @@ type Reads struct {
 	// Stack is the manifest's stack, whose record may call for a second
 	// round of reads (RecordReads).
 	Stack string
+	// Present are the keys of the entries the manifest declares present,
+	// by kind: a record object not among them is pruned, and RecordReads
+	// reads what references it (deleteReads).
+	Present map[Kind][]string
 }
 
 // Add merges other into r, keeping each kind and type once, in a stable order.
@@ -125,6 +129,9 @@ func (r Reads) Add(other Reads) Reads {
 	if other.Stack != "" {
 		r.Stack = other.Stack
 	}
+	if r.Present == nil {
+		r.Present = other.Present
+	}
 	slices.Sort(r.Kinds)
 	slices.Sort(r.ProviderTypes)
 	slices.Sort(r.Types)
@@ -138,6 +145,10 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	var r Reads
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
+	}
+	r = r.Add(absentReads(m))
+	if m.Stack != "" {
+		r.Present = presentEntries(m)
 	}
 	return r.Add(ownershipReads(m))
 }

@@ -225,12 +225,18 @@ func RecordReads(live *Live, reads Reads) Reads {
 			continue
 		}
 		for _, o := range r.Objects {
-			if isEntryKind(o.Kind) && !slices.Contains(reads.Kinds, o.Kind) {
+			if !isEntryKind(o.Kind) {
+				continue
+			}
+			if !slices.Contains(reads.Kinds, o.Kind) {
 				extra = extra.Add(Reads{Kinds: []Kind{o.Kind}})
+			}
+			if !slices.Contains(reads.Present[o.Kind], o.Key) {
+				extra = extra.Add(deleteReads(string(o.Kind))) // pruned
 			}
 		}
 	}
-	return extra
+	return extra.without(reads)
 }
 
 // declared is one object the manifest declares (present), with where.
