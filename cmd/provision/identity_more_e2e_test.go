@@ -1,6 +1,9 @@
 package main
 
 import (
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,4 +66,90 @@ func TestUserRoles(t *testing.T) {
 	assert.Regexp(t, `username: bob\n(\s+\w+: .*\n)*\s+roles:\s*(\[corp-audit\]|\n\s+- corp-audit)`, r.out)
 	r = c.run("plan", "-f", writeManifest(t, r.out), "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)
+}
+
+// Issue 21: a token's key from a sensitive variable. apply sets it
+// (set_key/) and writes it to the token output; a second plan is empty; a
+// rotation is one change of the variable, which the plan shows masked,
+// saying which output apply rewrites; no key is ever printed. A plan reads
+// a key only for a token that declares one.
+func TestTokenKeyFromAVariable(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	const first, second = "ci-key-first-0123456789abcdef", "ci-key-second-fedcba9876543210"
+	c.env["CI_TOKEN"] = first
+	body := "version: 1\nstack: ci\nvariables:\n  CI_TOKEN: {sensitive: true}\nusers:\n  - {username: ci-bot, name: CI bot, type: service_account}\n" +
+		"tokens:\n  - identifier: ci-bot-token\n    user: ci-bot\n    expiring: false\n    key: ${CI_TOKEN}\n    outputs:\n      token: {file: ci.env}\n"
+	path := writeManifest(t, body)
+	env := filepath.Join(filepath.Dir(path), "ci.env")
+	wireKey := func() string {
+		k, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), "ci-bot-token").Execute()
+		require.NoError(t, err)
+		return k.Key
+	}
+	noKeys := func(r result) {
+		t.Helper()
+		assert.NotContains(t, r.out+r.err, first)
+		assert.NotContains(t, r.out+r.err, second)
+	}
+
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	noKeys(r)
+	assert.Equal(t, first, wireKey())
+	data, err := os.ReadFile(env)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "AUTHENTIK_TOKEN="+first+"\n")
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+
+	// Rotation: one variable changes; the plan says the key changes
+	// (masked) and which output apply rewrites.
+	c.env["CI_TOKEN"] = second
+	before := c.emu.Writes()
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.err)
+	noKeys(r)
+	assert.Contains(t, r.out, "key: changed; apply rewrites output token (ci.env) with the new one")
+	assert.Contains(t, r.out, "~ key = (sensitive) -> (sensitive)")
+	r = c.run("plan", "-f", path, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	noKeys(r)
+	changes := planJSON(t, r.out)
+	require.Len(t, changes, 1, r.out)
+	assert.Equal(t, []string{"update", "token", "ci-bot-token"}, []string{changes[0].Action, changes[0].Kind, changes[0].Key})
+	assert.Equal(t, before, c.emu.Writes(), "plans write nothing")
+
+	c.emu.ResetLog()
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	noKeys(r)
+	var writes []string
+	for _, q := range c.emu.Requests() {
+		if q.Method != http.MethodGet && !strings.HasPrefix(q.Path, "/api/v3/managed/blueprints/") {
+			writes = append(writes, q.Method+" "+q.Path)
+		}
+	}
+	assert.Equal(t, []string{"POST /api/v3/core/tokens/ci-bot-token/set_key/"}, writes, "the rotation is the key's write alone")
+	assert.Equal(t, second, wireKey())
+	data, err = os.ReadFile(env)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "AUTHENTIK_TOKEN="+second+"\n")
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "empty after the rotation: %s%s", r.out, r.err)
+
+	// Without key:, a plan reads no key.
+	c.emu.ResetLog()
+	without := strings.Replace(body, "    key: ${CI_TOKEN}\n", "", 1)
+	r = c.run("plan", "-f", writeManifest(t, without), "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	for _, q := range c.emu.Requests() {
+		assert.NotContains(t, q.Path, "view_key", "a plan of a manifest without key: reads no key")
+	}
+
+	// A literal key is refused at its line, without its value.
+	r = c.run("validate", "-f", writeManifest(t, strings.Replace(body, "${CI_TOKEN}", "literal-key-value", 1)))
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "key is a secret and comes only from a sensitive variable")
+	assert.NotContains(t, r.err, "literal-key-value")
 }

@@ -18,15 +18,17 @@ import (
 
 // extraReads fill the live objects' extra fields, by kind, and may read
 // further lists the plan checks against (returned by kind).
-var extraReads = map[string]func(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error){
-	"role": readRolePermissions,
+var extraReads = map[string]func(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error){
+	"role":  readRolePermissions,
+	"token": readTokenKeys,
 }
 
 // extraWrites write a change's extra fields, by kind, once the object
 // exists (pk).
 var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string) error{
-	"user": writeUserPassword,
-	"role": writeRolePermissions,
+	"user":  writeUserPassword,
+	"role":  writeRolePermissions,
+	"token": writeTokenKey,
 }
 
 // readRolePermissions reads each role's global permissions
@@ -34,7 +36,7 @@ var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Cha
 // PermissionFilter.filter_role) as app_label.codename, sorted, and every
 // permission the server has (plan.KindPermission), which the plan checks
 // declared codenames against.
-func readRolePermissions(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+func readRolePermissions(ctx context.Context, c *Client, _ plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
 	for i := range objs {
 		perms, err := listPermissions(ctx, c, fmt.Sprintf("list the permissions of role %q", objs[i].Key), url.Values{"role": {objs[i].PK}})
 		if err != nil {
@@ -152,4 +154,38 @@ func (e *Executor) execExtra(ctx context.Context, ch *plan.Change, s *plan.Entry
 		}
 	}
 	return w(ctx, e, ch, s, pk)
+}
+
+// readTokenKeys reads the key of each token whose entry declares one
+// (plan.Reads.Secrets), through view_key/ (TokenViewSet.view_key, which
+// needs authentik_core.view_token_key and logs a secret_view event), for
+// the plan to compare, masked; the key is told to the redactor. Other
+// tokens' keys are never read.
+func readTokenKeys(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+	for i := range objs {
+		if !reads.ReadsSecret("token", objs[i].Key) {
+			continue
+		}
+		key, err := c.TokenKey(ctx, objs[i].Key)
+		if err != nil {
+			return nil, err
+		}
+		objs[i].Fields["key"] = key
+	}
+	return nil, nil
+}
+
+// writeTokenKey sets a token's key when the plan changes it (a create
+// with key:, or a rotation) through set_key/ (TokenViewSet.set_key, which
+// needs authentik_core.set_token_key; an empty key is a 400). Tokens are
+// addressed by identifier.
+func writeTokenKey(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, _ string) error {
+	key, ok := s.Extra["key"].(string)
+	if !ok {
+		return nil
+	}
+	return e.perform(ctx, write{what: fmt.Sprintf("set the key of token %q", ch.Key), send: func(ctx context.Context) (*http.Response, error) {
+		resp, _, err := e.c.raw(ctx, http.MethodPost, "core/tokens/"+url.PathEscape(ch.Key)+"/set_key/", nil, map[string]any{"key": key})
+		return resp, err
+	}})
 }

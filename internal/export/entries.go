@@ -111,7 +111,11 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	for _, f := range d.Extra {
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
-			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
+			when := " when provision creates the " + d.Label()
+			if !f.Once {
+				when = "" // a token's key: set whenever it differs
+			}
+			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v)
 		}
 	}
 	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {

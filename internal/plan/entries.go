@@ -404,6 +404,9 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s (%s): %s", e.Label(), e.Src.Pos, expiry))
 	}
 	for _, fd := range k.Extra {
+		if out != nil && out.Action == Update && fd.Output && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
+			out.Notes = append(out.Notes, rewritesNote(e, fd.Name))
+		}
 		if out != nil && fd.Once && e.Declares(fd.Name) {
 			if live == nil {
 				out.Notes = append(out.Notes, fd.Name+": set now, once; later runs never reset it")
@@ -450,7 +453,7 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 			spec.Body[fd.Name] = want // sent, never shown
 			continue
 		}
-		if fd.Secret && !create {
+		if fd.Secret && !fd.ReadWhenDeclared && !create {
 			continue // write-only: authentik never shows it, so never compared
 		}
 		if fd.Extra {

@@ -107,6 +107,10 @@ type Reads struct {
 	// by kind: a record object not among them is pruned, and RecordReads
 	// reads what references it (deleteReads).
 	Present map[Kind][]string
+	// Secrets are the entries, as Ref(kind, key), whose declared secret the
+	// API layer reads for the plan to compare (kinds.Field.ReadWhenDeclared:
+	// a token's key), sorted.
+	Secrets []string
 }
 
 // Add merges other into r, keeping each kind and type once, in a stable order.
@@ -132,6 +136,12 @@ func (r Reads) Add(other Reads) Reads {
 	if r.Present == nil {
 		r.Present = other.Present
 	}
+	for _, s := range other.Secrets {
+		if !slices.Contains(r.Secrets, s) {
+			r.Secrets = append(r.Secrets, s)
+		}
+	}
+	slices.Sort(r.Secrets)
 	slices.Sort(r.Kinds)
 	slices.Sort(r.ProviderTypes)
 	slices.Sort(r.Types)
@@ -146,7 +156,7 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
 	}
-	r = r.Add(absentReads(m))
+	r = r.Add(absentReads(m)).Add(secretReads(m))
 	if m.Stack != "" {
 		r.Present = presentEntries(m)
 	}
