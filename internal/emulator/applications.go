@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Applications, as authentik/core/api/applications.py
@@ -24,9 +26,9 @@ type application struct {
 	bcRequest *[]int32
 }
 
-func (a *application) name() string         { return fmtVal(a.Attrs["name"]) }
-func (a *application) slug() string         { return fmtVal(a.Attrs["slug"]) }
-func (a *application) attr(k string) string { return fmtVal(a.Attrs[k]) }
+func (a *application) name() string         { return httpapi.FmtVal(a.Attrs["name"]) }
+func (a *application) slug() string         { return httpapi.FmtVal(a.Attrs["slug"]) }
+func (a *application) attr(k string) string { return httpapi.FmtVal(a.Attrs[k]) }
 
 // provider is the application's main provider pk, nil when none.
 func (a *application) provider() *int32 {
@@ -53,20 +55,20 @@ var applicationFields = []fieldDef{
 var applicationKind = &kindDef[*application]{
 	kind: "application", model: "Application", metaModel: "authentik_core.application", prefix: "core/applications/",
 	keyID: true, fields: applicationFields,
-	list: listSpec{
-		searchFields: []string{"name", "slug", "meta_launch_url", "meta_description", "meta_publisher", "group"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"name", "slug", "meta_launch_url", "meta_description", "meta_publisher", "group"},
+		Order:        []string{"name"},
 	},
 	// ApplicationViewSet.list: only the applications the user may access
 	// (the policy engine on their bindings) unless a superuser asks for
 	// superuser_full_list; only_with_launch_url drops those without one.
-	listFilter: func(e *Emulator, c *call) (func(*application) bool, *resp) {
-		full := strings.EqualFold(c.last("superuser_full_list"), "true") && e.st.isSuperuser(c.user)
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*application) bool, *httpapi.Resp) {
+		full := strings.EqualFold(c.Last("superuser_full_list"), "true") && e.st.isSuperuser(c.User)
 		var access func(a *application) bool
 		if !full {
-			access = e.st.accessChecker(c.user)
+			access = e.st.accessChecker(c.User)
 		}
-		onlyLaunch, err := parseBool(c.last("only_with_launch_url"))
+		onlyLaunch, err := httpapi.ParseBool(c.Last("only_with_launch_url"))
 		onlyLaunch = onlyLaunch && err == nil
 		return func(a *application) bool {
 			return (access == nil || access(a)) && (!onlyLaunch || e.st.launchURL(a) != nil)
@@ -97,24 +99,24 @@ var applicationKind = &kindDef[*application]{
 	key:    func(a *application) string { return a.slug() },
 	pk:     func(a *application) string { return a.PK },
 	urlID:  func(a *application) string { return a.slug() },
-	readBase: func(e *Emulator, f *form, a *application) {
+	readBase: func(e *Emulator, f *httpapi.Form, a *application) {
 		var bc []int32
-		if f.intList("backchannel_providers", false, true, e.st.providerExists, &bc) {
+		if f.IntList("backchannel_providers", false, true, e.st.providerExists, &bc) {
 			a.bcRequest = &bc
 		}
 	},
-	fieldChecks: func(e *Emulator, f *form, a *application) {
+	fieldChecks: func(e *Emulator, f *httpapi.Form, a *application) {
 		// validate_slug (authentik/core/api/applications.py).
-		if slug := a.slug(); f.has("slug") && f.errs["slug"] == nil && slices.Contains(reservedSlugs, slug) {
-			f.fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
+		if slug := a.slug(); f.Has("slug") && f.Errs["slug"] == nil && slices.Contains(reservedSlugs, slug) {
+			f.Fail("slug", fmt.Sprintf("The slug '%s' is reserved and cannot be used for applications.", slug))
 		}
 		// meta_launch_url: Application's URL validator.
-		if u := a.attr("meta_launch_url"); f.has("meta_launch_url") && f.errs["meta_launch_url"] == nil &&
+		if u := a.attr("meta_launch_url"); f.Has("meta_launch_url") && f.Errs["meta_launch_url"] == nil &&
 			u != "" && !validLaunchURL(u) {
-			f.fail("meta_launch_url", "Enter a valid URL.")
+			f.Fail("meta_launch_url", "Enter a valid URL.")
 		}
 	},
-	render: func(e *Emulator, _ *call, a *application) map[string]any { return e.renderAppComputed(a) },
+	render: func(e *Emulator, _ *httpapi.Call, a *application) map[string]any { return e.renderAppComputed(a) },
 }
 
 var reservedSlugs = []string{"authorize", "token", "device", "userinfo", "introspect", "revoke"}

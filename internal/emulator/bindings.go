@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Policy bindings, as authentik/policies/api/bindings.py
@@ -29,18 +31,18 @@ var bindingFields = []fieldDef{
 
 var bindingKind = &kindDef[*binding]{
 	kind: "policybinding", model: "PolicyBinding", prefix: "policies/bindings/", fields: bindingFields,
-	list: listSpec{
-		filters: []filterSpec{iexact("target", "_target"), {param: "target_in", multi: true, match: func(o getter, v []string) bool {
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Iexact("target", "_target"), {Param: "target_in", Multi: true, Match: func(o httpapi.Getter, v []string) bool {
 			for _, t := range v {
-				if strings.EqualFold(t, fmtVal(o("_target"))) {
+				if strings.EqualFold(t, httpapi.FmtVal(o("_target"))) {
 					return true
 				}
 			}
 			return false
-		}}, isNull("policy__isnull", "policy")},
-		searchFields: []string{"_policy_name"},
-		order:        []string{"order", "pk"},
-		orderFields:  []string{"order", "target", "pk"},
+		}}, httpapi.IsNull("policy__isnull", "policy")},
+		SearchFields: []string{"_policy_name"},
+		Order:        []string{"order", "pk"},
+		OrderFields:  []string{"order", "target", "pk"},
 	},
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		pbm := func(v string) bool { return isUUID(v) && e.st.pbmRef(strings.ToLower(v)) != "" }
@@ -80,48 +82,48 @@ var bindingKind = &kindDef[*binding]{
 	attrs:  func(b *binding) map[string]any { return b.Attrs },
 	key:    func(b *binding) string { return b.PK },
 	pk:     func(b *binding) string { return b.PK },
-	readBase: func(e *Emulator, f *form, b *binding) {
+	readBase: func(e *Emulator, f *httpapi.Form, b *binding) {
 		var target *string
-		if f.uuidRef("target", true, false, e.st.targetRef, &target) {
+		if f.UuidRef("target", true, false, e.st.targetRef, &target) {
 			b.Target = *target
 		}
 	},
 	// PolicyBindingSerializer.validate.
-	validate: func(e *Emulator, f *form, b *binding) *resp {
+	validate: func(e *Emulator, f *httpapi.Form, b *binding) *httpapi.Resp {
 		// The model's unique_together (policy, target, order): DRF's
 		// UniqueTogetherValidator skips it when policy is null.
 		if p, ok := b.Attrs["policy"].(string); ok {
 			for _, o := range e.st.bindings {
 				if op, ok := o.Attrs["policy"].(string); ok && o.PK != b.PK && strings.EqualFold(op, p) &&
 					strings.EqualFold(o.Target, b.Target) && o.Attrs["order"] == b.Attrs["order"] {
-					r := nonFieldError("The fields policy, target, order must make a unique set.")
+					r := httpapi.NonFieldError("The fields policy, target, order must make a unique set.")
 					return &r
 				}
 			}
 		}
 		// It reads the target from the body; without it authentik
 		// dereferences None and answers 500.
-		if !f.has("target") {
-			r := serverError()
+		if !f.Has("target") {
+			r := httpapi.ServerError()
 			return &r
 		}
 		set := 0
 		for _, k := range []string{"group", "policy", "user"} {
-			if f.has(k) && !f.isNull(k) {
+			if f.Has(k) && !f.IsNull(k) {
 				set++
 			}
 		}
 		switch {
 		case set > 1:
-			r := nonFieldError("Only one of 'group', 'policy', 'user' can be set.")
+			r := httpapi.NonFieldError("Only one of 'group', 'policy', 'user' can be set.")
 			return &r
 		case set == 0:
-			r := nonFieldError("One of 'group', 'policy', 'user' must be set.")
+			r := httpapi.NonFieldError("One of 'group', 'policy', 'user' must be set.")
 			return &r
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, b *binding) map[string]any { return e.renderBindingComputed(b) },
+	render: func(e *Emulator, _ *httpapi.Call, b *binding) map[string]any { return e.renderBindingComputed(b) },
 }
 
 type partialGroupOut struct {
@@ -137,13 +139,13 @@ type partialGroupOut struct {
 func (e *Emulator) renderBindingComputed(b *binding) map[string]any {
 	m := map[string]any{"pk": b.PK, "target": e.st.targetRepr(b.Target), "policy_obj": nil, "group_obj": nil,
 		"user_obj": nil}
-	if g := e.st.groupByPK(fmtVal(b.Attrs["group"])); g != nil && b.Attrs["group"] != nil {
-		m["group_obj"] = toMap(partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.name(), IsSuperuser: g.isSuperuser(),
+	if g := e.st.groupByPK(httpapi.FmtVal(b.Attrs["group"])); g != nil && b.Attrs["group"] != nil {
+		m["group_obj"] = httpapi.ToMap(partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.name(), IsSuperuser: g.isSuperuser(),
 			Attributes: g.attributes()})
 	}
 	if pk, ok := b.Attrs["user"].(int64); ok {
 		if u := e.st.userByPK(int32(pk)); u != nil {
-			m["user_obj"] = toMap(renderPartialUser(u))
+			m["user_obj"] = httpapi.ToMap(renderPartialUser(u))
 		}
 	}
 	return m

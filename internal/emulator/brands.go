@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Brands, as authentik/brands/api.py (BrandSerializer, BrandViewSet:
@@ -35,10 +37,10 @@ var brandFields = []fieldDef{
 var brandKind = &kindDef[*object]{
 	kind: "brand", model: "Brand", metaModel: "authentik_brands.brand", prefix: "core/brands/",
 	fields: brandFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("brand_uuid", "brand_uuid")},
-		searchFields: []string{"domain", "branding_title"},
-		order:        []string{"domain"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Iexact("brand_uuid", "brand_uuid")},
+		SearchFields: []string{"domain", "branding_title"},
+		Order:        []string{"domain"},
 	},
 	all: func(e *Emulator) []*object { return e.st.brands },
 	byID: func(e *Emulator, id string) (*object, bool) {
@@ -59,23 +61,23 @@ var brandKind = &kindDef[*object]{
 		e.st.brands = slices.DeleteFunc(e.st.brands, func(x *object) bool { return x == o })
 	},
 	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return fmtVal(o.Attrs["domain"]) },
+	key:   func(o *object) string { return httpapi.FmtVal(o.Attrs["domain"]) },
 	pk:    func(o *object) string { return o.PK },
 	// BrandSerializer.validate: "Only a single brand can be set as
 	// default." when another brand is the default.
-	validate: func(e *Emulator, f *form, o *object) *resp {
-		if b, _ := o.Attrs["default"].(bool); !b || !f.has("default") {
+	validate: func(e *Emulator, f *httpapi.Form, o *object) *httpapi.Resp {
+		if b, _ := o.Attrs["default"].(bool); !b || !f.Has("default") {
 			return nil
 		}
 		for _, x := range e.st.brands {
 			if x.PK != o.PK && x.Attrs["default"] == true {
-				r := fieldError("default", "Only a single brand can be set as default.")
+				r := httpapi.FieldError("default", "Only a single brand can be set as default.")
 				return &r
 			}
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
 		return map[string]any{"brand_uuid": o.PK}
 	},
 }

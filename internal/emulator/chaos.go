@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // NoFaultHeader exempts a request from chaos: tests and pipelines send it
@@ -97,7 +99,7 @@ func (h *ChaosHandler) SetRate(rate float64) {
 // pick draws the request's fault and, for ChaosStatusBefore, its status,
 // in one hold of the lock so that the sequence stays the seed's.
 func (h *ChaosHandler) pick(r *http.Request) (f ChaosFault, status int) {
-	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, apiPrefix) {
+	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, httpapi.ApiPrefix) {
 		return 0, 0
 	}
 	h.mu.Lock()
@@ -122,15 +124,15 @@ func (h *ChaosHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f {
 	case ChaosStatusBefore:
-		writeResp(w, detail(status, "injected fault (chaos)"), false)
+		httpapi.WriteResp(w, httpapi.Detail(status, "injected fault (chaos)"), false)
 	case ChaosResetBefore:
-		dropConnection(w)
+		httpapi.DropConnection(w)
 	case ChaosResetAfter:
 		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
-		dropConnection(w)
+		httpapi.DropConnection(w)
 	case ChaosStatusAfter:
 		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
-		writeResp(w, detail(http.StatusBadGateway, "injected fault (chaos): the answer was lost"), false)
+		httpapi.WriteResp(w, httpapi.Detail(http.StatusBadGateway, "injected fault (chaos): the answer was lost"), false)
 	default:
 		h.next.ServeHTTP(w, r)
 	}

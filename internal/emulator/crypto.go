@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // keypair is a crypto.CertificateKeyPair with a real X.509 certificate and
@@ -81,7 +83,7 @@ func (e *Emulator) renderKeypair(k *keypair) map[string]any {
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
 	s256 := sha256.Sum256(k.cert.Raw)
 	s1 := sha1.Sum(k.cert.Raw)
-	return toMap(keypairOut{
+	return httpapi.ToMap(keypairOut{
 		PK: k.PK, Name: k.Name,
 		FingerprintSHA256:      fingerprint(s256[:]),
 		FingerprintSHA1:        fingerprint(s1[:]),
@@ -235,17 +237,17 @@ var keypairKind = &kindDef[*keypair]{
 		{name: "certificate_data", typ: ftString, required: true, writeOnly: true},
 		{name: "key_data", typ: ftString, blank: true, writeOnly: true, def: ""},
 	},
-	list: listSpec{
-		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("managed", "managed"), httpapi.InList("key_type", "key_type")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	},
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 		return nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}
 	},
 	// has_key=true keeps the key pairs with a private key.
-	listFilter: func(e *Emulator, c *call) (func(*keypair) bool, *resp) {
-		hasKey, err := parseBool(c.last("has_key"))
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*keypair) bool, *httpapi.Resp) {
+		hasKey, err := httpapi.ParseBool(c.Last("has_key"))
 		return func(k *keypair) bool { return err != nil || !hasKey || k.KeyPEM != "" }, nil
 	},
 	all: func(e *Emulator) []*keypair {
@@ -273,20 +275,20 @@ var keypairKind = &kindDef[*keypair]{
 		e.st.keypairs = append(e.st.keypairs, k)
 	},
 	// validate_certificate_data, validate_key_data.
-	fieldChecks: func(e *Emulator, f *form, k *keypair) {
-		if f.has("certificate_data") && f.errs["certificate_data"] == nil && parseCert(fmtVal(k.Attrs["certificate_data"])) == nil {
-			f.fail("certificate_data", "Unable to load certificate.")
+	fieldChecks: func(e *Emulator, f *httpapi.Form, k *keypair) {
+		if f.Has("certificate_data") && f.Errs["certificate_data"] == nil && parseCert(httpapi.FmtVal(k.Attrs["certificate_data"])) == nil {
+			f.Fail("certificate_data", "Unable to load certificate.")
 		}
-		if key := fmtVal(k.Attrs["key_data"]); f.has("key_data") && f.errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
-			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
+		if key := httpapi.FmtVal(k.Attrs["key_data"]); f.Has("key_data") && f.Errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
+			f.Fail("key_data", "Unable to load private key (possibly encrypted?).")
 		}
 	},
-	postActions: map[string]func(e *Emulator, c *call) resp{"generate": (*Emulator).generateKeypair},
+	postActions: map[string]func(e *Emulator, c *httpapi.Call) httpapi.Resp{"generate": (*Emulator).generateKeypair},
 	remove:      func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
 	attrs:       func(k *keypair) map[string]any { return k.Attrs },
 	key:         func(k *keypair) string { return k.Name },
 	pk:          func(k *keypair) string { return k.PK },
-	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
+	render:      func(e *Emulator, _ *httpapi.Call, k *keypair) map[string]any { return e.renderKeypair(k) },
 	fast: func(k *keypair, name string) (any, bool) {
 		if name == "name" {
 			return k.Name, true
@@ -294,8 +296,8 @@ var keypairKind = &kindDef[*keypair]{
 		return nil, false
 	},
 	detailActions: map[string]kindAction[*keypair]{
-		"view_certificate": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, false) }},
-		"view_private_key": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, true) }},
+		"view_certificate": {fn: func(e *Emulator, c *httpapi.Call, k *keypair) httpapi.Resp { return viewKeypairData(c, k, false) }},
+		"view_private_key": {fn: func(e *Emulator, c *httpapi.Call, k *keypair) httpapi.Resp { return viewKeypairData(c, k, true) }},
 	},
 }
 
@@ -316,29 +318,29 @@ func (s *state) deleteKeypair(k *keypair) {
 
 // viewKeypairData is CertificateKeyPairViewSet.view_certificate /
 // view_private_key: {"data": <PEM>}, or the PEM file with ?download.
-func viewKeypairData(c *call, k *keypair, private bool) resp {
+func viewKeypairData(c *httpapi.Call, k *keypair, private bool) httpapi.Resp {
 	data, suffix := k.CertPEM, "certificate"
 	if private {
 		data, suffix = k.KeyPEM, "private_key"
 	}
-	if _, ok := c.q["download"]; ok {
-		return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
+	if _, ok := c.Q["download"]; ok {
+		return httpapi.Resp{Status: http.StatusOK, Body: httpapi.RawBody(data), Hdr: http.Header{
 			"Content-Type":        {"application/x-pem-file"},
 			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
 		}}
 	}
-	return resp{status: http.StatusOK, body: map[string]any{"data": data}}
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"data": data}}
 }
 
 // syncAttrs sets the certificate, key and key type from the attributes.
 func (k *keypair) syncAttrs() {
-	k.Name = fmtVal(k.Attrs["name"])
-	if pemData := fmtVal(k.Attrs["certificate_data"]); pemData != k.CertPEM || k.cert == nil {
+	k.Name = httpapi.FmtVal(k.Attrs["name"])
+	if pemData := httpapi.FmtVal(k.Attrs["certificate_data"]); pemData != k.CertPEM || k.cert == nil {
 		if cert := parseCert(pemData); cert != nil {
 			k.cert, k.CertPEM, k.KeyType = cert, pemData, keyTypeOf(cert.PublicKey)
 		}
 	}
-	k.KeyPEM = fmtVal(k.Attrs["key_data"])
+	k.KeyPEM = httpapi.FmtVal(k.Attrs["key_data"])
 }
 
 func parseCert(s string) *x509.Certificate {
@@ -388,26 +390,26 @@ func parsesAsKey(s string) bool {
 // unique as the name, subject_alt_name a comma list, validity_days, alg
 // rsa or ecdsa), CertificateBuilder(common_name).build(...).save(): the
 // pair is named by its common name, and the answer is a 200.
-func (e *Emulator) generateKeypair(c *call) resp {
-	f, perr := parseForm(c.body, false)
+func (e *Emulator) generateKeypair(c *httpapi.Call) httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, false)
 	if perr != nil {
 		return *perr
 	}
 	var name, sans, alg string
 	var days int
-	if f.str("common_name", true, false, &name) {
+	if f.Str("common_name", true, false, &name) {
 		for _, o := range e.st.keypairs {
 			if o.Name == name {
-				f.fail("common_name", "This field must be unique.")
+				f.Fail("common_name", "This field must be unique.")
 			}
 		}
 	}
-	f.str("subject_alt_name", false, true, &sans)
-	f.integer("validity_days", true, -2147483648, 2147483647, &days)
+	f.Str("subject_alt_name", false, true, &sans)
+	f.Integer("validity_days", true, -2147483648, 2147483647, &days)
 	alg = "rsa"
-	f.choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
-	if !f.ok() {
-		return f.result()
+	f.Choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
+	if !f.Ok() {
+		return f.Result()
 	}
 	var list []string
 	if sans != "" {
@@ -422,5 +424,5 @@ func (e *Emulator) generateKeypair(c *call) resp {
 		keyType = "ec"
 	}
 	k := e.addKeypair(name, keyType, true, days, list)
-	return resp{status: http.StatusOK, body: e.renderKeypair(k)}
+	return httpapi.Resp{Status: http.StatusOK, Body: e.renderKeypair(k)}
 }

@@ -12,13 +12,15 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 const oauthPrefix = "/application/o/"
 
 // serveOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
 // It runs with e.mu held.
-func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
+func (e *Emulator) serveOIDC(r *http.Request, body []byte) httpapi.Resp {
 	rest, ok := strings.CutPrefix(r.URL.Path, oauthPrefix)
 	if !ok {
 		return htmlNotFound()
@@ -40,7 +42,7 @@ func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
 	slug, tail, _ := strings.Cut(rest, "/")
 	switch tail {
 	case "":
-		return resp{status: http.StatusFound, hdr: http.Header{
+		return httpapi.Resp{Status: http.StatusFound, Hdr: http.Header{
 			"Location": {oauthPrefix + slug + "/.well-known/openid-configuration"}}}
 	case ".well-known/openid-configuration":
 		return e.discovery(r, slug)
@@ -52,9 +54,9 @@ func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
 	return htmlNotFound()
 }
 
-func htmlNotFound() resp {
-	return resp{status: http.StatusNotFound, body: rawBody("<h1>Not Found</h1>"),
-		hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+func htmlNotFound() httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusNotFound, Body: httpapi.RawBody("<h1>Not Found</h1>"),
+		Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 // oidcProvider finds the OAuth2 provider (or proxy provider) of an application.
@@ -108,7 +110,7 @@ func (e *Emulator) signingAlg(p *provider) (string, bool) {
 }
 
 // discovery is ProviderInfoView (providers/oauth2/views/provider.py).
-func (e *Emulator) discovery(r *http.Request, slug string) resp {
+func (e *Emulator) discovery(r *http.Request, slug string) httpapi.Resp {
 	a, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
@@ -124,7 +126,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		if !slices.Contains(p.PropertyMappings, m.PK) {
 			continue
 		}
-		scopes = append(scopes, fmtVal(m.Attrs["scope_name"]))
+		scopes = append(scopes, httpapi.FmtVal(m.Attrs["scope_name"]))
 		mine = append(mine, m)
 	}
 	if !slices.Contains(scopes, "openid") {
@@ -132,14 +134,16 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	}
 	alg, ok := e.signingAlg(p)
 	if !ok {
-		return serverError()
+		return httpapi.ServerError()
 	}
 	// get_claims: the default claims, then the keys each mapping returns
 	// for the anonymous user, mappings ordered by scope_name.
 	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
-	sort.SliceStable(mine, func(i, j int) bool { return fmtVal(mine[i].Attrs["scope_name"]) < fmtVal(mine[j].Attrs["scope_name"]) })
+	sort.SliceStable(mine, func(i, j int) bool {
+		return httpapi.FmtVal(mine[i].Attrs["scope_name"]) < httpapi.FmtVal(mine[j].Attrs["scope_name"])
+	})
 	for _, m := range mine {
-		keys, _ := dictLiteralKeys(fmtVal(m.Attrs["expression"]))
+		keys, _ := dictLiteralKeys(httpapi.FmtVal(m.Attrs["expression"]))
 		claims = append(claims, keys...)
 	}
 	doc := map[string]any{
@@ -171,13 +175,13 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		doc["id_token_encryption_alg_values_supported"] = []string{"RSA-OAEP-256"}
 		doc["id_token_encryption_enc_values_supported"] = []string{"A256CBC-HS512"}
 	}
-	return resp{status: 200, body: doc}
+	return httpapi.Resp{Status: 200, Body: doc}
 }
 
 // jwks is JWKSView (providers/oauth2/views/jwks.py): {} when no key
 // yields a JWK, else {"keys": [sig, enc]}; keys carry the certificate as
 // x5c, x5t and x5t#S256; kid is generate_key_id(key_data).
-func (e *Emulator) jwks(slug string) resp {
+func (e *Emulator) jwks(slug string) httpapi.Resp {
 	_, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
@@ -193,7 +197,7 @@ func (e *Emulator) jwks(slug string) resp {
 		}
 		jwk, ok := jwkFor(e.st.keypairByPK(*use.pk), use.use)
 		if !ok {
-			return serverError()
+			return httpapi.ServerError()
 		}
 		if jwk != nil {
 			keys = append(keys, jwk)
@@ -202,7 +206,7 @@ func (e *Emulator) jwks(slug string) resp {
 	if len(keys) > 0 {
 		out["keys"] = keys
 	}
-	return resp{status: 200, body: out, hdr: http.Header{"Access-Control-Allow-Origin": {"*"}}}
+	return httpapi.Resp{Status: 200, Body: out, Hdr: http.Header{"Access-Control-Allow-Origin": {"*"}}}
 }
 
 // jwkFor is JWKSView.get_jwk_for_key. ok is false where authentik raises

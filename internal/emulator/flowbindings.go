@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Flow-stage bindings, as authentik/flows/api/bindings.py
@@ -31,13 +33,13 @@ var flowBindingFields = []fieldDef{
 var flowBindingKind = &kindDef[*flowBinding]{
 	kind: "flowstagebinding", model: "FlowStageBinding", metaModel: "authentik_flows.flowstagebinding",
 	prefix: "flows/bindings/", fields: flowBindingFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("fsb_uuid", "pk"), iexact("pbm_uuid", "policybindingmodel_ptr_id")},
-		searchFields: []string{"_stage_name"},
-		order:        []string{"order", "pk"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Iexact("fsb_uuid", "pk"), httpapi.Iexact("pbm_uuid", "policybindingmodel_ptr_id")},
+		SearchFields: []string{"_stage_name"},
+		Order:        []string{"order", "pk"},
 		// ordering_fields also names stage__name and target__uuid, which
 		// the emulator ignores (see FIDELITY.md).
-		orderFields: []string{"order", "pk"},
+		OrderFields: []string{"order", "pk"},
 	},
 	all: func(e *Emulator) []*flowBinding { return e.st.flowBindings },
 	byID: func(e *Emulator, id string) (*flowBinding, bool) {
@@ -64,17 +66,17 @@ var flowBindingKind = &kindDef[*flowBinding]{
 		return nil, map[string]func(string) bool{"policies": func(v string) bool { return e.st.policyRef(v) != "" }}
 	},
 	listExtra: func(e *Emulator, b *flowBinding, m map[string]any) {
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+		if s := e.st.stageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
 			m["_stage_name"] = s.Attrs["name"]
 		}
 	},
-	validate: func(e *Emulator, f *form, b *flowBinding) *resp {
+	validate: func(e *Emulator, f *httpapi.Form, b *flowBinding) *httpapi.Resp {
 		// UniqueTogetherValidator (the model's unique_together) runs
 		// before validate().
 		for _, o := range e.st.flowBindings {
 			if o.PK != b.PK && o.Attrs["target"] == b.Attrs["target"] && o.Attrs["stage"] == b.Attrs["stage"] &&
 				o.Attrs["order"] == b.Attrs["order"] {
-				r := nonFieldError("The fields target, stage, order must make a unique set.")
+				r := httpapi.NonFieldError("The fields target, stage, order must make a unique set.")
 				return &r
 			}
 		}
@@ -82,17 +84,17 @@ var flowBindingKind = &kindDef[*flowBinding]{
 		// so a PATCH of re_evaluate_policies=false alone fails even when
 		// the binding evaluates on plan.
 		onPlan, onRun := false, true
-		f.boolean("evaluate_on_plan", &onPlan)
-		f.boolean("re_evaluate_policies", &onRun)
+		f.Boolean("evaluate_on_plan", &onPlan)
+		f.Boolean("re_evaluate_policies", &onRun)
 		if !onPlan && !onRun {
-			r := nonFieldError("Either evaluation on plan or evaluation on run must be enabled")
+			r := httpapi.NonFieldError("Either evaluation on plan or evaluation on run must be enabled")
 			return &r
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, b *flowBinding) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, b *flowBinding) map[string]any {
 		m := map[string]any{"pk": b.PK, "policybindingmodel_ptr_id": b.PBMUUID, "stage_obj": nil}
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+		if s := e.st.stageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
 			m["stage_obj"] = e.renderStageBase(s)
 		}
 		return m

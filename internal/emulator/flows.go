@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Flows, as authentik/flows/api/flows.py (FlowSerializer, FlowViewSet:
@@ -37,10 +39,10 @@ var flowFields = []fieldDef{
 var flowKind = &kindDef[*flow]{
 	kind: "flow", model: "Flow", metaModel: "authentik_flows.flow", prefix: "flows/instances/", keyID: true,
 	fields: flowFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("flow_uuid", "pk")},
-		searchFields: []string{"name", "slug", "designation", "title", "denied_action"},
-		order:        []string{"slug", "name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Iexact("flow_uuid", "pk")},
+		SearchFields: []string{"name", "slug", "designation", "title", "denied_action"},
+		Order:        []string{"slug", "name"},
 	},
 	all: func(e *Emulator) []*flow { return e.st.flows },
 	byID: func(e *Emulator, id string) (*flow, bool) {
@@ -51,11 +53,11 @@ var flowKind = &kindDef[*flow]{
 	clone: func(f *flow) *flow { n := *f; n.Attrs = cloneAttrs(f.Attrs); return &n },
 	commit: func(_ *Emulator, dst, src *flow) {
 		*dst = *src
-		dst.Slug = fmtVal(dst.Attrs["slug"])
+		dst.Slug = httpapi.FmtVal(dst.Attrs["slug"])
 	},
 	insert: func(e *Emulator, f *flow) {
 		f.PK, f.PBMUUID = e.newUUID(), e.newUUID()
-		f.Slug = fmtVal(f.Attrs["slug"])
+		f.Slug = httpapi.FmtVal(f.Attrs["slug"])
 		e.st.flows = append(e.st.flows, f)
 	},
 	remove: func(e *Emulator, f *flow) { e.st.deleteFlow(f) },
@@ -63,9 +65,9 @@ var flowKind = &kindDef[*flow]{
 	key:    func(f *flow) string { return f.Slug },
 	pk:     func(f *flow) string { return f.PK },
 	urlID:  func(f *flow) string { return f.Slug },
-	render: func(e *Emulator, _ *call, f *flow) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, f *flow) map[string]any {
 		bg := "/static/dist/assets/images/flow_background.jpg" // the default brand's
-		if name := fmtVal(f.Attrs["background"]); name != "" {
+		if name := httpapi.FmtVal(f.Attrs["background"]); name != "" {
 			if u := e.icons.metaIconURL(name); u != nil {
 				bg = *u
 			}

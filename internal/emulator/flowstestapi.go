@@ -4,7 +4,11 @@ package emulator
 // asserts on the wire, with references shown by natural key (a flow by
 // slug, a stage, prompt or group by name).
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+)
 
 // FlowBinding is one flow-stage binding.
 type FlowBinding struct {
@@ -30,9 +34,9 @@ func (e *Emulator) FlowBindings(slug string) []FlowBinding {
 	for _, b := range e.st.flowBindingsOf(f.PK) {
 		fb := FlowBinding{Order: int(b.Attrs["order"].(int64)), EvaluateOnPlan: b.Attrs["evaluate_on_plan"] == true,
 			ReEvaluatePolicies: b.Attrs["re_evaluate_policies"] == true,
-			PolicyEngineMode:   fmtVal(b.Attrs["policy_engine_mode"]), InvalidResponseAction: fmtVal(b.Attrs["invalid_response_action"])}
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
-			fb.Stage, fb.StageType = fmtVal(s.Attrs["name"]), s.Type
+			PolicyEngineMode:   httpapi.FmtVal(b.Attrs["policy_engine_mode"]), InvalidResponseAction: httpapi.FmtVal(b.Attrs["invalid_response_action"])}
+		if s := e.st.stageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
+			fb.Stage, fb.StageType = httpapi.FmtVal(s.Attrs["name"]), s.Type
 		}
 		out = append(out, fb)
 	}
@@ -141,15 +145,15 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		}
 	case ref == "prompt":
 		if p := e.st.promptByPK(pk); p != nil {
-			return fmtVal(p.Attrs["name"])
+			return httpapi.FmtVal(p.Attrs["name"])
 		}
 	case ref == "policy":
 		if p := e.st.policyByPK(pk); p != nil {
-			return fmtVal(p.Attrs["name"])
+			return httpapi.FmtVal(p.Attrs["name"])
 		}
 	case ref == "source":
 		if s := e.st.sourceByPK(pk); s != nil {
-			return fmtVal(s.Attrs["slug"])
+			return httpapi.FmtVal(s.Attrs["slug"])
 		}
 	case ref == "propertymapping":
 		for _, m := range e.allMappings() {
@@ -159,7 +163,7 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		}
 	default: // stage, stage:<type>
 		if s := e.st.stageByPK(pk); s != nil {
-			return fmtVal(s.Attrs["name"])
+			return httpapi.FmtVal(s.Attrs["name"])
 		}
 	}
 	return pk

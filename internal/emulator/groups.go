@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Groups, as authentik/core/api/groups.py (GroupSerializer, GroupViewSet,
@@ -19,7 +21,7 @@ type group struct {
 	Attrs map[string]any // name, is_superuser, parents, users, attributes, roles
 }
 
-func (g *group) name() string      { return fmtVal(g.Attrs["name"]) }
+func (g *group) name() string      { return httpapi.FmtVal(g.Attrs["name"]) }
 func (g *group) isSuperuser() bool { return g.Attrs["is_superuser"] == true }
 func (g *group) parents() []string { l, _ := g.Attrs["parents"].([]string); return l }
 func (g *group) users() []int32    { l, _ := g.Attrs["users"].([]int32); return l }
@@ -45,9 +47,9 @@ var groupKind = &kindDef[*group]{
 	// fresh install, system/bootstrap.yaml's admin group (its name is a
 	// !Context value), is seeded in seed.go with the akadmin user.
 	kind: "group", model: "Group", prefix: "core/groups/", fields: groupFields,
-	list: listSpec{
-		searchFields: []string{"name", "is_superuser"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"name", "is_superuser"},
+		Order:        []string{"name"},
 	},
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		return nil, map[string]func(string) bool{
@@ -59,11 +61,11 @@ var groupKind = &kindDef[*group]{
 	},
 	// GroupFilter: members_by_pk, members_by_username, and attributes
 	// (a JSON object matched key by key).
-	listFilter: func(e *Emulator, c *call) (func(*group) bool, *resp) {
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*group) bool, *httpapi.Resp) {
 		var attrFilter map[string]any
-		if a := c.last("attributes"); a != "" {
+		if a := c.Last("attributes"); a != "" {
 			if err := json.Unmarshal([]byte(a), &attrFilter); err != nil {
-				r := fieldError("attributes", "filter: failed to parse JSON")
+				r := httpapi.FieldError("attributes", "filter: failed to parse JSON")
 				return nil, &r
 			}
 		}
@@ -89,12 +91,14 @@ var groupKind = &kindDef[*group]{
 	key:    func(g *group) string { return g.name() },
 	pk:     func(g *group) string { return g.PK },
 	// GroupSerializer.validate_parents.
-	fieldChecks: func(e *Emulator, f *form, g *group) {
-		if f.has("parents") && f.errs["parents"] == nil && g.PK != "" && slices.Contains(g.parents(), g.PK) {
-			f.fail("parents", "Cannot set group as parent of itself.")
+	fieldChecks: func(e *Emulator, f *httpapi.Form, g *group) {
+		if f.Has("parents") && f.Errs["parents"] == nil && g.PK != "" && slices.Contains(g.parents(), g.PK) {
+			f.Fail("parents", "Cannot set group as parent of itself.")
 		}
 	},
-	render: func(e *Emulator, c *call, g *group) map[string]any { return e.renderGroupComputed(g, flagsFrom(c)) },
+	render: func(e *Emulator, c *httpapi.Call, g *group) map[string]any {
+		return e.renderGroupComputed(g, flagsFrom(c))
+	},
 }
 
 type relatedGroupOut struct {
@@ -112,18 +116,18 @@ func relatedGroup(g *group) relatedGroupOut {
 // groupFlags are the payload-changing list/detail query flags.
 type groupFlags struct{ users, children, parents bool }
 
-func flagsFrom(c *call) groupFlags {
+func flagsFrom(c *httpapi.Call) groupFlags {
 	fl := groupFlags{users: true}
 	if c == nil {
 		return fl
 	}
-	if b, err := parseBool(c.last("include_users")); err == nil {
+	if b, err := httpapi.ParseBool(c.Last("include_users")); err == nil {
 		fl.users = b
 	}
-	if b, err := parseBool(c.last("include_children")); err == nil {
+	if b, err := httpapi.ParseBool(c.Last("include_children")); err == nil {
 		fl.children = b
 	}
-	if b, err := parseBool(c.last("include_parents")); err == nil {
+	if b, err := httpapi.ParseBool(c.Last("include_parents")); err == nil {
 		fl.parents = b
 	}
 	return fl
@@ -177,7 +181,7 @@ func (e *Emulator) renderGroupComputed(g *group, fl groupFlags) map[string]any {
 func toMapList[T any](objs []T) []any {
 	out := make([]any, len(objs))
 	for i, o := range objs {
-		out[i] = toMap(o)
+		out[i] = httpapi.ToMap(o)
 	}
 	return out
 }
@@ -242,8 +246,8 @@ func (e *Emulator) addGroup(name string, superuser bool, users ...int32) *group 
 	return g
 }
 
-func groupMatchesMembers(s *state, g *group, c *call) bool {
-	if pks := c.queryValues("members_by_pk"); len(pks) > 0 {
+func groupMatchesMembers(s *state, g *group, c *httpapi.Call) bool {
+	if pks := c.QueryValues("members_by_pk"); len(pks) > 0 {
 		ok := false
 		for _, v := range pks {
 			n, _ := strconv.ParseInt(v, 10, 32)
@@ -255,7 +259,7 @@ func groupMatchesMembers(s *state, g *group, c *call) bool {
 			return false
 		}
 	}
-	if names := c.queryValues("members_by_username"); len(names) > 0 {
+	if names := c.QueryValues("members_by_username"); len(names) > 0 {
 		ok := false
 		for _, m := range g.users() {
 			if u := s.userByPK(m); u != nil && slices.Contains(names, u.Username) {

@@ -1,5 +1,7 @@
 package emulator
 
+import "github.com/provision/provision/internal/emulator/httpapi"
+
 // LDAP provider, as authentik/providers/ldap/{models.py,api.py}. An
 // LDAPProvider is a BackchannelProvider (is_backchannel=True).
 
@@ -23,29 +25,29 @@ var ldapProviderKind = newLDAPProviderKind()
 func newLDAPProviderKind() *kindDef[*provider] {
 	k := providerKind("ldapprovider", "LDAPProvider", "providers/ldap/", ldapProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *provider) map[string]any {
 		m := base(e, c, p)
 		m["outpost_set"] = e.st.outpostSet(p.PK)
 		return m
 	}
-	k.list = listSpec{
-		filters: []filterSpec{
-			iexact("name__iexact", "name"),
-			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			iexact("certificate__kp_uuid__iexact", "certificate"),
-			iexact("certificate__name__iexact", "_certificate_name"),
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{
+			httpapi.Iexact("name__iexact", "name"),
+			httpapi.Iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.Iexact("certificate__kp_uuid__iexact", "certificate"),
+			httpapi.Iexact("certificate__name__iexact", "_certificate_name"),
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
-			{param: "application__isnull", match: func(o getter, v []string) bool {
-				b, err := parseBool(v[0])
+			{Param: "application__isnull", Match: func(o httpapi.Getter, v []string) bool {
+				b, err := httpapi.ParseBool(v[0])
 				if err != nil {
 					return true
 				}
 				return (o("assigned_application_slug") == "") == b || (o("assigned_backchannel_application_slug") == "") == b
 			}},
 		},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
 		for _, f := range e.st.flows {

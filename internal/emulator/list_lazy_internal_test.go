@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -52,9 +53,9 @@ func TestFastFieldsListLikeFullRendering(t *testing.T) {
 			return w.Body.String()
 		}
 		fast := get()
-		noFastFields = true
+		httpapi.NoFastFields = true
 		full := get()
-		noFastFields = false
+		httpapi.NoFastFields = false
 		assert.Equal(t, full, fast, q)
 	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -22,10 +23,10 @@ var scopeMappingFields = []fieldDef{
 var scopeMappingKind = &kindDef[*object]{
 	kind: "scopemapping", model: "ScopeMapping", metaModel: "authentik_providers_oauth2.scopemapping",
 	prefix: "propertymappings/provider/scope/", fields: scopeMappingFields,
-	list: listSpec{
-		filters:      []filterSpec{exact("name", "name"), inList("managed", "managed"), isNull("managed__isnull", "managed")},
-		searchFields: []string{"name", "scope_name"},
-		order:        []string{"scope_name", "name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"), httpapi.IsNull("managed__isnull", "managed")},
+		SearchFields: []string{"name", "scope_name"},
+		Order:        []string{"scope_name", "name"},
 	},
 	// managed is an AllValuesMultipleFilter: its choices are the managed
 	// values of the list's own model (django-filter sets filter.model to
@@ -47,18 +48,18 @@ var scopeMappingKind = &kindDef[*object]{
 	},
 	remove:   func(e *Emulator, o *object) { e.st.deleteScopeMapping(o) },
 	attrs:    func(o *object) map[string]any { return o.Attrs },
-	key:      func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	key:      func(o *object) string { return httpapi.FmtVal(o.Attrs["name"]) },
 	pk:       func(o *object) string { return o.PK },
-	readBase: func(e *Emulator, f *form, o *object) { e.readMappingBase(f, o) },
-	fieldChecks: func(e *Emulator, f *form, o *object) {
+	readBase: func(e *Emulator, f *httpapi.Form, o *object) { e.readMappingBase(f, o) },
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *object) {
 		e.checkMappingExpression(f, o)
 		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
-		if s, ok := o.Attrs["scope_name"].(string); ok && f.has("scope_name") && f.errs["scope_name"] == nil &&
+		if s, ok := o.Attrs["scope_name"].(string); ok && f.Has("scope_name") && f.Errs["scope_name"] == nil &&
 			strings.Contains(s, " ") {
-			f.fail("scope_name", "Value must not contain spaces.")
+			f.Fail("scope_name", "Value must not contain spaces.")
 		}
 	},
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
 			"component": "ak-property-mapping-provider-scope-form", "verbose_name": "Scope Mapping",
@@ -70,21 +71,21 @@ var scopeMappingKind = &kindDef[*object]{
 // readMappingBase reads PropertyMappingSerializer's name and managed
 // (authentik/core/api/property_mappings.py): both unique over the one
 // PropertyMapping table.
-func (e *Emulator) readMappingBase(f *form, o *object) {
+func (e *Emulator) readMappingBase(f *httpapi.Form, o *object) {
 	var name string
-	if f.str("name", true, false, &name) {
+	if f.Str("name", true, false, &name) {
 		if e.st.mappingNameTaken(name, o.PK) {
-			f.fail("name", "Property Mapping with this name already exists.")
+			f.Fail("name", "Property Mapping with this name already exists.")
 		}
 		o.Attrs["name"] = name
 	}
 	var managed *string
-	if f.has("managed") && f.nullStr("managed", &managed) {
+	if f.Has("managed") && f.NullStr("managed", &managed) {
 		if managed == nil {
 			o.Attrs["managed"] = nil
 		} else {
 			if e.st.mappingManagedTaken(*managed, o.PK) {
-				f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+				f.Fail("managed", "Property Mapping with this Managed by authentik already exists.")
 			}
 			o.Attrs["managed"] = *managed
 		}
@@ -95,9 +96,9 @@ func (e *Emulator) readMappingBase(f *form, o *object) {
 // (authentik/core/api/property_mappings.py): the expression must compile
 // (lib/expression/evaluator.py). The evaluator's file name is the stored
 // mapping's name, or str(None) on create.
-func (e *Emulator) checkMappingExpression(f *form, o *object) {
+func (e *Emulator) checkMappingExpression(f *httpapi.Form, o *object) {
 	expr, ok := o.Attrs["expression"].(string)
-	if !ok || !f.has("expression") || f.errs["expression"] != nil {
+	if !ok || !f.Has("expression") || f.Errs["expression"] != nil {
 		return
 	}
 	filename := "None"
@@ -109,7 +110,7 @@ func (e *Emulator) checkMappingExpression(f *form, o *object) {
 		}
 	}
 	if err := pyexpr.CheckExpression(expr); err != nil {
-		f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+		f.Fail("expression", "Expression Syntax Error: "+err.Format(filename))
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Outpost config validation: OutpostSerializer.validate_config
@@ -318,12 +320,12 @@ func outpostConfigError(raw json.RawMessage) (msg string, crash bool) {
 }
 
 // checkOutpostConfig records outpostConfigError on the form.
-func checkOutpostConfig(f *form, raw json.RawMessage) {
+func checkOutpostConfig(f *httpapi.Form, raw json.RawMessage) {
 	msg, crash := outpostConfigError(raw)
 	switch {
 	case crash:
-		f.crash("config")
+		f.Crash("config")
 	case msg != "":
-		f.fail("config", msg)
+		f.Fail("config", msg)
 	}
 }

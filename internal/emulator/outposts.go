@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 const embeddedManaged = "goauthentik.io/outposts/embedded"
@@ -28,7 +30,7 @@ type outpost struct {
 	TokenKey string
 }
 
-func (o *outpost) name() string             { return fmtVal(o.Attrs["name"]) }
+func (o *outpost) name() string             { return httpapi.FmtVal(o.Attrs["name"]) }
 func (o *outpost) providers() []int32       { l, _ := o.Attrs["providers"].([]int32); return l }
 func (o *outpost) config() json.RawMessage  { r, _ := o.Attrs["config"].(json.RawMessage); return r }
 func (o *outpost) embedded() bool           { return o.Attrs["managed"] == embeddedManaged }
@@ -54,12 +56,12 @@ var outpostFields = []fieldDef{
 
 var outpostKind = &kindDef[*outpost]{
 	kind: "outpost", model: "Outpost", prefix: "outposts/instances/", fields: outpostFields,
-	list: listSpec{
-		filters: []filterSpec{iexact("name__iexact", "name"), icontains("name__icontains", "name"),
-			iexact("managed__iexact", "managed"), icontains("managed__icontains", "managed"),
-			isNullList("providers__isnull", "providers"), listContains("providers_by_pk", "providers")},
-		searchFields: []string{"name", "_providers_names"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Iexact("name__iexact", "name"), httpapi.Icontains("name__icontains", "name"),
+			httpapi.Iexact("managed__iexact", "managed"), httpapi.Icontains("managed__icontains", "managed"),
+			isNullList("providers__isnull", "providers"), httpapi.ListContains("providers_by_pk", "providers")},
+		SearchFields: []string{"name", "_providers_names"},
+		Order:        []string{"name"},
 	},
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		return nil, map[string]func(string) bool{
@@ -96,42 +98,42 @@ var outpostKind = &kindDef[*outpost]{
 	attrs: func(o *outpost) map[string]any { return o.Attrs },
 	key:   func(o *outpost) string { return o.name() },
 	pk:    func(o *outpost) string { return o.PK },
-	fieldChecks: func(e *Emulator, f *form, o *outpost) {
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *outpost) {
 		stored := e.st.outpostByPK(o.PK)
 		wasEmbedded := o.PK != "" && stored != nil && stored.embedded()
 		// OutpostSerializer.validate_name.
-		if f.has("name") && f.errs["name"] == nil && wasEmbedded && o.name() != stored.name() {
-			f.errs["name"] = []string{"Embedded outpost's name cannot be changed"}
+		if f.Has("name") && f.Errs["name"] == nil && wasEmbedded && o.name() != stored.name() {
+			f.Errs["name"] = []string{"Embedded outpost's name cannot be changed"}
 		}
 		// validate_providers: each provider must be of the type's class,
 		// the type read from the raw body (without it every provider
 		// passes; an unknown one is a KeyError, a 500); the list may be
 		// empty only on the embedded outpost.
-		if f.has("providers") && f.errs["providers"] == nil {
-			if rawType, ok := f.raw["type"]; ok {
-				t, _ := scalarString(rawType)
+		if f.Has("providers") && f.Errs["providers"] == nil {
+			if rawType, ok := f.Raw["type"]; ok {
+				t, _ := httpapi.ScalarString(rawType)
 				want, known := outpostProviderClass[t]
 				if !known {
-					f.crash("providers")
+					f.Crash("providers")
 					return
 				}
 				for _, pk := range o.providers() {
 					if got := e.st.providerByPK(pk).concreteClass().pyName; got != want {
-						f.fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
+						f.Fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
 						break
 					}
 				}
 			}
 			if len(o.providers()) == 0 && !wasEmbedded && !o.embedded() {
-				f.fail("providers", "This list may not be empty.")
+				f.Fail("providers", "This list may not be empty.")
 			}
 		}
 		// validate_config.
-		if f.has("config") && f.errs["config"] == nil {
+		if f.Has("config") && f.Errs["config"] == nil {
 			checkOutpostConfig(f, o.config())
 		}
 	},
-	render: func(e *Emulator, _ *call, o *outpost) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *outpost) map[string]any {
 		objs := []any{}
 		for _, pk := range scramble(e.seed, o.providers()) {
 			if p := e.st.providerByPK(pk); p != nil {
@@ -143,10 +145,10 @@ var outpostKind = &kindDef[*outpost]{
 			"token_identifier":   fmt.Sprintf("ak-outpost-%s-api", o.PK)}
 	},
 	collectionActions: map[string]action{
-		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *call) resp { return outpostDefaultSettings(c) }}},
+		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *httpapi.Call) httpapi.Resp { return outpostDefaultSettings(c) }}},
 	},
 	detailActions: map[string]kindAction[*outpost]{
-		"health": {fn: func(e *Emulator, _ *call, o *outpost) resp { return outpostHealth(o) }},
+		"health": {fn: func(e *Emulator, _ *httpapi.Call, o *outpost) httpapi.Resp { return outpostHealth(o) }},
 	},
 }
 
@@ -177,9 +179,9 @@ func (s *state) outpostByPK(pk string) *outpost {
 }
 
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
-func isNullList(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+func isNullList(param, field string) httpapi.FilterSpec {
+	return httpapi.FilterSpec{Param: param, Match: func(o httpapi.Getter, v []string) bool {
+		b, err := httpapi.ParseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -207,20 +209,20 @@ func defaultOutpostConfig(host string) map[string]any {
 
 // outpostDefaultSettings is OutpostViewSet.default_settings: the default
 // config with authentik_host = request.build_absolute_uri("/").
-func outpostDefaultSettings(c *call) resp {
-	return resp{status: http.StatusOK, body: map[string]any{"config": defaultOutpostConfig(baseURL(c.r) + "/")}}
+func outpostDefaultSettings(c *httpapi.Call) httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"config": defaultOutpostConfig(baseURL(c.R) + "/")}}
 }
 
 // outpostHealth is OutpostViewSet.health (authentik/outposts/api/outposts.py):
 // the state each connected instance last reported, unpaginated; [] when
 // none ever connected. The embedded outpost runs inside the server, so it
 // has one instance whenever authentik answers.
-func outpostHealth(o *outpost) resp {
+func outpostHealth(o *outpost) httpapi.Resp {
 	states := append([]map[string]any{}, o.Health...)
 	if o.embedded() && len(states) == 0 {
 		states = append(states, outpostState("authentik-server"))
 	}
-	return resp{status: http.StatusOK, body: states}
+	return httpapi.Resp{Status: http.StatusOK, Body: states}
 }
 
 // outpostState is one OutpostHealthSerializer entry of an instance of the
@@ -250,15 +252,15 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 // the tokens the emulator has: each outpost's, identifier
 // ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
 // and deleted with it. The key is default_token_key's 60 characters.
-func (e *Emulator) viewTokenKey(c *call) resp {
+func (e *Emulator) viewTokenKey(c *httpapi.Call) httpapi.Resp {
 	for _, o := range e.st.outposts {
-		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.id {
+		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.ID {
 			continue
 		}
 		if o.TokenKey == "" {
 			o.TokenKey = e.randomString(60)
 		}
-		return resp{status: http.StatusOK, body: map[string]any{"key": o.TokenKey}}
+		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": o.TokenKey}}
 	}
-	return noMatch("Token")
+	return httpapi.NoMatch("Token")
 }

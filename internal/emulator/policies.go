@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -28,7 +29,7 @@ type policyType struct {
 	component string
 	verbose   string
 	fields    []fieldDef
-	validate  func(e *Emulator, f *form, p *policy) *resp
+	validate  func(e *Emulator, f *httpapi.Form, p *policy) *httpapi.Resp
 }
 
 func (t *policyType) metaModel() string {
@@ -66,12 +67,12 @@ var policyTypes = []*policyType{
 			{name: "check_username", typ: ftBool, def: true, filter: "exact"},
 			{name: "threshold", typ: ftInt32, def: int64(-5), filter: "exact"},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, p *policy) *httpapi.Resp {
 			ip, user := false, false
-			f.boolean("check_ip", &ip)
-			f.boolean("check_username", &user)
+			f.Boolean("check_ip", &ip)
+			f.Boolean("check_username", &user)
 			if !ip && !user {
-				r := nonFieldError("Either IP or Username must be checked")
+				r := httpapi.NonFieldError("Either IP or Username must be checked")
 				return &r
 			}
 			return nil
@@ -88,13 +89,13 @@ var policyTypes = []*policyType{
 			{name: "app", typ: ftNullString},
 			{name: "model", typ: ftNullString},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, p *policy) *httpapi.Resp {
 			for _, k := range []string{"action", "client_ip", "app", "model"} {
 				if v, ok := p.Attrs[k].(string); !ok || v != "" {
 					return nil
 				}
 			}
-			r := nonFieldError("At least one criteria must be set.")
+			r := httpapi.NonFieldError("At least one criteria must be set.")
 			return &r
 		}},
 	{typ: "expiry", prefix: "policies/password_expiry/", model: "PasswordExpiryPolicy", app: "expiry",
@@ -130,8 +131,8 @@ var policyTypes = []*policyType{
 			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
 			{name: "num_historical_passwords", typ: ftUint, def: int64(1), filter: "exact"},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
-			r := nonFieldError("Enterprise is required to create/update this object.")
+		validate: func(e *Emulator, f *httpapi.Form, p *policy) *httpapi.Resp {
+			r := httpapi.NonFieldError("Enterprise is required to create/update this object.")
 			return &r
 		}},
 }
@@ -170,7 +171,7 @@ func (t *policyType) kind() *kindDef[*policy] {
 	}
 	return &kindDef[*policy]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
-		list: listSpec{filters: []filterSpec{exact("name", "name"), iexact("policy_uuid", "pk")}, searchFields: []string{"name"}, order: []string{"name"}},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
 		all: func(e *Emulator) []*policy {
 			var out []*policy
 			for _, p := range e.st.policies {
@@ -193,34 +194,34 @@ func (t *policyType) kind() *kindDef[*policy] {
 		},
 		remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
 		attrs:  func(p *policy) map[string]any { return p.Attrs },
-		key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
+		key:    func(p *policy) string { return httpapi.FmtVal(p.Attrs["name"]) },
 		pk:     func(p *policy) string { return p.PK },
-		readBase: func(e *Emulator, f *form, p *policy) {
+		readBase: func(e *Emulator, f *httpapi.Form, p *policy) {
 			var name string
-			if f.str("name", true, false, &name) {
+			if f.Str("name", true, false, &name) {
 				p.Attrs["name"] = name
 				for _, o := range e.st.policies {
 					if o.PK != p.PK && o.Attrs["name"] == name {
-						f.fail("name", "policy with this name already exists.")
+						f.Fail("name", "policy with this name already exists.")
 					}
 				}
 			}
 		},
-		fieldChecks: func(e *Emulator, f *form, p *policy) {
-			if t.typ != "expression" || f.errs["expression"] != nil || !f.has("expression") {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, p *policy) {
+			if t.typ != "expression" || f.Errs["expression"] != nil || !f.Has("expression") {
 				return
 			}
 			// PolicyEvaluator(name).validate: "temp-policy" on create.
 			name := "temp-policy"
 			if p.PK != "" {
-				name = fmtVal(e.st.policyByPK(p.PK).Attrs["name"])
+				name = httpapi.FmtVal(e.st.policyByPK(p.PK).Attrs["name"])
 			}
-			if err := pyexpr.CheckExpression(fmtVal(p.Attrs["expression"])); err != nil {
-				f.fail("expression", "Expression Syntax Error: "+err.Format(name))
+			if err := pyexpr.CheckExpression(httpapi.FmtVal(p.Attrs["expression"])); err != nil {
+				f.Fail("expression", "Expression Syntax Error: "+err.Format(name))
 			}
 		},
 		validate: t.validate,
-		render:   func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+		render:   func(e *Emulator, _ *httpapi.Call, p *policy) map[string]any { return e.renderPolicyBase(p) },
 	}
 }
 
@@ -278,14 +279,14 @@ var policyKinds = func() []genericKind {
 // PolicyViewSet): list, retrieve and delete any type.
 var allPoliciesKind = &kindDef[*policy]{
 	kind: "policy", model: "Policy", prefix: "policies/all/", noWrite: true,
-	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}, order: []string{"name"}},
+	list:   httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name")}, SearchFields: []string{"name"}, Order: []string{"name"}},
 	all:    func(e *Emulator) []*policy { return e.st.policies },
 	byID:   func(e *Emulator, id string) (*policy, bool) { p := e.st.policyByPK(id); return p, p != nil },
 	remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
 	attrs:  func(*policy) map[string]any { return map[string]any{} },
-	key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
+	key:    func(p *policy) string { return httpapi.FmtVal(p.Attrs["name"]) },
 	pk:     func(p *policy) string { return p.PK },
-	render: func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+	render: func(e *Emulator, _ *httpapi.Call, p *policy) map[string]any { return e.renderPolicyBase(p) },
 	fast: func(p *policy, name string) (any, bool) {
 		if name == "name" {
 			return p.Attrs["name"], true
@@ -344,7 +345,7 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 		slug, stage, _ := strings.Cut(key, "/")
 		if f := e.st.flowBySlug(slug); f != nil {
 			for _, b := range e.st.flowBindingsOf(f.PK) {
-				if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil && s.Attrs["name"] == stage {
+				if s := e.st.stageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil && s.Attrs["name"] == stage {
 					target = b.PBMUUID
 				}
 			}
@@ -362,9 +363,9 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 			Timeout: int(timeout), FailureResult: a["failure_result"] == true}
 		switch {
 		case a["policy"] != nil:
-			pb.Binds = "policy:" + e.naturalKey("policy", fmtVal(a["policy"]))
+			pb.Binds = "policy:" + e.naturalKey("policy", httpapi.FmtVal(a["policy"]))
 		case a["group"] != nil:
-			pb.Binds = "group:" + e.naturalKey("group", fmtVal(a["group"]))
+			pb.Binds = "group:" + e.naturalKey("group", httpapi.FmtVal(a["group"]))
 		case a["user"] != nil:
 			if u := e.st.userByPK(int32(a["user"].(int64))); u != nil {
 				pb.Binds = "user:" + u.Username

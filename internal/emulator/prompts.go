@@ -3,6 +3,8 @@ package emulator
 import (
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Prompts (prompt fields), as authentik/stages/prompt/api.py
@@ -30,9 +32,9 @@ var promptFields = []fieldDef{
 var promptKind = &kindDef[*object]{
 	kind: "prompt", model: "Prompt", metaModel: "authentik_stages_prompt.prompt", prefix: "stages/prompt/prompts/",
 	fields: promptFields,
-	list: listSpec{
-		searchFields: []string{"field_key", "name", "label", "type", "placeholder"},
-		order:        []string{"field_key"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"field_key", "name", "label", "type", "placeholder"},
+		Order:        []string{"field_key"},
 	},
 	all: func(e *Emulator) []*object { return e.st.prompts },
 	byID: func(e *Emulator, id string) (*object, bool) {
@@ -51,9 +53,9 @@ var promptKind = &kindDef[*object]{
 		e.st.clearStageRefs("prompt", o.PK)
 	},
 	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	key:   func(o *object) string { return httpapi.FmtVal(o.Attrs["name"]) },
 	pk:    func(o *object) string { return o.PK },
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
 		// prompt_stages_obj: PromptStageSerializer of each prompt stage
 		// holding this prompt.
 		stages := []any{}

@@ -1,6 +1,10 @@
 package emulator
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+)
 
 // propertymappings/all/: authentik/core/api/property_mappings.py
 // PropertyMappingViewSet (list, retrieve, destroy) over
@@ -22,11 +26,11 @@ type anyMapping struct {
 func (e *Emulator) allMappings() []anyMapping {
 	var out []anyMapping
 	for _, o := range e.st.mappings {
-		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
+		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
 			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(o) }})
 	}
 	for _, o := range e.st.samlMappings {
-		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
+		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
 			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
 	}
 	for _, m := range e.st.otherMappings {
@@ -63,11 +67,11 @@ func renderAnyMapping(m anyMapping) map[string]any {
 // allMappingsKind is propertymappings/all/.
 var allMappingsKind = &kindDef[anyMapping]{
 	kind: "propertymapping", model: "PropertyMapping", prefix: "propertymappings/all/", noWrite: true,
-	list: listSpec{
-		filters: []filterSpec{exact("name", "name"), inList("managed", "managed"),
-			isNull("managed__isnull", "managed")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"),
+			httpapi.IsNull("managed__isnull", "managed")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	},
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 		return nil, map[string][]string{"managed": e.managedValues()}
@@ -85,7 +89,7 @@ var allMappingsKind = &kindDef[anyMapping]{
 	attrs:  func(anyMapping) map[string]any { return map[string]any{} },
 	key:    func(m anyMapping) string { return m.name },
 	pk:     func(m anyMapping) string { return m.pk },
-	render: func(_ *Emulator, _ *call, m anyMapping) map[string]any { return renderAnyMapping(m) },
+	render: func(_ *Emulator, _ *httpapi.Call, m anyMapping) map[string]any { return renderAnyMapping(m) },
 }
 
 // deleteOtherMapping removes a seeded mapping of another type; providers

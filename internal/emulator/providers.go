@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/pyregex"
 )
 
@@ -30,7 +31,7 @@ type provider struct {
 }
 
 // attr is a string field of the type's own.
-func (p *provider) attr(k string) string { return fmtVal(p.Attrs[k]) }
+func (p *provider) attr(k string) string { return httpapi.FmtVal(p.Attrs[k]) }
 
 // ref is a nullable reference field of the type's own (nil when null).
 func (p *provider) ref(k string) *string {
@@ -139,7 +140,7 @@ func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
 }
 
 func (e *Emulator) renderProviderAs(p *provider, cls providerClass) map[string]any {
-	m := toMap(e.baseOut(p, cls))
+	m := httpapi.ToMap(e.baseOut(p, cls))
 	e.applyOverrides(p.overrideKind(), p.Name, m)
 	return m
 }
@@ -261,12 +262,14 @@ var oauth2ProviderKind = func() *kindDef[*provider] {
 		return p, p != nil && p.isOAuth2()
 	}
 	k.fresh = func(e *Emulator) *provider { return e.newOAuth2Defaults() }
-	k.render = func(e *Emulator, _ *call, p *provider) map[string]any { return toMap(e.baseOut(p, classOAuth2)) }
-	k.list = listSpec{
-		filters: []filterSpec{exact("name", "name"), iexact("authorization_flow", "authorization_flow"),
-			listContains("property_mappings", "property_mappings")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.render = func(e *Emulator, _ *httpapi.Call, p *provider) map[string]any {
+		return httpapi.ToMap(e.baseOut(p, classOAuth2))
+	}
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("authorization_flow", "authorization_flow"),
+			httpapi.ListContains("property_mappings", "property_mappings")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		return map[string]func(string) bool{
@@ -278,8 +281,8 @@ var oauth2ProviderKind = func() *kindDef[*provider] {
 			}
 	}
 	// OAuth2ProviderFilter's application: the provider's main application.
-	k.listFilter = func(e *Emulator, c *call) (func(*provider) bool, *resp) {
-		app := c.last("application")
+	k.listFilter = func(e *Emulator, c *httpapi.Call) (func(*provider) bool, *httpapi.Resp) {
+		app := c.Last("application")
 		return func(p *provider) bool {
 			if app == "" {
 				return true
@@ -313,8 +316,8 @@ var proxyProviderKind = func() *kindDef[*provider] {
 		e.setOAuthDefaults(src)
 		*dst = *src
 	}
-	k.render = func(e *Emulator, _ *call, p *provider) map[string]any {
-		m := toMap(e.baseOut(p, classProxy))
+	k.render = func(e *Emulator, _ *httpapi.Call, p *provider) map[string]any {
+		m := httpapi.ToMap(e.baseOut(p, classProxy))
 		outposts := []any{}
 		for _, o := range e.st.outposts {
 			for _, pk := range o.providers() {
@@ -342,44 +345,44 @@ var proxyProviderKind = func() *kindDef[*provider] {
 			}
 		}
 	}
-	k.list = listSpec{
-		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
-			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
-			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
-			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			iexact("certificate__kp_uuid__iexact", "certificate"), iexact("certificate__name__iexact", "_certificate_name"),
-			iexact("cookie_domain__iexact", "cookie_domain"), iexact("skip_path_regex__iexact", "skip_path_regex"),
-			iexact("basic_auth_enabled__iexact", "basic_auth_enabled"),
-			iexact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
-			iexact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
-			listContains("property_mappings__iexact", "property_mappings"),
-			isNull("application__isnull", "assigned_application_slug")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Iexact("name__iexact", "name"), httpapi.Iexact("external_host__iexact", "external_host"),
+			httpapi.Iexact("internal_host__iexact", "internal_host"), httpapi.Iexact("mode__iexact", "mode"),
+			httpapi.BoolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
+			httpapi.Iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.Iexact("certificate__kp_uuid__iexact", "certificate"), httpapi.Iexact("certificate__name__iexact", "_certificate_name"),
+			httpapi.Iexact("cookie_domain__iexact", "cookie_domain"), httpapi.Iexact("skip_path_regex__iexact", "skip_path_regex"),
+			httpapi.Iexact("basic_auth_enabled__iexact", "basic_auth_enabled"),
+			httpapi.Iexact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
+			httpapi.Iexact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
+			httpapi.ListContains("property_mappings__iexact", "property_mappings"),
+			httpapi.IsNull("application__isnull", "assigned_application_slug")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.refFilters = nil
 	// validate_basic_auth_enabled is a field validator reading initial_data
 	// (authentik/providers/proxy/api.py): its error is keyed
 	// basic_auth_enabled, and validate() then does not run.
-	k.fieldChecks = func(e *Emulator, f *form, p *provider) {
-		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
-		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") &&
+	k.fieldChecks = func(e *Emulator, f *httpapi.Form, p *provider) {
+		emptyInitial := func(k string) bool { return !f.Has(k) || string(f.Raw[k]) == `""` }
+		if _, failed := f.Errs["basic_auth_enabled"]; !failed && f.Has("basic_auth_enabled") &&
 			p.Attrs["basic_auth_enabled"] == true &&
 			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
-			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
+			f.Fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
 		}
 	}
 	// ProxyProviderSerializer.validate sees only the attributes in the body.
-	k.validate = func(e *Emulator, f *form, p *provider) *resp {
+	k.validate = func(e *Emulator, f *httpapi.Form, p *provider) *httpapi.Resp {
 		mode, internal := "proxy", ""
-		if f.has("mode") {
+		if f.Has("mode") {
 			mode = p.attr("mode")
 		}
-		if f.has("internal_host") {
+		if f.Has("internal_host") {
 			internal = p.attr("internal_host")
 		}
 		if internal == "" && mode == "proxy" {
-			r := fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
+			r := httpapi.FieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
 			return &r
 		}
 		return nil
@@ -388,8 +391,8 @@ var proxyProviderKind = func() *kindDef[*provider] {
 }()
 
 // stripPrivate removes helper keys ("_..."), used only for filtering, from list results.
-func stripPrivate(r resp) {
-	body, ok := r.body.(map[string]any)
+func stripPrivate(r httpapi.Resp) {
+	body, ok := r.Body.(map[string]any)
 	if !ok {
 		return
 	}
@@ -445,16 +448,16 @@ var allProvidersKind = &kindDef[*provider]{
 	kind: "provider", model: "Provider", prefix: "providers/all/", intPK: true, noWrite: true,
 	// Overrides of the concrete kinds change what renders.
 	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"},
-	list: listSpec{
-		searchFields: []string{"name", "_application_name"},
-		order:        []string{"pk"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"name", "_application_name"},
+		Order:        []string{"pk"},
 	},
 	// ProviderFilter.filter_backchannel: is_backchannel=value;
 	// filter_application__isnull:
 	// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v).
-	listFilter: func(e *Emulator, c *call) (func(*provider) bool, *resp) {
-		backchannel, bcErr := parseBool(c.last("backchannel"))
-		appNull, appErr := parseBool(c.last("application__isnull"))
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*provider) bool, *httpapi.Resp) {
+		backchannel, bcErr := httpapi.ParseBool(c.Last("backchannel"))
+		appNull, appErr := httpapi.ParseBool(c.Last("application__isnull"))
 		return func(p *provider) bool {
 			if bcErr == nil && backchannel != p.isBackchannel() {
 				return false
@@ -484,7 +487,7 @@ var allProvidersKind = &kindDef[*provider]{
 	attrs:  func(*provider) map[string]any { return map[string]any{} },
 	key:    func(p *provider) string { return p.Name },
 	pk:     func(p *provider) string { return strconv.Itoa(int(p.PK)) },
-	render: func(e *Emulator, _ *call, p *provider) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, p *provider) map[string]any {
 		return e.renderProviderAs(p, p.concreteClass())
 	},
 	fast: func(p *provider, name string) (any, bool) {
@@ -524,9 +527,9 @@ func (s *state) deleteProvider(p *provider) {
 
 // ---- validation ----
 
-// redirectURIs validates the list of {matching_mode, url} objects.
-func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
-	items, ok := f.list(k, required, true)
+// readRedirectURIs validates the list of {matching_mode, url} objects.
+func readRedirectURIs(f *httpapi.Form, k string, required bool, dst *[]redirectURI) {
+	items, ok := f.List(k, required, true)
 	if !ok {
 		return
 	}
@@ -534,30 +537,30 @@ func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
 	itemErrs := make([]any, len(items))
 	bad := false
 	for i, raw := range items {
-		sub, perr := parseForm(raw, false)
+		sub, perr := httpapi.ParseForm(raw, false)
 		if perr != nil {
 			itemErrs[i] = map[string]any{"non_field_errors": []string{
-				fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyType(raw))}}
+				fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", httpapi.PyType(raw))}}
 			bad = true
 			continue
 		}
 		var r redirectURI
-		sub.choice("matching_mode", true, matchingModes, &r.MatchingMode)
-		sub.str("url", true, false, &r.URL)
-		itemErrs[i] = sub.errs
-		if !sub.ok() {
+		sub.Choice("matching_mode", true, matchingModes, &r.MatchingMode)
+		sub.Str("url", true, false, &r.URL)
+		itemErrs[i] = sub.Errs
+		if !sub.Ok() {
 			bad = true
 		}
 		out = append(out, r)
 	}
 	if bad {
-		f.errs[k] = itemErrs
+		f.Errs[k] = itemErrs
 		return
 	}
 	for _, r := range out {
 		if r.MatchingMode == "regex" {
 			if _, err := pyregex.Compile(r.URL); err != nil {
-				f.fail(k, "Invalid Regex Pattern: "+r.URL)
+				f.Fail(k, "Invalid Regex Pattern: "+r.URL)
 				return
 			}
 		}
@@ -567,15 +570,15 @@ func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
 
 // checkRefFilters returns the 400 of django-filter's model choice filters
 // when a value names no existing object.
-func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string) bool) *resp {
+func (e *Emulator) checkRefFilters(c *httpapi.Call, single, multi map[string]func(string) bool) *httpapi.Resp {
 	errs := map[string]any{}
 	for param, exists := range single {
-		if v := c.last(param); v != "" && !exists(v) {
+		if v := c.Last(param); v != "" && !exists(v) {
 			errs[param] = []string{"Select a valid choice. That choice is not one of the available choices."}
 		}
 	}
 	for param, exists := range multi {
-		for _, v := range c.queryValues(param) {
+		for _, v := range c.QueryValues(param) {
 			if !exists(v) {
 				errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 				break
@@ -585,5 +588,5 @@ func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string
 	if len(errs) == 0 {
 		return nil
 	}
-	return &resp{status: http.StatusBadRequest, body: errs}
+	return &httpapi.Resp{Status: http.StatusBadRequest, Body: errs}
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // SAML provider, as authentik/providers/saml/{models.py,api/providers.py}.
@@ -67,7 +69,7 @@ var samlProviderKind = newSAMLProviderKind()
 func newSAMLProviderKind() *kindDef[*provider] {
 	k := providerKind("samlprovider", "SAMLProvider", "providers/saml/", samlProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *provider) map[string]any {
 		m := base(e, c, p)
 		for f, v := range e.samlURLs(c, p) {
 			m[f] = v
@@ -75,13 +77,13 @@ func newSAMLProviderKind() *kindDef[*provider] {
 		return m
 	}
 	k.validate = validateSAMLProvider
-	k.list = listSpec{
-		filters: []filterSpec{exact("name", "name"), iexact("authorization_flow", "authorization_flow"),
-			iexact("authentication_flow", "authentication_flow"), iexact("invalidation_flow", "invalidation_flow"),
-			listContains("property_mappings", "property_mappings"), boolExact("is_backchannel", "_is_backchannel"),
-			iexact("backchannel_application", "_backchannel_application")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("authorization_flow", "authorization_flow"),
+			httpapi.Iexact("authentication_flow", "authentication_flow"), httpapi.Iexact("invalidation_flow", "invalidation_flow"),
+			httpapi.ListContains("property_mappings", "property_mappings"), httpapi.BoolExact("is_backchannel", "_is_backchannel"),
+			httpapi.Iexact("backchannel_application", "_backchannel_application")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
 		m["_is_backchannel"] = p.isBackchannel()
@@ -105,22 +107,22 @@ func newSAMLProviderKind() *kindDef[*provider] {
 // validateSAMLProvider is SAMLProviderSerializer.validate: it sees only the
 // attributes sent in the body, so the model defaults of sign_assertion and
 // sign_response do not count.
-func validateSAMLProvider(e *Emulator, f *form, p *provider) *resp {
+func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *provider) *httpapi.Resp {
 	a := p.Attrs
 	sent := func(k string) any {
-		if !f.has(k) {
+		if !f.Has(k) {
 			return nil
 		}
 		return a[k]
 	}
 	if kp, _ := sent("signing_kp").(string); kp != "" {
 		if sent("sign_assertion") != true && sent("sign_response") != true {
-			r := nonFieldError("With a signing keypair selected, at least one of 'Sign assertion' " +
+			r := httpapi.NonFieldError("With a signing keypair selected, at least one of 'Sign assertion' " +
 				"and 'Sign Response' must be selected.")
 			return &r
 		}
 		if k := e.st.keypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
-			r := fieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
+			r := httpapi.FieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
 			return &r
 		}
 	}
@@ -132,16 +134,16 @@ func validateSAMLProvider(e *Emulator, f *form, p *provider) *resp {
 
 // samlURLs are the url_* fields of SAMLProviderSerializer, built on the
 // request's host; "-" (or the API metadata URL) without an application.
-func (e *Emulator) samlURLs(c *call, p *provider) map[string]string {
+func (e *Emulator) samlURLs(c *httpapi.Call, p *provider) map[string]string {
 	out := map[string]string{}
-	if c == nil || c.r == nil {
+	if c == nil || c.R == nil {
 		for _, f := range []string{"url_download_metadata", "url_sso_post", "url_sso_redirect", "url_sso_init",
 			"url_slo_post", "url_slo_redirect"} {
 			out[f] = "" // no request in the serializer context
 		}
 		return out
 	}
-	base := baseURL(c.r)
+	base := baseURL(c.R)
 	a := e.st.appUsingProvider(p.PK)
 	if a == nil {
 		out["url_download_metadata"] = fmt.Sprintf("%s/api/v3/providers/saml/%d/metadata/?download", base, p.PK)
@@ -161,27 +163,27 @@ func (e *Emulator) samlURLs(c *call, p *provider) map[string]string {
 }
 
 // samlMetadata is SAMLProviderViewSet.metadata (AllowAny).
-func (e *Emulator) samlMetadata(c *call, p *provider) resp {
+func (e *Emulator) samlMetadata(c *httpapi.Call, p *provider) httpapi.Resp {
 	if e.st.appUsingProvider(p.PK) == nil {
 		// build_entity_descriptor dereferences provider.application.
-		return resp{status: http.StatusOK, body: map[string]any{"metadata": ""}}
+		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"metadata": ""}}
 	}
-	xml := e.samlEntityDescriptor(c, p, c.last("force_binding"))
-	if _, ok := c.q["download"]; ok {
-		return resp{status: http.StatusOK, body: rawBody(xml), hdr: http.Header{
+	xml := e.samlEntityDescriptor(c, p, c.Last("force_binding"))
+	if _, ok := c.Q["download"]; ok {
+		return httpapi.Resp{Status: http.StatusOK, Body: httpapi.RawBody(xml), Hdr: http.Header{
 			"Content-Type":        {"application/xml"},
 			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_authentik_meta.xml"`, p.Name)},
 		}}
 	}
 	// The serializer declares download_url, but the view never sends it.
-	return resp{status: http.StatusOK, body: map[string]any{"metadata": xml}}
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"metadata": xml}}
 }
 
 // samlEntityDescriptor is MetadataProcessor.build_entity_descriptor
 // (authentik/providers/saml/processors/metadata.py), serialized like lxml's
 // tostring. Unlike authentik it does not sign the document when a signing
 // key pair is set (no ds:Signature element).
-func (e *Emulator) samlEntityDescriptor(c *call, p *provider, force string) string {
+func (e *Emulator) samlEntityDescriptor(c *httpapi.Call, p *provider, force string) string {
 	urls := e.samlURLs(c, p)
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s-%d", p.Name, p.PK)))
 	var b strings.Builder

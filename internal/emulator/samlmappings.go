@@ -1,6 +1,10 @@
 package emulator
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+)
 
 // SAML property mappings, as authentik/providers/saml/api/property_mappings.py
 // on authentik/core/api/property_mappings.py. name and managed are unique
@@ -21,11 +25,11 @@ var samlMappingFields = []fieldDef{
 var samlMappingKind = &kindDef[*object]{
 	kind: "samlpropertymapping", model: "SAMLPropertyMapping", prefix: "propertymappings/provider/saml/",
 	fields: samlMappingFields,
-	list: listSpec{
-		filters: []filterSpec{exact("name", "name"), inList("managed", "managed"),
-			isNull("managed__isnull", "managed")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"),
+			httpapi.IsNull("managed__isnull", "managed")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	},
 	// managed is PropertyMappingFilterSet's AllValuesMultipleFilter; its
 	// choices come from the list's model, SAMLPropertyMapping.
@@ -48,12 +52,12 @@ var samlMappingKind = &kindDef[*object]{
 	},
 	remove:   func(e *Emulator, o *object) { e.st.deleteSAMLMapping(o) },
 	attrs:    func(o *object) map[string]any { return o.Attrs },
-	key:      func(o *object) string { return fmtVal(o.Attrs["name"]) },
+	key:      func(o *object) string { return httpapi.FmtVal(o.Attrs["name"]) },
 	pk:       func(o *object) string { return o.PK },
-	readBase: func(e *Emulator, f *form, o *object) { e.readMappingBase(f, o) },
+	readBase: func(e *Emulator, f *httpapi.Form, o *object) { e.readMappingBase(f, o) },
 	// PropertyMappingSerializer.validate_expression, inherited.
-	fieldChecks: func(e *Emulator, f *form, o *object) { e.checkMappingExpression(f, o) },
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *object) { e.checkMappingExpression(f, o) },
+	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
 			"component": "ak-property-mapping-provider-saml-form", "verbose_name": "SAML Provider Property Mapping",

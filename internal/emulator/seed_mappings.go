@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/akblueprints"
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // The managed property mappings of a fresh install whose types the emulator
@@ -50,8 +51,8 @@ type otherMapping struct {
 	typ   *mappingType
 }
 
-func (m *otherMapping) name() string       { return fmtVal(m.Attrs["name"]) }
-func (m *otherMapping) expression() string { return fmtVal(m.Attrs["expression"]) }
+func (m *otherMapping) name() string       { return httpapi.FmtVal(m.Attrs["name"]) }
+func (m *otherMapping) expression() string { return httpapi.FmtVal(m.Attrs["expression"]) }
 func (m *otherMapping) managed() *string {
 	if s, ok := m.Attrs["managed"].(string); ok {
 		return &s

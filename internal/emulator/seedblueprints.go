@@ -6,6 +6,7 @@ import (
 	"math/rand"
 
 	"github.com/provision/provision/internal/akblueprints"
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Seeding flows, stages, prompts and flow-stage bindings from authentik's
@@ -32,7 +33,7 @@ func (k *kindDef[T]) seedObj(e *Emulator, key map[string]any) (T, bool) {
 		m := k.renderObj(e, nil, o)
 		match := true
 		for f, v := range key {
-			if fmtVal(m[f]) != fmtVal(v) {
+			if httpapi.FmtVal(m[f]) != httpapi.FmtVal(v) {
 				match = false
 			}
 		}
@@ -64,7 +65,7 @@ func (k *kindDef[T]) seedEntry(e *Emulator, state akblueprints.State, key, attrs
 	if err != nil {
 		return err
 	}
-	c := &call{body: body}
+	c := &httpapi.Call{Body: body}
 	obj, exists := k.seedObj(e, key)
 	switch {
 	case exists && state == akblueprints.Absent:
@@ -73,7 +74,7 @@ func (k *kindDef[T]) seedEntry(e *Emulator, state akblueprints.State, key, attrs
 	case exists && state == akblueprints.Present:
 		next := k.clone(obj)
 		if r := k.write(e, c, next, true); r != nil {
-			return fmt.Errorf("%d %v", r.status, r.body)
+			return fmt.Errorf("%d %v", r.Status, r.Body)
 		}
 		k.commit(e, obj, next)
 		return nil
@@ -82,7 +83,7 @@ func (k *kindDef[T]) seedEntry(e *Emulator, state akblueprints.State, key, attrs
 	}
 	obj = k.newObj(e)
 	if r := k.write(e, c, obj, false); r != nil {
-		return fmt.Errorf("%d %v", r.status, r.body)
+		return fmt.Errorf("%d %v", r.Status, r.Body)
 	}
 	k.insert(e, obj)
 	return nil

@@ -3,6 +3,8 @@ package emulator
 import (
 	"math/big"
 	"net/http"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // setupURLs is OAuth2ProviderViewSet.setup_urls
@@ -12,21 +14,21 @@ import (
 // the issuer (per-provider mode), provider_info and logout are null and
 // jwks is left out, a 200 (the schema's 404 "Provider has no application
 // assigned" is never sent).
-func (e *Emulator) setupURLs(c *call) resp {
-	n, ok := new(big.Int).SetString(c.id, 10)
+func (e *Emulator) setupURLs(c *httpapi.Call) httpapi.Resp {
+	n, ok := new(big.Int).SetString(c.ID, 10)
 	if !ok {
 		// IntegerField.get_prep_value raises ValueError ("Field 'id'
 		// expected a number"), which get_object_or_404 does not catch.
-		return serverError()
+		return httpapi.ServerError()
 	}
 	var p *provider
 	if n.IsInt64() && n.Int64() >= -1<<31 && n.Int64() < 1<<31 {
 		p = e.st.providerByPK(int32(n.Int64()))
 	}
 	if p == nil || !p.isOAuth2() {
-		return noMatch("OAuth2Provider")
+		return httpapi.NoMatch("OAuth2Provider")
 	}
-	base := baseURL(c.r)
+	base := baseURL(c.R)
 	out := map[string]any{
 		"issuer":        nil,
 		"authorize":     base + oauthPrefix + "authorize/",
@@ -46,5 +48,5 @@ func (e *Emulator) setupURLs(c *call) resp {
 		out["logout"] = base + oauthPrefix + a.slug() + "/end-session/"
 		out["jwks"] = base + oauthPrefix + a.slug() + "/jwks/"
 	}
-	return resp{status: http.StatusOK, body: out}
+	return httpapi.Resp{Status: http.StatusOK, Body: out}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -31,9 +32,9 @@ type source struct {
 type sourceType struct {
 	typ, prefix, model, component, verbose string
 	fields                                 []fieldDef
-	fieldChecks                            func(e *Emulator, f *form, s *source)
-	validate                               func(e *Emulator, f *form, s *source) *resp
-	render                                 func(e *Emulator, c *call, s *source, m map[string]any)
+	fieldChecks                            func(e *Emulator, f *httpapi.Form, s *source)
+	validate                               func(e *Emulator, f *httpapi.Form, s *source) *httpapi.Resp
+	render                                 func(e *Emulator, c *httpapi.Call, s *source, m map[string]any)
 }
 
 func (t *sourceType) metaModel() string {
@@ -143,8 +144,8 @@ var sourceTypes = []*sourceType{
 		// the instance; a type without a built-in URL needs it in the
 		// body. The well-known and JWKS documents are not fetched
 		// (FIDELITY.md); the JWKS URL is stored as validate() stores it.
-		validate: func(e *Emulator, f *form, s *source) *resp {
-			st := findOAuthType(fmtVal(s.Attrs["provider_type"]))
+		validate: func(e *Emulator, f *httpapi.Form, s *source) *httpapi.Resp {
+			st := findOAuthType(httpapi.FmtVal(s.Attrs["provider_type"]))
 			var jwks string
 			_ = decodeRaw(f, "oidc_jwks_url", &jwks)
 			if jwks == "" && st.jwks != nil {
@@ -157,18 +158,18 @@ var sourceTypes = []*sourceType{
 				name string
 				def  *string
 			}{{"authorization_url", st.authorization}, {"access_token_url", st.accessToken}, {"profile_url", st.profile}} {
-				if url.def == nil && !f.has(url.name) {
-					r := nonFieldError(fmt.Sprintf("%s is required for provider %s", url.name, st.verbose))
+				if url.def == nil && !f.Has(url.name) {
+					r := httpapi.NonFieldError(fmt.Sprintf("%s is required for provider %s", url.name, st.verbose))
 					return &r
 				}
 			}
 			return nil
 		},
-		render: func(e *Emulator, c *call, s *source, m map[string]any) {
-			st := findOAuthType(fmtVal(s.Attrs["provider_type"]))
-			m["callback_url"] = "/source/oauth/callback/" + fmtVal(s.Attrs["slug"]) + "/"
-			if c != nil && c.r != nil {
-				m["callback_url"] = baseURL(c.r) + m["callback_url"].(string)
+		render: func(e *Emulator, c *httpapi.Call, s *source, m map[string]any) {
+			st := findOAuthType(httpapi.FmtVal(s.Attrs["provider_type"]))
+			m["callback_url"] = "/source/oauth/callback/" + httpapi.FmtVal(s.Attrs["slug"]) + "/"
+			if c != nil && c.R != nil {
+				m["callback_url"] = baseURL(c.R) + m["callback_url"].(string)
 			}
 			m["type"] = map[string]any{"name": st.name, "verbose_name": st.verbose, "urls_customizable": st.customizable,
 				"request_token_url": nullable(st.requestToken), "authorization_url": nullable(st.authorization),
@@ -201,24 +202,24 @@ var sourceTypes = []*sourceType{
 			{name: "delete_not_found_objects", typ: ftBool, def: false, filter: "exact"},
 			{name: "sync_outgoing_trigger_mode", typ: ftChoice, choices: []string{"none", "immediate", "deferred_end"}, def: "deferred_end"},
 		},
-		fieldChecks: func(e *Emulator, f *form, s *source) {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, s *source) {
 			// LDAPSource.server_uri: MultiURLValidator(schemes=["ldap", "ldaps"]),
 			// each comma-separated URI.
-			if uri, ok := s.Attrs["server_uri"].(string); ok && f.has("server_uri") && f.errs["server_uri"] == nil {
+			if uri, ok := s.Attrs["server_uri"].(string); ok && f.Has("server_uri") && f.Errs["server_uri"] == nil {
 				for _, one := range strings.Split(uri, ",") {
 					scheme, rest, ok := strings.Cut(strings.TrimSpace(one), "://")
 					if !ok || rest == "" || (strings.ToLower(scheme) != "ldap" && strings.ToLower(scheme) != "ldaps") {
-						f.fail("server_uri", "Enter a valid URL.")
+						f.Fail("server_uri", "Enter a valid URL.")
 						break
 					}
 				}
 			}
 			// LDAPSourceSerializer.validate_sync_users_password: one source
 			// with password synchronization.
-			if on, _ := s.Attrs["sync_users_password"].(bool); on && f.has("sync_users_password") {
+			if on, _ := s.Attrs["sync_users_password"].(bool); on && f.Has("sync_users_password") {
 				for _, o := range e.st.sources {
 					if o.Type == "ldap" && o.PK != s.PK && o.Attrs["sync_users_password"] == true {
-						f.fail("sync_users_password", "Only a single LDAP Source with password synchronization is allowed")
+						f.Fail("sync_users_password", "Only a single LDAP Source with password synchronization is allowed")
 						break
 					}
 				}
@@ -226,20 +227,20 @@ var sourceTypes = []*sourceType{
 		},
 		// LDAPSourceSerializer.validate: sync_<type>s and its mappings are
 		// read from the body (attrs.get(..., False) / [])
-		validate: func(e *Emulator, f *form, s *source) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *source) *httpapi.Resp {
 			for _, typ := range []string{"user", "group"} {
 				var on bool
 				var maps []any
 				_ = decodeRaw(f, "sync_"+typ+"s", &on)
 				_ = decodeRaw(f, typ+"_property_mappings", &maps)
 				if on && len(maps) == 0 {
-					r := fieldError(typ+"_property_mappings", fmt.Sprintf("When 'Sync %ss' is enabled, '%ss property mappings' cannot be empty.", typ, typ))
+					r := httpapi.FieldError(typ+"_property_mappings", fmt.Sprintf("When 'Sync %ss' is enabled, '%ss property mappings' cannot be empty.", typ, typ))
 					return &r
 				}
 			}
 			return nil
 		},
-		render: func(e *Emulator, c *call, s *source, m map[string]any) { m["connectivity"] = nil }},
+		render: func(e *Emulator, c *httpapi.Call, s *source, m map[string]any) { m["connectivity"] = nil }},
 	{typ: "saml", prefix: "sources/saml/", model: "SAMLSource", component: "ak-source-saml-form", verbose: "SAML Source",
 		fields: []fieldDef{
 			groupMatchingMode,
@@ -270,14 +271,14 @@ var sourceTypes = []*sourceType{
 			{name: "signed_response", typ: ftBool, def: false},
 		},
 		// SAMLSourceSerializer.validate reads the body only.
-		validate: func(e *Emulator, f *form, s *source) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *source) *httpapi.Resp {
 			var kp *string
 			var assertion, response bool
 			_ = decodeRaw(f, "verification_kp", &kp)
 			_ = decodeRaw(f, "signed_assertion", &assertion)
 			_ = decodeRaw(f, "signed_response", &response)
 			if kp != nil && *kp != "" && !assertion && !response {
-				r := nonFieldError("With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.")
+				r := httpapi.NonFieldError("With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.")
 				return &r
 			}
 			return nil
@@ -297,8 +298,8 @@ func (t *sourceType) kind() *kindDef[*source] {
 	return &kindDef[*source]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix, keyID: true,
 		fields: append(slices.Clone(sourceBaseFields), t.fields...),
-		list: listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), iexact("pbm_uuid", "pk")},
-			searchFields: []string{"name", "slug"}, order: []string{"name"}},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Iexact("pbm_uuid", "pk")},
+			SearchFields: []string{"name", "slug"}, Order: []string{"name"}},
 		all: func(e *Emulator) []*source {
 			var out []*source
 			for _, s := range e.st.sources {
@@ -321,13 +322,13 @@ func (t *sourceType) kind() *kindDef[*source] {
 		},
 		remove:      func(e *Emulator, s *source) { e.st.deleteSource(s) },
 		attrs:       func(s *source) map[string]any { return s.Attrs },
-		key:         func(s *source) string { return fmtVal(s.Attrs["slug"]) },
+		key:         func(s *source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
 		pk:          func(s *source) string { return s.PK },
-		urlID:       func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-		readBase:    func(e *Emulator, f *form, s *source) { e.readSourceBase(f, s) },
+		urlID:       func(s *source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+		readBase:    func(e *Emulator, f *httpapi.Form, s *source) { e.readSourceBase(f, s) },
 		fieldChecks: t.fieldChecks,
 		validate:    t.validate,
-		render: func(e *Emulator, c *call, s *source) map[string]any {
+		render: func(e *Emulator, c *httpapi.Call, s *source) map[string]any {
 			m := e.renderSourceBase(s)
 			if t.render != nil {
 				t.render(e, c, s, m)
@@ -339,18 +340,18 @@ func (t *sourceType) kind() *kindDef[*source] {
 
 // readSourceBase reads name and slug (Source.slug: validate_slug, unique
 // across every type).
-func (e *Emulator) readSourceBase(f *form, s *source) {
+func (e *Emulator) readSourceBase(f *httpapi.Form, s *source) {
 	var name, slug string
-	if f.str("name", true, false, &name) {
+	if f.Str("name", true, false, &name) {
 		s.Attrs["name"] = name
 	}
-	if f.str("slug", true, false, &slug) {
+	if f.Str("slug", true, false, &slug) {
 		if !slugRe.MatchString(slug) {
-			f.fail("slug", msgSlug)
+			f.Fail("slug", msgSlug)
 			return
 		}
 		if o := e.st.sourceBySlug(slug); o != nil && o.PK != s.PK {
-			f.fail("slug", "source with this slug already exists.")
+			f.Fail("slug", "source with this slug already exists.")
 		}
 		s.Attrs["slug"] = slug
 	}
@@ -367,7 +368,7 @@ func (e *Emulator) renderSourceBase(s *source) map[string]any {
 	// SAMLSource fall back to their static image, OAuthSource to its
 	// type's (icon_url properties in each models.py; STATIC_URL /static/).
 	var icon any
-	if v := fmtVal(s.Attrs["icon"]); v != "" && s.Type != "ldap" {
+	if v := httpapi.FmtVal(s.Attrs["icon"]); v != "" && s.Type != "ldap" {
 		icon = v // LDAPSource.icon_url ignores the icon
 	} else {
 		switch s.Type {
@@ -376,7 +377,7 @@ func (e *Emulator) renderSourceBase(s *source) map[string]any {
 		case "saml":
 			icon = "/static/authentik/sources/saml.png"
 		case "oauth":
-			icon = "/static/authentik/sources/" + fmtVal(s.Attrs["provider_type"]) + ".svg"
+			icon = "/static/authentik/sources/" + httpapi.FmtVal(s.Attrs["provider_type"]) + ".svg"
 		}
 	}
 	return map[string]any{"pk": s.PK, "name": s.Attrs["name"], "slug": s.Attrs["slug"], "component": component,
@@ -469,22 +470,22 @@ var sourceKinds = func() []genericKind {
 // refuses the built-in source.
 var allSourcesKind = &kindDef[*source]{
 	kind: "source", model: "Source", prefix: "sources/all/", keyID: true, noWrite: true,
-	list: listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("managed", "managed"), iexact("pbm_uuid", "pk")},
-		searchFields: []string{"slug", "name"}, order: []string{"name"}},
+	list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Exact("managed", "managed"), httpapi.Iexact("pbm_uuid", "pk")},
+		SearchFields: []string{"slug", "name"}, Order: []string{"name"}},
 	all:    func(e *Emulator) []*source { return e.st.sources },
 	byID:   func(e *Emulator, id string) (*source, bool) { s := e.st.sourceBySlug(id); return s, s != nil },
 	remove: func(e *Emulator, s *source) { e.st.deleteSource(s) },
-	destroy: func(e *Emulator, s *source) *resp {
+	destroy: func(e *Emulator, s *source) *httpapi.Resp {
 		if s.Attrs["managed"] == sourceInbuilt {
-			return &resp{status: http.StatusBadRequest, body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
+			return &httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
 		}
 		return nil
 	},
 	attrs:  func(*source) map[string]any { return map[string]any{} },
-	key:    func(s *source) string { return fmtVal(s.Attrs["slug"]) },
+	key:    func(s *source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
 	pk:     func(s *source) string { return s.PK },
-	urlID:  func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-	render: func(e *Emulator, _ *call, s *source) map[string]any { return e.renderAnySource(s) },
+	urlID:  func(s *source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+	render: func(e *Emulator, _ *httpapi.Call, s *source) map[string]any { return e.renderAnySource(s) },
 	fast: func(s *source, name string) (any, bool) {
 		switch name {
 		case "name", "slug", "managed":
@@ -547,8 +548,8 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 		// metaModel left empty: the LDAP ones are seeded by
 		// seedOtherMappings, with derived pks.
 		kind: strings.ToLower(t.model), model: t.model, prefix: t.prefix, fields: sourceMappingFields,
-		list: listSpec{filters: []filterSpec{exact("name", "name"), inList("managed", "managed"), isNull("managed__isnull", "managed")},
-			searchFields: []string{"name"}, order: []string{"name"}},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"), httpapi.IsNull("managed__isnull", "managed")},
+			SearchFields: []string{"name"}, Order: []string{"name"}},
 		choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 			var managed []string
 			for _, m := range e.st.otherMappings {
@@ -588,21 +589,21 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 		attrs:  func(m *otherMapping) map[string]any { return m.Attrs },
 		key:    func(m *otherMapping) string { return m.name() },
 		pk:     func(m *otherMapping) string { return m.PK },
-		readBase: func(e *Emulator, f *form, m *otherMapping) {
+		readBase: func(e *Emulator, f *httpapi.Form, m *otherMapping) {
 			var name string
-			if f.str("name", true, false, &name) {
+			if f.Str("name", true, false, &name) {
 				if e.st.mappingNameTaken(name, m.PK) {
-					f.fail("name", "Property Mapping with this name already exists.")
+					f.Fail("name", "Property Mapping with this name already exists.")
 				}
 				m.Attrs["name"] = name
 			}
 			var managed *string
-			if f.has("managed") && f.nullStr("managed", &managed) {
+			if f.Has("managed") && f.NullStr("managed", &managed) {
 				if managed == nil {
 					m.Attrs["managed"] = nil
 				} else {
 					if e.st.mappingManagedTaken(*managed, m.PK) {
-						f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+						f.Fail("managed", "Property Mapping with this Managed by authentik already exists.")
 					}
 					m.Attrs["managed"] = *managed
 				}
@@ -610,8 +611,8 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 		},
 		// PropertyMappingSerializer.validate_expression compiles it; the
 		// evaluator's file name is the stored name, or str(None) on create.
-		fieldChecks: func(e *Emulator, f *form, m *otherMapping) {
-			if !f.has("expression") || f.errs["expression"] != nil {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, m *otherMapping) {
+			if !f.Has("expression") || f.Errs["expression"] != nil {
 				return
 			}
 			filename := "None"
@@ -621,10 +622,10 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 				}
 			}
 			if err := pyexpr.CheckExpression(m.expression()); err != nil {
-				f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+				f.Fail("expression", "Expression Syntax Error: "+err.Format(filename))
 			}
 		},
-		render: func(e *Emulator, _ *call, m *otherMapping) map[string]any {
+		render: func(e *Emulator, _ *httpapi.Call, m *otherMapping) map[string]any {
 			return map[string]any{"pk": m.PK, "managed": m.Attrs["managed"], "name": m.Attrs["name"],
 				"component": t.typ.component, "verbose_name": t.typ.verbose, "verbose_name_plural": t.typ.verbosePlural,
 				"meta_model_name": t.typ.model}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // user is a core.User. Only akadmin exists after seeding; AddUser adds more.
@@ -99,8 +101,8 @@ func renderPartialUser(u *user) partialUserOut {
 		Attributes: map[string]any{}, UID: u.uid()}
 }
 
-func (e *Emulator) me(c *call) resp {
-	u := e.st.userByPK(c.user)
+func (e *Emulator) me(c *httpapi.Call) httpapi.Resp {
+	u := e.st.userByPK(c.User)
 	// UserSelfSerializer.get_groups (authentik/core/api/users.py):
 	// all_groups() (ancestors included), ordered by name.
 	all := e.st.userGroups(u.PK)
@@ -109,7 +111,7 @@ func (e *Emulator) me(c *call) resp {
 	for _, g := range all {
 		groups = append(groups, map[string]any{"name": g.name(), "pk": g.PK})
 	}
-	return resp{status: 200, body: map[string]any{"user": map[string]any{
+	return httpapi.Resp{Status: 200, Body: map[string]any{"user": map[string]any{
 		"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true,
 		"is_superuser": e.st.isSuperuser(u.PK), "groups": groups, "roles": []any{},
 		"email": u.Email, "avatar": "/static/dist/assets/images/user_default.png", "uid": u.uid(),
@@ -117,15 +119,15 @@ func (e *Emulator) me(c *call) resp {
 	}}}
 }
 
-func (e *Emulator) version(c *call) resp {
-	return resp{status: 200, body: map[string]any{
+func (e *Emulator) version(c *httpapi.Call) httpapi.Resp {
+	return httpapi.Resp{Status: 200, Body: map[string]any{
 		"version_current": "2026.2.2", "version_latest": "2026.2.2", "version_latest_valid": true,
 		"build_hash": "", "outdated": false, "outpost_outdated": false,
 	}}
 }
 
-func (e *Emulator) rootConfig(c *call) resp {
-	return resp{status: 200, body: map[string]any{
+func (e *Emulator) rootConfig(c *httpapi.Call) httpapi.Resp {
+	return httpapi.Resp{Status: 200, Body: map[string]any{
 		"error_reporting": map[string]any{"enabled": false, "sentry_dsn": "", "environment": "customer",
 			"send_pii": false, "traces_sample_rate": 0.1},
 		"capabilities":           []string{"can_save_media", "can_geo_ip", "can_asn", "can_impersonate"},

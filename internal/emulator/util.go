@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"regexp"
@@ -49,22 +47,6 @@ func scramble[T any](seed int64, vals []T) []T {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
-}
-
-// toMapJSON renders a response struct as a generic JSON object by a JSON
-// round trip; toMap (tomap.go) gives the same result without one.
-func toMapJSON(v any) map[string]any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Errorf("emulator: render %T: %w", v, err))
-	}
-	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
-		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))
-	}
-	return m
 }
 
 func removeStr(list []string, s string) []string {
