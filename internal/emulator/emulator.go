@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/clock"
+	"github.com/provision/provision/internal/emulator/chaos"
 )
 
 // Emulator is an in-memory authentik 2026.2. Create it with New; use it as an
@@ -20,7 +21,7 @@ type Emulator struct {
 	mu          sync.Mutex // guards everything below
 	rnd         *rand.Rand
 	latency     time.Duration
-	faults      []*faultState
+	faults      chaos.Faults
 	log         []RequestRecord
 	logger      func(RequestRecord)
 	overrides   map[string]map[string]map[string]any // kind -> key -> field -> value
