@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyregex"
 )
 
@@ -123,14 +124,14 @@ func (e *Emulator) authorize(r *http.Request) httpapi.Resp {
 	if redirectURL == "" {
 		return badRequestMessage("Redirect URI Error", msgRedirectError)
 	}
-	if len(p.redirectURIs()) < 1 {
+	if len(p.RedirectURIs()) < 1 {
 		// "Setting redirect for blank redirect_uris": saved on the
 		// provider, for any visitor, before anything else is checked.
-		e.st.idx = nil // this GET writes: no read index (index.go)
-		p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: redirectURL}}
+		e.st.Idx = nil // this GET writes: no read index (index.go)
+		p.Attrs["redirect_uris"] = []store.RedirectURI{{MatchingMode: "strict", URL: redirectURL}}
 	}
 	match := false
-	for _, a := range p.redirectURIs() {
+	for _, a := range p.RedirectURIs() {
 		if a.MatchingMode == "strict" && a.URL == redirectURL {
 			match = true
 			break
@@ -164,7 +165,7 @@ func (e *Emulator) authorize(r *http.Request) httpapi.Resp {
 	}
 	allowed := map[string]bool{}
 	for _, pk := range p.PropertyMappings {
-		if m := e.st.mappingByPK(pk); m != nil {
+		if m := e.st.MappingByPK(pk); m != nil {
 			allowed[httpapi.FmtVal(m.Attrs["scope_name"])] = true
 		}
 	}
@@ -205,7 +206,7 @@ func (e *Emulator) authorize(r *http.Request) httpapi.Resp {
 	// resolve_provider_application: provider.application raises
 	// Application.DoesNotExist without one, which is the access-denied
 	// page (a TemplateResponse, 200).
-	if e.st.appUsingProvider(p.PK) == nil {
+	if e.st.AppUsingProvider(p.PK) == nil {
 		return httpapi.Resp{Status: http.StatusOK, Body: httpapi.RawBody("<h1>Access denied</h1><p>Failed to resolve application</p>"),
 			Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"gopkg.in/yaml.v3"
 )
 
@@ -48,50 +49,50 @@ var blueprintFiles = []string{
 	"system/sources-ldap.yaml", "testing/oidc-conformance.yaml",
 }
 
-var blueprintKind = &kindDef[*object]{
+var blueprintKind = &kindDef[*store.Object]{
 	kind: "blueprintinstance", model: "BlueprintInstance", prefix: "managed/blueprints/",
 	fields: blueprintFields,
 	list: httpapi.ListSpec{
 		SearchFields: []string{"name", "path"},
 		Order:        []string{"name"},
 	},
-	all: func(e *Emulator) []*object { return e.st.blueprints },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		for _, b := range e.st.blueprints {
+	all: func(e *Emulator) []*store.Object { return e.st.Blueprints },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		for _, b := range e.st.Blueprints {
 			if strings.EqualFold(b.PK, id) {
 				return b, true
 			}
 		}
 		return nil, false
 	},
-	fresh: func(e *Emulator) *object {
-		return &object{Attrs: map[string]any{"context": json.RawMessage("{}"), "metadata": json.RawMessage("{}")}}
+	fresh: func(e *Emulator) *store.Object {
+		return &store.Object{Attrs: map[string]any{"context": json.RawMessage("{}"), "metadata": json.RawMessage("{}")}}
 	},
-	clone: func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) {
+	clone: func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) {
 		src.Attrs["last_applied"] = time.Now().UTC() // auto_now: every save
 		dst.Attrs = src.Attrs
 	},
-	insert: func(e *Emulator, o *object) {
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
 		o.Attrs["last_applied"] = time.Now().UTC()
-		e.st.blueprints = append(e.st.blueprints, o)
+		e.st.Blueprints = append(e.st.Blueprints, o)
 	},
-	remove: func(e *Emulator, o *object) {
-		e.st.blueprints = slices.DeleteFunc(e.st.blueprints, func(x *object) bool { return x == o })
+	remove: func(e *Emulator, o *store.Object) {
+		e.st.Blueprints = slices.DeleteFunc(e.st.Blueprints, func(x *store.Object) bool { return x == o })
 	},
-	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:    func(o *object) string { return o.PK },
+	attrs: func(o *store.Object) map[string]any { return o.Attrs },
+	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
+	pk:    func(o *store.Object) string { return o.PK },
 	// context is a models.JSONField, which authentik's ModelSerializer maps
 	// to JSONDictField (core/api/utils.py): a JSON object, not null.
-	readBase: func(e *Emulator, f *httpapi.Form, o *object) {
+	readBase: func(e *Emulator, f *httpapi.Form, o *store.Object) {
 		var ctx json.RawMessage
 		if f.Object("context", false, &ctx) {
 			o.Attrs["context"] = ctx
 		}
 	},
-	validate: func(e *Emulator, f *httpapi.Form, o *object) *httpapi.Resp {
+	validate: func(e *Emulator, f *httpapi.Form, o *store.Object) *httpapi.Resp {
 		// path is in the model's unique_together with name and has a model
 		// default, so DRF's ModelSerializer gives the serializer field
 		// default="" (get_uniqueness_extra_kwargs): a PUT without path
@@ -100,7 +101,7 @@ var blueprintKind = &kindDef[*object]{
 			o.Attrs["path"] = ""
 		}
 		name := httpapi.FmtVal(o.Attrs["name"])
-		for _, b := range e.st.blueprints {
+		for _, b := range e.st.Blueprints {
 			if b.PK != o.PK && b.Attrs["name"] == name {
 				f.Fail("name", "Blueprint Instance with this name already exists.")
 			}
@@ -130,7 +131,7 @@ var blueprintKind = &kindDef[*object]{
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "context": o.Attrs["context"], "metadata": o.Attrs["metadata"],
 			"last_applied":      o.Attrs["last_applied"].(time.Time).Format("2006-01-02T15:04:05.000000Z07:00"),

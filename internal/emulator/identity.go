@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Users, roles, global permissions and API tokens as authentik 2026.2.2
@@ -36,68 +37,29 @@ var permissionCatalogue = func() []string {
 	return out
 }()
 
-// role is an rbac.Role with its global permissions (app_label.codename).
-type role struct {
-	PK      string
-	Name    string
-	Managed *string
-	Perms   []string
-}
-
-// apiToken is a core.Token made through the API.
-type apiToken struct {
-	PK          string
-	Identifier  string
-	Key         string
-	Intent      string
-	User        int32
-	Description string
-	Expires     *string
-	Expiring    bool
-	Managed     *string
-}
-
-func (s *state) roleByPK(pk string) *role {
-	for _, r := range s.roles {
-		if strings.EqualFold(r.PK, pk) {
-			return r
-		}
-	}
-	return nil
-}
-
-func (g *group) roles() []string { l, _ := g.Attrs["roles"].([]string); return l }
-
-func (s *state) roleRef(pk string) string {
-	if r := s.roleByPK(pk); r != nil {
-		return r.PK
-	}
-	return ""
-}
-
 // --- users ---
 
-func (e *Emulator) renderUser(c *httpapi.Call, u *user) map[string]any {
+func (e *Emulator) renderUser(c *httpapi.Call, u *store.User) map[string]any {
 	groups, groupsObj := []any{}, []any{}
-	for _, g := range e.st.groups {
-		if slices.Contains(g.users(), u.PK) {
+	for _, g := range e.st.Groups {
+		if slices.Contains(g.Users(), u.PK) {
 			groups = append(groups, g.PK)
-			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.name(),
-				"is_superuser": g.isSuperuser(), "parents": g.parents(), "attributes": g.attributes()})
+			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name(),
+				"is_superuser": g.IsSuperuser(), "parents": g.Parents(), "attributes": g.Attributes()})
 		}
 	}
 	roles, rolesObj := []any{}, []any{}
 	for _, pk := range u.Roles {
-		if r := e.st.roleByPK(pk); r != nil {
+		if r := e.st.RoleByPK(pk); r != nil {
 			roles = append(roles, r.PK)
 			rolesObj = append(rolesObj, map[string]any{"pk": r.PK, "name": r.Name})
 		}
 	}
 	m := map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": u.IsActive, "last_login": nil,
-		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.isSuperuser(u.PK), "groups": groups,
+		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.IsSuperuser(u.PK), "groups": groups,
 		"groups_obj": groupsObj, "roles": roles, "roles_obj": rolesObj, "email": u.Email,
-		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.uid(),
-		"path": u.Path, "type": u.Type, "uuid": u.uuid(), "password_change_date": "2026-01-01T00:00:00Z",
+		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.Uid(),
+		"path": u.Path, "type": u.Type, "uuid": u.Uuid(), "password_change_date": "2026-01-01T00:00:00Z",
 		"last_updated": "2026-01-01T00:00:00Z"}
 	if c != nil && strings.ToLower(c.Last("include_groups")) == "false" {
 		m["groups_obj"] = nil
@@ -118,13 +80,13 @@ func (e *Emulator) listUsers(c *httpapi.Call) httpapi.Resp {
 			SearchFields: []string{"username", "name", "email"}, Order: []string{"username"}})
 }
 
-func (e *Emulator) userFromURL(c *httpapi.Call) (*user, *httpapi.Resp) {
+func (e *Emulator) userFromURL(c *httpapi.Call) (*store.User, *httpapi.Resp) {
 	n, err := strconv.ParseInt(c.ID, 10, 32)
 	if err != nil {
 		r := httpapi.NotFound()
 		return nil, &r
 	}
-	u := e.st.userByPK(int32(n))
+	u := e.st.UserByPK(int32(n))
 	if u == nil || !e.mayView(c, "authentik_core.view_user") {
 		r := httpapi.NoMatch("User")
 		return nil, &r
@@ -141,14 +103,14 @@ func (e *Emulator) getUser(c *httpapi.Call) httpapi.Resp {
 }
 
 func (e *Emulator) createUser(c *httpapi.Call) httpapi.Resp {
-	u := &user{IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
+	u := &store.User{IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
 	groups, r := e.writeUser(c, u, false, true)
 	if r.Status != 0 {
 		return r
 	}
-	u.PK = e.st.nextUserPK
-	e.st.nextUserPK++
-	e.st.users = append(e.st.users, u)
+	u.PK = e.st.NextUserPK
+	e.st.NextUserPK++
+	e.st.Users = append(e.st.Users, u)
 	e.setUserGroups(u, groups)
 	return httpapi.Resp{Status: http.StatusCreated, Body: e.renderUser(c, u)}
 }
@@ -174,7 +136,7 @@ func (e *Emulator) updateUser(c *httpapi.Call, partial bool) httpapi.Resp {
 // writeUser validates a UserSerializer body into u; groups is nil when
 // the body leaves membership alone (a PATCH without groups; groups has
 // default=list, so a create or PUT without it clears it).
-func (e *Emulator) writeUser(c *httpapi.Call, u *user, partial, create bool) ([]string, httpapi.Resp) {
+func (e *Emulator) writeUser(c *httpapi.Call, u *store.User, partial, create bool) ([]string, httpapi.Resp) {
 	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return nil, *perr
@@ -183,7 +145,7 @@ func (e *Emulator) writeUser(c *httpapi.Call, u *user, partial, create bool) ([]
 		if len(u.Username) > 150 {
 			f.Fail("username", "Ensure this field has no more than 150 characters.")
 		}
-		for _, x := range e.st.users {
+		for _, x := range e.st.Users {
 			if x.Username == u.Username && x != u && x.PK != u.PK {
 				f.Fail("username", "This field must be unique.")
 			}
@@ -219,11 +181,11 @@ func (e *Emulator) writeUser(c *httpapi.Call, u *user, partial, create bool) ([]
 	var groups []string
 	if f.Has("groups") || !partial {
 		groups = []string{}
-		f.UuidList("groups", false, e.st.groupRef, &groups)
+		f.UuidList("groups", false, e.st.GroupRef, &groups)
 	}
 	if f.Has("roles") || !partial {
 		u.Roles = []string{}
-		f.UuidList("roles", false, e.st.roleRef, &u.Roles)
+		f.UuidList("roles", false, e.st.RoleRef, &u.Roles)
 	}
 	if !f.Ok() {
 		return nil, f.Result()
@@ -235,18 +197,18 @@ func (e *Emulator) writeUser(c *httpapi.Call, u *user, partial, create bool) ([]
 }
 
 // setUserGroups makes groups (pks) the user's direct groups; nil keeps them.
-func (e *Emulator) setUserGroups(u *user, groups []string) {
+func (e *Emulator) setUserGroups(u *store.User, groups []string) {
 	if groups == nil {
 		return
 	}
-	for _, g := range e.st.groups {
+	for _, g := range e.st.Groups {
 		in := slices.ContainsFunc(groups, func(pk string) bool { return strings.EqualFold(pk, g.PK) })
-		has := slices.Contains(g.users(), u.PK)
+		has := slices.Contains(g.Users(), u.PK)
 		switch {
 		case in && !has:
-			g.Attrs["users"] = append(slices.Clone(g.users()), u.PK)
+			g.Attrs["users"] = append(slices.Clone(g.Users()), u.PK)
 		case !in && has:
-			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
+			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 		}
 	}
 }
@@ -258,16 +220,16 @@ func (e *Emulator) deleteUser(c *httpapi.Call) httpapi.Resp {
 	if r != nil {
 		return *r
 	}
-	for _, g := range e.st.groups {
-		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
+	for _, g := range e.st.Groups {
+		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 	}
-	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(t *apiToken) bool { return t.User == u.PK })
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(t *store.ApiToken) bool { return t.User == u.PK })
 	for k, pk := range e.userTokens {
 		if pk == u.PK {
 			delete(e.userTokens, k)
 		}
 	}
-	e.st.users = slices.DeleteFunc(e.st.users, func(x *user) bool { return x == u })
+	e.st.Users = slices.DeleteFunc(e.st.Users, func(x *store.User) bool { return x == u })
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
@@ -296,7 +258,7 @@ func (e *Emulator) setPassword(c *httpapi.Call) httpapi.Resp {
 
 // --- roles ---
 
-func renderRole(r *role) map[string]any {
+func renderRole(r *store.Role) map[string]any {
 	var managed any
 	if r.Managed != nil {
 		managed = *r.Managed
@@ -305,7 +267,7 @@ func renderRole(r *role) map[string]any {
 }
 
 func (e *Emulator) listRoles(c *httpapi.Call) httpapi.Resp {
-	rs := e.st.roles
+	rs := e.st.Roles
 	if !e.hasPerm(c.User, "authentik_rbac.view_role") {
 		rs = nil
 	}
@@ -313,12 +275,12 @@ func (e *Emulator) listRoles(c *httpapi.Call) httpapi.Resp {
 		httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("managed", "managed")}, SearchFields: []string{"name"}, Order: []string{"name"}})
 }
 
-func (e *Emulator) roleFromURL(c *httpapi.Call) (*role, *httpapi.Resp) {
+func (e *Emulator) roleFromURL(c *httpapi.Call) (*store.Role, *httpapi.Resp) {
 	if !isUUID(c.ID) {
 		r := httpapi.NotFound()
 		return nil, &r
 	}
-	r := e.st.roleByPK(c.ID)
+	r := e.st.RoleByPK(c.ID)
 	if r == nil || !e.mayView(c, "authentik_rbac.view_role") {
 		x := httpapi.NoMatch("Role")
 		return nil, &x
@@ -334,7 +296,7 @@ func (e *Emulator) getRole(c *httpapi.Call) httpapi.Resp {
 	return httpapi.Resp{Status: 200, Body: renderRole(r)}
 }
 
-func (e *Emulator) writeRole(c *httpapi.Call, r *role, partial bool) httpapi.Resp {
+func (e *Emulator) writeRole(c *httpapi.Call, r *store.Role, partial bool) httpapi.Resp {
 	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return *perr
@@ -343,7 +305,7 @@ func (e *Emulator) writeRole(c *httpapi.Call, r *role, partial bool) httpapi.Res
 		if len(r.Name) > 150 {
 			f.Fail("name", "Ensure this field has no more than 150 characters.")
 		}
-		for _, x := range e.st.roles {
+		for _, x := range e.st.Roles {
 			if x.Name == r.Name && x.PK != r.PK {
 				f.Fail("name", "role with this name already exists.")
 			}
@@ -356,12 +318,12 @@ func (e *Emulator) writeRole(c *httpapi.Call, r *role, partial bool) httpapi.Res
 }
 
 func (e *Emulator) createRole(c *httpapi.Call) httpapi.Resp {
-	r := &role{Perms: []string{}}
+	r := &store.Role{Perms: []string{}}
 	if x := e.writeRole(c, r, false); x.Status != 0 {
 		return x
 	}
 	r.PK = e.newUUID()
-	e.st.roles = append(e.st.roles, r)
+	e.st.Roles = append(e.st.Roles, r)
 	return httpapi.Resp{Status: http.StatusCreated, Body: renderRole(r)}
 }
 
@@ -387,13 +349,13 @@ func (e *Emulator) deleteRole(c *httpapi.Call) httpapi.Resp {
 	if x != nil {
 		return *x
 	}
-	for _, g := range e.st.groups {
-		g.Attrs["roles"] = removeStr(slices.Clone(g.roles()), r.PK)
+	for _, g := range e.st.Groups {
+		g.Attrs["roles"] = store.RemoveStr(slices.Clone(g.Roles()), r.PK)
 	}
-	for _, u := range e.st.users {
-		u.Roles = removeStr(u.Roles, r.PK)
+	for _, u := range e.st.Users {
+		u.Roles = store.RemoveStr(u.Roles, r.PK)
 	}
-	e.st.roles = slices.DeleteFunc(e.st.roles, func(y *role) bool { return y == r })
+	e.st.Roles = slices.DeleteFunc(e.st.Roles, func(y *store.Role) bool { return y == r })
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
@@ -417,7 +379,7 @@ func renderPermission(id int, p string) map[string]any {
 func (e *Emulator) listPermissions(c *httpapi.Call) httpapi.Resp {
 	ids := make([]int, 0, len(permissionCatalogue))
 	if rpk := c.Last("role"); rpk != "" {
-		r := e.st.roleByPK(rpk)
+		r := e.st.RoleByPK(rpk)
 		if r == nil || !isUUID(rpk) {
 			return httpapi.FieldError("role", "Select a valid choice. That choice is not one of the available choices.")
 		}
@@ -484,7 +446,7 @@ func (e *Emulator) rolePerms(c *httpapi.Call, assign bool) httpapi.Resp {
 		case assign && !has:
 			r.Perms = append(r.Perms, p)
 		case !assign && has:
-			r.Perms = removeStr(r.Perms, p)
+			r.Perms = store.RemoveStr(r.Perms, p)
 		}
 		out = append(out, map[string]any{"id": strconv.Itoa(slices.Index(permissionCatalogue, p) + 1)})
 	}
@@ -500,7 +462,7 @@ func (e *Emulator) rolePerms(c *httpapi.Call, assign bool) httpapi.Resp {
 
 // --- tokens ---
 
-func (e *Emulator) renderToken(t *apiToken) map[string]any {
+func (e *Emulator) renderToken(t *store.ApiToken) map[string]any {
 	var managed, expires any
 	if t.Managed != nil {
 		managed = *t.Managed
@@ -509,7 +471,7 @@ func (e *Emulator) renderToken(t *apiToken) map[string]any {
 		expires = *t.Expires
 	}
 	var userObj any
-	if u := e.st.userByPK(t.User); u != nil {
+	if u := e.st.UserByPK(t.User); u != nil {
 		userObj = e.renderUser(nil, u)
 	}
 	return map[string]any{"pk": t.PK, "managed": managed, "identifier": t.Identifier, "intent": t.Intent,
@@ -520,12 +482,12 @@ func (e *Emulator) renderToken(t *apiToken) map[string]any {
 // superuser or a holder of view_token; else only the caller's own
 // (TokenViewSet.owner_field = "user": ObjectFilter keeps objects with a
 // per-object permission, which authentik grants the owner).
-func (e *Emulator) visibleTokens(c *httpapi.Call) []*apiToken {
+func (e *Emulator) visibleTokens(c *httpapi.Call) []*store.ApiToken {
 	if e.hasPerm(c.User, "authentik_core.view_token") {
-		return e.st.tokens
+		return e.st.Tokens
 	}
-	var out []*apiToken
-	for _, t := range e.st.tokens {
+	var out []*store.ApiToken
+	for _, t := range e.st.Tokens {
 		if t.User == c.User {
 			out = append(out, t)
 		}
@@ -544,7 +506,7 @@ func (e *Emulator) listTokens(c *httpapi.Call) httpapi.Resp {
 		httpapi.Exact("managed", "managed")}, SearchFields: []string{"identifier", "intent", "description"}, Order: []string{"identifier", "expires"}})
 }
 
-func (e *Emulator) tokenFromURL(c *httpapi.Call) (*apiToken, *httpapi.Resp) {
+func (e *Emulator) tokenFromURL(c *httpapi.Call) (*store.ApiToken, *httpapi.Resp) {
 	for _, t := range e.visibleTokens(c) {
 		if t.Identifier == c.ID {
 			return t, nil
@@ -565,7 +527,7 @@ func (e *Emulator) getToken(c *httpapi.Call) httpapi.Resp {
 // writeToken validates a TokenSerializer body. validate() sets an API
 // token's expires to default_token_duration() (now + 30 minutes) on every
 // write; only api and app_password intents are allowed.
-func (e *Emulator) writeToken(c *httpapi.Call, t *apiToken, partial, create bool) httpapi.Resp {
+func (e *Emulator) writeToken(c *httpapi.Call, t *store.ApiToken, partial, create bool) httpapi.Resp {
 	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return *perr
@@ -574,7 +536,7 @@ func (e *Emulator) writeToken(c *httpapi.Call, t *apiToken, partial, create bool
 		if !slugRe.MatchString(t.Identifier) {
 			f.Fail("identifier", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.")
 		}
-		for _, x := range e.st.tokens {
+		for _, x := range e.st.Tokens {
 			if x.Identifier == t.Identifier && x != t && x.PK != t.PK {
 				f.Fail("identifier", "Token with this identifier already exists.")
 			}
@@ -582,7 +544,7 @@ func (e *Emulator) writeToken(c *httpapi.Call, t *apiToken, partial, create bool
 	}
 	intentSet := f.Choice("intent", false, []string{"verification", "api", "recovery", "app_password"}, &t.Intent)
 	var upk *int32
-	if f.IntRef("user", false, false, e.st.userExists, &upk) && upk != nil {
+	if f.IntRef("user", false, false, e.st.UserExists, &upk) && upk != nil {
 		if !create && t.User != 0 && *upk != t.User {
 			f.Fail("user", "User cannot be changed")
 		}
@@ -611,17 +573,17 @@ func (e *Emulator) writeToken(c *httpapi.Call, t *apiToken, partial, create bool
 }
 
 func (e *Emulator) createToken(c *httpapi.Call) httpapi.Resp {
-	t := &apiToken{Intent: "verification", Expiring: true}
+	t := &store.ApiToken{Intent: "verification", Expiring: true}
 	if r := e.writeToken(c, t, false, true); r.Status != 0 {
 		return r
 	}
-	if !e.st.isSuperuser(c.User) {
+	if !e.st.IsSuperuser(c.User) {
 		// perform_create: a non-superuser's token is its own.
 		t.User = c.User
 	}
 	t.PK = e.newUUID()
 	t.Key = e.randomString(60) // default_token_key
-	e.st.tokens = append(e.st.tokens, t)
+	e.st.Tokens = append(e.st.Tokens, t)
 	return httpapi.Resp{Status: http.StatusCreated, Body: e.renderToken(t)}
 }
 
@@ -646,7 +608,7 @@ func (e *Emulator) deleteToken(c *httpapi.Call) httpapi.Resp {
 	if r != nil {
 		return *r
 	}
-	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(x *apiToken) bool { return x == t })
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(x *store.ApiToken) bool { return x == t })
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
@@ -656,7 +618,7 @@ func (e *Emulator) viewKey(c *httpapi.Call) httpapi.Resp {
 	if !e.hasPerm(c.User, "authentik_core.view_token_key") {
 		return httpapi.Detail(403, msgNoPermission)
 	}
-	for _, t := range e.st.tokens {
+	for _, t := range e.st.Tokens {
 		if t.Identifier == c.ID {
 			return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": t.Key}}
 		}
@@ -683,17 +645,6 @@ func (e *Emulator) setKey(c *httpapi.Call) httpapi.Resp {
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
-// tokenUser is the user an API token made through the API authenticates
-// (intent api, not expired: the emulator's tokens never expire).
-func (s *state) tokenUser(key string) (int32, bool) {
-	for _, t := range s.tokens {
-		if t.Key == key && t.Intent == "api" {
-			return t.User, true
-		}
-	}
-	return 0, false
-}
-
 // --- permissions of the caller ---
 
 // hasPerm reports whether the user holds a global permission: a
@@ -701,19 +652,19 @@ func (s *state) tokenUser(key string) (int32, bool) {
 // of its groups (ancestors included). Users made by AddUserToken hold
 // every permission (see there).
 func (e *Emulator) hasPerm(pk int32, perm string) bool {
-	if pk == 0 || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
+	if pk == 0 || e.st.IsSuperuser(pk) || e.st.AllPerms[pk] {
 		return true
 	}
-	u := e.st.userByPK(pk)
+	u := e.st.UserByPK(pk)
 	if u == nil {
 		return false
 	}
 	roles := slices.Clone(u.Roles)
-	for _, g := range e.st.userGroups(pk) {
-		roles = append(roles, g.roles()...)
+	for _, g := range e.st.UserGroups(pk) {
+		roles = append(roles, g.Roles()...)
 	}
 	for _, rpk := range roles {
-		if r := e.st.roleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
+		if r := e.st.RoleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
 			return true
 		}
 	}
@@ -726,12 +677,12 @@ func (e *Emulator) mayView(c *httpapi.Call, perm string) bool { return e.hasPerm
 
 // visibleUsers are the users the caller may list: all with view_user,
 // else only itself.
-func (e *Emulator) visibleUsers(c *httpapi.Call) []*user {
+func (e *Emulator) visibleUsers(c *httpapi.Call) []*store.User {
 	if e.hasPerm(c.User, "authentik_core.view_user") {
-		return e.st.users
+		return e.st.Users
 	}
-	if u := e.st.userByPK(c.User); u != nil {
-		return []*user{u}
+	if u := e.st.UserByPK(c.User); u != nil {
+		return []*store.User{u}
 	}
 	return nil
 }
@@ -743,13 +694,13 @@ func (e *Emulator) UserGroups(username string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []string{}
-	for _, u := range e.st.users {
+	for _, u := range e.st.Users {
 		if u.Username != username {
 			continue
 		}
-		for _, g := range e.st.groups {
-			if slices.Contains(g.users(), u.PK) {
-				out = append(out, g.name())
+		for _, g := range e.st.Groups {
+			if slices.Contains(g.Users(), u.PK) {
+				out = append(out, g.Name())
 			}
 		}
 	}
@@ -762,7 +713,7 @@ func (e *Emulator) UserGroups(username string) []string {
 func (e *Emulator) UserPassword(username string) (string, int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, u := range e.st.users {
+	for _, u := range e.st.Users {
 		if u.Username == username {
 			return u.Password, u.PasswordChanges
 		}
@@ -774,7 +725,7 @@ func (e *Emulator) UserPassword(username string) (string, int) {
 func (e *Emulator) RolePermissions(name string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, r := range e.st.roles {
+	for _, r := range e.st.Roles {
 		if r.Name == name {
 			return slices.Sorted(slices.Values(r.Perms))
 		}
@@ -787,12 +738,12 @@ func (e *Emulator) GroupRoles(name string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []string{}
-	for _, g := range e.st.groups {
-		if g.name() != name {
+	for _, g := range e.st.Groups {
+		if g.Name() != name {
 			continue
 		}
-		for _, pk := range g.roles() {
-			if r := e.st.roleByPK(pk); r != nil {
+		for _, pk := range g.Roles() {
+			if r := e.st.RoleByPK(pk); r != nil {
 				out = append(out, r.Name)
 			}
 		}
@@ -835,7 +786,7 @@ func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[s
 	if model == "" {
 		model = handModels[rt.prefix]
 	}
-	if model == "" || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
+	if model == "" || e.st.IsSuperuser(pk) || e.st.AllPerms[pk] {
 		return httpapi.Resp{}, false
 	}
 	app, name, _ := strings.Cut(model, ".")
@@ -873,7 +824,7 @@ func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[s
 }
 
 func (e *Emulator) ownsToken(pk int32, identifier string) bool {
-	for _, t := range e.st.tokens {
+	for _, t := range e.st.Tokens {
 		if t.Identifier == identifier {
 			return t.User == pk
 		}

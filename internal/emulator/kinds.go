@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // The generic CRUD layer: a kind is described by a kindDef (URL prefix,
@@ -206,7 +207,7 @@ func renderValue(v any) any {
 			out[i] = json.Number(strconv.Itoa(int(x)))
 		}
 		return out
-	case []redirectURI:
+	case []store.RedirectURI:
 		return toMapList(n)
 	case json.RawMessage:
 		var x any
@@ -689,7 +690,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 			a[k] = raw
 		}
 	case ftRedirectURIs:
-		var l []redirectURI
+		var l []store.RedirectURI
 		if f.Has(k) || (fd.required && !f.Partial) {
 			readRedirectURIs(f, k, fd.required, &l)
 			if l != nil {
@@ -722,9 +723,9 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 			}
 		}
 	case ftKeypair, ftSAMLMapping:
-		exists := e.st.keypairRef
+		exists := e.st.KeypairRef
 		if fd.typ == ftSAMLMapping {
-			exists = e.st.samlMappingRef
+			exists = e.st.SamlMappingRef
 		}
 		var p *string
 		if f.Has(k) && f.UuidRef(k, fd.required, true, exists, &p) {
@@ -774,43 +775,43 @@ func cloneAttrs(a map[string]any) map[string]any {
 // ---- providers on the generic layer ----
 
 // providerKind wires a generic provider kind to the shared Provider table.
-func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provider] {
+func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*store.Provider] {
 	pkind := strings.TrimSuffix(kind, "provider")
-	return &kindDef[*provider]{
+	return &kindDef[*store.Provider]{
 		kind: kind, model: model, prefix: prefix, intPK: true, fields: fields,
-		all: func(e *Emulator) []*provider {
-			var out []*provider
-			for _, p := range e.st.providers {
+		all: func(e *Emulator) []*store.Provider {
+			var out []*store.Provider
+			for _, p := range e.st.Providers {
 				if p.Kind == pkind {
 					out = append(out, p)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*provider, bool) {
+		byID: func(e *Emulator, id string) (*store.Provider, bool) {
 			n, _ := strconv.ParseInt(id, 10, 32)
-			p := e.st.providerByPK(int32(n))
+			p := e.st.ProviderByPK(int32(n))
 			return p, p != nil && p.Kind == pkind
 		},
-		fresh: func(e *Emulator) *provider {
-			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
+		fresh: func(e *Emulator) *store.Provider {
+			return &store.Provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
 		},
-		clone: func(p *provider) *provider {
+		clone: func(p *store.Provider) *store.Provider {
 			n := *p
 			n.Attrs = cloneAttrs(p.Attrs)
 			return &n
 		},
-		commit:   func(_ *Emulator, dst, src *provider) { *dst = *src },
-		insert:   func(e *Emulator, p *provider) { e.insertProvider(p) },
-		remove:   func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
-		attrs:    func(p *provider) map[string]any { return p.Attrs },
-		key:      func(p *provider) string { return p.Name },
-		pk:       func(p *provider) string { return strconv.Itoa(int(p.PK)) },
-		readBase: func(e *Emulator, f *httpapi.Form, p *provider) { e.readProviderBase(f, p) },
-		render: func(e *Emulator, _ *httpapi.Call, p *provider) map[string]any {
-			return httpapi.ToMap(e.baseOut(p, p.concreteClass()))
+		commit:   func(_ *Emulator, dst, src *store.Provider) { *dst = *src },
+		insert:   func(e *Emulator, p *store.Provider) { e.insertProvider(p) },
+		remove:   func(e *Emulator, p *store.Provider) { e.st.DeleteProvider(p) },
+		attrs:    func(p *store.Provider) map[string]any { return p.Attrs },
+		key:      func(p *store.Provider) string { return p.Name },
+		pk:       func(p *store.Provider) string { return strconv.Itoa(int(p.PK)) },
+		readBase: func(e *Emulator, f *httpapi.Form, p *store.Provider) { e.readProviderBase(f, p) },
+		render: func(e *Emulator, _ *httpapi.Call, p *store.Provider) map[string]any {
+			return httpapi.ToMap(e.baseOut(p, p.ConcreteClass()))
 		},
-		fast: func(p *provider, name string) (any, bool) {
+		fast: func(p *store.Provider, name string) (any, bool) {
 			if name == "name" {
 				return p.Name, true
 			}
@@ -820,32 +821,32 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 }
 
 // readProviderBase reads ProviderSerializer's fields (authentik/core/api/providers.py).
-func (e *Emulator) readProviderBase(f *httpapi.Form, p *provider) {
+func (e *Emulator) readProviderBase(f *httpapi.Form, p *store.Provider) {
 	if f.Str("name", true, false, &p.Name) {
-		for _, o := range e.st.providers {
+		for _, o := range e.st.Providers {
 			if o.Name == p.Name && o.PK != p.PK {
 				f.Fail("name", "provider with this name already exists.")
 			}
 		}
 	}
 	var flowPK *string
-	if f.UuidRef("authorization_flow", true, false, e.st.flowRef, &flowPK) {
+	if f.UuidRef("authorization_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.AuthorizationFlow = *flowPK
 	}
-	if f.UuidRef("invalidation_flow", true, false, e.st.flowRef, &flowPK) {
+	if f.UuidRef("invalidation_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.InvalidationFlow = flowPK
 	}
-	f.UuidRef("authentication_flow", false, true, e.st.flowRef, &p.AuthenticationFlow)
-	f.UuidList("property_mappings", false, e.st.mappingRef, &p.PropertyMappings)
+	f.UuidRef("authentication_flow", false, true, e.st.FlowRef, &p.AuthenticationFlow)
+	f.UuidList("property_mappings", false, e.st.MappingRef, &p.PropertyMappings)
 }
 
 // providerRefFilters are the model-choice filters every provider list has.
 func providerRefFilters(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
-	flow := func(v string) bool { return e.st.flowRef(v) != "" }
+	flow := func(v string) bool { return e.st.FlowRef(v) != "" }
 	return map[string]func(string) bool{
 			"authorization_flow": flow, "authentication_flow": flow, "invalidation_flow": flow,
 		}, map[string]func(string) bool{
-			"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
+			"property_mappings": func(v string) bool { return e.st.MappingRef(v) != "" },
 		}
 }
 

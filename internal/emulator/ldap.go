@@ -1,6 +1,9 @@
 package emulator
 
-import "github.com/provision/provision/internal/emulator/httpapi"
+import (
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
+)
 
 // LDAP provider, as authentik/providers/ldap/{models.py,api.py}. An
 // LDAPProvider is a BackchannelProvider (is_backchannel=True).
@@ -22,12 +25,12 @@ var ldapProviderFields = []fieldDef{
 
 var ldapProviderKind = newLDAPProviderKind()
 
-func newLDAPProviderKind() *kindDef[*provider] {
+func newLDAPProviderKind() *kindDef[*store.Provider] {
 	k := providerKind("ldapprovider", "LDAPProvider", "providers/ldap/", ldapProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *httpapi.Call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *store.Provider) map[string]any {
 		m := base(e, c, p)
-		m["outpost_set"] = e.st.outpostSet(p.PK)
+		m["outpost_set"] = e.st.OutpostSet(p.PK)
 		return m
 	}
 	k.list = httpapi.ListSpec{
@@ -49,31 +52,17 @@ func newLDAPProviderKind() *kindDef[*provider] {
 		SearchFields: []string{"name"},
 		Order:        []string{"name"},
 	}
-	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
-		for _, f := range e.st.flows {
+	k.listExtra = func(e *Emulator, p *store.Provider, m map[string]any) {
+		for _, f := range e.st.Flows {
 			if f.PK == p.AuthorizationFlow {
 				m["_authorization_flow_slug"] = f.Slug
 			}
 		}
 		if kp, _ := p.Attrs["certificate"].(string); kp != "" {
-			if c := e.st.keypairByPK(kp); c != nil {
+			if c := e.st.KeypairByPK(kp); c != nil {
 				m["_certificate_name"] = c.Name
 			}
 		}
 	}
 	return k
-}
-
-// outpostSet is the read-only outpost_set of outpost-backed providers:
-// str(outpost) of every outpost holding the provider.
-func (s *state) outpostSet(pk int32) []string {
-	out := []string{}
-	for _, o := range s.outposts {
-		for _, x := range o.providers() {
-			if x == pk {
-				out = append(out, "Outpost "+o.name())
-			}
-		}
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -20,7 +21,7 @@ var scopeMappingFields = []fieldDef{
 	{name: "description", typ: ftString, blank: true, def: ""},
 }
 
-var scopeMappingKind = &kindDef[*object]{
+var scopeMappingKind = &kindDef[*store.Object]{
 	kind: "scopemapping", model: "ScopeMapping", metaModel: "authentik_providers_oauth2.scopemapping",
 	prefix: "propertymappings/provider/scope/", fields: scopeMappingFields,
 	list: httpapi.ListSpec{
@@ -32,26 +33,26 @@ var scopeMappingKind = &kindDef[*object]{
 	// values of the list's own model (django-filter sets filter.model to
 	// the viewset queryset's model), here ScopeMapping.
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
-		return nil, map[string][]string{"managed": managedOf(e.st.mappings)}
+		return nil, map[string][]string{"managed": managedOf(e.st.Mappings)}
 	},
-	all: func(e *Emulator) []*object { return e.st.mappings },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		m := e.st.mappingByPK(id)
+	all: func(e *Emulator) []*store.Object { return e.st.Mappings },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		m := e.st.MappingByPK(id)
 		return m, m != nil
 	},
-	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{"managed": nil}} },
-	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *object) {
+	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
-		e.st.mappings = append(e.st.mappings, o)
+		e.st.Mappings = append(e.st.Mappings, o)
 	},
-	remove:   func(e *Emulator, o *object) { e.st.deleteScopeMapping(o) },
-	attrs:    func(o *object) map[string]any { return o.Attrs },
-	key:      func(o *object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:       func(o *object) string { return o.PK },
-	readBase: func(e *Emulator, f *httpapi.Form, o *object) { e.readMappingBase(f, o) },
-	fieldChecks: func(e *Emulator, f *httpapi.Form, o *object) {
+	remove:   func(e *Emulator, o *store.Object) { e.st.DeleteScopeMapping(o) },
+	attrs:    func(o *store.Object) map[string]any { return o.Attrs },
+	key:      func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
+	pk:       func(o *store.Object) string { return o.PK },
+	readBase: func(e *Emulator, f *httpapi.Form, o *store.Object) { e.readMappingBase(f, o) },
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *store.Object) {
 		e.checkMappingExpression(f, o)
 		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
 		if s, ok := o.Attrs["scope_name"].(string); ok && f.Has("scope_name") && f.Errs["scope_name"] == nil &&
@@ -59,7 +60,7 @@ var scopeMappingKind = &kindDef[*object]{
 			f.Fail("scope_name", "Value must not contain spaces.")
 		}
 	},
-	render: func(e *Emulator, _ *httpapi.Call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
 			"component": "ak-property-mapping-provider-scope-form", "verbose_name": "Scope Mapping",
@@ -71,10 +72,10 @@ var scopeMappingKind = &kindDef[*object]{
 // readMappingBase reads PropertyMappingSerializer's name and managed
 // (authentik/core/api/property_mappings.py): both unique over the one
 // PropertyMapping table.
-func (e *Emulator) readMappingBase(f *httpapi.Form, o *object) {
+func (e *Emulator) readMappingBase(f *httpapi.Form, o *store.Object) {
 	var name string
 	if f.Str("name", true, false, &name) {
-		if e.st.mappingNameTaken(name, o.PK) {
+		if e.st.MappingNameTaken(name, o.PK) {
 			f.Fail("name", "Property Mapping with this name already exists.")
 		}
 		o.Attrs["name"] = name
@@ -84,7 +85,7 @@ func (e *Emulator) readMappingBase(f *httpapi.Form, o *object) {
 		if managed == nil {
 			o.Attrs["managed"] = nil
 		} else {
-			if e.st.mappingManagedTaken(*managed, o.PK) {
+			if e.st.MappingManagedTaken(*managed, o.PK) {
 				f.Fail("managed", "Property Mapping with this Managed by authentik already exists.")
 			}
 			o.Attrs["managed"] = *managed
@@ -96,7 +97,7 @@ func (e *Emulator) readMappingBase(f *httpapi.Form, o *object) {
 // (authentik/core/api/property_mappings.py): the expression must compile
 // (lib/expression/evaluator.py). The evaluator's file name is the stored
 // mapping's name, or str(None) on create.
-func (e *Emulator) checkMappingExpression(f *httpapi.Form, o *object) {
+func (e *Emulator) checkMappingExpression(f *httpapi.Form, o *store.Object) {
 	expr, ok := o.Attrs["expression"].(string)
 	if !ok || !f.Has("expression") || f.Errs["expression"] != nil {
 		return
@@ -115,7 +116,7 @@ func (e *Emulator) checkMappingExpression(f *httpapi.Form, o *object) {
 }
 
 // managedOf lists the managed keys of a mapping table.
-func managedOf(objs []*object) []string {
+func managedOf(objs []*store.Object) []string {
 	var out []string
 	for _, m := range objs {
 		if s, ok := m.Attrs["managed"].(string); ok {
@@ -123,48 +124,4 @@ func managedOf(objs []*object) []string {
 		}
 	}
 	return out
-}
-
-func (s *state) mappingByPK(pk string) *object {
-	for _, m := range s.mappings {
-		if strings.EqualFold(m.PK, pk) {
-			return m
-		}
-	}
-	return nil
-}
-
-// mappingRef resolves a PropertyMapping of any subclass.
-func (s *state) mappingRef(pk string) string {
-	if m := s.mappingByPK(pk); m != nil {
-		return m.PK
-	}
-	if ref := s.samlMappingRef(pk); ref != "" {
-		return ref
-	}
-	return s.otherMappingRef(pk)
-}
-
-func (s *state) mappingByManaged(managed string) *object {
-	for _, m := range s.mappings {
-		if m.Attrs["managed"] == managed {
-			return m
-		}
-	}
-	return nil
-}
-
-// deleteScopeMapping removes a mapping and drops it from every provider.
-func (s *state) deleteScopeMapping(m *object) {
-	for _, p := range s.providers {
-		p.PropertyMappings = removeStr(p.PropertyMappings, m.PK)
-	}
-	out := s.mappings[:0]
-	for _, x := range s.mappings {
-		if x != m {
-			out = append(out, x)
-		}
-	}
-	s.mappings = out
-	s.sourcesDropMapping(m.PK)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // The OAuth2 endpoints besides discovery, JWKS and authorize, as
@@ -144,9 +145,9 @@ func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") 
 
 // oauthProviderByClientID is OAuth2Provider.objects.filter(client_id=…).first();
 // proxy providers are OAuth2 providers too.
-func (e *Emulator) oauthProviderByClientID(id string) *provider {
-	for _, p := range e.st.providers {
-		if p.isOAuth2() && p.attr("client_id") == id {
+func (e *Emulator) oauthProviderByClientID(id string) *store.Provider {
+	for _, p := range e.st.Providers {
+		if p.IsOAuth2() && p.Attr("client_id") == id {
 			return p
 		}
 	}
@@ -172,7 +173,7 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
 	fail := func(code string) httpapi.Resp { return tokenResponse(400, oauthError(code)) }
 	switch grant {
 	case "authorization_code", "refresh_token":
-		if p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
+		if p.Attr("client_type") == "confidential" && p.Attr("client_secret") != secret {
 			return fail("invalid_client")
 		}
 		// No login flow runs in the emulator, so no code or refresh token exists.
@@ -187,8 +188,8 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
 			// App-password tokens are not modelled: the credentials check fails.
 			return fail("invalid_grant")
 		}
-		if secret == p.attr("client_secret") {
-			if e.st.appUsingProvider(p.PK) == nil {
+		if secret == p.Attr("client_secret") {
+			if e.st.AppUsingProvider(p.PK) == nil {
 				return fail("invalid_grant")
 			}
 			return httpapi.Resp{Status: http.StatusNotImplemented, Body: map[string]any{
@@ -198,7 +199,7 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
 		return fail("invalid_grant")
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		d := e.deviceCodes[form.get("device_code")]
-		if d == nil || d.provider != p.PK || e.st.providerByPK(p.PK) == nil {
+		if d == nil || d.provider != p.PK || e.st.ProviderByPK(p.PK) == nil {
 			return fail("invalid_grant")
 		}
 		// Nobody can approve a device code in the emulator.
@@ -253,11 +254,11 @@ func (e *Emulator) revoke(r *http.Request, body []byte) httpapi.Resp {
 	}
 	form := parsePost(r, body)
 	id, secret := extractClientAuth(r, form)
-	var p *provider
+	var p *store.Provider
 	if !(id == "" && secret == "") {
 		p = e.oauthProviderByClientID(id)
 	}
-	if p != nil && p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
+	if p != nil && p.Attr("client_type") == "confidential" && p.Attr("client_secret") != secret {
 		p = nil
 	}
 	if p == nil {
@@ -303,14 +304,14 @@ func (e *Emulator) device(r *http.Request, body []byte) httpapi.Resp {
 	}
 	form := parsePost(r, body)
 	id, _ := extractClientAuth(r, form)
-	var p *provider
+	var p *store.Provider
 	if id != "" {
 		p = e.oauthProviderByClientID(id)
 	}
-	if p == nil || e.st.appUsingProvider(p.PK) == nil {
+	if p == nil || e.st.AppUsingProvider(p.PK) == nil {
 		return tokenResponse(400, oauthError("invalid_client"))
 	}
-	secs, err := durationSeconds(p.attr("access_code_validity"))
+	secs, err := durationSeconds(p.Attr("access_code_validity"))
 	if err != nil {
 		return httpapi.ServerError()
 	}
@@ -363,15 +364,15 @@ func itoa(i int) string {
 // (404 without them); a visitor without a session is then sent to log in,
 // with this URL as next (PolicyAccessView.handle_no_permission).
 func (e *Emulator) endSession(r *http.Request, slug string) httpapi.Resp {
-	a := e.st.appBySlug(slug)
-	if a == nil || a.provider() == nil {
+	a := e.st.AppBySlug(slug)
+	if a == nil || a.Provider() == nil {
 		return htmlNotFound()
 	}
-	p := e.st.providerByPK(*a.provider())
+	p := e.st.ProviderByPK(*a.Provider())
 	if p == nil {
 		return htmlNotFound()
 	}
-	if p.InvalidationFlow == nil && e.st.flowBySlug("default-invalidation-flow") == nil {
+	if p.InvalidationFlow == nil && e.st.FlowBySlug("default-invalidation-flow") == nil {
 		return htmlNotFound() // brand.flow_invalidation unset too
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
@@ -388,14 +389,14 @@ func (e *Emulator) endSession(r *http.Request, slug string) httpapi.Resp {
 func (e *Emulator) toLogin(r *http.Request, authFlow *string) httpapi.Resp {
 	slug := ""
 	if authFlow != nil {
-		for _, f := range e.st.flows {
+		for _, f := range e.st.Flows {
 			if f.PK == *authFlow {
 				slug = f.Slug
 			}
 		}
 	}
 	if slug == "" {
-		if e.st.flowBySlug("default-authentication-flow") == nil {
+		if e.st.FlowBySlug("default-authentication-flow") == nil {
 			return htmlNotFound()
 		}
 		slug = "default-authentication-flow"

@@ -10,31 +10,8 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
-
-const embeddedManaged = "goauthentik.io/outposts/embedded"
-
-// Outposts, as authentik/outposts/api/outposts.py (OutpostSerializer,
-// OutpostViewSet, OutpostFilter) on authentik/outposts/models.py (Outpost:
-// name and managed unique). The serializer's fields live in Attrs; config
-// is kept verbatim as sent.
-type outpost struct {
-	PK    string
-	Attrs map[string]any // name, type, providers, service_connection, config, managed
-	// Health are the states its running instances report (ConnectOutpost):
-	// none, as no outpost process connects to the emulator.
-	Health []map[string]any
-	// TokenKey is the key of the outpost's API token (ak-outpost-<pk>-api),
-	// which authentik creates with the outpost (outpost_post_save); drawn
-	// when first viewed, so the seeded pks stay as they were.
-	TokenKey string
-}
-
-func (o *outpost) name() string             { return httpapi.FmtVal(o.Attrs["name"]) }
-func (o *outpost) providers() []int32       { l, _ := o.Attrs["providers"].([]int32); return l }
-func (o *outpost) config() json.RawMessage  { r, _ := o.Attrs["config"].(json.RawMessage); return r }
-func (o *outpost) embedded() bool           { return o.Attrs["managed"] == embeddedManaged }
-func (o *outpost) setProviders(pks []int32) { o.Attrs["providers"] = pks }
 
 var outpostTypes = []string{"proxy", "ldap", "radius", "rac"}
 
@@ -54,7 +31,7 @@ var outpostFields = []fieldDef{
 	{name: "managed", typ: ftNullString, unique: "Outpost with this Managed by authentik already exists."},
 }
 
-var outpostKind = &kindDef[*outpost]{
+var outpostKind = &kindDef[*store.Outpost]{
 	kind: "outpost", model: "Outpost", prefix: "outposts/instances/", fields: outpostFields,
 	list: httpapi.ListSpec{
 		Filters: []httpapi.FilterSpec{httpapi.Iexact("name__iexact", "name"), httpapi.Icontains("name__icontains", "name"),
@@ -67,42 +44,42 @@ var outpostKind = &kindDef[*outpost]{
 		return nil, map[string]func(string) bool{
 			"providers_by_pk": func(v string) bool {
 				n, err := strconv.ParseInt(v, 10, 32)
-				return err == nil && e.st.providerExists(int32(n))
+				return err == nil && e.st.ProviderExists(int32(n))
 			},
 		}
 	},
-	listExtra: func(e *Emulator, o *outpost, m map[string]any) {
+	listExtra: func(e *Emulator, o *store.Outpost, m map[string]any) {
 		var names []string
-		for _, pk := range o.providers() {
-			if p := e.st.providerByPK(pk); p != nil {
+		for _, pk := range o.Providers() {
+			if p := e.st.ProviderByPK(pk); p != nil {
 				names = append(names, p.Name)
 			}
 		}
 		m["_providers_names"] = strings.Join(names, "\n")
 	},
-	all: func(e *Emulator) []*outpost { return e.st.outposts },
-	byID: func(e *Emulator, id string) (*outpost, bool) {
-		o := e.st.outpostByPK(id)
+	all: func(e *Emulator) []*store.Outpost { return e.st.Outposts },
+	byID: func(e *Emulator, id string) (*store.Outpost, bool) {
+		o := e.st.OutpostByPK(id)
 		return o, o != nil
 	},
-	fresh:  func(e *Emulator) *outpost { return &outpost{Attrs: map[string]any{"managed": nil}} },
-	clone:  func(o *outpost) *outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *outpost) { *dst = *src },
-	insert: func(e *Emulator, o *outpost) {
+	fresh:  func(e *Emulator) *store.Outpost { return &store.Outpost{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *store.Outpost) *store.Outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *store.Outpost) { *dst = *src },
+	insert: func(e *Emulator, o *store.Outpost) {
 		o.PK = e.newUUID()
-		e.st.outposts = append(e.st.outposts, o)
+		e.st.Outposts = append(e.st.Outposts, o)
 	},
-	remove: func(e *Emulator, o *outpost) {
-		e.st.outposts = slices.DeleteFunc(e.st.outposts, func(x *outpost) bool { return x == o })
+	remove: func(e *Emulator, o *store.Outpost) {
+		e.st.Outposts = slices.DeleteFunc(e.st.Outposts, func(x *store.Outpost) bool { return x == o })
 	},
-	attrs: func(o *outpost) map[string]any { return o.Attrs },
-	key:   func(o *outpost) string { return o.name() },
-	pk:    func(o *outpost) string { return o.PK },
-	fieldChecks: func(e *Emulator, f *httpapi.Form, o *outpost) {
-		stored := e.st.outpostByPK(o.PK)
-		wasEmbedded := o.PK != "" && stored != nil && stored.embedded()
+	attrs: func(o *store.Outpost) map[string]any { return o.Attrs },
+	key:   func(o *store.Outpost) string { return o.Name() },
+	pk:    func(o *store.Outpost) string { return o.PK },
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *store.Outpost) {
+		stored := e.st.OutpostByPK(o.PK)
+		wasEmbedded := o.PK != "" && stored != nil && stored.Embedded()
 		// OutpostSerializer.validate_name.
-		if f.Has("name") && f.Errs["name"] == nil && wasEmbedded && o.name() != stored.name() {
+		if f.Has("name") && f.Errs["name"] == nil && wasEmbedded && o.Name() != stored.Name() {
 			f.Errs["name"] = []string{"Embedded outpost's name cannot be changed"}
 		}
 		// validate_providers: each provider must be of the type's class,
@@ -117,38 +94,38 @@ var outpostKind = &kindDef[*outpost]{
 					f.Crash("providers")
 					return
 				}
-				for _, pk := range o.providers() {
-					if got := e.st.providerByPK(pk).concreteClass().pyName; got != want {
+				for _, pk := range o.Providers() {
+					if got := e.st.ProviderByPK(pk).ConcreteClass().PyName; got != want {
 						f.Fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
 						break
 					}
 				}
 			}
-			if len(o.providers()) == 0 && !wasEmbedded && !o.embedded() {
+			if len(o.Providers()) == 0 && !wasEmbedded && !o.Embedded() {
 				f.Fail("providers", "This list may not be empty.")
 			}
 		}
 		// validate_config.
 		if f.Has("config") && f.Errs["config"] == nil {
-			checkOutpostConfig(f, o.config())
+			checkOutpostConfig(f, o.Config())
 		}
 	},
-	render: func(e *Emulator, _ *httpapi.Call, o *outpost) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Outpost) map[string]any {
 		objs := []any{}
-		for _, pk := range scramble(e.seed, o.providers()) {
-			if p := e.st.providerByPK(pk); p != nil {
-				objs = append(objs, e.renderProviderAs(p, classBase))
+		for _, pk := range scramble(e.seed, o.Providers()) {
+			if p := e.st.ProviderByPK(pk); p != nil {
+				objs = append(objs, e.renderProviderAs(p, store.ClassBase))
 			}
 		}
 		return map[string]any{"pk": o.PK, "providers_obj": objs, "service_connection_obj": nil,
-			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.config()))),
+			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.Config()))),
 			"token_identifier":   fmt.Sprintf("ak-outpost-%s-api", o.PK)}
 	},
 	collectionActions: map[string]action{
 		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *httpapi.Call) httpapi.Resp { return outpostDefaultSettings(c) }}},
 	},
-	detailActions: map[string]kindAction[*outpost]{
-		"health": {fn: func(e *Emulator, _ *httpapi.Call, o *outpost) httpapi.Resp { return outpostHealth(o) }},
+	detailActions: map[string]kindAction[*store.Outpost]{
+		"health": {fn: func(e *Emulator, _ *httpapi.Call, o *store.Outpost) httpapi.Resp { return outpostHealth(o) }},
 	},
 }
 
@@ -167,15 +144,6 @@ func refreshInterval(config json.RawMessage) int {
 		secs, _ = durationSeconds("minutes=5")
 	}
 	return int(secs)
-}
-
-func (s *state) outpostByPK(pk string) *outpost {
-	for _, o := range s.outposts {
-		if strings.EqualFold(o.PK, pk) {
-			return o
-		}
-	}
-	return nil
 }
 
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
@@ -217,9 +185,9 @@ func outpostDefaultSettings(c *httpapi.Call) httpapi.Resp {
 // the state each connected instance last reported, unpaginated; [] when
 // none ever connected. The embedded outpost runs inside the server, so it
 // has one instance whenever authentik answers.
-func outpostHealth(o *outpost) httpapi.Resp {
+func outpostHealth(o *store.Outpost) httpapi.Resp {
 	states := append([]map[string]any{}, o.Health...)
-	if o.embedded() && len(states) == 0 {
+	if o.Embedded() && len(states) == 0 {
 		states = append(states, outpostState("authentik-server"))
 	}
 	return httpapi.Resp{Status: http.StatusOK, Body: states}
@@ -241,8 +209,8 @@ func outpostState(hostname string) map[string]any {
 func (e *Emulator) ConnectOutpost(name, hostname string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, o := range e.st.outposts {
-		if o.name() == name {
+	for _, o := range e.st.Outposts {
+		if o.Name() == name {
 			o.Health = append(o.Health, outpostState(hostname))
 		}
 	}
@@ -253,7 +221,7 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 // ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
 // and deleted with it. The key is default_token_key's 60 characters.
 func (e *Emulator) viewTokenKey(c *httpapi.Call) httpapi.Resp {
-	for _, o := range e.st.outposts {
+	for _, o := range e.st.Outposts {
 		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.ID {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // propertymappings/all/: authentik/core/api/property_mappings.py
@@ -17,7 +18,7 @@ import (
 type anyMapping struct {
 	pk, name, expression string
 	managed              *string
-	typ                  *mappingType
+	typ                  *store.MappingType
 	remove               func()
 }
 
@@ -25,17 +26,17 @@ type anyMapping struct {
 // then the other seeded types.
 func (e *Emulator) allMappings() []anyMapping {
 	var out []anyMapping
-	for _, o := range e.st.mappings {
+	for _, o := range e.st.Mappings {
 		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
-			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(o) }})
+			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.DeleteScopeMapping(o) }})
 	}
-	for _, o := range e.st.samlMappings {
+	for _, o := range e.st.SamlMappings {
 		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
-			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
+			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.DeleteSAMLMapping(o) }})
 	}
-	for _, m := range e.st.otherMappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.name(), expression: m.expression(), managed: m.managed(),
-			typ: m.typ, remove: func() { e.st.deleteOtherMapping(m) }})
+	for _, m := range e.st.OtherMappings {
+		out = append(out, anyMapping{pk: m.PK, name: m.Name(), expression: m.Expression(), managed: m.Managed(),
+			typ: m.Typ, remove: func() { e.st.DeleteOtherMapping(m) }})
 	}
 	return out
 }
@@ -59,8 +60,8 @@ func renderAnyMapping(m anyMapping) map[string]any {
 	}
 	return map[string]any{
 		"pk": m.pk, "managed": managed, "name": m.name, "expression": m.expression,
-		"component": m.typ.component, "verbose_name": m.typ.verbose, "verbose_name_plural": m.typ.verbosePlural,
-		"meta_model_name": m.typ.model,
+		"component": m.typ.Component, "verbose_name": m.typ.Verbose, "verbose_name_plural": m.typ.VerbosePlural,
+		"meta_model_name": m.typ.Model,
 	}
 }
 
@@ -92,33 +93,8 @@ var allMappingsKind = &kindDef[anyMapping]{
 	render: func(_ *Emulator, _ *httpapi.Call, m anyMapping) map[string]any { return renderAnyMapping(m) },
 }
 
-// deleteOtherMapping removes a seeded mapping of another type; providers
-// drop it from property_mappings.
-func (s *state) deleteOtherMapping(o *otherMapping) {
-	for _, p := range s.providers {
-		p.PropertyMappings = removeStr(p.PropertyMappings, o.PK)
-	}
-	s.sourcesDropMapping(o.PK)
-	out := s.otherMappings[:0]
-	for _, x := range s.otherMappings {
-		if x != o {
-			out = append(out, x)
-		}
-	}
-	s.otherMappings = out
-}
-
-func (s *state) otherMappingRef(pk string) string {
-	for _, m := range s.otherMappings {
-		if strings.EqualFold(m.PK, pk) {
-			return m.PK
-		}
-	}
-	return ""
-}
-
 // managedPtr is a mapping's managed key, nil when null.
-func managedPtr(o *object) *string {
+func managedPtr(o *store.Object) *string {
 	if s, ok := o.Attrs["managed"].(string); ok {
 		return &s
 	}

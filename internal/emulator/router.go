@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 type handler func(c *httpapi.Call) httpapi.Resp
@@ -146,10 +147,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	e.mu.Lock()
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		e.st.idx = &readIndex{} // reads only: see index.go
+		e.st.Idx = &store.ReadIndex{} // reads only: see index.go
 	}
 	res := e.dispatch(r, body)
-	e.st.idx = nil
+	e.st.Idx = nil
 	e.mu.Unlock()
 	rec.Status = res.Status
 	httpapi.WriteResp(w, res, truncate)

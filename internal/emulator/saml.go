@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // SAML provider, as authentik/providers/saml/{models.py,api/providers.py}.
@@ -66,10 +67,10 @@ var samlProviderFields = []fieldDef{
 
 var samlProviderKind = newSAMLProviderKind()
 
-func newSAMLProviderKind() *kindDef[*provider] {
+func newSAMLProviderKind() *kindDef[*store.Provider] {
 	k := providerKind("samlprovider", "SAMLProvider", "providers/saml/", samlProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *httpapi.Call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *store.Provider) map[string]any {
 		m := base(e, c, p)
 		for f, v := range e.samlURLs(c, p) {
 			m[f] = v
@@ -85,20 +86,20 @@ func newSAMLProviderKind() *kindDef[*provider] {
 		SearchFields: []string{"name"},
 		Order:        []string{"name"},
 	}
-	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
-		m["_is_backchannel"] = p.isBackchannel()
+	k.listExtra = func(e *Emulator, p *store.Provider, m map[string]any) {
+		m["_is_backchannel"] = p.IsBackchannel()
 		m["_backchannel_application"] = p.BackchannelApp
 	}
 	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		single, multi := providerRefFilters(e)
-		kp := func(v string) bool { return e.st.keypairRef(v) != "" }
-		sm := func(v string) bool { return e.st.samlMappingRef(v) != "" }
+		kp := func(v string) bool { return e.st.KeypairRef(v) != "" }
+		sm := func(v string) bool { return e.st.SamlMappingRef(v) != "" }
 		single["signing_kp"], single["verification_kp"], single["encryption_kp"] = kp, kp, kp
 		single["name_id_mapping"], single["authn_context_class_ref_mapping"] = sm, sm
-		single["backchannel_application"] = func(v string) bool { return e.st.appByPK(v) != nil }
+		single["backchannel_application"] = func(v string) bool { return e.st.AppByPK(v) != nil }
 		return single, multi
 	}
-	k.detailActions = map[string]kindAction[*provider]{
+	k.detailActions = map[string]kindAction[*store.Provider]{
 		"metadata": {anonymous: true, fn: (*Emulator).samlMetadata},
 	}
 	return k
@@ -107,7 +108,7 @@ func newSAMLProviderKind() *kindDef[*provider] {
 // validateSAMLProvider is SAMLProviderSerializer.validate: it sees only the
 // attributes sent in the body, so the model defaults of sign_assertion and
 // sign_response do not count.
-func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *provider) *httpapi.Resp {
+func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *store.Provider) *httpapi.Resp {
 	a := p.Attrs
 	sent := func(k string) any {
 		if !f.Has(k) {
@@ -121,7 +122,7 @@ func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *provider) *httpapi.Re
 				"and 'Sign Response' must be selected.")
 			return &r
 		}
-		if k := e.st.keypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
+		if k := e.st.KeypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
 			r := httpapi.FieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
 			return &r
 		}
@@ -134,7 +135,7 @@ func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *provider) *httpapi.Re
 
 // samlURLs are the url_* fields of SAMLProviderSerializer, built on the
 // request's host; "-" (or the API metadata URL) without an application.
-func (e *Emulator) samlURLs(c *httpapi.Call, p *provider) map[string]string {
+func (e *Emulator) samlURLs(c *httpapi.Call, p *store.Provider) map[string]string {
 	out := map[string]string{}
 	if c == nil || c.R == nil {
 		for _, f := range []string{"url_download_metadata", "url_sso_post", "url_sso_redirect", "url_sso_init",
@@ -144,7 +145,7 @@ func (e *Emulator) samlURLs(c *httpapi.Call, p *provider) map[string]string {
 		return out
 	}
 	base := baseURL(c.R)
-	a := e.st.appUsingProvider(p.PK)
+	a := e.st.AppUsingProvider(p.PK)
 	if a == nil {
 		out["url_download_metadata"] = fmt.Sprintf("%s/api/v3/providers/saml/%d/metadata/?download", base, p.PK)
 		for _, f := range []string{"url_sso_post", "url_sso_redirect", "url_sso_init", "url_slo_post", "url_slo_redirect"} {
@@ -152,7 +153,7 @@ func (e *Emulator) samlURLs(c *httpapi.Call, p *provider) map[string]string {
 		}
 		return out
 	}
-	app := base + "/application/saml/" + a.slug() + "/"
+	app := base + "/application/saml/" + a.Slug() + "/"
 	out["url_download_metadata"] = app + "metadata/"
 	out["url_sso_post"] = app + "sso/binding/post/"
 	out["url_sso_redirect"] = app + "sso/binding/redirect/"
@@ -163,8 +164,8 @@ func (e *Emulator) samlURLs(c *httpapi.Call, p *provider) map[string]string {
 }
 
 // samlMetadata is SAMLProviderViewSet.metadata (AllowAny).
-func (e *Emulator) samlMetadata(c *httpapi.Call, p *provider) httpapi.Resp {
-	if e.st.appUsingProvider(p.PK) == nil {
+func (e *Emulator) samlMetadata(c *httpapi.Call, p *store.Provider) httpapi.Resp {
+	if e.st.AppUsingProvider(p.PK) == nil {
 		// build_entity_descriptor dereferences provider.application.
 		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"metadata": ""}}
 	}
@@ -183,7 +184,7 @@ func (e *Emulator) samlMetadata(c *httpapi.Call, p *provider) httpapi.Resp {
 // (authentik/providers/saml/processors/metadata.py), serialized like lxml's
 // tostring. Unlike authentik it does not sign the document when a signing
 // key pair is set (no ds:Signature element).
-func (e *Emulator) samlEntityDescriptor(c *httpapi.Call, p *provider, force string) string {
+func (e *Emulator) samlEntityDescriptor(c *httpapi.Call, p *store.Provider, force string) string {
 	urls := e.samlURLs(c, p)
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s-%d", p.Name, p.PK)))
 	var b strings.Builder
@@ -197,7 +198,7 @@ func (e *Emulator) samlEntityDescriptor(c *httpapi.Call, p *provider, force stri
 	}
 	b.WriteString(">")
 	if kp, _ := p.Attrs["signing_kp"].(string); kp != "" {
-		if k := e.st.keypairByPK(kp); k != nil {
+		if k := e.st.KeypairByPK(kp); k != nil {
 			cert := strings.NewReplacer("-----BEGIN CERTIFICATE-----", "", "-----END CERTIFICATE-----", "", "\n", "", "\r", "").
 				Replace(k.CertPEM)
 			b.WriteString(`<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + cert +
@@ -232,15 +233,15 @@ func xmlAttr(s string) string {
 }
 
 // SAMLProviderPK returns the pk of the SAML provider with this name, or 0.
-func (e *Emulator) SAMLProviderPK(name string) int32 { return e.providerPKOfKind(kindSAML, name) }
+func (e *Emulator) SAMLProviderPK(name string) int32 { return e.providerPKOfKind(store.KindSAML, name) }
 
 // LDAPProviderPK returns the pk of the LDAP provider with this name, or 0.
-func (e *Emulator) LDAPProviderPK(name string) int32 { return e.providerPKOfKind(kindLDAP, name) }
+func (e *Emulator) LDAPProviderPK(name string) int32 { return e.providerPKOfKind(store.KindLDAP, name) }
 
 func (e *Emulator) providerPKOfKind(kind, name string) int32 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.providers {
+	for _, p := range e.st.Providers {
 		if p.Kind == kind && p.Name == name {
 			return p.PK
 		}

@@ -40,7 +40,7 @@ func (e *Emulator) SetField(kind, key, field string, value any) error {
 	if h == nil {
 		return fmt.Errorf("set field %s.%s: kind %q cannot be edited", kind, field, kind)
 	}
-	res := h(&httpapi.Call{R: r, Body: body, Q: url.Values{}, ID: id, User: e.st.adminPK})
+	res := h(&httpapi.Call{R: r, Body: body, Q: url.Values{}, ID: id, User: e.st.AdminPK})
 	if res.Status != http.StatusOK {
 		b, _ := json.Marshal(res.Body)
 		return fmt.Errorf("set field %s.%s: %d %s", kind, field, res.Status, b)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // setupURLs is OAuth2ProviderViewSet.setup_urls
@@ -21,11 +22,11 @@ func (e *Emulator) setupURLs(c *httpapi.Call) httpapi.Resp {
 		// expected a number"), which get_object_or_404 does not catch.
 		return httpapi.ServerError()
 	}
-	var p *provider
+	var p *store.Provider
 	if n.IsInt64() && n.Int64() >= -1<<31 && n.Int64() < 1<<31 {
-		p = e.st.providerByPK(int32(n.Int64()))
+		p = e.st.ProviderByPK(int32(n.Int64()))
 	}
-	if p == nil || !p.isOAuth2() {
+	if p == nil || !p.IsOAuth2() {
 		return httpapi.NoMatch("OAuth2Provider")
 	}
 	base := baseURL(c.R)
@@ -37,16 +38,16 @@ func (e *Emulator) setupURLs(c *httpapi.Call) httpapi.Resp {
 		"provider_info": nil,
 		"logout":        nil,
 	}
-	a := e.st.appUsingProvider(p.PK)
-	if p.attr("issuer_mode") == "global" {
+	a := e.st.AppUsingProvider(p.PK)
+	if p.Attr("issuer_mode") == "global" {
 		out["issuer"] = base + "/"
 	} else if a != nil {
-		out["issuer"] = base + oauthPrefix + a.slug() + "/"
+		out["issuer"] = base + oauthPrefix + a.Slug() + "/"
 	}
 	if a != nil {
-		out["provider_info"] = base + oauthPrefix + a.slug() + "/.well-known/openid-configuration"
-		out["logout"] = base + oauthPrefix + a.slug() + "/end-session/"
-		out["jwks"] = base + oauthPrefix + a.slug() + "/jwks/"
+		out["provider_info"] = base + oauthPrefix + a.Slug() + "/.well-known/openid-configuration"
+		out["logout"] = base + oauthPrefix + a.Slug() + "/end-session/"
+		out["jwks"] = base + oauthPrefix + a.Slug() + "/jwks/"
 	}
 	return httpapi.Resp{Status: http.StatusOK, Body: out}
 }

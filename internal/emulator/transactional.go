@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // PUT /core/transactional/applications/, as authentik 2026.2.2's
@@ -37,48 +38,21 @@ import (
 // model (OAuth2Provider.objects.filter(name=…)), so another provider type
 // of that name is found by the serializer's UniqueValidator instead.
 var transactionalProviders = map[string]struct{ kind, collection string }{
-	"authentik_providers_oauth2.oauth2provider": {kindOAuth2, "providers/oauth2/"},
-	"authentik_providers_proxy.proxyprovider":   {kindProxy, "providers/proxy/"},
-	"authentik_providers_saml.samlprovider":     {kindSAML, "providers/saml/"},
-	"authentik_providers_ldap.ldapprovider":     {kindLDAP, "providers/ldap/"},
+	"authentik_providers_oauth2.oauth2provider": {store.KindOAuth2, "providers/oauth2/"},
+	"authentik_providers_proxy.proxyprovider":   {store.KindProxy, "providers/proxy/"},
+	"authentik_providers_saml.samlprovider":     {store.KindSAML, "providers/saml/"},
+	"authentik_providers_ldap.ldapprovider":     {store.KindLDAP, "providers/ldap/"},
 }
 
 // msgMustCreated is the importer's error for a MUST_CREATED entry whose
 // identifiers match an existing object.
 const msgMustCreated = "State is set to must_created and object exists already"
 
-// txnSnapshot is what the create handlers change: the lists they append
-// to, and the backchannel links an application create may move.
-type txnSnapshot struct {
-	apps        []*application
-	providers   []*provider
-	bindings    []*binding
-	backchannel map[*provider]string
-}
-
-func (s *state) txnSnapshot() txnSnapshot {
-	bc := make(map[*provider]string, len(s.providers))
-	for _, p := range s.providers {
-		bc[p] = p.BackchannelApp
-	}
-	return txnSnapshot{apps: slices.Clone(s.apps), providers: slices.Clone(s.providers),
-		bindings: slices.Clone(s.bindings), backchannel: bc}
-}
-
-// rollback restores the lists; sequence counters (nextProviderPK) stay
-// advanced, as Postgres sequences do across a rollback.
-func (s *state) rollback(t txnSnapshot) {
-	s.apps, s.providers, s.bindings = t.apps, t.providers, t.bindings
-	for p, app := range t.backchannel {
-		p.BackchannelApp = app
-	}
-}
-
 func (e *Emulator) putTransactionalApplication(c *httpapi.Call) httpapi.Resp {
-	snap := e.st.txnSnapshot()
+	snap := e.st.TxnSnapshot()
 	// Serializer validation, including Importer.validate's dry run.
 	r := e.applyTransactional(c)
-	e.st.rollback(snap)
+	e.st.Rollback(snap)
 	if r.Status != 0 {
 		return r
 	}
@@ -86,7 +60,7 @@ func (e *Emulator) putTransactionalApplication(c *httpapi.Call) httpapi.Resp {
 	if r := e.applyTransactional(c); r.Status != 0 {
 		// Cannot happen under the emulator's one lock; authentik answers
 		// applied=false when apply hits an IntegrityError (a race).
-		e.st.rollback(snap)
+		e.st.Rollback(snap)
 		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"applied": false, "logs": []any{}}}
 	}
 	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"applied": true, "logs": []any{}}}
@@ -190,7 +164,7 @@ func (e *Emulator) applyTransactional(c *httpapi.Call) httpapi.Resp {
 	if raw, ok := providerBody["name"]; !ok || json.Unmarshal(raw, &name) != nil {
 		return httpapi.ServerError()
 	}
-	for _, p := range e.st.providers {
+	for _, p := range e.st.Providers {
 		if p.Name == name && p.Kind == transactionalProviders[model].kind {
 			return httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
 		}
@@ -199,7 +173,7 @@ func (e *Emulator) applyTransactional(c *httpapi.Call) httpapi.Resp {
 	if pr.Status >= 300 {
 		return entryError("provider", pr)
 	}
-	pk := e.st.providers[len(e.st.providers)-1].PK
+	pk := e.st.Providers[len(e.st.Providers)-1].PK
 	// The app entry's attrs are the outer ApplicationSerializer's
 	// validated data, where backchannel_providers already holds Provider
 	// objects (only policy bindings get their models turned back into
@@ -214,7 +188,7 @@ func (e *Emulator) applyTransactional(c *httpapi.Call) httpapi.Resp {
 	if ar.Status >= 300 {
 		return entryError("app", ar)
 	}
-	target := e.st.apps[len(e.st.apps)-1].PK
+	target := e.st.Apps[len(e.st.Apps)-1].PK
 	for _, b := range bindings {
 		b["target"] = mustJSON(target)
 		if keys := e.txnBindingExists(b); keys != nil {
@@ -242,10 +216,10 @@ func (e *Emulator) validateTxnBindings(c *httpapi.Call, bindings []map[string]js
 	if len(bindings) == 0 {
 		return nil
 	}
-	placeholder := &application{PK: e.newUUID(), Attrs: map[string]any{}}
-	e.st.apps = append(e.st.apps, placeholder)
+	placeholder := &store.Application{PK: e.newUUID(), Attrs: map[string]any{}}
+	e.st.Apps = append(e.st.Apps, placeholder)
 	defer func() {
-		e.st.apps = slices.DeleteFunc(e.st.apps, func(a *application) bool { return a == placeholder })
+		e.st.Apps = slices.DeleteFunc(e.st.Apps, func(a *store.Application) bool { return a == placeholder })
 	}()
 	out := make([]any, len(bindings))
 	bad := false
@@ -349,7 +323,7 @@ func (e *Emulator) txnBindingExists(b map[string]json.RawMessage) []string {
 		}
 		return x
 	}
-	for _, old := range e.st.bindings {
+	for _, old := range e.st.Bindings {
 		m := bindingKind.renderObj(e, nil, old)
 		m["target"] = old.Target
 		same := true

@@ -48,25 +48,3 @@ func scramble[T any](seed int64, vals []T) []T {
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
 }
-
-func removeStr(list []string, s string) []string {
-	out := list[:0:0]
-	for _, v := range list {
-		if v != s {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func removeInt(list []int32, n int32) []int32 {
-	out := list[:0:0]
-	for _, v := range list {
-		if v != n {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func strPtr(s string) *string { return &s }
