@@ -10,6 +10,7 @@ import (
 
 	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator/chaos"
+	"github.com/provision/provision/internal/emulator/protocol"
 	"github.com/provision/provision/internal/emulator/store"
 )
 
@@ -19,33 +20,30 @@ type Emulator struct {
 	token string
 	seed  int64
 
-	mu          sync.Mutex // guards everything below
-	rnd         *rand.Rand
-	latency     time.Duration
-	faults      chaos.Faults
-	log         []RequestRecord
-	logger      func(RequestRecord)
-	overrides   map[string]map[string]map[string]any // kind -> key -> field -> value
-	userTokens  map[string]int32                     // extra API tokens -> user pk
-	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
-	deviceHits  map[string][]time.Time               // device/ throttle per client ident
-	st          *store.State
-	icons       *iconURLs   // meta_icon_url (icon.go)
-	clock       clock.Clock // the latency's waits
+	mu         sync.Mutex // guards everything below
+	rnd        *rand.Rand
+	latency    time.Duration
+	faults     chaos.Faults
+	log        []RequestRecord
+	logger     func(RequestRecord)
+	overrides  map[string]map[string]map[string]any // kind -> key -> field -> value
+	userTokens map[string]int32                     // extra API tokens -> user pk
+	st         *store.State
+	views      *protocol.Views // the OIDC endpoints and setup_urls (protocol/)
+	icons      *iconURLs       // meta_icon_url (icon.go)
+	clock      clock.Clock     // the latency's waits
 }
 
 // New returns an emulator seeded like a freshly installed authentik.
 func New(opts Options) *Emulator {
 	e := &Emulator{
-		token:       opts.Token,
-		seed:        opts.Seed,
-		latency:     opts.Latency,
-		clock:       opts.Clock,
-		overrides:   map[string]map[string]map[string]any{},
-		userTokens:  map[string]int32{},
-		deviceCodes: map[string]*deviceCode{},
-		deviceHits:  map[string][]time.Time{},
-		icons:       newIconURLs(),
+		token:      opts.Token,
+		seed:       opts.Seed,
+		latency:    opts.Latency,
+		clock:      opts.Clock,
+		overrides:  map[string]map[string]map[string]any{},
+		userTokens: map[string]int32{},
+		icons:      newIconURLs(),
 	}
 	if e.token == "" {
 		e.token = "test-token"
@@ -58,6 +56,7 @@ func New(opts Options) *Emulator {
 	}
 	e.rnd = rand.New(rand.NewSource(e.seed))
 	e.st = &store.State{NextProviderPK: 1, NextGroupNumPK: 1, NextUserPK: 1, StageRefFields: stageRefFields}
+	e.views = protocol.New(e.st)
 	e.seedDefaults()
 	e.seedOtherMappings()
 	e.seedSources()

@@ -532,7 +532,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 	case ftDuration:
 		var s string
 		if f.Str(k, fd.required, false, &s) {
-			if msg, crash := durationError(s); crash {
+			if msg, crash := httpapi.DurationError(s); crash {
 				// An overflow is an uncaught OverflowError: a 500.
 				f.Crash(k)
 				return

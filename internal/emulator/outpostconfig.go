@@ -316,7 +316,7 @@ func outpostConfigError(raw json.RawMessage) (msg string, crash bool) {
 	if s, ok := cfg.vals["refresh_interval"].(string); ok {
 		interval = s
 	}
-	return durationError(interval)
+	return httpapi.DurationError(interval)
 }
 
 // checkOutpostConfig records outpostConfigError on the form.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/protocol"
 	"github.com/provision/provision/internal/emulator/store"
 )
 
@@ -139,9 +140,9 @@ func refreshInterval(config json.RawMessage) int {
 	if !ok {
 		s = "minutes=5"
 	}
-	secs, err := durationSeconds(s)
+	secs, err := httpapi.DurationSeconds(s)
 	if err != nil {
-		secs, _ = durationSeconds("minutes=5")
+		secs, _ = httpapi.DurationSeconds("minutes=5")
 	}
 	return int(secs)
 }
@@ -178,7 +179,7 @@ func defaultOutpostConfig(host string) map[string]any {
 // outpostDefaultSettings is OutpostViewSet.default_settings: the default
 // config with authentik_host = request.build_absolute_uri("/").
 func outpostDefaultSettings(c *httpapi.Call) httpapi.Resp {
-	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"config": defaultOutpostConfig(baseURL(c.R) + "/")}}
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"config": defaultOutpostConfig(protocol.BaseURL(c.R) + "/")}}
 }
 
 // outpostHealth is OutpostViewSet.health (authentik/outposts/api/outposts.py):

@@ -197,7 +197,7 @@ var oauth2ProviderKind = func() *kindDef[*store.Provider] {
 		}, nil
 	}
 	k.rawDetailActions = func(e *Emulator) map[string]action {
-		return map[string]action{"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}}}
+		return map[string]action{"setup_urls": {methods: map[string]handler{http.MethodGet: e.views.SetupURLs}}}
 	}
 	return k
 }()

@@ -160,7 +160,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) dispatch(r *http.Request, body []byte) httpapi.Resp {
 	p := r.URL.Path
 	if !strings.HasPrefix(p, httpapi.ApiPrefix) {
-		return e.serveOIDC(r, body)
+		return e.views.ServeOIDC(r, body)
 	}
 	rest := strings.TrimPrefix(p, httpapi.ApiPrefix)
 	if !strings.HasSuffix(rest, "/") {

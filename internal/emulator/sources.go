@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/protocol"
 	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyexpr"
 )
@@ -164,7 +165,7 @@ var sourceTypes = []*sourceType{
 			st := findOAuthType(httpapi.FmtVal(s.Attrs["provider_type"]))
 			m["callback_url"] = "/source/oauth/callback/" + httpapi.FmtVal(s.Attrs["slug"]) + "/"
 			if c != nil && c.R != nil {
-				m["callback_url"] = baseURL(c.R) + m["callback_url"].(string)
+				m["callback_url"] = protocol.BaseURL(c.R) + m["callback_url"].(string)
 			}
 			m["type"] = map[string]any{"name": st.name, "verbose_name": st.verbose, "urls_customizable": st.customizable,
 				"request_token_url": nullable(st.requestToken), "authorization_url": nullable(st.authorization),

@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"crypto/ecdsa"
@@ -19,9 +19,9 @@ import (
 
 const oauthPrefix = "/application/o/"
 
-// serveOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
+// ServeOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
 // It runs with e.mu held.
-func (e *Emulator) serveOIDC(r *http.Request, body []byte) httpapi.Resp {
+func (e *Views) ServeOIDC(r *http.Request, body []byte) httpapi.Resp {
 	rest, ok := strings.CutPrefix(r.URL.Path, oauthPrefix)
 	if !ok {
 		return htmlNotFound()
@@ -61,7 +61,7 @@ func htmlNotFound() httpapi.Resp {
 }
 
 // oidcProvider finds the OAuth2 provider (or proxy provider) of an application.
-func (e *Emulator) oidcProvider(slug string) (*store.Application, *store.Provider) {
+func (e *Views) oidcProvider(slug string) (*store.Application, *store.Provider) {
 	a := e.st.AppBySlug(slug)
 	if a == nil || a.Provider() == nil {
 		return nil, nil
@@ -74,7 +74,7 @@ func (e *Emulator) oidcProvider(slug string) (*store.Application, *store.Provide
 }
 
 // baseURL is the request's origin; X-Forwarded-Proto decides the scheme.
-func baseURL(r *http.Request) string {
+func BaseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -102,7 +102,7 @@ func jwtAlg(k *store.Keypair) string {
 
 // signingAlg is OAuth2Provider.jwt_key's algorithm; ok is false where
 // authentik raises.
-func (e *Emulator) signingAlg(p *store.Provider) (string, bool) {
+func (e *Views) signingAlg(p *store.Provider) (string, bool) {
 	if p.Ref("signing_key") == nil {
 		return "HS256", true
 	}
@@ -111,12 +111,12 @@ func (e *Emulator) signingAlg(p *store.Provider) (string, bool) {
 }
 
 // discovery is ProviderInfoView (providers/oauth2/views/provider.py).
-func (e *Emulator) discovery(r *http.Request, slug string) httpapi.Resp {
+func (e *Views) discovery(r *http.Request, slug string) httpapi.Resp {
 	a, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
 	}
-	base := baseURL(r)
+	base := BaseURL(r)
 	issuer := base + oauthPrefix + a.Slug() + "/"
 	if p.Attr("issuer_mode") == "global" {
 		issuer = base + "/"
@@ -182,7 +182,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) httpapi.Resp {
 // jwks is JWKSView (providers/oauth2/views/jwks.py): {} when no key
 // yields a JWK, else {"keys": [sig, enc]}; keys carry the certificate as
 // x5c, x5t and x5t#S256; kid is generate_key_id(key_data).
-func (e *Emulator) jwks(slug string) httpapi.Resp {
+func (e *Views) jwks(slug string) httpapi.Resp {
 	_, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()

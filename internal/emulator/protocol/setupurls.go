@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"math/big"
@@ -8,14 +8,14 @@ import (
 	"github.com/provision/provision/internal/emulator/store"
 )
 
-// setupURLs is OAuth2ProviderViewSet.setup_urls
+// SetupURLs is OAuth2ProviderViewSet.setup_urls
 // (authentik/providers/oauth2/api/providers.py, version/2026.2.2):
 // get_object_or_404(OAuth2Provider, pk=pk), so a proxy provider's pk
 // answers too and no object permission is checked. Without an application
 // the issuer (per-provider mode), provider_info and logout are null and
 // jwks is left out, a 200 (the schema's 404 "Provider has no application
 // assigned" is never sent).
-func (e *Emulator) setupURLs(c *httpapi.Call) httpapi.Resp {
+func (e *Views) SetupURLs(c *httpapi.Call) httpapi.Resp {
 	n, ok := new(big.Int).SetString(c.ID, 10)
 	if !ok {
 		// IntegerField.get_prep_value raises ValueError ("Field 'id'
@@ -29,7 +29,7 @@ func (e *Emulator) setupURLs(c *httpapi.Call) httpapi.Resp {
 	if p == nil || !p.IsOAuth2() {
 		return httpapi.NoMatch("OAuth2Provider")
 	}
-	base := baseURL(c.R)
+	base := BaseURL(c.R)
 	out := map[string]any{
 		"issuer":        nil,
 		"authorize":     base + oauthPrefix + "authorize/",

@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"bytes"
@@ -145,7 +145,7 @@ func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") 
 
 // oauthProviderByClientID is OAuth2Provider.objects.filter(client_id=…).first();
 // proxy providers are OAuth2 providers too.
-func (e *Emulator) oauthProviderByClientID(id string) *store.Provider {
+func (e *Views) oauthProviderByClientID(id string) *store.Provider {
 	for _, p := range e.st.Providers {
 		if p.IsOAuth2() && p.Attr("client_id") == id {
 			return p
@@ -155,7 +155,7 @@ func (e *Emulator) oauthProviderByClientID(id string) *store.Provider {
 }
 
 // tokenEndpoint is TokenView.post (views/token.py).
-func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
+func (e *Views) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
 	switch r.Method {
 	case http.MethodOptions:
 		return tokenResponse(200, map[string]any{})
@@ -218,7 +218,7 @@ func bearerError() httpapi.Resp {
 
 // userinfo is UserInfoView under protected_resource_view(["openid"]): the
 // emulator issues no access tokens, so every non-OPTIONS request is a 401.
-func (e *Emulator) userinfo(r *http.Request) httpapi.Resp {
+func (e *Views) userinfo(r *http.Request) httpapi.Resp {
 	if r.Method == http.MethodOptions {
 		return tokenResponse(200, map[string]any{})
 	}
@@ -227,7 +227,7 @@ func (e *Emulator) userinfo(r *http.Request) httpapi.Resp {
 
 // introspect is TokenIntrospectionView (views/introspection.py): every
 // failure, including an unauthenticated client, is {"active": false}.
-func (e *Emulator) introspect(r *http.Request) httpapi.Resp {
+func (e *Views) introspect(r *http.Request) httpapi.Resp {
 	if res, ok := postOnly(r); !ok {
 		return res
 	}
@@ -248,7 +248,7 @@ func postOnly(r *http.Request) (res httpapi.Resp, ok bool) {
 }
 
 // revoke is TokenRevokeView (views/token_revoke.py).
-func (e *Emulator) revoke(r *http.Request, body []byte) httpapi.Resp {
+func (e *Views) revoke(r *http.Request, body []byte) httpapi.Resp {
 	if res, ok := postOnly(r); !ok {
 		return res
 	}
@@ -278,7 +278,7 @@ type deviceCode struct {
 const deviceThrottle = 20 // throttle.providers.oauth2.device default: 20/hour
 
 // device is DeviceView (views/device_backchannel.py).
-func (e *Emulator) device(r *http.Request, body []byte) httpapi.Resp {
+func (e *Views) device(r *http.Request, body []byte) httpapi.Resp {
 	// DRF's AnonRateThrottle runs in dispatch, before the method check.
 	ident := r.Header.Get("X-Forwarded-For")
 	if ident != "" {
@@ -311,14 +311,14 @@ func (e *Emulator) device(r *http.Request, body []byte) httpapi.Resp {
 	if p == nil || e.st.AppUsingProvider(p.PK) == nil {
 		return tokenResponse(400, oauthError("invalid_client"))
 	}
-	secs, err := durationSeconds(p.Attr("access_code_validity"))
+	secs, err := httpapi.DurationSeconds(p.Attr("access_code_validity"))
 	if err != nil {
 		return httpapi.ServerError()
 	}
 	code := generateKey(128)
 	user := generateCodeFixedLength(9)
 	e.deviceCodes[code] = &deviceCode{provider: p.PK, expires: now.Add(time.Duration(secs * float64(time.Second)))}
-	devURL := baseURL(r) + "/device"
+	devURL := BaseURL(r) + "/device"
 	return tokenResponse(200, map[string]any{
 		"device_code":               code,
 		"verification_uri":          devURL,
@@ -363,7 +363,7 @@ func itoa(i int) string {
 // the application and a flow to end the session with are resolved first
 // (404 without them); a visitor without a session is then sent to log in,
 // with this URL as next (PolicyAccessView.handle_no_permission).
-func (e *Emulator) endSession(r *http.Request, slug string) httpapi.Resp {
+func (e *Views) endSession(r *http.Request, slug string) httpapi.Resp {
 	a := e.st.AppBySlug(slug)
 	if a == nil || a.Provider() == nil {
 		return htmlNotFound()
@@ -386,7 +386,7 @@ func (e *Emulator) endSession(r *http.Request, slug string) httpapi.Resp {
 // toLogin is PolicyAccessView.handle_no_permission for an anonymous
 // visitor: the provider's authentication flow, else the brand's; the
 // query keeps the request's own parameters and adds next (redirect_with_qs).
-func (e *Emulator) toLogin(r *http.Request, authFlow *string) httpapi.Resp {
+func (e *Views) toLogin(r *http.Request, authFlow *string) httpapi.Resp {
 	slug := ""
 	if authFlow != nil {
 		for _, f := range e.st.Flows {

@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"net/http"
@@ -86,7 +86,7 @@ func authorizeError(redirectURI, code, grant, state, description string) httpapi
 }
 
 // authorize is AuthorizationFlowInitView.dispatch for an anonymous visitor.
-func (e *Emulator) authorize(r *http.Request) httpapi.Resp {
+func (e *Views) authorize(r *http.Request) httpapi.Resp {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
 		// The view is not csrf_exempt: CsrfViewMiddleware refuses unsafe
 		// methods before it runs.
