@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/seed"
 	"github.com/provision/provision/internal/emulator/store"
 )
 
@@ -60,29 +61,5 @@ var samlMappingKind = &kindDef[*store.Object]{
 	},
 }
 
-// seedSAMLMappings creates blueprints/system/providers-saml.yaml. Blueprints
-// go through the serializer, so the block-scalar expressions lose their
-// trailing newline (CharField trims).
-func (e *Emulator) seedSAMLMappings() {
-	for _, m := range []struct{ managed, name, samlName, expr string }{
-		{"goauthentik.io/providers/saml/upn", "authentik default SAML Mapping: UPN",
-			"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
-			"return request.user.attributes.get('upn', request.user.email)"},
-		{"goauthentik.io/providers/saml/name", "authentik default SAML Mapping: Name",
-			"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", "return request.user.name"},
-		{"goauthentik.io/providers/saml/email", "authentik default SAML Mapping: Email",
-			"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "return request.user.email"},
-		{"goauthentik.io/providers/saml/username", "authentik default SAML Mapping: Username",
-			"http://schemas.goauthentik.io/2021/02/saml/username", "return request.user.username"},
-		{"goauthentik.io/providers/saml/uid", "authentik default SAML Mapping: User ID",
-			"http://schemas.goauthentik.io/2021/02/saml/uid", "return request.user.pk"},
-		{"goauthentik.io/providers/saml/groups", "authentik default SAML Mapping: Groups",
-			"http://schemas.xmlsoap.org/claims/Group", "for group in request.user.groups.all():\n    yield group.name"},
-		{"goauthentik.io/providers/saml/ms-windowsaccountname", "authentik default SAML Mapping: WindowsAccountname (Username)",
-			"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname", "return request.user.username"},
-	} {
-		e.st.SamlMappings = append(e.st.SamlMappings, &store.Object{PK: e.newUUID(), Attrs: map[string]any{
-			"managed": m.managed, "name": m.name, "expression": m.expr, "saml_name": m.samlName, "friendly_name": nil,
-		}})
-	}
-}
+// seedSAMLMappings creates blueprints/system/providers-saml.yaml (seed.SAMLMappings).
+func (e *Emulator) seedSAMLMappings() { seed.SAMLMappings(e.st, e.newUUID) }
