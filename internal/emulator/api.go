@@ -1,6 +1,3 @@
-// Package emulator is an in-memory authentik: the subset of the REST API
-// (/api/v3/...) and OIDC discovery that provision uses, behaving like
-// authentik 2026.2. It is an http.Handler, safe for concurrent use.
 package emulator
 
 import (

@@ -147,7 +147,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	e.mu.Lock()
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		e.st.Idx = &store.ReadIndex{} // reads only: see index.go
+		e.st.Idx = &store.ReadIndex{} // reads only: see store/index.go
 	}
 	res := e.dispatch(r, body)
 	e.st.Idx = nil

@@ -23,7 +23,7 @@ func (e *Emulator) seedDefaults() {
 	e.st.AdminPK = admin.PK
 	e.addGroup("authentik Admins", true, admin.PK)
 
-	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go)
+	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go, seed/)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
 	seed.EmbeddedOutpost(e.st, e.newUUID)
 }

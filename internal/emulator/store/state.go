@@ -6,22 +6,22 @@ type State struct {
 	Providers    []*Provider
 	Outposts     []*Outpost
 	Flows        []*Flow
-	Mappings     []*Object // scope mappings (mappings.go)
+	Mappings     []*Object // scope mappings (emulator/mappings.go)
 	SamlMappings []*Object
-	// OtherMappings are the seeded mappings of types not served (seed_mappings.go).
+	// OtherMappings are the seeded mappings of types not served (emulator/seed_mappings.go).
 	OtherMappings []*OtherMapping
 	Keypairs      []*Keypair
 	Groups        []*Group
 	Users         []*User
 	Bindings      []*Binding
-	Blueprints    []*Object // blueprint instances (blueprints.go)
-	Stages        []*Stage  // every stage type (stages.go)
-	Policies      []*Policy // every policy type (policies.go)
-	Prompts       []*Object // prompt fields (prompts.go)
+	Blueprints    []*Object // blueprint instances (emulator/blueprints.go)
+	Stages        []*Stage  // every stage type (emulator/stages.go)
+	Policies      []*Policy // every policy type (emulator/policies.go)
+	Prompts       []*Object // prompt fields (emulator/prompts.go)
 	FlowBindings  []*FlowStageBinding
-	Sources       []*Source   // every source type (sources.go)
-	Roles         []*Role     // RBAC roles (identity.go)
-	Tokens        []*ApiToken // tokens made through the API (identity.go)
+	Sources       []*Source   // every source type (emulator/sources.go)
+	Roles         []*Role     // RBAC roles (emulator/identity.go)
+	Tokens        []*ApiToken // tokens made through the API (emulator/identity.go)
 	// AllPerms are users holding every permission (AddUserToken's).
 	AllPerms map[int32]bool
 	Brands   []*Object // brands.go
@@ -30,7 +30,7 @@ type State struct {
 	// (clearStageRefs's cascade); the stage kinds' tables answer it.
 	StageRefFields func(stageType, ref string) []string
 
-	Idx *ReadIndex // lookups during a read-only request (index.go); nil otherwise
+	Idx *ReadIndex // lookups during a read-only request (emulator/index.go); nil otherwise
 
 	NextProviderPK int32
 	NextGroupNumPK int32
