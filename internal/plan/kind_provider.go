@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -337,6 +338,40 @@ func init() {
 			case *SAMLDetail:
 				note(p, "signing_kp", p.SAML().SigningKP)
 				note(p, "verification_kp", p.SAML().VerificationKP)
+			}
+		}
+		return out
+	}
+}
+
+// A provider's destroy takes its client credentials with it: each
+// application on it that the manifest moves to another provider gets new
+// ones, so the plan names the output files apply rewrites and the
+// application to restart (safe.go).
+func init() {
+	deleteWarnings[KindProvider] = func(c *computer, ch *Change) []string {
+		out := []string{fmt.Sprintf("provider %q is destroyed with its client credentials (client id and secret, signing setup): whatever logs in with them stops working", ch.Key)}
+		for _, la := range c.live.Applications {
+			if strconv.Itoa(int(la.Provider)) != ch.ID {
+				continue
+			}
+			for _, a := range c.m.Applications {
+				if a.Slug != la.Slug || a.State.IsAbsent() || a.Provider == nil || *a.Provider == ch.Key {
+					continue
+				}
+				var files []string
+				for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
+					if o := a.Outputs[name]; o != nil && o.File != "" && o.File != "-" {
+						files = append(files, o.File)
+					}
+				}
+				w := fmt.Sprintf("application %q moves to provider %q, whose client credentials are new", a.Slug, *a.Provider)
+				if len(files) > 0 {
+					w += fmt.Sprintf(": apply rewrites %s; restart %s once it has", strings.Join(files, ", "), a.Name)
+				} else {
+					w += fmt.Sprintf(": give %s the new client id and secret, and restart it", a.Name)
+				}
+				out = append(out, w)
 			}
 		}
 		return out
