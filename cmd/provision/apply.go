@@ -151,6 +151,11 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	if st.plan.HasChanges() {
 		if saved == nil {
+			if !o.AutoApprove && o.report == nil {
+				if err := render.DestroyWarnings(o.io.Out, st.plan); err != nil {
+					return err
+				}
+			}
 			if err := o.confirm(ctx); err != nil {
 				return err
 			}

@@ -134,6 +134,7 @@ func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client,
 	if err != nil {
 		return nil, err
 	}
+	live = plan.Moved(m, live) // renamed in place: outputs read the new keys
 	p, err := plan.ComputeWith(m, live, o)
 	if err != nil {
 		return nil, err

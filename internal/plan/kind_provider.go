@@ -51,7 +51,9 @@ type ProviderSpec struct {
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
 	// or *LDAPSpec (never nil).
-	Detail any
+	Detail any // Rename sends Name on an update: the manifest's moved: renames the
+	// provider in place (safe.go).
+	Rename bool
 }
 
 // providerType is the plan's part of a provider type: how its own fields
@@ -168,6 +170,10 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		f.add("type", nil, p.Type, false)
 	}
 	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
+	if from := c.movedFrom(KindProvider, p.Name); from != "" && live != nil {
+		f.add("name", from, p.Name, false)
+		spec.Rename = true
+	}
 	spec.AuthorizationFlow = c.flowField(f, spec, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
 	spec.InvalidationFlow = c.flowField(f, spec, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
 	spec.AuthenticationFlow = c.flowField(f, spec, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)
@@ -362,14 +368,14 @@ func init() {
 				var files []string
 				for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
 					if o := a.Outputs[name]; o != nil && o.File != "" && o.File != "-" {
-						files = append(files, o.File)
+						files = append(files, strconv.Quote(o.File))
 					}
 				}
 				w := fmt.Sprintf("application %q moves to provider %q, whose client credentials are new", a.Slug, *a.Provider)
 				if len(files) > 0 {
-					w += fmt.Sprintf(": apply rewrites %s; restart %s once it has", strings.Join(files, ", "), a.Name)
+					w += fmt.Sprintf(": apply rewrites %s; restart %q once it has", strings.Join(files, ", "), a.Name)
 				} else {
-					w += fmt.Sprintf(": give %s the new client id and secret, and restart it", a.Name)
+					w += fmt.Sprintf(": give %q the new client id and secret, and restart it", a.Name)
 				}
 				out = append(out, w)
 			}

@@ -197,6 +197,9 @@ func moveLive(m *manifest.Manifest, live *Live) (*Live, moves, []error) {
 	}
 	l := *live
 	done := moves{}
+	for k, v := range live.Moves {
+		done[k] = v // a snapshot Moved gave already
+	}
 	var errs []error
 	for _, mv := range m.Moved {
 		kind := Kind(mv.Kind)
@@ -248,7 +251,16 @@ func moveLive(m *manifest.Manifest, live *Live) (*Live, moves, []error) {
 		l.Stacks = renameOwned(l.Stacks, kind, mv.From, mv.To)
 		done[Ref(kind, mv.To)] = mv.From
 	}
+	l.Moves = done
 	return &l, done, errs
+}
+
+// Moved returns the snapshot as the manifest's moves see it: each moved
+// object under its new key (what outputs and show read), the renames
+// remembered for the plan. Conflicts are the plan's to report.
+func Moved(m *manifest.Manifest, live *Live) *Live {
+	l, _, _ := moveLive(m, live)
+	return l
 }
 
 func count[T any](items []T, match func(*T) bool) int {

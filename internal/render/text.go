@@ -158,3 +158,23 @@ func (t *textWriter) printf(format string, args ...any) {
 	}
 	_, t.err = fmt.Fprintf(t.w, format, args...)
 }
+
+// DestroyWarnings repeats what the plan's destroys lose (their warnings),
+// for the apply prompt: the last thing read before answering yes.
+func DestroyWarnings(w io.Writer, p *plan.Plan) error {
+	tw := &textWriter{w: w}
+	first := true
+	for _, c := range p.Changes {
+		if c.Action != plan.Delete || len(c.Warnings) == 0 {
+			continue
+		}
+		if first {
+			tw.printf("\nWarning: what the destroys lose:\n")
+			first = false
+		}
+		for _, x := range c.Warnings {
+			tw.printf("  - %s %q: %s\n", c.Kind, c.Key, x)
+		}
+	}
+	return tw.err
+}
