@@ -261,3 +261,46 @@ func TestTargetPlansOnlyThatGroup(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `unknown kind "gruop"; did you mean "group"?`)
 }
+
+// An application moves by slug and a flow by slug, in place: the same
+// objects (pks kept), the application's binding kept, and the next plan
+// is empty.
+func TestMovedRenamesAnApplicationAndAFlowBySlug(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	body := func(app, flow string) string {
+		return `version: 1
+stack: safe
+groups:
+  - name: users
+flows:
+  - {slug: ` + flow + `, name: Login, title: Login, designation: authentication}
+applications:
+  - name: Wiki
+    slug: ` + app + `
+    access:
+      groups: [users]
+`
+	}
+	writeSafe(t, path, body("wiki", "corp-login"))
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	appPK, flowPK := c.emu.AppPK("wiki"), c.emu.FlowPK("corp-login")
+
+	writeSafe(t, path, body("docs", "staff-login")+`moved:
+  - {kind: application, from: wiki, to: docs}
+  - {kind: flow, from: corp-login, to: staff-login}
+`)
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ application "wiki" -> "docs" {`)
+	assert.Contains(t, r.out, `~ flow "corp-login" -> "staff-login" {`)
+	assert.Contains(t, r.out, "0 added, 2 changed, 0 destroyed")
+	assert.Equal(t, appPK, c.emu.AppPK("docs"))
+	assert.Equal(t, flowPK, c.emu.FlowPK("staff-login"))
+	assert.Len(t, c.emu.PolicyBindingsOn("application", "docs"), 1, "the binding stays")
+
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, r.out)
+}
