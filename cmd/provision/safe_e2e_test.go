@@ -201,7 +201,7 @@ func TestDroppingAProtectedEntryIsRefused(t *testing.T) {
 	r := c.run("plan", "-f", path)
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `group "Admins" is protected (stack "safe"'s record keeps protect: true) and the manifest no longer declares it`)
-	assert.Contains(t, r.err, "declare it with protect: false and apply that first")
+	assert.Contains(t, r.err, "declare it again with protect: false and apply that first, then remove it")
 	assert.Equal(t, before, c.emu.Writes())
 	r = c.run("apply", "-f", path, "--auto-approve")
 	assert.Equal(t, exitError, r.code)

@@ -352,11 +352,11 @@ func (c *computer) refuseProtected(changes []Change) {
 				pos = t.pos
 			}
 		}
-		what := "marks it state: absent"
 		if ch.Source == "" {
-			what = "no longer declares it"
+			c.fail(pos, "%s %q is protected (%s) and the manifest no longer declares it, which would destroy it; to destroy it, declare it again with protect: false and apply that first, then remove it", ch.Kind, ch.Key, why)
+			continue
 		}
-		c.fail(pos, "%s %q is protected (%s) and the manifest %s, which would destroy it; to destroy it, declare it with protect: false and apply that first", ch.Kind, ch.Key, why, what)
+		c.fail(pos, "%s %q is protected (%s) and the manifest marks it state: absent, which would destroy it; apply protect: false without state: absent first, then mark it absent", ch.Kind, ch.Key, why)
 	}
 }
 
