@@ -120,7 +120,7 @@ func validateMoves(v *validation) {
 		}{{from, mv.From, "from"}, {to, mv.To, "to"}} {
 			id := mv.Kind + "\x00" + side.key
 			if p, dup := side.seen[id]; dup {
-				v.ds.add(mv.Src.At(side.what), fmt.Sprintf("moved: %s %q is moved %s twice (also at %s); keep one move", mv.Kind, side.key, side.what, p))
+				v.ds.add(mv.Src.At(side.what), fmt.Sprintf("moved: another move has %s %q as its %s: too (at %s); keep one of the two", mv.Kind, side.key, side.what, p))
 			}
 			side.seen[id] = mv.Src.At(side.what)
 		}
