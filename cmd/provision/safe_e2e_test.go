@@ -304,3 +304,40 @@ applications:
 	r = c.run("plan", "-f", path, "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, r.out)
 }
+
+// A flow target brings its stage bindings, the policies bound on them
+// and the stages they need, and nothing else the manifest declares.
+func TestTargetAFlowBringsItsBindings(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	writeSafe(t, path, `version: 1
+groups:
+  - name: staff
+stages:
+  - {name: corp-deny, type: deny, deny_message: "Not today"}
+  - {name: other-deny, type: deny}
+flows:
+  - slug: corp-flow
+    name: Corp
+    title: Corp
+    designation: authentication
+    stages:
+      - stage: corp-deny
+        order: 10
+        policies: [{group: staff}]
+`)
+	r := c.run("plan", "-f", path, "--target", "flow/corp-flow", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	var p struct{ Changes []struct{ Kind, Key string } }
+	require.NoError(t, json.Unmarshal([]byte(r.out), &p))
+	var keys []string
+	for _, ch := range p.Changes {
+		keys = append(keys, ch.Kind+" "+ch.Key)
+	}
+	assert.Contains(t, keys, "flow corp-flow")
+	assert.Contains(t, keys, "stage corp-deny")
+	assert.Contains(t, keys, "group staff")
+	assert.NotContains(t, keys, "stage other-deny")
+	assert.Len(t, keys, 5, "the flow, its stage binding, the policy binding on it, the stage and the group: %v", keys)
+}

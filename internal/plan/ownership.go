@@ -460,7 +460,7 @@ func (c *computer) newStack() *stack {
 	// Attachments owned and no longer declared on an outpost the manifest
 	// still declares are detached by the outpost's own diff.
 	for id, o := range s.owned {
-		if o.Kind == KindAttachment && s.decl[id].Kind == "" && s.idx.exists(o) {
+		if o.Kind == KindAttachment && s.decl[id].Kind == "" && s.idx.exists(o) && !c.opts.NoPrune {
 			s.pruneAt[id] = true
 		}
 	}
@@ -494,9 +494,6 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 		d := s.decl[id]
 		if other, ok := s.others[id]; ok {
 			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (%s), or remove it from one of the manifests", d.Owned, other, s.name, other, ReleaseCommand(other, d.Owned))
-			continue
-		}
-		if !c.targeted(d.Kind, d.Key) {
 			continue
 		}
 		prev, ok := s.owned[id]

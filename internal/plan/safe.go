@@ -120,7 +120,9 @@ func (c *computer) targeted(kind Kind, key string) bool {
 
 // limitToTargets keeps the changes of the targeted objects, their
 // children and access, and, transitively, the changes they need (Needs,
-// After): what must exist before them.
+// After): what must exist before them. The record's adoptions and
+// protection are not limited: apply records every declared object that
+// exists, and the plan shows it.
 func (c *computer) limitToTargets(changes []Change) []Change {
 	if len(c.opts.Targets) == 0 {
 		return changes
@@ -136,9 +138,8 @@ func (c *computer) limitToTargets(changes []Change) []Change {
 	for _, ch := range changes {
 		for _, t := range c.opts.Targets {
 			own := ch.Kind == t.Kind && ch.Key == t.Key
-			child := isChildKind(ch.Kind) && strings.HasPrefix(ch.Key, t.Key+"/")
 			access := ch.Kind == KindAccess && t.Kind == KindApplication && ch.Key == t.Key
-			if own || child || access {
+			if own || access || childOf(&ch, t.Kind, t.Key) {
 				add(Ref(ch.Kind, ch.Key))
 			}
 		}
@@ -163,6 +164,11 @@ func (c *computer) limitToTargets(changes []Change) []Change {
 				add(n)
 			}
 		}
+		for _, kid := range changes {
+			if childOf(&kid, ch.Kind, ch.Key) {
+				add(Ref(kid.Kind, kid.Key)) // a grandchild: a policy bound on a flow's stage binding
+			}
+		}
 	}
 	var out []Change
 	for _, ch := range changes {
@@ -171,6 +177,16 @@ func (c *computer) limitToTargets(changes []Change) []Change {
 		}
 	}
 	return out
+}
+
+// childOf reports whether ch is a change of a child of the object of kind
+// with key (children's keys start with their parent's).
+func childOf(ch *Change, kind Kind, key string) bool {
+	if !isChildKind(ch.Kind) || !strings.HasPrefix(ch.Key, key+"/") {
+		return false
+	}
+	k := kindSpec(ch.Kind)
+	return k != nil && slices.Contains(k.Parents, kind)
 }
 
 func kindSpec(k Kind) *KindSpec {
