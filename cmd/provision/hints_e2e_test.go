@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,4 +196,44 @@ func TestHintCheckLibreChatEnvRuns(t *testing.T) {
 		assert.Equal(t, exitOK, r.code, "%s: %s", name, r.out)
 		assert.Contains(t, r.out, "✓ LibreChat: client id sent", name)
 	}
+}
+
+// A saved plan says how to apply it (how_to_apply, for whoever finds the
+// file in a pipeline's artifacts); the command it names applies it.
+func TestHintSavedPlanHowToApplyRuns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	m := writeManifest(t, stackManifest("team-p", "p1"))
+	saved := filepath.Join(t.TempDir(), "plan.json")
+	r := c.run("plan", "-f", m, "--out", saved)
+	require.Equal(t, exitOK, r.code, r.err)
+	data, err := os.ReadFile(saved)
+	require.NoError(t, err)
+	var f struct {
+		HowToApply string `json:"how_to_apply"`
+	}
+	require.NoError(t, json.Unmarshal(data, &f))
+	apply := printedCommand(t, f.HowToApply, `^(provision apply \S+)  \(from the directory plan ran in`)
+
+	a := c.run(apply...)
+	require.Equal(t, exitOK, a.code, "the hint %q: %s", apply, a.err)
+	assert.Equal(t, []string{"p1"}, appSlugs(t, c))
+}
+
+// check of a SAML application, configured by hand, names "provision show
+// -f M --app S" in its header; that command lists what the client needs.
+func TestHintCheckProviderShowRuns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	const m = "../../manifests/directory-and-saml.yaml"
+	c.env["WIKI_URL"] = "https://wiki.example.com"
+	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
+	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)
+	r := c.run("check", "-f", m, "--app", "wiki")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	show := printedCommand(t, r.out, `its client is configured by hand: (provision show -f \S+ --app \S+) lists what it needs`)
+
+	s := c.run(show...)
+	require.Equal(t, exitOK, s.code, "the hint %q: %s", show, s.err)
+	assert.Contains(t, s.out, "https://wiki.example.com/saml2/acs")
 }
