@@ -235,7 +235,11 @@ func lcValidateExtra(extra map[string]string, release string) []error {
 		}
 	}
 	// getOpenIdRoleSyncOptions (openidRoleSync.ts) throws at LibreChat's
-	// start on these.
+	// start on these; a release before role sync was refused above.
+	if at < lcReleaseIndex("v0.8.7") {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return errs
+	}
 	if extra["OPENID_ROLE_SYNC_API_ENABLED"] == "true" && extra["OPENID_ROLE_SYNC_ENABLED"] != "true" {
 		add("OPENID_ROLE_SYNC_API_ENABLED=true needs OPENID_ROLE_SYNC_ENABLED=true: LibreChat refuses to start otherwise")
 	}

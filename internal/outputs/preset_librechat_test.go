@@ -159,6 +159,7 @@ func TestLibreChatValidateExtra(t *testing.T) {
 		{"role sync v0.8.6", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups"}, "v0.8.6", []string{
 			"OPENID_ROLE_SYNC_CLAIM is not read by LibreChat v0.8.6, so it would have no effect: LibreChat reads it from v0.8.7 on",
 			"OPENID_ROLE_SYNC_ENABLED is not read by LibreChat v0.8.6, so it would have no effect: LibreChat reads it from v0.8.7 on"}},
+		{"v0.8.6 role sync alone: one error", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true"}, "v0.8.6", []string{"OPENID_ROLE_SYNC_ENABLED is not read by LibreChat v0.8.6"}},
 		{"session age", map[string]string{"OPENID_REUSE_MAX_SESSION_AGE_MS": "60 * 60 * 1000"}, "", nil},
 		{"session age v0.8.6", map[string]string{"OPENID_REUSE_MAX_SESSION_AGE_MS": "1000"}, "v0.8.6", []string{"LibreChat reads it from v0.8.7 on"}},
 		{"v0.8.6 typo suggests only what it reads", map[string]string{"OPENID_ROLE_SYNC_ENABLE": "true"}, "v0.8.6", []string{"OPENID_ROLE_SYNC_ENABLE is not a setting LibreChat v0.8.6 reads"}},

@@ -145,7 +145,7 @@ func TestEveryPresetIsComplete(t *testing.T) {
 func TestPresetsCiteSourceAndRelease(t *testing.T) {
 	// A release (v1.2.3), never a bare commit, and a source file.
 	cites := regexp.MustCompile(`^[A-Za-z_ -]+ v?\d+(\.\d+)+ \([^ ]+/[^ ]+\.[a-z]+[,)]`)
-	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud", "outline", "actual", "paperless-ngx", "gitea", "librechat"} {
+	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud", "outline", "actual", "paperless-ngx", "gitea", "librechat", "open-webui"} {
 		p, ok := Lookup(name)
 		require.True(t, ok, name)
 		assert.Regexp(t, cites, p.Follows(), name)
