@@ -244,3 +244,17 @@ func TestParseTarget(t *testing.T) {
 		assert.Error(t, err, in)
 	}
 }
+
+func TestPrunedOutpostWarnsOfItsToken(t *testing.T) {
+	t.Parallel()
+	p, err := Compute(load(t, teamManifest), withRecords(wikiLive(), StackRecord{PK: "r1", Stack: "team", Objects: wikiOwned()}))
+	require.NoError(t, err)
+	var found bool
+	for _, c := range p.Changes {
+		if c.Kind == KindOutpost && c.Action == Delete {
+			found = true
+			assert.Contains(t, c.Warnings, `outpost "wiki outpost" is destroyed with its API token: the outpost deployment using that token stops working`)
+		}
+	}
+	assert.True(t, found, changeLines(p))
+}
