@@ -21,7 +21,7 @@ var bindingFields = []fieldDef{
 var bindingKind = &kindDef[*store.Binding]{
 	kind: "policybinding", model: "PolicyBinding", prefix: "policies/bindings/", fields: bindingFields,
 	list: httpapi.ListSpec{
-		Filters: []httpapi.FilterSpec{httpapi.Iexact("target", "_target"), {Param: "target_in", Multi: true, Match: func(o httpapi.Getter, v []string) bool {
+		Filters: []httpapi.FilterSpec{httpapi.IExact("target", "_target"), {Param: "target_in", Multi: true, Match: func(o httpapi.Getter, v []string) bool {
 			for _, t := range v {
 				if strings.EqualFold(t, httpapi.FmtVal(o("_target"))) {
 					return true
@@ -73,7 +73,7 @@ var bindingKind = &kindDef[*store.Binding]{
 	pk:     func(b *store.Binding) string { return b.PK },
 	readBase: func(e *Emulator, f *httpapi.Form, b *store.Binding) {
 		var target *string
-		if f.UuidRef("target", true, false, e.st.TargetRef, &target) {
+		if f.UUIDRef("target", true, false, e.st.TargetRef, &target) {
 			b.Target = *target
 		}
 	},

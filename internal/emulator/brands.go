@@ -39,7 +39,7 @@ var brandKind = &kindDef[*store.Object]{
 	kind: "brand", model: "Brand", metaModel: "authentik_brands.brand", prefix: "core/brands/",
 	fields: brandFields,
 	list: httpapi.ListSpec{
-		Filters:      []httpapi.FilterSpec{httpapi.Iexact("brand_uuid", "brand_uuid")},
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("brand_uuid", "brand_uuid")},
 		SearchFields: []string{"domain", "branding_title"},
 		Order:        []string{"domain"},
 	},

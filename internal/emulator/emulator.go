@@ -153,7 +153,7 @@ func (e *Emulator) Counts() map[string]int {
 		"application": len(e.st.Apps), "provider": len(e.st.Providers), "outpost": len(e.st.Outposts),
 		"flow": len(e.st.Flows), "scopemapping": len(e.st.Mappings), "certificatekeypair": len(e.st.Keypairs),
 		"group": len(e.st.Groups), "user": len(e.st.Users), "binding": len(e.st.Bindings),
-		"samlpropertymapping": len(e.st.SamlMappings), "stage": len(e.st.Stages), "prompt": len(e.st.Prompts),
+		"samlpropertymapping": len(e.st.SAMLMappings), "stage": len(e.st.Stages), "prompt": len(e.st.Prompts),
 		"flowstagebinding": len(e.st.FlowBindings), "policy": len(e.st.Policies),
 	}
 }

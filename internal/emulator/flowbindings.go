@@ -27,7 +27,7 @@ var flowBindingKind = &kindDef[*store.FlowStageBinding]{
 	kind: "flowstagebinding", model: "FlowStageBinding", metaModel: "authentik_flows.flowstagebinding",
 	prefix: "flows/bindings/", fields: flowBindingFields,
 	list: httpapi.ListSpec{
-		Filters:      []httpapi.FilterSpec{httpapi.Iexact("fsb_uuid", "pk"), httpapi.Iexact("pbm_uuid", "policybindingmodel_ptr_id")},
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("fsb_uuid", "pk"), httpapi.IExact("pbm_uuid", "policybindingmodel_ptr_id")},
 		SearchFields: []string{"_stage_name"},
 		Order:        []string{"order", "pk"},
 		// ordering_fields also names stage__name and target__uuid, which

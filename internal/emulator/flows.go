@@ -32,7 +32,7 @@ var flowKind = &kindDef[*store.Flow]{
 	kind: "flow", model: "Flow", metaModel: "authentik_flows.flow", prefix: "flows/instances/", keyID: true,
 	fields: flowFields,
 	list: httpapi.ListSpec{
-		Filters:      []httpapi.FilterSpec{httpapi.Iexact("flow_uuid", "pk")},
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("flow_uuid", "pk")},
 		SearchFields: []string{"name", "slug", "designation", "title", "denied_action"},
 		Order:        []string{"slug", "name"},
 	},

@@ -58,8 +58,8 @@ func (e *Emulator) renderUser(c *httpapi.Call, u *store.User) map[string]any {
 	m := map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": u.IsActive, "last_login": nil,
 		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.IsSuperuser(u.PK), "groups": groups,
 		"groups_obj": groupsObj, "roles": roles, "roles_obj": rolesObj, "email": u.Email,
-		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.Uid(),
-		"path": u.Path, "type": u.Type, "uuid": u.Uuid(), "password_change_date": "2026-01-01T00:00:00Z",
+		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.UID(),
+		"path": u.Path, "type": u.Type, "uuid": u.UUID(), "password_change_date": "2026-01-01T00:00:00Z",
 		"last_updated": "2026-01-01T00:00:00Z"}
 	if c != nil && strings.ToLower(c.Last("include_groups")) == "false" {
 		m["groups_obj"] = nil
@@ -181,11 +181,11 @@ func (e *Emulator) writeUser(c *httpapi.Call, u *store.User, partial, create boo
 	var groups []string
 	if f.Has("groups") || !partial {
 		groups = []string{}
-		f.UuidList("groups", false, e.st.GroupRef, &groups)
+		f.UUIDList("groups", false, e.st.GroupRef, &groups)
 	}
 	if f.Has("roles") || !partial {
 		u.Roles = []string{}
-		f.UuidList("roles", false, e.st.RoleRef, &u.Roles)
+		f.UUIDList("roles", false, e.st.RoleRef, &u.Roles)
 	}
 	if !f.Ok() {
 		return nil, f.Result()
@@ -223,7 +223,7 @@ func (e *Emulator) deleteUser(c *httpapi.Call) httpapi.Resp {
 	for _, g := range e.st.Groups {
 		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 	}
-	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(t *store.ApiToken) bool { return t.User == u.PK })
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(t *store.APIToken) bool { return t.User == u.PK })
 	for k, pk := range e.userTokens {
 		if pk == u.PK {
 			delete(e.userTokens, k)
@@ -462,7 +462,7 @@ func (e *Emulator) rolePerms(c *httpapi.Call, assign bool) httpapi.Resp {
 
 // --- tokens ---
 
-func (e *Emulator) renderToken(t *store.ApiToken) map[string]any {
+func (e *Emulator) renderToken(t *store.APIToken) map[string]any {
 	var managed, expires any
 	if t.Managed != nil {
 		managed = *t.Managed
@@ -482,11 +482,11 @@ func (e *Emulator) renderToken(t *store.ApiToken) map[string]any {
 // superuser or a holder of view_token; else only the caller's own
 // (TokenViewSet.owner_field = "user": ObjectFilter keeps objects with a
 // per-object permission, which authentik grants the owner).
-func (e *Emulator) visibleTokens(c *httpapi.Call) []*store.ApiToken {
+func (e *Emulator) visibleTokens(c *httpapi.Call) []*store.APIToken {
 	if e.hasPerm(c.User, "authentik_core.view_token") {
 		return e.st.Tokens
 	}
-	var out []*store.ApiToken
+	var out []*store.APIToken
 	for _, t := range e.st.Tokens {
 		if t.User == c.User {
 			out = append(out, t)
@@ -506,7 +506,7 @@ func (e *Emulator) listTokens(c *httpapi.Call) httpapi.Resp {
 		httpapi.Exact("managed", "managed")}, SearchFields: []string{"identifier", "intent", "description"}, Order: []string{"identifier", "expires"}})
 }
 
-func (e *Emulator) tokenFromURL(c *httpapi.Call) (*store.ApiToken, *httpapi.Resp) {
+func (e *Emulator) tokenFromURL(c *httpapi.Call) (*store.APIToken, *httpapi.Resp) {
 	for _, t := range e.visibleTokens(c) {
 		if t.Identifier == c.ID {
 			return t, nil
@@ -527,7 +527,7 @@ func (e *Emulator) getToken(c *httpapi.Call) httpapi.Resp {
 // writeToken validates a TokenSerializer body. validate() sets an API
 // token's expires to default_token_duration() (now + 30 minutes) on every
 // write; only api and app_password intents are allowed.
-func (e *Emulator) writeToken(c *httpapi.Call, t *store.ApiToken, partial, create bool) httpapi.Resp {
+func (e *Emulator) writeToken(c *httpapi.Call, t *store.APIToken, partial, create bool) httpapi.Resp {
 	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return *perr
@@ -573,7 +573,7 @@ func (e *Emulator) writeToken(c *httpapi.Call, t *store.ApiToken, partial, creat
 }
 
 func (e *Emulator) createToken(c *httpapi.Call) httpapi.Resp {
-	t := &store.ApiToken{Intent: "verification", Expiring: true}
+	t := &store.APIToken{Intent: "verification", Expiring: true}
 	if r := e.writeToken(c, t, false, true); r.Status != 0 {
 		return r
 	}
@@ -608,7 +608,7 @@ func (e *Emulator) deleteToken(c *httpapi.Call) httpapi.Resp {
 	if r != nil {
 		return *r
 	}
-	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(x *store.ApiToken) bool { return x == t })
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(x *store.APIToken) bool { return x == t })
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 

@@ -413,13 +413,13 @@ func (k *kindDef[T]) listH(e *Emulator, c *httpapi.Call) httpapi.Resp {
 		case fd.filter == "exact" && fd.typ == ftBool:
 			spec.Filters = append(spec.Filters, httpapi.BoolExact(fd.name, fd.name))
 		case fd.filter == "exact" && (fd.typ == ftKeypair || fd.typ == ftSAMLMapping || fd.typ == ftRef):
-			spec.Filters = append(spec.Filters, httpapi.Iexact(fd.name, fd.name))
+			spec.Filters = append(spec.Filters, httpapi.IExact(fd.name, fd.name))
 		case fd.filter == "exact" && fd.typ == ftRefList:
 			spec.Filters = append(spec.Filters, httpapi.ListContains(fd.name, fd.name))
 		case fd.filter == "exact":
 			spec.Filters = append(spec.Filters, httpapi.Exact(fd.name, fd.name))
 		case fd.filter == "iexact":
-			spec.Filters = append(spec.Filters, httpapi.Iexact(fd.name+"__iexact", fd.name))
+			spec.Filters = append(spec.Filters, httpapi.IExact(fd.name+"__iexact", fd.name))
 		}
 	}
 	res := httpapi.ListLazy(c, l, spec)
@@ -659,7 +659,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 	case ftRef:
 		var p *string
 		if f.Has(k) || (fd.required && !f.Partial) {
-			if f.UuidRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
+			if f.UUIDRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
 				if p == nil {
 					a[k] = nil
 				} else {
@@ -674,7 +674,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 		}
 		out := []string{}
 		for _, it := range items {
-			v, ok := f.UuidItem(it, func(v string) string { return e.refExists(fd.ref, v) })
+			v, ok := f.UUIDItem(it, func(v string) string { return e.refExists(fd.ref, v) })
 			if !ok {
 				f.Errs[k] = []string{v}
 				return
@@ -725,10 +725,10 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 	case ftKeypair, ftSAMLMapping:
 		exists := e.st.KeypairRef
 		if fd.typ == ftSAMLMapping {
-			exists = e.st.SamlMappingRef
+			exists = e.st.SAMLMappingRef
 		}
 		var p *string
-		if f.Has(k) && f.UuidRef(k, fd.required, true, exists, &p) {
+		if f.Has(k) && f.UUIDRef(k, fd.required, true, exists, &p) {
 			if p == nil {
 				a[k] = nil
 			} else {
@@ -830,14 +830,14 @@ func (e *Emulator) readProviderBase(f *httpapi.Form, p *store.Provider) {
 		}
 	}
 	var flowPK *string
-	if f.UuidRef("authorization_flow", true, false, e.st.FlowRef, &flowPK) {
+	if f.UUIDRef("authorization_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.AuthorizationFlow = *flowPK
 	}
-	if f.UuidRef("invalidation_flow", true, false, e.st.FlowRef, &flowPK) {
+	if f.UUIDRef("invalidation_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.InvalidationFlow = flowPK
 	}
-	f.UuidRef("authentication_flow", false, true, e.st.FlowRef, &p.AuthenticationFlow)
-	f.UuidList("property_mappings", false, e.st.MappingRef, &p.PropertyMappings)
+	f.UUIDRef("authentication_flow", false, true, e.st.FlowRef, &p.AuthenticationFlow)
+	f.UUIDList("property_mappings", false, e.st.MappingRef, &p.PropertyMappings)
 }
 
 // providerRefFilters are the model-choice filters every provider list has.

@@ -35,10 +35,10 @@ func newLDAPProviderKind() *kindDef[*store.Provider] {
 	}
 	k.list = httpapi.ListSpec{
 		Filters: []httpapi.FilterSpec{
-			httpapi.Iexact("name__iexact", "name"),
-			httpapi.Iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			httpapi.Iexact("certificate__kp_uuid__iexact", "certificate"),
-			httpapi.Iexact("certificate__name__iexact", "_certificate_name"),
+			httpapi.IExact("name__iexact", "name"),
+			httpapi.IExact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.IExact("certificate__kp_uuid__iexact", "certificate"),
+			httpapi.IExact("certificate__name__iexact", "_certificate_name"),
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
 			{Param: "application__isnull", Match: func(o httpapi.Getter, v []string) bool {

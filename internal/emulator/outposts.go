@@ -35,8 +35,8 @@ var outpostFields = []fieldDef{
 var outpostKind = &kindDef[*store.Outpost]{
 	kind: "outpost", model: "Outpost", prefix: "outposts/instances/", fields: outpostFields,
 	list: httpapi.ListSpec{
-		Filters: []httpapi.FilterSpec{httpapi.Iexact("name__iexact", "name"), httpapi.Icontains("name__icontains", "name"),
-			httpapi.Iexact("managed__iexact", "managed"), httpapi.Icontains("managed__icontains", "managed"),
+		Filters: []httpapi.FilterSpec{httpapi.IExact("name__iexact", "name"), httpapi.IContains("name__icontains", "name"),
+			httpapi.IExact("managed__iexact", "managed"), httpapi.IContains("managed__icontains", "managed"),
 			isNullList("providers__isnull", "providers"), httpapi.ListContains("providers_by_pk", "providers")},
 		SearchFields: []string{"name", "_providers_names"},
 		Order:        []string{"name"},

@@ -166,7 +166,7 @@ func (t *policyType) kind() *kindDef[*store.Policy] {
 	}
 	return &kindDef[*store.Policy]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
-		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
 		all: func(e *Emulator) []*store.Policy {
 			var out []*store.Policy
 			for _, p := range e.st.Policies {

@@ -30,7 +30,7 @@ func (e *Emulator) allMappings() []anyMapping {
 		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
 			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.DeleteScopeMapping(o) }})
 	}
-	for _, o := range e.st.SamlMappings {
+	for _, o := range e.st.SAMLMappings {
 		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
 			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.DeleteSAMLMapping(o) }})
 	}

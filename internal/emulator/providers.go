@@ -171,7 +171,7 @@ var oauth2ProviderKind = func() *kindDef[*store.Provider] {
 		return httpapi.ToMap(e.baseOut(p, store.ClassOAuth2))
 	}
 	k.list = httpapi.ListSpec{
-		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("authorization_flow", "authorization_flow"),
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("authorization_flow", "authorization_flow"),
 			httpapi.ListContains("property_mappings", "property_mappings")},
 		SearchFields: []string{"name"},
 		Order:        []string{"name"},
@@ -251,15 +251,15 @@ var proxyProviderKind = func() *kindDef[*store.Provider] {
 		}
 	}
 	k.list = httpapi.ListSpec{
-		Filters: []httpapi.FilterSpec{httpapi.Iexact("name__iexact", "name"), httpapi.Iexact("external_host__iexact", "external_host"),
-			httpapi.Iexact("internal_host__iexact", "internal_host"), httpapi.Iexact("mode__iexact", "mode"),
+		Filters: []httpapi.FilterSpec{httpapi.IExact("name__iexact", "name"), httpapi.IExact("external_host__iexact", "external_host"),
+			httpapi.IExact("internal_host__iexact", "internal_host"), httpapi.IExact("mode__iexact", "mode"),
 			httpapi.BoolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
-			httpapi.Iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			httpapi.Iexact("certificate__kp_uuid__iexact", "certificate"), httpapi.Iexact("certificate__name__iexact", "_certificate_name"),
-			httpapi.Iexact("cookie_domain__iexact", "cookie_domain"), httpapi.Iexact("skip_path_regex__iexact", "skip_path_regex"),
-			httpapi.Iexact("basic_auth_enabled__iexact", "basic_auth_enabled"),
-			httpapi.Iexact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
-			httpapi.Iexact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
+			httpapi.IExact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.IExact("certificate__kp_uuid__iexact", "certificate"), httpapi.IExact("certificate__name__iexact", "_certificate_name"),
+			httpapi.IExact("cookie_domain__iexact", "cookie_domain"), httpapi.IExact("skip_path_regex__iexact", "skip_path_regex"),
+			httpapi.IExact("basic_auth_enabled__iexact", "basic_auth_enabled"),
+			httpapi.IExact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
+			httpapi.IExact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
 			httpapi.ListContains("property_mappings__iexact", "property_mappings"),
 			httpapi.IsNull("application__isnull", "assigned_application_slug")},
 		SearchFields: []string{"name"},

@@ -159,10 +159,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch routes a request; it runs with e.mu held.
 func (e *Emulator) dispatch(r *http.Request, body []byte) httpapi.Resp {
 	p := r.URL.Path
-	if !strings.HasPrefix(p, httpapi.ApiPrefix) {
+	if !strings.HasPrefix(p, httpapi.APIPrefix) {
 		return e.views.ServeOIDC(r, body)
 	}
-	rest := strings.TrimPrefix(p, httpapi.ApiPrefix)
+	rest := strings.TrimPrefix(p, httpapi.APIPrefix)
 	if !strings.HasSuffix(rest, "/") {
 		return httpapi.NotFound()
 	}

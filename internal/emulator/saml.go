@@ -67,10 +67,10 @@ func newSAMLProviderKind() *kindDef[*store.Provider] {
 	}
 	k.validate = validateSAMLProvider
 	k.list = httpapi.ListSpec{
-		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Iexact("authorization_flow", "authorization_flow"),
-			httpapi.Iexact("authentication_flow", "authentication_flow"), httpapi.Iexact("invalidation_flow", "invalidation_flow"),
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("authorization_flow", "authorization_flow"),
+			httpapi.IExact("authentication_flow", "authentication_flow"), httpapi.IExact("invalidation_flow", "invalidation_flow"),
 			httpapi.ListContains("property_mappings", "property_mappings"), httpapi.BoolExact("is_backchannel", "_is_backchannel"),
-			httpapi.Iexact("backchannel_application", "_backchannel_application")},
+			httpapi.IExact("backchannel_application", "_backchannel_application")},
 		SearchFields: []string{"name"},
 		Order:        []string{"name"},
 	}
@@ -81,7 +81,7 @@ func newSAMLProviderKind() *kindDef[*store.Provider] {
 	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		single, multi := providerRefFilters(e)
 		kp := func(v string) bool { return e.st.KeypairRef(v) != "" }
-		sm := func(v string) bool { return e.st.SamlMappingRef(v) != "" }
+		sm := func(v string) bool { return e.st.SAMLMappingRef(v) != "" }
 		single["signing_kp"], single["verification_kp"], single["encryption_kp"] = kp, kp, kp
 		single["name_id_mapping"], single["authn_context_class_ref_mapping"] = sm, sm
 		single["backchannel_application"] = func(v string) bool { return e.st.AppByPK(v) != nil }

@@ -28,11 +28,11 @@ var samlMappingKind = &kindDef[*store.Object]{
 	// managed is PropertyMappingFilterSet's AllValuesMultipleFilter; its
 	// choices come from the list's model, SAMLPropertyMapping.
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
-		return nil, map[string][]string{"managed": managedOf(e.st.SamlMappings)}
+		return nil, map[string][]string{"managed": managedOf(e.st.SAMLMappings)}
 	},
-	all: func(e *Emulator) []*store.Object { return e.st.SamlMappings },
+	all: func(e *Emulator) []*store.Object { return e.st.SAMLMappings },
 	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		m := e.st.SamlMappingByPK(id)
+		m := e.st.SAMLMappingByPK(id)
 		return m, m != nil
 	},
 	fresh: func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{"managed": nil}} },
@@ -42,7 +42,7 @@ var samlMappingKind = &kindDef[*store.Object]{
 	},
 	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
-		e.st.SamlMappings = append(e.st.SamlMappings, o)
+		e.st.SAMLMappings = append(e.st.SAMLMappings, o)
 	},
 	remove:   func(e *Emulator, o *store.Object) { e.st.DeleteSAMLMapping(o) },
 	attrs:    func(o *store.Object) map[string]any { return o.Attrs },

@@ -29,7 +29,7 @@ func (e *Emulator) SetField(kind, key, field string, value any) error {
 	if !ok {
 		return fmt.Errorf("set field %s.%s: no %s %q", kind, field, kind, key)
 	}
-	path := httpapi.ApiPrefix + prefix + id + "/"
+	path := httpapi.APIPrefix + prefix + id + "/"
 	r := &http.Request{Method: http.MethodPatch, Host: "emulator", URL: &url.URL{Path: path}, Header: http.Header{}}
 	var h handler
 	for _, rt := range e.routes() {

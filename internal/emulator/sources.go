@@ -294,7 +294,7 @@ func (t *sourceType) kind() *kindDef[*store.Source] {
 	return &kindDef[*store.Source]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix, keyID: true,
 		fields: append(slices.Clone(sourceBaseFields), t.fields...),
-		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Iexact("pbm_uuid", "pk")},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.IExact("pbm_uuid", "pk")},
 			SearchFields: []string{"name", "slug"}, Order: []string{"name"}},
 		all: func(e *Emulator) []*store.Source {
 			var out []*store.Source
@@ -408,7 +408,7 @@ var sourceKinds = func() []genericKind {
 // refuses the built-in source.
 var allSourcesKind = &kindDef[*store.Source]{
 	kind: "source", model: "Source", prefix: "sources/all/", keyID: true, noWrite: true,
-	list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Exact("managed", "managed"), httpapi.Iexact("pbm_uuid", "pk")},
+	list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Exact("managed", "managed"), httpapi.IExact("pbm_uuid", "pk")},
 		SearchFields: []string{"slug", "name"}, Order: []string{"name"}},
 	all:    func(e *Emulator) []*store.Source { return e.st.Sources },
 	byID:   func(e *Emulator, id string) (*store.Source, bool) { s := e.st.SourceBySlug(id); return s, s != nil },

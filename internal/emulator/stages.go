@@ -37,7 +37,7 @@ func (t *stageType) metaModel() string {
 	return "authentik_stages_" + t.typ + "." + strings.ToLower(t.model)
 }
 
-var stageUUIDFilter = httpapi.Iexact("stage_uuid", "pk")
+var stageUUIDFilter = httpapi.IExact("stage_uuid", "pk")
 
 // Durations use timedelta_string_validator (authentik/lib/utils/time.py).
 var stageTypes = []*stageType{

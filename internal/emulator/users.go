@@ -29,7 +29,7 @@ type partialUserOut struct {
 
 func renderPartialUser(u *store.User) partialUserOut {
 	return partialUserOut{PK: u.PK, Username: u.Username, Name: u.Name, IsActive: true, Email: u.Email,
-		Attributes: map[string]any{}, UID: u.Uid()}
+		Attributes: map[string]any{}, UID: u.UID()}
 }
 
 func (e *Emulator) me(c *httpapi.Call) httpapi.Resp {
@@ -45,7 +45,7 @@ func (e *Emulator) me(c *httpapi.Call) httpapi.Resp {
 	return httpapi.Resp{Status: 200, Body: map[string]any{"user": map[string]any{
 		"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": true,
 		"is_superuser": e.st.IsSuperuser(u.PK), "groups": groups, "roles": []any{},
-		"email": u.Email, "avatar": "/static/dist/assets/images/user_default.png", "uid": u.Uid(),
+		"email": u.Email, "avatar": "/static/dist/assets/images/user_default.png", "uid": u.UID(),
 		"settings": map[string]any{}, "type": "internal", "system_permissions": []string{},
 	}}}
 }

@@ -99,7 +99,7 @@ func (h *Handler) SetRate(rate float64) {
 // pick draws the request's fault and, for StatusBefore, its status,
 // in one hold of the lock so that the sequence stays the seed's.
 func (h *Handler) pick(r *http.Request) (f Kind, status int) {
-	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, httpapi.ApiPrefix) {
+	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, httpapi.APIPrefix) {
 		return 0, 0
 	}
 	h.mu.Lock()

@@ -270,7 +270,7 @@ func incorrectType(raw json.RawMessage) string {
 
 // uuidRef reads a PrimaryKeyRelatedField to an object with a uuid pk.
 // exists returns the canonical pk of the object or "".
-func (f *Form) UuidRef(k string, required, nullable bool, exists func(string) string, dst **string) bool {
+func (f *Form) UUIDRef(k string, required, nullable bool, exists func(string) string, dst **string) bool {
 	if f.IsNull(k) && nullable {
 		*dst = nil
 		return true
@@ -278,7 +278,7 @@ func (f *Form) UuidRef(k string, required, nullable bool, exists func(string) st
 	if !f.Take(k, required, nullable) {
 		return false
 	}
-	v, ok := f.UuidItem(f.Raw[k], exists)
+	v, ok := f.UUIDItem(f.Raw[k], exists)
 	if !ok {
 		f.Errs[k] = []string{v}
 		return false
@@ -291,7 +291,7 @@ func (f *Form) UuidRef(k string, required, nullable bool, exists func(string) st
 // PrimaryKeyRelatedField does queryset.get(pk=value): a string that Django's
 // UUIDField cannot parse raises its ValidationError ("“abc” is not a valid
 // UUID."), an integer is read as UUID(int=n) and so is simply not found.
-func (f *Form) UuidItem(raw json.RawMessage, exists func(string) string) (string, bool) {
+func (f *Form) UUIDItem(raw json.RawMessage, exists func(string) string) (string, bool) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		if PyType(raw) == "int" {
@@ -374,14 +374,14 @@ func (f *Form) List(k string, required, allowEmpty bool) ([]json.RawMessage, boo
 	return items, true
 }
 
-func (f *Form) UuidList(k string, required bool, exists func(string) string, dst *[]string) bool {
+func (f *Form) UUIDList(k string, required bool, exists func(string) string, dst *[]string) bool {
 	items, ok := f.List(k, required, true)
 	if !ok {
 		return false
 	}
 	out := []string{}
 	for _, it := range items {
-		v, ok := f.UuidItem(it, exists)
+		v, ok := f.UUIDItem(it, exists)
 		if !ok {
 			f.Errs[k] = []string{v}
 			return false

@@ -6,7 +6,7 @@ import (
 	"net/url"
 )
 
-const ApiPrefix = "/api/v3/"
+const APIPrefix = "/api/v3/"
 
 // call is one API request as seen by a handler.
 type Call struct {

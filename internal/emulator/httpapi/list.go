@@ -56,13 +56,13 @@ func Exact(param, field string) FilterSpec {
 	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool { return o(field) != nil && FmtVal(o(field)) == v[0] }}
 }
 
-func Iexact(param, field string) FilterSpec {
+func IExact(param, field string) FilterSpec {
 	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
 		return o(field) != nil && strings.EqualFold(FmtVal(o(field)), v[0])
 	}}
 }
 
-func Icontains(param, field string) FilterSpec {
+func IContains(param, field string) FilterSpec {
 	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
 		return o(field) != nil && strings.Contains(strings.ToLower(FmtVal(o(field))), strings.ToLower(v[0]))
 	}}

@@ -71,7 +71,7 @@ func SAMLMappings(st *store.State, newUUID func() string) {
 		{"goauthentik.io/providers/saml/ms-windowsaccountname", "authentik default SAML Mapping: WindowsAccountname (Username)",
 			"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname", "return request.user.username"},
 	} {
-		st.SamlMappings = append(st.SamlMappings, &store.Object{PK: newUUID(), Attrs: map[string]any{
+		st.SAMLMappings = append(st.SAMLMappings, &store.Object{PK: newUUID(), Attrs: map[string]any{
 			"managed": m.managed, "name": m.name, "expression": m.expr, "saml_name": m.samlName, "friendly_name": nil,
 		}})
 	}

@@ -10,8 +10,8 @@ type Role struct {
 	Perms   []string
 }
 
-// ApiToken is a core.Token made through the API.
-type ApiToken struct {
+// APIToken is a core.Token made through the API.
+type APIToken struct {
 	PK          string
 	Identifier  string
 	Key         string

@@ -16,7 +16,7 @@ func (s *State) MappingRef(pk string) string {
 	if m := s.MappingByPK(pk); m != nil {
 		return m.PK
 	}
-	if ref := s.SamlMappingRef(pk); ref != "" {
+	if ref := s.SAMLMappingRef(pk); ref != "" {
 		return ref
 	}
 	return s.otherMappingRef(pk)

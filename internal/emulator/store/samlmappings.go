@@ -8,8 +8,8 @@ type Object struct {
 	Attrs map[string]any
 }
 
-func (s *State) SamlMappingByPK(pk string) *Object {
-	for _, m := range s.SamlMappings {
+func (s *State) SAMLMappingByPK(pk string) *Object {
+	for _, m := range s.SAMLMappings {
 		if strings.EqualFold(m.PK, pk) {
 			return m
 		}
@@ -17,8 +17,8 @@ func (s *State) SamlMappingByPK(pk string) *Object {
 	return nil
 }
 
-func (s *State) SamlMappingRef(pk string) string {
-	if m := s.SamlMappingByPK(pk); m != nil {
+func (s *State) SAMLMappingRef(pk string) string {
+	if m := s.SAMLMappingByPK(pk); m != nil {
 		return m.PK
 	}
 	return ""
@@ -26,7 +26,7 @@ func (s *State) SamlMappingRef(pk string) string {
 
 // MappingNameTaken checks PropertyMapping.name uniqueness over every subclass.
 func (s *State) MappingNameTaken(name, self string) bool {
-	for _, m := range append(append([]*Object(nil), s.Mappings...), s.SamlMappings...) {
+	for _, m := range append(append([]*Object(nil), s.Mappings...), s.SAMLMappings...) {
 		if m.Attrs["name"] == name && m.PK != self {
 			return true
 		}
@@ -41,7 +41,7 @@ func (s *State) MappingNameTaken(name, self string) bool {
 
 // MappingManagedTaken checks PropertyMapping.managed uniqueness over every subclass.
 func (s *State) MappingManagedTaken(managed, self string) bool {
-	for _, m := range append(append([]*Object(nil), s.Mappings...), s.SamlMappings...) {
+	for _, m := range append(append([]*Object(nil), s.Mappings...), s.SAMLMappings...) {
 		if m.Attrs["managed"] == managed && m.PK != self {
 			return true
 		}
@@ -66,12 +66,12 @@ func (s *State) DeleteSAMLMapping(o *Object) {
 			}
 		}
 	}
-	out := s.SamlMappings[:0]
-	for _, x := range s.SamlMappings {
+	out := s.SAMLMappings[:0]
+	for _, x := range s.SAMLMappings {
 		if x != o {
 			out = append(out, x)
 		}
 	}
-	s.SamlMappings = out
+	s.SAMLMappings = out
 	s.sourcesDropMapping(o.PK)
 }

@@ -7,7 +7,7 @@ type State struct {
 	Outposts     []*Outpost
 	Flows        []*Flow
 	Mappings     []*Object // scope mappings (emulator/mappings.go)
-	SamlMappings []*Object
+	SAMLMappings []*Object
 	// OtherMappings are the seeded mappings of types not served (emulator/seed_mappings.go).
 	OtherMappings []*OtherMapping
 	Keypairs      []*Keypair
@@ -21,7 +21,7 @@ type State struct {
 	FlowBindings  []*FlowStageBinding
 	Sources       []*Source   // every source type (emulator/sources.go)
 	Roles         []*Role     // RBAC roles (emulator/identity.go)
-	Tokens        []*ApiToken // tokens made through the API (emulator/identity.go)
+	Tokens        []*APIToken // tokens made through the API (emulator/identity.go)
 	// AllPerms are users holding every permission (AddUserToken's).
 	AllPerms map[int32]bool
 	Brands   []*Object // brands.go

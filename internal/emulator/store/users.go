@@ -25,7 +25,7 @@ type User struct {
 	PasswordChanges int
 }
 
-func (u *User) Uid() string {
+func (u *User) UID() string {
 	h := sha256.Sum256([]byte("user:" + u.Username))
 	return hex.EncodeToString(h[:])
 }
@@ -74,8 +74,8 @@ func (s *State) IsSuperuser(pk int32) bool {
 	return false
 }
 
-// Uuid is the user's uuid, derived from its username.
-func (u *User) Uuid() string {
+// UUID is the user's uuid, derived from its username.
+func (u *User) UUID() string {
 	h := sha256.Sum256([]byte("user-uuid:" + u.Username))
 	b := h[:16]
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
