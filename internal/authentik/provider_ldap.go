@@ -41,6 +41,9 @@ var ldapIO = providerTypeIO{
 			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
 			Certificate: nullableRef(d.Certificate),
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewLDAPProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings

@@ -47,6 +47,9 @@ var proxyIO = providerTypeIO{
 			AccessTokenValidity: d.AccessTokenValidity, RefreshTokenValidity: d.RefreshTokenValidity, Mode: (*api.ProxyMode)(d.Mode),
 			Certificate: nullableRef(d.Certificate),
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewProxyProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ExternalHost))
 			req.AuthenticationFlow, req.PropertyMappings, req.Mode = patch.AuthenticationFlow, patch.PropertyMappings, patch.Mode
