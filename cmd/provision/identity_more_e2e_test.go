@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	api "goauthentik.io/api/v3"
 )
 
 // wireUserRoles are the names of the roles assigned to a user directly,
@@ -152,4 +154,85 @@ func TestTokenKeyFromAVariable(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "key is a secret and comes only from a sensitive variable")
 	assert.NotContains(t, r.err, "literal-key-value")
+}
+
+// wireObjectPermissions are a role's permissions on single objects as
+// authentik lists them: "codename app_label.model object_pk", sorted.
+func wireObjectPermissions(t *testing.T, c *cli, role string) []string {
+	t.Helper()
+	roles, _, err := c.api().RbacApi.RbacRolesList(t.Context()).Name(role).Execute()
+	require.NoError(t, err)
+	require.Len(t, roles.Results, 1)
+	list, _, err := c.api().RbacApi.RbacPermissionsRolesList(t.Context()).Uuid(roles.Results[0].Pk).Execute()
+	require.NoError(t, err)
+	out := []string{}
+	for _, p := range list.Results {
+		out = append(out, p.Codename+" "+p.AppLabel+"."+p.Model+" "+p.ObjectPk)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Issue 21: a role's permissions on single objects, by kind and key,
+// alongside global codenames: applied on an application authentik has and
+// a group the same apply creates; a second plan is empty; dropping one
+// unassigns it; deleting an object whose permission the role loses
+// unassigns first (authentik would otherwise remove the global permission
+// of that codename); export round-trips them.
+func TestRoleObjectPermissionsEndToEnd(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	app, _, err := c.api().CoreApi.CoreApplicationsCreate(t.Context()).ApplicationRequest(*api.NewApplicationRequest("Corp", "corp-app")).Execute()
+	require.NoError(t, err)
+	appPK := app.Pk
+	var exported []byte
+
+	body := "version: 1\nstack: rbac\ngroups:\n  - name: Corp Staff\nroles:\n  - name: corp-helpdesk\n    permissions:\n" +
+		"      - authentik_core.view_application\n      - {permission: view_application, application: corp-app}\n" +
+		"      - {permission: authentik_core.change_group, group: Corp Staff}\n"
+	path := writeManifest(t, body)
+	r := c.run("plan", "-f", path)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "view_application on application corp-app")
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+	groupPK := c.emu.GroupPK("Corp Staff")
+	assert.Equal(t, []string{"change_group authentik_core.group " + groupPK, "view_application authentik_core.application " + appPK},
+		wireObjectPermissions(t, c, "corp-helpdesk"))
+	assert.Equal(t, []string{"authentik_core.view_application"}, c.emu.RolePermissions("corp-helpdesk"))
+
+	// Export names them by kind and key, and plans empty.
+	out := filepath.Join(t.TempDir(), "export.yaml")
+	r = c.run("export", "--all", "--out", out)
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	exported, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(exported), "application: corp-app")
+	r = c.run("plan", "-f", out, "--detailed-exitcode")
+	assert.Equal(t, exitOK, r.code, "the export plans empty:\n%s\n%s%s", exported, r.out, r.err)
+
+	// Dropping the group's: one update, one unassign.
+	dropped := strings.Replace(body, "      - {permission: authentik_core.change_group, group: Corp Staff}\n", "", 1)
+	r = c.run("apply", "-f", writeManifest(t, dropped), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Equal(t, []string{"view_application authentik_core.application " + appPK}, wireObjectPermissions(t, c, "corp-helpdesk"))
+
+	// The application goes, and the role loses its permission on it: the
+	// unassign runs first, so the global permission stays.
+	both := "version: 1\nstack: rbac\ngroups:\n  - name: Corp Staff\nroles:\n  - name: corp-helpdesk\n    permissions: [authentik_core.view_application]\n" +
+		"applications:\n  - {name: Corp, slug: corp-app, state: absent}\n"
+	r = c.run("apply", "-f", writeManifest(t, both), "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	_, resp, err := c.api().CoreApi.CoreApplicationsRetrieve(t.Context(), "corp-app").Execute()
+	require.Error(t, err)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the application is gone")
+	assert.Empty(t, wireObjectPermissions(t, c, "corp-helpdesk"))
+	assert.Equal(t, []string{"authentik_core.view_application"}, c.emu.RolePermissions("corp-helpdesk"))
+
+	// A codename of another model is refused offline, with a did-you-mean.
+	r = c.run("validate", "-f", writeManifest(t, strings.Replace(body, "{permission: view_application, application: corp-app}", "{permission: view_user, application: corp-app}", 1)))
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, `permission "view_user" is a permission on users, not on applications; did you mean "view_application"?`)
 }

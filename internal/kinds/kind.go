@@ -572,6 +572,8 @@ func (t FieldType) String() string {
 		return "a name"
 	case RefList:
 		return "a list of names"
+	case PermissionList:
+		return "a list of permissions"
 	}
 	return "a string"
 }

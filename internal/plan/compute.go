@@ -63,6 +63,7 @@ func ComputeWith(m *manifest.Manifest, live *Live, o Options) (*Plan, error) {
 		place(registryIndex(ch.Kind), ch)
 	}
 	c.checkProviderHolders(m, append(stages, deletes...))
+	orderPermissionRemovals(append(stages, deletes...))
 	var changes []Change
 	for i := range registry {
 		changes = append(changes, sortedByKey(stages[i])...)

@@ -156,7 +156,7 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
 	}
-	r = r.Add(absentReads(m)).Add(secretReads(m))
+	r = r.Add(absentReads(m)).Add(secretReads(m)).Add(permissionReads(m))
 	if m.Stack != "" {
 		r.Present = presentEntries(m)
 	}

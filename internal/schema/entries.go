@@ -125,6 +125,15 @@ func fieldSchema(f kinds.Field) map[string]any {
 			item["enum"] = anyStrings(f.Enum)
 		}
 		s["type"], s["items"] = "array", item
+	case kinds.PermissionList:
+		s["type"] = "array"
+		s["items"] = map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "description": "A global permission, app_label.codename."},
+			map[string]any{"type": "object", "required": []string{"permission"}, "minProperties": 2, "maxProperties": 2,
+				"properties":           map[string]any{"permission": map[string]any{"type": "string"}},
+				"additionalProperties": map[string]any{"type": "string"},
+				"description":          "A permission on one object: permission, and the object's kind (" + strings.Join(kinds.PermissionTargets(), ", ") + ") with its key."},
+		}}
 	case kinds.Object:
 	default:
 		s["type"] = "string"
