@@ -41,3 +41,12 @@ func TestObjectPermissionChecks(t *testing.T) {
 	assert.True(t, strings.Contains(doc, "application, brand, certificate, flow, group, prompt, role, token or user"))
 	assert.Equal(t, []string{"application", "brand", "certificate", "flow", "group", "prompt", "role", "token", "user"}, PermissionTargets())
 }
+
+// A token's key, when declared, is not empty: authentik's set_key/
+// answers 400 to one.
+func TestTokenKeyNotEmpty(t *testing.T) {
+	ps := token.Check("t", map[string]any{"key": ""}, false)
+	require.Len(t, ps, 1)
+	assert.Equal(t, "key", ps[0].Field)
+	assert.Empty(t, token.Check("t", map[string]any{"key": "k-0123456789"}, false))
+}
