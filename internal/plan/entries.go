@@ -424,6 +424,11 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s (%s): %s", e.Label(), e.Src.Pos, expiry))
 	}
 	for _, fd := range k.Extra {
+		if out != nil && live != nil && fd.Type == kinds.PermissionList && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
+			if n := c.livePermissions(live.Fields).unresolved; n > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%s: %d permission(s) on objects provision did not find (deleted, or of a kind it does not manage) are left alone: authentik would unassign them globally", fd.Name, n))
+			}
+		}
 		if out != nil && out.Action == Update && fd.Output && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
 			out.Notes = append(out.Notes, rewritesNote(e, fd.Name))
 		}

@@ -72,6 +72,7 @@ func TestRoleObjectPermissions(t *testing.T) {
 		"view_application on application corp-app": {Model: "authentik_core.application", Ref: Known(appPK)},
 	}, s.Objects)
 	assert.Contains(t, registry[registryIndex("role")].Needs(ch), Ref(KindGroup, "Corp Staff"))
+	assert.Contains(t, ch.Notes, "permissions: 1 permission(s) on objects provision did not find (deleted, or of a kind it does not manage) are left alone: authentik would unassign them globally")
 
 	// Deleting the application: its delete waits for the unassign.
 	p, err = Compute(load(t, role+"]\napplications:\n  - {name: Corp, slug: corp-app, state: absent}\n"), live())
