@@ -26,6 +26,12 @@ var extraReads = map[string]func(ctx context.Context, c *Client, reads plan.Read
 	"token": readTokenKeys,
 }
 
+// extraLists read, by kind, lists the plan checks the kind's extra fields
+// against, in parallel with the kind's own list (returned by kind).
+var extraLists = map[string]func(ctx context.Context, c *Client, reads plan.Reads) (map[plan.Kind][]plan.Object, error){
+	"role": readPermissionCatalogue,
+}
+
 // extraWrites write a change's extra fields, by kind, once the object
 // exists (pk).
 var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string, ids *plan.IDs) error{
@@ -40,9 +46,8 @@ var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Cha
 // permissions on single objects (/rbac/permissions/roles/?uuid=<uuid>,
 // api/rbac_roles.py RolePermissionViewSet) as authentik lists them, of
 // the roles whose permissions the plan compares (Reads.ReadsExtra: those
-// the manifest declares with permissions:, every role for export), and
-// every permission the server has (plan.KindPermission), which the plan
-// checks declared codenames against. The other roles' are not read.
+// the manifest declares with permissions:, every role for export). The
+// other roles' are not read.
 //
 // Two lists per role, because authentik 2026.2.2 lists no role's
 // permissions beside its name: RoleSerializer has pk and name only
@@ -59,11 +64,6 @@ func readRolePermissions(ctx context.Context, c *Client, reads plan.Reads, objs 
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(requestsInFlight)
-	var all []string
-	g.Go(func() (err error) {
-		all, err = listPermissions(gctx, c, "list authentik's permissions", url.Values{})
-		return err
-	})
 	type read struct {
 		i       int
 		global  []string
@@ -94,6 +94,21 @@ func readRolePermissions(ctx context.Context, c *Client, reads plan.Reads, objs 
 		}
 		objs[r.i].Fields["permissions"] = r.global
 		objs[r.i].Fields["object_permissions"] = r.objects
+	}
+	return nil, nil
+}
+
+// readPermissionCatalogue reads every permission the server has
+// (plan.KindPermission), which the plan checks declared codenames
+// against, when some role's permissions are read: in parallel with the
+// roles' list, as it does not need it.
+func readPermissionCatalogue(ctx context.Context, c *Client, reads plan.Reads) (map[plan.Kind][]plan.Object, error) {
+	if !reads.ReadsExtras("role") {
+		return nil, nil
+	}
+	all, err := listPermissions(ctx, c, "list authentik's permissions", url.Values{})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]plan.Object, 0, len(all))
 	for _, p := range all {
