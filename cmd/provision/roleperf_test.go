@@ -149,10 +149,12 @@ func BenchmarkPlanRoles(b *testing.B) {
 			measure(b, p, "plan", "-f", path)
 		})
 	}
-	b.Run("export-all/roles=500", func(b *testing.B) {
-		p, _, _ := rolesEnv(b, 500)
-		args := []string{"export", "--all", "--out", filepath.Join(b.TempDir(), "all.yaml")}
-		p.run(args...) // warm up
-		measure(b, p, args...)
-	})
+	for _, live := range []int{50, 500} {
+		b.Run(fmt.Sprintf("export-all/roles=%d", live), func(b *testing.B) {
+			p, _, _ := rolesEnv(b, live)
+			args := []string{"export", "--all", "--out", filepath.Join(b.TempDir(), "all.yaml")}
+			p.run(args...) // warm up
+			measure(b, p, args...)
+		})
+	}
 }
