@@ -95,6 +95,52 @@ func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagn
 	return out
 }
 
+// takeTypedEntries decodes the entries of a section hand-written kinds
+// share with descriptors (providers: holds OAuth2, proxy, SAML and LDAP
+// providers written by hand, and RADIUS, SCIM and RAC ones the engine
+// manages): an item whose type: names a descriptor of the section is the
+// engine's, and is removed from seq; the others stay for the typed decode.
+// Positions keep the item's index in the whole section.
+func takeTypedEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
+	if seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	family := kinds.InSection(section)
+	var out []*Entry
+	kept := seq.Content[:0:0]
+	for i, item := range seq.Content {
+		var k *kinds.Kind
+		if item.Kind == yaml.MappingNode {
+			if tn := valueOf(item, "type"); tn != nil && tn.Kind == yaml.ScalarNode {
+				for _, f := range family {
+					if f.Type == tn.Value {
+						k = f
+					}
+				}
+			}
+		}
+		if k == nil {
+			kept = append(kept, item)
+			continue
+		}
+		if e := decodeEntry(sc, file, fmt.Sprintf("%s[%d]", section, i), item, k, nil, diags); e != nil {
+			out = append(out, e)
+		}
+	}
+	seq.Content = kept
+	return out
+}
+
+// EngineTypes returns the type: values of a section's descriptors (the
+// providers: types the engine manages), for messages listing every type.
+func EngineTypes(section string) []string {
+	var out []string
+	for _, k := range kinds.InSection(section) {
+		out = append(out, k.Type)
+	}
+	return out
+}
+
 // pickType finds the descriptor an entry's type: names in a shared section.
 func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *Diagnostics) *kinds.Kind {
 	var types []string
@@ -399,6 +445,18 @@ func fieldValueOf(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 		return out, ""
 	case kinds.Object:
 		var v any
+		if sensitive && f.SensitiveOnly && n.Kind == yaml.ScalarNode {
+			// A secret mapping (a kubeconfig) is a sensitive variable's
+			// YAML or JSON text. The parser's message is not repeated: it
+			// quotes the text.
+			if err := yaml.Unmarshal([]byte(n.Value), &v); err != nil {
+				return nil, "the sensitive variable's value is not YAML or JSON text"
+			}
+			if _, ok := v.(map[string]any); !ok {
+				return nil, "the sensitive variable's value is not a mapping (YAML or JSON)"
+			}
+			return v, ""
+		}
 		if err := n.Decode(&v); err != nil {
 			return nil, "expected a value YAML can read (" + strings.TrimPrefix(err.Error(), "yaml: ") + ")"
 		}

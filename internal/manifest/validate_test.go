@@ -104,7 +104,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		},
 		"missing type": {
 			yaml: "version: 1\nproviders:\n  - name: p\n",
-			want: []string{`provider "p": type is required (oauth2, proxy, saml, ldap)`},
+			want: []string{`provider "p": type is required (oauth2, proxy, saml, ldap, rac, radius, scim)`},
 		},
 		"proxy needs hosts": {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n",

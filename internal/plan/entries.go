@@ -776,9 +776,19 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 		key := childKey(p.key, ce.Key)
 		by, byKey := child.Ident(ce.Fields)
 		var lk *Object
-		ref, good := c.entryRef(fieldRef(fields, by), byKey, ce.Src.At(by))
-		if good && ref.PK != "" {
-			lk = matchChild(liveKids, used, by, ref.PK, ce.Fields)
+		refKind := fieldRef(fields, by)
+		var ref Reference
+		good := refKind != ""
+		switch {
+		case !good:
+			// Identified by a plain field (an entitlement by its name),
+			// which the body carries.
+			lk = matchChild(liveKids, used, by, byKey, ce.Fields)
+		default:
+			ref, good = c.entryRef(refKind, byKey, ce.Src.At(by))
+			if good && ref.PK != "" {
+				lk = matchChild(liveKids, used, by, ref.PK, ce.Fields)
+			}
 		}
 		ch := &Change{Kind: Kind(child.Kind.Name), Key: key, Source: ce.Src.Pos.String()}
 		var lf map[string]any
@@ -816,7 +826,10 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 			continue
 		}
 		by, pk := child.Ident(lk.Fields)
-		name := childKey(p.key, child.Name(by, c.keyOfPK(fieldRef(fields, by), pk)))
+		if rk := fieldRef(fields, by); rk != "" {
+			pk = c.keyOfPK(rk, pk)
+		}
+		name := childKey(p.key, child.Name(by, pk))
 		if !p.whole {
 			c.kept = append(c.kept, Kept{Kind: Kind(child.Kind.Name), Key: name, Source: p.e.Src.At(child.Field).String(),
 				Reason: fmt.Sprintf("not listed in %s's %s:, and the stack did not create it, so left in authentik", p.e.Label(), child.Field)})

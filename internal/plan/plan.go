@@ -26,7 +26,12 @@ const (
 	KindGroup        Kind = "group"
 	KindScopeMapping Kind = "scope mapping"
 	KindProvider     Kind = "provider"
-	KindApplication  Kind = "application"
+	// KindEngineProvider are the providers the kind engine manages
+	// (RADIUS, SCIM, RAC); references by provider name resolve to either.
+	KindEngineProvider Kind = "engine provider"
+	// KindServiceConnection is an outpost service connection (an engine kind).
+	KindServiceConnection Kind = "service connection"
+	KindApplication       Kind = "application"
 	// KindAccess is the set of group bindings that says who may use an
 	// application; its key is the application's slug.
 	KindAccess  Kind = "access"

@@ -33,6 +33,12 @@ func entrySections(props, defs map[string]any) {
 				"properties": map[string]any{"type": map[string]any{"enum": types, "description": "The " + members[0].Name + "'s type."}},
 				"allOf":      alts}
 		}
+		if typed, ok := props[sec].(map[string]any); ok {
+			// A section hand-written kinds share (providers:): an entry
+			// is one of theirs or one of the descriptors', by its type:.
+			typed["items"] = map[string]any{"anyOf": []any{typed["items"], item}}
+			continue
+		}
 		props[sec] = map[string]any{"type": "array", "items": item,
 			"description": fmt.Sprintf("%s entries: %s", kinds.InSection(sec)[0].Name, members[0].Doc)}
 	}
