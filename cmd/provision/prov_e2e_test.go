@@ -147,7 +147,8 @@ func TestCorpProvExportRoundTrip(t *testing.T) {
 		"service_connections:", "name: corp-docker", "type: docker", "service_connection: corp-docker"} {
 		assert.Contains(t, r.out, want)
 	}
-	assert.Contains(t, r.out, "RADIUS_SECRET", "export names the variable a secret comes from")
+	assert.Contains(t, r.out, "add shared_secret: ${CORP_RADIUS_SHARED_SECRET}", "export names a variable for each secret")
+	assert.Contains(t, r.out, "add token: ${CORP_SCIM_TOKEN}")
 	exported := writeManifest(t, r.out)
 	r = c.run("plan", "-f", exported, "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)

@@ -108,7 +108,7 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		fields = slices.DeleteFunc(fields, func(f kinds.Field) bool { return slices.Contains(omit, f.Name) })
 	}
 	x.entryFields(e, fields, o.Fields, d.Key, "")
-	for _, f := range d.Extra {
+	for _, f := range append(fields, d.Extra...) {
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
 			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
