@@ -95,7 +95,6 @@ func resolve(ch *plan.Change, ids *plan.IDs, refs []plan.Reference) ([]string, e
 	return out, nil
 }
 
-// providerPK parses a provider pk kept as a string in plans and IDs.
 // providerByName resolves a provider named in a change to its pk: one
 // written by hand (OAuth2, proxy, SAML, LDAP) or by the engine (RADIUS,
 // SCIM, RAC), live or created earlier in the apply.
@@ -110,6 +109,7 @@ func providerByName(ids *plan.IDs, name string) (int32, error) {
 	return providerPK(id)
 }
 
+// providerPK parses a provider pk kept as a string in plans and IDs.
 func providerPK(id string) (int32, error) {
 	pk, err := strconv.ParseInt(id, 10, 32)
 	if err != nil {

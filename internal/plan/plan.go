@@ -29,6 +29,9 @@ const (
 	// KindEngineProvider are the providers the kind engine manages
 	// (RADIUS, SCIM, RAC); references by provider name resolve to either.
 	KindEngineProvider Kind = "engine provider"
+	// KindPropertyMapping are the property mappings the engine manages
+	// (sources' and providers'), named by name across types.
+	KindPropertyMapping Kind = "property mapping"
 	// KindServiceConnection is an outpost service connection (an engine kind).
 	KindServiceConnection Kind = "service connection"
 	KindApplication       Kind = "application"
