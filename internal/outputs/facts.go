@@ -48,7 +48,12 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 	case "oauth2":
 		d := prov.OAuth2()
 		v := Values{PublicURL: base, Slug: slug, IssuerMode: d.IssuerMode}
-		return []Fact{
+		scopes := scopeNames(live, prov.PropertyMappings)
+		var ent []Fact
+		if slices.Contains(scopes, EntitlementsScope) {
+			ent = []Fact{{Key: "OIDC_ENTITLEMENTS_CLAIM", Label: "entitlements claim (scope entitlements: the application's entitlements the user holds)", Value: EntitlementsScope}}
+		}
+		return append([]Fact{
 			{Key: "OIDC_ISSUER", Label: "issuer", Value: v.Issuer()},
 			{Key: "OIDC_DISCOVERY_URL", Label: "discovery URL", Value: v.DiscoveryURL()},
 			{Key: "OIDC_CLIENT_ID", Label: "client ID", Value: d.ClientID},
@@ -56,8 +61,8 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 			{Key: "OIDC_AUTHORIZE_URL", Label: "authorization endpoint", Value: base + "/application/o/authorize/"},
 			{Key: "OIDC_TOKEN_URL", Label: "token endpoint", Value: base + "/application/o/token/"},
 			{Key: "OIDC_USERINFO_URL", Label: "userinfo endpoint", Value: base + "/application/o/userinfo/"},
-			{Key: "OIDC_SCOPES", Label: "scopes", Value: strings.Join(scopeNames(live, prov.PropertyMappings), " ")},
-		}, nil
+			{Key: "OIDC_SCOPES", Label: "scopes", Value: strings.Join(scopes, " ")},
+		}, ent...), nil
 	case "ldap":
 		d := prov.LDAP()
 		return []Fact{
