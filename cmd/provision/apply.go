@@ -32,6 +32,7 @@ type applyOptions struct {
 	OutputDir   string
 	// report collects the -o json result; nil for text output.
 	report *applyReport
+	scope  scopeFlags
 }
 
 func newApplyCmd(streams IOStreams) *cobra.Command {
@@ -75,6 +76,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	formatFlag(cmd, &o.Output, "text", "output format: text or json (a JSON report on stdout)", streams)
 	outputDirFlag(cmd, &o.OutputDir)
+	o.scope.register(cmd)
 	return cmd
 }
 
@@ -108,7 +110,11 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 		}
 		defer unlock()
 	}
-	st, err := computePlan(ctx, m, c)
+	opts, err := o.scope.options()
+	if err != nil {
+		return err
+	}
+	st, err := computePlan(ctx, m, c, opts)
 	if err != nil {
 		return err
 	}
@@ -145,6 +151,11 @@ func (o *applyOptions) run(ctx context.Context, args []string) error {
 	}
 	if st.plan.HasChanges() {
 		if saved == nil {
+			if !o.AutoApprove && o.report == nil {
+				if err := render.DestroyWarnings(o.io.Out, st.plan); err != nil {
+					return err
+				}
+			}
 			if err := o.confirm(ctx); err != nil {
 				return err
 			}
@@ -328,7 +339,7 @@ func (o *applyOptions) apply(ctx context.Context, st *state) (*state, error) {
 	}
 	add, change, destroy := st.plan.Summary()
 	// Prove convergence: a fresh read must give an empty plan.
-	after, err := computePlan(ctx, st.manifest, st.client)
+	after, err := computePlan(ctx, st.manifest, st.client, st.opts)
 	if err != nil {
 		return nil, fmt.Errorf("re-read after apply: %w", err)
 	}

@@ -122,6 +122,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		}
 		fileEnv[r.Name] = in.Actual
 		in.Groups = groups
+		in.Rewrite = o.rewriteCommand(r)
 		its := check.Output(ctx, c, in)
 		if len(rs) > 1 {
 			for i := range its {
@@ -132,7 +133,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		items = append(items, its...)
 		sources = append(sources, source)
 	}
-	targets, clientItems := o.client.clientTargets(public, rs, live, fileEnv)
+	targets, clientItems := o.client.clientTargets(public, rs, live, fileEnv, o.rewriteCommand)
 	clientItems = append(clientItems, o.client.clientItems(ctx, targets, o.io.deps.clock)...)
 	header := fmt.Sprintf("Checking %q against %s (settings from %s):", a.Slug, c.BaseURL(), strings.Join(sources, "; "))
 	if err := o.client.report(o.io.Out, o.io.colorEnabled(), a.Slug, header, items, clientItems, targets); err != nil {
@@ -145,6 +146,36 @@ func (o *checkOptions) run(ctx context.Context) error {
 }
 
 const envFromAuthentik = "authentik (no .env file yet)"
+
+// rewriteCommand is the command that rewrites r's settings file from
+// authentik, as check prints it for settings that differ: provision env
+// with --out the file check read (--env FILE, or the output's file). ""
+// when the output has no file (apply then is the fix).
+func (o *checkOptions) rewriteCommand(r *outputs.Resolved) string {
+	file := ""
+	switch {
+	case o.EnvFile != "" && r.Format.Name() == dotenvFormat:
+		file = o.EnvFile
+	case r.HasFile && !r.Target.Stdout:
+		file = r.Target.Path()
+	default:
+		return ""
+	}
+	words := []string{"provision", "env", "-f", o.Path, "--app", r.App.Slug, "--output", r.Name, "--out", file}
+	for i, w := range words {
+		words[i] = hintWord(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// hintWord quotes w for a shell when it holds anything but letters,
+// digits and ./_:=@+,- (single quotes, each ' written as '\”).
+func hintWord(w string) string {
+	if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./_:=@+,-") == "" {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
 
 // expected computes an output's settings from authentik (no new secrets).
 func expected(r *outputs.Resolved, public string, live *plan.Live) ([]outputs.Var, error) {

@@ -46,10 +46,11 @@ func (f *clientCheckFlags) validate() error {
 // clientTargets says what each client output should look like from
 // outside, computed from authentik's live state (URLs on authentik's
 // public URL). fileEnv holds each output's file as read from disk, by
-// output name (absent when there is none). An output whose preset has no
+// output name (absent when there is none); rewrite gives the command that
+// rewrites an output's file, for the probes' hints. An output whose preset has no
 // probe registered in internal/check gets a bare target, for which
 // check.Client reports an informational item rather than nothing.
-func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, live *plan.Live, fileEnv map[string]map[string]string) ([]check.ClientTarget, []check.Item) {
+func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, live *plan.Live, fileEnv map[string]map[string]string, rewrite func(*outputs.Resolved) string) ([]check.ClientTarget, []check.Item) {
 	var targets []check.ClientTarget
 	var skipped []check.Item
 	for _, r := range rs {
@@ -66,6 +67,7 @@ func (f *clientCheckFlags) clientTargets(public string, rs []*outputs.Resolved, 
 		t := check.ClientTarget{
 			Preset: r.Preset.Name(), URL: r.Out.URL, Scopes: v.Scopes,
 			AuthorizeURL: v.AuthorizeURL(), RedirectURI: r.Preset.RedirectURI(r.Out),
+			Rewrite: rewrite(r),
 		}
 		for _, x := range vars {
 			switch x.From {

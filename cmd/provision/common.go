@@ -113,10 +113,17 @@ type state struct {
 	client   *authentik.Client
 	live     *plan.Live
 	plan     *plan.Plan
+	// opts limit the plan (--no-prune, --target); every recompute keeps them.
+	opts plan.Options
 }
 
-// computePlan reads live state and computes the plan.
-func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client) (*state, error) {
+// computePlan reads live state and computes the plan (limited by opts,
+// at most one).
+func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client, opts ...plan.Options) (*state, error) {
+	var o plan.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	reads := plan.ReadsFor(m)
 	if len(openApps(m)) > 0 {
 		// Whether a binding made in authentik restricts an application
@@ -127,14 +134,15 @@ func computePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client)
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Compute(m, live)
+	live = plan.Moved(m, live) // renamed in place: outputs read the new keys
+	p, err := plan.ComputeWith(m, live, o)
 	if err != nil {
 		return nil, err
 	}
 	if where := c.TokenFields(p); len(where) > 0 {
 		return nil, fmt.Errorf("the plan would write the authentik API token into %s: a variable holds the token; never pass it to a manifest", strings.Join(where, ", "))
 	}
-	return &state{manifest: m, client: c, live: live, plan: p}, nil
+	return &state{manifest: m, client: c, live: live, plan: p, opts: o}, nil
 }
 
 // appState is one application, and live state.

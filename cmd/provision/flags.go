@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/provision/provision/internal/plan"
 )
 
 // One meaning per flag name, in every command (issue 32):
@@ -53,3 +55,28 @@ func (r *renamedFlag) String() string {
 func (r *renamedFlag) Type() string { return "string" }
 
 var _ pflag.Value = (*renamedFlag)(nil)
+
+// scopeFlags are --no-prune and --target (plan and apply): what a plan
+// may touch (plan.Options).
+type scopeFlags struct {
+	noPrune bool
+	targets []string
+}
+
+func (s *scopeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&s.noPrune, "no-prune", false, "keep the objects the stack owns that the manifest no longer declares (listed, left in authentik and in the record)")
+	cmd.Flags().StringArrayVar(&s.targets, "target", nil, "limit the plan to this object, KIND/KEY (e.g. group/Chat Users), and what it references; repeatable")
+}
+
+// options are the plan options the flags ask for.
+func (s *scopeFlags) options() (plan.Options, error) {
+	o := plan.Options{NoPrune: s.noPrune}
+	for _, t := range s.targets {
+		pt, err := plan.ParseTarget(t)
+		if err != nil {
+			return plan.Options{}, &usageError{err}
+		}
+		o.Targets = append(o.Targets, pt)
+	}
+	return o, nil
+}

@@ -16,7 +16,8 @@ type planOptions struct {
 	DetailedExitCode bool
 	OutputDir        string
 	// Out is where --out saves the plan for apply.
-	Out string
+	Out   string
+	scope scopeFlags
 }
 
 func newPlanCmd(streams IOStreams) *cobra.Command {
@@ -46,7 +47,11 @@ then performs exactly it, or refuses it as stale.`,
 			if err != nil {
 				return err
 			}
-			st, err := computePlan(cmd.Context(), m, c)
+			opts, err := o.scope.options()
+			if err != nil {
+				return err
+			}
+			st, err := computePlan(cmd.Context(), m, c, opts)
 			if err != nil {
 				return err
 			}
@@ -80,12 +85,16 @@ then performs exactly it, or refuses it as stale.`,
 	cmd.RunE = githubErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
 	outputDirFlag(cmd, &o.OutputDir)
+	o.scope.register(cmd)
 	return cmd
 }
 
 func (o *planOptions) validate() error {
 	if o.Output != "text" && o.Output != "json" && o.Output != "markdown" && o.Output != "github" {
 		return &usageError{fmt.Errorf("unknown output format %q: use text, json, markdown or github", o.Output)}
+	}
+	if o.Out != "" && (o.scope.noPrune || len(o.scope.targets) > 0) {
+		return &usageError{fmt.Errorf("--out saves a whole plan, which apply PLAN-FILE checks against a whole recompute: drop --no-prune and --target, or pass them to apply -f instead")}
 	}
 	return nil
 }

@@ -78,6 +78,9 @@ type recordWrite struct {
 	pk    string
 	ahead []plan.Owned
 	prev  []plan.Owned
+	// kept are the owned objects the plan did not prune (--no-prune,
+	// --target): they stay in the record.
+	kept []plan.Owned
 }
 
 // writeAhead stores, before the walk, the record extended with every
@@ -88,7 +91,7 @@ func writeAhead(ctx context.Context, st *state) (*recordWrite, error) {
 	if own == nil {
 		return nil, nil
 	}
-	rec := &recordWrite{stack: own.Stack, pk: own.RecordPK, prev: own.Previous, ahead: plan.WriteAhead(st.plan)}
+	rec := &recordWrite{stack: own.Stack, pk: own.RecordPK, prev: own.Previous, ahead: plan.WriteAhead(st.plan), kept: own.Kept}
 	if rec.pk != "" && slices.Equal(rec.ahead, own.Previous) {
 		return rec, nil
 	}
@@ -130,7 +133,7 @@ func (r *recordWrite) finish(ctx context.Context, after *state) error {
 	if r == nil {
 		return nil
 	}
-	final := plan.RecordAfter(after.manifest, after.live, r.ahead)
+	final := plan.RecordAfter(after.manifest, after.live, r.ahead, r.kept...)
 	if !(r.pk == "" && len(final) == 0) && !slices.Equal(final, currentRecord(after.live, r.stack)) {
 		pk, err := after.client.WriteRecord(ctx, r.stack, r.pk, final)
 		if err != nil {
@@ -139,7 +142,7 @@ func (r *recordWrite) finish(ctx context.Context, after *state) error {
 		r.pk = pk
 	}
 	after.live = plan.WithRecord(after.live, r.stack, r.pk, final)
-	p, err := plan.Compute(after.manifest, after.live)
+	p, err := plan.ComputeWith(after.manifest, after.live, after.opts)
 	if err != nil {
 		return err
 	}
