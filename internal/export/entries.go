@@ -19,7 +19,8 @@ import (
 // Objects it references come along, except authentik's own (named only).
 
 // entryReads are the descriptor kinds an export reads: every kind, every
-// family member in full.
+// family member in full, and every child kind (nested ones and those of
+// hand-written kinds' entries: an application's entitlements).
 func entryReads() plan.Reads {
 	var r plan.Reads
 	for _, name := range kinds.Names() {
@@ -28,10 +29,10 @@ func entryReads() plan.Reads {
 			if d.Type != "" {
 				r.Types = append(r.Types, plan.TypeRead(d))
 			}
-			for _, c := range d.Children {
-				r.Kinds = append(r.Kinds, plan.Kind(c.Kind.Name))
-			}
 		}
+	}
+	for _, c := range kinds.ChildKinds() {
+		r.Kinds = append(r.Kinds, plan.Kind(c.Name))
 	}
 	return r
 }

@@ -4,7 +4,11 @@ package kinds
 // api/application_entitlements.py ApplicationEntitlementSerializer): named
 // roles of an application, unique per application (unique_together app,
 // name), with attributes. An entitlement is a PolicyBindingModel: its
-// policies: bind the groups, users or policies that hold it. authentik
+// policies: bind the groups or users that hold it. Not policies:
+// ApplicationEntitlement.supported_policy_binding_targets is ["group",
+// "user"], and PolicyBindingSerializer.validate (policies/api/bindings.py)
+// requires exactly one of those, so a binding of a policy alone is
+// refused. authentik
 // sends the entitlements a user holds in the "entitlements" claim (the
 // managed scope mapping of scope entitlements).
 var entitlement = &Kind{
@@ -14,8 +18,8 @@ var entitlement = &Kind{
 	Schema:   "ApplicationEntitlementRequest",
 	PK:       "pbm_uuid",
 	Defaults: map[string]any{"attributes": map[string]any{}},
-	Children: []Child{policies},
-	Doc:      "An application entitlement: a named role with attributes, held by the groups, users or policies bound to it.",
+	Children: []Child{{Field: "policies", Kind: policyBinding, Parent: "target", OneOf: []string{"group", "user"}}},
+	Doc:      "An application entitlement: a named role with attributes, held by the groups or users bound to it.",
 }
 
 func init() {

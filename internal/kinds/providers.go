@@ -50,7 +50,12 @@ func init() {
 	// it"), but it is a secret: only from a sensitive variable.
 	radius := engineProvider("radius", "providers/radius/", "authentik_providers_radius.radiusprovider", "RadiusProviderRequest",
 		mergeRefs(providerFlows, map[string]string{"certificate": "certificate"}),
-		map[string]any{"authentication_flow": nil, "client_networks": "0.0.0.0/0, ::/0", "mfa_support": true, "certificate": nil})
+		// The flows have no model default and the API requires them: the
+		// defaults are the admin UI's (RadiusProviderFormForm.ts: the
+		// brand's authentication flow, default-invalidation-flow), as an
+		// LDAP provider's are.
+		map[string]any{"authentication_flow": nil, "client_networks": "0.0.0.0/0, ::/0", "mfa_support": true, "certificate": nil,
+			"authorization_flow": "default-authentication-flow", "invalidation_flow": "default-invalidation-flow"})
 	radius.SensitiveOnly = []string{"shared_secret"}
 	radius.Nulled = []string{"authentication_flow", "invalidation_flow"}
 	radius.Doc = "A RADIUS provider: network devices authenticate users through a RADIUS outpost."

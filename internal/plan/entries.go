@@ -190,7 +190,8 @@ func entryReads(m *manifest.Manifest, name string) Reads {
 				r = r.Add(Reads{Types: []string{TypeRead(e.Kind)}})
 			}
 			for _, f := range fields {
-				if f.Ref != "" && e.Declares(f.Name) {
+				_, byDefault := f.Default.(string) // a required reference's default, by key
+				if f.Ref != "" && (e.Declares(f.Name) || byDefault && f.Required) {
 					r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
 				}
 			}
@@ -434,7 +435,14 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 			}
 			if create && fd.HasDefault && (fd.Required || slices.Contains(e.Kind.SendAlways, fd.Name)) {
 				// Sent, not shown: the server needs it in the body (an
-				// omitted binding order is 0).
+				// omitted binding order is 0; a RADIUS provider's flows
+				// are the wizard's, by key).
+				if key, isKey := fd.Default.(string); isKey && fd.Type == kinds.Ref {
+					ref, good := c.entryRef(fd.Ref, key, e.Src.Pos)
+					ok = ok && good
+					spec.Refs[fd.Name] = ref
+					continue
+				}
 				spec.Body[fd.Name] = fd.Default
 			}
 			continue
