@@ -66,7 +66,7 @@ var scimProviderFields = []fieldDef{
 	{name: "compatibility_mode", typ: ftChoice, choices: []string{"default", "aws", "slack", "sfdc"}, def: "default"},
 	{name: "service_provider_config_cache_timeout", typ: ftDuration, def: "hours=1"},
 	{name: "exclude_users_service_account", typ: ftBool, def: false, filter: "exact"},
-	{name: "sync_page_size", typ: ftUint, def: int64(100)},
+	{name: "sync_page_size", typ: ftUint, def: int64(100), min: 1}, // MinValueValidator(1)
 	{name: "sync_page_timeout", typ: ftDuration, def: "minutes=30"},
 	{name: "filter_group", typ: ftRef, ref: "group"},
 	{name: "dry_run", typ: ftBool, def: false},
