@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
@@ -16,7 +17,9 @@ import (
 type serviceConnectionType struct {
 	typ, model, prefix, component, verbose string
 	fields                                 []fieldDef
-	validate                               func(e *Emulator, f *httpapi.Form, c *store.ServiceConnection) *httpapi.Resp
+	// check is the serializer's validate_<field>; a non-nil answer is the
+	// server's error (a 500) instead of field errors.
+	check func(e *Emulator, f *httpapi.Form, c *store.ServiceConnection) *httpapi.Resp
 }
 
 var serviceConnectionTypes = []serviceConnectionType{
@@ -38,7 +41,7 @@ var serviceConnectionTypes = []serviceConnectionType{
 			{name: "kubeconfig", typ: ftObject, def: map[string]any{}},
 			{name: "verify_ssl", typ: ftBool, def: true},
 		},
-		validate: validateKubeconfig},
+		check: validateKubeconfig},
 }
 
 // validateKubeconfig is validate_kubeconfig: an empty kubeconfig needs
@@ -49,7 +52,13 @@ func validateKubeconfig(e *Emulator, f *httpapi.Form, c *store.ServiceConnection
 	if !f.Has("kubeconfig") {
 		return nil
 	}
-	kc, _ := c.Attrs["kubeconfig"].(map[string]any)
+	var kc map[string]any
+	switch v := c.Attrs["kubeconfig"].(type) {
+	case json.RawMessage: // as the body gave it
+		_ = json.Unmarshal(v, &kc)
+	case map[string]any: // the model default
+		kc = v
+	}
 	if len(kc) == 0 {
 		if !f.Has("local") {
 			r := httpapi.ServerError()
@@ -111,11 +120,18 @@ func (t serviceConnectionType) kind() *kindDef[*store.ServiceConnection] {
 		key:      func(c *store.ServiceConnection) string { return httpapi.FmtVal(c.Attrs["name"]) },
 		pk:       func(c *store.ServiceConnection) string { return c.PK },
 		readBase: func(e *Emulator, f *httpapi.Form, c *store.ServiceConnection) { e.readServiceConnectionName(f, c) },
+		// validate_kubeconfig's KeyError surfaces as the 500 it is: the
+		// field errors it raises otherwise are field checks.
+		fieldChecks: func(e *Emulator, f *httpapi.Form, c *store.ServiceConnection) {
+			if t.check != nil && f.Errs["kubeconfig"] == nil {
+				t.check(e, f, c)
+			}
+		},
 		validate: func(e *Emulator, f *httpapi.Form, c *store.ServiceConnection) *httpapi.Resp {
-			if t.validate == nil {
+			if t.check == nil {
 				return nil
 			}
-			return t.validate(e, f, c)
+			return t.check(e, f, c)
 		},
 		render: func(e *Emulator, _ *httpapi.Call, c *store.ServiceConnection) map[string]any {
 			return serviceConnectionBase(c)
