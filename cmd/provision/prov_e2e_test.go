@@ -172,3 +172,88 @@ func TestBackchannelProviderRules(t *testing.T) {
 	assert.Contains(t, r.err, `uses SCIM provider "corp-scim" as its provider`)
 	assert.Zero(t, c.emu.Writes())
 }
+
+const kubeconfigText = `apiVersion: v1
+kind: Config
+current-context: corp
+contexts:
+  - name: corp
+    context: {cluster: corp, user: corp}
+clusters:
+  - name: corp
+    cluster: {server: "https://k8s.corp.example:6443"}
+users:
+  - name: corp
+    user: {token: kube-T0ken-never-shown}
+`
+
+// A Kubernetes connection's kubeconfig comes only from a sensitive
+// variable holding its YAML: sent as a mapping on create, never shown,
+// and a second plan is empty. A RAC provider applies with its endpoints
+// (each with its own group binding), and a RADIUS outpost names the
+// connection.
+func TestKubernetesConnectionAndRACEndpoints(t *testing.T) {
+	c := newCLI(t)
+	c.env["KUBECONFIG_TEXT"] = kubeconfigText
+	path := writeManifest(t, `version: 1
+variables:
+  KUBECONFIG_TEXT: {sensitive: true}
+groups:
+  - name: Ops
+service_connections:
+  - name: corp-k8s
+    type: kubernetes
+    local: false
+    kubeconfig: ${KUBECONFIG_TEXT}
+providers:
+  - name: corp-rac
+    type: rac
+    authorization_flow: default-provider-authorization-implicit-consent
+    endpoints:
+      - name: jump
+        host: jump.corp.example:22
+        protocol: ssh
+        auth_mode: prompt
+        policies: [{group: Ops, order: 0}]
+applications:
+  - name: Corp RAC
+    slug: corp-rac
+    provider: corp-rac
+outposts:
+  - name: corp-rac
+    type: rac
+    providers: [corp-rac]
+    service_connection: corp-k8s
+`)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.NotContains(t, r.out+r.err, "kube-T0ken-never-shown")
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+
+	k8s := wireOne(t, c, "outposts/service_connections/kubernetes/", url.Values{"name": {"corp-k8s"}})
+	kc, _ := k8s["kubeconfig"].(map[string]any)
+	assert.Equal(t, "corp", kc["current-context"], "the variable's YAML is sent as a mapping")
+	rac := wireOne(t, c, "providers/rac/", url.Values{"name": {"corp-rac"}})
+	ep := wireOne(t, c, "rac/endpoints/", url.Values{"name": {"jump"}})
+	assert.Equal(t, rac["pk"], ep["provider"])
+	assert.Equal(t, "ssh", ep["protocol"])
+	assert.Len(t, wireList(t, c, "policies/bindings/", url.Values{"target": {ep["pk"].(string)}}), 1)
+	outpost := wireOne(t, c, "outposts/instances/", url.Values{"name__iexact": {"corp-rac"}})
+	assert.Equal(t, k8s["pk"], outpost["service_connection"])
+
+	r = c.run("export", "--all")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.NotContains(t, r.out, "kube-T0ken-never-shown")
+	assert.Contains(t, r.out, "add kubeconfig: ${CORP_K8S_KUBECONFIG}")
+
+	literal := writeManifest(t, strings.Replace(mustReadFile(t, path), "kubeconfig: ${KUBECONFIG_TEXT}", "kubeconfig: {clusters: []}", 1))
+	r = c.run("validate", "-f", literal)
+	require.Equal(t, exitError, r.code)
+	assert.Contains(t, r.err, "kubeconfig is a secret and comes only from a sensitive variable")
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	return string(mustRead(t, path))
+}

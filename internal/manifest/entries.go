@@ -253,7 +253,8 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			continue
 		}
 		// An unset variable is left as written (and reported already).
-		if f.SensitiveOnly && !sc.isSensitive(val) && val.Value != "" && !strings.Contains(val.Value, "${") {
+		// A mapping or list (a literal kubeconfig) is a literal too.
+		if f.SensitiveOnly && !sc.isSensitive(val) && (val.Kind != yaml.ScalarNode || val.Value != "" && !strings.Contains(val.Value, "${")) {
 			// The literal is not repeated: it is a secret all the same.
 			diags.add(pos(file, val), fmt.Sprintf("%s is a secret and comes only from a sensitive variable: declare one under variables: (e.g. %s: {sensitive: true}) and write %s: ${%s}",
 				f.Name, strings.ToUpper(f.Name), f.Name, strings.ToUpper(f.Name)))
