@@ -118,6 +118,7 @@ func TestCorpProvSecretsNeverShown(t *testing.T) {
 	for _, secret := range []string{scimToken, radiusSecret} {
 		assert.NotContains(t, all, secret)
 	}
+	assert.Contains(t, outs[12], "served by outposts (RADIUS on 1812/udp; clients use the provider's shared secret)  corp-radius", "show names the outpost")
 	assert.Contains(t, outs[2], "shared_secret", "the plan says a secret is set")
 	assert.Contains(t, outs[2], "(sensitive)")
 

@@ -70,17 +70,17 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 			{Key: "LDAP_USERS_DN", Label: "users DN", Value: "ou=users," + d.BaseDN},
 			{Key: "LDAP_GROUPS_DN", Label: "groups DN", Value: "ou=groups," + d.BaseDN},
 			{Key: "LDAP_BIND_DN", Label: "bind DN of a user", Value: "cn=<username>,ou=users," + d.BaseDN},
-			{Key: "LDAP_OUTPOSTS", Label: "served by outposts (LDAP on 389, LDAPS on 636)", Value: strings.Join(outpostsServing(live, prov.PK, "LDAP"), ", ")},
+			{Key: "LDAP_OUTPOSTS", Label: "served by outposts (LDAP on 389, LDAPS on 636)", Value: strings.Join(outpostsServing(live, prov.PK, "an LDAP"), ", ")},
 		}, nil
 	case "radius":
 		// The shared secret is the one the manifest's sensitive variable
 		// holds: never printed here.
 		return []Fact{
-			{Key: "RADIUS_OUTPOSTS", Label: "served by outposts (RADIUS on 1812/udp; clients use the provider's shared secret)", Value: strings.Join(outpostsServing(live, prov.PK, "RADIUS"), ", ")},
+			{Key: "RADIUS_OUTPOSTS", Label: "served by outposts (RADIUS on 1812/udp; clients use the provider's shared secret)", Value: strings.Join(outpostsServing(live, prov.PK, "a RADIUS"), ", ")},
 		}, nil
 	case "rac":
 		return []Fact{
-			{Key: "RAC_OUTPOSTS", Label: "served by outposts (users connect through authentik's web interface)", Value: strings.Join(outpostsServing(live, prov.PK, "RAC"), ", ")},
+			{Key: "RAC_OUTPOSTS", Label: "served by outposts (users connect through authentik's web interface)", Value: strings.Join(outpostsServing(live, prov.PK, "a RAC"), ", ")},
 		}, nil
 	case "proxy":
 		d := prov.Proxy()
@@ -101,7 +101,7 @@ func outpostsServing(live *plan.Live, pk int32, typ string) []string {
 		}
 	}
 	if len(names) == 0 {
-		return []string{"(none: add the provider to an " + typ + " outpost)"}
+		return []string{"(none: add the provider to " + typ + " outpost)"}
 	}
 	return names
 }
