@@ -150,6 +150,7 @@ func TestCorpProvExportRoundTrip(t *testing.T) {
 	}
 	assert.Contains(t, r.out, "add shared_secret: ${CORP_RADIUS_SHARED_SECRET}", "export names a variable for each secret")
 	assert.Contains(t, r.out, "add token: ${CORP_SCIM_TOKEN}")
+	assert.NotContains(t, r.out, "authorization_flow: default-authentication-flow", "a default reference is left out")
 	exported := writeManifest(t, r.out)
 	r = c.run("plan", "-f", exported, "--detailed-exitcode")
 	assert.Equal(t, exitOK, r.code, "the export plans empty: %s%s", r.out, r.err)

@@ -232,6 +232,9 @@ func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]a
 				}
 				continue
 			}
+			if f.HasDefault && f.Default == r.Key {
+				continue // the default by key (a RADIUS provider's wizard flows)
+			}
 			x.entryObject(f.Ref, r, false)
 			e.set(f.Name, r.Key)
 		case kinds.RefList:
