@@ -259,3 +259,42 @@ func mustReadFile(t *testing.T, path string) string {
 	t.Helper()
 	return string(mustRead(t, path))
 }
+
+// Provider property mappings the manifest declares are usable by name from
+// their providers, created first: a SAML provider's (hand-written) and a
+// RADIUS provider's (the engine's).
+func TestProviderMappingsByName(t *testing.T) {
+	c := newCLI(t)
+	c.env["RADIUS_SECRET"] = radiusSecret
+	path := writeManifest(t, `version: 1
+variables:
+  RADIUS_SECRET: {sensitive: true}
+property_mappings:
+  - name: dept
+    type: provider_saml
+    saml_name: department
+    expression: return request.user.attributes.get("department", "")
+  - name: vlan
+    type: provider_radius
+    expression: 'return {"Tunnel-Private-Group-Id": "10"}'
+providers:
+  - name: wiki
+    type: saml
+    acs_url: https://wiki.example.com/saml/acs
+    property_mappings: [dept]
+  - name: net
+    type: radius
+    shared_secret: ${RADIUS_SECRET}
+    property_mappings: [vlan]
+`)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+	dept := wireOne(t, c, "propertymappings/provider/saml/", url.Values{"name": {"dept"}})
+	vlan := wireOne(t, c, "propertymappings/provider/radius/", url.Values{"name": {"vlan"}})
+	saml := wireOne(t, c, "providers/saml/", url.Values{"name__iexact": {"wiki"}})
+	assert.Equal(t, []any{dept["pk"]}, saml["property_mappings"])
+	radius := wireOne(t, c, "providers/radius/", url.Values{"name__iexact": {"net"}})
+	assert.Equal(t, []any{vlan["pk"]}, radius["property_mappings"])
+}
