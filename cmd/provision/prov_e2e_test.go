@@ -298,3 +298,38 @@ providers:
 	radius := wireOne(t, c, "providers/radius/", url.Values{"name__iexact": {"net"}})
 	assert.Equal(t, []any{vlan["pk"]}, radius["property_mappings"])
 }
+
+// A RADIUS provider is a "provider" to users: in plans (text and JSON),
+// in --target and in moved:, like the hand-written types, although the
+// engine's plan kind for it has another name.
+func TestEngineProvidersAreProvidersToUsers(t *testing.T) {
+	c, path := corpProv(t)
+	r := c.run("plan", "-f", path)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `+ provider "corp-radius" {`)
+	assert.NotContains(t, r.out, "engine")
+
+	r = c.run("plan", "-f", path, "--target", "provider/corp-scim", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.err)
+	var p struct {
+		Changes []struct{ Kind, Key string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &p))
+	assert.Equal(t, []struct{ Kind, Key string }{{"provider", "corp-scim"}}, p.Changes)
+
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	pk := wireOne(t, c, "providers/radius/", url.Values{"name": {"corp-radius"}})["pk"]
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	renamed := strings.Replace(string(data), "- name: corp-radius\n    type: radius\n    shared", "- name: corp-radius-2\n    type: radius\n    shared", 1)
+	renamed = strings.Replace(renamed, "provider: corp-radius\n", "provider: corp-radius-2\n", 1)
+	renamed = strings.Replace(renamed, "providers: [corp-radius]", "providers: [corp-radius-2]", 1)
+	renamed += "moved:\n  - {kind: provider, from: corp-radius, to: corp-radius-2}\n"
+	require.NoError(t, os.WriteFile(path, []byte(renamed), 0o600))
+	r = c.run("plan", "-f", path)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, `~ provider "corp-radius" -> "corp-radius-2" {`)
+	assert.Contains(t, r.out, "0 to destroy")
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	assert.Equal(t, pk, wireOne(t, c, "providers/radius/", url.Values{"name": {"corp-radius-2"}})["pk"], "renamed in place")
+}

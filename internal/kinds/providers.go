@@ -7,7 +7,8 @@ package kinds
 // an application's provider and backchannel_providers and an outpost's
 // providers name either by name. Their plan kind is "engine provider"
 // (the hand-written ones are "provider"): two plan kinds cannot share one
-// name, and a provider's type never changes. Providers have integer pks
+// name, and a provider's type never changes. Users see "provider" (Noun)
+// in plans, errors, --target and moved:. Providers have integer pks
 // and are addressed by pk.
 func engineProvider(typ, path, model, schema string, refs map[string]string, defaults map[string]any) *Kind {
 	r := map[string]string{"property_mappings": "property mapping"}
@@ -19,7 +20,7 @@ func engineProvider(typ, path, model, schema string, refs map[string]string, def
 	for k, v := range defaults {
 		d[k] = v
 	}
-	return &Kind{Name: "engine provider", Section: "providers", Type: typ, Path: path, AllPath: "providers/all/", AllModel: "authentik_core.provider",
+	return &Kind{Name: "engine provider", Noun: "provider", Section: "providers", Type: typ, Path: path, AllPath: "providers/all/", AllModel: "authentik_core.provider",
 		Model: model, Schema: schema, Key: "name", PK: "pk", Refs: r, Defaults: d}
 }
 

@@ -505,7 +505,7 @@ func validateEntries(v *validation) {
 	for _, e := range v.m.Entries {
 		id := e.Kind.Name + "\x00" + e.Key
 		if prev, ok := seen[id]; ok {
-			v.ds.add(e.Src.Pos, fmt.Sprintf("%s is already declared at %s; declare each %s once", e.Label(), prev.Src.Pos, e.Kind.Name))
+			v.ds.add(e.Src.Pos, fmt.Sprintf("%s is already declared at %s; declare each %s once", e.Label(), prev.Src.Pos, kinds.NounOf(e.Kind.Name)))
 			continue
 		}
 		seen[id] = e
@@ -562,7 +562,7 @@ func validateEntries(v *validation) {
 			}
 			uid := e.Kind.Name + "\x00" + f + "\x00" + val
 			if prev, dup := unique[uid]; dup {
-				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), e.Kind.Name))
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), kinds.NounOf(e.Kind.Name)))
 				continue
 			}
 			unique[uid] = e

@@ -4,6 +4,8 @@
 // Executor in a safe order. It does no HTTP itself.
 package plan
 
+import "github.com/provision/provision/internal/kinds"
+
 // FormatVersion is the version of the plan's JSON form; it changes on any
 // incompatible edit of that form.
 const FormatVersion = "1.0"
@@ -21,6 +23,10 @@ const (
 // Each managed kind is described once, by a KindSpec in the registry
 // (kinds.go); the constants name them.
 type Kind string
+
+// String is what users call the kind (kinds.NounOf): engine providers are
+// "provider" in plans and errors, like the hand-written ones.
+func (k Kind) String() string { return kinds.NounOf(string(k)) }
 
 const (
 	KindGroup        Kind = "group"
