@@ -42,7 +42,7 @@ func (kinds Kinds) applyBlueprint(f akblueprints.File, applied map[string]bool) 
 			}
 			continue
 		}
-		if kinds[en.Model] != nil && kinds.blueprintConditions(en.Conditions) {
+		if kinds[en.Model] != nil && kinds.blueprintConditions(en.Conditions) && kinds.served(en.Identifiers) {
 			kinds.mustSeed(en)
 		}
 	}
@@ -54,6 +54,31 @@ func (kinds Kinds) mustSeed(en akblueprints.Entry) {
 	if err := kinds[en.Model].Entry(en.State, key, attrs); err != nil {
 		panic(fmt.Sprintf("emulator: seed %s %v from %s: %v", en.Model, en.Identifiers, en.File, err))
 	}
+}
+
+// served reports whether every reference in an entry's identifiers names
+// a model the emulator serves. One that does not (events-default's policy
+// bindings target notification rules, which the emulator does not serve)
+// cannot be matched or written, so the entry is skipped rather than
+// seeded with the reference left out (FIDELITY.md lists them).
+func (kinds Kinds) served(v any) bool {
+	switch x := v.(type) {
+	case akblueprints.Ref:
+		return kinds[x.Model] != nil && kinds.served(x.Key)
+	case map[string]any:
+		for _, w := range x {
+			if !kinds.served(w) {
+				return false
+			}
+		}
+	case []any:
+		for _, w := range x {
+			if !kinds.served(w) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // resolveBlueprintValue turns references into pks: a reference to an object
