@@ -136,3 +136,15 @@ func (s ownRandom) Entry(state akblueprints.State, key, attrs map[string]any) er
 	defer func() { s.e.rnd = was }()
 	return s.seedKind.Entry(state, key, attrs)
 }
+
+// ApplyBlueprint applies one of authentik's default or system blueprints
+// again (its path below blueprints/, e.g.
+// "default/flow-default-authentication-flow.yaml"), as authentik does on
+// every start and when an admin applies it, for tests. New objects draw
+// from the main random source. An entry authentik would refuse stops it
+// there, with an error.
+func (e *Emulator) ApplyBlueprint(path string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.seedKinds().Apply(path)
+}

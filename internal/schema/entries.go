@@ -205,7 +205,7 @@ func entryMarkdown(b *bytes.Buffer) {
 				if len(c.OneOf) > 0 {
 					by = "exactly one of `" + strings.Join(c.OneOf, "`, `") + "` (by name; a user by username)"
 				}
-				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names %s; on a %s this stack created the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", c.Field, c.Kind.Name, c.Kind.Doc, by, k.Name)
+				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names %s; on a %s this stack created (not one of authentik's own) the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", c.Field, c.Kind.Name, c.Kind.Doc, by, k.Name)
 				entryTable(b, c.Fields())
 			}
 		}

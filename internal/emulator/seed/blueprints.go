@@ -27,9 +27,9 @@ var legacySeedFlows = []string{"default-authentication-flow", "default-invalidat
 	"default-provider-authorization-explicit-consent", "default-provider-authorization-implicit-consent",
 	"default-provider-invalidation-flow"}
 
-func (kinds Kinds) applyBlueprint(f akblueprints.File, applied map[string]bool) {
+func (kinds Kinds) applyBlueprint(f akblueprints.File, applied map[string]bool) error {
 	if applied[f.Path] {
-		return
+		return nil
 	}
 	applied[f.Path] = true
 	for _, en := range f.Entries {
@@ -37,22 +37,34 @@ func (kinds Kinds) applyBlueprint(f akblueprints.File, applied map[string]bool) 
 			ids, _ := en.Attrs["identifiers"].(map[string]any)
 			for _, g := range akblueprints.Files {
 				if g.Name == ids["name"] {
-					kinds.applyBlueprint(g, applied)
+					if err := kinds.applyBlueprint(g, applied); err != nil {
+						return err
+					}
 				}
 			}
 			continue
 		}
 		if kinds[en.Model] != nil && kinds.blueprintConditions(en.Conditions) && kinds.served(en.Identifiers) {
-			kinds.mustSeed(en)
+			if err := kinds.seed(en); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
-func (kinds Kinds) mustSeed(en akblueprints.Entry) {
+func (kinds Kinds) seed(en akblueprints.Entry) error {
 	key, _ := kinds.resolveBlueprintValue(en.Identifiers).(map[string]any)
 	attrs, _ := kinds.resolveBlueprintValue(en.Attrs).(map[string]any)
 	if err := kinds[en.Model].Entry(en.State, key, attrs); err != nil {
-		panic(fmt.Sprintf("emulator: seed %s %v from %s: %v", en.Model, en.Identifiers, en.File, err))
+		return fmt.Errorf("emulator: seed %s %v from %s: %v", en.Model, en.Identifiers, en.File, err)
+	}
+	return nil
+}
+
+func (kinds Kinds) mustSeed(en akblueprints.Entry) {
+	if err := kinds.seed(en); err != nil {
+		panic(err.Error())
 	}
 }
 
@@ -182,6 +194,22 @@ func (kinds Kinds) LegacyFlows() {
 func (kinds Kinds) Blueprints() {
 	applied := map[string]bool{}
 	for _, f := range akblueprints.Files {
-		kinds.applyBlueprint(f, applied)
+		if err := kinds.applyBlueprint(f, applied); err != nil {
+			panic(err.Error())
+		}
 	}
+}
+
+// Apply applies one blueprint again (blueprints/<path>, e.g.
+// "default/flow-default-authentication-flow.yaml"), as authentik does on
+// every start, on a change of the file and when an admin applies it: what
+// it sets with state: present is set back, what it creates is created
+// again. An entry authentik would refuse stops it there, with an error.
+func (kinds Kinds) Apply(path string) error {
+	for _, f := range akblueprints.Files {
+		if f.Path == path {
+			return kinds.applyBlueprint(f, map[string]bool{})
+		}
+	}
+	return fmt.Errorf("emulator: no blueprint %s", path)
 }
