@@ -210,3 +210,58 @@ flows:
 	assert.Equal(t, own, liveBindings(t, c), "authentik's bindings are untouched")
 	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
 }
+
+// Listing one of authentik's own bindings changes it (the manifest says
+// so), and the plan warns what authentik's blueprint does next time it
+// runs: failure_result is set back; a stage binding moved to another order
+// is bound again at the blueprint's. Both are shown true by applying the
+// blueprint again.
+func TestEditingAuthentiksOwnBindingWarnsOfItsBlueprint(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := writeManifest(t, `version: 1
+stack: corp
+flows:
+  - slug: default-authentication-flow
+    stages:
+      - stage: default-authentication-password
+        order: 20
+        policies: [{policy: default-authentication-flow-password-stage, order: 10, failure_result: false}]
+      - {stage: default-authentication-mfa-validation, order: 35}
+`)
+	changes, kept := planKept(t, c, path)
+	assert.Equal(t, []string{"flow stage binding default-authentication-flow/default-authentication-identification",
+		"flow stage binding default-authentication-flow/default-authentication-login"}, sortedKeys(kept), "the stages not listed")
+	r := c.run("plan", "-f", path, "-o", "json")
+	var p struct {
+		Changes []struct {
+			Kind, Key, Action string
+			Warnings          []string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &p))
+	require.Len(t, changes, 2, r.out)
+	warned := map[string][]string{}
+	for _, ch := range p.Changes {
+		assert.Equal(t, "update", ch.Action, ch.Key)
+		warned[ch.Kind+" "+ch.Key] = ch.Warnings
+	}
+	assert.Equal(t, map[string][]string{
+		"policy binding default-authentication-flow/default-authentication-password/policy:default-authentication-flow-password-stage": {
+			"authentik's blueprint default/flow-default-authentication-flow.yaml sets failure_result to true (state: present): the next time authentik applies it (an upgrade that changes the file, or an admin applying it) it is set back, and the next plan shows this change again"},
+		"flow stage binding default-authentication-flow/default-authentication-mfa-validation": {
+			"authentik's blueprint default/flow-default-authentication-flow.yaml finds this binding by order 30: the next time authentik applies it, it binds it again at order 30, beside this one"},
+	}, warned)
+
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	require.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+
+	// What the warnings said.
+	require.NoError(t, c.emu.ApplyBlueprint("default/flow-default-authentication-flow.yaml"))
+	changes, kept = planKept(t, c, path)
+	require.Len(t, changes, 1, "%+v", changes)
+	assert.Equal(t, "default-authentication-flow/default-authentication-password/policy:default-authentication-flow-password-stage", changes[0].Key)
+	assert.Contains(t, kept, "flow stage binding default-authentication-flow/default-authentication-mfa-validation",
+		"the blueprint bound the MFA stage at 30 again; the plan keeps it")
+}

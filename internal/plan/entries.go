@@ -852,7 +852,11 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 			// body.
 			spec.Refs[by] = ref
 		}
-		out = append(out, finish(ch, f, spec))
+		fc := finish(ch, f, spec)
+		if fc != nil && fc.Action == Update && p.own != "" {
+			fc.Warnings = append(fc.Warnings, childRevertWarnings(fc, lf)...)
+		}
+		out = append(out, fc)
 		if len(ce.Children) > 0 {
 			cp := parentNode{e: ce, key: key, whole: p.whole, own: p.own}
 			if lk != nil {
