@@ -376,7 +376,9 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 			return nil, fmt.Errorf("%s: %s: %w", doing(ch), f, err)
 		}
 		body[f] = pk
-		if fd, ok := s.Kind.Field(f); ok && fd.IntRef {
+		// An integer pk (a user's; a RAC endpoint's parent provider)
+		// travels as a number.
+		if fd, ok := s.Kind.Field(f); ok && (fd.IntRef || fd.Type == desc.Int) {
 			n, err := strconv.ParseInt(pk, 10, 64)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: pk %q is not a number", doing(ch), f, pk)
