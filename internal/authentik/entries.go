@@ -190,6 +190,20 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			return nil
 		})
 	}
+	if x := extraLists[name]; x != nil {
+		r.g.Go(func() error {
+			more, err := x(r.ctx, r.c, r.reads)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			for k, v := range more {
+				extra[k] = v
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
 	first := ds[0]
 	if first.AllPath == "" {
 		list(first.Path, "", first)

@@ -49,6 +49,7 @@ func Reads() plan.Reads {
 		Kinds: []plan.Kind{plan.KindFlow, plan.KindKeyPair, plan.KindSAMLMapping, plan.KindBinding, plan.KindGroup,
 			plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost},
 		ProviderTypes: manifest.ProviderTypeNames(),
+		AllExtras:     true, // every role's permissions
 	}.Add(entryReads())
 }
 
