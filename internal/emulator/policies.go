@@ -22,7 +22,8 @@ type policyType struct {
 	model     string // Python class
 	app       string // the app label's suffix: authentik_policies_<app>
 	component string
-	verbose   string
+	verbose   string // the model's Meta.verbose_name
+	plural    string // its Meta.verbose_name_plural ("Expression Policies")
 	fields    []fieldDef
 	validate  func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp
 }
@@ -34,10 +35,10 @@ func (t *policyType) metaModel() string {
 var policyTypes = []*policyType{
 	// ExpressionPolicySerializer.validate_expression compiles it.
 	{typ: "expression", prefix: "policies/expression/", model: "ExpressionPolicy", app: "expression",
-		component: "ak-policy-expression-form", verbose: "Expression Policy",
+		component: "ak-policy-expression-form", verbose: "Expression Policy", plural: "Expression Policies",
 		fields: []fieldDef{{name: "expression", typ: ftString, required: true}}},
 	{typ: "password", prefix: "policies/password/", model: "PasswordPolicy", app: "password",
-		component: "ak-policy-password-form", verbose: "Password Policy",
+		component: "ak-policy-password-form", verbose: "Password Policy", plural: "Password Policies",
 		fields: []fieldDef{
 			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
 			{name: "amount_digits", typ: ftUint, def: int64(0), filter: "exact"},
@@ -56,7 +57,7 @@ var policyTypes = []*policyType{
 	// ReputationPolicySerializer.validate reads check_ip and
 	// check_username from the body (attrs.get(..., False)).
 	{typ: "reputation", prefix: "policies/reputation/", model: "ReputationPolicy", app: "reputation",
-		component: "ak-policy-reputation-form", verbose: "Reputation Policy",
+		component: "ak-policy-reputation-form", verbose: "Reputation Policy", plural: "Reputation Policies",
 		fields: []fieldDef{
 			{name: "check_ip", typ: ftBool, def: true, filter: "exact"},
 			{name: "check_username", typ: ftBool, def: true, filter: "exact"},
@@ -75,7 +76,7 @@ var policyTypes = []*policyType{
 	// EventMatcherPolicySerializer.validate: at least one criteria, when
 	// all four are "".
 	{typ: "event_matcher", prefix: "policies/event_matcher/", model: "EventMatcherPolicy", app: "event_matcher",
-		component: "ak-policy-event-matcher-form", verbose: "Event Matcher Policy",
+		component: "ak-policy-event-matcher-form", verbose: "Event Matcher Policy", plural: "Event Matcher Policies",
 		fields: []fieldDef{
 			{name: "action", typ: ftChoiceNull, choices: eventActions, filter: "exact"},
 			{name: "client_ip", typ: ftNullString, filter: "exact"},
@@ -94,20 +95,20 @@ var policyTypes = []*policyType{
 			return &r
 		}},
 	{typ: "expiry", prefix: "policies/password_expiry/", model: "PasswordExpiryPolicy", app: "expiry",
-		component: "ak-policy-password-expiry-form", verbose: "Password Expiry Policy",
+		component: "ak-policy-password-expiry-form", verbose: "Password Expiry Policy", plural: "Password Expiry Policies",
 		fields: []fieldDef{
 			{name: "days", typ: ftInt32, required: true, filter: "exact"},
 			{name: "deny_only", typ: ftBool, def: false, filter: "exact"},
 		}},
 	{typ: "dummy", prefix: "policies/dummy/", model: "DummyPolicy", app: "dummy",
-		component: "ak-policy-dummy-form", verbose: "Dummy Policy",
+		component: "ak-policy-dummy-form", verbose: "Dummy Policy", plural: "Dummy Policies",
 		fields: []fieldDef{
 			{name: "result", typ: ftBool, def: false, filter: "exact"},
 			{name: "wait_min", typ: ftInt32, def: int64(5), filter: "exact"},
 			{name: "wait_max", typ: ftInt32, def: int64(30), filter: "exact"},
 		}},
 	{typ: "geoip", prefix: "policies/geoip/", model: "GeoIPPolicy", app: "geoip",
-		component: "ak-policy-geoip-form", verbose: "GeoIP Policy",
+		component: "ak-policy-geoip-form", verbose: "GeoIP Policy", plural: "GeoIP Policies",
 		fields: []fieldDef{
 			{name: "asns", typ: ftIntList, allowEmpty: true, def: []int64{}},
 			{name: "countries", typ: ftStrList, required: true, allowEmpty: true, def: []string{}},
@@ -121,7 +122,7 @@ var policyTypes = []*policyType{
 	// UniquePasswordPolicySerializer has EnterpriseRequiredMixin
 	// (authentik/enterprise/api.py): a fresh install has no license.
 	{typ: "unique_password", prefix: "policies/unique_password/", model: "UniquePasswordPolicy", app: "unique_password",
-		component: "ak-policy-password-uniqueness-form", verbose: "Password Uniqueness Policy",
+		component: "ak-policy-password-uniqueness-form", verbose: "Password Uniqueness Policy", plural: "Password Uniqueness Policies",
 		fields: []fieldDef{
 			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
 			{name: "num_historical_passwords", typ: ftUint, def: int64(1), filter: "exact"},
@@ -231,7 +232,7 @@ func (e *Emulator) renderPolicyBase(p *store.Policy) map[string]any {
 		}
 	}
 	return map[string]any{"pk": p.PK, "name": p.Attrs["name"], "execution_logging": p.Attrs["execution_logging"],
-		"component": t.component, "verbose_name": t.verbose, "verbose_name_plural": t.verbose + "s",
+		"component": t.component, "verbose_name": t.verbose, "verbose_name_plural": t.plural,
 		"meta_model_name": t.metaModel(), "bound_to": bound}
 }
 
