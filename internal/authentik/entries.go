@@ -158,10 +158,15 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 					if k.Key != "" {
 						o.Key, _ = it[k.Key].(string)
 					}
+					typed := k
 					if typ == "" && k.AllPath != "" {
-						if m := desc.ByModel(name, fmt.Sprint(it["meta_model_name"])); m != nil {
-							o.Type = m.Type
+						typed = desc.ByModel(name, fmt.Sprint(it["meta_model_name"]))
+						if typed != nil {
+							o.Type = typed.Type
 						}
+					}
+					if typed != nil {
+						dropSecrets(typed, it)
 					}
 					out = append(out, o)
 				}
@@ -243,6 +248,19 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			live.Objects[k] = v
 		}
 	})
+}
+
+// dropSecrets removes from an answer the secret fields authentik shows (an
+// SMS stage's auth, an email setup stage's password, a Kubernetes
+// connection's kubeconfig): plans never compare a secret, so the live
+// object does not hold it, and nothing that prints, exports or
+// fingerprints live objects can show it.
+func dropSecrets(k *desc.Kind, it map[string]any) {
+	for _, f := range k.Fields() {
+		if f.Secret && !f.Extra {
+			delete(it, f.Name)
+		}
+	}
 }
 
 // execEntry performs one change of a descriptor kind.

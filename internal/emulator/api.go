@@ -22,6 +22,11 @@ type Options struct {
 	// Seed makes the scrambled order of many-to-many lists and generated
 	// secrets deterministic. Zero picks 1.
 	Seed int64
+	// Enterprise is a valid enterprise license installed: the serializers
+	// with EnterpriseRequiredMixin (the source and mutual TLS stages, the
+	// password uniqueness policy) accept writes. False is a fresh install,
+	// where they answer 400.
+	Enterprise bool
 }
 
 // RequestRecord is one handled request, as kept in the request log.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator/chaos"
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/emulator/protocol"
 	"github.com/provision/provision/internal/emulator/store"
 )
@@ -32,6 +33,7 @@ type Emulator struct {
 	views      *protocol.Views // the OIDC endpoints and setup_urls (protocol/)
 	icons      *iconURLs       // meta_icon_url (icon.go)
 	clock      clock.Clock     // the latency's waits
+	enterprise bool            // Options.Enterprise
 }
 
 // New returns an emulator seeded like a freshly installed authentik.
@@ -41,6 +43,7 @@ func New(opts Options) *Emulator {
 		seed:       opts.Seed,
 		latency:    opts.Latency,
 		clock:      opts.Clock,
+		enterprise: opts.Enterprise,
 		overrides:  map[string]map[string]map[string]any{},
 		userTokens: map[string]int32{},
 		icons:      newIconURLs(),
@@ -55,12 +58,24 @@ func New(opts Options) *Emulator {
 		e.seed = 1
 	}
 	e.rnd = rand.New(rand.NewSource(e.seed))
-	e.st = &store.State{NextProviderPK: 1, NextGroupNumPK: 1, NextUserPK: 1, StageRefFields: stageRefFields}
+	e.st = &store.State{NextProviderPK: 1, NextGroupNumPK: 1, NextUserPK: 1, StageRefFields: stageRefFields,
+		StageCascades: stageCascadeFields}
 	e.views = protocol.New(e.st)
 	e.seedDefaults()
 	e.seedOtherMappings()
 	e.seedSources()
 	return e
+}
+
+// enterpriseRequired is EnterpriseRequiredMixin.validate
+// (authentik/enterprise/api.py): without a valid license, a serializer
+// using it refuses every create and update.
+func (e *Emulator) enterpriseRequired() *httpapi.Resp {
+	if e.enterprise {
+		return nil
+	}
+	r := httpapi.NonFieldError("Enterprise is required to create/update this object.")
+	return &r
 }
 
 // Token is the API token the emulator accepts.

@@ -155,6 +155,10 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 		if s := e.st.SourceByPK(pk); s != nil {
 			return httpapi.FmtVal(s.Attrs["slug"])
 		}
+	case ref == "keypair":
+		if k := e.st.KeypairByPK(pk); k != nil {
+			return k.Name
+		}
 	case ref == "propertymapping":
 		for _, m := range e.allMappings() {
 			if strings.EqualFold(m.pk, pk) {

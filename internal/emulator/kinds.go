@@ -79,6 +79,9 @@ type fieldDef struct {
 	// unordered: a M2M the server returns in database order, not the
 	// order written; rendered scrambled so clients cannot depend on it.
 	unordered bool
+	// cascade: an ftRef whose referent's delete deletes the object
+	// (on_delete=CASCADE; stage tables only: State.StageCascades).
+	cascade bool
 }
 
 // kindDef describes one kind served by the generic handlers. T is the

@@ -120,17 +120,15 @@ var policyTypes = []*policyType{
 			{name: "impossible_tolerance_km", typ: ftUint, def: int64(100)},
 		}},
 	// UniquePasswordPolicySerializer has EnterpriseRequiredMixin
-	// (authentik/enterprise/api.py): a fresh install has no license.
+	// (authentik/enterprise/api.py): a fresh install has no license
+	// (Options.Enterprise).
 	{typ: "unique_password", prefix: "policies/unique_password/", model: "UniquePasswordPolicy", app: "unique_password",
 		component: "ak-policy-password-uniqueness-form", verbose: "Password Uniqueness Policy", plural: "Password Uniqueness Policies",
 		fields: []fieldDef{
 			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
 			{name: "num_historical_passwords", typ: ftUint, def: int64(1), filter: "exact"},
 		},
-		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
-			r := httpapi.NonFieldError("Enterprise is required to create/update this object.")
-			return &r
-		}},
+		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp { return e.enterpriseRequired() }},
 }
 
 // eventActions are EventAction's values (authentik/events/models.py).

@@ -260,6 +260,100 @@ var stageTypes = []*stageType{
 			{name: "token_count", typ: ftUint, def: int64(6), filter: "exact"},
 			{name: "token_length", typ: ftUint, def: int64(12), max: 100, filter: "exact"},
 		}},
+	// authentik/stages/authenticator_duo/{models.py,api.py}: no validate();
+	// the two secrets are write_only (extra_kwargs).
+	{typ: "authenticator_duo", prefix: "stages/authenticator/duo/", model: "AuthenticatorDuoStage",
+		component: "ak-stage-authenticator-duo-form", verbose: "Duo Authenticator Setup Stage",
+		plural: "Duo Authenticator Setup Stages",
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: ""},
+			{name: "client_id", typ: ftString, required: true, filter: "exact"},
+			{name: "client_secret", typ: ftString, required: true, writeOnly: true},
+			{name: "api_hostname", typ: ftString, required: true, filter: "exact"},
+			{name: "admin_integration_key", typ: ftString, blank: true, def: ""},
+			{name: "admin_secret_key", typ: ftString, blank: true, def: "", writeOnly: true},
+		}},
+	// authentik/stages/authenticator_email/{models.py,api.py}: no
+	// validate(), no validate_template; password is not write_only (the
+	// answer shows it, as authentik's does).
+	{typ: "authenticator_email", prefix: "stages/authenticator/email/", model: "AuthenticatorEmailStage",
+		component: "ak-stage-authenticator-email-form", verbose: "Email Authenticator Setup Stage",
+		plural: "Email Authenticator Setup Stages", filters: []httpapi.FilterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "use_global_settings", typ: ftBool, def: false, filter: "exact"},
+			{name: "host", typ: ftString, def: "localhost", filter: "exact"},
+			{name: "port", typ: ftInt32, def: int64(25), filter: "exact"},
+			{name: "username", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "password", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "use_tls", typ: ftBool, def: false, filter: "exact"},
+			{name: "use_ssl", typ: ftBool, def: false, filter: "exact"},
+			{name: "timeout", typ: ftInt32, def: int64(10), filter: "exact"},
+			{name: "from_address", typ: ftEmail, def: "system@authentik.local", filter: "exact"},
+			{name: "subject", typ: ftString, def: "authentik Sign-in code", filter: "exact"},
+			{name: "token_expiry", typ: ftDuration, def: "minutes=30", filter: "exact"},
+			{name: "template", typ: ftString, def: "email/email_otp.html", filter: "exact"},
+		}},
+	// authentik/stages/authenticator_sms/{models.py,api.py}: no validate();
+	// auth and auth_password are not write_only. mapping is a
+	// NotificationWebhookMapping, which the emulator does not serve.
+	{typ: "authenticator_sms", prefix: "stages/authenticator/sms/", model: "AuthenticatorSMSStage",
+		component: "ak-stage-authenticator-sms-form", verbose: "SMS Authenticator Setup Stage",
+		plural: "SMS Authenticator Setup Stages", filters: []httpapi.FilterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
+			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "provider", typ: ftChoice, required: true, choices: []string{"twilio", "generic"}, filter: "exact"},
+			{name: "from_number", typ: ftString, required: true, filter: "exact"},
+			{name: "account_sid", typ: ftString, required: true, filter: "exact"},
+			{name: "auth", typ: ftString, required: true, filter: "exact"},
+			{name: "auth_password", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "auth_type", typ: ftChoice, choices: []string{"basic", "bearer"}, def: "basic", filter: "exact"},
+			{name: "verify_only", typ: ftBool, def: false, filter: "exact"},
+			{name: "mapping", typ: ftRef, ref: "notificationwebhookmapping", filter: "exact"},
+		}},
+	// authentik/stages/user_delete/{models.py,api.py}: the base fields only.
+	{typ: "user_delete", prefix: "stages/user_delete/", model: "UserDeleteStage",
+		component: "ak-stage-user-delete-form", verbose: "User Delete Stage", plural: "User Delete Stages",
+		filters: []httpapi.FilterSpec{stageUUIDFilter}},
+	// authentik/enterprise/stages/source/{models.py,api.py}: source is a
+	// ForeignKey(on_delete=CASCADE); SourceStageSerializer.validate_source
+	// takes only a source with a login button (Source.ui_login_button:
+	// OAuth and SAML; LDAP and the built-in source have none), and
+	// EnterpriseRequiredMixin.validate needs a license.
+	{typ: "source", prefix: "stages/source/", model: "SourceStage",
+		component: "ak-stage-source-form", verbose: "Source Stage", plural: "Source Stages",
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "source", typ: ftRef, ref: "source", required: true, cascade: true, filter: "exact"},
+			{name: "resume_timeout", typ: ftDuration, def: "minutes=10", filter: "exact"},
+		},
+		fieldChecks: func(e *Emulator, f *httpapi.Form, s *store.Stage) {
+			pk, _ := s.Attrs["source"].(string)
+			if !f.Has("source") || f.Errs["source"] != nil || pk == "" {
+				return
+			}
+			if src := e.st.SourceByPK(pk); src != nil && src.Type != "oauth" && src.Type != "saml" {
+				f.Fail("source", "Invalid source selected, only web-based sources are supported.")
+			}
+		},
+		validate: func(e *Emulator, _ *httpapi.Form, _ *store.Stage) *httpapi.Resp { return e.enterpriseRequired() }},
+	// authentik/enterprise/stages/mtls/{models.py,api.py}:
+	// certificate_authorities is a ManyToManyField to CertificateKeyPair;
+	// EnterpriseRequiredMixin.validate needs a license.
+	{typ: "mtls", prefix: "stages/mtls/", model: "MutualTLSStage",
+		component: "ak-stage-mtls-form", verbose: "Mutual TLS Stage", plural: "Mutual TLS Stages",
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
+		fields: []fieldDef{
+			{name: "mode", typ: ftChoice, required: true, choices: []string{"optional", "required"}, filter: "exact"},
+			{name: "certificate_authorities", typ: ftRefList, ref: "keypair", allowEmpty: true, def: []string{},
+				unordered: true, filter: "exact"},
+			{name: "cert_attribute", typ: ftChoice, required: true, choices: []string{"subject", "common_name", "email"}, filter: "exact"},
+			{name: "user_attribute", typ: ftChoice, required: true, choices: []string{"username", "email"}, filter: "exact"},
+		},
+		validate: func(e *Emulator, _ *httpapi.Form, _ *store.Stage) *httpapi.Resp { return e.enterpriseRequired() }},
 }
 
 // emailTemplates are authentik/stages/email/models.py's EmailTemplates.
@@ -397,6 +491,19 @@ func stageRefFields(stageType, ref string) []string {
 	return out
 }
 
+// stageCascadeFields names the fields of a stage of this type whose
+// referent's delete deletes the stage (on_delete=CASCADE): the store's
+// State.StageCascades.
+func stageCascadeFields(stageType, ref string) []string {
+	var out []string
+	for _, fd := range stageTypeByName[stageType].fields {
+		if fd.cascade && (fd.ref == ref || strings.HasPrefix(fd.ref, ref+":")) {
+			out = append(out, fd.name)
+		}
+	}
+	return out
+}
+
 // refExists resolves a related pk for a field of the generic layer (ref
 // as in fieldDef.ref) and returns its canonical form, or "".
 func (e *Emulator) refExists(ref, pk string) string {
@@ -433,7 +540,7 @@ func (e *Emulator) refExists(ref, pk string) string {
 			return c.PK
 		}
 	}
-	// webauthndevicetype: the emulator has none.
+	// webauthndevicetype, notificationwebhookmapping: the emulator has none.
 	return ""
 }
 

@@ -116,7 +116,8 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 			if !f.Once {
 				when = "" // a token's key: set whenever it differs
 			}
-			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v)
+			// One line per secret: a Duo stage has two.
+			e.comment = strings.TrimPrefix(e.comment+"\n"+fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v), "\n")
 		}
 	}
 	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {

@@ -22,6 +22,37 @@ func init() {
 	// IdentificationStageSerializer.validate reads user_fields from the
 	// body only: a PATCH without it is refused.
 	identification.SendAlways = []string{"user_fields"}
+	// stages/authenticator_duo/models.py. The client secret and the admin
+	// API's secret key are write-only secrets.
+	duo := stage("authenticator_duo", "stages/authenticator/duo/", "authentik_stages_authenticator_duo.authenticatorduostage", "AuthenticatorDuoStageRequest", configureFlow,
+		map[string]any{"friendly_name": "", "admin_integration_key": "", "admin_secret_key": ""})
+	duo.SensitiveOnly = []string{"client_secret", "admin_secret_key"}
+	duo.Doc = "A Duo setup stage: enrols the user's Duo device (client_secret and admin_secret_key from sensitive variables)."
+	// stages/authenticator_email/models.py. authentik shows password in
+	// its answers; provision treats it as a secret all the same.
+	email := stage("authenticator_email", "stages/authenticator/email/", "authentik_stages_authenticator_email.authenticatoremailstage", "AuthenticatorEmailStageRequest", configureFlow,
+		map[string]any{"friendly_name": "", "use_global_settings": false, "host": "localhost", "port": 25, "username": "",
+			"password": "", "use_tls": false, "use_ssl": false, "timeout": 10, "from_address": "system@authentik.local",
+			"subject": "authentik Sign-in code", "token_expiry": "minutes=30", "template": "email/email_otp.html"})
+	email.SensitiveOnly = []string{"password"}
+	email.Doc = "An email setup stage: one-time codes sent by email (the SMTP password from a sensitive variable)."
+	// stages/authenticator_sms/models.py (mapping, a webhook mapping: not
+	// managed). auth is Twilio's auth token or the generic provider's
+	// bearer token or user name; authentik shows both in its answers.
+	sms := stage("authenticator_sms", "stages/authenticator/sms/", "authentik_stages_authenticator_sms.authenticatorsmsstage", "AuthenticatorSMSStageRequest", configureFlow,
+		map[string]any{"friendly_name": "", "auth_password": "", "auth_type": "basic", "verify_only": false})
+	sms.SensitiveOnly = []string{"auth", "auth_password"}
+	sms.Doc = "An SMS setup stage: one-time codes by SMS through Twilio or a generic HTTP API (auth and auth_password from sensitive variables)."
+	// enterprise/stages/source/models.py: source is a ForeignKey with
+	// on_delete=CASCADE.
+	src := stage("source", "stages/source/", "authentik_stages_source.sourcestage", "SourceStageRequest",
+		map[string]string{"source": "source"}, map[string]any{"resume_timeout": "minutes=10"})
+	src.Cascade = []string{"source"}
+	src.Doc = "A source stage: sends the user to an OAuth or SAML source and resumes the flow after. Enterprise: authentik refuses it without a license."
+	// enterprise/stages/mtls/models.py.
+	mtls := stage("mtls", "stages/mtls/", "authentik_stages_mtls.mutualtlsstage", "MutualTLSStageRequest",
+		map[string]string{"certificate_authorities": "certificate"}, map[string]any{"certificate_authorities": []any{}})
+	mtls.Doc = "A mutual TLS stage: logs in or enrols users by client certificate, checked against certificate_authorities. Enterprise: authentik refuses it without a license."
 	Register(
 		// stages/identification/models.py
 		identification,
@@ -77,4 +108,8 @@ func init() {
 		stage("authenticator_static", "stages/authenticator/static/", "authentik_stages_authenticator_static.authenticatorstaticstage", "AuthenticatorStaticStageRequest", configureFlow,
 			map[string]any{"friendly_name": "", "token_count": 6, "token_length": 12}),
 	)
+	Register(duo, email, sms,
+		// stages/user_delete/models.py
+		stage("user_delete", "stages/user_delete/", "authentik_stages_user_delete.userdeletestage", "UserDeleteStageRequest", nil, nil),
+		src, mtls)
 }

@@ -58,6 +58,7 @@ func (s *State) DeleteKeypair(k *Keypair) {
 		}
 	}
 	s.clearBrandRefs(k.PK)
+	s.ClearStageRefs("keypair", k.PK) // a mutual TLS stage's certificate_authorities (M2M)
 	s.Keypairs = slices.DeleteFunc(s.Keypairs, func(x *Keypair) bool { return x == k })
 }
 

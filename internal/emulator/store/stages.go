@@ -42,10 +42,21 @@ func (s *State) DeleteStage(x *Stage) {
 }
 
 // ClearStageRefs applies on_delete for a deleted object of kind ref
-// ("flow", "stage", "group", "prompt"): FKs become null (SET_NULL,
-// SET_DEFAULT None), M2M lists drop it.
+// ("flow", "stage", "group", "prompt", "source", "keypair"): FKs become
+// null (SET_NULL, SET_DEFAULT None), M2M lists drop it, and a stage whose
+// FK cascades (StageCascades) is deleted with its bindings.
 func (s *State) ClearStageRefs(ref, pk string) {
+	var gone []*Stage
+stages:
 	for _, x := range s.Stages {
+		if s.StageCascades != nil {
+			for _, name := range s.StageCascades(x.Type, ref) {
+				if v, ok := x.Attrs[name].(string); ok && strings.EqualFold(v, pk) {
+					gone = append(gone, x)
+					continue stages
+				}
+			}
+		}
 		for _, name := range s.StageRefFields(x.Type, ref) {
 			switch v := x.Attrs[name].(type) {
 			case string:
@@ -56,5 +67,8 @@ func (s *State) ClearStageRefs(ref, pk string) {
 				x.Attrs[name] = slices.DeleteFunc(slices.Clone(v), func(p string) bool { return p == pk })
 			}
 		}
+	}
+	for _, x := range gone {
+		s.DeleteStage(x)
 	}
 }

@@ -38,6 +38,9 @@ type State struct {
 	// StageRefFields names a stage type's fields that reference kind ref
 	// (clearStageRefs's cascade); the stage kinds' tables answer it.
 	StageRefFields func(stageType, ref string) []string
+	// StageCascades names those of them whose referent's delete deletes
+	// the stage (on_delete=CASCADE: a source stage's source).
+	StageCascades func(stageType, ref string) []string
 
 	Idx *ReadIndex // lookups during a read-only request (emulator/index.go); nil otherwise
 
