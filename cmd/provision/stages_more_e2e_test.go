@@ -20,7 +20,7 @@ const (
 	ghSecret       = "gh-secret-Zz08-never-shown"
 )
 
-// mfaManifest is a login flow using the stage types of issue 25: a mutual
+// mfaManifest is a login flow using the newer stage types: a mutual
 // TLS stage trusting a generated CA, a source stage sending the user to
 // GitHub, and an authenticator validation stage whose configuration stages
 // are Duo, SMS and email setup stages; an unenrollment flow with a user

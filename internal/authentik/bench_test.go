@@ -50,7 +50,7 @@ func BenchmarkSnapshot(b *testing.B) {
 
 // BenchmarkSnapshotManyKinds reads what a manifest declaring 30 kinds and
 // types needs (the 8 hand-written kinds, 4 provider types, flows with their
-// bindings, prompts and all 16 stage types): still one parallel round.
+// bindings, prompts and every stage type): still one parallel round.
 func BenchmarkSnapshotManyKinds(b *testing.B) {
 	const latency = 20 * time.Millisecond
 	reads := allKinds.Add(plan.Reads{Kinds: []plan.Kind{plan.KindSAMLMapping, "flow", "flow stage binding", "prompt", "stage"},
