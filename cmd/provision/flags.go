@@ -1,10 +1,16 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/render"
 )
 
 // One meaning per flag name, in every command (issue 32):
@@ -53,3 +59,59 @@ func (r *renamedFlag) String() string {
 func (r *renamedFlag) Type() string { return "string" }
 
 var _ pflag.Value = (*renamedFlag)(nil)
+
+// jsonErrors makes a command that prints JSON with -o json print its
+// errors as JSON on stdout too ({"format_version", "error"}); the exit
+// code is the error's, and the error is not printed again on stderr.
+func jsonErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "json" || errors.Is(err, errChangesPresent) {
+			return err
+		}
+		var silent *silentError
+		if errors.As(err, &silent) {
+			return err
+		}
+		out := struct {
+			FormatVersion string `json:"format_version"`
+			Error         string `json:"error"`
+		}{plan.FormatVersion, err.Error()}
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if enc.Encode(out) != nil {
+			return err
+		}
+		return &silentError{err}
+	}
+}
+
+// githubErrors wraps a command's RunE: with -o github, its error is
+// written to stdout as GitHub Actions annotations, one per manifest
+// problem at its file:line:column (render.GitHub), and not again on stderr.
+func githubErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "github" || errors.Is(err, errChangesPresent) {
+			return err
+		}
+		var silent *silentError
+		var usage *usageError
+		if errors.As(err, &silent) || errors.As(err, &usage) {
+			return err
+		}
+		var problems []render.Annotation
+		var ds manifest.Diagnostics
+		if errors.As(err, &ds) {
+			for _, d := range ds {
+				problems = append(problems, render.Annotation{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Column, Message: d.Msg})
+			}
+		} else {
+			problems = []render.Annotation{{Message: err.Error()}}
+		}
+		if render.GitHub(streams.Out, problems) != nil {
+			return err
+		}
+		return &silentError{err}
+	}
+}

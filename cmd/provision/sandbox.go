@@ -65,7 +65,7 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 
 func (o *sandboxOptions) complete() error {
 	if o.FaultRate < 0 || o.FaultRate > 1 {
-		return &usageError{fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
+		return &usageError{Err: fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
 	}
 	if o.FaultRate > 0 && o.FaultSeed == 0 {
 		b := make([]byte, 8)

@@ -17,12 +17,12 @@ func sandboxAddrAllowed(addr string, tokenGiven bool) error {
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return &usageError{fmt.Errorf("--addr %q is not host:port: %w", addr, err)}
+		return &usageError{Err: fmt.Errorf("--addr %q is not host:port: %w", addr, err)}
 	}
 	if isLoopback(host) {
 		return nil
 	}
-	return &usageError{fmt.Errorf("--addr %s is not a loopback address: the sandbox accepts anyone who has its token, so pass --token explicitly to serve it beyond this machine (or use --addr 127.0.0.1:PORT)", addr)}
+	return &usageError{Err: fmt.Errorf("--addr %s is not a loopback address: the sandbox accepts anyone who has its token, so pass --token explicitly to serve it beyond this machine (or use --addr 127.0.0.1:PORT)", addr)}
 }
 
 func isLoopback(host string) bool {
