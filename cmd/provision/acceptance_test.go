@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/render"
 )
 
 // acceptanceCLI runs provision in-process against AUTHENTIK_URL.
