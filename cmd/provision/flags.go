@@ -1,15 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/provision/provision/internal/manifest"
-	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/render"
 )
 
@@ -73,13 +70,7 @@ func jsonErrors(run func(*cobra.Command, []string) error, output *string, stream
 		if errors.As(err, &silent) {
 			return err
 		}
-		out := struct {
-			FormatVersion string `json:"format_version"`
-			Error         string `json:"error"`
-		}{plan.FormatVersion, err.Error()}
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		if enc.Encode(out) != nil {
+		if render.JSONError(streams.Out, err) != nil {
 			return err
 		}
 		return &silentError{err}
@@ -100,16 +91,7 @@ func githubErrors(run func(*cobra.Command, []string) error, output *string, stre
 		if errors.As(err, &silent) || errors.As(err, &usage) {
 			return err
 		}
-		var problems []render.Annotation
-		var ds manifest.Diagnostics
-		if errors.As(err, &ds) {
-			for _, d := range ds {
-				problems = append(problems, render.Annotation{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Column, Message: d.Msg})
-			}
-		} else {
-			problems = []render.Annotation{{Message: err.Error()}}
-		}
-		if render.GitHub(streams.Out, problems) != nil {
+		if render.GitHubError(streams.Out, err) != nil {
 			return err
 		}
 		return &silentError{err}

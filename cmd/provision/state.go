@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,6 +10,7 @@ import (
 	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/operation"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/render"
 )
 
 // provision state: read and repair the stacks' ownership records and locks
@@ -42,37 +42,12 @@ func newStateListCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "STACK\tKIND\tOBJECT\tORIGIN")
-			for _, r := range recs {
-				if r.Err != nil {
-					fmt.Fprintf(tw, "%s\t(unreadable)\t%v\t\n", r.Stack, r.Err)
-					continue
-				}
-				for _, o := range r.Objects {
-					origin := "adopted"
-					if o.Created {
-						origin = "created"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Stack, o.Kind, objectLabel(o), origin)
-				}
-			}
-			return tw.Flush()
+			return render.StateList(streams.Out, recs)
 		},
 	}
 	connFlags(cmd, &conn)
 	cmd.Flags().StringVar(&stack, "stack", "", "only this stack")
 	return cmd
-}
-
-func objectLabel(o plan.Owned) string {
-	switch {
-	case o.Group != "":
-		return o.Key + " -> group " + o.Group
-	case o.Provider != "":
-		return o.Key + " <- provider " + o.Provider
-	}
-	return o.Key
 }
 
 // releaseOptions are state release's.
