@@ -29,12 +29,3 @@ func (s IOStreams) secret(values ...string) {
 		s.Redactor.Add(values...)
 	}
 }
-
-// allowPrinted exempts values a command prints on purpose: env's output is
-// the client's configuration, secrets included (like the .env file). The
-// token and URL userinfo are never exempted.
-func (s IOStreams) allowPrinted(values ...string) {
-	if s.Redactor != nil {
-		s.Redactor.Allow(values...)
-	}
-}
