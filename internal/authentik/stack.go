@@ -159,10 +159,12 @@ type Holder struct {
 	Node string `json:"node,omitempty"`
 }
 
-func (h Holder) context() map[string]any {
+// context is the lock instance's context; managed_by names the command
+// that breaks the lock of stack (a hint must be a command that works).
+func (h Holder) context(stack string) map[string]any {
 	ctx := map[string]any{"format": plan.RecordFormat, "holder": h.ID, "host": h.Host, "pid": h.PID,
 		"since": h.Since.UTC().Format(time.RFC3339), "expires": h.Expires.UTC().Format(time.RFC3339),
-		"managed_by": "provision: the lock of a stack while an apply runs. Delete it (or run provision state unlock) only if that apply is dead."}
+		"managed_by": fmt.Sprintf("provision: the lock of stack %s while an apply runs. Delete it (or run provision state unlock --stack %s) only if that apply is dead.", stack, stack)}
 	if h.Node != "" {
 		ctx["node"] = h.Node
 	}
@@ -257,7 +259,7 @@ func (c *Client) AcquireLock(ctx context.Context, stack string, o LockOptions) (
 		var mine, found *api.BlueprintInstance
 		status := 0
 		err := e.created(ctx, doing, func(ctx context.Context) (*http.Response, error) {
-			b, resp, err := c.createBlueprint(ctx, name, stack, h.context())
+			b, resp, err := c.createBlueprint(ctx, name, stack, h.context(stack))
 			status = 0
 			if resp != nil {
 				status = resp.StatusCode
@@ -338,7 +340,7 @@ func (l *Lock) renew(stop context.Context) {
 		next = next.Add(period)
 		l.holder.Expires = l.c.clock.Now().Add(l.lease)
 		ctx, cancel := context.WithTimeout(context.Background(), period)
-		err := e.perform(ctx, l.c.patchBlueprint("renew the lock", l.pk, l.stack, l.holder.context()))
+		err := e.perform(ctx, l.c.patchBlueprint("renew the lock", l.pk, l.stack, l.holder.context(l.stack)))
 		cancel()
 		if err != nil && !lost && l.onLost != nil {
 			lost = true

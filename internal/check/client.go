@@ -42,6 +42,9 @@ type ClientTarget struct {
 	// ("" when unknown). When it is right but the app sends another one,
 	// the app was not restarted since the file changed.
 	FileClientID string
+	// Rewrite is the command that rewrites the settings file from
+	// authentik (provision env ... --out FILE); "" names apply alone.
+	Rewrite string
 }
 
 // ClientProbe probes one kind of client app.

@@ -142,9 +142,9 @@ func libreChatClientIDCause(t ClientTarget) string {
 	case t.FileClientID == t.ClientID:
 		return "stale variables: the .env has authentik's client id, so LibreChat was not restarted since the .env changed (or reads another file); restart it"
 	case t.FileClientID != "":
-		return "the .env's OPENID_CLIENT_ID is not authentik's either: run provision apply (or env), then restart LibreChat"
+		return "the .env's OPENID_CLIENT_ID is not authentik's either: " + rewriteHint(t.Rewrite, "it") + ", then restart LibreChat"
 	default:
-		return "the .env is out of date (run provision env) or " + restartHint
+		return "the .env is out of date (" + rewriteHint(t.Rewrite, "it") + ") or " + restartHint
 	}
 }
 

@@ -37,6 +37,10 @@ type OutputInput struct {
 	Slug   string
 	Groups []string
 	Live   *plan.Live
+	// Rewrite is the command that rewrites the output's settings from
+	// authentik (provision env ... --out FILE), printed as the fix of
+	// settings that differ; "" names apply alone.
+	Rewrite string
 }
 
 // Output checks an output of a preset: the application and provider, the
@@ -93,7 +97,7 @@ func Output(ctx context.Context, oidc OIDC, in OutputInput) []Item {
 		if len(differ) == 0 {
 			add(ItemSettingsMatch, Pass, "%d settings", len(in.Expected))
 		} else {
-			add(ItemSettingsMatch, Fail, "settings do not match authentik: %s; run apply (or provision env --out) to rewrite them", strings.Join(differ, ", "))
+			add(ItemSettingsMatch, Fail, "settings do not match authentik: %s; %s", strings.Join(differ, ", "), rewriteHint(in.Rewrite, "them"))
 		}
 	}
 	groupItems(add, in.Live, app, in.Groups)
@@ -158,4 +162,14 @@ func authorizeItem(ctx context.Context, add func(string, Status, string, ...any)
 	default:
 		add(ItemAuthorize, Pass, "%s accepts %s (HTTP %d)", endpoint, callback, status)
 	}
+}
+
+// rewriteHint says how to rewrite an output's settings (what: "them",
+// "it") from authentik: with rewrite, the command that does (provision env
+// ... --out FILE), else apply.
+func rewriteHint(rewrite, what string) string {
+	if rewrite == "" {
+		return "run apply to rewrite " + what
+	}
+	return "rewrite " + what + " with " + rewrite + ", or run apply"
 }

@@ -94,6 +94,7 @@ func RunCheck(ctx context.Context, d Deps, o *CheckOptions) (*render.Check, erro
 		}
 		fileEnv[r.Name] = in.Actual
 		in.Groups = groups
+		in.Rewrite = o.rewriteCommand(r)
 		its := check.Output(ctx, c, in)
 		if len(rs) > 1 {
 			for i := range its {
@@ -115,6 +116,37 @@ func RunCheck(ctx context.Context, d Deps, o *CheckOptions) (*render.Check, erro
 }
 
 const envFromAuthentik = "authentik (no .env file yet)"
+
+// rewriteCommand is the command that rewrites r's settings file from
+// authentik, as check prints it for settings that differ: provision env
+// with --out the file check read (--env FILE, or the output's file). ""
+// when the output has no file (apply then is the fix).
+func (o *CheckOptions) rewriteCommand(r *outputs.Resolved) string {
+	file := ""
+	switch {
+	case o.EnvFile != "" && r.Format.Name() == dotenvFormat:
+		file = o.EnvFile
+	case r.HasFile && !r.Target.Stdout:
+		file = r.Target.Path()
+	default:
+		return ""
+	}
+	words := []string{"provision", "env", "-f", o.Path, "--app", r.App.Slug, "--output", r.Name, "--out", file}
+	for i, w := range words {
+		words[i] = hintWord(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// hintWord quotes w for a shell when it holds anything but letters,
+// digits and ./_:=@+,- (in single quotes; a quote inside closes them,
+// is escaped, and reopens them).
+func hintWord(w string) string {
+	if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./_:=@+,-") == "" {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
 
 // expected computes an output's settings from authentik (no new secrets).
 func expected(r *outputs.Resolved, public string, live *plan.Live) ([]outputs.Var, error) {
@@ -303,8 +335,9 @@ func (o *CheckOptions) runProvider(ctx context.Context, st *AppState) *render.Ch
 // clientTargets says what each client output should look like from
 // outside, computed from authentik's live state (URLs on authentik's
 // public URL). fileEnv holds each output's file as read from disk, by
-// output name (absent when there is none). An output whose preset has no
-// probe registered in internal/check gets a bare target, for which
+// output name (absent when there is none); the probes' hints name the
+// command that rewrites an output's file (rewriteCommand). An output whose
+// preset has no probe registered in internal/check gets a bare target, for which
 // check.Client reports an informational item rather than nothing.
 func (o *CheckOptions) clientTargets(public string, rs []*outputs.Resolved, live *plan.Live, fileEnv map[string]map[string]string) ([]check.ClientTarget, []check.Item) {
 	var targets []check.ClientTarget
@@ -323,6 +356,7 @@ func (o *CheckOptions) clientTargets(public string, rs []*outputs.Resolved, live
 		t := check.ClientTarget{
 			Preset: r.Preset.Name(), URL: r.Out.URL, Scopes: v.Scopes,
 			AuthorizeURL: v.AuthorizeURL(), RedirectURI: r.Preset.RedirectURI(r.Out),
+			Rewrite: o.rewriteCommand(r),
 		}
 		for _, x := range vars {
 			switch x.From {

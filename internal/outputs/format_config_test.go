@@ -163,6 +163,7 @@ func TestGiteaScriptUpdatesOrAdds(t *testing.T) {
 		{Key: "SCOPES", Value: "profile email"},
 		{Key: "ADMIN_GROUP", Value: "Git Admins"},
 		{Key: "GROUP_CLAIM_NAME", Value: "groups"},
+		{Key: "FULL_NAME_CLAIM_NAME", Value: "name"}, // a flag of Gitea v1.27.3
 	}
 	out, _, err := scriptFormat{}.Render(nil, vars, Meta{Scripter: p.(Scripter)})
 	require.NoError(t, err)
@@ -173,7 +174,7 @@ func TestGiteaScriptUpdatesOrAdds(t *testing.T) {
 	require.NoError(t, err, "bash -n: %s", syntax)
 	args := []string{"--name=authentik", "--provider=openidConnect", "--key=id'$(x)", "--secret=s",
 		"--auto-discover-url=https://a.example.com/application/o/git/.well-known/openid-configuration",
-		"--scopes=profile", "--scopes=email", "--admin-group=Git Admins", "--group-claim-name=groups"}
+		"--scopes=profile", "--scopes=email", "--admin-group=Git Admins", "--group-claim-name=groups", "--full-name-claim-name=name"}
 	for name, tc := range map[string]struct {
 		list string
 		want []string

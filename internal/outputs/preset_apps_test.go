@@ -40,6 +40,13 @@ func TestAppPresetValidation(t *testing.T) {
 		"ActualGood":              {base: presetBase, outputs: "      actual:\n        url: https://a.example.com\n        env:\n          ACTUAL_LOGIN_METHOD: openid\n"},
 		"ActualEndpoints":         {base: presetBase, outputs: "      actual:\n        url: https://a.example.com\n        env:\n          ACTUAL_OPENID_TOKEN_ENDPOINT: https://x.example.com\n", want: []string{"ACTUAL_OPENID_TOKEN_ENDPOINT cannot be set here"}},
 		"GiteaBadName":            {base: presetBase, outputs: "      gitea:\n        url: https://g.example.com\n        name: a b\n", want: []string{`name "a b" must be letters, digits`}},
+		// The catalogues brought up to date (issue 29 item 5): a variable a
+		// newer release added is accepted; an output for an older release,
+		// or a flag an older Gitea lacks, is refused with the release named.
+		"LibreChatRoleSync":       {base: presetBase, outputs: "      librechat:\n        url: https://c.example.com\n        env:\n          OPENID_ROLE_SYNC_ENABLED: \"true\"\n          OPENID_ROLE_SYNC_CLAIM: groups\n"},
+		"LibreChatRoleSyncOld":    {base: presetBase, outputs: "      librechat:\n        url: https://c.example.com\n        release: v0.8.6\n        env:\n          OPENID_ROLE_SYNC_ENABLED: \"true\"\n          OPENID_ROLE_SYNC_CLAIM: groups\n", want: []string{"OPENID_ROLE_SYNC_ENABLED is not read by LibreChat v0.8.6, so it would have no effect: LibreChat reads it from v0.8.7 on"}},
+		"LibreChatUnknownRelease": {base: presetBase, outputs: "      librechat:\n        url: https://c.example.com\n        release: \"0.9\"\n", want: []string{"release 0.9 is not a LibreChat release the catalogue knows: give one of v0.8.6, v0.8.7, v0.8.8"}},
+		"GiteaFullNameClaim":      {base: presetBase, outputs: "      gitea:\n        url: https://g.example.com\n        env:\n          full-name-claim-name: name\n          ssh-public-key-claim-name: ssh_keys\n"},
 		"GiteaPublicClient":       {base: strings.Replace(presetBase, "    type: oauth2\n", "    type: oauth2\n    client_type: public\n", 1), outputs: "      gitea:\n        url: https://g.example.com\n", want: []string{"Gitea sends a client secret"}},
 	}
 	for name, tc := range cases {

@@ -13,11 +13,14 @@ import (
 // gitea is Gitea's (and Forgejo's) OpenID Connect authentication source,
 // configured by its admin command: gitea admin auth add-oauth, or
 // update-oauth --id for the source of that name, found with gitea admin
-// auth list. The catalogue follows Gitea's cmd/admin_auth_oauth.go
-// (oauthCLIFlags, the stored version @06a3f9a; urfave/cli v2) and
-// cmd/admin_auth.go (runListAuth: ID, Name, Type, Enabled separated by
-// tabs, @0100b01); the callback is <url>/user/oauth2/<name>/callback.
-// Format script writes the commands; provision never runs them.
+// auth list. The catalogue follows Gitea v1.27.3 (the code.gitea.io/gitea
+// module at tag v1.27.3, 2026-08-29): cmd/admin_auth_oauth.go
+// (oauthCLIFlags, urfave/cli v3; runUpdateOauth sets only the flags given)
+// and cmd/admin_auth.go (runListAuth: ID, Name, Type, Enabled separated by
+// tabs). v1.27.3 added ssh-public-key-claim-name and full-name-claim-name to
+// the flags the stored source @06a3f9a had; Forgejo may not read them. The
+// callback is <url>/user/oauth2/<name>/callback. Format script writes the
+// commands; provision never runs them.
 type gitea struct{}
 
 func init() { register(gitea{}) }
@@ -33,6 +36,8 @@ var giteaCatalogue = catalogue{
 	{Name: "restricted-group"},
 	{Name: "group-team-map", Kind: kJSONObject},
 	{Name: "group-team-map-removal", Kind: kBool},
+	{Name: "ssh-public-key-claim-name"},
+	{Name: "full-name-claim-name"},
 	{Name: "admin-group", Computed: true, Hint: "from admin_group"},
 }
 
@@ -41,7 +46,7 @@ var giteaNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 func (gitea) Name() string  { return "gitea" }
 func (gitea) Label() string { return "Gitea" }
 func (gitea) Follows() string {
-	return "Gitea @06a3f9a (cmd/admin_auth_oauth.go)"
+	return "Gitea v1.27.3 (cmd/admin_auth_oauth.go)"
 }
 func (gitea) Options() []string { return []string{"name", "admin_group"} }
 func (gitea) Formats() []string { return []string{"script"} }

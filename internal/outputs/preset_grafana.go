@@ -15,7 +15,9 @@ import (
 // pkg/login/social/connectors/generic_oauth.go @00100d5; grafana.com docs
 // v12.4). Generic OAuth has no discovery setting: the three endpoints are
 // given. Grafana ignores an empty env value, and settings saved in its
-// database (Admin UI, SSO settings API) win over env.
+// database (Admin UI, SSO settings API) win over env. No release tag could
+// be pinned: the stored package.json reads 12.2.0-pre (@5aa17d0), and
+// Grafana's Go module carries no release versions.
 type grafana struct{}
 
 func init() { register(grafana{}) }
@@ -61,9 +63,11 @@ var grafanaCatalogue = catalogue{
 	{Name: "GF_USERS_AUTO_ASSIGN_ORG_ROLE", Kind: kEnum, Values: []string{"Viewer", "Editor", "Admin"}},
 }
 
-func (grafana) Name() string    { return "grafana" }
-func (grafana) Label() string   { return "Grafana" }
-func (grafana) Follows() string { return "Grafana 12" }
+func (grafana) Name() string  { return "grafana" }
+func (grafana) Label() string { return "Grafana" }
+func (grafana) Follows() string {
+	return "Grafana 12 (pkg/login/social/connectors/generic_oauth.go)"
+}
 func (grafana) Options() []string {
 	return []string{"name", "role_attribute_path", "admin_group", "editor_group"}
 }

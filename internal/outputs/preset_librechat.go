@@ -17,16 +17,22 @@ import (
 
 // libreChat is LibreChat's OpenID login: the .env lines provision writes
 // for an authentik provider, the redirect URI LibreChat sends and session
-// secret generation. Its catalogue (LibreChat v0.8.6's .env.example and
-// source) is in preset_librechat_catalog.go.
+// secret generation. Its catalogue (LibreChat's .env.example and source,
+// v0.8.6 to v0.8.8, each variable with the release that first reads it) is
+// in preset_librechat_catalog.go; the release option says which release
+// the output is for.
 type libreChat struct{}
 
 func init() { register(libreChat{}) }
 
-func (libreChat) Name() string      { return "librechat" }
-func (libreChat) Label() string     { return "LibreChat" }
-func (libreChat) Follows() string   { return "LibreChat v0.8.6" }
-func (libreChat) Options() []string { return []string{"domain_server", "button_label", "image_url"} }
+func (libreChat) Name() string  { return "librechat" }
+func (libreChat) Label() string { return "LibreChat" }
+func (libreChat) Follows() string {
+	return "LibreChat v0.8.8 (packages/api/src/auth/openidRoleSync.ts, .env.example)"
+}
+func (libreChat) Options() []string {
+	return []string{"domain_server", "button_label", "image_url", "release"}
+}
 
 func (libreChat) domainServer(o *manifest.Output) (string, string) {
 	if s := o.Options["domain_server"]; s != "" {
@@ -58,8 +64,13 @@ func (l libreChat) Validate(o *manifest.Output, p *manifest.Provider) []Problem 
 			ps = append(ps, Problem{Key: "image_url", Msg: err.Error()})
 		}
 	}
+	release := o.Options["release"]
+	if release != "" && lcReleaseIndex(release) < 0 {
+		ps = append(ps, problem("release", "release %s is not a LibreChat release the catalogue knows: give one of %s (the default is %s)", release, strings.Join(lcReleases, ", "), lcNewest))
+		release = ""
+	}
 	// button_label and image_url are also checked as the format writes them.
-	for _, err := range lcValidateExtra(o.Env) {
+	for _, err := range lcValidateExtra(o.Env, release) {
 		ps = append(ps, Problem{Key: "env", Msg: err.Error()})
 	}
 	ps = append(ps, fixedVars(o, "LibreChat")...)
@@ -88,6 +99,7 @@ func (l libreChat) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		DomainClient:  o.URL,
 		DomainServer:  server,
 		Extra:         o.Env,
+		Release:       o.Options["release"],
 	})
 	if err != nil {
 		return nil, err
@@ -228,6 +240,8 @@ type lcInput struct {
 	DomainServer  string // DOMAIN_SERVER, written only when given
 	// Extra holds the optional settings the manifest adds (see lcValidateExtra).
 	Extra map[string]string
+	// Release is the LibreChat release the settings are for ("": lcNewest).
+	Release string
 }
 
 var lcSlugRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
@@ -282,7 +296,11 @@ func lcBuild(in lcInput, dotenvValues bool) ([]dotenv.Var, error) {
 	if in.DomainServer != "" {
 		add(lcCheckDomainServer(in.DomainServer))
 	}
-	errs = append(errs, lcValidateExtra(in.Extra)...)
+	release := in.Release
+	if lcReleaseIndex(release) < 0 {
+		release = "" // Validate reported it
+	}
+	errs = append(errs, lcValidateExtra(in.Extra, release)...)
 
 	label, image := in.ButtonLabel, in.ImageURL
 	if label == "" {

@@ -1,8 +1,16 @@
 package outputs
 
-// The librechat preset's catalogue: every variable LibreChat v0.8.6 reads
-// for its OpenID login that a user may set, and the check of the optional
-// OPENID_* settings a manifest adds (lcValidateExtra).
+// The librechat preset's catalogue: every variable LibreChat reads for its
+// OpenID login, up to v0.8.8, with the release that first reads it, and the
+// check of the optional OPENID_* settings a manifest adds (lcValidateExtra).
+//
+// Sources. v0.8.6: the release commit 566e20b61 (.env.example,
+// api/strategies/openidStrategy.js). v0.8.7 and v0.8.8: LibreChat-AI/LibreChat
+// package.json reads "version": "v0.8.8" @6bf2054; .env.example @020147b
+// (main after v0.8.8-rc1) and packages/api/src/auth/openidRoleSync.ts
+// (getOpenIdRoleSyncOptions); the v0.8.7 additions are dated by the
+// librechat.ai dotenv docs diff (65af4cd0, the v0.8.7 docs) and PRs #13415
+// (role sync) and #13546 (OPENID_REUSE_MAX_SESSION_AGE_MS).
 
 import (
 	"fmt"
@@ -34,8 +42,18 @@ const (
 	lcOptional    lcSource = iota // the user, through the manifest's env map
 	lcComputed                    // provision computes it from authentik
 	lcFromInput                   // provision writes it from a dedicated manifest field
-	lcNotReleased                 // not read by LibreChat v0.8.6: refused
+	lcNotReleased                 // in no LibreChat release up to lcNewest: refused
 )
+
+// lcReleases are the LibreChat releases the catalogue knows, oldest first;
+// an output's release option names one (default lcNewest).
+var lcReleases = []string{"v0.8.6", "v0.8.7", "v0.8.8"}
+
+// lcNewest is the release the catalogue follows.
+var lcNewest = lcReleases[len(lcReleases)-1]
+
+// lcReleaseIndex is the position of release in lcReleases, -1 when unknown.
+func lcReleaseIndex(release string) int { return slices.Index(lcReleases, release) }
 
 // lcSetting is one variable LibreChat reads.
 type lcSetting struct {
@@ -43,6 +61,9 @@ type lcSetting struct {
 	Kind   lcKind
 	Values []string // allowed values of an lcEnum
 	Source lcSource
+	// Since is the first release that reads the variable ("" for v0.8.6 or
+	// earlier); an output for an older release refuses it.
+	Since  string
 	Secret bool
 	// Hint completes a refusal: the manifest field to use (lcFromInput), what
 	// provision computes it from (lcComputed), or where it exists (lcNotReleased).
@@ -52,8 +73,8 @@ type lcSetting struct {
 
 var lcTokenKinds = []string{"access", "id", "userinfo"}
 
-// lcCatalog lists the variables of LibreChat v0.8.6's OpenID login (and the
-// few others it needs), sorted by name.
+// lcCatalog lists the variables of LibreChat's OpenID login up to v0.8.8
+// (and the few others it needs), sorted by name.
 var lcCatalog = lcSorted([]lcSetting{
 	// Computed by provision.
 	{Name: "ALLOW_SOCIAL_LOGIN", Kind: lcBool, Source: lcComputed, Hint: "always true", Description: "Must be true: without it the server skips social logins and the client hides their buttons."},
@@ -96,19 +117,22 @@ var lcCatalog = lcSorted([]lcSetting{
 	{Name: "OPENID_GRAPH_SCOPES", Description: "Entra ID only: Microsoft Graph scopes."},
 	{Name: "OPENID_AVATAR_AUTHORIZED_ORIGINS", Description: "Extra origins allowed to receive the bearer token when the picture is downloaded."},
 	{Name: "DEBUG_OPENID_REQUESTS", Kind: lcBool, Description: "Log OpenID request/response headers and bodies."},
-	// Not in LibreChat v0.8.6.
-	{Name: "OPENID_ROLE_SYNC_ENABLED", Kind: lcBool, Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Map an IdP claim to a LibreChat role."},
-	{Name: "OPENID_ROLE_SYNC_API_ENABLED", Kind: lcBool, Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Role sync for API requests."},
-	{Name: "OPENID_ROLE_SYNC_SOURCE", Kind: lcEnum, Values: lcTokenKinds, Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Token the role sync claim is read from."},
-	{Name: "OPENID_ROLE_SYNC_CLAIM", Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Claim holding the roles to sync."},
-	{Name: "OPENID_ROLE_SYNC_ROLE_PRIORITY", Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Order in which synced roles win."},
-	{Name: "OPENID_ROLE_SYNC_FALLBACK_ROLE", Source: lcNotReleased, Hint: "role sync was merged after that release (PR #13415)", Description: "Role given when no synced role matches."},
-	{Name: "OPENID_DISCOVERY_RETRY_ATTEMPTS", Kind: lcInt, Source: lcNotReleased, Hint: "it exists only in later development code", Description: "Startup discovery retries."},
-	{Name: "OPENID_DISCOVERY_RETRY_DELAY_MS", Kind: lcInt, Source: lcNotReleased, Hint: "it exists only in later development code", Description: "Delay between discovery retries."},
-	{Name: "OPENID_TOKEN_ENDPOINT_AUTH_METHOD", Kind: lcEnum, Values: []string{"client_secret_basic", "client_secret_post", "none"}, Source: lcNotReleased, Hint: "it exists only in later development code; v0.8.6 uses client_secret_post with a secret", Description: "Token endpoint client authentication."},
+	// Added in v0.8.7 (PR #13415: role sync; PR #13546: the reuse session age,
+	// a constant of 900000 ms in v0.8.6).
+	{Name: "OPENID_ROLE_SYNC_ENABLED", Kind: lcBool, Since: "v0.8.7", Description: "Map an IdP claim to one non-admin LibreChat role at each login; needs OPENID_ROLE_SYNC_CLAIM."},
+	{Name: "OPENID_ROLE_SYNC_API_ENABLED", Kind: lcBool, Since: "v0.8.7", Description: "Also sync the role on API requests authenticated by the IdP's token; needs OPENID_ROLE_SYNC_ENABLED."},
+	{Name: "OPENID_ROLE_SYNC_SOURCE", Kind: lcEnum, Values: lcTokenKinds, Since: "v0.8.7", Description: "Token the role claim is read from: access, id (default) or userinfo."},
+	{Name: "OPENID_ROLE_SYNC_CLAIM", Since: "v0.8.7", Description: "Claim (dot path) holding the roles, e.g. groups; required when role sync is on."},
+	{Name: "OPENID_ROLE_SYNC_ROLE_PRIORITY", Since: "v0.8.7", Description: "LibreChat roles to assign, most important first, comma-separated; never ADMIN."},
+	{Name: "OPENID_ROLE_SYNC_FALLBACK_ROLE", Since: "v0.8.7", Description: "Role given when no priority role matches; never ADMIN."},
+	{Name: "OPENID_REUSE_MAX_SESSION_AGE_MS", Since: "v0.8.7", Description: "With token reuse, how long a session token is served before an IdP refresh (ms, default 900000; an arithmetic expression such as 60 * 60 * 1000 is allowed)."},
+	// In no release up to v0.8.8.
+	{Name: "OPENID_DISCOVERY_RETRY_ATTEMPTS", Kind: lcInt, Source: lcNotReleased, Hint: "it appears on main after v0.8.8-rc1 (PR #15899), in no release the catalogue knows", Description: "Startup discovery attempts."},
+	{Name: "OPENID_DISCOVERY_RETRY_DELAY_MS", Kind: lcInt, Source: lcNotReleased, Hint: "it appears on main after v0.8.8-rc1 (PR #15899), in no release the catalogue knows", Description: "Delay between discovery retries."},
+	{Name: "OPENID_REFRESH_BRIDGE_GRACE_MS", Kind: lcInt, Source: lcNotReleased, Hint: "it appears on main after v0.8.8-rc1, in no release the catalogue knows", Description: "Recovery window of a rotated refresh token."},
+	{Name: "OPENID_TOKEN_ENDPOINT_AUTH_METHOD", Kind: lcEnum, Values: []string{"client_secret_basic", "client_secret_post", "none"}, Source: lcNotReleased, Hint: "it exists only in development code; a release uses client_secret_post with a secret", Description: "Token endpoint client authentication."},
 	{Name: "OPENID_EXPOSE_SUB_COOKIE", Kind: lcBool, Source: lcNotReleased, Hint: "it is only proposed (PR #15607)", Description: "Expose the subject in a cookie."},
 	{Name: "OPENID_OPTIONAL_EMAIL", Kind: lcBool, Source: lcNotReleased, Hint: "it is only proposed (PR #10182)", Description: "Allow users without an email."},
-	{Name: "OPENID_REUSE_MAX_SESSION_AGE_MS", Kind: lcInt, Source: lcNotReleased, Hint: "there it is a hard-coded constant of 900000 ms, despite the docs", Description: "Maximum session age with token reuse."},
 })
 
 func lcSorted(s []lcSetting) []lcSetting {
@@ -133,11 +157,17 @@ var lcAliases = map[string]string{
 	"OPENID_SCOPES":       "OPENID_SCOPE",
 }
 
-// lcValidateExtra checks the optional settings a manifest adds: each must be a
-// variable LibreChat v0.8.6 reads that provision does not write itself, with
-// a value of its kind; role settings must come complete. It returns one
-// error per problem, sorted by message. Values are never quoted in errors.
-func lcValidateExtra(extra map[string]string) []error {
+// lcValidateExtra checks the optional settings a manifest adds for an
+// output of LibreChat release (one of lcReleases; "" means lcNewest): each
+// must be a variable that release reads and provision does not write
+// itself, with a value of its kind; role settings must come complete. It
+// returns one error per problem, sorted by message. Values are never quoted
+// in errors.
+func lcValidateExtra(extra map[string]string, release string) []error {
+	if release == "" {
+		release = lcNewest
+	}
+	at := lcReleaseIndex(release)
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	for name, value := range extra {
@@ -147,7 +177,7 @@ func lcValidateExtra(extra map[string]string) []error {
 			openid := strings.HasPrefix(strings.ToUpper(name), "OPENID_")
 			hint := lcAliases[strings.ToUpper(name)]
 			if hint == "" {
-				hint = suggest.Closest(name, lcReleased())
+				hint = suggest.Closest(name, lcReleased(release))
 				// ALLOW_EMAIL_LOGIN is no typo of ALLOW_SOCIAL_LOGIN.
 				if !openid && !strings.Contains(hint, "OPENID") {
 					hint = ""
@@ -155,14 +185,16 @@ func lcValidateExtra(extra map[string]string) []error {
 			}
 			switch {
 			case hint != "":
-				add("%s is not a setting LibreChat v0.8.6 reads; did you mean %s?", name, hint)
+				add("%s is not a setting LibreChat %s reads; did you mean %s?", name, release, hint)
 			case !openid:
 				add("%s is not an OpenID setting of LibreChat; only OPENID_* settings can be set here", name)
 			default:
-				add("%s is not a setting LibreChat v0.8.6 reads", name)
+				add("%s is not a setting LibreChat %s reads", name, release)
 			}
 		case s.Source == lcNotReleased:
-			add("%s is not in LibreChat v0.8.6, so it would have no effect: %s", name, s.Hint)
+			add("%s is not read by LibreChat %s, so it would have no effect: %s", name, release, s.Hint)
+		case s.Since != "" && at >= 0 && at < lcReleaseIndex(s.Since):
+			add("%s is not read by LibreChat %s, so it would have no effect: LibreChat reads it from %s on (set release: %s once LibreChat runs it)", name, release, s.Since, s.Since)
 		case s.Source == lcComputed:
 			add("%s cannot be set here: provision computes it (%s)", name, s.Hint)
 		case s.Source == lcFromInput:
@@ -202,6 +234,28 @@ func lcValidateExtra(extra map[string]string) []error {
 			}
 		}
 	}
+	// getOpenIdRoleSyncOptions (openidRoleSync.ts) throws at LibreChat's
+	// start on these; a release before role sync was refused above.
+	if at < lcReleaseIndex("v0.8.7") {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return errs
+	}
+	if extra["OPENID_ROLE_SYNC_API_ENABLED"] == "true" && extra["OPENID_ROLE_SYNC_ENABLED"] != "true" {
+		add("OPENID_ROLE_SYNC_API_ENABLED=true needs OPENID_ROLE_SYNC_ENABLED=true: LibreChat refuses to start otherwise")
+	}
+	if extra["OPENID_ROLE_SYNC_ENABLED"] == "true" {
+		if strings.TrimSpace(extra["OPENID_ROLE_SYNC_CLAIM"]) == "" {
+			add("OPENID_ROLE_SYNC_ENABLED=true needs OPENID_ROLE_SYNC_CLAIM, the claim holding the roles (groups for authentik's groups): LibreChat refuses to start otherwise")
+		}
+		for _, r := range strings.Split(extra["OPENID_ROLE_SYNC_ROLE_PRIORITY"], ",") {
+			if strings.EqualFold(strings.TrimSpace(r), "ADMIN") {
+				add("OPENID_ROLE_SYNC_ROLE_PRIORITY cannot name ADMIN: role sync never assigns it (use OPENID_ADMIN_ROLE)")
+			}
+		}
+		if strings.EqualFold(strings.TrimSpace(extra["OPENID_ROLE_SYNC_FALLBACK_ROLE"]), "ADMIN") {
+			add("OPENID_ROLE_SYNC_FALLBACK_ROLE cannot be ADMIN: role sync never assigns it (use OPENID_ADMIN_ROLE)")
+		}
+	}
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return errs
 }
@@ -235,11 +289,12 @@ func lcCheckKind(s lcSetting, value string) error {
 	return nil
 }
 
-// lcReleased lists the names LibreChat v0.8.6 reads, for suggestions.
-func lcReleased() []string {
+// lcReleased lists the names LibreChat release reads, for suggestions.
+func lcReleased(release string) []string {
+	at := lcReleaseIndex(release)
 	var out []string
 	for _, s := range lcCatalog {
-		if s.Source != lcNotReleased {
+		if s.Source != lcNotReleased && (s.Since == "" || at >= lcReleaseIndex(s.Since)) {
 			out = append(out, s.Name)
 		}
 	}

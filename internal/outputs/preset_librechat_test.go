@@ -132,45 +132,61 @@ func TestLibreChatVarsErrors(t *testing.T) {
 func TestLibreChatValidateExtra(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name  string
-		extra map[string]string
-		want  []string // substrings, one per error, in order
+		name    string
+		extra   map[string]string
+		release string   // "" is the newest
+		want    []string // substrings, one per error, in order
 	}{
-		{"none", nil, nil},
+		{"none", nil, "", nil},
 		{"valid", map[string]string{
 			"OPENID_AUTO_REDIRECT": "false", "OPENID_CLOCK_TOLERANCE": "60", "OPENID_AUDIENCE": "",
 			"OPENID_REQUIRED_ROLE": "chat-users", "OPENID_REQUIRED_ROLE_TOKEN_KIND": "id", "OPENID_REQUIRED_ROLE_PARAMETER_PATH": "groups",
 			"OPENID_ADMIN_ROLE": "admins", "OPENID_ADMIN_ROLE_TOKEN_KIND": "userinfo", "OPENID_ADMIN_ROLE_PARAMETER_PATH": "groups",
 			"OPENID_POST_LOGOUT_REDIRECT_URI": "https://chat.example.com/login", "DEBUG_OPENID_REQUESTS": "true",
-		}, nil},
-		{"typo", map[string]string{"OPENID_SCOPES": "openid"}, []string{"OPENID_SCOPES is not a setting LibreChat v0.8.6 reads; did you mean OPENID_SCOPE?"}},
-		{"lower case", map[string]string{"openid_use_pkce": "true"}, []string{"did you mean OPENID_USE_PKCE?"}},
-		{"misspelt", map[string]string{"OPENID_GENERATE_NONSE": "true"}, []string{"did you mean OPENID_GENERATE_NONCE?"}},
-		{"redirect uri", map[string]string{"OPENID_REDIRECT_URI": "x"}, []string{"did you mean OPENID_CALLBACK_URL?"}},
-		{"unknown", map[string]string{"OPENID_WHATEVER_THIS_IS": "x"}, []string{"OPENID_WHATEVER_THIS_IS is not a setting LibreChat v0.8.6 reads"}},
-		{"not openid", map[string]string{"ALLOW_EMAIL_LOGIN": "false"}, []string{"only OPENID_* settings"}},
-		{"debug typo", map[string]string{"DEBUG_OPENID_REQUEST": "true"}, []string{"did you mean DEBUG_OPENID_REQUESTS?"}},
-		{"not released", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true"}, []string{"not in LibreChat v0.8.6"}},
-		{"constant", map[string]string{"OPENID_REUSE_MAX_SESSION_AGE_MS": "1000"}, []string{"hard-coded constant"}},
-		{"owned", map[string]string{"OPENID_ISSUER": "https://x"}, []string{"provision computes it"}},
-		{"owned non-openid", map[string]string{"ALLOW_SOCIAL_LOGIN": "true"}, []string{"provision computes it"}},
-		{"from input", map[string]string{"OPENID_BUTTON_LABEL": "x"}, []string{"use the button_label field"}},
-		{"bool yes", map[string]string{"OPENID_USE_PKCE": "yes"}, []string{"OPENID_USE_PKCE must be true or false"}},
-		{"bool True", map[string]string{"OPENID_USE_PKCE": "True"}, []string{"must be true or false"}},
-		{"bool empty", map[string]string{"OPENID_USE_PKCE": ""}, []string{"must be true or false"}},
-		{"int", map[string]string{"OPENID_CLOCK_TOLERANCE": "300s"}, []string{"whole number"}},
-		{"negative int", map[string]string{"OPENID_MAX_LOGOUT_URL_LENGTH": "-1"}, []string{"whole number"}},
-		{"token kind", map[string]string{"OPENID_ADMIN_ROLE": "a", "OPENID_ADMIN_ROLE_TOKEN_KIND": "ID", "OPENID_ADMIN_ROLE_PARAMETER_PATH": "g"}, []string{"must be one of access, id, userinfo"}},
-		{"url", map[string]string{"OPENID_POST_LOGOUT_REDIRECT_URI": "/login"}, []string{"absolute http(s) URL"}},
-		{"unwritable value", map[string]string{"OPENID_AUDIENCE": "a#b"}, []string{"'#'"}},
-		{"admin incomplete", map[string]string{"OPENID_ADMIN_ROLE": "admins"}, []string{"set all three or none (missing OPENID_ADMIN_ROLE_TOKEN_KIND, OPENID_ADMIN_ROLE_PARAMETER_PATH)"}},
-		{"required role incomplete", map[string]string{"OPENID_REQUIRED_ROLE": "users", "OPENID_REQUIRED_ROLE_TOKEN_KIND": "id"}, []string{"(missing OPENID_REQUIRED_ROLE_PARAMETER_PATH)"}},
-		{"required role missing", map[string]string{"OPENID_REQUIRED_ROLE_TOKEN_KIND": "id"}, []string{"OPENID_REQUIRED_ROLE_TOKEN_KIND has no effect without OPENID_REQUIRED_ROLE"}},
-		{"sorted", map[string]string{"OPENID_USE_PKCE": "1", "OPENID_AUTO_REDIRECT": "1", "OPENID_ISSUER": "x"}, []string{"OPENID_AUTO_REDIRECT", "OPENID_ISSUER", "OPENID_USE_PKCE"}},
+		}, "", nil},
+		{"typo", map[string]string{"OPENID_SCOPES": "openid"}, "", []string{"OPENID_SCOPES is not a setting LibreChat v0.8.8 reads; did you mean OPENID_SCOPE?"}},
+		{"lower case", map[string]string{"openid_use_pkce": "true"}, "", []string{"did you mean OPENID_USE_PKCE?"}},
+		{"misspelt", map[string]string{"OPENID_GENERATE_NONSE": "true"}, "", []string{"did you mean OPENID_GENERATE_NONCE?"}},
+		{"redirect uri", map[string]string{"OPENID_REDIRECT_URI": "x"}, "", []string{"did you mean OPENID_CALLBACK_URL?"}},
+		{"unknown", map[string]string{"OPENID_WHATEVER_THIS_IS": "x"}, "", []string{"OPENID_WHATEVER_THIS_IS is not a setting LibreChat v0.8.8 reads"}},
+		{"not openid", map[string]string{"ALLOW_EMAIL_LOGIN": "false"}, "", []string{"only OPENID_* settings"}},
+		{"debug typo", map[string]string{"DEBUG_OPENID_REQUEST": "true"}, "", []string{"did you mean DEBUG_OPENID_REQUESTS?"}},
+		{"not released", map[string]string{"OPENID_DISCOVERY_RETRY_ATTEMPTS": "3"}, "", []string{"OPENID_DISCOVERY_RETRY_ATTEMPTS is not read by LibreChat v0.8.8, so it would have no effect: it appears on main after v0.8.8-rc1"}},
+		// Added in v0.8.7: accepted by default (the newest release) and by
+		// v0.8.7; refused, with both releases named, for v0.8.6.
+		{"role sync", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups", "OPENID_ROLE_SYNC_SOURCE": "userinfo", "OPENID_ROLE_SYNC_ROLE_PRIORITY": "chat-power, USER", "OPENID_ROLE_SYNC_FALLBACK_ROLE": "USER"}, "", nil},
+		{"role sync v0.8.7", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups"}, "v0.8.7", nil},
+		{"role sync v0.8.6", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups"}, "v0.8.6", []string{
+			"OPENID_ROLE_SYNC_CLAIM is not read by LibreChat v0.8.6, so it would have no effect: LibreChat reads it from v0.8.7 on",
+			"OPENID_ROLE_SYNC_ENABLED is not read by LibreChat v0.8.6, so it would have no effect: LibreChat reads it from v0.8.7 on"}},
+		{"v0.8.6 role sync alone: one error", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true"}, "v0.8.6", []string{"OPENID_ROLE_SYNC_ENABLED is not read by LibreChat v0.8.6"}},
+		{"session age", map[string]string{"OPENID_REUSE_MAX_SESSION_AGE_MS": "60 * 60 * 1000"}, "", nil},
+		{"session age v0.8.6", map[string]string{"OPENID_REUSE_MAX_SESSION_AGE_MS": "1000"}, "v0.8.6", []string{"LibreChat reads it from v0.8.7 on"}},
+		{"v0.8.6 typo suggests only what it reads", map[string]string{"OPENID_ROLE_SYNC_ENABLE": "true"}, "v0.8.6", []string{"OPENID_ROLE_SYNC_ENABLE is not a setting LibreChat v0.8.6 reads"}},
+		{"role sync without claim", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true"}, "", []string{"OPENID_ROLE_SYNC_ENABLED=true needs OPENID_ROLE_SYNC_CLAIM"}},
+		{"role sync api alone", map[string]string{"OPENID_ROLE_SYNC_API_ENABLED": "true"}, "", []string{"OPENID_ROLE_SYNC_API_ENABLED=true needs OPENID_ROLE_SYNC_ENABLED=true"}},
+		{"role sync admin", map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups", "OPENID_ROLE_SYNC_ROLE_PRIORITY": "USER, admin", "OPENID_ROLE_SYNC_FALLBACK_ROLE": "ADMIN"}, "", []string{
+			"OPENID_ROLE_SYNC_FALLBACK_ROLE cannot be ADMIN", "OPENID_ROLE_SYNC_ROLE_PRIORITY cannot name ADMIN"}},
+		{"role sync source", map[string]string{"OPENID_ROLE_SYNC_SOURCE": "token"}, "", []string{"OPENID_ROLE_SYNC_SOURCE must be one of access, id, userinfo"}},
+		{"owned", map[string]string{"OPENID_ISSUER": "https://x"}, "", []string{"provision computes it"}},
+		{"owned non-openid", map[string]string{"ALLOW_SOCIAL_LOGIN": "true"}, "", []string{"provision computes it"}},
+		{"from input", map[string]string{"OPENID_BUTTON_LABEL": "x"}, "", []string{"use the button_label field"}},
+		{"bool yes", map[string]string{"OPENID_USE_PKCE": "yes"}, "", []string{"OPENID_USE_PKCE must be true or false"}},
+		{"bool True", map[string]string{"OPENID_USE_PKCE": "True"}, "", []string{"must be true or false"}},
+		{"bool empty", map[string]string{"OPENID_USE_PKCE": ""}, "", []string{"must be true or false"}},
+		{"int", map[string]string{"OPENID_CLOCK_TOLERANCE": "300s"}, "", []string{"whole number"}},
+		{"negative int", map[string]string{"OPENID_MAX_LOGOUT_URL_LENGTH": "-1"}, "", []string{"whole number"}},
+		{"token kind", map[string]string{"OPENID_ADMIN_ROLE": "a", "OPENID_ADMIN_ROLE_TOKEN_KIND": "ID", "OPENID_ADMIN_ROLE_PARAMETER_PATH": "g"}, "", []string{"must be one of access, id, userinfo"}},
+		{"url", map[string]string{"OPENID_POST_LOGOUT_REDIRECT_URI": "/login"}, "", []string{"absolute http(s) URL"}},
+		{"unwritable value", map[string]string{"OPENID_AUDIENCE": "a#b"}, "", []string{"'#'"}},
+		{"admin incomplete", map[string]string{"OPENID_ADMIN_ROLE": "admins"}, "", []string{"set all three or none (missing OPENID_ADMIN_ROLE_TOKEN_KIND, OPENID_ADMIN_ROLE_PARAMETER_PATH)"}},
+		{"required role incomplete", map[string]string{"OPENID_REQUIRED_ROLE": "users", "OPENID_REQUIRED_ROLE_TOKEN_KIND": "id"}, "", []string{"(missing OPENID_REQUIRED_ROLE_PARAMETER_PATH)"}},
+		{"required role missing", map[string]string{"OPENID_REQUIRED_ROLE_TOKEN_KIND": "id"}, "", []string{"OPENID_REQUIRED_ROLE_TOKEN_KIND has no effect without OPENID_REQUIRED_ROLE"}},
+		{"sorted", map[string]string{"OPENID_USE_PKCE": "1", "OPENID_AUTO_REDIRECT": "1", "OPENID_ISSUER": "x"}, "", []string{"OPENID_AUTO_REDIRECT", "OPENID_ISSUER", "OPENID_USE_PKCE"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := lcValidateExtra(tt.extra)
+			errs := lcValidateExtra(tt.extra, tt.release)
 			if len(errs) != len(tt.want) {
 				t.Fatalf("lcValidateExtra = %v, want %d errors", errs, len(tt.want))
 			}
@@ -230,15 +246,17 @@ func TestLibreChatCatalog(t *testing.T) {
 			extra = map[string]string{"OPENID_ADMIN_ROLE": "a", "OPENID_ADMIN_ROLE_TOKEN_KIND": "id", "OPENID_ADMIN_ROLE_PARAMETER_PATH": "groups"}
 		case strings.HasPrefix(s.Name, "OPENID_REQUIRED_ROLE"):
 			extra = map[string]string{"OPENID_REQUIRED_ROLE": "a", "OPENID_REQUIRED_ROLE_TOKEN_KIND": "id", "OPENID_REQUIRED_ROLE_PARAMETER_PATH": "groups"}
+		case strings.HasPrefix(s.Name, "OPENID_ROLE_SYNC"):
+			extra = map[string]string{"OPENID_ROLE_SYNC_ENABLED": "true", "OPENID_ROLE_SYNC_CLAIM": "groups", s.Name: validValue(s)}
 		}
-		errs := lcValidateExtra(extra)
+		errs := lcValidateExtra(extra, "")
 		switch s.Source {
 		case lcOptional:
 			if len(errs) != 0 {
 				t.Errorf("%s: released optional setting refused: %v", s.Name, errs)
 			}
 		case lcNotReleased:
-			if len(errs) != 1 || !strings.Contains(errs[0].Error(), "not in LibreChat v0.8.6") {
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), "not read by LibreChat v0.8.8") {
 				t.Errorf("%s: not-released setting: %v", s.Name, errs)
 			}
 		default:
@@ -247,10 +265,23 @@ func TestLibreChatCatalog(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"OPENID_ROLE_SYNC_ENABLED", "OPENID_DISCOVERY_RETRY_ATTEMPTS", "OPENID_TOKEN_ENDPOINT_AUTH_METHOD",
-		"OPENID_EXPOSE_SUB_COOKIE", "OPENID_OPTIONAL_EMAIL", "OPENID_REUSE_MAX_SESSION_AGE_MS"} {
+	for _, name := range []string{"OPENID_DISCOVERY_RETRY_ATTEMPTS", "OPENID_DISCOVERY_RETRY_DELAY_MS", "OPENID_REFRESH_BRIDGE_GRACE_MS",
+		"OPENID_TOKEN_ENDPOINT_AUTH_METHOD", "OPENID_EXPOSE_SUB_COOKIE", "OPENID_OPTIONAL_EMAIL"} {
 		if s, ok := lcLookup(name); !ok || s.Source != lcNotReleased {
 			t.Errorf("%s must be in the catalog as not released", name)
+		}
+	}
+	// Every Since names a known release after the oldest, and the settings
+	// v0.8.7 added are there.
+	for _, s := range lcCatalog {
+		if s.Since != "" && lcReleaseIndex(s.Since) <= 0 {
+			t.Errorf("%s: Since %q is not a release after %s", s.Name, s.Since, lcReleases[0])
+		}
+	}
+	for _, name := range []string{"OPENID_ROLE_SYNC_ENABLED", "OPENID_ROLE_SYNC_API_ENABLED", "OPENID_ROLE_SYNC_SOURCE",
+		"OPENID_ROLE_SYNC_CLAIM", "OPENID_ROLE_SYNC_ROLE_PRIORITY", "OPENID_ROLE_SYNC_FALLBACK_ROLE", "OPENID_REUSE_MAX_SESSION_AGE_MS"} {
+		if s, ok := lcLookup(name); !ok || s.Source != lcOptional || s.Since != "v0.8.7" {
+			t.Errorf("%s must be an optional setting since v0.8.7", name)
 		}
 	}
 	if _, ok := lcLookup("OPENID_NOPE"); ok {

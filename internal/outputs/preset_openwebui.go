@@ -16,7 +16,8 @@ import (
 // the "oidc" client only when OAUTH_CLIENT_ID, OPENID_PROVIDER_URL (the full
 // discovery URL, passed to authlib as server_metadata_url) and a secret (or
 // OAUTH_CODE_CHALLENGE_METHOD) are all set. Booleans are true only for
-// "true".
+// "true". The stored source shows no later release to move to (its newest
+// package.json reads 0.8.2, @fa2d6c1).
 type openWebUI struct{}
 
 func init() { register(openWebUI{}) }
@@ -68,9 +69,11 @@ var openWebUICatalogue = catalogue{
 	{Name: "OAUTH_AUTHORIZE_PARAMS", Kind: kJSONObject},
 }
 
-func (openWebUI) Name() string      { return "open-webui" }
-func (openWebUI) Label() string     { return "Open WebUI" }
-func (openWebUI) Follows() string   { return "Open WebUI v0.11" }
+func (openWebUI) Name() string  { return "open-webui" }
+func (openWebUI) Label() string { return "Open WebUI" }
+func (openWebUI) Follows() string {
+	return "Open WebUI v0.11 (backend/open_webui/config.py, utils/oauth.py)"
+}
 func (openWebUI) Options() []string { return []string{"provider_name", "signup"} }
 
 func (openWebUI) RedirectURI(o *manifest.Output) string {

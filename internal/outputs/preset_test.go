@@ -143,9 +143,9 @@ func TestEveryPresetIsComplete(t *testing.T) {
 // Each preset of issue 29 names the release and the source file its
 // catalogue follows.
 func TestPresetsCiteSourceAndRelease(t *testing.T) {
-	// A release (v1.2.3), or for Gitea the commit of the stored source.
-	cites := regexp.MustCompile(`^[A-Za-z_ -]+ (v?\d+(\.\d+)+|@[0-9a-f]{7}) \([^ ]+/[^ ]+\.[a-z]+[,)]`)
-	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud", "outline", "actual", "paperless-ngx", "gitea"} {
+	// A release (v1.2.3), never a bare commit, and a source file.
+	cites := regexp.MustCompile(`^[A-Za-z_ -]+ v?\d+(\.\d+)+ \([^ ]+/[^ ]+\.[a-z]+[,)]`)
+	for _, name := range []string{"vaultwarden", "mealie", "immich", "nextcloud", "outline", "actual", "paperless-ngx", "gitea", "librechat", "open-webui"} {
 		p, ok := Lookup(name)
 		require.True(t, ok, name)
 		assert.Regexp(t, cites, p.Follows(), name)
