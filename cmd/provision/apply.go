@@ -68,6 +68,7 @@ and the outputs written; errors are reported in it too (same exit codes).`,
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 0, "with a stack: how long to wait for another apply's lock (0: fail at once)")
 	formatFlag(cmd, &o.Output, "text", "output format: text or json (a JSON report on stdout)", streams)
 	outputDirFlag(cmd, &o.OutputDir)
+	scopeFlags(cmd, &o.Scope)
 	return cmd
 }
 
@@ -118,6 +119,11 @@ func (o *applyOptions) run(res *render.Apply) error {
 	}
 	if a.Plan.HasChanges() {
 		if o.SavedPlan == "" {
+			if !o.AutoApprove && text {
+				if err := render.DestroyWarnings(o.io.Out, a.Plan); err != nil {
+					return err
+				}
+			}
 			if err := o.confirm(); err != nil {
 				return err
 			}

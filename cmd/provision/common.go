@@ -47,6 +47,13 @@ func (s IOStreams) debugEnabled() bool {
 	return on
 }
 
+// scopeFlags are --no-prune and --target (plan and apply): what a plan
+// may touch.
+func scopeFlags(cmd *cobra.Command, s *operation.Scope) {
+	cmd.Flags().BoolVar(&s.NoPrune, "no-prune", false, "keep the objects the stack owns that the manifest no longer declares (listed, left in authentik and in the record)")
+	cmd.Flags().StringArrayVar(&s.Targets, "target", nil, "limit the plan to this object, KIND/KEY (e.g. group/Chat Users), and what it references; repeatable")
+}
+
 // manifestFlag is -f/--file, required by every command that reads a manifest.
 func manifestFlag(cmd *cobra.Command, path *string) {
 	cmd.Flags().StringVarP(path, "file", "f", "", "manifest file or directory of *.yaml/*.yml files (required)")

@@ -108,6 +108,7 @@ func TestCorpIdentityEndToEnd(t *testing.T) {
 	require.Len(t, changes, 1, r.out)
 	assert.Equal(t, []string{"delete", "user", "alice"}, []string{changes[0].Action, changes[0].Kind, changes[0].Key})
 	assert.Contains(t, r.out, "authentik deletes the user's sessions and tokens with it")
+	assert.Contains(t, r.out, `user \"alice\" loses their sessions (signed out everywhere) and their API tokens and app passwords`, "a destroy warning (issue 31)")
 }
 
 // A literal password is refused at its line; an unknown permission gets a

@@ -87,8 +87,9 @@ func TestNewApplyCmd(t *testing.T) {
 			o.Path, o.SavedPlan, o.Output, o.AutoApprove = "", "p.plan", "json", true
 			o.Conn.CountRequests = true // -o json counts each change's requests
 		}},
-		"walk flags": {args: []string{"-f", "m.yaml", "--dry-run", "--parallelism", "3", "--lock-timeout", "30s", "--output-dir", "d"}, want: func(o *applyOptions) {
+		"walk flags": {args: []string{"-f", "m.yaml", "--dry-run", "--parallelism", "3", "--lock-timeout", "30s", "--output-dir", "d", "--target", "flow/login"}, want: func(o *applyOptions) {
 			o.Output, o.DryRun, o.Parallelism, o.LockTimeout, o.OutputDir = "text", true, 3, 30*time.Second, "d"
+			o.Scope.Targets = []string{"flow/login"}
 		}},
 		"parallelism zero": {args: []string{"-f", "m.yaml", "--parallelism", "0"}, wantErr: "--parallelism must be at least 1, got 0"},
 		"unknown format":   {args: []string{"-f", "m.yaml", "-o", "markdown"}, wantErr: `unknown output format "markdown": use text or json`},

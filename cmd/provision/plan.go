@@ -39,6 +39,9 @@ then performs exactly it, or refuses it as stale.`,
 			if o.Output != "text" && o.Output != "json" && o.Output != "markdown" && o.Output != "github" {
 				return &usageError{Err: fmt.Errorf("unknown output format %q: use text, json, markdown or github", o.Output)}
 			}
+			if o.Out != "" && !o.Scope.Whole() {
+				return &usageError{Err: fmt.Errorf("--out saves a whole plan, which apply PLAN-FILE checks against a whole recompute: drop --no-prune and --target, or pass them to apply -f instead")}
+			}
 			o.ctx = cmd.Context()
 			if runF != nil {
 				return runF(o)
@@ -54,6 +57,7 @@ then performs exactly it, or refuses it as stale.`,
 	cmd.RunE = githubErrors(cmd.RunE, &o.Output, streams)
 	cmd.Flags().BoolVar(&o.DetailedExitCode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when none")
 	outputDirFlag(cmd, &o.OutputDir)
+	scopeFlags(cmd, &o.Scope)
 	return cmd
 }
 

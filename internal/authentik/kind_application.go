@@ -112,6 +112,9 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 		MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
 		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
 	}
+	if s.Rename {
+		req.Slug = &s.Slug // moved: renamed in place
+	}
 	return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
 		_, resp, err := apps.CoreApplicationsPartialUpdate(ctx, ch.ID).PatchedApplicationRequest(req).Execute()
 		return resp, err

@@ -39,6 +39,9 @@ var ldapIO = providerTypeIO{
 			BaseDn: d.BaseDN, SearchMode: (*api.LDAPAPIAccessMode)(d.SearchMode), BindMode: (*api.LDAPAPIAccessMode)(d.BindMode),
 			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewLDAPProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings

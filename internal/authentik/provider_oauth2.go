@@ -41,6 +41,9 @@ var oauth2IO = providerTypeIO{
 			LogoutUri:              d.LogoutURI,
 			LogoutMethod:           (*api.OAuth2ProviderLogoutMethodEnum)(d.LogoutMethod),
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		if d.RedirectURIs != nil {
 			patch.RedirectUris = redirectRequests(d.RedirectURIs)
 		}

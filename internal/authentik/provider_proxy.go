@@ -45,6 +45,9 @@ var proxyIO = providerTypeIO{
 			SkipPathRegex: d.SkipPathRegex, CookieDomain: d.CookieDomain, InterceptHeaderAuth: d.InterceptHeaderAuth,
 			AccessTokenValidity: d.AccessTokenValidity, RefreshTokenValidity: d.RefreshTokenValidity, Mode: (*api.ProxyMode)(d.Mode),
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewProxyProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ExternalHost))
 			req.AuthenticationFlow, req.PropertyMappings, req.Mode = patch.AuthenticationFlow, patch.PropertyMappings, patch.Mode

@@ -60,6 +60,9 @@ var samlIO = providerTypeIO{
 			SessionValidNotOnOrAfter: d.SessionValidNotOnOrAfter,
 			SignAssertion:            d.SignAssertion, SignResponse: d.SignResponse,
 		}
+		if s.Rename {
+			patch.Name = &s.Name // moved: renamed in place
+		}
 		return e.createOrPatch(ctx, ch, func(ctx context.Context) (int32, *http.Response, error) {
 			req := api.NewSAMLProviderRequest(s.Name, deref(s.AuthorizationFlow), deref(s.InvalidationFlow), deref(d.ACSURL))
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings

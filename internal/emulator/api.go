@@ -1,12 +1,11 @@
-// Package emulator is an in-memory authentik: the subset of the REST API
-// (/api/v3/...) and OIDC discovery that provision uses, behaving like
-// authentik 2026.2. It is an http.Handler, safe for concurrent use.
 package emulator
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/provision/provision/internal/clock"
+	"github.com/provision/provision/internal/emulator/chaos"
 )
 
 // Options configure a new Emulator. The zero value is usable: it accepts
@@ -34,30 +33,59 @@ type RequestRecord struct {
 	Duration time.Duration
 }
 
-// FaultKind says how an injected fault breaks a response.
-type FaultKind int
+// FaultKind says how an injected fault breaks a response (chaos.FaultKind).
+type FaultKind = chaos.FaultKind
 
+// The FaultKinds (see chaos.FaultKind).
 const (
-	// FaultStatus answers with Fault.Status and a JSON {"detail": ...} body, without handling the request.
-	FaultStatus FaultKind = iota + 1
-	// FaultDrop closes the connection without any response (the request is not handled).
-	FaultDrop
-	// FaultTruncate handles the request, then sends only the first half of the body.
-	FaultTruncate
+	FaultStatus   = chaos.FaultStatus
+	FaultDrop     = chaos.FaultDrop
+	FaultTruncate = chaos.FaultTruncate
 )
 
-// Fault is an injected failure. A request matches when Method (if set) equals
-// its method and its path starts with PathPrefix (if set). Among matching
-// requests the fault fires on the Nth one (1-based, if Nth > 0), on every
-// Every-th one (if Every > 0), or with Probability (0..1, drawn from the
-// seeded source); Times > 0 limits how often it fires in total.
-type Fault struct {
-	Method      string
-	PathPrefix  string
-	Kind        FaultKind
-	Status      int
-	Nth         int
-	Every       int
-	Probability float64
-	Times       int
+// Fault is an injected failure (chaos.Fault).
+type Fault = chaos.Fault
+
+// ChaosFault, ChaosOptions and ChaosHandler are the chaos middleware's
+// (chaos.Kind, chaos.Options, chaos.Handler); Chaos is chaos.New.
+type (
+	ChaosFault   = chaos.Kind
+	ChaosOptions = chaos.Options
+	ChaosHandler = chaos.Handler
+)
+
+// The ChaosFaults (see chaos.Kind).
+const (
+	ChaosStatusBefore = chaos.StatusBefore
+	ChaosResetBefore  = chaos.ResetBefore
+	ChaosResetAfter   = chaos.ResetAfter
+	ChaosStatusAfter  = chaos.StatusAfter
+)
+
+// NoFaultHeader exempts a request from chaos (chaos.NoFaultHeader).
+const NoFaultHeader = chaos.NoFaultHeader
+
+// Chaos wraps next (normally an Emulator) in the chaos middleware; see chaos.New.
+func Chaos(next http.Handler, opts ChaosOptions) *ChaosHandler { return chaos.New(next, opts) }
+
+// InjectFault adds a fault; several may be active, the first that fires wins.
+func (e *Emulator) InjectFault(f Fault) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults.Add(f)
+}
+
+// ClearFaults removes every injected fault.
+func (e *Emulator) ClearFaults() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults.Clear()
+}
+
+// pickFault counts the request against every matching fault and returns the
+// one that fires, if any.
+func (e *Emulator) pickFault(method, path string) *Fault {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.faults.Pick(method, path, e.rnd)
 }

@@ -29,12 +29,12 @@ func (e *Emulator) authenticate(r *http.Request) (authResult, int32) {
 		return authNone, 0
 	}
 	if key == e.token {
-		return authOK, e.st.adminPK
+		return authOK, e.st.AdminPK
 	}
 	if pk, ok := e.userTokens[key]; ok {
 		return authOK, pk
 	}
-	if pk, ok := e.st.tokenUser(key); ok {
+	if pk, ok := e.st.TokenUser(key); ok {
 		return authOK, pk
 	}
 	return authInvalid, 0
@@ -52,10 +52,10 @@ func (e *Emulator) AddUserToken(username string) string {
 	u := e.addUser(username, username)
 	token := fmt.Sprintf("token-%s-%d", username, u.PK)
 	e.userTokens[token] = u.PK
-	if e.st.allPerms == nil {
-		e.st.allPerms = map[int32]bool{}
+	if e.st.AllPerms == nil {
+		e.st.AllPerms = map[int32]bool{}
 	}
-	e.st.allPerms[u.PK] = true
+	e.st.AllPerms[u.PK] = true
 	return token
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"gopkg.in/yaml.v3"
 )
 
@@ -47,89 +49,89 @@ var blueprintFiles = []string{
 	"system/sources-ldap.yaml", "testing/oidc-conformance.yaml",
 }
 
-var blueprintKind = &kindDef[*object]{
+var blueprintKind = &kindDef[*store.Object]{
 	kind: "blueprintinstance", model: "BlueprintInstance", prefix: "managed/blueprints/",
 	fields: blueprintFields,
-	list: listSpec{
-		searchFields: []string{"name", "path"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"name", "path"},
+		Order:        []string{"name"},
 	},
-	all: func(e *Emulator) []*object { return e.st.blueprints },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		for _, b := range e.st.blueprints {
+	all: func(e *Emulator) []*store.Object { return e.st.Blueprints },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		for _, b := range e.st.Blueprints {
 			if strings.EqualFold(b.PK, id) {
 				return b, true
 			}
 		}
 		return nil, false
 	},
-	fresh: func(e *Emulator) *object {
-		return &object{Attrs: map[string]any{"context": json.RawMessage("{}"), "metadata": json.RawMessage("{}")}}
+	fresh: func(e *Emulator) *store.Object {
+		return &store.Object{Attrs: map[string]any{"context": json.RawMessage("{}"), "metadata": json.RawMessage("{}")}}
 	},
-	clone: func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) {
+	clone: func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) {
 		src.Attrs["last_applied"] = time.Now().UTC() // auto_now: every save
 		dst.Attrs = src.Attrs
 	},
-	insert: func(e *Emulator, o *object) {
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
 		o.Attrs["last_applied"] = time.Now().UTC()
-		e.st.blueprints = append(e.st.blueprints, o)
+		e.st.Blueprints = append(e.st.Blueprints, o)
 	},
-	remove: func(e *Emulator, o *object) {
-		e.st.blueprints = slices.DeleteFunc(e.st.blueprints, func(x *object) bool { return x == o })
+	remove: func(e *Emulator, o *store.Object) {
+		e.st.Blueprints = slices.DeleteFunc(e.st.Blueprints, func(x *store.Object) bool { return x == o })
 	},
-	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return fmtVal(o.Attrs["name"]) },
-	pk:    func(o *object) string { return o.PK },
+	attrs: func(o *store.Object) map[string]any { return o.Attrs },
+	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
+	pk:    func(o *store.Object) string { return o.PK },
 	// context is a models.JSONField, which authentik's ModelSerializer maps
 	// to JSONDictField (core/api/utils.py): a JSON object, not null.
-	readBase: func(e *Emulator, f *form, o *object) {
+	readBase: func(e *Emulator, f *httpapi.Form, o *store.Object) {
 		var ctx json.RawMessage
-		if f.object("context", false, &ctx) {
+		if f.Object("context", false, &ctx) {
 			o.Attrs["context"] = ctx
 		}
 	},
-	validate: func(e *Emulator, f *form, o *object) *resp {
+	validate: func(e *Emulator, f *httpapi.Form, o *store.Object) *httpapi.Resp {
 		// path is in the model's unique_together with name and has a model
 		// default, so DRF's ModelSerializer gives the serializer field
 		// default="" (get_uniqueness_extra_kwargs): a PUT without path
 		// clears it (a PATCH skips defaults).
-		if !f.partial && !f.has("path") {
+		if !f.Partial && !f.Has("path") {
 			o.Attrs["path"] = ""
 		}
-		name := fmtVal(o.Attrs["name"])
-		for _, b := range e.st.blueprints {
+		name := httpapi.FmtVal(o.Attrs["name"])
+		for _, b := range e.st.Blueprints {
 			if b.PK != o.PK && b.Attrs["name"] == name {
-				f.fail("name", "Blueprint Instance with this name already exists.")
+				f.Fail("name", "Blueprint Instance with this name already exists.")
 			}
 		}
-		if f.has("path") {
-			if p := fmtVal(o.Attrs["path"]); p != "" && !strings.HasPrefix(p, "oci://") && !slices.Contains(blueprintFiles, p) {
-				f.fail("path", "Blueprint file does not exist")
+		if f.Has("path") {
+			if p := httpapi.FmtVal(o.Attrs["path"]); p != "" && !strings.HasPrefix(p, "oci://") && !slices.Contains(blueprintFiles, p) {
+				f.Fail("path", "Blueprint file does not exist")
 			}
 		}
-		if f.has("content") {
-			if c := fmtVal(o.Attrs["content"]); c != "" {
+		if f.Has("content") {
+			if c := httpapi.FmtVal(o.Attrs["content"]); c != "" {
 				if msg, crash := blueprintInvalid(c); crash {
-					f.crash("content")
+					f.Crash("content")
 				} else if msg != "" {
-					f.errs["content"] = []string{"Failed to validate blueprint", "- " + msg}
+					f.Errs["content"] = []string{"Failed to validate blueprint", "- " + msg}
 				}
 			}
 		}
-		if !f.ok() {
-			r := f.result()
+		if !f.Ok() {
+			r := f.Result()
 			return &r
 		}
 		// validate() sees only the attributes sent, even on PATCH.
 		if bodyStr(f, "path") == "" && bodyStr(f, "content") == "" {
-			r := nonFieldError("Either path or content must be set.")
+			r := httpapi.NonFieldError("Either path or content must be set.")
 			return &r
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "context": o.Attrs["context"], "metadata": o.Attrs["metadata"],
 			"last_applied":      o.Attrs["last_applied"].(time.Time).Format("2006-01-02T15:04:05.000000Z07:00"),
@@ -139,12 +141,12 @@ var blueprintKind = &kindDef[*object]{
 }
 
 // bodyStr is a string attribute as sent in the body ("" when absent).
-func bodyStr(f *form, k string) string {
-	if !f.has(k) {
+func bodyStr(f *httpapi.Form, k string) string {
+	if !f.Has(k) {
 		return ""
 	}
 	var s string
-	_ = json.Unmarshal(f.raw[k], &s)
+	_ = json.Unmarshal(f.Raw[k], &s)
 	return strings.TrimSpace(s)
 }
 

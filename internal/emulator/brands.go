@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Brands, as authentik/brands/api.py (BrandSerializer, BrandViewSet:
@@ -32,68 +35,50 @@ var brandFields = []fieldDef{
 	{name: "attributes", typ: ftObject, def: json.RawMessage(`{}`)},
 }
 
-var brandKind = &kindDef[*object]{
+var brandKind = &kindDef[*store.Object]{
 	kind: "brand", model: "Brand", metaModel: "authentik_brands.brand", prefix: "core/brands/",
 	fields: brandFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("brand_uuid", "brand_uuid")},
-		searchFields: []string{"domain", "branding_title"},
-		order:        []string{"domain"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("brand_uuid", "brand_uuid")},
+		SearchFields: []string{"domain", "branding_title"},
+		Order:        []string{"domain"},
 	},
-	all: func(e *Emulator) []*object { return e.st.brands },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		i := slices.IndexFunc(e.st.brands, func(b *object) bool { return strings.EqualFold(b.PK, id) })
+	all: func(e *Emulator) []*store.Object { return e.st.Brands },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		i := slices.IndexFunc(e.st.Brands, func(b *store.Object) bool { return strings.EqualFold(b.PK, id) })
 		if i < 0 {
 			return nil, false
 		}
-		return e.st.brands[i], true
+		return e.st.Brands[i], true
 	},
-	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{}} },
-	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *object) {
+	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
+	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
-		e.st.brands = append(e.st.brands, o)
+		e.st.Brands = append(e.st.Brands, o)
 	},
-	remove: func(e *Emulator, o *object) {
-		e.st.brands = slices.DeleteFunc(e.st.brands, func(x *object) bool { return x == o })
+	remove: func(e *Emulator, o *store.Object) {
+		e.st.Brands = slices.DeleteFunc(e.st.Brands, func(x *store.Object) bool { return x == o })
 	},
-	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return fmtVal(o.Attrs["domain"]) },
-	pk:    func(o *object) string { return o.PK },
+	attrs: func(o *store.Object) map[string]any { return o.Attrs },
+	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["domain"]) },
+	pk:    func(o *store.Object) string { return o.PK },
 	// BrandSerializer.validate: "Only a single brand can be set as
 	// default." when another brand is the default.
-	validate: func(e *Emulator, f *form, o *object) *resp {
-		if b, _ := o.Attrs["default"].(bool); !b || !f.has("default") {
+	validate: func(e *Emulator, f *httpapi.Form, o *store.Object) *httpapi.Resp {
+		if b, _ := o.Attrs["default"].(bool); !b || !f.Has("default") {
 			return nil
 		}
-		for _, x := range e.st.brands {
+		for _, x := range e.st.Brands {
 			if x.PK != o.PK && x.Attrs["default"] == true {
-				r := fieldError("default", "Only a single brand can be set as default.")
+				r := httpapi.FieldError("default", "Only a single brand can be set as default.")
 				return &r
 			}
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{"brand_uuid": o.PK}
 	},
-}
-
-// clearBrandRefs is the brands' on_delete for a deleted object: flows
-// SET_NULL, default_application and web_certificate SET_DEFAULT (null),
-// client_certificates (M2M) drop it.
-func (s *state) clearBrandRefs(pk string) {
-	for _, b := range s.brands {
-		for f, v := range b.Attrs {
-			switch x := v.(type) {
-			case string:
-				if f != "domain" && strings.EqualFold(x, pk) {
-					b.Attrs[f] = nil
-				}
-			case []string:
-				b.Attrs[f] = slices.DeleteFunc(slices.Clone(x), func(y string) bool { return strings.EqualFold(y, pk) })
-			}
-		}
-	}
 }

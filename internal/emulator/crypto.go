@@ -17,29 +17,13 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
-)
 
-// keypair is a crypto.CertificateKeyPair with a real X.509 certificate and
-// (optionally) its private key, built like authentik/crypto/builder.py. The
-// read-only fields (fingerprints, expiry, subject, key type) are derived from
-// the certificate as authentik/crypto/signals.py does.
-type keypair struct {
-	PK       string
-	Name     string
-	KeyType  string // rsa, ec, ed25519
-	Managed  *string
-	CertPEM  string
-	KeyPEM   string // "" without a private key
-	cert     *x509.Certificate
-	internal bool // hidden from the API, like the internal JWT certificate
-	// Attrs are the serializer's writable fields (name, certificate_data,
-	// key_data) for the generic layer; commit keeps the fields above in step.
-	Attrs map[string]any
-}
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
+)
 
 type keypairOut struct {
 	PK                     string  `json:"pk"`
@@ -76,19 +60,19 @@ func rfc4514(raw []byte) string {
 	return seq.String()
 }
 
-func (e *Emulator) renderKeypair(k *keypair) map[string]any {
-	exp := k.cert.NotAfter.UTC().Format(time.RFC3339)
+func (e *Emulator) renderKeypair(k *store.Keypair) map[string]any {
+	exp := k.Cert.NotAfter.UTC().Format(time.RFC3339)
 	base := "/api/v3/crypto/certificatekeypairs/" + k.PK
-	s256 := sha256.Sum256(k.cert.Raw)
-	s1 := sha1.Sum(k.cert.Raw)
-	return toMap(keypairOut{
+	s256 := sha256.Sum256(k.Cert.Raw)
+	s1 := sha1.Sum(k.Cert.Raw)
+	return httpapi.ToMap(keypairOut{
 		PK: k.PK, Name: k.Name,
 		FingerprintSHA256:      fingerprint(s256[:]),
 		FingerprintSHA1:        fingerprint(s1[:]),
 		CertExpiry:             &exp,
-		CertSubject:            strPtr(rfc4514(k.cert.RawSubject)),
+		CertSubject:            store.StrPtr(rfc4514(k.Cert.RawSubject)),
 		PrivateKeyAvailable:    k.KeyPEM != "",
-		KeyType:                strPtr(k.KeyType),
+		KeyType:                store.StrPtr(k.KeyType),
 		CertificateDownloadURL: base + "/view_certificate/?download",
 		PrivateKeyDownloadURL:  base + "/view_private_key/?download",
 		Managed:                k.Managed,
@@ -125,7 +109,7 @@ var fixtureCerts sync.Map // string -> []byte (DER)
 const authentikVersion = "2026.2.2"
 
 // addKeypair is CertificateBuilder(name).build(validity_days, sans).save().
-func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays int, sans []string) *keypair {
+func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays int, sans []string) *store.Keypair {
 	var signer crypto.Signer
 	var keyPEM string
 	switch keyType {
@@ -198,27 +182,11 @@ func (e *Emulator) addKeypair(name, keyType string, hasKey bool, validityDays in
 	if !hasKey {
 		keyPEM = ""
 	}
-	k := &keypair{PK: e.newUUID(), Name: name, KeyType: keyType, cert: cert, KeyPEM: keyPEM,
+	k := &store.Keypair{PK: e.newUUID(), Name: name, KeyType: keyType, Cert: cert, KeyPEM: keyPEM,
 		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
 	k.Attrs = map[string]any{"name": k.Name, "certificate_data": k.CertPEM, "key_data": k.KeyPEM}
-	e.st.keypairs = append(e.st.keypairs, k)
+	e.st.Keypairs = append(e.st.Keypairs, k)
 	return k
-}
-
-func (s *state) keypairByPK(pk string) *keypair {
-	for _, k := range s.keypairs {
-		if strings.EqualFold(k.PK, pk) && !k.internal {
-			return k
-		}
-	}
-	return nil
-}
-
-func (s *state) keypairRef(pk string) string {
-	if k := s.keypairByPK(pk); k != nil {
-		return k.PK
-	}
-	return ""
 }
 
 // keypairKind serves crypto/certificatekeypairs/
@@ -227,7 +195,7 @@ func (s *state) keypairRef(pk string) string {
 // certificate_data and key_data write-only and checked as PEM
 // (validate_certificate_data, validate_key_data), everything else rendered
 // from the certificate; generate/ builds a pair as CertificateBuilder does.
-var keypairKind = &kindDef[*keypair]{
+var keypairKind = &kindDef[*store.Keypair]{
 	kind: "certificatekeypair", model: "CertificateKeyPair", metaModel: "authentik_crypto.certificatekeypair",
 	prefix: "crypto/certificatekeypairs/",
 	fields: []fieldDef{
@@ -235,132 +203,84 @@ var keypairKind = &kindDef[*keypair]{
 		{name: "certificate_data", typ: ftString, required: true, writeOnly: true},
 		{name: "key_data", typ: ftString, blank: true, writeOnly: true, def: ""},
 	},
-	list: listSpec{
-		filters:      []filterSpec{exact("name", "name"), exact("managed", "managed"), inList("key_type", "key_type")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("managed", "managed"), httpapi.InList("key_type", "key_type")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	},
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 		return nil, map[string][]string{"key_type": {"rsa", "ec", "dsa", "ed25519", "ed448"}}
 	},
 	// has_key=true keeps the key pairs with a private key.
-	listFilter: func(e *Emulator, c *call) (func(*keypair) bool, *resp) {
-		hasKey, err := parseBool(c.last("has_key"))
-		return func(k *keypair) bool { return err != nil || !hasKey || k.KeyPEM != "" }, nil
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*store.Keypair) bool, *httpapi.Resp) {
+		hasKey, err := httpapi.ParseBool(c.Last("has_key"))
+		return func(k *store.Keypair) bool { return err != nil || !hasKey || k.KeyPEM != "" }, nil
 	},
-	all: func(e *Emulator) []*keypair {
-		var out []*keypair
-		for _, k := range e.st.keypairs {
-			if !k.internal {
+	all: func(e *Emulator) []*store.Keypair {
+		var out []*store.Keypair
+		for _, k := range e.st.Keypairs {
+			if !k.Internal {
 				out = append(out, k)
 			}
 		}
 		return out
 	},
-	byID: func(e *Emulator, id string) (*keypair, bool) {
-		k := e.st.keypairByPK(id)
+	byID: func(e *Emulator, id string) (*store.Keypair, bool) {
+		k := e.st.KeypairByPK(id)
 		return k, k != nil
 	},
-	fresh: func(e *Emulator) *keypair { return &keypair{Attrs: map[string]any{}} },
-	clone: func(k *keypair) *keypair { n := *k; n.Attrs = cloneAttrs(k.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *keypair) {
+	fresh: func(e *Emulator) *store.Keypair { return &store.Keypair{Attrs: map[string]any{}} },
+	clone: func(k *store.Keypair) *store.Keypair { n := *k; n.Attrs = cloneAttrs(k.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *store.Keypair) {
 		*dst = *src
-		dst.syncAttrs()
+		dst.SyncAttrs()
 	},
-	insert: func(e *Emulator, k *keypair) {
+	insert: func(e *Emulator, k *store.Keypair) {
 		k.PK = e.newUUID()
-		k.syncAttrs()
-		e.st.keypairs = append(e.st.keypairs, k)
+		k.SyncAttrs()
+		e.st.Keypairs = append(e.st.Keypairs, k)
 	},
 	// validate_certificate_data, validate_key_data.
-	fieldChecks: func(e *Emulator, f *form, k *keypair) {
-		if f.has("certificate_data") && f.errs["certificate_data"] == nil && parseCert(fmtVal(k.Attrs["certificate_data"])) == nil {
-			f.fail("certificate_data", "Unable to load certificate.")
+	fieldChecks: func(e *Emulator, f *httpapi.Form, k *store.Keypair) {
+		if f.Has("certificate_data") && f.Errs["certificate_data"] == nil && store.ParseCert(httpapi.FmtVal(k.Attrs["certificate_data"])) == nil {
+			f.Fail("certificate_data", "Unable to load certificate.")
 		}
-		if key := fmtVal(k.Attrs["key_data"]); f.has("key_data") && f.errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
-			f.fail("key_data", "Unable to load private key (possibly encrypted?).")
+		if key := httpapi.FmtVal(k.Attrs["key_data"]); f.Has("key_data") && f.Errs["key_data"] == nil && key != "" && !parsesAsKey(key) {
+			f.Fail("key_data", "Unable to load private key (possibly encrypted?).")
 		}
 	},
-	postActions: map[string]func(e *Emulator, c *call) resp{"generate": (*Emulator).generateKeypair},
-	remove:      func(e *Emulator, k *keypair) { e.st.deleteKeypair(k) },
-	attrs:       func(k *keypair) map[string]any { return k.Attrs },
-	key:         func(k *keypair) string { return k.Name },
-	pk:          func(k *keypair) string { return k.PK },
-	render:      func(e *Emulator, _ *call, k *keypair) map[string]any { return e.renderKeypair(k) },
-	fast: func(k *keypair, name string) (any, bool) {
+	postActions: map[string]func(e *Emulator, c *httpapi.Call) httpapi.Resp{"generate": (*Emulator).generateKeypair},
+	remove:      func(e *Emulator, k *store.Keypair) { e.st.DeleteKeypair(k) },
+	attrs:       func(k *store.Keypair) map[string]any { return k.Attrs },
+	key:         func(k *store.Keypair) string { return k.Name },
+	pk:          func(k *store.Keypair) string { return k.PK },
+	render:      func(e *Emulator, _ *httpapi.Call, k *store.Keypair) map[string]any { return e.renderKeypair(k) },
+	fast: func(k *store.Keypair, name string) (any, bool) {
 		if name == "name" {
 			return k.Name, true
 		}
 		return nil, false
 	},
-	detailActions: map[string]kindAction[*keypair]{
-		"view_certificate": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, false) }},
-		"view_private_key": {fn: func(e *Emulator, c *call, k *keypair) resp { return viewKeypairData(c, k, true) }},
+	detailActions: map[string]kindAction[*store.Keypair]{
+		"view_certificate": {fn: func(e *Emulator, c *httpapi.Call, k *store.Keypair) httpapi.Resp { return viewKeypairData(c, k, false) }},
+		"view_private_key": {fn: func(e *Emulator, c *httpapi.Call, k *store.Keypair) httpapi.Resp { return viewKeypairData(c, k, true) }},
 	},
-}
-
-// deleteKeypair removes a key pair; provider references to it become
-// null: OAuth2 signing/encryption_key, proxy and LDAP certificate, SAML
-// signing/verification/encryption_kp (all SET_NULL).
-func (s *state) deleteKeypair(k *keypair) {
-	for _, p := range s.providers {
-		for f, v := range p.Attrs {
-			if v == k.PK {
-				p.Attrs[f] = nil
-			}
-		}
-	}
-	s.clearBrandRefs(k.PK)
-	s.keypairs = slices.DeleteFunc(s.keypairs, func(x *keypair) bool { return x == k })
 }
 
 // viewKeypairData is CertificateKeyPairViewSet.view_certificate /
 // view_private_key: {"data": <PEM>}, or the PEM file with ?download.
-func viewKeypairData(c *call, k *keypair, private bool) resp {
+func viewKeypairData(c *httpapi.Call, k *store.Keypair, private bool) httpapi.Resp {
 	data, suffix := k.CertPEM, "certificate"
 	if private {
 		data, suffix = k.KeyPEM, "private_key"
 	}
-	if _, ok := c.q["download"]; ok {
-		return resp{status: http.StatusOK, body: rawBody(data), hdr: http.Header{
+	if _, ok := c.Q["download"]; ok {
+		return httpapi.Resp{Status: http.StatusOK, Body: httpapi.RawBody(data), Hdr: http.Header{
 			"Content-Type":        {"application/x-pem-file"},
 			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_%s.pem"`, k.Name, suffix)},
 		}}
 	}
-	return resp{status: http.StatusOK, body: map[string]any{"data": data}}
-}
-
-// syncAttrs sets the certificate, key and key type from the attributes.
-func (k *keypair) syncAttrs() {
-	k.Name = fmtVal(k.Attrs["name"])
-	if pemData := fmtVal(k.Attrs["certificate_data"]); pemData != k.CertPEM || k.cert == nil {
-		if cert := parseCert(pemData); cert != nil {
-			k.cert, k.CertPEM, k.KeyType = cert, pemData, keyTypeOf(cert.PublicKey)
-		}
-	}
-	k.KeyPEM = fmtVal(k.Attrs["key_data"])
-}
-
-func parseCert(s string) *x509.Certificate {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil
-	}
-	cert, _ := x509.ParseCertificate(block.Bytes)
-	return cert
-}
-
-// keyTypeOf is CertificateKeyPair's key_type from the public key.
-func keyTypeOf(pub any) string {
-	switch pub.(type) {
-	case *rsa.PublicKey:
-		return "rsa"
-	case *ecdsa.PublicKey:
-		return "ec"
-	case ed25519.PublicKey:
-		return "ed25519"
-	}
-	return ""
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"data": data}}
 }
 
 // parsesAsKey is load_pem_private_key(password=None) on the stripped lines.
@@ -388,26 +308,26 @@ func parsesAsKey(s string) bool {
 // unique as the name, subject_alt_name a comma list, validity_days, alg
 // rsa or ecdsa), CertificateBuilder(common_name).build(...).save(): the
 // pair is named by its common name, and the answer is a 200.
-func (e *Emulator) generateKeypair(c *call) resp {
-	f, perr := parseForm(c.body, false)
+func (e *Emulator) generateKeypair(c *httpapi.Call) httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, false)
 	if perr != nil {
 		return *perr
 	}
 	var name, sans, alg string
 	var days int
-	if f.str("common_name", true, false, &name) {
-		for _, o := range e.st.keypairs {
+	if f.Str("common_name", true, false, &name) {
+		for _, o := range e.st.Keypairs {
 			if o.Name == name {
-				f.fail("common_name", "This field must be unique.")
+				f.Fail("common_name", "This field must be unique.")
 			}
 		}
 	}
-	f.str("subject_alt_name", false, true, &sans)
-	f.integer("validity_days", true, -2147483648, 2147483647, &days)
+	f.Str("subject_alt_name", false, true, &sans)
+	f.Integer("validity_days", true, -2147483648, 2147483647, &days)
 	alg = "rsa"
-	f.choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
-	if !f.ok() {
-		return f.result()
+	f.Choice("alg", false, []string{"rsa", "ecdsa"}, &alg)
+	if !f.Ok() {
+		return f.Result()
 	}
 	var list []string
 	if sans != "" {
@@ -422,5 +342,5 @@ func (e *Emulator) generateKeypair(c *call) resp {
 		keyType = "ec"
 	}
 	k := e.addKeypair(name, keyType, true, days, list)
-	return resp{status: http.StatusOK, body: e.renderKeypair(k)}
+	return httpapi.Resp{Status: http.StatusOK, Body: e.renderKeypair(k)}
 }

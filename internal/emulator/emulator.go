@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/provision/provision/internal/clock"
+	"github.com/provision/provision/internal/emulator/chaos"
+	"github.com/provision/provision/internal/emulator/protocol"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Emulator is an in-memory authentik 2026.2. Create it with New; use it as an
@@ -17,67 +20,30 @@ type Emulator struct {
 	token string
 	seed  int64
 
-	mu          sync.Mutex // guards everything below
-	rnd         *rand.Rand
-	latency     time.Duration
-	faults      []*faultState
-	log         []RequestRecord
-	logger      func(RequestRecord)
-	overrides   map[string]map[string]map[string]any // kind -> key -> field -> value
-	userTokens  map[string]int32                     // extra API tokens -> user pk
-	deviceCodes map[string]*deviceCode               // OAuth2 device codes (never approved)
-	deviceHits  map[string][]time.Time               // device/ throttle per client ident
-	st          *state
-	icons       *iconURLs   // meta_icon_url (icon.go)
-	clock       clock.Clock // the latency's waits
-}
-
-// state is the object store. Every access happens under Emulator.mu.
-type state struct {
-	apps         []*application
-	providers    []*provider
-	outposts     []*outpost
-	flows        []*flow
-	mappings     []*object // scope mappings (mappings.go)
-	samlMappings []*object
-	// otherMappings are the seeded mappings of types not served (seed_mappings.go).
-	otherMappings []*otherMapping
-	keypairs      []*keypair
-	groups        []*group
-	users         []*user
-	bindings      []*binding
-	blueprints    []*object // blueprint instances (blueprints.go)
-	stages        []*stage  // every stage type (stages.go)
-	policies      []*policy // every policy type (policies.go)
-	prompts       []*object // prompt fields (prompts.go)
-	flowBindings  []*flowBinding
-	sources       []*source   // every source type (sources.go)
-	roles         []*role     // RBAC roles (identity.go)
-	tokens        []*apiToken // tokens made through the API (identity.go)
-	// allPerms are users holding every permission (AddUserToken's).
-	allPerms map[int32]bool
-	brands   []*object // brands.go
-
-	idx *readIndex // lookups during a read-only request (index.go); nil otherwise
-
-	nextProviderPK int32
-	nextGroupNumPK int32
-	nextUserPK     int32
-	adminPK        int32
+	mu         sync.Mutex // guards everything below
+	rnd        *rand.Rand
+	latency    time.Duration
+	faults     chaos.Faults
+	log        []RequestRecord
+	logger     func(RequestRecord)
+	overrides  map[string]map[string]map[string]any // kind -> key -> field -> value
+	userTokens map[string]int32                     // extra API tokens -> user pk
+	st         *store.State
+	views      *protocol.Views // the OIDC endpoints and setup_urls (protocol/)
+	icons      *iconURLs       // meta_icon_url (icon.go)
+	clock      clock.Clock     // the latency's waits
 }
 
 // New returns an emulator seeded like a freshly installed authentik.
 func New(opts Options) *Emulator {
 	e := &Emulator{
-		token:       opts.Token,
-		seed:        opts.Seed,
-		latency:     opts.Latency,
-		clock:       opts.Clock,
-		overrides:   map[string]map[string]map[string]any{},
-		userTokens:  map[string]int32{},
-		deviceCodes: map[string]*deviceCode{},
-		deviceHits:  map[string][]time.Time{},
-		icons:       newIconURLs(),
+		token:      opts.Token,
+		seed:       opts.Seed,
+		latency:    opts.Latency,
+		clock:      opts.Clock,
+		overrides:  map[string]map[string]map[string]any{},
+		userTokens: map[string]int32{},
+		icons:      newIconURLs(),
 	}
 	if e.token == "" {
 		e.token = "test-token"
@@ -89,7 +55,8 @@ func New(opts Options) *Emulator {
 		e.seed = 1
 	}
 	e.rnd = rand.New(rand.NewSource(e.seed))
-	e.st = &state{nextProviderPK: 1, nextGroupNumPK: 1, nextUserPK: 1}
+	e.st = &store.State{NextProviderPK: 1, NextGroupNumPK: 1, NextUserPK: 1, StageRefFields: stageRefFields}
+	e.views = protocol.New(e.st)
 	e.seedDefaults()
 	e.seedOtherMappings()
 	e.seedSources()
@@ -110,7 +77,7 @@ func (e *Emulator) SetLatency(d time.Duration) {
 func (e *Emulator) AdminUserPK() int32 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.st.adminPK
+	return e.st.AdminPK
 }
 
 // AddUser creates a plain (non-superuser) internal user and returns its pk.
@@ -124,7 +91,7 @@ func (e *Emulator) AddUser(username string) int32 {
 func (e *Emulator) AppPK(slug string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if a := e.st.appBySlug(slug); a != nil {
+	if a := e.st.AppBySlug(slug); a != nil {
 		return a.PK
 	}
 	return ""
@@ -134,7 +101,7 @@ func (e *Emulator) AppPK(slug string) string {
 func (e *Emulator) ProviderPK(name string) int32 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.providers {
+	for _, p := range e.st.Providers {
 		if p.Name == name {
 			return p.PK
 		}
@@ -146,7 +113,7 @@ func (e *Emulator) ProviderPK(name string) int32 {
 func (e *Emulator) FlowPK(slug string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if f := e.st.flowBySlug(slug); f != nil {
+	if f := e.st.FlowBySlug(slug); f != nil {
 		return f.PK
 	}
 	return ""
@@ -156,8 +123,8 @@ func (e *Emulator) FlowPK(slug string) string {
 func (e *Emulator) GroupPK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, g := range e.st.groups {
-		if g.name() == name {
+	for _, g := range e.st.Groups {
+		if g.Name() == name {
 			return g.PK
 		}
 	}
@@ -170,11 +137,11 @@ func (e *Emulator) GroupPK(name string) string {
 func (e *Emulator) DeleteFlow(slug string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f := e.st.flowBySlug(slug)
+	f := e.st.FlowBySlug(slug)
 	if f == nil {
 		return false
 	}
-	e.st.deleteFlow(f)
+	e.st.DeleteFlow(f)
 	return true
 }
 
@@ -183,11 +150,11 @@ func (e *Emulator) Counts() map[string]int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return map[string]int{
-		"application": len(e.st.apps), "provider": len(e.st.providers), "outpost": len(e.st.outposts),
-		"flow": len(e.st.flows), "scopemapping": len(e.st.mappings), "certificatekeypair": len(e.st.keypairs),
-		"group": len(e.st.groups), "user": len(e.st.users), "binding": len(e.st.bindings),
-		"samlpropertymapping": len(e.st.samlMappings), "stage": len(e.st.stages), "prompt": len(e.st.prompts),
-		"flowstagebinding": len(e.st.flowBindings), "policy": len(e.st.policies),
+		"application": len(e.st.Apps), "provider": len(e.st.Providers), "outpost": len(e.st.Outposts),
+		"flow": len(e.st.Flows), "scopemapping": len(e.st.Mappings), "certificatekeypair": len(e.st.Keypairs),
+		"group": len(e.st.Groups), "user": len(e.st.Users), "binding": len(e.st.Bindings),
+		"samlpropertymapping": len(e.st.SAMLMappings), "stage": len(e.st.Stages), "prompt": len(e.st.Prompts),
+		"flowstagebinding": len(e.st.FlowBindings), "policy": len(e.st.Policies),
 	}
 }
 

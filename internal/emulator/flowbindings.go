@@ -1,21 +1,16 @@
 package emulator
 
 import (
-	"slices"
-	"sort"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Flow-stage bindings, as authentik/flows/api/bindings.py
 // (FlowStageBindingSerializer, FlowStageBindingViewSet) on
 // authentik/flows/models.py (FlowStageBinding, unique_together
 // target+stage+order). A binding is a PolicyBindingModel too.
-
-type flowBinding struct {
-	PK      string // fsb_uuid
-	PBMUUID string // policybindingmodel_ptr_id
-	Attrs   map[string]any
-}
 
 var flowBindingFields = []fieldDef{
 	{name: "target", typ: ftRef, ref: "flow", required: true, filter: "exact"},
@@ -28,53 +23,57 @@ var flowBindingFields = []fieldDef{
 		def: "retry", filter: "exact"},
 }
 
-var flowBindingKind = &kindDef[*flowBinding]{
+var flowBindingKind = &kindDef[*store.FlowStageBinding]{
 	kind: "flowstagebinding", model: "FlowStageBinding", metaModel: "authentik_flows.flowstagebinding",
 	prefix: "flows/bindings/", fields: flowBindingFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("fsb_uuid", "pk"), iexact("pbm_uuid", "policybindingmodel_ptr_id")},
-		searchFields: []string{"_stage_name"},
-		order:        []string{"order", "pk"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("fsb_uuid", "pk"), httpapi.IExact("pbm_uuid", "policybindingmodel_ptr_id")},
+		SearchFields: []string{"_stage_name"},
+		Order:        []string{"order", "pk"},
 		// ordering_fields also names stage__name and target__uuid, which
 		// the emulator ignores (see FIDELITY.md).
-		orderFields: []string{"order", "pk"},
+		OrderFields: []string{"order", "pk"},
 	},
-	all: func(e *Emulator) []*flowBinding { return e.st.flowBindings },
-	byID: func(e *Emulator, id string) (*flowBinding, bool) {
-		for _, b := range e.st.flowBindings {
+	all: func(e *Emulator) []*store.FlowStageBinding { return e.st.FlowBindings },
+	byID: func(e *Emulator, id string) (*store.FlowStageBinding, bool) {
+		for _, b := range e.st.FlowBindings {
 			if strings.EqualFold(b.PK, id) {
 				return b, true
 			}
 		}
 		return nil, false
 	},
-	fresh:  func(e *Emulator) *flowBinding { return &flowBinding{Attrs: map[string]any{}} },
-	clone:  func(b *flowBinding) *flowBinding { n := *b; n.Attrs = cloneAttrs(b.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *flowBinding) { *dst = *src },
-	insert: func(e *Emulator, b *flowBinding) {
-		b.PK, b.PBMUUID = e.newUUID(), e.newUUID()
-		e.st.flowBindings = append(e.st.flowBindings, b)
+	fresh: func(e *Emulator) *store.FlowStageBinding { return &store.FlowStageBinding{Attrs: map[string]any{}} },
+	clone: func(b *store.FlowStageBinding) *store.FlowStageBinding {
+		n := *b
+		n.Attrs = cloneAttrs(b.Attrs)
+		return &n
 	},
-	remove: func(e *Emulator, b *flowBinding) { e.st.deleteFlowBinding(b) },
-	attrs:  func(b *flowBinding) map[string]any { return b.Attrs },
-	key:    func(b *flowBinding) string { return b.PK },
-	pk:     func(b *flowBinding) string { return b.PK },
+	commit: func(_ *Emulator, dst, src *store.FlowStageBinding) { *dst = *src },
+	insert: func(e *Emulator, b *store.FlowStageBinding) {
+		b.PK, b.PBMUUID = e.newUUID(), e.newUUID()
+		e.st.FlowBindings = append(e.st.FlowBindings, b)
+	},
+	remove: func(e *Emulator, b *store.FlowStageBinding) { e.st.DeleteFlowBinding(b) },
+	attrs:  func(b *store.FlowStageBinding) map[string]any { return b.Attrs },
+	key:    func(b *store.FlowStageBinding) string { return b.PK },
+	pk:     func(b *store.FlowStageBinding) string { return b.PK },
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		// policies: a ModelMultipleChoiceFilter on Policy.
-		return nil, map[string]func(string) bool{"policies": func(v string) bool { return e.st.policyRef(v) != "" }}
+		return nil, map[string]func(string) bool{"policies": func(v string) bool { return e.st.PolicyRef(v) != "" }}
 	},
-	listExtra: func(e *Emulator, b *flowBinding, m map[string]any) {
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+	listExtra: func(e *Emulator, b *store.FlowStageBinding, m map[string]any) {
+		if s := e.st.StageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
 			m["_stage_name"] = s.Attrs["name"]
 		}
 	},
-	validate: func(e *Emulator, f *form, b *flowBinding) *resp {
+	validate: func(e *Emulator, f *httpapi.Form, b *store.FlowStageBinding) *httpapi.Resp {
 		// UniqueTogetherValidator (the model's unique_together) runs
 		// before validate().
-		for _, o := range e.st.flowBindings {
+		for _, o := range e.st.FlowBindings {
 			if o.PK != b.PK && o.Attrs["target"] == b.Attrs["target"] && o.Attrs["stage"] == b.Attrs["stage"] &&
 				o.Attrs["order"] == b.Attrs["order"] {
-				r := nonFieldError("The fields target, stage, order must make a unique set.")
+				r := httpapi.NonFieldError("The fields target, stage, order must make a unique set.")
 				return &r
 			}
 		}
@@ -82,40 +81,19 @@ var flowBindingKind = &kindDef[*flowBinding]{
 		// so a PATCH of re_evaluate_policies=false alone fails even when
 		// the binding evaluates on plan.
 		onPlan, onRun := false, true
-		f.boolean("evaluate_on_plan", &onPlan)
-		f.boolean("re_evaluate_policies", &onRun)
+		f.Boolean("evaluate_on_plan", &onPlan)
+		f.Boolean("re_evaluate_policies", &onRun)
 		if !onPlan && !onRun {
-			r := nonFieldError("Either evaluation on plan or evaluation on run must be enabled")
+			r := httpapi.NonFieldError("Either evaluation on plan or evaluation on run must be enabled")
 			return &r
 		}
 		return nil
 	},
-	render: func(e *Emulator, _ *call, b *flowBinding) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, b *store.FlowStageBinding) map[string]any {
 		m := map[string]any{"pk": b.PK, "policybindingmodel_ptr_id": b.PBMUUID, "stage_obj": nil}
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
+		if s := e.st.StageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
 			m["stage_obj"] = e.renderStageBase(s)
 		}
 		return m
 	},
-}
-
-// flowBindingsOf returns a flow's stage bindings ordered by order (the
-// model's Meta ordering: target, order).
-func (s *state) flowBindingsOf(flowPK string) []*flowBinding {
-	var out []*flowBinding
-	for _, b := range s.flowBindings {
-		if b.Attrs["target"] == flowPK {
-			out = append(out, b)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		return out[i].Attrs["order"].(int64) < out[j].Attrs["order"].(int64)
-	})
-	return out
-}
-
-// deleteFlowBinding removes a binding and the policy bindings on it.
-func (s *state) deleteFlowBinding(b *flowBinding) {
-	s.deleteBindingsFor(b.PBMUUID)
-	s.flowBindings = slices.DeleteFunc(s.flowBindings, func(x *flowBinding) bool { return x == b })
 }

@@ -2,20 +2,14 @@ package emulator
 
 import (
 	"encoding/json"
-	"slices"
-	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Flows, as authentik/flows/api/flows.py (FlowSerializer, FlowViewSet:
 // lookup_field "slug") on authentik/flows/models.py (Flow). A flow is also a
 // PolicyBindingModel: policy bindings target its policybindingmodel_ptr_id.
-
-type flow struct {
-	PK      string // flow_uuid
-	PBMUUID string // policybindingmodel_ptr_id, the policy binding target
-	Slug    string // Attrs["slug"], kept for the protocol views
-	Attrs   map[string]any
-}
 
 var flowDesignations = []string{"authentication", "authorization", "invalidation", "enrollment",
 	"unenrollment", "recovery", "stage_configuration"}
@@ -34,115 +28,58 @@ var flowFields = []fieldDef{
 		"require_superuser", "require_redirect", "require_outpost"}, def: "none"},
 }
 
-var flowKind = &kindDef[*flow]{
+var flowKind = &kindDef[*store.Flow]{
 	kind: "flow", model: "Flow", metaModel: "authentik_flows.flow", prefix: "flows/instances/", keyID: true,
 	fields: flowFields,
-	list: listSpec{
-		filters:      []filterSpec{iexact("flow_uuid", "pk")},
-		searchFields: []string{"name", "slug", "designation", "title", "denied_action"},
-		order:        []string{"slug", "name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.IExact("flow_uuid", "pk")},
+		SearchFields: []string{"name", "slug", "designation", "title", "denied_action"},
+		Order:        []string{"slug", "name"},
 	},
-	all: func(e *Emulator) []*flow { return e.st.flows },
-	byID: func(e *Emulator, id string) (*flow, bool) {
-		f := e.st.flowBySlug(id)
+	all: func(e *Emulator) []*store.Flow { return e.st.Flows },
+	byID: func(e *Emulator, id string) (*store.Flow, bool) {
+		f := e.st.FlowBySlug(id)
 		return f, f != nil
 	},
-	fresh: func(e *Emulator) *flow { return &flow{Attrs: map[string]any{}} },
-	clone: func(f *flow) *flow { n := *f; n.Attrs = cloneAttrs(f.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *flow) {
+	fresh: func(e *Emulator) *store.Flow { return &store.Flow{Attrs: map[string]any{}} },
+	clone: func(f *store.Flow) *store.Flow { n := *f; n.Attrs = cloneAttrs(f.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *store.Flow) {
 		*dst = *src
-		dst.Slug = fmtVal(dst.Attrs["slug"])
+		dst.Slug = httpapi.FmtVal(dst.Attrs["slug"])
 	},
-	insert: func(e *Emulator, f *flow) {
+	insert: func(e *Emulator, f *store.Flow) {
 		f.PK, f.PBMUUID = e.newUUID(), e.newUUID()
-		f.Slug = fmtVal(f.Attrs["slug"])
-		e.st.flows = append(e.st.flows, f)
+		f.Slug = httpapi.FmtVal(f.Attrs["slug"])
+		e.st.Flows = append(e.st.Flows, f)
 	},
-	remove: func(e *Emulator, f *flow) { e.st.deleteFlow(f) },
-	attrs:  func(f *flow) map[string]any { return f.Attrs },
-	key:    func(f *flow) string { return f.Slug },
-	pk:     func(f *flow) string { return f.PK },
-	urlID:  func(f *flow) string { return f.Slug },
-	render: func(e *Emulator, _ *call, f *flow) map[string]any {
+	remove: func(e *Emulator, f *store.Flow) { e.st.DeleteFlow(f) },
+	attrs:  func(f *store.Flow) map[string]any { return f.Attrs },
+	key:    func(f *store.Flow) string { return f.Slug },
+	pk:     func(f *store.Flow) string { return f.PK },
+	urlID:  func(f *store.Flow) string { return f.Slug },
+	render: func(e *Emulator, _ *httpapi.Call, f *store.Flow) map[string]any {
 		bg := "/static/dist/assets/images/flow_background.jpg" // the default brand's
-		if name := fmtVal(f.Attrs["background"]); name != "" {
+		if name := httpapi.FmtVal(f.Attrs["background"]); name != "" {
 			if u := e.icons.metaIconURL(name); u != nil {
 				bg = *u
 			}
 		}
 		return map[string]any{
 			"pk": f.PK, "policybindingmodel_ptr_id": f.PBMUUID, "background_url": bg,
-			"stages": e.st.flowStagePKs(f), "policies": []any{}, "cache_count": json.Number("0"),
+			"stages": e.st.FlowStagePKs(f), "policies": []any{}, "cache_count": json.Number("0"),
 			"export_url": "/api/v3/flows/instances/" + f.Slug + "/export/",
 		}
 	},
 }
 
 // renderFlow renders a flow as FlowSerializer does.
-func (e *Emulator) renderFlow(f *flow) map[string]any { return flowKind.renderObj(e, nil, f) }
+func (e *Emulator) renderFlow(f *store.Flow) map[string]any { return flowKind.renderObj(e, nil, f) }
 
 // renderFlowSet renders a flow as FlowSetSerializer (a stage's flow_set).
-func (e *Emulator) renderFlowSet(f *flow) map[string]any {
+func (e *Emulator) renderFlowSet(f *store.Flow) map[string]any {
 	m := e.renderFlow(f)
 	for _, k := range []string{"background", "stages", "policies", "cache_count", "authentication"} {
 		delete(m, k)
 	}
 	return m
-}
-
-// flowStagePKs is Flow.stages: the stage of each binding (the M2M through
-// FlowStageBinding), in binding order.
-func (s *state) flowStagePKs(f *flow) []any {
-	out := []any{}
-	for _, b := range s.flowBindingsOf(f.PK) {
-		out = append(out, b.Attrs["stage"])
-	}
-	return out
-}
-
-func (s *state) flowBySlug(slug string) *flow {
-	for _, f := range s.flows {
-		if f.Slug == slug {
-			return f
-		}
-	}
-	return nil
-}
-
-// flowRef resolves a flow pk (as sent in provider bodies) to its canonical form.
-func (s *state) flowRef(pk string) string {
-	for _, f := range s.flows {
-		if strings.EqualFold(f.PK, pk) {
-			return f.PK
-		}
-	}
-	return ""
-}
-
-// deleteFlow removes a flow with its cascades: providers authorizing through
-// it are deleted, other provider references become null, bindings on it go
-// (flow-stage bindings with their own policy bindings), and stage
-// references to it become null (SET_NULL / SET_DEFAULT None).
-func (s *state) deleteFlow(f *flow) {
-	s.clearBrandRefs(f.PK)
-	for _, p := range append([]*provider(nil), s.providers...) {
-		if p.AuthorizationFlow == f.PK {
-			s.deleteProvider(p)
-			continue
-		}
-		if p.InvalidationFlow != nil && *p.InvalidationFlow == f.PK {
-			p.InvalidationFlow = nil
-		}
-		if p.AuthenticationFlow != nil && *p.AuthenticationFlow == f.PK {
-			p.AuthenticationFlow = nil
-		}
-	}
-	s.deleteBindingsFor(f.PBMUUID)
-	s.deleteBindingsFor(f.PK)
-	for _, b := range s.flowBindingsOf(f.PK) {
-		s.deleteFlowBinding(b)
-	}
-	s.clearStageRefs("flow", f.PK)
-	s.sourcesOnFlowDelete(f.PK)
-	s.flows = slices.DeleteFunc(s.flows, func(x *flow) bool { return x == f })
 }

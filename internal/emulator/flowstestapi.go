@@ -4,7 +4,11 @@ package emulator
 // asserts on the wire, with references shown by natural key (a flow by
 // slug, a stage, prompt or group by name).
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+)
 
 // FlowBinding is one flow-stage binding.
 type FlowBinding struct {
@@ -22,17 +26,17 @@ type FlowBinding struct {
 func (e *Emulator) FlowBindings(slug string) []FlowBinding {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f := e.st.flowBySlug(slug)
+	f := e.st.FlowBySlug(slug)
 	if f == nil {
 		return nil
 	}
 	out := []FlowBinding{}
-	for _, b := range e.st.flowBindingsOf(f.PK) {
+	for _, b := range e.st.FlowBindingsOf(f.PK) {
 		fb := FlowBinding{Order: int(b.Attrs["order"].(int64)), EvaluateOnPlan: b.Attrs["evaluate_on_plan"] == true,
 			ReEvaluatePolicies: b.Attrs["re_evaluate_policies"] == true,
-			PolicyEngineMode:   fmtVal(b.Attrs["policy_engine_mode"]), InvalidResponseAction: fmtVal(b.Attrs["invalid_response_action"])}
-		if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil {
-			fb.Stage, fb.StageType = fmtVal(s.Attrs["name"]), s.Type
+			PolicyEngineMode:   httpapi.FmtVal(b.Attrs["policy_engine_mode"]), InvalidResponseAction: httpapi.FmtVal(b.Attrs["invalid_response_action"])}
+		if s := e.st.StageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil {
+			fb.Stage, fb.StageType = httpapi.FmtVal(s.Attrs["name"]), s.Type
 		}
 		out = append(out, fb)
 	}
@@ -43,7 +47,7 @@ func (e *Emulator) FlowBindings(slug string) []FlowBinding {
 func (e *Emulator) FlowFields(slug string) map[string]any {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f := e.st.flowBySlug(slug)
+	f := e.st.FlowBySlug(slug)
 	if f == nil {
 		return nil
 	}
@@ -56,7 +60,7 @@ func (e *Emulator) FlowFields(slug string) map[string]any {
 func (e *Emulator) StageFields(name string) (typ string, fields map[string]any, ok bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, s := range e.st.stages {
+	for _, s := range e.st.Stages {
 		if s.Attrs["name"] == name {
 			m := e.naturalFields(stageTypeByName[s.Type].fields, s.Attrs)
 			m["name"] = name
@@ -70,7 +74,7 @@ func (e *Emulator) StageFields(name string) (typ string, fields map[string]any, 
 func (e *Emulator) PromptFields(name string) map[string]any {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.prompts {
+	for _, p := range e.st.Prompts {
 		if p.Attrs["name"] == name {
 			return e.naturalFields(promptFields, p.Attrs)
 		}
@@ -82,7 +86,7 @@ func (e *Emulator) PromptFields(name string) map[string]any {
 func (e *Emulator) StagePK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, s := range e.st.stages {
+	for _, s := range e.st.Stages {
 		if s.Attrs["name"] == name {
 			return s.PK
 		}
@@ -94,7 +98,7 @@ func (e *Emulator) StagePK(name string) string {
 func (e *Emulator) PromptPK(name string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.prompts {
+	for _, p := range e.st.Prompts {
 		if p.Attrs["name"] == name {
 			return p.PK
 		}
@@ -132,24 +136,24 @@ func (e *Emulator) naturalFields(fields []fieldDef, attrs map[string]any) map[st
 func (e *Emulator) naturalKey(ref, pk string) string {
 	switch {
 	case ref == "flow":
-		if f := e.st.flowByPK(pk); f != nil {
+		if f := e.st.FlowByPK(pk); f != nil {
 			return f.Slug
 		}
 	case ref == "group":
-		if g := e.st.groupByPK(pk); g != nil {
-			return g.name()
+		if g := e.st.GroupByPK(pk); g != nil {
+			return g.Name()
 		}
 	case ref == "prompt":
-		if p := e.st.promptByPK(pk); p != nil {
-			return fmtVal(p.Attrs["name"])
+		if p := e.st.PromptByPK(pk); p != nil {
+			return httpapi.FmtVal(p.Attrs["name"])
 		}
 	case ref == "policy":
-		if p := e.st.policyByPK(pk); p != nil {
-			return fmtVal(p.Attrs["name"])
+		if p := e.st.PolicyByPK(pk); p != nil {
+			return httpapi.FmtVal(p.Attrs["name"])
 		}
 	case ref == "source":
-		if s := e.st.sourceByPK(pk); s != nil {
-			return fmtVal(s.Attrs["slug"])
+		if s := e.st.SourceByPK(pk); s != nil {
+			return httpapi.FmtVal(s.Attrs["slug"])
 		}
 	case ref == "propertymapping":
 		for _, m := range e.allMappings() {
@@ -158,8 +162,8 @@ func (e *Emulator) naturalKey(ref, pk string) string {
 			}
 		}
 	default: // stage, stage:<type>
-		if s := e.st.stageByPK(pk); s != nil {
-			return fmtVal(s.Attrs["name"])
+		if s := e.st.StageByPK(pk); s != nil {
+			return httpapi.FmtVal(s.Attrs["name"])
 		}
 	}
 	return pk

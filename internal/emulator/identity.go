@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Users, roles, global permissions and API tokens as authentik 2026.2.2
@@ -34,73 +37,34 @@ var permissionCatalogue = func() []string {
 	return out
 }()
 
-// role is an rbac.Role with its global permissions (app_label.codename).
-type role struct {
-	PK      string
-	Name    string
-	Managed *string
-	Perms   []string
-}
-
-// apiToken is a core.Token made through the API.
-type apiToken struct {
-	PK          string
-	Identifier  string
-	Key         string
-	Intent      string
-	User        int32
-	Description string
-	Expires     *string
-	Expiring    bool
-	Managed     *string
-}
-
-func (s *state) roleByPK(pk string) *role {
-	for _, r := range s.roles {
-		if strings.EqualFold(r.PK, pk) {
-			return r
-		}
-	}
-	return nil
-}
-
-func (g *group) roles() []string { l, _ := g.Attrs["roles"].([]string); return l }
-
-func (s *state) roleRef(pk string) string {
-	if r := s.roleByPK(pk); r != nil {
-		return r.PK
-	}
-	return ""
-}
-
 // --- users ---
 
-func (e *Emulator) renderUser(c *call, u *user) map[string]any {
+func (e *Emulator) renderUser(c *httpapi.Call, u *store.User) map[string]any {
 	groups, groupsObj := []any{}, []any{}
-	for _, g := range e.st.groups {
-		if slices.Contains(g.users(), u.PK) {
+	for _, g := range e.st.Groups {
+		if slices.Contains(g.Users(), u.PK) {
 			groups = append(groups, g.PK)
-			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.name(),
-				"is_superuser": g.isSuperuser(), "parents": g.parents(), "attributes": g.attributes()})
+			groupsObj = append(groupsObj, map[string]any{"pk": g.PK, "num_pk": g.NumPK, "name": g.Name(),
+				"is_superuser": g.IsSuperuser(), "parents": g.Parents(), "attributes": g.Attributes()})
 		}
 	}
 	roles, rolesObj := []any{}, []any{}
 	for _, pk := range u.Roles {
-		if r := e.st.roleByPK(pk); r != nil {
+		if r := e.st.RoleByPK(pk); r != nil {
 			roles = append(roles, r.PK)
 			rolesObj = append(rolesObj, map[string]any{"pk": r.PK, "name": r.Name})
 		}
 	}
 	m := map[string]any{"pk": u.PK, "username": u.Username, "name": u.Name, "is_active": u.IsActive, "last_login": nil,
-		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.isSuperuser(u.PK), "groups": groups,
+		"date_joined": "2026-01-01T00:00:00Z", "is_superuser": e.st.IsSuperuser(u.PK), "groups": groups,
 		"groups_obj": groupsObj, "roles": roles, "roles_obj": rolesObj, "email": u.Email,
-		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.uid(),
-		"path": u.Path, "type": u.Type, "uuid": u.uuid(), "password_change_date": "2026-01-01T00:00:00Z",
+		"avatar": "/static/dist/assets/images/user_default.png", "attributes": u.Attributes, "uid": u.UID(),
+		"path": u.Path, "type": u.Type, "uuid": u.UUID(), "password_change_date": "2026-01-01T00:00:00Z",
 		"last_updated": "2026-01-01T00:00:00Z"}
-	if c != nil && strings.ToLower(c.last("include_groups")) == "false" {
+	if c != nil && strings.ToLower(c.Last("include_groups")) == "false" {
 		m["groups_obj"] = nil
 	}
-	if c != nil && strings.ToLower(c.last("include_roles")) == "false" {
+	if c != nil && strings.ToLower(c.Last("include_roles")) == "false" {
 		m["roles_obj"] = nil
 	}
 	return m
@@ -108,193 +72,193 @@ func (e *Emulator) renderUser(c *call, u *user) map[string]any {
 
 // listUsers is UserViewSet's list, filtered by username, email, type,
 // path and is_active.
-func (e *Emulator) listUsers(c *call) resp {
+func (e *Emulator) listUsers(c *httpapi.Call) httpapi.Resp {
 	us := e.visibleUsers(c)
-	return e.listLazy(c, lazyList{n: len(us), render: func(i int) map[string]any { return e.renderUser(c, us[i]) }},
-		listSpec{filters: []filterSpec{exact("username", "username"), exact("email", "email"), exact("type", "type"),
-			exact("path", "path"), boolExact("is_active", "is_active")},
-			searchFields: []string{"username", "name", "email"}, order: []string{"username"}})
+	return httpapi.ListLazy(c, httpapi.LazyList{N: len(us), Render: func(i int) map[string]any { return e.renderUser(c, us[i]) }},
+		httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("username", "username"), httpapi.Exact("email", "email"), httpapi.Exact("type", "type"),
+			httpapi.Exact("path", "path"), httpapi.BoolExact("is_active", "is_active")},
+			SearchFields: []string{"username", "name", "email"}, Order: []string{"username"}})
 }
 
-func (e *Emulator) userFromURL(c *call) (*user, *resp) {
-	n, err := strconv.ParseInt(c.id, 10, 32)
+func (e *Emulator) userFromURL(c *httpapi.Call) (*store.User, *httpapi.Resp) {
+	n, err := strconv.ParseInt(c.ID, 10, 32)
 	if err != nil {
-		r := notFound()
+		r := httpapi.NotFound()
 		return nil, &r
 	}
-	u := e.st.userByPK(int32(n))
+	u := e.st.UserByPK(int32(n))
 	if u == nil || !e.mayView(c, "authentik_core.view_user") {
-		r := noMatch("User")
+		r := httpapi.NoMatch("User")
 		return nil, &r
 	}
 	return u, nil
 }
 
-func (e *Emulator) getUser(c *call) resp {
+func (e *Emulator) getUser(c *httpapi.Call) httpapi.Resp {
 	u, r := e.userFromURL(c)
 	if r != nil {
 		return *r
 	}
-	return resp{status: 200, body: e.renderUser(c, u)}
+	return httpapi.Resp{Status: 200, Body: e.renderUser(c, u)}
 }
 
-func (e *Emulator) createUser(c *call) resp {
-	u := &user{IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
+func (e *Emulator) createUser(c *httpapi.Call) httpapi.Resp {
+	u := &store.User{IsActive: true, Path: "users", Type: "internal", Attributes: json.RawMessage(`{}`), Roles: []string{}}
 	groups, r := e.writeUser(c, u, false, true)
-	if r.status != 0 {
+	if r.Status != 0 {
 		return r
 	}
-	u.PK = e.st.nextUserPK
-	e.st.nextUserPK++
-	e.st.users = append(e.st.users, u)
+	u.PK = e.st.NextUserPK
+	e.st.NextUserPK++
+	e.st.Users = append(e.st.Users, u)
 	e.setUserGroups(u, groups)
-	return resp{status: http.StatusCreated, body: e.renderUser(c, u)}
+	return httpapi.Resp{Status: http.StatusCreated, Body: e.renderUser(c, u)}
 }
 
-func (e *Emulator) putUser(c *call) resp   { return e.updateUser(c, false) }
-func (e *Emulator) patchUser(c *call) resp { return e.updateUser(c, true) }
+func (e *Emulator) putUser(c *httpapi.Call) httpapi.Resp   { return e.updateUser(c, false) }
+func (e *Emulator) patchUser(c *httpapi.Call) httpapi.Resp { return e.updateUser(c, true) }
 
-func (e *Emulator) updateUser(c *call, partial bool) resp {
+func (e *Emulator) updateUser(c *httpapi.Call, partial bool) httpapi.Resp {
 	u, r := e.userFromURL(c)
 	if r != nil {
 		return *r
 	}
 	next := *u
 	groups, rr := e.writeUser(c, &next, partial, false)
-	if rr.status != 0 {
+	if rr.Status != 0 {
 		return rr
 	}
 	*u = next
 	e.setUserGroups(u, groups)
-	return resp{status: 200, body: e.renderUser(c, u)}
+	return httpapi.Resp{Status: 200, Body: e.renderUser(c, u)}
 }
 
 // writeUser validates a UserSerializer body into u; groups is nil when
 // the body leaves membership alone (a PATCH without groups; groups has
 // default=list, so a create or PUT without it clears it).
-func (e *Emulator) writeUser(c *call, u *user, partial, create bool) ([]string, resp) {
-	f, perr := parseForm(c.body, partial)
+func (e *Emulator) writeUser(c *httpapi.Call, u *store.User, partial, create bool) ([]string, httpapi.Resp) {
+	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return nil, *perr
 	}
-	if f.str("username", true, false, &u.Username) {
+	if f.Str("username", true, false, &u.Username) {
 		if len(u.Username) > 150 {
-			f.fail("username", "Ensure this field has no more than 150 characters.")
+			f.Fail("username", "Ensure this field has no more than 150 characters.")
 		}
-		for _, x := range e.st.users {
+		for _, x := range e.st.Users {
 			if x.Username == u.Username && x != u && x.PK != u.PK {
-				f.fail("username", "This field must be unique.")
+				f.Fail("username", "This field must be unique.")
 			}
 		}
 	}
-	f.str("name", true, true, &u.Name) // extra_kwargs allow_blank
-	f.boolean("is_active", &u.IsActive)
-	if f.has("email") {
-		f.str("email", false, true, &u.Email)
+	f.Str("name", true, true, &u.Name) // extra_kwargs allow_blank
+	f.Boolean("is_active", &u.IsActive)
+	if f.Has("email") {
+		f.Str("email", false, true, &u.Email)
 		if u.Email != "" && !strings.Contains(u.Email, "@") {
-			f.fail("email", "Enter a valid email address.")
+			f.Fail("email", "Enter a valid email address.")
 		}
 	}
-	if f.str("path", false, false, &u.Path) {
+	if f.Str("path", false, false, &u.Path) {
 		// UserSerializer.validate_path
 		if strings.HasPrefix(u.Path, "/") || strings.HasSuffix(u.Path, "/") {
-			f.fail("path", "No leading or trailing slashes allowed.")
+			f.Fail("path", "No leading or trailing slashes allowed.")
 		} else if slices.Contains(strings.Split(u.Path, "/"), "") {
-			f.fail("path", "No empty segments in user path allowed.")
+			f.Fail("path", "No empty segments in user path allowed.")
 		}
 	}
 	was := u.Type
-	if f.choice("type", false, []string{"internal", "external", "service_account", "internal_service_account"}, &u.Type) {
+	if f.Choice("type", false, []string{"internal", "external", "service_account", "internal_service_account"}, &u.Type) {
 		// UserSerializer.validate_type
 		switch {
 		case create && u.Type == "internal_service_account":
-			f.fail("type", "Setting a user to internal service account is not allowed.")
+			f.Fail("type", "Setting a user to internal service account is not allowed.")
 		case !create && was == "internal_service_account" && u.Type != was:
-			f.fail("type", "Can't change internal service account to other user type.")
+			f.Fail("type", "Can't change internal service account to other user type.")
 		}
 	}
-	f.object("attributes", false, &u.Attributes)
+	f.Object("attributes", false, &u.Attributes)
 	var groups []string
-	if f.has("groups") || !partial {
+	if f.Has("groups") || !partial {
 		groups = []string{}
-		f.uuidList("groups", false, e.st.groupRef, &groups)
+		f.UUIDList("groups", false, e.st.GroupRef, &groups)
 	}
-	if f.has("roles") || !partial {
+	if f.Has("roles") || !partial {
 		u.Roles = []string{}
-		f.uuidList("roles", false, e.st.roleRef, &u.Roles)
+		f.UUIDList("roles", false, e.st.RoleRef, &u.Roles)
 	}
-	if !f.ok() {
-		return nil, f.result()
+	if !f.Ok() {
+		return nil, f.Result()
 	}
 	if !create && was == "internal_service_account" {
-		return nil, nonFieldError("Can't modify internal service account users")
+		return nil, httpapi.NonFieldError("Can't modify internal service account users")
 	}
-	return groups, resp{}
+	return groups, httpapi.Resp{}
 }
 
 // setUserGroups makes groups (pks) the user's direct groups; nil keeps them.
-func (e *Emulator) setUserGroups(u *user, groups []string) {
+func (e *Emulator) setUserGroups(u *store.User, groups []string) {
 	if groups == nil {
 		return
 	}
-	for _, g := range e.st.groups {
+	for _, g := range e.st.Groups {
 		in := slices.ContainsFunc(groups, func(pk string) bool { return strings.EqualFold(pk, g.PK) })
-		has := slices.Contains(g.users(), u.PK)
+		has := slices.Contains(g.Users(), u.PK)
 		switch {
 		case in && !has:
-			g.Attrs["users"] = append(slices.Clone(g.users()), u.PK)
+			g.Attrs["users"] = append(slices.Clone(g.Users()), u.PK)
 		case !in && has:
-			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
+			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 		}
 	}
 }
 
 // deleteUser removes the user, its memberships, its tokens and its
 // bindings (the tokens' user FK is CASCADE).
-func (e *Emulator) deleteUser(c *call) resp {
+func (e *Emulator) deleteUser(c *httpapi.Call) httpapi.Resp {
 	u, r := e.userFromURL(c)
 	if r != nil {
 		return *r
 	}
-	for _, g := range e.st.groups {
-		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.users()), func(pk int32) bool { return pk == u.PK })
+	for _, g := range e.st.Groups {
+		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 	}
-	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(t *apiToken) bool { return t.User == u.PK })
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(t *store.APIToken) bool { return t.User == u.PK })
 	for k, pk := range e.userTokens {
 		if pk == u.PK {
 			delete(e.userTokens, k)
 		}
 	}
-	e.st.users = slices.DeleteFunc(e.st.users, func(x *user) bool { return x == u })
-	return resp{status: http.StatusNoContent}
+	e.st.Users = slices.DeleteFunc(e.st.Users, func(x *store.User) bool { return x == u })
+	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // setPassword is UserViewSet.set_password: {"password": ...} (required),
 // 204; needs authentik_core.reset_user_password.
-func (e *Emulator) setPassword(c *call) resp {
-	if !e.hasPerm(c.user, "authentik_core.reset_user_password") {
-		return detail(403, msgNoPermission)
+func (e *Emulator) setPassword(c *httpapi.Call) httpapi.Resp {
+	if !e.hasPerm(c.User, "authentik_core.reset_user_password") {
+		return httpapi.Detail(403, msgNoPermission)
 	}
 	u, r := e.userFromURL(c)
 	if r != nil {
 		return *r
 	}
-	f, perr := parseForm(c.body, false)
+	f, perr := httpapi.ParseForm(c.Body, false)
 	if perr != nil {
 		return *perr
 	}
 	var pw string
-	if !f.str("password", true, false, &pw) || !f.ok() {
-		return f.result()
+	if !f.Str("password", true, false, &pw) || !f.Ok() {
+		return f.Result()
 	}
 	u.Password = pw
 	u.PasswordChanges++
-	return resp{status: http.StatusNoContent}
+	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // --- roles ---
 
-func renderRole(r *role) map[string]any {
+func renderRole(r *store.Role) map[string]any {
 	var managed any
 	if r.Managed != nil {
 		managed = *r.Managed
@@ -302,97 +266,97 @@ func renderRole(r *role) map[string]any {
 	return map[string]any{"pk": r.PK, "name": r.Name, "managed": managed}
 }
 
-func (e *Emulator) listRoles(c *call) resp {
-	rs := e.st.roles
-	if !e.hasPerm(c.user, "authentik_rbac.view_role") {
+func (e *Emulator) listRoles(c *httpapi.Call) httpapi.Resp {
+	rs := e.st.Roles
+	if !e.hasPerm(c.User, "authentik_rbac.view_role") {
 		rs = nil
 	}
-	return e.listLazy(c, lazyList{n: len(rs), render: func(i int) map[string]any { return renderRole(rs[i]) }},
-		listSpec{filters: []filterSpec{exact("name", "name"), exact("managed", "managed")}, searchFields: []string{"name"}, order: []string{"name"}})
+	return httpapi.ListLazy(c, httpapi.LazyList{N: len(rs), Render: func(i int) map[string]any { return renderRole(rs[i]) }},
+		httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("managed", "managed")}, SearchFields: []string{"name"}, Order: []string{"name"}})
 }
 
-func (e *Emulator) roleFromURL(c *call) (*role, *resp) {
-	if !isUUID(c.id) {
-		r := notFound()
+func (e *Emulator) roleFromURL(c *httpapi.Call) (*store.Role, *httpapi.Resp) {
+	if !isUUID(c.ID) {
+		r := httpapi.NotFound()
 		return nil, &r
 	}
-	r := e.st.roleByPK(c.id)
+	r := e.st.RoleByPK(c.ID)
 	if r == nil || !e.mayView(c, "authentik_rbac.view_role") {
-		x := noMatch("Role")
+		x := httpapi.NoMatch("Role")
 		return nil, &x
 	}
 	return r, nil
 }
 
-func (e *Emulator) getRole(c *call) resp {
+func (e *Emulator) getRole(c *httpapi.Call) httpapi.Resp {
 	r, x := e.roleFromURL(c)
 	if x != nil {
 		return *x
 	}
-	return resp{status: 200, body: renderRole(r)}
+	return httpapi.Resp{Status: 200, Body: renderRole(r)}
 }
 
-func (e *Emulator) writeRole(c *call, r *role, partial bool) resp {
-	f, perr := parseForm(c.body, partial)
+func (e *Emulator) writeRole(c *httpapi.Call, r *store.Role, partial bool) httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return *perr
 	}
-	if f.str("name", true, false, &r.Name) {
+	if f.Str("name", true, false, &r.Name) {
 		if len(r.Name) > 150 {
-			f.fail("name", "Ensure this field has no more than 150 characters.")
+			f.Fail("name", "Ensure this field has no more than 150 characters.")
 		}
-		for _, x := range e.st.roles {
+		for _, x := range e.st.Roles {
 			if x.Name == r.Name && x.PK != r.PK {
-				f.fail("name", "role with this name already exists.")
+				f.Fail("name", "role with this name already exists.")
 			}
 		}
 	}
-	if !f.ok() {
-		return f.result()
+	if !f.Ok() {
+		return f.Result()
 	}
-	return resp{}
+	return httpapi.Resp{}
 }
 
-func (e *Emulator) createRole(c *call) resp {
-	r := &role{Perms: []string{}}
-	if x := e.writeRole(c, r, false); x.status != 0 {
+func (e *Emulator) createRole(c *httpapi.Call) httpapi.Resp {
+	r := &store.Role{Perms: []string{}}
+	if x := e.writeRole(c, r, false); x.Status != 0 {
 		return x
 	}
 	r.PK = e.newUUID()
-	e.st.roles = append(e.st.roles, r)
-	return resp{status: http.StatusCreated, body: renderRole(r)}
+	e.st.Roles = append(e.st.Roles, r)
+	return httpapi.Resp{Status: http.StatusCreated, Body: renderRole(r)}
 }
 
-func (e *Emulator) putRole(c *call) resp   { return e.updateRole(c, false) }
-func (e *Emulator) patchRole(c *call) resp { return e.updateRole(c, true) }
+func (e *Emulator) putRole(c *httpapi.Call) httpapi.Resp   { return e.updateRole(c, false) }
+func (e *Emulator) patchRole(c *httpapi.Call) httpapi.Resp { return e.updateRole(c, true) }
 
-func (e *Emulator) updateRole(c *call, partial bool) resp {
+func (e *Emulator) updateRole(c *httpapi.Call, partial bool) httpapi.Resp {
 	r, x := e.roleFromURL(c)
 	if x != nil {
 		return *x
 	}
 	next := *r
-	if x := e.writeRole(c, &next, partial); x.status != 0 {
+	if x := e.writeRole(c, &next, partial); x.Status != 0 {
 		return x
 	}
 	*r = next
-	return resp{status: 200, body: renderRole(r)}
+	return httpapi.Resp{Status: 200, Body: renderRole(r)}
 }
 
 // deleteRole removes the role and its holdings (groups' and users' roles).
-func (e *Emulator) deleteRole(c *call) resp {
+func (e *Emulator) deleteRole(c *httpapi.Call) httpapi.Resp {
 	r, x := e.roleFromURL(c)
 	if x != nil {
 		return *x
 	}
-	for _, g := range e.st.groups {
-		g.Attrs["roles"] = removeStr(slices.Clone(g.roles()), r.PK)
+	for _, g := range e.st.Groups {
+		g.Attrs["roles"] = store.RemoveStr(slices.Clone(g.Roles()), r.PK)
 	}
-	for _, u := range e.st.users {
-		u.Roles = removeStr(u.Roles, r.PK)
+	for _, u := range e.st.Users {
+		u.Roles = store.RemoveStr(u.Roles, r.PK)
 	}
-	e.st.roles = slices.DeleteFunc(e.st.roles, func(y *role) bool { return y == r })
-	return resp{status: http.StatusNoContent}
+	e.st.Roles = slices.DeleteFunc(e.st.Roles, func(y *store.Role) bool { return y == r })
+	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // --- permissions ---
@@ -412,12 +376,12 @@ func renderPermission(id int, p string) map[string]any {
 // listPermissions is RBACPermissionViewSet's list (IsAuthenticated only):
 // filters codename, content_type__app_label, content_type__model and
 // role (a role's global permissions; an unknown role is a 400).
-func (e *Emulator) listPermissions(c *call) resp {
+func (e *Emulator) listPermissions(c *httpapi.Call) httpapi.Resp {
 	ids := make([]int, 0, len(permissionCatalogue))
-	if rpk := c.last("role"); rpk != "" {
-		r := e.st.roleByPK(rpk)
+	if rpk := c.Last("role"); rpk != "" {
+		r := e.st.RoleByPK(rpk)
 		if r == nil || !isUUID(rpk) {
-			return fieldError("role", "Select a valid choice. That choice is not one of the available choices.")
+			return httpapi.FieldError("role", "Select a valid choice. That choice is not one of the available choices.")
 		}
 		for i, p := range permissionCatalogue {
 			if slices.Contains(r.Perms, p) {
@@ -429,10 +393,10 @@ func (e *Emulator) listPermissions(c *call) resp {
 			ids = append(ids, i)
 		}
 	}
-	return e.listLazy(c, lazyList{n: len(ids), render: func(i int) map[string]any {
+	return httpapi.ListLazy(c, httpapi.LazyList{N: len(ids), Render: func(i int) map[string]any {
 		return renderPermission(ids[i]+1, permissionCatalogue[ids[i]])
-	}}, listSpec{filters: []filterSpec{exact("codename", "codename"), exact("content_type__app_label", "app_label"),
-		exact("content_type__model", "model")}, searchFields: []string{"name", "codename", "model", "app_label"}, order: []string{"name"}})
+	}}, httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("codename", "codename"), httpapi.Exact("content_type__app_label", "app_label"),
+		httpapi.Exact("content_type__model", "model")}, SearchFields: []string{"name", "codename", "model", "app_label"}, Order: []string{"name"}})
 }
 
 // assignPermissions and unassignPermissions are
@@ -441,16 +405,16 @@ func (e *Emulator) listPermissions(c *call) resp {
 // model too (RequiredTogetherValidator); the emulator keeps no object
 // permissions and refuses them. Global codenames must be
 // app_label.codename; an unknown one raises Permission.DoesNotExist (500).
-func (e *Emulator) assignPermissions(c *call) resp   { return e.rolePerms(c, true) }
-func (e *Emulator) unassignPermissions(c *call) resp { return e.rolePerms(c, false) }
+func (e *Emulator) assignPermissions(c *httpapi.Call) httpapi.Resp   { return e.rolePerms(c, true) }
+func (e *Emulator) unassignPermissions(c *httpapi.Call) httpapi.Resp { return e.rolePerms(c, false) }
 
-func (e *Emulator) rolePerms(c *call, assign bool) resp {
+func (e *Emulator) rolePerms(c *httpapi.Call, assign bool) httpapi.Resp {
 	need := "authentik_rbac.assign_role_permissions"
 	if !assign {
 		need = "authentik_rbac.unassign_role_permissions"
 	}
-	if !e.hasPerm(c.user, need) {
-		return detail(403, msgNoPermission)
+	if !e.hasPerm(c.User, need) {
+		return httpapi.Detail(403, msgNoPermission)
 	}
 	r, x := e.roleFromURL(c)
 	if x != nil {
@@ -461,18 +425,18 @@ func (e *Emulator) rolePerms(c *call, assign bool) resp {
 		Model       string   `json:"model"`
 		ObjectPK    string   `json:"object_pk"`
 	}
-	if err := json.Unmarshal(c.body, &body); err != nil || body.Permissions == nil {
-		return fieldError("permissions", msgRequired)
+	if err := json.Unmarshal(c.Body, &body); err != nil || body.Permissions == nil {
+		return httpapi.FieldError("permissions", httpapi.MsgRequired)
 	}
 	if body.Model != "" || body.ObjectPK != "" {
-		return detail(501, "object permissions are not emulated")
+		return httpapi.Detail(501, "object permissions are not emulated")
 	}
 	for _, p := range body.Permissions {
 		if !strings.Contains(p, ".") {
-			return fieldError("permissions", "When assigning global permissions, codename must be given as app_label.codename")
+			return httpapi.FieldError("permissions", "When assigning global permissions, codename must be given as app_label.codename")
 		}
 		if !slices.Contains(permissionCatalogue, p) {
-			return serverError()
+			return httpapi.ServerError()
 		}
 	}
 	var out []any
@@ -482,23 +446,23 @@ func (e *Emulator) rolePerms(c *call, assign bool) resp {
 		case assign && !has:
 			r.Perms = append(r.Perms, p)
 		case !assign && has:
-			r.Perms = removeStr(r.Perms, p)
+			r.Perms = store.RemoveStr(r.Perms, p)
 		}
 		out = append(out, map[string]any{"id": strconv.Itoa(slices.Index(permissionCatalogue, p) + 1)})
 	}
 	sort.Strings(r.Perms)
 	if !assign {
-		return resp{status: http.StatusNoContent}
+		return httpapi.Resp{Status: http.StatusNoContent}
 	}
 	if out == nil {
 		out = []any{}
 	}
-	return resp{status: 200, body: out}
+	return httpapi.Resp{Status: 200, Body: out}
 }
 
 // --- tokens ---
 
-func (e *Emulator) renderToken(t *apiToken) map[string]any {
+func (e *Emulator) renderToken(t *store.APIToken) map[string]any {
 	var managed, expires any
 	if t.Managed != nil {
 		managed = *t.Managed
@@ -507,7 +471,7 @@ func (e *Emulator) renderToken(t *apiToken) map[string]any {
 		expires = *t.Expires
 	}
 	var userObj any
-	if u := e.st.userByPK(t.User); u != nil {
+	if u := e.st.UserByPK(t.User); u != nil {
 		userObj = e.renderUser(nil, u)
 	}
 	return map[string]any{"pk": t.PK, "managed": managed, "identifier": t.Identifier, "intent": t.Intent,
@@ -518,154 +482,154 @@ func (e *Emulator) renderToken(t *apiToken) map[string]any {
 // superuser or a holder of view_token; else only the caller's own
 // (TokenViewSet.owner_field = "user": ObjectFilter keeps objects with a
 // per-object permission, which authentik grants the owner).
-func (e *Emulator) visibleTokens(c *call) []*apiToken {
-	if e.hasPerm(c.user, "authentik_core.view_token") {
-		return e.st.tokens
+func (e *Emulator) visibleTokens(c *httpapi.Call) []*store.APIToken {
+	if e.hasPerm(c.User, "authentik_core.view_token") {
+		return e.st.Tokens
 	}
-	var out []*apiToken
-	for _, t := range e.st.tokens {
-		if t.User == c.user {
+	var out []*store.APIToken
+	for _, t := range e.st.Tokens {
+		if t.User == c.User {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-func (e *Emulator) listTokens(c *call) resp {
+func (e *Emulator) listTokens(c *httpapi.Call) httpapi.Resp {
 	ts := e.visibleTokens(c)
-	return e.listLazy(c, lazyList{n: len(ts), render: func(i int) map[string]any {
+	return httpapi.ListLazy(c, httpapi.LazyList{N: len(ts), Render: func(i int) map[string]any {
 		m := e.renderToken(ts[i])
-		m["_username"] = fmtVal(m["user_obj"].(map[string]any)["username"])
+		m["_username"] = httpapi.FmtVal(m["user_obj"].(map[string]any)["username"])
 		return m
-	}}, listSpec{filters: []filterSpec{exact("identifier", "identifier"), exact("intent", "intent"),
-		exact("user__username", "_username"), exact("description", "description"), boolExact("expiring", "expiring"),
-		exact("managed", "managed")}, searchFields: []string{"identifier", "intent", "description"}, order: []string{"identifier", "expires"}})
+	}}, httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("identifier", "identifier"), httpapi.Exact("intent", "intent"),
+		httpapi.Exact("user__username", "_username"), httpapi.Exact("description", "description"), httpapi.BoolExact("expiring", "expiring"),
+		httpapi.Exact("managed", "managed")}, SearchFields: []string{"identifier", "intent", "description"}, Order: []string{"identifier", "expires"}})
 }
 
-func (e *Emulator) tokenFromURL(c *call) (*apiToken, *resp) {
+func (e *Emulator) tokenFromURL(c *httpapi.Call) (*store.APIToken, *httpapi.Resp) {
 	for _, t := range e.visibleTokens(c) {
-		if t.Identifier == c.id {
+		if t.Identifier == c.ID {
 			return t, nil
 		}
 	}
-	r := noMatch("Token")
+	r := httpapi.NoMatch("Token")
 	return nil, &r
 }
 
-func (e *Emulator) getToken(c *call) resp {
+func (e *Emulator) getToken(c *httpapi.Call) httpapi.Resp {
 	t, r := e.tokenFromURL(c)
 	if r != nil {
 		return *r
 	}
-	return resp{status: 200, body: e.renderToken(t)}
+	return httpapi.Resp{Status: 200, Body: e.renderToken(t)}
 }
 
 // writeToken validates a TokenSerializer body. validate() sets an API
 // token's expires to default_token_duration() (now + 30 minutes) on every
 // write; only api and app_password intents are allowed.
-func (e *Emulator) writeToken(c *call, t *apiToken, partial, create bool) resp {
-	f, perr := parseForm(c.body, partial)
+func (e *Emulator) writeToken(c *httpapi.Call, t *store.APIToken, partial, create bool) httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return *perr
 	}
-	if f.str("identifier", true, false, &t.Identifier) {
+	if f.Str("identifier", true, false, &t.Identifier) {
 		if !slugRe.MatchString(t.Identifier) {
-			f.fail("identifier", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.")
+			f.Fail("identifier", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.")
 		}
-		for _, x := range e.st.tokens {
+		for _, x := range e.st.Tokens {
 			if x.Identifier == t.Identifier && x != t && x.PK != t.PK {
-				f.fail("identifier", "Token with this identifier already exists.")
+				f.Fail("identifier", "Token with this identifier already exists.")
 			}
 		}
 	}
-	intentSet := f.choice("intent", false, []string{"verification", "api", "recovery", "app_password"}, &t.Intent)
+	intentSet := f.Choice("intent", false, []string{"verification", "api", "recovery", "app_password"}, &t.Intent)
 	var upk *int32
-	if f.intRef("user", false, false, e.st.userExists, &upk) && upk != nil {
+	if f.IntRef("user", false, false, e.st.UserExists, &upk) && upk != nil {
 		if !create && t.User != 0 && *upk != t.User {
-			f.fail("user", "User cannot be changed")
+			f.Fail("user", "User cannot be changed")
 		}
 		t.User = *upk
 	}
-	f.str("description", false, true, &t.Description)
-	f.nullStr("expires", &t.Expires)
-	f.boolean("expiring", &t.Expiring)
-	if !f.ok() {
-		return f.result()
+	f.Str("description", false, true, &t.Description)
+	f.NullStr("expires", &t.Expires)
+	f.Boolean("expiring", &t.Expiring)
+	if !f.Ok() {
+		return f.Result()
 	}
 	if create && upk == nil {
-		t.User = c.user // attrs.setdefault("user", request.user)
+		t.User = c.User // attrs.setdefault("user", request.user)
 	}
 	if create && !intentSet {
 		t.Intent = "api"
 	}
 	if t.Intent != "api" && t.Intent != "app_password" {
-		return fieldError("intent", "Invalid intent "+t.Intent)
+		return httpapi.FieldError("intent", "Invalid intent "+t.Intent)
 	}
 	if t.Intent == "api" {
 		exp := "2026-01-01T00:30:00Z" // default_token_duration(): the emulator's clock is fixed
 		t.Expires = &exp
 	}
-	return resp{}
+	return httpapi.Resp{}
 }
 
-func (e *Emulator) createToken(c *call) resp {
-	t := &apiToken{Intent: "verification", Expiring: true}
-	if r := e.writeToken(c, t, false, true); r.status != 0 {
+func (e *Emulator) createToken(c *httpapi.Call) httpapi.Resp {
+	t := &store.APIToken{Intent: "verification", Expiring: true}
+	if r := e.writeToken(c, t, false, true); r.Status != 0 {
 		return r
 	}
-	if !e.st.isSuperuser(c.user) {
+	if !e.st.IsSuperuser(c.User) {
 		// perform_create: a non-superuser's token is its own.
-		t.User = c.user
+		t.User = c.User
 	}
 	t.PK = e.newUUID()
 	t.Key = e.randomString(60) // default_token_key
-	e.st.tokens = append(e.st.tokens, t)
-	return resp{status: http.StatusCreated, body: e.renderToken(t)}
+	e.st.Tokens = append(e.st.Tokens, t)
+	return httpapi.Resp{Status: http.StatusCreated, Body: e.renderToken(t)}
 }
 
-func (e *Emulator) putToken(c *call) resp   { return e.updateToken(c, false) }
-func (e *Emulator) patchToken(c *call) resp { return e.updateToken(c, true) }
+func (e *Emulator) putToken(c *httpapi.Call) httpapi.Resp   { return e.updateToken(c, false) }
+func (e *Emulator) patchToken(c *httpapi.Call) httpapi.Resp { return e.updateToken(c, true) }
 
-func (e *Emulator) updateToken(c *call, partial bool) resp {
+func (e *Emulator) updateToken(c *httpapi.Call, partial bool) httpapi.Resp {
 	t, r := e.tokenFromURL(c)
 	if r != nil {
 		return *r
 	}
 	next := *t
-	if r := e.writeToken(c, &next, partial, false); r.status != 0 {
+	if r := e.writeToken(c, &next, partial, false); r.Status != 0 {
 		return r
 	}
 	*t = next
-	return resp{status: 200, body: e.renderToken(t)}
+	return httpapi.Resp{Status: 200, Body: e.renderToken(t)}
 }
 
-func (e *Emulator) deleteToken(c *call) resp {
+func (e *Emulator) deleteToken(c *httpapi.Call) httpapi.Resp {
 	t, r := e.tokenFromURL(c)
 	if r != nil {
 		return *r
 	}
-	e.st.tokens = slices.DeleteFunc(e.st.tokens, func(x *apiToken) bool { return x == t })
-	return resp{status: http.StatusNoContent}
+	e.st.Tokens = slices.DeleteFunc(e.st.Tokens, func(x *store.APIToken) bool { return x == t })
+	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // viewKey is TokenViewSet.view_key (authentik_core.view_token_key): a
 // token made through the API, else an outpost's.
-func (e *Emulator) viewKey(c *call) resp {
-	if !e.hasPerm(c.user, "authentik_core.view_token_key") {
-		return detail(403, msgNoPermission)
+func (e *Emulator) viewKey(c *httpapi.Call) httpapi.Resp {
+	if !e.hasPerm(c.User, "authentik_core.view_token_key") {
+		return httpapi.Detail(403, msgNoPermission)
 	}
-	for _, t := range e.st.tokens {
-		if t.Identifier == c.id {
-			return resp{status: http.StatusOK, body: map[string]any{"key": t.Key}}
+	for _, t := range e.st.Tokens {
+		if t.Identifier == c.ID {
+			return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": t.Key}}
 		}
 	}
 	return e.viewTokenKey(c)
 }
 
 // setKey is TokenViewSet.set_key (authentik_core.set_token_key).
-func (e *Emulator) setKey(c *call) resp {
-	if !e.hasPerm(c.user, "authentik_core.set_token_key") {
-		return detail(403, msgNoPermission)
+func (e *Emulator) setKey(c *httpapi.Call) httpapi.Resp {
+	if !e.hasPerm(c.User, "authentik_core.set_token_key") {
+		return httpapi.Detail(403, msgNoPermission)
 	}
 	t, r := e.tokenFromURL(c)
 	if r != nil {
@@ -674,22 +638,11 @@ func (e *Emulator) setKey(c *call) resp {
 	var body struct {
 		Key string `json:"key"`
 	}
-	if json.Unmarshal(c.body, &body) != nil || body.Key == "" {
-		return resp{status: 400}
+	if json.Unmarshal(c.Body, &body) != nil || body.Key == "" {
+		return httpapi.Resp{Status: 400}
 	}
 	t.Key = body.Key
-	return resp{status: http.StatusNoContent}
-}
-
-// tokenUser is the user an API token made through the API authenticates
-// (intent api, not expired: the emulator's tokens never expire).
-func (s *state) tokenUser(key string) (int32, bool) {
-	for _, t := range s.tokens {
-		if t.Key == key && t.Intent == "api" {
-			return t.User, true
-		}
-	}
-	return 0, false
+	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // --- permissions of the caller ---
@@ -699,19 +652,19 @@ func (s *state) tokenUser(key string) (int32, bool) {
 // of its groups (ancestors included). Users made by AddUserToken hold
 // every permission (see there).
 func (e *Emulator) hasPerm(pk int32, perm string) bool {
-	if pk == 0 || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
+	if pk == 0 || e.st.IsSuperuser(pk) || e.st.AllPerms[pk] {
 		return true
 	}
-	u := e.st.userByPK(pk)
+	u := e.st.UserByPK(pk)
 	if u == nil {
 		return false
 	}
 	roles := slices.Clone(u.Roles)
-	for _, g := range e.st.userGroups(pk) {
-		roles = append(roles, g.roles()...)
+	for _, g := range e.st.UserGroups(pk) {
+		roles = append(roles, g.Roles()...)
 	}
 	for _, rpk := range roles {
-		if r := e.st.roleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
+		if r := e.st.RoleByPK(rpk); r != nil && slices.Contains(r.Perms, perm) {
 			return true
 		}
 	}
@@ -720,16 +673,16 @@ func (e *Emulator) hasPerm(pk int32, perm string) bool {
 
 // mayView reports whether the caller may see an object of a model it
 // needs perm for (list filtering by view permission: ObjectFilter).
-func (e *Emulator) mayView(c *call, perm string) bool { return e.hasPerm(c.user, perm) }
+func (e *Emulator) mayView(c *httpapi.Call, perm string) bool { return e.hasPerm(c.User, perm) }
 
 // visibleUsers are the users the caller may list: all with view_user,
 // else only itself.
-func (e *Emulator) visibleUsers(c *call) []*user {
-	if e.hasPerm(c.user, "authentik_core.view_user") {
-		return e.st.users
+func (e *Emulator) visibleUsers(c *httpapi.Call) []*store.User {
+	if e.hasPerm(c.User, "authentik_core.view_user") {
+		return e.st.Users
 	}
-	if u := e.st.userByPK(c.user); u != nil {
-		return []*user{u}
+	if u := e.st.UserByPK(c.User); u != nil {
+		return []*store.User{u}
 	}
 	return nil
 }
@@ -741,13 +694,13 @@ func (e *Emulator) UserGroups(username string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []string{}
-	for _, u := range e.st.users {
+	for _, u := range e.st.Users {
 		if u.Username != username {
 			continue
 		}
-		for _, g := range e.st.groups {
-			if slices.Contains(g.users(), u.PK) {
-				out = append(out, g.name())
+		for _, g := range e.st.Groups {
+			if slices.Contains(g.Users(), u.PK) {
+				out = append(out, g.Name())
 			}
 		}
 	}
@@ -760,7 +713,7 @@ func (e *Emulator) UserGroups(username string) []string {
 func (e *Emulator) UserPassword(username string) (string, int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, u := range e.st.users {
+	for _, u := range e.st.Users {
 		if u.Username == username {
 			return u.Password, u.PasswordChanges
 		}
@@ -772,7 +725,7 @@ func (e *Emulator) UserPassword(username string) (string, int) {
 func (e *Emulator) RolePermissions(name string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, r := range e.st.roles {
+	for _, r := range e.st.Roles {
 		if r.Name == name {
 			return slices.Sorted(slices.Values(r.Perms))
 		}
@@ -785,12 +738,12 @@ func (e *Emulator) GroupRoles(name string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := []string{}
-	for _, g := range e.st.groups {
-		if g.name() != name {
+	for _, g := range e.st.Groups {
+		if g.Name() != name {
 			continue
 		}
-		for _, pk := range g.roles() {
-			if r := e.st.roleByPK(pk); r != nil {
+		for _, pk := range g.Roles() {
+			if r := e.st.RoleByPK(pk); r != nil {
 				out = append(out, r.Name)
 			}
 		}
@@ -828,13 +781,13 @@ var handModels = map[string]string{
 // their own permission; applications list by policy access
 // (listApplications); a token may be created without add_token
 // (rbac_allow_create_without_perm).
-func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[string]handler, pk int32) (resp, bool) {
+func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[string]handler, pk int32) (httpapi.Resp, bool) {
 	model := rt.model
 	if model == "" {
 		model = handModels[rt.prefix]
 	}
-	if model == "" || e.st.isSuperuser(pk) || e.st.allPerms[pk] {
-		return resp{}, false
+	if model == "" || e.st.IsSuperuser(pk) || e.st.AllPerms[pk] {
+		return httpapi.Resp{}, false
 	}
 	app, name, _ := strings.Cut(model, ".")
 	perm := func(verb string) string { return app + "." + verb + "_" + name }
@@ -843,35 +796,35 @@ func (e *Emulator) enforce(rt *route, r *http.Request, id string, handlers map[s
 	switch {
 	case isCollection && r.Method == http.MethodGet:
 		if rt.prefix == "core/applications/" || rt.prefix == "core/tokens/" || rt.prefix == "core/users/" || e.hasPerm(pk, perm("view")) {
-			return resp{}, false // those filter by their own rules
+			return httpapi.Resp{}, false // those filter by their own rules
 		}
-		c := &call{r: r, q: r.URL.Query(), user: pk}
-		return e.listLazy(c, lazyList{}, listSpec{}), true
+		c := &httpapi.Call{R: r, Q: r.URL.Query(), User: pk}
+		return httpapi.ListLazy(c, httpapi.LazyList{}, httpapi.ListSpec{}), true
 	case isCollection && r.Method == http.MethodPost:
 		if rt.prefix == "core/tokens/" || e.hasPerm(pk, perm("add")) {
-			return resp{}, false
+			return httpapi.Resp{}, false
 		}
 	case isDetail && r.Method == http.MethodGet:
 		if rt.prefix == "core/tokens/" || rt.prefix == "core/users/" || e.hasPerm(pk, perm("view")) {
-			return resp{}, false
+			return httpapi.Resp{}, false
 		}
-		return notFound(), true
+		return httpapi.NotFound(), true
 	case isDetail && (r.Method == http.MethodPut || r.Method == http.MethodPatch):
 		if e.hasPerm(pk, perm("change")) || rt.prefix == "core/tokens/" && e.ownsToken(pk, id) {
-			return resp{}, false
+			return httpapi.Resp{}, false
 		}
 	case isDetail && r.Method == http.MethodDelete:
 		if e.hasPerm(pk, perm("delete")) || rt.prefix == "core/tokens/" && e.ownsToken(pk, id) {
-			return resp{}, false
+			return httpapi.Resp{}, false
 		}
 	default:
-		return resp{}, false
+		return httpapi.Resp{}, false
 	}
-	return detail(http.StatusForbidden, msgNoPermission), true
+	return httpapi.Detail(http.StatusForbidden, msgNoPermission), true
 }
 
 func (e *Emulator) ownsToken(pk int32, identifier string) bool {
-	for _, t := range e.st.tokens {
+	for _, t := range e.st.Tokens {
 		if t.Identifier == identifier {
 			return t.User == pk
 		}

@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // The generic CRUD layer: a kind is described by a kindDef (URL prefix,
@@ -89,7 +92,7 @@ type kindDef[T any] struct {
 	// name the model (seeding from akblueprints finds kinds by it).
 	metaModel string
 	fields    []fieldDef
-	list      listSpec // extra filters, search, order; field filters are added from fields
+	list      httpapi.ListSpec // extra filters, search, order; field filters are added from fields
 
 	all    func(e *Emulator) []T
 	byID   func(e *Emulator, id string) (T, bool)
@@ -102,15 +105,15 @@ type kindDef[T any] struct {
 	key    func(T) string // OverrideField/SetField key (the name)
 
 	// readBase reads fields kept outside attrs (e.g. the Provider base).
-	readBase func(e *Emulator, f *form, obj T)
+	readBase func(e *Emulator, f *httpapi.Form, obj T)
 	// fieldChecks are the serializer's validate_<field>() methods: they run
 	// with the field errors, before validate().
-	fieldChecks func(e *Emulator, f *form, obj T)
+	fieldChecks func(e *Emulator, f *httpapi.Form, obj T)
 	// validate is the serializer's validate(); it sees only the body's
 	// attributes (f.has) and runs when every field was valid.
-	validate func(e *Emulator, f *form, obj T) *resp
+	validate func(e *Emulator, f *httpapi.Form, obj T) *httpapi.Resp
 	// render renders everything but attrs: base and computed fields.
-	render func(e *Emulator, c *call, obj T) map[string]any
+	render func(e *Emulator, c *httpapi.Call, obj T) map[string]any
 	// refFilters are model-choice filters: unknown values give a 400.
 	refFilters func(e *Emulator) (single, multi map[string]func(string) bool)
 	// choiceFilters are value filters with choices: an unknown value is a
@@ -118,7 +121,7 @@ type kindDef[T any] struct {
 	choiceFilters func(e *Emulator) (single, multi map[string][]string)
 	// listFilter is a filterset's method filters (those that are not a
 	// field lookup): keep says which objects stay; r is a 400.
-	listFilter func(e *Emulator, c *call) (keep func(T) bool, r *resp)
+	listFilter func(e *Emulator, c *httpapi.Call) (keep func(T) bool, r *httpapi.Resp)
 	// listExtra adds private "_..." keys used by filters; removed after listing.
 	listExtra func(e *Emulator, obj T, m map[string]any)
 
@@ -131,7 +134,7 @@ type kindDef[T any] struct {
 	collectionActions map[string]action
 	// postActions are collection @actions taking a POST (a certificate's
 	// generate/), by name.
-	postActions map[string]func(e *Emulator, c *call) resp
+	postActions map[string]func(e *Emulator, c *httpapi.Call) httpapi.Resp
 	// rawDetailActions are detail actions that look the object up
 	// themselves (their lookup differs from the viewset's).
 	rawDetailActions func(e *Emulator) map[string]action
@@ -140,7 +143,7 @@ type kindDef[T any] struct {
 	overrideKinds []string
 	// destroy is the viewset's destroy() override: a non-nil answer
 	// refuses the delete (the built-in source); nil when there is none.
-	destroy func(e *Emulator, obj T) *resp
+	destroy func(e *Emulator, obj T) *httpapi.Resp
 	// noWrite serves list, retrieve and delete only (the emulator cannot
 	// create or edit objects of the kind; FIDELITY.md).
 	noWrite bool
@@ -152,10 +155,10 @@ type kindDef[T any] struct {
 // kindAction is a detail @action of a generic kind.
 type kindAction[T any] struct {
 	anonymous bool
-	fn        func(e *Emulator, c *call, obj T) resp
+	fn        func(e *Emulator, c *httpapi.Call, obj T) httpapi.Resp
 }
 
-func (k *kindDef[T]) renderObj(e *Emulator, c *call, obj T) map[string]any {
+func (k *kindDef[T]) renderObj(e *Emulator, c *httpapi.Call, obj T) map[string]any {
 	m := k.render(e, c, obj)
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
@@ -204,7 +207,7 @@ func renderValue(v any) any {
 			out[i] = json.Number(strconv.Itoa(int(x)))
 		}
 		return out
-	case []redirectURI:
+	case []store.RedirectURI:
 		return toMapList(n)
 	case json.RawMessage:
 		var x any
@@ -226,22 +229,22 @@ func renderValue(v any) any {
 	return v
 }
 
-func (k *kindDef[T]) lookup(e *Emulator, c *call) (T, *resp) {
+func (k *kindDef[T]) lookup(e *Emulator, c *httpapi.Call) (T, *httpapi.Resp) {
 	var zero T
 	if k.keyID {
 		// any string: the lookup is a plain equality
 	} else if k.intPK {
-		if _, err := strconv.ParseInt(c.id, 10, 32); err != nil {
-			r := notFound()
+		if _, err := strconv.ParseInt(c.ID, 10, 32); err != nil {
+			r := httpapi.NotFound()
 			return zero, &r
 		}
-	} else if !isUUID(c.id) {
-		r := notFound()
+	} else if !isUUID(c.ID) {
+		r := httpapi.NotFound()
 		return zero, &r
 	}
-	obj, ok := k.byID(e, c.id)
+	obj, ok := k.byID(e, c.ID)
 	if !ok {
-		r := noMatch(k.model)
+		r := httpapi.NoMatch(k.model)
 		return zero, &r
 	}
 	return obj, nil
@@ -252,18 +255,18 @@ func (k *kindDef[T]) route(e *Emulator) route {
 	rt := route{
 		model:      k.metaModel,
 		prefix:     k.prefix,
-		collection: methods(func(c *call) resp { return k.listH(e, c) }, func(c *call) resp { return k.createH(e, c) }),
+		collection: methods(func(c *httpapi.Call) httpapi.Resp { return k.listH(e, c) }, func(c *httpapi.Call) httpapi.Resp { return k.createH(e, c) }),
 		detail: detailMethods(
-			func(c *call) resp {
+			func(c *httpapi.Call) httpapi.Resp {
 				obj, r := k.lookup(e, c)
 				if r != nil {
 					return *r
 				}
-				return resp{status: http.StatusOK, body: k.renderObj(e, c, obj)}
+				return httpapi.Resp{Status: http.StatusOK, Body: k.renderObj(e, c, obj)}
 			},
-			func(c *call) resp { return k.updateH(e, c, false) },
-			func(c *call) resp { return k.updateH(e, c, true) },
-			func(c *call) resp {
+			func(c *httpapi.Call) httpapi.Resp { return k.updateH(e, c, false) },
+			func(c *httpapi.Call) httpapi.Resp { return k.updateH(e, c, true) },
+			func(c *httpapi.Call) httpapi.Resp {
 				obj, r := k.lookup(e, c)
 				if r != nil {
 					return *r
@@ -274,7 +277,7 @@ func (k *kindDef[T]) route(e *Emulator) route {
 					}
 				}
 				k.remove(e, obj)
-				return resp{status: http.StatusNoContent}
+				return httpapi.Resp{Status: http.StatusNoContent}
 			}),
 		collectionActions: k.collectionActions,
 		detailActions:     map[string]action{},
@@ -290,7 +293,7 @@ func (k *kindDef[T]) route(e *Emulator) route {
 			rt.collectionActions = map[string]action{}
 		}
 		for name, fn := range k.postActions {
-			rt.collectionActions[name] = action{methods: map[string]handler{http.MethodPost: func(c *call) resp { return fn(e, c) }}}
+			rt.collectionActions[name] = action{methods: map[string]handler{http.MethodPost: func(c *httpapi.Call) httpapi.Resp { return fn(e, c) }}}
 		}
 	}
 	if k.rawDetailActions != nil {
@@ -299,7 +302,7 @@ func (k *kindDef[T]) route(e *Emulator) route {
 		}
 	}
 	for name, a := range k.detailActions {
-		rt.detailActions[name] = action{anonymous: a.anonymous, methods: map[string]handler{http.MethodGet: func(c *call) resp {
+		rt.detailActions[name] = action{anonymous: a.anonymous, methods: map[string]handler{http.MethodGet: func(c *httpapi.Call) httpapi.Resp {
 			obj, r := k.lookup(e, c)
 			if r != nil {
 				return *r
@@ -310,7 +313,7 @@ func (k *kindDef[T]) route(e *Emulator) route {
 	return rt
 }
 
-func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
+func (k *kindDef[T]) listH(e *Emulator, c *httpapi.Call) httpapi.Resp {
 	single, multi := map[string]func(string) bool{}, map[string]func(string) bool{}
 	if k.refFilters != nil {
 		single, multi = k.refFilters(e)
@@ -348,7 +351,7 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		}
 	}
 	r := e.checkRefFilters(c, single, multi)
-	if r := checkChoiceFilters(c, choices, choiceMulti, r); r != nil {
+	if r := httpapi.CheckChoiceFilters(c, choices, choiceMulti, r); r != nil {
 		return *r
 	}
 	all := k.all(e)
@@ -365,7 +368,7 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		}
 		all = kept
 	}
-	l := lazyList{n: len(all), render: func(i int) map[string]any {
+	l := httpapi.LazyList{N: len(all), Render: func(i int) map[string]any {
 		m := k.renderObj(e, c, all[i])
 		if k.listExtra != nil {
 			k.listExtra(e, all[i], m)
@@ -384,7 +387,7 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 				own[fd.name] = fd
 			}
 		}
-		l.fast = func(i int, name string) (any, bool) {
+		l.Fast = func(i int, name string) (any, bool) {
 			if name == "pk" {
 				if k.intPK {
 					return json.Number(k.pk(all[i])), true
@@ -404,33 +407,33 @@ func (k *kindDef[T]) listH(e *Emulator, c *call) resp {
 		}
 	}
 	spec := k.list
-	spec.filters = append([]filterSpec(nil), spec.filters...)
+	spec.Filters = append([]httpapi.FilterSpec(nil), spec.Filters...)
 	for _, fd := range k.fields {
 		switch {
 		case fd.filter == "exact" && fd.typ == ftBool:
-			spec.filters = append(spec.filters, boolExact(fd.name, fd.name))
+			spec.Filters = append(spec.Filters, httpapi.BoolExact(fd.name, fd.name))
 		case fd.filter == "exact" && (fd.typ == ftKeypair || fd.typ == ftSAMLMapping || fd.typ == ftRef):
-			spec.filters = append(spec.filters, iexact(fd.name, fd.name))
+			spec.Filters = append(spec.Filters, httpapi.IExact(fd.name, fd.name))
 		case fd.filter == "exact" && fd.typ == ftRefList:
-			spec.filters = append(spec.filters, listContains(fd.name, fd.name))
+			spec.Filters = append(spec.Filters, httpapi.ListContains(fd.name, fd.name))
 		case fd.filter == "exact":
-			spec.filters = append(spec.filters, exact(fd.name, fd.name))
+			spec.Filters = append(spec.Filters, httpapi.Exact(fd.name, fd.name))
 		case fd.filter == "iexact":
-			spec.filters = append(spec.filters, iexact(fd.name+"__iexact", fd.name))
+			spec.Filters = append(spec.Filters, httpapi.IExact(fd.name+"__iexact", fd.name))
 		}
 	}
-	res := e.listLazy(c, l, spec)
+	res := httpapi.ListLazy(c, l, spec)
 	stripPrivate(res)
 	return res
 }
 
-func (k *kindDef[T]) createH(e *Emulator, c *call) resp {
+func (k *kindDef[T]) createH(e *Emulator, c *httpapi.Call) httpapi.Resp {
 	obj := k.newObj(e)
 	if r := k.write(e, c, obj, false); r != nil {
 		return *r
 	}
 	k.insert(e, obj)
-	return resp{status: http.StatusCreated, body: k.renderObj(e, c, obj)}
+	return httpapi.Resp{Status: http.StatusCreated, Body: k.renderObj(e, c, obj)}
 }
 
 // newObj is a new object with the model defaults: fresh's, then each
@@ -449,12 +452,12 @@ func (k *kindDef[T]) newObj(e *Emulator) T {
 
 // validateNew validates a create body without storing anything (the
 // transactional application endpoint checks nested bodies this way).
-func (k *kindDef[T]) validateNew(e *Emulator, c *call) *resp {
+func (k *kindDef[T]) validateNew(e *Emulator, c *httpapi.Call) *httpapi.Resp {
 	obj := k.newObj(e)
 	return k.write(e, c, obj, false)
 }
 
-func (k *kindDef[T]) updateH(e *Emulator, c *call, partial bool) resp {
+func (k *kindDef[T]) updateH(e *Emulator, c *httpapi.Call, partial bool) httpapi.Resp {
 	obj, r := k.lookup(e, c)
 	if r != nil {
 		return *r
@@ -464,12 +467,12 @@ func (k *kindDef[T]) updateH(e *Emulator, c *call, partial bool) resp {
 		return *r
 	}
 	k.commit(e, obj, next)
-	return resp{status: http.StatusOK, body: k.renderObj(e, c, obj)}
+	return httpapi.Resp{Status: http.StatusOK, Body: k.renderObj(e, c, obj)}
 }
 
 // write validates a body into obj; nil means success.
-func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
-	f, perr := parseForm(c.body, partial)
+func (k *kindDef[T]) write(e *Emulator, c *httpapi.Call, obj T, partial bool) *httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, partial)
 	if perr != nil {
 		return perr
 	}
@@ -478,15 +481,15 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 	}
 	a := k.attrs(obj)
 	for _, fd := range k.fields {
-		if fd.putDefault && !partial && !f.has(fd.name) {
+		if fd.putDefault && !partial && !f.Has(fd.name) {
 			a[fd.name] = fd.def
 		}
 		e.readField(f, fd, a)
 		// A unique column holds any number of NULLs.
-		if fd.unique != "" && f.has(fd.name) && f.errs[fd.name] == nil && a[fd.name] != nil {
+		if fd.unique != "" && f.Has(fd.name) && f.Errs[fd.name] == nil && a[fd.name] != nil {
 			for _, o := range k.all(e) {
 				if k.pk(o) != k.pk(obj) && k.attrs(o)[fd.name] == a[fd.name] {
-					f.fail(fd.name, fd.unique)
+					f.Fail(fd.name, fd.unique)
 				}
 			}
 		}
@@ -494,8 +497,8 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 	if k.fieldChecks != nil {
 		k.fieldChecks(e, f, obj)
 	}
-	if !f.ok() {
-		r := f.result()
+	if !f.Ok() {
+		r := f.Result()
 		return &r
 	}
 	if k.validate != nil {
@@ -505,48 +508,48 @@ func (k *kindDef[T]) write(e *Emulator, c *call, obj T, partial bool) *resp {
 }
 
 // readField reads one field of a body into a.
-func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
+func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 	k := fd.name
 	switch fd.typ {
 	case ftString:
 		var s string
-		if f.str(k, fd.required, fd.blank, &s) {
+		if f.Str(k, fd.required, fd.blank, &s) {
 			if fd.maxLength > 0 && len([]rune(s)) > fd.maxLength {
-				f.fail(k, fmt.Sprintf("Ensure this field has no more than %d characters.", fd.maxLength))
+				f.Fail(k, fmt.Sprintf("Ensure this field has no more than %d characters.", fd.maxLength))
 				return
 			}
 			a[k] = s
 		}
 	case ftURL:
 		var s string
-		if f.str(k, fd.required, fd.blank, &s) {
+		if f.Str(k, fd.required, fd.blank, &s) {
 			if s != "" && !validDomainlessURL(s) {
-				f.fail(k, "Enter a valid URL.")
+				f.Fail(k, "Enter a valid URL.")
 				return
 			}
 			a[k] = s
 		}
 	case ftDuration:
 		var s string
-		if f.str(k, fd.required, false, &s) {
-			if msg, crash := durationError(s); crash {
+		if f.Str(k, fd.required, false, &s) {
+			if msg, crash := httpapi.DurationError(s); crash {
 				// An overflow is an uncaught OverflowError: a 500.
-				f.crash(k)
+				f.Crash(k)
 				return
 			} else if msg != "" {
-				f.fail(k, msg)
+				f.Fail(k, msg)
 				return
 			}
 			a[k] = s
 		}
 	case ftChoice:
 		var s string
-		if f.choice(k, fd.required, fd.choices, &s) {
+		if f.Choice(k, fd.required, fd.choices, &s) {
 			a[k] = s
 		}
 	case ftBool:
 		var b bool
-		if f.boolean(k, &b) {
+		if f.Boolean(k, &b) {
 			a[k] = b
 		}
 	case ftInt32, ftUint:
@@ -558,34 +561,34 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			hi = fd.max
 		}
 		var n int
-		if f.integer(k, fd.required, lo, hi, &n) {
+		if f.Integer(k, fd.required, lo, hi, &n) {
 			a[k] = int64(n)
 		}
 	case ftFloat:
-		if f.take(k, fd.required, false) {
-			s, ok := scalarString(f.raw[k])
+		if f.Take(k, fd.required, false) {
+			s, ok := httpapi.ScalarString(f.Raw[k])
 			x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if !ok || err != nil {
-				f.fail(k, "A valid number is required.")
+				f.Fail(k, "A valid number is required.")
 				return
 			}
 			a[k] = x
 		}
 	case ftEmail:
 		var s string
-		if f.str(k, fd.required, fd.blank, &s) {
+		if f.Str(k, fd.required, fd.blank, &s) {
 			if s != "" && !emailRe.MatchString(s) {
-				f.fail(k, "Enter a valid email address.")
+				f.Fail(k, "Enter a valid email address.")
 				return
 			}
 			a[k] = s
 		}
 	case ftFile:
 		var s string
-		if f.str(k, fd.required, true, &s) {
+		if f.Str(k, fd.required, true, &s) {
 			if s != "" {
 				if msg := validateIconName(s); msg != "" {
-					f.fail(k, msg)
+					f.Fail(k, msg)
 					return
 				}
 			}
@@ -593,57 +596,57 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		}
 	case ftSlug:
 		var s string
-		if f.str(k, fd.required, false, &s) {
+		if f.Str(k, fd.required, false, &s) {
 			if !slugRe.MatchString(s) {
-				f.fail(k, msgSlug)
+				f.Fail(k, msgSlug)
 				return
 			}
 			a[k] = s
 		}
 	case ftChoiceNull:
-		if f.isNull(k) {
+		if f.IsNull(k) {
 			a[k] = nil
 			return
 		}
 		var s string
-		if f.choice(k, fd.required, fd.choices, &s) {
+		if f.Choice(k, fd.required, fd.choices, &s) {
 			a[k] = s
 		}
 	case ftChoiceList:
-		items, ok := f.list(k, fd.required, true)
+		items, ok := f.List(k, fd.required, true)
 		if !ok {
 			return
 		}
 		out := []string{}
 		errs := map[string]any{}
 		for i, it := range items {
-			s, ok := scalarString(it)
+			s, ok := httpapi.ScalarString(it)
 			if !ok || !slices.Contains(fd.choices, s) {
-				errs[strconv.Itoa(i)] = []string{fmt.Sprintf("%q is not a valid choice.", displayValue(it))}
+				errs[strconv.Itoa(i)] = []string{fmt.Sprintf("%q is not a valid choice.", httpapi.DisplayValue(it))}
 				continue
 			}
 			out = append(out, s)
 		}
 		if len(errs) > 0 {
-			f.errs[k] = errs
+			f.Errs[k] = errs
 			return
 		}
 		a[k] = out
 	case ftIntList, ftStrList:
-		items, ok := f.list(k, fd.required, true)
+		items, ok := f.List(k, fd.required, true)
 		if !ok {
 			return
 		}
 		ints, strs := []int64{}, []string{}
 		for i, it := range items {
-			sv, isScalar := scalarString(it)
+			sv, isScalar := httpapi.ScalarString(it)
 			n, err := strconv.ParseInt(strings.TrimSpace(sv), 10, 64)
 			switch {
 			case !isScalar:
-				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"Not a valid string."}}
+				f.Errs[k] = map[string]any{strconv.Itoa(i): []string{"Not a valid string."}}
 				return
-			case fd.typ == ftIntList && (err != nil || pyType(it) == "float"):
-				f.errs[k] = map[string]any{strconv.Itoa(i): []string{"A valid integer is required."}}
+			case fd.typ == ftIntList && (err != nil || httpapi.PyType(it) == "float"):
+				f.Errs[k] = map[string]any{strconv.Itoa(i): []string{"A valid integer is required."}}
 				return
 			}
 			ints, strs = append(ints, n), append(strs, sv)
@@ -655,8 +658,8 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		}
 	case ftRef:
 		var p *string
-		if f.has(k) || (fd.required && !f.partial) {
-			if f.uuidRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
+		if f.Has(k) || (fd.required && !f.Partial) {
+			if f.UUIDRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
 				if p == nil {
 					a[k] = nil
 				} else {
@@ -665,15 +668,15 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			}
 		}
 	case ftRefList:
-		items, ok := f.list(k, fd.required, fd.allowEmpty)
+		items, ok := f.List(k, fd.required, fd.allowEmpty)
 		if !ok {
 			return
 		}
 		out := []string{}
 		for _, it := range items {
-			v, ok := f.uuidItem(it, func(v string) string { return e.refExists(fd.ref, v) })
+			v, ok := f.UUIDItem(it, func(v string) string { return e.refExists(fd.ref, v) })
 			if !ok {
-				f.errs[k] = []string{v}
+				f.Errs[k] = []string{v}
 				return
 			}
 			if !slices.Contains(out, v) {
@@ -683,21 +686,21 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		a[k] = out
 	case ftObject:
 		var raw json.RawMessage
-		if f.object(k, fd.required, &raw) {
+		if f.Object(k, fd.required, &raw) {
 			a[k] = raw
 		}
 	case ftRedirectURIs:
-		var l []redirectURI
-		if f.has(k) || (fd.required && !f.partial) {
-			f.redirectURIs(k, fd.required, &l)
+		var l []store.RedirectURI
+		if f.Has(k) || (fd.required && !f.Partial) {
+			readRedirectURIs(f, k, fd.required, &l)
 			if l != nil {
 				a[k] = l
 			}
 		}
 	case ftIntRef:
 		var p *int32
-		if f.has(k) || (fd.required && !f.partial) {
-			if f.intRef(k, fd.required, !fd.required, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &p) {
+		if f.Has(k) || (fd.required && !f.Partial) {
+			if f.IntRef(k, fd.required, !fd.required, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &p) {
 				if p == nil {
 					a[k] = nil
 				} else {
@@ -707,12 +710,12 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 		}
 	case ftIntRefList:
 		var out []int32
-		if f.intList(k, fd.required, true, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &out) {
+		if f.IntList(k, fd.required, true, func(pk int32) bool { return e.intRefExists(fd.ref, pk) }, &out) {
 			a[k] = out
 		}
 	case ftNullString:
 		var p *string
-		if f.has(k) && f.nullStr(k, &p) {
+		if f.Has(k) && f.NullStr(k, &p) {
 			if p == nil {
 				a[k] = nil
 			} else {
@@ -720,12 +723,12 @@ func (e *Emulator) readField(f *form, fd fieldDef, a map[string]any) {
 			}
 		}
 	case ftKeypair, ftSAMLMapping:
-		exists := e.st.keypairRef
+		exists := e.st.KeypairRef
 		if fd.typ == ftSAMLMapping {
-			exists = e.st.samlMappingRef
+			exists = e.st.SAMLMappingRef
 		}
 		var p *string
-		if f.has(k) && f.uuidRef(k, fd.required, true, exists, &p) {
+		if f.Has(k) && f.UUIDRef(k, fd.required, true, exists, &p) {
 			if p == nil {
 				a[k] = nil
 			} else {
@@ -772,43 +775,43 @@ func cloneAttrs(a map[string]any) map[string]any {
 // ---- providers on the generic layer ----
 
 // providerKind wires a generic provider kind to the shared Provider table.
-func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provider] {
+func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*store.Provider] {
 	pkind := strings.TrimSuffix(kind, "provider")
-	return &kindDef[*provider]{
+	return &kindDef[*store.Provider]{
 		kind: kind, model: model, prefix: prefix, intPK: true, fields: fields,
-		all: func(e *Emulator) []*provider {
-			var out []*provider
-			for _, p := range e.st.providers {
+		all: func(e *Emulator) []*store.Provider {
+			var out []*store.Provider
+			for _, p := range e.st.Providers {
 				if p.Kind == pkind {
 					out = append(out, p)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*provider, bool) {
+		byID: func(e *Emulator, id string) (*store.Provider, bool) {
 			n, _ := strconv.ParseInt(id, 10, 32)
-			p := e.st.providerByPK(int32(n))
+			p := e.st.ProviderByPK(int32(n))
 			return p, p != nil && p.Kind == pkind
 		},
-		fresh: func(e *Emulator) *provider {
-			return &provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
+		fresh: func(e *Emulator) *store.Provider {
+			return &store.Provider{Kind: pkind, Attrs: map[string]any{}, PropertyMappings: []string{}}
 		},
-		clone: func(p *provider) *provider {
+		clone: func(p *store.Provider) *store.Provider {
 			n := *p
 			n.Attrs = cloneAttrs(p.Attrs)
 			return &n
 		},
-		commit:   func(_ *Emulator, dst, src *provider) { *dst = *src },
-		insert:   func(e *Emulator, p *provider) { e.insertProvider(p) },
-		remove:   func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
-		attrs:    func(p *provider) map[string]any { return p.Attrs },
-		key:      func(p *provider) string { return p.Name },
-		pk:       func(p *provider) string { return strconv.Itoa(int(p.PK)) },
-		readBase: func(e *Emulator, f *form, p *provider) { e.readProviderBase(f, p) },
-		render: func(e *Emulator, _ *call, p *provider) map[string]any {
-			return toMap(e.baseOut(p, p.concreteClass()))
+		commit:   func(_ *Emulator, dst, src *store.Provider) { *dst = *src },
+		insert:   func(e *Emulator, p *store.Provider) { e.insertProvider(p) },
+		remove:   func(e *Emulator, p *store.Provider) { e.st.DeleteProvider(p) },
+		attrs:    func(p *store.Provider) map[string]any { return p.Attrs },
+		key:      func(p *store.Provider) string { return p.Name },
+		pk:       func(p *store.Provider) string { return strconv.Itoa(int(p.PK)) },
+		readBase: func(e *Emulator, f *httpapi.Form, p *store.Provider) { e.readProviderBase(f, p) },
+		render: func(e *Emulator, _ *httpapi.Call, p *store.Provider) map[string]any {
+			return httpapi.ToMap(e.baseOut(p, p.ConcreteClass()))
 		},
-		fast: func(p *provider, name string) (any, bool) {
+		fast: func(p *store.Provider, name string) (any, bool) {
 			if name == "name" {
 				return p.Name, true
 			}
@@ -818,32 +821,32 @@ func providerKind(kind, model, prefix string, fields []fieldDef) *kindDef[*provi
 }
 
 // readProviderBase reads ProviderSerializer's fields (authentik/core/api/providers.py).
-func (e *Emulator) readProviderBase(f *form, p *provider) {
-	if f.str("name", true, false, &p.Name) {
-		for _, o := range e.st.providers {
+func (e *Emulator) readProviderBase(f *httpapi.Form, p *store.Provider) {
+	if f.Str("name", true, false, &p.Name) {
+		for _, o := range e.st.Providers {
 			if o.Name == p.Name && o.PK != p.PK {
-				f.fail("name", "provider with this name already exists.")
+				f.Fail("name", "provider with this name already exists.")
 			}
 		}
 	}
 	var flowPK *string
-	if f.uuidRef("authorization_flow", true, false, e.st.flowRef, &flowPK) {
+	if f.UUIDRef("authorization_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.AuthorizationFlow = *flowPK
 	}
-	if f.uuidRef("invalidation_flow", true, false, e.st.flowRef, &flowPK) {
+	if f.UUIDRef("invalidation_flow", true, false, e.st.FlowRef, &flowPK) {
 		p.InvalidationFlow = flowPK
 	}
-	f.uuidRef("authentication_flow", false, true, e.st.flowRef, &p.AuthenticationFlow)
-	f.uuidList("property_mappings", false, e.st.mappingRef, &p.PropertyMappings)
+	f.UUIDRef("authentication_flow", false, true, e.st.FlowRef, &p.AuthenticationFlow)
+	f.UUIDList("property_mappings", false, e.st.MappingRef, &p.PropertyMappings)
 }
 
 // providerRefFilters are the model-choice filters every provider list has.
 func providerRefFilters(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
-	flow := func(v string) bool { return e.st.flowRef(v) != "" }
+	flow := func(v string) bool { return e.st.FlowRef(v) != "" }
 	return map[string]func(string) bool{
 			"authorization_flow": flow, "authentication_flow": flow, "invalidation_flow": flow,
 		}, map[string]func(string) bool{
-			"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
+			"property_mappings": func(v string) bool { return e.st.MappingRef(v) != "" },
 		}
 }
 

@@ -3,9 +3,10 @@ package emulator
 import (
 	"slices"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"sort"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

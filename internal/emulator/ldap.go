@@ -1,5 +1,10 @@
 package emulator
 
+import (
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
+)
+
 // LDAP provider, as authentik/providers/ldap/{models.py,api.py}. An
 // LDAPProvider is a BackchannelProvider (is_backchannel=True).
 
@@ -20,58 +25,44 @@ var ldapProviderFields = []fieldDef{
 
 var ldapProviderKind = newLDAPProviderKind()
 
-func newLDAPProviderKind() *kindDef[*provider] {
+func newLDAPProviderKind() *kindDef[*store.Provider] {
 	k := providerKind("ldapprovider", "LDAPProvider", "providers/ldap/", ldapProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *store.Provider) map[string]any {
 		m := base(e, c, p)
-		m["outpost_set"] = e.st.outpostSet(p.PK)
+		m["outpost_set"] = e.st.OutpostSet(p.PK)
 		return m
 	}
-	k.list = listSpec{
-		filters: []filterSpec{
-			iexact("name__iexact", "name"),
-			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			iexact("certificate__kp_uuid__iexact", "certificate"),
-			iexact("certificate__name__iexact", "_certificate_name"),
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{
+			httpapi.IExact("name__iexact", "name"),
+			httpapi.IExact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.IExact("certificate__kp_uuid__iexact", "certificate"),
+			httpapi.IExact("certificate__name__iexact", "_certificate_name"),
 			// LDAPProviderFilter.filter_application__isnull:
 			// Q(backchannel_application__isnull=v) | Q(application__isnull=v)
-			{param: "application__isnull", match: func(o getter, v []string) bool {
-				b, err := parseBool(v[0])
+			{Param: "application__isnull", Match: func(o httpapi.Getter, v []string) bool {
+				b, err := httpapi.ParseBool(v[0])
 				if err != nil {
 					return true
 				}
 				return (o("assigned_application_slug") == "") == b || (o("assigned_backchannel_application_slug") == "") == b
 			}},
 		},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
-	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
-		for _, f := range e.st.flows {
+	k.listExtra = func(e *Emulator, p *store.Provider, m map[string]any) {
+		for _, f := range e.st.Flows {
 			if f.PK == p.AuthorizationFlow {
 				m["_authorization_flow_slug"] = f.Slug
 			}
 		}
 		if kp, _ := p.Attrs["certificate"].(string); kp != "" {
-			if c := e.st.keypairByPK(kp); c != nil {
+			if c := e.st.KeypairByPK(kp); c != nil {
 				m["_certificate_name"] = c.Name
 			}
 		}
 	}
 	return k
-}
-
-// outpostSet is the read-only outpost_set of outpost-backed providers:
-// str(outpost) of every outpost holding the provider.
-func (s *state) outpostSet(pk int32) []string {
-	out := []string{}
-	for _, o := range s.outposts {
-		for _, x := range o.providers() {
-			if x == pk {
-				out = append(out, "Outpost "+o.name())
-			}
-		}
-	}
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,9 +16,9 @@ func TestFastFieldsListLikeFullRendering(t *testing.T) {
 	e := New(Options{})
 	e.SeedScale(25)
 	e.mu.Lock()
-	e.st.apps[3].Attrs["group"], e.st.apps[4].Attrs["group"] = "b-side", "a-side"
-	e.st.bindings[2].Attrs["order"], e.st.bindings[5].Attrs["order"], e.st.bindings[6].Attrs["enabled"] = int64(7), int64(-3), false
-	e.st.groups[4].Attrs["is_superuser"] = true
+	e.st.Apps[3].Attrs["group"], e.st.Apps[4].Attrs["group"] = "b-side", "a-side"
+	e.st.Bindings[2].Attrs["order"], e.st.Bindings[5].Attrs["order"], e.st.Bindings[6].Attrs["enabled"] = int64(7), int64(-3), false
+	e.st.Groups[4].Attrs["is_superuser"] = true
 	e.mu.Unlock()
 	app := e.AppPK("app-00003")
 	for _, q := range []string{
@@ -52,9 +53,9 @@ func TestFastFieldsListLikeFullRendering(t *testing.T) {
 			return w.Body.String()
 		}
 		fast := get()
-		noFastFields = true
+		httpapi.NoFastFields = true
 		full := get()
-		noFastFields = false
+		httpapi.NoFastFields = false
 		assert.Equal(t, full, fast, q)
 	}
 }

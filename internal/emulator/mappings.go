@@ -3,6 +3,8 @@ package emulator
 import (
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -19,46 +21,46 @@ var scopeMappingFields = []fieldDef{
 	{name: "description", typ: ftString, blank: true, def: ""},
 }
 
-var scopeMappingKind = &kindDef[*object]{
+var scopeMappingKind = &kindDef[*store.Object]{
 	kind: "scopemapping", model: "ScopeMapping", metaModel: "authentik_providers_oauth2.scopemapping",
 	prefix: "propertymappings/provider/scope/", fields: scopeMappingFields,
-	list: listSpec{
-		filters:      []filterSpec{exact("name", "name"), inList("managed", "managed"), isNull("managed__isnull", "managed")},
-		searchFields: []string{"name", "scope_name"},
-		order:        []string{"scope_name", "name"},
+	list: httpapi.ListSpec{
+		Filters:      []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"), httpapi.IsNull("managed__isnull", "managed")},
+		SearchFields: []string{"name", "scope_name"},
+		Order:        []string{"scope_name", "name"},
 	},
 	// managed is an AllValuesMultipleFilter: its choices are the managed
 	// values of the list's own model (django-filter sets filter.model to
 	// the viewset queryset's model), here ScopeMapping.
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
-		return nil, map[string][]string{"managed": managedOf(e.st.mappings)}
+		return nil, map[string][]string{"managed": managedOf(e.st.Mappings)}
 	},
-	all: func(e *Emulator) []*object { return e.st.mappings },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		m := e.st.mappingByPK(id)
+	all: func(e *Emulator) []*store.Object { return e.st.Mappings },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		m := e.st.MappingByPK(id)
 		return m, m != nil
 	},
-	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{"managed": nil}} },
-	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *object) {
+	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
-		e.st.mappings = append(e.st.mappings, o)
+		e.st.Mappings = append(e.st.Mappings, o)
 	},
-	remove:   func(e *Emulator, o *object) { e.st.deleteScopeMapping(o) },
-	attrs:    func(o *object) map[string]any { return o.Attrs },
-	key:      func(o *object) string { return fmtVal(o.Attrs["name"]) },
-	pk:       func(o *object) string { return o.PK },
-	readBase: func(e *Emulator, f *form, o *object) { e.readMappingBase(f, o) },
-	fieldChecks: func(e *Emulator, f *form, o *object) {
+	remove:   func(e *Emulator, o *store.Object) { e.st.DeleteScopeMapping(o) },
+	attrs:    func(o *store.Object) map[string]any { return o.Attrs },
+	key:      func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
+	pk:       func(o *store.Object) string { return o.PK },
+	readBase: func(e *Emulator, f *httpapi.Form, o *store.Object) { e.readMappingBase(f, o) },
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *store.Object) {
 		e.checkMappingExpression(f, o)
 		// no_space (authentik/providers/oauth2/api/scopes.py) looks for " " only.
-		if s, ok := o.Attrs["scope_name"].(string); ok && f.has("scope_name") && f.errs["scope_name"] == nil &&
+		if s, ok := o.Attrs["scope_name"].(string); ok && f.Has("scope_name") && f.Errs["scope_name"] == nil &&
 			strings.Contains(s, " ") {
-			f.fail("scope_name", "Value must not contain spaces.")
+			f.Fail("scope_name", "Value must not contain spaces.")
 		}
 	},
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{
 			"pk": o.PK, "managed": o.Attrs["managed"], "name": o.Attrs["name"],
 			"component": "ak-property-mapping-provider-scope-form", "verbose_name": "Scope Mapping",
@@ -70,21 +72,21 @@ var scopeMappingKind = &kindDef[*object]{
 // readMappingBase reads PropertyMappingSerializer's name and managed
 // (authentik/core/api/property_mappings.py): both unique over the one
 // PropertyMapping table.
-func (e *Emulator) readMappingBase(f *form, o *object) {
+func (e *Emulator) readMappingBase(f *httpapi.Form, o *store.Object) {
 	var name string
-	if f.str("name", true, false, &name) {
-		if e.st.mappingNameTaken(name, o.PK) {
-			f.fail("name", "Property Mapping with this name already exists.")
+	if f.Str("name", true, false, &name) {
+		if e.st.MappingNameTaken(name, o.PK) {
+			f.Fail("name", "Property Mapping with this name already exists.")
 		}
 		o.Attrs["name"] = name
 	}
 	var managed *string
-	if f.has("managed") && f.nullStr("managed", &managed) {
+	if f.Has("managed") && f.NullStr("managed", &managed) {
 		if managed == nil {
 			o.Attrs["managed"] = nil
 		} else {
-			if e.st.mappingManagedTaken(*managed, o.PK) {
-				f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+			if e.st.MappingManagedTaken(*managed, o.PK) {
+				f.Fail("managed", "Property Mapping with this Managed by authentik already exists.")
 			}
 			o.Attrs["managed"] = *managed
 		}
@@ -95,9 +97,9 @@ func (e *Emulator) readMappingBase(f *form, o *object) {
 // (authentik/core/api/property_mappings.py): the expression must compile
 // (lib/expression/evaluator.py). The evaluator's file name is the stored
 // mapping's name, or str(None) on create.
-func (e *Emulator) checkMappingExpression(f *form, o *object) {
+func (e *Emulator) checkMappingExpression(f *httpapi.Form, o *store.Object) {
 	expr, ok := o.Attrs["expression"].(string)
-	if !ok || !f.has("expression") || f.errs["expression"] != nil {
+	if !ok || !f.Has("expression") || f.Errs["expression"] != nil {
 		return
 	}
 	filename := "None"
@@ -109,12 +111,12 @@ func (e *Emulator) checkMappingExpression(f *form, o *object) {
 		}
 	}
 	if err := pyexpr.CheckExpression(expr); err != nil {
-		f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+		f.Fail("expression", "Expression Syntax Error: "+err.Format(filename))
 	}
 }
 
 // managedOf lists the managed keys of a mapping table.
-func managedOf(objs []*object) []string {
+func managedOf(objs []*store.Object) []string {
 	var out []string
 	for _, m := range objs {
 		if s, ok := m.Attrs["managed"].(string); ok {
@@ -122,48 +124,4 @@ func managedOf(objs []*object) []string {
 		}
 	}
 	return out
-}
-
-func (s *state) mappingByPK(pk string) *object {
-	for _, m := range s.mappings {
-		if strings.EqualFold(m.PK, pk) {
-			return m
-		}
-	}
-	return nil
-}
-
-// mappingRef resolves a PropertyMapping of any subclass.
-func (s *state) mappingRef(pk string) string {
-	if m := s.mappingByPK(pk); m != nil {
-		return m.PK
-	}
-	if ref := s.samlMappingRef(pk); ref != "" {
-		return ref
-	}
-	return s.otherMappingRef(pk)
-}
-
-func (s *state) mappingByManaged(managed string) *object {
-	for _, m := range s.mappings {
-		if m.Attrs["managed"] == managed {
-			return m
-		}
-	}
-	return nil
-}
-
-// deleteScopeMapping removes a mapping and drops it from every provider.
-func (s *state) deleteScopeMapping(m *object) {
-	for _, p := range s.providers {
-		p.PropertyMappings = removeStr(p.PropertyMappings, m.PK)
-	}
-	out := s.mappings[:0]
-	for _, x := range s.mappings {
-		if x != m {
-			out = append(out, x)
-		}
-	}
-	s.mappings = out
-	s.sourcesDropMapping(m.PK)
 }

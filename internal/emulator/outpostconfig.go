@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // Outpost config validation: OutpostSerializer.validate_config
@@ -314,16 +316,16 @@ func outpostConfigError(raw json.RawMessage) (msg string, crash bool) {
 	if s, ok := cfg.vals["refresh_interval"].(string); ok {
 		interval = s
 	}
-	return durationError(interval)
+	return httpapi.DurationError(interval)
 }
 
 // checkOutpostConfig records outpostConfigError on the form.
-func checkOutpostConfig(f *form, raw json.RawMessage) {
+func checkOutpostConfig(f *httpapi.Form, raw json.RawMessage) {
 	msg, crash := outpostConfigError(raw)
 	switch {
 	case crash:
-		f.crash("config")
+		f.Crash("config")
 	case msg != "":
-		f.fail("config", msg)
+		f.Fail("config", msg)
 	}
 }

@@ -8,31 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/protocol"
+	"github.com/provision/provision/internal/emulator/store"
 )
-
-const embeddedManaged = "goauthentik.io/outposts/embedded"
-
-// Outposts, as authentik/outposts/api/outposts.py (OutpostSerializer,
-// OutpostViewSet, OutpostFilter) on authentik/outposts/models.py (Outpost:
-// name and managed unique). The serializer's fields live in Attrs; config
-// is kept verbatim as sent.
-type outpost struct {
-	PK    string
-	Attrs map[string]any // name, type, providers, service_connection, config, managed
-	// Health are the states its running instances report (ConnectOutpost):
-	// none, as no outpost process connects to the emulator.
-	Health []map[string]any
-	// TokenKey is the key of the outpost's API token (ak-outpost-<pk>-api),
-	// which authentik creates with the outpost (outpost_post_save); drawn
-	// when first viewed, so the seeded pks stay as they were.
-	TokenKey string
-}
-
-func (o *outpost) name() string             { return fmtVal(o.Attrs["name"]) }
-func (o *outpost) providers() []int32       { l, _ := o.Attrs["providers"].([]int32); return l }
-func (o *outpost) config() json.RawMessage  { r, _ := o.Attrs["config"].(json.RawMessage); return r }
-func (o *outpost) embedded() bool           { return o.Attrs["managed"] == embeddedManaged }
-func (o *outpost) setProviders(pks []int32) { o.Attrs["providers"] = pks }
 
 var outpostTypes = []string{"proxy", "ldap", "radius", "rac"}
 
@@ -52,101 +32,101 @@ var outpostFields = []fieldDef{
 	{name: "managed", typ: ftNullString, unique: "Outpost with this Managed by authentik already exists."},
 }
 
-var outpostKind = &kindDef[*outpost]{
+var outpostKind = &kindDef[*store.Outpost]{
 	kind: "outpost", model: "Outpost", prefix: "outposts/instances/", fields: outpostFields,
-	list: listSpec{
-		filters: []filterSpec{iexact("name__iexact", "name"), icontains("name__icontains", "name"),
-			iexact("managed__iexact", "managed"), icontains("managed__icontains", "managed"),
-			isNullList("providers__isnull", "providers"), listContains("providers_by_pk", "providers")},
-		searchFields: []string{"name", "_providers_names"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.IExact("name__iexact", "name"), httpapi.IContains("name__icontains", "name"),
+			httpapi.IExact("managed__iexact", "managed"), httpapi.IContains("managed__icontains", "managed"),
+			isNullList("providers__isnull", "providers"), httpapi.ListContains("providers_by_pk", "providers")},
+		SearchFields: []string{"name", "_providers_names"},
+		Order:        []string{"name"},
 	},
 	refFilters: func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		return nil, map[string]func(string) bool{
 			"providers_by_pk": func(v string) bool {
 				n, err := strconv.ParseInt(v, 10, 32)
-				return err == nil && e.st.providerExists(int32(n))
+				return err == nil && e.st.ProviderExists(int32(n))
 			},
 		}
 	},
-	listExtra: func(e *Emulator, o *outpost, m map[string]any) {
+	listExtra: func(e *Emulator, o *store.Outpost, m map[string]any) {
 		var names []string
-		for _, pk := range o.providers() {
-			if p := e.st.providerByPK(pk); p != nil {
+		for _, pk := range o.Providers() {
+			if p := e.st.ProviderByPK(pk); p != nil {
 				names = append(names, p.Name)
 			}
 		}
 		m["_providers_names"] = strings.Join(names, "\n")
 	},
-	all: func(e *Emulator) []*outpost { return e.st.outposts },
-	byID: func(e *Emulator, id string) (*outpost, bool) {
-		o := e.st.outpostByPK(id)
+	all: func(e *Emulator) []*store.Outpost { return e.st.Outposts },
+	byID: func(e *Emulator, id string) (*store.Outpost, bool) {
+		o := e.st.OutpostByPK(id)
 		return o, o != nil
 	},
-	fresh:  func(e *Emulator) *outpost { return &outpost{Attrs: map[string]any{"managed": nil}} },
-	clone:  func(o *outpost) *outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *outpost) { *dst = *src },
-	insert: func(e *Emulator, o *outpost) {
+	fresh:  func(e *Emulator) *store.Outpost { return &store.Outpost{Attrs: map[string]any{"managed": nil}} },
+	clone:  func(o *store.Outpost) *store.Outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
+	commit: func(_ *Emulator, dst, src *store.Outpost) { *dst = *src },
+	insert: func(e *Emulator, o *store.Outpost) {
 		o.PK = e.newUUID()
-		e.st.outposts = append(e.st.outposts, o)
+		e.st.Outposts = append(e.st.Outposts, o)
 	},
-	remove: func(e *Emulator, o *outpost) {
-		e.st.outposts = slices.DeleteFunc(e.st.outposts, func(x *outpost) bool { return x == o })
+	remove: func(e *Emulator, o *store.Outpost) {
+		e.st.Outposts = slices.DeleteFunc(e.st.Outposts, func(x *store.Outpost) bool { return x == o })
 	},
-	attrs: func(o *outpost) map[string]any { return o.Attrs },
-	key:   func(o *outpost) string { return o.name() },
-	pk:    func(o *outpost) string { return o.PK },
-	fieldChecks: func(e *Emulator, f *form, o *outpost) {
-		stored := e.st.outpostByPK(o.PK)
-		wasEmbedded := o.PK != "" && stored != nil && stored.embedded()
+	attrs: func(o *store.Outpost) map[string]any { return o.Attrs },
+	key:   func(o *store.Outpost) string { return o.Name() },
+	pk:    func(o *store.Outpost) string { return o.PK },
+	fieldChecks: func(e *Emulator, f *httpapi.Form, o *store.Outpost) {
+		stored := e.st.OutpostByPK(o.PK)
+		wasEmbedded := o.PK != "" && stored != nil && stored.Embedded()
 		// OutpostSerializer.validate_name.
-		if f.has("name") && f.errs["name"] == nil && wasEmbedded && o.name() != stored.name() {
-			f.errs["name"] = []string{"Embedded outpost's name cannot be changed"}
+		if f.Has("name") && f.Errs["name"] == nil && wasEmbedded && o.Name() != stored.Name() {
+			f.Errs["name"] = []string{"Embedded outpost's name cannot be changed"}
 		}
 		// validate_providers: each provider must be of the type's class,
 		// the type read from the raw body (without it every provider
 		// passes; an unknown one is a KeyError, a 500); the list may be
 		// empty only on the embedded outpost.
-		if f.has("providers") && f.errs["providers"] == nil {
-			if rawType, ok := f.raw["type"]; ok {
-				t, _ := scalarString(rawType)
+		if f.Has("providers") && f.Errs["providers"] == nil {
+			if rawType, ok := f.Raw["type"]; ok {
+				t, _ := httpapi.ScalarString(rawType)
 				want, known := outpostProviderClass[t]
 				if !known {
-					f.crash("providers")
+					f.Crash("providers")
 					return
 				}
-				for _, pk := range o.providers() {
-					if got := e.st.providerByPK(pk).concreteClass().pyName; got != want {
-						f.fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
+				for _, pk := range o.Providers() {
+					if got := e.st.ProviderByPK(pk).ConcreteClass().PyName; got != want {
+						f.Fail("providers", fmt.Sprintf("Outpost type %s can't be used with %s providers.", t, got))
 						break
 					}
 				}
 			}
-			if len(o.providers()) == 0 && !wasEmbedded && !o.embedded() {
-				f.fail("providers", "This list may not be empty.")
+			if len(o.Providers()) == 0 && !wasEmbedded && !o.Embedded() {
+				f.Fail("providers", "This list may not be empty.")
 			}
 		}
 		// validate_config.
-		if f.has("config") && f.errs["config"] == nil {
-			checkOutpostConfig(f, o.config())
+		if f.Has("config") && f.Errs["config"] == nil {
+			checkOutpostConfig(f, o.Config())
 		}
 	},
-	render: func(e *Emulator, _ *call, o *outpost) map[string]any {
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Outpost) map[string]any {
 		objs := []any{}
-		for _, pk := range scramble(e.seed, o.providers()) {
-			if p := e.st.providerByPK(pk); p != nil {
-				objs = append(objs, e.renderProviderAs(p, classBase))
+		for _, pk := range scramble(e.seed, o.Providers()) {
+			if p := e.st.ProviderByPK(pk); p != nil {
+				objs = append(objs, e.renderProviderAs(p, store.ClassBase))
 			}
 		}
 		return map[string]any{"pk": o.PK, "providers_obj": objs, "service_connection_obj": nil,
-			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.config()))),
+			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.Config()))),
 			"token_identifier":   fmt.Sprintf("ak-outpost-%s-api", o.PK)}
 	},
 	collectionActions: map[string]action{
-		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *call) resp { return outpostDefaultSettings(c) }}},
+		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *httpapi.Call) httpapi.Resp { return outpostDefaultSettings(c) }}},
 	},
-	detailActions: map[string]kindAction[*outpost]{
-		"health": {fn: func(e *Emulator, _ *call, o *outpost) resp { return outpostHealth(o) }},
+	detailActions: map[string]kindAction[*store.Outpost]{
+		"health": {fn: func(e *Emulator, _ *httpapi.Call, o *store.Outpost) httpapi.Resp { return outpostHealth(o) }},
 	},
 }
 
@@ -160,26 +140,17 @@ func refreshInterval(config json.RawMessage) int {
 	if !ok {
 		s = "minutes=5"
 	}
-	secs, err := durationSeconds(s)
+	secs, err := httpapi.DurationSeconds(s)
 	if err != nil {
-		secs, _ = durationSeconds("minutes=5")
+		secs, _ = httpapi.DurationSeconds("minutes=5")
 	}
 	return int(secs)
 }
 
-func (s *state) outpostByPK(pk string) *outpost {
-	for _, o := range s.outposts {
-		if strings.EqualFold(o.PK, pk) {
-			return o
-		}
-	}
-	return nil
-}
-
 // isNullList is `<m2m>__isnull`: true keeps objects whose list is empty.
-func isNullList(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+func isNullList(param, field string) httpapi.FilterSpec {
+	return httpapi.FilterSpec{Param: param, Match: func(o httpapi.Getter, v []string) bool {
+		b, err := httpapi.ParseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -207,20 +178,20 @@ func defaultOutpostConfig(host string) map[string]any {
 
 // outpostDefaultSettings is OutpostViewSet.default_settings: the default
 // config with authentik_host = request.build_absolute_uri("/").
-func outpostDefaultSettings(c *call) resp {
-	return resp{status: http.StatusOK, body: map[string]any{"config": defaultOutpostConfig(baseURL(c.r) + "/")}}
+func outpostDefaultSettings(c *httpapi.Call) httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"config": defaultOutpostConfig(protocol.BaseURL(c.R) + "/")}}
 }
 
 // outpostHealth is OutpostViewSet.health (authentik/outposts/api/outposts.py):
 // the state each connected instance last reported, unpaginated; [] when
 // none ever connected. The embedded outpost runs inside the server, so it
 // has one instance whenever authentik answers.
-func outpostHealth(o *outpost) resp {
+func outpostHealth(o *store.Outpost) httpapi.Resp {
 	states := append([]map[string]any{}, o.Health...)
-	if o.embedded() && len(states) == 0 {
+	if o.Embedded() && len(states) == 0 {
 		states = append(states, outpostState("authentik-server"))
 	}
-	return resp{status: http.StatusOK, body: states}
+	return httpapi.Resp{Status: http.StatusOK, Body: states}
 }
 
 // outpostState is one OutpostHealthSerializer entry of an instance of the
@@ -239,8 +210,8 @@ func outpostState(hostname string) map[string]any {
 func (e *Emulator) ConnectOutpost(name, hostname string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, o := range e.st.outposts {
-		if o.name() == name {
+	for _, o := range e.st.Outposts {
+		if o.Name() == name {
 			o.Health = append(o.Health, outpostState(hostname))
 		}
 	}
@@ -250,15 +221,15 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 // the tokens the emulator has: each outpost's, identifier
 // ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
 // and deleted with it. The key is default_token_key's 60 characters.
-func (e *Emulator) viewTokenKey(c *call) resp {
-	for _, o := range e.st.outposts {
-		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.id {
+func (e *Emulator) viewTokenKey(c *httpapi.Call) httpapi.Resp {
+	for _, o := range e.st.Outposts {
+		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.ID {
 			continue
 		}
 		if o.TokenKey == "" {
 			o.TokenKey = e.randomString(60)
 		}
-		return resp{status: http.StatusOK, body: map[string]any{"key": o.TokenKey}}
+		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": o.TokenKey}}
 	}
-	return noMatch("Token")
+	return httpapi.NoMatch("Token")
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -14,12 +16,6 @@ import (
 // authentik/policies/api/policies.py (PolicyViewSet: list, retrieve,
 // delete). A policy binding may bind any of them (bindings.go).
 
-type policy struct {
-	PK    string // policy_uuid
-	Type  string // the policyTypes key
-	Attrs map[string]any
-}
-
 type policyType struct {
 	typ       string
 	prefix    string
@@ -28,7 +24,7 @@ type policyType struct {
 	component string
 	verbose   string
 	fields    []fieldDef
-	validate  func(e *Emulator, f *form, p *policy) *resp
+	validate  func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp
 }
 
 func (t *policyType) metaModel() string {
@@ -66,12 +62,12 @@ var policyTypes = []*policyType{
 			{name: "check_username", typ: ftBool, def: true, filter: "exact"},
 			{name: "threshold", typ: ftInt32, def: int64(-5), filter: "exact"},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
 			ip, user := false, false
-			f.boolean("check_ip", &ip)
-			f.boolean("check_username", &user)
+			f.Boolean("check_ip", &ip)
+			f.Boolean("check_username", &user)
 			if !ip && !user {
-				r := nonFieldError("Either IP or Username must be checked")
+				r := httpapi.NonFieldError("Either IP or Username must be checked")
 				return &r
 			}
 			return nil
@@ -88,13 +84,13 @@ var policyTypes = []*policyType{
 			{name: "app", typ: ftNullString},
 			{name: "model", typ: ftNullString},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
 			for _, k := range []string{"action", "client_ip", "app", "model"} {
 				if v, ok := p.Attrs[k].(string); !ok || v != "" {
 					return nil
 				}
 			}
-			r := nonFieldError("At least one criteria must be set.")
+			r := httpapi.NonFieldError("At least one criteria must be set.")
 			return &r
 		}},
 	{typ: "expiry", prefix: "policies/password_expiry/", model: "PasswordExpiryPolicy", app: "expiry",
@@ -130,8 +126,8 @@ var policyTypes = []*policyType{
 			{name: "password_field", typ: ftString, def: "password", filter: "exact"},
 			{name: "num_historical_passwords", typ: ftUint, def: int64(1), filter: "exact"},
 		},
-		validate: func(e *Emulator, f *form, p *policy) *resp {
-			r := nonFieldError("Enterprise is required to create/update this object.")
+		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
+			r := httpapi.NonFieldError("Enterprise is required to create/update this object.")
 			return &r
 		}},
 }
@@ -159,7 +155,7 @@ func init() {
 }
 
 // kind builds the generic kind of a policy type.
-func (t *policyType) kind() *kindDef[*policy] {
+func (t *policyType) kind() *kindDef[*store.Policy] {
 	fields := append([]fieldDef{{name: "execution_logging", typ: ftBool, def: false, filter: "exact"}}, t.fields...)
 	meta := t.metaModel()
 	if t.typ == "event_matcher" {
@@ -168,68 +164,68 @@ func (t *policyType) kind() *kindDef[*policy] {
 		// configuration_warning, which schema.yml's enum lacks.
 		meta = ""
 	}
-	return &kindDef[*policy]{
+	return &kindDef[*store.Policy]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
-		list: listSpec{filters: []filterSpec{exact("name", "name"), iexact("policy_uuid", "pk")}, searchFields: []string{"name"}, order: []string{"name"}},
-		all: func(e *Emulator) []*policy {
-			var out []*policy
-			for _, p := range e.st.policies {
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
+		all: func(e *Emulator) []*store.Policy {
+			var out []*store.Policy
+			for _, p := range e.st.Policies {
 				if p.Type == t.typ {
 					out = append(out, p)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*policy, bool) {
-			p := e.st.policyByPK(id)
+		byID: func(e *Emulator, id string) (*store.Policy, bool) {
+			p := e.st.PolicyByPK(id)
 			return p, p != nil && p.Type == t.typ
 		},
-		fresh:  func(e *Emulator) *policy { return &policy{Type: t.typ, Attrs: map[string]any{}} },
-		clone:  func(p *policy) *policy { n := *p; n.Attrs = cloneAttrs(p.Attrs); return &n },
-		commit: func(_ *Emulator, dst, src *policy) { *dst = *src },
-		insert: func(e *Emulator, p *policy) {
+		fresh:  func(e *Emulator) *store.Policy { return &store.Policy{Type: t.typ, Attrs: map[string]any{}} },
+		clone:  func(p *store.Policy) *store.Policy { n := *p; n.Attrs = cloneAttrs(p.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *store.Policy) { *dst = *src },
+		insert: func(e *Emulator, p *store.Policy) {
 			p.PK = e.newUUID()
-			e.st.policies = append(e.st.policies, p)
+			e.st.Policies = append(e.st.Policies, p)
 		},
-		remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
-		attrs:  func(p *policy) map[string]any { return p.Attrs },
-		key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
-		pk:     func(p *policy) string { return p.PK },
-		readBase: func(e *Emulator, f *form, p *policy) {
+		remove: func(e *Emulator, p *store.Policy) { e.st.DeletePolicy(p) },
+		attrs:  func(p *store.Policy) map[string]any { return p.Attrs },
+		key:    func(p *store.Policy) string { return httpapi.FmtVal(p.Attrs["name"]) },
+		pk:     func(p *store.Policy) string { return p.PK },
+		readBase: func(e *Emulator, f *httpapi.Form, p *store.Policy) {
 			var name string
-			if f.str("name", true, false, &name) {
+			if f.Str("name", true, false, &name) {
 				p.Attrs["name"] = name
-				for _, o := range e.st.policies {
+				for _, o := range e.st.Policies {
 					if o.PK != p.PK && o.Attrs["name"] == name {
-						f.fail("name", "policy with this name already exists.")
+						f.Fail("name", "policy with this name already exists.")
 					}
 				}
 			}
 		},
-		fieldChecks: func(e *Emulator, f *form, p *policy) {
-			if t.typ != "expression" || f.errs["expression"] != nil || !f.has("expression") {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, p *store.Policy) {
+			if t.typ != "expression" || f.Errs["expression"] != nil || !f.Has("expression") {
 				return
 			}
 			// PolicyEvaluator(name).validate: "temp-policy" on create.
 			name := "temp-policy"
 			if p.PK != "" {
-				name = fmtVal(e.st.policyByPK(p.PK).Attrs["name"])
+				name = httpapi.FmtVal(e.st.PolicyByPK(p.PK).Attrs["name"])
 			}
-			if err := pyexpr.CheckExpression(fmtVal(p.Attrs["expression"])); err != nil {
-				f.fail("expression", "Expression Syntax Error: "+err.Format(name))
+			if err := pyexpr.CheckExpression(httpapi.FmtVal(p.Attrs["expression"])); err != nil {
+				f.Fail("expression", "Expression Syntax Error: "+err.Format(name))
 			}
 		},
 		validate: t.validate,
-		render:   func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
+		render:   func(e *Emulator, _ *httpapi.Call, p *store.Policy) map[string]any { return e.renderPolicyBase(p) },
 	}
 }
 
 // renderPolicyBase is PolicySerializer: the base fields with the concrete
 // type's component and names, and bound_to.
-func (e *Emulator) renderPolicyBase(p *policy) map[string]any {
+func (e *Emulator) renderPolicyBase(p *store.Policy) map[string]any {
 	t := policyTypeByName[p.Type]
 	bound := 0
-	for _, b := range e.st.bindings {
+	for _, b := range e.st.Bindings {
 		if pk, ok := b.Attrs["policy"].(string); ok && strings.EqualFold(pk, p.PK) {
 			bound++
 		}
@@ -237,33 +233,6 @@ func (e *Emulator) renderPolicyBase(p *policy) map[string]any {
 	return map[string]any{"pk": p.PK, "name": p.Attrs["name"], "execution_logging": p.Attrs["execution_logging"],
 		"component": t.component, "verbose_name": t.verbose, "verbose_name_plural": t.verbose + "s",
 		"meta_model_name": t.metaModel(), "bound_to": bound}
-}
-
-func (s *state) policyByPK(pk string) *policy {
-	for _, p := range s.policies {
-		if strings.EqualFold(p.PK, pk) {
-			return p
-		}
-	}
-	return nil
-}
-
-func (s *state) policyRef(pk string) string {
-	if p := s.policyByPK(pk); p != nil {
-		return p.PK
-	}
-	return ""
-}
-
-// deletePolicy removes a policy with its cascades: its bindings go
-// (PolicyBinding.policy CASCADE), prompt stages drop it.
-func (s *state) deletePolicy(p *policy) {
-	s.bindings = slices.DeleteFunc(s.bindings, func(b *binding) bool {
-		pk, ok := b.Attrs["policy"].(string)
-		return ok && strings.EqualFold(pk, p.PK)
-	})
-	s.policies = slices.DeleteFunc(s.policies, func(o *policy) bool { return o == p })
-	s.clearStageRefs("policy", p.PK)
 }
 
 var policyKinds = func() []genericKind {
@@ -276,17 +245,17 @@ var policyKinds = func() []genericKind {
 
 // allPoliciesKind is /policies/all/ (authentik/policies/api/policies.py,
 // PolicyViewSet): list, retrieve and delete any type.
-var allPoliciesKind = &kindDef[*policy]{
+var allPoliciesKind = &kindDef[*store.Policy]{
 	kind: "policy", model: "Policy", prefix: "policies/all/", noWrite: true,
-	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}, order: []string{"name"}},
-	all:    func(e *Emulator) []*policy { return e.st.policies },
-	byID:   func(e *Emulator, id string) (*policy, bool) { p := e.st.policyByPK(id); return p, p != nil },
-	remove: func(e *Emulator, p *policy) { e.st.deletePolicy(p) },
-	attrs:  func(*policy) map[string]any { return map[string]any{} },
-	key:    func(p *policy) string { return fmtVal(p.Attrs["name"]) },
-	pk:     func(p *policy) string { return p.PK },
-	render: func(e *Emulator, _ *call, p *policy) map[string]any { return e.renderPolicyBase(p) },
-	fast: func(p *policy, name string) (any, bool) {
+	list:   httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name")}, SearchFields: []string{"name"}, Order: []string{"name"}},
+	all:    func(e *Emulator) []*store.Policy { return e.st.Policies },
+	byID:   func(e *Emulator, id string) (*store.Policy, bool) { p := e.st.PolicyByPK(id); return p, p != nil },
+	remove: func(e *Emulator, p *store.Policy) { e.st.DeletePolicy(p) },
+	attrs:  func(*store.Policy) map[string]any { return map[string]any{} },
+	key:    func(p *store.Policy) string { return httpapi.FmtVal(p.Attrs["name"]) },
+	pk:     func(p *store.Policy) string { return p.PK },
+	render: func(e *Emulator, _ *httpapi.Call, p *store.Policy) map[string]any { return e.renderPolicyBase(p) },
+	fast: func(p *store.Policy, name string) (any, bool) {
 		if name == "name" {
 			return p.Attrs["name"], true
 		}
@@ -299,7 +268,7 @@ var allPoliciesKind = &kindDef[*policy]{
 func (e *Emulator) PolicyFields(name string) (string, map[string]any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.policies {
+	for _, p := range e.st.Policies {
 		if p.Attrs["name"] == name {
 			m := e.naturalFields(policyTypeByName[p.Type].fields, p.Attrs)
 			m["name"], m["execution_logging"] = name, p.Attrs["execution_logging"]
@@ -329,29 +298,29 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 	target := ""
 	switch kind {
 	case "application":
-		if a := e.st.appBySlug(key); a != nil {
+		if a := e.st.AppBySlug(key); a != nil {
 			target = a.PK
 		}
 	case "flow":
-		if f := e.st.flowBySlug(key); f != nil {
+		if f := e.st.FlowBySlug(key); f != nil {
 			target = f.PBMUUID
 		}
 	case "source":
-		if s := e.st.sourceBySlug(key); s != nil {
+		if s := e.st.SourceBySlug(key); s != nil {
 			target = s.PK
 		}
 	case "flow stage binding":
 		slug, stage, _ := strings.Cut(key, "/")
-		if f := e.st.flowBySlug(slug); f != nil {
-			for _, b := range e.st.flowBindingsOf(f.PK) {
-				if s := e.st.stageByPK(fmtVal(b.Attrs["stage"])); s != nil && s.Attrs["name"] == stage {
+		if f := e.st.FlowBySlug(slug); f != nil {
+			for _, b := range e.st.FlowBindingsOf(f.PK) {
+				if s := e.st.StageByPK(httpapi.FmtVal(b.Attrs["stage"])); s != nil && s.Attrs["name"] == stage {
 					target = b.PBMUUID
 				}
 			}
 		}
 	}
 	out := []PolicyBinding{}
-	for _, b := range e.st.bindings {
+	for _, b := range e.st.Bindings {
 		if target == "" || !strings.EqualFold(b.Target, target) {
 			continue
 		}
@@ -362,11 +331,11 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 			Timeout: int(timeout), FailureResult: a["failure_result"] == true}
 		switch {
 		case a["policy"] != nil:
-			pb.Binds = "policy:" + e.naturalKey("policy", fmtVal(a["policy"]))
+			pb.Binds = "policy:" + e.naturalKey("policy", httpapi.FmtVal(a["policy"]))
 		case a["group"] != nil:
-			pb.Binds = "group:" + e.naturalKey("group", fmtVal(a["group"]))
+			pb.Binds = "group:" + e.naturalKey("group", httpapi.FmtVal(a["group"]))
 		case a["user"] != nil:
-			if u := e.st.userByPK(int32(a["user"].(int64))); u != nil {
+			if u := e.st.UserByPK(int32(a["user"].(int64))); u != nil {
 				pb.Binds = "user:" + u.Username
 			}
 		}

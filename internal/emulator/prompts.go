@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Prompts (prompt fields), as authentik/stages/prompt/api.py
@@ -27,37 +29,37 @@ var promptFields = []fieldDef{
 	{name: "initial_value_expression", typ: ftBool, def: false},
 }
 
-var promptKind = &kindDef[*object]{
+var promptKind = &kindDef[*store.Object]{
 	kind: "prompt", model: "Prompt", metaModel: "authentik_stages_prompt.prompt", prefix: "stages/prompt/prompts/",
 	fields: promptFields,
-	list: listSpec{
-		searchFields: []string{"field_key", "name", "label", "type", "placeholder"},
-		order:        []string{"field_key"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"field_key", "name", "label", "type", "placeholder"},
+		Order:        []string{"field_key"},
 	},
-	all: func(e *Emulator) []*object { return e.st.prompts },
-	byID: func(e *Emulator, id string) (*object, bool) {
-		p := e.st.promptByPK(id)
+	all: func(e *Emulator) []*store.Object { return e.st.Prompts },
+	byID: func(e *Emulator, id string) (*store.Object, bool) {
+		p := e.st.PromptByPK(id)
 		return p, p != nil
 	},
-	fresh:  func(e *Emulator) *object { return &object{Attrs: map[string]any{}} },
-	clone:  func(o *object) *object { return &object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *object) {
+	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
+	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
+	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
+	insert: func(e *Emulator, o *store.Object) {
 		o.PK = e.newUUID()
-		e.st.prompts = append(e.st.prompts, o)
+		e.st.Prompts = append(e.st.Prompts, o)
 	},
-	remove: func(e *Emulator, o *object) {
-		e.st.prompts = slices.DeleteFunc(e.st.prompts, func(x *object) bool { return x == o })
-		e.st.clearStageRefs("prompt", o.PK)
+	remove: func(e *Emulator, o *store.Object) {
+		e.st.Prompts = slices.DeleteFunc(e.st.Prompts, func(x *store.Object) bool { return x == o })
+		e.st.ClearStageRefs("prompt", o.PK)
 	},
-	attrs: func(o *object) map[string]any { return o.Attrs },
-	key:   func(o *object) string { return fmtVal(o.Attrs["name"]) },
-	pk:    func(o *object) string { return o.PK },
-	render: func(e *Emulator, _ *call, o *object) map[string]any {
+	attrs: func(o *store.Object) map[string]any { return o.Attrs },
+	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
+	pk:    func(o *store.Object) string { return o.PK },
+	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		// prompt_stages_obj: PromptStageSerializer of each prompt stage
 		// holding this prompt.
 		stages := []any{}
-		for _, s := range e.st.stages {
+		for _, s := range e.st.Stages {
 			if fields, ok := s.Attrs["fields"].([]string); ok && s.Type == "prompt" && slices.Contains(fields, o.PK) {
 				m := e.renderStageBase(s)
 				m["fields"] = renderValue(fields)
@@ -67,13 +69,4 @@ var promptKind = &kindDef[*object]{
 		}
 		return map[string]any{"pk": o.PK, "prompt_stages_obj": stages}
 	},
-}
-
-func (s *state) promptByPK(pk string) *object {
-	for _, p := range s.prompts {
-		if strings.EqualFold(p.PK, pk) {
-			return p
-		}
-	}
-	return nil
 }

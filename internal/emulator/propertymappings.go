@@ -1,6 +1,11 @@
 package emulator
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
+)
 
 // propertymappings/all/: authentik/core/api/property_mappings.py
 // PropertyMappingViewSet (list, retrieve, destroy) over
@@ -13,7 +18,7 @@ import "strings"
 type anyMapping struct {
 	pk, name, expression string
 	managed              *string
-	typ                  *mappingType
+	typ                  *store.MappingType
 	remove               func()
 }
 
@@ -21,17 +26,17 @@ type anyMapping struct {
 // then the other seeded types.
 func (e *Emulator) allMappings() []anyMapping {
 	var out []anyMapping
-	for _, o := range e.st.mappings {
-		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
-			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.deleteScopeMapping(o) }})
+	for _, o := range e.st.Mappings {
+		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
+			managed: managedPtr(o), typ: &scopeMappingType, remove: func() { e.st.DeleteScopeMapping(o) }})
 	}
-	for _, o := range e.st.samlMappings {
-		out = append(out, anyMapping{pk: o.PK, name: fmtVal(o.Attrs["name"]), expression: fmtVal(o.Attrs["expression"]),
-			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.deleteSAMLMapping(o) }})
+	for _, o := range e.st.SAMLMappings {
+		out = append(out, anyMapping{pk: o.PK, name: httpapi.FmtVal(o.Attrs["name"]), expression: httpapi.FmtVal(o.Attrs["expression"]),
+			managed: managedPtr(o), typ: &samlMappingType, remove: func() { e.st.DeleteSAMLMapping(o) }})
 	}
-	for _, m := range e.st.otherMappings {
-		out = append(out, anyMapping{pk: m.PK, name: m.name(), expression: m.expression(), managed: m.managed(),
-			typ: m.typ, remove: func() { e.st.deleteOtherMapping(m) }})
+	for _, m := range e.st.OtherMappings {
+		out = append(out, anyMapping{pk: m.PK, name: m.Name(), expression: m.Expression(), managed: m.Managed(),
+			typ: m.Typ, remove: func() { e.st.DeleteOtherMapping(m) }})
 	}
 	return out
 }
@@ -55,19 +60,19 @@ func renderAnyMapping(m anyMapping) map[string]any {
 	}
 	return map[string]any{
 		"pk": m.pk, "managed": managed, "name": m.name, "expression": m.expression,
-		"component": m.typ.component, "verbose_name": m.typ.verbose, "verbose_name_plural": m.typ.verbosePlural,
-		"meta_model_name": m.typ.model,
+		"component": m.typ.Component, "verbose_name": m.typ.Verbose, "verbose_name_plural": m.typ.VerbosePlural,
+		"meta_model_name": m.typ.Model,
 	}
 }
 
 // allMappingsKind is propertymappings/all/.
 var allMappingsKind = &kindDef[anyMapping]{
 	kind: "propertymapping", model: "PropertyMapping", prefix: "propertymappings/all/", noWrite: true,
-	list: listSpec{
-		filters: []filterSpec{exact("name", "name"), inList("managed", "managed"),
-			isNull("managed__isnull", "managed")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	list: httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"),
+			httpapi.IsNull("managed__isnull", "managed")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	},
 	choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 		return nil, map[string][]string{"managed": e.managedValues()}
@@ -85,36 +90,11 @@ var allMappingsKind = &kindDef[anyMapping]{
 	attrs:  func(anyMapping) map[string]any { return map[string]any{} },
 	key:    func(m anyMapping) string { return m.name },
 	pk:     func(m anyMapping) string { return m.pk },
-	render: func(_ *Emulator, _ *call, m anyMapping) map[string]any { return renderAnyMapping(m) },
-}
-
-// deleteOtherMapping removes a seeded mapping of another type; providers
-// drop it from property_mappings.
-func (s *state) deleteOtherMapping(o *otherMapping) {
-	for _, p := range s.providers {
-		p.PropertyMappings = removeStr(p.PropertyMappings, o.PK)
-	}
-	s.sourcesDropMapping(o.PK)
-	out := s.otherMappings[:0]
-	for _, x := range s.otherMappings {
-		if x != o {
-			out = append(out, x)
-		}
-	}
-	s.otherMappings = out
-}
-
-func (s *state) otherMappingRef(pk string) string {
-	for _, m := range s.otherMappings {
-		if strings.EqualFold(m.PK, pk) {
-			return m.PK
-		}
-	}
-	return ""
+	render: func(_ *Emulator, _ *httpapi.Call, m anyMapping) map[string]any { return renderAnyMapping(m) },
 }
 
 // managedPtr is a mapping's managed key, nil when null.
-func managedPtr(o *object) *string {
+func managedPtr(o *store.Object) *string {
 	if s, ok := o.Attrs["managed"].(string); ok {
 		return &s
 	}

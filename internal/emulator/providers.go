@@ -8,48 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyregex"
 )
-
-// provider is one row of authentik's shared Provider table. The Provider
-// base fields (ProviderSerializer) are typed; each type's own fields live
-// in Attrs, read and rendered by its kind's field table: OAuth2 and proxy
-// (providers.go), SAML (saml.go), LDAP (ldap.go). A proxy provider is an
-// OAuth2Provider subclass, so its Attrs carry the OAuth2 fields too.
-type provider struct {
-	PK                 int32
-	Kind               string         // kindOAuth2, kindProxy, kindSAML, kindLDAP
-	Attrs              map[string]any // the type's own fields (see kinds.go)
-	Name               string
-	AuthorizationFlow  string
-	InvalidationFlow   *string // nullable in the database (flow deletion sets null)
-	AuthenticationFlow *string
-	PropertyMappings   []string
-
-	BackchannelApp string // pk of the application using it as backchannel provider
-}
-
-// attr is a string field of the type's own.
-func (p *provider) attr(k string) string { return fmtVal(p.Attrs[k]) }
-
-// ref is a nullable reference field of the type's own (nil when null).
-func (p *provider) ref(k string) *string {
-	if s, ok := p.Attrs[k].(string); ok {
-		return &s
-	}
-	return nil
-}
-
-// redirectURIs is an OAuth2 provider's redirect_uris.
-func (p *provider) redirectURIs() []redirectURI {
-	l, _ := p.Attrs["redirect_uris"].([]redirectURI)
-	return l
-}
-
-type redirectURI struct {
-	MatchingMode string `json:"matching_mode"`
-	URL          string `json:"url"`
-}
 
 var (
 	clientTypes   = []string{"confidential", "public"}
@@ -59,48 +21,6 @@ var (
 	matchingModes = []string{"strict", "regex"}
 	proxyModes    = []string{"proxy", "forward_single", "forward_domain"}
 )
-
-// providerClass is how a provider presents itself in a response.
-type providerClass struct {
-	component, verbose, verbosePlural, modelName, pyName string
-}
-
-var (
-	classBase   = providerClass{"", "provider", "providers", "authentik_core.provider", "Provider"}
-	classOAuth2 = providerClass{"ak-provider-oauth2-form", "OAuth2/OpenID Provider", "OAuth2/OpenID Providers",
-		"authentik_providers_oauth2.oauth2provider", "OAuth2Provider"}
-	classProxy = providerClass{"ak-provider-proxy-form", "Proxy Provider", "Proxy Providers",
-		"authentik_providers_proxy.proxyprovider", "ProxyProvider"}
-	classSAML = providerClass{"ak-provider-saml-form", "SAML Provider", "SAML Providers",
-		"authentik_providers_saml.samlprovider", "SAMLProvider"}
-	classLDAP = providerClass{"ak-provider-ldap-form", "LDAP Provider", "LDAP Providers",
-		"authentik_providers_ldap.ldapprovider", "LDAPProvider"}
-)
-
-const (
-	kindOAuth2 = "oauth2"
-	kindProxy  = "proxy"
-	kindSAML   = "saml"
-	kindLDAP   = "ldap"
-)
-
-// isOAuth2 says whether the row is an OAuth2Provider (proxy providers are one).
-func (p *provider) isOAuth2() bool { return p.Kind == kindOAuth2 || p.Kind == kindProxy }
-
-func (p *provider) concreteClass() providerClass {
-	switch p.Kind {
-	case kindProxy:
-		return classProxy
-	case kindSAML:
-		return classSAML
-	case kindLDAP:
-		return classLDAP
-	}
-	return classOAuth2
-}
-
-// overrideKind is the OverrideField/SetField kind of a provider.
-func (p *provider) overrideKind() string { return p.Kind + "provider" }
 
 type providerOut struct {
 	PK                                 int32    `json:"pk"`
@@ -122,54 +42,40 @@ type providerOut struct {
 // baseOut renders the fields shared by every provider serializer. Unassigned
 // providers get "" in assigned_* (the client schema has them non-nullable;
 // the real 2026.2.2 server sends null).
-func (e *Emulator) baseOut(p *provider, cls providerClass) providerOut {
+func (e *Emulator) baseOut(p *store.Provider, cls store.ProviderClass) providerOut {
 	out := providerOut{
 		PK: p.PK, Name: p.Name, AuthenticationFlow: p.AuthenticationFlow, AuthorizationFlow: p.AuthorizationFlow,
 		InvalidationFlow: p.InvalidationFlow, PropertyMappings: scramble(e.seed, p.PropertyMappings),
-		Component: cls.component, VerboseName: cls.verbose, VerboseNamePlural: cls.verbosePlural,
-		MetaModelName: cls.modelName,
+		Component: cls.Component, VerboseName: cls.Verbose, VerboseNamePlural: cls.VerbosePlural,
+		MetaModelName: cls.ModelName,
 	}
-	if a := e.st.appUsingProvider(p.PK); a != nil {
-		out.AssignedApplicationSlug, out.AssignedApplicationName = a.slug(), a.name()
+	if a := e.st.AppUsingProvider(p.PK); a != nil {
+		out.AssignedApplicationSlug, out.AssignedApplicationName = a.Slug(), a.Name()
 	}
-	if a := e.st.appByPK(p.BackchannelApp); a != nil {
-		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.slug(), a.name()
+	if a := e.st.AppByPK(p.BackchannelApp); a != nil {
+		out.AssignedBackchannelApplicationSlug, out.AssignedBackchannelApplicationName = a.Slug(), a.Name()
 	}
 	return out
 }
 
-func (e *Emulator) renderProviderAs(p *provider, cls providerClass) map[string]any {
-	m := toMap(e.baseOut(p, cls))
-	e.applyOverrides(p.overrideKind(), p.Name, m)
+func (e *Emulator) renderProviderAs(p *store.Provider, cls store.ProviderClass) map[string]any {
+	m := httpapi.ToMap(e.baseOut(p, cls))
+	e.applyOverrides(p.OverrideKind(), p.Name, m)
 	return m
 }
-
-func (s *state) providerByPK(pk int32) *provider {
-	if s.idx != nil {
-		return s.providerIndex()[pk]
-	}
-	for _, p := range s.providers {
-		if p.PK == pk {
-			return p
-		}
-	}
-	return nil
-}
-
-func (s *state) providerExists(pk int32) bool { return s.providerByPK(pk) != nil }
 
 // newOAuth2Defaults is an OAuth2Provider with the model defaults
 // (authentik/providers/oauth2/models.py; client_id and client_secret are
 // generate_id / generate_client_secret) and, for a proxy provider, the
 // ProxyProvider ones (authentik/providers/proxy/models.py).
-func (e *Emulator) newOAuth2Defaults() *provider {
-	return &provider{
-		Kind: kindOAuth2, PropertyMappings: []string{},
+func (e *Emulator) newOAuth2Defaults() *store.Provider {
+	return &store.Provider{
+		Kind: store.KindOAuth2, PropertyMappings: []string{},
 		Attrs: map[string]any{
 			"client_type": "confidential", "client_id": e.randomString(40), "client_secret": e.randomString(128),
 			"access_code_validity": "minutes=1", "access_token_validity": "hours=1", "refresh_token_validity": "days=30",
 			"refresh_token_threshold": "seconds=0", "include_claims_in_id_token": true, "signing_key": nil,
-			"encryption_key": nil, "redirect_uris": []redirectURI{}, "logout_uri": "", "logout_method": "backchannel",
+			"encryption_key": nil, "redirect_uris": []store.RedirectURI{}, "logout_uri": "", "logout_method": "backchannel",
 			"sub_mode": "hashed_user_id", "issuer_mode": "per_provider", "jwt_federation_sources": []string{},
 			"jwt_federation_providers": []int32{},
 			"internal_host":            "", "external_host": "", "internal_host_ssl_validation": true, "certificate": nil,
@@ -243,53 +149,55 @@ var proxyProviderFields = append(append([]fieldDef{
 
 // oauth2ProviderKind serves providers/oauth2/: every OAuth2Provider, so
 // proxy providers too (the viewset's queryset includes subclasses).
-var oauth2ProviderKind = func() *kindDef[*provider] {
+var oauth2ProviderKind = func() *kindDef[*store.Provider] {
 	k := providerKind("oauth2provider", "OAuth2Provider", "providers/oauth2/", oauth2ProviderFields)
-	k.metaModel = classOAuth2.modelName
-	k.all = func(e *Emulator) []*provider {
-		var out []*provider
-		for _, p := range e.st.providers {
-			if p.isOAuth2() {
+	k.metaModel = store.ClassOAuth2.ModelName
+	k.all = func(e *Emulator) []*store.Provider {
+		var out []*store.Provider
+		for _, p := range e.st.Providers {
+			if p.IsOAuth2() {
 				out = append(out, p)
 			}
 		}
 		return out
 	}
-	k.byID = func(e *Emulator, id string) (*provider, bool) {
+	k.byID = func(e *Emulator, id string) (*store.Provider, bool) {
 		n, _ := strconv.ParseInt(id, 10, 32)
-		p := e.st.providerByPK(int32(n))
-		return p, p != nil && p.isOAuth2()
+		p := e.st.ProviderByPK(int32(n))
+		return p, p != nil && p.IsOAuth2()
 	}
-	k.fresh = func(e *Emulator) *provider { return e.newOAuth2Defaults() }
-	k.render = func(e *Emulator, _ *call, p *provider) map[string]any { return toMap(e.baseOut(p, classOAuth2)) }
-	k.list = listSpec{
-		filters: []filterSpec{exact("name", "name"), iexact("authorization_flow", "authorization_flow"),
-			listContains("property_mappings", "property_mappings")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.fresh = func(e *Emulator) *store.Provider { return e.newOAuth2Defaults() }
+	k.render = func(e *Emulator, _ *httpapi.Call, p *store.Provider) map[string]any {
+		return httpapi.ToMap(e.baseOut(p, store.ClassOAuth2))
+	}
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("authorization_flow", "authorization_flow"),
+			httpapi.ListContains("property_mappings", "property_mappings")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		return map[string]func(string) bool{
-				"application":        func(v string) bool { return e.st.appByPK(v) != nil },
-				"authorization_flow": func(v string) bool { return e.st.flowRef(v) != "" },
-				"signing_key":        func(v string) bool { return e.st.keypairRef(v) != "" },
+				"application":        func(v string) bool { return e.st.AppByPK(v) != nil },
+				"authorization_flow": func(v string) bool { return e.st.FlowRef(v) != "" },
+				"signing_key":        func(v string) bool { return e.st.KeypairRef(v) != "" },
 			}, map[string]func(string) bool{
-				"property_mappings": func(v string) bool { return e.st.mappingRef(v) != "" },
+				"property_mappings": func(v string) bool { return e.st.MappingRef(v) != "" },
 			}
 	}
 	// OAuth2ProviderFilter's application: the provider's main application.
-	k.listFilter = func(e *Emulator, c *call) (func(*provider) bool, *resp) {
-		app := c.last("application")
-		return func(p *provider) bool {
+	k.listFilter = func(e *Emulator, c *httpapi.Call) (func(*store.Provider) bool, *httpapi.Resp) {
+		app := c.Last("application")
+		return func(p *store.Provider) bool {
 			if app == "" {
 				return true
 			}
-			a := e.st.appUsingProvider(p.PK)
+			a := e.st.AppUsingProvider(p.PK)
 			return a != nil && strings.EqualFold(a.PK, app)
 		}, nil
 	}
 	k.rawDetailActions = func(e *Emulator) map[string]action {
-		return map[string]action{"setup_urls": {methods: map[string]handler{http.MethodGet: e.setupURLs}}}
+		return map[string]action{"setup_urls": {methods: map[string]handler{http.MethodGet: e.views.SetupURLs}}}
 	}
 	return k
 }()
@@ -297,29 +205,29 @@ var oauth2ProviderKind = func() *kindDef[*provider] {
 // proxyProviderKind serves providers/proxy/. Every write runs
 // ProxyProvider.set_oauth_defaults (authentik/providers/proxy/api.py,
 // ProxyProviderSerializer.create / update).
-var proxyProviderKind = func() *kindDef[*provider] {
+var proxyProviderKind = func() *kindDef[*store.Provider] {
 	k := providerKind("proxyprovider", "ProxyProvider", "providers/proxy/", proxyProviderFields)
-	k.metaModel = classProxy.modelName
-	k.fresh = func(e *Emulator) *provider {
+	k.metaModel = store.ClassProxy.ModelName
+	k.fresh = func(e *Emulator) *store.Provider {
 		p := e.newOAuth2Defaults()
-		p.Kind = kindProxy
+		p.Kind = store.KindProxy
 		return p
 	}
-	k.insert = func(e *Emulator, p *provider) {
+	k.insert = func(e *Emulator, p *store.Provider) {
 		e.setOAuthDefaults(p)
 		e.insertProvider(p)
 	}
-	k.commit = func(e *Emulator, dst, src *provider) {
+	k.commit = func(e *Emulator, dst, src *store.Provider) {
 		e.setOAuthDefaults(src)
 		*dst = *src
 	}
-	k.render = func(e *Emulator, _ *call, p *provider) map[string]any {
-		m := toMap(e.baseOut(p, classProxy))
+	k.render = func(e *Emulator, _ *httpapi.Call, p *store.Provider) map[string]any {
+		m := httpapi.ToMap(e.baseOut(p, store.ClassProxy))
 		outposts := []any{}
-		for _, o := range e.st.outposts {
-			for _, pk := range o.providers() {
+		for _, o := range e.st.Outposts {
+			for _, pk := range o.Providers() {
 				if pk == p.PK {
-					outposts = append(outposts, "Outpost "+o.name())
+					outposts = append(outposts, "Outpost "+o.Name())
 				}
 			}
 		}
@@ -328,58 +236,58 @@ var proxyProviderKind = func() *kindDef[*provider] {
 		m["redirect_uris"] = renderValue(p.Attrs["redirect_uris"])
 		return m
 	}
-	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
-		if cert := p.ref("certificate"); cert != nil {
-			if kp := e.st.keypairByPK(*cert); kp != nil {
+	k.listExtra = func(e *Emulator, p *store.Provider, m map[string]any) {
+		if cert := p.Ref("certificate"); cert != nil {
+			if kp := e.st.KeypairByPK(*cert); kp != nil {
 				m["_certificate_name"] = kp.Name
 			}
 		}
-		if f := e.st.flowRef(p.AuthorizationFlow); f != "" {
-			for _, fl := range e.st.flows {
+		if f := e.st.FlowRef(p.AuthorizationFlow); f != "" {
+			for _, fl := range e.st.Flows {
 				if fl.PK == f {
 					m["_authorization_flow_slug"] = fl.Slug
 				}
 			}
 		}
 	}
-	k.list = listSpec{
-		filters: []filterSpec{iexact("name__iexact", "name"), iexact("external_host__iexact", "external_host"),
-			iexact("internal_host__iexact", "internal_host"), iexact("mode__iexact", "mode"),
-			boolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
-			iexact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
-			iexact("certificate__kp_uuid__iexact", "certificate"), iexact("certificate__name__iexact", "_certificate_name"),
-			iexact("cookie_domain__iexact", "cookie_domain"), iexact("skip_path_regex__iexact", "skip_path_regex"),
-			iexact("basic_auth_enabled__iexact", "basic_auth_enabled"),
-			iexact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
-			iexact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
-			listContains("property_mappings__iexact", "property_mappings"),
-			isNull("application__isnull", "assigned_application_slug")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.IExact("name__iexact", "name"), httpapi.IExact("external_host__iexact", "external_host"),
+			httpapi.IExact("internal_host__iexact", "internal_host"), httpapi.IExact("mode__iexact", "mode"),
+			httpapi.BoolExact("internal_host_ssl_validation__iexact", "internal_host_ssl_validation"),
+			httpapi.IExact("authorization_flow__slug__iexact", "_authorization_flow_slug"),
+			httpapi.IExact("certificate__kp_uuid__iexact", "certificate"), httpapi.IExact("certificate__name__iexact", "_certificate_name"),
+			httpapi.IExact("cookie_domain__iexact", "cookie_domain"), httpapi.IExact("skip_path_regex__iexact", "skip_path_regex"),
+			httpapi.IExact("basic_auth_enabled__iexact", "basic_auth_enabled"),
+			httpapi.IExact("basic_auth_password_attribute__iexact", "basic_auth_password_attribute"),
+			httpapi.IExact("basic_auth_user_attribute__iexact", "basic_auth_user_attribute"),
+			httpapi.ListContains("property_mappings__iexact", "property_mappings"),
+			httpapi.IsNull("application__isnull", "assigned_application_slug")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
 	k.refFilters = nil
 	// validate_basic_auth_enabled is a field validator reading initial_data
 	// (authentik/providers/proxy/api.py): its error is keyed
 	// basic_auth_enabled, and validate() then does not run.
-	k.fieldChecks = func(e *Emulator, f *form, p *provider) {
-		emptyInitial := func(k string) bool { return !f.has(k) || string(f.raw[k]) == `""` }
-		if _, failed := f.errs["basic_auth_enabled"]; !failed && f.has("basic_auth_enabled") &&
+	k.fieldChecks = func(e *Emulator, f *httpapi.Form, p *store.Provider) {
+		emptyInitial := func(k string) bool { return !f.Has(k) || string(f.Raw[k]) == `""` }
+		if _, failed := f.Errs["basic_auth_enabled"]; !failed && f.Has("basic_auth_enabled") &&
 			p.Attrs["basic_auth_enabled"] == true &&
 			(emptyInitial("basic_auth_password_attribute") || emptyInitial("basic_auth_user_attribute")) {
-			f.fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
+			f.Fail("basic_auth_enabled", "User and password attributes must be set when basic auth is enabled.")
 		}
 	}
 	// ProxyProviderSerializer.validate sees only the attributes in the body.
-	k.validate = func(e *Emulator, f *form, p *provider) *resp {
+	k.validate = func(e *Emulator, f *httpapi.Form, p *store.Provider) *httpapi.Resp {
 		mode, internal := "proxy", ""
-		if f.has("mode") {
-			mode = p.attr("mode")
+		if f.Has("mode") {
+			mode = p.Attr("mode")
 		}
-		if f.has("internal_host") {
-			internal = p.attr("internal_host")
+		if f.Has("internal_host") {
+			internal = p.Attr("internal_host")
 		}
 		if internal == "" && mode == "proxy" {
-			r := fieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
+			r := httpapi.FieldError("internal_host", "Internal host cannot be empty when forward auth is disabled.")
 			return &r
 		}
 		return nil
@@ -388,8 +296,8 @@ var proxyProviderKind = func() *kindDef[*provider] {
 }()
 
 // stripPrivate removes helper keys ("_..."), used only for filtering, from list results.
-func stripPrivate(r resp) {
-	body, ok := r.body.(map[string]any)
+func stripPrivate(r httpapi.Resp) {
+	body, ok := r.Body.(map[string]any)
 	if !ok {
 		return
 	}
@@ -404,7 +312,7 @@ func stripPrivate(r resp) {
 }
 
 // setOAuthDefaults is ProxyProvider.set_oauth_defaults, run on every proxy write.
-func (e *Emulator) setOAuthDefaults(p *provider) {
+func (e *Emulator) setOAuthDefaults(p *store.Provider) {
 	p.Attrs["client_type"] = "confidential"
 	p.Attrs["signing_key"] = nil
 	p.Attrs["include_claims_in_id_token"] = true
@@ -413,27 +321,27 @@ func (e *Emulator) setOAuthDefaults(p *provider) {
 		"goauthentik.io/providers/oauth2/scope-email", "goauthentik.io/providers/oauth2/scope-entitlements",
 		"goauthentik.io/providers/proxy/scope-proxy",
 	} {
-		if m := e.st.mappingByManaged(managed); m != nil && !slices.Contains(p.PropertyMappings, m.PK) {
+		if m := e.st.MappingByManaged(managed); m != nil && !slices.Contains(p.PropertyMappings, m.PK) {
 			p.PropertyMappings = append(p.PropertyMappings, m.PK)
 		}
 	}
-	external := p.attr("external_host")
+	external := p.Attr("external_host")
 	callback := external + "/outpost.goauthentik.io/callback"
 	if base, err := url.Parse(external); err == nil {
 		if ref, err := url.Parse("outpost.goauthentik.io/callback"); err == nil {
 			callback = base.ResolveReference(ref).String()
 		}
 	}
-	p.Attrs["redirect_uris"] = []redirectURI{
+	p.Attrs["redirect_uris"] = []store.RedirectURI{
 		{MatchingMode: "strict", URL: callback + "?X-authentik-auth-callback=true"},
 		{MatchingMode: "strict", URL: external + "?X-authentik-auth-callback=true"},
 	}
 }
 
-func (e *Emulator) insertProvider(p *provider) {
-	p.PK = e.st.nextProviderPK
-	e.st.nextProviderPK++
-	e.st.providers = append(e.st.providers, p)
+func (e *Emulator) insertProvider(p *store.Provider) {
+	p.PK = e.st.NextProviderPK
+	e.st.NextProviderPK++
+	e.st.Providers = append(e.st.Providers, p)
 }
 
 // ---- all providers ----
@@ -441,53 +349,53 @@ func (e *Emulator) insertProvider(p *provider) {
 // allProvidersKind is providers/all/ (authentik/core/api/providers.py,
 // ProviderViewSet: list, retrieve, delete over every Provider subclass,
 // each rendered with its own class's component and names).
-var allProvidersKind = &kindDef[*provider]{
+var allProvidersKind = &kindDef[*store.Provider]{
 	kind: "provider", model: "Provider", prefix: "providers/all/", intPK: true, noWrite: true,
 	// Overrides of the concrete kinds change what renders.
 	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"},
-	list: listSpec{
-		searchFields: []string{"name", "_application_name"},
-		order:        []string{"pk"},
+	list: httpapi.ListSpec{
+		SearchFields: []string{"name", "_application_name"},
+		Order:        []string{"pk"},
 	},
 	// ProviderFilter.filter_backchannel: is_backchannel=value;
 	// filter_application__isnull:
 	// Q(backchannel_application__isnull=v, is_backchannel=True) | Q(application__isnull=v).
-	listFilter: func(e *Emulator, c *call) (func(*provider) bool, *resp) {
-		backchannel, bcErr := parseBool(c.last("backchannel"))
-		appNull, appErr := parseBool(c.last("application__isnull"))
-		return func(p *provider) bool {
-			if bcErr == nil && backchannel != p.isBackchannel() {
+	listFilter: func(e *Emulator, c *httpapi.Call) (func(*store.Provider) bool, *httpapi.Resp) {
+		backchannel, bcErr := httpapi.ParseBool(c.Last("backchannel"))
+		appNull, appErr := httpapi.ParseBool(c.Last("application__isnull"))
+		return func(p *store.Provider) bool {
+			if bcErr == nil && backchannel != p.IsBackchannel() {
 				return false
 			}
 			if appErr == nil {
-				noApp := e.st.appUsingProvider(p.PK) == nil
-				noBackchannelApp := e.st.appByPK(p.BackchannelApp) == nil
-				if !((p.isBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
+				noApp := e.st.AppUsingProvider(p.PK) == nil
+				noBackchannelApp := e.st.AppByPK(p.BackchannelApp) == nil
+				if !((p.IsBackchannel() && noBackchannelApp == appNull) || noApp == appNull) {
 					return false
 				}
 			}
 			return true
 		}, nil
 	},
-	listExtra: func(e *Emulator, p *provider, m map[string]any) {
-		if a := e.st.appUsingProvider(p.PK); a != nil {
-			m["_application_name"] = a.name()
+	listExtra: func(e *Emulator, p *store.Provider, m map[string]any) {
+		if a := e.st.AppUsingProvider(p.PK); a != nil {
+			m["_application_name"] = a.Name()
 		}
 	},
-	all: func(e *Emulator) []*provider { return e.st.providers },
-	byID: func(e *Emulator, id string) (*provider, bool) {
+	all: func(e *Emulator) []*store.Provider { return e.st.Providers },
+	byID: func(e *Emulator, id string) (*store.Provider, bool) {
 		n, _ := strconv.ParseInt(id, 10, 32)
-		p := e.st.providerByPK(int32(n))
+		p := e.st.ProviderByPK(int32(n))
 		return p, p != nil
 	},
-	remove: func(e *Emulator, p *provider) { e.st.deleteProvider(p) },
-	attrs:  func(*provider) map[string]any { return map[string]any{} },
-	key:    func(p *provider) string { return p.Name },
-	pk:     func(p *provider) string { return strconv.Itoa(int(p.PK)) },
-	render: func(e *Emulator, _ *call, p *provider) map[string]any {
-		return e.renderProviderAs(p, p.concreteClass())
+	remove: func(e *Emulator, p *store.Provider) { e.st.DeleteProvider(p) },
+	attrs:  func(*store.Provider) map[string]any { return map[string]any{} },
+	key:    func(p *store.Provider) string { return p.Name },
+	pk:     func(p *store.Provider) string { return strconv.Itoa(int(p.PK)) },
+	render: func(e *Emulator, _ *httpapi.Call, p *store.Provider) map[string]any {
+		return e.renderProviderAs(p, p.ConcreteClass())
 	},
-	fast: func(p *provider, name string) (any, bool) {
+	fast: func(p *store.Provider, name string) (any, bool) {
 		if name == "name" {
 			return p.Name, true
 		}
@@ -495,69 +403,42 @@ var allProvidersKind = &kindDef[*provider]{
 	},
 }
 
-// isBackchannel is Provider.is_backchannel: true for BackchannelProvider
-// subclasses (LDAP here).
-func (p *provider) isBackchannel() bool { return p.Kind == kindLDAP }
-
-// deleteProvider removes a provider: applications lose it (provider=null),
-// outposts drop it, federation lists drop it.
-func (s *state) deleteProvider(p *provider) {
-	for _, a := range s.apps {
-		if pk := a.provider(); pk != nil && *pk == p.PK {
-			a.Attrs["provider"] = nil
-		}
-	}
-	for _, o := range s.outposts {
-		o.setProviders(removeInt(o.providers(), p.PK))
-	}
-	out := s.providers[:0]
-	for _, x := range s.providers {
-		if x != p {
-			if l, ok := x.Attrs["jwt_federation_providers"].([]int32); ok {
-				x.Attrs["jwt_federation_providers"] = removeInt(l, p.PK)
-			}
-			out = append(out, x)
-		}
-	}
-	s.providers = out
-}
-
 // ---- validation ----
 
-// redirectURIs validates the list of {matching_mode, url} objects.
-func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
-	items, ok := f.list(k, required, true)
+// readRedirectURIs validates the list of {matching_mode, url} objects.
+func readRedirectURIs(f *httpapi.Form, k string, required bool, dst *[]store.RedirectURI) {
+	items, ok := f.List(k, required, true)
 	if !ok {
 		return
 	}
-	out := make([]redirectURI, 0, len(items))
+	out := make([]store.RedirectURI, 0, len(items))
 	itemErrs := make([]any, len(items))
 	bad := false
 	for i, raw := range items {
-		sub, perr := parseForm(raw, false)
+		sub, perr := httpapi.ParseForm(raw, false)
 		if perr != nil {
 			itemErrs[i] = map[string]any{"non_field_errors": []string{
-				fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyType(raw))}}
+				fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", httpapi.PyType(raw))}}
 			bad = true
 			continue
 		}
-		var r redirectURI
-		sub.choice("matching_mode", true, matchingModes, &r.MatchingMode)
-		sub.str("url", true, false, &r.URL)
-		itemErrs[i] = sub.errs
-		if !sub.ok() {
+		var r store.RedirectURI
+		sub.Choice("matching_mode", true, matchingModes, &r.MatchingMode)
+		sub.Str("url", true, false, &r.URL)
+		itemErrs[i] = sub.Errs
+		if !sub.Ok() {
 			bad = true
 		}
 		out = append(out, r)
 	}
 	if bad {
-		f.errs[k] = itemErrs
+		f.Errs[k] = itemErrs
 		return
 	}
 	for _, r := range out {
 		if r.MatchingMode == "regex" {
 			if _, err := pyregex.Compile(r.URL); err != nil {
-				f.fail(k, "Invalid Regex Pattern: "+r.URL)
+				f.Fail(k, "Invalid Regex Pattern: "+r.URL)
 				return
 			}
 		}
@@ -567,15 +448,15 @@ func (f *form) redirectURIs(k string, required bool, dst *[]redirectURI) {
 
 // checkRefFilters returns the 400 of django-filter's model choice filters
 // when a value names no existing object.
-func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string) bool) *resp {
+func (e *Emulator) checkRefFilters(c *httpapi.Call, single, multi map[string]func(string) bool) *httpapi.Resp {
 	errs := map[string]any{}
 	for param, exists := range single {
-		if v := c.last(param); v != "" && !exists(v) {
+		if v := c.Last(param); v != "" && !exists(v) {
 			errs[param] = []string{"Select a valid choice. That choice is not one of the available choices."}
 		}
 	}
 	for param, exists := range multi {
-		for _, v := range c.queryValues(param) {
+		for _, v := range c.QueryValues(param) {
 			if !exists(v) {
 				errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 				break
@@ -585,5 +466,5 @@ func (e *Emulator) checkRefFilters(c *call, single, multi map[string]func(string
 	if len(errs) == 0 {
 		return nil
 	}
-	return &resp{status: http.StatusBadRequest, body: errs}
+	return &httpapi.Resp{Status: http.StatusBadRequest, Body: errs}
 }

@@ -4,25 +4,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
-const apiPrefix = "/api/v3/"
-
-// call is one API request as seen by a handler.
-type call struct {
-	r    *http.Request
-	body []byte
-	q    url.Values
-	id   string // detail id from the URL, "" on collections
-	user int32  // the token's user; 0 on anonymous requests
-}
-
-type handler func(c *call) resp
+type handler func(c *httpapi.Call) httpapi.Resp
 
 // route serves one collection path and its detail path.
 type route struct {
@@ -139,7 +130,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case FaultDrop:
 			rec.Status = 0
 			logIt() // before the client sees the connection close and moves on
-			dropConnection(w)
+			httpapi.DropConnection(w)
 			return
 		case FaultTruncate:
 			truncate = true
@@ -149,81 +140,31 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				st = http.StatusInternalServerError
 			}
 			rec.Status = st
-			writeResp(w, detail(st, "injected fault"), false)
+			httpapi.WriteResp(w, httpapi.Detail(st, "injected fault"), false)
 			return
 		}
 	}
 
 	e.mu.Lock()
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		e.st.idx = &readIndex{} // reads only: see index.go
+		e.st.Idx = &store.ReadIndex{} // reads only: see store/index.go
 	}
 	res := e.dispatch(r, body)
-	e.st.idx = nil
+	e.st.Idx = nil
 	e.mu.Unlock()
-	rec.Status = res.status
-	writeResp(w, res, truncate)
+	rec.Status = res.Status
+	httpapi.WriteResp(w, res, truncate)
 }
-
-// dropConnection closes the client connection without any response.
-func dropConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_ = conn.Close()
-}
-
-func writeResp(w http.ResponseWriter, res resp, truncate bool) {
-	for k, vs := range res.hdr {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	var data []byte
-	switch b := res.body.(type) {
-	case nil:
-	case rawBody:
-		data = b
-	default:
-		var err error
-		data, err = encodeJSON(b)
-		if err != nil {
-			res.status = http.StatusInternalServerError
-			data = []byte(fmt.Sprintf(`{"detail":%q}`, "emulator: encode response: "+err.Error()))
-		}
-		if w.Header().Get("Content-Type") == "" {
-			w.Header().Set("Content-Type", "application/json")
-		}
-	}
-	if data == nil {
-		w.WriteHeader(res.status)
-		return
-	}
-	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-	w.WriteHeader(res.status)
-	if truncate {
-		data = data[:len(data)/2]
-	}
-	_, _ = w.Write(data)
-}
-
-// rawBody is a response body written as-is.
-type rawBody []byte
 
 // dispatch routes a request; it runs with e.mu held.
-func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
+func (e *Emulator) dispatch(r *http.Request, body []byte) httpapi.Resp {
 	p := r.URL.Path
-	if !strings.HasPrefix(p, apiPrefix) {
-		return e.serveOIDC(r, body)
+	if !strings.HasPrefix(p, httpapi.APIPrefix) {
+		return e.views.ServeOIDC(r, body)
 	}
-	rest := strings.TrimPrefix(p, apiPrefix)
+	rest := strings.TrimPrefix(p, httpapi.APIPrefix)
 	if !strings.HasSuffix(rest, "/") {
-		return notFound()
+		return httpapi.NotFound()
 	}
 	var rt *route
 	id := ""
@@ -256,18 +197,18 @@ func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 		}
 	}
 	if rt == nil {
-		return notFound()
+		return httpapi.NotFound()
 	}
 	auth, user := e.authenticate(r)
 	switch auth {
 	case authInvalid:
-		return detail(http.StatusForbidden, msgTokenInvalid)
+		return httpapi.Detail(http.StatusForbidden, msgTokenInvalid)
 	case authNone:
 		if !anonymous {
 			if id != "" {
-				return detail(http.StatusForbidden, msgNoPermission)
+				return httpapi.Detail(http.StatusForbidden, msgNoPermission)
 			}
-			return detail(http.StatusForbidden, msgNoCredentials)
+			return httpapi.Detail(http.StatusForbidden, msgNoCredentials)
 		}
 	}
 	h := handlers[r.Method]
@@ -282,9 +223,9 @@ func (e *Emulator) dispatch(r *http.Request, body []byte) resp {
 			allowed = append(allowed, m)
 		}
 		sort.Strings(allowed)
-		res := detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", r.Method))
-		res.hdr = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+		res := httpapi.Detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", r.Method))
+		res.Hdr = http.Header{"Allow": {strings.Join(allowed, ", ")}}
 		return res
 	}
-	return h(&call{r: r, body: body, q: r.URL.Query(), id: id, user: user})
+	return h(&httpapi.Call{R: r, Body: body, Q: r.URL.Query(), ID: id, User: user})
 }

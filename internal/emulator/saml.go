@@ -1,22 +1,13 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"net/http"
 	"slices"
-	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // SAML provider, as authentik/providers/saml/{models.py,api/providers.py}.
-
-const (
-	samlBindingPost     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
-	samlBindingRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
-	nsSAMLMetadata      = "urn:oasis:names:tc:SAML:2.0:metadata"
-	nsSAMLProtocol      = "urn:oasis:names:tc:SAML:2.0:protocol"
-)
 
 var (
 	samlBindings      = []string{"redirect", "post"}
@@ -64,40 +55,40 @@ var samlProviderFields = []fieldDef{
 
 var samlProviderKind = newSAMLProviderKind()
 
-func newSAMLProviderKind() *kindDef[*provider] {
+func newSAMLProviderKind() *kindDef[*store.Provider] {
 	k := providerKind("samlprovider", "SAMLProvider", "providers/saml/", samlProviderFields)
 	base := k.render
-	k.render = func(e *Emulator, c *call, p *provider) map[string]any {
+	k.render = func(e *Emulator, c *httpapi.Call, p *store.Provider) map[string]any {
 		m := base(e, c, p)
-		for f, v := range e.samlURLs(c, p) {
+		for f, v := range e.views.SAMLURLs(c, p) {
 			m[f] = v
 		}
 		return m
 	}
 	k.validate = validateSAMLProvider
-	k.list = listSpec{
-		filters: []filterSpec{exact("name", "name"), iexact("authorization_flow", "authorization_flow"),
-			iexact("authentication_flow", "authentication_flow"), iexact("invalidation_flow", "invalidation_flow"),
-			listContains("property_mappings", "property_mappings"), boolExact("is_backchannel", "_is_backchannel"),
-			iexact("backchannel_application", "_backchannel_application")},
-		searchFields: []string{"name"},
-		order:        []string{"name"},
+	k.list = httpapi.ListSpec{
+		Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("authorization_flow", "authorization_flow"),
+			httpapi.IExact("authentication_flow", "authentication_flow"), httpapi.IExact("invalidation_flow", "invalidation_flow"),
+			httpapi.ListContains("property_mappings", "property_mappings"), httpapi.BoolExact("is_backchannel", "_is_backchannel"),
+			httpapi.IExact("backchannel_application", "_backchannel_application")},
+		SearchFields: []string{"name"},
+		Order:        []string{"name"},
 	}
-	k.listExtra = func(e *Emulator, p *provider, m map[string]any) {
-		m["_is_backchannel"] = p.isBackchannel()
+	k.listExtra = func(e *Emulator, p *store.Provider, m map[string]any) {
+		m["_is_backchannel"] = p.IsBackchannel()
 		m["_backchannel_application"] = p.BackchannelApp
 	}
 	k.refFilters = func(e *Emulator) (map[string]func(string) bool, map[string]func(string) bool) {
 		single, multi := providerRefFilters(e)
-		kp := func(v string) bool { return e.st.keypairRef(v) != "" }
-		sm := func(v string) bool { return e.st.samlMappingRef(v) != "" }
+		kp := func(v string) bool { return e.st.KeypairRef(v) != "" }
+		sm := func(v string) bool { return e.st.SAMLMappingRef(v) != "" }
 		single["signing_kp"], single["verification_kp"], single["encryption_kp"] = kp, kp, kp
 		single["name_id_mapping"], single["authn_context_class_ref_mapping"] = sm, sm
-		single["backchannel_application"] = func(v string) bool { return e.st.appByPK(v) != nil }
+		single["backchannel_application"] = func(v string) bool { return e.st.AppByPK(v) != nil }
 		return single, multi
 	}
-	k.detailActions = map[string]kindAction[*provider]{
-		"metadata": {anonymous: true, fn: (*Emulator).samlMetadata},
+	k.detailActions = map[string]kindAction[*store.Provider]{
+		"metadata": {anonymous: true, fn: func(e *Emulator, c *httpapi.Call, p *store.Provider) httpapi.Resp { return e.views.SAMLMetadata(c, p) }},
 	}
 	return k
 }
@@ -105,22 +96,22 @@ func newSAMLProviderKind() *kindDef[*provider] {
 // validateSAMLProvider is SAMLProviderSerializer.validate: it sees only the
 // attributes sent in the body, so the model defaults of sign_assertion and
 // sign_response do not count.
-func validateSAMLProvider(e *Emulator, f *form, p *provider) *resp {
+func validateSAMLProvider(e *Emulator, f *httpapi.Form, p *store.Provider) *httpapi.Resp {
 	a := p.Attrs
 	sent := func(k string) any {
-		if !f.has(k) {
+		if !f.Has(k) {
 			return nil
 		}
 		return a[k]
 	}
 	if kp, _ := sent("signing_kp").(string); kp != "" {
 		if sent("sign_assertion") != true && sent("sign_response") != true {
-			r := nonFieldError("With a signing keypair selected, at least one of 'Sign assertion' " +
+			r := httpapi.NonFieldError("With a signing keypair selected, at least one of 'Sign assertion' " +
 				"and 'Sign Response' must be selected.")
 			return &r
 		}
-		if k := e.st.keypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
-			r := fieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
+		if k := e.st.KeypairByPK(kp); k != nil && k.KeyType != "" && !slices.Contains([]string{"rsa", "ec", "dsa"}, k.KeyType) {
+			r := httpapi.FieldError("signing_kp", "Only RSA, EC, and DSA key types are supported for SAML signing.")
 			return &r
 		}
 	}
@@ -130,115 +121,16 @@ func validateSAMLProvider(e *Emulator, f *form, p *provider) *resp {
 	return nil
 }
 
-// samlURLs are the url_* fields of SAMLProviderSerializer, built on the
-// request's host; "-" (or the API metadata URL) without an application.
-func (e *Emulator) samlURLs(c *call, p *provider) map[string]string {
-	out := map[string]string{}
-	if c == nil || c.r == nil {
-		for _, f := range []string{"url_download_metadata", "url_sso_post", "url_sso_redirect", "url_sso_init",
-			"url_slo_post", "url_slo_redirect"} {
-			out[f] = "" // no request in the serializer context
-		}
-		return out
-	}
-	base := baseURL(c.r)
-	a := e.st.appUsingProvider(p.PK)
-	if a == nil {
-		out["url_download_metadata"] = fmt.Sprintf("%s/api/v3/providers/saml/%d/metadata/?download", base, p.PK)
-		for _, f := range []string{"url_sso_post", "url_sso_redirect", "url_sso_init", "url_slo_post", "url_slo_redirect"} {
-			out[f] = "-"
-		}
-		return out
-	}
-	app := base + "/application/saml/" + a.slug() + "/"
-	out["url_download_metadata"] = app + "metadata/"
-	out["url_sso_post"] = app + "sso/binding/post/"
-	out["url_sso_redirect"] = app + "sso/binding/redirect/"
-	out["url_sso_init"] = app + "sso/binding/init/"
-	out["url_slo_post"] = app + "slo/binding/post/"
-	out["url_slo_redirect"] = app + "slo/binding/redirect/"
-	return out
-}
-
-// samlMetadata is SAMLProviderViewSet.metadata (AllowAny).
-func (e *Emulator) samlMetadata(c *call, p *provider) resp {
-	if e.st.appUsingProvider(p.PK) == nil {
-		// build_entity_descriptor dereferences provider.application.
-		return resp{status: http.StatusOK, body: map[string]any{"metadata": ""}}
-	}
-	xml := e.samlEntityDescriptor(c, p, c.last("force_binding"))
-	if _, ok := c.q["download"]; ok {
-		return resp{status: http.StatusOK, body: rawBody(xml), hdr: http.Header{
-			"Content-Type":        {"application/xml"},
-			"Content-Disposition": {fmt.Sprintf(`attachment; filename="%s_authentik_meta.xml"`, p.Name)},
-		}}
-	}
-	// The serializer declares download_url, but the view never sends it.
-	return resp{status: http.StatusOK, body: map[string]any{"metadata": xml}}
-}
-
-// samlEntityDescriptor is MetadataProcessor.build_entity_descriptor
-// (authentik/providers/saml/processors/metadata.py), serialized like lxml's
-// tostring. Unlike authentik it does not sign the document when a signing
-// key pair is set (no ds:Signature element).
-func (e *Emulator) samlEntityDescriptor(c *call, p *provider, force string) string {
-	urls := e.samlURLs(c, p)
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s-%d", p.Name, p.PK)))
-	var b strings.Builder
-	b.WriteString(`<md:EntityDescriptor xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ` +
-		`xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" ` +
-		`xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"`)
-	fmt.Fprintf(&b, ` ID="_%s" entityID="%s">`, hex.EncodeToString(sum[:]), xmlAttr(fmt.Sprint(p.Attrs["issuer"])))
-	b.WriteString(`<md:IDPSSODescriptor protocolSupportEnumeration="` + nsSAMLProtocol + `"`)
-	if p.Attrs["verification_kp"] != nil {
-		b.WriteString(` WantAuthnRequestsSigned="true"`)
-	}
-	b.WriteString(">")
-	if kp, _ := p.Attrs["signing_kp"].(string); kp != "" {
-		if k := e.st.keypairByPK(kp); k != nil {
-			cert := strings.NewReplacer("-----BEGIN CERTIFICATE-----", "", "-----END CERTIFICATE-----", "", "\n", "", "\r", "").
-				Replace(k.CertPEM)
-			b.WriteString(`<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + cert +
-				`</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
-		}
-	}
-	bindings := []struct{ binding, slo, sso string }{
-		{samlBindingRedirect, urls["url_slo_redirect"], urls["url_sso_redirect"]},
-		{samlBindingPost, urls["url_slo_post"], urls["url_sso_post"]},
-	}
-	for _, bd := range bindings {
-		if force == "" || force == bd.binding {
-			fmt.Fprintf(&b, `<md:SingleLogoutService Binding="%s" Location="%s"/>`, bd.binding, xmlAttr(bd.slo))
-		}
-	}
-	for _, f := range []string{"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-		"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName",
-		"urn:oasis:names:tc:SAML:2.0:nameid-format:transient"} {
-		b.WriteString("<md:NameIDFormat>" + f + "</md:NameIDFormat>")
-	}
-	for _, bd := range bindings {
-		if force == "" || force == bd.binding {
-			fmt.Fprintf(&b, `<md:SingleSignOnService Binding="%s" Location="%s"/>`, bd.binding, xmlAttr(bd.sso))
-		}
-	}
-	b.WriteString("</md:IDPSSODescriptor></md:EntityDescriptor>")
-	return b.String()
-}
-
-func xmlAttr(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
-
 // SAMLProviderPK returns the pk of the SAML provider with this name, or 0.
-func (e *Emulator) SAMLProviderPK(name string) int32 { return e.providerPKOfKind(kindSAML, name) }
+func (e *Emulator) SAMLProviderPK(name string) int32 { return e.providerPKOfKind(store.KindSAML, name) }
 
 // LDAPProviderPK returns the pk of the LDAP provider with this name, or 0.
-func (e *Emulator) LDAPProviderPK(name string) int32 { return e.providerPKOfKind(kindLDAP, name) }
+func (e *Emulator) LDAPProviderPK(name string) int32 { return e.providerPKOfKind(store.KindLDAP, name) }
 
 func (e *Emulator) providerPKOfKind(kind, name string) int32 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, p := range e.st.providers {
+	for _, p := range e.st.Providers {
 		if p.Kind == kind && p.Name == name {
 			return p.PK
 		}

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // cpuTime is the process's user and system CPU time so far.
@@ -27,8 +29,8 @@ func cpuTime() time.Duration {
 //
 //	go test ./internal/emulator -run '^$' -bench ListPage
 func BenchmarkListPage(b *testing.B) {
-	verifyToMap = false // measure toMap, not its test-time check
-	defer func() { verifyToMap = true }()
+	httpapi.VerifyToMap = false // measure toMap, not its test-time check
+	defer func() { httpapi.VerifyToMap = true }()
 	emu := New(Options{})
 	emu.SeedScale(2500)
 	for _, path := range []string{

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/provision/provision/internal/akblueprints"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // The managed property mappings of a fresh install whose types the emulator
@@ -15,54 +16,29 @@ import (
 // by propertymappings/all/ (propertymappings.go). Their own endpoints
 // (propertymappings/source/ldap/, …) are not served.
 
-// mappingType is one PropertyMapping subclass as the base serializer
-// renders it (component, verbose names, meta_model_name).
-type mappingType struct {
-	component, verbose, verbosePlural, model string
-}
-
 var (
-	ldapsourceMappingType = mappingType{"ak-property-mapping-source-ldap-form", "LDAP Source Property Mapping",
-		"LDAP Source Property Mappings", "authentik_sources_ldap.ldapsourcepropertymapping"}
-	kerberossourceMappingType = mappingType{"ak-property-mapping-source-kerberos-form", "Kerberos Source Property Mapping",
-		"Kerberos Source Property Mappings", "authentik_sources_kerberos.kerberossourcepropertymapping"}
-	racMappingType = mappingType{"ak-property-mapping-provider-rac-form", "RAC Provider Property Mapping",
-		"RAC Provider Property Mappings", "authentik_providers_rac.racpropertymapping"}
-	scimMappingType = mappingType{"ak-property-mapping-provider-scim-form", "SCIM Provider Mapping",
-		"SCIM Provider Mappings", "authentik_providers_scim.scimmapping"}
-	googleworkspaceMappingType = mappingType{"ak-property-mapping-provider-google-workspace-form", "Google Workspace Provider Mapping",
-		"Google Workspace Provider Mappings", "authentik_providers_google_workspace.googleworkspaceprovidermapping"}
-	microsoftentraMappingType = mappingType{"ak-property-mapping-provider-microsoft-entra-form", "Microsoft Entra Provider Mapping",
-		"Microsoft Entra Provider Mappings", "authentik_providers_microsoft_entra.microsoftentraprovidermapping"}
-	scopeMappingType = mappingType{"ak-property-mapping-provider-scope-form", "Scope Mapping",
-		"Scope Mappings", "authentik_providers_oauth2.scopemapping"}
-	samlMappingType = mappingType{"ak-property-mapping-provider-saml-form", "SAML Provider Property Mapping",
-		"SAML Provider Property Mappings", "authentik_providers_saml.samlpropertymapping"}
+	ldapsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-ldap-form", Verbose: "LDAP Source Property Mapping",
+		VerbosePlural: "LDAP Source Property Mappings", Model: "authentik_sources_ldap.ldapsourcepropertymapping"}
+	kerberossourceMappingType = store.MappingType{Component: "ak-property-mapping-source-kerberos-form", Verbose: "Kerberos Source Property Mapping",
+		VerbosePlural: "Kerberos Source Property Mappings", Model: "authentik_sources_kerberos.kerberossourcepropertymapping"}
+	racMappingType = store.MappingType{Component: "ak-property-mapping-provider-rac-form", Verbose: "RAC Provider Property Mapping",
+		VerbosePlural: "RAC Provider Property Mappings", Model: "authentik_providers_rac.racpropertymapping"}
+	scimMappingType = store.MappingType{Component: "ak-property-mapping-provider-scim-form", Verbose: "SCIM Provider Mapping",
+		VerbosePlural: "SCIM Provider Mappings", Model: "authentik_providers_scim.scimmapping"}
+	googleworkspaceMappingType = store.MappingType{Component: "ak-property-mapping-provider-google-workspace-form", Verbose: "Google Workspace Provider Mapping",
+		VerbosePlural: "Google Workspace Provider Mappings", Model: "authentik_providers_google_workspace.googleworkspaceprovidermapping"}
+	microsoftentraMappingType = store.MappingType{Component: "ak-property-mapping-provider-microsoft-entra-form", Verbose: "Microsoft Entra Provider Mapping",
+		VerbosePlural: "Microsoft Entra Provider Mappings", Model: "authentik_providers_microsoft_entra.microsoftentraprovidermapping"}
+	scopeMappingType = store.MappingType{Component: "ak-property-mapping-provider-scope-form", Verbose: "Scope Mapping",
+		VerbosePlural: "Scope Mappings", Model: "authentik_providers_oauth2.scopemapping"}
+	samlMappingType = store.MappingType{Component: "ak-property-mapping-provider-saml-form", Verbose: "SAML Provider Property Mapping",
+		VerbosePlural: "SAML Provider Property Mappings", Model: "authentik_providers_saml.samlpropertymapping"}
 )
-
-// otherMapping is a stored mapping of a type only seeded and listed.
-// Source property mappings of the OAuth, SAML and LDAP types are served
-// by the generic layer over this table (sources.go): Attrs holds name,
-// expression and managed (a string or nil).
-type otherMapping struct {
-	PK    string
-	Attrs map[string]any
-	typ   *mappingType
-}
-
-func (m *otherMapping) name() string       { return fmtVal(m.Attrs["name"]) }
-func (m *otherMapping) expression() string { return fmtVal(m.Attrs["expression"]) }
-func (m *otherMapping) managed() *string {
-	if s, ok := m.Attrs["managed"].(string); ok {
-		return &s
-	}
-	return nil
-}
 
 // otherMappingModels are the mapping models seeded here, by blueprint model.
 var otherMappingModels = []struct {
 	model string
-	typ   *mappingType
+	typ   *store.MappingType
 }{
 	{"authentik_sources_ldap.ldapsourcepropertymapping", &ldapsourceMappingType},
 	{"authentik_sources_kerberos.kerberossourcepropertymapping", &kerberossourceMappingType},
@@ -86,7 +62,7 @@ func (e *Emulator) seedOtherMappings() {
 			managed, _ := en.Identifiers["managed"].(string)
 			name, _ := en.Attrs["name"].(string)
 			expr, _ := en.Attrs["expression"].(string)
-			e.st.otherMappings = append(e.st.otherMappings, &otherMapping{PK: derivedPK(managed), typ: m.typ,
+			e.st.OtherMappings = append(e.st.OtherMappings, &store.OtherMapping{PK: derivedPK(managed), Typ: m.typ,
 				Attrs: map[string]any{"managed": managed, "name": strings.TrimSpace(name), "expression": strings.TrimSpace(expr)}})
 		}
 	}

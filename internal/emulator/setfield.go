@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // SetField changes one field of a stored object the way an admin editing it
@@ -27,7 +29,7 @@ func (e *Emulator) SetField(kind, key, field string, value any) error {
 	if !ok {
 		return fmt.Errorf("set field %s.%s: no %s %q", kind, field, kind, key)
 	}
-	path := apiPrefix + prefix + id + "/"
+	path := httpapi.APIPrefix + prefix + id + "/"
 	r := &http.Request{Method: http.MethodPatch, Host: "emulator", URL: &url.URL{Path: path}, Header: http.Header{}}
 	var h handler
 	for _, rt := range e.routes() {
@@ -38,10 +40,10 @@ func (e *Emulator) SetField(kind, key, field string, value any) error {
 	if h == nil {
 		return fmt.Errorf("set field %s.%s: kind %q cannot be edited", kind, field, kind)
 	}
-	res := h(&call{r: r, body: body, q: url.Values{}, id: id, user: e.st.adminPK})
-	if res.status != http.StatusOK {
-		b, _ := json.Marshal(res.body)
-		return fmt.Errorf("set field %s.%s: %d %s", kind, field, res.status, b)
+	res := h(&httpapi.Call{R: r, Body: body, Q: url.Values{}, ID: id, User: e.st.AdminPK})
+	if res.Status != http.StatusOK {
+		b, _ := json.Marshal(res.Body)
+		return fmt.Errorf("set field %s.%s: %d %s", kind, field, res.Status, b)
 	}
 	return nil
 }

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/protocol"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyexpr"
 )
 
@@ -22,18 +25,12 @@ import (
 // generic kinds too, stored with the other seeded mapping types
 // (seed_mappings.go).
 
-type source struct {
-	PK    string // pbm_uuid
-	Type  string // the sourceTypes key; "" for the built-in Source
-	Attrs map[string]any
-}
-
 type sourceType struct {
 	typ, prefix, model, component, verbose string
 	fields                                 []fieldDef
-	fieldChecks                            func(e *Emulator, f *form, s *source)
-	validate                               func(e *Emulator, f *form, s *source) *resp
-	render                                 func(e *Emulator, c *call, s *source, m map[string]any)
+	fieldChecks                            func(e *Emulator, f *httpapi.Form, s *store.Source)
+	validate                               func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp
+	render                                 func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any)
 }
 
 func (t *sourceType) metaModel() string {
@@ -143,8 +140,8 @@ var sourceTypes = []*sourceType{
 		// the instance; a type without a built-in URL needs it in the
 		// body. The well-known and JWKS documents are not fetched
 		// (FIDELITY.md); the JWKS URL is stored as validate() stores it.
-		validate: func(e *Emulator, f *form, s *source) *resp {
-			st := findOAuthType(fmtVal(s.Attrs["provider_type"]))
+		validate: func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp {
+			st := findOAuthType(httpapi.FmtVal(s.Attrs["provider_type"]))
 			var jwks string
 			_ = decodeRaw(f, "oidc_jwks_url", &jwks)
 			if jwks == "" && st.jwks != nil {
@@ -157,18 +154,18 @@ var sourceTypes = []*sourceType{
 				name string
 				def  *string
 			}{{"authorization_url", st.authorization}, {"access_token_url", st.accessToken}, {"profile_url", st.profile}} {
-				if url.def == nil && !f.has(url.name) {
-					r := nonFieldError(fmt.Sprintf("%s is required for provider %s", url.name, st.verbose))
+				if url.def == nil && !f.Has(url.name) {
+					r := httpapi.NonFieldError(fmt.Sprintf("%s is required for provider %s", url.name, st.verbose))
 					return &r
 				}
 			}
 			return nil
 		},
-		render: func(e *Emulator, c *call, s *source, m map[string]any) {
-			st := findOAuthType(fmtVal(s.Attrs["provider_type"]))
-			m["callback_url"] = "/source/oauth/callback/" + fmtVal(s.Attrs["slug"]) + "/"
-			if c != nil && c.r != nil {
-				m["callback_url"] = baseURL(c.r) + m["callback_url"].(string)
+		render: func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any) {
+			st := findOAuthType(httpapi.FmtVal(s.Attrs["provider_type"]))
+			m["callback_url"] = "/source/oauth/callback/" + httpapi.FmtVal(s.Attrs["slug"]) + "/"
+			if c != nil && c.R != nil {
+				m["callback_url"] = protocol.BaseURL(c.R) + m["callback_url"].(string)
 			}
 			m["type"] = map[string]any{"name": st.name, "verbose_name": st.verbose, "urls_customizable": st.customizable,
 				"request_token_url": nullable(st.requestToken), "authorization_url": nullable(st.authorization),
@@ -201,24 +198,24 @@ var sourceTypes = []*sourceType{
 			{name: "delete_not_found_objects", typ: ftBool, def: false, filter: "exact"},
 			{name: "sync_outgoing_trigger_mode", typ: ftChoice, choices: []string{"none", "immediate", "deferred_end"}, def: "deferred_end"},
 		},
-		fieldChecks: func(e *Emulator, f *form, s *source) {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, s *store.Source) {
 			// LDAPSource.server_uri: MultiURLValidator(schemes=["ldap", "ldaps"]),
 			// each comma-separated URI.
-			if uri, ok := s.Attrs["server_uri"].(string); ok && f.has("server_uri") && f.errs["server_uri"] == nil {
+			if uri, ok := s.Attrs["server_uri"].(string); ok && f.Has("server_uri") && f.Errs["server_uri"] == nil {
 				for _, one := range strings.Split(uri, ",") {
 					scheme, rest, ok := strings.Cut(strings.TrimSpace(one), "://")
 					if !ok || rest == "" || (strings.ToLower(scheme) != "ldap" && strings.ToLower(scheme) != "ldaps") {
-						f.fail("server_uri", "Enter a valid URL.")
+						f.Fail("server_uri", "Enter a valid URL.")
 						break
 					}
 				}
 			}
 			// LDAPSourceSerializer.validate_sync_users_password: one source
 			// with password synchronization.
-			if on, _ := s.Attrs["sync_users_password"].(bool); on && f.has("sync_users_password") {
-				for _, o := range e.st.sources {
+			if on, _ := s.Attrs["sync_users_password"].(bool); on && f.Has("sync_users_password") {
+				for _, o := range e.st.Sources {
 					if o.Type == "ldap" && o.PK != s.PK && o.Attrs["sync_users_password"] == true {
-						f.fail("sync_users_password", "Only a single LDAP Source with password synchronization is allowed")
+						f.Fail("sync_users_password", "Only a single LDAP Source with password synchronization is allowed")
 						break
 					}
 				}
@@ -226,20 +223,20 @@ var sourceTypes = []*sourceType{
 		},
 		// LDAPSourceSerializer.validate: sync_<type>s and its mappings are
 		// read from the body (attrs.get(..., False) / [])
-		validate: func(e *Emulator, f *form, s *source) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp {
 			for _, typ := range []string{"user", "group"} {
 				var on bool
 				var maps []any
 				_ = decodeRaw(f, "sync_"+typ+"s", &on)
 				_ = decodeRaw(f, typ+"_property_mappings", &maps)
 				if on && len(maps) == 0 {
-					r := fieldError(typ+"_property_mappings", fmt.Sprintf("When 'Sync %ss' is enabled, '%ss property mappings' cannot be empty.", typ, typ))
+					r := httpapi.FieldError(typ+"_property_mappings", fmt.Sprintf("When 'Sync %ss' is enabled, '%ss property mappings' cannot be empty.", typ, typ))
 					return &r
 				}
 			}
 			return nil
 		},
-		render: func(e *Emulator, c *call, s *source, m map[string]any) { m["connectivity"] = nil }},
+		render: func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any) { m["connectivity"] = nil }},
 	{typ: "saml", prefix: "sources/saml/", model: "SAMLSource", component: "ak-source-saml-form", verbose: "SAML Source",
 		fields: []fieldDef{
 			groupMatchingMode,
@@ -270,14 +267,14 @@ var sourceTypes = []*sourceType{
 			{name: "signed_response", typ: ftBool, def: false},
 		},
 		// SAMLSourceSerializer.validate reads the body only.
-		validate: func(e *Emulator, f *form, s *source) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp {
 			var kp *string
 			var assertion, response bool
 			_ = decodeRaw(f, "verification_kp", &kp)
 			_ = decodeRaw(f, "signed_assertion", &assertion)
 			_ = decodeRaw(f, "signed_response", &response)
 			if kp != nil && *kp != "" && !assertion && !response {
-				r := nonFieldError("With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.")
+				r := httpapi.NonFieldError("With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.")
 				return &r
 			}
 			return nil
@@ -293,41 +290,43 @@ func init() {
 }
 
 // kind builds the generic kind of a source type.
-func (t *sourceType) kind() *kindDef[*source] {
-	return &kindDef[*source]{
+func (t *sourceType) kind() *kindDef[*store.Source] {
+	return &kindDef[*store.Source]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix, keyID: true,
 		fields: append(slices.Clone(sourceBaseFields), t.fields...),
-		list: listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), iexact("pbm_uuid", "pk")},
-			searchFields: []string{"name", "slug"}, order: []string{"name"}},
-		all: func(e *Emulator) []*source {
-			var out []*source
-			for _, s := range e.st.sources {
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.IExact("pbm_uuid", "pk")},
+			SearchFields: []string{"name", "slug"}, Order: []string{"name"}},
+		all: func(e *Emulator) []*store.Source {
+			var out []*store.Source
+			for _, s := range e.st.Sources {
 				if s.Type == t.typ {
 					out = append(out, s)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*source, bool) {
-			s := e.st.sourceBySlug(id)
+		byID: func(e *Emulator, id string) (*store.Source, bool) {
+			s := e.st.SourceBySlug(id)
 			return s, s != nil && s.Type == t.typ
 		},
-		fresh:  func(e *Emulator) *source { return &source{Type: t.typ, Attrs: map[string]any{"managed": nil}} },
-		clone:  func(s *source) *source { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
-		commit: func(_ *Emulator, dst, src *source) { *dst = *src },
-		insert: func(e *Emulator, s *source) {
-			s.PK = e.newUUID()
-			e.st.sources = append(e.st.sources, s)
+		fresh: func(e *Emulator) *store.Source {
+			return &store.Source{Type: t.typ, Attrs: map[string]any{"managed": nil}}
 		},
-		remove:      func(e *Emulator, s *source) { e.st.deleteSource(s) },
-		attrs:       func(s *source) map[string]any { return s.Attrs },
-		key:         func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-		pk:          func(s *source) string { return s.PK },
-		urlID:       func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-		readBase:    func(e *Emulator, f *form, s *source) { e.readSourceBase(f, s) },
+		clone:  func(s *store.Source) *store.Source { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *store.Source) { *dst = *src },
+		insert: func(e *Emulator, s *store.Source) {
+			s.PK = e.newUUID()
+			e.st.Sources = append(e.st.Sources, s)
+		},
+		remove:      func(e *Emulator, s *store.Source) { e.st.DeleteSource(s) },
+		attrs:       func(s *store.Source) map[string]any { return s.Attrs },
+		key:         func(s *store.Source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+		pk:          func(s *store.Source) string { return s.PK },
+		urlID:       func(s *store.Source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+		readBase:    func(e *Emulator, f *httpapi.Form, s *store.Source) { e.readSourceBase(f, s) },
 		fieldChecks: t.fieldChecks,
 		validate:    t.validate,
-		render: func(e *Emulator, c *call, s *source) map[string]any {
+		render: func(e *Emulator, c *httpapi.Call, s *store.Source) map[string]any {
 			m := e.renderSourceBase(s)
 			if t.render != nil {
 				t.render(e, c, s, m)
@@ -339,18 +338,18 @@ func (t *sourceType) kind() *kindDef[*source] {
 
 // readSourceBase reads name and slug (Source.slug: validate_slug, unique
 // across every type).
-func (e *Emulator) readSourceBase(f *form, s *source) {
+func (e *Emulator) readSourceBase(f *httpapi.Form, s *store.Source) {
 	var name, slug string
-	if f.str("name", true, false, &name) {
+	if f.Str("name", true, false, &name) {
 		s.Attrs["name"] = name
 	}
-	if f.str("slug", true, false, &slug) {
+	if f.Str("slug", true, false, &slug) {
 		if !slugRe.MatchString(slug) {
-			f.fail("slug", msgSlug)
+			f.Fail("slug", msgSlug)
 			return
 		}
-		if o := e.st.sourceBySlug(slug); o != nil && o.PK != s.PK {
-			f.fail("slug", "source with this slug already exists.")
+		if o := e.st.SourceBySlug(slug); o != nil && o.PK != s.PK {
+			f.Fail("slug", "source with this slug already exists.")
 		}
 		s.Attrs["slug"] = slug
 	}
@@ -358,7 +357,7 @@ func (e *Emulator) readSourceBase(f *form, s *source) {
 
 // renderSourceBase is SourceSerializer's read-only part, with name and
 // slug (a built-in Source renders every base field from it too).
-func (e *Emulator) renderSourceBase(s *source) map[string]any {
+func (e *Emulator) renderSourceBase(s *store.Source) map[string]any {
 	component, verbose, meta := "", "Source", "authentik_core.source"
 	if t := sourceTypeByName[s.Type]; t != nil {
 		component, verbose, meta = t.component, t.verbose, t.metaModel()
@@ -367,7 +366,7 @@ func (e *Emulator) renderSourceBase(s *source) map[string]any {
 	// SAMLSource fall back to their static image, OAuthSource to its
 	// type's (icon_url properties in each models.py; STATIC_URL /static/).
 	var icon any
-	if v := fmtVal(s.Attrs["icon"]); v != "" && s.Type != "ldap" {
+	if v := httpapi.FmtVal(s.Attrs["icon"]); v != "" && s.Type != "ldap" {
 		icon = v // LDAPSource.icon_url ignores the icon
 	} else {
 		switch s.Type {
@@ -376,7 +375,7 @@ func (e *Emulator) renderSourceBase(s *source) map[string]any {
 		case "saml":
 			icon = "/static/authentik/sources/saml.png"
 		case "oauth":
-			icon = "/static/authentik/sources/" + fmtVal(s.Attrs["provider_type"]) + ".svg"
+			icon = "/static/authentik/sources/" + httpapi.FmtVal(s.Attrs["provider_type"]) + ".svg"
 		}
 	}
 	return map[string]any{"pk": s.PK, "name": s.Attrs["name"], "slug": s.Attrs["slug"], "component": component,
@@ -385,72 +384,12 @@ func (e *Emulator) renderSourceBase(s *source) map[string]any {
 }
 
 // renderAnySource is SourceSerializer over select_subclasses().
-func (e *Emulator) renderAnySource(s *source) map[string]any {
+func (e *Emulator) renderAnySource(s *store.Source) map[string]any {
 	m := e.renderSourceBase(s)
 	for _, fd := range sourceBaseFields {
 		m[fd.name] = renderValue(s.Attrs[fd.name])
 	}
 	return m
-}
-
-func (s *state) sourceBySlug(slug string) *source {
-	for _, x := range s.sources {
-		if x.Attrs["slug"] == slug {
-			return x
-		}
-	}
-	return nil
-}
-
-func (s *state) sourceByPK(pk string) *source {
-	for _, x := range s.sources {
-		if strings.EqualFold(x.PK, pk) {
-			return x
-		}
-	}
-	return nil
-}
-
-func (s *state) sourceRef(pk string) string {
-	if x := s.sourceByPK(pk); x != nil {
-		return x.PK
-	}
-	return ""
-}
-
-// deleteSource removes a source with its cascades: its policy bindings go,
-// identification stages drop it.
-func (s *state) deleteSource(x *source) {
-	s.deleteBindingsFor(x.PK)
-	s.clearStageRefs("source", x.PK)
-	s.sources = slices.DeleteFunc(s.sources, func(o *source) bool { return o == x })
-}
-
-// sourcesOnFlowDelete applies a flow's deletion to sources:
-// pre_authentication_flow CASCADE, the other two SET_NULL.
-func (s *state) sourcesOnFlowDelete(flowPK string) {
-	for _, x := range slices.Clone(s.sources) {
-		if x.Attrs["pre_authentication_flow"] == flowPK {
-			s.deleteSource(x)
-			continue
-		}
-		for _, f := range []string{"authentication_flow", "enrollment_flow"} {
-			if x.Attrs[f] == flowPK {
-				x.Attrs[f] = nil
-			}
-		}
-	}
-}
-
-// sourcesDropMapping removes a deleted mapping from every source's lists.
-func (s *state) sourcesDropMapping(pk string) {
-	for _, x := range s.sources {
-		for _, f := range []string{"user_property_mappings", "group_property_mappings"} {
-			if l, ok := x.Attrs[f].([]string); ok {
-				x.Attrs[f] = slices.DeleteFunc(slices.Clone(l), func(p string) bool { return strings.EqualFold(p, pk) })
-			}
-		}
-	}
 }
 
 var sourceKinds = func() []genericKind {
@@ -467,25 +406,25 @@ var sourceKinds = func() []genericKind {
 // allSourcesKind is /sources/all/ (authentik/core/api/sources.py
 // SourceViewSet): list, retrieve and delete any type by slug; destroy()
 // refuses the built-in source.
-var allSourcesKind = &kindDef[*source]{
+var allSourcesKind = &kindDef[*store.Source]{
 	kind: "source", model: "Source", prefix: "sources/all/", keyID: true, noWrite: true,
-	list: listSpec{filters: []filterSpec{exact("name", "name"), exact("slug", "slug"), exact("managed", "managed"), iexact("pbm_uuid", "pk")},
-		searchFields: []string{"slug", "name"}, order: []string{"name"}},
-	all:    func(e *Emulator) []*source { return e.st.sources },
-	byID:   func(e *Emulator, id string) (*source, bool) { s := e.st.sourceBySlug(id); return s, s != nil },
-	remove: func(e *Emulator, s *source) { e.st.deleteSource(s) },
-	destroy: func(e *Emulator, s *source) *resp {
+	list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.Exact("managed", "managed"), httpapi.IExact("pbm_uuid", "pk")},
+		SearchFields: []string{"slug", "name"}, Order: []string{"name"}},
+	all:    func(e *Emulator) []*store.Source { return e.st.Sources },
+	byID:   func(e *Emulator, id string) (*store.Source, bool) { s := e.st.SourceBySlug(id); return s, s != nil },
+	remove: func(e *Emulator, s *store.Source) { e.st.DeleteSource(s) },
+	destroy: func(e *Emulator, s *store.Source) *httpapi.Resp {
 		if s.Attrs["managed"] == sourceInbuilt {
-			return &resp{status: http.StatusBadRequest, body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
+			return &httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"detail": "Built-in sources cannot be deleted"}}
 		}
 		return nil
 	},
-	attrs:  func(*source) map[string]any { return map[string]any{} },
-	key:    func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-	pk:     func(s *source) string { return s.PK },
-	urlID:  func(s *source) string { return fmtVal(s.Attrs["slug"]) },
-	render: func(e *Emulator, _ *call, s *source) map[string]any { return e.renderAnySource(s) },
-	fast: func(s *source, name string) (any, bool) {
+	attrs:  func(*store.Source) map[string]any { return map[string]any{} },
+	key:    func(s *store.Source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+	pk:     func(s *store.Source) string { return s.PK },
+	urlID:  func(s *store.Source) string { return httpapi.FmtVal(s.Attrs["slug"]) },
+	render: func(e *Emulator, _ *httpapi.Call, s *store.Source) map[string]any { return e.renderAnySource(s) },
+	fast: func(s *store.Source, name string) (any, bool) {
 		switch name {
 		case "name", "slug", "managed":
 			return s.Attrs[name], true
@@ -505,7 +444,7 @@ func (e *Emulator) seedSources() {
 	for _, fd := range sourceBaseFields {
 		a[fd.name] = fd.def
 	}
-	e.st.sources = append(e.st.sources, &source{PK: derivedPK(sourceInbuilt), Attrs: a})
+	e.st.Sources = append(e.st.Sources, &store.Source{PK: derivedPK(sourceInbuilt), Attrs: a})
 }
 
 // derivedPK is a stable uuid for a seeded object, from its managed key.
@@ -524,14 +463,14 @@ func derivedPK(managed string) string {
 // are name, managed and expression.
 type sourceMappingType struct {
 	prefix, model string
-	typ           *mappingType
+	typ           *store.MappingType
 }
 
 var (
-	oauthsourceMappingType = mappingType{"ak-property-mapping-source-oauth-form", "OAuth Source Property Mapping",
-		"OAuth Source Property Mappings", "authentik_sources_oauth.oauthsourcepropertymapping"}
-	samlsourceMappingType = mappingType{"ak-property-mapping-source-saml-form", "SAML Source Property Mapping",
-		"SAML Source Property Mappings", "authentik_sources_saml.samlsourcepropertymapping"}
+	oauthsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-oauth-form", Verbose: "OAuth Source Property Mapping",
+		VerbosePlural: "OAuth Source Property Mappings", Model: "authentik_sources_oauth.oauthsourcepropertymapping"}
+	samlsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-saml-form", Verbose: "SAML Source Property Mapping",
+		VerbosePlural: "SAML Source Property Mappings", Model: "authentik_sources_saml.samlsourcepropertymapping"}
 )
 
 var sourceMappingTypes = []sourceMappingType{
@@ -542,67 +481,67 @@ var sourceMappingTypes = []sourceMappingType{
 
 var sourceMappingFields = []fieldDef{{name: "expression", typ: ftString, required: true}}
 
-func (t sourceMappingType) kind() *kindDef[*otherMapping] {
-	return &kindDef[*otherMapping]{
+func (t sourceMappingType) kind() *kindDef[*store.OtherMapping] {
+	return &kindDef[*store.OtherMapping]{
 		// metaModel left empty: the LDAP ones are seeded by
 		// seedOtherMappings, with derived pks.
 		kind: strings.ToLower(t.model), model: t.model, prefix: t.prefix, fields: sourceMappingFields,
-		list: listSpec{filters: []filterSpec{exact("name", "name"), inList("managed", "managed"), isNull("managed__isnull", "managed")},
-			searchFields: []string{"name"}, order: []string{"name"}},
+		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"), httpapi.IsNull("managed__isnull", "managed")},
+			SearchFields: []string{"name"}, Order: []string{"name"}},
 		choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
 			var managed []string
-			for _, m := range e.st.otherMappings {
-				if s, ok := m.Attrs["managed"].(string); ok && m.typ == t.typ {
+			for _, m := range e.st.OtherMappings {
+				if s, ok := m.Attrs["managed"].(string); ok && m.Typ == t.typ {
 					managed = append(managed, s)
 				}
 			}
 			return nil, map[string][]string{"managed": managed}
 		},
-		all: func(e *Emulator) []*otherMapping {
-			var out []*otherMapping
-			for _, m := range e.st.otherMappings {
-				if m.typ == t.typ {
+		all: func(e *Emulator) []*store.OtherMapping {
+			var out []*store.OtherMapping
+			for _, m := range e.st.OtherMappings {
+				if m.Typ == t.typ {
 					out = append(out, m)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*otherMapping, bool) {
-			for _, m := range e.st.otherMappings {
-				if m.typ == t.typ && strings.EqualFold(m.PK, id) {
+		byID: func(e *Emulator, id string) (*store.OtherMapping, bool) {
+			for _, m := range e.st.OtherMappings {
+				if m.Typ == t.typ && strings.EqualFold(m.PK, id) {
 					return m, true
 				}
 			}
 			return nil, false
 		},
-		fresh: func(e *Emulator) *otherMapping {
-			return &otherMapping{typ: t.typ, Attrs: map[string]any{"managed": nil}}
+		fresh: func(e *Emulator) *store.OtherMapping {
+			return &store.OtherMapping{Typ: t.typ, Attrs: map[string]any{"managed": nil}}
 		},
-		clone:  func(m *otherMapping) *otherMapping { n := *m; n.Attrs = cloneAttrs(m.Attrs); return &n },
-		commit: func(_ *Emulator, dst, src *otherMapping) { *dst = *src },
-		insert: func(e *Emulator, m *otherMapping) {
+		clone:  func(m *store.OtherMapping) *store.OtherMapping { n := *m; n.Attrs = cloneAttrs(m.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *store.OtherMapping) { *dst = *src },
+		insert: func(e *Emulator, m *store.OtherMapping) {
 			m.PK = e.newUUID()
-			e.st.otherMappings = append(e.st.otherMappings, m)
+			e.st.OtherMappings = append(e.st.OtherMappings, m)
 		},
-		remove: func(e *Emulator, m *otherMapping) { e.st.deleteOtherMapping(m) },
-		attrs:  func(m *otherMapping) map[string]any { return m.Attrs },
-		key:    func(m *otherMapping) string { return m.name() },
-		pk:     func(m *otherMapping) string { return m.PK },
-		readBase: func(e *Emulator, f *form, m *otherMapping) {
+		remove: func(e *Emulator, m *store.OtherMapping) { e.st.DeleteOtherMapping(m) },
+		attrs:  func(m *store.OtherMapping) map[string]any { return m.Attrs },
+		key:    func(m *store.OtherMapping) string { return m.Name() },
+		pk:     func(m *store.OtherMapping) string { return m.PK },
+		readBase: func(e *Emulator, f *httpapi.Form, m *store.OtherMapping) {
 			var name string
-			if f.str("name", true, false, &name) {
-				if e.st.mappingNameTaken(name, m.PK) {
-					f.fail("name", "Property Mapping with this name already exists.")
+			if f.Str("name", true, false, &name) {
+				if e.st.MappingNameTaken(name, m.PK) {
+					f.Fail("name", "Property Mapping with this name already exists.")
 				}
 				m.Attrs["name"] = name
 			}
 			var managed *string
-			if f.has("managed") && f.nullStr("managed", &managed) {
+			if f.Has("managed") && f.NullStr("managed", &managed) {
 				if managed == nil {
 					m.Attrs["managed"] = nil
 				} else {
-					if e.st.mappingManagedTaken(*managed, m.PK) {
-						f.fail("managed", "Property Mapping with this Managed by authentik already exists.")
+					if e.st.MappingManagedTaken(*managed, m.PK) {
+						f.Fail("managed", "Property Mapping with this Managed by authentik already exists.")
 					}
 					m.Attrs["managed"] = *managed
 				}
@@ -610,24 +549,24 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 		},
 		// PropertyMappingSerializer.validate_expression compiles it; the
 		// evaluator's file name is the stored name, or str(None) on create.
-		fieldChecks: func(e *Emulator, f *form, m *otherMapping) {
-			if !f.has("expression") || f.errs["expression"] != nil {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, m *store.OtherMapping) {
+			if !f.Has("expression") || f.Errs["expression"] != nil {
 				return
 			}
 			filename := "None"
-			for _, o := range e.st.otherMappings {
+			for _, o := range e.st.OtherMappings {
 				if o.PK == m.PK && m.PK != "" {
-					filename = o.name()
+					filename = o.Name()
 				}
 			}
-			if err := pyexpr.CheckExpression(m.expression()); err != nil {
-				f.fail("expression", "Expression Syntax Error: "+err.Format(filename))
+			if err := pyexpr.CheckExpression(m.Expression()); err != nil {
+				f.Fail("expression", "Expression Syntax Error: "+err.Format(filename))
 			}
 		},
-		render: func(e *Emulator, _ *call, m *otherMapping) map[string]any {
+		render: func(e *Emulator, _ *httpapi.Call, m *store.OtherMapping) map[string]any {
 			return map[string]any{"pk": m.PK, "managed": m.Attrs["managed"], "name": m.Attrs["name"],
-				"component": t.typ.component, "verbose_name": t.typ.verbose, "verbose_name_plural": t.typ.verbosePlural,
-				"meta_model_name": t.typ.model}
+				"component": t.typ.Component, "verbose_name": t.typ.Verbose, "verbose_name_plural": t.typ.VerbosePlural,
+				"meta_model_name": t.typ.Model}
 		},
 	}
 }
@@ -638,7 +577,7 @@ func (t sourceMappingType) kind() *kindDef[*otherMapping] {
 func (e *Emulator) SourceFields(slug string) (typ string, fields map[string]any, ok bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := e.st.sourceBySlug(slug)
+	s := e.st.SourceBySlug(slug)
 	if s == nil {
 		return "", nil, false
 	}

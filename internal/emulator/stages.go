@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // Stages: one Stage table (authentik/flows/models.py, Stage.name unique
@@ -12,12 +15,6 @@ import (
 // generic layer from its serializer's fields (authentik/stages/<type>/api.py,
 // defaults from authentik/stages/<type>/models.py); /stages/all/ is
 // authentik/flows/api/stages.py (StageViewSet: list, retrieve, delete).
-
-type stage struct {
-	PK    string // stage_uuid
-	Type  string // the stageTypes key, e.g. "identification"
-	Attrs map[string]any
-}
 
 // stageType describes one Stage subclass.
 type stageType struct {
@@ -28,19 +25,19 @@ type stageType struct {
 	verbose   string
 	plural    string
 	fields    []fieldDef
-	filters   []filterSpec // besides name and the fields' own
+	filters   []httpapi.FilterSpec // besides name and the fields' own
 	// fieldChecks / validate as in kindDef.
-	fieldChecks func(e *Emulator, f *form, s *stage)
-	validate    func(e *Emulator, f *form, s *stage) *resp
+	fieldChecks func(e *Emulator, f *httpapi.Form, s *store.Stage)
+	validate    func(e *Emulator, f *httpapi.Form, s *store.Stage) *httpapi.Resp
 	// extra renders computed fields (the *_obj lists).
-	extra func(e *Emulator, s *stage, m map[string]any)
+	extra func(e *Emulator, s *store.Stage, m map[string]any)
 }
 
 func (t *stageType) metaModel() string {
 	return "authentik_stages_" + t.typ + "." + strings.ToLower(t.model)
 }
 
-var stageUUIDFilter = iexact("stage_uuid", "pk")
+var stageUUIDFilter = httpapi.IExact("stage_uuid", "pk")
 
 // Durations use timedelta_string_validator (authentik/lib/utils/time.py).
 var stageTypes = []*stageType{
@@ -63,12 +60,12 @@ var stageTypes = []*stageType{
 		},
 		// IdentificationStageSerializer.validate reads the body only: a
 		// PATCH without user_fields and sources fails.
-		validate: func(e *Emulator, f *form, s *stage) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *store.Stage) *httpapi.Resp {
 			var uf, src []any
 			_ = decodeRaw(f, "user_fields", &uf)
 			_ = decodeRaw(f, "sources", &src)
 			if len(uf) < 1 && len(src) < 1 {
-				r := nonFieldError("When no user fields are selected, at least one source must be selected")
+				r := httpapi.NonFieldError("When no user fields are selected, at least one source must be selected")
 				return &r
 			}
 			return nil
@@ -85,7 +82,7 @@ var stageTypes = []*stageType{
 		}},
 	{typ: "user_login", prefix: "stages/user_login/", model: "UserLoginStage",
 		component: "ak-stage-user-login-form", verbose: "User Login Stage", plural: "User Login Stages",
-		filters: []filterSpec{stageUUIDFilter},
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "session_duration", typ: ftDuration, def: "seconds=0", filter: "exact"},
 			{name: "terminate_other_sessions", typ: ftBool, def: false, filter: "exact"},
@@ -98,10 +95,10 @@ var stageTypes = []*stageType{
 		}},
 	{typ: "user_logout", prefix: "stages/user_logout/", model: "UserLogoutStage",
 		component: "ak-stage-user-logout-form", verbose: "User Logout Stage", plural: "User Logout Stages",
-		filters: []filterSpec{stageUUIDFilter}},
+		filters: []httpapi.FilterSpec{stageUUIDFilter}},
 	{typ: "user_write", prefix: "stages/user_write/", model: "UserWriteStage",
 		component: "ak-stage-user-write-form", verbose: "User Write Stage", plural: "User Write Stages",
-		filters: []filterSpec{stageUUIDFilter},
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "user_creation_mode", typ: ftChoice, choices: []string{"never_create", "create_when_required",
 				"always_create"}, def: "create_when_required", filter: "exact"},
@@ -113,21 +110,21 @@ var stageTypes = []*stageType{
 		}},
 	{typ: "prompt", prefix: "stages/prompt/stages/", model: "PromptStage",
 		component: "ak-stage-prompt-form", verbose: "Prompt Stage", plural: "Prompt Stages",
-		filters: []filterSpec{stageUUIDFilter},
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "fields", typ: ftRefList, ref: "prompt", required: true, filter: "exact"},
 			{name: "validation_policies", typ: ftRefList, ref: "policy", allowEmpty: true, def: []string{}, filter: "exact"},
 		}},
 	{typ: "consent", prefix: "stages/consent/", model: "ConsentStage",
 		component: "ak-stage-consent-form", verbose: "Consent Stage", plural: "Consent Stages",
-		filters: []filterSpec{stageUUIDFilter},
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "mode", typ: ftChoice, choices: []string{"always_require", "permanent", "expiring"}, def: "expiring", filter: "exact"},
 			{name: "consent_expire_in", typ: ftDuration, def: "weeks=4", filter: "exact"},
 		}},
 	{typ: "deny", prefix: "stages/deny/", model: "DenyStage",
 		component: "ak-stage-deny-form", verbose: "Deny Stage", plural: "Deny Stages",
-		filters: []filterSpec{stageUUIDFilter},
+		filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "deny_message", typ: ftString, blank: true, def: "", filter: "exact"},
 		}},
@@ -140,17 +137,17 @@ var stageTypes = []*stageType{
 			{name: "target_flow", typ: ftRef, ref: "flow"},
 		},
 		// RedirectStageSerializer.validate, on the body's attributes.
-		validate: func(e *Emulator, f *form, s *stage) *resp {
+		validate: func(e *Emulator, f *httpapi.Form, s *store.Stage) *httpapi.Resp {
 			var mode string
-			if !f.has("mode") || !f.str("mode", false, true, &mode) {
+			if !f.Has("mode") || !f.Str("mode", false, true, &mode) {
 				return nil
 			}
-			if mode == "static" && (!f.has("target_static") || fmtVal(s.Attrs["target_static"]) == "") {
-				r := nonFieldError("Target URL should be present when mode is Static.")
+			if mode == "static" && (!f.Has("target_static") || httpapi.FmtVal(s.Attrs["target_static"]) == "") {
+				r := httpapi.NonFieldError("Target URL should be present when mode is Static.")
 				return &r
 			}
-			if mode == "flow" && (!f.has("target_flow") || s.Attrs["target_flow"] == nil) {
-				r := nonFieldError("Target Flow should be present when mode is Flow.")
+			if mode == "flow" && (!f.Has("target_flow") || s.Attrs["target_flow"] == nil) {
+				r := httpapi.NonFieldError("Target Flow should be present when mode is Flow.")
 				return &r
 			}
 			return nil
@@ -176,16 +173,16 @@ var stageTypes = []*stageType{
 		},
 		// EmailStageSerializer.validate_template: the built-in templates
 		// (EmailTemplates); a fresh install has no custom ones.
-		fieldChecks: func(e *Emulator, f *form, s *stage) {
-			if t, ok := s.Attrs["template"].(string); ok && f.has("template") && f.errs["template"] == nil &&
+		fieldChecks: func(e *Emulator, f *httpapi.Form, s *store.Stage) {
+			if t, ok := s.Attrs["template"].(string); ok && f.Has("template") && f.Errs["template"] == nil &&
 				!slices.Contains(emailTemplates, t) {
-				f.fail("template", fmt.Sprintf("Invalid template '%s' specified.", t))
+				f.Fail("template", fmt.Sprintf("Invalid template '%s' specified.", t))
 			}
 		}},
 	{typ: "invitation", prefix: "stages/invitation/stages/", model: "InvitationStage",
 		component: "ak-stage-invitation-form", verbose: "Invitation Stage", plural: "Invitation Stages",
-		filters: []filterSpec{stageUUIDFilter, {param: "no_flows", match: func(o getter, v []string) bool {
-			b, err := parseBool(v[0])
+		filters: []httpapi.FilterSpec{stageUUIDFilter, {Param: "no_flows", Match: func(o httpapi.Getter, v []string) bool {
+			b, err := httpapi.ParseBool(v[0])
 			if err != nil {
 				return true
 			}
@@ -221,21 +218,21 @@ var stageTypes = []*stageType{
 		},
 		// validate_not_configured_action reads configuration_stages from
 		// initial_data (the body).
-		fieldChecks: func(e *Emulator, f *form, s *stage) {
-			if s.Attrs["not_configured_action"] != "configure" || !f.has("not_configured_action") ||
-				f.errs["not_configured_action"] != nil {
+		fieldChecks: func(e *Emulator, f *httpapi.Form, s *store.Stage) {
+			if s.Attrs["not_configured_action"] != "configure" || !f.Has("not_configured_action") ||
+				f.Errs["not_configured_action"] != nil {
 				return
 			}
 			var cs []any
 			_ = decodeRaw(f, "configuration_stages", &cs)
 			if len(cs) < 1 {
-				f.fail("not_configured_action", `When "Not configured action" is set to "Configure", you must set a configuration stage.`)
+				f.Fail("not_configured_action", `When "Not configured action" is set to "Configure", you must set a configuration stage.`)
 			}
 		},
-		extra: func(e *Emulator, s *stage, m map[string]any) { m["webauthn_allowed_device_types_obj"] = []any{} }},
+		extra: func(e *Emulator, s *store.Stage, m map[string]any) { m["webauthn_allowed_device_types_obj"] = []any{} }},
 	{typ: "authenticator_totp", prefix: "stages/authenticator/totp/", model: "AuthenticatorTOTPStage",
 		component: "ak-stage-authenticator-totp-form", verbose: "TOTP Authenticator Setup Stage",
-		plural: "TOTP Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		plural: "TOTP Authenticator Setup Stages", filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
 			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
@@ -243,7 +240,7 @@ var stageTypes = []*stageType{
 		}},
 	{typ: "authenticator_webauthn", prefix: "stages/authenticator/webauthn/", model: "AuthenticatorWebAuthnStage",
 		component: "ak-stage-authenticator-webauthn-form", verbose: "WebAuthn Authenticator Setup Stage",
-		plural: "WebAuthn Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		plural: "WebAuthn Authenticator Setup Stages", filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
 			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
@@ -253,10 +250,10 @@ var stageTypes = []*stageType{
 			{name: "device_type_restrictions", typ: ftRefList, ref: "webauthndevicetype", allowEmpty: true, def: []string{}, filter: "exact"},
 			{name: "max_attempts", typ: ftUint, def: int64(0), filter: "exact"},
 		},
-		extra: func(e *Emulator, s *stage, m map[string]any) { m["device_type_restrictions_obj"] = []any{} }},
+		extra: func(e *Emulator, s *store.Stage, m map[string]any) { m["device_type_restrictions_obj"] = []any{} }},
 	{typ: "authenticator_static", prefix: "stages/authenticator/static/", model: "AuthenticatorStaticStage",
 		component: "ak-stage-authenticator-static-form", verbose: "Static Authenticator Setup Stage",
-		plural: "Static Authenticator Setup Stages", filters: []filterSpec{stageUUIDFilter},
+		plural: "Static Authenticator Setup Stages", filters: []httpapi.FilterSpec{stageUUIDFilter},
 		fields: []fieldDef{
 			{name: "configure_flow", typ: ftRef, ref: "flow", filter: "exact"},
 			{name: "friendly_name", typ: ftString, blank: true, def: "", filter: "exact"},
@@ -288,51 +285,51 @@ var (
 )
 
 // decodeRaw decodes a body attribute as JSON; false when absent or invalid.
-func decodeRaw(f *form, k string, dst any) bool {
-	if !f.has(k) {
+func decodeRaw(f *httpapi.Form, k string, dst any) bool {
+	if !f.Has(k) {
 		return false
 	}
-	return json.Unmarshal(f.raw[k], dst) == nil
+	return json.Unmarshal(f.Raw[k], dst) == nil
 }
 
 // kind builds the generic kind of a stage type.
-func (t *stageType) kind() *kindDef[*stage] {
-	k := &kindDef[*stage]{
+func (t *stageType) kind() *kindDef[*store.Stage] {
+	k := &kindDef[*store.Stage]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix,
 		fields: t.fields,
-		list: listSpec{
-			filters:      append([]filterSpec{exact("name", "name")}, t.filters...),
-			searchFields: []string{"name"},
-			order:        []string{"name"},
+		list: httpapi.ListSpec{
+			Filters:      append([]httpapi.FilterSpec{httpapi.Exact("name", "name")}, t.filters...),
+			SearchFields: []string{"name"},
+			Order:        []string{"name"},
 		},
-		all: func(e *Emulator) []*stage {
-			var out []*stage
-			for _, s := range e.st.stages {
+		all: func(e *Emulator) []*store.Stage {
+			var out []*store.Stage
+			for _, s := range e.st.Stages {
 				if s.Type == t.typ {
 					out = append(out, s)
 				}
 			}
 			return out
 		},
-		byID: func(e *Emulator, id string) (*stage, bool) {
-			s := e.st.stageByPK(id)
+		byID: func(e *Emulator, id string) (*store.Stage, bool) {
+			s := e.st.StageByPK(id)
 			return s, s != nil && s.Type == t.typ
 		},
-		fresh:  func(e *Emulator) *stage { return &stage{Type: t.typ, Attrs: map[string]any{}} },
-		clone:  func(s *stage) *stage { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
-		commit: func(_ *Emulator, dst, src *stage) { *dst = *src },
-		insert: func(e *Emulator, s *stage) {
+		fresh:  func(e *Emulator) *store.Stage { return &store.Stage{Type: t.typ, Attrs: map[string]any{}} },
+		clone:  func(s *store.Stage) *store.Stage { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
+		commit: func(_ *Emulator, dst, src *store.Stage) { *dst = *src },
+		insert: func(e *Emulator, s *store.Stage) {
 			s.PK = e.newUUID()
-			e.st.stages = append(e.st.stages, s)
+			e.st.Stages = append(e.st.Stages, s)
 		},
-		remove:      func(e *Emulator, s *stage) { e.st.deleteStage(s) },
-		attrs:       func(s *stage) map[string]any { return s.Attrs },
-		key:         func(s *stage) string { return fmtVal(s.Attrs["name"]) },
-		pk:          func(s *stage) string { return s.PK },
-		readBase:    func(e *Emulator, f *form, s *stage) { e.readStageName(f, s) },
+		remove:      func(e *Emulator, s *store.Stage) { e.st.DeleteStage(s) },
+		attrs:       func(s *store.Stage) map[string]any { return s.Attrs },
+		key:         func(s *store.Stage) string { return httpapi.FmtVal(s.Attrs["name"]) },
+		pk:          func(s *store.Stage) string { return s.PK },
+		readBase:    func(e *Emulator, f *httpapi.Form, s *store.Stage) { e.readStageName(f, s) },
 		fieldChecks: t.fieldChecks,
 		validate:    t.validate,
-		render: func(e *Emulator, _ *call, s *stage) map[string]any {
+		render: func(e *Emulator, _ *httpapi.Call, s *store.Stage) map[string]any {
 			m := e.renderStageBase(s)
 			if t.extra != nil {
 				t.extra(e, s, m)
@@ -348,35 +345,35 @@ func (t *stageType) kind() *kindDef[*stage] {
 // its own name field with a UniqueValidator over prompt stages only, so a
 // prompt stage named like a stage of another type passes validation and
 // fails in the database: authentik answers 500.
-func (e *Emulator) readStageName(f *form, s *stage) {
+func (e *Emulator) readStageName(f *httpapi.Form, s *store.Stage) {
 	var name string
-	if !f.str("name", true, false, &name) {
+	if !f.Str("name", true, false, &name) {
 		return
 	}
 	s.Attrs["name"] = name
-	for _, o := range e.st.stages {
+	for _, o := range e.st.Stages {
 		if o.PK == s.PK || o.Attrs["name"] != name {
 			continue
 		}
 		switch {
 		case s.Type != "prompt":
-			f.fail("name", "stage with this name already exists.")
+			f.Fail("name", "stage with this name already exists.")
 		case o.Type == "prompt":
-			f.fail("name", "This field must be unique.")
+			f.Fail("name", "This field must be unique.")
 		default:
-			f.crash("name")
+			f.Crash("name")
 		}
 	}
 }
 
 // renderStageBase is StageSerializer: the base fields, with the concrete
 // type's component and names, and flow_set.
-func (e *Emulator) renderStageBase(s *stage) map[string]any {
+func (e *Emulator) renderStageBase(s *store.Stage) map[string]any {
 	t := stageTypeByName[s.Type]
 	flows := []any{}
-	for _, b := range e.st.flowBindings {
+	for _, b := range e.st.FlowBindings {
 		if b.Attrs["stage"] == s.PK {
-			if f := e.st.flowByPK(fmtVal(b.Attrs["target"])); f != nil {
+			if f := e.st.FlowByPK(httpapi.FmtVal(b.Attrs["target"])); f != nil {
 				flows = append(flows, e.renderFlowSet(f))
 			}
 		}
@@ -387,55 +384,17 @@ func (e *Emulator) renderStageBase(s *stage) map[string]any {
 	}
 }
 
-func (s *state) stageByPK(pk string) *stage {
-	for _, x := range s.stages {
-		if strings.EqualFold(x.PK, pk) {
-			return x
+// stageRefFields names the fields of a stage of this type that reference
+// objects of kind ref (fieldDef.ref "ref" or "ref:<type>"), from the stage
+// kinds' tables: the store's state.stageRefFields.
+func stageRefFields(stageType, ref string) []string {
+	var out []string
+	for _, fd := range stageTypeByName[stageType].fields {
+		if fd.ref == ref || strings.HasPrefix(fd.ref, ref+":") {
+			out = append(out, fd.name)
 		}
 	}
-	return nil
-}
-
-func (s *state) flowByPK(pk string) *flow {
-	for _, f := range s.flows {
-		if strings.EqualFold(f.PK, pk) {
-			return f
-		}
-	}
-	return nil
-}
-
-// deleteStage removes a stage with its cascades: its flow bindings go,
-// references from other stages become null or leave their lists.
-func (s *state) deleteStage(x *stage) {
-	for _, b := range append([]*flowBinding(nil), s.flowBindings...) {
-		if b.Attrs["stage"] == x.PK {
-			s.deleteFlowBinding(b)
-		}
-	}
-	s.stages = slices.DeleteFunc(s.stages, func(o *stage) bool { return o == x })
-	s.clearStageRefs("stage", x.PK)
-}
-
-// clearStageRefs applies on_delete for a deleted object of kind ref
-// ("flow", "stage", "group", "prompt"): FKs become null (SET_NULL,
-// SET_DEFAULT None), M2M lists drop it.
-func (s *state) clearStageRefs(ref, pk string) {
-	for _, x := range s.stages {
-		for _, fd := range stageTypeByName[x.Type].fields {
-			if fd.ref != ref && !strings.HasPrefix(fd.ref, ref+":") {
-				continue
-			}
-			switch v := x.Attrs[fd.name].(type) {
-			case string:
-				if v == pk {
-					x.Attrs[fd.name] = nil
-				}
-			case []string:
-				x.Attrs[fd.name] = slices.DeleteFunc(slices.Clone(v), func(p string) bool { return p == pk })
-			}
-		}
-	}
+	return out
 }
 
 // refExists resolves a related pk for a field of the generic layer (ref
@@ -444,31 +403,31 @@ func (e *Emulator) refExists(ref, pk string) string {
 	kind, typ, _ := strings.Cut(ref, ":")
 	switch kind {
 	case "flow":
-		return e.st.flowRef(pk)
+		return e.st.FlowRef(pk)
 	case "stage":
-		if s := e.st.stageByPK(pk); s != nil && (typ == "" || s.Type == typ) {
+		if s := e.st.StageByPK(pk); s != nil && (typ == "" || s.Type == typ) {
 			return s.PK
 		}
 	case "group":
-		return e.st.groupRef(pk)
+		return e.st.GroupRef(pk)
 	case "prompt":
-		if p := e.st.promptByPK(pk); p != nil {
+		if p := e.st.PromptByPK(pk); p != nil {
 			return p.PK
 		}
 	case "policy":
-		return e.st.policyRef(pk)
+		return e.st.PolicyRef(pk)
 	case "keypair":
-		return e.st.keypairRef(pk)
+		return e.st.KeypairRef(pk)
 	case "application":
-		if a := e.st.appByPK(pk); a != nil {
+		if a := e.st.AppByPK(pk); a != nil {
 			return a.PK
 		}
 	case "source":
-		return e.st.sourceRef(pk)
+		return e.st.SourceRef(pk)
 	case "propertymapping":
-		return e.st.mappingRef(pk)
+		return e.st.MappingRef(pk)
 	case "role":
-		return e.st.roleRef(pk)
+		return e.st.RoleRef(pk)
 	}
 	// webauthndevicetype: the emulator has none.
 	return ""
@@ -478,9 +437,9 @@ func (e *Emulator) refExists(ref, pk string) string {
 func (e *Emulator) intRefExists(ref string, pk int32) bool {
 	switch ref {
 	case "user":
-		return e.st.userExists(pk)
+		return e.st.UserExists(pk)
 	case "provider":
-		return e.st.providerExists(pk)
+		return e.st.ProviderExists(pk)
 	}
 	return false
 }
@@ -490,14 +449,14 @@ func (e *Emulator) intRefExists(ref string, pk int32) bool {
 // allStagesKind is /stages/all/ (authentik/flows/api/stages.py,
 // StageViewSet: list, retrieve, delete over every Stage subclass, rendered
 // by the base StageSerializer).
-var allStagesKind = &kindDef[*stage]{
+var allStagesKind = &kindDef[*store.Stage]{
 	kind: "stage", model: "Stage", prefix: "stages/all/", noWrite: true,
-	list:   listSpec{filters: []filterSpec{exact("name", "name")}, searchFields: []string{"name"}},
-	all:    func(e *Emulator) []*stage { return e.st.stages },
-	byID:   func(e *Emulator, id string) (*stage, bool) { s := e.st.stageByPK(id); return s, s != nil },
-	remove: func(e *Emulator, s *stage) { e.st.deleteStage(s) },
-	attrs:  func(*stage) map[string]any { return map[string]any{} },
-	key:    func(s *stage) string { return fmtVal(s.Attrs["name"]) },
-	pk:     func(s *stage) string { return s.PK },
-	render: func(e *Emulator, _ *call, s *stage) map[string]any { return e.renderStageBase(s) },
+	list:   httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name")}, SearchFields: []string{"name"}},
+	all:    func(e *Emulator) []*store.Stage { return e.st.Stages },
+	byID:   func(e *Emulator, id string) (*store.Stage, bool) { s := e.st.StageByPK(id); return s, s != nil },
+	remove: func(e *Emulator, s *store.Stage) { e.st.DeleteStage(s) },
+	attrs:  func(*store.Stage) map[string]any { return map[string]any{} },
+	key:    func(s *store.Stage) string { return httpapi.FmtVal(s.Attrs["name"]) },
+	pk:     func(s *store.Stage) string { return s.PK },
+	render: func(e *Emulator, _ *httpapi.Call, s *store.Stage) map[string]any { return e.renderStageBase(s) },
 }

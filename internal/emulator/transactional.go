@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // PUT /core/transactional/applications/, as authentik 2026.2.2's
@@ -35,78 +38,51 @@ import (
 // model (OAuth2Provider.objects.filter(name=…)), so another provider type
 // of that name is found by the serializer's UniqueValidator instead.
 var transactionalProviders = map[string]struct{ kind, collection string }{
-	"authentik_providers_oauth2.oauth2provider": {kindOAuth2, "providers/oauth2/"},
-	"authentik_providers_proxy.proxyprovider":   {kindProxy, "providers/proxy/"},
-	"authentik_providers_saml.samlprovider":     {kindSAML, "providers/saml/"},
-	"authentik_providers_ldap.ldapprovider":     {kindLDAP, "providers/ldap/"},
+	"authentik_providers_oauth2.oauth2provider": {store.KindOAuth2, "providers/oauth2/"},
+	"authentik_providers_proxy.proxyprovider":   {store.KindProxy, "providers/proxy/"},
+	"authentik_providers_saml.samlprovider":     {store.KindSAML, "providers/saml/"},
+	"authentik_providers_ldap.ldapprovider":     {store.KindLDAP, "providers/ldap/"},
 }
 
 // msgMustCreated is the importer's error for a MUST_CREATED entry whose
 // identifiers match an existing object.
 const msgMustCreated = "State is set to must_created and object exists already"
 
-// txnSnapshot is what the create handlers change: the lists they append
-// to, and the backchannel links an application create may move.
-type txnSnapshot struct {
-	apps        []*application
-	providers   []*provider
-	bindings    []*binding
-	backchannel map[*provider]string
-}
-
-func (s *state) txnSnapshot() txnSnapshot {
-	bc := make(map[*provider]string, len(s.providers))
-	for _, p := range s.providers {
-		bc[p] = p.BackchannelApp
-	}
-	return txnSnapshot{apps: slices.Clone(s.apps), providers: slices.Clone(s.providers),
-		bindings: slices.Clone(s.bindings), backchannel: bc}
-}
-
-// rollback restores the lists; sequence counters (nextProviderPK) stay
-// advanced, as Postgres sequences do across a rollback.
-func (s *state) rollback(t txnSnapshot) {
-	s.apps, s.providers, s.bindings = t.apps, t.providers, t.bindings
-	for p, app := range t.backchannel {
-		p.BackchannelApp = app
-	}
-}
-
-func (e *Emulator) putTransactionalApplication(c *call) resp {
-	snap := e.st.txnSnapshot()
+func (e *Emulator) putTransactionalApplication(c *httpapi.Call) httpapi.Resp {
+	snap := e.st.TxnSnapshot()
 	// Serializer validation, including Importer.validate's dry run.
 	r := e.applyTransactional(c)
-	e.st.rollback(snap)
-	if r.status != 0 {
+	e.st.Rollback(snap)
+	if r.Status != 0 {
 		return r
 	}
 	// Importer.apply: the same entries again, committed.
-	if r := e.applyTransactional(c); r.status != 0 {
+	if r := e.applyTransactional(c); r.Status != 0 {
 		// Cannot happen under the emulator's one lock; authentik answers
 		// applied=false when apply hits an IntegrityError (a race).
-		e.st.rollback(snap)
-		return resp{status: http.StatusOK, body: map[string]any{"applied": false, "logs": []any{}}}
+		e.st.Rollback(snap)
+		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"applied": false, "logs": []any{}}}
 	}
-	return resp{status: http.StatusOK, body: map[string]any{"applied": true, "logs": []any{}}}
+	return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"applied": true, "logs": []any{}}}
 }
 
 // applyTransactional validates the body and creates its entries in order;
 // it returns a zero resp on success, the error answer otherwise. The
 // caller restores the store.
-func (e *Emulator) applyTransactional(c *call) resp {
-	f, perr := parseForm(c.body, false)
+func (e *Emulator) applyTransactional(c *httpapi.Call) httpapi.Resp {
+	f, perr := httpapi.ParseForm(c.Body, false)
 	if perr != nil {
 		return *perr
 	}
 	errs := map[string]any{}
 	objectOf := func(k string) (map[string]json.RawMessage, bool) {
-		raw, ok := f.raw[k]
+		raw, ok := f.Raw[k]
 		if !ok {
-			errs[k] = []string{msgRequired}
+			errs[k] = []string{httpapi.MsgRequired}
 			return nil, false
 		}
 		if isJSONNull(raw) {
-			errs[k] = []string{msgNull}
+			errs[k] = []string{httpapi.MsgNull}
 			return nil, false
 		}
 		var m map[string]json.RawMessage
@@ -120,36 +96,36 @@ func (e *Emulator) applyTransactional(c *call) resp {
 	// here, before the blueprint's must_created check could).
 	appBody, appOK := objectOf("app")
 	if appOK {
-		if r := applicationKind.validateNew(e, &call{r: c.r, body: mustJSON(appBody), user: c.user}); r != nil {
-			errs["app"] = r.body
+		if r := applicationKind.validateNew(e, &httpapi.Call{R: c.R, Body: mustJSON(appBody), User: c.User}); r != nil {
+			errs["app"] = r.Body
 		}
 	}
 	// provider_model: a ChoiceField.
 	var model string
-	if raw, ok := f.raw["provider_model"]; !ok {
-		errs["provider_model"] = []string{msgRequired}
+	if raw, ok := f.Raw["provider_model"]; !ok {
+		errs["provider_model"] = []string{httpapi.MsgRequired}
 	} else if isJSONNull(raw) {
-		errs["provider_model"] = []string{msgNull}
+		errs["provider_model"] = []string{httpapi.MsgNull}
 	} else if json.Unmarshal(raw, &model) != nil || transactionalProviders[model].collection == "" {
 		errs["provider_model"] = []string{fmt.Sprintf("%q is not a valid choice.", trimJSON(raw))}
 	}
 	// provider: a DictField, validated only by the blueprint.
 	var providerBody map[string]json.RawMessage
-	if raw, ok := f.raw["provider"]; !ok {
-		errs["provider"] = []string{msgRequired}
+	if raw, ok := f.Raw["provider"]; !ok {
+		errs["provider"] = []string{httpapi.MsgRequired}
 	} else if isJSONNull(raw) {
-		errs["provider"] = []string{msgNull}
+		errs["provider"] = []string{httpapi.MsgNull}
 	} else if json.Unmarshal(raw, &providerBody) != nil || providerBody == nil {
 		errs["provider"] = []string{fmt.Sprintf("Expected a dictionary of items but got type %q.", jsonTypeName(raw))}
 	}
 	// policy_bindings: TransactionPolicyBindingSerializer(many=True), which
 	// validates against an unsaved Application as the target.
 	var bindings []map[string]json.RawMessage
-	if raw, ok := f.raw["policy_bindings"]; ok {
+	if raw, ok := f.Raw["policy_bindings"]; ok {
 		var items []json.RawMessage
 		switch {
 		case isJSONNull(raw):
-			errs["policy_bindings"] = []string{msgNull}
+			errs["policy_bindings"] = []string{httpapi.MsgNull}
 		case json.Unmarshal(raw, &items) != nil:
 			errs["policy_bindings"] = map[string]any{"non_field_errors": []string{fmt.Sprintf("Expected a list of items but got type %q.", jsonTypeName(raw))}}
 		default:
@@ -179,40 +155,40 @@ func (e *Emulator) applyTransactional(c *call) resp {
 		}
 	}
 	if len(errs) > 0 {
-		return resp{status: http.StatusBadRequest, body: errs}
+		return httpapi.Resp{Status: http.StatusBadRequest, Body: errs}
 	}
 
 	// The blueprint. Its provider entry is identified by provider["name"]:
 	// without one, validate() raises KeyError and authentik answers 500.
 	var name string
 	if raw, ok := providerBody["name"]; !ok || json.Unmarshal(raw, &name) != nil {
-		return serverError()
+		return httpapi.ServerError()
 	}
-	for _, p := range e.st.providers {
+	for _, p := range e.st.Providers {
 		if p.Name == name && p.Kind == transactionalProviders[model].kind {
-			return resp{status: http.StatusBadRequest, body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
+			return httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"provider": map[string]any{"name": []string{msgMustCreated}}}}
 		}
 	}
 	pr := e.createVia(transactionalProviders[model].collection, c, providerBody)
-	if pr.status >= 300 {
+	if pr.Status >= 300 {
 		return entryError("provider", pr)
 	}
-	pk := e.st.providers[len(e.st.providers)-1].PK
+	pk := e.st.Providers[len(e.st.Providers)-1].PK
 	// The app entry's attrs are the outer ApplicationSerializer's
 	// validated data, where backchannel_providers already holds Provider
 	// objects (only policy bindings get their models turned back into
 	// pks); the entry's own ApplicationSerializer then refuses them.
 	var backchannel []json.RawMessage
 	if json.Unmarshal(appBody["backchannel_providers"], &backchannel) == nil && len(backchannel) > 0 {
-		return resp{status: http.StatusBadRequest, body: map[string]any{"app": map[string]any{
+		return httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"app": map[string]any{
 			"backchannel_providers": []string{"Incorrect type. Expected pk value, received Provider."}}}}
 	}
 	appBody["provider"] = mustJSON(pk)
-	ar := applicationKind.createH(e, &call{r: c.r, body: mustJSON(appBody), user: c.user})
-	if ar.status >= 300 {
+	ar := applicationKind.createH(e, &httpapi.Call{R: c.R, Body: mustJSON(appBody), User: c.User})
+	if ar.Status >= 300 {
 		return entryError("app", ar)
 	}
-	target := e.st.apps[len(e.st.apps)-1].PK
+	target := e.st.Apps[len(e.st.Apps)-1].PK
 	for _, b := range bindings {
 		b["target"] = mustJSON(target)
 		if keys := e.txnBindingExists(b); keys != nil {
@@ -223,27 +199,27 @@ func (e *Emulator) applyTransactional(c *call) resp {
 			for _, k := range keys {
 				errs[k] = []string{msgMustCreated}
 			}
-			return resp{status: http.StatusBadRequest, body: map[string]any{"None": errs}}
+			return httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{"None": errs}}
 		}
-		if br := bindingKind.createH(e, &call{r: c.r, body: mustJSON(b), user: c.user}); br.status >= 300 {
+		if br := bindingKind.createH(e, &httpapi.Call{R: c.R, Body: mustJSON(b), User: c.User}); br.Status >= 300 {
 			// Binding entries have no id: the importer names them "None".
 			return entryError("None", br)
 		}
 	}
-	return resp{}
+	return httpapi.Resp{}
 }
 
 // validateTxnBindings runs each binding through the binding serializer
 // with a placeholder application as target. It returns DRF's list of
 // per-item errors ({} for valid items), or nil when all are valid.
-func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMessage) []any {
+func (e *Emulator) validateTxnBindings(c *httpapi.Call, bindings []map[string]json.RawMessage) []any {
 	if len(bindings) == 0 {
 		return nil
 	}
-	placeholder := &application{PK: e.newUUID(), Attrs: map[string]any{}}
-	e.st.apps = append(e.st.apps, placeholder)
+	placeholder := &store.Application{PK: e.newUUID(), Attrs: map[string]any{}}
+	e.st.Apps = append(e.st.Apps, placeholder)
 	defer func() {
-		e.st.apps = slices.DeleteFunc(e.st.apps, func(a *application) bool { return a == placeholder })
+		e.st.Apps = slices.DeleteFunc(e.st.Apps, func(a *store.Application) bool { return a == placeholder })
 	}()
 	out := make([]any, len(bindings))
 	bad := false
@@ -255,8 +231,8 @@ func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMe
 			}
 		}
 		body["target"] = mustJSON(placeholder.PK)
-		if r := bindingKind.validateNew(e, &call{r: c.r, body: mustJSON(body), user: c.user}); r != nil {
-			out[i], bad = r.body, true
+		if r := bindingKind.validateNew(e, &httpapi.Call{R: c.R, Body: mustJSON(body), User: c.User}); r != nil {
+			out[i], bad = r.Body, true
 		} else {
 			out[i] = map[string]any{}
 		}
@@ -268,22 +244,22 @@ func (e *Emulator) validateTxnBindings(c *call, bindings []map[string]json.RawMe
 }
 
 // createVia runs the create handler of the collection at prefix.
-func (e *Emulator) createVia(prefix string, c *call, body map[string]json.RawMessage) resp {
+func (e *Emulator) createVia(prefix string, c *httpapi.Call, body map[string]json.RawMessage) httpapi.Resp {
 	for _, rt := range e.routes() {
 		if rt.prefix == prefix {
-			return rt.collection[http.MethodPost](&call{r: c.r, body: mustJSON(body), user: c.user})
+			return rt.collection[http.MethodPost](&httpapi.Call{R: c.R, Body: mustJSON(body), User: c.User})
 		}
 	}
-	return serverError()
+	return httpapi.ServerError()
 }
 
 // entryError is the serializer's answer to an invalid blueprint entry:
 // {entry id: the entry serializer's errors}. A crash stays a crash.
-func entryError(id string, r resp) resp {
-	if r.status != http.StatusBadRequest {
+func entryError(id string, r httpapi.Resp) httpapi.Resp {
+	if r.Status != http.StatusBadRequest {
 		return r
 	}
-	return resp{status: http.StatusBadRequest, body: map[string]any{id: r.body}}
+	return httpapi.Resp{Status: http.StatusBadRequest, Body: map[string]any{id: r.Body}}
 }
 
 func mustJSON(v any) []byte {
@@ -347,7 +323,7 @@ func (e *Emulator) txnBindingExists(b map[string]json.RawMessage) []string {
 		}
 		return x
 	}
-	for _, old := range e.st.bindings {
+	for _, old := range e.st.Bindings {
 		m := bindingKind.renderObj(e, nil, old)
 		m["target"] = old.Target
 		same := true

@@ -2,10 +2,11 @@ package emulator_test
 
 import (
 	"encoding/json"
-	"github.com/stretchr/testify/assert"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	api "goauthentik.io/api/v3"
 )

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"regexp"
@@ -50,41 +48,3 @@ func scramble[T any](seed int64, vals []T) []T {
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
 }
-
-// toMapJSON renders a response struct as a generic JSON object by a JSON
-// round trip; toMap (tomap.go) gives the same result without one.
-func toMapJSON(v any) map[string]any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Errorf("emulator: render %T: %w", v, err))
-	}
-	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
-		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))
-	}
-	return m
-}
-
-func removeStr(list []string, s string) []string {
-	out := list[:0:0]
-	for _, v := range list {
-		if v != s {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func removeInt(list []int32, n int32) []int32 {
-	out := list[:0:0]
-	for _, v := range list {
-		if v != n {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func strPtr(s string) *string { return &s }

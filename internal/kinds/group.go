@@ -1,5 +1,7 @@
 package kinds
 
+import "fmt"
+
 // Groups (authentik/core/api/groups.py GroupSerializer). Members are never
 // read or written (include_users=false, users omitted), so a PATCH never
 // drops them; attributes are managed key by key.
@@ -26,6 +28,19 @@ var group = &Kind{
 		"roles":        "The roles the group holds, by name: exactly these.",
 	},
 	Doc: "A group; provision never reads or writes its members.",
+	// The list answers each group's member pks (users) even with
+	// include_users=false, which drops only users_obj
+	// (authentik/core/api/groups.py GroupSerializer): no extra request.
+	DeleteWarning: func(key string, fields map[string]any) string {
+		users, _ := fields["users"].([]any)
+		switch len(users) {
+		case 0:
+			return ""
+		case 1:
+			return fmt.Sprintf("group %q has 1 member, who loses the group's memberships, bindings and roles", key)
+		}
+		return fmt.Sprintf("group %q has %d members, who lose the group's memberships, bindings and roles", key, len(users))
+	},
 }
 
 func init() { Register(group) }

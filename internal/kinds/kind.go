@@ -144,6 +144,10 @@ type Kind struct {
 	// DeleteNote says what authentik deletes with an object of the kind
 	// (a user's sessions and tokens); plans show it on a delete.
 	DeleteNote string
+	// DeleteWarning, when set, names what a destroy of the live object
+	// (its key and fields as read) loses that the plan must point out:
+	// a group's members. "" when nothing.
+	DeleteWarning func(key string, fields map[string]any) string
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
 	// Children are lists of other objects declared inside an entry.

@@ -1,5 +1,7 @@
 package kinds
 
+import "fmt"
+
 // Users (authentik/core/models.py User, api/users.py UserSerializer),
 // keyed by username. groups: is the user's membership, exactly the groups
 // listed; roles are assigned to groups, not users. The password is not a
@@ -11,16 +13,19 @@ var user = &Kind{
 	// authentik/core/models.py: sessions and tokens reference the user
 	// with on_delete=CASCADE.
 	DeleteNote: "authentik deletes the user's sessions and tokens with it",
-	Section:    "users",
-	Path:       "core/users/",
-	Model:      "authentik_core.user",
-	Schema:     "UserRequest",
-	Key:        "username",
-	PK:         "pk",
-	Omit:       []string{"last_login", "roles"},
-	Refs:       map[string]string{"groups": "group"},
-	Merge:      []string{"attributes"},
-	Defaults:   map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
+	DeleteWarning: func(key string, _ map[string]any) string {
+		return fmt.Sprintf("user %q loses their sessions (signed out everywhere) and their API tokens and app passwords", key)
+	},
+	Section:  "users",
+	Path:     "core/users/",
+	Model:    "authentik_core.user",
+	Schema:   "UserRequest",
+	Key:      "username",
+	PK:       "pk",
+	Omit:     []string{"last_login", "roles"},
+	Refs:     map[string]string{"groups": "group"},
+	Merge:    []string{"attributes"},
+	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
 	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, SensitiveOnly: true,
 		Doc: "The password, from a sensitive variable only: set once, when provision creates the user; later runs never reset it."}},
 	Docs: map[string]string{

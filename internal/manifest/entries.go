@@ -37,6 +37,8 @@ type Entry struct {
 	// Outputs are the files apply writes from the object (a token's
 	// token:), by output name (kinds.Kind.Outputs).
 	Outputs map[string]*OutpostOutput
+	// Protect refuses a destroy of the object (protect: true, moved.go).
+	Protect bool
 	Src     Source
 }
 
@@ -136,7 +138,7 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		names = append(names, f.Name)
 	}
 	if child == nil {
-		names = append(names, "state")
+		names = append(names, "state", "protect")
 	}
 	if k.Type != "" {
 		names = append(names, "type")
@@ -165,6 +167,13 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 				ok = false
 			}
 			e.State = State(val.Value) // checked by Validate
+			continue
+		case key.Value == "protect" && child == nil:
+			if val.Kind != yaml.ScalarNode || (val.Value != "true" && val.Value != "false") {
+				diags.add(pos(file, val), fmt.Sprintf("protect: expected true or false, not %s", gotOf(val, sc.isSensitive(val))))
+				ok = false
+			}
+			e.Protect = val.Value == "true"
 			continue
 		}
 		if key.Value == "outputs" && len(k.Outputs) > 0 {

@@ -10,6 +10,8 @@ type Provider struct {
 	Name  string `yaml:"name"`
 	Type  string `yaml:"type"`
 	State State  `yaml:"state"`
+	// Protect refuses a destroy of the provider (moved.go).
+	Protect bool `yaml:"protect"`
 
 	AuthorizationFlow  *string `yaml:"authorization_flow"`
 	InvalidationFlow   *string `yaml:"invalidation_flow"`

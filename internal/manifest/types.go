@@ -42,6 +42,9 @@ type Manifest struct {
 	unresolved map[lineOf]bool
 	// Authentik holds settings about the authentik server itself.
 	Authentik *AuthentikSettings `yaml:"authentik"`
+	// Moved are renames done in place (moved.go): the object keyed From
+	// is the one the manifest now declares as To.
+	Moved []Move `yaml:"moved"`
 }
 
 // AuthentikSettings are manifest-level settings about authentik.
@@ -76,7 +79,9 @@ type Application struct {
 	PolicyEngineMode *string `yaml:"policy_engine_mode"`
 	Access           *Access `yaml:"access"`
 	Outputs          Outputs `yaml:"outputs"`
-	Src              Source  `yaml:"-"`
+	// Protect refuses a destroy of the application (moved.go).
+	Protect bool   `yaml:"protect"`
+	Src     Source `yaml:"-"`
 }
 
 // Access says who may use an application. When declared, its group list is
@@ -130,7 +135,9 @@ type Outpost struct {
 	// Outputs are what the outpost's deployment needs, by output name;
 	// the one output an outpost has is token.
 	Outputs map[string]*OutpostOutput `yaml:"outputs"`
-	Src     Source                    `yaml:"-"`
+	// Protect refuses a destroy of the outpost (moved.go).
+	Protect bool   `yaml:"protect"`
+	Src     Source `yaml:"-"`
 }
 
 // OutpostOutput writes what an outpost's deployment reads: AUTHENTIK_HOST

@@ -74,6 +74,8 @@ var validators = []func(*validation){
 	validateApplications,
 	validateOutposts,
 	validateAuthentik,
+	validateMoves,
+	validateProtect,
 }
 
 // Validate runs the semantic checks authentik would otherwise make late (or

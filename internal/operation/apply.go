@@ -28,6 +28,7 @@ type ApplyOptions struct {
 	// LockTimeout is how long to wait for another apply's lock of the
 	// manifest's stack (0: fail at once).
 	LockTimeout time.Duration
+	Scope       Scope
 }
 
 // Validate checks the options before anything is read.
@@ -92,7 +93,12 @@ func PrepareApply(ctx context.Context, d Deps, o ApplyOptions) (*Applying, error
 			return nil, err
 		}
 	}
-	if a.State, err = ComputePlan(ctx, m, c); err != nil {
+	opts, err := o.Scope.options()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.State, err = ComputePlan(ctx, m, c, opts); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -166,7 +172,7 @@ func (a *Applying) Run(ctx context.Context, obs plan.Observer) (*ApplyResult, er
 		return out, nil
 	}
 	// Prove convergence: a fresh read must give an empty plan.
-	after, err := ComputePlan(ctx, st.Manifest, st.Client)
+	after, err := ComputePlan(ctx, st.Manifest, st.Client, st.Opts)
 	if err != nil {
 		return out, fmt.Errorf("re-read after apply: %w", err)
 	}

@@ -40,10 +40,12 @@ type State struct {
 	Client   *authentik.Client
 	Live     *plan.Live
 	Plan     *plan.Plan
+	// Opts limit the plan (--no-prune, --target); every recompute keeps them.
+	Opts plan.Options
 }
 
-// ComputePlan reads live state and computes the plan.
-func ComputePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client) (*State, error) {
+// ComputePlan reads live state and computes the plan, limited by opts.
+func ComputePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client, opts plan.Options) (*State, error) {
 	reads := plan.ReadsFor(m)
 	if len(openApps(m)) > 0 {
 		// Whether a binding made in authentik restricts an application
@@ -54,14 +56,15 @@ func ComputePlan(ctx context.Context, m *manifest.Manifest, c *authentik.Client)
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Compute(m, live)
+	live = plan.Moved(m, live) // renamed in place: outputs read the new keys
+	p, err := plan.ComputeWith(m, live, opts)
 	if err != nil {
 		return nil, err
 	}
 	if where := c.TokenFields(p); len(where) > 0 {
 		return nil, fmt.Errorf("the plan would write the authentik API token into %s: a variable holds the token; never pass it to a manifest", strings.Join(where, ", "))
 	}
-	return &State{Manifest: m, Client: c, Live: live, Plan: p}, nil
+	return &State{Manifest: m, Client: c, Live: live, Plan: p, Opts: opts}, nil
 }
 
 // OpenAppWarnings are the warnings for each application the manifest

@@ -6,14 +6,41 @@ import (
 	"fmt"
 
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/plan"
 	"github.com/provision/provision/internal/planfile"
 )
 
-// PlanOptions are plan's: the manifest, the connection, where outputs go.
+// PlanOptions are plan's: the manifest, the connection, where outputs go,
+// what the plan may touch.
 type PlanOptions struct {
 	Conn      Conn
 	Path      string
 	OutputDir string
+	Scope     Scope
+}
+
+// Scope limits a plan (plan.Options): --no-prune keeps what the stack
+// owns and the manifest dropped; --target KIND/KEY (repeatable) limits it
+// to those objects and what they reference.
+type Scope struct {
+	NoPrune bool
+	Targets []string
+}
+
+// Whole reports whether the scope limits nothing.
+func (s Scope) Whole() bool { return !s.NoPrune && len(s.Targets) == 0 }
+
+// options are the plan options the scope asks for.
+func (s Scope) options() (plan.Options, error) {
+	o := plan.Options{NoPrune: s.NoPrune}
+	for _, t := range s.Targets {
+		pt, err := plan.ParseTarget(t)
+		if err != nil {
+			return plan.Options{}, &UsageError{Err: err}
+		}
+		o.Targets = append(o.Targets, pt)
+	}
+	return o, nil
 }
 
 // Plan loads the manifest, reads authentik and computes the plan, with the
@@ -28,7 +55,11 @@ func Plan(ctx context.Context, d Deps, o PlanOptions) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := ComputePlan(ctx, m, c)
+	opts, err := o.Scope.options()
+	if err != nil {
+		return nil, err
+	}
+	st, err := ComputePlan(ctx, m, c, opts)
 	if err != nil {
 		return nil, err
 	}

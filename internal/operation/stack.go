@@ -38,6 +38,9 @@ type recordWrite struct {
 	pk    string
 	ahead []plan.Owned
 	prev  []plan.Owned
+	// kept are the owned objects the plan did not prune (--no-prune,
+	// --target): they stay in the record.
+	kept []plan.Owned
 }
 
 // writeAhead stores, before the walk, the record extended with every
@@ -48,7 +51,7 @@ func writeAhead(ctx context.Context, st *State) (*recordWrite, error) {
 	if own == nil {
 		return nil, nil
 	}
-	rec := &recordWrite{stack: own.Stack, pk: own.RecordPK, prev: own.Previous, ahead: plan.WriteAhead(st.Plan)}
+	rec := &recordWrite{stack: own.Stack, pk: own.RecordPK, prev: own.Previous, ahead: plan.WriteAhead(st.Plan), kept: own.Kept}
 	if rec.pk != "" && slices.Equal(rec.ahead, own.Previous) {
 		return rec, nil
 	}
@@ -90,7 +93,7 @@ func (r *recordWrite) finish(ctx context.Context, after *State) error {
 	if r == nil {
 		return nil
 	}
-	final := plan.RecordAfter(after.Manifest, after.Live, r.ahead)
+	final := plan.RecordAfter(after.Manifest, after.Live, r.ahead, r.kept...)
 	if !(r.pk == "" && len(final) == 0) && !slices.Equal(final, currentRecord(after.Live, r.stack)) {
 		pk, err := after.Client.WriteRecord(ctx, r.stack, r.pk, final)
 		if err != nil {
@@ -99,7 +102,7 @@ func (r *recordWrite) finish(ctx context.Context, after *State) error {
 		r.pk = pk
 	}
 	after.Live = plan.WithRecord(after.Live, r.stack, r.pk, final)
-	p, err := plan.Compute(after.Manifest, after.Live)
+	p, err := plan.ComputeWith(after.Manifest, after.Live, after.Opts)
 	if err != nil {
 		return err
 	}

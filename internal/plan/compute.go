@@ -21,8 +21,18 @@ func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // pure and deterministic. Every unresolvable reference is reported (joined),
 // each naming its manifest position.
 func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
+	return ComputeWith(m, live, Options{})
+}
+
+// ComputeWith is Compute limited by o (safe.go): without prune, or to
+// some objects.
+func ComputeWith(m *manifest.Manifest, live *Live, o Options) (*Plan, error) {
+	live, moved, moveErrs := moveLive(m, live)
 	c := newComputer(m, live)
+	c.opts, c.moves = o, moved
+	c.errs = append(c.errs, moveErrs...)
 	c.stack = c.newStack()
+	c.checkTargets()
 	stages := make([][]Change, len(registry))
 	deletes := make([][]Change, len(registry))
 	place := func(i int, ch *Change) {
@@ -44,16 +54,21 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 		place(registryIndex(ch.Kind), ch)
 	}
 	c.checkProviderHolders(m, append(stages, deletes...))
+	var changes []Change
+	for i := range registry {
+		changes = append(changes, sortedByKey(stages[i])...)
+	}
+	for i := len(registry) - 1; i >= 0; i-- {
+		changes = append(changes, sortedByKey(deletes[i])...)
+	}
+	changes = c.limitToTargets(changes)
+	c.refuseProtected(changes)
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	p := &Plan{Ownership: own, Kept: c.kept, Warnings: c.warnings}
-	for i := range registry {
-		p.Changes = append(p.Changes, sortedByKey(stages[i])...)
-	}
-	for i := len(registry) - 1; i >= 0; i-- {
-		p.Changes = append(p.Changes, sortedByKey(deletes[i])...)
-	}
+	c.markMoves(changes)
+	c.destroyWarnings(changes)
+	p := &Plan{Ownership: own, Kept: c.kept, Warnings: c.warnings, Changes: changes}
 	addWarnings(p)
 	annotate(p, m)
 	return p, nil
@@ -99,6 +114,9 @@ type computer struct {
 	indexes map[string]*kindIndex
 	// children are the live children by parent pk (entries.go).
 	children map[string]map[string][]*Object
+	// opts limit the plan; moves are the renames found (safe.go).
+	opts  Options
+	moves moves
 }
 
 func newComputer(m *manifest.Manifest, live *Live) *computer {

@@ -390,7 +390,11 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		f.list = append([]FieldChange{{Field: "type", After: k.Type}}, f.list...)
 	}
 	if k.URLKey && live != nil {
+		// The key it has in authentik: a moved object's is the old one.
 		spec.URLKey = live.Key
+		if old, ok := live.Fields[k.Key].(string); ok && old != "" {
+			spec.URLKey = old
+		}
 	}
 	out := finish(ch, f, spec)
 	if out != nil && out.Action == Update {
@@ -909,7 +913,7 @@ func (c *computer) wholeTruth(e *manifest.Entry) bool {
 func entryObjects(m *manifest.Manifest) []topObject {
 	var out []topObject
 	for _, e := range m.Entries {
-		out = append(out, topObject{declared{Owned{Kind: Kind(e.Kind.Name), Key: e.Key}, e.Src.Pos}, e.State.IsAbsent()})
+		out = append(out, topObject{declared{Owned{Kind: Kind(e.Kind.Name), Key: e.Key, Protect: e.Protect}, e.Src.Pos}, e.State.IsAbsent()})
 	}
 	return out
 }

@@ -32,6 +32,7 @@ var liveKinds = map[string]Kind{
 	"Stacks":       KindStack,
 	"Objects":      "", // by each object's own kind (entries.go)
 	"Now":          "", // when the snapshot was read: no object, not fingerprinted
+	"Moves":        "", // the manifest's renames (safe.go): no object
 }
 
 // Fingerprints returns a fingerprint of every object in the snapshot, sorted

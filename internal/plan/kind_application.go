@@ -38,6 +38,9 @@ type ApplicationSpec struct {
 	Group            *string
 	OpenInNewTab     *bool
 	PolicyEngineMode *string
+	// Rename sends Slug on an update: the manifest's moved: renames the
+	// application in place (safe.go); the change's ID is the old slug.
+	Rename bool
 }
 
 var applicationKind = &KindSpec{
@@ -128,6 +131,10 @@ func (c *computer) application(a *manifest.Application) *Change {
 	spec.OpenInNewTab = f.boolean("open_in_new_tab", a.OpenInNewTab, l.OpenInNewTab)
 	spec.PolicyEngineMode = f.str("policy_engine_mode", a.PolicyEngineMode, l.PolicyEngineMode)
 	ch.ID = l.Slug
+	if from := c.movedFrom(KindApplication, a.Slug); from != "" && live != nil {
+		f.add("slug", from, a.Slug, false)
+		spec.Rename, ch.ID = true, from // authentik addresses it by its slug
+	}
 	return finish(ch, f, spec)
 }
 

@@ -188,3 +188,11 @@ func (s *OutpostSpec) addProviders() []string {
 	}
 	return s.AddProviders
 }
+
+// An outpost's destroy deletes its API token: its deployment stops
+// connecting (safe.go).
+func init() {
+	deleteWarnings[KindOutpost] = func(_ *computer, ch *Change) []string {
+		return []string{fmt.Sprintf("outpost %q is destroyed with its API token: the outpost deployment using that token stops working", ch.Key)}
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +51,9 @@ type ProviderSpec struct {
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
 	// or *LDAPSpec (never nil).
-	Detail any
+	Detail any // Rename sends Name on an update: the manifest's moved: renames the
+	// provider in place (safe.go).
+	Rename bool
 }
 
 // providerType is the plan's part of a provider type: how its own fields
@@ -167,6 +170,10 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		f.add("type", nil, p.Type, false)
 	}
 	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
+	if from := c.movedFrom(KindProvider, p.Name); from != "" && live != nil {
+		f.add("name", from, p.Name, false)
+		spec.Rename = true
+	}
 	spec.AuthorizationFlow = c.flowField(f, spec, "authorization_flow", p.AuthorizationFlow, l.AuthorizationFlow, p.Src)
 	spec.InvalidationFlow = c.flowField(f, spec, "invalidation_flow", p.InvalidationFlow, l.InvalidationFlow, p.Src)
 	spec.AuthenticationFlow = c.flowField(f, spec, "authentication_flow", p.AuthenticationFlow, l.AuthenticationFlow, p.Src)
@@ -337,6 +344,40 @@ func init() {
 			case *SAMLDetail:
 				note(p, "signing_kp", p.SAML().SigningKP)
 				note(p, "verification_kp", p.SAML().VerificationKP)
+			}
+		}
+		return out
+	}
+}
+
+// A provider's destroy takes its client credentials with it: each
+// application on it that the manifest moves to another provider gets new
+// ones, so the plan names the output files apply rewrites and the
+// application to restart (safe.go).
+func init() {
+	deleteWarnings[KindProvider] = func(c *computer, ch *Change) []string {
+		out := []string{fmt.Sprintf("provider %q is destroyed with its client credentials (client id and secret, signing setup): whatever logs in with them stops working", ch.Key)}
+		for _, la := range c.live.Applications {
+			if strconv.Itoa(int(la.Provider)) != ch.ID {
+				continue
+			}
+			for _, a := range c.m.Applications {
+				if a.Slug != la.Slug || a.State.IsAbsent() || a.Provider == nil || *a.Provider == ch.Key {
+					continue
+				}
+				var files []string
+				for _, name := range slices.Sorted(maps.Keys(a.Outputs)) {
+					if o := a.Outputs[name]; o != nil && o.File != "" && o.File != "-" {
+						files = append(files, strconv.Quote(o.File))
+					}
+				}
+				w := fmt.Sprintf("application %q moves to provider %q, whose client credentials are new", a.Slug, *a.Provider)
+				if len(files) > 0 {
+					w += fmt.Sprintf(": apply rewrites %s; restart %q once it has", strings.Join(files, ", "), a.Name)
+				} else {
+					w += fmt.Sprintf(": give %q the new client id and secret, and restart it", a.Name)
+				}
+				out = append(out, w)
 			}
 		}
 		return out

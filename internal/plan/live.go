@@ -33,6 +33,9 @@ type Live struct {
 	// value newer than this build knows). They break the plan only when the
 	// manifest touches them.
 	Unreadable []Unreadable
+	// Moves are the manifest's renames already made in this snapshot
+	// (Moved): by Ref(kind, new key), the old key.
+	Moves map[string]string
 }
 
 // Unreadable is a live object whose JSON did not decode.

@@ -59,6 +59,10 @@ type Owned struct {
 	// the object with its key is still that one: one deleted and remade by
 	// hand under the same key is released instead.
 	PK string `json:"pk,omitempty"`
+	// Protect is the entry's protect: true, kept so that dropping the
+	// entry from the manifest is refused too (safe.go); not part of the
+	// identity.
+	Protect bool `json:"protect,omitempty"`
 }
 
 func (o Owned) ident() string {
@@ -114,6 +118,9 @@ func RecordContext(stack string, objects []Owned) map[string]any {
 		}
 		if o.PK != "" {
 			m["pk"] = o.PK
+		}
+		if o.Protect {
+			m["protect"] = true
 		}
 		objs = append(objs, m)
 	}
@@ -190,6 +197,13 @@ type Ownership struct {
 	Adopt []Owned
 	// Release are record entries dropped without touching authentik.
 	Release []Released
+	// Protect are owned objects whose protect: flag the record changes
+	// to the manifest's (Owned.Protect is the new value).
+	Protect []Owned
+	// Kept are owned objects the manifest no longer declares that this
+	// plan leaves in authentik and in the record (--no-prune, or not
+	// among --target).
+	Kept []Owned
 }
 
 // Released is a record entry dropped, with the reason.
@@ -199,7 +213,9 @@ type Released struct {
 }
 
 // Changes reports whether the record changes.
-func (o *Ownership) Changes() bool { return o != nil && len(o.Adopt)+len(o.Release) > 0 }
+func (o *Ownership) Changes() bool {
+	return o != nil && len(o.Adopt)+len(o.Release)+len(o.Protect) > 0
+}
 
 // PruneNote marks the deletes of owned objects the manifest dropped.
 const PruneNote = "no longer in the manifest"
@@ -250,17 +266,17 @@ type topObject struct {
 // outposts a manifest declares, in that order.
 func topObjects(m *manifest.Manifest) []topObject {
 	var out []topObject
-	add := func(k Kind, key string, st manifest.State, pos manifest.Position) {
-		out = append(out, topObject{declared{Owned{Kind: k, Key: key}, pos}, st.IsAbsent()})
+	add := func(k Kind, key string, st manifest.State, protect bool, pos manifest.Position) {
+		out = append(out, topObject{declared{Owned{Kind: k, Key: key, Protect: protect}, pos}, st.IsAbsent()})
 	}
 	for _, p := range m.Providers {
-		add(KindProvider, p.Name, p.State, p.Src.Pos)
+		add(KindProvider, p.Name, p.State, p.Protect, p.Src.Pos)
 	}
 	for _, a := range m.Applications {
-		add(KindApplication, a.Slug, a.State, a.Src.Pos)
+		add(KindApplication, a.Slug, a.State, a.Protect, a.Src.Pos)
 	}
 	for _, o := range m.Outposts {
-		add(KindOutpost, o.Name, o.State, o.Src.Pos)
+		add(KindOutpost, o.Name, o.State, o.Protect, o.Src.Pos)
 	}
 	return append(out, entryObjects(m)...)
 }
@@ -444,7 +460,7 @@ func (c *computer) newStack() *stack {
 	// Attachments owned and no longer declared on an outpost the manifest
 	// still declares are detached by the outpost's own diff.
 	for id, o := range s.owned {
-		if o.Kind == KindAttachment && s.decl[id].Kind == "" && s.idx.exists(o) {
+		if o.Kind == KindAttachment && s.decl[id].Kind == "" && s.idx.exists(o) && !c.opts.NoPrune {
 			s.pruneAt[id] = true
 		}
 	}
@@ -480,8 +496,13 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 			c.fail(d.pos, "%s is owned by stack %q, and this manifest's stack %q declares it too; release it from stack %q first (%s), or remove it from one of the manifests", d.Owned, other, s.name, other, ReleaseCommand(other, d.Owned))
 			continue
 		}
-		if _, ok := s.owned[id]; !ok && s.idx.exists(d.Owned) {
+		prev, ok := s.owned[id]
+		if !ok && s.idx.exists(d.Owned) {
 			own.Adopt = append(own.Adopt, d.Owned)
+		}
+		if ok && prev.Protect != d.Protect {
+			prev.Protect = d.Protect
+			own.Protect = append(own.Protect, prev)
 		}
 	}
 	p := &pruning{c: c, s: s, own: own, declared: declaredOutposts, gathered: map[Kind]any{}}
@@ -500,6 +521,10 @@ func (c *computer) ownership(declaredOutposts map[string]bool) ([]*Change, *Owne
 		}
 		if o.Created && o.PK != "" && s.idx.pkOf(o) != "" && s.idx.pkOf(o) != o.PK {
 			p.release(o, PruneNote+"; the stack created another object of this key (pk "+o.PK+"), this one was made outside provision, so it is left in authentik")
+			continue
+		}
+		if c.opts.NoPrune || !c.targeted(o.Kind, o.Key) && !(o.Kind == KindAccess && c.targeted(KindApplication, o.Key)) {
+			own.Kept = append(own.Kept, o)
 			continue
 		}
 		if h := owners[o.Kind]; h != nil {
@@ -577,6 +602,9 @@ func WriteAhead(p *Plan) []Owned {
 	for _, x := range o.Adopt {
 		put(x)
 	}
+	for _, x := range o.Protect {
+		put(x)
+	}
 	for _, c := range p.Changes {
 		if c.Action == Create && c.Kind != KindAccess && !isChildKind(c.Kind) && slices.Contains(ownedKinds(), c.Kind) {
 			put(Owned{Kind: c.Kind, Key: c.Key, Created: true})
@@ -604,7 +632,9 @@ func Settled(p *Plan, done []Change) []Owned {
 
 // RecordAfter is the record once a walk succeeded: every object the
 // manifest declares that exists, keeping whether the stack created it.
-func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
+// keep are the owned objects the plan did not prune (Ownership.Kept):
+// still in authentik, so still owned.
+func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned, keep ...Owned) []Owned {
 	created := map[string]Owned{}
 	for _, o := range ahead {
 		if o.Created {
@@ -622,6 +652,11 @@ func RecordAfter(m *manifest.Manifest, live *Live, ahead []Owned) []Owned {
 					o.PK = idx.pkOf(o) // just created: the one it made
 				}
 			}
+			out = append(out, o)
+		}
+	}
+	for _, o := range keep {
+		if idx.exists(o) {
 			out = append(out, o)
 		}
 	}

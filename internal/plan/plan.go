@@ -67,6 +67,9 @@ type Change struct {
 	Kind   Kind
 	Key    string // name, or slug for applications and access
 	Action Action
+	// MovedFrom is the object's old key when an update renames it in
+	// place (the manifest's moved:); "" otherwise.
+	MovedFrom string
 	// ID is the live object's pk; empty for Create.
 	ID string
 	// Fields lists what changes. For Create: every value the tool sets

@@ -28,13 +28,15 @@ type jsonPlan struct {
 }
 
 type jsonChange struct {
-	Kind   string      `json:"kind"`
-	Key    string      `json:"key"`
-	Action string      `json:"action"`
-	ID     string      `json:"id,omitempty"`
-	Source string      `json:"source,omitempty"`
-	Fields []jsonField `json:"fields"`
-	Notes  []string    `json:"notes,omitempty"`
+	Kind   string `json:"kind"`
+	Key    string `json:"key"`
+	Action string `json:"action"`
+	// MovedFrom is the old key of an object renamed in place (moved:).
+	MovedFrom string      `json:"moved_from,omitempty"`
+	ID        string      `json:"id,omitempty"`
+	Source    string      `json:"source,omitempty"`
+	Fields    []jsonField `json:"fields"`
+	Notes     []string    `json:"notes,omitempty"`
 	// RunsOnServer: a field of this change is code authentik executes.
 	RunsOnServer bool `json:"runs_on_server,omitempty"`
 	// Warnings: see plan.Change.Warnings.
@@ -64,7 +66,7 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
+		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), MovedFrom: c.MovedFrom, ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
 			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive, RunsOnServer: f.RunsOnServer}
 			if f.RunsOnServer {

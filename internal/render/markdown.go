@@ -27,10 +27,17 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	tw.printf("| | kind | key | action | fields | source |\n|---|---|---|---|---|---|\n")
 	for _, c := range p.Changes {
 		sym, _, _ := symbol(c.Action)
-		tw.printf("| `%s` | %s | %s | %s | %d | %s |\n", sym, cell(string(c.Kind)), cell(c.Key), c.Action, len(c.Fields), cell(c.Source))
+		key := cell(c.Key)
+		if c.MovedFrom != "" {
+			key = cell(c.MovedFrom) + " → " + key
+		}
+		tw.printf("| `%s` | %s | %s | %s | %d | %s |\n", sym, cell(string(c.Kind)), key, c.Action, len(c.Fields), cell(c.Source))
 	}
 	for _, c := range p.Changes {
 		sym, _, verb := symbol(c.Action)
+		if c.MovedFrom != "" {
+			verb = "renamed from <b>" + html.EscapeString(c.MovedFrom) + "</b>, in place"
+		}
 		tw.printf("\n<details><summary><code>%s</code> %s <b>%s</b> will be %s</summary>\n\n",
 			sym, html.EscapeString(string(c.Kind)), html.EscapeString(c.Key), verb)
 		var lines []string
@@ -55,6 +62,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		tw.printf("%sdiff\n%s\n%s\n\n</details>\n", fence, body, fence)
 	}
 	ownershipMarkdown(tw, p.Ownership)
+	notPrunedMarkdown(tw, p.Ownership)
 	keptMarkdown(tw, p.Kept)
 	warningsMarkdown(tw, p.Warnings)
 	outputsMarkdown(tw, p)

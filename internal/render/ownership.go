@@ -20,7 +20,38 @@ func ownershipText(tw *textWriter, o *plan.Ownership) {
 	for _, r := range o.Release {
 		tw.printf("\n  %s# %s will be released%s from stack %q's record (%s)\n", tw.c(bold), r.Owned, tw.c(reset), o.Stack, r.Reason)
 	}
+	for _, p := range o.Protect {
+		tw.printf("\n  %s# %s will be %s%s in stack %q's record\n", tw.c(bold), p, protection(p), tw.c(reset), o.Stack)
+	}
 	tw.printf("\nStack %q: %d to adopt, %d to release.\n", o.Stack, len(o.Adopt), len(o.Release))
+}
+
+func protection(o plan.Owned) string {
+	if o.Protect {
+		return "protected (protect: true)"
+	}
+	return "unprotected (protect: false)"
+}
+
+// notPrunedText lists the owned objects the manifest dropped that this
+// plan keeps (--no-prune, --target).
+func notPrunedText(tw *textWriter, o *plan.Ownership) {
+	if o == nil {
+		return
+	}
+	for _, k := range o.Kept {
+		tw.printf("\n  %s# %s is not pruned%s: no longer in the manifest, kept in authentik and in stack %q's record (--no-prune or --target)\n", tw.c(bold), k, tw.c(reset), o.Stack)
+	}
+}
+
+func notPrunedMarkdown(tw *textWriter, o *plan.Ownership) {
+	if o == nil || len(o.Kept) == 0 {
+		return
+	}
+	tw.printf("\n**Not pruned** (no longer in the manifest, kept by --no-prune or --target):\n\n")
+	for _, k := range o.Kept {
+		tw.printf("- %s\n", cell(k.String()))
+	}
 }
 
 // ownershipMarkdown lists adoptions and releases after the changes.
@@ -35,12 +66,20 @@ func ownershipMarkdown(tw *textWriter, o *plan.Ownership) {
 	for _, r := range o.Release {
 		tw.printf("- %s will be released from the record (%s)\n", cell(r.Owned.String()), cell(r.Reason))
 	}
+	for _, p := range o.Protect {
+		tw.printf("- %s will be %s in the record\n", cell(p.String()), protection(p))
+	}
 }
 
 type jsonOwnership struct {
 	Stack   string        `json:"stack"`
 	Adopt   []plan.Owned  `json:"adopt"`
 	Release []jsonRelease `json:"release"`
+	// Protect are the owned objects whose protection the record changes.
+	Protect []plan.Owned `json:"protect,omitempty"`
+	// NotPruned are owned objects the manifest dropped that the plan
+	// keeps (--no-prune, --target).
+	NotPruned []plan.Owned `json:"not_pruned,omitempty"`
 }
 
 type jsonRelease struct {
@@ -52,7 +91,7 @@ func ownershipJSON(o *plan.Ownership) *jsonOwnership {
 	if o == nil {
 		return nil
 	}
-	out := &jsonOwnership{Stack: o.Stack, Adopt: append([]plan.Owned{}, o.Adopt...), Release: []jsonRelease{}}
+	out := &jsonOwnership{Stack: o.Stack, Adopt: append([]plan.Owned{}, o.Adopt...), Release: []jsonRelease{}, Protect: o.Protect, NotPruned: o.Kept}
 	for _, r := range o.Release {
 		out.Release = append(out.Release, jsonRelease{r.Owned, r.Reason})
 	}

@@ -34,6 +34,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	tw := &textWriter{w: w, color: o.Color}
 	if !p.HasChanges() {
 		tw.printf("%sNo changes.%s authentik matches the manifest.\n", tw.c(bold), tw.c(reset))
+		notPrunedText(tw, p.Ownership)
 		keptText(tw, p.Kept)
 		warningsText(tw, p.Warnings)
 		outputsText(tw, p) // standard output is printed at each apply
@@ -43,6 +44,9 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 	for _, c := range p.Changes {
 		tw.printf("\n")
 		sym, col, verb := symbol(c.Action)
+		if c.MovedFrom != "" {
+			verb = fmt.Sprintf("renamed from %q, in place", c.MovedFrom)
+		}
 		tw.printf("  %s# %s %q will be %s%s", tw.c(bold), c.Kind, c.Key, verb, tw.c(reset))
 		if c.Source != "" {
 			tw.printf(" (%s)", c.Source)
@@ -58,7 +62,11 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
 			continue
 		}
-		tw.printf("  %s%s%s %s %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+		if c.MovedFrom != "" {
+			tw.printf("  %s%s%s %s %q -> %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.MovedFrom, c.Key)
+		} else {
+			tw.printf("  %s%s%s %s %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+		}
 		width := 0
 		for _, f := range c.Fields {
 			width = max(width, len(f.Field))
@@ -77,6 +85,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		tw.printf("    }\n")
 	}
 	ownershipText(tw, p.Ownership)
+	notPrunedText(tw, p.Ownership)
 	keptText(tw, p.Kept)
 	warningsText(tw, p.Warnings)
 	outputsText(tw, p)
@@ -148,4 +157,24 @@ func (t *textWriter) printf(format string, args ...any) {
 		return
 	}
 	_, t.err = fmt.Fprintf(t.w, format, args...)
+}
+
+// DestroyWarnings repeats what the plan's destroys lose (their warnings),
+// for the apply prompt: the last thing read before answering yes.
+func DestroyWarnings(w io.Writer, p *plan.Plan) error {
+	tw := &textWriter{w: w}
+	first := true
+	for _, c := range p.Changes {
+		if c.Action != plan.Delete || len(c.Warnings) == 0 {
+			continue
+		}
+		if first {
+			tw.printf("\nWarning: what the destroys lose:\n")
+			first = false
+		}
+		for _, x := range c.Warnings {
+			tw.printf("  - %s %q: %s\n", c.Kind, c.Key, x)
+		}
+	}
+	return tw.err
 }

@@ -6,6 +6,10 @@ package schema
 // fails for a field with neither.
 var descriptions = map[string]string{
 	"Manifest.version":        "Manifest format version; must be 1.",
+	"Manifest.moved":          "Renames done in place: each moves the live object of a kind from its old key to its new one with an update that keeps its pk (memberships, bindings and client credentials survive). A move whose from no longer exists does nothing, so moves can stay.",
+	"Move.kind":               "The kind renamed: group, provider, application (by slug), flow (by slug), or any other kind whose key can change.",
+	"Move.from":               "The object's old key, as authentik has it.",
+	"Move.to":                 "The object's new key: an entry the manifest declares.",
 	"Manifest.stack":          "The stack this manifest is: objects it creates or adopts are recorded as owned in authentik, and owned objects no longer in the manifest are deleted. Without it nothing is pruned.",
 	"Manifest.groups":         "authentik groups. provision never touches their members.",
 	"Manifest.scope_mappings": "Custom OAuth2 scope mappings that providers' scopes may name.",
@@ -22,6 +26,7 @@ var descriptions = map[string]string{
 	"Provider.name":                "Provider name, its key: an existing provider of that name is adopted.",
 	"Provider.type":                "Provider type: oauth2, proxy, saml or ldap. Fixes which other fields it takes.",
 	"Provider.state":               "present (default) or absent to delete it.",
+	"Provider.protect":             protectDoc,
 	"Provider.authorization_flow":  "Authorization flow slug (default default-provider-authorization-implicit-consent; LDAP: the bind flow, default default-authentication-flow).",
 	"Provider.invalidation_flow":   "Invalidation (logout) flow slug (default default-provider-invalidation-flow; LDAP: the unbind flow, default default-invalidation-flow).",
 	"Provider.authentication_flow": "Authentication flow slug used when the user is not logged in; null for authentik's default.",
@@ -81,6 +86,7 @@ var descriptions = map[string]string{
 	"Application.name":               "Display name (required unless state is absent).",
 	"Application.slug":               "URL slug, the application's key: an existing application with that slug is adopted.",
 	"Application.state":              "present (default) or absent to delete it.",
+	"Application.protect":            protectDoc,
 	"Application.provider":           "Name of the manifest provider it uses; null to detach.",
 	"Application.meta_launch_url":    "Launch URL shown in the user's library.",
 	"Application.meta_description":   "Description shown in the user's library.",
@@ -108,6 +114,7 @@ var descriptions = map[string]string{
 	"Outpost.name":      "Outpost name, its key: an existing outpost of that name is adopted.",
 	"Outpost.type":      "Outpost type; must match its providers' (proxy for proxy providers, ldap for LDAP). Required for the existing embedded outpost too (type: proxy).",
 	"Outpost.state":     "present (default) or absent to delete it.",
+	"Outpost.protect":   protectDoc,
 	"Outpost.providers": "Provider names attached to the outpost; others' attachments stay unless exclusive.",
 	"Outpost.exclusive": "Make providers the complete list: providers attached by anyone else are detached. Refused on the embedded outpost.",
 	"Outpost.config":    "Outpost configuration keys authentik reads (authentik_host, log_level, kubernetes_*...); type-checked offline.",
@@ -118,3 +125,6 @@ var descriptions = map[string]string{
 	"OutpostOutput.secret_name": "kubernetes-secret: the Secret's name (default authentik-outpost-<outpost name>).",
 	"OutpostOutput.namespace":   "kubernetes-secret: the Secret's namespace (default: none).",
 }
+
+// protectDoc describes protect:, on every entry.
+const protectDoc = "true refuses any plan that destroys the object (state: absent, or, in a stack, dropping the entry: the stack's record keeps the flag). Apply protect: false first to let it go."

@@ -64,6 +64,7 @@ func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
 		fields = child.Fields()
 	} else {
 		props["state"] = map[string]any{"enum": []any{"present", "absent"}, "description": "absent deletes the object."}
+		props["protect"] = map[string]any{"type": "boolean", "description": protectDoc}
 	}
 	if k.Type != "" {
 		props["type"] = map[string]any{"const": k.Type}

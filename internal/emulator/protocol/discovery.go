@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"crypto/ecdsa"
@@ -12,13 +12,16 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 const oauthPrefix = "/application/o/"
 
-// serveOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
+// ServeOIDC answers the OAuth2/OIDC URLs outside /api/v3 (no API auth).
 // It runs with e.mu held.
-func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
+func (e *Views) ServeOIDC(r *http.Request, body []byte) httpapi.Resp {
 	rest, ok := strings.CutPrefix(r.URL.Path, oauthPrefix)
 	if !ok {
 		return htmlNotFound()
@@ -40,7 +43,7 @@ func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
 	slug, tail, _ := strings.Cut(rest, "/")
 	switch tail {
 	case "":
-		return resp{status: http.StatusFound, hdr: http.Header{
+		return httpapi.Resp{Status: http.StatusFound, Hdr: http.Header{
 			"Location": {oauthPrefix + slug + "/.well-known/openid-configuration"}}}
 	case ".well-known/openid-configuration":
 		return e.discovery(r, slug)
@@ -52,26 +55,26 @@ func (e *Emulator) serveOIDC(r *http.Request, body []byte) resp {
 	return htmlNotFound()
 }
 
-func htmlNotFound() resp {
-	return resp{status: http.StatusNotFound, body: rawBody("<h1>Not Found</h1>"),
-		hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+func htmlNotFound() httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusNotFound, Body: httpapi.RawBody("<h1>Not Found</h1>"),
+		Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 // oidcProvider finds the OAuth2 provider (or proxy provider) of an application.
-func (e *Emulator) oidcProvider(slug string) (*application, *provider) {
-	a := e.st.appBySlug(slug)
-	if a == nil || a.provider() == nil {
+func (e *Views) oidcProvider(slug string) (*store.Application, *store.Provider) {
+	a := e.st.AppBySlug(slug)
+	if a == nil || a.Provider() == nil {
 		return nil, nil
 	}
-	p := e.st.providerByPK(*a.provider())
-	if p == nil || !p.isOAuth2() {
+	p := e.st.ProviderByPK(*a.Provider())
+	if p == nil || !p.IsOAuth2() {
 		return nil, nil // SAML and LDAP applications have no OIDC endpoints
 	}
 	return a, p
 }
 
 // baseURL is the request's origin; X-Forwarded-Proto decides the scheme.
-func baseURL(r *http.Request) string {
+func BaseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -85,7 +88,7 @@ func baseURL(r *http.Request) string {
 // jwtAlg is JWTAlgorithms.from_private_key (providers/oauth2/models.py):
 // "" (a ValueError, so a 500) for a key pair without a private key or an
 // Ed25519 key. The emulator's EC keys are all P-256.
-func jwtAlg(k *keypair) string {
+func jwtAlg(k *store.Keypair) string {
 	switch {
 	case k == nil || k.KeyPEM == "":
 		return ""
@@ -99,32 +102,32 @@ func jwtAlg(k *keypair) string {
 
 // signingAlg is OAuth2Provider.jwt_key's algorithm; ok is false where
 // authentik raises.
-func (e *Emulator) signingAlg(p *provider) (string, bool) {
-	if p.ref("signing_key") == nil {
+func (e *Views) signingAlg(p *store.Provider) (string, bool) {
+	if p.Ref("signing_key") == nil {
 		return "HS256", true
 	}
-	alg := jwtAlg(e.st.keypairByPK(*p.ref("signing_key")))
+	alg := jwtAlg(e.st.KeypairByPK(*p.Ref("signing_key")))
 	return alg, alg != ""
 }
 
 // discovery is ProviderInfoView (providers/oauth2/views/provider.py).
-func (e *Emulator) discovery(r *http.Request, slug string) resp {
+func (e *Views) discovery(r *http.Request, slug string) httpapi.Resp {
 	a, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
 	}
-	base := baseURL(r)
-	issuer := base + oauthPrefix + a.slug() + "/"
-	if p.attr("issuer_mode") == "global" {
+	base := BaseURL(r)
+	issuer := base + oauthPrefix + a.Slug() + "/"
+	if p.Attr("issuer_mode") == "global" {
 		issuer = base + "/"
 	}
 	scopes := []string{}
-	var mine []*object
-	for _, m := range e.st.mappings {
+	var mine []*store.Object
+	for _, m := range e.st.Mappings {
 		if !slices.Contains(p.PropertyMappings, m.PK) {
 			continue
 		}
-		scopes = append(scopes, fmtVal(m.Attrs["scope_name"]))
+		scopes = append(scopes, httpapi.FmtVal(m.Attrs["scope_name"]))
 		mine = append(mine, m)
 	}
 	if !slices.Contains(scopes, "openid") {
@@ -132,14 +135,16 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 	}
 	alg, ok := e.signingAlg(p)
 	if !ok {
-		return serverError()
+		return httpapi.ServerError()
 	}
 	// get_claims: the default claims, then the keys each mapping returns
 	// for the anonymous user, mappings ordered by scope_name.
 	claims := []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce"}
-	sort.SliceStable(mine, func(i, j int) bool { return fmtVal(mine[i].Attrs["scope_name"]) < fmtVal(mine[j].Attrs["scope_name"]) })
+	sort.SliceStable(mine, func(i, j int) bool {
+		return httpapi.FmtVal(mine[i].Attrs["scope_name"]) < httpapi.FmtVal(mine[j].Attrs["scope_name"])
+	})
 	for _, m := range mine {
-		keys, _ := dictLiteralKeys(fmtVal(m.Attrs["expression"]))
+		keys, _ := dictLiteralKeys(httpapi.FmtVal(m.Attrs["expression"]))
 		claims = append(claims, keys...)
 	}
 	doc := map[string]any{
@@ -147,7 +152,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"authorization_endpoint":                base + oauthPrefix + "authorize/",
 		"token_endpoint":                        base + oauthPrefix + "token/",
 		"userinfo_endpoint":                     base + oauthPrefix + "userinfo/",
-		"end_session_endpoint":                  base + oauthPrefix + a.slug() + "/end-session/",
+		"end_session_endpoint":                  base + oauthPrefix + a.Slug() + "/end-session/",
 		"introspection_endpoint":                base + oauthPrefix + "introspect/",
 		"revocation_endpoint":                   base + oauthPrefix + "revoke/",
 		"device_authorization_endpoint":         base + oauthPrefix + "device/",
@@ -155,7 +160,7 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"backchannel_logout_session_supported":  true,
 		"response_types_supported":              []string{"code", "id_token", "id_token token", "code token", "code id_token", "code id_token token"},
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
-		"jwks_uri":                              base + oauthPrefix + a.slug() + "/jwks/",
+		"jwks_uri":                              base + oauthPrefix + a.Slug() + "/jwks/",
 		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "implicit", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:device_code"},
 		"id_token_signing_alg_values_supported": []string{alg},
 		"subject_types_supported":               []string{"public"},
@@ -167,17 +172,17 @@ func (e *Emulator) discovery(r *http.Request, slug string) resp {
 		"claims_parameter_supported":            false,
 		"code_challenge_methods_supported":      []string{"plain", "S256"},
 	}
-	if p.ref("encryption_key") != nil {
+	if p.Ref("encryption_key") != nil {
 		doc["id_token_encryption_alg_values_supported"] = []string{"RSA-OAEP-256"}
 		doc["id_token_encryption_enc_values_supported"] = []string{"A256CBC-HS512"}
 	}
-	return resp{status: 200, body: doc}
+	return httpapi.Resp{Status: 200, Body: doc}
 }
 
 // jwks is JWKSView (providers/oauth2/views/jwks.py): {} when no key
 // yields a JWK, else {"keys": [sig, enc]}; keys carry the certificate as
 // x5c, x5t and x5t#S256; kid is generate_key_id(key_data).
-func (e *Emulator) jwks(slug string) resp {
+func (e *Views) jwks(slug string) httpapi.Resp {
 	_, p := e.oidcProvider(slug)
 	if p == nil {
 		return htmlNotFound()
@@ -187,13 +192,13 @@ func (e *Emulator) jwks(slug string) resp {
 	for _, use := range []struct {
 		pk  *string
 		use string
-	}{{p.ref("signing_key"), "sig"}, {p.ref("encryption_key"), "enc"}} {
+	}{{p.Ref("signing_key"), "sig"}, {p.Ref("encryption_key"), "enc"}} {
 		if use.pk == nil {
 			continue
 		}
-		jwk, ok := jwkFor(e.st.keypairByPK(*use.pk), use.use)
+		jwk, ok := jwkFor(e.st.KeypairByPK(*use.pk), use.use)
 		if !ok {
-			return serverError()
+			return httpapi.ServerError()
 		}
 		if jwk != nil {
 			keys = append(keys, jwk)
@@ -202,12 +207,12 @@ func (e *Emulator) jwks(slug string) resp {
 	if len(keys) > 0 {
 		out["keys"] = keys
 	}
-	return resp{status: 200, body: out, hdr: http.Header{"Access-Control-Allow-Origin": {"*"}}}
+	return httpapi.Resp{Status: 200, Body: out, Hdr: http.Header{"Access-Control-Allow-Origin": {"*"}}}
 }
 
 // jwkFor is JWKSView.get_jwk_for_key. ok is false where authentik raises
 // (an Ed25519 key used for signing).
-func jwkFor(k *keypair, use string) (map[string]any, bool) {
+func jwkFor(k *store.Keypair, use string) (map[string]any, bool) {
 	if k == nil || k.KeyPEM == "" {
 		return nil, true
 	}
@@ -222,7 +227,7 @@ func jwkFor(k *keypair, use string) (map[string]any, bool) {
 		jwk["alg"], jwk["enc"] = "RSA-OAEP-256", "A256CBC-HS512"
 	}
 	b64u := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-	switch pub := k.cert.PublicKey.(type) {
+	switch pub := k.Cert.PublicKey.(type) {
 	case *rsa.PublicKey:
 		jwk["kty"], jwk["n"], jwk["e"] = "RSA", b64u(pub.N.Bytes()), b64u(big.NewInt(int64(pub.E)).Bytes())
 	case *ecdsa.PublicKey:
@@ -234,8 +239,8 @@ func jwkFor(k *keypair, use string) (map[string]any, bool) {
 	}
 	sum := sha512.Sum512([]byte(k.KeyPEM))
 	jwk["kid"], jwk["use"] = b64u(sum[:]), use
-	jwk["x5c"] = []string{base64.StdEncoding.EncodeToString(k.cert.Raw)}
-	s1, s256 := sha1.Sum(k.cert.Raw), sha256.Sum256(k.cert.Raw)
+	jwk["x5c"] = []string{base64.StdEncoding.EncodeToString(k.Cert.Raw)}
+	s1, s256 := sha1.Sum(k.Cert.Raw), sha256.Sum256(k.Cert.Raw)
 	jwk["x5t"], jwk["x5t#S256"] = b64u(s1[:]), b64u(s256[:])
 	return jwk, true
 }

@@ -1,32 +1,35 @@
-package emulator
+package protocol
 
 import (
 	"math/big"
 	"net/http"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
-// setupURLs is OAuth2ProviderViewSet.setup_urls
+// SetupURLs is OAuth2ProviderViewSet.setup_urls
 // (authentik/providers/oauth2/api/providers.py, version/2026.2.2):
 // get_object_or_404(OAuth2Provider, pk=pk), so a proxy provider's pk
 // answers too and no object permission is checked. Without an application
 // the issuer (per-provider mode), provider_info and logout are null and
 // jwks is left out, a 200 (the schema's 404 "Provider has no application
 // assigned" is never sent).
-func (e *Emulator) setupURLs(c *call) resp {
-	n, ok := new(big.Int).SetString(c.id, 10)
+func (e *Views) SetupURLs(c *httpapi.Call) httpapi.Resp {
+	n, ok := new(big.Int).SetString(c.ID, 10)
 	if !ok {
 		// IntegerField.get_prep_value raises ValueError ("Field 'id'
 		// expected a number"), which get_object_or_404 does not catch.
-		return serverError()
+		return httpapi.ServerError()
 	}
-	var p *provider
+	var p *store.Provider
 	if n.IsInt64() && n.Int64() >= -1<<31 && n.Int64() < 1<<31 {
-		p = e.st.providerByPK(int32(n.Int64()))
+		p = e.st.ProviderByPK(int32(n.Int64()))
 	}
-	if p == nil || !p.isOAuth2() {
-		return noMatch("OAuth2Provider")
+	if p == nil || !p.IsOAuth2() {
+		return httpapi.NoMatch("OAuth2Provider")
 	}
-	base := baseURL(c.r)
+	base := BaseURL(c.R)
 	out := map[string]any{
 		"issuer":        nil,
 		"authorize":     base + oauthPrefix + "authorize/",
@@ -35,16 +38,16 @@ func (e *Emulator) setupURLs(c *call) resp {
 		"provider_info": nil,
 		"logout":        nil,
 	}
-	a := e.st.appUsingProvider(p.PK)
-	if p.attr("issuer_mode") == "global" {
+	a := e.st.AppUsingProvider(p.PK)
+	if p.Attr("issuer_mode") == "global" {
 		out["issuer"] = base + "/"
 	} else if a != nil {
-		out["issuer"] = base + oauthPrefix + a.slug() + "/"
+		out["issuer"] = base + oauthPrefix + a.Slug() + "/"
 	}
 	if a != nil {
-		out["provider_info"] = base + oauthPrefix + a.slug() + "/.well-known/openid-configuration"
-		out["logout"] = base + oauthPrefix + a.slug() + "/end-session/"
-		out["jwks"] = base + oauthPrefix + a.slug() + "/jwks/"
+		out["provider_info"] = base + oauthPrefix + a.Slug() + "/.well-known/openid-configuration"
+		out["logout"] = base + oauthPrefix + a.Slug() + "/end-session/"
+		out["jwks"] = base + oauthPrefix + a.Slug() + "/jwks/"
 	}
-	return resp{status: http.StatusOK, body: out}
+	return httpapi.Resp{Status: http.StatusOK, Body: out}
 }

@@ -1,4 +1,4 @@
-package emulator
+package protocol
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 )
 
 // The OAuth2 endpoints besides discovery, JWKS and authorize, as
@@ -63,19 +66,19 @@ func hexBytes(b []byte) []byte {
 }
 
 // tokenResponse is authentik's TokenResponse: JSON, never cached.
-func tokenResponse(status int, body map[string]any) resp {
-	return resp{status: status, body: body, hdr: http.Header{"Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}}
+func tokenResponse(status int, body map[string]any) httpapi.Resp {
+	return httpapi.Resp{Status: status, Body: body, Hdr: http.Header{"Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}}
 }
 
 // methodNotAllowed is Django's View.http_method_not_allowed: an empty 405.
-func methodNotAllowed(allow string) resp {
-	return resp{status: http.StatusMethodNotAllowed, body: rawBody(""),
-		hdr: http.Header{"Allow": {allow}, "Content-Type": {"text/html; charset=utf-8"}}}
+func methodNotAllowed(allow string) httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusMethodNotAllowed, Body: httpapi.RawBody(""),
+		Hdr: http.Header{"Allow": {allow}, "Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 // djangoOptions is View.options: 200, no body, the Allow header.
-func djangoOptions(allow string) resp {
-	return resp{status: 200, body: rawBody(""), hdr: http.Header{"Allow": {allow}, "Content-Type": {"text/html; charset=utf-8"}}}
+func djangoOptions(allow string) httpapi.Resp {
+	return httpapi.Resp{Status: 200, Body: httpapi.RawBody(""), Hdr: http.Header{"Allow": {allow}, "Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 // postForm is Django's request.POST: form bodies only (urlencoded or
@@ -142,9 +145,9 @@ func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") 
 
 // oauthProviderByClientID is OAuth2Provider.objects.filter(client_id=…).first();
 // proxy providers are OAuth2 providers too.
-func (e *Emulator) oauthProviderByClientID(id string) *provider {
-	for _, p := range e.st.providers {
-		if p.isOAuth2() && p.attr("client_id") == id {
+func (e *Views) oauthProviderByClientID(id string) *store.Provider {
+	for _, p := range e.st.Providers {
+		if p.IsOAuth2() && p.Attr("client_id") == id {
 			return p
 		}
 	}
@@ -152,7 +155,7 @@ func (e *Emulator) oauthProviderByClientID(id string) *provider {
 }
 
 // tokenEndpoint is TokenView.post (views/token.py).
-func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
+func (e *Views) tokenEndpoint(r *http.Request, body []byte) httpapi.Resp {
 	switch r.Method {
 	case http.MethodOptions:
 		return tokenResponse(200, map[string]any{})
@@ -167,10 +170,10 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
 		return tokenResponse(400, oauthError("invalid_client"))
 	}
 	grant := form.get("grant_type")
-	fail := func(code string) resp { return tokenResponse(400, oauthError(code)) }
+	fail := func(code string) httpapi.Resp { return tokenResponse(400, oauthError(code)) }
 	switch grant {
 	case "authorization_code", "refresh_token":
-		if p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
+		if p.Attr("client_type") == "confidential" && p.Attr("client_secret") != secret {
 			return fail("invalid_client")
 		}
 		// No login flow runs in the emulator, so no code or refresh token exists.
@@ -185,18 +188,18 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
 			// App-password tokens are not modelled: the credentials check fails.
 			return fail("invalid_grant")
 		}
-		if secret == p.attr("client_secret") {
-			if e.st.appUsingProvider(p.PK) == nil {
+		if secret == p.Attr("client_secret") {
+			if e.st.AppUsingProvider(p.PK) == nil {
 				return fail("invalid_grant")
 			}
-			return resp{status: http.StatusNotImplemented, body: map[string]any{
+			return httpapi.Resp{Status: http.StatusNotImplemented, Body: map[string]any{
 				"detail": "emulator: issuing tokens (client_credentials) is not modelled"}}
 		}
 		// client_secret as base64 "user:password" app password: not modelled.
 		return fail("invalid_grant")
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		d := e.deviceCodes[form.get("device_code")]
-		if d == nil || d.provider != p.PK || e.st.providerByPK(p.PK) == nil {
+		if d == nil || d.provider != p.PK || e.st.ProviderByPK(p.PK) == nil {
 			return fail("invalid_grant")
 		}
 		// Nobody can approve a device code in the emulator.
@@ -206,8 +209,8 @@ func (e *Emulator) tokenEndpoint(r *http.Request, body []byte) resp {
 }
 
 // bearerError is protected_resource_view's BearerTokenError response.
-func bearerError() resp {
-	return resp{status: http.StatusUnauthorized, body: rawBody(""), hdr: http.Header{
+func bearerError() httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusUnauthorized, Body: httpapi.RawBody(""), Hdr: http.Header{
 		"Content-Type": {"text/html; charset=utf-8"},
 		"Www-Authenticate": {`error="invalid_token", error_description="The access token provided is ` +
 			`expired, revoked, malformed, or invalid for other reasons"`}}}
@@ -215,7 +218,7 @@ func bearerError() resp {
 
 // userinfo is UserInfoView under protected_resource_view(["openid"]): the
 // emulator issues no access tokens, so every non-OPTIONS request is a 401.
-func (e *Emulator) userinfo(r *http.Request) resp {
+func (e *Views) userinfo(r *http.Request) httpapi.Resp {
 	if r.Method == http.MethodOptions {
 		return tokenResponse(200, map[string]any{})
 	}
@@ -224,7 +227,7 @@ func (e *Emulator) userinfo(r *http.Request) resp {
 
 // introspect is TokenIntrospectionView (views/introspection.py): every
 // failure, including an unauthenticated client, is {"active": false}.
-func (e *Emulator) introspect(r *http.Request) resp {
+func (e *Views) introspect(r *http.Request) httpapi.Resp {
 	if res, ok := postOnly(r); !ok {
 		return res
 	}
@@ -234,10 +237,10 @@ func (e *Emulator) introspect(r *http.Request) resp {
 // postOnly answers what a Django view with only post() answers for any
 // other method: OPTIONS lists the methods, the rest is a 405. ok is true
 // for a POST.
-func postOnly(r *http.Request) (res resp, ok bool) {
+func postOnly(r *http.Request) (res httpapi.Resp, ok bool) {
 	switch r.Method {
 	case http.MethodPost:
-		return resp{}, true
+		return httpapi.Resp{}, true
 	case http.MethodOptions:
 		return djangoOptions("POST, OPTIONS"), false
 	}
@@ -245,17 +248,17 @@ func postOnly(r *http.Request) (res resp, ok bool) {
 }
 
 // revoke is TokenRevokeView (views/token_revoke.py).
-func (e *Emulator) revoke(r *http.Request, body []byte) resp {
+func (e *Views) revoke(r *http.Request, body []byte) httpapi.Resp {
 	if res, ok := postOnly(r); !ok {
 		return res
 	}
 	form := parsePost(r, body)
 	id, secret := extractClientAuth(r, form)
-	var p *provider
+	var p *store.Provider
 	if !(id == "" && secret == "") {
 		p = e.oauthProviderByClientID(id)
 	}
-	if p != nil && p.attr("client_type") == "confidential" && p.attr("client_secret") != secret {
+	if p != nil && p.Attr("client_type") == "confidential" && p.Attr("client_secret") != secret {
 		p = nil
 	}
 	if p == nil {
@@ -275,7 +278,7 @@ type deviceCode struct {
 const deviceThrottle = 20 // throttle.providers.oauth2.device default: 20/hour
 
 // device is DeviceView (views/device_backchannel.py).
-func (e *Emulator) device(r *http.Request, body []byte) resp {
+func (e *Views) device(r *http.Request, body []byte) httpapi.Resp {
 	// DRF's AnonRateThrottle runs in dispatch, before the method check.
 	ident := r.Header.Get("X-Forwarded-For")
 	if ident != "" {
@@ -301,21 +304,21 @@ func (e *Emulator) device(r *http.Request, body []byte) resp {
 	}
 	form := parsePost(r, body)
 	id, _ := extractClientAuth(r, form)
-	var p *provider
+	var p *store.Provider
 	if id != "" {
 		p = e.oauthProviderByClientID(id)
 	}
-	if p == nil || e.st.appUsingProvider(p.PK) == nil {
+	if p == nil || e.st.AppUsingProvider(p.PK) == nil {
 		return tokenResponse(400, oauthError("invalid_client"))
 	}
-	secs, err := durationSeconds(p.attr("access_code_validity"))
+	secs, err := httpapi.DurationSeconds(p.Attr("access_code_validity"))
 	if err != nil {
-		return serverError()
+		return httpapi.ServerError()
 	}
 	code := generateKey(128)
 	user := generateCodeFixedLength(9)
 	e.deviceCodes[code] = &deviceCode{provider: p.PK, expires: now.Add(time.Duration(secs * float64(time.Second)))}
-	devURL := baseURL(r) + "/device"
+	devURL := BaseURL(r) + "/device"
 	return tokenResponse(200, map[string]any{
 		"device_code":               code,
 		"verification_uri":          devURL,
@@ -360,22 +363,22 @@ func itoa(i int) string {
 // the application and a flow to end the session with are resolved first
 // (404 without them); a visitor without a session is then sent to log in,
 // with this URL as next (PolicyAccessView.handle_no_permission).
-func (e *Emulator) endSession(r *http.Request, slug string) resp {
-	a := e.st.appBySlug(slug)
-	if a == nil || a.provider() == nil {
+func (e *Views) endSession(r *http.Request, slug string) httpapi.Resp {
+	a := e.st.AppBySlug(slug)
+	if a == nil || a.Provider() == nil {
 		return htmlNotFound()
 	}
-	p := e.st.providerByPK(*a.provider())
+	p := e.st.ProviderByPK(*a.Provider())
 	if p == nil {
 		return htmlNotFound()
 	}
-	if p.InvalidationFlow == nil && e.st.flowBySlug("default-invalidation-flow") == nil {
+	if p.InvalidationFlow == nil && e.st.FlowBySlug("default-invalidation-flow") == nil {
 		return htmlNotFound() // brand.flow_invalidation unset too
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
 		// CsrfViewMiddleware rejects unsafe methods before the view runs.
-		return resp{status: http.StatusForbidden, body: rawBody("<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p>"),
-			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+		return httpapi.Resp{Status: http.StatusForbidden, Body: httpapi.RawBody("<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p>"),
+			Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}
 	return e.toLogin(r, p.AuthenticationFlow)
 }
@@ -383,22 +386,22 @@ func (e *Emulator) endSession(r *http.Request, slug string) resp {
 // toLogin is PolicyAccessView.handle_no_permission for an anonymous
 // visitor: the provider's authentication flow, else the brand's; the
 // query keeps the request's own parameters and adds next (redirect_with_qs).
-func (e *Emulator) toLogin(r *http.Request, authFlow *string) resp {
+func (e *Views) toLogin(r *http.Request, authFlow *string) httpapi.Resp {
 	slug := ""
 	if authFlow != nil {
-		for _, f := range e.st.flows {
+		for _, f := range e.st.Flows {
 			if f.PK == *authFlow {
 				slug = f.Slug
 			}
 		}
 	}
 	if slug == "" {
-		if e.st.flowBySlug("default-authentication-flow") == nil {
+		if e.st.FlowBySlug("default-authentication-flow") == nil {
 			return htmlNotFound()
 		}
 		slug = "default-authentication-flow"
 	}
-	return resp{status: http.StatusFound, hdr: http.Header{"Location": {"/if/flow/" + slug + "/?" + encodeQS(r.URL.RawQuery, r.URL.RequestURI())}}}
+	return httpapi.Resp{Status: http.StatusFound, Hdr: http.Header{"Location": {"/if/flow/" + slug + "/?" + encodeQS(r.URL.RawQuery, r.URL.RequestURI())}}}
 }
 
 // encodeQS is urlencode(qs.items()) of the request's QueryDict plus next:

@@ -1,4 +1,4 @@
-package emulator
+package httpapi
 
 import (
 	"errors"
@@ -55,7 +55,7 @@ var (
 )
 
 // durationSeconds is timedelta_from_string(s).total_seconds().
-func durationSeconds(s string) (float64, error) {
+func DurationSeconds(s string) (float64, error) {
 	kwargs := map[string]float64{}
 	for _, part := range strings.Split(s, ";") {
 		kv := strings.Split(part, "=")
@@ -94,8 +94,8 @@ func durationSeconds(s string) (float64, error) {
 
 // durationError is timedelta_string_validator: the 400 message, or crash
 // when authentik raises an uncaught OverflowError.
-func durationError(s string) (msg string, crash bool) {
-	switch _, err := durationSeconds(s); {
+func DurationError(s string) (msg string, crash bool) {
+	switch _, err := DurationSeconds(s); {
 	case errors.Is(err, errDurationOverflow):
 		return "", true
 	case err != nil:

@@ -1,4 +1,4 @@
-package emulator
+package httpapi
 
 import (
 	"encoding/json"
@@ -17,27 +17,27 @@ const (
 // getter reads one rendered field of a listed object. A list renders an
 // object only when a filter, search or ordering needs a field it has no
 // fast accessor for, or when the object is on the page (lazyList).
-type getter func(name string) any
+type Getter func(name string) any
 
 // filterSpec is one django-filter query parameter. match is called only when
 // the parameter has a value: a single-value filter gets the last value
 // (QueryDict.get; an empty one filters nothing), a multi-value filter
 // (multi) every non-empty one (QueryDict.getlist).
-type filterSpec struct {
-	param string
-	match func(o getter, vals []string) bool
-	multi bool
+type FilterSpec struct {
+	Param string
+	Match func(o Getter, vals []string) bool
+	Multi bool
 }
 
 // listSpec describes a list endpoint.
-type listSpec struct {
-	filters      []filterSpec
-	searchFields []string
-	order        []string // default ordering
-	orderFields  []string // allowed for ?ordering=; nil means any rendered field
+type ListSpec struct {
+	Filters      []FilterSpec
+	SearchFields []string
+	Order        []string // default ordering
+	OrderFields  []string // allowed for ?ordering=; nil means any rendered field
 }
 
-func fmtVal(v any) string {
+func FmtVal(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -52,26 +52,26 @@ func fmtVal(v any) string {
 	}
 }
 
-func exact(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool { return o(field) != nil && fmtVal(o(field)) == v[0] }}
+func Exact(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool { return o(field) != nil && FmtVal(o(field)) == v[0] }}
 }
 
-func iexact(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		return o(field) != nil && strings.EqualFold(fmtVal(o(field)), v[0])
+func IExact(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
+		return o(field) != nil && strings.EqualFold(FmtVal(o(field)), v[0])
 	}}
 }
 
-func icontains(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		return o(field) != nil && strings.Contains(strings.ToLower(fmtVal(o(field))), strings.ToLower(v[0]))
+func IContains(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
+		return o(field) != nil && strings.Contains(strings.ToLower(FmtVal(o(field))), strings.ToLower(v[0]))
 	}}
 }
 
 // boolExact is a BooleanFilter; an unparsable value does not filter.
-func boolExact(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+func BoolExact(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
+		b, err := ParseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -80,9 +80,9 @@ func boolExact(param, field string) filterSpec {
 }
 
 // isNull is a `<field>__isnull` filter on a rendered field that is null or "" when unset.
-func isNull(param, field string) filterSpec {
-	return filterSpec{param: param, match: func(o getter, v []string) bool {
-		b, err := parseBool(v[0])
+func IsNull(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Match: func(o Getter, v []string) bool {
+		b, err := ParseBool(v[0])
 		if err != nil {
 			return true
 		}
@@ -91,17 +91,17 @@ func isNull(param, field string) filterSpec {
 }
 
 // inList is a multi-value filter matching when the object's field equals any value.
-func inList(param, field string) filterSpec {
-	return filterSpec{param: param, multi: true, match: func(o getter, v []string) bool { return slices.Contains(v, fmtVal(o(field))) }}
+func InList(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Multi: true, Match: func(o Getter, v []string) bool { return slices.Contains(v, FmtVal(o(field))) }}
 }
 
 // listContains matches when the rendered list field contains the value (case-insensitive).
-func listContains(param, field string) filterSpec {
-	return filterSpec{param: param, multi: true, match: func(o getter, v []string) bool {
+func ListContains(param, field string) FilterSpec {
+	return FilterSpec{Param: param, Multi: true, Match: func(o Getter, v []string) bool {
 		items, _ := o(field).([]any)
 		for _, it := range items {
 			for _, want := range v {
-				if strings.EqualFold(fmtVal(it), want) {
+				if strings.EqualFold(FmtVal(it), want) {
 					return true
 				}
 			}
@@ -110,7 +110,7 @@ func listContains(param, field string) filterSpec {
 	}}
 }
 
-func parseBool(s string) (bool, error) {
+func ParseBool(s string) (bool, error) {
 	switch strings.ToLower(s) {
 	case "true", "1", "yes", "on":
 		return true, nil
@@ -123,17 +123,17 @@ func parseBool(s string) (bool, error) {
 // last is a query parameter as Django's QueryDict.get and [] read it: the
 // last value when it is repeated (url.Values.Get gives the first). Single-
 // value filters, search, ordering and pagination read it so.
-func (c *call) last(param string) string {
-	if vs := c.q[param]; len(vs) > 0 {
+func (c *Call) Last(param string) string {
+	if vs := c.Q[param]; len(vs) > 0 {
 		return vs[len(vs)-1]
 	}
 	return ""
 }
 
 // queryValues returns the non-empty values of a query parameter.
-func (c *call) queryValues(param string) []string {
+func (c *Call) QueryValues(param string) []string {
 	var out []string
-	for _, v := range c.q[param] {
+	for _, v := range c.Q[param] {
 		if v != "" {
 			out = append(out, v)
 		}
@@ -142,54 +142,54 @@ func (c *call) queryValues(param string) []string {
 }
 
 // list filters, searches, orders and paginates rendered objects.
-func (e *Emulator) list(c *call, objs []map[string]any, spec listSpec) resp {
-	return e.listLazy(c, lazyList{n: len(objs), render: func(i int) map[string]any { return objs[i] }}, spec)
+func List(c *Call, objs []map[string]any, spec ListSpec) Resp {
+	return ListLazy(c, LazyList{N: len(objs), Render: func(i int) map[string]any { return objs[i] }}, spec)
 }
 
 // lazyList is a list endpoint's objects, rendered on demand: a page costs
 // the renders of its own objects plus, for the whole list, only the fast
 // field reads its filters and ordering need.
-type lazyList struct {
-	n int
+type LazyList struct {
+	N int
 	// render renders object i as the list shows it, including any private
 	// "_..." keys filters use.
-	render func(i int) map[string]any
+	Render func(i int) map[string]any
 	// fast returns a rendered field of object i without rendering it, when
 	// that is cheap; ok=false falls back to render. Its values must equal
 	// the rendered ones (same Go types: strings, bools, json.Number, nil).
-	fast func(i int, name string) (v any, ok bool)
+	Fast func(i int, name string) (v any, ok bool)
 	// keep, when not nil, is a further condition on object i (a
 	// permission check), tested after the cheaper query filters.
-	keep func(i int) bool
+	Keep func(i int) bool
 }
 
 // noFastFields makes lists render every object they filter or order (a
 // test's reference for the fast field reads).
-var noFastFields bool
+var NoFastFields bool
 
 // listLazy filters, searches, orders and paginates a lazyList.
-func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
+func ListLazy(c *Call, l LazyList, spec ListSpec) Resp {
 	rendered := make(map[int]map[string]any)
 	get := func(i int, name string) any {
 		if m, ok := rendered[i]; ok {
 			return m[name]
 		}
-		if l.fast != nil && !noFastFields {
-			if v, ok := l.fast(i, name); ok {
+		if l.Fast != nil && !NoFastFields {
+			if v, ok := l.Fast(i, name); ok {
 				return v
 			}
 		}
-		m := l.render(i)
+		m := l.Render(i)
 		rendered[i] = m
 		return m[name]
 	}
-	var active []filterSpec
+	var active []FilterSpec
 	var activeVals [][]string
-	for _, f := range spec.filters {
+	for _, f := range spec.Filters {
 		var vals []string
-		if f.multi {
-			vals = c.queryValues(f.param)
-		} else if v := c.last(f.param); v != "" {
+		if f.Multi {
+			vals = c.QueryValues(f.Param)
+		} else if v := c.Last(f.Param); v != "" {
 			vals = []string{v}
 		}
 		if len(vals) > 0 {
@@ -197,39 +197,39 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 		}
 	}
 	search := ""
-	if len(spec.searchFields) > 0 {
-		search = c.last("search")
+	if len(spec.SearchFields) > 0 {
+		search = c.Last("search")
 	}
 	var out []int
-	for i := 0; i < l.n; i++ {
+	for i := 0; i < l.N; i++ {
 		o := func(name string) any { return get(i, name) }
 		keep := true
 		for fi, f := range active {
-			if !f.match(o, activeVals[fi]) {
+			if !f.Match(o, activeVals[fi]) {
 				keep = false
 				break
 			}
 		}
 		if keep && search != "" {
-			keep = searchMatches(o, search, spec.searchFields)
+			keep = searchMatches(o, search, spec.SearchFields)
 		}
-		if keep && l.keep != nil {
-			keep = l.keep(i)
+		if keep && l.Keep != nil {
+			keep = l.Keep(i)
 		}
 		if keep {
 			out = append(out, i)
 		}
 	}
-	orderRows(out, spec.order, get)
-	if ord := c.last("ordering"); ord != "" {
+	orderRows(out, spec.Order, get)
+	if ord := c.Last("ordering"); ord != "" {
 		var keys []string
 		for _, k := range strings.Split(ord, ",") {
 			k = strings.TrimSpace(k)
 			name := strings.TrimPrefix(k, "-")
-			if spec.orderFields != nil && !slices.Contains(spec.orderFields, name) {
+			if spec.OrderFields != nil && !slices.Contains(spec.OrderFields, name) {
 				continue
 			}
-			if spec.orderFields == nil && len(out) > 0 {
+			if spec.OrderFields == nil && len(out) > 0 {
 				get(out[0], "") // render it: presence is a property of the rendering
 				if _, ok := rendered[out[0]][name]; !ok {
 					continue
@@ -246,7 +246,7 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 		for _, i := range out[lo:hi] {
 			m, ok := rendered[i]
 			if !ok {
-				m = l.render(i)
+				m = l.Render(i)
 			}
 			results = append(results, m)
 		}
@@ -256,12 +256,12 @@ func (e *Emulator) listLazy(c *call, l lazyList, spec listSpec) resp {
 
 // searchMatches implements DRF SearchFilter: every term must be a
 // case-insensitive substring of at least one search field.
-func searchMatches(o getter, search string, fields []string) bool {
+func searchMatches(o Getter, search string, fields []string) bool {
 	for _, term := range strings.Fields(strings.ReplaceAll(search, ",", " ")) {
 		term = strings.ToLower(term)
 		found := false
 		for _, f := range fields {
-			if strings.Contains(strings.ToLower(fmtVal(o(f))), term) {
+			if strings.Contains(strings.ToLower(FmtVal(o(f))), term) {
 				found = true
 				break
 			}
@@ -290,7 +290,7 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 		vals[ki] = make([]sortKey, len(rows))
 		for r, i := range rows {
 			v := get(i, name)
-			sk := sortKey{s: fmtVal(v)}
+			sk := sortKey{s: FmtVal(v)}
 			if n, ok := v.(json.Number); ok {
 				sk.num = true
 				sk.f, _ = n.Float64()
@@ -337,20 +337,20 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 
 // paginate builds authentik's AutocompletePagination envelope over count
 // objects; page renders the objects [lo, hi).
-func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
+func paginate(c *Call, count int, page func(lo, hi int) []map[string]any) Resp {
 	size := defaultPageSize
-	if s, err := strconv.Atoi(c.last("page_size")); err == nil && s > 0 {
+	if s, err := strconv.Atoi(c.Last("page_size")); err == nil && s > 0 {
 		size = min(s, maxPageSize)
 	}
 	pages := max(1, (count+size-1)/size)
 	n := 1
-	if ps := c.last("page"); ps != "" {
+	if ps := c.Last("page"); ps != "" {
 		if ps == "last" {
 			n = pages
 		} else {
 			v, err := strconv.Atoi(ps)
 			if err != nil || v < 1 || v > pages {
-				return detail(404, "Invalid page.")
+				return Detail(404, "Invalid page.")
 			}
 			n = v
 		}
@@ -369,7 +369,7 @@ func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
 	if count > 0 {
 		start, end = lo+1, hi
 	}
-	return resp{status: 200, body: map[string]any{
+	return Resp{Status: 200, Body: map[string]any{
 		"pagination": map[string]any{
 			"next": next, "previous": prev, "count": count, "current": n,
 			"total_pages": pages, "start_index": start, "end_index": end,
@@ -384,21 +384,21 @@ func paginate(c *call, count int, page func(lo, hi int) []map[string]any) resp {
 // AllValuesMultipleFilter (multi: every value counts) to r, the result of
 // other filter checks (nil when they passed). A value outside the choices is
 // a 400, not an empty list.
-func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *resp {
+func CheckChoiceFilters(c *Call, single, multi map[string][]string, r *Resp) *Resp {
 	errs := map[string]any{}
 	if r != nil {
-		errs = r.body.(map[string]any)
+		errs = r.Body.(map[string]any)
 	}
 	bad := func(param, v string) {
 		errs[param] = []string{fmt.Sprintf("Select a valid choice. %s is not one of the available choices.", v)}
 	}
 	for param, allowed := range single {
-		if v := c.last(param); v != "" && !slices.Contains(allowed, v) {
+		if v := c.Last(param); v != "" && !slices.Contains(allowed, v) {
 			bad(param, v)
 		}
 	}
 	for param, allowed := range multi {
-		for _, v := range c.queryValues(param) {
+		for _, v := range c.QueryValues(param) {
 			if !slices.Contains(allowed, v) {
 				bad(param, v)
 				break
@@ -408,5 +408,5 @@ func checkChoiceFilters(c *call, single, multi map[string][]string, r *resp) *re
 	if len(errs) == 0 {
 		return nil
 	}
-	return &resp{status: 400, body: errs}
+	return &Resp{Status: 400, Body: errs}
 }

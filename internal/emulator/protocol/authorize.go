@@ -1,9 +1,11 @@
-package emulator
+package protocol
 
 import (
 	"net/http"
 	"strings"
 
+	"github.com/provision/provision/internal/emulator/httpapi"
+	"github.com/provision/provision/internal/emulator/store"
 	"github.com/provision/provision/internal/pyregex"
 )
 
@@ -45,9 +47,9 @@ var responseTypeGrant = map[string]string{
 
 // badRequestMessage is authentik/lib/views.py bad_request_message: the
 // error page (if/error.html) with status 400.
-func badRequestMessage(title, message string) resp {
-	return resp{status: http.StatusBadRequest, body: rawBody("<h1>" + htmlEscape(title) + "</h1><p>" + htmlEscape(message) + "</p>"),
-		hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+func badRequestMessage(title, message string) httpapi.Resp {
+	return httpapi.Resp{Status: http.StatusBadRequest, Body: httpapi.RawBody("<h1>" + htmlEscape(title) + "</h1><p>" + htmlEscape(message) + "</p>"),
+		Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 func htmlEscape(s string) string {
@@ -58,7 +60,7 @@ func htmlEscape(s string) string {
 // client's redirect_uri carrying the error when that URI has a scheme
 // (HttpResponseRedirect, which refuses schemes other than http, https and
 // ftp with a 400), else the error page.
-func authorizeError(redirectURI, code, grant, state, description string) resp {
+func authorizeError(redirectURI, code, grant, state, description string) httpapi.Resp {
 	if description == "" {
 		description = authorizeErrors[code]
 	}
@@ -76,20 +78,20 @@ func authorizeError(redirectURI, code, grant, state, description string) resp {
 	}
 	if scheme != "http" && scheme != "https" && scheme != "ftp" {
 		// DisallowedRedirect is a SuspiciousOperation: Django answers 400.
-		return resp{status: http.StatusBadRequest, body: rawBody("<h1>Bad Request (400)</h1>"),
-			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+		return httpapi.Resp{Status: http.StatusBadRequest, Body: httpapi.RawBody("<h1>Bad Request (400)</h1>"),
+			Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}
-	return resp{status: http.StatusFound, body: rawBody(""), hdr: http.Header{
+	return httpapi.Resp{Status: http.StatusFound, Body: httpapi.RawBody(""), Hdr: http.Header{
 		"Location": {uri}, "Content-Type": {"text/html; charset=utf-8"}}}
 }
 
 // authorize is AuthorizationFlowInitView.dispatch for an anonymous visitor.
-func (e *Emulator) authorize(r *http.Request) resp {
+func (e *Views) authorize(r *http.Request) httpapi.Resp {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
 		// The view is not csrf_exempt: CsrfViewMiddleware refuses unsafe
 		// methods before it runs.
-		return resp{status: http.StatusForbidden, body: rawBody("<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p>"),
-			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+		return httpapi.Resp{Status: http.StatusForbidden, Body: httpapi.RawBody("<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p>"),
+			Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}
 	get := r.URL.Query()
 	// "Quick sanity check at the beginning to prevent event spamming".
@@ -105,8 +107,8 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	}
 	// from_request: max_age is converted before anything is checked, and a
 	// ValueError of int() is not caught: a 500.
-	if v, _ := q("max_age"); v != "" && !pyIntOK(v) {
-		return serverError()
+	if v, _ := q("max_age"); v != "" && !httpapi.PyIntOK(v) {
+		return httpapi.ServerError()
 	}
 	clientID, _ := q("client_id")
 	redirectURL, _ := q("redirect_uri")
@@ -122,14 +124,14 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	if redirectURL == "" {
 		return badRequestMessage("Redirect URI Error", msgRedirectError)
 	}
-	if len(p.redirectURIs()) < 1 {
+	if len(p.RedirectURIs()) < 1 {
 		// "Setting redirect for blank redirect_uris": saved on the
 		// provider, for any visitor, before anything else is checked.
-		e.st.idx = nil // this GET writes: no read index (index.go)
-		p.Attrs["redirect_uris"] = []redirectURI{{MatchingMode: "strict", URL: redirectURL}}
+		e.st.Idx = nil // this GET writes: no read index (index.go)
+		p.Attrs["redirect_uris"] = []store.RedirectURI{{MatchingMode: "strict", URL: redirectURL}}
 	}
 	match := false
-	for _, a := range p.redirectURIs() {
+	for _, a := range p.RedirectURIs() {
 		if a.MatchingMode == "strict" && a.URL == redirectURL {
 			match = true
 			break
@@ -163,8 +165,8 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	}
 	allowed := map[string]bool{}
 	for _, pk := range p.PropertyMappings {
-		if m := e.st.mappingByPK(pk); m != nil {
-			allowed[fmtVal(m.Attrs["scope_name"])] = true
+		if m := e.st.MappingByPK(pk); m != nil {
+			allowed[httpapi.FmtVal(m.Attrs["scope_name"])] = true
 		}
 	}
 	if len(scopes) == 0 {
@@ -204,9 +206,9 @@ func (e *Emulator) authorize(r *http.Request) resp {
 	// resolve_provider_application: provider.application raises
 	// Application.DoesNotExist without one, which is the access-denied
 	// page (a TemplateResponse, 200).
-	if e.st.appUsingProvider(p.PK) == nil {
-		return resp{status: http.StatusOK, body: rawBody("<h1>Access denied</h1><p>Failed to resolve application</p>"),
-			hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+	if e.st.AppUsingProvider(p.PK) == nil {
+		return httpapi.Resp{Status: http.StatusOK, Body: httpapi.RawBody("<h1>Access denied</h1><p>Failed to resolve application</p>"),
+			Hdr: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
 	}
 	return e.toLogin(r, p.AuthenticationFlow)
 }
@@ -247,30 +249,4 @@ func pyURLScheme(s string) string {
 		}
 	}
 	return strings.ToLower(s[:i])
-}
-
-// pyIntOK reports whether Python's int(s) accepts s: surrounding
-// whitespace, an optional sign, ASCII digits with single underscores
-// between them. (int() also takes other Unicode digits; the emulator
-// refuses them.)
-func pyIntOK(s string) bool {
-	s = strings.TrimFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' })
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	if s == "" {
-		return false
-	}
-	prevDigit := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			prevDigit = true
-		case c == '_' && prevDigit && i+1 < len(s):
-			prevDigit = false
-		default:
-			return false
-		}
-	}
-	return prevDigit
 }

@@ -1,4 +1,4 @@
-package emulator
+package httpapi
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 
 // Every emulator test checks each rendered object against the JSON round
 // trip toMap replaces (see verifyToMap).
-func init() { verifyToMap = true }
+func init() { VerifyToMap = true }
 
 func TestToMapMatchesJSONRoundTrip(t *testing.T) {
 	type inner struct {
@@ -35,6 +35,6 @@ func TestToMapMatchesJSONRoundTrip(t *testing.T) {
 	seven := int32(7)
 	v := outer{inner: inner{A: 1, B: "x"}, B: "y", P: &seven, L: []string{"a"}, M: map[string]any{"k": []any{1, "2", nil, json.Number("3")}},
 		R: json.RawMessage(`{"z":[1.5,true]}`), Num: "12", F: 0.1, S: map[string]string{"a": "b"}, Bytes: []byte("hi")}
-	assert.Equal(t, toMapJSON(v), toMap(v))
-	assert.Equal(t, toMapJSON(outer{}), toMap(outer{}))
+	assert.Equal(t, ToMapJSON(v), ToMap(v))
+	assert.Equal(t, ToMapJSON(outer{}), ToMap(outer{}))
 }

@@ -1,6 +1,7 @@
-package emulator
+package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -17,13 +18,13 @@ import (
 // still take the round trip, so the result is the same either way: the
 // package's tests set verifyToMap, so every object any emulator test
 // renders is checked against the round trip.
-func toMap(v any) map[string]any {
+func ToMap(v any) map[string]any {
 	m, ok := toValue(reflect.ValueOf(v)).(map[string]any)
 	if !ok {
 		panic(fmt.Errorf("emulator: render %T: not an object", v))
 	}
-	if verifyToMap {
-		if want := toMapJSON(v); !reflect.DeepEqual(m, want) {
+	if VerifyToMap {
+		if want := ToMapJSON(v); !reflect.DeepEqual(m, want) {
 			panic(fmt.Errorf("emulator: toMap(%T) = %#v, JSON round trip gives %#v", v, m, want))
 		}
 	}
@@ -32,18 +33,18 @@ func toMap(v any) map[string]any {
 
 // verifyToMap makes toMap check its result against the JSON round trip
 // (set by the package's tests).
-var verifyToMap bool
+var VerifyToMap bool
 
 var (
 	marshalerType = reflect.TypeFor[json.Marshaler]()
-	rawType       = reflect.TypeFor[json.RawMessage]()
+	RawType       = reflect.TypeFor[json.RawMessage]()
 	numberType    = reflect.TypeFor[json.Number]()
 )
 
 // jsonField is one encoded field of a struct type.
 type jsonField struct {
 	index     []int
-	name      string
+	Name      string
 	omitEmpty bool
 }
 
@@ -83,7 +84,7 @@ func fieldsOf(t reflect.Type) []jsonField {
 				continue
 			}
 			seen[name] = true
-			out = append(out, jsonField{index: idx, name: name, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
+			out = append(out, jsonField{index: idx, Name: name, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
 		}
 	}
 	walk(t, nil)
@@ -103,7 +104,7 @@ func toValue(v reflect.Value) any {
 		return nil
 	}
 	t := v.Type()
-	if t == rawType {
+	if t == RawType {
 		if v.Len() == 0 {
 			return nil
 		}
@@ -167,7 +168,7 @@ func toValue(v reflect.Value) any {
 			if f.omitEmpty && isEmptyValue(fv) {
 				continue
 			}
-			out[f.name] = toValue(fv)
+			out[f.Name] = toValue(fv)
 		}
 		return out
 	}
@@ -206,4 +207,20 @@ func roundTrip(v any) any {
 		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))
 	}
 	return out
+}
+
+// toMapJSON renders a response struct as a generic JSON object by a JSON
+// round trip; toMap (tomap.go) gives the same result without one.
+func ToMapJSON(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Errorf("emulator: render %T: %w", v, err))
+	}
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&m); err != nil {
+		panic(fmt.Errorf("emulator: re-decode %T: %w", v, err))
+	}
+	return m
 }

@@ -1,4 +1,4 @@
-package emulator
+package httpapi
 
 import (
 	"encoding/json"
@@ -50,7 +50,7 @@ func drfInteger(raw json.RawMessage) (n *big.Int, msg string) {
 		return nil, invalid // str() of a bool, list or dict is no integer
 	}
 	s = drfReDecimal.ReplaceAllString(s, "")
-	if !pyIntOK(s) {
+	if !PyIntOK(s) {
 		return nil, invalid
 	}
 	s = strings.ReplaceAll(strings.TrimSpace(s), "_", "")
@@ -59,4 +59,30 @@ func drfInteger(raw json.RawMessage) (n *big.Int, msg string) {
 		return nil, invalid
 	}
 	return n, ""
+}
+
+// PyIntOK reports whether Python's int(s) accepts s: surrounding
+// whitespace, an optional sign, ASCII digits with single underscores
+// between them. (int() also takes other Unicode digits; the emulator
+// refuses them.)
+func PyIntOK(s string) bool {
+	s = strings.TrimFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' })
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	prevDigit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			prevDigit = true
+		case c == '_' && prevDigit && i+1 < len(s):
+			prevDigit = false
+		default:
+			return false
+		}
+	}
+	return prevDigit
 }

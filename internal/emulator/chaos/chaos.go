@@ -1,86 +1,88 @@
-package emulator
+package chaos
 
 import (
 	"math/rand"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/provision/provision/internal/emulator/httpapi"
 )
 
 // NoFaultHeader exempts a request from chaos: tests and pipelines send it
 // to inspect the state without faults.
 const NoFaultHeader = "X-Provision-No-Fault"
 
-// ChaosFault is one kind of failure the chaos middleware injects.
-type ChaosFault int
+// Kind is one kind of failure the chaos middleware injects.
+type Kind int
 
 const (
-	// ChaosStatusBefore answers 500, 502, 503 or 504 without handling the request.
-	ChaosStatusBefore ChaosFault = iota + 1
-	// ChaosResetBefore closes the connection without handling the request.
-	ChaosResetBefore
-	// ChaosResetAfter handles the request (a write happens), then closes the
+	// StatusBefore answers 500, 502, 503 or 504 without handling the request.
+	StatusBefore Kind = iota + 1
+	// ResetBefore closes the connection without handling the request.
+	ResetBefore
+	// ResetAfter handles the request (a write happens), then closes the
 	// connection without answering: the response is lost.
-	ChaosResetAfter
-	// ChaosStatusAfter handles the request, then answers 502 instead of its
+	ResetAfter
+	// StatusAfter handles the request, then answers 502 instead of its
 	// response, as a proxy in front of authentik does when authentik answers
 	// too late.
-	ChaosStatusAfter
+	StatusAfter
 )
 
-func (f ChaosFault) String() string {
+func (f Kind) String() string {
 	switch f {
-	case ChaosStatusBefore:
+	case StatusBefore:
 		return "5xx before processing"
-	case ChaosResetBefore:
+	case ResetBefore:
 		return "reset before processing"
-	case ChaosResetAfter:
+	case ResetAfter:
 		return "reset after processing"
-	case ChaosStatusAfter:
+	case StatusAfter:
 		return "502 after processing"
 	}
 	return "none"
 }
 
-// ChaosOptions configure Chaos.
-type ChaosOptions struct {
+// Options configure New.
+type Options struct {
 	// Rate is the fraction (0..1) of API requests that fail.
 	Rate float64
 	// Seed makes the sequence of faults reproducible (for the same sequence
 	// of requests). Zero picks 1.
 	Seed int64
 	// OnFault, if set, is called for each injected fault.
-	OnFault func(method, path string, f ChaosFault)
+	OnFault func(method, path string, f Kind)
 }
 
-// ChaosHandler injects random faults in front of a handler; see Chaos.
-type ChaosHandler struct {
+// Handler injects random faults in front of a handler; see New.
+type Handler struct {
 	next http.Handler
-	opts ChaosOptions
+	opts Options
 
 	mu     sync.Mutex
 	rnd    *rand.Rand
-	counts map[ChaosFault]int
+	counts map[Kind]int
 }
 
-// Chaos wraps next (normally an Emulator) so that a fraction opts.Rate of
-// the requests under /api/v3/ fail, each with one of the ChaosFault kinds
+// New wraps next (normally an Emulator) so that a fraction opts.Rate of
+// the requests under /api/v3/ fail, each with one of the Kinds
 // chosen uniformly: the failures a pipeline meets in front of a real
 // authentik (a restarting pod, a proxy timing out, a dropped connection).
 // Requests carrying "X-Provision-No-Fault: 1" are never faulted.
-func Chaos(next http.Handler, opts ChaosOptions) *ChaosHandler {
+func New(next http.Handler, opts Options) *Handler {
 	seed := opts.Seed
 	if seed == 0 {
 		seed = 1
 	}
-	return &ChaosHandler{next: next, opts: opts, rnd: rand.New(rand.NewSource(seed)), counts: map[ChaosFault]int{}}
+	return &Handler{next: next, opts: opts, rnd: rand.New(rand.NewSource(seed)), counts: map[Kind]int{}}
 }
 
 // Counts returns how many faults of each kind were injected so far.
-func (h *ChaosHandler) Counts() map[ChaosFault]int {
+func (h *Handler) Counts() map[Kind]int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make(map[ChaosFault]int, len(h.counts))
+	out := make(map[Kind]int, len(h.counts))
 	for k, v := range h.counts {
 		out[k] = v
 	}
@@ -88,16 +90,16 @@ func (h *ChaosHandler) Counts() map[ChaosFault]int {
 }
 
 // SetRate changes the fault rate (0 turns chaos off).
-func (h *ChaosHandler) SetRate(rate float64) {
+func (h *Handler) SetRate(rate float64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.opts.Rate = rate
 }
 
-// pick draws the request's fault and, for ChaosStatusBefore, its status,
+// pick draws the request's fault and, for StatusBefore, its status,
 // in one hold of the lock so that the sequence stays the seed's.
-func (h *ChaosHandler) pick(r *http.Request) (f ChaosFault, status int) {
-	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, apiPrefix) {
+func (h *Handler) pick(r *http.Request) (f Kind, status int) {
+	if r.Header.Get(NoFaultHeader) == "1" || !strings.HasPrefix(r.URL.Path, httpapi.APIPrefix) {
 		return 0, 0
 	}
 	h.mu.Lock()
@@ -105,9 +107,9 @@ func (h *ChaosHandler) pick(r *http.Request) (f ChaosFault, status int) {
 	if h.opts.Rate <= 0 || h.rnd.Float64() >= h.opts.Rate {
 		return 0, 0
 	}
-	f = ChaosFault(1 + h.rnd.Intn(4))
+	f = Kind(1 + h.rnd.Intn(4))
 	h.counts[f]++
-	if f == ChaosStatusBefore {
+	if f == StatusBefore {
 		status = chaosStatuses[h.rnd.Intn(len(chaosStatuses))]
 	}
 	return f, status
@@ -115,22 +117,22 @@ func (h *ChaosHandler) pick(r *http.Request) (f ChaosFault, status int) {
 
 var chaosStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
-func (h *ChaosHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, status := h.pick(r)
 	if f != 0 && h.opts.OnFault != nil {
 		h.opts.OnFault(r.Method, r.URL.Path, f)
 	}
 	switch f {
-	case ChaosStatusBefore:
-		writeResp(w, detail(status, "injected fault (chaos)"), false)
-	case ChaosResetBefore:
-		dropConnection(w)
-	case ChaosResetAfter:
+	case StatusBefore:
+		httpapi.WriteResp(w, httpapi.Detail(status, "injected fault (chaos)"), false)
+	case ResetBefore:
+		httpapi.DropConnection(w)
+	case ResetAfter:
 		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
-		dropConnection(w)
-	case ChaosStatusAfter:
+		httpapi.DropConnection(w)
+	case StatusAfter:
 		h.next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
-		writeResp(w, detail(http.StatusBadGateway, "injected fault (chaos): the answer was lost"), false)
+		httpapi.WriteResp(w, httpapi.Detail(http.StatusBadGateway, "injected fault (chaos): the answer was lost"), false)
 	default:
 		h.next.ServeHTTP(w, r)
 	}

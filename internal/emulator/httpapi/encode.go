@@ -1,4 +1,4 @@
-package emulator
+package httpapi
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func encodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	out := buf.Bytes()
-	if verifyToMap {
+	if VerifyToMap {
 		want, err := json.Marshal(v)
 		if err != nil || !bytes.Equal(out, want) {
 			panic(fmt.Errorf("emulator: encodeJSON differs from json.Marshal (%v):\n%s\n%s", err, out, want))

@@ -1,0 +1,53 @@
+package store
+
+import "strings"
+
+// Role is an rbac.Role with its global permissions (app_label.codename).
+type Role struct {
+	PK      string
+	Name    string
+	Managed *string
+	Perms   []string
+}
+
+// APIToken is a core.Token made through the API.
+type APIToken struct {
+	PK          string
+	Identifier  string
+	Key         string
+	Intent      string
+	User        int32
+	Description string
+	Expires     *string
+	Expiring    bool
+	Managed     *string
+}
+
+func (s *State) RoleByPK(pk string) *Role {
+	for _, r := range s.Roles {
+		if strings.EqualFold(r.PK, pk) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (g *Group) Roles() []string { l, _ := g.Attrs["roles"].([]string); return l }
+
+func (s *State) RoleRef(pk string) string {
+	if r := s.RoleByPK(pk); r != nil {
+		return r.PK
+	}
+	return ""
+}
+
+// TokenUser is the user an API token made through the API authenticates
+// (intent api, not expired: the emulator's tokens never expire).
+func (s *State) TokenUser(key string) (int32, bool) {
+	for _, t := range s.Tokens {
+		if t.Key == key && t.Intent == "api" {
+			return t.User, true
+		}
+	}
+	return 0, false
+}

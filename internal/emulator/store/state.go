@@ -1,0 +1,39 @@
+package store
+
+// State is the object store. Every access happens under Emulator.mu.
+type State struct {
+	Apps         []*Application
+	Providers    []*Provider
+	Outposts     []*Outpost
+	Flows        []*Flow
+	Mappings     []*Object // scope mappings (emulator/mappings.go)
+	SAMLMappings []*Object
+	// OtherMappings are the seeded mappings of types not served (emulator/seed_mappings.go).
+	OtherMappings []*OtherMapping
+	Keypairs      []*Keypair
+	Groups        []*Group
+	Users         []*User
+	Bindings      []*Binding
+	Blueprints    []*Object // blueprint instances (emulator/blueprints.go)
+	Stages        []*Stage  // every stage type (emulator/stages.go)
+	Policies      []*Policy // every policy type (emulator/policies.go)
+	Prompts       []*Object // prompt fields (emulator/prompts.go)
+	FlowBindings  []*FlowStageBinding
+	Sources       []*Source   // every source type (emulator/sources.go)
+	Roles         []*Role     // RBAC roles (emulator/identity.go)
+	Tokens        []*APIToken // tokens made through the API (emulator/identity.go)
+	// AllPerms are users holding every permission (AddUserToken's).
+	AllPerms map[int32]bool
+	Brands   []*Object // brands.go
+
+	// StageRefFields names a stage type's fields that reference kind ref
+	// (clearStageRefs's cascade); the stage kinds' tables answer it.
+	StageRefFields func(stageType, ref string) []string
+
+	Idx *ReadIndex // lookups during a read-only request (emulator/index.go); nil otherwise
+
+	NextProviderPK int32
+	NextGroupNumPK int32
+	NextUserPK     int32
+	AdminPK        int32
+}
