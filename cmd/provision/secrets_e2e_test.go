@@ -33,6 +33,11 @@ const (
 	hygieneSensitive = "grafana-SENSITIVE-value-42"
 	// hygieneUserPassword is a user's password, from a sensitive variable.
 	hygieneUserPassword = "alice-PASSWORD-HYGIENE-9"
+	// hygieneTokenKey is a token's key, from a sensitive variable, and
+	// hygieneDriftedKey the key set behind provision's back, which plans
+	// read (view_key/) to compare.
+	hygieneTokenKey   = "deploy-KEY-HYGIENE-0123456789"
+	hygieneDriftedKey = "deploy-DRIFTED-KEY-HYGIENE-42"
 )
 
 const hygieneManifest = `version: 1
@@ -40,6 +45,7 @@ variables:
   LIBRECHAT_URL: {}
   GRAFANA_SECRET: {sensitive: true}
   ALICE_PASSWORD: {sensitive: true}
+  DEPLOY_KEY: {sensitive: true}
 users:
   - username: alice
     name: Alice
@@ -53,6 +59,12 @@ tokens:
     expiring: false
     outputs:
       token: {file: ci.env}
+  - identifier: deploy-token
+    user: ci-bot
+    expiring: false
+    key: ${DEPLOY_KEY}
+    outputs:
+      token: {file: deploy.env}
 groups:
   - name: LibreChat Users
     attributes:
@@ -110,11 +122,12 @@ func hygieneRun(t *testing.T, d deps) []leak {
 		"LIBRECHAT_URL":   "https://chat.example.com",
 		"GRAFANA_SECRET":  hygieneSensitive,
 		"ALICE_PASSWORD":  hygieneUserPassword,
+		"DEPLOY_KEY":      hygieneTokenKey,
 	}}
 
 	var leaks []leak
 	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive,
-		"user password": hygieneUserPassword}
+		"user password": hygieneUserPassword, "token key variable": hygieneTokenKey, "drifted token key": hygieneDriftedKey}
 	scan := func(where, text string, allowed ...string) {
 		for name, s := range secrets {
 			if strings.Contains(text, s) && !slices.Contains(allowed, name) {
@@ -162,6 +175,9 @@ func hygieneRun(t *testing.T, d deps) []leak {
 	require.NotEmpty(t, secrets["client secret"])
 
 	// Drift on every sensitive field, so the plans show before and after.
+	_, err = c.api().CoreApi.CoreTokensSetKeyCreate(t.Context(), "deploy-token").
+		TokenSetKeyRequest(*api.NewTokenSetKeyRequest(hygieneDriftedKey)).Execute()
+	require.NoError(t, err)
 	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
 		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
 	require.NoError(t, err)
@@ -274,6 +290,10 @@ func hygieneRun(t *testing.T, d deps) []leak {
 	require.NoError(t, err)
 	require.Contains(t, string(b), "AUTHENTIK_TOKEN="+secrets["token key"])
 	scan("ci.env", string(b), "token key")
+	b, err = os.ReadFile(filepath.Join(dir, "deploy.env"))
+	require.NoError(t, err)
+	require.Contains(t, string(b), "AUTHENTIK_TOKEN="+hygieneTokenKey)
+	scan("deploy.env", string(b), "token key variable")
 
 	// The sandbox's request log, with the token in a header and a query.
 	leaks = append(leaks, sandboxLeaks(t, d)...)

@@ -222,7 +222,7 @@ func TestAmbiguousProviderIsFoundBeyondTheFirstPage(t *testing.T) {
 	}
 	ids := plan.NewIDs(&plan.Live{})
 	before := emu.Counts()["provider"]
-	ch := &plan.Change{Kind: plan.KindProvider, Key: "provider", Action: plan.Create, Spec: &plan.ProviderSpec{Type: "oauth2", Name: "provider",
+	ch := &plan.Change{Kind: plan.KindProvider, Key: "provider", Action: plan.Create, Spec: &plan.ProviderSpec{Name: "provider",
 		AuthorizationFlow: flow("default-provider-authorization-implicit-consent"), InvalidationFlow: flow("default-provider-invalidation-flow"),
 		Detail: &plan.OAuth2Spec{}}}
 	require.NoError(t, c.Executor().Execute(ctx, ch, ids))

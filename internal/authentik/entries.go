@@ -177,7 +177,7 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			}
 			var more map[plan.Kind][]plan.Object
 			if x := extraReads[name]; x != nil && typ == "" {
-				if more, err = x(r.ctx, r.c, all); err != nil {
+				if more, err = x(r.ctx, r.c, r.reads, all); err != nil {
 					return err
 				}
 			}

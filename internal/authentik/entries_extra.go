@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
+	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -18,23 +20,27 @@ import (
 
 // extraReads fill the live objects' extra fields, by kind, and may read
 // further lists the plan checks against (returned by kind).
-var extraReads = map[string]func(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error){
-	"role": readRolePermissions,
+var extraReads = map[string]func(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error){
+	"role":  readRolePermissions,
+	"token": readTokenKeys,
 }
 
 // extraWrites write a change's extra fields, by kind, once the object
 // exists (pk).
-var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string) error{
-	"user": writeUserPassword,
-	"role": writeRolePermissions,
+var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string, ids *plan.IDs) error{
+	"user":  writeUserPassword,
+	"role":  writeRolePermissions,
+	"token": writeTokenKey,
 }
 
 // readRolePermissions reads each role's global permissions
 // (/rbac/permissions/?role=<uuid>, authentik/rbac/api/rbac.py
-// PermissionFilter.filter_role) as app_label.codename, sorted, and every
-// permission the server has (plan.KindPermission), which the plan checks
-// declared codenames against.
-func readRolePermissions(ctx context.Context, c *Client, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+// PermissionFilter.filter_role) as app_label.codename, sorted, its
+// permissions on single objects (/rbac/permissions/roles/?uuid=<uuid>,
+// api/rbac_roles.py RolePermissionViewSet) as authentik lists them, and
+// every permission the server has (plan.KindPermission), which the plan
+// checks declared codenames against.
+func readRolePermissions(ctx context.Context, c *Client, _ plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
 	for i := range objs {
 		perms, err := listPermissions(ctx, c, fmt.Sprintf("list the permissions of role %q", objs[i].Key), url.Values{"role": {objs[i].PK}})
 		if err != nil {
@@ -44,6 +50,11 @@ func readRolePermissions(ctx context.Context, c *Client, objs []plan.Object) (ma
 			perms = []string{}
 		}
 		objs[i].Fields["permissions"] = perms
+		onObjects, err := listObjectPermissions(ctx, c, fmt.Sprintf("list the object permissions of role %q", objs[i].Key), objs[i].PK)
+		if err != nil {
+			return nil, err
+		}
+		objs[i].Fields["object_permissions"] = onObjects
 	}
 	all, err := listPermissions(ctx, c, "list authentik's permissions", url.Values{})
 	if err != nil {
@@ -85,10 +96,40 @@ func listPermissions(ctx context.Context, c *Client, doing string, q url.Values)
 	return perms, nil
 }
 
+// listObjectPermissions reads a role's permissions on single objects, each
+// {codename, app_label, model, object_pk}.
+func listObjectPermissions(ctx context.Context, c *Client, doing, role string) ([]any, error) {
+	out := []any{}
+	q := url.Values{"uuid": {role}}
+	for page := 1; ; page++ {
+		q.Set("page", strconv.Itoa(page))
+		q.Set("page_size", strconv.Itoa(pageSize))
+		resp, data, err := c.raw(ctx, http.MethodGet, "rbac/permissions/roles/", q, nil)
+		if err != nil {
+			return nil, c.wrap(doing, resp, err)
+		}
+		var p listPage[struct {
+			Codename string `json:"codename"`
+			AppLabel string `json:"app_label"`
+			Model    string `json:"model"`
+			ObjectPK string `json:"object_pk"`
+		}]
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, fmt.Errorf("%s: authentik's answer is not a list", doing)
+		}
+		for _, r := range p.Results {
+			out = append(out, map[string]any{"codename": r.Codename, "app_label": r.AppLabel, "model": r.Model, "object_pk": r.ObjectPK})
+		}
+		if float64(page) >= p.Pagination.TotalPages {
+			return out, nil
+		}
+	}
+}
+
 // writeUserPassword sets a created user's password through set_password/
 // (authentik/core/api/users.py UserViewSet.set_password): UserSerializer
 // takes no password outside blueprints.
-func writeUserPassword(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string) error {
+func writeUserPassword(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string, _ *plan.IDs) error {
 	pw, ok := s.Extra["password"].(string)
 	if !ok || ch.Action != plan.Create {
 		return nil
@@ -101,8 +142,9 @@ func writeUserPassword(ctx context.Context, e *Executor, ch *plan.Change, s *pla
 
 // writeRolePermissions assigns the permissions a role lacks and unassigns
 // those it should not hold (authentik/rbac/api/rbac_assigned_by_roles.py
-// assign, unassign: global when no object_pk).
-func writeRolePermissions(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string) error {
+// assign, unassign: global when no object_pk), global ones in one request
+// each way, and those on one object per object, with its model and pk.
+func writeRolePermissions(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string, ids *plan.IDs) error {
 	want, ok := s.Extra["permissions"].([]string)
 	if !ok {
 		return nil
@@ -120,6 +162,13 @@ func writeRolePermissions(ctx context.Context, e *Executor, ch *plan.Change, s *
 		}
 	}
 	base := "rbac/permissions/assigned_by_roles/" + url.PathEscape(pk) + "/"
+	add, err := writeObjectPermissions(ctx, e, ch, s, ids, base, add, true)
+	if err != nil {
+		return err
+	}
+	if remove, err = writeObjectPermissions(ctx, e, ch, s, ids, base, remove, false); err != nil {
+		return err
+	}
 	if len(add) > 0 {
 		// Assigning twice is harmless (assign_perm gets or creates).
 		if err := e.perform(ctx, write{what: fmt.Sprintf("assign permissions to role %q", ch.Key), send: func(ctx context.Context) (*http.Response, error) {
@@ -138,6 +187,56 @@ func writeRolePermissions(ctx context.Context, e *Executor, ch *plan.Change, s *
 	return nil
 }
 
+// writeObjectPermissions assigns (or unassigns) the object permissions
+// among perms, one request per object, and returns the global ones left.
+// An object's pk comes from the plan (created earlier in this apply when
+// the manifest declares it); the plan never names an object it did not
+// find, since authentik would then assign or remove the permission
+// globally.
+func writeObjectPermissions(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs, base string, perms []string, assign bool) ([]string, error) {
+	var global []string
+	type object struct{ model, pk, label string }
+	byObject := map[object][]string{}
+	var order []object
+	for _, p := range perms {
+		codename, kind, key, isObject := desc.ParseObjectPermission(p)
+		if !isObject {
+			global = append(global, p)
+			continue
+		}
+		o, found := s.Objects[p]
+		if !found {
+			return nil, fmt.Errorf("%s: the plan names no object for permission %s on %s %q", doing(ch), codename, kind, key)
+		}
+		pk, err := ids.Resolve(o.Ref)
+		if err != nil {
+			return nil, fmt.Errorf("%s: permission %s on %s %q: %w", doing(ch), codename, kind, key, err)
+		}
+		if _, bare, labelled := strings.Cut(codename, "."); labelled {
+			codename = bare
+		}
+		k := object{o.Model, pk, fmt.Sprintf("%s %q", kind, key)}
+		if _, seen := byObject[k]; !seen {
+			order = append(order, k)
+		}
+		byObject[k] = append(byObject[k], codename)
+	}
+	for _, o := range order {
+		body := map[string]any{"permissions": byObject[o], "model": o.model, "object_pk": o.pk}
+		what, method, action := fmt.Sprintf("assign permissions on %s to role %q", o.label, ch.Key), http.MethodPost, "assign/"
+		if !assign {
+			what, method, action = fmt.Sprintf("unassign permissions on %s from role %q", o.label, ch.Key), http.MethodPatch, "unassign/"
+		}
+		if err := e.perform(ctx, write{what: what, send: func(ctx context.Context) (*http.Response, error) {
+			resp, _, err := e.c.raw(ctx, method, base+action, nil, body)
+			return resp, err
+		}}); err != nil {
+			return nil, err
+		}
+	}
+	return global, nil
+}
+
 // execExtra writes a change's extra fields once the object exists.
 func (e *Executor) execExtra(ctx context.Context, ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) error {
 	w := extraWrites[string(ch.Kind)]
@@ -151,5 +250,39 @@ func (e *Executor) execExtra(ctx context.Context, ch *plan.Change, s *plan.Entry
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
 	}
-	return w(ctx, e, ch, s, pk)
+	return w(ctx, e, ch, s, pk, ids)
+}
+
+// readTokenKeys reads the key of each token whose entry declares one
+// (plan.Reads.Secrets), through view_key/ (TokenViewSet.view_key, which
+// needs authentik_core.view_token_key and logs a secret_view event), for
+// the plan to compare, masked; the key is told to the redactor. Other
+// tokens' keys are never read.
+func readTokenKeys(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+	for i := range objs {
+		if !reads.ReadsSecret("token", objs[i].Key) {
+			continue
+		}
+		key, err := c.TokenKey(ctx, objs[i].Key)
+		if err != nil {
+			return nil, err
+		}
+		objs[i].Fields["key"] = key
+	}
+	return nil, nil
+}
+
+// writeTokenKey sets a token's key when the plan changes it (a create
+// with key:, or a rotation) through set_key/ (TokenViewSet.set_key, which
+// needs authentik_core.set_token_key; an empty key is a 400). Tokens are
+// addressed by identifier.
+func writeTokenKey(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, _ string, _ *plan.IDs) error {
+	key, ok := s.Extra["key"].(string)
+	if !ok {
+		return nil
+	}
+	return e.perform(ctx, write{what: fmt.Sprintf("set the key of token %q", ch.Key), send: func(ctx context.Context) (*http.Response, error) {
+		resp, _, err := e.c.raw(ctx, http.MethodPost, "core/tokens/"+url.PathEscape(ch.Key)+"/set_key/", nil, map[string]any{"key": key})
+		return resp, err
+	}})
 }

@@ -28,7 +28,7 @@ type providerTypeIO struct {
 // typedDetail is one provider's own fields, from its type's list.
 type typedDetail struct {
 	pk     int32
-	detail any
+	detail plan.ProviderDetail
 }
 
 var providerTypeIOs = map[string]providerTypeIO{
@@ -65,7 +65,7 @@ var providerIO = kindIO{
 // attachDetails joins each provider with its type's own fields.
 func attachDetails(providers []plan.Provider, details map[string]*[]typedDetail) {
 	for t, list := range details {
-		byPK := map[int32]any{}
+		byPK := map[int32]plan.ProviderDetail{}
 		for _, d := range *list {
 			byPK[d.pk] = d.detail
 		}
@@ -112,9 +112,9 @@ func execProvider(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.I
 	if err != nil {
 		return err
 	}
-	io, ok := providerTypeIOs[s.Type]
+	io, ok := providerTypeIOs[s.Type()]
 	if !ok {
-		return fmt.Errorf("%s: provider type %q cannot be written", doing(ch), s.Type)
+		return fmt.Errorf("%s: provider type %q cannot be written", doing(ch), s.Type())
 	}
 	mappings, err := resolve(ch, ids, s.PropertyMappings)
 	if err != nil {
@@ -184,12 +184,18 @@ func nullableRef(v *string) api.NullableString {
 	return n
 }
 
-// detailOf returns the spec's type fields as T, or an error naming the change.
-func detailOf[T any](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
-	d, ok := s.Detail.(*T)
+// detailOf returns the spec's type fields as T. execProvider picks the
+// type's write by the spec's own type (its Detail's), so a mismatch means
+// providerTypeIOs is wired wrong: an error naming the change, never a
+// zero value.
+func detailOf[T any, P interface {
+	*T
+	plan.ProviderTypeSpec
+}](ch *plan.Change, s *plan.ProviderSpec) (*T, error) {
+	d, ok := s.Detail.(P)
 	if !ok || d == nil {
-		var want *T
-		return nil, fmt.Errorf("%s: the plan carries %T, not %T", doing(ch), s.Detail, want)
+		want := &plan.ProviderSpec{Detail: P(new(T))}
+		return nil, fmt.Errorf("%s: the plan carries %s provider fields, not %s ones", doing(ch), s.Type(), want.Type())
 	}
 	return d, nil
 }

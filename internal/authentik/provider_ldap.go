@@ -20,6 +20,7 @@ var ldapIO = providerTypeIO{
 				MFASupport:     deref(p.MfaSupport),
 				UIDStartNumber: deref(p.UidStartNumber),
 				GIDStartNumber: deref(p.GidStartNumber),
+				Certificate:    nullString(p.Certificate),
 			}
 			return typedDetail{pk: p.Pk, detail: d}
 		}, dst, func(ctx context.Context, page int32) (*http.Response, error) {
@@ -38,6 +39,7 @@ var ldapIO = providerTypeIO{
 			AuthenticationFlow: nullableRef(s.AuthenticationFlow), PropertyMappings: mappings,
 			BaseDn: d.BaseDN, SearchMode: (*api.LDAPAPIAccessMode)(d.SearchMode), BindMode: (*api.LDAPAPIAccessMode)(d.BindMode),
 			MfaSupport: d.MFASupport, UidStartNumber: d.UIDStartNumber, GidStartNumber: d.GIDStartNumber,
+			Certificate: nullableRef(d.Certificate),
 		}
 		if s.Rename {
 			patch.Name = &s.Name // moved: renamed in place
@@ -47,6 +49,7 @@ var ldapIO = providerTypeIO{
 			req.AuthenticationFlow, req.PropertyMappings = patch.AuthenticationFlow, patch.PropertyMappings
 			req.BaseDn, req.SearchMode, req.BindMode = patch.BaseDn, patch.SearchMode, patch.BindMode
 			req.MfaSupport, req.UidStartNumber, req.GidStartNumber = patch.MfaSupport, patch.UidStartNumber, patch.GidStartNumber
+			req.Certificate = patch.Certificate
 			return pkOf(providers.ProvidersLdapCreate(ctx).LDAPProviderRequest(*req).Execute())
 		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersLdapPartialUpdate(ctx, pk).PatchedLDAPProviderRequest(patch).Execute())

@@ -23,6 +23,7 @@ var proxyIO = providerTypeIO{
 				InterceptHeaderAuth:       deref(p.InterceptHeaderAuth),
 				AccessTokenValidity:       deref(p.AccessTokenValidity),
 				RefreshTokenValidity:      deref(p.RefreshTokenValidity),
+				Certificate:               nullString(p.Certificate),
 			}
 			return typedDetail{pk: p.Pk, detail: d}
 		}, dst, func(ctx context.Context, page int32) (*http.Response, error) {
@@ -44,6 +45,7 @@ var proxyIO = providerTypeIO{
 			ExternalHost: d.ExternalHost, InternalHost: d.InternalHost, InternalHostSslValidation: d.InternalHostSSLValidation,
 			SkipPathRegex: d.SkipPathRegex, CookieDomain: d.CookieDomain, InterceptHeaderAuth: d.InterceptHeaderAuth,
 			AccessTokenValidity: d.AccessTokenValidity, RefreshTokenValidity: d.RefreshTokenValidity, Mode: (*api.ProxyMode)(d.Mode),
+			Certificate: nullableRef(d.Certificate),
 		}
 		if s.Rename {
 			patch.Name = &s.Name // moved: renamed in place
@@ -54,6 +56,7 @@ var proxyIO = providerTypeIO{
 			req.InternalHost, req.InternalHostSslValidation, req.SkipPathRegex = patch.InternalHost, patch.InternalHostSslValidation, patch.SkipPathRegex
 			req.CookieDomain, req.InterceptHeaderAuth = patch.CookieDomain, patch.InterceptHeaderAuth
 			req.AccessTokenValidity, req.RefreshTokenValidity = patch.AccessTokenValidity, patch.RefreshTokenValidity
+			req.Certificate = patch.Certificate
 			return pkOf(providers.ProvidersProxyCreate(ctx).ProxyProviderRequest(*req).Execute())
 		}, func(ctx context.Context, pk int32) (*http.Response, error) {
 			return respOf(providers.ProvidersProxyPartialUpdate(ctx, pk).PatchedProxyProviderRequest(patch).Execute())

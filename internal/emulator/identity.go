@@ -14,7 +14,8 @@ import (
 	"github.com/provision/provision/internal/emulator/store"
 )
 
-// Users, roles, global permissions and API tokens as authentik 2026.2.2
+// Users, roles, global permissions (object ones: objectperms.go) and API
+// tokens as authentik 2026.2.2
 // serves them: authentik/core/api/users.py (UserViewSet, UserSerializer,
 // set_password), authentik/rbac/api/rbac_roles.py (RoleViewSet),
 // authentik/rbac/api/rbac.py (RBACPermissionViewSet, PermissionFilter),
@@ -401,9 +402,9 @@ func (e *Emulator) listPermissions(c *httpapi.Call) httpapi.Resp {
 
 // assignPermissions and unassignPermissions are
 // RoleAssignedPermissionViewSet's assign (POST, 200 with the ids) and
-// unassign (PATCH, 204), global permissions only: an object_pk needs
-// model too (RequiredTogetherValidator); the emulator keeps no object
-// permissions and refuses them. Global codenames must be
+// unassign (PATCH, 204): global permissions, or, with model and object_pk
+// (RequiredTogetherValidator), permissions on one object
+// (roleObjectPerms, objectperms.go). Global codenames must be
 // app_label.codename; an unknown one raises Permission.DoesNotExist (500).
 func (e *Emulator) assignPermissions(c *httpapi.Call) httpapi.Resp   { return e.rolePerms(c, true) }
 func (e *Emulator) unassignPermissions(c *httpapi.Call) httpapi.Resp { return e.rolePerms(c, false) }
@@ -428,8 +429,12 @@ func (e *Emulator) rolePerms(c *httpapi.Call, assign bool) httpapi.Resp {
 	if err := json.Unmarshal(c.Body, &body); err != nil || body.Permissions == nil {
 		return httpapi.FieldError("permissions", httpapi.MsgRequired)
 	}
-	if body.Model != "" || body.ObjectPK != "" {
-		return httpapi.Detail(501, "object permissions are not emulated")
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(c.Body, &raw)
+	_, hasModel := raw["model"]
+	_, hasPK := raw["object_pk"]
+	if hasModel || hasPK {
+		return e.roleObjectPerms(r, body.Permissions, body.Model, body.ObjectPK, hasModel, hasPK, assign)
 	}
 	for _, p := range body.Permissions {
 		if !strings.Contains(p, ".") {
@@ -767,6 +772,7 @@ var handModels = map[string]string{
 	"policies/bindings/":               "authentik_policies.policybinding",
 	"core/tokens/":                     "authentik_core.token",
 	"rbac/roles/":                      "authentik_rbac.role",
+	"rbac/permissions/roles/":          "guardian.roleobjectpermission",
 	"core/users/":                      "authentik_core.user",
 	"stages/all/":                      "authentik_flows.stage",
 	"policies/all/":                    "authentik_policies.policy",
@@ -775,8 +781,9 @@ var handModels = map[string]string{
 // enforce applies a non-superuser's permissions to the model routes
 // (authentik's ObjectPermissions and ObjectFilter, authentik/rbac/
 // permissions.py and filters.py): a list holds only what the user may
-// view (none without the model's view_ permission: the emulator keeps no
-// object permissions); a detail read without it is a 404; a create needs
+// view (none without the model's view_ permission: a role's object
+// permissions are kept, objectperms.go, but not enforced); a detail read
+// without it is a 404; a create needs
 // add_, an update change_ and a delete delete_ (403). Detail actions check
 // their own permission; applications list by policy access
 // (listApplications); a token may be created without add_token

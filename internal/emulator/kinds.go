@@ -855,6 +855,8 @@ type genericKind interface {
 	route(e *Emulator) route
 	setField(e *Emulator, key string) (id string, ok bool)
 	kindName() string
+	// hasObject looks an object up by model and pk (objectperms.go).
+	hasObject(e *Emulator, model, pk string) (found, known bool)
 }
 
 func (k *kindDef[T]) kindName() string { return k.kind }

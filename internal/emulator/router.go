@@ -54,6 +54,7 @@ func (e *Emulator) routes() []route {
 				"assign":   {methods: map[string]handler{http.MethodPost: e.assignPermissions}},
 				"unassign": {methods: map[string]handler{http.MethodPatch: e.unassignPermissions}},
 			}},
+		{prefix: "rbac/permissions/roles/", collection: methods(e.listRoleObjectPermissions, nil), noDetail: true},
 		{prefix: "rbac/permissions/", collection: methods(e.listPermissions, nil), noDetail: true},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},

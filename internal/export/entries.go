@@ -111,7 +111,11 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	for _, f := range d.Extra {
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
-			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it when provision creates the %s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, d.Label(), v, f.Name, v)
+			when := " when provision creates the " + d.Label()
+			if !f.Once {
+				when = "" // a token's key: set whenever it differs
+			}
+			e.comment = fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v)
 		}
 	}
 	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {
@@ -255,6 +259,10 @@ func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]a
 			if v == nil && !f.Required {
 				continue
 			}
+			if f.Type == kinds.PermissionList {
+				e.set(f.Name, x.permissions(v, live))
+				continue
+			}
 			if l := anyList(v); f.Type == kinds.StringList && l != nil {
 				s := make([]string, 0, len(l))
 				for _, x := range l {
@@ -317,4 +325,32 @@ func descriptor(kind, typ string) *kinds.Kind {
 		}
 	}
 	return nil
+}
+
+// permissions are a role's permissions as a manifest writes them: global
+// codenames, then those on one object as {permission: codename, <kind>:
+// key}, each sorted; an object permission on an object not read is left
+// out (the plan leaves it alone too).
+func (x *exporter) permissions(global any, live map[string]any) []any {
+	out := []any{}
+	var g []string
+	switch l := global.(type) {
+	case []string:
+		g = slices.Clone(l)
+	case []any:
+		for _, p := range l {
+			g = append(g, fmt.Sprint(p))
+		}
+	}
+	slices.Sort(g)
+	for _, p := range g {
+		out = append(out, p)
+	}
+	objs := plan.ObjectPermissions(x.live, live)
+	slices.Sort(objs)
+	for _, p := range objs {
+		codename, kind, key, _ := kinds.ParseObjectPermission(p)
+		out = append(out, map[string]any{"permission": codename, kind: key})
+	}
+	return out
 }

@@ -295,6 +295,7 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		setIf(e, "intercept_header_auth", d.InterceptHeaderAuth, true)
 		setIf(e, "access_token_validity", d.AccessTokenValidity, "hours=1")
 		setIf(e, "refresh_token_validity", d.RefreshTokenValidity, "days=30")
+		x.certificate(e, d.Certificate)
 	case *plan.SAMLDetail:
 		e.set("acs_url", d.ACSURL)
 		setIf(e, "audience", d.Audience, "")
@@ -320,6 +321,7 @@ func (x *exporter) provider(p *plan.Provider) bool {
 		if d.GIDStartNumber != 4000 {
 			e.set("gid_start_number", d.GIDStartNumber)
 		}
+		x.certificate(e, d.Certificate)
 	}
 	if p.Type == manifest.TypeOAuth2 || p.Type == manifest.TypeProxy {
 		for _, pk := range p.PropertyMappings {
@@ -533,5 +535,13 @@ func escape(n *yaml.Node) {
 	}
 	for _, c := range n.Content {
 		escape(c)
+	}
+}
+
+// certificate exports a proxy or LDAP provider's TLS certificate by name,
+// when it has one.
+func (x *exporter) certificate(e *entry, pk string) {
+	if name, ok := x.keys[pk]; ok && pk != "" {
+		e.set("certificate", name)
 	}
 }

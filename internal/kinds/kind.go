@@ -308,6 +308,13 @@ type Field struct {
 	Extra bool
 	// Once: set when the object is created, never compared or rewritten.
 	Once bool
+	// ReadWhenDeclared: a Secret extra the API layer reads, for the entries
+	// that declare it only (plan.Reads.Secrets), so plans compare it,
+	// masked: a token's key, through view_key/.
+	ReadWhenDeclared bool
+	// Output: the value the entry's outputs write (a token's key): a
+	// change of it rewrites them, and the plan says which.
+	Output bool
 }
 
 var registry []*Kind
@@ -565,6 +572,8 @@ func (t FieldType) String() string {
 		return "a name"
 	case RefList:
 		return "a list of names"
+	case PermissionList:
+		return "a list of permissions"
 	}
 	return "a string"
 }

@@ -10,11 +10,13 @@ import (
 )
 
 // Roles (authentik/rbac/models.py Role, api/rbac_roles.py RoleSerializer:
-// name only). Global permissions are not a field of the role: they are
-// read from /rbac/permissions/?role= and written through
+// name only). Permissions are not a field of the role: global ones are
+// read from /rbac/permissions/?role=, those on one object from
+// /rbac/permissions/roles/?uuid= (api/rbac_roles.py RolePermissionViewSet),
+// and both are written through
 // /rbac/permissions/assigned_by_roles/<uuid>/assign/ and unassign/
-// (authentik/rbac/api/rbac_assigned_by_roles.py). Groups hold roles
-// (a group's roles:).
+// (authentik/rbac/api/rbac_assigned_by_roles.py; model and object_pk for
+// an object's). Groups and users hold roles (their roles:).
 var role = &Kind{
 	Name:    "role",
 	Section: "roles",
@@ -24,10 +26,10 @@ var role = &Kind{
 	Key:     "name",
 	PK:      "pk",
 	Managed: "managed",
-	Extra: []Field{{Name: "permissions", Type: StringList,
-		Doc: "Global permissions by codename (authentik_core.view_user): exactly these."}},
+	Extra: []Field{{Name: "permissions", Type: PermissionList,
+		Doc: "Permissions: global ones by codename (authentik_core.view_user), and ones on one object as {permission: view_application, application: corp-app}, the object by its kind (application, brand, certificate, flow, group, prompt, role, token or user) and key: exactly these."}},
 	Check: checkPermissions,
-	Doc:   "An RBAC role with global permissions; groups hold roles.",
+	Doc:   "An RBAC role with global and object permissions; groups and users hold roles.",
 }
 
 //go:embed permissions.txt
@@ -55,6 +57,12 @@ func checkPermissions(key string, fields map[string]any, absent bool) []Problem 
 	ps, _ := fields["permissions"].([]string)
 	var out []Problem
 	for _, p := range ps {
+		if codename, kind, key, ok := ParseObjectPermission(p); ok {
+			if msg := checkObjectPermission(codename, kind, key); msg != "" {
+				out = append(out, Problem{Field: "permissions", Msg: msg})
+			}
+			continue
+		}
 		if KnownPermission(p) {
 			continue
 		}

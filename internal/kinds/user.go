@@ -4,7 +4,9 @@ import "fmt"
 
 // Users (authentik/core/models.py User, api/users.py UserSerializer),
 // keyed by username. groups: is the user's membership, exactly the groups
-// listed; roles are assigned to groups, not users. The password is not a
+// listed; roles: the roles assigned to the user directly, exactly those
+// listed (UserSerializer.roles, a writable PrimaryKeyRelatedField at
+// 2026.2.2; a group's roles: are the other way). The password is not a
 // field of UserSerializer outside blueprints: provision sets it once,
 // through set_password/, when it creates the user, and never again (a
 // reset would trip password history and undo the user's own change).
@@ -22,8 +24,8 @@ var user = &Kind{
 	Schema:   "UserRequest",
 	Key:      "username",
 	PK:       "pk",
-	Omit:     []string{"last_login", "roles"},
-	Refs:     map[string]string{"groups": "group"},
+	Omit:     []string{"last_login"},
+	Refs:     map[string]string{"groups": "group", "roles": "role"},
 	Merge:    []string{"attributes"},
 	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
 	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, SensitiveOnly: true,
@@ -31,6 +33,7 @@ var user = &Kind{
 	Docs: map[string]string{
 		"username":   "Username, the user's key: an existing user of that name is adopted.",
 		"groups":     "The groups the user is a direct member of, by name: exactly these (others are left).",
+		"roles":      "The roles assigned to the user directly, by name: exactly these (a group's roles reach its members too).",
 		"attributes": "User attributes (a map), managed key by key: keys not declared are kept.",
 	},
 	Doc: "A user or service account; its password is set once, at create.",

@@ -406,6 +406,8 @@ func fieldValueOf(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 			out = append(out, c.Value)
 		}
 		return out, ""
+	case kinds.PermissionList:
+		return permissionList(f, n)
 	case kinds.Object:
 		var v any
 		if err := n.Decode(&v); err != nil {
@@ -575,4 +577,49 @@ func (m *Manifest) HostedOf(kind, key string) *Entry {
 		}
 	}
 	return nil
+}
+
+// permissionList reads a role's permissions: each item a codename, or a
+// mapping {permission: codename, <kind>: key} naming a permission on one
+// object, read as kinds.ObjectPermission (the kind is checked by the
+// role's Check).
+func permissionList(f kinds.Field, n *yaml.Node) (any, string) {
+	example := fmt.Sprintf("e.g. %s: [authentik_core.view_user, {permission: view_application, application: corp-app}]", f.Name)
+	if n.Kind != yaml.SequenceNode {
+		return nil, "expected a list, " + example
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if c.Kind == yaml.AliasNode {
+			c = c.Alias
+		}
+		switch c.Kind {
+		case yaml.ScalarNode:
+			out = append(out, c.Value)
+			continue
+		case yaml.MappingNode:
+		default:
+			return nil, "expected a codename or a mapping for each permission, " + example
+		}
+		var perm, kind, key string
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			k, v := c.Content[i], c.Content[i+1]
+			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+				return nil, fmt.Sprintf("%s: expected a string, %s", k.Value, example)
+			}
+			switch {
+			case k.Value == "permission":
+				perm = v.Value
+			case kind != "":
+				return nil, fmt.Sprintf("a permission names one object, not a %s and a %s, %s", kind, k.Value, example)
+			default:
+				kind, key = k.Value, v.Value
+			}
+		}
+		if perm == "" || kind == "" {
+			return nil, "a permission on an object needs permission: and the object's kind and key, " + example
+		}
+		out = append(out, kinds.ObjectPermission(perm, kind, key))
+	}
+	return out, ""
 }

@@ -22,8 +22,18 @@ type Provider struct {
 	ProxyFields  `yaml:",inline"`
 	SAMLFields   `yaml:",inline"`
 	LDAPFields   `yaml:",inline"`
+	TLSFields    `yaml:",inline"`
 
 	Src Source `yaml:"-"`
+}
+
+// TLSFields are the fields of the providers an outpost serves over TLS
+// (proxy and LDAP).
+type TLSFields struct {
+	// Certificate names the key pair (a certificate by name) the outpost
+	// serves TLS with: LDAPS for an LDAP provider, HTTPS for a proxy one.
+	// null clears it; omitted, the live value is left alone.
+	Certificate *string `yaml:"certificate"`
 }
 
 // ProviderType describes one provider type: the fields it accepts, its

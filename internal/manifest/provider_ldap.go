@@ -29,7 +29,7 @@ const (
 var ldapType = &ProviderType{
 	Name:    TypeLDAP,
 	Label:   "LDAP",
-	Fields:  []any{LDAPFields{}},
+	Fields:  []any{LDAPFields{}, TLSFields{}},
 	Outpost: "ldap",
 	Defaults: func(p *Provider) {
 		// bind_flow/unbind_flow are the API's authorization/invalidation flows.

@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/provision/provision/internal/pyregex"
 )
@@ -114,7 +115,7 @@ func validateOAuth2(ds *Diagnostics, p *Provider) {
 				ds.add(at, fmt.Sprintf("provider %q: redirect URI regex %q does not compile: %v", p.Name, r.URL, err))
 			}
 		default:
-			ds.add(at, fmt.Sprintf("provider %q: matching_mode %q is not one of strict, regex", p.Name, r.MatchingMode))
+			ds.add(at, fmt.Sprintf("provider %q: matching_mode %q is not one of %s", p.Name, r.MatchingMode, strings.Join(enumValues["matching_mode"], ", ")))
 		}
 	}
 }

@@ -19,7 +19,7 @@ type ProxyFields struct {
 var proxyType = &ProviderType{
 	Name:    TypeProxy,
 	Label:   "proxy",
-	Fields:  []any{OAuth2Base{}, ProxyFields{}},
+	Fields:  []any{OAuth2Base{}, ProxyFields{}, TLSFields{}},
 	Outpost: "proxy",
 	// Proxy providers get the flows only: authentik overwrites their OAuth2
 	// settings on every write.

@@ -3,8 +3,8 @@ package manifest
 import "maps"
 
 // EnumValues returns the values the offline checks accept for each enum
-// field, keyed by field name ("outpost type" for an outpost's type). A test
-// in internal/authentik checks they equal the generated client's lists.
+// field, keyed by field name ("outpost type" for an outpost's type), from
+// authentik's schema.yml (internal/apischema). The JSON Schema uses them.
 func EnumValues() map[string][]string {
 	out := make(map[string][]string, len(enumValues))
 	for k, v := range enumValues {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/provision/provision/internal/apischema"
 )
 
 // Reserved application slugs: authentik refuses them because they collide
@@ -26,31 +28,48 @@ var (
 	// shape, without its escapes).
 	dnRE         = regexp.MustCompile(`^\s*[A-Za-z][A-Za-z0-9-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9-]*=[^,]+)*$`)
 	durationPart = regexp.MustCompile(`^(microseconds|milliseconds|seconds|minutes|hours|days|weeks)=-?\d+(\.\d+)?$`)
-	enumValues   = map[string][]string{
-		"client_type":        {"confidential", "public"},
-		"sub_mode":           {"hashed_user_id", "user_id", "user_uuid", "user_username", "user_email", "user_upn"},
-		"issuer_mode":        {"global", "per_provider"},
-		"logout_method":      {"backchannel", "frontchannel"},
-		"mode":               {"proxy", "forward_single", "forward_domain"},
-		"matching_mode":      {"strict", "regex"},
-		"policy_engine_mode": {"all", "any"},
-		"outpost type":       {"proxy", "ldap", "radius", "rac"},
-		"sp_binding":         {"redirect", "post"},
-		"search_mode":        {"direct", "cached"},
-		"bind_mode":          {"direct", "cached"},
-		"digest_algorithm": {
-			"http://www.w3.org/2000/09/xmldsig#sha1", "http://www.w3.org/2001/04/xmlenc#sha256",
-			"http://www.w3.org/2001/04/xmldsig-more#sha384", "http://www.w3.org/2001/04/xmlenc#sha512",
-		},
-		"signature_algorithm": {
-			"http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-			"http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
-			"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
-			"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
-			"http://www.w3.org/2000/09/xmldsig#dsa-sha1",
-		},
-	}
+	// enumValues are the values the offline checks accept for each enum
+	// field, from its request schema field (enumSources).
+	enumValues = schemaEnums(enumSources)
 )
+
+// enumSources name, for each enum field the offline checks know, the
+// request schema and field of authentik's schema.yml that list its values
+// (internal/apischema, generated from it): the one source of the values,
+// so an authentik upgrade updates them. enums_test.go checks each against
+// schema.yml itself.
+var enumSources = map[string]enumSource{
+	"client_type":         {"OAuth2ProviderRequest", "client_type"},
+	"sub_mode":            {"OAuth2ProviderRequest", "sub_mode"},
+	"issuer_mode":         {"OAuth2ProviderRequest", "issuer_mode"},
+	"logout_method":       {"OAuth2ProviderRequest", "logout_method"},
+	"matching_mode":       {"RedirectURIRequest", "matching_mode"},
+	"mode":                {"ProxyProviderRequest", "mode"},
+	"policy_engine_mode":  {"ApplicationRequest", "policy_engine_mode"},
+	"outpost type":        {"OutpostRequest", "type"},
+	"sp_binding":          {"SAMLProviderRequest", "sp_binding"},
+	"search_mode":         {"LDAPProviderRequest", "search_mode"},
+	"bind_mode":           {"LDAPProviderRequest", "bind_mode"},
+	"digest_algorithm":    {"SAMLProviderRequest", "digest_algorithm"},
+	"signature_algorithm": {"SAMLProviderRequest", "signature_algorithm"},
+}
+
+// enumSource is a request schema's field.
+type enumSource struct{ Schema, Field string }
+
+// schemaEnums returns each field's allowed values from its request
+// schema; a field the schema does not list has none (a test fails).
+func schemaEnums(sources map[string]enumSource) map[string][]string {
+	out := make(map[string][]string, len(sources))
+	for name, src := range sources {
+		if c, ok := apischema.Lookup(src.Schema); ok {
+			if f, ok := c.Field(src.Field); ok {
+				out[name] = f.Enum
+			}
+		}
+	}
+	return out
+}
 
 // validation is one run of Validate: the manifest, the problems found, and
 // what the sections declared so far (sections are checked in validators

@@ -28,6 +28,15 @@ func Compute(m *manifest.Manifest, live *Live) (*Plan, error) {
 // some objects.
 func ComputeWith(m *manifest.Manifest, live *Live, o Options) (*Plan, error) {
 	live, moved, moveErrs := moveLive(m, live)
+	var bad []error
+	for i := range live.Providers {
+		if err := live.Providers[i].checkDetail(); err != nil {
+			bad = append(bad, err)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
+	}
 	c := newComputer(m, live)
 	c.opts, c.moves = o, moved
 	c.errs = append(c.errs, moveErrs...)
@@ -54,6 +63,7 @@ func ComputeWith(m *manifest.Manifest, live *Live, o Options) (*Plan, error) {
 		place(registryIndex(ch.Kind), ch)
 	}
 	c.checkProviderHolders(m, append(stages, deletes...))
+	orderPermissionRemovals(append(stages, deletes...))
 	var changes []Change
 	for i := range registry {
 		changes = append(changes, sortedByKey(stages[i])...)

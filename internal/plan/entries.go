@@ -54,6 +54,17 @@ type EntrySpec struct {
 	// write after the create or update, by field: the value wanted; Before
 	// the live one (a role's permissions, to assign and unassign).
 	Extra, Before map[string]any
+	// Objects are the objects a PermissionList extra's permissions name
+	// (kinds.ObjectPermission values of Extra and Before), by value: apply
+	// assigns and unassigns each on its object's pk.
+	Objects map[string]ObjectRef
+}
+
+// ObjectRef is the object of an object permission: its model
+// (app_label.model) and a reference to it.
+type ObjectRef struct {
+	Model string
+	Ref   Reference
 }
 
 // Body is empty and only extras change: the object itself is not written.
@@ -171,8 +182,13 @@ func entryKindSpec(name string, refs []string) *KindSpec {
 				}
 			}
 		}
+		for _, o := range s.Objects {
+			if o.Ref.PK == "" {
+				out = append(out, Ref(o.Ref.Kind, o.Ref.Key))
+			}
+		}
 		sort.Strings(out)
-		return out
+		return slices.Compact(out)
 	}
 	return ks
 }
@@ -408,6 +424,14 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s (%s): %s", e.Label(), e.Src.Pos, expiry))
 	}
 	for _, fd := range k.Extra {
+		if out != nil && live != nil && fd.Type == kinds.PermissionList && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
+			if n := c.livePermissions(live.Fields).unresolved; n > 0 {
+				out.Notes = append(out.Notes, fmt.Sprintf("%s: %d permission(s) on objects provision did not find (deleted, or of a kind it does not manage) are left alone: authentik would unassign them globally", fd.Name, n))
+			}
+		}
+		if out != nil && out.Action == Update && fd.Output && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
+			out.Notes = append(out.Notes, rewritesNote(e, fd.Name))
+		}
 		if out != nil && fd.Once && e.Declares(fd.Name) {
 			if live == nil {
 				out.Notes = append(out.Notes, fd.Name+": set now, once; later runs never reset it")
@@ -454,7 +478,7 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 			spec.Body[fd.Name] = want // sent, never shown
 			continue
 		}
-		if fd.Secret && !create {
+		if fd.Secret && !fd.ReadWhenDeclared && !create {
 			continue // write-only: authentik never shows it, so never compared
 		}
 		if fd.Extra {
@@ -466,8 +490,16 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 				spec.Extra[fd.Name] = want
 				continue
 			}
-			w, h := canonical(fd, want), canonical(fd, live[fd.Name])
+			have := live[fd.Name]
+			if fd.Type == kinds.PermissionList {
+				have = slices.Concat(anyStrings(have), c.livePermissions(live).names)
+			}
+			w, h := canonical(fd, want), canonical(fd, have)
 			if !create && reflect.DeepEqual(w, h) {
+				continue
+			}
+			if fd.Type == kinds.PermissionList && !c.permissionObjects(e, spec, live, w.([]string), h.([]string)) {
+				ok = false
 				continue
 			}
 			f.add(fd.Name, h, w, fd.Secret)
@@ -594,6 +626,21 @@ func canonical(fd kinds.Field, v any) any {
 		if !fd.Ordered {
 			l = uniqueSorted(l)
 		}
+		if l == nil {
+			l = []string{}
+		}
+		return l
+	case kinds.PermissionList:
+		l := slices.Clone(anyStrings(v))
+		for i, p := range l {
+			// authentik lists an object's permission by bare codename.
+			if codename, kind, key, ok := kinds.ParseObjectPermission(p); ok {
+				if _, bare, labelled := strings.Cut(codename, "."); labelled {
+					l[i] = kinds.ObjectPermission(bare, kind, key)
+				}
+			}
+		}
+		l = uniqueSorted(l)
 		if l == nil {
 			l = []string{}
 		}

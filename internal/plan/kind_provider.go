@@ -26,14 +26,50 @@ type Provider struct {
 	InvalidationFlow   string
 	AuthenticationFlow string // "" when null
 	PropertyMappings   []string
-	// Detail is *OAuth2Detail, *ProxyDetail, *SAMLDetail or *LDAPDetail;
-	// nil when the type's own list was not read.
-	Detail any
+	// Detail is the type's own fields (*OAuth2Detail, *ProxyDetail,
+	// *SAMLDetail or *LDAPDetail), of the type Type names; nil when the
+	// type's own list was not read. Compute refuses a Live where they
+	// disagree.
+	Detail ProviderDetail
+}
+
+// ProviderDetail is a live provider's own fields: *OAuth2Detail,
+// *ProxyDetail, *SAMLDetail or *LDAPDetail. It is sealed (its method is
+// unexported), so Provider.Detail cannot hold anything else.
+type ProviderDetail interface {
+	// detailType is the manifest's name of the type the fields belong to.
+	detailType() string
+}
+
+// ProviderTypeSpec is what a provider write sends of its type's own
+// fields: *OAuth2Spec, *ProxySpec, *SAMLSpec or *LDAPSpec. Sealed like
+// ProviderDetail; the spec's type is its Detail's.
+type ProviderTypeSpec interface {
+	// specType is the manifest's name of the type the fields belong to.
+	specType() string
+}
+
+func (*OAuth2Detail) detailType() string { return manifest.TypeOAuth2 }
+func (*ProxyDetail) detailType() string  { return manifest.TypeProxy }
+func (*SAMLDetail) detailType() string   { return manifest.TypeSAML }
+func (*LDAPDetail) detailType() string   { return manifest.TypeLDAP }
+
+func (*OAuth2Spec) specType() string { return manifest.TypeOAuth2 }
+func (*ProxySpec) specType() string  { return manifest.TypeProxy }
+func (*SAMLSpec) specType() string   { return manifest.TypeSAML }
+func (*LDAPSpec) specType() string   { return manifest.TypeLDAP }
+
+// checkDetail refuses a provider whose fields are another type's than
+// its type: the accessors (OAuth2, SAML...) would read them as zero.
+func (p *Provider) checkDetail() error {
+	if p.Detail == nil || p.Detail.detailType() == p.Type {
+		return nil
+	}
+	return fmt.Errorf("provider %q is a %s provider, but the fields read for it are %s fields", p.Name, p.Type, p.Detail.detailType())
 }
 
 // ProviderSpec creates or updates a provider. A nil field is not sent.
 type ProviderSpec struct {
-	Type string
 	Name string
 
 	AuthorizationFlow  *string // flow uuid
@@ -50,10 +86,20 @@ type ProviderSpec struct {
 	// PropertyMappings are the whole mapping list to store; nil = not sent.
 	PropertyMappings []Reference
 	// Detail is the type's own fields: *OAuth2Spec, *ProxySpec, *SAMLSpec
-	// or *LDAPSpec (never nil).
-	Detail any // Rename sends Name on an update: the manifest's moved: renames the
+	// or *LDAPSpec (never nil in a plan).
+	Detail ProviderTypeSpec
+	// Rename sends Name on an update: the manifest's moved: renames the
 	// provider in place (safe.go).
 	Rename bool
+}
+
+// Type is the provider's type (oauth2, proxy, saml, ldap): its Detail's,
+// "" without one.
+func (s *ProviderSpec) Type() string {
+	if s.Detail == nil {
+		return ""
+	}
+	return s.Detail.specType()
 }
 
 // providerType is the plan's part of a provider type: how its own fields
@@ -85,6 +131,9 @@ var providerKind = &KindSpec{
 		for _, p := range m.Providers {
 			if t := providerTypes[p.Type]; t != nil {
 				r = r.Add(Reads{Kinds: t.reads, ProviderTypes: []string{p.Type}})
+			}
+			if p.Certificate != nil || p.Src.Has("certificate") {
+				r = r.Add(Reads{Kinds: []Kind{KindKeyPair}})
 			}
 		}
 		if len(m.EntriesOf(string(KindScopeMapping))) > 0 {
@@ -123,9 +172,15 @@ var providerKind = &KindSpec{
 func providerName(p *Provider) string { return p.Name }
 
 // detail returns a live provider's type fields, or the zero value when
-// they were not read (a create compares against nothing).
-func detail[T any](l *Provider) *T {
-	if d, ok := l.Detail.(*T); ok && d != nil {
+// they were not read (a create compares against nothing) or the provider
+// is of another type (a SAML provider has no OAuth2 fields). Fields of
+// another type than the provider's own are refused by Compute
+// (checkDetail), so a provider's own accessor never reads them as zero.
+func detail[T any, P interface {
+	*T
+	ProviderDetail
+}](l *Provider) *T {
+	if d, ok := l.Detail.(P); ok && d != nil {
 		return d
 	}
 	return new(T)
@@ -169,7 +224,7 @@ func (c *computer) provider(mp *manifest.Provider) *Change {
 		f.add("name", nil, p.Name, false)
 		f.add("type", nil, p.Type, false)
 	}
-	spec := &ProviderSpec{Type: p.Type, Name: p.Name}
+	spec := &ProviderSpec{Name: p.Name}
 	if from := c.movedFrom(KindProvider, p.Name); from != "" && live != nil {
 		f.add("name", from, p.Name, false)
 		spec.Rename = true
@@ -263,6 +318,13 @@ func (c *computer) keyPairField(f *fields, spec *ProviderSpec, name string, want
 	return &wantPK
 }
 
+// certificateField diffs a proxy or LDAP provider's TLS certificate, by
+// name; declared null, none. The outpost serves TLS with it, which authentik
+// does not check for a private key when it is set.
+func (c *computer) certificateField(f *fields, spec *ProviderSpec, p *manifest.Provider, livePK string) *string {
+	return c.keyPairField(f, spec, "certificate", p.Certificate, p.Src.Has("certificate"), livePK, p.Src, false, "(none)")
+}
+
 func init() {
 	owners[KindProvider] = &owner{
 		exists: func(x *liveIndex, o Owned) bool { _, ok := x.providers[o.Key]; return ok },
@@ -321,14 +383,30 @@ func (s *ProviderSpec) SetKeyPair(field, pk string) bool {
 		}
 		s.Detail = &n
 		return true
+	case *ProxySpec:
+		if field == "certificate" {
+			n := *d
+			n.Certificate = &pk
+			s.Detail = &n
+			return true
+		}
+	case *LDAPSpec:
+		if field == "certificate" {
+			n := *d
+			n.Certificate = &pk
+			s.Detail = &n
+			return true
+		}
 	}
 	return false
 }
 
 func init() {
-	// A certificate a provider signs or verifies with: authentik sets the
-	// provider's field to null when the certificate is deleted
-	// (on_delete=SET_NULL in providers/oauth2 and providers/saml models.py).
+	// A certificate a provider signs or verifies with, or its outpost serves
+	// TLS with: authentik sets the provider's field to null when the
+	// certificate is deleted (on_delete=SET_NULL in the models.py of
+	// providers/oauth2, providers/saml, providers/ldap and providers/proxy).
+	usedByReads[KindCertificate] = Reads{Kinds: []Kind{KindProvider}, ProviderTypes: []string{manifest.TypeOAuth2, manifest.TypeSAML, manifest.TypeProxy, manifest.TypeLDAP}}
 	usedByHand["certificate"] = func(c *computer, pk string) []string {
 		var out []string
 		note := func(p *Provider, field, ref string) {
@@ -338,12 +416,16 @@ func init() {
 		}
 		for i := range c.live.Providers {
 			p := &c.live.Providers[i]
-			switch p.Detail.(type) {
+			switch d := p.Detail.(type) {
 			case *OAuth2Detail:
-				note(p, "signing_key", p.OAuth2().SigningKey)
+				note(p, "signing_key", d.SigningKey)
 			case *SAMLDetail:
-				note(p, "signing_kp", p.SAML().SigningKP)
-				note(p, "verification_kp", p.SAML().VerificationKP)
+				note(p, "signing_kp", d.SigningKP)
+				note(p, "verification_kp", d.VerificationKP)
+			case *ProxyDetail:
+				note(p, "certificate", d.Certificate)
+			case *LDAPDetail:
+				note(p, "certificate", d.Certificate)
 			}
 		}
 		return out

@@ -103,6 +103,14 @@ type Reads struct {
 	// Stack is the manifest's stack, whose record may call for a second
 	// round of reads (RecordReads).
 	Stack string
+	// Present are the keys of the entries the manifest declares present,
+	// by kind: a record object not among them is pruned, and RecordReads
+	// reads what references it (deleteReads).
+	Present map[Kind][]string
+	// Secrets are the entries, as Ref(kind, key), whose declared secret the
+	// API layer reads for the plan to compare (kinds.Field.ReadWhenDeclared:
+	// a token's key), sorted.
+	Secrets []string
 }
 
 // Add merges other into r, keeping each kind and type once, in a stable order.
@@ -125,6 +133,15 @@ func (r Reads) Add(other Reads) Reads {
 	if other.Stack != "" {
 		r.Stack = other.Stack
 	}
+	if r.Present == nil {
+		r.Present = other.Present
+	}
+	for _, s := range other.Secrets {
+		if !slices.Contains(r.Secrets, s) {
+			r.Secrets = append(r.Secrets, s)
+		}
+	}
+	slices.Sort(r.Secrets)
 	slices.Sort(r.Kinds)
 	slices.Sort(r.ProviderTypes)
 	slices.Sort(r.Types)
@@ -138,6 +155,10 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	var r Reads
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
+	}
+	r = r.Add(absentReads(m)).Add(secretReads(m)).Add(permissionReads(m))
+	if m.Stack != "" {
+		r.Present = presentEntries(m)
 	}
 	return r.Add(ownershipReads(m))
 }

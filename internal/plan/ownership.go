@@ -229,9 +229,11 @@ func ownershipReads(m *manifest.Manifest) Reads {
 	return Reads{Kinds: []Kind{KindStack, KindGroup, KindScopeMapping, KindProvider, KindApplication, KindBinding, KindOutpost}, Stack: m.Stack}
 }
 
-// RecordReads is what a stack plan must read besides reads, once the
-// stack's record is read: the descriptor kinds the record holds objects of
-// that the manifest no longer declares (so not read), which prune needs.
+// RecordReads is what a plan must read besides reads, once the first
+// round is read: for a stack, the descriptor kinds the record holds objects
+// of that the manifest no longer declares (so not read), which prune
+// needs, and the referrers of what it prunes; for any plan, the kinds of
+// the objects the live roles' object permissions name (kind_role.go).
 // Empty in the usual case, so a plan's reads follow what the manifest
 // declares and a second round is only taken after a kind left it.
 func RecordReads(live *Live, reads Reads) Reads {
@@ -241,12 +243,18 @@ func RecordReads(live *Live, reads Reads) Reads {
 			continue
 		}
 		for _, o := range r.Objects {
-			if isEntryKind(o.Kind) && !slices.Contains(reads.Kinds, o.Kind) {
+			if !isEntryKind(o.Kind) {
+				continue
+			}
+			if !slices.Contains(reads.Kinds, o.Kind) {
 				extra = extra.Add(Reads{Kinds: []Kind{o.Kind}})
+			}
+			if !slices.Contains(reads.Present[o.Kind], o.Key) {
+				extra = extra.Add(deleteReads(string(o.Kind))) // pruned
 			}
 		}
 	}
-	return extra
+	return extra.Add(livePermissionReads(live, reads)).without(reads)
 }
 
 // declared is one object the manifest declares (present), with where.

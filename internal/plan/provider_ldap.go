@@ -11,6 +11,7 @@ type LDAPDetail struct {
 	MFASupport     bool
 	UIDStartNumber int32
 	GIDStartNumber int32
+	Certificate    string // key pair uuid; "" when none
 }
 
 // LDAPSpec is what an LDAP provider write sends of its own fields.
@@ -21,6 +22,7 @@ type LDAPSpec struct {
 	MFASupport     *bool
 	UIDStartNumber *int32
 	GIDStartNumber *int32
+	Certificate    *string // key pair uuid; "" sends null
 }
 
 // LDAP returns the provider's LDAP fields (zero when not read or not LDAP).
@@ -37,5 +39,6 @@ var ldapType = &providerType{
 		s.MFASupport = f.boolean("mfa_support", p.MFASupport, d.MFASupport)
 		s.UIDStartNumber = scalar(f, "uid_start_number", p.UIDStartNumber, d.UIDStartNumber, false)
 		s.GIDStartNumber = scalar(f, "gid_start_number", p.GIDStartNumber, d.GIDStartNumber, false)
+		s.Certificate = c.certificateField(f, spec, p, d.Certificate)
 	},
 }

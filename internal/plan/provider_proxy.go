@@ -13,6 +13,7 @@ type ProxyDetail struct {
 	InterceptHeaderAuth       bool
 	AccessTokenValidity       string
 	RefreshTokenValidity      string
+	Certificate               string // key pair uuid; "" when none
 }
 
 // ProxySpec is what a proxy provider write sends of its own fields.
@@ -26,6 +27,7 @@ type ProxySpec struct {
 	InterceptHeaderAuth       *bool
 	AccessTokenValidity       *string
 	RefreshTokenValidity      *string
+	Certificate               *string // key pair uuid; "" sends null
 }
 
 var proxyType = &providerType{
@@ -44,6 +46,7 @@ var proxyType = &providerType{
 		s.InterceptHeaderAuth = f.boolean("intercept_header_auth", p.InterceptHeaderAuth, d.InterceptHeaderAuth)
 		s.AccessTokenValidity = f.str("access_token_validity", p.AccessTokenValidity, d.AccessTokenValidity)
 		s.RefreshTokenValidity = f.str("refresh_token_validity", p.RefreshTokenValidity, d.RefreshTokenValidity)
+		s.Certificate = c.certificateField(f, spec, p, d.Certificate)
 		if !f.create {
 			// authentik validates a proxy PATCH without mode as mode=proxy,
 			// which then needs internal_host: send the live values along

@@ -78,6 +78,7 @@ var descriptions = map[string]string{
 	"LDAPFields.bind_mode":        "cached (default) or direct.",
 	"LDAPFields.mfa_support":      "Accept a TOTP code appended to the password.",
 	"LDAPFields.uid_start_number": "First uidNumber given to users.",
+	"TLSFields.certificate":       "Name of the certificate the outpost serves TLS with (HTTPS for proxy, LDAPS for LDAP); null for none.",
 	"LDAPFields.gid_start_number": "First gidNumber given to groups.",
 
 	"RedirectURI.matching_mode": "strict (default) or regex (Python regular expression).",

@@ -125,6 +125,15 @@ func fieldSchema(f kinds.Field) map[string]any {
 			item["enum"] = anyStrings(f.Enum)
 		}
 		s["type"], s["items"] = "array", item
+	case kinds.PermissionList:
+		s["type"] = "array"
+		s["items"] = map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "description": "A global permission, app_label.codename."},
+			map[string]any{"type": "object", "required": []string{"permission"}, "minProperties": 2, "maxProperties": 2,
+				"properties":           map[string]any{"permission": map[string]any{"type": "string"}},
+				"additionalProperties": map[string]any{"type": "string"},
+				"description":          "A permission on one object: permission, and the object's kind (" + strings.Join(kinds.PermissionTargets(), ", ") + ") with its key."},
+		}}
 	case kinds.Object:
 	default:
 		s["type"] = "string"
@@ -205,7 +214,7 @@ func entryMarkdown(b *bytes.Buffer) {
 
 // entryOutputsDoc describes a kind's outputs: (a token's).
 func entryOutputsDoc(k *kinds.Kind) string {
-	return fmt.Sprintf("Files apply writes from the %s, by a name of your choice: each has file (required, 0600, relative to the manifest), format (dotenv, json or kubernetes-secret), secret_name and namespace. A token's output holds AUTHENTIK_TOKEN (its key, read by apply through view_key; plans never read it) and AUTHENTIK_URL (the API URL provision used).", k.Label())
+	return fmt.Sprintf("Files apply writes from the %s, by a name of your choice: each has file (required, 0600, relative to the manifest), format (dotenv, json or kubernetes-secret), secret_name and namespace. A token's output holds AUTHENTIK_TOKEN (its key, read by apply through view_key; plans read it only when key: sets it) and AUTHENTIK_URL (the API URL provision used).", k.Label())
 }
 
 func entryTable(b *bytes.Buffer, fields []kinds.Field) {

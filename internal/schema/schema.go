@@ -13,7 +13,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/provision/provision/internal/authentik"
 	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/outputs"
 )
@@ -52,7 +51,7 @@ type generator struct {
 }
 
 func newGenerator() *generator {
-	return &generator{enums: authentik.ManifestEnums(), defs: map[string]any{}}
+	return &generator{enums: manifest.EnumValues(), defs: map[string]any{}}
 }
 
 // Build returns the manifest's JSON Schema as a value ready to marshal.

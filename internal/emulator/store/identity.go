@@ -2,12 +2,24 @@ package store
 
 import "strings"
 
-// Role is an rbac.Role with its global permissions (app_label.codename).
+// Role is an rbac.Role with its global permissions (app_label.codename)
+// and its permissions on single objects (guardian's RoleObjectPermission,
+// deleted with the role, never with the object).
 type Role struct {
-	PK      string
-	Name    string
-	Managed *string
-	Perms   []string
+	PK       string
+	Name     string
+	Managed  *string
+	Perms    []string
+	ObjPerms []ObjectPerm
+}
+
+// ObjectPerm is one permission of a role on one object.
+type ObjectPerm struct {
+	ID       int
+	Codename string
+	AppLabel string
+	Model    string
+	ObjectPK string
 }
 
 // APIToken is a core.Token made through the API.

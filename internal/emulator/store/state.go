@@ -22,6 +22,7 @@ type State struct {
 	Sources       []*Source   // every source type (emulator/sources.go)
 	Roles         []*Role     // RBAC roles (emulator/identity.go)
 	Tokens        []*APIToken // tokens made through the API (emulator/identity.go)
+	NextObjPerm   int         // the last RoleObjectPermission id (emulator/objectperms.go)
 	// AllPerms are users holding every permission (AddUserToken's).
 	AllPerms map[int32]bool
 	Brands   []*Object // brands.go

@@ -1,0 +1,45 @@
+package plan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/manifest"
+)
+
+// A plan reads a token's key only when the manifest sets it, and a changed
+// key is a masked change that names the outputs apply rewrites.
+func TestTokenKeyIsReadOnlyWhenDeclared(t *testing.T) {
+	env := func(k string) (string, bool) { return map[string]string{"K": "new-key-0123456789"}[k], k == "K" }
+	m, ds := manifest.Parse("m.yaml", []byte("version: 1\nvariables: {K: {sensitive: true}}\ntokens:\n"+
+		"  - {identifier: with-key, user: akadmin, key: '${K}', outputs: {token: {file: ci.env}, k8s: {file: ci.yaml, format: kubernetes-secret}}}\n"+
+		"  - {identifier: without, user: akadmin}\n  - {identifier: gone, user: akadmin, key: '${K}', state: absent}\n"), env)
+	require.Empty(t, ds)
+	r := ReadsFor(m)
+	assert.Equal(t, []string{Ref("token", "with-key")}, r.Secrets)
+	assert.True(t, r.ReadsSecret("token", "with-key"))
+	assert.False(t, r.ReadsSecret("token", "without"))
+
+	l := freshLive()
+	l.Put("user", Object{PK: "7", Key: "akadmin", Fields: map[string]any{"pk": float64(7), "username": "akadmin"}})
+	for _, id := range []string{"with-key", "without"} {
+		l.Put("token", Object{PK: id + "-pk", Key: id, Fields: map[string]any{"identifier": id, "user": float64(7), "intent": "api", "key": "old-key-abcdef"}})
+	}
+	p, err := Compute(m, l)
+	require.NoError(t, err)
+	require.Len(t, p.Changes, 1)
+	ch := p.Changes[0]
+	assert.Equal(t, []string{"with-key", "update"}, []string{ch.Key, string(ch.Action)})
+	require.Len(t, ch.Fields, 1)
+	assert.Equal(t, "key", ch.Fields[0].Field)
+	assert.True(t, ch.Fields[0].Sensitive)
+	assert.Contains(t, ch.Notes, "key: changed; apply rewrites output k8s (ci.yaml), token (ci.env) with the new one")
+	assert.True(t, ch.Spec.(*EntrySpec).OnlyExtra(), "the token itself is not written")
+
+	l.Objects["token"][0].Fields["key"] = "new-key-0123456789"
+	p, err = Compute(m, l)
+	require.NoError(t, err)
+	assert.Empty(t, p.Changes)
+}
