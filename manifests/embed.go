@@ -25,6 +25,9 @@ var ExampleEnv = map[string]string{
 	// corp-sources.yaml (example secrets: the demo's sandbox only)
 	"GITHUB_SECRET":      "example-github-client-secret",
 	"LDAP_BIND_PASSWORD": "example-ldap-bind-password",
+	// corp-prov.yaml (example secrets: the demo's sandbox only)
+	"SCIM_TOKEN":    "example-scim-token",
+	"RADIUS_SECRET": "example-radius-shared-secret",
 	// corp-identity.yaml (an example password: the demo's sandbox only)
 	"ALICE_PASSWORD": "example-alice-password",
 }

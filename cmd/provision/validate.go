@@ -37,10 +37,10 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			counts := []string{count(len(m.EntriesOf(string(plan.KindGroup))), "group"), count(len(m.Providers), "provider"),
+			counts := []string{count(len(m.EntriesOf(string(plan.KindGroup))), "group"), count(len(m.Providers)+len(m.EntriesOf(string(plan.KindEngineProvider))), "provider"),
 				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost")}
 			for _, k := range kinds.Names() {
-				if n := len(m.EntriesOf(k)); n > 0 && k != string(plan.KindGroup) {
+				if n := len(m.EntriesOf(k)); n > 0 && k != string(plan.KindGroup) && k != string(plan.KindEngineProvider) {
 					counts = append(counts, count(n, k))
 				}
 			}

@@ -190,6 +190,20 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 			return nil
 		})
 	}
+	if x := extraLists[name]; x != nil {
+		r.g.Go(func() error {
+			more, err := x(r.ctx, r.c, r.reads)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			for k, v := range more {
+				extra[k] = v
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
 	first := ds[0]
 	if first.AllPath == "" {
 		list(first.Path, "", first)
@@ -376,7 +390,9 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 			return nil, fmt.Errorf("%s: %s: %w", doing(ch), f, err)
 		}
 		body[f] = pk
-		if fd, ok := s.Kind.Field(f); ok && fd.IntRef {
+		// An integer pk (a user's; a RAC endpoint's parent provider)
+		// travels as a number.
+		if fd, ok := s.Kind.Field(f); ok && (fd.IntRef || fd.Type == desc.Int) {
 			n, err := strconv.ParseInt(pk, 10, 64)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: pk %q is not a number", doing(ch), f, pk)

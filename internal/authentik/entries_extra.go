@@ -2,13 +2,14 @@ package authentik
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
@@ -25,6 +26,12 @@ var extraReads = map[string]func(ctx context.Context, c *Client, reads plan.Read
 	"token": readTokenKeys,
 }
 
+// extraLists read, by kind, lists the plan checks the kind's extra fields
+// against, in parallel with the kind's own list (returned by kind).
+var extraLists = map[string]func(ctx context.Context, c *Client, reads plan.Reads) (map[plan.Kind][]plan.Object, error){
+	"role": readPermissionCatalogue,
+}
+
 // extraWrites write a change's extra fields, by kind, once the object
 // exists (pk).
 var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Change, s *plan.EntrySpec, pk string, ids *plan.IDs) error{
@@ -33,28 +40,71 @@ var extraWrites = map[string]func(ctx context.Context, e *Executor, ch *plan.Cha
 	"token": writeTokenKey,
 }
 
-// readRolePermissions reads each role's global permissions
+// readRolePermissions reads the global permissions
 // (/rbac/permissions/?role=<uuid>, authentik/rbac/api/rbac.py
-// PermissionFilter.filter_role) as app_label.codename, sorted, its
+// PermissionFilter.filter_role) as app_label.codename, sorted, and the
 // permissions on single objects (/rbac/permissions/roles/?uuid=<uuid>,
-// api/rbac_roles.py RolePermissionViewSet) as authentik lists them, and
-// every permission the server has (plan.KindPermission), which the plan
-// checks declared codenames against.
-func readRolePermissions(ctx context.Context, c *Client, _ plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+// api/rbac_roles.py RolePermissionViewSet) as authentik lists them, of
+// the roles whose permissions the plan compares (Reads.ReadsExtra: those
+// the manifest declares with permissions:, every role for export). The
+// other roles' are not read.
+//
+// Two lists per role, because authentik 2026.2.2 lists no role's
+// permissions beside its name: RoleSerializer has pk and name only
+// (api/roles.py); RolePermissionViewSet's items (ExtraRoleObjectPermission)
+// do not say whose they are; RoleAssignedPermissionViewSet
+// (api/rbac_assigned_by_roles.py) needs a model and lists only the roles
+// holding a global permission on it (or on object_pk). So the lists run
+// at once, bounded by the client's requests in flight, each list's pages
+// after its first in parallel too: the round trips do not grow with the
+// roles read, and the requests not with the roles left alone.
+func readRolePermissions(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+	if !reads.ReadsExtras("role") {
+		return nil, nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(requestsInFlight)
+	type read struct {
+		i       int
+		global  []string
+		objects []any
+	}
+	var got []*read
 	for i := range objs {
-		perms, err := listPermissions(ctx, c, fmt.Sprintf("list the permissions of role %q", objs[i].Key), url.Values{"role": {objs[i].PK}})
-		if err != nil {
-			return nil, err
+		if !reads.ReadsExtra("role", objs[i].Key) {
+			continue
 		}
-		if perms == nil {
-			perms = []string{}
+		r := &read{i: i}
+		got = append(got, r)
+		g.Go(func() (err error) {
+			r.global, err = listPermissions(gctx, c, fmt.Sprintf("list the permissions of role %q", objs[i].Key), url.Values{"role": {objs[i].PK}})
+			return err
+		})
+		g.Go(func() (err error) {
+			r.objects, err = listObjectPermissions(gctx, c, fmt.Sprintf("list the object permissions of role %q", objs[i].Key), objs[i].PK)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, r := range got {
+		if r.global == nil {
+			r.global = []string{}
 		}
-		objs[i].Fields["permissions"] = perms
-		onObjects, err := listObjectPermissions(ctx, c, fmt.Sprintf("list the object permissions of role %q", objs[i].Key), objs[i].PK)
-		if err != nil {
-			return nil, err
-		}
-		objs[i].Fields["object_permissions"] = onObjects
+		objs[r.i].Fields["permissions"] = r.global
+		objs[r.i].Fields["object_permissions"] = r.objects
+	}
+	return nil, nil
+}
+
+// readPermissionCatalogue reads every permission the server has
+// (plan.KindPermission), which the plan checks declared codenames
+// against, when some role's permissions are read: in parallel with the
+// roles' list, as it does not need it.
+func readPermissionCatalogue(ctx context.Context, c *Client, reads plan.Reads) (map[plan.Kind][]plan.Object, error) {
+	if !reads.ReadsExtras("role") {
+		return nil, nil
 	}
 	all, err := listPermissions(ctx, c, "list authentik's permissions", url.Values{})
 	if err != nil {
@@ -68,61 +118,74 @@ func readRolePermissions(ctx context.Context, c *Client, _ plan.Reads, objs []pl
 }
 
 // listPermissions reads /rbac/permissions/ (IsAuthenticated: any token
-// may) as app_label.codename, sorted.
+// may) as app_label.codename, sorted: the first page, then the rest in
+// parallel.
 func listPermissions(ctx context.Context, c *Client, doing string, q url.Values) ([]string, error) {
-	var perms []string
-	for page := 1; ; page++ {
-		q.Set("page", strconv.Itoa(page))
-		q.Set("page_size", strconv.Itoa(pageSize))
-		resp, data, err := c.raw(ctx, http.MethodGet, "rbac/permissions/", q, nil)
-		if err != nil {
-			return nil, c.wrap(doing, resp, err)
-		}
-		var p listPage[struct {
-			Codename string `json:"codename"`
-			AppLabel string `json:"app_label"`
-		}]
-		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, fmt.Errorf("%s: authentik's answer is not a list", doing)
-		}
-		for _, r := range p.Results {
-			perms = append(perms, r.AppLabel+"."+r.Codename)
-		}
-		if float64(page) >= p.Pagination.TotalPages {
-			break
-		}
+	type permission struct {
+		Codename string `json:"codename"`
+		AppLabel string `json:"app_label"`
 	}
+	pages, bad, err := listPages(ctx, c, doing, plan.KindPermission, "codename", rawPages(c, "rbac/permissions/", q), func(items []permission) []string {
+		out := make([]string, len(items))
+		for i, r := range items {
+			out[i] = r.AppLabel + "." + r.Codename
+		}
+		return out
+	})
+	if err = wholeList(doing, bad, err); err != nil {
+		return nil, err
+	}
+	perms := slices.Concat(pages...)
 	slices.Sort(perms)
 	return perms, nil
 }
 
 // listObjectPermissions reads a role's permissions on single objects, each
-// {codename, app_label, model, object_pk}.
+// {codename, app_label, model, object_pk}. authentik pages this list by 10
+// (SmallerPagination), so its pages after the first are read in parallel.
 func listObjectPermissions(ctx context.Context, c *Client, doing, role string) ([]any, error) {
+	type permission struct {
+		Codename string `json:"codename"`
+		AppLabel string `json:"app_label"`
+		Model    string `json:"model"`
+		ObjectPK string `json:"object_pk"`
+	}
+	pages, bad, err := listPages(ctx, c, doing, "role object permission", "codename", rawPages(c, "rbac/permissions/roles/", url.Values{"uuid": {role}}), func(items []permission) []any {
+		out := make([]any, len(items))
+		for i, r := range items {
+			out[i] = map[string]any{"codename": r.Codename, "app_label": r.AppLabel, "model": r.Model, "object_pk": r.ObjectPK}
+		}
+		return out
+	})
+	if err = wholeList(doing, bad, err); err != nil {
+		return nil, err
+	}
 	out := []any{}
-	q := url.Values{"uuid": {role}}
-	for page := 1; ; page++ {
-		q.Set("page", strconv.Itoa(page))
-		q.Set("page_size", strconv.Itoa(pageSize))
-		resp, data, err := c.raw(ctx, http.MethodGet, "rbac/permissions/roles/", q, nil)
-		if err != nil {
-			return nil, c.wrap(doing, resp, err)
+	for _, p := range pages {
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// wholeList fails a list of permissions with an item that did not decode:
+// left out, it would read as a permission the role lacks.
+func wholeList(doing string, bad []plan.Unreadable, err error) error {
+	if err != nil || len(bad) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s: authentik's answer is not a list of permissions (an item's %q does not decode)", doing, bad[0].Field)
+}
+
+// rawPages fetches the pages of a list the generated client is not used
+// for, with the query q, at the maximum page size.
+func rawPages(c *Client, path string, q url.Values) fetchFunc {
+	return func(ctx context.Context, page int32) (*http.Response, error) {
+		pq := url.Values{"page": {strconv.Itoa(int(page))}, "page_size": {strconv.Itoa(pageSize)}}
+		for k, v := range q {
+			pq[k] = v
 		}
-		var p listPage[struct {
-			Codename string `json:"codename"`
-			AppLabel string `json:"app_label"`
-			Model    string `json:"model"`
-			ObjectPK string `json:"object_pk"`
-		}]
-		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, fmt.Errorf("%s: authentik's answer is not a list", doing)
-		}
-		for _, r := range p.Results {
-			out = append(out, map[string]any{"codename": r.Codename, "app_label": r.AppLabel, "model": r.Model, "object_pk": r.ObjectPK})
-		}
-		if float64(page) >= p.Pagination.TotalPages {
-			return out, nil
-		}
+		resp, _, err := c.raw(ctx, http.MethodGet, path, pq, nil)
+		return resp, err
 	}
 }
 

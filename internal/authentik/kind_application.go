@@ -71,15 +71,22 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 		if *s.Provider == "" {
 			provider.Set(nil)
 		} else {
-			id, err := ids.Get(plan.KindProvider, *s.Provider)
-			if err != nil {
-				return fmt.Errorf("%s: %w", doing(ch), err)
-			}
-			pk, err := providerPK(id)
+			pk, err := providerByName(ids, *s.Provider)
 			if err != nil {
 				return fmt.Errorf("%s: %w", doing(ch), err)
 			}
 			provider.Set(&pk)
+		}
+	}
+	var backchannel []int32
+	if s.BackchannelProviders != nil {
+		backchannel = []int32{}
+		for _, name := range *s.BackchannelProviders {
+			pk, err := providerByName(ids, name)
+			if err != nil {
+				return fmt.Errorf("%s: %w", doing(ch), err)
+			}
+			backchannel = append(backchannel, pk)
 		}
 	}
 	mode := (*api.PolicyEngineMode)(s.PolicyEngineMode)
@@ -87,7 +94,7 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 		req := api.ApplicationRequest{
 			Name: deref(s.Name), Slug: s.Slug, Provider: provider, OpenInNewTab: s.OpenInNewTab,
 			MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
-			MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+			MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group, BackchannelProviders: backchannel,
 		}
 		return e.created(ctx, doing(ch), func(ctx context.Context) (*http.Response, error) {
 			a, resp, err := apps.CoreApplicationsCreate(ctx).ApplicationRequest(req).Execute()
@@ -110,7 +117,7 @@ func execApplication(ctx context.Context, e *Executor, ch *plan.Change, ids *pla
 	req := api.PatchedApplicationRequest{
 		Name: s.Name, Provider: provider, OpenInNewTab: s.OpenInNewTab,
 		MetaLaunchUrl: s.MetaLaunchURL, MetaIcon: s.MetaIcon, MetaDescription: s.MetaDescription,
-		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group,
+		MetaPublisher: s.MetaPublisher, PolicyEngineMode: mode, Group: s.Group, BackchannelProviders: backchannel,
 	}
 	if s.Rename {
 		req.Slug = &s.Slug // moved: renamed in place

@@ -14,7 +14,8 @@ import (
 var outpostIO = kindIO{
 	read: func(r *reader, live *plan.Live) {
 		read(r, "list outposts", plan.KindOutpost, "name", func(o *api.Outpost) plan.Outpost {
-			return plan.Outpost{PK: o.Pk, Name: o.Name, Type: string(o.Type), Providers: o.Providers, Config: o.Config, Managed: nullString(o.Managed)}
+			return plan.Outpost{PK: o.Pk, Name: o.Name, Type: string(o.Type), Providers: o.Providers, Config: o.Config, Managed: nullString(o.Managed),
+				ServiceConnection: nullString(o.ServiceConnection)}
 		}, &live.Outposts, func(ctx context.Context, page int32) (*http.Response, error) {
 			_, resp, err := r.c.api.OutpostsApi.OutpostsInstancesList(ctx).Page(page).PageSize(pageSize).Execute()
 			return resp, err
@@ -41,11 +42,7 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 	}
 	var add []int32
 	for _, name := range s.AddProviders {
-		id, err := ids.Get(plan.KindProvider, name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", doing(ch), err)
-		}
-		pk, err := providerPK(id)
+		pk, err := providerByName(ids, name)
 		if err != nil {
 			return fmt.Errorf("%s: %w", doing(ch), err)
 		}
@@ -57,6 +54,13 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 			cfg = map[string]any{}
 		}
 		req := api.NewOutpostRequest(s.Name, api.OutpostTypeEnum(s.Type), add, cfg)
+		if s.ServiceConnection != nil {
+			sc, err := serviceConnection(ids, s.ServiceConnection)
+			if err != nil {
+				return fmt.Errorf("%s: %w", doing(ch), err)
+			}
+			req.ServiceConnection = sc
+		}
 		return createdNamed(ctx, e, ch, ids, plan.KindOutpost, s.Name, "outpost",
 			func(ctx context.Context) (*api.Outpost, *http.Response, error) {
 				return outposts.OutpostsInstancesCreate(ctx).OutpostRequest(*req).Execute()
@@ -70,12 +74,34 @@ func execOutpost(ctx context.Context, e *Executor, ch *plan.Change, ids *plan.ID
 	}
 	// Providers (and config, outpost_merge.go) are merged with the outpost
 	// as read just before each PATCH attempt, not as planned.
+	var sc api.NullableString
+	if s.ServiceConnection != nil {
+		if sc, err = serviceConnection(ids, s.ServiceConnection); err != nil {
+			return fmt.Errorf("%s: %w", doing(ch), err)
+		}
+	}
 	return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
-		return e.patchOutpost(ctx, ch, s, add)
+		return e.patchOutpost(ctx, ch, s, add, sc)
 	})
 }
 
-func (e *Executor) patchOutpost(ctx context.Context, ch *plan.Change, s *plan.OutpostSpec, add []int32) (*http.Response, error) {
+// serviceConnection resolves an outpost's service connection (null for a
+// zero reference).
+func serviceConnection(ids *plan.IDs, r *plan.Reference) (api.NullableString, error) {
+	var out api.NullableString
+	if r.PK == "" && r.Key == "" {
+		out.Set(nil)
+		return out, nil
+	}
+	pk, err := ids.Resolve(*r)
+	if err != nil {
+		return out, err
+	}
+	out.Set(&pk)
+	return out, nil
+}
+
+func (e *Executor) patchOutpost(ctx context.Context, ch *plan.Change, s *plan.OutpostSpec, add []int32, sc api.NullableString) (*http.Response, error) {
 	outposts := e.c.api.OutpostsApi
 	cur, resp, err := outposts.OutpostsInstancesRetrieve(ctx, ch.ID).Execute()
 	if err != nil {
@@ -96,7 +122,7 @@ func (e *Executor) patchOutpost(ctx context.Context, ch *plan.Change, s *plan.Ou
 	if s.Type != "" {
 		typ = api.OutpostTypeEnum(s.Type)
 	}
-	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config}
+	req := api.PatchedOutpostRequest{Type: &typ, Providers: providers, Config: s.Config, ServiceConnection: sc}
 	if s.ConfigMerge != nil {
 		merged, overridden := s.ConfigMerge.Remerge(cur.Config)
 		req.Config = merged

@@ -95,6 +95,20 @@ func resolve(ch *plan.Change, ids *plan.IDs, refs []plan.Reference) ([]string, e
 	return out, nil
 }
 
+// providerByName resolves a provider named in a change to its pk: one
+// written by hand (OAuth2, proxy, SAML, LDAP) or by the engine (RADIUS,
+// SCIM, RAC), live or created earlier in the apply.
+func providerByName(ids *plan.IDs, name string) (int32, error) {
+	id, err := ids.Get(plan.KindProvider, name)
+	if err != nil {
+		var eerr error
+		if id, eerr = ids.Get(plan.KindEngineProvider, name); eerr != nil {
+			return 0, err
+		}
+	}
+	return providerPK(id)
+}
+
 // providerPK parses a provider pk kept as a string in plans and IDs.
 func providerPK(id string) (int32, error) {
 	pk, err := strconv.ParseInt(id, 10, 32)

@@ -34,6 +34,8 @@ func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, er
 		return nil, err
 	}
 	if extra := plan.RecordReads(live, reads); len(extra.Kinds) > 0 {
+		// The same objects' secrets and extra fields, of a kind read late.
+		extra.Secrets, extra.Extras, extra.AllExtras = reads.Secrets, reads.Extras, reads.AllExtras
 		if err := c.readInto(ctx, live, extra); err != nil {
 			return nil, err
 		}

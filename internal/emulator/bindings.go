@@ -96,18 +96,25 @@ var bindingKind = &kindDef[*store.Binding]{
 			r := httpapi.ServerError()
 			return &r
 		}
+		// target.supported_policy_binding_targets(): an application
+		// entitlement's are group and user (authentik/core/models.py).
+		supported := []string{"group", "policy", "user"}
+		if e.st.EntitlementByPK(b.Target) != nil {
+			supported = []string{"group", "user"}
+		}
 		set := 0
-		for _, k := range []string{"group", "policy", "user"} {
+		for _, k := range supported {
 			if f.Has(k) && !f.IsNull(k) {
 				set++
 			}
 		}
+		warning := "'" + strings.Join(supported, "', '") + "'"
 		switch {
 		case set > 1:
-			r := httpapi.NonFieldError("Only one of 'group', 'policy', 'user' can be set.")
+			r := httpapi.NonFieldError("Only one of " + warning + " can be set.")
 			return &r
 		case set == 0:
-			r := httpapi.NonFieldError("One of 'group', 'policy', 'user' must be set.")
+			r := httpapi.NonFieldError("One of " + warning + " must be set.")
 			return &r
 		}
 		return nil

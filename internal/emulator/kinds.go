@@ -70,6 +70,7 @@ type fieldDef struct {
 	writeOnly  bool   // extra_kwargs write_only: never rendered
 	allowEmpty bool   // ftRefList/ftChoiceList: [] accepted (M2M blank=True; every ListField)
 	max        int64  // ftInt32/ftUint: MaxValueValidator, 0 when none
+	min        int64  // ftInt32/ftUint: MinValueValidator, 0 when none
 	unique     string // the model's unique message, "" when not unique
 	maxLength  int    // CharField max_length, 0 when none
 	// putDefault: the serializer declares default= (extra_kwargs), so a
@@ -559,6 +560,9 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 		}
 		if fd.max != 0 {
 			hi = fd.max
+		}
+		if fd.min != 0 {
+			lo = fd.min
 		}
 		var n int
 		if f.Integer(k, fd.required, lo, hi, &n) {

@@ -32,6 +32,11 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"ProxyProviderRequest", proxyProviderFields, providerBase},
 		{"SAMLProviderRequest", samlProviderFields, providerBase},
 		{"LDAPProviderRequest", ldapProviderFields, providerBase},
+		{"RadiusProviderRequest", radiusProviderFields, providerBase},
+		{"SCIMProviderRequest", scimProviderFields, []string{"name", "property_mappings"}},
+		{"RACProviderRequest", racProviderFields, []string{"name", "authentication_flow", "authorization_flow", "property_mappings"}},
+		{"EndpointRequest", racEndpointFields, nil},
+		{"ApplicationEntitlementRequest", entitlementFields, nil},
 		{"SAMLPropertyMappingRequest", samlMappingFields, []string{"name", "managed"}},
 		{"ScopeMappingRequest", scopeMappingFields, []string{"name", "managed"}},
 		{"GroupRequest", groupFields, nil},
@@ -51,6 +56,9 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 	}
 	for _, st := range sourceTypes {
 		tables = append(tables, table{st.model + "Request", st.kind().fields, []string{"name", "slug"}})
+	}
+	for _, ct := range serviceConnectionTypes {
+		tables = append(tables, table{ct.model + "Request", ct.fields, []string{"name"}})
 	}
 	for _, mt := range sourceMappingTypes {
 		tables = append(tables, table{mt.model + "Request", sourceMappingFields, []string{"name", "managed"}})
@@ -111,6 +119,9 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 					want := -2147483648.0
 					if fd.typ == ftUint {
 						want = 0
+					}
+					if fd.min != 0 {
+						want = float64(fd.min)
 					}
 					if assert.NotNil(t, p.Min, "%s minimum", fd.name) {
 						assert.Equal(t, want, *p.Min, "%s minimum", fd.name)

@@ -173,7 +173,8 @@ func (k *kindDef[T]) hasObject(e *Emulator, model, pk string) (found, known bool
 // object permissions, filtered by uuid (the role's; not a uuid is a 400),
 // ordered by role name. Its queryset is guardian's RoleObjectPermission,
 // so a non-superuser's list is empty (enforce: no role can hold
-// guardian.view_roleobjectpermission).
+// guardian.view_roleobjectpermission). It pages by SmallerPagination: at
+// most 10 a page.
 func (e *Emulator) listRoleObjectPermissions(c *httpapi.Call) httpapi.Resp {
 	uuid := c.Last("uuid")
 	if uuid != "" && !isUUID(uuid) {
@@ -199,7 +200,7 @@ func (e *Emulator) listRoleObjectPermissions(c *httpapi.Call) httpapi.Resp {
 		return map[string]any{"id": p.ID, "codename": p.Codename, "model": p.Model, "app_label": p.AppLabel,
 			"object_pk": p.ObjectPK, "name": p.Codename, "app_label_verbose": p.AppLabel, "model_verbose": p.Model,
 			"object_description": nil}
-	}}, httpapi.ListSpec{})
+	}}, httpapi.ListSpec{MaxPageSize: 10})
 }
 
 // RoleObjectPermissions are the role's permissions on single objects, as

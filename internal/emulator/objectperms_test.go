@@ -66,3 +66,29 @@ func TestRoleObjectPermissions(t *testing.T) {
 	st, _ = e.raw("GET", "/api/v3/rbac/permissions/roles/?uuid=nope", "")
 	assert.Equal(t, 400, st)
 }
+
+// RolePermissionViewSet pages by SmallerPagination
+// (authentik/api/pagination.py, max_page_size 10): a page_size asked for
+// is capped at 10; without one a page has the tenant's default 20.
+func TestRoleObjectPermissionsPageByTen(t *testing.T) {
+	e := newEnv(t)
+	role, _, err := e.c.RbacApi.RbacRolesCreate(e.ctx).RoleRequest(*api.NewRoleRequest("many")).Execute()
+	require.NoError(t, err)
+	base := "/api/v3/rbac/permissions/assigned_by_roles/" + role.Pk + "/"
+	for i := range 25 {
+		g, _, err := e.c.CoreApi.CoreGroupsCreate(e.ctx).GroupRequest(*api.NewGroupRequest(fmt.Sprintf("g%02d", i))).Execute()
+		require.NoError(t, err)
+		st, body := e.raw("POST", base+"assign/", fmt.Sprintf(`{"permissions": ["view_group"], "model": "authentik_core.group", "object_pk": %q}`, g.Pk))
+		require.Equal(t, 200, st, body)
+	}
+	list, _, err := e.c.RbacApi.RbacPermissionsRolesList(e.ctx).Uuid(role.Pk).PageSize(100).Execute()
+	require.NoError(t, err)
+	assert.Len(t, list.Results, 10)
+	assert.Equal(t, 3, int(list.Pagination.TotalPages))
+	list, _, err = e.c.RbacApi.RbacPermissionsRolesList(e.ctx).Uuid(role.Pk).Execute()
+	require.NoError(t, err)
+	assert.Len(t, list.Results, 20, "no page_size: the tenant's default")
+	perms, _, err := e.c.RbacApi.RbacPermissionsList(e.ctx).PageSize(100).Execute()
+	require.NoError(t, err)
+	assert.Len(t, perms.Results, 100, "the other lists page by 100")
+}

@@ -26,7 +26,7 @@ type providerOut struct {
 	PK                                 int32    `json:"pk"`
 	Name                               string   `json:"name"`
 	AuthenticationFlow                 *string  `json:"authentication_flow"`
-	AuthorizationFlow                  string   `json:"authorization_flow"`
+	AuthorizationFlow                  *string  `json:"authorization_flow"` // null: none (a SCIM provider's)
 	InvalidationFlow                   *string  `json:"invalidation_flow"`
 	PropertyMappings                   []string `json:"property_mappings"`
 	Component                          string   `json:"component"`
@@ -44,7 +44,7 @@ type providerOut struct {
 // the real 2026.2.2 server sends null).
 func (e *Emulator) baseOut(p *store.Provider, cls store.ProviderClass) providerOut {
 	out := providerOut{
-		PK: p.PK, Name: p.Name, AuthenticationFlow: p.AuthenticationFlow, AuthorizationFlow: p.AuthorizationFlow,
+		PK: p.PK, Name: p.Name, AuthenticationFlow: p.AuthenticationFlow, AuthorizationFlow: nullIfEmpty(p.AuthorizationFlow),
 		InvalidationFlow: p.InvalidationFlow, PropertyMappings: scramble(e.seed, p.PropertyMappings),
 		Component: cls.Component, VerboseName: cls.Verbose, VerboseNamePlural: cls.VerbosePlural,
 		MetaModelName: cls.ModelName,
@@ -352,7 +352,7 @@ func (e *Emulator) insertProvider(p *store.Provider) {
 var allProvidersKind = &kindDef[*store.Provider]{
 	kind: "provider", model: "Provider", prefix: "providers/all/", intPK: true, noWrite: true,
 	// Overrides of the concrete kinds change what renders.
-	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider"},
+	overrideKinds: []string{"oauth2provider", "proxyprovider", "samlprovider", "ldapprovider", "radiusprovider", "scimprovider", "racprovider"},
 	list: httpapi.ListSpec{
 		SearchFields: []string{"name", "_application_name"},
 		Order:        []string{"pk"},
@@ -467,4 +467,12 @@ func (e *Emulator) checkRefFilters(c *httpapi.Call, single, multi map[string]fun
 		return nil
 	}
 	return &httpapi.Resp{Status: http.StatusBadRequest, Body: errs}
+}
+
+// nullIfEmpty is nil for "": a foreign key with no row renders null.
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

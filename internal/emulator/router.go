@@ -71,8 +71,9 @@ func (e *Emulator) routes() []route {
 var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2ProviderKind, proxyProviderKind,
 	samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind,
 	blueprintKind, flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind,
-	allPoliciesKind, allSourcesKind, brandKind},
-	slices.Concat(stageKinds, policyKinds, sourceKinds)...)
+	allPoliciesKind, allSourcesKind, brandKind, radiusProviderKind, scimProviderKind, racProviderKind, racEndpointKind,
+	entitlementKind},
+	slices.Concat(stageKinds, policyKinds, sourceKinds, serviceConnectionKinds)...)
 
 func (e *Emulator) genericRoutes() []route {
 	out := make([]route, 0, len(genericKinds))

@@ -23,6 +23,8 @@ var (
 		VerbosePlural: "Kerberos Source Property Mappings", Model: "authentik_sources_kerberos.kerberossourcepropertymapping"}
 	racMappingType = store.MappingType{Component: "ak-property-mapping-provider-rac-form", Verbose: "RAC Provider Property Mapping",
 		VerbosePlural: "RAC Provider Property Mappings", Model: "authentik_providers_rac.racpropertymapping"}
+	radiusMappingType = store.MappingType{Component: "ak-property-mapping-provider-radius-form", Verbose: "Radius Provider Property Mapping",
+		VerbosePlural: "Radius Provider Property Mappings", Model: "authentik_providers_radius.radiusproviderpropertymapping"}
 	scimMappingType = store.MappingType{Component: "ak-property-mapping-provider-scim-form", Verbose: "SCIM Provider Mapping",
 		VerbosePlural: "SCIM Provider Mappings", Model: "authentik_providers_scim.scimmapping"}
 	googleworkspaceMappingType = store.MappingType{Component: "ak-property-mapping-provider-google-workspace-form", Verbose: "Google Workspace Provider Mapping",

@@ -477,6 +477,11 @@ var sourceMappingTypes = []sourceMappingType{
 	{"propertymappings/source/oauth/", "OAuthSourcePropertyMapping", &oauthsourceMappingType},
 	{"propertymappings/source/saml/", "SAMLSourcePropertyMapping", &samlsourceMappingType},
 	{"propertymappings/source/ldap/", "LDAPSourcePropertyMapping", &ldapsourceMappingType},
+	// Provider mappings of the same shape (PropertyMappingSerializer with
+	// the model swapped): providers/radius/api/property_mappings.py,
+	// providers/scim/api/property_mappings.py.
+	{"propertymappings/provider/radius/", "RadiusProviderPropertyMapping", &radiusMappingType},
+	{"propertymappings/provider/scim/", "SCIMMapping", &scimMappingType},
 }
 
 var sourceMappingFields = []fieldDef{{name: "expression", typ: ftString, required: true}}

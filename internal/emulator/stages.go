@@ -428,6 +428,10 @@ func (e *Emulator) refExists(ref, pk string) string {
 		return e.st.MappingRef(pk)
 	case "role":
 		return e.st.RoleRef(pk)
+	case "serviceconnection":
+		if c := e.st.ServiceConnectionByPK(pk); c != nil {
+			return c.PK
+		}
 	}
 	// webauthndevicetype: the emulator has none.
 	return ""
@@ -440,6 +444,9 @@ func (e *Emulator) intRefExists(ref string, pk int32) bool {
 		return e.st.UserExists(pk)
 	case "provider":
 		return e.st.ProviderExists(pk)
+	case "racprovider":
+		p := e.st.ProviderByPK(pk)
+		return p != nil && p.Kind == store.KindRAC
 	}
 	return false
 }

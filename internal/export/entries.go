@@ -19,7 +19,8 @@ import (
 // Objects it references come along, except authentik's own (named only).
 
 // entryReads are the descriptor kinds an export reads: every kind, every
-// family member in full.
+// family member in full, and every child kind (nested ones and those of
+// hand-written kinds' entries: an application's entitlements).
 func entryReads() plan.Reads {
 	var r plan.Reads
 	for _, name := range kinds.Names() {
@@ -28,10 +29,10 @@ func entryReads() plan.Reads {
 			if d.Type != "" {
 				r.Types = append(r.Types, plan.TypeRead(d))
 			}
-			for _, c := range d.Children {
-				r.Kinds = append(r.Kinds, plan.Kind(c.Kind.Name))
-			}
 		}
+	}
+	for _, c := range kinds.ChildKinds() {
+		r.Kinds = append(r.Kinds, plan.Kind(c.Name))
 	}
 	return r
 }
@@ -108,7 +109,7 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		fields = slices.DeleteFunc(fields, func(f kinds.Field) bool { return slices.Contains(omit, f.Name) })
 	}
 	x.entryFields(e, fields, o.Fields, d.Key, "")
-	for _, f := range d.Extra {
+	for _, f := range append(fields, d.Extra...) {
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
 			when := " when provision creates the " + d.Label()
@@ -230,6 +231,9 @@ func (x *exporter) entryFields(e *entry, fields []kinds.Field, live map[string]a
 					x.skip("%s %q: %s names an object provision cannot find; left out", e.kind, e.key, f.Name)
 				}
 				continue
+			}
+			if f.HasDefault && f.Default == r.Key {
+				continue // the default by key (a RADIUS provider's wizard flows)
 			}
 			x.entryObject(f.Ref, r, false)
 			e.set(f.Name, r.Key)

@@ -49,6 +49,7 @@ func Reads() plan.Reads {
 		Kinds: []plan.Kind{plan.KindFlow, plan.KindKeyPair, plan.KindSAMLMapping, plan.KindBinding, plan.KindGroup,
 			plan.KindScopeMapping, plan.KindProvider, plan.KindApplication, plan.KindOutpost},
 		ProviderTypes: manifest.ProviderTypeNames(),
+		AllExtras:     true, // every role's permissions
 	}.Add(entryReads())
 }
 
@@ -111,7 +112,7 @@ func Export(live *plan.Live, o Options) (*Result, error) {
 		for i := range live.Providers {
 			p := &live.Providers[i]
 			if !selected[p.PK] {
-				if x.provider(p) {
+				if x.anyProvider(p) {
 					selected[p.PK] = true
 				}
 			}
@@ -182,15 +183,19 @@ func (x *exporter) app(a *plan.Application) int32 {
 	e.set("slug", a.Slug)
 	var exported int32
 	if a.Provider != 0 {
-		if p := x.provByPK[a.Provider]; p != nil && x.provider(p) {
+		if p := x.provByPK[a.Provider]; p != nil && x.anyProvider(p) {
 			e.set("provider", p.Name)
 			exported = p.PK
 		}
 	}
+	var backchannel []string
 	for _, pk := range a.BackchannelProviders {
-		if p := x.provByPK[pk]; p != nil {
-			x.skip("application %q: backchannel provider %q (%s) cannot be expressed in a manifest; left as it is", a.Slug, p.Name, p.TypeLabel)
+		if p := x.provByPK[pk]; p != nil && x.anyProvider(p) {
+			backchannel = append(backchannel, p.Name)
 		}
+	}
+	if len(backchannel) > 0 {
+		e.set("backchannel_providers", uniqueSorted(backchannel))
 	}
 	setIf(e, "meta_launch_url", a.MetaLaunchURL, "")
 	setIf(e, "meta_description", a.MetaDescription, "")
@@ -236,6 +241,16 @@ func (x *exporter) group(g plan.Group) {
 	if o := x.object(string(plan.KindGroup), g.Name); o != nil {
 		x.entryObject(string(plan.KindGroup), o, false)
 	}
+}
+
+// anyProvider adds a provider written by hand or by the engine (RADIUS,
+// SCIM, RAC); false for a type neither expresses (reported).
+func (x *exporter) anyProvider(p *plan.Provider) bool {
+	if o := x.object(string(plan.KindEngineProvider), p.Name); o != nil && descriptor(string(plan.KindEngineProvider), o.Type) != nil {
+		x.entryObject(string(plan.KindEngineProvider), o, false)
+		return true
+	}
+	return x.provider(p)
 }
 
 // provider adds a provider of a type the manifest expresses; false for
@@ -358,6 +373,12 @@ func (x *exporter) outpostsFor(selected map[int32]bool, all bool) {
 		e.set("name", o.Name)
 		e.set("type", o.Type)
 		e.set("providers", uniqueSorted(names))
+		if o.ServiceConnection != "" {
+			if c := x.objectByPK(string(plan.KindServiceConnection), o.ServiceConnection); c != nil {
+				x.entryObject(string(plan.KindServiceConnection), c, false)
+				e.set("service_connection", c.Key)
+			}
+		}
 		if c := x.outpostConfig(o.Name, o.Config); len(c) > 0 {
 			e.set("config", c)
 		}

@@ -31,6 +31,10 @@ type Kind struct {
 	// stage type is a "stage": authentik keeps stage names unique across
 	// types), so references name the family.
 	Name string
+	// Noun is what plans, errors and --target call the kind when it is not
+	// Name: a plan kind must be unique, but users see one word for one
+	// thing (RADIUS, SCIM and RAC providers are "provider", like OAuth2's).
+	Noun string
 	// Section is the manifest section ("flows"); "" for a kind only
 	// declared nested in another (a flow's stage bindings).
 	Section string
@@ -322,7 +326,25 @@ var registry []*Kind
 // Register adds descriptors; each kind file calls it from init. A kind
 // with no Section is only named by references (users, by username): read,
 // never declared or exported.
-func Register(ks ...*Kind) { registry = append(registry, ks...) }
+func Register(ks ...*Kind) {
+	registry = append(registry, ks...)
+	for _, k := range ks {
+		if k.Noun != "" {
+			nouns[k.Name] = k.Noun
+		}
+	}
+}
+
+// nouns are the Nouns of kinds whose Noun is not their Name, by Name.
+var nouns = map[string]string{}
+
+// NounOf is what users call the plan kind name: its Noun, else the name.
+func NounOf(name string) string {
+	if n, ok := nouns[name]; ok {
+		return n
+	}
+	return name
+}
 
 // Hosts are kinds written by hand (applications) whose entries carry
 // children the engine diffs: their descriptor gives Name, PK and Children
@@ -443,9 +465,9 @@ func ByModel(name, model string) *Kind {
 // Label names the kind for people: "flow", "password stage".
 func (k *Kind) Label() string {
 	if k.Type == "" {
-		return k.Name
+		return NounOf(k.Name)
 	}
-	return k.Type + " " + k.Name
+	return k.Type + " " + NounOf(k.Name)
 }
 
 // Fields returns the kind's manifest fields: every writable field of its

@@ -82,6 +82,15 @@ func TestAKindCostsFewFiles(t *testing.T) {
 				n++
 			}
 		}
-		assert.LessOrEqual(t, n, 4, "the %s %s is named in %d non-test Go files", k.Type, k.Name, n)
+		limit := 4
+		if k.Type == "provider_saml" {
+			// SAML providers read SAML mappings by hand since before they
+			// were a kind (plan.KindSAMLMapping: the client's read, its
+			// permission, the plan's lookup of one a manifest declares):
+			// those three files name it too, and the emulator's table
+			// entry was there already.
+			limit = 6
+		}
+		assert.LessOrEqual(t, n, limit, "the %s %s is named in %d non-test Go files", k.Type, k.Name, n)
 	}
 }

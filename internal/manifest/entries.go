@@ -97,6 +97,52 @@ func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagn
 	return out
 }
 
+// takeTypedEntries decodes the entries of a section hand-written kinds
+// share with descriptors (providers: holds OAuth2, proxy, SAML and LDAP
+// providers written by hand, and RADIUS, SCIM and RAC ones the engine
+// manages): an item whose type: names a descriptor of the section is the
+// engine's, and is removed from seq; the others stay for the typed decode.
+// Positions keep the item's index in the whole section.
+func takeTypedEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
+	if seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	family := kinds.InSection(section)
+	var out []*Entry
+	kept := seq.Content[:0:0]
+	for i, item := range seq.Content {
+		var k *kinds.Kind
+		if item.Kind == yaml.MappingNode {
+			if tn := valueOf(item, "type"); tn != nil && tn.Kind == yaml.ScalarNode {
+				for _, f := range family {
+					if f.Type == tn.Value {
+						k = f
+					}
+				}
+			}
+		}
+		if k == nil {
+			kept = append(kept, item)
+			continue
+		}
+		if e := decodeEntry(sc, file, fmt.Sprintf("%s[%d]", section, i), item, k, nil, diags); e != nil {
+			out = append(out, e)
+		}
+	}
+	seq.Content = kept
+	return out
+}
+
+// EngineTypes returns the type: values of a section's descriptors (the
+// providers: types the engine manages), for messages listing every type.
+func EngineTypes(section string) []string {
+	var out []string
+	for _, k := range kinds.InSection(section) {
+		out = append(out, k.Type)
+	}
+	return out
+}
+
 // pickType finds the descriptor an entry's type: names in a shared section.
 func pickType(file, where string, item *yaml.Node, family []*kinds.Kind, diags *Diagnostics) *kinds.Kind {
 	var types []string
@@ -207,7 +253,8 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			continue
 		}
 		// An unset variable is left as written (and reported already).
-		if f.SensitiveOnly && !sc.isSensitive(val) && val.Value != "" && !strings.Contains(val.Value, "${") {
+		// A mapping or list (a literal kubeconfig) is a literal too.
+		if f.SensitiveOnly && !sc.isSensitive(val) && (val.Kind != yaml.ScalarNode || val.Value != "" && !strings.Contains(val.Value, "${")) {
 			// The literal is not repeated: it is a secret all the same.
 			diags.add(pos(file, val), fmt.Sprintf("%s is a secret and comes only from a sensitive variable: declare one under variables: (e.g. %s: {sensitive: true}) and write %s: ${%s}",
 				f.Name, strings.ToUpper(f.Name), f.Name, strings.ToUpper(f.Name)))
@@ -410,6 +457,18 @@ func fieldValueOf(f kinds.Field, n *yaml.Node, sensitive bool) (any, string) {
 		return permissionList(f, n)
 	case kinds.Object:
 		var v any
+		if sensitive && f.SensitiveOnly && n.Kind == yaml.ScalarNode {
+			// A secret mapping (a kubeconfig) is a sensitive variable's
+			// YAML or JSON text. The parser's message is not repeated: it
+			// quotes the text.
+			if err := yaml.Unmarshal([]byte(n.Value), &v); err != nil {
+				return nil, "the sensitive variable's value is not YAML or JSON text"
+			}
+			if _, ok := v.(map[string]any); !ok {
+				return nil, "the sensitive variable's value is not a mapping (YAML or JSON)"
+			}
+			return v, ""
+		}
 		if err := n.Decode(&v); err != nil {
 			return nil, "expected a value YAML can read (" + strings.TrimPrefix(err.Error(), "yaml: ") + ")"
 		}
@@ -446,7 +505,7 @@ func validateEntries(v *validation) {
 	for _, e := range v.m.Entries {
 		id := e.Kind.Name + "\x00" + e.Key
 		if prev, ok := seen[id]; ok {
-			v.ds.add(e.Src.Pos, fmt.Sprintf("%s is already declared at %s; declare each %s once", e.Label(), prev.Src.Pos, e.Kind.Name))
+			v.ds.add(e.Src.Pos, fmt.Sprintf("%s is already declared at %s; declare each %s once", e.Label(), prev.Src.Pos, kinds.NounOf(e.Kind.Name)))
 			continue
 		}
 		seen[id] = e
@@ -503,7 +562,7 @@ func validateEntries(v *validation) {
 			}
 			uid := e.Kind.Name + "\x00" + f + "\x00" + val
 			if prev, dup := unique[uid]; dup {
-				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), e.Kind.Name))
+				v.ds.add(e.Src.At(f), fmt.Sprintf("%s: %s %q is already declared by %s (%s); each %s needs its own", e.Label(), f, val, prev.Label(), prev.Src.At(f), kinds.NounOf(e.Kind.Name)))
 				continue
 			}
 			unique[uid] = e

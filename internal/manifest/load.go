@@ -214,6 +214,13 @@ func takeEntrySections(sc *scope, file string, root *yaml.Node, diags *Diagnosti
 			kept = append(kept, key, val)
 			continue
 		}
+		if _, typed := yamlFields(reflect.TypeOf(Manifest{}))[key.Value]; typed {
+			// A section hand-written kinds share (providers:): the
+			// entries whose type: is a descriptor's are the engine's.
+			out = append(out, takeTypedEntries(sc, file, key.Value, val, diags)...)
+			kept = append(kept, key, val)
+			continue
+		}
 		out = append(out, decodeEntries(sc, file, key.Value, val, diags)...)
 	}
 	root.Content = kept

@@ -40,10 +40,10 @@ func MovableKinds() []string {
 		if len(fam) == 0 || slices.Contains(fam[0].Immutable, fam[0].Key) {
 			continue
 		}
-		out = append(out, name)
+		out = append(out, kinds.NounOf(name))
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // Declared reports whether the manifest declares an object of kind with
@@ -87,9 +87,23 @@ func (m *Manifest) MoveTo(kind, key string) *Move {
 func validateMoves(v *validation) {
 	movable := MovableKinds()
 	from, to := map[string]Position{}, map[string]Position{}
+	for i := range v.m.Moved {
+		// A move names what users call the kind; one whose new key is a
+		// descriptor kind sharing that noun (a RADIUS provider is a
+		// "provider") moves an object of that kind.
+		if mv := &v.m.Moved[i]; mv.Kind != "" && !slices.Contains(kinds.Names(), mv.Kind) {
+			for _, name := range kinds.Names() {
+				if kinds.NounOf(name) == mv.Kind {
+					if _, ok := v.m.Declared(name, mv.To); ok {
+						mv.Kind = name
+					}
+				}
+			}
+		}
+	}
 	for _, mv := range v.m.Moved {
 		at := mv.Src.Pos
-		if !slices.Contains(movable, mv.Kind) {
+		if !slices.Contains(movable, kinds.NounOf(mv.Kind)) {
 			msg := fmt.Sprintf("moved: kind %q cannot be renamed in place", mv.Kind)
 			if s := suggest.Closest(mv.Kind, movable); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
@@ -104,14 +118,14 @@ func validateMoves(v *validation) {
 			continue
 		}
 		if mv.From == mv.To {
-			v.ds.add(mv.Src.At("to"), fmt.Sprintf("moved: %s %q is moved to itself; remove the move", mv.Kind, mv.From))
+			v.ds.add(mv.Src.At("to"), fmt.Sprintf("moved: %s %q is moved to itself; remove the move", kinds.NounOf(mv.Kind), mv.From))
 			continue
 		}
 		if _, ok := v.m.Declared(mv.Kind, mv.To); !ok {
-			v.ds.add(mv.Src.At("to"), fmt.Sprintf("moved: %s %q is not declared in the manifest; declare it, or remove the move", mv.Kind, mv.To))
+			v.ds.add(mv.Src.At("to"), fmt.Sprintf("moved: %s %q is not declared in the manifest; declare it, or remove the move", kinds.NounOf(mv.Kind), mv.To))
 		}
 		if p, ok := v.m.Declared(mv.Kind, mv.From); ok {
-			v.ds.add(mv.Src.At("from"), fmt.Sprintf("moved: %s %q is still declared (%s); a moved object has only its new key, so remove that entry or the move", mv.Kind, mv.From, p))
+			v.ds.add(mv.Src.At("from"), fmt.Sprintf("moved: %s %q is still declared (%s); a moved object has only its new key, so remove that entry or the move", kinds.NounOf(mv.Kind), mv.From, p))
 		}
 		for _, side := range []struct {
 			seen map[string]Position
@@ -120,7 +134,7 @@ func validateMoves(v *validation) {
 		}{{from, mv.From, "from"}, {to, mv.To, "to"}} {
 			id := mv.Kind + "\x00" + side.key
 			if p, dup := side.seen[id]; dup {
-				v.ds.add(mv.Src.At(side.what), fmt.Sprintf("moved: another move has %s %q as its %s: too (at %s); keep one of the two", mv.Kind, side.key, side.what, p))
+				v.ds.add(mv.Src.At(side.what), fmt.Sprintf("moved: another move has %s %q as its %s: too (at %s); keep one of the two", kinds.NounOf(mv.Kind), side.key, side.what, p))
 			}
 			side.seen[id] = mv.Src.At(side.what)
 		}

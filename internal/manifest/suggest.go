@@ -38,6 +38,11 @@ func (v *validation) providerNames() []string {
 			out = append(out, name)
 		}
 	}
+	for name, e := range v.engine {
+		if !e.State.IsAbsent() {
+			out = append(out, name)
+		}
+	}
 	sort.Strings(out)
 	return out
 }

@@ -66,19 +66,22 @@ const (
 
 // Application is an authentik application.
 type Application struct {
-	Name             string  `yaml:"name"`
-	Slug             string  `yaml:"slug"`
-	State            State   `yaml:"state"`
-	Provider         *string `yaml:"provider"`
-	MetaLaunchURL    *string `yaml:"meta_launch_url"`
-	MetaDescription  *string `yaml:"meta_description"`
-	MetaPublisher    *string `yaml:"meta_publisher"`
-	MetaIcon         *string `yaml:"meta_icon"`
-	Group            *string `yaml:"group"`
-	OpenInNewTab     *bool   `yaml:"open_in_new_tab"`
-	PolicyEngineMode *string `yaml:"policy_engine_mode"`
-	Access           *Access `yaml:"access"`
-	Outputs          Outputs `yaml:"outputs"`
+	Name     string  `yaml:"name"`
+	Slug     string  `yaml:"slug"`
+	State    State   `yaml:"state"`
+	Provider *string `yaml:"provider"`
+	// BackchannelProviders are providers (LDAP, SCIM) that augment the
+	// application, by name; when declared, the complete list.
+	BackchannelProviders []string `yaml:"backchannel_providers"`
+	MetaLaunchURL        *string  `yaml:"meta_launch_url"`
+	MetaDescription      *string  `yaml:"meta_description"`
+	MetaPublisher        *string  `yaml:"meta_publisher"`
+	MetaIcon             *string  `yaml:"meta_icon"`
+	Group                *string  `yaml:"group"`
+	OpenInNewTab         *bool    `yaml:"open_in_new_tab"`
+	PolicyEngineMode     *string  `yaml:"policy_engine_mode"`
+	Access               *Access  `yaml:"access"`
+	Outputs              Outputs  `yaml:"outputs"`
 	// Protect refuses a destroy of the application (moved.go).
 	Protect bool   `yaml:"protect"`
 	Src     Source `yaml:"-"`
@@ -130,8 +133,12 @@ type Outpost struct {
 	Providers []string `yaml:"providers"`
 	// Exclusive makes Providers the complete list: providers attached by
 	// anyone else are detached. Refused on the embedded outpost.
-	Exclusive bool           `yaml:"exclusive"`
-	Config    map[string]any `yaml:"config"`
+	Exclusive bool `yaml:"exclusive"`
+	// ServiceConnection names the Docker or Kubernetes service connection
+	// authentik deploys the outpost with (a service_connections: entry);
+	// null: none, deployed by hand.
+	ServiceConnection *string        `yaml:"service_connection"`
+	Config            map[string]any `yaml:"config"`
 	// Outputs are what the outpost's deployment needs, by output name;
 	// the one output an outpost has is token.
 	Outputs map[string]*OutpostOutput `yaml:"outputs"`

@@ -82,6 +82,9 @@ type validation struct {
 	groups    map[string]bool
 	scopes    map[string]bool
 	providers map[string]*Provider
+	// engine are the providers the kind engine manages (RADIUS, SCIM,
+	// RAC), by name: references name them like the others.
+	engine map[string]*Entry
 }
 
 // validators check one manifest section each, in reference order.
@@ -102,7 +105,7 @@ var validators = []func(*validation){
 // client-specific rules (an output preset's) can add problems; it may be nil.
 // Every problem is reported, sorted by position.
 func (m *Manifest) Validate(extra func(*Application, *Provider) []Diagnostic) error {
-	v := &validation{m: m, extra: extra, groups: map[string]bool{}, scopes: map[string]bool{}, providers: map[string]*Provider{}}
+	v := &validation{m: m, extra: extra, groups: map[string]bool{}, scopes: map[string]bool{}, providers: map[string]*Provider{}, engine: map[string]*Entry{}}
 	for _, g := range DefaultGroups {
 		v.groups[g] = true
 	}

@@ -11,6 +11,15 @@ import (
 func validateApplications(v *validation) {
 	seen := map[string]Position{}
 	usedProvider := map[string]*Application{}
+	usedBackchannel := map[string]*Application{}
+	mains := map[string]*Application{}
+	for i := range v.m.Applications {
+		if a := &v.m.Applications[i]; a.Provider != nil && !a.State.IsAbsent() {
+			if _, dup := mains[*a.Provider]; !dup {
+				mains[*a.Provider] = a
+			}
+		}
+	}
 	for i := range v.m.Applications {
 		a := &v.m.Applications[i]
 		if a.Slug == "" {
@@ -44,11 +53,15 @@ func validateApplications(v *validation) {
 		if a.Provider != nil {
 			name := *a.Provider
 			prov = v.providers[name]
+			typ, absent, declared := v.providerOf(name)
 			switch {
-			case prov == nil:
+			case !declared:
 				v.undeclared(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q", a.Slug, name), "provider", name, v.providerNames())
-			case prov.State.IsAbsent():
+			case absent:
 				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses provider %q, which the manifest marks state: absent", a.Slug, name))
+			case typ == "scim":
+				// SCIMProvider is a BackchannelProvider (authentik/providers/scim/models.py).
+				v.ds.add(a.Src.At("provider"), fmt.Sprintf("application %q uses SCIM provider %q as its provider: a SCIM provider only pushes users and groups, so list it in backchannel_providers instead", a.Slug, name))
 			}
 			if other, ok := usedProvider[name]; ok {
 				v.ds.add(a.Src.At("provider"), fmt.Sprintf("provider %q is already used by application %q (%s); authentik allows one application per provider", name, other.Slug, other.Src.At("provider")))
@@ -56,6 +69,7 @@ func validateApplications(v *validation) {
 				usedProvider[name] = a
 			}
 		}
+		v.validateBackchannel(a, mains, usedBackchannel)
 		if a.Access != nil {
 			for j, g := range a.Access.Groups {
 				if !v.groups[g] {

@@ -38,6 +38,10 @@ func validateOutposts(v *validation) {
 		for j, name := range o.Providers {
 			at := o.Src.At(fmt.Sprintf("providers[%d]", j))
 			p := v.providers[name]
+			if e := v.engine[name]; p == nil && e != nil {
+				v.checkOutpostEngineProvider(o, e, at)
+				continue
+			}
 			if p == nil {
 				v.undeclared(at, fmt.Sprintf("outpost %q lists provider %q", o.Name, name), "provider", name, v.providerNames())
 				continue
@@ -97,4 +101,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkOutpostEngineProvider checks an outpost's provider the engine
+// manages: RADIUS and RAC providers need an outpost of their type; a SCIM
+// provider is run by authentik itself.
+func (v *validation) checkOutpostEngineProvider(o *Outpost, e *Entry, at Position) {
+	outpost := map[string]string{"radius": "radius", "rac": "rac"}[e.Kind.Type]
+	switch {
+	case e.State.IsAbsent():
+		v.ds.add(at, fmt.Sprintf("outpost %q lists provider %q, which the manifest marks state: absent", o.Name, e.Key))
+	case outpost == "":
+		v.ds.add(at, fmt.Sprintf("outpost %q lists %s provider %q: outposts serve only proxy, LDAP, RADIUS and RAC providers, while authentik itself runs a %s provider's sync, so remove it from the outpost", o.Name, e.Kind.Type, e.Key, e.Kind.Type))
+	case o.Type != "" && o.Type != outpost:
+		v.ds.add(at, fmt.Sprintf("outpost %q of type %s cannot serve %s provider %q: %s providers need an outpost of type %s", o.Name, o.Type, e.Kind.Type, e.Key, e.Kind.Type, outpost))
+	}
 }

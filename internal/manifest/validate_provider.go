@@ -10,6 +10,12 @@ import (
 
 func validateProviders(v *validation) {
 	seen := map[string]Position{}
+	// Provider names are unique across every type (one Provider table):
+	// the engine's providers share the names.
+	for _, e := range v.m.EntriesOf(EngineProviderKind) {
+		seen[e.Key] = e.Src.Pos
+		v.engine[e.Key] = e
+	}
 	for i := range v.m.Providers {
 		p := &v.m.Providers[i]
 		if p.Name == "" {
@@ -27,7 +33,7 @@ func validateProvider(v *validation, p *Provider) {
 	ds := &v.ds
 	t := ProviderTypeOf(p.Type)
 	if t == nil {
-		names := strings.Join(ProviderTypeNames(), ", ")
+		names := strings.Join(append(ProviderTypeNames(), EngineTypes("providers")...), ", ")
 		if p.Type == "" {
 			ds.add(p.Src.Pos, fmt.Sprintf("provider %q: type is required (%s)", p.Name, names))
 		} else {

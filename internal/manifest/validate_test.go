@@ -104,7 +104,7 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		},
 		"missing type": {
 			yaml: "version: 1\nproviders:\n  - name: p\n",
-			want: []string{`provider "p": type is required (oauth2, proxy, saml, ldap)`},
+			want: []string{`provider "p": type is required (oauth2, proxy, saml, ldap, rac, radius, scim)`},
 		},
 		"proxy needs hosts": {
 			yaml: "version: 1\nproviders:\n  - name: p\n    type: proxy\n",
@@ -170,6 +170,30 @@ func TestValidateFindsSemanticProblems(t *testing.T) {
 		"bad state": {
 			yaml: "version: 1\ngroups:\n  - {name: a, state: gone}\n",
 			want: []string{`state "gone" is not one of present, absent`},
+		},
+		"engine and hand-written providers share names": {
+			yaml: "version: 1\nproviders:\n  - {name: p, type: rac}\n  - {name: p, type: oauth2}\n",
+			want: []string{`m.yaml:4:5: duplicate provider "p" (first declared at m.yaml:3:5)`},
+		},
+		"backchannel provider is also the main one": {
+			yaml: "version: 1\nproviders:\n  - {name: l, type: ldap, base_dn: 'dc=a'}\napplications:\n  - {name: A, slug: a, provider: l, backchannel_providers: [l]}\n",
+			want: []string{`m.yaml:5:61: provider "l" is application "a"'s provider (m.yaml:5:24), so it cannot also be a backchannel provider`},
+		},
+		"backchannel provider of two applications": {
+			yaml: "version: 1\nproviders:\n  - {name: s, type: scim, url: 'https://x'}\napplications:\n  - {name: A, slug: a, backchannel_providers: [s]}\n  - {name: B, slug: b, backchannel_providers: [s]}\n",
+			want: []string{`provider "s" is already a backchannel provider of application "a"`},
+		},
+		"undeclared backchannel provider": {
+			yaml: "version: 1\nproviders:\n  - {name: scim, type: scim, url: 'https://x'}\napplications:\n  - {name: A, slug: a, backchannel_providers: [scin]}\n",
+			want: []string{`application "a" lists backchannel provider "scin", which is not declared in the manifest; did you mean "scim"?`},
+		},
+		"outpost serving a SCIM provider": {
+			yaml: "version: 1\nproviders:\n  - {name: s, type: scim, url: 'https://x'}\noutposts:\n  - {name: o, type: radius, providers: [s]}\n",
+			want: []string{`outpost "o" lists scim provider "s": outposts serve only proxy, LDAP, RADIUS and RAC providers`},
+		},
+		"RAC provider in a RADIUS outpost": {
+			yaml: "version: 1\nproviders:\n  - {name: r, type: rac}\noutposts:\n  - {name: o, type: radius, providers: [r]}\n",
+			want: []string{`outpost "o" of type radius cannot serve rac provider "r": rac providers need an outpost of type rac`},
 		},
 		"app uses provider marked absent": {
 			yaml: "version: 1\nproviders:\n  - {name: p, type: oauth2, state: absent}\napplications:\n  - {name: A, slug: a, provider: p}\n",

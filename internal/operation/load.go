@@ -168,6 +168,13 @@ func ProviderReads(m *manifest.Manifest, a *manifest.Application) (plan.Reads, e
 			}
 		}
 	}
+	// RADIUS and RAC providers (the engine's) are described by the
+	// outposts serving them.
+	for _, e := range m.EntriesOf(string(plan.KindEngineProvider)) {
+		if e.Key == *a.Provider {
+			r.Kinds = append(r.Kinds, plan.KindOutpost)
+		}
+	}
 	return r, nil
 }
 

@@ -48,7 +48,12 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 	case "oauth2":
 		d := prov.OAuth2()
 		v := Values{PublicURL: base, Slug: slug, IssuerMode: d.IssuerMode}
-		return []Fact{
+		scopes := scopeNames(live, prov.PropertyMappings)
+		var ent []Fact
+		if slices.Contains(scopes, EntitlementsScope) {
+			ent = []Fact{{Key: "OIDC_ENTITLEMENTS_CLAIM", Label: "entitlements claim (scope entitlements: the application's entitlements the user holds)", Value: EntitlementsScope}}
+		}
+		return append([]Fact{
 			{Key: "OIDC_ISSUER", Label: "issuer", Value: v.Issuer()},
 			{Key: "OIDC_DISCOVERY_URL", Label: "discovery URL", Value: v.DiscoveryURL()},
 			{Key: "OIDC_CLIENT_ID", Label: "client ID", Value: d.ClientID},
@@ -56,8 +61,8 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 			{Key: "OIDC_AUTHORIZE_URL", Label: "authorization endpoint", Value: base + "/application/o/authorize/"},
 			{Key: "OIDC_TOKEN_URL", Label: "token endpoint", Value: base + "/application/o/token/"},
 			{Key: "OIDC_USERINFO_URL", Label: "userinfo endpoint", Value: base + "/application/o/userinfo/"},
-			{Key: "OIDC_SCOPES", Label: "scopes", Value: strings.Join(scopeNames(live, prov.PropertyMappings), " ")},
-		}, nil
+			{Key: "OIDC_SCOPES", Label: "scopes", Value: strings.Join(scopes, " ")},
+		}, ent...), nil
 	case "ldap":
 		d := prov.LDAP()
 		return []Fact{
@@ -65,7 +70,17 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 			{Key: "LDAP_USERS_DN", Label: "users DN", Value: "ou=users," + d.BaseDN},
 			{Key: "LDAP_GROUPS_DN", Label: "groups DN", Value: "ou=groups," + d.BaseDN},
 			{Key: "LDAP_BIND_DN", Label: "bind DN of a user", Value: "cn=<username>,ou=users," + d.BaseDN},
-			{Key: "LDAP_OUTPOSTS", Label: "served by outposts (LDAP on 389, LDAPS on 636)", Value: strings.Join(outpostsServing(live, prov.PK), ", ")},
+			{Key: "LDAP_OUTPOSTS", Label: "served by outposts (LDAP on 389, LDAPS on 636)", Value: strings.Join(outpostsServing(live, prov.PK, "an LDAP"), ", ")},
+		}, nil
+	case "radius":
+		// The shared secret is the one the manifest's sensitive variable
+		// holds: never printed here.
+		return []Fact{
+			{Key: "RADIUS_OUTPOSTS", Label: "served by outposts (RADIUS on 1812/udp; clients use the provider's shared secret)", Value: strings.Join(outpostsServing(live, prov.PK, "a RADIUS"), ", ")},
+		}, nil
+	case "rac":
+		return []Fact{
+			{Key: "RAC_OUTPOSTS", Label: "served by outposts (users connect through authentik's web interface)", Value: strings.Join(outpostsServing(live, prov.PK, "a RAC"), ", ")},
 		}, nil
 	case "proxy":
 		d := prov.Proxy()
@@ -78,7 +93,7 @@ func Facts(authentikURL string, live *plan.Live, slug string) ([]Fact, error) {
 }
 
 // outpostsServing names the outposts that hold a provider.
-func outpostsServing(live *plan.Live, pk int32) []string {
+func outpostsServing(live *plan.Live, pk int32, typ string) []string {
 	var names []string
 	for _, o := range live.Outposts {
 		if slices.Contains(o.Providers, pk) {
@@ -86,7 +101,7 @@ func outpostsServing(live *plan.Live, pk int32) []string {
 		}
 	}
 	if len(names) == 0 {
-		return []string{"(none: add the provider to an LDAP outpost)"}
+		return []string{"(none: add the provider to " + typ + " outpost)"}
 	}
 	return names
 }

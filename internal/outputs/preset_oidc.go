@@ -20,8 +20,13 @@ func init() { register(genericOIDC{}) }
 // oidcValues are the values vars may name.
 var oidcValues = []string{
 	"issuer", "discovery_url", "client_id", "client_secret", "authorize_url", "token_url",
-	"userinfo_url", "jwks_url", "end_session_url", "slug", "redirect_uri", "scopes",
+	"userinfo_url", "jwks_url", "end_session_url", "slug", "redirect_uri", "scopes", "entitlements_claim",
 }
+
+// EntitlementsScope is the scope of authentik's managed mapping that adds
+// the entitlements claim: the names of the application's entitlements the
+// user holds (its entitlements: in the manifest).
+const EntitlementsScope = "entitlements"
 
 func (genericOIDC) Name() string      { return "oidc" }
 func (genericOIDC) Label() string     { return "the client" }
@@ -36,7 +41,7 @@ func (genericOIDC) RedirectURI(o *manifest.Output) string {
 	return o.URL + cb
 }
 
-func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem {
+func (genericOIDC) Validate(o *manifest.Output, p *manifest.Provider) []Problem {
 	var ps []Problem
 	if o.URL != "" {
 		if err := checkBaseURL("url", o.URL); err != nil {
@@ -67,6 +72,8 @@ func (genericOIDC) Validate(o *manifest.Output, _ *manifest.Provider) []Problem 
 			ps = append(ps, Problem{Key: "vars." + name, Msg: msg})
 		case what == "redirect_uri" && (o.URL == "" || !hasCB):
 			ps = append(ps, problem("vars."+name, "%s: redirect_uri needs url and callback_path in the output", name))
+		case what == "entitlements_claim" && p != nil && p.Scopes != nil && !slices.Contains(p.Scopes, EntitlementsScope):
+			ps = append(ps, problem("vars."+name, "%s: the entitlements claim reaches the client only with the %q scope: add it to the provider's scopes", name, EntitlementsScope))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(o.Env)) {
@@ -83,6 +90,7 @@ func (g genericOIDC) Vars(o *manifest.Output, v Values) ([]Var, error) {
 		"client_secret": v.ClientSecret, "authorize_url": v.AuthorizeURL(), "token_url": v.TokenURL(),
 		"userinfo_url": v.UserinfoURL(), "jwks_url": v.JWKSURL(), "end_session_url": v.EndSessionURL(),
 		"slug": v.Slug, "redirect_uri": g.RedirectURI(o), "scopes": strings.Join(v.Scopes, " "),
+		"entitlements_claim": EntitlementsScope,
 	}
 	var out []Var
 	for _, name := range slices.Sorted(maps.Keys(o.Vars)) {

@@ -206,7 +206,8 @@ func entryReads(m *manifest.Manifest, name string) Reads {
 				r = r.Add(Reads{Types: []string{TypeRead(e.Kind)}})
 			}
 			for _, f := range fields {
-				if f.Ref != "" && e.Declares(f.Name) {
+				_, byDefault := f.Default.(string) // a required reference's default, by key
+				if f.Ref != "" && (e.Declares(f.Name) || byDefault && f.Required) {
 					r = r.Add(Reads{Kinds: []Kind{Kind(f.Ref)}})
 				}
 			}
@@ -458,7 +459,14 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 			}
 			if create && fd.HasDefault && (fd.Required || slices.Contains(e.Kind.SendAlways, fd.Name)) {
 				// Sent, not shown: the server needs it in the body (an
-				// omitted binding order is 0).
+				// omitted binding order is 0; a RADIUS provider's flows
+				// are the wizard's, by key).
+				if key, isKey := fd.Default.(string); isKey && fd.Type == kinds.Ref {
+					ref, good := c.entryRef(fd.Ref, key, e.Src.Pos)
+					ok = ok && good
+					spec.Refs[fd.Name] = ref
+					continue
+				}
 				spec.Body[fd.Name] = fd.Default
 			}
 			continue
@@ -827,9 +835,19 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 		key := childKey(p.key, ce.Key)
 		by, byKey := child.Ident(ce.Fields)
 		var lk *Object
-		ref, good := c.entryRef(fieldRef(fields, by), byKey, ce.Src.At(by))
-		if good && ref.PK != "" {
-			lk = matchChild(liveKids, used, by, ref.PK, ce.Fields)
+		refKind := fieldRef(fields, by)
+		var ref Reference
+		good := refKind != ""
+		switch {
+		case !good:
+			// Identified by a plain field (an entitlement by its name),
+			// which the body carries.
+			lk = matchChild(liveKids, used, by, byKey, ce.Fields)
+		default:
+			ref, good = c.entryRef(refKind, byKey, ce.Src.At(by))
+			if good && ref.PK != "" {
+				lk = matchChild(liveKids, used, by, ref.PK, ce.Fields)
+			}
 		}
 		ch := &Change{Kind: Kind(child.Kind.Name), Key: key, Source: ce.Src.Pos.String()}
 		var lf map[string]any
@@ -867,7 +885,10 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 			continue
 		}
 		by, pk := child.Ident(lk.Fields)
-		name := childKey(p.key, child.Name(by, c.keyOfPK(fieldRef(fields, by), pk)))
+		if rk := fieldRef(fields, by); rk != "" {
+			pk = c.keyOfPK(rk, pk)
+		}
+		name := childKey(p.key, child.Name(by, pk))
 		if !p.whole {
 			c.kept = append(c.kept, Kept{Kind: Kind(child.Kind.Name), Key: name, Source: p.e.Src.At(child.Field).String(),
 				Reason: fmt.Sprintf("not listed in %s's %s:, and the stack did not create it, so left in authentik", p.e.Label(), child.Field)})

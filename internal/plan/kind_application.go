@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/provision/provision/internal/manifest"
 )
@@ -30,14 +31,17 @@ type ApplicationSpec struct {
 	Name *string
 	// Provider is the provider's name, resolved through IDs at apply time;
 	// nil = not sent, "" = no provider.
-	Provider         *string
-	MetaLaunchURL    *string
-	MetaDescription  *string
-	MetaPublisher    *string
-	MetaIcon         *string
-	Group            *string
-	OpenInNewTab     *bool
-	PolicyEngineMode *string
+	Provider *string
+	// BackchannelProviders are the backchannel providers' names, the
+	// complete list, resolved at apply time; nil = not sent.
+	BackchannelProviders *[]string
+	MetaLaunchURL        *string
+	MetaDescription      *string
+	MetaPublisher        *string
+	MetaIcon             *string
+	Group                *string
+	OpenInNewTab         *bool
+	PolicyEngineMode     *string
 	// Rename sends Slug on an update: the manifest's moved: renames the
 	// application in place (safe.go); the change's ID is the old slug.
 	Rename bool
@@ -45,7 +49,7 @@ type ApplicationSpec struct {
 
 var applicationKind = &KindSpec{
 	Kind: KindApplication,
-	Refs: []Kind{KindProvider},
+	Refs: []Kind{KindProvider, KindEngineProvider},
 	Reads: func(m *manifest.Manifest) Reads {
 		if len(m.Applications) == 0 {
 			return Reads{}
@@ -63,10 +67,20 @@ var applicationKind = &KindSpec{
 		return keyed(l.Applications, func(a *Application) (string, string) { return a.Slug, a.PK })
 	},
 	Needs: func(c *Change) []string {
-		if s, ok := c.Spec.(*ApplicationSpec); ok && s.Provider != nil && *s.Provider != "" {
-			return []string{Ref(KindProvider, *s.Provider)}
+		s, ok := c.Spec.(*ApplicationSpec)
+		if !ok {
+			return nil
 		}
-		return nil
+		var out []string
+		if s.Provider != nil && *s.Provider != "" {
+			out = providerNeeds(out, *s.Provider)
+		}
+		if s.BackchannelProviders != nil {
+			for _, name := range *s.BackchannelProviders {
+				out = providerNeeds(out, name)
+			}
+		}
+		return out
 	},
 	// authentik keeps one application per provider: an application set to
 	// a provider waits for the applications being deleted, one of which
@@ -94,11 +108,9 @@ func (c *computer) application(a *manifest.Application) *Change {
 		if ch != nil {
 			for _, pk := range live.BackchannelProviders {
 				name := c.providerLabel(pk)
-				for _, p := range c.m.Providers {
-					if p.Name == name && !p.State.IsAbsent() {
-						c.fail(a.Src.At("state"), "deleting application %q also deletes its backchannel provider %q (authentik cascades the delete), which the manifest declares at %s; detach the provider from the application in authentik first, or mark it state: absent too", a.Slug, name, p.Src.Pos)
-						return nil
-					}
+				if at, declared := declaredProvider(c.m, name); declared {
+					c.fail(a.Src.At("state"), "deleting application %q also deletes its backchannel provider %q (authentik cascades the delete), which the manifest declares at %s; detach the provider from the application in authentik first, or mark it state: absent too", a.Slug, name, at)
+					return nil
 				}
 				ch.Notes = append(ch.Notes, fmt.Sprintf("authentik also deletes its backchannel provider %q", name))
 			}
@@ -121,6 +133,19 @@ func (c *computer) application(a *manifest.Application) *Change {
 		if (f.create && want != "") || (!f.create && want != c.providerLabel(l.Provider)) {
 			f.add("provider", nullIfEmpty(c.providerLabel(l.Provider)), nullIfEmpty(want), false)
 			spec.Provider = &want
+		}
+	}
+	// backchannel_providers, when declared, is the complete list.
+	if a.Src.Has("backchannel_providers") {
+		want := uniqueSorted(a.BackchannelProviders)
+		var have []string
+		for _, pk := range l.BackchannelProviders {
+			have = append(have, c.providerLabel(pk))
+		}
+		have = uniqueSorted(have)
+		if (f.create && len(want) > 0) || (!f.create && !slices.Equal(want, have)) {
+			f.add("backchannel_providers", have, want, false)
+			spec.BackchannelProviders = &want
 		}
 	}
 	spec.MetaLaunchURL = f.str("meta_launch_url", a.MetaLaunchURL, l.MetaLaunchURL)
@@ -151,4 +176,26 @@ func init() {
 			p.add(&Change{Kind: KindApplication, Key: o.Key, Action: Delete, ID: a.Slug, Notes: note})
 		},
 	}
+}
+
+// providerNeeds adds what a reference to a provider by name waits for: its
+// create, by hand-written code or by the engine (RADIUS, SCIM, RAC).
+func providerNeeds(out []string, name string) []string {
+	return append(out, Ref(KindProvider, name), Ref(KindEngineProvider, name))
+}
+
+// declaredProvider finds a present provider the manifest declares, of
+// either kind, and where.
+func declaredProvider(m *manifest.Manifest, name string) (manifest.Position, bool) {
+	for _, p := range m.Providers {
+		if p.Name == name && !p.State.IsAbsent() {
+			return p.Src.Pos, true
+		}
+	}
+	for _, e := range m.EntriesOf(manifest.EngineProviderKind) {
+		if e.Key == name && !e.State.IsAbsent() {
+			return e.Src.Pos, true
+		}
+	}
+	return manifest.Position{}, false
 }

@@ -16,6 +16,8 @@ type Outpost struct {
 	Providers []int32
 	Config    map[string]any
 	Managed   string
+	// ServiceConnection is the service connection's pk ("" for none).
+	ServiceConnection string
 }
 
 // OutpostSpec creates an outpost or changes its providers. The change is
@@ -34,16 +36,26 @@ type OutpostSpec struct {
 	Config map[string]any
 	// ConfigMerge, with Config, redoes the merge at write time.
 	ConfigMerge *ObjectMerge
+	// ServiceConnection is the service connection to set (a zero
+	// Reference: null); nil leaves it alone.
+	ServiceConnection *Reference
 }
 
 var outpostKind = &KindSpec{
 	Kind: KindOutpost,
-	Refs: []Kind{KindProvider},
+	Refs: []Kind{KindProvider, KindEngineProvider, KindServiceConnection},
 	Reads: func(m *manifest.Manifest) Reads {
 		if len(m.Outposts) == 0 {
 			return Reads{}
 		}
-		return Reads{Kinds: []Kind{KindOutpost, KindProvider}}
+		r := Reads{Kinds: []Kind{KindOutpost, KindProvider}}
+		for _, o := range m.Outposts {
+			if o.Src.Has("service_connection") {
+				r.Kinds = append(r.Kinds, KindServiceConnection)
+				break
+			}
+		}
+		return r
 	},
 	Diff: func(c *computer, m *manifest.Manifest) []*Change {
 		return each(m.Outposts, c.outpost)
@@ -58,7 +70,10 @@ var outpostKind = &KindSpec{
 		}
 		var out []string
 		for _, p := range s.AddProviders {
-			out = append(out, Ref(KindProvider, p))
+			out = providerNeeds(out, p)
+		}
+		if r := s.ServiceConnection; r != nil && r.PK == "" && r.Key != "" {
+			out = append(out, Ref(r.Kind, r.Key))
 		}
 		return out
 	},
@@ -109,6 +124,9 @@ func (c *computer) outpost(o *manifest.Outpost) *Change {
 	}
 	if f.create || len(spec.AddProviders) > 0 || len(spec.RemoveProviders) > 0 {
 		f.add("providers", have, uniqueSorted(append(after, spec.AddProviders...)), false)
+	}
+	if o.Src.Has("service_connection") && !c.outpostConnection(o, l, f, spec) {
+		return nil
 	}
 	spec.Config = f.object("config", o.Config, l.Config)
 	spec.ConfigMerge = newObjectMerge(spec.Config, o.Config, l.Config)
@@ -187,6 +205,26 @@ func (s *OutpostSpec) addProviders() []string {
 		return nil
 	}
 	return s.AddProviders
+}
+
+// outpostConnection diffs an outpost's service_connection (a service
+// connection by name; null: none); false when the reference fails.
+func (c *computer) outpostConnection(o *manifest.Outpost, l Outpost, f *fields, spec *OutpostSpec) bool {
+	have := c.keyOfPK(string(KindServiceConnection), l.ServiceConnection)
+	want := ""
+	if o.ServiceConnection != nil {
+		want = *o.ServiceConnection
+	}
+	if want == have && !f.create || want == "" && f.create {
+		return true
+	}
+	ref, ok := c.entryRef(string(KindServiceConnection), want, o.Src.At("service_connection"))
+	if !ok {
+		return false
+	}
+	f.add("service_connection", nullIfEmpty(have), nullIfEmpty(want), false)
+	spec.ServiceConnection = &ref
+	return true
 }
 
 // An outpost's destroy deletes its API token: its deployment stops

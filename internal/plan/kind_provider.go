@@ -122,7 +122,7 @@ var providerTypes = map[string]*providerType{
 
 var providerKind = &KindSpec{
 	Kind: KindProvider,
-	Refs: []Kind{KindScopeMapping, KindFlow, KindCertificate},
+	Refs: []Kind{KindScopeMapping, KindFlow, KindCertificate, KindPropertyMapping},
 	Reads: func(m *manifest.Manifest) Reads {
 		if len(m.Providers) == 0 {
 			return Reads{}

@@ -111,6 +111,14 @@ type Reads struct {
 	// API layer reads for the plan to compare (kinds.Field.ReadWhenDeclared:
 	// a token's key), sorted.
 	Secrets []string
+	// Extras are the entries, as Ref(kind, key), whose extra fields
+	// (kinds.Kind.Extra: a role's permissions) the API layer reads, which
+	// costs requests per object: those the manifest declares (and their
+	// old keys when moved), sorted, so a plan's requests never grow with
+	// the live objects it leaves alone (extrareads.go).
+	Extras []string
+	// AllExtras reads every live object's extra fields (export).
+	AllExtras bool
 }
 
 // Add merges other into r, keeping each kind and type once, in a stable order.
@@ -141,7 +149,14 @@ func (r Reads) Add(other Reads) Reads {
 			r.Secrets = append(r.Secrets, s)
 		}
 	}
+	for _, s := range other.Extras {
+		if !slices.Contains(r.Extras, s) {
+			r.Extras = append(r.Extras, s)
+		}
+	}
+	r.AllExtras = r.AllExtras || other.AllExtras
 	slices.Sort(r.Secrets)
+	slices.Sort(r.Extras)
 	slices.Sort(r.Kinds)
 	slices.Sort(r.ProviderTypes)
 	slices.Sort(r.Types)
@@ -156,7 +171,7 @@ func ReadsFor(m *manifest.Manifest) Reads {
 	for _, k := range registry {
 		r = r.Add(k.Reads(m))
 	}
-	r = r.Add(absentReads(m)).Add(secretReads(m)).Add(permissionReads(m))
+	r = r.Add(absentReads(m)).Add(secretReads(m)).Add(extraReads(m)).Add(permissionReads(m))
 	if m.Stack != "" {
 		r.Present = presentEntries(m)
 	}

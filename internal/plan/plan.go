@@ -4,6 +4,8 @@
 // Executor in a safe order. It does no HTTP itself.
 package plan
 
+import "github.com/provision/provision/internal/kinds"
+
 // FormatVersion is the version of the plan's JSON form; it changes on any
 // incompatible edit of that form.
 const FormatVersion = "1.0"
@@ -22,11 +24,23 @@ const (
 // (kinds.go); the constants name them.
 type Kind string
 
+// String is what users call the kind (kinds.NounOf): engine providers are
+// "provider" in plans and errors, like the hand-written ones.
+func (k Kind) String() string { return kinds.NounOf(string(k)) }
+
 const (
 	KindGroup        Kind = "group"
 	KindScopeMapping Kind = "scope mapping"
 	KindProvider     Kind = "provider"
-	KindApplication  Kind = "application"
+	// KindEngineProvider are the providers the kind engine manages
+	// (RADIUS, SCIM, RAC); references by provider name resolve to either.
+	KindEngineProvider Kind = "engine provider"
+	// KindPropertyMapping are the property mappings the engine manages
+	// (sources' and providers'), named by name across types.
+	KindPropertyMapping Kind = "property mapping"
+	// KindServiceConnection is an outpost service connection (an engine kind).
+	KindServiceConnection Kind = "service connection"
+	KindApplication       Kind = "application"
 	// KindAccess is the set of group bindings that says who may use an
 	// application; its key is the application's slug.
 	KindAccess  Kind = "access"

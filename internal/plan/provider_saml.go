@@ -83,8 +83,12 @@ var samlType = &providerType{
 			}
 		}
 		if p.PropertyMappings != nil || !p.Src.Has("property_mappings") {
-			var want []string
+			var want, later []string
 			for j, name := range p.PropertyMappings {
+				if c.laterSAMLMapping(name) {
+					later = append(later, name)
+					continue
+				}
 				if m, ok := c.samlMapping(name, p.Src.At(fmt.Sprintf("property_mappings[%d]", j))); ok {
 					want = append(want, m.PK)
 				}
@@ -99,11 +103,14 @@ var samlType = &providerType{
 			}
 			want = uniqueSorted(want)
 			have := uniqueSorted(l.PropertyMappings)
-			if f.create || !slices.Equal(want, have) {
-				f.add("property_mappings", c.samlLabels(have), c.samlLabels(want), false)
+			if f.create || !slices.Equal(want, have) || len(later) > 0 {
+				f.add("property_mappings", c.samlLabels(have), uniqueSorted(append(c.samlLabels(want), later...)), false)
 				spec.PropertyMappings = make([]Reference, len(want))
 				for i, pk := range want {
 					spec.PropertyMappings[i] = Known(pk)
+				}
+				for _, name := range later {
+					spec.PropertyMappings = append(spec.PropertyMappings, Later(KindPropertyMapping, name))
 				}
 			}
 		}
@@ -144,4 +151,21 @@ func (c *computer) samlLabels(pks []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// laterSAMLMapping reports whether a SAML property mapping is one the
+// manifest declares (a property_mappings: entry of type provider_saml)
+// that authentik does not have yet: the apply creates it first.
+func (c *computer) laterSAMLMapping(name string) bool {
+	for _, m := range c.live.SAMLMappings {
+		if m.Name == name {
+			return false
+		}
+	}
+	for _, e := range c.m.EntriesOf(string(KindPropertyMapping)) {
+		if e.Key == name && e.Kind.Type == "provider_saml" && !e.State.IsAbsent() {
+			return true
+		}
+	}
+	return false
 }

@@ -50,11 +50,11 @@ func targetKinds() []string {
 	var out []string
 	for _, k := range ownedKinds() {
 		if k != KindAccess && k != KindAttachment {
-			out = append(out, string(k))
+			out = append(out, k.String())
 		}
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // checkTargets refuses a target naming no kind, or no object the manifest
@@ -89,13 +89,13 @@ func (c *computer) checkTargets() {
 func (c *computer) targetKeys(kind Kind) []string {
 	var out []string
 	for _, t := range topObjects(c.m) {
-		if t.Kind == kind {
+		if t.Kind.String() == kind.String() {
 			out = append(out, t.Key)
 		}
 	}
 	if c.stack != nil {
 		for _, o := range c.stack.owned {
-			if o.Kind == kind {
+			if o.Kind.String() == kind.String() {
 				out = append(out, o.Key)
 			}
 		}
@@ -111,7 +111,7 @@ func (c *computer) targeted(kind Kind, key string) bool {
 		return true
 	}
 	for _, t := range c.opts.Targets {
-		if t.Kind == kind && t.Key == key {
+		if t.Kind.String() == kind.String() && t.Key == key { // a target names the noun: provider/x is any provider
 			return true
 		}
 	}
@@ -137,7 +137,7 @@ func (c *computer) limitToTargets(changes []Change) []Change {
 	}
 	for _, ch := range changes {
 		for _, t := range c.opts.Targets {
-			own := ch.Kind == t.Kind && ch.Key == t.Key
+			own := ch.Kind.String() == t.Kind.String() && ch.Key == t.Key
 			access := ch.Kind == KindAccess && t.Kind == KindApplication && ch.Key == t.Key
 			if own || access || childOf(&ch, t.Kind, t.Key) {
 				add(Ref(ch.Kind, ch.Key))
@@ -186,7 +186,7 @@ func childOf(ch *Change, kind Kind, key string) bool {
 		return false
 	}
 	k := kindSpec(ch.Kind)
-	return k != nil && slices.Contains(k.Parents, kind)
+	return k != nil && slices.ContainsFunc(k.Parents, func(p Kind) bool { return p.String() == kind.String() })
 }
 
 func kindSpec(k Kind) *KindSpec {

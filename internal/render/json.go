@@ -66,7 +66,7 @@ type jsonSummary struct {
 func JSON(w io.Writer, p *plan.Plan) error {
 	out := jsonPlan{FormatVersion: plan.FormatVersion, Changes: []jsonChange{}}
 	for _, c := range p.Changes {
-		jc := jsonChange{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), MovedFrom: c.MovedFrom, ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
+		jc := jsonChange{Kind: c.Kind.String(), Key: c.Key, Action: string(c.Action), MovedFrom: c.MovedFrom, ID: c.ID, Source: c.Source, Fields: []jsonField{}, Notes: c.Notes, Warnings: c.Warnings}
 		for _, f := range c.Fields {
 			jf := jsonField{Field: f.Field, Sensitive: f.Sensitive, RunsOnServer: f.RunsOnServer}
 			if f.RunsOnServer {
@@ -86,7 +86,7 @@ func JSON(w io.Writer, p *plan.Plan) error {
 	out.Ownership = ownershipJSON(p.Ownership)
 	out.Warnings = p.Warnings
 	for _, k := range p.Kept {
-		out.Kept = append(out.Kept, jsonKept{Kind: string(k.Kind), Key: k.Key, Source: k.Source, Reason: k.Reason})
+		out.Kept = append(out.Kept, jsonKept{Kind: k.Kind.String(), Key: k.Key, Source: k.Source, Reason: k.Reason})
 	}
 	out.Outputs = outputsJSON(p)
 	enc := json.NewEncoder(w)

@@ -31,7 +31,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 		if c.MovedFrom != "" {
 			key = cell(c.MovedFrom) + " → " + key
 		}
-		tw.printf("| `%s` | %s | %s | %s | %d | %s |\n", sym, cell(string(c.Kind)), key, c.Action, len(c.Fields), cell(c.Source))
+		tw.printf("| `%s` | %s | %s | %s | %d | %s |\n", sym, cell(c.Kind.String()), key, c.Action, len(c.Fields), cell(c.Source))
 	}
 	for _, c := range p.Changes {
 		sym, _, verb := symbol(c.Action)
@@ -39,7 +39,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 			verb = "renamed from <b>" + html.EscapeString(c.MovedFrom) + "</b>, in place"
 		}
 		tw.printf("\n<details><summary><code>%s</code> %s <b>%s</b> will be %s</summary>\n\n",
-			sym, html.EscapeString(string(c.Kind)), html.EscapeString(c.Key), verb)
+			sym, html.EscapeString(c.Kind.String()), html.EscapeString(c.Key), verb)
 		var lines []string
 		for _, n := range c.Notes {
 			lines = append(lines, "# "+n)

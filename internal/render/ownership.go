@@ -125,7 +125,7 @@ func keptMarkdown(tw *textWriter, kept []plan.Kept) {
 	}
 	tw.printf("\n**Kept** (not in the manifest, left in authentik):\n\n")
 	for _, k := range kept {
-		tw.printf("- %s %s: %s (%s)\n", cell(string(k.Kind)), cell(k.Key), cell(k.Reason), cell(k.Source))
+		tw.printf("- %s %s: %s (%s)\n", cell(k.Kind.String()), cell(k.Key), cell(k.Reason), cell(k.Source))
 	}
 }
 

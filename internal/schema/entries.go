@@ -33,6 +33,12 @@ func entrySections(props, defs map[string]any) {
 				"properties": map[string]any{"type": map[string]any{"enum": types, "description": "The " + members[0].Name + "'s type."}},
 				"allOf":      alts}
 		}
+		if typed, ok := props[sec].(map[string]any); ok {
+			// A section hand-written kinds share (providers:): an entry
+			// is one of theirs or one of the descriptors', by its type:.
+			typed["items"] = map[string]any{"anyOf": []any{typed["items"], item}}
+			continue
+		}
 		props[sec] = map[string]any{"type": "array", "items": item,
 			"description": fmt.Sprintf("%s entries: %s", kinds.InSection(sec)[0].Name, members[0].Doc)}
 	}
@@ -200,14 +206,32 @@ func entryMarkdown(b *bytes.Buffer) {
 			if len(k.Outputs) > 0 {
 				fmt.Fprintf(b, "### `outputs`\n\n%s\n\n", entryOutputsDoc(k))
 			}
-			for _, c := range k.Children {
-				by := fmt.Sprintf("a %s by key (`%s`)", c.By, c.By)
-				if len(c.OneOf) > 0 {
-					by = "exactly one of `" + strings.Join(c.OneOf, "`, `") + "` (by name; a user by username)"
-				}
-				fmt.Fprintf(b, "### `%s`: %ss\n\n%s Each names %s; on a %s this stack created the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", c.Field, c.Kind.Name, c.Kind.Doc, by, k.Name)
-				entryTable(b, c.Fields())
-			}
+			childrenMarkdown(b, k, "")
+		}
+	}
+	// Child lists of hand-written kinds' entries (an application's
+	// entitlements:), and their own children.
+	for _, h := range kinds.Hosts {
+		fmt.Fprintf(b, "## `%s`: child lists\n\nLists an entry of `%s` may declare besides the fields above.\n\n", h.Section, h.Section)
+		childrenMarkdown(b, h, h.Section+"[].")
+	}
+}
+
+// childrenMarkdown documents a kind's child lists, and theirs, prefixed
+// by where they sit.
+func childrenMarkdown(b *bytes.Buffer, k *kinds.Kind, at string) {
+	for _, c := range k.Children {
+		by := fmt.Sprintf("a %s by key (`%s`)", c.By, c.By)
+		if f, ok := c.Kind.Field(c.By); ok && f.Ref == "" {
+			by = fmt.Sprintf("its own `%s`, unique within the %s", c.By, k.Label())
+		}
+		if len(c.OneOf) > 0 {
+			by = "exactly one of `" + strings.Join(c.OneOf, "`, `") + "` (by name; a user by username)"
+		}
+		fmt.Fprintf(b, "### `%s%s`: %ss\n\n%s Each names %s; on a %s this stack created the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", at, c.Field, c.Kind.Name, c.Kind.Doc, by, k.Label())
+		entryTable(b, c.Fields())
+		if at != "" {
+			childrenMarkdown(b, c.Kind, at+c.Field+"[].")
 		}
 	}
 }

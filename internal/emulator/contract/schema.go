@@ -144,7 +144,12 @@ func relaxExternalDiscriminators(doc *openapi3.T) []string {
 //     e.g. Outpost.service_connection_obj, Application.provider_obj): DRF
 //     renders a nested serializer of an empty relation as null whether or not
 //     it says allow_null, so authentik sends null where the schema does not
-//     declare it nullable.
+//     declare it nullable;
+//   - a provider's authorization_flow and invalidation_flow
+//     (ProviderSerializer): the columns are nullable (core/models.py
+//     Provider, null=True) and a provider whose serializer has no flows (a
+//     SCIM provider, listed by providers/all/ and an application's
+//     backchannel_providers_obj) holds none, so authentik sends null.
 //
 // It returns a summary of what it changed.
 func relaxNulls(doc *openapi3.T) []string {
@@ -180,6 +185,14 @@ func relaxNulls(doc *openapi3.T) []string {
 	}
 	for _, ref := range doc.Components.Schemas {
 		walk(ref)
+	}
+	if p := doc.Components.Schemas["Provider"]; p != nil && p.Value != nil {
+		for _, f := range []string{"authorization_flow", "invalidation_flow"} {
+			if x := p.Value.Properties[f]; x != nil && x.Value != nil && !x.Value.Nullable {
+				x.Value.Nullable = true
+				nested++
+			}
+		}
 	}
 	for _, ref := range doc.Components.Responses {
 		if ref.Value != nil {

@@ -35,6 +35,10 @@ type ListSpec struct {
 	SearchFields []string
 	Order        []string // default ordering
 	OrderFields  []string // allowed for ?ordering=; nil means any rendered field
+	// MaxPageSize caps a page_size asked for below the tenant's 100:
+	// authentik's SmallerPagination (authentik/api/pagination.py,
+	// max_page_size 10). 0 for the usual Pagination.
+	MaxPageSize int
 }
 
 func FmtVal(v any) string {
@@ -241,7 +245,7 @@ func ListLazy(c *Call, l LazyList, spec ListSpec) Resp {
 			orderRows(out, keys, get)
 		}
 	}
-	return paginate(c, len(out), func(lo, hi int) []map[string]any {
+	return paginate(c, len(out), spec.MaxPageSize, func(lo, hi int) []map[string]any {
 		results := make([]map[string]any, 0, hi-lo)
 		for _, i := range out[lo:hi] {
 			m, ok := rendered[i]
@@ -336,10 +340,15 @@ func orderRows(rows []int, keys []string, get func(i int, name string) any) {
 }
 
 // paginate builds authentik's AutocompletePagination envelope over count
-// objects; page renders the objects [lo, hi).
-func paginate(c *Call, count int, page func(lo, hi int) []map[string]any) Resp {
+// objects; page renders the objects [lo, hi). A page_size asked for is
+// capped at maxSize when set (DRF's max_page_size), then at the tenant's
+// 100; without one the page has the tenant's default size.
+func paginate(c *Call, count, maxSize int, page func(lo, hi int) []map[string]any) Resp {
 	size := defaultPageSize
 	if s, err := strconv.Atoi(c.Last("page_size")); err == nil && s > 0 {
+		if maxSize > 0 {
+			s = min(s, maxSize)
+		}
 		size = min(s, maxPageSize)
 	}
 	pages := max(1, (count+size-1)/size)

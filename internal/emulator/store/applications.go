@@ -215,6 +215,7 @@ func (s *State) DeleteApplication(a *Application) {
 		s.DeleteProvider(p)
 	}
 	s.clearBrandRefs(a.PK)
+	s.deleteEntitlementsOf(a.PK)
 	s.deleteBindingsFor(a.PK)
 	s.Apps = slices.DeleteFunc(s.Apps, func(x *Application) bool { return x == a })
 }

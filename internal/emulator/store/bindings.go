@@ -23,6 +23,12 @@ func (s *State) TargetRef(pk string) string {
 	if x := s.SourceByPK(pk); x != nil {
 		return x.PK // a source's pk is its pbm_uuid
 	}
+	if x := s.EntitlementByPK(pk); x != nil {
+		return x.PK // an entitlement's pk is its pbm_uuid
+	}
+	if x := s.RACEndpointByPK(pk); x != nil {
+		return x.PK // so is a RAC endpoint's
+	}
 	for _, f := range s.Flows {
 		if strings.EqualFold(f.PK, pk) || strings.EqualFold(f.PBMUUID, pk) {
 			return f.PBMUUID
@@ -62,6 +68,12 @@ func (s *State) PbmRef(pk string) string {
 		return a.PK
 	}
 	if x := s.SourceByPK(pk); x != nil {
+		return x.PK
+	}
+	if x := s.EntitlementByPK(pk); x != nil {
+		return x.PK
+	}
+	if x := s.RACEndpointByPK(pk); x != nil {
 		return x.PK
 	}
 	for _, f := range s.Flows {

@@ -57,6 +57,13 @@ var (
 		"authentik_providers_saml.samlprovider", "SAMLProvider"}
 	classLDAP = ProviderClass{"ak-provider-ldap-form", "LDAP Provider", "LDAP Providers",
 		"authentik_providers_ldap.ldapprovider", "LDAPProvider"}
+	// providers/{radius,scim,rac}/models.py: component and Meta names.
+	classRadius = ProviderClass{"ak-provider-radius-form", "Radius Provider", "Radius Providers",
+		"authentik_providers_radius.radiusprovider", "RadiusProvider"}
+	classSCIM = ProviderClass{"ak-provider-scim-form", "SCIM Provider", "SCIM Providers",
+		"authentik_providers_scim.scimprovider", "SCIMProvider"}
+	classRAC = ProviderClass{"ak-provider-rac-form", "RAC Provider", "RAC Providers",
+		"authentik_providers_rac.racprovider", "RACProvider"}
 )
 
 const (
@@ -64,6 +71,9 @@ const (
 	KindProxy  = "proxy"
 	KindSAML   = "saml"
 	KindLDAP   = "ldap"
+	KindRadius = "radius"
+	KindSCIM   = "scim"
+	KindRAC    = "rac"
 )
 
 // IsOAuth2 says whether the row is an OAuth2Provider (proxy providers are one).
@@ -77,6 +87,12 @@ func (p *Provider) ConcreteClass() ProviderClass {
 		return classSAML
 	case KindLDAP:
 		return classLDAP
+	case KindRadius:
+		return classRadius
+	case KindSCIM:
+		return classSCIM
+	case KindRAC:
+		return classRAC
 	}
 	return ClassOAuth2
 }
@@ -99,8 +115,8 @@ func (s *State) ProviderByPK(pk int32) *Provider {
 func (s *State) ProviderExists(pk int32) bool { return s.ProviderByPK(pk) != nil }
 
 // IsBackchannel is Provider.is_backchannel: true for BackchannelProvider
-// subclasses (LDAP here).
-func (p *Provider) IsBackchannel() bool { return p.Kind == KindLDAP }
+// subclasses (LDAP and SCIM here).
+func (p *Provider) IsBackchannel() bool { return p.Kind == KindLDAP || p.Kind == KindSCIM }
 
 // DeleteProvider removes a provider: applications lose it (provider=null),
 // Outposts drop it, federation lists drop it.
@@ -113,6 +129,7 @@ func (s *State) DeleteProvider(p *Provider) {
 	for _, o := range s.Outposts {
 		o.setProviders(removeInt(o.Providers(), p.PK))
 	}
+	s.deleteEndpointsOf(p.PK)
 	out := s.Providers[:0]
 	for _, x := range s.Providers {
 		if x != p {

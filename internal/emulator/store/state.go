@@ -26,6 +26,14 @@ type State struct {
 	// AllPerms are users holding every permission (AddUserToken's).
 	AllPerms map[int32]bool
 	Brands   []*Object // brands.go
+	// Entitlements are application entitlements (emulator/entitlements.go):
+	// PK is the pbm_uuid; Attrs name, app, attributes.
+	Entitlements []*Object
+	// ServiceConnections are outpost service connections, every type
+	// (emulator/serviceconnections.go).
+	ServiceConnections []*ServiceConnection
+	// RACEndpoints are RAC providers' endpoints (emulator/radius_scim_rac.go).
+	RACEndpoints []*Object
 
 	// StageRefFields names a stage type's fields that reference kind ref
 	// (clearStageRefs's cascade); the stage kinds' tables answer it.
