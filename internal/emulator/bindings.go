@@ -19,7 +19,8 @@ var bindingFields = []fieldDef{
 }
 
 var bindingKind = &kindDef[*store.Binding]{
-	kind: "policybinding", model: "PolicyBinding", prefix: "policies/bindings/", fields: bindingFields,
+	kind: "policybinding", model: "PolicyBinding", metaModel: "authentik_policies.policybinding", prefix: "policies/bindings/",
+	fields: bindingFields,
 	list: httpapi.ListSpec{
 		Filters: []httpapi.FilterSpec{httpapi.IExact("target", "_target"), {Param: "target_in", Multi: true, Match: func(o httpapi.Getter, v []string) bool {
 			for _, t := range v {
@@ -131,10 +132,16 @@ type partialGroupOut struct {
 }
 
 // renderBindingComputed renders the serializer's computed fields: target
-// as the subclass's pk, and the *_obj of the bound object.
+// as the subclass's pk, and the *_obj of the bound object
+// (authentik/policies/api/bindings.py, PolicyBindingSerializer).
 func (e *Emulator) renderBindingComputed(b *store.Binding) map[string]any {
 	m := map[string]any{"pk": b.PK, "target": e.st.TargetRepr(b.Target), "policy_obj": nil, "group_obj": nil,
 		"user_obj": nil}
+	if pk, ok := b.Attrs["policy"].(string); ok {
+		if p := e.st.PolicyByPK(pk); p != nil {
+			m["policy_obj"] = e.renderPolicyBase(p) // PolicySerializer(source="policy")
+		}
+	}
 	if g := e.st.GroupByPK(httpapi.FmtVal(b.Attrs["group"])); g != nil && b.Attrs["group"] != nil {
 		m["group_obj"] = httpapi.ToMap(partialGroupOut{PK: g.PK, NumPK: g.NumPK, Name: g.Name(), IsSuperuser: g.IsSuperuser(),
 			Attributes: g.Attributes()})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -312,4 +313,46 @@ func TestPromptsAndPromptStages(t *testing.T) {
 	l2 := res(e.c.StagesApi.StagesPromptPromptsList(e.ctx).PageSize(100).Execute()).must(t)
 	b, _ := json.Marshal(l2.Results[0].Name)
 	assert.NotEmpty(t, string(b))
+}
+
+// A fresh install has the policy bindings of blueprints/default/*.yaml,
+// on the flows and flow-stage bindings their !KeyOf names, with the
+// blueprint's attrs (failure_result: true on the authentication flow's
+// two). events-default.yaml's five target notification rules, which the
+// emulator does not serve (FIDELITY.md), so they are not seeded.
+func TestSeededBlueprintPolicyBindings(t *testing.T) {
+	e := newEnv(t)
+	flows := res(e.c.FlowsApi.FlowsInstancesList(e.ctx).PageSize(100).Execute()).must(t)
+	target := map[string]string{}
+	for _, f := range flows.Results {
+		target[f.Pk] = "flow " + f.Slug
+	}
+	fsbs := res(e.c.FlowsApi.FlowsBindingsList(e.ctx).PageSize(100).Execute()).must(t)
+	for _, b := range fsbs.Results {
+		target[b.Pk] = fmt.Sprintf("binding %s/%s@%d", strings.TrimPrefix(target[b.Target], "flow "), b.StageObj.Name, b.Order)
+	}
+	list := res(e.c.PoliciesApi.PoliciesBindingsList(e.ctx).PageSize(100).Execute()).must(t)
+	var got []string
+	for _, b := range list.Results {
+		got = append(got, fmt.Sprintf("%s: %s order %d failure_result %v enabled %v", target[b.Target],
+			b.PolicyObj.Name, b.Order, b.GetFailureResult(), b.GetEnabled()))
+	}
+	assert.ElementsMatch(t, []string{
+		"binding default-authentication-flow/default-authentication-password@20: default-authentication-flow-password-stage order 10 failure_result true enabled true",
+		"binding default-authentication-flow/default-authentication-mfa-validation@30: default-authentication-flow-authenticator-validate-stage order 10 failure_result true enabled true",
+		"flow default-source-authentication: default-source-authentication-if-sso order 0 failure_result false enabled true",
+		"flow default-source-enrollment: default-source-enrollment-if-sso order 0 failure_result false enabled true",
+		"binding default-source-enrollment/default-source-enrollment-prompt@0: default-source-enrollment-if-username order 0 failure_result false enabled true",
+		"flow initial-setup: default-oobe-password-usable order 0 failure_result false enabled true",
+		"binding initial-setup/default-password-change-write@20: default-oobe-prefill-user order 0 failure_result false enabled true",
+		"binding initial-setup/default-authentication-login@100: default-oobe-flow-set-authentication order 0 failure_result false enabled true",
+	}, got)
+	assert.Equal(t, 8, e.emu.Counts()["binding"])
+
+	// The same pks on every emulator with the same seed.
+	again := res(newEnv(t).c.PoliciesApi.PoliciesBindingsList(e.ctx).PageSize(100).Execute()).must(t)
+	require.Len(t, again.Results, len(list.Results))
+	for i := range list.Results {
+		assert.Equal(t, list.Results[i].Pk, again.Results[i].Pk)
+	}
 }

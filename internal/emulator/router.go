@@ -122,6 +122,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		rec.Status = http.StatusBadRequest
+		logIt()
 		http.Error(w, fmt.Sprintf("read body: %v", err), http.StatusBadRequest)
 		return
 	}
@@ -142,6 +143,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				st = http.StatusInternalServerError
 			}
 			rec.Status = st
+			logIt() // before the answer: a client that has it may read the log at once
 			httpapi.WriteResp(w, httpapi.Detail(st, "injected fault"), false)
 			return
 		}
@@ -155,6 +157,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.st.Idx = nil
 	e.mu.Unlock()
 	rec.Status = res.Status
+	// Recorded before the answer is written: a large answer is flushed
+	// while it is written, so a client (a test counting requests) could
+	// otherwise have it before the log does.
+	logIt()
 	httpapi.WriteResp(w, res, truncate)
 }
 

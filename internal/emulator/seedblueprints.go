@@ -111,10 +111,40 @@ func (e *Emulator) seedLegacyFlows() { e.seedKinds().LegacyFlows() }
 
 // seedBlueprints applies every default and system blueprint. Its objects
 // draw their pks from a random source of their own, so every value the
-// emulator drew before (pks, keys, secrets) stays as it was.
+// emulator drew before (pks, keys, secrets) stays as it was. Policy
+// bindings, seeded later than the rest, draw from another one, so the pks
+// of the objects seeded between them stayed as they were too.
 func (e *Emulator) seedBlueprints() {
 	main := e.rnd
 	e.rnd = rand.New(rand.NewSource(e.seed ^ 0x0b1e9e1f))
 	defer func() { e.rnd = main }()
-	e.seedKinds().Blueprints()
+	kinds := e.seedKinds()
+	kinds[bindingKind.metaModel] = ownRandom{seedKind{e, bindingKind}, rand.New(rand.NewSource(e.seed ^ 0x0b1d1e95))}
+	kinds.Blueprints()
+}
+
+// ownRandom writes blueprint entries drawing from a random source of
+// their own.
+type ownRandom struct {
+	seedKind
+	rnd *rand.Rand
+}
+
+func (s ownRandom) Entry(state akblueprints.State, key, attrs map[string]any) error {
+	was := s.e.rnd
+	s.e.rnd = s.rnd
+	defer func() { s.e.rnd = was }()
+	return s.seedKind.Entry(state, key, attrs)
+}
+
+// ApplyBlueprint applies one of authentik's default or system blueprints
+// again (its path below blueprints/, e.g.
+// "default/flow-default-authentication-flow.yaml"), as authentik does on
+// every start and when an admin applies it, for tests. New objects draw
+// from the main random source. An entry authentik would refuse stops it
+// there, with an error.
+func (e *Emulator) ApplyBlueprint(path string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.seedKinds().Apply(path)
 }

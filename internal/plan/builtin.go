@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/provision/provision/internal/akblueprints"
 	"github.com/provision/provision/internal/kinds"
@@ -67,4 +68,86 @@ func blueprintValue(v any) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return fmt.Sprint(v)
+}
+
+// The child kinds authentik's blueprints create on its own flows
+// (internal/kinds: flowStageBinding, policyBinding).
+const (
+	stageBindingKind  Kind = "flow stage binding"
+	policyBindingKind Kind = "policy binding"
+)
+
+// childRevertWarnings says, for an update of a stage or policy binding on
+// one of authentik's own flows, which changed fields the blueprint entry
+// creating it sets: an attribute (failure_result) is set back the next time
+// authentik applies the blueprint; an identifier (order) makes that run
+// bind it again at the blueprint's order, beside the moved one. lf are the
+// binding's live fields; key is "flow/stage" for a stage binding,
+// "flow/policy:name" or "flow/stage/policy:name" for a policy binding.
+func childRevertWarnings(ch *Change, lf map[string]any) []string {
+	e, ok := childBlueprintEntry(ch, lf)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, f := range ch.Fields {
+		if v, ok := e.Attrs[f.Field]; ok && e.State == akblueprints.Present {
+			out = append(out, fmt.Sprintf("authentik's blueprint %s sets %s to %s (state: present): the next time authentik applies it (an upgrade that changes the file, or an admin applying it) it is set back, and the next plan shows this change again", e.File, f.Field, blueprintValue(v)))
+		}
+		if v, ok := e.Identifiers[f.Field]; ok {
+			out = append(out, fmt.Sprintf("authentik's blueprint %s finds this binding by %s %s: the next time authentik applies it, it binds it again at %s %s, beside this one", e.File, f.Field, blueprintValue(v), f.Field, blueprintValue(v)))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// childBlueprintEntry finds the blueprint entry that creates the stage or
+// policy binding a change names, at its live order.
+func childBlueprintEntry(ch *Change, lf map[string]any) (akblueprints.Entry, bool) {
+	parts := strings.Split(ch.Key, "/")
+	var flow, stage, policy, model string
+	switch {
+	case ch.Kind == stageBindingKind && len(parts) == 2:
+		flow, stage, model = parts[0], parts[1], "authentik_flows.flowstagebinding"
+	case ch.Kind == policyBindingKind && (len(parts) == 2 || len(parts) == 3):
+		name, ok := strings.CutPrefix(parts[len(parts)-1], "policy:")
+		if !ok {
+			return akblueprints.Entry{}, false
+		}
+		flow, policy, model = parts[0], name, "authentik_policies.policybinding"
+		if len(parts) == 3 {
+			stage = parts[1]
+		}
+	default:
+		return akblueprints.Entry{}, false
+	}
+	flowRef := func(v any) bool {
+		r, ok := v.(akblueprints.Ref)
+		return ok && r.Model == "authentik_flows.flow" && r.Key["slug"] == flow
+	}
+	named := func(v any, name string) bool {
+		r, ok := v.(akblueprints.Ref)
+		return ok && r.Key["name"] == name
+	}
+	// stageBinding matches a reference to flow's binding of stage (any
+	// order: the policy binding's own order identifies it).
+	stageBinding := func(v any) bool {
+		r, ok := v.(akblueprints.Ref)
+		return ok && r.Model == "authentik_flows.flowstagebinding" && flowRef(r.Key["target"]) && named(r.Key["stage"], stage)
+	}
+	for _, e := range akblueprints.Entries(model) {
+		ids := e.Identifiers
+		if !akblueprints.Equal(ids["order"], lf["order"]) {
+			continue
+		}
+		switch {
+		case policy == "" && flowRef(ids["target"]) && named(ids["stage"], stage):
+			return e, true
+		case policy != "" && named(ids["policy"], policy) &&
+			(stage == "" && flowRef(ids["target"]) || stage != "" && stageBinding(ids["target"])):
+			return e, true
+		}
+	}
+	return akblueprints.Entry{}, false
 }

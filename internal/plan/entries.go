@@ -765,6 +765,9 @@ type parentNode struct {
 	// whole says the lists are the whole truth: the stack created the
 	// entry (for a child, its top-level entry).
 	whole bool
+	// own names the top-level entry when it is one of authentik's own
+	// objects (never the whole truth: authentik's blueprints add to it).
+	own string
 }
 
 // allChildChanges diffs every child list once (the kinds' Diff each take
@@ -784,7 +787,7 @@ func (c *computer) allChildChanges() []*Change {
 		if !ok {
 			continue
 		}
-		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e)}
+		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e), own: c.ownLabel(e)}
 		if pl != nil {
 			p.pk = pl.PK
 		}
@@ -794,7 +797,7 @@ func (c *computer) allChildChanges() []*Change {
 		if e.State.IsAbsent() {
 			continue
 		}
-		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e)}
+		p := parentNode{e: e, key: e.Key, whole: c.wholeTruth(e), own: c.ownLabel(e)}
 		if ids := hostIDs[Kind(e.Kind.Name)]; ids != nil {
 			p.pk = ids(c.live)[e.Key]
 		}
@@ -867,9 +870,13 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 			// body.
 			spec.Refs[by] = ref
 		}
-		out = append(out, finish(ch, f, spec))
+		fc := finish(ch, f, spec)
+		if fc != nil && fc.Action == Update && p.own != "" {
+			fc.Warnings = append(fc.Warnings, childRevertWarnings(fc, lf)...)
+		}
+		out = append(out, fc)
 		if len(ce.Children) > 0 {
-			cp := parentNode{e: ce, key: key, whole: p.whole}
+			cp := parentNode{e: ce, key: key, whole: p.whole, own: p.own}
 			if lk != nil {
 				cp.pk = lk.PK
 			}
@@ -890,8 +897,12 @@ func (c *computer) childChanges(p parentNode, child kinds.Child) []*Change {
 		}
 		name := childKey(p.key, child.Name(by, pk))
 		if !p.whole {
+			why := "the stack did not create it"
+			if p.own != "" {
+				why = p.own + " is one of authentik's own, whose blueprints add to it"
+			}
 			c.kept = append(c.kept, Kept{Kind: Kind(child.Kind.Name), Key: name, Source: p.e.Src.At(child.Field).String(),
-				Reason: fmt.Sprintf("not listed in %s's %s:, and the stack did not create it, so left in authentik", p.e.Label(), child.Field)})
+				Reason: fmt.Sprintf("not listed in %s's %s:, and %s, so left in authentik", p.e.Label(), child.Field, why)})
 			continue
 		}
 		out = append(out, &Change{Kind: Kind(child.Kind.Name), Key: name, Action: Delete, ID: lk.PK,
@@ -968,13 +979,26 @@ func fieldRef(fields []kinds.Field, name string) string {
 func childKey(parent, child string) string { return parent + "/" + child }
 
 // wholeTruth reports whether an entry's child lists are the complete set:
-// when this manifest's stack created the object.
+// when this manifest's stack created the object, and it is not one of
+// authentik's own. A stack can create one of those (default-authentication-
+// flow, after an admin deleted it), but authentik applies its blueprints
+// again (on every start, when a file changes): they add their stage and
+// policy bindings back, which the list must never delete.
 func (c *computer) wholeTruth(e *manifest.Entry) bool {
-	if c.stack == nil || e.Key == "" {
+	if c.stack == nil || e.Key == "" || c.ownLabel(e) != "" {
 		return false
 	}
 	o, ok := c.stack.owned[Owned{Kind: Kind(e.Kind.Name), Key: e.Key}.ident()]
 	return ok && o.Created
+}
+
+// ownLabel names the entry when it is one of authentik's own objects
+// (IsBuiltin), "" otherwise.
+func (c *computer) ownLabel(e *manifest.Entry) string {
+	if e.Key == "" || !c.builtin(e.Kind.Name, e.Key) {
+		return ""
+	}
+	return e.Label()
 }
 
 // entryObjects lists the manifest's descriptor entries for ownership.

@@ -228,7 +228,7 @@ func childrenMarkdown(b *bytes.Buffer, k *kinds.Kind, at string) {
 		if len(c.OneOf) > 0 {
 			by = "exactly one of `" + strings.Join(c.OneOf, "`, `") + "` (by name; a user by username)"
 		}
-		fmt.Fprintf(b, "### `%s%s`: %ss\n\n%s Each names %s; on a %s this stack created the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", at, c.Field, c.Kind.Name, c.Kind.Doc, by, k.Label())
+		fmt.Fprintf(b, "### `%s%s`: %ss\n\n%s Each names %s; on a %s this stack created (not one of authentik's own) the list is the whole truth, otherwise it adds and updates only (what it leaves is shown as kept).\n\n", at, c.Field, c.Kind.Name, c.Kind.Doc, by, k.Label())
 		entryTable(b, c.Fields())
 		if at != "" {
 			childrenMarkdown(b, c.Kind, at+c.Field+"[].")
