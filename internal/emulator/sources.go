@@ -440,6 +440,12 @@ func (t *sourceType) kind() *kindDef[*store.Source] {
 		},
 		fresh: func(e *Emulator) *store.Source {
 			s := &store.Source{Type: t.typ, Attrs: map[string]any{"managed": nil}}
+			// Every Source column holds its model default, those the
+			// type's serializer leaves out too (SourceSerializer in
+			// /sources/all/ renders them).
+			for _, fd := range sourceBaseFields {
+				s.Attrs[fd.name] = fd.def
+			}
 			if t.fresh != nil {
 				t.fresh(e, s)
 			}
@@ -519,8 +525,8 @@ func (e *Emulator) renderSourceBase(s *store.Source) map[string]any {
 			icon = "/static/authentik/sources/" + httpapi.FmtVal(s.Attrs["provider_type"]) + ".svg"
 		case "plex", "telegram":
 			icon = "/static/authentik/sources/" + s.Type + ".svg"
-		case "kerberos":
-			icon = "/static/authentik/sources/kerberos.png"
+		case "kerberos", "scim":
+			icon = "/static/authentik/sources/" + s.Type + ".png"
 		}
 	}
 	return map[string]any{"pk": s.PK, "name": s.Attrs["name"], "slug": s.Attrs["slug"], "component": component,

@@ -70,6 +70,10 @@ type Kind struct {
 	// creates (made at startup, in code): never deleted, exported only
 	// when asked for, like the blueprints' objects.
 	Builtin []string
+	// Own tells, from a live object's fields, that authentik made it for
+	// another object (an internal service account, a SCIM source's):
+	// exported only when asked for, like Builtin.
+	Own func(fields map[string]any) bool
 	// Nulled are reference fields authentik sets null when the object they
 	// name is deleted (on_delete SET_NULL or SET_DEFAULT): that delete need
 	// not wait for this kind's changes, which breaks what would otherwise be

@@ -79,6 +79,7 @@ func init() {
 	plex := source("plex", "sources/plex/", "authentik_sources_plex.plexsource", "PlexSourceRequest", nil,
 		map[string]any{"group_matching_mode": "identifier", "allowed_servers": []any{}, "allow_friends": true})
 	plex.SensitiveOnly = []string{"plex_token"}
+	plex.Docs = map[string]string{"plex_token": "The Plex token used to check friends, from a sensitive variable only. authentik shows it in its answers; provision never prints, compares or exports it: it is sent when the source is created."}
 	plex.Doc = "A Plex source: log in with a plex.tv account, limited to members of the allowed servers (or friends)."
 	// sources/kerberos/models.py KerberosSource (and lib/sync/incoming/
 	// models.py). KerberosSourceSerializer has no validate(); realm is
@@ -93,10 +94,11 @@ func init() {
 		// schema.yml of the API module still lists "other", which
 		// 2026.2.2 removed (sources/kerberos/models.py KAdminType).
 		if fields["kadmin_type"] == "other" {
-			return []Problem{{Field: "kadmin_type", Msg: "authentik 2026.2.2 knows only the MIT and Heimdal kadmin types; use MIT or Heimdal"}}
+			return []Problem{{Field: "kadmin_type", Msg: "kadmin_type other was removed before authentik 2026.2.2, which knows only MIT and Heimdal; use one of those"}}
 		}
 		return nil
 	}
+	kerberos.Docs = map[string]string{"kadmin_type": "The kadmin server type: MIT or Heimdal (\"other\", which the API's schema still lists, was removed before authentik 2026.2.2)."}
 	kerberos.Doc = "A Kerberos source: password and SPNEGO logins checked against a Kerberos realm, users synced through kadmin."
 	// sources/scim/models.py SCIMSource: SCIMSourceSerializer's fields are
 	// name, slug, enabled, the two mapping lists and user_path_template
