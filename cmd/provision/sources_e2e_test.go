@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,6 +116,24 @@ func TestCorpSourcesOtherTypesEndToEnd(t *testing.T) {
 	assert.Equal(t, "HR system", scim["name"])
 	tok := scim["token_obj"].(map[string]any)
 	assert.Equal(t, "ak-source-scim-"+scim["pk"].(string), tok["identifier"], "authentik made the source's token")
+	// The SCIM source's output: its URL and the key of authentik's token,
+	// 0600, the key in no output of the command.
+	key, _, err := c.api().CoreApi.CoreTokensViewKeyRetrieve(t.Context(), tok["identifier"].(string)).Execute()
+	require.NoError(t, err)
+	file := filepath.Join(filepath.Dir(path), "hr-scim.env")
+	env, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Contains(t, string(env), "SCIM_TOKEN="+key.Key+"\n")
+	assert.Contains(t, string(env), "SCIM_URL="+c.url+"/source/scim/hr-scim/v2\n")
+	st, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	assert.NotContains(t, r.out+r.err, key.Key)
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "hr-scim.env: unchanged (the SCIM URL and token of source \"hr-scim\", mode 0600)")
+	assert.NotContains(t, r.out+r.err, key.Key)
+
 	for typ, name := range map[string]string{"plex": "corp-plex-username", "kerberos": "corp-kerberos-username",
 		"scim": "corp-scim-department", "telegram": "corp-telegram-username"} {
 		wireOne(t, c, "propertymappings/source/"+typ+"/", url.Values{"name": {name}})
@@ -163,7 +182,7 @@ func TestSourceSecretsNeverShown(t *testing.T) {
 	maps.Copy(fresh.env, sourceSecrets)
 	r := fresh.run("plan", "-f", literal)
 	require.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, ":62:22: consumer_secret is a secret and comes only from a sensitive variable")
+	assert.Contains(t, r.err, ":61:22: consumer_secret is a secret and comes only from a sensitive variable")
 	assert.NotContains(t, r.err, "plain-literal-secret")
 	assert.Zero(t, fresh.emu.Writes())
 
@@ -233,6 +252,6 @@ func TestKerberosKadminTypeOtherRefused(t *testing.T) {
 		"    realm: CORP.EXAMPLE\n", "    realm: CORP.EXAMPLE\n    kadmin_type: other\n", 1))
 	r := c.run("plan", "-f", path)
 	require.Equal(t, exitError, r.code, r.out)
-	assert.Contains(t, r.err, `:93:5: kerberos source "corp-kerberos": kadmin_type other was removed before authentik 2026.2.2, which knows only MIT and Heimdal; use one of those`)
+	assert.Contains(t, r.err, `:92:5: kerberos source "corp-kerberos": kadmin_type other was removed before authentik 2026.2.2, which knows only MIT and Heimdal; use one of those`)
 	assert.Zero(t, c.emu.Writes())
 }

@@ -170,6 +170,9 @@ type Kind struct {
 	Cascade []string
 	// Outputs are the output names an entry may declare (a token's token:).
 	Outputs []string
+	// OutputsDoc says what an output holds, for the reference; "" is a
+	// token's.
+	OutputsDoc string
 	// ExportOmit names fields export leaves out of a live object (a value
 	// the server sets itself that a manifest may not declare); nil: none.
 	ExportOmit func(fields map[string]any) []string

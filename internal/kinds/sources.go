@@ -113,6 +113,8 @@ func init() {
 	for _, f := range []string{"promoted", "policy_engine_mode", "user_matching_mode", "icon", "authentication_flow", "enrollment_flow"} {
 		delete(scim.Defaults, f)
 	}
+	scim.Outputs = []string{"scim"}
+	scim.OutputsDoc = "A SCIM source's output holds SCIM_URL (the source's SCIM base URL, on authentik's public URL) and SCIM_TOKEN (the key of the token authentik made for the source, read by apply through view_key; plans never read it), what the system provisioning users needs."
 	scim.Doc = "A SCIM source: another system provisions users and groups into authentik over SCIM; authentik creates its service account and token."
 	// sources/telegram/models.py TelegramSource. TelegramSourceSerializer
 	// has no validate(); bot_token is write-only.
