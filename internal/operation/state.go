@@ -51,10 +51,12 @@ var ReleaseKinds = plan.OwnedKinds()
 func CheckReleaseKind(kind string) error {
 	var names []string
 	for _, k := range ReleaseKinds {
-		if string(k) == kind {
+		if string(k) == kind || k.String() == kind {
 			return nil
 		}
-		names = append(names, string(k))
+		if !slices.Contains(names, k.String()) {
+			names = append(names, k.String()) // what users call it: a RADIUS provider is a "provider"
+		}
 	}
 	if s := suggest.Closest(kind, names); s != "" {
 		return fmt.Errorf("unknown --kind %q; did you mean %q?", kind, s)
@@ -89,12 +91,12 @@ func StateRelease(ctx context.Context, d Deps, conn Conn, stack string, o plan.O
 			return fmt.Errorf("the ownership record of stack %q cannot be read: %v; repair or delete the blueprint instance %q in authentik", stack, r.Err, plan.RecordName(stack))
 		}
 		kept := slices.DeleteFunc(slices.Clone(r.Objects), func(x plan.Owned) bool {
-			return x.Kind == o.Kind && x.Key == o.Key && x.Group == o.Group && x.Provider == o.Provider
+			return x.Kind.String() == o.Kind.String() && x.Key == o.Key && x.Group == o.Group && x.Provider == o.Provider
 		})
 		if len(kept) == len(r.Objects) {
 			var keys []string
 			for _, x := range r.Objects {
-				if x.Kind == o.Kind {
+				if x.Kind.String() == o.Kind.String() {
 					keys = append(keys, x.Key)
 				}
 			}

@@ -84,7 +84,7 @@ func (a Apply) Report() ApplyReport {
 			result = "planned"
 		}
 		for _, c := range a.Plan.Changes {
-			r.Changes = append(r.Changes, ChangeReport{Kind: string(c.Kind), Key: c.Key, Action: string(c.Action), ID: c.ID, Result: result})
+			r.Changes = append(r.Changes, ChangeReport{Kind: c.Kind.String(), Key: c.Key, Action: string(c.Action), ID: c.ID, Result: result})
 		}
 	}
 	if a.Result != nil {
@@ -98,7 +98,7 @@ func (r *ApplyReport) record(res plan.Result, counts func(*plan.Change) (int, in
 	set := func(c plan.Change, result string, err error) {
 		for i := range r.Changes {
 			rc := &r.Changes[i]
-			if rc.Kind == string(c.Kind) && rc.Key == c.Key && rc.Action == string(c.Action) {
+			if rc.Kind == c.Kind.String() && rc.Key == c.Key && rc.Action == string(c.Action) {
 				rc.Result = result
 				if err != nil {
 					rc.Error = err.Error()
