@@ -37,7 +37,7 @@ var user = &Kind{
 		"attributes": "User attributes (a map), managed key by key: keys not declared are kept.",
 	},
 	// An internal service account is authentik's own: it makes one for
-	// each outpost and SCIM source (sources/scim/signals.py), and the API
+	// each outpost and SCIM source (scim_source_post_save), and the API
 	// refuses to create one (UserSerializer.validate_type).
 	Own: func(fields map[string]any) bool { return fields["type"] == "internal_service_account" },
 	Doc: "A user or service account; its password is set once, at create.",

@@ -11,9 +11,9 @@ import (
 // WriteSourceTokens writes every present SCIM source entry's outputs, what
 // the system provisioning users into authentik needs: SCIM_URL (the
 // source's SCIM base URL on authentik's public URL, <url>/source/scim/
-// <slug>/v2, as SCIMSourceSerializer.get_root_url builds it) and
+// <slug>/v2, as the SCIM source serializer's get_root_url builds it) and
 // SCIM_TOKEN (the key of the token authentik made for the source,
-// ak-source-scim-<pk>: sources/scim/signals.py scim_source_post_save), read
+// ak-source-scim-<pk>: the scim app's signals.py, scim_source_post_save), read
 // through key from live state read after apply. Files are confined, atomic
 // and 0600, as a token's outputs are.
 func WriteSourceTokens(m *manifest.Manifest, opts Options, live *plan.Live, key KeyFunc, stdout interface{ Write([]byte) (int, error) }, hook SecretHook) ([]Written, error) {
