@@ -23,8 +23,11 @@ var ExampleEnv = map[string]string{
 	// corp-login.yaml
 	"PORTAL_URL": "https://portal.example.com",
 	// corp-sources.yaml (example secrets: the demo's sandbox only)
-	"GITHUB_SECRET":      "example-github-client-secret",
-	"LDAP_BIND_PASSWORD": "example-ldap-bind-password",
+	"GITHUB_SECRET":          "example-github-client-secret",
+	"LDAP_BIND_PASSWORD":     "example-ldap-bind-password",
+	"PLEX_TOKEN":             "example-plex-token",
+	"KERBEROS_SYNC_PASSWORD": "example-kerberos-sync-password",
+	"TELEGRAM_BOT_TOKEN":     "example-telegram-bot-token",
 	// corp-prov.yaml (example secrets: the demo's sandbox only)
 	"SCIM_TOKEN":    "example-scim-token",
 	"RADIUS_SECRET": "example-radius-shared-secret",

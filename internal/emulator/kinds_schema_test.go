@@ -103,6 +103,13 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 					if tc.schema == "EventMatcherPolicyRequest" && fd.name == "action" {
 						choices = choices[:len(choices)-eventActionsNewer]
 					}
+					if tc.schema == "KerberosSourceRequest" && fd.name == "kadmin_type" {
+						// The 2026.2.0 API module's schema.yml still lists
+						// "other", which authentik removed before 2026.2.2
+						// (sources/kerberos/models.py KAdminType, commit
+						// ee8b3e348): the emulator refuses it.
+						choices = append(slices.Clone(choices), "other")
+					}
 					assert.ElementsMatch(t, enumOf(p), choices, "%s enum", fd.name)
 				case ftChoiceList:
 					require.True(t, p.Type.Is("array"), "%s is a list", fd.name)

@@ -27,10 +27,25 @@ import (
 
 type sourceType struct {
 	typ, prefix, model, component, verbose string
-	fields                                 []fieldDef
-	fieldChecks                            func(e *Emulator, f *httpapi.Form, s *store.Source)
-	validate                               func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp
-	render                                 func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any)
+	// base are the SourceSerializer fields the type's serializer keeps
+	// (SCIMSourceSerializer lists its own); nil means all of them.
+	base   []fieldDef
+	fields []fieldDef
+	// fresh sets a new object's generated defaults (a Plex source's
+	// client_id); saved is the model's post_save signal (a SCIM
+	// source's service account and token), after create and update.
+	fresh       func(e *Emulator, s *store.Source)
+	saved       func(e *Emulator, s *store.Source)
+	fieldChecks func(e *Emulator, f *httpapi.Form, s *store.Source)
+	validate    func(e *Emulator, f *httpapi.Form, s *store.Source) *httpapi.Resp
+	render      func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any)
+}
+
+func (t *sourceType) baseFields() []fieldDef {
+	if t.base != nil {
+		return t.base
+	}
+	return sourceBaseFields
 }
 
 func (t *sourceType) metaModel() string {
@@ -279,6 +294,120 @@ var sourceTypes = []*sourceType{
 			}
 			return nil
 		}},
+	// sources/plex/api/source.py PlexSourceSerializer: no validate();
+	// plex_token is a plain field (rendered). PlexSource.client_id
+	// defaults to generate_id() (lib/generators.py: 40 letters and digits).
+	{typ: "plex", prefix: "sources/plex/", model: "PlexSource", component: "ak-source-plex-form", verbose: "Plex Source",
+		fields: []fieldDef{
+			groupMatchingMode,
+			{name: "client_id", typ: ftString, filter: "exact"},
+			{name: "allowed_servers", typ: ftStrList, allowEmpty: true, def: []string{}},
+			{name: "allow_friends", typ: ftBool, def: true, filter: "exact"},
+			{name: "plex_token", typ: ftString, required: true},
+		},
+		fresh: func(e *Emulator, s *store.Source) { s.Attrs["client_id"] = e.randomString(40) }},
+	// sources/kerberos/api/source.py KerberosSourceSerializer: no
+	// validate(); the three credentials write_only (extra_kwargs);
+	// connectivity is the cached status, None until a sync ran.
+	{typ: "kerberos", prefix: "sources/kerberos/", model: "KerberosSource", component: "ak-source-kerberos-form", verbose: "Kerberos Source",
+		fields: []fieldDef{
+			groupMatchingMode,
+			{name: "realm", typ: ftString, required: true, filter: "exact", unique: "Kerberos Source with this realm already exists."},
+			{name: "krb5_conf", typ: ftString, blank: true, def: ""},
+			{name: "kadmin_type", typ: ftChoice, choices: []string{"MIT", "Heimdal"}, def: "MIT", filter: "exact"},
+			{name: "sync_users", typ: ftBool, def: false, filter: "exact"},
+			{name: "sync_users_password", typ: ftBool, def: true, filter: "exact"},
+			{name: "sync_principal", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "sync_password", typ: ftString, blank: true, def: "", writeOnly: true},
+			{name: "sync_keytab", typ: ftString, blank: true, def: "", writeOnly: true},
+			{name: "sync_ccache", typ: ftString, blank: true, def: ""},
+			{name: "spnego_server_name", typ: ftString, blank: true, def: "", filter: "exact"},
+			{name: "spnego_keytab", typ: ftString, blank: true, def: "", writeOnly: true},
+			{name: "spnego_ccache", typ: ftString, blank: true, def: ""},
+			{name: "password_login_update_internal_password", typ: ftBool, def: false, filter: "exact"},
+			{name: "sync_outgoing_trigger_mode", typ: ftChoice, choices: []string{"none", "immediate", "deferred_end"}, def: "deferred_end"},
+		},
+		render: func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any) { m["connectivity"] = nil }},
+	// sources/scim/api/sources.py SCIMSourceSerializer: its own field
+	// list (no flows, modes or icon), no validate(); root_url and the
+	// token authentik creates (signals.py scim_source_post_save).
+	{typ: "scim", prefix: "sources/scim/", model: "SCIMSource", component: "ak-source-scim-form", verbose: "SCIM Source",
+		base:  pickFields(sourceBaseFields, "enabled", "user_property_mappings", "group_property_mappings", "user_path_template"),
+		saved: (*Emulator).scimSourceSaved,
+		render: func(e *Emulator, c *httpapi.Call, s *store.Source, m map[string]any) {
+			delete(m, "icon_url")
+			delete(m, "icon_themed_urls")
+			m["root_url"] = "/source/scim/" + httpapi.FmtVal(s.Attrs["slug"]) + "/v2"
+			if c != nil && c.R != nil {
+				m["root_url"] = protocol.BaseURL(c.R) + m["root_url"].(string)
+			}
+			m["token_obj"] = nil
+			if t := e.scimSourceToken(s); t != nil {
+				m["token_obj"] = e.renderToken(t)
+			}
+		}},
+	// sources/telegram/api/source.py TelegramSourceSerializer: no
+	// validate(); bot_token write_only. pre_authentication_flow is
+	// on_delete=CASCADE (store.sourcesOnFlowDelete).
+	{typ: "telegram", prefix: "sources/telegram/", model: "TelegramSource", component: "ak-source-telegram-form", verbose: "Telegram Source",
+		fields: []fieldDef{
+			{name: "bot_username", typ: ftString, required: true, filter: "exact"},
+			{name: "bot_token", typ: ftString, required: true, writeOnly: true},
+			{name: "request_message_access", typ: ftBool, def: false, filter: "exact"},
+			{name: "pre_authentication_flow", typ: ftRef, ref: "flow", required: true},
+		}},
+}
+
+// scimSourceSaved is sources/scim/signals.py scim_source_post_save: the
+// service account ak-source-scim-<pk> (an internal service account under
+// goauthentik.io/sources/scim, named after the source on every save) and
+// its API token of the same identifier, never expiring, managed
+// goauthentik.io/sources/scim/<pk>. store.DeleteSource removes the
+// account (scim_source_post_delete) and with it the token (CASCADE).
+func (e *Emulator) scimSourceSaved(s *store.Source) {
+	id := "ak-source-scim-" + s.PK
+	name := fmt.Sprintf("SCIM Source %s Service-Account", httpapi.FmtVal(s.Attrs["name"]))
+	var u *store.User
+	for _, x := range e.st.Users {
+		if x.Username == id {
+			u = x
+		}
+	}
+	if u == nil {
+		u = e.addUser(id, name)
+		u.Email = ""
+	}
+	u.Name, u.Type, u.Path = name, "internal_service_account", "goauthentik.io/sources/scim"
+	managed := "goauthentik.io/sources/scim/" + s.PK
+	for _, t := range e.st.Tokens {
+		if t.Identifier == id {
+			t.User, t.Intent, t.Expiring, t.Managed = u.PK, "api", false, &managed
+			return
+		}
+	}
+	e.st.Tokens = append(e.st.Tokens, &store.APIToken{PK: e.newUUID(), Identifier: id, Key: e.randomString(128),
+		Intent: "api", User: u.PK, Expiring: false, Managed: &managed})
+}
+
+// scimSourceToken is SCIMSource.token, nil when there is none.
+func (e *Emulator) scimSourceToken(s *store.Source) *store.APIToken {
+	for _, t := range e.st.Tokens {
+		if t.Identifier == "ak-source-scim-"+s.PK {
+			return t
+		}
+	}
+	return nil
+}
+
+// pickFields are the named fields of defs, in defs' order.
+func pickFields(defs []fieldDef, names ...string) []fieldDef {
+	var out []fieldDef
+	for _, fd := range defs {
+		if slices.Contains(names, fd.name) {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 var sourceTypeByName = map[string]*sourceType{}
@@ -293,7 +422,7 @@ func init() {
 func (t *sourceType) kind() *kindDef[*store.Source] {
 	return &kindDef[*store.Source]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: t.metaModel(), prefix: t.prefix, keyID: true,
-		fields: append(slices.Clone(sourceBaseFields), t.fields...),
+		fields: append(slices.Clone(t.baseFields()), t.fields...),
 		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.Exact("slug", "slug"), httpapi.IExact("pbm_uuid", "pk")},
 			SearchFields: []string{"name", "slug"}, Order: []string{"name"}},
 		all: func(e *Emulator) []*store.Source {
@@ -310,13 +439,31 @@ func (t *sourceType) kind() *kindDef[*store.Source] {
 			return s, s != nil && s.Type == t.typ
 		},
 		fresh: func(e *Emulator) *store.Source {
-			return &store.Source{Type: t.typ, Attrs: map[string]any{"managed": nil}}
+			s := &store.Source{Type: t.typ, Attrs: map[string]any{"managed": nil}}
+			// Every Source column holds its model default, those the
+			// type's serializer leaves out too (SourceSerializer in
+			// /sources/all/ renders them).
+			for _, fd := range sourceBaseFields {
+				s.Attrs[fd.name] = fd.def
+			}
+			if t.fresh != nil {
+				t.fresh(e, s)
+			}
+			return s
 		},
-		clone:  func(s *store.Source) *store.Source { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
-		commit: func(_ *Emulator, dst, src *store.Source) { *dst = *src },
+		clone: func(s *store.Source) *store.Source { n := *s; n.Attrs = cloneAttrs(s.Attrs); return &n },
+		commit: func(e *Emulator, dst, src *store.Source) {
+			*dst = *src
+			if t.saved != nil {
+				t.saved(e, dst)
+			}
+		},
 		insert: func(e *Emulator, s *store.Source) {
 			s.PK = e.newUUID()
 			e.st.Sources = append(e.st.Sources, s)
+			if t.saved != nil {
+				t.saved(e, s)
+			}
 		},
 		remove:      func(e *Emulator, s *store.Source) { e.st.DeleteSource(s) },
 		attrs:       func(s *store.Source) map[string]any { return s.Attrs },
@@ -376,6 +523,10 @@ func (e *Emulator) renderSourceBase(s *store.Source) map[string]any {
 			icon = "/static/authentik/sources/saml.png"
 		case "oauth":
 			icon = "/static/authentik/sources/" + httpapi.FmtVal(s.Attrs["provider_type"]) + ".svg"
+		case "plex", "telegram":
+			icon = "/static/authentik/sources/" + s.Type + ".svg"
+		case "kerberos", "scim":
+			icon = "/static/authentik/sources/" + s.Type + ".png"
 		}
 	}
 	return map[string]any{"pk": s.PK, "name": s.Attrs["name"], "slug": s.Attrs["slug"], "component": component,
@@ -473,7 +624,22 @@ var (
 		VerbosePlural: "SAML Source Property Mappings", Model: "authentik_sources_saml.samlsourcepropertymapping"}
 )
 
+var (
+	plexsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-plex-form", Verbose: "Plex Source Property Mapping",
+		VerbosePlural: "Plex Source Property Mappings", Model: "authentik_sources_plex.plexsourcepropertymapping"}
+	scimsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-scim-form", Verbose: "SCIM Source Property Mapping",
+		VerbosePlural: "SCIM Source Property Mappings", Model: "authentik_sources_scim.scimsourcepropertymapping"}
+	telegramsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-telegram-form", Verbose: "Telegram Source Property Mapping",
+		VerbosePlural: "Telegram Source Property Mappings", Model: "authentik_sources_telegram.telegramsourcepropertymapping"}
+)
+
 var sourceMappingTypes = []sourceMappingType{
+	// sources/<type>/api/property_mappings.py at version/2026.2.2; the
+	// Kerberos ones are seeded (seed_mappings.go).
+	{"propertymappings/source/plex/", "PlexSourcePropertyMapping", &plexsourceMappingType},
+	{"propertymappings/source/kerberos/", "KerberosSourcePropertyMapping", &kerberossourceMappingType},
+	{"propertymappings/source/scim/", "SCIMSourcePropertyMapping", &scimsourceMappingType},
+	{"propertymappings/source/telegram/", "TelegramSourcePropertyMapping", &telegramsourceMappingType},
 	{"propertymappings/source/oauth/", "OAuthSourcePropertyMapping", &oauthsourceMappingType},
 	{"propertymappings/source/saml/", "SAMLSourcePropertyMapping", &samlsourceMappingType},
 	{"propertymappings/source/ldap/", "LDAPSourcePropertyMapping", &ldapsourceMappingType},
@@ -586,11 +752,11 @@ func (e *Emulator) SourceFields(slug string) (typ string, fields map[string]any,
 	if s == nil {
 		return "", nil, false
 	}
-	var defs []fieldDef
+	defs := sourceBaseFields
 	if t := sourceTypeByName[s.Type]; t != nil {
-		defs = t.fields
+		defs = append(slices.Clone(t.baseFields()), t.fields...)
 	}
-	m := e.naturalFields(append(slices.Clone(sourceBaseFields), defs...), s.Attrs)
+	m := e.naturalFields(defs, s.Attrs)
 	m["name"], m["slug"] = s.Attrs["name"], slug
 	return s.Type, m, true
 }

@@ -92,6 +92,9 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		}
 	}
 	d := descriptor(kind, o.Type)
+	if d != nil && d.Own != nil && !asked && d.Own(o.Fields) {
+		return
+	}
 	if d == nil {
 		x.skip("%s %q: its type is not one provision manages yet; left out", kind, o.Key)
 		return
@@ -109,6 +112,9 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 		fields = slices.DeleteFunc(fields, func(f kinds.Field) bool { return slices.Contains(omit, f.Name) })
 	}
 	x.entryFields(e, fields, o.Fields, d.Key, "")
+	// One comment names every secret field and its variable (a Kerberos
+	// source has three).
+	var secrets []string
 	for _, f := range append(fields, d.Extra...) {
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
@@ -116,9 +122,11 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 			if !f.Once {
 				when = "" // a token's key: set whenever it differs
 			}
-			// One line per secret: a Duo stage has two.
-			e.comment = strings.TrimPrefix(e.comment+"\n"+fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v), "\n")
+			secrets = append(secrets, fmt.Sprintf("%s is not exported (secrets never are), and its absence is not a change. To set it%s, declare a sensitive variable (variables: {%s: {sensitive: true}}) and add %s: ${%s}.", f.Name, when, v, f.Name, v))
 		}
+	}
+	if len(secrets) > 0 {
+		e.comment = strings.Join(secrets, "\n")
 	}
 	for _, field := range slices.Sorted(maps.Keys(d.Digests)) {
 		// A write-only value authentik shows only as its digests (a

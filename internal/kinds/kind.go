@@ -70,6 +70,10 @@ type Kind struct {
 	// creates (made at startup, in code): never deleted, exported only
 	// when asked for, like the blueprints' objects.
 	Builtin []string
+	// Own tells, from a live object's fields, that authentik made it for
+	// another object (an internal service account, a SCIM source's):
+	// exported only when asked for, like Builtin.
+	Own func(fields map[string]any) bool
 	// Nulled are reference fields authentik sets null when the object they
 	// name is deleted (on_delete SET_NULL or SET_DEFAULT): that delete need
 	// not wait for this kind's changes, which breaks what would otherwise be
@@ -166,6 +170,9 @@ type Kind struct {
 	Cascade []string
 	// Outputs are the output names an entry may declare (a token's token:).
 	Outputs []string
+	// OutputsDoc says what an output holds, for the reference; "" is a
+	// token's.
+	OutputsDoc string
 	// ExportOmit names fields export leaves out of a live object (a value
 	// the server sets itself that a manifest may not declare); nil: none.
 	ExportOmit func(fields map[string]any) []string

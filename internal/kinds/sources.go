@@ -73,7 +73,64 @@ func init() {
 			"signature_algorithm":         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
 			"temporary_user_delete_after": "days=1", "signed_assertion": true, "signed_response": false})
 	saml.Doc = "A SAML source: log in through a SAML identity provider."
-	Register(oauth, ldap, saml,
+	// sources/plex/models.py PlexSource (client_id defaults to a
+	// generated id: left to authentik). PlexSourceSerializer has no
+	// validate(); plex_token is readable in its answers but a secret here.
+	plex := source("plex", "sources/plex/", "authentik_sources_plex.plexsource", "PlexSourceRequest", nil,
+		map[string]any{"group_matching_mode": "identifier", "allowed_servers": []any{}, "allow_friends": true})
+	plex.SensitiveOnly = []string{"plex_token"}
+	plex.Docs = map[string]string{"plex_token": "The Plex token used to check friends, from a sensitive variable only. authentik shows it in its answers; provision never prints, compares or exports it: it is sent when the source is created."}
+	plex.Doc = "A Plex source: log in with a plex.tv account, limited to members of the allowed servers (or friends)."
+	// sources/kerberos/models.py KerberosSource (and lib/sync/incoming/
+	// models.py). KerberosSourceSerializer has no validate(); realm is
+	// unique across Kerberos sources (KerberosSource.realm unique=True).
+	kerberos := source("kerberos", "sources/kerberos/", "authentik_sources_kerberos.kerberossource", "KerberosSourceRequest", nil,
+		map[string]any{"group_matching_mode": "identifier", "krb5_conf": "", "kadmin_type": "MIT", "sync_users": false,
+			"sync_users_password": true, "sync_principal": "", "sync_ccache": "", "spnego_server_name": "", "spnego_ccache": "",
+			"password_login_update_internal_password": false, "sync_outgoing_trigger_mode": "deferred_end"})
+	kerberos.SensitiveOnly = []string{"sync_password", "sync_keytab", "spnego_keytab"}
+	kerberos.Unique = append(kerberos.Unique, "realm")
+	kerberos.Check = func(_ string, fields map[string]any, _ bool) []Problem {
+		// schema.yml of the API module still lists "other", which
+		// 2026.2.2 removed (sources/kerberos/models.py KAdminType).
+		if fields["kadmin_type"] == "other" {
+			return []Problem{{Field: "kadmin_type", Msg: "kadmin_type other was removed before authentik 2026.2.2, which knows only MIT and Heimdal; use one of those"}}
+		}
+		return nil
+	}
+	kerberos.Docs = map[string]string{"kadmin_type": "The kadmin server type: MIT or Heimdal (\"other\", which the API's schema still lists, was removed before authentik 2026.2.2)."}
+	kerberos.Doc = "A Kerberos source: password and SPNEGO logins checked against a Kerberos realm, users synced through kadmin."
+	// sources/scim/models.py SCIMSource: SCIMSourceSerializer's fields are
+	// name, slug, enabled, the two mapping lists and user_path_template
+	// only. authentik creates its service account and API token
+	// (sources/scim/signals.py scim_source_post_save: the token
+	// "ak-source-scim-<pk>", one of authentik's own, managed
+	// goauthentik.io/sources/scim/<pk>), deleted with the source.
+	scim := source("scim", "sources/scim/", "authentik_sources_scim.scimsource", "SCIMSourceRequest", nil, nil)
+	for _, f := range []string{"authentication_flow", "enrollment_flow"} {
+		delete(scim.Refs, f)
+	}
+	for _, f := range []string{"promoted", "policy_engine_mode", "user_matching_mode", "icon", "authentication_flow", "enrollment_flow"} {
+		delete(scim.Defaults, f)
+	}
+	scim.Outputs = []string{"scim"}
+	scim.OutputsDoc = "A SCIM source's output holds SCIM_URL (the source's SCIM base URL, on authentik's public URL) and SCIM_TOKEN (the key of the token authentik made for the source, read by apply through view_key; plans never read it), what the system provisioning users needs."
+	scim.Doc = "A SCIM source: another system provisions users and groups into authentik over SCIM; authentik creates its service account and token."
+	// sources/telegram/models.py TelegramSource. TelegramSourceSerializer
+	// has no validate(); bot_token is write-only.
+	telegram := source("telegram", "sources/telegram/", "authentik_sources_telegram.telegramsource", "TelegramSourceRequest",
+		map[string]string{"pre_authentication_flow": "flow"}, map[string]any{"request_message_access": false})
+	telegram.SensitiveOnly = []string{"bot_token"}
+	telegram.Doc = "A Telegram source: log in with Telegram through a bot."
+	Register(oauth, ldap, saml, plex, kerberos, scim, telegram,
+		// sources/plex/models.py PlexSourcePropertyMapping
+		sourceMapping("source_plex", "propertymappings/source/plex/", "authentik_sources_plex.plexsourcepropertymapping", "PlexSourcePropertyMappingRequest"),
+		// sources/kerberos/models.py KerberosSourcePropertyMapping
+		sourceMapping("source_kerberos", "propertymappings/source/kerberos/", "authentik_sources_kerberos.kerberossourcepropertymapping", "KerberosSourcePropertyMappingRequest"),
+		// sources/scim/models.py SCIMSourcePropertyMapping
+		sourceMapping("source_scim", "propertymappings/source/scim/", "authentik_sources_scim.scimsourcepropertymapping", "SCIMSourcePropertyMappingRequest"),
+		// sources/telegram/models.py TelegramSourcePropertyMapping
+		sourceMapping("source_telegram", "propertymappings/source/telegram/", "authentik_sources_telegram.telegramsourcepropertymapping", "TelegramSourcePropertyMappingRequest"),
 		// sources/oauth/models.py OAuthSourcePropertyMapping
 		sourceMapping("source_oauth", "propertymappings/source/oauth/", "authentik_sources_oauth.oauthsourcepropertymapping", "OAuthSourcePropertyMappingRequest"),
 		// sources/saml/models.py SAMLSourcePropertyMapping

@@ -36,6 +36,10 @@ var user = &Kind{
 		"roles":      "The roles assigned to the user directly, by name: exactly these (a group's roles reach its members too).",
 		"attributes": "User attributes (a map), managed key by key: keys not declared are kept.",
 	},
+	// An internal service account is authentik's own: it makes one for
+	// each outpost and SCIM source (scim_source_post_save), and the API
+	// refuses to create one (UserSerializer.validate_type).
+	Own: func(fields map[string]any) bool { return fields["type"] == "internal_service_account" },
 	Doc: "A user or service account; its password is set once, at create.",
 }
 

@@ -56,6 +56,13 @@ func WriteOutputs(ctx context.Context, d Deps, st *State, dir string) ([]outputs
 	// Token entries' token outputs (AUTHENTIK_TOKEN, AUTHENTIK_URL).
 	key := func(identifier string) (string, error) { return c.TokenKey(ctx, identifier) }
 	more, err = outputs.WriteTokenOutputs(m, outputOptions(m, d, dir, c.BaseURL()), c.BaseURL(), key, &printed, d.secretHook())
+	written = append(written, more...)
+	if err != nil {
+		return written, printed.Bytes(), err
+	}
+	// SCIM sources' outputs (SCIM_URL, SCIM_TOKEN: the token authentik
+	// made for the source).
+	more, err = outputs.WriteSourceTokens(m, outputOptions(m, d, dir, c.BaseURL()), st.Live, key, &printed, d.secretHook())
 	return append(written, more...), printed.Bytes(), err
 }
 

@@ -116,53 +116,66 @@ func WriteTokenOutputs(m *manifest.Manifest, opts Options, apiURL string, key Ke
 		if err != nil {
 			return written, err
 		}
-		names := make([]string, 0, len(e.Outputs))
-		for name := range e.Outputs {
-			names = append(names, name)
+		hook(false, k)
+		vars := []Var{
+			{Key: "AUTHENTIK_TOKEN", Value: k, Secret: true},
+			{Key: "AUTHENTIK_URL", Value: strings.TrimSuffix(apiURL, "/")},
 		}
-		sort.Strings(names)
-		for _, name := range names {
-			out := e.Outputs[name]
-			if out == nil || out.File == "" {
-				continue
-			}
-			hook(false, k)
-			vars := []Var{
-				{Key: "AUTHENTIK_TOKEN", Value: k, Secret: true},
-				{Key: "AUTHENTIK_URL", Value: strings.TrimSuffix(apiURL, "/")},
-			}
-			base := opts.OutputDir
-			if base == "" {
-				base = filepath.Dir(e.Src.Pos.File)
-			}
-			t, err := Confine(base, out.File, opts.OutputDir != "")
-			if err != nil {
-				return written, fmt.Errorf("%s: token %q, output %s: %w", e.Src.At("outputs."+name), e.Key, name, err)
-			}
-			format, err := FormatOf(out.Format)
-			if err != nil {
-				return written, fmt.Errorf("%s: token %q, output %s: %w", e.Src.At("outputs."+name), e.Key, name, err)
-			}
-			secret := out.SecretName
-			if secret == "" {
-				secret = "authentik-token-" + dnsLabel(e.Key)
-			}
-			r := &Resolved{Name: "token", Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
-			existed := t.Exists()
-			changed, err := WriteTarget(r, t, vars)
-			if err != nil {
-				return written, err
-			}
-			state := "unchanged"
-			switch {
-			case changed && !existed:
-				state = "created"
-			case changed:
-				state = "updated"
-			}
-			fmt.Fprintf(stdout, "%s: %s (the key of token %q, mode 0600)\n", t.Path(), state, e.Key)
-			written = append(written, Written{Application: "token " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
+		w, err := writeEntryOutputs(e, opts, vars, "authentik-token-"+dnsLabel(e.Key), "token", fmt.Sprintf("the key of token %q", e.Key), stdout)
+		written = append(written, w...)
+		if err != nil {
+			return written, err
 		}
+	}
+	return written, nil
+}
+
+// writeEntryOutputs writes each output of a descriptor entry (a token's,
+// a SCIM source's) with vars: confined, atomic, 0600. kind names the entry
+// in errors ("token"), what says what the file holds in the report line.
+func writeEntryOutputs(e *manifest.Entry, opts Options, vars []Var, secretDefault, kind, what string, stdout interface{ Write([]byte) (int, error) }) ([]Written, error) {
+	var written []Written
+	names := make([]string, 0, len(e.Outputs))
+	for name := range e.Outputs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		out := e.Outputs[name]
+		if out == nil || out.File == "" {
+			continue
+		}
+		base := opts.OutputDir
+		if base == "" {
+			base = filepath.Dir(e.Src.Pos.File)
+		}
+		t, err := Confine(base, out.File, opts.OutputDir != "")
+		if err != nil {
+			return written, fmt.Errorf("%s: %s %q, output %s: %w", e.Src.At("outputs."+name), kind, e.Key, name, err)
+		}
+		format, err := FormatOf(out.Format)
+		if err != nil {
+			return written, fmt.Errorf("%s: %s %q, output %s: %w", e.Src.At("outputs."+name), kind, e.Key, name, err)
+		}
+		secret := out.SecretName
+		if secret == "" {
+			secret = secretDefault
+		}
+		r := &Resolved{Name: name, Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
+		existed := t.Exists()
+		changed, err := WriteTarget(r, t, vars)
+		if err != nil {
+			return written, err
+		}
+		state := "unchanged"
+		switch {
+		case changed && !existed:
+			state = "created"
+		case changed:
+			state = "updated"
+		}
+		fmt.Fprintf(stdout, "%s: %s (%s, mode 0600)\n", t.Path(), state, what)
+		written = append(written, Written{Application: kind + " " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
 	}
 	return written, nil
 }

@@ -238,7 +238,11 @@ func childrenMarkdown(b *bytes.Buffer, k *kinds.Kind, at string) {
 
 // entryOutputsDoc describes a kind's outputs: (a token's).
 func entryOutputsDoc(k *kinds.Kind) string {
-	return fmt.Sprintf("Files apply writes from the %s, by a name of your choice: each has file (required, 0600, relative to the manifest), format (dotenv, json or kubernetes-secret), secret_name and namespace. A token's output holds AUTHENTIK_TOKEN (its key, read by apply through view_key; plans read it only when key: sets it) and AUTHENTIK_URL (the API URL provision used).", k.Label())
+	holds := k.OutputsDoc
+	if holds == "" {
+		holds = "A token's output holds AUTHENTIK_TOKEN (its key, read by apply through view_key; plans read it only when key: sets it) and AUTHENTIK_URL (the API URL provision used)."
+	}
+	return fmt.Sprintf("Files apply writes from the %s, by a name of your choice: each has file (required, 0600, relative to the manifest), format (dotenv, json or kubernetes-secret), secret_name and namespace. %s", k.Label(), holds)
 }
 
 func entryTable(b *bytes.Buffer, fields []kinds.Field) {

@@ -37,11 +37,27 @@ func (s *State) SourceRef(pk string) string {
 }
 
 // DeleteSource removes a source with its cascades: its policy bindings go,
-// identification stages drop it.
+// identification stages drop it. A SCIM source's service account goes
+// with its token and memberships (sources/scim/signals.py
+// scim_source_post_delete: the internal service account
+// ak-source-scim-<pk>; Token.user CASCADE).
 func (s *State) DeleteSource(x *Source) {
 	s.deleteBindingsFor(x.PK)
 	s.ClearStageRefs("source", x.PK)
 	s.Sources = slices.DeleteFunc(s.Sources, func(o *Source) bool { return o == x })
+	if x.Type != "scim" {
+		return
+	}
+	for _, u := range slices.Clone(s.Users) {
+		if u.Username != "ak-source-scim-"+x.PK || u.Type != "internal_service_account" {
+			continue
+		}
+		for _, g := range s.Groups {
+			g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
+		}
+		s.Tokens = slices.DeleteFunc(s.Tokens, func(t *APIToken) bool { return t.User == u.PK })
+		s.Users = slices.DeleteFunc(s.Users, func(o *User) bool { return o == u })
+	}
 }
 
 // sourcesOnFlowDelete applies a flow's deletion to sources:
