@@ -158,12 +158,6 @@ func init() {
 func (t *policyType) kind() *kindDef[*store.Policy] {
 	fields := append([]fieldDef{{name: "execution_logging", typ: ftBool, def: false, filter: "exact"}}, t.fields...)
 	meta := t.metaModel()
-	if t.typ == "event_matcher" {
-		// Not seeded: the default blueprint's event matchers serve
-		// notification rules (not emulated), and one matches
-		// configuration_warning, which schema.yml's enum lacks.
-		meta = ""
-	}
 	return &kindDef[*store.Policy]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
 		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
@@ -233,6 +227,16 @@ func (e *Emulator) renderPolicyBase(p *store.Policy) map[string]any {
 	return map[string]any{"pk": p.PK, "name": p.Attrs["name"], "execution_logging": p.Attrs["execution_logging"],
 		"component": t.component, "verbose_name": t.verbose, "verbose_name_plural": t.verbose + "s",
 		"meta_model_name": t.metaModel(), "bound_to": bound}
+}
+
+// policyKindOf is the generic kind of a policy type.
+func policyKindOf(typ string) *kindDef[*store.Policy] {
+	for _, k := range policyKinds {
+		if d := k.(*kindDef[*store.Policy]); d.prefix == policyTypeByName[typ].prefix {
+			return d
+		}
+	}
+	return nil
 }
 
 var policyKinds = func() []genericKind {
