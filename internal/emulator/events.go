@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
@@ -201,4 +202,47 @@ func (e *Emulator) eventRef(ref, pk string) (string, bool) {
 		return "", true
 	}
 	return "", false
+}
+
+// NotificationFields returns the writable fields of the notification
+// transport ("transport") or rule ("rule") with this name, references by
+// name, for tests; nil when there is none.
+func (e *Emulator) NotificationFields(kind, name string) map[string]any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	objs, fields := e.st.Transports, transportFields
+	if kind == "rule" {
+		objs, fields = e.st.Rules, ruleFields
+	}
+	for _, o := range objs {
+		if o.Attrs["name"] != name {
+			continue
+		}
+		out := map[string]any{}
+		for _, fd := range fields {
+			v := o.Attrs[fd.name]
+			switch fd.ref {
+			case "group":
+				if s, ok := v.(string); ok {
+					v = e.naturalKey("group", s)
+				}
+			case "notificationmapping":
+				if s, ok := v.(string); ok {
+					v = e.naturalKey("propertymapping", s)
+				}
+			case "notificationtransport":
+				var names []string
+				for _, pk := range v.([]string) {
+					if t := e.st.TransportByPK(pk); t != nil {
+						names = append(names, httpapi.FmtVal(t.Attrs["name"]))
+					}
+				}
+				slices.Sort(names)
+				v = names
+			}
+			out[fd.name] = v
+		}
+		return out
+	}
+	return nil
 }

@@ -292,8 +292,8 @@ type PolicyBinding struct {
 }
 
 // PolicyBindingsOn returns the bindings on an application (by slug), a
-// flow (by slug) or a flow's stage binding ("flow-slug/stage-name"), in
-// order, for tests.
+// flow (by slug), a flow's stage binding ("flow-slug/stage-name"), a
+// source (by slug) or a notification rule (by name), in order, for tests.
 func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -310,6 +310,12 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 	case "source":
 		if s := e.st.SourceBySlug(key); s != nil {
 			target = s.PK
+		}
+	case "notification rule":
+		for _, r := range e.st.Rules {
+			if r.Attrs["name"] == key {
+				target = r.PK
+			}
 		}
 	case "flow stage binding":
 		slug, stage, _ := strings.Cut(key, "/")

@@ -83,6 +83,9 @@ type Kind struct {
 	// sensitive variable (${NAME} with sensitive: true), never a literal: a
 	// manifest is committed, the secret is not.
 	SensitiveOnly []string
+	// Readable are Secret fields authentik does return (a webhook URL that
+	// carries its token): plans compare them, masked, like any field.
+	Readable []string
 	// Code fields hold what authentik runs on the server; plans show them
 	// whole.
 	Code []string
@@ -314,7 +317,8 @@ type Field struct {
 	Once bool
 	// ReadWhenDeclared: a Secret extra the API layer reads, for the entries
 	// that declare it only (plan.Reads.Secrets), so plans compare it,
-	// masked: a token's key, through view_key/.
+	// masked: a token's key, through view_key/. On a request field
+	// (Kind.Readable) the list read has it: compared, masked.
 	ReadWhenDeclared bool
 	// Output: the value the entry's outputs write (a token's key): a
 	// change of it rewrites them, and the plan says which.
@@ -523,7 +527,8 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
 		Secret:        sf.WriteOnly || slices.Contains(k.Secret, sf.Name) || slices.Contains(k.SensitiveOnly, sf.Name),
 		SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
-		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
+		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name),
+		ReadWhenDeclared: slices.Contains(k.Readable, sf.Name)}
 	if d, ok := k.Docs[sf.Name]; ok {
 		f.Doc = d
 	}
