@@ -165,3 +165,27 @@ func TestDefaultNotificationRulesSurvivePrune(t *testing.T) {
 	}
 	assert.Equal(t, exitOK, c.run("plan", "-f", empty, "--detailed-exitcode").code)
 }
+
+// authentik's own event matcher on configuration_warning (an action of
+// 2026.2.2 that schema.yml lacks) may be declared and edited.
+func TestEditDefaultEventMatcherWithNewerAction(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	path := writeManifest(t, `version: 1
+policies:
+  - name: default-match-configuration-warning
+    type: event_matcher
+    action: configuration_warning
+    execution_logging: true
+`)
+	r := c.run("plan", "-f", path, "-o", "json", "--detailed-exitcode")
+	require.Equal(t, exitChanges, r.code, r.out+r.err)
+	changes := planJSON(t, r.out)
+	require.Len(t, changes, 1, r.out)
+	assert.Equal(t, []string{"update", "policy", "default-match-configuration-warning"}, []string{changes[0].Action, changes[0].Kind, changes[0].Key})
+	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
+	_, fields := c.emu.PolicyFields("default-match-configuration-warning")
+	assert.Equal(t, true, fields["execution_logging"])
+	assert.Equal(t, "configuration_warning", fields["action"])
+	assert.Equal(t, exitOK, c.run("plan", "-f", path, "--detailed-exitcode").code)
+}

@@ -83,6 +83,10 @@ type Kind struct {
 	// sensitive variable (${NAME} with sensitive: true), never a literal: a
 	// manifest is committed, the secret is not.
 	SensitiveOnly []string
+	// NewerEnum are enum values of authentik 2026.2.2 that schema.yml (the
+	// pinned API module's, 2026.2.0) lacks, by field: an event matcher's
+	// action configuration_warning, which authentik's own blueprint uses.
+	NewerEnum map[string][]string
 	// Readable are Secret fields authentik does return (a webhook URL that
 	// carries its token): plans compare them, masked, like any field.
 	Readable []string
@@ -529,6 +533,9 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 		SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
 		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name),
 		ReadWhenDeclared: slices.Contains(k.Readable, sf.Name)}
+	if more := k.NewerEnum[sf.Name]; len(more) > 0 {
+		f.Enum = append(slices.Clone(f.Enum), more...)
+	}
 	if d, ok := k.Docs[sf.Name]; ok {
 		f.Doc = d
 	}
