@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	api "goauthentik.io/api/v3"
+
+	"github.com/provision/provision/internal/render"
 )
 
 // acceptanceCLI runs provision in-process against AUTHENTIK_URL.
@@ -93,7 +95,7 @@ func TestAcceptanceLibreChatFlow(t *testing.T) {
 	assert.Contains(t, r.out, "No changes.")
 	r = c.run("apply", "-f", m, "--auto-approve", "-o", "json")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
-	var rep applyReport
+	var rep render.ApplyReport
 	require.NoError(t, json.Unmarshal([]byte(r.out), &rep), r.out)
 	assert.Equal(t, "no changes", rep.Status)
 	require.Len(t, rep.Outputs, 1)

@@ -31,11 +31,3 @@ type deps struct {
 	// can prove that its leak detector catches a leak.
 	noRedaction bool
 }
-
-// newHTTPClient is the HTTP client to authentik before any wrapping.
-func (d deps) newHTTPClient(cfg authentik.Config) (*http.Client, error) {
-	if d.httpClient != nil {
-		return d.httpClient(cfg)
-	}
-	return authentik.DefaultHTTPClient(cfg)
-}

@@ -42,3 +42,7 @@ func TestDepsHTTPClientCarriesEveryRequest(t *testing.T) {
 		assert.Equal(t, len(c.emu.Requests()), int(n.Load()), "%v: every request through the injected client", args)
 	}
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

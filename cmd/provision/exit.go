@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/provision/provision/internal/operation"
 )
 
 // Exit codes, decided here and nowhere else.
@@ -30,10 +32,7 @@ var errInterrupted = &silentError{errors.New("interrupted")}
 var errChangesPresent = errors.New("changes present")
 
 // usageError is a mistake in the command line; usage is printed with it.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
+type usageError = operation.UsageError
 
 // silentError has already been reported to the user.
 type silentError struct{ err error }

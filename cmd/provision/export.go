@@ -1,25 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/provision/provision/internal/atomicfile"
-	"github.com/provision/provision/internal/export"
+	"github.com/provision/provision/internal/operation"
 )
 
 type exportOptions struct {
-	io     IOStreams
-	conn   connFlags
-	Apps   []string
-	Flows  []string
-	All    bool
-	Output string // --out FILE
+	io  IOStreams
+	ctx context.Context
+	operation.ExportOptions
 	Format string // -o/--format
 }
 
-func newExportCmd(streams IOStreams) *cobra.Command {
+func newExportCmd(streams IOStreams, runF func(*exportOptions) error) *cobra.Command {
 	o := &exportOptions{io: streams}
 	cmd := &cobra.Command{
 		Use:   "export (--app SLUG ... | --flow SLUG ... | --all) [--out FILE]",
@@ -39,46 +36,43 @@ to supply them; their absence is not a change. What a manifest cannot express
 			switch o.Format {
 			case "yaml":
 			case "json", "text", "markdown":
-				return &usageError{fmt.Errorf("unknown output format %q: export writes a manifest, in YAML (-o yaml, the default)", o.Format)}
+				return &usageError{Err: fmt.Errorf("unknown output format %q: export writes a manifest, in YAML (-o yaml, the default)", o.Format)}
 			default:
 				// -o FILE, the old spelling of --out FILE.
-				if o.Output != "" {
-					return &usageError{fmt.Errorf("unknown output format %q: use -o yaml, and --out for the file", o.Format)}
+				if o.Out != "" {
+					return &usageError{Err: fmt.Errorf("unknown output format %q: use -o yaml, and --out for the file", o.Format)}
 				}
 				fmt.Fprintf(o.io.ErrOut, "Warning: -o %s as a file is the old spelling of --out %s, and goes away in the next release (-o now names a format).\n", o.Format, o.Format)
-				o.Output = o.Format
+				o.Out = o.Format
 			}
-			if o.All == (len(o.Apps)+len(o.Flows) > 0) {
-				return &usageError{fmt.Errorf("give --app SLUG or --flow SLUG (each repeatable), or --all")}
-			}
-			c, err := o.conn.client(o.io)
-			if err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			live, err := c.Snapshot(cmd.Context(), export.Reads())
-			if err != nil {
-				return err
+			o.ctx = cmd.Context()
+			if runF != nil {
+				return runF(o)
 			}
-			res, err := export.Export(live, export.Options{Apps: o.Apps, Flows: o.Flows, All: o.All, Source: c.BaseURL()})
-			if err != nil {
-				return err
-			}
-			for _, s := range res.Skipped {
-				fmt.Fprintln(o.io.ErrOut, "not exported: "+s)
-			}
-			if o.Output == "" || o.Output == "-" {
-				_, err := o.io.Out.Write(res.YAML)
-				return err
-			}
-			// The file gets what stdout would: masked by the run's redactor.
-			return atomicfile.Write(o.Output, []byte(mask(o.io)(string(res.YAML))), 0o600)
+			return exportRun(o)
 		},
 	}
-	o.conn.register(cmd)
+	connFlags(cmd, &o.Conn)
 	cmd.Flags().StringArrayVar(&o.Apps, "app", nil, "application slug to export (repeatable)")
 	cmd.Flags().StringArrayVar(&o.Flows, "flow", nil, "flow slug to export, with its stage bindings, stages and prompts (repeatable)")
 	cmd.Flags().BoolVar(&o.All, "all", false, "export every application, provider, custom scope mapping and outpost")
-	cmd.Flags().StringVar(&o.Output, "out", "", "write to this file instead of stdout")
+	cmd.Flags().StringVar(&o.Out, "out", "", "write to this file instead of stdout")
 	cmd.Flags().StringVarP(&o.Format, "format", "o", "yaml", "output format: yaml (the only one: a manifest)")
 	return cmd
+}
+
+func exportRun(o *exportOptions) error {
+	res, err := operation.Export(o.ctx, o.io.ops(), o.ExportOptions)
+	if res != nil {
+		for _, s := range res.Skipped {
+			fmt.Fprintln(o.io.ErrOut, "not exported: "+s)
+		}
+		if _, werr := o.io.Out.Write(res.YAML); err == nil {
+			err = werr
+		}
+	}
+	return err
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/render"
 )
 
 // One meaning per flag name, in every command (issue 32):
@@ -56,27 +57,43 @@ func (r *renamedFlag) Type() string { return "string" }
 
 var _ pflag.Value = (*renamedFlag)(nil)
 
-// scopeFlags are --no-prune and --target (plan and apply): what a plan
-// may touch (plan.Options).
-type scopeFlags struct {
-	noPrune bool
-	targets []string
-}
-
-func (s *scopeFlags) register(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&s.noPrune, "no-prune", false, "keep the objects the stack owns that the manifest no longer declares (listed, left in authentik and in the record)")
-	cmd.Flags().StringArrayVar(&s.targets, "target", nil, "limit the plan to this object, KIND/KEY (e.g. group/Chat Users), and what it references; repeatable")
-}
-
-// options are the plan options the flags ask for.
-func (s *scopeFlags) options() (plan.Options, error) {
-	o := plan.Options{NoPrune: s.noPrune}
-	for _, t := range s.targets {
-		pt, err := plan.ParseTarget(t)
-		if err != nil {
-			return plan.Options{}, &usageError{err}
+// jsonErrors makes a command that prints JSON with -o json print its
+// errors as JSON on stdout too ({"format_version", "error"}); the exit
+// code is the error's, and the error is not printed again on stderr.
+func jsonErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "json" || errors.Is(err, errChangesPresent) {
+			return err
 		}
-		o.Targets = append(o.Targets, pt)
+		var silent *silentError
+		if errors.As(err, &silent) {
+			return err
+		}
+		if render.JSONError(streams.Out, err) != nil {
+			return err
+		}
+		return &silentError{err}
 	}
-	return o, nil
+}
+
+// githubErrors wraps a command's RunE: with -o github, its error is
+// written to stdout as GitHub Actions annotations, one per manifest
+// problem at its file:line:column (render.GitHub), and not again on stderr.
+func githubErrors(run func(*cobra.Command, []string) error, output *string, streams IOStreams) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil || *output != "github" || errors.Is(err, errChangesPresent) {
+			return err
+		}
+		var silent *silentError
+		var usage *usageError
+		if errors.As(err, &silent) || errors.As(err, &usage) {
+			return err
+		}
+		if render.GitHubError(streams.Out, err) != nil {
+			return err
+		}
+		return &silentError{err}
+	}
 }

@@ -14,7 +14,9 @@ import (
 
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
+	"github.com/provision/provision/internal/outputs"
 	"github.com/provision/provision/internal/planfile"
+	"github.com/provision/provision/internal/render"
 )
 
 // savedPlanCLI has the LibreChat manifest applied, then a new LIBRECHAT_URL,
@@ -168,21 +170,21 @@ func TestApplyJSONReportsEveryChange(t *testing.T) {
 	m := copyManifest(t, seedManifest)
 	r := c.run("apply", "-f", m, "--auto-approve", "-o", "json")
 	require.Equal(t, exitOK, r.code, r.err)
-	var rep applyReport
+	var rep render.ApplyReport
 	require.NoError(t, json.Unmarshal([]byte(r.out), &rep), r.out)
 	assert.Equal(t, "applied", rep.Status)
 	require.Len(t, rep.Changes, 4)
 	total := 0
 	for _, ch := range rep.Changes {
-		assert.Equal(t, resultDone, ch.Result, ch)
+		assert.Equal(t, render.ResultDone, ch.Result, ch)
 		assert.GreaterOrEqual(t, ch.Writes, 1, ch)
 		assert.Equal(t, 0, ch.Retries)
 		total += ch.Writes
 	}
 	assert.Equal(t, c.emu.Writes(), total, "every write is counted against its change")
-	assert.Equal(t, reportSummary{Done: 4}, rep.Summary)
+	assert.Equal(t, render.ReportSummary{Done: 4}, rep.Summary)
 	require.Len(t, rep.Outputs, 1)
-	assert.Equal(t, writtenOutput{Application: "librechat", File: filepath.Join(filepath.Dir(m), "librechat.env"), State: "created", Settings: rep.Outputs[0].Settings}, rep.Outputs[0])
+	assert.Equal(t, outputs.Written{Application: "librechat", File: filepath.Join(filepath.Dir(m), "librechat.env"), State: "created", Settings: rep.Outputs[0].Settings}, rep.Outputs[0])
 
 	// Converged: no changes, the output file unchanged.
 	r = c.run("apply", "-f", m, "--auto-approve", "-o", "json")
@@ -205,23 +207,23 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 		r := c.run("apply", "-f", m, "--auto-approve", "-o", "json")
 		assert.Equal(t, exitError, r.code)
 		assert.Empty(t, r.err)
-		var rep applyReport
+		var rep render.ApplyReport
 		require.NoError(t, json.Unmarshal([]byte(r.out), &rep), r.out)
 		assert.Equal(t, "failed", rep.Status)
 		results := map[string]string{}
 		for _, ch := range rep.Changes {
 			results[ch.Kind+" "+ch.Key] = ch.Result
-			if ch.Result == resultFailed {
+			if ch.Result == render.ResultFailed {
 				assert.Contains(t, ch.Error, "500")
 				assert.Equal(t, 1, ch.Writes)
 				assert.Equal(t, 4, ch.Retries, "a 500 may have been processed: re-read, then sent again")
 			}
 		}
 		assert.Equal(t, map[string]string{
-			"group LibreChat Users": resultDone, "provider LibreChat": resultFailed,
-			"application librechat": resultNotAttempted, "access librechat": resultNotAttempted,
+			"group LibreChat Users": render.ResultDone, "provider LibreChat": render.ResultFailed,
+			"application librechat": render.ResultNotAttempted, "access librechat": render.ResultNotAttempted,
 		}, results)
-		assert.Equal(t, reportSummary{Done: 1, Failed: 1, NotAttempted: 2}, rep.Summary)
+		assert.Equal(t, render.ReportSummary{Done: 1, Failed: 1, NotAttempted: 2}, rep.Summary)
 	})
 	t.Run("an error before any change", func(t *testing.T) {
 		c := newCLI(t)
@@ -229,7 +231,7 @@ func TestApplyJSONReportsFailuresAndErrorsOnStdout(t *testing.T) {
 		r := c.run("apply", "-f", copyManifest(t, seedManifest), "--auto-approve", "-o", "json")
 		assert.Equal(t, exitError, r.code)
 		assert.Empty(t, r.err)
-		var rep applyReport
+		var rep render.ApplyReport
 		require.NoError(t, json.Unmarshal([]byte(r.out), &rep), r.out)
 		assert.Equal(t, "error", rep.Status)
 		assert.Contains(t, rep.Error, "AUTHENTIK_TOKEN")

@@ -118,9 +118,9 @@ func manifestNoArgs(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	if looksLikeManifest(args[0]) {
-		return &usageError{fmt.Errorf("%s takes the manifest with -f: provision %s -f %s", cmd.Name(), cmd.Name(), args[0])}
+		return &usageError{Err: fmt.Errorf("%s takes the manifest with -f: provision %s -f %s", cmd.Name(), cmd.Name(), args[0])}
 	}
-	return &usageError{fmt.Errorf("unexpected argument %q (see %s --help)", args[0], cmd.CommandPath())}
+	return &usageError{Err: fmt.Errorf("unexpected argument %q (see %s --help)", args[0], cmd.CommandPath())}
 }
 
 func looksLikeManifest(arg string) bool {
@@ -163,5 +163,5 @@ func manifestHint(err error, args []string) error {
 	if err == nil || len(args) == 0 || !strings.HasPrefix(err.Error(), "unknown command ") || !looksLikeManifest(args[0]) {
 		return err
 	}
-	return &usageError{fmt.Errorf("%q is not a command; to see what a manifest would change: provision plan -f %s", args[0], args[0])}
+	return &usageError{Err: fmt.Errorf("%q is not a command; to see what a manifest would change: provision plan -f %s", args[0], args[0])}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/provision/provision/internal/operation"
 	"github.com/provision/provision/internal/outputs"
 )
 
@@ -173,10 +174,10 @@ func TestHomelabCheckAgainstStandIns(t *testing.T) {
 		t.Run(app, func(t *testing.T) {
 			f, err := outputs.FormatOf(tc.format)
 			require.NoError(t, err)
-			s, ok, err := startStandIn(context.Background(), app, filepath.Join(dir, tc.file), f)
+			s, ok, err := operation.StartStandIn(context.Background(), app, filepath.Join(dir, tc.file), f)
 			require.NoError(t, err)
 			require.True(t, ok)
-			defer s.stop()
+			defer s.Stop()
 			r := c.run("check", "-f", path, "--app", app, "--client-url", s.URL, "--require-client")
 			assert.Equal(t, exitOK, r.code, r.out+r.err)
 			for _, w := range tc.want {
@@ -192,9 +193,9 @@ func TestHomelabCheckAgainstStandIns(t *testing.T) {
 	stale := filepath.Join(dir, "stale.env")
 	require.NoError(t, os.WriteFile(stale, []byte(strings.Replace(string(data), "SSO_CLIENT_ID=", "SSO_CLIENT_ID=old", 1)), 0o600))
 	f, _ := outputs.FormatOf("dotenv")
-	s, _, err := startStandIn(context.Background(), "vaultwarden", stale, f)
+	s, _, err := operation.StartStandIn(context.Background(), "vaultwarden", stale, f)
 	require.NoError(t, err)
-	defer s.stop()
+	defer s.Stop()
 	r = c.run("check", "-f", path, "--app", "vaultwarden", "--client-url", s.URL)
 	assert.Equal(t, exitError, r.code, r.out)
 	assert.Contains(t, r.out, "✗ Vaultwarden: client id sent")
@@ -226,10 +227,10 @@ func TestOutlineCheckAgainstItsStandIn(t *testing.T) {
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
 	f, _ := outputs.FormatOf("dotenv")
-	s, ok, err := startStandIn(context.Background(), "outline", filepath.Join(dir, "outline.env"), f)
+	s, ok, err := operation.StartStandIn(context.Background(), "outline", filepath.Join(dir, "outline.env"), f)
 	require.NoError(t, err)
 	require.True(t, ok)
-	defer s.stop()
+	defer s.Stop()
 	r = c.run("check", "-f", path, "--app", "outline", "--client-url", s.URL, "--require-client")
 	assert.Equal(t, exitOK, r.code, r.out+r.err)
 	assert.Contains(t, r.out, "✓ Outline: login redirects to authentik")

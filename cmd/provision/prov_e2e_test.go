@@ -332,4 +332,12 @@ func TestEngineProvidersAreProvidersToUsers(t *testing.T) {
 	assert.Contains(t, r.out, "0 to destroy")
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
 	assert.Equal(t, pk, wireOne(t, c, "providers/radius/", url.Values{"name": {"corp-radius-2"}})["pk"], "renamed in place")
+
+	r = c.run("state", "release", "--stack", "corp-prov", "--kind", "provider", "--key", "corp-scim")
+	require.Equal(t, exitOK, r.code, r.err)
+	r = c.run("state", "list", "--stack", "corp-prov")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.NotContains(t, r.out, "corp-scim", "released")
+	assert.Contains(t, r.out, "corp-radius-2")
+	assert.NotContains(t, r.out, "engine")
 }

@@ -1,10 +1,6 @@
 package main
 
-import (
-	"net/url"
-
-	"github.com/provision/provision/internal/redact"
-)
+import "github.com/provision/provision/internal/redact"
 
 // redacted wraps the output streams with one Redactor: every byte a command
 // prints (stdout, stderr, errors, JSON, the sandbox's request log) passes
@@ -31,27 +27,5 @@ func redacted(s IOStreams) (IOStreams, func()) {
 func (s IOStreams) secret(values ...string) {
 	if s.Redactor != nil {
 		s.Redactor.Add(values...)
-	}
-}
-
-// secretURL registers the password of a URL's userinfo.
-func (s IOStreams) secretURL(raw string) {
-	if s.Redactor == nil {
-		return
-	}
-	s.Redactor.AddURL(raw)
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok {
-			s.Redactor.Add(pw, url.QueryEscape(pw))
-		}
-	}
-}
-
-// allowPrinted exempts values a command prints on purpose: env's output is
-// the client's configuration, secrets included (like the .env file). The
-// token and URL userinfo are never exempted.
-func (s IOStreams) allowPrinted(values ...string) {
-	if s.Redactor != nil {
-		s.Redactor.Allow(values...)
 	}
 }

@@ -40,20 +40,20 @@ It also writes the client application's settings, such as its .env file.`,
 	root.PersistentFlags().BoolVar(streams.noColor, "no-color", false, "no ANSI colour in output (also: NO_COLOR set, TERM=dumb)")
 	root.PersistentFlags().BoolVar(streams.debug, "debug", false, "log each request to authentik on stderr: method, path, status, time, retries; never bodies or the token (also: PROVISION_DEBUG=1)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+		return &usageError{Err: fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	for _, sub := range []*cobra.Command{
 		newValidateCmd(streams),
-		newPlanCmd(streams),
-		newApplyCmd(streams),
-		newEnvCmd(streams),
-		newShowCmd(streams),
-		newCheckCmd(streams),
+		newPlanCmd(streams, nil),
+		newApplyCmd(streams, nil),
+		newEnvCmd(streams, nil),
+		newShowCmd(streams, nil),
+		newCheckCmd(streams, nil),
 		newDemoCmd(streams),
 		newSandboxCmd(streams),
 		newSchemaCmd(streams),
 		newStateCmd(streams),
-		newExportCmd(streams),
+		newExportCmd(streams, nil),
 	} {
 		root.AddCommand(sub)
 	}

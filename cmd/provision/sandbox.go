@@ -4,32 +4,17 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/operation"
 )
 
 type sandboxOptions struct {
-	io          IOStreams
-	Addr        string
-	Token       string
-	Latency     time.Duration
-	LogRequests bool
-	// SyntheticApps seeds that many applications, each with an OAuth2
-	// provider, a group and a binding (4 objects each), for scale tests.
-	SyntheticApps int
-	TLS           bool
-	CAOut         string
-	FaultRate     float64
-	FaultSeed     int64
+	io IOStreams
+	operation.SandboxOptions
 	// tokenGiven says --token was set: the banner does not echo it.
 	tokenGiven bool
 }
@@ -65,7 +50,7 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 
 func (o *sandboxOptions) complete() error {
 	if o.FaultRate < 0 || o.FaultRate > 1 {
-		return &usageError{fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
+		return &usageError{Err: fmt.Errorf("--fault-rate must be between 0 and 1, got %g", o.FaultRate)}
 	}
 	if o.FaultRate > 0 && o.FaultSeed == 0 {
 		b := make([]byte, 8)
@@ -74,7 +59,7 @@ func (o *sandboxOptions) complete() error {
 		}
 		o.FaultSeed = int64(binary.BigEndian.Uint64(b) >> 1)
 	}
-	if err := sandboxAddrAllowed(o.Addr, o.Token != ""); err != nil {
+	if err := operation.SandboxAddrAllowed(o.Addr, o.Token != ""); err != nil {
 		return err
 	}
 	if o.Token != "" {
@@ -98,75 +83,26 @@ func (o *sandboxOptions) validate() error {
 }
 
 func (o *sandboxOptions) run(ctx context.Context) error {
-	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency})
-	if o.SyntheticApps > 0 {
-		emu.SeedScale(o.SyntheticApps)
-	}
-	if o.LogRequests {
-		emu.SetRequestLogger(func(r emulator.RequestRecord) {
-			fmt.Fprintf(o.io.ErrOut, "%s %s %d %s\n", r.Method, logPath(r.Path, r.Query), r.Status, r.Duration.Round(time.Microsecond))
-		})
-	}
-	ln, err := net.Listen("tcp", o.Addr)
+	sb, err := operation.ListenSandbox(o.SandboxOptions, o.io.ErrOut)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.Addr, err)
+		return err
 	}
-	var handler http.Handler = emu
-	if o.FaultRate > 0 {
-		handler = emulator.Chaos(emu, emulator.ChaosOptions{Rate: o.FaultRate, Seed: o.FaultSeed, OnFault: func(method, path string, f emulator.ChaosFault) {
-			if o.LogRequests {
-				fmt.Fprintf(o.io.ErrOut, "%s %s fault: %s\n", method, path, f)
-			}
-		}})
-	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	url := "http://" + ln.Addr().String()
 	shown := o.Token
 	if o.tokenGiven {
 		shown = "<the --token value>"
 	}
-	if o.TLS {
-		caPath, tlsLn, err := o.serveTLS(ln)
-		if err != nil {
-			_ = ln.Close()
-			return err
-		}
-		ln = tlsLn
-		url = "https://" + ln.Addr().String()
-		if o.CAOut == "" {
-			defer os.Remove(caPath)
-		}
-		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n  export AUTHENTIK_CA_FILE=%s\n\n", url, shown, caPath)
-	} else {
-		fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", url)
-		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n\n", url, shown)
+	fmt.Fprintf(o.io.Out, "authentik emulator (2026.2) listening on %s\n\n", sb.URL)
+	fmt.Fprintf(o.io.Out, "  export AUTHENTIK_URL=%s\n  export AUTHENTIK_TOKEN=%s\n", sb.URL, shown)
+	if sb.CAPath != "" {
+		fmt.Fprintf(o.io.Out, "  export AUTHENTIK_CA_FILE=%s\n", sb.CAPath)
 	}
+	fmt.Fprintln(o.io.Out)
 	if o.FaultRate > 0 {
-		fmt.Fprintf(o.io.Out, "Chaos: %g of API requests fail (--fault-seed %d); send header %s: 1 to be exempt.\n\n", o.FaultRate, o.FaultSeed, emulator.NoFaultHeader)
+		fmt.Fprintf(o.io.Out, "Chaos: %g of API requests fail (--fault-seed %d); send header %s: 1 to be exempt.\n\n", o.FaultRate, o.FaultSeed, operation.NoFaultHeader)
 	}
 	fmt.Fprintf(o.io.Out, "Press Ctrl-C to stop.\n")
 	// The random token is printed once, above, for the user to export;
 	// from here on (the request log above all) it is masked.
 	o.io.secret(o.Token)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err = srv.Shutdown(shutdownCtx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		// Connections opened but never used (a TLS handshake not yet
-		// started) count as busy for 5s: an in-memory sandbox just closes.
-		err = srv.Close()
-	}
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	return nil
+	return sb.Serve(ctx)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/operation"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.
@@ -133,7 +135,7 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 		{"192.0.2.10:9000", false, false},
 		{"0.0.0.0:9000", true, true},
 	} {
-		err := sandboxAddrAllowed(tc.addr, tc.token)
+		err := operation.SandboxAddrAllowed(tc.addr, tc.token)
 		if tc.ok {
 			assert.NoError(t, err, tc.addr)
 		} else {
@@ -146,11 +148,4 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, errOut.String(), "is not a loopback address")
 	assert.Empty(t, out.String(), "nothing served, no token printed")
-}
-
-func TestLogPathMasksSecretQueryValues(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, "/a/", logPath("/a/", ""))
-	assert.Equal(t, "/a/?access_token=(sensitive)&page=2&search=x+y", logPath("/a/", "search=x+y&access_token=abc&page=2"))
-	assert.Equal(t, "/o/token/?client_secret=(sensitive)&code=(sensitive)", logPath("/o/token/", "code=c0de&client_secret=s3"))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/operation"
 	"github.com/provision/provision/internal/plan"
 )
 
@@ -30,7 +31,7 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Output != "text" && o.Output != "github" {
-				return &usageError{fmt.Errorf("unknown output format %q: use text or github", o.Output)}
+				return &usageError{Err: fmt.Errorf("unknown output format %q: use text or github", o.Output)}
 			}
 			m, err := o.load()
 			if err != nil {
@@ -44,7 +45,7 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(o.io.Out, "%s is valid: %s.\n", o.Path, strings.Join(counts, ", "))
-			openAppNotes(o.io, m, nil)
+			notes(o.io, m, nil)
 			return nil
 		},
 	}
@@ -60,11 +61,11 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 // read no environment variable and manifest.Offline's placeholders.
 func (o *validateOptions) load() (*manifest.Manifest, error) {
 	if !o.Offline {
-		return loadManifestIn(o.Path, o.io, o.OutputDir)
+		return operation.LoadManifest(o.io.ops(), o.Path, o.OutputDir, nil)
 	}
-	streams := o.io
-	streams.LookupEnv = func(string) (string, bool) { return "", false }
-	return loadManifestEnv(o.Path, streams, o.OutputDir, manifest.Offline)
+	d := o.io.ops()
+	d.LookupEnv = func(string) (string, bool) { return "", false }
+	return operation.LoadManifest(d, o.Path, o.OutputDir, manifest.Offline)
 }
 
 // count is "1 group", "2 groups".

@@ -322,15 +322,28 @@ func (e *Executor) execExtra(ctx context.Context, ch *plan.Change, s *plan.Entry
 // the plan to compare, masked; the key is told to the redactor. Other
 // tokens' keys are never read.
 func readTokenKeys(ctx context.Context, c *Client, reads plan.Reads, objs []plan.Object) (map[plan.Kind][]plan.Object, error) {
+	// Concurrently, as role permissions are: the plan's round trips stay
+	// one however many tokens declare key:.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(requestsInFlight)
+	keys := make([]*string, len(objs))
 	for i := range objs {
 		if !reads.ReadsSecret("token", objs[i].Key) {
 			continue
 		}
-		key, err := c.TokenKey(ctx, objs[i].Key)
-		if err != nil {
-			return nil, err
+		g.Go(func() error {
+			key, err := c.TokenKey(gctx, objs[i].Key)
+			keys[i] = &key
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		if k != nil {
+			objs[i].Fields["key"] = *k
 		}
-		objs[i].Fields["key"] = key
 	}
 	return nil, nil
 }

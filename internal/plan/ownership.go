@@ -708,7 +708,7 @@ func declaredOutposts(m *manifest.Manifest) map[string]bool {
 // record, with the flag its kind needs (--group for access, --provider for
 // an outpost attachment): a hint printed must be a command that works.
 func ReleaseCommand(stack string, o Owned) string {
-	cmd := fmt.Sprintf("provision state release --stack %s --kind %q --key %q", stack, string(o.Kind), o.Key)
+	cmd := fmt.Sprintf("provision state release --stack %s --kind %q --key %q", stack, o.Kind.String(), o.Key)
 	if o.Group != "" {
 		cmd += fmt.Sprintf(" --group %q", o.Group)
 	}

@@ -1,10 +1,12 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/provision/provision/internal/manifest"
 	"github.com/provision/provision/internal/redact"
 )
 
@@ -52,4 +54,18 @@ func githubData(s string) string {
 // githubProperty escapes a workflow command's property value.
 func githubProperty(s string) string {
 	return strings.NewReplacer(":", "%3A", ",", "%2C").Replace(githubData(s))
+}
+
+// GitHubError writes an error as annotations: one per manifest problem at
+// its file:line:column, or the error's message alone.
+func GitHubError(w io.Writer, err error) error {
+	var ds manifest.Diagnostics
+	if !errors.As(err, &ds) {
+		return GitHub(w, []Annotation{{Message: err.Error()}})
+	}
+	var problems []Annotation
+	for _, d := range ds {
+		problems = append(problems, Annotation{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Column, Message: d.Msg})
+	}
+	return GitHub(w, problems)
 }

@@ -93,3 +93,14 @@ func JSON(w io.Writer, p *plan.Plan) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
+
+// JSONError writes an error as JSON ({"format_version", "error"}), for a
+// command whose -o json output failed.
+func JSONError(w io.Writer, err error) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		FormatVersion string `json:"format_version"`
+		Error         string `json:"error"`
+	}{plan.FormatVersion, err.Error()})
+}

@@ -1,6 +1,12 @@
 package render
 
-import "github.com/provision/provision/internal/plan"
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/provision/provision/internal/plan"
+)
 
 // ownershipText shows the record part of a plan: each adoption on its own
 // line, and record entries dropped without touching authentik.
@@ -128,4 +134,32 @@ type jsonKept struct {
 	Key    string `json:"key"`
 	Source string `json:"source,omitempty"`
 	Reason string `json:"reason"`
+}
+
+// StateList writes the stacks' records as a table: stack, kind, object,
+// origin (created or adopted); an unreadable record says so.
+func StateList(w io.Writer, recs []plan.StackRecord) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STACK\tKIND\tOBJECT\tORIGIN")
+	for _, r := range recs {
+		if r.Err != nil {
+			fmt.Fprintf(tw, "%s\t(unreadable)\t%v\t\n", r.Stack, r.Err)
+			continue
+		}
+		for _, o := range r.Objects {
+			origin := "adopted"
+			if o.Created {
+				origin = "created"
+			}
+			label := o.Key
+			switch {
+			case o.Group != "":
+				label = o.Key + " -> group " + o.Group
+			case o.Provider != "":
+				label = o.Key + " <- provider " + o.Provider
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Stack, o.Kind, label, origin)
+		}
+	}
+	return tw.Flush()
 }

@@ -1,4 +1,4 @@
-package main
+package operation
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func TestCountingTransportCountsWritesAndRetriesPerChange(t *testing.T) {
 	ok := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return httptest.NewRecorder().Result(), nil
 	})
-	counts := &writeCounts{}
+	counts := &WriteCounts{}
 	group := &plan.Change{Kind: plan.KindGroup, Key: "g", Action: plan.Create}
 	app := &plan.Change{Kind: plan.KindApplication, Key: "a", Action: plan.Update}
 	tr := countingTransport{next: ok}
@@ -43,9 +43,10 @@ func TestCountingTransportCountsWritesAndRetriesPerChange(t *testing.T) {
 	_, err := tr.RoundTrip(req)
 	require.NoError(t, err)
 
-	g, a := counts.get(group), counts.get(app)
-	assert.Equal(t, 1, g.writes)
-	assert.Equal(t, 2, g.retries)
-	assert.Equal(t, 2, a.writes)
-	assert.Equal(t, 0, a.retries)
+	gw, gr := counts.Get(group)
+	aw, ar := counts.Get(app)
+	assert.Equal(t, 1, gw)
+	assert.Equal(t, 2, gr)
+	assert.Equal(t, 2, aw)
+	assert.Equal(t, 0, ar)
 }

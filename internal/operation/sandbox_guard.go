@@ -1,4 +1,4 @@
-package main
+package operation
 
 import (
 	"fmt"
@@ -8,21 +8,21 @@ import (
 	"strings"
 )
 
-// sandboxAddrAllowed refuses to serve the emulator, which accepts any
+// SandboxAddrAllowed refuses to serve the emulator, which accepts any
 // request bearing its token, on a non-loopback address with a random token:
 // a token printed once on a public interface is easy to miss.
-func sandboxAddrAllowed(addr string, tokenGiven bool) error {
+func SandboxAddrAllowed(addr string, tokenGiven bool) error {
 	if tokenGiven {
 		return nil
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return &usageError{fmt.Errorf("--addr %q is not host:port: %w", addr, err)}
+		return &UsageError{Err: fmt.Errorf("--addr %q is not host:port: %w", addr, err)}
 	}
 	if isLoopback(host) {
 		return nil
 	}
-	return &usageError{fmt.Errorf("--addr %s is not a loopback address: the sandbox accepts anyone who has its token, so pass --token explicitly to serve it beyond this machine (or use --addr 127.0.0.1:PORT)", addr)}
+	return &UsageError{Err: fmt.Errorf("--addr %s is not a loopback address: the sandbox accepts anyone who has its token, so pass --token explicitly to serve it beyond this machine (or use --addr 127.0.0.1:PORT)", addr)}
 }
 
 func isLoopback(host string) bool {

@@ -1,4 +1,4 @@
-package main
+package operation
 
 import (
 	"crypto/ecdsa"
@@ -19,7 +19,7 @@ import (
 // listener's address, localhost, 127.0.0.1 and ::1; writes the CA to
 // --ca-out (or a new temporary file) and returns its path and the TLS
 // listener. A pipeline trusts the sandbox with AUTHENTIK_CA_FILE=<path>.
-func (o *sandboxOptions) serveTLS(ln net.Listener) (string, net.Listener, error) {
+func (o *SandboxOptions) serveTLS(ln net.Listener) (string, net.Listener, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return "", nil, fmt.Errorf("generate the sandbox CA key: %w", err)
