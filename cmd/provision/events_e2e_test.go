@@ -3,6 +3,7 @@ package main
 import (
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -76,6 +77,16 @@ func TestCorpEventsWebhookURLNeverShown(t *testing.T) {
 		require.Equal(t, exitOK, r.code, "%v: %s", args, r.err)
 		outs = append(outs, r.out, r.err)
 	}
+	// A saved plan, and the apply of it, hold no URL either.
+	saved := filepath.Join(t.TempDir(), "plan.json")
+	c.env["CORP_WEBHOOK_URL"] = corpWebhookURL + "-rotated"
+	r := c.run("plan", "-f", path, "--out", saved)
+	require.Equal(t, exitOK, r.code, r.err)
+	outs = append(outs, r.out, r.err, string(mustRead(t, saved)))
+	r = c.run("apply", saved)
+	require.Equal(t, exitOK, r.code, r.err)
+	outs = append(outs, r.out, r.err)
+	assert.Equal(t, corpWebhookURL+"-rotated", c.emu.NotificationFields("transport", "corp-webhook")["webhook_url"])
 	all := strings.Join(outs, "\n")
 	assert.NotContains(t, all, "w3bh00k-Tok3n")
 	assert.Contains(t, outs[2], "webhook_url")
@@ -84,7 +95,7 @@ func TestCorpEventsWebhookURLNeverShown(t *testing.T) {
 		"webhook_url: ${CORP_WEBHOOK_URL}", "webhook_url: https://hooks.example.com/plain-literal", 1))
 	fresh := newCLI(t)
 	fresh.env["CORP_WEBHOOK_URL"] = corpWebhookURL
-	r := fresh.run("plan", "-f", literal)
+	r = fresh.run("plan", "-f", literal)
 	require.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, "webhook_url is a secret and comes only from a sensitive variable")
 	assert.NotContains(t, r.err, "plain-literal")
