@@ -120,3 +120,32 @@ func TestSeededEventMatchersList(t *testing.T) {
 	require.Equal(t, 200, st)
 	assert.Len(t, l["results"], 5)
 }
+
+// EventMatcherPolicySerializer.validate subscripts attrs: a body without
+// action is a KeyError, a 500. action is never "" (a choice field with no
+// blank), so the "At least one criteria" check never refuses a body.
+func TestEventMatcherValidate(t *testing.T) {
+	e := newUncheckedEnv(t)
+	cases := map[string]struct {
+		body string
+		want int
+	}{
+		"NoAction":         {`{"name":"m1"}`, 500},
+		"NoActionButIP":    {`{"name":"m2","client_ip":"10.0.0.1"}`, 500},
+		"BlankAction":      {`{"name":"m3","action":"","client_ip":"","app":"","model":""}`, 400},
+		"ActionOnly":       {`{"name":"m4","action":"login_failed"}`, 201},
+		"NewerAction":      {`{"name":"m5","action":"configuration_warning"}`, 201},
+		"NullsAndAnAction": {`{"name":"m6","action":"login","client_ip":null,"app":null,"model":null}`, 201},
+		"NullAction":       {`{"name":"m7","action":null}`, 201},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			st, body := e.raw("POST", "/api/v3/policies/event_matcher/", tc.body)
+			assert.Equal(t, tc.want, st, body)
+		})
+	}
+	_, l := e.rawJSON("GET", "/api/v3/policies/event_matcher/?name=m4", "")
+	pk := l["results"].([]any)[0].(map[string]any)["pk"].(string)
+	st, _ := e.raw("PATCH", "/api/v3/policies/event_matcher/"+pk+"/", `{"execution_logging":true}`)
+	assert.Equal(t, 500, st, "a PATCH without action")
+}

@@ -72,8 +72,13 @@ var policyTypes = []*policyType{
 			}
 			return nil
 		}},
-	// EventMatcherPolicySerializer.validate: at least one criteria, when
-	// all four are "".
+	// EventMatcherPolicySerializer.validate (authentik/policies/
+	// event_matcher/api.py): attrs["action"] == "" and attrs["client_ip"]
+	// == "" and ...: at least one criteria when all four are "". It reads
+	// attrs, the body's fields only, by subscript: a key it reaches that the
+	// body lacks is a KeyError, a 500 (a PATCH without action, say). action
+	// is a choice with no blank, so it is never "" there and the check
+	// never refuses (TestEventMatcherValidate).
 	{typ: "event_matcher", prefix: "policies/event_matcher/", model: "EventMatcherPolicy", app: "event_matcher",
 		component: "ak-policy-event-matcher-form", verbose: "Event Matcher Policy",
 		fields: []fieldDef{
@@ -86,6 +91,10 @@ var policyTypes = []*policyType{
 		},
 		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
 			for _, k := range []string{"action", "client_ip", "app", "model"} {
+				if !f.Has(k) {
+					r := httpapi.ServerError()
+					return &r
+				}
 				if v, ok := p.Attrs[k].(string); !ok || v != "" {
 					return nil
 				}
