@@ -33,6 +33,8 @@ var ExampleEnv = map[string]string{
 	"RADIUS_SECRET": "example-radius-shared-secret",
 	// corp-identity.yaml (an example password: the demo's sandbox only)
 	"ALICE_PASSWORD": "example-alice-password",
+	// corp-events.yaml (an example webhook URL: the demo's sandbox only)
+	"CORP_WEBHOOK_URL": "https://hooks.example.com/services/T000/B000/example-token",
 }
 
 // Demo is manifests/librechat.yaml (DemoName), the LibreChat walkthrough

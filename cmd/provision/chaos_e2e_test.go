@@ -200,7 +200,7 @@ func TestFaultCampaignConverges(t *testing.T) {
 			var retries []string
 			for seed := int64(1); seed <= int64(campaignSeeds(t, cp.seeds)); seed++ {
 				srv, emu, chaos := emulatortest.NewChaosServer(t, emulator.Options{}, emulator.ChaosOptions{Rate: 0.2, Seed: seed})
-				fresh := emu.Counts() // authentik's own objects (8 seeded bindings)
+				fresh := emu.Counts() // authentik's own objects (13 seeded bindings)
 				exempt := exemptAPI(srv.URL, emu.Token())
 				adminEdits(t, emu, exempt, cp.group, cp.app)
 				c := newCLIFor(t, srv.URL, emu)

@@ -116,7 +116,7 @@ func crashCampaign(t *testing.T, manifest string, wantCounts map[string]int, env
 	const oldEnv = "# written by hand before provision\nOPENID_CLIENT_ID=old\n"
 	for k := 1; k <= writes; k++ {
 		srv, emu := emulatortest.NewServer(t, emulator.Options{Latency: 5 * time.Millisecond})
-		fresh := emu.Counts() // authentik's own objects (8 seeded bindings)
+		fresh := emu.Counts() // authentik's own objects (13 seeded bindings)
 		dir := t.TempDir()
 		path := filepath.Join(dir, filepath.Base(manifest))
 		data, err := os.ReadFile(manifest)

@@ -127,7 +127,7 @@ flows:
 			t.Parallel()
 			c := newCLI(t)
 			own := liveBindings(t, c)
-			require.Len(t, own, 8, "authentik's own, from its default blueprints")
+			require.Len(t, own, 13, "authentik's own, from its default blueprints")
 			path := writeManifest(t, tc.manifest)
 
 			changes, kept := planKept(t, c, path)

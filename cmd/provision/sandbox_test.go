@@ -104,7 +104,7 @@ func TestSandboxSeedsSyntheticApps(t *testing.T) {
 	assert.Equal(t, "3", count("core/applications/?superuser_full_list=true"))
 	assert.Equal(t, "3", count("providers/oauth2/"))
 	assert.Equal(t, "4", count("core/groups/"), "3 and authentik Admins")
-	assert.Equal(t, "11", count("policies/bindings/"), "3 and authentik's own 8 (its default blueprints')")
+	assert.Equal(t, "16", count("policies/bindings/"), "3 and authentik's own 13 (its default blueprints')")
 	cancel()
 	<-done
 }

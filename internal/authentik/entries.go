@@ -257,7 +257,7 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 // fingerprints live objects can show it.
 func dropSecrets(k *desc.Kind, it map[string]any) {
 	for _, f := range k.Fields() {
-		if f.Secret && !f.Extra {
+		if f.Secret && !f.Extra && !f.ReadWhenDeclared { // a Readable field is compared, masked
 			delete(it, f.Name)
 		}
 	}

@@ -318,8 +318,7 @@ func TestPromptsAndPromptStages(t *testing.T) {
 // A fresh install has the policy bindings of blueprints/default/*.yaml,
 // on the flows and flow-stage bindings their !KeyOf names, with the
 // blueprint's attrs (failure_result: true on the authentication flow's
-// two). events-default.yaml's five target notification rules, which the
-// emulator does not serve (FIDELITY.md), so they are not seeded.
+// two), and events-default.yaml's five on its notification rules.
 func TestSeededBlueprintPolicyBindings(t *testing.T) {
 	e := newEnv(t)
 	flows := res(e.c.FlowsApi.FlowsInstancesList(e.ctx).PageSize(100).Execute()).must(t)
@@ -330,6 +329,10 @@ func TestSeededBlueprintPolicyBindings(t *testing.T) {
 	fsbs := res(e.c.FlowsApi.FlowsBindingsList(e.ctx).PageSize(100).Execute()).must(t)
 	for _, b := range fsbs.Results {
 		target[b.Pk] = fmt.Sprintf("binding %s/%s@%d", strings.TrimPrefix(target[b.Target], "flow "), b.StageObj.Name, b.Order)
+	}
+	rules := res(e.c.EventsApi.EventsRulesList(e.ctx).PageSize(100).Execute()).must(t)
+	for _, r := range rules.Results {
+		target[r.Pk] = "rule " + r.Name
 	}
 	list := res(e.c.PoliciesApi.PoliciesBindingsList(e.ctx).PageSize(100).Execute()).must(t)
 	var got []string
@@ -346,8 +349,13 @@ func TestSeededBlueprintPolicyBindings(t *testing.T) {
 		"flow initial-setup: default-oobe-password-usable order 0 failure_result false enabled true",
 		"binding initial-setup/default-password-change-write@20: default-oobe-prefill-user order 0 failure_result false enabled true",
 		"binding initial-setup/default-authentication-login@100: default-oobe-flow-set-authentication order 0 failure_result false enabled true",
+		"rule default-notify-configuration-error: default-match-configuration-error order 0 failure_result false enabled true",
+		"rule default-notify-configuration-warning: default-match-configuration-warning order 0 failure_result false enabled true",
+		"rule default-notify-update: default-match-update order 0 failure_result false enabled true",
+		"rule default-notify-exception: default-match-policy-exception order 0 failure_result false enabled true",
+		"rule default-notify-exception: default-match-property-mapping-exception order 1 failure_result false enabled true",
 	}, got)
-	assert.Equal(t, 8, e.emu.Counts()["binding"])
+	assert.Equal(t, 13, e.emu.Counts()["binding"])
 
 	// The same pks on every emulator with the same seed.
 	again := res(newEnv(t).c.PoliciesApi.PoliciesBindingsList(e.ctx).PageSize(100).Execute()).must(t)

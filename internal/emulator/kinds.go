@@ -335,12 +335,12 @@ func (k *kindDef[T]) listH(e *Emulator, c *httpapi.Call) httpapi.Resp {
 			if single == nil {
 				single = map[string]func(string) bool{}
 			}
-			single[fd.name] = func(v string) bool { return e.refExists(ref, v) != "" }
+			single[fd.name] = func(v string) bool { return e.resolveRef(ref, v) != "" }
 		case ftRefList:
 			if multi == nil {
 				multi = map[string]func(string) bool{}
 			}
-			multi[fd.name] = func(v string) bool { return e.refExists(ref, v) != "" }
+			multi[fd.name] = func(v string) bool { return e.resolveRef(ref, v) != "" }
 		case ftChoice, ftChoiceNull:
 			// A model field with choices gets a ChoiceFilter.
 			choices[fd.name] = fd.choices
@@ -666,7 +666,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 	case ftRef:
 		var p *string
 		if f.Has(k) || (fd.required && !f.Partial) {
-			if f.UUIDRef(k, fd.required, !fd.required, func(v string) string { return e.refExists(fd.ref, v) }, &p) {
+			if f.UUIDRef(k, fd.required, !fd.required, func(v string) string { return e.resolveRef(fd.ref, v) }, &p) {
 				if p == nil {
 					a[k] = nil
 				} else {
@@ -681,7 +681,7 @@ func (e *Emulator) readField(f *httpapi.Form, fd fieldDef, a map[string]any) {
 		}
 		out := []string{}
 		for _, it := range items {
-			v, ok := f.UUIDItem(it, func(v string) string { return e.refExists(fd.ref, v) })
+			v, ok := f.UUIDItem(it, func(v string) string { return e.resolveRef(fd.ref, v) })
 			if !ok {
 				f.Errs[k] = []string{v}
 				return

@@ -47,6 +47,9 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		{"FlowRequest", flowFields, nil},
 		{"FlowStageBindingRequest", flowBindingFields, nil},
 		{"PromptRequest", promptFields, nil},
+		{"NotificationTransportRequest", transportFields, nil},
+		{"NotificationRuleRequest", ruleFields, nil},
+		{"NotificationWebhookMappingRequest", notificationMappingKind.fields, []string{"name"}},
 	}
 	for _, st := range stageTypes {
 		tables = append(tables, table{st.model + "Request", st.fields, []string{"name"}})
@@ -99,10 +102,9 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 				}
 				switch fd.typ {
 				case ftChoice, ftChoiceNull:
+					// EventActions: the contract adds authentik
+					// 2026.2.2's newer actions (contract.NewerEventActions).
 					choices := fd.choices
-					if tc.schema == "EventMatcherPolicyRequest" && fd.name == "action" {
-						choices = choices[:len(choices)-eventActionsNewer]
-					}
 					if tc.schema == "KerberosSourceRequest" && fd.name == "kadmin_type" {
 						// The 2026.2.0 API module's schema.yml still lists
 						// "other", which authentik removed before 2026.2.2

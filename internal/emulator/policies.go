@@ -73,8 +73,13 @@ var policyTypes = []*policyType{
 			}
 			return nil
 		}},
-	// EventMatcherPolicySerializer.validate: at least one criteria, when
-	// all four are "".
+	// EventMatcherPolicySerializer.validate (authentik/policies/
+	// event_matcher/api.py): attrs["action"] == "" and attrs["client_ip"]
+	// == "" and ...: at least one criteria when all four are "". It reads
+	// attrs, the body's fields only, by subscript: a key it reaches that the
+	// body lacks is a KeyError, a 500 (a PATCH without action, say). action
+	// is a choice with no blank, so it is never "" there and the check
+	// never refuses (TestEventMatcherValidate).
 	{typ: "event_matcher", prefix: "policies/event_matcher/", model: "EventMatcherPolicy", app: "event_matcher",
 		component: "ak-policy-event-matcher-form", verbose: "Event Matcher Policy", plural: "Event Matcher Policies",
 		fields: []fieldDef{
@@ -87,6 +92,10 @@ var policyTypes = []*policyType{
 		},
 		validate: func(e *Emulator, f *httpapi.Form, p *store.Policy) *httpapi.Resp {
 			for _, k := range []string{"action", "client_ip", "app", "model"} {
+				if !f.Has(k) {
+					r := httpapi.ServerError()
+					return &r
+				}
 				if v, ok := p.Attrs[k].(string); !ok || v != "" {
 					return nil
 				}
@@ -139,11 +148,9 @@ var eventActions = []string{"login", "login_failed", "logout", "user_write", "su
 	"model_updated", "model_deleted", "email_sent", "update_available", "export_ready", "custom_",
 	// authentik 2026.2.2's EventAction has these too (its default
 	// blueprint events-default.yaml matches configuration_warning);
-	// schema.yml of the 2026.2.0 API module does not list them.
+	// schema.yml of the 2026.2.0 API module does not list them (the
+	// contract check adds them: contract.NewerEventActions).
 	"configuration_warning", "review_initiated", "review_overdue", "review_attested", "review_completed"}
-
-// eventActionsNewer are the actions schema.yml does not list yet.
-var eventActionsNewer = 5
 
 var policyTypeByName = map[string]*policyType{}
 
@@ -157,12 +164,6 @@ func init() {
 func (t *policyType) kind() *kindDef[*store.Policy] {
 	fields := append([]fieldDef{{name: "execution_logging", typ: ftBool, def: false, filter: "exact"}}, t.fields...)
 	meta := t.metaModel()
-	if t.typ == "event_matcher" {
-		// Not seeded: the default blueprint's event matchers serve
-		// notification rules (not emulated), and one matches
-		// configuration_warning, which schema.yml's enum lacks.
-		meta = ""
-	}
 	return &kindDef[*store.Policy]{
 		kind: strings.ToLower(t.model), model: t.model, metaModel: meta, prefix: t.prefix, fields: fields,
 		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.IExact("policy_uuid", "pk")}, SearchFields: []string{"name"}, Order: []string{"name"}},
@@ -234,6 +235,16 @@ func (e *Emulator) renderPolicyBase(p *store.Policy) map[string]any {
 		"meta_model_name": t.metaModel(), "bound_to": bound}
 }
 
+// policyKindOf is the generic kind of a policy type.
+func policyKindOf(typ string) *kindDef[*store.Policy] {
+	for _, k := range policyKinds {
+		if d := k.(*kindDef[*store.Policy]); d.prefix == policyTypeByName[typ].prefix {
+			return d
+		}
+	}
+	return nil
+}
+
 var policyKinds = func() []genericKind {
 	var out []genericKind
 	for _, t := range policyTypes {
@@ -289,8 +300,8 @@ type PolicyBinding struct {
 }
 
 // PolicyBindingsOn returns the bindings on an application (by slug), a
-// flow (by slug) or a flow's stage binding ("flow-slug/stage-name"), in
-// order, for tests.
+// flow (by slug), a flow's stage binding ("flow-slug/stage-name"), a
+// source (by slug) or a notification rule (by name), in order, for tests.
 func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -307,6 +318,12 @@ func (e *Emulator) PolicyBindingsOn(kind, key string) []PolicyBinding {
 	case "source":
 		if s := e.st.SourceBySlug(key); s != nil {
 			target = s.PK
+		}
+	case "notification rule":
+		for _, r := range e.st.Rules {
+			if r.Attrs["name"] == key {
+				target = r.PK
+			}
 		}
 	case "flow stage binding":
 		slug, stage, _ := strings.Cut(key, "/")

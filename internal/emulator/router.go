@@ -72,7 +72,7 @@ var genericKinds = append([]genericKind{keypairKind, applicationKind, oauth2Prov
 	samlProviderKind, ldapProviderKind, samlMappingKind, scopeMappingKind, groupKind, bindingKind, outpostKind,
 	blueprintKind, flowKind, flowBindingKind, promptKind, allStagesKind, allProvidersKind, allMappingsKind,
 	allPoliciesKind, allSourcesKind, brandKind, radiusProviderKind, scimProviderKind, racProviderKind, racEndpointKind,
-	entitlementKind},
+	entitlementKind, transportKind, ruleKind, notificationMappingKind},
 	slices.Concat(stageKinds, policyKinds, sourceKinds, serviceConnectionKinds)...)
 
 func (e *Emulator) genericRoutes() []route {

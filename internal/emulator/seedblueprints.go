@@ -119,8 +119,30 @@ func (e *Emulator) seedBlueprints() {
 	e.rnd = rand.New(rand.NewSource(e.seed ^ 0x0b1e9e1f))
 	defer func() { e.rnd = main }()
 	kinds := e.seedKinds()
-	kinds[bindingKind.metaModel] = ownRandom{seedKind{e, bindingKind}, rand.New(rand.NewSource(e.seed ^ 0x0b1d1e95))}
+	bindings := ownRandom{seedKind{e, bindingKind}, rand.New(rand.NewSource(e.seed ^ 0x0b1d1e95))}
+	kinds[bindingKind.metaModel] = bindings
+	// events-default.yaml's objects, seeded later than the rest, draw from
+	// a source of their own too (its bindings also: they target a
+	// notification rule), so no pk seeded before moved.
+	events := rand.New(rand.NewSource(e.seed ^ 0x0e7e9715))
+	for _, k := range []seedable{transportKind, ruleKind, policyKindOf("event_matcher")} {
+		kinds[k.metaModelName()] = ownRandom{seedKind{e, k}, events}
+	}
+	kinds[bindingKind.metaModel] = ruleBindings{bindings, ownRandom{seedKind{e, bindingKind}, events}}
 	kinds.Blueprints()
+}
+
+// ruleBindings seeds a policy binding on a notification rule through
+// events, any other through other.
+type ruleBindings struct{ other, events ownRandom }
+
+func (s ruleBindings) Find(key map[string]any) (string, bool) { return s.other.Find(key) }
+
+func (s ruleBindings) Entry(state akblueprints.State, key, attrs map[string]any) error {
+	if t, ok := key["target"].(string); ok && s.events.e.st.RuleByPK(t) != nil {
+		return s.events.Entry(state, key, attrs)
+	}
+	return s.other.Entry(state, key, attrs)
 }
 
 // ownRandom writes blueprint entries drawing from a random source of

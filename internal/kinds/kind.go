@@ -87,6 +87,13 @@ type Kind struct {
 	// sensitive variable (${NAME} with sensitive: true), never a literal: a
 	// manifest is committed, the secret is not.
 	SensitiveOnly []string
+	// NewerEnum are enum values of authentik 2026.2.2 that schema.yml (the
+	// pinned API module's, 2026.2.0) lacks, by field: an event matcher's
+	// action configuration_warning, which authentik's own blueprint uses.
+	NewerEnum map[string][]string
+	// Readable are Secret fields authentik does return (a webhook URL that
+	// carries its token): plans compare them, masked, like any field.
+	Readable []string
 	// Code fields hold what authentik runs on the server; plans show them
 	// whole.
 	Code []string
@@ -321,7 +328,8 @@ type Field struct {
 	Once bool
 	// ReadWhenDeclared: a Secret extra the API layer reads, for the entries
 	// that declare it only (plan.Reads.Secrets), so plans compare it,
-	// masked: a token's key, through view_key/.
+	// masked: a token's key, through view_key/. On a request field
+	// (Kind.Readable) the list read has it: compared, masked.
 	ReadWhenDeclared bool
 	// Output: the value the entry's outputs write (a token's key): a
 	// change of it rewrites them, and the plan says which.
@@ -530,7 +538,11 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
 		Secret:        sf.WriteOnly || slices.Contains(k.Secret, sf.Name) || slices.Contains(k.SensitiveOnly, sf.Name),
 		SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
-		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name)}
+		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name),
+		ReadWhenDeclared: slices.Contains(k.Readable, sf.Name)}
+	if more := k.NewerEnum[sf.Name]; len(more) > 0 {
+		f.Enum = append(slices.Clone(f.Enum), more...)
+	}
 	if d, ok := k.Docs[sf.Name]; ok {
 		f.Doc = d
 	}

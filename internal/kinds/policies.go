@@ -52,6 +52,9 @@ func init() {
 	// ["client_ip"], ["app"] and ["model"]: every write carries all four,
 	// so it never depends on how the server fills an omitted one.
 	eventMatcher.SendAlways = []string{"action", "client_ip", "app", "model"}
+	// events/models.py EventAction at 2026.2.2 (events-default.yaml's
+	// default-match-configuration-warning matches the first).
+	eventMatcher.NewerEnum = map[string][]string{"action": {"configuration_warning", "review_initiated", "review_overdue", "review_attested", "review_completed"}}
 	reputation := policy("reputation", "policies/reputation/", "authentik_policies_reputation.reputationpolicy", "ReputationPolicyRequest",
 		map[string]any{"check_ip": true, "check_username": true, "threshold": -5})
 	// ReputationPolicySerializer.validate reads attrs.get("check_ip",

@@ -75,6 +75,8 @@ var serverCodeKeys = sync.OnceValue(func() map[string]bool {
 // the kind: free-form keys are Ordinary).
 func ClassOf(key string) FieldClass {
 	switch {
+	case sensitiveOnlyKeys()[key]:
+		return Ordinary
 	case serverCodeKeys()[key]:
 		return ServerCode
 	case publicKeys[key] || strings.HasPrefix(key, "meta_"):
@@ -87,6 +89,19 @@ func ClassOf(key string) FieldClass {
 	}
 	return Ordinary
 }
+
+// sensitiveOnlyKeys are the fields a kind descriptor takes only from a
+// sensitive variable (kinds.Kind.SensitiveOnly): Ordinary whatever their
+// name says, as a webhook URL that carries its token (webhook_url).
+var sensitiveOnlyKeys = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, k := range kinds.All() {
+		for _, f := range k.SensitiveOnly {
+			out[f] = true
+		}
+	}
+	return out
+})
 
 // ShownWhole reports whether plans show a field's value whole, never
 // masked as a field: public fields and server code (a real secret inside

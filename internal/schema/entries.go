@@ -170,7 +170,10 @@ func fieldDoc(f kinds.Field) string {
 	if f.Ref != "" {
 		parts = append(parts, fmt.Sprintf("A %s, by its key.", f.Ref))
 	}
-	if f.Secret {
+	switch {
+	case f.Secret && f.ReadWhenDeclared && !f.Extra:
+		parts = append(parts, "Secret: from a sensitive variable; compared, masked.")
+	case f.Secret:
 		parts = append(parts, "Secret: write-only, from a sensitive variable.")
 	}
 	if f.Code {

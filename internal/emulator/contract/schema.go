@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,6 +95,7 @@ func loadFile(path string) (*Validator, error) {
 	patched := relaxExternalDiscriminators(doc)
 	patched = append(patched, relaxNulls(doc)...)
 	patched = append(patched, relaxServedFiles(doc)...)
+	patched = append(patched, relaxNewerEventActions(doc)...)
 	// legacy.NewRouter validates the document. The gorillamux router would
 	// need github.com/gorilla/mux, which this module does not require.
 	router, err := legacy.NewRouter(doc)
@@ -463,4 +465,25 @@ func (v *Validator) Schema(name string) *openapi3.Schema {
 		return nil
 	}
 	return ref.Value
+}
+
+// NewerEventActions are the values of authentik 2026.2.2's EventAction
+// (authentik/events/models.py) that the module's schema.yml (the 2026.2.0
+// API) does not list. authentik's own events-default.yaml blueprint makes
+// an event matcher policy matching configuration_warning, so every
+// installation answers one.
+var NewerEventActions = []string{"configuration_warning", "review_initiated", "review_overdue", "review_attested", "review_completed"}
+
+// relaxNewerEventActions adds NewerEventActions to the EventActions enum.
+func relaxNewerEventActions(doc *openapi3.T) []string {
+	ref := doc.Components.Schemas["EventActions"]
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	for _, a := range NewerEventActions {
+		if !slices.Contains(ref.Value.Enum, any(a)) {
+			ref.Value.Enum = append(ref.Value.Enum, a)
+		}
+	}
+	return []string{"EventActions lists authentik 2026.2.2's newer actions"}
 }

@@ -29,6 +29,9 @@ func (s *State) TargetRef(pk string) string {
 	if x := s.RACEndpointByPK(pk); x != nil {
 		return x.PK // so is a RAC endpoint's
 	}
+	if x := s.RuleByPK(pk); x != nil {
+		return x.PK // and a notification rule's
+	}
 	for _, f := range s.Flows {
 		if strings.EqualFold(f.PK, pk) || strings.EqualFold(f.PBMUUID, pk) {
 			return f.PBMUUID
@@ -74,6 +77,9 @@ func (s *State) PbmRef(pk string) string {
 		return x.PK
 	}
 	if x := s.RACEndpointByPK(pk); x != nil {
+		return x.PK
+	}
+	if x := s.RuleByPK(pk); x != nil {
 		return x.PK
 	}
 	for _, f := range s.Flows {

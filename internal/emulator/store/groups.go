@@ -75,5 +75,6 @@ func (s *State) DeleteGroup(g *Group) {
 	}
 	s.Bindings = bs
 	s.ClearStageRefs("group", g.PK) // user_write create_users_group: SET_DEFAULT None
+	s.rulesDropGroup(g.PK)
 	s.Groups = slices.DeleteFunc(s.Groups, func(x *Group) bool { return x == g })
 }

@@ -9,6 +9,7 @@ func (s *State) DeleteOtherMapping(o *OtherMapping) {
 		p.PropertyMappings = RemoveStr(p.PropertyMappings, o.PK)
 	}
 	s.sourcesDropMapping(o.PK)
+	s.transportsDropMapping(o.PK)
 	out := s.OtherMappings[:0]
 	for _, x := range s.OtherMappings {
 		if x != o {

@@ -34,6 +34,10 @@ type State struct {
 	ServiceConnections []*ServiceConnection
 	// RACEndpoints are RAC providers' endpoints (emulator/radius_scim_rac.go).
 	RACEndpoints []*Object
+	// Transports and Rules are notification transports and rules
+	// (emulator/events.go): PK is the uuid (a rule's, its pbm_uuid).
+	Transports []*Object
+	Rules      []*Object
 
 	// StageRefFields names a stage type's fields that reference kind ref
 	// (clearStageRefs's cascade); the stage kinds' tables answer it.
