@@ -161,7 +161,7 @@ var notificationMappingType = store.MappingType{Component: "ak-property-mapping-
 // with name and expression: no managed field, and no validate_expression
 // (the expression is not compiled on save).
 var notificationMappingKind = func() *kindDef[*store.OtherMapping] {
-	k := sourceMappingType{"propertymappings/notification/", "NotificationWebhookMapping", &notificationMappingType}.kind()
+	k := sourceMappingType{"propertymappings/notification/", "NotificationWebhookMapping", &notificationMappingType, nil}.kind()
 	k.metaModel = notificationMappingType.Model
 	k.list = httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name")}, SearchFields: []string{"name"}, Order: []string{"name"}}
 	k.choiceFilters = nil

@@ -64,7 +64,7 @@ func TestKindFieldsMatchSchema(t *testing.T) {
 		tables = append(tables, table{ct.model + "Request", ct.fields, []string{"name"}})
 	}
 	for _, mt := range sourceMappingTypes {
-		tables = append(tables, table{mt.model + "Request", sourceMappingFields, []string{"name", "managed"}})
+		tables = append(tables, table{mt.model + "Request", mt.defs(), []string{"name", "managed"}})
 	}
 	for _, tc := range tables {
 		t.Run(tc.schema, func(t *testing.T) {

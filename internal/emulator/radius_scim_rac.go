@@ -53,7 +53,8 @@ var appIsNull = httpapi.FilterSpec{Param: "application__isnull", Match: func(o h
 }}
 
 // scimProviderFields are SCIMProviderSerializer's own fields with the
-// model defaults. token is readable (extra_kwargs is empty). The
+// model defaults (providers/scim/api/providers.py SCIMProviderSerializer
+// at version/2026.2.2). token is readable (extra_kwargs is empty). The
 // serializer has no flows (SCIMProvider is a BackchannelProvider).
 var scimProviderFields = []fieldDef{
 	{name: "property_mappings_group", typ: ftRefList, ref: "propertymapping", allowEmpty: true, def: []string{}},
@@ -68,7 +69,12 @@ var scimProviderFields = []fieldDef{
 	{name: "exclude_users_service_account", typ: ftBool, def: false, filter: "exact"},
 	{name: "sync_page_size", typ: ftUint, def: int64(100), min: 1}, // MinValueValidator(1)
 	{name: "sync_page_timeout", typ: ftDuration, def: "minutes=30"},
-	{name: "filter_group", typ: ftRef, ref: "group"},
+	// group_filters (models.py, migration 0019_scimprovider_group_filters_and_more)
+	// replaced filter_group, a single group, before 2026.2.2: the pinned API
+	// module's schema.yml still has filter_group, which 2026.2.2's
+	// serializer no longer knows (DRF ignores it). A M2M to Group
+	// (blank=True), a filterset field (ModelMultipleChoiceFilter).
+	{name: "group_filters", typ: ftRefList, ref: "group", allowEmpty: true, def: []string{}, filter: "exact", unordered: true},
 	{name: "dry_run", typ: ftBool, def: false},
 }
 
@@ -83,6 +89,8 @@ var scimProviderKind = func() *kindDef[*store.Provider] {
 		}
 		return m
 	}
+	// SCIMProviderViewSet.filterset_fields: name, exclude_users_service_account,
+	// url and group_filters (the last three from the fields' filter tags).
 	k.list = httpapi.ListSpec{
 		Filters:      []httpapi.FilterSpec{httpapi.Exact("name", "name")},
 		SearchFields: []string{"name", "url"},

@@ -64,8 +64,16 @@ func (e *Emulator) seedOtherMappings() {
 			managed, _ := en.Identifiers["managed"].(string)
 			name, _ := en.Attrs["name"].(string)
 			expr, _ := en.Attrs["expression"].(string)
-			e.st.OtherMappings = append(e.st.OtherMappings, &store.OtherMapping{PK: derivedPK(managed), Typ: m.typ,
-				Attrs: map[string]any{"managed": managed, "name": strings.TrimSpace(name), "expression": strings.TrimSpace(expr)}})
+			attrs := map[string]any{"managed": managed, "name": strings.TrimSpace(name), "expression": strings.TrimSpace(expr)}
+			if m.typ == &racMappingType {
+				// RACPropertyMapping.static_settings (default dict).
+				settings, _ := en.Attrs["static_settings"].(map[string]any)
+				if settings == nil {
+					settings = map[string]any{}
+				}
+				attrs["static_settings"] = settings
+			}
+			e.st.OtherMappings = append(e.st.OtherMappings, &store.OtherMapping{PK: derivedPK(managed), Typ: m.typ, Attrs: attrs})
 		}
 	}
 }

@@ -615,6 +615,17 @@ func derivedPK(managed string) string {
 type sourceMappingType struct {
 	prefix, model string
 	typ           *store.MappingType
+	// fields replace sourceMappingFields when set (a RAC mapping's
+	// static_settings, its expression optional).
+	fields []fieldDef
+}
+
+// defs are the type's serializer fields besides name and managed.
+func (t sourceMappingType) defs() []fieldDef {
+	if t.fields != nil {
+		return t.fields
+	}
+	return sourceMappingFields
 }
 
 var (
@@ -636,18 +647,31 @@ var (
 var sourceMappingTypes = []sourceMappingType{
 	// sources/<type>/api/property_mappings.py at version/2026.2.2; the
 	// Kerberos ones are seeded (seed_mappings.go).
-	{"propertymappings/source/plex/", "PlexSourcePropertyMapping", &plexsourceMappingType},
-	{"propertymappings/source/kerberos/", "KerberosSourcePropertyMapping", &kerberossourceMappingType},
-	{"propertymappings/source/scim/", "SCIMSourcePropertyMapping", &scimsourceMappingType},
-	{"propertymappings/source/telegram/", "TelegramSourcePropertyMapping", &telegramsourceMappingType},
-	{"propertymappings/source/oauth/", "OAuthSourcePropertyMapping", &oauthsourceMappingType},
-	{"propertymappings/source/saml/", "SAMLSourcePropertyMapping", &samlsourceMappingType},
-	{"propertymappings/source/ldap/", "LDAPSourcePropertyMapping", &ldapsourceMappingType},
+	{"propertymappings/source/plex/", "PlexSourcePropertyMapping", &plexsourceMappingType, nil},
+	{"propertymappings/source/kerberos/", "KerberosSourcePropertyMapping", &kerberossourceMappingType, nil},
+	{"propertymappings/source/scim/", "SCIMSourcePropertyMapping", &scimsourceMappingType, nil},
+	{"propertymappings/source/telegram/", "TelegramSourcePropertyMapping", &telegramsourceMappingType, nil},
+	{"propertymappings/source/oauth/", "OAuthSourcePropertyMapping", &oauthsourceMappingType, nil},
+	{"propertymappings/source/saml/", "SAMLSourcePropertyMapping", &samlsourceMappingType, nil},
+	{"propertymappings/source/ldap/", "LDAPSourcePropertyMapping", &ldapsourceMappingType, nil},
 	// Provider mappings of the same shape (PropertyMappingSerializer with
 	// the model swapped): providers/radius/api/property_mappings.py,
 	// providers/scim/api/property_mappings.py.
-	{"propertymappings/provider/radius/", "RadiusProviderPropertyMapping", &radiusMappingType},
-	{"propertymappings/provider/scim/", "SCIMMapping", &scimMappingType},
+	{"propertymappings/provider/radius/", "RadiusProviderPropertyMapping", &radiusMappingType, nil},
+	{"propertymappings/provider/scim/", "SCIMMapping", &scimMappingType, nil},
+	// providers/rac/api/property_mappings.py RACPropertyMappingSerializer:
+	// static_settings a JSONDictField (required, a mapping), expression
+	// CharField(allow_blank=True, required=False), validate_expression
+	// skipping "". The seeded RAC mappings are listed here too.
+	{"propertymappings/provider/rac/", "RACPropertyMapping", &racMappingType, racMappingFields},
+}
+
+// racMappingFields are RACPropertyMappingSerializer's own fields, with
+// RACPropertyMapping's model defaults (PropertyMapping.expression is a
+// TextField without a default: an omitted expression stores "").
+var racMappingFields = []fieldDef{
+	{name: "expression", typ: ftString, blank: true, def: ""},
+	{name: "static_settings", typ: ftObject, required: true},
 }
 
 var sourceMappingFields = []fieldDef{{name: "expression", typ: ftString, required: true}}
@@ -656,7 +680,7 @@ func (t sourceMappingType) kind() *kindDef[*store.OtherMapping] {
 	return &kindDef[*store.OtherMapping]{
 		// metaModel left empty: the LDAP ones are seeded by
 		// seedOtherMappings, with derived pks.
-		kind: strings.ToLower(t.model), model: t.model, prefix: t.prefix, fields: sourceMappingFields,
+		kind: strings.ToLower(t.model), model: t.model, prefix: t.prefix, fields: t.defs(),
 		list: httpapi.ListSpec{Filters: []httpapi.FilterSpec{httpapi.Exact("name", "name"), httpapi.InList("managed", "managed"), httpapi.IsNull("managed__isnull", "managed")},
 			SearchFields: []string{"name"}, Order: []string{"name"}},
 		choiceFilters: func(e *Emulator) (single, multi map[string][]string) {
@@ -723,6 +747,9 @@ func (t sourceMappingType) kind() *kindDef[*store.OtherMapping] {
 		fieldChecks: func(e *Emulator, f *httpapi.Form, m *store.OtherMapping) {
 			if !f.Has("expression") || f.Errs["expression"] != nil {
 				return
+			}
+			if m.Expression() == "" && t.fields != nil {
+				return // RACPropertyMappingSerializer.validate_expression: "" is not compiled
 			}
 			filename := "None"
 			for _, o := range e.st.OtherMappings {

@@ -91,6 +91,10 @@ type Kind struct {
 	// pinned API module's, 2026.2.0) lacks, by field: an event matcher's
 	// action configuration_warning, which authentik's own blueprint uses.
 	NewerEnum map[string][]string
+	// NewerFields are request fields of authentik 2026.2.2 that schema.yml
+	// lacks (a SCIM provider's group_filters), appended to the schema's;
+	// a field they replace is listed in Omit.
+	NewerFields []apischema.Field
 	// Readable are Secret fields authentik does return (a webhook URL that
 	// carries its token): plans compare them, masked, like any field.
 	Readable []string
@@ -508,7 +512,7 @@ func (k *Kind) computeFields() []Field {
 		panic(fmt.Sprintf("kinds: %s: schema component %q is not in schema.yml", k.Label(), k.Schema))
 	}
 	var out []Field
-	for _, sf := range c.Fields {
+	for _, sf := range append(slices.Clone(c.Fields), k.NewerFields...) {
 		f, ok := k.field(sf)
 		if ok {
 			out = append(out, f)

@@ -1,5 +1,7 @@
 package kinds
 
+import "github.com/provision/provision/internal/apischema"
+
 // Providers the engine manages: RADIUS, SCIM and RAC. They share the
 // providers: section with the hand-written OAuth2, proxy, SAML and LDAP
 // providers (internal/manifest/provider*.go), chosen by type:, and one
@@ -64,11 +66,22 @@ func init() {
 	// OutgoingSyncProvider). A BackchannelProvider: an application lists it
 	// in backchannel_providers.
 	scim := engineProvider("scim", "providers/scim/", "authentik_providers_scim.scimprovider", "SCIMProviderRequest",
-		map[string]string{"property_mappings_group": "property mapping"},
-		map[string]any{"property_mappings_group": []string{}, "verify_certificates": true, "auth_mode": "token", "auth_oauth_params": map[string]any{},
+		map[string]string{"property_mappings_group": "property mapping", "group_filters": "group"},
+		map[string]any{"property_mappings_group": []string{}, "group_filters": []string{}, "verify_certificates": true, "auth_mode": "token", "auth_oauth_params": map[string]any{},
 			"compatibility_mode": "default", "service_provider_config_cache_timeout": "hours=1", "exclude_users_service_account": false,
 			"sync_page_size": 100, "sync_page_timeout": "minutes=30", "dry_run": false})
 	scim.SensitiveOnly = []string{"token"}
+	// group_filters (providers/scim/models.py SCIMProvider, migration
+	// 0019_scimprovider_group_filters_and_more) replaced filter_group, one
+	// group, before 2026.2.2; the pinned schema.yml still has filter_group,
+	// which 2026.2.2's SCIMProviderSerializer no longer knows.
+	scim.Omit = []string{"filter_group"}
+	scim.NewerFields = []apischema.Field{{Name: "group_filters", Type: "array", ItemType: "string", ItemFormat: "uuid",
+		Description: "Group filters used to define sync-scope for groups."}}
+	scim.Docs = map[string]string{
+		"group_filters": "The groups the provider syncs, by name (empty: every group). Users are scoped by the application's policies.",
+		"dry_run":       "When true, the provider neither modifies nor creates objects in the remote system.",
+	}
 	scim.Doc = "A SCIM provider: authentik pushes users and groups to an application (a backchannel provider: list it in an application's backchannel_providers)."
 	// providers/rac/models.py RACProvider.
 	rac := engineProvider("rac", "providers/rac/", "authentik_providers_rac.racprovider", "RACProviderRequest",
@@ -88,6 +101,7 @@ func init() {
 		providerMapping("provider_radius", "propertymappings/provider/radius/", "authentik_providers_radius.radiusproviderpropertymapping", "RadiusProviderPropertyMappingRequest", nil),
 		// providers/scim/models.py SCIMMapping
 		providerMapping("provider_scim", "propertymappings/provider/scim/", "authentik_providers_scim.scimmapping", "SCIMMappingRequest", nil),
+		racMapping(),
 	)
 }
 
@@ -111,4 +125,23 @@ func mergeRefs(a, b map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// racMapping is a RAC provider property mapping (providers/rac/models.py
+// RACPropertyMapping, api/property_mappings.py
+// RACPropertyMappingSerializer): static_settings (a mapping of Guacamole
+// connection settings, required) merged with what the optional expression
+// returns, for a RAC provider's or endpoint's property_mappings.
+func racMapping() *Kind {
+	k := providerMapping("provider_rac", "propertymappings/provider/rac/", "authentik_providers_rac.racpropertymapping", "RACPropertyMappingRequest",
+		// PropertyMapping.expression has no default; the serializer's
+		// CharField(required=False) leaves it "" (not compiled);
+		// static_settings default=dict.
+		map[string]any{"expression": "", "static_settings": map[string]any{}})
+	k.Docs = map[string]string{
+		"expression":      "Python returning connection settings merged over static_settings (optional: empty is not run).",
+		"static_settings": "Guacamole connection settings for the RAC endpoints using the mapping (e.g. {resize-method: display-update}); empty values are dropped.",
+	}
+	k.Doc = "A RAC provider property mapping: connection settings a RAC provider or endpoint applies."
+	return k
 }

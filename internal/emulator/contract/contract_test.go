@@ -398,3 +398,22 @@ func BenchmarkResponseCheck(b *testing.B) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v3/core/applications/", nil))
 	}
 }
+
+// authentik 2026.2.2's SCIM provider has group_filters (a list) where the
+// module's schema.yml still has filter_group (one group): the contract
+// follows the server, in requests and answers.
+func TestSCIMGroupFiltersFollowTheServer(t *testing.T) {
+	t.Parallel()
+	v := load(t)
+	for _, name := range SCIMProviderSchemas {
+		s := v.Schema(name)
+		require.NotNil(t, s, name)
+		assert.NotContains(t, s.Properties, "filter_group", name)
+		if assert.Contains(t, s.Properties, "group_filters", name) {
+			p := s.Properties["group_filters"].Value
+			assert.True(t, p.Type.Is("array"), name)
+			assert.Equal(t, "uuid", p.Items.Value.Format, name)
+		}
+		assert.Contains(t, v.Relaxed, name+": group_filters (authentik 2026.2.2) in place of filter_group")
+	}
+}

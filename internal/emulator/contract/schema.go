@@ -96,6 +96,7 @@ func loadFile(path string) (*Validator, error) {
 	patched = append(patched, relaxNulls(doc)...)
 	patched = append(patched, relaxServedFiles(doc)...)
 	patched = append(patched, relaxNewerEventActions(doc)...)
+	patched = append(patched, relaxSCIMGroupFilters(doc)...)
 	// legacy.NewRouter validates the document. The gorillamux router would
 	// need github.com/gorilla/mux, which this module does not require.
 	router, err := legacy.NewRouter(doc)
@@ -486,4 +487,33 @@ func relaxNewerEventActions(doc *openapi3.T) []string {
 		}
 	}
 	return []string{"EventActions lists authentik 2026.2.2's newer actions"}
+}
+
+// SCIMProviderSchemas are the SCIM provider's schemas whose filter_group
+// authentik 2026.2.2 replaced by group_filters.
+var SCIMProviderSchemas = []string{"SCIMProvider", "SCIMProviderRequest", "PatchedSCIMProviderRequest"}
+
+// relaxSCIMGroupFilters follows authentik 2026.2.2 where the module's
+// schema.yml (the 2026.2.0 API) is older: SCIMProviderSerializer has
+// group_filters, a list of group uuids (providers/scim/models.py
+// SCIMProvider.group_filters, migration
+// 0019_scimprovider_group_filters_and_more), in place of filter_group, one
+// group, which the migration removed.
+func relaxSCIMGroupFilters(doc *openapi3.T) []string {
+	var out []string
+	for _, name := range SCIMProviderSchemas {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil || ref.Value.Properties["filter_group"] == nil {
+			continue
+		}
+		delete(ref.Value.Properties, "filter_group")
+		items := openapi3.NewStringSchema()
+		items.Format = "uuid"
+		list := openapi3.NewArraySchema()
+		list.Items = openapi3.NewSchemaRef("", items)
+		list.Description = "Group filters used to define sync-scope for groups."
+		ref.Value.Properties["group_filters"] = openapi3.NewSchemaRef("", list)
+		out = append(out, name+": group_filters (authentik 2026.2.2) in place of filter_group")
+	}
+	return out
 }

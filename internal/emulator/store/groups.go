@@ -76,5 +76,10 @@ func (s *State) DeleteGroup(g *Group) {
 	s.Bindings = bs
 	s.ClearStageRefs("group", g.PK) // user_write create_users_group: SET_DEFAULT None
 	s.rulesDropGroup(g.PK)
+	for _, p := range s.Providers { // SCIMProvider.group_filters: the M2M rows go with the group
+		if l, ok := p.Attrs["group_filters"].([]string); ok {
+			p.Attrs["group_filters"] = RemoveStr(l, g.PK)
+		}
+	}
 	s.Groups = slices.DeleteFunc(s.Groups, func(x *Group) bool { return x == g })
 }
