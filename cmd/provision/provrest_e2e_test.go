@@ -8,6 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/emulator"
+	"github.com/provision/provision/internal/emulator/emulatortest"
 )
 
 // provRestManifest declares RAC property mappings used by a RAC provider
@@ -132,4 +135,48 @@ func TestSCIMGroupFilterUnknownGroup(t *testing.T) {
 	require.Equal(t, exitError, r.code, r.out)
 	assert.Contains(t, r.err, `m.yaml:31:5: group "Opz": not declared in the manifest and not found in authentik; did you mean "Ops"?`)
 	assert.Zero(t, c.emu.Writes())
+}
+
+const scimOAuthManifest = `version: 1
+variables:
+  GH_SECRET: {sensitive: true}
+sources:
+  - slug: github
+    type: oauth
+    name: GitHub
+    provider_type: github
+    consumer_key: Iv1.corp
+    consumer_secret: ${GH_SECRET}
+providers:
+  - name: crm-scim
+    type: scim
+    url: https://crm.example.com/scim/v2
+    auth_mode: oauth
+    auth_oauth: github
+    auth_oauth_params: {grant_type: client_credentials}
+`
+
+// A SCIM provider authenticating through an OAuth source names it by slug;
+// authentik refuses the OAuth mode without an enterprise license
+// (validate_auth_mode), and the plan's apply says so.
+func TestSCIMProviderOAuthSource(t *testing.T) {
+	srv, emu := emulatortest.NewServer(t, emulator.Options{Enterprise: true})
+	c := newCLIFor(t, srv.URL, emu)
+	c.env["GH_SECRET"] = ghSecret
+	path := writeManifest(t, scimOAuthManifest)
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+	src := wireOne(t, c, "sources/oauth/", url.Values{"slug": {"github"}})
+	scim := wireOne(t, c, "providers/scim/", url.Values{"name": {"crm-scim"}})
+	assert.Equal(t, "oauth", scim["auth_mode"])
+	assert.Equal(t, src["pk"], scim["auth_oauth"])
+	assert.Equal(t, map[string]any{"grant_type": "client_credentials"}, scim["auth_oauth_params"])
+
+	free := newCLI(t)
+	free.env["GH_SECRET"] = ghSecret
+	r = free.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitError, r.code, r.out)
+	assert.Contains(t, r.err, "Enterprise is required to use the OAuth mode.")
 }

@@ -1,12 +1,15 @@
 package emulator_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/provision/provision/internal/emulator"
 )
 
 // RACPropertyMappingSerializer (providers/rac/api/property_mappings.py at
@@ -107,4 +110,32 @@ func TestSCIMProviderGroupFilters(t *testing.T) {
 	st, s = e.rawJSON("GET", fmt.Sprintf("/api/v3/providers/scim/%v/", s["pk"]), "")
 	require.Equal(t, http.StatusOK, st)
 	assert.Equal(t, []any{g2["pk"]}, s["group_filters"], "the deleted group's row goes with it")
+}
+
+// auth_mode oauth needs a license (SCIMProviderSerializerMixin
+// validate_auth_mode); auth_oauth names an OAuth source only, and the
+// source's delete sets it null (SET_DEFAULT).
+func TestSCIMProviderOAuthMode(t *testing.T) {
+	e := newEnv(t)
+	st, body := e.raw("POST", "/api/v3/providers/scim/", `{"name":"s","url":"https://x","auth_mode":"oauth"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
+	assert.Contains(t, body, `"auth_mode":["Enterprise is required to use the OAuth mode."]`)
+
+	srv, emu := newTestServer(t, emulator.Options{Enterprise: true})
+	ent := &env{t: t, srv: srv, emu: emu, c: newClient(srv, emu.Token()), ctx: context.Background()}
+	st, plex := ent.rawJSON("POST", "/api/v3/sources/plex/", `{"name":"p","slug":"p","plex_token":"x"}`)
+	require.Equal(t, http.StatusCreated, st, "%v", plex)
+	st, body = ent.raw("POST", "/api/v3/providers/scim/", fmt.Sprintf(`{"name":"s","url":"https://x","auth_mode":"oauth","auth_oauth":%q}`, plex["pk"]))
+	assert.Equal(t, http.StatusBadRequest, st, "a Plex source is not an OAuth source")
+	assert.Contains(t, body, `"auth_oauth"`)
+	st, oauth := ent.rawJSON("POST", "/api/v3/sources/oauth/", `{"name":"o","slug":"o","provider_type":"github","consumer_key":"k","consumer_secret":"s"}`)
+	require.Equal(t, http.StatusCreated, st, "%v", oauth)
+	st, s := ent.rawJSON("POST", "/api/v3/providers/scim/", fmt.Sprintf(`{"name":"s","url":"https://x","auth_mode":"oauth","auth_oauth":%q}`, oauth["pk"]))
+	require.Equal(t, http.StatusCreated, st, "%v", s)
+	assert.Equal(t, oauth["pk"], s["auth_oauth"])
+	st, _ = ent.raw("DELETE", "/api/v3/sources/all/o/", "")
+	require.Equal(t, http.StatusNoContent, st)
+	st, s = ent.rawJSON("GET", fmt.Sprintf("/api/v3/providers/scim/%v/", s["pk"]), "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Nil(t, s["auth_oauth"])
 }

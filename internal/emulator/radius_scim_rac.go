@@ -62,7 +62,7 @@ var scimProviderFields = []fieldDef{
 	{name: "verify_certificates", typ: ftBool, def: true},
 	{name: "token", typ: ftString, blank: true, def: ""},
 	{name: "auth_mode", typ: ftChoice, choices: []string{"token", "oauth"}, def: "token"},
-	{name: "auth_oauth", typ: ftRef, ref: "source"},
+	{name: "auth_oauth", typ: ftRef, ref: "source:oauth"}, // FK to OAuthSource, SET_DEFAULT (None)
 	{name: "auth_oauth_params", typ: ftObject, def: map[string]any{}},
 	{name: "compatibility_mode", typ: ftChoice, choices: []string{"default", "aws", "slack", "sfdc"}, def: "default"},
 	{name: "service_provider_config_cache_timeout", typ: ftDuration, def: "hours=1"},
@@ -82,6 +82,14 @@ var scimProviderKind = func() *kindDef[*store.Provider] {
 	k := providerKind("scimprovider", "SCIMProvider", "providers/scim/", scimProviderFields)
 	base := k.render
 	k.readBase = func(e *Emulator, f *httpapi.Form, p *store.Provider) { e.readProviderName(f, p) }
+	// enterprise/providers/scim/api.py SCIMProviderSerializerMixin
+	// (ConditionalInheritance): validate_auth_mode refuses oauth without a
+	// valid license; a field validator, so only when the body has it.
+	k.fieldChecks = func(e *Emulator, f *httpapi.Form, p *store.Provider) {
+		if f.Has("auth_mode") && f.Errs["auth_mode"] == nil && p.Attrs["auth_mode"] == "oauth" && !e.enterprise {
+			f.Fail("auth_mode", "Enterprise is required to use the OAuth mode.")
+		}
+	}
 	k.render = func(e *Emulator, c *httpapi.Call, p *store.Provider) map[string]any {
 		m := base(e, c, p)
 		for _, f := range []string{"authorization_flow", "invalidation_flow", "authentication_flow", "assigned_application_slug", "assigned_application_name"} {

@@ -530,7 +530,9 @@ func (e *Emulator) refExists(ref, pk string) string {
 			return a.PK
 		}
 	case "source":
-		return e.st.SourceRef(pk)
+		if x := e.st.SourceByPK(pk); x != nil && (typ == "" || x.Type == typ) {
+			return x.PK // "source:oauth": a FK to OAuthSource
+		}
 	case "propertymapping":
 		return e.st.MappingRef(pk)
 	case "role":

@@ -66,8 +66,8 @@ func init() {
 	// OutgoingSyncProvider). A BackchannelProvider: an application lists it
 	// in backchannel_providers.
 	scim := engineProvider("scim", "providers/scim/", "authentik_providers_scim.scimprovider", "SCIMProviderRequest",
-		map[string]string{"property_mappings_group": "property mapping", "group_filters": "group"},
-		map[string]any{"property_mappings_group": []string{}, "group_filters": []string{}, "verify_certificates": true, "auth_mode": "token", "auth_oauth_params": map[string]any{},
+		map[string]string{"property_mappings_group": "property mapping", "group_filters": "group", "auth_oauth": "source"},
+		map[string]any{"property_mappings_group": []string{}, "group_filters": []string{}, "auth_oauth": nil, "verify_certificates": true, "auth_mode": "token", "auth_oauth_params": map[string]any{},
 			"compatibility_mode": "default", "service_provider_config_cache_timeout": "hours=1", "exclude_users_service_account": false,
 			"sync_page_size": 100, "sync_page_timeout": "minutes=30", "dry_run": false})
 	scim.SensitiveOnly = []string{"token"}
@@ -76,11 +76,16 @@ func init() {
 	// group, before 2026.2.2; the pinned schema.yml still has filter_group,
 	// which 2026.2.2's SCIMProviderSerializer no longer knows.
 	scim.Omit = []string{"filter_group"}
+	// auth_oauth: an OAuth source (by slug), on_delete SET_DEFAULT (None);
+	// auth_mode oauth needs an enterprise license
+	// (enterprise/providers/scim/api.py validate_auth_mode).
+	scim.Nulled = []string{"auth_oauth"}
 	scim.NewerFields = []apischema.Field{{Name: "group_filters", Type: "array", ItemType: "string", ItemFormat: "uuid",
 		Description: "Group filters used to define sync-scope for groups."}}
 	scim.Docs = map[string]string{
 		"group_filters": "The groups the provider syncs, by name (empty: every group). Users are scoped by the application's policies.",
 		"dry_run":       "When true, the provider neither modifies nor creates objects in the remote system.",
+		"auth_oauth":    "The OAuth source (by slug) whose token authenticates the SCIM requests, with auth_mode: oauth (enterprise).",
 	}
 	scim.Doc = "A SCIM provider: authentik pushes users and groups to an application (a backchannel provider: list it in an application's backchannel_providers)."
 	// providers/rac/models.py RACProvider.

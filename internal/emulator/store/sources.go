@@ -45,6 +45,11 @@ func (s *State) DeleteSource(x *Source) {
 	s.deleteBindingsFor(x.PK)
 	s.ClearStageRefs("source", x.PK)
 	s.Sources = slices.DeleteFunc(s.Sources, func(o *Source) bool { return o == x })
+	for _, p := range s.Providers { // SCIMProvider.auth_oauth: SET_DEFAULT (None)
+		if p.Attrs["auth_oauth"] == x.PK {
+			p.Attrs["auth_oauth"] = nil
+		}
+	}
 	if x.Type != "scim" {
 		return
 	}
