@@ -115,7 +115,7 @@ func TestRACMappingsAndSCIMFiltersEndToEnd(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.NotContains(t, r.out, scimToken)
 	for _, want := range []string{"type: provider_rac", "name: rdp-high-fidelity", "resize-method: display-update", "name: rdp-user-drive",
-		"- rdp-high-fidelity", "- rdp-user-drive", "group_filters:", "- Engineers", "exclude_users_service_account: true",
+		"static_settings: {}", "- rdp-high-fidelity", "- rdp-user-drive", "group_filters:", "- Engineers", "exclude_users_service_account: true",
 		"compatibility_mode: slack", "dry_run: true", "sync_page_size: 50", "sync_page_timeout: minutes=10"} {
 		assert.Contains(t, r.out, want)
 	}

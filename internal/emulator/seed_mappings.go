@@ -13,8 +13,9 @@ import (
 // blueprints/system/*.yaml at version/2026.2.2. They live in the one
 // PropertyMapping table with the scope and SAML mappings, so their names
 // and managed keys are taken for every mapping type, and they are listed
-// by propertymappings/all/ (propertymappings.go). Their own endpoints
-// (propertymappings/source/ldap/, …) are not served.
+// by propertymappings/all/ (propertymappings.go) and by their own
+// endpoints where the emulator serves the type (sourceMappingTypes: LDAP,
+// Kerberos, RAC, SCIM).
 
 var (
 	ldapsourceMappingType = store.MappingType{Component: "ak-property-mapping-source-ldap-form", Verbose: "LDAP Source Property Mapping",

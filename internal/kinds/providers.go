@@ -140,9 +140,10 @@ func mergeRefs(a, b map[string]string) map[string]string {
 func racMapping() *Kind {
 	k := providerMapping("provider_rac", "propertymappings/provider/rac/", "authentik_providers_rac.racpropertymapping", "RACPropertyMappingRequest",
 		// PropertyMapping.expression has no default; the serializer's
-		// CharField(required=False) leaves it "" (not compiled);
-		// static_settings default=dict.
-		map[string]any{"expression": "", "static_settings": map[string]any{}})
+		// CharField(required=False) leaves it "" (not compiled).
+		// static_settings has no default here: the serializer requires it
+		// on create, so export always writes it.
+		map[string]any{"expression": ""})
 	k.Docs = map[string]string{
 		"expression":      "Python returning connection settings merged over static_settings (optional: empty is not run).",
 		"static_settings": "Guacamole connection settings for the RAC endpoints using the mapping (e.g. {resize-method: display-update}); empty values are dropped.",
