@@ -47,8 +47,8 @@ func TestTokenKeyIsReadOnlyWhenDeclared(t *testing.T) {
 
 // A secret authentik returns (an SMS stage's auth) is in the snapshot as
 // its digest: the same value plans nothing, another one is a rotation,
-// masked on both sides, that apply sends; a write-only secret of the same
-// stage type is never compared. Saved-plan fingerprints leave digests out:
+// masked on both sides, that apply sends; a write-only secret (an email
+// stage's password) is never compared. Saved-plan fingerprints leave digests out:
 // the process applying a saved plan has another digest key.
 func TestReturnedSecretRotates(t *testing.T) {
 	env := func(k string) (string, bool) {
@@ -79,4 +79,13 @@ func TestReturnedSecretRotates(t *testing.T) {
 
 	assert.Equal(t, Fingerprints(live("tw1l10-auth-old")), Fingerprints(live("tw1l10-auth-new")),
 		"fingerprints hold no digest: a saved plan is applied by another process")
+
+	wo, ds := manifest.Parse("m.yaml", []byte("version: 1\nvariables: {AUTH: {sensitive: true}}\nstages:\n"+
+		"  - {name: mail, type: email, password: '${AUTH}'}\n"), env)
+	require.Empty(t, ds)
+	l := freshLive()
+	l.Put("stage", Object{Type: "email", PK: "mail-pk", Key: "mail", Fields: map[string]any{"pk": "mail-pk", "name": "mail"}})
+	p, err = Compute(wo, l)
+	require.NoError(t, err)
+	assert.Empty(t, p.Changes, "write-only: authentik never shows it, so a plan cannot see it change")
 }
