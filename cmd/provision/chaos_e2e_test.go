@@ -29,6 +29,15 @@ func skipCampaign(t *testing.T) {
 	}
 }
 
+// skipLong skips, under -short, a test whose work grows with every kind
+// (what: what it runs): it keeps running in CI (.ci/run), without -short.
+func skipLong(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(what + ": it runs without -short (.ci/run)")
+	}
+}
+
 // campaignSeeds is how many fault sequences a manifest is applied under:
 // def by default (CI), PROVISION_CAMPAIGN_SEEDS for a longer campaign.
 func campaignSeeds(t *testing.T, def int) int {

@@ -218,6 +218,7 @@ func TestExportOfHandMadeDetailsRoundTrips(t *testing.T) {
 // every type with random non-default values, applications, groups with
 // attributes and bindings. export --all, then plan: no changes.
 func TestExportOfSyntheticObjectsRoundTrips(t *testing.T) {
+	skipLong(t, "exports and re-plans an object of every kind")
 	t.Parallel()
 	c := newCLI(t)
 	ctx := context.Background()

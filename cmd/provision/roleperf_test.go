@@ -92,6 +92,7 @@ func (a *arrivals) count() (all, byRole, catalogue int) {
 // against 1 and 50 live roles: the same requests, two of them for the
 // declared role's permissions; export --all reads every role's.
 func TestPlanReadsOnlyDeclaredRolesPermissions(t *testing.T) {
+	skipLong(t, "plans and exports against 50 live roles")
 	t.Parallel()
 	requests, catalogues := map[int]int{}, map[int]int{}
 	for _, live := range []int{1, 50} {

@@ -369,6 +369,7 @@ func sandboxLeaks(t *testing.T, d deps) []leak {
 
 // TestSecretHygiene: no secret appears in any output of any command.
 func TestSecretHygiene(t *testing.T) {
+	skipLong(t, "runs every command over every kind's secrets")
 	t.Parallel()
 	leaks := hygieneRun(t, testDeps())
 	for _, l := range leaks {
@@ -380,6 +381,7 @@ func TestSecretHygiene(t *testing.T) {
 // (a validation error quoting a sensitive value, the sandbox's request log
 // printing the token in a search query), so the redactor is what stops them.
 func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
+	skipLong(t, "runs every command over every kind's secrets")
 	t.Parallel()
 	d := testDeps()
 	d.noRedaction = true
