@@ -16,9 +16,10 @@ import (
 )
 
 type demoOptions struct {
-	io       IOStreams
-	Keep     string
-	Manifest string
+	io         IOStreams
+	Keep       string
+	Manifest   string
+	Enterprise bool
 }
 
 func newDemoCmd(streams IOStreams) *cobra.Command {
@@ -41,6 +42,7 @@ values unless set.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	cmd.Flags().StringVar(&o.Keep, "dir", "", "write the manifest and .env here instead of a temporary directory")
+	cmd.Flags().BoolVar(&o.Enterprise, "enterprise", false, "run against a licensed (enterprise) authentik: the source and mutual TLS stages and the password uniqueness policy are accepted")
 	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "run this manifest file instead of the walkthrough of "+manifests.DemoName)
 	return cmd
 }
@@ -59,7 +61,7 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	emu, err := operation.ListenSandbox(operation.SandboxOptions{Addr: "127.0.0.1:0"}, nil)
+	emu, err := operation.ListenSandbox(operation.SandboxOptions{Addr: "127.0.0.1:0", Enterprise: o.Enterprise}, nil)
 	if err != nil {
 		return fmt.Errorf("start emulator: %w", err)
 	}

@@ -44,6 +44,7 @@ or test a pipeline with no authentik at all. Nothing is persisted.`,
 	cmd.Flags().BoolVar(&o.TLS, "tls", false, "serve https with a certificate from a CA generated for this run")
 	cmd.Flags().StringVar(&o.CAOut, "ca-out", "", "with --tls: where to write the CA certificate (default: a new file in the temporary directory)")
 	cmd.Flags().Float64Var(&o.FaultRate, "fault-rate", 0, "fraction (0..1) of API requests that fail: 5xx, or a connection reset before or after the request is processed (requests with header X-Provision-No-Fault: 1 are exempt)")
+	cmd.Flags().BoolVar(&o.Enterprise, "enterprise", false, "act as a licensed (enterprise) authentik: the source and mutual TLS stages and the password uniqueness policy are accepted")
 	cmd.Flags().Int64Var(&o.FaultSeed, "fault-seed", 0, "seed of the fault sequence, to reproduce a run (default: random)")
 	return cmd
 }

@@ -149,3 +149,34 @@ func TestSandboxRefusesPublicAddrWithoutToken(t *testing.T) {
 	assert.Contains(t, errOut.String(), "is not a loopback address")
 	assert.Empty(t, out.String(), "nothing served, no token printed")
 }
+
+// sandbox --enterprise acts as a licensed authentik: a password uniqueness
+// policy (EnterpriseRequiredMixin) is accepted, which a fresh install
+// refuses.
+func TestSandboxEnterprise(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, http.StatusBadRequest}, {[]string{"--enterprise"}, http.StatusCreated}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		streams := IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &syncBuffer{}, LookupEnv: func(string) (string, bool) { return "", false }, Random: rand.Reader, deps: testDeps()}
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--token", "tok"}, tc.args...), streams)
+		}()
+		exports := regexp.MustCompile(`export AUTHENTIK_URL=(\S+)\n`)
+		var m []string
+		require.Eventually(t, func() bool { m = exports.FindStringSubmatch(out.String()); return m != nil }, 10*time.Second, 10*time.Millisecond)
+		req, _ := http.NewRequest(http.MethodPost, m[1]+"/api/v3/policies/unique_password/", strings.NewReader(`{"name":"unique"}`))
+		req.Header.Set("Authorization", "Bearer tok")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, tc.want, resp.StatusCode, "%v", tc.args)
+		cancel()
+		<-done
+	}
+}

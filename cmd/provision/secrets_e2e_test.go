@@ -38,6 +38,11 @@ const (
 	// read (view_key/) to compare.
 	hygieneTokenKey   = "deploy-KEY-HYGIENE-0123456789"
 	hygieneDriftedKey = "deploy-DRIFTED-KEY-HYGIENE-42"
+	// hygieneSMSAuth is an SMS stage's auth token, from a sensitive
+	// variable, and hygieneDriftedSMSAuth the one set behind provision's
+	// back: authentik returns both, plans compare their digests.
+	hygieneSMSAuth        = "sms-AUTH-HYGIENE-0123456789"
+	hygieneDriftedSMSAuth = "sms-DRIFTED-AUTH-HYGIENE-42"
 )
 
 const hygieneManifest = `version: 1
@@ -46,6 +51,14 @@ variables:
   GRAFANA_SECRET: {sensitive: true}
   ALICE_PASSWORD: {sensitive: true}
   DEPLOY_KEY: {sensitive: true}
+  SMS_AUTH: {sensitive: true}
+stages:
+  - name: hygiene-sms
+    type: authenticator_sms
+    provider: twilio
+    from_number: "+15550100"
+    account_sid: AC0123
+    auth: ${SMS_AUTH}
 users:
   - username: alice
     name: Alice
@@ -123,11 +136,13 @@ func hygieneRun(t *testing.T, d deps) []leak {
 		"GRAFANA_SECRET":  hygieneSensitive,
 		"ALICE_PASSWORD":  hygieneUserPassword,
 		"DEPLOY_KEY":      hygieneTokenKey,
+		"SMS_AUTH":        hygieneSMSAuth,
 	}}
 
 	var leaks []leak
 	secrets := map[string]string{"token": hygieneToken, "URL password": hygienePassword, "sensitive variable": hygieneSensitive,
-		"user password": hygieneUserPassword, "token key variable": hygieneTokenKey, "drifted token key": hygieneDriftedKey}
+		"user password": hygieneUserPassword, "token key variable": hygieneTokenKey, "drifted token key": hygieneDriftedKey,
+		"SMS auth variable": hygieneSMSAuth, "drifted SMS auth": hygieneDriftedSMSAuth}
 	scan := func(where, text string, allowed ...string) {
 		for name, s := range secrets {
 			if strings.Contains(text, s) && !slices.Contains(allowed, name) {
@@ -178,6 +193,12 @@ func hygieneRun(t *testing.T, d deps) []leak {
 	_, err = c.api().CoreApi.CoreTokensSetKeyCreate(t.Context(), "deploy-token").
 		TokenSetKeyRequest(*api.NewTokenSetKeyRequest(hygieneDriftedKey)).Execute()
 	require.NoError(t, err)
+	sms, _, err := c.api().StagesApi.StagesAuthenticatorSmsList(t.Context()).Name("hygiene-sms").Execute()
+	require.NoError(t, err)
+	require.Len(t, sms.Results, 1)
+	_, _, err = c.api().StagesApi.StagesAuthenticatorSmsPartialUpdate(t.Context(), sms.Results[0].Pk).
+		PatchedAuthenticatorSMSStageRequest(api.PatchedAuthenticatorSMSStageRequest{Auth: api.PtrString(hygieneDriftedSMSAuth)}).Execute()
+	require.NoError(t, err)
 	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
 		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
 	require.NoError(t, err)
@@ -186,13 +207,17 @@ func hygieneRun(t *testing.T, d deps) []leak {
 	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
 		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old", "homepage": "https://viewer:" + hygienePassword + "@chat.example.com/home"}}).Execute()
 	require.NoError(t, err)
-	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode")
+	drifted := step(exitChanges, "plan", "-f", mf, "--detailed-exitcode")
+	require.Contains(t, drifted.out, "~ auth = (sensitive) -> (sensitive)", "the drifted SMS auth is rotated back")
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "json")
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "-o", "markdown")
 	savedPlan := filepath.Join(dir, "saved.plan")
 	step(exitChanges, "plan", "-f", mf, "--detailed-exitcode", "--out", savedPlan)
 	step(exitOK, "export", "--all", "--out", filepath.Join(dir, "export.yaml"))
 	step(exitOK, "apply", savedPlan, "-o", "json")
+	sms, _, err = c.api().StagesApi.StagesAuthenticatorSmsList(t.Context()).Name("hygiene-sms").Execute()
+	require.NoError(t, err)
+	require.Equal(t, hygieneSMSAuth, sms.Results[0].GetAuth(), "the saved plan rotated the SMS auth back")
 	_, _, err = c.api().CoreApi.CoreGroupsPartialUpdate(t.Context(), emu.GroupPK("LibreChat Users")).
 		PatchedGroupRequest(api.PatchedGroupRequest{Attributes: map[string]any{"webhook": "https://old.example.com/" + hygieneSensitive + "-old"}}).Execute()
 	require.NoError(t, err)

@@ -254,3 +254,29 @@ stages:
 	require.Equal(t, exitError, r.code, r.out)
 	assert.Contains(t, r.err, "Enterprise is required to create/update this object.")
 }
+
+// demo --enterprise runs against a licensed emulator: the mutual TLS stage
+// authentik refuses without a license is created; without the flag the
+// same demo fails in authentik's words.
+func TestDemoEnterprise(t *testing.T) {
+	t.Parallel()
+	path := writeManifest(t, `version: 1
+certificates:
+  - name: ca
+    generate: {common_name: ca.example, validity_days: 30}
+stages:
+  - name: m
+    type: mtls
+    mode: required
+    certificate_authorities: [ca]
+    cert_attribute: common_name
+    user_attribute: username
+`)
+	c := newCLI(t)
+	r := c.run("demo", "--dir", t.TempDir(), "--manifest", path)
+	require.NotEqual(t, exitOK, r.code, r.out)
+	assert.Contains(t, r.out+r.err, "Enterprise is required")
+	r = c.run("demo", "--dir", t.TempDir(), "--manifest", path, "--enterprise")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	assert.Contains(t, r.out, "No changes. authentik matches the manifest.")
+}

@@ -14,6 +14,7 @@ import (
 
 	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/secretdigest"
 )
 
 // The kind engine's API part: every descriptor kind (internal/kinds) is
@@ -153,6 +154,7 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 				return resp, err
 			}, func(items []map[string]any) []plan.Object {
 				out := make([]plan.Object, 0, len(items))
+				var shown []string
 				for _, it := range items {
 					o := plan.Object{Type: typ, PK: fmt.Sprint(it[k.PK]), Fields: it}
 					if k.Key != "" {
@@ -166,9 +168,12 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 						}
 					}
 					if typed != nil {
-						dropSecrets(typed, it)
+						shown = append(shown, digestSecrets(typed, it)...)
 					}
 					out = append(out, o)
+				}
+				if len(shown) > 0 {
+					r.c.onSecret(shown...) // one call a page: each rebuilds the redactor
 				}
 				return out
 			})
@@ -250,17 +255,30 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	})
 }
 
-// dropSecrets removes from an answer the secret fields authentik shows (an
-// SMS stage's auth, an email setup stage's password, a Kubernetes
-// connection's kubeconfig): plans never compare a secret, so the live
-// object does not hold it, and nothing that prints, exports or
-// fingerprints live objects can show it.
-func dropSecrets(k *desc.Kind, it map[string]any) {
+// digestSecrets replaces in an answer each secret field authentik shows
+// (an SMS stage's auth, an email setup stage's password, a Kubernetes
+// connection's kubeconfig) by its digest (internal/secretdigest): the plan
+// compares it with the declared value's and rotates the secret when they
+// differ, and nothing that prints, exports or fingerprints live objects
+// holds the value. Any other secret field is dropped. It returns the
+// plaintexts it replaced, for the redactor.
+func digestSecrets(k *desc.Kind, it map[string]any) []string {
+	var shown []string
 	for _, f := range k.Fields() {
-		if f.Secret && !f.Extra && !f.ReadWhenDeclared { // a Readable field is compared, masked
-			delete(it, f.Name)
+		if !f.Secret || f.Extra {
+			continue
 		}
+		v, ok := it[f.Name]
+		if !f.ReadWhenDeclared || !ok || v == nil {
+			delete(it, f.Name)
+			continue
+		}
+		if s, isText := v.(string); isText && s != "" {
+			shown = append(shown, s)
+		}
+		it[f.Name] = secretdigest.Of(v)
 	}
+	return shown
 }
 
 // execEntry performs one change of a descriptor kind.

@@ -13,6 +13,7 @@ import (
 
 	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/secretdigest"
 )
 
 // Extra fields (kinds.Kind.Extra): what authentik keeps outside an
@@ -342,7 +343,7 @@ func readTokenKeys(ctx context.Context, c *Client, reads plan.Reads, objs []plan
 	}
 	for i, k := range keys {
 		if k != nil {
-			objs[i].Fields["key"] = *k
+			objs[i].Fields["key"] = secretdigest.Of(*k)
 		}
 	}
 	return nil, nil

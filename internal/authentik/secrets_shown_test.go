@@ -2,24 +2,31 @@ package authentik_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/provision/provision/internal/authentik"
+	"github.com/provision/provision/internal/clock"
 	"github.com/provision/provision/internal/emulator"
 	"github.com/provision/provision/internal/emulator/emulatortest"
 	desc "github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/plan"
+	"github.com/provision/provision/internal/secretdigest"
 )
 
 // authentik shows some secrets in its answers (an SMS setup stage's auth
-// and auth_password, an email setup stage's password): the snapshot drops
-// them, as plans never compare a secret, so nothing that prints, exports
-// or fingerprints a live object can show one.
-func TestSnapshotDropsSecretsAuthentikShows(t *testing.T) {
+// and auth_password, an email setup stage's password): the snapshot holds
+// their digests instead, which the plan compares with the declared
+// values', so nothing that prints, exports or fingerprints a live object
+// can show one. The plaintexts go to the redactor.
+func TestSnapshotDigestsSecretsAuthentikShows(t *testing.T) {
 	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	for _, body := range []struct{ path, json string }{
@@ -39,7 +46,12 @@ func TestSnapshotDropsSecretsAuthentikShows(t *testing.T) {
 	for _, k := range desc.InSection("stages") {
 		reads = reads.Add(plan.Reads{Types: []string{plan.TypeRead(k)}})
 	}
-	live, err := newClient(t, srv.URL, emu.Token()).Snapshot(context.Background(), reads)
+	var mu sync.Mutex
+	var told []string
+	c, err := authentik.New(authentik.Config{URL: srv.URL, Token: emu.Token(), Clock: clock.NewFake(time.Unix(0, 0)),
+		OnSecret: func(s ...string) { mu.Lock(); defer mu.Unlock(); told = append(told, s...) }})
+	require.NoError(t, err)
+	live, err := c.Snapshot(context.Background(), reads)
 	require.NoError(t, err)
 	found := 0
 	for _, o := range live.Objects["stage"] {
@@ -47,13 +59,17 @@ func TestSnapshotDropsSecretsAuthentikShows(t *testing.T) {
 		case "sms":
 			found++
 			assert.Equal(t, "AC", o.Fields["account_sid"], "the other fields are read")
-			assert.NotContains(t, o.Fields, "auth")
-			assert.NotContains(t, o.Fields, "auth_password")
+			assert.Equal(t, secretdigest.Of("tok-shown"), o.Fields["auth"])
+			assert.Equal(t, secretdigest.Of("pw-shown"), o.Fields["auth_password"])
 		case "mail":
 			found++
 			assert.Equal(t, "localhost", o.Fields["host"])
-			assert.NotContains(t, o.Fields, "password")
+			assert.Equal(t, secretdigest.Of("smtp-shown"), o.Fields["password"])
 		}
 	}
 	assert.Equal(t, 2, found)
+	assert.Subset(t, told, []string{"tok-shown", "pw-shown", "smtp-shown"})
+	j, err := json.Marshal(live)
+	require.NoError(t, err)
+	assert.NotContains(t, string(j), "shown")
 }

@@ -27,7 +27,6 @@ var notificationTransport = &Kind{
 	// token is its path): only from a sensitive variable. authentik shows
 	// it, so plans compare it, masked.
 	SensitiveOnly: []string{"webhook_url"},
-	Readable:      []string{"webhook_url"},
 	// NotificationTransportSerializer.validate reads mode and webhook_url
 	// from the body only: a webhook mode needs its URL in the same request.
 	SendTogether: [][]string{{"mode", "webhook_url"}},

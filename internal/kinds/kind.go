@@ -80,8 +80,10 @@ type Kind struct {
 	// a cycle (a brand naming an application that takes a deleted one's
 	// provider).
 	Nulled []string
-	// Secret fields are write-only (authentik never returns them): sent on
-	// create, masked in every output, never compared.
+	// Secret fields are masked in every output. One authentik returns (not
+	// writeOnly in schema.yml) is compared through a digest and rotated
+	// when it differs (Field.ReadWhenDeclared); a write-only one is sent on
+	// create and never compared: authentik never shows it.
 	Secret []string
 	// SensitiveOnly are Secret fields a manifest may fill only from a
 	// sensitive variable (${NAME} with sensitive: true), never a literal: a
@@ -91,9 +93,6 @@ type Kind struct {
 	// pinned API module's, 2026.2.0) lacks, by field: an event matcher's
 	// action configuration_warning, which authentik's own blueprint uses.
 	NewerEnum map[string][]string
-	// Readable are Secret fields authentik does return (a webhook URL that
-	// carries its token): plans compare them, masked, like any field.
-	Readable []string
 	// Code fields hold what authentik runs on the server; plans show them
 	// whole.
 	Code []string
@@ -332,8 +331,11 @@ type Field struct {
 	Once bool
 	// ReadWhenDeclared: a Secret extra the API layer reads, for the entries
 	// that declare it only (plan.Reads.Secrets), so plans compare it,
-	// masked: a token's key, through view_key/. On a request field
-	// (Kind.Readable) the list read has it: compared, masked.
+	// masked: a token's key, through view_key/. On a request field it is
+	// derived from schema.yml: a secret authentik returns (not writeOnly:
+	// an SMS stage's auth, a webhook URL) is in the list read. Either way
+	// the snapshot holds its digest (internal/secretdigest), never the
+	// value, and a change is a rotation.
 	ReadWhenDeclared bool
 	// Output: the value the entry's outputs write (a token's key): a
 	// change of it rewrites them, and the plan says which.
@@ -539,11 +541,13 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	if slices.Contains(k.Omit, sf.Name) {
 		return Field{}, false
 	}
+	secret := sf.WriteOnly || slices.Contains(k.Secret, sf.Name) || slices.Contains(k.SensitiveOnly, sf.Name)
 	f := Field{Name: sf.Name, Enum: sf.Enum, Nullable: sf.Nullable, Required: sf.Required, MinLength: sf.MinLength, Doc: sf.Description,
-		Secret:        sf.WriteOnly || slices.Contains(k.Secret, sf.Name) || slices.Contains(k.SensitiveOnly, sf.Name),
-		SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
+		Secret: secret, SensitiveOnly: slices.Contains(k.SensitiveOnly, sf.Name), Code: slices.Contains(k.Code, sf.Name),
 		Immutable: slices.Contains(k.Immutable, sf.Name), Ordered: slices.Contains(k.Ordered, sf.Name),
-		ReadWhenDeclared: slices.Contains(k.Readable, sf.Name)}
+		// authentik returns every request field schema.yml does not mark
+		// writeOnly (TestWriteOnlyIsWhatAnswersLack in internal/apischema)
+		ReadWhenDeclared: secret && !sf.WriteOnly}
 	if more := k.NewerEnum[sf.Name]; len(more) > 0 {
 		f.Enum = append(slices.Clone(f.Enum), more...)
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -92,5 +93,67 @@ func TestAKindCostsFewFiles(t *testing.T) {
 			limit = 6
 		}
 		assert.LessOrEqual(t, n, limit, "the %s %s is named in %d non-test Go files", k.Type, k.Name, n)
+	}
+}
+
+// Every secret of every descriptor comes only from a sensitive variable (a
+// manifest is committed, its secrets are not), and every field whose name
+// says it holds a secret is one. A certificate's certificate_data is public
+// (write-only in schema.yml, not secret).
+func TestSecretsComeOnlyFromSensitiveVariables(t *testing.T) {
+	looksSecret := regexp.MustCompile(`password$|secret|_token$|^token$|^auth$|private_key|kubeconfig|keytab|^key$|webhook_url`)
+	notSecret := map[string]bool{"certificate/certificate_data": true, "authenticator_static stage/token_count": true}
+	for _, k := range kinds.All() {
+		for _, f := range k.Fields() {
+			name := k.Label() + "/" + f.Name
+			if notSecret[name] || f.Type == kinds.Bool {
+				continue
+			}
+			if looksSecret.MatchString(f.Name) {
+				assert.True(t, f.Secret, "%s looks like a secret", name)
+			}
+			if f.Secret {
+				assert.True(t, f.SensitiveOnly, "%s is a secret that takes a literal", name)
+			}
+		}
+	}
+}
+
+// A secret authentik returns (not writeOnly in schema.yml) is compared
+// through its digest; a write-only one never is. Derived, never listed.
+func TestReturnedSecretsAreCompared(t *testing.T) {
+	cases := map[string]struct {
+		kind, field string
+		compared    bool
+	}{
+		"SMS auth":              {"authenticator_sms stage", "auth", true},
+		"SMS auth_password":     {"authenticator_sms stage", "auth_password", true},
+		"email setup password":  {"authenticator_email stage", "password", true},
+		"RADIUS shared_secret":  {"radius provider", "shared_secret", true},
+		"SCIM provider token":   {"scim provider", "token", true},
+		"kubeconfig":            {"kubernetes service connection", "kubeconfig", true},
+		"plex token":            {"plex source", "plex_token", true},
+		"webhook URL":           {"notification transport", "webhook_url", true},
+		"email stage password":  {"email stage", "password", false},
+		"captcha private key":   {"captcha stage", "private_key", false},
+		"Duo client secret":     {"authenticator_duo stage", "client_secret", false},
+		"OAuth consumer secret": {"oauth source", "consumer_secret", false},
+		"LDAP bind password":    {"ldap source", "bind_password", false},
+		"Telegram bot token":    {"telegram source", "bot_token", false},
+		"certificate key":       {"certificate", "key_data", false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var f kinds.Field
+			found := false
+			for _, k := range kinds.All() {
+				if k.Label() == tc.kind {
+					f, found = k.Field(tc.field)
+				}
+			}
+			require.True(t, found, "%s %s", tc.kind, tc.field)
+			assert.True(t, f.Secret)
+			assert.Equal(t, tc.compared, f.ReadWhenDeclared)
+		})
 	}
 }

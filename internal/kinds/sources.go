@@ -75,11 +75,11 @@ func init() {
 	saml.Doc = "A SAML source: log in through a SAML identity provider."
 	// sources/plex/models.py PlexSource (client_id defaults to a
 	// generated id: left to authentik). PlexSourceSerializer has no
-	// validate(); plex_token is readable in its answers but a secret here.
+	// validate(); plex_token is in its answers: compared through a digest.
 	plex := source("plex", "sources/plex/", "authentik_sources_plex.plexsource", "PlexSourceRequest", nil,
 		map[string]any{"group_matching_mode": "identifier", "allowed_servers": []any{}, "allow_friends": true})
 	plex.SensitiveOnly = []string{"plex_token"}
-	plex.Docs = map[string]string{"plex_token": "The Plex token used to check friends, from a sensitive variable only. authentik shows it in its answers; provision never prints, compares or exports it: it is sent when the source is created."}
+	plex.Docs = map[string]string{"plex_token": "The Plex token used to check friends, from a sensitive variable only. authentik shows it in its answers; provision never prints or exports it, and rotates it when the variable changes."}
 	plex.Doc = "A Plex source: log in with a plex.tv account, limited to members of the allowed servers (or friends)."
 	// sources/kerberos/models.py KerberosSource (and lib/sync/incoming/
 	// models.py). KerberosSourceSerializer has no validate(); realm is

@@ -29,7 +29,7 @@ func init() {
 	duo.SensitiveOnly = []string{"client_secret", "admin_secret_key"}
 	duo.Doc = "A Duo setup stage: enrols the user's Duo device (client_secret and admin_secret_key from sensitive variables)."
 	// stages/authenticator_email/models.py. authentik shows password in
-	// its answers; provision treats it as a secret all the same.
+	// its answers: compared through a digest, rotated when it changes.
 	email := stage("authenticator_email", "stages/authenticator/email/", "authentik_stages_authenticator_email.authenticatoremailstage", "AuthenticatorEmailStageRequest", configureFlow,
 		map[string]any{"friendly_name": "", "use_global_settings": false, "host": "localhost", "port": 25, "username": "",
 			"password": "", "use_tls": false, "use_ssl": false, "timeout": 10, "from_address": "system@authentik.local",
@@ -53,6 +53,18 @@ func init() {
 	mtls := stage("mtls", "stages/mtls/", "authentik_stages_mtls.mutualtlsstage", "MutualTLSStageRequest",
 		map[string]string{"certificate_authorities": "certificate"}, map[string]any{"certificate_authorities": []any{}})
 	mtls.Doc = "A mutual TLS stage: logs in or enrols users by client certificate, checked against certificate_authorities. Enterprise: authentik refuses it without a license."
+	// stages/email/models.py: password is write-only
+	emailStage := stage("email", "stages/email/", "authentik_stages_email.emailstage", "EmailStageRequest", nil,
+		map[string]any{"use_global_settings": false, "host": "localhost", "port": 25, "username": "", "use_tls": false,
+			"use_ssl": false, "timeout": 10, "from_address": "system@authentik.local", "token_expiry": "minutes=30",
+			"subject": "authentik", "template": "email/password_reset.html", "activate_user_on_success": false,
+			"recovery_max_attempts": 5, "recovery_cache_timeout": "minutes=5"})
+	emailStage.SensitiveOnly = []string{"password"}
+	// stages/captcha/models.py: private_key is write-only
+	captcha := stage("captcha", "stages/captcha/", "authentik_stages_captcha.captchastage", "CaptchaStageRequest", nil,
+		map[string]any{"js_url": "https://www.recaptcha.net/recaptcha/api.js", "api_url": "https://www.recaptcha.net/recaptcha/api/siteverify",
+			"interactive": false, "score_min_threshold": 0.5, "score_max_threshold": 1.0, "error_on_invalid_score": true})
+	captcha.SensitiveOnly = []string{"private_key"}
 	Register(
 		// stages/identification/models.py
 		identification,
@@ -81,19 +93,11 @@ func init() {
 		// stages/redirect/models.py
 		stage("redirect", "stages/redirect/", "authentik_stages_redirect.redirectstage", "RedirectStageRequest",
 			map[string]string{"target_flow": "flow"}, map[string]any{"keep_context": true, "target_static": ""}),
-		// stages/email/models.py
-		stage("email", "stages/email/", "authentik_stages_email.emailstage", "EmailStageRequest", nil,
-			map[string]any{"use_global_settings": false, "host": "localhost", "port": 25, "username": "", "use_tls": false,
-				"use_ssl": false, "timeout": 10, "from_address": "system@authentik.local", "token_expiry": "minutes=30",
-				"subject": "authentik", "template": "email/password_reset.html", "activate_user_on_success": false,
-				"recovery_max_attempts": 5, "recovery_cache_timeout": "minutes=5"}),
+		emailStage,
 		// stages/invitation/models.py
 		stage("invitation", "stages/invitation/stages/", "authentik_stages_invitation.invitationstage", "InvitationStageRequest", nil,
 			map[string]any{"continue_flow_without_invitation": false}),
-		// stages/captcha/models.py
-		stage("captcha", "stages/captcha/", "authentik_stages_captcha.captchastage", "CaptchaStageRequest", nil,
-			map[string]any{"js_url": "https://www.recaptcha.net/recaptcha/api.js", "api_url": "https://www.recaptcha.net/recaptcha/api/siteverify",
-				"interactive": false, "score_min_threshold": 0.5, "score_max_threshold": 1.0, "error_on_invalid_score": true}),
+		captcha,
 		// stages/authenticator_validate/models.py
 		stage("authenticator_validate", "stages/authenticator/validate/", "authentik_stages_authenticator_validate.authenticatorvalidatestage", "AuthenticatorValidateStageRequest",
 			map[string]string{"configuration_stages": "stage"},

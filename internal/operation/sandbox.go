@@ -26,6 +26,9 @@ type SandboxOptions struct {
 	CAOut         string
 	FaultRate     float64
 	FaultSeed     int64
+	// Enterprise acts as a licensed authentik: the enterprise stages and
+	// policies (source, mutual TLS, password uniqueness) accept writes.
+	Enterprise bool
 }
 
 // Sandbox is the emulator listening, not yet serving.
@@ -43,7 +46,7 @@ type Sandbox struct {
 // ListenSandbox starts the emulator on o.Addr; with LogRequests, each
 // request (and each injected fault) is a line on log.
 func ListenSandbox(o SandboxOptions, log io.Writer) (*Sandbox, error) {
-	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency})
+	emu := emulator.New(emulator.Options{Token: o.Token, Latency: o.Latency, Enterprise: o.Enterprise})
 	if o.SyntheticApps > 0 {
 		emu.SeedScale(o.SyntheticApps)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/provision/provision/internal/kinds"
 	"github.com/provision/provision/internal/manifest"
+	"github.com/provision/provision/internal/secretdigest"
 )
 
 // The kind engine's plan part: every descriptor kind (internal/kinds) is
@@ -441,6 +442,13 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 			}
 		}
 	}
+	if out != nil && out.Action == Update {
+		for _, fd := range k.Fields() {
+			if fd.Secret && fd.ReadWhenDeclared && !fd.Output && slices.ContainsFunc(out.Fields, func(f FieldChange) bool { return f.Field == fd.Name }) {
+				out.Notes = append(out.Notes, rotatesNote(fd.Name))
+			}
+		}
+	}
 	return out
 }
 
@@ -488,6 +496,23 @@ func (c *computer) entryFields(e *manifest.Entry, fds []kinds.Field, live map[st
 		}
 		if fd.Secret && !fd.ReadWhenDeclared && !create {
 			continue // write-only: authentik never shows it, so never compared
+		}
+		if fd.Secret && fd.ReadWhenDeclared && !create && !fd.Once {
+			// The snapshot holds the live secret's digest: a different
+			// one is a rotation, shown masked on both sides.
+			if secretdigest.Same(live[fd.Name], want) {
+				continue
+			}
+			f.list = append(f.list, FieldChange{Field: fd.Name, Before: sensitiveMark, After: sensitiveMark, Sensitive: true})
+			if fd.Extra {
+				if spec.Extra == nil {
+					spec.Extra, spec.Before = map[string]any{}, map[string]any{}
+				}
+				spec.Extra[fd.Name] = canonical(fd, want)
+				continue
+			}
+			spec.Body[fd.Name] = sendValue(fd, want)
+			continue
 		}
 		if fd.Extra {
 			if spec.Extra == nil {

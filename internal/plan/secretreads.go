@@ -13,6 +13,22 @@ import (
 // token's key): only for the entries that declare them, never for the
 // rest, so a plan of a manifest that sets no key reads no key.
 
+// A secret authentik returns (kinds.Field.ReadWhenDeclared: a token's key
+// through view_key/, an SMS stage's auth in the list read) is in the
+// snapshot as its digest (internal/secretdigest), never its value: the
+// plan compares the declared value's digest with it, and a difference is
+// a rotation, "(sensitive) -> (sensitive)", that apply sends.
+
+// sensitiveMark stands for both sides of a rotated secret in a change: the
+// renderers show any sensitive field masked, and neither the value nor its
+// digest is in the plan.
+const sensitiveMark = "(sensitive)"
+
+// rotatesNote says a returned secret differs from the declared one.
+func rotatesNote(field string) string {
+	return field + ": rotates: authentik holds another value than the sensitive variable's; apply sends the new one"
+}
+
 // secretReads lists the entries declaring a secret the API layer reads to
 // compare (Reads.Secrets), as Ref(kind, key).
 func secretReads(m *manifest.Manifest) Reads {

@@ -171,10 +171,14 @@ func fieldDoc(f kinds.Field) string {
 		parts = append(parts, fmt.Sprintf("A %s, by its key.", f.Ref))
 	}
 	switch {
-	case f.Secret && f.ReadWhenDeclared && !f.Extra:
-		parts = append(parts, "Secret: from a sensitive variable; compared, masked.")
+	case f.Secret && f.ReadWhenDeclared:
+		parts = append(parts, "Secret: from a sensitive variable; authentik returns it, so a plan compares it (masked) and apply rotates it when the variable changes.")
+	case f.Secret && !f.SensitiveOnly:
+		parts = append(parts, "Secret: write-only, masked in every output.")
+	case f.Secret && f.Once:
+		parts = append(parts, "Secret: from a sensitive variable.")
 	case f.Secret:
-		parts = append(parts, "Secret: write-only, from a sensitive variable.")
+		parts = append(parts, "Secret: write-only, from a sensitive variable; authentik never returns it, so a plan cannot see it change: it is sent when the object is created.")
 	}
 	if f.Code {
 		parts = append(parts, "Runs on the server: plans show it whole.")

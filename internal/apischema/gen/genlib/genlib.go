@@ -196,3 +196,43 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+// Returned tells, for each writable property of every request body whose
+// answer schema exists ("XRequest" answered as "X"), whether authentik
+// returns it: the answer has it and not writeOnly. Keyed "XRequest.field".
+func Returned(path string) (map[string]bool, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var d doc
+	if err := yaml.Unmarshal(raw, &d); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	out := map[string]bool{}
+	for n, s := range d.Components.Schemas {
+		answer, ok := d.Components.Schemas[strings.TrimSuffix(n, "Request")]
+		if !strings.HasSuffix(n, "Request") || strings.HasPrefix(n, "Patched") || !ok {
+			continue
+		}
+		props := func(x *schema) map[string]*schema {
+			m := map[string]*schema{}
+			for i := 0; i+1 < len(x.Properties.Content); i += 2 {
+				var fs schema
+				if err := x.Properties.Content[i+1].Decode(&fs); err == nil {
+					m[x.Properties.Content[i].Value] = &fs
+				}
+			}
+			return m
+		}
+		ans := props(answer)
+		for f, fs := range props(s) {
+			if fs.ReadOnly {
+				continue
+			}
+			a, there := ans[f]
+			out[n+"."+f] = there && !a.WriteOnly
+		}
+	}
+	return out, nil
+}
