@@ -55,6 +55,10 @@ func TestExportAllRoundTrips(t *testing.T) {
 	for _, want := range []string{"type: saml", "type: ldap", "scope_name: roles", "name: LDAP"} {
 		assert.Contains(t, body, want)
 	}
+	// The outposts' service accounts and tokens (the embedded one's and
+	// LDAP's) are authentik's own: not exported.
+	assert.NotContains(t, body, "ak-outpost-")
+	assert.NotContains(t, body, "internal_service_account")
 }
 
 // Objects made by hand through the API with non-default values.

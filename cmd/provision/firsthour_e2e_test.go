@@ -391,6 +391,13 @@ outposts:
 	assert.Contains(t, string(env), "AUTHENTIK_TOKEN="+key.Key+"\n")
 	assert.Contains(t, string(env), "AUTHENTIK_INSECURE=false\n")
 	assert.NotContains(t, r.out+r.err, key.Key, "the token is in the file only")
+	// The token is the outpost's own, of its internal service account
+	// (authentik/outposts/models.py Outpost.token, Outpost.user).
+	tokens, _, err := c.api().CoreApi.CoreTokensList(t.Context()).Identifier(list.Results[0].TokenIdentifier).Execute()
+	require.NoError(t, err)
+	require.Len(t, tokens.Results, 1)
+	assert.Equal(t, "ak-outpost-"+strings.ReplaceAll(list.Results[0].Pk, "-", ""), tokens.Results[0].UserObj.Username)
+	assert.Equal(t, api.USERTYPEENUM_INTERNAL_SERVICE_ACCOUNT, tokens.Results[0].UserObj.GetType())
 
 	secret, err := os.ReadFile(filepath.Join(dir, "ldap-secret.yaml"))
 	require.NoError(t, err)

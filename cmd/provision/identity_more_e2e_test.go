@@ -236,3 +236,34 @@ func TestRoleObjectPermissionsEndToEnd(t *testing.T) {
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.err, `permission "view_user" is a permission on users, not on applications; did you mean "view_application"?`)
 }
+
+// Permissions held by a user directly (the Terraform provider's
+// authentik_rbac_permission_user) are gone from authentik 2026.2.2: 2025.12
+// made access control role-only and deleted rbac/permissions/users/ and
+// assigned_by_users/ (website/docs/releases/2025/v2025.12.md). A user's
+// permissions: is refused offline at its line, with the role to declare
+// instead; the server, like authentik, has neither endpoint.
+func TestUserPermissionsPointToRoles(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	m := writeManifest(t, `version: 1
+users:
+  - username: alice
+    permissions: [authentik_core.view_user]
+`)
+	for _, cmd := range []string{"validate", "plan"} {
+		r := c.run(cmd, "-f", m)
+		assert.Equal(t, exitError, r.code, cmd)
+		assert.Contains(t, r.err, `:4:5: unknown field "permissions" for a user: since 2025.12 authentik gives permissions to roles only: declare a role with these permissions`, cmd)
+		assert.NotContains(t, r.err, "did you mean", cmd)
+	}
+	for _, path := range []string{"rbac/permissions/users/?user_id=1", "rbac/permissions/assigned_by_users/"} {
+		req, err := http.NewRequest(http.MethodGet, c.url+"/api/v3/"+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+c.emu.Token())
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+	}
+}

@@ -221,6 +221,12 @@ func (e *Emulator) deleteUser(c *httpapi.Call) httpapi.Resp {
 	if r != nil {
 		return *r
 	}
+	e.removeUser(u)
+	return httpapi.Resp{Status: http.StatusNoContent}
+}
+
+// removeUser deletes the user, its memberships and its tokens.
+func (e *Emulator) removeUser(u *store.User) {
 	for _, g := range e.st.Groups {
 		g.Attrs["users"] = slices.DeleteFunc(slices.Clone(g.Users()), func(pk int32) bool { return pk == u.PK })
 	}
@@ -231,7 +237,6 @@ func (e *Emulator) deleteUser(c *httpapi.Call) httpapi.Resp {
 		}
 	}
 	e.st.Users = slices.DeleteFunc(e.st.Users, func(x *store.User) bool { return x == u })
-	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
 // setPassword is UserViewSet.set_password: {"password": ...} (required),
@@ -617,18 +622,20 @@ func (e *Emulator) deleteToken(c *httpapi.Call) httpapi.Resp {
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 
-// viewKey is TokenViewSet.view_key (authentik_core.view_token_key): a
-// token made through the API, else an outpost's.
+// viewKey is TokenViewSet.view_key (authentik_core.view_token_key).
 func (e *Emulator) viewKey(c *httpapi.Call) httpapi.Resp {
 	if !e.hasPerm(c.User, "authentik_core.view_token_key") {
 		return httpapi.Detail(403, msgNoPermission)
 	}
 	for _, t := range e.st.Tokens {
 		if t.Identifier == c.ID {
+			if t.Key == "" {
+				t.Key = e.randomString(60) // an outpost's (outpostToken): default_token_key
+			}
 			return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": t.Key}}
 		}
 	}
-	return e.viewTokenKey(c)
+	return httpapi.NoMatch("Token")
 }
 
 // setKey is TokenViewSet.set_key (authentik_core.set_token_key).

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -63,15 +64,26 @@ var outpostKind = &kindDef[*store.Outpost]{
 		o := e.st.OutpostByPK(id)
 		return o, o != nil
 	},
-	fresh:  func(e *Emulator) *store.Outpost { return &store.Outpost{Attrs: map[string]any{"managed": nil}} },
-	clone:  func(o *store.Outpost) *store.Outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
-	commit: func(_ *Emulator, dst, src *store.Outpost) { *dst = *src },
+	fresh: func(e *Emulator) *store.Outpost { return &store.Outpost{Attrs: map[string]any{"managed": nil}} },
+	clone: func(o *store.Outpost) *store.Outpost { n := *o; n.Attrs = cloneAttrs(o.Attrs); return &n },
+	commit: func(e *Emulator, dst, src *store.Outpost) {
+		// outpost_m2m_changed: a change of providers rebuilds the service
+		// account's permissions through Outpost.user, which re-creates the
+		// account if it is gone and renames it after the outpost.
+		providersChanged := !sameInt32Set(dst.Providers(), src.Providers())
+		*dst = *src
+		if providersChanged {
+			e.outpostUser(dst)
+		}
+	},
 	insert: func(e *Emulator, o *store.Outpost) {
 		o.PK = e.newUUID()
 		e.st.Outposts = append(e.st.Outposts, o)
+		e.outpostCreated(o)
 	},
 	remove: func(e *Emulator, o *store.Outpost) {
 		e.st.Outposts = slices.DeleteFunc(e.st.Outposts, func(x *store.Outpost) bool { return x == o })
+		e.outpostDeleted(o)
 	},
 	attrs: func(o *store.Outpost) map[string]any { return o.Attrs },
 	key:   func(o *store.Outpost) string { return o.Name() },
@@ -120,7 +132,7 @@ var outpostKind = &kindDef[*store.Outpost]{
 		}
 		return map[string]any{"pk": o.PK, "providers_obj": objs, "service_connection_obj": nil,
 			"refresh_interval_s": json.Number(strconv.Itoa(refreshInterval(o.Config()))),
-			"token_identifier":   fmt.Sprintf("ak-outpost-%s-api", o.PK)}
+			"token_identifier":   outpostTokenIdentifier(o)}
 	},
 	collectionActions: map[string]action{
 		"default_settings": {methods: map[string]handler{http.MethodGet: func(c *httpapi.Call) httpapi.Resp { return outpostDefaultSettings(c) }}},
@@ -217,19 +229,90 @@ func (e *Emulator) ConnectOutpost(name, hostname string) {
 	}
 }
 
-// viewTokenKey is TokenViewSet.view_key (authentik/core/api/tokens.py) for
-// the tokens the emulator has: each outpost's, identifier
-// ak-outpost-<pk>-api (Outpost.token_identifier), created with the outpost
-// and deleted with it. The key is default_token_key's 60 characters.
-func (e *Emulator) viewTokenKey(c *httpapi.Call) httpapi.Resp {
-	for _, o := range e.st.Outposts {
-		if fmt.Sprintf("ak-outpost-%s-api", o.PK) != c.ID {
-			continue
+// An outpost's service account and API token, as authentik 2026.2.2
+// makes them (authentik/outposts/models.py Outpost.user, Outpost.token,
+// user_identifier, token_identifier; signals.py outpost_post_save,
+// outpost_pre_delete_cleanup).
+
+// outpostUsername is Outpost.user_identifier: ak-outpost-<uuid.hex>, the
+// uuid without its dashes.
+func outpostUsername(o *store.Outpost) string {
+	return "ak-outpost-" + strings.ToLower(strings.ReplaceAll(o.PK, "-", ""))
+}
+
+// outpostTokenIdentifier is Outpost.token_identifier: ak-outpost-<pk>-api,
+// the uuid with its dashes (an f-string of the UUID).
+func outpostTokenIdentifier(o *store.Outpost) string { return fmt.Sprintf("ak-outpost-%s-api", o.PK) }
+
+// outpostCreated is outpost_post_save on create: "ensuring initial token
+// and user are created" (instance.token, which makes the user first).
+func (e *Emulator) outpostCreated(o *store.Outpost) { e.outpostToken(o) }
+
+// outpostUser is Outpost.user: the internal service account
+// ak-outpost-<uuid.hex>, got or created, named "Outpost <name>
+// Service-Account" under goauthentik.io/outposts, with an unusable
+// password. User.objects.create(username=...) leaves the email empty.
+func (e *Emulator) outpostUser(o *store.Outpost) *store.User {
+	id := outpostUsername(o)
+	var u *store.User
+	for _, x := range e.st.Users {
+		if x.Username == id {
+			u = x
 		}
-		if o.TokenKey == "" {
-			o.TokenKey = e.randomString(60)
-		}
-		return httpapi.Resp{Status: http.StatusOK, Body: map[string]any{"key": o.TokenKey}}
 	}
-	return httpapi.NoMatch("Token")
+	if u == nil {
+		u = e.addUser(id, "")
+		u.Email = ""
+	}
+	u.Name = fmt.Sprintf("Outpost %s Service-Account", o.Name())
+	u.Type, u.Path, u.Password = "internal_service_account", "goauthentik.io/outposts", ""
+	return u
+}
+
+// outpostToken is Outpost.token: the API token ak-outpost-<pk>-api of the
+// service account, never expiring, managed
+// goauthentik.io/outpost/ak-outpost-<pk>-api, got or created. Its pk is
+// derived from the outpost's and its key is drawn when first viewed
+// (viewKey), so the emulator's random draws, and with them every pk
+// seeded or created after an outpost, stay as they were.
+func (e *Emulator) outpostToken(o *store.Outpost) *store.APIToken {
+	id := outpostTokenIdentifier(o)
+	for _, t := range e.st.Tokens {
+		if t.Identifier == id {
+			return t
+		}
+	}
+	u := e.outpostUser(o)
+	managed := "goauthentik.io/outpost/" + id
+	t := &store.APIToken{PK: derivedUUID("outpost-token:" + o.PK), Identifier: id, Intent: "api", User: u.PK,
+		Description: "Autogenerated by authentik for Outpost " + o.Name(), Expiring: false, Managed: &managed}
+	e.st.Tokens = append(e.st.Tokens, t)
+	return t
+}
+
+// outpostDeleted is outpost_pre_delete_cleanup: the service account is
+// deleted, and with it (Token.user CASCADE) the token.
+func (e *Emulator) outpostDeleted(o *store.Outpost) {
+	for _, u := range slices.Clone(e.st.Users) {
+		if u.Username == outpostUsername(o) {
+			e.removeUser(u)
+		}
+	}
+}
+
+// derivedUUID is a version-4-shaped uuid derived from seed, drawing
+// nothing from the emulator's random source.
+func derivedUUID(seed string) string {
+	h := sha256.Sum256([]byte(seed))
+	b := h[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func sameInt32Set(a, b []int32) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }

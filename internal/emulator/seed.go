@@ -26,6 +26,9 @@ func (e *Emulator) seedDefaults() {
 	defer e.seedBlueprints()   // flows, stages, prompts, bindings (seedblueprints.go, seed/)
 	defer e.seedSAMLMappings() // last, so the pks seeded before stay as they were
 	seed.EmbeddedOutpost(e.st, e.newUUID)
+	// Its service account and token (outpost_post_save), drawing nothing:
+	// the pks seeded after stay as they were.
+	e.outpostCreated(e.st.Outposts[len(e.st.Outposts)-1])
 }
 
 // SeedSynthetic adds n applications "app-0001".. each with an OAuth2

@@ -168,6 +168,10 @@ type Kind struct {
 	DeleteWarning func(key string, fields map[string]any) string
 	// Docs describe fields where schema.yml says nothing useful, by field.
 	Docs map[string]string
+	// Gone are fields a manifest may expect that authentik no longer has,
+	// by name: the reason and the fix, said in place of "unknown field"
+	// (a user's permissions: role-only since authentik 2025.12).
+	Gone map[string]string
 	// Children are lists of other objects declared inside an entry.
 	Children []Child
 	// Extra are manifest fields outside the request schema, which authentik

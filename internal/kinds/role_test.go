@@ -55,3 +55,19 @@ func TestEmulatorPermissionsAreTheSame(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(a), string(b), "run go run ./internal/kinds/permgen")
 }
+
+// A Gone field is no field of its kind: else its hint could never show.
+func TestGoneFieldsAreNotFields(t *testing.T) {
+	n := 0
+	for _, k := range All() {
+		for name := range k.Gone {
+			n++
+			_, isField := k.Field(name)
+			assert.False(t, isField, "%s: %s is Gone and a field", k.Label(), name)
+			for _, x := range k.Extra {
+				assert.NotEqual(t, name, x.Name, "%s: %s is Gone and an extra field", k.Label(), name)
+			}
+		}
+	}
+	assert.NotZero(t, n)
+}

@@ -30,6 +30,13 @@ var user = &Kind{
 	Defaults: map[string]any{"is_active": true, "path": "users", "type": "internal", "attributes": map[string]any{}, "email": ""},
 	Extra: []Field{{Name: "password", Type: String, Secret: true, Once: true, SensitiveOnly: true,
 		Doc: "The password, from a sensitive variable only: set once, when provision creates the user; later runs never reset it."}},
+	// authentik 2025.12 made access control role-only and deleted
+	// rbac/permissions/assigned_by_users/ and rbac/permissions/users/
+	// (website/docs/releases/2025/v2025.12.md, "User permissions"; absent
+	// at version/2026.2.2 and from schema.yml).
+	Gone: map[string]string{
+		"permissions": "since 2025.12 authentik gives permissions to roles only: declare a role with these permissions (roles: - name: NAME, permissions: [...]) and give it to the user (roles: [NAME])",
+	},
 	Docs: map[string]string{
 		"username":   "Username, the user's key: an existing user of that name is adopted.",
 		"groups":     "The groups the user is a direct member of, by name: exactly these (others are left).",

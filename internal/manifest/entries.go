@@ -239,7 +239,9 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		f, known := byName[key.Value]
 		if !known {
 			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
-			if s := suggest.Closest(key.Value, names); s != "" {
+			if why, gone := k.Gone[key.Value]; gone {
+				msg = fmt.Sprintf("%s: %s", msg, why)
+			} else if s := suggest.Closest(key.Value, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			diags.add(pos(file, key), msg)

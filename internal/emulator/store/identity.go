@@ -54,10 +54,11 @@ func (s *State) RoleRef(pk string) string {
 }
 
 // TokenUser is the user an API token made through the API authenticates
-// (intent api, not expired: the emulator's tokens never expire).
+// (intent api, not expired: the emulator's tokens never expire). An
+// outpost's token has no key until it is first viewed.
 func (s *State) TokenUser(key string) (int32, bool) {
 	for _, t := range s.Tokens {
-		if t.Key == key && t.Intent == "api" {
+		if key != "" && t.Key == key && t.Intent == "api" {
 			return t.User, true
 		}
 	}

@@ -19,10 +19,6 @@ type Outpost struct {
 	// Health are the states its running instances report (ConnectOutpost):
 	// none, as no outpost process connects to the emulator.
 	Health []map[string]any
-	// TokenKey is the key of the outpost's API token (ak-outpost-<pk>-api),
-	// which authentik creates with the outpost (outpost_post_save); drawn
-	// when first viewed, so the seeded pks stay as they were.
-	TokenKey string
 }
 
 func (o *Outpost) Name() string { return httpapi.FmtVal(o.Attrs["name"]) }
