@@ -160,6 +160,7 @@ func TestIdentityExportRoundTrips(t *testing.T) {
 	assert.Contains(t, exported, "identifier: ci-bot-token")
 	assert.Contains(t, exported, "- authentik_core.reset_user_password")
 	assert.Contains(t, exported, "variables: {ALICE_PASSWORD: {sensitive: true}}")
+	assert.Equal(t, 1, strings.Count(exported, "variables: {ALICE_PASSWORD: {sensitive: true}}"), "alice's password is named once")
 	assert.NotContains(t, exported, alicePassword)
 	assert.NotContains(t, exported, key.Key)
 	assert.NotContains(t, exported, "expires:", "an api token's expiry is authentik's")

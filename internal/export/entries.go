@@ -115,7 +115,7 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	// One comment names every secret field and its variable (a Kerberos
 	// source has three).
 	var secrets []string
-	for _, f := range append(fields, d.Extra...) {
+	for _, f := range fields { // Fields() has the Extra ones
 		if f.Secret && f.SensitiveOnly {
 			v := variableName(o.Key, f.Name)
 			when := " when provision creates the " + d.Label()
