@@ -180,3 +180,14 @@ func TestSCIMProviderOAuthSource(t *testing.T) {
 	require.Equal(t, exitError, r.code, r.out)
 	assert.Contains(t, r.err, "Enterprise is required to use the OAuth mode.")
 }
+
+// A RAC mapping without static_settings is refused before any write:
+// RACPropertyMappingSerializer requires it on create.
+func TestRACMappingNeedsStaticSettings(t *testing.T) {
+	c := newCLI(t)
+	path := writeManifest(t, "version: 1\nproperty_mappings:\n  - name: m3\n    type: provider_rac\n    expression: \"return {}\"\n")
+	r := c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitError, r.code, r.out)
+	assert.Contains(t, r.err, `m.yaml:3:5: provider_rac property mapping "m3": static_settings is required to create it`)
+	assert.Zero(t, c.emu.Writes())
+}
