@@ -65,6 +65,7 @@ func cleanAcceptance(t *testing.T, c *cli) {
 	require.Equal(t, exitOK, r.code, "cleanup converged: "+r.out+r.err)
 }
 
+// serial: runs against one shared sandbox (acceptance).
 func TestAcceptanceLibreChatFlow(t *testing.T) {
 	c := acceptanceCLI(t)
 	cleanAcceptance(t, c)

@@ -50,6 +50,7 @@ func wireCert(t *testing.T, c *cli, name string) map[string]any {
 // the private key is in no output and no export, and export --all has the
 // brand.
 func TestCorpBrandEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := corpBrand(t)
 	keyPEM, err := os.ReadFile(filepath.Join(filepath.Dir(path), "corp.key"))
@@ -140,6 +141,7 @@ func selfSigned(t *testing.T, dir, name string, days int) {
 // the 30-day expiry warning, a changed PEM updating the certificate, and a
 // certificate in use deleted only with the plan naming its user.
 func TestCertificateRules(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	selfSigned(t, dir, "soon", 10)
@@ -222,6 +224,7 @@ func TestCertificateRules(t *testing.T) {
 // second plan is empty. A signing key without its private key is refused
 // offline.
 func TestSAMLProviderSignsWithADeclaredCertificate(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := corpBrand(t)
 	body := "version: 1\nstack: saml-cert\ncertificates:\n  - {name: corp-signing, certificate_file: corp.pem, key_file: corp.key}\n" +

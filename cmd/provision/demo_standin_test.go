@@ -47,6 +47,7 @@ func TestDemoStandsInForEveryAppWithADouble(t *testing.T) {
 // demo --manifest manifests/homelab.yaml stands in for Vaultwarden, Mealie
 // and Immich (Nextcloud, configured by a script, has no probe).
 func TestDemoHomelab(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	r := c.run("demo", "--dir", dir, "--manifest", "../../manifests/homelab.yaml")

@@ -89,6 +89,7 @@ func TestUndeclaredReferencesAreCheckedAgainstAuthentik(t *testing.T) {
 // unique across every mapping type, and authentik would answer the create
 // with a 400. Nothing is written.
 func TestScopeMappingNamedLikeAnLDAPSourceMappingIsRefusedAtPlan(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(t.TempDir(), "m.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\nscope_mappings:\n  - name: 'authentik default LDAP Mapping: Name'\n    scope_name: ldapname\n    expression: return {}\n"), 0o644))

@@ -28,6 +28,7 @@ func corpEvents(t *testing.T) (*cli, string) {
 // for Corp Admins at alert severity bound to an event matcher on
 // login_failed, applied and planned empty; on the wire, what was declared.
 func TestCorpEventsEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, path := corpEvents(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -62,6 +63,7 @@ func TestCorpEventsEndToEnd(t *testing.T) {
 // The webhook URL appears in no output, and a literal one is refused at
 // its line without its value.
 func TestCorpEventsWebhookURLNeverShown(t *testing.T) {
+	t.Parallel()
 	c, path := corpEvents(t)
 	var outs []string
 	for _, args := range [][]string{
@@ -104,6 +106,7 @@ func TestCorpEventsWebhookURLNeverShown(t *testing.T) {
 
 // export --all holds what the example made, and a plan of it is empty.
 func TestCorpEventsExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	c, path := corpEvents(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -124,6 +127,7 @@ func TestCorpEventsExportRoundTrip(t *testing.T) {
 // re-created after an admin deleted it, and then dropped everything: a
 // manifest may edit them, a prune never deletes them.
 func TestDefaultNotificationRulesSurvivePrune(t *testing.T) {
+	t.Parallel()
 	c, path := corpEvents(t)
 	body := string(mustRead(t, "../../manifests/corp-events.yaml")) + `  - name: default-notify-update
     severity: warning

@@ -22,6 +22,7 @@ import (
 // value's line and column; it was "cannot unmarshal !!str … into
 // manifest.RedirectURI" at column 1.
 func TestFirstHourShapeErrorsSpeakManifest(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, `version: 1
 providers:
@@ -40,6 +41,7 @@ providers:
 // --out a file and --output NAME an output, everywhere; the old spellings
 // still work for one release, each with a warning naming the new one.
 func TestFirstHourFlagsMeanOneThing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	require.Equal(t, exitOK, c.run("apply", "-f", seedManifest, "--auto-approve").code)
 	dir := t.TempDir()
@@ -91,6 +93,7 @@ func TestFirstHourFlagsMeanOneThing(t *testing.T) {
 // Point 3: one mistake, one error. Each case was the root cause followed
 // by errors derived from it, or the blame put on a manifest line.
 func TestFirstHourOneMistakeOneError(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	wiki := writeManifest(t, `version: 1
 variables:
@@ -134,6 +137,7 @@ providers:
 // Point 3: every hint printed is a command that works. The stack-conflict
 // hint named state release without the --group an access binding needs.
 func TestFirstHourHintsAreCommandsThatWork(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	a := writeManifest(t, stackManifest("team-a", "a1"))
 	require.Equal(t, exitOK, c.run("apply", "-f", a, "--auto-approve").code)
@@ -157,6 +161,7 @@ func TestFirstHourHintsAreCommandsThatWork(t *testing.T) {
 // passed validate, plan, apply and check; an application without access
 // was open to every user without a word.
 func TestFirstHourCrossReferencesAreChecked(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	grafana := func(admin string) string {
 		return `version: 1
@@ -224,6 +229,7 @@ applications:
 
 // Point 7: the small things.
 func TestFirstHourSmallThings(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// Two objects made by hand, then adopted: the summary counted nothing.
 	plain := writeManifest(t, stackManifest("", "x"))
@@ -277,6 +283,7 @@ groups:
 // Point 6: check --app wiki on a SAML application was an error with no
 // pointer to show; an LDAP application could not be checked either.
 func TestFirstHourCheckSAMLAndLDAP(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["WIKI_URL"] = "https://wiki.example.com"
 	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
@@ -321,6 +328,7 @@ func TestFirstHourCheckSAMLAndLDAP(t *testing.T) {
 // Point 6: an outpost deleted by hand was recreated, with a new token,
 // without a word. The plan now calls it out (text and JSON).
 func TestFirstHourRecreatedOutpostIsCalledOut(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["WIKI_URL"] = "https://wiki.example.com"
 	c.env["DASHBOARDS_URL"] = "https://dashboards.example.com"
@@ -348,6 +356,7 @@ func TestFirstHourRecreatedOutpostIsCalledOut(t *testing.T) {
 // declared LDAP outpost still needed the UI. Its token output writes it,
 // as a .env or a Kubernetes Secret, and the token appears nowhere else.
 func TestFirstHourOutpostTokenOutput(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	m := filepath.Join(dir, "m.yaml")

@@ -25,6 +25,7 @@ func corpLogin(t *testing.T, c *cli) string {
 // flow, applied and then planned empty; on the wire, exactly what was
 // declared.
 func TestCorpLoginFlowEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	body := corpLogin(t, c)
 	path := writeManifest(t, body)
@@ -113,6 +114,7 @@ func TestCorpLoginFlowEndToEnd(t *testing.T) {
 // A flow the stack did not create keeps the bindings others added: the
 // manifest's list adds and updates only.
 func TestBindingsOnAFlowTheStackDidNotCreateAreAdditive(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	before := len(c.emu.FlowBindings("default-authentication-flow"))
 	require.NotZero(t, before)
@@ -138,6 +140,7 @@ flows:
 // Mistakes in descriptor sections are found offline, at their line, with
 // the names a manifest may use.
 func TestDescriptorSectionErrors(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, `version: 1
 stages:
@@ -164,6 +167,7 @@ flow: []
 // changes nothing, and it names authentik's own stages without exporting
 // them.
 func TestExportedFlowPlansEmpty(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, corpLogin(t, c))
 	require.Equal(t, exitOK, c.run("apply", "-f", path, "--auto-approve").code)
@@ -187,6 +191,7 @@ func TestExportedFlowPlansEmpty(t *testing.T) {
 // update of an identification stage carries its user_fields, and a
 // binding's two evaluation switches go together, whatever changed.
 func TestUpdatesCarryWhatValidateReadsFromTheBody(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := func(extra, binding string) string {
 		return `version: 1

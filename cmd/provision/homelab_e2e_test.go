@@ -33,6 +33,7 @@ func homelabCLI(t *testing.T) *cli {
 // keeps the keys it had; Nextcloud's script passes bash -n and names the
 // client id.
 func TestHomelabWritesFourFiles(t *testing.T) {
+	t.Parallel()
 	c := homelabCLI(t)
 	const public = "https://auth.example.com"
 	dir, path := writeOutputsManifest(t, string(readExample(t, "homelab.yaml")))
@@ -131,6 +132,7 @@ func TestHomelabWritesFourFiles(t *testing.T) {
 // Issue 29's fourth "done when": Vaultwarden without a scope that sends
 // email_verified True fails plan, naming the fix; nothing is written.
 func TestHomelabVaultwardenNeedsEmailVerified(t *testing.T) {
+	t.Parallel()
 	c := homelabCLI(t)
 	m := strings.Replace(string(readExample(t, "homelab.yaml")), "scopes: [openid, profile, email, offline_access, email_verified]", "scopes: [openid, profile, email, offline_access]", 1)
 	dir, path := writeOutputsManifest(t, m)
@@ -157,6 +159,7 @@ func TestHomelabVaultwardenNeedsEmailVerified(t *testing.T) {
 // probe, against its stand-in started from the file apply wrote; a stale
 // stand-in fails.
 func TestHomelabCheckAgainstStandIns(t *testing.T) {
+	t.Parallel()
 	c := homelabCLI(t)
 	c.env["AUTH_PUBLIC_URL"] = c.url // the stand-ins read discovery from it
 	dir, path := writeOutputsManifest(t, string(readExample(t, "homelab.yaml")))
@@ -222,6 +225,7 @@ applications:
 `
 
 func TestOutlineCheckAgainstItsStandIn(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir, path := writeOutputsManifest(t, outlineManifest)
 	r := c.run("apply", "-f", path, "--auto-approve")

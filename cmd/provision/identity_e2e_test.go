@@ -31,6 +31,7 @@ const alicePassword = "Alice-Secret-Pw-7731"
 // role with two permissions held by the group apply, and a second plan is
 // empty; on the wire, exactly that.
 func TestCorpIdentityEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["ALICE_PASSWORD"] = alicePassword
 	path := writeManifest(t, corpIdentity(t))
@@ -114,6 +115,7 @@ func TestCorpIdentityEndToEnd(t *testing.T) {
 // A literal password is refused at its line; an unknown permission gets a
 // did-you-mean; nothing is written.
 func TestIdentityManifestRefusals(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["ALICE_PASSWORD"] = alicePassword
 	literal := strings.Replace(corpIdentity(t), "password: ${ALICE_PASSWORD}", "password: hunter2hunter2", 1)
@@ -141,6 +143,7 @@ func TestIdentityManifestRefusals(t *testing.T) {
 // empty; the password is left out with a comment naming the variable to
 // declare, and no token key is exported.
 func TestIdentityExportRoundTrips(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["ALICE_PASSWORD"] = alicePassword
 	path := writeManifest(t, corpIdentity(t))
@@ -173,6 +176,7 @@ func TestIdentityExportRoundTrips(t *testing.T) {
 // its token plans with no write and cannot apply, the error naming the
 // permission it lacks.
 func TestPipelineIdentity(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	data, err := os.ReadFile("../../manifests/pipeline-identity.yaml")
 	require.NoError(t, err)
@@ -228,6 +232,7 @@ func TestPipelineIdentity(t *testing.T) {
 // The example's role holds exactly kinds.ReadPermissions(): the view
 // permissions a plan of any manifest needs, derived from the kind registry.
 func TestPipelineIdentityRoleIsReadPermissions(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../../manifests/pipeline-identity.yaml")
 	require.NoError(t, err)
 	var m struct {

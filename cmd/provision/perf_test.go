@@ -337,6 +337,7 @@ func BenchmarkWriteConcurrency(b *testing.B) {
 // Not parallel: the round trips are counted under latency, and other tests
 // sharing the CPU could spread one wave of requests over the next. It
 // skips under -short for the same reason.
+// serial: counts round trips under latency, alone.
 func TestPerformanceRatios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("counts round trips under latency, alone: it runs without -short (.ci/run)")

@@ -40,6 +40,7 @@ func pipelineExprs(url, token string) map[string]string {
 // GitHub's default `bash -e`. The step, run with the workflow's shell,
 // fails; run with the default shell, the same line passes.
 func TestApplyStepFailsOnAStalePlan(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	dir := manifestsOnlyRepo(t, "")
 	r := newStepRunner(t, loadWorkflow(t, filepath.Join(examplesDir, "apply.yml")), "apply", dir, pipelineExprs(srv.URL, emu.Token()))
@@ -79,6 +80,7 @@ func TestApplyStepFailsOnAStalePlan(t *testing.T) {
 // into the directory the next step uploads; with neither destination
 // configured the step fails instead of dropping them.
 func TestApplyDeliversTheOutputs(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "bash", "jq")
 	srv, emu := emulatortest.NewServer(t, emulator.Options{})
 	dir := manifestsOnlyRepo(t, `      librechat-k8s:
@@ -302,6 +304,7 @@ func readFakeGH(t *testing.T, path string) fakeGitHub {
 // stack's own comment in place (found by its marker), never another
 // stack's, nor a comment someone else wrote with the marker.
 func TestPlanCommentOnePerStack(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "bash", "jq")
 	wf := loadWorkflow(t, filepath.Join(examplesDir, "plan.yml"))
 	dir := t.TempDir()
@@ -364,6 +367,7 @@ func TestPlanCommentOnePerStack(t *testing.T) {
 // drift (exit 2) opens an issue, a second run updates it, no drift closes
 // it, and an error fails the job without touching the issue.
 func TestDriftWorkflow(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "bash", "jq")
 	wf := loadWorkflow(t, filepath.Join(examplesDir, "drift.yml"))
 	require.Contains(t, wf.On, "schedule")

@@ -121,6 +121,7 @@ func shellCommand(shell, script string) []string {
 // TestWorkflowsFailWithAnyCommandOfAPipe: every step of every workflow runs
 // with pipefail, so `provision apply ... | tee` fails when provision does.
 func TestWorkflowsFailWithAnyCommandOfAPipe(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join(examplesDir, "*.yml"))
 	require.NoError(t, err)
 	own, err := filepath.Glob("../../.github/workflows/*.yml")
@@ -149,6 +150,7 @@ func TestWorkflowsFailWithAnyCommandOfAPipe(t *testing.T) {
 // is one pinned release, the same in every workflow; no run: line
 // interpolates an expression (values come in through env:).
 func TestWorkflowsWorkFromAManifestsOnlyRepository(t *testing.T) {
+	t.Parallel()
 	version := regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
 	versions := map[string]bool{}
 	for name, wf := range exampleWorkflows(t) {
@@ -324,6 +326,7 @@ const actionlintVersion = "v1.7.12"
 
 // TestActionlint runs actionlint on every workflow: the examples and
 // provision's own. Not in -short: the first run downloads and builds it.
+// serial: builds actionlint once, alone.
 func TestActionlint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds actionlint " + actionlintVersion + " from the module proxy")

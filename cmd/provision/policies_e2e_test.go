@@ -24,6 +24,7 @@ func corpPolicies(t *testing.T) string {
 // flow and one of authentik's own stage bindings (named by flow and stage),
 // applied and planned empty; on the wire, exactly what was declared.
 func TestCorpPoliciesEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	body := corpPolicies(t)
 	path := writeManifest(t, body)
@@ -101,6 +102,7 @@ func TestCorpPoliciesEndToEnd(t *testing.T) {
 // A group bound both by access.groups and by policies: is refused at the
 // policies: item, before anything is read or written.
 func TestGroupInAccessAndPoliciesIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	body := strings.Replace(corpPolicies(t), "      - {policy: corp-email-domain, order: 0}\n",
 		"      - {policy: corp-email-domain, order: 0}\n      - {group: Corp Staff, order: 5}\n", 1)

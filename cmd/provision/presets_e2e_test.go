@@ -455,6 +455,7 @@ func TestCheckItemsAreThePresetsOwn(t *testing.T) {
 // its preset (it was read for librechat outputs only, and silently ignored
 // for the others); an application with no such output refuses it.
 func TestCheckEnvFlagReplacesEachDotenvFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["OPENWEBUI_URL"] = "https://webui.example.com"
 	c.env["GRAFANA_URL"] = "https://grafana.example.com"

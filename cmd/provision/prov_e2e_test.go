@@ -58,6 +58,7 @@ func wireOne(t *testing.T, c *cli, path string, query url.Values) map[string]any
 // provider, the entitlement its attributes and a group binding, the
 // mapping and the connection their fields, and the outpost the connection.
 func TestCorpProvEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, path := corpProv(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -98,6 +99,7 @@ func TestCorpProvEndToEnd(t *testing.T) {
 // The secrets appear in no output (plans in every format, apply, a second
 // plan, export) and export names the variables that hold them.
 func TestCorpProvSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	c, path := corpProv(t)
 	var outs []string
 	for _, args := range [][]string{
@@ -137,6 +139,7 @@ func TestCorpProvSecretsNeverShown(t *testing.T) {
 // export --all holds every object the example made, and a plan of it is
 // empty.
 func TestCorpProvExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	c, path := corpProv(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -160,6 +163,7 @@ func TestCorpProvExportRoundTrip(t *testing.T) {
 // both; a SCIM provider is only a backchannel provider. Refused offline,
 // at its line.
 func TestBackchannelProviderRules(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["SCIM_TOKEN"] = scimToken
 	c.env["RADIUS_SECRET"] = radiusSecret
@@ -195,6 +199,7 @@ users:
 // (each with its own group binding), and a RADIUS outpost names the
 // connection.
 func TestKubernetesConnectionAndRACEndpoints(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["KUBECONFIG_TEXT"] = kubeconfigText
 	path := writeManifest(t, `version: 1
@@ -264,6 +269,7 @@ func mustReadFile(t *testing.T, path string) string {
 // their providers, created first: a SAML provider's (hand-written) and a
 // RADIUS provider's (the engine's).
 func TestProviderMappingsByName(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["RADIUS_SECRET"] = radiusSecret
 	path := writeManifest(t, `version: 1
@@ -303,6 +309,7 @@ providers:
 // in --target and in moved:, like the hand-written types, although the
 // engine's plan kind for it has another name.
 func TestEngineProvidersAreProvidersToUsers(t *testing.T) {
+	t.Parallel()
 	c, path := corpProv(t)
 	r := c.run("plan", "-f", path)
 	require.Equal(t, exitOK, r.code, r.err)

@@ -65,6 +65,7 @@ applications:
 // It applies, a second plan is empty, the wire holds every field, a change
 // of the group filters is one in-place update, and export plans empty.
 func TestRACMappingsAndSCIMFiltersEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["SCIM_TOKEN"] = scimToken
 	path := writeManifest(t, provRestManifest)
@@ -128,6 +129,7 @@ func TestRACMappingsAndSCIMFiltersEndToEnd(t *testing.T) {
 // A group filter names a group the manifest or authentik has; an unknown
 // name is refused offline, at its line, with nothing written.
 func TestSCIMGroupFilterUnknownGroup(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["SCIM_TOKEN"] = scimToken
 	path := writeManifest(t, strings.Replace(provRestManifest, "group_filters: [Engineers, Ops]", "group_filters: [Engineers, Opz]", 1))
@@ -160,6 +162,7 @@ providers:
 // authentik refuses the OAuth mode without an enterprise license
 // (validate_auth_mode), and the plan's apply says so.
 func TestSCIMProviderOAuthSource(t *testing.T) {
+	t.Parallel()
 	srv, emu := emulatortest.NewServer(t, emulator.Options{Enterprise: true})
 	c := newCLIFor(t, srv.URL, emu)
 	c.env["GH_SECRET"] = ghSecret
@@ -184,6 +187,7 @@ func TestSCIMProviderOAuthSource(t *testing.T) {
 // A RAC mapping without static_settings is refused before any write:
 // RACPropertyMappingSerializer requires it on create.
 func TestRACMappingNeedsStaticSettings(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, "version: 1\nproperty_mappings:\n  - name: m3\n    type: provider_rac\n    expression: \"return {}\"\n")
 	r := c.run("apply", "-f", path, "--auto-approve")

@@ -28,6 +28,8 @@ import (
 //     the README exports for "your authentik" are the sandbox's too;
 //   - export sets variables; .ci/run and go install are checked to exist
 //     (.ci/run is the whole suite, this test among it).
+//
+// serial: changes directory (t.Chdir).
 func TestReadmeQuickstartRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the demo and a sandbox")

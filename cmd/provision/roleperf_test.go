@@ -121,6 +121,7 @@ func TestPlanReadsOnlyDeclaredRolesPermissions(t *testing.T) {
 // The round trips of the same plan, counted under latency: equal at 1 and
 // 50 live roles (the declared role's lists and the catalogue in parallel).
 // With TestPerformanceRatios: alone, without -short.
+// serial: counts round trips under latency, alone.
 func TestPlanRoundTripsDoNotGrowWithRoles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("counts round trips under latency, alone: it runs without -short (.ci/run)")

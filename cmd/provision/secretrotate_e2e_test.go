@@ -50,6 +50,7 @@ var hexDigest = regexp.MustCompile(`[0-9a-fA-F]{64}`)
 // plan or an export, and the saved plan's fingerprints do not move with
 // the secret.
 func TestReturnedSecretsRotateAndAreNeverShown(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["SMS_AUTH"], c.env["RADIUS_SECRET"] = rotateAuthOld, rotateRadiusOld
 	path := writeManifest(t, rotateManifest)

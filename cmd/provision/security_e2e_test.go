@@ -28,6 +28,7 @@ import (
 // erase "~ is_superuser = false -> true" from the screen, in plan (every
 // format) or in the apply prompt.
 func TestControlCharactersAreEscapedInPlanAndPrompt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, `version: 1
 groups:
@@ -68,6 +69,7 @@ scope_mappings:
 // (never a panic's exit 2, which --detailed-exitcode reads as "changes"),
 // and its error bodies' escape codes are escaped.
 func TestHostileServerIsExitOne(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		groups func(w http.ResponseWriter)
 		want   string
@@ -112,6 +114,7 @@ func TestHostileServerIsExitOne(t *testing.T) {
 
 // Finding 10: plain http to a host other than this machine is warned about.
 func TestPlainHTTPToARemoteHostWarns(t *testing.T) {
+	t.Parallel()
 	c := &cli{t: t, env: map[string]string{"AUTHENTIK_URL": "http://auth.invalid:1", "AUTHENTIK_TOKEN": "tok"}}
 	path := writeManifest(t, "version: 1\ngroups:\n  - name: g\n")
 	r := c.run("plan", "-f", path)
@@ -126,6 +129,7 @@ func TestPlainHTTPToARemoteHostWarns(t *testing.T) {
 // stack's record, so removing the entry later does not delete the
 // hand-made object.
 func TestFailedCreateIsNotOwned(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, "version: 1\nstack: s\ngroups:\n  - name: keep\n  - name: handmade\n")
 	c.emu.InjectFault(emulator.Fault{Method: "POST", PathPrefix: "/api/v3/core/groups/", Kind: emulator.FaultStatus, Status: 400, Nth: 2, Times: 1})
@@ -175,6 +179,7 @@ func TestFailedCreateIsNotOwned(t *testing.T) {
 // request committed (its target keeps its content and mode), and write
 // their files with mode 0600.
 func TestOutAndExportRefuseSymlinks(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	victim := filepath.Join(dir, "victim")
@@ -209,6 +214,7 @@ func TestOutAndExportRefuseSymlinks(t *testing.T) {
 // Finding 11: a redirect URI regex with catastrophic backtracking (55 s at
 // 28 characters before) stops at pyregex.MatchTimeout, and validate reports
 // it at its line.
+// serial: sets pyregex.MatchTimeout, a package global.
 func TestHostileRegexIsTimeBounded(t *testing.T) {
 	defer func(d time.Duration) { pyregex.MatchTimeout = d }(pyregex.MatchTimeout)
 	pyregex.MatchTimeout = 50 * time.Millisecond
@@ -240,6 +246,7 @@ applications:
 // --detailed-exitcode, and makes a saved plan stale when it changes after
 // review; an output with file "-" prints its secrets masked in apply.
 func TestClientSettingsArePartOfThePlan(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	m := copyManifest(t, seedManifest)
 	require.Equal(t, exitOK, c.run("apply", "-f", m, "--auto-approve").code)

@@ -41,6 +41,7 @@ func corpSources(t *testing.T) (*cli, string) {
 // default identification stage lists the source with its user_fields
 // unchanged; the binding sits on the source.
 func TestCorpSourcesEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, path := corpSources(t)
 	_, before, ok := c.emu.StageFields("default-authentication-identification")
 	require.True(t, ok)
@@ -83,6 +84,7 @@ func TestCorpSourcesEndToEnd(t *testing.T) {
 // secret sent on create and its mapping of its own type; authentik made
 // the SCIM source's service account and token.
 func TestCorpSourcesOtherTypesEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, path := corpSources(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -143,6 +145,7 @@ func TestCorpSourcesOtherTypesEndToEnd(t *testing.T) {
 // The mappings' expressions are server code: plan -o markdown shows them
 // whole, marked for review.
 func TestSourceMappingExpressionShownWhole(t *testing.T) {
+	t.Parallel()
 	c, path := corpSources(t)
 	r := c.run("plan", "-f", path, "-o", "markdown")
 	require.Equal(t, exitOK, r.code, r.err)
@@ -155,6 +158,7 @@ func TestSourceMappingExpressionShownWhole(t *testing.T) {
 // plan, export, validate) and no export; a literal secret is refused at its
 // line, before anything is read or written.
 func TestSourceSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	c, path := corpSources(t)
 	var outs []string
 	for _, args := range [][]string{
@@ -201,6 +205,7 @@ func TestSourceSecretsNeverShown(t *testing.T) {
 // export --all holds the sources and the mappings (authentik's own
 // mappings and built-in source left out), and a plan of it is empty.
 func TestSourcesExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	c, path := corpSources(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -234,6 +239,7 @@ func mustRead(t *testing.T, path string) []byte {
 // a source mapping named like a live scope mapping is refused at plan, at
 // its line, with nothing written.
 func TestSourceMappingNamedLikeAScopeMappingIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("apply", "-f", writeManifest(t, "version: 1\nscope_mappings:\n  - name: dup\n    scope_name: dupscope\n    expression: return {}\n"), "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.err)
@@ -247,6 +253,7 @@ func TestSourceMappingNamedLikeAScopeMappingIsRefused(t *testing.T) {
 // kadmin_type "other" is still in the API module's schema.yml but not in
 // authentik 2026.2.2: refused offline, at its line, before any request.
 func TestKerberosKadminTypeOtherRefused(t *testing.T) {
+	t.Parallel()
 	c, _ := corpSources(t)
 	path := writeManifest(t, strings.Replace(string(mustRead(t, "../../manifests/corp-sources.yaml")),
 		"    realm: CORP.EXAMPLE\n", "    realm: CORP.EXAMPLE\n    kadmin_type: other\n", 1))

@@ -125,6 +125,7 @@ func mfaCLI(t *testing.T) (*cli, string) {
 // certificate name, the source by slug, configuration stages by name),
 // the secrets from their variables.
 func TestMoreStageTypesEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, path := mfaCLI(t)
 	r := c.run("apply", "-f", path, "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -199,6 +200,7 @@ func TestMoreStageTypesEndToEnd(t *testing.T) {
 // plan, export, validate); export names the variable of each; a literal
 // secret is refused at its line before anything is written.
 func TestMoreStageSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	c, path := mfaCLI(t)
 	var outs []string
 	for _, args := range [][]string{
@@ -237,6 +239,7 @@ func TestMoreStageSecretsNeverShown(t *testing.T) {
 // Without an enterprise license authentik refuses the source and mutual
 // TLS stages; apply says so in authentik's words.
 func TestEnterpriseStagesWithoutLicense(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, `version: 1
 certificates:
