@@ -10,7 +10,6 @@ package kinds
 // below. 2024.x's mode (user or role) is gone: the model has no such field.
 var initialPermissions = &Kind{
 	Name:     "initial permissions",
-	Noun:     "initial permissions",
 	Section:  "initial_permissions",
 	Path:     "rbac/initial_permissions/",
 	Model:    "authentik_rbac.initialpermissions",
