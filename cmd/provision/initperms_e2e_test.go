@@ -82,3 +82,14 @@ func TestInitialPermissionsUnknownCodename(t *testing.T) {
 	assert.Contains(t, r.err, "m.yaml:7:")
 	assert.Zero(t, c.emu.Writes())
 }
+
+// Earlier releases' mode is refused at its line with the reason, before
+// any write.
+func TestInitialPermissionsModeIsGone(t *testing.T) {
+	c := newCLI(t)
+	path := writeManifest(t, strings.Replace(initPermsManifest, "    role: app-owners\n", "    role: app-owners\n    mode: user\n", 1))
+	r := c.run("plan", "-f", path)
+	require.Equal(t, exitError, r.code, r.out)
+	assert.Contains(t, r.err, `m.yaml:7:5: unknown field "mode" for an initial permissions: authentik 2026.2.2's initial permissions have no mode`)
+	assert.Zero(t, c.emu.Writes())
+}

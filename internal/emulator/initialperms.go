@@ -17,7 +17,7 @@ import (
 // filter and search on name, ordered by pk). Permissions are named by
 // their integer id, as /rbac/permissions/ lists them. authentik gives the
 // permissions on each object a user creates to the role (rbac/signals.py);
-// the emulator stores the rule only. 2024.x's mode (user or role) is gone:
+// the emulator stores the rule only. Earlier releases' mode (user or role) is gone:
 // schema.yml has no such field.
 
 var initialPermsFields = []fieldDef{

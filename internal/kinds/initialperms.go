@@ -7,7 +7,7 @@ package kinds
 // (ForeignKey, on_delete=CASCADE: the role's delete takes it along);
 // permissions by codename, which authentik takes as Permission ids
 // (/rbac/permissions/ lists them), so they reference the permission kind
-// below. 2024.x's mode (user or role) is gone: the model has no such field.
+// below. Earlier releases' mode (user or role) is gone: the model has no such field.
 var initialPermissions = &Kind{
 	Name:     "initial permissions",
 	Section:  "initial_permissions",
@@ -20,7 +20,7 @@ var initialPermissions = &Kind{
 	Defaults: map[string]any{"permissions": []any{}},
 	Check:    checkInitialPermissions,
 	Gone: map[string]string{
-		"mode": "authentik 2025.12 dropped the user mode: initial permissions always go to the role; remove mode",
+		"mode": "authentik 2026.2.2's initial permissions have no mode: they always go to the role; remove mode",
 	},
 	Docs: map[string]string{
 		"name":        "Name, its key.",
