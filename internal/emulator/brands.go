@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"slices"
-	"strings"
 
 	"github.com/provision/provision/internal/emulator/httpapi"
 	"github.com/provision/provision/internal/emulator/store"
@@ -35,7 +33,7 @@ var brandFields = []fieldDef{
 	{name: "attributes", typ: ftObject, def: json.RawMessage(`{}`)},
 }
 
-var brandKind = &kindDef[*store.Object]{
+var brandKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "brand", model: "Brand", metaModel: "authentik_brands.brand", prefix: "core/brands/",
 	fields: brandFields,
 	list: httpapi.ListSpec{
@@ -43,27 +41,6 @@ var brandKind = &kindDef[*store.Object]{
 		SearchFields: []string{"domain", "branding_title"},
 		Order:        []string{"domain"},
 	},
-	all: func(e *Emulator) []*store.Object { return e.st.Brands },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		i := slices.IndexFunc(e.st.Brands, func(b *store.Object) bool { return strings.EqualFold(b.PK, id) })
-		if i < 0 {
-			return nil, false
-		}
-		return e.st.Brands[i], true
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.Brands = append(e.st.Brands, o)
-	},
-	remove: func(e *Emulator, o *store.Object) {
-		e.st.Brands = slices.DeleteFunc(e.st.Brands, func(x *store.Object) bool { return x == o })
-	},
-	attrs: func(o *store.Object) map[string]any { return o.Attrs },
-	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["domain"]) },
-	pk:    func(o *store.Object) string { return o.PK },
 	// BrandSerializer.validate: "Only a single brand can be set as
 	// default." when another brand is the default.
 	validate: func(e *Emulator, f *httpapi.Form, o *store.Object) *httpapi.Resp {
@@ -81,4 +58,4 @@ var brandKind = &kindDef[*store.Object]{
 	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{"brand_uuid": o.PK}
 	},
-}
+}, func(s *store.State) *[]*store.Object { return &s.Brands }, nil, "domain")

@@ -34,6 +34,9 @@ type Emulator struct {
 	icons      *iconURLs       // meta_icon_url (icon.go)
 	clock      clock.Clock     // the latency's waits
 	enterprise bool            // Options.Enterprise
+
+	routesOnce sync.Once
+	routeTable []route // routes(): built once, never changed
 }
 
 // New returns an emulator seeded like a freshly installed authentik.

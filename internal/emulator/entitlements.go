@@ -19,7 +19,7 @@ var entitlementFields = []fieldDef{
 	{name: "attributes", typ: ftObject, def: map[string]any{}},
 }
 
-var entitlementKind = &kindDef[*store.Object]{
+var entitlementKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "applicationentitlement", model: "ApplicationEntitlement", metaModel: "authentik_core.applicationentitlement",
 	prefix: "core/application_entitlements/", fields: entitlementFields,
 	list: httpapi.ListSpec{
@@ -27,22 +27,6 @@ var entitlementKind = &kindDef[*store.Object]{
 		SearchFields: []string{"name"},
 		Order:        []string{"name"},
 	},
-	all: func(e *Emulator) []*store.Object { return e.st.Entitlements },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		x := e.st.EntitlementByPK(id)
-		return x, x != nil
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.Entitlements = append(e.st.Entitlements, o)
-	},
-	remove: func(e *Emulator, o *store.Object) { e.st.DeleteEntitlement(o) },
-	attrs:  func(o *store.Object) map[string]any { return o.Attrs },
-	key:    func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:     func(o *store.Object) string { return o.PK },
 	// DRF's UniqueTogetherValidator for (app, name).
 	validate: func(e *Emulator, f *httpapi.Form, o *store.Object) *httpapi.Resp {
 		for _, x := range e.st.Entitlements {
@@ -63,4 +47,4 @@ var entitlementKind = &kindDef[*store.Object]{
 		}
 		return nil, false
 	},
-}
+}, func(s *store.State) *[]*store.Object { return &s.Entitlements }, (*store.State).DeleteEntitlement, "name")

@@ -41,26 +41,10 @@ var transportFields = []fieldDef{
 	{name: "send_once", typ: ftBool, def: false, filter: "exact"},
 }
 
-var transportKind = &kindDef[*store.Object]{
+var transportKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "notificationtransport", model: "NotificationTransport", metaModel: "authentik_events.notificationtransport",
 	prefix: "events/transports/", fields: transportFields,
 	list: httpapi.ListSpec{SearchFields: []string{"name", "mode", "webhook_url"}, Order: []string{"name"}},
-	all:  func(e *Emulator) []*store.Object { return e.st.Transports },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		x := e.st.TransportByPK(id)
-		return x, x != nil
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.Transports = append(e.st.Transports, o)
-	},
-	remove: func(e *Emulator, o *store.Object) { e.st.DeleteTransport(o) },
-	attrs:  func(o *store.Object) map[string]any { return o.Attrs },
-	key:    func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:     func(o *store.Object) string { return o.PK },
 	// validate_email_template: one of get_template_choices() (the
 	// EmailTemplates; a fresh install mounts no custom templates).
 	fieldChecks: func(e *Emulator, f *httpapi.Form, o *store.Object) {
@@ -95,7 +79,7 @@ var transportKind = &kindDef[*store.Object]{
 	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		return map[string]any{"pk": o.PK, "mode_verbose": transportModeLabels[httpapi.FmtVal(o.Attrs["mode"])]}
 	},
-}
+}, func(s *store.State) *[]*store.Object { return &s.Transports }, (*store.State).DeleteTransport, "name")
 
 // severities are NotificationSeverity's values.
 var severities = []string{"notice", "warning", "alert"}
@@ -109,7 +93,7 @@ var ruleFields = []fieldDef{
 	{name: "destination_event_user", typ: ftBool, def: false},
 }
 
-var ruleKind = &kindDef[*store.Object]{
+var ruleKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "notificationrule", model: "NotificationRule", metaModel: "authentik_events.notificationrule",
 	prefix: "events/rules/", fields: ruleFields,
 	list: httpapi.ListSpec{
@@ -125,22 +109,6 @@ var ruleKind = &kindDef[*store.Object]{
 			m["_group_name"] = g.Attrs["name"]
 		}
 	},
-	all: func(e *Emulator) []*store.Object { return e.st.Rules },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		x := e.st.RuleByPK(id)
-		return x, x != nil
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.Rules = append(e.st.Rules, o)
-	},
-	remove: func(e *Emulator, o *store.Object) { e.st.DeleteRule(o) },
-	attrs:  func(o *store.Object) map[string]any { return o.Attrs },
-	key:    func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:     func(o *store.Object) string { return o.PK },
 	// destination_group_obj: GroupSerializer(read_only=True).
 	render: func(e *Emulator, c *httpapi.Call, o *store.Object) map[string]any {
 		m := map[string]any{"pk": o.PK, "destination_group_obj": nil}
@@ -149,7 +117,7 @@ var ruleKind = &kindDef[*store.Object]{
 		}
 		return m
 	},
-}
+}, func(s *store.State) *[]*store.Object { return &s.Rules }, (*store.State).DeleteRule, "name")
 
 // notificationMappingType is NotificationWebhookMapping as the base
 // PropertyMappingSerializer renders it (propertymappings/all/).

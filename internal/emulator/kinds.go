@@ -880,3 +880,38 @@ func (k *kindDef[T]) setField(e *Emulator, key string) (string, bool) {
 	}
 	return "", false
 }
+
+// uuidObjects fills the storage hooks of a kind whose objects are plain
+// store.Objects with a uuid pk (made on insert), in the State list at,
+// named by their keyField attribute: all, byID, fresh, clone, commit,
+// insert, remove, attrs, key and pk. del is the store's delete with its
+// cascades (nil: the object leaves the list, nothing else).
+func uuidObjects(d *kindDef[*store.Object], at func(*store.State) *[]*store.Object, del func(*store.State, *store.Object), keyField string) *kindDef[*store.Object] {
+	d.all = func(e *Emulator) []*store.Object { return *at(e.st) }
+	d.byID = func(e *Emulator, id string) (*store.Object, bool) {
+		for _, o := range *at(e.st) {
+			if strings.EqualFold(o.PK, id) {
+				return o, true
+			}
+		}
+		return nil, false
+	}
+	d.fresh = func(*Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} }
+	d.clone = func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} }
+	d.commit = func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs }
+	d.insert = func(e *Emulator, o *store.Object) {
+		o.PK = e.newUUID()
+		*at(e.st) = append(*at(e.st), o)
+	}
+	d.remove = func(e *Emulator, o *store.Object) {
+		if del != nil {
+			del(e.st, o)
+			return
+		}
+		*at(e.st) = slices.DeleteFunc(*at(e.st), func(x *store.Object) bool { return x == o })
+	}
+	d.attrs = func(o *store.Object) map[string]any { return o.Attrs }
+	d.key = func(o *store.Object) string { return httpapi.FmtVal(o.Attrs[keyField]) }
+	d.pk = func(o *store.Object) string { return o.PK }
+	return d
+}

@@ -29,32 +29,13 @@ var promptFields = []fieldDef{
 	{name: "initial_value_expression", typ: ftBool, def: false},
 }
 
-var promptKind = &kindDef[*store.Object]{
+var promptKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "prompt", model: "Prompt", metaModel: "authentik_stages_prompt.prompt", prefix: "stages/prompt/prompts/",
 	fields: promptFields,
 	list: httpapi.ListSpec{
 		SearchFields: []string{"field_key", "name", "label", "type", "placeholder"},
 		Order:        []string{"field_key"},
 	},
-	all: func(e *Emulator) []*store.Object { return e.st.Prompts },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		p := e.st.PromptByPK(id)
-		return p, p != nil
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.Prompts = append(e.st.Prompts, o)
-	},
-	remove: func(e *Emulator, o *store.Object) {
-		e.st.Prompts = slices.DeleteFunc(e.st.Prompts, func(x *store.Object) bool { return x == o })
-		e.st.ClearStageRefs("prompt", o.PK)
-	},
-	attrs: func(o *store.Object) map[string]any { return o.Attrs },
-	key:   func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:    func(o *store.Object) string { return o.PK },
 	render: func(e *Emulator, _ *httpapi.Call, o *store.Object) map[string]any {
 		// prompt_stages_obj: PromptStageSerializer of each prompt stage
 		// holding this prompt.
@@ -69,4 +50,11 @@ var promptKind = &kindDef[*store.Object]{
 		}
 		return map[string]any{"pk": o.PK, "prompt_stages_obj": stages}
 	},
+}, func(s *store.State) *[]*store.Object { return &s.Prompts }, deletePrompt, "name")
+
+// deletePrompt removes a prompt and drops it from the prompt stages that
+// list it (PromptStage.fields, a many-to-many).
+func deletePrompt(s *store.State, o *store.Object) {
+	s.Prompts = slices.DeleteFunc(s.Prompts, func(x *store.Object) bool { return x == o })
+	s.ClearStageRefs("prompt", o.PK)
 }

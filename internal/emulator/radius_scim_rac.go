@@ -169,26 +169,10 @@ var racEndpointFields = []fieldDef{
 
 // racEndpointKind is rac/endpoints/ (EndpointViewSet). An Endpoint is a
 // PolicyBindingModel: its pk is its pbm_uuid.
-var racEndpointKind = &kindDef[*store.Object]{
+var racEndpointKind = uuidObjects(&kindDef[*store.Object]{
 	kind: "endpoint", model: "Endpoint", metaModel: "authentik_providers_rac.endpoint", prefix: "rac/endpoints/",
 	fields: racEndpointFields,
 	list:   httpapi.ListSpec{SearchFields: []string{"name", "protocol"}, Order: []string{"name", "protocol"}},
-	all:    func(e *Emulator) []*store.Object { return e.st.RACEndpoints },
-	byID: func(e *Emulator, id string) (*store.Object, bool) {
-		x := e.st.RACEndpointByPK(id)
-		return x, x != nil
-	},
-	fresh:  func(e *Emulator) *store.Object { return &store.Object{Attrs: map[string]any{}} },
-	clone:  func(o *store.Object) *store.Object { return &store.Object{PK: o.PK, Attrs: cloneAttrs(o.Attrs)} },
-	commit: func(_ *Emulator, dst, src *store.Object) { dst.Attrs = src.Attrs },
-	insert: func(e *Emulator, o *store.Object) {
-		o.PK = e.newUUID()
-		e.st.RACEndpoints = append(e.st.RACEndpoints, o)
-	},
-	remove: func(e *Emulator, o *store.Object) { e.st.DeleteRACEndpoint(o) },
-	attrs:  func(o *store.Object) map[string]any { return o.Attrs },
-	key:    func(o *store.Object) string { return httpapi.FmtVal(o.Attrs["name"]) },
-	pk:     func(o *store.Object) string { return o.PK },
 	render: func(e *Emulator, c *httpapi.Call, o *store.Object) map[string]any {
 		m := map[string]any{"pk": o.PK, "provider_obj": nil, "launch_url": nil}
 		if n, ok := o.Attrs["provider"].(int64); ok {
@@ -201,4 +185,4 @@ var racEndpointKind = &kindDef[*store.Object]{
 		}
 		return m
 	},
-}
+}, func(s *store.State) *[]*store.Object { return &s.RACEndpoints }, (*store.State).DeleteRACEndpoint, "name")

@@ -355,6 +355,9 @@ var registry []*Kind
 // with no Section is only named by references (users, by username): read,
 // never declared or exported.
 func Register(ks ...*Kind) {
+	if len(sorted) > 0 {
+		panic("kinds: Register after All: descriptors register in init")
+	}
 	registry = append(registry, ks...)
 	for _, k := range ks {
 		if k.Noun != "" {
@@ -425,15 +428,25 @@ type Parent struct {
 // All returns every registered descriptor with a section, sorted by
 // section then type.
 func All() []*Kind {
-	out := slices.Clone(registry)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Section != out[j].Section {
-			return out[i].Section < out[j].Section
-		}
-		return out[i].Type < out[j].Type
+	sortedOnce.Do(func() {
+		sorted = slices.Clone(registry)
+		sort.SliceStable(sorted, func(i, j int) bool {
+			if sorted[i].Section != sorted[j].Section {
+				return sorted[i].Section < sorted[j].Section
+			}
+			return sorted[i].Type < sorted[j].Type
+		})
 	})
-	return out
+	return slices.Clone(sorted) // callers may reorder their copy
 }
+
+// sorted is All's order, computed once: descriptors register in init, and
+// a plan asks for families per entry and per reference (sorting on every
+// call was 4% of the e2e suite's CPU).
+var (
+	sortedOnce sync.Once
+	sorted     []*Kind
+)
 
 // Sections returns the manifest sections descriptors own, sorted.
 func Sections() []string {
