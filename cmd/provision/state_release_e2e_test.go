@@ -18,7 +18,7 @@ func TestStateReleaseNamesUnknownKindsAndMisspeltKeys(t *testing.T) {
 
 	r := c.run("state", "release", "--stack", "team-a", "--kind", "app", "--key", "a1")
 	require.Equal(t, exitError, r.code)
-	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, certificate, property mapping, notification transport, role, group, notification rule, policy, prompt, source, provider, scope mapping, service connection, stage, user, token, application, brand, access, outpost, outpost attachment\n", r.err)
+	assert.Equal(t, "Error: unknown --kind \"app\": use one of flow, certificate, property mapping, notification transport, role, group, notification rule, initial permissions, policy, prompt, source, provider, scope mapping, service connection, stage, user, token, application, brand, access, outpost, outpost attachment\n", r.err)
 
 	r = c.run("state", "release", "--stack", "team-a", "--kind", "aplication", "--key", "a1")
 	require.Equal(t, exitError, r.code)

@@ -157,7 +157,9 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 				var shown []string
 				for _, it := range items {
 					o := plan.Object{Type: typ, PK: fmt.Sprint(it[k.PK]), Fields: it}
-					if k.Key != "" {
+					if k.KeyOf != nil {
+						o.Key = k.KeyOf(it)
+					} else if k.Key != "" {
 						o.Key, _ = it[k.Key].(string)
 					}
 					typed := k
@@ -445,6 +447,19 @@ func entryBody(ch *plan.Change, s *plan.EntrySpec, ids *plan.IDs) (map[string]an
 			pks = []string{}
 		}
 		body[f] = pks
+		// A list of integer pks (an initial permissions' permissions)
+		// travels as numbers.
+		if fd, ok := s.Kind.Field(f); ok && fd.IntRef {
+			ns := make([]int64, len(pks))
+			for i, pk := range pks {
+				n, err := strconv.ParseInt(pk, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s: pk %q is not a number", doing(ch), f, pk)
+				}
+				ns[i] = n
+			}
+			body[f] = ns
+		}
 	}
 	return body, nil
 }

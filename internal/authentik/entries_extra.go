@@ -103,19 +103,33 @@ func readRolePermissions(ctx context.Context, c *Client, reads plan.Reads, objs 
 // (plan.KindPermission), which the plan checks declared codenames
 // against, when some role's permissions are read: in parallel with the
 // roles' list, as it does not need it.
+// When the plan reads the permission kind itself (initial permissions
+// name permissions by id), that read is the catalogue: it is not read
+// twice. Either way an object's pk is the permission's id.
 func readPermissionCatalogue(ctx context.Context, c *Client, reads plan.Reads) (map[plan.Kind][]plan.Object, error) {
-	if !reads.ReadsExtras("role") {
+	if !reads.ReadsExtras("role") || slices.Contains(reads.Kinds, plan.KindPermission) {
 		return nil, nil
 	}
-	all, err := listPermissions(ctx, c, "list authentik's permissions", url.Values{})
-	if err != nil {
+	doing := "list authentik's permissions"
+	type permission struct {
+		ID       int64  `json:"id"`
+		Codename string `json:"codename"`
+		AppLabel string `json:"app_label"`
+	}
+	pages, bad, err := listPages(ctx, c, doing, plan.KindPermission, "codename", rawPages(c, "rbac/permissions/", url.Values{}), func(items []permission) []plan.Object {
+		out := make([]plan.Object, len(items))
+		for i, r := range items {
+			k := r.AppLabel + "." + r.Codename
+			out[i] = plan.Object{Key: k, PK: strconv.FormatInt(r.ID, 10), Fields: map[string]any{}}
+		}
+		return out
+	})
+	if err = wholeList(doing, bad, err); err != nil {
 		return nil, err
 	}
-	out := make([]plan.Object, 0, len(all))
-	for _, p := range all {
-		out = append(out, plan.Object{Key: p, PK: p, Fields: map[string]any{}})
-	}
-	return map[plan.Kind][]plan.Object{plan.KindPermission: out}, nil
+	all := slices.Concat(pages...)
+	slices.SortFunc(all, func(a, b plan.Object) int { return strings.Compare(a.Key, b.Key) })
+	return map[plan.Kind][]plan.Object{plan.KindPermission: all}, nil
 }
 
 // listPermissions reads /rbac/permissions/ (IsAuthenticated: any token

@@ -362,6 +362,7 @@ func (e *Emulator) deleteRole(c *httpapi.Call) httpapi.Resp {
 		u.Roles = store.RemoveStr(u.Roles, r.PK)
 	}
 	e.st.Roles = slices.DeleteFunc(e.st.Roles, func(y *store.Role) bool { return y == r })
+	e.deleteRoleInitialPerms(r.PK)
 	return httpapi.Resp{Status: http.StatusNoContent}
 }
 

@@ -556,6 +556,8 @@ func (e *Emulator) intRefExists(ref string, pk int32) bool {
 	case "racprovider":
 		p := e.st.ProviderByPK(pk)
 		return p != nil && p.Kind == store.KindRAC
+	case "permission":
+		return pk >= 1 && int(pk) <= len(permissionCatalogue)
 	}
 	return false
 }

@@ -57,6 +57,9 @@ type Kind struct {
 	// Key is the natural key field ("slug", "name"); "" for a child, which
 	// its parent and its By field identify.
 	Key string
+	// KeyOf computes the key of a live object whose key no one field holds
+	// (a permission's app_label.codename); nil reads the Key field.
+	KeyOf func(item map[string]any) string
 	// PK is the field answers carry the primary key in ("pk").
 	PK string
 	// URLKey says detail URLs use the key rather than the pk (flows are
@@ -526,6 +529,9 @@ func (k *Kind) Fields() []Field {
 var fieldCache sync.Map // *Kind -> []Field
 
 func (k *Kind) computeFields() []Field {
+	if k.Schema == "" && k.Section == "" {
+		return nil // read only, named by references (a permission)
+	}
 	c, ok := apischema.Lookup(k.Schema)
 	if !ok {
 		panic(fmt.Sprintf("kinds: %s: schema component %q is not in schema.yml", k.Label(), k.Schema))
@@ -578,7 +584,8 @@ func (k *Kind) field(sf apischema.Field) (Field, bool) {
 	uuid := sf.Format == "uuid" || sf.ItemFormat == "uuid"
 	switch {
 	case isRef && sf.Type == "array":
-		f.Type, f.Ref = RefList, ref
+		f.Type, f.Ref, f.IntRef = RefList, ref, sf.ItemType == "integer"
+
 	case isRef:
 		f.Type, f.Ref, f.IntRef = Ref, ref, sf.Type == "integer"
 	case uuid:

@@ -63,19 +63,27 @@ func checkPermissions(key string, fields map[string]any, absent bool) []Problem 
 			}
 			continue
 		}
-		if KnownPermission(p) {
-			continue
+		if msg := permissionProblem(p); msg != "" {
+			out = append(out, Problem{Field: "permissions", Msg: msg})
 		}
-		msg := "unknown permission " + quote(p) + " (authentik 2026.2.2 has no such codename)"
-		if !strings.Contains(p, ".") {
-			msg = "permission " + quote(p) + " needs its app label (app_label.codename)"
-		}
-		if s := closestPermission(p); s != "" {
-			msg += "; did you mean " + quote(s) + "?"
-		}
-		out = append(out, Problem{Field: "permissions", Msg: msg})
 	}
 	return out
+}
+
+// permissionProblem says what is wrong with a global permission's
+// codename, with the nearest known one; "" when authentik has it.
+func permissionProblem(p string) string {
+	if KnownPermission(p) {
+		return ""
+	}
+	msg := "unknown permission " + quote(p) + " (authentik 2026.2.2 has no such codename)"
+	if !strings.Contains(p, ".") {
+		msg = "permission " + quote(p) + " needs its app label (app_label.codename)"
+	}
+	if s := closestPermission(p); s != "" {
+		msg += "; did you mean " + quote(s) + "?"
+	}
+	return msg
 }
 
 func slicesBinarySearch(s []string, x string) (int, bool) { return slices.BinarySearch(s, x) }

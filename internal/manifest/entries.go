@@ -238,7 +238,7 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		}
 		f, known := byName[key.Value]
 		if !known {
-			msg := fmt.Sprintf("unknown field %q for a %s", key.Value, k.Label())
+			msg := fmt.Sprintf("unknown field %q for %s %s", key.Value, article(k.Label()), k.Label())
 			if why, gone := k.Gone[key.Value]; gone {
 				msg = fmt.Sprintf("%s: %s", msg, why)
 			} else if s := suggest.Closest(key.Value, names); s != "" {
@@ -683,4 +683,12 @@ func permissionList(f kinds.Field, n *yaml.Node) (any, string) {
 		out = append(out, kinds.ObjectPermission(perm, kind, key))
 	}
 	return out, ""
+}
+
+// article is "an" before a vowel, else "a".
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeio", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -208,7 +208,7 @@ func entryMarkdown(b *bytes.Buffer) {
 			if k.Type != "" {
 				title = fmt.Sprintf("`%s` of type `%s`", sec, k.Type)
 			}
-			fmt.Fprintf(b, "## %s\n\n%s A %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Label(), k.Model, k.Path, k.Key)
+			fmt.Fprintf(b, "## %s\n\n%s %s %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, article(k.Label()), k.Label(), k.Model, k.Path, k.Key)
 			entryTable(b, append(k.Fields(), k.ExtraFields()...))
 			if len(k.Outputs) > 0 {
 				fmt.Fprintf(b, "### `outputs`\n\n%s\n\n", entryOutputsDoc(k))
@@ -262,4 +262,12 @@ func entryTable(b *bytes.Buffer, fields []kinds.Field) {
 		fmt.Fprintf(b, "| `%s` | %s | %s |\n", f.Name, escape(typ), escape(fieldDoc(f)))
 	}
 	b.WriteString("\n")
+}
+
+// article is "An" before a vowel, else "A".
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeio", rune(noun[0])) {
+		return "An"
+	}
+	return "A"
 }

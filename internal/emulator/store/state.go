@@ -38,6 +38,12 @@ type State struct {
 	// (emulator/events.go): PK is the uuid (a rule's, its pbm_uuid).
 	Transports []*Object
 	Rules      []*Object
+	// InitialPerms are RBAC initial permissions
+	// (emulator/initialperms.go): PK is the integer id, Attrs name, role
+	// (the role's uuid) and permissions (permission ids); InitialPermsSeq
+	// is the last id given (a sequence: ids are never reused).
+	InitialPerms    []*Object
+	InitialPermsSeq int
 
 	// StageRefFields names a stage type's fields that reference kind ref
 	// (clearStageRefs's cascade); the stage kinds' tables answer it.
