@@ -24,6 +24,7 @@ initial_permissions:
 // wire the role's uuid and the permissions' ids, and a changed list is an
 // update of the entry alone.
 func TestInitialPermissionsEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, initPermsManifest)
 	r := c.run("apply", "-f", path, "--auto-approve")
@@ -57,6 +58,7 @@ func TestInitialPermissionsEndToEnd(t *testing.T) {
 // export --all holds the initial permissions by role name and codename,
 // and a plan of the export is empty.
 func TestInitialPermissionsExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("apply", "-f", writeManifest(t, initPermsManifest), "--auto-approve")
 	require.Equal(t, exitOK, r.code, r.out+r.err)
@@ -73,6 +75,7 @@ func TestInitialPermissionsExportRoundTrip(t *testing.T) {
 // An unknown codename is refused at its line, with the nearest one, and
 // nothing is written.
 func TestInitialPermissionsUnknownCodename(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, strings.Replace(initPermsManifest, "authentik_core.view_application", "authentik_core.view_aplication", 1))
 	r := c.run("plan", "-f", path)
@@ -86,6 +89,7 @@ func TestInitialPermissionsUnknownCodename(t *testing.T) {
 // Earlier releases' mode is refused at its line with the reason, before
 // any write.
 func TestInitialPermissionsModeIsGone(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := writeManifest(t, strings.Replace(initPermsManifest, "    role: app-owners\n", "    role: app-owners\n    mode: user\n", 1))
 	r := c.run("plan", "-f", path)
