@@ -39,11 +39,15 @@ type depthServer struct {
 	mu        sync.Mutex
 	finished  int // deepest finished request
 	deepest   int
+	// gen counts resets: a request that arrived before one (its client
+	// already has the answer; the handler is still returning) must not
+	// count after it.
+	gen int
 }
 
 func (d *depthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
-	depth := d.finished + 1
+	depth, gen := d.finished+1, d.gen
 	d.mu.Unlock()
 	if d.writeLock != nil && r.Method != http.MethodGet {
 		d.writeLock.Lock()
@@ -52,8 +56,10 @@ func (d *depthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	d.emu.ServeHTTP(w, r)
 	d.mu.Lock()
-	d.finished = max(d.finished, depth)
-	d.deepest = max(d.deepest, depth)
+	if gen == d.gen {
+		d.finished = max(d.finished, depth)
+		d.deepest = max(d.deepest, depth)
+	}
 	d.mu.Unlock()
 }
 
@@ -61,6 +67,7 @@ func (d *depthServer) reset() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.finished, d.deepest = 0, 0
+	d.gen++
 	d.emu.ResetLog()
 }
 
