@@ -3,6 +3,7 @@ package contract
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -123,10 +124,23 @@ func (v *Validator) check(r *http.Request, reqBody []byte, rec *recorder) []Viol
 		},
 	}
 	respInput.SetBodyBytes(rec.body.Bytes())
+	// An answer byte-identical to one already found valid for the same
+	// operation and status is valid: validation is a pure function of
+	// them. Every test's fresh install answers its lists alike, and
+	// validating each again was a sixth of the e2e suite's CPU.
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s\x00%d\x00%s\x00", route.Operation.OperationID, status, rec.header.Get("Content-Type"))
+	sum.Write(rec.body.Bytes())
+	key := string(sum.Sum(nil))
+	if _, ok := v.valid.Load(key); ok {
+		return out
+	}
 	if err := openapi3filter.ValidateResponse(r.Context(), respInput); err != nil {
 		viol := base
 		viol.Kind, viol.Err = KindResponse, err
 		out = append(out, viol)
+	} else {
+		v.valid.Store(key, struct{}{})
 	}
 	return out
 }

@@ -51,6 +51,9 @@ type Validator struct {
 	// kin-openapi reads more strictly than authentik behaves (see
 	// relaxExternalDiscriminators and relaxNulls).
 	Relaxed []string
+	// valid holds the digests of answers found valid (check): an
+	// identical answer is not validated again.
+	valid sync.Map
 	// LoadTime is how long parsing and validating the document took.
 	LoadTime time.Duration
 }
