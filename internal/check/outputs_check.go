@@ -148,7 +148,7 @@ func authorizeItem(ctx context.Context, add func(string, Status, string, ...any)
 		add(ItemAuthorize, Fail, "not probed: provider %q has no redirect URIs, and authentik saves the first redirect_uri an authorization request carries as its only allowed one (a probe would change the provider); declare %s's callback in redirect_uris", prov.Name, label)
 		return
 	case callback == "":
-		add(ItemAuthorize, Fail, "not probed: %s's settings give no callback URL (LibreChat: DOMAIN_SERVER), and authentik refuses an authorization request without redirect_uri", label)
+		add(ItemAuthorize, Fail, "not probed: %s's settings give no callback URL, and authentik refuses an authorization request without redirect_uri", label)
 		return
 	}
 	status, err := oidc.Probe(ctx, authorizeURL(endpoint, q))

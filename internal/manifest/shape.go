@@ -56,13 +56,13 @@ var shapeHints = map[string]ShapeHint{
 		Fix:  func(got string) string { return "access: {groups: [" + got + "]}" },
 	},
 	"applications[].outputs": {
-		Want: "a mapping of output names (a preset: librechat, open-webui, grafana, oidc) to their settings, e.g. librechat: {url: …, file: librechat.env}",
+		Want: "a mapping of output names (a preset, such as grafana or oidc) to their settings, e.g. grafana: {url: …, file: grafana.env}",
 	},
 	"applications[].outputs.*": {
-		Want: "each output is a name with its settings indented under it, e.g. librechat: {url: …, file: librechat.env}",
+		Want: "each output is a name with its settings indented under it, e.g. grafana: {url: …, file: grafana.env}",
 	},
 	"variables.*": {
-		Want: "each variable is a name with its settings, e.g. LIBRECHAT_URL: {description: …} ({} is enough)",
+		Want: "each variable is a name with its settings, e.g. APP_URL: {description: …} ({} is enough)",
 		Fix:  func(string) string { return "NAME: {}" },
 	},
 }

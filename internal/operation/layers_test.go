@@ -3,6 +3,7 @@ package operation
 import (
 	"go/build"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,5 +56,45 @@ func TestImportsFlowOneWay(t *testing.T) {
 				t.Errorf("%s imports %s: the emulator never imports the client's code", pkg, local)
 			}
 		}
+	}
+}
+
+// TestLibreChatIsAPlainPreset holds issue 26's rule: outside the LibreChat
+// preset's own files (those with librechat in their file or folder name:
+// preset, catalogue, client probe, double), at most two non-test Go files
+// name LibreChat: the demo's default manifest and the root help text.
+func TestLibreChatIsAPlainPreset(t *testing.T) {
+	t.Parallel()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := []string{"cmd/provision/help.go", "manifests/embed.go"}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if path != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") || strings.Contains(strings.ToLower(rel), "librechat") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(strings.ToLower(string(data)), "librechat") && !slices.Contains(allowed, rel) {
+			t.Errorf("%s names LibreChat: preset knowledge belongs in the LibreChat preset's own files (librechat in the file or folder name)", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -40,7 +40,7 @@ func (t Target) String() string { return string(t.Kind) + "/" + t.Key }
 func ParseTarget(s string) (Target, error) {
 	kind, key, ok := strings.Cut(s, "/")
 	if !ok || kind == "" || key == "" {
-		return Target{}, fmt.Errorf("--target %q: write KIND/KEY, e.g. group/Chat Users or application/librechat", s)
+		return Target{}, fmt.Errorf("--target %q: write KIND/KEY, e.g. group/Chat Users or application/wiki", s)
 	}
 	return Target{Kind: Kind(strings.NewReplacer("-", " ", "_", " ").Replace(strings.ToLower(kind))), Key: key}, nil
 }
