@@ -136,6 +136,10 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	if len(ds) == 0 {
 		return
 	}
+	if ds[0].Singleton {
+		r.readSingleton(ds[0], live)
+		return
+	}
 	var mu sync.Mutex
 	lists := map[string][]plan.Object{}
 	extra := map[plan.Kind][]plan.Object{}
@@ -257,6 +261,30 @@ func (r *reader) readEntries(name string, live *plan.Live) {
 	})
 }
 
+// readSingleton reads a Singleton kind's one object (system settings) with
+// a plain GET: no list, no pages, no pk.
+func (r *reader) readSingleton(k *desc.Kind, live *plan.Live) {
+	var obj plan.Object
+	r.g.Go(func() error {
+		resp, data, err := r.c.raw(r.ctx, http.MethodGet, k.Path, nil, nil)
+		if err != nil {
+			return r.c.wrap("read "+k.Label(), resp, err)
+		}
+		var it map[string]any
+		if err := json.Unmarshal(data, &it); err != nil {
+			return fmt.Errorf("read %s: authentik's answer could not be read: %w", k.Label(), err)
+		}
+		obj = plan.Object{Key: k.SingletonKey(), Fields: it}
+		return nil
+	})
+	r.after = append(r.after, func() {
+		if live.Objects == nil {
+			live.Objects = map[plan.Kind][]plan.Object{}
+		}
+		live.Objects[plan.Kind(k.Name)] = []plan.Object{obj}
+	})
+}
+
 // digestSecrets replaces in an answer each secret field authentik shows
 // (an SMS stage's auth, an email setup stage's password, a Kubernetes
 // connection's kubeconfig) by its digest (internal/secretdigest): the plan
@@ -315,6 +343,13 @@ func (e *Executor) execEntry(ctx context.Context, ch *plan.Change, ids *plan.IDs
 	}
 	if ch.Action == plan.Update && s.OnlyExtra() {
 		return e.execExtra(ctx, ch, s, ids)
+	}
+	if ch.Action == plan.Update && k.Singleton {
+		// Only the changed fields, to the one object's path.
+		return e.patched(ctx, ch, func(ctx context.Context) (*http.Response, error) {
+			resp, _, err := e.c.raw(ctx, http.MethodPatch, k.Path, nil, body)
+			return resp, err
+		})
 	}
 	if ch.Action == plan.Update {
 		id := ch.ID

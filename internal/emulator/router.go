@@ -66,6 +66,7 @@ func (e *Emulator) buildRoutes() []route {
 		{prefix: "rbac/permissions/", collection: methods(e.listPermissions, nil), noDetail: true},
 		{prefix: "core/users/me/", collection: map[string]handler{http.MethodGet: e.me}, noDetail: true},
 		{prefix: "admin/version/", collection: map[string]handler{http.MethodGet: e.version}, noDetail: true},
+		e.settingsRoute(),
 		{prefix: "root/config/", collection: map[string]handler{http.MethodGet: e.rootConfig}, noDetail: true, anonymous: true},
 		{prefix: "core/users/", collection: methods(e.listUsers, e.createUser),
 			detail: detailMethods(e.getUser, e.putUser, e.patchUser, e.deleteUser),

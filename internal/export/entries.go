@@ -101,6 +101,15 @@ func (x *exporter) entryObject(kind string, o *plan.Object, asked bool) {
 	}
 	e := newEntry(plan.Kind(kind), o.Key)
 	e.section = d.Section
+	if d.Singleton {
+		// The mapping of what differs from a fresh install: nothing when
+		// every field holds its default.
+		x.entryFields(e, d.Fields(), o.Fields, "", "")
+		if len(e.keys) > 0 {
+			x.add(e, &x.entries)
+		}
+		return
+	}
 	e.set(d.Key, o.Key)
 	if d.Type != "" {
 		e.set("type", d.Type)

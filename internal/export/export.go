@@ -510,8 +510,14 @@ func (x *exporter) render(o Options) ([]byte, error) {
 			continue
 		}
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
+		if fam := kinds.InSection(sec.name); len(fam) == 1 && fam[0].Singleton {
+			seq = &yaml.Node{Kind: yaml.MappingNode} // its one entry's mapping
+		}
 		for _, e := range sorted(sec.entries) {
 			n := &yaml.Node{Kind: yaml.MappingNode}
+			if seq.Kind == yaml.MappingNode {
+				n = seq
+			}
 			for i, k := range e.keys {
 				v := &yaml.Node{}
 				if err := v.Encode(e.vals[k]); err != nil {
@@ -528,7 +534,9 @@ func (x *exporter) render(o Options) ([]byte, error) {
 					n.Content[len(n.Content)-2].HeadComment = strings.Join(head, "\n")
 				}
 			}
-			seq.Content = append(seq.Content, n)
+			if n != seq {
+				seq.Content = append(seq.Content, n)
+			}
 		}
 		addKV(root, sec.name, seq)
 	}

@@ -193,9 +193,17 @@ type Kind struct {
 	// ExportOmit names fields export leaves out of a live object (a value
 	// the server sets itself that a manifest may not declare); nil: none.
 	ExportOmit func(fields map[string]any) []string
+	// Singleton marks the one object of its kind that always exists and
+	// has no key or pk (authentik's system settings): its section is a
+	// mapping, not a list; the plan diffs it under SingletonKey, never
+	// creates, deletes, owns or prunes it; the client GETs and PATCHes Path.
+	Singleton bool
 	// Doc is one sentence for the reference.
 	Doc string
 }
+
+// SingletonKey is the key a Singleton kind's one entry has in plans.
+func (k *Kind) SingletonKey() string { return NounOf(k.Name) }
 
 // Digest is one value derived from a secret field, as the answer shows it.
 type Digest struct {

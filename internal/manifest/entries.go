@@ -68,6 +68,9 @@ func isEntrySection(key string) bool { return slices.Contains(kinds.Sections(), 
 
 // decodeEntries decodes one descriptor section (a sequence of mappings).
 func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagnostics) []*Entry {
+	if family := kinds.InSection(section); len(family) == 1 && family[0].Singleton {
+		return decodeSingleton(sc, file, section, seq, family[0], diags)
+	}
 	if seq.Kind != yaml.SequenceNode {
 		if seq.Tag == "!!null" {
 			return nil
@@ -95,6 +98,22 @@ func decodeEntries(sc *scope, file, section string, seq *yaml.Node, diags *Diagn
 		}
 	}
 	return out
+}
+
+// decodeSingleton decodes the section of a Singleton kind (system_settings:):
+// one mapping of fields, the kind's one entry.
+func decodeSingleton(sc *scope, file, section string, m *yaml.Node, k *kinds.Kind, diags *Diagnostics) []*Entry {
+	if m.Kind != yaml.MappingNode {
+		if m.Tag == "!!null" {
+			return nil
+		}
+		diags.add(pos(file, m), fmt.Sprintf("%s: expected a mapping of fields (key: value), not a list, e.g. %s: {%s: ...}", section, section, k.Fields()[0].Name))
+		return nil
+	}
+	if e := decodeEntry(sc, file, section, m, k, nil, diags); e != nil {
+		return []*Entry{e}
+	}
+	return nil
 }
 
 // takeTypedEntries decodes the entries of a section hand-written kinds
@@ -183,7 +202,7 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		byName[f.Name] = f
 		names = append(names, f.Name)
 	}
-	if child == nil {
+	if child == nil && !k.Singleton {
 		names = append(names, "state", "protect")
 	}
 	if k.Type != "" {
@@ -207,14 +226,14 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		switch {
 		case key.Value == "type" && k.Type != "":
 			continue
-		case key.Value == "state" && child == nil:
+		case key.Value == "state" && child == nil && !k.Singleton:
 			if val.Kind != yaml.ScalarNode {
 				diags.add(pos(file, val), fmt.Sprintf("state: expected present or absent, not %s", gotOf(val, sc.isSensitive(val))))
 				ok = false
 			}
 			e.State = State(val.Value) // checked by Validate
 			continue
-		case key.Value == "protect" && child == nil:
+		case key.Value == "protect" && child == nil && !k.Singleton:
 			if val.Kind != yaml.ScalarNode || (val.Value != "true" && val.Value != "false") {
 				diags.add(pos(file, val), fmt.Sprintf("protect: expected true or false, not %s", gotOf(val, sc.isSensitive(val))))
 				ok = false
@@ -287,6 +306,8 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 			diags.add(pos(file, item), fmt.Sprintf("%s: binds both %s; a binding names exactly one of %s, so split it in two", where, strings.Join(set, " and "), strings.Join(child.OneOf, ", ")))
 			ok = false
 		}
+	} else if k.Singleton {
+		e.Key = k.SingletonKey()
 	} else if key, has := e.Fields[k.Key].(string); has && key != "" {
 		e.Key = key
 	} else if !unknown {

@@ -363,6 +363,10 @@ func (c *computer) entryChange(e *manifest.Entry) *Change {
 		c.fail(e.Src.At(k.Key), "%s is managed by authentik (%s); provision never modifies or deletes authentik's managed objects, so give yours another name", e.Label(), str(live.Fields[k.Managed]))
 		return nil
 	}
+	if live == nil && k.Singleton {
+		c.fail(e.Src.Pos, "%s: authentik did not answer them, so they cannot be planned; check the token may view system settings (authentik_rbac.view_system_settings)", e.Label())
+		return nil
+	}
 	if live == nil && !e.State.IsAbsent() {
 		if h := entryHooks[Kind(k.Name)].create; h != nil && !h(c, e.Key, e.Src.At(k.Key)) {
 			return nil
@@ -1030,6 +1034,9 @@ func (c *computer) ownLabel(e *manifest.Entry) string {
 func entryObjects(m *manifest.Manifest) []topObject {
 	var out []topObject
 	for _, e := range m.Entries {
+		if e.Kind.Singleton {
+			continue // always there, no stack's: never owned, recorded or pruned
+		}
 		out = append(out, topObject{declared{Owned{Kind: Kind(e.Kind.Name), Key: e.Key, Protect: e.Protect}, e.Src.Pos}, e.State.IsAbsent()})
 	}
 	return out

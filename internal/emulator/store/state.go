@@ -38,6 +38,9 @@ type State struct {
 	// (emulator/events.go): PK is the uuid (a rule's, its pbm_uuid).
 	Transports []*Object
 	Rules      []*Object
+	// Settings are the system settings (emulator/settings.go): the
+	// tenant's SettingsSerializer fields, nil until first read or written.
+	Settings map[string]any
 	// InitialPerms are RBAC initial permissions
 	// (emulator/initialperms.go): PK is the integer id, Attrs name, role
 	// (the role's uuid) and permissions (permission ids); InitialPermsSeq
