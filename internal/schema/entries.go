@@ -16,6 +16,13 @@ import (
 func entrySections(props, defs map[string]any) {
 	for _, sec := range kinds.Sections() {
 		members := kinds.InSection(sec)
+		if len(members) == 1 && members[0].Singleton {
+			// One mapping, not a list (system_settings:).
+			obj := entrySchema(members[0], nil)
+			obj["description"] = members[0].Doc
+			props[sec] = obj
+			continue
+		}
 		var item map[string]any
 		if len(members) == 1 && members[0].Type == "" {
 			item = entrySchema(members[0], nil)
@@ -68,7 +75,7 @@ func entrySchema(k *kinds.Kind, child *kinds.Child) map[string]any {
 	fields := k.Fields()
 	if child != nil {
 		fields = child.Fields()
-	} else {
+	} else if !k.Singleton {
 		props["state"] = map[string]any{"enum": []any{"present", "absent"}, "description": "absent deletes the object."}
 		props["protect"] = map[string]any{"type": "boolean", "description": protectDoc}
 	}
@@ -208,7 +215,11 @@ func entryMarkdown(b *bytes.Buffer) {
 			if k.Type != "" {
 				title = fmt.Sprintf("`%s` of type `%s`", sec, k.Type)
 			}
-			fmt.Fprintf(b, "## %s\n\n%s %s %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, article(k.Label()), k.Label(), k.Model, k.Path, k.Key)
+			if k.Singleton {
+				fmt.Fprintf(b, "## %s\n\n%s A mapping, not a list: the one object of its kind (`/api/v3/%s`, read with GET and changed with PATCH), never created, deleted, owned by a stack or pruned. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, k.Path)
+			} else {
+				fmt.Fprintf(b, "## %s\n\n%s %s %s (authentik's `%s`, `/api/v3/%s`), keyed by `%s`. Fields are authentik's own; a field left out is left alone.\n\n", title, k.Doc, article(k.Label()), k.Label(), k.Model, k.Path, k.Key)
+			}
 			entryTable(b, append(k.Fields(), k.ExtraFields()...))
 			if len(k.Outputs) > 0 {
 				fmt.Fprintf(b, "### `outputs`\n\n%s\n\n", entryOutputsDoc(k))
