@@ -1042,6 +1042,13 @@ func entryObjects(m *manifest.Manifest) []topObject {
 	return out
 }
 
+// singleton reports whether k is a Singleton kind (system settings): no
+// stack owns, records, releases or prunes it.
+func singleton(k Kind) bool {
+	fam := kinds.Family(string(k))
+	return len(fam) == 1 && fam[0].Singleton
+}
+
 // isEntryKind reports whether k is a descriptor kind's name.
 func isEntryKind(k Kind) bool { return entryKindSet()[k] }
 

@@ -172,7 +172,7 @@ func OwnedKinds() []Kind { return slices.Clone(ownedKinds()) }
 var ownedKinds = sync.OnceValue(func() []Kind {
 	var out []Kind
 	for _, k := range registry {
-		if k.IDs != nil && !isChildKind(k.Kind) && !namedOnly(k.Kind) || k.Kind == KindAccess {
+		if k.IDs != nil && !isChildKind(k.Kind) && !namedOnly(k.Kind) && !singleton(k.Kind) || k.Kind == KindAccess {
 			out = append(out, k.Kind)
 		}
 	}

@@ -100,6 +100,7 @@ func loadFile(path string) (*Validator, error) {
 	patched = append(patched, relaxServedFiles(doc)...)
 	patched = append(patched, relaxNewerEventActions(doc)...)
 	patched = append(patched, relaxSCIMGroupFilters(doc)...)
+	patched = append(patched, relaxSettingsFlags(doc)...)
 	// legacy.NewRouter validates the document. The gorillamux router would
 	// need github.com/gorilla/mux, which this module does not require.
 	router, err := legacy.NewRouter(doc)
@@ -517,6 +518,27 @@ func relaxSCIMGroupFilters(doc *openapi3.T) []string {
 		list.Description = "Group filters used to define sync-scope for groups."
 		ref.Value.Properties["group_filters"] = openapi3.NewSchemaRef("", list)
 		out = append(out, name+": group_filters (authentik 2026.2.2) in place of filter_group")
+	}
+	return out
+}
+
+// relaxSettingsFlags follows what authentik answers: schema.yml's system
+// settings require every feature flag in flags (tenants/api/settings.py
+// FlagsJSONExtension lists them all as required), but flags is the
+// tenant's stored dict (tenants/models.py Tenant.flags, default=dict;
+// Flag.get falls back to each flag's default), so a fresh install answers
+// {} and FlagJSONField accepts any subset.
+func relaxSettingsFlags(doc *openapi3.T) []string {
+	var out []string
+	for _, name := range []string{"Settings", "SettingsRequest", "PatchedSettingsRequest"} {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil || ref.Value.Properties["flags"] == nil || ref.Value.Properties["flags"].Value == nil {
+			continue
+		}
+		if f := ref.Value.Properties["flags"].Value; len(f.Required) > 0 {
+			f.Required = nil
+			out = append(out, name+": flags holds only the flags set (a fresh install's is {})")
+		}
 	}
 	return out
 }
