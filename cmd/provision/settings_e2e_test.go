@@ -47,6 +47,7 @@ func TestSystemSettingsEndToEnd(t *testing.T) {
 
 	plan := c.run("plan", "-f", path, "--detailed-exitcode")
 	require.Equal(t, exitChanges, plan.code, plan.out+plan.err)
+	assert.Contains(t, plan.out, `~ system settings "system settings" {`)
 	assert.Contains(t, plan.out, `avatars`)
 	assert.Contains(t, plan.out, `"gravatar,initials" -> "initials"`)
 	assert.Contains(t, plan.out, `default_user_change_email`)
@@ -69,14 +70,30 @@ func TestSystemSettingsEndToEnd(t *testing.T) {
 
 	body := exportRoundTrip(t, c, "--all")
 	assert.Contains(t, body, "system_settings:\n    avatars: initials\n    default_user_change_email: true\n", "the mapping, without fields at their defaults")
-	assert.NotContains(t, body, "gdpr_compliance", "defaults are left out")
+	for _, def := range []string{"gdpr_compliance", "reputation_lower_limit", "pagination_max_page_size", "footer_links"} {
+		assert.NotContains(t, body, def, "defaults are left out")
+	}
+
+	// footer_links is a list of JSON objects, round-tripped.
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\nsystem_settings:\n  footer_links:\n    - {name: Docs, href: \"https://docs.example.com\"}\n"), 0o600))
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "a second plan is empty: %s%s", r.out, r.err)
+	body = exportRoundTrip(t, c, "--all")
+	assert.Contains(t, body, "href: https://docs.example.com")
+	assert.Contains(t, body, "avatars: initials", "what an earlier apply set, still not the default")
+
+	r = c.run("validate", "-f", path)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "0 outposts, system settings.")
 
 	// A typo is refused at its line, with the field meant, and nothing is written.
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\nsystem_settings:\n  avatars: initials\n  default_user_change_emial: true\n"), 0o600))
 	before := emu.Count("PATCH", "/api/v3/admin/settings/")
 	r = c.run("apply", "-f", path, "--auto-approve")
 	assert.Equal(t, exitError, r.code)
-	assert.Contains(t, r.err, path+`:4:3: unknown field "default_user_change_emial"`)
+	assert.Contains(t, r.err, path+`:4:3: unknown field "default_user_change_emial" in the system settings`)
 	assert.Contains(t, r.err, `did you mean "default_user_change_email"?`)
 	assert.Equal(t, before, emu.Count("PATCH", "/api/v3/admin/settings/"))
 

@@ -40,7 +40,11 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 			counts := []string{count(len(m.EntriesOf(string(plan.KindGroup))), "group"), count(len(m.Providers)+len(m.EntriesOf(string(plan.KindEngineProvider))), "provider"),
 				count(len(m.Applications), "application"), count(len(m.Outposts), "outpost")}
 			for _, k := range kinds.Names() {
-				if n := len(m.EntriesOf(k)); n > 0 && k != string(plan.KindGroup) && k != string(plan.KindEngineProvider) {
+				n := len(m.EntriesOf(k))
+				switch {
+				case n > 0 && kinds.Family(k)[0].Singleton:
+					counts = append(counts, kinds.NounOf(k))
+				case n > 0 && k != string(plan.KindGroup) && k != string(plan.KindEngineProvider):
 					counts = append(counts, count(n, k))
 				}
 			}

@@ -258,6 +258,9 @@ func decodeEntry(sc *scope, file, where string, item *yaml.Node, k *kinds.Kind, 
 		f, known := byName[key.Value]
 		if !known {
 			msg := fmt.Sprintf("unknown field %q for %s %s", key.Value, article(k.Label()), k.Label())
+			if k.Singleton {
+				msg = fmt.Sprintf("unknown field %q in the %s", key.Value, k.Label())
+			}
 			if why, gone := k.Gone[key.Value]; gone {
 				msg = fmt.Sprintf("%s: %s", msg, why)
 			} else if s := suggest.Closest(key.Value, names); s != "" {
