@@ -65,20 +65,7 @@ func TestCorpEventsEndToEnd(t *testing.T) {
 func TestCorpEventsWebhookURLNeverShown(t *testing.T) {
 	t.Parallel()
 	c, path := corpEvents(t)
-	var outs []string
-	for _, args := range [][]string{
-		{"validate", "-f", path},
-		{"plan", "-f", path},
-		{"plan", "-f", path, "-o", "json"},
-		{"plan", "-f", path, "-o", "markdown"},
-		{"apply", "-f", path, "--auto-approve"},
-		{"plan", "-f", path, "-o", "json"},
-		{"export", "--all"},
-	} {
-		r := c.run(args...)
-		require.Equal(t, exitOK, r.code, "%v: %s", args, r.err)
-		outs = append(outs, r.out, r.err)
-	}
+	outs := everyCommandsOutput(t, c, path)
 	// A saved plan, and the apply of it, hold no URL either.
 	saved := filepath.Join(t.TempDir(), "plan.json")
 	c.env["CORP_WEBHOOK_URL"] = corpWebhookURL + "-rotated"

@@ -90,7 +90,7 @@ func TestCompletion(t *testing.T) {
 	assert.Equal(t, []string{"yaml"}, lines(r.out))
 	// state release --kind had no completion (issue 32, point 7).
 	r = c.run("__complete", "state", "release", "--kind", "")
-	assert.Equal(t, []string{"access", "application", "brand", "certificate", "engine provider", "flow", "group", "initial permissions", "notification rule", "notification transport", "outpost", "outpost attachment", "policy", "prompt", "property mapping", "provider", "role", "scope mapping", "service connection", "source", "stage", "token", "user"}, lines(r.out))
+	assert.Equal(t, []string{"access", "application", "brand", "certificate", "flow", "group", "initial permissions", "notification rule", "notification transport", "outpost", "outpost attachment", "policy", "prompt", "property mapping", "provider", "role", "scope mapping", "service connection", "source", "stage", "token", "user"}, lines(r.out))
 
 	// --app: the slugs of the manifest given with -f, even with its
 	// variables unset (c.env has none of the example's).

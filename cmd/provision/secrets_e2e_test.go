@@ -395,3 +395,26 @@ func TestSecretHygieneDetectsABypassedRedactor(t *testing.T) {
 	assert.True(t, found["token"], "leaks: %v", leaks)
 	t.Logf("with the redactor bypassed, %d leaks: %v", len(leaks), fmt.Sprint(leaks))
 }
+
+// everyCommandsOutput runs each command a secret could leak through:
+// validate, plan in every format, apply, a second plan and export --all,
+// then extra; each must exit 0. It returns what each printed: stdout,
+// then stderr, command by command.
+func everyCommandsOutput(t *testing.T, c *cli, path string, extra ...[]string) []string {
+	t.Helper()
+	var outs []string
+	for _, args := range append([][]string{
+		{"validate", "-f", path},
+		{"plan", "-f", path},
+		{"plan", "-f", path, "-o", "json"},
+		{"plan", "-f", path, "-o", "markdown"},
+		{"apply", "-f", path, "--auto-approve"},
+		{"plan", "-f", path, "-o", "json"},
+		{"export", "--all"},
+	}, extra...) {
+		r := c.run(args...)
+		require.Equal(t, exitOK, r.code, "%v: %s", args, r.err)
+		outs = append(outs, r.out, r.err)
+	}
+	return outs
+}

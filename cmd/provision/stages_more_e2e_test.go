@@ -202,20 +202,7 @@ func TestMoreStageTypesEndToEnd(t *testing.T) {
 func TestMoreStageSecretsNeverShown(t *testing.T) {
 	t.Parallel()
 	c, path := mfaCLI(t)
-	var outs []string
-	for _, args := range [][]string{
-		{"validate", "-f", path},
-		{"plan", "-f", path},
-		{"plan", "-f", path, "-o", "json"},
-		{"plan", "-f", path, "-o", "markdown"},
-		{"apply", "-f", path, "--auto-approve"},
-		{"plan", "-f", path, "-o", "json"},
-		{"export", "--all"},
-	} {
-		r := c.run(args...)
-		require.Equal(t, exitOK, r.code, "%v: %s", args, r.err)
-		outs = append(outs, r.out, r.err)
-	}
+	outs := everyCommandsOutput(t, c, path)
 	all := strings.Join(outs, "\n")
 	for _, secret := range mfaSecrets {
 		assert.NotContains(t, all, secret)

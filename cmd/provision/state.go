@@ -91,9 +91,9 @@ then apply B, which adopts it.`,
 	for _, f := range []string{"stack", "kind", "key"} {
 		_ = cmd.MarkFlagRequired(f)
 	}
-	kinds := make([]cobra.Completion, len(operation.ReleaseKinds))
-	for i, k := range operation.ReleaseKinds {
-		kinds[i] = string(k)
+	var kinds []cobra.Completion
+	for _, k := range operation.ReleaseKindNames() {
+		kinds = append(kinds, k)
 	}
 	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -47,17 +47,26 @@ func StateList(ctx context.Context, d Deps, conn Conn, stack string) ([]plan.Sta
 // ReleaseKinds are the kinds a stack's record holds, as --kind spells them.
 var ReleaseKinds = plan.OwnedKinds()
 
+// ReleaseKindNames are the --kind values, as users call the kinds (a
+// RADIUS provider is a "provider"), each once, in ReleaseKinds' order.
+func ReleaseKindNames() []string {
+	var names []string
+	for _, k := range ReleaseKinds {
+		if !slices.Contains(names, k.String()) {
+			names = append(names, k.String())
+		}
+	}
+	return names
+}
+
 // CheckReleaseKind refuses a --kind no record can hold, before any request.
 func CheckReleaseKind(kind string) error {
-	var names []string
 	for _, k := range ReleaseKinds {
 		if string(k) == kind || k.String() == kind {
 			return nil
 		}
-		if !slices.Contains(names, k.String()) {
-			names = append(names, k.String()) // what users call it: a RADIUS provider is a "provider"
-		}
 	}
+	names := ReleaseKindNames()
 	if s := suggest.Closest(kind, names); s != "" {
 		return fmt.Errorf("unknown --kind %q; did you mean %q?", kind, s)
 	}
