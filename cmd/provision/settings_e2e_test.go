@@ -88,6 +88,18 @@ func TestSystemSettingsEndToEnd(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.err)
 	assert.Contains(t, r.out, "0 outposts, system settings.")
 
+	// A stack neither records nor prunes them: the manifest without them
+	// plans nothing, and the settings stay.
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\nstack: corp\nsystem_settings:\n  impersonation: false\n"), 0o600))
+	r = c.run("apply", "-f", path, "--auto-approve")
+	require.Equal(t, exitOK, r.code, r.out+r.err)
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\nstack: corp\n"), 0o600))
+	r = c.run("plan", "-f", path, "--detailed-exitcode")
+	require.Equal(t, exitOK, r.code, "never pruned: %s%s", r.out, r.err)
+	r = c.run("state", "release", "--stack", "corp", "--kind", "system_settings", "--key", "system settings")
+	assert.Equal(t, exitError, r.code, "no record holds them")
+	assert.Contains(t, r.err, `unknown --kind "system_settings"`)
+
 	// A typo is refused at its line, with the field meant, and nothing is written.
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\nsystem_settings:\n  avatars: initials\n  default_user_change_emial: true\n"), 0o600))
 	before := emu.Count("PATCH", "/api/v3/admin/settings/")
