@@ -47,7 +47,8 @@ func TestSystemSettingsEndToEnd(t *testing.T) {
 
 	plan := c.run("plan", "-f", path, "--detailed-exitcode")
 	require.Equal(t, exitChanges, plan.code, plan.out+plan.err)
-	assert.Contains(t, plan.out, `~ system settings "system settings" {`)
+	assert.Contains(t, plan.out, "~ system settings {")
+	assert.NotContains(t, plan.out, `"system settings"`, "a singleton is named once")
 	assert.Contains(t, plan.out, `avatars`)
 	assert.Contains(t, plan.out, `"gravatar,initials" -> "initials"`)
 	assert.Contains(t, plan.out, `default_user_change_email`)

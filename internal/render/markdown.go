@@ -48,7 +48,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 			lines = append(lines, "! warning: "+w)
 		}
 		if c.Action == plan.Delete {
-			lines = append(lines, fmt.Sprintf("- %s %q", c.Kind, c.Key))
+			lines = append(lines, fmt.Sprintf("- %s", objectLabel(c.Kind, c.Key)))
 		}
 		for _, f := range c.Fields {
 			if f.RunsOnServer && !f.Sensitive {

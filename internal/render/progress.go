@@ -38,10 +38,10 @@ func (p *Progress) Finished(c *plan.Change, err error) {
 	defer p.mu.Unlock()
 	d := p.now().Sub(p.started[c]).Round(time.Millisecond)
 	if err != nil {
-		fmt.Fprintf(p.w, "%s %q: %s failed after %s\n", c.Kind, c.Key, c.Action, d)
+		fmt.Fprintf(p.w, "%s: %s failed after %s\n", objectLabel(c.Kind, c.Key), c.Action, d)
 		return
 	}
-	fmt.Fprintf(p.w, "%s %q: %s [%s]\n", c.Kind, c.Key, pastTense(c.Action), d)
+	fmt.Fprintf(p.w, "%s: %s [%s]\n", objectLabel(c.Kind, c.Key), pastTense(c.Action), d)
 }
 
 func pastTense(a plan.Action) string {

@@ -47,7 +47,7 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 		if c.MovedFrom != "" {
 			verb = fmt.Sprintf("renamed from %q, in place", c.MovedFrom)
 		}
-		tw.printf("  %s# %s %q will be %s%s", tw.c(bold), c.Kind, c.Key, verb, tw.c(reset))
+		tw.printf("  %s# %s will be %s%s", tw.c(bold), objectLabel(c.Kind, c.Key), verb, tw.c(reset))
 		if c.Source != "" {
 			tw.printf(" (%s)", c.Source)
 		}
@@ -59,13 +59,13 @@ func Text(w io.Writer, p *plan.Plan, o TextOptions) error {
 			tw.printf("  %s# warning: %s%s\n", tw.c(bold), w, tw.c(reset))
 		}
 		if c.Action == plan.Delete {
-			tw.printf("  %s%s%s %s %q\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+			tw.printf("  %s%s%s %s\n", tw.c(col), sym, tw.c(reset), objectLabel(c.Kind, c.Key))
 			continue
 		}
 		if c.MovedFrom != "" {
 			tw.printf("  %s%s%s %s %q -> %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.MovedFrom, c.Key)
 		} else {
-			tw.printf("  %s%s%s %s %q {\n", tw.c(col), sym, tw.c(reset), c.Kind, c.Key)
+			tw.printf("  %s%s%s %s {\n", tw.c(col), sym, tw.c(reset), objectLabel(c.Kind, c.Key))
 		}
 		width := 0
 		for _, f := range c.Fields {
@@ -173,8 +173,18 @@ func DestroyWarnings(w io.Writer, p *plan.Plan) error {
 			first = false
 		}
 		for _, x := range c.Warnings {
-			tw.printf("  - %s %q: %s\n", c.Kind, c.Key, x)
+			tw.printf("  - %s: %s\n", objectLabel(c.Kind, c.Key), x)
 		}
 	}
 	return tw.err
+}
+
+// objectLabel names an object in a plan line: its kind and quoted key, or
+// the kind alone for a singleton, whose key is the kind's own name
+// (system settings, not system settings "system settings").
+func objectLabel(kind plan.Kind, key string) string {
+	if key == kind.String() {
+		return kind.String()
+	}
+	return fmt.Sprintf("%s %q", kind, key)
 }
