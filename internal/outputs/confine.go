@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/provision/provision/internal/atomicfile"
 )
 
 // Target is an output file confined to a base directory: the manifest's
@@ -134,7 +136,7 @@ func (t Target) Exists() bool {
 
 // write replaces the target atomically (a temporary file in the same
 // directory, synced, mode 0600, renamed over it), inside its base.
-func (t Target) write(data []byte) (err error) {
+func (t Target) write(data []byte) error {
 	if err := t.recheck(); err != nil {
 		return err
 	}
@@ -143,50 +145,12 @@ func (t Target) write(data []byte) (err error) {
 		return err
 	}
 	defer r.Close()
-	dir, name := filepath.Split(t.Rel)
-	if dir != "" {
+	if dir := filepath.Dir(t.Rel); dir != "." {
 		// Missing directories are created inside the root, which refuses
 		// to follow a link out of it.
-		if err := r.MkdirAll(filepath.Clean(dir), 0o755); err != nil {
-			return fmt.Errorf("create directory %s: %w", filepath.Clean(dir), err)
+		if err := r.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create directory %s: %w", dir, err)
 		}
 	}
-	var f *os.File
-	var tmp string
-	for i := 0; ; i++ {
-		tmp = filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d-%d", name, os.Getpid(), i))
-		f, err = r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err == nil || !errors.Is(err, fs.ErrExist) || i > 100 {
-			break
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("create temporary file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			_ = r.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o600); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = r.Rename(tmp, t.Rel); err != nil {
-		return fmt.Errorf("replace %s: %w", t.Path(), err)
-	}
-	if d, err := r.Open(dir + "."); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteIn(r, t.Rel, data, 0o600)
 }
