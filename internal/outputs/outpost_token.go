@@ -62,25 +62,12 @@ func WriteOutpostTokens(m *manifest.Manifest, opts Options, live *plan.Live, tok
 		if err != nil {
 			return written, fmt.Errorf("%s: outpost %q, output token: %w", o.Src.At("outputs.token.format"), o.Name, err)
 		}
-		secret := out.SecretName
-		if secret == "" {
-			secret = "authentik-outpost-" + dnsLabel(o.Name)
-		}
-		r := &Resolved{Name: manifest.OutpostTokenOutput, Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
-		existed := t.Exists()
-		changed, err := WriteTarget(r, t, vars)
+		w, err := writeSecretFile(manifest.OutpostTokenOutput, out.SecretName, out.Namespace, t, format, vars, "authentik-outpost-"+dnsLabel(o.Name),
+			fmt.Sprintf("the deployment token of outpost %q", o.Name), "outpost "+o.Name, stdout)
 		if err != nil {
 			return written, err
 		}
-		state := "unchanged"
-		switch {
-		case changed && !existed:
-			state = "created"
-		case changed:
-			state = "updated"
-		}
-		fmt.Fprintf(stdout, "%s: %s (the deployment token of outpost %q, mode 0600)\n", t.Path(), state, o.Name)
-		written = append(written, Written{Application: "outpost " + o.Name, File: t.Path(), State: state, Settings: len(vars)})
+		written = append(written, w)
 	}
 	return written, nil
 }
@@ -157,25 +144,36 @@ func writeEntryOutputs(e *manifest.Entry, opts Options, vars []Var, secretDefaul
 		if err != nil {
 			return written, fmt.Errorf("%s: %s %q, output %s: %w", e.Src.At("outputs."+name), kind, e.Key, name, err)
 		}
-		secret := out.SecretName
-		if secret == "" {
-			secret = secretDefault
-		}
-		r := &Resolved{Name: name, Out: &manifest.Output{SecretName: secret, Namespace: out.Namespace}, Format: format, Target: t, HasFile: true}
-		existed := t.Exists()
-		changed, err := WriteTarget(r, t, vars)
+		w, err := writeSecretFile(name, out.SecretName, out.Namespace, t, format, vars, secretDefault, what, kind+" "+e.Key, stdout)
 		if err != nil {
 			return written, err
 		}
-		state := "unchanged"
-		switch {
-		case changed && !existed:
-			state = "created"
-		case changed:
-			state = "updated"
-		}
-		fmt.Fprintf(stdout, "%s: %s (%s, mode 0600)\n", t.Path(), state, what)
-		written = append(written, Written{Application: kind + " " + e.Key, File: t.Path(), State: state, Settings: len(vars)})
+		written = append(written, w)
 	}
 	return written, nil
+}
+
+// writeSecretFile writes one output holding a secret (an outpost's or a
+// token's key): vars in format to t, mode 0600, a Kubernetes Secret named
+// secretName or secretDefault. It prints what the file became, saying
+// what it holds, and returns it as written for owner.
+func writeSecretFile(name, secretName, namespace string, t Target, format Format, vars []Var, secretDefault, what, owner string, stdout interface{ Write([]byte) (int, error) }) (Written, error) {
+	if secretName == "" {
+		secretName = secretDefault
+	}
+	r := &Resolved{Name: name, Out: &manifest.Output{SecretName: secretName, Namespace: namespace}, Format: format, Target: t, HasFile: true}
+	existed := t.Exists()
+	changed, err := WriteTarget(r, t, vars)
+	if err != nil {
+		return Written{}, err
+	}
+	state := "unchanged"
+	switch {
+	case changed && !existed:
+		state = "created"
+	case changed:
+		state = "updated"
+	}
+	fmt.Fprintf(stdout, "%s: %s (%s, mode 0600)\n", t.Path(), state, what)
+	return Written{Application: owner, File: t.Path(), State: state, Settings: len(vars)}, nil
 }
