@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,7 +242,30 @@ func TestPipelineIdentityRoleIsReadPermissions(t *testing.T) {
 			Permissions []string `yaml:"permissions"`
 		} `yaml:"roles"`
 	}
+	if *update {
+		data = withReadPermissions(t, data)
+		require.NoError(t, os.WriteFile("../../manifests/pipeline-identity.yaml", data, 0o644))
+	}
 	require.NoError(t, yaml.Unmarshal(data, &m))
 	require.Len(t, m.Roles, 1)
-	assert.Equal(t, kinds.ReadPermissions(), m.Roles[0].Permissions, "regenerate the list in manifests/pipeline-identity.yaml from kinds.ReadPermissions()")
+	assert.Equal(t, kinds.ReadPermissions(), m.Roles[0].Permissions, "a kind was added or removed: rewrite the list with go test ./cmd/provision -run TestPipelineIdentityRoleIsReadPermissions -update")
+}
+
+// withReadPermissions replaces the read-only role's permissions list in
+// the pipeline identity manifest with kinds.ReadPermissions(), keeping
+// every other line (and comment) as it is.
+func withReadPermissions(t *testing.T, data []byte) []byte {
+	t.Helper()
+	lines := strings.SplitAfter(string(data), "\n")
+	start := slices.Index(lines, "    permissions:\n")
+	require.GreaterOrEqual(t, start, 0, "the role's permissions: line")
+	end := start + 1
+	for end < len(lines) && strings.HasPrefix(lines[end], "      - ") {
+		end++
+	}
+	var perms []string
+	for _, p := range kinds.ReadPermissions() {
+		perms = append(perms, "      - "+p+"\n")
+	}
+	return []byte(strings.Join(slices.Concat(lines[:start+1], perms, lines[end:]), ""))
 }
