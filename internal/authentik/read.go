@@ -48,6 +48,7 @@ func (c *Client) Snapshot(ctx context.Context, reads plan.Reads) (*plan.Live, er
 // readInto runs one round of parallel list reads into live.
 func (c *Client) readInto(ctx context.Context, live *plan.Live, reads plan.Reads) error {
 	var mu sync.Mutex // guards live.Unreadable
+	ctx = context.WithValue(ctx, sharedPagesKey{}, &sharedPages{pages: map[string]*sharedPage{}})
 	g, ctx := errgroup.WithContext(ctx)
 	r := &reader{c: c, g: g, ctx: ctx, reads: reads, unreadable: func(u []plan.Unreadable) {
 		mu.Lock()
